@@ -1,0 +1,92 @@
+# berth: one static binary per target. `make`, `make test`, `make CROSS=aarch64`,
+# `make CROSS=armhf test-unit`, `make deps`, `make check-deps`, `make bench`, `make serve`.
+
+CROSS ?=
+ifeq ($(CROSS),)
+  include cross/x86_64.mk
+else
+  include cross/$(CROSS).mk
+  SYSROOT := build/sysroot/$(DEB_ARCH)
+endif
+
+BUILD := build/$(TRIPLE)
+TP := build/third_party
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+CXXFLAGS := -std=c++23 -O2 -Wall -Wextra -Werror -ffunction-sections -fdata-sections \
+            -Isrc -isystem $(TP) -MMD -MP -DBERTH_VERSION='"$(VERSION)"'
+LDFLAGS := -static -pthread -Wl,--gc-sections
+LDLIBS := -lsqlite3 -lseccomp -lm -ldl
+ifdef SYSROOT
+  CXXFLAGS += -isystem $(SYSROOT)/usr/include
+  LDFLAGS += -L$(SYSROOT)/usr/lib/$(TRIPLE)
+endif
+
+LIB_SRC := $(filter-out src/main.cpp,$(shell find src -name '*.cpp' | sort))
+UNIT_SRC := $(shell find tests -name '*.cpp' -not -path 'tests/integration/*' -not -path 'tests/bench/*' | sort)
+LIB_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
+BERTH := $(BUILD)/berth
+UNIT := $(BUILD)/berth-unit-tests
+
+.PHONY: all test test-unit test-integration deps deps-host check-deps bench serve clean
+.DEFAULT_GOAL := all
+
+all: $(BERTH)
+
+$(TP)/httplib.h: third_party/httplib.sh
+	third_party/httplib.sh $(TP)
+
+ifdef SYSROOT
+$(SYSROOT)/.done: cross/sysroot.sh
+	cross/sysroot.sh $(DEB_ARCH) $(TRIPLE) $(SYSROOT)
+	touch $@
+$(LIB_OBJ) $(UNIT_OBJ) $(BUILD)/obj/src/main.o: | $(SYSROOT)/.done
+endif
+
+$(BUILD)/obj/%.o: %.cpp | $(TP)/httplib.h
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+# Catch2's single header is large; its main is compiled once and without our warning set.
+$(BUILD)/obj/tests/main.o: tests/main.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++23 -O1 -MMD -MP -c $< -o $@
+
+$(BERTH): $(LIB_OBJ) $(BUILD)/obj/src/main.o
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(UNIT): $(LIB_OBJ) $(UNIT_OBJ)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	third_party/deps.sh all
+
+deps-host:
+	third_party/deps.sh host
+
+test-unit: $(UNIT)
+	$(QEMU) $(UNIT)
+
+test-integration: $(BERTH)
+	tests/integration/run.sh $(BERTH)
+
+# The whole suite; its last line is `N passed, N failed`.
+test: deps-host
+	$(MAKE) --no-print-directory $(BERTH) $(UNIT)
+	tests/run.sh $(BUILD)
+
+check-deps:
+	tests/check-deps.sh
+
+bench: deps
+	tests/bench/run.sh
+
+serve: deps-host
+	$(MAKE) --no-print-directory $(BERTH)
+	exec $(BERTH) serve $(ARGS)
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/src/main.d $(BUILD)/obj/tests/main.d

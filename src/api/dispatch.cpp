@@ -1,0 +1,63 @@
+#include "api/dispatch.hpp"
+
+#include <exception>
+
+#include "common/log.hpp"
+#include "model/request_shapes.hpp"
+#include "svc/actions.hpp"
+
+namespace berth::api {
+namespace {
+
+std::string to_wire(const model::Json& json) {
+  // Replace, not throw, on invalid UTF-8: a reply must always be sendable.
+  return json.dump(-1, ' ', false, model::Json::error_handler_t::replace);
+}
+
+}  // namespace
+
+Reply error_reply(const Error& error) {
+  int status = 400;
+  if (error.code == Code::server) status = 500;
+  if (error.code == Code::payload_too_large) status = 413;
+  const model::Json body{{"__type", std::string(code_name(error.code))}, {"message", error.message}};
+  return Reply{status, to_wire(body)};
+}
+
+Reply handle_ecs_request(svc::Context& ctx, std::string_view target, std::string_view body) {
+  if (!target.starts_with(k_target_prefix)) {
+    return error_reply({Code::unknown_operation,
+                        "X-Amz-Target must be " + std::string(k_target_prefix) + "<Action>"});
+  }
+  const std::string_view action_name = target.substr(k_target_prefix.size());
+  const model::Shape* shape = model::find_request_shape(action_name);
+  const svc::Action action = svc::find_action(action_name);
+  if (!shape || !action) {
+    return error_reply({Code::unknown_operation,
+                        "berth does not support the operation '" + std::string(action_name) + "'"});
+  }
+  model::Json request = body.empty() ? model::Json::object()
+                                     : model::Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (request.is_discarded()) {
+    return error_reply({Code::serialization, "The request body is not valid JSON."});
+  }
+  if (auto checked = model::check_shape(request, *shape); !checked) {
+    return error_reply(checked.error());
+  }
+  try {
+    auto result = action(ctx, request);
+    if (!result) {
+      if (result.error().code == Code::server) {
+        log_error(std::string(action_name) + ": " + result.error().message);
+      }
+      return error_reply(result.error());
+    }
+    return Reply{200, to_wire(*result)};
+  } catch (const std::exception& e) {
+    // A throw here is a bug in a use case; report it without taking the server down.
+    log_error(std::string(action_name) + " threw: " + e.what());
+    return error_reply({Code::server, "Internal error while handling " + std::string(action_name)});
+  }
+}
+
+}  // namespace berth::api

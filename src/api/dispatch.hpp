@@ -1,0 +1,28 @@
+// ECS JSON 1.1 dispatch: X-Amz-Target + body in, status + body out. No sockets here, so the
+// whole request path is testable without a server. Thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "svc/context.hpp"
+
+namespace berth::api {
+
+inline constexpr std::string_view k_target_prefix = "AmazonEC2ContainerServiceV20141113.";
+inline constexpr std::string_view k_json_content_type = "application/x-amz-json-1.1";
+
+struct Reply {
+  int status = 200;
+  std::string body;
+};
+
+// The one place an Error becomes HTTP: 500 for ServerException, 413 for an oversized body,
+// 400 for every other ECS exception; body {"__type": ..., "message": ...}.
+Reply error_reply(const Error& error);
+
+// Decodes, shape-checks and runs one ECS request. Never throws.
+Reply handle_ecs_request(svc::Context& ctx, std::string_view target, std::string_view body);
+
+}  // namespace berth::api

@@ -1,0 +1,15 @@
+// Random identifiers (task ids, request ids, instance ids) from the kernel's CSPRNG. Thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace berth {
+
+// Returns `n_bytes` random bytes as 2*n_bytes lowercase hex digits (ECS task id = 16 bytes).
+std::string random_hex(std::size_t n_bytes);
+
+// Returns a random RFC 4122 version 4 UUID in its 36-character text form.
+std::string random_uuid();
+
+}  // namespace berth

@@ -1,0 +1,39 @@
+#include "common/result.hpp"
+
+namespace berth {
+
+std::string_view code_name(Code code) {
+  switch (code) {
+    case Code::client: return "ClientException";
+    case Code::invalid_parameter: return "InvalidParameterException";
+    case Code::serialization: return "SerializationException";
+    case Code::unknown_operation: return "UnknownOperationException";
+    case Code::cluster_not_found: return "ClusterNotFoundException";
+    case Code::service_not_found: return "ServiceNotFoundException";
+    case Code::service_not_active: return "ServiceNotActiveException";
+    case Code::cluster_contains_container_instances: return "ClusterContainsContainerInstancesException";
+    case Code::cluster_contains_services: return "ClusterContainsServicesException";
+    case Code::cluster_contains_tasks: return "ClusterContainsTasksException";
+    case Code::resource_not_found: return "ResourceNotFoundException";
+    case Code::resource_in_use: return "ResourceInUseException";
+    case Code::limit_exceeded: return "LimitExceededException";
+    case Code::target_not_found: return "TargetNotFoundException";
+    case Code::attribute_limit_exceeded: return "AttributeLimitExceededException";
+    case Code::payload_too_large: return "RequestEntityTooLargeException";
+    case Code::server: return "ServerException";
+  }
+  return "ServerException";
+}
+
+Error Error::wrap(std::string_view context) const {
+  Error wrapped = *this;
+  wrapped.message = std::string(context) + ": " + message;
+  return wrapped;
+}
+
+void check_failed(const char* expr, const char* file, int line) {
+  std::fprintf(stderr, "berth: invariant broken: %s at %s:%d\n", expr, file, line);
+  std::abort();
+}
+
+}  // namespace berth

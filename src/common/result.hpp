@@ -1,0 +1,76 @@
+// Error and Result: the one way fallible code reports failure, mapped onto ECS exception names.
+// Plain values; thread-compatible.
+#pragma once
+
+#include <cstdio>
+#include <cstdlib>
+#include <expected>
+#include <string>
+#include <string_view>
+
+namespace berth {
+
+// Each code is an ECS (or generic AWS) exception name; api/ maps it to an HTTP status.
+enum class Code {
+  client,                  // ClientException
+  invalid_parameter,       // InvalidParameterException
+  serialization,           // SerializationException (malformed body, wrong JSON types)
+  unknown_operation,       // UnknownOperationException
+  cluster_not_found,       // ClusterNotFoundException
+  service_not_found,       // ServiceNotFoundException
+  service_not_active,      // ServiceNotActiveException
+  cluster_contains_container_instances,
+  cluster_contains_services,
+  cluster_contains_tasks,
+  resource_not_found,      // ResourceNotFoundException
+  resource_in_use,         // ResourceInUseException
+  limit_exceeded,          // LimitExceededException
+  target_not_found,        // TargetNotFoundException
+  attribute_limit_exceeded,
+  payload_too_large,       // body over the limit (HTTP 413)
+  server,                  // ServerException
+};
+
+// Returns the ECS exception name written into `__type`.
+std::string_view code_name(Code code);
+
+struct Error {
+  Code code = Code::server;
+  std::string message;
+  int sys_errno = 0;
+
+  // Returns this error with `context` put in front of the message ("context: message").
+  [[nodiscard]] Error wrap(std::string_view context) const;
+};
+
+template <class T>
+using Result = std::expected<T, Error>;
+
+// Returns an unexpected Error, for `return fail(Code::x, "...")`.
+[[nodiscard]] inline std::unexpected<Error> fail(Code code, std::string message, int sys_errno = 0) {
+  return std::unexpected(Error{code, std::move(message), sys_errno});
+}
+
+[[noreturn]] void check_failed(const char* expr, const char* file, int line);
+
+}  // namespace berth
+
+// Broken invariants are bugs, not Results: abort with the place.
+#define BERTH_CHECK(cond) \
+  do { if (!(cond)) ::berth::check_failed(#cond, __FILE__, __LINE__); } while (0)
+
+// Propagation helpers: return the error of a failed Result from the enclosing function.
+#define BERTH_TRY(expr)                                                        \
+  do {                                                                         \
+    auto&& berth_try_result_ = (expr);                                         \
+    if (!berth_try_result_) return std::unexpected(berth_try_result_.error()); \
+  } while (0)
+
+#define BERTH_CONCAT_INNER(a, b) a##b
+#define BERTH_CONCAT(a, b) BERTH_CONCAT_INNER(a, b)
+// `BERTH_ASSIGN(auto x, f());` declares x from the value of f() or returns its error.
+#define BERTH_ASSIGN(lhs, expr)                                                 \
+  auto BERTH_CONCAT(berth_assign_, __LINE__) = (expr);                          \
+  if (!BERTH_CONCAT(berth_assign_, __LINE__))                                   \
+    return std::unexpected(BERTH_CONCAT(berth_assign_, __LINE__).error());      \
+  lhs = std::move(*BERTH_CONCAT(berth_assign_, __LINE__))

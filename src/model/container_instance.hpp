@@ -1,0 +1,42 @@
+// ContainerInstance: a node (a gateway running the berth agent) registered in a cluster.
+// Pure; thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/arn.hpp"
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "model/schema.hpp"
+#include "model/tags.hpp"
+
+namespace berth::model {
+
+struct ContainerInstance {
+  std::string id;       // 32 lowercase hex digits
+  std::string cluster;  // cluster name
+  std::string status = "ACTIVE";
+  Json body = Json::object();  // versionInfo, registeredResources, attributes, ec2InstanceId
+  EpochMs registered_at = 0;
+};
+
+// Running/pending task counts and remaining resources are computed, not stored.
+struct InstanceUsage {
+  long long running_tasks = 0;
+  long long pending_tasks = 0;
+};
+
+Json container_instance_to_json(const ContainerInstance& instance, const InstanceUsage& usage,
+                                const ArnScope& arns, const std::vector<Tag>* tags);
+
+}  // namespace berth::model
+
+namespace berth::model {
+
+// Validates custom attributes as ECS limits them: name 1–128 characters of [A-Za-z0-9_-/.],
+// value 1–128 characters without surrounding whitespace, at most 10 per instance.
+// Returns AttributeLimitExceeded / InvalidParameterException.
+[[nodiscard]] Result<Json> normalize_attributes(const Json& attributes);
+
+}  // namespace berth::model

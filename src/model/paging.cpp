@@ -1,0 +1,26 @@
+#include "model/paging.hpp"
+
+#include "common/base64.hpp"
+
+namespace berth::model {
+
+Result<PageRequest> read_page_request(const Json& request, std::size_t default_limit,
+                                      const std::string& list_name) {
+  PageRequest page;
+  page.limit = request.contains("maxResults") ? request["maxResults"].get<std::size_t>() : default_limit;
+  if (request.contains("nextToken")) {
+    const auto decoded = base64_decode(request["nextToken"].get<std::string>());
+    const std::string prefix = list_name + "\n";
+    if (!decoded || !decoded->starts_with(prefix) || decoded->size() == prefix.size()) {
+      return fail(Code::invalid_parameter, "The nextToken is not valid for this request.");
+    }
+    page.after = decoded->substr(prefix.size());
+  }
+  return page;
+}
+
+std::string make_next_token(const std::string& list_name, const std::string& last_key) {
+  return base64_encode(list_name + "\n" + last_key);
+}
+
+}  // namespace berth::model

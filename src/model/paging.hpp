@@ -1,0 +1,26 @@
+// List* pagination as ECS does it: maxResults 1–100 and an opaque nextToken that continues after
+// the last key returned. Pure; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "common/result.hpp"
+#include "model/schema.hpp"
+
+namespace berth::model {
+
+struct PageRequest {
+  std::string after;      // continue with keys after this one ("" = from the start)
+  std::size_t limit = 100;
+};
+
+// Reads `maxResults` (already range-checked by the shape) and `nextToken` from a request.
+// Returns InvalidParameterException for a token berth did not issue for `list_name`.
+[[nodiscard]] Result<PageRequest> read_page_request(const Json& request, std::size_t default_limit,
+                                                    const std::string& list_name);
+
+// Returns the token that continues `list_name` after `last_key`.
+std::string make_next_token(const std::string& list_name, const std::string& last_key);
+
+}  // namespace berth::model

@@ -1,0 +1,344 @@
+#include "model/request_shapes.hpp"
+
+#include <map>
+#include <string>
+
+namespace berth::model {
+namespace {
+
+// Leaf shapes shared by many members.
+const Shape k_string = string_shape();
+const Shape k_int = integer_shape();
+const Shape k_long = long_shape();
+const Shape k_bool = boolean_shape();
+const Shape k_number = number_shape();
+const Shape k_strings = list_of(k_string);
+const Shape k_ints = list_of(k_int);
+const Shape k_string_map = map_of(k_string);
+const Shape k_max_results = integer_shape(1, 100);
+
+const Shape k_tag = structure({{"key", &k_string}, {"value", &k_string}});
+const Shape k_tags = list_of(k_tag);
+const Shape k_key_value = structure({{"name", &k_string}, {"value", &k_string}});
+const Shape k_key_values = list_of(k_key_value);
+const Shape k_secret = structure({{"name", &k_string, true}, {"valueFrom", &k_string, true}});
+const Shape k_secrets = list_of(k_secret);
+
+// ContainerDefinition and its parts.
+const Shape k_protocol = enum_shape({"tcp", "udp"});
+const Shape k_app_protocol = enum_shape({"http", "http2", "grpc"});
+const Shape k_port_mapping = structure({{"containerPort", &k_int},
+                                        {"hostPort", &k_int},
+                                        {"protocol", &k_protocol},
+                                        {"name", &k_string},
+                                        {"appProtocol", &k_app_protocol},
+                                        {"containerPortRange", &k_string}});
+const Shape k_port_mappings = list_of(k_port_mapping);
+const Shape k_restart_policy = structure({{"enabled", &k_bool, true},
+                                          {"ignoredExitCodes", &k_ints},
+                                          {"restartAttemptPeriod", &k_int}});
+const Shape k_environment_file_type = enum_shape({"s3"});
+const Shape k_environment_file =
+    structure({{"value", &k_string, true}, {"type", &k_environment_file_type, true}});
+const Shape k_environment_files = list_of(k_environment_file);
+const Shape k_mount_point =
+    structure({{"sourceVolume", &k_string}, {"containerPath", &k_string}, {"readOnly", &k_bool}});
+const Shape k_mount_points = list_of(k_mount_point);
+const Shape k_volume_from = structure({{"sourceContainer", &k_string}, {"readOnly", &k_bool}});
+const Shape k_volumes_from = list_of(k_volume_from);
+const Shape k_capabilities = structure({{"add", &k_strings}, {"drop", &k_strings}});
+const Shape k_device_permission = enum_shape({"read", "write", "mknod"});
+const Shape k_device_permissions = list_of(k_device_permission);
+const Shape k_device = structure({{"hostPath", &k_string, true},
+                                  {"containerPath", &k_string},
+                                  {"permissions", &k_device_permissions}});
+const Shape k_devices = list_of(k_device);
+const Shape k_tmpfs = structure(
+    {{"containerPath", &k_string, true}, {"size", &k_int, true}, {"mountOptions", &k_strings}});
+const Shape k_tmpfs_list = list_of(k_tmpfs);
+const Shape k_linux_parameters = structure({{"capabilities", &k_capabilities},
+                                            {"devices", &k_devices},
+                                            {"initProcessEnabled", &k_bool},
+                                            {"sharedMemorySize", &k_int},
+                                            {"tmpfs", &k_tmpfs_list},
+                                            {"maxSwap", &k_int},
+                                            {"swappiness", &k_int}});
+const Shape k_condition = enum_shape({"START", "COMPLETE", "SUCCESS", "HEALTHY"});
+const Shape k_dependency =
+    structure({{"containerName", &k_string, true}, {"condition", &k_condition, true}});
+const Shape k_dependencies = list_of(k_dependency);
+const Shape k_version_consistency = enum_shape({"enabled", "disabled"});
+const Shape k_host_entry =
+    structure({{"hostname", &k_string, true}, {"ipAddress", &k_string, true}});
+const Shape k_host_entries = list_of(k_host_entry);
+const Shape k_ulimit_name =
+    enum_shape({"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile",
+                "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"});
+const Shape k_ulimit = structure({{"name", &k_ulimit_name, true},
+                                  {"softLimit", &k_int, true},
+                                  {"hardLimit", &k_int, true}});
+const Shape k_ulimits = list_of(k_ulimit);
+const Shape k_log_driver = enum_shape({"json-file", "syslog", "journald", "gelf", "fluentd",
+                                       "awslogs", "splunk", "awsfirelens"});
+const Shape k_log_configuration = structure({{"logDriver", &k_log_driver, true},
+                                             {"options", &k_string_map},
+                                             {"secretOptions", &k_secrets}});
+const Shape k_health_check = structure({{"command", &k_strings, true},
+                                        {"interval", &k_int},
+                                        {"timeout", &k_int},
+                                        {"retries", &k_int},
+                                        {"startPeriod", &k_int}});
+const Shape k_system_control = structure({{"namespace", &k_string}, {"value", &k_string}});
+const Shape k_system_controls = list_of(k_system_control);
+const Shape k_resource_type = enum_shape({"GPU", "InferenceAccelerator"});
+const Shape k_resource_requirement =
+    structure({{"value", &k_string, true}, {"type", &k_resource_type, true}});
+const Shape k_resource_requirements = list_of(k_resource_requirement);
+const Shape k_firelens_type = enum_shape({"fluentd", "fluentbit"});
+const Shape k_firelens =
+    structure({{"type", &k_firelens_type, true}, {"options", &k_string_map}});
+const Shape k_repository_credentials = structure({{"credentialsParameter", &k_string, true}});
+
+const Shape k_container_definition = structure({
+    {"name", &k_string},
+    {"image", &k_string},
+    {"repositoryCredentials", &k_repository_credentials},
+    {"cpu", &k_int},
+    {"memory", &k_int},
+    {"memoryReservation", &k_int},
+    {"links", &k_strings},
+    {"portMappings", &k_port_mappings},
+    {"essential", &k_bool},
+    {"restartPolicy", &k_restart_policy},
+    {"entryPoint", &k_strings},
+    {"command", &k_strings},
+    {"environment", &k_key_values},
+    {"environmentFiles", &k_environment_files},
+    {"mountPoints", &k_mount_points},
+    {"volumesFrom", &k_volumes_from},
+    {"linuxParameters", &k_linux_parameters},
+    {"secrets", &k_secrets},
+    {"dependsOn", &k_dependencies},
+    {"startTimeout", &k_int},
+    {"stopTimeout", &k_int},
+    {"versionConsistency", &k_version_consistency},
+    {"hostname", &k_string},
+    {"user", &k_string},
+    {"workingDirectory", &k_string},
+    {"disableNetworking", &k_bool},
+    {"privileged", &k_bool},
+    {"readonlyRootFilesystem", &k_bool},
+    {"dnsServers", &k_strings},
+    {"dnsSearchDomains", &k_strings},
+    {"extraHosts", &k_host_entries},
+    {"dockerSecurityOptions", &k_strings},
+    {"interactive", &k_bool},
+    {"pseudoTerminal", &k_bool},
+    {"dockerLabels", &k_string_map},
+    {"ulimits", &k_ulimits},
+    {"logConfiguration", &k_log_configuration},
+    {"healthCheck", &k_health_check},
+    {"systemControls", &k_system_controls},
+    {"resourceRequirements", &k_resource_requirements},
+    {"firelensConfiguration", &k_firelens},
+    {"credentialSpecs", &k_strings},
+});
+const Shape k_container_definitions = list_of(k_container_definition);
+
+// Task-definition-level parts.
+const Shape k_scope = enum_shape({"task", "shared"});
+const Shape k_enabled_disabled = enum_shape({"ENABLED", "DISABLED"});
+const Shape k_host_volume = structure({{"sourcePath", &k_string}});
+const Shape k_docker_volume = structure({{"scope", &k_scope},
+                                         {"autoprovision", &k_bool},
+                                         {"driver", &k_string},
+                                         {"driverOpts", &k_string_map},
+                                         {"labels", &k_string_map}});
+const Shape k_efs_authorization =
+    structure({{"accessPointId", &k_string}, {"iam", &k_enabled_disabled}});
+const Shape k_efs_volume = structure({{"fileSystemId", &k_string, true},
+                                      {"rootDirectory", &k_string},
+                                      {"transitEncryption", &k_enabled_disabled},
+                                      {"transitEncryptionPort", &k_int},
+                                      {"authorizationConfig", &k_efs_authorization}});
+const Shape k_fsx_authorization =
+    structure({{"credentialsParameter", &k_string, true}, {"domain", &k_string, true}});
+const Shape k_fsx_volume = structure({{"fileSystemId", &k_string, true},
+                                      {"rootDirectory", &k_string, true},
+                                      {"authorizationConfig", &k_fsx_authorization, true}});
+const Shape k_volume = structure({{"name", &k_string},
+                                  {"host", &k_host_volume},
+                                  {"dockerVolumeConfiguration", &k_docker_volume},
+                                  {"efsVolumeConfiguration", &k_efs_volume},
+                                  {"fsxWindowsFileServerVolumeConfiguration", &k_fsx_volume},
+                                  {"configuredAtLaunch", &k_bool}});
+const Shape k_volumes = list_of(k_volume);
+const Shape k_task_constraint_type = enum_shape({"memberOf"});
+const Shape k_task_constraint =
+    structure({{"type", &k_task_constraint_type}, {"expression", &k_string}});
+const Shape k_task_constraints = list_of(k_task_constraint);
+const Shape k_compatibility = enum_shape({"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"});
+const Shape k_compatibilities = list_of(k_compatibility);
+const Shape k_network_mode = enum_shape({"bridge", "host", "awsvpc", "none"});
+const Shape k_pid_mode = enum_shape({"host", "task"});
+const Shape k_ipc_mode = enum_shape({"host", "task", "none"});
+const Shape k_proxy_type = enum_shape({"APPMESH"});
+const Shape k_proxy_configuration = structure(
+    {{"type", &k_proxy_type}, {"containerName", &k_string, true}, {"properties", &k_key_values}});
+const Shape k_inference_accelerator =
+    structure({{"deviceName", &k_string, true}, {"deviceType", &k_string, true}});
+const Shape k_inference_accelerators = list_of(k_inference_accelerator);
+const Shape k_ephemeral_storage = structure({{"sizeInGiB", &k_int, true}});
+const Shape k_cpu_architecture = enum_shape({"X86_64", "ARM64"});
+const Shape k_os_family =
+    enum_shape({"LINUX", "WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2019_CORE",
+                "WINDOWS_SERVER_2016_FULL", "WINDOWS_SERVER_2004_CORE", "WINDOWS_SERVER_2022_CORE",
+                "WINDOWS_SERVER_2022_FULL", "WINDOWS_SERVER_2025_CORE", "WINDOWS_SERVER_2025_FULL",
+                "WINDOWS_SERVER_20H2_CORE"});
+const Shape k_runtime_platform = structure(
+    {{"cpuArchitecture", &k_cpu_architecture}, {"operatingSystemFamily", &k_os_family}});
+
+const Shape k_register_task_definition = structure({
+    {"family", &k_string, true},
+    {"taskRoleArn", &k_string},
+    {"executionRoleArn", &k_string},
+    {"networkMode", &k_network_mode},
+    {"containerDefinitions", &k_container_definitions, true},
+    {"volumes", &k_volumes},
+    {"placementConstraints", &k_task_constraints},
+    {"requiresCompatibilities", &k_compatibilities},
+    {"cpu", &k_string},
+    {"memory", &k_string},
+    {"tags", &k_tags},
+    {"pidMode", &k_pid_mode},
+    {"ipcMode", &k_ipc_mode},
+    {"proxyConfiguration", &k_proxy_configuration},
+    {"inferenceAccelerators", &k_inference_accelerators},
+    {"ephemeralStorage", &k_ephemeral_storage},
+    {"runtimePlatform", &k_runtime_platform},
+    {"enableFaultInjection", &k_bool},
+});
+
+// Clusters.
+const Shape k_cluster_setting_name = enum_shape({"containerInsights"});
+const Shape k_cluster_setting =
+    structure({{"name", &k_cluster_setting_name}, {"value", &k_string}});
+const Shape k_cluster_settings = list_of(k_cluster_setting);
+const Shape k_capacity_provider_item = structure(
+    {{"capacityProvider", &k_string, true}, {"weight", &k_int}, {"base", &k_int}});
+const Shape k_capacity_provider_items = list_of(k_capacity_provider_item);
+const Shape k_service_connect_defaults = structure({{"namespace", &k_string, true}});
+const Shape k_create_cluster = structure({
+    {"clusterName", &k_string},
+    {"tags", &k_tags},
+    {"settings", &k_cluster_settings},
+    {"capacityProviders", &k_strings},
+    {"defaultCapacityProviderStrategy", &k_capacity_provider_items},
+    {"serviceConnectDefaults", &k_service_connect_defaults},
+});
+const Shape k_cluster_field = enum_shape({"ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"});
+const Shape k_cluster_fields = list_of(k_cluster_field);
+const Shape k_describe_clusters = structure(
+    {{"clusters", &k_strings}, {"include", &k_cluster_fields}});
+const Shape k_list_clusters = structure({{"nextToken", &k_string}, {"maxResults", &k_max_results}});
+const Shape k_delete_cluster = structure({{"cluster", &k_string, true}});
+
+// Task definitions.
+const Shape k_td_field = enum_shape({"TAGS"});
+const Shape k_td_fields = list_of(k_td_field);
+const Shape k_describe_task_definition = structure(
+    {{"taskDefinition", &k_string, true}, {"include", &k_td_fields}});
+const Shape k_td_status = enum_shape({"ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"});
+const Shape k_sort = enum_shape({"ASC", "DESC"});
+const Shape k_list_task_definitions = structure({{"familyPrefix", &k_string},
+                                                 {"status", &k_td_status},
+                                                 {"sort", &k_sort},
+                                                 {"nextToken", &k_string},
+                                                 {"maxResults", &k_max_results}});
+const Shape k_family_status = enum_shape({"ACTIVE", "INACTIVE", "ALL"});
+const Shape k_list_families = structure({{"familyPrefix", &k_string},
+                                         {"status", &k_family_status},
+                                         {"nextToken", &k_string},
+                                         {"maxResults", &k_max_results}});
+const Shape k_deregister_task_definition = structure({{"taskDefinition", &k_string, true}});
+const Shape k_delete_task_definitions = structure({{"taskDefinitions", &k_strings, true}});
+
+// Tags.
+const Shape k_tag_resource = structure({{"resourceArn", &k_string, true}, {"tags", &k_tags, true}});
+const Shape k_untag_resource =
+    structure({{"resourceArn", &k_string, true}, {"tagKeys", &k_strings, true}});
+const Shape k_list_tags = structure({{"resourceArn", &k_string, true}});
+
+// Container instances (the agent's side of the API).
+const Shape k_resource_kind = enum_shape({"INTEGER", "DOUBLE", "LONG", "STRINGSET"});
+const Shape k_resource = structure({{"name", &k_string},
+                                    {"type", &k_string},
+                                    {"doubleValue", &k_number},
+                                    {"longValue", &k_long},
+                                    {"integerValue", &k_int},
+                                    {"stringSetValue", &k_strings}});
+const Shape k_resources = list_of(k_resource);
+const Shape k_version_info = structure(
+    {{"agentVersion", &k_string}, {"agentHash", &k_string}, {"dockerVersion", &k_string}});
+const Shape k_target_type = enum_shape({"container-instance"});
+const Shape k_attribute = structure({{"name", &k_string, true},
+                                     {"value", &k_string},
+                                     {"targetType", &k_target_type},
+                                     {"targetId", &k_string}});
+const Shape k_attributes = list_of(k_attribute);
+const Shape k_platform_device = structure({{"id", &k_string, true}, {"type", &k_string, true}});
+const Shape k_platform_devices = list_of(k_platform_device);
+const Shape k_register_container_instance = structure({
+    {"cluster", &k_string},
+    {"instanceIdentityDocument", &k_string},
+    {"instanceIdentityDocumentSignature", &k_string},
+    {"totalResources", &k_resources},
+    {"versionInfo", &k_version_info},
+    {"containerInstanceArn", &k_string},
+    {"attributes", &k_attributes},
+    {"platformDevices", &k_platform_devices},
+    {"tags", &k_tags},
+});
+const Shape k_deregister_container_instance = structure(
+    {{"cluster", &k_string}, {"containerInstance", &k_string, true}, {"force", &k_bool}});
+const Shape k_ci_status = enum_shape({"ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED"});
+const Shape k_list_container_instances = structure({{"cluster", &k_string},
+                                                    {"nextToken", &k_string},
+                                                    {"maxResults", &k_max_results},
+                                                    {"status", &k_ci_status}});
+const Shape k_ci_field = enum_shape({"TAGS", "CONTAINER_INSTANCE_HEALTH"});
+const Shape k_ci_fields = list_of(k_ci_field);
+const Shape k_describe_container_instances =
+    structure({{"cluster", &k_string},
+               {"containerInstances", &k_strings, true},
+               {"include", &k_ci_fields}});
+
+}  // namespace
+
+const Shape& container_definition_shape() { return k_container_definition; }
+
+const Shape* find_request_shape(std::string_view action) {
+  static const std::map<std::string, const Shape*, std::less<>> k_shapes = {
+      {"CreateCluster", &k_create_cluster},
+      {"DescribeClusters", &k_describe_clusters},
+      {"ListClusters", &k_list_clusters},
+      {"DeleteCluster", &k_delete_cluster},
+      {"RegisterTaskDefinition", &k_register_task_definition},
+      {"DescribeTaskDefinition", &k_describe_task_definition},
+      {"ListTaskDefinitions", &k_list_task_definitions},
+      {"ListTaskDefinitionFamilies", &k_list_families},
+      {"DeregisterTaskDefinition", &k_deregister_task_definition},
+      {"DeleteTaskDefinitions", &k_delete_task_definitions},
+      {"TagResource", &k_tag_resource},
+      {"UntagResource", &k_untag_resource},
+      {"ListTagsForResource", &k_list_tags},
+      {"RegisterContainerInstance", &k_register_container_instance},
+      {"DeregisterContainerInstance", &k_deregister_container_instance},
+      {"ListContainerInstances", &k_list_container_instances},
+      {"DescribeContainerInstances", &k_describe_container_instances},
+  };
+  const auto it = k_shapes.find(action);
+  return it == k_shapes.end() ? nullptr : it->second;
+}
+
+}  // namespace berth::model

@@ -1,0 +1,255 @@
+#include "model/task_definition.hpp"
+
+#include <charconv>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "model/container_definition.hpp"
+#include "model/names.hpp"
+#include "model/units.hpp"
+
+namespace berth::model {
+namespace {
+
+Result<void> check_volumes(const Json& volumes) {
+  std::set<std::string> names;
+  for (const auto& v : volumes) {
+    const std::string name = v.value("name", "");
+    if (auto ok = check_name("Volume name", name); !ok) return ok;
+    if (!names.insert(name).second) {
+      return fail(Code::client, "Volume name '" + name + "' is used more than once.");
+    }
+    if (v.contains("host") && v["host"].contains("sourcePath") &&
+        !is_clean_absolute_path(v["host"]["sourcePath"].get<std::string>())) {
+      return fail(Code::client, "Volume '" + name +
+                                    "': host.sourcePath must be an absolute path without '..'.");
+    }
+  }
+  return {};
+}
+
+Result<void> check_references(const Json& containers, const Json& volumes) {
+  std::set<std::string> volume_names;
+  for (const auto& v : volumes) volume_names.insert(v["name"].get<std::string>());
+  std::map<std::string, const Json*> by_name;
+  for (const auto& c : containers) by_name[c["name"].get<std::string>()] = &c;
+
+  for (const auto& c : containers) {
+    const std::string name = c["name"];
+    for (const auto& mp : c["mountPoints"]) {
+      if (!volume_names.contains(mp["sourceVolume"].get<std::string>())) {
+        return fail(Code::client, "Invalid setting for container '" + name + "'. sourceVolume '" +
+                                      mp["sourceVolume"].get<std::string>() +
+                                      "' is not a volume of this task definition.");
+      }
+    }
+    for (const auto& vf : c["volumesFrom"]) {
+      const std::string source = vf.value("sourceContainer", "");
+      if (source == name || !by_name.contains(source)) {
+        return fail(Code::client, "Invalid setting for container '" + name + "'. volumesFrom '" +
+                                      source + "' is not another container of this task definition.");
+      }
+    }
+    for (const auto& dep : c.value("dependsOn", Json::array())) {
+      const std::string target = dep["containerName"];
+      const std::string condition = dep["condition"];
+      const auto it = by_name.find(target);
+      if (target == name || it == by_name.end()) {
+        return fail(Code::client, "Invalid setting for container '" + name + "'. dependsOn '" +
+                                      target + "' is not another container of this task definition.");
+      }
+      const Json& other = *it->second;
+      if ((condition == "COMPLETE" || condition == "SUCCESS") && other["essential"].get<bool>()) {
+        return fail(Code::client, "Invalid setting for container '" + name + "'. dependsOn '" +
+                                      target + "' with condition " + condition +
+                                      " requires '" + target + "' to be non-essential.");
+      }
+      if (condition == "HEALTHY" && !other.contains("healthCheck")) {
+        return fail(Code::client, "Invalid setting for container '" + name + "'. dependsOn '" +
+                                      target + "' with condition HEALTHY requires '" + target +
+                                      "' to have a healthCheck.");
+      }
+    }
+  }
+  return {};
+}
+
+// Depth-first search over dependsOn edges; any back edge is a cycle.
+Result<void> check_dependency_cycles(const Json& containers) {
+  std::map<std::string, std::vector<std::string>> edges;
+  for (const auto& c : containers) {
+    auto& out = edges[c["name"].get<std::string>()];
+    for (const auto& dep : c.value("dependsOn", Json::array())) out.push_back(dep["containerName"]);
+  }
+  enum class Mark { none, active, done };
+  std::map<std::string, Mark> marks;
+  std::function<bool(const std::string&)> has_cycle = [&](const std::string& node) {
+    marks[node] = Mark::active;
+    for (const auto& next : edges[node]) {
+      if (marks[next] == Mark::active) return true;
+      if (marks[next] == Mark::none && has_cycle(next)) return true;
+    }
+    marks[node] = Mark::done;
+    return false;
+  };
+  for (const auto& [node, _] : edges) {
+    if (marks[node] == Mark::none && has_cycle(node)) {
+      return fail(Code::client, "dependsOn forms a cycle through container '" + node + "'.");
+    }
+  }
+  return {};
+}
+
+Result<void> check_task_totals(const Json& body) {
+  long long cpu_sum = 0, reserved_sum = 0;
+  for (const auto& c : body["containerDefinitions"]) {
+    cpu_sum += c["cpu"].get<long long>();
+    reserved_sum += c.value("memoryReservation", c.value("memory", 0LL));
+    if (body.contains("memory") && c.contains("memory") &&
+        c["memory"].get<long long>() > std::stoll(body["memory"].get<std::string>())) {
+      return fail(Code::client, "Invalid 'memory' setting for container '" +
+                                    c["name"].get<std::string>() +
+                                    "': it is larger than the task's memory.");
+    }
+  }
+  if (body.contains("cpu") && cpu_sum > std::stoll(body["cpu"].get<std::string>())) {
+    return fail(Code::client, "Invalid 'cpu' setting for task: the containers' cpu adds up to " +
+                                  std::to_string(cpu_sum) + ", more than the task's " +
+                                  body["cpu"].get<std::string>() + ".");
+  }
+  if (body.contains("memory") && reserved_sum > std::stoll(body["memory"].get<std::string>())) {
+    return fail(Code::client, "Invalid 'memory' setting for task: the containers reserve " +
+                                  std::to_string(reserved_sum) + " MiB, more than the task's " +
+                                  body["memory"].get<std::string>() + ".");
+  }
+  return {};
+}
+
+Result<void> check_constraints(const Json& constraints) {
+  if (constraints.size() > 10) {
+    return fail(Code::client, "A task definition can have at most 10 placement constraints.");
+  }
+  for (const auto& pc : constraints) {
+    const std::string expression = pc.value("expression", "");
+    if (pc.value("type", "memberOf") != "memberOf" || expression.empty()) {
+      return fail(Code::client, "Placement constraints of a task definition must be memberOf with an expression.");
+    }
+    if (expression.size() > 2000) {
+      return fail(Code::client, "A placement constraint expression is limited to 2000 characters.");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<RegisterRequest> normalize_task_definition(Json request) {
+  RegisterRequest out;
+  if (request.contains("tags")) {
+    auto tags = read_tags(request["tags"]);
+    if (!tags) return std::unexpected(tags.error());
+    out.tags = std::move(*tags);
+    request.erase("tags");
+  }
+  Json& body = request;
+  if (auto ok = check_name("Family", body["family"].get<std::string>()); !ok) {
+    return std::unexpected(ok.error());
+  }
+  auto& containers = body["containerDefinitions"];
+  if (containers.empty() || containers.size() > 10) {
+    return fail(Code::client, "A task definition needs 1 to 10 container definitions.");
+  }
+  if (!body.contains("networkMode")) body["networkMode"] = "bridge";
+  for (const char* list : {"volumes", "placementConstraints"}) {
+    if (!body.contains(list)) body[list] = Json::array();
+  }
+  if (body.contains("cpu")) {
+    auto cpu = normalize_task_cpu(body["cpu"].get<std::string>());
+    if (!cpu) return std::unexpected(cpu.error());
+    body["cpu"] = *cpu;
+  }
+  if (body.contains("memory")) {
+    auto memory = normalize_task_memory(body["memory"].get<std::string>());
+    if (!memory) return std::unexpected(memory.error());
+    body["memory"] = *memory;
+  }
+
+  const TaskContext context{body["networkMode"].get<std::string>(), body.contains("memory")};
+  std::set<std::string> names;
+  bool any_essential = false;
+  for (auto& c : containers) {
+    if (auto ok = normalize_container(c, context); !ok) return std::unexpected(ok.error());
+    if (!names.insert(c["name"].get<std::string>()).second) {
+      return fail(Code::client, "Container name '" + c["name"].get<std::string>() +
+                                    "' is used more than once in the task definition.");
+    }
+    any_essential = any_essential || c["essential"].get<bool>();
+  }
+  if (!any_essential) {
+    return fail(Code::client, "A task definition must have at least one essential container.");
+  }
+  if (auto ok = check_volumes(body["volumes"]); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_references(containers, body["volumes"]); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_dependency_cycles(containers); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_task_totals(body); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_constraints(body["placementConstraints"]); !ok) {
+    return std::unexpected(ok.error());
+  }
+  for (const char* role : {"taskRoleArn", "executionRoleArn"}) {
+    if (body.contains(role) && body[role].get<std::string>().size() > 2048) {
+      return fail(Code::client, std::string("'") + role + "' is too long.");
+    }
+  }
+  if (body.dump().size() > k_max_task_definition_bytes) {
+    return fail(Code::client, "The task definition is larger than the 64 KiB ECS allows.");
+  }
+  out.body = std::move(body);
+  return out;
+}
+
+Json task_definition_to_json(const TaskDefinition& td, const ArnScope& arns) {
+  Json out = td.body;
+  out["taskDefinitionArn"] = arns.task_definition(td.family, td.revision);
+  out["family"] = td.family;
+  out["revision"] = td.revision;
+  out["status"] = td.status;
+  out["registeredAt"] = epoch_seconds(td.registered_at);
+  out["registeredBy"] = "arn:aws:iam::" + arns.account + ":root";
+  out["compatibilities"] = Json::array({"EC2", "EXTERNAL"});
+  out["requiresAttributes"] = Json::array();
+  if (td.deregistered_at) out["deregisteredAt"] = epoch_seconds(*td.deregistered_at);
+  return out;
+}
+
+Result<TaskDefinitionRef> parse_task_definition_ref(const std::string& text) {
+  std::string family_revision = text;
+  if (is_arn(text)) {
+    const auto arn = parse_ecs_arn(text);
+    if (!arn || arn->resource_type != "task-definition") {
+      return fail(Code::client, "'" + text + "' is not a task definition ARN.");
+    }
+    family_revision = arn->resource;
+    if (family_revision.find(':') == std::string::npos) {
+      return fail(Code::client, "A task definition ARN must include the revision.");
+    }
+  }
+  TaskDefinitionRef ref;
+  const auto colon = family_revision.find(':');
+  ref.family = family_revision.substr(0, colon);
+  if (!is_valid_name(ref.family)) {
+    return fail(Code::client, "Invalid task definition '" + text + "'.");
+  }
+  if (colon != std::string::npos) {
+    const std::string rev = family_revision.substr(colon + 1);
+    long long n = 0;
+    auto [end, ec] = std::from_chars(rev.data(), rev.data() + rev.size(), n);
+    if (ec != std::errc() || end != rev.data() + rev.size() || n < 1) {
+      return fail(Code::client, "Invalid revision number in task definition '" + text + "'.");
+    }
+    ref.revision = n;
+  }
+  return ref;
+}
+
+}  // namespace berth::model

@@ -1,0 +1,55 @@
+// TaskDefinition: validation and normalisation of RegisterTaskDefinition input into the
+// canonical JSON berth stores and returns, plus references ("family", "family:rev", ARN).
+// Pure; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/arn.hpp"
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "model/schema.hpp"
+#include "model/tags.hpp"
+
+namespace berth::model {
+
+// A registered revision as stored.
+struct TaskDefinition {
+  std::string family;
+  long long revision = 0;
+  std::string status = "ACTIVE";  // ACTIVE, INACTIVE, DELETE_IN_PROGRESS
+  Json body;                      // canonical content: everything the user registered
+  EpochMs registered_at = 0;
+  std::optional<EpochMs> deregistered_at;
+};
+
+struct RegisterRequest {
+  Json body;  // canonical content, as in TaskDefinition::body
+  std::vector<Tag> tags;
+};
+
+// ECS caps a task definition's JSON at 64 KiB.
+inline constexpr std::size_t k_max_task_definition_bytes = 64 * 1024;
+
+// Validates a shape-checked RegisterTaskDefinition request as ECS does (names, 1–10 uniquely
+// named containers, an essential container, memory at container or task level, ports,
+// dependsOn targets and cycles, volumes and paths, health checks, limits) and fills ECS's
+// defaults (essential, cpu 0, protocol tcp, empty lists, networkMode bridge, task cpu/memory
+// strings normalised). Returns ClientException / InvalidParameterException naming the field.
+[[nodiscard]] Result<RegisterRequest> normalize_task_definition(Json request);
+
+// Returns the wire TaskDefinition (body + ARN, revision, status, timestamps, registeredBy).
+Json task_definition_to_json(const TaskDefinition& td, const ArnScope& arns);
+
+struct TaskDefinitionRef {
+  std::string family;
+  std::optional<long long> revision;  // none = latest ACTIVE
+};
+
+// Parses "family", "family:revision" or a task-definition ARN. Returns ClientException for
+// anything else (bad family name, revision not a positive integer, ARN of another kind).
+[[nodiscard]] Result<TaskDefinitionRef> parse_task_definition_ref(const std::string& text);
+
+}  // namespace berth::model

@@ -1,0 +1,151 @@
+#include "store/store.hpp"
+
+namespace berth::store {
+namespace {
+
+constexpr const char* k_cluster_columns = "name, status, settings, capacity, created_at";
+
+model::Cluster read_cluster(const Stmt& stmt) {
+  model::Cluster c;
+  c.name = stmt.text(0);
+  c.status = stmt.text(1);
+  c.settings = model::Json::parse(stmt.text(2), nullptr, false);
+  c.capacity = model::Json::parse(stmt.text(3), nullptr, false);
+  c.created_at = stmt.integer(4);
+  return c;
+}
+
+Result<std::optional<model::Cluster>> find_cluster_in(Db& db, const std::string& name) {
+  Stmt stmt(db, std::string("SELECT ") + k_cluster_columns + " FROM clusters WHERE name = ?1");
+  stmt.bind(1, name);
+  BERTH_ASSIGN(bool row, stmt.step());
+  if (!row) return std::optional<model::Cluster>();
+  return std::optional<model::Cluster>(read_cluster(stmt));
+}
+
+Result<long long> count_of(Db& db, const char* sql, const std::string& cluster) {
+  Stmt stmt(db, sql);
+  stmt.bind(1, cluster);
+  BERTH_TRY(stmt.step());
+  return stmt.integer(0);
+}
+
+Result<model::ClusterCounts> counts_in(Db& db, const std::string& name) {
+  model::ClusterCounts counts;
+  BERTH_ASSIGN(counts.container_instances,
+               count_of(db, "SELECT count(*) FROM container_instances WHERE cluster = ?1 "
+                            "AND status IN ('ACTIVE','DRAINING','REGISTERING')", name));
+  BERTH_ASSIGN(counts.running_tasks,
+               count_of(db, "SELECT count(*) FROM tasks WHERE cluster = ?1 AND last_status = 'RUNNING'", name));
+  BERTH_ASSIGN(counts.pending_tasks,
+               count_of(db, "SELECT count(*) FROM tasks WHERE cluster = ?1 AND last_status IN "
+                            "('PROVISIONING','PENDING','ACTIVATING')", name));
+  BERTH_ASSIGN(counts.active_services,
+               count_of(db, "SELECT count(*) FROM services WHERE cluster = ?1 AND status = 'ACTIVE'", name));
+  BERTH_ASSIGN(counts.draining_services,
+               count_of(db, "SELECT count(*) FROM services WHERE cluster = ?1 AND status = 'DRAINING'", name));
+  return counts;
+}
+
+Result<void> upsert_cluster(Db& db, const model::Cluster& c) {
+  Stmt stmt(db,
+            "INSERT INTO clusters(name, status, settings, capacity, created_at) "
+            "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(name) DO UPDATE SET status = excluded.status, "
+            "settings = excluded.settings, capacity = excluded.capacity, "
+            "created_at = excluded.created_at");
+  return stmt.bind(1, c.name)
+      .bind(2, c.status)
+      .bind(3, c.settings.dump())
+      .bind(4, c.capacity.dump())
+      .bind(5, c.created_at)
+      .run();
+}
+
+}  // namespace
+
+Result<model::Cluster> Store::create_cluster(const model::Cluster& wanted,
+                                             const std::vector<model::Tag>& tags) {
+  std::lock_guard lock(m_mutex);
+  BERTH_ASSIGN(auto existing, find_cluster_in(m_db, wanted.name));
+  if (existing && existing->status == "ACTIVE") return *existing;
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  BERTH_TRY(upsert_cluster(m_db, wanted));
+  const std::string resource = "cluster/" + wanted.name;
+  BERTH_TRY(remove_all_tags_locked(resource));
+  BERTH_TRY(put_tags_locked(resource, tags));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("create cluster"));
+  return wanted;
+}
+
+Result<bool> Store::ensure_cluster(const std::string& name, EpochMs now) {
+  std::lock_guard lock(m_mutex);
+  BERTH_ASSIGN(auto existing, find_cluster_in(m_db, name));
+  if (existing && existing->status == "ACTIVE") return false;
+  model::Cluster cluster;
+  cluster.name = name;
+  cluster.settings = model::Json::array({{{"name", "containerInsights"}, {"value", "disabled"}}});
+  cluster.created_at = now;
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  BERTH_TRY(upsert_cluster(m_db, cluster));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("ensure cluster"));
+  return true;
+}
+
+Result<std::optional<model::Cluster>> Store::find_cluster(const std::string& name) {
+  std::lock_guard lock(m_mutex);
+  return find_cluster_in(m_db, name);
+}
+
+Result<std::vector<model::Cluster>> Store::list_clusters(const std::string& after,
+                                                         std::size_t limit) {
+  std::lock_guard lock(m_mutex);
+  Stmt stmt(m_db, std::string("SELECT ") + k_cluster_columns +
+                      " FROM clusters WHERE status = 'ACTIVE' AND name > ?1 ORDER BY name LIMIT ?2");
+  stmt.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<model::Cluster> out;
+  while (true) {
+    BERTH_ASSIGN(bool row, stmt.step());
+    if (!row) break;
+    out.push_back(read_cluster(stmt));
+  }
+  return out;
+}
+
+Result<model::ClusterCounts> Store::cluster_counts(const std::string& name) {
+  std::lock_guard lock(m_mutex);
+  return counts_in(m_db, name);
+}
+
+Result<model::Cluster> Store::delete_cluster(const std::string& name) {
+  std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  BERTH_ASSIGN(auto existing, find_cluster_in(m_db, name));
+  if (!existing || existing->status != "ACTIVE") {
+    return fail(Code::cluster_not_found, "Cluster not found.");
+  }
+  BERTH_ASSIGN(auto counts, counts_in(m_db, name));
+  if (counts.container_instances > 0) {
+    return fail(Code::cluster_contains_container_instances,
+                "The Cluster cannot be deleted while Container Instances are active or draining.");
+  }
+  if (counts.active_services + counts.draining_services > 0) {
+    return fail(Code::cluster_contains_services,
+                "The Cluster cannot be deleted while Services are active.");
+  }
+  BERTH_ASSIGN(long long unstopped_tasks,
+               count_of(m_db, "SELECT count(*) FROM tasks WHERE cluster = ?1 AND last_status != 'STOPPED'", name));
+  if (unstopped_tasks > 0) {
+    return fail(Code::cluster_contains_tasks,
+                "The Cluster cannot be deleted while Tasks are active.");
+  }
+  existing->status = "INACTIVE";
+  Stmt stmt(m_db, "UPDATE clusters SET status = 'INACTIVE' WHERE name = ?1");
+  BERTH_TRY(stmt.bind(1, name).run());
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("delete cluster"));
+  return *existing;
+}
+
+}  // namespace berth::store

@@ -1,0 +1,91 @@
+// RAII wrappers over one SQLite connection: Db (connection), Stmt (prepared statement, finalized
+// on destruction) and Tx (BEGIN IMMEDIATE; rolls back unless committed). Not thread-safe: the
+// Store serialises access to its Db.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace berth::store {
+
+class Db {
+ public:
+  // Opens (creating if needed) the database at `path` (":memory:" for tests) with WAL,
+  // synchronous=FULL, foreign keys and a busy timeout. Returns ServerException on failure.
+  [[nodiscard]] static Result<Db> open(const std::string& path);
+
+  Db(Db&& other) noexcept;
+  Db& operator=(Db&& other) noexcept;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db();
+
+  // Runs one or more statements that return no rows.
+  [[nodiscard]] Result<void> exec(std::string_view sql);
+
+  sqlite3* handle() const { return m_db; }
+  // Returns the last SQLite error message of this connection.
+  std::string last_error() const;
+  // Rows changed by the last statement.
+  int changes() const;
+
+ private:
+  explicit Db(sqlite3* db) : m_db(db) {}
+  sqlite3* m_db = nullptr;
+};
+
+class Stmt {
+ public:
+  // Prepares `sql` on `db`. Aborts on a malformed statement: SQL text is ours, so that is a bug.
+  Stmt(Db& db, std::string_view sql);
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt();
+
+  // Binds by 1-based index; returns *this to chain.
+  Stmt& bind(int index, std::string_view text);
+  Stmt& bind(int index, std::int64_t value);
+  Stmt& bind(int index, std::optional<std::int64_t> value);
+  Stmt& bind_null(int index);
+
+  // Advances to the next row: true = a row is ready, false = done. ServerException on error.
+  [[nodiscard]] Result<bool> step();
+  // Runs a statement that returns no rows.
+  [[nodiscard]] Result<void> run();
+
+  std::string text(int column) const;
+  std::int64_t integer(int column) const;
+  bool is_null(int column) const;
+
+ private:
+  Db& m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+};
+
+class Tx {
+ public:
+  // Begins an IMMEDIATE transaction (takes the write lock up front, so it never deadlocks
+  // upgrading from a read). Check ok() before use.
+  explicit Tx(Db& db);
+  Tx(const Tx&) = delete;
+  Tx& operator=(const Tx&) = delete;
+  ~Tx();
+
+  [[nodiscard]] Result<void> begun() const { return m_begun; }
+  // Commits; after a successful commit with synchronous=FULL the write is on disk.
+  [[nodiscard]] Result<void> commit();
+
+ private:
+  Db& m_db;
+  Result<void> m_begun;
+  bool m_done = false;
+};
+
+}  // namespace berth::store

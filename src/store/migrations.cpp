@@ -1,0 +1,106 @@
+#include "store/migrations.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace berth::store {
+namespace {
+
+// Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
+constexpr std::array<std::string_view, 1> k_migrations = {
+    R"sql(
+CREATE TABLE clusters(
+  name TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  capacity TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Revisions only ever increase, even after every revision of a family is deleted.
+CREATE TABLE task_definition_families(
+  family TEXT PRIMARY KEY,
+  last_revision INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE task_definitions(
+  family TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  body TEXT NOT NULL,
+  registered_at INTEGER NOT NULL,
+  deregistered_at INTEGER,
+  PRIMARY KEY(family, revision)
+) WITHOUT ROWID;
+CREATE INDEX task_definitions_by_status ON task_definitions(status, family, revision);
+
+CREATE TABLE tags(
+  resource_arn TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY(resource_arn, key)
+) WITHOUT ROWID;
+
+CREATE TABLE container_instances(
+  id TEXT PRIMARY KEY,
+  cluster TEXT NOT NULL REFERENCES clusters(name),
+  status TEXT NOT NULL,
+  body TEXT NOT NULL,
+  registered_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX container_instances_by_cluster ON container_instances(cluster, status);
+
+CREATE TABLE services(
+  cluster TEXT NOT NULL REFERENCES clusters(name),
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY(cluster, name)
+) WITHOUT ROWID;
+
+CREATE TABLE tasks(
+  id TEXT PRIMARY KEY,
+  cluster TEXT NOT NULL REFERENCES clusters(name),
+  desired_status TEXT NOT NULL,
+  last_status TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX tasks_by_cluster ON tasks(cluster, last_status);
+)sql",
+};
+
+Result<int> read_version(Db& db) {
+  Stmt stmt(db, "PRAGMA user_version");
+  auto row = stmt.step();
+  if (!row) return std::unexpected(row.error());
+  return static_cast<int>(stmt.integer(0));
+}
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(k_migrations.size()); }
+
+Result<void> migrate(Db& db) {
+  auto version = read_version(db);
+  if (!version) return std::unexpected(version.error());
+  if (*version > latest_schema_version()) {
+    return fail(Code::server, "the database has schema version " + std::to_string(*version) +
+                                  " but this berth knows only up to " +
+                                  std::to_string(latest_schema_version()) +
+                                  "; run a newer berth or restore a backup");
+  }
+  for (int next = *version + 1; next <= latest_schema_version(); ++next) {
+    Tx tx(db);
+    if (auto ok = tx.begun(); !ok) return ok;
+    if (auto ok = db.exec(k_migrations[next - 1]); !ok) {
+      return std::unexpected(ok.error().wrap("migration " + std::to_string(next)));
+    }
+    if (auto ok = db.exec("PRAGMA user_version=" + std::to_string(next)); !ok) return ok;
+    if (auto ok = tx.commit(); !ok) return ok;
+  }
+  return {};
+}
+
+}  // namespace berth::store

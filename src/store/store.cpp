@@ -1,0 +1,21 @@
+#include "store/store.hpp"
+
+#include "store/migrations.hpp"
+
+namespace berth::store {
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
+  BERTH_ASSIGN(Db db, Db::open(path));
+  BERTH_TRY(migrate(db));
+  return std::unique_ptr<Store>(new Store(std::move(db)));
+}
+
+Result<void> Store::exec_for_test(const std::string& sql) {
+  std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  BERTH_TRY(m_db.exec(sql));
+  return tx.commit();
+}
+
+}  // namespace berth::store

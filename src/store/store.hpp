@@ -1,0 +1,109 @@
+// Store: berth's durable state in SQLite. Every write is one named operation in one
+// transaction, durable (WAL, synchronous=FULL) when the call returns. Thread-safe: calls are
+// serialised on one connection.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "model/cluster.hpp"
+#include "model/container_instance.hpp"
+#include "model/tags.hpp"
+#include "model/task_definition.hpp"
+#include "store/db.hpp"
+
+namespace berth::store {
+
+enum class SortOrder { ascending, descending };
+
+struct TaskDefinitionQuery {
+  std::optional<std::string> family;  // exact family
+  std::string status = "ACTIVE";
+  SortOrder order = SortOrder::ascending;
+  std::string after;                  // page key: "family:revision" ("" = start)
+  std::size_t limit = 100;
+};
+
+struct FamilyQuery {
+  std::string prefix;
+  std::string status = "ACTIVE";      // ACTIVE, INACTIVE, ALL
+  std::string after;
+  std::size_t limit = 100;
+};
+
+class Store {
+ public:
+  // Opens and migrates the database at `path` (":memory:" in tests).
+  [[nodiscard]] static Result<std::unique_ptr<Store>> open(const std::string& path);
+
+  // --- clusters (store/clusters.cpp) ---
+  // Creates `wanted` with `tags`; an ACTIVE cluster of that name is returned unchanged (ECS
+  // CreateCluster is idempotent) and an INACTIVE one is re-created.
+  [[nodiscard]] Result<model::Cluster> create_cluster(const model::Cluster& wanted,
+                                                      const std::vector<model::Tag>& tags);
+  // Creates the cluster if it does not exist; writes nothing otherwise. Returns true if created.
+  [[nodiscard]] Result<bool> ensure_cluster(const std::string& name, EpochMs now);
+  [[nodiscard]] Result<std::optional<model::Cluster>> find_cluster(const std::string& name);
+  // ACTIVE clusters by name after `after`, at most `limit`.
+  [[nodiscard]] Result<std::vector<model::Cluster>> list_clusters(const std::string& after,
+                                                                  std::size_t limit);
+  [[nodiscard]] Result<model::ClusterCounts> cluster_counts(const std::string& name);
+  // Marks the cluster INACTIVE. ClusterNotFound / ClusterContains*Exception as ECS.
+  [[nodiscard]] Result<model::Cluster> delete_cluster(const std::string& name);
+
+  // --- task definitions (store/task_definitions.cpp) ---
+  // Registers the next revision of `family`; tags go to the new revision.
+  [[nodiscard]] Result<model::TaskDefinition> register_task_definition(
+      const std::string& family, const model::Json& body, const std::vector<model::Tag>& tags,
+      EpochMs now);
+  // Returns the given revision, or the latest ACTIVE one when `revision` is empty.
+  [[nodiscard]] Result<std::optional<model::TaskDefinition>> find_task_definition(
+      const std::string& family, std::optional<long long> revision);
+  [[nodiscard]] Result<std::vector<model::TaskDefinition>> list_task_definitions(
+      const TaskDefinitionQuery& query);
+  [[nodiscard]] Result<std::vector<std::string>> list_families(const FamilyQuery& query);
+  // Sets `status` (INACTIVE with deregisteredAt, or DELETE_IN_PROGRESS); returns the new row.
+  [[nodiscard]] Result<model::TaskDefinition> set_task_definition_status(
+      const std::string& family, long long revision, const std::string& status, EpochMs now);
+
+  // --- tags (store/tags.cpp), keyed by the resource part of an ARN ("cluster/x") ---
+  [[nodiscard]] Result<std::vector<model::Tag>> tags_of(const std::string& resource);
+  // Adds or overwrites; LimitExceeded... as InvalidParameter if the resource would pass 50.
+  [[nodiscard]] Result<void> add_tags(const std::string& resource,
+                                      const std::vector<model::Tag>& tags);
+  [[nodiscard]] Result<void> remove_tags(const std::string& resource,
+                                         const std::vector<std::string>& keys);
+
+  // --- container instances (store/container_instances.cpp) ---
+  [[nodiscard]] Result<model::ContainerInstance> put_container_instance(
+      const model::ContainerInstance& instance, const std::vector<model::Tag>& tags,
+      const std::string& tag_resource);
+  [[nodiscard]] Result<std::optional<model::ContainerInstance>> find_container_instance(
+      const std::string& cluster, const std::string& id);
+  [[nodiscard]] Result<std::vector<model::ContainerInstance>> list_container_instances(
+      const std::string& cluster, const std::optional<std::string>& status,
+      const std::string& after, std::size_t limit);
+  [[nodiscard]] Result<void> remove_container_instance(const std::string& id,
+                                                       const std::string& tag_resource);
+
+  // Test and migration support: runs raw SQL in one transaction.
+  [[nodiscard]] Result<void> exec_for_test(const std::string& sql);
+
+ private:
+  explicit Store(Db db) : m_db(std::move(db)) {}
+
+  // Tag writes that are part of a larger operation (caller holds the lock and a Tx).
+  Result<void> put_tags_locked(const std::string& resource, const std::vector<model::Tag>& tags);
+  Result<std::vector<model::Tag>> tags_of_locked(const std::string& resource);
+  Result<void> remove_all_tags_locked(const std::string& resource);
+
+  std::mutex m_mutex;
+  Db m_db;
+};
+
+}  // namespace berth::store

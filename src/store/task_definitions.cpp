@@ -1,0 +1,147 @@
+#include "store/store.hpp"
+
+namespace berth::store {
+namespace {
+
+constexpr const char* k_td_columns = "family, revision, status, body, registered_at, deregistered_at";
+
+model::TaskDefinition read_task_definition(const Stmt& stmt) {
+  model::TaskDefinition td;
+  td.family = stmt.text(0);
+  td.revision = stmt.integer(1);
+  td.status = stmt.text(2);
+  td.body = model::Json::parse(stmt.text(3), nullptr, false);
+  td.registered_at = stmt.integer(4);
+  if (!stmt.is_null(5)) td.deregistered_at = stmt.integer(5);
+  return td;
+}
+
+Result<std::vector<model::TaskDefinition>> read_all(Stmt& stmt) {
+  std::vector<model::TaskDefinition> out;
+  while (true) {
+    BERTH_ASSIGN(bool row, stmt.step());
+    if (!row) break;
+    out.push_back(read_task_definition(stmt));
+  }
+  return out;
+}
+
+// Splits a "family:revision" page key; an empty key means "from the start".
+std::pair<std::string, long long> split_key(const std::string& key) {
+  const auto colon = key.rfind(':');
+  if (colon == std::string::npos) return {key, 0};
+  return {key.substr(0, colon), std::atoll(key.c_str() + colon + 1)};
+}
+
+}  // namespace
+
+Result<model::TaskDefinition> Store::register_task_definition(const std::string& family,
+                                                              const model::Json& body,
+                                                              const std::vector<model::Tag>& tags,
+                                                              EpochMs now) {
+  std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  Stmt next(m_db,
+            "INSERT INTO task_definition_families(family, last_revision) VALUES(?1, 1) "
+            "ON CONFLICT(family) DO UPDATE SET last_revision = last_revision + 1 "
+            "RETURNING last_revision");
+  next.bind(1, family);
+  BERTH_TRY(next.step());
+  model::TaskDefinition td;
+  td.family = family;
+  td.revision = next.integer(0);
+  td.body = body;
+  td.registered_at = now;
+  BERTH_TRY(next.step());  // finish the statement before the next write
+  Stmt insert(m_db, "INSERT INTO task_definitions(family, revision, status, body, registered_at) "
+                    "VALUES(?1, ?2, 'ACTIVE', ?3, ?4)");
+  BERTH_TRY(insert.bind(1, family).bind(2, td.revision).bind(3, body.dump()).bind(4, now).run());
+  BERTH_TRY(put_tags_locked("task-definition/" + family + ":" + std::to_string(td.revision), tags));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("register task definition"));
+  return td;
+}
+
+Result<std::optional<model::TaskDefinition>> Store::find_task_definition(
+    const std::string& family, std::optional<long long> revision) {
+  std::lock_guard lock(m_mutex);
+  const std::string sql =
+      std::string("SELECT ") + k_td_columns + " FROM task_definitions WHERE family = ?1 AND " +
+      (revision ? "revision = ?2" : "status = 'ACTIVE' ORDER BY revision DESC LIMIT 1");
+  Stmt stmt(m_db, sql);
+  stmt.bind(1, family);
+  if (revision) stmt.bind(2, static_cast<std::int64_t>(*revision));
+  BERTH_ASSIGN(bool row, stmt.step());
+  if (!row) return std::optional<model::TaskDefinition>();
+  return std::optional<model::TaskDefinition>(read_task_definition(stmt));
+}
+
+Result<std::vector<model::TaskDefinition>> Store::list_task_definitions(
+    const TaskDefinitionQuery& query) {
+  std::lock_guard lock(m_mutex);
+  const bool descending = query.order == SortOrder::descending;
+  std::string sql = std::string("SELECT ") + k_td_columns +
+                    " FROM task_definitions WHERE status = ?1";
+  if (query.family) sql += " AND family = ?2";
+  if (!query.after.empty()) sql += descending ? " AND (family, revision) < (?3, ?4)" : " AND (family, revision) > (?3, ?4)";
+  sql += descending ? " ORDER BY family DESC, revision DESC" : " ORDER BY family, revision";
+  sql += " LIMIT ?5";
+  Stmt stmt(m_db, sql);
+  stmt.bind(1, query.status);
+  if (query.family) stmt.bind(2, *query.family);
+  if (!query.after.empty()) {
+    const auto [family, revision] = split_key(query.after);
+    stmt.bind(3, family).bind(4, static_cast<std::int64_t>(revision));
+  }
+  stmt.bind(5, static_cast<std::int64_t>(query.limit));
+  return read_all(stmt);
+}
+
+Result<std::vector<std::string>> Store::list_families(const FamilyQuery& query) {
+  std::lock_guard lock(m_mutex);
+  // ECS: ACTIVE = families with an ACTIVE revision; INACTIVE = families with none; ALL = all.
+  std::string condition;
+  if (query.status == "ACTIVE") {
+    condition = "EXISTS (SELECT 1 FROM task_definitions t WHERE t.family = f.family AND t.status = 'ACTIVE')";
+  } else if (query.status == "INACTIVE") {
+    condition = "NOT EXISTS (SELECT 1 FROM task_definitions t WHERE t.family = f.family AND t.status = 'ACTIVE')";
+  } else {
+    condition = "1";
+  }
+  Stmt stmt(m_db, "SELECT family FROM task_definition_families f WHERE " + condition +
+                      " AND substr(family, 1, length(?1)) = ?1 AND family > ?2 ORDER BY family LIMIT ?3");
+  stmt.bind(1, query.prefix).bind(2, query.after).bind(3, static_cast<std::int64_t>(query.limit));
+  std::vector<std::string> out;
+  while (true) {
+    BERTH_ASSIGN(bool row, stmt.step());
+    if (!row) break;
+    out.push_back(stmt.text(0));
+  }
+  return out;
+}
+
+Result<model::TaskDefinition> Store::set_task_definition_status(const std::string& family,
+                                                                long long revision,
+                                                                const std::string& status,
+                                                                EpochMs now) {
+  std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  Stmt update(m_db,
+              "UPDATE task_definitions SET status = ?3, deregistered_at = coalesce(deregistered_at, ?4) "
+              "WHERE family = ?1 AND revision = ?2 AND status != ?3");
+  BERTH_TRY(update.bind(1, family).bind(2, static_cast<std::int64_t>(revision)).bind(3, status).bind(4, now).run());
+  const bool changed = m_db.changes() > 0;
+  Stmt read(m_db, std::string("SELECT ") + k_td_columns +
+                      " FROM task_definitions WHERE family = ?1 AND revision = ?2");
+  read.bind(1, family).bind(2, static_cast<std::int64_t>(revision));
+  BERTH_ASSIGN(bool row, read.step());
+  if (!row) return fail(Code::client, "The specified task definition does not exist.");
+  auto td = read_task_definition(read);
+  if (changed) {
+    if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("set task definition status"));
+  }
+  return td;
+}
+
+}  // namespace berth::store

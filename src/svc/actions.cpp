@@ -1,0 +1,32 @@
+#include "svc/actions.hpp"
+
+#include <map>
+#include <string>
+
+namespace berth::svc {
+
+Action find_action(std::string_view name) {
+  static const std::map<std::string, Action, std::less<>> k_actions = {
+      {"CreateCluster", create_cluster},
+      {"DescribeClusters", describe_clusters},
+      {"ListClusters", list_clusters},
+      {"DeleteCluster", delete_cluster},
+      {"RegisterTaskDefinition", register_task_definition},
+      {"DescribeTaskDefinition", describe_task_definition},
+      {"ListTaskDefinitions", list_task_definitions},
+      {"ListTaskDefinitionFamilies", list_task_definition_families},
+      {"DeregisterTaskDefinition", deregister_task_definition},
+      {"DeleteTaskDefinitions", delete_task_definitions},
+      {"TagResource", tag_resource},
+      {"UntagResource", untag_resource},
+      {"ListTagsForResource", list_tags_for_resource},
+      {"RegisterContainerInstance", register_container_instance},
+      {"DeregisterContainerInstance", deregister_container_instance},
+      {"DescribeContainerInstances", describe_container_instances},
+      {"ListContainerInstances", list_container_instances},
+  };
+  const auto it = k_actions.find(name);
+  return it == k_actions.end() ? nullptr : it->second;
+}
+
+}  // namespace berth::svc

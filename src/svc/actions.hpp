@@ -1,0 +1,38 @@
+// The ECS actions berth serves, by name: one use-case function each, taking a shape-checked
+// request body and returning the response body. Thread-safe (state lives in the Store).
+#pragma once
+
+#include <string_view>
+
+#include "svc/context.hpp"
+
+namespace berth::svc {
+
+using Action = Result<Json> (*)(Context& ctx, const Json& request);
+
+// Returns the use case for `name` ("CreateCluster", ...), or nullptr if berth has none.
+Action find_action(std::string_view name);
+
+// Use cases, grouped by aggregate (svc/<aggregate>.cpp).
+Result<Json> create_cluster(Context& ctx, const Json& request);
+Result<Json> describe_clusters(Context& ctx, const Json& request);
+Result<Json> list_clusters(Context& ctx, const Json& request);
+Result<Json> delete_cluster(Context& ctx, const Json& request);
+
+Result<Json> register_task_definition(Context& ctx, const Json& request);
+Result<Json> describe_task_definition(Context& ctx, const Json& request);
+Result<Json> list_task_definitions(Context& ctx, const Json& request);
+Result<Json> list_task_definition_families(Context& ctx, const Json& request);
+Result<Json> deregister_task_definition(Context& ctx, const Json& request);
+Result<Json> delete_task_definitions(Context& ctx, const Json& request);
+
+Result<Json> tag_resource(Context& ctx, const Json& request);
+Result<Json> untag_resource(Context& ctx, const Json& request);
+Result<Json> list_tags_for_resource(Context& ctx, const Json& request);
+
+Result<Json> register_container_instance(Context& ctx, const Json& request);
+Result<Json> deregister_container_instance(Context& ctx, const Json& request);
+Result<Json> describe_container_instances(Context& ctx, const Json& request);
+Result<Json> list_container_instances(Context& ctx, const Json& request);
+
+}  // namespace berth::svc

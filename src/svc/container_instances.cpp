@@ -1,0 +1,126 @@
+// Container instance use cases: the agent side (Register/Deregister) and Describe/List.
+#include "common/ids.hpp"
+#include "model/paging.hpp"
+#include "svc/actions.hpp"
+
+namespace berth::svc {
+namespace {
+
+std::string tag_key(const std::string& cluster, const std::string& id) {
+  return "container-instance/" + cluster + "/" + id;
+}
+
+// Accepts a bare id or an ARN of this cluster; returns the id or nothing.
+std::optional<std::string> instance_id_of(const Context& ctx, const std::string& cluster,
+                                          const std::string& text) {
+  if (!is_arn(text)) return text;
+  const auto arn = parse_ecs_arn(text);
+  if (!arn || arn->resource_type != "container-instance" || arn->region != ctx.arns.region ||
+      arn->account != ctx.arns.account) {
+    return std::nullopt;
+  }
+  const auto slash = arn->resource.find('/');
+  if (slash == std::string::npos) return arn->resource;  // old ARN form without the cluster
+  if (arn->resource.substr(0, slash) != cluster) return std::nullopt;
+  return arn->resource.substr(slash + 1);
+}
+
+Result<Json> instance_json(Context& ctx, const model::ContainerInstance& ci, bool with_tags) {
+  std::vector<model::Tag> tags;
+  if (with_tags) {
+    BERTH_ASSIGN(tags, ctx.store.tags_of(tag_key(ci.cluster, ci.id)));
+  }
+  return model::container_instance_to_json(ci, {}, ctx.arns, with_tags ? &tags : nullptr);
+}
+
+}  // namespace
+
+Result<Json> register_container_instance(Context& ctx, const Json& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
+  model::ContainerInstance ci;
+  ci.cluster = cluster;
+  ci.registered_at = ctx.clock.now_ms();
+  if (request.contains("containerInstanceArn")) {
+    const auto id = instance_id_of(ctx, cluster, request["containerInstanceArn"]);
+    if (!id) return fail(Code::invalid_parameter, "containerInstanceArn does not name an instance of this cluster.");
+    BERTH_ASSIGN(auto existing, ctx.store.find_container_instance(cluster, *id));
+    if (!existing) return fail(Code::invalid_parameter, "containerInstanceArn does not name a registered instance.");
+    ci = *existing;
+  } else {
+    ci.id = random_hex(16);
+  }
+  std::vector<model::Tag> tags;
+  if (request.contains("tags")) {
+    BERTH_ASSIGN(tags, model::read_tags(request["tags"]));
+  }
+  BERTH_ASSIGN(auto attributes, model::normalize_attributes(request.value("attributes", Json::array())));
+  ci.status = "ACTIVE";
+  ci.body["ec2InstanceId"] = ci.body.value("ec2InstanceId", "mi-" + ci.id.substr(0, 17));
+  ci.body["registeredResources"] = request.value("totalResources", Json::array());
+  ci.body["attributes"] = attributes;
+  if (request.contains("versionInfo")) {
+    ci.body["versionInfo"] = request["versionInfo"];
+  }
+  BERTH_ASSIGN(auto stored, ctx.store.put_container_instance(ci, tags, tag_key(ci.cluster, ci.id)));
+  BERTH_ASSIGN(auto body, instance_json(ctx, stored, false));
+  return Json{{"containerInstance", body}};
+}
+
+Result<Json> deregister_container_instance(Context& ctx, const Json& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
+  const auto id = instance_id_of(ctx, cluster, request["containerInstance"]);
+  std::optional<model::ContainerInstance> ci;
+  if (id) {
+    BERTH_ASSIGN(ci, ctx.store.find_container_instance(cluster, *id));
+  }
+  if (!ci) return fail(Code::invalid_parameter, "The referenced container instance was not found.");
+  BERTH_TRY(ctx.store.remove_container_instance(ci->id, tag_key(ci->cluster, ci->id)));
+  ci->status = "INACTIVE";
+  BERTH_ASSIGN(auto body, instance_json(ctx, *ci, false));
+  return Json{{"containerInstance", body}};
+}
+
+Result<Json> describe_container_instances(Context& ctx, const Json& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
+  const auto ids = strings_of(request["containerInstances"]);
+  if (ids.size() > 100) {
+    return fail(Code::invalid_parameter, "DescribeContainerInstances takes at most 100 instances.");
+  }
+  const auto include = request.value("include", Json::array());
+  const bool with_tags = std::find(include.begin(), include.end(), "TAGS") != include.end();
+  Json response{{"containerInstances", Json::array()}, {"failures", Json::array()}};
+  for (const auto& text : ids) {
+    const auto id = instance_id_of(ctx, cluster, text);
+    std::optional<model::ContainerInstance> ci;
+    if (id) {
+      BERTH_ASSIGN(ci, ctx.store.find_container_instance(cluster, *id));
+    }
+    if (!ci) {
+      response["failures"].push_back(
+          {{"arn", is_arn(text) ? text : ctx.arns.container_instance(cluster, text)},
+           {"reason", "MISSING"}});
+      continue;
+    }
+    BERTH_ASSIGN(auto body, instance_json(ctx, *ci, with_tags));
+    response["containerInstances"].push_back(std::move(body));
+  }
+  return response;
+}
+
+Result<Json> list_container_instances(Context& ctx, const Json& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
+  BERTH_ASSIGN(auto page, model::read_page_request(request, 100, "containerInstances"));
+  std::optional<std::string> status;
+  if (request.contains("status")) status = request["status"].get<std::string>();
+  BERTH_ASSIGN(auto list, ctx.store.list_container_instances(cluster, status, page.after, page.limit + 1));
+  const bool more = list.size() > page.limit;
+  if (more) list.resize(page.limit);
+  Json response{{"containerInstanceArns", Json::array()}};
+  for (const auto& ci : list) {
+    response["containerInstanceArns"].push_back(ctx.arns.container_instance(cluster, ci.id));
+  }
+  set_next_token(response, more, "containerInstances", list.empty() ? "" : list.back().id);
+  return response;
+}
+
+}  // namespace berth::svc

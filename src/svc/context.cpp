@@ -1,0 +1,39 @@
+#include "svc/context.hpp"
+
+#include "model/paging.hpp"
+
+namespace berth::svc {
+
+std::optional<std::string> cluster_name_of(const Context& ctx, const std::string& id) {
+  if (!is_arn(id)) return id;
+  const auto arn = parse_ecs_arn(id);
+  if (!arn || arn->resource_type != "cluster" || arn->region != ctx.arns.region ||
+      arn->account != ctx.arns.account) {
+    return std::nullopt;
+  }
+  return arn->resource;
+}
+
+Result<std::string> resolve_active_cluster(Context& ctx, const Json& request, const char* member) {
+  const std::string id = request.value(member, ctx.default_cluster);
+  const auto name = cluster_name_of(ctx, id);
+  if (!name) return fail(Code::cluster_not_found, "Cluster not found.");
+  BERTH_ASSIGN(auto cluster, ctx.store.find_cluster(*name));
+  if (!cluster || cluster->status != "ACTIVE") {
+    return fail(Code::cluster_not_found, "Cluster not found.");
+  }
+  return *name;
+}
+
+void set_next_token(Json& response, bool more, const std::string& list_name,
+                    const std::string& last_key) {
+  if (more) response["nextToken"] = model::make_next_token(list_name, last_key);
+}
+
+std::vector<std::string> strings_of(const Json& list) {
+  std::vector<std::string> out;
+  for (const auto& item : list) out.push_back(item.get<std::string>());
+  return out;
+}
+
+}  // namespace berth::svc

@@ -1,0 +1,40 @@
+// What every use case needs: the store, the clock and the ARN scope. Built in main; the parts
+// it refers to are thread-safe, so one Context serves all request threads.
+#pragma once
+
+#include <string>
+
+#include "common/arn.hpp"
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "model/schema.hpp"
+#include "store/store.hpp"
+
+namespace berth::svc {
+
+using model::Json;
+
+struct Context {
+  store::Store& store;
+  const Clock& clock;
+  ArnScope arns;
+  std::string default_cluster = "default";
+};
+
+// Resolves a cluster name or ARN (missing = the default cluster) to the name of an ACTIVE
+// cluster. Returns ClusterNotFoundException otherwise.
+[[nodiscard]] Result<std::string> resolve_active_cluster(Context& ctx, const Json& request,
+                                                         const char* member = "cluster");
+
+// Returns the cluster name an identifier names (without checking it exists), or nothing for
+// an ARN of another kind, region or account.
+std::optional<std::string> cluster_name_of(const Context& ctx, const std::string& id);
+
+// Appends {"nextToken": ...} to `response` when a page came back full (`more` results exist).
+void set_next_token(Json& response, bool more, const std::string& list_name,
+                    const std::string& last_key);
+
+// Returns `list` as std::vector<std::string> (a shape-checked list of strings).
+std::vector<std::string> strings_of(const Json& list);
+
+}  // namespace berth::svc

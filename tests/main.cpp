@@ -1,0 +1,3 @@
+// The unit-test binary's entry point (Catch2).
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>

@@ -1,0 +1,61 @@
+#!/bin/sh
+# Installs what berth needs to build and test, idempotently: nothing is fetched when every
+# package is already there. Usage: third_party/deps.sh host|cross|all
+set -eu
+what=${1:-all}
+
+HOST_PACKAGES="g++ make dpkg-dev xz-utils pkg-config libsqlite3-dev nlohmann-json3-dev catch2
+  libseccomp-dev awscli python3 python3-boto3 procps wrk"
+CROSS_PACKAGES="g++-aarch64-linux-gnu g++-arm-linux-gnueabihf binutils-aarch64-linux-gnu
+  binutils-arm-linux-gnueabihf qemu-user-static"
+
+apt_updated=0
+apt_update() {
+  if [ "$apt_updated" = 0 ]; then
+    # A stale or half-synced index of one foreign architecture must not stop the host build.
+    apt-get update -qq || echo "deps: apt-get update reported errors; continuing" >&2
+    apt_updated=1
+  fi
+}
+
+missing() {
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
+  done
+}
+
+install() {
+  need=$(missing "$@")
+  [ -z "$need" ] && return 0
+  apt_update
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need
+}
+
+# cpp-httplib comes from Debian's source package (third_party/httplib.sh): it needs deb-src.
+ensure_deb_src() {
+  if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    cat > /etc/apt/sources.list.d/berth-deb-src.sources <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+    apt_updated=0
+    apt_update
+  fi
+}
+
+case "$what" in
+  host) install $HOST_PACKAGES; ensure_deb_src ;;
+  cross) install $CROSS_PACKAGES ;;
+  all) install $HOST_PACKAGES $CROSS_PACKAGES; ensure_deb_src ;;
+  *) echo "usage: $0 host|cross|all" >&2; exit 2 ;;
+esac
