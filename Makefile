@@ -14,7 +14,7 @@ TP := build/third_party
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
 CXXFLAGS := -std=c++23 -O2 -Wall -Wextra -Werror -ffunction-sections -fdata-sections \
-            -Isrc -isystem $(TP) -MMD -MP -DBERTH_VERSION='"$(VERSION)"'
+            -Isrc -isystem $(TP) -MMD -MP $(EXTRA_CXXFLAGS)
 LDFLAGS := -static -pthread -Wl,--gc-sections
 LDLIBS := -lsqlite3 -lseccomp -lm -ldl
 ifdef SYSROOT
@@ -43,6 +43,11 @@ $(SYSROOT)/.done: cross/sysroot.sh
 	touch $@
 $(LIB_OBJ) $(UNIT_OBJ) $(BUILD)/obj/src/main.o: | $(SYSROOT)/.done
 endif
+
+$(BUILD)/obj/tests/%.o: CXXFLAGS += -Itests
+# Only the version text depends on the commit; rebuilt whenever HEAD moves.
+$(BUILD)/obj/src/cli/usage.o: CXXFLAGS += -DBERTH_VERSION='"$(VERSION)"'
+$(BUILD)/obj/src/cli/usage.o: $(wildcard .git/HEAD .git/index)
 
 $(BUILD)/obj/%.o: %.cpp | $(TP)/httplib.h
 	@mkdir -p $(dir $@)
@@ -73,7 +78,7 @@ test-integration: $(BERTH)
 
 # The whole suite; its last line is `N passed, N failed`.
 test: deps-host
-	$(MAKE) --no-print-directory $(BERTH) $(UNIT)
+	$(MAKE) --no-print-directory -j$(shell nproc) $(BERTH) $(UNIT)
 	tests/run.sh $(BUILD)
 
 check-deps:
@@ -83,7 +88,7 @@ bench: deps
 	tests/bench/run.sh
 
 serve: deps-host
-	$(MAKE) --no-print-directory $(BERTH)
+	$(MAKE) --no-print-directory -j$(shell nproc) $(BERTH)
 	exec $(BERTH) serve $(ARGS)
 
 clean:

@@ -1,0 +1,61 @@
+#!/bin/sh
+# Enforces DESIGN.md §2: which layer may include which, and where third-party headers may
+# appear. Prints each violation as FILE:LINE and exits 1 if there is any.
+set -u
+cd "$(dirname "$0")/.."
+
+# Layers each layer may include (besides itself and common/, which is open to all).
+allowed() {
+  case "$1" in
+    common) echo "" ;;
+    model) echo "" ;;
+    place) echo "model" ;;
+    sched) echo "place model" ;;
+    store) echo "model" ;;
+    runtime) echo "model" ;;
+    agent) echo "runtime store model" ;;
+    svc) echo "sched place store model" ;;
+    api) echo "svc model" ;;
+    cli) echo "model" ;;
+    *) echo "" ;;
+  esac
+}
+
+status=0
+
+for file in $(find src -name '*.cpp' -o -name '*.hpp' | sort); do
+  layer=$(echo "$file" | cut -d/ -f2)
+  [ "$layer" = "main.cpp" ] && continue
+  ok="$layer common $(allowed "$layer")"
+  grep -n '^#include "' "$file" | while IFS= read -r hit; do
+    line=${hit%%:*}
+    target=$(echo "$hit" | sed -E 's/.*#include "([^"]+)".*/\1/')
+    target_layer=${target%%/*}
+    case " $ok " in
+      *" $target_layer "*) ;;
+      *) echo "$file:$line: layer '$layer' may not include '$target'" ;;
+    esac
+  done
+  # Third-party headers stay in their layer.
+  if grep -qn '#include <httplib.h>' "$file" && [ "$layer" != "api" ]; then
+    echo "$file: httplib.h belongs to api/"
+  fi
+  if grep -qn '#include <sqlite3.h>' "$file" && [ "$layer" != "store" ]; then
+    echo "$file: sqlite3.h belongs to store/"
+  fi
+  if grep -qn '#include <seccomp.h>' "$file" && ! echo "$file" | grep -q '^src/runtime/linux/'; then
+    echo "$file: seccomp.h belongs to runtime/linux/"
+  fi
+  if [ "$layer" = "sched" ] || [ "$layer" = "place" ]; then
+    if grep -qnE '#include <(nlohmann|httplib|sqlite3|seccomp)' "$file"; then
+      echo "$file: sched/ and place/ use no third-party headers"
+    fi
+  fi
+done > /tmp/berth-check-deps.$$
+if [ -s /tmp/berth-check-deps.$$ ]; then
+  cat /tmp/berth-check-deps.$$
+  status=1
+fi
+rm -f /tmp/berth-check-deps.$$
+[ "$status" -eq 0 ] && echo "check-deps: layering rule holds"
+exit "$status"

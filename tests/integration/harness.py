@@ -1,0 +1,153 @@
+"""Starts the real `berth serve` in a temporary directory and drives it with the real aws CLI
+(Debian's awscli) and boto3 (Debian's python3-boto3)."""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+import urllib.error
+
+BERTH = os.environ.get("BERTH_BIN", "build/x86_64-linux-gnu/berth")
+AWS = "/usr/bin/aws"  # Debian's awscli, whatever else is first on PATH
+TARGET = "AmazonEC2ContainerServiceV20141113."
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "AKIDBERTHTEST",
+    "AWS_SECRET_ACCESS_KEY": "berth-test-secret",
+    "AWS_DEFAULT_REGION": "local",
+    "AWS_PAGER": "",
+    "AWS_CONFIG_FILE": "/dev/null",
+    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+}
+
+
+class Berth:
+    """One berth daemon with its own data directory. `restart` keeps the directory."""
+
+    def __init__(self, extra_args=(), config_text=None):
+        self.dir = tempfile.mkdtemp(prefix="berth-it-")
+        self.extra_args = list(extra_args)
+        self.config_path = None
+        if config_text is not None:
+            self.config_path = os.path.join(self.dir, "berth.conf")
+            with open(self.config_path, "w") as f:
+                f.write(config_text)
+        self.proc = None
+        self.port = None
+        self.starts = 0
+        self.log_path = None
+
+    @property
+    def socket_path(self):
+        return os.path.join(self.dir, "run", "berth.sock")
+
+    @property
+    def endpoint(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def start(self):
+        args = [BERTH, "serve", "--data-dir", os.path.join(self.dir, "data"),
+                "--run-dir", os.path.join(self.dir, "run"), "--socket", self.socket_path,
+                "--listen", "127.0.0.1:0"]
+        if self.config_path:
+            args += ["--config", self.config_path]
+        else:
+            args += ["--config", "/dev/null"]
+        args += self.extra_args
+        self.starts += 1
+        self.log_path = os.path.join(self.dir, "berth.%d.log" % self.starts)
+        log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(args, stdout=log, stderr=log)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            with open(self.log_path) as f:
+                text = f.read()
+            ready = re.search(r"API ready on http://127\.0\.0\.1:(\d+)", text)
+            if ready:
+                self.port = int(ready.group(1))
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError("berth exited during start:\n" + text)
+            time.sleep(0.01)
+        raise RuntimeError("berth did not become ready:\n" + open(self.log_path).read())
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=timeout)
+        return self.proc.returncode if self.proc else None
+
+    def restart(self, sig=signal.SIGTERM):
+        self.stop(sig)
+        return self.start()
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def cleanup(self):
+        self.stop(signal.SIGKILL)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # --- clients ---
+    def aws(self, *args, check=True):
+        """Runs `aws ecs ARGS --endpoint-url ...`; returns the parsed JSON output (or None)."""
+        env = dict(os.environ, **CREDENTIALS)
+        cmd = [AWS, "ecs", *args, "--endpoint-url", self.endpoint, "--output", "json"]
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+        if check and out.returncode != 0:
+            raise AssertionError("aws %s failed (%d): %s" % (" ".join(args), out.returncode, out.stderr))
+        if not check:
+            return out
+        return json.loads(out.stdout) if out.stdout.strip() else None
+
+    def boto3(self):
+        import boto3
+        from botocore.config import Config
+        return boto3.client("ecs", endpoint_url=self.endpoint, region_name="local",
+                            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                            config=Config(retries={"max_attempts": 1}))
+
+    def raw(self, action, body, headers=None):
+        """POSTs raw bytes; returns (status, parsed JSON body or text, headers)."""
+        data = body if isinstance(body, bytes) else body.encode()
+        h = {"X-Amz-Target": TARGET + action if action is not None else "",
+             "Content-Type": "application/x-amz-json-1.1"}
+        h.update(headers or {})
+        req = urllib.request.Request(self.endpoint + "/", data=data, headers=h, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, json.loads(resp.read() or b"{}"), dict(resp.headers)
+        except urllib.error.HTTPError as e:
+            text = e.read()
+            try:
+                return e.code, json.loads(text), dict(e.headers)
+            except ValueError:
+                return e.code, text.decode(errors="replace"), dict(e.headers)
+
+
+EXAMPLE_TASK_DEFINITION = {
+    "family": "python-app", "networkMode": "bridge",
+    "containerDefinitions": [{
+        "name": "webapp", "cpu": 100, "memory": 100, "image": "pythonwebapp:latest",
+        "portMappings": [{"protocol": "tcp", "containerPort": 8080, "hostPort": 80}],
+        "essential": True}]}
+
+
+class BerthTestCase(unittest.TestCase):
+    """Each test gets a fresh berth; `self.berth` is running when the test starts."""
+    berth_args = ()
+    config_text = None
+
+    def setUp(self):
+        self.berth = Berth(self.berth_args, self.config_text).start()
+        self.addCleanup(self.berth.cleanup)
+
+    def register_example(self, family="python-app", **extra):
+        td = dict(EXAMPLE_TASK_DEFINITION, family=family, **extra)
+        return self.berth.aws("register-task-definition", "--cli-input-json", json.dumps(td))

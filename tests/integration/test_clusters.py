@@ -1,0 +1,57 @@
+"""Clusters and container instances through the real aws CLI and boto3."""
+from harness import BerthTestCase
+
+
+class ClusterTest(BerthTestCase):
+    def test_default_cluster_exists_after_first_start(self):
+        arns = self.berth.aws("list-clusters")["clusterArns"]
+        self.assertEqual(arns, ["arn:aws:ecs:local:000000000000:cluster/default"])
+
+    def test_create_describe_list_delete(self):
+        created = self.berth.aws("create-cluster", "--cluster-name", "edge",
+                                 "--settings", "name=containerInsights,value=enabled",
+                                 "--tags", "key=site,value=plant-7")["cluster"]
+        self.assertEqual(created["status"], "ACTIVE")
+        self.assertEqual(created["settings"], [{"name": "containerInsights", "value": "enabled"}])
+        described = self.berth.aws("describe-clusters", "--clusters", "edge", "ghost",
+                                   "--include", "SETTINGS", "STATISTICS", "TAGS")
+        self.assertEqual(described["clusters"][0]["tags"], [{"key": "site", "value": "plant-7"}])
+        self.assertEqual(described["failures"],
+                         [{"arn": "arn:aws:ecs:local:000000000000:cluster/ghost", "reason": "MISSING"}])
+        ecs = self.berth.boto3()
+        for i in range(3):
+            ecs.create_cluster(clusterName="c%d" % i)
+        page = ecs.list_clusters(maxResults=2)
+        self.assertEqual(len(page["clusterArns"]), 2)
+        rest = ecs.list_clusters(maxResults=100, nextToken=page["nextToken"])
+        self.assertEqual(len(page["clusterArns"]) + len(rest["clusterArns"]), 5)
+        deleted = self.berth.aws("delete-cluster", "--cluster", created["clusterArn"])["cluster"]
+        self.assertEqual(deleted["status"], "INACTIVE")
+        self.assertNotIn(created["clusterArn"], self.berth.aws("list-clusters")["clusterArns"])
+
+    def test_delete_refused_while_instances_are_registered(self):
+        self.berth.aws("create-cluster", "--cluster-name", "edge")
+        instance = self.berth.aws(
+            "register-container-instance", "--cluster", "edge",
+            "--total-resources", "name=CPU,type=INTEGER,integerValue=2048",
+            "name=MEMORY,type=INTEGER,integerValue=1024",
+            "--attributes", "name=site,value=plant-7")["containerInstance"]
+        out = self.berth.aws("delete-cluster", "--cluster", "edge", check=False)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("ClusterContainsContainerInstancesException", out.stderr)
+        counts = self.berth.aws("describe-clusters", "--clusters", "edge")["clusters"][0]
+        self.assertEqual(counts["registeredContainerInstancesCount"], 1)
+        listed = self.berth.aws("list-container-instances", "--cluster", "edge")["containerInstanceArns"]
+        self.assertEqual(listed, [instance["containerInstanceArn"]])
+        got = self.berth.aws("describe-container-instances", "--cluster", "edge",
+                             "--container-instances", instance["containerInstanceArn"])
+        self.assertEqual(got["containerInstances"][0]["attributes"], [{"name": "site", "value": "plant-7"}])
+        self.berth.aws("deregister-container-instance", "--cluster", "edge",
+                       "--container-instance", instance["containerInstanceArn"])
+        self.assertEqual(self.berth.aws("delete-cluster", "--cluster", "edge")["cluster"]["status"], "INACTIVE")
+
+    def test_cluster_not_found(self):
+        out = self.berth.aws("delete-cluster", "--cluster", "ghost", check=False)
+        self.assertIn("ClusterNotFoundException", out.stderr)
+        out = self.berth.aws("list-container-instances", "--cluster", "ghost", check=False)
+        self.assertIn("ClusterNotFoundException", out.stderr)

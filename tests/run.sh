@@ -1,0 +1,33 @@
+#!/bin/sh
+# The whole suite: unit tests (Catch2) then integration tests (real berth, aws CLI, boto3).
+# Usage: tests/run.sh BUILD_DIR. The last line is `N passed, N failed`; exit 1 on any failure.
+set -u
+build=$1
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+"$build/berth-unit-tests" 2>&1 | tee "$log"
+summary=$(grep -E '^(All tests passed|test cases:)' "$log" | tail -n 1)
+case "$summary" in
+  "All tests passed"*)
+    unit_passed=$(echo "$summary" | sed -E 's/.* in ([0-9]+) test case.*/\1/'); unit_failed=0 ;;
+  "test cases:"*)
+    unit_passed=$(echo "$summary" | sed -E 's/.*\| *([0-9]+) passed.*/\1/')
+    unit_failed=$(echo "$summary" | sed -E 's/.*\| *([0-9]+) failed.*/\1/') ;;
+  *) unit_passed=0; unit_failed=1; echo "unit tests did not report a summary" ;;
+esac
+echo "unit: $unit_passed passed, $unit_failed failed"
+
+tests/integration/run.sh "$build/berth" 2>&1 | tee "$log"
+line=$(grep -E '^integration: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+if [ -n "$line" ]; then
+  it_passed=$(echo "$line" | sed -E 's/integration: ([0-9]+) passed.*/\1/')
+  it_failed=$(echo "$line" | sed -E 's/.* ([0-9]+) failed/\1/')
+else
+  it_passed=0; it_failed=1; echo "integration tests did not report a summary"
+fi
+
+passed=$((unit_passed + it_passed))
+failed=$((unit_failed + it_failed))
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

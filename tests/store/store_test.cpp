@@ -1,0 +1,129 @@
+#include "store/store.hpp"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+
+#include "fixtures/fixtures.hpp"
+#include "store/migrations.hpp"
+
+using namespace berth;
+using berth::testing::make_task_def;
+
+namespace {
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    char pattern[] = "/tmp/berth-store-XXXXXX";
+    path = mkdtemp(pattern);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+}  // namespace
+
+TEST_CASE("store: revisions only increase, even after deletion", "[store]") {
+  auto store = store::Store::open(":memory:");
+  REQUIRE(store.has_value());
+  auto& s = **store;
+  auto r1 = s.register_task_definition("web", make_task_def("web"), {}, 1);
+  auto r2 = s.register_task_definition("web", make_task_def("web"), {}, 2);
+  REQUIRE(r1.has_value());
+  REQUIRE(r2.has_value());
+  CHECK(r1->revision == 1);
+  CHECK(r2->revision == 2);
+  REQUIRE(s.set_task_definition_status("web", 2, "INACTIVE", 3).has_value());
+  REQUIRE(s.set_task_definition_status("web", 2, "DELETE_IN_PROGRESS", 4).has_value());
+  auto latest = s.find_task_definition("web", std::nullopt);
+  REQUIRE(latest.has_value());
+  REQUIRE(latest->has_value());
+  CHECK((*latest)->revision == 1);
+  auto r3 = s.register_task_definition("web", make_task_def("web"), {}, 5);
+  REQUIRE(r3.has_value());
+  CHECK(r3->revision == 3);
+  auto other = s.register_task_definition("api", make_task_def("api"), {}, 6);
+  CHECK(other->revision == 1);
+}
+
+TEST_CASE("store: task definition listing pages by key in both orders", "[store]") {
+  auto store = store::Store::open(":memory:");
+  REQUIRE(store.has_value());
+  auto& s = **store;
+  for (const char* family : {"a", "b"}) {
+    for (int i = 0; i < 3; ++i) REQUIRE(s.register_task_definition(family, make_task_def(family), {}, 1).has_value());
+  }
+  store::TaskDefinitionQuery q;
+  q.limit = 4;
+  auto page1 = s.list_task_definitions(q);
+  REQUIRE(page1->size() == 4);
+  CHECK((*page1)[3].family == "b");
+  CHECK((*page1)[3].revision == 1);
+  q.after = "b:1";
+  auto page2 = s.list_task_definitions(q);
+  REQUIRE(page2->size() == 2);
+  CHECK((*page2)[0].revision == 2);
+  q = {};
+  q.order = store::SortOrder::descending;
+  q.after = "b:1";
+  auto desc = s.list_task_definitions(q);
+  REQUIRE(desc->size() == 3);
+  CHECK((*desc)[0].family == "a");
+  CHECK((*desc)[0].revision == 3);
+}
+
+TEST_CASE("store: a database newer than the binary is refused", "[store]") {
+  TempDir dir;
+  const auto path = (dir.path / "berth.db").string();
+  {
+    auto store = store::Store::open(path);
+    REQUIRE(store.has_value());
+    REQUIRE((*store)->exec_for_test("PRAGMA user_version=" +
+                                    std::to_string(store::latest_schema_version() + 1)).has_value());
+  }
+  auto reopened = store::Store::open(path);
+  REQUIRE_FALSE(reopened.has_value());
+  CHECK(reopened.error().message.find("newer") != std::string::npos);
+}
+
+TEST_CASE("store: state survives reopening; unchanged operations write nothing", "[store]") {
+  TempDir dir;
+  const auto path = (dir.path / "berth.db").string();
+  {
+    auto store = store::Store::open(path);
+    REQUIRE(store.has_value());
+    REQUIRE((*store)->ensure_cluster("default", 1).value() == true);
+    REQUIRE((*store)->register_task_definition("web", make_task_def("web"), {{"k", "v"}}, 1).has_value());
+  }
+  auto store = store::Store::open(path);
+  REQUIRE(store.has_value());
+  const auto wal = dir.path / "berth.db-wal";
+  const auto size_before = std::filesystem::exists(wal) ? std::filesystem::file_size(wal) : 0;
+  CHECK((*store)->ensure_cluster("default", 2).value() == false);
+  REQUIRE((*store)->add_tags("task-definition/web:1", {{"k", "v"}}).has_value());
+  const auto size_after = std::filesystem::exists(wal) ? std::filesystem::file_size(wal) : 0;
+  CHECK(size_after == size_before);
+  auto td = (*store)->find_task_definition("web", 1);
+  REQUIRE(td->has_value());
+  CHECK((*td)->body["family"] == "web");
+  CHECK((*store)->tags_of("task-definition/web:1")->size() == 1);
+}
+
+TEST_CASE("store: tags merge, overwrite and stop at 50", "[store]") {
+  auto store = store::Store::open(":memory:");
+  auto& s = **store;
+  REQUIRE(s.add_tags("cluster/c", {{"a", "1"}, {"b", "2"}}).has_value());
+  REQUIRE(s.add_tags("cluster/c", {{"a", "3"}}).has_value());
+  auto tags = s.tags_of("cluster/c");
+  REQUIRE(tags->size() == 2);
+  CHECK((*tags)[0].value == "3");
+  REQUIRE(s.remove_tags("cluster/c", {"a", "zzz"}).has_value());
+  CHECK(s.tags_of("cluster/c")->size() == 1);
+  std::vector<model::Tag> many;
+  for (int i = 0; i < 50; ++i) many.push_back({"k" + std::to_string(i), ""});
+  auto too_many = s.add_tags("cluster/c", many);
+  REQUIRE_FALSE(too_many.has_value());
+  CHECK(s.tags_of("cluster/c")->size() == 1);  // the failed write left nothing behind
+}
