@@ -104,13 +104,7 @@ Result<std::vector<model::Cluster>> Store::list_clusters(const std::string& afte
   Stmt stmt(m_db, std::string("SELECT ") + k_cluster_columns +
                       " FROM clusters WHERE status = 'ACTIVE' AND name > ?1 ORDER BY name LIMIT ?2");
   stmt.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
-  std::vector<model::Cluster> out;
-  while (true) {
-    BERTH_ASSIGN(bool row, stmt.step());
-    if (!row) break;
-    out.push_back(read_cluster(stmt));
-  }
-  return out;
+  return collect_rows<model::Cluster>(stmt, read_cluster);
 }
 
 Result<model::ClusterCounts> Store::cluster_counts(const std::string& name) {

@@ -58,13 +58,7 @@ Result<std::vector<model::ContainerInstance>> Store::list_container_instances(
                       "AND (?3 IS NULL OR status = ?3) ORDER BY id LIMIT ?4");
   stmt.bind(1, cluster).bind(2, after).bind(4, static_cast<std::int64_t>(limit));
   if (status) stmt.bind(3, *status);
-  std::vector<model::ContainerInstance> out;
-  while (true) {
-    BERTH_ASSIGN(bool row, stmt.step());
-    if (!row) break;
-    out.push_back(read_instance(stmt));
-  }
-  return out;
+  return collect_rows<model::ContainerInstance>(stmt, read_instance);
 }
 
 Result<void> Store::remove_container_instance(const std::string& id, const std::string& tag_resource) {

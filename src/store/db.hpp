@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.hpp"
 
@@ -68,6 +69,18 @@ class Stmt {
   Db& m_db;
   sqlite3_stmt* m_stmt = nullptr;
 };
+
+// Steps `stmt` to the end, turning each row into a T with `read_row(stmt)`.
+template <class T, class ReadRow>
+[[nodiscard]] Result<std::vector<T>> collect_rows(Stmt& stmt, ReadRow read_row) {
+  std::vector<T> rows;
+  while (true) {
+    auto row = stmt.step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return rows;
+    rows.push_back(read_row(stmt));
+  }
+}
 
 class Tx {
  public:

@@ -7,13 +7,9 @@ namespace berth::store {
 Result<std::vector<model::Tag>> Store::tags_of_locked(const std::string& resource) {
   Stmt stmt(m_db, "SELECT key, value FROM tags WHERE resource_arn = ?1 ORDER BY key");
   stmt.bind(1, resource);
-  std::vector<model::Tag> out;
-  while (true) {
-    BERTH_ASSIGN(bool row, stmt.step());
-    if (!row) break;
-    out.push_back({stmt.text(0), stmt.text(1)});
-  }
-  return out;
+  return collect_rows<model::Tag>(stmt, [](const Stmt& row) {
+    return model::Tag{row.text(0), row.text(1)};
+  });
 }
 
 Result<void> Store::put_tags_locked(const std::string& resource,

@@ -16,16 +16,6 @@ model::TaskDefinition read_task_definition(const Stmt& stmt) {
   return td;
 }
 
-Result<std::vector<model::TaskDefinition>> read_all(Stmt& stmt) {
-  std::vector<model::TaskDefinition> out;
-  while (true) {
-    BERTH_ASSIGN(bool row, stmt.step());
-    if (!row) break;
-    out.push_back(read_task_definition(stmt));
-  }
-  return out;
-}
-
 // Splits a "family:revision" page key; an empty key means "from the start".
 std::pair<std::string, long long> split_key(const std::string& key) {
   const auto colon = key.rfind(':');
@@ -94,7 +84,7 @@ Result<std::vector<model::TaskDefinition>> Store::list_task_definitions(
     stmt.bind(3, family).bind(4, static_cast<std::int64_t>(revision));
   }
   stmt.bind(5, static_cast<std::int64_t>(query.limit));
-  return read_all(stmt);
+  return collect_rows<model::TaskDefinition>(stmt, read_task_definition);
 }
 
 Result<std::vector<std::string>> Store::list_families(const FamilyQuery& query) {
@@ -111,13 +101,7 @@ Result<std::vector<std::string>> Store::list_families(const FamilyQuery& query) 
   Stmt stmt(m_db, "SELECT family FROM task_definition_families f WHERE " + condition +
                       " AND substr(family, 1, length(?1)) = ?1 AND family > ?2 ORDER BY family LIMIT ?3");
   stmt.bind(1, query.prefix).bind(2, query.after).bind(3, static_cast<std::int64_t>(query.limit));
-  std::vector<std::string> out;
-  while (true) {
-    BERTH_ASSIGN(bool row, stmt.step());
-    if (!row) break;
-    out.push_back(stmt.text(0));
-  }
-  return out;
+  return collect_rows<std::string>(stmt, [](const Stmt& row) { return row.text(0); });
 }
 
 Result<model::TaskDefinition> Store::set_task_definition_status(const std::string& family,

@@ -25,6 +25,24 @@ CREDENTIALS = {
 }
 
 
+def send_raw_http(sock, request_bytes):
+    """Sends a hand-made HTTP request on `sock` and returns everything until the peer closes."""
+    sock.sendall(request_bytes)
+    data = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
+def raw_request(action, body, length=None):
+    """An HTTP/1.1 ECS request (Connection: close) as bytes; `length` overrides Content-Length."""
+    return (b"POST / HTTP/1.1\r\nHost: berth\r\nX-Amz-Target: " + TARGET.encode() + action.encode() +
+            b"\r\nContent-Type: application/x-amz-json-1.1\r\nConnection: close\r\nContent-Length: " +
+            str(len(body) if length is None else length).encode() + b"\r\n\r\n" + body)
+
+
 class Berth:
     """One berth daemon with its own data directory. `restart` keeps the directory."""
 

@@ -5,7 +5,7 @@ import stat
 import time
 import json
 
-from harness import BerthTestCase, TARGET
+from harness import BerthTestCase, raw_request, send_raw_http
 
 
 class DurabilityTest(BerthTestCase):
@@ -39,16 +39,7 @@ class DurabilityTest(BerthTestCase):
         import socket
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.connect(self.berth.socket_path)
-        body = b"{}"
-        s.sendall(b"POST / HTTP/1.1\r\nHost: berth\r\nX-Amz-Target: " + TARGET.encode() +
-                  b"ListClusters\r\nContent-Type: application/x-amz-json-1.1\r\nConnection: close\r\n"
-                  b"Content-Length: 2\r\n\r\n" + body)
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        data = send_raw_http(s, raw_request("ListClusters", b"{}"))
         s.close()
         self.assertTrue(data.startswith(b"HTTP/1.1 200"), data[:100])
         self.assertIn(b"cluster/default", data)
@@ -58,21 +49,12 @@ class DurabilityTest(BerthTestCase):
         body = json.dumps({"family": "inflight", "containerDefinitions": [
             {"name": "c", "image": "busybox", "memory": 32}]}).encode()
         s = socket.create_connection(("127.0.0.1", self.berth.port), timeout=10)
-        s.sendall(b"POST / HTTP/1.1\r\nHost: berth\r\nX-Amz-Target: " + TARGET.encode() +
-                  b"RegisterTaskDefinition\r\nContent-Type: application/x-amz-json-1.1\r\n"
-                  b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" +
-                  body[:10])
+        s.sendall(raw_request("RegisterTaskDefinition", body[:10], length=len(body)))
         time.sleep(0.3)  # the server is now reading this request's body
         self.berth.proc.send_signal(signal.SIGTERM)
         time.sleep(0.3)
         self.assertIsNone(self.berth.proc.poll(), "berth exited with a request in flight")
-        s.sendall(body[10:])
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        data = send_raw_http(s, body[10:])
         s.close()
         self.assertTrue(data.startswith(b"HTTP/1.1 200"), data[:200])
         self.assertIn(b"task-definition/inflight:1", data)
