@@ -6,8 +6,11 @@
 
 #include <thread>
 
-// A gateway serves a handful of local clients: a small pool keeps idle memory low.
-#define CPPHTTPLIB_THREAD_POOL_COUNT 4
+// A keep-alive connection holds a worker; 8 serve a gateway's handful of local clients without
+// starving any, and idle workers cost almost no memory.
+#define CPPHTTPLIB_THREAD_POOL_COUNT 8
+// Replies go out as headers then body; without NODELAY, Nagle and delayed ACKs stall each one.
+#define CPPHTTPLIB_TCP_NODELAY true
 #include <httplib.h>
 
 #include "api/dispatch.hpp"

@@ -1,0 +1,9 @@
+#!/bin/sh
+# Benchmarks (not tests): builds every target, then measures size, idle RSS, start latency and
+# API throughput, each with a baseline measured in the same run. Usage: tests/bench/run.sh
+set -eu
+cd "$(dirname "$0")/../.."
+for target in "" aarch64 armhf; do
+  make -s -j"$(nproc)" CROSS=$target all >/dev/null 2>&1 || make -j"$(nproc)" CROSS=$target all
+done
+exec /usr/bin/python3 tests/bench/bench.py
