@@ -66,6 +66,8 @@ $(UNIT): $(LIB_OBJ) $(UNIT_OBJ)
 
 deps:
 	third_party/deps.sh all
+	cross/sysroot.sh arm64 aarch64-linux-gnu build/sysroot/arm64 && touch build/sysroot/arm64/.done
+	cross/sysroot.sh armhf arm-linux-gnueabihf build/sysroot/armhf && touch build/sysroot/armhf/.done
 
 deps-host:
 	third_party/deps.sh host
