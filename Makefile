@@ -16,7 +16,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 CXXFLAGS := -std=c++23 -O2 -Wall -Wextra -Werror -ffunction-sections -fdata-sections \
             -Isrc -isystem $(TP) -MMD -MP $(EXTRA_CXXFLAGS)
 LDFLAGS := -static -pthread -Wl,--gc-sections
-LDLIBS := -lsqlite3 -lseccomp -lm -ldl
+LDLIBS := -lsqlite3 -lseccomp -lz -lm -ldl
 ifdef SYSROOT
   CXXFLAGS += -isystem $(SYSROOT)/usr/include
   LDFLAGS += -L$(SYSROOT)/usr/lib/$(TRIPLE)
@@ -72,15 +72,25 @@ deps:
 deps-host:
 	third_party/deps.sh host
 
+IMAGES := build/images
+$(IMAGES)/busybox.tar: rootfs/busybox-image.sh
+	rootfs/busybox-image.sh $(IMAGES)
+
+# Under qemu-user the [root] tests (real runc containers) cannot run: they run on the host.
+ifdef QEMU
 test-unit: $(UNIT)
-	$(QEMU) $(UNIT)
+	$(QEMU) $(UNIT) '~[root]'
+else
+test-unit: $(UNIT) $(IMAGES)/busybox.tar $(BERTH)
+	$(UNIT)
+endif
 
 test-integration: $(BERTH)
 	tests/integration/run.sh $(BERTH)
 
 # The whole suite; its last line is `N passed, N failed`.
 test: deps-host
-	$(MAKE) --no-print-directory -j$(shell nproc) $(BERTH) $(UNIT)
+	$(MAKE) --no-print-directory -j$(shell nproc) $(BERTH) $(UNIT) $(IMAGES)/busybox.tar
 	tests/run.sh $(BUILD)
 
 check-deps:

@@ -6,7 +6,7 @@
 # Usage: cross/sysroot.sh DEB_ARCH TRIPLE OUT_DIR
 set -eu
 arch=$1 triple=$2 out=$3
-if [ -f "$out/usr/lib/$triple/libsqlite3.a" ] && [ -f "$out/usr/lib/$triple/libseccomp.a" ]; then
+if [ -f "$out/usr/lib/$triple/libsqlite3.a" ] && [ -f "$out/usr/lib/$triple/libseccomp.a" ] && [ -f "$out/usr/lib/$triple/libz.a" ]; then
   exit 0
 fi
 if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
@@ -16,11 +16,12 @@ fi
 work=$(mktemp -d)
 chmod 777 "$work"
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download "libsqlite3-dev:$arch" "libseccomp-dev:$arch" >/dev/null) || {
+(cd "$work" && apt-get download "libsqlite3-dev:$arch" "libseccomp-dev:$arch" "zlib1g-dev:$arch" >/dev/null) || {
   apt-get update -qq || true
-  (cd "$work" && apt-get download "libsqlite3-dev:$arch" "libseccomp-dev:$arch" >/dev/null)
+  (cd "$work" && apt-get download "libsqlite3-dev:$arch" "libseccomp-dev:$arch" "zlib1g-dev:$arch" >/dev/null)
 }
 mkdir -p "$out"
 for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$out"; done
 test -f "$out/usr/lib/$triple/libsqlite3.a"
 test -f "$out/usr/lib/$triple/libseccomp.a"
+test -f "$out/usr/lib/$triple/libz.a"

@@ -14,6 +14,7 @@
 #include "cli/usage.hpp"
 #include "common/config.hpp"
 #include "common/log.hpp"
+#include "runtime/shim/shim.hpp"
 #include "store/store.hpp"
 #include "svc/context.hpp"
 
@@ -162,5 +163,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (verb == "serve") return serve(words);
+  if (verb == "shim") {
+    // Internal: berth re-executed as a container's monitor by the runtime.
+    auto options = berth::runtime::parse_shim_args(words);
+    if (!options) return usage_error(options.error().message, "");
+    return berth::runtime::run_shim(*options);
+  }
   return usage_error("unknown verb '" + verb + "'", "");
 }

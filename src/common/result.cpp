@@ -1,5 +1,8 @@
 #include "common/result.hpp"
 
+#include <cerrno>
+#include <cstring>
+
 namespace berth {
 
 std::string_view code_name(Code code) {
@@ -29,6 +32,11 @@ Error Error::wrap(std::string_view context) const {
   Error wrapped = *this;
   wrapped.message = std::string(context) + ": " + message;
   return wrapped;
+}
+
+std::unexpected<Error> sys_fail(std::string_view what) {
+  const int saved = errno;
+  return fail(Code::server, std::string(what) + ": " + std::strerror(saved), saved);
 }
 
 void check_failed(const char* expr, const char* file, int line) {

@@ -51,6 +51,9 @@ using Result = std::expected<T, Error>;
   return std::unexpected(Error{code, std::move(message), sys_errno});
 }
 
+// Returns ServerException "<what>: <strerror(errno)>" carrying errno, for failed system calls.
+[[nodiscard]] std::unexpected<Error> sys_fail(std::string_view what);
+
 [[noreturn]] void check_failed(const char* expr, const char* file, int line);
 
 }  // namespace berth

@@ -1,0 +1,25 @@
+// Small file helpers with the durability berth promises: atomic replace (tmp + fsync + rename +
+// fsync of the directory) and whole-file reads. Thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+
+namespace berth {
+
+// Replaces `path` with `content` so that a crash leaves either the old or the new file.
+[[nodiscard]] Result<void> write_file_atomic(const std::string& path, std::string_view content,
+                                             unsigned mode = 0644);
+
+// Returns the whole file, or ServerException (sys_errno = ENOENT for a missing file).
+[[nodiscard]] Result<std::string> read_file(const std::string& path);
+
+// Creates `path` and its parents (mode 0755 unless given); fine if it exists.
+[[nodiscard]] Result<void> make_dirs(const std::string& path, unsigned mode = 0755);
+
+// Removes `path` recursively; fine if it does not exist.
+[[nodiscard]] Result<void> remove_all(const std::string& path);
+
+}  // namespace berth

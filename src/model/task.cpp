@@ -1,0 +1,203 @@
+#include "model/task.hpp"
+
+namespace berth::model {
+namespace {
+
+void put_time(Json& out, const char* key, const std::optional<EpochMs>& t) {
+  if (t) out[key] = *t;
+}
+
+std::optional<EpochMs> get_time(const Json& in, const char* key) {
+  if (!in.contains(key) || !in[key].is_number_integer()) return std::nullopt;
+  return in[key].get<EpochMs>();
+}
+
+void put_wire_time(Json& out, const char* key, const std::optional<EpochMs>& t) {
+  if (t) out[key] = epoch_seconds(*t);
+}
+
+}  // namespace
+
+TaskContainer* Task::container(const std::string& name) {
+  for (auto& c : containers) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+Json task_to_record(const Task& t) {
+  Json containers = Json::array();
+  for (const auto& c : t.containers) {
+    Json rc{{"name", c.name},           {"id", c.id},
+            {"runtimeId", c.runtime_id}, {"image", c.image},
+            {"imageDigest", c.image_digest}, {"lastStatus", c.last_status},
+            {"reason", c.reason},       {"healthStatus", c.health_status},
+            {"essential", c.essential}, {"networkBindings", c.network_bindings},
+            {"restarts", c.restarts}};
+    if (c.exit_code) rc["exitCode"] = *c.exit_code;
+    put_time(rc, "startedAt", c.started_at);
+    put_time(rc, "finishedAt", c.finished_at);
+    containers.push_back(std::move(rc));
+  }
+  Json out{{"id", t.id},
+           {"cluster", t.cluster},
+           {"family", t.family},
+           {"revision", t.revision},
+           {"containerInstanceId", t.container_instance_id},
+           {"lastStatus", t.last_status},
+           {"desiredStatus", t.desired_status},
+           {"group", t.group},
+           {"startedBy", t.started_by},
+           {"overrides", t.overrides},
+           {"cpu", t.cpu},
+           {"memory", t.memory},
+           {"containers", containers},
+           {"healthStatus", t.health_status},
+           {"stopCode", t.stop_code},
+           {"stoppedReason", t.stopped_reason},
+           {"createdAt", t.created_at},
+           {"version", t.version}};
+  put_time(out, "pullStartedAt", t.pull_started_at);
+  put_time(out, "pullStoppedAt", t.pull_stopped_at);
+  put_time(out, "startedAt", t.started_at);
+  put_time(out, "stoppingAt", t.stopping_at);
+  put_time(out, "executionStoppedAt", t.execution_stopped_at);
+  put_time(out, "stoppedAt", t.stopped_at);
+  return out;
+}
+
+Result<Task> task_from_record(const Json& r) {
+  if (!r.is_object()) return fail(Code::server, "corrupt task record");
+  Task t;
+  t.id = r.value("id", "");
+  t.cluster = r.value("cluster", "");
+  t.family = r.value("family", "");
+  t.revision = r.value("revision", 0LL);
+  t.container_instance_id = r.value("containerInstanceId", "");
+  t.last_status = r.value("lastStatus", "PENDING");
+  t.desired_status = r.value("desiredStatus", "RUNNING");
+  t.group = r.value("group", "");
+  t.started_by = r.value("startedBy", "");
+  t.overrides = r.value("overrides", Json::object());
+  t.cpu = r.value("cpu", "");
+  t.memory = r.value("memory", "");
+  t.health_status = r.value("healthStatus", "UNKNOWN");
+  t.stop_code = r.value("stopCode", "");
+  t.stopped_reason = r.value("stoppedReason", "");
+  t.created_at = r.value("createdAt", 0LL);
+  t.version = r.value("version", 1LL);
+  t.pull_started_at = get_time(r, "pullStartedAt");
+  t.pull_stopped_at = get_time(r, "pullStoppedAt");
+  t.started_at = get_time(r, "startedAt");
+  t.stopping_at = get_time(r, "stoppingAt");
+  t.execution_stopped_at = get_time(r, "executionStoppedAt");
+  t.stopped_at = get_time(r, "stoppedAt");
+  for (const auto& rc : r.value("containers", Json::array())) {
+    TaskContainer c;
+    c.name = rc.value("name", "");
+    c.id = rc.value("id", "");
+    c.runtime_id = rc.value("runtimeId", "");
+    c.image = rc.value("image", "");
+    c.image_digest = rc.value("imageDigest", "");
+    c.last_status = rc.value("lastStatus", "PENDING");
+    c.reason = rc.value("reason", "");
+    c.health_status = rc.value("healthStatus", "UNKNOWN");
+    c.essential = rc.value("essential", true);
+    c.network_bindings = rc.value("networkBindings", Json::array());
+    c.restarts = rc.value("restarts", 0);
+    if (rc.contains("exitCode")) c.exit_code = rc["exitCode"].get<int>();
+    c.started_at = get_time(rc, "startedAt");
+    c.finished_at = get_time(rc, "finishedAt");
+    t.containers.push_back(std::move(c));
+  }
+  return t;
+}
+
+Json task_to_json(const Task& t, const ArnScope& arns, const std::vector<Tag>* tags) {
+  const std::string task_arn = arns.task(t.cluster, t.id);
+  Json containers = Json::array();
+  for (const auto& c : t.containers) {
+    Json wc{{"containerArn", arns.prefix() + "container/" + t.cluster + "/" + t.id + "/" + c.id},
+            {"taskArn", task_arn},
+            {"name", c.name},
+            {"image", c.image},
+            {"lastStatus", c.last_status},
+            {"networkBindings", c.network_bindings},
+            {"healthStatus", c.health_status},
+            {"networkInterfaces", Json::array()}};
+    if (!c.runtime_id.empty()) wc["runtimeId"] = c.runtime_id;
+    if (!c.image_digest.empty()) wc["imageDigest"] = c.image_digest;
+    if (c.exit_code) wc["exitCode"] = *c.exit_code;
+    if (!c.reason.empty()) wc["reason"] = c.reason.substr(0, 1024);
+    containers.push_back(std::move(wc));
+  }
+  Json out{{"taskArn", task_arn},
+           {"clusterArn", arns.cluster(t.cluster)},
+           {"taskDefinitionArn", arns.task_definition(t.family, t.revision)},
+           {"containerInstanceArn", arns.container_instance(t.cluster, t.container_instance_id)},
+           {"lastStatus", t.last_status},
+           {"desiredStatus", t.desired_status},
+           {"healthStatus", t.health_status},
+           {"cpu", t.cpu},
+           {"memory", t.memory},
+           {"containers", containers},
+           {"launchType", "EC2"},
+           {"connectivity", "CONNECTED"},
+           {"overrides", t.overrides.empty() ? Json{{"containerOverrides", Json::array()}, {"inferenceAcceleratorOverrides", Json::array()}} : t.overrides},
+           {"createdAt", epoch_seconds(t.created_at)},
+           {"version", t.version},
+           {"attachments", Json::array()},
+           {"attributes", Json::array()},
+           {"tags", Json::array()}};
+  if (!t.group.empty()) out["group"] = t.group;
+  if (!t.started_by.empty()) out["startedBy"] = t.started_by;
+  if (!t.stop_code.empty()) out["stopCode"] = t.stop_code;
+  if (!t.stopped_reason.empty()) out["stoppedReason"] = t.stopped_reason;
+  put_wire_time(out, "pullStartedAt", t.pull_started_at);
+  put_wire_time(out, "pullStoppedAt", t.pull_stopped_at);
+  put_wire_time(out, "startedAt", t.started_at);
+  put_wire_time(out, "stoppingAt", t.stopping_at);
+  put_wire_time(out, "executionStoppedAt", t.execution_stopped_at);
+  put_wire_time(out, "stoppedAt", t.stopped_at);
+  if (t.last_status == "RUNNING") out["connectivityAt"] = epoch_seconds(t.started_at.value_or(t.created_at));
+  if (tags) out["tags"] = tags_to_json(*tags);
+  return out;
+}
+
+Reservation reservation_of(const Json& td, const Json& overrides) {
+  Reservation r;
+  long long cpu_sum = 0, memory_sum = 0;
+  const auto container_overrides = overrides.value("containerOverrides", Json::array());
+  for (const auto& c : td["containerDefinitions"]) {
+    Json effective = c;
+    for (const auto& o : container_overrides) {
+      if (o.value("name", "") != c["name"]) continue;
+      for (const char* key : {"cpu", "memory", "memoryReservation"}) {
+        if (o.contains(key)) effective[key] = o[key];
+      }
+    }
+    cpu_sum += effective.value("cpu", 0LL);
+    memory_sum += effective.value("memoryReservation", effective.value("memory", 0LL));
+    for (const auto& pm : c.value("portMappings", Json::array())) {
+      const int host_port = pm.value("hostPort", 0);
+      if (host_port > 0) r.host_ports.emplace_back(host_port, pm.value("protocol", "tcp"));
+    }
+  }
+  const std::string task_cpu = overrides.value("cpu", td.value("cpu", ""));
+  const std::string task_memory = overrides.value("memory", td.value("memory", ""));
+  r.cpu = task_cpu.empty() ? cpu_sum : std::stoll(task_cpu);
+  r.memory = task_memory.empty() ? memory_sum : std::stoll(task_memory);
+  return r;
+}
+
+std::string task_health(const Task& t) {
+  bool any_unknown = false;
+  for (const auto& c : t.containers) {
+    if (!c.essential) continue;
+    if (c.health_status == "UNHEALTHY") return "UNHEALTHY";
+    if (c.health_status != "HEALTHY") any_unknown = true;
+  }
+  return any_unknown ? "UNKNOWN" : "HEALTHY";
+}
+
+}  // namespace berth::model

@@ -1,0 +1,81 @@
+// Task: one run of a task definition on a container instance, with its containers' observed
+// state. The stored form keeps every field; the wire form is ECS's Task shape. Pure.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/arn.hpp"
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "model/schema.hpp"
+#include "model/tags.hpp"
+
+namespace berth::model {
+
+struct TaskContainer {
+  std::string name;
+  std::string id;            // uuid in the container ARN
+  std::string runtime_id;    // runc container id, once created
+  std::string image;
+  std::string image_digest;
+  std::string last_status = "PENDING";  // PENDING, RUNNING, STOPPED
+  std::optional<int> exit_code;
+  std::string reason;
+  std::string health_status = "UNKNOWN";
+  bool essential = true;
+  Json network_bindings = Json::array();
+  std::optional<EpochMs> started_at;
+  std::optional<EpochMs> finished_at;
+  int restarts = 0;
+};
+
+struct Task {
+  std::string id;                  // 32 hex
+  std::string cluster;
+  std::string family;
+  long long revision = 0;
+  std::string container_instance_id;
+  std::string last_status = "PENDING";
+  std::string desired_status = "RUNNING";
+  std::string group;
+  std::string started_by;
+  Json overrides = Json::object();
+  std::string cpu;                 // reserved CPU units, as ECS's string
+  std::string memory;              // reserved MiB, as ECS's string
+  std::vector<TaskContainer> containers;
+  std::string health_status = "UNKNOWN";
+  std::string stop_code;
+  std::string stopped_reason;
+  EpochMs created_at = 0;
+  std::optional<EpochMs> pull_started_at, pull_stopped_at, started_at, stopping_at,
+      execution_stopped_at, stopped_at;
+  long long version = 1;
+
+  TaskContainer* container(const std::string& name);
+};
+
+// The stored form (every field) and back.
+Json task_to_record(const Task& task);
+[[nodiscard]] Result<Task> task_from_record(const Json& record);
+
+// The ECS wire shape.
+Json task_to_json(const Task& task, const ArnScope& arns, const std::vector<Tag>* tags);
+
+// What a task holds on its instance while it is not STOPPED.
+struct Reservation {
+  long long cpu = 0;
+  long long memory = 0;
+  std::vector<std::pair<int, std::string>> host_ports;  // (port, "tcp"|"udp")
+};
+
+// Computes what a task of `task_definition` (body) with `overrides` reserves: task cpu/memory
+// if set, else the containers' cpu and memoryReservation-or-memory sums; static host ports.
+Reservation reservation_of(const Json& task_definition, const Json& overrides);
+
+// Task health over essential containers, as ECS: any UNHEALTHY → UNHEALTHY; else any UNKNOWN →
+// UNKNOWN; else HEALTHY.
+std::string task_health(const Task& task);
+
+}  // namespace berth::model

@@ -1,0 +1,59 @@
+// The node's local image store under <data>/images: imported images, each unpacked once into
+// a flat read-only root that every container of that image shares (under its own writable
+// overlay). An index file maps names to images. Thread-safe (one mutex).
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "model/schema.hpp"
+
+namespace berth::runtime {
+
+struct Image {
+  std::string id;                  // "sha256:<config digest>"
+  std::vector<std::string> names;  // canonical references
+  model::Json config;              // the image config (architecture, config.Env/Cmd/...)
+  std::string rootfs;              // absolute path of the flat root
+  std::uint64_t size = 0;          // bytes of the unpacked root
+  EpochMs imported_at = 0;
+};
+
+class ImageStore {
+ public:
+  // Opens (creating) the store at `root`; drops half-finished imports of an earlier crash.
+  [[nodiscard]] static Result<std::unique_ptr<ImageStore>> open(const std::string& root, const Clock& clock);
+
+  // Imports a `docker save` archive or an OCI image-layout tarball (plain or gzip layers;
+  // blobs verified by digest; paths confined). Returns the images imported.
+  [[nodiscard]] Result<std::vector<Image>> import_archive(const std::string& path);
+
+  // Looks an image up by reference ("busybox", "busybox:latest", full name, or id).
+  std::optional<Image> find(const std::string& reference);
+  std::vector<Image> list();
+
+  // Removes the image named `reference`; `in_use(image)` true refuses with ResourceInUse.
+  [[nodiscard]] Result<Image> remove(const std::string& reference,
+                                     const std::function<bool(const Image&)>& in_use);
+
+ private:
+  ImageStore(std::string root, const Clock& clock) : m_root(std::move(root)), m_clock(clock) {}
+  Result<void> load_index();
+  Result<void> save_index();
+  Result<Image> add_image(const std::string& layout_dir, const model::Json& config,
+                          const std::vector<std::string>& layer_paths,
+                          const std::vector<std::string>& names);
+  std::optional<std::size_t> index_of(const std::string& reference) const;
+
+  std::string m_root;
+  const Clock& m_clock;
+  std::mutex m_mutex;
+  std::vector<Image> m_images;
+};
+
+}  // namespace berth::runtime

@@ -1,0 +1,18 @@
+// Applies image layers onto one flat root directory: OCI whiteouts (.wh.<name>, .wh..wh..opq)
+// are carried out, and every path, link and write is confined to the root. Not thread-safe for
+// the same root.
+#pragma once
+
+#include <string>
+
+#include "common/result.hpp"
+
+namespace berth::runtime {
+
+// Applies the layer tar (plain or gzip) at `tar_path` onto `root`, which must exist.
+// Refuses (InvalidParameterException, naming the entry) absolute or `..` paths, hard links that
+// leave the root, and writes through symbolic links. On error the root may be partly written:
+// callers unpack into a scratch directory and drop it on failure.
+[[nodiscard]] Result<void> apply_layer(const std::string& tar_path, const std::string& root);
+
+}  // namespace berth::runtime

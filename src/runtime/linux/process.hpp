@@ -1,0 +1,28 @@
+// Starting child processes with exactly the file descriptors and signal mask they should have.
+// Thread-safe (fork + exec, nothing shared).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace berth::runtime {
+
+struct SpawnOptions {
+  int stdout_fd = -1;             // -1 = /dev/null
+  int stderr_fd = -1;             // -1 = /dev/null
+  int pass_fd = -1;               // if set, becomes fd 3 in the child
+  bool die_with_parent = false;   // PR_SET_PDEATHSIG SIGKILL
+};
+
+// Forks and execs `argv` (PATH searched) with stdin from /dev/null and an empty signal mask.
+// Returns the child's pid.
+[[nodiscard]] Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOptions& options);
+
+// Waits for `pid` (retrying on EINTR) and returns its exit code, 128+signal if signalled.
+int wait_exit_code(pid_t pid);
+
+}  // namespace berth::runtime

@@ -1,0 +1,141 @@
+#include "runtime/oci_spec.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace berth::runtime {
+namespace {
+
+using model::Json;
+
+std::string cap_name(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::toupper(c); });
+  return name.starts_with("CAP_") ? name : "CAP_" + name;
+}
+
+Json mount_json(const Mount& m) {
+  Json out{{"destination", m.destination}, {"type", m.type}, {"source", m.source}};
+  if (!m.options.empty()) out["options"] = m.options;
+  return out;
+}
+
+}  // namespace
+
+std::set<std::string> default_capabilities() {
+  return {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD",
+          "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
+          "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"};
+}
+
+std::set<std::string> all_capabilities() {
+  return {"CAP_AUDIT_CONTROL", "CAP_AUDIT_READ", "CAP_AUDIT_WRITE", "CAP_BLOCK_SUSPEND",
+          "CAP_BPF", "CAP_CHECKPOINT_RESTORE", "CAP_CHOWN", "CAP_DAC_OVERRIDE",
+          "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+          "CAP_KILL", "CAP_LEASE", "CAP_LINUX_IMMUTABLE", "CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE",
+          "CAP_MKNOD", "CAP_NET_ADMIN", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+          "CAP_NET_RAW", "CAP_PERFMON", "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID",
+          "CAP_SYSLOG", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_CHROOT", "CAP_SYS_MODULE",
+          "CAP_SYS_NICE", "CAP_SYS_PACCT", "CAP_SYS_PTRACE", "CAP_SYS_RAWIO", "CAP_SYS_RESOURCE",
+          "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_WAKE_ALARM"};
+}
+
+std::set<std::string> adjust_capabilities(std::set<std::string> base, const Json& add, const Json& drop) {
+  for (const auto& d : drop) {
+    const std::string name = cap_name(d.get<std::string>());
+    if (name == "CAP_ALL") base.clear();
+    else base.erase(name);
+  }
+  for (const auto& a : add) {
+    const std::string name = cap_name(a.get<std::string>());
+    if (name == "CAP_ALL") {
+      const auto all = all_capabilities();
+      base.insert(all.begin(), all.end());
+    } else {
+      base.insert(name);
+    }
+  }
+  return base;
+}
+
+long long shares_to_weight(long long shares) {
+  if (shares == 0) return 0;
+  return 1 + ((shares - 2) * 9999) / 262142;
+}
+
+Json make_oci_config(const ContainerSpec& s) {
+  const std::vector<std::string> caps(s.capabilities.begin(), s.capabilities.end());
+  Json process{{"terminal", false},
+               {"user", {{"uid", s.uid}, {"gid", s.gid}}},
+               {"args", s.args},
+               {"env", s.env},
+               {"cwd", s.cwd.empty() ? "/" : s.cwd},
+               {"capabilities", {{"bounding", caps}, {"effective", caps}, {"permitted", caps}}},
+               {"noNewPrivileges", !s.privileged}};
+  if (!s.additional_gids.empty()) process["user"]["additionalGids"] = s.additional_gids;
+  Json rlimits = Json::array();
+  bool has_nofile = false;
+  for (const auto& r : s.rlimits) {
+    rlimits.push_back({{"type", r.type}, {"soft", r.soft}, {"hard", r.hard}});
+    has_nofile = has_nofile || r.type == "RLIMIT_NOFILE";
+  }
+  if (!has_nofile) rlimits.push_back({{"type", "RLIMIT_NOFILE"}, {"soft", 1024}, {"hard", 4096}});
+  process["rlimits"] = rlimits;
+
+  Json mounts = Json::array({
+      {{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"}},
+      {{"destination", "/dev"}, {"type", "tmpfs"}, {"source", "tmpfs"},
+       {"options", {"nosuid", "strictatime", "mode=755", "size=65536k"}}},
+      {{"destination", "/dev/pts"}, {"type", "devpts"}, {"source", "devpts"},
+       {"options", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}}},
+      {{"destination", "/dev/shm"}, {"type", "tmpfs"}, {"source", "shm"},
+       {"options", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}}},
+      {{"destination", "/dev/mqueue"}, {"type", "mqueue"}, {"source", "mqueue"},
+       {"options", {"nosuid", "noexec", "nodev"}}},
+      {{"destination", "/sys"}, {"type", "sysfs"}, {"source", "sysfs"},
+       {"options", {"nosuid", "noexec", "nodev", "ro"}}},
+  });
+  if (s.cgroup_v2) {
+    mounts.push_back({{"destination", "/sys/fs/cgroup"}, {"type", "cgroup"}, {"source", "cgroup"},
+                      {"options", {"nosuid", "noexec", "nodev", "relatime", "ro"}}});
+  }
+  for (const auto& m : s.mounts) mounts.push_back(mount_json(m));
+
+  Json namespaces = Json::array({{{"type", "pid"}}, {{"type", "ipc"}}, {{"type", "uts"}}, {{"type", "mount"}}});
+  if (s.network == NetworkNamespace::private_) namespaces.push_back({{"type", "network"}});
+  if (s.cgroup_v2) namespaces.push_back({{"type", "cgroup"}});
+
+  Json resources{{"devices", Json::array({{{"allow", false}, {"access", "rwm"}}})},
+                 {"cpu", {{"shares", s.cpu_shares}}}};
+  if (s.memory_limit_bytes || s.memory_reservation_bytes) {
+    Json memory = Json::object();
+    if (s.memory_limit_bytes) memory["limit"] = *s.memory_limit_bytes;
+    if (s.memory_reservation_bytes) memory["reservation"] = *s.memory_reservation_bytes;
+    if (s.swap_limit_bytes) memory["swap"] = *s.swap_limit_bytes;
+    resources["memory"] = memory;
+  }
+  if (s.pids_limit) resources["pids"] = {{"limit", *s.pids_limit}};
+  if (s.cgroup_v2) resources["unified"] = {{"cpu.weight", std::to_string(shares_to_weight(s.cpu_shares))}};
+  if (s.privileged) resources["devices"] = Json::array({{{"allow", true}, {"access", "rwm"}}});
+
+  Json linux_section{{"cgroupsPath", s.cgroups_path},
+                     {"namespaces", namespaces},
+                     {"resources", resources}};
+  if (!s.privileged) {
+    linux_section["maskedPaths"] = {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
+                                    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+                                    "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+                                    "/sys/devices/virtual/powercap"};
+    linux_section["readonlyPaths"] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
+  }
+  if (!s.seccomp.is_null()) linux_section["seccomp"] = s.seccomp;
+
+  Json config{{"ociVersion", "1.0.2"},
+              {"process", process},
+              {"root", {{"path", s.rootfs}, {"readonly", s.readonly_rootfs}}},
+              {"mounts", mounts},
+              {"linux", linux_section}};
+  if (!s.hostname.empty()) config["hostname"] = s.hostname;
+  return config;
+}
+
+}  // namespace berth::runtime

@@ -1,0 +1,73 @@
+// ContainerSpec: everything runc needs to run one container, as plain data, and its rendering
+// into an OCI runtime config.json. Pure; thread-safe.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/schema.hpp"
+
+namespace berth::runtime {
+
+struct Mount {
+  std::string destination;
+  std::string type;    // "bind", "tmpfs", ...
+  std::string source;
+  std::vector<std::string> options;
+};
+
+struct Rlimit {
+  std::string type;    // "RLIMIT_NOFILE"
+  unsigned long long soft = 0;
+  unsigned long long hard = 0;
+};
+
+enum class NetworkNamespace { host, private_ };
+
+struct ContainerSpec {
+  std::string id;                        // runc container id
+  std::string image_rootfs;              // the image's shared read-only root (overlay lower)
+  std::string rootfs;                    // the container's root; set by the runtime
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  std::string cwd = "/";
+  unsigned uid = 0;
+  unsigned gid = 0;
+  std::vector<unsigned> additional_gids;
+  std::string hostname;
+  bool readonly_rootfs = false;
+  bool privileged = false;
+  std::set<std::string> capabilities;    // final set, "CAP_*"
+  std::vector<Rlimit> rlimits;
+  std::vector<Mount> mounts;             // beyond the standard /proc, /dev, /sys ones
+  NetworkNamespace network = NetworkNamespace::private_;
+  std::string cgroups_path;              // "/berth/<task>/<container>"
+  long long cpu_shares = 2;
+  std::optional<long long> memory_limit_bytes;
+  std::optional<long long> memory_reservation_bytes;
+  std::optional<long long> swap_limit_bytes;  // memory+swap; equal to the limit = no swap
+  std::optional<long long> pids_limit;
+  bool cgroup_v2 = false;
+  model::Json seccomp;                   // OCI linux.seccomp, or null for none (privileged)
+  bool init_process = false;             // linuxParameters.initProcessEnabled (not yet: needs an init)
+};
+
+// Docker's default capability set.
+std::set<std::string> default_capabilities();
+
+// Applies ECS `linuxParameters.capabilities` add/drop ("NET_ADMIN" or "CAP_NET_ADMIN"; "ALL").
+std::set<std::string> adjust_capabilities(std::set<std::string> base, const model::Json& add,
+                                          const model::Json& drop);
+
+// Every capability the kernel knows (for privileged containers).
+std::set<std::string> all_capabilities();
+
+// Renders the OCI runtime config for `spec`.
+model::Json make_oci_config(const ContainerSpec& spec);
+
+// cpu.weight for cgroup v2 from cpu.shares, as runc <= 1.3 converts it (2..262144 → 1..10000).
+long long shares_to_weight(long long shares);
+
+}  // namespace berth::runtime

@@ -1,0 +1,190 @@
+#include "runtime/runc/runc_runtime.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+
+#include "common/files.hpp"
+#include "common/log.hpp"
+#include "runtime/linux/process.hpp"
+#include "runtime/shim/shim.hpp"
+
+namespace berth::runtime {
+namespace {
+
+namespace fs = std::filesystem;
+using model::Json;
+
+bool process_alive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
+
+}  // namespace
+
+Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout_ms) {
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return sys_fail("pipe");
+  auto spawned = spawn_process(argv, {.stdout_fd = out[1], .stderr_fd = out[1]});
+  ::close(out[1]);
+  if (!spawned) {
+    ::close(out[0]);
+    return std::unexpected(spawned.error());
+  }
+  const pid_t pid = *spawned;
+  ExecResult result;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) {
+      result.timed_out = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    pollfd p{out[0], POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+    char buffer[4096];
+    const ssize_t n = ::read(out[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    if (result.output.size() < 65536) result.output.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(out[0]);
+  result.exit_code = wait_exit_code(pid);
+  return result;
+}
+
+Result<std::string> RuncRuntime::prepare_rootfs(const ContainerSpec& spec, const std::string& bundle) {
+  const std::string merged = bundle + "/rootfs";
+  const std::string upper = bundle + "/upper";
+  const std::string work = bundle + "/work";
+  BERTH_TRY(make_dirs(merged));
+  BERTH_TRY(make_dirs(upper));
+  BERTH_TRY(make_dirs(work));
+  const std::string options = "lowerdir=" + spec.image_rootfs + ",upperdir=" + upper + ",workdir=" + work;
+  if (::mount("overlay", merged.c_str(), "overlay", 0, options.c_str()) == 0) return merged;
+  // No overlayfs (some gateway kernels, or an overlay-backed data dir): a private copy.
+  log_warn("overlay mount failed for " + spec.id + " (" + std::strerror(errno) + "); copying the image");
+  std::error_code ec;
+  fs::copy(spec.image_rootfs, merged,
+           fs::copy_options::recursive | fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing, ec);
+  if (ec) return fail(Code::server, "cannot copy the image root for " + spec.id + ": " + ec.message());
+  return merged;
+}
+
+Result<int> RuncRuntime::start(const ContainerSpec& input) {
+  const std::string bundle = m_paths.bundle_root + "/" + input.id;
+  const std::string state = m_paths.state_root + "/" + input.id;
+  BERTH_TRY(remove_all(state));
+  BERTH_TRY(make_dirs(state, 0700));
+  BERTH_TRY(make_dirs(m_paths.log_root, 0700));
+  BERTH_TRY(make_dirs(bundle, 0700));
+  ContainerSpec spec = input;
+  BERTH_ASSIGN(spec.rootfs, prepare_rootfs(spec, bundle));
+  BERTH_TRY(write_file_atomic(bundle + "/config.json", make_oci_config(spec).dump()));
+
+  int sync[2];
+  if (::pipe2(sync, O_CLOEXEC) != 0) return sys_fail("pipe");
+  ShimOptions options;
+  options.id = spec.id;
+  options.bundle = bundle;
+  options.state_dir = state;
+  options.runc = m_paths.runc;
+  options.runc_root = m_paths.runc_root;
+  options.log_path = log_path(spec.id);
+  options.log_max_bytes = m_paths.log_max_bytes;
+  options.log_files = m_paths.log_files;
+  options.cgroup = spec.cgroups_path;
+  options.sync_fd = 3;
+  const auto argv = [&] {
+    std::vector<std::string> a{m_paths.self_exe};
+    for (auto& w : shim_args(options)) a.push_back(std::move(w));
+    return a;
+  }();
+  auto spawned = spawn_process(argv, {.pass_fd = sync[1]});
+  ::close(sync[1]);
+  if (!spawned) {
+    ::close(sync[0]);
+    return std::unexpected(spawned.error());
+  }
+  wait_exit_code(*spawned);  // the shim's first process returns at once; its child lives on
+  std::string reply;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_paths.start_timeout_ms);
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) break;
+    pollfd p{sync[0], POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+    char buffer[4096];
+    const ssize_t n = ::read(sync[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    reply.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(sync[0]);
+  while (!reply.empty() && reply.back() == '\n') reply.pop_back();
+  if (reply.starts_with("ok ")) return std::atoi(reply.c_str() + 3);
+  if (reply.starts_with("error ")) return fail(Code::client, reply.substr(6));
+  return fail(Code::server, "the container monitor for " + spec.id + " did not report a start");
+}
+
+ContainerStatus RuncRuntime::status(const std::string& id) {
+  ContainerStatus out;
+  const std::string state = m_paths.state_root + "/" + id;
+  if (auto text = read_file(state + "/" + k_exit_file)) {
+    const Json exit = Json::parse(*text, nullptr, false);
+    if (exit.is_object()) {
+      out.state = ContainerStatus::State::exited;
+      out.exit_code = exit.value("exitCode", 255);
+      out.oom_killed = exit.value("oomKilled", false);
+      out.start_error = exit.value("startError", "");
+      out.finished_at = exit.value("finishedAt", 0LL);
+      return out;
+    }
+  }
+  auto shim_pid = read_file(state + "/" + k_shim_pid_file);
+  if (shim_pid && process_alive(std::atoi(shim_pid->c_str()))) {
+    out.state = ContainerStatus::State::running;
+    if (auto pid = read_file(state + "/container.pid")) out.pid = std::atoi(pid->c_str());
+  }
+  return out;
+}
+
+Result<void> RuncRuntime::kill(const std::string& id, int signal) {
+  BERTH_ASSIGN(auto result, run_command({m_paths.runc, "--root", m_paths.runc_root, "kill", id,
+                                         std::to_string(signal)}, 10000));
+  if (result.exit_code != 0) {
+    return fail(Code::server, "runc kill " + id + ": " + result.output);
+  }
+  return {};
+}
+
+Result<ExecResult> RuncRuntime::exec(const std::string& id, const std::vector<std::string>& argv, int timeout_ms) {
+  std::vector<std::string> command{m_paths.runc, "--root", m_paths.runc_root, "exec", id};
+  command.insert(command.end(), argv.begin(), argv.end());
+  return run_command(command, timeout_ms);
+}
+
+Result<void> RuncRuntime::remove(const std::string& id) {
+  auto deleted = run_command({m_paths.runc, "--root", m_paths.runc_root, "delete", "--force", id}, 10000);
+  (void)deleted;  // already gone is fine
+  const std::string bundle = m_paths.bundle_root + "/" + id;
+  ::umount2((bundle + "/rootfs").c_str(), MNT_DETACH);
+  BERTH_TRY(remove_all(bundle));
+  BERTH_TRY(remove_all(m_paths.state_root + "/" + id));
+  return {};
+}
+
+std::vector<std::string> RuncRuntime::known_containers() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(m_paths.state_root, ec)) {
+    if (entry.is_directory()) out.push_back(entry.path().filename().string());
+  }
+  return out;
+}
+
+}  // namespace berth::runtime

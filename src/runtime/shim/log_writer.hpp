@@ -1,0 +1,47 @@
+// Container logs in the CRI/conmon "k8s-file" format, one record per line:
+// `<RFC 3339 time> <stdout|stderr> <F|P> <text>` (P = partial line), rotated by size into
+// <log>.1 ... <log>.N so a chatty container can never fill the flash. Not thread-safe.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace berth::runtime {
+
+enum class LogStream { stdout_, stderr_ };
+
+class LogWriter {
+ public:
+  LogWriter(std::string path, std::size_t max_bytes, int keep_files);
+  ~LogWriter();
+  LogWriter(const LogWriter&) = delete;
+  LogWriter& operator=(const LogWriter&) = delete;
+
+  // Appends output of `stream`; complete lines become F records, a trailing fragment P.
+  void write(LogStream stream, std::string_view data);
+  void flush();
+
+ private:
+  void record(LogStream stream, std::string_view text, bool partial);
+  void rotate_if_full();
+
+  std::string m_path;
+  std::size_t m_max_bytes;
+  int m_keep_files;
+  std::FILE* m_file = nullptr;
+  std::size_t m_size = 0;
+};
+
+struct LogLine {
+  std::string time;
+  std::string stream;  // "stdout" or "stderr"
+  std::string text;    // without the newline
+};
+
+// Reads the records of the log at `path` (rotated files first, oldest to newest), joining
+// partial records. Missing files read as empty.
+std::vector<LogLine> read_log(const std::string& path, int keep_files);
+
+}  // namespace berth::runtime

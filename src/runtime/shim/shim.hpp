@@ -1,0 +1,41 @@
+// The per-container monitor: berth re-executes itself as `berth shim ...`. It detaches
+// (double fork, setsid), becomes the container's subreaper, runs `runc create` and `runc start`,
+// holds the container's stdout/stderr and writes them to a size-rotated log, waits for the
+// container and records its exit status atomically, so that containers outlive berth.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace berth::runtime {
+
+struct ShimOptions {
+  std::string id;           // runc container id
+  std::string bundle;       // bundle directory (config.json)
+  std::string state_dir;    // shim.pid, container.pid, exit.json, runc.log
+  std::string runc = "runc";
+  std::string runc_root;
+  std::string log_path;     // container output
+  std::size_t log_max_bytes = 1 << 20;
+  int log_files = 2;        // rotated files kept besides the current one
+  std::string cgroup;       // the container's cgroup path, for OOM detection
+  int sync_fd = -1;         // where "ok <pid>" or "error <message>" is reported once
+};
+
+// Parses the words after `berth shim`.
+[[nodiscard]] Result<ShimOptions> parse_shim_args(const std::vector<std::string>& words);
+
+// The words that make `berth shim` run with `options` (inverse of parse_shim_args).
+std::vector<std::string> shim_args(const ShimOptions& options);
+
+// Runs the shim; returns the process exit code. Only called in the re-executed process.
+int run_shim(const ShimOptions& options);
+
+// Exit record written by the shim (exit.json): {"exitCode", "signal", "oomKilled",
+// "finishedAt" (epoch ms), "startError" (when the container never started)}.
+inline constexpr const char* k_exit_file = "exit.json";
+inline constexpr const char* k_shim_pid_file = "shim.pid";
+
+}  // namespace berth::runtime

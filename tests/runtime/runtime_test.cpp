@@ -1,0 +1,138 @@
+// Real runc, real containers: these need root, runc and the busybox image from rootfs/.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "common/clock.hpp"
+#include "common/files.hpp"
+#include "common/ids.hpp"
+#include "runtime/image/image_store.hpp"
+#include "runtime/linux/seccomp_profile.hpp"
+#include "runtime/runc/runc_runtime.hpp"
+#include "runtime/shim/log_writer.hpp"
+
+using namespace berth;
+using namespace berth::runtime;
+
+namespace {
+
+std::string busybox_archive() {
+  const char* env = std::getenv("BERTH_TEST_IMAGES");
+  return std::string(env ? env : "build/images") + "/busybox.tar";
+}
+
+struct RuntimeFixture {
+  std::string dir;
+  SystemClock clock;
+  std::unique_ptr<ImageStore> images;
+  std::unique_ptr<RuncRuntime> runtime;
+
+  RuntimeFixture() {
+    char pattern[] = "/tmp/berth-rt-XXXXXX";
+    dir = mkdtemp(pattern);
+    auto store = ImageStore::open(dir + "/images", clock);
+    REQUIRE(store.has_value());
+    images = std::move(*store);
+    auto imported = images->import_archive(busybox_archive());
+    INFO((imported ? "" : imported.error().message));
+    REQUIRE(imported.has_value());
+    RuncPaths paths;
+    paths.runc_root = dir + "/runc";
+    paths.state_root = dir + "/state";
+    paths.bundle_root = dir + "/bundles";
+    paths.log_root = dir + "/logs";
+    paths.self_exe = std::getenv("BERTH_BIN") ? std::getenv("BERTH_BIN") : "build/x86_64-linux-gnu/berth";
+    paths.self_exe = std::filesystem::absolute(paths.self_exe).string();
+    runtime = std::make_unique<RuncRuntime>(paths);
+  }
+  ~RuntimeFixture() {
+    for (const auto& id : runtime->known_containers()) {
+      auto ignored = runtime->remove(id);
+      (void)ignored;
+    }
+    auto ignored = remove_all(dir);
+    (void)ignored;
+  }
+
+  ContainerSpec spec(std::vector<std::string> args) {
+    ContainerSpec s;
+    s.id = "t" + random_hex(6);
+    s.image_rootfs = images->find("busybox")->rootfs;
+    s.args = std::move(args);
+    s.env = {"PATH=/bin"};
+    s.capabilities = default_capabilities();
+    s.cgroups_path = "/berth-test/" + s.id;
+    s.seccomp = default_seccomp_profile(s.capabilities);
+    return s;
+  }
+
+  ContainerStatus wait_exit(const std::string& id) {
+    for (int i = 0; i < 500; ++i) {
+      auto st = runtime->status(id);
+      if (st.state == ContainerStatus::State::exited) return st;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    FAIL("container " << id << " did not exit");
+    return {};
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(RuntimeFixture, "runtime: exit codes and output are recorded", "[runtime][root]") {
+  auto s = spec({"sh", "-c", "echo hello from busybox; echo oops >&2; exit 3"});
+  auto pid = runtime->start(s);
+  INFO((pid ? "" : pid.error().message));
+  REQUIRE(pid.has_value());
+  CHECK(*pid > 0);
+  auto st = wait_exit(s.id);
+  CHECK(st.exit_code == 3);
+  CHECK_FALSE(st.oom_killed);
+  const auto lines = read_log(runtime->log_path(s.id), 2);
+  REQUIRE(lines.size() >= 2);
+  CHECK(lines[0].stream == "stdout");
+  CHECK(lines[0].text == "hello from busybox");
+  CHECK(lines[1].stream == "stderr");
+  CHECK(lines[1].text == "oops");
+}
+
+TEST_CASE_METHOD(RuntimeFixture, "runtime: the default seccomp profile denies unshare with EPERM", "[runtime][root]") {
+  auto s = spec({"sh", "-c", "unshare -n true; echo rc=$?"});
+  REQUIRE(runtime->start(s).has_value());
+  wait_exit(s.id);
+  const auto lines = read_log(runtime->log_path(s.id), 2);
+  std::string all;
+  for (const auto& l : lines) all += l.text + "\n";
+  CHECK(all.find("Operation not permitted") != std::string::npos);
+  CHECK(all.find("rc=1") != std::string::npos);
+}
+
+TEST_CASE_METHOD(RuntimeFixture, "runtime: a start error is reported, not hung on", "[runtime][root]") {
+  auto s = spec({"/no/such/binary"});
+  auto pid = runtime->start(s);
+  REQUIRE_FALSE(pid.has_value());
+  CHECK(pid.error().message.find("no/such/binary") != std::string::npos);
+  CHECK(runtime->status(s.id).start_error.size() > 0);
+}
+
+TEST_CASE_METHOD(RuntimeFixture, "runtime: kill and exec reach the running container", "[runtime][root]") {
+  auto s = spec({"sleep", "60"});
+  REQUIRE(runtime->start(s).has_value());
+  CHECK(runtime->status(s.id).state == ContainerStatus::State::running);
+  auto exec = runtime->exec(s.id, {"sh", "-c", "echo inside; exit 4"}, 10000);
+  REQUIRE(exec.has_value());
+  CHECK(exec->exit_code == 4);
+  CHECK(exec->output.find("inside") != std::string::npos);
+  REQUIRE(runtime->kill(s.id, 9).has_value());
+  auto st = wait_exit(s.id);
+  CHECK(st.exit_code == 137);
+}
+
+TEST_CASE("seccomp profile compiles with libseccomp for this architecture", "[runtime]") {
+  auto report = check_seccomp_profile(default_seccomp_profile(default_capabilities()));
+  REQUIRE(report.has_value());
+  CHECK(report->resolved > 250);
+}
