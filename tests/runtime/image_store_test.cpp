@@ -1,0 +1,201 @@
+#include "runtime/image/image_store.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "common/files.hpp"
+#include "common/sha256.hpp"
+#include "fixtures/tar_writer.hpp"
+#include "model/image_reference.hpp"
+#include "runtime/image/layer_unpacker.hpp"
+
+using namespace berth;
+using namespace berth::runtime;
+using berth::testing::TarWriter;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char pattern[] = "/tmp/berth-img-XXXXXX";
+    path = mkdtemp(pattern);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+// Builds a docker-save archive of `layers` (each a plain tar already written) named `name`.
+std::string docker_archive(const std::string& dir, const std::vector<std::string>& layers, const std::string& name) {
+  model::Json diff_ids = model::Json::array();
+  model::Json layer_names = model::Json::array();
+  TarWriter outer(dir + "/image.tar");
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const std::string digest = *sha256_file(layers[i]);
+    diff_ids.push_back("sha256:" + digest);
+    layer_names.push_back(digest + "/layer.tar");
+    outer.file(digest + "/layer.tar", *read_file(layers[i]));
+  }
+  const model::Json config{{"architecture", "amd64"}, {"os", "linux"},
+                           {"config", {{"Cmd", {"sh"}}}}, {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}}};
+  outer.file("config.json", config.dump());
+  outer.file("manifest.json", model::Json::array({{{"Config", "config.json"}, {"RepoTags", {name}}, {"Layers", layer_names}}}).dump());
+  outer.close();
+  return dir + "/image.tar";
+}
+
+}  // namespace
+
+TEST_CASE("sha256 known answers", "[common]") {
+  Sha256 empty;
+  CHECK(empty.hex_digest() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  Sha256 abc;
+  abc.update("abc");
+  CHECK(abc.hex_digest() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Sha256 split;
+  split.update(std::string(1000, 'a').substr(0, 300));
+  split.update(std::string(700, 'a'));
+  Sha256 whole;
+  whole.update(std::string(1000, 'a'));
+  CHECK(split.hex_digest() == whole.hex_digest());
+}
+
+TEST_CASE("image references normalise as Docker does", "[model]") {
+  CHECK(model::parse_image_reference("busybox")->canonical() == "docker.io/library/busybox:latest");
+  CHECK(model::parse_image_reference("busybox:1.36")->canonical() == "docker.io/library/busybox:1.36");
+  CHECK(model::parse_image_reference("registry.example:5000/team/app:1.2")->canonical() ==
+        "registry.example:5000/team/app:1.2");
+  CHECK(model::parse_image_reference("localhost/app")->registry == "localhost");
+  const std::string digest = "sha256:" + std::string(64, 'a');
+  CHECK(model::parse_image_reference("app@" + digest)->digest == digest);
+  CHECK_FALSE(model::parse_image_reference("Upper/Case").has_value());
+  CHECK_FALSE(model::parse_image_reference("").has_value());
+  CHECK_FALSE(model::parse_image_reference("app@sha256:xyz").has_value());
+}
+
+TEST_CASE("layers: whiteouts and opaque directories are applied in order", "[runtime][root]") {
+  TempDir tmp;
+  {
+    TarWriter base(tmp.path + "/base.tar");
+    base.dir("etc");
+    base.file("etc/keep", "1");
+    base.file("etc/gone", "2");
+    base.dir("data");
+    base.file("data/old", "3");
+    base.symlink("bin", "usr/bin");
+  }
+  {
+    TarWriter top(tmp.path + "/top.tar");
+    top.file("etc/.wh.gone", "");
+    top.file("data/new", "4");
+    top.file("data/.wh..wh..opq", "");
+    top.hardlink("etc/keep2", "etc/keep");
+  }
+  const std::string root = tmp.path + "/root";
+  fs::create_directories(root);
+  REQUIRE(apply_layer(tmp.path + "/base.tar", root).has_value());
+  REQUIRE(apply_layer(tmp.path + "/top.tar", root).has_value());
+  CHECK(fs::exists(root + "/etc/keep"));
+  CHECK_FALSE(fs::exists(root + "/etc/gone"));
+  CHECK_FALSE(fs::exists(root + "/etc/.wh.gone"));
+  CHECK(fs::exists(root + "/data/new"));          // written by the opaque layer itself
+  CHECK_FALSE(fs::exists(root + "/data/old"));    // hidden by the opaque marker
+  CHECK(fs::is_symlink(root + "/bin"));
+  struct stat a, b;
+  REQUIRE(::stat((root + "/etc/keep").c_str(), &a) == 0);
+  REQUIRE(::stat((root + "/etc/keep2").c_str(), &b) == 0);
+  CHECK(a.st_ino == b.st_ino);
+}
+
+TEST_CASE("layers: path tricks are refused", "[runtime][root]") {
+  TempDir tmp;
+  const std::string root = tmp.path + "/root";
+  fs::create_directories(root);
+  const auto refused = [&](const std::function<void(TarWriter&)>& build) {
+    const std::string path = tmp.path + "/evil.tar";
+    {
+      TarWriter w(path);
+      build(w);
+    }
+    auto r = apply_layer(path, root);
+    return !r.has_value() && r.error().code == Code::invalid_parameter;
+  };
+  CHECK(refused([](TarWriter& w) { w.file("../escape", "x"); }));
+  CHECK(refused([](TarWriter& w) { w.file("a/../../escape", "x"); }));
+  CHECK(refused([](TarWriter& w) { w.file("/etc/absolute", "x"); }));
+  CHECK(refused([](TarWriter& w) { w.hardlink("passwd", "/etc/passwd"); }));
+  CHECK(refused([](TarWriter& w) { w.hardlink("passwd", "../../etc/passwd"); }));
+  CHECK(refused([](TarWriter& w) {
+    w.symlink("link", "/tmp");
+    w.file("link/planted", "x");
+  }));
+  CHECK_FALSE(fs::exists(tmp.path + "/escape"));
+  CHECK_FALSE(fs::exists("/tmp/planted"));
+}
+
+TEST_CASE("image store: import, find, names move, remove refused while in use", "[runtime][root]") {
+  TempDir tmp;
+  {
+    TarWriter layer(tmp.path + "/layer.tar");
+    layer.dir("bin");
+    layer.file("bin/hello", "#!/bin/sh\necho hi\n", 0755);
+  }
+  const std::string archive = docker_archive(tmp.path, {tmp.path + "/layer.tar"}, "hello:1");
+  SystemClock clock;
+  auto store = ImageStore::open(tmp.path + "/images", clock);
+  REQUIRE(store.has_value());
+  auto imported = (*store)->import_archive(archive);
+  INFO((imported ? "" : imported.error().message));
+  REQUIRE(imported.has_value());
+  REQUIRE(imported->size() == 1);
+  CHECK((*imported)[0].names == std::vector<std::string>{"docker.io/library/hello:1"});
+  auto found = (*store)->find("hello:1");
+  REQUIRE(found.has_value());
+  CHECK(fs::exists(found->rootfs + "/bin/hello"));
+  // Importing again re-uses the unpacked root.
+  auto again = (*store)->import_archive(archive);
+  REQUIRE(again.has_value());
+  CHECK((*store)->list().size() == 1);
+  // A reopened store sees the same images.
+  auto reopened = ImageStore::open(tmp.path + "/images", clock);
+  REQUIRE((*reopened)->find("docker.io/library/hello:1").has_value());
+  auto in_use = (*store)->remove("hello:1", [](const Image&) { return true; });
+  REQUIRE_FALSE(in_use.has_value());
+  CHECK(in_use.error().code == Code::resource_in_use);
+  REQUIRE((*store)->remove("hello:1", [](const Image&) { return false; }).has_value());
+  CHECK_FALSE((*store)->find("hello:1").has_value());
+  CHECK_FALSE(fs::exists(found->rootfs));
+}
+
+TEST_CASE("image store: a corrupted layer is refused by digest", "[runtime][root]") {
+  TempDir tmp;
+  {
+    TarWriter layer(tmp.path + "/layer.tar");
+    layer.file("hello", "x");
+  }
+  const std::string archive = docker_archive(tmp.path, {tmp.path + "/layer.tar"}, "hello:1");
+  // Rewrite the archive with the layer's bytes changed but the manifest kept.
+  {
+    TarWriter layer(tmp.path + "/other.tar");
+    layer.file("hello", "y");
+  }
+  const std::string good_digest = *sha256_file(tmp.path + "/layer.tar");
+  {
+    TarWriter outer(tmp.path + "/bad.tar");
+    outer.file(good_digest + "/layer.tar", *read_file(tmp.path + "/other.tar"));
+    const model::Json config{{"architecture", "amd64"}, {"os", "linux"},
+                             {"rootfs", {{"type", "layers"}, {"diff_ids", {"sha256:" + good_digest}}}}};
+    outer.file("config.json", config.dump());
+    outer.file("manifest.json", model::Json::array({{{"Config", "config.json"}, {"RepoTags", {"bad:1"}},
+                                                     {"Layers", {good_digest + "/layer.tar"}}}}).dump());
+  }
+  SystemClock clock;
+  auto store = ImageStore::open(tmp.path + "/images", clock);
+  auto r = (*store)->import_archive(tmp.path + "/bad.tar");
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().message.find("diff_id") != std::string::npos);
+  CHECK((*store)->list().empty());
+}
