@@ -14,6 +14,7 @@
 #include <httplib.h>
 
 #include "api/dispatch.hpp"
+#include "svc/logs.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
 
@@ -48,6 +49,18 @@ void configure(httplib::Server& server, svc::Context& ctx, std::size_t max_body)
   };
   // Any path: an --endpoint-url with a path is used as-is by the AWS clients.
   server.Post(R"(/.*)", handler);
+  // REST for device apps and `berth logs`: a task's container output.
+  server.Get(R"(/v1/tasks/(.+)/logs)", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    const auto since_text = req.get_param_value("since");
+    const std::size_t since = since_text.empty() ? 0 : std::strtoull(since_text.c_str(), nullptr, 10);
+    auto logs = svc::task_logs(ctx, req.get_param_value("cluster"), req.matches[1], req.get_param_value("container"), since);
+    if (!logs) {
+      send(res, error_reply(logs.error()));
+      return;
+    }
+    res.set_header("x-amzn-RequestId", random_uuid());
+    res.set_content(logs->dump(-1, ' ', false, model::Json::error_handler_t::replace), "application/json");
+  });
   const httplib::Server::HandlerWithResponse on_error = [max_body](const httplib::Request&,
                                                                    httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;

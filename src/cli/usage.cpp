@@ -1,5 +1,7 @@
 #include "cli/usage.hpp"
 
+#include "common/platform.hpp"
+
 #ifndef BERTH_VERSION
 #define BERTH_VERSION "0.0.0-dev"
 #endif
@@ -13,6 +15,8 @@ Usage: berth <verb> [flags]
 
 Verbs:
   serve     run the daemon: the ECS API, its state and the local agent
+  image     import, list and remove local images (berth image import FILE)
+  logs      show a task's container output (berth logs TASK [CONTAINER] [--follow])
   version   print the version and architecture
   help      show help for a verb (berth help serve)
 
@@ -42,6 +46,22 @@ Flags:
 SIGTERM or SIGINT stops the API after the requests in flight are answered.
 )";
   }
+  if (verb == "image") {
+    return R"(Usage: berth image import FILE | ls | rm NAME [--data-dir DIR] [--config FILE]
+
+  import FILE   import a `docker save` archive or an OCI image-layout tarball (plain or gzip
+                layers); paths and links that leave the image are refused
+  ls            list the images on this gateway
+  rm NAME       remove an image; refused while a task that has not stopped uses it
+)";
+  }
+  if (verb == "logs") {
+    return R"(Usage: berth logs TASK [CONTAINER] [--follow] [--timestamps] [--socket PATH]
+
+Shows the output of a task's containers (TASK = task id or ARN), read from the daemon over its
+unix socket. --follow keeps printing until the task stops.
+)";
+  }
   if (verb == "version") {
     return "Usage: berth version\n\nPrints berth's version and the architecture it was built for.\n";
   }
@@ -52,16 +72,7 @@ SIGTERM or SIGINT stops the API after the requests in flight are answered.
 }
 
 std::string version_line() {
-#if defined(__aarch64__)
-  constexpr const char* k_arch = "arm64";
-#elif defined(__arm__)
-  constexpr const char* k_arch = "arm";
-#elif defined(__x86_64__)
-  constexpr const char* k_arch = "x86_64";
-#else
-  constexpr const char* k_arch = "unknown";
-#endif
-  return std::string("berth ") + BERTH_VERSION + " (" + k_arch + ")";
+  return std::string("berth ") + BERTH_VERSION + " (" + ecs_architecture() + ")";
 }
 
 }  // namespace berth::cli

@@ -16,6 +16,10 @@ const Shape k_strings = list_of(k_string);
 const Shape k_ints = list_of(k_int);
 const Shape k_string_map = map_of(k_string);
 const Shape k_max_results = integer_shape(1, 100);
+const Shape k_count = integer_shape(1, 10);
+// Members berth accepts but does not interpret (awsvpc settings, EBS volumes).
+const Shape k_any = any_shape();
+const Shape k_any_list = list_of(k_any);
 
 const Shape k_tag = structure({{"key", &k_string}, {"value", &k_string}});
 const Shape k_tags = list_of(k_tag);
@@ -303,6 +307,7 @@ const Shape k_deregister_container_instance = structure(
     {{"cluster", &k_string}, {"containerInstance", &k_string, true}, {"force", &k_bool}});
 const Shape k_ci_status = enum_shape({"ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED"});
 const Shape k_list_container_instances = structure({{"cluster", &k_string},
+                                                    {"filter", &k_string},
                                                     {"nextToken", &k_string},
                                                     {"maxResults", &k_max_results},
                                                     {"status", &k_ci_status}});
@@ -312,6 +317,95 @@ const Shape k_describe_container_instances =
     structure({{"cluster", &k_string},
                {"containerInstances", &k_strings, true},
                {"include", &k_ci_fields}});
+
+const Shape k_ci_state = enum_shape({"ACTIVE", "DRAINING"});
+const Shape k_update_ci_state = structure(
+    {{"cluster", &k_string}, {"containerInstances", &k_strings, true}, {"status", &k_ci_state, true}});
+const Shape k_put_attributes = structure({{"cluster", &k_string}, {"attributes", &k_attributes, true}});
+const Shape k_list_attributes = structure({{"cluster", &k_string},
+                                           {"targetType", &k_target_type, true},
+                                           {"attributeName", &k_string},
+                                           {"attributeValue", &k_string},
+                                           {"nextToken", &k_string},
+                                           {"maxResults", &k_max_results}});
+
+// Tasks.
+const Shape k_container_override = structure({{"name", &k_string},
+                                              {"command", &k_strings},
+                                              {"environment", &k_key_values},
+                                              {"environmentFiles", &k_environment_files},
+                                              {"cpu", &k_int},
+                                              {"memory", &k_int},
+                                              {"memoryReservation", &k_int},
+                                              {"resourceRequirements", &k_resource_requirements}});
+const Shape k_container_overrides = list_of(k_container_override);
+const Shape k_task_override = structure({{"containerOverrides", &k_container_overrides},
+                                         {"cpu", &k_string},
+                                         {"memory", &k_string},
+                                         {"taskRoleArn", &k_string},
+                                         {"executionRoleArn", &k_string},
+                                         {"ephemeralStorage", &k_ephemeral_storage},
+                                         {"inferenceAcceleratorOverrides", &k_inference_accelerators}});
+const Shape k_constraint_type = enum_shape({"distinctInstance", "memberOf"});
+const Shape k_placement_constraint = structure({{"type", &k_constraint_type}, {"expression", &k_string}});
+const Shape k_placement_constraints = list_of(k_placement_constraint);
+const Shape k_strategy_type = enum_shape({"random", "spread", "binpack"});
+const Shape k_placement_strategy = structure({{"type", &k_strategy_type}, {"field", &k_string}});
+const Shape k_placement_strategies = list_of(k_placement_strategy);
+const Shape k_launch_type = enum_shape({"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"});
+const Shape k_propagate_tags = enum_shape({"TASK_DEFINITION", "SERVICE", "NONE"});
+const Shape k_network_configuration = structure({{"awsvpcConfiguration", &k_any}});
+const Shape k_run_task = structure({
+    {"cluster", &k_string},
+    {"taskDefinition", &k_string, true},
+    {"count", &k_count},
+    {"group", &k_string},
+    {"startedBy", &k_string},
+    {"overrides", &k_task_override},
+    {"placementConstraints", &k_placement_constraints},
+    {"placementStrategy", &k_placement_strategies},
+    {"launchType", &k_launch_type},
+    {"capacityProviderStrategy", &k_capacity_provider_items},
+    {"networkConfiguration", &k_network_configuration},
+    {"tags", &k_tags},
+    {"enableECSManagedTags", &k_bool},
+    {"enableExecuteCommand", &k_bool},
+    {"propagateTags", &k_propagate_tags},
+    {"referenceId", &k_string},
+    {"platformVersion", &k_string},
+    {"clientToken", &k_string},
+    {"volumeConfigurations", &k_any_list},
+});
+const Shape k_start_task = structure({
+    {"cluster", &k_string},
+    {"taskDefinition", &k_string, true},
+    {"containerInstances", &k_strings, true},
+    {"group", &k_string},
+    {"startedBy", &k_string},
+    {"overrides", &k_task_override},
+    {"networkConfiguration", &k_network_configuration},
+    {"tags", &k_tags},
+    {"enableECSManagedTags", &k_bool},
+    {"enableExecuteCommand", &k_bool},
+    {"propagateTags", &k_propagate_tags},
+    {"referenceId", &k_string},
+    {"volumeConfigurations", &k_any_list},
+});
+const Shape k_stop_task = structure({{"cluster", &k_string}, {"task", &k_string, true}, {"reason", &k_string}});
+const Shape k_task_field = enum_shape({"TAGS"});
+const Shape k_task_fields = list_of(k_task_field);
+const Shape k_describe_tasks =
+    structure({{"cluster", &k_string}, {"tasks", &k_strings, true}, {"include", &k_task_fields}});
+const Shape k_desired_status = enum_shape({"RUNNING", "PENDING", "STOPPED"});
+const Shape k_list_tasks = structure({{"cluster", &k_string},
+                                      {"containerInstance", &k_string},
+                                      {"family", &k_string},
+                                      {"nextToken", &k_string},
+                                      {"maxResults", &k_max_results},
+                                      {"startedBy", &k_string},
+                                      {"serviceName", &k_string},
+                                      {"desiredStatus", &k_desired_status},
+                                      {"launchType", &k_launch_type}});
 
 }  // namespace
 
@@ -336,6 +430,15 @@ const Shape* find_request_shape(std::string_view action) {
       {"DeregisterContainerInstance", &k_deregister_container_instance},
       {"ListContainerInstances", &k_list_container_instances},
       {"DescribeContainerInstances", &k_describe_container_instances},
+      {"UpdateContainerInstancesState", &k_update_ci_state},
+      {"PutAttributes", &k_put_attributes},
+      {"DeleteAttributes", &k_put_attributes},
+      {"ListAttributes", &k_list_attributes},
+      {"RunTask", &k_run_task},
+      {"StartTask", &k_start_task},
+      {"StopTask", &k_stop_task},
+      {"DescribeTasks", &k_describe_tasks},
+      {"ListTasks", &k_list_tasks},
   };
   const auto it = k_shapes.find(action);
   return it == k_shapes.end() ? nullptr : it->second;

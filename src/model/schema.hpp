@@ -15,7 +15,7 @@ namespace berth::model {
 
 using Json = nlohmann::json;
 
-enum class Kind { string, integer, long_integer, boolean, number, timestamp, list, map, structure };
+enum class Kind { string, integer, long_integer, boolean, number, timestamp, list, map, structure, any };
 
 struct Shape;
 
@@ -45,6 +45,8 @@ Shape timestamp_shape();
 Shape list_of(const Shape& element);
 Shape map_of(const Shape& value);
 Shape structure(std::vector<Member> members);
+// Any JSON value: for members berth accepts and stores but does not interpret.
+Shape any_shape();
 
 // Checks `value` against `shape` and removes members that are JSON null (null means "not set"
 // in the AWS JSON protocol). `path` names the value in messages ("containerDefinitions[0].cpu").

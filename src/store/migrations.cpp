@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 1> k_migrations = {
+constexpr std::array<std::string_view, 2> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -68,6 +68,15 @@ CREATE TABLE tasks(
   created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX tasks_by_cluster ON tasks(cluster, last_status);
+)sql",
+    // 2: tasks carry the columns ListTasks and the agent query by.
+    R"sql(
+ALTER TABLE tasks ADD COLUMN container_instance TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN family TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN started_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN group_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE tasks ADD COLUMN stopped_at INTEGER;
+CREATE INDEX tasks_by_instance ON tasks(container_instance, last_status);
 )sql",
 };
 

@@ -14,6 +14,7 @@
 #include "model/cluster.hpp"
 #include "model/container_instance.hpp"
 #include "model/tags.hpp"
+#include "model/task.hpp"
 #include "model/task_definition.hpp"
 #include "store/db.hpp"
 
@@ -33,6 +34,18 @@ struct FamilyQuery {
   std::string prefix;
   std::string status = "ACTIVE";      // ACTIVE, INACTIVE, ALL
   std::string after;
+  std::size_t limit = 100;
+};
+
+struct TaskQuery {
+  std::optional<std::string> cluster;
+  std::optional<std::string> container_instance;
+  std::optional<std::string> family;
+  std::optional<std::string> started_by;
+  std::optional<std::string> desired_status;
+  std::optional<std::string> group;
+  bool not_stopped = false;           // last_status != STOPPED
+  std::string after;                  // page key: task id
   std::size_t limit = 100;
 };
 
@@ -90,6 +103,16 @@ class Store {
       const std::string& after, std::size_t limit);
   [[nodiscard]] Result<void> remove_container_instance(const std::string& id,
                                                        const std::string& tag_resource);
+
+  // --- tasks (store/tasks.cpp) ---
+  // Inserts new tasks (with `tags` on each) in one transaction.
+  [[nodiscard]] Result<void> insert_tasks(const std::vector<model::Task>& tasks,
+                                          const std::vector<model::Tag>& tags);
+  // Writes `task` if it differs from the stored row; returns whether anything was written.
+  [[nodiscard]] Result<bool> save_task(const model::Task& task);
+  [[nodiscard]] Result<std::optional<model::Task>> find_task(const std::string& cluster,
+                                                             const std::string& id);
+  [[nodiscard]] Result<std::vector<model::Task>> list_tasks(const TaskQuery& query);
 
   // Test and migration support: runs raw SQL in one transaction.
   [[nodiscard]] Result<void> exec_for_test(const std::string& sql);

@@ -24,6 +24,15 @@ Action find_action(std::string_view name) {
       {"DeregisterContainerInstance", deregister_container_instance},
       {"DescribeContainerInstances", describe_container_instances},
       {"ListContainerInstances", list_container_instances},
+      {"UpdateContainerInstancesState", update_container_instances_state},
+      {"PutAttributes", put_attributes},
+      {"DeleteAttributes", delete_attributes},
+      {"ListAttributes", list_attributes},
+      {"RunTask", run_task},
+      {"StartTask", start_task},
+      {"StopTask", stop_task},
+      {"DescribeTasks", describe_tasks},
+      {"ListTasks", list_tasks},
   };
   const auto it = k_actions.find(name);
   return it == k_actions.end() ? nullptr : it->second;

@@ -34,5 +34,15 @@ Result<Json> register_container_instance(Context& ctx, const Json& request);
 Result<Json> deregister_container_instance(Context& ctx, const Json& request);
 Result<Json> describe_container_instances(Context& ctx, const Json& request);
 Result<Json> list_container_instances(Context& ctx, const Json& request);
+Result<Json> update_container_instances_state(Context& ctx, const Json& request);
+Result<Json> put_attributes(Context& ctx, const Json& request);
+Result<Json> delete_attributes(Context& ctx, const Json& request);
+Result<Json> list_attributes(Context& ctx, const Json& request);
+
+Result<Json> run_task(Context& ctx, const Json& request);
+Result<Json> start_task(Context& ctx, const Json& request);
+Result<Json> stop_task(Context& ctx, const Json& request);
+Result<Json> describe_tasks(Context& ctx, const Json& request);
+Result<Json> list_tasks(Context& ctx, const Json& request);
 
 }  // namespace berth::svc

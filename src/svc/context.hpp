@@ -2,6 +2,8 @@
 // it refers to are thread-safe, so one Context serves all request threads.
 #pragma once
 
+#include <functional>
+#include <mutex>
 #include <string>
 
 #include "common/arn.hpp"
@@ -14,11 +16,24 @@ namespace berth::svc {
 
 using model::Json;
 
+// Reads container logs for the API (the node agent's data; svc cannot see the runtime).
+class LogSource {
+ public:
+  virtual ~LogSource() = default;
+  // Returns the log lines of `runtime_id` as JSON [{"time","stream","text"}].
+  virtual model::Json read(const std::string& runtime_id) = 0;
+};
+
 struct Context {
   store::Store& store;
   const Clock& clock;
   ArnScope arns;
   std::string default_cluster = "default";
+  // Called after tasks are placed or asked to stop, so the agent acts without waiting a tick.
+  std::function<void()> tasks_changed = [] {};
+  LogSource* logs = nullptr;
+  // Placement reads usage and then writes tasks: one placement at a time keeps it exact.
+  std::mutex placement_mutex{};
 };
 
 // Resolves a cluster name or ARN (missing = the default cluster) to the name of an ACTIVE

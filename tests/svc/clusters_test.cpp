@@ -25,7 +25,7 @@ TEST_CASE_METHOD(ServiceFixture, "DeleteCluster is refused while the cluster hol
   }
   SECTION("tasks not yet stopped") {
     REQUIRE_OK(store->exec_for_test(
-        "INSERT INTO tasks VALUES('0123','edge','STOPPED','STOPPING','{}',1)"));
+        "INSERT INTO tasks(id, cluster, desired_status, last_status, body, created_at) VALUES('0123','edge','STOPPED','STOPPING','{}',1)"));
     auto r = svc::delete_cluster(*ctx, Json{{"cluster", "edge"}});
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == Code::cluster_contains_tasks);

@@ -7,6 +7,7 @@
 #include "common/files.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
+#include "common/platform.hpp"
 #include "common/sha256.hpp"
 #include "model/image_reference.hpp"
 #include "runtime/image/layer_unpacker.hpp"
@@ -16,16 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using model::Json;
-
-std::string build_architecture() {
-#if defined(__aarch64__)
-  return "arm64";
-#elif defined(__arm__)
-  return "arm";
-#else
-  return "amd64";
-#endif
-}
 
 Result<Json> read_json(const std::string& path) {
   BERTH_ASSIGN(auto text, read_file(path));
@@ -76,7 +67,7 @@ Result<std::vector<ManifestChoice>> oci_manifests(const std::string& layout, con
   for (const auto& desc : index.value("manifests", Json::array())) {
     const std::string media = desc.value("mediaType", "");
     const auto platform = desc.value("platform", Json::object());
-    if (!platform.empty() && platform.value("architecture", "") != build_architecture()) continue;
+    if (!platform.empty() && platform.value("architecture", "") != std::string(oci_architecture())) continue;
     BERTH_ASSIGN(auto path, verified_blob(layout, desc.value("digest", "")));
     BERTH_ASSIGN(auto blob, read_json(path));
     if (media.find("index") != std::string::npos || media.find("manifest.list") != std::string::npos) {
@@ -210,7 +201,7 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
     BERTH_ASSIGN(auto index, read_json(archive + "/index.json"));
     BERTH_ASSIGN(auto manifests, oci_manifests(archive, index));
     if (manifests.empty()) {
-      return fail(Code::invalid_parameter, path + " has no image for linux/" + build_architecture());
+      return fail(Code::invalid_parameter, path + " has no image for linux/" + std::string(oci_architecture()));
     }
     for (const auto& choice : manifests) {
       BERTH_ASSIGN(auto config_path, verified_blob(archive, choice.manifest["config"].value("digest", "")));

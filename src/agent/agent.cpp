@@ -1,0 +1,430 @@
+#include "agent/agent.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "agent/container_spec_builder.hpp"
+#include "common/files.hpp"
+#include "common/ids.hpp"
+#include "common/log.hpp"
+#include "common/platform.hpp"
+#include "runtime/linux/cgroups.hpp"
+
+namespace berth::agent {
+namespace {
+
+using model::Json;
+
+const Json* definition_of(const Json& td, const std::string& name) {
+  for (const auto& c : td["containerDefinitions"]) {
+    if (c["name"] == name) return &c;
+  }
+  return nullptr;
+}
+
+long long memory_total_mib() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  long long kib = 0;
+  while (in >> key >> kib) {
+    if (key == "MemTotal:") return kib / 1024;
+    in.ignore(256, '\n');
+  }
+  return 0;
+}
+
+Json ports_resource(const char* name, const std::vector<int>& ports) {
+  Json set = Json::array();
+  for (int p : ports) set.push_back(std::to_string(p));
+  return {{"name", name}, {"type", "STRINGSET"}, {"doubleValue", 0.0}, {"longValue", 0},
+          {"integerValue", 0}, {"stringSetValue", set}};
+}
+
+Json integer_resource(const char* name, long long value) {
+  return {{"name", name}, {"type", "INTEGER"}, {"doubleValue", 0.0}, {"longValue", 0}, {"integerValue", value}};
+}
+
+}  // namespace
+
+Agent::Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore& images, const Clock& clock,
+             AgentConfig config)
+    : m_store(store), m_runtime(runtime), m_images(images), m_clock(clock), m_config(std::move(config)) {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  m_host_name = host;
+  m_cgroup_v2 = runtime::cgroup_v2();
+}
+
+Agent::~Agent() { stop(); }
+
+Result<std::string> Agent::register_instance() {
+  const std::string id_file = m_config.data_dir + "/instance-id";
+  auto saved = read_file(id_file);
+  m_instance_id = saved ? *saved : random_hex(16);
+  while (!m_instance_id.empty() && std::isspace(static_cast<unsigned char>(m_instance_id.back()))) m_instance_id.pop_back();
+  if (!saved) BERTH_TRY(write_file_atomic(id_file, m_instance_id + "\n", 0600));
+
+  BERTH_ASSIGN(auto existing, m_store.find_container_instance(m_config.cluster, m_instance_id));
+  model::ContainerInstance instance;
+  if (existing) instance = *existing;
+  instance.id = m_instance_id;
+  instance.cluster = m_config.cluster;
+  if (!existing) {
+    instance.registered_at = m_clock.now_ms();
+    instance.status = "ACTIVE";
+  }
+  const long long cpu = m_config.cpu_units > 0 ? m_config.cpu_units : ::sysconf(_SC_NPROCESSORS_ONLN) * 1024;
+  const long long memory = (m_config.memory_mib > 0 ? m_config.memory_mib : memory_total_mib()) - m_config.reserved_memory_mib;
+  Json body = instance.body;
+  body["ec2InstanceId"] = "mi-" + m_instance_id.substr(0, 17);
+  body["versionInfo"] = {{"agentVersion", "berth"}, {"agentHash", ""}, {"dockerVersion", "runc"}};
+  body["registeredResources"] = Json::array({integer_resource("CPU", cpu), integer_resource("MEMORY", memory),
+                                             ports_resource("PORTS", m_config.reserved_ports),
+                                             ports_resource("PORTS_UDP", m_config.reserved_udp_ports)});
+  // Built-in attributes always reflect the node; custom ones come from the config at the first
+  // registration only (as in ECS), later PutAttributes/DeleteAttributes own them.
+  std::map<std::string, std::string> attributes;
+  for (const auto& a : body.value("attributes", Json::array())) {
+    attributes[a["name"]] = a.value("value", "");
+  }
+  if (!existing) {
+    for (const auto& [k, v] : m_config.custom_attributes) attributes[k] = v;
+  }
+  attributes["ecs.os-type"] = "linux";
+  attributes["ecs.os-family"] = "LINUX";
+  attributes["ecs.cpu-architecture"] = ecs_architecture();
+  attributes["ecs.instance-type"] = m_config.instance_type;
+  attributes["ecs.availability-zone"] = m_config.availability_zone;
+  attributes["ecs.capability.external"] = "";
+  Json list = Json::array();
+  for (const auto& [k, v] : attributes) {
+    Json a{{"name", k}};
+    if (!v.empty()) a["value"] = v;
+    list.push_back(a);
+  }
+  body["attributes"] = list;
+  if (existing && existing->body == body) return m_instance_id;  // nothing changed: no write
+  instance.body = body;
+  BERTH_TRY(m_store.put_container_instance(instance, {}, "container-instance/" + m_config.cluster + "/" + m_instance_id));
+  return m_instance_id;
+}
+
+void Agent::start() {
+  remove_orphans();
+  m_thread = std::thread([this] { run(); });
+}
+
+void Agent::stop() {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopping) return;
+    m_stopping = true;
+  }
+  m_wakeup.notify_all();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+void Agent::wake() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_woken = true;
+  }
+  m_wakeup.notify_all();
+}
+
+void Agent::run() {
+  while (true) {
+    {
+      std::unique_lock lock(m_mutex);
+      m_wakeup.wait_for(lock, std::chrono::milliseconds(m_config.tick_ms), [this] { return m_woken || m_stopping; });
+      if (m_stopping) return;
+      m_woken = false;
+    }
+    pass();
+  }
+}
+
+Result<std::vector<model::Task>> Agent::active_tasks() {
+  store::TaskQuery query;
+  query.container_instance = m_instance_id;
+  query.not_stopped = true;
+  query.limit = 100000;
+  return m_store.list_tasks(query);
+}
+
+void Agent::remove_orphans() {
+  auto tasks = active_tasks();
+  if (!tasks) return;
+  std::set<std::string> live;
+  for (const auto& t : *tasks) {
+    for (const auto& c : t.containers) live.insert(runtime_id_of(t.id, c.name));
+  }
+  for (const auto& id : m_runtime.known_containers()) {
+    if (!live.contains(id)) {
+      log_info("removing leftover container " + id);
+      auto ignored = m_runtime.remove(id);
+      (void)ignored;
+    }
+  }
+}
+
+void Agent::pass() {
+  auto tasks = active_tasks();
+  if (!tasks) {
+    log_error("agent: cannot read tasks: " + tasks.error().message);
+    return;
+  }
+  for (auto& task : *tasks) {
+    auto td = m_store.find_task_definition(task.family, task.revision);
+    if (!td || !*td) {
+      log_error("agent: task " + task.id + " has no task definition");
+      continue;
+    }
+    const Json before = model::task_to_record(task);
+    drive(task, (*td)->body);
+    if (model::task_to_record(task) != before) {
+      ++task.version;
+      if (auto saved = m_store.save_task(task); !saved) log_error("agent: cannot save task " + task.id + ": " + saved.error().message);
+    }
+  }
+}
+
+void Agent::request_stop(model::Task& task, const std::string& code, const std::string& reason) {
+  if (task.desired_status == "STOPPED") return;
+  task.desired_status = "STOPPED";
+  task.stop_code = code;
+  task.stopped_reason = reason;
+  task.stopping_at = m_clock.now_ms();
+}
+
+void Agent::drive(model::Task& task, const Json& td) {
+  observe_containers(task, td);
+  if (task.desired_status == "RUNNING") {
+    start_ready_containers(task, td);
+    run_health_checks(task, td);
+    const bool any_pending = std::any_of(task.containers.begin(), task.containers.end(),
+                                         [](const model::TaskContainer& c) { return c.last_status == "PENDING"; });
+    if (task.last_status == "PENDING" && !any_pending) {
+      task.last_status = "RUNNING";
+      task.started_at = m_clock.now_ms();
+    }
+    task.health_status = model::task_health(task);
+  }
+  if (task.desired_status == "STOPPED") {
+    stop_containers(task, td);
+    finish_if_stopped(task);
+  }
+}
+
+void Agent::observe_containers(model::Task& task, const Json& td) {
+  (void)td;
+  for (auto& c : task.containers) {
+    if (c.last_status != "RUNNING") continue;
+    const std::string rid = runtime_id_of(task.id, c.name);
+    const auto st = m_runtime.status(rid);
+    if (st.state == runtime::ContainerStatus::State::running) continue;
+    c.last_status = "STOPPED";
+    c.finished_at = st.finished_at ? st.finished_at : m_clock.now_ms();
+    c.health_status = c.health_status == "UNKNOWN" ? "UNKNOWN" : c.health_status;
+    if (st.state == runtime::ContainerStatus::State::exited) {
+      c.exit_code = st.exit_code;
+      if (st.oom_killed) c.reason = "OutOfMemoryError: Container killed due to memory usage";
+    } else {
+      c.reason = "The container's monitor vanished (host restart?); its exit code is unknown";
+    }
+    m_health.erase(rid);
+    if (c.essential) request_stop(task, "EssentialContainerExited", "Essential container in task exited");
+  }
+}
+
+void Agent::start_ready_containers(model::Task& task, const Json& td) {
+  const EpochMs now = m_clock.now_ms();
+  for (auto& c : task.containers) {
+    if (c.last_status != "PENDING" || task.desired_status != "RUNNING") continue;
+    const Json* def = definition_of(td, c.name);
+    if (!def) continue;
+    bool ready = true;
+    for (const auto& dep : def->value("dependsOn", Json::array())) {
+      const model::TaskContainer* other = task.container(dep["containerName"]);
+      const std::string condition = dep["condition"];
+      if (!other) continue;
+      const bool started = other->started_at.has_value();
+      const bool stopped = other->last_status == "STOPPED";
+      bool satisfied = false, impossible = false;
+      if (condition == "START") { satisfied = started; impossible = stopped && !started; }
+      else if (condition == "COMPLETE") { satisfied = stopped && started; impossible = stopped && !started; }
+      else if (condition == "SUCCESS") { satisfied = stopped && other->exit_code == 0; impossible = stopped && other->exit_code != 0; }
+      else if (condition == "HEALTHY") { satisfied = other->health_status == "HEALTHY"; impossible = stopped; }
+      if (impossible) {
+        c.last_status = "STOPPED";
+        c.reason = "DependencyError: " + other->name + " did not reach " + condition;
+        request_stop(task, "TaskFailedToStart", "Container " + c.name + " dependency " + other->name + " did not reach " + condition);
+        return;
+      }
+      ready = ready && satisfied;
+    }
+    if (!ready) {
+      const long long timeout_s = def->value("startTimeout", static_cast<long long>(m_config.default_start_timeout_s));
+      if (now - task.created_at > timeout_s * 1000) {
+        c.last_status = "STOPPED";
+        c.reason = "DependencyTimeoutError: dependencies not met within " + std::to_string(timeout_s) + "s";
+        request_stop(task, "TaskFailedToStart", "Container " + c.name + " dependencies were not met in time");
+        return;
+      }
+      continue;
+    }
+    const std::string rid = runtime_id_of(task.id, c.name);
+    // A crash between starting a container and recording it must not start it twice.
+    if (m_runtime.status(rid).state == runtime::ContainerStatus::State::running) {
+      c.last_status = "RUNNING";
+      c.runtime_id = rid;
+      c.started_at = c.started_at.value_or(now);
+      continue;
+    }
+    if (!task.pull_started_at) task.pull_started_at = now;
+    const auto image = m_images.find(c.image);
+    task.pull_stopped_at = m_clock.now_ms();
+    if (!image) {
+      c.last_status = "STOPPED";
+      c.reason = "CannotPullContainerError: image " + c.image + " is not in this gateway's image store "
+                 "(import it with `berth image import`)";
+      request_stop(task, "TaskFailedToStart", c.reason);
+      return;
+    }
+    c.image_digest = image->id;
+    const bool first = std::none_of(task.containers.begin(), task.containers.end(),
+                                    [](const model::TaskContainer& o) { return o.started_at.has_value(); });
+    if (first) {
+      runtime::TaskLimits limits;
+      const std::string task_cpu = task.overrides.value("cpu", td.value("cpu", ""));
+      const std::string task_memory = task.overrides.value("memory", td.value("memory", ""));
+      if (!task_cpu.empty()) limits.cpu_quota_us = std::stoll(task_cpu) * 100000 / 1024;
+      if (!task_memory.empty()) limits.memory_bytes = std::stoll(task_memory) << 20;
+      limits.pids = m_config.task_pids_limit;
+      if (auto ok = runtime::prepare_task_cgroup(task_cgroup_of(task.id), limits); !ok) {
+        log_warn("task " + task.id + ": " + ok.error().message);
+      }
+    }
+    const SpecContext context{m_config.data_dir + "/volumes", m_config.data_dir + "/bundles/" + task.id + "-etc",
+                              m_cgroup_v2, m_host_name};
+    auto spec = build_container_spec(task, td, c.name, *image, context);
+    auto started = spec ? m_runtime.start(*spec) : Result<int>(std::unexpected(spec.error()));
+    if (!started) {
+      c.last_status = "STOPPED";
+      c.reason = "CannotStartContainerError: " + started.error().message;
+      request_stop(task, "TaskFailedToStart", c.reason);
+      return;
+    }
+    c.runtime_id = rid;
+    c.last_status = "RUNNING";
+    c.started_at = m_clock.now_ms();
+    if (td.value("networkMode", "bridge") == "host") {
+      c.network_bindings = Json::array();
+      for (const auto& pm : def->value("portMappings", Json::array())) {
+        if (!pm.contains("containerPort")) continue;
+        c.network_bindings.push_back({{"bindIP", "0.0.0.0"}, {"containerPort", pm["containerPort"]},
+                                      {"hostPort", pm.value("hostPort", pm["containerPort"].get<int>())},
+                                      {"protocol", pm.value("protocol", "tcp")}});
+      }
+    }
+    if (def->contains("healthCheck")) c.health_status = "UNKNOWN";
+  }
+}
+
+void Agent::run_health_checks(model::Task& task, const Json& td) {
+  const EpochMs now = m_clock.now_ms();
+  for (auto& c : task.containers) {
+    if (c.last_status != "RUNNING") continue;
+    const Json* def = definition_of(td, c.name);
+    if (!def || !def->contains("healthCheck")) continue;
+    const Json& hc = (*def)["healthCheck"];
+    const std::string rid = runtime_id_of(task.id, c.name);
+    HealthState& hs = m_health[rid];
+    const long long interval_ms = hc.value("interval", 30LL) * 1000;
+    if (hs.started_at == 0) {
+      hs.started_at = c.started_at.value_or(now);
+      hs.next_check = hs.started_at + interval_ms;
+    }
+    if (hs.running && hs.running->wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      auto result = hs.running->get();
+      hs.running.reset();
+      const bool ok = result && !result->timed_out && result->exit_code == 0;
+      const bool in_start_period = now < hs.started_at + hc.value("startPeriod", 0LL) * 1000;
+      if (ok) {
+        hs.failures = 0;
+        c.health_status = "HEALTHY";
+      } else if (!in_start_period && ++hs.failures >= hc.value("retries", 3)) {
+        c.health_status = "UNHEALTHY";
+      }
+      hs.next_check = now + interval_ms;
+    }
+    if (!hs.running && now >= hs.next_check) {
+      std::vector<std::string> argv;
+      const auto& command = hc["command"];
+      if (command[0] == "CMD-SHELL") argv = {"/bin/sh", "-c", command[1].get<std::string>()};
+      else for (std::size_t i = 1; i < command.size(); ++i) argv.push_back(command[i]);
+      if (command[0] == "NONE" || argv.empty()) continue;
+      const int timeout_ms = static_cast<int>(hc.value("timeout", 5LL) * 1000);
+      hs.running = std::async(std::launch::async, [this, rid, argv, timeout_ms] {
+        return m_runtime.exec(rid, argv, timeout_ms);
+      });
+    }
+  }
+}
+
+void Agent::stop_containers(model::Task& task, const Json& td) {
+  const EpochMs now = m_clock.now_ms();
+  if (task.last_status != "STOPPED") task.last_status = "STOPPING";
+  if (!task.stopping_at) task.stopping_at = now;
+  for (auto& c : task.containers) {
+    if (c.last_status == "PENDING") c.last_status = "STOPPED";
+  }
+  for (auto& c : task.containers) {
+    if (c.last_status != "RUNNING") continue;
+    // Dependents stop first: a container waits while a running one depends on it.
+    const bool depended_on = std::any_of(task.containers.begin(), task.containers.end(), [&](const model::TaskContainer& o) {
+      if (o.last_status != "RUNNING" || o.name == c.name) return false;
+      const Json* def = definition_of(td, o.name);
+      for (const auto& dep : def ? def->value("dependsOn", Json::array()) : Json::array()) {
+        if (dep["containerName"] == c.name) return true;
+      }
+      return false;
+    });
+    if (depended_on) continue;
+    const std::string rid = runtime_id_of(task.id, c.name);
+    const Json* def = definition_of(td, c.name);
+    const long long timeout_s = def ? def->value("stopTimeout", static_cast<long long>(m_config.default_stop_timeout_s))
+                                    : m_config.default_stop_timeout_s;
+    const auto sent = m_term_sent.find(rid);
+    if (sent == m_term_sent.end()) {
+      if (auto ok = m_runtime.kill(rid, SIGTERM); !ok) log_debug(ok.error().message);
+      m_term_sent[rid] = now;
+    } else if (now - sent->second >= timeout_s * 1000) {
+      if (auto ok = m_runtime.kill(rid, SIGKILL); !ok) log_debug(ok.error().message);
+    }
+  }
+}
+
+void Agent::finish_if_stopped(model::Task& task) {
+  const bool all_stopped = std::all_of(task.containers.begin(), task.containers.end(),
+                                       [](const model::TaskContainer& c) { return c.last_status == "STOPPED"; });
+  if (!all_stopped) return;
+  for (const auto& c : task.containers) {
+    const std::string rid = runtime_id_of(task.id, c.name);
+    if (auto ok = m_runtime.remove(rid); !ok) log_warn("cannot remove container " + rid + ": " + ok.error().message);
+    m_term_sent.erase(rid);
+    m_health.erase(rid);
+  }
+  runtime::remove_task_cgroup(task_cgroup_of(task.id));
+  auto ignored = remove_all(m_config.data_dir + "/volumes/" + task.id);
+  ignored = remove_all(m_config.data_dir + "/bundles/" + task.id + "-etc");
+  (void)ignored;
+  const EpochMs now = m_clock.now_ms();
+  task.last_status = "STOPPED";
+  task.execution_stopped_at = now;
+  task.stopped_at = now;
+}
+
+}  // namespace berth::agent

@@ -1,0 +1,99 @@
+// The node agent: registers this gateway as a container instance, then drives every task
+// placed on it from desired to actual state through the runtime (start in dependsOn order,
+// health checks, essential-container semantics, stopTimeout, exit codes) and writes each
+// change back to the store. Re-attaches to running containers after a restart. One thread;
+// wake() and stop() are thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "common/clock.hpp"
+#include "common/config.hpp"
+#include "model/task.hpp"
+#include "runtime/image/image_store.hpp"
+#include "runtime/runtime.hpp"
+#include "store/store.hpp"
+
+namespace berth::agent {
+
+struct AgentConfig {
+  std::string cluster;
+  std::string data_dir;
+  long long cpu_units = 0;            // 0 = cores × 1024
+  long long memory_mib = 0;           // 0 = MemTotal
+  long long reserved_memory_mib = 0;  // ECS_RESERVED_MEMORY
+  std::vector<int> reserved_ports = {22, 2375, 2376, 51678, 51679};
+  std::vector<int> reserved_udp_ports;
+  std::map<std::string, std::string> custom_attributes;  // ECS_INSTANCE_ATTRIBUTES
+  std::string instance_type = "gateway";
+  std::string availability_zone = "local";
+  int default_stop_timeout_s = 30;    // ECS_CONTAINER_STOP_TIMEOUT
+  int default_start_timeout_s = 180;  // ECS_CONTAINER_START_TIMEOUT
+  std::optional<long long> task_pids_limit;  // ECS_TASK_PIDS_LIMIT
+  int tick_ms = 200;
+
+  // Reads the ECS agent keys of `config` (ECS_RESERVED_MEMORY, ECS_RESERVED_PORTS, ...).
+  [[nodiscard]] static Result<AgentConfig> from(const Config& config);
+};
+
+class Agent {
+ public:
+  Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore& images, const Clock& clock,
+        AgentConfig config);
+  ~Agent();
+
+  // Registers (or re-registers, keeping its id) this node; returns the instance id.
+  [[nodiscard]] Result<std::string> register_instance();
+  void start();
+  void stop();
+  // Asks for a pass soon (a task was placed or stopped).
+  void wake();
+
+  const std::string& instance_id() const { return m_instance_id; }
+
+ private:
+  struct HealthState {
+    EpochMs next_check = 0;
+    EpochMs started_at = 0;
+    int failures = 0;
+    std::optional<std::future<Result<runtime::ExecResult>>> running;
+  };
+
+  void run();
+  // Tasks on this instance that have not stopped.
+  Result<std::vector<model::Task>> active_tasks();
+  void pass();
+  void drive(model::Task& task, const model::Json& td);
+  void start_ready_containers(model::Task& task, const model::Json& td);
+  void observe_containers(model::Task& task, const model::Json& td);
+  void run_health_checks(model::Task& task, const model::Json& td);
+  void stop_containers(model::Task& task, const model::Json& td);
+  void finish_if_stopped(model::Task& task);
+  void request_stop(model::Task& task, const std::string& code, const std::string& reason);
+  void remove_orphans();
+
+  store::Store& m_store;
+  runtime::Runtime& m_runtime;
+  runtime::ImageStore& m_images;
+  const Clock& m_clock;
+  AgentConfig m_config;
+  std::string m_instance_id;
+  std::string m_host_name;
+  bool m_cgroup_v2 = false;
+
+  std::map<std::string, EpochMs> m_term_sent;       // runtime id → when SIGTERM went out
+  std::map<std::string, HealthState> m_health;      // runtime id → health-check state
+  std::mutex m_mutex;
+  std::condition_variable m_wakeup;
+  bool m_woken = false;
+  bool m_stopping = false;
+  std::thread m_thread;
+};
+
+}  // namespace berth::agent

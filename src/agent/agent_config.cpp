@@ -1,0 +1,92 @@
+// AgentConfig::from: the ECS agent's configuration keys, read the way the ECS agent reads them.
+#include <unistd.h>
+
+#include <charconv>
+
+#include "agent/agent.hpp"
+
+namespace berth::agent {
+namespace {
+
+// Go-style durations as the ECS agent takes them ("30s", "2m", "1h30m"); a bare number is seconds.
+Result<int> parse_seconds(const std::string& key, const std::string& text) {
+  long long total = 0;
+  std::size_t i = 0;
+  const auto bad = [&] { return fail(Code::invalid_parameter, key + " must be a duration like 30s or 2m"); };
+  if (text.empty()) return bad();
+  while (i < text.size()) {
+    long long n = 0;
+    auto [end, ec] = std::from_chars(text.data() + i, text.data() + text.size(), n);
+    if (ec != std::errc()) return bad();
+    i = static_cast<std::size_t>(end - text.data());
+    if (i == text.size()) return static_cast<int>(total + n);
+    const char unit = text[i++];
+    if (unit == 'h') total += n * 3600;
+    else if (unit == 'm' && (i >= text.size() || text[i] != 's')) total += n * 60;
+    else if (unit == 's') total += n;
+    else return bad();
+  }
+  return static_cast<int>(total);
+}
+
+Result<std::vector<int>> parse_ports(const std::string& key, const std::string& text) {
+  const auto json = model::Json::parse(text, nullptr, false);
+  if (!json.is_array()) return fail(Code::invalid_parameter, key + " must be a JSON list of ports, like [22, 80]");
+  std::vector<int> ports;
+  for (const auto& p : json) {
+    if (!p.is_number_integer() || p.get<int>() < 1 || p.get<int>() > 65535) {
+      return fail(Code::invalid_parameter, key + " holds a value that is not a port");
+    }
+    ports.push_back(p.get<int>());
+  }
+  if (ports.size() > 100) return fail(Code::invalid_parameter, key + " may hold at most 100 ports");
+  return ports;
+}
+
+Result<long long> parse_count(const std::string& key, const std::string& text) {
+  long long n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 0) {
+    return fail(Code::invalid_parameter, key + " must be a whole number");
+  }
+  return n;
+}
+
+}  // namespace
+
+Result<AgentConfig> AgentConfig::from(const Config& config) {
+  AgentConfig out;
+  out.cluster = config.cluster;
+  out.data_dir = config.data_dir;
+  const auto get = [&](const char* key) -> const std::string* {
+    const auto it = config.raw.find(key);
+    return it == config.raw.end() ? nullptr : &it->second;
+  };
+  if (auto v = get("ECS_RESERVED_MEMORY")) { BERTH_ASSIGN(out.reserved_memory_mib, parse_count("ECS_RESERVED_MEMORY", *v)); }
+  if (auto v = get("BERTH_CPU_UNITS")) { BERTH_ASSIGN(out.cpu_units, parse_count("BERTH_CPU_UNITS", *v)); }
+  if (auto v = get("BERTH_MEMORY_MIB")) { BERTH_ASSIGN(out.memory_mib, parse_count("BERTH_MEMORY_MIB", *v)); }
+  if (auto v = get("ECS_RESERVED_PORTS")) {
+    BERTH_ASSIGN(auto ports, parse_ports("ECS_RESERVED_PORTS", *v));
+    out.reserved_ports.insert(out.reserved_ports.end(), ports.begin(), ports.end());
+  }
+  if (auto v = get("ECS_RESERVED_PORTS_UDP")) { BERTH_ASSIGN(out.reserved_udp_ports, parse_ports("ECS_RESERVED_PORTS_UDP", *v)); }
+  if (auto v = get("ECS_INSTANCE_ATTRIBUTES")) {
+    const auto json = model::Json::parse(*v, nullptr, false);
+    if (!json.is_object()) return fail(Code::invalid_parameter, "ECS_INSTANCE_ATTRIBUTES must be a JSON object of strings");
+    for (auto it = json.begin(); it != json.end(); ++it) {
+      if (!it.value().is_string()) return fail(Code::invalid_parameter, "ECS_INSTANCE_ATTRIBUTES values must be strings");
+      out.custom_attributes[it.key()] = it.value().get<std::string>();
+    }
+  }
+  if (auto v = get("BERTH_INSTANCE_TYPE")) out.instance_type = *v;
+  if (auto v = get("BERTH_AVAILABILITY_ZONE")) out.availability_zone = *v;
+  if (auto v = get("ECS_CONTAINER_STOP_TIMEOUT")) { BERTH_ASSIGN(out.default_stop_timeout_s, parse_seconds("ECS_CONTAINER_STOP_TIMEOUT", *v)); }
+  if (auto v = get("ECS_CONTAINER_START_TIMEOUT")) { BERTH_ASSIGN(out.default_start_timeout_s, parse_seconds("ECS_CONTAINER_START_TIMEOUT", *v)); }
+  if (auto v = get("ECS_TASK_PIDS_LIMIT")) {
+    BERTH_ASSIGN(long long pids, parse_count("ECS_TASK_PIDS_LIMIT", *v));
+    if (pids > 0) out.task_pids_limit = pids;
+  }
+  return out;
+}
+
+}  // namespace berth::agent

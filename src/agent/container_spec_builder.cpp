@@ -1,0 +1,208 @@
+#include "agent/container_spec_builder.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "common/files.hpp"
+#include "runtime/linux/seccomp_profile.hpp"
+
+namespace berth::agent {
+namespace {
+
+using model::Json;
+
+const Json* find_override(const model::Task& task, const std::string& name) {
+  if (!task.overrides.contains("containerOverrides")) return nullptr;
+  for (const auto& o : task.overrides["containerOverrides"]) {
+    if (o.value("name", "") == name) return &o;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> strings(const Json& list) {
+  std::vector<std::string> out;
+  for (const auto& s : list) out.push_back(s.get<std::string>());
+  return out;
+}
+
+// Looks `name` up in an /etc/passwd- or /etc/group-style file of the image.
+std::optional<std::pair<unsigned, unsigned>> lookup(const std::string& file, const std::string& name) {
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> fields;
+    std::stringstream ss(line);
+    std::string field;
+    while (std::getline(ss, field, ':')) fields.push_back(field);
+    if (fields.size() >= 3 && fields[0] == name) {
+      const unsigned id = static_cast<unsigned>(std::stoul(fields[2]));
+      const unsigned gid = fields.size() >= 4 && !fields[3].empty() ? static_cast<unsigned>(std::stoul(fields[3])) : id;
+      return std::make_pair(id, gid);
+    }
+  }
+  return std::nullopt;
+}
+
+bool all_digits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+Result<void> resolve_user(const std::string& user, const std::string& rootfs, runtime::ContainerSpec& spec) {
+  if (user.empty()) return {};
+  const auto colon = user.find(':');
+  const std::string u = user.substr(0, colon);
+  const std::string g = colon == std::string::npos ? "" : user.substr(colon + 1);
+  if (all_digits(u)) {
+    spec.uid = static_cast<unsigned>(std::stoul(u));
+    spec.gid = spec.uid;
+    if (auto entry = lookup(rootfs + "/etc/passwd", u)) spec.gid = entry->second;
+  } else {
+    const auto entry = lookup(rootfs + "/etc/passwd", u);
+    if (!entry) return fail(Code::client, "user '" + u + "' does not exist in the image");
+    spec.uid = entry->first;
+    spec.gid = entry->second;
+  }
+  if (!g.empty()) {
+    if (all_digits(g)) {
+      spec.gid = static_cast<unsigned>(std::stoul(g));
+    } else {
+      const auto entry = lookup(rootfs + "/etc/group", g);
+      if (!entry) return fail(Code::client, "group '" + g + "' does not exist in the image");
+      spec.gid = entry->first;
+    }
+  }
+  return {};
+}
+
+void merge_env(std::vector<std::string>& env, const std::string& name, const std::string& value) {
+  const std::string prefix = name + "=";
+  std::erase_if(env, [&](const std::string& e) { return e.starts_with(prefix); });
+  env.push_back(prefix + value);
+}
+
+}  // namespace
+
+std::string runtime_id_of(const std::string& task_id, const std::string& container_name) {
+  return task_id + "-" + container_name;
+}
+
+std::string task_cgroup_of(const std::string& task_id) { return "/berth/" + task_id; }
+
+Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, const Json& td,
+                                                    const std::string& name, const runtime::Image& image,
+                                                    const SpecContext& context) {
+  const Json* def = nullptr;
+  for (const auto& c : td["containerDefinitions"]) {
+    if (c["name"] == name) def = &c;
+  }
+  if (!def) return fail(Code::server, "container " + name + " is not in the task definition");
+  const Json& c = *def;
+  const Json* override_ = find_override(task, name);
+  const Json image_config = image.config.value("config", Json::object());
+
+  runtime::ContainerSpec spec;
+  spec.id = runtime_id_of(task.id, name);
+  spec.image_rootfs = image.rootfs;
+
+  // Entrypoint/command as Docker combines them: a task entryPoint resets the image's Cmd.
+  std::vector<std::string> entrypoint = c.contains("entryPoint") ? strings(c["entryPoint"])
+                                                                 : strings(image_config.value("Entrypoint", Json::array()));
+  std::vector<std::string> command;
+  if (override_ && override_->contains("command")) command = strings((*override_)["command"]);
+  else if (c.contains("command")) command = strings(c["command"]);
+  else if (!c.contains("entryPoint")) command = strings(image_config.value("Cmd", Json::array()));
+  spec.args = entrypoint;
+  spec.args.insert(spec.args.end(), command.begin(), command.end());
+  if (spec.args.empty()) return fail(Code::client, "container " + name + " has no command and its image none");
+
+  spec.env = strings(image_config.value("Env", Json::array()));
+  for (const auto& e : c.value("environment", Json::array())) merge_env(spec.env, e["name"], e.value("value", ""));
+  if (override_) {
+    for (const auto& e : override_->value("environment", Json::array())) merge_env(spec.env, e["name"], e.value("value", ""));
+  }
+  if (std::none_of(spec.env.begin(), spec.env.end(), [](const std::string& e) { return e.starts_with("PATH="); })) {
+    spec.env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  }
+  spec.cwd = c.value("workingDirectory", image_config.value("WorkingDir", std::string("/")));
+  if (spec.cwd.empty()) spec.cwd = "/";
+  BERTH_TRY(resolve_user(c.value("user", image_config.value("User", std::string())), image.rootfs, spec));
+
+  const std::string network_mode = td.value("networkMode", "bridge");
+  spec.network = network_mode == "host" ? runtime::NetworkNamespace::host : runtime::NetworkNamespace::private_;
+  spec.hostname = c.value("hostname", network_mode == "host" ? context.host_name : task.id.substr(0, 12));
+  spec.readonly_rootfs = c.value("readonlyRootFilesystem", false);
+  spec.privileged = c.value("privileged", false);
+  const Json linux_parameters = c.value("linuxParameters", Json::object());
+  if (spec.privileged) {
+    spec.capabilities = runtime::all_capabilities();
+  } else {
+    const Json caps = linux_parameters.value("capabilities", Json::object());
+    spec.capabilities = runtime::adjust_capabilities(runtime::default_capabilities(),
+                                                     caps.value("add", Json::array()), caps.value("drop", Json::array()));
+    spec.seccomp = runtime::default_seccomp_profile(spec.capabilities);
+  }
+  for (const auto& u : c.value("ulimits", Json::array())) {
+    std::string type = "RLIMIT_" + u["name"].get<std::string>();
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char ch) { return std::toupper(ch); });
+    spec.rlimits.push_back({type, u["softLimit"].get<unsigned long long>(), u["hardLimit"].get<unsigned long long>()});
+  }
+
+  // Resources: container cpu → shares; memory → hard limit; memoryReservation → soft limit.
+  long long cpu = c.value("cpu", 0LL);
+  long long memory = c.value("memory", 0LL);
+  long long reservation = c.value("memoryReservation", 0LL);
+  if (override_) {
+    cpu = override_->value("cpu", cpu);
+    memory = override_->value("memory", memory);
+    reservation = override_->value("memoryReservation", reservation);
+  }
+  spec.cpu_shares = std::clamp(cpu < 2 ? 2LL : cpu, 2LL, 262144LL);
+  if (memory > 0) spec.memory_limit_bytes = std::max(memory, 4LL) << 20;
+  if (reservation > 0) spec.memory_reservation_bytes = reservation << 20;
+  if (memory > 0 && linux_parameters.contains("maxSwap")) {
+    spec.swap_limit_bytes = (memory + linux_parameters["maxSwap"].get<long long>()) << 20;
+  }
+  spec.cgroups_path = task_cgroup_of(task.id) + "/" + name;
+  spec.cgroup_v2 = context.cgroup_v2;
+
+  // Volumes: host paths bind-mounted; everything else a directory berth owns (task or shared).
+  std::map<std::string, Json> volumes;
+  for (const auto& v : td.value("volumes", Json::array())) volumes[v["name"]] = v;
+  for (const auto& mp : c.value("mountPoints", Json::array())) {
+    const Json& volume = volumes.at(mp["sourceVolume"]);
+    std::string source;
+    if (volume.contains("host") && volume["host"].contains("sourcePath")) {
+      source = volume["host"]["sourcePath"];
+    } else {
+      const bool shared = volume.value("dockerVolumeConfiguration", Json::object()).value("scope", "task") == "shared";
+      source = context.volumes_root + (shared ? "/shared/" : "/" + task.id + "/") + volume["name"].get<std::string>();
+    }
+    BERTH_TRY(make_dirs(source, 0755));
+    spec.mounts.push_back({mp["containerPath"], "bind", source,
+                           {"rbind", mp.value("readOnly", false) ? "ro" : "rw"}});
+  }
+  for (const auto& t : linux_parameters.value("tmpfs", Json::array())) {
+    std::vector<std::string> options = {"nosuid", "nodev", "size=" + std::to_string(t["size"].get<long long>()) + "m"};
+    for (const auto& o : t.value("mountOptions", Json::array())) options.push_back(o);
+    spec.mounts.push_back({t["containerPath"], "tmpfs", "tmpfs", options});
+  }
+  // Name resolution: the host's files in host mode; generated ones otherwise.
+  if (network_mode == "host") {
+    for (const char* file : {"/etc/resolv.conf", "/etc/hosts"}) spec.mounts.push_back({file, "bind", file, {"rbind", "ro"}});
+  } else {
+    BERTH_TRY(make_dirs(context.etc_dir, 0755));
+    std::string hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n127.0.1.1\t" + spec.hostname + "\n";
+    for (const auto& h : c.value("extraHosts", Json::array())) {
+      hosts += h["ipAddress"].get<std::string>() + "\t" + h["hostname"].get<std::string>() + "\n";
+    }
+    const std::string hosts_path = context.etc_dir + "/" + name + ".hosts";
+    BERTH_TRY(write_file_atomic(hosts_path, hosts));
+    spec.mounts.push_back({"/etc/hosts", "bind", hosts_path, {"rbind", "ro"}});
+  }
+  return spec;
+}
+
+}  // namespace berth::agent

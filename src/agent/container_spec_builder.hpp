@@ -1,0 +1,36 @@
+// Turns a task's container definition (plus overrides and the image's config) into the
+// ContainerSpec the runtime runs, with DESIGN.md §6's ECS → OCI mapping. Pure apart from
+// reading the image's /etc/passwd and /etc/group for user names; thread-safe.
+#pragma once
+
+#include <string>
+
+#include "common/result.hpp"
+#include "model/schema.hpp"
+#include "model/task.hpp"
+#include "runtime/image/image_store.hpp"
+#include "runtime/oci_spec.hpp"
+
+namespace berth::agent {
+
+struct SpecContext {
+  std::string volumes_root;    // <data>/volumes
+  std::string etc_dir;         // per-task generated /etc files (<data>/bundles/<task>-etc)
+  bool cgroup_v2 = false;
+  std::string host_name;
+};
+
+// Builds the spec of container `container_name` of `task`, whose task definition is `td`.
+// Returns ClientException for a setting that cannot be honoured (unknown user, bad volume).
+[[nodiscard]] Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, const model::Json& td,
+                                                                  const std::string& container_name,
+                                                                  const runtime::Image& image,
+                                                                  const SpecContext& context);
+
+// The runc container id of a task's container: "<task id>-<container name>".
+std::string runtime_id_of(const std::string& task_id, const std::string& container_name);
+
+// The task's parent cgroup ("/berth/<task id>").
+std::string task_cgroup_of(const std::string& task_id);
+
+}  // namespace berth::agent

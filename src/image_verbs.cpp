@@ -1,0 +1,106 @@
+// `berth image import|ls|rm`: the node's local image store, used directly (no daemon needed).
+#include <iomanip>
+#include <iostream>
+
+#include "cli/usage.hpp"
+#include "runtime/image/image_store.hpp"
+#include "store/store.hpp"
+#include "verbs.hpp"
+
+namespace berth::verbs {
+namespace {
+
+std::string human_size(std::uint64_t bytes) {
+  const char* units[] = {"B", "kB", "MB", "GB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1000 && u < 3) {
+    v /= 1000;
+    ++u;
+  }
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(u == 0 ? 0 : 1) << v << " " << units[u];
+  return out.str();
+}
+
+// True if a task that has not stopped runs a container of `image`.
+bool image_in_use(store::Store& store, const runtime::Image& image) {
+  store::TaskQuery query;
+  query.not_stopped = true;
+  query.limit = 100000;
+  auto tasks = store.list_tasks(query);
+  if (!tasks) return true;  // when unsure, keep the image
+  for (const auto& t : *tasks) {
+    for (const auto& c : t.containers) {
+      if (c.image_digest == image.id) return true;
+      for (const auto& name : image.names) {
+        if (name == c.image || name.ends_with("/" + c.image) || name.ends_with("/library/" + c.image + ":latest") ||
+            name.ends_with("/library/" + c.image)) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+int image(const std::vector<std::string>& words) {
+  auto args = cli::parse_args(words, config_flags());
+  if (!args) return usage_error(args.error().message, "image");
+  if (args->help || args->positional.empty()) {
+    std::cout << cli::verb_usage("image");
+    return args->help ? 0 : 2;
+  }
+  auto config = load_config(*args);
+  if (!config) return usage_error(config.error().message, "image");
+  SystemClock clock;
+  auto images = runtime::ImageStore::open(config->data_dir + "/images", clock);
+  if (!images) {
+    std::cerr << "berth: " << images.error().message << "\n";
+    return 1;
+  }
+  const std::string action = args->positional[0];
+  if (action == "import" && args->positional.size() == 2) {
+    auto imported = (*images)->import_archive(args->positional[1]);
+    if (!imported) {
+      std::cerr << "berth: import refused: " << imported.error().message << "\n";
+      return 1;
+    }
+    for (const auto& image : *imported) {
+      std::string names;
+      for (const auto& n : image.names) names += (names.empty() ? "" : ", ") + n;
+      std::cout << "imported " << image.id.substr(0, 19) << " " << (names.empty() ? "(no name)" : names) << " "
+                << human_size(image.size) << "\n";
+    }
+    return 0;
+  }
+  if (action == "ls" && args->positional.size() == 1) {
+    std::cout << std::left << std::setw(50) << "NAME" << std::setw(22) << "ID" << "SIZE\n";
+    for (const auto& image : (*images)->list()) {
+      const auto names = image.names.empty() ? std::vector<std::string>{"<none>"} : image.names;
+      for (const auto& name : names) {
+        std::cout << std::setw(50) << name << std::setw(22) << image.id.substr(7, 19) << human_size(image.size) << "\n";
+      }
+    }
+    return 0;
+  }
+  if (action == "rm" && args->positional.size() == 2) {
+    auto store = store::Store::open(config->db_path());
+    if (!store) {
+      std::cerr << "berth: " << store.error().message << "\n";
+      return 1;
+    }
+    auto removed = (*images)->remove(args->positional[1], [&](const runtime::Image& i) { return image_in_use(**store, i); });
+    if (!removed) {
+      std::cerr << "berth: " << removed.error().message << "\n";
+      return 1;
+    }
+    std::cout << "removed " << removed->id << "\n";
+    return 0;
+  }
+  return usage_error("unknown image command", "image");
+}
+
+}  // namespace berth::verbs

@@ -1,0 +1,57 @@
+// `berth logs TASK [CONTAINER] [--follow]`: a task's container output, through the API on the
+// daemon's unix socket.
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "api/local_client.hpp"
+#include "cli/usage.hpp"
+#include "model/schema.hpp"
+#include "verbs.hpp"
+
+namespace berth::verbs {
+
+int logs(const std::vector<std::string>& words) {
+  auto flags = config_flags();
+  auto args = cli::parse_args(words, flags, {"follow", "timestamps"});
+  if (!args) return usage_error(args.error().message, "logs");
+  if (args->help) {
+    std::cout << cli::verb_usage("logs");
+    return 0;
+  }
+  if (args->positional.empty() || args->positional.size() > 2) return usage_error("logs takes TASK [CONTAINER]", "logs");
+  auto config = load_config(*args);
+  if (!config) return usage_error(config.error().message, "logs");
+  const bool follow = args->flags.contains("follow");
+  const bool timestamps = args->flags.contains("timestamps");
+  const std::string container = args->positional.size() == 2 ? args->positional[1] : "";
+  std::size_t since = 0;
+  while (true) {
+    const std::string path = "/v1/tasks/" + api::url_encode(args->positional[0]) + "/logs?since=" +
+                             std::to_string(since) + "&container=" + api::url_encode(container) +
+                             "&cluster=" + api::url_encode(config->cluster);
+    auto reply = api::local_get(config->socket_path, path);
+    if (!reply) {
+      std::cerr << "berth: " << reply.error().message << "\n";
+      return 1;
+    }
+    const auto body = model::Json::parse(reply->body, nullptr, false);
+    if (reply->status != 200 || !body.is_object()) {
+      std::cerr << "berth: " << (body.is_object() ? body.value("message", reply->body) : reply->body) << "\n";
+      return 1;
+    }
+    const bool several = container.empty();
+    for (const auto& e : body["events"]) {
+      auto& out = e.value("stream", "") == "stderr" ? std::cerr : std::cout;
+      if (timestamps) out << e.value("time", "") << " ";
+      if (several) out << e.value("container", "") << " | ";
+      out << e.value("text", "") << "\n";
+    }
+    std::cout.flush();
+    since = body.value("next", since);
+    if (!follow || body.value("taskStatus", "") == "STOPPED") return 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
+}  // namespace berth::verbs

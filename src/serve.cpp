@@ -1,0 +1,159 @@
+// `berth serve`: the daemon. Builds the store, the image store, the runc runtime, the local
+// agent and the API server, then waits for SIGTERM/SIGINT.
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "agent/agent.hpp"
+#include "api/http_server.hpp"
+#include "cli/usage.hpp"
+#include "common/files.hpp"
+#include "common/log.hpp"
+#include "runtime/image/image_store.hpp"
+#include "runtime/linux/seccomp_profile.hpp"
+#include "runtime/oci_spec.hpp"
+#include "runtime/runc/runc_runtime.hpp"
+#include "runtime/shim/log_writer.hpp"
+#include "store/store.hpp"
+#include "svc/context.hpp"
+#include "verbs.hpp"
+
+namespace berth::verbs {
+namespace {
+
+Result<LogLevel> parse_log_level(const std::string& name) {
+  if (name == "debug") return LogLevel::debug;
+  if (name == "info") return LogLevel::info;
+  if (name == "warn") return LogLevel::warn;
+  if (name == "error") return LogLevel::error;
+  return fail(Code::invalid_parameter, "log level must be debug, info, warn or error");
+}
+
+class RuntimeLogs final : public svc::LogSource {
+ public:
+  RuntimeLogs(runtime::Runtime& runtime, int keep_files) : m_runtime(runtime), m_keep_files(keep_files) {}
+  model::Json read(const std::string& runtime_id) override {
+    model::Json out = model::Json::array();
+    for (const auto& line : runtime::read_log(m_runtime.log_path(runtime_id), m_keep_files)) {
+      out.push_back({{"time", line.time}, {"stream", line.stream}, {"text", line.text}});
+    }
+    return out;
+  }
+
+ private:
+  runtime::Runtime& m_runtime;
+  int m_keep_files;
+};
+
+// The default seccomp profile is checked once per start against this build's architecture.
+void check_seccomp() {
+  auto report = runtime::check_seccomp_profile(runtime::default_seccomp_profile(runtime::default_capabilities()));
+  if (!report) {
+    log_error("the default seccomp profile does not compile: " + report.error().message);
+    return;
+  }
+  std::string unknown;
+  for (const auto& name : report->unknown) unknown += " " + name;
+  log_info("seccomp profile for " + report->architecture + ": " + std::to_string(report->resolved) +
+           " syscalls resolved" + (unknown.empty() ? "" : "; unknown to this libseccomp (skipped):" + unknown));
+}
+
+std::string self_executable() {
+  std::error_code ec;
+  const auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? "berth" : path.string();
+}
+
+}  // namespace
+
+int serve(const std::vector<std::string>& words) {
+  auto args = cli::parse_args(words, config_flags());
+  if (!args) return usage_error(args.error().message, "serve");
+  if (args->help) {
+    std::cout << cli::verb_usage("serve");
+    return 0;
+  }
+  if (!args->positional.empty()) return usage_error("serve takes no arguments", "serve");
+  auto config = load_config(*args);
+  if (!config) return usage_error(config.error().message, "serve");
+  auto level = parse_log_level(config->log_level);
+  if (!level) return usage_error(level.error().message, "serve");
+  set_log_level(*level);
+  auto agent_config = agent::AgentConfig::from(*config);
+  if (!agent_config) return usage_error(agent_config.error().message, "serve");
+
+  // Signals are taken by sigwait below: block them before any thread exists.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  const auto fail_start = [](const Error& error) {
+    log_error("cannot start: " + error.message);
+    return 1;
+  };
+  for (const auto& [dir, mode] : {std::pair{config->data_dir, 0700u}, std::pair{config->run_dir, 0750u}}) {
+    if (auto ok = make_dirs(dir, mode); !ok) return fail_start(ok.error());
+  }
+  if (!config->socket_path.empty()) {
+    const auto dir = std::filesystem::path(config->socket_path).parent_path().string();
+    if (auto ok = make_dirs(dir, 0750); !ok) return fail_start(ok.error());
+  }
+
+  auto store = store::Store::open(config->db_path());
+  if (!store) return fail_start(store.error());
+  SystemClock clock;
+  if (auto created = (*store)->ensure_cluster(config->cluster, clock.now_ms()); !created) {
+    return fail_start(created.error());
+  } else if (*created) {
+    log_info("created cluster " + config->cluster);
+  }
+  auto images = runtime::ImageStore::open(config->data_dir + "/images", clock);
+  if (!images) return fail_start(images.error());
+  runtime::RuncPaths paths;
+  paths.runc_root = config->run_dir + "/runc";
+  paths.state_root = config->run_dir + "/containers";
+  paths.bundle_root = config->data_dir + "/bundles";
+  paths.log_root = config->data_dir + "/logs";
+  paths.self_exe = self_executable();
+  runtime::RuncRuntime runtime(paths);
+  check_seccomp();
+
+  agent::Agent agent(**store, runtime, **images, clock, *agent_config);
+  auto instance = agent.register_instance();
+  if (!instance) return fail_start(instance.error());
+  agent.start();
+
+  RuntimeLogs logs(runtime, paths.log_files);
+  svc::Context ctx{**store, clock, ArnScope{config->region, config->account}, config->cluster};
+  ctx.tasks_changed = [&agent] { agent.wake(); };
+  ctx.logs = &logs;
+  auto server = api::HttpServer::start(ctx, {config->listen, config->socket_path, config->max_body_bytes});
+  if (!server) {
+    agent.stop();
+    return fail_start(server.error());
+  }
+  std::string where;
+  if (!config->listen.empty()) {
+    const auto host = config->listen.substr(0, config->listen.rfind(':'));
+    where += "http://" + host + ":" + std::to_string((*server)->tcp_port());
+  }
+  if (!config->socket_path.empty()) where += (where.empty() ? "" : " and ") + config->socket_path;
+  log_info("API ready on " + where + " (cluster " + config->cluster + ", instance " + *instance + ", state " +
+           config->db_path() + ")");
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  log_info(std::string("stopping on ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
+           "; containers keep running");
+  (*server)->stop();
+  agent.stop();
+  log_info("stopped");
+  return 0;
+}
+
+}  // namespace berth::verbs

@@ -1,0 +1,106 @@
+#include "store/store.hpp"
+
+namespace berth::store {
+namespace {
+
+constexpr const char* k_task_columns = "body";
+
+Result<model::Task> read_task(const Stmt& stmt) {
+  const auto body = model::Json::parse(stmt.text(0), nullptr, false);
+  return model::task_from_record(body);
+}
+
+Result<std::vector<model::Task>> collect_tasks(Stmt& stmt) {
+  std::vector<model::Task> out;
+  while (true) {
+    BERTH_ASSIGN(bool row, stmt.step());
+    if (!row) return out;
+    BERTH_ASSIGN(auto task, read_task(stmt));
+    out.push_back(std::move(task));
+  }
+}
+
+Result<void> upsert_task(Db& db, const model::Task& t) {
+  Stmt stmt(db,
+            "INSERT INTO tasks(id, cluster, desired_status, last_status, body, created_at, "
+            "container_instance, family, started_by, group_name, stopped_at) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+            "ON CONFLICT(id) DO UPDATE SET desired_status = excluded.desired_status, "
+            "last_status = excluded.last_status, body = excluded.body, "
+            "stopped_at = excluded.stopped_at WHERE body IS NOT excluded.body");
+  return stmt.bind(1, t.id)
+      .bind(2, t.cluster)
+      .bind(3, t.desired_status)
+      .bind(4, t.last_status)
+      .bind(5, model::task_to_record(t).dump())
+      .bind(6, t.created_at)
+      .bind(7, t.container_instance_id)
+      .bind(8, t.family)
+      .bind(9, t.started_by)
+      .bind(10, t.group)
+      .bind(11, t.stopped_at)
+      .run();
+}
+
+}  // namespace
+
+Result<void> Store::insert_tasks(const std::vector<model::Task>& tasks, const std::vector<model::Tag>& tags) {
+  std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  for (const auto& t : tasks) {
+    BERTH_TRY(upsert_task(m_db, t));
+    BERTH_TRY(put_tags_locked("task/" + t.cluster + "/" + t.id, tags));
+  }
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("run tasks"));
+  return {};
+}
+
+Result<bool> Store::save_task(const model::Task& task) {
+  std::lock_guard lock(m_mutex);
+  Stmt current(m_db, "SELECT body FROM tasks WHERE id = ?1");
+  current.bind(1, task.id);
+  BERTH_ASSIGN(bool exists, current.step());
+  const std::string body = model::task_to_record(task).dump();
+  if (exists && current.text(0) == body) return false;  // flash wear: nothing changed
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  BERTH_TRY(upsert_task(m_db, task));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update task"));
+  return true;
+}
+
+Result<std::optional<model::Task>> Store::find_task(const std::string& cluster, const std::string& id) {
+  std::lock_guard lock(m_mutex);
+  Stmt stmt(m_db, std::string("SELECT ") + k_task_columns + " FROM tasks WHERE cluster = ?1 AND id = ?2");
+  stmt.bind(1, cluster).bind(2, id);
+  BERTH_ASSIGN(bool row, stmt.step());
+  if (!row) return std::optional<model::Task>();
+  BERTH_ASSIGN(auto task, read_task(stmt));
+  return std::optional<model::Task>(std::move(task));
+}
+
+Result<std::vector<model::Task>> Store::list_tasks(const TaskQuery& q) {
+  std::lock_guard lock(m_mutex);
+  std::string sql = std::string("SELECT ") + k_task_columns + " FROM tasks WHERE id > ?1";
+  if (q.cluster) sql += " AND cluster = ?2";
+  if (q.container_instance) sql += " AND container_instance = ?3";
+  if (q.family) sql += " AND family = ?4";
+  if (q.started_by) sql += " AND started_by = ?5";
+  if (q.desired_status) sql += " AND desired_status = ?6";
+  if (q.not_stopped) sql += " AND last_status != 'STOPPED'";
+  if (q.group) sql += " AND group_name = ?7";
+  sql += " ORDER BY id LIMIT ?8";
+  Stmt stmt(m_db, sql);
+  stmt.bind(1, q.after);
+  if (q.cluster) stmt.bind(2, *q.cluster);
+  if (q.container_instance) stmt.bind(3, *q.container_instance);
+  if (q.family) stmt.bind(4, *q.family);
+  if (q.started_by) stmt.bind(5, *q.started_by);
+  if (q.desired_status) stmt.bind(6, *q.desired_status);
+  if (q.group) stmt.bind(7, *q.group);
+  stmt.bind(8, static_cast<std::int64_t>(q.limit));
+  return collect_tasks(stmt);
+}
+
+}  // namespace berth::store

@@ -1,0 +1,39 @@
+// Container logs of a task, for the REST endpoint device apps and `berth logs` read.
+#include "svc/logs.hpp"
+
+#include "svc/actions.hpp"
+
+namespace berth::svc {
+
+Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::string& task_text,
+                       const std::string& container, std::size_t since) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, Json{{"cluster", cluster_id.empty() ? ctx.default_cluster : cluster_id}}));
+  std::string id = task_text;
+  if (is_arn(task_text)) {
+    const auto arn = parse_ecs_arn(task_text);
+    if (!arn || arn->resource_type != "task") return fail(Code::invalid_parameter, "'" + task_text + "' is not a task ARN.");
+    id = arn->resource.substr(arn->resource.rfind('/') + 1);
+  }
+  BERTH_ASSIGN(auto task, ctx.store.find_task(cluster, id));
+  if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
+  if (!ctx.logs) return fail(Code::server, "this berth has no local agent, so no container logs");
+  Json events = Json::array();
+  for (const auto& c : task->containers) {
+    if (!container.empty() && c.name != container) continue;
+    const Json lines = ctx.logs->read(task->id + "-" + c.name);
+    for (const auto& line : lines) {
+      Json event = line;
+      event["container"] = c.name;
+      events.push_back(std::move(event));
+    }
+  }
+  if (!container.empty() && !task->container(container)) {
+    return fail(Code::invalid_parameter, "Task " + id + " has no container named '" + container + "'.");
+  }
+  Json out{{"events", Json::array()}, {"taskStatus", task->last_status}};
+  for (std::size_t i = since; i < events.size(); ++i) out["events"].push_back(events[i]);
+  out["next"] = events.size();
+  return out;
+}
+
+}  // namespace berth::svc

@@ -1,0 +1,79 @@
+#include "svc/usage.hpp"
+
+#include "model/task.hpp"
+
+namespace berth::svc {
+
+void add_reservation(Usage& usage, const Json& td, const Json& overrides) {
+  const auto r = model::reservation_of(td, overrides);
+  usage.cpu += r.cpu;
+  usage.memory += r.memory;
+  for (const auto& [port, protocol] : r.host_ports) (protocol == "udp" ? usage.udp_ports : usage.tcp_ports).insert(port);
+}
+
+Result<Usage> usage_of(Context& ctx, const model::ContainerInstance& instance) {
+  store::TaskQuery query;
+  query.container_instance = instance.id;
+  query.not_stopped = true;
+  query.limit = 100000;
+  BERTH_ASSIGN(auto tasks, ctx.store.list_tasks(query));
+  Usage usage;
+  for (const auto& t : tasks) {
+    BERTH_ASSIGN(auto td, ctx.store.find_task_definition(t.family, t.revision));
+    if (td) add_reservation(usage, td->body, t.overrides);
+    (t.last_status == "RUNNING" ? usage.running : usage.pending) += 1;
+    usage.groups.insert(t.group);
+  }
+  return usage;
+}
+
+Capacity capacity_of(const model::ContainerInstance& instance) {
+  Capacity c;
+  for (const auto& r : instance.body.value("registeredResources", Json::array())) {
+    const std::string name = r.value("name", "");
+    if (name == "CPU") c.cpu = r.value("integerValue", 0LL);
+    if (name == "MEMORY") c.memory = r.value("integerValue", 0LL);
+    if (name == "PORTS" || name == "PORTS_UDP") {
+      for (const auto& p : r.value("stringSetValue", Json::array())) {
+        (name == "PORTS" ? c.reserved_tcp : c.reserved_udp).insert(std::atoi(p.get<std::string>().c_str()));
+      }
+    }
+  }
+  return c;
+}
+
+Json remaining_resources(const model::ContainerInstance& instance, const Usage& usage) {
+  const Capacity c = capacity_of(instance);
+  const auto ports = [](const std::set<int>& a, const std::set<int>& b) {
+    Json out = Json::array();
+    std::set<int> all = a;
+    all.insert(b.begin(), b.end());
+    for (int p : all) out.push_back(std::to_string(p));
+    return out;
+  };
+  const auto integer = [](const char* name, long long v) {
+    return Json{{"name", name}, {"type", "INTEGER"}, {"doubleValue", 0.0}, {"longValue", 0}, {"integerValue", v}};
+  };
+  const auto set = [](const char* name, Json values) {
+    return Json{{"name", name}, {"type", "STRINGSET"}, {"doubleValue", 0.0}, {"longValue", 0},
+                {"integerValue", 0}, {"stringSetValue", values}};
+  };
+  return Json::array({integer("CPU", c.cpu - usage.cpu), integer("MEMORY", c.memory - usage.memory),
+                      set("PORTS", ports(c.reserved_tcp, usage.tcp_ports)),
+                      set("PORTS_UDP", ports(c.reserved_udp, usage.udp_ports))});
+}
+
+place::InstanceFacts facts_of(const model::ContainerInstance& instance, const Usage& usage) {
+  place::InstanceFacts f;
+  f.id = instance.id;
+  f.ec2_instance_id = instance.body.value("ec2InstanceId", "");
+  for (const auto& a : instance.body.value("attributes", Json::array())) f.attributes[a["name"]] = a.value("value", "");
+  f.agent_connected = instance.status != "INACTIVE";
+  f.agent_version = instance.body.value("versionInfo", Json::object()).value("agentVersion", "");
+  f.registered_at = instance.registered_at;
+  f.running_tasks = usage.running;
+  f.task_groups = usage.groups;
+  return f;
+}
+
+}  // namespace berth::svc

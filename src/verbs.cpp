@@ -1,0 +1,38 @@
+#include "verbs.hpp"
+
+#include <iostream>
+
+#include "cli/usage.hpp"
+
+namespace berth::verbs {
+
+constexpr const char* k_default_config = "/etc/berth/berth.conf";
+
+int usage_error(const std::string& message, std::string_view verb) {
+  std::cerr << "berth: " << message << "\n\n" << (verb.empty() ? cli::overview_usage() : cli::verb_usage(verb));
+  return 2;
+}
+
+std::set<std::string> config_flags() {
+  return {"config", "data-dir", "run-dir", "listen", "socket", "cluster", "region", "account", "log-level"};
+}
+
+Result<Config> load_config(const cli::ParsedArgs& args) {
+  Config config;
+  const auto explicit_file = args.flags.find("config");
+  BERTH_TRY(load_config_file(config, explicit_file == args.flags.end() ? k_default_config : explicit_file->second,
+                             explicit_file == args.flags.end() ? MissingFile::ok : MissingFile::error));
+  // Flags override the file; they map onto the same keys.
+  std::map<std::string, std::string> overrides;
+  const std::pair<const char*, const char*> k_flag_keys[] = {
+      {"data-dir", "ECS_DATADIR"}, {"run-dir", "BERTH_RUN_DIR"},  {"listen", "BERTH_LISTEN"},
+      {"socket", "BERTH_SOCKET"},  {"cluster", "ECS_CLUSTER"},    {"region", "BERTH_REGION"},
+      {"account", "BERTH_ACCOUNT_ID"}, {"log-level", "BERTH_LOG_LEVEL"}};
+  for (const auto& [flag, key] : k_flag_keys) {
+    if (auto it = args.flags.find(flag); it != args.flags.end()) overrides[key] = it->second;
+  }
+  BERTH_TRY(apply_config(config, overrides));
+  return config;
+}
+
+}  // namespace berth::verbs

@@ -1,0 +1,29 @@
+// The berth binary's verbs (composition root): each builds the parts it needs and runs.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/flags.hpp"
+#include "common/config.hpp"
+#include "common/result.hpp"
+
+namespace berth::verbs {
+
+// Prints `message` and the verb's usage to stderr; returns exit code 2.
+int usage_error(const std::string& message, std::string_view verb);
+
+// Loads the config file (--config, else /etc/berth/berth.conf if present) and applies the
+// flags that map onto config keys.
+[[nodiscard]] Result<Config> load_config(const cli::ParsedArgs& args);
+
+// The config flags every verb that touches state accepts.
+std::set<std::string> config_flags();
+
+int serve(const std::vector<std::string>& words);
+int image(const std::vector<std::string>& words);
+int logs(const std::vector<std::string>& words);
+
+}  // namespace berth::verbs
