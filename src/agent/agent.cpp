@@ -183,10 +183,14 @@ void Agent::pass() {
       continue;
     }
     const Json before = model::task_to_record(task);
+    const long long version = task.version;
     drive(task, (*td)->body);
     if (model::task_to_record(task) != before) {
       ++task.version;
-      if (auto saved = m_store.save_task(task); !saved) log_error("agent: cannot save task " + task.id + ": " + saved.error().message);
+      auto saved = m_store.replace_task(task, version);
+      if (!saved) log_error("agent: cannot save task " + task.id + ": " + saved.error().message);
+      // On a conflict (StopTask in between) the next pass starts from the stored task again.
+      if (saved && !*saved) wake();
     }
   }
 }

@@ -108,8 +108,10 @@ class Store {
   // Inserts new tasks (with `tags` on each) in one transaction.
   [[nodiscard]] Result<void> insert_tasks(const std::vector<model::Task>& tasks,
                                           const std::vector<model::Tag>& tags);
-  // Writes `task` if it differs from the stored row; returns whether anything was written.
-  [[nodiscard]] Result<bool> save_task(const model::Task& task);
+  // Writes `task` if the stored row still has `expected_version` (optimistic concurrency
+  // between the API, which moves desired state, and the agent, which records observed state).
+  // Returns false, writing nothing, when someone else changed the task in between.
+  [[nodiscard]] Result<bool> replace_task(const model::Task& task, long long expected_version);
   [[nodiscard]] Result<std::optional<model::Task>> find_task(const std::string& cluster,
                                                              const std::string& id);
   [[nodiscard]] Result<std::vector<model::Task>> list_tasks(const TaskQuery& query);

@@ -56,15 +56,16 @@ Result<void> Store::insert_tasks(const std::vector<model::Task>& tasks, const st
   return {};
 }
 
-Result<bool> Store::save_task(const model::Task& task) {
+Result<bool> Store::replace_task(const model::Task& task, long long expected_version) {
   std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
   Stmt current(m_db, "SELECT body FROM tasks WHERE id = ?1");
   current.bind(1, task.id);
   BERTH_ASSIGN(bool exists, current.step());
-  const std::string body = model::task_to_record(task).dump();
-  if (exists && current.text(0) == body) return false;  // flash wear: nothing changed
-  Tx tx(m_db);
-  BERTH_TRY(tx.begun());
+  if (!exists) return fail(Code::invalid_parameter, "The referenced task was not found.");
+  BERTH_ASSIGN(auto stored, read_task(current));
+  if (stored.version != expected_version) return false;
   BERTH_TRY(upsert_task(m_db, task));
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update task"));
   return true;

@@ -250,20 +250,26 @@ Result<Json> start_task(Context& ctx, const Json& request) {
 Result<Json> stop_task(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
   BERTH_ASSIGN(auto id, task_id_of(ctx, cluster, request["task"]));
-  BERTH_ASSIGN(auto task, ctx.store.find_task(cluster, id));
-  if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
   const std::string reason = request.value("reason", "Task stopped by the user");
   if (reason.size() > 1024) return fail(Code::invalid_parameter, "reason is limited to 1024 characters.");
-  if (task->desired_status != "STOPPED") {
+  // The agent records observed state concurrently: retry on a version conflict.
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    BERTH_ASSIGN(auto task, ctx.store.find_task(cluster, id));
+    if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
+    if (task->desired_status == "STOPPED") return Json{{"task", model::task_to_json(*task, ctx.arns, nullptr)}};
+    const long long version = task->version;
     task->desired_status = "STOPPED";
     task->stop_code = "UserInitiated";
     task->stopped_reason = reason;
     task->stopping_at = ctx.clock.now_ms();
     ++task->version;
-    BERTH_TRY(ctx.store.save_task(*task));
-    ctx.tasks_changed();
+    BERTH_ASSIGN(bool saved, ctx.store.replace_task(*task, version));
+    if (saved) {
+      ctx.tasks_changed();
+      return Json{{"task", model::task_to_json(*task, ctx.arns, nullptr)}};
+    }
   }
-  return Json{{"task", model::task_to_json(*task, ctx.arns, nullptr)}};
+  return fail(Code::server, "The task kept changing; try StopTask again.");
 }
 
 Result<Json> describe_tasks(Context& ctx, const Json& request) {

@@ -13,6 +13,7 @@ import urllib.request
 import urllib.error
 
 BERTH = os.environ.get("BERTH_BIN", "build/x86_64-linux-gnu/berth")
+IMAGES = os.environ.get("BERTH_TEST_IMAGES", "build/images")
 AWS = "/usr/bin/aws"  # Debian's awscli, whatever else is first on PATH
 TARGET = "AmazonEC2ContainerServiceV20141113."
 CREDENTIALS = {
@@ -103,12 +104,43 @@ class Berth:
         self.stop(sig)
         return self.start()
 
+    @property
+    def runc_root(self):
+        return os.path.join(self.dir, "run", "runc")
+
+    def import_image(self, archive=None):
+        archive = archive or os.path.join(IMAGES, "busybox.tar")
+        return subprocess.run([BERTH, "image", "import", archive, "--config", "/dev/null",
+                               "--data-dir", os.path.join(self.dir, "data")],
+                              capture_output=True, text=True, timeout=60)
+
+    def runc_containers(self):
+        out = subprocess.run(["runc", "--root", self.runc_root, "list", "-q"], capture_output=True, text=True)
+        return [line for line in out.stdout.split() if line]
+
+    def container_pid(self, runtime_id):
+        out = subprocess.run(["runc", "--root", self.runc_root, "state", runtime_id], capture_output=True, text=True)
+        return json.loads(out.stdout)["pid"] if out.returncode == 0 else None
+
     def log(self):
         with open(self.log_path) as f:
             return f.read()
 
     def cleanup(self):
         self.stop(signal.SIGKILL)
+        # Containers outlive berth by design: take down whatever a test left behind.
+        for cid in self.runc_containers():
+            subprocess.run(["runc", "--root", self.runc_root, "delete", "--force", cid], capture_output=True)
+        state_root = os.path.join(self.dir, "run", "containers")
+        for cid in os.listdir(state_root) if os.path.isdir(state_root) else []:
+            try:
+                with open(os.path.join(state_root, cid, "shim.pid")) as f:
+                    os.kill(int(f.read()), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+        bundles = os.path.join(self.dir, "data", "bundles")
+        for b in os.listdir(bundles) if os.path.isdir(bundles) else []:
+            subprocess.run(["umount", "-l", os.path.join(bundles, b, "rootfs")], capture_output=True)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # --- clients ---

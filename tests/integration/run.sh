@@ -5,5 +5,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 BERTH_BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 export BERTH_BIN
+# Test images come from rootfs/busybox-image.sh (make builds them next to the targets).
+BERTH_TEST_IMAGES=${BERTH_TEST_IMAGES:-$(cd "$(dirname "$BERTH_BIN")/../images" 2>/dev/null && pwd)}
+export BERTH_TEST_IMAGES
 # Debian's python3 carries python3-boto3; a pyenv or venv python first on PATH may not.
 exec /usr/bin/python3 "$here/runner.py" "$here"

@@ -102,7 +102,17 @@ Result<std::unique_ptr<ImageStore>> ImageStore::open(const std::string& root, co
   return store;
 }
 
+void ImageStore::refresh_locked() {
+  struct stat st;
+  if (::stat((m_root + "/index.json").c_str(), &st) != 0) return;
+  if (st.st_mtim.tv_sec == m_index_mtime.tv_sec && st.st_mtim.tv_nsec == m_index_mtime.tv_nsec) return;
+  if (auto ok = load_index(); !ok) log_warn("cannot reload the image index: " + ok.error().message);
+}
+
 Result<void> ImageStore::load_index() {
+  m_images.clear();
+  struct stat st;
+  if (::stat((m_root + "/index.json").c_str(), &st) == 0) m_index_mtime = st.st_mtim;
   auto text = read_file(m_root + "/index.json");
   if (!text) return text.error().sys_errno == ENOENT ? Result<void>() : Result<void>(std::unexpected(text.error()));
   const Json index = Json::parse(*text, nullptr, false);
@@ -131,7 +141,10 @@ Result<void> ImageStore::save_index() {
     images.push_back({{"id", image.id}, {"names", image.names}, {"size", image.size},
                       {"importedAt", image.imported_at}});
   }
-  return write_file_atomic(m_root + "/index.json", Json{{"images", images}}.dump());
+  BERTH_TRY(write_file_atomic(m_root + "/index.json", Json{{"images", images}}.dump()));
+  struct stat st;
+  if (::stat((m_root + "/index.json").c_str(), &st) == 0) m_index_mtime = st.st_mtim;
+  return {};
 }
 
 std::optional<std::size_t> ImageStore::index_of(const std::string& reference) const {
@@ -187,6 +200,7 @@ Result<Image> ImageStore::add_image(const std::string& layout_dir, const Json& c
 
 Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
   std::lock_guard lock(m_mutex);
+  refresh_locked();
   const std::string layout = m_root + "/tmp-" + random_hex(8);
   BERTH_TRY(make_dirs(layout + "/archive", 0700));
   struct Cleanup {
@@ -258,6 +272,7 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
 
 std::optional<Image> ImageStore::find(const std::string& reference) {
   std::lock_guard lock(m_mutex);
+  refresh_locked();
   const auto i = index_of(reference);
   if (!i) return std::nullopt;
   return m_images[*i];
@@ -265,12 +280,14 @@ std::optional<Image> ImageStore::find(const std::string& reference) {
 
 std::vector<Image> ImageStore::list() {
   std::lock_guard lock(m_mutex);
+  refresh_locked();
   return m_images;
 }
 
 Result<Image> ImageStore::remove(const std::string& reference,
                                  const std::function<bool(const Image&)>& in_use) {
   std::lock_guard lock(m_mutex);
+  refresh_locked();
   const auto i = index_of(reference);
   if (!i) return fail(Code::resource_not_found, "no image named '" + reference + "'");
   Image image = m_images[*i];

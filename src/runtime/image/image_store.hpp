@@ -3,6 +3,8 @@
 // overlay). An index file maps names to images. Thread-safe (one mutex).
 #pragma once
 
+#include <sys/stat.h>
+
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -44,6 +46,8 @@ class ImageStore {
  private:
   ImageStore(std::string root, const Clock& clock) : m_root(std::move(root)), m_clock(clock) {}
   Result<void> load_index();
+  // Re-reads the index when another process (`berth image import`) changed it.
+  void refresh_locked();
   Result<void> save_index();
   Result<Image> add_image(const std::string& layout_dir, const model::Json& config,
                           const std::vector<std::string>& layer_paths,
@@ -54,6 +58,7 @@ class ImageStore {
   const Clock& m_clock;
   std::mutex m_mutex;
   std::vector<Image> m_images;
+  struct timespec m_index_mtime {};
 };
 
 }  // namespace berth::runtime
