@@ -40,7 +40,7 @@ int logs(const std::vector<std::string>& words) {
       std::cerr << "berth: " << (body.is_object() ? body.value("message", reply->body) : reply->body) << "\n";
       return 1;
     }
-    const bool several = container.empty();
+    const bool several = container.empty() && body.value("containers", model::Json::array()).size() > 1;
     for (const auto& e : body["events"]) {
       auto& out = e.value("stream", "") == "stderr" ? std::cerr : std::cout;
       if (timestamps) out << e.value("time", "") << " ";

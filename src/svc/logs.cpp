@@ -30,7 +30,9 @@ Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::s
   if (!container.empty() && !task->container(container)) {
     return fail(Code::invalid_parameter, "Task " + id + " has no container named '" + container + "'.");
   }
-  Json out{{"events", Json::array()}, {"taskStatus", task->last_status}};
+  Json names = Json::array();
+  for (const auto& c : task->containers) names.push_back(c.name);
+  Json out{{"events", Json::array()}, {"taskStatus", task->last_status}, {"containers", names}};
   for (std::size_t i = since; i < events.size(); ++i) out["events"].push_back(events[i]);
   out["next"] = events.size();
   return out;

@@ -1,0 +1,85 @@
+#include "agent/container_spec_builder.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "fixtures/fixtures.hpp"
+
+using namespace berth;
+using berth::testing::Json;
+
+namespace {
+
+runtime::Image busybox_like() {
+  runtime::Image image;
+  image.id = "sha256:abc";
+  image.rootfs = "/nonexistent-rootfs";
+  image.config = Json::parse(R"({"config":{"Entrypoint":["/entry"],"Cmd":["serve"],"Env":["PATH=/bin","A=image"],"WorkingDir":"/srv"}})");
+  return image;
+}
+
+model::Task task_of(const Json& overrides = Json::object()) {
+  model::Task t;
+  t.id = "0123456789abcdef0123456789abcdef";
+  t.overrides = overrides;
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("spec: image entrypoint/cmd/env with task definition and override precedence", "[agent]") {
+  const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","image":"x",
+    "cpu":0,"memory":64,"memoryReservation":32,"environment":[{"name":"A","value":"td"},{"name":"B","value":"td"}],
+    "ulimits":[{"name":"nofile","softLimit":100,"hardLimit":200}],
+    "linuxParameters":{"capabilities":{"add":["NET_ADMIN"],"drop":["MKNOD"]}}}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/etc", false, "gw"};
+  auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(spec->args == std::vector<std::string>{"/entry", "serve"});
+  CHECK(spec->cwd == "/srv");
+  CHECK(std::find(spec->env.begin(), spec->env.end(), "A=td") != spec->env.end());
+  CHECK(spec->cpu_shares == 2);
+  CHECK(*spec->memory_limit_bytes == 64LL << 20);
+  CHECK(*spec->memory_reservation_bytes == 32LL << 20);
+  CHECK(spec->capabilities.contains("CAP_NET_ADMIN"));
+  CHECK_FALSE(spec->capabilities.contains("CAP_MKNOD"));
+  CHECK(spec->rlimits[0].type == "RLIMIT_NOFILE");
+  CHECK(spec->network == runtime::NetworkNamespace::host);
+  CHECK(spec->hostname == "gw");
+  CHECK(spec->cgroups_path == "/berth/0123456789abcdef0123456789abcdef/main");
+  CHECK(spec->seccomp.contains("syscalls"));
+
+  auto overridden = agent::build_container_spec(
+      task_of(Json::parse(R"({"containerOverrides":[{"name":"main","command":["other"],"cpu":512,
+                              "environment":[{"name":"B","value":"override"}]}]})")),
+      td, "main", busybox_like(), ctx);
+  REQUIRE(overridden.has_value());
+  CHECK(overridden->args == std::vector<std::string>{"/entry", "other"});
+  CHECK(overridden->cpu_shares == 512);
+  CHECK(std::find(overridden->env.begin(), overridden->env.end(), "B=override") != overridden->env.end());
+}
+
+TEST_CASE("spec: a task entryPoint resets the image Cmd; privileged gets every capability", "[agent]") {
+  const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x",
+    "entryPoint":["/bin/sh"],"privileged":true,"memory":64}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw"};
+  auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(spec->args == std::vector<std::string>{"/bin/sh"});
+  CHECK(spec->capabilities.contains("CAP_SYS_ADMIN"));
+  CHECK(spec->seccomp.is_null());
+  CHECK(spec->network == runtime::NetworkNamespace::private_);
+}
+
+TEST_CASE("spec: an unknown user is refused", "[agent]") {
+  const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","image":"x",
+    "user":"nobody-here","memory":64}]})");
+  auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), {"/tmp/v", "/tmp/e", false, "gw"});
+  REQUIRE_FALSE(spec.has_value());
+  CHECK(spec.error().message.find("nobody-here") != std::string::npos);
+  const Json numeric = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","image":"x",
+    "user":"1000:1000","memory":64}]})");
+  auto ok = agent::build_container_spec(task_of(), numeric, "main", busybox_like(), {"/tmp/v", "/tmp/e", false, "gw"});
+  REQUIRE(ok.has_value());
+  CHECK(ok->uid == 1000);
+  CHECK(ok->gid == 1000);
+}

@@ -1,0 +1,81 @@
+#include "place/query.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace berth;
+using namespace berth::place;
+
+namespace {
+
+InstanceFacts gateway() {
+  InstanceFacts f;
+  f.id = "i1";
+  f.ec2_instance_id = "mi-0123";
+  f.attributes = {{"ecs.instance-type", "t2.micro"}, {"ecs.availability-zone", "us-east-1a"}, {"site", "plant-7"},
+                  {"gpu", ""}};
+  f.agent_version = "1.10.2";
+  f.registered_at = 1529360908000;  // 2018-06-18T22:28:28Z
+  f.running_tasks = 3;
+  f.task_groups = {"service:web", "family:batch"};
+  return f;
+}
+
+bool matches(const std::string& text) {
+  auto e = parse_expression(text);
+  INFO(text << (e ? "" : " → " + e.error().message));
+  REQUIRE(e.has_value());
+  return e->matches(gateway());
+}
+
+}  // namespace
+
+TEST_CASE("query language: operators and their word forms", "[place]") {
+  CHECK(matches("attribute:site == plant-7"));
+  CHECK(matches("attribute:site equals plant-7"));
+  CHECK(matches("attribute:site != plant-8"));
+  CHECK(matches("attribute:site not_equals plant-8"));
+  CHECK(matches("attribute:ecs.instance-type =~ t2.*"));
+  CHECK(matches("attribute:ecs.instance-type matches t2\\.micro"));
+  CHECK_FALSE(matches("attribute:ecs.instance-type !~ t2.*"));
+  CHECK(matches("attribute:ecs.availability-zone in [us-east-1a, us-east-1b]"));
+  CHECK(matches("attribute:ecs.availability-zone not_in [us-east-1c]"));
+  CHECK_FALSE(matches("attribute:ecs.availability-zone !in [us-east-1a]"));
+  CHECK(matches("attribute:gpu exists"));
+  CHECK(matches("attribute:missing !exists"));
+  CHECK(matches("attribute:missing not_exists"));
+  CHECK(matches("runningTasksCount > 2"));
+  CHECK(matches("runningTasksCount >= 3"));
+  CHECK(matches("runningTasksCount less_than 4"));
+  CHECK_FALSE(matches("runningTasksCount <= 2"));
+  CHECK(matches("agentVersion >= 1.9.10"));
+  CHECK(matches("agentVersion < 1.10.10"));
+  CHECK(matches("registeredAt > 2018-06-18"));
+  CHECK(matches("registeredAt < 2018-06-19T00:00:00Z"));
+  CHECK(matches("ec2InstanceId in [mi-0123, mi-0456]"));
+  CHECK(matches("agentConnected == true"));
+  CHECK(matches("task:group == service:web"));
+  CHECK(matches("not(task:group == database)"));
+}
+
+TEST_CASE("query language: and, or, not and parentheses", "[place]") {
+  CHECK(matches("attribute:ecs.instance-type =~ t2.* and attribute:ecs.availability-zone != us-east-1d"));
+  CHECK(matches("attribute:site == x || attribute:site == plant-7"));
+  CHECK_FALSE(matches("attribute:site == x && attribute:site == plant-7"));
+  CHECK(matches("!(attribute:site == x)"));
+  CHECK(matches("(attribute:site == x or runningTasksCount == 3) and agentConnected == true"));
+  CHECK_FALSE(matches("attribute:site == x or runningTasksCount == 3 and agentConnected == false"));
+}
+
+TEST_CASE("query language: errors name the position", "[place]") {
+  auto bad_subject = parse_expression("attr:site == x");
+  REQUIRE_FALSE(bad_subject.has_value());
+  CHECK(bad_subject.error().code == Code::invalid_parameter);
+  CHECK(bad_subject.error().message.find("position 1") != std::string::npos);
+  auto bad_operator = parse_expression("attribute:site === x");
+  REQUIRE_FALSE(bad_operator.has_value());
+  CHECK(bad_operator.error().message.find("position 16") != std::string::npos);
+  CHECK_FALSE(parse_expression("(attribute:site == x").has_value());
+  CHECK_FALSE(parse_expression("attribute:site in [a, b").has_value());
+  CHECK_FALSE(parse_expression("attribute:site =~ (").has_value());
+  CHECK_FALSE(parse_expression(std::string(2001, 'a')).has_value());
+}
