@@ -199,7 +199,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
       hosts += h["ipAddress"].get<std::string>() + "\t" + h["hostname"].get<std::string>() + "\n";
     }
     const std::string hosts_path = context.etc_dir + "/" + name + ".hosts";
-    BERTH_TRY(write_file_atomic(hosts_path, hosts));
+    BERTH_TRY(write_file(hosts_path, hosts));
     spec.mounts.push_back({"/etc/hosts", "bind", hosts_path, {"rbind", "ro"}});
   }
   return spec;

@@ -38,6 +38,23 @@ Result<void> write_file_atomic(const std::string& path, std::string_view content
   return {};
 }
 
+Result<void> write_file(const std::string& path, std::string_view content, unsigned mode) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return sys_fail("create " + path);
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return sys_fail("write " + path);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  return {};
+}
+
 Result<std::string> read_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return sys_fail("read " + path);
@@ -59,9 +76,9 @@ Result<std::string> read_file(const std::string& path) {
 
 Result<void> make_dirs(const std::string& path, unsigned mode) {
   std::error_code ec;
-  std::filesystem::create_directories(path, ec);
+  const bool created = std::filesystem::create_directories(path, ec);
   if (ec) return fail(Code::server, "cannot create " + path + ": " + ec.message());
-  ::chmod(path.c_str(), mode);
+  if (created) ::chmod(path.c_str(), mode);  // an existing directory keeps the mode its owner gave it
   return {};
 }
 

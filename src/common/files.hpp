@@ -13,10 +13,14 @@ namespace berth {
 [[nodiscard]] Result<void> write_file_atomic(const std::string& path, std::string_view content,
                                              unsigned mode = 0644);
 
+// Writes `content` to `path` without fsync: for files regenerated on every use (OCI bundles),
+// where durability would only cost start latency and flash writes.
+[[nodiscard]] Result<void> write_file(const std::string& path, std::string_view content, unsigned mode = 0644);
+
 // Returns the whole file, or ServerException (sys_errno = ENOENT for a missing file).
 [[nodiscard]] Result<std::string> read_file(const std::string& path);
 
-// Creates `path` and its parents (mode 0755 unless given); fine if it exists.
+// Creates `path` and its parents (the leaf gets `mode`); an existing directory is left as is.
 [[nodiscard]] Result<void> make_dirs(const std::string& path, unsigned mode = 0755);
 
 // Removes `path` recursively; fine if it does not exist.

@@ -6,4 +6,6 @@ cd "$(dirname "$0")/../.."
 for target in "" aarch64 armhf; do
   make -s -j"$(nproc)" CROSS=$target all >/dev/null 2>&1 || make -j"$(nproc)" CROSS=$target all
 done
-exec /usr/bin/python3 tests/bench/bench.py
+make -s build/images/busybox.tar >/dev/null
+/usr/bin/python3 tests/bench/bench.py
+exec /usr/bin/python3 tests/bench/runtime_bench.py

@@ -1,5 +1,6 @@
 """The task and container-instance API surface around real containers: overrides, StartTask,
 ListTasks filters and pages, attributes, networkMode none, CMD health checks, logs --follow."""
+import os
 import subprocess
 import time
 
@@ -94,3 +95,32 @@ class TaskApiTest(TaskTestCase):
                                  "--socket", self.berth.socket_path], capture_output=True, text=True, timeout=30)
         self.assertEqual(follow.returncode, 0)
         self.assertEqual(follow.stdout.split("\n")[:3], ["tick 1", "tick 2", "tick 3"])
+
+
+class ContainerSettingsTest(TaskTestCase):
+    def test_user_workdir_readonly_root_volumes_tmpfs_ulimits_capabilities(self):
+        host_dir = os.path.join(self.berth.dir, "host-volume")
+        os.makedirs(host_dir)
+        self.register("settings", [{
+            "name": "main", "user": "1000:1000", "workingDirectory": "/tmp", "readonlyRootFilesystem": True,
+            "ulimits": [{"name": "nofile", "softLimit": 321, "hardLimit": 654}],
+            "linuxParameters": {"tmpfs": [{"containerPath": "/scratch", "size": 8}],
+                                "capabilities": {"drop": ["ALL"]}},
+            "mountPoints": [{"sourceVolume": "host", "containerPath": "/data"}],
+            "environment": [{"name": "GREETING", "value": "hi there"}],
+            "command": ["sh", "-c", "echo uid=$(id -u) gid=$(id -g) pwd=$(pwd) nofile=$(ulimit -n) greeting=$GREETING; "
+                                    "touch /root-write 2>/dev/null && echo root-writable || echo root-readonly; "
+                                    "touch /scratch/ok && echo tmpfs-writable; "
+                                    "grep CapEff /proc/self/status; "
+                                    "echo from-container > /data/out 2>/dev/null || echo data-denied-for-uid-1000"]}],
+            volumes=[{"name": "host", "host": {"sourcePath": host_dir}}])
+        os.chmod(host_dir, 0o777)
+        arn = self.run_task("settings")
+        self.wait_status(arn, "STOPPED")
+        out = self.logs(arn).stdout
+        self.assertIn("uid=1000 gid=1000 pwd=/tmp nofile=321 greeting=hi there", out)
+        self.assertIn("root-readonly", out)
+        self.assertIn("tmpfs-writable", out)
+        self.assertIn("CapEff:\t0000000000000000", out)
+        with open(os.path.join(host_dir, "out")) as f:
+            self.assertEqual(f.read().strip(), "from-container")

@@ -85,7 +85,7 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   BERTH_TRY(make_dirs(bundle, 0700));
   ContainerSpec spec = input;
   BERTH_ASSIGN(spec.rootfs, prepare_rootfs(spec, bundle));
-  BERTH_TRY(write_file_atomic(bundle + "/config.json", make_oci_config(spec).dump()));
+  BERTH_TRY(write_file(bundle + "/config.json", make_oci_config(spec).dump()));
 
   int sync[2];
   if (::pipe2(sync, O_CLOEXEC) != 0) return sys_fail("pipe");

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <malloc.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -71,6 +73,29 @@ bool oom_killed(const std::string& cgroup) {
   return false;
 }
 
+// The shim is the whole berth binary re-executed, but its event loop needs a sliver of it.
+// Dropping the page-table entries of the code and the free heap after start-up
+// keeps each container's monitor small; pages the loop touches fault back in from the page
+// cache. Code pages are never written, so this loses nothing.
+void shed_startup_memory() {
+  std::FILE* maps = std::fopen("/proc/self/maps", "re");
+  if (maps) {
+    char line[512];
+    while (std::fgets(line, sizeof line, maps)) {
+      unsigned long start = 0, end = 0;
+      char perms[5] = {};
+      if (std::sscanf(line, "%lx-%lx %4s", &start, &end, perms) != 3) continue;
+      // Only the code: read-only data may hold relocated (written, then protected) pages.
+      const bool file_backed = std::strchr(line, '/') != nullptr;
+      if (file_backed && std::strcmp(perms, "r-xp") == 0) {
+        ::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
+      }
+    }
+    std::fclose(maps);
+  }
+  ::malloc_trim(0);
+}
+
 }  // namespace
 
 Result<ShimOptions> parse_shim_args(const std::vector<std::string>& words) {
@@ -120,11 +145,6 @@ int run_shim(const ShimOptions& o) {
   const int sig_fd = ::signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
 
   LogWriter log(o.log_path, o.log_max_bytes, o.log_files);
-  // Out of berth's cgroups, so stopping berth's service never takes the monitors along.
-  if (auto moved = move_into_cgroup("/berth-shims", ::getpid()); !moved) {
-    auto ok = write_file_atomic(o.state_dir + "/shim.log", moved.error().message + "\n");
-    (void)ok;
-  }
   const std::string exit_path = o.state_dir + "/" + k_exit_file;
   const auto write_exit = [&](Json record) {
     record["finishedAt"] = SystemClock().now_ms();
@@ -138,16 +158,19 @@ int run_shim(const ShimOptions& o) {
     report(o.sync_fd, "error cannot create pipes");
     return 1;
   }
-  // The container inherits runc's stdio: our pipes' write ends.
+  // The container inherits runc's stdio: our pipes' write ends. One `runc run -d` (create and
+  // start in one process) is a Go runtime start cheaper than `create` then `start`; runc exits
+  // once the container runs and its init is re-parented to us, the subreaper.
   const std::string runc_log = o.state_dir + "/runc.log";
   const std::string pid_file = o.state_dir + "/container.pid";
-  int exit_code = run_and_wait({o.runc, "--root", o.runc_root, "--log", runc_log, "--log-format", "json",
-                             "create", "--bundle", o.bundle, "--pid-file", pid_file, o.id},
-                            out_pipe[1], err_pipe[1]);
+  const int exit_code = run_and_wait({o.runc, "--root", o.runc_root, "--log", runc_log, "--log-format", "json",
+                                      "run", "--detach", "--bundle", o.bundle, "--pid-file", pid_file, o.id},
+                                     out_pipe[1], err_pipe[1]);
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   if (exit_code != 0) {
     const std::string message = runc_error(runc_log);
+    run_and_wait({o.runc, "--root", o.runc_root, "delete", "--force", o.id}, -1, -1);
     write_exit({{"startError", message}});
     report(o.sync_fd, "error " + message);
     return 1;
@@ -156,16 +179,14 @@ int run_shim(const ShimOptions& o) {
   const pid_t container_pid = pid_text ? static_cast<pid_t>(std::atol(pid_text->c_str())) : 0;
   auto shim_pid_ok = write_file_atomic(o.state_dir + "/" + k_shim_pid_file, std::to_string(::getpid()));
   (void)shim_pid_ok;
-  exit_code = run_and_wait({o.runc, "--root", o.runc_root, "--log", runc_log, "--log-format", "json",
-                            "start", o.id}, -1, -1);
-  if (exit_code != 0) {
-    const std::string message = runc_error(runc_log);
-    run_and_wait({o.runc, "--root", o.runc_root, "delete", "--force", o.id}, -1, -1);
-    write_exit({{"startError", message}});
-    report(o.sync_fd, "error " + message);
-    return 1;
-  }
   report(o.sync_fd, "ok " + std::to_string(container_pid));
+  // Out of berth's cgroups, so stopping berth's service never takes the monitors along. Done
+  // after the report: moving through every v1 hierarchy is slow and nobody waits on it.
+  if (auto moved = move_into_cgroup("/berth-shims", ::getpid()); !moved) {
+    auto ok = write_file(o.state_dir + "/shim.log", moved.error().message + "\n");
+    (void)ok;
+  }
+  shed_startup_memory();
 
   std::map<int, LogStream> streams{{out_pipe[0], LogStream::stdout_}, {err_pipe[0], LogStream::stderr_}};
   std::optional<int> exit_status;

@@ -1,5 +1,5 @@
 // The per-container monitor: berth re-executes itself as `berth shim ...`. It detaches
-// (double fork, setsid), becomes the container's subreaper, runs `runc create` and `runc start`,
+// (double fork, setsid), becomes the container's subreaper, runs `runc run --detach`,
 // holds the container's stdout/stderr and writes them to a size-rotated log, waits for the
 // container and records its exit status atomically, so that containers outlive berth.
 #pragma once

@@ -1,0 +1,69 @@
+#include "runtime/oci_spec.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace berth::runtime;
+
+namespace {
+ContainerSpec base() {
+  ContainerSpec s;
+  s.id = "t-main";
+  s.rootfs = "/b/rootfs";
+  s.args = {"sleep", "1"};
+  s.capabilities = default_capabilities();
+  s.cgroups_path = "/berth/t/main";
+  s.cpu_shares = 1024;
+  s.memory_limit_bytes = 64 << 20;
+  s.memory_reservation_bytes = 32 << 20;
+  return s;
+}
+}  // namespace
+
+TEST_CASE("oci: cgroup v1 rendering", "[runtime]") {
+  const auto config = make_oci_config(base());
+  CHECK(config["linux"]["resources"]["cpu"]["shares"] == 1024);
+  CHECK(config["linux"]["resources"]["memory"]["limit"] == 64 << 20);
+  CHECK(config["linux"]["resources"]["memory"]["reservation"] == 32 << 20);
+  CHECK_FALSE(config["linux"]["resources"].contains("unified"));
+  CHECK(config["process"]["noNewPrivileges"] == true);
+  CHECK(config["linux"]["maskedPaths"].size() > 5);
+  CHECK(config["linux"]["readonlyPaths"].size() == 5);
+  for (const auto& ns : config["linux"]["namespaces"]) CHECK(ns["type"] != "cgroup");
+}
+
+TEST_CASE("oci: cgroup v2 rendering sets the weight explicitly and a cgroup namespace", "[runtime]") {
+  ContainerSpec s = base();
+  s.cgroup_v2 = true;
+  const auto config = make_oci_config(s);
+  CHECK(config["linux"]["resources"]["unified"]["cpu.weight"] == std::to_string(shares_to_weight(1024)));
+  bool cgroup_ns = false;
+  for (const auto& ns : config["linux"]["namespaces"]) cgroup_ns = cgroup_ns || ns["type"] == "cgroup";
+  CHECK(cgroup_ns);
+  bool cgroup_mount = false;
+  for (const auto& m : config["mounts"]) cgroup_mount = cgroup_mount || m["destination"] == "/sys/fs/cgroup";
+  CHECK(cgroup_mount);
+}
+
+TEST_CASE("oci: shares map onto v2 weights as runc 1.1 does", "[runtime]") {
+  CHECK(shares_to_weight(2) == 1);
+  CHECK(shares_to_weight(262144) == 10000);
+  CHECK(shares_to_weight(1024) == 39);
+}
+
+TEST_CASE("oci: capabilities add, drop and ALL", "[runtime]") {
+  const auto caps = adjust_capabilities(default_capabilities(), berth::model::Json::array({"net_admin"}),
+                                        berth::model::Json::array({"CAP_KILL"}));
+  CHECK(caps.contains("CAP_NET_ADMIN"));
+  CHECK_FALSE(caps.contains("CAP_KILL"));
+  CHECK(adjust_capabilities(default_capabilities(), berth::model::Json::array(), berth::model::Json::array({"ALL"})).empty());
+  CHECK(adjust_capabilities({}, berth::model::Json::array({"ALL"}), berth::model::Json::array()) == all_capabilities());
+}
+
+TEST_CASE("oci: privileged containers get every device and no masks", "[runtime]") {
+  ContainerSpec s = base();
+  s.privileged = true;
+  const auto config = make_oci_config(s);
+  CHECK(config["process"]["noNewPrivileges"] == false);
+  CHECK(config["linux"]["resources"]["devices"][0]["allow"] == true);
+  CHECK_FALSE(config["linux"].contains("maskedPaths"));
+}
