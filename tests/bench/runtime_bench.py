@@ -22,20 +22,20 @@ def call(port, action, body):
         return json.loads(resp.read())
 
 
-def pss_kib(pid):
-    with open("/proc/%d/smaps_rollup" % pid) as f:
+def proc_kib(pid, file, key):
+    with open("/proc/%d/%s" % (pid, file)) as f:
         for line in f:
-            if line.startswith("Pss:"):
+            if line.startswith(key):
                 return int(line.split()[1])
     return 0
+
+
+def pss_kib(pid):
+    return proc_kib(pid, "smaps_rollup", "Pss:")
 
 
 def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+    return proc_kib(pid, "status", "VmRSS:")
 
 
 def percentile(values, p):
