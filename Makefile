@@ -56,12 +56,16 @@ $(BUILD)/obj/%.o: %.cpp | $(TP)/httplib.h
 # Catch2's single header is large; its main is compiled once and without our warning set.
 $(BUILD)/obj/tests/main.o: tests/main.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++23 -O1 -MMD -MP -c $< -o $@
+	$(CXX) -std=c++23 -O1 -MMD -MP $(EXTRA_CXXFLAGS) -c $< -o $@
 
 $(BERTH): $(LIB_OBJ) $(BUILD)/obj/src/main.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(UNIT): $(LIB_OBJ) $(UNIT_OBJ)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+PLACEMENT_BENCH := $(BUILD)/berth-placement-bench
+$(PLACEMENT_BENCH): $(LIB_OBJ) $(BUILD)/obj/tests/bench/placement_bench.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 deps:

@@ -239,10 +239,11 @@ bool compare_op(Op op, int cmp) {
   }
 }
 
-bool value_matches(const Node& n, const std::optional<std::string>& value) {
+// `value` is nullptr when the instance lacks the attribute.
+bool value_matches(const Node& n, const std::string* value) {
   switch (n.op) {
-    case Op::exists: return value.has_value();
-    case Op::not_exists: return !value.has_value();
+    case Op::exists: return value != nullptr;
+    case Op::not_exists: return value == nullptr;
     case Op::in: return value && std::find(n.values.begin(), n.values.end(), *value) != n.values.end();
     case Op::not_in: return !value || std::find(n.values.begin(), n.values.end(), *value) == n.values.end();
     case Op::matches: return value && std::regex_match(*value, *n.regex);
@@ -262,33 +263,38 @@ bool evaluate(const Node& n, const InstanceFacts& f) {
   switch (n.subject) {
     case Subject::attribute: {
       const auto it = f.attributes.find(n.attribute);
-      return value_matches(n, it == f.attributes.end() ? std::nullopt : std::optional<std::string>(it->second));
+      return value_matches(n, it == f.attributes.end() ? nullptr : &it->second);
     }
     case Subject::task_group: {
       if (n.op == Op::ne || n.op == Op::not_in || n.op == Op::not_matches || n.op == Op::not_exists) {
         Node positive = n;
         positive.op = n.op == Op::ne ? Op::eq : n.op == Op::not_in ? Op::in : n.op == Op::not_matches ? Op::matches : Op::exists;
         return !std::any_of(f.task_groups.begin(), f.task_groups.end(),
-                            [&](const std::string& g) { return value_matches(positive, g); });
+                            [&](const std::string& g) { return value_matches(positive, &g); });
       }
       return std::any_of(f.task_groups.begin(), f.task_groups.end(),
-                         [&](const std::string& g) { return value_matches(n, g); });
+                         [&](const std::string& g) { return value_matches(n, &g); });
     }
-    case Subject::agent_connected: return value_matches(n, std::string(f.agent_connected ? "true" : "false"));
-    case Subject::ec2_instance_id: return value_matches(n, f.ec2_instance_id);
+    case Subject::agent_connected: {
+      const std::string value = f.agent_connected ? "true" : "false";
+      return value_matches(n, &value);
+    }
+    case Subject::ec2_instance_id: return value_matches(n, &f.ec2_instance_id);
     case Subject::agent_version:
       if (n.op == Op::eq || n.op == Op::ne || n.op == Op::gt || n.op == Op::ge || n.op == Op::lt || n.op == Op::le) {
         return compare_op(n.op, compare_versions(f.agent_version, n.values[0]));
       }
-      return value_matches(n, f.agent_version);
+      return value_matches(n, &f.agent_version);
     case Subject::registered_at: {
       const auto date = parse_date(n.values.empty() ? "" : n.values[0]);
       if (!date) return false;
       const EpochMs day = f.registered_at;
       return compare_op(n.op, day < *date ? -1 : (day > *date ? 1 : 0));
     }
-    case Subject::running_tasks_count:
-      return value_matches(n, std::to_string(f.running_tasks));
+    case Subject::running_tasks_count: {
+      const std::string value = std::to_string(f.running_tasks);
+      return value_matches(n, &value);
+    }
   }
   return false;
 }
@@ -296,6 +302,21 @@ bool evaluate(const Node& n, const InstanceFacts& f) {
 }  // namespace
 
 bool Expression::matches(const InstanceFacts& instance) const { return evaluate(*m_root, instance); }
+
+bool Expression::is_static() const {
+  std::vector<const Node*> pending{m_root.get()};
+  while (!pending.empty()) {
+    const Node* n = pending.back();
+    pending.pop_back();
+    if (n->kind == Node::Kind::comparison) {
+      if (n->subject == Subject::running_tasks_count || n->subject == Subject::task_group) return false;
+      continue;
+    }
+    if (n->left) pending.push_back(n->left.get());
+    if (n->right) pending.push_back(n->right.get());
+  }
+  return true;
+}
 
 Result<Expression> parse_expression(std::string_view text) {
   if (text.size() > 2000) return fail(Code::invalid_parameter, "An expression is limited to 2000 characters.");

@@ -33,6 +33,9 @@ class Expression {
   explicit Expression(std::shared_ptr<const Node> root) : m_root(std::move(root)) {}
   // True if `instance` satisfies the expression.
   bool matches(const InstanceFacts& instance) const;
+  // True if the answer depends only on the instance's attributes and identity, not on the tasks
+  // placed on it (runningTasksCount, task:group), so it can be computed once per instance.
+  bool is_static() const;
 
  private:
   std::shared_ptr<const Node> m_root;

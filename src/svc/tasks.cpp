@@ -14,37 +14,13 @@
 namespace berth::svc {
 namespace {
 
-struct Candidate {
-  model::ContainerInstance instance;
-  Usage usage;
-};
-
 struct Placement {
-  std::vector<place::Expression> member_of;
-  bool distinct_instance = false;
+  place::TaskAsk ask;
+  std::vector<place::Strategy> strategies;
 };
 
-// Why `c` cannot take a task reserving `need` (empty = it can), in ECS's reason words.
-std::string rejection(const Candidate& c, const Usage& need, const Placement& placement, const std::string& group) {
-  if (c.instance.status != "ACTIVE") return "AGENT";
-  const auto facts = facts_of(c.instance, c.usage);
-  for (const auto& expression : placement.member_of) {
-    if (!expression.matches(facts)) return "ATTRIBUTE";
-  }
-  if (placement.distinct_instance && c.usage.groups.contains(group)) return "ATTRIBUTE";
-  const Capacity cap = capacity_of(c.instance);
-  if (c.usage.cpu + need.cpu > cap.cpu) return "RESOURCE:CPU";
-  if (c.usage.memory + need.memory > cap.memory) return "RESOURCE:MEMORY";
-  for (int p : need.tcp_ports) {
-    if (cap.reserved_tcp.contains(p) || c.usage.tcp_ports.contains(p)) return "RESOURCE:PORTS";
-  }
-  for (int p : need.udp_ports) {
-    if (cap.reserved_udp.contains(p) || c.usage.udp_ports.contains(p)) return "RESOURCE:PORTS_UDP";
-  }
-  return "";
-}
-
-Result<Placement> placement_of(const Json& td, const Json& request) {
+// The constraints (task definition's and request's, ≤ 10) and strategies of a placement.
+Result<Placement> placement_of(const Json& td, const Json& request, const Json& overrides) {
   Placement out;
   Json constraints = td.value("placementConstraints", Json::array());
   for (const auto& c : request.value("placementConstraints", Json::array())) constraints.push_back(c);
@@ -55,22 +31,25 @@ Result<Placement> placement_of(const Json& td, const Json& request) {
     const std::string type = c.value("type", "memberOf");
     if (type == "distinctInstance") {
       if (c.contains("expression")) return fail(Code::invalid_parameter, "distinctInstance takes no expression.");
-      out.distinct_instance = true;
+      out.ask.distinct_instance = true;
       continue;
     }
     if (!c.contains("expression")) return fail(Code::invalid_parameter, "memberOf needs an expression.");
     BERTH_ASSIGN(auto expression, place::parse_expression(c["expression"].get<std::string>()));
-    out.member_of.push_back(std::move(expression));
+    out.ask.member_of.push_back(std::move(expression));
   }
   for (const auto& s : request.value("placementStrategy", Json::array())) {
-    const std::string type = s.value("type", "");
-    if (type != "random" && !s.contains("field")) {
-      return fail(Code::invalid_parameter, "Placement strategy " + type + " needs a field.");
-    }
+    const std::string type = s.value("type", "random");
+    out.strategies.push_back({type == "binpack" ? place::StrategyType::binpack
+                              : type == "spread" ? place::StrategyType::spread : place::StrategyType::random,
+                              s.value("field", "")});
   }
-  if (request.value("placementStrategy", Json::array()).size() > 5) {
-    return fail(Code::invalid_parameter, "At most 5 placement strategies are allowed.");
-  }
+  BERTH_TRY(place::check_strategies(out.strategies));
+  const auto r = model::reservation_of(td, overrides);
+  out.ask.cpu = r.cpu;
+  out.ask.memory = r.memory;
+  for (const auto& [port, protocol] : r.host_ports) (protocol == "udp" ? out.ask.udp_ports : out.ask.tcp_ports).push_back(port);
+  out.ask.group = request.value("group", "family:" + td.value("family", ""));
   return out;
 }
 
@@ -161,38 +140,33 @@ Result<std::string> task_id_of(Context& ctx, const std::string& cluster, const s
 }
 
 Result<Json> place_and_create(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
-                              const Json& request, std::vector<Candidate> candidates, int count, bool one_per_candidate) {
+                              const Json& request, const std::vector<model::ContainerInstance>& instances,
+                              std::vector<place::NodeState> nodes, int count, bool one_per_node) {
   BERTH_ASSIGN(auto overrides, checked_overrides(td.body, request));
-  BERTH_ASSIGN(auto placement, placement_of(td.body, request));
+  BERTH_ASSIGN(auto placement, placement_of(td.body, request, overrides));
   std::vector<model::Tag> tags;
   if (request.contains("tags")) {
     BERTH_ASSIGN(tags, model::read_tags(request["tags"]));
   }
-  Usage need;
-  add_reservation(need, td.body, overrides);
-  const std::string group = request.value("group", "family:" + td.family);
   std::mt19937_64 rng(std::random_device{}());
   std::vector<model::Task> placed;
   Json failures = Json::array();
-  std::set<std::pair<std::string, std::string>> reported;
+  std::set<std::pair<std::size_t, std::string>> reported;
+  place::Placer placer(nodes, placement.ask, placement.strategies, rng);
   for (int i = 0; i < count; ++i) {
-    std::vector<Candidate*> feasible;
-    for (std::size_t k = 0; k < candidates.size(); ++k) {
-      if (one_per_candidate && static_cast<int>(k) != i) continue;
-      Candidate& c = candidates[k];
-      const std::string reason = rejection(c, need, placement, group);
-      if (reason.empty()) {
-        feasible.push_back(&c);
-      } else if (reported.insert({c.instance.id, reason}).second) {
-        failures.push_back({{"arn", ctx.arns.container_instance(cluster, c.instance.id)}, {"reason", reason}});
+    // StartTask names its instances: each task considers only its own.
+    std::vector<place::NodeState> only;
+    if (one_per_node) only.push_back(nodes[static_cast<std::size_t>(i)]);
+    const auto decision = one_per_node ? place::choose(only, placement.ask, placement.strategies, rng) : placer.place_one();
+    for (const auto& [index, reason] : decision.rejections) {
+      const std::size_t node = one_per_node ? static_cast<std::size_t>(i) : index;
+      if (reported.insert({node, reason}).second) {
+        failures.push_back({{"arn", ctx.arns.container_instance(cluster, instances[node].id)}, {"reason", reason}});
       }
     }
-    if (feasible.empty()) continue;
-    Candidate& chosen = *feasible[std::uniform_int_distribution<std::size_t>(0, feasible.size() - 1)(rng)];
-    placed.push_back(new_task(ctx, td, cluster, chosen.instance.id, request, overrides));
-    add_reservation(chosen.usage, td.body, overrides);
-    chosen.usage.pending += 1;
-    chosen.usage.groups.insert(group);
+    if (!decision.node) continue;
+    const std::size_t chosen = one_per_node ? static_cast<std::size_t>(i) : *decision.node;
+    placed.push_back(new_task(ctx, td, cluster, instances[chosen].id, request, overrides));
   }
   if (!placed.empty()) {
     BERTH_TRY(ctx.store.insert_tasks(placed, tags));
@@ -203,11 +177,11 @@ Result<Json> place_and_create(Context& ctx, const std::string& cluster, const mo
   return response;
 }
 
-Result<std::vector<Candidate>> candidates_of(Context& ctx, const std::vector<model::ContainerInstance>& instances) {
-  std::vector<Candidate> out;
+Result<std::vector<place::NodeState>> nodes_of(Context& ctx, const std::vector<model::ContainerInstance>& instances) {
+  std::vector<place::NodeState> out;
   for (const auto& instance : instances) {
     BERTH_ASSIGN(auto usage, usage_of(ctx, instance));
-    out.push_back({instance, std::move(usage)});
+    out.push_back(node_state_of(instance, usage));
   }
   return out;
 }
@@ -221,8 +195,8 @@ Result<Json> run_task(Context& ctx, const Json& request) {
   std::lock_guard lock(ctx.placement_mutex);
   BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(cluster, std::nullopt, "", 100000));
   if (instances.empty()) return fail(Code::invalid_parameter, "No Container Instances were found in your cluster.");
-  BERTH_ASSIGN(auto candidates, candidates_of(ctx, instances));
-  return place_and_create(ctx, cluster, td, request, std::move(candidates), request.value("count", 1), false);
+  BERTH_ASSIGN(auto nodes, nodes_of(ctx, instances));
+  return place_and_create(ctx, cluster, td, request, instances, std::move(nodes), request.value("count", 1), false);
 }
 
 Result<Json> start_task(Context& ctx, const Json& request) {
@@ -243,8 +217,8 @@ Result<Json> start_task(Context& ctx, const Json& request) {
     if (!instance) return fail(Code::invalid_parameter, "Container instance '" + text + "' is not in cluster " + cluster + ".");
     instances.push_back(*instance);
   }
-  BERTH_ASSIGN(auto candidates, candidates_of(ctx, instances));
-  return place_and_create(ctx, cluster, td, request, std::move(candidates), static_cast<int>(candidates.size()), true);
+  BERTH_ASSIGN(auto nodes, nodes_of(ctx, instances));
+  return place_and_create(ctx, cluster, td, request, instances, std::move(nodes), static_cast<int>(instances.size()), true);
 }
 
 Result<Json> stop_task(Context& ctx, const Json& request) {

@@ -23,6 +23,7 @@ Result<Usage> usage_of(Context& ctx, const model::ContainerInstance& instance) {
     if (td) add_reservation(usage, td->body, t.overrides);
     (t.last_status == "RUNNING" ? usage.running : usage.pending) += 1;
     usage.groups.insert(t.group);
+    usage.group_tasks[t.group] += 1;
   }
   return usage;
 }
@@ -74,6 +75,23 @@ place::InstanceFacts facts_of(const model::ContainerInstance& instance, const Us
   f.running_tasks = usage.running;
   f.task_groups = usage.groups;
   return f;
+}
+
+place::NodeState node_state_of(const model::ContainerInstance& instance, const Usage& usage) {
+  const Capacity c = capacity_of(instance);
+  place::NodeState n;
+  n.facts = facts_of(instance, usage);
+  n.active = instance.status == "ACTIVE";
+  n.cpu_total = c.cpu;
+  n.memory_total = c.memory;
+  n.cpu_used = usage.cpu;
+  n.memory_used = usage.memory;
+  n.tcp_in_use = c.reserved_tcp;
+  n.tcp_in_use.insert(usage.tcp_ports.begin(), usage.tcp_ports.end());
+  n.udp_in_use = c.reserved_udp;
+  n.udp_in_use.insert(usage.udp_ports.begin(), usage.udp_ports.end());
+  n.group_tasks = usage.group_tasks;
+  return n;
 }
 
 }  // namespace berth::svc

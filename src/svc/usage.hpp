@@ -2,10 +2,12 @@
 // and the facts the query language reads. Thread-safe (reads the Store).
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 
 #include "model/container_instance.hpp"
+#include "place/engine.hpp"
 #include "place/query.hpp"
 #include "svc/context.hpp"
 
@@ -19,6 +21,7 @@ struct Usage {
   long long running = 0;
   long long pending = 0;
   std::set<std::string> groups;
+  std::map<std::string, int> group_tasks;
 };
 
 struct Capacity {
@@ -38,5 +41,8 @@ Capacity capacity_of(const model::ContainerInstance& instance);
 Json remaining_resources(const model::ContainerInstance& instance, const Usage& usage);
 
 place::InstanceFacts facts_of(const model::ContainerInstance& instance, const Usage& usage);
+
+// The instance as the placement engine sees it.
+place::NodeState node_state_of(const model::ContainerInstance& instance, const Usage& usage);
 
 }  // namespace berth::svc

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/../.."
 for target in "" aarch64 armhf; do
   make -s -j"$(nproc)" CROSS=$target all >/dev/null 2>&1 || make -j"$(nproc)" CROSS=$target all
 done
-make -s build/images/busybox.tar >/dev/null
+make -s build/images/busybox.tar build/x86_64-linux-gnu/berth-placement-bench >/dev/null
+echo "== placement (one core)"
+taskset -c 0 build/x86_64-linux-gnu/berth-placement-bench
 /usr/bin/python3 tests/bench/bench.py
 exec /usr/bin/python3 tests/bench/runtime_bench.py

@@ -113,7 +113,8 @@ Result<void> set_metadata(int dir_fd, const std::string& name, const TarEntry& e
   if (e.type != TarEntry::Type::symlink && ::fchmodat(dir_fd, name.c_str(), e.mode, 0) != 0) {
     return sys_fail("chmod " + e.path);
   }
-  const timespec times[2] = {{e.mtime, 0}, {e.mtime, 0}};
+  const auto mtime = static_cast<time_t>(e.mtime);
+  const timespec times[2] = {{mtime, 0}, {mtime, 0}};
   ::utimensat(dir_fd, name.c_str(), times, AT_SYMLINK_NOFOLLOW);
   return {};
 }
