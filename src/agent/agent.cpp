@@ -204,7 +204,7 @@ void Agent::request_stop(model::Task& task, const std::string& code, const std::
 }
 
 void Agent::drive(model::Task& task, const Json& td) {
-  observe_containers(task, td);
+  observe_containers(task);
   if (task.desired_status == "RUNNING") {
     start_ready_containers(task, td);
     run_health_checks(task, td);
@@ -222,8 +222,7 @@ void Agent::drive(model::Task& task, const Json& td) {
   }
 }
 
-void Agent::observe_containers(model::Task& task, const Json& td) {
-  (void)td;
+void Agent::observe_containers(model::Task& task) {
   for (auto& c : task.containers) {
     if (c.last_status != "RUNNING") continue;
     const std::string rid = runtime_id_of(task.id, c.name);
@@ -231,7 +230,6 @@ void Agent::observe_containers(model::Task& task, const Json& td) {
     if (st.state == runtime::ContainerStatus::State::running) continue;
     c.last_status = "STOPPED";
     c.finished_at = st.finished_at ? st.finished_at : m_clock.now_ms();
-    c.health_status = c.health_status == "UNKNOWN" ? "UNKNOWN" : c.health_status;
     if (st.state == runtime::ContainerStatus::State::exited) {
       c.exit_code = st.exit_code;
       if (st.oom_killed) c.reason = "OutOfMemoryError: Container killed due to memory usage";

@@ -71,7 +71,7 @@ class Agent {
   void pass();
   void drive(model::Task& task, const model::Json& td);
   void start_ready_containers(model::Task& task, const model::Json& td);
-  void observe_containers(model::Task& task, const model::Json& td);
+  void observe_containers(model::Task& task);
   void run_health_checks(model::Task& task, const model::Json& td);
   void stop_containers(model::Task& task, const model::Json& td);
   void finish_if_stopped(model::Task& task);
