@@ -18,6 +18,7 @@
 #include "runtime/shim/log_writer.hpp"
 #include "store/store.hpp"
 #include "svc/context.hpp"
+#include "svc/service_scheduler.hpp"
 #include "verbs.hpp"
 
 namespace berth::verbs {
@@ -130,10 +131,16 @@ int serve(const std::vector<std::string>& words) {
 
   RuntimeLogs logs(runtime, paths.log_files);
   svc::Context ctx{**store, clock, ArnScope{config->region, config->account}, config->cluster};
-  ctx.tasks_changed = [&agent] { agent.wake(); };
+  svc::ServiceScheduler scheduler(ctx);
+  ctx.tasks_changed = [&agent, &scheduler] {
+    agent.wake();
+    scheduler.wake();
+  };
   ctx.logs = &logs;
+  scheduler.start();
   auto server = api::HttpServer::start(ctx, {config->listen, config->socket_path, config->max_body_bytes});
   if (!server) {
+    scheduler.stop();
     agent.stop();
     return fail_start(server.error());
   }
@@ -151,6 +158,7 @@ int serve(const std::vector<std::string>& words) {
   log_info(std::string("stopping on ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
            "; containers keep running");
   (*server)->stop();
+  scheduler.stop();
   agent.stop();
   log_info("stopped");
   return 0;

@@ -113,38 +113,12 @@ Result<std::string> Agent::register_instance() {
 
 void Agent::start() {
   remove_orphans();
-  m_thread = std::thread([this] { run(); });
+  m_worker.start(std::chrono::milliseconds(m_config.tick_ms), [this] { pass(); });
 }
 
-void Agent::stop() {
-  {
-    std::lock_guard lock(m_mutex);
-    if (m_stopping) return;
-    m_stopping = true;
-  }
-  m_wakeup.notify_all();
-  if (m_thread.joinable()) m_thread.join();
-}
+void Agent::stop() { m_worker.stop(); }
 
-void Agent::wake() {
-  {
-    std::lock_guard lock(m_mutex);
-    m_woken = true;
-  }
-  m_wakeup.notify_all();
-}
-
-void Agent::run() {
-  while (true) {
-    {
-      std::unique_lock lock(m_mutex);
-      m_wakeup.wait_for(lock, std::chrono::milliseconds(m_config.tick_ms), [this] { return m_woken || m_stopping; });
-      if (m_stopping) return;
-      m_woken = false;
-    }
-    pass();
-  }
-}
+void Agent::wake() { m_worker.wake(); }
 
 Result<std::vector<model::Task>> Agent::active_tasks() {
   store::TaskQuery query;

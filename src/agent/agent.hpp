@@ -5,16 +5,15 @@
 // wake() and stop() are thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <future>
 #include <map>
 #include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 
 #include "common/clock.hpp"
 #include "common/config.hpp"
+#include "common/periodic_worker.hpp"
 #include "model/task.hpp"
 #include "runtime/image/image_store.hpp"
 #include "runtime/runtime.hpp"
@@ -65,7 +64,6 @@ class Agent {
     std::optional<std::future<Result<runtime::ExecResult>>> running;
   };
 
-  void run();
   // Tasks on this instance that have not stopped.
   Result<std::vector<model::Task>> active_tasks();
   void pass();
@@ -89,11 +87,7 @@ class Agent {
 
   std::map<std::string, EpochMs> m_term_sent;       // runtime id → when SIGTERM went out
   std::map<std::string, HealthState> m_health;      // runtime id → health-check state
-  std::mutex m_mutex;
-  std::condition_variable m_wakeup;
-  bool m_woken = false;
-  bool m_stopping = false;
-  std::thread m_thread;
+  PeriodicWorker m_worker;
 };
 
 }  // namespace berth::agent

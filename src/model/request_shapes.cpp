@@ -407,6 +407,83 @@ const Shape k_list_tasks = structure({{"cluster", &k_string},
                                       {"desiredStatus", &k_desired_status},
                                       {"launchType", &k_launch_type}});
 
+// Services.
+const Shape k_circuit_breaker = structure({{"enable", &k_bool, true}, {"rollback", &k_bool, true}});
+const Shape k_deployment_configuration = structure({{"deploymentCircuitBreaker", &k_circuit_breaker},
+                                                    {"maximumPercent", &k_int},
+                                                    {"minimumHealthyPercent", &k_int},
+                                                    {"alarms", &k_any},
+                                                    {"strategy", &k_any},
+                                                    {"bakeTimeInMinutes", &k_int},
+                                                    {"lifecycleHooks", &k_any}});
+const Shape k_scheduling_strategy = enum_shape({"REPLICA", "DAEMON"});
+const Shape k_controller_type = enum_shape({"ECS", "CODE_DEPLOY", "EXTERNAL"});
+const Shape k_deployment_controller = structure({{"type", &k_controller_type, true}});
+const Shape k_service_propagate_tags = enum_shape({"TASK_DEFINITION", "SERVICE", "NONE"});
+const Shape k_create_service = structure({
+    {"cluster", &k_string},
+    {"serviceName", &k_string, true},
+    {"taskDefinition", &k_string},
+    {"availabilityZoneRebalancing", &k_string},
+    {"loadBalancers", &k_any_list},
+    {"serviceRegistries", &k_any_list},
+    {"desiredCount", &k_int},
+    {"clientToken", &k_string},
+    {"launchType", &k_launch_type},
+    {"capacityProviderStrategy", &k_capacity_provider_items},
+    {"platformVersion", &k_string},
+    {"role", &k_string},
+    {"deploymentConfiguration", &k_deployment_configuration},
+    {"placementConstraints", &k_placement_constraints},
+    {"placementStrategy", &k_placement_strategies},
+    {"networkConfiguration", &k_network_configuration},
+    {"healthCheckGracePeriodSeconds", &k_int},
+    {"schedulingStrategy", &k_scheduling_strategy},
+    {"deploymentController", &k_deployment_controller},
+    {"tags", &k_tags},
+    {"enableECSManagedTags", &k_bool},
+    {"propagateTags", &k_service_propagate_tags},
+    {"enableExecuteCommand", &k_bool},
+    {"serviceConnectConfiguration", &k_any},
+    {"volumeConfigurations", &k_any_list},
+    {"vpcLatticeConfigurations", &k_any_list},
+});
+const Shape k_update_service = structure({
+    {"cluster", &k_string},
+    {"service", &k_string, true},
+    {"desiredCount", &k_int},
+    {"taskDefinition", &k_string},
+    {"capacityProviderStrategy", &k_capacity_provider_items},
+    {"deploymentConfiguration", &k_deployment_configuration},
+    {"availabilityZoneRebalancing", &k_string},
+    {"networkConfiguration", &k_network_configuration},
+    {"placementConstraints", &k_placement_constraints},
+    {"placementStrategy", &k_placement_strategies},
+    {"platformVersion", &k_string},
+    {"forceNewDeployment", &k_bool},
+    {"healthCheckGracePeriodSeconds", &k_int},
+    {"deploymentController", &k_deployment_controller},
+    {"enableExecuteCommand", &k_bool},
+    {"enableECSManagedTags", &k_bool},
+    {"loadBalancers", &k_any_list},
+    {"propagateTags", &k_service_propagate_tags},
+    {"serviceRegistries", &k_any_list},
+    {"serviceConnectConfiguration", &k_any},
+    {"volumeConfigurations", &k_any_list},
+    {"vpcLatticeConfigurations", &k_any_list},
+});
+const Shape k_delete_service = structure({{"cluster", &k_string}, {"service", &k_string, true}, {"force", &k_bool}});
+const Shape k_service_field = enum_shape({"TAGS"});
+const Shape k_service_fields = list_of(k_service_field);
+const Shape k_describe_services =
+    structure({{"cluster", &k_string}, {"services", &k_strings, true}, {"include", &k_service_fields}});
+const Shape k_list_services = structure({{"cluster", &k_string},
+                                         {"nextToken", &k_string},
+                                         {"maxResults", &k_max_results},
+                                         {"launchType", &k_launch_type},
+                                         {"schedulingStrategy", &k_scheduling_strategy},
+                                         {"resourceManagementType", &k_string}});
+
 }  // namespace
 
 const Shape& container_definition_shape() { return k_container_definition; }
@@ -439,6 +516,11 @@ const Shape* find_request_shape(std::string_view action) {
       {"StopTask", &k_stop_task},
       {"DescribeTasks", &k_describe_tasks},
       {"ListTasks", &k_list_tasks},
+      {"CreateService", &k_create_service},
+      {"UpdateService", &k_update_service},
+      {"DeleteService", &k_delete_service},
+      {"DescribeServices", &k_describe_services},
+      {"ListServices", &k_list_services},
   };
   const auto it = k_shapes.find(action);
   return it == k_shapes.end() ? nullptr : it->second;

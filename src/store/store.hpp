@@ -13,6 +13,7 @@
 #include "common/result.hpp"
 #include "model/cluster.hpp"
 #include "model/container_instance.hpp"
+#include "model/service.hpp"
 #include "model/tags.hpp"
 #include "model/task.hpp"
 #include "model/task_definition.hpp"
@@ -115,6 +116,19 @@ class Store {
   [[nodiscard]] Result<std::optional<model::Task>> find_task(const std::string& cluster,
                                                              const std::string& id);
   [[nodiscard]] Result<std::vector<model::Task>> list_tasks(const TaskQuery& query);
+
+  // --- services (store/services.cpp) ---
+  // Creates the service; InvalidParameterException if one of that name is ACTIVE or DRAINING.
+  [[nodiscard]] Result<model::Service> create_service(const model::Service& service,
+                                                      const std::vector<model::Tag>& tags);
+  [[nodiscard]] Result<std::optional<model::Service>> find_service(const std::string& cluster,
+                                                                   const std::string& name);
+  // Services in `cluster` (all clusters when empty) whose status is one of `statuses`.
+  [[nodiscard]] Result<std::vector<model::Service>> list_services(const std::optional<std::string>& cluster,
+                                                                  const std::vector<std::string>& statuses,
+                                                                  const std::string& after, std::size_t limit);
+  // Writes `service` if the stored one still has `expected_version`; false on a conflict.
+  [[nodiscard]] Result<bool> replace_service(const model::Service& service, long long expected_version);
 
   // Test and migration support: runs raw SQL in one transaction.
   [[nodiscard]] Result<void> exec_for_test(const std::string& sql);

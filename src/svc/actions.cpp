@@ -33,6 +33,11 @@ Action find_action(std::string_view name) {
       {"StopTask", stop_task},
       {"DescribeTasks", describe_tasks},
       {"ListTasks", list_tasks},
+      {"CreateService", create_service},
+      {"UpdateService", update_service},
+      {"DeleteService", delete_service},
+      {"DescribeServices", describe_services},
+      {"ListServices", list_services},
   };
   const auto it = k_actions.find(name);
   return it == k_actions.end() ? nullptr : it->second;

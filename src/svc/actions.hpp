@@ -45,4 +45,10 @@ Result<Json> stop_task(Context& ctx, const Json& request);
 Result<Json> describe_tasks(Context& ctx, const Json& request);
 Result<Json> list_tasks(Context& ctx, const Json& request);
 
+Result<Json> create_service(Context& ctx, const Json& request);
+Result<Json> update_service(Context& ctx, const Json& request);
+Result<Json> delete_service(Context& ctx, const Json& request);
+Result<Json> describe_services(Context& ctx, const Json& request);
+Result<Json> list_services(Context& ctx, const Json& request);
+
 }  // namespace berth::svc

@@ -9,6 +9,7 @@
 #include "model/task_definition.hpp"
 #include "model/units.hpp"
 #include "svc/actions.hpp"
+#include "svc/placement.hpp"
 #include "svc/usage.hpp"
 
 namespace berth::svc {
@@ -188,15 +189,25 @@ Result<std::vector<place::NodeState>> nodes_of(Context& ctx, const std::vector<m
 
 }  // namespace
 
+Result<Json> place_new_tasks(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
+                             const Json& options, int count) {
+  std::lock_guard lock(ctx.placement_mutex);
+  BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(cluster, std::nullopt, "", 100000));
+  BERTH_ASSIGN(auto nodes, nodes_of(ctx, instances));
+  return place_and_create(ctx, cluster, td, options, instances, std::move(nodes), count, false);
+}
+
+Result<model::TaskDefinition> runnable_task_definition_of(Context& ctx, const std::string& reference) {
+  return runnable_task_definition(ctx, reference);
+}
+
 Result<Json> run_task(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
   BERTH_TRY(check_labels(request));
   BERTH_ASSIGN(auto td, runnable_task_definition(ctx, request["taskDefinition"]));
-  std::lock_guard lock(ctx.placement_mutex);
-  BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(cluster, std::nullopt, "", 100000));
+  BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(cluster, std::nullopt, "", 1));
   if (instances.empty()) return fail(Code::invalid_parameter, "No Container Instances were found in your cluster.");
-  BERTH_ASSIGN(auto nodes, nodes_of(ctx, instances));
-  return place_and_create(ctx, cluster, td, request, instances, std::move(nodes), request.value("count", 1), false);
+  return place_new_tasks(ctx, cluster, td, request, request.value("count", 1));
 }
 
 Result<Json> start_task(Context& ctx, const Json& request) {

@@ -1,0 +1,68 @@
+// Service: a long-running set of tasks kept at desiredCount by the service scheduler, with its
+// deployments and events. The stored form keeps every field; the wire form is ECS's Service.
+// Pure; thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/arn.hpp"
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "model/schema.hpp"
+#include "model/tags.hpp"
+
+namespace berth::model {
+
+struct Deployment {
+  std::string id;                  // "ecs-svc/<19 digits>"
+  std::string status = "PRIMARY";  // PRIMARY, ACTIVE (older, draining), INACTIVE
+  std::string family;
+  long long revision = 0;
+  int desired_count = 0;
+  int pending_count = 0;
+  int running_count = 0;
+  int failed_tasks = 0;
+  std::string rollout_state = "IN_PROGRESS";  // IN_PROGRESS, COMPLETED, FAILED
+  std::string rollout_state_reason = "ECS deployment in progress.";
+  EpochMs created_at = 0;
+  EpochMs updated_at = 0;
+};
+
+struct ServiceEvent {
+  std::string id;
+  EpochMs created_at = 0;
+  std::string message;
+};
+
+struct Service {
+  std::string cluster;
+  std::string name;
+  std::string status = "ACTIVE";   // ACTIVE, DRAINING, INACTIVE
+  int desired_count = 0;
+  std::string scheduling_strategy = "REPLICA";
+  int maximum_percent = 200;
+  int minimum_healthy_percent = 100;
+  Json deployment_configuration = Json::object();  // as given, for round-tripping
+  Json placement_constraints = Json::array();
+  Json placement_strategy = Json::array();
+  int health_check_grace_period_seconds = 0;
+  std::vector<Deployment> deployments;             // PRIMARY first
+  std::vector<ServiceEvent> events;                // newest first, bounded
+  EpochMs created_at = 0;
+  long long version = 1;
+
+  // The PRIMARY deployment. REQUIRES: deployments is not empty.
+  const Deployment& primary() const { return deployments.front(); }
+};
+
+inline constexpr std::size_t k_max_service_events = 100;
+
+// Adds `message` as the newest event (dropping the oldest beyond the bound).
+void add_event(Service& service, const std::string& message, EpochMs now, const std::string& id);
+
+Json service_to_record(const Service& service);
+[[nodiscard]] Result<Service> service_from_record(const Json& record);
+Json service_to_json(const Service& service, const ArnScope& arns, const std::vector<Tag>* tags);
+
+}  // namespace berth::model

@@ -1,0 +1,40 @@
+// Reconcile for REPLICA services: the service's desired state and its tasks in, what to start
+// and stop out, within the deployment's minimumHealthyPercent/maximumPercent. Pure: no clock,
+// no store, no randomness; placement of the tasks to start is the caller's.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace berth::sched {
+
+struct DeploymentView {
+  std::string id;                  // "ecs-svc/<digits>"
+};
+
+struct TaskView {
+  std::string id;
+  std::string deployment_id;       // from startedBy
+  std::string last_status;         // PENDING, RUNNING, STOPPING, STOPPED...
+  bool healthy = false;            // RUNNING and not failing its health checks
+};
+
+struct ServiceView {
+  bool draining = false;           // DeleteService: stop everything
+  int desired_count = 0;
+  int maximum_percent = 200;
+  int minimum_healthy_percent = 100;
+  std::vector<DeploymentView> deployments;  // the PRIMARY first, then older ACTIVE ones
+};
+
+struct Plan {
+  std::map<std::string, int> start;                       // deployment id → tasks to start
+  std::vector<std::pair<std::string, std::string>> stop;  // task id → why
+  std::vector<std::string> finished_deployments;          // old deployments with no task left
+};
+
+// The tasks passed are those whose desired status is RUNNING (stopping ones are already going).
+Plan reconcile(const ServiceView& service, const std::vector<TaskView>& tasks);
+
+}  // namespace berth::sched

@@ -1,0 +1,84 @@
+#include "store/store.hpp"
+
+namespace berth::store {
+namespace {
+
+Result<model::Service> read_service(const Stmt& stmt) {
+  return model::service_from_record(model::Json::parse(stmt.text(0), nullptr, false));
+}
+
+Result<void> upsert_service(Db& db, const model::Service& s) {
+  Stmt stmt(db,
+            "INSERT INTO services(cluster, name, status, body, created_at) VALUES(?1, ?2, ?3, ?4, ?5) "
+            "ON CONFLICT(cluster, name) DO UPDATE SET status = excluded.status, body = excluded.body, "
+            "created_at = excluded.created_at");
+  return stmt.bind(1, s.cluster).bind(2, s.name).bind(3, s.status).bind(4, model::service_to_record(s).dump())
+      .bind(5, s.created_at).run();
+}
+
+}  // namespace
+
+Result<model::Service> Store::create_service(const model::Service& service, const std::vector<model::Tag>& tags) {
+  std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  Stmt existing(m_db, "SELECT status FROM services WHERE cluster = ?1 AND name = ?2");
+  existing.bind(1, service.cluster).bind(2, service.name);
+  BERTH_ASSIGN(bool found, existing.step());
+  if (found && existing.text(0) != "INACTIVE") {
+    return fail(Code::invalid_parameter, "Creation of service was not idempotent: a service named '" + service.name +
+                                             "' is " + existing.text(0) + " in this cluster.");
+  }
+  BERTH_TRY(upsert_service(m_db, service));
+  const std::string resource = "service/" + service.cluster + "/" + service.name;
+  BERTH_TRY(remove_all_tags_locked(resource));
+  BERTH_TRY(put_tags_locked(resource, tags));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("create service"));
+  return service;
+}
+
+Result<std::optional<model::Service>> Store::find_service(const std::string& cluster, const std::string& name) {
+  std::lock_guard lock(m_mutex);
+  Stmt stmt(m_db, "SELECT body FROM services WHERE cluster = ?1 AND name = ?2");
+  stmt.bind(1, cluster).bind(2, name);
+  BERTH_ASSIGN(bool row, stmt.step());
+  if (!row) return std::optional<model::Service>();
+  BERTH_ASSIGN(auto service, read_service(stmt));
+  return std::optional<model::Service>(std::move(service));
+}
+
+Result<std::vector<model::Service>> Store::list_services(const std::optional<std::string>& cluster,
+                                                         const std::vector<std::string>& statuses,
+                                                         const std::string& after, std::size_t limit) {
+  std::lock_guard lock(m_mutex);
+  std::string in;
+  for (std::size_t i = 0; i < statuses.size(); ++i) in += (i ? ",'" : "'") + statuses[i] + "'";
+  Stmt stmt(m_db, "SELECT body FROM services WHERE (?1 IS NULL OR cluster = ?1) AND status IN (" + in +
+                      ") AND name > ?2 ORDER BY cluster, name LIMIT ?3");
+  if (cluster) stmt.bind(1, *cluster);
+  stmt.bind(2, after).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<model::Service> out;
+  while (true) {
+    BERTH_ASSIGN(bool row, stmt.step());
+    if (!row) return out;
+    BERTH_ASSIGN(auto service, read_service(stmt));
+    out.push_back(std::move(service));
+  }
+}
+
+Result<bool> Store::replace_service(const model::Service& service, long long expected_version) {
+  std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  Stmt current(m_db, "SELECT body FROM services WHERE cluster = ?1 AND name = ?2");
+  current.bind(1, service.cluster).bind(2, service.name);
+  BERTH_ASSIGN(bool exists, current.step());
+  if (!exists) return fail(Code::service_not_found, "Service not found.");
+  BERTH_ASSIGN(auto stored, read_service(current));
+  if (stored.version != expected_version) return false;
+  BERTH_TRY(upsert_service(m_db, service));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update service"));
+  return true;
+}
+
+}  // namespace berth::store

@@ -1,0 +1,20 @@
+// Placing new tasks of a task definition on a cluster's instances: shared by RunTask and the
+// service scheduler. Thread-safe (placements are serialised on the context's mutex).
+#pragma once
+
+#include <string>
+
+#include "model/task_definition.hpp"
+#include "svc/context.hpp"
+
+namespace berth::svc {
+
+// Places `count` tasks; `options` carries RunTask's optional members (group, startedBy,
+// overrides, placementConstraints, placementStrategy, tags). Returns {"tasks", "failures"}.
+[[nodiscard]] Result<Json> place_new_tasks(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
+                                           const Json& options, int count);
+
+// Resolves a task definition reference that may start tasks (ACTIVE, host or none networking).
+[[nodiscard]] Result<model::TaskDefinition> runnable_task_definition_of(Context& ctx, const std::string& reference);
+
+}  // namespace berth::svc

@@ -1,0 +1,131 @@
+"""Services (REPLICA) on real containers, driven with the real aws CLI and boto3."""
+import signal
+import subprocess
+import time
+
+from test_tasks import TaskTestCase, wait_for
+
+
+class ServiceTest(TaskTestCase):
+    def setUp(self):
+        super().setUp()
+        self.register("web", [{"name": "main", "memory": 16, "stopTimeout": 1, "command": ["sleep", "3600"]}])
+
+    def service(self, name="web"):
+        return self.ecs.describe_services(services=[name])["services"][0]
+
+    def wait_steady(self, name="web", timeout=60):
+        def steady():
+            s = self.service(name)
+            return s if len(s["deployments"]) == 1 and s["runningCount"] == s["desiredCount"] and \
+                s["pendingCount"] == 0 else None
+        return wait_for(steady, timeout=timeout, what="service %s steady" % name)
+
+    def tearDown_services(self):
+        for arn in self.ecs.list_services()["serviceArns"]:
+            self.ecs.delete_service(service=arn, force=True)
+        wait_for(lambda: self.ecs.list_tasks()["taskArns"] == [], timeout=60, what="service tasks stopped")
+
+    def test_service_reaches_steady_state_and_the_cli_waiter_returns(self):
+        self.addCleanup(self.tearDown_services)
+        created = self.berth.aws("create-service", "--service-name", "web", "--task-definition", "web",
+                                 "--desired-count", "3")["service"]
+        self.assertEqual(created["status"], "ACTIVE")
+        self.assertEqual(created["deployments"][0]["status"], "PRIMARY")
+        self.assertTrue(created["deployments"][0]["id"].startswith("ecs-svc/"))
+        waited = subprocess.run(["/usr/bin/aws", "ecs", "wait", "services-stable", "--services", "web",
+                                 "--endpoint-url", self.berth.endpoint], env=dict(__import__("os").environ, **{
+                                     "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b", "AWS_DEFAULT_REGION": "local"}),
+                                capture_output=True, text=True, timeout=120)
+        self.assertEqual(waited.returncode, 0, waited.stderr)
+        s = self.service()
+        self.assertEqual((s["runningCount"], s["desiredCount"]), (3, 3))
+        self.assertEqual(s["deployments"][0]["rolloutState"], "COMPLETED")
+        self.assertIn("has reached a steady state", s["events"][0]["message"])
+        tasks = self.ecs.describe_tasks(tasks=self.ecs.list_tasks(serviceName="web")["taskArns"])["tasks"]
+        self.assertEqual(len(tasks), 3)
+        for t in tasks:
+            self.assertEqual(t["group"], "service:web")
+            self.assertEqual(t["startedBy"], s["deployments"][0]["id"])
+        self.assertEqual(self.ecs.list_services()["serviceArns"], [s["serviceArn"]])
+
+    def test_a_killed_container_is_replaced_with_an_event(self):
+        self.addCleanup(self.tearDown_services)
+        self.ecs.create_service(serviceName="web", taskDefinition="web", desiredCount=2)
+        self.wait_steady()
+        victim = self.ecs.list_tasks(serviceName="web")["taskArns"][0]
+        subprocess.run(["runc", "--root", self.berth.runc_root, "kill", victim.rsplit("/", 1)[1] + "-main", "KILL"],
+                       check=True)
+        wait_for(lambda: victim not in self.ecs.list_tasks(serviceName="web")["taskArns"], what="victim gone")
+        wait_for(lambda: any("has started 1 tasks" in e["message"] for e in self.service()["events"]),
+                 what="replacement event")
+        s = self.wait_steady()
+        self.assertEqual(s["runningCount"], 2)
+        stopped = self.describe(victim)
+        self.assertEqual(stopped["containers"][0]["exitCode"], 137)
+
+    def test_an_update_rolls_out_and_the_old_tasks_stop(self):
+        self.addCleanup(self.tearDown_services)
+        self.ecs.create_service(serviceName="web", taskDefinition="web:1", desiredCount=2,
+                                deploymentConfiguration={"maximumPercent": 200, "minimumHealthyPercent": 50})
+        self.wait_steady()
+        old = set(self.ecs.list_tasks(serviceName="web")["taskArns"])
+        self.register("web", [{"name": "main", "memory": 16, "stopTimeout": 1, "command": ["sleep", "3601"]}])
+        updated = self.ecs.update_service(service="web", taskDefinition="web:2")["service"]
+        self.assertEqual([d["status"] for d in updated["deployments"]], ["PRIMARY", "ACTIVE"])
+        s = self.wait_steady()
+        self.assertTrue(s["taskDefinition"].endswith("web:2"))
+        new = set(self.ecs.list_tasks(serviceName="web")["taskArns"])
+        self.assertEqual(len(new), 2)
+        self.assertFalse(old & new)
+        for arn in old:
+            t = self.describe(arn)
+            self.assertEqual(t["desiredStatus"], "STOPPED")
+            self.assertEqual(t["stopCode"], "ServiceSchedulerInitiated")
+        # forceNewDeployment replaces the tasks with the same definition.
+        self.ecs.update_service(service="web", forceNewDeployment=True)
+        wait_for(lambda: not (set(self.ecs.list_tasks(serviceName="web")["taskArns"]) & new), what="forced replacement")
+        self.wait_steady()
+
+    def test_scaling_deleting_and_errors(self):
+        self.ecs.create_service(serviceName="web", taskDefinition="web", desiredCount=1)
+        self.wait_steady()
+        self.ecs.update_service(service="web", desiredCount=3)
+        self.assertEqual(self.wait_steady()["runningCount"], 3)
+        self.ecs.update_service(service="web", desiredCount=1)
+        self.assertEqual(self.wait_steady()["runningCount"], 1)
+        with self.assertRaises(self.ecs.exceptions.InvalidParameterException):
+            self.ecs.create_service(serviceName="web", taskDefinition="web", desiredCount=1)
+        with self.assertRaises(self.ecs.exceptions.ServiceNotFoundException):
+            self.ecs.update_service(service="ghost", desiredCount=1)
+        with self.assertRaises(self.ecs.exceptions.InvalidParameterException):
+            self.ecs.delete_service(service="web")  # still scaled above 0
+        # A cluster with a service but no instances refuses deletion for the service.
+        self.ecs.create_cluster(clusterName="empty")
+        self.ecs.create_service(cluster="empty", serviceName="orphan", taskDefinition="web", desiredCount=0)
+        out = self.berth.aws("delete-cluster", "--cluster", "empty", check=False)
+        self.assertIn("ClusterContainsServicesException", out.stderr)
+        self.ecs.delete_service(cluster="empty", service="orphan")
+        deleted = self.ecs.delete_service(service="web", force=True)["service"]
+        self.assertEqual(deleted["status"], "DRAINING")
+        self.assertEqual(self.ecs.list_services()["serviceArns"], [])
+        wait_for(lambda: self.service()["status"] == "INACTIVE", what="INACTIVE")
+        with self.assertRaises(self.ecs.exceptions.ServiceNotActiveException):
+            self.ecs.update_service(service="web", desiredCount=2)
+        self.assertEqual(self.ecs.list_tasks()["taskArns"], [])
+        # The name can be used again once the old service is INACTIVE.
+        self.ecs.create_service(serviceName="web", taskDefinition="web", desiredCount=0)
+        self.assertEqual(self.ecs.describe_services(services=["web", "nope"])["failures"][0]["reason"], "MISSING")
+
+    def test_services_survive_a_killed_berth(self):
+        self.addCleanup(self.tearDown_services)
+        self.ecs.create_service(serviceName="web", taskDefinition="web", desiredCount=2)
+        self.wait_steady()
+        before = set(self.ecs.list_tasks(serviceName="web")["taskArns"])
+        self.berth.stop(signal.SIGKILL)
+        self.berth.start()
+        self.ecs = self.berth.boto3()
+        time.sleep(2)
+        s = self.wait_steady()
+        self.assertEqual(set(self.ecs.list_tasks(serviceName="web")["taskArns"]), before)  # neither duplicated nor lost
+        self.assertEqual(s["runningCount"], 2)

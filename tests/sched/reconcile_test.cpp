@@ -1,0 +1,92 @@
+#include "sched/reconcile.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace berth::sched;
+
+namespace {
+
+ServiceView service(int desired, int max = 200, int min = 100, std::vector<std::string> deployments = {"new"}) {
+  ServiceView s;
+  s.desired_count = desired;
+  s.maximum_percent = max;
+  s.minimum_healthy_percent = min;
+  for (auto& d : deployments) s.deployments.push_back({d});
+  return s;
+}
+
+std::vector<TaskView> tasks(const std::string& deployment, int healthy, int pending = 0) {
+  std::vector<TaskView> out;
+  for (int i = 0; i < healthy; ++i) out.push_back({deployment + "-h" + std::to_string(i), deployment, "RUNNING", true});
+  for (int i = 0; i < pending; ++i) out.push_back({deployment + "-p" + std::to_string(i), deployment, "PENDING", false});
+  return out;
+}
+
+std::vector<TaskView> operator+(std::vector<TaskView> a, const std::vector<TaskView>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("reconcile: keeps desiredCount, replacing what is missing", "[sched]") {
+  auto plan = reconcile(service(3), tasks("new", 1));
+  CHECK(plan.start.at("new") == 2);
+  CHECK(plan.stop.empty());
+  CHECK_FALSE(reconcile(service(3), tasks("new", 3)).start.contains("new"));
+}
+
+TEST_CASE("reconcile: scale-in stops pending and unhealthy tasks first", "[sched]") {
+  auto plan = reconcile(service(2), tasks("new", 2, 1));
+  REQUIRE(plan.stop.size() == 1);
+  CHECK(plan.stop[0].first == "new-p0");
+}
+
+TEST_CASE("reconcile: a rolling deployment at 100/200 starts new tasks before stopping old ones", "[sched]") {
+  auto s = service(3, 200, 100, {"new", "old"});
+  auto first = reconcile(s, tasks("old", 3));
+  CHECK(first.start.at("new") == 3);
+  CHECK(first.stop.empty());
+  // New tasks pending: old ones must stay for minimumHealthyPercent.
+  auto waiting = reconcile(s, tasks("old", 3) + tasks("new", 0, 3));
+  CHECK(waiting.stop.empty());
+  // New tasks healthy: the old ones go and the old deployment finishes.
+  auto done = reconcile(s, tasks("old", 3) + tasks("new", 3));
+  CHECK(done.stop.size() == 3);
+  for (const auto& [id, _] : done.stop) CHECK(id.rfind("old", 0) == 0);
+  CHECK(done.finished_deployments == std::vector<std::string>{"old"});
+}
+
+TEST_CASE("reconcile: 50/100 stops old tasks to make room", "[sched]") {
+  auto s = service(4, 100, 50, {"new", "old"});
+  auto plan = reconcile(s, tasks("old", 4));
+  CHECK(plan.stop.size() == 2);
+  CHECK(plan.start.at("new") == 2);
+}
+
+TEST_CASE("reconcile: unhealthy old tasks may always be stopped; draining stops all", "[sched]") {
+  auto s = service(2, 200, 100, {"new", "old"});
+  std::vector<TaskView> mixed = {{"o1", "old", "RUNNING", false}, {"o2", "old", "RUNNING", true}};
+  auto plan = reconcile(s, mixed);
+  REQUIRE(plan.stop.size() == 1);
+  CHECK(plan.stop[0].first == "o1");
+  auto drained = service(0);
+  drained.draining = true;
+  CHECK(reconcile(drained, tasks("new", 2)).stop.size() == 2);
+}
+
+TEST_CASE("reconcile property: never above maximumPercent, never below minimumHealthyPercent by its own stops", "[sched]") {
+  auto desired = GENERATE(1, 2, 3, 5, 8);
+  auto max = GENERATE(100, 150, 200);
+  auto min = GENERATE(0, 50, 100);
+  if (max == 100 && min == 100) return;  // cannot roll, as in ECS
+  auto s = service(desired, max, min, {"new", "old"});
+  auto old = tasks("old", desired);
+  int healthy_before = desired;
+  auto plan = reconcile(s, old);
+  int stopped_healthy = 0;
+  for (const auto& [id, _] : plan.stop) stopped_healthy += id.find("-h") != std::string::npos ? 1 : 0;
+  const int live_after = desired - static_cast<int>(plan.stop.size()) + plan.start["new"];
+  CHECK(live_after <= std::max(desired * max / 100, desired));
+  CHECK(healthy_before - stopped_healthy >= (desired * min + 99) / 100);
+}
