@@ -1,5 +1,8 @@
 #include "svc/service_scheduler.hpp"
 
+#include <algorithm>
+#include <random>
+
 #include "common/ids.hpp"
 #include "common/log.hpp"
 #include "model/task.hpp"
@@ -37,7 +40,63 @@ Result<void> stop_task_for(Context& ctx, const std::string& cluster, const std::
   return fail(Code::server, "task " + id + " kept changing");
 }
 
+// ECS's circuit-breaker threshold: half the desired count, at least 10, at most 200.
+int failure_threshold(const model::Service& s) {
+  return std::clamp((std::max(1, s.desired_count) + 1) / 2, 10, 200);
+}
+
+// Counts the primary deployment's tasks that failed to start (stopped by their own failure
+// before running steadily) and, past the threshold, marks the deployment FAILED and, with
+// rollback, returns to the last deployment that completed.
+Result<void> apply_circuit_breaker(Context& ctx, model::Service& s, const std::string& label, EpochMs now) {
+  if (s.deployments.empty()) return {};
+  auto& primary = s.deployments.front();
+  if (primary.rollout_state != "IN_PROGRESS") return {};
+  store::TaskQuery query;
+  query.cluster = s.cluster;
+  query.group = "service:" + s.name;
+  query.started_by = primary.id;
+  query.desired_status = "STOPPED";
+  query.limit = 100000;
+  BERTH_ASSIGN(auto stopped, ctx.store.list_tasks(query));
+  int failed = 0;
+  for (const auto& t : stopped) {
+    const bool own_failure = t.stop_code == "TaskFailedToStart" || t.stop_code == "EssentialContainerExited";
+    // A task that ran for a while and then exited is a crash, not a failure to start.
+    const bool short_lived = !t.started_at || !t.stopping_at || *t.stopping_at - *t.started_at < 10'000;
+    failed += own_failure && short_lived ? 1 : 0;
+  }
+  primary.failed_tasks = failed;
+  const auto breaker = s.deployment_configuration.value("deploymentCircuitBreaker", model::Json::object());
+  if (!breaker.value("enable", false) || failed < failure_threshold(s)) return {};
+  primary.rollout_state = "FAILED";
+  primary.rollout_state_reason = "ECS deployment circuit breaker: tasks failed to start.";
+  primary.updated_at = now;
+  add_event_once(s, label + " deployment " + primary.id + " deployment failed: tasks failed to start.", now);
+  if (!breaker.value("rollback", false)) return {};
+  const auto previous = std::find_if(s.deployments.begin() + 1, s.deployments.end(),
+                                     [](const model::Deployment& d) { return d.rollout_state == "COMPLETED"; });
+  if (previous == s.deployments.end()) return {};
+  model::Deployment rollback;
+  rollback.id = new_deployment_id();
+  rollback.family = previous->family;
+  rollback.revision = previous->revision;
+  rollback.desired_count = s.desired_count;
+  rollback.created_at = rollback.updated_at = now;
+  for (auto& d : s.deployments) d.status = "ACTIVE";
+  s.deployments.insert(s.deployments.begin(), rollback);
+  add_event_once(s, label + " rolling back to deployment " + previous->id + ".", now);
+  return {};
+}
+
 }  // namespace
+
+std::string new_deployment_id() {
+  std::mt19937_64 rng(std::random_device{}());
+  std::string digits;
+  for (int i = 0; i < 19; ++i) digits.push_back(static_cast<char>('0' + rng() % 10));
+  return "ecs-svc/" + digits;
+}
 
 void ServiceScheduler::pass() {
   auto services = m_ctx.store.list_services(std::nullopt, {"ACTIVE", "DRAINING"}, "", 100000);
@@ -79,6 +138,8 @@ Result<void> ServiceScheduler::reconcile_service(model::Service s) {
 
   for (const auto& [deployment_id, count] : plan.start) {
     if (count <= 0) continue;
+    // A deployment the circuit breaker stopped launches nothing more.
+    if (s.deployments.front().id == deployment_id && s.deployments.front().rollout_state == "FAILED") continue;
     const auto d = std::find_if(s.deployments.begin(), s.deployments.end(), [&](const auto& x) { return x.id == deployment_id; });
     auto td = m_ctx.store.find_task_definition(d->family, d->revision);
     if (!td || !*td) continue;
@@ -115,6 +176,7 @@ Result<void> ServiceScheduler::reconcile_service(model::Service s) {
       d.updated_at = now;
     }
   }
+  BERTH_TRY(apply_circuit_breaker(m_ctx, s, label, now));
   if (!s.deployments.empty()) {
     auto& primary = s.deployments.front();
     const bool steady = s.deployments.size() == 1 && primary.running_count == s.desired_count && primary.pending_count == 0;

@@ -21,6 +21,9 @@ inline store::TaskQuery live_tasks_of(const model::Service& service) {
   return query;
 }
 
+// A new deployment id, "ecs-svc/" and 19 digits as ECS writes them.
+std::string new_deployment_id();
+
 class ServiceScheduler {
  public:
   explicit ServiceScheduler(Context& ctx, int tick_ms = 500) : m_ctx(ctx), m_tick_ms(tick_ms) {}

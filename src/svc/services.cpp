@@ -14,13 +14,6 @@
 namespace berth::svc {
 namespace {
 
-std::string new_deployment_id() {
-  std::mt19937_64 rng(std::random_device{}());
-  std::string digits;
-  for (int i = 0; i < 19; ++i) digits.push_back(static_cast<char>('0' + rng() % 10));
-  return "ecs-svc/" + digits;
-}
-
 std::optional<std::string> service_name_of(const Context& ctx, const std::string& cluster, const std::string& text) {
   if (!is_arn(text)) return text;
   const auto arn = parse_ecs_arn(text);

@@ -129,3 +129,35 @@ class ServiceTest(TaskTestCase):
         s = self.wait_steady()
         self.assertEqual(set(self.ecs.list_tasks(serviceName="web")["taskArns"]), before)  # neither duplicated nor lost
         self.assertEqual(s["runningCount"], 2)
+
+
+class CircuitBreakerTest(TaskTestCase):
+    def test_a_crashing_definition_trips_the_breaker_and_rolls_back(self):
+        self.register("app", [{"name": "main", "memory": 16, "stopTimeout": 1, "command": ["sleep", "3600"]}])
+        self.ecs.create_service(serviceName="app", taskDefinition="app:1", desiredCount=2,
+                                deploymentConfiguration={"maximumPercent": 200, "minimumHealthyPercent": 100,
+                                                         "deploymentCircuitBreaker": {"enable": True, "rollback": True}})
+        wait_for(lambda: self.ecs.describe_services(services=["app"])["services"][0]["deployments"][0]["rolloutState"]
+                 == "COMPLETED", timeout=60, what="first deployment")
+        good = set(self.ecs.list_tasks(serviceName="app")["taskArns"])
+        self.register("app", [{"name": "main", "memory": 16, "command": ["sh", "-c", "exit 1"]}])
+        self.ecs.update_service(service="app", taskDefinition="app:2")
+
+        def rolled_back():
+            s = self.ecs.describe_services(services=["app"])["services"][0]
+            return s if s["taskDefinition"].endswith("app:1") and len(s["deployments"]) >= 1 else None
+        s = wait_for(rolled_back, timeout=120, what="rollback to app:1")
+        messages = [e["message"] for e in s["events"]]
+        self.assertTrue(any("deployment failed" in m for m in messages), messages)
+        self.assertTrue(any("rolling back" in m for m in messages), messages)
+        self.assertTrue(any("tasks failed to start" in m for m in messages), messages)
+        # minimumHealthyPercent 100: the first deployment's tasks kept running throughout.
+        running = set(self.ecs.list_tasks(serviceName="app")["taskArns"])
+        self.assertTrue(good <= running, (good, running))
+        # The failed attempts are on record as stopped tasks of the failed deployment.
+        stopped = self.ecs.list_tasks(serviceName="app", desiredStatus="STOPPED")["taskArns"]
+        self.assertGreaterEqual(len(stopped), 10)
+        wait_for(lambda: (lambda x: x["runningCount"] == 2 and len(x["deployments"]) == 1)(
+            self.ecs.describe_services(services=["app"])["services"][0]), timeout=60, what="steady after rollback")
+        self.ecs.delete_service(service="app", force=True)
+        wait_for(lambda: self.ecs.list_tasks()["taskArns"] == [], timeout=60, what="drained")
