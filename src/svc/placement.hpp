@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "model/container_instance.hpp"
 #include "model/task_definition.hpp"
 #include "svc/context.hpp"
 
@@ -13,6 +14,11 @@ namespace berth::svc {
 // overrides, placementConstraints, placementStrategy, tags). Returns {"tasks", "failures"}.
 [[nodiscard]] Result<Json> place_new_tasks(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
                                            const Json& options, int count);
+
+// Starts one task on each of `instances` (StartTask, the daemon scheduler), placement checks
+// applied per instance. Returns {"tasks", "failures"}.
+[[nodiscard]] Result<Json> start_new_tasks_on(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
+                                              const Json& options, const std::vector<model::ContainerInstance>& instances);
 
 // Resolves a task definition reference that may start tasks (ACTIVE, host or none networking).
 [[nodiscard]] Result<model::TaskDefinition> runnable_task_definition_of(Context& ctx, const std::string& reference);

@@ -5,17 +5,26 @@
 
 #include "common/ids.hpp"
 #include "common/log.hpp"
-#include "model/task.hpp"
 #include "sched/reconcile.hpp"
 #include "svc/placement.hpp"
+#include "svc/usage.hpp"
 
 namespace berth::svc {
 namespace {
+
+// Tasks on a DRAINING instance are presented to reconcile as an extra, older deployment, so
+// replacements start first and the drained tasks stop within minimumHealthyPercent.
+constexpr const char* k_draining = "draining-instance";
 
 std::string task_list(const std::vector<std::string>& ids) {
   std::string out;
   for (const auto& id : ids) out += (out.empty() ? "" : " ") + ("(task " + id + ")");
   return out;
+}
+
+std::string id_of(const Json& task) {
+  const std::string arn = task["taskArn"];
+  return arn.substr(arn.rfind('/') + 1);
 }
 
 void add_event_once(model::Service& s, const std::string& message, EpochMs now) {
@@ -40,6 +49,39 @@ Result<void> stop_task_for(Context& ctx, const std::string& cluster, const std::
   return fail(Code::server, "task " + id + " kept changing");
 }
 
+Result<void> stop_tasks(Context& ctx, model::Service& s, const std::vector<std::pair<std::string, std::string>>& stops,
+                        EpochMs now) {
+  std::vector<std::string> stopped;
+  for (const auto& [id, why] : stops) {
+    BERTH_TRY(stop_task_for(ctx, s.cluster, id, why));
+    stopped.push_back(id);
+  }
+  if (!stopped.empty()) {
+    add_event_once(s, "(service " + s.name + ") has stopped " + std::to_string(stopped.size()) +
+                          " running tasks: " + task_list(stopped) + ".", now);
+  }
+  return {};
+}
+
+Json task_options(const model::Service& s, const std::string& deployment_id) {
+  return {{"group", "service:" + s.name}, {"startedBy", deployment_id},
+          {"placementConstraints", s.placement_constraints}, {"placementStrategy", s.placement_strategy}};
+}
+
+// Records what a placement started or could not place.
+void record_placement(model::Service& s, const Json& placed, int wanted, EpochMs now) {
+  std::vector<std::string> started;
+  for (const auto& t : placed["tasks"]) started.push_back(id_of(t));
+  const std::string label = "(service " + s.name + ")";
+  if (!started.empty()) {
+    add_event_once(s, label + " has started " + std::to_string(started.size()) + " tasks: " + task_list(started) + ".", now);
+  }
+  if (static_cast<int>(started.size()) < wanted) {
+    add_event_once(s, label + " was unable to place a task because no container instance met all of its "
+                             "requirements. Reasons: " + placed["failures"].dump() + ".", now);
+  }
+}
+
 // ECS's circuit-breaker threshold: half the desired count, at least 10, at most 200.
 int failure_threshold(const model::Service& s) {
   return std::clamp((std::max(1, s.desired_count) + 1) / 2, 10, 200);
@@ -48,7 +90,7 @@ int failure_threshold(const model::Service& s) {
 // Counts the primary deployment's tasks that failed to start (stopped by their own failure
 // before running steadily) and, past the threshold, marks the deployment FAILED and, with
 // rollback, returns to the last deployment that completed.
-Result<void> apply_circuit_breaker(Context& ctx, model::Service& s, const std::string& label, EpochMs now) {
+Result<void> apply_circuit_breaker(Context& ctx, model::Service& s, EpochMs now) {
   if (s.deployments.empty()) return {};
   auto& primary = s.deployments.front();
   if (primary.rollout_state != "IN_PROGRESS") return {};
@@ -67,8 +109,9 @@ Result<void> apply_circuit_breaker(Context& ctx, model::Service& s, const std::s
     failed += own_failure && short_lived ? 1 : 0;
   }
   primary.failed_tasks = failed;
-  const auto breaker = s.deployment_configuration.value("deploymentCircuitBreaker", model::Json::object());
+  const auto breaker = s.deployment_configuration.value("deploymentCircuitBreaker", Json::object());
   if (!breaker.value("enable", false) || failed < failure_threshold(s)) return {};
+  const std::string label = "(service " + s.name + ")";
   primary.rollout_state = "FAILED";
   primary.rollout_state_reason = "ECS deployment circuit breaker: tasks failed to start.";
   primary.updated_at = now;
@@ -83,9 +126,50 @@ Result<void> apply_circuit_breaker(Context& ctx, model::Service& s, const std::s
   rollback.revision = previous->revision;
   rollback.desired_count = s.desired_count;
   rollback.created_at = rollback.updated_at = now;
+  const std::string previous_id = previous->id;
   for (auto& d : s.deployments) d.status = "ACTIVE";
   s.deployments.insert(s.deployments.begin(), rollback);
-  add_event_once(s, label + " rolling back to deployment " + previous->id + ".", now);
+  add_event_once(s, label + " rolling back to deployment " + previous_id + ".", now);
+  return {};
+}
+
+Result<std::optional<model::TaskDefinition>> definition_of(Context& ctx, const model::Deployment& d) {
+  return ctx.store.find_task_definition(d.family, d.revision);
+}
+
+Result<void> reconcile_replica(Context& ctx, model::Service& s, const std::vector<model::Task>& tasks,
+                               std::vector<std::string>& finished, EpochMs now) {
+  BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(s.cluster, std::nullopt, "", 100000));
+  std::set<std::string> draining;
+  for (const auto& i : instances) {
+    if (i.status != "ACTIVE") draining.insert(i.id);
+  }
+  sched::ServiceView view;
+  view.draining = s.status == "DRAINING";
+  view.desired_count = s.desired_count;
+  view.maximum_percent = s.maximum_percent;
+  view.minimum_healthy_percent = s.minimum_healthy_percent;
+  for (const auto& d : s.deployments) view.deployments.push_back({d.id});
+  view.deployments.push_back({k_draining});
+  std::vector<sched::TaskView> views;
+  for (const auto& t : tasks) {
+    const bool on_draining = draining.contains(t.container_instance_id);
+    views.push_back({t.id, on_draining ? k_draining : t.started_by, t.last_status,
+                     t.last_status == "RUNNING" && t.health_status != "UNHEALTHY"});
+  }
+  const sched::Plan plan = sched::reconcile(view, views);
+  BERTH_TRY(stop_tasks(ctx, s, plan.stop, now));
+  for (const auto& id : plan.finished_deployments) finished.push_back(id);
+  for (const auto& [deployment_id, count] : plan.start) {
+    if (count <= 0) continue;
+    const auto& primary = s.deployments.front();
+    // A deployment the circuit breaker stopped launches nothing more.
+    if (primary.id != deployment_id || primary.rollout_state == "FAILED") continue;
+    BERTH_ASSIGN(auto td, definition_of(ctx, primary));
+    if (!td) continue;
+    BERTH_ASSIGN(auto placed, place_new_tasks(ctx, s.cluster, *td, task_options(s, deployment_id), count));
+    record_placement(s, placed, count, now);
+  }
   return {};
 }
 
@@ -104,71 +188,98 @@ void ServiceScheduler::pass() {
     log_error("scheduler: " + services.error().message);
     return;
   }
+  // DAEMON services first: their tasks are placed before replicas take the room.
+  std::stable_partition(services->begin(), services->end(),
+                        [](const model::Service& s) { return s.scheduling_strategy == "DAEMON"; });
   for (auto& s : *services) {
     if (auto ok = reconcile_service(std::move(s)); !ok) log_warn("scheduler: " + ok.error().message);
   }
 }
 
+Result<void> ServiceScheduler::reconcile_daemon(model::Service& s, const std::vector<model::Task>& tasks, EpochMs now) {
+  BERTH_ASSIGN(auto instances, m_ctx.store.list_container_instances(s.cluster, std::nullopt, "", 100000));
+  std::vector<place::Expression> constraints;
+  for (const auto& c : s.placement_constraints) {
+    if (c.value("type", "") != "memberOf") continue;
+    BERTH_ASSIGN(auto e, place::parse_expression(c.value("expression", "")));
+    constraints.push_back(std::move(e));
+  }
+  if (s.deployments.empty()) return {};
+  const auto& primary = s.deployments.front();
+  std::vector<std::pair<std::string, std::string>> stops;
+  std::vector<model::ContainerInstance> need_task;
+  int eligible_count = 0;
+  for (const auto& instance : instances) {
+    BERTH_ASSIGN(auto usage, usage_of(m_ctx, instance));
+    const auto facts = facts_of(instance, usage);
+    const bool eligible = s.status == "ACTIVE" && instance.status == "ACTIVE" &&
+                          std::all_of(constraints.begin(), constraints.end(),
+                                      [&](const place::Expression& e) { return e.matches(facts); });
+    eligible_count += eligible ? 1 : 0;
+    bool has_current = false;
+    for (const auto& t : tasks) {
+      if (t.container_instance_id != instance.id) continue;
+      if (!eligible) {
+        stops.emplace_back(t.id, instance.status == "ACTIVE" ? "instance no longer meets the service's constraints"
+                                                             : "instance is draining");
+      } else if (t.started_by != primary.id) {
+        stops.emplace_back(t.id, "replaced by a newer deployment");  // daemons stop before they start
+      } else if (has_current) {
+        stops.emplace_back(t.id, "one daemon task per instance");
+      } else {
+        has_current = true;
+      }
+    }
+    const bool old_still_there = std::any_of(tasks.begin(), tasks.end(), [&](const model::Task& t) {
+      return t.container_instance_id == instance.id && t.started_by != primary.id;
+    });
+    if (eligible && !has_current && !old_still_there) need_task.push_back(instance);
+  }
+  s.desired_count = eligible_count;
+  if (!s.deployments.empty()) s.deployments.front().desired_count = eligible_count;
+  BERTH_TRY(stop_tasks(m_ctx, s, stops, now));
+  if (!need_task.empty() && primary.rollout_state != "FAILED") {
+    BERTH_ASSIGN(auto td, definition_of(m_ctx, primary));
+    if (td) {
+      BERTH_ASSIGN(auto placed, start_new_tasks_on(m_ctx, s.cluster, *td, task_options(s, primary.id), need_task));
+      record_placement(s, placed, static_cast<int>(need_task.size()), now);
+    }
+  }
+  return {};
+}
+
 Result<void> ServiceScheduler::reconcile_service(model::Service s) {
-  const model::Json before = model::service_to_record(s);
+  const Json before = model::service_to_record(s);
   const long long version = s.version;
   const EpochMs now = m_ctx.clock.now_ms();
   const std::string label = "(service " + s.name + ")";
   const store::TaskQuery query = live_tasks_of(s);
   BERTH_ASSIGN(auto tasks, m_ctx.store.list_tasks(query));
 
-  sched::ServiceView view;
-  view.draining = s.status == "DRAINING";
-  view.desired_count = s.desired_count;
-  view.maximum_percent = s.maximum_percent;
-  view.minimum_healthy_percent = s.minimum_healthy_percent;
-  for (const auto& d : s.deployments) view.deployments.push_back({d.id});
-  std::vector<sched::TaskView> views;
-  for (const auto& t : tasks) {
-    views.push_back({t.id, t.started_by, t.last_status, t.last_status == "RUNNING" && t.health_status != "UNHEALTHY"});
-  }
-  const sched::Plan plan = sched::reconcile(view, views);
-
-  std::vector<std::string> stopped;
-  for (const auto& [id, why] : plan.stop) {
-    BERTH_TRY(stop_task_for(m_ctx, s.cluster, id, why));
-    stopped.push_back(id);
-  }
-  if (!stopped.empty()) add_event_once(s, label + " has stopped " + std::to_string(stopped.size()) + " running tasks: " + task_list(stopped) + ".", now);
-
-  for (const auto& [deployment_id, count] : plan.start) {
-    if (count <= 0) continue;
-    // A deployment the circuit breaker stopped launches nothing more.
-    if (s.deployments.front().id == deployment_id && s.deployments.front().rollout_state == "FAILED") continue;
-    const auto d = std::find_if(s.deployments.begin(), s.deployments.end(), [&](const auto& x) { return x.id == deployment_id; });
-    auto td = m_ctx.store.find_task_definition(d->family, d->revision);
-    if (!td || !*td) continue;
-    const model::Json options{{"group", "service:" + s.name}, {"startedBy", deployment_id},
-                              {"placementConstraints", s.placement_constraints},
-                              {"placementStrategy", s.placement_strategy}};
-    BERTH_ASSIGN(auto placed, place_new_tasks(m_ctx, s.cluster, **td, options, count));
-    std::vector<std::string> started;
-    for (const auto& t : placed["tasks"]) started.push_back(t["taskArn"].get<std::string>().substr(t["taskArn"].get<std::string>().rfind('/') + 1));
-    if (!started.empty()) {
-      add_event_once(s, label + " has started " + std::to_string(started.size()) + " tasks: " + task_list(started) + ".", now);
-    }
-    if (static_cast<int>(started.size()) < count) {
-      add_event_once(s, label + " was unable to place a task because no container instance met all of its "
-                               "requirements. Reasons: " + placed["failures"].dump() + ".", now);
-    }
+  std::vector<std::string> finished;
+  if (s.scheduling_strategy == "DAEMON") {
+    BERTH_TRY(reconcile_daemon(s, tasks, now));
+  } else {
+    BERTH_TRY(reconcile_replica(m_ctx, s, tasks, finished, now));
   }
 
   // Deployment bookkeeping from the tasks as they are now.
-  std::erase_if(s.deployments, [&](const model::Deployment& d) {
-    return &d != &s.deployments.front() &&
-           std::find(plan.finished_deployments.begin(), plan.finished_deployments.end(), d.id) != plan.finished_deployments.end();
-  });
   BERTH_ASSIGN(auto current, m_ctx.store.list_tasks(query));
+  if (s.scheduling_strategy == "DAEMON") {
+    for (std::size_t d = 1; d < s.deployments.size(); ++d) {
+      const auto& id = s.deployments[d].id;
+      if (std::none_of(current.begin(), current.end(), [&](const model::Task& t) { return t.started_by == id; })) {
+        finished.push_back(id);
+      }
+    }
+  }
+  std::erase_if(s.deployments, [&](const model::Deployment& d) {
+    return &d != &s.deployments.front() && std::find(finished.begin(), finished.end(), d.id) != finished.end();
+  });
   for (auto& d : s.deployments) {
     int running = 0, pending = 0;
     for (const auto& t : current) {
-      if (t.started_by != d.id) continue;
-      (t.last_status == "RUNNING" ? running : pending) += 1;
+      if (t.started_by == d.id) (t.last_status == "RUNNING" ? running : pending) += 1;
     }
     if (d.running_count != running || d.pending_count != pending) {
       d.running_count = running;
@@ -176,17 +287,15 @@ Result<void> ServiceScheduler::reconcile_service(model::Service s) {
       d.updated_at = now;
     }
   }
-  BERTH_TRY(apply_circuit_breaker(m_ctx, s, label, now));
+  BERTH_TRY(apply_circuit_breaker(m_ctx, s, now));
   if (!s.deployments.empty()) {
     auto& primary = s.deployments.front();
     const bool steady = s.deployments.size() == 1 && primary.running_count == s.desired_count && primary.pending_count == 0;
-    if (steady && primary.rollout_state != "COMPLETED") {
+    if (steady && primary.rollout_state == "IN_PROGRESS") {
       primary.rollout_state = "COMPLETED";
       primary.rollout_state_reason = "ECS deployment " + primary.id + " completed.";
       primary.updated_at = now;
       add_event_once(s, label + " has reached a steady state.", now);
-    } else if (!steady && primary.rollout_state == "COMPLETED" && s.deployments.size() > 1) {
-      primary.rollout_state = "IN_PROGRESS";
     }
   }
   if (s.status == "DRAINING" && current.empty()) s.status = "INACTIVE";

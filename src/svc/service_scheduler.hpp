@@ -6,6 +6,7 @@
 
 #include "common/periodic_worker.hpp"
 #include "model/service.hpp"
+#include "model/task.hpp"
 #include "svc/context.hpp"
 
 namespace berth::svc {
@@ -37,6 +38,8 @@ class ServiceScheduler {
 
  private:
   Result<void> reconcile_service(model::Service service);
+  // DAEMON: one task of the PRIMARY deployment on every ACTIVE instance meeting the constraints.
+  Result<void> reconcile_daemon(model::Service& service, const std::vector<model::Task>& tasks, EpochMs now);
 
   Context& m_ctx;
   int m_tick_ms;

@@ -98,20 +98,30 @@ Result<Json> create_service(Context& ctx, const Json& request) {
   s.name = request["serviceName"];
   BERTH_TRY(model::check_name("Service name", s.name));
   s.scheduling_strategy = request.value("schedulingStrategy", "REPLICA");
-  if (s.scheduling_strategy == "DAEMON") {
-    return fail(Code::invalid_parameter, "DAEMON services are not supported by this berth yet; use REPLICA.");
+  const bool daemon = s.scheduling_strategy == "DAEMON";
+  if (daemon) {
+    // One task per instance: no count, no strategy; old tasks go before new ones start.
+    if (request.contains("desiredCount")) return fail(Code::invalid_parameter, "DAEMON services take no desiredCount.");
+    if (request.contains("placementStrategy")) return fail(Code::invalid_parameter, "DAEMON services take no placementStrategy.");
+    s.minimum_healthy_percent = 0;
   }
   if (request.value("deploymentController", Json::object()).value("type", "ECS") != "ECS") {
     return fail(Code::invalid_parameter, "Only the ECS deployment controller is supported.");
   }
   if (!request.contains("taskDefinition")) return fail(Code::invalid_parameter, "taskDefinition is required.");
-  if (!request.contains("desiredCount")) {
+  if (!daemon && !request.contains("desiredCount")) {
     return fail(Code::invalid_parameter, "desiredCount is required for the REPLICA scheduling strategy.");
   }
-  s.desired_count = request["desiredCount"];
+  s.desired_count = request.value("desiredCount", 0);
   if (s.desired_count < 0) return fail(Code::invalid_parameter, "desiredCount must not be negative.");
   BERTH_ASSIGN(auto td, runnable_task_definition_of(ctx, request["taskDefinition"]));
   BERTH_TRY(apply_deployment_configuration(s, request));
+  if (daemon && s.maximum_percent != 100) {
+    s.maximum_percent = request.contains("deploymentConfiguration") &&
+                                request["deploymentConfiguration"].contains("maximumPercent")
+                            ? s.maximum_percent : 100;
+    if (s.maximum_percent != 100) return fail(Code::invalid_parameter, "DAEMON services need maximumPercent 100.");
+  }
   BERTH_TRY(check_placement(request));
   s.placement_constraints = request.value("placementConstraints", Json::array());
   s.placement_strategy = request.value("placementStrategy", Json::array());
@@ -147,6 +157,7 @@ Result<Json> update_service(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto s, change_service(ctx, cluster, *name, [&](model::Service& s) -> Result<void> {
     if (s.status != "ACTIVE") return fail(Code::service_not_active, "Service was not ACTIVE.");
     if (request.contains("desiredCount")) {
+      if (s.scheduling_strategy == "DAEMON") return fail(Code::invalid_parameter, "DAEMON services take no desiredCount.");
       if (request["desiredCount"].get<int>() < 0) return fail(Code::invalid_parameter, "desiredCount must not be negative.");
       s.desired_count = request["desiredCount"];
     }
@@ -178,7 +189,7 @@ Result<Json> delete_service(Context& ctx, const Json& request) {
   const bool force = request.value("force", false);
   BERTH_ASSIGN(auto s, change_service(ctx, cluster, *name, [&](model::Service& s) -> Result<void> {
     if (s.status != "ACTIVE") return fail(Code::service_not_active, "Service was not ACTIVE.");
-    if (s.desired_count > 0 && !force) {
+    if (s.scheduling_strategy == "REPLICA" && s.desired_count > 0 && !force) {
       return fail(Code::invalid_parameter,
                   "The service cannot be stopped while it is scaled above 0: set desiredCount to 0 or use force.");
     }

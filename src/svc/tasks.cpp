@@ -197,6 +197,13 @@ Result<Json> place_new_tasks(Context& ctx, const std::string& cluster, const mod
   return place_and_create(ctx, cluster, td, options, instances, std::move(nodes), count, false);
 }
 
+Result<Json> start_new_tasks_on(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
+                                const Json& options, const std::vector<model::ContainerInstance>& instances) {
+  std::lock_guard lock(ctx.placement_mutex);
+  BERTH_ASSIGN(auto nodes, nodes_of(ctx, instances));
+  return place_and_create(ctx, cluster, td, options, instances, std::move(nodes), static_cast<int>(instances.size()), true);
+}
+
 Result<model::TaskDefinition> runnable_task_definition_of(Context& ctx, const std::string& reference) {
   return runnable_task_definition(ctx, reference);
 }
@@ -216,7 +223,6 @@ Result<Json> start_task(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto td, runnable_task_definition(ctx, request["taskDefinition"]));
   const auto ids = strings_of(request["containerInstances"]);
   if (ids.empty() || ids.size() > 10) return fail(Code::invalid_parameter, "StartTask takes 1 to 10 container instances.");
-  std::lock_guard lock(ctx.placement_mutex);
   std::vector<model::ContainerInstance> instances;
   for (const auto& text : ids) {
     std::string id = text;
@@ -228,8 +234,7 @@ Result<Json> start_task(Context& ctx, const Json& request) {
     if (!instance) return fail(Code::invalid_parameter, "Container instance '" + text + "' is not in cluster " + cluster + ".");
     instances.push_back(*instance);
   }
-  BERTH_ASSIGN(auto nodes, nodes_of(ctx, instances));
-  return place_and_create(ctx, cluster, td, request, instances, std::move(nodes), static_cast<int>(instances.size()), true);
+  return start_new_tasks_on(ctx, cluster, td, request, instances);
 }
 
 Result<Json> stop_task(Context& ctx, const Json& request) {

@@ -161,3 +161,39 @@ class CircuitBreakerTest(TaskTestCase):
             self.ecs.describe_services(services=["app"])["services"][0]), timeout=60, what="steady after rollback")
         self.ecs.delete_service(service="app", force=True)
         wait_for(lambda: self.ecs.list_tasks()["taskArns"] == [], timeout=60, what="drained")
+
+
+class DaemonTest(TaskTestCase):
+    def test_one_task_per_matching_instance_following_attributes_and_draining(self):
+        self.register("agent", [{"name": "main", "memory": 16, "stopTimeout": 1, "command": ["sleep", "3600"]}])
+        with self.assertRaises(self.ecs.exceptions.InvalidParameterException):
+            self.ecs.create_service(serviceName="node", taskDefinition="agent", schedulingStrategy="DAEMON", desiredCount=2)
+        self.ecs.create_service(serviceName="node", taskDefinition="agent", schedulingStrategy="DAEMON",
+                                placementConstraints=[{"type": "memberOf", "expression": "attribute:role == sensor-hub"}])
+        time.sleep(2)
+        self.assertEqual(self.ecs.list_tasks(serviceName="node")["taskArns"], [])  # no instance matches yet
+        instance = self.ecs.list_container_instances()["containerInstanceArns"][0]
+        self.ecs.put_attributes(attributes=[{"name": "role", "value": "sensor-hub", "targetId": instance}])
+
+        def tasks():
+            return self.ecs.list_tasks(serviceName="node")["taskArns"]
+        first = wait_for(lambda: tasks() if len(tasks()) == 1 else None, what="daemon task")
+        s = self.ecs.describe_services(services=["node"])["services"][0]
+        self.assertEqual(s["schedulingStrategy"], "DAEMON")
+        wait_for(lambda: self.ecs.describe_services(services=["node"])["services"][0]["runningCount"] == 1, what="running")
+        self.assertEqual(self.ecs.describe_services(services=["node"])["services"][0]["desiredCount"], 1)
+        # A new definition replaces the task (stop first, then start: minimumHealthyPercent 0).
+        self.register("agent", [{"name": "main", "memory": 16, "stopTimeout": 1, "command": ["sleep", "3601"]}])
+        self.ecs.update_service(service="node", taskDefinition="agent:2")
+        second = wait_for(lambda: tasks() if len(tasks()) == 1 and tasks() != first else None, what="replaced daemon task")
+        self.assertNotEqual(first, second)
+        # Draining the instance stops its daemon task; ACTIVE again brings one back.
+        self.ecs.update_container_instances_state(containerInstances=[instance], status="DRAINING")
+        wait_for(lambda: tasks() == [], what="daemon task stopped on a draining instance")
+        self.ecs.update_container_instances_state(containerInstances=[instance], status="ACTIVE")
+        wait_for(lambda: len(tasks()) == 1, what="daemon task back")
+        # The instance no longer matching stops it too.
+        self.ecs.delete_attributes(attributes=[{"name": "role", "targetId": instance}])
+        wait_for(lambda: tasks() == [], what="daemon task stopped when the constraint fails")
+        self.ecs.delete_service(service="node")
+        wait_for(lambda: self.ecs.describe_services(services=["node"])["services"][0]["status"] == "INACTIVE", what="INACTIVE")
