@@ -24,7 +24,8 @@ Json service_to_record(const Service& s) {
           {"deploymentConfiguration", s.deployment_configuration},
           {"placementConstraints", s.placement_constraints}, {"placementStrategy", s.placement_strategy},
           {"healthCheckGracePeriodSeconds", s.health_check_grace_period_seconds},
-          {"deployments", deployments}, {"events", events}, {"createdAt", s.created_at}, {"version", s.version}};
+          {"deployments", deployments}, {"events", events}, {"createdAt", s.created_at}, {"version", s.version},
+          {"throttleResetAt", s.throttle_reset_at}, {"nextLaunchAt", s.next_launch_at}};
 }
 
 Result<Service> service_from_record(const Json& r) {
@@ -43,6 +44,8 @@ Result<Service> service_from_record(const Json& r) {
   s.health_check_grace_period_seconds = r.value("healthCheckGracePeriodSeconds", 0);
   s.created_at = r.value("createdAt", 0LL);
   s.version = r.value("version", 1LL);
+  s.throttle_reset_at = r.value("throttleResetAt", 0LL);
+  s.next_launch_at = r.value("nextLaunchAt", 0LL);
   for (const auto& d : r.value("deployments", Json::array())) {
     Deployment x;
     x.id = d.value("id", "");

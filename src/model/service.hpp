@@ -51,6 +51,10 @@ struct Service {
   std::vector<ServiceEvent> events;                // newest first, bounded
   EpochMs created_at = 0;
   long long version = 1;
+  // Start throttling: failures to start counted since `throttle_reset_at` (creation or the
+  // last UpdateService) delay launches until `next_launch_at`.
+  EpochMs throttle_reset_at = 0;
+  EpochMs next_launch_at = 0;
 
   // The PRIMARY deployment. REQUIRES: deployments is not empty.
   const Deployment& primary() const { return deployments.front(); }

@@ -82,6 +82,41 @@ void record_placement(model::Service& s, const Json& placed, int wanted, EpochMs
   }
 }
 
+// Tasks of `deployment` that failed to start: stopped by their own failure, briefly alive.
+Result<std::vector<model::Task>> failed_starts(Context& ctx, const model::Service& s, const std::string& deployment,
+                                               EpochMs since) {
+  store::TaskQuery query;
+  query.cluster = s.cluster;
+  query.group = "service:" + s.name;
+  query.started_by = deployment;
+  query.desired_status = "STOPPED";
+  query.limit = 100000;
+  BERTH_ASSIGN(auto stopped, ctx.store.list_tasks(query));
+  std::erase_if(stopped, [&](const model::Task& t) {
+    const bool own_failure = t.stop_code == "TaskFailedToStart" || t.stop_code == "EssentialContainerExited";
+    const bool short_lived = !t.started_at || !t.stopping_at || *t.stopping_at - *t.started_at < 10'000;
+    return !own_failure || !short_lived || t.created_at < since;
+  });
+  return stopped;
+}
+
+// Start throttling: after 3 failures to start, launches wait 5 s, doubling per failure up to
+// 15 minutes, with ECS's event. Returns false while launches must wait. Failures after a task
+// ran for a while are crashes and never throttled.
+Result<bool> may_launch(Context& ctx, model::Service& s, EpochMs now) {
+  // With the circuit breaker on, failing deployments are its business: throttling would only
+  // delay it reaching its threshold.
+  if (s.deployment_configuration.value("deploymentCircuitBreaker", Json::object()).value("enable", false)) return true;
+  BERTH_ASSIGN(auto failures, failed_starts(ctx, s, s.deployments.front().id, s.throttle_reset_at));
+  const int n = static_cast<int>(failures.size());
+  if (n < 3) return true;
+  if (now < s.next_launch_at) return false;
+  const long long delay_ms = std::min<long long>(900'000, 5'000LL << std::min(n - 3, 10));
+  s.next_launch_at = now + delay_ms;
+  add_event_once(s, "(service " + s.name + ") is unable to consistently start tasks successfully.", now);
+  return true;
+}
+
 // ECS's circuit-breaker threshold: half the desired count, at least 10, at most 200.
 int failure_threshold(const model::Service& s) {
   return std::clamp((std::max(1, s.desired_count) + 1) / 2, 10, 200);
@@ -94,20 +129,8 @@ Result<void> apply_circuit_breaker(Context& ctx, model::Service& s, EpochMs now)
   if (s.deployments.empty()) return {};
   auto& primary = s.deployments.front();
   if (primary.rollout_state != "IN_PROGRESS") return {};
-  store::TaskQuery query;
-  query.cluster = s.cluster;
-  query.group = "service:" + s.name;
-  query.started_by = primary.id;
-  query.desired_status = "STOPPED";
-  query.limit = 100000;
-  BERTH_ASSIGN(auto stopped, ctx.store.list_tasks(query));
-  int failed = 0;
-  for (const auto& t : stopped) {
-    const bool own_failure = t.stop_code == "TaskFailedToStart" || t.stop_code == "EssentialContainerExited";
-    // A task that ran for a while and then exited is a crash, not a failure to start.
-    const bool short_lived = !t.started_at || !t.stopping_at || *t.stopping_at - *t.started_at < 10'000;
-    failed += own_failure && short_lived ? 1 : 0;
-  }
+  BERTH_ASSIGN(auto failures, failed_starts(ctx, s, primary.id, 0));
+  const int failed = static_cast<int>(failures.size());
   primary.failed_tasks = failed;
   const auto breaker = s.deployment_configuration.value("deploymentCircuitBreaker", Json::object());
   if (!breaker.value("enable", false) || failed < failure_threshold(s)) return {};
@@ -165,7 +188,9 @@ Result<void> reconcile_replica(Context& ctx, model::Service& s, const std::vecto
     const auto& primary = s.deployments.front();
     // A deployment the circuit breaker stopped launches nothing more.
     if (primary.id != deployment_id || primary.rollout_state == "FAILED") continue;
-    BERTH_ASSIGN(auto td, definition_of(ctx, primary));
+    BERTH_ASSIGN(bool launch, may_launch(ctx, s, now));
+    if (!launch) continue;
+    BERTH_ASSIGN(auto td, definition_of(ctx, s.deployments.front()));
     if (!td) continue;
     BERTH_ASSIGN(auto placed, place_new_tasks(ctx, s.cluster, *td, task_options(s, deployment_id), count));
     record_placement(s, placed, count, now);

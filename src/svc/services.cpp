@@ -127,6 +127,7 @@ Result<Json> create_service(Context& ctx, const Json& request) {
   s.placement_strategy = request.value("placementStrategy", Json::array());
   s.health_check_grace_period_seconds = request.value("healthCheckGracePeriodSeconds", 0);
   s.created_at = ctx.clock.now_ms();
+  s.throttle_reset_at = s.created_at;
   model::Deployment d;
   d.id = new_deployment_id();
   d.family = td.family;
@@ -176,6 +177,8 @@ Result<Json> update_service(Context& ctx, const Json& request) {
       s.deployments.insert(s.deployments.begin(), d);
     }
     s.deployments.front().desired_count = s.desired_count;
+    s.throttle_reset_at = now;  // updating a service resets its start throttling, as in ECS
+    s.next_launch_at = 0;
     return {};
   }));
   BERTH_ASSIGN(auto body, describe_one(ctx, s, false));

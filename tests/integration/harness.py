@@ -81,6 +81,7 @@ class Berth:
         self.log_path = os.path.join(self.dir, "berth.%d.log" % self.starts)
         log = open(self.log_path, "w")
         self.proc = subprocess.Popen(args, stdout=log, stderr=log)
+        log.close()  # the child holds its own copy
         deadline = time.time() + 10
         while time.time() < deadline:
             with open(self.log_path) as f:

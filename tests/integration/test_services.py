@@ -197,3 +197,24 @@ class DaemonTest(TaskTestCase):
         wait_for(lambda: tasks() == [], what="daemon task stopped when the constraint fails")
         self.ecs.delete_service(service="node")
         wait_for(lambda: self.ecs.describe_services(services=["node"])["services"][0]["status"] == "INACTIVE", what="INACTIVE")
+
+
+class ThrottleTest(TaskTestCase):
+    def test_tasks_that_keep_failing_to_start_are_throttled_with_an_event(self):
+        self.register("flaky", [{"name": "main", "memory": 16, "command": ["sh", "-c", "exit 2"]}])
+        self.ecs.create_service(serviceName="flaky", taskDefinition="flaky", desiredCount=1)
+        wait_for(lambda: any("unable to consistently start tasks" in e["message"]
+                             for e in self.ecs.describe_services(services=["flaky"])["services"][0]["events"]),
+                 timeout=30, what="throttle event")
+        # Launches now wait 5 s, then 10 s, ...: far fewer attempts than one per scheduler pass.
+        before = len(self.ecs.list_tasks(serviceName="flaky", desiredStatus="STOPPED")["taskArns"])
+        time.sleep(8)
+        after = len(self.ecs.list_tasks(serviceName="flaky", desiredStatus="STOPPED")["taskArns"])
+        self.assertLessEqual(after - before, 2)
+        # Updating the service resets the throttle: a launch follows at once.
+        self.ecs.update_service(service="flaky", forceNewDeployment=True)
+        wait_for(lambda: len(self.ecs.list_tasks(serviceName="flaky", desiredStatus="STOPPED")["taskArns"]) > after,
+                 timeout=10, what="launch after the reset")
+        self.ecs.delete_service(service="flaky", force=True)
+        wait_for(lambda: self.ecs.describe_services(services=["flaky"])["services"][0]["status"] == "INACTIVE",
+                 timeout=30, what="INACTIVE")
