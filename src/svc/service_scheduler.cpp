@@ -85,12 +85,10 @@ void record_placement(model::Service& s, const Json& placed, int wanted, EpochMs
 // Tasks of `deployment` that failed to start: stopped by their own failure, briefly alive.
 Result<std::vector<model::Task>> failed_starts(Context& ctx, const model::Service& s, const std::string& deployment,
                                                EpochMs since) {
-  store::TaskQuery query;
-  query.cluster = s.cluster;
-  query.group = "service:" + s.name;
+  store::TaskQuery query = live_tasks_of(s);
+  query.not_stopped = false;
   query.started_by = deployment;
   query.desired_status = "STOPPED";
-  query.limit = 100000;
   BERTH_ASSIGN(auto stopped, ctx.store.list_tasks(query));
   std::erase_if(stopped, [&](const model::Task& t) {
     const bool own_failure = t.stop_code == "TaskFailedToStart" || t.stop_code == "EssentialContainerExited";
