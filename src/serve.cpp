@@ -127,16 +127,21 @@ int serve(const std::vector<std::string>& words) {
   agent::Agent agent(**store, runtime, **images, clock, *agent_config);
   auto instance = agent.register_instance();
   if (!instance) return fail_start(instance.error());
-  agent.start();
 
   RuntimeLogs logs(runtime, paths.log_files);
   svc::Context ctx{**store, clock, ArnScope{config->region, config->account}, config->cluster};
-  svc::ServiceScheduler scheduler(ctx);
+  EpochMs settle_ms = 10'000;
+  if (auto it = config->raw.find("BERTH_TASK_SETTLE_SECONDS"); it != config->raw.end()) {
+    settle_ms = std::atoll(it->second.c_str()) * 1000;
+  }
+  svc::ServiceScheduler scheduler(ctx, settle_ms);
+  agent.on_task_changed([&scheduler] { scheduler.wake(); });
   ctx.tasks_changed = [&agent, &scheduler] {
     agent.wake();
     scheduler.wake();
   };
   ctx.logs = &logs;
+  agent.start();
   scheduler.start();
   auto server = api::HttpServer::start(ctx, {config->listen, config->socket_path, config->max_body_bytes});
   if (!server) {

@@ -165,6 +165,7 @@ void Agent::pass() {
       if (!saved) log_error("agent: cannot save task " + task.id + ": " + saved.error().message);
       // On a conflict (StopTask in between) the next pass starts from the stored task again.
       if (saved && !*saved) wake();
+      if (saved && *saved) m_on_task_changed();
     }
   }
 }

@@ -5,6 +5,7 @@
 // wake() and stop() are thread-safe.
 #pragma once
 
+#include <functional>
 #include <future>
 #include <map>
 #include <mutex>
@@ -53,6 +54,9 @@ class Agent {
   void stop();
   // Asks for a pass soon (a task was placed or stopped).
   void wake();
+  // Called (on the agent's thread) after the agent recorded a task state change, so the
+  // service scheduler can react without waiting for its tick. Set before start().
+  void on_task_changed(std::function<void()> callback) { m_on_task_changed = std::move(callback); }
 
   const std::string& instance_id() const { return m_instance_id; }
 
@@ -87,6 +91,7 @@ class Agent {
 
   std::map<std::string, EpochMs> m_term_sent;       // runtime id → when SIGTERM went out
   std::map<std::string, HealthState> m_health;      // runtime id → health-check state
+  std::function<void()> m_on_task_changed = [] {};
   PeriodicWorker m_worker;
 };
 

@@ -1,6 +1,7 @@
 #include "svc/service_scheduler.hpp"
 
 #include <algorithm>
+#include <map>
 #include <random>
 
 #include "common/ids.hpp"
@@ -64,8 +65,12 @@ Result<void> stop_tasks(Context& ctx, model::Service& s, const std::vector<std::
 }
 
 Json task_options(const model::Service& s, const std::string& deployment_id) {
+  // ECS's default for services: spread over availability zones, then over instances.
+  const Json strategy = !s.placement_strategy.empty() ? s.placement_strategy
+                        : Json::array({{{"type", "spread"}, {"field", "attribute:ecs.availability-zone"}},
+                                       {{"type", "spread"}, {"field", "instanceId"}}});
   return {{"group", "service:" + s.name}, {"startedBy", deployment_id},
-          {"placementConstraints", s.placement_constraints}, {"placementStrategy", s.placement_strategy}};
+          {"placementConstraints", s.placement_constraints}, {"placementStrategy", strategy}};
 }
 
 // Records what a placement started or could not place.
@@ -158,8 +163,34 @@ Result<std::optional<model::TaskDefinition>> definition_of(Context& ctx, const m
   return ctx.store.find_task_definition(d.family, d.revision);
 }
 
+// True if any essential container of the task's definition has a health check.
+Result<bool> has_health_checks(Context& ctx, const model::Task& t, std::map<std::string, bool>& cache) {
+  const std::string key = t.family + ":" + std::to_string(t.revision);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  BERTH_ASSIGN(auto td, ctx.store.find_task_definition(t.family, t.revision));
+  bool checks = false;
+  for (const auto& c : td ? td->body["containerDefinitions"] : Json::array()) {
+    checks = checks || (c.value("essential", true) && c.contains("healthCheck"));
+  }
+  cache[key] = checks;
+  return checks;
+}
+
+// ECS: a new task is healthy when its essential containers pass their health checks, or,
+// without checks, once it has run for a settling time (so a task that crashes at once never
+// lets an old one go). Tasks of older deployments count while they run and are not failing
+// their checks: they are the capacity minimumHealthyPercent protects.
+Result<bool> is_healthy(Context& ctx, const model::Task& t, bool primary, EpochMs now, EpochMs settle_ms,
+                        std::map<std::string, bool>& cache) {
+  if (t.last_status != "RUNNING") return false;
+  if (!primary) return t.health_status != "UNHEALTHY";
+  BERTH_ASSIGN(bool checks, has_health_checks(ctx, t, cache));
+  if (checks) return t.health_status == "HEALTHY";
+  return t.started_at && now - *t.started_at >= settle_ms;
+}
+
 Result<void> reconcile_replica(Context& ctx, model::Service& s, const std::vector<model::Task>& tasks,
-                               std::vector<std::string>& finished, EpochMs now) {
+                               std::vector<std::string>& finished, EpochMs now, EpochMs settle_ms) {
   BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(s.cluster, std::nullopt, "", 100000));
   std::set<std::string> draining;
   for (const auto& i : instances) {
@@ -173,10 +204,11 @@ Result<void> reconcile_replica(Context& ctx, model::Service& s, const std::vecto
   for (const auto& d : s.deployments) view.deployments.push_back({d.id});
   view.deployments.push_back({k_draining});
   std::vector<sched::TaskView> views;
+  std::map<std::string, bool> checks_cache;
   for (const auto& t : tasks) {
     const bool on_draining = draining.contains(t.container_instance_id);
-    views.push_back({t.id, on_draining ? k_draining : t.started_by, t.last_status,
-                     t.last_status == "RUNNING" && t.health_status != "UNHEALTHY"});
+    BERTH_ASSIGN(bool healthy, is_healthy(ctx, t, t.started_by == s.deployments.front().id, now, settle_ms, checks_cache));
+    views.push_back({t.id, on_draining ? k_draining : t.started_by, t.last_status, healthy});
   }
   const sched::Plan plan = sched::reconcile(view, views);
   BERTH_TRY(stop_tasks(ctx, s, plan.stop, now));
@@ -283,7 +315,7 @@ Result<void> ServiceScheduler::reconcile_service(model::Service s) {
   if (s.scheduling_strategy == "DAEMON") {
     BERTH_TRY(reconcile_daemon(s, tasks, now));
   } else {
-    BERTH_TRY(reconcile_replica(m_ctx, s, tasks, finished, now));
+    BERTH_TRY(reconcile_replica(m_ctx, s, tasks, finished, now, m_settle_ms));
   }
 
   // Deployment bookkeeping from the tasks as they are now.

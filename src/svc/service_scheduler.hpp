@@ -27,7 +27,10 @@ std::string new_deployment_id();
 
 class ServiceScheduler {
  public:
-  explicit ServiceScheduler(Context& ctx, int tick_ms = 500) : m_ctx(ctx), m_tick_ms(tick_ms) {}
+  // `settle_ms`: how long a task without health checks must run before it counts as healthy
+  // (ECS waits 40 s; berth's default is 10 s, BERTH_TASK_SETTLE_SECONDS).
+  explicit ServiceScheduler(Context& ctx, EpochMs settle_ms = 10'000, int tick_ms = 500)
+      : m_ctx(ctx), m_settle_ms(settle_ms), m_tick_ms(tick_ms) {}
   ~ServiceScheduler() { stop(); }
 
   void start() { m_worker.start(std::chrono::milliseconds(m_tick_ms), [this] { pass(); }); }
@@ -42,6 +45,7 @@ class ServiceScheduler {
   Result<void> reconcile_daemon(model::Service& service, const std::vector<model::Task>& tasks, EpochMs now);
 
   Context& m_ctx;
+  EpochMs m_settle_ms;
   int m_tick_ms;
   PeriodicWorker m_worker;
 };

@@ -119,6 +119,32 @@ def main():
         row("RunTask -> RUNNING p95", percentile(berth_times, 95) * 1000, "runc run -d p95",
             percentile(bare, 95) * 1000, "ms")
 
+        print("== service: a container's death to its replacement RUNNING vs bare `runc run -d`")
+        call(port, "CreateService", {"serviceName": "bench", "taskDefinition": "sleeper", "desiredCount": 1})
+        replacements = []
+        for _ in range(5):
+            def live():
+                arns = call(port, "ListTasks", {"serviceName": "bench"})["taskArns"]
+                tasks = call(port, "DescribeTasks", {"tasks": arns})["tasks"] if arns else []
+                return [t for t in tasks if t["lastStatus"] == "RUNNING"]
+            deadline = time.time() + 30
+            while not live() and time.time() < deadline:
+                time.sleep(0.01)
+            victim = live()[0]["taskArn"]
+            # Tasks that die within 10 s count as failures to start and get throttled: kill a
+            # task that has run longer, as a real crash would.
+            time.sleep(10.5)
+            t0 = time.perf_counter()
+            subprocess.run(["runc", "--root", tmp + "/run/runc", "kill", victim.rsplit("/", 1)[1] + "-main", "KILL"],
+                           check=True)
+            while not [t for t in live() if t["taskArn"] != victim]:
+                time.sleep(0.005)
+            replacements.append(time.perf_counter() - t0)
+        call(port, "UpdateService", {"service": "bench", "desiredCount": 0})
+        call(port, "DeleteService", {"service": "bench"})
+        row("death -> replacement RUNNING p50", statistics.median(replacements) * 1000, "runc run -d p50",
+            statistics.median(bare) * 1000, "ms")
+
         print("== memory with 50 running containers")
         idle_rss = rss_kib(proc.pid)
         arns = []

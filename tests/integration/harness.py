@@ -93,6 +93,8 @@ class Berth:
             if self.proc.poll() is not None:
                 raise RuntimeError("berth exited during start:\n" + text)
             time.sleep(0.01)
+        self.proc.kill()  # never leave a daemon behind
+        self.proc.wait()
         raise RuntimeError("berth did not become ready:\n" + open(self.log_path).read())
 
     def stop(self, sig=signal.SIGTERM, timeout=10):

@@ -90,3 +90,11 @@ TEST_CASE("reconcile property: never above maximumPercent, never below minimumHe
   CHECK(live_after <= std::max(desired * max / 100, desired));
   CHECK(healthy_before - stopped_healthy >= (desired * min + 99) / 100);
 }
+
+TEST_CASE("reconcile: a deployment with tasks left is not finished", "[sched]") {
+  auto s = service(2, 200, 100, {"new", "old", "draining-instance"});
+  auto plan = reconcile(s, tasks("old", 2));
+  CHECK(plan.start.at("new") == 2);
+  CHECK(plan.stop.empty());
+  CHECK(plan.finished_deployments == std::vector<std::string>{"draining-instance"});
+}
