@@ -218,3 +218,28 @@ class ThrottleTest(TaskTestCase):
         self.ecs.delete_service(service="flaky", force=True)
         wait_for(lambda: self.ecs.describe_services(services=["flaky"])["services"][0]["status"] == "INACTIVE",
                  timeout=30, what="INACTIVE")
+
+
+class DeploymentRestartTest(TaskTestCase):
+    def test_sigkill_mid_deployment_converges_after_restart(self):
+        self.register("web", [{"name": "main", "memory": 16, "stopTimeout": 1, "command": ["sleep", "3600"]}])
+        self.ecs.create_service(serviceName="web", taskDefinition="web:1", desiredCount=2)
+        wait_for(lambda: self.ecs.describe_services(services=["web"])["services"][0]["deployments"][0]["rolloutState"]
+                 == "COMPLETED", timeout=60, what="first deployment")
+        self.register("web", [{"name": "main", "memory": 16, "stopTimeout": 1, "command": ["sleep", "3601"]}])
+        self.ecs.update_service(service="web", taskDefinition="web:2")
+        wait_for(lambda: len(self.ecs.list_tasks(serviceName="web")["taskArns"]) > 2, what="rollout under way")
+        self.berth.stop(signal.SIGKILL)
+        self.berth.start()
+        self.ecs = self.berth.boto3()
+
+        def converged():
+            s = self.ecs.describe_services(services=["web"])["services"][0]
+            return s if len(s["deployments"]) == 1 and s["runningCount"] == 2 and s["pendingCount"] == 0 else None
+        s = wait_for(converged, timeout=90, what="convergence after restart")
+        self.assertTrue(s["taskDefinition"].endswith("web:2"))
+        tasks = self.ecs.describe_tasks(tasks=self.ecs.list_tasks(serviceName="web")["taskArns"])["tasks"]
+        self.assertEqual(len(tasks), 2)  # neither duplicated nor lost
+        self.assertTrue(all(t["taskDefinitionArn"].endswith("web:2") for t in tasks))
+        self.ecs.delete_service(service="web", force=True)
+        wait_for(lambda: self.ecs.list_tasks()["taskArns"] == [], timeout=60, what="drained")

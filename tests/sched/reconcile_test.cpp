@@ -98,3 +98,16 @@ TEST_CASE("reconcile: a deployment with tasks left is not finished", "[sched]") 
   CHECK(plan.stop.empty());
   CHECK(plan.finished_deployments == std::vector<std::string>{"draining-instance"});
 }
+
+TEST_CASE("reconcile: tasks on a draining instance are replaced first, then stopped", "[sched]") {
+  // The scheduler presents them as the pseudo-deployment "draining-instance".
+  auto s = service(2, 200, 100, {"new", "draining-instance"});
+  std::vector<TaskView> live = {{"a", "new", "RUNNING", true}, {"d", "draining-instance", "RUNNING", true}};
+  auto first = reconcile(s, live);
+  CHECK(first.start.at("new") == 1);  // a replacement for the drained one
+  CHECK(first.stop.empty());          // minimumHealthyPercent 100 keeps it until then
+  live.push_back({"b", "new", "RUNNING", true});
+  auto then = reconcile(s, live);
+  REQUIRE(then.stop.size() == 1);
+  CHECK(then.stop[0].first == "d");
+}
