@@ -1,4 +1,6 @@
 // Container instance use cases: the agent side (Register/Deregister) and Describe/List.
+#include <charconv>
+
 #include "common/ids.hpp"
 #include "model/paging.hpp"
 #include "svc/actions.hpp"
@@ -228,7 +230,13 @@ Result<Json> list_attributes(Context& ctx, const Json& request) {
       all.push_back(item);
     }
   }
-  const std::size_t start = page.after.empty() ? 0 : std::stoul(page.after);
+  std::size_t start = 0;
+  if (!page.after.empty()) {
+    auto [end, ec] = std::from_chars(page.after.data(), page.after.data() + page.after.size(), start);
+    if (ec != std::errc() || end != page.after.data() + page.after.size()) {
+      return fail(Code::invalid_parameter, "The nextToken is not valid for this request.");
+    }
+  }
   Json response{{"attributes", Json::array()}};
   for (std::size_t i = start; i < all.size() && i < start + page.limit; ++i) response["attributes"].push_back(all[i]);
   set_next_token(response, start + page.limit < all.size(), "attributes", std::to_string(start + page.limit));

@@ -132,6 +132,10 @@ TEST_CASE("layers: path tricks are refused", "[runtime][root]") {
     w.symlink("link", "/tmp");
     w.file("link/planted", "x");
   }));
+  CHECK(refused([](TarWriter& w) {
+    w.pax("uid", "not-a-number");
+    w.file("owned", "x");
+  }));
   CHECK_FALSE(fs::exists(tmp.path + "/escape"));
   CHECK_FALSE(fs::exists("/tmp/planted"));
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <map>
 #include <vector>
@@ -153,10 +154,23 @@ Result<std::optional<TarEntry>> TarReader::next() {
     entry.path = pax.contains("path") ? pax["path"] : long_name.value_or(name);
     entry.link_target = pax.contains("linkpath") ? pax["linkpath"] : long_link.value_or(field_text(header + 157, 100));
     entry.mode = static_cast<std::uint32_t>(parse_number(header + 100, 8).value_or(0644) & 07777);
-    entry.uid = static_cast<std::uint32_t>(pax.contains("uid") ? std::stoul(pax["uid"]) : parse_number(header + 108, 8).value_or(0));
-    entry.gid = static_cast<std::uint32_t>(pax.contains("gid") ? std::stoul(pax["gid"]) : parse_number(header + 116, 8).value_or(0));
+    // pax values come from the archive: parse them without trusting them.
+    const auto pax_number = [&](const char* key, std::uint64_t fallback) -> std::optional<std::uint64_t> {
+      const auto it = pax.find(key);
+      if (it == pax.end()) return fallback;
+      std::uint64_t v = 0;
+      auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+      if (ec != std::errc() || end != it->second.data() + it->second.size()) return std::nullopt;
+      return v;
+    };
+    const auto uid = pax_number("uid", parse_number(header + 108, 8).value_or(0));
+    const auto gid = pax_number("gid", parse_number(header + 116, 8).value_or(0));
+    const auto pax_size = pax_number("size", *size);
+    if (!uid || !gid || !pax_size) return fail(Code::invalid_parameter, s.path + ": bad pax number for " + entry.path);
+    entry.uid = static_cast<std::uint32_t>(*uid);
+    entry.gid = static_cast<std::uint32_t>(*gid);
     entry.mtime = static_cast<std::int64_t>(parse_number(header + 136, 12).value_or(0));
-    entry.size = pax.contains("size") ? std::stoull(pax["size"]) : *size;
+    entry.size = *pax_size;
     entry.dev_major = static_cast<std::uint32_t>(parse_number(header + 329, 8).value_or(0));
     entry.dev_minor = static_cast<std::uint32_t>(parse_number(header + 337, 8).value_or(0));
     switch (typeflag) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -100,6 +101,12 @@ void shed_startup_memory() {
 
 Result<ShimOptions> parse_shim_args(const std::vector<std::string>& words) {
   ShimOptions o;
+  const auto whole = [](const std::string& key, const std::string& text) -> Result<long long> {
+    long long v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size()) return fail(Code::invalid_parameter, "shim: " + key + " needs a number");
+    return v;
+  };
   for (std::size_t i = 0; i + 1 < words.size(); i += 2) {
     const std::string& key = words[i];
     const std::string& value = words[i + 1];
@@ -109,10 +116,10 @@ Result<ShimOptions> parse_shim_args(const std::vector<std::string>& words) {
     else if (key == "--runc") o.runc = value;
     else if (key == "--runc-root") o.runc_root = value;
     else if (key == "--log") o.log_path = value;
-    else if (key == "--log-max") o.log_max_bytes = std::stoull(value);
-    else if (key == "--log-files") o.log_files = std::stoi(value);
+    else if (key == "--log-max") { BERTH_ASSIGN(o.log_max_bytes, whole(key, value)); }
+    else if (key == "--log-files") { BERTH_ASSIGN(o.log_files, whole(key, value)); }
     else if (key == "--cgroup") o.cgroup = value;
-    else if (key == "--sync-fd") o.sync_fd = std::stoi(value);
+    else if (key == "--sync-fd") { BERTH_ASSIGN(o.sync_fd, whole(key, value)); }
     else return fail(Code::invalid_parameter, "shim: unknown argument " + key);
   }
   if (o.id.empty() || o.bundle.empty() || o.state_dir.empty() || o.runc_root.empty() || o.log_path.empty()) {
