@@ -13,21 +13,6 @@ std::string tag_key(const std::string& cluster, const std::string& id) {
   return "container-instance/" + cluster + "/" + id;
 }
 
-// Accepts a bare id or an ARN of this cluster; returns the id or nothing.
-std::optional<std::string> instance_id_of(const Context& ctx, const std::string& cluster,
-                                          const std::string& text) {
-  if (!is_arn(text)) return text;
-  const auto arn = parse_ecs_arn(text);
-  if (!arn || arn->resource_type != "container-instance" || arn->region != ctx.arns.region ||
-      arn->account != ctx.arns.account) {
-    return std::nullopt;
-  }
-  const auto slash = arn->resource.find('/');
-  if (slash == std::string::npos) return arn->resource;  // old ARN form without the cluster
-  if (arn->resource.substr(0, slash) != cluster) return std::nullopt;
-  return arn->resource.substr(slash + 1);
-}
-
 Result<Json> instance_json(Context& ctx, const model::ContainerInstance& ci, bool with_tags) {
   std::vector<model::Tag> tags;
   if (with_tags) {
@@ -42,7 +27,7 @@ Result<Json> instance_json(Context& ctx, const model::ContainerInstance& ci, boo
 // Finds the instance an id or ARN names in `cluster`, or TargetNotFound/InvalidParameter.
 Result<model::ContainerInstance> existing_instance(Context& ctx, const std::string& cluster, const std::string& text,
                                                    Code missing = Code::invalid_parameter) {
-  const auto id = instance_id_of(ctx, cluster, text);
+  const auto id = resource_id_of(ctx, cluster, "container-instance", text);
   std::optional<model::ContainerInstance> ci;
   if (id) {
     BERTH_ASSIGN(ci, ctx.store.find_container_instance(cluster, *id));
@@ -96,7 +81,7 @@ Result<Json> register_container_instance(Context& ctx, const Json& request) {
   ci.cluster = cluster;
   ci.registered_at = ctx.clock.now_ms();
   if (request.contains("containerInstanceArn")) {
-    const auto id = instance_id_of(ctx, cluster, request["containerInstanceArn"]);
+    const auto id = resource_id_of(ctx, cluster, "container-instance", request["containerInstanceArn"]);
     if (!id) return fail(Code::invalid_parameter, "containerInstanceArn does not name an instance of this cluster.");
     BERTH_ASSIGN(auto existing, ctx.store.find_container_instance(cluster, *id));
     if (!existing) return fail(Code::invalid_parameter, "containerInstanceArn does not name a registered instance.");
@@ -123,7 +108,7 @@ Result<Json> register_container_instance(Context& ctx, const Json& request) {
 
 Result<Json> deregister_container_instance(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  const auto id = instance_id_of(ctx, cluster, request["containerInstance"]);
+  const auto id = resource_id_of(ctx, cluster, "container-instance", request["containerInstance"]);
   std::optional<model::ContainerInstance> ci;
   if (id) {
     BERTH_ASSIGN(ci, ctx.store.find_container_instance(cluster, *id));
@@ -145,7 +130,7 @@ Result<Json> describe_container_instances(Context& ctx, const Json& request) {
   const bool with_tags = std::find(include.begin(), include.end(), "TAGS") != include.end();
   Json response{{"containerInstances", Json::array()}, {"failures", Json::array()}};
   for (const auto& text : ids) {
-    const auto id = instance_id_of(ctx, cluster, text);
+    const auto id = resource_id_of(ctx, cluster, "container-instance", text);
     std::optional<model::ContainerInstance> ci;
     if (id) {
       BERTH_ASSIGN(ci, ctx.store.find_container_instance(cluster, *id));

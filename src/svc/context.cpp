@@ -14,6 +14,20 @@ std::optional<std::string> cluster_name_of(const Context& ctx, const std::string
   return arn->resource;
 }
 
+std::optional<std::string> resource_id_of(const Context& ctx, const std::string& cluster,
+                                          std::string_view resource_type, const std::string& text) {
+  if (!is_arn(text)) return text;
+  const auto arn = parse_ecs_arn(text);
+  if (!arn || arn->resource_type != resource_type || arn->region != ctx.arns.region ||
+      arn->account != ctx.arns.account) {
+    return std::nullopt;
+  }
+  const auto slash = arn->resource.find('/');
+  if (slash == std::string::npos) return arn->resource;
+  if (arn->resource.substr(0, slash) != cluster) return std::nullopt;
+  return arn->resource.substr(slash + 1);
+}
+
 Result<std::string> resolve_active_cluster(Context& ctx, const Json& request, const char* member) {
   const std::string id = request.value(member, ctx.default_cluster);
   const auto name = cluster_name_of(ctx, id);

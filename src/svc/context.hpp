@@ -41,6 +41,13 @@ struct Context {
 [[nodiscard]] Result<std::string> resolve_active_cluster(Context& ctx, const Json& request,
                                                          const char* member = "cluster");
 
+// Returns the id `text` names for a resource of `resource_type` ("task", "service",
+// "container-instance") in `cluster`: `text` itself, or the last part of an ARN of this region,
+// account and cluster (the old form without the cluster is accepted). Nothing for an ARN of
+// another kind or place.
+std::optional<std::string> resource_id_of(const Context& ctx, const std::string& cluster,
+                                          std::string_view resource_type, const std::string& text);
+
 // Returns the cluster name an identifier names (without checking it exists), or nothing for
 // an ARN of another kind, region or account.
 std::optional<std::string> cluster_name_of(const Context& ctx, const std::string& id);

@@ -8,13 +8,9 @@ namespace berth::svc {
 Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::string& task_text,
                        const std::string& container, std::size_t since) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, Json{{"cluster", cluster_id.empty() ? ctx.default_cluster : cluster_id}}));
-  std::string id = task_text;
-  if (is_arn(task_text)) {
-    const auto arn = parse_ecs_arn(task_text);
-    if (!arn || arn->resource_type != "task") return fail(Code::invalid_parameter, "'" + task_text + "' is not a task ARN.");
-    id = arn->resource.substr(arn->resource.rfind('/') + 1);
-  }
-  BERTH_ASSIGN(auto task, ctx.store.find_task(cluster, id));
+  const auto id = resource_id_of(ctx, cluster, "task", task_text);
+  if (!id) return fail(Code::invalid_parameter, "'" + task_text + "' is not a task ARN of cluster " + cluster + ".");
+  BERTH_ASSIGN(auto task, ctx.store.find_task(cluster, *id));
   if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
   if (!ctx.logs) return fail(Code::server, "this berth has no local agent, so no container logs");
   Json events = Json::array();
@@ -28,7 +24,7 @@ Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::s
     }
   }
   if (!container.empty() && !task->container(container)) {
-    return fail(Code::invalid_parameter, "Task " + id + " has no container named '" + container + "'.");
+    return fail(Code::invalid_parameter, "Task " + *id + " has no container named '" + container + "'.");
   }
   Json names = Json::array();
   for (const auto& c : task->containers) names.push_back(c.name);

@@ -14,18 +14,6 @@
 namespace berth::svc {
 namespace {
 
-std::optional<std::string> service_name_of(const Context& ctx, const std::string& cluster, const std::string& text) {
-  if (!is_arn(text)) return text;
-  const auto arn = parse_ecs_arn(text);
-  if (!arn || arn->resource_type != "service" || arn->region != ctx.arns.region || arn->account != ctx.arns.account) {
-    return std::nullopt;
-  }
-  const auto slash = arn->resource.find('/');
-  if (slash == std::string::npos) return arn->resource;
-  if (arn->resource.substr(0, slash) != cluster) return std::nullopt;
-  return arn->resource.substr(slash + 1);
-}
-
 Result<void> apply_deployment_configuration(model::Service& s, const Json& request) {
   if (!request.contains("deploymentConfiguration")) return {};
   const Json& c = request["deploymentConfiguration"];
@@ -147,7 +135,7 @@ Result<Json> create_service(Context& ctx, const Json& request) {
 
 Result<Json> update_service(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  const auto name = service_name_of(ctx, cluster, request["service"]);
+  const auto name = resource_id_of(ctx, cluster, "service", request["service"]);
   if (!name) return fail(Code::service_not_found, "Service not found.");
   std::optional<model::TaskDefinition> td;
   if (request.contains("taskDefinition")) {
@@ -187,7 +175,7 @@ Result<Json> update_service(Context& ctx, const Json& request) {
 
 Result<Json> delete_service(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  const auto name = service_name_of(ctx, cluster, request["service"]);
+  const auto name = resource_id_of(ctx, cluster, "service", request["service"]);
   if (!name) return fail(Code::service_not_found, "Service not found.");
   const bool force = request.value("force", false);
   BERTH_ASSIGN(auto s, change_service(ctx, cluster, *name, [&](model::Service& s) -> Result<void> {
@@ -212,7 +200,7 @@ Result<Json> describe_services(Context& ctx, const Json& request) {
   const bool with_tags = std::find(include.begin(), include.end(), "TAGS") != include.end();
   Json response{{"services", Json::array()}, {"failures", Json::array()}};
   for (const auto& text : names) {
-    const auto name = service_name_of(ctx, cluster, text);
+    const auto name = resource_id_of(ctx, cluster, "service", text);
     std::optional<model::Service> s;
     if (name) {
       BERTH_ASSIGN(s, ctx.store.find_service(cluster, *name));

@@ -129,15 +129,9 @@ Result<void> check_labels(const Json& request) {
 }
 
 Result<std::string> task_id_of(Context& ctx, const std::string& cluster, const std::string& text) {
-  if (!is_arn(text)) return text;
-  const auto arn = parse_ecs_arn(text);
-  if (!arn || arn->resource_type != "task" || arn->region != ctx.arns.region || arn->account != ctx.arns.account) {
-    return fail(Code::invalid_parameter, "'" + text + "' is not a task ARN of this cluster.");
-  }
-  const auto slash = arn->resource.find('/');
-  if (slash == std::string::npos) return arn->resource;
-  if (arn->resource.substr(0, slash) != cluster) return fail(Code::invalid_parameter, "The task is not in cluster " + cluster + ".");
-  return arn->resource.substr(slash + 1);
+  auto id = resource_id_of(ctx, cluster, "task", text);
+  if (!id) return fail(Code::invalid_parameter, "'" + text + "' is not a task ARN of cluster " + cluster + ".");
+  return *id;
 }
 
 Result<Json> place_and_create(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
@@ -225,12 +219,11 @@ Result<Json> start_task(Context& ctx, const Json& request) {
   if (ids.empty() || ids.size() > 10) return fail(Code::invalid_parameter, "StartTask takes 1 to 10 container instances.");
   std::vector<model::ContainerInstance> instances;
   for (const auto& text : ids) {
-    std::string id = text;
-    if (is_arn(text)) {
-      const auto arn = parse_ecs_arn(text);
-      id = arn ? arn->resource.substr(arn->resource.rfind('/') + 1) : "";
+    const auto id = resource_id_of(ctx, cluster, "container-instance", text);
+    std::optional<model::ContainerInstance> instance;
+    if (id) {
+      BERTH_ASSIGN(instance, ctx.store.find_container_instance(cluster, *id));
     }
-    BERTH_ASSIGN(auto instance, ctx.store.find_container_instance(cluster, id));
     if (!instance) return fail(Code::invalid_parameter, "Container instance '" + text + "' is not in cluster " + cluster + ".");
     instances.push_back(*instance);
   }
@@ -303,12 +296,9 @@ Result<Json> list_tasks(Context& ctx, const Json& request) {
   if (request.contains("startedBy")) query.started_by = request["startedBy"].get<std::string>();
   if (request.contains("serviceName")) query.group = "service:" + request["serviceName"].get<std::string>();
   if (request.contains("containerInstance")) {
-    std::string text = request["containerInstance"];
-    if (is_arn(text)) {
-      const auto arn = parse_ecs_arn(text);
-      text = arn ? arn->resource.substr(arn->resource.rfind('/') + 1) : "";
-    }
-    query.container_instance = text;
+    const auto id = resource_id_of(ctx, cluster, "container-instance", request["containerInstance"]);
+    if (!id) return response;  // an instance of another cluster holds none of this cluster's tasks
+    query.container_instance = *id;
   }
   BERTH_ASSIGN(auto tasks, ctx.store.list_tasks(query));
   const bool more = tasks.size() > page.limit;
