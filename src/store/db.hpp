@@ -70,16 +70,25 @@ class Stmt {
   sqlite3_stmt* m_stmt = nullptr;
 };
 
-// Steps `stmt` to the end, turning each row into a T with `read_row(stmt)`.
+// Steps `stmt` to the end, turning each row into a T with `read_row(stmt)`, which returns
+// Result<T> (rows holding JSON that must parse).
 template <class T, class ReadRow>
-[[nodiscard]] Result<std::vector<T>> collect_rows(Stmt& stmt, ReadRow read_row) {
+[[nodiscard]] Result<std::vector<T>> collect_parsed_rows(Stmt& stmt, ReadRow read_row) {
   std::vector<T> rows;
   while (true) {
     auto row = stmt.step();
     if (!row) return std::unexpected(row.error());
     if (!*row) return rows;
-    rows.push_back(read_row(stmt));
+    auto value = read_row(stmt);
+    if (!value) return std::unexpected(value.error());
+    rows.push_back(std::move(*value));
   }
+}
+
+// As collect_parsed_rows, for readers that cannot fail.
+template <class T, class ReadRow>
+[[nodiscard]] Result<std::vector<T>> collect_rows(Stmt& stmt, ReadRow read_row) {
+  return collect_parsed_rows<T>(stmt, [&](const Stmt& s) -> Result<T> { return read_row(s); });
 }
 
 class Tx {

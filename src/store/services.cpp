@@ -57,13 +57,7 @@ Result<std::vector<model::Service>> Store::list_services(const std::optional<std
                       ") AND name > ?2 ORDER BY cluster, name LIMIT ?3");
   if (cluster) stmt.bind(1, *cluster);
   stmt.bind(2, after).bind(3, static_cast<std::int64_t>(limit));
-  std::vector<model::Service> out;
-  while (true) {
-    BERTH_ASSIGN(bool row, stmt.step());
-    if (!row) return out;
-    BERTH_ASSIGN(auto service, read_service(stmt));
-    out.push_back(std::move(service));
-  }
+  return collect_parsed_rows<model::Service>(stmt, read_service);
 }
 
 Result<bool> Store::replace_service(const model::Service& service, long long expected_version) {

@@ -10,16 +10,6 @@ Result<model::Task> read_task(const Stmt& stmt) {
   return model::task_from_record(body);
 }
 
-Result<std::vector<model::Task>> collect_tasks(Stmt& stmt) {
-  std::vector<model::Task> out;
-  while (true) {
-    BERTH_ASSIGN(bool row, stmt.step());
-    if (!row) return out;
-    BERTH_ASSIGN(auto task, read_task(stmt));
-    out.push_back(std::move(task));
-  }
-}
-
 Result<void> upsert_task(Db& db, const model::Task& t) {
   Stmt stmt(db,
             "INSERT INTO tasks(id, cluster, desired_status, last_status, body, created_at, "
@@ -101,7 +91,7 @@ Result<std::vector<model::Task>> Store::list_tasks(const TaskQuery& q) {
   if (q.desired_status) stmt.bind(6, *q.desired_status);
   if (q.group) stmt.bind(7, *q.group);
   stmt.bind(8, static_cast<std::int64_t>(q.limit));
-  return collect_tasks(stmt);
+  return collect_parsed_rows<model::Task>(stmt, read_task);
 }
 
 }  // namespace berth::store
