@@ -2,7 +2,10 @@
 #include <iomanip>
 #include <iostream>
 
+#include <algorithm>
+
 #include "cli/usage.hpp"
+#include "model/image_reference.hpp"
 #include "runtime/image/image_store.hpp"
 #include "store/store.hpp"
 #include "verbs.hpp"
@@ -33,12 +36,9 @@ bool image_in_use(store::Store& store, const runtime::Image& image) {
   for (const auto& t : *tasks) {
     for (const auto& c : t.containers) {
       if (c.image_digest == image.id) return true;
-      for (const auto& name : image.names) {
-        if (name == c.image || name.ends_with("/" + c.image) || name.ends_with("/library/" + c.image + ":latest") ||
-            name.ends_with("/library/" + c.image)) {
-          return true;
-        }
-      }
+      const auto ref = model::parse_image_reference(c.image);
+      const std::string canonical = ref ? ref->canonical() : c.image;
+      if (std::find(image.names.begin(), image.names.end(), canonical) != image.names.end()) return true;
     }
   }
   return false;

@@ -51,7 +51,6 @@ struct ContainerSpec {
   std::optional<long long> pids_limit;
   bool cgroup_v2 = false;
   model::Json seccomp;                   // OCI linux.seccomp, or null for none (privileged)
-  bool init_process = false;             // linuxParameters.initProcessEnabled (not yet: needs an init)
 };
 
 // Docker's default capability set.
