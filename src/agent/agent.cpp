@@ -151,14 +151,14 @@ void Agent::pass() {
     return;
   }
   for (auto& task : *tasks) {
-    auto td = m_store.find_task_definition(task.family, task.revision);
-    if (!td || !*td) {
+    const Json* td = task_definition_of(task);
+    if (!td) {
       log_error("agent: task " + task.id + " has no task definition");
       continue;
     }
     const Json before = model::task_to_record(task);
     const long long version = task.version;
-    drive(task, (*td)->body);
+    drive(task, *td);
     if (model::task_to_record(task) != before) {
       ++task.version;
       auto saved = m_store.replace_task(task, version);
@@ -168,6 +168,14 @@ void Agent::pass() {
       if (saved && *saved) m_on_task_changed();
     }
   }
+}
+
+const Json* Agent::task_definition_of(const model::Task& task) {
+  const std::string key = task.family + ":" + std::to_string(task.revision);
+  if (auto it = m_definitions.find(key); it != m_definitions.end()) return &it->second;
+  auto td = m_store.find_task_definition(task.family, task.revision);
+  if (!td || !*td) return nullptr;
+  return &m_definitions.emplace(key, (*td)->body).first->second;
 }
 
 void Agent::request_stop(model::Task& task, const std::string& code, const std::string& reason) {

@@ -71,6 +71,8 @@ class Agent {
   // Tasks on this instance that have not stopped.
   Result<std::vector<model::Task>> active_tasks();
   void pass();
+  // The task's definition body, read once: a registered revision's body never changes.
+  const model::Json* task_definition_of(const model::Task& task);
   void drive(model::Task& task, const model::Json& td);
   void start_ready_containers(model::Task& task, const model::Json& td);
   void observe_containers(model::Task& task);
@@ -91,6 +93,7 @@ class Agent {
 
   std::map<std::string, EpochMs> m_term_sent;       // runtime id → when SIGTERM went out
   std::map<std::string, HealthState> m_health;      // runtime id → health-check state
+  std::map<std::string, model::Json> m_definitions; // "family:revision" → body (agent thread only)
   std::function<void()> m_on_task_changed = [] {};
   PeriodicWorker m_worker;
 };
