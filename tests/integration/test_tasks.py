@@ -244,6 +244,12 @@ class RestartTest(TaskTestCase):
         runtime_id = long_arn.rsplit("/", 1)[1] + "-main"
         pid_before = self.berth.container_pid(runtime_id)
         self.assertTrue(pid_before)
+        # The container's monitor has left berth's cgroups for berth-shims in every hierarchy.
+        with open(os.path.join(self.berth.dir, "run", "containers", runtime_id, "shim.pid")) as f:
+            shim_pid = int(f.read())
+        with open("/proc/%d/cgroup" % shim_pid) as f:
+            cgroups = [line.strip().split(":", 2)[2] for line in f if line.strip()]
+        self.assertTrue(cgroups and all(c == "/berth-shims" for c in cgroups if c != "/"), cgroups)
         self.berth.stop(signal.SIGKILL)
         time.sleep(5)  # the short task exits while berth is down
         os.kill(pid_before, 0)  # still alive
