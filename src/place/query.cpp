@@ -4,9 +4,9 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
-#include <ctime>
 #include <optional>
 #include <regex>
+#include "common/civil_time.hpp"
 
 namespace berth::place {
 
@@ -215,14 +215,8 @@ int compare_versions(const std::string& a, const std::string& b) {
 std::optional<EpochMs> parse_date(const std::string& s) {
   int y, mo, d, h = 0, mi = 0, sec = 0;
   if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) < 3) return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  return static_cast<EpochMs>(timegm(&tm)) * 1000;
+  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)) return std::nullopt;
+  return static_cast<EpochMs>(utc_seconds(y, mo, d, h, mi, sec)) * 1000;
 }
 
 bool evaluate(const Node& n, const InstanceFacts& f);

@@ -1,5 +1,7 @@
 #include "sched/schedule_expression.hpp"
 
+#include "common/civil_time.hpp"
+
 #include <array>
 #include <charconv>
 #include <vector>
@@ -134,28 +136,8 @@ Result<CronFields> parse_cron(std::string_view body) {
   return c;
 }
 
-// Civil-date helpers (proleptic Gregorian, UTC).
-std::int64_t days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return static_cast<std::int64_t>(era) * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(int y, int m) {
-  static constexpr int k_days_in[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && leap(y) ? 29 : k_days_in[m - 1];
-}
-
-// 1 = Sunday ... 7 = Saturday.
-int weekday(int y, int m, int d) {
-  const auto days = days_from_civil(y, m, d);  // 1970-01-01 was a Thursday (5)
-  return static_cast<int>(((days % 7) + 7 + 4) % 7) + 1;
-}
+// 1 = Sunday ... 7 = Saturday, as cron counts.
+int weekday(int y, int m, int d) { return weekday_from_days(days_from_civil(y, m, d)) + 1; }
 
 bool day_matches(const CronFields& c, int y, int m, int d) {
   const int last = days_in_month(y, m);
@@ -182,16 +164,7 @@ std::optional<std::int64_t> next_cron(const CronFields& c, std::int64_t after) {
   std::int64_t day = start / 86400;
   int first_minute_of_day = static_cast<int>((start % 86400) / 60);
   for (int iterations = 0; iterations < 366 * 231; ++iterations, ++day, first_minute_of_day = 0) {
-    // civil_from_days
-    const std::int64_t z = day + 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-    const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-    const int y = static_cast<int>(yoe) + static_cast<int>(era) * 400 + (m <= 2);
+    const auto [y, m, d] = civil_from_days(day);
     if (y > 2199) return std::nullopt;
     if (y < 1970 || !c.years.test(static_cast<std::size_t>(y - 1970)) || !c.months.test(static_cast<std::size_t>(m)) ||
         !day_matches(c, y, m, d)) {
@@ -243,23 +216,38 @@ Result<ScheduleExpression> parse_schedule_expression(std::string_view text) {
         mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59) {
       return invalid("at takes yyyy-mm-ddThh:mm:ss");
     }
-    e.at = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    e.at = utc_seconds(y, mo, d, h, mi, s);
     return e;
   }
   return invalid("expected cron(...), rate(...) or at(...)");
 }
 
-std::optional<std::int64_t> next_fire(const ScheduleExpression& e, std::int64_t after, std::int64_t anchor) {
+std::optional<std::int64_t> next_fire(const ScheduleExpression& e, std::int64_t after, std::int64_t anchor,
+                                      const TimeZone& zone) {
   switch (e.kind) {
-    case ScheduleExpression::Kind::at:
-      return e.at > after ? std::optional<std::int64_t>(e.at) : std::nullopt;
+    case ScheduleExpression::Kind::at: {
+      const auto instants = zone.instants_of_local(e.at);
+      const std::int64_t when = instants.empty() ? e.at - zone.offset_at(e.at - 86400) : instants.front();
+      return when > after ? std::optional<std::int64_t>(when) : std::nullopt;
+    }
     case ScheduleExpression::Kind::rate: {
       if (after < anchor) return anchor + e.rate_seconds;
       const std::int64_t periods = (after - anchor) / e.rate_seconds + 1;
       return anchor + periods * e.rate_seconds;
     }
-    case ScheduleExpression::Kind::cron:
-      return next_cron(e.cron, after);
+    case ScheduleExpression::Kind::cron: {
+      std::int64_t local = after + zone.offset_at(after);
+      // Each skipped candidate is a minute in a gap or an already-fired repeat: a few hundred
+      // at most, so the bound only guards against a corrupt zone.
+      for (int candidates = 0; candidates < 10000; ++candidates) {
+        const auto next_local = next_cron(e.cron, local);
+        if (!next_local) return std::nullopt;
+        const auto instants = zone.instants_of_local(*next_local);
+        if (!instants.empty() && instants.front() > after) return instants.front();
+        local = *next_local;
+      }
+      return std::nullopt;
+    }
   }
   return std::nullopt;
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/result.hpp"
+#include "sched/time_zone.hpp"
 
 namespace berth::sched {
 
@@ -40,8 +41,12 @@ struct ScheduleExpression {
 // wrong, e.g. "cron: day-of-month and day-of-week cannot both be set; use ? for one".
 [[nodiscard]] Result<ScheduleExpression> parse_schedule_expression(std::string_view text);
 
-// The first firing time strictly after `after` (epoch seconds, UTC). Rates count from `anchor`
-// (the schedule's start). Nothing when the expression never fires again.
-std::optional<std::int64_t> next_fire(const ScheduleExpression& expression, std::int64_t after, std::int64_t anchor);
+// The first firing time strictly after `after` (epoch seconds). Rates count from `anchor` (the
+// schedule's start) in elapsed time. cron and at are wall-clock times in `zone`, as EventBridge
+// Scheduler reads them across daylight-saving changes: a time the clocks skip does not fire
+// (an at() in the gap moves forward by the gap), a time they repeat fires once, at its first
+// occurrence. Nothing when the expression never fires again.
+std::optional<std::int64_t> next_fire(const ScheduleExpression& expression, std::int64_t after, std::int64_t anchor,
+                                      const TimeZone& zone = TimeZone::utc());
 
 }  // namespace berth::sched

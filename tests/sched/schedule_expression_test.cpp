@@ -1,21 +1,15 @@
 #include "sched/schedule_expression.hpp"
 
 #include <catch2/catch.hpp>
-#include <ctime>
+
+#include "common/civil_time.hpp"
 
 using namespace berth::sched;
+using berth::utc_seconds;
+
+constexpr auto utc = [](int y, int mo, int d, int h = 0, int mi = 0) { return utc_seconds(y, mo, d, h, mi); };
 
 namespace {
-
-std::int64_t utc(int y, int mo, int d, int h = 0, int mi = 0) {
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  return static_cast<std::int64_t>(timegm(&tm));
-}
 
 std::int64_t next(const char* expression, std::int64_t after) {
   auto e = parse_schedule_expression(expression);
