@@ -18,6 +18,7 @@
 #include "runtime/shim/log_writer.hpp"
 #include "store/store.hpp"
 #include "svc/context.hpp"
+#include "svc/schedule_runner.hpp"
 #include "svc/service_scheduler.hpp"
 #include "verbs.hpp"
 
@@ -141,10 +142,15 @@ int serve(const std::vector<std::string>& words) {
     scheduler.wake();
   };
   ctx.logs = &logs;
+  if (auto it = config->raw.find("BERTH_ZONEINFO_DIR"); it != config->raw.end()) ctx.zoneinfo_dir = it->second;
+  svc::ScheduleRunner schedule_runner(ctx);
+  ctx.schedules_changed = [&schedule_runner] { schedule_runner.wake(); };
   agent.start();
   scheduler.start();
+  schedule_runner.start();
   auto server = api::HttpServer::start(ctx, {config->listen, config->socket_path, config->max_body_bytes});
   if (!server) {
+    schedule_runner.stop();
     scheduler.stop();
     agent.stop();
     return fail_start(server.error());
@@ -163,6 +169,7 @@ int serve(const std::vector<std::string>& words) {
   log_info(std::string("stopping on ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
            "; containers keep running");
   (*server)->stop();
+  schedule_runner.stop();
   scheduler.stop();
   agent.stop();
   log_info("stopped");

@@ -7,21 +7,14 @@
 #include "svc/actions.hpp"
 
 namespace berth::api {
-namespace {
-
-std::string to_wire(const model::Json& json) {
-  // Replace, not throw, on invalid UTF-8: a reply must always be sendable.
-  return json.dump(-1, ' ', false, model::Json::error_handler_t::replace);
-}
-
-}  // namespace
+std::string to_wire(const model::Json& json) { return json.dump(-1, ' ', false, model::Json::error_handler_t::replace); }
 
 Reply error_reply(const Error& error) {
   int status = 400;
   if (error.code == Code::server) status = 500;
   if (error.code == Code::payload_too_large) status = 413;
   const model::Json body{{"__type", std::string(code_name(error.code))}, {"message", error.message}};
-  return Reply{status, to_wire(body)};
+  return Reply{status, to_wire(body), std::string(code_name(error.code))};
 }
 
 Reply handle_ecs_request(svc::Context& ctx, std::string_view target, std::string_view body) {
@@ -44,19 +37,22 @@ Reply handle_ecs_request(svc::Context& ctx, std::string_view target, std::string
   if (auto checked = model::check_shape(request, *shape); !checked) {
     return error_reply(checked.error());
   }
+  return run_use_case(ctx, action_name, action, request, error_reply);
+}
+
+Reply run_use_case(svc::Context& ctx, std::string_view action, UseCase use_case, const model::Json& request,
+                   Reply (*to_error)(const Error&)) {
   try {
-    auto result = action(ctx, request);
+    auto result = use_case(ctx, request);
     if (!result) {
-      if (result.error().code == Code::server) {
-        log_error(std::string(action_name) + ": " + result.error().message);
-      }
-      return error_reply(result.error());
+      if (result.error().code == Code::server) log_error(std::string(action) + ": " + result.error().message);
+      return to_error(result.error());
     }
-    return Reply{200, to_wire(*result)};
+    return Reply{200, to_wire(*result), ""};
   } catch (const std::exception& e) {
     // A throw here is a bug in a use case; report it without taking the server down.
-    log_error(std::string(action_name) + " threw: " + e.what());
-    return error_reply({Code::server, "Internal error while handling " + std::string(action_name)});
+    log_error(std::string(action) + " threw: " + e.what());
+    return to_error({Code::server, "Internal error while handling " + std::string(action)});
   }
 }
 

@@ -16,11 +16,21 @@ inline constexpr std::string_view k_json_content_type = "application/x-amz-json-
 struct Reply {
   int status = 200;
   std::string body;
+  std::string error_type;  // sent as x-amzn-ErrorType, which REST-JSON clients read first
 };
+
+// Replace, not throw, on invalid UTF-8: a reply must always be sendable.
+std::string to_wire(const model::Json& json);
 
 // The one place an Error becomes HTTP: 500 for ServerException, 413 for an oversized body,
 // 400 for every other ECS exception; body {"__type": ..., "message": ...}.
 Reply error_reply(const Error& error);
+
+// Runs a use case on a shape-checked request: its result as a 200, its error through
+// `to_error`; a ServerException or a throw (a bug) is logged, never propagated.
+using UseCase = Result<model::Json> (*)(svc::Context&, const model::Json&);
+Reply run_use_case(svc::Context& ctx, std::string_view action, UseCase use_case, const model::Json& request,
+                   Reply (*to_error)(const Error&));
 
 // Decodes, shape-checks and runs one ECS request. Never throws.
 Reply handle_ecs_request(svc::Context& ctx, std::string_view target, std::string_view body);

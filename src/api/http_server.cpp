@@ -14,6 +14,7 @@
 #include <httplib.h>
 
 #include "api/dispatch.hpp"
+#include "api/scheduler_dispatch.hpp"
 #include "svc/logs.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
@@ -35,10 +36,47 @@ struct HttpServer::Impl {
 
 namespace {
 
-void send(httplib::Response& res, const Reply& reply) {
+void send(httplib::Response& res, const Reply& reply, std::string_view content_type = k_json_content_type) {
   res.status = reply.status;
   res.set_header("x-amzn-RequestId", random_uuid());
-  res.set_content(reply.body, std::string(k_json_content_type));
+  if (!reply.error_type.empty()) res.set_header("x-amzn-ErrorType", reply.error_type);
+  res.set_content(reply.body, std::string(content_type));
+}
+
+// EventBridge Scheduler's REST-JSON routes: /schedules and /schedules/{Name}.
+void route_scheduler(httplib::Server& server, svc::Context& ctx) {
+  const auto handle = [&ctx](std::string_view action, const httplib::Request& req, httplib::Response& res,
+                             std::initializer_list<std::pair<const char*, const char*>> query_members) {
+    model::Json members = model::Json::object();
+    if (req.matches.size() > 1) members["Name"] = req.matches[1].str();
+    for (const auto& [query, member] : query_members) {
+      if (req.has_param(query)) members[member] = req.get_param_value(query);
+    }
+    send(res, handle_scheduler_request(ctx, action, members, req.body), "application/json");
+  };
+  const std::string one = R"(/schedules/([^/]+))";
+  server.Get("/schedules", [handle](const httplib::Request& req, httplib::Response& res) {
+    handle("ListSchedules", req, res,
+           {{"ScheduleGroup", "GroupName"}, {"NamePrefix", "NamePrefix"}, {"State", "State"},
+            {"MaxResults", "MaxResults"}, {"NextToken", "NextToken"}});
+  });
+  server.Get(one, [handle](const httplib::Request& req, httplib::Response& res) {
+    handle("GetSchedule", req, res, {{"groupName", "GroupName"}});
+  });
+  server.Post(one, [handle, &ctx](const httplib::Request& req, httplib::Response& res) {
+    // An ECS client whose --endpoint-url ends in /schedules/x still means ECS.
+    if (req.has_header("X-Amz-Target")) {
+      send(res, handle_ecs_request(ctx, req.get_header_value("X-Amz-Target"), req.body));
+      return;
+    }
+    handle("CreateSchedule", req, res, {});
+  });
+  server.Put(one, [handle](const httplib::Request& req, httplib::Response& res) {
+    handle("UpdateSchedule", req, res, {});
+  });
+  server.Delete(one, [handle](const httplib::Request& req, httplib::Response& res) {
+    handle("DeleteSchedule", req, res, {{"groupName", "GroupName"}, {"clientToken", "ClientToken"}});
+  });
 }
 
 void configure(httplib::Server& server, svc::Context& ctx, std::size_t max_body) {
@@ -47,6 +85,7 @@ void configure(httplib::Server& server, svc::Context& ctx, std::size_t max_body)
   const auto handler = [&ctx](const httplib::Request& req, httplib::Response& res) {
     send(res, handle_ecs_request(ctx, req.get_header_value("X-Amz-Target"), req.body));
   };
+  route_scheduler(server, ctx);
   // Any path: an --endpoint-url with a path is used as-is by the AWS clients.
   server.Post(R"(/.*)", handler);
   // REST for device apps and `berth logs`: a task's container output.

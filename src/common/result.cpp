@@ -23,6 +23,7 @@ std::string_view code_name(Code code) {
     case Code::target_not_found: return "TargetNotFoundException";
     case Code::attribute_limit_exceeded: return "AttributeLimitExceededException";
     case Code::payload_too_large: return "RequestEntityTooLargeException";
+    case Code::conflict: return "ConflictException";
     case Code::server: return "ServerException";
   }
   return "ServerException";

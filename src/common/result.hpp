@@ -28,6 +28,7 @@ enum class Code {
   target_not_found,        // TargetNotFoundException
   attribute_limit_exceeded,
   payload_too_large,       // body over the limit (HTTP 413)
+  conflict,                // ConflictException (EventBridge Scheduler)
   server,                  // ServerException
 };
 

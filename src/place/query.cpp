@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <optional>
 #include <regex>
+
 #include "common/civil_time.hpp"
 
 namespace berth::place {

@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 2> k_migrations = {
+constexpr std::array<std::string_view, 3> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -77,6 +77,18 @@ ALTER TABLE tasks ADD COLUMN started_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE tasks ADD COLUMN group_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE tasks ADD COLUMN stopped_at INTEGER;
 CREATE INDEX tasks_by_instance ON tasks(container_instance, last_status);
+)sql",
+    // 3: scheduled tasks (EventBridge Scheduler shapes).
+    R"sql(
+CREATE TABLE schedules(
+  group_name TEXT NOT NULL,
+  name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  next_fire INTEGER,
+  body TEXT NOT NULL,
+  PRIMARY KEY(group_name, name)
+) WITHOUT ROWID;
+CREATE INDEX schedules_by_next_fire ON schedules(next_fire) WHERE next_fire IS NOT NULL;
 )sql",
 };
 

@@ -13,6 +13,7 @@
 #include "common/result.hpp"
 #include "model/cluster.hpp"
 #include "model/container_instance.hpp"
+#include "model/schedule.hpp"
 #include "model/service.hpp"
 #include "model/tags.hpp"
 #include "model/task.hpp"
@@ -129,6 +130,26 @@ class Store {
                                                                   const std::string& after, std::size_t limit);
   // Writes `service` if the stored one still has `expected_version`; false on a conflict.
   [[nodiscard]] Result<bool> replace_service(const model::Service& service, long long expected_version);
+
+  // --- schedules (store/schedules.cpp) ---
+  // Creates the schedule; ConflictException if the group already has one of that name.
+  [[nodiscard]] Result<void> create_schedule(const model::Schedule& schedule);
+  [[nodiscard]] Result<std::optional<model::Schedule>> find_schedule(const std::string& group, const std::string& name);
+  // Schedules of `group` (all groups when empty) whose name starts with `name_prefix`, in
+  // (group, name) order after the key `after` ("group/name").
+  [[nodiscard]] Result<std::vector<model::Schedule>> list_schedules(const std::optional<std::string>& group,
+                                                                    const std::string& name_prefix,
+                                                                    const std::optional<std::string>& state,
+                                                                    const std::string& after, std::size_t limit);
+  // Schedules due at or before `now_seconds`.
+  [[nodiscard]] Result<std::vector<model::Schedule>> due_schedules(std::int64_t now_seconds);
+  // The earliest next_fire of any schedule, if one has any.
+  [[nodiscard]] Result<std::optional<std::int64_t>> earliest_schedule_fire();
+  // Writes `schedule` if the stored one still has `expected_version`; false on a conflict.
+  // ResourceNotFoundException if it is gone.
+  [[nodiscard]] Result<bool> replace_schedule(const model::Schedule& schedule, long long expected_version);
+  // Deletes the schedule; false if there was none.
+  [[nodiscard]] Result<bool> delete_schedule(const std::string& group, const std::string& name);
 
   // Test and migration support: runs raw SQL in one transaction.
   [[nodiscard]] Result<void> exec_for_test(const std::string& sql);

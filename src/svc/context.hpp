@@ -32,6 +32,10 @@ struct Context {
   // Called after tasks are placed or asked to stop, so the agent acts without waiting a tick.
   std::function<void()> tasks_changed = [] {};
   LogSource* logs = nullptr;
+  // Called after a schedule is created, changed or deleted, so the runner re-reads its timers.
+  std::function<void()> schedules_changed = [] {};
+  // Where ScheduleExpressionTimezone names are looked up (TZif files, as tzdata installs them).
+  std::string zoneinfo_dir = "/usr/share/zoneinfo";
   // Placement reads usage and then writes tasks: one placement at a time keeps it exact.
   std::mutex placement_mutex{};
 };

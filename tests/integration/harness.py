@@ -147,10 +147,10 @@ class Berth:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # --- clients ---
-    def aws(self, *args, check=True):
-        """Runs `aws ecs ARGS --endpoint-url ...`; returns the parsed JSON output (or None)."""
+    def aws(self, *args, check=True, service="ecs"):
+        """Runs `aws SERVICE ARGS --endpoint-url ...`; returns the parsed JSON output (or None)."""
         env = dict(os.environ, **CREDENTIALS)
-        cmd = [AWS, "ecs", *args, "--endpoint-url", self.endpoint, "--output", "json"]
+        cmd = [AWS, service, *args, "--endpoint-url", self.endpoint, "--output", "json"]
         out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
         if check and out.returncode != 0:
             raise AssertionError("aws %s failed (%d): %s" % (" ".join(args), out.returncode, out.stderr))
@@ -158,21 +158,24 @@ class Berth:
             return out
         return json.loads(out.stdout) if out.stdout.strip() else None
 
-    def boto3(self):
+    def boto3(self, service="ecs"):
         import boto3
         from botocore.config import Config
-        return boto3.client("ecs", endpoint_url=self.endpoint, region_name="local",
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="local",
                             aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
                             aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
                             config=Config(retries={"max_attempts": 1}))
 
-    def raw(self, action, body, headers=None):
-        """POSTs raw bytes; returns (status, parsed JSON body or text, headers)."""
+    def raw(self, action, body, headers=None, method="POST", path="/"):
+        """Sends raw bytes (an ECS request unless `action` is None and headers say otherwise);
+        returns (status, parsed JSON body or text, headers)."""
         data = body if isinstance(body, bytes) else body.encode()
-        h = {"X-Amz-Target": TARGET + action if action is not None else "",
-             "Content-Type": "application/x-amz-json-1.1"}
+        h = {"Content-Type": "application/x-amz-json-1.1"}
+        if action is not None or method == "POST" and path == "/":
+            h["X-Amz-Target"] = TARGET + action if action is not None else ""
         h.update(headers or {})
-        req = urllib.request.Request(self.endpoint + "/", data=data, headers=h, method="POST")
+        req = urllib.request.Request(self.endpoint + path, data=data if method != "GET" else None, headers=h,
+                                     method=method)
         try:
             with urllib.request.urlopen(req, timeout=10) as resp:
                 return resp.status, json.loads(resp.read() or b"{}"), dict(resp.headers)

@@ -1,0 +1,59 @@
+#include "api/scheduler_dispatch.hpp"
+
+#include <charconv>
+#include <map>
+
+#include "common/log.hpp"
+#include "model/schedule_shapes.hpp"
+#include "svc/schedules.hpp"
+
+namespace berth::api {
+namespace {
+
+Reply scheduler_error(const Error& error) {
+  int status = 400;
+  std::string type = "ValidationException";
+  switch (error.code) {
+    case Code::resource_not_found: status = 404, type = "ResourceNotFoundException"; break;
+    case Code::conflict: status = 409, type = "ConflictException"; break;
+    case Code::payload_too_large: status = 413, type = std::string(code_name(error.code)); break;
+    case Code::server: status = 500, type = "InternalServerException"; break;
+    default: break;
+  }
+  return Reply{status, to_wire({{"Message", error.message}}), type};
+}
+
+UseCase find_use_case(std::string_view action) {
+  static const std::map<std::string, UseCase, std::less<>> k_use_cases = {
+      {"CreateSchedule", svc::create_schedule}, {"GetSchedule", svc::get_schedule},
+      {"UpdateSchedule", svc::update_schedule}, {"DeleteSchedule", svc::delete_schedule},
+      {"ListSchedules", svc::list_schedules},
+  };
+  const auto it = k_use_cases.find(action);
+  return it == k_use_cases.end() ? nullptr : it->second;
+}
+
+}  // namespace
+
+Reply handle_scheduler_request(svc::Context& ctx, std::string_view action, const model::Json& members,
+                               std::string_view body) {
+  const model::Shape* shape = model::find_schedule_request_shape(action);
+  const UseCase use_case = find_use_case(action);
+  if (!shape || !use_case) return scheduler_error({Code::invalid_parameter, "Unknown operation " + std::string(action) + "."});
+  model::Json request = body.empty() ? model::Json::object() : model::Json::parse(body, nullptr, false);
+  if (!request.is_object()) return scheduler_error({Code::serialization, "The request body is not a JSON object."});
+  for (const auto& [key, value] : members.items()) {
+    // Query strings carry numbers as text; the model types MaxResults as an integer.
+    int number = 0;
+    const std::string text = value.get<std::string>();
+    if (key == "MaxResults" && std::from_chars(text.data(), text.data() + text.size(), number).ec == std::errc()) {
+      request[key] = number;
+    } else {
+      request[key] = value;
+    }
+  }
+  if (auto checked = model::check_shape(request, *shape); !checked) return scheduler_error(checked.error());
+  return run_use_case(ctx, action, use_case, request, scheduler_error);
+}
+
+}  // namespace berth::api

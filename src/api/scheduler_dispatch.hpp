@@ -1,0 +1,18 @@
+// EventBridge Scheduler REST-JSON dispatch (`aws scheduler ... --endpoint-url`): the action
+// chosen by method and path, members from the path, the query string and the body. Errors are
+// Scheduler's: ValidationException 400, ResourceNotFoundException 404, ConflictException 409,
+// InternalServerException 500. No sockets here. Thread-safe; never throws.
+#pragma once
+
+#include <string_view>
+
+#include "api/dispatch.hpp"
+
+namespace berth::api {
+
+// `members` holds what the path and query string carry, already named as in the API model
+// (Name, GroupName, NamePrefix, State, MaxResults, NextToken, ClientToken), as strings.
+Reply handle_scheduler_request(svc::Context& ctx, std::string_view action, const model::Json& members,
+                               std::string_view body);
+
+}  // namespace berth::api

@@ -1,0 +1,46 @@
+// Starts the runs of schedules: one thread that sleeps until the earliest next run (re-read
+// when a schedule changes), then calls RunTask with each due schedule's request.
+// - A run is claimed (next run written) before its tasks start: a power cut in between loses
+//   that run rather than starting it twice.
+// - A run more than its flexible window (at least a minute) late is not made up: after berth
+//   was down or the clock jumped, each schedule resumes at its next time, with no burst of
+//   missed runs; the skipped time shows in LastRun.
+// - With OverlapPolicy SKIP_IF_RUNNING a run is skipped while tasks of the previous one run.
+// - A schedule that will not run again is deleted if ActionAfterCompletion is DELETE.
+// Reads SQLite only when a run is due or a schedule changed; writes only when it runs.
+#pragma once
+
+#include <atomic>
+#include <optional>
+
+#include "common/periodic_worker.hpp"
+#include "svc/context.hpp"
+
+namespace berth::svc {
+
+class ScheduleRunner {
+ public:
+  explicit ScheduleRunner(Context& ctx, int tick_ms = 250) : m_ctx(ctx), m_tick_ms(tick_ms) {}
+  ~ScheduleRunner() { stop(); }
+
+  void start() { m_worker.start(std::chrono::milliseconds(m_tick_ms), [this] { pass(); }); }
+  void stop() { m_worker.stop(); }
+  // A schedule changed: re-read the timers.
+  void wake() {
+    m_dirty = true;
+    m_worker.wake();
+  }
+  // Runs what is due now (also what the thread runs).
+  void pass();
+
+ private:
+  Result<void> run_due(model::Schedule schedule, std::int64_t now_seconds);
+
+  Context& m_ctx;
+  int m_tick_ms;
+  std::atomic<bool> m_dirty{true};
+  std::optional<std::int64_t> m_earliest;
+  PeriodicWorker m_worker;
+};
+
+}  // namespace berth::svc
