@@ -28,13 +28,6 @@ std::string rejection(const NodeState& node, const TaskAsk& ask) {
   return "";
 }
 
-// The value `node` is spread by; instances missing the attribute share the "" bucket.
-std::string_view spread_value(const NodeState& node, const std::string& field, const std::string& attribute) {
-  if (field == "instanceId" || field == "host") return node.facts.id;
-  const auto it = node.facts.attributes.find(attribute);
-  return it == node.facts.attributes.end() ? std::string_view() : std::string_view(it->second);
-}
-
 // Lower is better.
 std::vector<double> scores(const std::vector<NodeState>& nodes, const std::vector<std::size_t>& candidates,
                            const TaskAsk& ask, const Strategy& strategy, std::mt19937_64& rng) {
@@ -62,6 +55,12 @@ std::vector<double> scores(const std::vector<NodeState>& nodes, const std::vecto
 }
 
 }  // namespace
+
+std::string_view spread_value(const NodeState& node, const std::string& field, const std::string& attribute) {
+  if (field == "instanceId" || field == "host") return node.facts.id;
+  const auto it = node.facts.attributes.find(attribute);
+  return it == node.facts.attributes.end() ? std::string_view() : std::string_view(it->second);
+}
 
 Result<void> check_strategies(const std::vector<Strategy>& strategies) {
   if (strategies.size() > 5) return fail(Code::invalid_parameter, "At most 5 placement strategies are allowed.");

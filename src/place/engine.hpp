@@ -50,6 +50,10 @@ struct Strategy {
 // or attribute:NAME; random without a field). InvalidParameterException otherwise.
 [[nodiscard]] Result<void> check_strategies(const std::vector<Strategy>& strategies);
 
+// The value `node` is spread by for `field` (instanceId, host or attribute:NAME, with NAME passed
+// as `attribute`); instances missing the attribute share the "" bucket.
+std::string_view spread_value(const NodeState& node, const std::string& field, const std::string& attribute);
+
 struct Decision {
   std::optional<std::size_t> node;                        // index into the nodes, if any fits
   std::map<std::size_t, std::string> rejections;          // node index → ECS reason

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/container_instance.hpp"
+#include "model/task.hpp"
 #include "model/task_definition.hpp"
 #include "svc/context.hpp"
 
@@ -19,6 +20,11 @@ namespace berth::svc {
 // applied per instance. Returns {"tasks", "failures"}.
 [[nodiscard]] Result<Json> start_new_tasks_on(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
                                               const Json& options, const std::vector<model::ContainerInstance>& instances);
+
+// The order in which to stop `tasks` (one service's) when it scales in, by `strategy` (its
+// placementStrategy list): task ids, the first to stop first.
+[[nodiscard]] Result<std::vector<std::string>> scale_in_order_of(Context& ctx, const std::string& cluster,
+                                                                 const std::vector<model::Task>& tasks, const Json& strategy);
 
 // Resolves a task definition reference that may start tasks (ACTIVE, host or none networking).
 [[nodiscard]] Result<model::TaskDefinition> runnable_task_definition_of(Context& ctx, const std::string& reference);

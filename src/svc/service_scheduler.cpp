@@ -203,12 +203,17 @@ Result<void> reconcile_replica(Context& ctx, model::Service& s, const std::vecto
   view.minimum_healthy_percent = s.minimum_healthy_percent;
   for (const auto& d : s.deployments) view.deployments.push_back({d.id});
   view.deployments.push_back({k_draining});
+  std::map<std::string, int> rank;
+  if (static_cast<int>(tasks.size()) > s.desired_count) {
+    BERTH_ASSIGN(auto order, scale_in_order_of(ctx, s.cluster, tasks, task_options(s, "")["placementStrategy"]));
+    for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = static_cast<int>(i);
+  }
   std::vector<sched::TaskView> views;
   std::map<std::string, bool> checks_cache;
   for (const auto& t : tasks) {
     const bool on_draining = draining.contains(t.container_instance_id);
     BERTH_ASSIGN(bool healthy, is_healthy(ctx, t, t.started_by == s.deployments.front().id, now, settle_ms, checks_cache));
-    views.push_back({t.id, on_draining ? k_draining : t.started_by, t.last_status, healthy});
+    views.push_back({t.id, on_draining ? k_draining : t.started_by, t.last_status, healthy, rank[t.id]});
   }
   const sched::Plan plan = sched::reconcile(view, views);
   BERTH_TRY(stop_tasks(ctx, s, plan.stop, now));

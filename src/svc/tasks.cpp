@@ -1,6 +1,7 @@
 // Task use cases: RunTask, StartTask (placement on this cluster's instances), StopTask,
 // DescribeTasks, ListTasks.
 #include <algorithm>
+#include <map>
 #include <random>
 
 #include "common/ids.hpp"
@@ -8,6 +9,7 @@
 #include "model/task.hpp"
 #include "model/task_definition.hpp"
 #include "model/units.hpp"
+#include "place/scale_in.hpp"
 #include "svc/actions.hpp"
 #include "svc/placement.hpp"
 #include "svc/usage.hpp"
@@ -19,6 +21,19 @@ struct Placement {
   place::TaskAsk ask;
   std::vector<place::Strategy> strategies;
 };
+
+// A placementStrategy list, checked.
+Result<std::vector<place::Strategy>> strategies_of(const Json& list) {
+  std::vector<place::Strategy> strategies;
+  for (const auto& s : list) {
+    const std::string type = s.value("type", "random");
+    strategies.push_back({type == "binpack" ? place::StrategyType::binpack
+                          : type == "spread" ? place::StrategyType::spread : place::StrategyType::random,
+                          s.value("field", "")});
+  }
+  BERTH_TRY(place::check_strategies(strategies));
+  return strategies;
+}
 
 // The constraints (task definition's and request's, ≤ 10) and strategies of a placement.
 Result<Placement> placement_of(const Json& td, const Json& request, const Json& overrides) {
@@ -39,13 +54,7 @@ Result<Placement> placement_of(const Json& td, const Json& request, const Json& 
     BERTH_ASSIGN(auto expression, place::parse_expression(c["expression"].get<std::string>()));
     out.ask.member_of.push_back(std::move(expression));
   }
-  for (const auto& s : request.value("placementStrategy", Json::array())) {
-    const std::string type = s.value("type", "random");
-    out.strategies.push_back({type == "binpack" ? place::StrategyType::binpack
-                              : type == "spread" ? place::StrategyType::spread : place::StrategyType::random,
-                              s.value("field", "")});
-  }
-  BERTH_TRY(place::check_strategies(out.strategies));
+  BERTH_ASSIGN(out.strategies, strategies_of(request.value("placementStrategy", Json::array())));
   const auto r = model::reservation_of(td, overrides);
   out.ask.cpu = r.cpu;
   out.ask.memory = r.memory;
@@ -189,6 +198,26 @@ Result<Json> place_new_tasks(Context& ctx, const std::string& cluster, const mod
   BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(cluster, std::nullopt, "", 100000));
   BERTH_ASSIGN(auto nodes, nodes_of(ctx, instances));
   return place_and_create(ctx, cluster, td, options, instances, std::move(nodes), count, false);
+}
+
+Result<std::vector<std::string>> scale_in_order_of(Context& ctx, const std::string& cluster,
+                                                   const std::vector<model::Task>& tasks, const Json& strategy) {
+  BERTH_ASSIGN(auto strategies, strategies_of(strategy));
+  BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(cluster, std::nullopt, "", 100000));
+  BERTH_ASSIGN(auto nodes, nodes_of(ctx, instances));
+  std::map<std::string, std::size_t> node_of;
+  for (std::size_t i = 0; i < instances.size(); ++i) node_of[instances[i].id] = i;
+  std::vector<std::string> order;
+  std::vector<place::RunningTask> placed;
+  for (const auto& t : tasks) {
+    const auto it = node_of.find(t.container_instance_id);
+    // A task whose instance is gone has no place to keep: it goes first.
+    if (it == node_of.end()) order.push_back(t.id);
+    else placed.push_back({t.id, it->second});
+  }
+  std::mt19937_64 rng(std::random_device{}());
+  for (auto& id : place::scale_in_order(nodes, placed, strategies, rng)) order.push_back(std::move(id));
+  return order;
 }
 
 Result<Json> start_new_tasks_on(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,

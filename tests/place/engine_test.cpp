@@ -1,4 +1,5 @@
 #include "place/engine.hpp"
+#include "place/scale_in.hpp"
 
 #include <catch2/catch.hpp>
 #include <map>
@@ -166,4 +167,55 @@ TEST_CASE("placer: static and task-dependent constraints over several placements
   const auto full = placer.place_one();
   CHECK_FALSE(full.node.has_value());
   CHECK(full.rejections.at(3) == "ATTRIBUTE");
+}
+
+TEST_CASE("scale-in: spread stops from the fullest bucket and keeps the balance", "[place]") {
+  std::mt19937_64 rng(7);
+  const std::vector<NodeState> nodes = {make_node("a", 1000, 1000, {{"zone", "z1"}}), make_node("b", 1000, 1000, {{"zone", "z1"}}),
+                                        make_node("c", 1000, 1000, {{"zone", "z2"}})};
+  // a: 3 tasks, b: 1, c: 2.
+  const std::vector<RunningTask> tasks = {{"t1", 0}, {"t2", 0}, {"t3", 0}, {"t4", 1}, {"t5", 2}, {"t6", 2}};
+  const auto by_instance = scale_in_order(nodes, tasks, {{StrategyType::spread, "instanceId"}}, rng);
+  REQUIRE(by_instance.size() == 6);
+  // After every prefix of stops, the fullest instance holds as few tasks as any choice of that
+  // many stops could leave it: the smallest m with sum(min(count, m)) >= tasks left.
+  const std::map<std::string, char> node_of{{"t1", 'a'}, {"t2", 'a'}, {"t3", 'a'}, {"t4", 'b'}, {"t5", 'c'}, {"t6", 'c'}};
+  std::map<char, int> left{{'a', 3}, {'b', 1}, {'c', 2}};
+  const std::map<char, int> initial = left;
+  int remaining = 6;
+  for (const auto& id : by_instance) {
+    --left[node_of.at(id)];
+    --remaining;
+    int best_max = 0;
+    for (int m = 0; m <= 3; ++m) {
+      int fits = 0;
+      for (const auto& [node, n] : initial) fits += std::min(n, m);
+      if (fits >= remaining) {
+        best_max = m;
+        break;
+      }
+    }
+    int fullest = 0;
+    for (const auto& [node, n] : left) fullest = std::max(fullest, n);
+    CHECK(fullest == best_max);
+  }
+  // Zones first: z1 holds 4, z2 holds 2, so the first two stops come from z1.
+  const auto by_zone = scale_in_order(nodes, tasks, {{StrategyType::spread, "attribute:zone"}, {StrategyType::spread, "instanceId"}}, rng);
+  CHECK(node_of.at(by_zone[0]) != 'c');
+  CHECK(node_of.at(by_zone[1]) != 'c');
+  CHECK(node_of.at(by_zone[0]) == 'a');  // within z1, the fuller instance
+}
+
+TEST_CASE("scale-in: binpack empties the instance with the most room; random is seeded", "[place]") {
+  std::vector<NodeState> nodes = {make_node("full", 1000, 1000), make_node("roomy", 1000, 1000)};
+  nodes[0].memory_used = 900;
+  nodes[1].memory_used = 200;
+  const std::vector<RunningTask> tasks = {{"f1", 0}, {"r1", 1}, {"r2", 1}, {"f2", 0}};
+  std::mt19937_64 rng(1);
+  CHECK(scale_in_order(nodes, tasks, {{StrategyType::binpack, "memory"}}, rng) ==
+        std::vector<std::string>{"r1", "r2", "f1", "f2"});
+  std::mt19937_64 a(42), b(42);
+  const auto random_a = scale_in_order(nodes, tasks, {{StrategyType::random, ""}}, a);
+  CHECK(random_a == scale_in_order(nodes, tasks, {{StrategyType::random, ""}}, b));
+  CHECK(std::is_permutation(random_a.begin(), random_a.end(), std::vector<std::string>{"f1", "r1", "r2", "f2"}.begin()));
 }

@@ -42,6 +42,21 @@ TEST_CASE("reconcile: scale-in stops pending and unhealthy tasks first", "[sched
   CHECK(plan.stop[0].first == "new-p0");
 }
 
+TEST_CASE("reconcile: among healthy tasks, scale-in follows the placement strategy's order", "[sched]") {
+  auto running = tasks("new", 4);
+  const int rank_of[] = {2, 0, 3, 1};  // e.g. spread: h1 and h3 sit on the fullest instances
+  for (std::size_t i = 0; i < running.size(); ++i) running[i].scale_in_rank = rank_of[i];
+  auto plan = reconcile(service(2), running);
+  REQUIRE(plan.stop.size() == 2);
+  CHECK(plan.stop[0].first == "new-h1");
+  CHECK(plan.stop[1].first == "new-h3");
+  // Unhealthy tasks still go before any healthy one, whatever their rank.
+  running[0].healthy = false;
+  plan = reconcile(service(3), running);
+  REQUIRE(plan.stop.size() == 1);
+  CHECK(plan.stop[0].first == "new-h0");
+}
+
 TEST_CASE("reconcile: a rolling deployment at 100/200 starts new tasks before stopping old ones", "[sched]") {
   auto s = service(3, 200, 100, {"new", "old"});
   auto first = reconcile(s, tasks("old", 3));
