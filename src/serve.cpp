@@ -142,6 +142,7 @@ int serve(const std::vector<std::string>& words) {
     scheduler.wake();
   };
   ctx.logs = &logs;
+  ctx.dynamic_host_ports = agent_config->dynamic_host_ports;
   if (auto it = config->raw.find("BERTH_ZONEINFO_DIR"); it != config->raw.end()) ctx.zoneinfo_dir = it->second;
   svc::ScheduleRunner schedule_runner(ctx);
   ctx.schedules_changed = [&schedule_runner] { schedule_runner.wake(); };

@@ -50,7 +50,8 @@ Json integer_resource(const char* name, long long value) {
 
 Agent::Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore& images, const Clock& clock,
              AgentConfig config)
-    : m_store(store), m_runtime(runtime), m_images(images), m_clock(clock), m_config(std::move(config)) {
+    : m_store(store), m_runtime(runtime), m_images(images), m_clock(clock), m_config(std::move(config)),
+      m_network(m_config.network) {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   m_host_name = host;
@@ -142,6 +143,39 @@ void Agent::remove_orphans() {
       (void)ignored;
     }
   }
+  // Networks of tasks that stopped while berth was down, or whose teardown failed earlier.
+  std::set<std::string> active;
+  for (const auto& t : *tasks) active.insert(t.id);
+  for (const auto& id : m_network.attached_tasks()) {
+    if (active.contains(id)) continue;
+    log_info("releasing the network of stopped task " + id);
+    if (auto ok = m_network.detach(id); !ok) log_warn("task " + id + ": network cleanup: " + ok.error().message);
+  }
+}
+
+bool Agent::attach_network(model::Task& task) {
+  std::vector<runtime::PortMapping> ports;
+  for (const auto& c : task.containers) {
+    for (const auto& b : c.network_bindings) {
+      ports.push_back({b["hostPort"].get<int>(), b["containerPort"].get<int>(), b.value("protocol", "tcp")});
+    }
+  }
+  auto attached = m_network.attach(task.id, ports);
+  if (!attached) {
+    const std::string reason = "CannotStartContainerError: bridge network: " + attached.error().message;
+    for (auto& c : task.containers) {
+      if (c.last_status != "PENDING") continue;
+      c.last_status = "STOPPED";
+      c.reason = reason;
+    }
+    request_stop(task, "TaskFailedToStart", reason);
+    return false;
+  }
+  for (auto& c : task.containers) {
+    for (auto& b : c.network_bindings) b["bindIP"] = "0.0.0.0";
+    c.network_interfaces = Json::array({{{"attachmentId", task.id}, {"privateIpv4Address", attached->address}}});
+  }
+  return true;
 }
 
 void Agent::pass() {
@@ -292,8 +326,11 @@ void Agent::start_ready_containers(model::Task& task, const Json& td) {
         log_warn("task " + task.id + ": " + ok.error().message);
       }
     }
+    const bool bridge = td.value("networkMode", "bridge") == "bridge";
+    if (first && bridge && !attach_network(task)) return;
     const SpecContext context{m_config.data_dir + "/volumes", m_config.data_dir + "/bundles/" + task.id + "-etc",
-                              m_cgroup_v2, m_host_name};
+                              m_cgroup_v2, m_host_name, bridge ? m_network.netns_path(task.id) : "",
+                              m_config.host_resolv_conf};
     auto spec = build_container_spec(task, td, c.name, *image, context);
     auto started = spec ? m_runtime.start(*spec) : Result<int>(std::unexpected(spec.error()));
     if (!started) {
@@ -403,6 +440,8 @@ void Agent::finish_if_stopped(model::Task& task) {
     m_health.erase(rid);
   }
   runtime::remove_task_cgroup(task_cgroup_of(task.id));
+  // A failed teardown keeps its record; the next start of berth retries it.
+  if (auto ok = m_network.detach(task.id); !ok) log_warn("task " + task.id + ": network teardown: " + ok.error().message);
   auto ignored = remove_all(m_config.data_dir + "/volumes/" + task.id);
   ignored = remove_all(m_config.data_dir + "/bundles/" + task.id + "-etc");
   (void)ignored;

@@ -17,6 +17,7 @@
 #include "common/periodic_worker.hpp"
 #include "model/task.hpp"
 #include "runtime/image/image_store.hpp"
+#include "runtime/network/bridge_network.hpp"
 #include "runtime/runtime.hpp"
 #include "store/store.hpp"
 
@@ -36,6 +37,11 @@ struct AgentConfig {
   int default_stop_timeout_s = 30;    // ECS_CONTAINER_STOP_TIMEOUT
   int default_start_timeout_s = 180;  // ECS_CONTAINER_START_TIMEOUT
   std::optional<long long> task_pids_limit;  // ECS_TASK_PIDS_LIMIT
+  runtime::BridgeNetworkConfig network;      // BERTH_BRIDGE_NAME, BERTH_BRIDGE_SUBNET, BERTH_CNI_PATH
+  // hostPort 0 draws from here (inclusive): ECS_DYNAMIC_HOST_PORT_RANGE, else the kernel's
+  // ip_local_port_range.
+  std::pair<int, int> dynamic_host_ports{32768, 60999};
+  std::string host_resolv_conf;              // read once at start
   int tick_ms = 200;
 
   // Reads the ECS agent keys of `config` (ECS_RESERVED_MEMORY, ECS_RESERVED_PORTS, ...).
@@ -79,6 +85,9 @@ class Agent {
   void run_health_checks(model::Task& task, const model::Json& td);
   void stop_containers(model::Task& task, const model::Json& td);
   void finish_if_stopped(model::Task& task);
+  // bridge: the task's namespace attached to the bridge with its host ports; false (and the
+  // task stopping) if that failed.
+  bool attach_network(model::Task& task);
   void request_stop(model::Task& task, const std::string& code, const std::string& reason);
   void remove_orphans();
 
@@ -87,6 +96,7 @@ class Agent {
   runtime::ImageStore& m_images;
   const Clock& m_clock;
   AgentConfig m_config;
+  runtime::BridgeNetwork m_network;
   std::string m_instance_id;
   std::string m_host_name;
   bool m_cgroup_v2 = false;

@@ -1,9 +1,13 @@
 // AgentConfig::from: the ECS agent's configuration keys, read the way the ECS agent reads them.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstdio>
 
 #include "agent/agent.hpp"
+#include "common/files.hpp"
 
 namespace berth::agent {
 namespace {
@@ -52,6 +56,28 @@ Result<long long> parse_count(const std::string& key, const std::string& text) {
   return n;
 }
 
+Result<std::pair<int, int>> parse_port_range(const std::string& key, std::string text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  int first = 0, last = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%d%*[- \t]%d%c", &first, &last, &tail) != 2 || first < 1 || last > 65535 || first > last) {
+    return fail(Code::invalid_parameter, key + " must be a port range such as 32768-60999");
+  }
+  return std::make_pair(first, last);
+}
+
+bool is_interface_name(const std::string& s) {
+  if (s.empty() || s.size() > 15) return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
+}
+
+bool is_ipv4_subnet(const std::string& s) {
+  unsigned a, b, c, d, prefix;
+  char tail = 0;
+  return std::sscanf(s.c_str(), "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &prefix, &tail) == 5 && a < 256 && b < 256 &&
+         c < 256 && d < 256 && prefix >= 8 && prefix <= 30;
+}
+
 }  // namespace
 
 Result<AgentConfig> AgentConfig::from(const Config& config) {
@@ -82,6 +108,24 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
   if (auto v = get("BERTH_AVAILABILITY_ZONE")) out.availability_zone = *v;
   if (auto v = get("ECS_CONTAINER_STOP_TIMEOUT")) { BERTH_ASSIGN(out.default_stop_timeout_s, parse_seconds("ECS_CONTAINER_STOP_TIMEOUT", *v)); }
   if (auto v = get("ECS_CONTAINER_START_TIMEOUT")) { BERTH_ASSIGN(out.default_start_timeout_s, parse_seconds("ECS_CONTAINER_START_TIMEOUT", *v)); }
+  out.network.ipam_dir = config.run_dir + "/ipam";
+  out.network.netns_dir = config.run_dir + "/netns";
+  out.network.state_dir = config.data_dir + "/network";
+  if (auto v = get("BERTH_CNI_PATH")) out.network.plugin_dir = *v;
+  if (auto v = get("BERTH_BRIDGE_NAME")) {
+    if (!is_interface_name(*v)) return fail(Code::invalid_parameter, "BERTH_BRIDGE_NAME must be an interface name (1-15 of a-z 0-9 - _ .)");
+    out.network.bridge = *v;
+  }
+  if (auto v = get("BERTH_BRIDGE_SUBNET")) {
+    if (!is_ipv4_subnet(*v)) return fail(Code::invalid_parameter, "BERTH_BRIDGE_SUBNET must be an IPv4 subnet such as 172.31.0.0/16");
+    out.network.subnet = *v;
+  }
+  if (auto v = get("ECS_DYNAMIC_HOST_PORT_RANGE")) {
+    BERTH_ASSIGN(out.dynamic_host_ports, parse_port_range("ECS_DYNAMIC_HOST_PORT_RANGE", *v));
+  } else if (auto kernel = read_file("/proc/sys/net/ipv4/ip_local_port_range"); kernel) {
+    if (auto range = parse_port_range("ip_local_port_range", *kernel); range) out.dynamic_host_ports = *range;
+  }
+  if (auto resolv = read_file("/etc/resolv.conf"); resolv) out.host_resolv_conf = *resolv;
   if (auto v = get("ECS_TASK_PIDS_LIMIT")) {
     BERTH_ASSIGN(long long pids, parse_count("ECS_TASK_PIDS_LIMIT", *v));
     if (pids > 0) out.task_pids_limit = pids;

@@ -132,6 +132,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
 
   const std::string network_mode = td.value("networkMode", "bridge");
   spec.network = network_mode == "host" ? runtime::NetworkNamespace::host : runtime::NetworkNamespace::private_;
+  if (network_mode == "bridge") spec.network_namespace_path = context.network_namespace;
   spec.hostname = c.value("hostname", network_mode == "host" ? context.host_name : task.id.substr(0, 12));
   spec.readonly_rootfs = c.value("readonlyRootFilesystem", false);
   spec.privileged = c.value("privileged", false);
@@ -201,8 +202,33 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
     const std::string hosts_path = context.etc_dir + "/" + name + ".hosts";
     BERTH_TRY(write_file(hosts_path, hosts));
     spec.mounts.push_back({"/etc/hosts", "bind", hosts_path, {"rbind", "ro"}});
+    if (network_mode == "bridge") {
+      const std::string resolv_path = context.etc_dir + "/" + name + ".resolv.conf";
+      BERTH_TRY(write_file(resolv_path, container_resolv_conf(c, context.host_resolv_conf)));
+      spec.mounts.push_back({"/etc/resolv.conf", "bind", resolv_path, {"rbind", "ro"}});
+    }
   }
   return spec;
+}
+
+std::string container_resolv_conf(const Json& c, const std::string& host_resolv_conf) {
+  std::string out;
+  if (c.contains("dnsServers") || c.contains("dnsSearchDomains")) {
+    for (const auto& server : c.value("dnsServers", Json::array())) out += "nameserver " + server.get<std::string>() + "\n";
+    std::string search;
+    for (const auto& domain : c.value("dnsSearchDomains", Json::array())) search += " " + domain.get<std::string>();
+    if (!search.empty()) out += "search" + search + "\n";
+    return out;
+  }
+  std::istringstream lines(host_resolv_conf);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string key, value;
+    words >> key >> value;
+    if (key == "nameserver" && (value.starts_with("127.") || value == "::1")) continue;
+    out += line + "\n";
+  }
+  return out;
 }
 
 }  // namespace berth::agent

@@ -18,7 +18,14 @@ struct SpecContext {
   std::string etc_dir;         // per-task generated /etc files (<data>/bundles/<task>-etc)
   bool cgroup_v2 = false;
   std::string host_name;
+  std::string network_namespace;  // bridge: the task's namespace, shared by its containers
+  std::string host_resolv_conf;   // the host's /etc/resolv.conf, as text
 };
+
+// The resolv.conf a bridge container gets: its dnsServers and dnsSearchDomains if set, else the
+// host's lines without loopback nameservers (a stub resolver on 127.0.0.53 is unreachable from
+// the task's namespace).
+std::string container_resolv_conf(const model::Json& container_definition, const std::string& host_resolv_conf);
 
 // Builds the spec of container `container_name` of `task`, whose task definition is `td`.
 // Returns ClientException for a setting that cannot be honoured (unknown user, bad volume).

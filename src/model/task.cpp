@@ -33,6 +33,7 @@ Json task_to_record(const Task& t) {
             {"imageDigest", c.image_digest}, {"lastStatus", c.last_status},
             {"reason", c.reason},       {"healthStatus", c.health_status},
             {"essential", c.essential}, {"networkBindings", c.network_bindings},
+            {"networkInterfaces", c.network_interfaces},
             {"restarts", c.restarts}};
     if (c.exit_code) rc["exitCode"] = *c.exit_code;
     put_time(rc, "startedAt", c.started_at);
@@ -104,6 +105,7 @@ Result<Task> task_from_record(const Json& r) {
     c.health_status = rc.value("healthStatus", "UNKNOWN");
     c.essential = rc.value("essential", true);
     c.network_bindings = rc.value("networkBindings", Json::array());
+    c.network_interfaces = rc.value("networkInterfaces", Json::array());
     c.restarts = rc.value("restarts", 0);
     if (rc.contains("exitCode")) c.exit_code = rc["exitCode"].get<int>();
     c.started_at = get_time(rc, "startedAt");
@@ -124,7 +126,7 @@ Json task_to_json(const Task& t, const ArnScope& arns, const std::vector<Tag>* t
             {"lastStatus", c.last_status},
             {"networkBindings", c.network_bindings},
             {"healthStatus", c.health_status},
-            {"networkInterfaces", Json::array()}};
+            {"networkInterfaces", c.network_interfaces}};
     if (!c.runtime_id.empty()) wc["runtimeId"] = c.runtime_id;
     if (!c.image_digest.empty()) wc["imageDigest"] = c.image_digest;
     if (c.exit_code) wc["exitCode"] = *c.exit_code;

@@ -26,6 +26,7 @@ struct TaskContainer {
   std::string health_status = "UNKNOWN";
   bool essential = true;
   Json network_bindings = Json::array();
+  Json network_interfaces = Json::array();  // bridge: [{"attachmentId", "privateIpv4Address"}]
   std::optional<EpochMs> started_at;
   std::optional<EpochMs> finished_at;
   int restarts = 0;

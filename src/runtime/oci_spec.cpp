@@ -101,7 +101,11 @@ Json make_oci_config(const ContainerSpec& s) {
   for (const auto& m : s.mounts) mounts.push_back(mount_json(m));
 
   Json namespaces = Json::array({{{"type", "pid"}}, {{"type", "ipc"}}, {{"type", "uts"}}, {{"type", "mount"}}});
-  if (s.network == NetworkNamespace::private_) namespaces.push_back({{"type", "network"}});
+  if (s.network == NetworkNamespace::private_) {
+    Json network{{"type", "network"}};
+    if (!s.network_namespace_path.empty()) network["path"] = s.network_namespace_path;
+    namespaces.push_back(network);
+  }
   if (s.cgroup_v2) namespaces.push_back({{"type", "cgroup"}});
 
   Json resources{{"devices", Json::array({{{"allow", false}, {"access", "rwm"}}})},

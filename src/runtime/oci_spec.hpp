@@ -43,6 +43,7 @@ struct ContainerSpec {
   std::vector<Rlimit> rlimits;
   std::vector<Mount> mounts;             // beyond the standard /proc, /dev, /sys ones
   NetworkNamespace network = NetworkNamespace::private_;
+  std::string network_namespace_path;    // private_: join this one (bridge: the task's) if set
   std::string cgroups_path;              // "/berth/<task>/<container>"
   long long cpu_shares = 2;
   std::optional<long long> memory_limit_bytes;

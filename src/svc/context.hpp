@@ -34,6 +34,9 @@ struct Context {
   LogSource* logs = nullptr;
   // Called after a schedule is created, changed or deleted, so the runner re-reads its timers.
   std::function<void()> schedules_changed = [] {};
+  // Where bridge tasks' hostPort 0 draws from (inclusive): the kernel's ephemeral range, or
+  // ECS_DYNAMIC_HOST_PORT_RANGE.
+  std::pair<int, int> dynamic_host_ports{32768, 60999};
   // Where ScheduleExpressionTimezone names are looked up (TZif files, as tzdata installs them).
   std::string zoneinfo_dir = "/usr/share/zoneinfo";
   // Placement reads usage and then writes tasks: one placement at a time keeps it exact.

@@ -1,6 +1,7 @@
 // Task use cases: RunTask, StartTask (placement on this cluster's instances), StopTask,
 // DescribeTasks, ListTasks.
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <random>
 
@@ -9,6 +10,7 @@
 #include "model/task.hpp"
 #include "model/task_definition.hpp"
 #include "model/units.hpp"
+#include "place/host_ports.hpp"
 #include "place/scale_in.hpp"
 #include "svc/actions.hpp"
 #include "svc/placement.hpp"
@@ -92,13 +94,9 @@ Result<model::TaskDefinition> runnable_task_definition(Context& ctx, const std::
   if (td->status != "ACTIVE") {
     return fail(Code::client, "TaskDefinition is inactive: " + text);
   }
-  const std::string mode = td->body.value("networkMode", "bridge");
-  if (mode == "bridge") {
-    return fail(Code::invalid_parameter, "networkMode 'bridge' needs bridge networking, which this gateway does "
-                                         "not provide yet; register the task definition with networkMode host or none.");
-  }
-  if (mode == "awsvpc") {
-    return fail(Code::invalid_parameter, "networkMode 'awsvpc' needs an AWS VPC; berth gateways run host, none (and bridge) tasks.");
+  if (td->body.value("networkMode", "bridge") == "awsvpc") {
+    return fail(Code::invalid_parameter, "networkMode 'awsvpc' needs an AWS VPC and ENIs; berth gateways run bridge, "
+                                         "host and none tasks.");
   }
   return *td;
 }
@@ -143,6 +141,24 @@ Result<std::string> task_id_of(Context& ctx, const std::string& cluster, const s
   return *id;
 }
 
+// A bridge task's port mappings, each port of a containerPortRange on its own.
+std::vector<place::PortRequest> port_requests_of(const Json& td) {
+  std::vector<place::PortRequest> out;
+  for (const auto& c : td["containerDefinitions"]) {
+    for (const auto& pm : c.value("portMappings", Json::array())) {
+      const std::string protocol = pm.value("protocol", "tcp");
+      if (pm.contains("containerPortRange")) {
+        int first = 0, last = 0;
+        if (std::sscanf(pm["containerPortRange"].get<std::string>().c_str(), "%d-%d", &first, &last) != 2) continue;
+        for (int port = first; port <= last; ++port) out.push_back({c["name"], port, 0, protocol});
+        continue;
+      }
+      out.push_back({c["name"], pm["containerPort"].get<int>(), pm.value("hostPort", 0), protocol});
+    }
+  }
+  return out;
+}
+
 Result<Json> place_and_create(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
                               const Json& request, const std::vector<model::ContainerInstance>& instances,
                               std::vector<place::NodeState> nodes, int count, bool one_per_node) {
@@ -156,6 +172,8 @@ Result<Json> place_and_create(Context& ctx, const std::string& cluster, const mo
   std::vector<model::Task> placed;
   Json failures = Json::array();
   std::set<std::pair<std::size_t, std::string>> reported;
+  const bool bridge = td.body.value("networkMode", "bridge") == "bridge";
+  const auto port_requests = bridge ? port_requests_of(td.body) : std::vector<place::PortRequest>{};
   place::Placer placer(nodes, placement.ask, placement.strategies, rng);
   for (int i = 0; i < count; ++i) {
     // StartTask names its instances: each task considers only its own.
@@ -170,7 +188,19 @@ Result<Json> place_and_create(Context& ctx, const std::string& cluster, const mo
     }
     if (!decision.node) continue;
     const std::size_t chosen = one_per_node ? static_cast<std::size_t>(i) : *decision.node;
-    placed.push_back(new_task(ctx, td, cluster, instances[chosen].id, request, overrides));
+    auto task = new_task(ctx, td, cluster, instances[chosen].id, request, overrides);
+    if (bridge) {
+      const auto bindings = place::bind_host_ports(nodes[chosen], port_requests, ctx.dynamic_host_ports, rng);
+      if (!bindings) {
+        failures.push_back({{"arn", ctx.arns.container_instance(cluster, instances[chosen].id)}, {"reason", "RESOURCE:PORTS"}});
+        continue;
+      }
+      for (const auto& b : *bindings) {
+        task.container(b.container)->network_bindings.push_back(
+            {{"bindIP", "0.0.0.0"}, {"containerPort", b.container_port}, {"hostPort", b.host_port}, {"protocol", b.protocol}});
+      }
+    }
+    placed.push_back(std::move(task));
   }
   if (!placed.empty()) {
     BERTH_TRY(ctx.store.insert_tasks(placed, tags));

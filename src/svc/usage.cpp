@@ -21,6 +21,12 @@ Result<Usage> usage_of(Context& ctx, const model::ContainerInstance& instance) {
   for (const auto& t : tasks) {
     BERTH_ASSIGN(auto td, ctx.store.find_task_definition(t.family, t.revision));
     if (td) add_reservation(usage, td->body, t.overrides);
+    // Bridge tasks hold the host ports they were given, dynamic ones included.
+    for (const auto& c : t.containers) {
+      for (const auto& b : c.network_bindings) {
+        (b.value("protocol", "tcp") == "udp" ? usage.udp_ports : usage.tcp_ports).insert(b.value("hostPort", 0));
+      }
+    }
     (t.last_status == "RUNNING" ? usage.running : usage.pending) += 1;
     usage.groups.insert(t.group);
     usage.group_tasks[t.group] += 1;

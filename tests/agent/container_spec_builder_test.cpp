@@ -1,6 +1,8 @@
 #include "agent/container_spec_builder.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 
 #include "fixtures/fixtures.hpp"
 
@@ -31,7 +33,7 @@ TEST_CASE("spec: image entrypoint/cmd/env with task definition and override prec
     "cpu":0,"memory":64,"memoryReservation":32,"environment":[{"name":"A","value":"td"},{"name":"B","value":"td"}],
     "ulimits":[{"name":"nofile","softLimit":100,"hardLimit":200}],
     "linuxParameters":{"capabilities":{"add":["NET_ADMIN"],"drop":["MKNOD"]}}}]})");
-  agent::SpecContext ctx{"/tmp/v", "/tmp/etc", false, "gw"};
+  agent::SpecContext ctx{"/tmp/v", "/tmp/etc", false, "gw", "", ""};
   auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
   REQUIRE(spec.has_value());
   CHECK(spec->args == std::vector<std::string>{"/entry", "serve"});
@@ -61,7 +63,7 @@ TEST_CASE("spec: image entrypoint/cmd/env with task definition and override prec
 TEST_CASE("spec: a task entryPoint resets the image Cmd; privileged gets every capability", "[agent]") {
   const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x",
     "entryPoint":["/bin/sh"],"privileged":true,"memory":64}]})");
-  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw"};
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
   auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
   REQUIRE(spec.has_value());
   CHECK(spec->args == std::vector<std::string>{"/bin/sh"});
@@ -73,13 +75,41 @@ TEST_CASE("spec: a task entryPoint resets the image Cmd; privileged gets every c
 TEST_CASE("spec: an unknown user is refused", "[agent]") {
   const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","image":"x",
     "user":"nobody-here","memory":64}]})");
-  auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), {"/tmp/v", "/tmp/e", false, "gw"});
+  auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), {"/tmp/v", "/tmp/e", false, "gw", "", ""});
   REQUIRE_FALSE(spec.has_value());
   CHECK(spec.error().message.find("nobody-here") != std::string::npos);
   const Json numeric = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","image":"x",
     "user":"1000:1000","memory":64}]})");
-  auto ok = agent::build_container_spec(task_of(), numeric, "main", busybox_like(), {"/tmp/v", "/tmp/e", false, "gw"});
+  auto ok = agent::build_container_spec(task_of(), numeric, "main", busybox_like(), {"/tmp/v", "/tmp/e", false, "gw", "", ""});
   REQUIRE(ok.has_value());
   CHECK(ok->uid == 1000);
   CHECK(ok->gid == 1000);
+}
+
+TEST_CASE("spec: a bridge container's resolv.conf drops loopback servers or uses dnsServers", "[agent]") {
+  const std::string host = "# generated\nnameserver 127.0.0.53\nnameserver 192.0.2.53\nsearch lan\noptions edns0\n";
+  const std::string from_host = agent::container_resolv_conf(Json::object(), host);
+  CHECK(from_host.find("127.0.0.53") == std::string::npos);
+  CHECK(from_host.find("nameserver 192.0.2.53\n") != std::string::npos);
+  CHECK(from_host.find("search lan\n") != std::string::npos);
+  const auto own = agent::container_resolv_conf(
+      Json{{"dnsServers", {"10.0.0.2", "10.0.0.3"}}, {"dnsSearchDomains", {"plant.local"}}}, host);
+  CHECK(own == "nameserver 10.0.0.2\nnameserver 10.0.0.3\nsearch plant.local\n");
+}
+
+TEST_CASE("spec: bridge containers join the task's namespace and get its resolv.conf", "[agent]") {
+  const Json td = Json::parse(R"({"networkMode":"bridge","containerDefinitions":[{"name":"main","image":"x",
+    "memory":64,"dnsServers":["10.0.0.2"]}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "/run/berth/netns/t1", "nameserver 1.1.1.1\n"};
+  auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(spec->network == runtime::NetworkNamespace::private_);
+  CHECK(spec->network_namespace_path == "/run/berth/netns/t1");
+  const auto resolv = std::find_if(spec->mounts.begin(), spec->mounts.end(),
+                                   [](const runtime::Mount& m) { return m.destination == "/etc/resolv.conf"; });
+  REQUIRE(resolv != spec->mounts.end());
+  std::ifstream in(resolv->source);
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK(text.str() == "nameserver 10.0.0.2\n");
 }

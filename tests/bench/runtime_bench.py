@@ -75,6 +75,20 @@ def bare_runc_starts(rootfs, template, tmp, n):
     return times
 
 
+def start_latencies(port, family, n):
+    """RunTask -> RUNNING times of `n` tasks of `family`, each stopped after; and the first ARN."""
+    times, first = [], None
+    for _ in range(n):
+        t0 = time.perf_counter()
+        arn = call(port, "RunTask", {"taskDefinition": family})["tasks"][0]["taskArn"]
+        while call(port, "DescribeTasks", {"tasks": [arn]})["tasks"][0]["lastStatus"] != "RUNNING":
+            time.sleep(0.002)
+        times.append(time.perf_counter() - t0)
+        first = first or arn
+        call(port, "StopTask", {"task": arn})
+    return times, first
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="berth-rtbench-")
     proc = None
@@ -99,18 +113,9 @@ def main():
             {"name": "main", "image": "busybox", "memory": 8, "stopTimeout": 1, "command": ["sleep", "3600"]}]})
 
         print("== start latency: RunTask -> RUNNING vs bare `runc run -d` (20 each, same image, overlay root)")
-        berth_times = []
-        template = None
-        for _ in range(20):
-            t0 = time.perf_counter()
-            arn = call(port, "RunTask", {"taskDefinition": "sleeper"})["tasks"][0]["taskArn"]
-            while call(port, "DescribeTasks", {"tasks": [arn]})["tasks"][0]["lastStatus"] != "RUNNING":
-                time.sleep(0.002)
-            berth_times.append(time.perf_counter() - t0)
-            if template is None:
-                with open("%s/bundles/%s-main/config.json" % (data, arn.rsplit("/", 1)[1])) as f:
-                    template = json.load(f)
-            call(port, "StopTask", {"task": arn})
+        berth_times, first_arn = start_latencies(port, "sleeper", 20)
+        with open("%s/bundles/%s-main/config.json" % (data, first_arn.rsplit("/", 1)[1])) as f:
+            template = json.load(f)
         image_root = [os.path.join(data, "images", d, "rootfs") for d in os.listdir(data + "/images")
                       if os.path.isdir(os.path.join(data, "images", d, "rootfs"))][0]
         bare = bare_runc_starts(image_root, template, tmp, 20)
@@ -118,6 +123,15 @@ def main():
             statistics.median(bare) * 1000, "ms", "<= 1.25x")
         row("RunTask -> RUNNING p95", percentile(berth_times, 95) * 1000, "runc run -d p95",
             percentile(bare, 95) * 1000, "ms")
+
+        print("== bridge networking: RunTask -> RUNNING of a bridge task (CNI bridge + portmap, dynamic port) vs a host task")
+        call(port, "RegisterTaskDefinition", {"family": "bridged", "networkMode": "bridge", "containerDefinitions": [
+            {"name": "main", "image": "busybox", "memory": 8, "stopTimeout": 1, "command": ["sleep", "3600"],
+             "portMappings": [{"containerPort": 8080}]}]})
+        bridge_times, _ = start_latencies(port, "bridged", 20)
+        host_times, _ = start_latencies(port, "sleeper", 20)
+        row("bridge task RunTask -> RUNNING p50", statistics.median(bridge_times) * 1000, "host task p50",
+            statistics.median(host_times) * 1000, "ms")
 
         print("== service: a container's death to its replacement RUNNING vs bare `runc run -d`")
         call(port, "CreateService", {"serviceName": "bench", "taskDefinition": "sleeper", "desiredCount": 1})

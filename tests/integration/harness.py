@@ -144,6 +144,9 @@ class Berth:
         bundles = os.path.join(self.dir, "data", "bundles")
         for b in os.listdir(bundles) if os.path.isdir(bundles) else []:
             subprocess.run(["umount", "-l", os.path.join(bundles, b, "rootfs")], capture_output=True)
+        netns = os.path.join(self.dir, "run", "netns")
+        for n in os.listdir(netns) if os.path.isdir(netns) else []:
+            subprocess.run(["umount", "-l", os.path.join(netns, n)], capture_output=True)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # --- clients ---

@@ -215,10 +215,7 @@ class PlacementTest(TaskTestCase):
         self.assertIn("18099", remaining["PORTS"]["stringSetValue"])
         self.assertIn("22", remaining["PORTS"]["stringSetValue"])
 
-    def test_bridge_is_refused_for_now_and_constraints_are_honoured(self):
-        self.register("bridged", [{"name": "main", "command": ["true"]}], network_mode="bridge")
-        with self.assertRaises(self.ecs.exceptions.InvalidParameterException):
-            self.ecs.run_task(taskDefinition="bridged")
+    def test_constraints_are_honoured(self):
         self.register("picky", [{"name": "main", "command": ["true"]}],
                       placementConstraints=[{"type": "memberOf", "expression": "attribute:site == plant-9"}])
         reply = self.ecs.run_task(taskDefinition="picky")

@@ -1,4 +1,5 @@
 #include "place/engine.hpp"
+#include "place/host_ports.hpp"
 #include "place/scale_in.hpp"
 
 #include <catch2/catch.hpp>
@@ -218,4 +219,29 @@ TEST_CASE("scale-in: binpack empties the instance with the most room; random is 
   const auto random_a = scale_in_order(nodes, tasks, {{StrategyType::random, ""}}, a);
   CHECK(random_a == scale_in_order(nodes, tasks, {{StrategyType::random, ""}}, b));
   CHECK(std::is_permutation(random_a.begin(), random_a.end(), std::vector<std::string>{"f1", "r1", "r2", "f2"}.begin()));
+}
+
+TEST_CASE("host ports: static as given, dynamic ones free, distinct and in range", "[place]") {
+  std::mt19937_64 rng(3);
+  NodeState node = make_node("n", 1000, 1000);
+  node.tcp_in_use = {22, 40000, 40001};
+  const std::vector<PortRequest> requests = {{"web", 8080, 80, "tcp"}, {"web", 9000, 0, "tcp"}, {"web", 9001, 0, "tcp"},
+                                             {"dns", 53, 0, "udp"}};
+  const auto bound = bind_host_ports(node, requests, {40000, 40003}, rng);
+  REQUIRE(bound.has_value());
+  REQUIRE(bound->size() == 4);
+  CHECK((*bound)[0].host_port == 80);
+  const int a = (*bound)[1].host_port, b = (*bound)[2].host_port;
+  CHECK(a != b);
+  for (int p : {a, b}) CHECK((p == 40002 || p == 40003));
+  CHECK((*bound)[3].host_port >= 40000);
+  CHECK((*bound)[3].host_port <= 40003);
+  CHECK(node.tcp_in_use.contains(80));
+  CHECK(node.tcp_in_use.contains(a));
+  CHECK(node.udp_in_use.contains((*bound)[3].host_port));
+  // The range is now full for tcp: nothing is bound and the node is left as it was.
+  const NodeState before = node;
+  CHECK_FALSE(bind_host_ports(node, {{"web", 9002, 0, "tcp"}}, {40000, 40003}, rng).has_value());
+  CHECK(node.tcp_in_use == before.tcp_in_use);
+  CHECK(node.udp_in_use == before.udp_in_use);
 }

@@ -22,6 +22,16 @@ struct SpawnOptions {
 // Returns the child's pid.
 [[nodiscard]] Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOptions& options);
 
+struct CapturedRun {
+  int exit_code = 0;
+  std::string output;  // stdout
+};
+
+// Runs `argv[0]` (an absolute path) with exactly `env`, `input` on stdin, and returns its exit
+// code and stdout (stderr is dropped). For short-lived helpers such as CNI plugins.
+[[nodiscard]] Result<CapturedRun> run_captured(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                                               const std::string& input);
+
 // Waits for `pid` (retrying on EINTR) and returns its exit code, 128+signal if signalled.
 int wait_exit_code(pid_t pid);
 

@@ -1,0 +1,133 @@
+#include "runtime/network/bridge_network.hpp"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "common/files.hpp"
+#include "common/log.hpp"
+#include "runtime/linux/process.hpp"
+#include "runtime/network/netns.hpp"
+
+namespace berth::runtime {
+namespace {
+
+using model::Json;
+
+constexpr const char* k_cni_version = "1.0.0";
+
+Attachment attachment_of(const std::string& netns, const Json& result) {
+  Attachment a;
+  a.netns = netns;
+  for (const auto& ip : result.value("ips", Json::array())) {
+    const std::string address = ip.value("address", "");
+    if (address.find(':') != std::string::npos) continue;  // IPv4 first; IPv6 is not configured
+    a.address = address.substr(0, address.find('/'));
+    a.gateway = ip.value("gateway", "");
+    break;
+  }
+  return a;
+}
+
+}  // namespace
+
+Result<Json> BridgeNetwork::invoke(const Json& config, const std::string& command, const std::string& task_id,
+                                   const std::string& ifname) const {
+  const std::string plugin = m_config.plugin_dir + "/" + config["type"].get<std::string>();
+  struct stat st {};
+  if (::stat(plugin.c_str(), &st) != 0) {
+    return fail(Code::server, "CNI plugin " + plugin + " is missing (install containernetworking-plugins, or set BERTH_CNI_PATH)");
+  }
+  // portmap and bridge run iptables and sysctl: give them a PATH, nothing else of berth's env.
+  const std::vector<std::string> env = {"CNI_COMMAND=" + command, "CNI_CONTAINERID=" + task_id,
+                                        "CNI_NETNS=" + netns_path(task_id), "CNI_IFNAME=" + ifname,
+                                        "CNI_PATH=" + m_config.plugin_dir, "PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
+  BERTH_ASSIGN(auto run, run_captured({plugin}, env, config.dump()));
+  const Json reply = run.output.empty() ? Json::object() : Json::parse(run.output, nullptr, false);
+  if (run.exit_code != 0) {
+    std::string why = reply.is_object() ? reply.value("msg", "") : "";
+    if (reply.is_object() && reply.contains("details")) why += ": " + reply.value("details", "");
+    if (why.empty()) why = "exit code " + std::to_string(run.exit_code);
+    return fail(Code::server, "CNI " + command + " " + config["type"].get<std::string>() + ": " + why);
+  }
+  if (reply.is_discarded()) return fail(Code::server, "CNI " + command + " " + config["type"].get<std::string>() + ": unreadable result");
+  return reply;
+}
+
+Result<Attachment> BridgeNetwork::attach(const std::string& task_id, const std::vector<PortMapping>& ports) {
+  const std::string netns = netns_path(task_id);
+  if (auto existing = read_file(state_path(task_id)); existing) {
+    const Json state = Json::parse(*existing, nullptr, false);
+    if (state.is_object() && state.contains("result") && is_network_namespace(netns)) {
+      return attachment_of(netns, state["result"]);
+    }
+  }
+  BERTH_TRY(create_network_namespace(netns));
+  Json mappings = Json::array();
+  for (const auto& p : ports) {
+    mappings.push_back({{"hostPort", p.host_port}, {"containerPort", p.container_port}, {"protocol", p.protocol}});
+  }
+  Json state{{"netns", netns},
+             {"loopback", {{"cniVersion", k_cni_version}, {"name", "lo"}, {"type", "loopback"}}},
+             {"bridge", {{"cniVersion", k_cni_version}, {"name", m_config.network_name}, {"type", "bridge"},
+                         {"bridge", m_config.bridge}, {"isGateway", true}, {"ipMasq", true}, {"hairpinMode", true},
+                         {"ipam", {{"type", "host-local"}, {"ranges", {{{{"subnet", m_config.subnet}}}}},
+                                   {"routes", {{{"dst", "0.0.0.0/0"}}}}, {"dataDir", m_config.ipam_dir}}}}}};
+  if (!ports.empty()) {
+    state["portmap"] = {{"cniVersion", k_cni_version}, {"name", m_config.network_name}, {"type", "portmap"},
+                        {"capabilities", {{"portMappings", true}}}, {"snat", true},
+                        {"runtimeConfig", {{"portMappings", mappings}}}};
+  }
+  // Recorded before ADD: whatever happens next, a later DEL knows what to undo.
+  BERTH_TRY(make_dirs(m_config.state_dir, 0700));
+  BERTH_TRY(write_file_atomic(state_path(task_id), state.dump()));
+  const auto undo = [&](const Error& error) -> Result<Attachment> {
+    if (auto ok = detach(task_id); !ok) log_warn("task " + task_id + ": network cleanup: " + ok.error().message);
+    return std::unexpected(error);
+  };
+  if (auto lo = invoke(state["loopback"], "ADD", task_id, "lo"); !lo) return undo(lo.error());
+  auto result = invoke(state["bridge"], "ADD", task_id, "eth0");
+  if (!result) return undo(result.error());
+  state["result"] = *result;
+  if (state.contains("portmap")) {
+    Json portmap = state["portmap"];
+    portmap["prevResult"] = *result;
+    if (auto mapped = invoke(portmap, "ADD", task_id, "eth0"); !mapped) return undo(mapped.error());
+  }
+  if (auto ok = write_file_atomic(state_path(task_id), state.dump()); !ok) return undo(ok.error());
+  return attachment_of(netns, *result);
+}
+
+Result<void> BridgeNetwork::detach(const std::string& task_id) {
+  auto text = read_file(state_path(task_id));
+  if (text) {
+    const Json state = Json::parse(*text, nullptr, false);
+    if (!state.is_object()) return fail(Code::server, "corrupt network state " + state_path(task_id));
+    const Json result = state.value("result", Json());
+    // Reverse order of ADD; each DEL gets the result ADD returned, when there was one.
+    for (const char* step : {"portmap", "bridge"}) {
+      if (!state.contains(step)) continue;
+      Json config = state[step];
+      if (!result.is_null()) config["prevResult"] = result;
+      BERTH_TRY(invoke(config, "DEL", task_id, "eth0"));
+    }
+  }
+  BERTH_TRY(remove_network_namespace(netns_path(task_id)));
+  if (text) {
+    std::error_code ec;
+    std::filesystem::remove(state_path(task_id), ec);
+  }
+  return {};
+}
+
+std::vector<std::string> BridgeNetwork::attached_tasks() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(m_config.state_dir, ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.ends_with(".json")) out.push_back(name.substr(0, name.size() - 5));
+  }
+  return out;
+}
+
+}  // namespace berth::runtime

@@ -1,0 +1,63 @@
+// Bridge networking through the standard CNI plugins (containernetworking-plugins: bridge with
+// host-local IPAM, portmap, loopback), called as the CNI spec says: the plugin binary with
+// CNI_* variables and the network configuration on stdin. Each attachment's configuration and
+// results are kept in a state file, so CNI DEL gets exactly what ADD was given even after a
+// crash, a restart of berth or a change of settings. Thread-safe for distinct tasks.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "model/schema.hpp"
+
+namespace berth::runtime {
+
+struct BridgeNetworkConfig {
+  std::string plugin_dir = "/usr/lib/cni";
+  std::string bridge = "berth0";
+  std::string subnet = "172.31.0.0/16";
+  std::string network_name = "berth";
+  // host-local's leases: under the run directory, so a reboot clears them with the containers.
+  std::string ipam_dir = "/run/berth/ipam";
+  std::string netns_dir = "/run/berth/netns";
+  // Attachment records; persistent, so a reboot's leftovers are still released.
+  std::string state_dir = "/var/lib/berth/network";
+};
+
+struct PortMapping {
+  int host_port = 0;
+  int container_port = 0;
+  std::string protocol = "tcp";
+};
+
+struct Attachment {
+  std::string netns;      // the namespace's path, for the OCI spec
+  std::string address;    // the task's IPv4 address on the bridge
+  std::string gateway;
+};
+
+class BridgeNetwork {
+ public:
+  explicit BridgeNetwork(BridgeNetworkConfig config) : m_config(std::move(config)) {}
+
+  // Creates the task's namespace and attaches it: lo up, eth0 on the bridge with an address,
+  // `ports` published on the host. Idempotent for a task already attached. On failure,
+  // undoes what it did and says which plugin failed and why.
+  [[nodiscard]] Result<Attachment> attach(const std::string& task_id, const std::vector<PortMapping>& ports);
+  // CNI DEL of what attach made (portmap, then bridge), then the namespace is removed.
+  // Tolerates a namespace that is already gone.
+  [[nodiscard]] Result<void> detach(const std::string& task_id);
+  // Tasks with an attachment record (for cleaning up after a crash).
+  std::vector<std::string> attached_tasks() const;
+  std::string netns_path(const std::string& task_id) const { return m_config.netns_dir + "/" + task_id; }
+
+ private:
+  std::string state_path(const std::string& task_id) const { return m_config.state_dir + "/" + task_id + ".json"; }
+  Result<model::Json> invoke(const model::Json& config, const std::string& command, const std::string& task_id,
+                             const std::string& ifname) const;
+
+  BridgeNetworkConfig m_config;
+};
+
+}  // namespace berth::runtime

@@ -1,0 +1,154 @@
+"""Bridge networking with the real CNI plugins (Debian's containernetworking-plugins) and real
+containers: published ports, dynamic host ports, hairpin, udp, restarts and leak checks."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+from test_tasks import TaskTestCase, wait_for
+
+BRIDGE = "berth-it0"
+SUBNET = "172.30.0.0/24"
+GATEWAY = "172.30.0.1"
+HTTPD = ["sh", "-c", "mkdir -p /www && echo page-from-$HOSTNAME > /www/index.html && exec httpd -f -p 8080 -h /www"]
+
+
+def fetch(url, timeout=5):
+    return urllib.request.urlopen(url, timeout=timeout).read().decode()
+
+
+class BridgeTest(TaskTestCase):
+    config_text = TaskTestCase.config_text + "BERTH_BRIDGE_NAME=%s\nBERTH_BRIDGE_SUBNET=%s\n" % (BRIDGE, SUBNET)
+
+    def setUp(self):
+        self.task_ids = []
+        super().setUp()
+
+    def assert_nothing_left(self):
+        super().assert_nothing_left()
+        self.assert_no_network_leaks()
+
+    def register_web(self, family, host_port=None, **extra):
+        mapping = {"containerPort": 8080}
+        if host_port is not None:
+            mapping["hostPort"] = host_port
+        return self.register(family, [{"name": "web", "memory": 32, "stopTimeout": 1, "command": HTTPD,
+                                       "portMappings": [mapping]}], network_mode="bridge", **extra)
+
+    def run_running(self, family):
+        arn = self.run_task(family)
+        self.task_ids.append(arn.rsplit("/", 1)[1])
+        return wait_for(lambda: self.running(arn), timeout=30, what=family + " RUNNING")
+
+    def running(self, arn):
+        t = self.ecs.describe_tasks(tasks=[arn])["tasks"][0]
+        self.assertNotEqual(t["lastStatus"], "STOPPED", t.get("stoppedReason"))
+        return t if t["lastStatus"] == "RUNNING" else None
+
+    def page(self, port, host="127.0.0.1"):
+        return wait_for(lambda: self.try_fetch("http://%s:%d/index.html" % (host, port)), timeout=10,
+                        what="page on port %d" % port)
+
+    @staticmethod
+    def try_fetch(url):
+        try:
+            return fetch(url, timeout=2)
+        except OSError:
+            return None
+
+    def assert_no_network_leaks(self):
+        run = os.path.join(self.berth.dir, "run")
+        netns = os.path.join(run, "netns")
+        self.assertEqual(os.listdir(netns) if os.path.isdir(netns) else [], [], "netns left behind")
+        state = os.path.join(self.berth.dir, "data", "network")
+        self.assertEqual(os.listdir(state) if os.path.isdir(state) else [], [], "attachment records left")
+        links = subprocess.run(["ip", "-o", "link", "show", "master", BRIDGE], capture_output=True, text=True).stdout
+        self.assertEqual(links.strip(), "", "veth left on the bridge")
+        rules = subprocess.run(["iptables-save"], capture_output=True, text=True).stdout
+        for task_id in self.task_ids:
+            self.assertNotIn(task_id, rules, "iptables rules of task %s left" % task_id)
+        leases = os.path.join(run, "ipam", "berth")
+        left = [f for f in (os.listdir(leases) if os.path.isdir(leases) else []) if f[0].isdigit()]
+        self.assertEqual(left, [], "IP leases left")
+
+    def test_the_example_task_definition_serves_its_page_on_host_port_80(self):
+        self.register_web("python-app", host_port=80)
+        task = self.run_running("python-app")
+        web = task["containers"][0]
+        self.assertEqual(web["networkBindings"],
+                         [{"bindIP": "0.0.0.0", "containerPort": 8080, "hostPort": 80, "protocol": "tcp"}])
+        self.assertTrue(web["networkInterfaces"][0]["privateIpv4Address"].startswith("172.30.0."))
+        self.assertTrue(self.page(80).startswith("page-from-"))
+        # A second task cannot have port 80 too.
+        second = self.ecs.run_task(taskDefinition="python-app")
+        self.assertEqual(second["tasks"], [])
+        self.assertEqual(second["failures"][0]["reason"], "RESOURCE:PORTS")
+
+    def test_dynamic_host_ports_are_distinct_and_reachable_also_from_another_container(self):
+        self.register_web("dyn")
+        tasks = [self.run_running("dyn") for _ in range(2)]
+        ports = [t["containers"][0]["networkBindings"][0]["hostPort"] for t in tasks]
+        self.assertNotEqual(ports[0], ports[1])
+        low, high = [int(x) for x in open("/proc/sys/net/ipv4/ip_local_port_range").read().split()]
+        for port, task in zip(ports, tasks):
+            self.assertTrue(low <= port <= high, port)
+            self.assertTrue(self.page(port).startswith("page-from-"))
+        # Hairpin: a container reaches a published port through the host's address.
+        self.register("client", [{"name": "get", "memory": 16, "command": [
+            "sh", "-c", "wget -q -O- http://%s:%d/index.html" % (GATEWAY, ports[0])]}], network_mode="bridge")
+        client = self.run_task("client")
+        self.task_ids.append(client.rsplit("/", 1)[1])
+        done = self.wait_status(client, "STOPPED")
+        self.assertEqual(done["containers"][0].get("exitCode"), 0, done)
+        logs = self.berth.raw(None, b"", method="GET", path="/v1/tasks/%s/logs" % self.task_ids[-1])[1]
+        self.assertIn("page-from-", json.dumps(logs))
+
+    def test_udp_mapping(self):
+        # busybox has no UDP server: a static one compiled here runs from a host volume.
+        helpers = os.path.join(self.berth.dir, "helpers")
+        os.makedirs(helpers)
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "udp_echo.c")
+        subprocess.run(["gcc", "-static", "-O2", "-o", os.path.join(helpers, "udp-echo"), source], check=True)
+        self.register("udp", [{"name": "listen", "memory": 16, "stopTimeout": 1, "command": ["/helpers/udp-echo", "9000"],
+                               "mountPoints": [{"sourceVolume": "helpers", "containerPath": "/helpers", "readOnly": True}],
+                               "portMappings": [{"containerPort": 9000, "protocol": "udp"}]}], network_mode="bridge",
+                      volumes=[{"name": "helpers", "host": {"sourcePath": helpers}}])
+        task = self.run_running("udp")
+        binding = task["containers"][0]["networkBindings"][0]
+        self.assertEqual(binding["protocol"], "udp")
+
+        def echoed():
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.settimeout(1)
+                s.sendto(b"datagram-through-portmap", ("127.0.0.1", binding["hostPort"]))
+                try:
+                    return s.recvfrom(2048)[0]
+                except socket.timeout:
+                    return None
+        self.assertEqual(wait_for(echoed, timeout=15, what="udp echo"), b"echo:datagram-through-portmap")
+        logs = self.berth.raw(None, b"", method="GET", path="/v1/tasks/%s/logs" % self.task_ids[-1])[1]
+        self.assertIn("datagram-through-portmap", json.dumps(logs))
+
+    def test_sigkill_restart_keeps_bindings_and_leaks_nothing(self):
+        self.register_web("steady")
+        task = self.run_running("steady")
+        port = task["containers"][0]["networkBindings"][0]["hostPort"]
+        before = self.page(port)
+        self.berth.restart(signal.SIGKILL)
+        self.ecs = self.berth.boto3()
+        after = self.ecs.describe_tasks(tasks=[task["taskArn"]])["tasks"][0]
+        self.assertEqual(after["lastStatus"], "RUNNING")
+        self.assertEqual(after["containers"][0]["networkBindings"], task["containers"][0]["networkBindings"])
+        self.assertEqual(self.page(port), before)
+        # A new dynamic task after the restart does not get the port held across it.
+        other = self.run_running("steady")
+        self.assertNotEqual(other["containers"][0]["networkBindings"][0]["hostPort"], port)
+
+    def test_awsvpc_is_refused_with_a_clear_message(self):
+        self.register("vpc", [{"name": "main", "memory": 16, "command": ["true"]}], network_mode="awsvpc")
+        with self.assertRaises(Exception) as raised:
+            self.ecs.run_task(taskDefinition="vpc")
+        self.assertIn("awsvpc", str(raised.exception))
