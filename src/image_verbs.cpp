@@ -1,11 +1,15 @@
-// `berth image import|ls|rm`: the node's local image store, used directly (no daemon needed).
+// `berth image import|pull|ls|rm`: the node's local image store, used directly (no daemon needed).
+#include <unistd.h>
+
 #include <iomanip>
 #include <iostream>
 
 #include <algorithm>
 
+#include "agent/agent.hpp"
 #include "cli/usage.hpp"
 #include "model/image_reference.hpp"
+#include "runtime/image/image_puller.hpp"
 #include "runtime/image/image_store.hpp"
 #include "store/store.hpp"
 #include "verbs.hpp"
@@ -74,6 +78,25 @@ int image(const std::vector<std::string>& words) {
       std::cout << "imported " << image.id.substr(0, 19) << " " << (names.empty() ? "(no name)" : names) << " "
                 << human_size(image.size) << "\n";
     }
+    return 0;
+  }
+  if (action == "pull" && args->positional.size() == 2) {
+    auto agent_config = agent::AgentConfig::from(*config);
+    if (!agent_config) return usage_error(agent_config.error().message, "image");
+    runtime::ImagePuller puller(**images, registry_options(*agent_config, (*images)->blob_dir()));
+    const bool terminal = ::isatty(STDERR_FILENO);
+    auto pulled = puller.pull(args->positional[1], [&](const runtime::PullProgress& p) {
+      if (!terminal) return;
+      std::cerr << "\rpulling " << args->positional[1] << ": layers " << p.layers_done << "/" << p.layers_total << ", "
+                << human_size(p.bytes_done) << " of " << human_size(p.bytes_total) << "   " << std::flush;
+    });
+    if (terminal) std::cerr << "\n";
+    if (!pulled) {
+      std::cerr << "berth: pull failed: " << pulled.error().message << "\n";
+      return 1;
+    }
+    std::cout << "pulled " << pulled->image.id.substr(0, 19) << " " << args->positional[1] << " "
+              << pulled->manifest_digest << " " << human_size(pulled->image.size) << "\n";
     return 0;
   }
   if (action == "ls" && args->positional.size() == 1) {

@@ -10,6 +10,7 @@
 #include "common/ids.hpp"
 #include "common/log.hpp"
 #include "common/platform.hpp"
+#include "model/image_reference.hpp"
 #include "runtime/linux/cgroups.hpp"
 
 namespace berth::agent {
@@ -51,7 +52,7 @@ Json integer_resource(const char* name, long long value) {
 Agent::Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore& images, const Clock& clock,
              AgentConfig config)
     : m_store(store), m_runtime(runtime), m_images(images), m_clock(clock), m_config(std::move(config)),
-      m_network(m_config.network) {
+      m_network(m_config.network), m_puller(images, registry_options(m_config, images.blob_dir())) {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   m_host_name = host;
@@ -153,6 +154,45 @@ void Agent::remove_orphans() {
   }
 }
 
+std::optional<runtime::Image> Agent::image_for(model::Task& task, model::TaskContainer& c) {
+  const std::string key = runtime_id_of(task.id, c.name);
+  const auto cached = m_images.find(c.image);
+  auto pull = m_pulls.find(key);
+  if (pull == m_pulls.end()) {
+    const auto ref = model::parse_image_reference(c.image);
+    const bool pinned = ref && !ref->digest.empty();
+    const std::string& behavior = m_config.pull_behavior;
+    // A digest names exactly one image: present means nothing to fetch, whatever the behavior.
+    if (cached && (pinned || behavior == "once" || behavior == "prefer-cached")) {
+      task.pull_started_at = task.pull_started_at.value_or(m_clock.now_ms());
+      task.pull_stopped_at = m_clock.now_ms();
+      c.image_digest = cached->id;
+      return cached;
+    }
+    task.pull_started_at = m_clock.now_ms();
+    m_pulls.emplace(key, std::async(std::launch::async, [this, name = c.image] { return m_puller.pull(name); }));
+    return std::nullopt;
+  }
+  if (pull->second.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return std::nullopt;
+  auto pulled = pull->second.get();
+  m_pulls.erase(pull);
+  task.pull_stopped_at = m_clock.now_ms();
+  if (pulled) {
+    c.image_digest = pulled->manifest_digest;
+    return pulled->image;
+  }
+  // ECS's default behavior falls back to a cached copy when the registry cannot be reached.
+  if (cached && m_config.pull_behavior == "default") {
+    log_warn("task " + task.id + ": pull of " + c.image + " failed (" + pulled.error().message + "); using the cached image");
+    c.image_digest = cached->id;
+    return cached;
+  }
+  c.last_status = "STOPPED";
+  c.reason = "CannotPullContainerError: " + c.image + ": " + pulled.error().message;
+  request_stop(task, "TaskFailedToStart", c.reason);
+  return std::nullopt;
+}
+
 bool Agent::attach_network(model::Task& task) {
   std::vector<runtime::PortMapping> ports;
   for (const auto& c : task.containers) {
@@ -179,6 +219,9 @@ bool Agent::attach_network(model::Task& task) {
 }
 
 void Agent::pass() {
+  std::erase_if(m_abandoned_pulls, [](const auto& pull) {
+    return pull.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  });
   auto tasks = active_tasks();
   if (!tasks) {
     log_error("agent: cannot read tasks: " + tasks.error().message);
@@ -302,17 +345,11 @@ void Agent::start_ready_containers(model::Task& task, const Json& td) {
       c.started_at = c.started_at.value_or(now);
       continue;
     }
-    if (!task.pull_started_at) task.pull_started_at = now;
-    const auto image = m_images.find(c.image);
-    task.pull_stopped_at = m_clock.now_ms();
+    const auto image = image_for(task, c);
     if (!image) {
-      c.last_status = "STOPPED";
-      c.reason = "CannotPullContainerError: image " + c.image + " is not in this gateway's image store "
-                 "(import it with `berth image import`)";
-      request_stop(task, "TaskFailedToStart", c.reason);
-      return;
+      if (task.desired_status == "STOPPED") return;
+      continue;
     }
-    c.image_digest = image->id;
     const bool first = std::none_of(task.containers.begin(), task.containers.end(),
                                     [](const model::TaskContainer& o) { return o.started_at.has_value(); });
     if (first) {
@@ -435,6 +472,10 @@ void Agent::finish_if_stopped(model::Task& task) {
   if (!all_stopped) return;
   for (const auto& c : task.containers) {
     const std::string rid = runtime_id_of(task.id, c.name);
+    if (auto pull = m_pulls.find(rid); pull != m_pulls.end()) {
+      m_abandoned_pulls.push_back(std::move(pull->second));
+      m_pulls.erase(pull);
+    }
     if (auto ok = m_runtime.remove(rid); !ok) log_warn("cannot remove container " + rid + ": " + ok.error().message);
     m_term_sent.erase(rid);
     m_health.erase(rid);

@@ -16,7 +16,9 @@
 #include "common/config.hpp"
 #include "common/periodic_worker.hpp"
 #include "model/task.hpp"
+#include "runtime/image/image_puller.hpp"
 #include "runtime/image/image_store.hpp"
+#include "runtime/image/registry_client.hpp"
 #include "runtime/network/bridge_network.hpp"
 #include "runtime/runtime.hpp"
 #include "store/store.hpp"
@@ -42,11 +44,19 @@ struct AgentConfig {
   // ip_local_port_range.
   std::pair<int, int> dynamic_host_ports{32768, 60999};
   std::string host_resolv_conf;              // read once at start
+  // Registry pulls: ECS_ENGINE_AUTH_TYPE/DATA, BERTH_INSECURE_REGISTRIES, ECS_IMAGE_PULL_BEHAVIOR.
+  std::map<std::string, runtime::RegistryCredentials> registry_credentials;
+  std::vector<std::string> insecure_registries;
+  std::string pull_behavior = "default";     // default, always, once, prefer-cached
   int tick_ms = 200;
 
   // Reads the ECS agent keys of `config` (ECS_RESERVED_MEMORY, ECS_RESERVED_PORTS, ...).
   [[nodiscard]] static Result<AgentConfig> from(const Config& config);
 };
+
+// How pulls reach registries under `config`: its credentials and insecure registries, blobs
+// kept in `blob_dir`.
+runtime::RegistryOptions registry_options(const AgentConfig& config, const std::string& blob_dir);
 
 class Agent {
  public:
@@ -88,6 +98,10 @@ class Agent {
   // bridge: the task's namespace attached to the bridge with its host ports; false (and the
   // task stopping) if that failed.
   bool attach_network(model::Task& task);
+  // The image container `c` runs, pulled as ECS_IMAGE_PULL_BEHAVIOR says. Nothing while a pull
+  // runs (in the background; the agent keeps driving other tasks) or after it failed, in which
+  // case the task is stopping with CannotPullContainerError.
+  std::optional<runtime::Image> image_for(model::Task& task, model::TaskContainer& c);
   void request_stop(model::Task& task, const std::string& code, const std::string& reason);
   void remove_orphans();
 
@@ -97,6 +111,10 @@ class Agent {
   const Clock& m_clock;
   AgentConfig m_config;
   runtime::BridgeNetwork m_network;
+  runtime::ImagePuller m_puller;
+  std::map<std::string, std::future<Result<runtime::PulledInfo>>> m_pulls;  // runtime id → pull
+  // Pulls of tasks that stopped meanwhile: dropped once done (dropping sooner would wait).
+  std::vector<std::future<Result<runtime::PulledInfo>>> m_abandoned_pulls;
   std::string m_instance_id;
   std::string m_host_name;
   bool m_cgroup_v2 = false;

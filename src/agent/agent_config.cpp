@@ -8,6 +8,7 @@
 
 #include "agent/agent.hpp"
 #include "common/files.hpp"
+#include "runtime/image/registry_auth.hpp"
 
 namespace berth::agent {
 namespace {
@@ -126,11 +127,46 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
     if (auto range = parse_port_range("ip_local_port_range", *kernel); range) out.dynamic_host_ports = *range;
   }
   if (auto resolv = read_file("/etc/resolv.conf"); resolv) out.host_resolv_conf = *resolv;
+  {
+    const std::string* type = get("ECS_ENGINE_AUTH_TYPE");
+    const std::string* data = get("ECS_ENGINE_AUTH_DATA");
+    BERTH_ASSIGN(out.registry_credentials, runtime::parse_engine_auth(type ? *type : "", data ? *data : ""));
+  }
+  if (auto v = get("BERTH_INSECURE_REGISTRIES")) {
+    std::string list = *v;
+    for (std::size_t start = 0; start <= list.size();) {
+      const auto comma = std::min(list.find(',', start), list.size());
+      std::string item = list.substr(start, comma - start);
+      item.erase(0, item.find_first_not_of(" \t"));
+      item.erase(item.find_last_not_of(" \t") + 1);
+      if (!item.empty()) out.insecure_registries.push_back(runtime::registry_host_of(item));
+      start = comma + 1;
+    }
+  }
+  if (auto v = get("ECS_IMAGE_PULL_BEHAVIOR")) {
+    if (*v != "default" && *v != "always" && *v != "once" && *v != "prefer-cached") {
+      return fail(Code::invalid_parameter, "ECS_IMAGE_PULL_BEHAVIOR must be default, always, once or prefer-cached");
+    }
+    out.pull_behavior = *v;
+  }
   if (auto v = get("ECS_TASK_PIDS_LIMIT")) {
     BERTH_ASSIGN(long long pids, parse_count("ECS_TASK_PIDS_LIMIT", *v));
     if (pids > 0) out.task_pids_limit = pids;
   }
   return out;
+}
+
+runtime::RegistryOptions registry_options(const AgentConfig& config, const std::string& blob_dir) {
+  runtime::RegistryOptions options;
+  options.blob_dir = blob_dir;
+  options.insecure_registries = config.insecure_registries;
+  options.credentials = [credentials = config.registry_credentials](const std::string& registry)
+      -> std::optional<runtime::RegistryCredentials> {
+    const auto it = credentials.find(registry);
+    if (it == credentials.end()) return std::nullopt;
+    return it->second;
+  };
+  return options;
 }
 
 }  // namespace berth::agent

@@ -15,7 +15,7 @@ Usage: berth <verb> [flags]
 
 Verbs:
   serve     run the daemon: the ECS API, its state and the local agent
-  image     import, list and remove local images (berth image import FILE)
+  image     pull, import, list and remove local images (berth image pull NAME)
   logs      show a task's container output (berth logs TASK [CONTAINER] [--follow])
   version   print the version and architecture
   help      show help for a verb (berth help serve)
@@ -47,8 +47,11 @@ SIGTERM or SIGINT stops the API after the requests in flight are answered.
 )";
   }
   if (verb == "image") {
-    return R"(Usage: berth image import FILE | ls | rm NAME [--data-dir DIR] [--config FILE]
+    return R"(Usage: berth image pull NAME | import FILE | ls | rm NAME [--data-dir DIR] [--config FILE]
 
+  pull NAME     pull from a registry (OCI distribution; digests verified, broken downloads
+                resumed; credentials from ECS_ENGINE_AUTH_TYPE/ECS_ENGINE_AUTH_DATA; http only
+                for loopback and BERTH_INSECURE_REGISTRIES, as this build has no TLS)
   import FILE   import a `docker save` archive or an OCI image-layout tarball (plain or gzip
                 layers); paths and links that leave the image are refused
   ls            list the images on this gateway

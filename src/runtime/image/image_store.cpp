@@ -89,6 +89,17 @@ Result<std::vector<ManifestChoice>> oci_manifests(const std::string& layout, con
   return out;
 }
 
+// A scratch directory that goes when the import or pull using it ends, however it ends.
+struct RemovedOnExit {
+  explicit RemovedOnExit(std::string path) : dir(std::move(path)) {}
+  RemovedOnExit(const RemovedOnExit&) = delete;
+  std::string dir;
+  ~RemovedOnExit() {
+    auto ignored = remove_all(dir);
+    (void)ignored;
+  }
+};
+
 }  // namespace
 
 Result<std::unique_ptr<ImageStore>> ImageStore::open(const std::string& root, const Clock& clock) {
@@ -198,15 +209,25 @@ Result<Image> ImageStore::add_image(const std::string& layout_dir, const Json& c
   return image;
 }
 
+Result<Image> ImageStore::add_pulled(const Json& config, const std::vector<std::string>& layer_paths,
+                                     const std::vector<std::string>& names) {
+  std::lock_guard lock(m_mutex);
+  refresh_locked();
+  const std::string layout = m_root + "/tmp-" + random_hex(8);
+  BERTH_TRY(make_dirs(layout, 0700));
+  const RemovedOnExit cleanup{layout};
+  BERTH_ASSIGN(auto image, add_image(layout, config, layer_paths, names));
+  // The root is unpacked: the compressed blobs would only wear the flash and fill the disk.
+  for (const auto& layer : layer_paths) ::unlink(layer.c_str());
+  return image;
+}
+
 Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
   std::lock_guard lock(m_mutex);
   refresh_locked();
   const std::string layout = m_root + "/tmp-" + random_hex(8);
   BERTH_TRY(make_dirs(layout + "/archive", 0700));
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() { auto ignored = remove_all(dir); (void)ignored; }
-  } cleanup{layout};
+  const RemovedOnExit cleanup{layout};
   const std::string archive = layout + "/archive";
   if (auto ok = apply_layer(path, archive); !ok) return std::unexpected(ok.error().wrap(path));
 

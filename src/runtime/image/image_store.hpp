@@ -35,6 +35,12 @@ class ImageStore {
   // blobs verified by digest; paths confined). Returns the images imported.
   [[nodiscard]] Result<std::vector<Image>> import_archive(const std::string& path);
 
+  // Adds an image pulled from a registry: `layer_paths` (verified blobs) unpacked in order
+  // under `config`, known by `names` (the reference pulled and its name@digest pin).
+  [[nodiscard]] Result<Image> add_pulled(const model::Json& config, const std::vector<std::string>& layer_paths,
+                                         const std::vector<std::string>& names);
+  // Where pulled blobs are kept until their image is unpacked (and resumed from after a break).
+  std::string blob_dir() const { return m_root + "/blobs"; }
   // Looks an image up by reference ("busybox", "busybox:latest", full name, or id).
   std::optional<Image> find(const std::string& reference);
   std::vector<Image> list();

@@ -1,0 +1,41 @@
+#include "runtime/image/image_puller.hpp"
+
+namespace berth::runtime {
+
+Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::function<void(const PullProgress&)>& progress) {
+  const auto ref = model::parse_image_reference(name);
+  if (!ref) return fail(Code::invalid_parameter, "'" + name + "' is not an image reference");
+  const std::string key = ref->canonical();
+  std::shared_future<Result<PulledInfo>> shared;
+  std::promise<Result<PulledInfo>> mine;
+  bool owner = false;
+  {
+    std::lock_guard lock(m_mutex);
+    if (auto it = m_running.find(key); it != m_running.end()) {
+      shared = it->second;
+    } else {
+      shared = mine.get_future().share();
+      m_running.emplace(key, shared);
+      owner = true;
+    }
+  }
+  if (!owner) return shared.get();
+  auto result = pull_now(*ref, progress);
+  mine.set_value(result);
+  std::lock_guard lock(m_mutex);
+  m_running.erase(key);
+  return result;
+}
+
+Result<PulledInfo> ImagePuller::pull_now(const model::ImageReference& ref,
+                                         const std::function<void(const PullProgress&)>& progress) {
+  BERTH_ASSIGN(auto pulled, m_client.pull(ref, progress));
+  model::ImageReference pinned = ref;
+  pinned.tag.clear();
+  pinned.digest = pulled.manifest_digest;
+  std::vector<std::string> names = {ref.canonical(), pinned.canonical()};
+  BERTH_ASSIGN(auto image, m_store.add_pulled(pulled.config, pulled.layer_paths, names));
+  return PulledInfo{image, pulled.manifest_digest};
+}
+
+}  // namespace berth::runtime

@@ -1,0 +1,39 @@
+// Pulls an image into the store: reference → registry → verified blobs → unpacked root, known
+// by its name and by name@digest. Concurrent pulls of one image share a single download.
+// Thread-safe.
+#pragma once
+
+#include <future>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "runtime/image/image_store.hpp"
+#include "runtime/image/registry_client.hpp"
+
+namespace berth::runtime {
+
+struct PulledInfo {
+  Image image;
+  std::string manifest_digest;  // the container's imageDigest
+};
+
+class ImagePuller {
+ public:
+  ImagePuller(ImageStore& store, RegistryOptions options) : m_store(store), m_client(std::move(options)) {}
+
+  // Pulls `name` ("registry.example:5000/team/app:1.2", "busybox", "x@sha256:..."). A second
+  // caller for the same image while a pull runs waits for that pull instead of starting one.
+  [[nodiscard]] Result<PulledInfo> pull(const std::string& name,
+                                        const std::function<void(const PullProgress&)>& progress = {});
+
+ private:
+  Result<PulledInfo> pull_now(const model::ImageReference& ref, const std::function<void(const PullProgress&)>& progress);
+
+  ImageStore& m_store;
+  RegistryClient m_client;
+  std::mutex m_mutex;
+  std::map<std::string, std::shared_future<Result<PulledInfo>>> m_running;
+};
+
+}  // namespace berth::runtime

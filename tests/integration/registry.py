@@ -1,0 +1,273 @@
+"""A real registry for the tests: Debian's docker-registry (distribution 2.8) on loopback,
+filled with skopeo from the OCI images rootfs/ builds; optional htpasswd or token auth, the
+token service being a small JWT issuer here (the registry verifies its signatures)."""
+import base64
+import crypt
+import datetime
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tarfile
+import tempfile
+import threading
+import time
+import uuid
+
+from harness import IMAGES
+
+USER, PASSWORD = "fleet", "s3cret-pw"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class TokenService:
+    """Issues registry tokens (RS256 JWT with an x5c chain) to clients with the right password."""
+
+    def __init__(self, directory, service):
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import NameOID
+        self.service = service
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "berth-test-token-issuer")])
+        now = datetime.datetime.utcnow()
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(self.key.public_key())
+                .serial_number(1).not_valid_before(now - datetime.timedelta(days=1))
+                .not_valid_after(now + datetime.timedelta(days=1)).sign(self.key, hashes.SHA256()))
+        self.cert_path = os.path.join(directory, "token-cert.pem")
+        with open(self.cert_path, "wb") as f:
+            f.write(cert.public_bytes(serialization.Encoding.PEM))
+        self.cert_der = cert.public_bytes(serialization.Encoding.DER)
+        self.port = free_port()
+        self.requests = []
+        service_self = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                service_self.requests.append(self.path)
+                expected = "Basic " + base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()
+                if self.headers.get("Authorization") != expected:
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                body = json.dumps({"token": service_self.token(self.path)}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def realm(self):
+        return "http://127.0.0.1:%d/token" % self.port
+
+    def token(self, path):
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+        from urllib.parse import parse_qs, urlparse
+        scope = parse_qs(urlparse(path).query).get("scope", [""])[0]
+        access = []
+        if scope.count(":") >= 2:
+            kind, name, actions = scope.split(":", 2)
+            access.append({"type": kind, "name": name, "actions": actions.split(",")})
+        now = int(time.time())
+        header = {"typ": "JWT", "alg": "RS256", "x5c": [base64.b64encode(self.cert_der).decode()]}
+        claims = {"iss": "berth-test-issuer", "sub": USER, "aud": self.service, "exp": now + 300, "nbf": now - 10,
+                  "iat": now, "jti": str(uuid.uuid4()), "access": access}
+        signing_input = (b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(claims).encode())).encode()
+        signature = self.key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+        return signing_input.decode() + "." + b64url(signature)
+
+    def stop(self):
+        self.server.shutdown()
+
+
+class Registry:
+    def __init__(self, auth=None):
+        self.dir = tempfile.mkdtemp(prefix="berth-registry-")
+        self.port = free_port()
+        self.auth = auth
+        self.token_service = None
+        config = {"version": 0.1, "log": {"level": "error"},
+                  "storage": {"filesystem": {"rootdirectory": os.path.join(self.dir, "data")}, "delete": {"enabled": True}},
+                  "http": {"addr": "127.0.0.1:%d" % self.port}}
+        if auth == "htpasswd":
+            path = os.path.join(self.dir, "htpasswd")
+            with open(path, "w") as f:
+                f.write("%s:%s\n" % (USER, crypt.crypt(PASSWORD, crypt.mksalt(crypt.METHOD_BLOWFISH))))
+            config["auth"] = {"htpasswd": {"realm": "berth-test", "path": path}}
+        elif auth == "token":
+            self.token_service = TokenService(self.dir, "berth-test-registry")
+            config["auth"] = {"token": {"realm": self.token_service.realm, "service": "berth-test-registry",
+                                        "issuer": "berth-test-issuer", "rootcertbundle": self.token_service.cert_path}}
+        self.config_path = os.path.join(self.dir, "config.yml")
+        with open(self.config_path, "w") as f:
+            json.dump(config, f)  # YAML is a superset of JSON
+        self.proc = subprocess.Popen(["docker-registry", "serve", self.config_path],
+                                     stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.dir, "log"), "w"))
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("docker-registry did not start")
+
+    @property
+    def host(self):
+        return "127.0.0.1:%d" % self.port
+
+    def push_layout(self, layout_dir, name, all_platforms=False):
+        """Copies an OCI layout into the registry as NAME (repo:tag) with skopeo; returns the digest."""
+        args = ["skopeo", "copy", "--dest-tls-verify=false", "--format", "oci"]
+        if all_platforms:
+            args.append("--all")
+        if self.auth:
+            args += ["--dest-creds", "%s:%s" % (USER, PASSWORD)]
+        subprocess.run(args + ["oci:%s" % layout_dir, "docker://%s/%s" % (self.host, name)], check=True,
+                       capture_output=True, timeout=120)
+        return self.digest_of(layout_dir)
+
+    @staticmethod
+    def digest_of(layout_dir):
+        with open(os.path.join(layout_dir, "index.json")) as f:
+            return json.load(f)["manifests"][0]["digest"]
+
+    def blob_path(self, digest):
+        hexdigest = digest.split(":", 1)[1]
+        return os.path.join(self.dir, "data", "docker", "registry", "v2", "blobs", "sha256", hexdigest[:2], hexdigest, "data")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        if self.token_service:
+            self.token_service.stop()
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def busybox_layout(directory):
+    """The busybox OCI layout rootfs/busybox-image.sh builds, unpacked into `directory`."""
+    with tarfile.open(os.path.join(IMAGES, "busybox.tar")) as t:
+        t.extractall(directory)
+    return directory
+
+
+def write_blob(layout_dir, data):
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    with open(os.path.join(layout_dir, "blobs", "sha256", digest[7:]), "wb") as f:
+        f.write(data)
+    return digest, len(data)
+
+
+def multi_platform_layout(directory):
+    """The busybox layout turned into an index of three platforms. Each has its own config (its
+    architecture; the same busybox layer) so the chosen manifest shows which platform won.
+    Returns {platform: manifest digest}."""
+    busybox_layout(directory)
+    with open(os.path.join(directory, "index.json")) as f:
+        base_desc = json.load(f)["manifests"][0]
+    with open(os.path.join(directory, "blobs", "sha256", base_desc["digest"][7:])) as f:
+        base_manifest = json.load(f)
+    with open(os.path.join(directory, "blobs", "sha256", base_manifest["config"]["digest"][7:])) as f:
+        base_config = json.load(f)
+    entries, digests = [], {}
+    for arch, variant in (("arm64", "v8"), ("arm", "v7"), ("amd64", None)):
+        config = dict(base_config, architecture=arch)
+        if variant:
+            config["variant"] = variant
+        config_digest, config_size = write_blob(directory, json.dumps(config).encode())
+        manifest = dict(base_manifest, config=dict(base_manifest["config"], digest=config_digest, size=config_size))
+        manifest_digest, manifest_size = write_blob(directory, json.dumps(manifest).encode())
+        platform = {"os": "linux", "architecture": arch}
+        if variant:
+            platform["variant"] = variant
+        entries.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifest_digest,
+                        "size": manifest_size, "platform": platform})
+        digests[arch] = manifest_digest
+    index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": entries}
+    index_digest, index_size = write_blob(directory, json.dumps(index).encode())
+    with open(os.path.join(directory, "index.json"), "w") as f:
+        json.dump({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.index.v1+json",
+                                                      "digest": index_digest, "size": index_size}]}, f)
+    return digests
+
+
+class CuttingProxy:
+    """A TCP proxy to the registry that cuts the first blob download after `cut_after` bytes,
+    as a flaky link would; later connections pass. Records each request line and Range."""
+
+    def __init__(self, target_port, cut_after):
+        self.target_port = target_port
+        self.cut_after = cut_after
+        self.cut_done = False
+        self.requests = []
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(client,), daemon=True).start()
+
+    def serve(self, client):
+        upstream = socket.create_connection(("127.0.0.1", self.target_port))
+        request = b""
+        while b"\r\n\r\n" not in request:
+            chunk = client.recv(65536)
+            if not chunk:
+                break
+            request += chunk
+        head = request.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
+        self.requests.append(head)
+        is_blob = "/blobs/" in head.split("\r\n", 1)[0]
+        cut = is_blob and not self.cut_done and "range:" not in head.lower()
+        upstream.sendall(request)
+        sent = 0
+        try:
+            while True:
+                data = upstream.recv(65536)
+                if not data:
+                    break
+                if cut and sent + len(data) > self.cut_after:
+                    self.cut_done = True
+                    client.sendall(data[:self.cut_after - sent])
+                    break
+                client.sendall(data)
+                sent += len(data)
+        finally:
+            client.close()
+            upstream.close()
+
+    def close(self):
+        self.listener.close()

@@ -1,0 +1,163 @@
+"""Images pulled from a real registry (Debian's docker-registry on loopback, filled by skopeo):
+tasks, pinning, platform selection, corrupt blobs, a cut connection, token and basic auth."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+from harness import BERTH, Berth
+from registry import PASSWORD, USER, CuttingProxy, Registry, busybox_layout, multi_platform_layout
+from test_tasks import TaskTestCase, wait_for
+
+
+class RegistryTestCase(TaskTestCase):
+    registry_auth = None
+
+    def setUp(self):
+        self.registry = Registry(self.registry_auth)
+        self.addCleanup(self.registry.cleanup)
+        self.layouts = tempfile.mkdtemp(prefix="berth-layouts-")
+        self.addCleanup(shutil.rmtree, self.layouts, True)
+        super().setUp()
+
+    def pull(self, name):
+        return subprocess.run([BERTH, "image", "pull", name, "--data-dir", os.path.join(self.berth.dir, "data")] +
+                              (["--config", self.berth.config_path] if self.berth.config_path else ["--config", "/dev/null"]),
+                              capture_output=True, text=True, timeout=120)
+
+    def push_busybox(self, name="team/app:1.2"):
+        return self.registry.push_layout(busybox_layout(os.path.join(self.layouts, name.replace("/", "_").replace(":", "_"))), name)
+
+
+class PullTest(RegistryTestCase):
+    def test_a_task_runs_an_image_pulled_from_the_registry_and_a_pinned_one_is_not_fetched_again(self):
+        digest = self.push_busybox()
+        image = "%s/team/app:1.2" % self.registry.host
+        self.register("pulled", [{"name": "main", "image": image, "command": ["sh", "-c", "echo pulled-ok"]}])
+        arn = self.run_task("pulled")
+        task = self.wait_status(arn, "STOPPED")
+        self.assertEqual(task["containers"][0].get("exitCode"), 0, task)
+        self.assertEqual(task["containers"][0]["imageDigest"], digest)
+        self.assertIn("pullStartedAt", task)
+        self.assertGreaterEqual(task["pullStoppedAt"], task["pullStartedAt"])
+        # Pinned by digest and present: runs with the registry gone.
+        self.registry.stop()
+        pinned = "%s/team/app@%s" % (self.registry.host, digest)
+        self.register("pinned", [{"name": "main", "image": pinned, "command": ["true"]}])
+        task = self.wait_status(self.run_task("pinned"), "STOPPED")
+        self.assertEqual(task["containers"][0].get("exitCode"), 0, task)
+        # A tag under the default behavior falls back to the cached copy when the pull fails.
+        task = self.wait_status(self.run_task("pulled"), "STOPPED")
+        self.assertEqual(task["containers"][0].get("exitCode"), 0, task)
+
+    def test_berth_image_pull_and_a_missing_image_fails_the_task_with_the_reason(self):
+        self.push_busybox()
+        out = self.pull("%s/team/app:1.2" % self.registry.host)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("pulled", out.stdout)
+        listed = subprocess.run([BERTH, "image", "ls", "--config", "/dev/null", "--data-dir",
+                                 os.path.join(self.berth.dir, "data")], capture_output=True, text=True).stdout
+        self.assertIn("%s/team/app:1.2" % self.registry.host, listed)
+        self.register("absent", [{"name": "main", "image": "%s/team/nothing:9" % self.registry.host, "command": ["true"]}])
+        task = self.wait_status(self.run_task("absent"), "STOPPED")
+        self.assertEqual(task["stopCode"], "TaskFailedToStart")
+        self.assertIn("CannotPullContainerError", task["stoppedReason"])
+        self.assertIn("not found", task["stoppedReason"])
+
+    def test_a_multi_platform_index_picks_this_machines_platform(self):
+        digests = multi_platform_layout(os.path.join(self.layouts, "multi"))
+        self.registry.push_layout(os.path.join(self.layouts, "multi"), "team/multi:1", all_platforms=True)
+        out = self.pull("%s/team/multi:1" % self.registry.host)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        arch = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm"}[os.uname().machine]
+        self.assertIn(digests[arch], out.stdout)
+        for other, digest in digests.items():
+            if other != arch:
+                self.assertNotIn(digest, out.stdout)
+
+    def test_a_corrupted_blob_is_rejected_by_digest(self):
+        layout = busybox_layout(os.path.join(self.layouts, "bad"))
+        self.registry.push_layout(layout, "team/bad:1")
+        with open(os.path.join(layout, "blobs", "sha256", Registry.digest_of(layout)[7:])) as f:
+            layer = json.load(f)["layers"][0]["digest"]
+        path = self.registry.blob_path(layer)
+        data = bytearray(open(path, "rb").read())
+        data[len(data) // 2] ^= 0xFF
+        open(path, "wb").write(bytes(data))
+        out = self.pull("%s/team/bad:1" % self.registry.host)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("does not match its digest", out.stderr)
+        blobs = os.path.join(self.berth.dir, "data", "images", "blobs", "sha256")
+        self.assertNotIn(layer[7:], os.listdir(blobs))
+        self.assertNotIn(layer[7:] + ".partial", os.listdir(blobs))
+
+    def test_a_connection_cut_mid_layer_resumes_from_the_bytes_already_there(self):
+        self.push_busybox("team/flaky:1")
+        proxy = CuttingProxy(self.registry.port, cut_after=300_000)
+        self.addCleanup(proxy.close)
+        out = self.pull("127.0.0.1:%d/team/flaky:1" % proxy.port)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertTrue(proxy.cut_done)
+        ranges = [r for r in proxy.requests if "range: bytes=" in r.lower()]
+        self.assertEqual(len(ranges), 1, proxy.requests)
+        self.assertNotIn("range: bytes=0-", ranges[0].lower())
+
+
+    def test_tasks_starting_together_share_one_download(self):
+        digest = self.push_busybox("team/shared:1")
+        proxy = CuttingProxy(self.registry.port, cut_after=1 << 40)  # counts, never cuts
+        self.addCleanup(proxy.close)
+        self.register("shared", [{"name": "main", "image": "127.0.0.1:%d/team/shared:1" % proxy.port,
+                                  "command": ["true"]}])
+        arns = [t["taskArn"] for t in self.ecs.run_task(taskDefinition="shared", count=3)["tasks"]]
+        self.assertEqual(len(arns), 3)
+        for arn in arns:
+            task = self.wait_status(arn, "STOPPED")
+            self.assertEqual(task["containers"][0].get("exitCode"), 0, task)
+            self.assertEqual(task["containers"][0]["imageDigest"], digest)
+        manifests = [r for r in proxy.requests if "/manifests/" in r.split("\r\n", 1)[0]]
+        blobs = [r for r in proxy.requests if "/blobs/" in r.split("\r\n", 1)[0]]
+        self.assertEqual((len(manifests), len(blobs)), (1, 2), proxy.requests)  # one manifest, config + layer
+
+
+class TokenAuthTest(RegistryTestCase):
+    registry_auth = "token"
+
+    def configure(self, password):
+        config = TaskTestCase.config_text + "ECS_ENGINE_AUTH_TYPE=docker\nECS_ENGINE_AUTH_DATA=%s\n" % json.dumps(
+            {"http://%s" % self.registry.host: {"username": USER, "password": password}})
+        with open(self.berth.config_path, "w") as f:
+            f.write(config)
+
+    def test_token_auth_with_the_right_and_wrong_credentials(self):
+        self.push_busybox("team/private:1")
+        name = "%s/team/private:1" % self.registry.host
+        anonymous = self.pull(name)
+        self.assertNotEqual(anonymous.returncode, 0)
+        self.assertIn("refused the anonymous request", anonymous.stderr)
+        self.configure("wrong-password")
+        wrong = self.pull(name)
+        self.assertNotEqual(wrong.returncode, 0)
+        self.assertIn("refused the configured credentials", wrong.stderr)
+        self.assertNotIn("wrong-password", wrong.stderr)
+        self.configure(PASSWORD)
+        right = self.pull(name)
+        self.assertEqual(right.returncode, 0, right.stderr)
+        self.assertTrue(any("scope=repository%3Ateam%2Fprivate%3Apull" in r for r in self.registry.token_service.requests))
+
+
+class BasicAuthTest(RegistryTestCase):
+    registry_auth = "htpasswd"
+
+    def test_basic_auth_from_a_dockercfg_entry_and_an_ecr_style_token(self):
+        import base64
+        self.push_busybox("team/basic:1")
+        name = "%s/team/basic:1" % self.registry.host
+        self.assertIn("requires credentials", self.pull(name).stderr)
+        with open(self.berth.config_path, "w") as f:
+            f.write(TaskTestCase.config_text + "ECS_ENGINE_AUTH_TYPE=dockercfg\nECS_ENGINE_AUTH_DATA=%s\n" % json.dumps(
+                {self.registry.host: {"auth": base64.b64encode(("%s:%s" % (USER, PASSWORD)).encode()).decode()}}))
+        out = self.pull(name)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertNotIn(PASSWORD, out.stdout + out.stderr)
