@@ -154,6 +154,37 @@ void Agent::remove_orphans() {
   }
 }
 
+void Agent::collect_images(const std::vector<model::Task>& tasks) {
+  const EpochMs now = m_clock.now_ms();
+  if (m_next_image_cleanup == 0) m_next_image_cleanup = now + m_config.image_cleanup.interval_ms;  // first: one interval in
+  if (now < m_next_image_cleanup) return;
+  m_next_image_cleanup = now + m_config.image_cleanup.interval_ms;
+  const auto images = m_images.list();
+  // In use: any image a container of a task that has not stopped names or runs.
+  std::set<std::string> in_use;
+  const auto uses = [&](const runtime::Image& image) {
+    for (const auto& t : tasks) {
+      for (const auto& c : t.containers) {
+        const auto found = m_images.find(c.image);
+        if ((found && found->id == image.id) || c.image_digest == image.id) return true;
+      }
+    }
+    return !m_pulls.empty();  // a pull may be about to use any image: skip this cycle
+  };
+  for (const auto& image : images) {
+    if (uses(image)) in_use.insert(image.id);
+  }
+  for (const auto& id : runtime::images_to_collect(images, in_use, m_image_last_used, now, m_config.image_cleanup)) {
+    auto removed = m_images.remove(id, [&](const runtime::Image& image) { return in_use.contains(image.id); });
+    if (removed) {
+      log_info("image cleanup: removed " + id + (removed->names.empty() ? "" : " (" + removed->names.front() + ")"));
+      m_image_last_used.erase(id);
+    } else {
+      log_warn("image cleanup: " + removed.error().message);
+    }
+  }
+}
+
 std::optional<runtime::Image> Agent::image_for(model::Task& task, model::TaskContainer& c) {
   const std::string key = runtime_id_of(task.id, c.name);
   const auto cached = m_images.find(c.image);
@@ -227,6 +258,7 @@ void Agent::pass() {
     log_error("agent: cannot read tasks: " + tasks.error().message);
     return;
   }
+  collect_images(*tasks);
   for (auto& task : *tasks) {
     const Json* td = task_definition_of(task);
     if (!td) {
@@ -379,6 +411,7 @@ void Agent::start_ready_containers(model::Task& task, const Json& td) {
     c.runtime_id = rid;
     c.last_status = "RUNNING";
     c.started_at = m_clock.now_ms();
+    m_image_last_used[image->id] = *c.started_at;
     if (td.value("networkMode", "bridge") == "host") {
       c.network_bindings = Json::array();
       for (const auto& pm : def->value("portMappings", Json::array())) {

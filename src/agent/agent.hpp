@@ -16,6 +16,7 @@
 #include "common/config.hpp"
 #include "common/periodic_worker.hpp"
 #include "model/task.hpp"
+#include "runtime/image/image_gc.hpp"
 #include "runtime/image/image_puller.hpp"
 #include "runtime/image/image_store.hpp"
 #include "runtime/image/registry_client.hpp"
@@ -48,6 +49,7 @@ struct AgentConfig {
   std::map<std::string, runtime::RegistryCredentials> registry_credentials;
   std::vector<std::string> insecure_registries;
   std::string pull_behavior = "default";     // default, always, once, prefer-cached
+  runtime::ImageCleanupPolicy image_cleanup;  // ECS_IMAGE_CLEANUP_INTERVAL, ... (ECS's keys)
   int tick_ms = 200;
 
   // Reads the ECS agent keys of `config` (ECS_RESERVED_MEMORY, ECS_RESERVED_PORTS, ...).
@@ -102,6 +104,8 @@ class Agent {
   // runs (in the background; the agent keeps driving other tasks) or after it failed, in which
   // case the task is stopping with CannotPullContainerError.
   std::optional<runtime::Image> image_for(model::Task& task, model::TaskContainer& c);
+  // Every cleanup interval: deletes unused images as the ECS agent does.
+  void collect_images(const std::vector<model::Task>& tasks);
   void request_stop(model::Task& task, const std::string& code, const std::string& reason);
   void remove_orphans();
 
@@ -115,6 +119,8 @@ class Agent {
   std::map<std::string, std::future<Result<runtime::PulledInfo>>> m_pulls;  // runtime id → pull
   // Pulls of tasks that stopped meanwhile: dropped once done (dropping sooner would wait).
   std::vector<std::future<Result<runtime::PulledInfo>>> m_abandoned_pulls;
+  std::map<std::string, EpochMs> m_image_last_used;  // image id → last container start (memory only)
+  EpochMs m_next_image_cleanup = 0;
   std::string m_instance_id;
   std::string m_host_name;
   bool m_cgroup_v2 = false;

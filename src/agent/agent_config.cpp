@@ -143,6 +143,21 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
       start = comma + 1;
     }
   }
+  // ECS clamps the interval to at least 10 minutes; berth takes what it is given (tests, and
+  // gateways short of disk, want less).
+  if (auto v = get("ECS_IMAGE_CLEANUP_INTERVAL")) {
+    BERTH_ASSIGN(int seconds, parse_seconds("ECS_IMAGE_CLEANUP_INTERVAL", *v));
+    out.image_cleanup.interval_ms = std::max(1, seconds) * 1000LL;
+  }
+  if (auto v = get("ECS_IMAGE_MINIMUM_CLEANUP_AGE")) {
+    BERTH_ASSIGN(int seconds, parse_seconds("ECS_IMAGE_MINIMUM_CLEANUP_AGE", *v));
+    out.image_cleanup.minimum_age_ms = seconds * 1000LL;
+  }
+  if (auto v = get("ECS_NUM_IMAGES_DELETE_PER_CYCLE")) {
+    BERTH_ASSIGN(long long n, parse_count("ECS_NUM_IMAGES_DELETE_PER_CYCLE", *v));
+    out.image_cleanup.per_cycle = static_cast<std::size_t>(n);
+  }
+  if (auto v = get("ECS_DISABLE_IMAGE_CLEANUP")) out.image_cleanup.enabled = *v != "true";
   if (auto v = get("ECS_IMAGE_PULL_BEHAVIOR")) {
     if (*v != "default" && *v != "always" && *v != "once" && *v != "prefer-cached") {
       return fail(Code::invalid_parameter, "ECS_IMAGE_PULL_BEHAVIOR must be default, always, once or prefer-cached");

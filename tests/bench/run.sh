@@ -10,4 +10,5 @@ make -s build/images/busybox.tar build/x86_64-linux-gnu/berth-placement-bench >/
 echo "== placement (one core)"
 taskset -c 0 build/x86_64-linux-gnu/berth-placement-bench
 /usr/bin/python3 tests/bench/bench.py
+BERTH_TEST_IMAGES=build/images /usr/bin/python3 tests/bench/pull_bench.py
 exec /usr/bin/python3 tests/bench/runtime_bench.py

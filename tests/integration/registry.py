@@ -183,6 +183,36 @@ def write_blob(layout_dir, data):
     return digest, len(data)
 
 
+def rewrite_image(directory, edit_config, extra_layers=()):
+    """Makes the layout's image a new one: `edit_config(config)` changes its config in place and
+    `extra_layers` ((media type, digest, size, diff id)) go on top; blobs and index.json are
+    rewritten to match."""
+    with open(os.path.join(directory, "index.json")) as f:
+        index = json.load(f)
+    desc = index["manifests"][0]
+    with open(os.path.join(directory, "blobs", "sha256", desc["digest"][7:])) as f:
+        manifest = json.load(f)
+    with open(os.path.join(directory, "blobs", "sha256", manifest["config"]["digest"][7:])) as f:
+        config = json.load(f)
+    edit_config(config)
+    for media_type, digest, size, diff_id in extra_layers:
+        manifest["layers"].append({"mediaType": media_type, "digest": digest, "size": size})
+        config["rootfs"]["diff_ids"].append(diff_id)
+    config_digest, config_size = write_blob(directory, json.dumps(config).encode())
+    manifest["config"] = dict(manifest["config"], digest=config_digest, size=config_size)
+    manifest_digest, manifest_size = write_blob(directory, json.dumps(manifest).encode())
+    index["manifests"] = [dict(desc, digest=manifest_digest, size=manifest_size)]
+    with open(os.path.join(directory, "index.json"), "w") as f:
+        json.dump(index, f)
+    return directory
+
+
+def labelled_layout(directory, label):
+    """The busybox layout as a distinct image: same layer, a config carrying `label`."""
+    busybox_layout(directory)
+    return rewrite_image(directory, lambda config: config.setdefault("config", {}).update(Labels={"berth.test": label}))
+
+
 def multi_platform_layout(directory):
     """The busybox layout turned into an index of three platforms. Each has its own config (its
     architecture; the same busybox layer) so the chosen manifest shows which platform won.

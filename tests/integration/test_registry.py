@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 
 from harness import BERTH, Berth
-from registry import PASSWORD, USER, CuttingProxy, Registry, busybox_layout, multi_platform_layout
+from registry import PASSWORD, USER, CuttingProxy, Registry, busybox_layout, labelled_layout, multi_platform_layout
 from test_tasks import TaskTestCase, wait_for
 
 
@@ -119,6 +119,28 @@ class PullTest(RegistryTestCase):
         manifests = [r for r in proxy.requests if "/manifests/" in r.split("\r\n", 1)[0]]
         blobs = [r for r in proxy.requests if "/blobs/" in r.split("\r\n", 1)[0]]
         self.assertEqual((len(manifests), len(blobs)), (1, 2), proxy.requests)  # one manifest, config + layer
+
+
+class ImageCleanupTest(RegistryTestCase):
+    config_text = TaskTestCase.config_text + (
+        "ECS_IMAGE_CLEANUP_INTERVAL=1s\nECS_IMAGE_MINIMUM_CLEANUP_AGE=1s\nECS_NUM_IMAGES_DELETE_PER_CYCLE=5\n")
+
+    def images(self):
+        return subprocess.run([BERTH, "image", "ls", "--config", "/dev/null", "--data-dir",
+                               os.path.join(self.berth.dir, "data")], capture_output=True, text=True).stdout
+
+    def test_cleanup_removes_only_unused_pulled_images(self):
+        self.registry.push_layout(labelled_layout(os.path.join(self.layouts, "used"), "used"), "team/used:1")
+        self.registry.push_layout(labelled_layout(os.path.join(self.layouts, "unused"), "unused"), "team/unused:1")
+        used, unused = "%s/team/used:1" % self.registry.host, "%s/team/unused:1" % self.registry.host
+        for name in (used, unused):
+            self.assertEqual(self.pull(name).returncode, 0)
+        self.register("user", [{"name": "main", "image": used, "stopTimeout": 1, "command": ["sleep", "300"]}])
+        self.wait_status(self.run_task("user"), "RUNNING")
+        wait_for(lambda: unused not in self.images(), timeout=20, what="the unused image collected")
+        listing = self.images()
+        self.assertIn(used, listing)
+        self.assertIn("docker.io/library/busybox:latest", listing)  # imported: never collected
 
 
 class TokenAuthTest(RegistryTestCase):

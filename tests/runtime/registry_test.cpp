@@ -1,3 +1,4 @@
+#include "runtime/image/image_gc.hpp"
 #include "runtime/image/platform_choice.hpp"
 #include "runtime/image/registry_auth.hpp"
 
@@ -53,4 +54,26 @@ TEST_CASE("engine auth: docker and dockercfg as the ECS agent reads them", "[run
     CHECK(bad.error().message.find("ECS_ENGINE_AUTH") != std::string::npos);
     CHECK(bad.error().message.find("bm9jb2xvbg") == std::string::npos);
   }
+}
+
+TEST_CASE("image cleanup: unused pulled images, oldest use first, bounded per cycle", "[runtime]") {
+  const auto image = [](const char* id, EpochMs arrived, bool pulled = true) {
+    Image i;
+    i.id = id;
+    i.imported_at = arrived;
+    i.pulled = pulled;
+    return i;
+  };
+  const std::vector<Image> images = {image("in-use", 0), image("old", 0), image("older-use", 0), image("fresh", 9'000),
+                                     image("imported", 0, false), image("recently-used", 0)};
+  ImageCleanupPolicy policy;
+  policy.minimum_age_ms = 5'000;
+  policy.per_cycle = 2;
+  const std::map<std::string, EpochMs> last_used = {{"old", 3'000}, {"older-use", 1'000}, {"recently-used", 8'000}};
+  const auto chosen = images_to_collect(images, {"in-use"}, last_used, 10'000, policy);
+  CHECK(chosen == std::vector<std::string>{"older-use", "old"});
+  policy.per_cycle = 10;
+  CHECK(images_to_collect(images, {"in-use"}, last_used, 10'000, policy).size() == 2);
+  policy.enabled = false;
+  CHECK(images_to_collect(images, {}, {}, 100'000, policy).empty());
 }

@@ -134,6 +134,7 @@ Result<void> ImageStore::load_index() {
     image.names = item.value("names", std::vector<std::string>{});
     image.size = item.value("size", 0ULL);
     image.imported_at = item.value("importedAt", 0LL);
+    image.pulled = item.value("pulled", false);
     image.rootfs = m_root + "/" + image.id.substr(7) + "/rootfs";
     auto config = read_json(m_root + "/" + image.id.substr(7) + "/config.json");
     if (!config) {
@@ -150,7 +151,7 @@ Result<void> ImageStore::save_index() {
   Json images = Json::array();
   for (const auto& image : m_images) {
     images.push_back({{"id", image.id}, {"names", image.names}, {"size", image.size},
-                      {"importedAt", image.imported_at}});
+                      {"importedAt", image.imported_at}, {"pulled", image.pulled}});
   }
   BERTH_TRY(write_file_atomic(m_root + "/index.json", Json{{"images", images}}.dump()));
   struct stat st;
@@ -217,6 +218,10 @@ Result<Image> ImageStore::add_pulled(const Json& config, const std::vector<std::
   BERTH_TRY(make_dirs(layout, 0700));
   const RemovedOnExit cleanup{layout};
   BERTH_ASSIGN(auto image, add_image(layout, config, layer_paths, names));
+  if (auto at = index_of(image.id); at && !m_images[*at].pulled) {
+    m_images[*at].pulled = image.pulled = true;
+    BERTH_TRY(save_index());
+  }
   // The root is unpacked: the compressed blobs would only wear the flash and fill the disk.
   for (const auto& layer : layer_paths) ::unlink(layer.c_str());
   return image;

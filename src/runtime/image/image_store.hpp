@@ -24,6 +24,8 @@ struct Image {
   std::string rootfs;              // absolute path of the flat root
   std::uint64_t size = 0;          // bytes of the unpacked root
   EpochMs imported_at = 0;
+  // Pulled from a registry, so it can be fetched again: only such images are collected.
+  bool pulled = false;
 };
 
 class ImageStore {
