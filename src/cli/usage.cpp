@@ -52,7 +52,7 @@ SIGTERM or SIGINT stops the API after the requests in flight are answered.
   pull NAME     pull from a registry (OCI distribution; digests verified, broken downloads
                 resumed; credentials from ECS_ENGINE_AUTH_TYPE/ECS_ENGINE_AUTH_DATA; http only
                 for loopback and BERTH_INSECURE_REGISTRIES, as this build has no TLS)
-  import FILE   import a `docker save` archive or an OCI image-layout tarball (plain or gzip
+  import FILE   import a `docker save` archive or an OCI image-layout tarball (plain, gzip or zstd
                 layers); paths and links that leave the image are refused
   ls            list the images on this gateway
   rm NAME       remove an image; refused while a task that has not stopped uses it

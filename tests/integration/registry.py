@@ -137,9 +137,12 @@ class Registry:
     def host(self):
         return "127.0.0.1:%d" % self.port
 
-    def push_layout(self, layout_dir, name, all_platforms=False):
-        """Copies an OCI layout into the registry as NAME (repo:tag) with skopeo; returns the digest."""
+    def push_layout(self, layout_dir, name, all_platforms=False, compress=None):
+        """Copies an OCI layout into the registry as NAME (repo:tag) with skopeo; returns the digest
+        of the layout's own manifest. `compress` ("zstd", "gzip") recompresses plain layers."""
         args = ["skopeo", "copy", "--dest-tls-verify=false", "--format", "oci"]
+        if compress:
+            args += ["--dest-compress-format", compress]
         if all_platforms:
             args.append("--all")
         if self.auth:
@@ -200,6 +203,26 @@ def rewrite_image(directory, edit_config, extra_layers=()):
         config["rootfs"]["diff_ids"].append(diff_id)
     config_digest, config_size = write_blob(directory, json.dumps(config).encode())
     manifest["config"] = dict(manifest["config"], digest=config_digest, size=config_size)
+    manifest_digest, manifest_size = write_blob(directory, json.dumps(manifest).encode())
+    index["manifests"] = [dict(desc, digest=manifest_digest, size=manifest_size)]
+    with open(os.path.join(directory, "index.json"), "w") as f:
+        json.dump(index, f)
+    return directory
+
+
+def uncompressed_layout(directory):
+    """The busybox layout with its layer as a plain tar, which skopeo recompresses as asked."""
+    import gzip
+    busybox_layout(directory)
+    with open(os.path.join(directory, "index.json")) as f:
+        index = json.load(f)
+    desc = index["manifests"][0]
+    with open(os.path.join(directory, "blobs", "sha256", desc["digest"][7:])) as f:
+        manifest = json.load(f)
+    with open(os.path.join(directory, "blobs", "sha256", manifest["layers"][0]["digest"][7:]), "rb") as f:
+        plain = gzip.decompress(f.read())
+    digest, size = write_blob(directory, plain)
+    manifest["layers"] = [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": digest, "size": size}]
     manifest_digest, manifest_size = write_blob(directory, json.dumps(manifest).encode())
     index["manifests"] = [dict(desc, digest=manifest_digest, size=manifest_size)]
     with open(os.path.join(directory, "index.json"), "w") as f:

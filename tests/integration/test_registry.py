@@ -5,9 +5,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+import urllib.request
 
 from harness import BERTH, Berth
-from registry import PASSWORD, USER, CuttingProxy, Registry, busybox_layout, labelled_layout, multi_platform_layout
+from registry import PASSWORD, USER, CuttingProxy, Registry, busybox_layout, labelled_layout, multi_platform_layout, uncompressed_layout
 from test_tasks import TaskTestCase, wait_for
 
 
@@ -103,6 +104,39 @@ class PullTest(RegistryTestCase):
         self.assertEqual(len(ranges), 1, proxy.requests)
         self.assertNotIn("range: bytes=0-", ranges[0].lower())
 
+
+    def test_a_pull_onto_a_full_disk_fails_cleanly_and_keeps_the_store(self):
+        self.push_busybox("team/app:1.2")
+        small = tempfile.mkdtemp(prefix="berth-small-disk-")
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", small], check=True)
+        self.addCleanup(shutil.rmtree, small, True)
+        self.addCleanup(subprocess.run, ["umount", "-l", small])
+        args = ["--config", "/dev/null", "--data-dir", small]
+        imported = subprocess.run([BERTH, "image", "import", os.path.join(os.environ.get("BERTH_TEST_IMAGES", "build/images"),
+                                                                          "busybox.tar")] + args, capture_output=True, text=True)
+        self.assertEqual(imported.returncode, 0, imported.stderr)
+        before = subprocess.run([BERTH, "image", "ls"] + args, capture_output=True, text=True).stdout
+        out = subprocess.run([BERTH, "image", "pull", "%s/team/app:1.2" % self.registry.host] + args,
+                             capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("not enough free space", out.stderr)
+        self.assertEqual(subprocess.run([BERTH, "image", "ls"] + args, capture_output=True, text=True).stdout, before)
+        self.assertEqual([f for f in os.listdir(os.path.join(small, "images")) if f.startswith("tmp-")], [])
+
+    def test_zstd_and_plain_layers(self):
+        layout = uncompressed_layout(os.path.join(self.layouts, "plain"))
+        self.registry.push_layout(layout, "team/zstd:1", compress="zstd")
+        self.registry.push_layout(layout, "team/plain:1")
+        for name in ("team/zstd:1", "team/plain:1"):
+            image = "%s/%s" % (self.registry.host, name)
+            family = name.split("/")[1].split(":")[0]
+            self.register(family, [{"name": "main", "image": image, "command": ["sh", "-c", "test -x /bin/busybox"]}])
+            task = self.wait_status(self.run_task(family), "STOPPED")
+            self.assertEqual(task["containers"][0].get("exitCode"), 0, task)
+        request = urllib.request.Request("http://%s/v2/team/zstd/manifests/1" % self.registry.host,
+                                         headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
+        manifest = json.loads(urllib.request.urlopen(request, timeout=10).read())
+        self.assertTrue(manifest["layers"][0]["mediaType"].endswith("+zstd"), manifest)
 
     def test_tasks_starting_together_share_one_download(self):
         digest = self.push_busybox("team/shared:1")

@@ -3,14 +3,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zstd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 
 #include "common/files.hpp"
 #include "common/sha256.hpp"
 #include "fixtures/tar_writer.hpp"
 #include "model/image_reference.hpp"
 #include "runtime/image/layer_unpacker.hpp"
+#include "runtime/image/tar_reader.hpp"
 
 using namespace berth;
 using namespace berth::runtime;
@@ -202,4 +206,53 @@ TEST_CASE("image store: a corrupted layer is refused by digest", "[runtime][root
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().message.find("diff_id") != std::string::npos);
   CHECK((*store)->list().empty());
+}
+
+TEST_CASE("tar reader: zstd layers read like plain and gzip ones; a corrupt frame is refused", "[runtime]") {
+  TempDir tmp;
+  {
+    TarWriter layer(tmp.path + "/layer.tar");
+    layer.dir("etc");
+    layer.file("etc/motd", std::string(100000, 'z'));
+  }
+  std::ifstream in(tmp.path + "/layer.tar", std::ios::binary);
+  const std::string plain((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // With a content checksum, as zstd's CLI and containerd write frames.
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+  std::string packed(ZSTD_compressBound(plain.size()), '\0');
+  packed.resize(ZSTD_compress2(cctx, packed.data(), packed.size(), plain.data(), plain.size()));
+  ZSTD_freeCCtx(cctx);
+  std::ofstream(tmp.path + "/layer.tar.zst", std::ios::binary) << packed;
+  auto reader = TarReader::open(tmp.path + "/layer.tar.zst");
+  REQUIRE(reader.has_value());
+  std::vector<std::string> names;
+  std::string motd;
+  while (true) {
+    auto entry = reader->next();
+    REQUIRE(entry.has_value());
+    if (!*entry) break;
+    names.push_back((*entry)->path);
+    if ((*entry)->path == "etc/motd") {
+      REQUIRE(reader->read_data([&](std::string_view chunk) -> Result<void> {
+        motd += chunk;
+        return {};
+      }).has_value());
+    }
+  }
+  CHECK(names == std::vector<std::string>{"etc", "etc/motd"});
+  CHECK(motd == std::string(100000, 'z'));
+
+  packed[packed.size() / 2] ^= 0x55;
+  std::ofstream(tmp.path + "/bad.tar.zst", std::ios::binary) << packed;
+  auto bad = TarReader::open(tmp.path + "/bad.tar.zst");
+  REQUIRE(bad.has_value());
+  bool refused = false;
+  for (int i = 0; i < 10 && !refused; ++i) {  // the error shows wherever the reader meets it
+    auto entry = bad->next();
+    if (!entry) refused = true;
+    else if (!*entry) break;
+    else if (!bad->read_data([](std::string_view) -> Result<void> { return {}; })) refused = true;
+  }
+  CHECK(refused);
 }

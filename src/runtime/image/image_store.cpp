@@ -248,10 +248,6 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
       BERTH_ASSIGN(auto config, read_json(config_path));
       std::vector<std::string> layers;
       for (const auto& layer : choice.manifest.value("layers", Json::array())) {
-        const std::string media = layer.value("mediaType", "");
-        if (media.find("zstd") != std::string::npos) {
-          return fail(Code::invalid_parameter, "zstd layers are not supported yet (" + layer.value("digest", "") + ")");
-        }
         BERTH_ASSIGN(auto layer_path, verified_blob(archive, layer.value("digest", "")));
         layers.push_back(layer_path);
       }

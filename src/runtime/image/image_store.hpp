@@ -33,7 +33,7 @@ class ImageStore {
   // Opens (creating) the store at `root`; drops half-finished imports of an earlier crash.
   [[nodiscard]] static Result<std::unique_ptr<ImageStore>> open(const std::string& root, const Clock& clock);
 
-  // Imports a `docker save` archive or an OCI image-layout tarball (plain or gzip layers;
+  // Imports a `docker save` archive or an OCI image-layout tarball (plain, gzip or zstd layers;
   // blobs verified by digest; paths confined). Returns the images imported.
   [[nodiscard]] Result<std::vector<Image>> import_archive(const std::string& path);
 

@@ -9,7 +9,7 @@
 
 namespace berth::runtime {
 
-// Applies the layer tar (plain or gzip) at `tar_path` onto `root`, which must exist.
+// Applies the layer tar (plain, gzip or zstd) at `tar_path` onto `root`, which must exist.
 // Refuses (InvalidParameterException, naming the entry) absolute or `..` paths, hard links that
 // leave the root, and writes through symbolic links. On error the root may be partly written:
 // callers unpack into a scratch directory and drop it on failure.

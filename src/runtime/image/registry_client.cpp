@@ -278,10 +278,6 @@ Result<PulledImage> RegistryClient::pull(const model::ImageReference& ref,
   state.layers_total = layers.size();
   std::uint64_t total = config_desc.value("size", 0ull);
   for (const auto& layer : layers) {
-    const std::string media = layer.value("mediaType", "");
-    if (media.find("zstd") != std::string::npos) {
-      return pull_error("layer " + layer.value("digest", "") + " is zstd-compressed, which berth cannot unpack yet");
-    }
     total += layer.value("size", 0ull);
   }
   state.bytes_total = total;

@@ -1,10 +1,12 @@
 #include "runtime/image/tar_reader.hpp"
 
 #include <zlib.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <vector>
@@ -12,26 +14,54 @@
 namespace berth::runtime {
 
 struct TarReader::Impl {
+  // gzip and plain tar go through zlib (which reads both); zstd through libzstd's streaming API.
   gzFile file = nullptr;
+  std::FILE* zstd_file = nullptr;
+  ZSTD_DCtx* zstd = nullptr;
+  std::vector<char> zstd_in;
+  ZSTD_inBuffer zstd_input{nullptr, 0, 0};
   std::string path;
   std::uint64_t remaining = 0;  // data bytes of the current entry not yet read
   std::uint64_t padding = 0;    // bytes up to the next 512-byte boundary after the data
 
   ~Impl() {
     if (file) gzclose(file);
+    if (zstd) ZSTD_freeDCtx(zstd);
+    if (zstd_file) std::fclose(zstd_file);
   }
 
-  Result<void> read_exact(char* out, std::size_t n) {
-    std::size_t done = 0;
-    while (done < n) {
-      const int got = gzread(file, out + done, static_cast<unsigned>(std::min<std::size_t>(n - done, 1 << 20)));
+  // Reads up to `n` bytes; 0 at the end of the stream.
+  Result<std::size_t> read_some(char* out, std::size_t n) {
+    if (!zstd) {
+      const int got = gzread(file, out, static_cast<unsigned>(std::min<std::size_t>(n, 1 << 20)));
       if (got < 0) {
         int code = 0;
         const char* message = gzerror(file, &code);
         return fail(Code::invalid_parameter, path + ": corrupt archive: " + message);
       }
+      return static_cast<std::size_t>(got);
+    }
+    ZSTD_outBuffer output{out, n, 0};
+    while (output.pos == 0) {
+      if (zstd_input.pos == zstd_input.size) {
+        const std::size_t got = std::fread(zstd_in.data(), 1, zstd_in.size(), zstd_file);
+        if (got == 0) return std::size_t{0};
+        zstd_input = {zstd_in.data(), got, 0};
+      }
+      const std::size_t status = ZSTD_decompressStream(zstd, &output, &zstd_input);
+      if (ZSTD_isError(status)) {
+        return fail(Code::invalid_parameter, path + ": corrupt archive: " + ZSTD_getErrorName(status));
+      }
+    }
+    return output.pos;
+  }
+
+  Result<void> read_exact(char* out, std::size_t n) {
+    std::size_t done = 0;
+    while (done < n) {
+      BERTH_ASSIGN(std::size_t got, read_some(out + done, n - done));
       if (got == 0) return fail(Code::invalid_parameter, path + ": archive ends in the middle of an entry");
-      done += static_cast<std::size_t>(got);
+      done += got;
     }
     return {};
   }
@@ -113,6 +143,19 @@ TarReader::~TarReader() = default;
 Result<TarReader> TarReader::open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
+  unsigned char magic[4] = {};
+  if (std::FILE* probe = std::fopen(path.c_str(), "rb")) {
+    const std::size_t got = std::fread(magic, 1, sizeof magic, probe);
+    std::fclose(probe);
+    // The zstd frame magic, 0xFD2FB528 little-endian.
+    if (got == 4 && magic[0] == 0x28 && magic[1] == 0xB5 && magic[2] == 0x2F && magic[3] == 0xFD) {
+      impl->zstd_file = std::fopen(path.c_str(), "rb");
+      impl->zstd = ZSTD_createDCtx();
+      if (!impl->zstd_file || !impl->zstd) return fail(Code::invalid_parameter, "cannot open " + path, errno);
+      impl->zstd_in.resize(ZSTD_DStreamInSize());
+      return TarReader(std::move(impl));
+    }
+  }
   impl->file = gzopen(path.c_str(), "rb");
   if (!impl->file) return fail(Code::invalid_parameter, "cannot open " + path, errno);
   gzbuffer(impl->file, 128 * 1024);
@@ -127,9 +170,14 @@ Result<std::optional<TarEntry>> TarReader::next() {
   std::map<std::string, std::string> pax;
   while (true) {
     char header[512];
-    const int got = gzread(s.file, header, sizeof header);
+    std::size_t got = 0;
+    while (got < sizeof header) {
+      BERTH_ASSIGN(std::size_t n, s.read_some(header + got, sizeof header - got));
+      if (n == 0) break;
+      got += n;
+    }
     if (got == 0) return std::optional<TarEntry>();  // end without the two zero blocks
-    if (got != static_cast<int>(sizeof header)) {
+    if (got != sizeof header) {
       return fail(Code::invalid_parameter, s.path + ": truncated tar header");
     }
     if (std::all_of(header, header + 512, [](char c) { return c == 0; })) return std::optional<TarEntry>();

@@ -1,5 +1,5 @@
-// Sequential reader of tar archives (ustar, GNU long names, pax path/linkpath), plain or gzip
-// (zlib reads both). One reader per archive; not thread-safe.
+// Sequential reader of tar archives (ustar, GNU long names, pax path/linkpath), plain, gzip
+// (zlib reads both) or zstd. One reader per archive; not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +29,7 @@ struct TarEntry {
 
 class TarReader {
  public:
-  // Opens `path`; gzip is detected by zlib, anything else is read as plain tar.
+  // Opens `path`; zstd is detected by its magic, gzip by zlib, anything else is plain tar.
   [[nodiscard]] static Result<TarReader> open(const std::string& path);
   TarReader(TarReader&&) noexcept;
   TarReader& operator=(TarReader&&) noexcept;
