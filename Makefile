@@ -16,7 +16,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 CXXFLAGS := -std=c++23 -O2 -Wall -Wextra -Werror -ffunction-sections -fdata-sections \
             -Isrc -isystem $(TP) -MMD -MP $(EXTRA_CXXFLAGS)
 LDFLAGS := -static -pthread -Wl,--gc-sections
-LDLIBS := -lsqlite3 -lseccomp -lzstd -lz -lm -ldl
+LDLIBS := -lsqlite3 -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lzstd -lz -lm -ldl
 ifdef SYSROOT
   CXXFLAGS += -isystem $(SYSROOT)/usr/include
   LDFLAGS += -L$(SYSROOT)/usr/lib/$(TRIPLE)

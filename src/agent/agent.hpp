@@ -48,6 +48,7 @@ struct AgentConfig {
   // Registry pulls: ECS_ENGINE_AUTH_TYPE/DATA, BERTH_INSECURE_REGISTRIES, ECS_IMAGE_PULL_BEHAVIOR.
   std::map<std::string, runtime::RegistryCredentials> registry_credentials;
   std::vector<std::string> insecure_registries;
+  std::string registry_ca_file;              // BERTH_REGISTRY_CA_FILE
   std::string pull_behavior = "default";     // default, always, once, prefer-cached
   runtime::ImageCleanupPolicy image_cleanup;  // ECS_IMAGE_CLEANUP_INTERVAL, ... (ECS's keys)
   int tick_ms = 200;

@@ -158,6 +158,7 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
     out.image_cleanup.per_cycle = static_cast<std::size_t>(n);
   }
   if (auto v = get("ECS_DISABLE_IMAGE_CLEANUP")) out.image_cleanup.enabled = *v != "true";
+  if (auto v = get("BERTH_REGISTRY_CA_FILE")) out.registry_ca_file = *v;
   if (auto v = get("ECS_IMAGE_PULL_BEHAVIOR")) {
     if (*v != "default" && *v != "always" && *v != "once" && *v != "prefer-cached") {
       return fail(Code::invalid_parameter, "ECS_IMAGE_PULL_BEHAVIOR must be default, always, once or prefer-cached");
@@ -175,6 +176,7 @@ runtime::RegistryOptions registry_options(const AgentConfig& config, const std::
   runtime::RegistryOptions options;
   options.blob_dir = blob_dir;
   options.insecure_registries = config.insecure_registries;
+  options.ca_file = config.registry_ca_file;
   options.credentials = [credentials = config.registry_credentials](const std::string& registry)
       -> std::optional<runtime::RegistryCredentials> {
     const auto it = credentials.find(registry);

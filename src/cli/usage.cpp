@@ -49,9 +49,9 @@ SIGTERM or SIGINT stops the API after the requests in flight are answered.
   if (verb == "image") {
     return R"(Usage: berth image pull NAME | import FILE | ls | rm NAME [--data-dir DIR] [--config FILE]
 
-  pull NAME     pull from a registry (OCI distribution; digests verified, broken downloads
-                resumed; credentials from ECS_ENGINE_AUTH_TYPE/ECS_ENGINE_AUTH_DATA; http only
-                for loopback and BERTH_INSECURE_REGISTRIES, as this build has no TLS)
+  pull NAME     pull from a registry (OCI distribution over https; digests verified, broken
+                downloads resumed; credentials from ECS_ENGINE_AUTH_TYPE/ECS_ENGINE_AUTH_DATA;
+                plain http only for loopback and BERTH_INSECURE_REGISTRIES)
   import FILE   import a `docker save` archive or an OCI image-layout tarball (plain, gzip or zstd
                 layers); paths and links that leave the image are refused
   ls            list the images on this gateway

@@ -101,8 +101,42 @@ class TokenService:
         self.server.shutdown()
 
 
+def make_tls_files(directory):
+    """A CA and a server certificate for 127.0.0.1 signed by it; returns (ca, cert, key) paths."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    import ipaddress
+    now = datetime.datetime.utcnow()
+
+    def build(subject, issuer, public_key, signing_key, ca, san=None):
+        b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)
+             .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+             .not_valid_after(now + datetime.timedelta(days=2))
+             .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if san:
+            b = b.add_extension(x509.SubjectAlternativeName(san), critical=False)
+        return b.sign(signing_key, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "berth test CA")])
+    ca_cert = build(ca_name, ca_name, ca_key.public_key(), ca_key, True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = build(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]), ca_name, key.public_key(), ca_key,
+                 False, [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
+    paths = [os.path.join(directory, n) for n in ("ca.pem", "cert.pem", "key.pem")]
+    for path, data in zip(paths, (ca_cert.public_bytes(serialization.Encoding.PEM),
+                                  cert.public_bytes(serialization.Encoding.PEM),
+                                  key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                                    serialization.NoEncryption()))):
+        with open(path, "wb") as f:
+            f.write(data)
+    return paths
+
+
 class Registry:
-    def __init__(self, auth=None):
+    def __init__(self, auth=None, tls=False):
         self.dir = tempfile.mkdtemp(prefix="berth-registry-")
         self.port = free_port()
         self.auth = auth
@@ -119,6 +153,10 @@ class Registry:
             self.token_service = TokenService(self.dir, "berth-test-registry")
             config["auth"] = {"token": {"realm": self.token_service.realm, "service": "berth-test-registry",
                                         "issuer": "berth-test-issuer", "rootcertbundle": self.token_service.cert_path}}
+        self.ca_path = None
+        if tls:
+            self.ca_path, cert, key = make_tls_files(self.dir)
+            config["http"]["tls"] = {"certificate": cert, "key": key}
         self.config_path = os.path.join(self.dir, "config.yml")
         with open(self.config_path, "w") as f:
             json.dump(config, f)  # YAML is a superset of JSON
@@ -294,13 +332,14 @@ class CuttingProxy:
             threading.Thread(target=self.serve, args=(client,), daemon=True).start()
 
     def serve(self, client):
-        upstream = socket.create_connection(("127.0.0.1", self.target_port))
         request = b""
         while b"\r\n\r\n" not in request:
             chunk = client.recv(65536)
-            if not chunk:
-                break
+            if not chunk or not (request + chunk)[:1].isalpha():
+                client.close()  # not HTTP (a TLS hello): refuse as a plain server would
+                return
             request += chunk
+        upstream = socket.create_connection(("127.0.0.1", self.target_port))
         head = request.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
         self.requests.append(head)
         is_blob = "/blobs/" in head.split("\r\n", 1)[0]

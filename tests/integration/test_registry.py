@@ -14,9 +14,10 @@ from test_tasks import TaskTestCase, wait_for
 
 class RegistryTestCase(TaskTestCase):
     registry_auth = None
+    registry_tls = False
 
     def setUp(self):
-        self.registry = Registry(self.registry_auth)
+        self.registry = Registry(self.registry_auth, self.registry_tls)
         self.addCleanup(self.registry.cleanup)
         self.layouts = tempfile.mkdtemp(prefix="berth-layouts-")
         self.addCleanup(shutil.rmtree, self.layouts, True)
@@ -175,6 +176,21 @@ class ImageCleanupTest(RegistryTestCase):
         listing = self.images()
         self.assertIn(used, listing)
         self.assertIn("docker.io/library/busybox:latest", listing)  # imported: never collected
+
+
+class TlsTest(RegistryTestCase):
+    registry_tls = True
+
+    def test_https_with_the_registrys_ca_trusted_and_refused_without_it(self):
+        self.push_busybox("team/secure:1")
+        name = "%s/team/secure:1" % self.registry.host
+        untrusted = self.pull(name)
+        self.assertNotEqual(untrusted.returncode, 0)
+        self.assertIn("certificate is not trusted", untrusted.stderr)
+        with open(self.berth.config_path, "a") as f:
+            f.write("BERTH_REGISTRY_CA_FILE=%s\n" % self.registry.ca_path)
+        trusted = self.pull(name)
+        self.assertEqual(trusted.returncode, 0, trusted.stderr)  # this registry speaks only TLS
 
 
 class TokenAuthTest(RegistryTestCase):

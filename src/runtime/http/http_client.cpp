@@ -2,16 +2,16 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
-#include <httplib.h>
+#include "runtime/http/transport.hpp"
 
 namespace berth::runtime {
 namespace {
 
 struct Url {
   std::string scheme;
-  std::string host_port;  // "host" or "host:port"
-  std::string target;     // "/path?query"
+  detail::Target target;
 };
 
 Result<Url> parse_url(const std::string& url) {
@@ -21,9 +21,24 @@ Result<Url> parse_url(const std::string& url) {
   u.scheme = url.substr(0, colon);
   const auto rest = url.substr(colon + 3);
   const auto slash = rest.find('/');
-  u.host_port = rest.substr(0, slash);
-  u.target = slash == std::string::npos ? "/" : rest.substr(slash);
-  if (u.host_port.empty() || (u.scheme != "http" && u.scheme != "https")) return fail(Code::invalid_parameter, "not an http(s) URL: " + url);
+  auto& t = u.target;
+  t.host_port = rest.substr(0, slash);
+  t.path = slash == std::string::npos ? "/" : rest.substr(slash);
+  if (t.host_port.empty() || (u.scheme != "http" && u.scheme != "https")) {
+    return fail(Code::invalid_parameter, "not an http(s) URL: " + url);
+  }
+  t.port = u.scheme == "https" ? 443 : 80;
+  t.host = t.host_port;
+  const auto close = t.host_port.find(']');
+  const auto port_colon = t.host_port.rfind(':');
+  if (port_colon != std::string::npos && (close == std::string::npos || port_colon > close)) {
+    t.host = t.host_port.substr(0, port_colon);
+    const std::string port = t.host_port.substr(port_colon + 1);
+    if (std::from_chars(port.data(), port.data() + port.size(), t.port).ec != std::errc() || t.port < 1 || t.port > 65535) {
+      return fail(Code::invalid_parameter, "bad port in URL: " + url);
+    }
+  }
+  if (t.host.size() > 2 && t.host.front() == '[' && t.host.back() == ']') t.host = t.host.substr(1, t.host.size() - 2);
   return u;
 }
 
@@ -35,47 +50,26 @@ std::string lower(std::string s) {
 }  // namespace
 
 Result<HttpResponse> http_get(const std::string& start_url, const HttpHeaders& headers, const HttpSink& sink,
-                              int timeout_s) {
+                              const HttpOptions& options) {
   std::string url = start_url;
   BERTH_ASSIGN(const Url first, parse_url(url));
   for (int hop = 0; hop < 6; ++hop) {
     BERTH_ASSIGN(const Url u, parse_url(url));
-    if (u.scheme == "https") {
-      return fail(Code::invalid_parameter, "https is not available in this build of berth (" + url +
-                                               "); use a registry on http (BERTH_INSECURE_REGISTRIES)");
-    }
-    httplib::Client client("http://" + u.host_port);
-    client.set_connection_timeout(timeout_s, 0);
-    client.set_read_timeout(timeout_s, 0);
-    httplib::Headers request_headers;
+    HttpHeaders sent;
     for (const auto& [name, value] : headers) {
       // Credentials are for the host they were meant for, not for wherever it redirects.
-      if (lower(name) == "authorization" && u.host_port != first.host_port) continue;
-      request_headers.emplace(name, value);
+      if (lower(name) == "authorization" && u.target.host_port != first.target.host_port) continue;
+      sent.emplace_back(name, value);
     }
     HttpResponse response;
     response.url = url;
-    bool streaming = false;
-    auto result = client.Get(
-        u.target, request_headers,
-        [&](const httplib::Response& r) {
-          response.status = r.status;
-          for (const auto& [name, value] : r.headers) response.headers[lower(name)] = value;
-          streaming = sink && r.status >= 200 && r.status < 300;
-          return true;
-        },
-        [&](const char* data, std::size_t size) {
-          if (streaming) return sink(response.status, std::string_view(data, size));
-          if (response.body.size() < (1u << 20)) response.body.append(data, size);
-          return true;
-        });
-    if (!result) {
-      if (result.error() == httplib::Error::Canceled) return fail(Code::server, "transfer from " + url + " was stopped");
-      return fail(Code::server, "GET " + url + ": " + httplib::to_string(result.error()));
-    }
+    detail::ReplyCollector reply(response, sink);
+    auto done = u.scheme == "https" ? detail::get_tls(u.target, sent, reply, response, options)
+                                    : detail::get_plain(u.target, sent, reply, response, options);
+    if (!done) return std::unexpected(done.error().wrap("GET " + url));
     if (response.status >= 300 && response.status < 400 && response.headers.contains("location")) {
       std::string location = response.headers["location"];
-      if (location.starts_with("/")) location = u.scheme + "://" + u.host_port + location;
+      if (location.starts_with("/")) location = u.scheme + "://" + u.target.host_port + location;
       url = location;
       continue;
     }

@@ -1,6 +1,7 @@
-// The HTTP client wrapper (DESIGN.md §2: httplib.h stays here and in api/): GET with headers,
-// redirects followed, the body collected or streamed to a sink. Plain HTTP; https URLs are
-// refused until the build carries a TLS library. Thread-safe (a connection per call).
+// The HTTP client wrapper (DESIGN.md §2: httplib.h and the TLS library stay here): GET with
+// headers, redirects followed, the body collected or streamed to a sink. https through mbedTLS
+// with the server's certificate verified against the system's CA bundle (plus an optional extra
+// one) and its name. Thread-safe (a connection per call).
 #pragma once
 
 #include <functional>
@@ -25,9 +26,16 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 // Receives body bytes of a 2xx reply with its status (200, or 206 for a range); false aborts.
 using HttpSink = std::function<bool(int status, std::string_view bytes)>;
 
+struct HttpOptions {
+  int timeout_s = 30;
+  std::string ca_file;  // PEM certificates trusted besides the system's (private registries)
+  std::string system_ca_file = "/etc/ssl/certs/ca-certificates.crt";
+};
+
 // GETs `url`. With `sink`, a 2xx body goes to it (other bodies are collected for the error
-// message). Authorization is not forwarded to another host on a redirect.
+// message). Authorization is not forwarded to another host on a redirect. A failed https
+// connection to a server that does not speak TLS carries sys_errno EPROTO.
 [[nodiscard]] Result<HttpResponse> http_get(const std::string& url, const HttpHeaders& headers,
-                                            const HttpSink& sink = {}, int timeout_s = 30);
+                                            const HttpSink& sink = {}, const HttpOptions& options = {});
 
 }  // namespace berth::runtime

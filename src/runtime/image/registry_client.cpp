@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <map>
 
@@ -91,6 +92,7 @@ struct RegistryClient::Session {
   std::string registry;     // as written in the reference ("docker.io", "host:5000")
   std::string repository;
   std::string base_url;     // "http://host:5000"
+  std::string plain_url;     // insecure registries: where to go if https finds no TLS
   std::string authorization;
   bool authorized = false;  // an Authorization was obtained; a second 401 is final
 };
@@ -99,7 +101,16 @@ Result<HttpResponse> RegistryClient::get(Session& s, const std::string& path, Ht
   for (int attempt = 0; attempt < 2; ++attempt) {
     HttpHeaders sent = headers;
     if (!s.authorization.empty()) sent.emplace_back("Authorization", s.authorization);
-    BERTH_ASSIGN(auto response, http_get(s.base_url + path, sent, sink));
+    const HttpOptions http{30, m_options.ca_file};
+    auto reply = http_get(s.base_url + path, sent, sink, http);
+    if (!reply && reply.error().sys_errno == EPROTO && !s.plain_url.empty()) {
+      s.base_url = s.plain_url;  // an insecure registry without TLS: plain http from now on
+      s.plain_url.clear();
+      reply = http_get(s.base_url + path, sent, sink, http);
+    }
+    if (!reply) return std::unexpected(reply.error());
+    s.plain_url.clear();
+    HttpResponse& response = *reply;
     if (response.status != 401) return response;
     const auto credentials = m_options.credentials(s.registry);
     if (s.authorized) {
@@ -119,7 +130,7 @@ Result<HttpResponse> RegistryClient::get(Session& s, const std::string& path, Ht
       if (credentials) {
         token_headers.emplace_back("Authorization", "Basic " + base64_encode(credentials->username + ":" + credentials->password));
       }
-      BERTH_ASSIGN(auto token_reply, http_get(url, token_headers));
+      BERTH_ASSIGN(auto token_reply, http_get(url, token_headers, {}, HttpOptions{30, m_options.ca_file}));
       if (token_reply.status == 401 || token_reply.status == 403) {
         return pull_error("the token service of registry " + s.registry + " refused the " +
                           (credentials ? "configured credentials" : "anonymous request") + " (HTTP " +
@@ -251,7 +262,8 @@ Result<PulledImage> RegistryClient::pull(const model::ImageReference& ref,
                             m_options.insecure_registries.end() ||
                         ref.registry.starts_with("localhost") || ref.registry.starts_with("127.") || ref.registry.starts_with("[::1]");
   const std::string host = ref.registry == "docker.io" ? "registry-1.docker.io" : ref.registry;
-  s.base_url = (insecure ? "http://" : "https://") + host;
+  s.base_url = "https://" + host;
+  if (insecure) s.plain_url = "http://" + host;
 
   std::string digest, media_type;
   BERTH_ASSIGN(auto manifest_json, manifest(s, ref.digest.empty() ? ref.tag : ref.digest, digest, media_type));

@@ -45,7 +45,10 @@ struct PulledImage {
 struct RegistryOptions {
   std::string blob_dir;                      // <images>/blobs: sha256/<hex>[.partial]
   CredentialLookup credentials = [](const std::string&) { return std::nullopt; };
-  std::vector<std::string> insecure_registries;  // spoken to over http (loopback always is)
+  // Tried over https first, then over plain http if the server does not speak TLS (loopback
+  // registries always are).
+  std::vector<std::string> insecure_registries;
+  std::string ca_file;                       // extra trusted CAs (BERTH_REGISTRY_CA_FILE)
   Platform platform = build_platform();
   // Bytes that must stay free on the blob directory's filesystem beyond the pull's own need.
   std::uint64_t keep_free_bytes = 64ull << 20;

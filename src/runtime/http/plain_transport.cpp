@@ -1,0 +1,36 @@
+// The plain-HTTP transport through cpp-httplib.
+#include <httplib.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "runtime/http/transport.hpp"
+
+namespace berth::runtime::detail {
+
+Result<void> get_plain(const Target& target, const HttpHeaders& headers, ReplyCollector& reply, HttpResponse& response,
+                       const HttpOptions& options) {
+  httplib::Client client(target.host, target.port);
+  client.set_connection_timeout(options.timeout_s, 0);
+  client.set_read_timeout(options.timeout_s, 0);
+  httplib::Headers request_headers(headers.begin(), headers.end());
+  auto result = client.Get(
+      target.path, request_headers,
+      [&](const httplib::Response& r) {
+        for (const auto& [name, value] : r.headers) {
+          std::string key = name;
+          std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+          response.headers[key] = value;
+        }
+        reply.head(r.status);
+        return true;
+      },
+      [&](const char* data, std::size_t size) { return reply.body(data, size); });
+  if (!result) {
+    if (result.error() == httplib::Error::Canceled) return fail(Code::server, "the transfer was stopped");
+    return fail(Code::server, httplib::to_string(result.error()));
+  }
+  return {};
+}
+
+}  // namespace berth::runtime::detail

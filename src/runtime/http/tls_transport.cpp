@@ -1,0 +1,257 @@
+// The https transport: mbedTLS (small enough for the gateway binary, unlike OpenSSL), with the
+// peer's certificate chain and name verified, and a minimal HTTP/1.1 reader (content-length,
+// chunked, or until close) over it.
+#include <arpa/inet.h>
+#include <mbedtls/asn1.h>
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <functional>
+#include <optional>
+
+#include "runtime/http/transport.hpp"
+
+namespace berth::runtime::detail {
+namespace {
+
+std::string tls_error(int code) {
+  char text[160];
+  mbedtls_strerror(code, text, sizeof text);
+  return text;
+}
+
+// Every mbedTLS object of one connection, freed together.
+struct Connection {
+  mbedtls_net_context net;
+  mbedtls_ssl_context ssl;
+  mbedtls_ssl_config config;
+  mbedtls_x509_crt trusted;
+  mbedtls_ctr_drbg_context random;
+  mbedtls_entropy_context entropy;
+
+  Connection() {
+    mbedtls_net_init(&net);
+    mbedtls_ssl_init(&ssl);
+    mbedtls_ssl_config_init(&config);
+    mbedtls_x509_crt_init(&trusted);
+    mbedtls_ctr_drbg_init(&random);
+    mbedtls_entropy_init(&entropy);
+  }
+  ~Connection() {
+    mbedtls_ssl_close_notify(&ssl);
+    mbedtls_net_free(&net);
+    mbedtls_ssl_free(&ssl);
+    mbedtls_ssl_config_free(&config);
+    mbedtls_x509_crt_free(&trusted);
+    mbedtls_ctr_drbg_free(&random);
+    mbedtls_entropy_free(&entropy);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Reads some bytes; 0 at the end of the stream.
+  Result<std::size_t> read(char* out, std::size_t n) {
+    while (true) {
+      const int got = mbedtls_ssl_read(&ssl, reinterpret_cast<unsigned char*>(out), n);
+      if (got == MBEDTLS_ERR_SSL_WANT_READ || got == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+      if (got == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || got == 0) return std::size_t{0};
+      if (got < 0) return fail(Code::server, "TLS read: " + tls_error(got));
+      return static_cast<std::size_t>(got);
+    }
+  }
+};
+
+// mbedTLS 2.28 matches only DNS names; a registry addressed by IP (as on a plant network) must
+// present that address in an iPAddress subjectAltName, checked here on the leaf certificate.
+struct IpName {
+  unsigned char bytes[16];
+  std::size_t size = 0;
+};
+
+int verify_ip(void* context, mbedtls_x509_crt* certificate, int depth, std::uint32_t* flags) {
+  if (depth != 0) return 0;
+  const auto* ip = static_cast<const IpName*>(context);
+  for (const mbedtls_x509_sequence* san = &certificate->subject_alt_names; san && san->buf.p; san = san->next) {
+    if (san->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) && san->buf.len == ip->size &&
+        std::equal(san->buf.p, san->buf.p + ip->size, ip->bytes)) {
+      return 0;
+    }
+  }
+  *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+  return 0;
+}
+
+Result<void> open(Connection& c, const Target& target, const HttpOptions& options, IpName& ip) {
+  int rc = mbedtls_ctr_drbg_seed(&c.random, mbedtls_entropy_func, &c.entropy, nullptr, 0);
+  if (rc != 0) return fail(Code::server, "TLS random source: " + tls_error(rc));
+  int loaded = 0;
+  for (const auto& file : {options.system_ca_file, options.ca_file}) {
+    if (!file.empty() && mbedtls_x509_crt_parse_file(&c.trusted, file.c_str()) >= 0) ++loaded;
+  }
+  if (loaded == 0) return fail(Code::server, "no trusted CA certificates (" + options.system_ca_file + " is missing)");
+  rc = mbedtls_net_connect(&c.net, target.host.c_str(), std::to_string(target.port).c_str(), MBEDTLS_NET_PROTO_TCP);
+  if (rc != 0) return fail(Code::server, "cannot connect: " + tls_error(rc));
+  rc = mbedtls_ssl_config_defaults(&c.config, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+  if (rc != 0) return fail(Code::server, "TLS setup: " + tls_error(rc));
+  mbedtls_ssl_conf_authmode(&c.config, MBEDTLS_SSL_VERIFY_REQUIRED);
+  mbedtls_ssl_conf_ca_chain(&c.config, &c.trusted, nullptr);
+  mbedtls_ssl_conf_rng(&c.config, mbedtls_ctr_drbg_random, &c.random);
+  mbedtls_ssl_conf_read_timeout(&c.config, static_cast<std::uint32_t>(options.timeout_s) * 1000);
+  if (::inet_pton(AF_INET, target.host.c_str(), ip.bytes) == 1) ip.size = 4;
+  else if (::inet_pton(AF_INET6, target.host.c_str(), ip.bytes) == 1) ip.size = 16;
+  if (ip.size) mbedtls_ssl_conf_verify(&c.config, verify_ip, &ip);
+  rc = mbedtls_ssl_setup(&c.ssl, &c.config);
+  // An address is checked by verify_ip; a name by mbedTLS (and sent as SNI).
+  if (rc == 0 && !ip.size) rc = mbedtls_ssl_set_hostname(&c.ssl, target.host.c_str());
+  if (rc != 0) return fail(Code::server, "TLS setup: " + tls_error(rc));
+  mbedtls_ssl_set_bio(&c.ssl, &c.net, mbedtls_net_send, nullptr, mbedtls_net_recv_timeout);
+  while ((rc = mbedtls_ssl_handshake(&c.ssl)) != 0) {
+    if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+    const std::uint32_t flags = mbedtls_ssl_get_verify_result(&c.ssl);
+    if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (flags != 0 && flags != static_cast<std::uint32_t>(-1))) {
+      char why[256];
+      mbedtls_x509_crt_verify_info(why, sizeof why, "", flags);
+      std::string text = why;
+      while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+      return fail(Code::server, "the server's certificate is not trusted: " + text +
+                                    " (a private CA goes in BERTH_REGISTRY_CA_FILE)");
+    }
+    if (rc == MBEDTLS_ERR_SSL_INVALID_RECORD || rc == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION ||
+        rc == MBEDTLS_ERR_SSL_CONN_EOF || rc == MBEDTLS_ERR_NET_CONN_RESET) {
+      return fail(Code::server, "the server does not speak TLS (" + tls_error(rc) + ")", EPROTO);
+    }
+    return fail(Code::server, "TLS handshake: " + tls_error(rc));
+  }
+  return {};
+}
+
+Result<void> write_all(Connection& c, const std::string& data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const int n = mbedtls_ssl_write(&c.ssl, reinterpret_cast<const unsigned char*>(data.data() + done), data.size() - done);
+    if (n == MBEDTLS_ERR_SSL_WANT_READ || n == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+    if (n < 0) return fail(Code::server, "TLS write: " + tls_error(n));
+    done += static_cast<std::size_t>(n);
+  }
+  return {};
+}
+
+// Buffered reads of the reply: lines for the head and chunk sizes, blocks for the body.
+class Reader {
+ public:
+  explicit Reader(Connection& c) : m_c(c) {}
+  Result<std::string> line() {
+    while (true) {
+      if (const auto end = m_buffer.find("\r\n", m_at); end != std::string::npos) {
+        std::string out = m_buffer.substr(m_at, end - m_at);
+        m_at = end + 2;
+        return out;
+      }
+      if (m_buffer.size() - m_at > 64 * 1024) return fail(Code::server, "reply line too long");
+      BERTH_ASSIGN(bool more, fill());
+      if (!more) return fail(Code::server, "the connection closed in the reply's head");
+    }
+  }
+  // Passes up to `limit` bytes (all until close when nothing) to `out`; false once it refuses.
+  Result<std::uint64_t> body(std::optional<std::uint64_t> limit, const std::function<bool(const char*, std::size_t)>& out) {
+    std::uint64_t passed = 0;
+    while (!limit || passed < *limit) {
+      if (m_at == m_buffer.size()) {
+        BERTH_ASSIGN(bool more, fill());
+        if (!more) break;
+      }
+      std::size_t n = m_buffer.size() - m_at;
+      if (limit) n = static_cast<std::size_t>(std::min<std::uint64_t>(n, *limit - passed));
+      if (!out(m_buffer.data() + m_at, n)) return fail(Code::server, "the transfer was stopped");
+      m_at += n;
+      passed += n;
+    }
+    return passed;
+  }
+
+ private:
+  Result<bool> fill() {
+    m_buffer.erase(0, m_at);
+    m_at = 0;
+    char chunk[16 * 1024];
+    BERTH_ASSIGN(std::size_t got, m_c.read(chunk, sizeof chunk));
+    m_buffer.append(chunk, got);
+    return got > 0;
+  }
+
+  Connection& m_c;
+  std::string m_buffer;
+  std::size_t m_at = 0;
+};
+
+std::optional<std::uint64_t> number(const std::string& text, int base) {
+  std::uint64_t n = 0;
+  const auto end = text.find_first_of("; \t");
+  const std::string digits = text.substr(0, end);
+  const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n, base);
+  if (ec != std::errc() || ptr != digits.data() + digits.size() || digits.empty()) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
+Result<void> get_tls(const Target& target, const HttpHeaders& headers, ReplyCollector& reply, HttpResponse& response,
+                     const HttpOptions& options) {
+  Connection c;
+  IpName ip;
+  BERTH_TRY(open(c, target, options, ip));
+  std::string request = "GET " + target.path + " HTTP/1.1\r\nHost: " + target.host_port +
+                        "\r\nConnection: close\r\nUser-Agent: berth\r\n";
+  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
+  BERTH_TRY(write_all(c, request + "\r\n"));
+  Reader in(c);
+  BERTH_ASSIGN(auto status_line, in.line());
+  const auto space = status_line.find(' ');
+  const auto status = space == std::string::npos ? std::nullopt : number(status_line.substr(space + 1, 3), 10);
+  if (!status_line.starts_with("HTTP/1.") || !status) return fail(Code::server, "not an HTTP reply: " + status_line.substr(0, 60));
+  while (true) {
+    BERTH_ASSIGN(auto header, in.line());
+    if (header.empty()) break;
+    const auto colon = header.find(':');
+    if (colon == std::string::npos) continue;
+    std::string key = header.substr(0, colon);
+    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    std::string value = header.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t"));
+    response.headers[key] = value;
+  }
+  reply.head(static_cast<int>(*status));
+  const auto sink = [&](const char* data, std::size_t size) { return reply.body(data, size); };
+  if (response.headers["transfer-encoding"].find("chunked") != std::string::npos) {
+    while (true) {
+      BERTH_ASSIGN(auto size_line, in.line());
+      const auto size = number(size_line, 16);
+      if (!size) return fail(Code::server, "bad chunk size in the reply");
+      if (*size == 0) break;
+      BERTH_ASSIGN(auto got, in.body(*size, sink));
+      if (got != *size) return fail(Code::server, "the connection closed in the middle of a chunk");
+      BERTH_TRY(in.line());
+    }
+    return {};
+  }
+  if (response.headers.contains("content-length")) {
+    const auto length = number(response.headers["content-length"], 10);
+    if (!length) return fail(Code::server, "bad content-length in the reply");
+    BERTH_ASSIGN(auto got, in.body(*length, sink));
+    if (got != *length) return fail(Code::server, "the connection closed after " + std::to_string(got) + " of " +
+                                                     std::to_string(*length) + " bytes");
+    return {};
+  }
+  BERTH_TRY(in.body(std::nullopt, sink));
+  return {};
+}
+
+}  // namespace berth::runtime::detail

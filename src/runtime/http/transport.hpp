@@ -1,0 +1,45 @@
+// One HTTP GET exchange on one connection, for http_get: the plain transport (cpp-httplib)
+// and the TLS one (mbedTLS). Internal to runtime/http/.
+#pragma once
+
+#include <string>
+
+#include "runtime/http/http_client.hpp"
+
+namespace berth::runtime::detail {
+
+struct Target {
+  std::string host;       // without brackets or port
+  int port = 0;
+  std::string host_port;  // as in the URL, for Host:
+  std::string path;       // "/path?query"
+};
+
+// Collects a reply: head first, then body bytes; a 2xx body goes to the sink, any other is
+// kept (bounded) for error messages.
+class ReplyCollector {
+ public:
+  ReplyCollector(HttpResponse& response, const HttpSink& sink) : m_response(response), m_sink(sink) {}
+  void head(int status) {
+    m_response.status = status;
+    m_streaming = m_sink && status >= 200 && status < 300;
+  }
+  bool body(const char* data, std::size_t size) {
+    if (m_streaming) return m_sink(m_response.status, std::string_view(data, size));
+    if (m_response.body.size() < (1u << 20)) m_response.body.append(data, size);
+    return true;
+  }
+
+ private:
+  HttpResponse& m_response;
+  const HttpSink& m_sink;
+  bool m_streaming = false;
+};
+
+[[nodiscard]] Result<void> get_plain(const Target& target, const HttpHeaders& headers, ReplyCollector& reply,
+                                     HttpResponse& response, const HttpOptions& options);
+// Errors: sys_errno EPROTO when the peer does not speak TLS at all (a plain HTTP server).
+[[nodiscard]] Result<void> get_tls(const Target& target, const HttpHeaders& headers, ReplyCollector& reply,
+                                   HttpResponse& response, const HttpOptions& options);
+
+}  // namespace berth::runtime::detail
