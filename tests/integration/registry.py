@@ -20,6 +20,7 @@ import uuid
 from harness import IMAGES
 
 USER, PASSWORD = "fleet", "s3cret-pw"
+ECR_TOKEN = "eyJwYXlsb2FkIjoiZWNyLXN0eWxlIn0"  # ECR hands out AWS:<token> basic credentials
 
 
 def free_port():
@@ -147,7 +148,8 @@ class Registry:
         if auth == "htpasswd":
             path = os.path.join(self.dir, "htpasswd")
             with open(path, "w") as f:
-                f.write("%s:%s\n" % (USER, crypt.crypt(PASSWORD, crypt.mksalt(crypt.METHOD_BLOWFISH))))
+                for user, password in ((USER, PASSWORD), ("AWS", ECR_TOKEN)):
+                    f.write("%s:%s\n" % (user, crypt.crypt(password, crypt.mksalt(crypt.METHOD_BLOWFISH))))
             config["auth"] = {"htpasswd": {"realm": "berth-test", "path": path}}
         elif auth == "token":
             self.token_service = TokenService(self.dir, "berth-test-registry")

@@ -147,6 +147,20 @@ class BridgeTest(TaskTestCase):
         other = self.run_running("steady")
         self.assertNotEqual(other["containers"][0]["networkBindings"][0]["hostPort"], port)
 
+    def test_a_task_that_ends_while_berth_is_down_has_its_network_released_at_restart(self):
+        self.register_web("brief")
+        task = self.run_running("brief")
+        port = task["containers"][0]["networkBindings"][0]["hostPort"]
+        self.berth.stop(signal.SIGKILL)
+        # The container dies while nobody watches.
+        subprocess.run(["runc", "--root", self.berth.runc_root, "kill", self.task_ids[-1] + "-web", "KILL"], check=True)
+        self.berth.start()
+        self.ecs = self.berth.boto3()
+        stopped = self.wait_status(task["taskArn"], "STOPPED")
+        self.assertEqual(stopped["stopCode"], "EssentialContainerExited")
+        self.assertIsNone(self.try_fetch("http://127.0.0.1:%d/index.html" % port))
+        # assert_nothing_left then finds no netns, veth, rules, leases or records of it.
+
     def test_awsvpc_is_refused_with_a_clear_message(self):
         self.register("vpc", [{"name": "main", "memory": 16, "command": ["true"]}], network_mode="awsvpc")
         with self.assertRaises(Exception) as raised:

@@ -8,7 +8,7 @@ import tempfile
 import urllib.request
 
 from harness import BERTH, Berth
-from registry import PASSWORD, USER, CuttingProxy, Registry, busybox_layout, labelled_layout, multi_platform_layout, uncompressed_layout
+from registry import ECR_TOKEN, PASSWORD, USER, CuttingProxy, Registry, busybox_layout, labelled_layout, multi_platform_layout, uncompressed_layout
 from test_tasks import TaskTestCase, wait_for
 
 
@@ -233,3 +233,12 @@ class BasicAuthTest(RegistryTestCase):
         out = self.pull(name)
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertNotIn(PASSWORD, out.stdout + out.stderr)
+        # ECR's shape: user AWS, the token as password, in a docker-type entry.
+        removed = subprocess.run([BERTH, "image", "rm", name, "--config", "/dev/null", "--data-dir",
+                                  os.path.join(self.berth.dir, "data")], capture_output=True, text=True)
+        self.assertEqual(removed.returncode, 0, removed.stderr)
+        with open(self.berth.config_path, "w") as f:
+            f.write(TaskTestCase.config_text + "ECS_ENGINE_AUTH_TYPE=docker\nECS_ENGINE_AUTH_DATA=%s\n" % json.dumps(
+                {"https://" + self.registry.host: {"username": "AWS", "password": ECR_TOKEN}}))
+        ecr = self.pull(name)
+        self.assertEqual(ecr.returncode, 0, ecr.stderr)
