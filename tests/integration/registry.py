@@ -177,10 +177,10 @@ class Registry:
     def host(self):
         return "127.0.0.1:%d" % self.port
 
-    def push_layout(self, layout_dir, name, all_platforms=False, compress=None):
+    def push_layout(self, layout_dir, name, all_platforms=False, compress=None, manifest_format="oci"):
         """Copies an OCI layout into the registry as NAME (repo:tag) with skopeo; returns the digest
         of the layout's own manifest. `compress` ("zstd", "gzip") recompresses plain layers."""
-        args = ["skopeo", "copy", "--dest-tls-verify=false", "--format", "oci"]
+        args = ["skopeo", "copy", "--dest-tls-verify=false", "--format", manifest_format]
         if compress:
             args += ["--dest-compress-format", compress]
         if all_platforms:

@@ -161,6 +161,22 @@ class BridgeTest(TaskTestCase):
         self.assertIsNone(self.try_fetch("http://127.0.0.1:%d/index.html" % port))
         # assert_nothing_left then finds no netns, veth, rules, leases or records of it.
 
+    def test_a_container_port_range_gets_a_host_port_for_each_port(self):
+        # Debian's boto3 1.26 predates containerPortRange: register over raw JSON 1.1.
+        status, reply, _ = self.berth.raw("RegisterTaskDefinition", json.dumps({
+            "family": "ranged", "networkMode": "bridge", "containerDefinitions": [{
+                "name": "web", "image": "busybox", "memory": 32, "stopTimeout": 1, "command": [
+                    "sh", "-c", "mkdir -p /a /b && echo a > /a/index.html && echo b > /b/index.html && "
+                                "httpd -p 9000 -h /a && exec httpd -f -p 9001 -h /b"],
+                "portMappings": [{"containerPortRange": "9000-9001"}]}]}))
+        self.assertEqual(status, 200, reply)
+        task = self.run_running("ranged")
+        bindings = {b["containerPort"]: b["hostPort"] for b in task["containers"][0]["networkBindings"]}
+        self.assertEqual(sorted(bindings), [9000, 9001])
+        self.assertNotEqual(bindings[9000], bindings[9001])
+        self.assertEqual(self.page(bindings[9000]).strip(), "a")
+        self.assertEqual(self.page(bindings[9001]).strip(), "b")
+
     def test_awsvpc_is_refused_with_a_clear_message(self):
         self.register("vpc", [{"name": "main", "memory": 16, "command": ["true"]}], network_mode="awsvpc")
         with self.assertRaises(Exception) as raised:

@@ -124,6 +124,22 @@ class PullTest(RegistryTestCase):
         self.assertEqual(subprocess.run([BERTH, "image", "ls"] + args, capture_output=True, text=True).stdout, before)
         self.assertEqual([f for f in os.listdir(os.path.join(small, "images")) if f.startswith("tmp-")], [])
 
+    def test_docker_schema2_manifests_and_manifest_lists(self):
+        self.registry.push_layout(busybox_layout(os.path.join(self.layouts, "v2")), "team/docker:1", manifest_format="v2s2")
+        multi_platform_layout(os.path.join(self.layouts, "multi"))
+        self.registry.push_layout(os.path.join(self.layouts, "multi"), "team/dockerlist:1", all_platforms=True,
+                                  manifest_format="v2s2")
+        for repo in ("docker", "dockerlist"):
+            request = urllib.request.Request("http://%s/v2/team/%s/manifests/1" % (self.registry.host, repo), headers={
+                "Accept": "application/vnd.docker.distribution.manifest.list.v2+json, "
+                          "application/vnd.docker.distribution.manifest.v2+json"})
+            media = json.loads(urllib.request.urlopen(request, timeout=10).read())["mediaType"]
+            self.assertTrue(media.startswith("application/vnd.docker.distribution.manifest."), media)
+            self.register(repo, [{"name": "main", "image": "%s/team/%s:1" % (self.registry.host, repo),
+                                  "command": ["true"]}])
+            task = self.wait_status(self.run_task(repo), "STOPPED")
+            self.assertEqual(task["containers"][0].get("exitCode"), 0, task)
+
     def test_zstd_and_plain_layers(self):
         layout = uncompressed_layout(os.path.join(self.layouts, "plain"))
         self.registry.push_layout(layout, "team/zstd:1", compress="zstd")
@@ -176,6 +192,20 @@ class ImageCleanupTest(RegistryTestCase):
         listing = self.images()
         self.assertIn(used, listing)
         self.assertIn("docker.io/library/busybox:latest", listing)  # imported: never collected
+
+
+class AlwaysPullTest(RegistryTestCase):
+    config_text = TaskTestCase.config_text + "ECS_IMAGE_PULL_BEHAVIOR=always\n"
+
+    def test_always_fails_the_task_when_the_registry_is_gone_even_with_a_cached_copy(self):
+        self.push_busybox("team/app:1.2")
+        image = "%s/team/app:1.2" % self.registry.host
+        self.register("app", [{"name": "main", "image": image, "command": ["true"]}])
+        self.assertEqual(self.wait_status(self.run_task("app"), "STOPPED")["containers"][0].get("exitCode"), 0)
+        self.registry.stop()
+        task = self.wait_status(self.run_task("app"), "STOPPED")
+        self.assertEqual(task["stopCode"], "TaskFailedToStart")
+        self.assertIn("CannotPullContainerError", task["stoppedReason"])
 
 
 class TlsTest(RegistryTestCase):
