@@ -194,7 +194,10 @@ std::optional<runtime::Image> Agent::image_for(model::Task& task, model::TaskCon
     const bool pinned = ref && !ref->digest.empty();
     const std::string& behavior = m_config.pull_behavior;
     // A digest names exactly one image: present means nothing to fetch, whatever the behavior.
-    if (cached && (pinned || behavior == "once" || behavior == "prefer-cached")) {
+    // An imported image came from no registry: `default` uses it as is, so an offline gateway
+    // does not wait on a registry it cannot reach before every start (`always` still asks).
+    const bool imported = cached && !cached->pulled;
+    if (cached && (pinned || behavior == "once" || behavior == "prefer-cached" || (behavior == "default" && imported))) {
       task.pull_started_at = task.pull_started_at.value_or(m_clock.now_ms());
       task.pull_stopped_at = m_clock.now_ms();
       c.image_digest = cached->id;

@@ -75,18 +75,21 @@ def bare_runc_starts(rootfs, template, tmp, n):
     return times
 
 
-def start_latencies(port, family, n):
-    """RunTask -> RUNNING times of `n` tasks of `family`, each stopped after; and the first ARN."""
-    times, first = [], None
+def start_latencies(port, family, n, data):
+    """RunTask -> RUNNING times of `n` tasks of `family`, each stopped after; and the first
+    task's OCI config.json (read before it stops, as the bare-runc baseline's template)."""
+    times, template = [], None
     for _ in range(n):
         t0 = time.perf_counter()
         arn = call(port, "RunTask", {"taskDefinition": family})["tasks"][0]["taskArn"]
         while call(port, "DescribeTasks", {"tasks": [arn]})["tasks"][0]["lastStatus"] != "RUNNING":
             time.sleep(0.002)
         times.append(time.perf_counter() - t0)
-        first = first or arn
+        if template is None:
+            with open("%s/bundles/%s-main/config.json" % (data, arn.rsplit("/", 1)[1])) as f:
+                template = json.load(f)
         call(port, "StopTask", {"task": arn})
-    return times, first
+    return times, template
 
 
 def main():
@@ -113,9 +116,7 @@ def main():
             {"name": "main", "image": "busybox", "memory": 8, "stopTimeout": 1, "command": ["sleep", "3600"]}]})
 
         print("== start latency: RunTask -> RUNNING vs bare `runc run -d` (20 each, same image, overlay root)")
-        berth_times, first_arn = start_latencies(port, "sleeper", 20)
-        with open("%s/bundles/%s-main/config.json" % (data, first_arn.rsplit("/", 1)[1])) as f:
-            template = json.load(f)
+        berth_times, template = start_latencies(port, "sleeper", 20, data)
         image_root = [os.path.join(data, "images", d, "rootfs") for d in os.listdir(data + "/images")
                       if os.path.isdir(os.path.join(data, "images", d, "rootfs"))][0]
         bare = bare_runc_starts(image_root, template, tmp, 20)
@@ -128,8 +129,8 @@ def main():
         call(port, "RegisterTaskDefinition", {"family": "bridged", "networkMode": "bridge", "containerDefinitions": [
             {"name": "main", "image": "busybox", "memory": 8, "stopTimeout": 1, "command": ["sleep", "3600"],
              "portMappings": [{"containerPort": 8080}]}]})
-        bridge_times, _ = start_latencies(port, "bridged", 20)
-        host_times, _ = start_latencies(port, "sleeper", 20)
+        bridge_times, _ = start_latencies(port, "bridged", 20, data)
+        host_times, _ = start_latencies(port, "sleeper", 20, data)
         row("bridge task RunTask -> RUNNING p50", statistics.median(bridge_times) * 1000, "host task p50",
             statistics.median(host_times) * 1000, "ms")
 

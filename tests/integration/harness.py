@@ -1,5 +1,6 @@
 """Starts the real `berth serve` in a temporary directory and drives it with the real aws CLI
 (Debian's awscli) and boto3 (Debian's python3-boto3)."""
+import glob
 import json
 import os
 import re
@@ -144,6 +145,19 @@ class Berth:
         bundles = os.path.join(self.dir, "data", "bundles")
         for b in os.listdir(bundles) if os.path.isdir(bundles) else []:
             subprocess.run(["umount", "-l", os.path.join(bundles, b, "rootfs")], capture_output=True)
+        # Task cgroups berth would have removed had it not been killed: only this run's tasks.
+        tasks = {cid.split("-", 1)[0] for cid in os.listdir(state_root)} if os.path.isdir(state_root) else set()
+        for task in tasks:
+            for hierarchy in glob.glob("/sys/fs/cgroup/*/berth/" + task) + glob.glob("/sys/fs/cgroup/berth/" + task):
+                for child in glob.glob(hierarchy + "/*/"):
+                    try:
+                        os.rmdir(child)
+                    except OSError:
+                        pass
+                try:
+                    os.rmdir(hierarchy)
+                except OSError:
+                    pass
         netns = os.path.join(self.dir, "run", "netns")
         for n in os.listdir(netns) if os.path.isdir(netns) else []:
             subprocess.run(["umount", "-l", os.path.join(netns, n)], capture_output=True)
