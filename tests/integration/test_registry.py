@@ -67,6 +67,16 @@ class PullTest(RegistryTestCase):
         self.assertIn("CannotPullContainerError", task["stoppedReason"])
         self.assertIn("not found", task["stoppedReason"])
 
+    def test_pull_shows_progress_on_a_terminal(self):
+        self.push_busybox("team/app:1.2")
+        command = "%s image pull %s/team/app:1.2 --config /dev/null --data-dir %s" % (
+            os.path.abspath(BERTH), self.registry.host, os.path.join(self.berth.dir, "data"))
+        # script(1) gives the pull a terminal, as an operator's shell would.
+        out = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn("layers 1/1", out.stdout)
+        self.assertIn("pulling", out.stdout)
+
     def test_a_multi_platform_index_picks_this_machines_platform(self):
         digests = multi_platform_layout(os.path.join(self.layouts, "multi"))
         self.registry.push_layout(os.path.join(self.layouts, "multi"), "team/multi:1", all_platforms=True)
