@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include <algorithm>
+#include <optional>
+#include <set>
 
 #include "agent/agent.hpp"
 #include "cli/usage.hpp"
@@ -30,22 +32,14 @@ std::string human_size(std::uint64_t bytes) {
   return out.str();
 }
 
-// True if a task that has not stopped runs a container of `image`.
-bool image_in_use(store::Store& store, const runtime::Image& image) {
+// Ids of the images tasks that have not stopped run or name; nothing when that is unknown.
+std::optional<std::set<std::string>> images_in_use(store::Store& store, runtime::ImageStore& images) {
   store::TaskQuery query;
   query.not_stopped = true;
   query.limit = 100000;
   auto tasks = store.list_tasks(query);
-  if (!tasks) return true;  // when unsure, keep the image
-  for (const auto& t : *tasks) {
-    for (const auto& c : t.containers) {
-      if (c.image_digest == image.id) return true;
-      const auto ref = model::parse_image_reference(c.image);
-      const std::string canonical = ref ? ref->canonical() : c.image;
-      if (std::find(image.names.begin(), image.names.end(), canonical) != image.names.end()) return true;
-    }
-  }
-  return false;
+  if (!tasks) return std::nullopt;
+  return agent::images_in_use(images, *tasks);
 }
 
 }  // namespace
@@ -115,7 +109,11 @@ int image(const std::vector<std::string>& words) {
       std::cerr << "berth: " << store.error().message << "\n";
       return 1;
     }
-    auto removed = (*images)->remove(args->positional[1], [&](const runtime::Image& i) { return image_in_use(**store, i); });
+    // Worked out before remove(), which holds the store's lock while it asks.
+    const auto in_use = images_in_use(**store, **images);
+    auto removed = (*images)->remove(args->positional[1], [&](const runtime::Image& i) {
+      return !in_use || in_use->contains(i.id);  // when unsure, keep the image
+    });
     if (!removed) {
       std::cerr << "berth: " << removed.error().message << "\n";
       return 1;

@@ -159,21 +159,9 @@ void Agent::collect_images(const std::vector<model::Task>& tasks) {
   if (m_next_image_cleanup == 0) m_next_image_cleanup = now + m_config.image_cleanup.interval_ms;  // first: one interval in
   if (now < m_next_image_cleanup) return;
   m_next_image_cleanup = now + m_config.image_cleanup.interval_ms;
+  if (!m_pulls.empty()) return;  // a pull under way may be about to use any image: next cycle
   const auto images = m_images.list();
-  // In use: any image a container of a task that has not stopped names or runs.
-  std::set<std::string> in_use;
-  const auto uses = [&](const runtime::Image& image) {
-    for (const auto& t : tasks) {
-      for (const auto& c : t.containers) {
-        const auto found = m_images.find(c.image);
-        if ((found && found->id == image.id) || c.image_digest == image.id) return true;
-      }
-    }
-    return !m_pulls.empty();  // a pull may be about to use any image: skip this cycle
-  };
-  for (const auto& image : images) {
-    if (uses(image)) in_use.insert(image.id);
-  }
+  const auto in_use = images_in_use(m_images, tasks);
   for (const auto& id : runtime::images_to_collect(images, in_use, m_image_last_used, now, m_config.image_cleanup)) {
     auto removed = m_images.remove(id, [&](const runtime::Image& image) { return in_use.contains(image.id); });
     if (removed) {
@@ -183,6 +171,17 @@ void Agent::collect_images(const std::vector<model::Task>& tasks) {
       log_warn("image cleanup: " + removed.error().message);
     }
   }
+}
+
+std::set<std::string> images_in_use(runtime::ImageStore& images, const std::vector<model::Task>& tasks) {
+  std::set<std::string> ids;
+  for (const auto& t : tasks) {
+    for (const auto& c : t.containers) {
+      if (const auto named = images.find(c.image)) ids.insert(named->id);
+      if (!c.image_digest.empty()) ids.insert(c.image_digest);  // imported images: the image id
+    }
+  }
+  return ids;
 }
 
 std::optional<runtime::Image> Agent::image_for(model::Task& task, model::TaskContainer& c) {
@@ -246,7 +245,6 @@ bool Agent::attach_network(model::Task& task) {
     return false;
   }
   for (auto& c : task.containers) {
-    for (auto& b : c.network_bindings) b["bindIP"] = "0.0.0.0";
     c.network_interfaces = Json::array({{{"attachmentId", task.id}, {"privateIpv4Address", attached->address}}});
   }
   return true;

@@ -61,6 +61,9 @@ struct AgentConfig {
 // kept in `blob_dir`.
 runtime::RegistryOptions registry_options(const AgentConfig& config, const std::string& blob_dir);
 
+// Ids of the images the containers of `tasks` name or run (`tasks`: those not yet stopped).
+std::set<std::string> images_in_use(runtime::ImageStore& images, const std::vector<model::Task>& tasks);
+
 class Agent {
  public:
   Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore& images, const Clock& clock,

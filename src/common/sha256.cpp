@@ -81,16 +81,21 @@ std::string Sha256::hex_digest() {
   return out;
 }
 
-Result<std::string> sha256_file(const std::string& path) {
+Result<void> Sha256::update_from_file(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return fail(Code::server, "cannot read " + path + ": " + std::strerror(errno), errno);
-  Sha256 hasher;
   char buffer[64 * 1024];
   std::size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) hasher.update(std::string_view(buffer, n));
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) update(std::string_view(buffer, n));
   const bool failed = std::ferror(f);
   std::fclose(f);
   if (failed) return fail(Code::server, "cannot read " + path);
+  return {};
+}
+
+Result<std::string> sha256_file(const std::string& path) {
+  Sha256 hasher;
+  BERTH_TRY(hasher.update_from_file(path));
   return hasher.hex_digest();
 }
 

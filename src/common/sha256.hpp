@@ -15,6 +15,8 @@ class Sha256 {
  public:
   Sha256();
   void update(std::string_view data);
+  // Feeds the bytes of the file at `path`, a block at a time (files may be larger than memory).
+  [[nodiscard]] Result<void> update_from_file(const std::string& path);
   // Returns the digest as 64 lowercase hex digits. The hasher is finished afterwards.
   std::string hex_digest();
 

@@ -23,6 +23,9 @@ const Shape k_any_list = list_of(k_any);
 
 const Shape k_tag = structure({{"key", &k_string}, {"value", &k_string}});
 const Shape k_tags = list_of(k_tag);
+// `include: ["TAGS"]` of the Describe actions of task definitions, tasks and services.
+const Shape k_tags_field = enum_shape({"TAGS"});
+const Shape k_include_tags = list_of(k_tags_field);
 const Shape k_key_value = structure({{"name", &k_string}, {"value", &k_string}});
 const Shape k_key_values = list_of(k_key_value);
 const Shape k_secret = structure({{"name", &k_string, true}, {"valueFrom", &k_string, true}});
@@ -248,10 +251,8 @@ const Shape k_list_clusters = structure({{"nextToken", &k_string}, {"maxResults"
 const Shape k_delete_cluster = structure({{"cluster", &k_string, true}});
 
 // Task definitions.
-const Shape k_td_field = enum_shape({"TAGS"});
-const Shape k_td_fields = list_of(k_td_field);
 const Shape k_describe_task_definition = structure(
-    {{"taskDefinition", &k_string, true}, {"include", &k_td_fields}});
+    {{"taskDefinition", &k_string, true}, {"include", &k_include_tags}});
 const Shape k_td_status = enum_shape({"ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"});
 const Shape k_sort = enum_shape({"ASC", "DESC"});
 const Shape k_list_task_definitions = structure({{"familyPrefix", &k_string},
@@ -392,10 +393,8 @@ const Shape k_start_task = structure({
     {"volumeConfigurations", &k_any_list},
 });
 const Shape k_stop_task = structure({{"cluster", &k_string}, {"task", &k_string, true}, {"reason", &k_string}});
-const Shape k_task_field = enum_shape({"TAGS"});
-const Shape k_task_fields = list_of(k_task_field);
 const Shape k_describe_tasks =
-    structure({{"cluster", &k_string}, {"tasks", &k_strings, true}, {"include", &k_task_fields}});
+    structure({{"cluster", &k_string}, {"tasks", &k_strings, true}, {"include", &k_include_tags}});
 const Shape k_desired_status = enum_shape({"RUNNING", "PENDING", "STOPPED"});
 const Shape k_list_tasks = structure({{"cluster", &k_string},
                                       {"containerInstance", &k_string},
@@ -473,10 +472,8 @@ const Shape k_update_service = structure({
     {"vpcLatticeConfigurations", &k_any_list},
 });
 const Shape k_delete_service = structure({{"cluster", &k_string}, {"service", &k_string, true}, {"force", &k_bool}});
-const Shape k_service_field = enum_shape({"TAGS"});
-const Shape k_service_fields = list_of(k_service_field);
 const Shape k_describe_services =
-    structure({{"cluster", &k_string}, {"services", &k_strings, true}, {"include", &k_service_fields}});
+    structure({{"cluster", &k_string}, {"services", &k_strings, true}, {"include", &k_include_tags}});
 const Shape k_list_services = structure({{"cluster", &k_string},
                                          {"nextToken", &k_string},
                                          {"maxResults", &k_max_results},

@@ -16,6 +16,12 @@ void put_wire_time(Json& out, const char* key, const std::optional<EpochMs>& t) 
   if (t) out[key] = epoch_seconds(*t);
 }
 
+// The task's optional timestamps: one list for the record (ms) and the wire (seconds) forms.
+constexpr std::pair<const char*, std::optional<EpochMs> Task::*> k_task_times[] = {
+    {"pullStartedAt", &Task::pull_started_at}, {"pullStoppedAt", &Task::pull_stopped_at},
+    {"startedAt", &Task::started_at},          {"stoppingAt", &Task::stopping_at},
+    {"executionStoppedAt", &Task::execution_stopped_at}, {"stoppedAt", &Task::stopped_at}};
+
 }  // namespace
 
 TaskContainer* Task::container(const std::string& name) {
@@ -58,12 +64,7 @@ Json task_to_record(const Task& t) {
            {"stoppedReason", t.stopped_reason},
            {"createdAt", t.created_at},
            {"version", t.version}};
-  put_time(out, "pullStartedAt", t.pull_started_at);
-  put_time(out, "pullStoppedAt", t.pull_stopped_at);
-  put_time(out, "startedAt", t.started_at);
-  put_time(out, "stoppingAt", t.stopping_at);
-  put_time(out, "executionStoppedAt", t.execution_stopped_at);
-  put_time(out, "stoppedAt", t.stopped_at);
+  for (const auto& [key, member] : k_task_times) put_time(out, key, t.*member);
   return out;
 }
 
@@ -87,12 +88,7 @@ Result<Task> task_from_record(const Json& r) {
   t.stopped_reason = r.value("stoppedReason", "");
   t.created_at = r.value("createdAt", 0LL);
   t.version = r.value("version", 1LL);
-  t.pull_started_at = get_time(r, "pullStartedAt");
-  t.pull_stopped_at = get_time(r, "pullStoppedAt");
-  t.started_at = get_time(r, "startedAt");
-  t.stopping_at = get_time(r, "stoppingAt");
-  t.execution_stopped_at = get_time(r, "executionStoppedAt");
-  t.stopped_at = get_time(r, "stoppedAt");
+  for (const auto& [key, member] : k_task_times) t.*member = get_time(r, key);
   for (const auto& rc : r.value("containers", Json::array())) {
     TaskContainer c;
     c.name = rc.value("name", "");
@@ -155,12 +151,7 @@ Json task_to_json(const Task& t, const ArnScope& arns, const std::vector<Tag>* t
   if (!t.started_by.empty()) out["startedBy"] = t.started_by;
   if (!t.stop_code.empty()) out["stopCode"] = t.stop_code;
   if (!t.stopped_reason.empty()) out["stoppedReason"] = t.stopped_reason;
-  put_wire_time(out, "pullStartedAt", t.pull_started_at);
-  put_wire_time(out, "pullStoppedAt", t.pull_stopped_at);
-  put_wire_time(out, "startedAt", t.started_at);
-  put_wire_time(out, "stoppingAt", t.stopping_at);
-  put_wire_time(out, "executionStoppedAt", t.execution_stopped_at);
-  put_wire_time(out, "stoppedAt", t.stopped_at);
+  for (const auto& [key, member] : k_task_times) put_wire_time(out, key, t.*member);
   if (t.last_status == "RUNNING") out["connectivityAt"] = epoch_seconds(t.started_at.value_or(t.created_at));
   if (tags) out["tags"] = tags_to_json(*tags);
   return out;

@@ -26,6 +26,17 @@ model::Task task_of(const Json& overrides = Json::object()) {
   return t;
 }
 
+// The content of the file the spec mounts at `destination`, which it must mount.
+std::string mounted_file(const runtime::ContainerSpec& spec, const std::string& destination) {
+  const auto mount = std::find_if(spec.mounts.begin(), spec.mounts.end(),
+                                  [&](const runtime::Mount& m) { return m.destination == destination; });
+  REQUIRE(mount != spec.mounts.end());
+  std::ifstream in(mount->source);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 }  // namespace
 
 TEST_CASE("spec: image entrypoint/cmd/env with task definition and override precedence", "[agent]") {
@@ -99,17 +110,16 @@ TEST_CASE("spec: a bridge container's resolv.conf drops loopback servers or uses
 
 TEST_CASE("spec: bridge containers join the task's namespace and get its resolv.conf", "[agent]") {
   const Json td = Json::parse(R"({"networkMode":"bridge","containerDefinitions":[{"name":"main","image":"x",
-    "memory":64,"dnsServers":["10.0.0.2"]}]})");
+    "memory":64,"dnsServers":["10.0.0.2"],"hostname":"web1",
+    "extraHosts":[{"hostname":"plc","ipAddress":"10.1.2.3"}]}]})");
   agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "/run/berth/netns/t1", "nameserver 1.1.1.1\n"};
   auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
   REQUIRE(spec.has_value());
   CHECK(spec->network == runtime::NetworkNamespace::private_);
   CHECK(spec->network_namespace_path == "/run/berth/netns/t1");
-  const auto resolv = std::find_if(spec->mounts.begin(), spec->mounts.end(),
-                                   [](const runtime::Mount& m) { return m.destination == "/etc/resolv.conf"; });
-  REQUIRE(resolv != spec->mounts.end());
-  std::ifstream in(resolv->source);
-  std::stringstream text;
-  text << in.rdbuf();
-  CHECK(text.str() == "nameserver 10.0.0.2\n");
+  CHECK(mounted_file(*spec, "/etc/resolv.conf") == "nameserver 10.0.0.2\n");
+  CHECK(spec->hostname == "web1");
+  const std::string hosts = mounted_file(*spec, "/etc/hosts");
+  CHECK(hosts.find("10.1.2.3\tplc\n") != std::string::npos);
+  CHECK(hosts.find("\tweb1\n") != std::string::npos);
 }

@@ -133,9 +133,16 @@ class BridgeTest(TaskTestCase):
         self.assertIn("datagram-through-portmap", json.dumps(logs))
 
     def test_sigkill_restart_keeps_bindings_and_leaks_nothing(self):
+        # A range of two ports makes the check exact: after the restart the held port must be
+        # known, so the next task gets the other one and a third finds none.
+        with open(self.berth.config_path, "a") as f:
+            f.write("ECS_DYNAMIC_HOST_PORT_RANGE=40110-40111\n")
+        self.berth.restart()
+        self.ecs = self.berth.boto3()
         self.register_web("steady")
         task = self.run_running("steady")
         port = task["containers"][0]["networkBindings"][0]["hostPort"]
+        self.assertIn(port, (40110, 40111))
         before = self.page(port)
         self.berth.restart(signal.SIGKILL)
         self.ecs = self.berth.boto3()
@@ -143,9 +150,10 @@ class BridgeTest(TaskTestCase):
         self.assertEqual(after["lastStatus"], "RUNNING")
         self.assertEqual(after["containers"][0]["networkBindings"], task["containers"][0]["networkBindings"])
         self.assertEqual(self.page(port), before)
-        # A new dynamic task after the restart does not get the port held across it.
         other = self.run_running("steady")
-        self.assertNotEqual(other["containers"][0]["networkBindings"][0]["hostPort"], port)
+        self.assertEqual(other["containers"][0]["networkBindings"][0]["hostPort"], 40110 + 40111 - port)
+        third = self.ecs.run_task(taskDefinition="steady")
+        self.assertEqual([f["reason"] for f in third["failures"]], ["RESOURCE:PORTS"])
 
     def test_a_task_that_ends_while_berth_is_down_has_its_network_released_at_restart(self):
         self.register_web("brief")

@@ -1,7 +1,5 @@
 #include "runtime/http/http_client.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 
 #include "runtime/http/transport.hpp"
@@ -42,11 +40,6 @@ Result<Url> parse_url(const std::string& url) {
   return u;
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 }  // namespace
 
 Result<HttpResponse> http_get(const std::string& start_url, const HttpHeaders& headers, const HttpSink& sink,
@@ -58,7 +51,7 @@ Result<HttpResponse> http_get(const std::string& start_url, const HttpHeaders& h
     HttpHeaders sent;
     for (const auto& [name, value] : headers) {
       // Credentials are for the host they were meant for, not for wherever it redirects.
-      if (lower(name) == "authorization" && u.target.host_port != first.target.host_port) continue;
+      if (detail::lowercase(name) == "authorization" && u.target.host_port != first.target.host_port) continue;
       sent.emplace_back(name, value);
     }
     HttpResponse response;

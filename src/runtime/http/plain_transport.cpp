@@ -1,9 +1,6 @@
 // The plain-HTTP transport through cpp-httplib.
 #include <httplib.h>
 
-#include <algorithm>
-#include <cctype>
-
 #include "runtime/http/transport.hpp"
 
 namespace berth::runtime::detail {
@@ -17,11 +14,7 @@ Result<void> get_plain(const Target& target, const HttpHeaders& headers, ReplyCo
   auto result = client.Get(
       target.path, request_headers,
       [&](const httplib::Response& r) {
-        for (const auto& [name, value] : r.headers) {
-          std::string key = name;
-          std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-          response.headers[key] = value;
-        }
+        for (const auto& [name, value] : r.headers) response.headers[lowercase(name)] = value;
         reply.head(r.status);
         return true;
       },

@@ -222,8 +222,7 @@ Result<void> get_tls(const Target& target, const HttpHeaders& headers, ReplyColl
     if (header.empty()) break;
     const auto colon = header.find(':');
     if (colon == std::string::npos) continue;
-    std::string key = header.substr(0, colon);
-    std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    const std::string key = lowercase(header.substr(0, colon));
     std::string value = header.substr(colon + 1);
     value.erase(0, value.find_first_not_of(" \t"));
     response.headers[key] = value;

@@ -2,11 +2,18 @@
 // and the TLS one (mbedTLS). Internal to runtime/http/.
 #pragma once
 
+#include <cctype>
 #include <string>
 
 #include "runtime/http/http_client.hpp"
 
 namespace berth::runtime::detail {
+
+// HTTP header names compare case-insensitively: they are kept lower-cased.
+inline std::string lowercase(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 struct Target {
   std::string host;       // without brackets or port

@@ -1,5 +1,7 @@
 #include "runtime/image/image_puller.hpp"
 
+#include <unistd.h>
+
 namespace berth::runtime {
 
 Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::function<void(const PullProgress&)>& progress) {
@@ -35,6 +37,10 @@ Result<PulledInfo> ImagePuller::pull_now(const model::ImageReference& ref,
   pinned.digest = pulled.manifest_digest;
   std::vector<std::string> names = {ref.canonical(), pinned.canonical()};
   BERTH_ASSIGN(auto image, m_store.add_pulled(pulled.config, pulled.layer_paths, names));
+  // The root is unpacked: the blobs would only wear the flash and fill the disk. (A failed
+  // pull keeps them, so the next attempt resumes.)
+  ::unlink(pulled.config_path.c_str());
+  for (const auto& layer : pulled.layer_paths) ::unlink(layer.c_str());
   return PulledInfo{image, pulled.manifest_digest};
 }
 

@@ -173,7 +173,7 @@ std::optional<std::size_t> ImageStore::index_of(const std::string& reference) co
 
 Result<Image> ImageStore::add_image(const std::string& layout_dir, const Json& config,
                                     const std::vector<std::string>& layer_paths,
-                                    const std::vector<std::string>& names) {
+                                    const std::vector<std::string>& names, bool pulled) {
   const std::string config_text = config.dump();
   Sha256 hasher;
   hasher.update(config_text);
@@ -188,6 +188,7 @@ Result<Image> ImageStore::add_image(const std::string& layout_dir, const Json& c
   }
   if (auto existing = index_of(id)) {
     auto& image = m_images[*existing];
+    image.pulled = image.pulled || pulled;  // now also known to a registry: it can be fetched again
     for (const auto& name : canonical) {
       if (std::find(image.names.begin(), image.names.end(), name) == image.names.end()) image.names.push_back(name);
     }
@@ -204,7 +205,7 @@ Result<Image> ImageStore::add_image(const std::string& layout_dir, const Json& c
   BERTH_TRY(make_dirs(dir, 0700));
   BERTH_TRY(write_file_atomic(dir + "/config.json", config_text));
   if (::rename(scratch.c_str(), (dir + "/rootfs").c_str()) != 0) return sys_fail("rename " + scratch);
-  Image image{id, canonical, config, dir + "/rootfs", tree_size(dir + "/rootfs"), m_clock.now_ms()};
+  Image image{id, canonical, config, dir + "/rootfs", tree_size(dir + "/rootfs"), m_clock.now_ms(), pulled};
   m_images.push_back(image);
   BERTH_TRY(save_index());
   return image;
@@ -217,14 +218,7 @@ Result<Image> ImageStore::add_pulled(const Json& config, const std::vector<std::
   const std::string layout = m_root + "/tmp-" + random_hex(8);
   BERTH_TRY(make_dirs(layout, 0700));
   const RemovedOnExit cleanup{layout};
-  BERTH_ASSIGN(auto image, add_image(layout, config, layer_paths, names));
-  if (auto at = index_of(image.id); at && !m_images[*at].pulled) {
-    m_images[*at].pulled = image.pulled = true;
-    BERTH_TRY(save_index());
-  }
-  // The root is unpacked: the compressed blobs would only wear the flash and fill the disk.
-  for (const auto& layer : layer_paths) ::unlink(layer.c_str());
-  return image;
+  return add_image(layout, config, layer_paths, names, /*pulled=*/true);
 }
 
 Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
@@ -251,7 +245,7 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
         BERTH_ASSIGN(auto layer_path, verified_blob(archive, layer.value("digest", "")));
         layers.push_back(layer_path);
       }
-      BERTH_ASSIGN(auto image, add_image(layout, config, layers, choice.names));
+      BERTH_ASSIGN(auto image, add_image(layout, config, layers, choice.names, /*pulled=*/false));
       imported.push_back(std::move(image));
     }
     return imported;
@@ -283,8 +277,8 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
         }
         layers.push_back(layer_path);
       }
-      BERTH_ASSIGN(auto image, add_image(layout, config, layers,
-                                         item.value("RepoTags", std::vector<std::string>{})));
+      BERTH_ASSIGN(auto image, add_image(layout, config, layers, item.value("RepoTags", std::vector<std::string>{}),
+                                         /*pulled=*/false));
       imported.push_back(std::move(image));
     }
     return imported;

@@ -37,8 +37,9 @@ class ImageStore {
   // blobs verified by digest; paths confined). Returns the images imported.
   [[nodiscard]] Result<std::vector<Image>> import_archive(const std::string& path);
 
-  // Adds an image pulled from a registry: `layer_paths` (verified blobs) unpacked in order
-  // under `config`, known by `names` (the reference pulled and its name@digest pin).
+  // Adds an image pulled from a registry: `layer_paths` (verified blobs, left in place)
+  // unpacked in order under `config`, known by `names` (the reference pulled and its
+  // name@digest pin).
   [[nodiscard]] Result<Image> add_pulled(const model::Json& config, const std::vector<std::string>& layer_paths,
                                          const std::vector<std::string>& names);
   // Where pulled blobs are kept until their image is unpacked (and resumed from after a break).
@@ -59,7 +60,7 @@ class ImageStore {
   Result<void> save_index();
   Result<Image> add_image(const std::string& layout_dir, const model::Json& config,
                           const std::vector<std::string>& layer_paths,
-                          const std::vector<std::string>& names);
+                          const std::vector<std::string>& names, bool pulled);
   std::optional<std::size_t> index_of(const std::string& reference) const;
 
   std::string m_root;

@@ -193,10 +193,7 @@ Result<std::string> RegistryClient::blob(Session& s, const std::string& digest, 
       offset = 0;
     }
     Sha256 hasher;
-    if (offset > 0) {
-      BERTH_ASSIGN(auto bytes, read_file(partial));
-      hasher.update(bytes);
-    }
+    if (offset > 0) BERTH_TRY(hasher.update_from_file(partial));
     const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) return sys_fail("open " + partial);
     on_bytes(offset);
@@ -310,8 +307,8 @@ Result<PulledImage> RegistryClient::pull(const model::ImageReference& ref,
   };
   PulledImage out;
   out.manifest_digest = digest;
-  BERTH_ASSIGN(auto config_path, blob(s, config_desc.value("digest", ""), config_desc.value("size", 0ull), count));
-  BERTH_ASSIGN(auto config_text, read_file(config_path));
+  BERTH_ASSIGN(out.config_path, blob(s, config_desc.value("digest", ""), config_desc.value("size", 0ull), count));
+  BERTH_ASSIGN(auto config_text, read_file(out.config_path));
   out.config = Json::parse(config_text, nullptr, false);
   if (!out.config.is_object()) return pull_error("the image config is not JSON");
   for (const auto& layer : layers) {

@@ -38,6 +38,7 @@ struct PullProgress {
 struct PulledImage {
   std::string manifest_digest;              // what the image is pinned by: "sha256:..."
   model::Json config;
+  std::string config_path;                  // its verified blob
   std::vector<std::string> layer_paths;     // verified blobs, bottom layer first
   std::vector<std::string> layer_digests;
 };
