@@ -23,13 +23,14 @@ ifdef SYSROOT
 endif
 
 LIB_SRC := $(filter-out src/main.cpp,$(shell find src -name '*.cpp' | sort))
-UNIT_SRC := $(shell find tests -name '*.cpp' -not -path 'tests/integration/*' -not -path 'tests/bench/*' | sort)
+UNIT_SRC := $(shell find tests -name '*.cpp' -not -path 'tests/integration/*' -not -path 'tests/bench/*' \
+              -not -path 'tests/fuzz/*' | sort)
 LIB_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BERTH := $(BUILD)/berth
 UNIT := $(BUILD)/berth-unit-tests
 
-.PHONY: all test test-unit test-integration deps deps-host check-deps bench serve clean
+.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps bench fuzz serve clean
 .DEFAULT_GOAL := all
 
 all: $(BERTH)
@@ -103,6 +104,37 @@ check-deps:
 bench: deps
 	tests/bench/run.sh
 
+# Fuzzing (libFuzzer, clang with ASan and UBSan): every tests/fuzz/<name>_fuzz.cpp is one harness,
+# seeded from tests/fuzz/corpus/<name>/. `make fuzz` runs each for FUZZ_SECONDS (CI: a short
+# run); `make fuzz FUZZ_SECONDS=600` is the long run. The working corpus lives under build/.
+# clang 16 implements what libstdc++ 12's <expected> needs but does not yet advertise it.
+FUZZ_CXX := clang++-16
+FUZZ_FLAGS := -std=c++2b -U__cpp_concepts -D__cpp_concepts=202002L -O1 -g \
+              -fsanitize=address,undefined -fno-sanitize-recover=undefined -Isrc -isystem $(TP) -Itests
+FUZZ_SECONDS ?= 30
+FUZZ := build/fuzz
+FUZZ_HARNESSES := $(patsubst tests/fuzz/%_fuzz.cpp,%,$(wildcard tests/fuzz/*_fuzz.cpp))
+FUZZ_LIB_OBJ := $(LIB_SRC:%.cpp=$(FUZZ)/obj/%.o)
+FUZZ_LIBS := -lsqlite3 -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lzstd -lz -lpthread
+
+$(FUZZ)/obj/%.o: %.cpp | $(TP)/httplib.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+# An archive, so each harness links only the objects it reaches.
+$(FUZZ)/libberth.a: $(FUZZ_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ)/%-fuzzer: tests/fuzz/%_fuzz.cpp $(FUZZ)/libberth.a
+	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(FUZZ)/libberth.a $(FUZZ_LIBS) -o $@
+
+deps-fuzz:
+	third_party/deps.sh fuzz
+
+fuzz: deps-host deps-fuzz
+	$(MAKE) --no-print-directory -j$(shell nproc) $(FUZZ_HARNESSES:%=$(FUZZ)/%-fuzzer)
+	tests/fuzz/run.sh $(FUZZ) $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
+
 serve: deps-host
 	$(MAKE) --no-print-directory -j$(shell nproc) $(BERTH)
 	exec $(BERTH) serve $(ARGS)
@@ -110,4 +142,4 @@ serve: deps-host
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/src/main.d $(BUILD)/obj/tests/main.d
+-include $(LIB_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/src/main.d $(BUILD)/obj/tests/main.d

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs what berth needs to build and test, idempotently: nothing is fetched when every
-# package is already there. Usage: third_party/deps.sh host|cross|all
+# package is already there. Usage: third_party/deps.sh host|cross|fuzz|all
 set -eu
 what=${1:-all}
 
@@ -8,6 +8,8 @@ HOST_PACKAGES="g++ make dpkg-dev xz-utils pkg-config libsqlite3-dev nlohmann-jso
   libseccomp-dev zlib1g-dev libzstd-dev libmbedtls-dev awscli python3 python3-boto3 procps wrk busybox-static runc tzdata
   containernetworking-plugins iptables iproute2 gcc
   docker-registry skopeo python3-cryptography"
+# clang with libFuzzer and the sanitizers, for `make fuzz` only.
+FUZZ_PACKAGES="clang-16 libclang-rt-16-dev"
 CROSS_PACKAGES="g++-aarch64-linux-gnu g++-arm-linux-gnueabihf binutils-aarch64-linux-gnu
   binutils-arm-linux-gnueabihf qemu-user-static"
 
@@ -58,6 +60,7 @@ SRC
 case "$what" in
   host) install $HOST_PACKAGES; ensure_deb_src ;;
   cross) install $CROSS_PACKAGES ;;
+  fuzz) install $FUZZ_PACKAGES ;;
   all) install $HOST_PACKAGES $CROSS_PACKAGES; ensure_deb_src ;;
-  *) echo "usage: $0 host|cross|all" >&2; exit 2 ;;
+  *) echo "usage: $0 host|cross|fuzz|all" >&2; exit 2 ;;
 esac
