@@ -198,16 +198,22 @@ int compare(const std::string& a, const std::string& b) {
 }
 
 int compare_versions(const std::string& a, const std::string& b) {
+  // Each run of digits is compared as a number of any length (the text comes from the
+  // expression and the agent: a long run must not overflow), leading zeros aside.
+  const auto is_digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
   std::size_t i = 0, j = 0;
   while (i < a.size() || j < b.size()) {
-    const auto next = [](const std::string& s, std::size_t& p) {
-      long long v = 0;
-      while (p < s.size() && std::isdigit(static_cast<unsigned char>(s[p]))) v = v * 10 + (s[p++] - '0');
-      while (p < s.size() && !std::isdigit(static_cast<unsigned char>(s[p]))) ++p;
-      return v;
+    const auto next = [&](const std::string& s, std::size_t& p) {
+      while (p < s.size() && s[p] == '0') ++p;
+      const std::size_t start = p;
+      while (p < s.size() && is_digit(s[p])) ++p;
+      const std::string_view digits(s.data() + start, p - start);
+      while (p < s.size() && !is_digit(s[p])) ++p;
+      return digits;
     };
-    const long long x = next(a, i), y = next(b, j);
-    if (x != y) return x < y ? -1 : 1;
+    const std::string_view x = next(a, i), y = next(b, j);
+    if (x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
+    if (const int c = x.compare(y); c != 0) return c < 0 ? -1 : 1;
   }
   return 0;
 }

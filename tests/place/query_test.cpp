@@ -79,3 +79,11 @@ TEST_CASE("query language: errors name the position", "[place]") {
   CHECK_FALSE(parse_expression("attribute:site =~ (").has_value());
   CHECK_FALSE(parse_expression(std::string(2001, 'a')).has_value());
 }
+
+// Found by the query fuzzer: a long run of digits overflowed the version comparison (UB).
+TEST_CASE("query language: version parts of any length compare as numbers", "[place]") {
+  CHECK(matches("agentVersion < 33333333333333333333333333333333333.0"));
+  CHECK(matches("agentVersion > 1.10.1"));
+  CHECK(matches("agentVersion == 1.010.02"));
+  CHECK_FALSE(matches("agentVersion >= 99999999999999999999999"));
+}
