@@ -11,6 +11,7 @@
 #include "cli/usage.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
+#include "common/numbers.hpp"
 #include "runtime/image/image_store.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
 #include "runtime/oci_spec.hpp"
@@ -133,7 +134,9 @@ int serve(const std::vector<std::string>& words) {
   svc::Context ctx{**store, clock, ArnScope{config->region, config->account}, config->cluster};
   EpochMs settle_ms = 10'000;
   if (auto it = config->raw.find("BERTH_TASK_SETTLE_SECONDS"); it != config->raw.end()) {
-    settle_ms = std::atoll(it->second.c_str()) * 1000;
+    const auto seconds = parse_integer_in<EpochMs>(it->second, 0, 86'400);
+    if (!seconds) return usage_error("BERTH_TASK_SETTLE_SECONDS must be a whole number of seconds, 0 to 86400", "serve");
+    settle_ms = *seconds * 1000;
   }
   svc::ServiceScheduler scheduler(ctx, settle_ms);
   agent.on_task_changed([&scheduler] { scheduler.wake(); });

@@ -9,6 +9,7 @@
 #include "agent/agent.hpp"
 #include "common/files.hpp"
 #include "runtime/image/registry_auth.hpp"
+#include "common/numbers.hpp"
 
 namespace berth::agent {
 namespace {
@@ -59,12 +60,15 @@ Result<long long> parse_count(const std::string& key, const std::string& text) {
 
 Result<std::pair<int, int>> parse_port_range(const std::string& key, std::string text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  int first = 0, last = 0;
-  char tail = 0;
-  if (std::sscanf(text.c_str(), "%d%*[- \t]%d%c", &first, &last, &tail) != 2 || first < 1 || last > 65535 || first > last) {
+  // "first-last", or the kernel's "first<TAB>last"; %d would overflow on a long number.
+  const auto separator = text.find_first_of("- \t");
+  const auto rest = separator == std::string::npos ? std::string::npos : text.find_first_not_of("- \t", separator);
+  const auto first = parse_integer_in<int>(std::string_view(text).substr(0, separator), 1, 65535);
+  const auto last = rest == std::string::npos ? std::nullopt : parse_integer_in<int>(std::string_view(text).substr(rest), 1, 65535);
+  if (!first || !last || *first > *last) {
     return fail(Code::invalid_parameter, key + " must be a port range such as 32768-60999");
   }
-  return std::make_pair(first, last);
+  return std::make_pair(*first, *last);
 }
 
 bool is_interface_name(const std::string& s) {

@@ -1,4 +1,5 @@
 #include "store/store.hpp"
+#include "common/numbers.hpp"
 
 namespace berth::store {
 namespace {
@@ -20,7 +21,9 @@ model::TaskDefinition read_task_definition(const Stmt& stmt) {
 std::pair<std::string, long long> split_key(const std::string& key) {
   const auto colon = key.rfind(':');
   if (colon == std::string::npos) return {key, 0};
-  return {key.substr(0, colon), std::atoll(key.c_str() + colon + 1)};
+  // The key comes back from a client's nextToken: a revision that does not parse starts the
+  // family from its first revision rather than guessing.
+  return {key.substr(0, colon), parse_integer<long long>(std::string_view(key).substr(colon + 1)).value_or(0)};
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "svc/usage.hpp"
 
 #include "model/task.hpp"
+#include "common/numbers.hpp"
 
 namespace berth::svc {
 
@@ -42,7 +43,10 @@ Capacity capacity_of(const model::ContainerInstance& instance) {
     if (name == "MEMORY") c.memory = r.value("integerValue", 0LL);
     if (name == "PORTS" || name == "PORTS_UDP") {
       for (const auto& p : r.value("stringSetValue", Json::array())) {
-        (name == "PORTS" ? c.reserved_tcp : c.reserved_udp).insert(std::atoi(p.get<std::string>().c_str()));
+        if (!p.is_string()) continue;
+        if (auto port = parse_integer_in<int>(p.get<std::string>(), 0, 65535)) {
+          (name == "PORTS" ? c.reserved_tcp : c.reserved_udp).insert(*port);
+        }
       }
     }
   }

@@ -16,6 +16,7 @@
 #include "common/log.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/shim/shim.hpp"
+#include "common/numbers.hpp"
 
 namespace berth::runtime {
 namespace {
@@ -126,7 +127,10 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   }
   ::close(sync[0]);
   while (!reply.empty() && reply.back() == '\n') reply.pop_back();
-  if (reply.starts_with("ok ")) return std::atoi(reply.c_str() + 3);
+  if (reply.starts_with("ok ")) {
+    if (auto pid = parse_integer<int>(std::string_view(reply).substr(3))) return *pid;
+    return fail(Code::server, "the container monitor for " + spec.id + " reported no pid: " + reply);
+  }
   if (reply.starts_with("error ")) return fail(Code::client, reply.substr(6));
   return fail(Code::server, "the container monitor for " + spec.id + " did not report a start");
 }
@@ -146,9 +150,10 @@ ContainerStatus RuncRuntime::status(const std::string& id) {
     }
   }
   auto shim_pid = read_file(state + "/" + k_shim_pid_file);
-  if (shim_pid && process_alive(std::atoi(shim_pid->c_str()))) {
+  // Both files are written by berth and runc, but a power cut can leave one empty.
+  if (shim_pid && process_alive(parse_integer<int>(trim(*shim_pid)).value_or(0))) {
     out.state = ContainerStatus::State::running;
-    if (auto pid = read_file(state + "/container.pid")) out.pid = std::atoi(pid->c_str());
+    if (auto pid = read_file(state + "/container.pid")) out.pid = parse_integer<int>(trim(*pid)).value_or(0);
   }
   return out;
 }

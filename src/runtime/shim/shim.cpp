@@ -26,6 +26,7 @@
 #include "runtime/linux/cgroups.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/shim/log_writer.hpp"
+#include "common/numbers.hpp"
 
 namespace berth::runtime {
 namespace {
@@ -69,7 +70,9 @@ bool oom_killed(const std::string& cgroup) {
     auto text = read_file(path);
     if (!text) continue;
     const auto at = text->find("oom_kill ");
-    if (at != std::string::npos && std::atoll(text->c_str() + at + 9) > 0) return true;
+    if (at == std::string::npos) continue;
+    const auto count = parse_leading_integer<long long>(std::string_view(*text).substr(at + 9));
+    if (count && count->value > 0) return true;
   }
   return false;
 }
@@ -183,7 +186,7 @@ int run_shim(const ShimOptions& o) {
     return 1;
   }
   auto pid_text = read_file(pid_file);
-  const pid_t container_pid = pid_text ? static_cast<pid_t>(std::atol(pid_text->c_str())) : 0;
+  const pid_t container_pid = pid_text ? parse_integer<pid_t>(trim(*pid_text)).value_or(0) : 0;
   auto shim_pid_ok = write_file_atomic(o.state_dir + "/" + k_shim_pid_file, std::to_string(::getpid()));
   (void)shim_pid_ok;
   report(o.sync_fd, "ok " + std::to_string(container_pid));
