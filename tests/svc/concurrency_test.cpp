@@ -1,0 +1,140 @@
+// Concurrent writers through the use cases on a file database (as `berth serve` runs them):
+// every acknowledged write must be in the state afterwards.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "fixtures/fixtures.hpp"
+#include "svc/actions.hpp"
+
+using namespace berth;
+using berth::testing::FakeClock;
+using berth::testing::Json;
+
+namespace {
+
+struct FileStoreFixture {
+  std::filesystem::path dir;
+  std::unique_ptr<store::Store> store;
+  FakeClock clock;
+  std::unique_ptr<svc::Context> ctx;
+
+  FileStoreFixture() {
+    char pattern[] = "/tmp/berth-concurrency-XXXXXX";
+    dir = mkdtemp(pattern);
+    auto opened = store::Store::open((dir / "berth.db").string());
+    REQUIRE(opened.has_value());
+    store = std::move(*opened);
+    REQUIRE(store->ensure_cluster("default", clock.now_ms()).has_value());
+    ctx = std::make_unique<svc::Context>(*store, clock, ArnScope{"local", "000000000000"}, "default");
+  }
+  ~FileStoreFixture() {
+    ctx.reset();
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+};
+
+constexpr int k_attribute_writers = 7;
+constexpr int k_rounds = 40;
+
+// The attribute values of the instance, by name.
+std::map<std::string, std::string> attributes_of(const Json& instance) {
+  std::map<std::string, std::string> out;
+  for (const auto& a : instance["attributes"]) out[a["name"]] = a.value("value", "");
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(FileStoreFixture, "concurrent instance writers lose no acknowledged attribute or state", "[svc][concurrency]") {
+  auto registered = svc::register_container_instance(*ctx, Json{{"totalResources", Json::array()}});
+  REQUIRE_OK(registered);
+  const std::string arn = (*registered)["containerInstance"]["containerInstanceArn"];
+
+  // What each writer last had acknowledged: its attribute's value, the state, the agent's version.
+  std::vector<std::string> last_value(k_attribute_writers);
+  std::string last_state = "ACTIVE";
+  std::string last_agent_version;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < k_attribute_writers; ++w) {
+    writers.emplace_back([&, w] {
+      const std::string name = "writer-" + std::to_string(w);
+      for (int round = 0; round < k_rounds; ++round) {
+        const std::string value = "v" + std::to_string(round);
+        auto put = svc::put_attributes(*ctx, Json{{"attributes", {{{"name", name}, {"value", value}, {"targetId", arn}}}}});
+        if (put) last_value[w] = value;
+        else ++failures;
+      }
+    });
+  }
+  writers.emplace_back([&] {
+    for (int round = 0; round < k_rounds; ++round) {
+      const std::string state = round % 2 == 0 ? "DRAINING" : "ACTIVE";
+      auto updated = svc::update_container_instances_state(*ctx, Json{{"containerInstances", {arn}}, {"status", state}});
+      if (updated && (*updated)["failures"].empty()) last_state = state;
+      else ++failures;
+    }
+  });
+  writers.emplace_back([&] {
+    // The agent re-registering (as after its restart): resources and built-in attributes.
+    for (int round = 0; round < k_rounds; ++round) {
+      const std::string version = "agent-" + std::to_string(round);
+      Json request{{"containerInstanceArn", arn},
+                   {"totalResources", {{{"name", "CPU"}, {"type", "INTEGER"}, {"integerValue", 1024}}}},
+                   {"versionInfo", {{"agentVersion", version}}},
+                   {"attributes", {{{"name", "ecs.os-type"}, {"value", "linux"}}}}};
+      if (svc::register_container_instance(*ctx, request)) last_agent_version = version;
+      else ++failures;
+    }
+  });
+  for (auto& t : writers) t.join();
+  REQUIRE(failures == 0);
+
+  auto described = svc::describe_container_instances(*ctx, Json{{"containerInstances", {arn}}});
+  REQUIRE_OK(described);
+  const Json& instance = (*described)["containerInstances"][0];
+  const auto attributes = attributes_of(instance);
+  for (int w = 0; w < k_attribute_writers; ++w) {
+    const std::string name = "writer-" + std::to_string(w);
+    INFO(name);
+    REQUIRE(attributes.contains(name));
+    CHECK(attributes.at(name) == last_value[w]);
+  }
+  CHECK(attributes.at("ecs.os-type") == "linux");
+  CHECK(instance["status"] == last_state);
+  CHECK(instance["versionInfo"]["agentVersion"] == last_agent_version);
+}
+
+TEST_CASE_METHOD(FileStoreFixture, "a late deregistration never undoes a delete", "[svc][concurrency]") {
+  // DeregisterTaskDefinition saw the revision INACTIVE; DeleteTaskDefinitions commits first.
+  REQUIRE_OK(svc::register_task_definition(*ctx, berth::testing::make_task_def("raced")));
+  REQUIRE_OK(svc::deregister_task_definition(*ctx, Json{{"taskDefinition", "raced:1"}}));
+  REQUIRE_OK(svc::delete_task_definitions(*ctx, Json{{"taskDefinitions", {"raced:1"}}}));
+  auto late = store->set_task_definition_status("raced", 1, "ACTIVE", "INACTIVE", clock.now_ms());
+  REQUIRE_OK(late);
+  CHECK(late->status == "DELETE_IN_PROGRESS");
+  auto again = svc::deregister_task_definition(*ctx, Json{{"taskDefinition", "raced:1"}});
+  REQUIRE_FALSE(again.has_value());
+  auto stored = store->find_task_definition("raced", 1);
+  REQUIRE_OK(stored);
+  CHECK((*stored)->status == "DELETE_IN_PROGRESS");
+}
+
+TEST_CASE_METHOD(FileStoreFixture, "nothing is added to a cluster once DeleteCluster has checked it", "[svc][concurrency]") {
+  REQUIRE_OK(svc::create_cluster(*ctx, Json{{"clusterName", "edge"}}));
+  // The use case saw the cluster ACTIVE; DeleteCluster commits before the instance is written.
+  REQUIRE_OK(svc::delete_cluster(*ctx, Json{{"cluster", "edge"}}));
+  auto late = store->update_container_instance(
+      "edge", "0123456789abcdef0123456789abcdef",
+      [](model::ContainerInstance&, store::InstanceOrigin) -> Result<void> { return {}; }, store::IfMissing::create);
+  REQUIRE_FALSE(late.has_value());
+  CHECK(late.error().code == Code::cluster_not_found);
+  auto counts = store->cluster_counts("edge");
+  REQUIRE_OK(counts);
+  CHECK(counts->container_instances == 0);
+}
