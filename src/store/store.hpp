@@ -96,7 +96,10 @@ class Store {
 
   // --- tags (store/tags.cpp), keyed by the resource part of an ARN ("cluster/x") ---
   [[nodiscard]] Result<std::vector<model::Tag>> tags_of(const std::string& resource);
-  // Adds or overwrites; LimitExceeded... as InvalidParameter if the resource would pass 50.
+  // Adds or overwrites; LimitExceeded... as InvalidParameter if the resource would pass 50 (counted
+  // inside the transaction, so concurrent TagResource calls cannot pass it together).
+  // ResourceNotFoundException if the resource is gone (checked in the same transaction, so no
+  // tag outlives a resource deleted concurrently).
   [[nodiscard]] Result<void> add_tags(const std::string& resource,
                                       const std::vector<model::Tag>& tags);
   [[nodiscard]] Result<void> remove_tags(const std::string& resource,
@@ -184,6 +187,9 @@ class Store {
   Result<void> put_tags_locked(const std::string& resource, const std::vector<model::Tag>& tags);
   Result<std::vector<model::Tag>> tags_of_locked(const std::string& resource);
   Result<void> remove_all_tags_locked(const std::string& resource);
+  // Whether the resource a tag key names exists and takes tags ("cluster/x" ACTIVE,
+  // "task-definition/f:1" not being deleted, "container-instance/c/id", "task/c/id", "service/c/x").
+  Result<bool> taggable_locked(const std::string& resource);
   // ClusterNotFoundException unless `cluster` is ACTIVE: checked inside each transaction that
   // adds something to a cluster, so DeleteCluster's "contains" checks cannot miss it.
   Result<void> require_active_cluster_locked(const std::string& cluster);

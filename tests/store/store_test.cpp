@@ -114,6 +114,7 @@ TEST_CASE("store: state survives reopening; unchanged operations write nothing",
 TEST_CASE("store: tags merge, overwrite and stop at 50", "[store]") {
   auto store = store::Store::open(":memory:");
   auto& s = **store;
+  REQUIRE(s.ensure_cluster("c", 1).has_value());
   REQUIRE(s.add_tags("cluster/c", {{"a", "1"}, {"b", "2"}}).has_value());
   REQUIRE(s.add_tags("cluster/c", {{"a", "3"}}).has_value());
   auto tags = s.tags_of("cluster/c");

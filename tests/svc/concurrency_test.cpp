@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "fixtures/fixtures.hpp"
@@ -137,4 +138,45 @@ TEST_CASE_METHOD(FileStoreFixture, "nothing is added to a cluster once DeleteClu
   auto counts = store->cluster_counts("edge");
   REQUIRE_OK(counts);
   CHECK(counts->container_instances == 0);
+}
+
+TEST_CASE_METHOD(FileStoreFixture, "concurrent TagResource calls keep the 50-tag limit and every acknowledged tag", "[svc][concurrency]") {
+  const std::string arn = ctx->arns.cluster("default");
+  constexpr int k_taggers = 8;
+  std::vector<std::vector<std::string>> acknowledged(k_taggers);
+  std::vector<std::thread> taggers;
+  for (int t = 0; t < k_taggers; ++t) {
+    taggers.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        const std::string key = "t" + std::to_string(t) + "-" + std::to_string(i);
+        if (svc::tag_resource(*ctx, Json{{"resourceArn", arn}, {"tags", {{{"key", key}, {"value", "v"}}}}})) {
+          acknowledged[static_cast<std::size_t>(t)].push_back(key);
+        }
+      }
+    });
+  }
+  for (auto& t : taggers) t.join();
+  auto tags = store->tags_of("cluster/default");
+  REQUIRE_OK(tags);
+  CHECK(tags->size() == 50);
+  std::set<std::string> stored;
+  for (const auto& tag : *tags) stored.insert(tag.key);
+  for (const auto& keys : acknowledged) {
+    for (const auto& key : keys) CHECK(stored.contains(key));
+  }
+}
+
+TEST_CASE_METHOD(FileStoreFixture, "a tag written after its instance was deregistered is refused", "[svc][concurrency]") {
+  auto registered = svc::register_container_instance(*ctx, Json::object());
+  REQUIRE_OK(registered);
+  const std::string arn = (*registered)["containerInstance"]["containerInstanceArn"];
+  const std::string resource = "container-instance/default/" + arn.substr(arn.rfind('/') + 1);
+  // TagResource saw the instance; the deregistration commits before the tags are written.
+  REQUIRE_OK(svc::deregister_container_instance(*ctx, Json{{"containerInstance", arn}}));
+  auto late = store->add_tags(resource, {{"k", "v"}});
+  REQUIRE_FALSE(late.has_value());
+  CHECK(late.error().code == Code::resource_not_found);
+  auto tags = store->tags_of(resource);
+  REQUIRE_OK(tags);
+  CHECK(tags->empty());
 }
