@@ -180,3 +180,40 @@ TEST_CASE_METHOD(FileStoreFixture, "a tag written after its instance was deregis
   REQUIRE_OK(tags);
   CHECK(tags->empty());
 }
+
+TEST_CASE_METHOD(FileStoreFixture, "a placement onto an instance drained since it was read is not written", "[svc][concurrency]") {
+  auto registered = svc::register_container_instance(*ctx, Json::object());
+  REQUIRE_OK(registered);
+  const std::string arn = (*registered)["containerInstance"]["containerInstanceArn"];
+  model::Task task;
+  task.id = "0123456789abcdef0123456789abcdef";
+  task.cluster = "default";
+  task.container_instance_id = arn.substr(arn.rfind('/') + 1);
+  // The placement read the instance ACTIVE; the drain commits before the task is written.
+  REQUIRE_OK(svc::update_container_instances_state(*ctx, Json{{"containerInstances", {arn}}, {"status", "DRAINING"}}));
+  auto inserted = store->insert_tasks({task}, {});
+  REQUIRE_OK(inserted);
+  CHECK_FALSE(*inserted);
+  auto stored = store->find_task("default", task.id);
+  REQUIRE_OK(stored);
+  CHECK_FALSE(stored->has_value());
+}
+
+TEST_CASE_METHOD(FileStoreFixture, "a completed schedule is not deleted over an update made meanwhile", "[svc][concurrency]") {
+  model::Schedule schedule;
+  schedule.group = "default";
+  schedule.name = "once";
+  REQUIRE_OK(store->create_schedule(schedule));
+  // The runner judged version 1 complete; an UpdateSchedule committed version 2 meanwhile.
+  model::Schedule updated = schedule;
+  updated.version = 2;
+  auto replaced = store->replace_schedule(updated, 1);
+  REQUIRE_OK(replaced);
+  REQUIRE(*replaced);
+  auto deleted = store->delete_schedule("default", "once", 1);
+  REQUIRE_OK(deleted);
+  CHECK_FALSE(*deleted);
+  auto kept = store->find_schedule("default", "once");
+  REQUIRE_OK(kept);
+  CHECK(kept->has_value());
+}
