@@ -68,48 +68,48 @@ Result<std::string> Agent::register_instance() {
   while (!m_instance_id.empty() && std::isspace(static_cast<unsigned char>(m_instance_id.back()))) m_instance_id.pop_back();
   if (!saved) BERTH_TRY(write_file_atomic(id_file, m_instance_id + "\n", 0600));
 
-  BERTH_ASSIGN(auto existing, m_store.find_container_instance(m_config.cluster, m_instance_id));
-  model::ContainerInstance instance;
-  if (existing) instance = *existing;
-  instance.id = m_instance_id;
-  instance.cluster = m_config.cluster;
-  if (!existing) {
-    instance.registered_at = m_clock.now_ms();
-    instance.status = "ACTIVE";
-  }
   const long long cpu = m_config.cpu_units > 0 ? m_config.cpu_units : ::sysconf(_SC_NPROCESSORS_ONLN) * 1024;
   const long long memory = (m_config.memory_mib > 0 ? m_config.memory_mib : memory_total_mib()) - m_config.reserved_memory_mib;
-  Json body = instance.body;
-  body["ec2InstanceId"] = "mi-" + m_instance_id.substr(0, 17);
-  body["versionInfo"] = {{"agentVersion", "berth"}, {"agentHash", ""}, {"dockerVersion", "runc"}};
-  body["registeredResources"] = Json::array({integer_resource("CPU", cpu), integer_resource("MEMORY", memory),
-                                             ports_resource("PORTS", m_config.reserved_ports),
-                                             ports_resource("PORTS_UDP", m_config.reserved_udp_ports)});
-  // Built-in attributes always reflect the node; custom ones come from the config at the first
-  // registration only (as in ECS), later PutAttributes/DeleteAttributes own them.
-  std::map<std::string, std::string> attributes;
-  for (const auto& a : body.value("attributes", Json::array())) {
-    attributes[a["name"]] = a.value("value", "");
-  }
-  if (!existing) {
-    for (const auto& [k, v] : m_config.custom_attributes) attributes[k] = v;
-  }
-  attributes["ecs.os-type"] = "linux";
-  attributes["ecs.os-family"] = "LINUX";
-  attributes["ecs.cpu-architecture"] = ecs_architecture();
-  attributes["ecs.instance-type"] = m_config.instance_type;
-  attributes["ecs.availability-zone"] = m_config.availability_zone;
-  attributes["ecs.capability.external"] = "";
-  Json list = Json::array();
-  for (const auto& [k, v] : attributes) {
-    Json a{{"name", k}};
-    if (!v.empty()) a["value"] = v;
-    list.push_back(a);
-  }
-  body["attributes"] = list;
-  if (existing && existing->body == body) return m_instance_id;  // nothing changed: no write
-  instance.body = body;
-  BERTH_TRY(m_store.put_container_instance(instance, {}, "container-instance/" + m_config.cluster + "/" + m_instance_id));
+  const EpochMs now = m_clock.now_ms();
+  // One atomic change: an operator's PutAttributes or DRAINING cannot be lost to this write.
+  const auto describe_node = [&](model::ContainerInstance& instance, store::InstanceOrigin origin) -> Result<void> {
+    const bool registering = origin == store::InstanceOrigin::registering;
+    if (registering) {
+      instance.registered_at = now;
+      instance.status = "ACTIVE";
+    }
+    Json& body = instance.body;
+    body["ec2InstanceId"] = "mi-" + m_instance_id.substr(0, 17);
+    body["versionInfo"] = {{"agentVersion", "berth"}, {"agentHash", ""}, {"dockerVersion", "runc"}};
+    body["registeredResources"] = Json::array({integer_resource("CPU", cpu), integer_resource("MEMORY", memory),
+                                               ports_resource("PORTS", m_config.reserved_ports),
+                                               ports_resource("PORTS_UDP", m_config.reserved_udp_ports)});
+    // Built-in attributes always reflect the node; custom ones come from the config at the first
+    // registration only (as in ECS), later PutAttributes/DeleteAttributes own them.
+    std::map<std::string, std::string> attributes;
+    for (const auto& a : body.value("attributes", Json::array())) {
+      attributes[a["name"]] = a.value("value", "");
+    }
+    if (registering) {
+      for (const auto& [k, v] : m_config.custom_attributes) attributes[k] = v;
+    }
+    attributes["ecs.os-type"] = "linux";
+    attributes["ecs.os-family"] = "LINUX";
+    attributes["ecs.cpu-architecture"] = ecs_architecture();
+    attributes["ecs.instance-type"] = m_config.instance_type;
+    attributes["ecs.availability-zone"] = m_config.availability_zone;
+    attributes["ecs.capability.external"] = "";
+    Json list = Json::array();
+    for (const auto& [k, v] : attributes) {
+      Json a{{"name", k}};
+      if (!v.empty()) a["value"] = v;
+      list.push_back(a);
+    }
+    body["attributes"] = list;
+    return {};
+  };
+  // The store writes only when something changed.
+  BERTH_TRY(m_store.update_container_instance(m_config.cluster, m_instance_id, describe_node, store::IfMissing::create));
   return m_instance_id;
 }
 

@@ -66,10 +66,10 @@ Result<void> upsert_cluster(Db& db, const model::Cluster& c) {
 Result<model::Cluster> Store::create_cluster(const model::Cluster& wanted,
                                              const std::vector<model::Tag>& tags) {
   std::lock_guard lock(m_mutex);
-  BERTH_ASSIGN(auto existing, find_cluster_in(m_db, wanted.name));
-  if (existing && existing->status == "ACTIVE") return *existing;
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
+  BERTH_ASSIGN(auto existing, find_cluster_in(m_db, wanted.name));
+  if (existing && existing->status == "ACTIVE") return *existing;
   BERTH_TRY(upsert_cluster(m_db, wanted));
   const std::string resource = "cluster/" + wanted.name;
   BERTH_TRY(remove_all_tags_locked(resource));
@@ -80,14 +80,14 @@ Result<model::Cluster> Store::create_cluster(const model::Cluster& wanted,
 
 Result<bool> Store::ensure_cluster(const std::string& name, EpochMs now) {
   std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, find_cluster_in(m_db, name));
   if (existing && existing->status == "ACTIVE") return false;
   model::Cluster cluster;
   cluster.name = name;
   cluster.settings = model::Json::array({{{"name", "containerInsights"}, {"value", "disabled"}}});
   cluster.created_at = now;
-  Tx tx(m_db);
-  BERTH_TRY(tx.begun());
   BERTH_TRY(upsert_cluster(m_db, cluster));
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("ensure cluster"));
   return true;
@@ -96,6 +96,12 @@ Result<bool> Store::ensure_cluster(const std::string& name, EpochMs now) {
 Result<std::optional<model::Cluster>> Store::find_cluster(const std::string& name) {
   std::lock_guard lock(m_mutex);
   return find_cluster_in(m_db, name);
+}
+
+Result<void> Store::require_active_cluster_locked(const std::string& cluster) {
+  BERTH_ASSIGN(auto found, find_cluster_in(m_db, cluster));
+  if (!found || found->status != "ACTIVE") return fail(Code::cluster_not_found, "Cluster not found.");
+  return {};
 }
 
 Result<std::vector<model::Cluster>> Store::list_clusters(const std::string& after,

@@ -5,6 +5,10 @@ namespace {
 
 constexpr const char* k_ci_columns = "id, cluster, status, body, registered_at";
 
+std::string instance_tag_resource(const std::string& cluster, const std::string& id) {
+  return "container-instance/" + cluster + "/" + id;
+}
+
 model::ContainerInstance read_instance(const Stmt& stmt) {
   model::ContainerInstance ci;
   ci.id = stmt.text(0);
@@ -15,38 +19,56 @@ model::ContainerInstance read_instance(const Stmt& stmt) {
   return ci;
 }
 
+Result<std::optional<model::ContainerInstance>> find_instance_in(Db& db, const std::string& cluster,
+                                                                const std::string& id) {
+  Stmt stmt(db, std::string("SELECT ") + k_ci_columns + " FROM container_instances WHERE cluster = ?1 AND id = ?2");
+  stmt.bind(1, cluster).bind(2, id);
+  BERTH_ASSIGN(bool row, stmt.step());
+  if (!row) return std::optional<model::ContainerInstance>();
+  return std::optional<model::ContainerInstance>(read_instance(stmt));
+}
+
 }  // namespace
 
-Result<model::ContainerInstance> Store::put_container_instance(
-    const model::ContainerInstance& instance, const std::vector<model::Tag>& tags,
-    const std::string& tag_resource) {
+Result<std::optional<model::ContainerInstance>> Store::update_container_instance(
+    const std::string& cluster, const std::string& id, const InstanceChange& change, IfMissing if_missing,
+    const std::vector<model::Tag>& tags) {
   std::lock_guard lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
-  Stmt stmt(m_db,
-            "INSERT INTO container_instances(id, cluster, status, body, registered_at) "
-            "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET status = excluded.status, "
-            "body = excluded.body");
-  BERTH_TRY(stmt.bind(1, instance.id)
-                .bind(2, instance.cluster)
-                .bind(3, instance.status)
-                .bind(4, instance.body.dump())
-                .bind(5, instance.registered_at)
-                .run());
-  BERTH_TRY(put_tags_locked(tag_resource, tags));
-  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("register container instance"));
-  return instance;
+  BERTH_ASSIGN(auto stored, find_instance_in(m_db, cluster, id));
+  const InstanceOrigin origin = stored ? InstanceOrigin::stored : InstanceOrigin::registering;
+  if (!stored) {
+    if (if_missing == IfMissing::skip) return std::optional<model::ContainerInstance>();
+    BERTH_TRY(require_active_cluster_locked(cluster));
+  }
+  model::ContainerInstance instance = stored ? *stored : model::ContainerInstance{id, cluster};
+  BERTH_TRY(change(instance, origin));
+  instance.id = id;
+  instance.cluster = cluster;
+  const bool changed = !stored || instance.status != stored->status || instance.body != stored->body;
+  if (!changed && tags.empty()) return std::optional<model::ContainerInstance>(std::move(instance));  // flash wear
+  if (changed) {
+    Stmt stmt(m_db,
+              "INSERT INTO container_instances(id, cluster, status, body, registered_at) "
+              "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET status = excluded.status, "
+              "body = excluded.body");
+    BERTH_TRY(stmt.bind(1, instance.id)
+                  .bind(2, instance.cluster)
+                  .bind(3, instance.status)
+                  .bind(4, instance.body.dump())
+                  .bind(5, instance.registered_at)
+                  .run());
+  }
+  BERTH_TRY(put_tags_locked(instance_tag_resource(cluster, id), tags));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("write container instance"));
+  return std::optional<model::ContainerInstance>(std::move(instance));
 }
 
 Result<std::optional<model::ContainerInstance>> Store::find_container_instance(
     const std::string& cluster, const std::string& id) {
   std::lock_guard lock(m_mutex);
-  Stmt stmt(m_db, std::string("SELECT ") + k_ci_columns +
-                      " FROM container_instances WHERE cluster = ?1 AND id = ?2");
-  stmt.bind(1, cluster).bind(2, id);
-  BERTH_ASSIGN(bool row, stmt.step());
-  if (!row) return std::optional<model::ContainerInstance>();
-  return std::optional<model::ContainerInstance>(read_instance(stmt));
+  return find_instance_in(m_db, cluster, id);
 }
 
 Result<std::vector<model::ContainerInstance>> Store::list_container_instances(
@@ -61,15 +83,16 @@ Result<std::vector<model::ContainerInstance>> Store::list_container_instances(
   return collect_rows<model::ContainerInstance>(stmt, read_instance);
 }
 
-Result<void> Store::remove_container_instance(const std::string& id, const std::string& tag_resource) {
+Result<bool> Store::remove_container_instance(const std::string& cluster, const std::string& id) {
   std::lock_guard lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
-  Stmt stmt(m_db, "DELETE FROM container_instances WHERE id = ?1");
-  BERTH_TRY(stmt.bind(1, id).run());
-  BERTH_TRY(remove_all_tags_locked(tag_resource));
+  Stmt stmt(m_db, "DELETE FROM container_instances WHERE cluster = ?1 AND id = ?2");
+  BERTH_TRY(stmt.bind(1, cluster).bind(2, id).run());
+  if (m_db.changes() == 0) return false;
+  BERTH_TRY(remove_all_tags_locked(instance_tag_resource(cluster, id)));
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("deregister container instance"));
-  return {};
+  return true;
 }
 
 }  // namespace berth::store

@@ -87,10 +87,19 @@ Result<bool> Store::replace_schedule(const model::Schedule& schedule, long long 
   return true;
 }
 
-Result<bool> Store::delete_schedule(const std::string& group, const std::string& name) {
+Result<bool> Store::delete_schedule(const std::string& group, const std::string& name,
+                                    std::optional<long long> expected_version) {
   std::lock_guard lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
+  if (expected_version) {
+    Stmt current(m_db, "SELECT body FROM schedules WHERE group_name = ?1 AND name = ?2");
+    current.bind(1, group).bind(2, name);
+    BERTH_ASSIGN(bool exists, current.step());
+    if (!exists) return false;
+    BERTH_ASSIGN(auto stored, read_schedule(current));
+    if (stored.version != *expected_version) return false;
+  }
   Stmt stmt(m_db, "DELETE FROM schedules WHERE group_name = ?1 AND name = ?2");
   stmt.bind(1, group).bind(2, name);
   BERTH_TRY(stmt.run());

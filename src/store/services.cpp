@@ -22,19 +22,25 @@ Result<model::Service> Store::create_service(const model::Service& service, cons
   std::lock_guard lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
-  Stmt existing(m_db, "SELECT status FROM services WHERE cluster = ?1 AND name = ?2");
+  BERTH_TRY(require_active_cluster_locked(service.cluster));
+  Stmt existing(m_db, "SELECT body FROM services WHERE cluster = ?1 AND name = ?2");
   existing.bind(1, service.cluster).bind(2, service.name);
   BERTH_ASSIGN(bool found, existing.step());
-  if (found && existing.text(0) != "INACTIVE") {
-    return fail(Code::invalid_parameter, "Creation of service was not idempotent: a service named '" + service.name +
-                                             "' is " + existing.text(0) + " in this cluster.");
+  model::Service created = service;
+  if (found) {
+    BERTH_ASSIGN(auto old, read_service(existing));
+    if (old.status != "INACTIVE") {
+      return fail(Code::invalid_parameter, "Creation of service was not idempotent: a service named '" + service.name +
+                                               "' is " + old.status + " in this cluster.");
+    }
+    created.version = old.version + 1;
   }
-  BERTH_TRY(upsert_service(m_db, service));
+  BERTH_TRY(upsert_service(m_db, created));
   const std::string resource = "service/" + service.cluster + "/" + service.name;
   BERTH_TRY(remove_all_tags_locked(resource));
   BERTH_TRY(put_tags_locked(resource, tags));
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("create service"));
-  return service;
+  return created;
 }
 
 Result<std::optional<model::Service>> Store::find_service(const std::string& cluster, const std::string& name) {

@@ -3,6 +3,7 @@
 // serialised on one connection.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -51,6 +52,11 @@ struct TaskQuery {
   std::size_t limit = 100;
 };
 
+// Whether an instance change sees a stored instance or one about to be registered.
+enum class InstanceOrigin { stored, registering };
+enum class IfMissing { skip, create };
+using InstanceChange = std::function<Result<void>(model::ContainerInstance& instance, InstanceOrigin origin)>;
+
 class Store {
  public:
   // Opens and migrates the database at `path` (":memory:" in tests).
@@ -82,33 +88,49 @@ class Store {
   [[nodiscard]] Result<std::vector<model::TaskDefinition>> list_task_definitions(
       const TaskDefinitionQuery& query);
   [[nodiscard]] Result<std::vector<std::string>> list_families(const FamilyQuery& query);
-  // Sets `status` (INACTIVE with deregisteredAt, or DELETE_IN_PROGRESS); returns the new row.
+  // Moves the revision from status `from` to `to` (INACTIVE with deregisteredAt, or
+  // DELETE_IN_PROGRESS) in one statement, so a concurrent move is never undone; a revision in
+  // any other status is left as it is. Returns the row afterwards: callers judge by its status.
   [[nodiscard]] Result<model::TaskDefinition> set_task_definition_status(
-      const std::string& family, long long revision, const std::string& status, EpochMs now);
+      const std::string& family, long long revision, const std::string& from, const std::string& to, EpochMs now);
 
   // --- tags (store/tags.cpp), keyed by the resource part of an ARN ("cluster/x") ---
   [[nodiscard]] Result<std::vector<model::Tag>> tags_of(const std::string& resource);
-  // Adds or overwrites; LimitExceeded... as InvalidParameter if the resource would pass 50.
+  // Adds or overwrites; LimitExceeded... as InvalidParameter if the resource would pass 50 (counted
+  // inside the transaction, so concurrent TagResource calls cannot pass it together).
+  // ResourceNotFoundException if the resource is gone (checked in the same transaction, so no
+  // tag outlives a resource deleted concurrently).
   [[nodiscard]] Result<void> add_tags(const std::string& resource,
                                       const std::vector<model::Tag>& tags);
   [[nodiscard]] Result<void> remove_tags(const std::string& resource,
                                          const std::vector<std::string>& keys);
 
   // --- container instances (store/container_instances.cpp) ---
-  [[nodiscard]] Result<model::ContainerInstance> put_container_instance(
-      const model::ContainerInstance& instance, const std::vector<model::Tag>& tags,
-      const std::string& tag_resource);
+  // Changes one instance atomically: reads it, lets `change` edit it and writes it back (with
+  // `tags` added) only if something changed, all in one transaction under the store's lock. No
+  // other write can land between the read and the write, so no caller can lose another's update
+  // (PutAttributes, UpdateContainerInstancesState, an agent re-registering, ...). `change` sees
+  // the stored instance, or with IfMissing::create a new one (id and cluster set); it must not
+  // call the store, and an error from it aborts the change (nothing written). A new instance
+  // needs an ACTIVE cluster (ClusterNotFoundException), so DeleteCluster never races a register.
+  // Returns the instance as stored afterwards, or nothing when it is missing (IfMissing::skip).
+  [[nodiscard]] Result<std::optional<model::ContainerInstance>> update_container_instance(
+      const std::string& cluster, const std::string& id, const InstanceChange& change,
+      IfMissing if_missing = IfMissing::skip, const std::vector<model::Tag>& tags = {});
   [[nodiscard]] Result<std::optional<model::ContainerInstance>> find_container_instance(
       const std::string& cluster, const std::string& id);
   [[nodiscard]] Result<std::vector<model::ContainerInstance>> list_container_instances(
       const std::string& cluster, const std::optional<std::string>& status,
       const std::string& after, std::size_t limit);
-  [[nodiscard]] Result<void> remove_container_instance(const std::string& id,
-                                                       const std::string& tag_resource);
+  // Removes the instance and its tags; false if there was none.
+  [[nodiscard]] Result<bool> remove_container_instance(const std::string& cluster, const std::string& id);
 
   // --- tasks (store/tasks.cpp) ---
-  // Inserts new tasks (with `tags` on each) in one transaction.
-  [[nodiscard]] Result<void> insert_tasks(const std::vector<model::Task>& tasks,
+  // Inserts new tasks (with `tags` on each) in one transaction, re-checking the placement
+  // against current rows: the cluster ACTIVE (else ClusterNotFoundException) and each task's
+  // container instance still registered and ACTIVE. Returns false, writing nothing, when an
+  // instance changed since the placement read it (the caller places again).
+  [[nodiscard]] Result<bool> insert_tasks(const std::vector<model::Task>& tasks,
                                           const std::vector<model::Tag>& tags);
   // Writes `task` if the stored row still has `expected_version` (optimistic concurrency
   // between the API, which moves desired state, and the agent, which records observed state).
@@ -119,7 +141,9 @@ class Store {
   [[nodiscard]] Result<std::vector<model::Task>> list_tasks(const TaskQuery& query);
 
   // --- services (store/services.cpp) ---
-  // Creates the service; InvalidParameterException if one of that name is ACTIVE or DRAINING.
+  // Creates the service; InvalidParameterException if one of that name is ACTIVE or DRAINING,
+  // ClusterNotFoundException unless the cluster is ACTIVE. A service replacing an INACTIVE one
+  // of that name continues its version, so no stale version check can match the new one.
   [[nodiscard]] Result<model::Service> create_service(const model::Service& service,
                                                       const std::vector<model::Tag>& tags);
   [[nodiscard]] Result<std::optional<model::Service>> find_service(const std::string& cluster,
@@ -148,8 +172,10 @@ class Store {
   // Writes `schedule` if the stored one still has `expected_version`; false on a conflict.
   // ResourceNotFoundException if it is gone.
   [[nodiscard]] Result<bool> replace_schedule(const model::Schedule& schedule, long long expected_version);
-  // Deletes the schedule; false if there was none.
-  [[nodiscard]] Result<bool> delete_schedule(const std::string& group, const std::string& name);
+  // Deletes the schedule (only if it still has `expected_version`, when given); false if there
+  // was none or it changed meanwhile.
+  [[nodiscard]] Result<bool> delete_schedule(const std::string& group, const std::string& name,
+                                             std::optional<long long> expected_version = std::nullopt);
 
   // Test and migration support: runs raw SQL in one transaction.
   [[nodiscard]] Result<void> exec_for_test(const std::string& sql);
@@ -161,6 +187,12 @@ class Store {
   Result<void> put_tags_locked(const std::string& resource, const std::vector<model::Tag>& tags);
   Result<std::vector<model::Tag>> tags_of_locked(const std::string& resource);
   Result<void> remove_all_tags_locked(const std::string& resource);
+  // Whether the resource a tag key names exists and takes tags ("cluster/x" ACTIVE,
+  // "task-definition/f:1" not being deleted, "container-instance/c/id", "task/c/id", "service/c/x").
+  Result<bool> taggable_locked(const std::string& resource);
+  // ClusterNotFoundException unless `cluster` is ACTIVE: checked inside each transaction that
+  // adds something to a cluster, so DeleteCluster's "contains" checks cannot miss it.
+  Result<void> require_active_cluster_locked(const std::string& cluster);
 
   std::mutex m_mutex;
   Db m_db;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/task_definition.hpp"
+
 namespace berth::store {
 
 Result<std::vector<model::Tag>> Store::tags_of_locked(const std::string& resource) {
@@ -40,29 +42,63 @@ Result<std::vector<model::Tag>> Store::tags_of(const std::string& resource) {
   return tags_of_locked(resource);
 }
 
+Result<bool> Store::taggable_locked(const std::string& resource) {
+  const auto slash = resource.find('/');
+  if (slash == std::string::npos) return false;
+  const std::string type = resource.substr(0, slash);
+  const std::string rest = resource.substr(slash + 1);
+  const auto exists = [this](const char* sql, const std::string& first, const std::string& second) -> Result<bool> {
+    Stmt stmt(m_db, sql);
+    stmt.bind(1, first).bind(2, second);
+    return stmt.step();
+  };
+  if (type == "cluster") {
+    Stmt stmt(m_db, "SELECT 1 FROM clusters WHERE name = ?1 AND status = 'ACTIVE'");
+    stmt.bind(1, rest);
+    return stmt.step();
+  }
+  if (type == "task-definition") {
+    auto ref = model::parse_task_definition_ref(rest);
+    if (!ref || !ref->revision) return false;
+    Stmt stmt(m_db, "SELECT 1 FROM task_definitions WHERE family = ?1 AND revision = ?2 AND status != 'DELETE_IN_PROGRESS'");
+    stmt.bind(1, ref->family).bind(2, static_cast<std::int64_t>(*ref->revision));
+    return stmt.step();
+  }
+  const auto parent = rest.find('/');
+  if (parent == std::string::npos) return false;
+  const std::string cluster = rest.substr(0, parent);
+  const std::string id = rest.substr(parent + 1);
+  if (type == "container-instance") return exists("SELECT 1 FROM container_instances WHERE cluster = ?1 AND id = ?2", cluster, id);
+  if (type == "task") return exists("SELECT 1 FROM tasks WHERE cluster = ?1 AND id = ?2", cluster, id);
+  if (type == "service") return exists("SELECT 1 FROM services WHERE cluster = ?1 AND name = ?2 AND status != 'INACTIVE'", cluster, id);
+  return false;
+}
+
 Result<void> Store::add_tags(const std::string& resource, const std::vector<model::Tag>& tags) {
   std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  BERTH_ASSIGN(bool taggable, taggable_locked(resource));
+  if (!taggable) return fail(Code::resource_not_found, "The specified resource could not be found.");
   BERTH_ASSIGN(auto existing, tags_of_locked(resource));
   bool changes = false;
   for (const auto& tag : tags) {
     changes = changes || std::find(existing.begin(), existing.end(), tag) == existing.end();
   }
   if (!changes) return {};  // flash wear: nothing to write
-  Tx tx(m_db);
-  BERTH_TRY(tx.begun());
   BERTH_TRY(put_tags_locked(resource, tags));
   return tx.commit();
 }
 
 Result<void> Store::remove_tags(const std::string& resource, const std::vector<std::string>& keys) {
   std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, tags_of_locked(resource));
   const bool any = std::any_of(existing.begin(), existing.end(), [&](const model::Tag& t) {
     return std::find(keys.begin(), keys.end(), t.key) != keys.end();
   });
   if (!any) return {};
-  Tx tx(m_db);
-  BERTH_TRY(tx.begun());
   for (const auto& key : keys) {
     Stmt stmt(m_db, "DELETE FROM tags WHERE resource_arn = ?1 AND key = ?2");
     BERTH_TRY(stmt.bind(1, resource).bind(2, key).run());

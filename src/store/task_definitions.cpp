@@ -107,17 +107,17 @@ Result<std::vector<std::string>> Store::list_families(const FamilyQuery& query) 
   return collect_rows<std::string>(stmt, [](const Stmt& row) { return row.text(0); });
 }
 
-Result<model::TaskDefinition> Store::set_task_definition_status(const std::string& family,
-                                                                long long revision,
-                                                                const std::string& status,
+Result<model::TaskDefinition> Store::set_task_definition_status(const std::string& family, long long revision,
+                                                                const std::string& from, const std::string& to,
                                                                 EpochMs now) {
   std::lock_guard lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt update(m_db,
-              "UPDATE task_definitions SET status = ?3, deregistered_at = coalesce(deregistered_at, ?4) "
-              "WHERE family = ?1 AND revision = ?2 AND status != ?3");
-  BERTH_TRY(update.bind(1, family).bind(2, static_cast<std::int64_t>(revision)).bind(3, status).bind(4, now).run());
+              "UPDATE task_definitions SET status = ?4, deregistered_at = coalesce(deregistered_at, ?5) "
+              "WHERE family = ?1 AND revision = ?2 AND status = ?3");
+  BERTH_TRY(update.bind(1, family).bind(2, static_cast<std::int64_t>(revision)).bind(3, from).bind(4, to)
+                .bind(5, now).run());
   const bool changed = m_db.changes() > 0;
   Stmt read(m_db, std::string("SELECT ") + k_td_columns +
                       " FROM task_definitions WHERE family = ?1 AND revision = ?2");

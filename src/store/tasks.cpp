@@ -34,16 +34,21 @@ Result<void> upsert_task(Db& db, const model::Task& t) {
 
 }  // namespace
 
-Result<void> Store::insert_tasks(const std::vector<model::Task>& tasks, const std::vector<model::Tag>& tags) {
+Result<bool> Store::insert_tasks(const std::vector<model::Task>& tasks, const std::vector<model::Tag>& tags) {
   std::lock_guard lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   for (const auto& t : tasks) {
+    BERTH_TRY(require_active_cluster_locked(t.cluster));
+    Stmt instance(m_db, "SELECT 1 FROM container_instances WHERE cluster = ?1 AND id = ?2 AND status = 'ACTIVE'");
+    instance.bind(1, t.cluster).bind(2, t.container_instance_id);
+    BERTH_ASSIGN(bool placeable, instance.step());
+    if (!placeable) return false;  // drained or deregistered since the placement read it
     BERTH_TRY(upsert_task(m_db, t));
     BERTH_TRY(put_tags_locked("task/" + t.cluster + "/" + t.id, tags));
   }
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("run tasks"));
-  return {};
+  return true;
 }
 
 Result<bool> Store::replace_task(const model::Task& task, long long expected_version) {

@@ -24,19 +24,45 @@ Result<Json> instance_json(Context& ctx, const model::ContainerInstance& ci, boo
   return out;
 }
 
-// Finds the instance an id or ARN names in `cluster`, or TargetNotFound/InvalidParameter.
-Result<model::ContainerInstance> existing_instance(Context& ctx, const std::string& cluster, const std::string& text,
-                                                   Code missing = Code::invalid_parameter) {
+// The id of the instance an id or ARN names in `cluster`, or `missing` as the error.
+Result<std::string> instance_id_of(Context& ctx, const std::string& cluster, const std::string& text, Code missing) {
   const auto id = resource_id_of(ctx, cluster, "container-instance", text);
-  std::optional<model::ContainerInstance> ci;
-  if (id) {
-    BERTH_ASSIGN(ci, ctx.store.find_container_instance(cluster, *id));
-  }
-  if (!ci) return fail(missing, "The container instance '" + text + "' was not found in cluster " + cluster + ".");
-  return *ci;
+  if (!id) return fail(missing, "The container instance '" + text + "' was not found in cluster " + cluster + ".");
+  return *id;
 }
 
-// Applies `change` to the instances named by the attributes' targetIds (or the only instance).
+// Changes the instance `text` names atomically (svc never reads an instance and writes it back
+// in two steps: a concurrent write in between would be lost). `missing` is the error when there
+// is no such instance.
+Result<model::ContainerInstance> change_instance(Context& ctx, const std::string& cluster, const std::string& text,
+                                                 Code missing, const store::InstanceChange& change) {
+  BERTH_ASSIGN(auto id, instance_id_of(ctx, cluster, text, missing));
+  BERTH_ASSIGN(auto changed, ctx.store.update_container_instance(cluster, id, change));
+  if (!changed) return fail(missing, "The container instance '" + text + "' was not found in cluster " + cluster + ".");
+  return *changed;
+}
+
+Json attribute_of(const Json& a) {
+  return a.contains("value") ? Json{{"name", a["name"]}, {"value", a["value"]}} : Json{{"name", a["name"]}};
+}
+
+// `attributes` with `a` put (replacing one of its name) or, with `remove`, without its name.
+Result<Json> with_attribute(const Json& attributes, const Json& a, bool remove) {
+  Json list = Json::array();
+  bool replaced = false;
+  for (const auto& existing : attributes) {
+    if (existing["name"] != a["name"]) {
+      list.push_back(existing);
+    } else if (!remove && !replaced) {
+      list.push_back(attribute_of(a));
+      replaced = true;
+    }
+  }
+  if (!remove && !replaced) list.push_back(attribute_of(a));
+  return model::normalize_attributes(list);
+}
+
+// Puts or removes each attribute on the instance its targetId names, one atomic change each.
 Result<Json> change_attributes(Context& ctx, const Json& request, bool remove) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
   const Json attributes = request["attributes"];
@@ -46,22 +72,12 @@ Result<Json> change_attributes(Context& ctx, const Json& request, bool remove) {
   }
   for (const auto& a : attributes) {
     if (!a.contains("targetId")) return fail(Code::invalid_parameter, "Attribute '" + a["name"].get<std::string>() + "' needs a targetId.");
-    BERTH_ASSIGN(auto ci, existing_instance(ctx, cluster, a["targetId"], Code::target_not_found));
-    Json list = Json::array();
-    bool replaced = false;
-    for (const auto& existing : ci.body.value("attributes", Json::array())) {
-      if (existing["name"] == a["name"]) {
-        replaced = true;
-        if (!remove) list.push_back(a.contains("value") ? Json{{"name", a["name"]}, {"value", a["value"]}} : Json{{"name", a["name"]}});
-      } else {
-        list.push_back(existing);
-      }
-    }
-    if (!remove && !replaced) list.push_back(a.contains("value") ? Json{{"name", a["name"]}, {"value", a["value"]}} : Json{{"name", a["name"]}});
-    BERTH_ASSIGN(auto checked, model::normalize_attributes(list));
-    if (checked == ci.body.value("attributes", Json::array())) continue;  // nothing to write
-    ci.body["attributes"] = checked;
-    BERTH_TRY(ctx.store.put_container_instance(ci, {}, tag_key(ci.cluster, ci.id)));
+    BERTH_TRY(change_instance(ctx, cluster, a["targetId"], Code::target_not_found,
+                              [&](model::ContainerInstance& ci, store::InstanceOrigin) -> Result<void> {
+                                BERTH_ASSIGN(ci.body["attributes"],
+                                             with_attribute(ci.body.value("attributes", Json::array()), a, remove));
+                                return {};
+                              }));
   }
   Json echoed = Json::array();
   for (const auto& a : attributes) {
@@ -73,36 +89,52 @@ Result<Json> change_attributes(Context& ctx, const Json& request, bool remove) {
   return Json{{"attributes", echoed}};
 }
 
+// Re-registration merges: attributes the agent sends replace those of their names, and the
+// others (PutAttributes') stay, as does the status (a DRAINING instance stays DRAINING).
+Json merged_attributes(const Json& stored, const Json& sent) {
+  Json merged = Json::array();
+  for (const auto& a : stored) {
+    if (std::none_of(sent.begin(), sent.end(), [&](const Json& s) { return s["name"] == a["name"]; })) merged.push_back(a);
+  }
+  for (const auto& a : sent) merged.push_back(a);
+  return merged;
+}
+
 }  // namespace
 
 Result<Json> register_container_instance(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  model::ContainerInstance ci;
-  ci.cluster = cluster;
-  ci.registered_at = ctx.clock.now_ms();
+  std::string id;
+  store::IfMissing if_missing = store::IfMissing::create;
   if (request.contains("containerInstanceArn")) {
-    const auto id = resource_id_of(ctx, cluster, "container-instance", request["containerInstanceArn"]);
-    if (!id) return fail(Code::invalid_parameter, "containerInstanceArn does not name an instance of this cluster.");
-    BERTH_ASSIGN(auto existing, ctx.store.find_container_instance(cluster, *id));
-    if (!existing) return fail(Code::invalid_parameter, "containerInstanceArn does not name a registered instance.");
-    ci = *existing;
+    BERTH_ASSIGN(id, instance_id_of(ctx, cluster, request["containerInstanceArn"], Code::invalid_parameter));
+    if_missing = store::IfMissing::skip;
   } else {
-    ci.id = random_hex(16);
+    id = random_hex(16);
   }
   std::vector<model::Tag> tags;
   if (request.contains("tags")) {
     BERTH_ASSIGN(tags, model::read_tags(request["tags"]));
   }
   BERTH_ASSIGN(auto attributes, model::normalize_attributes(request.value("attributes", Json::array())));
-  ci.status = "ACTIVE";
-  ci.body["ec2InstanceId"] = ci.body.value("ec2InstanceId", "mi-" + ci.id.substr(0, 17));
-  ci.body["registeredResources"] = request.value("totalResources", Json::array());
-  ci.body["attributes"] = attributes;
-  if (request.contains("versionInfo")) {
-    ci.body["versionInfo"] = request["versionInfo"];
-  }
-  BERTH_ASSIGN(auto stored, ctx.store.put_container_instance(ci, tags, tag_key(ci.cluster, ci.id)));
-  BERTH_ASSIGN(auto body, instance_json(ctx, stored, false));
+  const EpochMs now = ctx.clock.now_ms();
+  const auto registered = [&](model::ContainerInstance& ci, store::InstanceOrigin origin) -> Result<void> {
+    if (origin == store::InstanceOrigin::registering) {
+      ci.registered_at = now;
+      ci.status = "ACTIVE";
+      ci.body["attributes"] = attributes;
+    } else {
+      BERTH_ASSIGN(ci.body["attributes"], model::normalize_attributes(
+                                              merged_attributes(ci.body.value("attributes", Json::array()), attributes)));
+    }
+    ci.body["ec2InstanceId"] = ci.body.value("ec2InstanceId", "mi-" + ci.id.substr(0, 17));
+    ci.body["registeredResources"] = request.value("totalResources", Json::array());
+    if (request.contains("versionInfo")) ci.body["versionInfo"] = request["versionInfo"];
+    return {};
+  };
+  BERTH_ASSIGN(auto stored, ctx.store.update_container_instance(cluster, id, registered, if_missing, tags));
+  if (!stored) return fail(Code::invalid_parameter, "containerInstanceArn does not name a registered instance.");
+  BERTH_ASSIGN(auto body, instance_json(ctx, *stored, false));
   return Json{{"containerInstance", body}};
 }
 
@@ -114,7 +146,8 @@ Result<Json> deregister_container_instance(Context& ctx, const Json& request) {
     BERTH_ASSIGN(ci, ctx.store.find_container_instance(cluster, *id));
   }
   if (!ci) return fail(Code::invalid_parameter, "The referenced container instance was not found.");
-  BERTH_TRY(ctx.store.remove_container_instance(ci->id, tag_key(ci->cluster, ci->id)));
+  BERTH_ASSIGN(bool removed, ctx.store.remove_container_instance(cluster, ci->id));
+  if (!removed) return fail(Code::invalid_parameter, "The referenced container instance was not found.");
   ci->status = "INACTIVE";
   BERTH_ASSIGN(auto body, instance_json(ctx, *ci, false));
   return Json{{"containerInstance", body}};
@@ -181,16 +214,19 @@ Result<Json> update_container_instances_state(Context& ctx, const Json& request)
   const std::string status = request["status"];
   Json response{{"containerInstances", Json::array()}, {"failures", Json::array()}};
   for (const auto& text : strings_of(request["containerInstances"])) {
-    auto ci = existing_instance(ctx, cluster, text);
+    bool changed = false;
+    auto ci = change_instance(ctx, cluster, text, Code::invalid_parameter,
+                              [&](model::ContainerInstance& stored, store::InstanceOrigin) -> Result<void> {
+                                changed = stored.status != status;
+                                stored.status = status;
+                                return {};
+                              });
     if (!ci) {
+      if (ci.error().code != Code::invalid_parameter) return std::unexpected(ci.error());
       response["failures"].push_back({{"arn", is_arn(text) ? text : ctx.arns.container_instance(cluster, text)}, {"reason", "MISSING"}});
       continue;
     }
-    if (ci->status != status) {
-      ci->status = status;
-      BERTH_TRY(ctx.store.put_container_instance(*ci, {}, tag_key(ci->cluster, ci->id)));
-      ctx.tasks_changed();
-    }
+    if (changed) ctx.tasks_changed();
     BERTH_ASSIGN(auto body, instance_json(ctx, *ci, false));
     response["containerInstances"].push_back(std::move(body));
   }

@@ -17,10 +17,27 @@ Result<bool> previous_run_still_running(Context& ctx, const model::Schedule& sch
   return !tasks.empty();
 }
 
-// Writes the schedule if nobody changed it meanwhile; false if someone did (their version wins).
+// Writes the schedule if nobody changed it meanwhile; false if someone did (their version wins)
+// or deleted it.
 Result<bool> save(Context& ctx, model::Schedule& schedule) {
   const long long version = schedule.version++;
-  return ctx.store.replace_schedule(schedule, version);
+  auto saved = ctx.store.replace_schedule(schedule, version);
+  if (!saved && saved.error().code == Code::resource_not_found) return false;
+  return saved;
+}
+
+// Records `run` as the schedule's last run. An UpdateSchedule since the claim keeps its changes:
+// the run is recorded on the stored schedule (bounded retries against further updates).
+Result<void> record_run(Context& ctx, model::Schedule schedule, const model::Json& run) {
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    schedule.last_run = run;
+    BERTH_ASSIGN(bool saved, save(ctx, schedule));
+    if (saved) return {};
+    BERTH_ASSIGN(auto stored, ctx.store.find_schedule(schedule.group, schedule.name));
+    if (!stored) return {};  // deleted meanwhile: nothing to record on
+    schedule = std::move(*stored);
+  }
+  return fail(Code::conflict, "schedule " + schedule.name + " kept changing; its last run was not recorded");
 }
 
 }  // namespace
@@ -88,14 +105,16 @@ Result<void> ScheduleRunner::run_due(model::Schedule schedule, std::int64_t now)
       log_info("schedule " + name + ": started " + std::to_string(arns.size()) + " task(s)");
     }
   }
-  schedule.last_run = run;
   if (complete && schedule.action_after_completion == "DELETE") {
-    BERTH_TRY(m_ctx.store.delete_schedule(schedule.group, schedule.name));
-    log_info("schedule " + name + ": complete, deleted (ActionAfterCompletion DELETE)");
-    return {};
+    // Only the version this run judged complete: an UpdateSchedule meanwhile may have given it a
+    // future, and the update wins.
+    BERTH_ASSIGN(bool deleted, m_ctx.store.delete_schedule(schedule.group, schedule.name, schedule.version));
+    if (deleted) {
+      log_info("schedule " + name + ": complete, deleted (ActionAfterCompletion DELETE)");
+      return {};
+    }
   }
-  BERTH_TRY(save(m_ctx, schedule));
-  return {};
+  return record_run(m_ctx, std::move(schedule), run);
 }
 
 }  // namespace berth::svc

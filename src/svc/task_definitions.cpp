@@ -89,12 +89,10 @@ Result<Json> deregister_task_definition(Context& ctx, const Json& request) {
     return fail(Code::client, "A revision is required to deregister a task definition: use "
                               "family:revision or the full ARN.");
   }
-  BERTH_ASSIGN(auto existing, ctx.store.find_task_definition(ref.family, ref.revision));
-  if (!existing || existing->status == "DELETE_IN_PROGRESS") {
-    return fail(Code::client, "The specified task definition does not exist.");
-  }
-  BERTH_ASSIGN(auto td, ctx.store.set_task_definition_status(ref.family, *ref.revision, "INACTIVE",
+  // Judged by the row the atomic move leaves: a concurrent DeleteTaskDefinitions is never undone.
+  BERTH_ASSIGN(auto td, ctx.store.set_task_definition_status(ref.family, *ref.revision, "ACTIVE", "INACTIVE",
                                                              ctx.clock.now_ms()));
+  if (td.status == "DELETE_IN_PROGRESS") return fail(Code::client, "The specified task definition does not exist.");
   return Json{{"taskDefinition", model::task_definition_to_json(td, ctx.arns)}};
 }
 
@@ -113,16 +111,17 @@ Result<Json> delete_task_definitions(Context& ctx, const Json& request) {
       failure("The task definition must be given as family:revision or the full ARN.");
       continue;
     }
-    BERTH_ASSIGN(auto td, ctx.store.find_task_definition(ref->family, ref->revision));
+    // One atomic move from INACTIVE, judged by the row it leaves (a concurrent move never undone).
+    auto td = ctx.store.set_task_definition_status(ref->family, *ref->revision, "INACTIVE", "DELETE_IN_PROGRESS",
+                                                   ctx.clock.now_ms());
+    if (!td && td.error().code != Code::client) return std::unexpected(td.error());
     if (!td) {
       failure("The specified task definition does not exist.");
     } else if (td->status == "ACTIVE") {
       failure("The specified task definition is still in ACTIVE status. Please deregister the "
               "target and try again.");
     } else {
-      BERTH_ASSIGN(auto deleted, ctx.store.set_task_definition_status(
-                                     td->family, td->revision, "DELETE_IN_PROGRESS", ctx.clock.now_ms()));
-      response["taskDefinitions"].push_back(model::task_definition_to_json(deleted, ctx.arns));
+      response["taskDefinitions"].push_back(model::task_definition_to_json(*td, ctx.arns));
     }
   }
   return response;

@@ -159,9 +159,11 @@ std::vector<place::PortRequest> port_requests_of(const Json& td) {
   return out;
 }
 
-Result<Json> place_and_create(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
-                              const Json& request, const std::vector<model::ContainerInstance>& instances,
-                              std::vector<place::NodeState> nodes, int count, bool one_per_node) {
+// Places and writes the tasks; nothing when an instance changed between the read and the
+// write (the store re-checks each placement), so the caller places again on fresh rows.
+Result<std::optional<Json>> place_and_create(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
+                                             const Json& request, const std::vector<model::ContainerInstance>& instances,
+                                             std::vector<place::NodeState> nodes, int count, bool one_per_node) {
   BERTH_ASSIGN(auto overrides, checked_overrides(td.body, request));
   BERTH_ASSIGN(auto placement, placement_of(td.body, request, overrides));
   std::vector<model::Tag> tags;
@@ -203,12 +205,33 @@ Result<Json> place_and_create(Context& ctx, const std::string& cluster, const mo
     placed.push_back(std::move(task));
   }
   if (!placed.empty()) {
-    BERTH_TRY(ctx.store.insert_tasks(placed, tags));
+    BERTH_ASSIGN(bool written, ctx.store.insert_tasks(placed, tags));
+    if (!written) return std::optional<Json>();
     ctx.tasks_changed();
   }
   Json response{{"tasks", Json::array()}, {"failures", failures}};
   for (const auto& t : placed) response["tasks"].push_back(model::task_to_json(t, ctx.arns, &tags));
-  return response;
+  return std::optional<Json>(std::move(response));
+}
+
+// Placements go stale only when an instance is drained or deregistered meanwhile: rare, so a
+// few fresh attempts settle it.
+constexpr int k_placement_attempts = 5;
+
+std::unexpected<Error> instances_kept_changing() {
+  return fail(Code::server, "The cluster's container instances kept changing during placement; try again.");
+}
+
+// `instances` as stored now; one deregistered meanwhile stays, as INACTIVE, so placement rejects
+// it and reports it.
+Result<std::vector<model::ContainerInstance>> current_instances(Context& ctx, const std::string& cluster,
+                                                                 std::vector<model::ContainerInstance> instances) {
+  for (auto& instance : instances) {
+    BERTH_ASSIGN(auto stored, ctx.store.find_container_instance(cluster, instance.id));
+    if (stored) instance = std::move(*stored);
+    else instance.status = "INACTIVE";
+  }
+  return instances;
 }
 
 Result<std::vector<place::NodeState>> nodes_of(Context& ctx, const std::vector<model::ContainerInstance>& instances) {
@@ -225,9 +248,13 @@ Result<std::vector<place::NodeState>> nodes_of(Context& ctx, const std::vector<m
 Result<Json> place_new_tasks(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
                              const Json& options, int count) {
   std::lock_guard lock(ctx.placement_mutex);
-  BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(cluster, std::nullopt, "", 100000));
-  BERTH_ASSIGN(auto nodes, nodes_of(ctx, instances));
-  return place_and_create(ctx, cluster, td, options, instances, std::move(nodes), count, false);
+  for (int attempt = 0; attempt < k_placement_attempts; ++attempt) {
+    BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(cluster, std::nullopt, "", 100000));
+    BERTH_ASSIGN(auto nodes, nodes_of(ctx, instances));
+    BERTH_ASSIGN(auto placed, place_and_create(ctx, cluster, td, options, instances, std::move(nodes), count, false));
+    if (placed) return *placed;
+  }
+  return instances_kept_changing();
 }
 
 Result<std::vector<std::string>> scale_in_order_of(Context& ctx, const std::string& cluster,
@@ -253,8 +280,17 @@ Result<std::vector<std::string>> scale_in_order_of(Context& ctx, const std::stri
 Result<Json> start_new_tasks_on(Context& ctx, const std::string& cluster, const model::TaskDefinition& td,
                                 const Json& options, const std::vector<model::ContainerInstance>& instances) {
   std::lock_guard lock(ctx.placement_mutex);
-  BERTH_ASSIGN(auto nodes, nodes_of(ctx, instances));
-  return place_and_create(ctx, cluster, td, options, instances, std::move(nodes), static_cast<int>(instances.size()), true);
+  std::vector<model::ContainerInstance> current = instances;
+  for (int attempt = 0; attempt < k_placement_attempts; ++attempt) {
+    if (attempt > 0) {
+      BERTH_ASSIGN(current, current_instances(ctx, cluster, std::move(current)));
+    }
+    BERTH_ASSIGN(auto nodes, nodes_of(ctx, current));
+    BERTH_ASSIGN(auto placed, place_and_create(ctx, cluster, td, options, current, std::move(nodes),
+                                               static_cast<int>(current.size()), true));
+    if (placed) return *placed;
+  }
+  return instances_kept_changing();
 }
 
 Result<model::TaskDefinition> runnable_task_definition_of(Context& ctx, const std::string& reference) {

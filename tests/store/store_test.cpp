@@ -35,8 +35,8 @@ TEST_CASE("store: revisions only increase, even after deletion", "[store]") {
   REQUIRE(r2.has_value());
   CHECK(r1->revision == 1);
   CHECK(r2->revision == 2);
-  REQUIRE(s.set_task_definition_status("web", 2, "INACTIVE", 3).has_value());
-  REQUIRE(s.set_task_definition_status("web", 2, "DELETE_IN_PROGRESS", 4).has_value());
+  REQUIRE(s.set_task_definition_status("web", 2, "ACTIVE", "INACTIVE", 3).has_value());
+  REQUIRE(s.set_task_definition_status("web", 2, "INACTIVE", "DELETE_IN_PROGRESS", 4).has_value());
   auto latest = s.find_task_definition("web", std::nullopt);
   REQUIRE(latest.has_value());
   REQUIRE(latest->has_value());
@@ -114,6 +114,7 @@ TEST_CASE("store: state survives reopening; unchanged operations write nothing",
 TEST_CASE("store: tags merge, overwrite and stop at 50", "[store]") {
   auto store = store::Store::open(":memory:");
   auto& s = **store;
+  REQUIRE(s.ensure_cluster("c", 1).has_value());
   REQUIRE(s.add_tags("cluster/c", {{"a", "1"}, {"b", "2"}}).has_value());
   REQUIRE(s.add_tags("cluster/c", {{"a", "3"}}).has_value());
   auto tags = s.tags_of("cluster/c");

@@ -56,7 +56,9 @@ TEST_CASE_METHOD(ServiceFixture, "service scale-in stops tasks by the service's 
     t.containers.push_back(c);
     tasks.push_back(t);
   }
-  REQUIRE_OK(store->insert_tasks(tasks, {}));
+  auto inserted = store->insert_tasks(tasks, {});
+  REQUIRE_OK(inserted);
+  REQUIRE(*inserted);
   clock.advance_ms(60'000);  // past the settle time: all four count as healthy
 
   REQUIRE_OK(svc::update_service(*ctx, Json{{"service", "web"}, {"desiredCount", 2}}));
