@@ -55,7 +55,10 @@ Result<ArchiveMember> find_archive_member(const std::string& archive_root, const
     const std::string path = joined(archive_root, resolved) + "/" + part;
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) {
-      return refuse(relative, errno == ENOENT ? "is missing from the archive" : "cannot be read");
+      if (errno != ENOENT) return refuse(relative, "cannot be read");
+      return refuse(relative, links == 0 ? "is missing from the archive"
+                                         : "is missing from the archive (its symbolic links resolve inside the archive, "
+                                           "never to the host)");
     }
     if (S_ISLNK(st.st_mode)) {
       if (++links > k_max_links) return refuse(relative, "goes through a loop of symbolic links");
