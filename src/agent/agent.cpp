@@ -144,6 +144,10 @@ void Agent::remove_orphans() {
       (void)ignored;
     }
   }
+  // Bridge tasks that outlived a restart keep the bridge routing to loopback: guard it now.
+  if (!m_network.attached_tasks().empty()) {
+    if (auto ok = m_network.guard_host_loopback(); !ok) log_warn("bridge network: " + ok.error().message);
+  }
   // Networks of tasks that stopped while berth was down, or whose teardown failed earlier.
   std::set<std::string> active;
   for (const auto& t : *tasks) active.insert(t.id);

@@ -96,26 +96,65 @@ class BridgeTest(TaskTestCase):
         for port, task in zip(ports, tasks):
             self.assertTrue(low <= port <= high, port)
             self.assertTrue(self.page(port).startswith("page-from-"))
-        # Hairpin: a container reaches a published port through the host's address.
-        self.register("client", [{"name": "get", "memory": 16, "command": [
-            "sh", "-c", "wget -q -O- http://%s:%d/index.html" % (GATEWAY, ports[0])]}], network_mode="bridge")
-        client = self.run_task("client")
-        self.task_ids.append(client.rsplit("/", 1)[1])
-        done = self.wait_status(client, "STOPPED")
+        self.assert_hairpin(ports[0])
+
+    def assert_hairpin(self, port):
+        """A container reaches a published port through the host's address."""
+        done, logs = self.run_to_end("client", [{"name": "get", "memory": 16, "command": [
+            "sh", "-c", "wget -q -O- http://%s:%d/index.html" % (GATEWAY, port)]}])
         self.assertEqual(done["containers"][0].get("exitCode"), 0, done)
+        self.assertIn("page-from-", logs)
+
+    def run_to_end(self, family, containers, **extra):
+        """Runs a bridge task to its end; returns the stopped task and its logs."""
+        self.register(family, containers, network_mode="bridge", **extra)
+        arn = self.run_task(family)
+        self.task_ids.append(arn.rsplit("/", 1)[1])
+        done = self.wait_status(arn, "STOPPED")
         logs = self.berth.raw(None, b"", method="GET", path="/v1/tasks/%s/logs" % self.task_ids[-1])[1]
-        self.assertIn("page-from-", json.dumps(logs))
+        return done, json.dumps(logs)
+
+    def helper(self, source, name):
+        """Compiles a static helper into a host directory; returns its mount settings."""
+        helpers = os.path.join(self.berth.dir, "helpers")
+        os.makedirs(helpers, exist_ok=True)
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", source)
+        subprocess.run(["gcc", "-static", "-O2", "-o", os.path.join(helpers, name), source], check=True)
+        mount = [{"sourceVolume": "helpers", "containerPath": "/helpers", "readOnly": True}]
+        return mount, [{"name": "helpers", "host": {"sourcePath": helpers}}]
+
+    def test_a_container_cannot_reach_host_loopback_while_published_ports_and_hairpin_answer(self):
+        # A published port makes portmap turn on route_localnet for the bridge.
+        self.register_web("published")
+        port = self.run_running("published")["containers"][0]["networkBindings"][0]["hostPort"]
+        with open("/proc/sys/net/ipv4/conf/%s/route_localnet" % BRIDGE) as f:
+            self.assertEqual(f.read().strip(), "1")
+        # With Docker's default CAP_NET_RAW a container can hand the host a packet for
+        # 127.0.0.1 through the gateway's MAC: berth's own API port must not answer it.
+        mount, volumes = self.helper("loopback_probe.c", "loopback-probe")
+        done, logs = self.run_to_end("probe", [{"name": "probe", "memory": 16, "mountPoints": mount, "command": [
+            "/helpers/loopback-probe", GATEWAY, str(self.berth.port)]}], volumes=volumes)
+        self.assertIn("no answer", logs)
+        self.assertEqual(done["containers"][0].get("exitCode"), 1, logs)
+        # The guard is one rule, however many tasks and restarts came before.
+        self.berth.restart()
+        self.ecs = self.berth.boto3()
+        self.assertEqual(wait_for(lambda: self.running(self.ecs.list_tasks()["taskArns"][0]), what="task kept")["lastStatus"],
+                         "RUNNING")
+        self.run_to_end("again", [{"name": "main", "memory": 16, "command": ["true"]}])
+        rules = subprocess.run(["iptables", "-S", "INPUT"], capture_output=True, text=True, check=True).stdout
+        self.assertEqual(rules.count("berth: no bridge traffic to host loopback"), 1, rules)
+        # What must keep working: the published port on 127.0.0.1, and hairpin.
+        self.assertTrue(self.page(port).startswith("page-from-"))
+        self.assert_hairpin(port)
 
     def test_udp_mapping(self):
         # busybox has no UDP server: a static one compiled here runs from a host volume.
-        helpers = os.path.join(self.berth.dir, "helpers")
-        os.makedirs(helpers)
-        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "udp_echo.c")
-        subprocess.run(["gcc", "-static", "-O2", "-o", os.path.join(helpers, "udp-echo"), source], check=True)
+        mount, volumes = self.helper("udp_echo.c", "udp-echo")
         self.register("udp", [{"name": "listen", "memory": 16, "stopTimeout": 1, "command": ["/helpers/udp-echo", "9000"],
-                               "mountPoints": [{"sourceVolume": "helpers", "containerPath": "/helpers", "readOnly": True}],
+                               "mountPoints": mount,
                                "portMappings": [{"containerPort": 9000, "protocol": "udp"}]}], network_mode="bridge",
-                      volumes=[{"name": "helpers", "host": {"sourcePath": helpers}}])
+                      volumes=volumes)
         task = self.run_running("udp")
         binding = task["containers"][0]["networkBindings"][0]
         self.assertEqual(binding["protocol"], "udp")

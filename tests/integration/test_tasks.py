@@ -306,6 +306,40 @@ class ImportTest(BerthTestCase):
         self.assertNotIn("evil", listed.stdout)
         self.assertFalse(os.path.exists(os.path.join(self.berth.dir, "escaped")))
 
+    def test_archive_links_stay_inside_the_archive_and_layers_make_no_devices(self):
+        def devices(t):
+            for name, kind, major in (("dev/mem", tarfile.CHRTYPE, 1), ("dev/sda", tarfile.BLKTYPE, 8)):
+                info = tarfile.TarInfo(name)
+                info.type, info.devmajor, info.mode = kind, major, 0o666
+                t.addfile(info)
+        good = self.archive_with_layer(devices)
+        with tarfile.open(good) as t:
+            members = {m.name: t.extractfile(m).read() for m in t.getmembers()}
+        host_config = os.path.join(self.berth.dir, "host-config.json")
+        with open(host_config, "wb") as f:
+            f.write(members["config.json"])
+        layer_name = next(n for n in members if n.endswith("layer.tar"))
+        # The config as a link to a host file; the layer as a link to /dev/zero (was a hang).
+        for linked, target in (("config.json", host_config), (layer_name, "/dev/zero")):
+            path = os.path.join(self.berth.dir, "linked.tar")
+            with tarfile.open(path, "w") as t:
+                for name, data in members.items():
+                    info = tarfile.TarInfo(name)
+                    if name == linked:
+                        info.type, info.linkname = tarfile.SYMTYPE, target
+                        t.addfile(info)
+                    else:
+                        info.size = len(data)
+                        t.addfile(info, io.BytesIO(data))
+            out = self.berth.import_image(path)
+            self.assertEqual(out.returncode, 1, out.stdout)
+            self.assertIn("resolve inside the archive", out.stderr)
+        out = self.berth.import_image(good)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        images = os.path.join(self.berth.dir, "data", "images")
+        made = [os.path.join(d, f) for d, _, files in os.walk(images) for f in files if d.endswith("rootfs/dev")]
+        self.assertEqual(made, [])
+
     def test_image_in_use_cannot_be_removed(self):
         self.assertEqual(self.berth.import_image().returncode, 0)
         ecs = self.berth.boto3()

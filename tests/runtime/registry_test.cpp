@@ -1,4 +1,5 @@
 #include "runtime/image/image_gc.hpp"
+#include "runtime/image/image_manifest.hpp"
 #include "runtime/image/platform_choice.hpp"
 #include "runtime/image/registry_auth.hpp"
 
@@ -10,27 +11,25 @@ using model::Json;
 
 namespace {
 
-Json entry(const char* arch, const char* variant = nullptr, const char* os = "linux") {
-  Json platform{{"os", os}, {"architecture", arch}};
-  if (variant) platform["variant"] = variant;
-  return {{"digest", std::string("sha256:") + arch + (variant ? variant : "")}, {"platform", platform}};
+Descriptor entry(const char* arch, const char* variant = nullptr, const char* os = "linux") {
+  return {"", std::string("sha256:") + arch + (variant ? variant : ""), 0, Platform{os, arch, variant ? variant : ""}, ""};
 }
 
 }  // namespace
 
 TEST_CASE("platform choice: exact match, containerd's arm fallbacks, attestations skipped", "[runtime]") {
-  const Json index = Json::array({{{"digest", "sha256:attestation"}}, entry("amd64", nullptr, "windows"), entry("arm", "v6"),
+  const std::vector<Descriptor> index({Descriptor{"", "sha256:attestation", 0, std::nullopt, ""}, entry("amd64", nullptr, "windows"), entry("arm", "v6"),
                                   entry("arm64", "v8"), entry("amd64"), entry("arm", "v7"), entry("386")});
   CHECK(choose_platform(index, {"linux", "amd64", ""}) == 4u);
   CHECK(choose_platform(index, {"linux", "arm64", "v8"}) == 3u);
   CHECK(choose_platform(index, {"linux", "arm", "v7"}) == 5u);
   // An index without v7 still serves a v7 machine with v6; one without a variant with it.
-  const Json older = Json::array({entry("arm", "v5"), entry("arm", "v6")});
+  const std::vector<Descriptor> older({entry("arm", "v5"), entry("arm", "v6")});
   CHECK(choose_platform(older, {"linux", "arm", "v7"}) == 1u);
-  CHECK(choose_platform(Json::array({entry("arm64")}), {"linux", "arm64", "v8"}) == 0u);
+  CHECK(choose_platform({entry("arm64")}, {"linux", "arm64", "v8"}) == 0u);
   // Never a newer variant, another architecture or another OS.
-  CHECK_FALSE(choose_platform(Json::array({entry("arm", "v8")}), {"linux", "arm", "v7"}).has_value());
-  CHECK_FALSE(choose_platform(Json::array({entry("amd64", nullptr, "windows"), entry("s390x")}), {"linux", "amd64", ""}).has_value());
+  CHECK_FALSE(choose_platform({entry("arm", "v8")}, {"linux", "arm", "v7"}).has_value());
+  CHECK_FALSE(choose_platform({entry("amd64", nullptr, "windows"), entry("s390x")}, {"linux", "amd64", ""}).has_value());
 }
 
 TEST_CASE("engine auth: docker and dockercfg as the ECS agent reads them", "[runtime]") {

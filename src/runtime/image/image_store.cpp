@@ -10,6 +10,8 @@
 #include "common/platform.hpp"
 #include "common/sha256.hpp"
 #include "model/image_reference.hpp"
+#include "runtime/image/archive_member.hpp"
+#include "runtime/image/image_manifest.hpp"
 #include "runtime/image/layer_unpacker.hpp"
 
 namespace berth::runtime {
@@ -25,18 +27,35 @@ Result<Json> read_json(const std::string& path) {
   return json;
 }
 
-// Returns the blob path for "sha256:<hex>" after checking that its content has that digest.
-Result<std::string> verified_blob(const std::string& layout, const std::string& digest) {
-  if (!digest.starts_with("sha256:") || digest.size() != 71 ||
-      digest.find_first_not_of("0123456789abcdef", 7) != std::string::npos) {
-    return fail(Code::invalid_parameter, "unsupported digest '" + digest + "'");
+// Bounds for the JSON files of an archive (manifest.json, index.json, manifests, configs).
+constexpr std::uint64_t k_max_metadata_bytes = 4u << 20;
+
+// Returns the archive member `relative` parsed as JSON.
+Result<Json> member_json(const std::string& archive, const std::string& relative) {
+  BERTH_ASSIGN(auto text, read_archive_member(archive, relative, k_max_metadata_bytes));
+  return parse_metadata_json(text, relative);
+}
+
+// Returns the path of the blob `desc` names after checking its size and digest.
+Result<std::string> verified_blob(const std::string& archive, const Descriptor& desc) {
+  if (!is_sha256_digest(desc.digest)) return fail(Code::invalid_parameter, "unsupported digest '" + desc.digest + "'");
+  BERTH_ASSIGN(auto member, find_archive_member(archive, "blobs/sha256/" + desc.digest.substr(7)));
+  if (member.size != desc.size) {
+    return fail(Code::invalid_parameter, "blob " + desc.digest + " has " + std::to_string(member.size) +
+                                             " bytes where its descriptor says " + std::to_string(desc.size));
   }
-  const std::string path = layout + "/blobs/sha256/" + digest.substr(7);
-  BERTH_ASSIGN(auto actual, sha256_file(path));
-  if ("sha256:" + actual != digest) {
-    return fail(Code::invalid_parameter, "blob " + digest + " does not match its digest (got sha256:" + actual + ")");
+  BERTH_ASSIGN(auto actual, sha256_file(member.path));
+  if ("sha256:" + actual != desc.digest) {
+    return fail(Code::invalid_parameter, "blob " + desc.digest + " does not match its digest (got sha256:" + actual + ")");
   }
-  return path;
+  return member.path;
+}
+
+// Returns the blob `desc` names parsed as JSON, after checking it.
+Result<Json> blob_json(const std::string& archive, const Descriptor& desc) {
+  if (desc.size > k_max_metadata_bytes) return fail(Code::invalid_parameter, "blob " + desc.digest + " is too large for metadata");
+  BERTH_ASSIGN(auto path, verified_blob(archive, desc));
+  return member_json(archive, path.substr(archive.size() + 1));
 }
 
 std::string canonical_name(const std::string& name) {
@@ -55,35 +74,35 @@ std::uint64_t tree_size(const std::string& root) {
 }
 
 struct ManifestChoice {
-  Json manifest;
+  ImageManifest manifest;
   std::vector<std::string> names;
 };
 
-// Picks, from an OCI index, the manifests for this binary's platform (nested indexes
-// followed), with the names their annotations give.
-Result<std::vector<ManifestChoice>> oci_manifests(const std::string& layout, const Json& index, int depth = 0) {
+// Picks, from an OCI layout's index, the manifests for this binary's platform with the names
+// their annotations give: each top-level entry is an image; a nested index gives its best match.
+Result<std::vector<ManifestChoice>> oci_manifests(const std::string& archive, const ImageIndex& index, int depth = 0) {
   if (depth > 4) return fail(Code::invalid_parameter, "image index nests too deep");
+  const Platform host = build_platform();
   std::vector<ManifestChoice> out;
-  for (const auto& desc : index.value("manifests", Json::array())) {
-    const std::string media = desc.value("mediaType", "");
-    const auto platform = desc.value("platform", Json::object());
-    if (!platform.empty() && platform.value("architecture", "") != std::string(oci_architecture())) continue;
-    BERTH_ASSIGN(auto path, verified_blob(layout, desc.value("digest", "")));
-    BERTH_ASSIGN(auto blob, read_json(path));
-    if (media.find("index") != std::string::npos || media.find("manifest.list") != std::string::npos) {
-      BERTH_ASSIGN(auto nested, oci_manifests(layout, blob, depth + 1));
-      out.insert(out.end(), nested.begin(), nested.end());
+  for (const auto& desc : index.manifests) {
+    if (desc.platform && (desc.platform->architecture != host.architecture ||
+                          (!desc.platform->os.empty() && desc.platform->os != host.os))) {
       continue;
     }
-    ManifestChoice choice{blob, {}};
-    const auto annotations = desc.value("annotations", Json::object());
-    if (annotations.contains("io.containerd.image.name")) {
-      choice.names.push_back(annotations["io.containerd.image.name"]);
-    } else if (annotations.contains("org.opencontainers.image.ref.name")) {
-      const std::string ref = annotations["org.opencontainers.image.ref.name"];
-      // A bare tag names nothing on its own; a full reference does.
-      if (ref.find('/') != std::string::npos || ref.find(':') != std::string::npos) choice.names.push_back(ref);
+    BERTH_ASSIGN(auto blob, blob_json(archive, desc));
+    if (is_index_media_type(desc.media_type)) {
+      BERTH_ASSIGN(auto nested, decode_image_index(blob));
+      const auto chosen = choose_platform(nested.manifests, host);
+      if (!chosen) continue;
+      ImageIndex best{{nested.manifests[*chosen]}};
+      if (best.manifests[0].ref_name.empty()) best.manifests[0].ref_name = desc.ref_name;
+      BERTH_ASSIGN(auto picked, oci_manifests(archive, best, depth + 1));
+      out.insert(out.end(), picked.begin(), picked.end());
+      continue;
     }
+    BERTH_ASSIGN(auto manifest, decode_image_manifest(blob));
+    ManifestChoice choice{std::move(manifest), {}};
+    if (!desc.ref_name.empty()) choice.names.push_back(desc.ref_name);
     out.push_back(std::move(choice));
   }
   return out;
@@ -228,21 +247,28 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
   BERTH_TRY(make_dirs(layout + "/archive", 0700));
   const RemovedOnExit cleanup{layout};
   const std::string archive = layout + "/archive";
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return fail(Code::invalid_parameter, path + " is a directory: import takes a tar archive (`docker save`, or an OCI "
+                                                "layout packed with `tar -cf image.tar -C DIR .`)");
+  }
+  // Unpacked as a layer is: confined, no device nodes; members are then found inside it only.
   if (auto ok = apply_layer(path, archive); !ok) return std::unexpected(ok.error().wrap(path));
 
   std::vector<Image> imported;
-  if (fs::exists(archive + "/oci-layout")) {
-    BERTH_ASSIGN(auto index, read_json(archive + "/index.json"));
+  if (has_archive_member(archive, "oci-layout")) {
+    BERTH_ASSIGN(auto index_json, member_json(archive, "index.json"));
+    BERTH_ASSIGN(auto index, decode_image_index(index_json));
     BERTH_ASSIGN(auto manifests, oci_manifests(archive, index));
     if (manifests.empty()) {
       return fail(Code::invalid_parameter, path + " has no image for linux/" + std::string(oci_architecture()));
     }
     for (const auto& choice : manifests) {
-      BERTH_ASSIGN(auto config_path, verified_blob(archive, choice.manifest["config"].value("digest", "")));
-      BERTH_ASSIGN(auto config, read_json(config_path));
+      BERTH_ASSIGN(auto config, blob_json(archive, choice.manifest.config));
+      BERTH_TRY(decode_image_config(config));
       std::vector<std::string> layers;
-      for (const auto& layer : choice.manifest.value("layers", Json::array())) {
-        BERTH_ASSIGN(auto layer_path, verified_blob(archive, layer.value("digest", "")));
+      for (const auto& layer : choice.manifest.layers) {
+        BERTH_ASSIGN(auto layer_path, verified_blob(archive, layer));
         layers.push_back(layer_path);
       }
       BERTH_ASSIGN(auto image, add_image(layout, config, layers, choice.names, /*pulled=*/false));
@@ -250,35 +276,26 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
     }
     return imported;
   }
-  if (fs::exists(archive + "/manifest.json")) {
-    BERTH_ASSIGN(auto manifest, read_json(archive + "/manifest.json"));
+  if (has_archive_member(archive, "manifest.json")) {
+    BERTH_ASSIGN(auto manifest_json, member_json(archive, "manifest.json"));
+    BERTH_ASSIGN(auto manifest, decode_docker_archive_manifest(manifest_json));
     for (const auto& item : manifest) {
-      const auto within = [&](const std::string& rel) -> Result<std::string> {
-        if (rel.empty() || rel.front() == '/' || rel.find("..") != std::string::npos) {
-          return fail(Code::invalid_parameter, "manifest.json names a path outside the archive: " + rel);
-        }
-        return archive + "/" + rel;
-      };
-      BERTH_ASSIGN(auto config_path, within(item.value("Config", "")));
-      BERTH_ASSIGN(auto config, read_json(config_path));
-      std::vector<std::string> layers;
-      const auto diff_ids = config.value("rootfs", Json::object()).value("diff_ids", Json::array());
-      const auto layer_list = item.value("Layers", Json::array());
-      if (diff_ids.size() != layer_list.size()) {
+      BERTH_ASSIGN(auto config, member_json(archive, item.config));
+      BERTH_ASSIGN(auto diff_ids, decode_image_config(config));
+      if (diff_ids.size() != item.layers.size()) {
         return fail(Code::invalid_parameter, "manifest.json and the image config disagree on the layers");
       }
-      for (std::size_t i = 0; i < layer_list.size(); ++i) {
-        BERTH_ASSIGN(auto layer_path, within(layer_list[i].get<std::string>()));
+      std::vector<std::string> layers;
+      for (std::size_t i = 0; i < item.layers.size(); ++i) {
+        BERTH_ASSIGN(auto layer, find_archive_member(archive, item.layers[i]));
         // docker save layers are plain tars named by their diff_id: check the content.
-        BERTH_ASSIGN(auto digest, sha256_file(layer_path));
-        if ("sha256:" + digest != diff_ids[i].get<std::string>()) {
-          return fail(Code::invalid_parameter, "layer " + layer_list[i].get<std::string>() +
-                                                   " does not match its diff_id");
+        BERTH_ASSIGN(auto digest, sha256_file(layer.path));
+        if ("sha256:" + digest != diff_ids[i]) {
+          return fail(Code::invalid_parameter, "layer " + item.layers[i] + " does not match its diff_id");
         }
-        layers.push_back(layer_path);
+        layers.push_back(layer.path);
       }
-      BERTH_ASSIGN(auto image, add_image(layout, config, layers, item.value("RepoTags", std::vector<std::string>{}),
-                                         /*pulled=*/false));
+      BERTH_ASSIGN(auto image, add_image(layout, config, layers, item.repo_tags, /*pulled=*/false));
       imported.push_back(std::move(image));
     }
     return imported;

@@ -34,7 +34,9 @@ class ImageStore {
   [[nodiscard]] static Result<std::unique_ptr<ImageStore>> open(const std::string& root, const Clock& clock);
 
   // Imports a `docker save` archive or an OCI image-layout tarball (plain, gzip or zstd layers;
-  // blobs verified by digest; paths confined). Returns the images imported.
+  // blobs verified by digest and declared size; paths confined). The files its metadata names
+  // are found inside the archive only (links resolve there, never to the host) and must be
+  // regular files. A directory is refused. Returns the images imported.
   [[nodiscard]] Result<std::vector<Image>> import_archive(const std::string& path);
 
   // Adds an image pulled from a registry: `layer_paths` (verified blobs, left in place)

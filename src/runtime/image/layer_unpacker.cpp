@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -160,6 +159,7 @@ Result<void> apply_layer(const std::string& tar_path, const std::string& root) {
   Fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (root_fd.get() < 0) return sys_fail("open " + root);
   std::set<std::string> written;  // paths this layer created, for opaque markers
+  std::set<std::string> devices;  // device entries not created, so links to them are skipped too
   while (true) {
     BERTH_ASSIGN(auto next, reader.next());
     if (!next) break;
@@ -178,6 +178,7 @@ Result<void> apply_layer(const std::string& tar_path, const std::string& root) {
       BERTH_TRY(remove_tree(dir.get(), name.substr(4)));
       continue;
     }
+    devices.erase(clean);  // a later entry at the same path replaces the device
     struct stat existing;
     const bool exists = ::fstatat(dir.get(), name.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0;
     if (exists && !(e.type == TarEntry::Type::directory && S_ISDIR(existing.st_mode))) {
@@ -200,6 +201,10 @@ Result<void> apply_layer(const std::string& tar_path, const std::string& root) {
         }
         BERTH_ASSIGN(auto target, components_of(e.link_target));
         if (target.empty()) return refuse(e.path, "is a hard link to the root");
+        if (devices.contains(join(target, target.size()))) {
+          devices.insert(clean);
+          continue;
+        }
         BERTH_ASSIGN(auto target_dir, open_parent(root_fd.get(), target, target.size() - 1, e.link_target, false));
         if (::linkat(target_dir.get(), target.back().c_str(), dir.get(), name.c_str(), 0) != 0) {
           return sys_fail("link " + e.path);
@@ -209,14 +214,13 @@ Result<void> apply_layer(const std::string& tar_path, const std::string& root) {
       }
       case TarEntry::Type::char_device:
       case TarEntry::Type::block_device:
-      case TarEntry::Type::fifo: {
-        const mode_t kind = e.type == TarEntry::Type::fifo ? S_IFIFO
-                            : e.type == TarEntry::Type::char_device ? S_IFCHR : S_IFBLK;
-        if (::mknodat(dir.get(), name.c_str(), kind | 0600, makedev(e.dev_major, e.dev_minor)) != 0) {
-          return sys_fail("mknod " + e.path);
-        }
+        // Never created: a device node in the store would open host hardware to whoever reaches
+        // it, and containers get their /dev from the runtime (as containerd does rootless).
+        devices.insert(clean);
+        continue;
+      case TarEntry::Type::fifo:
+        if (::mknodat(dir.get(), name.c_str(), S_IFIFO | 0600, 0) != 0) return sys_fail("mkfifo " + e.path);
         break;
-      }
     }
     BERTH_TRY(set_metadata(dir.get(), name, e));
     written.insert(clean);

@@ -1,6 +1,8 @@
 // Applies image layers onto one flat root directory: OCI whiteouts (.wh.<name>, .wh..wh..opq)
-// are carried out, and every path, link and write is confined to the root. Not thread-safe for
-// the same root.
+// are carried out, and every path, link and write is confined to the root. Character and block
+// devices (and hard links to them) are not created: an entry of that kind only removes what a
+// lower layer had at its path. FIFOs are, and file modes keep setuid/setgid as Docker does (the
+// store is root's alone). Not thread-safe for the same root.
 #pragma once
 
 #include <string>

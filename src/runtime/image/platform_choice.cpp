@@ -1,8 +1,7 @@
 #include "runtime/image/platform_choice.hpp"
 
-#include <vector>
-
 #include "common/platform.hpp"
+#include "runtime/image/image_manifest.hpp"
 
 namespace berth::runtime {
 
@@ -14,7 +13,7 @@ Platform build_platform() {
   return p;
 }
 
-std::optional<std::size_t> choose_platform(const model::Json& manifests, const Platform& host) {
+std::optional<std::size_t> choose_platform(const std::vector<Descriptor>& manifests, const Platform& host) {
   // Acceptable variants, best first; "" stands for an entry that names no variant.
   std::vector<std::string> variants = {host.variant, ""};
   if (host.architecture == "arm") {
@@ -26,11 +25,9 @@ std::optional<std::size_t> choose_platform(const model::Json& manifests, const P
   std::optional<std::size_t> best;
   std::size_t best_rank = variants.size();
   for (std::size_t i = 0; i < manifests.size(); ++i) {
-    const auto platform = manifests[i].value("platform", model::Json::object());
-    if (platform.empty() || platform.value("os", "") != host.os || platform.value("architecture", "") != host.architecture) {
-      continue;
-    }
-    const std::string variant = platform.value("variant", "");
+    const auto& platform = manifests[i].platform;
+    if (!platform || platform->os != host.os || platform->architecture != host.architecture) continue;
+    const std::string& variant = platform->variant;
     for (std::size_t rank = 0; rank < variants.size() && rank < best_rank; ++rank) {
       if (variants[rank] == variant) {
         best = i;

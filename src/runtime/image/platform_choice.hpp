@@ -4,8 +4,7 @@
 
 #include <optional>
 #include <string>
-
-#include "model/schema.hpp"
+#include <vector>
 
 namespace berth::runtime {
 
@@ -18,9 +17,11 @@ struct Platform {
 // The platform this binary was built for (linux/amd64, linux/arm64/v8 or linux/arm/v7).
 Platform build_platform();
 
-// The index in `manifests` (an index's "manifests" array) of the best match for `host`, as
+struct Descriptor;  // image_manifest.hpp
+
+// The position in `manifests` (an index's entries) of the best match for `host`, as
 // containerd matches: same OS and architecture; arm64 takes variant v8 or none; arm v7 takes
 // v7, then v6, then v5, then none. Entries without a platform are skipped (attestations).
-std::optional<std::size_t> choose_platform(const model::Json& manifests, const Platform& host);
+std::optional<std::size_t> choose_platform(const std::vector<Descriptor>& manifests, const Platform& host);
 
 }  // namespace berth::runtime

@@ -14,6 +14,7 @@
 #include "common/base64.hpp"
 #include "common/files.hpp"
 #include "common/sha256.hpp"
+#include "runtime/image/image_manifest.hpp"
 
 namespace berth::runtime {
 
@@ -24,14 +25,6 @@ namespace {
 constexpr const char* k_accept =
     "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, "
     "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json";
-
-bool is_index(const std::string& media_type) {
-  return media_type.find("image.index") != std::string::npos || media_type.find("manifest.list") != std::string::npos;
-}
-
-bool is_sha256_digest(const std::string& d) {
-  return d.size() == 71 && d.starts_with("sha256:") && d.find_first_not_of("0123456789abcdef", 7) == std::string::npos;
-}
 
 std::string url_encode(const std::string& s) {
   std::string out;
@@ -168,8 +161,9 @@ Result<Json> RegistryClient::manifest(Session& s, const std::string& reference, 
   digest = actual;
   const Json body = Json::parse(reply.body, nullptr, false);
   if (!body.is_object()) return pull_error("manifest " + reference + " is not JSON");
-  media_type = body.value("mediaType", reply.headers["content-type"]);
-  if (body.value("schemaVersion", 0) != 2) return pull_error("manifest " + reference + " uses schema 1, which berth does not pull");
+  auto kind = manifest_media_type(body, reply.headers["content-type"]);
+  if (!kind) return pull_error("manifest " + reference + ": " + kind.error().message);
+  media_type = *kind;
   return body;
 }
 
@@ -264,31 +258,29 @@ Result<PulledImage> RegistryClient::pull(const model::ImageReference& ref,
 
   std::string digest, media_type;
   BERTH_ASSIGN(auto manifest_json, manifest(s, ref.digest.empty() ? ref.tag : ref.digest, digest, media_type));
-  if (is_index(media_type)) {
-    const Json entries = manifest_json.value("manifests", Json::array());
-    const auto chosen = choose_platform(entries, m_options.platform);
+  if (is_index_media_type(media_type)) {
+    auto index = decode_image_index(manifest_json);
+    if (!index) return pull_error("index " + digest + ": " + index.error().message);
+    const auto chosen = choose_platform(index->manifests, m_options.platform);
     if (!chosen) {
       std::string offered;
-      for (const auto& e : entries) {
-        const auto p = e.value("platform", Json::object());
-        if (!p.empty()) offered += " " + p.value("os", "") + "/" + p.value("architecture", "") + (p.contains("variant") ? "/" + p.value("variant", "") : "");
+      for (const auto& e : index->manifests) {
+        if (e.platform) offered += " " + e.platform->os + "/" + e.platform->architecture + (e.platform->variant.empty() ? "" : "/" + e.platform->variant);
       }
       return pull_error("no image for " + m_options.platform.os + "/" + m_options.platform.architecture +
                         (m_options.platform.variant.empty() ? "" : "/" + m_options.platform.variant) + " in the index (it offers" + offered + ")");
     }
-    const std::string wanted = entries[*chosen].value("digest", "");
+    const std::string wanted = index->manifests[*chosen].digest;
     if (!is_sha256_digest(wanted)) return pull_error("the index names an unsupported digest");
     BERTH_ASSIGN(manifest_json, manifest(s, wanted, digest, media_type));
-    if (is_index(media_type)) return pull_error("an index inside an index is not supported");
+    if (is_index_media_type(media_type)) return pull_error("an index inside an index is not supported");
   }
-  const Json config_desc = manifest_json.value("config", Json::object());
-  const Json layers = manifest_json.value("layers", Json::array());
+  auto decoded = decode_image_manifest(manifest_json);
+  if (!decoded) return pull_error("manifest " + digest + ": " + decoded.error().message);
   PullProgress state;
-  state.layers_total = layers.size();
-  std::uint64_t total = config_desc.value("size", 0ull);
-  for (const auto& layer : layers) {
-    total += layer.value("size", 0ull);
-  }
+  state.layers_total = decoded->layers.size();
+  std::uint64_t total = decoded->config.size;
+  for (const auto& layer : decoded->layers) total += layer.size;
   state.bytes_total = total;
   // Room for the compressed blobs and the unpacked root (estimated at twice their size).
   struct statvfs fs {};
@@ -307,14 +299,15 @@ Result<PulledImage> RegistryClient::pull(const model::ImageReference& ref,
   };
   PulledImage out;
   out.manifest_digest = digest;
-  BERTH_ASSIGN(out.config_path, blob(s, config_desc.value("digest", ""), config_desc.value("size", 0ull), count));
+  BERTH_ASSIGN(out.config_path, blob(s, decoded->config.digest, decoded->config.size, count));
   BERTH_ASSIGN(auto config_text, read_file(out.config_path));
   out.config = Json::parse(config_text, nullptr, false);
   if (!out.config.is_object()) return pull_error("the image config is not JSON");
-  for (const auto& layer : layers) {
-    BERTH_ASSIGN(auto path, blob(s, layer.value("digest", ""), layer.value("size", 0ull), count));
+  if (auto checked = decode_image_config(out.config); !checked) return pull_error(checked.error().message);
+  for (const auto& layer : decoded->layers) {
+    BERTH_ASSIGN(auto path, blob(s, layer.digest, layer.size, count));
     out.layer_paths.push_back(path);
-    out.layer_digests.push_back(layer.value("digest", ""));
+    out.layer_digests.push_back(layer.digest);
     ++state.layers_done;
     if (progress) progress(state);
   }

@@ -124,7 +124,8 @@ std::map<std::string, std::string> parse_pax(const std::string& data) {
     const auto space = data.find(' ', pos);
     if (space == std::string::npos) break;
     const auto len = std::strtoull(data.c_str() + pos, nullptr, 10);
-    if (len == 0 || pos + len > data.size()) break;
+    // The length counts the whole record: digits, space, key=value and the closing newline.
+    if (len == 0 || len > data.size() - pos || space + 1 >= pos + len || data[pos + len - 1] != '\n') break;
     const std::string record = data.substr(space + 1, pos + len - space - 2);
     const auto eq = record.find('=');
     if (eq != std::string::npos) out[record.substr(0, eq)] = record.substr(eq + 1);

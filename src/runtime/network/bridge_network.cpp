@@ -1,6 +1,7 @@
 #include "runtime/network/bridge_network.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -15,6 +16,21 @@ namespace {
 using model::Json;
 
 constexpr const char* k_cni_version = "1.0.0";
+// What plugins and iptables run with: a PATH and nothing else of berth's environment.
+constexpr const char* k_helper_path = "/usr/sbin:/usr/bin:/sbin:/bin";
+
+// The iptables binary the portmap plugin finds on k_helper_path, so both use one backend.
+std::string iptables_binary() {
+  std::string dirs = k_helper_path;
+  for (std::size_t start = 0; start <= dirs.size();) {
+    auto end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const std::string candidate = dirs.substr(start, end - start) + "/iptables";
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return "";
+}
 
 Attachment attachment_of(const std::string& netns, const Json& result) {
   Attachment a;
@@ -41,7 +57,7 @@ Result<Json> BridgeNetwork::invoke(const Json& config, const std::string& comman
   // portmap and bridge run iptables and sysctl: give them a PATH, nothing else of berth's env.
   const std::vector<std::string> env = {"CNI_COMMAND=" + command, "CNI_CONTAINERID=" + task_id,
                                         "CNI_NETNS=" + netns_path(task_id), "CNI_IFNAME=" + ifname,
-                                        "CNI_PATH=" + m_config.plugin_dir, "PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
+                                        "CNI_PATH=" + m_config.plugin_dir, std::string("PATH=") + k_helper_path};
   BERTH_ASSIGN(auto run, run_captured({plugin}, env, config.dump()));
   const Json reply = run.output.empty() ? Json::object() : Json::parse(run.output, nullptr, false);
   if (run.exit_code != 0) {
@@ -54,7 +70,37 @@ Result<Json> BridgeNetwork::invoke(const Json& config, const std::string& comman
   return reply;
 }
 
+Result<void> BridgeNetwork::guard_host_loopback() {
+  std::lock_guard lock(m_guard_mutex);
+  if (m_loopback_guarded) return {};
+  const std::string iptables = iptables_binary();
+  if (iptables.empty()) return fail(Code::server, "iptables is missing: bridge networking needs it (install iptables)");
+  // Packets the portmap DNAT-ed (127.0.0.1:hostPort answered from a container) and replies of
+  // connections the host opened keep flowing; anything else from the bridge to loopback drops.
+  const std::vector<std::string> rule = {"INPUT", "-i", m_config.bridge, "-d", "127.0.0.0/8", "!", "-s", "127.0.0.0/8",
+                                         "-m", "conntrack", "!", "--ctstate", "RELATED,ESTABLISHED,DNAT",
+                                         "-m", "comment", "--comment", "berth: no bridge traffic to host loopback",
+                                         "-j", "DROP"};
+  const auto iptables_run = [&](const char* action) {
+    std::vector<std::string> argv = {iptables, "-w", "-t", "filter", action};
+    argv.insert(argv.end(), rule.begin(), rule.end());
+    return run_captured(argv, {std::string("PATH=") + k_helper_path}, "");
+  };
+  BERTH_ASSIGN(auto present, iptables_run("-C"));
+  if (present.exit_code != 0) {
+    BERTH_ASSIGN(auto inserted, iptables_run("-I"));
+    if (inserted.exit_code != 0) {
+      return fail(Code::server, "cannot add the iptables rule that keeps bridge " + m_config.bridge +
+                                    " off the host's loopback (iptables exit code " + std::to_string(inserted.exit_code) + ")");
+    }
+  }
+  m_loopback_guarded = true;
+  return {};
+}
+
 Result<Attachment> BridgeNetwork::attach(const std::string& task_id, const std::vector<PortMapping>& ports) {
+  // Before any plugin runs: portmap's route_localnet must never be on without the guard.
+  BERTH_TRY(guard_host_loopback());
   const std::string netns = netns_path(task_id);
   if (auto existing = read_file(state_path(task_id)); existing) {
     const Json state = Json::parse(*existing, nullptr, false);

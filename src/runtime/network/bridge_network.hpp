@@ -5,6 +5,7 @@
 // crash, a restart of berth or a change of settings. Thread-safe for distinct tasks.
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,13 @@ class BridgeNetwork {
   [[nodiscard]] Result<void> detach(const std::string& task_id);
   // Tasks with an attachment record (for cleaning up after a crash).
   std::vector<std::string> attached_tasks() const;
+  // Keeps the bridge's traffic off the host's loopback: portmap turns on route_localnet for the
+  // bridge (so published ports answer on 127.0.0.1), which would also let a container with
+  // CAP_NET_RAW reach any 127.0.0.1 service of the host, berth's API included. Inserts, once,
+  // an iptables INPUT rule dropping packets from the bridge to 127.0.0.0/8 that were not DNAT-ed
+  // from a published port (as Kubernetes did for CVE-2020-8558). Idempotent across restarts:
+  // an existing rule is found with `iptables -C`, never added twice. attach() calls it first.
+  [[nodiscard]] Result<void> guard_host_loopback();
   std::string netns_path(const std::string& task_id) const { return m_config.netns_dir + "/" + task_id; }
 
  private:
@@ -58,6 +66,8 @@ class BridgeNetwork {
                              const std::string& ifname) const;
 
   BridgeNetworkConfig m_config;
+  std::mutex m_guard_mutex;
+  bool m_loopback_guarded = false;  // under m_guard_mutex
 };
 
 }  // namespace berth::runtime
