@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "api/auth/botocore_vectors.hpp"
+#include "api/auth/client_signed_vectors.hpp"
 #include "api/auth/signed_request_fixture.hpp"
 
 using namespace berth::api::auth;
@@ -19,7 +19,7 @@ std::optional<std::string> secrets(std::string_view key) {
   return std::nullopt;
 }
 
-OwnedRequest from_vector(const BotocoreVector& vector) {
+OwnedRequest from_vector(const SignedVector& vector) {
   return OwnedRequest{vector.method, vector.path, vector.query, vector.body, vector.headers, {}};
 }
 
@@ -50,7 +50,7 @@ constexpr std::string_view k_mismatch =
 }  // namespace
 
 TEST_CASE("Requests botocore signed verify, with the service they were signed for", "[auth][sigv4]") {
-  const std::pair<const BotocoreVector*, const char*> cases[] = {{&k_ecs_run_task, "ecs"},
+  const std::pair<const SignedVector*, const char*> cases[] = {{&k_ecs_run_task, "ecs"},
                                                                  {&k_scheduler_list, "scheduler"},
                                                                  {&k_scheduler_get_label, "scheduler"},
                                                                  {&k_scheduler_presigned, "scheduler"}};
@@ -62,6 +62,19 @@ TEST_CASE("Requests botocore signed verify, with the service they were signed fo
     CHECK(identity->access_key_id == "AKIDBERTHTEST");
     CHECK(identity->service == service);
   }
+}
+
+TEST_CASE("Requests the AWS SDK for JavaScript v3 signed verify", "[auth][sigv4]") {
+  for (const SignedVector* vector : {&k_js_ecs_run_task, &k_js_scheduler_get_label}) {
+    INFO(vector->path << "?" << vector->query);
+    auto request = from_vector(*vector);
+    const auto identity = verify_sigv4(request.view(), k_js_signing_time_ms, k_scope, secrets);
+    REQUIRE(identity.has_value());
+    CHECK(identity->access_key_id == "AKIDBERTHTEST");
+  }
+  auto tampered = from_vector(k_js_ecs_run_task);
+  tampered.set_header("amz-sdk-request", "attempt=2; max=3");
+  CHECK(refusal(tampered, k_js_signing_time_ms).message == k_mismatch);
 }
 
 TEST_CASE("Header names in any case and unsigned headers do not matter; signed ones do", "[auth][sigv4]") {
