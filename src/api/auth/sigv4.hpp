@@ -41,7 +41,8 @@ struct Identity {
   std::string service;
 };
 
-// Returns the secret access key of `access_key_id`, or nullopt if berth has no such key.
+// Returns the secret access key of `access_key_id`, or nullopt if berth has no such key. Must
+// be callable (non-empty).
 using SecretLookup = std::function<std::optional<std::string>(std::string_view access_key_id)>;
 
 // "AKID/20150830/us-east-1/service/aws4_request".

@@ -2,7 +2,8 @@
 // itself (Debian 12's python3-botocore 1.29.27):
 // an ECS JSON 1.1 POST, Scheduler REST GETs (a query, a percent-encoded path label) and a
 // presigned Scheduler GET. Key AKIDBERTHTEST / "berth/Secret+Key0123456789abcdefEXAMPLE", region
-// "local", signed at 2026-12-01T21:50:15Z. Regenerate with /usr/bin/python3 and this script:
+// "local", signed at 2026-12-01T21:50:15Z. Regenerate with /usr/bin/python3 and this script (it
+// signs at the current time: set k_botocore_signing_time_ms to the X-Amz-Date it prints):
 //
 //   import json
 //   from botocore.auth import SigV4Auth, SigV4QueryAuth
