@@ -12,6 +12,7 @@
 #include "common/files.hpp"
 #include "common/sha256.hpp"
 #include "fixtures/tar_writer.hpp"
+#include "fixtures/temp_dir.hpp"
 #include "model/image_reference.hpp"
 #include "runtime/image/layer_unpacker.hpp"
 #include "runtime/image/tar_reader.hpp"
@@ -19,18 +20,10 @@
 using namespace berth;
 using namespace berth::runtime;
 using berth::testing::TarWriter;
+using berth::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char pattern[] = "/tmp/berth-img-XXXXXX";
-    path = mkdtemp(pattern);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 // Builds a docker-save archive of `layers` (each a plain tar already written) named `name`.
 std::string docker_archive(const std::string& dir, const std::vector<std::string>& layers, const std::string& name) {
