@@ -1,5 +1,6 @@
 #include "runtime/image/image_gc.hpp"
 #include "runtime/image/platform_choice.hpp"
+#include "runtime/image/manifest_shape.hpp"
 #include "runtime/image/registry_auth.hpp"
 
 #include <catch2/catch.hpp>
@@ -76,4 +77,20 @@ TEST_CASE("image cleanup: unused pulled images, oldest use first, bounded per cy
   CHECK(images_to_collect(images, {"in-use"}, last_used, 10'000, policy).size() == 2);
   policy.enabled = false;
   CHECK(images_to_collect(images, {}, {}, 100'000, policy).empty());
+}
+
+TEST_CASE("manifest shape: fields of the wrong type are refused before anything reads them", "[runtime][registry]") {
+  const Json good = Json::parse(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+    "config":{"digest":"sha256:c","size":10},"layers":[{"digest":"sha256:l","size":20}]})");
+  CHECK(check_manifest_shape(good).has_value());
+  CHECK(check_manifest_shape(Json::parse(R"({"schemaVersion":2,"manifests":[{"digest":"sha256:m",
+    "platform":{"os":"linux","architecture":"amd64"}}]})")).has_value());
+  for (const char* body : {R"([1])", R"({"schemaVersion":"2"})", R"({"mediaType":7})", R"({"config":"x"})",
+                           R"({"config":{"size":"10"}})", R"({"config":{"size":-1}})", R"({"config":{"digest":5}})",
+                           R"({"layers":{}})", R"({"layers":[5]})", R"({"layers":[{"size":1e30}]})",
+                           R"({"layers":[{"size":1125899906842625}]})", R"({"manifests":[{"platform":"linux"}]})",
+                           R"({"manifests":[{"platform":{"architecture":64}}]})"}) {
+    INFO(body);
+    CHECK_FALSE(check_manifest_shape(Json::parse(body)).has_value());
+  }
 }

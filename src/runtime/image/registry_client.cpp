@@ -14,6 +14,7 @@
 #include "common/base64.hpp"
 #include "common/files.hpp"
 #include "common/sha256.hpp"
+#include "runtime/image/manifest_shape.hpp"
 
 namespace berth::runtime {
 
@@ -168,6 +169,7 @@ Result<Json> RegistryClient::manifest(Session& s, const std::string& reference, 
   digest = actual;
   const Json body = Json::parse(reply.body, nullptr, false);
   if (!body.is_object()) return pull_error("manifest " + reference + " is not JSON");
+  BERTH_TRY(check_manifest_shape(body));
   media_type = body.value("mediaType", reply.headers["content-type"]);
   if (body.value("schemaVersion", 0) != 2) return pull_error("manifest " + reference + " uses schema 1, which berth does not pull");
   return body;
