@@ -1,8 +1,10 @@
 // Keeps a task that takes berth down (a crash no handler caught) from doing so forever: while the
 // agent starts or stops a task, a marker file names it; a marker found at the next start counts
 // one crash against its task, and at the second crash the agent gives up on the task instead of
-// retrying it. Markers are written only when a task's work begins or changes phase and removed
-// when it ends, never on a quiet pass. Agent thread only; not thread-safe.
+// retrying it. Every task in work when berth dies has the crash counted (which one caused it is
+// unknowable), and a crash before the new process resumes work on a task does not count again.
+// Markers are written only when a task's work begins or changes phase and removed when it ends,
+// never on a quiet pass. Agent thread only; not thread-safe.
 #pragma once
 
 #include <map>
