@@ -9,8 +9,10 @@
 #include "common/files.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
+#include "common/numbers.hpp"
 #include "common/platform.hpp"
 #include "model/image_reference.hpp"
+#include "runtime/linux/capability_bounds.hpp"
 #include "runtime/linux/cgroups.hpp"
 
 namespace berth::agent {
@@ -47,16 +49,73 @@ Json integer_resource(const char* name, long long value) {
   return {{"name", name}, {"type", "INTEGER"}, {"doubleValue", 0.0}, {"longValue", 0}, {"integerValue", value}};
 }
 
+// Runs `work` (a pull, a health check) on a background thread, an exception becoming its error:
+// it would otherwise be rethrown by future::get() on the agent's thread.
+template <class Work>
+auto contained(const std::string& what, Work&& work) -> decltype(work()) {
+  try {
+    return work();
+  } catch (const std::exception& e) {
+    log_error("agent: " + what + ": internal error: " + e.what());
+    return fail(Code::server, "internal error: " + std::string(e.what()));
+  } catch (...) {
+    log_error("agent: " + what + ": internal error");
+    return fail(Code::server, "internal error");
+  }
+}
+
+// Whether the agent still has work to do on `task` (start its containers or stop it).
+bool needs_work(const model::Task& task) {
+  if (task.desired_status == "STOPPED") return task.last_status != "STOPPED";
+  return std::any_of(task.containers.begin(), task.containers.end(),
+                     [](const model::TaskContainer& c) { return c.last_status == "PENDING"; });
+}
+
+// The task-level `key` ("cpu", "memory"): the override's, else the task definition's.
+std::optional<std::string> task_size(const model::Task& task, const Json& td, const char* key) {
+  for (const Json* source : {&task.overrides, &td}) {
+    if (!source->is_object()) continue;
+    const auto it = source->find(key);
+    if (it != source->end()) return it->is_string() ? it->get<std::string>() : it->dump();
+  }
+  return std::nullopt;
+}
+
+// The task's cgroup limits from its cpu (units, 1024 a core) and memory (MiB), checked: stored
+// records are not trusted to hold what the API let in.
+Result<runtime::TaskLimits> task_limits(const model::Task& task, const Json& td) {
+  constexpr long long k_max_cpu_units = 1LL << 24;
+  constexpr long long k_max_memory_mib = 1LL << 32;
+  runtime::TaskLimits limits;
+  if (const auto cpu = task_size(task, td, "cpu")) {
+    const auto units = parse_integer<long long>(*cpu);
+    if (!units || *units < 1 || *units > k_max_cpu_units) return fail(Code::client, "task cpu '" + *cpu + "' is not a CPU unit count");
+    limits.cpu_quota_us = *units * 100000 / 1024;
+  }
+  if (const auto memory = task_size(task, td, "memory")) {
+    const auto mib = parse_integer<long long>(*memory);
+    if (!mib || *mib < 1 || *mib > k_max_memory_mib) return fail(Code::client, "task memory '" + *memory + "' is not a MiB count");
+    limits.memory_bytes = *mib << 20;
+  }
+  return limits;
+}
+
 }  // namespace
 
 Agent::Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore& images, const Clock& clock,
              AgentConfig config)
     : m_store(store), m_runtime(runtime), m_images(images), m_clock(clock), m_config(std::move(config)),
-      m_network(m_config.network), m_puller(images, registry_options(m_config, images.blob_dir())) {
+      m_network(m_config.network), m_puller(images, registry_options(m_config, images.blob_dir())),
+      m_crash_guard(m_config.crash_marker_dir.empty() ? m_config.data_dir + "/task-work" : m_config.crash_marker_dir) {
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   m_host_name = host;
   m_cgroup_v2 = runtime::cgroup_v2();
+  if (auto bounding = runtime::host_capability_bounding_set()) {
+    m_capability_bounding_set = *bounding;
+  } else {
+    log_warn("agent: " + bounding.error().message + "; capabilities are not limited to the host's bounding set");
+  }
 }
 
 Agent::~Agent() { stop(); }
@@ -114,8 +173,11 @@ Result<std::string> Agent::register_instance() {
 }
 
 void Agent::start() {
+  for (const auto& id : m_crash_guard.load()) {
+    log_error("task " + id + ": berth stopped unexpectedly twice while working on it; it is given up");
+  }
   remove_orphans();
-  m_worker.start(std::chrono::milliseconds(m_config.tick_ms), [this] { pass(); });
+  m_worker.start("agent", std::chrono::milliseconds(m_config.tick_ms), [this] { pass(); });
 }
 
 void Agent::stop() { m_worker.stop(); }
@@ -207,7 +269,9 @@ std::optional<runtime::Image> Agent::image_for(model::Task& task, model::TaskCon
       return cached;
     }
     task.pull_started_at = m_clock.now_ms();
-    m_pulls.emplace(key, std::async(std::launch::async, [this, name = c.image] { return m_puller.pull(name); }));
+    m_pulls.emplace(key, std::async(std::launch::async, [this, name = c.image] {
+      return contained("pull of " + name, [&] { return m_puller.pull(name); });
+    }));
     return std::nullopt;
   }
   if (pull->second.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return std::nullopt;
@@ -264,24 +328,95 @@ void Agent::pass() {
     return;
   }
   collect_images(*tasks);
+  std::set<std::string> active;
   for (auto& task : *tasks) {
-    const Json* td = task_definition_of(task);
-    if (!td) {
-      log_error("agent: task " + task.id + " has no task definition");
-      continue;
-    }
-    const Json before = model::task_to_record(task);
-    const long long version = task.version;
-    drive(task, *td);
-    if (model::task_to_record(task) != before) {
-      ++task.version;
-      auto saved = m_store.replace_task(task, version);
-      if (!saved) log_error("agent: cannot save task " + task.id + ": " + saved.error().message);
-      // On a conflict (StopTask in between) the next pass starts from the stored task again.
-      if (saved && !*saved) wake();
-      if (saved && *saved) m_on_task_changed();
+    active.insert(task.id);
+    try {
+      handle(task);
+    } catch (const std::exception& e) {
+      log_error("agent: task " + task.id + ": " + e.what());
     }
   }
+  m_crash_guard.retain_only(active);
+}
+
+void Agent::handle(model::Task& task) {
+  const Json* td = task_definition_of(task);
+  if (!td) {
+    log_error("agent: task " + task.id + " has no task definition");
+    return;
+  }
+  const Json before = model::task_to_record(task);
+  const long long version = task.version;
+  drive_guarded(task, *td);
+  bool saved_as_is = true;
+  if (model::task_to_record(task) != before) {
+    ++task.version;
+    auto saved = m_store.replace_task(task, version);
+    saved_as_is = saved && *saved;
+    if (!saved) log_error("agent: cannot save task " + task.id + ": " + saved.error().message);
+    // On a conflict (StopTask in between) the next pass starts from the stored task again.
+    if (saved && !*saved) wake();
+    if (saved_as_is) m_on_task_changed();
+  }
+  if (saved_as_is && !needs_work(task)) m_crash_guard.end(task.id);
+}
+
+void Agent::drive_guarded(model::Task& task, const Json& td) {
+  switch (m_crash_guard.verdict(task.id)) {
+    case CrashVerdict::abandon:
+      record_abandoned(task, "berth stopped unexpectedly twice while stopping this task; it is recorded stopped");
+      return;
+    case CrashVerdict::stop:
+      stop_unstarted(task, "berth stopped unexpectedly twice while starting this task; it is not retried");
+      break;
+    case CrashVerdict::carry_on:
+      break;
+  }
+  if (needs_work(task)) {
+    m_crash_guard.begin(task.id, task.desired_status == "STOPPED" ? TaskPhase::stopping : TaskPhase::starting);
+  }
+  try {
+    drive(task, td);
+  } catch (const std::exception& e) {
+    fail_unforeseen(task, e.what());
+  } catch (...) {
+    fail_unforeseen(task, "unknown exception");
+  }
+}
+
+void Agent::fail_unforeseen(model::Task& task, const std::string& what) {
+  log_error("agent: task " + task.id + ": internal error: " + what + "; failing the task");
+  if (task.desired_status == "STOPPED") {
+    record_abandoned(task, "berth failed to stop this task (internal error: " + what + "); it is recorded stopped");
+  } else {
+    stop_unstarted(task, "internal error: " + what);
+  }
+}
+
+void Agent::stop_unstarted(model::Task& task, const std::string& reason) {
+  const std::string container_reason = "CannotStartContainerError: " + reason;
+  for (auto& c : task.containers) {
+    if (c.last_status != "PENDING") continue;
+    c.last_status = "STOPPED";
+    c.reason = container_reason;
+  }
+  request_stop(task, "TaskFailedToStart", container_reason);
+}
+
+void Agent::record_abandoned(model::Task& task, const std::string& reason) {
+  if (task.last_status == "STOPPED") return;
+  log_error("agent: task " + task.id + ": " + reason + "; its containers, if any, are removed at berth's next start");
+  const EpochMs now = m_clock.now_ms();
+  for (auto& c : task.containers) {
+    if (c.last_status == "STOPPED") continue;
+    c.last_status = "STOPPED";
+    c.reason = reason;
+  }
+  request_stop(task, "TaskFailedToStart", reason);
+  task.last_status = "STOPPED";
+  task.execution_stopped_at = now;
+  task.stopped_at = now;
 }
 
 const Json* Agent::task_definition_of(const model::Task& task) {
@@ -390,13 +525,13 @@ void Agent::start_ready_containers(model::Task& task, const Json& td) {
     const bool first = std::none_of(task.containers.begin(), task.containers.end(),
                                     [](const model::TaskContainer& o) { return o.started_at.has_value(); });
     if (first) {
-      runtime::TaskLimits limits;
-      const std::string task_cpu = task.overrides.value("cpu", td.value("cpu", ""));
-      const std::string task_memory = task.overrides.value("memory", td.value("memory", ""));
-      if (!task_cpu.empty()) limits.cpu_quota_us = std::stoll(task_cpu) * 100000 / 1024;
-      if (!task_memory.empty()) limits.memory_bytes = std::stoll(task_memory) << 20;
-      limits.pids = m_config.task_pids_limit;
-      if (auto ok = runtime::prepare_task_cgroup(task_cgroup_of(task.id), limits); !ok) {
+      auto limits = task_limits(task, td);
+      if (!limits) {
+        stop_unstarted(task, limits.error().message);
+        return;
+      }
+      limits->pids = m_config.task_pids_limit;
+      if (auto ok = runtime::prepare_task_cgroup(task_cgroup_of(task.id), *limits); !ok) {
         log_warn("task " + task.id + ": " + ok.error().message);
       }
     }
@@ -404,7 +539,7 @@ void Agent::start_ready_containers(model::Task& task, const Json& td) {
     if (first && bridge && !attach_network(task)) return;
     const SpecContext context{m_config.data_dir + "/volumes", m_config.data_dir + "/bundles/" + task.id + "-etc",
                               m_cgroup_v2, m_host_name, bridge ? m_network.netns_path(task.id) : "",
-                              m_config.host_resolv_conf};
+                              m_config.host_resolv_conf, m_capability_bounding_set};
     auto spec = build_container_spec(task, td, c.name, *image, context);
     auto started = spec ? m_runtime.start(*spec) : Result<int>(std::unexpected(spec.error()));
     if (!started) {
@@ -465,7 +600,7 @@ void Agent::run_health_checks(model::Task& task, const Json& td) {
       if (command[0] == "NONE" || argv.empty()) continue;
       const int timeout_ms = static_cast<int>(hc.value("timeout", 5LL) * 1000);
       hs.running = std::async(std::launch::async, [this, rid, argv, timeout_ms] {
-        return m_runtime.exec(rid, argv, timeout_ms);
+        return contained("health check of " + rid, [&] { return m_runtime.exec(rid, argv, timeout_ms); });
       });
     }
   }

@@ -1,10 +1,12 @@
 // The node agent: registers this gateway as a container instance, then drives every task
 // placed on it from desired to actual state through the runtime (start in dependsOn order,
 // health checks, essential-container semantics, stopTimeout, exit codes) and writes each
-// change back to the store. Re-attaches to running containers after a restart. One thread;
-// wake() and stop() are thread-safe.
+// change back to the store. Re-attaches to running containers after a restart. A task whose
+// handling throws is failed, and one that crashed berth twice is given up (TaskCrashGuard): no
+// task can take the agent down for good. One thread; wake() and stop() are thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <future>
 #include <map>
@@ -12,6 +14,7 @@
 #include <set>
 #include <string>
 
+#include "agent/task_crash_guard.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "common/periodic_worker.hpp"
@@ -52,6 +55,9 @@ struct AgentConfig {
   std::string pull_behavior = "default";     // default, always, once, prefer-cached
   runtime::ImageCleanupPolicy image_cleanup;  // ECS_IMAGE_CLEANUP_INTERVAL, ... (ECS's keys)
   int tick_ms = 200;
+  // Markers of the tasks being started or stopped (see TaskCrashGuard): a directory that survives
+  // a restart of berth, ideally on tmpfs (the run dir); empty = <data_dir>/task-work.
+  std::string crash_marker_dir;
 
   // Reads the ECS agent keys of `config` (ECS_RESERVED_MEMORY, ECS_RESERVED_PORTS, ...).
   [[nodiscard]] static Result<AgentConfig> from(const Config& config);
@@ -93,6 +99,19 @@ class Agent {
   // Tasks on this instance that have not stopped.
   Result<std::vector<model::Task>> active_tasks();
   void pass();
+  // Drives one task and saves what changed; an exception fails the task, not the agent.
+  void handle(model::Task& task);
+  // drive() under the crash guard's marker and verdict, with exceptions turned into a failed task.
+  void drive_guarded(model::Task& task, const model::Json& td);
+  // The task hit an error berth did not foresee (`what`): a starting task is stopped; a stopping
+  // one is recorded stopped without further runtime calls.
+  void fail_unforeseen(model::Task& task, const std::string& what);
+  // Records `task` and its containers stopped with `reason`, touching no runtime state; what it
+  // leaves running is removed at berth's next start (remove_orphans).
+  void record_abandoned(model::Task& task, const std::string& reason);
+  // Stops a task before (or while) its containers start: the pending ones are stopped with
+  // "CannotStartContainerError: <reason>", as the task (TaskFailedToStart).
+  void stop_unstarted(model::Task& task, const std::string& reason);
   // The task's definition body, read once: a registered revision's body never changes.
   const model::Json* task_definition_of(const model::Task& task);
   void drive(model::Task& task, const model::Json& td);
@@ -128,6 +147,8 @@ class Agent {
   std::string m_instance_id;
   std::string m_host_name;
   bool m_cgroup_v2 = false;
+  std::uint64_t m_capability_bounding_set = ~std::uint64_t{0};
+  TaskCrashGuard m_crash_guard;
 
   std::map<std::string, EpochMs> m_term_sent;       // runtime id → when SIGTERM went out
   std::map<std::string, HealthState> m_health;      // runtime id → health-check state

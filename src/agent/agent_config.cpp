@@ -113,6 +113,7 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
   if (auto v = get("BERTH_AVAILABILITY_ZONE")) out.availability_zone = *v;
   if (auto v = get("ECS_CONTAINER_STOP_TIMEOUT")) { BERTH_ASSIGN(out.default_stop_timeout_s, parse_seconds("ECS_CONTAINER_STOP_TIMEOUT", *v)); }
   if (auto v = get("ECS_CONTAINER_START_TIMEOUT")) { BERTH_ASSIGN(out.default_start_timeout_s, parse_seconds("ECS_CONTAINER_START_TIMEOUT", *v)); }
+  out.crash_marker_dir = config.run_dir + "/task-work";
   out.network.ipam_dir = config.run_dir + "/ipam";
   out.network.netns_dir = config.run_dir + "/netns";
   out.network.state_dir = config.data_dir + "/network";

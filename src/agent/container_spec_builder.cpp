@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <map>
 #include <sstream>
 
+#include "agent/container_user.hpp"
 #include "common/files.hpp"
+#include "runtime/linux/capability_bounds.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
 
 namespace berth::agent {
@@ -28,53 +29,28 @@ std::vector<std::string> strings(const Json& list) {
   return out;
 }
 
-// Looks `name` up in an /etc/passwd- or /etc/group-style file of the image.
-std::optional<std::pair<unsigned, unsigned>> lookup(const std::string& file, const std::string& name) {
-  std::ifstream in(file);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> fields;
-    std::stringstream ss(line);
-    std::string field;
-    while (std::getline(ss, field, ':')) fields.push_back(field);
-    if (fields.size() >= 3 && fields[0] == name) {
-      const unsigned id = static_cast<unsigned>(std::stoul(fields[2]));
-      const unsigned gid = fields.size() >= 4 && !fields[3].empty() ? static_cast<unsigned>(std::stoul(fields[3])) : id;
-      return std::make_pair(id, gid);
+// The image config's `key` as a list of strings (Docker also accepts one string); a bad type
+// in an image is a refusal, not an exception.
+Result<std::vector<std::string>> image_strings(const Json& image_config, const char* key) {
+  const auto it = image_config.find(key);
+  if (it == image_config.end() || it->is_null()) return std::vector<std::string>{};
+  if (it->is_string()) return std::vector<std::string>{it->get<std::string>()};
+  std::vector<std::string> out;
+  if (it->is_array()) {
+    for (const auto& s : *it) {
+      if (!s.is_string()) break;
+      out.push_back(s.get<std::string>());
     }
+    if (out.size() == it->size()) return out;
   }
-  return std::nullopt;
+  return fail(Code::client, std::string("the image's config has an unusable ") + key + " (not a list of strings)");
 }
 
-bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-Result<void> resolve_user(const std::string& user, const std::string& rootfs, runtime::ContainerSpec& spec) {
-  if (user.empty()) return {};
-  const auto colon = user.find(':');
-  const std::string u = user.substr(0, colon);
-  const std::string g = colon == std::string::npos ? "" : user.substr(colon + 1);
-  if (all_digits(u)) {
-    spec.uid = static_cast<unsigned>(std::stoul(u));
-    spec.gid = spec.uid;
-    if (auto entry = lookup(rootfs + "/etc/passwd", u)) spec.gid = entry->second;
-  } else {
-    const auto entry = lookup(rootfs + "/etc/passwd", u);
-    if (!entry) return fail(Code::client, "user '" + u + "' does not exist in the image");
-    spec.uid = entry->first;
-    spec.gid = entry->second;
-  }
-  if (!g.empty()) {
-    if (all_digits(g)) {
-      spec.gid = static_cast<unsigned>(std::stoul(g));
-    } else {
-      const auto entry = lookup(rootfs + "/etc/group", g);
-      if (!entry) return fail(Code::client, "group '" + g + "' does not exist in the image");
-      spec.gid = entry->first;
-    }
-  }
-  return {};
+Result<std::string> image_string(const Json& image_config, const char* key) {
+  const auto it = image_config.find(key);
+  if (it == image_config.end() || it->is_null()) return std::string();
+  if (it->is_string()) return it->get<std::string>();
+  return fail(Code::client, std::string("the image's config has an unusable ") + key + " (not a string)");
 }
 
 void merge_env(std::vector<std::string>& env, const std::string& name, const std::string& value) {
@@ -101,24 +77,34 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   if (!def) return fail(Code::server, "container " + name + " is not in the task definition");
   const Json& c = *def;
   const Json* override_ = find_override(task, name);
-  const Json image_config = image.config.value("config", Json::object());
+  const Json no_config = Json::object();
+  const bool has_config = image.config.is_object() && image.config.contains("config") && image.config["config"].is_object();
+  const Json& image_config = has_config ? image.config["config"] : no_config;
 
   runtime::ContainerSpec spec;
   spec.id = runtime_id_of(task.id, name);
   spec.image_rootfs = image.rootfs;
 
   // Entrypoint/command as Docker combines them: a task entryPoint resets the image's Cmd.
-  std::vector<std::string> entrypoint = c.contains("entryPoint") ? strings(c["entryPoint"])
-                                                                 : strings(image_config.value("Entrypoint", Json::array()));
+  std::vector<std::string> entrypoint;
+  if (c.contains("entryPoint")) {
+    entrypoint = strings(c["entryPoint"]);
+  } else {
+    BERTH_ASSIGN(entrypoint, image_strings(image_config, "Entrypoint"));
+  }
   std::vector<std::string> command;
-  if (override_ && override_->contains("command")) command = strings((*override_)["command"]);
-  else if (c.contains("command")) command = strings(c["command"]);
-  else if (!c.contains("entryPoint")) command = strings(image_config.value("Cmd", Json::array()));
+  if (override_ && override_->contains("command")) {
+    command = strings((*override_)["command"]);
+  } else if (c.contains("command")) {
+    command = strings(c["command"]);
+  } else if (!c.contains("entryPoint")) {
+    BERTH_ASSIGN(command, image_strings(image_config, "Cmd"));
+  }
   spec.args = entrypoint;
   spec.args.insert(spec.args.end(), command.begin(), command.end());
   if (spec.args.empty()) return fail(Code::client, "container " + name + " has no command and its image none");
 
-  spec.env = strings(image_config.value("Env", Json::array()));
+  BERTH_ASSIGN(spec.env, image_strings(image_config, "Env"));
   for (const auto& e : c.value("environment", Json::array())) merge_env(spec.env, e["name"], e.value("value", ""));
   if (override_) {
     for (const auto& e : override_->value("environment", Json::array())) merge_env(spec.env, e["name"], e.value("value", ""));
@@ -126,9 +112,15 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   if (std::none_of(spec.env.begin(), spec.env.end(), [](const std::string& e) { return e.starts_with("PATH="); })) {
     spec.env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   }
-  spec.cwd = c.value("workingDirectory", image_config.value("WorkingDir", std::string("/")));
+  BERTH_ASSIGN(const std::string image_cwd, image_string(image_config, "WorkingDir"));
+  spec.cwd = c.value("workingDirectory", image_cwd);
   if (spec.cwd.empty()) spec.cwd = "/";
-  BERTH_TRY(resolve_user(c.value("user", image_config.value("User", std::string())), image.rootfs, spec));
+  BERTH_ASSIGN(const std::string image_user, image_string(image_config, "User"));
+  if (const std::string user = c.value("user", image_user); !user.empty()) {
+    BERTH_ASSIGN(const auto ids, resolve_container_user(user, image.rootfs));
+    spec.uid = ids.uid;
+    spec.gid = ids.gid;
+  }
 
   const std::string network_mode = td.value("networkMode", "bridge");
   spec.network = network_mode == "host" ? runtime::NetworkNamespace::host : runtime::NetworkNamespace::private_;
@@ -137,12 +129,15 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   spec.readonly_rootfs = c.value("readonlyRootFilesystem", false);
   spec.privileged = c.value("privileged", false);
   const Json linux_parameters = c.value("linuxParameters", Json::object());
+  // Only what the host's bounding set holds: runc cannot grant more (Docker's rule too).
   if (spec.privileged) {
-    spec.capabilities = runtime::all_capabilities();
+    spec.capabilities = runtime::within_bounding_set(runtime::all_capabilities(), context.capability_bounding_set);
   } else {
     const Json caps = linux_parameters.value("capabilities", Json::object());
-    spec.capabilities = runtime::adjust_capabilities(runtime::default_capabilities(),
-                                                     caps.value("add", Json::array()), caps.value("drop", Json::array()));
+    spec.capabilities = runtime::within_bounding_set(
+        runtime::adjust_capabilities(runtime::default_capabilities(), caps.value("add", Json::array()),
+                                     caps.value("drop", Json::array())),
+        context.capability_bounding_set);
     spec.seccomp = runtime::default_seccomp_profile(spec.capabilities);
   }
   for (const auto& u : c.value("ulimits", Json::array())) {

@@ -3,6 +3,7 @@
 // reading the image's /etc/passwd and /etc/group for user names; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "common/result.hpp"
@@ -20,6 +21,7 @@ struct SpecContext {
   std::string host_name;
   std::string network_namespace;  // bridge: the task's namespace, shared by its containers
   std::string host_resolv_conf;   // the host's /etc/resolv.conf, as text
+  std::uint64_t capability_bounding_set = ~std::uint64_t{0};  // the host's CapBnd: caps beyond it are dropped
 };
 
 // The resolv.conf a bridge container gets: its dnsServers and dnsSearchDomains if set, else the
@@ -28,7 +30,8 @@ struct SpecContext {
 std::string container_resolv_conf(const model::Json& container_definition, const std::string& host_resolv_conf);
 
 // Builds the spec of container `container_name` of `task`, whose task definition is `td`.
-// Returns ClientException for a setting that cannot be honoured (unknown user, bad volume).
+// Returns ClientException for a setting that cannot be honoured (unknown or invalid user, an
+// image config field of the wrong type, bad volume).
 [[nodiscard]] Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, const model::Json& td,
                                                                   const std::string& container_name,
                                                                   const runtime::Image& image,

@@ -1,12 +1,19 @@
-// A thread that runs a pass every `tick`, or sooner when woken. Used by the node agent and the
-// service scheduler. start/stop/wake are thread-safe; the pass runs on the worker thread only.
+// A thread that runs a pass every `tick`, or sooner when woken. Used by the node agent, the
+// service scheduler and the schedule runner. A pass that throws is logged and the next one runs
+// as usual: no pass takes the process down (a pass that can be poisoned by one unit of work
+// fails that unit itself, or it would throw again every tick). start/stop/wake are thread-safe;
+// the pass runs on the worker thread only.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
+
+#include "common/log.hpp"
 
 namespace berth {
 
@@ -17,9 +24,10 @@ class PeriodicWorker {
   PeriodicWorker& operator=(const PeriodicWorker&) = delete;
   ~PeriodicWorker() { stop(); }
 
-  // Starts running `pass` every `tick` (and on wake). REQUIRES: not started yet.
-  void start(std::chrono::milliseconds tick, std::function<void()> pass) {
-    m_thread = std::thread([this, tick, pass = std::move(pass)] {
+  // Starts running `pass` every `tick` (and on wake); `name` says whose passes failed in the
+  // log. REQUIRES: not started yet.
+  void start(std::string name, std::chrono::milliseconds tick, std::function<void()> pass) {
+    m_thread = std::thread([this, name = std::move(name), tick, pass = std::move(pass)] {
       while (true) {
         {
           std::unique_lock lock(m_mutex);
@@ -27,9 +35,23 @@ class PeriodicWorker {
           if (m_stopping) return;
           m_woken = false;
         }
-        pass();
+        run_contained(name, pass);
       }
     });
+  }
+
+  // Runs `pass` once; what it throws is logged, not propagated. Repeats of one failure are
+  // logged once per `k_repeats_per_log` so a failing pass cannot flood the log.
+  void run_contained(const std::string& name, const std::function<void()>& pass) {
+    try {
+      pass();
+      m_last_failure.clear();
+      return;
+    } catch (const std::exception& e) {
+      note_failure(name, e.what());
+    } catch (...) {
+      note_failure(name, "unknown exception");
+    }
   }
 
   // Asks for a pass soon.
@@ -52,6 +74,17 @@ class PeriodicWorker {
   }
 
  private:
+  static constexpr int k_repeats_per_log = 300;
+
+  void note_failure(const std::string& name, const std::string& what) {
+    if (what == m_last_failure && ++m_repeats < k_repeats_per_log) return;
+    log_error(name + ": pass failed: " + what + (m_repeats > 0 ? " (repeated " + std::to_string(m_repeats) + " times)" : ""));
+    m_last_failure = what;
+    m_repeats = 0;
+  }
+
+  std::string m_last_failure;  // worker thread only
+  int m_repeats = 0;           // worker thread only
   std::mutex m_mutex;
   std::condition_variable m_wakeup;
   bool m_woken = false;

@@ -52,7 +52,13 @@ void ScheduleRunner::pass() {
     return;
   }
   for (auto& schedule : *due) {
-    if (auto ran = run_due(std::move(schedule), now); !ran) log_error("schedules: " + ran.error().message);
+    const std::string name = schedule.group + "/" + schedule.name;
+    // One schedule whose records break an assumption must not keep the others from firing.
+    try {
+      if (auto ran = run_due(std::move(schedule), now); !ran) log_error("schedules: " + ran.error().message);
+    } catch (const std::exception& e) {
+      log_error("schedules: " + name + ": internal error: " + e.what());
+    }
   }
   auto earliest = m_ctx.store.earliest_schedule_fire();
   if (!earliest) {

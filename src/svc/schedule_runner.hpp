@@ -23,7 +23,7 @@ class ScheduleRunner {
   explicit ScheduleRunner(Context& ctx, int tick_ms = 250) : m_ctx(ctx), m_tick_ms(tick_ms) {}
   ~ScheduleRunner() { stop(); }
 
-  void start() { m_worker.start(std::chrono::milliseconds(m_tick_ms), [this] { pass(); }); }
+  void start() { m_worker.start("schedule runner", std::chrono::milliseconds(m_tick_ms), [this] { pass(); }); }
   void stop() { m_worker.stop(); }
   // A schedule changed: re-read the timers.
   void wake() {

@@ -252,7 +252,13 @@ void ServiceScheduler::pass() {
   std::stable_partition(services->begin(), services->end(),
                         [](const model::Service& s) { return s.scheduling_strategy == "DAEMON"; });
   for (auto& s : *services) {
-    if (auto ok = reconcile_service(std::move(s)); !ok) log_warn("scheduler: " + ok.error().message);
+    const std::string name = s.cluster + "/" + s.name;
+    // One service whose records break an assumption must not keep the others from being served.
+    try {
+      if (auto ok = reconcile_service(std::move(s)); !ok) log_warn("scheduler: " + ok.error().message);
+    } catch (const std::exception& e) {
+      log_error("scheduler: service " + name + ": internal error: " + e.what());
+    }
   }
 }
 

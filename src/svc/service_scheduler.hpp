@@ -33,7 +33,7 @@ class ServiceScheduler {
       : m_ctx(ctx), m_settle_ms(settle_ms), m_tick_ms(tick_ms) {}
   ~ServiceScheduler() { stop(); }
 
-  void start() { m_worker.start(std::chrono::milliseconds(m_tick_ms), [this] { pass(); }); }
+  void start() { m_worker.start("service scheduler", std::chrono::milliseconds(m_tick_ms), [this] { pass(); }); }
   void stop() { m_worker.stop(); }
   void wake() { m_worker.wake(); }
   // One reconcile pass over every service (also what the thread runs).

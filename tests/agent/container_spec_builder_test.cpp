@@ -123,3 +123,48 @@ TEST_CASE("spec: bridge containers join the task's namespace and get its resolv.
   CHECK(hosts.find("10.1.2.3\tplc\n") != std::string::npos);
   CHECK(hosts.find("\tweb1\n") != std::string::npos);
 }
+
+TEST_CASE("spec: capabilities beyond the host's bounding set are left out", "[agent][caps]") {
+  const Json privileged = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x",
+    "privileged":true,"memory":64}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  ctx.capability_bounding_set = 0x1fffeffffffULL;  // no CAP_SYS_RESOURCE (bit 24)
+  auto spec = agent::build_container_spec(task_of(), privileged, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(spec->capabilities.contains("CAP_SYS_ADMIN"));
+  CHECK_FALSE(spec->capabilities.contains("CAP_SYS_RESOURCE"));
+  const Json added = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x",
+    "memory":64,"linuxParameters":{"capabilities":{"add":["SYS_RESOURCE","NET_ADMIN"]}}}]})");
+  auto with_add = agent::build_container_spec(task_of(), added, "main", busybox_like(), ctx);
+  REQUIRE(with_add.has_value());
+  CHECK(with_add->capabilities.contains("CAP_NET_ADMIN"));
+  CHECK_FALSE(with_add->capabilities.contains("CAP_SYS_RESOURCE"));
+}
+
+TEST_CASE("spec: a huge user or an image config of the wrong shape fails the spec, not the agent", "[agent][user]") {
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  for (const char* user : {"99999999999999999999", "4294967296", "1000:4294967296"}) {
+    INFO(user);
+    const Json td{{"networkMode", "none"},
+                  {"containerDefinitions", {{{"name", "main"}, {"image", "x"}, {"memory", 64}, {"user", user}}}}};
+    auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+    REQUIRE_FALSE(spec.has_value());
+    CHECK(spec.error().message.find("is not valid") != std::string::npos);
+  }
+  const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64}]})");
+  for (const char* config : {R"({"config":{"Cmd":5}})", R"({"config":{"Cmd":["sh"],"Env":[1]}})",
+                             R"({"config":{"Cmd":["sh"],"User":7}})", R"({"config":{"Cmd":["sh"],"WorkingDir":[]}})",
+                             R"({"config":{"Entrypoint":{"a":1}}})"}) {
+    INFO(config);
+    runtime::Image image = busybox_like();
+    image.config = Json::parse(config);
+    auto spec = agent::build_container_spec(task_of(), td, "main", image, ctx);
+    REQUIRE_FALSE(spec.has_value());
+    CHECK(spec.error().message.find("the image's config") != std::string::npos);
+  }
+  runtime::Image odd = busybox_like();
+  odd.config = Json::parse(R"({"config":"not an object"})");
+  auto spec = agent::build_container_spec(task_of(), td, "main", odd, ctx);
+  REQUIRE_FALSE(spec.has_value());  // no command at all
+  CHECK(spec.error().message.find("no command") != std::string::npos);
+}
