@@ -117,6 +117,7 @@ struct HttpEventLoop::Impl {
   // Shared with the workers.
   std::mutex completions_mutex;
   std::vector<Completion> completions;
+  std::atomic<bool> wake_pending{false};
 
   void run();
   void handle_event(std::uint64_t id, std::uint32_t events);
@@ -137,7 +138,9 @@ struct HttpEventLoop::Impl {
   void set_interest(std::uint64_t id, Connection& c, std::uint32_t interest);
   void update_buffered(Connection& c);
   void close_connection(std::uint64_t id);
-  void wake() const {
+  void wake() {
+    // One eventfd write per batch: the loop clears the flag when it takes the completions.
+    if (wake_pending.exchange(true)) return;
     const std::uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof(one));
   }
@@ -241,6 +244,7 @@ void HttpEventLoop::Impl::handle_event(std::uint64_t id, std::uint32_t events) {
     flush(id, c);
     if (!connections.contains(id)) return;
   }
+  if (c.phase == Connection::Phase::dispatched) return set_interest(id, c, 0);  // pipelined bytes wait
   if (events & (EPOLLIN | EPOLLHUP)) on_readable(id, c);
 }
 
@@ -339,8 +343,9 @@ void HttpEventLoop::Impl::consume(std::uint64_t id, Connection& c, std::string_v
 void HttpEventLoop::Impl::dispatch(std::uint64_t id, Connection& c) {
   auto request = std::make_shared<HttpRequest>(c.parser.take());
   update_buffered(c);
+  // Reading stays armed: a client that waits for its reply sends nothing meanwhile, and the first
+  // byte of a pipelined request disarms it (handle_event), so most requests cost no epoll_ctl.
   c.phase = Connection::Phase::dispatched;
-  set_interest(id, c, 0);
   const bool submitted = pool.try_submit([this, id, request] {
     const bool keep_alive = request->keep_alive && !stop_requested;
     HttpResponse response;
@@ -372,6 +377,8 @@ void HttpEventLoop::Impl::take_completions() {
   {
     std::lock_guard lock(completions_mutex);
     done.swap(completions);
+    // Cleared under the lock: a worker that still sees it set has pushed before this swap.
+    wake_pending = false;
   }
   for (auto& completion : done) {
     const auto it = connections.find(completion.id);

@@ -112,12 +112,11 @@ HttpRequestParser::Line HttpRequestParser::take_line(std::string_view data, std:
   return newline == std::string_view::npos ? Line::partial : Line::complete;
 }
 
-bool HttpRequestParser::finish_line(std::string& line) {
-  line = std::move(m_line);
-  m_line.clear();
-  line.pop_back();  // '\n'; a bare LF ends a line too, as RFC 9112 allows a recipient to accept
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (line.find('\r') != std::string::npos) {
+bool HttpRequestParser::finish_line(std::string_view& line) {
+  line = m_line;
+  line.remove_suffix(1);  // '\n'; a bare LF ends a line too, as RFC 9112 allows a recipient to accept
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.find('\r') != std::string_view::npos) {
     fail(400, "A bare CR is not allowed in an HTTP request.");
     return false;
   }
@@ -126,7 +125,7 @@ bool HttpRequestParser::finish_line(std::string& line) {
 
 std::size_t HttpRequestParser::step(std::string_view data) {
   std::size_t used = 0;
-  std::string line;
+  std::string_view line;  // into m_line, which keeps its buffer from line to line
   switch (m_step) {
     case Step::request_line:
     case Step::header_line:
@@ -148,6 +147,7 @@ std::size_t HttpRequestParser::step(std::string_view data) {
       if (m_step == Step::request_line) on_request_line(line);
       else if (m_step == Step::header_line) on_header_line(line);
       else on_trailer_line(line);
+      m_line.clear();
       return used;
     }
     case Step::fixed_body:
@@ -177,23 +177,24 @@ std::size_t HttpRequestParser::step(std::string_view data) {
       } else {
         m_step = Step::chunk_size;
       }
+      m_line.clear();
       return used;
     }
   }
   return used;
 }
 
-void HttpRequestParser::on_request_line(const std::string& line) {
+void HttpRequestParser::on_request_line(std::string_view line) {
   if (line.empty() && m_request.method.empty()) return;  // blank lines before a request are allowed
   const auto first = line.find(' ');
-  const auto second = first == std::string::npos ? first : line.find(' ', first + 1);
-  if (second == std::string::npos || line.find(' ', second + 1) != std::string::npos) {
+  const auto second = first == std::string_view::npos ? first : line.find(' ', first + 1);
+  if (second == std::string_view::npos || line.find(' ', second + 1) != std::string_view::npos) {
     fail(400, "The request line is not 'METHOD TARGET HTTP/1.x'.");
     return;
   }
-  const std::string_view method(line.data(), first);
-  const std::string_view target(line.data() + first + 1, second - first - 1);
-  const std::string_view version(line.data() + second + 1, line.size() - second - 1);
+  const std::string_view method = line.substr(0, first);
+  const std::string_view target = line.substr(first + 1, second - first - 1);
+  const std::string_view version = line.substr(second + 1);
   const bool visible = std::ranges::all_of(target, [](char c) { return c > 0x20 && c < 0x7f; });
   if (!is_token(method) || target.empty() || !visible) {
     fail(400, "The request line is not 'METHOD TARGET HTTP/1.x'.");
@@ -213,7 +214,7 @@ void HttpRequestParser::on_request_line(const std::string& line) {
   m_step = Step::header_line;
 }
 
-void HttpRequestParser::on_header_line(const std::string& line) {
+void HttpRequestParser::on_header_line(std::string_view line) {
   if (line.empty()) {
     on_head_complete();
     return;
@@ -223,12 +224,12 @@ void HttpRequestParser::on_header_line(const std::string& line) {
     return;
   }
   const auto colon = line.find(':');
-  const std::string_view name = std::string_view(line).substr(0, colon);
-  if (colon == std::string::npos || !is_token(name)) {
+  const std::string_view name = line.substr(0, colon);
+  if (colon == std::string_view::npos || !is_token(name)) {
     fail(400, "A header line is not 'Name: value'.");
     return;
   }
-  const std::string_view value = trim(std::string_view(line).substr(colon + 1));
+  const std::string_view value = trim(line.substr(colon + 1));
   if (!is_field_value(value)) {
     fail(400, "A header value holds a control character.");
     return;
@@ -316,7 +317,7 @@ void HttpRequestParser::on_head_complete() {
   m_state = State::body;
 }
 
-void HttpRequestParser::on_chunk_size(const std::string& line) {
+void HttpRequestParser::on_chunk_size(std::string_view line) {
   std::size_t digits = 0;
   std::size_t significant = 0;
   std::size_t size = 0;
@@ -329,7 +330,7 @@ void HttpRequestParser::on_chunk_size(const std::string& line) {
     fail(413, "The request body is larger than " + std::to_string(m_limits.max_body_bytes) + " bytes.");
     return;
   }
-  std::string_view rest = trim(std::string_view(line).substr(digits));
+  std::string_view rest = trim(line.substr(digits));
   const bool extension_only = rest.empty() || (rest.front() == ';' && is_field_value(rest));
   if (digits == 0 || !extension_only) {
     fail(400, "A chunk-size line is not hexadecimal digits and extensions.");
@@ -343,15 +344,15 @@ void HttpRequestParser::on_chunk_size(const std::string& line) {
   m_step = Step::chunk_data;
 }
 
-void HttpRequestParser::on_trailer_line(const std::string& line) {
+void HttpRequestParser::on_trailer_line(std::string_view line) {
   if (line.empty()) {
     m_state = State::complete;
     return;
   }
   // Trailer fields are checked and bounded like headers, then dropped: nothing here reads them.
   const auto colon = line.find(':');
-  if (is_space(line.front()) || colon == std::string::npos || !is_token(std::string_view(line).substr(0, colon)) ||
-      !is_field_value(std::string_view(line).substr(colon + 1))) {
+  if (is_space(line.front()) || colon == std::string_view::npos || !is_token(line.substr(0, colon)) ||
+      !is_field_value(line.substr(colon + 1))) {
     fail(400, "A trailer line is not 'Name: value'.");
     return;
   }

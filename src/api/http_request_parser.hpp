@@ -80,13 +80,13 @@ class HttpRequestParser {
   std::size_t step(std::string_view data);
   // Moves bytes of `data` up to a line feed into m_line; `room` is what the line may still take.
   Line take_line(std::string_view data, std::size_t room, std::size_t& used);
-  // Returns m_line without its terminator, or fails on a bare CR inside it.
-  bool finish_line(std::string& line);
-  void on_request_line(const std::string& line);
-  void on_header_line(const std::string& line);
+  // Sets `line` to m_line without its terminator; fails on a bare CR inside it.
+  bool finish_line(std::string_view& line);
+  void on_request_line(std::string_view line);
+  void on_header_line(std::string_view line);
   void on_head_complete();
-  void on_chunk_size(const std::string& line);
-  void on_trailer_line(const std::string& line);
+  void on_chunk_size(std::string_view line);
+  void on_trailer_line(std::string_view line);
   void append_body(std::string_view bytes);
   void fail(int status, std::string message);
 
