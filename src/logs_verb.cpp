@@ -49,6 +49,8 @@ int logs(const std::vector<std::string>& words) {
     }
     std::cout.flush();
     since = body.value("next", since);
+    // A reply is bounded; `more` says the logs go on past it already.
+    if (body.value("more", false)) continue;
     if (!follow || body.value("taskStatus", "") == "STOPPED") return 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }

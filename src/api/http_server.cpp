@@ -1,197 +1,137 @@
 #include "api/http_server.hpp"
 
+#include <netdb.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <thread>
+#include <charconv>
+#include <cstring>
 
-// A keep-alive connection holds a worker; 8 serve a gateway's handful of local clients without
-// starving any, and idle workers cost almost no memory.
-#define CPPHTTPLIB_THREAD_POOL_COUNT 8
-// Replies go out as headers then body; without NODELAY, Nagle and delayed ACKs stall each one.
-#define CPPHTTPLIB_TCP_NODELAY true
-#include <httplib.h>
-
-#include "api/dispatch.hpp"
-#include "api/scheduler_dispatch.hpp"
-#include "svc/logs.hpp"
-#include "common/ids.hpp"
-#include "common/log.hpp"
+#include "api/http_event_loop.hpp"
+#include "api/http_routes.hpp"
 
 namespace berth::api {
-
-struct HttpServer::Impl {
-  svc::Context& ctx;
-  httplib::Server tcp;
-  httplib::Server unix_socket;
-  std::thread tcp_thread;
-  std::thread unix_thread;
-  int port = 0;
-  std::string socket_path;
-  bool stopped = false;
-
-  explicit Impl(svc::Context& c) : ctx(c) {}
-};
-
 namespace {
 
-void send(httplib::Response& res, const Reply& reply, std::string_view content_type = k_json_content_type) {
-  res.status = reply.status;
-  res.set_header("x-amzn-RequestId", random_uuid());
-  if (!reply.error_type.empty()) res.set_header("x-amzn-ErrorType", reply.error_type);
-  res.set_content(reply.body, std::string(content_type));
-}
+constexpr int k_listen_backlog = 128;
 
-// EventBridge Scheduler's REST-JSON routes: /schedules and /schedules/{Name}.
-void route_scheduler(httplib::Server& server, svc::Context& ctx) {
-  const auto handle = [&ctx](std::string_view action, const httplib::Request& req, httplib::Response& res,
-                             std::initializer_list<std::pair<const char*, const char*>> query_members) {
-    model::Json members = model::Json::object();
-    if (req.matches.size() > 1) members["Name"] = req.matches[1].str();
-    for (const auto& [query, member] : query_members) {
-      if (req.has_param(query)) members[member] = req.get_param_value(query);
-    }
-    send(res, handle_scheduler_request(ctx, action, members, req.body), "application/json");
-  };
-  const std::string one = R"(/schedules/([^/]+))";
-  server.Get("/schedules", [handle](const httplib::Request& req, httplib::Response& res) {
-    handle("ListSchedules", req, res,
-           {{"ScheduleGroup", "GroupName"}, {"NamePrefix", "NamePrefix"}, {"State", "State"},
-            {"MaxResults", "MaxResults"}, {"NextToken", "NextToken"}});
-  });
-  server.Get(one, [handle](const httplib::Request& req, httplib::Response& res) {
-    handle("GetSchedule", req, res, {{"groupName", "GroupName"}});
-  });
-  server.Post(one, [handle, &ctx](const httplib::Request& req, httplib::Response& res) {
-    // An ECS client whose --endpoint-url ends in /schedules/x still means ECS.
-    if (req.has_header("X-Amz-Target")) {
-      send(res, handle_ecs_request(ctx, req.get_header_value("X-Amz-Target"), req.body));
-      return;
-    }
-    handle("CreateSchedule", req, res, {});
-  });
-  server.Put(one, [handle](const httplib::Request& req, httplib::Response& res) {
-    handle("UpdateSchedule", req, res, {});
-  });
-  server.Delete(one, [handle](const httplib::Request& req, httplib::Response& res) {
-    handle("DeleteSchedule", req, res, {{"groupName", "GroupName"}, {"clientToken", "ClientToken"}});
-  });
-}
-
-void configure(httplib::Server& server, svc::Context& ctx, std::size_t max_body) {
-  server.set_payload_max_length(max_body);
-  server.set_keep_alive_max_count(1000);
-  const auto handler = [&ctx](const httplib::Request& req, httplib::Response& res) {
-    send(res, handle_ecs_request(ctx, req.get_header_value("X-Amz-Target"), req.body));
-  };
-  route_scheduler(server, ctx);
-  // Any path: an --endpoint-url with a path is used as-is by the AWS clients.
-  server.Post(R"(/.*)", handler);
-  // REST for device apps and `berth logs`: a task's container output.
-  server.Get(R"(/v1/tasks/(.+)/logs)", [&ctx](const httplib::Request& req, httplib::Response& res) {
-    const auto since_text = req.get_param_value("since");
-    const std::size_t since = since_text.empty() ? 0 : std::strtoull(since_text.c_str(), nullptr, 10);
-    auto logs = svc::task_logs(ctx, req.get_param_value("cluster"), req.matches[1], req.get_param_value("container"), since);
-    if (!logs) {
-      send(res, error_reply(logs.error()));
-      return;
-    }
-    res.set_header("x-amzn-RequestId", random_uuid());
-    res.set_content(logs->dump(-1, ' ', false, model::Json::error_handler_t::replace), "application/json");
-  });
-  const httplib::Server::HandlerWithResponse on_error = [max_body](const httplib::Request&,
-                                                                   httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    if (res.status == 413) {
-      send(res, error_reply({Code::payload_too_large,
-                             "The request body is larger than " + std::to_string(max_body) + " bytes."}));
-    } else if (res.status == 404 || res.status == 405) {
-      send(res, error_reply({Code::unknown_operation, "The ECS API takes POST requests."}));
-    } else {
-      send(res, error_reply({Code::serialization, "The HTTP request could not be read."}));
-    }
-    return httplib::Server::HandlerResponse::Handled;
-  };
-  server.set_error_handler(on_error);
-}
-
-Result<std::pair<std::string, int>> split_host_port(const std::string& listen) {
+Result<std::pair<std::string, std::string>> split_host_port(const std::string& listen) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos) return fail(Code::invalid_parameter, "listen address must be host:port");
   std::string host = listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   const std::string port = listen.substr(colon + 1);
-  char* end = nullptr;
-  const long n = std::strtol(port.c_str(), &end, 10);
-  if (port.empty() || *end != '\0' || n < 0 || n > 65535) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || n < 0 || n > 65535) {
     return fail(Code::invalid_parameter, "bad port in listen address '" + listen + "'");
   }
-  return std::make_pair(host, static_cast<int>(n));
+  return std::make_pair(host, port);
+}
+
+// Returns a listening, non-blocking TCP socket on `listen` and its port.
+Result<std::pair<int, int>> listen_tcp(const std::string& listen) {
+  BERTH_ASSIGN(auto host_port, split_host_port(listen));
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const int rc = ::getaddrinfo(host_port.first.empty() ? nullptr : host_port.first.c_str(), host_port.second.c_str(),
+                               &hints, &found);
+  if (rc != 0) return fail(Code::server, "cannot listen on " + listen + ": " + ::gai_strerror(rc));
+  int saved_errno = 0;
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    sockaddr_storage bound{};
+    socklen_t length = sizeof(bound);
+    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, k_listen_backlog) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length) == 0) {
+      ::freeaddrinfo(found);
+      const int port = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6&>(bound).sin6_port)
+                                                   : ntohs(reinterpret_cast<sockaddr_in&>(bound).sin_port);
+      return std::make_pair(fd, port);
+    }
+    saved_errno = errno;
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  return fail(Code::server, "cannot listen on " + listen + ": " + std::strerror(saved_errno), saved_errno);
+}
+
+// Returns a listening, non-blocking unix socket at `path`, mode 0660.
+Result<int> listen_unix(const std::string& path) {
+  sockaddr_un addr{};
+  if (path.size() >= sizeof(addr.sun_path)) return fail(Code::invalid_parameter, "unix socket path is too long: " + path);
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return sys_fail("cannot create unix socket " + path);
+  ::unlink(path.c_str());  // a stale socket from an earlier run blocks bind
+  // Mode 0660 is set before listen(): nobody else can connect in between.
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    auto error = sys_fail("cannot listen on unix socket " + path);
+    ::close(fd);
+    return error;
+  }
+  if (::chmod(path.c_str(), 0660) != 0 || ::listen(fd, k_listen_backlog) != 0) {
+    auto error = sys_fail("cannot set mode 0660 on and listen on " + path);
+    ::close(fd);
+    return error;
+  }
+  return fd;
 }
 
 }  // namespace
 
-HttpServer::HttpServer(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+HttpServer::HttpServer(std::unique_ptr<HttpEventLoop> loop, int port, std::string socket_path)
+    : m_loop(std::move(loop)), m_port(port), m_socket_path(std::move(socket_path)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
-int HttpServer::tcp_port() const { return m_impl->port; }
-
 Result<std::unique_ptr<HttpServer>> HttpServer::start(svc::Context& ctx, const ServerOptions& options) {
-  auto impl = std::make_unique<Impl>(ctx);
-  if (!options.listen.empty()) {
-    BERTH_ASSIGN(auto host_port, split_host_port(options.listen));
-    configure(impl->tcp, ctx, options.max_body_bytes);
-    if (host_port.second == 0) {
-      impl->port = impl->tcp.bind_to_any_port(host_port.first);
-      if (impl->port <= 0) return fail(Code::server, "cannot listen on " + options.listen, errno);
-    } else {
-      if (!impl->tcp.bind_to_port(host_port.first, host_port.second)) {
-        return fail(Code::server, "cannot listen on " + options.listen, errno);
-      }
-      impl->port = host_port.second;
-    }
-  }
-  if (!options.socket_path.empty()) {
-    if (options.socket_path.size() >= sizeof(sockaddr_un::sun_path)) {
-      return fail(Code::invalid_parameter, "unix socket path is too long: " + options.socket_path);
-    }
-    configure(impl->unix_socket, ctx, options.max_body_bytes);
-    impl->unix_socket.set_address_family(AF_UNIX);
-    ::unlink(options.socket_path.c_str());  // a stale socket from an earlier run blocks bind
-    if (!impl->unix_socket.bind_to_port(options.socket_path, 80)) {
-      return fail(Code::server, "cannot listen on unix socket " + options.socket_path, errno);
-    }
-    if (::chmod(options.socket_path.c_str(), 0660) != 0) {
-      return fail(Code::server, "cannot set mode 0660 on " + options.socket_path, errno);
-    }
-    impl->socket_path = options.socket_path;
-  }
-  Impl* raw = impl.get();
-  if (!options.listen.empty()) raw->tcp_thread = std::thread([raw] { raw->tcp.listen_after_bind(); });
-  if (!options.socket_path.empty()) {
-    raw->unix_thread = std::thread([raw] { raw->unix_socket.listen_after_bind(); });
-  }
-  // stop() is a no-op on a server whose loop has not started yet; wait so it always works.
-  const auto wait_running = [](httplib::Server& server, bool wanted) {
-    for (int i = 0; wanted && !server.is_running() && i < 5000; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+  std::vector<HttpListener> listeners;
+  const auto close_listeners = [&listeners] {
+    for (const auto& l : listeners) ::close(l.fd);
   };
-  wait_running(raw->tcp, !options.listen.empty());
-  wait_running(raw->unix_socket, !options.socket_path.empty());
-  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+  int port = 0;
+  if (!options.listen.empty()) {
+    auto tcp = listen_tcp(options.listen);
+    if (!tcp) return std::unexpected(tcp.error());
+    listeners.push_back({tcp->first, HttpListener::Kind::tcp});
+    port = tcp->second;
+  }
+  if (!options.socket_path.empty()) {
+    auto unix_fd = listen_unix(options.socket_path);
+    if (!unix_fd) {
+      close_listeners();
+      return std::unexpected(unix_fd.error());
+    }
+    listeners.push_back({*unix_fd, HttpListener::Kind::unix_socket});
+  }
+  HttpLoopOptions loop_options;
+  loop_options.limits = {options.max_header_bytes, options.max_header_count, options.max_body_bytes};
+  loop_options.request_timeout = options.request_timeout;
+  loop_options.idle_timeout = options.idle_timeout;
+  loop_options.max_connections = options.max_connections;
+  loop_options.max_connections_per_peer = options.max_connections_per_peer;
+  loop_options.workers = options.workers;
+  loop_options.queue_depth = options.queue_depth;
+  BERTH_ASSIGN(auto loop, HttpEventLoop::start(std::move(listeners), loop_options,
+                                               [&ctx](const HttpRequest& request) { return route_request(ctx, request); }));
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(loop), port, options.socket_path));
 }
 
 void HttpServer::stop() {
-  if (!m_impl || m_impl->stopped) return;
-  m_impl->stopped = true;
-  m_impl->tcp.stop();
-  m_impl->unix_socket.stop();
-  if (m_impl->tcp_thread.joinable()) m_impl->tcp_thread.join();
-  if (m_impl->unix_thread.joinable()) m_impl->unix_thread.join();
-  if (!m_impl->socket_path.empty()) ::unlink(m_impl->socket_path.c_str());
+  if (!m_loop) return;
+  m_loop->stop();
+  m_loop.reset();
+  if (!m_socket_path.empty()) ::unlink(m_socket_path.c_str());
 }
 
 }  // namespace berth::api

@@ -1,8 +1,24 @@
 // The ECS API over HTTP: one listener on TCP and one on a unix socket, both serving the same
-// dispatch. start() binds before returning, so a caller knows the API is reachable; stop()
-// closes the listeners and waits for in-flight requests. Thread-safe.
+// routes. start() binds before returning, so a caller knows the API is reachable; stop() closes
+// the listeners and idle connections at once, finishes requests in flight and returns.
+// Thread-safe.
+//
+// Threads (see api/http_event_loop.hpp):
+// - the event loop (1): owns both listening sockets and every connection: accepts, reads
+//   requests into per-connection parsers bounded by HttpLimits, enforces the deadlines and the
+//   connection limits, writes replies. It never runs a use case, so a slow or idle client never
+//   delays another. It writes no table.
+// - the workers (`workers`, 4 by default): take complete requests from a queue of at most
+//   `queue_depth` (a full queue is answered 503 ServerException) and run the use cases; they
+//   are the only API threads that read or write the store. A throwing handler is answered 500.
+// Bounds: per connection one request at a time (head <= max_header_bytes, <= max_header_count
+// headers, body <= max_body_bytes decoded, whatever the framing); max_connections in total,
+// max_connections_per_peer per TCP client address; request bytes buffered across connections
+// <= 16 MiB; each request's head and body within request_timeout, an idle keep-alive connection
+// closed after idle_timeout.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -15,7 +31,17 @@ struct ServerOptions {
   std::string listen;       // "host:port"; port 0 picks a free one; "" = no TCP listener
   std::string socket_path;  // unix socket path; "" = none
   std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_header_count = 100;
+  std::chrono::milliseconds request_timeout{20'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::size_t max_connections = 256;
+  std::size_t max_connections_per_peer = 64;
+  std::size_t workers = 4;
+  std::size_t queue_depth = 32;
 };
+
+class HttpEventLoop;
 
 class HttpServer {
  public:
@@ -24,15 +50,17 @@ class HttpServer {
   ~HttpServer();
 
   // The bound TCP port (useful with port 0), or 0 without a TCP listener.
-  int tcp_port() const;
-  // Stops accepting, finishes requests in flight, joins the server threads. Idempotent.
+  int tcp_port() const { return m_port; }
+  // Stops accepting, closes idle keep-alive connections, finishes requests in flight, joins the
+  // server threads. Idempotent.
   void stop();
 
-  struct Impl;
-
  private:
-  explicit HttpServer(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> m_impl;
+  HttpServer(std::unique_ptr<HttpEventLoop> loop, int port, std::string socket_path);
+
+  std::unique_ptr<HttpEventLoop> m_loop;
+  int m_port = 0;
+  std::string m_socket_path;
 };
 
 }  // namespace berth::api

@@ -1,12 +1,14 @@
 // Container logs of a task, for the REST endpoint device apps and `berth logs` read.
 #include "svc/logs.hpp"
 
+#include <algorithm>
+
 #include "svc/actions.hpp"
 
 namespace berth::svc {
 
 Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::string& task_text,
-                       const std::string& container, std::size_t since) {
+                       const std::string& container, std::size_t since, std::size_t max_text_bytes) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, Json{{"cluster", cluster_id.empty() ? ctx.default_cluster : cluster_id}}));
   const auto id = resource_id_of(ctx, cluster, "task", task_text);
   if (!id) return fail(Code::invalid_parameter, "'" + task_text + "' is not a task ARN of cluster " + cluster + ".");
@@ -29,8 +31,14 @@ Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::s
   Json names = Json::array();
   for (const auto& c : task->containers) names.push_back(c.name);
   Json out{{"events", Json::array()}, {"taskStatus", task->last_status}, {"containers", names}};
-  for (std::size_t i = since; i < events.size(); ++i) out["events"].push_back(events[i]);
-  out["next"] = events.size();
+  std::size_t next = since;
+  for (std::size_t text_bytes = 0; next < events.size(); ++next) {
+    text_bytes += events[next].value("text", "").size();
+    if (text_bytes > max_text_bytes && next > since) break;
+    out["events"].push_back(std::move(events[next]));
+  }
+  out["next"] = std::min(next, events.size());
+  out["more"] = next < events.size();
   return out;
 }
 

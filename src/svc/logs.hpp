@@ -8,8 +8,11 @@
 namespace berth::svc {
 
 // Returns {"events": [{"time","stream","text","container"}...] from index `since`, "next": the
-// index to continue from, "taskStatus", "containers": the task's container names}. `container` "" = every container of the task.
+// index to continue from, "more": whether events past `next` exist already, "taskStatus",
+// "containers": the task's container names}. `container` "" = every container of the task.
+// The events' text adds up to at most `max_text_bytes` (at least one event is always given), so
+// a reply stays bounded however long the logs are.
 [[nodiscard]] Result<Json> task_logs(Context& ctx, const std::string& cluster, const std::string& task,
-                                     const std::string& container, std::size_t since);
+                                     const std::string& container, std::size_t since, std::size_t max_text_bytes);
 
 }  // namespace berth::svc

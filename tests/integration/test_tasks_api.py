@@ -96,6 +96,20 @@ class TaskApiTest(TaskTestCase):
         self.assertEqual(follow.returncode, 0)
         self.assertEqual(follow.stdout.split("\n")[:3], ["tick 1", "tick 2", "tick 3"])
 
+    def test_long_logs_come_in_bounded_replies_and_berth_logs_prints_them_all(self):
+        # 1500 lines of 1000 characters: more than one reply's worth (1 MiB of text).
+        self.register("chatty", [{"name": "main", "command": [
+            "sh", "-c", "i=0; while [ $i -lt 1500 ]; do printf '%04d%0996d\\n' $i 0; i=$((i+1)); done"]}])
+        arn = self.run_task("chatty")
+        self.wait_status(arn, "STOPPED")
+        first = self.berth.raw(None, b"", method="GET", path="/v1/tasks/%s/logs" % arn.rsplit("/", 1)[1])[1]
+        self.assertTrue(first["more"])
+        self.assertLessEqual(sum(len(e["text"]) for e in first["events"]), 1 << 20)
+        self.assertEqual(first["next"], len(first["events"]))
+        printed = self.logs(arn).stdout.split("\n")[:-1]
+        self.assertEqual(len(printed), 1500)
+        self.assertEqual([line[:4] for line in printed], ["%04d" % i for i in range(1500)])
+
 
 class ContainerSettingsTest(TaskTestCase):
     def test_user_workdir_readonly_root_volumes_tmpfs_ulimits_capabilities(self):

@@ -1,0 +1,56 @@
+#include "api/bounded_worker_pool.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include "common/log.hpp"
+
+namespace berth::api {
+
+BoundedWorkerPool::BoundedWorkerPool(std::size_t threads, std::size_t queue_depth)
+    : m_queue_depth(std::max<std::size_t>(queue_depth, 1)) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) m_threads.emplace_back([this] { run(); });
+}
+
+bool BoundedWorkerPool::try_submit(std::function<void()> job) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopping || m_queue.size() >= m_queue_depth) return false;
+    m_queue.push_back(std::move(job));
+  }
+  m_ready.notify_one();
+  return true;
+}
+
+void BoundedWorkerPool::stop() {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopping && m_threads.empty()) return;
+    m_stopping = true;
+  }
+  m_ready.notify_all();
+  for (auto& t : m_threads) t.join();
+  m_threads.clear();
+}
+
+void BoundedWorkerPool::run() {
+  while (true) {
+    std::function<void()> job;
+    {
+      std::unique_lock lock(m_mutex);
+      m_ready.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+      if (m_queue.empty()) return;  // stopping, and every queued job has run
+      job = std::move(m_queue.front());
+      m_queue.pop_front();
+    }
+    try {
+      job();
+    } catch (const std::exception& e) {
+      log_error(std::string("an API worker's job threw: ") + e.what());
+    } catch (...) {
+      log_error("an API worker's job threw");
+    }
+  }
+}
+
+}  // namespace berth::api

@@ -1,0 +1,529 @@
+#include "api/http_event_loop.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "api/bounded_worker_pool.hpp"
+#include "common/log.hpp"
+
+namespace berth::api {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint64_t k_wake_id = 0;
+constexpr std::uint64_t k_first_connection_id = 1 << 16;  // below: listeners, by index + 1
+constexpr std::size_t k_read_size = 64 * 1024;
+constexpr int k_max_accepts_per_wake = 64;
+// A reply buffer above this is given back to the allocator once sent.
+constexpr std::size_t k_keep_output_capacity = 64 * 1024;
+// When accept() runs out of descriptors the listener is left alone this long.
+constexpr auto k_accept_pause = std::chrono::milliseconds(100);
+
+std::string peer_key(const sockaddr_storage& addr) {
+  if (addr.ss_family == AF_INET) {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(addr);
+    return std::string(reinterpret_cast<const char*>(&in.sin_addr), sizeof(in.sin_addr));
+  }
+  if (addr.ss_family == AF_INET6) {
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(addr);
+    const auto* bytes = reinterpret_cast<const char*>(&in6.sin6_addr);
+    if (IN6_IS_ADDR_V4MAPPED(&in6.sin6_addr)) return std::string(bytes + 12, 4);
+    return std::string(bytes, sizeof(in6.sin6_addr));
+  }
+  return "";
+}
+
+Code code_for_status(int status) {
+  if (status == 413) return Code::payload_too_large;
+  if (status == 400) return Code::serialization;
+  return status >= 500 && status != 501 && status != 505 ? Code::server : Code::client;
+}
+
+std::string final_reply(int status, std::string message) {
+  return serialize_response(http_error_response(status, code_for_status(status), std::move(message)), 1,
+                            KeepAlive::no);
+}
+
+struct Connection {
+  enum class Phase {
+    reading,     // reading a request (or idle between requests)
+    dispatched,  // a complete request is with a worker; nothing is read meanwhile
+    writing,     // sending the reply
+    lingering,   // reply sent, write side shut: dropping what the client still sends
+  };
+
+  Connection(int f, std::string p, const HttpLimits& limits) : fd(f), peer(std::move(p)), parser(limits) {}
+
+  int fd;
+  std::string peer;  // "" for a unix-socket peer
+  HttpRequestParser parser;
+  Phase phase = Phase::reading;
+  Clock::time_point deadline;
+  std::string pending_input;  // bytes read past a complete request: the next, pipelined, one
+  std::string output;
+  std::size_t output_sent = 0;
+  bool continue_sent = false;
+  bool close_after_write = false;
+  std::size_t counted_bytes = 0;  // this connection's part of the loop's buffered bytes
+  std::uint32_t interest = 0;
+  bool registered = false;  // added to the epoll set
+};
+
+struct Completion {
+  std::uint64_t id;
+  std::string bytes;
+  bool keep_alive;
+};
+
+}  // namespace
+
+struct HttpEventLoop::Impl {
+  Impl(const HttpLoopOptions& o, HttpHandler h)
+      : options(o), handler(std::move(h)), pool(o.workers, o.queue_depth), read_buffer(k_read_size, '\0') {}
+
+  HttpLoopOptions options;
+  HttpHandler handler;
+  BoundedWorkerPool pool;
+  int epoll_fd = -1;
+  int wake_fd = -1;
+  std::vector<HttpListener> listeners;
+  std::thread thread;
+  std::atomic<bool> stop_requested{false};
+  bool stopping = false;
+  bool joined = false;
+
+  // Loop thread only.
+  std::unordered_map<std::uint64_t, Connection> connections;
+  std::unordered_map<std::string, std::size_t> per_peer;
+  std::uint64_t next_id = k_first_connection_id;
+  std::size_t buffered_bytes = 0;
+  std::string read_buffer;
+  Clock::time_point accept_paused_until{};
+  bool accept_paused = false;
+
+  // Shared with the workers.
+  std::mutex completions_mutex;
+  std::vector<Completion> completions;
+  std::atomic<bool> wake_pending{false};
+
+  void run();
+  void handle_event(std::uint64_t id, std::uint32_t events);
+  void accept_from(HttpListener& listener);
+  void set_listeners_interest(bool on);
+  void reject(int fd, const std::string& why);
+  void on_readable(std::uint64_t id, Connection& c);
+  void consume(std::uint64_t id, Connection& c, std::string_view bytes);
+  void dispatch(std::uint64_t id, Connection& c);
+  void respond(std::uint64_t id, Connection& c, std::string bytes, bool keep_alive);
+  void flush(std::uint64_t id, Connection& c);
+  void reply_sent(std::uint64_t id, Connection& c);
+  void begin_linger(std::uint64_t id, Connection& c);
+  void take_completions();
+  void begin_stop();
+  void expire(Clock::time_point now);
+  int wait_timeout_ms(Clock::time_point now) const;
+  void set_interest(std::uint64_t id, Connection& c, std::uint32_t interest);
+  void update_buffered(Connection& c);
+  void close_connection(std::uint64_t id);
+  void wake() {
+    // One eventfd write per batch: the loop clears the flag when it takes the completions.
+    if (wake_pending.exchange(true)) return;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof(one));
+  }
+};
+
+HttpEventLoop::HttpEventLoop(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+
+HttpEventLoop::~HttpEventLoop() { stop(); }
+
+Result<std::unique_ptr<HttpEventLoop>> HttpEventLoop::start(std::vector<HttpListener> listeners,
+                                                            const HttpLoopOptions& options, HttpHandler handler) {
+  auto impl = std::make_unique<Impl>(options, std::move(handler));
+  impl->listeners = std::move(listeners);
+  const auto close_all = [&impl] {
+    impl->pool.stop();
+    for (auto& l : impl->listeners) ::close(l.fd);
+    if (impl->epoll_fd >= 0) ::close(impl->epoll_fd);
+    if (impl->wake_fd >= 0) ::close(impl->wake_fd);
+  };
+  impl->epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+  impl->wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (impl->epoll_fd < 0 || impl->wake_fd < 0) {
+    auto error = sys_fail("cannot set up the API's event loop");
+    close_all();
+    return error;
+  }
+  epoll_event wake_event{EPOLLIN, {.u64 = k_wake_id}};
+  bool ok = ::epoll_ctl(impl->epoll_fd, EPOLL_CTL_ADD, impl->wake_fd, &wake_event) == 0;
+  for (std::size_t i = 0; ok && i < impl->listeners.size(); ++i) {
+    epoll_event listen_event{EPOLLIN, {.u64 = i + 1}};
+    ok = ::epoll_ctl(impl->epoll_fd, EPOLL_CTL_ADD, impl->listeners[i].fd, &listen_event) == 0;
+  }
+  if (!ok) {
+    auto error = sys_fail("cannot watch the API's sockets");
+    close_all();
+    return error;
+  }
+  Impl* raw = impl.get();
+  raw->thread = std::thread([raw] { raw->run(); });
+  return std::unique_ptr<HttpEventLoop>(new HttpEventLoop(std::move(impl)));
+}
+
+void HttpEventLoop::stop() {
+  if (!m_impl || m_impl->joined) return;
+  m_impl->joined = true;
+  m_impl->stop_requested = true;
+  m_impl->wake();
+  m_impl->thread.join();
+  // Jobs still queued belong to connections already closed: they run (a write completes as the
+  // client asked) and their replies are dropped.
+  m_impl->pool.stop();
+  ::close(m_impl->epoll_fd);
+  ::close(m_impl->wake_fd);
+}
+
+void HttpEventLoop::Impl::run() {
+  std::vector<epoll_event> events(64);
+  while (!(stopping && connections.empty())) {
+    const int n = ::epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), wait_timeout_ms(Clock::now()));
+    if (n < 0 && errno != EINTR) {
+      log_error(std::string("the API's event loop failed: ") + std::strerror(errno));
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    for (int i = 0; i < n; ++i) {
+      const std::uint64_t id = events[i].data.u64;
+      try {
+        handle_event(id, events[i].events);
+      } catch (const std::exception& e) {
+        // Only allocation can throw here: drop the one connection, keep serving the rest.
+        log_error(std::string("API connection dropped: ") + e.what());
+        if (id >= k_first_connection_id) close_connection(id);
+      }
+    }
+    try {
+      if (stop_requested && !stopping) begin_stop();
+      expire(Clock::now());
+    } catch (const std::exception& e) {
+      log_error(std::string("API event loop: ") + e.what());
+    }
+  }
+}
+
+void HttpEventLoop::Impl::handle_event(std::uint64_t id, std::uint32_t events) {
+  if (id == k_wake_id) {
+    std::uint64_t count = 0;
+    [[maybe_unused]] auto n = ::read(wake_fd, &count, sizeof(count));
+    take_completions();
+    return;
+  }
+  if (id < k_first_connection_id) {
+    if (!stopping) accept_from(listeners[id - 1]);
+    return;
+  }
+  const auto it = connections.find(id);
+  if (it == connections.end()) return;
+  Connection& c = it->second;
+  if (events & EPOLLERR) return close_connection(id);
+  const bool reads = c.phase == Connection::Phase::reading || c.phase == Connection::Phase::lingering;
+  if ((events & EPOLLHUP) && !reads) return close_connection(id);
+  if (events & EPOLLOUT) {
+    flush(id, c);
+    if (!connections.contains(id)) return;
+  }
+  if (c.phase == Connection::Phase::dispatched) return set_interest(id, c, 0);  // pipelined bytes wait
+  if (events & (EPOLLIN | EPOLLHUP)) on_readable(id, c);
+}
+
+void HttpEventLoop::Impl::accept_from(HttpListener& listener) {
+  for (int i = 0; i < k_max_accepts_per_wake; ++i) {
+    sockaddr_storage addr{};
+    socklen_t length = sizeof(addr);
+    const int fd = ::accept4(listener.fd, reinterpret_cast<sockaddr*>(&addr), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        log_warn(std::string("API: cannot accept a connection: ") + std::strerror(errno));
+        set_listeners_interest(false);
+        accept_paused_until = Clock::now() + k_accept_pause;
+      }
+      return;
+    }
+    const std::string peer = listener.kind == HttpListener::Kind::tcp ? peer_key(addr) : "";
+    if (connections.size() >= options.max_connections) {
+      reject(fd, "The API has " + std::to_string(options.max_connections) + " connections open; retry later.");
+      continue;
+    }
+    if (!peer.empty() && per_peer[peer] >= options.max_connections_per_peer) {
+      reject(fd, "This client has " + std::to_string(options.max_connections_per_peer) +
+                     " connections open to the API; retry later.");
+      continue;
+    }
+    if (listener.kind == HttpListener::Kind::tcp) {
+      // Replies go out as one write; without NODELAY, Nagle and delayed ACKs stall keep-alive.
+      const int one = 1;
+      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    }
+    const std::uint64_t id = next_id++;
+    auto [it, inserted] = connections.try_emplace(id, fd, peer, options.limits);
+    if (!peer.empty()) ++per_peer[peer];
+    // A new connection has the request timeout to send its first request.
+    it->second.deadline = Clock::now() + options.request_timeout;
+    set_interest(id, it->second, EPOLLIN);
+  }
+}
+
+void HttpEventLoop::Impl::set_listeners_interest(bool on) {
+  accept_paused = !on;
+  for (std::size_t i = 0; i < listeners.size(); ++i) {
+    epoll_event event{on ? static_cast<std::uint32_t>(EPOLLIN) : 0u, {.u64 = i + 1}};
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, listeners[i].fd, &event);
+  }
+}
+
+void HttpEventLoop::Impl::reject(int fd, const std::string& why) {
+  // Best effort, never blocking: the client learns why before the connection closes.
+  const std::string reply = final_reply(503, why);
+  [[maybe_unused]] auto n = ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::close(fd);
+}
+
+void HttpEventLoop::Impl::on_readable(std::uint64_t id, Connection& c) {
+  const ssize_t n = ::recv(c.fd, read_buffer.data(), read_buffer.size(), 0);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+  if (n <= 0) return close_connection(id);  // the client is gone: a partial request has no one to answer
+  if (c.phase == Connection::Phase::lingering) return;  // dropped, as the reply said the connection closes
+  if (c.phase != Connection::Phase::reading) return;
+  consume(id, c, std::string_view(read_buffer.data(), static_cast<std::size_t>(n)));
+}
+
+void HttpEventLoop::Impl::consume(std::uint64_t id, Connection& c, std::string_view bytes) {
+  const bool was_idle = c.parser.state() == HttpRequestParser::State::idle;
+  const std::size_t used = c.parser.feed(bytes);
+  if (was_idle && c.parser.state() != HttpRequestParser::State::idle) {
+    c.deadline = Clock::now() + options.request_timeout;
+  }
+  update_buffered(c);
+  switch (c.parser.state()) {
+    case HttpRequestParser::State::failed:
+      return respond(id, c, final_reply(c.parser.error().status, c.parser.error().message), false);
+    case HttpRequestParser::State::complete:
+      c.pending_input.assign(bytes.substr(used));
+      return dispatch(id, c);
+    case HttpRequestParser::State::body:
+    case HttpRequestParser::State::head:
+      if (buffered_bytes > options.max_buffered_bytes) {
+        return respond(id, c, final_reply(503, "The API is reading too many large requests; retry later."), false);
+      }
+      if (c.parser.expects_continue() && !c.continue_sent) {
+        c.continue_sent = true;
+        c.output = k_continue_line;
+        c.output_sent = 0;
+        flush(id, c);
+      }
+      return;
+    case HttpRequestParser::State::idle:
+      return;
+  }
+}
+
+void HttpEventLoop::Impl::dispatch(std::uint64_t id, Connection& c) {
+  auto request = std::make_shared<HttpRequest>(c.parser.take());
+  update_buffered(c);
+  // Reading stays armed: a client that waits for its reply sends nothing meanwhile, and the first
+  // byte of a pipelined request disarms it (handle_event), so most requests cost no epoll_ctl.
+  c.phase = Connection::Phase::dispatched;
+  const bool submitted = pool.try_submit([this, id, request] {
+    const bool keep_alive = request->keep_alive && !stop_requested;
+    HttpResponse response;
+    try {
+      response = handler(*request);
+    } catch (const std::exception& e) {
+      log_error(request->method + " " + request->target + " threw: " + e.what());
+      response = http_error_response(500, Code::server, "Internal error while handling the request.");
+    } catch (...) {
+      log_error(request->method + " " + request->target + " threw");
+      response = http_error_response(500, Code::server, "Internal error while handling the request.");
+    }
+    const BodyOmitted omitted = request->method == "HEAD" ? BodyOmitted::yes : BodyOmitted::no;
+    std::string bytes = serialize_response(response, request->minor_version,
+                                           keep_alive ? KeepAlive::yes : KeepAlive::no, omitted);
+    {
+      std::lock_guard lock(completions_mutex);
+      completions.push_back({id, std::move(bytes), keep_alive});
+    }
+    wake();
+  });
+  if (!submitted) {
+    respond(id, c, final_reply(503, "The API is busy with other requests; retry later."), false);
+  }
+}
+
+void HttpEventLoop::Impl::take_completions() {
+  std::vector<Completion> done;
+  {
+    std::lock_guard lock(completions_mutex);
+    done.swap(completions);
+    // Cleared under the lock: a worker that still sees it set has pushed before this swap.
+    wake_pending = false;
+  }
+  for (auto& completion : done) {
+    const auto it = connections.find(completion.id);
+    if (it == connections.end()) continue;  // the client left while its request ran
+    respond(completion.id, it->second, std::move(completion.bytes), completion.keep_alive);
+  }
+}
+
+void HttpEventLoop::Impl::respond(std::uint64_t id, Connection& c, std::string bytes, bool keep_alive) {
+  c.phase = Connection::Phase::writing;
+  // A 100 Continue may still be on its way out: the reply goes after it.
+  if (c.output_sent < c.output.size()) {
+    c.output.erase(0, c.output_sent);
+    c.output += bytes;
+  } else {
+    c.output = std::move(bytes);
+  }
+  c.output_sent = 0;
+  c.close_after_write = !keep_alive || stopping;
+  // A client that does not read its reply is dropped like one that does not send its request.
+  c.deadline = Clock::now() + options.request_timeout;
+  flush(id, c);
+}
+
+void HttpEventLoop::Impl::flush(std::uint64_t id, Connection& c) {
+  while (c.output_sent < c.output.size()) {
+    const ssize_t n = ::send(c.fd, c.output.data() + c.output_sent, c.output.size() - c.output_sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      const std::uint32_t reading = c.phase == Connection::Phase::reading ? static_cast<std::uint32_t>(EPOLLIN) : 0u;
+      return set_interest(id, c, static_cast<std::uint32_t>(EPOLLOUT) | reading);
+    }
+    if (n < 0) return close_connection(id);
+    c.output_sent += static_cast<std::size_t>(n);
+  }
+  c.output.clear();
+  c.output_sent = 0;
+  if (c.output.capacity() > k_keep_output_capacity) std::string().swap(c.output);
+  if (c.phase == Connection::Phase::writing) return reply_sent(id, c);
+  set_interest(id, c, EPOLLIN);  // a 100 Continue went out; the body is still being read
+}
+
+void HttpEventLoop::Impl::reply_sent(std::uint64_t id, Connection& c) {
+  if (c.close_after_write || stopping) return begin_linger(id, c);
+  c.phase = Connection::Phase::reading;
+  c.continue_sent = false;
+  c.deadline = Clock::now() + options.idle_timeout;
+  set_interest(id, c, EPOLLIN);
+  if (c.pending_input.empty()) return;
+  const std::string pipelined = std::move(c.pending_input);
+  c.pending_input.clear();
+  consume(id, c, pipelined);
+}
+
+void HttpEventLoop::Impl::begin_linger(std::uint64_t id, Connection& c) {
+  if (stopping) return close_connection(id);
+  ::shutdown(c.fd, SHUT_WR);
+  c.phase = Connection::Phase::lingering;
+  c.parser = HttpRequestParser(options.limits);
+  update_buffered(c);
+  std::string().swap(c.pending_input);
+  c.deadline = Clock::now() + options.linger_timeout;
+  set_interest(id, c, EPOLLIN);
+}
+
+void HttpEventLoop::Impl::begin_stop() {
+  stopping = true;
+  for (std::size_t i = 0; i < listeners.size(); ++i) {
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listeners[i].fd, nullptr);
+    ::close(listeners[i].fd);
+  }
+  listeners.clear();
+  std::vector<std::uint64_t> idle;
+  for (auto& [id, c] : connections) {
+    const auto state = c.parser.state();
+    const bool no_request = c.phase == Connection::Phase::reading &&
+                            (state == HttpRequestParser::State::idle || state == HttpRequestParser::State::head);
+    if (no_request || c.phase == Connection::Phase::lingering) idle.push_back(id);
+  }
+  for (const auto id : idle) close_connection(id);
+}
+
+void HttpEventLoop::Impl::expire(Clock::time_point now) {
+  if (accept_paused && !stopping && now >= accept_paused_until) set_listeners_interest(true);
+  std::vector<std::uint64_t> due;
+  for (const auto& [id, c] : connections) {
+    if (c.phase != Connection::Phase::dispatched && now >= c.deadline) due.push_back(id);
+  }
+  for (const auto id : due) {
+    Connection& c = connections.at(id);
+    const bool mid_request = c.phase == Connection::Phase::reading && c.parser.state() != HttpRequestParser::State::idle;
+    if (!mid_request) {
+      close_connection(id);
+      continue;
+    }
+    respond(id, c, final_reply(408, "The request was not received within " +
+                                        std::to_string(options.request_timeout.count() / 1000) + " seconds."),
+            false);
+  }
+}
+
+int HttpEventLoop::Impl::wait_timeout_ms(Clock::time_point now) const {
+  auto next = Clock::time_point::max();
+  if (accept_paused) next = accept_paused_until;
+  for (const auto& [id, c] : connections) {
+    if (c.phase != Connection::Phase::dispatched) next = std::min(next, c.deadline);
+  }
+  if (next == Clock::time_point::max()) return -1;
+  if (next <= now) return 0;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1;
+  return static_cast<int>(std::min<long long>(ms, 60'000));
+}
+
+void HttpEventLoop::Impl::set_interest(std::uint64_t id, Connection& c, std::uint32_t interest) {
+  if (c.registered && c.interest == interest) return;
+  epoll_event event{interest, {.u64 = id}};
+  if (::epoll_ctl(epoll_fd, c.registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c.fd, &event) != 0) {
+    // Closed by expire() on this pass: callers still hold `c`, so it must not go away here.
+    log_warn(std::string("API: cannot watch a connection: ") + std::strerror(errno));
+    c.phase = Connection::Phase::lingering;
+    c.deadline = Clock::time_point::min();
+    return;
+  }
+  c.registered = true;
+  c.interest = interest;
+}
+
+void HttpEventLoop::Impl::update_buffered(Connection& c) {
+  const std::size_t now_buffered = c.parser.buffered_bytes();
+  buffered_bytes = buffered_bytes - c.counted_bytes + now_buffered;
+  c.counted_bytes = now_buffered;
+}
+
+void HttpEventLoop::Impl::close_connection(std::uint64_t id) {
+  const auto it = connections.find(id);
+  if (it == connections.end()) return;
+  Connection& c = it->second;
+  ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
+  ::close(c.fd);
+  buffered_bytes -= c.counted_bytes;
+  if (!c.peer.empty()) {
+    const auto peer = per_peer.find(c.peer);
+    if (peer != per_peer.end() && --peer->second == 0) per_peer.erase(peer);
+  }
+  connections.erase(it);
+}
+
+}  // namespace berth::api

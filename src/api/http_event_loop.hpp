@@ -1,0 +1,68 @@
+// The accept/read front of the API server: one thread with epoll over non-blocking sockets reads
+// requests into per-connection bounded parsers under deadlines, and hands only complete requests
+// to a small bounded worker pool; replies are written back by the same thread. A slow or idle
+// client therefore costs a connection slot and its bounded buffers, never a worker.
+// start() and stop() may be called from any thread (stop from one at a time); everything else
+// runs on the loop thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "api/http_request_parser.hpp"
+#include "api/http_response.hpp"
+#include "common/result.hpp"
+
+namespace berth::api {
+
+struct HttpLoopOptions {
+  HttpLimits limits;
+  // From a request's first byte (or a connection's accept) to its last: head and body together.
+  std::chrono::milliseconds request_timeout{20'000};
+  // An idle keep-alive connection is closed after this.
+  std::chrono::milliseconds idle_timeout{60'000};
+  // After a final reply, the rest of what the client sends is read and dropped for this long,
+  // so closing does not reset the connection before the client has read the reply.
+  std::chrono::milliseconds linger_timeout{2'000};
+  // Beyond these a new connection is answered 503 and closed. Unix-socket peers count only in
+  // the total; TCP peers also per IP address.
+  std::size_t max_connections = 256;
+  std::size_t max_connections_per_peer = 64;
+  // Request bytes held by all connections still being read; past it the request that would grow
+  // it further is answered 503 and its connection closed.
+  std::size_t max_buffered_bytes = 16 << 20;
+  std::size_t workers = 4;
+  // Complete requests waiting for a worker; a request that finds the queue full is answered 503.
+  std::size_t queue_depth = 32;
+};
+
+// Runs on a worker thread. A throw is answered 500 ServerException.
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+struct HttpListener {
+  int fd = -1;  // listening, non-blocking; owned by the loop from start() on
+  enum class Kind { tcp, unix_socket } kind = Kind::tcp;
+};
+
+class HttpEventLoop {
+ public:
+  // Starts the loop thread and the workers over `listeners` (closed by the loop, even on error).
+  [[nodiscard]] static Result<std::unique_ptr<HttpEventLoop>> start(std::vector<HttpListener> listeners,
+                                                                    const HttpLoopOptions& options,
+                                                                    HttpHandler handler);
+  ~HttpEventLoop();
+
+  // Closes the listeners and idle connections at once, lets requests already received (head
+  // complete) finish and be answered, then joins every thread. Idempotent.
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit HttpEventLoop(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace berth::api

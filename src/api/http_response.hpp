@@ -1,0 +1,38 @@
+// An HTTP/1.1 reply as bytes on the wire, and the AWS-shaped error replies the server itself
+// gives (limits, timeouts, overload). Plain values; thread-compatible.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "api/dispatch.hpp"
+
+namespace berth::api {
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = std::string(k_json_content_type);
+  std::vector<std::pair<std::string, std::string>> headers;  // besides the framing ones
+  std::string body;
+};
+
+// Returns `reply` as a response with its x-amzn-RequestId and, for an error, x-amzn-ErrorType.
+HttpResponse to_response(const Reply& reply, std::string_view content_type = k_json_content_type);
+
+// Returns an ECS error reply with `status` in place of the one its code maps to: the server's own
+// answers (431, 408, 503, ...) keep the `{"__type", "message"}` shape clients parse.
+HttpResponse http_error_response(int status, Code code, std::string message);
+
+enum class BodyOmitted { no, yes };  // yes for HEAD: the headers of a GET, without its body
+enum class KeepAlive { no, yes };
+
+// Returns status line, headers (Content-Length, Connection as needed for `minor_version`) and
+// body. Precondition: `response.status` is 100..599.
+std::string serialize_response(const HttpResponse& response, int minor_version, KeepAlive keep_alive,
+                               BodyOmitted omitted = BodyOmitted::no);
+
+inline constexpr std::string_view k_continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+
+}  // namespace berth::api

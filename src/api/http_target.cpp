@@ -1,0 +1,56 @@
+#include "api/http_target.hpp"
+
+namespace berth::api {
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view text, PlusIsSpace plus_is_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
+      i += 2;
+    } else if (text[i] == '+' && plus_is_space == PlusIsSpace::yes) {
+      out.push_back(' ');
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
+RequestTarget parse_target(std::string_view target) {
+  // absolute-form (a client speaking as to a proxy): the path starts after the authority.
+  if (const auto scheme = target.find("://"); scheme != std::string_view::npos && target.front() != '/') {
+    const auto slash = target.find('/', scheme + 3);
+    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+  }
+  target = target.substr(0, target.find('#'));
+  RequestTarget out;
+  const auto question = target.find('?');
+  out.path = percent_decode(target.substr(0, question), PlusIsSpace::no);
+  std::string_view query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (!pair.empty()) {
+      out.query.emplace(percent_decode(pair.substr(0, eq), PlusIsSpace::yes),
+                        eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), PlusIsSpace::yes));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+}  // namespace berth::api

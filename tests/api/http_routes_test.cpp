@@ -1,0 +1,64 @@
+#include "api/http_routes.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "fixtures/fixtures.hpp"
+
+TEST_CASE("http target: path and query are decoded", "[api][http]") {
+  using berth::api::parse_target;
+  const auto target = parse_target("/v1/tasks/arn%3Aaws%2Ftask/logs?since=3&container=a+b&cluster=c%26d&flag");
+  CHECK(target.path == "/v1/tasks/arn:aws/task/logs");
+  CHECK(target.query.at("since") == "3");
+  CHECK(target.query.at("container") == "a b");
+  CHECK(target.query.at("cluster") == "c&d");
+  CHECK(target.query.at("flag").empty());
+  CHECK(parse_target("http://host:1/schedules?x=%zz").path == "/schedules");
+  CHECK(parse_target("http://host:1/schedules?x=%zz").query.at("x") == "%zz");
+  CHECK(parse_target("/a+b").path == "/a+b");
+}
+
+namespace {
+
+berth::api::HttpRequest request(std::string method, std::string target, std::vector<berth::api::HttpHeader> headers = {},
+                                std::string body = "") {
+  berth::api::HttpRequest r;
+  r.method = std::move(method);
+  r.target = std::move(target);
+  r.headers = std::move(headers);
+  r.body = std::move(body);
+  return r;
+}
+
+std::string header_of(const berth::api::HttpResponse& response, std::string_view name) {
+  for (const auto& [n, v] : response.headers) {
+    if (n == name) return v;
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(berth::testing::ServiceFixture, "http routes: ECS on any POST path, Scheduler, logs, errors",
+                 "[api][http]") {
+  using berth::api::route_request;
+  const berth::api::HttpHeader target{"x-amz-target", "AmazonEC2ContainerServiceV20141113.ListClusters"};
+  for (const char* path : {"/", "/any/path", "/schedules/x"}) {
+    INFO(path);
+    const auto ecs = route_request(*ctx, request("POST", path, {target}, "{}"));
+    CHECK(ecs.status == 200);
+    CHECK(ecs.body.find("cluster/") != std::string::npos);
+    CHECK_FALSE(header_of(ecs, "x-amzn-RequestId").empty());
+  }
+  const auto list = route_request(*ctx, request("GET", "/schedules?MaxResults=5"));
+  CHECK(list.status == 200);
+  CHECK(list.content_type == "application/json");
+  CHECK(route_request(*ctx, request("GET", "/schedules/ghost")).status == 404);
+  const auto not_found = route_request(*ctx, request("GET", "/"));
+  CHECK(not_found.status == 404);
+  CHECK(not_found.body.find("UnknownOperationException") != std::string::npos);
+  CHECK(header_of(not_found, "x-amzn-ErrorType") == "UnknownOperationException");
+  CHECK(route_request(*ctx, request("PATCH", "/")).status == 405);
+  const auto bad_since = route_request(*ctx, request("GET", "/v1/tasks/abc/logs?since=x"));
+  CHECK(bad_since.status == 400);
+  CHECK(bad_since.body.find("InvalidParameterException") != std::string::npos);
+}
