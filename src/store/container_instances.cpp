@@ -30,12 +30,9 @@ Result<std::optional<model::ContainerInstance>> find_instance_in(Db& db, const s
 
 }  // namespace
 
-Result<std::optional<model::ContainerInstance>> Store::update_container_instance(
+Result<std::optional<model::ContainerInstance>> Store::update_instance_locked(
     const std::string& cluster, const std::string& id, const InstanceChange& change, IfMissing if_missing,
     const std::vector<model::Tag>& tags) {
-  std::lock_guard lock(m_mutex);
-  Tx tx(m_db);
-  BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto stored, find_instance_in(m_db, cluster, id));
   const InstanceOrigin origin = stored ? InstanceOrigin::stored : InstanceOrigin::registering;
   if (!stored) {
@@ -47,8 +44,7 @@ Result<std::optional<model::ContainerInstance>> Store::update_container_instance
   instance.id = id;
   instance.cluster = cluster;
   const bool changed = !stored || instance.status != stored->status || instance.body != stored->body;
-  if (!changed && tags.empty()) return std::optional<model::ContainerInstance>(std::move(instance));  // flash wear
-  if (changed) {
+  if (changed) {  // an unchanged instance is not written again (flash wear)
     Stmt stmt(m_db,
               "INSERT INTO container_instances(id, cluster, status, body, registered_at) "
               "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET status = excluded.status, "
@@ -60,9 +56,32 @@ Result<std::optional<model::ContainerInstance>> Store::update_container_instance
                   .bind(5, instance.registered_at)
                   .run());
   }
-  BERTH_TRY(put_tags_locked(instance_tag_resource(cluster, id), tags));
-  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("write container instance"));
+  if (!tags.empty()) BERTH_TRY(put_tags_locked(instance_tag_resource(cluster, id), tags));
   return std::optional<model::ContainerInstance>(std::move(instance));
+}
+
+Result<std::optional<model::ContainerInstance>> Store::update_container_instance(
+    const std::string& cluster, const std::string& id, const InstanceChange& change, IfMissing if_missing,
+    const std::vector<model::Tag>& tags) {
+  std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  BERTH_ASSIGN(auto instance, update_instance_locked(cluster, id, change, if_missing, tags));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("write container instance"));
+  return instance;
+}
+
+Result<bool> Store::update_container_instances(const std::string& cluster, const std::vector<std::string>& ids,
+                                               const InstanceChange& change) {
+  std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  for (const auto& id : ids) {
+    BERTH_ASSIGN(auto instance, update_instance_locked(cluster, id, change, IfMissing::skip, {}));
+    if (!instance) return false;  // the transaction rolls back: nothing of the call is written
+  }
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("write container instances"));
+  return true;
 }
 
 Result<std::optional<model::ContainerInstance>> Store::find_container_instance(

@@ -117,6 +117,11 @@ class Store {
   [[nodiscard]] Result<std::optional<model::ContainerInstance>> update_container_instance(
       const std::string& cluster, const std::string& id, const InstanceChange& change,
       IfMissing if_missing = IfMissing::skip, const std::vector<model::Tag>& tags = {});
+  // Applies `change` to each of the instances `ids` names, all in one transaction: either every
+  // one is changed or (one missing: false; `change` failing: its error) none is.
+  [[nodiscard]] Result<bool> update_container_instances(const std::string& cluster,
+                                                        const std::vector<std::string>& ids,
+                                                        const InstanceChange& change);
   [[nodiscard]] Result<std::optional<model::ContainerInstance>> find_container_instance(
       const std::string& cluster, const std::string& id);
   [[nodiscard]] Result<std::vector<model::ContainerInstance>> list_container_instances(
@@ -183,6 +188,12 @@ class Store {
  private:
   explicit Store(Db db) : m_db(std::move(db)) {}
 
+  // update_container_instance's work inside the caller's lock and transaction.
+  Result<std::optional<model::ContainerInstance>> update_instance_locked(const std::string& cluster,
+                                                                         const std::string& id,
+                                                                         const InstanceChange& change,
+                                                                         IfMissing if_missing,
+                                                                         const std::vector<model::Tag>& tags);
   // Tag writes that are part of a larger operation (caller holds the lock and a Tx).
   Result<void> put_tags_locked(const std::string& resource, const std::vector<model::Tag>& tags);
   Result<std::vector<model::Tag>> tags_of_locked(const std::string& resource);

@@ -1,5 +1,6 @@
 // Container instance use cases: the agent side (Register/Deregister) and Describe/List.
 #include <charconv>
+#include <map>
 
 #include "common/ids.hpp"
 #include "model/paging.hpp"
@@ -62,7 +63,9 @@ Result<Json> with_attribute(const Json& attributes, const Json& a, bool remove) 
   return model::normalize_attributes(list);
 }
 
-// Puts or removes each attribute on the instance its targetId names, one atomic change each.
+// Puts or removes each attribute on the instance its targetId names. Every target is resolved
+// before anything is written, and all of the call's changes land in one transaction, so a
+// rejected call (an unknown target, an instance past its attribute limit) writes nothing.
 Result<Json> change_attributes(Context& ctx, const Json& request, bool remove) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
   const Json attributes = request["attributes"];
@@ -70,15 +73,24 @@ Result<Json> change_attributes(Context& ctx, const Json& request, bool remove) {
   if (!remove) {
     BERTH_TRY(model::normalize_attributes(attributes));
   }
+  std::map<std::string, std::vector<const Json*>> by_instance;
   for (const auto& a : attributes) {
     if (!a.contains("targetId")) return fail(Code::invalid_parameter, "Attribute '" + a["name"].get<std::string>() + "' needs a targetId.");
-    BERTH_TRY(change_instance(ctx, cluster, a["targetId"], Code::target_not_found,
-                              [&](model::ContainerInstance& ci, store::InstanceOrigin) -> Result<void> {
-                                BERTH_ASSIGN(ci.body["attributes"],
-                                             with_attribute(ci.body.value("attributes", Json::array()), a, remove));
-                                return {};
-                              }));
+    BERTH_ASSIGN(auto id, instance_id_of(ctx, cluster, a["targetId"], Code::target_not_found));
+    by_instance[id].push_back(&a);
   }
+  std::vector<std::string> ids;
+  for (const auto& [id, _] : by_instance) ids.push_back(id);
+  BERTH_ASSIGN(auto all_there, ctx.store.update_container_instances(
+                                   cluster, ids, [&](model::ContainerInstance& ci, store::InstanceOrigin) -> Result<void> {
+                                     Json list = ci.body.value("attributes", Json::array());
+                                     for (const Json* a : by_instance.at(ci.id)) {
+                                       BERTH_ASSIGN(list, with_attribute(list, *a, remove));
+                                     }
+                                     ci.body["attributes"] = std::move(list);
+                                     return {};
+                                   }));
+  if (!all_there) return fail(Code::target_not_found, "A target container instance was deregistered during the call.");
   Json echoed = Json::array();
   for (const auto& a : attributes) {
     Json item{{"name", a["name"]}, {"targetType", "container-instance"}};

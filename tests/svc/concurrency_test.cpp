@@ -217,3 +217,33 @@ TEST_CASE_METHOD(FileStoreFixture, "a completed schedule is not deleted over an 
   REQUIRE_OK(kept);
   CHECK(kept->has_value());
 }
+
+TEST_CASE_METHOD(FileStoreFixture, "a rejected PutAttributes writes none of its attributes", "[svc][concurrency]") {
+  std::vector<std::string> arns;
+  for (int i = 0; i < 2; ++i) {
+    auto registered = svc::register_container_instance(*ctx, Json{{"totalResources", Json::array()}});
+    REQUIRE_OK(registered);
+    arns.push_back((*registered)["containerInstance"]["containerInstanceArn"]);
+  }
+  const auto custom_count = [&](const std::string& arn) {
+    auto described = svc::describe_container_instances(*ctx, Json{{"containerInstances", {arn}}});
+    REQUIRE_OK(described);
+    int n = 0;
+    for (const auto& a : (*described)["containerInstances"][0]["attributes"]) n += a["name"].get<std::string>().starts_with("ecs.") ? 0 : 1;
+    return n;
+  };
+  // An unknown target after a good one: the good one must not land.
+  auto unknown = svc::put_attributes(*ctx, Json{{"attributes", {{{"name", "a"}, {"value", "1"}, {"targetId", arns[0]}},
+                                                                {{"name", "b"}, {"value", "1"}, {"targetId", "0000000000000000"}}}}});
+  CHECK_FALSE(unknown.has_value());
+  CHECK(custom_count(arns[0]) == 0);
+  // The second instance goes past its 10 custom attributes: the first instance's change must not land.
+  for (int i = 0; i < 10; ++i) {
+    REQUIRE_OK(svc::put_attributes(*ctx, Json{{"attributes", {{{"name", "full-" + std::to_string(i)}, {"targetId", arns[1]}}}}}));
+  }
+  auto over = svc::put_attributes(*ctx, Json{{"attributes", {{{"name", "a"}, {"value", "1"}, {"targetId", arns[0]}},
+                                                             {{"name", "one-too-many"}, {"targetId", arns[1]}}}}});
+  CHECK_FALSE(over.has_value());
+  CHECK(custom_count(arns[0]) == 0);
+  CHECK(custom_count(arns[1]) == 10);
+}
