@@ -1,5 +1,7 @@
 #include "svc/usage.hpp"
 
+#include <charconv>
+
 #include "model/task.hpp"
 
 namespace berth::svc {
@@ -42,7 +44,13 @@ Capacity capacity_of(const model::ContainerInstance& instance) {
     if (name == "MEMORY") c.memory = r.value("integerValue", 0LL);
     if (name == "PORTS" || name == "PORTS_UDP") {
       for (const auto& p : r.value("stringSetValue", Json::array())) {
-        (name == "PORTS" ? c.reserved_tcp : c.reserved_udp).insert(std::atoi(p.get<std::string>().c_str()));
+        // Registered by an agent as text; what is not a port reserves nothing.
+        const std::string& text = p.get_ref<const std::string&>();
+        int port = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+        if (ec == std::errc() && end == text.data() + text.size() && port >= 1 && port <= 65535) {
+          (name == "PORTS" ? c.reserved_tcp : c.reserved_udp).insert(port);
+        }
       }
     }
   }
