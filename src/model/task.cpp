@@ -166,7 +166,7 @@ Reservation reservation_of(const Json& td, const Json& overrides) {
   for (const auto& c : td["containerDefinitions"]) {
     Json effective = c;
     for (const auto& o : container_overrides) {
-      if (o.value("name", "") != c["name"]) continue;
+      if (o.value("name", std::string()) != c.value("name", std::string())) continue;
       for (const char* key : {"cpu", "memory", "memoryReservation"}) {
         if (o.contains(key)) effective[key] = o[key];
       }

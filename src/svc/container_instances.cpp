@@ -208,7 +208,7 @@ Result<Json> list_attributes(Context& ctx, const Json& request) {
   for (const auto& ci : instances) {
     for (const auto& a : ci.body.value("attributes", Json::array())) {
       if (request.contains("attributeName") && a["name"] != request["attributeName"]) continue;
-      if (request.contains("attributeValue") && a.value("value", "") != request["attributeValue"]) continue;
+      if (request.contains("attributeValue") && a.value("value", std::string()) != request["attributeValue"].get<std::string>()) continue;
       Json item{{"name", a["name"]}, {"targetType", "container-instance"},
                 {"targetId", ctx.arns.container_instance(cluster, ci.id)}};
       if (a.contains("value")) item["value"] = a["value"];
