@@ -8,6 +8,7 @@
 
 #include "agent/agent.hpp"
 #include "common/files.hpp"
+#include "model/json_parse.hpp"
 #include "runtime/image/registry_auth.hpp"
 #include "common/numbers.hpp"
 
@@ -36,7 +37,7 @@ Result<int> parse_seconds(const std::string& key, const std::string& text) {
 }
 
 Result<std::vector<int>> parse_ports(const std::string& key, const std::string& text) {
-  const auto json = model::Json::parse(text, nullptr, false);
+  const auto json = model::parse_json(text, key).value_or(model::Json());
   if (!json.is_array()) return fail(Code::invalid_parameter, key + " must be a JSON list of ports, like [22, 80]");
   std::vector<int> ports;
   for (const auto& p : json) {
@@ -102,7 +103,7 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
   }
   if (auto v = get("ECS_RESERVED_PORTS_UDP")) { BERTH_ASSIGN(out.reserved_udp_ports, parse_ports("ECS_RESERVED_PORTS_UDP", *v)); }
   if (auto v = get("ECS_INSTANCE_ATTRIBUTES")) {
-    const auto json = model::Json::parse(*v, nullptr, false);
+    const auto json = model::parse_json(*v, "ECS_INSTANCE_ATTRIBUTES").value_or(model::Json());
     if (!json.is_object()) return fail(Code::invalid_parameter, "ECS_INSTANCE_ATTRIBUTES must be a JSON object of strings");
     for (auto it = json.begin(); it != json.end(); ++it) {
       if (!it.value().is_string()) return fail(Code::invalid_parameter, "ECS_INSTANCE_ATTRIBUTES values must be strings");

@@ -29,15 +29,9 @@ Reply handle_ecs_request(svc::Context& ctx, std::string_view target, std::string
     return error_reply({Code::unknown_operation,
                         "berth does not support the operation '" + std::string(action_name) + "'"});
   }
-  model::Json request = body.empty() ? model::Json::object()
-                                     : model::Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (request.is_discarded()) {
-    return error_reply({Code::serialization, "The request body is not valid JSON."});
-  }
-  if (auto checked = model::check_shape(request, *shape); !checked) {
-    return error_reply(checked.error());
-  }
-  return run_use_case(ctx, action_name, action, request, error_reply);
+  auto request = model::decode_request_body(body, *shape);
+  if (!request) return error_reply(request.error());
+  return run_use_case(ctx, action_name, action, *request, error_reply);
 }
 
 Reply run_use_case(svc::Context& ctx, std::string_view action, UseCase use_case, const model::Json& request,

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/log.hpp"
+#include "model/json_parse.hpp"
 #include "model/schedule_shapes.hpp"
 #include "svc/schedules.hpp"
 
@@ -17,6 +18,8 @@ Reply scheduler_error(const Error& error) {
     case Code::resource_not_found: status = 404, type = "ResourceNotFoundException"; break;
     case Code::conflict: status = 409, type = "ConflictException"; break;
     case Code::payload_too_large: status = 413, type = std::string(code_name(error.code)); break;
+    // A body that is not JSON at all: restJson1 services answer SerializationException.
+    case Code::serialization: type = std::string(code_name(error.code)); break;
     case Code::server: status = 500, type = "InternalServerException"; break;
     default: break;
   }
@@ -40,7 +43,9 @@ Reply handle_scheduler_request(svc::Context& ctx, std::string_view action, const
   const model::Shape* shape = model::find_schedule_request_shape(action);
   const UseCase use_case = find_use_case(action);
   if (!shape || !use_case) return scheduler_error({Code::invalid_parameter, "Unknown operation " + std::string(action) + "."});
-  model::Json request = body.empty() ? model::Json::object() : model::Json::parse(body, nullptr, false);
+  auto parsed = body.empty() ? Result<model::Json>(model::Json::object()) : model::parse_json(body, "The request body");
+  if (!parsed) return scheduler_error(parsed.error());
+  model::Json& request = *parsed;
   if (!request.is_object()) return scheduler_error({Code::serialization, "The request body is not a JSON object."});
   for (const auto& [key, value] : members.items()) {
     // Query strings carry numbers as text; the model types MaxResults as an integer.

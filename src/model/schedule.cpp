@@ -4,7 +4,9 @@
 #include <cstdio>
 
 #include "common/civil_time.hpp"
+#include "model/json_parse.hpp"
 #include "model/request_shapes.hpp"
+#include "model/task_definition.hpp"
 
 namespace berth::model {
 namespace {
@@ -19,21 +21,25 @@ bool is_schedule_name(const std::string& s) {
   return true;
 }
 
-// A timestamp member: epoch seconds (what the AWS clients send) or "yyyy-mm-ddThh:mm:ss[Z]".
+// A timestamp member: epoch seconds (what the AWS clients send) or "yyyy-mm-ddThh:mm:ss[Z]",
+// between 1970 and 2199 (the years a cron expression can name; NaN and infinities are out).
 Result<std::int64_t> timestamp_of(const Json& value, const char* member) {
-  if (value.is_number()) return static_cast<std::int64_t>(value.get<double>());
-  const std::string text = value.get<std::string>();
+  constexpr double k_end_of_2199 = 7258118400.0;
   double seconds = 0;
-  if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-      ec == std::errc() && end == text.data() + text.size()) {
-    return static_cast<std::int64_t>(seconds);
+  const std::string text = value.is_string() ? value.get<std::string>() : std::string();
+  if (value.is_number()) {
+    seconds = value.get<double>();
+  } else if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+             ec != std::errc() || end != text.data() + text.size()) {
+    int y, mo, d, h = 0, mi = 0, s = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) < 3 || mo < 1 || mo > 12 ||
+        d < 1 || d > days_in_month(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) {
+      return invalid(std::string(member) + " must be epoch seconds or yyyy-mm-ddThh:mm:ssZ.");
+    }
+    seconds = static_cast<double>(utc_seconds(y, mo, d, h, mi, s));
   }
-  int y, mo, d, h = 0, mi = 0, s = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) < 3 || mo < 1 || mo > 12 ||
-      d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59) {
-    return invalid(std::string(member) + " must be epoch seconds or yyyy-mm-ddThh:mm:ssZ.");
-  }
-  return utc_seconds(y, mo, d, h, mi, s);
+  if (!(seconds >= 0 && seconds < k_end_of_2199)) return invalid(std::string(member) + " must be between 1970 and 2199.");
+  return static_cast<std::int64_t>(seconds);
 }
 
 // The RunTask request one run makes, from the target's EcsParameters and Input.
@@ -41,6 +47,10 @@ Result<Json> run_task_request_of(const Json& target, const std::string& started_
   const Json ecs = target.value("EcsParameters", Json::object());
   if (!ecs.contains("TaskDefinitionArn")) {
     return invalid("Target.EcsParameters.TaskDefinitionArn is required: berth schedules run ECS tasks.");
+  }
+  // Checked now, as RunTask will check it, so a schedule that could never run is refused.
+  if (auto ref = parse_task_definition_ref(ecs["TaskDefinitionArn"].get<std::string>()); !ref) {
+    return std::unexpected(ref.error().wrap("Target.EcsParameters.TaskDefinitionArn"));
   }
   Json request{{"cluster", target["Arn"]},
                {"taskDefinition", ecs["TaskDefinitionArn"]},
@@ -62,9 +72,12 @@ Result<Json> run_task_request_of(const Json& target, const std::string& started_
   }
   // EventBridge hands an ECS target's Input to RunTask as the task's overrides.
   if (target.contains("Input")) {
-    const Json overrides = Json::parse(target["Input"].get<std::string>(), nullptr, false);
-    if (!overrides.is_object()) return invalid("Target.Input must be a JSON TaskOverride object for an ECS target.");
-    request["overrides"] = overrides;
+    auto overrides = parse_json(target["Input"].get<std::string>(), "Target.Input");
+    if (!overrides || !overrides->is_object()) {
+      return invalid("Target.Input must be a JSON TaskOverride object for an ECS target" +
+                     (overrides ? std::string(".") : ": " + overrides.error().message));
+    }
+    request["overrides"] = std::move(*overrides);
   }
   if (auto checked = check_shape(request, *find_request_shape("RunTask"), "Target"); !checked) {
     return std::unexpected(checked.error());

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/json_parse.hpp"
+
 namespace berth::model {
 namespace {
 
@@ -164,6 +166,12 @@ Result<void> check_shape(Json& value, const Shape& shape, const std::string& pat
       return {};
   }
   return {};
+}
+
+Result<Json> decode_request_body(std::string_view body, const Shape& shape) {
+  BERTH_ASSIGN(Json request, body.empty() ? Result<Json>(Json::object()) : parse_json(body, "The request body"));
+  BERTH_TRY(check_shape(request, shape));
+  return request;
 }
 
 }  // namespace berth::model

@@ -54,4 +54,9 @@ Shape any_shape();
 // missing required member, an unknown member or a value outside its enum or range.
 [[nodiscard]] Result<void> check_shape(Json& value, const Shape& shape, const std::string& path = "");
 
+// Parses a request body (nesting bounded by parse_json; an empty body is an empty object, as
+// AWS clients send for actions without members) and checks it against `shape`. Returns the
+// request, or SerializationException / InvalidParameterException as check_shape does.
+[[nodiscard]] Result<Json> decode_request_body(std::string_view body, const Shape& shape);
+
 }  // namespace berth::model

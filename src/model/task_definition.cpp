@@ -101,27 +101,29 @@ Result<void> check_dependency_cycles(const Json& containers) {
   return {};
 }
 
+// Runs after normalisation: the task's cpu and memory, when set, are decimal strings.
 Result<void> check_task_totals(const Json& body) {
+  const auto task_cpu = task_units_of(body.value("cpu", ""));
+  const auto task_memory = task_units_of(body.value("memory", ""));
   long long cpu_sum = 0, reserved_sum = 0;
   for (const auto& c : body["containerDefinitions"]) {
     cpu_sum += c["cpu"].get<long long>();
     reserved_sum += c.value("memoryReservation", c.value("memory", 0LL));
-    if (body.contains("memory") && c.contains("memory") &&
-        c["memory"].get<long long>() > std::stoll(body["memory"].get<std::string>())) {
+    if (task_memory && c.contains("memory") && c["memory"].get<long long>() > *task_memory) {
       return fail(Code::client, "Invalid 'memory' setting for container '" +
                                     c["name"].get<std::string>() +
                                     "': it is larger than the task's memory.");
     }
   }
-  if (body.contains("cpu") && cpu_sum > std::stoll(body["cpu"].get<std::string>())) {
+  if (task_cpu && cpu_sum > *task_cpu) {
     return fail(Code::client, "Invalid 'cpu' setting for task: the containers' cpu adds up to " +
                                   std::to_string(cpu_sum) + ", more than the task's " +
-                                  body["cpu"].get<std::string>() + ".");
+                                  std::to_string(*task_cpu) + ".");
   }
-  if (body.contains("memory") && reserved_sum > std::stoll(body["memory"].get<std::string>())) {
+  if (task_memory && reserved_sum > *task_memory) {
     return fail(Code::client, "Invalid 'memory' setting for task: the containers reserve " +
                                   std::to_string(reserved_sum) + " MiB, more than the task's " +
-                                  body["memory"].get<std::string>() + ".");
+                                  std::to_string(*task_memory) + ".");
   }
   return {};
 }
@@ -153,9 +155,7 @@ Result<RegisterRequest> normalize_task_definition(Json request) {
     request.erase("tags");
   }
   Json& body = request;
-  if (auto ok = check_name("Family", body["family"].get<std::string>()); !ok) {
-    return std::unexpected(ok.error());
-  }
+  BERTH_TRY(check_family(body["family"].get<std::string>()));
   auto& containers = body["containerDefinitions"];
   if (containers.empty() || containers.size() > 10) {
     return fail(Code::client, "A task definition needs 1 to 10 container definitions.");
@@ -222,30 +222,35 @@ Json task_definition_to_json(const TaskDefinition& td, const ArnScope& arns) {
   return out;
 }
 
-Result<TaskDefinitionRef> parse_task_definition_ref(const std::string& text) {
-  std::string family_revision = text;
+Result<void> check_family(std::string_view family) {
+  if (family.size() > 255) return fail(Code::client, "Family is longer than 255 characters.");
+  if (!is_valid_name(family)) return fail(Code::client, "Family contains invalid characters.");
+  return {};
+}
+
+Result<TaskDefinitionRef> parse_task_definition_ref(std::string_view text) {
+  std::string_view family_revision = text;
   if (is_arn(text)) {
     const auto arn = parse_ecs_arn(text);
     if (!arn || arn->resource_type != "task-definition") {
-      return fail(Code::client, "'" + text + "' is not a task definition ARN.");
+      return fail(Code::client, "'" + std::string(text) + "' is not a task definition ARN.");
     }
-    family_revision = arn->resource;
-    if (family_revision.find(':') == std::string::npos) {
+    if (arn->resource.find(':') == std::string::npos) {
       return fail(Code::client, "A task definition ARN must include the revision.");
     }
+    family_revision = text.substr(text.size() - arn->resource.size());
   }
   TaskDefinitionRef ref;
   const auto colon = family_revision.find(':');
   ref.family = family_revision.substr(0, colon);
-  if (!is_valid_name(ref.family)) {
-    return fail(Code::client, "Invalid task definition '" + text + "'.");
-  }
-  if (colon != std::string::npos) {
-    const std::string rev = family_revision.substr(colon + 1);
-    long long n = 0;
-    auto [end, ec] = std::from_chars(rev.data(), rev.data() + rev.size(), n);
+  BERTH_TRY(check_family(ref.family));
+  if (colon != std::string_view::npos) {
+    // ECS revisions are 32-bit; ECS names the text it could not read as one.
+    const std::string_view rev = family_revision.substr(colon + 1);
+    std::int32_t n = 0;
+    const auto [end, ec] = std::from_chars(rev.data(), rev.data() + rev.size(), n);
     if (ec != std::errc() || end != rev.data() + rev.size() || n < 1) {
-      return fail(Code::client, "Invalid revision number in task definition '" + text + "'.");
+      return fail(Code::invalid_parameter, "Invalid revision number. Number: " + std::string(rev));
     }
     ref.revision = n;
   }

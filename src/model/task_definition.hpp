@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/arn.hpp"
@@ -48,8 +49,14 @@ struct TaskDefinitionRef {
   std::optional<long long> revision;  // none = latest ACTIVE
 };
 
-// Parses "family", "family:revision" or a task-definition ARN. Returns ClientException for
-// anything else (bad family name, revision not a positive integer, ARN of another kind).
-[[nodiscard]] Result<TaskDefinitionRef> parse_task_definition_ref(const std::string& text);
+// Parses "family", "family:revision" or a task-definition ARN: the one reader of references
+// for every action that takes one. Returns ClientException "Family contains invalid
+// characters." for a bad family (as RegisterTaskDefinition), InvalidParameterException
+// "Invalid revision number. Number: <text>" for a revision that is not a positive 32-bit
+// number, ClientException for an ARN of another kind or without its revision.
+[[nodiscard]] Result<TaskDefinitionRef> parse_task_definition_ref(std::string_view text);
+
+// Returns ClientException unless `family` is 1–255 letters, digits, '-' and '_' (as ECS).
+[[nodiscard]] Result<void> check_family(std::string_view family);
 
 }  // namespace berth::model

@@ -1,6 +1,7 @@
 #include "model/units.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
@@ -48,13 +49,12 @@ Result<std::string> normalize(std::string_view text, std::string_view unit, doub
   if (!parse_decimal(s, value)) return invalid();
   const double base = value * factor;
   if (base != std::floor(base)) return invalid();
-  const auto whole = static_cast<long long>(base);
-  if (whole < min || whole > max) {
-    return fail(Code::client, "Invalid '" + what + "' setting for task: " + std::to_string(whole) +
-                                  " is outside " + std::to_string(min) + "–" + std::to_string(max) +
-                                  ".");
+  // Compared as a double: up to 16 digits times 1024 is beyond what a long long holds.
+  if (base < static_cast<double>(min) || base > static_cast<double>(max)) {
+    return fail(Code::client, "Invalid '" + what + "' setting for task: '" + std::string(text) + "' is outside " +
+                                  std::to_string(min) + "–" + std::to_string(max) + ".");
   }
-  return std::to_string(whole);
+  return std::to_string(static_cast<long long>(base));
 }
 
 }  // namespace
@@ -65,6 +65,13 @@ Result<std::string> normalize_task_cpu(std::string_view text) {
 
 Result<std::string> normalize_task_memory(std::string_view text) {
   return normalize(text, "gb", 1024, "memory", 6, 16LL * 1024 * 1024);
+}
+
+std::optional<long long> task_units_of(std::string_view normalized) {
+  long long value = 0;
+  const auto [end, ec] = std::from_chars(normalized.data(), normalized.data() + normalized.size(), value);
+  if (ec != std::errc() || end != normalized.data() + normalized.size() || value < 0) return std::nullopt;
+  return value;
 }
 
 }  // namespace berth::model

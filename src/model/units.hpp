@@ -2,6 +2,7 @@
 // "1GB", "0.5 GB", "512"), normalised to the integer strings ECS returns. Pure; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,5 +15,9 @@ namespace berth::model {
 
 // Returns MiB (1 GB = 1024 MiB) as a decimal string, or ClientException.
 [[nodiscard]] Result<std::string> normalize_task_memory(std::string_view text);
+
+// Returns the number a normalised cpu or memory string holds ("1024"), or nothing for any
+// other text (a string that did not come from normalize_task_cpu/normalize_task_memory).
+std::optional<long long> task_units_of(std::string_view normalized);
 
 }  // namespace berth::model

@@ -108,7 +108,7 @@ Result<Json> delete_task_definitions(Context& ctx, const Json& request) {
     };
     auto ref = model::parse_task_definition_ref(text);
     if (!ref || !ref->revision) {
-      failure("The task definition must be given as family:revision or the full ARN.");
+      failure(ref ? "The task definition must be given as family:revision or the full ARN." : ref.error().message);
       continue;
     }
     // One atomic move from INACTIVE, judged by the row it leaves (a concurrent move never undone).

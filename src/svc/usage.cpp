@@ -43,8 +43,9 @@ Capacity capacity_of(const model::ContainerInstance& instance) {
     if (name == "MEMORY") c.memory = r.value("integerValue", 0LL);
     if (name == "PORTS" || name == "PORTS_UDP") {
       for (const auto& p : r.value("stringSetValue", Json::array())) {
+        // Registered by an agent as text; what is not a port reserves nothing.
         if (!p.is_string()) continue;
-        if (auto port = parse_integer_in<int>(p.get<std::string>(), 0, 65535)) {
+        if (auto port = parse_integer_in<int>(p.get<std::string>(), 1, 65535)) {
           (name == "PORTS" ? c.reserved_tcp : c.reserved_udp).insert(*port);
         }
       }

@@ -62,3 +62,49 @@ TEST_CASE("error replies: status by exception kind", "[api]") {
   CHECK(r.status == 400);
   CHECK(body_of(r) == Json{{"__type", "ClusterNotFoundException"}, {"message", "Cluster not found."}});
 }
+
+TEST_CASE_METHOD(ServiceFixture, "dispatch: a body nested 75,000 levels deep is a SerializationException", "[api]") {
+  auto registered = api::handle_ecs_request(*ctx, target("RegisterTaskDefinition"), berth::testing::make_task_def("web").dump());
+  REQUIRE(registered.status == 200);
+  // The free-form deploymentConfiguration.alarms reached a recursive copy in CreateService.
+  const std::string levels(75000, '[');
+  const std::string deep = R"({"serviceName":"s","taskDefinition":"web","desiredCount":0,"deploymentConfiguration":{"alarms":)" +
+                           levels + std::string(75000, ']') + "}}";
+  auto reply = api::handle_ecs_request(*ctx, target("CreateService"), deep);
+  CHECK(reply.status == 400);
+  CHECK(body_of(reply)["__type"] == "SerializationException");
+  CHECK(body_of(reply)["message"] == "The request body is nested more than 64 levels deep.");
+  auto services = api::handle_ecs_request(*ctx, target("ListServices"), "{}");
+  CHECK(body_of(services)["serviceArns"].empty());
+}
+
+TEST_CASE_METHOD(ServiceFixture, "dispatch: every action taking a task definition reports a bad family or revision as ECS", "[api]") {
+  REQUIRE(api::handle_ecs_request(*ctx, target("RegisterTaskDefinition"), berth::testing::make_task_def("web").dump()).status == 200);
+  const std::pair<const char*, std::string> requests[] = {
+      {"DescribeTaskDefinition", R"({"taskDefinition":"%s"})"},
+      {"DeregisterTaskDefinition", R"({"taskDefinition":"%s"})"},
+      {"RunTask", R"({"taskDefinition":"%s"})"},
+      {"StartTask", R"({"taskDefinition":"%s","containerInstances":["x"]})"},
+      {"CreateService", R"({"serviceName":"s","taskDefinition":"%s","desiredCount":1})"},
+      {"UpdateService", R"({"service":"s","taskDefinition":"%s"})"},
+  };
+  REQUIRE(api::handle_ecs_request(*ctx, target("CreateService"), R"({"serviceName":"s","taskDefinition":"web","desiredCount":0})").status == 200);
+  for (const auto& [action, pattern] : requests) {
+    const auto with = [&pattern](const std::string& ref) {
+      std::string body = pattern;
+      return body.replace(body.find("%s"), 2, ref);
+    };
+    INFO(action);
+    auto revision = body_of(api::handle_ecs_request(*ctx, target(action), with("web:foo")));
+    CHECK(revision["__type"] == "InvalidParameterException");
+    CHECK(revision["message"] == "Invalid revision number. Number: foo");
+    auto family = body_of(api::handle_ecs_request(*ctx, target(action), with("bad/family:1")));
+    CHECK(family["__type"] == "ClientException");
+    CHECK(family["message"] == "Family contains invalid characters.");
+  }
+  // DeleteTaskDefinitions reports each reference as a failure, with the same words.
+  auto deleted = body_of(api::handle_ecs_request(*ctx, target("DeleteTaskDefinitions"), R"({"taskDefinitions":["web:foo","b@d:1"]})"));
+  REQUIRE(deleted["failures"].size() == 2);
+  CHECK(deleted["failures"][0]["reason"] == "Invalid revision number. Number: foo");
+  CHECK(deleted["failures"][1]["reason"] == "Family contains invalid characters.");
+}

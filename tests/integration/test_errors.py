@@ -46,7 +46,7 @@ class ErrorTest(BerthTestCase):
         before = self.snapshot()
         cases = [
             ({"family": "bad/name", "containerDefinitions": EXAMPLE_TASK_DEFINITION["containerDefinitions"]},
-             "InvalidParameterException"),
+             "ClientException"),
             (dict(EXAMPLE_TASK_DEFINITION, containerDefinitions=[]), "ClientException"),
             (dict(EXAMPLE_TASK_DEFINITION, containerDefinitions=[
                 {"name": "a", "image": "busybox"}]), "ClientException"),

@@ -81,7 +81,10 @@ TEST_CASE("task definition rules are enforced as ECS does", "[model]") {
   SECTION("family pattern") {
     Json td = make_task_def();
     td["family"] = "bad/family";
-    CHECK(rejection(td).find("Family") != std::string::npos);
+    auto r = normalize(td);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == Code::client);
+    CHECK(r.error().message == "Family contains invalid characters.");
   }
   SECTION("1 to 10 containers") {
     Json td = make_task_def();
@@ -206,8 +209,30 @@ TEST_CASE("task definition references", "[model]") {
   REQUIRE(arn.has_value());
   CHECK(arn->family == "web");
   CHECK(*arn->revision == 3);
-  CHECK_FALSE(parse_task_definition_ref("web:0").has_value());
-  CHECK_FALSE(parse_task_definition_ref("web:x").has_value());
   CHECK_FALSE(parse_task_definition_ref("arn:aws:ecs:local:0:cluster/web").has_value());
-  CHECK_FALSE(parse_task_definition_ref("../web").has_value());
+  CHECK(parse_task_definition_ref("arn:aws:ecs:local:0:task-definition/web").error().code == Code::client);
+}
+
+TEST_CASE("task definition references: ECS's exceptions and messages for a bad family or revision", "[model]") {
+  for (const char* text : {"../web", "bad/family", "we b", "", ":3", "arn:aws:ecs:local:0:task-definition/b@d:1"}) {
+    auto r = parse_task_definition_ref(text);
+    INFO(text);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == Code::client);
+    CHECK(r.error().message == "Family contains invalid characters.");
+  }
+  CHECK(parse_task_definition_ref(std::string(256, 'f')).error().code == Code::client);
+  CHECK(parse_task_definition_ref(std::string(255, 'f')).has_value());
+  const std::pair<const char*, const char*> bad_revisions[] = {
+      {"fam:foo", "foo"}, {"fam:", ""}, {"fam:0", "0"}, {"fam:-1", "-1"}, {"fam:1:2", "1:2"},
+      {"fam:2147483648", "2147483648"}, {"fam:99999999999999999999", "99999999999999999999"}, {"fam: 1", " 1"},
+      {"arn:aws:ecs:local:000000000000:task-definition/fam:latest", "latest"}};
+  for (const auto& [text, number] : bad_revisions) {
+    auto r = parse_task_definition_ref(text);
+    INFO(text);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == Code::invalid_parameter);
+    CHECK(r.error().message == std::string("Invalid revision number. Number: ") + number);
+  }
+  CHECK(*parse_task_definition_ref("fam:2147483647")->revision == 2147483647);
 }

@@ -2,37 +2,17 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
+#include "model/json_parse.hpp"
 
 namespace berth::api::auth {
 namespace {
 
-using Json = nlohmann::json;
+using model::Json;
 
 constexpr std::size_t k_max_depth = 8;  // a policy nests four levels; refuse anything much deeper
 
 std::unexpected<Error> invalid(std::string message) {
   return fail(Code::invalid_parameter, "Invalid policy document: " + std::move(message));
-}
-
-// Returns the deepest nesting of objects and arrays in `text`, outside strings.
-std::size_t nesting_depth(std::string_view text) {
-  std::size_t depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
 }
 
 // Returns the strings of an element that may be one string or a non-empty list of strings.
@@ -133,9 +113,9 @@ Result<Policy> parse_policy(std::string_view document) {
   if (document.size() > k_max_policy_bytes) {
     return invalid("longer than " + std::to_string(k_max_policy_bytes) + " bytes");
   }
-  if (nesting_depth(document) > k_max_depth) return invalid("nested too deeply");
-  const Json json = Json::parse(document, nullptr, false);
-  if (json.is_discarded()) return invalid("not valid JSON");
+  auto parsed = model::parse_json(document, "the policy document", k_max_depth);
+  if (!parsed) return invalid(parsed.error().message);
+  const Json json = std::move(*parsed);
   if (!json.is_object()) return invalid("must be a JSON object");
   Policy policy;
   bool has_statement = false;

@@ -1,5 +1,7 @@
 #include "runtime/image/image_manifest.hpp"
 
+#include "model/json_parse.hpp"
+
 namespace berth::runtime {
 namespace {
 
@@ -95,8 +97,8 @@ Result<Descriptor> decode_blob_descriptor(const Json& json, const std::string& w
 }  // namespace
 
 Result<Json> parse_metadata_json(std::string_view text, const std::string& what) {
-  Json json = Json::parse(text, nullptr, false);
-  if (json.is_discarded()) return invalid(what + " is not valid JSON");
+  auto json = model::parse_json(text, what);
+  if (!json) return invalid(json.error().message);
   return json;
 }
 

@@ -12,6 +12,7 @@
 #include "model/image_reference.hpp"
 #include "runtime/image/archive_member.hpp"
 #include "runtime/image/image_manifest.hpp"
+#include "model/json_parse.hpp"
 #include "runtime/image/layer_unpacker.hpp"
 
 namespace berth::runtime {
@@ -22,8 +23,8 @@ using model::Json;
 
 Result<Json> read_json(const std::string& path) {
   BERTH_ASSIGN(auto text, read_file(path));
-  Json json = Json::parse(text, nullptr, false);
-  if (json.is_discarded()) return fail(Code::invalid_parameter, path + " is not valid JSON");
+  auto json = model::parse_json(text, path);
+  if (!json) return fail(Code::invalid_parameter, json.error().message);
   return json;
 }
 
@@ -145,7 +146,7 @@ Result<void> ImageStore::load_index() {
   if (::stat((m_root + "/index.json").c_str(), &st) == 0) m_index_mtime = st.st_mtim;
   auto text = read_file(m_root + "/index.json");
   if (!text) return text.error().sys_errno == ENOENT ? Result<void>() : Result<void>(std::unexpected(text.error()));
-  const Json index = Json::parse(*text, nullptr, false);
+  const Json index = model::parse_json(*text, "index.json").value_or(Json::value_t::discarded);
   if (index.is_discarded()) return fail(Code::server, m_root + "/index.json is corrupt");
   for (const auto& item : index.value("images", Json::array())) {
     Image image;

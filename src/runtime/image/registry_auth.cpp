@@ -1,6 +1,7 @@
 #include "runtime/image/registry_auth.hpp"
 
 #include "common/base64.hpp"
+#include "model/json_parse.hpp"
 
 namespace berth::runtime {
 
@@ -17,7 +18,7 @@ Result<std::map<std::string, RegistryCredentials>> parse_engine_auth(const std::
   if (type != "docker" && type != "dockercfg") {
     return fail(Code::invalid_parameter, "ECS_ENGINE_AUTH_TYPE must be docker or dockercfg");
   }
-  const auto json = model::Json::parse(data, nullptr, false);
+  const auto json = model::parse_json(data, "ECS_ENGINE_AUTH_DATA").value_or(model::Json());
   if (!json.is_object()) return fail(Code::invalid_parameter, "ECS_ENGINE_AUTH_DATA must be a JSON object keyed by registry");
   for (const auto& [key, entry] : json.items()) {
     if (!entry.is_object()) return fail(Code::invalid_parameter, "ECS_ENGINE_AUTH_DATA: the entry of " + key + " must be an object");

@@ -15,6 +15,7 @@
 #include "common/files.hpp"
 #include "common/sha256.hpp"
 #include "runtime/image/image_manifest.hpp"
+#include "model/json_parse.hpp"
 
 namespace berth::runtime {
 
@@ -71,7 +72,7 @@ std::pair<std::string, std::map<std::string, std::string>> parse_challenge(const
 
 // The registry's own words from an error body ({"errors":[{"code","message"}]}), if any.
 std::string registry_says(const std::string& body) {
-  const Json j = Json::parse(body, nullptr, false);
+  const Json j = model::parse_json(body, "error body").value_or(Json());
   if (!j.is_object() || !j.contains("errors") || !j["errors"].is_array() || j["errors"].empty()) return "";
   const Json& e = j["errors"][0];
   return e.is_object() ? e.value("code", std::string()) + ": " + e.value("message", std::string()) : "";
@@ -129,7 +130,7 @@ Result<HttpResponse> RegistryClient::get(Session& s, const std::string& path, Ht
                           (credentials ? "configured credentials" : "anonymous request") + " (HTTP " +
                           std::to_string(token_reply.status) + ")");
       }
-      const Json token = Json::parse(token_reply.body, nullptr, false);
+      const Json token = model::parse_json(token_reply.body, "token reply").value_or(Json());
       const std::string value = token.is_object() ? token.value("token", token.value("access_token", std::string())) : "";
       if (token_reply.status != 200 || value.empty()) {
         return pull_error("the token service of registry " + s.registry + " gave no token (HTTP " +
@@ -159,8 +160,9 @@ Result<Json> RegistryClient::manifest(Session& s, const std::string& reference, 
     return pull_error("manifest " + reference + " does not match its digest (got " + actual + ")");
   }
   digest = actual;
-  const Json body = Json::parse(reply.body, nullptr, false);
-  if (!body.is_object()) return pull_error("manifest " + reference + " is not JSON");
+  const auto parsed = model::parse_json(reply.body, "manifest " + reference);
+  if (!parsed || !parsed->is_object()) return pull_error(parsed ? "manifest " + reference + " is not a JSON object" : parsed.error().message);
+  const Json& body = *parsed;
   auto kind = manifest_media_type(body, reply.headers["content-type"]);
   if (!kind) return pull_error("manifest " + reference + ": " + kind.error().message);
   media_type = *kind;
@@ -301,8 +303,9 @@ Result<PulledImage> RegistryClient::pull(const model::ImageReference& ref,
   out.manifest_digest = digest;
   BERTH_ASSIGN(out.config_path, blob(s, decoded->config.digest, decoded->config.size, count));
   BERTH_ASSIGN(auto config_text, read_file(out.config_path));
-  out.config = Json::parse(config_text, nullptr, false);
-  if (!out.config.is_object()) return pull_error("the image config is not JSON");
+  auto config = model::parse_json(config_text, "the image config");
+  if (!config || !config->is_object()) return pull_error(config ? "the image config is not a JSON object" : config.error().message);
+  out.config = std::move(*config);
   if (auto checked = decode_image_config(out.config); !checked) return pull_error(checked.error().message);
   for (const auto& layer : decoded->layers) {
     BERTH_ASSIGN(auto path, blob(s, layer.digest, layer.size, count));
