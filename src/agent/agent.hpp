@@ -99,19 +99,25 @@ class Agent {
   // Tasks on this instance that have not stopped.
   Result<std::vector<model::Task>> active_tasks();
   void pass();
+  // --- One task's handling (agent_task_handling.cpp) ---
   // Drives one task and saves what changed; an exception fails the task, not the agent.
   void handle(model::Task& task);
   // drive() under the crash guard's marker and verdict, with exceptions turned into a failed task.
   void drive_guarded(model::Task& task, const model::Json& td);
   // The task hit an error berth did not foresee (`what`): a starting task is stopped; a stopping
-  // one is recorded stopped without further runtime calls.
+  // one gets one best-effort release_runtime() and is recorded stopped.
   void fail_unforeseen(model::Task& task, const std::string& what);
-  // Records `task` and its containers stopped with `reason`, touching no runtime state; what it
-  // leaves running is removed at berth's next start (remove_orphans).
+  // One contained, best-effort attempt to kill and remove the task's containers and detach its
+  // network; failures (and exceptions) are logged, never raised.
+  void release_runtime(const model::Task& task);
+  // Records `task` and its containers stopped with `reason`, touching no runtime state (alone, as
+  // for the crash limit, where runtime calls are what took berth down); what it leaves running is
+  // removed at berth's next start (remove_orphans).
   void record_abandoned(model::Task& task, const std::string& reason);
   // Stops a task before (or while) its containers start: the pending ones are stopped with
   // "CannotStartContainerError: <reason>", as the task (TaskFailedToStart).
   void stop_unstarted(model::Task& task, const std::string& reason);
+  // --- The task's containers (agent.cpp) ---
   // The task's definition body, read once: a registered revision's body never changes.
   const model::Json* task_definition_of(const model::Task& task);
   void drive(model::Task& task, const model::Json& td);

@@ -7,6 +7,7 @@
 
 #include "agent/container_user.hpp"
 #include "common/files.hpp"
+#include "runtime/image/image_manifest.hpp"
 #include "runtime/linux/capability_bounds.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
 
@@ -29,28 +30,11 @@ std::vector<std::string> strings(const Json& list) {
   return out;
 }
 
-// The image config's `key` as a list of strings (Docker also accepts one string); a bad type
-// in an image is a refusal, not an exception.
-Result<std::vector<std::string>> image_strings(const Json& image_config, const char* key) {
-  const auto it = image_config.find(key);
-  if (it == image_config.end() || it->is_null()) return std::vector<std::string>{};
-  if (it->is_string()) return std::vector<std::string>{it->get<std::string>()};
-  std::vector<std::string> out;
-  if (it->is_array()) {
-    for (const auto& s : *it) {
-      if (!s.is_string()) break;
-      out.push_back(s.get<std::string>());
-    }
-    if (out.size() == it->size()) return out;
-  }
-  return fail(Code::client, std::string("the image's config has an unusable ") + key + " (not a list of strings)");
-}
-
 Result<std::string> image_string(const Json& image_config, const char* key) {
   const auto it = image_config.find(key);
   if (it == image_config.end() || it->is_null()) return std::string();
   if (it->is_string()) return it->get<std::string>();
-  return fail(Code::client, std::string("the image's config has an unusable ") + key + " (not a string)");
+  return fail(Code::client, std::string("the image config: \"") + key + "\" is not a string");
 }
 
 void merge_env(std::vector<std::string>& env, const std::string& name, const std::string& value) {
@@ -90,7 +74,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   if (c.contains("entryPoint")) {
     entrypoint = strings(c["entryPoint"]);
   } else {
-    BERTH_ASSIGN(entrypoint, image_strings(image_config, "Entrypoint"));
+    BERTH_ASSIGN(entrypoint, runtime::image_config_strings(image_config, "Entrypoint"));
   }
   std::vector<std::string> command;
   if (override_ && override_->contains("command")) {
@@ -98,13 +82,13 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   } else if (c.contains("command")) {
     command = strings(c["command"]);
   } else if (!c.contains("entryPoint")) {
-    BERTH_ASSIGN(command, image_strings(image_config, "Cmd"));
+    BERTH_ASSIGN(command, runtime::image_config_strings(image_config, "Cmd"));
   }
   spec.args = entrypoint;
   spec.args.insert(spec.args.end(), command.begin(), command.end());
   if (spec.args.empty()) return fail(Code::client, "container " + name + " has no command and its image none");
 
-  BERTH_ASSIGN(spec.env, image_strings(image_config, "Env"));
+  BERTH_ASSIGN(spec.env, runtime::image_config_strings(image_config, "Env"));
   for (const auto& e : c.value("environment", Json::array())) merge_env(spec.env, e["name"], e.value("value", ""));
   if (override_) {
     for (const auto& e : override_->value("environment", Json::array())) merge_env(spec.env, e["name"], e.value("value", ""));

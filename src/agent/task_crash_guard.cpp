@@ -71,19 +71,25 @@ CrashVerdict TaskCrashGuard::verdict(const std::string& task_id) const {
 void TaskCrashGuard::begin(const std::string& task_id, TaskPhase phase) {
   const auto marked = m_marked.find(task_id);
   if (marked != m_marked.end() && marked->second == phase) return;
-  if (auto made = make_dirs(m_dir, 0700); !made) {
-    log_warn("crash guard: " + made.error().message);
-    return;
-  }
+  // A marker that could not be written is not retried on every pass of the agent (several a
+  // second): the failure is logged once per task and phase, and the task goes unguarded.
+  const auto unwritable = m_unwritable.find(task_id);
+  if (unwritable != m_unwritable.end() && unwritable->second == phase) return;
+  auto written = make_dirs(m_dir, 0700);
   // No fsync: the marker guards against crashes of berth, not of the machine.
-  if (auto written = write_file(marker_path(task_id), marker_text(phase, crashes(task_id)), 0600); !written) {
-    log_warn("crash guard: " + written.error().message);
+  if (written) written = write_file(marker_path(task_id), marker_text(phase, crashes(task_id)), 0600);
+  if (!written) {
+    log_warn("crash guard: task " + task_id + ": cannot write its marker, so a crash while working on it goes uncounted: " +
+             written.error().message);
+    m_unwritable[task_id] = phase;
     return;
   }
+  m_unwritable.erase(task_id);
   m_marked[task_id] = phase;
 }
 
 void TaskCrashGuard::end(const std::string& task_id) {
+  m_unwritable.erase(task_id);
   const bool marked = m_marked.erase(task_id) > 0;
   const bool left_over = m_left_over.erase(task_id) > 0;
   if (!marked && !left_over) return;
@@ -98,6 +104,9 @@ void TaskCrashGuard::retain_only(const std::set<std::string>& active) {
   }
   for (const auto& id : m_left_over) {
     if (!active.contains(id) && !m_marked.contains(id)) gone.push_back(id);
+  }
+  for (const auto& [id, phase] : m_unwritable) {
+    if (!active.contains(id) && !m_marked.contains(id) && !m_left_over.contains(id)) gone.push_back(id);
   }
   for (const auto& id : gone) end(id);
 }

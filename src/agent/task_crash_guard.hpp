@@ -39,7 +39,7 @@ class TaskCrashGuard {
   int crashes(const std::string& task_id) const;
 
   // Work on `task_id` in `phase` begins or goes on: writes its marker unless this process already
-  // wrote one for that phase.
+  // wrote one for that phase, or already failed to (that failure is logged once, not per call).
   void begin(const std::string& task_id, TaskPhase phase);
   // Work on `task_id` ended: removes its marker if there is one.
   void end(const std::string& task_id);
@@ -56,6 +56,9 @@ class TaskCrashGuard {
   std::string m_dir;
   std::map<std::string, Counted> m_counted;   // tasks with crashes counted at load
   std::map<std::string, TaskPhase> m_marked;  // tasks whose marker this process wrote
+  // Tasks whose marker for that phase could not be written; bounded like m_marked by the tasks in
+  // work, as end() and retain_only() drop them.
+  std::map<std::string, TaskPhase> m_unwritable;
   std::set<std::string> m_left_over;          // markers of the previous process still on disk
 };
 

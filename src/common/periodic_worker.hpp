@@ -45,7 +45,9 @@ class PeriodicWorker {
   void run_contained(const std::string& name, const std::function<void()>& pass) {
     try {
       pass();
+      // A success ends the run of repeats: the next failure, whatever it is, starts a new count.
       m_last_failure.clear();
+      m_repeats = 0;
       return;
     } catch (const std::exception& e) {
       note_failure(name, e.what());

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "fixtures/fixtures.hpp"
+#include "runtime/image/image_manifest.hpp"
 
 using namespace berth;
 using berth::testing::Json;
@@ -154,13 +155,18 @@ TEST_CASE("spec: a huge user or an image config of the wrong shape fails the spe
   const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64}]})");
   for (const char* config : {R"({"config":{"Cmd":5}})", R"({"config":{"Cmd":["sh"],"Env":[1]}})",
                              R"({"config":{"Cmd":["sh"],"User":7}})", R"({"config":{"Cmd":["sh"],"WorkingDir":[]}})",
-                             R"({"config":{"Entrypoint":{"a":1}}})"}) {
+                             R"({"config":{"Entrypoint":{"a":1}}})",
+                             // One string is not a list (the OCI image spec types these as
+                             // arrays): refused here as at import, by the same decoder.
+                             R"({"config":{"Cmd":"sh"}})", R"({"config":{"Cmd":["sh"],"Env":"A=1"}})",
+                             R"({"config":{"Entrypoint":"/entry"}})"}) {
     INFO(config);
     runtime::Image image = busybox_like();
     image.config = Json::parse(config);
     auto spec = agent::build_container_spec(task_of(), td, "main", image, ctx);
     REQUIRE_FALSE(spec.has_value());
-    CHECK(spec.error().message.find("the image's config") != std::string::npos);
+    CHECK(spec.error().message.find("the image config") != std::string::npos);
+    CHECK_FALSE(runtime::decode_image_config(image.config).has_value());
   }
   runtime::Image odd = busybox_like();
   odd.config = Json::parse(R"({"config":"not an object"})");

@@ -101,7 +101,8 @@ TEST_CASE("user: an image's passwd linked to a host file is read inside the imag
           "[agent][user]") {
   TempDir tmp;
   const std::string host_file = tmp.path + "/host-passwd";
-  REQUIRE(write_file(host_file, "evil:x:4242:4242::/:/bin/sh\n").has_value());
+  // The host's gid differs from the uid, so a gid read from the host file would show.
+  REQUIRE(write_file(host_file, "evil:x:4242:777::/:/bin/sh\n").has_value());
   const std::string root = tmp.path + "/rootfs";
   fs::create_directories(root + "/etc");
   SECTION("absolute link") { fs::create_symlink(host_file, root + "/etc/passwd"); }
@@ -116,7 +117,8 @@ TEST_CASE("user: an image's passwd linked to a host file is read inside the imag
   REQUIRE_FALSE(resolved.has_value());  // not found inside the image: never uid 4242
   CHECK(resolved.error().code == Code::client);
   const auto numeric = resolve_container_user("4242", root);
-  if (numeric) CHECK(numeric->gid == 4242u);  // no entry read from the host file either way
+  REQUIRE(numeric.has_value());  // no passwd inside the image: the uid stands alone
+  CHECK(numeric->gid == 4242u);  // the uid as gid, never the host entry's 777
 }
 
 TEST_CASE("user: a link inside the image resolves as in the container", "[agent][user]") {

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "common/files.hpp"
+#include "fixtures/stderr_capture.hpp"
 #include "fixtures/temp_dir.hpp"
 
 using namespace berth;
@@ -103,4 +104,20 @@ TEST_CASE("crash guard: markers are written on transitions only; stale ones are 
   CHECK_FALSE(fs::exists(dir + "/" + k_task));
   CHECK_FALSE(fs::exists(dir + "/" + k_other));
   CHECK(fs::exists(dir + "/not-a-task.tmp"));
+}
+
+TEST_CASE("crash guard: a marker that cannot be written is reported once, not on every pass", "[agent][crash]") {
+  TempDir tmp;
+  // A directory under a plain file cannot be made, even by root.
+  REQUIRE(write_file(tmp.path + "/plain", "x"));
+  TaskCrashGuard guard(tmp.path + "/plain/work");
+  guard.load();
+  berth::testing::StderrCapture captured;
+  for (int pass = 0; pass < 5; ++pass) guard.begin(k_task, TaskPhase::starting);
+  CHECK(captured.count("cannot write its marker") == 1);
+  guard.begin(k_task, TaskPhase::stopping);  // a new phase is a new attempt
+  CHECK(captured.count("cannot write its marker") == 2);
+  guard.end(k_task);
+  guard.begin(k_task, TaskPhase::starting);  // ended work forgets the failure
+  CHECK(captured.count("cannot write its marker") == 3);
 }

@@ -4,6 +4,8 @@
 #include <future>
 #include <stdexcept>
 
+#include "fixtures/stderr_capture.hpp"
+
 using namespace berth;
 
 TEST_CASE("periodic worker: a pass that throws is contained and the next pass runs", "[common][worker]") {
@@ -20,4 +22,18 @@ TEST_CASE("periodic worker: a pass that throws is contained and the next pass ru
   REQUIRE(second_pass.get_future().wait_for(std::chrono::seconds(30)) == std::future_status::ready);
   worker.stop();
   CHECK(passes >= 3);
+}
+
+TEST_CASE("periodic worker: a success ends a run of repeated failures", "[common][worker]") {
+  PeriodicWorker worker;
+  berth::testing::StderrCapture captured;
+  const auto fail = [](const char* what) { return [what] { throw std::runtime_error(what); }; };
+  worker.run_contained("test", fail("disk full"));  // logged
+  worker.run_contained("test", fail("disk full"));  // a repeat: counted, not logged
+  worker.run_contained("test", [] {});              // success: the repeats are over
+  worker.run_contained("test", fail("no route"));   // a new failure, no repeats behind it
+  const std::string log = captured.text();
+  CHECK(captured.count("pass failed: disk full") == 1);
+  CHECK(captured.count("pass failed: no route") == 1);
+  CHECK(log.find("repeated") == std::string::npos);
 }

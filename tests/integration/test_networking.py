@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import socket
+import shlex
 import subprocess
 import time
 import urllib.request
@@ -122,6 +123,24 @@ class BridgeTest(TaskTestCase):
         subprocess.run(["gcc", "-static", "-O2", "-o", os.path.join(helpers, name), source], check=True)
         mount = [{"sourceVolume": "helpers", "containerPath": "/helpers", "readOnly": True}]
         return mount, [{"name": "helpers", "host": {"sourcePath": helpers}}]
+
+    def test_the_loopback_guard_flushed_since_the_last_attach_is_put_back(self):
+        guard = "berth: no bridge traffic to host loopback"
+
+        def guard_rules():
+            rules = subprocess.run(["iptables", "-S", "INPUT"], capture_output=True, text=True, check=True).stdout
+            return [line for line in rules.splitlines() if guard in line]
+
+        self.register_web("first")
+        self.run_running("first")
+        self.assertEqual(len(guard_rules()), 1)
+        # As a firewall reload or `iptables -F` would: the rule goes, route_localnet stays on.
+        for line in guard_rules():
+            subprocess.run(["iptables", "-D"] + shlex.split(line)[1:], check=True)
+        self.assertEqual(guard_rules(), [])
+        self.register_web("second")
+        self.run_running("second")
+        self.assertEqual(len(guard_rules()), 1)
 
     def test_a_container_cannot_reach_host_loopback_while_published_ports_and_hairpin_answer(self):
         # A published port makes portmap turn on route_localnet for the bridge.

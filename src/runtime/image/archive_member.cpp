@@ -5,85 +5,38 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <deque>
-#include <vector>
+
+#include "runtime/linux/path_in_root.hpp"
+#include "runtime/linux/unique_fd.hpp"
 
 namespace berth::runtime {
 namespace {
 
-// As the kernel's MAXSYMLINKS: more links than this on one path is a loop.
-constexpr int k_max_links = 40;
-
 std::unexpected<Error> refuse(const std::string& relative, const std::string& why) {
   return fail(Code::invalid_parameter, "archive member '" + relative + "' " + why);
-}
-
-void push_components(std::deque<std::string>& pending, const std::string& path) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    auto end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    parts.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  pending.insert(pending.begin(), parts.begin(), parts.end());
-}
-
-std::string joined(const std::string& root, const std::vector<std::string>& parts) {
-  std::string out = root;
-  for (const auto& part : parts) out += "/" + part;
-  return out;
 }
 
 }  // namespace
 
 Result<ArchiveMember> find_archive_member(const std::string& archive_root, const std::string& relative) {
   if (relative.empty()) return refuse(relative, "is an empty path");
-  std::vector<std::string> resolved;  // components checked to be directories, none a link
-  std::deque<std::string> pending;
-  push_components(pending, relative);
-  int links = 0;
-  while (!pending.empty()) {
-    const std::string part = pending.front();
-    pending.pop_front();
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!resolved.empty()) resolved.pop_back();  // ".." at the archive root stays there
-      continue;
+  const UniqueFd root_fd(::open(archive_root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd.valid()) return refuse(relative, "cannot be read");
+  auto found = resolve_path_in_root(root_fd.get(), relative, "archive member '" + relative + "'");
+  if (!found) {
+    switch (found.error().sys_errno) {
+      case ENOENT: return refuse(relative, "is missing from the archive");
+      case ENOTDIR: return refuse(relative, "goes through something that is not a directory");
+      case ELOOP: return refuse(relative, "goes through a loop of symbolic links");
+      default: return refuse(relative, "cannot be read");
     }
-    const std::string path = joined(archive_root, resolved) + "/" + part;
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) {
-      if (errno != ENOENT) return refuse(relative, "cannot be read");
-      return refuse(relative, links == 0 ? "is missing from the archive"
-                                         : "is missing from the archive (its symbolic links resolve inside the archive, "
-                                           "never to the host)");
-    }
-    if (S_ISLNK(st.st_mode)) {
-      if (++links > k_max_links) return refuse(relative, "goes through a loop of symbolic links");
-      std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
-      const ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
-      if (n < 0 || static_cast<std::size_t>(n) >= target.size()) return refuse(relative, "has an unreadable link");
-      target.resize(static_cast<std::size_t>(n));
-      if (target.starts_with("/")) resolved.clear();  // absolute: from the archive's root
-      push_components(pending, target);
-      continue;
-    }
-    if (!pending.empty() && !S_ISDIR(st.st_mode)) {
-      // Only a directory may have more path after it (trailing empty parts aside).
-      bool more = false;
-      for (const auto& rest : pending) more = more || (!rest.empty() && rest != ".");
-      if (more) return refuse(relative, "goes through something that is not a directory");
-    }
-    resolved.push_back(part);
   }
-  const std::string path = joined(archive_root, resolved);
-  struct stat st {};
-  if (resolved.empty() || ::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (found->components.empty() || !S_ISREG(found->status.st_mode)) {
     return refuse(relative, "is not a regular file of the archive");
   }
-  return ArchiveMember{path, static_cast<std::uint64_t>(st.st_size)};
+  std::string path = archive_root;
+  for (const auto& part : found->components) path += "/" + part;
+  return ArchiveMember{std::move(path), static_cast<std::uint64_t>(found->status.st_size)};
 }
 
 bool has_archive_member(const std::string& archive_root, const std::string& relative) {

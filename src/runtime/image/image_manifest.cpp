@@ -162,13 +162,15 @@ Result<std::vector<ArchivedImage>> decode_docker_archive_manifest(const Json& ma
   return out;
 }
 
+Result<std::vector<std::string>> image_config_strings(const Json& settings, const char* key) {
+  return optional_strings(settings, key, "the image config", k_max_image_config_entries);
+}
+
 Result<std::vector<std::string>> decode_image_config(const Json& config) {
   const std::string where = "the image config";
   if (!config.is_object()) return invalid(where + " is not a JSON object");
   BERTH_ASSIGN(auto settings, optional_object(config, "config", where));
-  for (const char* list : {"Entrypoint", "Cmd", "Env"}) {
-    BERTH_TRY(optional_strings(settings, list, where, 1 << 16));
-  }
+  for (const char* list : {"Entrypoint", "Cmd", "Env"}) BERTH_TRY(image_config_strings(settings, list));
   for (const char* text : {"WorkingDir", "User"}) BERTH_TRY(optional_string(settings, text, where));
   BERTH_ASSIGN(auto rootfs, optional_object(config, "rootfs", where));
   return optional_strings(rootfs, "diff_ids", where, k_max_image_layers);

@@ -4,6 +4,7 @@
 // a clear InvalidParameterException, never an exception. Pure; thread-safe.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -63,6 +64,13 @@ bool is_index_media_type(const std::string& media_type);
 [[nodiscard]] Result<ImageManifest> decode_image_manifest(const model::Json& manifest);
 // Returns the images of a docker-save manifest.json.
 [[nodiscard]] Result<std::vector<ArchivedImage>> decode_docker_archive_manifest(const model::Json& manifest);
+// The list `key` (Entrypoint, Cmd, Env) of an image config's "config" object: absent or null is
+// empty; anything but an array of at most k_max_image_config_entries strings is refused. The
+// OCI image spec types these as arrays of strings; a single string is refused, at import and at
+// start alike (one rule, this one).
+inline constexpr std::size_t k_max_image_config_entries = 1 << 16;
+[[nodiscard]] Result<std::vector<std::string>> image_config_strings(const model::Json& settings, const char* key);
+
 // Checks the image config fields berth reads (config.Entrypoint/Cmd/Env as string arrays,
 // WorkingDir/User as strings) and returns its rootfs.diff_ids.
 [[nodiscard]] Result<std::vector<std::string>> decode_image_config(const model::Json& config);

@@ -11,25 +11,10 @@
 #include <vector>
 
 #include "runtime/image/tar_reader.hpp"
+#include "runtime/linux/unique_fd.hpp"
 
 namespace berth::runtime {
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd = -1) : m_fd(fd) {}
-  Fd(Fd&& o) noexcept : m_fd(o.m_fd) { o.m_fd = -1; }
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) { reset(); m_fd = o.m_fd; o.m_fd = -1; }
-    return *this;
-  }
-  ~Fd() { reset(); }
-  int get() const { return m_fd; }
-  void reset() { if (m_fd >= 0) ::close(m_fd); m_fd = -1; }
-
- private:
-  int m_fd;
-};
 
 Result<void> refuse(const std::string& path, const std::string& why) {
   return fail(Code::invalid_parameter, "layer entry '" + path + "' " + why);
@@ -53,9 +38,9 @@ Result<std::vector<std::string>> components_of(const std::string& raw) {
 
 // Opens the directory `parts` (all but the last are walked) under root without following
 // symlinks: a symlink anywhere on the way is refused rather than followed.
-Result<Fd> open_parent(int root_fd, const std::vector<std::string>& parts, std::size_t count,
+Result<UniqueFd> open_parent(int root_fd, const std::vector<std::string>& parts, std::size_t count,
                        const std::string& display, bool create) {
-  Fd dir(::dup(root_fd));
+  UniqueFd dir(::dup(root_fd));
   for (std::size_t i = 0; i < count; ++i) {
     int fd = ::openat(dir.get(), parts[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == ENOENT && create) {
@@ -70,7 +55,7 @@ Result<Fd> open_parent(int root_fd, const std::vector<std::string>& parts, std::
       }
       return sys_fail("open " + display);
     }
-    dir = Fd(fd);
+    dir = UniqueFd(fd);
   }
   return dir;
 }
@@ -94,7 +79,7 @@ Result<void> remove_tree(int dir_fd, const std::string& name) {
     return errno == ENOENT ? Result<void>() : sys_fail("stat " + name);
   }
   if (S_ISDIR(st.st_mode)) {
-    Fd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (fd.get() < 0) return sys_fail("open " + name);
     BERTH_ASSIGN(auto children, list_children(fd.get(), name));
     for (const auto& child : children) BERTH_TRY(remove_tree(fd.get(), child));
@@ -119,7 +104,7 @@ Result<void> set_metadata(int dir_fd, const std::string& name, const TarEntry& e
 }
 
 Result<void> write_file(int dir_fd, const std::string& name, TarReader& reader, const TarEntry& e) {
-  Fd fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+  UniqueFd fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (fd.get() < 0) return sys_fail("create " + e.path);
   BERTH_TRY(reader.read_data([&](std::string_view chunk) -> Result<void> {
     while (!chunk.empty()) {
@@ -156,7 +141,7 @@ Result<void> make_opaque(int dir_fd, const std::string& dir_path, const std::set
 
 Result<void> apply_layer(const std::string& tar_path, const std::string& root) {
   BERTH_ASSIGN(auto reader, TarReader::open(tar_path));
-  Fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (root_fd.get() < 0) return sys_fail("open " + root);
   std::set<std::string> written;  // paths this layer created, for opaque markers
   std::set<std::string> devices;  // device entries not created, so links to them are skipped too

@@ -18,8 +18,8 @@ enum class RootResolution {
 // Returns the content of `path` (absolute or relative; taken relative to `root`) as seen with
 // `root` as "/": absolute links restart at `root` and ".." stops there. Errors:
 // ClientException when the file is not a regular file or is larger than `max_bytes`;
-// ServerException otherwise (sys_errno = ENOENT when it does not exist; component_walk refuses
-// a link or ".." leaving the root with EXDEV; more than 40 links give ELOOP).
+// ServerException otherwise (sys_errno = ENOENT when it does not exist; more than 40 links give
+// ELOOP). Both resolutions give the same outcome for the same tree.
 [[nodiscard]] Result<std::string> read_file_in_root(const std::string& root, const std::string& path,
                                                     std::size_t max_bytes,
                                                     RootResolution resolution = RootResolution::automatic);

@@ -53,10 +53,11 @@ class BridgeNetwork {
   std::vector<std::string> attached_tasks() const;
   // Keeps the bridge's traffic off the host's loopback: portmap turns on route_localnet for the
   // bridge (so published ports answer on 127.0.0.1), which would also let a container with
-  // CAP_NET_RAW reach any 127.0.0.1 service of the host, berth's API included. Inserts, once,
+  // CAP_NET_RAW reach any 127.0.0.1 service of the host, berth's API included. Inserts (if missing)
   // an iptables INPUT rule dropping packets from the bridge to 127.0.0.0/8 that were not DNAT-ed
   // from a published port (as Kubernetes did for CVE-2020-8558). Idempotent across restarts:
-  // an existing rule is found with `iptables -C`, never added twice. attach() calls it first.
+  // an existing rule is found with `iptables -C`, never added twice. attach() calls it first,
+  // every time, so a rule flushed since the last attach is put back.
   [[nodiscard]] Result<void> guard_host_loopback();
   std::string netns_path(const std::string& task_id) const { return m_config.netns_dir + "/" + task_id; }
 
@@ -66,8 +67,7 @@ class BridgeNetwork {
                              const std::string& ifname) const;
 
   BridgeNetworkConfig m_config;
-  std::mutex m_guard_mutex;
-  bool m_loopback_guarded = false;  // under m_guard_mutex
+  std::mutex m_guard_mutex;  // one check-and-insert at a time
 };
 
 }  // namespace berth::runtime
