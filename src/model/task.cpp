@@ -1,5 +1,7 @@
 #include "model/task.hpp"
 
+#include "model/units.hpp"
+
 namespace berth::model {
 namespace {
 
@@ -176,10 +178,9 @@ Reservation reservation_of(const Json& td, const Json& overrides) {
       if (host_port > 0) r.host_ports.emplace_back(host_port, pm.value("protocol", "tcp"));
     }
   }
-  const std::string task_cpu = overrides.value("cpu", td.value("cpu", ""));
-  const std::string task_memory = overrides.value("memory", td.value("memory", ""));
-  r.cpu = task_cpu.empty() ? cpu_sum : std::stoll(task_cpu);
-  r.memory = task_memory.empty() ? memory_sum : std::stoll(task_memory);
+  // Task-level values were normalised on the way in; anything else counts the containers.
+  r.cpu = task_units_of(overrides.value("cpu", td.value("cpu", ""))).value_or(cpu_sum);
+  r.memory = task_units_of(overrides.value("memory", td.value("memory", ""))).value_or(memory_sum);
   return r;
 }
 

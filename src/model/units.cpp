@@ -1,5 +1,7 @@
 #include "model/units.hpp"
 
+#include "common/numbers.hpp"
+
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -68,9 +70,8 @@ Result<std::string> normalize_task_memory(std::string_view text) {
 }
 
 std::optional<long long> task_units_of(std::string_view normalized) {
-  long long value = 0;
-  const auto [end, ec] = std::from_chars(normalized.data(), normalized.data() + normalized.size(), value);
-  if (ec != std::errc() || end != normalized.data() + normalized.size() || value < 0) return std::nullopt;
+  const auto value = parse_integer<long long>(normalized);
+  if (!value || *value < 0) return std::nullopt;
   return value;
 }
 

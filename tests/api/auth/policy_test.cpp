@@ -107,7 +107,7 @@ TEST_CASE("Refused decisions read as AWS's AccessDeniedException", "[auth][polic
 }
 
 TEST_CASE("Bad policy documents are refused with what is wrong", "[auth][policy]") {
-  CHECK(refusal("") == "Invalid policy document: not valid JSON");
+  CHECK(refusal("").find("not valid JSON") != std::string::npos);
   CHECK(refusal("[]") == "Invalid policy document: must be a JSON object");
   CHECK(refusal(R"({"Version":"2012-10-17"})").ends_with("a policy needs a Statement"));
   CHECK(refusal(R"({"Version":"2020-01-01","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})").ends_with("Version must be \"2012-10-17\""));
@@ -129,7 +129,7 @@ TEST_CASE("Bad policy documents are refused with what is wrong", "[auth][policy]
   CHECK(refusal(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Extra":1}})").find("unknown") !=
         std::string::npos);
   CHECK(refusal(std::string(k_max_policy_bytes + 1, ' ')).find("longer than") != std::string::npos);
-  CHECK(refusal(std::string(20, '[') + std::string(20, ']')).ends_with("nested too deeply"));
+  CHECK(refusal(std::string(20, '[') + std::string(20, ']')).find("nested more than 8 levels") != std::string::npos);
   CHECK(refusal(R"({"Statement":{"Effect":"Allow","Action":")" + std::string(k_max_pattern_bytes + 1, 'a') +
                 R"(","Resource":"*"}})").find("entries must be") != std::string::npos);
 }
