@@ -27,6 +27,8 @@ struct Expression::Node {
 
 namespace {
 
+bool is_tame_pattern(std::string_view pattern);
+
 using Node = Expression::Node;
 using NodePtr = std::shared_ptr<const Node>;
 
@@ -167,6 +169,7 @@ class Parser {
     if (value.empty()) return error("a value");
     node->values.push_back(value);
     if (node->op == Op::matches || node->op == Op::not_matches) {
+      if (!is_tame_pattern(value)) return error("a regular expression with at most 3 repetitions, each at most 100");
       try {
         node->regex = std::make_shared<const std::regex>(value, std::regex::ECMAScript);
       } catch (const std::regex_error&) {
@@ -195,6 +198,43 @@ int compare(const std::string& a, const std::string& b) {
   const auto na = number_of(a), nb = number_of(b);
   if (na && nb) return *na < *nb ? -1 : (*na > *nb ? 1 : 0);
   return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+// A `matches` pattern comes from the API and runs against every instance on every placement, and
+// std::regex backtracks: refuse what can blow up. Repetition counts stay at most 100 (a huge
+// count overflowed inside libstdc++'s regex compiler, found by the fuzzer), and a pattern has at
+// most 3 repetitions: each one multiplies the ways std::regex may try to match an attribute value
+// (at most 128 characters), so "a*a*a*a*a*a*b" would take minutes. Values cannot hold parentheses
+// (the tokenizer ends a word there), so groups cannot nest repetitions.
+bool is_tame_pattern(std::string_view pattern) {
+  constexpr int k_max_count = 100;
+  constexpr int k_max_repetitions = 3;
+  int repetitions = 0;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '[') {
+      for (++i; i < pattern.size() && pattern[i] != ']'; ++i) {
+        if (pattern[i] == '\\') ++i;
+      }
+    } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+      if (++repetitions > k_max_repetitions) return false;
+      if (c != '{') continue;
+      int count = 0;
+      for (++i; i < pattern.size() && pattern[i] != '}'; ++i) {
+        if (pattern[i] == ',') {
+          count = 0;
+        } else if (pattern[i] >= '0' && pattern[i] <= '9') {
+          count = count * 10 + (pattern[i] - '0');
+          if (count > k_max_count) return false;
+        } else {
+          return false;
+        }
+      }
+    }
+  }
+  return true;
 }
 
 int compare_versions(const std::string& a, const std::string& b) {

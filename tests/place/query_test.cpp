@@ -87,3 +87,16 @@ TEST_CASE("query language: version parts of any length compare as numbers", "[pl
   CHECK(matches("agentVersion == 1.010.02"));
   CHECK_FALSE(matches("agentVersion >= 99999999999999999999999"));
 }
+
+// Found by the query fuzzer: a huge repetition count overflowed inside std::regex's compiler (UB);
+// and every repetition multiplies std::regex's backtracking.
+TEST_CASE("query language: matches patterns that could blow up are refused", "[place]") {
+  for (const char* bad : {"attribute:site =~ a{6666666666666666666}", "attribute:site =~ a{101}", "attribute:site =~ a{2,1000}",
+                          "attribute:site =~ a*a*a*a*a*a*a*a*a*a*b", "attribute:site =~ a?b+c*d{2}"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_expression(bad).has_value());
+  }
+  CHECK(matches("attribute:site =~ plant-[0-9]{1,3}"));
+  CHECK(matches("attribute:site =~ plan+t-7*"));
+  CHECK(matches("attribute:ecs.instance-type =~ t[0-9]{1}\\.micro"));
+}
