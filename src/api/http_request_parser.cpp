@@ -20,6 +20,11 @@ bool is_token_char(char c) {
 
 bool is_token(std::string_view text) { return !text.empty() && std::ranges::all_of(text, is_token_char); }
 
+// What a string holds outside itself: nothing while its text fits in the object (small strings).
+std::size_t heap_bytes(const std::string& text) {
+  return text.capacity() > std::string().capacity() ? text.capacity() + 1 : 0;
+}
+
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 std::string_view trim(std::string_view text) {
@@ -241,7 +246,7 @@ void HttpRequestParser::on_header_line(std::string_view line) {
   }
   HttpHeader header{std::string(name), std::string(value)};
   for (auto& c : header.name) c = lower(c);
-  m_held_header_bytes += sizeof(HttpHeader) + header.name.capacity() + header.value.capacity();
+  m_held_header_bytes += sizeof(HttpHeader) + heap_bytes(header.name) + heap_bytes(header.value);
   m_request.headers.push_back(std::move(header));
 }
 
