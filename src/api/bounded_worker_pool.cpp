@@ -23,14 +23,16 @@ bool BoundedWorkerPool::try_submit(std::function<void()> job) {
 }
 
 void BoundedWorkerPool::stop() {
+  // The threads move out under the lock: of concurrent stops, one joins them and the others
+  // find none left (they may return before the jobs have run).
+  std::vector<std::thread> threads;
   {
     std::lock_guard lock(m_mutex);
-    if (m_stopping && m_threads.empty()) return;
     m_stopping = true;
+    threads.swap(m_threads);
   }
   m_ready.notify_all();
-  for (auto& t : m_threads) t.join();
-  m_threads.clear();
+  for (auto& t : threads) t.join();
 }
 
 void BoundedWorkerPool::run() {

@@ -23,7 +23,8 @@ class BoundedWorkerPool {
 
   // Queues `job`; returns false (and drops it) if the queue is full or the pool is stopping.
   [[nodiscard]] bool try_submit(std::function<void()> job);
-  // Runs the jobs already queued, then joins the threads. Idempotent.
+  // Runs the jobs already queued, then joins the threads. Idempotent; of concurrent calls only
+  // one waits for the threads, the others return at once. Not from a job (it would join itself).
   void stop();
 
  private:

@@ -52,6 +52,17 @@ Code code_for_status(int status) {
   return status >= 500 && status != 501 && status != 505 ? Code::server : Code::client;
 }
 
+// What the exception being handled says; for use inside a catch (...) only.
+std::string current_exception_text() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an unknown exception";
+  }
+}
+
 std::string final_reply(int status, std::string message) {
   return serialize_response(http_error_response(status, code_for_status(status), std::move(message)), 1,
                             KeepAlive::no);
@@ -208,17 +219,17 @@ void HttpEventLoop::Impl::run() {
       const std::uint64_t id = events[i].data.u64;
       try {
         handle_event(id, events[i].events);
-      } catch (const std::exception& e) {
+      } catch (...) {
         // Only allocation can throw here: drop the one connection, keep serving the rest.
-        log_error(std::string("API connection dropped: ") + e.what());
+        log_error("API connection dropped: " + current_exception_text());
         if (id >= k_first_connection_id) close_connection(id);
       }
     }
     try {
       if (stop_requested && !stopping) begin_stop();
       expire(Clock::now());
-    } catch (const std::exception& e) {
-      log_error(std::string("API event loop: ") + e.what());
+    } catch (...) {
+      log_error("API event loop: " + current_exception_text());
     }
   }
 }
@@ -322,6 +333,7 @@ void HttpEventLoop::Impl::consume(std::uint64_t id, Connection& c, std::string_v
       return respond(id, c, final_reply(c.parser.error().status, c.parser.error().message), false);
     case HttpRequestParser::State::complete:
       c.pending_input.assign(bytes.substr(used));
+      update_buffered(c);
       return dispatch(id, c);
     case HttpRequestParser::State::body:
     case HttpRequestParser::State::head:
@@ -346,6 +358,7 @@ void HttpEventLoop::Impl::dispatch(std::uint64_t id, Connection& c) {
   // Reading stays armed: a client that waits for its reply sends nothing meanwhile, and the first
   // byte of a pipelined request disarms it (handle_event), so most requests cost no epoll_ctl.
   c.phase = Connection::Phase::dispatched;
+  c.deadline = Clock::now() + options.handler_timeout;
   const bool submitted = pool.try_submit([this, id, request] {
     const bool keep_alive = request->keep_alive && !stop_requested;
     HttpResponse response;
@@ -383,7 +396,13 @@ void HttpEventLoop::Impl::take_completions() {
   for (auto& completion : done) {
     const auto it = connections.find(completion.id);
     if (it == connections.end()) continue;  // the client left while its request ran
-    respond(completion.id, it->second, std::move(completion.bytes), completion.keep_alive);
+    try {
+      respond(completion.id, it->second, std::move(completion.bytes), completion.keep_alive);
+    } catch (...) {
+      // This reply is lost, so its connection goes; the other completions are still answered.
+      log_error("API connection dropped: " + current_exception_text());
+      close_connection(completion.id);
+    }
   }
 }
 
@@ -438,8 +457,8 @@ void HttpEventLoop::Impl::begin_linger(std::uint64_t id, Connection& c) {
   ::shutdown(c.fd, SHUT_WR);
   c.phase = Connection::Phase::lingering;
   c.parser = HttpRequestParser(options.limits);
-  update_buffered(c);
   std::string().swap(c.pending_input);
+  update_buffered(c);
   c.deadline = Clock::now() + options.linger_timeout;
   set_interest(id, c, EPOLLIN);
 }
@@ -465,10 +484,16 @@ void HttpEventLoop::Impl::expire(Clock::time_point now) {
   if (accept_paused && !stopping && now >= accept_paused_until) set_listeners_interest(true);
   std::vector<std::uint64_t> due;
   for (const auto& [id, c] : connections) {
-    if (c.phase != Connection::Phase::dispatched && now >= c.deadline) due.push_back(id);
+    if (now >= c.deadline) due.push_back(id);
   }
   for (const auto id : due) {
     Connection& c = connections.at(id);
+    if (c.phase == Connection::Phase::dispatched) {
+      log_error("API: a request had no reply within " + std::to_string(options.handler_timeout.count()) +
+                " ms; its connection is closed.");
+      close_connection(id);
+      continue;
+    }
     const bool mid_request = c.phase == Connection::Phase::reading && c.parser.state() != HttpRequestParser::State::idle;
     if (!mid_request) {
       close_connection(id);
@@ -483,9 +508,7 @@ void HttpEventLoop::Impl::expire(Clock::time_point now) {
 int HttpEventLoop::Impl::wait_timeout_ms(Clock::time_point now) const {
   auto next = Clock::time_point::max();
   if (accept_paused) next = accept_paused_until;
-  for (const auto& [id, c] : connections) {
-    if (c.phase != Connection::Phase::dispatched) next = std::min(next, c.deadline);
-  }
+  for (const auto& [id, c] : connections) next = std::min(next, c.deadline);
   if (next == Clock::time_point::max()) return -1;
   if (next <= now) return 0;
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1;
@@ -507,7 +530,7 @@ void HttpEventLoop::Impl::set_interest(std::uint64_t id, Connection& c, std::uin
 }
 
 void HttpEventLoop::Impl::update_buffered(Connection& c) {
-  const std::size_t now_buffered = c.parser.buffered_bytes();
+  const std::size_t now_buffered = c.parser.buffered_bytes() + c.pending_input.capacity();
   buffered_bytes = buffered_bytes - c.counted_bytes + now_buffered;
   c.counted_bytes = now_buffered;
 }

@@ -21,6 +21,9 @@ struct HttpLoopOptions {
   HttpLimits limits;
   // From a request's first byte (or a connection's accept) to its last: head and body together.
   std::chrono::milliseconds request_timeout{20'000};
+  // A request with a worker longer than this has its connection closed (the reply, if it ever
+  // comes, is dropped): a backstop so that no connection, slot or stop() waits forever.
+  std::chrono::milliseconds handler_timeout{600'000};
   // An idle keep-alive connection is closed after this.
   std::chrono::milliseconds idle_timeout{60'000};
   // After a final reply, the rest of what the client sends is read and dropped for this long,
@@ -30,8 +33,9 @@ struct HttpLoopOptions {
   // the total; TCP peers also per IP address.
   std::size_t max_connections = 256;
   std::size_t max_connections_per_peer = 64;
-  // Request bytes held by all connections still being read; past it the request that would grow
-  // it further is answered 503 and its connection closed.
+  // Request bytes held by all connections still being read (parsed headers, line and body
+  // buffers by capacity, pipelined input); past it the request that would grow it further is
+  // answered 503 and its connection closed.
   std::size_t max_buffered_bytes = 16 << 20;
   std::size_t workers = 4;
   // Complete requests waiting for a worker; a request that finds the queue full is answered 503.

@@ -20,6 +20,11 @@ bool is_token_char(char c) {
 
 bool is_token(std::string_view text) { return !text.empty() && std::ranges::all_of(text, is_token_char); }
 
+// What a string holds outside itself: nothing while its text fits in the object (small strings).
+std::size_t heap_bytes(const std::string& text) {
+  return text.capacity() > std::string().capacity() ? text.capacity() + 1 : 0;
+}
+
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 std::string_view trim(std::string_view text) {
@@ -89,6 +94,7 @@ HttpRequest HttpRequestParser::take() {
   m_step = Step::request_line;
   m_line.clear();
   m_head_bytes = 0;
+  m_held_header_bytes = 0;
   m_field_count = 0;
   m_body_remaining = 0;
   m_expects_continue = false;
@@ -240,6 +246,7 @@ void HttpRequestParser::on_header_line(std::string_view line) {
   }
   HttpHeader header{std::string(name), std::string(value)};
   for (auto& c : header.name) c = lower(c);
+  m_held_header_bytes += sizeof(HttpHeader) + heap_bytes(header.name) + heap_bytes(header.value);
   m_request.headers.push_back(std::move(header));
 }
 
@@ -311,7 +318,8 @@ void HttpRequestParser::on_head_complete() {
     m_state = State::complete;
     return;
   }
-  m_request.body.reserve(size);
+  // The body grows as it arrives (append_body), never reserved from the declared size: a head
+  // alone must not make the server hold a megabyte.
   m_body_remaining = size;
   m_step = Step::fixed_body;
   m_state = State::body;
@@ -364,8 +372,10 @@ void HttpRequestParser::on_trailer_line(std::string_view line) {
 void HttpRequestParser::append_body(std::string_view bytes) {
   std::string& body = m_request.body;
   const std::size_t needed = body.size() + bytes.size();
-  // Grow geometrically but never past the limit: a capped body is never doubled beyond it.
-  if (needed > body.capacity()) body.reserve(std::min(m_limits.max_body_bytes, std::max(needed, body.capacity() * 2)));
+  // Grow geometrically but never past what the framing still allows: at most twice what has
+  // arrived, and never beyond the limit or (for Content-Length) the declared size.
+  const std::size_t cap = m_step == Step::fixed_body ? needed + m_body_remaining - bytes.size() : m_limits.max_body_bytes;
+  if (needed > body.capacity()) body.reserve(std::min(cap, std::max(needed, body.capacity() * 2)));
   body.append(bytes);
 }
 

@@ -66,8 +66,9 @@ class HttpRequestParser {
   const HttpRequest& request() const { return m_request; }
   // Valid when failed.
   const HttpParseError& error() const { return m_error; }
-  // Bytes of the current request held in memory (head, pending line, body).
-  std::size_t buffered_bytes() const { return m_head_bytes + m_line.size() + m_request.body.size(); }
+  // Bytes of the current request held in memory: the parsed header fields, the line buffer's
+  // and the body's capacity (what is allocated, not what is filled).
+  std::size_t buffered_bytes() const { return m_held_header_bytes + m_line.capacity() + m_request.body.capacity(); }
 
   // Returns the complete request and makes the parser ready for the next one. Precondition:
   // state() == complete.
@@ -96,7 +97,8 @@ class HttpRequestParser {
   HttpRequest m_request;
   HttpParseError m_error;
   std::string m_line;
-  std::size_t m_head_bytes = 0;     // bytes of completed head lines (or trailer lines)
+  std::size_t m_head_bytes = 0;     // bytes of completed head lines (or trailer lines), for the limit
+  std::size_t m_held_header_bytes = 0;  // memory of the header fields kept in m_request
   std::size_t m_field_count = 0;    // header (or trailer) fields so far
   std::size_t m_body_remaining = 0;  // of the Content-Length body or of the current chunk
   bool m_expects_continue = false;

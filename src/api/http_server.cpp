@@ -128,6 +128,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(svc::Context& ctx, const S
 }
 
 void HttpServer::stop() {
+  std::lock_guard lock(m_stop_mutex);
   if (!m_loop) return;
   m_loop->stop();
   m_loop.reset();

@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/result.hpp"
@@ -52,12 +53,14 @@ class HttpServer {
   // The bound TCP port (useful with port 0), or 0 without a TCP listener.
   int tcp_port() const { return m_port; }
   // Stops accepting, closes idle keep-alive connections, finishes requests in flight, joins the
-  // server threads. Idempotent.
+  // server threads. Idempotent and thread-safe: a concurrent call returns once the server is
+  // stopped.
   void stop();
 
  private:
   HttpServer(std::unique_ptr<HttpEventLoop> loop, int port, std::string socket_path);
 
+  std::mutex m_stop_mutex;  // stop() from several threads: one stops, the others wait for it
   std::unique_ptr<HttpEventLoop> m_loop;
   int m_port = 0;
   std::string m_socket_path;

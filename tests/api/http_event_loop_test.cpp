@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <catch2/catch.hpp>
 #include <stdexcept>
+#include <thread>
 
 #include "api/bounded_worker_pool.hpp"
 
@@ -28,21 +30,95 @@ std::pair<int, int> loopback_listener() {
   return {fd, ntohs(addr.sin_port)};
 }
 
-// Sends `request` on a new connection and returns everything until the server closes it.
-std::string exchange(int port, const std::string& request) {
+// A client connection to 127.0.0.1:`port`. Reads give up after a minute, so a server that never
+// answers fails the test instead of hanging it.
+int connect_to(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+  const timeval hang_guard{60, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &hang_guard, sizeof(hang_guard));
+  return fd;
+}
+
+void send_text(int fd, const std::string& text) {
+  REQUIRE(::send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size()));
+}
+
+// Reads until the server closes the connection (or `until` has arrived, if given).
+std::string read_reply(int fd, std::string_view until = {}) {
   std::string reply;
   char buffer[4096];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;) reply.append(buffer, static_cast<std::size_t>(n));
+  while (until.empty() || reply.find(until) == std::string::npos) {
+    const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) {
+      CHECK((n == 0 || errno == ECONNRESET));  // closed, not timed out
+      break;
+    }
+    reply.append(buffer, static_cast<std::size_t>(n));
+  }
+  return reply;
+}
+
+// Sends `request` on a new connection and returns everything until the server closes it.
+std::string exchange(int port, const std::string& request) {
+  const int fd = connect_to(port);
+  send_text(fd, request);
+  std::string reply = read_reply(fd);
   ::close(fd);
   return reply;
 }
+
+std::size_t count_of(std::string_view text, std::string_view what) {
+  std::size_t count = 0;
+  for (auto at = text.find(what); at != std::string_view::npos; at = text.find(what, at + 1)) ++count;
+  return count;
+}
+
+// A handler that holds every request until released, and counts those it has started.
+struct GatedHandler {
+  std::atomic<int> started{0};
+  std::atomic<bool> released{false};
+  HttpHandler handler() {
+    return [this](const HttpRequest& request) {
+      ++started;
+      while (!released) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      HttpResponse response;
+      response.body = request.target + ":" + request.body;
+      return response;
+    };
+  }
+  void wait_started(int n) const {
+    while (started < n) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+};
+
+// An event loop on a loopback port over a GatedHandler; stopped when it goes out of scope.
+struct GatedLoop {
+  GatedHandler gate;
+  int port = 0;
+  std::unique_ptr<HttpEventLoop> loop;
+
+  explicit GatedLoop(const HttpLoopOptions& options, bool released = false) {
+    gate.released = released;
+    const auto [fd, bound_port] = loopback_listener();
+    port = bound_port;
+    auto started = HttpEventLoop::start({{fd, HttpListener::Kind::tcp}}, options, gate.handler());
+    REQUIRE(started.has_value());
+    loop = std::move(*started);
+  }
+};
+
+HttpLoopOptions one_worker() {
+  HttpLoopOptions options;
+  options.workers = 1;
+  return options;
+}
+
+const std::string k_get_close = "GET /a HTTP/1.1\r\nConnection: close\r\n\r\n";
 
 }  // namespace
 
@@ -85,4 +161,111 @@ TEST_CASE("bounded worker pool: a full queue refuses, a throwing job does not st
   pool.stop();
   CHECK(ran == 2);
   CHECK_FALSE(pool.try_submit([&] { ++ran; }));
+}
+
+TEST_CASE("http event loop: stop() with work in flight and queued answers or closes all and returns", "[api][http]") {
+  GatedLoop server(one_worker());
+  const int in_flight = connect_to(server.port);
+  send_text(in_flight, k_get_close);
+  server.gate.wait_started(1);
+  const int queued = connect_to(server.port);
+  send_text(queued, "GET /b HTTP/1.1\r\n\r\n");
+  const int idle = connect_to(server.port);
+  std::thread stopper([&] { server.loop->stop(); });
+  server.gate.released = true;
+  stopper.join();  // returns: nothing waits forever
+  CHECK(read_reply(in_flight).starts_with("HTTP/1.1 200 OK"));
+  const std::string second = read_reply(queued);
+  CHECK((second.empty() || second.starts_with("HTTP/1.1 200 OK")));
+  CHECK(read_reply(idle).empty());
+  for (const int c : {in_flight, queued, idle}) ::close(c);
+}
+
+TEST_CASE("http event loop: a client that leaves while a worker holds its request costs nothing after", "[api][http]") {
+  GatedLoop server(one_worker());
+  const int leaving = connect_to(server.port);
+  send_text(leaving, "POST /gone HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi");
+  server.gate.wait_started(1);
+  ::close(leaving);
+  server.gate.released = true;
+  // The reply for the closed connection is dropped; the worker and the loop serve on.
+  CHECK(exchange(server.port, k_get_close).ends_with("/a:"));
+  server.loop->stop();
+}
+
+TEST_CASE("http event loop: a request with no reply past the handler backstop is closed, stop returns", "[api][http]") {
+  HttpLoopOptions options = one_worker();
+  options.handler_timeout = std::chrono::milliseconds(50);
+  GatedLoop server(options);
+  const int stuck = connect_to(server.port);
+  send_text(stuck, k_get_close);
+  server.gate.wait_started(1);
+  // The handler never answers while the client waits: the connection is closed, not held forever.
+  CHECK(read_reply(stuck).empty());
+  ::close(stuck);
+  server.gate.released = true;
+  server.loop->stop();
+}
+
+TEST_CASE("http event loop: requests pipelined behind a 503 are not served", "[api][http]") {
+  HttpLoopOptions options = one_worker();
+  options.queue_depth = 1;
+  GatedLoop server(options);
+  const int running = connect_to(server.port);
+  send_text(running, k_get_close);
+  server.gate.wait_started(1);
+  const int queued = connect_to(server.port);
+  send_text(queued, k_get_close);
+  // The worker is busy and the queue is full: the first request is refused and the connection
+  // closes after the 503; the pipelined ones behind it are never run.
+  const int refused = connect_to(server.port);
+  send_text(refused, "GET /x HTTP/1.1\r\n\r\nGET /y HTTP/1.1\r\n\r\nGET /z HTTP/1.1\r\n\r\n");
+  const std::string reply = read_reply(refused);
+  CHECK(reply.starts_with("HTTP/1.1 503 "));
+  CHECK(count_of(reply, "HTTP/1.1 ") == 1);
+  CHECK(reply.find("Connection: close") != std::string::npos);
+  server.gate.released = true;
+  CHECK(read_reply(running).ends_with("/a:"));
+  CHECK(read_reply(queued).ends_with("/a:"));
+  CHECK(server.gate.started == 2);
+  for (const int c : {running, queued, refused}) ::close(c);
+  server.loop->stop();
+}
+
+TEST_CASE("http event loop: 100 Continue goes out before the body is read, the reply after it", "[api][http]") {
+  GatedLoop server(HttpLoopOptions{}, true);
+  const int client = connect_to(server.port);
+  send_text(client, "POST /up HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n");
+  CHECK(read_reply(client, "\r\n\r\n") == "HTTP/1.1 100 Continue\r\n\r\n");
+  CHECK(server.gate.started == 0);
+  send_text(client, "hello");
+  const std::string reply = read_reply(client);
+  CHECK(reply.starts_with("HTTP/1.1 200 OK"));
+  CHECK(reply.ends_with("/up:hello"));
+  ::close(client);
+  server.loop->stop();
+}
+
+TEST_CASE("http event loop: a request not complete within the request timeout is answered 408", "[api][http]") {
+  HttpLoopOptions options;
+  options.request_timeout = std::chrono::milliseconds(100);
+  GatedLoop server(options, true);
+  const int client = connect_to(server.port);
+  send_text(client, "POST /slow HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc");
+  const std::string reply = read_reply(client);
+  CHECK(reply.starts_with("HTTP/1.1 408 "));
+  CHECK(server.gate.started == 0);
+  ::close(client);
+  server.loop->stop();
+}
+
+TEST_CASE("bounded worker pool: concurrent stops join the threads once and both return", "[api][http]") {
+  BoundedWorkerPool pool(2, 4);
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 4; ++i) REQUIRE(pool.try_submit([&] { ++ran; }));
+  std::thread other([&] { pool.stop(); });
+  pool.stop();
+  other.join();
+  pool.stop();
+  CHECK(ran == 4);
 }

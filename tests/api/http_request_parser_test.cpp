@@ -200,3 +200,25 @@ TEST_CASE("http parser: Expect 100-continue is reported until the body comes", "
   CHECK(refused.error.status == 413);
   CHECK_FALSE(refused.expected_continue);
 }
+
+TEST_CASE("http parser: buffered bytes count what is held, not what is declared or filled", "[api][http]") {
+  HttpRequestParser parser(HttpLimits{});
+  const std::string big_header(8000, 'x');
+  const std::string head = "POST / HTTP/1.1\r\nX-Big: " + big_header + "\r\nContent-Length: 1048576\r\n\r\n";
+  REQUIRE(parser.feed(head + "abc") == head.size() + 3);
+  REQUIRE(parser.state() == State::body);
+  // A head that declares a megabyte holds only what has come: the body is not reserved up front.
+  CHECK(parser.request().body.capacity() < 4096);
+  // The parsed headers are still held once the head is done, and they are counted.
+  CHECK(parser.buffered_bytes() >= big_header.size());
+  CHECK(parser.buffered_bytes() < big_header.size() + 4 * 4096);
+  // As the body grows, its allocation (capacity) is what counts.
+  const std::string piece(100'000, 'b');
+  parser.feed(piece);
+  CHECK(parser.buffered_bytes() >= parser.request().body.capacity() + big_header.size());
+  CHECK(parser.request().body.capacity() <= 2 * parser.request().body.size());
+  parser.feed(std::string(1048576 - 3 - piece.size(), 'c'));
+  REQUIRE(parser.state() == State::complete);
+  // Grown in steps, the body never takes more than the declared size.
+  CHECK(parser.request().body.capacity() <= 1048576 + 32);
+}

@@ -17,6 +17,12 @@ using berth::api::HttpLimits;
 using berth::api::HttpRequestParser;
 
 constexpr HttpLimits k_limits{512, 8, 2048};
+// What the parser may hold at once: the parsed header fields (each an object plus its text), a
+// line buffer grown at most to twice its longest line (a header line, or a chunk-size line of up
+// to 1 KiB), the body at most at its limit.
+constexpr std::size_t k_max_held = k_limits.max_header_count * sizeof(berth::api::HttpHeader) +
+                                   2 * k_limits.max_header_bytes + 2 * std::max<std::size_t>(k_limits.max_header_bytes, 1024) +
+                                   k_limits.max_body_bytes + 2048;
 
 struct Run {
   std::vector<std::string> requests;  // method, target, headers and body of each, flattened
@@ -41,7 +47,7 @@ Run parse(std::string_view input, std::string_view sizes) {
     while (used < piece.size()) {
       const std::size_t n = parser.feed(piece.substr(used));
       used += n;
-      check(parser.buffered_bytes() <= k_limits.max_header_bytes * 2 + k_limits.max_body_bytes + 2048);
+      check(parser.buffered_bytes() <= k_max_held);
       if (parser.state() == HttpRequestParser::State::complete) {
         auto request = parser.take();
         check(request.body.size() <= k_limits.max_body_bytes);

@@ -82,17 +82,23 @@ def chunked_body(total, chunk=64 * 1024):
     yield b"0\r\n\r\n"
 
 
-def rss_kib(pid):
+def status_kib(pid, field):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
-    raise AssertionError("no VmRSS for %d" % pid)
+    raise AssertionError("no %s for %d" % (field, pid))
+
+
+def rss_kib(pid):
+    return status_kib(pid, "VmRSS")
 
 
 class HttpLimitsTest(BerthTestCase):
-    def connect(self, timeout=30):
-        return socket.create_connection(("127.0.0.1", self.berth.port), timeout=timeout)
+    def connect(self, timeout=30, source="127.0.0.1"):
+        """A connection from `source`: any 127.x.y.z address is loopback, and a distinct client
+        address for the per-client connection limit."""
+        return socket.create_connection(("127.0.0.1", self.berth.port), timeout=timeout, source_address=(source, 0))
 
     def exchange(self, request_bytes):
         """Sends a whole request on a new connection; returns (status, headers, body)."""
@@ -214,6 +220,69 @@ class HttpLimitsTest(BerthTestCase):
         for reply in replies:
             self.assert_aws_error(reply, 413)
         self.assertLessEqual(after, idle + 16 * 1024)
+
+    def test_heads_that_declare_large_bodies_hold_only_what_arrived(self):
+        for _ in range(20):
+            self.assertEqual(self.exchange(LIST_CLUSTERS)[0], 200)
+        pid = self.berth.proc.pid
+        idle_rss, idle_data = rss_kib(pid), status_kib(pid, "VmData")
+        head = (b"POST / HTTP/1.1\r\nHost: berth\r\nX-Amz-Target: " + TARGET.encode() +
+                b"ListClusters\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 1048576\r\n\r\n{ ")
+        # 200 connections (from 4 client addresses, 50 each: under the per-client limit), each a head
+        # declaring 1 MiB and a few body bytes: the declared size is no reason to hold a megabyte.
+        held = [self.connect(source="127.0.0.%d" % (2 + i % 4)) for i in range(200)]
+        try:
+            for s in held:
+                s.sendall(head)
+            # Answered after the loop has read the heads sent before it.
+            self.assertEqual(self.exchange(LIST_CLUSTERS)[0], 200)
+            rss, data = rss_kib(pid), status_kib(pid, "VmData")
+            print("\n200 heads declaring 1 MiB: VmRSS %d -> %d KiB, VmData %d -> %d KiB" % (idle_rss, rss, idle_data, data))
+            # Generous: a few KiB per connection, far below the 200 MiB the declared sizes add up to.
+            self.assertLessEqual(data, idle_data + 32 * 1024)
+            self.assertLessEqual(rss, idle_rss + 32 * 1024)
+            for s in held:  # nothing was refused: each connection is still reading its body
+                s.setblocking(False)
+                with self.assertRaises(BlockingIOError):
+                    s.recv(100)
+        finally:
+            for s in held:
+                s.close()
+
+    def test_more_than_64_connections_from_one_client_address_are_503(self):
+        mine = [self.connect() for _ in range(64)]
+        try:
+            for s in mine:  # each is accepted and served, then stays open
+                s.sendall(LIST_CLUSTERS)
+                self.assertEqual(read_response(s)[0], 200)
+            with self.connect() as extra:
+                self.assert_aws_error(read_response(extra), 503, "ServerException")
+            # Another client address is still served.
+            with self.connect(source="127.0.0.2") as other:
+                other.sendall(LIST_CLUSTERS)
+                self.assertEqual(read_response(other)[0], 200)
+        finally:
+            for s in mine:
+                s.close()
+
+    def test_sigterm_answers_a_request_in_flight(self):
+        idle = self.connect(timeout=10)
+        idle.sendall(LIST_CLUSTERS)
+        self.assertEqual(read_response(idle)[0], 200)
+        in_flight = self.connect(timeout=10)
+        in_flight.sendall(LIST_CLUSTERS[:-1])  # the head and half the body: the request is under way
+        self.assertEqual(self.exchange(LIST_CLUSTERS)[0], 200)  # by now the half request has been read
+        # The idle connection closing shows the server is stopping; the request under way is not cut.
+        self.berth.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(idle.recv(100), b"")
+        idle.close()
+        in_flight.sendall(LIST_CLUSTERS[-1:])
+        status, headers, body = read_response(in_flight)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(headers.get("connection"), "close")
+        self.assertIn("clusterArns", json.loads(body))
+        in_flight.close()
+        self.assertEqual(self.berth.proc.wait(timeout=10), 0)
 
     def test_sigterm_with_idle_keep_alive_connections_exits_promptly(self):
         idle = [self.connect(timeout=4) for _ in range(8)]
