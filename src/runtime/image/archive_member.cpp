@@ -25,7 +25,8 @@ Result<ArchiveMember> find_archive_member(const std::string& archive_root, const
   auto found = resolve_path_in_root(root_fd.get(), relative, "archive member '" + relative + "'");
   if (!found) {
     switch (found.error().sys_errno) {
-      case ENOENT: return refuse(relative, "is missing from the archive");
+      case ENOENT:  // say why a link to a host file that exists reads as missing
+        return refuse(relative, "is missing from the archive (its symbolic links resolve inside the archive, never to the host)");
       case ENOTDIR: return refuse(relative, "goes through something that is not a directory");
       case ELOOP: return refuse(relative, "goes through a loop of symbolic links");
       default: return refuse(relative, "cannot be read");
