@@ -169,7 +169,7 @@ class Parser {
     if (value.empty()) return error("a value");
     node->values.push_back(value);
     if (node->op == Op::matches || node->op == Op::not_matches) {
-      if (!is_tame_pattern(value)) return error("a regular expression with at most 3 repetitions, each at most 100");
+      if (!is_tame_pattern(value)) return error("a regular expression without backreferences, with at most 3 repetitions, each at most 100");
       try {
         node->regex = std::make_shared<const std::regex>(value, std::regex::ECMAScript);
       } catch (const std::regex_error&) {
@@ -201,8 +201,8 @@ int compare(const std::string& a, const std::string& b) {
 }
 
 // A `matches` pattern comes from the API and runs against every instance on every placement, and
-// std::regex backtracks: refuse what can blow up. Repetition counts stay at most 100 (a huge
-// count overflowed inside libstdc++'s regex compiler, found by the fuzzer), and a pattern has at
+// std::regex backtracks: refuse what can blow up. No backreferences, repetition counts at most
+// 100 (std::regex reads long numbers with an overflow), and a pattern has at
 // most 3 repetitions: each one multiplies the ways std::regex may try to match an attribute value
 // (at most 128 characters), so "a*a*a*a*a*a*b" would take minutes. Values cannot hold parentheses
 // (the tokenizer ends a word there), so groups cannot nest repetitions.
@@ -213,7 +213,9 @@ bool is_tame_pattern(std::string_view pattern) {
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
     if (c == '\\') {
-      ++i;
+      // A backreference (\1...) makes matching exponential, and a long one overflowed inside
+      // libstdc++'s regex compiler (found by the fuzzer).
+      if (++i < pattern.size() && pattern[i] >= '0' && pattern[i] <= '9') return false;
     } else if (c == '[') {
       for (++i; i < pattern.size() && pattern[i] != ']'; ++i) {
         if (pattern[i] == '\\') ++i;
