@@ -11,7 +11,6 @@ constexpr std::size_t k_max_chunk_line = 1024;
 // More significant hex digits than this is more than any body limit can allow.
 constexpr std::size_t k_max_chunk_size_digits = 15;
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool is_token_char(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
@@ -41,13 +40,6 @@ bool is_field_value(std::string_view text) {
   });
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = lower(c);
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 // Calls `each` with every comma-separated token of a list-valued header, trimmed.
 template <class Each>
 void for_each_list_item(std::string_view list, Each each) {
@@ -60,10 +52,6 @@ void for_each_list_item(std::string_view list, Each each) {
 }
 
 }  // namespace
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::ranges::equal(a, b, [](char x, char y) { return lower(x) == lower(y); });
-}
 
 std::string_view HttpRequest::header(std::string_view lower_name) const {
   for (const auto& h : headers) {
@@ -245,7 +233,7 @@ void HttpRequestParser::on_header_line(std::string_view line) {
     return;
   }
   HttpHeader header{std::string(name), std::string(value)};
-  for (auto& c : header.name) c = lower(c);
+  for (auto& c : header.name) c = ascii_lower(c);
   m_held_header_bytes += sizeof(HttpHeader) + heap_bytes(header.name) + heap_bytes(header.value);
   m_request.headers.push_back(std::move(header));
 }
@@ -329,10 +317,10 @@ void HttpRequestParser::on_chunk_size(std::string_view line) {
   std::size_t digits = 0;
   std::size_t significant = 0;
   std::size_t size = 0;
-  for (; digits < line.size() && hex_value(line[digits]) >= 0; ++digits) {
+  for (; digits < line.size() && hex_digit_value(line[digits]) >= 0; ++digits) {
     if (significant == 0 && line[digits] == '0') continue;
     if (++significant > k_max_chunk_size_digits) break;
-    size = size * 16 + static_cast<std::size_t>(hex_value(line[digits]));
+    size = size * 16 + static_cast<std::size_t>(hex_digit_value(line[digits]));
   }
   if (significant > k_max_chunk_size_digits || (significant > 0 && size > m_limits.max_body_bytes - m_request.body.size())) {
     fail(413, "The request body is larger than " + std::to_string(m_limits.max_body_bytes) + " bytes.");

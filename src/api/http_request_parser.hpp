@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/ascii.hpp"
+
 namespace berth::api {
 
 struct HttpLimits {
@@ -41,7 +43,6 @@ struct HttpParseError {
 };
 
 // Returns true if `a` and `b` are equal ignoring ASCII case.
-bool equals_ignoring_case(std::string_view a, std::string_view b);
 
 class HttpRequestParser {
  public:

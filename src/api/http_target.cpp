@@ -1,33 +1,6 @@
 #include "api/http_target.hpp"
 
 namespace berth::api {
-namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-std::string percent_decode(std::string_view text, PlusIsSpace plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
-      i += 2;
-    } else if (text[i] == '+' && plus_is_space == PlusIsSpace::yes) {
-      out.push_back(' ');
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
-
 RequestTarget parse_target(std::string_view target) {
   // absolute-form (a client speaking as to a proxy): the path starts after the authority.
   if (const auto scheme = target.find("://"); scheme != std::string_view::npos && target.front() != '/') {

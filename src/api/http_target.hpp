@@ -6,12 +6,9 @@
 #include <string>
 #include <string_view>
 
-namespace berth::api {
+#include "common/ascii.hpp"
 
-// Returns `text` with %XX sequences decoded (and '+' as a space if `plus_is_space`); a '%' not
-// followed by two hex digits stays as it is.
-enum class PlusIsSpace { no, yes };
-std::string percent_decode(std::string_view text, PlusIsSpace plus_is_space);
+namespace berth::api {
 
 struct RequestTarget {
   std::string path;                          // decoded

@@ -10,21 +10,8 @@ bool is_unreserved(unsigned char c) {
          c == '.' || c == '~';
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // SigV4's "Trimall" splits on ASCII white space, as botocore's str.split() does for header text.
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x >= 'A' && x <= 'Z' ? x + 32 : x) == (y >= 'A' && y <= 'Z' ? y + 32 : y);
-         });
-}
 
 }  // namespace
 
@@ -41,24 +28,6 @@ std::string uri_encode(std::string_view bytes, Slash slash) {
       out += k_hex[c >> 4];
       out += k_hex[c & 0xf];
     }
-  }
-  return out;
-}
-
-std::string percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
-      if (high >= 0 && low >= 0) {
-        out += static_cast<char>(high * 16 + low);
-        i += 2;
-        continue;
-      }
-    }
-    out += text[i];
   }
   return out;
 }
@@ -96,7 +65,8 @@ std::vector<QueryParam> parse_query(std::string_view raw_query) {
       const std::size_t equals = pair.find('=');
       const std::string_view name = pair.substr(0, equals);
       const std::string_view value = equals == std::string_view::npos ? "" : pair.substr(equals + 1);
-      params.push_back({percent_decode(name), percent_decode(value)});
+      // '+' is a plus, never a space: SigV4 signers always write %20.
+      params.push_back({percent_decode(name, PlusIsSpace::no), percent_decode(value, PlusIsSpace::no)});
     }
     start = amp + 1;
   }
@@ -144,7 +114,7 @@ std::string canonical_headers(std::span<const HeaderField> headers, std::span<co
     out += ':';
     bool first = true;
     for (const auto& [received_name, value] : headers) {
-      if (!iequals(received_name, name)) continue;
+      if (!equals_ignoring_case(received_name, name)) continue;
       if (!first) out += ',';
       out += trim_all(value);
       first = false;

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/ascii.hpp"
+
 namespace berth::api::auth {
 
 // One header line as received: any letter case, repeats allowed, in arrival order.
@@ -24,10 +26,6 @@ struct QueryParam {
 // written as %XX (upper-case hex); with Slash::keep, '/' stays as it is (paths).
 enum class Slash { encode, keep };
 std::string uri_encode(std::string_view bytes, Slash slash);
-
-// Returns `text` with each valid %XX turned into its byte; a '%' not followed by two hex digits
-// stays as it is ('+' is a plus, never a space: SigV4 signers always write %20).
-std::string percent_decode(std::string_view text);
 
 // Returns the canonical URI of a path as it appears on the request line (still percent-encoded):
 // dot segments and empty segments removed (RFC 3986 §5.2.4, as AWS requires for every service

@@ -15,12 +15,6 @@ constexpr std::string_view k_mismatch =
     "Access Key and signing method. Consult the service documentation for details.";
 constexpr std::string_view k_unknown_key = "The security token included in the request is invalid.";
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
-}
-
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
@@ -31,7 +25,7 @@ std::string_view trim(std::string_view text) {
 std::vector<std::string_view> header_values(std::span<const HeaderField> headers, std::string_view name) {
   std::vector<std::string_view> values;
   for (const auto& [header, value] : headers) {
-    if (iequals(header, name)) values.push_back(value);
+    if (equals_ignoring_case(header, name)) values.push_back(value);
   }
   return values;
 }
@@ -48,7 +42,7 @@ AuthResult<std::vector<std::string>> parse_signed_headers(std::string_view list)
                            " header names, got '" + std::string(list) + "'.");
     }
     std::string lowered(name);
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(), lower);
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(), ascii_lower);
     names.push_back(std::move(lowered));
     start = semicolon + 1;
   }
