@@ -1,9 +1,9 @@
 #include "api/http_routes.hpp"
 
-#include <charconv>
 
 #include "api/scheduler_dispatch.hpp"
 #include "svc/logs.hpp"
+#include "common/numbers.hpp"
 
 namespace berth::api {
 namespace {
@@ -35,12 +35,9 @@ HttpResponse scheduler(svc::Context& ctx, std::string_view action, const HttpReq
 
 HttpResponse task_logs(svc::Context& ctx, const RequestTarget& target, const std::string& task) {
   const std::string since_text = query_value(target, "since");
-  std::size_t since = 0;
-  const auto [end, ec] = std::from_chars(since_text.data(), since_text.data() + since_text.size(), since);
-  if (!since_text.empty() && (ec != std::errc() || end != since_text.data() + since_text.size())) {
-    return to_response(error_reply({Code::invalid_parameter, "since must be a whole number."}));
-  }
-  auto logs = svc::task_logs(ctx, query_value(target, "cluster"), task, query_value(target, "container"), since,
+  const auto since = since_text.empty() ? std::optional<std::size_t>(0) : parse_integer<std::size_t>(since_text);
+  if (!since) return to_response(error_reply({Code::invalid_parameter, "since must be a whole number."}));
+  auto logs = svc::task_logs(ctx, query_value(target, "cluster"), task, query_value(target, "container"), *since,
                              k_max_logs_reply_text);
   if (!logs) return to_response(error_reply(logs.error()));
   return to_response(Reply{200, to_wire(*logs), ""}, "application/json");

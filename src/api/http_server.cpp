@@ -6,11 +6,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cstring>
 
 #include "api/http_event_loop.hpp"
 #include "api/http_routes.hpp"
+#include "common/numbers.hpp"
 
 namespace berth::api {
 namespace {
@@ -23,9 +23,7 @@ Result<std::pair<std::string, std::string>> split_host_port(const std::string& l
   std::string host = listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   const std::string port = listen.substr(colon + 1);
-  int n = 0;
-  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
-  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || n < 0 || n > 65535) {
+  if (!parse_integer_in<int>(port, 0, 65535)) {
     return fail(Code::invalid_parameter, "bad port in listen address '" + listen + "'");
   }
   return std::make_pair(host, port);

@@ -1,6 +1,5 @@
 #include "model/task_definition.hpp"
 
-#include <charconv>
 #include <functional>
 #include <map>
 #include <set>
@@ -8,6 +7,7 @@
 #include "model/container_definition.hpp"
 #include "model/names.hpp"
 #include "model/units.hpp"
+#include "common/numbers.hpp"
 
 namespace berth::model {
 namespace {
@@ -247,12 +247,11 @@ Result<TaskDefinitionRef> parse_task_definition_ref(std::string_view text) {
   if (colon != std::string_view::npos) {
     // ECS revisions are 32-bit; ECS names the text it could not read as one.
     const std::string_view rev = family_revision.substr(colon + 1);
-    std::int32_t n = 0;
-    const auto [end, ec] = std::from_chars(rev.data(), rev.data() + rev.size(), n);
-    if (ec != std::errc() || end != rev.data() + rev.size() || n < 1) {
+    const auto n = parse_integer_in<std::int32_t>(rev, 1, INT32_MAX);
+    if (!n) {
       return fail(Code::invalid_parameter, "Invalid revision number. Number: " + std::string(rev));
     }
-    ref.revision = n;
+    ref.revision = *n;
   }
   return ref;
 }

@@ -1,11 +1,11 @@
 #include "api/auth/sigv4.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 
 #include "api/auth/digest.hpp"
 #include "common/civil_time.hpp"
+#include "common/numbers.hpp"
 
 namespace berth::api::auth {
 namespace {
@@ -109,15 +109,13 @@ AuthResult<Claim> claim_from_query(std::span<const QueryParam> params) {
   claim.signature.signature = find_param(params, "X-Amz-Signature")->value;
   claim.amz_date = find_param(params, "X-Amz-Date")->value;
   if (const QueryParam* expires = find_param(params, "X-Amz-Expires")) {
-    std::int64_t seconds = 0;
-    const char* end = expires->value.data() + expires->value.size();
-    const auto [ptr, ec] = std::from_chars(expires->value.data(), end, seconds);
-    if (ec != std::errc{} || ptr != end || seconds < 1 || seconds > k_max_presign_expires_seconds) {
+    const auto seconds = parse_integer_in<std::int64_t>(expires->value, 1, k_max_presign_expires_seconds);
+    if (!seconds) {
       return auth_fail(AuthFailure::incomplete_signature,
                        "X-Amz-Expires must be a whole number of seconds from 1 to 604800 (a week), got '" +
                            expires->value + "'.");
     }
-    claim.expires_seconds = seconds;
+    claim.expires_seconds = *seconds;
   }
   return claim;
 }

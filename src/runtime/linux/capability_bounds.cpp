@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 
 #include "common/files.hpp"
+#include "common/numbers.hpp"
 
 namespace berth::runtime {
 namespace {
@@ -35,10 +35,9 @@ Result<std::uint64_t> parse_capability_bounding_set(std::string_view proc_status
     if (!line.starts_with(key)) continue;
     line.remove_prefix(key.size());
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-    std::uint64_t mask = 0;
-    const auto [ptr, ec] = std::from_chars(line.data(), line.data() + line.size(), mask, 16);
-    if (line.empty() || ec != std::errc() || ptr != line.data() + line.size()) break;
-    return mask;
+    const auto mask = parse_integer<std::uint64_t>(line, 16);
+    if (!mask) break;
+    return *mask;
   }
   return fail(Code::server, "no readable CapBnd line in the process status");
 }
