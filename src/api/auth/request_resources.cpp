@@ -64,9 +64,9 @@ class Mapper {
 
   // --- ECS -----------------------------------------------------------------------------------
 
-  // The cluster a request names (`member`, else the default), as use cases resolve it.
-  std::string cluster_id(const char* member = "cluster") const {
-    return string_member(m_request, member).value_or(m_context.default_cluster);
+  // The cluster a request names (else the default), as use cases resolve it.
+  std::string cluster_id() const {
+    return string_member(m_request, "cluster").value_or(m_context.default_cluster);
   }
   std::string cluster_arn_of(const std::string& id) const {
     const auto name = arns().cluster_name_of(id);
@@ -83,6 +83,15 @@ class Mapper {
     const auto member = arns().resource_id_of(*cluster, resource_type, text);
     if (!member) return text;
     return arns().prefix() + std::string(resource_type) + "/" + *cluster + "/" + *member;
+  }
+
+  // The ARN of a member being created: `name` is taken as written (never read as an ARN), in
+  // the request's cluster.
+  std::string new_member_arn(std::string_view resource_type, const std::string& name) const {
+    const std::string id = cluster_id();
+    const auto cluster = arns().cluster_name_of(id);
+    if (!cluster) return id;
+    return arns().prefix() + std::string(resource_type) + "/" + *cluster + "/" + name;
   }
 
   // One ARN per entry of the list `key`; none given: the cluster (never an empty list).
@@ -131,9 +140,13 @@ class Mapper {
     return "arn:aws:" + parts->service + ":" + parts->region + ":" + parts->account + ":" + parts->resource;
   }
 
+  // A SecretId: an ARN, or a name (whose ARN ends in six characters not known here).
   std::string secret_arn(const std::string& id) const {
     if (is_arn(id)) return own_arn(id, "secretsmanager", "secret:").value_or(id);
-    return service_prefix("secretsmanager") + "secret:" + id + "-??????";
+    return new_secret_arn(id);
+  }
+  std::string new_secret_arn(const std::string& name) const {
+    return service_prefix("secretsmanager") + "secret:" + name + "-??????";
   }
 
   // A parameter name or ARN, without a ":<version|label>" selector (names hold no ':').
@@ -144,8 +157,11 @@ class Mapper {
       const auto selector = arn->find(':', arn->find(":parameter/") + 1);
       return selector == std::string::npos ? *arn : arn->substr(0, selector);
     }
-    std::string_view name = text;
-    name = name.substr(0, name.find(':'));
+    return named_parameter_arn(text.substr(0, text.find(':')));
+  }
+
+  // A parameter name as written: what PutParameter and DeleteParameter(s) take (no ARN, no selector).
+  std::string named_parameter_arn(std::string_view name) const {
     if (name.starts_with('/')) name.remove_prefix(1);
     return service_prefix("ssm") + "parameter/" + std::string(name);
   }
@@ -217,7 +233,9 @@ ResourcesOf one_of(const char* key, std::function<std::string(const Mapper&, con
 
 const std::map<std::string, ResourcesOf, std::less<>>& ecs_mappings() {
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
-      {"CreateCluster", [](const Mapper& m) { return Resources{m.cluster_arn_of(m.cluster_id("clusterName"))}; }},
+      // A name to create is taken as written, never read as an ARN.
+      {"CreateCluster",
+       [](const Mapper& m) { return Resources{m.arns().cluster(string_member(m.request(), "clusterName").value_or("default"))}; }},
       {"DescribeClusters",
        [](const Mapper& m) {
          Resources out;
@@ -254,7 +272,9 @@ const std::map<std::string, ResourcesOf, std::less<>>& ecs_mappings() {
       {"StopTask", member("task", "task")},
       {"DescribeTasks", members("task", "tasks")},
       {"ListTasks", the_cluster},
-      {"CreateService", both(member("service", "serviceName"), if_given("taskDefinition", task_definition("taskDefinition")))},
+      {"CreateService",
+       both([](const Mapper& m) { return Resources{m.new_member_arn("service", string_member(m.request(), "serviceName").value_or(""))}; },
+            if_given("taskDefinition", task_definition("taskDefinition")))},
       {"UpdateService", both(member("service", "service"), if_given("taskDefinition", task_definition("taskDefinition")))},
       {"DeleteService", member("service", "service")},
       {"DescribeServices", members("service", "services")},
@@ -274,8 +294,9 @@ const std::map<std::string, ResourcesOf, std::less<>>& scheduler_mappings() {
 
 const std::map<std::string, ResourcesOf, std::less<>>& secrets_manager_mappings() {
   static const auto secret = [](const Mapper& m, const std::string& id) { return m.secret_arn(id); };
+  static const auto new_secret = [](const Mapper& m, const std::string& name) { return m.new_secret_arn(name); };
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
-      {"CreateSecret", one_of("Name", secret)},         {"GetSecretValue", one_of("SecretId", secret)},
+      {"CreateSecret", one_of("Name", new_secret)},         {"GetSecretValue", one_of("SecretId", secret)},
       {"PutSecretValue", one_of("SecretId", secret)},   {"DescribeSecret", one_of("SecretId", secret)},
       {"DeleteSecret", one_of("SecretId", secret)},     {"ListSecrets", everything},
   };
@@ -284,12 +305,13 @@ const std::map<std::string, ResourcesOf, std::less<>>& secrets_manager_mappings(
 
 const std::map<std::string, ResourcesOf, std::less<>>& ssm_mappings() {
   static const auto parameter = [](const Mapper& m, const std::string& name) { return m.parameter_arn(name); };
+  static const auto named = [](const Mapper& m, const std::string& name) { return m.named_parameter_arn(name); };
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
-      {"PutParameter", one_of("Name", parameter)},
+      {"PutParameter", one_of("Name", named)},
       {"GetParameter", one_of("Name", parameter)},
-      {"DeleteParameter", one_of("Name", parameter)},
+      {"DeleteParameter", one_of("Name", named)},
       {"GetParameters", each_of("Names", parameter)},
-      {"DeleteParameters", each_of("Names", parameter)},
+      {"DeleteParameters", each_of("Names", named)},
       {"GetParametersByPath", one_of("Path", [](const Mapper& m, const std::string& path) { return m.path_arn(path); })},
       {"DescribeParameters", everything},
   };

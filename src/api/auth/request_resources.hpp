@@ -5,6 +5,8 @@
 // ArnScope's and parse_task_definition_ref's rules, then written in berth's canonical form), so a
 // pattern in a policy meets the resource the request really touches whichever spelling the caller
 // used. An identifier berth cannot resolve is evaluated as written: the use case refuses it anyway.
+// A name to create (clusterName, serviceName, a secret's Name, PutParameter's Name) is taken as
+// written, never read as an ARN.
 // Per cluster every request is bounded: a policy naming `cluster/plant-7`, `task/plant-7/*`,
 // `service/plant-7/*`, `container-instance/plant-7/*` (or `*/plant-7*`) reaches no other cluster.
 //
@@ -45,8 +47,10 @@
 //                                                a full ARN with its suffix does not); an ARN as given
 //   ListSecrets                                  *
 // SSM (arn:aws:ssm:<region>:<account>:parameter/<name without its leading '/'>)
-//   PutParameter, GetParameter, DeleteParameter  the parameter (a ":<version|label>" selector dropped)
-//   GetParameters, DeleteParameters              one per name
+//   PutParameter, DeleteParameter                the parameter named
+//   GetParameter                                 the parameter named or its ARN (a ":<version|label>" selector dropped)
+//   GetParameters                                one per name or ARN, as GetParameter
+//   DeleteParameters                             one per name
 //   GetParametersByPath                          parameter/<path without leading and trailing '/'>
 //   DescribeParameters                           *
 // berth key admin (service prefix "iam")

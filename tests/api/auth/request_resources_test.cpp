@@ -46,6 +46,9 @@ TEST_CASE("Clusters: the cluster named, the default when none is", "[auth][resou
         std::vector{k_ecs + "cluster/plant-7", k_ecs + "cluster/plant-8"});
   CHECK(resources_of("DescribeClusters", Json::object()) == std::vector{k_ecs + "cluster/default"});
   CHECK(resources_of("ListClusters", Json::object()) == std::vector<std::string>{"*"});
+  // A name to create is a name, even one shaped like an ARN (the use case refuses it).
+  CHECK(resources_of("CreateCluster", {{"clusterName", k_ecs + "cluster/plant-7"}}) ==
+        std::vector{k_ecs + "cluster/" + k_ecs + "cluster/plant-7"});
   // Another partition spells the same cluster (the use cases ignore it): the canonical ARN.
   CHECK(resources_of("DeleteCluster", {{"cluster", "arn:aws-cn:ecs:local:000000000000:cluster/plant-8"}}) ==
         std::vector{k_ecs + "cluster/plant-8"});
@@ -118,6 +121,8 @@ TEST_CASE("Tasks: the cluster and the task definition to run; one task ARN per i
 TEST_CASE("Services: the service in its cluster, and the task definition it will run", "[auth][resources]") {
   CHECK(resources_of("CreateService", {{"cluster", "plant-7"}, {"serviceName", "web"}, {"taskDefinition", "web:1"}}) ==
         std::vector{k_ecs + "service/plant-7/web", k_ecs + "task-definition/web:1"});
+  CHECK(resources_of("CreateService", {{"cluster", "plant-8"}, {"serviceName", k_ecs + "service/plant-7/web"}}) ==
+        std::vector{k_ecs + "service/plant-8/" + k_ecs + "service/plant-7/web"});
   CHECK(resources_of("UpdateService", {{"cluster", "plant-7"}, {"service", "web"}}) == std::vector{k_ecs + "service/plant-7/web"});
   CHECK(resources_of("DeleteService", {{"service", k_ecs + "service/default/web"}}) == std::vector{k_ecs + "service/default/web"});
   CHECK(resources_of("DescribeServices", {{"cluster", "plant-7"}, {"services", {"a", "b"}}}) ==
@@ -153,6 +158,8 @@ TEST_CASE("Secrets Manager: a name matches name-* and name-??????, an ARN is its
     CHECK(access_of("secretsmanager", action, {{"SecretId", secret + "db-password-AbCdEf"}}).resources ==
           std::vector{secret + "db-password-AbCdEf"});
   }
+  CHECK(access_of("secretsmanager", "CreateSecret", {{"Name", secret + "api-AbCdEf"}}).resources ==
+        std::vector{secret + secret + "api-AbCdEf-??????"});
   CHECK(access_of("secretsmanager", "ListSecrets", Json::object()).resources == std::vector<std::string>{"*"});
   const auto get = access_of("secretsmanager", "GetSecretValue", {{"SecretId", "db-password"}});
   for (const char* pattern : {"secret:db-*", "secret:db-password-??????", "secret:*"}) {
@@ -173,6 +180,9 @@ TEST_CASE("SSM: one parameter ARN per name, the path's for GetParametersByPath",
   CHECK(access_of("ssm", "GetParameter", {{"Name", "/plant-7/db:3"}}).resources == std::vector{parameter + "plant-7/db"});
   CHECK(access_of("ssm", "GetParameter", {{"Name", parameter + "plant-7/db:label"}}).resources ==
         std::vector{parameter + "plant-7/db"});
+  CHECK(access_of("ssm", "DeleteParameter", {{"Name", parameter + "a"}}).resources ==
+        std::vector{parameter + parameter + "a"});
+  CHECK(access_of("ssm", "DeleteParameters", {{"Names", {"/a", "b"}}}).resources == std::vector{parameter + "a", parameter + "b"});
   CHECK(access_of("ssm", "GetParameters", {{"Names", {"/a", "b"}}}).resources == std::vector{parameter + "a", parameter + "b"});
   CHECK(access_of("ssm", "GetParametersByPath", {{"Path", "/plant-7/"}}).resources == std::vector{parameter + "plant-7"});
   CHECK(access_of("ssm", "DescribeParameters", Json::object()).resources == std::vector<std::string>{"*"});
