@@ -54,7 +54,7 @@ std::optional<ArnParts> split_arn(std::string_view arn) {
   return ArnParts{std::string(parts[2]), std::string(parts[3]), std::string(parts[4]), std::string(arn.substr(start))};
 }
 
-// Builds the resources of one request; `access.resources` collects them.
+// The request's identifiers as ARNs, resolved by the use cases' own rules.
 class Mapper {
  public:
   Mapper(const RequestContext& context, const Json& request) : m_context(context), m_request(request) {}
@@ -74,24 +74,18 @@ class Mapper {
   }
   std::string cluster_arn() const { return cluster_arn_of(cluster_id()); }
 
-  // The ARN of the `resource_type` member `text` names in the request's cluster. With a cluster
-  // that does not resolve, the use case refuses before any member: the cluster as written.
+  // The ARN of the `resource_type` member `text` names in the request's cluster (an id, or an
+  // ARN the use case accepts; another is evaluated as written). With a cluster that does not
+  // resolve, the use case refuses before any member: the cluster as written.
   std::string member_arn(std::string_view resource_type, const std::string& text) const {
-    const std::string id = cluster_id();
-    const auto cluster = arns().cluster_name_of(id);
-    if (!cluster) return id;
-    const auto member = arns().resource_id_of(*cluster, resource_type, text);
-    if (!member) return text;
-    return arns().prefix() + std::string(resource_type) + "/" + *cluster + "/" + *member;
+    return in_cluster(resource_type, [&](const std::string& cluster) {
+      return arns().resource_id_of(cluster, resource_type, text);
+    }).value_or(text);
   }
 
-  // The ARN of a member being created: `name` is taken as written (never read as an ARN), in
-  // the request's cluster.
+  // The ARN of a member being created: `name` taken as written (never read as an ARN).
   std::string new_member_arn(std::string_view resource_type, const std::string& name) const {
-    const std::string id = cluster_id();
-    const auto cluster = arns().cluster_name_of(id);
-    if (!cluster) return id;
-    return arns().prefix() + std::string(resource_type) + "/" + *cluster + "/" + name;
+    return *in_cluster(resource_type, [&](const std::string&) { return std::optional<std::string>(name); });
   }
 
   // One ARN per entry of the list `key`; none given: the cluster (never an empty list).
@@ -186,6 +180,18 @@ class Mapper {
   }
 
  private:
+  // `<type>/<cluster>/<id>` with the id `id_in(cluster)` gives; the cluster as written when it
+  // does not resolve; nothing when the id does not.
+  template <class IdIn>
+  std::optional<std::string> in_cluster(std::string_view resource_type, IdIn id_in) const {
+    const std::string id = cluster_id();
+    const auto cluster = arns().cluster_name_of(id);
+    if (!cluster) return id;
+    const std::optional<std::string> member = id_in(*cluster);
+    if (!member) return std::nullopt;
+    return arns().prefix() + std::string(resource_type) + "/" + *cluster + "/" + *member;
+  }
+
   const RequestContext& m_context;
   const Json& m_request;
 };
