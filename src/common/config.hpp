@@ -20,12 +20,15 @@ struct Config {
   std::string socket_path = "/run/berth/berth.sock";  // BERTH_SOCKET / --socket ("" = none)
   std::size_t max_body_bytes = 1 << 20;            // BERTH_MAX_BODY_BYTES
   std::string log_level = "info";                  // BERTH_LOG_LEVEL
+  bool tcp_auth = true;                            // BERTH_AUTH: "sigv4" (default) or "off"
 
   // Every key as read, including ones later issues act on (ECS_RESERVED_MEMORY, ...).
   std::map<std::string, std::string> raw;
 
   // Returns the database file under data_dir.
   std::string db_path() const { return data_dir + "/berth.db"; }
+  // Returns the AWS shared-credentials file the first start writes the admin key to.
+  std::string credentials_path() const { return data_dir + "/credentials"; }
 };
 
 // One `KEY=VALUE` per line; `#` comments and blank lines skipped; optional surrounding quotes.
