@@ -9,6 +9,9 @@ namespace berth {
 // Returns `n_bytes` random bytes as 2*n_bytes lowercase hex digits (ECS task id = 16 bytes).
 std::string random_hex(std::size_t n_bytes);
 
+// Returns `n_bytes` random bytes (keys, nonces).
+std::string random_bytes(std::size_t n_bytes);
+
 // Returns a random RFC 4122 version 4 UUID in its 36-character text form.
 std::string random_uuid();
 
