@@ -2,6 +2,7 @@
 
 
 #include "api/scheduler_dispatch.hpp"
+#include "api/secrets_dispatch.hpp"
 #include "svc/logs.hpp"
 #include "common/numbers.hpp"
 
@@ -50,7 +51,12 @@ HttpResponse route_request(svc::Context& ctx, const HttpRequest& request) {
   const std::string& path = target.path;
   const std::string_view method = request.method;
   const bool get = method == "GET" || method == "HEAD";
-  const auto ecs = [&] { return to_response(handle_ecs_request(ctx, request.header("x-amz-target"), request.body)); };
+  // ECS, Secrets Manager and SSM share the endpoint: X-Amz-Target tells them apart.
+  const auto ecs = [&] {
+    const std::string_view amz_target = request.header("x-amz-target");
+    if (is_secrets_target(amz_target)) return to_response(handle_secrets_request(ctx, amz_target, request.body));
+    return to_response(handle_ecs_request(ctx, amz_target, request.body));
+  };
 
   // EventBridge Scheduler: /schedules and /schedules/{Name}.
   constexpr std::string_view schedules = "/schedules";

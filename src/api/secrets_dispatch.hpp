@@ -1,0 +1,22 @@
+// Secrets Manager (`X-Amz-Target: secretsmanager.<Action>`) and SSM Parameter Store
+// (`AmazonSSM.<Action>`) JSON 1.1 dispatch, on the same endpoint as ECS. Requests are
+// shape-checked like ECS ones; SSM reports bad input as ValidationException. Request bodies and
+// values are never logged. No sockets here. Thread-safe; never throws.
+#pragma once
+
+#include <string_view>
+
+#include "api/dispatch.hpp"
+
+namespace berth::api {
+
+inline constexpr std::string_view k_secrets_manager_target_prefix = "secretsmanager.";
+inline constexpr std::string_view k_ssm_target_prefix = "AmazonSSM.";
+
+// True if `target` names a Secrets Manager or SSM action (by its prefix).
+bool is_secrets_target(std::string_view target);
+
+// Decodes, shape-checks and runs one Secrets Manager or SSM request.
+Reply handle_secrets_request(svc::Context& ctx, std::string_view target, std::string_view body);
+
+}  // namespace berth::api
