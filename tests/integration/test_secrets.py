@@ -9,7 +9,9 @@ import stat
 
 from botocore.exceptions import ClientError
 
-from harness import Berth, BerthTestCase
+from harness import BerthTestCase
+from registry import PASSWORD, USER
+from test_registry import RegistryTestCase
 from test_tasks import TaskTestCase, wait_for
 
 REGION_ACCOUNT = "local:000000000000"
@@ -194,3 +196,31 @@ class SecretsInContainersTest(TaskTestCase):
         self.assertIn("ResourceNotFoundException: Secrets Manager can't find the specified secret.",
                       task["stoppedReason"])
         self.assertNotIn("startedAt", self.container(task, "main"))
+
+
+class RepositoryCredentialsTest(RegistryTestCase):
+    registry_auth = "htpasswd"
+
+    def test_a_private_image_is_pulled_with_the_login_its_secret_holds(self):
+        self.push_busybox("team/private:1")
+        image = "%s/team/private:1" % self.registry.host
+        sm = self.berth.boto3("secretsmanager")
+        login = sm.create_secret(Name="registry", SecretString=json.dumps({"username": USER, "password": PASSWORD}))
+        self.register("private", [{"name": "main", "image": image, "command": ["true"],
+                                   "repositoryCredentials": {"credentialsParameter": login["ARN"]}}])
+        task = self.wait_status(self.run_task("private"), "STOPPED", timeout=60)
+        self.assertEqual(self.container(task, "main").get("exitCode"), 0, task)
+        self.assertNotIn(PASSWORD, self.berth.log())
+        self.assertNotIn(PASSWORD, json.dumps(task, default=str))
+
+        # Without its login the same image cannot be pulled (nothing configured for the registry).
+        self.register("anonymous", [{"name": "main", "image": image.replace(":1", ":2"), "command": ["true"]}])
+        self.push_busybox("team/private:2")
+        task = self.wait_status(self.run_task("anonymous"), "STOPPED", timeout=60)
+        self.assertIn("CannotPullContainerError", self.container(task, "main").get("reason", ""), task)
+
+        # A login secret that does not exist fails the task before any pull.
+        self.register("lost-login", [{"name": "main", "image": image, "command": ["true"],
+                                      "repositoryCredentials": {"credentialsParameter": "no-such-login"}}])
+        task = self.wait_status(self.run_task("lost-login"), "STOPPED")
+        self.assertTrue(task["stoppedReason"].startswith("ResourceInitializationError: "), task["stoppedReason"])
