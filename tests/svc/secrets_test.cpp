@@ -292,3 +292,22 @@ TEST_CASE("the database file alone holds no secret or parameter value", "[secret
   }
   CHECK(file_bytes(db).find(k_value) == std::string::npos);
 }
+
+TEST_CASE("a sealed value moved to another secret's row does not open", "[secrets][svc]") {
+  SecretsFixture f;
+  f.create("a", "value-of-a");
+  f.create("b", "value-of-b");
+  f.put_parameter("/x", "value-of-x");
+  f.put_parameter("/y", "value-of-y");
+  REQUIRE_OK(f.store->exec_for_test(
+      "UPDATE secret_versions SET sealed = (SELECT sealed FROM secret_versions WHERE secret_name = 'b') "
+      "WHERE secret_name = 'a';"
+      "UPDATE parameter_versions SET sealed = (SELECT sealed FROM parameter_versions WHERE name = '/y') "
+      "WHERE name = '/x';"));
+  auto secret = svc::get_secret_value(*f.ctx, {{"SecretId", "a"}});
+  REQUIRE_FALSE(secret.has_value());
+  CHECK(secret.error().code == Code::server);
+  CHECK(secret.error().message.find("value-of") == std::string::npos);
+  CHECK(code_of(svc::get_parameter(*f.ctx, {{"Name", "/x"}})) == Code::server);
+  CHECK(f.value_of({{"SecretId", "b"}}) == "value-of-b");
+}
