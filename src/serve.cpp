@@ -8,6 +8,7 @@
 
 #include "agent/agent.hpp"
 #include "api/audit_log.hpp"
+#include "api/auth/aes_gcm_cipher.hpp"
 #include "api/http_server.hpp"
 #include "cli/usage.hpp"
 #include "common/files.hpp"
@@ -22,6 +23,7 @@
 #include "svc/access_keys.hpp"
 #include "svc/context.hpp"
 #include "svc/schedule_runner.hpp"
+#include "svc/secrets.hpp"
 #include "svc/service_scheduler.hpp"
 #include "verbs.hpp"
 
@@ -132,6 +134,12 @@ int serve(const std::vector<std::string>& words) {
 
   auto store = store::Store::open(config->db_path());
   if (!store) return fail_start(store.error());
+  // Secret values are sealed under this key; it lives beside berth.db, never in it.
+  const auto key_setting = config->raw.find("BERTH_SECRETS_KEY_FILE");
+  const std::string key_path = key_setting != config->raw.end() ? key_setting->second : config->data_dir + "/secrets.key";
+  auto secrets_key = api::auth::load_or_create_secret_key(key_path);
+  if (!secrets_key) return fail_start(secrets_key.error());
+  api::auth::AesGcmCipher secret_cipher(*secrets_key);
   SystemClock clock;
   if (auto created = (*store)->ensure_cluster(config->cluster, clock.now_ms()); !created) {
     return fail_start(created.error());
@@ -168,6 +176,8 @@ int serve(const std::vector<std::string>& words) {
     scheduler.wake();
   };
   ctx.logs = &logs;
+  ctx.secret_cipher = &secret_cipher;
+  agent.set_secret_resolver([&ctx](const std::string& value_from) { return svc::resolve_secret_reference(ctx, value_from); });
   ctx.dynamic_host_ports = agent_config->dynamic_host_ports;
   if (auto it = config->raw.find("BERTH_ZONEINFO_DIR"); it != config->raw.end()) ctx.zoneinfo_dir = it->second;
   svc::ScheduleRunner schedule_runner(ctx);

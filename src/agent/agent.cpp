@@ -243,7 +243,7 @@ std::set<std::string> images_in_use(runtime::ImageStore& images, const std::vect
   return ids;
 }
 
-std::optional<runtime::Image> Agent::image_for(model::Task& task, model::TaskContainer& c) {
+std::optional<runtime::Image> Agent::image_for(model::Task& task, model::TaskContainer& c, const Json& def) {
   const std::string key = runtime_id_of(task.id, c.name);
   const auto cached = m_images.find(c.image);
   auto pull = m_pulls.find(key);
@@ -261,9 +261,14 @@ std::optional<runtime::Image> Agent::image_for(model::Task& task, model::TaskCon
       c.image_digest = cached->id;
       return cached;
     }
+    auto credentials = resolve_repository_credentials(def, m_resolve_secret);
+    if (!credentials) {
+      stop_uninitialized(task, credentials.error().message);
+      return std::nullopt;
+    }
     task.pull_started_at = m_clock.now_ms();
-    m_pulls.emplace(key, std::async(std::launch::async, [this, name = c.image] {
-      return contained("pull of " + name, [&] { return m_puller.pull(name); });
+    m_pulls.emplace(key, std::async(std::launch::async, [this, name = c.image, login = std::move(*credentials)] {
+      return contained("pull of " + name, [&] { return m_puller.pull(name, {}, login); });
     }));
     return std::nullopt;
   }
@@ -331,6 +336,7 @@ void Agent::pass() {
     }
   }
   m_crash_guard.retain_only(active);
+  std::erase_if(m_secrets_checked, [&](const std::string& id) { return !active.contains(id); });
 }
 
 const Json* Agent::task_definition_of(const model::Task& task) {
@@ -389,6 +395,7 @@ void Agent::observe_containers(model::Task& task) {
 
 void Agent::start_ready_containers(model::Task& task, const Json& td) {
   const EpochMs now = m_clock.now_ms();
+  if (task.desired_status == "RUNNING" && !check_task_secrets(task, td)) return;
   for (auto& c : task.containers) {
     if (c.last_status != "PENDING" || task.desired_status != "RUNNING") continue;
     const Json* def = definition_of(td, c.name);
@@ -431,7 +438,7 @@ void Agent::start_ready_containers(model::Task& task, const Json& td) {
       c.started_at = c.started_at.value_or(now);
       continue;
     }
-    const auto image = image_for(task, c);
+    const auto image = image_for(task, c, *def);
     if (!image) {
       if (task.desired_status == "STOPPED") return;
       continue;
@@ -455,6 +462,13 @@ void Agent::start_ready_containers(model::Task& task, const Json& td) {
                               m_cgroup_v2, m_host_name, bridge ? m_network.netns_path(task.id) : "",
                               m_config.host_resolv_conf, m_capability_bounding_set};
     auto spec = build_container_spec(task, td, c.name, *image, context);
+    // Secrets go into the environment here only: the task and its definition keep valueFrom.
+    auto secret_env = resolve_container_secrets(*def, m_resolve_secret);
+    if (!secret_env) {
+      stop_uninitialized(task, secret_env.error().message);
+      return;
+    }
+    if (spec) add_secret_environment(*spec, *secret_env);
     auto started = spec ? m_runtime.start(*spec) : Result<int>(std::unexpected(spec.error()));
     if (!started) {
       c.last_status = "STOPPED";

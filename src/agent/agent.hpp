@@ -15,6 +15,7 @@
 #include <string>
 
 #include "agent/task_crash_guard.hpp"
+#include "agent/task_secrets.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "common/periodic_worker.hpp"
@@ -85,6 +86,9 @@ class Agent {
   // Called (on the agent's thread) after the agent recorded a task state change, so the
   // service scheduler can react without waiting for its tick. Set before start().
   void on_task_changed(std::function<void()> callback) { m_on_task_changed = std::move(callback); }
+  // How containers' `secrets` and `repositoryCredentials` are resolved (the composition root
+  // wires the secrets store in). Without one, a task that has them fails to start. Set before start().
+  void set_secret_resolver(SecretResolver resolver) { m_resolve_secret = std::move(resolver); }
 
   const std::string& instance_id() const { return m_instance_id; }
 
@@ -117,6 +121,13 @@ class Agent {
   // Stops a task before (or while) its containers start: the pending ones are stopped with
   // "CannotStartContainerError: <reason>", as the task (TaskFailedToStart).
   void stop_unstarted(model::Task& task, const std::string& reason);
+  // Stops a task whose secrets or registry login could not be fetched (`reason` is ECS's
+  // ResourceInitializationError text): its pending containers stop with it (TaskFailedToStart).
+  void stop_uninitialized(model::Task& task, const std::string& reason);
+  // Before a task's first container starts (and before any pull), resolves every secret and
+  // registry login it names, so a missing one fails the task as ECS does; values are dropped
+  // again. False if the task was stopped.
+  bool check_task_secrets(model::Task& task, const model::Json& td);
   // --- The task's containers (agent.cpp) ---
   // The task's definition body, read once: a registered revision's body never changes.
   const model::Json* task_definition_of(const model::Task& task);
@@ -132,7 +143,7 @@ class Agent {
   // The image container `c` runs, pulled as ECS_IMAGE_PULL_BEHAVIOR says. Nothing while a pull
   // runs (in the background; the agent keeps driving other tasks) or after it failed, in which
   // case the task is stopping with CannotPullContainerError.
-  std::optional<runtime::Image> image_for(model::Task& task, model::TaskContainer& c);
+  std::optional<runtime::Image> image_for(model::Task& task, model::TaskContainer& c, const model::Json& def);
   // Every cleanup interval: deletes unused images as the ECS agent does.
   void collect_images(const std::vector<model::Task>& tasks);
   void request_stop(model::Task& task, const std::string& code, const std::string& reason);
@@ -160,6 +171,8 @@ class Agent {
   std::map<std::string, HealthState> m_health;      // runtime id → health-check state
   std::map<std::string, model::Json> m_definitions; // "family:revision" → body (agent thread only)
   std::function<void()> m_on_task_changed = [] {};
+  SecretResolver m_resolve_secret;
+  std::set<std::string> m_secrets_checked;           // tasks whose secrets resolved (agent thread only)
   PeriodicWorker m_worker;
 };
 

@@ -81,6 +81,36 @@ void Agent::fail_unforeseen(model::Task& task, const std::string& what) {
   }
 }
 
+void Agent::stop_uninitialized(model::Task& task, const std::string& reason) {
+  for (auto& c : task.containers) {
+    if (c.last_status != "PENDING") continue;
+    c.last_status = "STOPPED";
+    c.reason = reason;
+  }
+  request_stop(task, "TaskFailedToStart", reason);
+}
+
+bool Agent::check_task_secrets(model::Task& task, const model::Json& td) {
+  if (m_secrets_checked.contains(task.id)) return true;
+  // Started containers (berth restarted meanwhile) already hold their values.
+  const bool started = std::any_of(task.containers.begin(), task.containers.end(),
+                                   [](const model::TaskContainer& c) { return c.started_at.has_value(); });
+  if (!started && task_needs_secrets(td)) {
+    for (const auto& def : td["containerDefinitions"]) {
+      auto env = resolve_container_secrets(def, m_resolve_secret);
+      auto login = env ? resolve_repository_credentials(def, m_resolve_secret)
+                       : Result<std::optional<runtime::RegistryCredentials>>(std::unexpected(env.error()));
+      if (!login) {
+        log_info("task " + task.id + ": " + login.error().message);
+        stop_uninitialized(task, login.error().message);
+        return false;
+      }
+    }
+  }
+  m_secrets_checked.insert(task.id);
+  return true;
+}
+
 void Agent::stop_unstarted(model::Task& task, const std::string& reason) {
   const std::string container_reason = "CannotStartContainerError: " + reason;
   for (auto& c : task.containers) {

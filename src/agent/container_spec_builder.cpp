@@ -45,6 +45,11 @@ void merge_env(std::vector<std::string>& env, const std::string& name, const std
 
 }  // namespace
 
+void add_secret_environment(runtime::ContainerSpec& spec,
+                            const std::vector<std::pair<std::string, std::string>>& secrets) {
+  for (const auto& [name, value] : secrets) merge_env(spec.env, name, value);
+}
+
 std::string runtime_id_of(const std::string& task_id, const std::string& container_name) {
   return task_id + "-" + container_name;
 }

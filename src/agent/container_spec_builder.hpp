@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/result.hpp"
 #include "model/schema.hpp"
@@ -36,6 +38,10 @@ std::string container_resolv_conf(const model::Json& container_definition, const
                                                                   const std::string& container_name,
                                                                   const runtime::Image& image,
                                                                   const SpecContext& context);
+
+// Adds the container's resolved secrets to its environment (over a variable of the same name).
+void add_secret_environment(runtime::ContainerSpec& spec,
+                            const std::vector<std::pair<std::string, std::string>>& secrets);
 
 // The runc container id of a task's container: "<task id>-<container name>".
 std::string runtime_id_of(const std::string& task_id, const std::string& container_name);

@@ -34,6 +34,12 @@ std::string to_hex(const std::uint8_t* bytes, std::size_t n) {
 
 }  // namespace
 
+std::string random_bytes(std::size_t n_bytes) {
+  std::string bytes(n_bytes, '\0');
+  fill_random(reinterpret_cast<std::uint8_t*>(bytes.data()), n_bytes);
+  return bytes;
+}
+
 std::string random_hex(std::size_t n_bytes) {
   std::vector<std::uint8_t> bytes(n_bytes);
   fill_random(bytes.data(), n_bytes);

@@ -14,6 +14,9 @@ std::string random_hex(std::size_t n_bytes);
 // access key ids and secrets. Precondition: `alphabet` is not empty.
 std::string random_chars(std::size_t length, std::string_view alphabet);
 
+// Returns `n_bytes` random bytes (keys, nonces).
+std::string random_bytes(std::size_t n_bytes);
+
 // Returns a random RFC 4122 version 4 UUID in its 36-character text form.
 std::string random_uuid();
 

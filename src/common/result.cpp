@@ -24,6 +24,12 @@ std::string_view code_name(Code code) {
     case Code::attribute_limit_exceeded: return "AttributeLimitExceededException";
     case Code::payload_too_large: return "RequestEntityTooLargeException";
     case Code::conflict: return "ConflictException";
+    case Code::resource_exists: return "ResourceExistsException";
+    case Code::invalid_request: return "InvalidRequestException";
+    case Code::validation: return "ValidationException";
+    case Code::parameter_not_found: return "ParameterNotFound";
+    case Code::parameter_already_exists: return "ParameterAlreadyExists";
+    case Code::parameter_version_not_found: return "ParameterVersionNotFound";
     case Code::server: return "ServerException";
   }
   return "ServerException";

@@ -29,6 +29,12 @@ enum class Code {
   attribute_limit_exceeded,
   payload_too_large,       // body over the limit (HTTP 413)
   conflict,                // ConflictException (EventBridge Scheduler)
+  resource_exists,         // ResourceExistsException (Secrets Manager)
+  invalid_request,         // InvalidRequestException (Secrets Manager: secret scheduled for deletion)
+  validation,              // ValidationException (SSM's bad-input error)
+  parameter_not_found,     // ParameterNotFound (SSM)
+  parameter_already_exists,  // ParameterAlreadyExists (SSM: PutParameter without Overwrite)
+  parameter_version_not_found,  // ParameterVersionNotFound (SSM: name:version selector)
   server,                  // ServerException
 };
 

@@ -5,11 +5,12 @@
 namespace berth::model {
 
 Result<PageRequest> read_page_request(const Json& request, std::size_t default_limit,
-                                      const std::string& list_name) {
+                                      const std::string& list_name, const char* max_results_member,
+                                      const char* next_token_member) {
   PageRequest page;
-  page.limit = request.contains("maxResults") ? request["maxResults"].get<std::size_t>() : default_limit;
-  if (request.contains("nextToken")) {
-    const auto decoded = base64_decode(request["nextToken"].get<std::string>());
+  page.limit = request.contains(max_results_member) ? request[max_results_member].get<std::size_t>() : default_limit;
+  if (request.contains(next_token_member)) {
+    const auto decoded = base64_decode(request[next_token_member].get<std::string>());
     const std::string prefix = list_name + "\n";
     if (!decoded || !decoded->starts_with(prefix) || decoded->size() == prefix.size()) {
       return fail(Code::invalid_parameter, "The nextToken is not valid for this request.");

@@ -15,10 +15,13 @@ struct PageRequest {
   std::size_t limit = 100;
 };
 
-// Reads `maxResults` (already range-checked by the shape) and `nextToken` from a request.
+// Reads `maxResults` (already range-checked by the shape) and `nextToken` from a request (other
+// AWS services spell them MaxResults and NextToken: pass those names).
 // Returns InvalidParameterException for a token berth did not issue for `list_name`.
 [[nodiscard]] Result<PageRequest> read_page_request(const Json& request, std::size_t default_limit,
-                                                    const std::string& list_name);
+                                                    const std::string& list_name,
+                                                    const char* max_results_member = "maxResults",
+                                                    const char* next_token_member = "nextToken");
 
 // Returns the token that continues `list_name` after `last_key`.
 std::string make_next_token(const std::string& list_name, const std::string& last_key);

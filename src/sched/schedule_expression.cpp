@@ -1,6 +1,7 @@
 #include "sched/schedule_expression.hpp"
 
 #include "common/civil_time.hpp"
+#include "common/split.hpp"
 
 #include <array>
 #include <charconv>
@@ -13,17 +14,6 @@ using Bits = std::vector<bool>;
 
 std::unexpected<Error> invalid(const std::string& message) {
   return fail(Code::invalid_parameter, "Invalid schedule expression: " + message + ".");
-}
-
-std::vector<std::string_view> split(std::string_view text, char by) {
-  std::vector<std::string_view> out;
-  std::size_t start = 0;
-  while (true) {
-    const auto at = text.find(by, start);
-    out.push_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-    if (at == std::string_view::npos) return out;
-    start = at + 1;
-  }
 }
 
 std::optional<int> number(std::string_view s) {

@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 4> k_migrations = {
+constexpr std::array<std::string_view, 5> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -101,6 +101,51 @@ CREATE TABLE access_keys(
   created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX access_keys_by_user ON access_keys(user_name);
+)sql",
+    // 5: Secrets Manager secrets and SSM parameters. Values exist only as sealed bytes (base64),
+    // bound to their ARN and version; names, descriptions and tags are plain text.
+    R"sql(
+CREATE TABLE secrets(
+  name TEXT PRIMARY KEY,
+  arn TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL,
+  kms_key_id TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  changed_at INTEGER NOT NULL,
+  deletion_date INTEGER
+) WITHOUT ROWID;
+
+CREATE TABLE secret_versions(
+  secret_name TEXT NOT NULL REFERENCES secrets(name) ON DELETE CASCADE,
+  version_id TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  is_binary INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  sealed TEXT NOT NULL,
+  PRIMARY KEY(secret_name, version_id)
+) WITHOUT ROWID;
+
+CREATE TABLE parameters(
+  name TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  description TEXT NOT NULL,
+  tier TEXT NOT NULL,
+  data_type TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  modified_at INTEGER NOT NULL,
+  tags TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE parameter_versions(
+  name TEXT NOT NULL REFERENCES parameters(name) ON DELETE CASCADE,
+  version INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  description TEXT NOT NULL,
+  modified_at INTEGER NOT NULL,
+  sealed TEXT NOT NULL,
+  PRIMARY KEY(name, version)
+) WITHOUT ROWID;
 )sql",
 };
 

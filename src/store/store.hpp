@@ -16,6 +16,7 @@
 #include "model/cluster.hpp"
 #include "model/container_instance.hpp"
 #include "model/schedule.hpp"
+#include "model/secret.hpp"
 #include "model/service.hpp"
 #include "model/tags.hpp"
 #include "model/task.hpp"
@@ -194,6 +195,43 @@ class Store {
 
   // Test and migration support: runs raw SQL in one transaction.
   [[nodiscard]] Result<void> exec_for_test(const std::string& sql);
+
+  // --- Secrets Manager secrets (store/secrets.cpp); values only as sealed bytes ---
+  // Creates `secret` with its first version, if any. ResourceExistsException if the name is
+  // taken, InvalidRequestException if a secret of that name is scheduled for deletion,
+  // LimitExceededException past `max_secrets`.
+  [[nodiscard]] Result<void> create_secret(const model::Secret& secret, const std::optional<model::SecretVersion>& first,
+                                           std::size_t max_secrets);
+  // The secret named `name` or whose ARN is `arn` (either may be empty), scheduled or not.
+  [[nodiscard]] Result<std::optional<model::Secret>> find_secret(const std::string& name, const std::string& arn);
+  [[nodiscard]] Result<std::vector<model::SecretVersion>> secret_versions(const std::string& name);
+  // Every secret, by name (at most the store's secret limit exist).
+  [[nodiscard]] Result<std::vector<model::Secret>> list_secrets();
+  // Makes `version` AWSCURRENT, the current one AWSPREVIOUS and drops the previous one, in one
+  // transaction, if the secret of `arn` still exists and is not scheduled for deletion
+  // (ResourceNotFoundException / InvalidRequestException). ResourceExistsException if the
+  // version id is taken.
+  [[nodiscard]] Result<void> put_secret_version(const std::string& arn, const model::SecretVersion& version);
+  // Schedules the secret of `arn` for deletion at `when` (nothing = deletes it now). False if
+  // there is no such secret.
+  [[nodiscard]] Result<bool> delete_secret(const std::string& arn, std::optional<EpochMs> when);
+  // Deletes the secrets whose recovery window ended by `now`; writes nothing if there are none.
+  [[nodiscard]] Result<void> purge_deleted_secrets(EpochMs now);
+
+  // --- SSM parameters (store/parameters.cpp); values only as sealed bytes ---
+  // Writes `parameter` with its newest version `version` if the stored parameter's version is
+  // still `expected_version` (0 = it must not exist); false, writing nothing, otherwise. Keeps the
+  // newest k_max_parameter_versions versions. LimitExceededException past `max_parameters`.
+  [[nodiscard]] Result<bool> put_parameter(const model::Parameter& parameter, const model::ParameterVersion& version,
+                                           long long expected_version, std::size_t max_parameters);
+  [[nodiscard]] Result<std::optional<model::Parameter>> find_parameter(const std::string& name);
+  [[nodiscard]] Result<std::optional<model::ParameterVersion>> parameter_version(const std::string& name,
+                                                                                 long long version);
+  // Names starting with `prefix` after `after`, in order, at most `limit`.
+  [[nodiscard]] Result<std::vector<std::string>> parameter_names(const std::string& prefix, const std::string& after,
+                                                                 std::size_t limit);
+  // Deletes the parameter and its versions; false if there was none.
+  [[nodiscard]] Result<bool> delete_parameter(const std::string& name);
 
  private:
   explicit Store(Db db) : m_db(std::move(db)) {}

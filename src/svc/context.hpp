@@ -11,6 +11,7 @@
 #include "common/result.hpp"
 #include "model/schema.hpp"
 #include "store/store.hpp"
+#include "svc/secret_cipher.hpp"
 
 namespace berth::svc {
 
@@ -39,6 +40,9 @@ struct Context {
   std::pair<int, int> dynamic_host_ports{32768, 60999};
   // Where ScheduleExpressionTimezone names are looked up (TZif files, as tzdata installs them).
   std::string zoneinfo_dir = "/usr/share/zoneinfo";
+  // Seals and opens secret and parameter values; nullptr = the secrets APIs answer
+  // ServerException (a build without a key file).
+  SecretCipher* secret_cipher = nullptr;
   // Placement reads usage and then writes tasks: one placement at a time keeps it exact.
   std::mutex placement_mutex{};
 };

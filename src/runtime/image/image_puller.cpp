@@ -4,7 +4,8 @@
 
 namespace berth::runtime {
 
-Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::function<void(const PullProgress&)>& progress) {
+Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::function<void(const PullProgress&)>& progress,
+                                     const std::optional<RegistryCredentials>& credentials) {
   const auto ref = model::parse_image_reference(name);
   if (!ref) return fail(Code::invalid_parameter, "'" + name + "' is not an image reference");
   const std::string key = ref->canonical();
@@ -22,7 +23,7 @@ Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::functio
     }
   }
   if (!owner) return shared.get();
-  auto result = pull_now(*ref, progress);
+  auto result = pull_now(*ref, progress, credentials);
   mine.set_value(result);
   std::lock_guard lock(m_mutex);
   m_running.erase(key);
@@ -30,8 +31,9 @@ Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::functio
 }
 
 Result<PulledInfo> ImagePuller::pull_now(const model::ImageReference& ref,
-                                         const std::function<void(const PullProgress&)>& progress) {
-  BERTH_ASSIGN(auto pulled, m_client.pull(ref, progress));
+                                         const std::function<void(const PullProgress&)>& progress,
+                                         const std::optional<RegistryCredentials>& credentials) {
+  BERTH_ASSIGN(auto pulled, m_client.pull(ref, progress, credentials));
   model::ImageReference pinned = ref;
   pinned.tag.clear();
   pinned.digest = pulled.manifest_digest;

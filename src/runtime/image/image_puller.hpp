@@ -24,11 +24,14 @@ class ImagePuller {
 
   // Pulls `name` ("registry.example:5000/team/app:1.2", "busybox", "x@sha256:..."). A second
   // caller for the same image while a pull runs waits for that pull instead of starting one.
+  // `credentials`: a task's repositoryCredentials, used instead of the configured ones.
   [[nodiscard]] Result<PulledInfo> pull(const std::string& name,
-                                        const std::function<void(const PullProgress&)>& progress = {});
+                                        const std::function<void(const PullProgress&)>& progress = {},
+                                        const std::optional<RegistryCredentials>& credentials = std::nullopt);
 
  private:
-  Result<PulledInfo> pull_now(const model::ImageReference& ref, const std::function<void(const PullProgress&)>& progress);
+  Result<PulledInfo> pull_now(const model::ImageReference& ref, const std::function<void(const PullProgress&)>& progress,
+                              const std::optional<RegistryCredentials>& credentials);
 
   ImageStore& m_store;
   RegistryClient m_client;

@@ -88,6 +88,7 @@ struct RegistryClient::Session {
   std::string base_url;     // "http://host:5000"
   std::string plain_url;     // insecure registries: where to go if https finds no TLS
   std::string authorization;
+  std::optional<RegistryCredentials> task_credentials;  // a task's repositoryCredentials
   bool authorized = false;  // an Authorization was obtained; a second 401 is final
 };
 
@@ -106,7 +107,7 @@ Result<HttpResponse> RegistryClient::get(Session& s, const std::string& path, Ht
     s.plain_url.clear();
     HttpResponse& response = *reply;
     if (response.status != 401) return response;
-    const auto credentials = m_options.credentials(s.registry);
+    const auto credentials = s.task_credentials ? s.task_credentials : m_options.credentials(s.registry);
     if (s.authorized) {
       return pull_error("registry " + s.registry + " refused the " + (credentials ? "configured credentials" : "anonymous access") +
                         " (HTTP 401)");
@@ -247,8 +248,10 @@ Result<std::string> RegistryClient::blob(Session& s, const std::string& digest, 
 }
 
 Result<PulledImage> RegistryClient::pull(const model::ImageReference& ref,
-                                         const std::function<void(const PullProgress&)>& progress) {
+                                         const std::function<void(const PullProgress&)>& progress,
+                                         const std::optional<RegistryCredentials>& credentials) {
   Session s;
+  s.task_credentials = credentials;
   s.registry = ref.registry;
   s.repository = ref.repository;
   const bool insecure = std::find(m_options.insecure_registries.begin(), m_options.insecure_registries.end(), ref.registry) !=

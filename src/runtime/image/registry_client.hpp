@@ -59,9 +59,11 @@ class RegistryClient {
  public:
   explicit RegistryClient(RegistryOptions options) : m_options(std::move(options)) {}
 
-  // Pulls `ref`. Errors say why in words fit for CannotPullContainerError.
+  // Pulls `ref`, with `credentials` (a task's repositoryCredentials) if given, else the
+  // configured ones. Errors say why in words fit for CannotPullContainerError.
   [[nodiscard]] Result<PulledImage> pull(const model::ImageReference& ref,
-                                         const std::function<void(const PullProgress&)>& progress = {});
+                                         const std::function<void(const PullProgress&)>& progress = {},
+                                         const std::optional<RegistryCredentials>& credentials = std::nullopt);
 
  private:
   struct Session;

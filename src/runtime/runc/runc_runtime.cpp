@@ -85,14 +85,20 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   BERTH_TRY(make_dirs(m_paths.log_root, 0700));
   BERTH_TRY(make_dirs(bundle, 0700));
   ContainerSpec spec = input;
-  BERTH_ASSIGN(spec.rootfs, prepare_rootfs(spec, bundle));
-  BERTH_TRY(write_file(bundle + "/config.json", make_oci_config(spec).dump()));
+  BERTH_ASSIGN(const std::string rootfs, prepare_rootfs(spec, bundle));
+  std::error_code ec;
+  spec.rootfs = fs::absolute(rootfs, ec).string();
+  if (ec) return fail(Code::server, "cannot resolve the root of " + spec.id + ": " + ec.message());
+  // config.json holds the environment, secrets included: it goes to the state directory (the run
+  // dir, tmpfs), never to the data dir on flash. runc reads it from there as the bundle; the
+  // root it names stays under the data dir.
+  BERTH_TRY(write_file(state + "/config.json", make_oci_config(spec).dump(), 0600));
 
   int sync[2];
   if (::pipe2(sync, O_CLOEXEC) != 0) return sys_fail("pipe");
   ShimOptions options;
   options.id = spec.id;
-  options.bundle = bundle;
+  options.bundle = state;
   options.state_dir = state;
   options.runc = m_paths.runc;
   options.runc_root = m_paths.runc_root;

@@ -11,8 +11,8 @@ namespace berth::runtime {
 struct RuncPaths {
   std::string runc = "runc";
   std::string runc_root;     // runc --root (tmpfs: <run>/runc)
-  std::string state_root;    // shim state per container (<run>/containers)
-  std::string bundle_root;   // bundles and writable layers (<data>/bundles)
+  std::string state_root;    // shim state and config.json per container (<run>/containers)
+  std::string bundle_root;   // root mounts and writable layers (<data>/bundles)
   std::string log_root;      // container logs (<data>/logs)
   std::string self_exe;      // this binary, re-executed as the shim
   std::size_t log_max_bytes = 1 << 20;
