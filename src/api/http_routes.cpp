@@ -95,10 +95,13 @@ HttpResponse scheduler(ApiServices& api, const Caller& caller, std::string_view 
 HttpResponse task_logs(ApiServices& api, const Caller& caller, const RequestTarget& target, const std::string& task) {
   svc::Context& ctx = api.ctx;
   const std::string cluster = query_value(target, "cluster");
-  const std::string resource = task.starts_with("arn:") ? task : ctx.arns.task(cluster.empty() ? ctx.default_cluster : cluster, task);
-  if (auto denied = api.auth.authorize(caller, "berth", {"berth:GetTaskLogs", {resource}, {}})) {
-    return to_response(auth_error_reply(*denied));
-  }
+  // The task as the use case resolves it (an old-form ARN names a task of `cluster`).
+  model::Json members{{"task", task}};
+  if (!cluster.empty()) members["cluster"] = cluster;
+  const auth::RequestContext context{ctx.arns, ctx.default_cluster, caller.user_name};
+  auto access = auth::requested_access(context, "berth", "GetTaskLogs", members);
+  if (!access) return to_response(error_reply(access.error()));
+  if (auto denied = api.auth.authorize(caller, "berth", *access)) return to_response(auth_error_reply(*denied));
   const std::string since_text = query_value(target, "since");
   const auto since = since_text.empty() ? std::optional<std::size_t>(0) : parse_integer<std::size_t>(since_text);
   if (!since) return to_response(error_reply({Code::invalid_parameter, "since must be a whole number."}));

@@ -5,7 +5,7 @@ import os
 import subprocess
 import unittest
 
-from harness import BerthTestCase
+from test_auth import KeysTestCase
 
 JS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js")
 NODE = "/usr/bin/node"
@@ -15,7 +15,7 @@ def js_sdk_installed():
     return os.path.isdir(os.path.join(JS_DIR, "node_modules", "@aws-sdk", "client-ecs"))
 
 
-class JsSdkTestCase(BerthTestCase):
+class JsSdkTestCase(KeysTestCase):
     def setUp(self):
         if not js_sdk_installed():
             # Not a pass: the run says what to install.
@@ -82,14 +82,31 @@ class EcsThroughJsSdkTest(JsSdkTestCase):
         self.assertIn("'no spaces allowed' is invalid", invalid["message"])
 
 
-class JsSdkSignatureTest(JsSdkTestCase):
+class JsSdkAuthTest(JsSdkTestCase):
     def test_wrong_secret_is_an_invalid_signature(self):
         result, = self.js(("ecs", "ListClusters", {}), secret_key="not-the-secret")
-        self.assertEqual((result["ok"], result["name"]), (False, "InvalidSignatureException"))
+        self.assertEqual((result["ok"], result["name"], result["status"]), (False, "InvalidSignatureException", 400))
 
     def test_unknown_key_is_unrecognized(self):
         result, = self.js(("ecs", "ListClusters", {}), access_key="AKIDNOSUCHKEY0000000")
-        self.assertEqual((result["ok"], result["name"]), (False, "UnrecognizedClientException"))
+        self.assertEqual((result["ok"], result["name"], result["status"]), (False, "UnrecognizedClientException", 400))
+
+    def test_a_key_for_one_cluster_is_refused_elsewhere(self):
+        self.berth.boto3().create_cluster(clusterName="plant-7")
+        policy = os.path.join(self.berth.dir, "plant-7.json")
+        prefix = "arn:aws:ecs:local:000000000000:"
+        with open(policy, "w") as f:
+            json.dump({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "ecs:*",
+                "Resource": [prefix + "cluster/plant-7", prefix + "task/plant-7/*"]}]}, f)
+        key_id, secret = self.create_key("plant-7-operator", policy)
+        own, other = self.js(("ecs", "ListTasks", {"cluster": "plant-7"}),
+                             ("ecs", "ListTasks", {"cluster": "default"}),
+                             access_key=key_id, secret_key=secret)
+        self.assertEqual(self.ok(own)["taskArns"], [])
+        self.assertEqual((other["ok"], other["name"], other["status"]), (False, "AccessDeniedException", 400))
+        self.assertIn("user/plant-7-operator is not authorized to perform: ecs:ListTasks on resource: "
+                      + prefix + "cluster/default", other["message"])
 
 
 if __name__ == "__main__":

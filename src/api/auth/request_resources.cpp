@@ -331,12 +331,19 @@ const std::map<std::string, ResourcesOf, std::less<>>& key_admin_mappings() {
   return k_mappings;
 }
 
+// berth's own routes: `request` holds the route's members ({"cluster": .., "task": ..}).
+const std::map<std::string, ResourcesOf, std::less<>>& berth_mappings() {
+  static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {{"GetTaskLogs", member("task", "task")}};
+  return k_mappings;
+}
+
 const std::map<std::string, ResourcesOf, std::less<>>* mappings_of(std::string_view service) {
   if (service == "ecs") return &ecs_mappings();
   if (service == "scheduler") return &scheduler_mappings();
   if (service == "secretsmanager") return &secrets_manager_mappings();
   if (service == "ssm") return &ssm_mappings();
   if (service == "iam") return &key_admin_mappings();
+  if (service == "berth") return &berth_mappings();
   return nullptr;
 }
 

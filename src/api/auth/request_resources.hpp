@@ -56,6 +56,8 @@
 // berth key admin (service prefix "iam")
 //   CreateAccessKey, ListAccessKeys,
 //   DeleteAccessKey                              arn:aws:iam::<account>:user/<UserName, else the caller>
+// berth's REST routes (service prefix "berth"; the request holds the route's members)
+//   GetTaskLogs ({"cluster", "task"})            task/<c>/<id>, as for DescribeTasks
 #pragma once
 
 #include <cstddef>
@@ -95,7 +97,7 @@ struct RequestContext {
 inline constexpr std::size_t k_max_request_resources = 100;
 
 // Returns the access a request asks for: `service` the IAM prefix ("ecs", "scheduler",
-// "secretsmanager", "ssm", "iam"), `action` its name ("RunTask"), `request` its JSON body
+// "secretsmanager", "ssm", "iam", "berth"), `action` its name ("RunTask"), `request` its JSON body
 // (shape-checked for ECS; for Scheduler the body with the route's members set on it, as
 // handle_scheduler_request merges them: CreateSchedule's GroupName travels in the body).
 // Returns UnknownOperationException for an action without a mapping (refuse the request: an

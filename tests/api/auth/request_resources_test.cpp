@@ -196,6 +196,17 @@ TEST_CASE("Key admin: the IAM user named, else the caller", "[auth][resources]")
   }
 }
 
+TEST_CASE("Task logs: the task in its cluster, however the task is spelled", "[auth][resources]") {
+  CHECK(access_of("berth", "GetTaskLogs", {{"task", "0f"}}).resources == std::vector{k_ecs + "task/default/0f"});
+  CHECK(access_of("berth", "GetTaskLogs", {{"cluster", "plant-8"}, {"task", "0f"}}).resources ==
+        std::vector{k_ecs + "task/plant-8/0f"});
+  // The old form without the cluster names a task of the cluster given; another partition is the same ARN.
+  for (const std::string& task : std::vector<std::string>{k_ecs + "task/0f", "arn:aws-cn:ecs:local:000000000000:task/plant-8/0f"}) {
+    CHECK(access_of("berth", "GetTaskLogs", {{"cluster", "plant-8"}, {"task", task}}).resources ==
+          std::vector{k_ecs + "task/plant-8/0f"});
+  }
+}
+
 TEST_CASE("An action without a rule is refused, never '*'; resources are bounded", "[auth][resources]") {
   for (const auto& [service, action] : std::vector<std::pair<std::string, std::string>>{
            {"ecs", "CreateCapacityProvider"}, {"ssm", "LabelParameterVersion"}, {"s3", "GetObject"}, {"ecs", ""}}) {
