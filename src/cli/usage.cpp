@@ -17,6 +17,7 @@ Verbs:
   serve     run the daemon: the ECS API, its state and the local agent
   image     pull, import, list and remove local images (berth image pull NAME)
   logs      show a task's container output (berth logs TASK [CONTAINER] [--follow])
+  info      print the data dir, the API's address, TLS mode and certificate fingerprint
   version   print the version and architecture
   help      show help for a verb (berth help serve)
 
@@ -42,6 +43,12 @@ Flags:
   --region NAME     region in ARNs                        [BERTH_REGION, local]
   --account ID      account in ARNs                       [BERTH_ACCOUNT_ID, 000000000000]
   --log-level L     debug, info, warn or error            [BERTH_LOG_LEVEL, info]
+  --tls MODE        auto: TLS iff listening beyond loopback; on; off   [BERTH_TLS, auto]
+  --tls-cert FILE   PEM certificate chain for TLS         [BERTH_TLS_CERT, generated]
+  --tls-key FILE    PEM private key for TLS               [BERTH_TLS_KEY, generated]
+
+Without --tls-cert, a self-signed ECDSA P-256 certificate for this host's names is generated at
+the first start with TLS on and kept in DATA-DIR/tls/; `berth info` prints its fingerprint.
 
 SIGTERM or SIGINT stops the API after the requests in flight are answered.
 )";
@@ -63,6 +70,14 @@ SIGTERM or SIGINT stops the API after the requests in flight are answered.
 
 Shows the output of a task's containers (TASK = task id or ARN), read from the daemon over its
 unix socket. --follow keeps printing until the task stops.
+)";
+  }
+  if (verb == "info") {
+    return R"(Usage: berth info [--config FILE] [--data-dir DIR] [--listen H:P] [--tls MODE] ...
+
+Prints the data directory, the API's TCP address and unix socket, the TLS mode, the TLS
+certificate's path and SHA-256 fingerprint (to pin it: aws --ca-bundle PATH) and the credentials
+file, from the configuration and the files; no daemon needed.
 )";
   }
   if (verb == "version") {

@@ -55,6 +55,14 @@ Result<void> apply_config(Config& config, const std::map<std::string, std::strin
     else if (key == "BERTH_LISTEN") config.listen = value;
     else if (key == "BERTH_SOCKET") config.socket_path = value;
     else if (key == "BERTH_LOG_LEVEL") config.log_level = value;
+    else if (key == "BERTH_TLS_CERT") config.tls_cert = value;
+    else if (key == "BERTH_TLS_KEY") config.tls_key = value;
+    else if (key == "BERTH_TLS") {
+      if (value != "auto" && value != "on" && value != "off") {
+        return fail(Code::invalid_parameter, key + " must be auto, on or off");
+      }
+      config.tls_mode = value;
+    }
     else if (key == "BERTH_MAX_BODY_BYTES") {
       std::size_t n = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
