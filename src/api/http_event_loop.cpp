@@ -1,5 +1,6 @@
 #include "api/http_event_loop.hpp"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -46,6 +47,40 @@ std::string peer_key(const sockaddr_storage& addr) {
   return "";
 }
 
+// Returns what the kernel says about the peer of `fd`, accepted on a listener of `kind`.
+HttpPeer describe_peer(int fd, HttpListener::Kind kind, const sockaddr_storage& addr) {
+  HttpPeer peer;
+  if (kind == HttpListener::Kind::unix_socket) {
+    peer.transport = HttpPeer::Transport::unix_socket;
+    ucred credentials{};
+    socklen_t length = sizeof(credentials);
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0) {
+      peer.credentials = PeerCredentials{credentials.pid, credentials.uid, credentials.gid, {}};
+      // A process has at most NGROUPS_MAX (65536) groups; a gateway's users have a handful.
+      std::vector<gid_t> groups(64);
+      socklen_t groups_length = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+      if (::getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &groups_length) == 0) {
+        groups.resize(groups_length / sizeof(gid_t));
+        peer.credentials->groups = std::move(groups);
+      }
+    }
+    return peer;
+  }
+  char text[INET6_ADDRSTRLEN] = "";
+  if (addr.ss_family == AF_INET) {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(addr);
+    ::inet_ntop(AF_INET, &in.sin_addr, text, sizeof(text));
+    peer.loopback = (ntohl(in.sin_addr.s_addr) >> 24) == 127;
+  } else if (addr.ss_family == AF_INET6) {
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(addr);
+    ::inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof(text));
+    peer.loopback = IN6_IS_ADDR_LOOPBACK(&in6.sin6_addr) ||
+                    (IN6_IS_ADDR_V4MAPPED(&in6.sin6_addr) && in6.sin6_addr.s6_addr[12] == 127);
+  }
+  peer.address = text;
+  return peer;
+}
+
 Code code_for_status(int status) {
   if (status == 413) return Code::payload_too_large;
   if (status == 400) return Code::serialization;
@@ -76,10 +111,12 @@ struct Connection {
     lingering,   // reply sent, write side shut: dropping what the client still sends
   };
 
-  Connection(int f, std::string p, const HttpLimits& limits) : fd(f), peer(std::move(p)), parser(limits) {}
+  Connection(int f, std::string p, HttpPeer who, const HttpLimits& limits)
+      : fd(f), peer(std::move(p)), peer_info(std::make_shared<const HttpPeer>(std::move(who))), parser(limits) {}
 
   int fd;
-  std::string peer;  // "" for a unix-socket peer
+  std::string peer;  // the per-peer count's key; "" for a unix-socket peer
+  std::shared_ptr<const HttpPeer> peer_info;  // handed to the handler with each request
   HttpRequestParser parser;
   Phase phase = Phase::reading;
   Clock::time_point deadline;
@@ -289,7 +326,7 @@ void HttpEventLoop::Impl::accept_from(HttpListener& listener) {
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
     const std::uint64_t id = next_id++;
-    auto [it, inserted] = connections.try_emplace(id, fd, peer, options.limits);
+    auto [it, inserted] = connections.try_emplace(id, fd, peer, describe_peer(fd, listener.kind, addr), options.limits);
     if (!peer.empty()) ++per_peer[peer];
     // A new connection has the request timeout to send its first request.
     it->second.deadline = Clock::now() + options.request_timeout;
@@ -359,11 +396,11 @@ void HttpEventLoop::Impl::dispatch(std::uint64_t id, Connection& c) {
   // byte of a pipelined request disarms it (handle_event), so most requests cost no epoll_ctl.
   c.phase = Connection::Phase::dispatched;
   c.deadline = Clock::now() + options.handler_timeout;
-  const bool submitted = pool.try_submit([this, id, request] {
+  const bool submitted = pool.try_submit([this, id, request, who = c.peer_info] {
     const bool keep_alive = request->keep_alive && !stop_requested;
     HttpResponse response;
     try {
-      response = handler(*request);
+      response = handler(*request, *who);
     } catch (const std::exception& e) {
       log_error(request->method + " " + request->target + " threw: " + e.what());
       response = http_error_response(500, Code::server, "Internal error while handling the request.");

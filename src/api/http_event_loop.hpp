@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "api/http_peer.hpp"
 #include "api/http_request_parser.hpp"
 #include "api/http_response.hpp"
 #include "common/result.hpp"
@@ -42,8 +43,9 @@ struct HttpLoopOptions {
   std::size_t queue_depth = 32;
 };
 
-// Runs on a worker thread. A throw is answered 500 ServerException.
-using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+// Runs on a worker thread with the request and who sent it. A throw is answered 500
+// ServerException.
+using HttpHandler = std::function<HttpResponse(const HttpRequest&, const HttpPeer&)>;
 
 struct HttpListener {
   int fd = -1;  // listening, non-blocking; owned by the loop from start() on

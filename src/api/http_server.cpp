@@ -121,7 +121,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(svc::Context& ctx, const S
   loop_options.workers = options.workers;
   loop_options.queue_depth = options.queue_depth;
   BERTH_ASSIGN(auto loop, HttpEventLoop::start(std::move(listeners), loop_options,
-                                               [&ctx](const HttpRequest& request) { return route_request(ctx, request); }));
+                                               [&ctx](const HttpRequest& request, const HttpPeer&) { return route_request(ctx, request); }));
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(loop), port, options.socket_path));
 }
 

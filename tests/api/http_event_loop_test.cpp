@@ -3,10 +3,13 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstring>
+#include <mutex>
 #include <catch2/catch.hpp>
 #include <stdexcept>
 #include <thread>
@@ -83,7 +86,7 @@ struct GatedHandler {
   std::atomic<int> started{0};
   std::atomic<bool> released{false};
   HttpHandler handler() {
-    return [this](const HttpRequest& request) {
+    return [this](const HttpRequest& request, const HttpPeer&) {
       ++started;
       while (!released) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       HttpResponse response;
@@ -124,7 +127,7 @@ const std::string k_get_close = "GET /a HTTP/1.1\r\nConnection: close\r\n\r\n";
 
 TEST_CASE("http event loop: a handler that throws is a 500 ServerException, and serving goes on", "[api][http]") {
   const auto [fd, port] = loopback_listener();
-  auto loop = HttpEventLoop::start({{fd, HttpListener::Kind::tcp}}, HttpLoopOptions{}, [](const HttpRequest& request) {
+  auto loop = HttpEventLoop::start({{fd, HttpListener::Kind::tcp}}, HttpLoopOptions{}, [](const HttpRequest& request, const HttpPeer&) {
     if (request.target == "/throw") throw std::runtime_error("boom");
     HttpResponse response;
     response.body = "{\"ok\":true}";
@@ -268,4 +271,50 @@ TEST_CASE("bounded worker pool: concurrent stops join the threads once and both 
   other.join();
   pool.stop();
   CHECK(ran == 4);
+}
+
+TEST_CASE("http event loop: the handler learns who connected (TCP address, unix peer credentials)", "[api][http]") {
+  std::mutex mutex;
+  std::vector<HttpPeer> seen;
+  const auto record = [&](const HttpRequest&, const HttpPeer& peer) {
+    std::lock_guard lock(mutex);
+    seen.push_back(peer);
+    return HttpResponse{};
+  };
+  auto [tcp_fd, port] = loopback_listener();
+  char dir_template[] = "/tmp/berth-peer-XXXXXX";
+  REQUIRE(::mkdtemp(dir_template));
+  const std::string path = std::string(dir_template) + "/api.sock";
+  const int unix_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strcpy(addr.sun_path, path.c_str());
+  REQUIRE(::bind(unix_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  REQUIRE(::listen(unix_fd, 4) == 0);
+  auto loop = HttpEventLoop::start({{tcp_fd, HttpListener::Kind::tcp}, {unix_fd, HttpListener::Kind::unix_socket}},
+                                   HttpLoopOptions{}, record);
+  REQUIRE(loop);
+  const std::string request = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const int tcp_client = connect_to(port);
+  REQUIRE(::write(tcp_client, request.data(), request.size()) == static_cast<ssize_t>(request.size()));
+  read_reply(tcp_client);
+  ::close(tcp_client);
+  const int unix_client = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(::connect(unix_client, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  REQUIRE(::write(unix_client, request.data(), request.size()) == static_cast<ssize_t>(request.size()));
+  read_reply(unix_client);
+  ::close(unix_client);
+  (*loop)->stop();
+  ::unlink(path.c_str());
+  ::rmdir(dir_template);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].transport == HttpPeer::Transport::tcp);
+  CHECK(seen[0].address == "127.0.0.1");
+  CHECK(seen[0].loopback);
+  CHECK_FALSE(seen[0].credentials);
+  CHECK(seen[1].transport == HttpPeer::Transport::unix_socket);
+  REQUIRE(seen[1].credentials);
+  CHECK(seen[1].credentials->uid == ::getuid());
+  CHECK(seen[1].credentials->gid == ::getgid());
+  CHECK(seen[1].credentials->pid == ::getpid());
 }
