@@ -27,6 +27,9 @@
 #include "svc/context.hpp"
 
 namespace berth::api {
+namespace tls {
+class TlsServerConfig;
+}
 
 struct ServerOptions {
   std::string listen;       // "host:port"; port 0 picks a free one; "" = no TCP listener
@@ -40,6 +43,8 @@ struct ServerOptions {
   std::size_t max_connections_per_peer = 64;
   std::size_t workers = 4;
   std::size_t queue_depth = 32;
+  // TLS on the TCP listener (null: plain HTTP); see HttpListener::tls.
+  std::shared_ptr<tls::TlsServerConfig> tls = nullptr;
 };
 
 class HttpEventLoop;

@@ -58,6 +58,7 @@ class Berth:
                 f.write(config_text)
         self.proc = None
         self.port = None
+        self.scheme = "http"
         self.starts = 0
         self.log_path = None
 
@@ -67,7 +68,7 @@ class Berth:
 
     @property
     def endpoint(self):
-        return "http://127.0.0.1:%d" % self.port
+        return "%s://127.0.0.1:%d" % (self.scheme, self.port)
 
     def start(self):
         args = [BERTH, "serve", "--data-dir", os.path.join(self.dir, "data"),
@@ -87,9 +88,9 @@ class Berth:
         while time.time() < deadline:
             with open(self.log_path) as f:
                 text = f.read()
-            ready = re.search(r"API ready on http://127\.0\.0\.1:(\d+)", text)
+            ready = re.search(r"API ready on (https?)://127\.0\.0\.1:(\d+)", text)
             if ready:
-                self.port = int(ready.group(1))
+                self.scheme, self.port = ready.group(1), int(ready.group(2))
                 return self
             if self.proc.poll() is not None:
                 raise RuntimeError("berth exited during start:\n" + text)
@@ -107,6 +108,10 @@ class Berth:
     def restart(self, sig=signal.SIGTERM):
         self.stop(sig)
         return self.start()
+
+    @property
+    def data_dir(self):
+        return os.path.join(self.dir, "data")
 
     @property
     def runc_root(self):
