@@ -23,6 +23,8 @@ Verbs:
 
 Every verb takes --help. The API speaks ECS JSON 1.1, so the aws CLI works against it:
   aws ecs list-clusters --endpoint-url http://127.0.0.1:51678
+Beyond loopback it speaks TLS; pin the certificate `berth info` names:
+  aws ecs list-clusters --endpoint-url https://GATEWAY:51678 --ca-bundle CERT
 )";
 }
 
