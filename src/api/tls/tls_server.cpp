@@ -23,6 +23,10 @@ constexpr int k_ciphersuites[] = {
     MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,         MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     0};
 
+// Key exchange groups: the two every current client offers, and P-384 for the strict ones.
+constexpr mbedtls_ecp_group_id k_curves[] = {MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1,
+                                             MBEDTLS_ECP_DP_SECP384R1, MBEDTLS_ECP_DP_NONE};
+
 // Session tickets make resumption cost the server no memory; their keys rotate daily.
 constexpr std::uint32_t k_ticket_lifetime_s = 24 * 60 * 60;
 
@@ -103,6 +107,7 @@ Result<std::shared_ptr<TlsServerConfig>> TlsServerConfig::load(const Certificate
   mbedtls_ssl_conf_rng(c, mbedtls_ctr_drbg_random, &impl->random);
   mbedtls_ssl_conf_min_version(c, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
   mbedtls_ssl_conf_ciphersuites(c, k_ciphersuites);
+  mbedtls_ssl_conf_curves(c, k_curves);
   mbedtls_ssl_conf_renegotiation(c, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
   rc = mbedtls_ssl_conf_own_cert(c, impl->chain.get(), impl->key.get());
   if (rc != 0) return tls_fail("TLS certificate " + paths.certificate, rc);
