@@ -57,7 +57,25 @@ SRC
   fi
 }
 
+# The AWS SDK for JavaScript v3 for the integration tests (tests/integration/js): the versions
+# pinned in its package-lock.json, from the npm registry. The SDK needs Node.js 20 or newer
+# (Debian 12 has 18: take NodeSource's nodejs 20, or Debian 13's).
+js_sdk() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then install nodejs npm; fi
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  if [ "$major" -lt 20 ]; then
+    echo "deps: the AWS SDK for JavaScript v3 needs Node.js >= 20; this is $(node --version)" >&2
+    exit 1
+  fi
+  dir=$(dirname "$0")/../tests/integration/js
+  # npm ci reinstalls from scratch: only when the lock file is newer than what is installed.
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    npm ci --prefix "$dir" --no-audit --no-fund
+  fi
+}
+
 case "$what" in
+  js) js_sdk ;;
   host) install $HOST_PACKAGES; ensure_deb_src ;;
   cross) install $CROSS_PACKAGES ;;
   fuzz) install $FUZZ_PACKAGES ;;

@@ -43,10 +43,17 @@ Reply handle_scheduler_request(svc::Context& ctx, std::string_view action, const
   const model::Shape* shape = model::find_schedule_request_shape(action);
   const UseCase use_case = find_use_case(action);
   if (!shape || !use_case) return scheduler_error({Code::invalid_parameter, "Unknown operation " + std::string(action) + "."});
+  auto request = scheduler_request_of(members, body);
+  if (!request) return scheduler_error(request.error());
+  if (auto checked = model::check_shape(*request, *shape); !checked) return scheduler_error(checked.error());
+  return run_use_case(ctx, action, use_case, *request, scheduler_error);
+}
+
+Result<model::Json> scheduler_request_of(const model::Json& members, std::string_view body) {
   auto parsed = body.empty() ? Result<model::Json>(model::Json::object()) : model::parse_json(body, "The request body");
-  if (!parsed) return scheduler_error(parsed.error());
+  if (!parsed) return parsed;
   model::Json& request = *parsed;
-  if (!request.is_object()) return scheduler_error({Code::serialization, "The request body is not a JSON object."});
+  if (!request.is_object()) return fail(Code::serialization, "The request body is not a JSON object.");
   for (const auto& [key, value] : members.items()) {
     // Query strings carry numbers as text; the model types MaxResults as an integer.
     int number = 0;
@@ -57,8 +64,7 @@ Reply handle_scheduler_request(svc::Context& ctx, std::string_view action, const
       request[key] = value;
     }
   }
-  if (auto checked = model::check_shape(request, *shape); !checked) return scheduler_error(checked.error());
-  return run_use_case(ctx, action, use_case, request, scheduler_error);
+  return parsed;
 }
 
 }  // namespace berth::api

@@ -15,4 +15,9 @@ namespace berth::api {
 Reply handle_scheduler_request(svc::Context& ctx, std::string_view action, const model::Json& members,
                                std::string_view body);
 
+// Returns the request a Scheduler action reads (the one to authorize, too): the body's members
+// with `members` set on them (MaxResults as a number), not yet shape-checked; SerializationException
+// for a body that is not a JSON object.
+[[nodiscard]] Result<model::Json> scheduler_request_of(const model::Json& members, std::string_view body);
+
 }  // namespace berth::api

@@ -24,6 +24,28 @@ std::string ArnScope::service(std::string_view cluster_name, std::string_view na
   return prefix() + "service/" + std::string(cluster_name) + "/" + std::string(name);
 }
 
+std::optional<std::string> ArnScope::cluster_name_of(std::string_view id) const {
+  if (!is_arn(id)) return std::string(id);
+  const auto arn = parse_ecs_arn(id);
+  if (!arn || arn->resource_type != "cluster" || arn->region != region || arn->account != account) {
+    return std::nullopt;
+  }
+  return arn->resource;
+}
+
+std::optional<std::string> ArnScope::resource_id_of(std::string_view cluster_name, std::string_view resource_type,
+                                                    std::string_view text) const {
+  if (!is_arn(text)) return std::string(text);
+  const auto arn = parse_ecs_arn(text);
+  if (!arn || arn->resource_type != resource_type || arn->region != region || arn->account != account) {
+    return std::nullopt;
+  }
+  const auto slash = arn->resource.find('/');
+  if (slash == std::string::npos) return arn->resource;
+  if (std::string_view(arn->resource).substr(0, slash) != cluster_name) return std::nullopt;
+  return arn->resource.substr(slash + 1);
+}
+
 std::optional<ParsedArn> parse_ecs_arn(std::string_view arn) {
   // arn:partition:service:region:account:resource — the resource itself may contain ':'.
   std::vector<std::string_view> parts;

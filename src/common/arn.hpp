@@ -18,6 +18,17 @@ struct ArnScope {
   std::string container_instance(std::string_view cluster_name, std::string_view id) const;
   std::string task(std::string_view cluster_name, std::string_view id) const;
   std::string service(std::string_view cluster_name, std::string_view name) const;
+
+  // Returns the cluster name `id` (a name or a cluster ARN) names, without checking it exists;
+  // nothing for an ARN of another kind, region or account.
+  std::optional<std::string> cluster_name_of(std::string_view id) const;
+
+  // Returns the id `text` names for a resource of `resource_type` ("task", "service",
+  // "container-instance") in `cluster_name`: `text` itself, or the last part of an ARN of this
+  // region, account and cluster (the old form without the cluster is accepted). Nothing for an
+  // ARN of another kind or place.
+  std::optional<std::string> resource_id_of(std::string_view cluster_name, std::string_view resource_type,
+                                            std::string_view text) const;
 };
 
 struct ParsedArn {

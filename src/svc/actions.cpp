@@ -5,7 +5,9 @@
 
 namespace berth::svc {
 
-Action find_action(std::string_view name) {
+namespace {
+
+const std::map<std::string, Action, std::less<>>& actions_by_name() {
   static const std::map<std::string, Action, std::less<>> k_actions = {
       {"CreateCluster", create_cluster},
       {"DescribeClusters", describe_clusters},
@@ -39,8 +41,21 @@ Action find_action(std::string_view name) {
       {"DescribeServices", describe_services},
       {"ListServices", list_services},
   };
-  const auto it = k_actions.find(name);
-  return it == k_actions.end() ? nullptr : it->second;
+  return k_actions;
+}
+
+}  // namespace
+
+Action find_action(std::string_view name) {
+  const auto& actions = actions_by_name();
+  const auto it = actions.find(name);
+  return it == actions.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> action_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, _] : actions_by_name()) names.push_back(name);
+  return names;
 }
 
 }  // namespace berth::svc

@@ -2,7 +2,9 @@
 // request body and returning the response body. Thread-safe (state lives in the Store).
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "svc/context.hpp"
 
@@ -12,6 +14,10 @@ using Action = Result<Json> (*)(Context& ctx, const Json& request);
 
 // Returns the use case for `name` ("CreateCluster", ...), or nullptr if berth has none.
 Action find_action(std::string_view name);
+
+// Returns the names of every action find_action knows, sorted (authorization checks each has a
+// mapping).
+std::vector<std::string> action_names();
 
 // Use cases, grouped by aggregate (svc/<aggregate>.cpp).
 Result<Json> create_cluster(Context& ctx, const Json& request);

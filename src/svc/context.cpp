@@ -5,27 +5,12 @@
 namespace berth::svc {
 
 std::optional<std::string> cluster_name_of(const Context& ctx, const std::string& id) {
-  if (!is_arn(id)) return id;
-  const auto arn = parse_ecs_arn(id);
-  if (!arn || arn->resource_type != "cluster" || arn->region != ctx.arns.region ||
-      arn->account != ctx.arns.account) {
-    return std::nullopt;
-  }
-  return arn->resource;
+  return ctx.arns.cluster_name_of(id);
 }
 
 std::optional<std::string> resource_id_of(const Context& ctx, const std::string& cluster,
                                           std::string_view resource_type, const std::string& text) {
-  if (!is_arn(text)) return text;
-  const auto arn = parse_ecs_arn(text);
-  if (!arn || arn->resource_type != resource_type || arn->region != ctx.arns.region ||
-      arn->account != ctx.arns.account) {
-    return std::nullopt;
-  }
-  const auto slash = arn->resource.find('/');
-  if (slash == std::string::npos) return arn->resource;
-  if (arn->resource.substr(0, slash) != cluster) return std::nullopt;
-  return arn->resource.substr(slash + 1);
+  return ctx.arns.resource_id_of(cluster, resource_type, text);
 }
 
 Result<std::string> resolve_active_cluster(Context& ctx, const Json& request, const char* member) {

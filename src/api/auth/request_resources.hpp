@@ -1,0 +1,114 @@
+// What a decoded request asks to do in IAM terms: its action ("ecs:RunTask") and every resource
+// ARN a policy must allow for it, plus the further actions it implies. Pure; thread-safe.
+//
+// Resources are built from the same values the use cases act on (names and ARNs resolved by
+// ArnScope's and parse_task_definition_ref's rules, then written in berth's canonical form), so a
+// pattern in a policy meets the resource the request really touches whichever spelling the caller
+// used. An identifier berth cannot resolve is evaluated as written: the use case refuses it anyway.
+// A name to create (clusterName, serviceName, a secret's Name, PutParameter's Name) is taken as
+// written, never read as an ARN.
+// Per cluster every request is bounded: a policy naming `cluster/plant-7`, `task/plant-7/*`,
+// `service/plant-7/*`, `container-instance/plant-7/*` (or `*/plant-7*`) reaches no other cluster.
+//
+// ECS (arn:aws:ecs:<region>:<account>:..., "<c>" the cluster, the default when not given)
+//   CreateCluster, DeleteCluster                 cluster/<clusterName|cluster>
+//   DescribeClusters                             cluster/<each> (none given: the default)
+//   ListClusters, ListTaskDefinitions,
+//   ListTaskDefinitionFamilies                   *
+//   RegisterTaskDefinition                       task-definition/<family>:*  (the revision is not known yet)
+//                                                + berth:RegisterPrivilegedTaskDefinition on it when the
+//                                                  definition takes the host (privileged_settings.hpp)
+//   DescribeTaskDefinition,
+//   DeregisterTaskDefinition                     task-definition/<family>:<revision>, or <family>:* for a bare family
+//   DeleteTaskDefinitions                        task-definition/<family>:<revision> each
+//   TagResource, UntagResource,
+//   ListTagsForResource                          the resourceArn
+//   RegisterContainerInstance                    cluster/<c> (+ container-instance/<c>/<id> when re-registering)
+//   DeregisterContainerInstance                  cluster/<c> and container-instance/<c>/<id>
+//   DescribeContainerInstances,
+//   UpdateContainerInstancesState                container-instance/<c>/<id> each
+//   ListContainerInstances, ListTasks,
+//   ListServices, ListAttributes,
+//   PutAttributes, DeleteAttributes              cluster/<c>
+//   RunTask                                      cluster/<c> and the task definition
+//   StartTask                                    cluster/<c>, the task definition, container-instance/<c>/<id> each
+//   StopTask, DescribeTasks                      task/<c>/<id> (each)
+//   CreateService, UpdateService                 service/<c>/<name> (and the task definition when given)
+//   DeleteService, DescribeServices              service/<c>/<name> (each)
+// Scheduler (arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>, group "default")
+//   GetSchedule, DeleteSchedule                  the schedule
+//   CreateSchedule, UpdateSchedule               the schedule, + ecs:RunTask on Target.Arn (the cluster) and on
+//                                                  Target.EcsParameters.TaskDefinitionArn: what the schedule will run
+//   ListSchedules                                *
+// Secrets Manager (arn:aws:secretsmanager:<region>:<account>:secret:...)
+//   CreateSecret (Name), GetSecretValue, PutSecretValue, DescribeSecret, DeleteSecret (SecretId)
+//                                                secret:<name>-?????? for a name (the six characters AWS appends
+//                                                are unknown here: `secret:db-*` and `secret:db-??????` match it,
+//                                                a full ARN with its suffix does not); an ARN as given
+//   ListSecrets                                  *
+// SSM (arn:aws:ssm:<region>:<account>:parameter/<name without its leading '/'>)
+//   PutParameter, DeleteParameter                the parameter named
+//   GetParameter                                 the parameter named or its ARN (a ":<version|label>" selector dropped)
+//   GetParameters                                one per name or ARN, as GetParameter
+//   DeleteParameters                             one per name
+//   GetParametersByPath                          parameter/<path without leading and trailing '/'>
+//   DescribeParameters                           *
+// berth key admin (service prefix "iam")
+//   CreateAccessKey, ListAccessKeys,
+//   DeleteAccessKey                              arn:aws:iam::<account>:user/<UserName, else the caller>
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/auth/policy.hpp"
+#include "common/arn.hpp"
+#include "common/result.hpp"
+#include "model/schema.hpp"
+
+namespace berth::api::auth {
+
+// A further permission a request needs beyond its own action.
+struct Permission {
+  std::string action;
+  std::string resource;
+};
+
+struct RequestedAccess {
+  std::string action;                    // "<prefix>:<Action>", e.g. "ecs:RunTask"
+  std::vector<std::string> resources;    // every one must be allowed for `action`; never empty
+  std::vector<Permission> also_needed;   // each must be allowed too
+};
+
+struct RequestContext {
+  ArnScope arns;                           // region and account of every ARN
+  std::string default_cluster = "default"; // ECS requests without a cluster act on it
+  std::string caller_user;                 // the calling key's user: key admin's default UserName
+};
+
+// More resources than this in one request are refused (the largest ECS list, DescribeTasks and
+// DescribeClusters, takes 100): it bounds the evaluation work an authenticated caller can cause.
+inline constexpr std::size_t k_max_request_resources = 100;
+
+// Returns the access a request asks for: `service` the IAM prefix ("ecs", "scheduler",
+// "secretsmanager", "ssm", "iam"), `action` its name ("RunTask"), `request` its JSON body
+// (shape-checked for ECS; for Scheduler the body with the route's members set on it, as
+// handle_scheduler_request merges them: CreateSchedule's GroupName travels in the body).
+// Returns UnknownOperationException for an action without a mapping (refuse the request: an
+// unmapped action is never "*"), InvalidParameterException past k_max_request_resources.
+[[nodiscard]] Result<RequestedAccess> requested_access(const RequestContext& context, std::string_view service,
+                                                       std::string_view action, const model::Json& request);
+
+// The first permission of `access` that `policies` do not allow, if any.
+struct Refusal {
+  Decision decision = Decision::implicit_deny;
+  std::string action;
+  std::string resource;
+};
+std::optional<Refusal> first_refusal(std::span<const Policy> policies, const RequestedAccess& access);
+
+}  // namespace berth::api::auth

@@ -1,0 +1,370 @@
+// The IAM action and resources of each request, and the per-cluster boundary they give.
+#include "api/auth/request_resources.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include "svc/actions.hpp"
+
+using namespace berth;
+using namespace berth::api::auth;
+using model::Json;
+
+namespace {
+
+const RequestContext k_context{ArnScope{"local", "000000000000"}, "default", "ops"};
+const std::string k_ecs = "arn:aws:ecs:local:000000000000:";
+
+RequestedAccess access_of(std::string_view service, std::string_view action, const Json& request) {
+  auto access = requested_access(k_context, service, action, request);
+  INFO(service << ":" << action << " " << request.dump());
+  REQUIRE(access.has_value());
+  return *access;
+}
+
+std::vector<std::string> resources_of(std::string_view action, const Json& request) {
+  return access_of("ecs", action, request).resources;
+}
+
+Policy policy(std::string_view document) {
+  auto parsed = parse_policy(document);
+  REQUIRE(parsed.has_value());
+  return *parsed;
+}
+
+}  // namespace
+
+TEST_CASE("Clusters: the cluster named, the default when none is", "[auth][resources]") {
+  CHECK(access_of("ecs", "CreateCluster", {{"clusterName", "plant-7"}}).action == "ecs:CreateCluster");
+  CHECK(resources_of("CreateCluster", {{"clusterName", "plant-7"}}) == std::vector{k_ecs + "cluster/plant-7"});
+  CHECK(resources_of("CreateCluster", Json::object()) == std::vector{k_ecs + "cluster/default"});
+  CHECK(resources_of("DeleteCluster", {{"cluster", k_ecs + "cluster/plant-7"}}) == std::vector{k_ecs + "cluster/plant-7"});
+  CHECK(resources_of("DescribeClusters", {{"clusters", {"plant-7", k_ecs + "cluster/plant-8"}}}) ==
+        std::vector{k_ecs + "cluster/plant-7", k_ecs + "cluster/plant-8"});
+  CHECK(resources_of("DescribeClusters", Json::object()) == std::vector{k_ecs + "cluster/default"});
+  CHECK(resources_of("ListClusters", Json::object()) == std::vector<std::string>{"*"});
+  // A name to create is a name, even one shaped like an ARN (the use case refuses it).
+  CHECK(resources_of("CreateCluster", {{"clusterName", k_ecs + "cluster/plant-7"}}) ==
+        std::vector{k_ecs + "cluster/" + k_ecs + "cluster/plant-7"});
+  // Another partition spells the same cluster (the use cases ignore it): the canonical ARN.
+  CHECK(resources_of("DeleteCluster", {{"cluster", "arn:aws-cn:ecs:local:000000000000:cluster/plant-8"}}) ==
+        std::vector{k_ecs + "cluster/plant-8"});
+  // One of another account is refused by the use case; evaluated as written.
+  CHECK(resources_of("DeleteCluster", {{"cluster", "arn:aws:ecs:local:111111111111:cluster/plant-8"}}) ==
+        std::vector<std::string>{"arn:aws:ecs:local:111111111111:cluster/plant-8"});
+}
+
+TEST_CASE("Task definitions: family:revision, a bare family as every revision", "[auth][resources]") {
+  CHECK(resources_of("RegisterTaskDefinition", {{"family", "web"}, {"containerDefinitions", Json::array()}}) ==
+        std::vector{k_ecs + "task-definition/web:*"});
+  CHECK(resources_of("DescribeTaskDefinition", {{"taskDefinition", "web:3"}}) == std::vector{k_ecs + "task-definition/web:3"});
+  CHECK(resources_of("DescribeTaskDefinition", {{"taskDefinition", "web"}}) == std::vector{k_ecs + "task-definition/web:*"});
+  // A revision written "03" and an ARN of another region name web:3 to the use case.
+  CHECK(resources_of("DeregisterTaskDefinition", {{"taskDefinition", "arn:aws:ecs:elsewhere:1:task-definition/web:03"}}) ==
+        std::vector{k_ecs + "task-definition/web:3"});
+  CHECK(resources_of("DeleteTaskDefinitions", {{"taskDefinitions", {"web:1", "db:2"}}}) ==
+        std::vector{k_ecs + "task-definition/web:1", k_ecs + "task-definition/db:2"});
+  CHECK(resources_of("ListTaskDefinitions", Json::object()) == std::vector<std::string>{"*"});
+  CHECK(resources_of("ListTaskDefinitionFamilies", Json::object()) == std::vector<std::string>{"*"});
+  CHECK(access_of("ecs", "RegisterTaskDefinition", {{"family", "web"}}).also_needed.empty());
+  const auto privileged = access_of("ecs", "RegisterTaskDefinition", {{"family", "web"}, {"networkMode", "host"}});
+  REQUIRE(privileged.also_needed.size() == 1);
+  CHECK(privileged.also_needed[0].action == "berth:RegisterPrivilegedTaskDefinition");
+  CHECK(privileged.also_needed[0].resource == k_ecs + "task-definition/web:*");
+}
+
+TEST_CASE("Tagging: the resourceArn, as the use case reads it", "[auth][resources]") {
+  CHECK(resources_of("TagResource", {{"resourceArn", k_ecs + "cluster/plant-7"}, {"tags", Json::array()}}) ==
+        std::vector{k_ecs + "cluster/plant-7"});
+  CHECK(resources_of("UntagResource", {{"resourceArn", "arn:aws-cn:ecs:local:000000000000:container-instance/plant-7/ab"}}) ==
+        std::vector{k_ecs + "container-instance/plant-7/ab"});
+  CHECK(resources_of("ListTagsForResource", {{"resourceArn", k_ecs + "task-definition/web:07"}}) ==
+        std::vector{k_ecs + "task-definition/web:7"});
+  CHECK(resources_of("ListTagsForResource", {{"resourceArn", "not-an-arn"}}) == std::vector<std::string>{"not-an-arn"});
+}
+
+TEST_CASE("Container instances: in the cluster named", "[auth][resources]") {
+  CHECK(resources_of("RegisterContainerInstance", {{"cluster", "plant-7"}}) == std::vector{k_ecs + "cluster/plant-7"});
+  CHECK(resources_of("RegisterContainerInstance", {{"cluster", "plant-7"}, {"containerInstanceArn", "ab"}}) ==
+        std::vector{k_ecs + "cluster/plant-7", k_ecs + "container-instance/plant-7/ab"});
+  CHECK(resources_of("DeregisterContainerInstance", {{"cluster", "plant-7"}, {"containerInstance", "ab"}}) ==
+        std::vector{k_ecs + "cluster/plant-7", k_ecs + "container-instance/plant-7/ab"});
+  CHECK(resources_of("DescribeContainerInstances", {{"containerInstances", {"ab", k_ecs + "container-instance/cd"}}}) ==
+        std::vector{k_ecs + "container-instance/default/ab", k_ecs + "container-instance/default/cd"});
+  CHECK(resources_of("UpdateContainerInstancesState",
+                     {{"cluster", "plant-7"}, {"containerInstances", {k_ecs + "container-instance/plant-8/ab"}}}) ==
+        std::vector{k_ecs + "container-instance/plant-8/ab"});
+  for (const char* action : {"ListContainerInstances", "PutAttributes", "DeleteAttributes", "ListAttributes"}) {
+    CHECK(resources_of(action, {{"cluster", "plant-7"}}) == std::vector{k_ecs + "cluster/plant-7"});
+  }
+}
+
+TEST_CASE("Tasks: the cluster and the task definition to run; one task ARN per id", "[auth][resources]") {
+  CHECK(resources_of("RunTask", {{"cluster", "plant-7"}, {"taskDefinition", "web:2"}}) ==
+        std::vector{k_ecs + "cluster/plant-7", k_ecs + "task-definition/web:2"});
+  CHECK(resources_of("StartTask", {{"taskDefinition", "web"}, {"containerInstances", {"ab"}}}) ==
+        std::vector{k_ecs + "cluster/default", k_ecs + "task-definition/web:*", k_ecs + "container-instance/default/ab"});
+  CHECK(resources_of("StopTask", {{"cluster", "plant-7"}, {"task", "0f3c"}}) == std::vector{k_ecs + "task/plant-7/0f3c"});
+  CHECK(resources_of("DescribeTasks", {{"cluster", k_ecs + "cluster/plant-7"}, {"tasks", {"0f3c", k_ecs + "task/plant-7/1a2b"}}}) ==
+        std::vector{k_ecs + "task/plant-7/0f3c", k_ecs + "task/plant-7/1a2b"});
+  // A task ARN of another cluster is not found in this one: evaluated as written.
+  CHECK(resources_of("DescribeTasks", {{"cluster", "plant-7"}, {"tasks", {k_ecs + "task/plant-8/0f3c"}}}) ==
+        std::vector{k_ecs + "task/plant-8/0f3c"});
+  // Nothing listed: still the cluster, never an empty (vacuously allowed) list.
+  CHECK(resources_of("DescribeTasks", {{"cluster", "plant-7"}, {"tasks", Json::array()}}) == std::vector{k_ecs + "cluster/plant-7"});
+  CHECK(resources_of("ListTasks", {{"cluster", "plant-7"}}) == std::vector{k_ecs + "cluster/plant-7"});
+}
+
+TEST_CASE("Services: the service in its cluster, and the task definition it will run", "[auth][resources]") {
+  CHECK(resources_of("CreateService", {{"cluster", "plant-7"}, {"serviceName", "web"}, {"taskDefinition", "web:1"}}) ==
+        std::vector{k_ecs + "service/plant-7/web", k_ecs + "task-definition/web:1"});
+  CHECK(resources_of("CreateService", {{"cluster", "plant-8"}, {"serviceName", k_ecs + "service/plant-7/web"}}) ==
+        std::vector{k_ecs + "service/plant-8/" + k_ecs + "service/plant-7/web"});
+  CHECK(resources_of("UpdateService", {{"cluster", "plant-7"}, {"service", "web"}}) == std::vector{k_ecs + "service/plant-7/web"});
+  CHECK(resources_of("DeleteService", {{"service", k_ecs + "service/default/web"}}) == std::vector{k_ecs + "service/default/web"});
+  CHECK(resources_of("DescribeServices", {{"cluster", "plant-7"}, {"services", {"a", "b"}}}) ==
+        std::vector{k_ecs + "service/plant-7/a", k_ecs + "service/plant-7/b"});
+  CHECK(resources_of("ListServices", {{"cluster", "plant-7"}}) == std::vector{k_ecs + "cluster/plant-7"});
+}
+
+TEST_CASE("Scheduler: the schedule in its group; a schedule's target is a RunTask", "[auth][resources]") {
+  const std::string schedule = "arn:aws:scheduler:local:000000000000:schedule/";
+  CHECK(access_of("scheduler", "GetSchedule", {{"Name", "nightly"}}).resources == std::vector{schedule + "default/nightly"});
+  CHECK(access_of("scheduler", "DeleteSchedule", {{"Name", "nightly"}, {"GroupName", "g"}}).resources ==
+        std::vector{schedule + "g/nightly"});
+  CHECK(access_of("scheduler", "ListSchedules", Json::object()).resources == std::vector<std::string>{"*"});
+  const Json create{{"Name", "nightly"},
+                    {"Target", {{"Arn", k_ecs + "cluster/plant-7"}, {"EcsParameters", {{"TaskDefinitionArn", "backup:4"}}}}}};
+  for (const char* action : {"CreateSchedule", "UpdateSchedule"}) {
+    const auto access = access_of("scheduler", action, create);
+    CHECK(access.action == std::string("scheduler:") + action);
+    CHECK(access.resources == std::vector{schedule + "default/nightly"});
+    REQUIRE(access.also_needed.size() == 2);
+    CHECK(access.also_needed[0].action == "ecs:RunTask");
+    CHECK(access.also_needed[0].resource == k_ecs + "cluster/plant-7");
+    CHECK(access.also_needed[1].resource == k_ecs + "task-definition/backup:4");
+  }
+}
+
+TEST_CASE("Secrets Manager: a name matches name-* and name-??????, an ARN is itself", "[auth][resources]") {
+  const std::string secret = "arn:aws:secretsmanager:local:000000000000:secret:";
+  CHECK(access_of("secretsmanager", "CreateSecret", {{"Name", "db-password"}}).resources ==
+        std::vector{secret + "db-password-??????"});
+  for (const char* action : {"GetSecretValue", "PutSecretValue", "DescribeSecret", "DeleteSecret"}) {
+    CHECK(access_of("secretsmanager", action, {{"SecretId", "db-password"}}).resources == std::vector{secret + "db-password-??????"});
+    CHECK(access_of("secretsmanager", action, {{"SecretId", secret + "db-password-AbCdEf"}}).resources ==
+          std::vector{secret + "db-password-AbCdEf"});
+  }
+  CHECK(access_of("secretsmanager", "CreateSecret", {{"Name", secret + "api-AbCdEf"}}).resources ==
+        std::vector{secret + secret + "api-AbCdEf-??????"});
+  CHECK(access_of("secretsmanager", "ListSecrets", Json::object()).resources == std::vector<std::string>{"*"});
+  const auto get = access_of("secretsmanager", "GetSecretValue", {{"SecretId", "db-password"}});
+  for (const char* pattern : {"secret:db-*", "secret:db-password-??????", "secret:*"}) {
+    const Policy allow = policy(R"({"Statement":{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":")" +
+                                secret.substr(0, secret.size() - 7) + pattern + R"("}})");
+    INFO(pattern);
+    CHECK_FALSE(first_refusal(std::span(&allow, 1), get));
+  }
+  const Policy other = policy(R"({"Statement":{"Effect":"Allow","Action":"secretsmanager:*","Resource":")" + secret + R"(api-*"}})");
+  CHECK(first_refusal(std::span(&other, 1), get));
+}
+
+TEST_CASE("SSM: one parameter ARN per name, the path's for GetParametersByPath", "[auth][resources]") {
+  const std::string parameter = "arn:aws:ssm:local:000000000000:parameter/";
+  for (const char* action : {"PutParameter", "GetParameter", "DeleteParameter"}) {
+    CHECK(access_of("ssm", action, {{"Name", "/plant-7/db"}}).resources == std::vector{parameter + "plant-7/db"});
+  }
+  CHECK(access_of("ssm", "GetParameter", {{"Name", "/plant-7/db:3"}}).resources == std::vector{parameter + "plant-7/db"});
+  CHECK(access_of("ssm", "GetParameter", {{"Name", parameter + "plant-7/db:label"}}).resources ==
+        std::vector{parameter + "plant-7/db"});
+  CHECK(access_of("ssm", "DeleteParameter", {{"Name", parameter + "a"}}).resources ==
+        std::vector{parameter + parameter + "a"});
+  CHECK(access_of("ssm", "DeleteParameters", {{"Names", {"/a", "b"}}}).resources == std::vector{parameter + "a", parameter + "b"});
+  CHECK(access_of("ssm", "GetParameters", {{"Names", {"/a", "b"}}}).resources == std::vector{parameter + "a", parameter + "b"});
+  CHECK(access_of("ssm", "GetParametersByPath", {{"Path", "/plant-7/"}}).resources == std::vector{parameter + "plant-7"});
+  CHECK(access_of("ssm", "DescribeParameters", Json::object()).resources == std::vector<std::string>{"*"});
+}
+
+TEST_CASE("Key admin: the IAM user named, else the caller", "[auth][resources]") {
+  for (const char* action : {"CreateAccessKey", "ListAccessKeys", "DeleteAccessKey"}) {
+    CHECK(access_of("iam", action, {{"UserName", "plant-7"}}).resources ==
+          std::vector<std::string>{"arn:aws:iam::000000000000:user/plant-7"});
+    CHECK(access_of("iam", action, Json::object()).resources == std::vector<std::string>{"arn:aws:iam::000000000000:user/ops"});
+  }
+}
+
+TEST_CASE("An action without a rule is refused, never '*'; resources are bounded", "[auth][resources]") {
+  for (const auto& [service, action] : std::vector<std::pair<std::string, std::string>>{
+           {"ecs", "CreateCapacityProvider"}, {"ssm", "LabelParameterVersion"}, {"s3", "GetObject"}, {"ecs", ""}}) {
+    const auto access = requested_access(k_context, service, action, Json::object());
+    REQUIRE_FALSE(access.has_value());
+    CHECK(access.error().code == Code::unknown_operation);
+  }
+  Json many = Json::array();
+  for (std::size_t i = 0; i <= k_max_request_resources; ++i) many.push_back("t" + std::to_string(i));
+  const auto too_many = requested_access(k_context, "ecs", "DescribeTasks", {{"tasks", many}});
+  REQUIRE_FALSE(too_many.has_value());
+  CHECK(too_many.error().code == Code::invalid_parameter);
+  many.erase(many.begin());
+  CHECK(requested_access(k_context, "ecs", "DescribeTasks", {{"tasks", many}}).has_value());
+  // Members of the wrong type (a body that skipped the shape check) never throw.
+  CHECK(requested_access(k_context, "ecs", "RunTask", {{"cluster", 7}, {"taskDefinition", Json::array()}}).has_value());
+  CHECK(requested_access(k_context, "ecs", "DescribeTasks", Json::array()).has_value());
+}
+
+TEST_CASE("first_refusal: every resource and every implied permission must be allowed", "[auth][resources]") {
+  const Policy cluster_only = policy(R"({"Statement":{"Effect":"Allow","Action":"ecs:RunTask","Resource":")" + k_ecs +
+                                     R"(cluster/plant-7"}})");
+  const auto run = access_of("ecs", "RunTask", {{"cluster", "plant-7"}, {"taskDefinition", "web:1"}});
+  const auto refusal = first_refusal(std::span(&cluster_only, 1), run);
+  REQUIRE(refusal);
+  CHECK(refusal->decision == Decision::implicit_deny);
+  CHECK(refusal->resource == k_ecs + "task-definition/web:1");
+
+  const Policy registers = policy(R"({"Statement":{"Effect":"Allow","Action":"ecs:RegisterTaskDefinition","Resource":"*"}})");
+  const auto privileged = access_of("ecs", "RegisterTaskDefinition",
+                                    {{"family", "web"}, {"containerDefinitions", {{{"name", "a"}, {"privileged", true}}}}});
+  const auto denied = first_refusal(std::span(&registers, 1), privileged);
+  REQUIRE(denied);
+  CHECK(denied->action == "berth:RegisterPrivilegedTaskDefinition");
+  CHECK_FALSE(first_refusal(std::span(&registers, 1), access_of("ecs", "RegisterTaskDefinition", {{"family", "web"}})));
+}
+
+namespace {
+
+// An ECS request of each action aimed at `cluster` (tasks, services, instances and task
+// definitions of that cluster's), spelled with names or with full ARNs.
+enum class Spelling { names, arns };
+using Sample = std::function<Json(const std::string& cluster, Spelling)>;
+
+const std::map<std::string, Sample>& samples() {
+  static const auto cluster_id = [](const std::string& c, Spelling s) { return s == Spelling::arns ? k_ecs + "cluster/" + c : c; };
+  static const auto member = [](const char* type, const std::string& c, const std::string& id, Spelling s) {
+    return s == Spelling::arns ? k_ecs + type + "/" + c + "/" + id : id;
+  };
+  static const auto family = [](const std::string& c, Spelling s) {
+    return s == Spelling::arns ? k_ecs + "task-definition/" + c + "-web:1" : c + "-web:1";
+  };
+  static const auto in_cluster = [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}}; };
+  static const std::map<std::string, Sample> k_samples = {
+      {"CreateCluster", [](const std::string& c, Spelling) { return Json{{"clusterName", c}}; }},
+      {"DescribeClusters", [](const std::string& c, Spelling s) { return Json{{"clusters", {cluster_id(c, s)}}}; }},
+      {"ListClusters", [](const std::string&, Spelling) { return Json::object(); }},
+      {"DeleteCluster", in_cluster},
+      {"RegisterTaskDefinition", [](const std::string& c, Spelling) { return Json{{"family", c + "-web"}}; }},
+      {"DescribeTaskDefinition", [](const std::string& c, Spelling s) { return Json{{"taskDefinition", family(c, s)}}; }},
+      {"ListTaskDefinitions", [](const std::string& c, Spelling) { return Json{{"familyPrefix", c}}; }},
+      {"ListTaskDefinitionFamilies", [](const std::string& c, Spelling) { return Json{{"familyPrefix", c}}; }},
+      {"DeregisterTaskDefinition", [](const std::string& c, Spelling s) { return Json{{"taskDefinition", family(c, s)}}; }},
+      {"DeleteTaskDefinitions", [](const std::string& c, Spelling s) { return Json{{"taskDefinitions", {family(c, s)}}}; }},
+      {"TagResource", [](const std::string& c, Spelling) { return Json{{"resourceArn", k_ecs + "cluster/" + c}}; }},
+      {"UntagResource",
+       [](const std::string& c, Spelling) { return Json{{"resourceArn", k_ecs + "container-instance/" + c + "/ab"}}; }},
+      {"ListTagsForResource",
+       [](const std::string& c, Spelling) { return Json{{"resourceArn", k_ecs + "task-definition/" + c + "-web:1"}}; }},
+      {"RegisterContainerInstance", in_cluster},
+      {"DeregisterContainerInstance",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"containerInstance", member("container-instance", c, "ab", s)}};
+       }},
+      {"DescribeContainerInstances",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"containerInstances", {member("container-instance", c, "ab", s)}}};
+       }},
+      {"ListContainerInstances", in_cluster},
+      {"UpdateContainerInstancesState",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"containerInstances", {member("container-instance", c, "ab", s)}},
+                     {"status", "DRAINING"}};
+       }},
+      {"PutAttributes", in_cluster},
+      {"DeleteAttributes", in_cluster},
+      {"ListAttributes", in_cluster},
+      {"RunTask", [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"taskDefinition", family(c, s)}}; }},
+      {"StartTask",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"taskDefinition", family(c, s)},
+                     {"containerInstances", {member("container-instance", c, "ab", s)}}};
+       }},
+      {"StopTask", [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"task", member("task", c, "0f", s)}}; }},
+      {"DescribeTasks",
+       [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"tasks", {member("task", c, "0f", s)}}}; }},
+      {"ListTasks", in_cluster},
+      {"CreateService",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"serviceName", "web"}, {"taskDefinition", family(c, s)}};
+       }},
+      {"UpdateService",
+       [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}}; }},
+      {"DeleteService",
+       [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}}; }},
+      {"DescribeServices",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"services", {member("service", c, "web", s)}}};
+       }},
+      {"ListServices", in_cluster},
+  };
+  return k_samples;
+}
+
+// Actions over the whole account: "*", which no per-cluster pattern matches.
+const std::set<std::string> k_account_wide = {"ListClusters", "ListTaskDefinitions", "ListTaskDefinitionFamilies"};
+
+}  // namespace
+
+TEST_CASE("A key for one cluster reaches no other cluster by any ECS action", "[auth][resources]") {
+  // Allow-list style: this cluster's resources and task definition families.
+  const Policy allow_list = policy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:*","Resource":[
+      "arn:aws:ecs:local:000000000000:cluster/plant-7", "arn:aws:ecs:local:000000000000:task/plant-7/*",
+      "arn:aws:ecs:local:000000000000:service/plant-7/*", "arn:aws:ecs:local:000000000000:container-instance/plant-7/*",
+      "arn:aws:ecs:local:000000000000:task-definition/plant-7-*"]}]})");
+  // Deny-list style: everything but another cluster (this catches a mapping to "*" or to the
+  // wrong cluster, which an allow-list would refuse anyway).
+  const Policy deny_list = policy(R"({"Version":"2012-10-17","Statement":[
+      {"Effect":"Allow","Action":"*","Resource":"*"},
+      {"Effect":"Deny","Action":"ecs:*","Resource":"arn:aws:ecs:local:000000000000:*/plant-8*"}]})");
+
+  const auto names = svc::action_names();
+  REQUIRE(names.size() >= 31);
+  for (const std::string& action : names) {
+    INFO(action);
+    const auto sample = samples().find(action);
+    // A new action needs a sample here (and a rule in request_resources.cpp).
+    REQUIRE(sample != samples().end());
+    for (const Spelling spelling : {Spelling::names, Spelling::arns}) {
+      const auto other = requested_access(k_context, "ecs", action, sample->second("plant-8", spelling));
+      REQUIRE(other.has_value());
+      const auto own = access_of("ecs", action, sample->second("plant-7", spelling));
+      if (k_account_wide.contains(action)) {
+        CHECK(other->resources == std::vector<std::string>{"*"});
+        CHECK(first_refusal(std::span(&allow_list, 1), *other));
+        continue;
+      }
+      CHECK(first_refusal(std::span(&allow_list, 1), *other));
+      const auto denied = first_refusal(std::span(&deny_list, 1), *other);
+      REQUIRE(denied);
+      CHECK(denied->decision == Decision::explicit_deny);
+      CHECK_FALSE(first_refusal(std::span(&allow_list, 1), own));
+      CHECK_FALSE(first_refusal(std::span(&deny_list, 1), own));
+    }
+  }
+
+  // Members of another cluster named under this cluster's name are still that cluster's.
+  for (const auto& [action, request] : std::vector<std::pair<std::string, Json>>{
+           {"DescribeTasks", {{"cluster", "plant-7"}, {"tasks", {k_ecs + "task/plant-8/0f"}}}},
+           {"StopTask", {{"cluster", "plant-7"}, {"task", k_ecs + "task/plant-8/0f"}}},
+           {"DescribeServices", {{"cluster", "plant-7"}, {"services", {k_ecs + "service/plant-8/web"}}}},
+           {"StartTask", {{"cluster", "plant-7"}, {"taskDefinition", "plant-7-web:1"},
+                          {"containerInstances", {k_ecs + "container-instance/plant-8/ab"}}}}}) {
+    INFO(action);
+    CHECK(first_refusal(std::span(&allow_list, 1), access_of("ecs", action, request)));
+  }
+  // A schedule is a RunTask later: one aimed at another cluster is refused now.
+  const auto schedule = access_of("scheduler", "CreateSchedule",
+                                  {{"Name", "n"}, {"Target", {{"Arn", k_ecs + "cluster/plant-8"},
+                                                              {"EcsParameters", {{"TaskDefinitionArn", "plant-8-web:1"}}}}}});
+  CHECK(first_refusal(std::span(&deny_list, 1), schedule));
+}
