@@ -86,6 +86,30 @@ def tls_request(port, context, action, body):
             return exchange(s, action, body)
 
 
+def cpu_seconds(pid):
+    """User + system CPU time berth has used so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def handshake_cpu(pid, port, context, rounds=200):
+    """berth's CPU seconds per full and per resumed handshake: what one costs its event loop."""
+    session = None
+    before = cpu_seconds(pid)
+    for _ in range(rounds):
+        with socket.create_connection(("127.0.0.1", port)) as raw:
+            with context.wrap_socket(raw, server_hostname="localhost") as s:
+                session = s.session
+    full = (cpu_seconds(pid) - before) / rounds
+    before = cpu_seconds(pid)
+    for _ in range(rounds):
+        with socket.create_connection(("127.0.0.1", port)) as raw:
+            with context.wrap_socket(raw, server_hostname="localhost", session=session):
+                pass
+    return full, (cpu_seconds(pid) - before) / rounds
+
+
 def handshake_times(port, context, rounds=200):
     """Median seconds: TCP connect alone, full TLS handshake, resumed (session ticket) handshake."""
     connects, full, resumed = [], [], []
@@ -153,6 +177,8 @@ def main():
         connect, full, resumed = handshake_times(tls_port, context)
         row("full handshake", full * 1000, "TCP connect", connect * 1000, "ms")
         row("resumed handshake (session ticket)", resumed * 1000, "full handshake", full * 1000, "ms")
+        full_cpu, resumed_cpu = handshake_cpu(tls.pid, tls_port, context)
+        row("berth CPU per resumed handshake", resumed_cpu * 1000, "per full handshake", full_cpu * 1000, "ms")
 
         print("== RSS with %d idle connections: TLS vs plain" % IDLE_CONNECTIONS)
         tls_before, tls_after = idle_rss_growth(tls.pid, tls_port, context)
