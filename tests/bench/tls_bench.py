@@ -36,15 +36,30 @@ def stop(proc):
 
 
 def credentials(data_dir):
-    """(access key id, secret) from the data dir's credentials file, or None while there is none."""
+    """(access key id, secret) from the data dir's credentials file (an AWS shared-credentials
+    INI file, a JSON object or KEY=VALUE lines), or None while there is none."""
     path = os.path.join(data_dir, "credentials")
     if not os.path.exists(path):
         return None
+    with open(path) as f:
+        text = f.read()
+    try:
+        doc = json.loads(text)
+        doc = doc[0] if isinstance(doc, list) and doc else doc
+        key = doc.get("AccessKeyId") or doc.get("aws_access_key_id")
+        secret = doc.get("SecretAccessKey") or doc.get("aws_secret_access_key")
+        return (key, secret) if key and secret else None
+    except (ValueError, AttributeError):
+        pass
     parser = configparser.ConfigParser()
-    parser.read(path)
+    try:
+        parser.read_string(text if text.lstrip().startswith("[") else "[default]\n" + text)
+    except configparser.Error:
+        return None
     for section in parser.sections():
-        key = parser[section].get("aws_access_key_id")
-        secret = parser[section].get("aws_secret_access_key")
+        values = {k.lower(): v.strip().strip("\"'") for k, v in parser[section].items()}
+        key = values.get("aws_access_key_id")
+        secret = values.get("aws_secret_access_key")
         if key and secret:
             return key, secret
     return None
