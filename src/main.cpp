@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   if (verb == "serve") return verbs::serve(words);
   if (verb == "image") return verbs::image(words);
   if (verb == "logs") return verbs::logs(words);
+  if (verb == "key") return verbs::key(words);
   if (verb == "info") return verbs::info(words);
   if (verb == "shim") {
     // Internal: berth re-executed as a container's monitor by the runtime.

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "agent/agent.hpp"
+#include "api/audit_log.hpp"
 #include "api/http_server.hpp"
 #include "api/tls/tls_setup.hpp"
 #include "cli/usage.hpp"
@@ -19,6 +20,7 @@
 #include "runtime/runc/runc_runtime.hpp"
 #include "runtime/shim/log_writer.hpp"
 #include "store/store.hpp"
+#include "svc/access_keys.hpp"
 #include "svc/context.hpp"
 #include "svc/schedule_runner.hpp"
 #include "svc/service_scheduler.hpp"
@@ -85,6 +87,27 @@ Result<std::shared_ptr<api::tls::TlsServerConfig>> prepare_listener_tls(const Co
   log_info("TLS on (BERTH_TLS=" + config.tls_mode + ", TLS 1.2): certificate " + plan.paths.certificate +
            ", SHA-256 " + prepared.server->fingerprint());
   return std::move(prepared.server);
+}
+
+// At first start: an admin key, written in the AWS shared-credentials format (profile "berth",
+// with berth's region, which botocore reads from there too) so `aws` works on the gateway with
+// no further step. Later starts write nothing, even if the file was deleted on purpose.
+Result<void> write_first_credentials(svc::Context& ctx, const Config& config) {
+  BERTH_ASSIGN(auto key, svc::create_first_admin_key(ctx));
+  if (!key) return {};
+  const std::string path = config.credentials_path();
+  const std::string text = "# berth's first admin key. Use it with\n"
+                           "#   AWS_SHARED_CREDENTIALS_FILE=" + path + " AWS_PROFILE=berth aws ecs ... --endpoint-url URL\n"
+                           "# Make narrower keys with `berth key create NAME --policy read-only|FILE`.\n"
+                           "[berth]\naws_access_key_id = " + key->access_key_id +
+                           "\naws_secret_access_key = " + key->secret + "\nregion = " + config.region + "\n";
+  if (auto written = write_file_atomic(path, text, 0600); !written) {
+    // Without the file nobody knows the key: take it back so the next start tries again.
+    (void)svc::delete_access_key(ctx, key->access_key_id);
+    return std::unexpected(written.error().wrap("write the first admin key to " + path));
+  }
+  log_info("created admin access key " + key->access_key_id + "; credentials in " + path);
+  return {};
 }
 
 std::string self_executable() {
@@ -179,9 +202,21 @@ int serve(const std::vector<std::string>& words) {
   agent.start();
   scheduler.start();
   schedule_runner.start();
+  if (auto ok = write_first_credentials(ctx, *config); !ok) return fail_start(ok.error());
+  if (!config->tcp_auth) {
+    log_warn("BERTH_AUTH=off: TCP requests are taken unsigned, with full rights, from anyone who can reach " +
+             config->listen);
+  }
+  api::auth::KeyRing keys(ctx);
+  api::RequestAuth auth(keys, clock,
+                        {config->tcp_auth ? api::TcpAuth::sigv4 : api::TcpAuth::off, config->socket_path,
+                         config->region, config->account});
+  auto audit = api::AuditLog::open(config->data_dir + "/audit.log");
+  if (!audit) return fail_start(audit.error());
+  api::ApiServices api_services{ctx, auth, audit->get()};
   api::ServerOptions server_options{config->listen, config->socket_path, config->max_body_bytes};
   server_options.tls = *tls;
-  auto server = api::HttpServer::start(ctx, server_options);
+  auto server = api::HttpServer::start(api_services, server_options);
   if (!server) {
     schedule_runner.stop();
     scheduler.stop();

@@ -25,6 +25,7 @@ std::set<std::string> config_flags();
 int serve(const std::vector<std::string>& words);
 int image(const std::vector<std::string>& words);
 int logs(const std::vector<std::string>& words);
+int key(const std::vector<std::string>& words);
 int info(const std::vector<std::string>& words);
 
 }  // namespace berth::verbs

@@ -17,21 +17,36 @@ Reply error_reply(const Error& error) {
   return Reply{status, to_wire(body), std::string(code_name(error.code))};
 }
 
-Reply handle_ecs_request(svc::Context& ctx, std::string_view target, std::string_view body) {
+Reply auth_error_reply(const auth::AuthError& error) {
+  const std::string type(error.exception_name());
+  const int status = error.failure == auth::AuthFailure::missing_authentication_token ? 403 : 400;
+  return Reply{status, to_wire({{"__type", type}, {"message", error.message}}), type};
+}
+
+Decoded decode_ecs_request(std::string_view target, std::string_view body) {
   if (!target.starts_with(k_target_prefix)) {
-    return error_reply({Code::unknown_operation,
-                        "X-Amz-Target must be " + std::string(k_target_prefix) + "<Action>"});
+    return std::unexpected(error_reply({Code::unknown_operation,
+                                        "X-Amz-Target must be " + std::string(k_target_prefix) + "<Action>"}));
   }
   const std::string_view action_name = target.substr(k_target_prefix.size());
   const model::Shape* shape = model::find_request_shape(action_name);
   const svc::Action action = svc::find_action(action_name);
   if (!shape || !action) {
-    return error_reply({Code::unknown_operation,
-                        "berth does not support the operation '" + std::string(action_name) + "'"});
+    return std::unexpected(error_reply({Code::unknown_operation,
+                                        "berth does not support the operation '" + std::string(action_name) + "'"}));
   }
   auto request = model::decode_request_body(body, *shape);
-  if (!request) return error_reply(request.error());
-  return run_use_case(ctx, action_name, action, *request, error_reply);
+  if (!request) return std::unexpected(error_reply(request.error()));
+  return DecodedCall{std::string(action_name), action, std::move(*request), error_reply};
+}
+
+Reply run_call(svc::Context& ctx, const DecodedCall& call) {
+  return run_use_case(ctx, call.action, call.use_case, call.request, call.to_error);
+}
+
+Reply handle_ecs_request(svc::Context& ctx, std::string_view target, std::string_view body) {
+  auto call = decode_ecs_request(target, body);
+  return call ? run_call(ctx, *call) : call.error();
 }
 
 Reply run_use_case(svc::Context& ctx, std::string_view action, UseCase use_case, const model::Json& request,

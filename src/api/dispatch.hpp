@@ -2,9 +2,11 @@
 // whole request path is testable without a server. Thread-safe.
 #pragma once
 
+#include <expected>
 #include <string>
 #include <string_view>
 
+#include "api/auth/auth_error.hpp"
 #include "common/result.hpp"
 #include "svc/context.hpp"
 
@@ -26,11 +28,30 @@ std::string to_wire(const model::Json& json);
 // 400 for every other ECS exception; body {"__type": ..., "message": ...}.
 Reply error_reply(const Error& error);
 
+// The same for a refused authentication or authorization: 403 for a request with no signature
+// at all, 400 for the others (as AWS's JSON services answer).
+Reply auth_error_reply(const auth::AuthError& error);
+
 // Runs a use case on a shape-checked request: its result as a 200, its error through
 // `to_error`; a ServerException or a throw (a bug) is logged, never propagated.
 using UseCase = Result<model::Json> (*)(svc::Context&, const model::Json&);
 Reply run_use_case(svc::Context& ctx, std::string_view action, UseCase use_case, const model::Json& request,
                    Reply (*to_error)(const Error&));
+
+// A request decoded and shape-checked, ready to be authorized and run.
+struct DecodedCall {
+  std::string action;  // "RunTask"
+  UseCase use_case = nullptr;
+  model::Json request;
+  Reply (*to_error)(const Error&) = nullptr;  // how this API shapes an error
+};
+using Decoded = std::expected<DecodedCall, Reply>;
+
+// Returns `call` run: run_use_case with its own error shape.
+Reply run_call(svc::Context& ctx, const DecodedCall& call);
+
+// Returns the ECS request `target` + `body` decoded, or the error to answer. Never throws.
+Decoded decode_ecs_request(std::string_view target, std::string_view body);
 
 // Decodes, shape-checks and runs one ECS request. Never throws.
 Reply handle_ecs_request(svc::Context& ctx, std::string_view target, std::string_view body);

@@ -1,15 +1,38 @@
 #include "api/http_routes.hpp"
 
-
+#include "api/audit_log.hpp"
+#include "api/auth/request_resources.hpp"
+#include "api/keys_dispatch.hpp"
 #include "api/scheduler_dispatch.hpp"
-#include "svc/logs.hpp"
 #include "common/numbers.hpp"
+#include "svc/logs.hpp"
 
 namespace berth::api {
 namespace {
 
 // A logs reply carries at most this much container output; `more` says to ask again at `next`.
 constexpr std::size_t k_max_logs_reply_text = 1 << 20;
+
+// The JSON 1.1 APIs, told apart by their X-Amz-Target prefix; the first is the default.
+struct JsonApi {
+  std::string_view target_prefix;
+  std::string_view signing_name;  // what a client signs for (SigV4's service)
+  std::string_view iam_prefix;    // what policies name ("ecs:RunTask")
+  Decoded (*decode)(std::string_view target, std::string_view body);
+};
+constexpr JsonApi k_json_apis[] = {
+    {k_target_prefix, "ecs", "ecs", decode_ecs_request},
+    {k_keys_target_prefix, "berth", "iam", decode_keys_request},
+};
+constexpr std::string_view k_scheduler = "scheduler";
+
+// Writes what a mutating call did (or was refused) to the audit log.
+void audit(ApiServices& api, const Caller& caller, const std::string& action,
+           const std::vector<std::string>& resources, const Reply& reply) {
+  if (!api.audit || !is_mutating(action)) return;
+  api.audit->record(AuditEntry{api.ctx.clock.now_ms(), caller.principal, action, resources,
+                               reply.status == 200 ? "200" : reply.error_type});
+}
 
 HttpResponse not_found(int status) {
   Reply reply = error_reply({Code::unknown_operation, "The ECS API takes POST requests."});
@@ -22,7 +45,37 @@ std::string query_value(const RequestTarget& target, const std::string& name) {
   return it == target.query.end() ? "" : it->second;
 }
 
-HttpResponse scheduler(svc::Context& ctx, std::string_view action, const HttpRequest& request,
+// Authorizes `call` for `caller`, runs it if allowed, and audits it if it changes anything.
+Reply authorize_and_run(ApiServices& api, const Caller& caller, std::string_view signing_name,
+                        std::string_view iam_prefix, const DecodedCall& call) {
+  const auth::RequestContext context{api.ctx.arns, api.ctx.default_cluster, caller.user_name};
+  auto access = auth::requested_access(context, iam_prefix, call.action, call.request);
+  if (!access) return call.to_error(access.error());
+  Reply reply;
+  if (auto denied = api.auth.authorize(caller, signing_name, *access)) {
+    reply = auth_error_reply(*denied);
+  } else {
+    reply = run_call(api.ctx, call);
+    if (call.action == "DeleteAccessKey" && reply.status == 200) {
+      api.auth.keys().forget(call.request["AccessKeyId"].get<std::string>());
+    }
+  }
+  audit(api, caller, access->action, access->resources, reply);
+  return reply;
+}
+
+HttpResponse json_api(ApiServices& api, const Caller& caller, const HttpRequest& request) {
+  const std::string_view target = request.header("x-amz-target");
+  const JsonApi* chosen = &k_json_apis[0];
+  for (const auto& json_api : k_json_apis) {
+    if (target.starts_with(json_api.target_prefix)) chosen = &json_api;
+  }
+  auto call = chosen->decode(target, request.body);
+  if (!call) return to_response(call.error());
+  return to_response(authorize_and_run(api, caller, chosen->signing_name, chosen->iam_prefix, *call));
+}
+
+HttpResponse scheduler(ApiServices& api, const Caller& caller, std::string_view action, const HttpRequest& request,
                        const RequestTarget& target, const std::string& name,
                        std::initializer_list<std::pair<const char*, const char*>> query_members) {
   model::Json members = model::Json::object();
@@ -30,54 +83,66 @@ HttpResponse scheduler(svc::Context& ctx, std::string_view action, const HttpReq
   for (const auto& [query, member] : query_members) {
     if (const auto it = target.query.find(query); it != target.query.end()) members[member] = it->second;
   }
-  return to_response(handle_scheduler_request(ctx, action, members, request.body), "application/json");
+  auto call = decode_scheduler_request(action, members, request.body);
+  const Reply reply = call ? authorize_and_run(api, caller, k_scheduler, k_scheduler, *call) : call.error();
+  return to_response(reply, "application/json");
 }
 
-HttpResponse task_logs(svc::Context& ctx, const RequestTarget& target, const std::string& task) {
+HttpResponse task_logs(ApiServices& api, const Caller& caller, const RequestTarget& target, const std::string& task) {
+  svc::Context& ctx = api.ctx;
+  const std::string cluster = query_value(target, "cluster");
+  const std::string resource = task.starts_with("arn:") ? task : ctx.arns.task(cluster.empty() ? ctx.default_cluster : cluster, task);
+  if (auto denied = api.auth.authorize(caller, "berth", {"berth:GetTaskLogs", {resource}, {}})) {
+    return to_response(auth_error_reply(*denied));
+  }
   const std::string since_text = query_value(target, "since");
   const auto since = since_text.empty() ? std::optional<std::size_t>(0) : parse_integer<std::size_t>(since_text);
   if (!since) return to_response(error_reply({Code::invalid_parameter, "since must be a whole number."}));
-  auto logs = svc::task_logs(ctx, query_value(target, "cluster"), task, query_value(target, "container"), *since,
-                             k_max_logs_reply_text);
+  auto logs = svc::task_logs(ctx, cluster, task, query_value(target, "container"), *since, k_max_logs_reply_text);
   if (!logs) return to_response(error_reply(logs.error()));
   return to_response(Reply{200, to_wire(*logs), ""}, "application/json");
 }
 
 }  // namespace
 
-HttpResponse route_request(svc::Context& ctx, const HttpRequest& request) {
+HttpResponse route_request(ApiServices& api, const HttpRequest& request, const HttpPeer& peer) {
+  auto authenticated = api.auth.authenticate(request, peer);
+  if (!authenticated) return to_response(auth_error_reply(authenticated.error()));
+  const Caller& caller = *authenticated;
   const RequestTarget target = parse_target(request.target);
   const std::string& path = target.path;
   const std::string_view method = request.method;
   const bool get = method == "GET" || method == "HEAD";
-  const auto ecs = [&] { return to_response(handle_ecs_request(ctx, request.header("x-amz-target"), request.body)); };
 
   // EventBridge Scheduler: /schedules and /schedules/{Name}.
   constexpr std::string_view schedules = "/schedules";
   if (path == schedules && get) {
-    return scheduler(ctx, "ListSchedules", request, target, "",
+    return scheduler(api, caller, "ListSchedules", request, target, "",
                      {{"ScheduleGroup", "GroupName"}, {"NamePrefix", "NamePrefix"}, {"State", "State"},
                       {"MaxResults", "MaxResults"}, {"NextToken", "NextToken"}});
   }
   if (path.starts_with(schedules) && path.size() > schedules.size() + 1 && path[schedules.size()] == '/' &&
       path.find('/', schedules.size() + 1) == std::string::npos) {
     const std::string name = path.substr(schedules.size() + 1);
-    if (get) return scheduler(ctx, "GetSchedule", request, target, name, {{"groupName", "GroupName"}});
+    if (get) return scheduler(api, caller, "GetSchedule", request, target, name, {{"groupName", "GroupName"}});
     // An ECS client whose --endpoint-url ends in /schedules/x still means ECS.
-    if (method == "POST") return request.has_header("x-amz-target") ? ecs() : scheduler(ctx, "CreateSchedule", request, target, name, {});
-    if (method == "PUT") return scheduler(ctx, "UpdateSchedule", request, target, name, {});
+    if (method == "POST") {
+      return request.has_header("x-amz-target") ? json_api(api, caller, request)
+                                                : scheduler(api, caller, "CreateSchedule", request, target, name, {});
+    }
+    if (method == "PUT") return scheduler(api, caller, "UpdateSchedule", request, target, name, {});
     if (method == "DELETE") {
-      return scheduler(ctx, "DeleteSchedule", request, target, name,
+      return scheduler(api, caller, "DeleteSchedule", request, target, name,
                        {{"groupName", "GroupName"}, {"clientToken", "ClientToken"}});
     }
   }
   // Any path: an --endpoint-url with a path is used as-is by the AWS clients.
-  if (method == "POST") return ecs();
+  if (method == "POST") return json_api(api, caller, request);
   // REST for device apps and `berth logs`: a task's container output.
   constexpr std::string_view tasks = "/v1/tasks/";
   constexpr std::string_view logs = "/logs";
   if (get && path.starts_with(tasks) && path.ends_with(logs) && path.size() > tasks.size() + logs.size()) {
-    return task_logs(ctx, target, path.substr(tasks.size(), path.size() - tasks.size() - logs.size()));
+    return task_logs(api, caller, target, path.substr(tasks.size(), path.size() - tasks.size() - logs.size()));
   }
   const bool known_method = get || method == "PUT" || method == "DELETE";
   return not_found(known_method ? 404 : 405);

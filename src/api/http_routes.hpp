@@ -1,17 +1,31 @@
-// Which API a request is for: ECS JSON 1.1 (POST on any path, by X-Amz-Target), EventBridge
-// Scheduler's REST routes (/schedules, /schedules/{Name}) and the container logs of a task
-// (GET /v1/tasks/{task}/logs?since=&cluster=&container=). No sockets here. Thread-safe.
+// Which API a request is for, and whether its caller may call it: ECS JSON 1.1 (POST on any
+// path, by X-Amz-Target; also berth's access-key API), EventBridge Scheduler's REST routes
+// (/schedules, /schedules/{Name}) and the container logs of a task
+// (GET /v1/tasks/{task}/logs?since=&cluster=&container=). Every request is authenticated first
+// (api/request_auth.hpp), decoded, authorized for its IAM action on its resources, run, and, if
+// it changes something, written to the audit log. No sockets here. Thread-safe.
 #pragma once
 
+#include "api/http_peer.hpp"
 #include "api/http_request_parser.hpp"
 #include "api/http_response.hpp"
 #include "api/http_target.hpp"
+#include "api/request_auth.hpp"
 #include "svc/context.hpp"
 
 namespace berth::api {
 
-// Returns the answer to `request`; HEAD is answered as GET (the caller leaves the body out).
-// Never throws for bad input; a use case that throws is the caller's to catch.
-HttpResponse route_request(svc::Context& ctx, const HttpRequest& request);
+class AuditLog;
+
+// What answering a request needs; built once by the server.
+struct ApiServices {
+  svc::Context& ctx;
+  RequestAuth& auth;
+  AuditLog* audit = nullptr;  // none in unit tests
+};
+
+// Returns the answer to `request` from `peer`; HEAD is answered as GET (the caller leaves the
+// body out). Never throws for bad input; a use case that throws is the caller's to catch.
+HttpResponse route_request(ApiServices& api, const HttpRequest& request, const HttpPeer& peer);
 
 }  // namespace berth::api

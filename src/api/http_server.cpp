@@ -92,7 +92,7 @@ HttpServer::HttpServer(std::unique_ptr<HttpEventLoop> loop, int port, std::strin
 
 HttpServer::~HttpServer() { stop(); }
 
-Result<std::unique_ptr<HttpServer>> HttpServer::start(svc::Context& ctx, const ServerOptions& options) {
+Result<std::unique_ptr<HttpServer>> HttpServer::start(ApiServices& api, const ServerOptions& options) {
   std::vector<HttpListener> listeners;
   const auto close_listeners = [&listeners] {
     for (const auto& l : listeners) ::close(l.fd);
@@ -121,7 +121,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(svc::Context& ctx, const S
   loop_options.workers = options.workers;
   loop_options.queue_depth = options.queue_depth;
   BERTH_ASSIGN(auto loop, HttpEventLoop::start(std::move(listeners), loop_options,
-                                               [&ctx](const HttpRequest& request, const HttpPeer&) { return route_request(ctx, request); }));
+                                               [&api](const HttpRequest& request, const HttpPeer& peer) {
+                                                 return route_request(api, request, peer);
+                                               }));
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(loop), port, options.socket_path));
 }
 

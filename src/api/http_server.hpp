@@ -26,7 +26,7 @@
 #include <string>
 
 #include "common/result.hpp"
-#include "svc/context.hpp"
+#include "api/http_routes.hpp"
 
 namespace berth::api {
 namespace tls {
@@ -53,8 +53,8 @@ class HttpEventLoop;
 
 class HttpServer {
  public:
-  [[nodiscard]] static Result<std::unique_ptr<HttpServer>> start(svc::Context& ctx,
-                                                                 const ServerOptions& options);
+  // Serves `api` (which must outlive the server) on the listeners `options` names.
+  [[nodiscard]] static Result<std::unique_ptr<HttpServer>> start(ApiServices& api, const ServerOptions& options);
   ~HttpServer();
 
   // The bound TCP port (useful with port 0), or 0 without a TCP listener.

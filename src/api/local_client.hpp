@@ -16,6 +16,10 @@ struct LocalReply {
 // GETs `path_and_query` from the daemon listening on `socket_path`.
 [[nodiscard]] Result<LocalReply> local_get(const std::string& socket_path, const std::string& path_and_query);
 
+// POSTs a JSON 1.1 request for `target` ("BerthKeys.CreateAccessKey") with `body`.
+[[nodiscard]] Result<LocalReply> local_post(const std::string& socket_path, const std::string& target,
+                                            const std::string& body);
+
 // URL-encodes a query parameter value.
 std::string url_encode(const std::string& value);
 

@@ -1,9 +1,9 @@
 #include "api/scheduler_dispatch.hpp"
 
-#include <charconv>
 #include <map>
 
 #include "common/log.hpp"
+#include "common/numbers.hpp"
 #include "model/json_parse.hpp"
 #include "model/schedule_shapes.hpp"
 #include "svc/schedules.hpp"
@@ -38,17 +38,6 @@ UseCase find_use_case(std::string_view action) {
 
 }  // namespace
 
-Reply handle_scheduler_request(svc::Context& ctx, std::string_view action, const model::Json& members,
-                               std::string_view body) {
-  const model::Shape* shape = model::find_schedule_request_shape(action);
-  const UseCase use_case = find_use_case(action);
-  if (!shape || !use_case) return scheduler_error({Code::invalid_parameter, "Unknown operation " + std::string(action) + "."});
-  auto request = scheduler_request_of(members, body);
-  if (!request) return scheduler_error(request.error());
-  if (auto checked = model::check_shape(*request, *shape); !checked) return scheduler_error(checked.error());
-  return run_use_case(ctx, action, use_case, *request, scheduler_error);
-}
-
 Result<model::Json> scheduler_request_of(const model::Json& members, std::string_view body) {
   auto parsed = body.empty() ? Result<model::Json>(model::Json::object()) : model::parse_json(body, "The request body");
   if (!parsed) return parsed;
@@ -56,15 +45,32 @@ Result<model::Json> scheduler_request_of(const model::Json& members, std::string
   if (!request.is_object()) return fail(Code::serialization, "The request body is not a JSON object.");
   for (const auto& [key, value] : members.items()) {
     // Query strings carry numbers as text; the model types MaxResults as an integer.
-    int number = 0;
     const std::string text = value.get<std::string>();
-    if (key == "MaxResults" && std::from_chars(text.data(), text.data() + text.size(), number).ec == std::errc()) {
-      request[key] = number;
+    const auto number = key == "MaxResults" ? parse_integer<int>(text) : std::nullopt;
+    if (number) {
+      request[key] = *number;
     } else {
       request[key] = value;
     }
   }
   return parsed;
+}
+
+Decoded decode_scheduler_request(std::string_view action, const model::Json& members, std::string_view body) {
+  const auto refuse = [](const Error& error) { return std::unexpected(scheduler_error(error)); };
+  const model::Shape* shape = model::find_schedule_request_shape(action);
+  const UseCase use_case = find_use_case(action);
+  if (!shape || !use_case) return refuse({Code::invalid_parameter, "Unknown operation " + std::string(action) + "."});
+  auto request = scheduler_request_of(members, body);
+  if (!request) return refuse(request.error());
+  if (auto checked = model::check_shape(*request, *shape); !checked) return refuse(checked.error());
+  return DecodedCall{std::string(action), use_case, std::move(*request), scheduler_error};
+}
+
+Reply handle_scheduler_request(svc::Context& ctx, std::string_view action, const model::Json& members,
+                               std::string_view body) {
+  auto call = decode_scheduler_request(action, members, body);
+  return call ? run_call(ctx, *call) : call.error();
 }
 
 }  // namespace berth::api

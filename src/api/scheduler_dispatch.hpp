@@ -12,6 +12,8 @@ namespace berth::api {
 
 // `members` holds what the path and query string carry, already named as in the API model
 // (Name, GroupName, NamePrefix, State, MaxResults, NextToken, ClientToken), as strings.
+// Returns the decoded call, or the Scheduler-shaped error to answer.
+Decoded decode_scheduler_request(std::string_view action, const model::Json& members, std::string_view body);
 Reply handle_scheduler_request(svc::Context& ctx, std::string_view action, const model::Json& members,
                                std::string_view body);
 

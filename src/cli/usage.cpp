@@ -17,14 +17,17 @@ Verbs:
   serve     run the daemon: the ECS API, its state and the local agent
   image     pull, import, list and remove local images (berth image pull NAME)
   logs      show a task's container output (berth logs TASK [CONTAINER] [--follow])
+  key       create, list and delete API access keys (berth key create NAME --policy admin)
   info      print the data dir, the API's address, TLS mode and certificate fingerprint
   version   print the version and architecture
   help      show help for a verb (berth help serve)
 
-Every verb takes --help. The API speaks ECS JSON 1.1, so the aws CLI works against it:
-  aws ecs list-clusters --endpoint-url http://127.0.0.1:51678
-Beyond loopback it speaks TLS; pin the certificate `berth info` names:
-  aws ecs list-clusters --endpoint-url https://GATEWAY:51678 --ca-bundle CERT
+Every verb takes --help. The API speaks ECS JSON 1.1, so the aws CLI works against it, signed
+with the admin key the first start wrote:
+  AWS_SHARED_CREDENTIALS_FILE=/var/lib/berth/credentials AWS_PROFILE=berth \
+    aws ecs list-clusters --endpoint-url http://127.0.0.1:51678
+Beyond loopback it speaks TLS; add the certificate `berth info` names:
+  ... --endpoint-url https://GATEWAY:51678 --ca-bundle /var/lib/berth/tls/cert.pem
 )";
 }
 
@@ -72,6 +75,17 @@ SIGTERM or SIGINT stops the API after the requests in flight are answered.
 
 Shows the output of a task's containers (TASK = task id or ARN), read from the daemon over its
 unix socket. --follow keeps printing until the task stops.
+)";
+  }
+  if (verb == "key") {
+    return R"(Usage: berth key create NAME [--policy admin|read-only|FILE]
+       berth key ls [NAME]
+       berth key rm ACCESS_KEY_ID
+
+API access keys for signing requests (AWS SigV4) to the TCP listener. `create` prints the new
+key once, in the AWS shared-credentials format; its policy is a built-in one (read-only by
+default: Describe, List and Get) or an IAM policy document in FILE. Create a second key before
+removing the first to rotate. Talks to the daemon over its unix socket (--socket PATH).
 )";
   }
   if (verb == "info") {

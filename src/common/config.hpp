@@ -24,6 +24,7 @@ struct Config {
   std::string tls_mode = "auto";                   // BERTH_TLS / --tls
   std::string tls_cert;                            // BERTH_TLS_CERT / --tls-cert (PEM chain)
   std::string tls_key;                             // BERTH_TLS_KEY / --tls-key (PEM key)
+  bool tcp_auth = true;                            // BERTH_AUTH: "sigv4" (default) or "off"
 
   // Every key as read, including ones later issues act on (ECS_RESERVED_MEMORY, ...).
   std::map<std::string, std::string> raw;
@@ -32,7 +33,7 @@ struct Config {
   std::string db_path() const { return data_dir + "/berth.db"; }
   // Returns the directory of the generated TLS certificate and key.
   std::string tls_dir() const { return data_dir + "/tls"; }
-  // Returns the file of the API's access keys.
+  // Returns the AWS shared-credentials file the first start writes the admin key to.
   std::string credentials_path() const { return data_dir + "/credentials"; }
 };
 

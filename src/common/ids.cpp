@@ -40,6 +40,21 @@ std::string random_hex(std::size_t n_bytes) {
   return to_hex(bytes.data(), n_bytes);
 }
 
+std::string random_chars(std::size_t length, std::string_view alphabet) {
+  BERTH_CHECK(!alphabet.empty() && alphabet.size() <= 256);
+  // Bytes at or above the largest multiple of the alphabet's size are drawn again, so every
+  // character is equally likely.
+  const std::size_t usable = 256 - 256 % alphabet.size();
+  std::string out;
+  out.reserve(length);
+  std::uint8_t byte = 0;
+  while (out.size() < length) {
+    fill_random(&byte, 1);
+    if (byte < usable) out.push_back(alphabet[byte % alphabet.size()]);
+  }
+  return out;
+}
+
 std::string random_uuid() {
   std::uint8_t b[16];
   fill_random(b, sizeof b);

@@ -1,5 +1,10 @@
 #include "store/db.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <sqlite3.h>
 
 #include <utility>
@@ -22,6 +27,16 @@ Result<Db> Db::open(const std::string& path) {
   if (rc != SQLITE_OK) {
     return fail(Code::server, "cannot open database " + path + ": " +
                                   (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  // The database holds access keys: owner only. SQLite gives -wal and -shm the mode of the main
+  // file when it creates them; ones left by an older berth are tightened here too.
+  if (path != ":memory:") {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      const std::string file = path + suffix;
+      if (::chmod(file.c_str(), 0600) != 0 && errno != ENOENT) {
+        return fail(Code::server, "cannot make " + file + " private (mode 0600): " + std::strerror(errno), errno);
+      }
+    }
   }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);

@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 3> k_migrations = {
+constexpr std::array<std::string_view, 4> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -89,6 +89,18 @@ CREATE TABLE schedules(
   PRIMARY KEY(group_name, name)
 ) WITHOUT ROWID;
 CREATE INDEX schedules_by_next_fire ON schedules(next_fire) WHERE next_fire IS NOT NULL;
+)sql",
+    // 4: API access keys (SigV4) and the policy each one carries.
+    R"sql(
+CREATE TABLE access_keys(
+  access_key_id TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  policy_name TEXT NOT NULL,
+  policy_document TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX access_keys_by_user ON access_keys(user_name);
 )sql",
 };
 

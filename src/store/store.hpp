@@ -12,6 +12,7 @@
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "model/access_key.hpp"
 #include "model/cluster.hpp"
 #include "model/container_instance.hpp"
 #include "model/schedule.hpp"
@@ -181,6 +182,15 @@ class Store {
   // was none or it changed meanwhile.
   [[nodiscard]] Result<bool> delete_schedule(const std::string& group, const std::string& name,
                                              std::optional<long long> expected_version = std::nullopt);
+
+  // --- access keys (store/access_keys.cpp) ---
+  // Stores `key` unless berth already holds `max_keys` keys (LimitExceededException).
+  [[nodiscard]] Result<void> create_access_key(const model::AccessKey& key, std::size_t max_keys);
+  [[nodiscard]] Result<std::optional<model::AccessKey>> find_access_key(const std::string& access_key_id);
+  // Keys of `user_name` (all when nullopt), by user and then age.
+  [[nodiscard]] Result<std::vector<model::AccessKey>> list_access_keys(const std::optional<std::string>& user_name);
+  // Returns false if there was no such key.
+  [[nodiscard]] Result<bool> delete_access_key(const std::string& access_key_id);
 
   // Test and migration support: runs raw SQL in one transaction.
   [[nodiscard]] Result<void> exec_for_test(const std::string& sql);

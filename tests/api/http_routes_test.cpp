@@ -36,29 +36,40 @@ std::string header_of(const berth::api::HttpResponse& response, std::string_view
   return "";
 }
 
+// Routes with authentication: a root caller on the unix socket unless a test says otherwise.
+struct RoutesFixture : berth::testing::ServiceFixture {
+  berth::api::auth::KeyRing keys{*ctx};
+  berth::api::RequestAuth auth{keys, clock, {berth::api::TcpAuth::sigv4, "/nonexistent/berth.sock", "local", "000000000000"}};
+  berth::api::ApiServices api{*ctx, auth};
+  berth::api::HttpPeer root_on_socket{berth::api::HttpPeer::Transport::unix_socket, "", false,
+                                      berth::api::PeerCredentials{1, 0, 0, {}}};
+
+  berth::api::HttpResponse route(const berth::api::HttpRequest& request) {
+    return berth::api::route_request(api, request, root_on_socket);
+  }
+};
+
 }  // namespace
 
-TEST_CASE_METHOD(berth::testing::ServiceFixture, "http routes: ECS on any POST path, Scheduler, logs, errors",
-                 "[api][http]") {
-  using berth::api::route_request;
+TEST_CASE_METHOD(RoutesFixture, "http routes: ECS on any POST path, Scheduler, logs, errors", "[api][http]") {
   const berth::api::HttpHeader target{"x-amz-target", "AmazonEC2ContainerServiceV20141113.ListClusters"};
   for (const char* path : {"/", "/any/path", "/schedules/x"}) {
     INFO(path);
-    const auto ecs = route_request(*ctx, request("POST", path, {target}, "{}"));
+    const auto ecs = route(request("POST", path, {target}, "{}"));
     CHECK(ecs.status == 200);
     CHECK(ecs.body.find("cluster/") != std::string::npos);
     CHECK_FALSE(header_of(ecs, "x-amzn-RequestId").empty());
   }
-  const auto list = route_request(*ctx, request("GET", "/schedules?MaxResults=5"));
+  const auto list = route(request("GET", "/schedules?MaxResults=5"));
   CHECK(list.status == 200);
   CHECK(list.content_type == "application/json");
-  CHECK(route_request(*ctx, request("GET", "/schedules/ghost")).status == 404);
-  const auto not_found = route_request(*ctx, request("GET", "/"));
+  CHECK(route(request("GET", "/schedules/ghost")).status == 404);
+  const auto not_found = route(request("GET", "/"));
   CHECK(not_found.status == 404);
   CHECK(not_found.body.find("UnknownOperationException") != std::string::npos);
   CHECK(header_of(not_found, "x-amzn-ErrorType") == "UnknownOperationException");
-  CHECK(route_request(*ctx, request("PATCH", "/")).status == 405);
-  const auto bad_since = route_request(*ctx, request("GET", "/v1/tasks/abc/logs?since=x"));
+  CHECK(route(request("PATCH", "/")).status == 405);
+  const auto bad_since = route(request("GET", "/v1/tasks/abc/logs?since=x"));
   CHECK(bad_since.status == 400);
   CHECK(bad_since.body.find("InvalidParameterException") != std::string::npos);
 }

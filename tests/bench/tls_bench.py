@@ -16,7 +16,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench import TARGET, exchange, request, row, rss_kib, start_berth  # noqa: E402
+from bench import TARGET, request, row, rss_kib, start_berth  # noqa: E402
 
 TASK_DEFINITION = {"family": "python-app", "networkMode": "bridge", "containerDefinitions": [
     {"name": "webapp", "cpu": 100, "memory": 100, "image": "pythonwebapp:latest",
@@ -26,8 +26,12 @@ IDLE_CONNECTIONS = 50
 
 
 def start(tmp, tls):
+    """berth with TLS and SigV4 on, or plain HTTP with authentication off (the baseline)."""
     os.makedirs(tmp, exist_ok=True)
-    return start_berth(tmp, ["--tls", "on" if tls else "auto"])
+    config = tmp + "/berth.conf"
+    with open(config, "w") as f:
+        f.write("BERTH_TLS=on\n" if tls else "BERTH_TLS=off\nBERTH_AUTH=off\n")
+    return start_berth(tmp, (), config)
 
 
 def stop(proc):
@@ -36,7 +40,7 @@ def stop(proc):
 
 
 def credentials(data_dir):
-    """(access key id, secret) from the data dir's credentials file (an AWS shared-credentials
+    """(access key id, secret, region) from the data dir's credentials file (an AWS shared-credentials
     INI file, a JSON object or KEY=VALUE lines), or None while there is none."""
     path = os.path.join(data_dir, "credentials")
     if not os.path.exists(path):
@@ -48,7 +52,7 @@ def credentials(data_dir):
         doc = doc[0] if isinstance(doc, list) and doc else doc
         key = doc.get("AccessKeyId") or doc.get("aws_access_key_id")
         secret = doc.get("SecretAccessKey") or doc.get("aws_secret_access_key")
-        return (key, secret) if key and secret else None
+        return (key, secret, doc.get("region", "local")) if key and secret else None
     except (ValueError, AttributeError):
         pass
     parser = configparser.ConfigParser()
@@ -61,7 +65,7 @@ def credentials(data_dir):
         key = values.get("aws_access_key_id")
         secret = values.get("aws_secret_access_key")
         if key and secret:
-            return key, secret
+            return key, secret, values.get("region", "local")
     return None
 
 
@@ -78,7 +82,7 @@ def signed_headers(port, data_dir):
     req = AWSRequest(method="POST", url="https://%s/" % host, data=DESCRIBE_BODY.encode(), headers={
         "X-Amz-Target": TARGET + "DescribeTaskDefinition", "Content-Type": "application/x-amz-json-1.1",
         "Host": host})
-    SigV4Auth(Credentials(*creds), "ecs", "local").add_auth(req)
+    SigV4Auth(Credentials(creds[0], creds[1]), "ecs", creds[2]).add_auth(req)
     return {k: v for k, v in req.headers.items() if k.lower() in ("authorization", "x-amz-date", "host",
                                                                    "x-amz-security-token")}
 
@@ -95,17 +99,20 @@ def wrk_rps(url, headers, seconds=5, threads=2, connections=8):
         errors.group(1) if errors else ""
 
 
-def tls_request(port, context, action, body):
-    with socket.create_connection(("127.0.0.1", port)) as raw:
-        with context.wrap_socket(raw, server_hostname="localhost") as s:
-            return exchange(s, action, body)
-
-
 def cpu_seconds(pid):
     """User + system CPU time berth has used so far."""
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def register_over_tls(port, cert, data_dir):
+    """RegisterTaskDefinition over https with boto3, signed with the data dir's key."""
+    import boto3
+    creds = credentials(data_dir) or ("unsigned", "unsigned", "local")
+    client = boto3.client("ecs", endpoint_url="https://127.0.0.1:%d" % port, region_name=creds[2], verify=cert,
+                          aws_access_key_id=creds[0], aws_secret_access_key=creds[1])
+    client.register_task_definition(**TASK_DEFINITION)
 
 
 def handshake_cpu(pid, port, context, rounds=200):
@@ -173,7 +180,7 @@ def main():
         context.maximum_version = ssl.TLSVersion.TLSv1_2
         body = json.dumps(TASK_DEFINITION).encode()
         assert request(plain_port, "RegisterTaskDefinition", body).startswith(b"HTTP/1.1 200")
-        assert tls_request(tls_port, context, "RegisterTaskDefinition", body).startswith(b"HTTP/1.1 200")
+        register_over_tls(tls_port, cert, tmp_root + "/tls/data")
 
         print("== throughput: DescribeTaskDefinition over TLS (keep-alive, 8 conns) vs plain HTTP")
         stop(tls)  # one server at a time on the shared cores

@@ -17,14 +17,32 @@ BERTH = os.environ.get("BERTH_BIN", "build/x86_64-linux-gnu/berth")
 IMAGES = os.environ.get("BERTH_TEST_IMAGES", "build/images")
 AWS = "/usr/bin/aws"  # Debian's awscli, whatever else is first on PATH
 TARGET = "AmazonEC2ContainerServiceV20141113."
-CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "AKIDBERTHTEST",
-    "AWS_SECRET_ACCESS_KEY": "berth-test-secret",
-    "AWS_DEFAULT_REGION": "local",
+# The clients' settings besides the key, which comes from the credentials file berth writes at
+# its first start (the quick start's way).
+CLIENT_ENV = {
     "AWS_PAGER": "",
     "AWS_CONFIG_FILE": "/dev/null",
-    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
 }
+
+
+def read_credentials(path, profile="berth"):
+    """Returns (access key id, secret, region) of `profile` in an AWS shared-credentials file."""
+    import configparser
+    parser = configparser.ConfigParser()
+    parser.read(path)
+    section = parser[profile]
+    return section["aws_access_key_id"], section["aws_secret_access_key"], section.get("region", "local")
+
+
+def sign_headers(method, url, body, headers, key, service="ecs"):
+    """Returns `headers` plus the SigV4 headers botocore computes for the request with `key`
+    (an (id, secret[, region]) tuple)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    request = AWSRequest(method=method, url=url, data=body, headers=dict(headers))
+    SigV4Auth(Credentials(key[0], key[1]), service, key[2] if len(key) > 2 else "local").add_auth(request)
+    return dict(request.headers.items())
 
 
 def send_raw_http(sock, request_bytes):
@@ -38,10 +56,15 @@ def send_raw_http(sock, request_bytes):
         data += chunk
 
 
-def raw_request(action, body, length=None):
-    """An HTTP/1.1 ECS request (Connection: close) as bytes; `length` overrides Content-Length."""
-    return (b"POST / HTTP/1.1\r\nHost: berth\r\nX-Amz-Target: " + TARGET.encode() + action.encode() +
-            b"\r\nContent-Type: application/x-amz-json-1.1\r\nConnection: close\r\nContent-Length: " +
+def raw_request(action, body, length=None, key=None, port=None):
+    """An HTTP/1.1 ECS request (Connection: close) as bytes; `length` overrides Content-Length.
+    Signed with `key` (an (id, secret) pair) for 127.0.0.1:`port` when given."""
+    head = {"Host": "berth", "X-Amz-Target": TARGET + action, "Content-Type": "application/x-amz-json-1.1"}
+    if key is not None:
+        head["Host"] = "127.0.0.1:%d" % port
+        head = sign_headers("POST", "http://127.0.0.1:%d/" % port, body, head, key)
+    lines = "".join("%s: %s\r\n" % item for item in head.items())
+    return (b"POST / HTTP/1.1\r\n" + lines.encode() + b"Connection: close\r\nContent-Length: " +
             str(len(body) if length is None else length).encode() + b"\r\n\r\n" + body)
 
 
@@ -69,6 +92,23 @@ class Berth:
     @property
     def endpoint(self):
         return "%s://127.0.0.1:%d" % (self.scheme, self.port)
+
+    @property
+    def credentials_path(self):
+        return os.path.join(self.dir, "data", "credentials")
+
+    @property
+    def key(self):
+        """The admin key berth wrote at its first start: (access key id, secret, region)."""
+        return read_credentials(self.credentials_path)
+
+    def client_env(self):
+        """The environment the aws CLI gets: the quick start's credentials file and profile."""
+        return dict(os.environ, AWS_SHARED_CREDENTIALS_FILE=self.credentials_path, AWS_PROFILE="berth", **CLIENT_ENV)
+
+    def raw_request(self, action, body, length=None):
+        """raw_request() signed with the admin key for this berth's TCP port."""
+        return raw_request(action, body, length, key=self.key, port=self.port)
 
     def start(self):
         args = [BERTH, "serve", "--data-dir", os.path.join(self.dir, "data"),
@@ -171,7 +211,7 @@ class Berth:
     # --- clients ---
     def aws(self, *args, check=True, service="ecs"):
         """Runs `aws SERVICE ARGS --endpoint-url ...`; returns the parsed JSON output (or None)."""
-        env = dict(os.environ, **CREDENTIALS)
+        env = self.client_env()
         cmd = [AWS, service, *args, "--endpoint-url", self.endpoint, "--output", "json"]
         out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
         if check and out.returncode != 0:
@@ -180,22 +220,27 @@ class Berth:
             return out
         return json.loads(out.stdout) if out.stdout.strip() else None
 
-    def boto3(self, service="ecs"):
+    def boto3(self, service="ecs", key=None, **config):
         import boto3
         from botocore.config import Config
-        return boto3.client(service, endpoint_url=self.endpoint, region_name="local",
-                            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-                            config=Config(retries={"max_attempts": 1}))
+        key = key or self.key
+        return boto3.client(service, endpoint_url=self.endpoint, region_name=key[2] if len(key) > 2 else "local",
+                            aws_access_key_id=key[0], aws_secret_access_key=key[1],
+                            config=Config(retries={"max_attempts": 1}, **config))
 
-    def raw(self, action, body, headers=None, method="POST", path="/"):
-        """Sends raw bytes (an ECS request unless `action` is None and headers say otherwise);
-        returns (status, parsed JSON body or text, headers)."""
+    def raw(self, action, body, headers=None, method="POST", path="/", sign=True, service=None):
+        """Sends raw bytes (an ECS request unless `action` is None and headers say otherwise),
+        signed with the admin key unless `sign` is False; returns (status, parsed JSON body or
+        text, headers)."""
         data = body if isinstance(body, bytes) else body.encode()
         h = {"Content-Type": "application/x-amz-json-1.1"}
         if action is not None or method == "POST" and path == "/":
             h["X-Amz-Target"] = TARGET + action if action is not None else ""
         h.update(headers or {})
+        if sign:
+            if service is None:
+                service = "scheduler" if path.startswith("/schedules") else "berth" if method == "GET" else "ecs"
+            h = sign_headers(method, self.endpoint + path, data if method != "GET" else b"", h, self.key, service)
         req = urllib.request.Request(self.endpoint + path, data=data if method != "GET" else None, headers=h,
                                      method=method)
         try:

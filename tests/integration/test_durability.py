@@ -49,12 +49,14 @@ class DurabilityTest(BerthTestCase):
         body = json.dumps({"family": "inflight", "containerDefinitions": [
             {"name": "c", "image": "busybox", "memory": 32}]}).encode()
         s = socket.create_connection(("127.0.0.1", self.berth.port), timeout=10)
-        s.sendall(raw_request("RegisterTaskDefinition", body[:10], length=len(body)))
+        request = self.berth.raw_request("RegisterTaskDefinition", body)
+        split = len(request) - len(body) + 10
+        s.sendall(request[:split])
         time.sleep(0.3)  # the server is now reading this request's body
         self.berth.proc.send_signal(signal.SIGTERM)
         time.sleep(0.3)
         self.assertIsNone(self.berth.proc.poll(), "berth exited with a request in flight")
-        data = send_raw_http(s, body[10:])
+        data = send_raw_http(s, request[split:])
         s.close()
         self.assertTrue(data.startswith(b"HTTP/1.1 200"), data[:200])
         self.assertIn(b"task-definition/inflight:1", data)

@@ -7,13 +7,18 @@ import socket
 import threading
 import time
 
-import boto3
-from botocore.config import Config
 
-from harness import BerthTestCase, CREDENTIALS, TARGET
+from harness import BerthTestCase, TARGET, sign_headers
 
-LIST_CLUSTERS = (b"POST / HTTP/1.1\r\nHost: berth\r\nX-Amz-Target: " + TARGET.encode() +
-                 b"ListClusters\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}")
+
+def list_clusters_request(berth):
+    """A keep-alive ListClusters request as bytes, signed with `berth`'s admin key (a signature
+    stays good for 5 minutes, longer than any test here)."""
+    head = sign_headers("POST", berth.endpoint + "/", b"{}",
+                        {"Host": "berth", "X-Amz-Target": TARGET + "ListClusters",
+                         "Content-Type": "application/x-amz-json-1.1"}, berth.key)
+    return (b"POST / HTTP/1.1\r\n" + "".join("%s: %s\r\n" % item for item in head.items()).encode() +
+            b"Content-Length: 2\r\n\r\n{}")
 
 
 class ReplyReader:
@@ -95,6 +100,10 @@ def rss_kib(pid):
 
 
 class HttpLimitsTest(BerthTestCase):
+    def setUp(self):
+        super().setUp()
+        self.list_clusters = list_clusters_request(self.berth)
+
     def connect(self, timeout=30, source="127.0.0.1"):
         """A connection from `source`: any 127.x.y.z address is loopback, and a distinct client
         address for the per-client connection limit."""
@@ -129,7 +138,8 @@ class HttpLimitsTest(BerthTestCase):
         for total in (2 << 20, 64 << 20):
             self.assert_aws_error(self.chunked_attack(total), 413, "RequestEntityTooLargeException")
         # A chunked body within the limit is read as usual.
-        reply = self.exchange(b"".join(chunked_body(0)).replace(b"0\r\n\r\n", b"2\r\n{}\r\n0\r\n\r\n"))
+        reply = self.exchange(self.list_clusters.replace(b"Content-Length: 2\r\n\r\n{}",
+                                                         b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"))
         self.assertEqual(reply[0], 200, reply)
         self.assertIn("clusterArns", json.loads(reply[2]))
 
@@ -173,7 +183,7 @@ class HttpLimitsTest(BerthTestCase):
         stop = threading.Event()
         try:
             for s in idle:  # one request each, then the connection stays open and idle
-                s.sendall(LIST_CLUSTERS)
+                s.sendall(self.list_clusters)
                 self.assertEqual(read_response(s)[0], 200)
             for _ in range(16):  # each starts a request and then sends its head a byte at a time
                 slow.append(self.connect())
@@ -189,12 +199,9 @@ class HttpLimitsTest(BerthTestCase):
             trickler = threading.Thread(target=trickle, daemon=True)
             trickler.start()
             time.sleep(1)  # the slow heads are being read now
-            client = boto3.client("ecs", endpoint_url=self.berth.endpoint, region_name="local",
-                                  aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                                  aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-                                  config=Config(connect_timeout=30, read_timeout=30, retries={"max_attempts": 1}))
+            client = self.berth.boto3(connect_timeout=30, read_timeout=30)
             self.assertIn("arn:aws:ecs:local:000000000000:cluster/default", client.list_clusters()["clusterArns"])
-            status, _, body = self.exchange(LIST_CLUSTERS)
+            status, _, body = self.exchange(self.list_clusters)
             self.assertEqual(status, 200, body)
         finally:
             stop.set()
@@ -203,7 +210,7 @@ class HttpLimitsTest(BerthTestCase):
 
     def test_memory_comes_back_after_parallel_large_chunked_bodies(self):
         for _ in range(20):
-            self.assertEqual(self.exchange(LIST_CLUSTERS)[0], 200)
+            self.assertEqual(self.exchange(self.list_clusters)[0], 200)
         idle = rss_kib(self.berth.proc.pid)
         replies = [None] * 4
 
@@ -214,7 +221,7 @@ class HttpLimitsTest(BerthTestCase):
             t.start()
         for t in threads:
             t.join(timeout=120)
-        self.assertEqual(self.exchange(LIST_CLUSTERS)[0], 200)
+        self.assertEqual(self.exchange(self.list_clusters)[0], 200)
         after = rss_kib(self.berth.proc.pid)
         print("\nRSS idle %d KiB, after 4 parallel 64 MiB chunked bodies %d KiB" % (idle, after))
         for reply in replies:
@@ -223,7 +230,7 @@ class HttpLimitsTest(BerthTestCase):
 
     def test_heads_that_declare_large_bodies_hold_only_what_arrived(self):
         for _ in range(20):
-            self.assertEqual(self.exchange(LIST_CLUSTERS)[0], 200)
+            self.assertEqual(self.exchange(self.list_clusters)[0], 200)
         pid = self.berth.proc.pid
         idle_rss, idle_data = rss_kib(pid), status_kib(pid, "VmData")
         head = (b"POST / HTTP/1.1\r\nHost: berth\r\nX-Amz-Target: " + TARGET.encode() +
@@ -235,7 +242,7 @@ class HttpLimitsTest(BerthTestCase):
             for s in held:
                 s.sendall(head)
             # Answered after the loop has read the heads sent before it.
-            self.assertEqual(self.exchange(LIST_CLUSTERS)[0], 200)
+            self.assertEqual(self.exchange(self.list_clusters)[0], 200)
             rss, data = rss_kib(pid), status_kib(pid, "VmData")
             print("\n200 heads declaring 1 MiB: VmRSS %d -> %d KiB, VmData %d -> %d KiB" % (idle_rss, rss, idle_data, data))
             # Generous: a few KiB per connection, far below the 200 MiB the declared sizes add up to.
@@ -253,13 +260,13 @@ class HttpLimitsTest(BerthTestCase):
         mine = [self.connect() for _ in range(64)]
         try:
             for s in mine:  # each is accepted and served, then stays open
-                s.sendall(LIST_CLUSTERS)
+                s.sendall(self.list_clusters)
                 self.assertEqual(read_response(s)[0], 200)
             with self.connect() as extra:
                 self.assert_aws_error(read_response(extra), 503, "ServerException")
             # Another client address is still served.
             with self.connect(source="127.0.0.2") as other:
-                other.sendall(LIST_CLUSTERS)
+                other.sendall(self.list_clusters)
                 self.assertEqual(read_response(other)[0], 200)
         finally:
             for s in mine:
@@ -267,16 +274,16 @@ class HttpLimitsTest(BerthTestCase):
 
     def test_sigterm_answers_a_request_in_flight(self):
         idle = self.connect(timeout=10)
-        idle.sendall(LIST_CLUSTERS)
+        idle.sendall(self.list_clusters)
         self.assertEqual(read_response(idle)[0], 200)
         in_flight = self.connect(timeout=10)
-        in_flight.sendall(LIST_CLUSTERS[:-1])  # the head and half the body: the request is under way
-        self.assertEqual(self.exchange(LIST_CLUSTERS)[0], 200)  # by now the half request has been read
+        in_flight.sendall(self.list_clusters[:-1])  # the head and half the body: the request is under way
+        self.assertEqual(self.exchange(self.list_clusters)[0], 200)  # by now the half request has been read
         # The idle connection closing shows the server is stopping; the request under way is not cut.
         self.berth.proc.send_signal(signal.SIGTERM)
         self.assertEqual(idle.recv(100), b"")
         idle.close()
-        in_flight.sendall(LIST_CLUSTERS[-1:])
+        in_flight.sendall(self.list_clusters[-1:])
         status, headers, body = read_response(in_flight)
         self.assertEqual(status, 200, body)
         self.assertEqual(headers.get("connection"), "close")
@@ -287,7 +294,7 @@ class HttpLimitsTest(BerthTestCase):
     def test_sigterm_with_idle_keep_alive_connections_exits_promptly(self):
         idle = [self.connect(timeout=4) for _ in range(8)]
         for s in idle:
-            s.sendall(LIST_CLUSTERS)
+            s.sendall(self.list_clusters)
             self.assertEqual(read_response(s)[0], 200)
         self.berth.proc.send_signal(signal.SIGTERM)
         # The idle connections are closed at once, not after a keep-alive timeout.
@@ -298,23 +305,23 @@ class HttpLimitsTest(BerthTestCase):
         self.assertIn("stopped", self.berth.log())
 
     def test_range_on_a_post_is_ignored(self):
-        request = LIST_CLUSTERS.replace(b"Host: berth\r\n", b"Host: berth\r\nRange: bytes=0-10\r\n")
+        request = self.list_clusters.replace(b"Host: berth\r\n", b"Host: berth\r\nRange: bytes=0-10\r\n")
         status, headers, body = self.exchange(request)
         self.assertEqual(status, 200, body)
         self.assertIn("arn:aws:ecs:local:000000000000:cluster/default", json.loads(body)["clusterArns"])
 
     def test_keep_alive_pipelining_http10_and_100_continue(self):
         with self.connect() as s:  # two pipelined requests on one connection, both answered
-            s.sendall(LIST_CLUSTERS + LIST_CLUSTERS)
+            s.sendall(self.list_clusters + self.list_clusters)
             replies = ReplyReader(s)
             self.assertEqual(replies.next()[0], 200)
             self.assertEqual(replies.next()[0], 200)
         with self.connect() as s:  # HTTP/1.0: answered, then closed
-            s.sendall(LIST_CLUSTERS.replace(b"HTTP/1.1", b"HTTP/1.0"))
+            s.sendall(self.list_clusters.replace(b"HTTP/1.1", b"HTTP/1.0"))
             self.assertEqual(read_response(s)[0], 200)
             self.assertEqual(s.recv(100), b"")
         with self.connect() as s:  # the body is sent only after the 100 Continue
-            head, body = LIST_CLUSTERS.split(b"\r\n\r\n")
+            head, body = self.list_clusters.split(b"\r\n\r\n")
             s.sendall(head + b"\r\nExpect: 100-continue\r\n\r\n")
             self.assertTrue(s.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n"))
             s.sendall(body)

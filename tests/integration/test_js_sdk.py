@@ -5,7 +5,7 @@ import os
 import subprocess
 import unittest
 
-from harness import BerthTestCase, CREDENTIALS
+from harness import BerthTestCase
 
 JS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js")
 NODE = "/usr/bin/node"
@@ -26,8 +26,8 @@ class JsSdkTestCase(BerthTestCase):
         """Runs (service, operation, input) calls through client.mjs; returns its results."""
         request = {
             "endpoint": self.berth.endpoint, "region": "local",
-            "credentials": {"accessKeyId": access_key or CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                            "secretAccessKey": secret_key or CREDENTIALS["AWS_SECRET_ACCESS_KEY"]},
+            "credentials": {"accessKeyId": access_key or self.berth.key[0],
+                            "secretAccessKey": secret_key or self.berth.key[1]},
             "operations": [{"service": s, "operation": o, "input": i} for s, o, i in operations],
         }
         out = subprocess.run([NODE, os.path.join(JS_DIR, "client.mjs")], input=json.dumps(request),
@@ -82,7 +82,6 @@ class EcsThroughJsSdkTest(JsSdkTestCase):
         self.assertIn("'no spaces allowed' is invalid", invalid["message"])
 
 
-@unittest.skip("berth does not verify SigV4 yet: enabled when authentication lands")
 class JsSdkSignatureTest(JsSdkTestCase):
     def test_wrong_secret_is_an_invalid_signature(self):
         result, = self.js(("ecs", "ListClusters", {}), secret_key="not-the-secret")

@@ -34,8 +34,7 @@ class ServiceTest(TaskTestCase):
         self.assertEqual(created["deployments"][0]["status"], "PRIMARY")
         self.assertTrue(created["deployments"][0]["id"].startswith("ecs-svc/"))
         waited = subprocess.run(["/usr/bin/aws", "ecs", "wait", "services-stable", "--services", "web",
-                                 "--endpoint-url", self.berth.endpoint], env=dict(__import__("os").environ, **{
-                                     "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b", "AWS_DEFAULT_REGION": "local"}),
+                                 "--endpoint-url", self.berth.endpoint], env=self.berth.client_env(),
                                 capture_output=True, text=True, timeout=120)
         self.assertEqual(waited.returncode, 0, waited.stderr)
         s = self.service()

@@ -7,7 +7,7 @@ import ssl
 import subprocess
 import time
 
-from harness import AWS, BERTH, CREDENTIALS, Berth, BerthTestCase
+from harness import AWS, BERTH, Berth, BerthTestCase, sign_headers
 
 
 def openssl_fingerprint(path):
@@ -19,6 +19,18 @@ def openssl_fingerprint(path):
 def read(path):
     with open(path) as f:
         return f.read()
+
+
+def signed_list_clusters(berth):
+    """A signed ListClusters request over https to `berth`, as bytes (Connection: close)."""
+    body = b"{}"
+    url = "https://127.0.0.1:%d/" % berth.port
+    headers = sign_headers("POST", url, body, {
+        "X-Amz-Target": "AmazonEC2ContainerServiceV20141113.ListClusters",
+        "Content-Type": "application/x-amz-json-1.1", "Host": "127.0.0.1:%d" % berth.port,
+        "Connection": "close"}, berth.key)
+    head = "".join("%s: %s\r\n" % item for item in headers.items())
+    return ("POST / HTTP/1.1\r\n%sContent-Length: %d\r\n\r\n" % (head, len(body))).encode() + body
 
 
 def berth_info(*args):
@@ -35,9 +47,8 @@ class TlsOnLoopbackTest(BerthTestCase):
         return os.path.join(self.berth.data_dir, "tls", "cert.pem")
 
     def aws(self, *extra):
-        env = dict(os.environ, **CREDENTIALS)
         return subprocess.run([AWS, "ecs", "list-clusters", "--endpoint-url", self.berth.endpoint, "--output", "json",
-                               *extra], env=env, capture_output=True, text=True, timeout=60)
+                               *extra], env=self.berth.client_env(), capture_output=True, text=True, timeout=60)
 
     def test_the_generated_certificate_works_as_a_ca_bundle_and_nothing_else_does(self):
         self.assertEqual(self.berth.scheme, "https")
@@ -53,14 +64,14 @@ class TlsOnLoopbackTest(BerthTestCase):
         import boto3
         from botocore.config import Config
         from botocore.exceptions import SSLError
-        client = boto3.client("ecs", endpoint_url=self.berth.endpoint, region_name="local", verify=self.cert,
-                              aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-                              aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        key_id, secret, region = self.berth.key
+        client = boto3.client("ecs", endpoint_url=self.berth.endpoint, region_name=region, verify=self.cert,
+                              aws_access_key_id=key_id, aws_secret_access_key=secret,
                               config=Config(retries={"max_attempts": 1}))
         client.create_cluster(clusterName="over-tls")
         self.assertIn("over-tls", " ".join(client.list_clusters()["clusterArns"]))
-        default = boto3.client("ecs", endpoint_url=self.berth.endpoint, region_name="local",
-                               aws_access_key_id="x", aws_secret_access_key="y",
+        default = boto3.client("ecs", endpoint_url=self.berth.endpoint, region_name=region,
+                               aws_access_key_id=key_id, aws_secret_access_key=secret,
                                config=Config(retries={"max_attempts": 1}))
         with self.assertRaises(SSLError):
             default.list_clusters()
@@ -69,7 +80,8 @@ class TlsOnLoopbackTest(BerthTestCase):
         info = berth_info("--data-dir", self.berth.data_dir, "--tls", "on", "--listen", "127.0.0.1:1")
         self.assertEqual(info["certificate"], self.cert)
         self.assertEqual(info["sha256"], openssl_fingerprint(self.cert))
-        self.assertEqual(info["credentials"], os.path.join(self.berth.data_dir, "credentials"))
+        self.assertEqual(info["credentials"], self.berth.credentials_path)
+        self.assertTrue(os.path.exists(info["credentials"]))
         self.assertEqual(info["tls"], "on: https")
         self.assertIn(info["sha256"], self.berth.log())
 
@@ -82,9 +94,14 @@ class TlsOnLoopbackTest(BerthTestCase):
         with socket.create_connection(("127.0.0.1", self.berth.port)) as raw:
             with context.wrap_socket(raw, server_hostname="localhost") as first:
                 self.assertEqual(first.version(), "TLSv1.2")
-                first.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                while first.recv(65536):
-                    pass
+                first.sendall(signed_list_clusters(self.berth))
+                reply = b""
+                while True:
+                    chunk = first.recv(65536)
+                    if not chunk:
+                        break
+                    reply += chunk
+                self.assertTrue(reply.startswith(b"HTTP/1.1 200"), reply[:200])
                 session = first.session
         with socket.create_connection(("127.0.0.1", self.berth.port)) as raw:
             with context.wrap_socket(raw, server_hostname="localhost", session=session) as second:

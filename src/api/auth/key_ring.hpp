@@ -1,0 +1,48 @@
+// The access keys the API authenticates with, cached in memory: a signed request costs no
+// database read once its key is known. Keys are written only through this process's API, which
+// calls forget() after each change. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "api/auth/policy.hpp"
+#include "svc/context.hpp"
+
+namespace berth::api::auth {
+
+struct KeyEntry {
+  std::string access_key_id;
+  std::string user_name;
+  std::string secret;
+  std::shared_ptr<const std::vector<Policy>> policies;
+};
+
+class KeyRing {
+ public:
+  explicit KeyRing(svc::Context& ctx) : m_ctx(ctx) {}
+
+  // Returns the key `access_key_id`, or nullopt if berth has none (or the store cannot be read,
+  // which is logged: an unreadable key authenticates nobody).
+  std::optional<KeyEntry> find(std::string_view access_key_id);
+  // Drops the cached copy of a key that was changed or deleted.
+  void forget(std::string_view access_key_id);
+
+  // Returns the policies `policy_name`/`policy_document` stand for, or InvalidParameterException.
+  [[nodiscard]] static Result<std::vector<Policy>> policies_of(const std::string& policy_name,
+                                                               const std::string& policy_document);
+
+ private:
+  svc::Context& m_ctx;
+  std::mutex m_mutex;
+  std::unordered_map<std::string, KeyEntry> m_keys;  // at most svc::k_max_access_keys entries
+  std::uint64_t m_generation = 0;                    // counts forget() calls
+};
+
+}  // namespace berth::api::auth
