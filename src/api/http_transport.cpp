@@ -20,6 +20,8 @@ ssize_t transport_receive(int fd, tls::TlsSession* session, char* out, std::size
     const auto result = session->read(out + got, size - got);
     if (result.status == tls::TlsStatus::ok) {
       got += result.bytes;
+      // Like a plain recv(), one read of what is there: epoll reports the socket's rest.
+      if (!session->has_pending_input()) break;
       continue;
     }
     if (result.status == tls::TlsStatus::want_read || result.status == tls::TlsStatus::want_write) break;

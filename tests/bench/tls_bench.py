@@ -25,12 +25,13 @@ DESCRIBE_BODY = '{"taskDefinition":"python-app"}'
 IDLE_CONNECTIONS = 50
 
 
-def start(tmp, tls):
-    """berth with TLS and SigV4 on, or plain HTTP with authentication off (the baseline)."""
+def start(tmp, tls, auth=None):
+    """berth with TLS and SigV4 on, or plain HTTP with authentication off (the baseline) or on."""
     os.makedirs(tmp, exist_ok=True)
     config = tmp + "/berth.conf"
+    auth = tls if auth is None else auth
     with open(config, "w") as f:
-        f.write("BERTH_TLS=on\n" if tls else "BERTH_TLS=off\nBERTH_AUTH=off\n")
+        f.write("BERTH_TLS=%s\nBERTH_AUTH=%s\n" % ("on" if tls else "off", "sigv4" if auth else "off"))
     return start_berth(tmp, (), config)
 
 
@@ -69,7 +70,7 @@ def credentials(data_dir):
     return None
 
 
-def signed_headers(port, data_dir):
+def signed_headers(port, data_dir, scheme="https"):
     """SigV4 headers for the DescribeTaskDefinition request, computed once: SigV4 accepts the same
     signed request again for 5 minutes, so wrk can replay it. None without credentials."""
     creds = credentials(data_dir)
@@ -79,7 +80,7 @@ def signed_headers(port, data_dir):
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
     host = "127.0.0.1:%d" % port
-    req = AWSRequest(method="POST", url="https://%s/" % host, data=DESCRIBE_BODY.encode(), headers={
+    req = AWSRequest(method="POST", url="%s://%s/" % (scheme, host), data=DESCRIBE_BODY.encode(), headers={
         "X-Amz-Target": TARGET + "DescribeTaskDefinition", "Content-Type": "application/x-amz-json-1.1",
         "Host": host})
     SigV4Auth(Credentials(creds[0], creds[1]), "ecs", creds[2]).add_auth(req)
@@ -194,6 +195,17 @@ def main():
         assert bad == 0, "tls: %d non-2xx (%s)" % (bad, errors)
         row(label + "DescribeTaskDefinition over TLS", tls_rps, "plain HTTP, no auth", plain_rps, "req/s",
             ">= 0.7")
+        if headers:
+            # What signing alone costs: the same signed request over plain HTTP.
+            stop(tls)
+            signed, signed_port = start(tmp_root + "/tls", tls=False, auth=True)
+            signed_rps, bad, errors = wrk_rps("http://127.0.0.1:%d/" % signed_port,
+                                              signed_headers(signed_port, tmp_root + "/tls/data", "http"))
+            assert bad == 0, "signed plain: %d non-2xx (%s)" % (bad, errors)
+            stop(signed)
+            row("signed DescribeTaskDefinition over TLS", tls_rps, "signed, plain HTTP", signed_rps, "req/s")
+            row("signed, plain HTTP", signed_rps, "plain HTTP, no auth", plain_rps, "req/s")
+            tls, tls_port = start(tmp_root + "/tls", tls=True)
 
         print("== TLS handshake (TLS 1.2, ECDHE-ECDSA P-256), median of 200, vs a TCP connect")
         connect, full, resumed = handshake_times(tls_port, context)

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "api/tls/mbedtls_objects.hpp"
 
@@ -29,28 +30,6 @@ constexpr mbedtls_ecp_group_id k_curves[] = {MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_
 
 // Session tickets make resumption cost the server no memory; their keys rotate daily.
 constexpr std::uint32_t k_ticket_lifetime_s = 24 * 60 * 60;
-
-int send_to_socket(void* context, const unsigned char* data, std::size_t size) {
-  const int fd = *static_cast<const int*>(context);
-  while (true) {
-    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (n >= 0) return static_cast<int>(n);
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return MBEDTLS_ERR_SSL_WANT_WRITE;
-    return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_SEND_FAILED;
-  }
-}
-
-int receive_from_socket(void* context, unsigned char* out, std::size_t size) {
-  const int fd = *static_cast<const int*>(context);
-  while (true) {
-    const ssize_t n = ::recv(fd, out, size, 0);
-    if (n >= 0) return static_cast<int>(n);
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return MBEDTLS_ERR_SSL_WANT_READ;
-    return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
-  }
-}
 
 TlsResult outcome(int rc, const char* what) {
   if (rc == MBEDTLS_ERR_SSL_WANT_READ) return {TlsStatus::want_read, 0, {}};
@@ -119,17 +98,60 @@ Result<std::shared_ptr<TlsServerConfig>> TlsServerConfig::load(const Certificate
   return std::shared_ptr<TlsServerConfig>(new TlsServerConfig(std::move(impl), std::move(fingerprint)));
 }
 
+// mbedTLS reads a record in two steps, its 5-byte header and then its body; reading ahead into a
+// small buffer makes a request that fits in it one recv() instead of two.
+constexpr std::size_t k_read_ahead = 4096;
+
 struct TlsSession::Impl {
   mbedtls_ssl_context ssl;
   int fd;
   // The length given to a write that returned want_*: mbedTLS needs the same one again.
   std::size_t pending_write = 0;
+  char ahead[k_read_ahead];
+  std::size_t ahead_begin = 0;
+  std::size_t ahead_end = 0;
 
   explicit Impl(int f) : fd(f) { mbedtls_ssl_init(&ssl); }
   ~Impl() { mbedtls_ssl_free(&ssl); }
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 };
+
+namespace {
+
+int send_to_socket(void* context, const unsigned char* data, std::size_t size) {
+  const int fd = static_cast<const TlsSession::Impl*>(context)->fd;
+  while (true) {
+    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
+    if (n >= 0) return static_cast<int>(n);
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return MBEDTLS_ERR_SSL_WANT_WRITE;
+    return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_SEND_FAILED;
+  }
+}
+
+int receive_from_socket(void* context, unsigned char* out, std::size_t size) {
+  auto& s = *static_cast<TlsSession::Impl*>(context);
+  if (s.ahead_begin == s.ahead_end) {
+    // A large read goes straight to mbedTLS's buffer; a small one fills the read-ahead.
+    const bool direct = size >= k_read_ahead;
+    ssize_t n;
+    do {
+      n = ::recv(s.fd, direct ? reinterpret_cast<char*>(out) : s.ahead, direct ? size : k_read_ahead, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return MBEDTLS_ERR_SSL_WANT_READ;
+    if (n < 0) return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
+    if (direct || n == 0) return static_cast<int>(n);
+    s.ahead_begin = 0;
+    s.ahead_end = static_cast<std::size_t>(n);
+  }
+  const std::size_t n = std::min(size, s.ahead_end - s.ahead_begin);
+  std::memcpy(out, s.ahead + s.ahead_begin, n);
+  s.ahead_begin += n;
+  return static_cast<int>(n);
+}
+
+}  // namespace
 
 TlsSession::TlsSession(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
@@ -139,7 +161,7 @@ Result<std::unique_ptr<TlsSession>> TlsSession::open(TlsServerConfig& config, in
   auto impl = std::make_unique<Impl>(fd);
   const int rc = mbedtls_ssl_setup(&impl->ssl, &config.impl().config);
   if (rc != 0) return tls_fail("TLS session", rc);
-  mbedtls_ssl_set_bio(&impl->ssl, &impl->fd, send_to_socket, receive_from_socket, nullptr);
+  mbedtls_ssl_set_bio(&impl->ssl, impl.get(), send_to_socket, receive_from_socket, nullptr);
   return std::unique_ptr<TlsSession>(new TlsSession(std::move(impl)));
 }
 
@@ -167,7 +189,9 @@ TlsResult TlsSession::write(const char* data, std::size_t size) {
   return outcome(rc, "TLS write");
 }
 
-bool TlsSession::has_pending_input() const { return mbedtls_ssl_check_pending(&m_impl->ssl) != 0; }
+bool TlsSession::has_pending_input() const {
+  return m_impl->ahead_begin != m_impl->ahead_end || mbedtls_ssl_check_pending(&m_impl->ssl) != 0;
+}
 
 void TlsSession::close_notify() { mbedtls_ssl_close_notify(&m_impl->ssl); }
 

@@ -65,14 +65,15 @@ class TlsSession {
   // Writes up to `size` bytes of `data`. After want_read/want_write, call again with the same
   // data (the start of what was not yet written); the session remembers how much it took.
   TlsResult write(const char* data, std::size_t size);
-  // True when decrypted or received bytes wait inside the session, which the socket's
-  // readiness does not show.
+  // True when decrypted or received bytes wait inside the session (mbedTLS's record buffer or
+  // the read-ahead), which the socket's readiness does not show.
   bool has_pending_input() const;
   // Sends close_notify, best effort (never blocks).
   void close_notify();
 
   // Returns the bytes one established session holds: the record buffers (fixed at mbedTLS's
-  // build: MBEDTLS_SSL_IN/OUT_CONTENT_LEN, 16 KiB each in Debian's) and the context.
+  // build: MBEDTLS_SSL_IN/OUT_CONTENT_LEN, 16 KiB each in Debian's), a 4 KiB read-ahead and
+  // the context.
   static std::size_t memory_bytes();
 
   struct Impl;
