@@ -390,7 +390,7 @@ void HttpEventLoop::Impl::on_readable(std::uint64_t id, Connection& c) {
     if (c.phase == Connection::Phase::lingering) return;  // dropped, as the reply said the connection closes
     if (c.phase != Connection::Phase::reading) return;
     consume(id, c, std::string_view(read_buffer.data(), static_cast<std::size_t>(n)));
-    // Bytes a TLS session decrypted past the read buffer are invisible to epoll: read them now.
+    // Bytes the TLS session holds (read ahead from the socket) are invisible to epoll: read them now.
     const auto it = connections.find(id);
     if (it == connections.end() || !it->second.tls || it->second.phase != Connection::Phase::reading ||
         !it->second.tls->has_pending_input()) {

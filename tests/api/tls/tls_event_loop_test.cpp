@@ -171,23 +171,33 @@ TEST_CASE("tls event loop: requests and replies over TLS, several on one connect
   CHECK(client.reply().ends_with("/b:0"));
 }
 
-TEST_CASE("tls event loop: a request whose end waits inside the TLS session, not the socket, is still read", "[tls][api]") {
+TEST_CASE("tls event loop: requests that wait inside the TLS session, not the socket, are still read", "[tls][api]") {
   TlsLoop server;
   TlsClient client(server.port, server.paths.certificate);
   REQUIRE(client.handshake() == 0);
-  // While /hold is with the handler the loop reads nothing more, so the next request's records
-  // (a head, then 4 full 16 KiB records of body) all wait in the socket. Once the reply is out,
-  // one read fills the 64 KiB buffer and stops inside the last record: the rest of it is held
-  // by the session, and the socket has nothing left to wake the loop with.
+  // While /hold is with the handler the loop reads nothing more, so what follows waits in the
+  // socket. Once the reply is out, the first read of the session takes the socket's bytes into
+  // its read-ahead: then the later requests are inside the session, with nothing left in the
+  // socket to wake the loop.
   client.send("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
   while (!server.holding) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  client.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 65536\r\n\r\n");
-  client.send(std::string(65536, 'z'));
-  server.released = true;
-  CHECK(client.reply().ends_with("/hold:0"));
-  const std::string big = client.reply();
-  CHECK(big.starts_with("HTTP/1.1 200 OK"));
-  CHECK(big.ends_with("/big:65536"));
+  SECTION("two small records") {
+    client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+    client.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+    server.released = true;
+    CHECK(client.reply().ends_with("/hold:0"));
+    CHECK(client.reply().ends_with("/a:0"));
+    CHECK(client.reply().ends_with("/b:0"));
+  }
+  SECTION("a head, then a body over 4 full records") {
+    client.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 65536\r\n\r\n");
+    client.send(std::string(65536, 'z'));
+    server.released = true;
+    CHECK(client.reply().ends_with("/hold:0"));
+    const std::string big = client.reply();
+    CHECK(big.starts_with("HTTP/1.1 200 OK"));
+    CHECK(big.ends_with("/big:65536"));
+  }
 }
 
 TEST_CASE("tls event loop: a client that does not trust the certificate fails the handshake", "[tls][api]") {
