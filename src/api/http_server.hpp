@@ -14,7 +14,7 @@
 // Bounds: per connection one request at a time (head <= max_header_bytes, <= max_header_count
 // headers, body <= max_body_bytes decoded, whatever the framing); max_connections in total,
 // max_connections_per_peer per TCP client address; request bytes buffered across connections
-// <= 16 MiB (each TLS connection counts its ~34 KiB of record buffers in it); each request's head
+// <= 16 MiB (each TLS connection counts its ~38 KiB of session buffers in it); each request's head
 // and body within request_timeout, an idle keep-alive connection closed after idle_timeout.
 // TLS (ServerOptions::tls): the TCP listener's connections handshake first, within
 // request_timeout, on the loop thread (the handshake's ECDHE and ECDSA run there too).
