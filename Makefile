@@ -76,6 +76,7 @@ deps:
 
 deps-host:
 	third_party/deps.sh host
+	third_party/deps.sh js
 
 IMAGES := build/images
 $(IMAGES)/busybox.tar: rootfs/busybox-image.sh
