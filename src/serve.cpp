@@ -10,6 +10,7 @@
 #include "api/audit_log.hpp"
 #include "api/auth/aes_gcm_cipher.hpp"
 #include "api/http_server.hpp"
+#include "api/tls/tls_setup.hpp"
 #include "cli/usage.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
@@ -65,6 +66,29 @@ void check_seccomp() {
   for (const auto& name : report->unknown) unknown += " " + name;
   log_info("seccomp profile for " + report->architecture + ": " + std::to_string(report->resolved) +
            " syscalls resolved" + (unknown.empty() ? "" : "; unknown to this libseccomp (skipped):" + unknown));
+}
+
+// Returns the TLS server config the TCP listener carries (null for plain HTTP), generating the
+// certificate at the first start, and logs the mode.
+Result<std::shared_ptr<api::tls::TlsServerConfig>> prepare_listener_tls(const Config& config) {
+  BERTH_ASSIGN(const auto plan, api::tls::plan_tls(config));
+  if (plan.off_beyond_loopback) {
+    log_warn("BERTH_TLS=off: the API on " + config.listen +
+             " is plain HTTP beyond loopback; requests are signed but readable and alterable on the network");
+  }
+  if (!plan.enabled) {
+    if (!config.listen.empty() && !plan.off_beyond_loopback) {
+      log_info("TLS off (BERTH_TLS=" + config.tls_mode + "): plain HTTP on loopback");
+    }
+    return nullptr;
+  }
+  BERTH_ASSIGN(auto prepared, api::tls::prepare_tls(plan));
+  if (prepared.generated == api::tls::Generated::yes) {
+    log_info("generated a self-signed TLS certificate at " + plan.paths.certificate);
+  }
+  log_info("TLS on (BERTH_TLS=" + config.tls_mode + ", TLS 1.2): certificate " + plan.paths.certificate +
+           ", SHA-256 " + prepared.server->fingerprint());
+  return std::move(prepared.server);
 }
 
 // At first start: an admin key, written in the AWS shared-credentials format (profile "berth",
@@ -157,6 +181,9 @@ int serve(const std::vector<std::string>& words) {
   runtime::RuncRuntime runtime(paths);
   check_seccomp();
 
+  auto tls = prepare_listener_tls(*config);
+  if (!tls) return fail_start(tls.error());
+
   agent::Agent agent(**store, runtime, **images, clock, *agent_config);
   auto instance = agent.register_instance();
   if (!instance) return fail_start(instance.error());
@@ -197,7 +224,9 @@ int serve(const std::vector<std::string>& words) {
   auto audit = api::AuditLog::open(config->data_dir + "/audit.log");
   if (!audit) return fail_start(audit.error());
   api::ApiServices api_services{ctx, auth, audit->get()};
-  auto server = api::HttpServer::start(api_services, {config->listen, config->socket_path, config->max_body_bytes});
+  api::ServerOptions server_options{config->listen, config->socket_path, config->max_body_bytes};
+  server_options.tls = *tls;
+  auto server = api::HttpServer::start(api_services, server_options);
   if (!server) {
     schedule_runner.stop();
     scheduler.stop();
@@ -207,7 +236,7 @@ int serve(const std::vector<std::string>& words) {
   std::string where;
   if (!config->listen.empty()) {
     const auto host = config->listen.substr(0, config->listen.rfind(':'));
-    where += "http://" + host + ":" + std::to_string((*server)->tcp_port());
+    where += (*tls ? "https://" : "http://") + host + ":" + std::to_string((*server)->tcp_port());
   }
   if (!config->socket_path.empty()) where += (where.empty() ? "" : " and ") + config->socket_path;
   log_info("API ready on " + where + " (cluster " + config->cluster + ", instance " + *instance + ", state " +

@@ -14,7 +14,8 @@ int usage_error(const std::string& message, std::string_view verb) {
 }
 
 std::set<std::string> config_flags() {
-  return {"config", "data-dir", "run-dir", "listen", "socket", "cluster", "region", "account", "log-level"};
+  return {"config", "data-dir", "run-dir", "listen", "socket", "cluster", "region", "account", "log-level",
+          "tls", "tls-cert", "tls-key"};
 }
 
 Result<Config> load_config(const cli::ParsedArgs& args) {
@@ -27,7 +28,8 @@ Result<Config> load_config(const cli::ParsedArgs& args) {
   const std::pair<const char*, const char*> k_flag_keys[] = {
       {"data-dir", "ECS_DATADIR"}, {"run-dir", "BERTH_RUN_DIR"},  {"listen", "BERTH_LISTEN"},
       {"socket", "BERTH_SOCKET"},  {"cluster", "ECS_CLUSTER"},    {"region", "BERTH_REGION"},
-      {"account", "BERTH_ACCOUNT_ID"}, {"log-level", "BERTH_LOG_LEVEL"}};
+      {"account", "BERTH_ACCOUNT_ID"}, {"log-level", "BERTH_LOG_LEVEL"},
+      {"tls", "BERTH_TLS"},        {"tls-cert", "BERTH_TLS_CERT"}, {"tls-key", "BERTH_TLS_KEY"}};
   for (const auto& [flag, key] : k_flag_keys) {
     if (auto it = args.flags.find(flag); it != args.flags.end()) overrides[key] = it->second;
   }

@@ -26,5 +26,6 @@ int serve(const std::vector<std::string>& words);
 int image(const std::vector<std::string>& words);
 int logs(const std::vector<std::string>& words);
 int key(const std::vector<std::string>& words);
+int info(const std::vector<std::string>& words);
 
 }  // namespace berth::verbs

@@ -17,6 +17,8 @@
 #include <unordered_map>
 
 #include "api/bounded_worker_pool.hpp"
+#include "api/http_transport.hpp"
+#include "api/tls/tls_server.hpp"
 #include "common/log.hpp"
 
 namespace berth::api {
@@ -105,6 +107,7 @@ std::string final_reply(int status, std::string message) {
 
 struct Connection {
   enum class Phase {
+    handshaking,  // TLS: the handshake is not complete yet
     reading,     // reading a request (or idle between requests)
     dispatched,  // a complete request is with a worker; nothing is read meanwhile
     writing,     // sending the reply
@@ -128,6 +131,7 @@ struct Connection {
   std::size_t counted_bytes = 0;  // this connection's part of the loop's buffered bytes
   std::uint32_t interest = 0;
   bool registered = false;  // added to the epoll set
+  std::unique_ptr<tls::TlsSession> tls;  // null on a plain connection
 };
 
 struct Completion {
@@ -173,6 +177,7 @@ struct HttpEventLoop::Impl {
   void set_listeners_interest(bool on);
   void reject(int fd, const std::string& why);
   void on_readable(std::uint64_t id, Connection& c);
+  void advance_handshake(std::uint64_t id, Connection& c);
   void consume(std::uint64_t id, Connection& c, std::string_view bytes);
   void dispatch(std::uint64_t id, Connection& c);
   void respond(std::uint64_t id, Connection& c, std::string bytes, bool keep_alive);
@@ -288,6 +293,7 @@ void HttpEventLoop::Impl::handle_event(std::uint64_t id, std::uint32_t events) {
   if (events & EPOLLERR) return close_connection(id);
   const bool reads = c.phase == Connection::Phase::reading || c.phase == Connection::Phase::lingering;
   if ((events & EPOLLHUP) && !reads) return close_connection(id);
+  if (c.phase == Connection::Phase::handshaking) return advance_handshake(id, c);
   if (events & EPOLLOUT) {
     flush(id, c);
     if (!connections.contains(id)) return;
@@ -311,14 +317,31 @@ void HttpEventLoop::Impl::accept_from(HttpListener& listener) {
       return;
     }
     const std::string peer = listener.kind == HttpListener::Kind::tcp ? peer_key(addr) : "";
+    // A TLS client would not understand a plain-text 503: it is just closed.
+    if (listener.tls && buffered_bytes + tls::TlsSession::memory_bytes() > options.max_buffered_bytes) {
+      ::close(fd);
+      continue;
+    }
     if (connections.size() >= options.max_connections) {
-      reject(fd, "The API has " + std::to_string(options.max_connections) + " connections open; retry later.");
+      if (listener.tls) ::close(fd);
+      else reject(fd, "The API has " + std::to_string(options.max_connections) + " connections open; retry later.");
       continue;
     }
     if (!peer.empty() && per_peer[peer] >= options.max_connections_per_peer) {
-      reject(fd, "This client has " + std::to_string(options.max_connections_per_peer) +
-                     " connections open to the API; retry later.");
+      if (listener.tls) ::close(fd);
+      else reject(fd, "This client has " + std::to_string(options.max_connections_per_peer) +
+                          " connections open to the API; retry later.");
       continue;
+    }
+    std::unique_ptr<tls::TlsSession> session;
+    if (listener.tls) {
+      auto opened = tls::TlsSession::open(*listener.tls, fd);
+      if (!opened) {
+        log_warn("API: " + opened.error().message);
+        ::close(fd);
+        continue;
+      }
+      session = std::move(*opened);
     }
     if (listener.kind == HttpListener::Kind::tcp) {
       // Replies go out as one write; without NODELAY, Nagle and delayed ACKs stall keep-alive.
@@ -326,10 +349,18 @@ void HttpEventLoop::Impl::accept_from(HttpListener& listener) {
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     }
     const std::uint64_t id = next_id++;
-    auto [it, inserted] = connections.try_emplace(id, fd, peer, describe_peer(fd, listener.kind, addr), options.limits);
+    HttpPeer who = describe_peer(fd, listener.kind, addr);
+    if (session) who.transport = HttpPeer::Transport::tls;
+    auto [it, inserted] = connections.try_emplace(id, fd, peer, std::move(who), options.limits);
     if (!peer.empty()) ++per_peer[peer];
-    // A new connection has the request timeout to send its first request.
+    // A new connection has the request timeout to send its first request (or, over TLS, to
+    // complete the handshake; the first request then has its own).
     it->second.deadline = Clock::now() + options.request_timeout;
+    if (session) {
+      it->second.tls = std::move(session);
+      it->second.phase = Connection::Phase::handshaking;
+      update_buffered(it->second);
+    }
     set_interest(id, it->second, EPOLLIN);
   }
 }
@@ -350,12 +381,44 @@ void HttpEventLoop::Impl::reject(int fd, const std::string& why) {
 }
 
 void HttpEventLoop::Impl::on_readable(std::uint64_t id, Connection& c) {
-  const ssize_t n = ::recv(c.fd, read_buffer.data(), read_buffer.size(), 0);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-  if (n <= 0) return close_connection(id);  // the client is gone: a partial request has no one to answer
-  if (c.phase == Connection::Phase::lingering) return;  // dropped, as the reply said the connection closes
-  if (c.phase != Connection::Phase::reading) return;
-  consume(id, c, std::string_view(read_buffer.data(), static_cast<std::size_t>(n)));
+  while (true) {
+    // A lingering connection's input is dropped unread, so TLS need not decrypt it.
+    const bool drop = c.phase == Connection::Phase::lingering;
+    const ssize_t n = transport_receive(c.fd, drop ? nullptr : c.tls.get(), read_buffer.data(), read_buffer.size());
+    if (n < 0) return;
+    if (n == 0) return close_connection(id);  // the client is gone: a partial request has no one to answer
+    if (c.phase == Connection::Phase::lingering) return;  // dropped, as the reply said the connection closes
+    if (c.phase != Connection::Phase::reading) return;
+    consume(id, c, std::string_view(read_buffer.data(), static_cast<std::size_t>(n)));
+    // Bytes the TLS session holds (read ahead from the socket) are invisible to epoll: read them now.
+    const auto it = connections.find(id);
+    if (it == connections.end() || !it->second.tls || it->second.phase != Connection::Phase::reading ||
+        !it->second.tls->has_pending_input()) {
+      return;
+    }
+  }
+}
+
+void HttpEventLoop::Impl::advance_handshake(std::uint64_t id, Connection& c) {
+  const auto result = c.tls->handshake();
+  switch (result.status) {
+    case tls::TlsStatus::ok:
+      c.phase = Connection::Phase::reading;
+      c.deadline = Clock::now() + options.request_timeout;
+      set_interest(id, c, EPOLLIN);
+      if (c.tls->has_pending_input()) on_readable(id, c);
+      return;
+    case tls::TlsStatus::want_read:
+      return set_interest(id, c, EPOLLIN);
+    case tls::TlsStatus::want_write:
+      return set_interest(id, c, EPOLLOUT);
+    case tls::TlsStatus::failed:
+      // Scanners and plain-HTTP clients end here: not worth more than a debug line.
+      log_debug("API: " + result.error);
+      return close_connection(id);
+    case tls::TlsStatus::closed:
+      return close_connection(id);
+  }
 }
 
 void HttpEventLoop::Impl::consume(std::uint64_t id, Connection& c, std::string_view bytes) {
@@ -461,7 +524,8 @@ void HttpEventLoop::Impl::respond(std::uint64_t id, Connection& c, std::string b
 
 void HttpEventLoop::Impl::flush(std::uint64_t id, Connection& c) {
   while (c.output_sent < c.output.size()) {
-    const ssize_t n = ::send(c.fd, c.output.data() + c.output_sent, c.output.size() - c.output_sent, MSG_NOSIGNAL);
+    const ssize_t n =
+        transport_send(c.fd, c.tls.get(), c.output.data() + c.output_sent, c.output.size() - c.output_sent);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       const std::uint32_t reading = c.phase == Connection::Phase::reading ? static_cast<std::uint32_t>(EPOLLIN) : 0u;
@@ -483,14 +547,20 @@ void HttpEventLoop::Impl::reply_sent(std::uint64_t id, Connection& c) {
   c.continue_sent = false;
   c.deadline = Clock::now() + options.idle_timeout;
   set_interest(id, c, EPOLLIN);
-  if (c.pending_input.empty()) return;
-  const std::string pipelined = std::move(c.pending_input);
-  c.pending_input.clear();
-  consume(id, c, pipelined);
+  if (!c.pending_input.empty()) {
+    const std::string pipelined = std::move(c.pending_input);
+    c.pending_input.clear();
+    consume(id, c, pipelined);
+    const auto it = connections.find(id);
+    if (it == connections.end() || it->second.phase != Connection::Phase::reading) return;
+  }
+  // A pipelined request may wait inside the TLS session, where epoll does not see it.
+  if (c.tls && c.tls->has_pending_input()) on_readable(id, c);
 }
 
 void HttpEventLoop::Impl::begin_linger(std::uint64_t id, Connection& c) {
   if (stopping) return close_connection(id);
+  if (c.tls) c.tls->close_notify();
   ::shutdown(c.fd, SHUT_WR);
   c.phase = Connection::Phase::lingering;
   c.parser = HttpRequestParser(options.limits);
@@ -512,7 +582,9 @@ void HttpEventLoop::Impl::begin_stop() {
     const auto state = c.parser.state();
     const bool no_request = c.phase == Connection::Phase::reading &&
                             (state == HttpRequestParser::State::idle || state == HttpRequestParser::State::head);
-    if (no_request || c.phase == Connection::Phase::lingering) idle.push_back(id);
+    if (no_request || c.phase == Connection::Phase::lingering || c.phase == Connection::Phase::handshaking) {
+      idle.push_back(id);
+    }
   }
   for (const auto id : idle) close_connection(id);
 }
@@ -567,7 +639,8 @@ void HttpEventLoop::Impl::set_interest(std::uint64_t id, Connection& c, std::uin
 }
 
 void HttpEventLoop::Impl::update_buffered(Connection& c) {
-  const std::size_t now_buffered = c.parser.buffered_bytes() + c.pending_input.capacity();
+  const std::size_t now_buffered = c.parser.buffered_bytes() + c.pending_input.capacity() +
+                                   (c.tls ? tls::TlsSession::memory_bytes() : 0);
   buffered_bytes = buffered_bytes - c.counted_bytes + now_buffered;
   c.counted_bytes = now_buffered;
 }

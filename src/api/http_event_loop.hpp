@@ -16,6 +16,10 @@
 #include "api/http_response.hpp"
 #include "common/result.hpp"
 
+namespace berth::api::tls {
+class TlsServerConfig;
+}
+
 namespace berth::api {
 
 struct HttpLoopOptions {
@@ -48,8 +52,16 @@ struct HttpLoopOptions {
 using HttpHandler = std::function<HttpResponse(const HttpRequest&, const HttpPeer&)>;
 
 struct HttpListener {
+  enum class Kind { tcp, unix_socket };
+  HttpListener(int listening_fd, Kind listener_kind, std::shared_ptr<tls::TlsServerConfig> server_tls = nullptr)
+      : fd(listening_fd), kind(listener_kind), tls(std::move(server_tls)) {}
+
   int fd = -1;  // listening, non-blocking; owned by the loop from start() on
-  enum class Kind { tcp, unix_socket } kind = Kind::tcp;
+  Kind kind = Kind::tcp;
+  // When set, every connection first completes a TLS handshake (within request_timeout; one
+  // that fails or stalls is closed without a reply), then speaks HTTP inside the session. Each
+  // such connection counts TlsSession::memory_bytes() in max_buffered_bytes for its lifetime.
+  std::shared_ptr<tls::TlsServerConfig> tls;
 };
 
 class HttpEventLoop {

@@ -101,7 +101,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(ApiServices& api, const Se
   if (!options.listen.empty()) {
     auto tcp = listen_tcp(options.listen);
     if (!tcp) return std::unexpected(tcp.error());
-    listeners.push_back({tcp->first, HttpListener::Kind::tcp});
+    listeners.push_back({tcp->first, HttpListener::Kind::tcp, options.tls});
     port = tcp->second;
   }
   if (!options.socket_path.empty()) {

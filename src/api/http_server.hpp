@@ -14,8 +14,10 @@
 // Bounds: per connection one request at a time (head <= max_header_bytes, <= max_header_count
 // headers, body <= max_body_bytes decoded, whatever the framing); max_connections in total,
 // max_connections_per_peer per TCP client address; request bytes buffered across connections
-// <= 16 MiB; each request's head and body within request_timeout, an idle keep-alive connection
-// closed after idle_timeout.
+// <= 16 MiB (each TLS connection counts its ~38 KiB of session buffers in it); each request's head
+// and body within request_timeout, an idle keep-alive connection closed after idle_timeout.
+// TLS (ServerOptions::tls): the TCP listener's connections handshake first, within
+// request_timeout, on the loop thread (the handshake's ECDHE and ECDSA run there too).
 #pragma once
 
 #include <chrono>
@@ -27,6 +29,9 @@
 #include "api/http_routes.hpp"
 
 namespace berth::api {
+namespace tls {
+class TlsServerConfig;
+}
 
 struct ServerOptions {
   std::string listen;       // "host:port"; port 0 picks a free one; "" = no TCP listener
@@ -40,6 +45,8 @@ struct ServerOptions {
   std::size_t max_connections_per_peer = 64;
   std::size_t workers = 4;
   std::size_t queue_depth = 32;
+  // TLS on the TCP listener (null: plain HTTP); see HttpListener::tls.
+  std::shared_ptr<tls::TlsServerConfig> tls = nullptr;
 };
 
 class HttpEventLoop;

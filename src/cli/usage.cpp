@@ -18,6 +18,7 @@ Verbs:
   image     pull, import, list and remove local images (berth image pull NAME)
   logs      show a task's container output (berth logs TASK [CONTAINER] [--follow])
   key       create, list and delete API access keys (berth key create NAME --policy admin)
+  info      print the data dir, the API's address, TLS mode and certificate fingerprint
   version   print the version and architecture
   help      show help for a verb (berth help serve)
 
@@ -25,6 +26,8 @@ Every verb takes --help. The API speaks ECS JSON 1.1, so the aws CLI works again
 with the admin key the first start wrote:
   AWS_SHARED_CREDENTIALS_FILE=/var/lib/berth/credentials AWS_PROFILE=berth \
     aws ecs list-clusters --endpoint-url http://127.0.0.1:51678
+Beyond loopback it speaks TLS; add the certificate `berth info` names:
+  ... --endpoint-url https://GATEWAY:51678 --ca-bundle /var/lib/berth/tls/cert.pem
 )";
 }
 
@@ -45,6 +48,12 @@ Flags:
   --region NAME     region in ARNs                        [BERTH_REGION, local]
   --account ID      account in ARNs                       [BERTH_ACCOUNT_ID, 000000000000]
   --log-level L     debug, info, warn or error            [BERTH_LOG_LEVEL, info]
+  --tls MODE        auto: TLS iff listening beyond loopback; on; off   [BERTH_TLS, auto]
+  --tls-cert FILE   PEM certificate chain for TLS         [BERTH_TLS_CERT, generated]
+  --tls-key FILE    PEM private key for TLS               [BERTH_TLS_KEY, generated]
+
+Without --tls-cert, a self-signed ECDSA P-256 certificate for this host's names is generated at
+the first start with TLS on and kept in DATA-DIR/tls/; `berth info` prints its fingerprint.
 
 SIGTERM or SIGINT stops the API after the requests in flight are answered.
 )";
@@ -77,6 +86,14 @@ API access keys for signing requests (AWS SigV4) to the TCP listener. `create` p
 key once, in the AWS shared-credentials format; its policy is a built-in one (read-only by
 default: Describe, List and Get) or an IAM policy document in FILE. Create a second key before
 removing the first to rotate. Talks to the daemon over its unix socket (--socket PATH).
+)";
+  }
+  if (verb == "info") {
+    return R"(Usage: berth info [--config FILE] [--data-dir DIR] [--listen H:P] [--tls MODE] ...
+
+Prints the data directory, the API's TCP address and unix socket, the TLS mode, the TLS
+certificate's path and SHA-256 fingerprint (to pin it: aws --ca-bundle PATH) and the credentials
+file, from the configuration and the files; no daemon needed.
 )";
   }
   if (verb == "version") {

@@ -58,6 +58,13 @@ Result<void> apply_config(Config& config, const std::map<std::string, std::strin
     else if (key == "BERTH_AUTH") {
       if (value != "sigv4" && value != "off") return fail(Code::invalid_parameter, key + " must be sigv4 or off");
       config.tcp_auth = value == "sigv4";
+    } else if (key == "BERTH_TLS_CERT") config.tls_cert = value;
+    else if (key == "BERTH_TLS_KEY") config.tls_key = value;
+    else if (key == "BERTH_TLS") {
+      if (value != "auto" && value != "on" && value != "off") {
+        return fail(Code::invalid_parameter, key + " must be auto, on or off");
+      }
+      config.tls_mode = value;
     }
     else if (key == "BERTH_MAX_BODY_BYTES") {
       std::size_t n = 0;

@@ -20,6 +20,10 @@ struct Config {
   std::string socket_path = "/run/berth/berth.sock";  // BERTH_SOCKET / --socket ("" = none)
   std::size_t max_body_bytes = 1 << 20;            // BERTH_MAX_BODY_BYTES
   std::string log_level = "info";                  // BERTH_LOG_LEVEL
+  // TLS on the TCP listener: "auto" (on iff it listens beyond loopback), "on" or "off".
+  std::string tls_mode = "auto";                   // BERTH_TLS / --tls
+  std::string tls_cert;                            // BERTH_TLS_CERT / --tls-cert (PEM chain)
+  std::string tls_key;                             // BERTH_TLS_KEY / --tls-key (PEM key)
   bool tcp_auth = true;                            // BERTH_AUTH: "sigv4" (default) or "off"
 
   // Every key as read, including ones later issues act on (ECS_RESERVED_MEMORY, ...).
@@ -27,6 +31,8 @@ struct Config {
 
   // Returns the database file under data_dir.
   std::string db_path() const { return data_dir + "/berth.db"; }
+  // Returns the directory of the generated TLS certificate and key.
+  std::string tls_dir() const { return data_dir + "/tls"; }
   // Returns the AWS shared-credentials file the first start writes the admin key to.
   std::string credentials_path() const { return data_dir + "/credentials"; }
 };

@@ -15,37 +15,13 @@
 #include <thread>
 
 #include "api/bounded_worker_pool.hpp"
+#include "fixtures/loopback_socket.hpp"
 
 using namespace berth::api;
+using berth::testing::connect_to;
+using berth::testing::loopback_listener;
 
 namespace {
-
-// A listening socket on 127.0.0.1 with a free port.
-std::pair<int, int> loopback_listener() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  REQUIRE(::listen(fd, 16) == 0);
-  socklen_t length = sizeof(addr);
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
-  return {fd, ntohs(addr.sin_port)};
-}
-
-// A client connection to 127.0.0.1:`port`. Reads give up after a minute, so a server that never
-// answers fails the test instead of hanging it.
-int connect_to(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  const timeval hang_guard{60, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &hang_guard, sizeof(hang_guard));
-  return fd;
-}
 
 void send_text(int fd, const std::string& text) {
   REQUIRE(::send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size()));

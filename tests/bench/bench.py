@@ -50,13 +50,14 @@ def hello_size(triple, strip):
     return size
 
 
-def start_berth(tmp):
-    args = [HOST_BERTH, "serve", "--config", "/dev/null", "--data-dir", tmp + "/data",
-            "--run-dir", tmp + "/run", "--socket", tmp + "/run/berth.sock", "--listen", "127.0.0.1:0"]
+def start_berth(tmp, extra_args=(), config="/dev/null"):
+    args = [HOST_BERTH, "serve", "--config", config, "--data-dir", tmp + "/data",
+            "--run-dir", tmp + "/run", "--socket", tmp + "/run/berth.sock", "--listen", "127.0.0.1:0", *extra_args]
     log = open(tmp + "/log", "w")
     proc = subprocess.Popen(args, stdout=log, stderr=log)
     for _ in range(2000):
-        m = re.search(r"127\.0\.0\.1:(\d+)", open(tmp + "/log").read())
+        with open(tmp + "/log") as f:
+            m = re.search(r"API ready on https?://127\.0\.0\.1:(\d+)", f.read())
         if m:
             return proc, int(m.group(1))
         time.sleep(0.005)
@@ -74,18 +75,21 @@ def rss_kib(pid):
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
 
 
-def request(port, action, body=b"{}"):
-    s = socket.create_connection(("127.0.0.1", port))
+def exchange(s, action, body=b"{}"):
+    """Sends one ECS request (Connection: close) on the connected socket `s`; returns the reply."""
     s.sendall(b"POST / HTTP/1.1\r\nHost: b\r\nX-Amz-Target: " + (TARGET + action).encode() +
               b"\r\nConnection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
     data = b""
     while True:
         chunk = s.recv(65536)
         if not chunk:
-            break
+            return data
         data += chunk
-    s.close()
-    return data
+
+
+def request(port, action, body=b"{}"):
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        return exchange(s, action, body)
 
 
 def time_to_first_list_clusters(tmp_root, port):

@@ -40,3 +40,16 @@ TEST_CASE("config file: a missing default file is fine, a named one is not", "[c
   CHECK(load_config_file(config, "/nonexistent/berth.conf", MissingFile::ok).has_value());
   CHECK_FALSE(load_config_file(config, "/nonexistent/berth.conf", MissingFile::error).has_value());
 }
+
+TEST_CASE("config: TLS mode and certificate files", "[common]") {
+  Config config;
+  CHECK(config.tls_mode == "auto");
+  REQUIRE(apply_config(config, {{"BERTH_TLS", "off"}}).has_value());
+  CHECK(config.tls_mode == "off");
+  CHECK_FALSE(apply_config(config, {{"BERTH_TLS", "yes"}}).has_value());
+  Config both;
+  REQUIRE(apply_config(both, {{"BERTH_TLS_CERT", "/c.pem"}, {"BERTH_TLS_KEY", "/k.pem"}}).has_value());
+  CHECK(both.tls_cert == "/c.pem");
+  CHECK(both.tls_key == "/k.pem");
+  CHECK(both.tls_dir() == "/var/lib/berth/tls");
+}

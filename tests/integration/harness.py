@@ -81,6 +81,7 @@ class Berth:
                 f.write(config_text)
         self.proc = None
         self.port = None
+        self.scheme = "http"
         self.starts = 0
         self.log_path = None
 
@@ -90,7 +91,7 @@ class Berth:
 
     @property
     def endpoint(self):
-        return "http://127.0.0.1:%d" % self.port
+        return "%s://127.0.0.1:%d" % (self.scheme, self.port)
 
     @property
     def credentials_path(self):
@@ -127,9 +128,9 @@ class Berth:
         while time.time() < deadline:
             with open(self.log_path) as f:
                 text = f.read()
-            ready = re.search(r"API ready on http://127\.0\.0\.1:(\d+)", text)
+            ready = re.search(r"API ready on (https?)://127\.0\.0\.1:(\d+)", text)
             if ready:
-                self.port = int(ready.group(1))
+                self.scheme, self.port = ready.group(1), int(ready.group(2))
                 return self
             if self.proc.poll() is not None:
                 raise RuntimeError("berth exited during start:\n" + text)
@@ -147,6 +148,10 @@ class Berth:
     def restart(self, sig=signal.SIGTERM):
         self.stop(sig)
         return self.start()
+
+    @property
+    def data_dir(self):
+        return os.path.join(self.dir, "data")
 
     @property
     def runc_root(self):

@@ -1,0 +1,52 @@
+// `berth info`: where this gateway keeps its state and how its API is reached, read from the
+// configuration and the files (no daemon needed): what a fleet tool pins and which files hold
+// the secrets.
+#include <iostream>
+
+#include "api/tls/tls_setup.hpp"
+#include "cli/usage.hpp"
+#include "verbs.hpp"
+
+namespace berth::verbs {
+namespace {
+
+std::string tls_line(const Config& config, const api::tls::TlsPlan& plan) {
+  if (config.listen.empty()) return config.tls_mode + " (no TCP listener)";
+  if (plan.enabled) return config.tls_mode + ": https";
+  if (plan.off_beyond_loopback) return "off: plain http beyond loopback (BERTH_TLS=off)";
+  return config.tls_mode + ": plain http on loopback";
+}
+
+}  // namespace
+
+int info(const std::vector<std::string>& words) {
+  auto args = cli::parse_args(words, config_flags());
+  if (!args) return usage_error(args.error().message, "info");
+  if (args->help) {
+    std::cout << cli::verb_usage("info");
+    return 0;
+  }
+  if (!args->positional.empty()) return usage_error("info takes no arguments", "info");
+  auto config = load_config(*args);
+  if (!config) return usage_error(config.error().message, "info");
+  auto plan = api::tls::plan_tls(*config);
+  if (!plan) return usage_error(plan.error().message, "info");
+
+  std::cout << "data dir:     " << config->data_dir << "\n"
+            << "listen:       " << (config->listen.empty() ? "none" : config->listen) << "\n"
+            << "socket:       " << (config->socket_path.empty() ? "none" : config->socket_path) << "\n"
+            << "tls:          " << tls_line(*config, *plan) << "\n"
+            << "certificate:  " << plan->paths.certificate << "\n";
+  auto fingerprint = api::tls::certificate_fingerprint(plan->paths.certificate);
+  if (fingerprint) {
+    std::cout << "sha256:       " << *fingerprint << "\n";
+  } else if (fingerprint.error().sys_errno == ENOENT && plan->generated) {
+    std::cout << "sha256:       none yet (generated at the first start with TLS on)\n";
+  } else {
+    std::cout << "sha256:       unreadable: " << fingerprint.error().message << "\n";
+  }
+  std::cout << "credentials:  " << config->credentials_path() << "\n";
+  return 0;
+}
+
+}  // namespace berth::verbs
