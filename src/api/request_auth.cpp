@@ -71,7 +71,7 @@ auth::AuthResult<Caller> RequestAuth::authenticate_signed(const HttpRequest& req
     if (!key) return std::nullopt;
     return key->secret;
   };
-  auto identity = auth::verify_sigv4(received, m_clock.now_ms(), m_scope, lookup);
+  auto identity = auth::verify_sigv4(received, m_clock.now_ms(), m_scope, lookup, &m_signing_keys);
   if (!identity) return std::unexpected(identity.error());
   BERTH_CHECK(key.has_value());
   return Caller{"key:" + key->access_key_id + " (" + key->user_name + ")", key->user_name, identity->service,

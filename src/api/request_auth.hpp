@@ -67,6 +67,7 @@ class RequestAuth {
   AuthOptions m_options;
   std::shared_ptr<const std::vector<auth::Policy>> m_admin;
   auth::SigningScope m_scope;
+  mutable auth::SigningKeyCache m_signing_keys;
 };
 
 }  // namespace berth::api

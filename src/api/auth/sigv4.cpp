@@ -278,14 +278,44 @@ std::string format_amz_date(std::int64_t epoch_seconds) {
   return text;
 }
 
-std::string sign(std::string_view secret, std::string_view date8, std::string_view region, std::string_view service,
-                 std::string_view string_to_sign) {
-  const auto as_key = [](const Digest& d) { return std::string_view(reinterpret_cast<const char*>(d.data()), d.size()); };
+namespace {
+
+std::string_view as_key(const Digest& d) { return std::string_view(reinterpret_cast<const char*>(d.data()), d.size()); }
+
+}  // namespace
+
+Digest derive_signing_key(std::string_view secret, std::string_view date8, std::string_view region,
+                          std::string_view service) {
   const Digest date_key = hmac_sha256("AWS4" + std::string(secret), date8);
   const Digest region_key = hmac_sha256(as_key(date_key), region);
   const Digest service_key = hmac_sha256(as_key(region_key), service);
-  const Digest signing_key = hmac_sha256(as_key(service_key), "aws4_request");
-  return to_hex(hmac_sha256(as_key(signing_key), string_to_sign));
+  return hmac_sha256(as_key(service_key), "aws4_request");
+}
+
+std::string sign(std::string_view secret, std::string_view date8, std::string_view region, std::string_view service,
+                 std::string_view string_to_sign) {
+  return to_hex(hmac_sha256(as_key(derive_signing_key(secret, date8, region, service)), string_to_sign));
+}
+
+Digest SigningKeyCache::get(std::string_view secret, std::string_view date8, std::string_view region,
+                            std::string_view service) {
+  std::string name;
+  name.reserve(secret.size() + date8.size() + region.size() + service.size() + 3);
+  name.append(secret).append("\n").append(date8).append("\n").append(region).append("\n").append(service);
+  {
+    std::lock_guard lock(m_mutex);
+    if (const auto it = m_keys.find(name); it != m_keys.end()) return it->second;
+  }
+  const Digest key = derive_signing_key(secret, date8, region, service);
+  std::lock_guard lock(m_mutex);
+  if (m_keys.size() >= k_max_entries) m_keys.clear();  // yesterday's keys, or many keys: start over
+  m_keys.emplace(std::move(name), key);
+  return key;
+}
+
+std::size_t SigningKeyCache::size() {
+  std::lock_guard lock(m_mutex);
+  return m_keys.size();
 }
 
 std::string string_to_sign(std::string_view amz_date, const Credential& credential, std::string_view canonical_request) {
@@ -294,7 +324,7 @@ std::string string_to_sign(std::string_view amz_date, const Credential& credenti
 }
 
 AuthResult<Identity> verify_sigv4(const ReceivedRequest& request, EpochMs now_ms, const SigningScope& scope,
-                                  const SecretLookup& secrets) {
+                                  const SecretLookup& secrets, SigningKeyCache* keys) {
   const std::vector<QueryParam> params = parse_query(request.raw_query);
   if (params.size() > k_max_query_params) {
     return auth_fail(AuthFailure::incomplete_signature,
@@ -333,8 +363,10 @@ AuthResult<Identity> verify_sigv4(const ReceivedRequest& request, EpochMs now_ms
   const std::string canonical = canonical_request(
       request.method, canonical_uri(request.raw_path), canonical_query(params, presigned ? "X-Amz-Signature" : ""),
       canonical_headers(request.headers, claim->signature.signed_header_names), claim->signature.signed_headers, *payload);
-  const std::string expected = sign(*secret, credential.date, credential.region, credential.service,
-                                    string_to_sign(claim->amz_date, credential, canonical));
+  const Digest signing_key = keys ? keys->get(*secret, credential.date, credential.region, credential.service)
+                                  : derive_signing_key(*secret, credential.date, credential.region, credential.service);
+  const std::string expected =
+      to_hex(hmac_sha256(as_key(signing_key), string_to_sign(claim->amz_date, credential, canonical)));
   if (!constant_time_equal(expected, claim->signature.signature)) {
     return auth_fail(AuthFailure::invalid_signature, std::string(k_mismatch));
   }

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -14,6 +16,7 @@
 
 #include "api/auth/auth_error.hpp"
 #include "api/auth/canonical_request.hpp"
+#include "api/auth/digest.hpp"
 #include "common/clock.hpp"
 
 namespace berth::api::auth {
@@ -79,19 +82,38 @@ inline constexpr std::size_t k_max_query_params = 256;
 // Returns `epoch_seconds` as an ISO 8601 basic UTC time.
 std::string format_amz_date(std::int64_t epoch_seconds);
 
+// Returns the AWS4 signing key of `secret` for `date8`/`region`/`service` (four HMACs).
+Digest derive_signing_key(std::string_view secret, std::string_view date8, std::string_view region,
+                          std::string_view service);
 // Returns the hex signature of `string_to_sign` under the key derived from `secret` for
 // `date8`/`region`/`service` (AWS4 key derivation).
 std::string sign(std::string_view secret, std::string_view date8, std::string_view region, std::string_view service,
                  std::string_view string_to_sign);
+
+// Derived signing keys by (secret, date, region, service), as the AWS SDKs keep them: a key serves
+// a whole day, so a steady client costs one HMAC per request instead of five. At most
+// k_max_entries keys (a full cache starts over). Thread-safe.
+class SigningKeyCache {
+ public:
+  static constexpr std::size_t k_max_entries = 256;
+  // Returns the signing key, derived and kept on first use.
+  Digest get(std::string_view secret, std::string_view date8, std::string_view region, std::string_view service);
+  std::size_t size();
+
+ private:
+  std::mutex m_mutex;
+  std::map<std::string, Digest, std::less<>> m_keys;  // "secret\ndate\nregion\nservice"
+};
 // Returns the string to sign for a canonical request.
 std::string string_to_sign(std::string_view amz_date, const Credential& credential, std::string_view canonical_request);
 
 // Returns who signed `request`, or why it is refused (MissingAuthenticationTokenException,
 // IncompleteSignatureException, UnrecognizedClientException, InvalidSignatureException).
 // `now_ms` is the server's clock; the signature time must be within ±5 minutes of it (or,
-// presigned, within its X-Amz-Expires). The payload hash is always SHA-256 of `request.body`:
+// presigned, within its X-Amz-Expires). With `keys`, derived signing keys are taken from it. The payload hash is always SHA-256 of `request.body`:
 // UNSIGNED-PAYLOAD is refused, as AWS does for every service but S3.
 [[nodiscard]] AuthResult<Identity> verify_sigv4(const ReceivedRequest& request, EpochMs now_ms,
-                                                const SigningScope& scope, const SecretLookup& secrets);
+                                                const SigningScope& scope, const SecretLookup& secrets,
+                                                SigningKeyCache* keys = nullptr);
 
 }  // namespace berth::api::auth

@@ -218,3 +218,27 @@ TEST_CASE("A session token is never berth's own", "[auth][sigv4]") {
   request.set_header("X-Amz-Security-Token", "FQoGZXIvYXdzE");
   CHECK(refusal(request).exception_name() == "UnrecognizedClientException");
 }
+
+TEST_CASE("Cached signing keys verify the same requests and refuse the same ones", "[auth][sigv4]") {
+  SigningKeyCache cache;
+  auto request = from_vector(k_ecs_run_task);
+  for (int round = 0; round < 2; ++round) {  // derived, then taken from the cache
+    const auto identity = verify_sigv4(request.view(), k_botocore_signing_time_ms, k_scope, secrets, &cache);
+    REQUIRE(identity.has_value());
+    CHECK(identity->access_key_id == "AKIDBERTHTEST");
+  }
+  CHECK(cache.size() == 1);
+  // The cache is keyed by the secret: another secret for the same key id never reuses its key.
+  const SecretLookup wrong = [](std::string_view) { return std::optional<std::string>("not the secret"); };
+  auto mismatch = verify_sigv4(request.view(), k_botocore_signing_time_ms, k_scope, wrong, &cache);
+  REQUIRE_FALSE(mismatch.has_value());
+  CHECK(mismatch.error().message == k_mismatch);
+  auto changed = from_vector(k_ecs_run_task);
+  changed.body += " ";
+  CHECK(verify_sigv4(changed.view(), k_botocore_signing_time_ms, k_scope, secrets, &cache).error().message == k_mismatch);
+  // The derived key is the one sign() uses, and the cache stays bounded.
+  CHECK(cache.get("s", "20150830", "us-east-1", "service") == derive_signing_key("s", "20150830", "us-east-1", "service"));
+  for (int day = 0; day < 600; ++day) (void)cache.get("s", std::to_string(20000000 + day), "local", "ecs");
+  CHECK(cache.size() <= SigningKeyCache::k_max_entries);
+  CHECK(cache.size() > 0);
+}
