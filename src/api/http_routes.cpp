@@ -110,13 +110,39 @@ HttpResponse task_logs(ApiServices& api, const Caller& caller, const RequestTarg
   return to_response(Reply{200, to_wire(*logs), ""}, "application/json");
 }
 
+// Returns the IAM action a request names before it is decoded ("ecs:CreateCluster",
+// "scheduler:DeleteSchedule"), or "" when it names none: what the audit log records for a request
+// refused before anyone is known.
+std::string claimed_action(const HttpRequest& request, const std::string& path) {
+  const std::string_view target = request.header("x-amz-target");
+  for (const auto& json_api : k_json_apis) {
+    if (request.method == "POST" && target.starts_with(json_api.target_prefix)) {
+      return std::string(json_api.iam_prefix) + ":" + std::string(target.substr(json_api.target_prefix.size()));
+    }
+  }
+  if (!path.starts_with("/schedules/")) return "";
+  if (request.method == "POST") return "scheduler:CreateSchedule";
+  if (request.method == "PUT") return "scheduler:UpdateSchedule";
+  if (request.method == "DELETE") return "scheduler:DeleteSchedule";
+  return "";
+}
+
 }  // namespace
 
 HttpResponse route_request(ApiServices& api, const HttpRequest& request, const HttpPeer& peer) {
-  auto authenticated = api.auth.authenticate(request, peer);
-  if (!authenticated) return to_response(auth_error_reply(authenticated.error()));
-  const Caller& caller = *authenticated;
   const RequestTarget target = parse_target(request.target);
+  auto authenticated = api.auth.authenticate(request, peer);
+  if (!authenticated) {
+    const Reply reply = auth_error_reply(authenticated.error());
+    // Refused attempts to change something are audited too, by who the transport says called.
+    if (const std::string action = claimed_action(request, target.path); !action.empty()) {
+      const std::string who = peer.credentials ? "uid:" + std::to_string(peer.credentials->uid)
+                                               : "unauthenticated:" + peer.address;
+      audit(api, Caller{who, "", "", nullptr}, action, {}, reply);
+    }
+    return to_response(reply);
+  }
+  const Caller& caller = *authenticated;
   const std::string& path = target.path;
   const std::string_view method = request.method;
   const bool get = method == "GET" || method == "HEAD";

@@ -219,6 +219,7 @@ class PolicyTest(KeysTestCase):
         self.berth.boto3().create_cluster(clusterName="allowed-one", tags=[{"key": "note", "value": "tag-value-9"}])
         self.berth.boto3().list_clusters()  # not mutating: not audited
         self.berth_key("create", "extra", "--policy", "admin")
+        self.berth.raw("CreateCluster", json.dumps({"clusterName": "unsigned-one"}), sign=False)
         with open(os.path.join(self.berth.dir, "data", "audit.log")) as f:
             lines = [json.loads(line) for line in f]
         self.assertEqual(os.stat(os.path.join(self.berth.dir, "data", "audit.log")).st_mode & 0o777, 0o600)
@@ -231,6 +232,8 @@ class PolicyTest(KeysTestCase):
         self.assertEqual(allowed["resources"], ["arn:aws:ecs:local:000000000000:cluster/allowed-one"])
         self.assertEqual(by_action[("iam:CreateAccessKey", "200")]["principal"], "uid:0")
         self.assertNotIn("ecs:ListClusters", [line["action"] for line in lines])
+        unsigned = by_action[("ecs:CreateCluster", "MissingAuthenticationTokenException")]
+        self.assertEqual(unsigned["principal"], "unauthenticated:127.0.0.1")
         with open(os.path.join(self.berth.dir, "data", "audit.log")) as f:
             text = f.read()
         self.assertNotIn("tag-value-9", text)
