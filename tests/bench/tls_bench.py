@@ -41,33 +41,15 @@ def stop(proc):
 
 
 def credentials(data_dir):
-    """(access key id, secret, region) from the data dir's credentials file (an AWS shared-credentials
-    INI file, a JSON object or KEY=VALUE lines), or None while there is none."""
+    """(access key id, secret, region) of the admin key berth wrote to the data dir at its first
+    start (AWS shared-credentials format, profile "berth"), or None while there is none."""
     path = os.path.join(data_dir, "credentials")
     if not os.path.exists(path):
         return None
-    with open(path) as f:
-        text = f.read()
-    try:
-        doc = json.loads(text)
-        doc = doc[0] if isinstance(doc, list) and doc else doc
-        key = doc.get("AccessKeyId") or doc.get("aws_access_key_id")
-        secret = doc.get("SecretAccessKey") or doc.get("aws_secret_access_key")
-        return (key, secret, doc.get("region", "local")) if key and secret else None
-    except (ValueError, AttributeError):
-        pass
     parser = configparser.ConfigParser()
-    try:
-        parser.read_string(text if text.lstrip().startswith("[") else "[default]\n" + text)
-    except configparser.Error:
-        return None
-    for section in parser.sections():
-        values = {k.lower(): v.strip().strip("\"'") for k, v in parser[section].items()}
-        key = values.get("aws_access_key_id")
-        secret = values.get("aws_secret_access_key")
-        if key and secret:
-            return key, secret, values.get("region", "local")
-    return None
+    parser.read(path)
+    profile = parser["berth"]
+    return profile["aws_access_key_id"], profile["aws_secret_access_key"], profile.get("region", "local")
 
 
 def signed_headers(port, data_dir, scheme="https"):
