@@ -30,7 +30,7 @@ UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BERTH := $(BUILD)/berth
 UNIT := $(BUILD)/berth-unit-tests
 
-.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps bench fuzz serve clean
+.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps bench fuzz serve clean dist
 .DEFAULT_GOAL := all
 
 all: $(BERTH)
@@ -98,6 +98,12 @@ test-integration: $(BERTH)
 test: deps-host
 	$(MAKE) --no-print-directory -j$(shell nproc) $(BERTH) $(UNIT) $(IMAGES)/busybox.tar
 	tests/run.sh $(BUILD)
+
+# Flashable artefacts for this target (CROSS=aarch64|armhf for ARM): a .deb and a tarball with
+# OpenRC and sysvinit scripts, in build/dist/.
+dist: $(BERTH)
+	rootfs/dist.sh $(BERTH) $(STRIP) $(DEB_ARCH) build/dist
+	if command -v lintian >/dev/null; then lintian --fail-on error,warning build/dist/berth_*_$(DEB_ARCH).deb; fi
 
 check-deps:
 	tests/check-deps.sh
