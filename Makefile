@@ -30,7 +30,7 @@ UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BERTH := $(BUILD)/berth
 UNIT := $(BUILD)/berth-unit-tests
 
-.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps bench fuzz serve clean dist
+.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps bench fuzz serve clean dist test-vm
 .DEFAULT_GOAL := all
 
 all: $(BERTH)
@@ -104,6 +104,12 @@ test: deps-host
 dist: $(BERTH)
 	rootfs/dist.sh $(BERTH) $(STRIP) $(DEB_ARCH) build/dist
 	if command -v lintian >/dev/null; then lintian --fail-on error,warning build/dist/berth_*_$(DEB_ARCH).deb; fi
+
+# The suite inside a Debian 12 VM with pure cgroup v2 (tests/vm/): ARCH=amd64|arm64, TESTS=
+# integration modules/classes to run (all by default).
+ARCH ?= amd64
+test-vm: $(BERTH) $(UNIT) $(IMAGES)/busybox.tar
+	tests/vm/run.sh $(ARCH) $(TESTS)
 
 check-deps:
 	tests/check-deps.sh

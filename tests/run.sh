@@ -1,8 +1,9 @@
 #!/bin/sh
 # The whole suite: unit tests (Catch2) then integration tests (real berth, aws CLI, boto3).
-# Usage: tests/run.sh BUILD_DIR. The last line is `N passed, N failed`; exit 1 on any failure.
+# Usage: tests/run.sh BUILD_DIR [TEST_NAME ...] (integration tests to run; all by default). The last line is `N passed, N failed`; exit 1 on any failure.
 set -u
 build=$1
+shift
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -18,7 +19,7 @@ case "$summary" in
 esac
 echo "unit: $unit_passed passed, $unit_failed failed"
 
-tests/integration/run.sh "$build/berth" 2>&1 | tee "$log"
+tests/integration/run.sh "$build/berth" "$@" 2>&1 | tee "$log"
 line=$(grep -E '^integration: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
 if [ -n "$line" ]; then
   it_passed=$(echo "$line" | sed -E 's/integration: ([0-9]+) passed.*/\1/')

@@ -1,5 +1,6 @@
 #!/bin/sh
 # Runs the integration tests against a built berth. Usage: tests/integration/run.sh BERTH_BINARY
+# [TEST_NAME ...] (modules, classes or tests, e.g. test_tasks test_auth.SigV4Test; all by default)
 # Prints `integration: N passed, N failed` as its last line.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -9,4 +10,5 @@ export BERTH_BIN
 BERTH_TEST_IMAGES=${BERTH_TEST_IMAGES:-$(cd "$(dirname "$BERTH_BIN")/../images" 2>/dev/null && pwd)}
 export BERTH_TEST_IMAGES
 # Debian's python3 carries python3-boto3; a pyenv or venv python first on PATH may not.
-exec /usr/bin/python3 "$here/runner.py" "$here"
+shift
+exec /usr/bin/python3 "$here/runner.py" "$here" "$@"

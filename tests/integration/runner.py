@@ -1,4 +1,5 @@
-"""Discovers tests/integration/test_*.py, runs them and prints `integration: N passed, N failed`."""
+"""Discovers tests/integration/test_*.py (or runs the modules, classes or tests named after the
+directory: `runner.py DIR test_tasks test_auth.SigV4Test`), and prints `integration: N passed, N failed`."""
 import sys
 import unittest
 
@@ -6,7 +7,11 @@ import unittest
 def main():
     here = sys.argv[1]
     sys.path.insert(0, here)
-    suite = unittest.defaultTestLoader.discover(here, pattern="test_*.py", top_level_dir=here)
+    names = sys.argv[2:]
+    if names:
+        suite = unittest.defaultTestLoader.loadTestsFromNames(names)
+    else:
+        suite = unittest.defaultTestLoader.discover(here, pattern="test_*.py", top_level_dir=here)
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
     passed = result.testsRun - failed - len(result.skipped)
