@@ -27,21 +27,9 @@ namespace {
 using runtime::CheckStatus;
 using runtime::HostCheck;
 
-// Where the daemon's helpers (CNI plugins, iptables) are looked up, as the bridge network does.
-constexpr const char* k_helper_path = "/usr/sbin:/usr/bin:/sbin:/bin";
 constexpr const char* k_cni_plugins[] = {"bridge", "host-local", "portmap", "loopback"};
 
 std::string text_of(const std::string& path) { return read_file(path).value_or(""); }
-
-// The first executable `name` in the ':'-separated `dirs`; "" if none.
-std::string find_executable(const std::string& name, std::string_view dirs) {
-  for (const auto dir : split(dirs, ':')) {
-    if (dir.empty()) continue;
-    const std::string candidate = std::string(dir) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
 
 HostCheck check_root() {
   if (::geteuid() == 0) return {"root", CheckStatus::ok, "running as root", ""};
@@ -93,7 +81,7 @@ HostCheck check_overlay(const std::string& release) {
 
 HostCheck check_runc() {
   const char* path_env = std::getenv("PATH");
-  const std::string runc = find_executable("runc", path_env ? path_env : k_helper_path);
+  const std::string runc = runtime::find_executable("runc", path_env ? path_env : runtime::k_helper_path);
   if (runc.empty()) return {"runc", CheckStatus::fail, "not on PATH", "apt install runc"};
   auto run = runtime::run_captured({runc, "--version"}, {}, "");
   if (!run || run->exit_code != 0) {
@@ -108,7 +96,7 @@ HostCheck check_cni(const Config& config) {
   const std::string dir = key != config.raw.end() ? key->second : runtime::BridgeNetworkConfig{}.plugin_dir;
   std::string missing;
   for (const char* plugin : k_cni_plugins) {
-    if (find_executable(plugin, dir).empty()) missing += std::string(missing.empty() ? "" : " ") + plugin;
+    if (runtime::find_executable(plugin, dir).empty()) missing += std::string(missing.empty() ? "" : " ") + plugin;
   }
   if (missing.empty()) return {"cni", CheckStatus::ok, "bridge host-local portmap loopback in " + dir, ""};
   return {"cni", CheckStatus::fail, "missing in " + dir + ": " + missing,
@@ -116,9 +104,9 @@ HostCheck check_cni(const Config& config) {
 }
 
 HostCheck check_iptables() {
-  const std::string iptables = find_executable("iptables", k_helper_path);
+  const std::string iptables = runtime::iptables_binary();
   if (!iptables.empty()) return {"iptables", CheckStatus::ok, iptables, ""};
-  return {"iptables", CheckStatus::fail, std::string("not in ") + k_helper_path, "apt install iptables"};
+  return {"iptables", CheckStatus::fail, std::string("not in ") + runtime::k_helper_path, "apt install iptables"};
 }
 
 HostCheck check_seccomp() {
