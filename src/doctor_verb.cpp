@@ -137,6 +137,15 @@ std::string filesystem_name(long type) {
   }
 }
 
+// Whether a directory can be made in `dir` (removed again at once): what berth will do there.
+// Unlike access(W_OK), this also catches root on a filesystem that takes no new entries (/proc).
+bool can_create_in(const std::string& dir) {
+  std::string probe = dir + "/.berth-doctor-XXXXXX";
+  if (::mkdtemp(probe.data()) == nullptr) return false;
+  ::rmdir(probe.c_str());
+  return true;
+}
+
 // `dir` (or, before the first start creates it, its nearest existing parent): writable, and on
 // which filesystem. The data dir must survive a reboot; the run dir need not.
 HostCheck check_directory(const std::string& label, const std::string& dir, bool must_persist) {
@@ -146,7 +155,7 @@ HostCheck check_directory(const std::string& label, const std::string& dir, bool
     existing = existing.parent_path();
   }
   struct statfs fs {};
-  if (::access(existing.c_str(), W_OK) != 0 || ::statfs(existing.c_str(), &fs) != 0) {
+  if (!can_create_in(existing.string()) || ::statfs(existing.c_str(), &fs) != 0) {
     return {label, CheckStatus::fail, dir + " is not writable (at " + existing.string() + ")",
             "create it writable for root, or point " + std::string(must_persist ? "--data-dir" : "--run-dir") + " elsewhere"};
   }

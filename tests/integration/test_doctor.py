@@ -14,8 +14,8 @@ class DoctorTest(unittest.TestCase):
         self.dir = tempfile.mkdtemp(prefix="berth-doctor-")
         self.addCleanup(shutil.rmtree, self.dir, True)
 
-    def doctor(self, config="/dev/null"):
-        return subprocess.run([BERTH, "doctor", "--config", config, "--data-dir", os.path.join(self.dir, "data"),
+    def doctor(self, config="/dev/null", data_dir=None):
+        return subprocess.run([BERTH, "doctor", "--config", config, "--data-dir", data_dir or os.path.join(self.dir, "data"),
                                "--run-dir", os.path.join(self.dir, "run")], capture_output=True, text=True, timeout=30)
 
     def line(self, out, name):
@@ -42,6 +42,13 @@ class DoctorTest(unittest.TestCase):
         self.assertTrue(cni.startswith("FAIL "), cni)
         self.assertIn("missing in /nonexistent: bridge host-local portmap loopback", cni)
         self.assertIn("fix: apt install containernetworking-plugins, or set BERTH_CNI_PATH", cni)
+        self.assertEqual(out.returncode, 1, out.stdout)
+
+    def test_a_data_dir_nothing_can_be_created_in_fails(self):
+        out = self.doctor(data_dir="/proc/berth")
+        line = self.line(out, "data dir")
+        self.assertTrue(line.startswith("FAIL "), line)
+        self.assertIn("/proc/berth is not writable (at /proc)", line)
         self.assertEqual(out.returncode, 1, out.stdout)
 
 
