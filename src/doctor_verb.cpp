@@ -96,7 +96,8 @@ HostCheck check_cni(const Config& config) {
   const std::string dir = key != config.raw.end() ? key->second : runtime::BridgeNetworkConfig{}.plugin_dir;
   std::string missing;
   for (const char* plugin : k_cni_plugins) {
-    if (runtime::find_executable(plugin, dir).empty()) missing += std::string(missing.empty() ? "" : " ") + plugin;
+    // One directory, as the bridge network runs DIR/PLUGIN (not a CNI_PATH-style list).
+    if (::access((dir + "/" + plugin).c_str(), X_OK) != 0) missing += std::string(missing.empty() ? "" : " ") + plugin;
   }
   if (missing.empty()) return {"cni", CheckStatus::ok, "bridge host-local portmap loopback in " + dir, ""};
   return {"cni", CheckStatus::fail, "missing in " + dir + ": " + missing,
