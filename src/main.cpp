@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   if (verb == "logs") return verbs::logs(words);
   if (verb == "key") return verbs::key(words);
   if (verb == "info") return verbs::info(words);
+  if (verb == "doctor") return verbs::doctor(words);
   if (verb == "shim") {
     // Internal: berth re-executed as a container's monitor by the runtime.
     auto options = runtime::parse_shim_args(words);

@@ -27,5 +27,6 @@ int image(const std::vector<std::string>& words);
 int logs(const std::vector<std::string>& words);
 int key(const std::vector<std::string>& words);
 int info(const std::vector<std::string>& words);
+int doctor(const std::vector<std::string>& words);
 
 }  // namespace berth::verbs

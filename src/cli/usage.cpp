@@ -19,6 +19,7 @@ Verbs:
   logs      show a task's container output (berth logs TASK [CONTAINER] [--follow])
   key       create, list and delete API access keys (berth key create NAME --policy admin)
   info      print the data dir, the API's address, TLS mode and certificate fingerprint
+  doctor    check this host can run tasks (kernel, cgroups, runc, CNI, ...), with fixes
   version   print the version and architecture
   help      show help for a verb (berth help serve)
 
@@ -94,6 +95,18 @@ removing the first to rotate. Talks to the daemon over its unix socket (--socket
 Prints the data directory, the API's TCP address and unix socket, the TLS mode, the TLS
 certificate's path and SHA-256 fingerprint (to pin it: aws --ca-bundle PATH) and the credentials
 file, from the configuration and the files; no daemon needed.
+)";
+  }
+  if (verb == "doctor") {
+    return R"(Usage: berth doctor [--config FILE] [--data-dir DIR] [--run-dir DIR]
+
+Checks whether this host can run berth's tasks and prints one line per check: ok, warn or FAIL,
+what was found, and for a problem its fix. Checks: running as root, the kernel version, cgroups
+(v2 controllers cpu, memory, pids, or the v1 hierarchies), namespaces, overlayfs, runc, the CNI
+plugins (bridge, host-local, portmap, loopback in BERTH_CNI_PATH, default /usr/lib/cni),
+iptables, seccomp, the data and run directories (writable; a data dir on tmpfs loses state at
+reboot) and available memory. Starts no container and needs no daemon.
+Exits 0 when nothing FAILed (warnings allowed), 1 otherwise.
 )";
   }
   if (verb == "version") {

@@ -20,7 +20,7 @@ TEST_CASE("flags: --k v, --k=v, booleans, help, positionals", "[cli]") {
 }
 
 TEST_CASE("usage: every verb has help", "[cli]") {
-  for (const char* verb : {"serve", "version", "help"}) CHECK_FALSE(verb_usage(verb).empty());
+  for (const char* verb : {"serve", "version", "help", "doctor"}) CHECK_FALSE(verb_usage(verb).empty());
   CHECK(verb_usage("fly").empty());
   CHECK(version_line().rfind("berth ", 0) == 0);
 }

@@ -9,7 +9,18 @@
 
 #include <cerrno>
 
+#include "common/split.hpp"
+
 namespace berth::runtime {
+
+std::string find_executable(const std::string& name, std::string_view dirs) {
+  for (const auto dir : split(dirs, ':')) {
+    if (dir.empty()) continue;
+    const std::string candidate = std::string(dir) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
 
 Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOptions& options) {
   std::vector<char*> args;

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -31,6 +32,9 @@ struct CapturedRun {
 // code and stdout (stderr is dropped). For short-lived helpers such as CNI plugins.
 [[nodiscard]] Result<CapturedRun> run_captured(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                                                const std::string& input);
+
+// The first executable `name` in the ':'-separated directory list `dirs` (a PATH); "" if none.
+[[nodiscard]] std::string find_executable(const std::string& name, std::string_view dirs);
 
 // Waits for `pid` (retrying on EINTR) and returns its exit code, 128+signal if signalled.
 int wait_exit_code(pid_t pid);

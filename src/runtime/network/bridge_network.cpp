@@ -16,22 +16,6 @@ namespace {
 using model::Json;
 
 constexpr const char* k_cni_version = "1.0.0";
-// What plugins and iptables run with: a PATH and nothing else of berth's environment.
-constexpr const char* k_helper_path = "/usr/sbin:/usr/bin:/sbin:/bin";
-
-// The iptables binary the portmap plugin finds on k_helper_path, so both use one backend.
-std::string iptables_binary() {
-  std::string dirs = k_helper_path;
-  for (std::size_t start = 0; start <= dirs.size();) {
-    auto end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    const std::string candidate = dirs.substr(start, end - start) + "/iptables";
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    start = end + 1;
-  }
-  return "";
-}
-
 Attachment attachment_of(const std::string& netns, const Json& result) {
   Attachment a;
   a.netns = netns;
@@ -46,6 +30,8 @@ Attachment attachment_of(const std::string& netns, const Json& result) {
 }
 
 }  // namespace
+
+std::string iptables_binary() { return find_executable("iptables", k_helper_path); }
 
 Result<Json> BridgeNetwork::invoke(const Json& config, const std::string& command, const std::string& task_id,
                                    const std::string& ifname) const {

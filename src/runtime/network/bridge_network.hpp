@@ -14,6 +14,13 @@
 
 namespace berth::runtime {
 
+// What CNI plugins and iptables run with: a PATH and nothing else of berth's environment.
+inline constexpr const char* k_helper_path = "/usr/sbin:/usr/bin:/sbin:/bin";
+
+// The iptables binary the portmap plugin finds on k_helper_path, so both use one backend; "" if
+// there is none.
+[[nodiscard]] std::string iptables_binary();
+
 struct BridgeNetworkConfig {
   std::string plugin_dir = "/usr/lib/cni";
   std::string bridge = "berth0";
