@@ -8,7 +8,8 @@ arch=${1:-amd64}
 cd "$(dirname "$0")/../.."
 out=build/vm
 image=$out/debian-$arch.img
-[ -f "$image" ] && exit 0
+# Rebuilt when the guest unit changes; the debootstrapped root is kept.
+[ -f "$image" ] && [ "$image" -nt tests/vm/berth-vm-test.service ] && exit 0
 mkdir -p "$out"
 root=$out/rootfs-$arch
 case "$arch" in
@@ -19,13 +20,16 @@ esac
 if [ ! -x "$root/usr/bin/runc" ]; then
   rm -rf "$root"
   debootstrap --arch="$arch" --variant=minbase \
-    --include="$kernel,systemd-sysv,udev,runc,containernetworking-plugins,iptables,iproute2,python3,python3-boto3,awscli,procps,busybox-static,ca-certificates,kmod,e2fsprogs" \
+    --include="$kernel,systemd-sysv,udev,runc,containernetworking-plugins,iptables,iproute2,python3,python3-boto3,python3-cffi-backend,awscli,procps,busybox-static,ca-certificates,kmod,e2fsprogs" \
     bookworm "$root" http://deb.debian.org/debian
 fi
 echo berth-vm > "$root/etc/hostname"
 printf '/dev/vda / ext4 rw,relatime 0 1\n' > "$root/etc/fstab"
-# No password, no getty: the guest only runs the tests and powers off.
+# No password, no getty: the guest only runs the tests and powers off. A getty on the serial line
+# would hang the line up (vhangup) under the running tests, killing them with SIGHUP.
 mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
+ln -sf /dev/null "$root/etc/systemd/system/getty@tty1.service"
 cp tests/vm/berth-vm-test.service "$root/etc/systemd/system/"
 ln -sf /etc/systemd/system/berth-vm-test.service "$root/etc/systemd/system/multi-user.target.wants/"
 cp "$root"/boot/vmlinuz-* "$out/vmlinuz-$arch"

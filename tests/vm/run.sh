@@ -12,15 +12,17 @@ case "$arch" in
   amd64) qemu=qemu-system-x86_64; machine="-machine q35"; build=build/x86_64-linux-gnu ;;
   arm64) qemu=qemu-system-aarch64; machine="-machine virt -cpu max"; build=build/aarch64-linux-gnu ;;
 esac
-echo "$PWD/$build" > tests/vm/selection.build
+echo "$build" > tests/vm/selection.build
 echo "$*" > tests/vm/selection.tests
-# KVM only if it really starts a machine (here /dev/kvm exists but does not work): a qemu that is
-# still waiting (-S) after 3 s got its accelerator.
+# KVM only if it really runs the guest's kernel (here /dev/kvm exists but does not work): the
+# kernel must print its banner on the serial line within 5 s.
 accel=tcg
 if [ -c /dev/kvm ] && [ "$arch" = amd64 ]; then
-  rc=0
-  timeout 3 "$qemu" -accel kvm -machine none -display none -monitor none -S </dev/null >/dev/null 2>&1 || rc=$?
-  [ "$rc" -eq 124 ] && accel=kvm
+  probe=build/vm/kvm-probe.log
+  rm -f "$probe"
+  timeout 5 "$qemu" $machine -accel kvm -m 256 -display none -monitor none -nic none \
+    -kernel build/vm/vmlinuz-$arch -append "console=ttyS0" -serial file:"$probe" >/dev/null 2>&1 || true
+  grep -q "Linux version" "$probe" 2>/dev/null && accel=kvm
 fi
 echo "vm: $arch guest, accelerator $accel"
 log=build/vm/console-$arch.log
@@ -32,8 +34,10 @@ log=build/vm/console-$arch.log
   -virtfs local,path="$PWD",mount_tag=berth,security_model=none \
   -serial file:"$log"
 rm -f tests/vm/selection.build tests/vm/selection.tests
-grep -E '^guest:|passed, [0-9]+ failed' "$log" || true
-last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+# The serial console ends lines with CR LF.
+tr -d '\r' < "$log" > "$log.txt"
+grep -E '^guest:|passed, [0-9]+ failed' "$log.txt" || true
+last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log.txt" | tail -n 1)
 [ -n "$last" ] || { echo "the guest reported no result (console: $log)"; exit 1; }
 echo "$last"
 echo "$last" | grep -q ' 0 failed$'
