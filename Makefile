@@ -109,6 +109,7 @@ dist: $(BERTH)
 # integration modules/classes to run (all by default).
 ARCH ?= amd64
 test-vm: $(BERTH) $(UNIT) $(IMAGES)/busybox.tar
+	third_party/deps.sh vm
 	tests/vm/run.sh $(ARCH) $(TESTS)
 
 check-deps:

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs what berth needs to build and test, idempotently: nothing is fetched when every
-# package is already there. Usage: third_party/deps.sh host|cross|fuzz|all
+# package is already there. Usage: third_party/deps.sh host|cross|fuzz|vm|js|all
 set -eu
 what=${1:-all}
 
@@ -10,6 +10,8 @@ HOST_PACKAGES="g++ make dpkg-dev xz-utils pkg-config libsqlite3-dev nlohmann-jso
   docker-registry skopeo python3-cryptography lintian"
 # clang with libFuzzer and the sanitizers, for `make fuzz` only.
 FUZZ_PACKAGES="clang-16 libclang-rt-16-dev"
+# The VM tests (tests/vm): the emulator and what builds the guest's root.
+VM_PACKAGES="qemu-system-x86 qemu-system-arm qemu-utils debootstrap e2fsprogs"
 CROSS_PACKAGES="g++-aarch64-linux-gnu g++-arm-linux-gnueabihf binutils-aarch64-linux-gnu
   binutils-arm-linux-gnueabihf qemu-user-static"
 
@@ -79,6 +81,7 @@ case "$what" in
   host) install $HOST_PACKAGES; ensure_deb_src ;;
   cross) install $CROSS_PACKAGES ;;
   fuzz) install $FUZZ_PACKAGES ;;
+  vm) install $VM_PACKAGES ;;
   all) install $HOST_PACKAGES $CROSS_PACKAGES; ensure_deb_src ;;
-  *) echo "usage: $0 host|cross|fuzz|all" >&2; exit 2 ;;
+  *) echo "usage: $0 host|cross|fuzz|vm|js|all" >&2; exit 2 ;;
 esac

@@ -20,7 +20,7 @@ esac
 if [ ! -x "$root/usr/bin/runc" ]; then
   rm -rf "$root"
   debootstrap --arch="$arch" --variant=minbase \
-    --include="$kernel,systemd-sysv,udev,runc,containernetworking-plugins,iptables,iproute2,python3,python3-boto3,python3-cffi-backend,awscli,procps,busybox-static,ca-certificates,kmod,e2fsprogs" \
+    --include="$kernel,systemd-sysv,udev,runc,containernetworking-plugins,iptables,iproute2,python3,python3-boto3,python3-cffi-backend,awscli,procps,busybox-static,gcc,libc6-dev,ca-certificates,kmod,e2fsprogs" \
     bookworm "$root" http://deb.debian.org/debian
 fi
 echo berth-vm > "$root/etc/hostname"
