@@ -175,15 +175,8 @@ HostCheck check_directory(const std::string& label, const std::string& dir, bool
 }  // namespace
 
 int doctor(const std::vector<std::string>& words) {
-  auto args = cli::parse_args(words, config_flags());
-  if (!args) return usage_error(args.error().message, "doctor");
-  if (args->help) {
-    std::cout << cli::verb_usage("doctor");
-    return 0;
-  }
-  if (!args->positional.empty()) return usage_error("doctor takes no arguments", "doctor");
-  auto config = load_config(*args);
-  if (!config) return usage_error(config.error().message, "doctor");
+  auto config = config_of_verb(words, "doctor");
+  if (!config) return config.error();
 
   struct utsname host {};
   ::uname(&host);

@@ -20,15 +20,8 @@ std::string tls_line(const Config& config, const api::tls::TlsPlan& plan) {
 }  // namespace
 
 int info(const std::vector<std::string>& words) {
-  auto args = cli::parse_args(words, config_flags());
-  if (!args) return usage_error(args.error().message, "info");
-  if (args->help) {
-    std::cout << cli::verb_usage("info");
-    return 0;
-  }
-  if (!args->positional.empty()) return usage_error("info takes no arguments", "info");
-  auto config = load_config(*args);
-  if (!config) return usage_error(config.error().message, "info");
+  auto config = config_of_verb(words, "info");
+  if (!config) return config.error();
   auto plan = api::tls::plan_tls(*config);
   if (!plan) return usage_error(plan.error().message, "info");
 

@@ -121,15 +121,8 @@ std::string self_executable() {
 }  // namespace
 
 int serve(const std::vector<std::string>& words) {
-  auto args = cli::parse_args(words, config_flags());
-  if (!args) return usage_error(args.error().message, "serve");
-  if (args->help) {
-    std::cout << cli::verb_usage("serve");
-    return 0;
-  }
-  if (!args->positional.empty()) return usage_error("serve takes no arguments", "serve");
-  auto config = load_config(*args);
-  if (!config) return usage_error(config.error().message, "serve");
+  auto config = config_of_verb(words, "serve");
+  if (!config) return config.error();
   auto level = parse_log_level(config->log_level);
   if (!level) return usage_error(level.error().message, "serve");
   set_log_level(*level);

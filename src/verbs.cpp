@@ -18,6 +18,20 @@ std::set<std::string> config_flags() {
           "tls", "tls-cert", "tls-key"};
 }
 
+std::expected<Config, int> config_of_verb(const std::vector<std::string>& words, std::string_view verb) {
+  const std::string name(verb);
+  auto args = cli::parse_args(words, config_flags());
+  if (!args) return std::unexpected(usage_error(args.error().message, verb));
+  if (args->help) {
+    std::cout << cli::verb_usage(verb);
+    return std::unexpected(0);
+  }
+  if (!args->positional.empty()) return std::unexpected(usage_error(name + " takes no arguments", verb));
+  auto config = load_config(*args);
+  if (!config) return std::unexpected(usage_error(config.error().message, verb));
+  return std::move(*config);
+}
+
 Result<Config> load_config(const cli::ParsedArgs& args) {
   Config config;
   const auto explicit_file = args.flags.find("config");

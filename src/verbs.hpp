@@ -1,6 +1,7 @@
 // The berth binary's verbs (composition root): each builds the parts it needs and runs.
 #pragma once
 
+#include <expected>
 #include <set>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ int usage_error(const std::string& message, std::string_view verb);
 
 // The config flags every verb that touches state accepts.
 std::set<std::string> config_flags();
+
+// For a verb that takes the config flags and no arguments (serve, info, doctor): returns its
+// Config, or the exit code to return at once (0 after printing --help, 2 after a usage error).
+[[nodiscard]] std::expected<Config, int> config_of_verb(const std::vector<std::string>& words, std::string_view verb);
 
 int serve(const std::vector<std::string>& words);
 int image(const std::vector<std::string>& words);
