@@ -60,9 +60,6 @@ Reply authorize_and_run(ApiServices& api, const Caller& caller, std::string_view
     reply = auth_error_reply(*denied);
   } else {
     reply = run_call(api.ctx, call);
-    if (call.action == "DeleteAccessKey" && reply.status == 200) {
-      api.auth.keys().forget(call.request["AccessKeyId"].get<std::string>());
-    }
   }
   audit(api, caller, access->action, access->resources, reply);
   return reply;

@@ -56,8 +56,6 @@ class RequestAuth {
   [[nodiscard]] std::optional<auth::AuthError> authorize(const Caller& caller, std::string_view signing_name,
                                                          const auth::RequestedAccess& access) const;
 
-  auth::KeyRing& keys() { return m_keys; }
-
  private:
   auth::AuthResult<Caller> authenticate_signed(const HttpRequest& request) const;
   Caller admin(std::string principal, std::string user_name) const;

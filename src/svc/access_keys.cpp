@@ -46,6 +46,7 @@ Result<std::vector<model::AccessKey>> list_access_keys(Context& ctx, const std::
 Result<void> delete_access_key(Context& ctx, const std::string& access_key_id) {
   BERTH_ASSIGN(bool deleted, ctx.store.delete_access_key(access_key_id));
   if (!deleted) return fail(Code::resource_not_found, "The access key " + access_key_id + " does not exist.");
+  ctx.access_key_deleted(access_key_id);
   return {};
 }
 

@@ -33,6 +33,8 @@ struct Context {
   // Called after tasks are placed or asked to stop, so the agent acts without waiting a tick.
   std::function<void()> tasks_changed = [] {};
   LogSource* logs = nullptr;
+  // Called after an access key is deleted, so the API's key cache drops it at once.
+  std::function<void(const std::string& access_key_id)> access_key_deleted = [](const std::string&) {};
   // Called after a schedule is created, changed or deleted, so the runner re-reads its timers.
   std::function<void()> schedules_changed = [] {};
   // Where bridge tasks' hostPort 0 draws from (inclusive): the kernel's ephemeral range, or

@@ -1,6 +1,7 @@
 // The access keys the API authenticates with, cached in memory: a signed request costs no
-// database read once its key is known. Keys are written only through this process's API, which
-// calls forget() after each change. Thread-safe.
+// database read once its key is known. Keys change only through this process's use cases; the
+// ring hooks the context's access_key_deleted, so a deleted key is forgotten at once.
+// Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,8 @@ struct KeyEntry {
 
 class KeyRing {
  public:
-  explicit KeyRing(svc::Context& ctx) : m_ctx(ctx) {}
+  // Sets `ctx.access_key_deleted` to forget(); `ctx` must outlive the ring.
+  explicit KeyRing(svc::Context& ctx);
 
   // Returns the key `access_key_id`, or nullopt if berth has none (or the store cannot be read,
   // which is logged: an unreadable key authenticates nobody).
