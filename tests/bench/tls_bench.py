@@ -1,7 +1,6 @@
 """TLS benchmarks: signed DescribeTaskDefinition over TLS with keep-alive vs the same over plain
 HTTP, TLS handshake time (full and resumed) vs a TCP connect, and berth's RSS with 50 idle TLS
 connections vs 50 idle plain ones. Every figure has its baseline measured in the same run."""
-import configparser
 import json
 import os
 import re
@@ -17,6 +16,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from bench import TARGET, request, row, rss_kib, start_berth  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
+from harness import read_credentials, sign_headers  # noqa: E402
 
 TASK_DEFINITION = {"family": "python-app", "networkMode": "bridge", "containerDefinitions": [
     {"name": "webapp", "cpu": 100, "memory": 100, "image": "pythonwebapp:latest",
@@ -41,15 +42,9 @@ def stop(proc):
 
 
 def credentials(data_dir):
-    """(access key id, secret, region) of the admin key berth wrote to the data dir at its first
-    start (AWS shared-credentials format, profile "berth"), or None while there is none."""
+    """The admin key berth wrote to the data dir at its first start, or None while there is none."""
     path = os.path.join(data_dir, "credentials")
-    if not os.path.exists(path):
-        return None
-    parser = configparser.ConfigParser()
-    parser.read(path)
-    profile = parser["berth"]
-    return profile["aws_access_key_id"], profile["aws_secret_access_key"], profile.get("region", "local")
+    return read_credentials(path) if os.path.exists(path) else None
 
 
 def signed_headers(port, data_dir, scheme="https"):
@@ -58,16 +53,11 @@ def signed_headers(port, data_dir, scheme="https"):
     creds = credentials(data_dir)
     if creds is None:
         return None
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials
     host = "127.0.0.1:%d" % port
-    req = AWSRequest(method="POST", url="%s://%s/" % (scheme, host), data=DESCRIBE_BODY.encode(), headers={
+    headers = sign_headers("POST", "%s://%s/" % (scheme, host), DESCRIBE_BODY.encode(), {
         "X-Amz-Target": TARGET + "DescribeTaskDefinition", "Content-Type": "application/x-amz-json-1.1",
-        "Host": host})
-    SigV4Auth(Credentials(creds[0], creds[1]), "ecs", creds[2]).add_auth(req)
-    return {k: v for k, v in req.headers.items() if k.lower() in ("authorization", "x-amz-date", "host",
-                                                                   "x-amz-security-token")}
+        "Host": host}, creds)
+    return {k: v for k, v in headers.items() if k.lower() in ("authorization", "x-amz-date", "host")}
 
 
 def wrk_rps(url, headers, seconds=5, threads=2, connections=8):

@@ -65,6 +65,13 @@ class SigV4Test(KeysTestCase):
         self.berth.restart()
         self.assertEqual(os.stat(path).st_mtime_ns, before)
         self.assertIn("quick", self.cluster_names())
+        # A file deleted on purpose is not written again: the key it held still works.
+        key = self.berth.key
+        os.unlink(path)
+        self.berth.restart()
+        self.assertFalse(os.path.exists(path))
+        self.assertIn("quick", sorted(arn.rsplit("/", 1)[1] for arn in
+                                      self.berth.boto3(key=key).list_clusters()["clusterArns"]))
 
     def test_wrong_secret_unknown_key_old_signature_changed_body_and_no_signature_are_refused(self):
         key_id, secret, _ = self.berth.key
