@@ -30,10 +30,13 @@ UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BERTH := $(BUILD)/berth
 UNIT := $(BUILD)/berth-unit-tests
 
-.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps bench fuzz serve clean dist test-vm
+.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps bench fuzz serve clean dist unit test-vm test-vm-gateway test-vm-powercut
 .DEFAULT_GOAL := all
 
 all: $(BERTH)
+
+# The unit-test binary alone (the VM tests run it in the guest).
+unit: $(UNIT)
 
 $(TP)/httplib.h: third_party/httplib.sh
 	third_party/httplib.sh $(TP)
@@ -105,12 +108,30 @@ dist: $(BERTH)
 	rootfs/dist.sh $(BERTH) $(STRIP) $(DEB_ARCH) build/dist
 	if command -v lintian >/dev/null; then lintian --fail-on error,warning build/dist/berth_*_$(DEB_ARCH).deb; fi
 
-# The suite inside a Debian 12 VM with pure cgroup v2 (tests/vm/): ARCH=amd64|arm64, TESTS=
-# integration modules/classes to run (all by default).
+# The suite inside a Debian 12 VM with pure cgroup v2 (tests/vm/), on the binaries built for its
+# architecture: ARCH=amd64|arm64, TESTS= integration modules/classes to run (all by default).
 ARCH ?= amd64
-test-vm: $(BERTH) $(UNIT) $(IMAGES)/busybox.tar
+ROUNDS ?= 20
+VM_CROSS_amd64 :=
+VM_CROSS_arm64 := aarch64
+VM_MAKE = $(MAKE) --no-print-directory -j$(shell nproc) CROSS=$(VM_CROSS_$(ARCH))
+test-vm:
 	third_party/deps.sh vm
+	$(VM_MAKE) all unit
 	tests/vm/run.sh $(ARCH) $(TESTS)
+
+# The gateway scenarios in the VM on the .deb: install, quick start, offline reboot; 128 MiB.
+test-vm-gateway:
+	third_party/deps.sh vm
+	$(VM_MAKE) dist
+	tests/vm/scenario.sh $(ARCH) gateway
+	tests/vm/scenario.sh $(ARCH) small
+
+# ROUNDS power cuts of the VM while a client streams acknowledged writes.
+test-vm-powercut:
+	third_party/deps.sh vm
+	$(VM_MAKE) dist
+	tests/vm/powercut.sh $(ARCH) $(ROUNDS)
 
 check-deps:
 	tests/check-deps.sh

@@ -11,7 +11,7 @@ HOST_PACKAGES="g++ make dpkg-dev xz-utils pkg-config libsqlite3-dev nlohmann-jso
 # clang with libFuzzer and the sanitizers, for `make fuzz` only.
 FUZZ_PACKAGES="clang-16 libclang-rt-16-dev"
 # The VM tests (tests/vm): the emulator and what builds the guest's root.
-VM_PACKAGES="qemu-system-x86 qemu-system-arm qemu-utils debootstrap e2fsprogs"
+VM_PACKAGES="qemu-system-x86 qemu-system-arm qemu-utils qemu-user-static debootstrap e2fsprogs"
 CROSS_PACKAGES="g++-aarch64-linux-gnu g++-arm-linux-gnueabihf binutils-aarch64-linux-gnu
   binutils-arm-linux-gnueabihf qemu-user-static"
 

@@ -35,6 +35,15 @@ class DistTest(unittest.TestCase):
         subprocess.run(["dpkg-deb", "-e", self.deb, info], check=True)
         with open(os.path.join(info, "conffiles")) as f:
             self.assertEqual(f.read().split(), ["/etc/berth/berth.conf"])
+        # The maintainer scripts enable and start the unit on install and stop it on remove
+        # (the VM's gateway scenario installs the package and checks the running service).
+        for script, action in (("postinst", "deb-systemd-helper enable berth.service"),
+                               ("prerm", "deb-systemd-invoke stop berth.service"),
+                               ("postrm", "deb-systemd-helper purge berth.service")):
+            path = os.path.join(info, script)
+            self.assertEqual(os.stat(path).st_mode & 0o755, 0o755, script)
+            with open(path) as f:
+                self.assertIn(action, f.read())
         # The packaged binary is the one built, stripped, and it runs.
         unpacked = tempfile.mkdtemp(dir=self.out)
         subprocess.run(["dpkg-deb", "-x", self.deb, unpacked], check=True)

@@ -1,11 +1,25 @@
 #!/bin/sh
-# Runs inside the VM (started by berth-vm-test.service) on the tree the host shares at /mnt/berth:
-# reports the kernel and the cgroup hierarchy, then runs the suite named in tests/vm/selection
-# (written by the host) and prints its `N passed, N failed` as the last line.
+# Runs inside the VM at boot (berth-vm-test.service) on the tree the host shares at /mnt/berth:
+# reports the kernel and the cgroup hierarchy, then does what the selection file named by
+# berth.selection= on the kernel command line (written by tests/vm/vm.sh) says: MODE=suite runs
+# the suite (BUILD, TESTS) and prints its `N passed, N failed` as the last line; any other MODE
+# runs tests/vm/scenarios/MODE.py.
+# Then the guest powers off, or reboots when the scenario exits with 100.
 cd /mnt/berth
-echo "guest: $(uname -srm), cgroup fs $(stat -fc %T /sys/fs/cgroup), $(nproc) CPUs, $(free -m | awk '/Mem:/ {print $2}') MiB"
-build=$(cat tests/vm/selection.build)
-tests=$(cat tests/vm/selection.tests)
-export BERTH_TEST_IMAGES=/mnt/berth/build/images
-sh tests/run.sh "$build" $tests 2>&1
+selection=$(tr ' ' '\n' < /proc/cmdline | sed -n 's/^berth.selection=//p')
+. "./$selection"
+echo "guest: $(uname -srm), cgroup fs $(stat -fc %T /sys/fs/cgroup), $(nproc) CPUs, $(free -m | awk '/Mem:/ {print $2}') MiB, mode $MODE"
+case "$MODE" in
+  suite)
+    # The test images are built here from the guest's own busybox-static, so they match its
+    # architecture.
+    rootfs/busybox-image.sh /var/tmp/images
+    export BERTH_TEST_IMAGES=/var/tmp/images
+    sh tests/run.sh "$BUILD" $TESTS 2>&1
+    rc=$? ;;
+  *)
+    /usr/bin/python3 -u "tests/vm/scenarios/$MODE.py" 2>&1
+    rc=$? ;;
+esac
 echo "guest: done"
+if [ "$rc" = 100 ]; then systemctl --no-block reboot; else systemctl --no-block poweroff; fi

@@ -8,8 +8,12 @@ arch=${1:-amd64}
 cd "$(dirname "$0")/../.."
 out=build/vm
 image=$out/debian-$arch.img
-# Rebuilt when the guest unit changes; the debootstrapped root is kept.
-[ -f "$image" ] && [ "$image" -nt tests/vm/berth-vm-test.service ] && exit 0
+# Rebuilt when the guest unit, its mount script or this script changes; the debootstrapped root
+# is kept.
+for input in tests/vm/berth-vm-test.service tests/vm/berth-vm-mount "$0"; do
+  [ -f "$image" ] && [ "$image" -nt "$input" ] || fresh=no
+done
+[ -f "$image" ] && [ "${fresh:-yes}" = yes ] && exit 0
 mkdir -p "$out"
 root=$out/rootfs-$arch
 case "$arch" in
@@ -17,23 +21,44 @@ case "$arch" in
   arm64) kernel=linux-image-arm64 ;;
   *) echo "image.sh: unknown arch $arch" >&2; exit 2 ;;
 esac
+# A foreign root's packages are configured by running its binaries under qemu-user, which the
+# kernel finds through binfmt_misc (fix-binary, so it works inside the chroot).
+if [ "$arch" != "$(dpkg --print-architecture)" ]; then
+  qemu_name=qemu-$(echo "$kernel" | sed -e 's/linux-image-//' -e 's/arm64/aarch64/')
+  [ -f /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  [ -f "/proc/sys/fs/binfmt_misc/$qemu_name" ] || cat "/usr/lib/binfmt.d/$qemu_name.conf" > /proc/sys/fs/binfmt_misc/register
+fi
 if [ ! -x "$root/usr/bin/runc" ]; then
   rm -rf "$root"
   debootstrap --arch="$arch" --variant=minbase \
     --include="$kernel,systemd-sysv,udev,runc,containernetworking-plugins,iptables,iproute2,python3,python3-boto3,python3-cffi-backend,awscli,procps,busybox-static,gcc,libc6-dev,ca-certificates,kmod,e2fsprogs" \
     bookworm "$root" http://deb.debian.org/debian
 fi
+# debootstrap leaves a policy-rc.d that forbids starting services from maintainer scripts (as
+# container images do); a gateway's image has none, and the .deb's postinst must start berth.
+rm -f "$root/usr/sbin/policy-rc.d"
 echo berth-vm > "$root/etc/hostname"
 printf '/dev/vda / ext4 rw,relatime 0 1\n' > "$root/etc/fstab"
-# No password, no getty: the guest only runs the tests and powers off. A getty on the serial line
-# would hang the line up (vhangup) under the running tests, killing them with SIGHUP.
+# No password, no getty (here and systemd.getty_auto=0 at boot): the guest only runs the tests
+# and powers off. A getty on the serial line would hang the line up (vhangup) under the running
+# tests, killing them with SIGHUP.
 mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
-ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
+ln -sf /dev/null "$root/etc/systemd/system/serial-getty@.service"
 ln -sf /dev/null "$root/etc/systemd/system/getty@tty1.service"
+ln -sf /dev/null "$root/etc/systemd/system/getty-static.service"
 cp tests/vm/berth-vm-test.service "$root/etc/systemd/system/"
+install -m 0755 tests/vm/berth-vm-mount "$root/usr/local/sbin/berth-vm-mount"
 ln -sf /etc/systemd/system/berth-vm-test.service "$root/etc/systemd/system/multi-user.target.wants/"
 cp "$root"/boot/vmlinuz-* "$out/vmlinuz-$arch"
-cp "$root"/boot/initrd.img-* "$out/initrd-$arch.img"
+# A small initrd, with only what mounts a virtio root (Debian's has MODULES=most, 37 MB): it boots
+# faster, and a 128 MiB guest cannot even unpack Debian's (the kernel panics out of memory).
+conf=$root/etc/initramfs-tools-vm
+rm -rf "$conf"
+cp -a "$root/etc/initramfs-tools" "$conf"
+sed -i 's/^MODULES=.*/MODULES=list/' "$conf/initramfs.conf"
+printf 'virtio_pci\nvirtio_mmio\nvirtio_blk\next4\n' >> "$conf/modules"
+chroot "$root" mkinitramfs -d /etc/initramfs-tools-vm -o /boot/initrd-vm.img "$(ls "$root/lib/modules")"
+cp "$root/boot/initrd-vm.img" "$out/initrd-$arch.img"
 # 4 GiB, sparse: the tests' images, bundles and logs live in the guest's /tmp.
 truncate -s 4G "$image.tmp"
 mkfs.ext4 -q -F -d "$root" "$image.tmp"
