@@ -42,7 +42,7 @@ s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"quit\n");
   failed=$((failed + $(echo "$result" | sed -E 's/.* ([0-9]+) failed.*/\1/')))
   round=$((round + 1))
 done
-rm -f "$overlay" "$monitor"
+rm -f "$overlay" "$monitor" "$vm_selection"
 echo "$rounds power cuts, $(wc -l < "$acked") acknowledged writes in all"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

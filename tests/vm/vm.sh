@@ -36,7 +36,7 @@ vm_select() {
 # vm_overlay NAME: a fresh copy-on-write disk over the pristine image, for runs whose writes must
 # outlive a reboot or a killed qemu (snapshot=on keeps them only in qemu's memory).
 vm_overlay() {
-  overlay=build/vm/$1-$arch.qcow2
+  overlay=build/vm/$1-$arch-$$.qcow2
   rm -f "$overlay"
   qemu-img create -q -f qcow2 -F raw -b "$PWD/build/vm/debian-$arch.img" "$overlay"
 }
