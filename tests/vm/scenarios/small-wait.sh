@@ -9,7 +9,9 @@ deadline=$(($(cut -d. -f1 /proc/uptime) + 900))
 while [ "$(cut -d. -f1 /proc/uptime)" -lt "$deadline" ]; do
   echo "guest: at $(cut -d' ' -f1 /proc/uptime) s: MemAvailable $(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo) MiB"
   monitors=$(ls /run/berth/containers 2>/dev/null | wc -l)
-  if [ "$monitors" -ge "$tasks" ] && busybox wget -q -T 5 -O /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+  # busybox nc, not busybox wget: Debian 12's busybox-static wget segfaults.
+  if [ "$monitors" -ge "$tasks" ] &&
+     printf 'GET / HTTP/1.0\r\n\r\n' | busybox nc -w 5 127.0.0.1 "$port" 2>/dev/null | grep -q '^HTTP/1.[01] 200'; then
     break
   fi
   sleep 20
