@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "agent/agent.hpp"
 #include "cli/usage.hpp"
 #include "common/files.hpp"
 #include "common/numbers.hpp"
@@ -91,9 +92,8 @@ HostCheck check_runc() {
   return {"runc", CheckStatus::ok, runc + ": " + std::string(first_line), ""};
 }
 
-HostCheck check_cni(const Config& config) {
-  const auto key = config.raw.find("BERTH_CNI_PATH");
-  const std::string dir = key != config.raw.end() ? key->second : runtime::BridgeNetworkConfig{}.plugin_dir;
+// `dir`: the plugin directory the agent's configuration names (BERTH_CNI_PATH or its default).
+HostCheck check_cni(const std::string& dir) {
   std::string missing;
   for (const char* plugin : k_cni_plugins) {
     // One directory, as the bridge network runs DIR/PLUGIN (not a CNI_PATH-style list).
@@ -177,6 +177,9 @@ HostCheck check_directory(const std::string& label, const std::string& dir, bool
 int doctor(const std::vector<std::string>& words) {
   auto config = config_of_verb(words, "doctor");
   if (!config) return config.error();
+  // The settings serve would run with: a value it refuses is reported as it would be.
+  auto agent_config = agent::AgentConfig::from(*config);
+  if (!agent_config) return usage_error(agent_config.error().message, "doctor");
 
   struct utsname host {};
   ::uname(&host);
@@ -187,7 +190,7 @@ int doctor(const std::vector<std::string>& words) {
       check_namespaces(),
       check_overlay(host.release),
       check_runc(),
-      check_cni(*config),
+      check_cni(agent_config->network.plugin_dir),
       check_iptables(),
       check_seccomp(),
       check_directory("data dir", config->data_dir, true),

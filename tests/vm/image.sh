@@ -10,10 +10,11 @@ out=build/vm
 image=$out/debian-$arch.img
 # Rebuilt when the guest unit, its mount script or this script changes; the debootstrapped root
 # is kept.
+stale=no
 for input in tests/vm/berth-vm-test.service tests/vm/berth-vm-mount "$0"; do
-  [ -f "$image" ] && [ "$image" -nt "$input" ] || fresh=no
+  [ "$image" -nt "$input" ] || stale=yes  # also when there is no image yet
 done
-[ -f "$image" ] && [ "${fresh:-yes}" = yes ] && exit 0
+[ "$stale" = no ] && exit 0
 mkdir -p "$out"
 root=$out/rootfs-$arch
 case "$arch" in

@@ -82,7 +82,7 @@ def first_boot(checks):
     say("rebooting")
     os.makedirs(os.path.dirname(STATE), exist_ok=True)
     with open(STATE, "w") as f:
-        json.dump({"passed": checks.passed, "failed": checks.failed, "before": time.time()}, f)
+        json.dump({"passed": checks.passed, "failed": checks.failed}, f)
         f.flush()
         os.fsync(f.fileno())
     return 100
