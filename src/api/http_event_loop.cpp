@@ -16,7 +16,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "api/bounded_worker_pool.hpp"
+#include "common/bounded_worker_pool.hpp"
 #include "api/http_transport.hpp"
 #include "api/tls/tls_server.hpp"
 #include "common/log.hpp"

@@ -14,10 +14,11 @@
 #include <stdexcept>
 #include <thread>
 
-#include "api/bounded_worker_pool.hpp"
+#include "common/bounded_worker_pool.hpp"
 #include "fixtures/loopback_socket.hpp"
 
 using namespace berth::api;
+using berth::BoundedWorkerPool;
 using berth::testing::connect_to;
 using berth::testing::loopback_listener;
 

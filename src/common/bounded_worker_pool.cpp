@@ -1,14 +1,14 @@
-#include "api/bounded_worker_pool.hpp"
+#include "common/bounded_worker_pool.hpp"
 
 #include <algorithm>
 #include <exception>
 
 #include "common/log.hpp"
 
-namespace berth::api {
+namespace berth {
 
-BoundedWorkerPool::BoundedWorkerPool(std::size_t threads, std::size_t queue_depth)
-    : m_queue_depth(std::max<std::size_t>(queue_depth, 1)) {
+BoundedWorkerPool::BoundedWorkerPool(std::size_t threads, std::size_t queue_depth, std::string name)
+    : m_queue_depth(std::max<std::size_t>(queue_depth, 1)), m_name(std::move(name)) {
   for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i) m_threads.emplace_back([this] { run(); });
 }
 
@@ -48,11 +48,11 @@ void BoundedWorkerPool::run() {
     try {
       job();
     } catch (const std::exception& e) {
-      log_error(std::string("an API worker's job threw: ") + e.what());
+      log_error("an " + m_name + "'s job threw: " + e.what());
     } catch (...) {
-      log_error("an API worker's job threw");
+      log_error("an " + m_name + "'s job threw");
     }
   }
 }
 
-}  // namespace berth::api
+}  // namespace berth
