@@ -171,7 +171,7 @@ int serve(const std::vector<std::string>& words) {
   paths.bundle_root = config->data_dir + "/bundles";
   paths.log_root = config->data_dir + "/logs";
   paths.self_exe = self_executable();
-  runtime::RuncRuntime runtime(paths);
+  runtime::RuncRuntime runtime(paths, agent_config->network);
   check_seccomp();
 
   auto tls = prepare_listener_tls(*config);

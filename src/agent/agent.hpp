@@ -1,21 +1,25 @@
-// The node agent: registers this gateway as a container instance, then drives every task
-// placed on it from desired to actual state through the runtime (start in dependsOn order,
-// health checks, essential-container semantics, stopTimeout, exit codes) and writes each
-// change back to the store. Re-attaches to running containers after a restart. A task whose
-// handling throws is failed, and one that crashed berth twice is given up (TaskCrashGuard): no
-// task can take the agent down for good. One thread; wake() and stop() are thread-safe.
+// The node agent: registers this gateway as a container instance, then, every tick or when
+// woken, reads the tasks placed on it and has the TaskDriver move each from desired to actual
+// state (the task state machine decides, the Runtime acts), writing each change back to the
+// store. Re-attaches to running containers after a restart. A task whose handling throws is
+// failed, and one that crashed berth twice is given up (TaskCrashGuard): no task can take the
+// agent down for good. Pulls and health checks run on bounded worker pools. One thread; wake()
+// and stop() are thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <future>
 #include <map>
-#include <mutex>
 #include <set>
 #include <string>
 
+#include "agent/health_checker.hpp"
+#include "agent/image_policy.hpp"
+#include "agent/instance_registrar.hpp"
 #include "agent/task_crash_guard.hpp"
+#include "agent/task_driver.hpp"
 #include "agent/task_secrets.hpp"
+#include "common/bounded_worker_pool.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "common/periodic_worker.hpp"
@@ -68,8 +72,12 @@ struct AgentConfig {
 // kept in `blob_dir`.
 runtime::RegistryOptions registry_options(const AgentConfig& config, const std::string& blob_dir);
 
-// Ids of the images the containers of `tasks` name or run (`tasks`: those not yet stopped).
-std::set<std::string> images_in_use(runtime::ImageStore& images, const std::vector<model::Task>& tasks);
+// Bounds of the agent's background work. A pull or health check the full queue refuses is
+// asked for again on the next pass.
+inline constexpr std::size_t k_pull_threads = 4;
+inline constexpr std::size_t k_pull_queue = 32;
+inline constexpr std::size_t k_health_check_threads = 4;
+inline constexpr std::size_t k_health_check_queue = 64;
 
 class Agent {
  public:
@@ -77,8 +85,12 @@ class Agent {
         AgentConfig config);
   ~Agent();
 
-  // Registers (or re-registers, keeping its id) this node; returns the instance id.
+  // Registers (or re-registers, keeping its id) this node through the registrar; returns the
+  // instance id.
   [[nodiscard]] Result<std::string> register_instance();
+  // Where register_instance() records the node (the composition root's; by default the store
+  // directly). Set before register_instance(); it must outlive the agent's registration.
+  void set_registrar(InstanceRegistrar& registrar) { m_registrar = &registrar; }
   void start();
   void stop();
   // Asks for a pass soon (a task was placed or stopped).
@@ -93,86 +105,43 @@ class Agent {
   const std::string& instance_id() const { return m_instance_id; }
 
  private:
-  struct HealthState {
-    EpochMs next_check = 0;
-    EpochMs started_at = 0;
-    int failures = 0;
-    std::optional<std::future<Result<runtime::ExecResult>>> running;
-  };
-
   // Tasks on this instance that have not stopped.
   Result<std::vector<model::Task>> active_tasks();
   void pass();
+  // The task's definition body, read once: a registered revision's body never changes.
+  const model::Json* task_definition_of(const model::Task& task);
   // --- One task's handling (agent_task_handling.cpp) ---
   // Drives one task and saves what changed; an exception fails the task, not the agent.
   void handle(model::Task& task);
-  // drive() under the crash guard's marker and verdict, with exceptions turned into a failed task.
+  // The driver's pass under the crash guard's marker and verdict, with exceptions turned into a
+  // failed task.
   void drive_guarded(model::Task& task, const model::Json& td);
   // The task hit an error berth did not foresee (`what`): a starting task is stopped; a stopping
-  // one gets one best-effort release_runtime() and is recorded stopped.
+  // one gets one best-effort release of its runtime and is recorded stopped.
   void fail_unforeseen(model::Task& task, const std::string& what);
-  // One contained, best-effort attempt to kill and remove the task's containers and detach its
-  // network; failures (and exceptions) are logged, never raised.
-  void release_runtime(const model::Task& task);
   // Records `task` and its containers stopped with `reason`, touching no runtime state (alone, as
   // for the crash limit, where runtime calls are what took berth down); what it leaves running is
   // removed at berth's next start (remove_orphans).
   void record_abandoned(model::Task& task, const std::string& reason);
-  // Stops a task before (or while) its containers start: the pending ones are stopped with
-  // "CannotStartContainerError: <reason>", as the task (TaskFailedToStart).
-  void stop_unstarted(model::Task& task, const std::string& reason);
-  // Stops a task whose secrets or registry login could not be fetched (`reason` is ECS's
-  // ResourceInitializationError text): its pending containers stop with it (TaskFailedToStart).
-  void stop_uninitialized(model::Task& task, const std::string& reason);
-  // Before a task's first container starts (and before any pull), resolves every secret and
-  // registry login it names, so a missing one fails the task as ECS does; values are dropped
-  // again. False if the task was stopped.
-  bool check_task_secrets(model::Task& task, const model::Json& td);
-  // --- The task's containers (agent.cpp) ---
-  // The task's definition body, read once: a registered revision's body never changes.
-  const model::Json* task_definition_of(const model::Task& task);
-  void drive(model::Task& task, const model::Json& td);
-  void start_ready_containers(model::Task& task, const model::Json& td);
-  void observe_containers(model::Task& task);
-  void run_health_checks(model::Task& task, const model::Json& td);
-  void stop_containers(model::Task& task, const model::Json& td);
-  void finish_if_stopped(model::Task& task);
-  // bridge: the task's namespace attached to the bridge with its host ports; false (and the
-  // task stopping) if that failed.
-  bool attach_network(model::Task& task);
-  // The image container `c` runs, pulled as ECS_IMAGE_PULL_BEHAVIOR says. Nothing while a pull
-  // runs (in the background; the agent keeps driving other tasks) or after it failed, in which
-  // case the task is stopping with CannotPullContainerError.
-  std::optional<runtime::Image> image_for(model::Task& task, model::TaskContainer& c, const model::Json& def);
-  // Every cleanup interval: deletes unused images as the ECS agent does.
-  void collect_images(const std::vector<model::Task>& tasks);
-  void request_stop(model::Task& task, const std::string& code, const std::string& reason);
-  void remove_orphans();
 
   store::Store& m_store;
   runtime::Runtime& m_runtime;
-  runtime::ImageStore& m_images;
   const Clock& m_clock;
   AgentConfig m_config;
-  runtime::BridgeNetwork m_network;
   runtime::ImagePuller m_puller;
-  std::map<std::string, std::future<Result<runtime::PulledInfo>>> m_pulls;  // runtime id → pull
-  // Pulls of tasks that stopped meanwhile: dropped once done (dropping sooner would wait).
-  std::vector<std::future<Result<runtime::PulledInfo>>> m_abandoned_pulls;
-  std::map<std::string, EpochMs> m_image_last_used;  // image id → last container start (memory only)
-  EpochMs m_next_image_cleanup = 0;
   std::string m_instance_id;
-  std::string m_host_name;
-  bool m_cgroup_v2 = false;
-  std::uint64_t m_capability_bounding_set = ~std::uint64_t{0};
+  StoreInstanceRegistrar m_store_registrar;
+  InstanceRegistrar* m_registrar = &m_store_registrar;
   TaskCrashGuard m_crash_guard;
-
-  std::map<std::string, EpochMs> m_term_sent;       // runtime id → when SIGTERM went out
-  std::map<std::string, HealthState> m_health;      // runtime id → health-check state
   std::map<std::string, model::Json> m_definitions; // "family:revision" → body (agent thread only)
   std::function<void()> m_on_task_changed = [] {};
   SecretResolver m_resolve_secret;
-  std::set<std::string> m_secrets_checked;           // tasks whose secrets resolved (agent thread only)
+  ImagePolicy m_image_policy;  // pulls on m_pulls
+  HealthChecker m_health;       // checks on m_health_checks
+  TaskDriver m_driver;
+  // Declared after what their jobs use, so they are joined before it goes.
+  BoundedWorkerPool m_pulls{k_pull_threads, k_pull_queue, "image pull worker"};
+  BoundedWorkerPool m_health_checks{k_health_check_threads, k_health_check_queue, "agent health check worker"};
   PeriodicWorker m_worker;
 };
 

@@ -1,5 +1,6 @@
-// Runtime: how the agent runs containers. RuncRuntime is the real one (runc + shim); tests of
-// pure logic may use a fake. Implementations are thread-safe.
+// Runtime: how the agent runs containers, and the task-level resources they share (the task's
+// cgroup with its limits, its network). RuncRuntime is the real one (runc + shim, cgroupfs, CNI
+// bridge); tests of the agent use a fake. Implementations are thread-safe.
 #pragma once
 
 #include <optional>
@@ -8,6 +9,8 @@
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "runtime/linux/cgroups.hpp"
+#include "runtime/network/bridge_network.hpp"
 #include "runtime/oci_spec.hpp"
 
 namespace berth::runtime {
@@ -26,6 +29,19 @@ struct ExecResult {
   int exit_code = 0;
   bool timed_out = false;
   std::string output;             // combined stdout+stderr, truncated
+};
+
+// What a task's containers share, made before the first of them starts.
+struct TaskSetup {
+  std::string task_id;
+  std::string cgroup_path;      // the task's parent cgroup ("/berth/<task>")
+  TaskLimits limits;            // task cpu/memory and the pids limit, on that cgroup
+  bool bridge = false;          // networkMode bridge: a namespace of its own on the bridge
+  std::vector<PortMapping> ports;  // bridge: published on the host
+};
+
+struct PreparedTask {
+  std::string address;          // bridge: the task's IPv4 address; empty otherwise
 };
 
 class Runtime {
@@ -47,6 +63,24 @@ class Runtime {
   virtual std::vector<std::string> known_containers() = 0;
   // Path of the container's log file.
   virtual std::string log_path(const std::string& id) const = 0;
+
+  // --- Task-level resources ---
+  // Makes the task's cgroup (limits applied) and, for bridge, attaches its network namespace.
+  // A cgroup that cannot be made is logged, not an error (the containers still run, unlimited
+  // at task level); a network that cannot be attached is the error, "bridge network: <why>".
+  [[nodiscard]] virtual Result<PreparedTask> prepare_task(const TaskSetup& setup) = 0;
+  // Releases what prepare_task made (its containers must be gone): the cgroup, best effort,
+  // and the network, whose failure is the error (its record is kept, so a later call retries).
+  [[nodiscard]] virtual Result<void> cleanup_task(const std::string& task_id, const std::string& cgroup_path) = 0;
+  // Tasks holding a network attachment (for releasing those of tasks that stopped meanwhile).
+  virtual std::vector<std::string> prepared_tasks() = 0;
+  // After berth restarts with prepared tasks: re-applies the host-side protections they rely on
+  // (bridge: traffic from the bridge kept off the host's loopback).
+  [[nodiscard]] virtual Result<void> guard_prepared_tasks() = 0;
+  // The network namespace bridge containers of the task join (its path, for the OCI spec).
+  virtual std::string network_namespace_of(const std::string& task_id) const = 0;
+  // True when containers get cgroup v2 (their spec mounts and namespaces differ).
+  virtual bool cgroup_v2() const = 0;
 };
 
 }  // namespace berth::runtime

@@ -39,6 +39,12 @@ class ThrowingKillRuntime final : public runtime::Runtime {
   }
   std::vector<std::string> known_containers() override { return {}; }
   std::string log_path(const std::string&) const override { return {}; }
+  Result<runtime::PreparedTask> prepare_task(const runtime::TaskSetup&) override { return runtime::PreparedTask{}; }
+  Result<void> cleanup_task(const std::string&, const std::string&) override { return {}; }
+  std::vector<std::string> prepared_tasks() override { return {}; }
+  Result<void> guard_prepared_tasks() override { return {}; }
+  std::string network_namespace_of(const std::string&) const override { return {}; }
+  bool cgroup_v2() const override { return false; }
 
   int kills = 0;
   std::set<std::string> removed;

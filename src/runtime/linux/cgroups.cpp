@@ -10,7 +10,6 @@
 namespace berth::runtime {
 namespace {
 
-constexpr const char* k_root = "/sys/fs/cgroup";
 constexpr const char* k_v1_controllers[] = {"cpu", "cpuacct", "memory", "pids", "blkio", "devices",
                                             "freezer", "cpuset", "systemd"};
 
@@ -36,24 +35,24 @@ void inherit_cpuset(const std::string& dir) {
 
 }  // namespace
 
-bool cgroup_v2() { return std::filesystem::exists(std::string(k_root) + "/cgroup.controllers"); }
+bool cgroup_v2(const std::string& root) { return std::filesystem::exists(root + "/cgroup.controllers"); }
 
-Result<void> prepare_task_cgroup(const std::string& path, const TaskLimits& limits) {
-  if (cgroup_v2()) {
+Result<void> prepare_task_cgroup(const std::string& path, const TaskLimits& limits, const std::string& root) {
+  if (cgroup_v2(root)) {
     // Controllers must be enabled in every ancestor's subtree_control for the leaf to use them.
-    std::string dir = k_root;
+    std::string dir = root;
     std::string rest = path;
-    BERTH_TRY(make_dirs(std::string(k_root) + path));
+    BERTH_TRY(make_dirs(root + path));
     std::size_t pos = 1;
     while (true) {
       auto ok = write_control(dir + "/cgroup.subtree_control", "+cpu +memory +pids");
       (void)ok;  // some controllers may be unavailable; limits below report real failures
       const auto next = rest.find('/', pos);
       if (next == std::string::npos) break;
-      dir = std::string(k_root) + rest.substr(0, next);
+      dir = root + rest.substr(0, next);
       pos = next + 1;
     }
-    const std::string leaf = std::string(k_root) + path;
+    const std::string leaf = root + path;
     BERTH_TRY(write_control(leaf + "/cgroup.subtree_control", "+cpu +memory +pids"));
     if (limits.cpu_quota_us) BERTH_TRY(write_control(leaf + "/cpu.max", std::to_string(*limits.cpu_quota_us) + " 100000"));
     if (limits.memory_bytes) BERTH_TRY(write_control(leaf + "/memory.max", std::to_string(*limits.memory_bytes)));
@@ -61,7 +60,7 @@ Result<void> prepare_task_cgroup(const std::string& path, const TaskLimits& limi
     return {};
   }
   for (const char* controller : k_v1_controllers) {
-    const std::string base = std::string(k_root) + "/" + controller;
+    const std::string base = root + "/" + controller;
     if (!std::filesystem::exists(base)) continue;
     std::string dir = base;
     std::size_t pos = 1;
@@ -76,24 +75,24 @@ Result<void> prepare_task_cgroup(const std::string& path, const TaskLimits& limi
   }
   const std::string leaf = path;
   if (limits.cpu_quota_us) {
-    BERTH_TRY(write_control(std::string(k_root) + "/cpu" + leaf + "/cpu.cfs_period_us", "100000"));
-    BERTH_TRY(write_control(std::string(k_root) + "/cpu" + leaf + "/cpu.cfs_quota_us", std::to_string(*limits.cpu_quota_us)));
+    BERTH_TRY(write_control(root + "/cpu" + leaf + "/cpu.cfs_period_us", "100000"));
+    BERTH_TRY(write_control(root + "/cpu" + leaf + "/cpu.cfs_quota_us", std::to_string(*limits.cpu_quota_us)));
   }
   if (limits.memory_bytes) {
-    BERTH_TRY(write_control(std::string(k_root) + "/memory" + leaf + "/memory.limit_in_bytes", std::to_string(*limits.memory_bytes)));
+    BERTH_TRY(write_control(root + "/memory" + leaf + "/memory.limit_in_bytes", std::to_string(*limits.memory_bytes)));
   }
-  if (limits.pids) BERTH_TRY(write_control(std::string(k_root) + "/pids" + leaf + "/pids.max", std::to_string(*limits.pids)));
+  if (limits.pids) BERTH_TRY(write_control(root + "/pids" + leaf + "/pids.max", std::to_string(*limits.pids)));
   return {};
 }
 
-Result<void> move_into_cgroup(const std::string& path, int pid) {
-  if (cgroup_v2()) {
-    BERTH_TRY(make_dirs(std::string(k_root) + path));
-    return write_control(std::string(k_root) + path + "/cgroup.procs", std::to_string(pid));
+Result<void> move_into_cgroup(const std::string& path, int pid, const std::string& root) {
+  if (cgroup_v2(root)) {
+    BERTH_TRY(make_dirs(root + path));
+    return write_control(root + path + "/cgroup.procs", std::to_string(pid));
   }
   std::error_code ec;
   std::string failures;
-  for (const auto& entry : std::filesystem::directory_iterator(k_root, ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(root, ec)) {
     if (!entry.is_directory() || entry.is_symlink()) continue;
     const std::string dir = entry.path().string() + path;
     if (!make_dirs(dir)) continue;
@@ -104,20 +103,20 @@ Result<void> move_into_cgroup(const std::string& path, int pid) {
   return {};
 }
 
-void remove_task_cgroup(const std::string& path) {
-  if (cgroup_v2()) {
-    ::rmdir((std::string(k_root) + path).c_str());
+void remove_task_cgroup(const std::string& path, const std::string& root) {
+  if (cgroup_v2(root)) {
+    ::rmdir((root + path).c_str());
     return;
   }
   for (const char* controller : k_v1_controllers) {
-    ::rmdir((std::string(k_root) + "/" + controller + path).c_str());
+    ::rmdir((root + "/" + controller + path).c_str());
   }
 }
 
 Result<std::string> read_cgroup_file(const std::string& controller, const std::string& path,
-                                     const std::string& file) {
-  const std::string full = cgroup_v2() ? std::string(k_root) + path + "/" + file
-                                       : std::string(k_root) + "/" + controller + path + "/" + file;
+                                     const std::string& file, const std::string& root) {
+  const std::string full = cgroup_v2(root) ? root + path + "/" + file
+                                       : root + "/" + controller + path + "/" + file;
   return read_file(full);
 }
 

@@ -1,5 +1,6 @@
 // RuncRuntime: containers through the runc CLI, each under a `berth shim` monitor, each with an
-// overlay (or, where overlayfs is unavailable, a copied) root over its image. Thread-safe.
+// overlay (or, where overlayfs is unavailable, a copied) root over its image; task cgroups under
+// its cgroupfs root and bridge networking through CNI. Thread-safe.
 #pragma once
 
 #include <string>
@@ -18,11 +19,14 @@ struct RuncPaths {
   std::size_t log_max_bytes = 1 << 20;
   int log_files = 2;
   int start_timeout_ms = 120000;
+  std::string cgroup_root = k_cgroup_root;  // where cgroupfs is mounted (tests: a directory)
 };
 
 class RuncRuntime final : public Runtime {
  public:
-  explicit RuncRuntime(RuncPaths paths) : m_paths(std::move(paths)) {}
+  // `network`: where bridge tasks attach (the defaults are a host's; tests of containers alone
+  // never reach it).
+  explicit RuncRuntime(RuncPaths paths, BridgeNetworkConfig network = {});
 
   Result<int> start(const ContainerSpec& spec) override;
   ContainerStatus status(const std::string& id) override;
@@ -31,10 +35,18 @@ class RuncRuntime final : public Runtime {
   Result<void> remove(const std::string& id) override;
   std::vector<std::string> known_containers() override;
   std::string log_path(const std::string& id) const override { return m_paths.log_root + "/" + id + ".log"; }
+  Result<PreparedTask> prepare_task(const TaskSetup& setup) override;
+  Result<void> cleanup_task(const std::string& task_id, const std::string& cgroup_path) override;
+  std::vector<std::string> prepared_tasks() override { return m_network.attached_tasks(); }
+  Result<void> guard_prepared_tasks() override;
+  std::string network_namespace_of(const std::string& task_id) const override { return m_network.netns_path(task_id); }
+  bool cgroup_v2() const override { return m_cgroup_v2; }
 
  private:
   Result<std::string> prepare_rootfs(const ContainerSpec& spec, const std::string& bundle);
   RuncPaths m_paths;
+  BridgeNetwork m_network;
+  bool m_cgroup_v2 = false;
 };
 
 // Runs `argv` with stdin from /dev/null and stdout+stderr captured (at most 64 KiB kept),

@@ -1,0 +1,37 @@
+#include "agent/orphan_cleanup.hpp"
+
+#include <set>
+#include <string>
+
+#include "agent/container_spec_builder.hpp"
+#include "common/log.hpp"
+
+namespace berth::agent {
+
+void remove_orphans(runtime::Runtime& runtime, const std::vector<model::Task>& active) {
+  std::set<std::string> live;
+  for (const auto& t : active) {
+    for (const auto& c : t.containers) live.insert(runtime_id_of(t.id, c.name));
+  }
+  for (const auto& id : runtime.known_containers()) {
+    if (!live.contains(id)) {
+      log_info("removing leftover container " + id);
+      auto ignored = runtime.remove(id);
+      (void)ignored;
+    }
+  }
+  // Bridge tasks that outlived a restart keep the bridge routing to loopback: guard it now.
+  if (auto ok = runtime.guard_prepared_tasks(); !ok) log_warn(ok.error().message);
+  // Networks of tasks that stopped while berth was down, or whose teardown failed earlier.
+  std::set<std::string> active_ids;
+  for (const auto& t : active) active_ids.insert(t.id);
+  for (const auto& id : runtime.prepared_tasks()) {
+    if (active_ids.contains(id)) continue;
+    log_info("releasing the network of stopped task " + id);
+    if (auto ok = runtime.cleanup_task(id, task_cgroup_of(id)); !ok) {
+      log_warn("task " + id + ": network cleanup: " + ok.error().message);
+    }
+  }
+}
+
+}  // namespace berth::agent

@@ -1,0 +1,17 @@
+// At berth's start, before the agent's first pass: removes what tasks that are gone left behind
+// in the runtime (containers no task of this instance names, networks of tasks that stopped
+// while berth was down or whose teardown failed), and re-guards the host for the tasks that
+// outlived the restart. Best effort: failures are logged. Thread-safe as the runtime is.
+#pragma once
+
+#include <vector>
+
+#include "model/task.hpp"
+#include "runtime/runtime.hpp"
+
+namespace berth::agent {
+
+// `active`: the tasks on this instance that have not stopped.
+void remove_orphans(runtime::Runtime& runtime, const std::vector<model::Task>& active);
+
+}  // namespace berth::agent

@@ -1,0 +1,197 @@
+#include "agent/task_driver.hpp"
+
+#include <signal.h>
+
+#include <algorithm>
+
+#include "agent/container_spec_builder.hpp"
+#include "common/files.hpp"
+#include "common/log.hpp"
+
+namespace berth::agent {
+
+using model::Json;
+
+TaskDriver::TaskDriver(runtime::Runtime& runtime, ImagePolicy& images, HealthChecker& health, const Clock& clock,
+                       DriverSettings settings, const SecretResolver& resolver)
+    : m_runtime(runtime), m_images(images), m_health(health), m_clock(clock), m_settings(std::move(settings)),
+      m_resolve_secret(resolver) {}
+
+void TaskDriver::drive(model::Task& task, const Json& td) {
+  const Observations observed = observe_runtime(task);
+  for (const auto& name : observe(task, observed, m_clock.now_ms())) m_health.forget(runtime_id_of(task.id, name));
+  if (task.desired_status == "RUNNING") {
+    start(task, td, observed);
+    check_health(task, td);
+    settle_running(task, m_clock.now_ms());
+  }
+  if (task.desired_status == "STOPPED") stop(task, td, observed);
+}
+
+Observations TaskDriver::observe_runtime(const model::Task& task) {
+  Observations observed;
+  for (const auto& c : task.containers) {
+    if (c.last_status == "STOPPED") continue;
+    const std::string rid = runtime_id_of(task.id, c.name);
+    ContainerObservation& seen = observed[c.name];
+    seen.status = m_runtime.status(rid);
+    if (const auto sent = m_term_sent.find(rid); sent != m_term_sent.end()) seen.term_sent = sent->second;
+  }
+  return observed;
+}
+
+void TaskDriver::start(model::Task& task, const Json& td, const Observations& observed) {
+  const EpochMs now = m_clock.now_ms();
+  StartProgress progress;
+  std::map<std::string, runtime::Image> images;  // container → its image, once at hand this pass
+  // Each action moves the state machine on (a container dealt with, or the task stopping); the
+  // bound only guards against a machine that would not.
+  const std::size_t max_actions = 4 * task.containers.size() + 2;
+  for (std::size_t n = 0; n < max_actions; ++n) {
+    const auto action = next_start_action(task, td, observed, progress, m_settings.defaults, m_settings.task_pids_limit, now);
+    if (!action) return;
+    switch (action->kind) {
+      case ActionKind::check_secrets:
+        if (auto ok = check_secrets(task, td); ok) {
+          progress.secrets_checked = true;
+        } else {
+          stop_uninitialized(task, ok.error().message, m_clock.now_ms());
+        }
+        break;
+      case ActionKind::get_image: {
+        const model::TaskContainer* c = task.container(action->container);
+        const Json* def = definition_of(td, action->container);
+        auto found = m_images.get(runtime_id_of(task.id, action->container), c->image,
+                                  [&] { return resolve_repository_credentials(*def, m_resolve_secret); });
+        if (!found.warning.empty()) log_warn("task " + task.id + ": " + found.warning);
+        if (found.image) images.insert_or_assign(action->container, *found.image);
+        on_image(task, action->container, found.outcome, progress, m_clock.now_ms());
+        break;
+      }
+      case ActionKind::prepare_task:
+        on_prepared(task, m_runtime.prepare_task(action->setup), action->setup.bridge, progress, m_clock.now_ms());
+        break;
+      case ActionKind::start_container:
+        start_container(task, td, action->container, images.at(action->container));
+        break;
+      case ActionKind::signal:
+      case ActionKind::cleanup:
+        log_error("agent: task " + task.id + ": a stop action while starting");
+        return;
+    }
+  }
+  log_error("agent: task " + task.id + ": starting took more actions than it has containers; the next pass goes on");
+}
+
+Result<void> TaskDriver::check_secrets(const model::Task& task, const Json& td) {
+  if (m_secrets_checked.contains(task.id)) return {};
+  // Started containers (berth restarted meanwhile) already hold their values.
+  const bool started = std::any_of(task.containers.begin(), task.containers.end(),
+                                   [](const model::TaskContainer& c) { return c.started_at.has_value(); });
+  if (!started && task_needs_secrets(td)) {
+    for (const auto& def : td["containerDefinitions"]) {
+      auto env = resolve_container_secrets(def, m_resolve_secret);
+      auto login = env ? resolve_repository_credentials(def, m_resolve_secret)
+                       : Result<std::optional<runtime::RegistryCredentials>>(std::unexpected(env.error()));
+      if (!login) {
+        log_info("task " + task.id + ": " + login.error().message);
+        return std::unexpected(login.error());
+      }
+    }
+  }
+  m_secrets_checked.insert(task.id);
+  return {};
+}
+
+void TaskDriver::start_container(model::Task& task, const Json& td, const std::string& name, const runtime::Image& image) {
+  const Json* def = definition_of(td, name);
+  const bool bridge = td.value("networkMode", "bridge") == "bridge";
+  const SpecContext context{m_settings.data_dir + "/volumes", m_settings.data_dir + "/bundles/" + task.id + "-etc",
+                            m_runtime.cgroup_v2(), m_settings.host_name,
+                            bridge ? m_runtime.network_namespace_of(task.id) : "", m_settings.host_resolv_conf,
+                            m_settings.capability_bounding_set};
+  auto spec = build_container_spec(task, td, name, image, context);
+  // Secrets go into the environment here only: the task and its definition keep valueFrom.
+  auto secret_env = resolve_container_secrets(*def, m_resolve_secret);
+  if (!secret_env) {
+    stop_uninitialized(task, secret_env.error().message, m_clock.now_ms());
+    return;
+  }
+  if (spec) add_secret_environment(*spec, *secret_env);
+  auto started = spec ? m_runtime.start(*spec) : Result<int>(std::unexpected(spec.error()));
+  if (!started) {
+    on_start_failed(task, name, started.error().message, m_clock.now_ms());
+    return;
+  }
+  const EpochMs at = m_clock.now_ms();
+  on_started(task, name, td, at);
+  m_images.record_use(image.id, at);
+}
+
+void TaskDriver::check_health(model::Task& task, const Json& td) {
+  const EpochMs now = m_clock.now_ms();
+  for (auto& c : task.containers) {
+    if (c.last_status != "RUNNING") continue;
+    const Json* def = definition_of(td, c.name);
+    if (!def || !def->contains("healthCheck")) continue;
+    const auto reached = m_health.poll(runtime_id_of(task.id, c.name), (*def)["healthCheck"], c.started_at.value_or(now), now);
+    if (reached) on_health(task, c.name, *reached);
+  }
+}
+
+void TaskDriver::stop(model::Task& task, const Json& td, const Observations& observed) {
+  const EpochMs now = m_clock.now_ms();
+  for (const auto& action : stop_actions(task, td, observed, m_settings.defaults, now)) {
+    if (action.kind == ActionKind::cleanup) {
+      cleanup(task);
+      on_cleaned_up(task, m_clock.now_ms());
+      continue;
+    }
+    const std::string rid = runtime_id_of(task.id, action.container);
+    if (auto ok = m_runtime.kill(rid, action.signal); !ok) log_debug(ok.error().message);
+    if (action.signal == SIGTERM) m_term_sent[rid] = now;
+  }
+}
+
+void TaskDriver::cleanup(const model::Task& task) {
+  for (const auto& c : task.containers) {
+    const std::string rid = runtime_id_of(task.id, c.name);
+    m_images.abandon(rid);
+    if (auto ok = m_runtime.remove(rid); !ok) log_warn("cannot remove container " + rid + ": " + ok.error().message);
+    m_term_sent.erase(rid);
+    m_health.forget(rid);
+  }
+  // A failed network teardown keeps its record; the next start of berth retries it.
+  if (auto ok = m_runtime.cleanup_task(task.id, task_cgroup_of(task.id)); !ok) {
+    log_warn("task " + task.id + ": network teardown: " + ok.error().message);
+  }
+  auto ignored = remove_all(m_settings.data_dir + "/volumes/" + task.id);
+  ignored = remove_all(m_settings.data_dir + "/bundles/" + task.id + "-etc");
+  (void)ignored;
+}
+
+void TaskDriver::release(const model::Task& task) {
+  const auto attempt = [&](const std::string& what, const auto& step) {
+    try {
+      if (auto ok = step(); !ok) log_warn("task " + task.id + ": " + what + ": " + ok.error().message);
+    } catch (const std::exception& e) {
+      log_warn("task " + task.id + ": " + what + ": " + e.what());
+    } catch (...) {
+      log_warn("task " + task.id + ": " + what + ": unknown exception");
+    }
+  };
+  for (const auto& c : task.containers) {
+    const std::string rid = runtime_id_of(task.id, c.name);
+    attempt("kill " + rid, [&] { return m_runtime.kill(rid, SIGKILL); });
+    attempt("remove " + rid, [&] { return m_runtime.remove(rid); });
+    m_term_sent.erase(rid);
+    m_health.forget(rid);
+  }
+  attempt("network teardown", [&] { return m_runtime.cleanup_task(task.id, task_cgroup_of(task.id)); });
+}
+
+void TaskDriver::retain_only(const std::set<std::string>& active) {
+  std::erase_if(m_secrets_checked, [&](const std::string& id) { return !active.contains(id); });
+}
+
+}  // namespace berth::agent

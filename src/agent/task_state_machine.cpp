@@ -1,0 +1,351 @@
+#include "agent/task_state_machine.hpp"
+
+#include <signal.h>
+
+#include <algorithm>
+
+#include "agent/container_spec_builder.hpp"
+#include "common/numbers.hpp"
+
+namespace berth::agent {
+namespace {
+
+using model::Json;
+using State = runtime::ContainerStatus::State;
+
+bool any_started(const model::Task& task) {
+  return std::any_of(task.containers.begin(), task.containers.end(),
+                     [](const model::TaskContainer& c) { return c.started_at.has_value(); });
+}
+
+// The task-level `key` ("cpu", "memory"): the override's, else the task definition's.
+std::optional<std::string> task_size(const model::Task& task, const Json& td, const char* key) {
+  for (const Json* source : {&task.overrides, &td}) {
+    if (!source->is_object()) continue;
+    const auto it = source->find(key);
+    if (it != source->end()) return it->is_string() ? it->get<std::string>() : it->dump();
+  }
+  return std::nullopt;
+}
+
+// Stops the task's PENDING containers with `reason`, and the task with it (TaskFailedToStart).
+void stop_pending(model::Task& task, const std::string& reason, EpochMs now) {
+  for (auto& c : task.containers) {
+    if (c.last_status != "PENDING") continue;
+    c.last_status = "STOPPED";
+    c.reason = reason;
+  }
+  request_stop(task, "TaskFailedToStart", reason, now);
+}
+
+// Stops container `c` (not started) with `container_reason`, and the task with `task_reason`.
+void stop_container_and_task(model::Task& task, model::TaskContainer& c, const std::string& container_reason,
+                             const std::string& task_reason, EpochMs now) {
+  c.last_status = "STOPPED";
+  c.reason = container_reason;
+  request_stop(task, "TaskFailedToStart", task_reason, now);
+}
+
+enum class Dependency { satisfied, waiting, impossible };
+
+// Whether `other` meets `condition` (START, COMPLETE, SUCCESS, HEALTHY) for a dependent to start.
+Dependency dependency_state(const model::TaskContainer& other, const std::string& condition) {
+  const bool started = other.started_at.has_value();
+  const bool stopped = other.last_status == "STOPPED";
+  bool satisfied = false, impossible = false;
+  if (condition == "START") {
+    satisfied = started;
+    impossible = stopped && !started;
+  } else if (condition == "COMPLETE") {
+    satisfied = stopped && started;
+    impossible = stopped && !started;
+  } else if (condition == "SUCCESS") {
+    satisfied = stopped && other.exit_code == 0;
+    impossible = stopped && other.exit_code != 0;
+  } else if (condition == "HEALTHY") {
+    satisfied = other.health_status == "HEALTHY";
+    impossible = stopped;
+  }
+  if (impossible) return Dependency::impossible;
+  return satisfied ? Dependency::satisfied : Dependency::waiting;
+}
+
+// Whether a running container other than `c` depends on `c` (it then stops after them).
+bool depended_on(const model::Task& task, const model::TaskContainer& c, const Json& td) {
+  return std::any_of(task.containers.begin(), task.containers.end(), [&](const model::TaskContainer& o) {
+    if (o.last_status != "RUNNING" || o.name == c.name) return false;
+    const Json* def = definition_of(td, o.name);
+    for (const auto& dep : def ? def->value("dependsOn", Json::array()) : Json::array()) {
+      if (dep["containerName"] == c.name) return true;
+    }
+    return false;
+  });
+}
+
+// The ports a bridge task publishes: its containers' bindings (host ports chosen at placement).
+std::vector<runtime::PortMapping> published_ports(const model::Task& task) {
+  std::vector<runtime::PortMapping> ports;
+  for (const auto& c : task.containers) {
+    for (const auto& b : c.network_bindings) {
+      ports.push_back({b["hostPort"].get<int>(), b["containerPort"].get<int>(), b.value("protocol", "tcp")});
+    }
+  }
+  return ports;
+}
+
+}  // namespace
+
+const Json* definition_of(const Json& td, const std::string& name) {
+  for (const auto& c : td["containerDefinitions"]) {
+    if (c["name"] == name) return &c;
+  }
+  return nullptr;
+}
+
+Result<runtime::TaskLimits> task_limits(const model::Task& task, const Json& td) {
+  constexpr long long k_max_cpu_units = 1LL << 24;
+  constexpr long long k_max_memory_mib = 1LL << 32;
+  runtime::TaskLimits limits;
+  if (const auto cpu = task_size(task, td, "cpu")) {
+    const auto units = parse_integer<long long>(*cpu);
+    if (!units || *units < 1 || *units > k_max_cpu_units) return fail(Code::client, "task cpu '" + *cpu + "' is not a CPU unit count");
+    limits.cpu_quota_us = *units * 100000 / 1024;
+  }
+  if (const auto memory = task_size(task, td, "memory")) {
+    const auto mib = parse_integer<long long>(*memory);
+    if (!mib || *mib < 1 || *mib > k_max_memory_mib) return fail(Code::client, "task memory '" + *memory + "' is not a MiB count");
+    limits.memory_bytes = *mib << 20;
+  }
+  return limits;
+}
+
+void request_stop(model::Task& task, const std::string& code, const std::string& reason, EpochMs now) {
+  if (task.desired_status == "STOPPED") return;
+  task.desired_status = "STOPPED";
+  task.stop_code = code;
+  task.stopped_reason = reason;
+  task.stopping_at = now;
+}
+
+bool needs_work(const model::Task& task) {
+  if (task.desired_status == "STOPPED") return task.last_status != "STOPPED";
+  return std::any_of(task.containers.begin(), task.containers.end(),
+                     [](const model::TaskContainer& c) { return c.last_status == "PENDING"; });
+}
+
+std::vector<std::string> observe(model::Task& task, const Observations& observed, EpochMs now) {
+  std::vector<std::string> stopped;
+  for (auto& c : task.containers) {
+    if (c.last_status != "RUNNING") continue;
+    const auto seen = observed.find(c.name);
+    const runtime::ContainerStatus st = seen != observed.end() ? seen->second.status : runtime::ContainerStatus{};
+    if (st.state == State::running) continue;
+    c.last_status = "STOPPED";
+    c.finished_at = st.finished_at ? st.finished_at : now;
+    if (st.state == State::exited) {
+      c.exit_code = st.exit_code;
+      if (st.oom_killed) c.reason = "OutOfMemoryError: Container killed due to memory usage";
+    } else {
+      c.reason = "The container's monitor vanished (host restart?); its exit code is unknown";
+    }
+    stopped.push_back(c.name);
+    if (c.essential) request_stop(task, "EssentialContainerExited", "Essential container in task exited", now);
+  }
+  return stopped;
+}
+
+std::optional<Action> next_start_action(model::Task& task, const Json& td, const Observations& observed,
+                                        StartProgress& progress, const TaskDefaults& defaults,
+                                        std::optional<long long> pids_limit, EpochMs now) {
+  if (task.desired_status != "RUNNING") return std::nullopt;
+  if (!progress.secrets_checked) return Action{ActionKind::check_secrets, {}, 0, {}};
+  for (; progress.next < task.containers.size(); ++progress.next) {
+    auto& c = task.containers[progress.next];
+    if (c.last_status != "PENDING") continue;
+    const Json* def = definition_of(td, c.name);
+    if (!def) continue;
+    bool ready = true;
+    for (const auto& dep : def->value("dependsOn", Json::array())) {
+      const model::TaskContainer* other = task.container(dep["containerName"]);
+      if (!other) continue;
+      const std::string condition = dep["condition"];
+      const Dependency state = dependency_state(*other, condition);
+      if (state == Dependency::impossible) {
+        stop_container_and_task(task, c, "DependencyError: " + other->name + " did not reach " + condition,
+                                "Container " + c.name + " dependency " + other->name + " did not reach " + condition, now);
+        return std::nullopt;
+      }
+      ready = ready && state == Dependency::satisfied;
+    }
+    if (!ready) {
+      const long long timeout_s = def->value("startTimeout", static_cast<long long>(defaults.start_timeout_s));
+      if (now - task.created_at > timeout_s * 1000) {
+        stop_container_and_task(task, c, "DependencyTimeoutError: dependencies not met within " + std::to_string(timeout_s) + "s",
+                                "Container " + c.name + " dependencies were not met in time", now);
+        return std::nullopt;
+      }
+      continue;
+    }
+    // A crash between starting a container and recording it must not start it twice.
+    if (const auto seen = observed.find(c.name); seen != observed.end() && seen->second.status.state == State::running) {
+      c.last_status = "RUNNING";
+      c.runtime_id = runtime_id_of(task.id, c.name);
+      c.started_at = c.started_at.value_or(now);
+      continue;
+    }
+    if (!progress.image_ready.contains(c.name)) return Action{ActionKind::get_image, c.name, 0, {}};
+    if (!any_started(task) && !progress.prepared) {
+      auto limits = task_limits(task, td);
+      if (!limits) {
+        stop_unstarted(task, limits.error().message, now);
+        return std::nullopt;
+      }
+      limits->pids = pids_limit;
+      const bool bridge = td.value("networkMode", "bridge") == "bridge";
+      runtime::TaskSetup setup{task.id, task_cgroup_of(task.id), *limits, bridge,
+                               bridge ? published_ports(task) : std::vector<runtime::PortMapping>{}};
+      return Action{ActionKind::prepare_task, c.name, 0, std::move(setup)};
+    }
+    return Action{ActionKind::start_container, c.name, 0, {}};
+  }
+  return std::nullopt;
+}
+
+void stop_uninitialized(model::Task& task, const std::string& reason, EpochMs now) { stop_pending(task, reason, now); }
+
+void stop_unstarted(model::Task& task, const std::string& reason, EpochMs now) {
+  stop_pending(task, "CannotStartContainerError: " + reason, now);
+}
+
+void on_image(model::Task& task, const std::string& container, const ImageOutcome& outcome, StartProgress& progress,
+              EpochMs now) {
+  model::TaskContainer* c = task.container(container);
+  if (!c) return;
+  switch (outcome.kind) {
+    case ImageOutcome::Kind::cached:
+      task.pull_started_at = task.pull_started_at.value_or(now);
+      task.pull_stopped_at = now;
+      c->image_digest = outcome.digest;
+      progress.image_ready.insert(container);
+      return;
+    case ImageOutcome::Kind::pulled:
+      task.pull_stopped_at = now;
+      c->image_digest = outcome.digest;
+      progress.image_ready.insert(container);
+      return;
+    case ImageOutcome::Kind::pull_started:
+      task.pull_started_at = now;
+      ++progress.next;  // the next container may start meanwhile
+      return;
+    case ImageOutcome::Kind::waiting:
+      ++progress.next;
+      return;
+    case ImageOutcome::Kind::failed:
+      task.pull_stopped_at = now;
+      stop_container_and_task(task, *c, "CannotPullContainerError: " + c->image + ": " + outcome.error,
+                              "CannotPullContainerError: " + c->image + ": " + outcome.error, now);
+      return;
+    case ImageOutcome::Kind::login_failed:
+      stop_uninitialized(task, outcome.error, now);
+      return;
+  }
+}
+
+void on_prepared(model::Task& task, const Result<runtime::PreparedTask>& prepared, bool bridge, StartProgress& progress,
+                 EpochMs now) {
+  if (!prepared) {
+    stop_pending(task, "CannotStartContainerError: " + prepared.error().message, now);
+    return;
+  }
+  progress.prepared = true;
+  if (!bridge) return;
+  for (auto& c : task.containers) {
+    c.network_interfaces = Json::array({{{"attachmentId", task.id}, {"privateIpv4Address", prepared->address}}});
+  }
+}
+
+void on_started(model::Task& task, const std::string& container, const Json& td, EpochMs now) {
+  model::TaskContainer* c = task.container(container);
+  const Json* def = definition_of(td, container);
+  if (!c || !def) return;
+  c->runtime_id = runtime_id_of(task.id, c->name);
+  c->last_status = "RUNNING";
+  c->started_at = now;
+  if (td.value("networkMode", "bridge") == "host") {
+    c->network_bindings = Json::array();
+    for (const auto& pm : def->value("portMappings", Json::array())) {
+      if (!pm.contains("containerPort")) continue;
+      c->network_bindings.push_back({{"bindIP", "0.0.0.0"}, {"containerPort", pm["containerPort"]},
+                                     {"hostPort", pm.value("hostPort", pm["containerPort"].get<int>())},
+                                     {"protocol", pm.value("protocol", "tcp")}});
+    }
+  }
+  if (def->contains("healthCheck")) c->health_status = "UNKNOWN";
+}
+
+void on_start_failed(model::Task& task, const std::string& container, const std::string& message, EpochMs now) {
+  model::TaskContainer* c = task.container(container);
+  if (!c) return;
+  const std::string reason = "CannotStartContainerError: " + message;
+  stop_container_and_task(task, *c, reason, reason, now);
+}
+
+void on_health(model::Task& task, const std::string& container, const std::string& status) {
+  if (model::TaskContainer* c = task.container(container)) c->health_status = status;
+}
+
+void settle_running(model::Task& task, EpochMs now) {
+  const bool any_pending = std::any_of(task.containers.begin(), task.containers.end(),
+                                       [](const model::TaskContainer& c) { return c.last_status == "PENDING"; });
+  if (task.last_status == "PENDING" && !any_pending) {
+    task.last_status = "RUNNING";
+    task.started_at = now;
+  }
+  task.health_status = model::task_health(task);
+}
+
+std::vector<Action> stop_actions(model::Task& task, const Json& td, const Observations& observed,
+                                 const TaskDefaults& defaults, EpochMs now) {
+  std::vector<Action> actions;
+  if (task.last_status != "STOPPED") task.last_status = "STOPPING";
+  if (!task.stopping_at) task.stopping_at = now;
+  for (auto& c : task.containers) {
+    if (c.last_status == "PENDING") c.last_status = "STOPPED";
+  }
+  for (const auto& c : task.containers) {
+    if (c.last_status != "RUNNING" || depended_on(task, c, td)) continue;
+    const Json* def = definition_of(td, c.name);
+    const long long timeout_s = def ? def->value("stopTimeout", static_cast<long long>(defaults.stop_timeout_s))
+                                    : defaults.stop_timeout_s;
+    const auto seen = observed.find(c.name);
+    const std::optional<EpochMs> sent = seen != observed.end() ? seen->second.term_sent : std::nullopt;
+    if (!sent) {
+      actions.push_back({ActionKind::signal, c.name, SIGTERM, {}});
+    } else if (now - *sent >= timeout_s * 1000) {
+      actions.push_back({ActionKind::signal, c.name, SIGKILL, {}});
+    }
+  }
+  const bool all_stopped = std::all_of(task.containers.begin(), task.containers.end(),
+                                       [](const model::TaskContainer& c) { return c.last_status == "STOPPED"; });
+  if (all_stopped) actions.push_back({ActionKind::cleanup, {}, 0, {}});
+  return actions;
+}
+
+void on_cleaned_up(model::Task& task, EpochMs now) {
+  task.last_status = "STOPPED";
+  task.execution_stopped_at = now;
+  task.stopped_at = now;
+}
+
+void record_abandoned(model::Task& task, const std::string& reason, EpochMs now) {
+  if (task.last_status == "STOPPED") return;
+  for (auto& c : task.containers) {
+    if (c.last_status == "STOPPED") continue;
+    c.last_status = "STOPPED";
+    c.reason = reason;
+  }
+  request_stop(task, "TaskFailedToStart", reason, now);
+  on_cleaned_up(task, now);
+}
+
+}  // namespace berth::agent

@@ -1,0 +1,113 @@
+// A Runtime that runs nothing: containers "run" from start() until the test ends them, and every
+// call is recorded (with the fake clock's time for signals) so tests can check what the agent
+// did. Not thread-safe: tests drive it from one thread.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/bounded_worker_pool.hpp"
+#include "common/clock.hpp"
+#include "runtime/runtime.hpp"
+
+namespace berth::testing {
+
+class FakeRuntime final : public runtime::Runtime {
+ public:
+  struct Signal {
+    std::string id;
+    int signal = 0;
+    EpochMs at = 0;
+  };
+
+  explicit FakeRuntime(const Clock& clock) : m_clock(clock) {}
+
+  Result<int> start(const runtime::ContainerSpec& spec) override {
+    started.push_back(spec.id);
+    if (!start_error.empty()) return fail(Code::server, start_error);
+    states[spec.id] = runtime::ContainerStatus::State::running;
+    return 4242;
+  }
+  runtime::ContainerStatus status(const std::string& id) override {
+    runtime::ContainerStatus st;
+    const auto it = states.find(id);
+    st.state = it == states.end() ? runtime::ContainerStatus::State::missing : it->second;
+    if (st.state == runtime::ContainerStatus::State::exited) {
+      st.exit_code = exit_codes.contains(id) ? exit_codes.at(id) : 0;
+      st.finished_at = m_clock.now_ms();
+    }
+    return st;
+  }
+  Result<void> kill(const std::string& id, int signal) override {
+    signals.push_back({id, signal, m_clock.now_ms()});
+    return {};
+  }
+  Result<runtime::ExecResult> exec(const std::string& id, const std::vector<std::string>& argv, int) override {
+    execs.push_back({id, argv});
+    runtime::ExecResult result;
+    result.exit_code = exec_exit_code;
+    return result;
+  }
+  Result<void> remove(const std::string& id) override {
+    removed.insert(id);
+    states.erase(id);
+    return {};
+  }
+  std::vector<std::string> known_containers() override {
+    std::vector<std::string> ids;
+    for (const auto& [id, _] : states) ids.push_back(id);
+    return ids;
+  }
+  std::string log_path(const std::string& id) const override { return "/nonexistent/" + id + ".log"; }
+  Result<runtime::PreparedTask> prepare_task(const runtime::TaskSetup& setup) override {
+    prepared.push_back(setup);
+    if (!network_error.empty()) return fail(Code::server, "bridge network: " + network_error);
+    networks.insert(setup.task_id);
+    return runtime::PreparedTask{setup.bridge ? "172.31.0.2" : ""};
+  }
+  Result<void> cleanup_task(const std::string& task_id, const std::string&) override {
+    cleaned_up.push_back(task_id);
+    networks.erase(task_id);
+    return {};
+  }
+  std::vector<std::string> prepared_tasks() override { return {networks.begin(), networks.end()}; }
+  Result<void> guard_prepared_tasks() override { return {}; }
+  std::string network_namespace_of(const std::string& task_id) const override { return "/fake/netns/" + task_id; }
+  bool cgroup_v2() const override { return true; }
+
+  // Test controls.
+  std::map<std::string, runtime::ContainerStatus::State> states;  // runtime id → state
+  std::map<std::string, int> exit_codes;                          // runtime id → exit code once exited
+  std::string start_error;                                        // start() fails with it if set
+  std::string network_error;                                      // prepare_task() fails with it if set
+  int exec_exit_code = 0;                                         // what health checks exit with
+
+  // What the agent did.
+  std::vector<std::string> started;
+  std::vector<Signal> signals;
+  std::vector<std::pair<std::string, std::vector<std::string>>> execs;
+  std::set<std::string> removed;
+  std::vector<runtime::TaskSetup> prepared;
+  std::vector<std::string> cleaned_up;
+  std::set<std::string> networks;
+
+ private:
+  const Clock& m_clock;
+};
+
+// A JobQueue that runs each job at once on the caller's thread, so background work (pulls,
+// health checks) finishes deterministically within the call that queued it.
+class InlineJobQueue final : public JobQueue {
+ public:
+  bool try_submit(std::function<void()> job) override {
+    if (refuse) return false;
+    job();
+    return true;
+  }
+  bool refuse = false;  // act as a full queue
+};
+
+}  // namespace berth::testing

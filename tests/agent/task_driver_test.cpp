@@ -1,0 +1,312 @@
+// The agent's driver over a fake runtime and the fake clock: what it sends the runtime and when.
+#include <catch2/catch.hpp>
+#include <signal.h>
+
+#include "agent/container_spec_builder.hpp"
+#include "agent/health_checker.hpp"
+#include "agent/image_policy.hpp"
+#include "agent/task_driver.hpp"
+#include "agent/fake_runtime.hpp"
+#include "common/files.hpp"
+#include "common/sha256.hpp"
+#include "fixtures/fixtures.hpp"
+#include "fixtures/tar_writer.hpp"
+#include "fixtures/temp_dir.hpp"
+
+using namespace berth;
+using namespace berth::agent;
+using berth::testing::FakeClock;
+using berth::testing::FakeRuntime;
+using berth::testing::InlineJobQueue;
+using berth::testing::TempDir;
+using model::Json;
+
+namespace {
+
+const std::string k_task = "0123456789abcdef0123456789abcdef";
+
+// A driver with every part real but the runtime (fake), the clock (fake) and the job queues
+// (inline: a pull or health check finishes within the pass that starts it).
+struct DriverFixture {
+  TempDir tmp;
+  FakeClock clock;
+  FakeRuntime runtime{clock};
+  InlineJobQueue pulls, checks;
+  std::unique_ptr<runtime::ImageStore> images;
+  std::unique_ptr<runtime::ImagePuller> puller;
+  std::unique_ptr<ImagePolicy> policy;
+  std::unique_ptr<HealthChecker> health;
+  SecretResolver resolver;
+  std::unique_ptr<TaskDriver> driver;
+
+  DriverFixture() {
+    auto opened = runtime::ImageStore::open(tmp.path + "/images", clock);
+    REQUIRE(opened.has_value());
+    images = std::move(*opened);
+    runtime::RegistryOptions options;
+    options.blob_dir = images->blob_dir();
+    puller = std::make_unique<runtime::ImagePuller>(*images, options);
+    policy = std::make_unique<ImagePolicy>(*images, *puller, pulls, "default", runtime::ImageCleanupPolicy{});
+    health = std::make_unique<HealthChecker>(runtime, checks);
+    DriverSettings settings;
+    settings.data_dir = tmp.path + "/data";
+    settings.defaults = {.stop_timeout_s = 30, .start_timeout_s = 180};
+    driver = std::make_unique<TaskDriver>(runtime, *policy, *health, clock, settings, resolver);
+  }
+
+  // Imports a one-file image named `name` into the store, as `berth image import` would.
+  bool import_image(const std::string& name) {
+    const std::string layer_path = tmp.path + "/layer.tar";
+    {
+      berth::testing::TarWriter layer(layer_path);
+      layer.file("hello", "hi\n");
+    }
+    const auto layer = read_file(layer_path);
+    const Json config{{"architecture", "amd64"}, {"os", "linux"}, {"config", {{"Cmd", {"sh"}}}},
+                      {"rootfs", {{"type", "layers"}, {"diff_ids", {"sha256:" + *sha256_file(layer_path)}}}}};
+    const std::string archive = tmp.path + "/image.tar";
+    {
+      berth::testing::TarWriter outer(archive);
+      outer.file("config.json", config.dump());
+      outer.file("layer.tar", *layer);
+      outer.file("manifest.json",
+                 Json::array({{{"Config", "config.json"}, {"RepoTags", {name}}, {"Layers", {"layer.tar"}}}}).dump());
+    }
+    auto imported = images->import_archive(archive);
+    INFO((imported ? "" : imported.error().message));
+    return imported.has_value();
+  }
+
+  // A task of `td` whose containers are all PENDING.
+  model::Task pending_task(const Json& td) {
+    model::Task task;
+    task.id = k_task;
+    task.created_at = clock.now_ms();
+    for (const auto& def : td["containerDefinitions"]) {
+      model::TaskContainer c;
+      c.name = def["name"];
+      c.image = def["image"];
+      task.containers.push_back(c);
+    }
+    return task;
+  }
+
+  // A task of `td` whose containers all run already.
+  model::Task running_task(const Json& td) {
+    model::Task task;
+    task.id = k_task;
+    task.last_status = "RUNNING";
+    task.created_at = clock.now_ms();
+    for (const auto& def : td["containerDefinitions"]) {
+      model::TaskContainer c;
+      c.name = def["name"];
+      c.image = "busybox";
+      c.last_status = "RUNNING";
+      c.started_at = clock.now_ms();
+      c.runtime_id = runtime_id_of(k_task, c.name);
+      runtime.states[c.runtime_id] = runtime::ContainerStatus::State::running;
+      task.containers.push_back(c);
+    }
+    return task;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("task driver: a stop sends SIGTERM, then SIGKILL when stopTimeout (else the default) has passed",
+          "[agent][driver]") {
+  DriverFixture f;
+  const bool own_timeout = GENERATE(true, false);  // stopTimeout 12 s, or the default 30 s
+  const EpochMs timeout_ms = own_timeout ? 12'000 : 30'000;
+  const Json td = own_timeout
+                      ? Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","stopTimeout":12}]})")
+                      : Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main"}]})");
+  auto task = f.running_task(td);
+  const std::string rid = runtime_id_of(k_task, "main");
+  task.desired_status = "STOPPED";
+  const EpochMs stop_at = f.clock.now_ms();
+
+  f.driver->drive(task, td);
+  REQUIRE(f.runtime.signals.size() == 1);
+  CHECK(f.runtime.signals[0].id == rid);
+  CHECK(f.runtime.signals[0].signal == SIGTERM);
+  CHECK(task.last_status == "STOPPING");
+
+  // The container ignores SIGTERM: passes before the timeout send nothing more.
+  for (EpochMs waited = 1000; waited < timeout_ms; waited += 1000) {
+    f.clock.advance_ms(1000);
+    f.driver->drive(task, td);
+  }
+  f.clock.advance_ms(999);  // 1 ms short of the timeout
+  f.driver->drive(task, td);
+  CHECK(f.runtime.signals.size() == 1);
+
+  f.clock.advance_ms(1);
+  f.driver->drive(task, td);
+  REQUIRE(f.runtime.signals.size() == 2);
+  CHECK(f.runtime.signals[1].signal == SIGKILL);
+  CHECK(f.runtime.signals[1].at - stop_at == timeout_ms);
+
+  f.runtime.states[rid] = runtime::ContainerStatus::State::exited;
+  f.runtime.exit_codes[rid] = 137;
+  f.driver->drive(task, td);
+  CHECK(task.last_status == "STOPPED");
+  CHECK(task.containers[0].exit_code == 137);
+  CHECK(f.runtime.removed.contains(rid));
+  CHECK(f.runtime.cleaned_up == std::vector<std::string>{k_task});
+}
+
+TEST_CASE("task driver: an essential container's exit stops the task's other containers", "[agent][driver]") {
+  DriverFixture f;
+  const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main"},{"name":"side"}]})");
+  auto task = f.running_task(td);
+  f.runtime.states[runtime_id_of(k_task, "main")] = runtime::ContainerStatus::State::exited;
+  f.driver->drive(task, td);
+  CHECK(task.desired_status == "STOPPED");
+  CHECK(task.stop_code == "EssentialContainerExited");
+  REQUIRE(f.runtime.signals.size() == 1);
+  CHECK(f.runtime.signals[0].id == runtime_id_of(k_task, "side"));
+  CHECK(f.runtime.signals[0].signal == SIGTERM);
+}
+
+TEST_CASE("task driver: health checks move a container to HEALTHY, then UNHEALTHY after retries failures",
+          "[agent][driver][health]") {
+  DriverFixture f;
+  const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main",
+    "healthCheck":{"command":["CMD-SHELL","test -f /ready"],"interval":10,"retries":2,"timeout":3}}]})");
+  auto task = f.running_task(td);
+  task.containers[0].health_status = "UNKNOWN";
+
+  f.driver->drive(task, td);
+  CHECK(f.runtime.execs.empty());  // the first check is one interval after the start
+  f.clock.advance_ms(10'000);
+  f.driver->drive(task, td);  // runs the check (inline); its result is taken on the next pass
+  REQUIRE(f.runtime.execs.size() == 1);
+  CHECK(f.runtime.execs[0].second == std::vector<std::string>{"/bin/sh", "-c", "test -f /ready"});
+  f.driver->drive(task, td);
+  CHECK(task.containers[0].health_status == "HEALTHY");
+  CHECK(task.health_status == "HEALTHY");
+
+  f.runtime.exec_exit_code = 1;
+  f.clock.advance_ms(10'000);
+  f.driver->drive(task, td);
+  f.driver->drive(task, td);
+  CHECK(task.containers[0].health_status == "HEALTHY");  // one failure of 2
+  f.clock.advance_ms(10'000);
+  f.driver->drive(task, td);
+  f.driver->drive(task, td);
+  CHECK(task.containers[0].health_status == "UNHEALTHY");
+  CHECK(task.health_status == "UNHEALTHY");
+}
+
+TEST_CASE("task driver: failures within the health check's startPeriod do not count", "[agent][driver][health]") {
+  DriverFixture f;
+  const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main",
+    "healthCheck":{"command":["CMD","false"],"interval":5,"retries":1,"startPeriod":12}}]})");
+  auto task = f.running_task(td);
+  f.runtime.exec_exit_code = 1;
+  f.clock.advance_ms(5'000);
+  f.driver->drive(task, td);
+  f.clock.advance_ms(6'999);  // the result arrives at 11.999 s, within the start period
+  f.driver->drive(task, td);
+  CHECK(task.containers[0].health_status == "UNKNOWN");
+  f.clock.advance_ms(5'000);
+  f.driver->drive(task, td);  // the next check runs
+  f.driver->drive(task, td);  // its failure is outside the start period
+  CHECK(task.containers[0].health_status == "UNHEALTHY");
+}
+
+TEST_CASE("task driver: a health check the full queue refuses is run on a later pass", "[agent][driver][health]") {
+  DriverFixture f;
+  const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main",
+    "healthCheck":{"command":["CMD","true"],"interval":5}}]})");
+  auto task = f.running_task(td);
+  f.checks.refuse = true;
+  f.clock.advance_ms(5'000);
+  f.driver->drive(task, td);
+  CHECK(f.runtime.execs.empty());
+  f.checks.refuse = false;
+  f.driver->drive(task, td);
+  CHECK(f.runtime.execs.size() == 1);
+}
+
+TEST_CASE("task driver: a pull that fails stops the task with CannotPullContainerError", "[agent][driver]") {
+  DriverFixture f;
+  // Nothing listens on port 1 of loopback: the pull fails at once.
+  const std::string image = "127.0.0.1:1/nothing:1";
+  const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","image":")" + image + R"("}]})");
+  model::Task task;
+  task.id = k_task;
+  task.created_at = f.clock.now_ms();
+  model::TaskContainer c;
+  c.name = "main";
+  c.image = image;
+  task.containers.push_back(c);
+
+  f.driver->drive(task, td);  // the pull starts (and, inline, finishes)
+  CHECK(task.pull_started_at.has_value());
+  CHECK(task.containers[0].last_status == "PENDING");
+  f.driver->drive(task, td);  // its failure is taken
+  const auto& stopped = task.containers[0];
+  CHECK(stopped.last_status == "STOPPED");
+  CHECK(stopped.reason.starts_with("CannotPullContainerError: " + image + ": "));
+  CHECK(task.stop_code == "TaskFailedToStart");
+  CHECK(task.stopped_reason == stopped.reason);
+  CHECK(task.last_status == "STOPPED");  // nothing ran: cleaned up in the same pass
+  CHECK(f.runtime.started.empty());
+}
+
+TEST_CASE("task driver: a bridge task's first container prepares the task, then starts on its namespace",
+          "[agent][driver]") {
+  DriverFixture f;
+  REQUIRE(f.import_image("app:1"));
+  const Json td = Json::parse(R"({"networkMode":"bridge","memory":"64","containerDefinitions":[
+    {"name":"main","image":"app:1","portMappings":[{"containerPort":80}]},{"name":"side","image":"app:1"}]})");
+  auto task = f.pending_task(td);
+  task.containers[0].network_bindings = Json::parse(R"([{"hostPort":32768,"containerPort":80,"protocol":"tcp"}])");
+
+  f.driver->drive(task, td);
+  REQUIRE(f.runtime.prepared.size() == 1);  // once, before the first container
+  const auto& setup = f.runtime.prepared[0];
+  CHECK(setup.bridge);
+  CHECK(setup.limits.memory_bytes == 64LL << 20);
+  REQUIRE(setup.ports.size() == 1);
+  CHECK(setup.ports[0].host_port == 32768);
+  CHECK(f.runtime.started == std::vector<std::string>{runtime_id_of(k_task, "main"), runtime_id_of(k_task, "side")});
+  CHECK(task.last_status == "RUNNING");
+  CHECK(task.pull_started_at.has_value());  // an imported image is used as is: no pull
+  CHECK(task.containers[0].image_digest == f.images->find("app:1")->id);
+  CHECK(task.containers[1].network_interfaces[0]["privateIpv4Address"] == "172.31.0.2");
+}
+
+TEST_CASE("task driver: a network that cannot be attached or a container that cannot start stops the task",
+          "[agent][driver]") {
+  DriverFixture f;
+  REQUIRE(f.import_image("app:1"));
+  const bool network_fails = GENERATE(true, false);
+  const std::string mode = network_fails ? "bridge" : "host";
+  const Json td = Json::parse(R"({"networkMode":")" + mode + R"(","containerDefinitions":[{"name":"main","image":"app:1"}]})");
+  auto task = f.pending_task(td);
+  (network_fails ? f.runtime.network_error : f.runtime.start_error) = "it failed";
+  f.driver->drive(task, td);
+  CHECK(task.containers[0].reason ==
+        (network_fails ? "CannotStartContainerError: bridge network: it failed" : "CannotStartContainerError: it failed"));
+  CHECK(f.runtime.started.size() == (network_fails ? 0u : 1u));
+  CHECK(task.stopped_reason == task.containers[0].reason);
+  CHECK(task.stop_code == "TaskFailedToStart");
+  CHECK(task.last_status == "STOPPED");
+}
+
+TEST_CASE("task driver: a pull the full queue refuses is started on a later pass", "[agent][driver]") {
+  DriverFixture f;
+  const std::string image = "127.0.0.1:1/nothing:1";
+  const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","image":")" + image + R"("}]})");
+  auto task = f.pending_task(td);
+  f.pulls.refuse = true;
+  f.driver->drive(task, td);
+  CHECK_FALSE(task.pull_started_at.has_value());
+  CHECK(task.containers[0].last_status == "PENDING");
+  f.pulls.refuse = false;
+  f.driver->drive(task, td);
+  CHECK(task.pull_started_at.has_value());
+}

@@ -1,0 +1,301 @@
+#include <catch2/catch.hpp>
+#include <signal.h>
+
+#include "agent/container_spec_builder.hpp"
+#include "agent/task_state_machine.hpp"
+#include "fixtures/fixtures.hpp"
+
+using namespace berth;
+using namespace berth::agent;
+using berth::testing::FakeClock;
+using model::Json;
+
+namespace {
+
+const std::string k_task = "0123456789abcdef0123456789abcdef";
+
+// A task of `td`'s containers, all PENDING, created at `now`.
+model::Task task_of(const Json& td, EpochMs now) {
+  model::Task task;
+  task.id = k_task;
+  task.created_at = now;
+  for (const auto& def : td["containerDefinitions"]) {
+    model::TaskContainer c;
+    c.name = def["name"];
+    c.image = def["image"];
+    c.essential = def.value("essential", true);
+    task.containers.push_back(c);
+  }
+  return task;
+}
+
+Json definition(Json containers, const std::string& network_mode = "host") {
+  for (auto& c : containers) {
+    if (!c.contains("image")) c["image"] = "busybox";
+  }
+  return {{"family", "app"}, {"networkMode", network_mode}, {"containerDefinitions", containers}};
+}
+
+// The actions one pass of starting takes, each answered as a driver whose images are cached,
+// whose task setup and container starts succeed would: the containers started, in order.
+std::vector<std::string> start_pass(model::Task& task, const Json& td, EpochMs now, const Observations& observed = {}) {
+  std::vector<std::string> started;
+  StartProgress progress;
+  for (int n = 0; n < 100; ++n) {
+    const auto action = next_start_action(task, td, observed, progress, {}, std::nullopt, now);
+    if (!action) return started;
+    switch (action->kind) {
+      case ActionKind::check_secrets:
+        progress.secrets_checked = true;
+        break;
+      case ActionKind::get_image:
+        on_image(task, action->container, {ImageOutcome::Kind::cached, "sha256:img", {}}, progress, now);
+        break;
+      case ActionKind::prepare_task:
+        on_prepared(task, runtime::PreparedTask{}, action->setup.bridge, progress, now);
+        break;
+      case ActionKind::start_container:
+        on_started(task, action->container, td, now);
+        started.push_back(action->container);
+        break;
+      default:
+        FAIL("a stop action while starting");
+    }
+  }
+  FAIL("the state machine did not settle");
+  return started;
+}
+
+void exits(model::Task& task, const std::string& name, int code, EpochMs now) {
+  Observations observed;
+  observed[name].status.state = runtime::ContainerStatus::State::exited;
+  observed[name].status.exit_code = code;
+  for (const auto& c : task.containers) {
+    if (c.name != name) observed[c.name].status.state = runtime::ContainerStatus::State::running;
+  }
+  observe(task, observed, now);
+}
+
+}  // namespace
+
+TEST_CASE("task state machine: dependsOn START starts the dependent once its dependency started",
+          "[agent][state-machine]") {
+  FakeClock clock;
+  // The dependent is listed first: it waits for a pass after its dependency starts.
+  const Json td = definition(Json::parse(R"([
+    {"name":"app","dependsOn":[{"containerName":"db","condition":"START"}]},
+    {"name":"db"}])"));
+  auto task = task_of(td, clock.now_ms());
+  CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"db"});
+  CHECK(task.container("app")->last_status == "PENDING");
+  CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"app"});
+  settle_running(task, clock.now_ms());
+  CHECK(task.last_status == "RUNNING");
+}
+
+TEST_CASE("task state machine: a dependent listed after its dependency starts in the same pass",
+          "[agent][state-machine]") {
+  FakeClock clock;
+  const Json td = definition(Json::parse(R"([
+    {"name":"db"},
+    {"name":"app","dependsOn":[{"containerName":"db","condition":"START"}]}])"));
+  auto task = task_of(td, clock.now_ms());
+  CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"db", "app"});
+}
+
+TEST_CASE("task state machine: COMPLETE and SUCCESS wait for the dependency to exit", "[agent][state-machine]") {
+  FakeClock clock;
+  const auto condition = GENERATE(std::string("COMPLETE"), std::string("SUCCESS"));
+  const Json td = definition(Json::array(
+      {{{"name", "init"}, {"essential", false}},
+       {{"name", "app"}, {"dependsOn", Json::array({{{"containerName", "init"}, {"condition", condition}}})}}}));
+  auto task = task_of(td, clock.now_ms());
+  CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"init"});
+  CHECK(start_pass(task, td, clock.now_ms()).empty());  // init still runs
+  exits(task, "init", 0, clock.now_ms());
+  CHECK(task.desired_status == "RUNNING");  // not essential
+  CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"app"});
+}
+
+TEST_CASE("task state machine: SUCCESS after a failed exit stops the task with a DependencyError",
+          "[agent][state-machine]") {
+  FakeClock clock;
+  const Json td = definition(Json::parse(R"([
+    {"name":"init","essential":false},
+    {"name":"app","dependsOn":[{"containerName":"init","condition":"SUCCESS"}]}])"));
+  auto task = task_of(td, clock.now_ms());
+  start_pass(task, td, clock.now_ms());
+  exits(task, "init", 3, clock.now_ms());
+  CHECK(start_pass(task, td, clock.now_ms()).empty());
+  CHECK(task.container("app")->last_status == "STOPPED");
+  CHECK(task.container("app")->reason == "DependencyError: init did not reach SUCCESS");
+  CHECK(task.desired_status == "STOPPED");
+  CHECK(task.stop_code == "TaskFailedToStart");
+  CHECK(task.stopped_reason == "Container app dependency init did not reach SUCCESS");
+}
+
+TEST_CASE("task state machine: HEALTHY waits for the dependency's health", "[agent][state-machine]") {
+  FakeClock clock;
+  const Json td = definition(Json::parse(R"([
+    {"name":"db","healthCheck":{"command":["CMD","true"]}},
+    {"name":"app","dependsOn":[{"containerName":"db","condition":"HEALTHY"}]}])"));
+  auto task = task_of(td, clock.now_ms());
+  CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"db"});
+  CHECK(task.container("db")->health_status == "UNKNOWN");
+  CHECK(start_pass(task, td, clock.now_ms()).empty());
+  on_health(task, "db", "HEALTHY");
+  CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"app"});
+}
+
+TEST_CASE("task state machine: dependencies not met within startTimeout stop the task", "[agent][state-machine]") {
+  FakeClock clock;
+  const Json td = definition(Json::parse(R"([
+    {"name":"db","essential":false,"healthCheck":{"command":["CMD","true"]}},
+    {"name":"app","startTimeout":5,"dependsOn":[{"containerName":"db","condition":"HEALTHY"}]}])"));
+  auto task = task_of(td, clock.now_ms());
+  start_pass(task, td, clock.now_ms());
+  clock.advance_ms(5000);  // not past the timeout yet
+  start_pass(task, td, clock.now_ms());
+  CHECK(task.desired_status == "RUNNING");
+  clock.advance_ms(1);
+  start_pass(task, td, clock.now_ms());
+  CHECK(task.container("app")->last_status == "STOPPED");
+  CHECK(task.container("app")->reason == "DependencyTimeoutError: dependencies not met within 5s");
+  CHECK(task.stopped_reason == "Container app dependencies were not met in time");
+  CHECK(task.stop_code == "TaskFailedToStart");
+}
+
+TEST_CASE("task state machine: an essential container's exit stops the task, a non-essential one's does not",
+          "[agent][state-machine]") {
+  FakeClock clock;
+  const Json td = definition(Json::parse(R"([{"name":"side","essential":false},{"name":"main"}])"));
+  auto task = task_of(td, clock.now_ms());
+  start_pass(task, td, clock.now_ms());
+  exits(task, "side", 1, clock.now_ms());
+  CHECK(task.desired_status == "RUNNING");
+  CHECK(task.container("side")->exit_code == 1);
+  exits(task, "main", 0, clock.now_ms());
+  CHECK(task.desired_status == "STOPPED");
+  CHECK(task.stop_code == "EssentialContainerExited");
+  CHECK(task.stopped_reason == "Essential container in task exited");
+}
+
+TEST_CASE("task state machine: a monitor that vanished stops its container with the reason it is unknown",
+          "[agent][state-machine]") {
+  FakeClock clock;
+  const Json td = definition(Json::parse(R"([{"name":"main"}])"));
+  auto task = task_of(td, clock.now_ms());
+  start_pass(task, td, clock.now_ms());
+  const auto stopped = observe(task, {}, clock.now_ms());  // the runtime knows it no more
+  CHECK(stopped == std::vector<std::string>{"main"});
+  CHECK(task.container("main")->reason == "The container's monitor vanished (host restart?); its exit code is unknown");
+  CHECK(task.desired_status == "STOPPED");
+}
+
+TEST_CASE("task state machine: a failed pull stops the container and the task with CannotPullContainerError",
+          "[agent][state-machine]") {
+  FakeClock clock;
+  const Json td = definition(Json::parse(R"([{"name":"main","image":"registry.example/app:1"}])"));
+  auto task = task_of(td, clock.now_ms());
+  StartProgress progress;
+  progress.secrets_checked = true;
+  auto action = next_start_action(task, td, {}, progress, {}, std::nullopt, clock.now_ms());
+  REQUIRE(action.has_value());
+  REQUIRE(action->kind == ActionKind::get_image);
+  on_image(task, "main", {ImageOutcome::Kind::pull_started, {}, {}}, progress, clock.now_ms());
+  CHECK(task.pull_started_at == clock.now_ms());
+  CHECK_FALSE(next_start_action(task, td, {}, progress, {}, std::nullopt, clock.now_ms()).has_value());
+
+  clock.advance_ms(1500);
+  StartProgress next_pass;
+  next_pass.secrets_checked = true;
+  action = next_start_action(task, td, {}, next_pass, {}, std::nullopt, clock.now_ms());
+  REQUIRE(action.has_value());
+  on_image(task, "main", {ImageOutcome::Kind::failed, {}, "manifest unknown"}, next_pass, clock.now_ms());
+  CHECK(task.pull_stopped_at == clock.now_ms());
+  const auto* c = task.container("main");
+  CHECK(c->last_status == "STOPPED");
+  CHECK(c->reason == "CannotPullContainerError: registry.example/app:1: manifest unknown");
+  CHECK(task.desired_status == "STOPPED");
+  CHECK(task.stop_code == "TaskFailedToStart");
+  CHECK(task.stopped_reason == c->reason);
+  CHECK_FALSE(next_start_action(task, td, {}, next_pass, {}, std::nullopt, clock.now_ms()).has_value());
+}
+
+TEST_CASE("task state machine: the first container prepares the task; a network failure stops it",
+          "[agent][state-machine]") {
+  FakeClock clock;
+  const Json td = definition(Json::parse(R"([{"name":"main"},{"name":"side"}])"), "bridge");
+  auto task = task_of(td, clock.now_ms());
+  task.containers[0].network_bindings = Json::parse(R"([{"hostPort":8080,"containerPort":80,"protocol":"tcp"}])");
+  StartProgress progress;
+  progress.secrets_checked = true;
+  progress.image_ready = {"main", "side"};
+  const auto action = next_start_action(task, td, {}, progress, {}, 64, clock.now_ms());
+  REQUIRE(action.has_value());
+  REQUIRE(action->kind == ActionKind::prepare_task);
+  CHECK(action->setup.bridge);
+  CHECK(action->setup.cgroup_path == task_cgroup_of(k_task));
+  CHECK(action->setup.limits.pids == 64);
+  REQUIRE(action->setup.ports.size() == 1);
+  CHECK(action->setup.ports[0].host_port == 8080);
+  on_prepared(task, fail(Code::server, "bridge network: plugin bridge failed"), true, progress, clock.now_ms());
+  for (const auto& c : task.containers) {
+    CHECK(c.last_status == "STOPPED");
+    CHECK(c.reason == "CannotStartContainerError: bridge network: plugin bridge failed");
+  }
+  CHECK(task.stopped_reason == "CannotStartContainerError: bridge network: plugin bridge failed");
+}
+
+TEST_CASE("task state machine: stopping sends SIGTERM, then SIGKILL once stopTimeout passed, dependents first",
+          "[agent][state-machine]") {
+  FakeClock clock;
+  const Json td = definition(Json::parse(R"([
+    {"name":"db","stopTimeout":10},
+    {"name":"app","dependsOn":[{"containerName":"db","condition":"START"}]}])"));
+  auto task = task_of(td, clock.now_ms());
+  start_pass(task, td, clock.now_ms());
+  request_stop(task, "UserInitiated", "stop", clock.now_ms());
+
+  Observations observed;
+  auto actions = stop_actions(task, td, observed, {.stop_timeout_s = 30}, clock.now_ms());
+  CHECK(task.last_status == "STOPPING");
+  REQUIRE(actions.size() == 1);  // db waits while app, which depends on it, runs
+  CHECK(actions[0].container == "app");
+  CHECK(actions[0].signal == SIGTERM);
+
+  exits(task, "app", 143, clock.now_ms());
+  actions = stop_actions(task, td, observed, {.stop_timeout_s = 30}, clock.now_ms());
+  REQUIRE(actions.size() == 1);
+  CHECK(actions[0].container == "db");
+  CHECK(actions[0].signal == SIGTERM);
+  observed["db"].term_sent = clock.now_ms();
+
+  clock.advance_ms(9999);
+  CHECK(stop_actions(task, td, observed, {.stop_timeout_s = 30}, clock.now_ms()).empty());
+  clock.advance_ms(1);
+  actions = stop_actions(task, td, observed, {.stop_timeout_s = 30}, clock.now_ms());
+  REQUIRE(actions.size() == 1);
+  CHECK(actions[0].signal == SIGKILL);
+
+  exits(task, "db", 137, clock.now_ms());
+  actions = stop_actions(task, td, observed, {}, clock.now_ms());
+  REQUIRE(actions.size() == 1);
+  CHECK(actions[0].kind == ActionKind::cleanup);
+  on_cleaned_up(task, clock.now_ms());
+  CHECK(task.last_status == "STOPPED");
+  CHECK_FALSE(needs_work(task));
+}
+
+TEST_CASE("task state machine: task limits are checked", "[agent][state-machine]") {
+  model::Task task;
+  Json td = {{"cpu", "512"}, {"memory", "64"}};
+  auto limits = task_limits(task, td);
+  REQUIRE(limits.has_value());
+  CHECK(limits->cpu_quota_us == 50000);
+  CHECK(limits->memory_bytes == 64LL << 20);
+  td["memory"] = "lots";
+  CHECK_FALSE(task_limits(task, td).has_value());
+  task.overrides = {{"memory", "32"}};
+  CHECK(task_limits(task, td).has_value());  // the override's wins
+}
