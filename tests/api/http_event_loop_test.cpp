@@ -14,11 +14,9 @@
 #include <stdexcept>
 #include <thread>
 
-#include "common/bounded_worker_pool.hpp"
 #include "fixtures/loopback_socket.hpp"
 
 using namespace berth::api;
-using berth::BoundedWorkerPool;
 using berth::testing::connect_to;
 using berth::testing::loopback_listener;
 
@@ -123,26 +121,6 @@ TEST_CASE("http event loop: a handler that throws is a 500 ServerException, and 
   (*loop)->stop();
 }
 
-TEST_CASE("bounded worker pool: a full queue refuses, a throwing job does not stop the pool", "[api][http]") {
-  BoundedWorkerPool pool(1, 1);
-  std::atomic<bool> release{false};
-  std::atomic<int> ran{0};
-  const auto blocking = [&] {
-    while (!release) std::this_thread::yield();
-    ++ran;
-  };
-  REQUIRE(pool.try_submit(blocking));
-  // The one worker may not have taken the first job yet: the queue holds one job at most.
-  while (!pool.try_submit([&] { throw std::runtime_error("bug"); })) std::this_thread::yield();
-  CHECK_FALSE(pool.try_submit([&] { ++ran; }));
-  CHECK_FALSE(pool.try_submit([&] { ++ran; }));
-  release = true;
-  while (!pool.try_submit([&] { ++ran; })) std::this_thread::yield();
-  pool.stop();
-  CHECK(ran == 2);
-  CHECK_FALSE(pool.try_submit([&] { ++ran; }));
-}
-
 TEST_CASE("http event loop: stop() with work in flight and queued answers or closes all and returns", "[api][http]") {
   GatedLoop server(one_worker());
   const int in_flight = connect_to(server.port);
@@ -237,17 +215,6 @@ TEST_CASE("http event loop: a request not complete within the request timeout is
   CHECK(server.gate.started == 0);
   ::close(client);
   server.loop->stop();
-}
-
-TEST_CASE("bounded worker pool: concurrent stops join the threads once and both return", "[api][http]") {
-  BoundedWorkerPool pool(2, 4);
-  std::atomic<int> ran{0};
-  for (int i = 0; i < 4; ++i) REQUIRE(pool.try_submit([&] { ++ran; }));
-  std::thread other([&] { pool.stop(); });
-  pool.stop();
-  other.join();
-  pool.stop();
-  CHECK(ran == 4);
 }
 
 TEST_CASE("http event loop: the handler learns who connected (TCP address, unix peer credentials)", "[api][http]") {
