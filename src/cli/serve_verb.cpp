@@ -26,9 +26,10 @@
 #include "svc/schedule_runner.hpp"
 #include "svc/secrets.hpp"
 #include "svc/service_scheduler.hpp"
-#include "verbs.hpp"
+#include "cli/verb_config.hpp"
+#include "cli/verbs.hpp"
 
-namespace berth::verbs {
+namespace berth::cli {
 namespace {
 
 Result<LogLevel> parse_log_level(const std::string& name) {
@@ -120,7 +121,7 @@ std::string self_executable() {
 
 }  // namespace
 
-int serve(const std::vector<std::string>& words) {
+int serve_verb(const Words& words) {
   auto config = config_of_verb(words, "serve");
   if (!config) return config.error();
   auto level = parse_log_level(config->log_level);
@@ -247,4 +248,4 @@ int serve(const std::vector<std::string>& words) {
   return 0;
 }
 
-}  // namespace berth::verbs
+}  // namespace berth::cli

@@ -20,9 +20,10 @@
 #include "runtime/linux/host_checks.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/network/bridge_network.hpp"
-#include "verbs.hpp"
+#include "cli/verb_config.hpp"
+#include "cli/verbs.hpp"
 
-namespace berth::verbs {
+namespace berth::cli {
 namespace {
 
 using runtime::CheckStatus;
@@ -174,7 +175,7 @@ HostCheck check_directory(const std::string& label, const std::string& dir, bool
 
 }  // namespace
 
-int doctor(const std::vector<std::string>& words) {
+int doctor_verb(const Words& words) {
   auto config = config_of_verb(words, "doctor");
   if (!config) return config.error();
   // The settings serve would run with: a value it refuses is reported as it would be.
@@ -201,4 +202,4 @@ int doctor(const std::vector<std::string>& words) {
   return runtime::report_exit_code(checks);
 }
 
-}  // namespace berth::verbs
+}  // namespace berth::cli
