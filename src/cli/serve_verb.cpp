@@ -32,14 +32,6 @@
 namespace berth::cli {
 namespace {
 
-Result<LogLevel> parse_log_level(const std::string& name) {
-  if (name == "debug") return LogLevel::debug;
-  if (name == "info") return LogLevel::info;
-  if (name == "warn") return LogLevel::warn;
-  if (name == "error") return LogLevel::error;
-  return fail(Code::invalid_parameter, "log level must be debug, info, warn or error");
-}
-
 class RuntimeLogs final : public svc::LogSource {
  public:
   RuntimeLogs(runtime::Runtime& runtime, int keep_files) : m_runtime(runtime), m_keep_files(keep_files) {}
@@ -124,9 +116,7 @@ std::string self_executable() {
 int serve_verb(const Words& words) {
   auto config = config_of_verb(words, "serve");
   if (!config) return config.error();
-  auto level = parse_log_level(config->log_level);
-  if (!level) return usage_error(level.error().message, "serve");
-  set_log_level(*level);
+  set_log_level(config->log_level);
   auto agent_config = agent::AgentConfig::from(*config);
   if (!agent_config) return usage_error(agent_config.error().message, "serve");
 
@@ -152,10 +142,8 @@ int serve_verb(const Words& words) {
 
   auto store = store::Store::open(config->db_path());
   if (!store) return fail_start(store.error());
-  // Secret values are sealed under this key; it lives beside berth.db, never in it.
-  const auto key_setting = config->raw.find("BERTH_SECRETS_KEY_FILE");
-  const std::string key_path = key_setting != config->raw.end() ? key_setting->second : config->data_dir + "/secrets.key";
-  auto secrets_key = api::auth::load_or_create_secret_key(key_path);
+  // Secret values are sealed under this key; it lives outside berth.db.
+  auto secrets_key = api::auth::load_or_create_secret_key(config->secrets_key_path());
   if (!secrets_key) return fail_start(secrets_key.error());
   api::auth::AesGcmCipher secret_cipher(*secrets_key);
   SystemClock clock;
@@ -184,13 +172,7 @@ int serve_verb(const Words& words) {
 
   RuntimeLogs logs(runtime, paths.log_files);
   svc::Context ctx{**store, clock, ArnScope{config->region, config->account}, config->cluster};
-  EpochMs settle_ms = 10'000;
-  if (auto it = config->raw.find("BERTH_TASK_SETTLE_SECONDS"); it != config->raw.end()) {
-    const auto seconds = parse_integer_in<EpochMs>(it->second, 0, 86'400);
-    if (!seconds) return usage_error("BERTH_TASK_SETTLE_SECONDS must be a whole number of seconds, 0 to 86400", "serve");
-    settle_ms = *seconds * 1000;
-  }
-  svc::ServiceScheduler scheduler(ctx, settle_ms);
+  svc::ServiceScheduler scheduler(ctx, EpochMs{config->task_settle_seconds} * 1000);
   agent.on_task_changed([&scheduler] { scheduler.wake(); });
   ctx.tasks_changed = [&agent, &scheduler] {
     agent.wake();
@@ -200,7 +182,7 @@ int serve_verb(const Words& words) {
   ctx.secret_cipher = &secret_cipher;
   agent.set_secret_resolver([&ctx](const std::string& value_from) { return svc::resolve_secret_reference(ctx, value_from); });
   ctx.dynamic_host_ports = agent_config->dynamic_host_ports;
-  if (auto it = config->raw.find("BERTH_ZONEINFO_DIR"); it != config->raw.end()) ctx.zoneinfo_dir = it->second;
+  ctx.zoneinfo_dir = config->zoneinfo_dir;
   svc::ScheduleRunner schedule_runner(ctx);
   ctx.schedules_changed = [&schedule_runner] { schedule_runner.wake(); };
   agent.start();
