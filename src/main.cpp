@@ -1,45 +1,36 @@
-// Composition root: picks the verb; each verb (src/*.cpp) builds the parts it needs.
-#include <iostream>
+// Entry point: picks the verb by its name; each verb (cli/*_verb.cpp) builds the parts it needs.
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "cli/usage.hpp"
-#include "runtime/shim/shim.hpp"
-#include "verbs.hpp"
+#include "cli/verb_config.hpp"
+#include "cli/verbs.hpp"
+
+namespace {
+
+struct Verb {
+  std::string_view name;
+  int (*run)(const berth::cli::Words& words);
+};
+
+constexpr Verb k_verbs[] = {
+    {"serve", berth::cli::serve_verb},     {"image", berth::cli::image_verb},
+    {"logs", berth::cli::logs_verb},       {"key", berth::cli::key_verb},
+    {"info", berth::cli::info_verb},       {"doctor", berth::cli::doctor_verb},
+    {"help", berth::cli::help_verb},       {"--help", berth::cli::help_verb},
+    {"-h", berth::cli::help_verb},         {"version", berth::cli::version_verb},
+    {"--version", berth::cli::version_verb}, {"shim", berth::cli::shim_verb},
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  using namespace berth;
-  std::vector<std::string> words(argv + 1, argv + argc);
-  if (words.empty()) return verbs::usage_error("missing verb", "");
-  const std::string verb = words.front();
+  berth::cli::Words words(argv + 1, argv + argc);
+  if (words.empty()) return berth::cli::usage_error("missing verb", "");
+  const std::string name = words.front();
   words.erase(words.begin());
-  if (verb == "--help" || verb == "-h" || verb == "help") {
-    if (!words.empty() && !cli::verb_usage(words.front()).empty()) {
-      std::cout << cli::verb_usage(words.front());
-    } else {
-      std::cout << cli::overview_usage();
-    }
-    return 0;
+  for (const auto& verb : k_verbs) {
+    if (verb.name == name) return verb.run(words);
   }
-  if (verb == "--version" || verb == "version") {
-    if (!words.empty() && (words.front() == "--help" || words.front() == "-h")) {
-      std::cout << cli::verb_usage("version");
-      return 0;
-    }
-    std::cout << cli::version_line() << "\n";
-    return 0;
-  }
-  if (verb == "serve") return verbs::serve(words);
-  if (verb == "image") return verbs::image(words);
-  if (verb == "logs") return verbs::logs(words);
-  if (verb == "key") return verbs::key(words);
-  if (verb == "info") return verbs::info(words);
-  if (verb == "doctor") return verbs::doctor(words);
-  if (verb == "shim") {
-    // Internal: berth re-executed as a container's monitor by the runtime.
-    auto options = runtime::parse_shim_args(words);
-    if (!options) return verbs::usage_error(options.error().message, "");
-    return runtime::run_shim(*options);
-  }
-  return verbs::usage_error("unknown verb '" + verb + "'", "");
+  return berth::cli::usage_error("unknown verb '" + name + "'", "");
 }

@@ -1,10 +1,10 @@
-// AgentConfig::from: the ECS agent's configuration keys, read the way the ECS agent reads them.
+// AgentConfig::from: the ECS agent's configuration keys, read the way the ECS agent reads them,
+// with the local agent's BERTH_* settings that Config has already checked.
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
 
 #include "agent/agent.hpp"
 #include "common/files.hpp"
@@ -72,18 +72,6 @@ Result<std::pair<int, int>> parse_port_range(const std::string& key, std::string
   return std::make_pair(*first, *last);
 }
 
-bool is_interface_name(const std::string& s) {
-  if (s.empty() || s.size() > 15) return false;
-  return std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; });
-}
-
-bool is_ipv4_subnet(const std::string& s) {
-  unsigned a, b, c, d, prefix;
-  char tail = 0;
-  return std::sscanf(s.c_str(), "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &prefix, &tail) == 5 && a < 256 && b < 256 &&
-         c < 256 && d < 256 && prefix >= 8 && prefix <= 30;
-}
-
 }  // namespace
 
 Result<AgentConfig> AgentConfig::from(const Config& config) {
@@ -95,8 +83,8 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
     return it == config.raw.end() ? nullptr : &it->second;
   };
   if (auto v = get("ECS_RESERVED_MEMORY")) { BERTH_ASSIGN(out.reserved_memory_mib, parse_count("ECS_RESERVED_MEMORY", *v)); }
-  if (auto v = get("BERTH_CPU_UNITS")) { BERTH_ASSIGN(out.cpu_units, parse_count("BERTH_CPU_UNITS", *v)); }
-  if (auto v = get("BERTH_MEMORY_MIB")) { BERTH_ASSIGN(out.memory_mib, parse_count("BERTH_MEMORY_MIB", *v)); }
+  out.cpu_units = config.cpu_units;
+  out.memory_mib = config.memory_mib;
   if (auto v = get("ECS_RESERVED_PORTS")) {
     BERTH_ASSIGN(auto ports, parse_ports("ECS_RESERVED_PORTS", *v));
     out.reserved_ports.insert(out.reserved_ports.end(), ports.begin(), ports.end());
@@ -110,23 +98,17 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
       out.custom_attributes[it.key()] = it.value().get<std::string>();
     }
   }
-  if (auto v = get("BERTH_INSTANCE_TYPE")) out.instance_type = *v;
-  if (auto v = get("BERTH_AVAILABILITY_ZONE")) out.availability_zone = *v;
+  out.instance_type = config.instance_type;
+  out.availability_zone = config.availability_zone;
   if (auto v = get("ECS_CONTAINER_STOP_TIMEOUT")) { BERTH_ASSIGN(out.default_stop_timeout_s, parse_seconds("ECS_CONTAINER_STOP_TIMEOUT", *v)); }
   if (auto v = get("ECS_CONTAINER_START_TIMEOUT")) { BERTH_ASSIGN(out.default_start_timeout_s, parse_seconds("ECS_CONTAINER_START_TIMEOUT", *v)); }
   out.crash_marker_dir = config.run_dir + "/task-work";
   out.network.ipam_dir = config.run_dir + "/ipam";
   out.network.netns_dir = config.run_dir + "/netns";
   out.network.state_dir = config.data_dir + "/network";
-  if (auto v = get("BERTH_CNI_PATH")) out.network.plugin_dir = *v;
-  if (auto v = get("BERTH_BRIDGE_NAME")) {
-    if (!is_interface_name(*v)) return fail(Code::invalid_parameter, "BERTH_BRIDGE_NAME must be an interface name (1-15 of a-z 0-9 - _ .)");
-    out.network.bridge = *v;
-  }
-  if (auto v = get("BERTH_BRIDGE_SUBNET")) {
-    if (!is_ipv4_subnet(*v)) return fail(Code::invalid_parameter, "BERTH_BRIDGE_SUBNET must be an IPv4 subnet such as 172.31.0.0/16");
-    out.network.subnet = *v;
-  }
+  if (config.cni_path) out.network.plugin_dir = *config.cni_path;
+  if (config.bridge_name) out.network.bridge = *config.bridge_name;
+  if (config.bridge_subnet) out.network.subnet = *config.bridge_subnet;
   if (auto v = get("ECS_DYNAMIC_HOST_PORT_RANGE")) {
     BERTH_ASSIGN(out.dynamic_host_ports, parse_port_range("ECS_DYNAMIC_HOST_PORT_RANGE", *v));
   } else if (auto kernel = read_file("/proc/sys/net/ipv4/ip_local_port_range"); kernel) {
@@ -138,16 +120,8 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
     const std::string* data = get("ECS_ENGINE_AUTH_DATA");
     BERTH_ASSIGN(out.registry_credentials, runtime::parse_engine_auth(type ? *type : "", data ? *data : ""));
   }
-  if (auto v = get("BERTH_INSECURE_REGISTRIES")) {
-    std::string list = *v;
-    for (std::size_t start = 0; start <= list.size();) {
-      const auto comma = std::min(list.find(',', start), list.size());
-      std::string item = list.substr(start, comma - start);
-      item.erase(0, item.find_first_not_of(" \t"));
-      item.erase(item.find_last_not_of(" \t") + 1);
-      if (!item.empty()) out.insecure_registries.push_back(runtime::registry_host_of(item));
-      start = comma + 1;
-    }
+  for (const auto& registry : config.insecure_registries) {
+    out.insecure_registries.push_back(runtime::registry_host_of(registry));
   }
   // ECS clamps the interval to at least 10 minutes; berth takes what it is given (tests, and
   // gateways short of disk, want less).
@@ -164,7 +138,7 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
     out.image_cleanup.per_cycle = static_cast<std::size_t>(n);
   }
   if (auto v = get("ECS_DISABLE_IMAGE_CLEANUP")) out.image_cleanup.enabled = *v != "true";
-  if (auto v = get("BERTH_REGISTRY_CA_FILE")) out.registry_ca_file = *v;
+  out.registry_ca_file = config.registry_ca_file;
   if (auto v = get("ECS_IMAGE_PULL_BEHAVIOR")) {
     if (*v != "default" && *v != "always" && *v != "once" && *v != "prefer-cached") {
       return fail(Code::invalid_parameter, "ECS_IMAGE_PULL_BEHAVIOR must be default, always, once or prefer-cached");

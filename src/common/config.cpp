@@ -1,14 +1,28 @@
 #include "common/config.hpp"
 
+#include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <fstream>
 #include <sstream>
+#include <string_view>
+
+#include "common/numbers.hpp"
 
 namespace berth {
 namespace {
 
-std::string trim(const std::string& s) {
+constexpr std::size_t k_max_path = 4096;
+// sockaddr_un's sun_path holds 108 bytes with the terminating NUL.
+constexpr std::size_t k_max_socket_path = 107;
+constexpr std::size_t k_max_attribute_value = 128;  // ECS's limit on an attribute value
+constexpr std::size_t k_max_insecure_registries = 100;
+constexpr std::size_t k_max_registry_host = 255;
+// Every request body is held in memory whole: a gateway's RAM bounds it.
+constexpr std::size_t k_max_body_bytes = 64 << 20;
+constexpr long long k_max_cpu_units = 1 << 20;  // 1024 cores
+constexpr long long k_max_memory_mib = 1 << 24;  // 16 TiB
+
+std::string trim_line(const std::string& s) {
   const auto first = s.find_first_not_of(" \t\r");
   if (first == std::string::npos) return "";
   const auto last = s.find_last_not_of(" \t\r");
@@ -22,6 +36,188 @@ std::string unquote(const std::string& v) {
   return v;
 }
 
+using Text = const std::string&;
+
+// The error for a bad value: names the key and what it takes.
+std::unexpected<Error> refuse(Text key, std::string_view what_it_takes) {
+  return fail(Code::invalid_parameter, key + " must be " + std::string(what_it_takes));
+}
+
+// Stores a parsed value in `field`, or passes the parser's error on.
+template <class Field, class T>
+Result<void> set(Field& field, Result<T> parsed) {
+  if (!parsed) return std::unexpected(parsed.error());
+  field = std::move(*parsed);
+  return {};
+}
+
+// `value` as a whole number in [low, high]; else an error naming the key, the unit and the range.
+template <class T>
+Result<T> number_in(Text key, Text value, T low, T high, std::string_view unit) {
+  if (const auto n = parse_integer_in<T>(value, low, high)) return *n;
+  return refuse(key, "a whole number of " + std::string(unit) + ", " + std::to_string(low) + " to " + std::to_string(high));
+}
+
+// `value` as one of `choices`; else an error listing them ("a, b or c").
+Result<std::string> one_of(Text key, Text value, std::initializer_list<std::string_view> choices,
+                           std::string_view label = "") {
+  if (std::find(choices.begin(), choices.end(), value) != choices.end()) return value;
+  std::string list;
+  std::size_t index = 0;
+  for (const auto choice : choices) {
+    list += (index == 0 ? "" : index + 1 == choices.size() ? " or " : ", ") + std::string(choice);
+    ++index;
+  }
+  return refuse(key, (label.empty() ? "" : std::string(label) + " ") + list);
+}
+
+Result<std::string> path(Text key, Text value, std::size_t max = k_max_path) {
+  if (value.empty() || value.size() > max) return refuse(key, "a path of 1 to " + std::to_string(max) + " characters");
+  return value;
+}
+
+// A path, or empty for "none".
+Result<std::string> path_or_empty(Text key, Text value, std::string_view empty_means,
+                                  std::size_t max = k_max_path) {
+  if (value.size() > max) {
+    return refuse(key, "a path of at most " + std::to_string(max) + " characters, or empty for " + std::string(empty_means));
+  }
+  return value;
+}
+
+bool is_name_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+// HOST:PORT (an IPv6 host in brackets), port 0 (any free one) to 65535; or "" for no listener.
+Result<std::string> listen_address(Text key, Text value) {
+  if (value.empty()) return value;
+  const auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0 || !parse_integer_in<int>(std::string_view(value).substr(colon + 1), 0, 65535)) {
+    return refuse(key, "HOST:PORT with a port of 0 to 65535, or empty for no TCP listener");
+  }
+  return value;
+}
+
+// An ECS attribute value: 1 to 128 printable characters.
+Result<std::string> attribute_value(Text key, Text value) {
+  const bool printable = std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+  if (value.empty() || value.size() > k_max_attribute_value || !printable) {
+    return refuse(key, "1 to 128 printable characters");
+  }
+  return value;
+}
+
+Result<std::string> interface_name(Text key, Text value) {
+  const bool valid = !value.empty() && value.size() <= 15 && std::all_of(value.begin(), value.end(), [](char c) {
+    return is_name_char(c) || c == '.';
+  });
+  if (!valid) return refuse(key, "an interface name (1-15 of a-z 0-9 - _ .)");
+  return value;
+}
+
+// A.B.C.D/PREFIX with a prefix of 8 to 30 (room for the gateway and tasks).
+Result<std::string> ipv4_subnet(Text key, Text value) {
+  const auto bad = [&] { return refuse(key, "an IPv4 subnet such as 172.31.0.0/16 (prefix 8 to 30)"); };
+  const auto slash = value.find('/');
+  if (slash == std::string::npos || !parse_integer_in<int>(std::string_view(value).substr(slash + 1), 8, 30)) return bad();
+  std::string_view address = std::string_view(value).substr(0, slash);
+  for (int part = 0; part < 4; ++part) {
+    const auto dot = part < 3 ? address.find('.') : address.size();
+    if (dot == std::string_view::npos || !parse_integer_in<int>(address.substr(0, dot), 0, 255)) return bad();
+    address.remove_prefix(std::min(address.size(), dot + 1));
+  }
+  return value;
+}
+
+// Comma-separated registry hosts (HOST[:PORT]); blanks around items and empty items skipped.
+Result<std::vector<std::string>> registry_list(Text key, Text value) {
+  std::vector<std::string> hosts;
+  for (std::size_t start = 0; start <= value.size();) {
+    const auto comma = std::min(value.find(',', start), value.size());
+    const std::string item = trim_line(value.substr(start, comma - start));
+    if (item.size() > k_max_registry_host) return refuse(key, "registry hosts of at most 255 characters each");
+    if (!item.empty()) hosts.push_back(item);
+    start = comma + 1;
+  }
+  if (hosts.size() > k_max_insecure_registries) return refuse(key, "a list of at most 100 registry hosts");
+  return hosts;
+}
+
+Result<LogLevel> log_level(Text key, Text value) {
+  BERTH_ASSIGN(const auto name, one_of(key, value, {"debug", "info", "warn", "error"}, "a log level:"));
+  if (name == "debug") return LogLevel::debug;
+  if (name == "warn") return LogLevel::warn;
+  if (name == "error") return LogLevel::error;
+  return LogLevel::info;
+}
+
+Result<void> set_region(Config& c, Text k, Text v) {
+  if (v.empty() || v.size() > 64 || !std::all_of(v.begin(), v.end(), is_name_char)) {
+    return refuse(k, "1 to 64 of a-z A-Z 0-9 - _ (it is part of every ARN)");
+  }
+  c.region = v;
+  return {};
+}
+
+Result<void> set_account(Config& c, Text k, Text v) {
+  if (v.size() != 12 || !parse_integer<unsigned long long>(v)) return refuse(k, "12 digits, as an AWS account id");
+  c.account = v;
+  return {};
+}
+
+Result<void> set_auth(Config& c, Text k, Text v) {
+  BERTH_ASSIGN(const auto mode, one_of(k, v, {"sigv4", "off"}));
+  c.tcp_auth = mode == "sigv4";
+  return {};
+}
+
+struct KeyRule {
+  std::string_view key;
+  Result<void> (*apply)(Config& config, Text key, Text value);
+};
+
+// Every key berth reads itself (ECS_CLUSTER and ECS_DATADIR are ECS's names for two of them).
+const KeyRule k_rules[] = {
+    {"ECS_CLUSTER", [](Config& c, Text, Text v) { return set(c.cluster, Result<std::string>(v)); }},
+    {"ECS_DATADIR", [](Config& c, Text k, Text v) { return set(c.data_dir, path(k, v)); }},
+    {"BERTH_DATA_DIR", [](Config& c, Text k, Text v) { return set(c.data_dir, path(k, v)); }},
+    {"BERTH_RUN_DIR", [](Config& c, Text k, Text v) { return set(c.run_dir, path(k, v)); }},
+    {"BERTH_REGION", set_region},
+    {"BERTH_ACCOUNT_ID", set_account},
+    {"BERTH_LISTEN", [](Config& c, Text k, Text v) { return set(c.listen, listen_address(k, v)); }},
+    {"BERTH_SOCKET",
+     [](Config& c, Text k, Text v) { return set(c.socket_path, path_or_empty(k, v, "no unix socket", k_max_socket_path)); }},
+    {"BERTH_LOG_LEVEL", [](Config& c, Text k, Text v) { return set(c.log_level, log_level(k, v)); }},
+    {"BERTH_AUTH", set_auth},
+    {"BERTH_TLS", [](Config& c, Text k, Text v) { return set(c.tls_mode, one_of(k, v, {"auto", "on", "off"})); }},
+    {"BERTH_TLS_CERT",
+     [](Config& c, Text k, Text v) { return set(c.tls_cert, path_or_empty(k, v, "a generated certificate")); }},
+    {"BERTH_TLS_KEY",
+     [](Config& c, Text k, Text v) { return set(c.tls_key, path_or_empty(k, v, "a generated certificate")); }},
+    {"BERTH_MAX_BODY_BYTES",
+     [](Config& c, Text k, Text v) {
+       return set(c.max_body_bytes, number_in<std::size_t>(k, v, 1024, k_max_body_bytes, "bytes"));
+     }},
+    {"BERTH_SECRETS_KEY_FILE", [](Config& c, Text k, Text v) { return set(c.secrets_key_file, path(k, v)); }},
+    {"BERTH_TASK_SETTLE_SECONDS",
+     [](Config& c, Text k, Text v) { return set(c.task_settle_seconds, number_in<int>(k, v, 0, 86'400, "seconds")); }},
+    {"BERTH_ZONEINFO_DIR", [](Config& c, Text k, Text v) { return set(c.zoneinfo_dir, path(k, v)); }},
+    {"BERTH_CPU_UNITS",
+     [](Config& c, Text k, Text v) { return set(c.cpu_units, number_in<long long>(k, v, 0, k_max_cpu_units, "CPU units")); }},
+    {"BERTH_MEMORY_MIB",
+     [](Config& c, Text k, Text v) { return set(c.memory_mib, number_in<long long>(k, v, 0, k_max_memory_mib, "MiB")); }},
+    {"BERTH_INSTANCE_TYPE", [](Config& c, Text k, Text v) { return set(c.instance_type, attribute_value(k, v)); }},
+    {"BERTH_AVAILABILITY_ZONE", [](Config& c, Text k, Text v) { return set(c.availability_zone, attribute_value(k, v)); }},
+    {"BERTH_CNI_PATH", [](Config& c, Text k, Text v) { return set(c.cni_path, path(k, v)); }},
+    {"BERTH_BRIDGE_NAME", [](Config& c, Text k, Text v) { return set(c.bridge_name, interface_name(k, v)); }},
+    {"BERTH_BRIDGE_SUBNET", [](Config& c, Text k, Text v) { return set(c.bridge_subnet, ipv4_subnet(k, v)); }},
+    {"BERTH_INSECURE_REGISTRIES",
+     [](Config& c, Text k, Text v) { return set(c.insecure_registries, registry_list(k, v)); }},
+    {"BERTH_REGISTRY_CA_FILE",
+     [](Config& c, Text k, Text v) { return set(c.registry_ca_file, path_or_empty(k, v, "the system's CAs only")); }},
+};
+
 }  // namespace
 
 Result<std::map<std::string, std::string>> parse_config_text(const std::string& text) {
@@ -31,15 +227,15 @@ Result<std::map<std::string, std::string>> parse_config_text(const std::string& 
   int number = 0;
   while (std::getline(in, line)) {
     ++number;
-    const std::string stripped = trim(line);
+    const std::string stripped = trim_line(line);
     if (stripped.empty() || stripped.front() == '#') continue;
     const auto eq = stripped.find('=');
-    const std::string key = eq == std::string::npos ? "" : trim(stripped.substr(0, eq));
+    const std::string key = eq == std::string::npos ? "" : trim_line(stripped.substr(0, eq));
     if (key.empty()) {
       return fail(Code::invalid_parameter,
                   "line " + std::to_string(number) + ": expected KEY=VALUE, got '" + stripped + "'");
     }
-    keys[key] = unquote(trim(stripped.substr(eq + 1)));
+    keys[key] = unquote(trim_line(stripped.substr(eq + 1)));
   }
   return keys;
 }
@@ -47,32 +243,11 @@ Result<std::map<std::string, std::string>> parse_config_text(const std::string& 
 Result<void> apply_config(Config& config, const std::map<std::string, std::string>& keys) {
   for (const auto& [key, value] : keys) {
     config.raw[key] = value;
-    if (key == "ECS_CLUSTER") config.cluster = value;
-    else if (key == "BERTH_REGION") config.region = value;
-    else if (key == "BERTH_ACCOUNT_ID") config.account = value;
-    else if (key == "ECS_DATADIR" || key == "BERTH_DATA_DIR") config.data_dir = value;
-    else if (key == "BERTH_RUN_DIR") config.run_dir = value;
-    else if (key == "BERTH_LISTEN") config.listen = value;
-    else if (key == "BERTH_SOCKET") config.socket_path = value;
-    else if (key == "BERTH_LOG_LEVEL") config.log_level = value;
-    else if (key == "BERTH_AUTH") {
-      if (value != "sigv4" && value != "off") return fail(Code::invalid_parameter, key + " must be sigv4 or off");
-      config.tcp_auth = value == "sigv4";
-    } else if (key == "BERTH_TLS_CERT") config.tls_cert = value;
-    else if (key == "BERTH_TLS_KEY") config.tls_key = value;
-    else if (key == "BERTH_TLS") {
-      if (value != "auto" && value != "on" && value != "off") {
-        return fail(Code::invalid_parameter, key + " must be auto, on or off");
-      }
-      config.tls_mode = value;
-    }
-    else if (key == "BERTH_MAX_BODY_BYTES") {
-      std::size_t n = 0;
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc() || end != value.data() + value.size() || n < 1024) {
-        return fail(Code::invalid_parameter, key + " must be a whole number of bytes >= 1024");
-      }
-      config.max_body_bytes = n;
+    const auto rule = std::find_if(std::begin(k_rules), std::end(k_rules), [&](const KeyRule& r) { return r.key == key; });
+    if (rule != std::end(k_rules)) {
+      BERTH_TRY(rule->apply(config, key, value));
+    } else if (key.starts_with("BERTH_")) {
+      return fail(Code::invalid_parameter, "unknown key " + key + ": not one of berth's configuration keys");
     }
   }
   if (config.cluster.empty()) return fail(Code::invalid_parameter, "ECS_CLUSTER must not be empty");

@@ -1,11 +1,15 @@
 // Configuration: ecs.config-style KEY=VALUE files (ECS key names where ECS has one, BERTH_* for
-// berth's own), overridden by flags. Plain values; built once in main, then read-only.
+// berth's own), overridden by flags. Every BERTH_* key is parsed and checked here, with an error
+// naming the key and what it takes; the ECS agent's keys are kept in `raw` and read by the agent
+// (agent/agent_config.cpp). Plain values; built once by the verb, then read-only.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/log.hpp"
 #include "common/result.hpp"
 
 namespace berth {
@@ -14,19 +18,35 @@ struct Config {
   std::string cluster = "default";                 // ECS_CLUSTER
   std::string region = "local";                    // BERTH_REGION (ARNs)
   std::string account = "000000000000";            // BERTH_ACCOUNT_ID (ARNs)
-  std::string data_dir = "/var/lib/berth";         // ECS_DATADIR / --data-dir
+  std::string data_dir = "/var/lib/berth";         // ECS_DATADIR or BERTH_DATA_DIR / --data-dir
   std::string run_dir = "/run/berth";              // BERTH_RUN_DIR / --run-dir
   std::string listen = "127.0.0.1:51678";          // BERTH_LISTEN / --listen ("" = no TCP)
   std::string socket_path = "/run/berth/berth.sock";  // BERTH_SOCKET / --socket ("" = none)
   std::size_t max_body_bytes = 1 << 20;            // BERTH_MAX_BODY_BYTES
-  std::string log_level = "info";                  // BERTH_LOG_LEVEL
+  LogLevel log_level = LogLevel::info;             // BERTH_LOG_LEVEL / --log-level
   // TLS on the TCP listener: "auto" (on iff it listens beyond loopback), "on" or "off".
   std::string tls_mode = "auto";                   // BERTH_TLS / --tls
   std::string tls_cert;                            // BERTH_TLS_CERT / --tls-cert (PEM chain)
   std::string tls_key;                             // BERTH_TLS_KEY / --tls-key (PEM key)
   bool tcp_auth = true;                            // BERTH_AUTH: "sigv4" (default) or "off"
+  std::string secrets_key_file;                    // BERTH_SECRETS_KEY_FILE ("" = in data_dir)
+  // How long a new service task without health checks runs before it counts as healthy.
+  int task_settle_seconds = 10;                    // BERTH_TASK_SETTLE_SECONDS
+  std::string zoneinfo_dir = "/usr/share/zoneinfo";  // BERTH_ZONEINFO_DIR (TZif files)
 
-  // Every key as read, including ones later issues act on (ECS_RESERVED_MEMORY, ...).
+  // The local agent's own keys (agent/agent_config.cpp applies them with the ECS agent's keys).
+  long long cpu_units = 0;                         // BERTH_CPU_UNITS (0 = cores × 1024)
+  long long memory_mib = 0;                        // BERTH_MEMORY_MIB (0 = MemTotal)
+  std::string instance_type = "gateway";           // BERTH_INSTANCE_TYPE
+  std::string availability_zone = "local";         // BERTH_AVAILABILITY_ZONE
+  // The bridge network's settings; unset = the network's defaults.
+  std::optional<std::string> cni_path;             // BERTH_CNI_PATH
+  std::optional<std::string> bridge_name;          // BERTH_BRIDGE_NAME
+  std::optional<std::string> bridge_subnet;        // BERTH_BRIDGE_SUBNET (IPv4 CIDR)
+  std::vector<std::string> insecure_registries;    // BERTH_INSECURE_REGISTRIES (comma-separated)
+  std::string registry_ca_file;                    // BERTH_REGISTRY_CA_FILE ("" = none)
+
+  // Every key as read, including the ECS agent's (ECS_RESERVED_MEMORY, ...).
   std::map<std::string, std::string> raw;
 
   // Returns the database file under data_dir.
@@ -35,13 +55,18 @@ struct Config {
   std::string tls_dir() const { return data_dir + "/tls"; }
   // Returns the AWS shared-credentials file the first start writes the admin key to.
   std::string credentials_path() const { return data_dir + "/credentials"; }
+  // Returns the file of the key that seals secret values: BERTH_SECRETS_KEY_FILE, else beside
+  // berth.db (never in it).
+  std::string secrets_key_path() const { return secrets_key_file.empty() ? data_dir + "/secrets.key" : secrets_key_file; }
 };
 
 // One `KEY=VALUE` per line; `#` comments and blank lines skipped; optional surrounding quotes.
 // Returns the keys, or InvalidParameter naming the first malformed line.
 [[nodiscard]] Result<std::map<std::string, std::string>> parse_config_text(const std::string& text);
 
-// Applies known keys onto `config` (validating numbers); unknown keys are kept in `raw` only.
+// Applies `keys` onto `config`: each BERTH_* key (and ECS_CLUSTER, ECS_DATADIR) is checked and
+// set; other keys are kept in `raw` only. Returns InvalidParameter naming the first bad key and
+// what it takes (an unknown BERTH_* key is one: a typo must not pass for a default).
 [[nodiscard]] Result<void> apply_config(Config& config, const std::map<std::string, std::string>& keys);
 
 enum class MissingFile { ok, error };

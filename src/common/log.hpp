@@ -8,7 +8,7 @@ namespace berth {
 
 enum class LogLevel { debug = 0, info = 1, warn = 2, error = 3 };
 
-// Lines below `level` are dropped. Called once from main before threads start.
+// Lines below `level` are dropped. Called once by the verb (serve) before threads start.
 void set_log_level(LogLevel level);
 
 void log(LogLevel level, std::string_view message);

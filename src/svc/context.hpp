@@ -1,5 +1,6 @@
-// What every use case needs: the store, the clock and the ARN scope. Built in main; the parts
-// it refers to are thread-safe, so one Context serves all request threads.
+// What every use case needs: the store, the clock and the ARN scope, and where the state changes
+// they make are announced. Built by the composition root (cli/daemon.cpp), all fields at
+// construction; the parts it refers to are thread-safe, so one Context serves all request threads.
 #pragma once
 
 #include <functional>
@@ -25,18 +26,27 @@ class LogSource {
   virtual model::Json read(const std::string& runtime_id) = 0;
 };
 
+// The state changes use cases announce, so the parts that act on them need not wait for a tick.
+// Called on the thread that made the change, after its commit: implementations only wake
+// workers or drop cache entries (quick, thread-safe). A change nobody listens for is a no-op.
+class StateEvents {
+ public:
+  virtual ~StateEvents() = default;
+  // Tasks were placed or asked to stop: the agent acts.
+  virtual void tasks_changed() {}
+  // A schedule was created, changed or deleted: the schedule runner re-reads its timers.
+  virtual void schedules_changed() {}
+  // An access key was deleted: the API's key cache drops it at once.
+  virtual void access_key_deleted(const std::string& access_key_id) { (void)access_key_id; }
+};
+
 struct Context {
   store::Store& store;
   const Clock& clock;
   ArnScope arns;
   std::string default_cluster = "default";
-  // Called after tasks are placed or asked to stop, so the agent acts without waiting a tick.
-  std::function<void()> tasks_changed = [] {};
+  StateEvents* events = nullptr;  // nullptr = nobody listens (unit tests)
   LogSource* logs = nullptr;
-  // Called after an access key is deleted, so the API's key cache drops it at once.
-  std::function<void(const std::string& access_key_id)> access_key_deleted = [](const std::string&) {};
-  // Called after a schedule is created, changed or deleted, so the runner re-reads its timers.
-  std::function<void()> schedules_changed = [] {};
   // Where bridge tasks' hostPort 0 draws from (inclusive): the kernel's ephemeral range, or
   // ECS_DYNAMIC_HOST_PORT_RANGE.
   std::pair<int, int> dynamic_host_ports{32768, 60999};
@@ -47,6 +57,17 @@ struct Context {
   SecretCipher* secret_cipher = nullptr;
   // Placement reads usage and then writes tasks: one placement at a time keeps it exact.
   std::mutex placement_mutex{};
+
+  // Announce a change to `events` (see StateEvents).
+  void tasks_changed() const {
+    if (events) events->tasks_changed();
+  }
+  void schedules_changed() const {
+    if (events) events->schedules_changed();
+  }
+  void access_key_deleted(const std::string& access_key_id) const {
+    if (events) events->access_key_deleted(access_key_id);
+  }
 };
 
 // Resolves a cluster name or ARN (missing = the default cluster) to the name of an ACTIVE

@@ -1,6 +1,6 @@
 // SecretCipher: how secret values are sealed at rest. svc sees only this interface; the
-// implementation (AES-256-GCM under a key file) is built in main. Implementations are
-// thread-safe.
+// implementation (AES-256-GCM under a key file) is built by the daemon (cli/daemon.cpp).
+// Implementations are thread-safe.
 #pragma once
 
 #include <string>

@@ -28,3 +28,33 @@ TEST_CASE("ECS_DYNAMIC_HOST_PORT_RANGE is parsed with checked numbers", "[agent]
     CHECK_FALSE(with_port_range(bad));
   }
 }
+
+TEST_CASE("the local agent's BERTH_* settings come from Config", "[agent]") {
+  Config config;
+  REQUIRE(apply_config(config, {{"BERTH_CPU_UNITS", "2048"},
+                                {"BERTH_MEMORY_MIB", "512"},
+                                {"BERTH_INSTANCE_TYPE", "rpi4"},
+                                {"BERTH_AVAILABILITY_ZONE", "hall-2"},
+                                {"BERTH_CNI_PATH", "/opt/cni/bin"},
+                                {"BERTH_BRIDGE_NAME", "br-tasks"},
+                                {"BERTH_BRIDGE_SUBNET", "10.88.0.0/24"},
+                                {"BERTH_INSECURE_REGISTRIES", "http://reg.local:5000/, mirror"},
+                                {"BERTH_REGISTRY_CA_FILE", "/etc/ca.pem"}})
+              .has_value());
+  const auto agent = agent::AgentConfig::from(config);
+  REQUIRE(agent);
+  CHECK(agent->cpu_units == 2048);
+  CHECK(agent->memory_mib == 512);
+  CHECK(agent->instance_type == "rpi4");
+  CHECK(agent->availability_zone == "hall-2");
+  CHECK(agent->network.plugin_dir == "/opt/cni/bin");
+  CHECK(agent->network.bridge == "br-tasks");
+  CHECK(agent->network.subnet == "10.88.0.0/24");
+  CHECK(agent->insecure_registries == std::vector<std::string>{"reg.local:5000", "mirror"});
+  CHECK(agent->registry_ca_file == "/etc/ca.pem");
+  // Unset, the bridge network keeps its own defaults.
+  const auto defaults = agent::AgentConfig::from(Config{});
+  REQUIRE(defaults);
+  CHECK(defaults->network.bridge == runtime::BridgeNetworkConfig{}.bridge);
+  CHECK(defaults->network.plugin_dir == runtime::BridgeNetworkConfig{}.plugin_dir);
+}

@@ -62,15 +62,27 @@ std::string error_type(const HttpResponse& response) {
   return "";
 }
 
+// What the daemon does with a deleted key: the ring forgets it.
+struct KeyDeletions final : svc::StateEvents {
+  explicit KeyDeletions(auth::KeyRing& ring) : keys(ring) {}
+  void access_key_deleted(const std::string& access_key_id) override { keys.forget(access_key_id); }
+  auth::KeyRing& keys;
+};
+
 struct AuthFixture : testing::ServiceFixture {
   std::string socket_path = "/tmp/berth-auth-test-" + std::to_string(::getpid()) + ".sock";
   auth::KeyRing keys{*ctx};
+  KeyDeletions deletions{keys};
   RequestAuth auth{keys, clock, {TcpAuth::sigv4, socket_path, "local", "000000000000"}};
   ApiServices api{*ctx, auth};
   HttpPeer tcp{HttpPeer::Transport::tcp, "192.0.2.7", false, std::nullopt};
 
+  AuthFixture() { ctx->events = &deletions; }
 
-  ~AuthFixture() { ::unlink(socket_path.c_str()); }
+  ~AuthFixture() {
+    ctx->events = nullptr;
+    ::unlink(socket_path.c_str());
+  }
 
   model::AccessKey key(const std::string& policy_name, const std::string& document = "") {
     auto created = svc::create_access_key(*ctx, "operator", policy_name, document);

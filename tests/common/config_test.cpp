@@ -1,6 +1,9 @@
 #include "common/config.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
+
+#include "fixtures/temp_dir.hpp"
 
 using namespace berth;
 
@@ -52,4 +55,148 @@ TEST_CASE("config: TLS mode and certificate files", "[common]") {
   CHECK(both.tls_cert == "/c.pem");
   CHECK(both.tls_key == "/k.pem");
   CHECK(both.tls_dir() == "/var/lib/berth/tls");
+}
+
+namespace {
+
+// The error apply_config gives for `key=value` alone, or "" if it takes it.
+std::string refusal(const std::string& key, const std::string& value) {
+  Config config;
+  const auto applied = apply_config(config, {{key, value}});
+  return applied ? "" : applied.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("config: each bad value is refused with the key and what it takes", "[common]") {
+  struct Case {
+    const char* key;
+    std::vector<std::string> bad;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {"ECS_DATADIR", {""}, "ECS_DATADIR must be a path of 1 to 4096 characters"},
+      {"BERTH_DATA_DIR", {""}, "BERTH_DATA_DIR must be a path of 1 to 4096 characters"},
+      {"BERTH_RUN_DIR", {""}, "BERTH_RUN_DIR must be a path of 1 to 4096 characters"},
+      {"BERTH_REGION", {"", "eu:west", "eu/west", "eu west", std::string(65, 'a')},
+       "BERTH_REGION must be 1 to 64 of a-z A-Z 0-9 - _ (it is part of every ARN)"},
+      {"BERTH_ACCOUNT_ID", {"", "12345678901", "1234567890123", "12345678901x", "-12345678901"},
+       "BERTH_ACCOUNT_ID must be 12 digits, as an AWS account id"},
+      {"BERTH_LISTEN", {"127.0.0.1", ":80", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1", "127.0.0.1:8x"},
+       "BERTH_LISTEN must be HOST:PORT with a port of 0 to 65535, or empty for no TCP listener"},
+      {"BERTH_SOCKET", {std::string(108, 's')},
+       "BERTH_SOCKET must be a path of at most 107 characters, or empty for no unix socket"},
+      {"BERTH_LOG_LEVEL", {"", "loud", "INFO"}, "BERTH_LOG_LEVEL must be a log level: debug, info, warn or error"},
+      {"BERTH_AUTH", {"", "on", "SIGV4"}, "BERTH_AUTH must be sigv4 or off"},
+      {"BERTH_TLS", {"", "yes"}, "BERTH_TLS must be auto, on or off"},
+      {"BERTH_MAX_BODY_BYTES", {"", "12x", "1023", "-1", "67108865", "99999999999999999999999"},
+       "BERTH_MAX_BODY_BYTES must be a whole number of bytes, 1024 to 67108864"},
+      {"BERTH_SECRETS_KEY_FILE", {""}, "BERTH_SECRETS_KEY_FILE must be a path of 1 to 4096 characters"},
+      {"BERTH_TASK_SETTLE_SECONDS", {"", "-1", "86401", "10s", "1.5", "99999999999999999999"},
+       "BERTH_TASK_SETTLE_SECONDS must be a whole number of seconds, 0 to 86400"},
+      {"BERTH_ZONEINFO_DIR", {""}, "BERTH_ZONEINFO_DIR must be a path of 1 to 4096 characters"},
+      {"BERTH_CPU_UNITS", {"", "-1", "1048577", "2k"}, "BERTH_CPU_UNITS must be a whole number of CPU units, 0 to 1048576"},
+      {"BERTH_MEMORY_MIB", {"", "-5", "16777217", "1G"}, "BERTH_MEMORY_MIB must be a whole number of MiB, 0 to 16777216"},
+      {"BERTH_INSTANCE_TYPE", {"", "a\tb", std::string(129, 't')},
+       "BERTH_INSTANCE_TYPE must be 1 to 128 printable characters"},
+      {"BERTH_AVAILABILITY_ZONE", {""}, "BERTH_AVAILABILITY_ZONE must be 1 to 128 printable characters"},
+      {"BERTH_CNI_PATH", {""}, "BERTH_CNI_PATH must be a path of 1 to 4096 characters"},
+      {"BERTH_BRIDGE_NAME", {"", "a-name-too-long-x", "br 0", "br/0"},
+       "BERTH_BRIDGE_NAME must be an interface name (1-15 of a-z 0-9 - _ .)"},
+      {"BERTH_BRIDGE_SUBNET", {"", "10.0.0.0", "10.0.0/16", "10.0.0.256/16", "10.0.0.0/31", "10.0.0.0/7", "a.b.c.d/16",
+                               "10.0.0.0.0/16", "99999999999.0.0.0/16", "10.0.0.0/16x"},
+       "BERTH_BRIDGE_SUBNET must be an IPv4 subnet such as 172.31.0.0/16 (prefix 8 to 30)"},
+      {"BERTH_INSECURE_REGISTRIES", {std::string(256, 'r')},
+       "BERTH_INSECURE_REGISTRIES must be registry hosts of at most 255 characters each"},
+      {"BERTH_TSL", {"on"}, "unknown key BERTH_TSL: not one of berth's configuration keys"},
+  };
+  for (const auto& c : cases) {
+    for (const auto& bad : c.bad) {
+      INFO(c.key << "=" << bad);
+      CHECK(refusal(c.key, bad) == c.message);
+    }
+  }
+  std::string many;
+  for (int i = 0; i <= 100; ++i) many += "r" + std::to_string(i) + ",";
+  CHECK(refusal("BERTH_INSECURE_REGISTRIES", many) == "BERTH_INSECURE_REGISTRIES must be a list of at most 100 registry hosts");
+}
+
+TEST_CASE("config: good values land in their fields", "[common]") {
+  Config config;
+  REQUIRE(apply_config(config, {{"ECS_CLUSTER", "plant-7"},
+                                {"ECS_DATADIR", "/data"},
+                                {"BERTH_RUN_DIR", "/run/b"},
+                                {"BERTH_REGION", "eu-edge-1"},
+                                {"BERTH_ACCOUNT_ID", "123456789012"},
+                                {"BERTH_LISTEN", "[::]:0"},
+                                {"BERTH_SOCKET", ""},
+                                {"BERTH_LOG_LEVEL", "warn"},
+                                {"BERTH_AUTH", "off"},
+                                {"BERTH_MAX_BODY_BYTES", "67108864"},
+                                {"BERTH_SECRETS_KEY_FILE", "/keys/secrets.key"},
+                                {"BERTH_TASK_SETTLE_SECONDS", "0"},
+                                {"BERTH_ZONEINFO_DIR", "/zoneinfo"},
+                                {"BERTH_CPU_UNITS", "4096"},
+                                {"BERTH_MEMORY_MIB", "1024"},
+                                {"BERTH_INSTANCE_TYPE", "rpi4 8GB"},
+                                {"BERTH_AVAILABILITY_ZONE", "hall-2"},
+                                {"BERTH_CNI_PATH", "/opt/cni/bin"},
+                                {"BERTH_BRIDGE_NAME", "br-tasks.1"},
+                                {"BERTH_BRIDGE_SUBNET", "10.88.0.0/24"},
+                                {"BERTH_INSECURE_REGISTRIES", " reg.local:5000 ,, mirror "},
+                                {"BERTH_REGISTRY_CA_FILE", "/etc/ca.pem"},
+                                {"ECS_RESERVED_MEMORY", "64"}})
+              .has_value());
+  CHECK(config.cluster == "plant-7");
+  CHECK(config.data_dir == "/data");
+  CHECK(config.run_dir == "/run/b");
+  CHECK(config.region == "eu-edge-1");
+  CHECK(config.account == "123456789012");
+  CHECK(config.listen == "[::]:0");
+  CHECK(config.socket_path.empty());
+  CHECK(config.log_level == LogLevel::warn);
+  CHECK_FALSE(config.tcp_auth);
+  CHECK(config.max_body_bytes == 64u << 20);
+  CHECK(config.secrets_key_path() == "/keys/secrets.key");
+  CHECK(config.task_settle_seconds == 0);
+  CHECK(config.zoneinfo_dir == "/zoneinfo");
+  CHECK(config.cpu_units == 4096);
+  CHECK(config.memory_mib == 1024);
+  CHECK(config.instance_type == "rpi4 8GB");
+  CHECK(config.availability_zone == "hall-2");
+  CHECK(config.cni_path == "/opt/cni/bin");
+  CHECK(config.bridge_name == "br-tasks.1");
+  CHECK(config.bridge_subnet == "10.88.0.0/24");
+  CHECK(config.insecure_registries == std::vector<std::string>{"reg.local:5000", "mirror"});
+  CHECK(config.registry_ca_file == "/etc/ca.pem");
+  // The ECS agent's keys are left to the agent.
+  CHECK(config.raw.at("ECS_RESERVED_MEMORY") == "64");
+}
+
+TEST_CASE("config: defaults where no key is given", "[common]") {
+  Config config;
+  REQUIRE(apply_config(config, {}).has_value());
+  CHECK(config.log_level == LogLevel::info);
+  CHECK(config.task_settle_seconds == 10);
+  CHECK(config.zoneinfo_dir == "/usr/share/zoneinfo");
+  CHECK(config.secrets_key_path() == "/var/lib/berth/secrets.key");
+  CHECK_FALSE(config.cni_path);
+  CHECK_FALSE(config.bridge_name);
+  CHECK_FALSE(config.bridge_subnet);
+  REQUIRE(apply_config(config, {{"BERTH_DATA_DIR", "/elsewhere"}}).has_value());
+  CHECK(config.secrets_key_path() == "/elsewhere/secrets.key");
+  CHECK(refusal("BERTH_LOG_LEVEL", "debug").empty());
+  CHECK(refusal("BERTH_LISTEN", "").empty());
+  CHECK(refusal("BERTH_LISTEN", "0.0.0.0:65535").empty());
+  CHECK(refusal("BERTH_BRIDGE_SUBNET", "172.31.0.0/16").empty());
+}
+
+TEST_CASE("config file: a bad value is refused with the file's name", "[common]") {
+  testing::TempDir dir;
+  const std::string path = dir.path + "/berth.conf";
+  std::ofstream(path) << "ECS_CLUSTER=edge\nBERTH_TASK_SETTLE_SECONDS=ten\n";
+  Config config;
+  const auto loaded = load_config_file(config, path, MissingFile::error);
+  REQUIRE_FALSE(loaded);
+  CHECK(loaded.error().message == path + ": BERTH_TASK_SETTLE_SECONDS must be a whole number of seconds, 0 to 86400");
 }

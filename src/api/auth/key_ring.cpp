@@ -5,9 +5,7 @@
 
 namespace berth::api::auth {
 
-KeyRing::KeyRing(svc::Context& ctx) : m_ctx(ctx) {
-  ctx.access_key_deleted = [this](const std::string& access_key_id) { forget(access_key_id); };
-}
+KeyRing::KeyRing(svc::Context& ctx) : m_ctx(ctx) {}
 
 Result<std::vector<Policy>> KeyRing::policies_of(const std::string& policy_name, const std::string& policy_document) {
   BERTH_ASSIGN(Policy policy, policy_name == "custom" ? parse_policy(policy_document) : builtin_policy(policy_name));

@@ -1,6 +1,7 @@
 // The access keys the API authenticates with, cached in memory: a signed request costs no
-// database read once its key is known. Keys change only through this process's use cases; the
-// ring hooks the context's access_key_deleted, so a deleted key is forgotten at once.
+// database read once its key is known. Keys change only through this process's use cases; whoever
+// listens to the context's StateEvents calls forget() on access_key_deleted, so a deleted key is
+// forgotten at once.
 // Thread-safe.
 #pragma once
 
@@ -27,7 +28,7 @@ struct KeyEntry {
 
 class KeyRing {
  public:
-  // Sets `ctx.access_key_deleted` to forget(); `ctx` must outlive the ring.
+  // Reads keys through `ctx`, which must outlive the ring.
   explicit KeyRing(svc::Context& ctx);
 
   // Returns the key `access_key_id`, or nullopt if berth has none (or the store cannot be read,

@@ -1,4 +1,5 @@
-// The berth binary's verbs (composition root): each builds the parts it needs and runs.
+// What the verbs share: the config flags, loading the configuration they name, and the usage
+// error every verb answers bad words with. Pure but for reading the config file; thread-safe.
 #pragma once
 
 #include <expected>
@@ -11,14 +12,14 @@
 #include "common/config.hpp"
 #include "common/result.hpp"
 
-namespace berth::verbs {
+namespace berth::cli {
 
 // Prints `message` and the verb's usage to stderr; returns exit code 2.
 int usage_error(const std::string& message, std::string_view verb);
 
 // Loads the config file (--config, else /etc/berth/berth.conf if present) and applies the
 // flags that map onto config keys.
-[[nodiscard]] Result<Config> load_config(const cli::ParsedArgs& args);
+[[nodiscard]] Result<Config> load_config(const ParsedArgs& args);
 
 // The config flags every verb that touches state accepts.
 std::set<std::string> config_flags();
@@ -27,11 +28,4 @@ std::set<std::string> config_flags();
 // Config, or the exit code to return at once (0 after printing --help, 2 after a usage error).
 [[nodiscard]] std::expected<Config, int> config_of_verb(const std::vector<std::string>& words, std::string_view verb);
 
-int serve(const std::vector<std::string>& words);
-int image(const std::vector<std::string>& words);
-int logs(const std::vector<std::string>& words);
-int key(const std::vector<std::string>& words);
-int info(const std::vector<std::string>& words);
-int doctor(const std::vector<std::string>& words);
-
-}  // namespace berth::verbs
+}  // namespace berth::cli

@@ -7,16 +7,17 @@
 #include "api/local_client.hpp"
 #include "cli/usage.hpp"
 #include "model/schema.hpp"
-#include "verbs.hpp"
+#include "cli/verb_config.hpp"
+#include "cli/verbs.hpp"
 
-namespace berth::verbs {
+namespace berth::cli {
 
-int logs(const std::vector<std::string>& words) {
+int logs_verb(const Words& words) {
   auto flags = config_flags();
-  auto args = cli::parse_args(words, flags, {"follow", "timestamps"});
+  auto args = parse_args(words, flags, {"follow", "timestamps"});
   if (!args) return usage_error(args.error().message, "logs");
   if (args->help) {
-    std::cout << cli::verb_usage("logs");
+    std::cout << verb_usage("logs");
     return 0;
   }
   if (args->positional.empty() || args->positional.size() > 2) return usage_error("logs takes TASK [CONTAINER]", "logs");
@@ -56,4 +57,4 @@ int logs(const std::vector<std::string>& words) {
   }
 }
 
-}  // namespace berth::verbs
+}  // namespace berth::cli

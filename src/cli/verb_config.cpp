@@ -1,15 +1,15 @@
-#include "verbs.hpp"
+#include "cli/verb_config.hpp"
 
 #include <iostream>
 
 #include "cli/usage.hpp"
 
-namespace berth::verbs {
+namespace berth::cli {
 
 constexpr const char* k_default_config = "/etc/berth/berth.conf";
 
 int usage_error(const std::string& message, std::string_view verb) {
-  std::cerr << "berth: " << message << "\n\n" << (verb.empty() ? cli::overview_usage() : cli::verb_usage(verb));
+  std::cerr << "berth: " << message << "\n\n" << (verb.empty() ? overview_usage() : verb_usage(verb));
   return 2;
 }
 
@@ -20,10 +20,10 @@ std::set<std::string> config_flags() {
 
 std::expected<Config, int> config_of_verb(const std::vector<std::string>& words, std::string_view verb) {
   const std::string name(verb);
-  auto args = cli::parse_args(words, config_flags());
+  auto args = parse_args(words, config_flags());
   if (!args) return std::unexpected(usage_error(args.error().message, verb));
   if (args->help) {
-    std::cout << cli::verb_usage(verb);
+    std::cout << verb_usage(verb);
     return std::unexpected(0);
   }
   if (!args->positional.empty()) return std::unexpected(usage_error(name + " takes no arguments", verb));
@@ -32,7 +32,7 @@ std::expected<Config, int> config_of_verb(const std::vector<std::string>& words,
   return std::move(*config);
 }
 
-Result<Config> load_config(const cli::ParsedArgs& args) {
+Result<Config> load_config(const ParsedArgs& args) {
   Config config;
   const auto explicit_file = args.flags.find("config");
   BERTH_TRY(load_config_file(config, explicit_file == args.flags.end() ? k_default_config : explicit_file->second,
@@ -51,4 +51,4 @@ Result<Config> load_config(const cli::ParsedArgs& args) {
   return config;
 }
 
-}  // namespace berth::verbs
+}  // namespace berth::cli

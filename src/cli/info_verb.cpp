@@ -5,9 +5,10 @@
 
 #include "api/tls/tls_setup.hpp"
 #include "cli/usage.hpp"
-#include "verbs.hpp"
+#include "cli/verb_config.hpp"
+#include "cli/verbs.hpp"
 
-namespace berth::verbs {
+namespace berth::cli {
 namespace {
 
 std::string tls_line(const Config& config, const api::tls::TlsPlan& plan) {
@@ -19,7 +20,7 @@ std::string tls_line(const Config& config, const api::tls::TlsPlan& plan) {
 
 }  // namespace
 
-int info(const std::vector<std::string>& words) {
+int info_verb(const Words& words) {
   auto config = config_of_verb(words, "info");
   if (!config) return config.error();
   auto plan = api::tls::plan_tls(*config);
@@ -42,4 +43,4 @@ int info(const std::vector<std::string>& words) {
   return 0;
 }
 
-}  // namespace berth::verbs
+}  // namespace berth::cli

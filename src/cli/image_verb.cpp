@@ -14,9 +14,10 @@
 #include "runtime/image/image_puller.hpp"
 #include "runtime/image/image_store.hpp"
 #include "store/store.hpp"
-#include "verbs.hpp"
+#include "cli/verb_config.hpp"
+#include "cli/verbs.hpp"
 
-namespace berth::verbs {
+namespace berth::cli {
 namespace {
 
 std::string human_size(std::uint64_t bytes) {
@@ -44,11 +45,11 @@ std::optional<std::set<std::string>> images_in_use(store::Store& store, runtime:
 
 }  // namespace
 
-int image(const std::vector<std::string>& words) {
-  auto args = cli::parse_args(words, config_flags());
+int image_verb(const Words& words) {
+  auto args = parse_args(words, config_flags());
   if (!args) return usage_error(args.error().message, "image");
   if (args->help || args->positional.empty()) {
-    std::cout << cli::verb_usage("image");
+    std::cout << verb_usage("image");
     return args->help ? 0 : 2;
   }
   auto config = load_config(*args);
@@ -124,4 +125,4 @@ int image(const std::vector<std::string>& words) {
   return usage_error("unknown image command", "image");
 }
 
-}  // namespace berth::verbs
+}  // namespace berth::cli

@@ -1,7 +1,5 @@
-// `berth doctor`: whether this host can run berth's tasks — root, kernel, cgroups, namespaces,
-// overlayfs, runc, the CNI plugins, iptables, seccomp, the state directories and free memory —
-// one line per check, each failure with its fix. Reads the host only; starts nothing but
-// `runc --version`.
+#include "runtime/linux/host_probes.hpp"
+
 #include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -9,10 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <iostream>
 
-#include "agent/agent.hpp"
-#include "cli/usage.hpp"
 #include "common/files.hpp"
 #include "common/numbers.hpp"
 #include "common/split.hpp"
@@ -20,13 +15,9 @@
 #include "runtime/linux/host_checks.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/network/bridge_network.hpp"
-#include "verbs.hpp"
 
-namespace berth::verbs {
+namespace berth::runtime {
 namespace {
-
-using runtime::CheckStatus;
-using runtime::HostCheck;
 
 constexpr const char* k_cni_plugins[] = {"bridge", "host-local", "portmap", "loopback"};
 
@@ -39,11 +30,11 @@ HostCheck check_root() {
 }
 
 HostCheck check_cgroups() {
-  if (runtime::cgroup_v2()) {
-    return runtime::judge_cgroup_v2(text_of("/sys/fs/cgroup/cgroup.controllers"),
+  if (cgroup_v2()) {
+    return judge_cgroup_v2(text_of("/sys/fs/cgroup/cgroup.controllers"),
                                     text_of("/sys/fs/cgroup/cgroup.subtree_control"));
   }
-  return runtime::judge_cgroup_v1(text_of("/proc/mounts"));
+  return judge_cgroup_v1(text_of("/proc/mounts"));
 }
 
 HostCheck check_namespaces() {
@@ -70,7 +61,7 @@ bool overlay_module_present(const std::string& release) {
 }
 
 HostCheck check_overlay(const std::string& release) {
-  if (runtime::filesystem_listed(text_of("/proc/filesystems"), "overlay")) {
+  if (filesystem_listed(text_of("/proc/filesystems"), "overlay")) {
     return {"overlayfs", CheckStatus::ok, "in /proc/filesystems", ""};
   }
   if (overlay_module_present(release)) {
@@ -82,9 +73,9 @@ HostCheck check_overlay(const std::string& release) {
 
 HostCheck check_runc() {
   const char* path_env = std::getenv("PATH");
-  const std::string runc = runtime::find_executable("runc", path_env ? path_env : runtime::k_helper_path);
+  const std::string runc = find_executable("runc", path_env ? path_env : k_helper_path);
   if (runc.empty()) return {"runc", CheckStatus::fail, "not on PATH", "apt install runc"};
-  auto run = runtime::run_captured({runc, "--version"}, {}, "");
+  auto run = run_captured({runc, "--version"}, {}, "");
   if (!run || run->exit_code != 0) {
     return {"runc", CheckStatus::fail, runc + ": `runc --version` failed", "reinstall runc (apt install --reinstall runc)"};
   }
@@ -105,9 +96,9 @@ HostCheck check_cni(const std::string& dir) {
 }
 
 HostCheck check_iptables() {
-  const std::string iptables = runtime::iptables_binary();
+  const std::string iptables = iptables_binary();
   if (!iptables.empty()) return {"iptables", CheckStatus::ok, iptables, ""};
-  return {"iptables", CheckStatus::fail, std::string("not in ") + runtime::k_helper_path, "apt install iptables"};
+  return {"iptables", CheckStatus::fail, std::string("not in ") + k_helper_path, "apt install iptables"};
 }
 
 HostCheck check_seccomp() {
@@ -174,31 +165,23 @@ HostCheck check_directory(const std::string& label, const std::string& dir, bool
 
 }  // namespace
 
-int doctor(const std::vector<std::string>& words) {
-  auto config = config_of_verb(words, "doctor");
-  if (!config) return config.error();
-  // The settings serve would run with: a value it refuses is reported as it would be.
-  auto agent_config = agent::AgentConfig::from(*config);
-  if (!agent_config) return usage_error(agent_config.error().message, "doctor");
-
+std::vector<HostCheck> probe_host(const HostProbeSettings& settings) {
   struct utsname host {};
   ::uname(&host);
-  const std::vector<HostCheck> checks{
+  return {
       check_root(),
-      runtime::judge_kernel(host.release),
+      judge_kernel(host.release),
       check_cgroups(),
       check_namespaces(),
       check_overlay(host.release),
       check_runc(),
-      check_cni(agent_config->network.plugin_dir),
+      check_cni(settings.cni_plugin_dir),
       check_iptables(),
       check_seccomp(),
-      check_directory("data dir", config->data_dir, true),
-      check_directory("run dir", config->run_dir, false),
-      runtime::judge_memory(text_of("/proc/meminfo")),
+      check_directory("data dir", settings.data_dir, true),
+      check_directory("run dir", settings.run_dir, false),
+      judge_memory(text_of("/proc/meminfo")),
   };
-  std::cout << runtime::format_report(checks);
-  return runtime::report_exit_code(checks);
 }
 
-}  // namespace berth::verbs
+}  // namespace berth::runtime

@@ -6,9 +6,10 @@
 #include "cli/usage.hpp"
 #include "common/files.hpp"
 #include "model/schema.hpp"
-#include "verbs.hpp"
+#include "cli/verb_config.hpp"
+#include "cli/verbs.hpp"
 
-namespace berth::verbs {
+namespace berth::cli {
 namespace {
 
 // Sends one BerthKeys request; returns its JSON reply, or prints the error and returns nothing.
@@ -26,7 +27,7 @@ std::optional<model::Json> call(const Config& config, const std::string& action,
   return body;
 }
 
-int create(const Config& config, const cli::ParsedArgs& args) {
+int create(const Config& config, const ParsedArgs& args) {
   if (args.positional.size() != 2) return usage_error("key create takes NAME", "key");
   model::Json request{{"UserName", args.positional[1]}};
   const auto policy = args.flags.find("policy");
@@ -51,7 +52,7 @@ int create(const Config& config, const cli::ParsedArgs& args) {
   return 0;
 }
 
-int list(const Config& config, const cli::ParsedArgs& args) {
+int list(const Config& config, const ParsedArgs& args) {
   if (args.positional.size() > 2) return usage_error("key ls takes at most NAME", "key");
   model::Json request = model::Json::object();
   if (args.positional.size() == 2) request["UserName"] = args.positional[1];
@@ -68,7 +69,7 @@ int list(const Config& config, const cli::ParsedArgs& args) {
   return 0;
 }
 
-int remove(const Config& config, const cli::ParsedArgs& args) {
+int remove(const Config& config, const ParsedArgs& args) {
   if (args.positional.size() != 2) return usage_error("key rm takes ACCESS_KEY_ID", "key");
   if (!call(config, "DeleteAccessKey", {{"AccessKeyId", args.positional[1]}})) return 1;
   std::cout << "deleted " << args.positional[1] << "\n";
@@ -77,13 +78,13 @@ int remove(const Config& config, const cli::ParsedArgs& args) {
 
 }  // namespace
 
-int key(const std::vector<std::string>& words) {
+int key_verb(const Words& words) {
   auto flags = config_flags();
   flags.insert("policy");
-  auto args = cli::parse_args(words, flags);
+  auto args = parse_args(words, flags);
   if (!args) return usage_error(args.error().message, "key");
   if (args->help) {
-    std::cout << cli::verb_usage("key");
+    std::cout << verb_usage("key");
     return 0;
   }
   if (args->positional.empty()) return usage_error("key needs create, ls or rm", "key");
@@ -96,4 +97,4 @@ int key(const std::vector<std::string>& words) {
   return usage_error("unknown key command '" + sub + "'", "key");
 }
 
-}  // namespace berth::verbs
+}  // namespace berth::cli

@@ -1,0 +1,24 @@
+// The verbs of the berth binary, one file each under cli/: each takes the words after its name,
+// builds the parts it needs from the lower layers, runs and returns the process exit code.
+// main.cpp only picks one by name. Called once, on the main thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace berth::cli {
+
+using Words = std::vector<std::string>;
+
+int serve_verb(const Words& words);
+int image_verb(const Words& words);
+int logs_verb(const Words& words);
+int key_verb(const Words& words);
+int info_verb(const Words& words);
+int doctor_verb(const Words& words);
+int help_verb(const Words& words);
+int version_verb(const Words& words);
+// Internal: berth re-executed as a container's monitor by the runtime.
+int shim_verb(const Words& words);
+
+}  // namespace berth::cli
