@@ -14,6 +14,7 @@ int serve_verb(const Words& words) {
   auto config = config_of_verb(words, "serve");
   if (!config) return config.error();
   set_log_level(config->log_level);
+  for (const auto& key : config->unknown_keys) log_warn("unknown key " + key + ": not one of berth's configuration keys; ignored");
   auto agent_config = agent::AgentConfig::from(*config);
   if (!agent_config) return usage_error(agent_config.error().message, "serve");
 

@@ -247,7 +247,9 @@ Result<void> apply_config(Config& config, const std::map<std::string, std::strin
     if (rule != std::end(k_rules)) {
       BERTH_TRY(rule->apply(config, key, value));
     } else if (key.starts_with("BERTH_")) {
-      return fail(Code::invalid_parameter, "unknown key " + key + ": not one of berth's configuration keys");
+      // Warned about, not refused: a gateway rolled back to an older berth keeps its newer
+      // config file, and must still start.
+      config.unknown_keys.push_back(key);
     }
   }
   if (config.cluster.empty()) return fail(Code::invalid_parameter, "ECS_CLUSTER must not be empty");

@@ -48,6 +48,8 @@ struct Config {
 
   // Every key as read, including the ECS agent's (ECS_RESERVED_MEMORY, ...).
   std::map<std::string, std::string> raw;
+  // BERTH_* keys this version does not know (a typo, or a newer berth's key): `serve` warns.
+  std::vector<std::string> unknown_keys;
 
   // Returns the database file under data_dir.
   std::string db_path() const { return data_dir + "/berth.db"; }
@@ -66,7 +68,7 @@ struct Config {
 
 // Applies `keys` onto `config`: each BERTH_* key (and ECS_CLUSTER, ECS_DATADIR) is checked and
 // set; other keys are kept in `raw` only. Returns InvalidParameter naming the first bad key and
-// what it takes (an unknown BERTH_* key is one: a typo must not pass for a default).
+// what it takes; an unknown BERTH_* key goes to `unknown_keys` (warned about at start).
 [[nodiscard]] Result<void> apply_config(Config& config, const std::map<std::string, std::string>& keys);
 
 enum class MissingFile { ok, error };
