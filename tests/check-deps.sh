@@ -14,7 +14,7 @@ allowed() {
     store) echo "model" ;;
     runtime) echo "model" ;;
     agent) echo "runtime store model" ;;
-    svc) echo "sched place store model" ;;
+    svc) echo "sched store model" ;;
     api) echo "svc model" ;;
     cli) echo "model" ;;
     *) echo "" ;;

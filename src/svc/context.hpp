@@ -1,9 +1,8 @@
-// What every use case needs: the store, the clock and the ARN scope. Built in main; the parts
-// it refers to are thread-safe, so one Context serves all request threads.
+// What every use case needs: the store, the clock and the ARN scope. Built where the daemon is
+// wired; the parts it refers to are thread-safe, so one Context serves all request threads.
 #pragma once
 
 #include <functional>
-#include <mutex>
 #include <string>
 
 #include "common/arn.hpp"
@@ -45,8 +44,6 @@ struct Context {
   // Seals and opens secret and parameter values; nullptr = the secrets APIs answer
   // ServerException (a build without a key file).
   SecretCipher* secret_cipher = nullptr;
-  // Placement reads usage and then writes tasks: one placement at a time keeps it exact.
-  std::mutex placement_mutex{};
 };
 
 // Resolves a cluster name or ARN (missing = the default cluster) to the name of an ACTIVE
