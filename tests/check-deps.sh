@@ -15,7 +15,7 @@ allowed() {
     store) echo "model" ;;
     runtime) echo "model" ;;
     agent) echo "runtime store model" ;;
-    svc) echo "sched place store model" ;;
+    svc) echo "sched store model" ;;
     api) echo "svc model" ;;
     cli) echo "api svc sched place store agent runtime model" ;;
     main.cpp) echo "cli" ;;

@@ -9,31 +9,11 @@
 #include "common/arn.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "model/deployment.hpp"
 #include "model/schema.hpp"
 #include "model/tags.hpp"
 
 namespace berth::model {
-
-struct Deployment {
-  std::string id;                  // "ecs-svc/<19 digits>"
-  std::string status = "PRIMARY";  // PRIMARY, ACTIVE (older, draining), INACTIVE
-  std::string family;
-  long long revision = 0;
-  int desired_count = 0;
-  int pending_count = 0;
-  int running_count = 0;
-  int failed_tasks = 0;
-  std::string rollout_state = "IN_PROGRESS";  // IN_PROGRESS, COMPLETED, FAILED
-  std::string rollout_state_reason = "ECS deployment in progress.";
-  EpochMs created_at = 0;
-  EpochMs updated_at = 0;
-};
-
-struct ServiceEvent {
-  std::string id;
-  EpochMs created_at = 0;
-  std::string message;
-};
 
 struct Service {
   std::string cluster;

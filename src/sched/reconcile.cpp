@@ -16,8 +16,8 @@ void order_for_stopping(std::vector<const TaskView*>& tasks) {
 
 }  // namespace
 
-Plan reconcile(const ServiceView& service, const std::vector<TaskView>& tasks) {
-  Plan plan;
+Reconciliation reconcile(const ServiceView& service, const std::vector<TaskView>& tasks) {
+  Reconciliation plan;
   if (service.draining || service.deployments.empty()) {
     for (const auto& t : tasks) plan.stop.emplace_back(t.id, "service is being deleted");
     return plan;

@@ -29,13 +29,14 @@ struct ServiceView {
   std::vector<DeploymentView> deployments;  // the PRIMARY first, then older ACTIVE ones
 };
 
-struct Plan {
+// What to do about one service's tasks (placement of the starts is the caller's).
+struct Reconciliation {
   std::map<std::string, int> start;                       // deployment id → tasks to start
   std::vector<std::pair<std::string, std::string>> stop;  // task id → why
   std::vector<std::string> finished_deployments;          // old deployments with no task left
 };
 
 // The tasks passed are those whose desired status is RUNNING (stopping ones are already going).
-Plan reconcile(const ServiceView& service, const std::vector<TaskView>& tasks);
+Reconciliation reconcile(const ServiceView& service, const std::vector<TaskView>& tasks);
 
 }  // namespace berth::sched

@@ -1,3 +1,4 @@
+#include "store/rows.hpp"
 #include "store/store.hpp"
 
 namespace berth::store {
@@ -9,6 +10,8 @@ std::string instance_tag_resource(const std::string& cluster, const std::string&
   return "container-instance/" + cluster + "/" + id;
 }
 
+}  // namespace
+
 model::ContainerInstance read_instance(const Stmt& stmt) {
   model::ContainerInstance ci;
   ci.id = stmt.text(0);
@@ -18,6 +21,8 @@ model::ContainerInstance read_instance(const Stmt& stmt) {
   ci.registered_at = stmt.integer(4);
   return ci;
 }
+
+namespace {
 
 Result<std::optional<model::ContainerInstance>> find_instance_in(Db& db, const std::string& cluster,
                                                                 const std::string& id) {

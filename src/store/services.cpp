@@ -1,7 +1,7 @@
+#include "store/rows.hpp"
 #include "store/store.hpp"
 
 namespace berth::store {
-namespace {
 
 Result<model::Service> read_service(const Stmt& stmt) {
   return model::service_from_record(model::Json::parse(stmt.text(0), nullptr, false));
@@ -15,8 +15,6 @@ Result<void> upsert_service(Db& db, const model::Service& s) {
   return stmt.bind(1, s.cluster).bind(2, s.name).bind(3, s.status).bind(4, model::service_to_record(s).dump())
       .bind(5, s.created_at).run();
 }
-
-}  // namespace
 
 Result<model::Service> Store::create_service(const model::Service& service, const std::vector<model::Tag>& tags) {
   std::lock_guard lock(m_mutex);

@@ -13,6 +13,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "model/access_key.hpp"
+#include "model/cluster_snapshot.hpp"
 #include "model/cluster.hpp"
 #include "model/container_instance.hpp"
 #include "model/schedule.hpp"
@@ -52,6 +53,26 @@ struct TaskQuery {
   bool not_stopped = false;           // last_status != STOPPED
   std::string after;                  // page key: task id
   std::size_t limit = 100;
+};
+
+// What a snapshot holds: instances and the tasks they hold (placement), or also the services,
+// their stopped PRIMARY tasks and the definitions they run (the service scheduler).
+enum class SnapshotScope { placement, services };
+
+// A new task and what it will hold on its instance (the commit re-checks that it still fits).
+struct PlannedTask {
+  model::Task task;
+  model::TaskState holds;
+};
+
+// Everything one plan writes, committed in one transaction.
+struct PlanCommit {
+  std::string cluster;
+  std::vector<PlannedTask> starts;
+  std::vector<model::Tag> tags;                  // on each started task
+  std::vector<model::TaskStopWrite> stops;
+  std::optional<model::ServiceWrite> service;
+  EpochMs now = 0;
 };
 
 // Whether an instance change sees a stored instance or one about to be registered.
@@ -146,6 +167,18 @@ class Store {
   [[nodiscard]] Result<std::optional<model::Task>> find_task(const std::string& cluster,
                                                              const std::string& id);
   [[nodiscard]] Result<std::vector<model::Task>> list_tasks(const TaskQuery& query);
+
+  // --- scheduling (store/cluster_snapshot.cpp) ---
+  // Reads `cluster`'s scheduling state in one transaction, one query per table. Instances and
+  // tasks are in id order, services in name order.
+  [[nodiscard]] Result<model::ClusterSnapshot> read_cluster_snapshot(const std::string& cluster, SnapshotScope scope);
+  // Commits `plan` in one transaction, re-checking it against the current rows: the cluster
+  // ACTIVE (else ClusterNotFoundException), each new task's instance still ACTIVE with room for
+  // it (CPU, memory, host ports, counting the plan's earlier tasks), the service still at the
+  // version the plan was made from. Returns false, writing nothing, on a conflict (the caller
+  // plans again on fresh rows). A stop of a task already stopping changes nothing; a service
+  // whose record would not change is not written.
+  [[nodiscard]] Result<bool> commit_plan(const PlanCommit& plan);
 
   // --- services (store/services.cpp) ---
   // Creates the service; InvalidParameterException if one of that name is ACTIVE or DRAINING,
@@ -242,6 +275,7 @@ class Store {
                                                                          const InstanceChange& change,
                                                                          IfMissing if_missing,
                                                                          const std::vector<model::Tag>& tags);
+  Result<model::ClusterSnapshot> read_cluster_snapshot_locked(const std::string& cluster, SnapshotScope scope);
   // Tag writes that are part of a larger operation (caller holds the lock and a Tx).
   Result<void> put_tags_locked(const std::string& resource, const std::vector<model::Tag>& tags);
   Result<std::vector<model::Tag>> tags_of_locked(const std::string& resource);

@@ -1,10 +1,10 @@
+#include "store/rows.hpp"
 #include "store/store.hpp"
 #include "common/numbers.hpp"
 
 namespace berth::store {
-namespace {
 
-constexpr const char* k_td_columns = "family, revision, status, body, registered_at, deregistered_at";
+const char* const k_td_columns = "family, revision, status, body, registered_at, deregistered_at";
 
 model::TaskDefinition read_task_definition(const Stmt& stmt) {
   model::TaskDefinition td;
@@ -16,6 +16,8 @@ model::TaskDefinition read_task_definition(const Stmt& stmt) {
   if (!stmt.is_null(5)) td.deregistered_at = stmt.integer(5);
   return td;
 }
+
+namespace {
 
 // Splits a "family:revision" page key; an empty key means "from the start".
 std::pair<std::string, long long> split_key(const std::string& key) {

@@ -1,9 +1,12 @@
+#include "store/rows.hpp"
 #include "store/store.hpp"
 
 namespace berth::store {
 namespace {
 
 constexpr const char* k_task_columns = "body";
+
+}  // namespace
 
 Result<model::Task> read_task(const Stmt& stmt) {
   const auto body = model::Json::parse(stmt.text(0), nullptr, false);
@@ -31,8 +34,6 @@ Result<void> upsert_task(Db& db, const model::Task& t) {
       .bind(11, t.stopped_at)
       .run();
 }
-
-}  // namespace
 
 Result<bool> Store::insert_tasks(const std::vector<model::Task>& tasks, const std::vector<model::Tag>& tags) {
   std::lock_guard lock(m_mutex);

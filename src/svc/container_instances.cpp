@@ -4,6 +4,7 @@
 
 #include "common/ids.hpp"
 #include "model/paging.hpp"
+#include "sched/instance_filter.hpp"
 #include "svc/actions.hpp"
 #include "svc/usage.hpp"
 
@@ -197,16 +198,16 @@ Result<Json> list_container_instances(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto page, model::read_page_request(request, 100, "containerInstances"));
   std::optional<std::string> status;
   if (request.contains("status")) status = request["status"].get<std::string>();
-  std::optional<place::Expression> filter;
+  std::optional<sched::InstanceFilter> filter;
   if (request.contains("filter")) {
-    BERTH_ASSIGN(filter, place::parse_expression(request["filter"].get<std::string>()));
+    BERTH_ASSIGN(filter, sched::InstanceFilter::parse(request["filter"].get<std::string>()));
   }
   BERTH_ASSIGN(auto all, ctx.store.list_container_instances(cluster, status, page.after, 100000));
   std::vector<model::ContainerInstance> list;
   for (auto& ci : all) {
     if (filter) {
       BERTH_ASSIGN(auto usage, usage_of(ctx, ci));
-      if (!filter->matches(facts_of(ci, usage))) continue;
+      if (!filter->matches(state_of(ci, usage))) continue;
     }
     list.push_back(std::move(ci));
     if (list.size() > page.limit) break;

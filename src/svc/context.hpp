@@ -4,7 +4,6 @@
 #pragma once
 
 #include <functional>
-#include <mutex>
 #include <string>
 
 #include "common/arn.hpp"
@@ -55,9 +54,6 @@ struct Context {
   // Seals and opens secret and parameter values; nullptr = the secrets APIs answer
   // ServerException (a build without a key file).
   SecretCipher* secret_cipher = nullptr;
-  // Placement reads usage and then writes tasks: one placement at a time keeps it exact.
-  std::mutex placement_mutex{};
-
   // Announce a change to `events` (see StateEvents).
   void tasks_changed() const {
     if (events) events->tasks_changed();

@@ -2,8 +2,8 @@
 
 #include "common/log.hpp"
 #include "model/task.hpp"
-#include "svc/actions.hpp"
 #include "svc/schedules.hpp"
+#include "svc/tasks.hpp"
 
 namespace berth::svc {
 namespace {
@@ -97,16 +97,17 @@ Result<void> ScheduleRunner::run_due(model::Schedule schedule, std::int64_t now)
     BERTH_ASSIGN(bool claimed, save(m_ctx, schedule));
     if (!claimed) return {};  // updated or deleted meanwhile: the new definition decides
     run["StartedAt"] = epoch_seconds(m_ctx.clock.now_ms());
-    auto result = run_task(m_ctx, schedule.run_task_request);
+    const auto request = decode_run_task(m_ctx, schedule.run_task_request);
+    const auto result = request ? start_tasks(m_ctx, *request) : std::unexpected(request.error());
     if (!result) {
       run["Result"] = "FAILED";
       run["Reason"] = std::string(code_name(result.error().code)) + ": " + result.error().message;
       log_warn("schedule " + name + ": RunTask failed: " + result.error().message);
     } else {
       model::Json arns = model::Json::array();
-      for (const auto& task : (*result)["tasks"]) arns.push_back(task["taskArn"]);
+      for (const auto& task : result->tasks) arns.push_back(m_ctx.arns.task(task.cluster, task.id));
       run["TaskArns"] = arns;
-      run["Failures"] = (*result)["failures"];
+      run["Failures"] = failures_to_json(m_ctx, request->cluster, result->failures);
       run["Result"] = arns.empty() ? "FAILED" : "STARTED";
       log_info("schedule " + name + ": started " + std::to_string(arns.size()) + " task(s)");
     }

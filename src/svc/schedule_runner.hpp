@@ -1,5 +1,6 @@
-// Starts the runs of schedules: one thread that sleeps until the earliest next run (re-read
-// when a schedule changes), then calls RunTask with each due schedule's request.
+// Starts the runs of schedules: one thread that ticks, reads SQLite only once the earliest next
+// run is due (or a schedule changed), and starts each due schedule's tasks with start_tasks
+// (its stored RunTask request decoded as RunTask decodes it).
 // - A run is claimed (next run written) before its tasks start: a power cut in between loses
 //   that run rather than starting it twice.
 // - A run more than its flexible window (at least a minute) late is not made up: after berth

@@ -1,12 +1,16 @@
-// The service scheduler: on every pass (a tick, or a wake-up after a change) it reconciles each
-// ACTIVE or DRAINING REPLICA service with its tasks (sched::reconcile), places the tasks to
-// start, stops the ones to stop, and records deployments and events. Writes only on change.
-// One thread; wake() and stop() are thread-safe.
+// The service scheduler's thread: on every pass (a tick, or a wake-up after a change) it plans
+// each ACTIVE or DRAINING service of each cluster with sched::schedule_service (DAEMON services
+// first, so their tasks are placed before replicas take the room) and commits each plan through
+// the plan applier. Writes only on change. One thread; wake() and stop() are thread-safe.
 #pragma once
 
+#include <optional>
+#include <random>
+
 #include "common/periodic_worker.hpp"
+#include "model/cluster_snapshot.hpp"
 #include "model/service.hpp"
-#include "model/task.hpp"
+#include "sched/service_scheduler.hpp"
 #include "svc/context.hpp"
 
 namespace berth::svc {
@@ -30,23 +34,25 @@ class ServiceScheduler {
   // `settle_ms`: how long a task without health checks must run before it counts as healthy
   // (ECS waits 40 s; berth's default is 10 s, BERTH_TASK_SETTLE_SECONDS).
   explicit ServiceScheduler(Context& ctx, EpochMs settle_ms = 10'000, int tick_ms = 500)
-      : m_ctx(ctx), m_settle_ms(settle_ms), m_tick_ms(tick_ms) {}
+      : m_ctx(ctx), m_settle_ms(settle_ms), m_tick_ms(tick_ms), m_rng(std::random_device{}()) {}
   ~ServiceScheduler() { stop(); }
 
   void start() { m_worker.start("service scheduler", std::chrono::milliseconds(m_tick_ms), [this] { pass(); }); }
   void stop() { m_worker.stop(); }
   void wake() { m_worker.wake(); }
-  // One reconcile pass over every service (also what the thread runs).
+  // One pass over every service (also what the thread runs).
   void pass();
 
  private:
-  Result<void> reconcile_service(model::Service service);
-  // DAEMON: one task of the PRIMARY deployment on every ACTIVE instance meeting the constraints.
-  Result<void> reconcile_daemon(model::Service& service, const std::vector<model::Task>& tasks, EpochMs now);
+  // Plans and commits `service` of `cluster`, planning first on `snapshot` when it is set; resets
+  // it when the plan wrote anything (the next service reads fresh rows).
+  Result<void> schedule(const std::string& cluster, const std::string& service,
+                        std::optional<model::ClusterSnapshot>& snapshot);
 
   Context& m_ctx;
   EpochMs m_settle_ms;
   int m_tick_ms;
+  std::mt19937_64 m_rng;  // the scheduler thread's alone
   PeriodicWorker m_worker;
 };
 

@@ -8,7 +8,7 @@
 #include "model/paging.hpp"
 #include "model/service.hpp"
 #include "svc/actions.hpp"
-#include "svc/placement.hpp"
+#include "svc/tasks.hpp"
 #include "svc/service_scheduler.hpp"
 
 namespace berth::svc {

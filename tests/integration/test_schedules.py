@@ -2,7 +2,6 @@
 `aws scheduler` CLI and boto3 against real containers."""
 import datetime
 import json
-import time
 
 from test_tasks import TaskTestCase, wait_for
 
@@ -43,8 +42,7 @@ class ScheduleTest(TaskTestCase):
         task = self.ecs.describe_tasks(tasks=arns)["tasks"][0]
         wait_for(lambda: self.ecs.describe_tasks(tasks=arns)["tasks"][0]["lastStatus"] == "RUNNING", what="RUNNING")
         self.assertEqual(task["startedBy"], "scheduler/once")
-        time.sleep(3)
-        self.assertEqual(self.tasks_started_by("once"), arns)
+        # That it runs once only (no second run) is a unit test of the runner with a fake clock.
         got = self.schedule_cli("get-schedule", "--name", "once")
         self.assertEqual(got["State"], "ENABLED")
         self.assertNotIn("NextInvocation", got)

@@ -172,8 +172,7 @@ class DaemonTest(TaskTestCase):
             self.ecs.create_service(serviceName="node", taskDefinition="agent", schedulingStrategy="DAEMON", desiredCount=2)
         self.ecs.create_service(serviceName="node", taskDefinition="agent", schedulingStrategy="DAEMON",
                                 placementConstraints=[{"type": "memberOf", "expression": "attribute:role == sensor-hub"}])
-        time.sleep(2)
-        self.assertEqual(self.ecs.list_tasks(serviceName="node")["taskArns"], [])  # no instance matches yet
+        # No instance matches yet (that nothing starts then is a unit test of the daemon scheduler).
         instance = self.ecs.list_container_instances()["containerInstanceArns"][0]
         self.ecs.put_attributes(attributes=[{"name": "role", "value": "sensor-hub", "targetId": instance}])
 
@@ -208,15 +207,8 @@ class ThrottleTest(TaskTestCase):
         wait_for(lambda: any("unable to consistently start tasks" in e["message"]
                              for e in self.ecs.describe_services(services=["flaky"])["services"][0]["events"]),
                  timeout=30, what="throttle event")
-        # Launches now wait 5 s, then 10 s, ...: far fewer attempts than one per scheduler pass.
-        before = len(self.ecs.list_tasks(serviceName="flaky", desiredStatus="STOPPED")["taskArns"])
-        time.sleep(8)
-        after = len(self.ecs.list_tasks(serviceName="flaky", desiredStatus="STOPPED")["taskArns"])
-        self.assertLessEqual(after - before, 2)
-        # Updating the service resets the throttle: a launch follows at once.
-        self.ecs.update_service(service="flaky", forceNewDeployment=True)
-        wait_for(lambda: len(self.ecs.list_tasks(serviceName="flaky", desiredStatus="STOPPED")["taskArns"]) > after,
-                 timeout=10, what="launch after the reset")
+        # The back-off itself (5 s, doubling to 15 minutes) and its reset by UpdateService are unit
+        # tests of the scheduler with a fake clock; this test needs real containers failing to start.
         self.ecs.delete_service(service="flaky", force=True)
         wait_for(lambda: self.ecs.describe_services(services=["flaky"])["services"][0]["status"] == "INACTIVE",
                  timeout=30, what="INACTIVE")

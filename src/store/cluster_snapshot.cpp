@@ -1,0 +1,149 @@
+// The scheduler's reads and writes: a cluster's state in one transaction, a plan committed in one.
+#include <map>
+
+#include "model/cluster_snapshot_codec.hpp"
+#include "store/rows.hpp"
+#include "store/store.hpp"
+
+namespace berth::store {
+namespace {
+
+// Bounds each table's part of a snapshot (the scheduler's reads were bounded alike).
+constexpr std::int64_t k_max_snapshot_rows = 100000;
+
+using DefinitionKey = std::pair<std::string, long long>;
+
+// The task definitions named by `keys`, in one query.
+Result<std::map<DefinitionKey, model::TaskDefinition>> definitions_of(Db& db, const std::set<DefinitionKey>& keys) {
+  std::map<DefinitionKey, model::TaskDefinition> out;
+  if (keys.empty()) return out;
+  model::Json list = model::Json::array();
+  for (const auto& [family, revision] : keys) list.push_back({family, revision});
+  Stmt stmt(db, std::string("SELECT ") + k_td_columns +
+                    " FROM json_each(?1) AS k JOIN task_definitions ON family = json_extract(k.value, '$[0]') "
+                    "AND revision = json_extract(k.value, '$[1]')");
+  stmt.bind(1, list.dump());
+  BERTH_ASSIGN(auto rows, collect_rows<model::TaskDefinition>(stmt, read_task_definition));
+  for (auto& td : rows) {
+    DefinitionKey key{td.family, td.revision};
+    out.emplace(std::move(key), std::move(td));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<model::ClusterSnapshot> Store::read_cluster_snapshot(const std::string& cluster, SnapshotScope scope) {
+  std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  return read_cluster_snapshot_locked(cluster, scope);  // a read: the transaction rolls back
+}
+
+Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::string& cluster, SnapshotScope scope) {
+  model::ClusterSnapshot snapshot;
+  snapshot.cluster = cluster;
+  Stmt instances(m_db, "SELECT id, cluster, status, body, registered_at FROM container_instances "
+                       "WHERE cluster = ?1 ORDER BY id LIMIT ?2");
+  instances.bind(1, cluster).bind(2, k_max_snapshot_rows);
+  BERTH_ASSIGN(auto instance_rows, collect_rows<model::ContainerInstance>(instances, read_instance));
+
+  std::vector<model::Service> services;
+  model::Json primaries = model::Json::array();
+  if (scope == SnapshotScope::services) {
+    Stmt stmt(m_db, "SELECT body FROM services WHERE cluster = ?1 AND status IN ('ACTIVE', 'DRAINING') "
+                    "ORDER BY name LIMIT ?2");
+    stmt.bind(1, cluster).bind(2, k_max_snapshot_rows);
+    BERTH_ASSIGN(services, collect_parsed_rows<model::Service>(stmt, read_service));
+    for (const auto& s : services) {
+      if (!s.deployments.empty()) primaries.push_back(s.deployments.front().id);
+    }
+  }
+  Stmt tasks(m_db, "SELECT body FROM tasks WHERE cluster = ?1 AND (last_status != 'STOPPED' OR "
+                   "(desired_status = 'STOPPED' AND started_by IN (SELECT value FROM json_each(?2)))) "
+                   "ORDER BY id LIMIT ?3");
+  tasks.bind(1, cluster).bind(2, primaries.dump()).bind(3, k_max_snapshot_rows);
+  BERTH_ASSIGN(auto task_rows, collect_parsed_rows<model::Task>(tasks, read_task));
+
+  std::set<DefinitionKey> wanted;
+  for (const auto& t : task_rows) {
+    if (t.last_status != "STOPPED") wanted.insert({t.family, t.revision});
+  }
+  for (const auto& s : services) {
+    for (const auto& d : s.deployments) wanted.insert({d.family, d.revision});
+  }
+  BERTH_ASSIGN(auto definitions, definitions_of(m_db, wanted));
+
+  for (const auto& i : instance_rows) snapshot.instances.push_back(model::instance_state_of(i));
+  for (const auto& t : task_rows) {
+    const auto td = definitions.find({t.family, t.revision});
+    auto state = model::task_state_of(t, td == definitions.end() ? nullptr : &td->second);
+    if (t.last_status != "STOPPED") {
+      if (auto* instance = snapshot.instance(t.container_instance_id)) {
+        instance->use.add(state);
+      }
+    }
+    snapshot.tasks.push_back(std::move(state));
+  }
+  for (const auto& s : services) snapshot.services.push_back(model::service_state_of(s));
+  for (const auto& [key, td] : definitions) snapshot.definitions.emplace(key, model::definition_state_of(td));
+  return snapshot;
+}
+
+Result<bool> Store::commit_plan(const PlanCommit& plan) {
+  std::lock_guard lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  std::optional<model::Service> service;
+  if (plan.service) {
+    Stmt stmt(m_db, "SELECT body FROM services WHERE cluster = ?1 AND name = ?2");
+    stmt.bind(1, plan.cluster).bind(2, plan.service->name);
+    BERTH_ASSIGN(bool found, stmt.step());
+    if (!found) return false;
+    BERTH_ASSIGN(service, read_service(stmt));
+    if (service->version != plan.service->expected_version) return false;  // UpdateService meanwhile
+  }
+  if (!plan.starts.empty()) {
+    BERTH_TRY(require_active_cluster_locked(plan.cluster));
+    BERTH_ASSIGN(auto current, read_cluster_snapshot_locked(plan.cluster, SnapshotScope::placement));
+    for (const auto& start : plan.starts) {
+      auto* instance = current.instance(start.task.container_instance_id);
+      // Drained, deregistered or filled since the plan read it.
+      if (!instance || instance->status != "ACTIVE" || !instance->fits(start.holds)) return false;
+      instance->use.add(start.holds);
+      BERTH_TRY(upsert_task(m_db, start.task));
+      BERTH_TRY(put_tags_locked("task/" + start.task.cluster + "/" + start.task.id, plan.tags));
+    }
+  }
+  for (const auto& stop : plan.stops) {
+    Stmt stmt(m_db, "SELECT body FROM tasks WHERE cluster = ?1 AND id = ?2");
+    stmt.bind(1, plan.cluster).bind(2, stop.task_id);
+    BERTH_ASSIGN(bool found, stmt.step());
+    if (!found) continue;
+    BERTH_ASSIGN(auto task, read_task(stmt));
+    if (task.desired_status == "STOPPED") continue;
+    task.desired_status = "STOPPED";
+    task.stop_code = stop.stop_code;
+    task.stopped_reason = stop.reason;
+    task.stopping_at = plan.now;
+    ++task.version;
+    BERTH_TRY(upsert_task(m_db, task));
+  }
+  if (service) {
+    const model::Json before = model::service_to_record(*service);
+    const auto& state = plan.service->state;
+    service->status = state.status;
+    service->desired_count = state.desired_count;
+    service->deployments = state.deployments;
+    service->next_launch_at = state.next_launch_at;
+    for (const auto& e : plan.service->new_events) model::add_event(*service, e.message, e.created_at, e.id);
+    if (model::service_to_record(*service) != before) {  // nothing written when nothing changes
+      ++service->version;
+      BERTH_TRY(upsert_service(m_db, *service));
+    }
+  }
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("apply plan"));
+  return true;
+}
+
+}  // namespace berth::store

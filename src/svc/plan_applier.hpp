@@ -1,0 +1,43 @@
+// The plan applier: reads a snapshot of a cluster, lets a pure planner (sched/) decide, and
+// commits the plan in one transaction that re-checks each placement against the rows as they are
+// then; on a conflict (an instance drained or filled, the service updated meanwhile) it plans
+// again on fresh rows, a bounded number of times. Concurrent appliers need no lock: the store
+// orders their commits and each re-checks its own (Nomad's plan queue is the model).
+// Thread-safe.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/cluster_snapshot.hpp"
+#include "model/task.hpp"
+#include "model/task_definition.hpp"
+#include "sched/plan.hpp"
+#include "svc/context.hpp"
+
+namespace berth::svc {
+
+using Planner = std::function<Result<sched::Plan>(const model::ClusterSnapshot&)>;
+
+// How the plan's tasks are written.
+struct PlanOptions {
+  store::SnapshotScope scope = store::SnapshotScope::placement;
+  std::string stop_code = "ServiceSchedulerInitiated";  // on the plan's stops
+  Json overrides = Json::object();                      // on each started task
+  std::vector<model::Tag> tags;                         // on each started task
+  const model::TaskDefinition* definition = nullptr;    // the starts' definition, if known
+};
+
+struct AppliedPlan {
+  sched::Plan plan;                   // as committed
+  std::vector<model::Task> started;   // the tasks written, in the plan's order
+};
+
+// Plans on `first` (when given) or a fresh snapshot of `cluster`, then on fresh snapshots after
+// each conflict; commits the first plan that holds. An empty plan writes nothing. Returns
+// ServerException when plans kept conflicting, or the planner's or store's error.
+[[nodiscard]] Result<AppliedPlan> apply_plan(Context& ctx, const std::string& cluster, const Planner& planner,
+                                             const PlanOptions& options, const model::ClusterSnapshot* first = nullptr);
+
+}  // namespace berth::svc

@@ -1,0 +1,210 @@
+#include "sched/service_scheduler.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "fixtures/fixtures.hpp"
+#include "sched/snapshot_builders.hpp"
+
+using namespace berth;
+using berth::testing::FakeClock;
+
+namespace {
+
+const ArnScope k_arns{"local", "000000000000"};
+
+struct Scheduling {
+  FakeClock clock;
+  std::mt19937_64 rng{7};
+  int next_id = 0;
+  sched::ServiceSchedulerSettings settings;
+
+  Result<sched::Plan> schedule(const model::ClusterSnapshot& snapshot, const std::string& service) {
+    const auto& s = *std::find_if(snapshot.services.begin(), snapshot.services.end(),
+                                  [&](const model::ServiceState& x) { return x.name == service; });
+    return sched::schedule_service(snapshot, s, clock.now_ms(), settings, k_arns, rng,
+                                   [this] { return "t" + std::to_string(++next_id); });
+  }
+};
+
+model::ClusterSnapshot cluster_with(std::vector<model::InstanceState> instances, model::ServiceState service) {
+  model::ClusterSnapshot snapshot;
+  snapshot.cluster = "default";
+  snapshot.instances = std::move(instances);
+  snapshot.definitions[{"web", 1}] = testing::make_definition("web", 1);
+  snapshot.services.push_back(std::move(service));
+  return snapshot;
+}
+
+bool has_event(const sched::Plan& plan, const std::string& text) {
+  if (!plan.service) return false;
+  return std::any_of(plan.service->events.begin(), plan.service->events.end(),
+                     [&](const std::string& e) { return e.find(text) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(Scheduling, "replica: missing tasks are placed, and what does not fit is an event with ECS's reasons", "[sched]") {
+  // Two instances with room for one 64 MiB task each; three wanted.
+  auto snapshot = cluster_with({testing::make_instance("a", 1024, 64), testing::make_instance("b", 1024, 64)},
+                               testing::make_service("web", 3));
+  auto plan = schedule(snapshot, "web");
+  REQUIRE(plan.has_value());
+  REQUIRE(plan->starts.size() == 2);
+  CHECK(plan->starts[0].instance_id != plan->starts[1].instance_id);
+  CHECK(plan->starts[0].group == "service:web");
+  CHECK(plan->starts[0].started_by == "ecs-svc/1");
+  REQUIRE(plan->service);
+  CHECK(plan->service->events.front() == "(service web) has started 2 tasks: (task t1) (task t2).");
+  // Each instance once, in the order the last placement attempt rejected them.
+  const std::string a = R"({"arn":"arn:aws:ecs:local:000000000000:container-instance/default/a","reason":"RESOURCE:MEMORY"})";
+  const std::string b = R"({"arn":"arn:aws:ecs:local:000000000000:container-instance/default/b","reason":"RESOURCE:MEMORY"})";
+  const std::string unable = "(service web) was unable to place a task because no container instance met all of its "
+                             "requirements. Reasons: ";
+  const auto& last = plan->service->events.back();
+  CHECK((last == unable + "[" + a + "," + b + "]." || last == unable + "[" + b + "," + a + "]."));
+  CHECK(plan->service->state.deployments.front().pending_count == 2);
+}
+
+TEST_CASE_METHOD(Scheduling, "replica at its desired count and steady plans nothing", "[sched]") {
+  auto service = testing::make_service("web", 1);
+  service.deployments.front().rollout_state = "COMPLETED";
+  service.deployments.front().running_count = 1;
+  auto snapshot = cluster_with({testing::make_instance("a")}, service);
+  auto task = testing::make_task("t0", "a", service, "ecs-svc/1");
+  task.started_at = clock.now_ms();
+  testing::add_task(snapshot, task);
+  clock.advance_ms(60'000);
+  auto plan = schedule(snapshot, "web");
+  REQUIRE(plan.has_value());
+  CHECK(plan->empty());
+}
+
+TEST_CASE_METHOD(Scheduling, "replica: tasks that keep failing to start are throttled, then launched after the back-off", "[sched]") {
+  auto snapshot = cluster_with({testing::make_instance("a")}, testing::make_service("web", 1));
+  for (int i = 0; i < 3; ++i) {
+    auto t = testing::make_task("f" + std::to_string(i), "a", snapshot.services.front(), "ecs-svc/1", "STOPPED");
+    t.desired_status = "STOPPED";
+    t.stop_code = "EssentialContainerExited";
+    t.created_at = clock.now_ms();
+    testing::add_task(snapshot, t);
+  }
+  auto first = schedule(snapshot, "web");
+  REQUIRE(first.has_value());
+  CHECK(first->starts.size() == 1);  // the launch that arms the throttle
+  REQUIRE(first->service);
+  CHECK(first->service->state.next_launch_at == clock.now_ms() + 5'000);
+  CHECK(has_event(*first, "(service web) is unable to consistently start tasks successfully."));
+
+  // The launch failed too (not in this snapshot: the throttle is what counts).
+  snapshot.services.front().next_launch_at = first->service->state.next_launch_at;
+  clock.advance_ms(4'000);
+  auto waiting = schedule(snapshot, "web");
+  REQUIRE(waiting.has_value());
+  CHECK(waiting->starts.empty());
+
+  clock.advance_ms(1'000);
+  auto again = schedule(snapshot, "web");
+  REQUIRE(again.has_value());
+  CHECK(again->starts.size() == 1);
+
+  // UpdateService resets the throttle: the failures before it no longer count.
+  snapshot.services.front().throttle_reset_at = clock.now_ms() + 1;
+  snapshot.services.front().next_launch_at = clock.now_ms() + 900'000;
+  auto reset = schedule(snapshot, "web");
+  REQUIRE(reset.has_value());
+  CHECK(reset->starts.size() == 1);
+}
+
+TEST_CASE_METHOD(Scheduling, "daemon: a new instance gets its task, and none goes where the constraint fails", "[sched]") {
+  auto service = testing::make_service("agent", 1);
+  service.scheduling_strategy = "DAEMON";
+  service.placement_constraints.push_back({"memberOf", "attribute:role == sensor-hub"});
+  auto hub = testing::make_instance("a");
+  hub.attributes["role"] = "sensor-hub";
+  auto snapshot = cluster_with({hub}, service);
+  testing::add_task(snapshot, testing::make_task("t0", "a", service, "ecs-svc/1"));
+  auto steady = schedule(snapshot, "agent");
+  REQUIRE(steady.has_value());
+  CHECK(steady->starts.empty());
+
+  // Two instances join: one matching the constraint, one not.
+  auto second_hub = testing::make_instance("b");
+  second_hub.attributes["role"] = "sensor-hub";
+  snapshot.instances.push_back(second_hub);
+  snapshot.instances.push_back(testing::make_instance("c"));
+  auto joined = schedule(snapshot, "agent");
+  REQUIRE(joined.has_value());
+  REQUIRE(joined->starts.size() == 1);
+  CHECK(joined->starts.front().instance_id == "b");
+  REQUIRE(joined->service);
+  CHECK(joined->service->state.desired_count == 2);
+  CHECK(joined->service->events.front() == "(service agent) has started 1 tasks: (task t1).");
+}
+
+TEST_CASE_METHOD(Scheduling, "daemon: a draining instance's task stops", "[sched]") {
+  auto service = testing::make_service("agent", 1);
+  service.scheduling_strategy = "DAEMON";
+  auto snapshot = cluster_with({testing::make_instance("a")}, service);
+  snapshot.instances.front().status = "DRAINING";
+  testing::add_task(snapshot, testing::make_task("t0", "a", service, "ecs-svc/1"));
+  auto plan = schedule(snapshot, "agent");
+  REQUIRE(plan.has_value());
+  REQUIRE(plan->stops.size() == 1);
+  CHECK(plan->stops.front().reason == "instance is draining");
+  CHECK(plan->starts.empty());
+  CHECK(plan->service->state.desired_count == 0);
+}
+
+TEST_CASE_METHOD(Scheduling, "circuit breaker: the threshold of failed starts fails the deployment and rolls back", "[sched]") {
+  auto service = testing::make_service("web", 2, "ecs-svc/new");
+  service.circuit_breaker = true;
+  service.rollback = true;
+  model::Deployment previous;
+  previous.id = "ecs-svc/old";
+  previous.status = "ACTIVE";
+  previous.family = "web";
+  previous.revision = 1;
+  previous.rollout_state = "COMPLETED";
+  service.deployments.push_back(previous);
+  auto snapshot = cluster_with({testing::make_instance("a", 4096, 4096)}, service);
+  for (const auto* id : {"o1", "o2"}) testing::add_task(snapshot, testing::make_task(id, "a", service, "ecs-svc/old"));
+  const auto fail_one = [&](int i) {
+    auto t = testing::make_task("f" + std::to_string(i), "a", service, "ecs-svc/new", "STOPPED");
+    t.desired_status = "STOPPED";
+    t.stop_code = "TaskFailedToStart";
+    testing::add_task(snapshot, t);
+  };
+  for (int i = 0; i < 9; ++i) fail_one(i);
+  auto below = schedule(snapshot, "web");
+  REQUIRE(below.has_value());
+  REQUIRE(below->service);
+  CHECK(below->service->state.deployments.front().rollout_state == "IN_PROGRESS");
+  CHECK(below->service->state.deployments.front().failed_tasks == 9);
+
+  fail_one(9);
+  auto tripped = schedule(snapshot, "web");
+  REQUIRE(tripped.has_value());
+  REQUIRE(tripped->service);
+  const auto& deployments = tripped->service->state.deployments;
+  REQUIRE(deployments.size() == 3);
+  CHECK(deployments[1].id == "ecs-svc/new");
+  CHECK(deployments[1].rollout_state == "FAILED");
+  CHECK(deployments[0].family == "web");
+  CHECK(deployments[0].id.starts_with("ecs-svc/"));
+  CHECK(deployments[0].id.size() == 8 + 19);
+  CHECK(has_event(*tripped, "(service web) deployment ecs-svc/new deployment failed: tasks failed to start."));
+  CHECK(has_event(*tripped, "(service web) rolling back to deployment ecs-svc/old."));
+}
+
+TEST_CASE_METHOD(Scheduling, "an event already the newest is not added again", "[sched]") {
+  auto snapshot = cluster_with({}, testing::make_service("web", 1));
+  auto first = schedule(snapshot, "web");
+  REQUIRE(first.has_value());
+  REQUIRE(first->service);
+  REQUIRE(first->service->events.size() == 1);  // no instance: unable to place
+  snapshot.services.front() = first->service->state;
+  snapshot.services.front().latest_event = first->service->events.front();
+  auto second = schedule(snapshot, "web");
+  REQUIRE(second.has_value());
+  CHECK_FALSE(second->service);  // nothing changes: nothing is written
+}

@@ -1,0 +1,105 @@
+#include "svc/plan_applier.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "fixtures/fixtures.hpp"
+#include "sched/task_placement.hpp"
+#include "svc/actions.hpp"
+#include "svc/tasks.hpp"
+
+using namespace berth;
+using berth::testing::Json;
+using berth::testing::ServiceFixture;
+
+namespace {
+
+// An instance with room for one 64 MiB task.
+std::string register_small_instance(svc::Context& ctx) {
+  const Json resources = Json::parse(R"({"totalResources":[{"name":"CPU","type":"INTEGER","integerValue":1024},
+                                                          {"name":"MEMORY","type":"INTEGER","integerValue":64}]})");
+  auto registered = svc::register_container_instance(ctx, resources);
+  REQUIRE(registered.has_value());
+  const std::string arn = (*registered)["containerInstance"]["containerInstanceArn"];
+  return arn.substr(arn.rfind('/') + 1);
+}
+
+model::TaskDefinition register_job(svc::Context& ctx) {
+  REQUIRE(svc::register_task_definition(ctx, Json::parse(R"({"family":"job","networkMode":"host",
+      "containerDefinitions":[{"name":"main","image":"busybox","memory":64}]})")).has_value());
+  auto td = svc::runnable_task_definition_of(ctx, "job");
+  REQUIRE(td.has_value());
+  return *td;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(ServiceFixture, "a plan made on rows that changed before its commit is made again on fresh rows", "[svc]") {
+  register_small_instance(*ctx);
+  const auto td = register_job(*ctx);
+  auto stale = store->read_cluster_snapshot("default", store::SnapshotScope::placement);
+  REQUIRE(stale.has_value());
+
+  // Another placement fills the instance after the stale snapshot was read.
+  svc::StartTasks request;
+  request.cluster = "default";
+  request.definition = td;
+  auto first = svc::start_tasks(*ctx, request);
+  REQUIRE(first.has_value());
+  REQUIRE(first->tasks.size() == 1);
+
+  sched::PlacementRequest placement;
+  placement.definition = model::DefinitionState{"job", 1, false, false, 0, 64, {}, {}, {}};
+  placement.group = "family:job";
+  std::mt19937_64 rng(1);
+  int plans = 0;
+  const auto planner = [&](const model::ClusterSnapshot& snapshot) {
+    ++plans;
+    return sched::place_tasks(snapshot, placement, {}, rng, [&] { return "task" + std::to_string(plans); });
+  };
+  auto applied = svc::apply_plan(*ctx, "default", planner, {}, &*stale);
+  REQUIRE(applied.has_value());
+  CHECK(plans == 2);                    // the stale plan conflicted: planned again
+  CHECK(applied->started.empty());      // fresh rows: no room left
+  REQUIRE(applied->plan.failures.size() == 1);
+  CHECK(applied->plan.failures.front().reason == "RESOURCE:MEMORY");
+  store::TaskQuery all;
+  auto tasks = store->list_tasks(all);
+  REQUIRE(tasks.has_value());
+  CHECK(tasks->size() == 1);            // the instance was never over-committed
+}
+
+TEST_CASE_METHOD(ServiceFixture, "a plan that keeps conflicting is given up after a bounded number of attempts", "[svc]") {
+  const std::string instance = register_small_instance(*ctx);
+  register_job(*ctx);
+  int plans = 0;
+  // A planner that insists on an instance that cannot take the task.
+  const auto planner = [&](const model::ClusterSnapshot&) -> Result<sched::Plan> {
+    ++plans;
+    sched::Plan plan;
+    plan.starts.push_back({"t" + std::to_string(plans), instance, "job", 1, "family:job", "", {}});
+    plan.starts.push_back({"u" + std::to_string(plans), instance, "job", 1, "family:job", "", {}});
+    return plan;
+  };
+  auto applied = svc::apply_plan(*ctx, "default", planner, {});
+  REQUIRE_FALSE(applied.has_value());
+  CHECK(applied.error().code == Code::server);
+  CHECK(plans == 5);
+  store::TaskQuery all;
+  auto tasks = store->list_tasks(all);
+  REQUIRE(tasks.has_value());
+  CHECK(tasks->empty());  // nothing of a conflicting plan is written
+}
+
+TEST_CASE_METHOD(ServiceFixture, "start_tasks places what fits and reports where the rest did not fit", "[svc]") {
+  register_small_instance(*ctx);
+  const auto td = register_job(*ctx);
+  svc::StartTasks request;
+  request.cluster = "default";
+  request.definition = td;
+  request.count = 3;
+  auto started = svc::start_tasks(*ctx, request);
+  REQUIRE(started.has_value());
+  CHECK(started->tasks.size() == 1);
+  REQUIRE(started->failures.size() == 1);
+  CHECK(started->failures.front().reason == "RESOURCE:MEMORY");
+}
