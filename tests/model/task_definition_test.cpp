@@ -12,7 +12,7 @@ using berth::testing::make_task_def;
 namespace {
 
 Result<RegisterRequest> normalize(Json body) {
-  BERTH_TRY(check_shape(body, *find_request_shape("RegisterTaskDefinition")));
+  BERTH_TRY(check_shape(body, request_shapes::register_task_definition));
   return normalize_task_definition(body);
 }
 
