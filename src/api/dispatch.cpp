@@ -3,8 +3,7 @@
 #include <exception>
 
 #include "common/log.hpp"
-#include "model/request_shapes.hpp"
-#include "svc/actions.hpp"
+#include "api/ecs_actions.hpp"
 
 namespace berth::api {
 std::string to_wire(const model::Json& json) { return json.dump(-1, ' ', false, model::Json::error_handler_t::replace); }
@@ -29,15 +28,14 @@ Decoded decode_ecs_request(std::string_view target, std::string_view body) {
                                         "X-Amz-Target must be " + std::string(k_target_prefix) + "<Action>"}));
   }
   const std::string_view action_name = target.substr(k_target_prefix.size());
-  const model::Shape* shape = model::find_request_shape(action_name);
-  const svc::Action action = svc::find_action(action_name);
-  if (!shape || !action) {
+  const EcsAction* action = find_ecs_action(action_name);
+  if (!action) {
     return std::unexpected(error_reply({Code::unknown_operation,
                                         "berth does not support the operation '" + std::string(action_name) + "'"}));
   }
-  auto request = model::decode_request_body(body, *shape);
+  auto request = model::decode_request_body(body, *action->shape);
   if (!request) return std::unexpected(error_reply(request.error()));
-  return DecodedCall{std::string(action_name), action, std::move(*request), error_reply};
+  return DecodedCall{std::string(action_name), action->run, std::move(*request), error_reply};
 }
 
 Reply run_call(svc::Context& ctx, const DecodedCall& call) {

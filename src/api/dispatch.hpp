@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "api/auth/auth_error.hpp"
+#include "api/typed_use_case.hpp"
 #include "common/result.hpp"
 #include "svc/context.hpp"
 
@@ -34,7 +35,6 @@ Reply auth_error_reply(const auth::AuthError& error);
 
 // Runs a use case on a shape-checked request: its result as a 200, its error through
 // `to_error`; a ServerException or a throw (a bug) is logged, never propagated.
-using UseCase = Result<model::Json> (*)(svc::Context&, const model::Json&);
 Reply run_use_case(svc::Context& ctx, std::string_view action, UseCase use_case, const model::Json& request,
                    Reply (*to_error)(const Error&));
 

@@ -24,4 +24,10 @@ std::string make_next_token(const std::string& list_name, const std::string& las
   return base64_encode(list_name + "\n" + last_key);
 }
 
+Json page_to_json(const char* member, const Page& page) {
+  Json out{{member, page.items}};
+  if (page.next_token) out["nextToken"] = *page.next_token;
+  return out;
+}
+
 }  // namespace berth::model

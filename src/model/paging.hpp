@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "model/schema.hpp"
@@ -25,5 +27,14 @@ struct PageRequest {
 
 // Returns the token that continues `list_name` after `last_key`.
 std::string make_next_token(const std::string& list_name, const std::string& last_key);
+
+// One page of a List* reply: the items (ARNs, names) and, when more follow, the token.
+struct Page {
+  std::vector<std::string> items;
+  std::optional<std::string> next_token;
+};
+
+// Returns {"<member>": [items...]} with "nextToken" when the page has one.
+Json page_to_json(const char* member, const Page& page);
 
 }  // namespace berth::model

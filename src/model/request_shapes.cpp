@@ -1,7 +1,8 @@
 #include "model/request_shapes.hpp"
 
-#include <map>
-#include <string>
+#include "model/launch_type.hpp"
+#include "model/network_mode.hpp"
+#include "model/statuses.hpp"
 
 namespace berth::model {
 namespace {
@@ -186,7 +187,7 @@ const Shape k_task_constraint =
 const Shape k_task_constraints = list_of(k_task_constraint);
 const Shape k_compatibility = enum_shape({"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"});
 const Shape k_compatibilities = list_of(k_compatibility);
-const Shape k_network_mode = enum_shape({"bridge", "host", "awsvpc", "none"});
+const Shape k_network_mode = enum_shape(wire_names<NetworkMode>());
 const Shape k_pid_mode = enum_shape({"host", "task"});
 const Shape k_ipc_mode = enum_shape({"host", "task", "none"});
 const Shape k_proxy_type = enum_shape({"APPMESH"});
@@ -253,14 +254,14 @@ const Shape k_delete_cluster = structure({{"cluster", &k_string, true}});
 // Task definitions.
 const Shape k_describe_task_definition = structure(
     {{"taskDefinition", &k_string, true}, {"include", &k_include_tags}});
-const Shape k_td_status = enum_shape({"ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS"});
+const Shape k_td_status = enum_shape(wire_names<TaskDefinitionStatus>());
 const Shape k_sort = enum_shape({"ASC", "DESC"});
 const Shape k_list_task_definitions = structure({{"familyPrefix", &k_string},
                                                  {"status", &k_td_status},
                                                  {"sort", &k_sort},
                                                  {"nextToken", &k_string},
                                                  {"maxResults", &k_max_results}});
-const Shape k_family_status = enum_shape({"ACTIVE", "INACTIVE", "ALL"});
+const Shape k_family_status = enum_shape(wire_names<FamilyStatus>());
 const Shape k_list_families = structure({{"familyPrefix", &k_string},
                                          {"status", &k_family_status},
                                          {"nextToken", &k_string},
@@ -306,7 +307,7 @@ const Shape k_register_container_instance = structure({
 });
 const Shape k_deregister_container_instance = structure(
     {{"cluster", &k_string}, {"containerInstance", &k_string, true}, {"force", &k_bool}});
-const Shape k_ci_status = enum_shape({"ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED"});
+const Shape k_ci_status = enum_shape({"ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED"});  // not INACTIVE
 const Shape k_list_container_instances = structure({{"cluster", &k_string},
                                                     {"filter", &k_string},
                                                     {"nextToken", &k_string},
@@ -353,7 +354,7 @@ const Shape k_placement_constraints = list_of(k_placement_constraint);
 const Shape k_strategy_type = enum_shape({"random", "spread", "binpack"});
 const Shape k_placement_strategy = structure({{"type", &k_strategy_type}, {"field", &k_string}});
 const Shape k_placement_strategies = list_of(k_placement_strategy);
-const Shape k_launch_type = enum_shape({"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"});
+const Shape k_launch_type = enum_shape(wire_names<LaunchType>());
 const Shape k_propagate_tags = enum_shape({"TASK_DEFINITION", "SERVICE", "NONE"});
 const Shape k_network_configuration = structure({{"awsvpcConfiguration", &k_any}});
 const Shape k_run_task = structure({
@@ -395,7 +396,7 @@ const Shape k_start_task = structure({
 const Shape k_stop_task = structure({{"cluster", &k_string}, {"task", &k_string, true}, {"reason", &k_string}});
 const Shape k_describe_tasks =
     structure({{"cluster", &k_string}, {"tasks", &k_strings, true}, {"include", &k_include_tags}});
-const Shape k_desired_status = enum_shape({"RUNNING", "PENDING", "STOPPED"});
+const Shape k_desired_status = enum_shape({"RUNNING", "PENDING", "STOPPED"});  // the TaskStatus values ListTasks filters by
 const Shape k_list_tasks = structure({{"cluster", &k_string},
                                       {"containerInstance", &k_string},
                                       {"family", &k_string},
@@ -485,42 +486,38 @@ const Shape k_list_services = structure({{"cluster", &k_string},
 
 const Shape& container_definition_shape() { return k_container_definition; }
 
-const Shape* find_request_shape(std::string_view action) {
-  static const std::map<std::string, const Shape*, std::less<>> k_shapes = {
-      {"CreateCluster", &k_create_cluster},
-      {"DescribeClusters", &k_describe_clusters},
-      {"ListClusters", &k_list_clusters},
-      {"DeleteCluster", &k_delete_cluster},
-      {"RegisterTaskDefinition", &k_register_task_definition},
-      {"DescribeTaskDefinition", &k_describe_task_definition},
-      {"ListTaskDefinitions", &k_list_task_definitions},
-      {"ListTaskDefinitionFamilies", &k_list_families},
-      {"DeregisterTaskDefinition", &k_deregister_task_definition},
-      {"DeleteTaskDefinitions", &k_delete_task_definitions},
-      {"TagResource", &k_tag_resource},
-      {"UntagResource", &k_untag_resource},
-      {"ListTagsForResource", &k_list_tags},
-      {"RegisterContainerInstance", &k_register_container_instance},
-      {"DeregisterContainerInstance", &k_deregister_container_instance},
-      {"ListContainerInstances", &k_list_container_instances},
-      {"DescribeContainerInstances", &k_describe_container_instances},
-      {"UpdateContainerInstancesState", &k_update_ci_state},
-      {"PutAttributes", &k_put_attributes},
-      {"DeleteAttributes", &k_put_attributes},
-      {"ListAttributes", &k_list_attributes},
-      {"RunTask", &k_run_task},
-      {"StartTask", &k_start_task},
-      {"StopTask", &k_stop_task},
-      {"DescribeTasks", &k_describe_tasks},
-      {"ListTasks", &k_list_tasks},
-      {"CreateService", &k_create_service},
-      {"UpdateService", &k_update_service},
-      {"DeleteService", &k_delete_service},
-      {"DescribeServices", &k_describe_services},
-      {"ListServices", &k_list_services},
-  };
-  const auto it = k_shapes.find(action);
-  return it == k_shapes.end() ? nullptr : it->second;
-}
+namespace request_shapes {
+const Shape& create_cluster = k_create_cluster;
+const Shape& describe_clusters = k_describe_clusters;
+const Shape& list_clusters = k_list_clusters;
+const Shape& delete_cluster = k_delete_cluster;
+const Shape& register_task_definition = k_register_task_definition;
+const Shape& describe_task_definition = k_describe_task_definition;
+const Shape& list_task_definitions = k_list_task_definitions;
+const Shape& list_task_definition_families = k_list_families;
+const Shape& deregister_task_definition = k_deregister_task_definition;
+const Shape& delete_task_definitions = k_delete_task_definitions;
+const Shape& tag_resource = k_tag_resource;
+const Shape& untag_resource = k_untag_resource;
+const Shape& list_tags_for_resource = k_list_tags;
+const Shape& register_container_instance = k_register_container_instance;
+const Shape& deregister_container_instance = k_deregister_container_instance;
+const Shape& list_container_instances = k_list_container_instances;
+const Shape& describe_container_instances = k_describe_container_instances;
+const Shape& update_container_instances_state = k_update_ci_state;
+const Shape& put_attributes = k_put_attributes;
+const Shape& delete_attributes = k_put_attributes;
+const Shape& list_attributes = k_list_attributes;
+const Shape& run_task = k_run_task;
+const Shape& start_task = k_start_task;
+const Shape& stop_task = k_stop_task;
+const Shape& describe_tasks = k_describe_tasks;
+const Shape& list_tasks = k_list_tasks;
+const Shape& create_service = k_create_service;
+const Shape& update_service = k_update_service;
+const Shape& delete_service = k_delete_service;
+const Shape& describe_services = k_describe_services;
+const Shape& list_services = k_list_services;
+}  // namespace request_shapes
 
 }  // namespace berth::model

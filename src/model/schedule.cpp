@@ -79,7 +79,7 @@ Result<Json> run_task_request_of(const Json& target, const std::string& started_
     }
     request["overrides"] = std::move(*overrides);
   }
-  if (auto checked = check_shape(request, *find_request_shape("RunTask"), "Target"); !checked) {
+  if (auto checked = check_shape(request, request_shapes::run_task, "Target"); !checked) {
     return std::unexpected(checked.error());
   }
   return request;

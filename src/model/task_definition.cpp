@@ -256,4 +256,10 @@ Result<TaskDefinitionRef> parse_task_definition_ref(std::string_view text) {
   return ref;
 }
 
+NetworkMode network_mode_of(const Json& body) {
+  const auto it = body.find("networkMode");
+  if (it == body.end() || !it->is_string()) return k_default_network_mode;
+  return from_wire<NetworkMode>(it->get<std::string>()).value_or(k_default_network_mode);
+}
+
 }  // namespace berth::model

@@ -11,6 +11,7 @@
 #include "common/arn.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "model/network_mode.hpp"
 #include "model/schema.hpp"
 #include "model/tags.hpp"
 
@@ -40,6 +41,10 @@ inline constexpr std::size_t k_max_task_definition_bytes = 64 * 1024;
 // defaults (essential, cpu 0, protocol tcp, empty lists, networkMode bridge, task cpu/memory
 // strings normalised). Returns ClientException / InvalidParameterException naming the field.
 [[nodiscard]] Result<RegisterRequest> normalize_task_definition(Json request);
+
+// Returns the definition's networkMode: the one its canonical `body` names, else ECS's default
+// (bridge). normalize_task_definition always fills it; this reads rows stored before it did.
+NetworkMode network_mode_of(const Json& body);
 
 // Returns the wire TaskDefinition (body + ARN, revision, status, timestamps, registeredBy).
 Json task_definition_to_json(const TaskDefinition& td, const ArnScope& arns);

@@ -1,50 +1,55 @@
-// The ECS actions berth serves, by name: one use-case function each, taking a shape-checked
-// request body and returning the response body. Thread-safe (state lives in the Store).
+// The ECS use cases berth serves, one function per action (api/ecs_actions.cpp names them).
+// Thread-safe (state lives in the Store).
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "model/cluster_requests.hpp"
+#include "model/container_instance_requests.hpp"
+#include "model/tag_requests.hpp"
+#include "model/task_definition_requests.hpp"
 #include "svc/context.hpp"
 
 namespace berth::svc {
 
-using Action = Result<Json> (*)(Context& ctx, const Json& request);
+// Use cases, grouped by aggregate (svc/<aggregate>.cpp): typed requests in, typed replies out
+// (model/<aggregate>_requests.hpp).
+Result<model::ClusterReply> create_cluster(Context& ctx, const model::CreateClusterRequest& request);
+Result<model::DescribeClustersReply> describe_clusters(Context& ctx, const model::DescribeClustersRequest& request);
+Result<model::Page> list_clusters(Context& ctx, const model::ListClustersRequest& request);
+Result<model::ClusterReply> delete_cluster(Context& ctx, const model::DeleteClusterRequest& request);
 
-// Returns the use case for `name` ("CreateCluster", ...), or nullptr if berth has none.
-Action find_action(std::string_view name);
+Result<model::TaskDefinitionReply> register_task_definition(Context& ctx, const model::RegisterRequest& request);
+Result<model::TaskDefinitionReply> describe_task_definition(Context& ctx,
+                                                            const model::DescribeTaskDefinitionRequest& request);
+Result<model::Page> list_task_definitions(Context& ctx, const model::ListTaskDefinitionsRequest& request);
+Result<model::Page> list_task_definition_families(Context& ctx,
+                                                  const model::ListTaskDefinitionFamiliesRequest& request);
+Result<model::TaskDefinitionReply> deregister_task_definition(Context& ctx,
+                                                              const model::DeregisterTaskDefinitionRequest& request);
+Result<model::DeleteTaskDefinitionsReply> delete_task_definitions(Context& ctx,
+                                                                  const model::DeleteTaskDefinitionsRequest& request);
 
-// Returns the names of every action find_action knows, sorted (authorization checks each has a
-// mapping).
-std::vector<std::string> action_names();
+Result<model::EmptyReply> tag_resource(Context& ctx, const model::TagResourceRequest& request);
+Result<model::EmptyReply> untag_resource(Context& ctx, const model::UntagResourceRequest& request);
+Result<std::vector<model::Tag>> list_tags_for_resource(Context& ctx, const model::ListTagsForResourceRequest& request);
 
-// Use cases, grouped by aggregate (svc/<aggregate>.cpp).
-Result<Json> create_cluster(Context& ctx, const Json& request);
-Result<Json> describe_clusters(Context& ctx, const Json& request);
-Result<Json> list_clusters(Context& ctx, const Json& request);
-Result<Json> delete_cluster(Context& ctx, const Json& request);
+Result<model::ContainerInstanceReply> register_container_instance(
+    Context& ctx, const model::RegisterContainerInstanceRequest& request);
+Result<model::ContainerInstanceReply> deregister_container_instance(
+    Context& ctx, const model::DeregisterContainerInstanceRequest& request);
+Result<model::ContainerInstancesReply> describe_container_instances(
+    Context& ctx, const model::DescribeContainerInstancesRequest& request);
+Result<model::Page> list_container_instances(Context& ctx, const model::ListContainerInstancesRequest& request);
+Result<model::ContainerInstancesReply> update_container_instances_state(
+    Context& ctx, const model::UpdateContainerInstancesStateRequest& request);
+Result<model::AttributesReply> put_attributes(Context& ctx, const model::ChangeAttributesRequest& request);
+Result<model::AttributesReply> delete_attributes(Context& ctx, const model::ChangeAttributesRequest& request);
+Result<model::AttributesReply> list_attributes(Context& ctx, const model::ListAttributesRequest& request);
 
-Result<Json> register_task_definition(Context& ctx, const Json& request);
-Result<Json> describe_task_definition(Context& ctx, const Json& request);
-Result<Json> list_task_definitions(Context& ctx, const Json& request);
-Result<Json> list_task_definition_families(Context& ctx, const Json& request);
-Result<Json> deregister_task_definition(Context& ctx, const Json& request);
-Result<Json> delete_task_definitions(Context& ctx, const Json& request);
-
-Result<Json> tag_resource(Context& ctx, const Json& request);
-Result<Json> untag_resource(Context& ctx, const Json& request);
-Result<Json> list_tags_for_resource(Context& ctx, const Json& request);
-
-Result<Json> register_container_instance(Context& ctx, const Json& request);
-Result<Json> deregister_container_instance(Context& ctx, const Json& request);
-Result<Json> describe_container_instances(Context& ctx, const Json& request);
-Result<Json> list_container_instances(Context& ctx, const Json& request);
-Result<Json> update_container_instances_state(Context& ctx, const Json& request);
-Result<Json> put_attributes(Context& ctx, const Json& request);
-Result<Json> delete_attributes(Context& ctx, const Json& request);
-Result<Json> list_attributes(Context& ctx, const Json& request);
-
+// Tasks and services still take and return the request and reply bodies (shape-checked JSON).
 Result<Json> run_task(Context& ctx, const Json& request);
 Result<Json> start_task(Context& ctx, const Json& request);
 Result<Json> stop_task(Context& ctx, const Json& request);

@@ -1,56 +1,34 @@
 // Cluster use cases: CreateCluster, DescribeClusters, ListClusters, DeleteCluster.
-#include <algorithm>
-
 #include "model/names.hpp"
-#include "model/paging.hpp"
 #include "svc/actions.hpp"
 
 namespace berth::svc {
 namespace {
 
-bool includes(const Json& request, const char* field) {
-  const auto list = request.value("include", Json::array());
-  return std::find(list.begin(), list.end(), field) != list.end();
-}
-
-Result<Json> cluster_json(Context& ctx, const model::Cluster& cluster, bool settings,
-                          bool statistics, bool tags) {
-  BERTH_ASSIGN(auto counts, ctx.store.cluster_counts(cluster.name));
-  std::vector<model::Tag> tag_list;
+Result<model::ClusterDescription> describe(Context& ctx, model::Cluster cluster, bool settings, bool statistics,
+                                           bool tags) {
+  model::ClusterDescription out{std::move(cluster), {}, settings, statistics, std::nullopt};
+  BERTH_ASSIGN(out.counts, ctx.store.cluster_counts(out.cluster.name));
   if (tags) {
-    BERTH_ASSIGN(tag_list, ctx.store.tags_of("cluster/" + cluster.name));
+    BERTH_ASSIGN(out.tags, ctx.store.tags_of("cluster/" + out.cluster.name));
   }
-  model::ClusterView view{settings, statistics, tags ? &tag_list : nullptr};
-  return model::cluster_to_json(cluster, counts, view, ctx.arns);
+  return out;
 }
 
 }  // namespace
 
-Result<Json> create_cluster(Context& ctx, const Json& request) {
-  model::Cluster wanted;
-  wanted.name = request.value("clusterName", "default");
-  BERTH_TRY(model::check_name("Cluster name", wanted.name));
-  std::vector<model::Tag> tags;
-  if (request.contains("tags")) {
-    BERTH_ASSIGN(tags, model::read_tags(request["tags"]));
-  }
-  BERTH_ASSIGN(wanted.settings, model::normalize_cluster_settings(request.value("settings", Json::array())));
-  for (const char* key : {"capacityProviders", "defaultCapacityProviderStrategy", "serviceConnectDefaults"}) {
-    if (request.contains(key)) wanted.capacity[key] = request[key];
-  }
+Result<model::ClusterReply> create_cluster(Context& ctx, const model::CreateClusterRequest& request) {
+  model::Cluster wanted = request.cluster;
   wanted.created_at = ctx.clock.now_ms();
-  BERTH_ASSIGN(auto cluster, ctx.store.create_cluster(wanted, tags));
-  BERTH_ASSIGN(auto body, cluster_json(ctx, cluster, true, false, true));
-  return Json{{"cluster", body}};
+  BERTH_ASSIGN(auto cluster, ctx.store.create_cluster(wanted, request.tags));
+  BERTH_ASSIGN(auto described, describe(ctx, std::move(cluster), true, false, true));
+  return model::ClusterReply{std::move(described)};
 }
 
-Result<Json> describe_clusters(Context& ctx, const Json& request) {
-  auto ids = strings_of(request.value("clusters", Json::array({ctx.default_cluster})));
+Result<model::DescribeClustersReply> describe_clusters(Context& ctx, const model::DescribeClustersRequest& request) {
+  auto ids = request.clusters;
   if (ids.empty()) ids.push_back(ctx.default_cluster);
-  if (ids.size() > 100) {
-    return fail(Code::invalid_parameter, "DescribeClusters takes at most 100 clusters.");
-  }
-  Json response{{"clusters", Json::array()}, {"failures", Json::array()}};
+  model::DescribeClustersReply reply;
   for (const auto& id : ids) {
     const auto name = cluster_name_of(ctx, id);
     std::optional<model::Cluster> cluster;
@@ -58,34 +36,33 @@ Result<Json> describe_clusters(Context& ctx, const Json& request) {
       BERTH_ASSIGN(cluster, ctx.store.find_cluster(*name));
     }
     if (!cluster) {
-      response["failures"].push_back(
-          {{"arn", is_arn(id) ? id : ctx.arns.cluster(id)}, {"reason", "MISSING"}});
+      reply.failures.push_back({is_arn(id) ? id : ctx.arns.cluster(id), "MISSING"});
       continue;
     }
-    BERTH_ASSIGN(auto body, cluster_json(ctx, *cluster, includes(request, "SETTINGS"),
-                                         includes(request, "STATISTICS"), includes(request, "TAGS")));
-    response["clusters"].push_back(std::move(body));
+    BERTH_ASSIGN(auto described, describe(ctx, std::move(*cluster), request.with_settings, request.with_statistics,
+                                          request.with_tags));
+    reply.clusters.push_back(std::move(described));
   }
-  return response;
+  return reply;
 }
 
-Result<Json> list_clusters(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto page, model::read_page_request(request, 100, "clusters"));
+Result<model::Page> list_clusters(Context& ctx, const model::ListClustersRequest& request) {
+  const auto& page = request.page;
   BERTH_ASSIGN(auto clusters, ctx.store.list_clusters(page.after, page.limit + 1));
   const bool more = clusters.size() > page.limit;
   if (more) clusters.resize(page.limit);
-  Json response{{"clusterArns", Json::array()}};
-  for (const auto& c : clusters) response["clusterArns"].push_back(ctx.arns.cluster(c.name));
-  set_next_token(response, more, "clusters", clusters.empty() ? "" : clusters.back().name);
-  return response;
+  model::Page reply;
+  for (const auto& c : clusters) reply.items.push_back(ctx.arns.cluster(c.name));
+  reply.next_token = next_token(more, "clusters", clusters.empty() ? "" : clusters.back().name);
+  return reply;
 }
 
-Result<Json> delete_cluster(Context& ctx, const Json& request) {
-  const auto name = cluster_name_of(ctx, request["cluster"].get<std::string>());
+Result<model::ClusterReply> delete_cluster(Context& ctx, const model::DeleteClusterRequest& request) {
+  const auto name = cluster_name_of(ctx, request.cluster);
   if (!name) return fail(Code::cluster_not_found, "Cluster not found.");
   BERTH_ASSIGN(auto cluster, ctx.store.delete_cluster(*name));
-  BERTH_ASSIGN(auto body, cluster_json(ctx, cluster, true, false, false));
-  return Json{{"cluster", body}};
+  BERTH_ASSIGN(auto described, describe(ctx, std::move(cluster), true, false, false));
+  return model::ClusterReply{std::move(described)};
 }
 
 }  // namespace berth::svc

@@ -15,15 +15,21 @@ std::string tag_key(const std::string& cluster, const std::string& id) {
   return "container-instance/" + cluster + "/" + id;
 }
 
-Result<Json> instance_json(Context& ctx, const model::ContainerInstance& ci, bool with_tags) {
-  std::vector<model::Tag> tags;
+Result<model::ContainerInstanceDescription> describe(Context& ctx, model::ContainerInstance ci, bool with_tags) {
+  model::ContainerInstanceDescription out;
   if (with_tags) {
-    BERTH_ASSIGN(tags, ctx.store.tags_of(tag_key(ci.cluster, ci.id)));
+    BERTH_ASSIGN(out.tags, ctx.store.tags_of(tag_key(ci.cluster, ci.id)));
   }
   BERTH_ASSIGN(auto usage, usage_of(ctx, ci));
-  Json out = model::container_instance_to_json(ci, {usage.running, usage.pending}, ctx.arns, with_tags ? &tags : nullptr);
-  out["remainingResources"] = remaining_resources(ci, usage);
+  out.usage = {usage.running, usage.pending};
+  out.remaining_resources = remaining_resources(ci, usage);
+  out.instance = std::move(ci);
   return out;
+}
+
+// The failure of an instance `text` names that is not there.
+model::Failure missing_instance(Context& ctx, const std::string& cluster, const std::string& text) {
+  return {is_arn(text) ? text : ctx.arns.container_instance(cluster, text), "MISSING"};
 }
 
 // The id of the instance an id or ARN names in `cluster`, or `missing` as the error.
@@ -44,16 +50,14 @@ Result<model::ContainerInstance> change_instance(Context& ctx, const std::string
   return *changed;
 }
 
-Json attribute_of(const Json& a) {
-  return a.contains("value") ? Json{{"name", a["name"]}, {"value", a["value"]}} : Json{{"name", a["name"]}};
-}
+Json attribute_of(const model::Attribute& a) { return model::attributes_to_json({a})[0]; }
 
 // `attributes` with `a` put (replacing one of its name) or, with `remove`, without its name.
-Result<Json> with_attribute(const Json& attributes, const Json& a, bool remove) {
+Result<Json> with_attribute(const Json& attributes, const model::Attribute& a, bool remove) {
   Json list = Json::array();
   bool replaced = false;
   for (const auto& existing : attributes) {
-    if (existing["name"] != a["name"]) {
+    if (existing["name"] != a.name) {
       list.push_back(existing);
     } else if (!remove && !replaced) {
       list.push_back(attribute_of(a));
@@ -67,17 +71,12 @@ Result<Json> with_attribute(const Json& attributes, const Json& a, bool remove) 
 // Puts or removes each attribute on the instance its targetId names. Every target is resolved
 // before anything is written, and all of the call's changes land in one transaction, so a
 // rejected call (an unknown target, an instance past its attribute limit) writes nothing.
-Result<Json> change_attributes(Context& ctx, const Json& request, bool remove) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  const Json attributes = request["attributes"];
-  if (attributes.size() > 10) return fail(Code::attribute_limit_exceeded, "At most 10 attributes per call.");
-  if (!remove) {
-    BERTH_TRY(model::normalize_attributes(attributes));
-  }
-  std::map<std::string, std::vector<const Json*>> by_instance;
-  for (const auto& a : attributes) {
-    if (!a.contains("targetId")) return fail(Code::invalid_parameter, "Attribute '" + a["name"].get<std::string>() + "' needs a targetId.");
-    BERTH_ASSIGN(auto id, instance_id_of(ctx, cluster, a["targetId"], Code::target_not_found));
+Result<model::AttributesReply> change_attributes(Context& ctx, const model::ChangeAttributesRequest& request,
+                                                 bool remove) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  std::map<std::string, std::vector<const model::Attribute*>> by_instance;
+  for (const auto& a : request.attributes) {
+    BERTH_ASSIGN(auto id, instance_id_of(ctx, cluster, *a.target_id, Code::target_not_found));
     by_instance[id].push_back(&a);
   }
   std::vector<std::string> ids;
@@ -85,21 +84,16 @@ Result<Json> change_attributes(Context& ctx, const Json& request, bool remove) {
   BERTH_ASSIGN(auto all_there, ctx.store.update_container_instances(
                                    cluster, ids, [&](model::ContainerInstance& ci, store::InstanceOrigin) -> Result<void> {
                                      Json list = ci.body.value("attributes", Json::array());
-                                     for (const Json* a : by_instance.at(ci.id)) {
+                                     for (const model::Attribute* a : by_instance.at(ci.id)) {
                                        BERTH_ASSIGN(list, with_attribute(list, *a, remove));
                                      }
                                      ci.body["attributes"] = std::move(list);
                                      return {};
                                    }));
   if (!all_there) return fail(Code::target_not_found, "A target container instance was deregistered during the call.");
-  Json echoed = Json::array();
-  for (const auto& a : attributes) {
-    Json item{{"name", a["name"]}, {"targetType", "container-instance"}};
-    if (a.contains("value")) item["value"] = a["value"];
-    item["targetId"] = a["targetId"];
-    echoed.push_back(item);
-  }
-  return Json{{"attributes", echoed}};
+  model::AttributesReply reply;
+  for (const auto& a : request.attributes) reply.attributes.push_back({a.name, a.value, *a.target_id});
+  return reply;
 }
 
 // Re-registration merges: attributes the agent sends replace those of their names, and the
@@ -115,21 +109,18 @@ Json merged_attributes(const Json& stored, const Json& sent) {
 
 }  // namespace
 
-Result<Json> register_container_instance(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
+Result<model::ContainerInstanceReply> register_container_instance(
+    Context& ctx, const model::RegisterContainerInstanceRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
   std::string id;
   store::IfMissing if_missing = store::IfMissing::create;
-  if (request.contains("containerInstanceArn")) {
-    BERTH_ASSIGN(id, instance_id_of(ctx, cluster, request["containerInstanceArn"], Code::invalid_parameter));
+  if (request.instance_arn) {
+    BERTH_ASSIGN(id, instance_id_of(ctx, cluster, *request.instance_arn, Code::invalid_parameter));
     if_missing = store::IfMissing::skip;
   } else {
     id = random_hex(16);
   }
-  std::vector<model::Tag> tags;
-  if (request.contains("tags")) {
-    BERTH_ASSIGN(tags, model::read_tags(request["tags"]));
-  }
-  BERTH_ASSIGN(auto attributes, model::normalize_attributes(request.value("attributes", Json::array())));
+  const Json attributes = model::attributes_to_json(request.attributes);
   const EpochMs now = ctx.clock.now_ms();
   const auto registered = [&](model::ContainerInstance& ci, store::InstanceOrigin origin) -> Result<void> {
     if (origin == store::InstanceOrigin::registering) {
@@ -141,19 +132,20 @@ Result<Json> register_container_instance(Context& ctx, const Json& request) {
                                               merged_attributes(ci.body.value("attributes", Json::array()), attributes)));
     }
     ci.body["ec2InstanceId"] = ci.body.value("ec2InstanceId", "mi-" + ci.id.substr(0, 17));
-    ci.body["registeredResources"] = request.value("totalResources", Json::array());
-    if (request.contains("versionInfo")) ci.body["versionInfo"] = request["versionInfo"];
+    ci.body["registeredResources"] = request.total_resources;
+    if (request.version_info) ci.body["versionInfo"] = *request.version_info;
     return {};
   };
-  BERTH_ASSIGN(auto stored, ctx.store.update_container_instance(cluster, id, registered, if_missing, tags));
+  BERTH_ASSIGN(auto stored, ctx.store.update_container_instance(cluster, id, registered, if_missing, request.tags));
   if (!stored) return fail(Code::invalid_parameter, "containerInstanceArn does not name a registered instance.");
-  BERTH_ASSIGN(auto body, instance_json(ctx, *stored, false));
-  return Json{{"containerInstance", body}};
+  BERTH_ASSIGN(auto described, describe(ctx, std::move(*stored), false));
+  return model::ContainerInstanceReply{std::move(described)};
 }
 
-Result<Json> deregister_container_instance(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  const auto id = resource_id_of(ctx, cluster, "container-instance", request["containerInstance"]);
+Result<model::ContainerInstanceReply> deregister_container_instance(
+    Context& ctx, const model::DeregisterContainerInstanceRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  const auto id = resource_id_of(ctx, cluster, "container-instance", request.instance);
   std::optional<model::ContainerInstance> ci;
   if (id) {
     BERTH_ASSIGN(ci, ctx.store.find_container_instance(cluster, *id));
@@ -161,46 +153,39 @@ Result<Json> deregister_container_instance(Context& ctx, const Json& request) {
   if (!ci) return fail(Code::invalid_parameter, "The referenced container instance was not found.");
   BERTH_ASSIGN(bool removed, ctx.store.remove_container_instance(cluster, ci->id));
   if (!removed) return fail(Code::invalid_parameter, "The referenced container instance was not found.");
-  ci->status = "INACTIVE";
-  BERTH_ASSIGN(auto body, instance_json(ctx, *ci, false));
-  return Json{{"containerInstance", body}};
+  ci->status = std::string(model::to_wire(model::InstanceStatus::inactive));
+  BERTH_ASSIGN(auto described, describe(ctx, std::move(*ci), false));
+  return model::ContainerInstanceReply{std::move(described)};
 }
 
-Result<Json> describe_container_instances(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  const auto ids = strings_of(request["containerInstances"]);
-  if (ids.size() > 100) {
-    return fail(Code::invalid_parameter, "DescribeContainerInstances takes at most 100 instances.");
-  }
-  const auto include = request.value("include", Json::array());
-  const bool with_tags = std::find(include.begin(), include.end(), "TAGS") != include.end();
-  Json response{{"containerInstances", Json::array()}, {"failures", Json::array()}};
-  for (const auto& text : ids) {
+Result<model::ContainerInstancesReply> describe_container_instances(
+    Context& ctx, const model::DescribeContainerInstancesRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  model::ContainerInstancesReply reply;
+  for (const auto& text : request.instances) {
     const auto id = resource_id_of(ctx, cluster, "container-instance", text);
     std::optional<model::ContainerInstance> ci;
     if (id) {
       BERTH_ASSIGN(ci, ctx.store.find_container_instance(cluster, *id));
     }
     if (!ci) {
-      response["failures"].push_back(
-          {{"arn", is_arn(text) ? text : ctx.arns.container_instance(cluster, text)},
-           {"reason", "MISSING"}});
+      reply.failures.push_back(missing_instance(ctx, cluster, text));
       continue;
     }
-    BERTH_ASSIGN(auto body, instance_json(ctx, *ci, with_tags));
-    response["containerInstances"].push_back(std::move(body));
+    BERTH_ASSIGN(auto described, describe(ctx, std::move(*ci), request.with_tags));
+    reply.instances.push_back(std::move(described));
   }
-  return response;
+  return reply;
 }
 
-Result<Json> list_container_instances(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  BERTH_ASSIGN(auto page, model::read_page_request(request, 100, "containerInstances"));
+Result<model::Page> list_container_instances(Context& ctx, const model::ListContainerInstancesRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  const auto& page = request.page;
   std::optional<std::string> status;
-  if (request.contains("status")) status = request["status"].get<std::string>();
+  if (request.status) status = std::string(model::to_wire(*request.status));
   std::optional<sched::InstanceFilter> filter;
-  if (request.contains("filter")) {
-    BERTH_ASSIGN(filter, sched::InstanceFilter::parse(request["filter"].get<std::string>()));
+  if (request.filter) {
+    BERTH_ASSIGN(filter, sched::InstanceFilter::parse(*request.filter));
   }
   BERTH_ASSIGN(auto all, ctx.store.list_container_instances(cluster, status, page.after, 100000));
   std::vector<model::ContainerInstance> list;
@@ -214,19 +199,18 @@ Result<Json> list_container_instances(Context& ctx, const Json& request) {
   }
   const bool more = list.size() > page.limit;
   if (more) list.resize(page.limit);
-  Json response{{"containerInstanceArns", Json::array()}};
-  for (const auto& ci : list) {
-    response["containerInstanceArns"].push_back(ctx.arns.container_instance(cluster, ci.id));
-  }
-  set_next_token(response, more, "containerInstances", list.empty() ? "" : list.back().id);
-  return response;
+  model::Page reply;
+  for (const auto& ci : list) reply.items.push_back(ctx.arns.container_instance(cluster, ci.id));
+  reply.next_token = next_token(more, "containerInstances", list.empty() ? "" : list.back().id);
+  return reply;
 }
 
-Result<Json> update_container_instances_state(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  const std::string status = request["status"];
-  Json response{{"containerInstances", Json::array()}, {"failures", Json::array()}};
-  for (const auto& text : strings_of(request["containerInstances"])) {
+Result<model::ContainerInstancesReply> update_container_instances_state(
+    Context& ctx, const model::UpdateContainerInstancesStateRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  const std::string status(model::to_wire(request.status));
+  model::ContainerInstancesReply reply;
+  for (const auto& text : request.instances) {
     bool changed = false;
     auto ci = change_instance(ctx, cluster, text, Code::invalid_parameter,
                               [&](model::ContainerInstance& stored, store::InstanceOrigin) -> Result<void> {
@@ -236,32 +220,35 @@ Result<Json> update_container_instances_state(Context& ctx, const Json& request)
                               });
     if (!ci) {
       if (ci.error().code != Code::invalid_parameter) return std::unexpected(ci.error());
-      response["failures"].push_back({{"arn", is_arn(text) ? text : ctx.arns.container_instance(cluster, text)}, {"reason", "MISSING"}});
+      reply.failures.push_back(missing_instance(ctx, cluster, text));
       continue;
     }
     if (changed) ctx.tasks_changed();
-    BERTH_ASSIGN(auto body, instance_json(ctx, *ci, false));
-    response["containerInstances"].push_back(std::move(body));
+    BERTH_ASSIGN(auto described, describe(ctx, std::move(*ci), false));
+    reply.instances.push_back(std::move(described));
   }
-  return response;
+  return reply;
 }
 
-Result<Json> put_attributes(Context& ctx, const Json& request) { return change_attributes(ctx, request, false); }
-Result<Json> delete_attributes(Context& ctx, const Json& request) { return change_attributes(ctx, request, true); }
+Result<model::AttributesReply> put_attributes(Context& ctx, const model::ChangeAttributesRequest& request) {
+  return change_attributes(ctx, request, false);
+}
+Result<model::AttributesReply> delete_attributes(Context& ctx, const model::ChangeAttributesRequest& request) {
+  return change_attributes(ctx, request, true);
+}
 
-Result<Json> list_attributes(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  BERTH_ASSIGN(auto page, model::read_page_request(request, 100, "attributes"));
+Result<model::AttributesReply> list_attributes(Context& ctx, const model::ListAttributesRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  const auto& page = request.page;
   BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(cluster, std::nullopt, "", 100000));
-  Json all = Json::array();
+  std::vector<model::TargetedAttribute> all;
   for (const auto& ci : instances) {
     for (const auto& a : ci.body.value("attributes", Json::array())) {
-      if (request.contains("attributeName") && a["name"] != request["attributeName"]) continue;
-      if (request.contains("attributeValue") && Json(a.value("value", "")) != request["attributeValue"]) continue;
-      Json item{{"name", a["name"]}, {"targetType", "container-instance"},
-                {"targetId", ctx.arns.container_instance(cluster, ci.id)}};
-      if (a.contains("value")) item["value"] = a["value"];
-      all.push_back(item);
+      if (request.name && a["name"] != *request.name) continue;
+      if (request.value && a.value("value", "") != *request.value) continue;
+      all.push_back({a["name"].get<std::string>(),
+                     a.contains("value") ? std::optional<std::string>(a["value"].get<std::string>()) : std::nullopt,
+                     ctx.arns.container_instance(cluster, ci.id)});
     }
   }
   std::size_t start = 0;
@@ -271,10 +258,10 @@ Result<Json> list_attributes(Context& ctx, const Json& request) {
       return fail(Code::invalid_parameter, "The nextToken is not valid for this request.");
     }
   }
-  Json response{{"attributes", Json::array()}};
-  for (std::size_t i = start; i < all.size() && i < start + page.limit; ++i) response["attributes"].push_back(all[i]);
-  set_next_token(response, start + page.limit < all.size(), "attributes", std::to_string(start + page.limit));
-  return response;
+  model::AttributesReply reply;
+  for (std::size_t i = start; i < all.size() && i < start + page.limit; ++i) reply.attributes.push_back(all[i]);
+  reply.next_token = next_token(start + page.limit < all.size(), "attributes", std::to_string(start + page.limit));
+  return reply;
 }
 
 }  // namespace berth::svc

@@ -14,11 +14,15 @@ std::optional<std::string> resource_id_of(const Context& ctx, const std::string&
 }
 
 Result<std::string> resolve_active_cluster(Context& ctx, const Json& request, const char* member) {
-  const std::string id = request.value(member, ctx.default_cluster);
+  return resolve_active_cluster(ctx, std::optional<std::string>(request.value(member, ctx.default_cluster)));
+}
+
+Result<std::string> resolve_active_cluster(Context& ctx, const std::optional<std::string>& cluster) {
+  const std::string id = cluster.value_or(ctx.default_cluster);
   const auto name = cluster_name_of(ctx, id);
   if (!name) return fail(Code::cluster_not_found, "Cluster not found.");
-  BERTH_ASSIGN(auto cluster, ctx.store.find_cluster(*name));
-  if (!cluster || cluster->status != "ACTIVE") {
+  BERTH_ASSIGN(auto found, ctx.store.find_cluster(*name));
+  if (!found || found->status != "ACTIVE") {
     return fail(Code::cluster_not_found, "Cluster not found.");
   }
   return *name;
@@ -26,7 +30,12 @@ Result<std::string> resolve_active_cluster(Context& ctx, const Json& request, co
 
 void set_next_token(Json& response, bool more, const std::string& list_name,
                     const std::string& last_key) {
-  if (more) response["nextToken"] = model::make_next_token(list_name, last_key);
+  if (auto token = next_token(more, list_name, last_key)) response["nextToken"] = std::move(*token);
+}
+
+std::optional<std::string> next_token(bool more, const std::string& list_name, const std::string& last_key) {
+  if (!more) return std::nullopt;
+  return model::make_next_token(list_name, last_key);
 }
 
 std::vector<std::string> strings_of(const Json& list) {

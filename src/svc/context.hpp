@@ -71,6 +71,9 @@ struct Context {
 [[nodiscard]] Result<std::string> resolve_active_cluster(Context& ctx, const Json& request,
                                                          const char* member = "cluster");
 
+// The same for a typed request's cluster member (nothing = the default cluster).
+[[nodiscard]] Result<std::string> resolve_active_cluster(Context& ctx, const std::optional<std::string>& cluster);
+
 // Returns the id `text` names for a resource of `resource_type` ("task", "service",
 // "container-instance") in `cluster`: `text` itself, or the last part of an ARN of this region,
 // account and cluster (the old form without the cluster is accepted). Nothing for an ARN of
@@ -85,6 +88,10 @@ std::optional<std::string> cluster_name_of(const Context& ctx, const std::string
 // Appends {"nextToken": ...} to `response` when a page came back full (`more` results exist).
 void set_next_token(Json& response, bool more, const std::string& list_name,
                     const std::string& last_key);
+
+// Returns the nextToken of a typed List* reply: one when a page came back full (`more` results
+// exist), else nothing.
+std::optional<std::string> next_token(bool more, const std::string& list_name, const std::string& last_key);
 
 // Returns `list` as std::vector<std::string> (a shape-checked list of strings).
 std::vector<std::string> strings_of(const Json& list);

@@ -7,9 +7,9 @@ namespace {
 
 // Returns the tag key of an existing resource named by `arn` ("cluster/x",
 // "task-definition/f:1", "container-instance/c/id"), or the ECS error for a missing one.
-Result<std::string> existing_resource(Context& ctx, const std::string& arn) {
-  const auto parsed = parse_ecs_arn(arn);
-  if (!parsed) return fail(Code::invalid_parameter, "'" + arn + "' is not a valid ECS ARN.");
+Result<std::string> existing_resource(Context& ctx, const model::TaggedResource& resource) {
+  const std::string& arn = resource.arn;
+  const ParsedArn* parsed = &resource.parts;
   if (parsed->region != ctx.arns.region || parsed->account != ctx.arns.account) {
     return fail(Code::resource_not_found, "The specified resource could not be found.");
   }
@@ -40,26 +40,21 @@ Result<std::string> existing_resource(Context& ctx, const std::string& arn) {
 
 }  // namespace
 
-Result<Json> tag_resource(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto resource, existing_resource(ctx, request["resourceArn"]));
-  BERTH_ASSIGN(auto tags, model::read_tags(request["tags"]));
-  if (tags.empty()) return fail(Code::invalid_parameter, "TagResource needs at least one tag.");
-  BERTH_TRY(ctx.store.add_tags(resource, tags));
-  return Json::object();
+Result<model::EmptyReply> tag_resource(Context& ctx, const model::TagResourceRequest& request) {
+  BERTH_ASSIGN(auto resource, existing_resource(ctx, request.resource));
+  BERTH_TRY(ctx.store.add_tags(resource, request.tags));
+  return model::EmptyReply{};
 }
 
-Result<Json> untag_resource(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto resource, existing_resource(ctx, request["resourceArn"]));
-  const auto keys = strings_of(request["tagKeys"]);
-  if (keys.empty()) return fail(Code::invalid_parameter, "UntagResource needs at least one tag key.");
-  BERTH_TRY(ctx.store.remove_tags(resource, keys));
-  return Json::object();
+Result<model::EmptyReply> untag_resource(Context& ctx, const model::UntagResourceRequest& request) {
+  BERTH_ASSIGN(auto resource, existing_resource(ctx, request.resource));
+  BERTH_TRY(ctx.store.remove_tags(resource, request.tag_keys));
+  return model::EmptyReply{};
 }
 
-Result<Json> list_tags_for_resource(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto resource, existing_resource(ctx, request["resourceArn"]));
-  BERTH_ASSIGN(auto tags, ctx.store.tags_of(resource));
-  return Json{{"tags", model::tags_to_json(tags)}};
+Result<std::vector<model::Tag>> list_tags_for_resource(Context& ctx, const model::ListTagsForResourceRequest& request) {
+  BERTH_ASSIGN(auto resource, existing_resource(ctx, request.resource));
+  return ctx.store.tags_of(resource);
 }
 
 }  // namespace berth::svc

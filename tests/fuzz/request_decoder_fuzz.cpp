@@ -57,15 +57,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   require(store.has_value(), "open store");
   require((*store)->ensure_cluster("default", clock.now_ms()).has_value(), "cluster");
   berth::svc::Context ctx{**store, clock, berth::ArnScope{"local", "000000000000"}, "default"};
-  require(berth::svc::register_container_instance(
-              ctx, Json::parse(R"({"totalResources":[{"name":"CPU","type":"INTEGER","integerValue":4096},
-                                   {"name":"MEMORY","type":"INTEGER","integerValue":4096}]})"))
-              .has_value(),
+  const auto ecs = [&](const char* action, std::string_view request) {
+    return berth::api::handle_ecs_request(ctx, std::string(berth::api::k_target_prefix) + action, request).status == 200;
+  };
+  require(ecs("RegisterContainerInstance", R"({"totalResources":[{"name":"CPU","type":"INTEGER","integerValue":4096},
+                                             {"name":"MEMORY","type":"INTEGER","integerValue":4096}]})"),
           "container instance");
-  require(berth::svc::register_task_definition(
-              ctx, Json::parse(R"({"family":"web","networkMode":"host","containerDefinitions":[
-                                   {"name":"main","image":"busybox","memory":16}]})"))
-              .has_value(),
+  require(ecs("RegisterTaskDefinition", R"({"family":"web","networkMode":"host","containerDefinitions":[
+                                          {"name":"main","image":"busybox","memory":16}]})"),
           "task definition");
 
   berth::api::Reply reply;

@@ -1,5 +1,7 @@
 """Clusters and container instances through the real aws CLI and boto3."""
-from harness import BerthTestCase
+import socket
+
+from harness import BerthTestCase, send_raw_http
 
 
 class ClusterTest(BerthTestCase):
@@ -28,6 +30,32 @@ class ClusterTest(BerthTestCase):
         deleted = self.berth.aws("delete-cluster", "--cluster", created["clusterArn"])["cluster"]
         self.assertEqual(deleted["status"], "INACTIVE")
         self.assertNotIn(created["clusterArn"], self.berth.aws("list-clusters")["clusterArns"])
+
+    def test_cluster_replies_byte_for_byte(self):
+        """The reply bodies as sent, field order and spacing included (keys are sorted)."""
+        def body_of(action, body):
+            with socket.create_connection(("127.0.0.1", self.berth.port)) as s:
+                data = send_raw_http(s, self.berth.raw_request(action, body))
+            return data.split(b"\r\n\r\n", 1)[1]
+        edge = (b'{"activeServicesCount":0,"capacityProviders":["cp"],'
+                b'"clusterArn":"arn:aws:ecs:local:000000000000:cluster/edge","clusterName":"edge",'
+                b'"defaultCapacityProviderStrategy":[],"pendingTasksCount":0,"registeredContainerInstancesCount":0,'
+                b'"runningTasksCount":0,"settings":[{"name":"containerInsights","value":"enabled"}],'
+                b'"statistics":[],"status":"%s","tags":%s}')
+        created = body_of("CreateCluster", b'{"clusterName":"edge","capacityProviders":["cp"],'
+                                           b'"settings":[{"name":"containerInsights","value":"enabled"}],'
+                                           b'"tags":[{"key":"site","value":"north"}]}')
+        self.assertEqual(created, b'{"cluster":' + edge % (b"ACTIVE", b'[{"key":"site","value":"north"}]') + b"}")
+        self.assertEqual(body_of("ListClusters", b'{"maxResults":1}'),
+                         b'{"clusterArns":["arn:aws:ecs:local:000000000000:cluster/default"],'
+                         b'"nextToken":"Y2x1c3RlcnMKZGVmYXVsdA=="}')
+        self.assertEqual(body_of("DescribeClusters", b'{"clusters":["ghost"]}'),
+                         b'{"clusters":[],"failures":[{"arn":"arn:aws:ecs:local:000000000000:cluster/ghost",'
+                         b'"reason":"MISSING"}]}')
+        self.assertEqual(body_of("DeleteCluster", b'{"cluster":"edge"}'),
+                         b'{"cluster":' + edge % (b"INACTIVE", b"[]") + b"}")
+        self.assertEqual(body_of("DeleteCluster", b'{"cluster":"edge"}'),
+                         b'{"__type":"ClusterNotFoundException","message":"Cluster not found."}')
 
     def test_delete_refused_while_instances_are_registered(self):
         self.berth.aws("create-cluster", "--cluster-name", "edge")

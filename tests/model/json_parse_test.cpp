@@ -60,7 +60,7 @@ TEST_CASE("parse_json: malformed text is not valid JSON; scalars and an explicit
 }
 
 TEST_CASE("decode_request_body: a 75,000-level body is a SerializationException, not a crash", "[model]") {
-  const Shape& shape = *find_request_shape("CreateService");
+  const Shape& shape = request_shapes::create_service;
   const std::string deep = R"({"serviceName":"s","deploymentConfiguration":{"alarms":)" + nested(75000, '[', ']') + "}}";
   auto decoded = decode_request_body(deep, shape);
   REQUIRE_FALSE(decoded.has_value());
@@ -70,5 +70,5 @@ TEST_CASE("decode_request_body: a 75,000-level body is a SerializationException,
   auto accepted = decode_request_body(ok, shape);
   REQUIRE(accepted.has_value());
   CHECK((*accepted)["deploymentConfiguration"]["alarms"].dump() == nested(62, '[', ']'));
-  CHECK(decode_request_body("", *find_request_shape("ListClusters"))->empty());
+  CHECK(decode_request_body("", request_shapes::list_clusters)->empty());
 }

@@ -2,16 +2,16 @@
 
 #include <catch2/catch.hpp>
 
-#include "model/request_shapes.hpp"
+#include "api/ecs_actions.hpp"
 
 using namespace berth;
 using namespace berth::model;
 
 namespace {
 Result<void> check(const char* action, Json body) {
-  const Shape* shape = find_request_shape(action);
-  REQUIRE(shape != nullptr);
-  return check_shape(body, *shape);
+  const api::EcsAction* served = api::find_ecs_action(action);
+  REQUIRE(served != nullptr);
+  return check_shape(body, *served->shape);
 }
 }  // namespace
 
@@ -49,13 +49,13 @@ TEST_CASE("shape check: integer ranges and fractional numbers", "[model]") {
 
 TEST_CASE("shape check: null members are dropped as 'not set'", "[model]") {
   Json body = Json::parse(R"({"clusterName":null,"tags":null})");
-  REQUIRE(check_shape(body, *find_request_shape("CreateCluster")).has_value());
+  REQUIRE(check_shape(body, *api::find_ecs_action("CreateCluster")->shape).has_value());
   CHECK(body.empty());
 }
 
 TEST_CASE("shape check: every served action has a shape and nested maps are typed", "[model]") {
-  CHECK(find_request_shape("DescribeTaskDefinition") != nullptr);
-  CHECK(find_request_shape("NoSuchAction") == nullptr);
+  CHECK(api::find_ecs_action("DescribeTaskDefinition") != nullptr);
+  CHECK(api::find_ecs_action("NoSuchAction") == nullptr);
   auto labels = check("RegisterTaskDefinition",
                       Json::parse(R"({"family":"f","containerDefinitions":[{"name":"a","dockerLabels":{"k":1}}]})"));
   REQUIRE_FALSE(labels.has_value());

@@ -12,7 +12,7 @@ using berth::testing::make_task_def;
 namespace {
 
 Result<RegisterRequest> normalize(Json body) {
-  BERTH_TRY(check_shape(body, *find_request_shape("RegisterTaskDefinition")));
+  BERTH_TRY(check_shape(body, request_shapes::register_task_definition));
   return normalize_task_definition(body);
 }
 
@@ -235,4 +235,15 @@ TEST_CASE("task definition references: ECS's exceptions and messages for a bad f
     CHECK(r.error().message == std::string("Invalid revision number. Number: ") + number);
   }
   CHECK(*parse_task_definition_ref("fam:2147483647")->revision == 2147483647);
+}
+
+TEST_CASE("network_mode_of: the named mode, else ECS's default", "[model]") {
+  CHECK(network_mode_of(Json{{"networkMode", "host"}}) == NetworkMode::host);
+  CHECK(network_mode_of(Json{{"networkMode", "none"}}) == NetworkMode::none);
+  CHECK(network_mode_of(Json{{"networkMode", "awsvpc"}}) == NetworkMode::awsvpc);
+  CHECK(network_mode_of(Json::object()) == NetworkMode::bridge);
+  CHECK(network_mode_of(Json{{"networkMode", nullptr}}) == NetworkMode::bridge);
+  auto registered = normalize_task_definition(berth::testing::make_task_def());
+  REQUIRE(registered.has_value());
+  CHECK(network_mode_of(registered->body) == NetworkMode::bridge);
 }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
 #include "svc/actions.hpp"
 
@@ -8,44 +9,44 @@ using berth::testing::Json;
 using berth::testing::ServiceFixture;
 
 TEST_CASE_METHOD(ServiceFixture, "DeleteCluster is refused while the cluster holds things", "[svc]") {
-  REQUIRE_OK(svc::create_cluster(*ctx, Json{{"clusterName", "edge"}}));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "CreateCluster", Json{{"clusterName", "edge"}}));
 
   SECTION("container instances") {
-    REQUIRE_OK(svc::register_container_instance(*ctx, Json{{"cluster", "edge"}}));
-    auto r = svc::delete_cluster(*ctx, Json{{"cluster", "edge"}});
+    REQUIRE_OK(berth::testing::ecs_call(*ctx, "RegisterContainerInstance", Json{{"cluster", "edge"}}));
+    auto r = berth::testing::ecs_call(*ctx, "DeleteCluster", Json{{"cluster", "edge"}});
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == Code::cluster_contains_container_instances);
   }
   SECTION("services") {
     REQUIRE_OK(store->exec_for_test(
         "INSERT INTO services VALUES('edge','web','ACTIVE','{}',1)"));
-    auto r = svc::delete_cluster(*ctx, Json{{"cluster", "edge"}});
+    auto r = berth::testing::ecs_call(*ctx, "DeleteCluster", Json{{"cluster", "edge"}});
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == Code::cluster_contains_services);
   }
   SECTION("tasks not yet stopped") {
     REQUIRE_OK(store->exec_for_test(
         "INSERT INTO tasks(id, cluster, desired_status, last_status, body, created_at) VALUES('0123','edge','STOPPED','STOPPING','{}',1)"));
-    auto r = svc::delete_cluster(*ctx, Json{{"cluster", "edge"}});
+    auto r = berth::testing::ecs_call(*ctx, "DeleteCluster", Json{{"cluster", "edge"}});
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == Code::cluster_contains_tasks);
   }
   SECTION("an empty cluster goes INACTIVE and can be created again") {
-    auto r = svc::delete_cluster(*ctx, Json{{"cluster", ctx->arns.cluster("edge")}});
+    auto r = berth::testing::ecs_call(*ctx, "DeleteCluster", Json{{"cluster", ctx->arns.cluster("edge")}});
     REQUIRE_OK(r);
     CHECK((*r)["cluster"]["status"] == "INACTIVE");
-    auto missing = svc::delete_cluster(*ctx, Json{{"cluster", "edge"}});
+    auto missing = berth::testing::ecs_call(*ctx, "DeleteCluster", Json{{"cluster", "edge"}});
     REQUIRE_FALSE(missing.has_value());
     CHECK(missing.error().code == Code::cluster_not_found);
-    auto again = svc::create_cluster(*ctx, Json{{"clusterName", "edge"}});
+    auto again = berth::testing::ecs_call(*ctx, "CreateCluster", Json{{"clusterName", "edge"}});
     REQUIRE_OK(again);
     CHECK((*again)["cluster"]["status"] == "ACTIVE");
   }
 }
 
 TEST_CASE_METHOD(ServiceFixture, "DescribeClusters reports MISSING and counts", "[svc]") {
-  REQUIRE_OK(svc::register_container_instance(*ctx, Json::object()));
-  auto r = svc::describe_clusters(*ctx, Json::parse(R"({"clusters":["default","nope"],"include":["STATISTICS","TAGS"]})"));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "RegisterContainerInstance", Json::object()));
+  auto r = berth::testing::ecs_call(*ctx, "DescribeClusters", Json::parse(R"({"clusters":["default","nope"],"include":["STATISTICS","TAGS"]})"));
   REQUIRE_OK(r);
   REQUIRE((*r)["clusters"].size() == 1);
   CHECK((*r)["clusters"][0]["registeredContainerInstancesCount"] == 1);
@@ -55,30 +56,30 @@ TEST_CASE_METHOD(ServiceFixture, "DescribeClusters reports MISSING and counts", 
 }
 
 TEST_CASE_METHOD(ServiceFixture, "CreateCluster is idempotent and keeps tags", "[svc]") {
-  auto first = svc::create_cluster(*ctx, Json::parse(R"({"clusterName":"edge","tags":[{"key":"a","value":"b"}]})"));
+  auto first = berth::testing::ecs_call(*ctx, "CreateCluster", Json::parse(R"({"clusterName":"edge","tags":[{"key":"a","value":"b"}]})"));
   REQUIRE_OK(first);
   CHECK((*first)["cluster"]["tags"][0]["key"] == "a");
-  auto second = svc::create_cluster(*ctx, Json{{"clusterName", "edge"}});
+  auto second = berth::testing::ecs_call(*ctx, "CreateCluster", Json{{"clusterName", "edge"}});
   REQUIRE_OK(second);
   CHECK((*second)["cluster"]["tags"].size() == 1);
-  auto bad = svc::create_cluster(*ctx, Json{{"clusterName", "no/slashes"}});
+  auto bad = berth::testing::ecs_call(*ctx, "CreateCluster", Json{{"clusterName", "no/slashes"}});
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().code == Code::invalid_parameter);
 }
 
 TEST_CASE_METHOD(ServiceFixture, "ListClusters pages with nextToken", "[svc]") {
-  for (int i = 0; i < 5; ++i) REQUIRE_OK(svc::create_cluster(*ctx, Json{{"clusterName", "c" + std::to_string(i)}}));
+  for (int i = 0; i < 5; ++i) REQUIRE_OK(berth::testing::ecs_call(*ctx, "CreateCluster", Json{{"clusterName", "c" + std::to_string(i)}}));
   std::vector<std::string> seen;
   Json request{{"maxResults", 2}};
   for (int pages = 0; pages < 10; ++pages) {
-    auto r = svc::list_clusters(*ctx, request);
+    auto r = berth::testing::ecs_call(*ctx, "ListClusters", request);
     REQUIRE_OK(r);
     for (const auto& arn : (*r)["clusterArns"]) seen.push_back(arn);
     if (!r->contains("nextToken")) break;
     request["nextToken"] = (*r)["nextToken"];
   }
   CHECK(seen.size() == 6);  // c0..c4 and default
-  auto bad = svc::list_clusters(*ctx, Json{{"nextToken", "garbage"}});
+  auto bad = berth::testing::ecs_call(*ctx, "ListClusters", Json{{"nextToken", "garbage"}});
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().code == Code::invalid_parameter);
 }

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
 #include "svc/actions.hpp"
 
@@ -52,7 +53,7 @@ std::map<std::string, std::string> attributes_of(const Json& instance) {
 }  // namespace
 
 TEST_CASE_METHOD(FileStoreFixture, "concurrent instance writers lose no acknowledged attribute or state", "[svc][concurrency]") {
-  auto registered = svc::register_container_instance(*ctx, Json{{"totalResources", Json::array()}});
+  auto registered = berth::testing::ecs_call(*ctx, "RegisterContainerInstance", Json{{"totalResources", Json::array()}});
   REQUIRE_OK(registered);
   const std::string arn = (*registered)["containerInstance"]["containerInstanceArn"];
 
@@ -67,7 +68,7 @@ TEST_CASE_METHOD(FileStoreFixture, "concurrent instance writers lose no acknowle
       const std::string name = "writer-" + std::to_string(w);
       for (int round = 0; round < k_rounds; ++round) {
         const std::string value = "v" + std::to_string(round);
-        auto put = svc::put_attributes(*ctx, Json{{"attributes", {{{"name", name}, {"value", value}, {"targetId", arn}}}}});
+        auto put = berth::testing::ecs_call(*ctx, "PutAttributes", Json{{"attributes", {{{"name", name}, {"value", value}, {"targetId", arn}}}}});
         if (put) last_value[w] = value;
         else ++failures;
       }
@@ -76,7 +77,7 @@ TEST_CASE_METHOD(FileStoreFixture, "concurrent instance writers lose no acknowle
   writers.emplace_back([&] {
     for (int round = 0; round < k_rounds; ++round) {
       const std::string state = round % 2 == 0 ? "DRAINING" : "ACTIVE";
-      auto updated = svc::update_container_instances_state(*ctx, Json{{"containerInstances", {arn}}, {"status", state}});
+      auto updated = berth::testing::ecs_call(*ctx, "UpdateContainerInstancesState", Json{{"containerInstances", {arn}}, {"status", state}});
       if (updated && (*updated)["failures"].empty()) last_state = state;
       else ++failures;
     }
@@ -89,14 +90,14 @@ TEST_CASE_METHOD(FileStoreFixture, "concurrent instance writers lose no acknowle
                    {"totalResources", {{{"name", "CPU"}, {"type", "INTEGER"}, {"integerValue", 1024}}}},
                    {"versionInfo", {{"agentVersion", version}}},
                    {"attributes", {{{"name", "ecs.os-type"}, {"value", "linux"}}}}};
-      if (svc::register_container_instance(*ctx, request)) last_agent_version = version;
+      if (berth::testing::ecs_call(*ctx, "RegisterContainerInstance", request)) last_agent_version = version;
       else ++failures;
     }
   });
   for (auto& t : writers) t.join();
   REQUIRE(failures == 0);
 
-  auto described = svc::describe_container_instances(*ctx, Json{{"containerInstances", {arn}}});
+  auto described = berth::testing::ecs_call(*ctx, "DescribeContainerInstances", Json{{"containerInstances", {arn}}});
   REQUIRE_OK(described);
   const Json& instance = (*described)["containerInstances"][0];
   const auto attributes = attributes_of(instance);
@@ -113,13 +114,13 @@ TEST_CASE_METHOD(FileStoreFixture, "concurrent instance writers lose no acknowle
 
 TEST_CASE_METHOD(FileStoreFixture, "a late deregistration never undoes a delete", "[svc][concurrency]") {
   // DeregisterTaskDefinition saw the revision INACTIVE; DeleteTaskDefinitions commits first.
-  REQUIRE_OK(svc::register_task_definition(*ctx, berth::testing::make_task_def("raced")));
-  REQUIRE_OK(svc::deregister_task_definition(*ctx, Json{{"taskDefinition", "raced:1"}}));
-  REQUIRE_OK(svc::delete_task_definitions(*ctx, Json{{"taskDefinitions", {"raced:1"}}}));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "RegisterTaskDefinition", berth::testing::make_task_def("raced")));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "DeregisterTaskDefinition", Json{{"taskDefinition", "raced:1"}}));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "DeleteTaskDefinitions", Json{{"taskDefinitions", {"raced:1"}}}));
   auto late = store->set_task_definition_status("raced", 1, "ACTIVE", "INACTIVE", clock.now_ms());
   REQUIRE_OK(late);
   CHECK(late->status == "DELETE_IN_PROGRESS");
-  auto again = svc::deregister_task_definition(*ctx, Json{{"taskDefinition", "raced:1"}});
+  auto again = berth::testing::ecs_call(*ctx, "DeregisterTaskDefinition", Json{{"taskDefinition", "raced:1"}});
   REQUIRE_FALSE(again.has_value());
   auto stored = store->find_task_definition("raced", 1);
   REQUIRE_OK(stored);
@@ -127,9 +128,9 @@ TEST_CASE_METHOD(FileStoreFixture, "a late deregistration never undoes a delete"
 }
 
 TEST_CASE_METHOD(FileStoreFixture, "nothing is added to a cluster once DeleteCluster has checked it", "[svc][concurrency]") {
-  REQUIRE_OK(svc::create_cluster(*ctx, Json{{"clusterName", "edge"}}));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "CreateCluster", Json{{"clusterName", "edge"}}));
   // The use case saw the cluster ACTIVE; DeleteCluster commits before the instance is written.
-  REQUIRE_OK(svc::delete_cluster(*ctx, Json{{"cluster", "edge"}}));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "DeleteCluster", Json{{"cluster", "edge"}}));
   auto late = store->update_container_instance(
       "edge", "0123456789abcdef0123456789abcdef",
       [](model::ContainerInstance&, store::InstanceOrigin) -> Result<void> { return {}; }, store::IfMissing::create);
@@ -149,7 +150,7 @@ TEST_CASE_METHOD(FileStoreFixture, "concurrent TagResource calls keep the 50-tag
     taggers.emplace_back([&, t] {
       for (int i = 0; i < 10; ++i) {
         const std::string key = "t" + std::to_string(t) + "-" + std::to_string(i);
-        if (svc::tag_resource(*ctx, Json{{"resourceArn", arn}, {"tags", {{{"key", key}, {"value", "v"}}}}})) {
+        if (berth::testing::ecs_call(*ctx, "TagResource", Json{{"resourceArn", arn}, {"tags", {{{"key", key}, {"value", "v"}}}}})) {
           acknowledged[static_cast<std::size_t>(t)].push_back(key);
         }
       }
@@ -167,12 +168,12 @@ TEST_CASE_METHOD(FileStoreFixture, "concurrent TagResource calls keep the 50-tag
 }
 
 TEST_CASE_METHOD(FileStoreFixture, "a tag written after its instance was deregistered is refused", "[svc][concurrency]") {
-  auto registered = svc::register_container_instance(*ctx, Json::object());
+  auto registered = berth::testing::ecs_call(*ctx, "RegisterContainerInstance", Json::object());
   REQUIRE_OK(registered);
   const std::string arn = (*registered)["containerInstance"]["containerInstanceArn"];
   const std::string resource = "container-instance/default/" + arn.substr(arn.rfind('/') + 1);
   // TagResource saw the instance; the deregistration commits before the tags are written.
-  REQUIRE_OK(svc::deregister_container_instance(*ctx, Json{{"containerInstance", arn}}));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "DeregisterContainerInstance", Json{{"containerInstance", arn}}));
   auto late = store->add_tags(resource, {{"k", "v"}});
   REQUIRE_FALSE(late.has_value());
   CHECK(late.error().code == Code::resource_not_found);
@@ -182,7 +183,7 @@ TEST_CASE_METHOD(FileStoreFixture, "a tag written after its instance was deregis
 }
 
 TEST_CASE_METHOD(FileStoreFixture, "a placement onto an instance drained since it was read is not written", "[svc][concurrency]") {
-  auto registered = svc::register_container_instance(*ctx, Json::object());
+  auto registered = berth::testing::ecs_call(*ctx, "RegisterContainerInstance", Json::object());
   REQUIRE_OK(registered);
   const std::string arn = (*registered)["containerInstance"]["containerInstanceArn"];
   model::Task task;
@@ -190,7 +191,7 @@ TEST_CASE_METHOD(FileStoreFixture, "a placement onto an instance drained since i
   task.cluster = "default";
   task.container_instance_id = arn.substr(arn.rfind('/') + 1);
   // The placement read the instance ACTIVE; the drain commits before the task is written.
-  REQUIRE_OK(svc::update_container_instances_state(*ctx, Json{{"containerInstances", {arn}}, {"status", "DRAINING"}}));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "UpdateContainerInstancesState", Json{{"containerInstances", {arn}}, {"status", "DRAINING"}}));
   auto inserted = store->insert_tasks({task}, {});
   REQUIRE_OK(inserted);
   CHECK_FALSE(*inserted);
@@ -221,27 +222,27 @@ TEST_CASE_METHOD(FileStoreFixture, "a completed schedule is not deleted over an 
 TEST_CASE_METHOD(FileStoreFixture, "a rejected PutAttributes writes none of its attributes", "[svc][concurrency]") {
   std::vector<std::string> arns;
   for (int i = 0; i < 2; ++i) {
-    auto registered = svc::register_container_instance(*ctx, Json{{"totalResources", Json::array()}});
+    auto registered = berth::testing::ecs_call(*ctx, "RegisterContainerInstance", Json{{"totalResources", Json::array()}});
     REQUIRE_OK(registered);
     arns.push_back((*registered)["containerInstance"]["containerInstanceArn"]);
   }
   const auto custom_count = [&](const std::string& arn) {
-    auto described = svc::describe_container_instances(*ctx, Json{{"containerInstances", {arn}}});
+    auto described = berth::testing::ecs_call(*ctx, "DescribeContainerInstances", Json{{"containerInstances", {arn}}});
     REQUIRE_OK(described);
     int n = 0;
     for (const auto& a : (*described)["containerInstances"][0]["attributes"]) n += a["name"].get<std::string>().starts_with("ecs.") ? 0 : 1;
     return n;
   };
   // An unknown target after a good one: the good one must not land.
-  auto unknown = svc::put_attributes(*ctx, Json{{"attributes", {{{"name", "a"}, {"value", "1"}, {"targetId", arns[0]}},
+  auto unknown = berth::testing::ecs_call(*ctx, "PutAttributes", Json{{"attributes", {{{"name", "a"}, {"value", "1"}, {"targetId", arns[0]}},
                                                                 {{"name", "b"}, {"value", "1"}, {"targetId", "0000000000000000"}}}}});
   CHECK_FALSE(unknown.has_value());
   CHECK(custom_count(arns[0]) == 0);
   // The second instance goes past its 10 custom attributes: the first instance's change must not land.
   for (int i = 0; i < 10; ++i) {
-    REQUIRE_OK(svc::put_attributes(*ctx, Json{{"attributes", {{{"name", "full-" + std::to_string(i)}, {"targetId", arns[1]}}}}}));
+    REQUIRE_OK(berth::testing::ecs_call(*ctx, "PutAttributes", Json{{"attributes", {{{"name", "full-" + std::to_string(i)}, {"targetId", arns[1]}}}}}));
   }
-  auto over = svc::put_attributes(*ctx, Json{{"attributes", {{{"name", "a"}, {"value", "1"}, {"targetId", arns[0]}},
+  auto over = berth::testing::ecs_call(*ctx, "PutAttributes", Json{{"attributes", {{{"name", "a"}, {"value", "1"}, {"targetId", arns[0]}},
                                                              {{"name", "one-too-many"}, {"targetId", arns[1]}}}}});
   CHECK_FALSE(over.has_value());
   CHECK(custom_count(arns[0]) == 0);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/civil_time.hpp"
+#include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
 #include "svc/actions.hpp"
 #include "svc/schedule_runner.hpp"
@@ -21,11 +22,11 @@ struct ScheduleFixture : ServiceFixture {
   svc::ScheduleRunner runner{*ctx};
 
   ScheduleFixture() {
-    REQUIRE_OK(svc::register_container_instance(
-        *ctx, Json::parse(R"({"totalResources":[{"name":"CPU","type":"INTEGER","integerValue":4096},
+    REQUIRE_OK(berth::testing::ecs_call(
+        *ctx, "RegisterContainerInstance", Json::parse(R"({"totalResources":[{"name":"CPU","type":"INTEGER","integerValue":4096},
                                                {"name":"MEMORY","type":"INTEGER","integerValue":4096}]})")));
-    REQUIRE_OK(svc::register_task_definition(
-        *ctx, Json::parse(R"({"family":"job","networkMode":"host","containerDefinitions":[
+    REQUIRE_OK(berth::testing::ecs_call(
+        *ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"job","networkMode":"host","containerDefinitions":[
                                  {"name":"main","image":"busybox","memory":16}]})")));
   }
 

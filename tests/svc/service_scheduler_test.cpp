@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
 #include "svc/actions.hpp"
 
@@ -21,11 +22,11 @@ std::string instance_id_of(const Json& registered) {
 TEST_CASE_METHOD(ServiceFixture, "service scale-in stops tasks by the service's strategy, not in list order", "[svc]") {
   const Json resources = Json::parse(R"({"totalResources":[{"name":"CPU","type":"INTEGER","integerValue":4096},
                                                           {"name":"MEMORY","type":"INTEGER","integerValue":4096}]})");
-  auto a = svc::register_container_instance(*ctx, resources);
-  auto b = svc::register_container_instance(*ctx, resources);
+  auto a = berth::testing::ecs_call(*ctx, "RegisterContainerInstance", resources);
+  auto b = berth::testing::ecs_call(*ctx, "RegisterContainerInstance", resources);
   REQUIRE_OK(a);
   REQUIRE_OK(b);
-  REQUIRE_OK(svc::register_task_definition(*ctx, Json::parse(R"({"family":"job","networkMode":"host",
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"job","networkMode":"host",
       "containerDefinitions":[{"name":"main","image":"busybox","memory":16}]})")));
   REQUIRE_OK(svc::create_service(*ctx, Json::parse(R"({"serviceName":"web","taskDefinition":"job","desiredCount":4})")));
   auto service = store->find_service("default", "web");

@@ -10,7 +10,8 @@
 // Per cluster every request is bounded: a policy naming `cluster/plant-7`, `task/plant-7/*`,
 // `service/plant-7/*`, `container-instance/plant-7/*` (or `*/plant-7*`) reaches no other cluster.
 //
-// ECS (arn:aws:ecs:<region>:<account>:..., "<c>" the cluster, the default when not given)
+// ECS (arn:aws:ecs:<region>:<account>:..., "<c>" the cluster, the default when not given; each
+// rule sits in its action's row of api/ecs_actions.cpp)
 //   CreateCluster, DeleteCluster                 cluster/<clusterName|cluster>
 //   DescribeClusters                             cluster/<each> (none given: the default)
 //   ListClusters, ListTaskDefinitions,
@@ -68,6 +69,7 @@
 #include <vector>
 
 #include "api/auth/policy.hpp"
+#include "api/auth/resource_mapper.hpp"
 #include "common/arn.hpp"
 #include "common/result.hpp"
 #include "model/schema.hpp"
@@ -84,12 +86,6 @@ struct RequestedAccess {
   std::string action;                    // "<prefix>:<Action>", e.g. "ecs:RunTask"
   std::vector<std::string> resources;    // every one must be allowed for `action`; never empty
   std::vector<Permission> also_needed;   // each must be allowed too
-};
-
-struct RequestContext {
-  ArnScope arns;                           // region and account of every ARN
-  std::string default_cluster = "default"; // ECS requests without a cluster act on it
-  std::string caller_user;                 // the calling key's user: key admin's default UserName
 };
 
 // More resources than this in one request are refused (the largest ECS list, DescribeTasks and

@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "svc/actions.hpp"
+#include "api/ecs_actions.hpp"
 
 using namespace berth;
 using namespace berth::api::auth;
@@ -338,9 +338,9 @@ TEST_CASE("A key for one cluster reaches no other cluster by any ECS action", "[
       {"Effect":"Allow","Action":"*","Resource":"*"},
       {"Effect":"Deny","Action":"ecs:*","Resource":"arn:aws:ecs:local:000000000000:*/plant-8*"}]})");
 
-  const auto names = svc::action_names();
-  REQUIRE(names.size() >= 31);
-  for (const std::string& action : names) {
+  REQUIRE(api::ecs_actions().size() >= 31);
+  for (const api::EcsAction& served : api::ecs_actions()) {
+    const std::string action(served.name);
     INFO(action);
     const auto sample = samples().find(action);
     // A new action needs a sample here (and a rule in request_resources.cpp).

@@ -1,0 +1,20 @@
+#include "api/ecs_actions.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace berth;
+
+TEST_CASE("ECS actions: one sorted row each, every row complete", "[api]") {
+  const auto actions = api::ecs_actions();
+  REQUIRE(actions.size() == 31);
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    INFO(actions[i].name);
+    CHECK(actions[i].shape != nullptr);
+    CHECK(actions[i].run != nullptr);
+    if (i > 0) CHECK(actions[i - 1].name < actions[i].name);
+    CHECK(api::find_ecs_action(actions[i].name) == &actions[i]);
+  }
+  CHECK(api::find_ecs_action("LaunchRockets") == nullptr);
+  CHECK(api::find_ecs_action("") == nullptr);
+  CHECK(api::find_ecs_action("createCluster") == nullptr);
+}
