@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
 #include "sched/task_placement.hpp"
 #include "svc/actions.hpp"
@@ -17,14 +18,14 @@ namespace {
 std::string register_small_instance(svc::Context& ctx) {
   const Json resources = Json::parse(R"({"totalResources":[{"name":"CPU","type":"INTEGER","integerValue":1024},
                                                           {"name":"MEMORY","type":"INTEGER","integerValue":64}]})");
-  auto registered = svc::register_container_instance(ctx, resources);
+  auto registered = testing::ecs_call(ctx, "RegisterContainerInstance", resources);
   REQUIRE(registered.has_value());
   const std::string arn = (*registered)["containerInstance"]["containerInstanceArn"];
   return arn.substr(arn.rfind('/') + 1);
 }
 
 model::TaskDefinition register_job(svc::Context& ctx) {
-  REQUIRE(svc::register_task_definition(ctx, Json::parse(R"({"family":"job","networkMode":"host",
+  REQUIRE(testing::ecs_call(ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"job","networkMode":"host",
       "containerDefinitions":[{"name":"main","image":"busybox","memory":64}]})")).has_value());
   auto td = svc::runnable_task_definition_of(ctx, "job");
   REQUIRE(td.has_value());
