@@ -13,6 +13,7 @@
 
 #include "common/clock.hpp"
 #include "model/deployment.hpp"
+#include "model/port_request.hpp"
 
 namespace berth::model {
 
@@ -88,13 +89,6 @@ struct InstanceState {
 };
 
 // What the schedulers need of a task definition.
-struct PortRequest {
-  std::string container;
-  int container_port = 0;
-  int host_port = 0;  // 0 = any free port of the dynamic range
-  std::string protocol = "tcp";
-};
-
 struct DefinitionState {
   std::string family;
   long long revision = 0;

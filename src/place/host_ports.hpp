@@ -8,16 +8,12 @@
 #include <utility>
 #include <vector>
 
+#include "model/port_request.hpp"
 #include "place/engine.hpp"
 
 namespace berth::place {
 
-struct PortRequest {
-  std::string container;
-  int container_port = 0;
-  int host_port = 0;  // 0 = any free port of the dynamic range
-  std::string protocol = "tcp";
-};
+using PortRequest = model::PortRequest;
 
 struct PortBinding {
   std::string container;

@@ -15,12 +15,6 @@ place::StrategyType strategy_type(const std::string& type) {
          : type == "spread" ? place::StrategyType::spread : place::StrategyType::random;
 }
 
-std::vector<place::PortRequest> engine_port_requests(const model::DefinitionState& definition) {
-  std::vector<place::PortRequest> out;
-  for (const auto& r : definition.port_requests) out.push_back({r.container, r.container_port, r.host_port, r.protocol});
-  return out;
-}
-
 // The instance `id` names, or an inactive stand-in when it is gone (placement rejects it: AGENT).
 place::NodeState node_named(const model::ClusterSnapshot& snapshot, const std::string& id) {
   if (const auto* instance = snapshot.instance(id)) return node_state_of(*instance);
@@ -116,7 +110,7 @@ Result<Plan> place_tasks(const model::ClusterSnapshot& snapshot, const Placement
   } else {
     for (const auto& instance : snapshot.instances) nodes.push_back(node_state_of(instance));
   }
-  const auto port_requests = request.definition.bridge ? engine_port_requests(request.definition)
+  const auto port_requests = request.definition.bridge ? request.definition.port_requests
                                                        : std::vector<place::PortRequest>{};
   Plan plan;
   std::set<std::pair<std::size_t, std::string>> reported;
