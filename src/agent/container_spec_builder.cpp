@@ -10,6 +10,7 @@
 #include "runtime/image/image_manifest.hpp"
 #include "runtime/linux/capability_bounds.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
+#include "model/task_definition.hpp"
 
 namespace berth::agent {
 namespace {
@@ -111,10 +112,10 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
     spec.gid = ids.gid;
   }
 
-  const std::string network_mode = td.value("networkMode", "bridge");
-  spec.network = network_mode == "host" ? runtime::NetworkNamespace::host : runtime::NetworkNamespace::private_;
-  if (network_mode == "bridge") spec.network_namespace_path = context.network_namespace;
-  spec.hostname = c.value("hostname", network_mode == "host" ? context.host_name : task.id.substr(0, 12));
+  const model::NetworkMode network_mode = model::network_mode_of(td);
+  spec.network = network_mode == model::NetworkMode::host ? runtime::NetworkNamespace::host : runtime::NetworkNamespace::private_;
+  if (network_mode == model::NetworkMode::bridge) spec.network_namespace_path = context.network_namespace;
+  spec.hostname = c.value("hostname", network_mode == model::NetworkMode::host ? context.host_name : task.id.substr(0, 12));
   spec.readonly_rootfs = c.value("readonlyRootFilesystem", false);
   spec.privileged = c.value("privileged", false);
   const Json linux_parameters = c.value("linuxParameters", Json::object());
@@ -175,7 +176,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
     spec.mounts.push_back({t["containerPath"], "tmpfs", "tmpfs", options});
   }
   // Name resolution: the host's files in host mode; generated ones otherwise.
-  if (network_mode == "host") {
+  if (network_mode == model::NetworkMode::host) {
     for (const char* file : {"/etc/resolv.conf", "/etc/hosts"}) spec.mounts.push_back({file, "bind", file, {"rbind", "ro"}});
   } else {
     BERTH_TRY(make_dirs(context.etc_dir, 0755));
@@ -186,7 +187,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
     const std::string hosts_path = context.etc_dir + "/" + name + ".hosts";
     BERTH_TRY(write_file(hosts_path, hosts));
     spec.mounts.push_back({"/etc/hosts", "bind", hosts_path, {"rbind", "ro"}});
-    if (network_mode == "bridge") {
+    if (network_mode == model::NetworkMode::bridge) {
       const std::string resolv_path = context.etc_dir + "/" + name + ".resolv.conf";
       BERTH_TRY(write_file(resolv_path, container_resolv_conf(c, context.host_resolv_conf)));
       spec.mounts.push_back({"/etc/resolv.conf", "bind", resolv_path, {"rbind", "ro"}});

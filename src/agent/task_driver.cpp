@@ -7,6 +7,7 @@
 #include "agent/container_spec_builder.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
+#include "model/task_definition.hpp"
 
 namespace berth::agent {
 
@@ -105,7 +106,7 @@ Result<void> TaskDriver::check_secrets(const model::Task& task, const Json& td) 
 
 void TaskDriver::start_container(model::Task& task, const Json& td, const std::string& name, const runtime::Image& image) {
   const Json* def = definition_of(td, name);
-  const bool bridge = td.value("networkMode", "bridge") == "bridge";
+  const bool bridge = model::network_mode_of(td) == model::NetworkMode::bridge;
   const SpecContext context{m_settings.data_dir + "/volumes", m_settings.data_dir + "/bundles/" + task.id + "-etc",
                             m_runtime.cgroup_v2(), m_settings.host_name,
                             bridge ? m_runtime.network_namespace_of(task.id) : "", m_settings.host_resolv_conf,

@@ -6,6 +6,7 @@
 
 #include "agent/container_spec_builder.hpp"
 #include "common/numbers.hpp"
+#include "model/task_definition.hpp"
 
 namespace berth::agent {
 namespace {
@@ -201,7 +202,7 @@ std::optional<Action> next_start_action(model::Task& task, const Json& td, const
         return std::nullopt;
       }
       limits->pids = pids_limit;
-      const bool bridge = td.value("networkMode", "bridge") == "bridge";
+      const bool bridge = model::network_mode_of(td) == model::NetworkMode::bridge;
       runtime::TaskSetup setup{task.id, task_cgroup_of(task.id), *limits, bridge,
                                bridge ? published_ports(task) : std::vector<runtime::PortMapping>{}};
       return Action{ActionKind::prepare_task, c.name, 0, std::move(setup)};
@@ -271,7 +272,7 @@ void on_started(model::Task& task, const std::string& container, const Json& td,
   c->runtime_id = runtime_id_of(task.id, c->name);
   c->last_status = "RUNNING";
   c->started_at = now;
-  if (td.value("networkMode", "bridge") == "host") {
+  if (model::network_mode_of(td) == model::NetworkMode::host) {
     c->network_bindings = Json::array();
     for (const auto& pm : def->value("portMappings", Json::array())) {
       if (!pm.contains("containerPort")) continue;

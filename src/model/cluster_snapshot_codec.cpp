@@ -1,6 +1,7 @@
 #include "model/cluster_snapshot_codec.hpp"
 
 #include "common/numbers.hpp"
+#include "model/task_definition.hpp"
 
 namespace berth::model {
 namespace {
@@ -93,7 +94,7 @@ DefinitionState definition_state_of(const TaskDefinition& td, const Json& overri
   DefinitionState out;
   out.family = td.family;
   out.revision = td.revision;
-  out.bridge = td.body.value("networkMode", "bridge") == "bridge";
+  out.bridge = network_mode_of(td.body) == NetworkMode::bridge;
   for (const auto& c : td.body.value("containerDefinitions", Json::array())) {
     out.health_checks = out.health_checks || (c.value("essential", true) && c.contains("healthCheck"));
   }

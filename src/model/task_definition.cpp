@@ -160,7 +160,7 @@ Result<RegisterRequest> normalize_task_definition(Json request) {
   if (containers.empty() || containers.size() > 10) {
     return fail(Code::client, "A task definition needs 1 to 10 container definitions.");
   }
-  if (!body.contains("networkMode")) body["networkMode"] = "bridge";
+  if (!body.contains("networkMode")) body["networkMode"] = std::string(to_wire(k_default_network_mode));
   for (const char* list : {"volumes", "placementConstraints"}) {
     if (!body.contains(list)) body[list] = Json::array();
   }

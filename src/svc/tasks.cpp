@@ -12,6 +12,7 @@
 #include "sched/task_placement.hpp"
 #include "svc/actions.hpp"
 #include "svc/plan_applier.hpp"
+#include "model/task_definition.hpp"
 
 namespace berth::svc {
 namespace {
@@ -88,7 +89,7 @@ Result<model::TaskDefinition> runnable_task_definition_of(Context& ctx, const st
   if (td->status != "ACTIVE") {
     return fail(Code::client, "TaskDefinition is inactive: " + text);
   }
-  if (td->body.value("networkMode", "bridge") == "awsvpc") {
+  if (model::network_mode_of(td->body) == model::NetworkMode::awsvpc) {
     return fail(Code::invalid_parameter, "networkMode 'awsvpc' needs an AWS VPC and ENIs; berth gateways run bridge, "
                                          "host and none tasks.");
   }
