@@ -17,6 +17,18 @@ BERTH = os.environ.get("BERTH_BIN", "build/x86_64-linux-gnu/berth")
 IMAGES = os.environ.get("BERTH_TEST_IMAGES", "build/images")
 AWS = "/usr/bin/aws"  # Debian's awscli, whatever else is first on PATH
 TARGET = "AmazonEC2ContainerServiceV20141113."
+
+
+def _time_scale():
+    """How much longer than on real hardware the waits may take (BERTH_TEST_TIME_SCALE, 1 to 20):
+    an emulated guest (tests/vm) runs several times slower, and a busy one slower still."""
+    text = os.environ.get("BERTH_TEST_TIME_SCALE", "1")
+    if not re.fullmatch(r"[0-9]{1,2}", text) or not 1 <= int(text) <= 20:
+        raise SystemExit("BERTH_TEST_TIME_SCALE must be a whole number from 1 to 20, not %r" % text)
+    return int(text)
+
+
+TIME_SCALE = _time_scale()
 # The clients' settings besides the key, which comes from the credentials file berth writes at
 # its first start (the quick start's way).
 CLIENT_ENV = {
@@ -124,7 +136,7 @@ class Berth:
         log = open(self.log_path, "w")
         self.proc = subprocess.Popen(args, stdout=log, stderr=log)
         log.close()  # the child holds its own copy
-        deadline = time.time() + 10
+        deadline = time.time() + 10 * TIME_SCALE
         while time.time() < deadline:
             with open(self.log_path) as f:
                 text = f.read()

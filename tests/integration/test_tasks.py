@@ -7,11 +7,11 @@ import tarfile
 import io
 import time
 
-from harness import BERTH, Berth, BerthTestCase
+from harness import BERTH, TIME_SCALE, Berth, BerthTestCase
 
 
 def wait_for(predicate, timeout=30, interval=0.2, what="condition"):
-    deadline = time.time() + timeout
+    deadline = time.time() + timeout * TIME_SCALE
     while time.time() < deadline:
         value = predicate()
         if value:

@@ -15,6 +15,10 @@ case "$MODE" in
     # architecture.
     rootfs/busybox-image.sh /var/tmp/images
     export BERTH_TEST_IMAGES=/var/tmp/images
+    # An emulated guest starts berth and containers several times slower than the host: the
+    # suite's waits get 4 times as long (the whole suite under TCG with other work on the host
+    # timed out 14 tests at 1).
+    export BERTH_TEST_TIME_SCALE="${TIME_SCALE:-4}"
     sh tests/run.sh "$BUILD" $TESTS 2>&1
     rc=$? ;;
   *)
