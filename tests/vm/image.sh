@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds (once) a Debian 12 guest image for the VM tests: debootstrap with the kernel, systemd,
-# runc, the CNI plugins, iptables and the test clients (python3-boto3, awscli), a unit that runs
-# the test command found on the shared tree at boot and powers off. Cached under build/vm/.
+# runc, the CNI plugins, iptables, the test clients (python3-boto3, awscli, the host's Node.js) and
+# the suite's tools (docker-registry, skopeo, lintian), a unit that runs the test command found on
+# the shared tree at boot and powers off. Cached under build/vm/.
 # Usage: tests/vm/image.sh amd64 → build/vm/debian-amd64.img (+ vmlinuz, initrd.img)
 set -eu
 arch=${1:-amd64}
@@ -29,11 +30,19 @@ if [ "$arch" != "$(dpkg --print-architecture)" ]; then
   [ -f /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
   [ -f "/proc/sys/fs/binfmt_misc/$qemu_name" ] || cat "/usr/lib/binfmt.d/$qemu_name.conf" > /proc/sys/fs/binfmt_misc/register
 fi
-if [ ! -x "$root/usr/bin/runc" ]; then
+# The runtime berth needs, the suite's clients and tools (the registry, skopeo, lintian, git and
+# strip for the .deb test; perl-openssl-defaults is a virtual dependency debootstrap does not
+# resolve). The root is debootstrapped again when this list changes.
+packages="$kernel,systemd-sysv,udev,runc,containernetworking-plugins,iptables,iproute2,python3,python3-boto3,python3-cffi-backend,python3-cryptography,awscli,procps,busybox-static,gcc,libc6-dev,ca-certificates,kmod,e2fsprogs,tzdata,docker-registry,skopeo,lintian,perl-openssl-defaults,binutils,git,xz-utils"
+if [ "$(cat "$root/.berth-packages" 2>/dev/null)" != "$packages" ]; then
   rm -rf "$root"
-  debootstrap --arch="$arch" --variant=minbase \
-    --include="$kernel,systemd-sysv,udev,runc,containernetworking-plugins,iptables,iproute2,python3,python3-boto3,python3-cffi-backend,awscli,procps,busybox-static,gcc,libc6-dev,ca-certificates,kmod,e2fsprogs" \
-    bookworm "$root" http://deb.debian.org/debian
+  debootstrap --arch="$arch" --variant=minbase --include="$packages" bookworm "$root" http://deb.debian.org/debian
+  echo "$packages" > "$root/.berth-packages"
+fi
+# Debian 12's Node.js is 18 and the AWS SDK for JavaScript v3 needs 20: the guest runs the host's
+# (third_party/deps.sh js checks it is 20 or later; a Debian 12 build, so its libraries match).
+if [ "$arch" = "$(dpkg --print-architecture)" ] && [ -x /usr/bin/node ]; then
+  install -m 0755 /usr/bin/node "$root/usr/bin/node"
 fi
 # debootstrap leaves a policy-rc.d that forbids starting services from maintainer scripts (as
 # container images do); a gateway's image has none, and the .deb's postinst must start berth.
@@ -47,6 +56,8 @@ mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf /dev/null "$root/etc/systemd/system/serial-getty@.service"
 ln -sf /dev/null "$root/etc/systemd/system/getty@tty1.service"
 ln -sf /dev/null "$root/etc/systemd/system/getty-static.service"
+# The suite starts its own registries; the packaged one would only take a small guest's memory.
+ln -sf /dev/null "$root/etc/systemd/system/docker-registry.service"
 cp tests/vm/berth-vm-test.service "$root/etc/systemd/system/"
 install -m 0755 tests/vm/berth-vm-mount "$root/usr/local/sbin/berth-vm-mount"
 ln -sf /etc/systemd/system/berth-vm-test.service "$root/etc/systemd/system/multi-user.target.wants/"
