@@ -7,6 +7,7 @@
 #include "common/numbers.hpp"
 #include "model/paging.hpp"
 #include "svc/secrets.hpp"
+#include "store/update_with_retry.hpp"
 
 namespace berth::svc {
 namespace {
@@ -133,7 +134,8 @@ Result<Json> put_parameter(Context& ctx, const Json& request) {
   if (tags.size() > 50) return fail(Code::validation, "A parameter can have at most 50 tags.");
   BERTH_ASSIGN(SecretCipher * cipher, cipher_of(ctx));
   const std::string arn = model::parameter_arn(ctx.arns, name);
-  for (int attempt = 0; attempt < k_write_attempts; ++attempt) {
+  return store::update_with_retry(k_write_attempts, Code::server, "Parameter " + name + " kept changing; try PutParameter again.",
+                                  [&]() -> Result<std::optional<Json>> {
     BERTH_ASSIGN(auto stored, ctx.store.find_parameter(name));
     if (stored && !request.value("Overwrite", false)) {
       return fail(Code::parameter_already_exists,
@@ -152,9 +154,9 @@ Result<Json> put_parameter(Context& ctx, const Json& request) {
     model::ParameterVersion version{parameter.version, parameter.type, parameter.description, parameter.modified_at, ""};
     BERTH_ASSIGN(version.sealed, cipher->seal(value, model::parameter_associated_data(arn, parameter.version)));
     BERTH_ASSIGN(bool written, ctx.store.put_parameter(parameter, version, stored ? stored->version : 0, k_max_parameters));
-    if (written) return Json{{"Version", parameter.version}, {"Tier", parameter.tier}};
-  }
-  return fail(Code::server, "Parameter " + name + " kept changing; try PutParameter again.");
+    if (!written) return std::nullopt;
+    return Json{{"Version", parameter.version}, {"Tier", parameter.tier}};
+  });
 }
 
 Result<Json> get_parameter(Context& ctx, const Json& request) {

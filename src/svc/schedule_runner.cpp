@@ -4,6 +4,7 @@
 #include "model/task.hpp"
 #include "svc/schedules.hpp"
 #include "svc/tasks.hpp"
+#include "store/update_with_retry.hpp"
 
 namespace berth::svc {
 namespace {
@@ -29,15 +30,18 @@ Result<bool> save(Context& ctx, model::Schedule& schedule) {
 // Records `run` as the schedule's last run. An UpdateSchedule since the claim keeps its changes:
 // the run is recorded on the stored schedule (bounded retries against further updates).
 Result<void> record_run(Context& ctx, model::Schedule schedule, const model::Json& run) {
-  for (int attempt = 0; attempt < 10; ++attempt) {
+  const std::string exhausted = "schedule " + schedule.name + " kept changing; its last run was not recorded";
+  auto recorded = store::update_with_retry(10, Code::conflict, exhausted, [&]() -> Result<std::optional<bool>> {
     schedule.last_run = run;
     BERTH_ASSIGN(bool saved, save(ctx, schedule));
-    if (saved) return {};
+    if (saved) return true;
     BERTH_ASSIGN(auto stored, ctx.store.find_schedule(schedule.group, schedule.name));
-    if (!stored) return {};  // deleted meanwhile: nothing to record on
+    if (!stored) return true;  // deleted meanwhile: nothing to record on
     schedule = std::move(*stored);
-  }
-  return fail(Code::conflict, "schedule " + schedule.name + " kept changing; its last run was not recorded");
+    return std::nullopt;
+  });
+  if (!recorded) return std::unexpected(recorded.error());
+  return {};
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "common/files.hpp"
 #include "sched/schedule_expression.hpp"
+#include "store/update_with_retry.hpp"
 
 namespace berth::svc {
 namespace {
@@ -93,7 +94,8 @@ Result<Json> get_schedule(Context& ctx, const Json& request) {
 Result<Json> update_schedule(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto updated, checked_schedule(ctx, request));
   // The runner may be recording a run of this schedule: retry on its version bump.
-  for (int attempt = 0; attempt < 20; ++attempt) {
+  return store::update_with_retry(20, Code::conflict, "Schedule " + updated.name + " kept changing; try UpdateSchedule again.",
+                                  [&]() -> Result<std::optional<Json>> {
     BERTH_ASSIGN(auto stored, ctx.store.find_schedule(updated.group, updated.name));
     if (!stored) return schedule_not_found(updated.name);
     updated.created_at = stored->created_at;
@@ -102,12 +104,10 @@ Result<Json> update_schedule(Context& ctx, const Json& request) {
     updated.modified_at = ctx.clock.now_ms();
     BERTH_ASSIGN(updated.next_fire, next_run_of(ctx, updated, updated.modified_at / 1000));
     BERTH_ASSIGN(bool saved, ctx.store.replace_schedule(updated, stored->version));
-    if (saved) {
-      ctx.schedules_changed();
-      return Json{{"ScheduleArn", model::schedule_arn(ctx.arns, updated)}};
-    }
-  }
-  return fail(Code::conflict, "Schedule " + updated.name + " kept changing; try UpdateSchedule again.");
+    if (!saved) return std::nullopt;
+    ctx.schedules_changed();
+    return Json{{"ScheduleArn", model::schedule_arn(ctx.arns, updated)}};
+  });
 }
 
 Result<Json> delete_schedule(Context& ctx, const Json& request) {

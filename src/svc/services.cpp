@@ -10,6 +10,7 @@
 #include "svc/actions.hpp"
 #include "svc/tasks.hpp"
 #include "svc/service_scheduler.hpp"
+#include "store/update_with_retry.hpp"
 
 namespace berth::svc {
 namespace {
@@ -62,19 +63,18 @@ Result<Json> describe_one(Context& ctx, const model::Service& stored, bool with_
 // Applies `change` to the stored service with optimistic retries (the scheduler writes too).
 Result<model::Service> change_service(Context& ctx, const std::string& cluster, const std::string& name,
                                       const std::function<Result<void>(model::Service&)>& change) {
-  for (int attempt = 0; attempt < 20; ++attempt) {
+  return store::update_with_retry(20, Code::server, "The service kept changing; try again.",
+                                  [&]() -> Result<std::optional<model::Service>> {
     BERTH_ASSIGN(auto found, ctx.store.find_service(cluster, name));
     if (!found) return fail(Code::service_not_found, "Service not found.");
     model::Service s = *found;
     BERTH_TRY(change(s));
     const long long version = s.version++;
     BERTH_ASSIGN(bool saved, ctx.store.replace_service(s, version));
-    if (saved) {
-      ctx.tasks_changed();
-      return s;
-    }
-  }
-  return fail(Code::server, "The service kept changing; try again.");
+    if (!saved) return std::nullopt;
+    ctx.tasks_changed();
+    return s;
+  });
 }
 
 }  // namespace
