@@ -24,6 +24,15 @@ class CliTest(BerthTestCase):
         arns = other.aws("list-clusters")["clusterArns"]
         self.assertEqual(arns, ["arn:aws:ecs:eu-edge-1:123456789012:cluster/override"])
 
+    def test_an_unknown_berth_key_is_warned_about_and_berth_still_starts(self):
+        # A gateway rolled back to an older berth keeps its newer config file.
+        other = Berth([], self.config_text + "BERTH_TSL=on\n").start()
+        self.addCleanup(other.cleanup)
+        self.assertEqual(other.aws("list-clusters")["clusterArns"],
+                         ["arn:aws:ecs:eu-edge-1:123456789012:cluster/plant-7"])
+        with open(other.log_path) as f:
+            self.assertIn("unknown key BERTH_TSL: not one of berth's configuration keys; ignored", f.read())
+
     def test_version_and_help(self):
         out = run("version")
         self.assertEqual(out.returncode, 0)
