@@ -179,9 +179,16 @@ class Berth:
         out = subprocess.run(["runc", "--root", self.runc_root, "list", "-q"], capture_output=True, text=True)
         return [line for line in out.stdout.split() if line]
 
-    def container_pid(self, runtime_id):
+    def container_state(self, runtime_id):
+        """runc's state of the container (status, pid, ...), or None when runc does not know it."""
         out = subprocess.run(["runc", "--root", self.runc_root, "state", runtime_id], capture_output=True, text=True)
-        return json.loads(out.stdout)["pid"] if out.returncode == 0 else None
+        return json.loads(out.stdout) if out.returncode == 0 else None
+
+    def container_status(self, runtime_id):
+        return (self.container_state(runtime_id) or {}).get("status")
+
+    def container_pid(self, runtime_id):
+        return (self.container_state(runtime_id) or {}).get("pid")
 
     def log(self):
         with open(self.log_path) as f:
@@ -283,6 +290,10 @@ class BerthTestCase(unittest.TestCase):
         self.berth = Berth(self.berth_args, self.config_text).start()
         self.addCleanup(self.berth.cleanup)
 
-    def register_example(self, family="python-app", **extra):
+    def register_example(self, family="python-app", via_cli=False, **extra):
+        """Registers the README's example. Through boto3 unless `via_cli`: each aws CLI process
+        costs a second of CPU, so tests use the CLI where the CLI is what they check."""
         td = dict(EXAMPLE_TASK_DEFINITION, family=family, **extra)
-        return self.berth.aws("register-task-definition", "--cli-input-json", json.dumps(td))
+        if via_cli:
+            return self.berth.aws("register-task-definition", "--cli-input-json", json.dumps(td))
+        return self.berth.boto3().register_task_definition(**td)

@@ -41,7 +41,7 @@ class ErrorTest(BerthTestCase):
         self.assertError("RegisterTaskDefinition", big, "RequestEntityTooLargeException", status=413)
         self.assertEqual(self.snapshot(), before)
 
-    def test_validation_errors_through_the_cli(self):
+    def test_validation_errors_through_the_cli_and_boto3(self):
         self.register_example()
         before = self.snapshot()
         cases = [
@@ -67,10 +67,17 @@ class ErrorTest(BerthTestCase):
             (dict(EXAMPLE_TASK_DEFINITION, volumes=[{"name": "v", "host": {"sourcePath": "/srv/../etc"}}]),
              "ClientException"),
         ]
-        for body, type_ in cases:
+        # The CLI shows the error of the first two; boto3 (the same botocore underneath, without a
+        # second of process start-up each) the rest.
+        for body, type_ in cases[:2]:
             out = self.berth.aws("register-task-definition", "--cli-input-json", json.dumps(body), check=False)
             self.assertNotEqual(out.returncode, 0, body)
             self.assertIn(type_, out.stderr, body)
+        ecs = self.berth.boto3()
+        for body, type_ in cases[2:]:
+            with self.assertRaises(botocore.exceptions.ClientError, msg=body) as caught:
+                ecs.register_task_definition(**body)
+            self.assertEqual(caught.exception.response["Error"]["Code"], type_, body)
         self.assertEqual(self.snapshot(), before)
 
     def test_boto3_sees_modeled_exceptions(self):

@@ -3,6 +3,8 @@ stack), and a bad task definition reference gets ECS's own exception and message
 the aws CLI; no containers start (RunTask finds the image missing long before any would)."""
 import json
 
+import botocore.exceptions
+
 from harness import BerthTestCase
 
 CLUSTER_ARN = "arn:aws:ecs:local:000000000000:cluster/default"
@@ -58,19 +60,26 @@ class DeepBodyTest(BerthTestCase):
 
 
 class TaskDefinitionReferenceTest(BerthTestCase):
-    def test_bad_revision_and_family_through_the_cli(self):
+    def test_bad_revision_and_family_through_the_cli_and_boto3(self):
         self.register_example(family="web")
-        for args in (["describe-task-definition", "--task-definition"],
-                     ["deregister-task-definition", "--task-definition"],
-                     ["run-task", "--task-definition"]):
-            out = self.berth.aws(*args, "web:foo", check=False)
-            self.assertNotEqual(out.returncode, 0, args)
-            self.assertIn("(InvalidParameterException)", out.stderr)
-            self.assertIn("Invalid revision number. Number: foo", out.stderr)
-            out = self.berth.aws(*args, "bad/family:1", check=False)
-            self.assertNotEqual(out.returncode, 0, args)
-            self.assertIn("(ClientException)", out.stderr)
-            self.assertIn("Family contains invalid characters.", out.stderr)
+        out = self.berth.aws("describe-task-definition", "--task-definition", "web:foo", check=False)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("(InvalidParameterException)", out.stderr)
+        self.assertIn("Invalid revision number. Number: foo", out.stderr)
+        out = self.berth.aws("describe-task-definition", "--task-definition", "bad/family:1", check=False)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("(ClientException)", out.stderr)
+        self.assertIn("Family contains invalid characters.", out.stderr)
+        # The same checks behind the other actions, through boto3 (the CLI's botocore, minus a
+        # second of process start-up per call).
+        ecs = self.berth.boto3()
+        for call in (ecs.describe_task_definition, ecs.deregister_task_definition, ecs.run_task):
+            for reference, code, message in (("web:foo", "InvalidParameterException", "Invalid revision number. Number: foo"),
+                                             ("bad/family:1", "ClientException", "Family contains invalid characters.")):
+                with self.assertRaises(botocore.exceptions.ClientError, msg=(call, reference)) as caught:
+                    call(taskDefinition=reference)
+                self.assertEqual(caught.exception.response["Error"]["Code"], code)
+                self.assertEqual(caught.exception.response["Error"]["Message"], message)
         out = self.berth.aws("register-task-definition", "--family", "bad.family", "--container-definitions",
                              '[{"name":"a","image":"busybox","memory":16}]', check=False)
         self.assertIn("(ClientException)", out.stderr)

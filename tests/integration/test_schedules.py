@@ -3,6 +3,7 @@
 import datetime
 import json
 
+from harness import TIME_SCALE
 from test_tasks import TaskTestCase, wait_for
 
 CLUSTER_ARN = "arn:aws:ecs:local:000000000000:cluster/default"
@@ -32,12 +33,13 @@ class ScheduleTest(TaskTestCase):
             self.ecs.list_tasks(startedBy="scheduler/" + name, desiredStatus="STOPPED")["taskArns"]
 
     def test_an_at_schedule_a_few_seconds_ahead_runs_its_task_once(self):
-        # 15 s ahead: on a slow gateway (the TCG guest) the aws CLI alone takes longer than a few
-        # seconds to send the request, and an at() already past when created never runs.
-        created = self.schedule_cli("create-schedule", "--name", "once", "--schedule-expression", at_from_now(15),
-                                    "--flexible-time-window", '{"Mode":"OFF"}', "--target", json.dumps(target()))
+        # Created through boto3, which sends at once (an aws CLI process can take seconds on a slow
+        # gateway), a little ahead: an at() already past when created never runs. The CLI's
+        # create-schedule is test_create_get_list_update_delete_with_the_aws_cli.
+        created = self.scheduler.create_schedule(Name="once", ScheduleExpression=at_from_now(2 * TIME_SCALE + 1),
+                                                 FlexibleTimeWindow={"Mode": "OFF"}, Target=target())
         self.assertEqual(created["ScheduleArn"], "arn:aws:scheduler:local:000000000000:schedule/default/once")
-        arns = wait_for(lambda: self.tasks_started_by("once"), timeout=45, what="the scheduled task")
+        arns = wait_for(lambda: self.tasks_started_by("once"), timeout=20, what="the scheduled task")
         self.assertEqual(len(arns), 1)
         task = self.ecs.describe_tasks(tasks=arns)["tasks"][0]
         wait_for(lambda: self.ecs.describe_tasks(tasks=arns)["tasks"][0]["lastStatus"] == "RUNNING", what="RUNNING")

@@ -6,8 +6,8 @@ from harness import BerthTestCase, EXAMPLE_TASK_DEFINITION
 
 class TaskDefinitionTest(BerthTestCase):
     def test_example_registers_as_revision_1_then_2(self):
-        first = self.register_example()["taskDefinition"]
-        second = self.register_example()["taskDefinition"]
+        first = self.register_example(via_cli=True)["taskDefinition"]
+        second = self.register_example(via_cli=True)["taskDefinition"]
         self.assertEqual(first["revision"], 1)
         self.assertEqual(second["revision"], 2)
         self.assertEqual(second["taskDefinitionArn"],
@@ -21,11 +21,12 @@ class TaskDefinitionTest(BerthTestCase):
     def test_describe_by_family_revision_and_arn(self):
         self.register_example()
         arn = self.register_example()["taskDefinition"]["taskDefinitionArn"]
-        for ref in ("python-app", "python-app:2", arn):
-            td = self.berth.aws("describe-task-definition", "--task-definition", ref)["taskDefinition"]
-            self.assertEqual(td["revision"], 2, ref)
-        td = self.berth.aws("describe-task-definition", "--task-definition", "python-app:1")["taskDefinition"]
-        self.assertEqual(td["revision"], 1)
+        td = self.berth.aws("describe-task-definition", "--task-definition", arn)["taskDefinition"]
+        self.assertEqual(td["revision"], 2)
+        ecs = self.berth.boto3()
+        for ref in ("python-app", "python-app:2"):
+            self.assertEqual(ecs.describe_task_definition(taskDefinition=ref)["taskDefinition"]["revision"], 2, ref)
+        self.assertEqual(ecs.describe_task_definition(taskDefinition="python-app:1")["taskDefinition"]["revision"], 1)
 
     def test_cpu_memory_strings_are_normalised(self):
         td = self.register_example(cpu="0.5 vCPU", memory="1GB")["taskDefinition"]
@@ -69,9 +70,10 @@ class TaskDefinitionTest(BerthTestCase):
         td = self.berth.aws("deregister-task-definition", "--task-definition", "python-app:2")["taskDefinition"]
         self.assertEqual(td["status"], "INACTIVE")
         self.assertIn("deregisteredAt", td)
-        latest = self.berth.aws("describe-task-definition", "--task-definition", "python-app")
+        ecs = self.berth.boto3()
+        latest = ecs.describe_task_definition(taskDefinition="python-app")
         self.assertEqual(latest["taskDefinition"]["revision"], 1)
-        inactive = self.berth.aws("list-task-definitions", "--status", "INACTIVE")["taskDefinitionArns"]
+        inactive = ecs.list_task_definitions(status="INACTIVE")["taskDefinitionArns"]
         self.assertEqual(len(inactive), 1)
         # Debian's awscli 2.9 and boto3 1.26 predate DeleteTaskDefinitions: speak JSON 1.1 directly.
         status, result, _ = self.berth.raw("DeleteTaskDefinitions",
@@ -90,14 +92,15 @@ class TaskDefinitionTest(BerthTestCase):
         arn = self.berth.aws("register-task-definition", "--cli-input-json",
                              json.dumps(td))["taskDefinition"]["taskDefinitionArn"]
         self.berth.aws("tag-resource", "--resource-arn", arn, "--tags", "key=tier,value=1")
-        tags = self.berth.aws("list-tags-for-resource", "--resource-arn", arn)["tags"]
+        ecs = self.berth.boto3()
+        tags = ecs.list_tags_for_resource(resourceArn=arn)["tags"]
         self.assertEqual(sorted(t["key"] for t in tags), ["team", "tier"])
         self.berth.aws("untag-resource", "--resource-arn", arn, "--tag-keys", "team")
         described = self.berth.aws("describe-task-definition", "--task-definition", arn, "--include", "TAGS")
         self.assertEqual(described["tags"], [{"key": "tier", "value": "1"}])
-        cluster = self.berth.aws("describe-clusters")["clusters"][0]["clusterArn"]
-        self.berth.aws("tag-resource", "--resource-arn", cluster, "--tags", "key=site,value=plant-7")
-        tagged = self.berth.aws("describe-clusters", "--include", "TAGS")["clusters"][0]
+        cluster = ecs.describe_clusters()["clusters"][0]["clusterArn"]
+        ecs.tag_resource(resourceArn=cluster, tags=[{"key": "site", "value": "plant-7"}])
+        tagged = ecs.describe_clusters(include=["TAGS"])["clusters"][0]
         self.assertEqual(tagged["tags"], [{"key": "site", "value": "plant-7"}])
 
     def test_fields_not_acted_on_yet_round_trip(self):

@@ -250,7 +250,8 @@ class RestartTest(TaskTestCase):
             cgroups = [line.strip().split(":", 2)[2] for line in f if line.strip()]
         self.assertTrue(cgroups and all(c == "/berth-shims" for c in cgroups if c != "/"), cgroups)
         self.berth.stop(signal.SIGKILL)
-        time.sleep(5)  # the short task exits while berth is down
+        short_id = short_arn.rsplit("/", 1)[1] + "-main"
+        wait_for(lambda: self.berth.container_status(short_id) == "stopped", what="the short task's exit while berth is down")
         os.kill(pid_before, 0)  # still alive
         self.berth.start()
         self.ecs = self.berth.boto3()

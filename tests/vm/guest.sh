@@ -19,6 +19,9 @@ case "$MODE" in
     # suite's waits get 4 times as long (the whole suite under TCG with other work on the host
     # timed out 14 tests at 1).
     export BERTH_TEST_TIME_SCALE="${TIME_SCALE:-4}"
+    # One test at a time: the emulated vCPUs are the bottleneck, and a second worker would only
+    # stretch every wait.
+    export BERTH_TEST_JOBS=1
     sh tests/run.sh "$BUILD" $TESTS 2>&1
     rc=$? ;;
   *)
