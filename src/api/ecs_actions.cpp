@@ -11,9 +11,9 @@ namespace {
 
 namespace shapes = model::request_shapes;
 
-// A typed action's use case is typed_use_case<decoder, handler, encoder>. Tasks and services
-// keep JSON use cases for now, passed through as they are: their decoder is the shape check
-// alone, their handler reads the body and writes the reply.
+// A typed action's use case is typed_use_case<decoder, handler, encoder>. Services keep JSON use
+// cases for now, passed through as they are: their decoder is the shape check alone, their
+// handler reads the body and writes the reply.
 EcsAction action(std::string_view name, const model::Shape& shape, UseCase use_case, auth::ResourcesOf resources) {
   return EcsAction{name, &shape, use_case, std::move(resources)};
 }
@@ -75,7 +75,8 @@ const std::vector<EcsAction>& actions() {
       action("DescribeTaskDefinition", shapes::describe_task_definition,
              typed_use_case<model::decode_describe_task_definition, svc::describe_task_definition, model::encode_task_definition_reply>,
              task_definition("taskDefinition")),
-      action("DescribeTasks", shapes::describe_tasks, svc::describe_tasks,
+      action("DescribeTasks", shapes::describe_tasks,
+             typed_use_case<model::decode_describe_tasks, svc::describe_tasks, model::encode_tasks_reply>,
              members("task", "tasks")),
       action("ListAttributes", shapes::list_attributes,
              typed_use_case<model::decode_list_attributes, svc::list_attributes, model::encode_attributes_reply>,
@@ -97,7 +98,8 @@ const std::vector<EcsAction>& actions() {
       action("ListTaskDefinitions", shapes::list_task_definitions,
              typed_use_case<model::decode_list_task_definitions, svc::list_task_definitions, model::encode_list_task_definitions>,
              everything),
-      action("ListTasks", shapes::list_tasks, svc::list_tasks,
+      action("ListTasks", shapes::list_tasks,
+             typed_use_case<model::decode_list_tasks, svc::list_tasks, model::encode_list_tasks>,
              the_cluster),
       action("PutAttributes", shapes::put_attributes,
              typed_use_case<model::decode_put_attributes, svc::put_attributes, model::encode_attributes_reply>,
@@ -108,11 +110,14 @@ const std::vector<EcsAction>& actions() {
       action("RegisterTaskDefinition", shapes::register_task_definition,
              typed_use_case<model::decode_register_task_definition, svc::register_task_definition, model::encode_task_definition_reply>,
              registered_family),
-      action("RunTask", shapes::run_task, svc::run_task,
+      action("RunTask", shapes::run_task,
+             typed_use_case<model::decode_run_task, svc::run_task, model::encode_tasks_reply>,
              both(the_cluster, task_definition("taskDefinition"))),
-      action("StartTask", shapes::start_task, svc::start_task,
+      action("StartTask", shapes::start_task,
+             typed_use_case<model::decode_start_task, svc::start_task, model::encode_tasks_reply>,
              both(both(the_cluster, task_definition("taskDefinition")), members(k_instance, "containerInstances"))),
-      action("StopTask", shapes::stop_task, svc::stop_task,
+      action("StopTask", shapes::stop_task,
+             typed_use_case<model::decode_stop_task, svc::stop_task, model::encode_task_reply>,
              member("task", "task")),
       action("TagResource", shapes::tag_resource,
              typed_use_case<model::decode_tag_resource, svc::tag_resource, model::encode_empty>,

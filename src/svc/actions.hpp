@@ -10,6 +10,7 @@
 #include "model/container_instance_requests.hpp"
 #include "model/tag_requests.hpp"
 #include "model/task_definition_requests.hpp"
+#include "model/task_requests.hpp"
 #include "svc/context.hpp"
 
 namespace berth::svc {
@@ -49,13 +50,13 @@ Result<model::AttributesReply> put_attributes(Context& ctx, const model::ChangeA
 Result<model::AttributesReply> delete_attributes(Context& ctx, const model::ChangeAttributesRequest& request);
 Result<model::AttributesReply> list_attributes(Context& ctx, const model::ListAttributesRequest& request);
 
-// Tasks and services still take and return the request and reply bodies (shape-checked JSON).
-Result<Json> run_task(Context& ctx, const Json& request);
-Result<Json> start_task(Context& ctx, const Json& request);
-Result<Json> stop_task(Context& ctx, const Json& request);
-Result<Json> describe_tasks(Context& ctx, const Json& request);
-Result<Json> list_tasks(Context& ctx, const Json& request);
+Result<model::TasksReply> run_task(Context& ctx, const model::RunTaskRequest& request);
+Result<model::TasksReply> start_task(Context& ctx, const model::StartTaskRequest& request);
+Result<model::TaskReply> stop_task(Context& ctx, const model::StopTaskRequest& request);
+Result<model::TasksReply> describe_tasks(Context& ctx, const model::DescribeTasksRequest& request);
+Result<model::Page> list_tasks(Context& ctx, const model::ListTasksRequest& request);
 
+// Services still take and return the request and reply bodies (shape-checked JSON).
 Result<Json> create_service(Context& ctx, const Json& request);
 Result<Json> update_service(Context& ctx, const Json& request);
 Result<Json> delete_service(Context& ctx, const Json& request);

@@ -101,7 +101,8 @@ Result<void> ScheduleRunner::run_due(model::Schedule schedule, std::int64_t now)
     BERTH_ASSIGN(bool claimed, save(m_ctx, schedule));
     if (!claimed) return {};  // updated or deleted meanwhile: the new definition decides
     run["StartedAt"] = epoch_seconds(m_ctx.clock.now_ms());
-    const auto request = decode_run_task(m_ctx, schedule.run_task_request);
+    const auto decoded = model::decode_run_task(schedule.run_task_request);
+    const auto request = decoded ? resolve_run_task(m_ctx, *decoded) : std::unexpected(decoded.error());
     const auto result = request ? start_tasks(m_ctx, *request) : std::unexpected(request.error());
     if (!result) {
       run["Result"] = "FAILED";
@@ -111,7 +112,7 @@ Result<void> ScheduleRunner::run_due(model::Schedule schedule, std::int64_t now)
       model::Json arns = model::Json::array();
       for (const auto& task : result->tasks) arns.push_back(m_ctx.arns.task(task.cluster, task.id));
       run["TaskArns"] = arns;
-      run["Failures"] = failures_to_json(m_ctx, request->cluster, result->failures);
+      run["Failures"] = model::failures_to_json(placement_failures(m_ctx, request->cluster, result->failures));
       run["Result"] = arns.empty() ? "FAILED" : "STARTED";
       log_info("schedule " + name + ": started " + std::to_string(arns.size()) + " task(s)");
     }

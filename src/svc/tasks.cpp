@@ -1,24 +1,24 @@
 // Task use cases: RunTask, StartTask (placement on this cluster's instances through snapshot →
-// place → apply), StopTask, DescribeTasks, ListTasks.
+// place → apply), StopTask, DescribeTasks, ListTasks, on typed requests (model/task_requests.hpp)
+// whose store-free checks the decoders made.
 #include "svc/tasks.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <random>
 
 #include "common/ids.hpp"
 #include "model/cluster_snapshot_codec.hpp"
 #include "model/paging.hpp"
-#include "model/units.hpp"
+#include "model/task_definition.hpp"
 #include "sched/task_placement.hpp"
 #include "svc/actions.hpp"
 #include "svc/plan_applier.hpp"
-#include "model/task_definition.hpp"
 
 namespace berth::svc {
 namespace {
 
-Result<Json> checked_overrides(const Json& td, const Json& request) {
-  Json overrides = request.value("overrides", Json::object());
+Result<void> check_override_containers(const Json& td, const Json& overrides) {
   for (const auto& o : overrides.value("containerOverrides", Json::array())) {
     const std::string name = o.value("name", "");
     const auto& defs = td["containerDefinitions"];
@@ -26,22 +26,6 @@ Result<Json> checked_overrides(const Json& td, const Json& request) {
       return fail(Code::invalid_parameter, "Override for container '" + name + "', which the task definition does not have.");
     }
   }
-  if (overrides.contains("cpu")) {
-    BERTH_ASSIGN(auto cpu, model::normalize_task_cpu(overrides["cpu"].get<std::string>()));
-    overrides["cpu"] = cpu;
-  }
-  if (overrides.contains("memory")) {
-    BERTH_ASSIGN(auto memory, model::normalize_task_memory(overrides["memory"].get<std::string>()));
-    overrides["memory"] = memory;
-  }
-  return overrides;
-}
-
-Result<void> check_labels(const Json& request) {
-  if (request.value("startedBy", "").size() > 128) {
-    return fail(Code::invalid_parameter, "startedBy is limited to 128 characters.");
-  }
-  if (request.value("group", "").size() > 255) return fail(Code::invalid_parameter, "group is limited to 255 characters.");
   return {};
 }
 
@@ -51,31 +35,32 @@ Result<std::string> task_id_of(Context& ctx, const std::string& cluster, const s
   return *id;
 }
 
-// What RunTask and StartTask share: the cluster, labels, definition, overrides, placement and
-// tags, checked in that order.
-Result<StartTasks> decode_task_start(Context& ctx, const Json& request, const std::function<Result<void>(StartTasks&)>& instances) {
+// What RunTask and StartTask check against the store: the cluster, the definition, the instances
+// (`instances` fills them in), the overrides' containers and the placement, in that order.
+Result<StartTasks> resolve_launch(Context& ctx, const model::TaskLaunch& launch,
+                                  const std::function<Result<void>(StartTasks&)>& instances) {
   StartTasks out;
-  BERTH_ASSIGN(out.cluster, resolve_active_cluster(ctx, request));
-  BERTH_TRY(check_labels(request));
-  BERTH_ASSIGN(out.definition, runnable_task_definition_of(ctx, request["taskDefinition"]));
+  BERTH_ASSIGN(out.cluster, resolve_active_cluster(ctx, launch.cluster));
+  BERTH_ASSIGN(out.definition, runnable_task_definition_of(ctx, launch.task_definition));
   BERTH_TRY(instances(out));
-  BERTH_ASSIGN(out.overrides, checked_overrides(out.definition.body, request));
-  out.group = request.value("group", "family:" + out.definition.family);
-  out.started_by = request.value("startedBy", "");
-  out.placement_constraints = model::placement_constraints_of(request.value("placementConstraints", Json::array()));
-  out.placement_strategy = model::placement_strategies_of(request.value("placementStrategy", Json::array()));
+  BERTH_TRY(check_override_containers(out.definition.body, launch.overrides));
+  out.overrides = launch.overrides;
+  out.group = launch.group.empty() ? "family:" + out.definition.family : launch.group;
+  out.started_by = launch.started_by;
+  out.placement_constraints = launch.placement_constraints;
+  out.placement_strategy = launch.placement_strategy;
   BERTH_TRY(sched::compile_placement(model::definition_state_of(out.definition, out.overrides),
                                      out.placement_constraints, out.placement_strategy, out.group));
-  if (request.contains("tags")) {
-    BERTH_ASSIGN(out.tags, model::read_tags(request["tags"]));
-  }
+  out.tags = launch.tags;
   return out;
 }
 
-Json started_to_json(const Context& ctx, const StartTasks& request, const StartedTasks& started) {
-  Json response{{"tasks", Json::array()}, {"failures", failures_to_json(ctx, request.cluster, started.failures)}};
-  for (const auto& t : started.tasks) response["tasks"].push_back(model::task_to_json(t, ctx.arns, &request.tags));
-  return response;
+// The started tasks as RunTask and StartTask answer: each with the request's tags.
+model::TasksReply started_reply(const Context& ctx, const StartTasks& request, StartedTasks started) {
+  model::TasksReply reply;
+  for (auto& task : started.tasks) reply.tasks.push_back({std::move(task), request.tags});
+  reply.failures = placement_failures(ctx, request.cluster, started.failures);
+  return reply;
 }
 
 }  // namespace
@@ -118,51 +103,31 @@ Result<StartedTasks> start_tasks(Context& ctx, const StartTasks& request) {
   return StartedTasks{std::move(applied.started), std::move(applied.plan.failures)};
 }
 
-Result<StartTasks> decode_run_task(Context& ctx, const Json& request) {
-  return decode_task_start(ctx, request, [&](StartTasks& out) -> Result<void> {
+Result<StartTasks> resolve_run_task(Context& ctx, const model::RunTaskRequest& request) {
+  return resolve_launch(ctx, request.launch, [&](StartTasks& out) -> Result<void> {
     BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(out.cluster, std::nullopt, "", 1));
     if (instances.empty()) return fail(Code::invalid_parameter, "No Container Instances were found in your cluster.");
-    out.count = request.value("count", 1);
+    out.count = request.count;
     return {};
   });
 }
 
-Json failures_to_json(const Context& ctx, const std::string& cluster, const std::vector<sched::PlacementFailure>& failures) {
-  Json out = Json::array();
-  for (const auto& f : failures) {
-    out.push_back({{"arn", ctx.arns.container_instance(cluster, f.instance_id)}, {"reason", f.reason}});
-  }
+std::vector<model::Failure> placement_failures(const Context& ctx, const std::string& cluster,
+                                               const std::vector<sched::PlacementFailure>& failures) {
+  std::vector<model::Failure> out;
+  for (const auto& f : failures) out.push_back({ctx.arns.container_instance(cluster, f.instance_id), f.reason});
   return out;
 }
 
-Result<model::Task> stop_task(Context& ctx, const StopTask& request) {
-  BERTH_ASSIGN(auto task, ctx.store.find_task(request.cluster, request.task_id));
-  if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
-  if (task->desired_status == "STOPPED") return *task;
-  store::PlanCommit commit;
-  commit.cluster = request.cluster;
-  commit.stops.push_back({request.task_id, request.stop_code, request.reason});
-  commit.now = ctx.clock.now_ms();
-  // The stop is read, changed and written in one transaction: no retry against the agent.
-  BERTH_ASSIGN(bool committed, ctx.store.commit_plan(commit));
-  if (!committed) return fail(Code::server, "The task kept changing; try StopTask again.");
-  ctx.tasks_changed();
-  BERTH_ASSIGN(task, ctx.store.find_task(request.cluster, request.task_id));
-  if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
-  return *task;
+Result<model::TasksReply> run_task(Context& ctx, const model::RunTaskRequest& request) {
+  BERTH_ASSIGN(auto resolved, resolve_run_task(ctx, request));
+  BERTH_ASSIGN(auto started, start_tasks(ctx, resolved));
+  return started_reply(ctx, resolved, std::move(started));
 }
 
-Result<Json> run_task(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto decoded, decode_run_task(ctx, request));
-  BERTH_ASSIGN(auto started, start_tasks(ctx, decoded));
-  return started_to_json(ctx, decoded, started);
-}
-
-Result<Json> start_task(Context& ctx, const Json& request) {
+Result<model::TasksReply> start_task(Context& ctx, const model::StartTaskRequest& request) {
   const auto named = [&](StartTasks& out) -> Result<void> {
-    const auto ids = strings_of(request["containerInstances"]);
-    if (ids.empty() || ids.size() > 10) return fail(Code::invalid_parameter, "StartTask takes 1 to 10 container instances.");
-    for (const auto& text : ids) {
+    for (const auto& text : request.container_instances) {
       const auto id = resource_id_of(ctx, out.cluster, "container-instance", text);
       std::optional<model::ContainerInstance> instance;
       if (id) {
@@ -173,72 +138,75 @@ Result<Json> start_task(Context& ctx, const Json& request) {
     }
     return {};
   };
-  BERTH_ASSIGN(auto decoded, decode_task_start(ctx, request, named));
-  BERTH_ASSIGN(auto started, start_tasks(ctx, decoded));
-  return started_to_json(ctx, decoded, started);
+  BERTH_ASSIGN(auto resolved, resolve_launch(ctx, request.launch, named));
+  BERTH_ASSIGN(auto started, start_tasks(ctx, resolved));
+  return started_reply(ctx, resolved, std::move(started));
 }
 
-Result<Json> stop_task(Context& ctx, const Json& request) {
-  StopTask stop;
-  BERTH_ASSIGN(stop.cluster, resolve_active_cluster(ctx, request));
-  BERTH_ASSIGN(stop.task_id, task_id_of(ctx, stop.cluster, request["task"]));
-  stop.reason = request.value("reason", stop.reason);
-  if (stop.reason.size() > 1024) return fail(Code::invalid_parameter, "reason is limited to 1024 characters.");
-  BERTH_ASSIGN(auto task, stop_task(ctx, stop));
-  return Json{{"task", model::task_to_json(task, ctx.arns, nullptr)}};
+Result<model::TaskReply> stop_task(Context& ctx, const model::StopTaskRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  BERTH_ASSIGN(auto id, task_id_of(ctx, cluster, request.task));
+  BERTH_ASSIGN(auto task, ctx.store.find_task(cluster, id));
+  if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
+  if (task->desired_status == "STOPPED") return model::TaskReply{std::move(*task)};
+  store::PlanCommit commit;
+  commit.cluster = cluster;
+  commit.stops.push_back({id, "UserInitiated", request.reason});
+  commit.now = ctx.clock.now_ms();
+  // The stop is read, changed and written in one transaction: no retry against the agent.
+  BERTH_ASSIGN(bool committed, ctx.store.commit_plan(commit));
+  if (!committed) return fail(Code::server, "The task kept changing; try StopTask again.");
+  ctx.tasks_changed();
+  BERTH_ASSIGN(task, ctx.store.find_task(cluster, id));
+  if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
+  return model::TaskReply{std::move(*task)};
 }
 
-Result<Json> describe_tasks(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  const auto ids = strings_of(request["tasks"]);
-  if (ids.size() > 100) return fail(Code::invalid_parameter, "DescribeTasks takes at most 100 tasks.");
-  const auto include = request.value("include", Json::array());
-  const bool with_tags = std::find(include.begin(), include.end(), "TAGS") != include.end();
-  Json response{{"tasks", Json::array()}, {"failures", Json::array()}};
-  for (const auto& text : ids) {
+Result<model::TasksReply> describe_tasks(Context& ctx, const model::DescribeTasksRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  model::TasksReply reply;
+  for (const auto& text : request.tasks) {
     auto id = task_id_of(ctx, cluster, text);
     std::optional<model::Task> task;
     if (id) {
       BERTH_ASSIGN(task, ctx.store.find_task(cluster, *id));
     }
     if (!task) {
-      response["failures"].push_back({{"arn", is_arn(text) ? text : ctx.arns.task(cluster, text)}, {"reason", "MISSING"}});
+      reply.failures.push_back({is_arn(text) ? text : ctx.arns.task(cluster, text), "MISSING"});
       continue;
     }
-    std::vector<model::Tag> tags;
-    if (with_tags) {
-      BERTH_ASSIGN(tags, ctx.store.tags_of("task/" + cluster + "/" + task->id));
+    model::TaskDescription described{std::move(*task), std::nullopt};
+    if (request.with_tags) {
+      BERTH_ASSIGN(described.tags, ctx.store.tags_of("task/" + cluster + "/" + described.task.id));
     }
-    response["tasks"].push_back(model::task_to_json(*task, ctx.arns, with_tags ? &tags : nullptr));
+    reply.tasks.push_back(std::move(described));
   }
-  return response;
+  return reply;
 }
 
-Result<Json> list_tasks(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  BERTH_ASSIGN(auto page, model::read_page_request(request, 100, "tasks"));
+Result<model::Page> list_tasks(Context& ctx, const model::ListTasksRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  model::Page page;
+  if (request.desired_status == model::TaskStatus::pending) return page;  // ECS: PENDING never matches a desired status
   store::TaskQuery query;
   query.cluster = cluster;
-  query.after = page.after;
-  query.limit = page.limit + 1;
-  const std::string desired = request.value("desiredStatus", "RUNNING");
-  Json response{{"taskArns", Json::array()}};
-  if (desired == "PENDING") return response;  // ECS: PENDING never matches a desired status
-  query.desired_status = desired;
-  if (request.contains("family")) query.family = request["family"].get<std::string>();
-  if (request.contains("startedBy")) query.started_by = request["startedBy"].get<std::string>();
-  if (request.contains("serviceName")) query.group = "service:" + request["serviceName"].get<std::string>();
-  if (request.contains("containerInstance")) {
-    const auto id = resource_id_of(ctx, cluster, "container-instance", request["containerInstance"]);
-    if (!id) return response;  // an instance of another cluster holds none of this cluster's tasks
+  query.after = request.page.after;
+  query.limit = request.page.limit + 1;
+  query.desired_status = std::string(model::to_wire(request.desired_status));
+  query.family = request.family;
+  query.started_by = request.started_by;
+  if (request.service_name) query.group = "service:" + *request.service_name;
+  if (request.container_instance) {
+    const auto id = resource_id_of(ctx, cluster, "container-instance", *request.container_instance);
+    if (!id) return page;  // an instance of another cluster holds none of this cluster's tasks
     query.container_instance = *id;
   }
   BERTH_ASSIGN(auto tasks, ctx.store.list_tasks(query));
-  const bool more = tasks.size() > page.limit;
-  if (more) tasks.resize(page.limit);
-  for (const auto& t : tasks) response["taskArns"].push_back(ctx.arns.task(cluster, t.id));
-  set_next_token(response, more, "tasks", tasks.empty() ? "" : tasks.back().id);
-  return response;
+  const bool more = tasks.size() > request.page.limit;
+  if (more) tasks.resize(request.page.limit);
+  for (const auto& t : tasks) page.items.push_back(ctx.arns.task(cluster, t.id));
+  page.next_token = next_token(more, "tasks", tasks.empty() ? "" : tasks.back().id);
+  return page;
 }
 
 }  // namespace berth::svc

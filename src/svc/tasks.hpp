@@ -1,15 +1,17 @@
-// Typed task use cases for internal callers (the service scheduler, the schedule runner) and the
-// API's RunTask, StartTask and StopTask: start tasks through snapshot → place → apply, stop a
-// task. Thread-safe.
+// Typed task starts for the task actions (svc/actions.hpp) and internal callers (the schedule
+// runner): tasks started through snapshot → place → apply, a RunTask request resolved against
+// the store, the definition check every start makes. Thread-safe.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "model/cluster_snapshot.hpp"
+#include "model/failure.hpp"
 #include "model/tags.hpp"
 #include "model/task.hpp"
 #include "model/task_definition.hpp"
+#include "model/task_requests.hpp"
 #include "sched/plan.hpp"
 #include "svc/context.hpp"
 
@@ -22,7 +24,7 @@ struct StartTasks {
   std::vector<std::string> instance_ids;      // one task on each of these; empty = placement chooses
   std::string group;                          // "family:<family>" when empty
   std::string started_by;
-  Json overrides = Json::object();            // checked (decode_run_task)
+  Json overrides = Json::object();            // checked against the definition
   std::vector<model::PlacementConstraint> placement_constraints;  // besides the definition's
   std::vector<model::PlacementStrategy> placement_strategy;
   std::vector<model::Tag> tags;
@@ -37,23 +39,14 @@ struct StartedTasks {
 // refuses; ServerException if the cluster kept changing under the placement.
 [[nodiscard]] Result<StartedTasks> start_tasks(Context& ctx, const StartTasks& request);
 
-// A RunTask request (as the API or a schedule holds it) decoded and checked as RunTask checks it:
-// the cluster, labels, a runnable definition, an instance to run on, overrides, placement, tags.
-[[nodiscard]] Result<StartTasks> decode_run_task(Context& ctx, const Json& request);
+// Resolves a decoded RunTask request (as the API or a schedule holds it) against the store, as
+// RunTask checks it: an ACTIVE cluster, a runnable definition, a container instance to run on,
+// overrides of the definition's containers, a placement ECS accepts.
+[[nodiscard]] Result<StartTasks> resolve_run_task(Context& ctx, const model::RunTaskRequest& request);
 
-// RunTask's "failures" member: [{"arn", "reason"}].
-Json failures_to_json(const Context& ctx, const std::string& cluster, const std::vector<sched::PlacementFailure>& failures);
-
-struct StopTask {
-  std::string cluster;
-  std::string task_id;
-  std::string reason = "Task stopped by the user";
-  std::string stop_code = "UserInitiated";
-};
-
-// Asks the task to stop (desired STOPPED; a task already asked stays as it is). Returns the task
-// as stored afterwards; InvalidParameterException if there is no such task.
-[[nodiscard]] Result<model::Task> stop_task(Context& ctx, const StopTask& request);
+// RunTask's and StartTask's failures: each instance that could not take a task, and why.
+std::vector<model::Failure> placement_failures(const Context& ctx, const std::string& cluster,
+                                               const std::vector<sched::PlacementFailure>& failures);
 
 // Resolves a task definition reference that may start tasks (ACTIVE; not awsvpc, which needs AWS).
 [[nodiscard]] Result<model::TaskDefinition> runnable_task_definition_of(Context& ctx, const std::string& reference);

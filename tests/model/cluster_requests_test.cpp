@@ -3,32 +3,28 @@
 #include <catch2/catch.hpp>
 
 #include "fixtures/check_error.hpp"
+#include "fixtures/shape_checked.hpp"
 #include "model/request_shapes.hpp"
 
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
+using berth::testing::shape_checked;
 
 namespace {
 
 const ArnScope k_arns{"local", "000000000000"};
 
-// `body` shape-checked as the API does first.
-Json checked(const Shape& shape, Json body) {
-  REQUIRE(check_shape(body, shape).has_value());
-  return body;
-}
-
 }  // namespace
 
 TEST_CASE("CreateCluster decoder: defaults and ECS's errors", "[model][requests]") {
-  auto plain = decode_create_cluster(checked(request_shapes::create_cluster, Json::object()));
+  auto plain = decode_create_cluster(shape_checked(request_shapes::create_cluster, Json::object()));
   REQUIRE(plain.has_value());
   CHECK(plain->cluster.name == "default");
   CHECK(plain->cluster.settings.dump() == R"([{"name":"containerInsights","value":"disabled"}])");
   CHECK(plain->tags.empty());
 
-  auto full = decode_create_cluster(checked(request_shapes::create_cluster, Json::parse(R"({"clusterName":"edge",
+  auto full = decode_create_cluster(shape_checked(request_shapes::create_cluster, Json::parse(R"({"clusterName":"edge",
       "tags":[{"key":"site","value":"north"}],"settings":[{"name":"containerInsights","value":"enhanced"}],
       "capacityProviders":["cp"]})")));
   REQUIRE(full.has_value());

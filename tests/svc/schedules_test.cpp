@@ -223,7 +223,7 @@ TEST_CASE_METHOD(ScheduleFixture, "schedules: the Target becomes RunTask's reque
   const auto tasks = tasks_of("full");
   REQUIRE(tasks.size() == 2);
   CHECK(tasks[0].group == "nightly");
-  auto described = svc::describe_tasks(*ctx, Json{{"tasks", {tasks[0].id}}, {"include", {"TAGS"}}});
+  auto described = testing::ecs_call(*ctx, "DescribeTasks", Json{{"tasks", {tasks[0].id}}, {"include", {"TAGS"}}});
   REQUIRE_OK(described);
   const Json task = (*described)["tasks"][0];
   CHECK(task["overrides"]["containerOverrides"][0]["command"] == Json{"echo", "hi"});
