@@ -12,8 +12,16 @@
 #include "model/deployment.hpp"
 #include "model/schema.hpp"
 #include "model/tags.hpp"
+#include "model/wire_enum.hpp"
 
 namespace berth::model {
+
+// How a service keeps its tasks: desiredCount of them (REPLICA) or one per instance (DAEMON).
+enum class SchedulingStrategy { replica, daemon };
+template <>
+struct WireNames<SchedulingStrategy> {
+  static constexpr std::array<std::string_view, 2> names = {"REPLICA", "DAEMON"};
+};
 
 struct Service {
   std::string cluster;

@@ -8,6 +8,7 @@
 
 #include "model/cluster_requests.hpp"
 #include "model/container_instance_requests.hpp"
+#include "model/service_requests.hpp"
 #include "model/tag_requests.hpp"
 #include "model/task_definition_requests.hpp"
 #include "svc/context.hpp"
@@ -49,17 +50,17 @@ Result<model::AttributesReply> put_attributes(Context& ctx, const model::ChangeA
 Result<model::AttributesReply> delete_attributes(Context& ctx, const model::ChangeAttributesRequest& request);
 Result<model::AttributesReply> list_attributes(Context& ctx, const model::ListAttributesRequest& request);
 
-// Tasks and services still take and return the request and reply bodies (shape-checked JSON).
+// Tasks still take and return the request and reply bodies (shape-checked JSON).
 Result<Json> run_task(Context& ctx, const Json& request);
 Result<Json> start_task(Context& ctx, const Json& request);
 Result<Json> stop_task(Context& ctx, const Json& request);
 Result<Json> describe_tasks(Context& ctx, const Json& request);
 Result<Json> list_tasks(Context& ctx, const Json& request);
 
-Result<Json> create_service(Context& ctx, const Json& request);
-Result<Json> update_service(Context& ctx, const Json& request);
-Result<Json> delete_service(Context& ctx, const Json& request);
-Result<Json> describe_services(Context& ctx, const Json& request);
-Result<Json> list_services(Context& ctx, const Json& request);
+Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServiceRequest& request);
+Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServiceRequest& request);
+Result<model::ServiceReply> delete_service(Context& ctx, const model::DeleteServiceRequest& request);
+Result<model::DescribeServicesReply> describe_services(Context& ctx, const model::DescribeServicesRequest& request);
+Result<model::Page> list_services(Context& ctx, const model::ListServicesRequest& request);
 
 }  // namespace berth::svc
