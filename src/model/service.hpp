@@ -11,6 +11,7 @@
 #include "common/result.hpp"
 #include "model/deployment.hpp"
 #include "model/schema.hpp"
+#include "model/statuses.hpp"
 #include "model/tags.hpp"
 #include "model/wire_enum.hpp"
 
@@ -26,7 +27,7 @@ struct WireNames<SchedulingStrategy> {
 struct Service {
   std::string cluster;
   std::string name;
-  std::string status = "ACTIVE";   // ACTIVE, DRAINING, INACTIVE
+  ServiceStatus status = ServiceStatus::active;
   int desired_count = 0;
   std::string scheduling_strategy = "REPLICA";
   int maximum_percent = 200;

@@ -73,7 +73,7 @@ Result<model::Service> change_service(Context& ctx, const ServiceKey& key,
 }
 
 Result<void> require_active(const model::Service& s) {
-  if (s.status != "ACTIVE") return fail(Code::service_not_active, "Service was not ACTIVE.");
+  if (s.status != model::ServiceStatus::active) return fail(Code::service_not_active, "Service was not ACTIVE.");
   return {};
 }
 
@@ -155,7 +155,7 @@ Result<model::ServiceReply> delete_service(Context& ctx, const model::DeleteServ
       return fail(Code::invalid_parameter,
                   "The service cannot be stopped while it is scaled above 0: set desiredCount to 0 or use force.");
     }
-    s.status = "DRAINING";
+    s.status = model::ServiceStatus::draining;
     s.desired_count = 0;
     return {};
   }));
@@ -185,7 +185,7 @@ Result<model::Page> list_services(Context& ctx, const model::ListServicesRequest
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
   const auto& page = request.page;
   // ECS hides DRAINING services from ListServices.
-  BERTH_ASSIGN(auto services, ctx.store.list_services(cluster, {"ACTIVE"}, page.after, 100000));
+  BERTH_ASSIGN(auto services, ctx.store.list_services(cluster, {model::ServiceStatus::active}, page.after, 100000));
   if (request.scheduling_strategy) {
     const std::string_view wanted = model::to_wire(*request.scheduling_strategy);
     std::erase_if(services, [&](const model::Service& s) { return s.scheduling_strategy != wanted; });
