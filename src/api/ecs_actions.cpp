@@ -11,9 +11,8 @@ namespace {
 
 namespace shapes = model::request_shapes;
 
-// A typed action's use case is typed_use_case<decoder, handler, encoder>. Services keep JSON use
-// cases for now, passed through as they are: their decoder is the shape check alone, their
-// handler reads the body and writes the reply.
+// Every action's use case is typed_use_case<decoder, handler, encoder>: the decoder validates the
+// shape-checked body once, the handler works on typed values, the encoder writes the reply.
 EcsAction action(std::string_view name, const model::Shape& shape, UseCase use_case, auth::ResourcesOf resources) {
   return EcsAction{name, &shape, use_case, std::move(resources)};
 }
@@ -45,7 +44,8 @@ const std::vector<EcsAction>& actions() {
       action("CreateCluster", shapes::create_cluster,
              typed_use_case<model::decode_create_cluster, svc::create_cluster, model::encode_cluster_reply>,
              created_cluster),
-      action("CreateService", shapes::create_service, svc::create_service,
+      action("CreateService", shapes::create_service,
+             typed_use_case<model::decode_create_service, svc::create_service, model::encode_service_reply>,
              both(created_service, if_given("taskDefinition", task_definition("taskDefinition")))),
       action("DeleteAttributes", shapes::delete_attributes,
              typed_use_case<model::decode_delete_attributes, svc::delete_attributes, model::encode_attributes_reply>,
@@ -53,7 +53,8 @@ const std::vector<EcsAction>& actions() {
       action("DeleteCluster", shapes::delete_cluster,
              typed_use_case<model::decode_delete_cluster, svc::delete_cluster, model::encode_cluster_reply>,
              the_cluster),
-      action("DeleteService", shapes::delete_service, svc::delete_service,
+      action("DeleteService", shapes::delete_service,
+             typed_use_case<model::decode_delete_service, svc::delete_service, model::encode_service_reply>,
              member("service", "service")),
       action("DeleteTaskDefinitions", shapes::delete_task_definitions,
              typed_use_case<model::decode_delete_task_definitions, svc::delete_task_definitions, model::encode_delete_task_definitions>,
@@ -70,7 +71,8 @@ const std::vector<EcsAction>& actions() {
       action("DescribeContainerInstances", shapes::describe_container_instances,
              typed_use_case<model::decode_describe_container_instances, svc::describe_container_instances, model::encode_container_instances_reply>,
              members(k_instance, "containerInstances")),
-      action("DescribeServices", shapes::describe_services, svc::describe_services,
+      action("DescribeServices", shapes::describe_services,
+             typed_use_case<model::decode_describe_services, svc::describe_services, model::encode_describe_services>,
              members("service", "services")),
       action("DescribeTaskDefinition", shapes::describe_task_definition,
              typed_use_case<model::decode_describe_task_definition, svc::describe_task_definition, model::encode_task_definition_reply>,
@@ -87,7 +89,8 @@ const std::vector<EcsAction>& actions() {
       action("ListContainerInstances", shapes::list_container_instances,
              typed_use_case<model::decode_list_container_instances, svc::list_container_instances, model::encode_list_container_instances>,
              the_cluster),
-      action("ListServices", shapes::list_services, svc::list_services,
+      action("ListServices", shapes::list_services,
+             typed_use_case<model::decode_list_services, svc::list_services, model::encode_list_services>,
              the_cluster),
       action("ListTagsForResource", shapes::list_tags_for_resource,
              typed_use_case<model::decode_list_tags_for_resource, svc::list_tags_for_resource, model::encode_list_tags_for_resource>,
@@ -128,7 +131,8 @@ const std::vector<EcsAction>& actions() {
       action("UpdateContainerInstancesState", shapes::update_container_instances_state,
              typed_use_case<model::decode_update_container_instances_state, svc::update_container_instances_state, model::encode_container_instances_reply>,
              members(k_instance, "containerInstances")),
-      action("UpdateService", shapes::update_service, svc::update_service,
+      action("UpdateService", shapes::update_service,
+             typed_use_case<model::decode_update_service, svc::update_service, model::encode_service_reply>,
              both(member("service", "service"), if_given("taskDefinition", task_definition("taskDefinition")))),
   };
   return k_actions;

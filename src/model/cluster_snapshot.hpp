@@ -14,6 +14,7 @@
 #include "common/clock.hpp"
 #include "model/deployment.hpp"
 #include "model/port_request.hpp"
+#include "model/statuses.hpp"
 
 namespace berth::model {
 
@@ -103,7 +104,7 @@ struct DefinitionState {
 
 struct ServiceState {
   std::string name;
-  std::string status = "ACTIVE";       // ACTIVE, DRAINING, INACTIVE
+  ServiceStatus status = ServiceStatus::active;
   std::string scheduling_strategy = "REPLICA";
   int desired_count = 0;
   int maximum_percent = 200;

@@ -18,7 +18,8 @@ Json service_to_record(const Service& s) {
   }
   Json events = Json::array();
   for (const auto& e : s.events) events.push_back({{"id", e.id}, {"createdAt", e.created_at}, {"message", e.message}});
-  return {{"cluster", s.cluster}, {"name", s.name}, {"status", s.status}, {"desiredCount", s.desired_count},
+  return {{"cluster", s.cluster}, {"name", s.name}, {"status", std::string(to_wire(s.status))},
+          {"desiredCount", s.desired_count},
           {"schedulingStrategy", s.scheduling_strategy}, {"maximumPercent", s.maximum_percent},
           {"minimumHealthyPercent", s.minimum_healthy_percent},
           {"deploymentConfiguration", s.deployment_configuration},
@@ -33,7 +34,9 @@ Result<Service> service_from_record(const Json& r) {
   Service s;
   s.cluster = r.value("cluster", "");
   s.name = r.value("name", "");
-  s.status = r.value("status", "ACTIVE");
+  const auto status = from_wire<ServiceStatus>(r.value("status", "ACTIVE"));
+  if (!status) return fail(Code::server, "corrupt service record");
+  s.status = *status;
   s.desired_count = r.value("desiredCount", 0);
   s.scheduling_strategy = r.value("schedulingStrategy", "REPLICA");
   s.maximum_percent = r.value("maximumPercent", 200);
@@ -92,7 +95,7 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
   Json out{{"serviceArn", arns.service(s.cluster, s.name)},
            {"serviceName", s.name},
            {"clusterArn", arns.cluster(s.cluster)},
-           {"status", s.status},
+           {"status", std::string(to_wire(s.status))},
            {"desiredCount", s.desired_count},
            {"runningCount", running},
            {"pendingCount", pending},

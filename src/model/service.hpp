@@ -11,14 +11,23 @@
 #include "common/result.hpp"
 #include "model/deployment.hpp"
 #include "model/schema.hpp"
+#include "model/statuses.hpp"
 #include "model/tags.hpp"
+#include "model/wire_enum.hpp"
 
 namespace berth::model {
+
+// How a service keeps its tasks: desiredCount of them (REPLICA) or one per instance (DAEMON).
+enum class SchedulingStrategy { replica, daemon };
+template <>
+struct WireNames<SchedulingStrategy> {
+  static constexpr std::array<std::string_view, 2> names = {"REPLICA", "DAEMON"};
+};
 
 struct Service {
   std::string cluster;
   std::string name;
-  std::string status = "ACTIVE";   // ACTIVE, DRAINING, INACTIVE
+  ServiceStatus status = ServiceStatus::active;
   int desired_count = 0;
   std::string scheduling_strategy = "REPLICA";
   int maximum_percent = 200;

@@ -129,7 +129,7 @@ bool ServicePass::may_launch() {
 
 Result<void> ServicePass::replica(const std::vector<const model::TaskState*>& tasks) {
   ServiceView view;
-  view.draining = m_s.status == "DRAINING";
+  view.draining = m_s.status == model::ServiceStatus::draining;
   view.desired_count = m_s.desired_count;
   view.maximum_percent = m_s.maximum_percent;
   view.minimum_healthy_percent = m_s.minimum_healthy_percent;
@@ -178,7 +178,7 @@ Result<void> ServicePass::daemon(const std::vector<const model::TaskState*>& tas
   int eligible_count = 0;
   for (const auto& instance : m_snapshot.instances) {
     const auto facts = facts_of(instance);
-    const bool eligible = m_s.status == "ACTIVE" && instance.status == "ACTIVE" &&
+    const bool eligible = m_s.status == model::ServiceStatus::active && instance.status == "ACTIVE" &&
                           std::all_of(constraints.begin(), constraints.end(),
                                       [&](const place::Expression& e) { return e.matches(facts); });
     eligible_count += eligible ? 1 : 0;
@@ -296,7 +296,7 @@ Result<Plan> ServicePass::run() {
       add_event_once(m_label + " has reached a steady state.");
     }
   }
-  if (m_s.status == "DRAINING" && current.empty()) m_s.status = "INACTIVE";
+  if (m_s.status == model::ServiceStatus::draining && current.empty()) m_s.status = model::ServiceStatus::inactive;
   if (!m_s.same_schedule_as(m_before) || !m_events.empty()) m_plan.service = ServiceUpdate{m_s, m_events};
   return std::move(m_plan);
 }

@@ -12,8 +12,8 @@ Result<void> upsert_service(Db& db, const model::Service& s) {
             "INSERT INTO services(cluster, name, status, body, created_at) VALUES(?1, ?2, ?3, ?4, ?5) "
             "ON CONFLICT(cluster, name) DO UPDATE SET status = excluded.status, body = excluded.body, "
             "created_at = excluded.created_at");
-  return stmt.bind(1, s.cluster).bind(2, s.name).bind(3, s.status).bind(4, model::service_to_record(s).dump())
-      .bind(5, s.created_at).run();
+  return stmt.bind(1, s.cluster).bind(2, s.name).bind(3, std::string(model::to_wire(s.status)))
+      .bind(4, model::service_to_record(s).dump()).bind(5, s.created_at).run();
 }
 
 Result<model::Service> Store::create_service(const model::Service& service, const std::vector<model::Tag>& tags) {
@@ -27,9 +27,9 @@ Result<model::Service> Store::create_service(const model::Service& service, cons
   model::Service created = service;
   if (found) {
     BERTH_ASSIGN(auto old, read_service(existing));
-    if (old.status != "INACTIVE") {
+    if (old.status != model::ServiceStatus::inactive) {
       return fail(Code::invalid_parameter, "Creation of service was not idempotent: a service named '" + service.name +
-                                               "' is " + old.status + " in this cluster.");
+                                               "' is " + std::string(model::to_wire(old.status)) + " in this cluster.");
     }
     created.version = old.version + 1;
   }
@@ -52,11 +52,14 @@ Result<std::optional<model::Service>> Store::find_service(const std::string& clu
 }
 
 Result<std::vector<model::Service>> Store::list_services(const std::optional<std::string>& cluster,
-                                                         const std::vector<std::string>& statuses,
+                                                         const std::vector<model::ServiceStatus>& statuses,
                                                          const std::string& after, std::size_t limit) {
   std::lock_guard lock(m_mutex);
   std::string in;
-  for (std::size_t i = 0; i < statuses.size(); ++i) in += (i ? ",'" : "'") + statuses[i] + "'";
+  // The wire names are fixed words, so they go into the statement as they are.
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    in += (i ? ",'" : "'") + std::string(model::to_wire(statuses[i])) + "'";
+  }
   Stmt stmt(m_db, "SELECT body FROM services WHERE (?1 IS NULL OR cluster = ?1) AND status IN (" + in +
                       ") AND name > ?2 ORDER BY cluster, name LIMIT ?3");
   if (cluster) stmt.bind(1, *cluster);

@@ -190,7 +190,7 @@ class Store {
                                                                    const std::string& name);
   // Services in `cluster` (all clusters when empty) whose status is one of `statuses`.
   [[nodiscard]] Result<std::vector<model::Service>> list_services(const std::optional<std::string>& cluster,
-                                                                  const std::vector<std::string>& statuses,
+                                                                  const std::vector<model::ServiceStatus>& statuses,
                                                                   const std::string& after, std::size_t limit);
   // Writes `service` if the stored one still has `expected_version`; false on a conflict.
   [[nodiscard]] Result<bool> replace_service(const model::Service& service, long long expected_version);

@@ -8,6 +8,7 @@
 
 #include "model/cluster_requests.hpp"
 #include "model/container_instance_requests.hpp"
+#include "model/service_requests.hpp"
 #include "model/tag_requests.hpp"
 #include "model/task_definition_requests.hpp"
 #include "model/task_requests.hpp"
@@ -56,11 +57,10 @@ Result<model::TaskReply> stop_task(Context& ctx, const model::StopTaskRequest& r
 Result<model::TasksReply> describe_tasks(Context& ctx, const model::DescribeTasksRequest& request);
 Result<model::Page> list_tasks(Context& ctx, const model::ListTasksRequest& request);
 
-// Services still take and return the request and reply bodies (shape-checked JSON).
-Result<Json> create_service(Context& ctx, const Json& request);
-Result<Json> update_service(Context& ctx, const Json& request);
-Result<Json> delete_service(Context& ctx, const Json& request);
-Result<Json> describe_services(Context& ctx, const Json& request);
-Result<Json> list_services(Context& ctx, const Json& request);
+Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServiceRequest& request);
+Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServiceRequest& request);
+Result<model::ServiceReply> delete_service(Context& ctx, const model::DeleteServiceRequest& request);
+Result<model::DescribeServicesReply> describe_services(Context& ctx, const model::DescribeServicesRequest& request);
+Result<model::Page> list_services(Context& ctx, const model::ListServicesRequest& request);
 
 }  // namespace berth::svc

@@ -16,7 +16,8 @@ std::string new_deployment_id() {
 }
 
 void ServiceScheduler::pass() {
-  auto services = m_ctx.store.list_services(std::nullopt, {"ACTIVE", "DRAINING"}, "", 100000);
+  auto services = m_ctx.store.list_services(
+      std::nullopt, {model::ServiceStatus::active, model::ServiceStatus::draining}, "", 100000);
   if (!services) {
     log_error("scheduler: " + services.error().message);
     return;

@@ -1,10 +1,8 @@
 // Service use cases: CreateService, UpdateService, DeleteService, DescribeServices,
 // ListServices. The service scheduler (svc/service_scheduler.cpp) does the running.
-#include <algorithm>
-#include <random>
+#include <functional>
+#include <optional>
 
-#include "common/ids.hpp"
-#include "model/names.hpp"
 #include "model/paging.hpp"
 #include "model/service.hpp"
 #include "svc/actions.hpp"
@@ -15,41 +13,18 @@
 namespace berth::svc {
 namespace {
 
-Result<void> apply_deployment_configuration(model::Service& s, const Json& request) {
-  if (!request.contains("deploymentConfiguration")) return {};
-  const Json& c = request["deploymentConfiguration"];
-  s.deployment_configuration = c;
-  s.maximum_percent = c.value("maximumPercent", s.maximum_percent);
-  s.minimum_healthy_percent = c.value("minimumHealthyPercent", s.minimum_healthy_percent);
-  if (s.minimum_healthy_percent < 0 || s.minimum_healthy_percent > 100) {
-    return fail(Code::invalid_parameter, "minimumHealthyPercent must be between 0 and 100.");
-  }
-  if (s.maximum_percent < 100 || s.maximum_percent > 10000) {
-    return fail(Code::invalid_parameter, "maximumPercent must be between 100 and 10000.");
-  }
-  return {};
+void apply_deployment_configuration(model::Service& s, const model::DeploymentConfiguration& c) {
+  s.deployment_configuration = c.given;
+  s.maximum_percent = c.maximum_percent.value_or(s.maximum_percent);
+  s.minimum_healthy_percent = c.minimum_healthy_percent.value_or(s.minimum_healthy_percent);
 }
 
-Result<void> check_placement(const Json& request) {
-  // Validated by placing nothing: the same parser RunTask uses.
-  for (const auto& c : request.value("placementConstraints", Json::array())) {
-    if (c.value("type", "") == "memberOf" && !c.contains("expression")) {
-      return fail(Code::invalid_parameter, "memberOf needs an expression.");
-    }
-  }
-  if (request.value("placementStrategy", Json::array()).size() > 5) {
-    return fail(Code::invalid_parameter, "At most 5 placement strategies are allowed.");
-  }
-  return {};
-}
-
-Result<Json> describe_one(Context& ctx, const model::Service& stored, bool with_tags) {
-  std::vector<model::Tag> tags;
+Result<model::ServiceDescription> describe(Context& ctx, model::Service s, bool with_tags) {
+  model::ServiceDescription out;
   if (with_tags) {
-    BERTH_ASSIGN(tags, ctx.store.tags_of("service/" + stored.cluster + "/" + stored.name));
+    BERTH_ASSIGN(out.tags, ctx.store.tags_of("service/" + s.cluster + "/" + s.name));
   }
   // Counts come from the tasks as they are now, not from the scheduler's last pass.
-  model::Service s = stored;
   BERTH_ASSIGN(auto tasks, ctx.store.list_tasks(live_tasks_of(s)));
   for (auto& d : s.deployments) {
     d.running_count = d.pending_count = 0;
@@ -57,15 +32,35 @@ Result<Json> describe_one(Context& ctx, const model::Service& stored, bool with_
       if (t.started_by == d.id) (t.last_status == "RUNNING" ? d.running_count : d.pending_count) += 1;
     }
   }
-  return model::service_to_json(s, ctx.arns, with_tags ? &tags : nullptr);
+  out.service = std::move(s);
+  return out;
+}
+
+Result<model::ServiceReply> reply_of(Context& ctx, model::Service s) {
+  BERTH_ASSIGN(auto described, describe(ctx, std::move(s), false));
+  return model::ServiceReply{std::move(described)};
+}
+
+struct ServiceKey {
+  std::string cluster;
+  std::string name;
+};
+
+// Resolves the ACTIVE cluster and the service a request names: ClusterNotFoundException, or
+// ServiceNotFoundException for an ARN of another kind or place.
+Result<ServiceKey> key_of(Context& ctx, const std::optional<std::string>& cluster, const std::string& service) {
+  BERTH_ASSIGN(auto active_cluster, resolve_active_cluster(ctx, cluster));
+  auto name = resource_id_of(ctx, active_cluster, "service", service);
+  if (!name) return fail(Code::service_not_found, "Service not found.");
+  return ServiceKey{std::move(active_cluster), std::move(*name)};
 }
 
 // Applies `change` to the stored service with optimistic retries (the scheduler writes too).
-Result<model::Service> change_service(Context& ctx, const std::string& cluster, const std::string& name,
+Result<model::Service> change_service(Context& ctx, const ServiceKey& key,
                                       const std::function<Result<void>(model::Service&)>& change) {
   return store::update_with_retry(20, Code::server, "The service kept changing; try again.",
                                   [&]() -> Result<std::optional<model::Service>> {
-    BERTH_ASSIGN(auto found, ctx.store.find_service(cluster, name));
+    BERTH_ASSIGN(auto found, ctx.store.find_service(key.cluster, key.name));
     if (!found) return fail(Code::service_not_found, "Service not found.");
     model::Service s = *found;
     BERTH_TRY(change(s));
@@ -77,43 +72,30 @@ Result<model::Service> change_service(Context& ctx, const std::string& cluster, 
   });
 }
 
+Result<void> require_active(const model::Service& s) {
+  if (s.status != model::ServiceStatus::active) return fail(Code::service_not_active, "Service was not ACTIVE.");
+  return {};
+}
+
 }  // namespace
 
-Result<Json> create_service(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
+Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServiceRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  BERTH_ASSIGN(auto td, runnable_task_definition_of(ctx, request.task_definition));
   model::Service s;
   s.cluster = cluster;
-  s.name = request["serviceName"];
-  BERTH_TRY(model::check_name("Service name", s.name));
-  s.scheduling_strategy = request.value("schedulingStrategy", "REPLICA");
-  const bool daemon = s.scheduling_strategy == "DAEMON";
-  if (daemon) {
-    // One task per instance: no count, no strategy; old tasks go before new ones start.
-    if (request.contains("desiredCount")) return fail(Code::invalid_parameter, "DAEMON services take no desiredCount.");
-    if (request.contains("placementStrategy")) return fail(Code::invalid_parameter, "DAEMON services take no placementStrategy.");
+  s.name = request.name;
+  s.scheduling_strategy = model::to_wire(request.scheduling_strategy);
+  if (request.scheduling_strategy == model::SchedulingStrategy::daemon) {
+    // One task per instance: old tasks go before new ones start, and never more than one.
     s.minimum_healthy_percent = 0;
+    s.maximum_percent = 100;
   }
-  if (request.value("deploymentController", Json::object()).value("type", "ECS") != "ECS") {
-    return fail(Code::invalid_parameter, "Only the ECS deployment controller is supported.");
-  }
-  if (!request.contains("taskDefinition")) return fail(Code::invalid_parameter, "taskDefinition is required.");
-  if (!daemon && !request.contains("desiredCount")) {
-    return fail(Code::invalid_parameter, "desiredCount is required for the REPLICA scheduling strategy.");
-  }
-  s.desired_count = request.value("desiredCount", 0);
-  if (s.desired_count < 0) return fail(Code::invalid_parameter, "desiredCount must not be negative.");
-  BERTH_ASSIGN(auto td, runnable_task_definition_of(ctx, request["taskDefinition"]));
-  BERTH_TRY(apply_deployment_configuration(s, request));
-  if (daemon && s.maximum_percent != 100) {
-    s.maximum_percent = request.contains("deploymentConfiguration") &&
-                                request["deploymentConfiguration"].contains("maximumPercent")
-                            ? s.maximum_percent : 100;
-    if (s.maximum_percent != 100) return fail(Code::invalid_parameter, "DAEMON services need maximumPercent 100.");
-  }
-  BERTH_TRY(check_placement(request));
-  s.placement_constraints = request.value("placementConstraints", Json::array());
-  s.placement_strategy = request.value("placementStrategy", Json::array());
-  s.health_check_grace_period_seconds = request.value("healthCheckGracePeriodSeconds", 0);
+  s.desired_count = request.desired_count;
+  if (request.deployment_configuration) apply_deployment_configuration(s, *request.deployment_configuration);
+  s.placement_constraints = request.placement_constraints;
+  s.placement_strategy = request.placement_strategy;
+  s.health_check_grace_period_seconds = request.health_check_grace_period_seconds;
   s.created_at = ctx.clock.now_ms();
   s.throttle_reset_at = s.created_at;
   model::Deployment d;
@@ -123,39 +105,32 @@ Result<Json> create_service(Context& ctx, const Json& request) {
   d.desired_count = s.desired_count;
   d.created_at = d.updated_at = s.created_at;
   s.deployments.push_back(d);
-  std::vector<model::Tag> tags;
-  if (request.contains("tags")) {
-    BERTH_ASSIGN(tags, model::read_tags(request["tags"]));
-  }
-  BERTH_ASSIGN(auto created, ctx.store.create_service(s, tags));
+  BERTH_ASSIGN(auto created, ctx.store.create_service(s, request.tags));
   ctx.tasks_changed();
-  BERTH_ASSIGN(auto body, describe_one(ctx, created, false));
-  return Json{{"service", body}};
+  return reply_of(ctx, std::move(created));
 }
 
-Result<Json> update_service(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  const auto name = resource_id_of(ctx, cluster, "service", request["service"]);
-  if (!name) return fail(Code::service_not_found, "Service not found.");
+Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServiceRequest& request) {
+  BERTH_ASSIGN(auto key, key_of(ctx, request.cluster, request.service));
   std::optional<model::TaskDefinition> td;
-  if (request.contains("taskDefinition")) {
-    BERTH_ASSIGN(td, runnable_task_definition_of(ctx, request["taskDefinition"]));
+  if (request.task_definition) {
+    BERTH_ASSIGN(td, runnable_task_definition_of(ctx, *request.task_definition));
   }
-  BERTH_TRY(check_placement(request));
   const EpochMs now = ctx.clock.now_ms();
-  BERTH_ASSIGN(auto s, change_service(ctx, cluster, *name, [&](model::Service& s) -> Result<void> {
-    if (s.status != "ACTIVE") return fail(Code::service_not_active, "Service was not ACTIVE.");
-    if (request.contains("desiredCount")) {
+  BERTH_ASSIGN(auto s, change_service(ctx, key, [&](model::Service& s) -> Result<void> {
+    BERTH_TRY(require_active(s));
+    if (request.desired_count) {
       if (s.scheduling_strategy == "DAEMON") return fail(Code::invalid_parameter, "DAEMON services take no desiredCount.");
-      if (request["desiredCount"].get<int>() < 0) return fail(Code::invalid_parameter, "desiredCount must not be negative.");
-      s.desired_count = request["desiredCount"];
+      s.desired_count = *request.desired_count;
     }
-    BERTH_TRY(apply_deployment_configuration(s, request));
-    if (request.contains("placementConstraints")) s.placement_constraints = request["placementConstraints"];
-    if (request.contains("placementStrategy")) s.placement_strategy = request["placementStrategy"];
-    if (request.contains("healthCheckGracePeriodSeconds")) s.health_check_grace_period_seconds = request["healthCheckGracePeriodSeconds"];
+    if (request.deployment_configuration) apply_deployment_configuration(s, *request.deployment_configuration);
+    if (request.placement_constraints) s.placement_constraints = *request.placement_constraints;
+    if (request.placement_strategy) s.placement_strategy = *request.placement_strategy;
+    if (request.health_check_grace_period_seconds) {
+      s.health_check_grace_period_seconds = *request.health_check_grace_period_seconds;
+    }
     const bool new_definition = td && (td->family != s.primary().family || td->revision != s.primary().revision);
-    if (new_definition || request.value("forceNewDeployment", false)) {
+    if (new_definition || request.force_new_deployment) {
       for (auto& d : s.deployments) d.status = "ACTIVE";
       model::Deployment d;
       d.id = new_deployment_id();
@@ -169,65 +144,58 @@ Result<Json> update_service(Context& ctx, const Json& request) {
     s.next_launch_at = 0;
     return {};
   }));
-  BERTH_ASSIGN(auto body, describe_one(ctx, s, false));
-  return Json{{"service", body}};
+  return reply_of(ctx, std::move(s));
 }
 
-Result<Json> delete_service(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  const auto name = resource_id_of(ctx, cluster, "service", request["service"]);
-  if (!name) return fail(Code::service_not_found, "Service not found.");
-  const bool force = request.value("force", false);
-  BERTH_ASSIGN(auto s, change_service(ctx, cluster, *name, [&](model::Service& s) -> Result<void> {
-    if (s.status != "ACTIVE") return fail(Code::service_not_active, "Service was not ACTIVE.");
-    if (s.scheduling_strategy == "REPLICA" && s.desired_count > 0 && !force) {
+Result<model::ServiceReply> delete_service(Context& ctx, const model::DeleteServiceRequest& request) {
+  BERTH_ASSIGN(auto key, key_of(ctx, request.cluster, request.service));
+  BERTH_ASSIGN(auto s, change_service(ctx, key, [&](model::Service& s) -> Result<void> {
+    BERTH_TRY(require_active(s));
+    if (s.scheduling_strategy == "REPLICA" && s.desired_count > 0 && !request.force) {
       return fail(Code::invalid_parameter,
                   "The service cannot be stopped while it is scaled above 0: set desiredCount to 0 or use force.");
     }
-    s.status = "DRAINING";
+    s.status = model::ServiceStatus::draining;
     s.desired_count = 0;
     return {};
   }));
-  BERTH_ASSIGN(auto body, describe_one(ctx, s, false));
-  return Json{{"service", body}};
+  return reply_of(ctx, std::move(s));
 }
 
-Result<Json> describe_services(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  const auto names = strings_of(request["services"]);
-  if (names.empty() || names.size() > 10) return fail(Code::invalid_parameter, "DescribeServices takes 1 to 10 services.");
-  const auto include = request.value("include", Json::array());
-  const bool with_tags = std::find(include.begin(), include.end(), "TAGS") != include.end();
-  Json response{{"services", Json::array()}, {"failures", Json::array()}};
-  for (const auto& text : names) {
+Result<model::DescribeServicesReply> describe_services(Context& ctx, const model::DescribeServicesRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  model::DescribeServicesReply reply;
+  for (const auto& text : request.services) {
     const auto name = resource_id_of(ctx, cluster, "service", text);
     std::optional<model::Service> s;
     if (name) {
       BERTH_ASSIGN(s, ctx.store.find_service(cluster, *name));
     }
     if (!s) {
-      response["failures"].push_back({{"arn", is_arn(text) ? text : ctx.arns.service(cluster, text)}, {"reason", "MISSING"}});
+      reply.failures.push_back({is_arn(text) ? text : ctx.arns.service(cluster, text), "MISSING"});
       continue;
     }
-    BERTH_ASSIGN(auto body, describe_one(ctx, *s, with_tags));
-    response["services"].push_back(std::move(body));
+    BERTH_ASSIGN(auto described, describe(ctx, std::move(*s), request.with_tags));
+    reply.services.push_back(std::move(described));
   }
-  return response;
+  return reply;
 }
 
-Result<Json> list_services(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request));
-  BERTH_ASSIGN(auto page, model::read_page_request(request, 10, "services"));
+Result<model::Page> list_services(Context& ctx, const model::ListServicesRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  const auto& page = request.page;
   // ECS hides DRAINING services from ListServices.
-  BERTH_ASSIGN(auto services, ctx.store.list_services(cluster, {"ACTIVE"}, page.after, 100000));
-  const std::string strategy = request.value("schedulingStrategy", "");
-  std::erase_if(services, [&](const model::Service& s) { return !strategy.empty() && s.scheduling_strategy != strategy; });
+  BERTH_ASSIGN(auto services, ctx.store.list_services(cluster, {model::ServiceStatus::active}, page.after, 100000));
+  if (request.scheduling_strategy) {
+    const std::string_view wanted = model::to_wire(*request.scheduling_strategy);
+    std::erase_if(services, [&](const model::Service& s) { return s.scheduling_strategy != wanted; });
+  }
   const bool more = services.size() > page.limit;
   if (more) services.resize(page.limit);
-  Json response{{"serviceArns", Json::array()}};
-  for (const auto& s : services) response["serviceArns"].push_back(ctx.arns.service(cluster, s.name));
-  set_next_token(response, more, "services", services.empty() ? "" : services.back().name);
-  return response;
+  model::Page reply;
+  for (const auto& s : services) reply.items.push_back(ctx.arns.service(cluster, s.name));
+  reply.next_token = next_token(more, "services", services.empty() ? "" : services.back().name);
+  return reply;
 }
 
 }  // namespace berth::svc

@@ -24,3 +24,26 @@ TEST_CASE("service records round-trip", "[model]") {
   REQUIRE(back.has_value());
   CHECK(service_to_record(*back) == service_to_record(s));
 }
+
+TEST_CASE("service status: stored and shown by its wire name", "[model]") {
+  Service s;
+  s.cluster = "c";
+  s.name = "web";
+  CHECK(s.status == ServiceStatus::active);
+  s.status = ServiceStatus::draining;
+  const Json record = service_to_record(s);
+  CHECK(record["status"] == "DRAINING");
+  auto back = service_from_record(record);
+  REQUIRE(back.has_value());
+  CHECK(back->status == ServiceStatus::draining);
+  CHECK(service_to_json(s, berth::ArnScope{"local", "000000000000"}, nullptr)["status"] == "DRAINING");
+
+  Json legacy = record;
+  legacy.erase("status");
+  CHECK(service_from_record(legacy)->status == ServiceStatus::active);  // as before: no status reads as ACTIVE
+  Json corrupt = record;
+  corrupt["status"] = "draining";
+  auto refused = service_from_record(corrupt);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == berth::Code::server);
+}

@@ -28,7 +28,7 @@ TEST_CASE_METHOD(ServiceFixture, "service scale-in stops tasks by the service's 
   REQUIRE_OK(b);
   REQUIRE_OK(berth::testing::ecs_call(*ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"job","networkMode":"host",
       "containerDefinitions":[{"name":"main","image":"busybox","memory":16}]})")));
-  REQUIRE_OK(svc::create_service(*ctx, Json::parse(R"({"serviceName":"web","taskDefinition":"job","desiredCount":4})")));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "CreateService", Json::parse(R"({"serviceName":"web","taskDefinition":"job","desiredCount":4})")));
   auto service = store->find_service("default", "web");
   REQUIRE_OK(service);
   const std::string deployment = (*service)->deployments.front().id;
@@ -62,7 +62,7 @@ TEST_CASE_METHOD(ServiceFixture, "service scale-in stops tasks by the service's 
   REQUIRE(*inserted);
   clock.advance_ms(60'000);  // past the settle time: all four count as healthy
 
-  REQUIRE_OK(svc::update_service(*ctx, Json{{"service", "web"}, {"desiredCount", 2}}));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "UpdateService", Json{{"service", "web"}, {"desiredCount", 2}}));
   svc::ServiceScheduler scheduler(*ctx);
   scheduler.pass();
 
