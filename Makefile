@@ -1,5 +1,6 @@
 # berth: one static binary per target. `make`, `make test`, `make CROSS=aarch64`,
-# `make CROSS=armhf test-unit`, `make deps`, `make check-deps`, `make bench`, `make serve`.
+# `make CROSS=armhf test-unit`, `make deps`, `make check-deps`, `make check-threads`, `make bench`,
+# `make serve`.
 
 CROSS ?=
 ifeq ($(CROSS),)
@@ -30,7 +31,7 @@ UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BERTH := $(BUILD)/berth
 UNIT := $(BUILD)/berth-unit-tests
 
-.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps bench fuzz serve clean dist unit test-vm test-vm-gateway test-vm-powercut
+.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps check-threads bench fuzz serve clean dist unit test-vm test-vm-gateway test-vm-powercut
 .DEFAULT_GOAL := all
 
 all: $(BERTH)
@@ -136,15 +137,27 @@ test-vm-powercut:
 check-deps:
 	tests/check-deps.sh
 
+# Clang's thread-safety analysis over every source file (common/thread_annotations.hpp): touching
+# a guarded member without its lock fails. clang 16 comes with deps-fuzz, the headers it reads
+# with the host's packages (not deps-host: the JavaScript SDK is not needed here).
+check-threads: deps-fuzz
+	third_party/deps.sh host
+	$(MAKE) --no-print-directory $(TP)/httplib.h
+	tests/check-threads.sh $(CLANG_CXX) $(TP) $(CLANG_STD)
+
 bench: deps
 	tests/bench/run.sh
+
+# clang 16 (deps-fuzz) for the fuzzers and check-threads: it implements what libstdc++ 12's
+# <expected> needs but does not yet advertise it.
+CLANG_CXX := clang++-16
+CLANG_STD := -std=c++2b -U__cpp_concepts -D__cpp_concepts=202002L
 
 # Fuzzing (libFuzzer, clang with ASan and UBSan): every tests/fuzz/<name>_fuzz.cpp is one harness,
 # seeded from tests/fuzz/corpus/<name>/. `make fuzz` runs each for FUZZ_SECONDS (CI: a short
 # run); `make fuzz FUZZ_SECONDS=600` is the long run. The working corpus lives under build/.
-# clang 16 implements what libstdc++ 12's <expected> needs but does not yet advertise it.
-FUZZ_CXX := clang++-16
-FUZZ_FLAGS := -std=c++2b -U__cpp_concepts -D__cpp_concepts=202002L -O1 -g \
+FUZZ_CXX := $(CLANG_CXX)
+FUZZ_FLAGS := $(CLANG_STD) -O1 -g \
               -fsanitize=address,undefined -fno-sanitize-recover=undefined -Isrc -isystem $(TP) -Itests
 FUZZ_SECONDS ?= 30
 FUZZ := build/fuzz

@@ -86,7 +86,7 @@ std::string AuditLog::format(const AuditEntry& entry, std::uint64_t max_line_byt
 void AuditLog::record(const AuditEntry& entry) noexcept {
   try {
     const std::string line = format(entry, m_max_bytes - 1) + "\n";
-    std::lock_guard lock(m_mutex);
+    MutexLock lock(m_mutex);
     if (m_fd >= 0 && m_size > 0 && m_size + line.size() > m_max_bytes) rotate();
     if (m_fd < 0) {
       m_fd = open_for_append(m_path);

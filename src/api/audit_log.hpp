@@ -6,12 +6,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
+#include "common/thread_annotations.hpp"
 
 namespace berth::api {
 
@@ -51,16 +51,16 @@ class AuditLog {
 
  private:
   AuditLog(std::string path, std::uint64_t max_bytes, int kept_files, int fd, std::uint64_t size);
-  void rotate();  // m_mutex held
-  void report_write_error(std::string_view what, int error);  // m_mutex held
+  void rotate() BERTH_REQUIRES(m_mutex);
+  void report_write_error(std::string_view what, int error) BERTH_REQUIRES(m_mutex);
 
   const std::string m_path;
   const std::uint64_t m_max_bytes;
   const int m_kept_files;
-  std::mutex m_mutex;
-  int m_fd;             // -1 after a failed reopen; record() tries again
-  std::uint64_t m_size;  // bytes in the current file
-  bool m_failing = false;
+  Mutex m_mutex;
+  int m_fd BERTH_GUARDED_BY(m_mutex);             // -1 after a failed reopen; record() tries again
+  std::uint64_t m_size BERTH_GUARDED_BY(m_mutex);  // bytes in the current file
+  bool m_failing BERTH_GUARDED_BY(m_mutex) = false;
 };
 
 // Returns whether `action` ("ecs:RunTask" or "RunTask") changes something: every action but

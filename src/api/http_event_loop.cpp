@@ -12,7 +12,6 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -20,6 +19,7 @@
 #include "api/http_transport.hpp"
 #include "api/tls/tls_server.hpp"
 #include "common/log.hpp"
+#include "common/thread_annotations.hpp"
 
 namespace berth::api {
 namespace {
@@ -167,8 +167,8 @@ struct HttpEventLoop::Impl {
   bool accept_paused = false;
 
   // Shared with the workers.
-  std::mutex completions_mutex;
-  std::vector<Completion> completions;
+  Mutex completions_mutex;
+  std::vector<Completion> completions BERTH_GUARDED_BY(completions_mutex);
   std::atomic<bool> wake_pending{false};
 
   void run();
@@ -475,7 +475,7 @@ void HttpEventLoop::Impl::dispatch(std::uint64_t id, Connection& c) {
     std::string bytes = serialize_response(response, request->minor_version,
                                            keep_alive ? KeepAlive::yes : KeepAlive::no, omitted);
     {
-      std::lock_guard lock(completions_mutex);
+      MutexLock lock(completions_mutex);
       completions.push_back({id, std::move(bytes), keep_alive});
     }
     wake();
@@ -488,7 +488,7 @@ void HttpEventLoop::Impl::dispatch(std::uint64_t id, Connection& c) {
 void HttpEventLoop::Impl::take_completions() {
   std::vector<Completion> done;
   {
-    std::lock_guard lock(completions_mutex);
+    MutexLock lock(completions_mutex);
     done.swap(completions);
     // Cleared under the lock: a worker that still sees it set has pushed before this swap.
     wake_pending = false;

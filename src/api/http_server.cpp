@@ -128,7 +128,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(ApiServices& api, const Se
 }
 
 void HttpServer::stop() {
-  std::lock_guard lock(m_stop_mutex);
+  MutexLock lock(m_stop_mutex);
   if (!m_loop) return;
   m_loop->stop();
   m_loop.reset();

@@ -22,10 +22,10 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "common/result.hpp"
+#include "common/thread_annotations.hpp"
 #include "api/http_routes.hpp"
 
 namespace berth::api {
@@ -67,8 +67,8 @@ class HttpServer {
  private:
   HttpServer(std::unique_ptr<HttpEventLoop> loop, int port, std::string socket_path);
 
-  std::mutex m_stop_mutex;  // stop() from several threads: one stops, the others wait for it
-  std::unique_ptr<HttpEventLoop> m_loop;
+  Mutex m_stop_mutex;  // stop() from several threads: one stops, the others wait for it
+  std::unique_ptr<HttpEventLoop> m_loop BERTH_GUARDED_BY(m_stop_mutex);
   int m_port = 0;
   std::string m_socket_path;
 };

@@ -14,7 +14,7 @@ BoundedWorkerPool::BoundedWorkerPool(std::size_t threads, std::size_t queue_dept
 
 bool BoundedWorkerPool::try_submit(std::function<void()> job) {
   {
-    std::lock_guard lock(m_mutex);
+    MutexLock lock(m_mutex);
     if (m_stopping || m_queue.size() >= m_queue_depth) return false;
     m_queue.push_back(std::move(job));
   }
@@ -27,7 +27,7 @@ void BoundedWorkerPool::stop() {
   // find none left (they may return before the jobs have run).
   std::vector<std::thread> threads;
   {
-    std::lock_guard lock(m_mutex);
+    MutexLock lock(m_mutex);
     m_stopping = true;
     threads.swap(m_threads);
   }
@@ -39,8 +39,8 @@ void BoundedWorkerPool::run() {
   while (true) {
     std::function<void()> job;
     {
-      std::unique_lock lock(m_mutex);
-      m_ready.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+      MutexLock lock(m_mutex);
+      while (!m_stopping && m_queue.empty()) lock.wait(m_ready);
       if (m_queue.empty()) return;  // stopping, and every queued job has run
       job = std::move(m_queue.front());
       m_queue.pop_front();

@@ -8,10 +8,11 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "common/thread_annotations.hpp"
 
 namespace berth {
 
@@ -43,11 +44,11 @@ class BoundedWorkerPool final : public JobQueue {
 
   const std::size_t m_queue_depth;
   const std::string m_name;
-  std::mutex m_mutex;
+  Mutex m_mutex;
   std::condition_variable m_ready;
-  std::deque<std::function<void()>> m_queue;
-  bool m_stopping = false;
-  std::vector<std::thread> m_threads;
+  std::deque<std::function<void()>> m_queue BERTH_GUARDED_BY(m_mutex);
+  bool m_stopping BERTH_GUARDED_BY(m_mutex) = false;
+  std::vector<std::thread> m_threads BERTH_GUARDED_BY(m_mutex);
 };
 
 }  // namespace berth

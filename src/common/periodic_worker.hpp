@@ -9,11 +9,11 @@
 #include <condition_variable>
 #include <exception>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "common/log.hpp"
+#include "common/thread_annotations.hpp"
 
 namespace berth {
 
@@ -30,8 +30,11 @@ class PeriodicWorker {
     m_thread = std::thread([this, name = std::move(name), tick, pass = std::move(pass)] {
       while (true) {
         {
-          std::unique_lock lock(m_mutex);
-          m_wakeup.wait_for(lock, tick, [this] { return m_woken || m_stopping; });
+          MutexLock lock(m_mutex);
+          const auto deadline = std::chrono::steady_clock::now() + tick;
+          while (!m_woken && !m_stopping) {
+            if (lock.wait_until(m_wakeup, deadline) == std::cv_status::timeout) break;
+          }
           if (m_stopping) return;
           m_woken = false;
         }
@@ -59,7 +62,7 @@ class PeriodicWorker {
   // Asks for a pass soon.
   void wake() {
     {
-      std::lock_guard lock(m_mutex);
+      MutexLock lock(m_mutex);
       m_woken = true;
     }
     m_wakeup.notify_all();
@@ -68,7 +71,7 @@ class PeriodicWorker {
   // Finishes the pass under way, then joins. Idempotent.
   void stop() {
     {
-      std::lock_guard lock(m_mutex);
+      MutexLock lock(m_mutex);
       m_stopping = true;
     }
     m_wakeup.notify_all();
@@ -87,10 +90,10 @@ class PeriodicWorker {
 
   std::string m_last_failure;  // worker thread only
   int m_repeats = 0;           // worker thread only
-  std::mutex m_mutex;
+  Mutex m_mutex;
   std::condition_variable m_wakeup;
-  bool m_woken = false;
-  bool m_stopping = false;
+  bool m_woken BERTH_GUARDED_BY(m_mutex) = false;
+  bool m_stopping BERTH_GUARDED_BY(m_mutex) = false;
   std::thread m_thread;
 };
 

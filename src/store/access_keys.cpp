@@ -12,7 +12,7 @@ model::AccessKey read_access_key(const Stmt& stmt) {
 }  // namespace
 
 Result<void> Store::create_access_key(const model::AccessKey& key, std::size_t max_keys) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt count(m_db, "SELECT count(*) FROM access_keys");
@@ -34,7 +34,7 @@ Result<void> Store::create_access_key(const model::AccessKey& key, std::size_t m
 }
 
 Result<std::optional<model::AccessKey>> Store::find_access_key(const std::string& access_key_id) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db, std::string("SELECT ") + k_key_columns + " FROM access_keys WHERE access_key_id = ?1");
   stmt.bind(1, access_key_id);
   BERTH_ASSIGN(bool row, stmt.step());
@@ -43,7 +43,7 @@ Result<std::optional<model::AccessKey>> Store::find_access_key(const std::string
 }
 
 Result<std::vector<model::AccessKey>> Store::list_access_keys(const std::optional<std::string>& user_name) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db, std::string("SELECT ") + k_key_columns +
                       " FROM access_keys WHERE ?1 IS NULL OR user_name = ?1 ORDER BY user_name, created_at");
   if (user_name) {
@@ -60,7 +60,7 @@ Result<std::vector<model::AccessKey>> Store::list_access_keys(const std::optiona
 }
 
 Result<bool> Store::delete_access_key(const std::string& access_key_id) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db, "DELETE FROM access_keys WHERE access_key_id = ?1");
   stmt.bind(1, access_key_id);
   BERTH_TRY(stmt.run());

@@ -34,7 +34,7 @@ Result<std::map<DefinitionKey, model::TaskDefinition>> definitions_of(Db& db, co
 }  // namespace
 
 Result<model::ClusterSnapshot> Store::read_cluster_snapshot(const std::string& cluster, SnapshotScope scope) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   return read_cluster_snapshot_locked(cluster, scope);  // a read: the transaction rolls back
@@ -91,7 +91,7 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::st
 }
 
 Result<bool> Store::commit_plan(const PlanCommit& plan) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   std::optional<model::Service> service;

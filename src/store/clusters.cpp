@@ -65,7 +65,7 @@ Result<void> upsert_cluster(Db& db, const model::Cluster& c) {
 
 Result<model::Cluster> Store::create_cluster(const model::Cluster& wanted,
                                              const std::vector<model::Tag>& tags) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, find_cluster_in(m_db, wanted.name));
@@ -79,7 +79,7 @@ Result<model::Cluster> Store::create_cluster(const model::Cluster& wanted,
 }
 
 Result<bool> Store::ensure_cluster(const std::string& name, EpochMs now) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, find_cluster_in(m_db, name));
@@ -94,7 +94,7 @@ Result<bool> Store::ensure_cluster(const std::string& name, EpochMs now) {
 }
 
 Result<std::optional<model::Cluster>> Store::find_cluster(const std::string& name) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   return find_cluster_in(m_db, name);
 }
 
@@ -106,7 +106,7 @@ Result<void> Store::require_active_cluster_locked(const std::string& cluster) {
 
 Result<std::vector<model::Cluster>> Store::list_clusters(const std::string& after,
                                                          std::size_t limit) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db, std::string("SELECT ") + k_cluster_columns +
                       " FROM clusters WHERE status = 'ACTIVE' AND name > ?1 ORDER BY name LIMIT ?2");
   stmt.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
@@ -114,12 +114,12 @@ Result<std::vector<model::Cluster>> Store::list_clusters(const std::string& afte
 }
 
 Result<model::ClusterCounts> Store::cluster_counts(const std::string& name) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   return counts_in(m_db, name);
 }
 
 Result<model::Cluster> Store::delete_cluster(const std::string& name) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, find_cluster_in(m_db, name));

@@ -68,7 +68,7 @@ Result<std::optional<model::ContainerInstance>> Store::update_instance_locked(
 Result<std::optional<model::ContainerInstance>> Store::update_container_instance(
     const std::string& cluster, const std::string& id, const InstanceChange& change, IfMissing if_missing,
     const std::vector<model::Tag>& tags) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto instance, update_instance_locked(cluster, id, change, if_missing, tags));
@@ -78,7 +78,7 @@ Result<std::optional<model::ContainerInstance>> Store::update_container_instance
 
 Result<bool> Store::update_container_instances(const std::string& cluster, const std::vector<std::string>& ids,
                                                const InstanceChange& change) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   for (const auto& id : ids) {
@@ -91,14 +91,14 @@ Result<bool> Store::update_container_instances(const std::string& cluster, const
 
 Result<std::optional<model::ContainerInstance>> Store::find_container_instance(
     const std::string& cluster, const std::string& id) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   return find_instance_in(m_db, cluster, id);
 }
 
 Result<std::vector<model::ContainerInstance>> Store::list_container_instances(
     const std::string& cluster, const std::optional<std::string>& status, const std::string& after,
     std::size_t limit) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db, std::string("SELECT ") + k_ci_columns +
                       " FROM container_instances WHERE cluster = ?1 AND id > ?2 "
                       "AND (?3 IS NULL OR status = ?3) ORDER BY id LIMIT ?4");
@@ -108,7 +108,7 @@ Result<std::vector<model::ContainerInstance>> Store::list_container_instances(
 }
 
 Result<bool> Store::remove_container_instance(const std::string& cluster, const std::string& id) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt stmt(m_db, "DELETE FROM container_instances WHERE cluster = ?1 AND id = ?2");

@@ -5,7 +5,7 @@ namespace berth::store {
 
 Result<bool> Store::put_parameter(const model::Parameter& p, const model::ParameterVersion& version,
                                   long long expected_version, std::size_t max_parameters) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   {
@@ -40,7 +40,7 @@ Result<bool> Store::put_parameter(const model::Parameter& p, const model::Parame
 }
 
 Result<std::optional<model::Parameter>> Store::find_parameter(const std::string& name) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db,
             "SELECT name, type, description, tier, data_type, version, modified_at, tags FROM parameters "
             "WHERE name = ?1");
@@ -61,7 +61,7 @@ Result<std::optional<model::Parameter>> Store::find_parameter(const std::string&
 }
 
 Result<std::optional<model::ParameterVersion>> Store::parameter_version(const std::string& name, long long version) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db,
             "SELECT version, type, description, modified_at, sealed FROM parameter_versions "
             "WHERE name = ?1 AND version = ?2");
@@ -81,7 +81,7 @@ Result<std::optional<model::ParameterVersion>> Store::parameter_version(const st
 
 Result<std::vector<std::string>> Store::parameter_names(const std::string& prefix, const std::string& after,
                                                         std::size_t limit) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   // substr() rather than LIKE: names contain '_', which LIKE treats as a wildcard.
   Stmt stmt(m_db,
             "SELECT name FROM parameters WHERE substr(name, 1, length(?1)) = ?1 AND name > ?2 ORDER BY name LIMIT ?3");
@@ -90,7 +90,7 @@ Result<std::vector<std::string>> Store::parameter_names(const std::string& prefi
 }
 
 Result<bool> Store::delete_parameter(const std::string& name) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt stmt(m_db, "DELETE FROM parameters WHERE name = ?1");

@@ -19,7 +19,7 @@ Result<void> upsert_schedule(Db& db, const model::Schedule& s) {
 }  // namespace
 
 Result<void> Store::create_schedule(const model::Schedule& schedule) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt existing(m_db, "SELECT 1 FROM schedules WHERE group_name = ?1 AND name = ?2");
@@ -32,7 +32,7 @@ Result<void> Store::create_schedule(const model::Schedule& schedule) {
 }
 
 Result<std::optional<model::Schedule>> Store::find_schedule(const std::string& group, const std::string& name) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db, "SELECT body FROM schedules WHERE group_name = ?1 AND name = ?2");
   stmt.bind(1, group).bind(2, name);
   BERTH_ASSIGN(bool row, stmt.step());
@@ -45,7 +45,7 @@ Result<std::vector<model::Schedule>> Store::list_schedules(const std::optional<s
                                                            const std::string& name_prefix,
                                                            const std::optional<std::string>& state,
                                                            const std::string& after, std::size_t limit) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   // substr() rather than LIKE: names may contain '_', which LIKE treats as a wildcard.
   Stmt stmt(m_db,
             "SELECT body FROM schedules WHERE (?1 IS NULL OR group_name = ?1) AND substr(name, 1, length(?2)) = ?2 "
@@ -58,14 +58,14 @@ Result<std::vector<model::Schedule>> Store::list_schedules(const std::optional<s
 }
 
 Result<std::vector<model::Schedule>> Store::due_schedules(std::int64_t now_seconds) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db, "SELECT body FROM schedules WHERE next_fire IS NOT NULL AND next_fire <= ?1 ORDER BY next_fire");
   stmt.bind(1, now_seconds);
   return collect_parsed_rows<model::Schedule>(stmt, read_schedule);
 }
 
 Result<std::optional<std::int64_t>> Store::earliest_schedule_fire() {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db, "SELECT min(next_fire) FROM schedules WHERE next_fire IS NOT NULL");
   BERTH_ASSIGN(bool row, stmt.step());
   if (!row || stmt.is_null(0)) return std::optional<std::int64_t>();
@@ -73,7 +73,7 @@ Result<std::optional<std::int64_t>> Store::earliest_schedule_fire() {
 }
 
 Result<bool> Store::replace_schedule(const model::Schedule& schedule, long long expected_version) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt current(m_db, "SELECT body FROM schedules WHERE group_name = ?1 AND name = ?2");
@@ -89,7 +89,7 @@ Result<bool> Store::replace_schedule(const model::Schedule& schedule, long long 
 
 Result<bool> Store::delete_schedule(const std::string& group, const std::string& name,
                                     std::optional<long long> expected_version) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   if (expected_version) {

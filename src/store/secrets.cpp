@@ -45,7 +45,7 @@ Result<void> insert_version(Db& db, const std::string& name, const model::Secret
 
 Result<void> Store::create_secret(const model::Secret& s, const std::optional<model::SecretVersion>& first,
                                   std::size_t max_secrets) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt existing(m_db, "SELECT deletion_date FROM secrets WHERE name = ?1");
@@ -72,7 +72,7 @@ Result<void> Store::create_secret(const model::Secret& s, const std::optional<mo
 }
 
 Result<std::optional<model::Secret>> Store::find_secret(const std::string& name, const std::string& arn) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   // An exact ARN wins over a secret whose name happens to look like that ARN's last part.
   Stmt stmt(m_db, std::string(k_secret_columns) + "WHERE arn = ?2 OR name = ?1 ORDER BY arn = ?2 DESC LIMIT 1");
   stmt.bind(1, name).bind(2, arn);
@@ -82,7 +82,7 @@ Result<std::optional<model::Secret>> Store::find_secret(const std::string& name,
 }
 
 Result<std::vector<model::SecretVersion>> Store::secret_versions(const std::string& name) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db,
             "SELECT version_id, stage, is_binary, created_at, sealed FROM secret_versions WHERE secret_name = ?1 "
             "ORDER BY created_at DESC, version_id");
@@ -91,13 +91,13 @@ Result<std::vector<model::SecretVersion>> Store::secret_versions(const std::stri
 }
 
 Result<std::vector<model::Secret>> Store::list_secrets() {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db, std::string(k_secret_columns) + "ORDER BY name");
   return collect_rows<model::Secret>(stmt, read_secret);
 }
 
 Result<void> Store::put_secret_version(const std::string& arn, const model::SecretVersion& version) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt secret(m_db, "SELECT name, deletion_date FROM secrets WHERE arn = ?1");
@@ -128,7 +128,7 @@ Result<void> Store::put_secret_version(const std::string& arn, const model::Secr
 }
 
 Result<bool> Store::delete_secret(const std::string& arn, std::optional<EpochMs> when) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   if (when) {
@@ -144,7 +144,7 @@ Result<bool> Store::delete_secret(const std::string& arn, std::optional<EpochMs>
 }
 
 Result<void> Store::purge_deleted_secrets(EpochMs now) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   {
     Stmt due(m_db, "SELECT 1 FROM secrets WHERE deletion_date <= ?1 LIMIT 1");
     due.bind(1, now);

@@ -17,7 +17,7 @@ Result<void> upsert_service(Db& db, const model::Service& s) {
 }
 
 Result<model::Service> Store::create_service(const model::Service& service, const std::vector<model::Tag>& tags) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_TRY(require_active_cluster_locked(service.cluster));
@@ -42,7 +42,7 @@ Result<model::Service> Store::create_service(const model::Service& service, cons
 }
 
 Result<std::optional<model::Service>> Store::find_service(const std::string& cluster, const std::string& name) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db, "SELECT body FROM services WHERE cluster = ?1 AND name = ?2");
   stmt.bind(1, cluster).bind(2, name);
   BERTH_ASSIGN(bool row, stmt.step());
@@ -54,7 +54,7 @@ Result<std::optional<model::Service>> Store::find_service(const std::string& clu
 Result<std::vector<model::Service>> Store::list_services(const std::optional<std::string>& cluster,
                                                          const std::vector<model::ServiceStatus>& statuses,
                                                          const std::string& after, std::size_t limit) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   std::string in;
   // The wire names are fixed words, so they go into the statement as they are.
   for (std::size_t i = 0; i < statuses.size(); ++i) {
@@ -68,7 +68,7 @@ Result<std::vector<model::Service>> Store::list_services(const std::optional<std
 }
 
 Result<bool> Store::replace_service(const model::Service& service, long long expected_version) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt current(m_db, "SELECT body FROM services WHERE cluster = ?1 AND name = ?2");

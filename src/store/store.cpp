@@ -11,7 +11,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
 }
 
 Result<void> Store::exec_for_test(const std::string& sql) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_TRY(m_db.exec(sql));

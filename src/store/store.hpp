@@ -5,13 +5,13 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "common/thread_annotations.hpp"
 #include "model/access_key.hpp"
 #include "model/cluster_snapshot.hpp"
 #include "model/cluster.hpp"
@@ -274,21 +274,26 @@ class Store {
                                                                          const std::string& id,
                                                                          const InstanceChange& change,
                                                                          IfMissing if_missing,
-                                                                         const std::vector<model::Tag>& tags);
-  Result<model::ClusterSnapshot> read_cluster_snapshot_locked(const std::string& cluster, SnapshotScope scope);
+                                                                         const std::vector<model::Tag>& tags)
+      BERTH_REQUIRES(m_mutex);
+  Result<model::ClusterSnapshot> read_cluster_snapshot_locked(const std::string& cluster, SnapshotScope scope)
+      BERTH_REQUIRES(m_mutex);
   // Tag writes that are part of a larger operation (caller holds the lock and a Tx).
-  Result<void> put_tags_locked(const std::string& resource, const std::vector<model::Tag>& tags);
-  Result<std::vector<model::Tag>> tags_of_locked(const std::string& resource);
-  Result<void> remove_all_tags_locked(const std::string& resource);
+  Result<void> put_tags_locked(const std::string& resource, const std::vector<model::Tag>& tags)
+      BERTH_REQUIRES(m_mutex);
+  Result<std::vector<model::Tag>> tags_of_locked(const std::string& resource) BERTH_REQUIRES(m_mutex);
+  Result<void> remove_all_tags_locked(const std::string& resource) BERTH_REQUIRES(m_mutex);
   // Whether the resource a tag key names exists and takes tags ("cluster/x" ACTIVE,
   // "task-definition/f:1" not being deleted, "container-instance/c/id", "task/c/id", "service/c/x").
-  Result<bool> taggable_locked(const std::string& resource);
+  Result<bool> taggable_locked(const std::string& resource) BERTH_REQUIRES(m_mutex);
   // ClusterNotFoundException unless `cluster` is ACTIVE: checked inside each transaction that
   // adds something to a cluster, so DeleteCluster's "contains" checks cannot miss it.
-  Result<void> require_active_cluster_locked(const std::string& cluster);
+  Result<void> require_active_cluster_locked(const std::string& cluster) BERTH_REQUIRES(m_mutex);
 
-  std::mutex m_mutex;
-  Db m_db;
+  // Every public call takes it for its whole transaction: one writer (and reader) at a time on
+  // the one connection.
+  Mutex m_mutex;
+  Db m_db BERTH_GUARDED_BY(m_mutex);
 };
 
 }  // namespace berth::store

@@ -38,7 +38,7 @@ Result<void> Store::remove_all_tags_locked(const std::string& resource) {
 }
 
 Result<std::vector<model::Tag>> Store::tags_of(const std::string& resource) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   return tags_of_locked(resource);
 }
 
@@ -47,7 +47,8 @@ Result<bool> Store::taggable_locked(const std::string& resource) {
   if (slash == std::string::npos) return false;
   const std::string type = resource.substr(0, slash);
   const std::string rest = resource.substr(slash + 1);
-  const auto exists = [this](const char* sql, const std::string& first, const std::string& second) -> Result<bool> {
+  const auto exists = [this](const char* sql, const std::string& first, const std::string& second)
+                          BERTH_REQUIRES(m_mutex) -> Result<bool> {
     Stmt stmt(m_db, sql);
     stmt.bind(1, first).bind(2, second);
     return stmt.step();
@@ -75,7 +76,7 @@ Result<bool> Store::taggable_locked(const std::string& resource) {
 }
 
 Result<void> Store::add_tags(const std::string& resource, const std::vector<model::Tag>& tags) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(bool taggable, taggable_locked(resource));
@@ -91,7 +92,7 @@ Result<void> Store::add_tags(const std::string& resource, const std::vector<mode
 }
 
 Result<void> Store::remove_tags(const std::string& resource, const std::vector<std::string>& keys) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, tags_of_locked(resource));

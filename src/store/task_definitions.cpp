@@ -34,7 +34,7 @@ Result<model::TaskDefinition> Store::register_task_definition(const std::string&
                                                               const model::Json& body,
                                                               const std::vector<model::Tag>& tags,
                                                               EpochMs now) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt next(m_db,
@@ -59,7 +59,7 @@ Result<model::TaskDefinition> Store::register_task_definition(const std::string&
 
 Result<std::optional<model::TaskDefinition>> Store::find_task_definition(
     const std::string& family, std::optional<long long> revision) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   const std::string sql =
       std::string("SELECT ") + k_td_columns + " FROM task_definitions WHERE family = ?1 AND " +
       (revision ? "revision = ?2" : "status = 'ACTIVE' ORDER BY revision DESC LIMIT 1");
@@ -73,7 +73,7 @@ Result<std::optional<model::TaskDefinition>> Store::find_task_definition(
 
 Result<std::vector<model::TaskDefinition>> Store::list_task_definitions(
     const TaskDefinitionQuery& query) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   const bool descending = query.order == SortOrder::descending;
   std::string sql = std::string("SELECT ") + k_td_columns +
                     " FROM task_definitions WHERE status = ?1";
@@ -93,7 +93,7 @@ Result<std::vector<model::TaskDefinition>> Store::list_task_definitions(
 }
 
 Result<std::vector<std::string>> Store::list_families(const FamilyQuery& query) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   // ECS: ACTIVE = families with an ACTIVE revision; INACTIVE = families with none; ALL = all.
   std::string condition;
   if (query.status == "ACTIVE") {
@@ -112,7 +112,7 @@ Result<std::vector<std::string>> Store::list_families(const FamilyQuery& query) 
 Result<model::TaskDefinition> Store::set_task_definition_status(const std::string& family, long long revision,
                                                                 const std::string& from, const std::string& to,
                                                                 EpochMs now) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt update(m_db,

@@ -36,7 +36,7 @@ Result<void> upsert_task(Db& db, const model::Task& t) {
 }
 
 Result<bool> Store::insert_tasks(const std::vector<model::Task>& tasks, const std::vector<model::Tag>& tags) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   for (const auto& t : tasks) {
@@ -53,7 +53,7 @@ Result<bool> Store::insert_tasks(const std::vector<model::Task>& tasks, const st
 }
 
 Result<bool> Store::replace_task(const model::Task& task, long long expected_version) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt current(m_db, "SELECT body FROM tasks WHERE id = ?1");
@@ -68,7 +68,7 @@ Result<bool> Store::replace_task(const model::Task& task, long long expected_ver
 }
 
 Result<std::optional<model::Task>> Store::find_task(const std::string& cluster, const std::string& id) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   Stmt stmt(m_db, std::string("SELECT ") + k_task_columns + " FROM tasks WHERE cluster = ?1 AND id = ?2");
   stmt.bind(1, cluster).bind(2, id);
   BERTH_ASSIGN(bool row, stmt.step());
@@ -78,7 +78,7 @@ Result<std::optional<model::Task>> Store::find_task(const std::string& cluster, 
 }
 
 Result<std::vector<model::Task>> Store::list_tasks(const TaskQuery& q) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   std::string sql = std::string("SELECT ") + k_task_columns + " FROM tasks WHERE id > ?1";
   if (q.cluster) sql += " AND cluster = ?2";
   if (q.container_instance) sql += " AND container_instance = ?3";

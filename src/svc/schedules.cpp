@@ -2,9 +2,9 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 
 #include "common/files.hpp"
+#include "common/thread_annotations.hpp"
 #include "sched/schedule_expression.hpp"
 #include "store/update_with_retry.hpp"
 
@@ -14,13 +14,13 @@ namespace {
 // Zone files are read once per name: they only change with a tzdata upgrade, and a restart
 // picks that up.
 Result<std::shared_ptr<const sched::TimeZone>> time_zone_named(const Context& ctx, const std::string& name) {
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const sched::TimeZone>> cache;
+  static Mutex mutex;
+  static std::map<std::string, std::shared_ptr<const sched::TimeZone>> cache BERTH_GUARDED_BY(mutex);
   if (name == "UTC" || name == "Etc/UTC") return std::make_shared<const sched::TimeZone>(sched::TimeZone::utc());
   const auto invalid = [&name] { return fail(Code::invalid_parameter, "Invalid time zone '" + name + "'."); };
   if (!sched::is_valid_zone_name(name)) return invalid();
   const std::string path = ctx.zoneinfo_dir + "/" + name;
-  std::lock_guard lock(mutex);
+  MutexLock lock(mutex);
   if (const auto it = cache.find(path); it != cache.end()) return it->second;
   auto bytes = read_file(path);
   if (!bytes) return invalid();

@@ -16,7 +16,7 @@ std::optional<KeyEntry> KeyRing::find(std::string_view access_key_id) {
   const std::string id(access_key_id);
   std::uint64_t generation = 0;
   {
-    std::lock_guard lock(m_mutex);
+    MutexLock lock(m_mutex);
     if (const auto it = m_keys.find(id); it != m_keys.end()) return it->second;
     generation = m_generation;
   }
@@ -33,14 +33,14 @@ std::optional<KeyEntry> KeyRing::find(std::string_view access_key_id) {
   }
   KeyEntry entry{id, (*stored)->user_name, (*stored)->secret,
                  std::make_shared<const std::vector<Policy>>(std::move(*policies))};
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   // A key forgotten while it was being read may be gone: cache only what no change overtook.
   if (generation == m_generation && m_keys.size() < svc::k_max_access_keys) m_keys.emplace(id, entry);
   return entry;
 }
 
 void KeyRing::forget(std::string_view access_key_id) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   m_keys.erase(std::string(access_key_id));
   ++m_generation;
 }

@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "api/auth/policy.hpp"
+#include "common/thread_annotations.hpp"
 #include "svc/context.hpp"
 
 namespace berth::api::auth {
@@ -43,9 +43,9 @@ class KeyRing {
 
  private:
   svc::Context& m_ctx;
-  std::mutex m_mutex;
-  std::unordered_map<std::string, KeyEntry> m_keys;  // at most svc::k_max_access_keys entries
-  std::uint64_t m_generation = 0;                    // counts forget() calls
+  Mutex m_mutex;
+  std::unordered_map<std::string, KeyEntry> m_keys BERTH_GUARDED_BY(m_mutex);  // at most svc::k_max_access_keys entries
+  std::uint64_t m_generation BERTH_GUARDED_BY(m_mutex) = 0;                    // counts forget() calls
 };
 
 }  // namespace berth::api::auth

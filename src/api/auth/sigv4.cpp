@@ -303,18 +303,18 @@ Digest SigningKeyCache::get(std::string_view secret, std::string_view date8, std
   name.reserve(secret.size() + date8.size() + region.size() + service.size() + 3);
   name.append(secret).append("\n").append(date8).append("\n").append(region).append("\n").append(service);
   {
-    std::lock_guard lock(m_mutex);
+    MutexLock lock(m_mutex);
     if (const auto it = m_keys.find(name); it != m_keys.end()) return it->second;
   }
   const Digest key = derive_signing_key(secret, date8, region, service);
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   if (m_keys.size() >= k_max_entries) m_keys.clear();  // yesterday's keys, or many keys: start over
   m_keys.emplace(std::move(name), key);
   return key;
 }
 
 std::size_t SigningKeyCache::size() {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   return m_keys.size();
 }
 

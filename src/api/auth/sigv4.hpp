@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,6 +17,7 @@
 #include "api/auth/canonical_request.hpp"
 #include "api/auth/digest.hpp"
 #include "common/clock.hpp"
+#include "common/thread_annotations.hpp"
 
 namespace berth::api::auth {
 
@@ -101,8 +101,8 @@ class SigningKeyCache {
   std::size_t size();
 
  private:
-  std::mutex m_mutex;
-  std::map<std::string, Digest, std::less<>> m_keys;  // "secret\ndate\nregion\nservice"
+  Mutex m_mutex;
+  std::map<std::string, Digest, std::less<>> m_keys BERTH_GUARDED_BY(m_mutex);  // "secret\ndate\nregion\nservice"
 };
 // Returns the string to sign for a canonical request.
 std::string string_to_sign(std::string_view amz_date, const Credential& credential, std::string_view canonical_request);

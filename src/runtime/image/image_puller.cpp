@@ -13,7 +13,7 @@ Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::functio
   std::promise<Result<PulledInfo>> mine;
   bool owner = false;
   {
-    std::lock_guard lock(m_mutex);
+    MutexLock lock(m_mutex);
     if (auto it = m_running.find(key); it != m_running.end()) {
       shared = it->second;
     } else {
@@ -25,7 +25,7 @@ Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::functio
   if (!owner) return shared.get();
   auto result = pull_now(*ref, progress, credentials);
   mine.set_value(result);
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   m_running.erase(key);
   return result;
 }

@@ -5,9 +5,9 @@
 
 #include <future>
 #include <map>
-#include <mutex>
 #include <string>
 
+#include "common/thread_annotations.hpp"
 #include "runtime/image/image_store.hpp"
 #include "runtime/image/registry_client.hpp"
 
@@ -35,8 +35,8 @@ class ImagePuller {
 
   ImageStore& m_store;
   RegistryClient m_client;
-  std::mutex m_mutex;
-  std::map<std::string, std::shared_future<Result<PulledInfo>>> m_running;
+  Mutex m_mutex;
+  std::map<std::string, std::shared_future<Result<PulledInfo>>> m_running BERTH_GUARDED_BY(m_mutex);
 };
 
 }  // namespace berth::runtime

@@ -129,7 +129,10 @@ Result<std::unique_ptr<ImageStore>> ImageStore::open(const std::string& root, co
   for (const auto& entry : fs::directory_iterator(root, ec)) {
     if (entry.path().filename().string().starts_with("tmp-")) fs::remove_all(entry.path(), ec);
   }
-  BERTH_TRY(store->load_index());
+  {
+    MutexLock lock(store->m_mutex);  // not shared yet, but load_index needs the lock held
+    BERTH_TRY(store->load_index());
+  }
   return store;
 }
 
@@ -233,7 +236,7 @@ Result<Image> ImageStore::add_image(const std::string& layout_dir, const Json& c
 
 Result<Image> ImageStore::add_pulled(const Json& config, const std::vector<std::string>& layer_paths,
                                      const std::vector<std::string>& names) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   refresh_locked();
   const std::string layout = m_root + "/tmp-" + random_hex(8);
   BERTH_TRY(make_dirs(layout, 0700));
@@ -242,7 +245,7 @@ Result<Image> ImageStore::add_pulled(const Json& config, const std::vector<std::
 }
 
 Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   refresh_locked();
   const std::string layout = m_root + "/tmp-" + random_hex(8);
   BERTH_TRY(make_dirs(layout + "/archive", 0700));
@@ -305,7 +308,7 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
 }
 
 std::optional<Image> ImageStore::find(const std::string& reference) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   refresh_locked();
   const auto i = index_of(reference);
   if (!i) return std::nullopt;
@@ -313,14 +316,14 @@ std::optional<Image> ImageStore::find(const std::string& reference) {
 }
 
 std::vector<Image> ImageStore::list() {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   refresh_locked();
   return m_images;
 }
 
 Result<Image> ImageStore::remove(const std::string& reference,
                                  const std::function<bool(const Image&)>& in_use) {
-  std::lock_guard lock(m_mutex);
+  MutexLock lock(m_mutex);
   refresh_locked();
   const auto i = index_of(reference);
   if (!i) return fail(Code::resource_not_found, "no image named '" + reference + "'");

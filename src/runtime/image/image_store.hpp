@@ -6,13 +6,13 @@
 #include <sys/stat.h>
 
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "common/thread_annotations.hpp"
 #include "model/schema.hpp"
 
 namespace berth::runtime {
@@ -56,20 +56,20 @@ class ImageStore {
 
  private:
   ImageStore(std::string root, const Clock& clock) : m_root(std::move(root)), m_clock(clock) {}
-  Result<void> load_index();
+  Result<void> load_index() BERTH_REQUIRES(m_mutex);
   // Re-reads the index when another process (`berth image import`) changed it.
-  void refresh_locked();
-  Result<void> save_index();
+  void refresh_locked() BERTH_REQUIRES(m_mutex);
+  Result<void> save_index() BERTH_REQUIRES(m_mutex);
   Result<Image> add_image(const std::string& layout_dir, const model::Json& config,
                           const std::vector<std::string>& layer_paths,
-                          const std::vector<std::string>& names, bool pulled);
-  std::optional<std::size_t> index_of(const std::string& reference) const;
+                          const std::vector<std::string>& names, bool pulled) BERTH_REQUIRES(m_mutex);
+  std::optional<std::size_t> index_of(const std::string& reference) const BERTH_REQUIRES(m_mutex);
 
   std::string m_root;
   const Clock& m_clock;
-  std::mutex m_mutex;
-  std::vector<Image> m_images;
-  struct timespec m_index_mtime {};
+  Mutex m_mutex;
+  std::vector<Image> m_images BERTH_GUARDED_BY(m_mutex);
+  struct timespec m_index_mtime BERTH_GUARDED_BY(m_mutex) {};
 };
 
 }  // namespace berth::runtime

@@ -59,7 +59,7 @@ Result<Json> BridgeNetwork::invoke(const Json& config, const std::string& comman
 Result<void> BridgeNetwork::guard_host_loopback() {
   // Checked on every call, not once per process: a firewall reload or `iptables -F` removes the
   // rule while portmap's route_localnet stays on. Attaches are rare; one `iptables -C` is cheap.
-  std::lock_guard lock(m_guard_mutex);
+  MutexLock lock(m_guard_mutex);
   const std::string iptables = iptables_binary();
   if (iptables.empty()) return fail(Code::server, "iptables is missing: bridge networking needs it (install iptables)");
   // Packets the portmap DNAT-ed (127.0.0.1:hostPort answered from a container) and replies of

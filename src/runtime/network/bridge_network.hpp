@@ -5,11 +5,11 @@
 // crash, a restart of berth or a change of settings. Thread-safe for distinct tasks.
 #pragma once
 
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/result.hpp"
+#include "common/thread_annotations.hpp"
 #include "model/schema.hpp"
 
 namespace berth::runtime {
@@ -74,7 +74,9 @@ class BridgeNetwork {
                              const std::string& ifname) const;
 
   BridgeNetworkConfig m_config;
-  std::mutex m_guard_mutex;  // one check-and-insert at a time
+  // One iptables check-and-insert at a time. It guards the host's rule, not a member, so the
+  // analysis has nothing to check here.
+  Mutex m_guard_mutex;
 };
 
 }  // namespace berth::runtime
