@@ -33,9 +33,9 @@ DriverSettings driver_settings(const AgentConfig& config) {
 }  // namespace
 
 Agent::Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore& images, const Clock& clock,
-             AgentConfig config)
+             InstanceRegistrar& registrar, AgentConfig config)
     : m_store(store), m_runtime(runtime), m_clock(clock), m_config(std::move(config)),
-      m_puller(images, registry_options(m_config, images.blob_dir())), m_store_registrar(store, clock),
+      m_puller(images, registry_options(m_config, images.blob_dir())), m_registrar(registrar),
       m_crash_guard(m_config.crash_marker_dir.empty() ? m_config.data_dir + "/task-work" : m_config.crash_marker_dir),
       m_image_policy(images, m_puller, m_pulls, m_config.pull_behavior, m_config.image_cleanup),
       m_health(runtime, m_health_checks),

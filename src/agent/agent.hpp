@@ -81,16 +81,14 @@ inline constexpr std::size_t k_health_check_queue = 64;
 
 class Agent {
  public:
+  // `registrar` records the node (the composition root's, through svc); it must outlive the agent.
   Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore& images, const Clock& clock,
-        AgentConfig config);
+        InstanceRegistrar& registrar, AgentConfig config);
   ~Agent();
 
   // Registers (or re-registers, keeping its id) this node through the registrar; returns the
   // instance id.
   [[nodiscard]] Result<std::string> register_instance();
-  // Where register_instance() records the node (the composition root's; by default the store
-  // directly). Set before register_instance(); it must outlive the agent's registration.
-  void set_registrar(InstanceRegistrar& registrar) { m_registrar = &registrar; }
   void start();
   void stop();
   // Asks for a pass soon (a task was placed or stopped).
@@ -130,8 +128,7 @@ class Agent {
   AgentConfig m_config;
   runtime::ImagePuller m_puller;
   std::string m_instance_id;
-  StoreInstanceRegistrar m_store_registrar;
-  InstanceRegistrar* m_registrar = &m_store_registrar;
+  InstanceRegistrar& m_registrar;
   TaskCrashGuard m_crash_guard;
   std::map<std::string, model::Json> m_definitions; // "family:revision" → body (agent thread only)
   std::function<void()> m_on_task_changed = [] {};

@@ -9,6 +9,7 @@
 #include "runtime/oci_spec.hpp"
 #include "runtime/shim/log_writer.hpp"
 #include "svc/access_keys.hpp"
+#include "svc/actions.hpp"
 #include "svc/secrets.hpp"
 
 namespace berth::cli {
@@ -87,6 +88,11 @@ model::Json RuntimeLogs::read(const std::string& runtime_id) {
   return out;
 }
 
+Result<void> SvcInstanceRegistrar::register_node(const agent::NodeRegistration& node) {
+  BERTH_TRY(svc::register_node(m_ctx, node));
+  return {};
+}
+
 Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::AgentConfig& agent_config) {
   BERTH_TRY(make_state_dirs(config));
   DaemonResources resources;
@@ -109,7 +115,6 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
       m_runc_paths(runc_paths(config)),
       m_runtime(m_runc_paths, agent_config.network),
       m_logs(m_runtime, m_runc_paths.log_files),
-      m_agent(*m_resources.store, m_runtime, *m_resources.images, *m_resources.clock, agent_config),
       m_ctx{.store = *m_resources.store,
             .clock = *m_resources.clock,
             .arns = ArnScope{config.region, config.account},
@@ -119,6 +124,8 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
             .dynamic_host_ports = agent_config.dynamic_host_ports,
             .zoneinfo_dir = config.zoneinfo_dir,
             .secret_cipher = &m_secret_cipher},
+      m_registrar(m_ctx),
+      m_agent(*m_resources.store, m_runtime, *m_resources.images, *m_resources.clock, m_registrar, agent_config),
       m_scheduler(m_ctx, EpochMs{config.task_settle_seconds} * 1000),
       m_schedule_runner(m_ctx),
       m_keys(m_ctx),

@@ -6,6 +6,7 @@
 
 #include "agent/agent.hpp"
 #include "agent/container_spec_builder.hpp"
+#include "cli/daemon.hpp"
 #include "common/files.hpp"
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
@@ -73,7 +74,9 @@ model::Task run_until_stopped(ThrowingKillRuntime& runtime, const TempDir& tmp, 
     REQUIRE(make_dirs(config.crash_marker_dir));
     REQUIRE(write_file(config.crash_marker_dir + "/" + k_task_id, marker));
   }
-  agent::Agent agent(store, runtime, **images, clock, config);
+  svc::Context ctx{store, clock, ArnScope{"local", "000000000000"}, "default"};
+  cli::SvcInstanceRegistrar registrar(ctx);
+  agent::Agent agent(store, runtime, **images, clock, registrar, config);
   const auto instance = agent.register_instance();
   REQUIRE(instance.has_value());
 
