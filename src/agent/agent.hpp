@@ -79,11 +79,22 @@ inline constexpr std::size_t k_pull_queue = 32;
 inline constexpr std::size_t k_health_check_threads = 4;
 inline constexpr std::size_t k_health_check_queue = 64;
 
+// What the agent reaches beyond its layer, given by the composition root at construction.
+struct AgentLinks {
+  // Records the node (through svc's use case). It must outlive the agent.
+  InstanceRegistrar& registrar;
+  // Called on the agent's thread after the agent recorded a task state change, so the service
+  // scheduler can react without waiting for its tick.
+  std::function<void()> on_task_changed = [] {};
+  // How containers' `secrets` and `repositoryCredentials` are resolved (svc's secrets store).
+  // Without one, a task that has them fails to start.
+  SecretResolver resolve_secret = nullptr;
+};
+
 class Agent {
  public:
-  // `registrar` records the node (the composition root's, through svc); it must outlive the agent.
   Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore& images, const Clock& clock,
-        InstanceRegistrar& registrar, AgentConfig config);
+        AgentConfig config, AgentLinks links);
   ~Agent();
 
   // Registers (or re-registers, keeping its id) this node through the registrar; returns the
@@ -93,12 +104,6 @@ class Agent {
   void stop();
   // Asks for a pass soon (a task was placed or stopped).
   void wake();
-  // Called (on the agent's thread) after the agent recorded a task state change, so the
-  // service scheduler can react without waiting for its tick. Set before start().
-  void on_task_changed(std::function<void()> callback) { m_on_task_changed = std::move(callback); }
-  // How containers' `secrets` and `repositoryCredentials` are resolved (the composition root
-  // wires the secrets store in). Without one, a task that has them fails to start. Set before start().
-  void set_secret_resolver(SecretResolver resolver) { m_resolve_secret = std::move(resolver); }
 
   const std::string& instance_id() const { return m_instance_id; }
 
@@ -131,8 +136,8 @@ class Agent {
   InstanceRegistrar& m_registrar;
   TaskCrashGuard m_crash_guard;
   std::map<std::string, model::Json> m_definitions; // "family:revision" → body (agent thread only)
-  std::function<void()> m_on_task_changed = [] {};
-  SecretResolver m_resolve_secret;
+  const std::function<void()> m_on_task_changed;
+  const SecretResolver m_resolve_secret;
   ImagePolicy m_image_policy;  // pulls on m_pulls
   HealthChecker m_health;       // checks on m_health_checks
   TaskDriver m_driver;

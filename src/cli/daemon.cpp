@@ -125,20 +125,21 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
             .zoneinfo_dir = config.zoneinfo_dir,
             .secret_cipher = &m_secret_cipher},
       m_registrar(m_ctx),
-      m_agent(*m_resources.store, m_runtime, *m_resources.images, *m_resources.clock, m_registrar, agent_config),
+      // The agent's links: it registers through svc; a recorded task change wakes the service
+      // scheduler; containers' secrets come from svc's secrets store.
+      m_agent(*m_resources.store, m_runtime, *m_resources.images, *m_resources.clock, agent_config,
+              {.registrar = m_registrar,
+               .on_task_changed = [this] { m_scheduler.wake(); },
+               .resolve_secret = [this](const std::string& value_from) {
+                 return svc::resolve_secret_reference(m_ctx, value_from);
+               }}),
       m_scheduler(m_ctx, EpochMs{config.task_settle_seconds} * 1000),
       m_schedule_runner(m_ctx),
       m_keys(m_ctx),
       m_auth(m_keys, *m_resources.clock,
              {config.tcp_auth ? api::TcpAuth::sigv4 : api::TcpAuth::off, config.socket_path, config.region,
               config.account}),
-      m_api_services{m_ctx, m_auth, m_resources.audit.get()} {
-  // The agent's hooks: a recorded task change wakes the service scheduler; containers' secrets
-  // come from svc's secrets store.
-  m_agent.on_task_changed([this] { m_scheduler.wake(); });
-  m_agent.set_secret_resolver(
-      [this](const std::string& value_from) { return svc::resolve_secret_reference(m_ctx, value_from); });
-}
+      m_api_services{m_ctx, m_auth, m_resources.audit.get()} {}
 
 Daemon::~Daemon() { stop(); }
 

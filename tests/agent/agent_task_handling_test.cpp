@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <chrono>
 #include <set>
 #include <stdexcept>
@@ -76,7 +77,9 @@ model::Task run_until_stopped(ThrowingKillRuntime& runtime, const TempDir& tmp, 
   }
   svc::Context ctx{store, clock, ArnScope{"local", "000000000000"}, "default"};
   cli::SvcInstanceRegistrar registrar(ctx);
-  agent::Agent agent(store, runtime, **images, clock, registrar, config);
+  std::atomic<int> recorded_changes = 0;
+  agent::Agent agent(store, runtime, **images, clock, config,
+                     {.registrar = registrar, .on_task_changed = [&] { ++recorded_changes; }});
   const auto instance = agent.register_instance();
   REQUIRE(instance.has_value());
 
@@ -108,6 +111,7 @@ model::Task run_until_stopped(ThrowingKillRuntime& runtime, const TempDir& tmp, 
   }
   agent.stop();
   REQUIRE(stored.has_value());
+  CHECK(recorded_changes > 0);  // the hook given at construction heard of the recorded stop
   return *stored;
 }
 

@@ -37,7 +37,8 @@ struct LocalAgent {
     config.reserved_ports = {22};
     config.custom_attributes = std::move(custom_attributes);
     REQUIRE(make_dirs(config.data_dir));
-    agent = std::make_unique<agent::Agent>(*fixture.store, runtime, *images, fixture.clock, registrar, config);
+    agent = std::make_unique<agent::Agent>(*fixture.store, runtime, *images, fixture.clock, config,
+                                            agent::AgentLinks{.registrar = registrar});
   }
 };
 
