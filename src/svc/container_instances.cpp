@@ -131,7 +131,7 @@ Result<std::optional<model::ContainerInstance>> record_registration(Context& ctx
   const auto registered = [&](model::ContainerInstance& ci, store::InstanceOrigin origin) -> Result<void> {
     if (origin == store::InstanceOrigin::registering) {
       ci.registered_at = now;
-      ci.status = "ACTIVE";
+      ci.status = model::InstanceStatus::active;
     }
     BERTH_ASSIGN(ci.body["attributes"], registration.attributes(ci.body.value("attributes", Json::array()), origin));
     ci.body["ec2InstanceId"] = ci.body.value("ec2InstanceId", "mi-" + ci.id.substr(0, 17));
@@ -205,7 +205,7 @@ Result<model::ContainerInstanceReply> deregister_container_instance(
   if (!ci) return fail(Code::invalid_parameter, "The referenced container instance was not found.");
   BERTH_ASSIGN(bool removed, ctx.store.remove_container_instance(cluster, ci->id));
   if (!removed) return fail(Code::invalid_parameter, "The referenced container instance was not found.");
-  ci->status = std::string(model::to_wire(model::InstanceStatus::inactive));
+  ci->status = model::InstanceStatus::inactive;
   BERTH_ASSIGN(auto described, describe(ctx, std::move(*ci), false));
   return model::ContainerInstanceReply{std::move(described)};
 }
@@ -260,14 +260,13 @@ Result<model::Page> list_container_instances(Context& ctx, const model::ListCont
 Result<model::ContainerInstancesReply> update_container_instances_state(
     Context& ctx, const model::UpdateContainerInstancesStateRequest& request) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
-  const std::string status(model::to_wire(request.status));
   model::ContainerInstancesReply reply;
   for (const auto& text : request.instances) {
     bool changed = false;
     auto ci = change_instance(ctx, cluster, text, Code::invalid_parameter,
                               [&](model::ContainerInstance& stored, store::InstanceOrigin) -> Result<void> {
-                                changed = stored.status != status;
-                                stored.status = status;
+                                changed = stored.status != request.status;
+                                stored.status = request.status;
                                 return {};
                               });
     if (!ci) {

@@ -66,7 +66,7 @@ TEST_CASE_METHOD(ServiceFixture, "the local agent registers a new node through s
   CHECK(read_file(tmp.path + "/data/instance-id").value_or("") == *id + "\n");
 
   const auto instance = stored_instance(*this, *id);
-  CHECK(instance.status == "ACTIVE");
+  CHECK(instance.status == model::InstanceStatus::active);
   CHECK(instance.registered_at == clock.now_ms());
   CHECK(attribute(instance, "site") == "plant-7");
   CHECK(attribute(instance, "ecs.os-type") == "linux");
@@ -105,7 +105,7 @@ TEST_CASE_METHOD(ServiceFixture, "after a restart the node re-registers under it
   CHECK(*again == id);
 
   const auto instance = stored_instance(*this, id);
-  CHECK(instance.status == "DRAINING");
+  CHECK(instance.status == model::InstanceStatus::draining);
   CHECK(instance.registered_at == registered_at);
   CHECK(attribute(instance, "owner") == "ops");
   CHECK(attribute(instance, "site") == "plant-7");  // custom attributes apply at the first registration only

@@ -49,7 +49,7 @@ TEST_CASE_METHOD(ServiceFixture, "register_node creates the node's instance unde
   auto registered = svc::register_node(*ctx, gateway());
   REQUIRE_OK(registered);
   CHECK(registered->id == k_id);
-  CHECK(registered->status == "ACTIVE");
+  CHECK(registered->status == model::InstanceStatus::active);
   CHECK(registered->registered_at == clock.now_ms());
   // By name: the built-in and the configuration's custom attributes; an empty value is none.
   CHECK(registered->body["attributes"] == Json::parse(R"([{"name":"ecs.capability.external"},
@@ -82,7 +82,7 @@ TEST_CASE_METHOD(ServiceFixture, "register_node again keeps status, registration
   node.initial_attributes = {{"site", "plant-8"}, {"floor", "3"}};  // ignored: the instance is known
   auto again = svc::register_node(*ctx, node);
   REQUIRE_OK(again);
-  CHECK(again->status == "DRAINING");
+  CHECK(again->status == model::InstanceStatus::draining);
   CHECK(again->registered_at == first);
   CHECK(again->body["attributes"] == Json::parse(R"([{"name":"aaa","value":"put"},
       {"name":"ecs.capability.external"},{"name":"ecs.os-type","value":"linux2"},{"name":"site","value":"plant-7"}])"));
