@@ -79,28 +79,31 @@ inline constexpr std::size_t k_pull_queue = 32;
 inline constexpr std::size_t k_health_check_threads = 4;
 inline constexpr std::size_t k_health_check_queue = 64;
 
+// What the agent reaches beyond its layer, given by the composition root at construction.
+struct AgentLinks {
+  // Records the node (through svc's use case). It must outlive the agent.
+  InstanceRegistrar& registrar;
+  // Called on the agent's thread after the agent recorded a task state change, so the service
+  // scheduler can react without waiting for its tick.
+  std::function<void()> on_task_changed = [] {};
+  // How containers' `secrets` and `repositoryCredentials` are resolved (svc's secrets store).
+  // Without one, a task that has them fails to start.
+  SecretResolver resolve_secret = nullptr;
+};
+
 class Agent {
  public:
   Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore& images, const Clock& clock,
-        AgentConfig config);
+        AgentConfig config, AgentLinks links);
   ~Agent();
 
   // Registers (or re-registers, keeping its id) this node through the registrar; returns the
   // instance id.
   [[nodiscard]] Result<std::string> register_instance();
-  // Where register_instance() records the node (the composition root's; by default the store
-  // directly). Set before register_instance(); it must outlive the agent's registration.
-  void set_registrar(InstanceRegistrar& registrar) { m_registrar = &registrar; }
   void start();
   void stop();
   // Asks for a pass soon (a task was placed or stopped).
   void wake();
-  // Called (on the agent's thread) after the agent recorded a task state change, so the
-  // service scheduler can react without waiting for its tick. Set before start().
-  void on_task_changed(std::function<void()> callback) { m_on_task_changed = std::move(callback); }
-  // How containers' `secrets` and `repositoryCredentials` are resolved (the composition root
-  // wires the secrets store in). Without one, a task that has them fails to start. Set before start().
-  void set_secret_resolver(SecretResolver resolver) { m_resolve_secret = std::move(resolver); }
 
   const std::string& instance_id() const { return m_instance_id; }
 
@@ -130,12 +133,11 @@ class Agent {
   AgentConfig m_config;
   runtime::ImagePuller m_puller;
   std::string m_instance_id;
-  StoreInstanceRegistrar m_store_registrar;
-  InstanceRegistrar* m_registrar = &m_store_registrar;
+  InstanceRegistrar& m_registrar;
   TaskCrashGuard m_crash_guard;
   std::map<std::string, model::Json> m_definitions; // "family:revision" → body (agent thread only)
-  std::function<void()> m_on_task_changed = [] {};
-  SecretResolver m_resolve_secret;
+  const std::function<void()> m_on_task_changed;
+  const SecretResolver m_resolve_secret;
   ImagePolicy m_image_policy;  // pulls on m_pulls
   HealthChecker m_health;       // checks on m_health_checks
   TaskDriver m_driver;

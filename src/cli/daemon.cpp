@@ -9,6 +9,7 @@
 #include "runtime/oci_spec.hpp"
 #include "runtime/shim/log_writer.hpp"
 #include "svc/access_keys.hpp"
+#include "svc/actions.hpp"
 #include "svc/secrets.hpp"
 
 namespace berth::cli {
@@ -87,6 +88,11 @@ model::Json RuntimeLogs::read(const std::string& runtime_id) {
   return out;
 }
 
+Result<void> SvcInstanceRegistrar::register_node(const agent::NodeRegistration& node) {
+  BERTH_TRY(svc::register_node(m_ctx, node));
+  return {};
+}
+
 Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::AgentConfig& agent_config) {
   BERTH_TRY(make_state_dirs(config));
   DaemonResources resources;
@@ -109,7 +115,6 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
       m_runc_paths(runc_paths(config)),
       m_runtime(m_runc_paths, agent_config.network),
       m_logs(m_runtime, m_runc_paths.log_files),
-      m_agent(*m_resources.store, m_runtime, *m_resources.images, *m_resources.clock, agent_config),
       m_ctx{.store = *m_resources.store,
             .clock = *m_resources.clock,
             .arns = ArnScope{config.region, config.account},
@@ -119,19 +124,22 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
             .dynamic_host_ports = agent_config.dynamic_host_ports,
             .zoneinfo_dir = config.zoneinfo_dir,
             .secret_cipher = &m_secret_cipher},
+      m_registrar(m_ctx),
+      // The agent's links: it registers through svc; a recorded task change wakes the service
+      // scheduler; containers' secrets come from svc's secrets store.
+      m_agent(*m_resources.store, m_runtime, *m_resources.images, *m_resources.clock, agent_config,
+              {.registrar = m_registrar,
+               .on_task_changed = [this] { m_scheduler.wake(); },
+               .resolve_secret = [this](const std::string& value_from) {
+                 return svc::resolve_secret_reference(m_ctx, value_from);
+               }}),
       m_scheduler(m_ctx, EpochMs{config.task_settle_seconds} * 1000),
       m_schedule_runner(m_ctx),
       m_keys(m_ctx),
       m_auth(m_keys, *m_resources.clock,
              {config.tcp_auth ? api::TcpAuth::sigv4 : api::TcpAuth::off, config.socket_path, config.region,
               config.account}),
-      m_api_services{m_ctx, m_auth, m_resources.audit.get()} {
-  // The agent's hooks: a recorded task change wakes the service scheduler; containers' secrets
-  // come from svc's secrets store.
-  m_agent.on_task_changed([this] { m_scheduler.wake(); });
-  m_agent.set_secret_resolver(
-      [this](const std::string& value_from) { return svc::resolve_secret_reference(m_ctx, value_from); });
-}
+      m_api_services{m_ctx, m_auth, m_resources.audit.get()} {}
 
 Daemon::~Daemon() { stop(); }
 

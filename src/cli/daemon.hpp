@@ -1,6 +1,6 @@
 // The parts of `berth serve` and their wiring: the store, the secrets key, the image store, the
-// runc runtime, the local agent, the svc Context, the service scheduler, the schedule runner and
-// the API (key ring, request auth, audit log, HTTP server). Every part is built in the
+// runc runtime, the svc Context, the local agent (registered through svc), the service
+// scheduler, the schedule runner and the API (key ring, request auth, audit log, HTTP server). Every part is built in the
 // constructor and wired once; the state changes svc announces reach the workers through
 // svc::StateEvents, which the daemon implements.
 // Thread-safety: open(), start() and stop() are called from one thread; the events are called
@@ -50,6 +50,17 @@ class RuntimeLogs final : public svc::LogSource {
   int m_keep_files;
 };
 
+// Registers the local agent's node through svc's use case, as a remote agent's registration goes
+// through RegisterContainerInstance.
+class SvcInstanceRegistrar final : public agent::InstanceRegistrar {
+ public:
+  explicit SvcInstanceRegistrar(svc::Context& ctx) : m_ctx(ctx) {}
+  Result<void> register_node(const agent::NodeRegistration& node) override;
+
+ private:
+  svc::Context& m_ctx;
+};
+
 class Daemon final : private svc::StateEvents {
  public:
   // Makes the state directories, opens the store (creating the cluster), the secrets key, the
@@ -85,8 +96,9 @@ class Daemon final : private svc::StateEvents {
   const runtime::RuncPaths m_runc_paths;
   runtime::RuncRuntime m_runtime;
   RuntimeLogs m_logs;
-  agent::Agent m_agent;
   svc::Context m_ctx;
+  SvcInstanceRegistrar m_registrar;
+  agent::Agent m_agent;
   svc::ServiceScheduler m_scheduler;
   svc::ScheduleRunner m_schedule_runner;
   api::auth::KeyRing m_keys;

@@ -22,7 +22,7 @@ Json cluster_to_json(const Cluster& cluster, const ClusterCounts& counts, const 
   Json out = {
       {"clusterArn", arns.cluster(cluster.name)},
       {"clusterName", cluster.name},
-      {"status", cluster.status},
+      {"status", std::string(to_wire(cluster.status))},
       {"registeredContainerInstancesCount", counts.container_instances},
       {"runningTasksCount", counts.running_tasks},
       {"pendingTasksCount", counts.pending_tasks},

@@ -9,13 +9,14 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "model/schema.hpp"
+#include "model/statuses.hpp"
 #include "model/tags.hpp"
 
 namespace berth::model {
 
 struct Cluster {
   std::string name;
-  std::string status = "ACTIVE";  // ACTIVE or INACTIVE (deleted)
+  ClusterStatus status = ClusterStatus::active;  // INACTIVE once deleted
   Json settings = Json::array();  // [{name, value}]
   Json capacity = Json::object(); // capacityProviders, defaultCapacityProviderStrategy, ...
   EpochMs created_at = 0;

@@ -76,7 +76,7 @@ struct ResourceUse {
 
 struct InstanceState {
   std::string id;
-  std::string status = "ACTIVE";   // ACTIVE, DRAINING, INACTIVE
+  InstanceStatus status = InstanceStatus::active;
   std::string ec2_instance_id;
   std::string agent_version;
   std::map<std::string, std::string> attributes;  // value "" for a name-only attribute

@@ -6,8 +6,8 @@ Json container_instance_to_json(const ContainerInstance& instance, const Instanc
                                 const ArnScope& arns, const std::vector<Tag>* tags) {
   Json out = instance.body;
   out["containerInstanceArn"] = arns.container_instance(instance.cluster, instance.id);
-  out["status"] = instance.status;
-  out["agentConnected"] = instance.status != "INACTIVE";
+  out["status"] = std::string(to_wire(instance.status));
+  out["agentConnected"] = instance.status != InstanceStatus::inactive;
   out["runningTasksCount"] = usage.running_tasks;
   out["pendingTasksCount"] = usage.pending_tasks;
   out["registeredAt"] = epoch_seconds(instance.registered_at);

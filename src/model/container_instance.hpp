@@ -9,6 +9,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "model/schema.hpp"
+#include "model/statuses.hpp"
 #include "model/tags.hpp"
 
 namespace berth::model {
@@ -16,7 +17,7 @@ namespace berth::model {
 struct ContainerInstance {
   std::string id;       // 32 lowercase hex digits
   std::string cluster;  // cluster name
-  std::string status = "ACTIVE";
+  InstanceStatus status = InstanceStatus::active;
   Json body = Json::object();  // versionInfo, registeredResources, attributes, ec2InstanceId
   EpochMs registered_at = 0;
 };

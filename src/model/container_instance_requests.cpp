@@ -27,6 +27,17 @@ Result<ChangeAttributesRequest> decode_change_attributes(const Json& body, bool 
   return request;
 }
 
+Json ports_resource(const char* name, const std::vector<int>& ports) {
+  Json set = Json::array();
+  for (int p : ports) set.push_back(std::to_string(p));
+  return {{"name", name}, {"type", "STRINGSET"}, {"doubleValue", 0.0}, {"longValue", 0},
+          {"integerValue", 0}, {"stringSetValue", set}};
+}
+
+Json integer_resource(const char* name, long long value) {
+  return {{"name", name}, {"type", "INTEGER"}, {"doubleValue", 0.0}, {"longValue", 0}, {"integerValue", value}};
+}
+
 Json description_to_json(const ContainerInstanceDescription& d, const ArnScope& arns) {
   Json out = container_instance_to_json(d.instance, d.usage, arns, d.tags ? &*d.tags : nullptr);
   out["remainingResources"] = d.remaining_resources;
@@ -43,6 +54,11 @@ Json attributes_to_json(const std::vector<Attribute>& attributes) {
     out.push_back(std::move(item));
   }
   return out;
+}
+
+Json registered_resources_of(const NodeRegistration& node) {
+  return Json::array({integer_resource("CPU", node.cpu_units), integer_resource("MEMORY", node.memory_mib),
+                      ports_resource("PORTS", node.reserved_ports), ports_resource("PORTS_UDP", node.reserved_udp_ports)});
 }
 
 Result<RegisterContainerInstanceRequest> decode_register_container_instance(const Json& body) {

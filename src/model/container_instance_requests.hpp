@@ -1,8 +1,10 @@
 // Typed requests and replies of the container instance actions (Register, Deregister, Describe,
 // List, UpdateContainerInstancesState) and of their attributes (Put, Delete, List): decoders
-// validated once with ECS's errors, and encoders. Pure; thread-safe.
+// validated once with ECS's errors, and encoders; and the local agent's registration of its node.
+// Pure; thread-safe.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +37,24 @@ struct RegisterContainerInstanceRequest {
   Json total_resources = Json::array();     // stored as registeredResources, as the agent sent them
   std::optional<Json> version_info;
 };
+
+// The local agent's registration of its own node (an internal caller's request, never decoded
+// from the wire): the node registers under the id it keeps across restarts, created if missing.
+struct NodeRegistration {
+  std::string cluster;
+  std::string instance_id;   // kept across restarts (<data>/instance-id)
+  long long cpu_units = 0;   // registered CPU
+  long long memory_mib = 0;  // registered memory (less ECS_RESERVED_MEMORY)
+  std::vector<int> reserved_ports, reserved_udp_ports;
+  // Built-in attributes (ecs.os-type, ...): always reflect the node. An empty value has no value.
+  std::map<std::string, std::string> attributes;
+  // Custom attributes (ECS_INSTANCE_ATTRIBUTES): at the first registration only, as in ECS;
+  // later PutAttributes/DeleteAttributes own them.
+  std::map<std::string, std::string> initial_attributes;
+};
+
+// Returns the node's registeredResources as ECS lists them: CPU, MEMORY, PORTS, PORTS_UDP.
+Json registered_resources_of(const NodeRegistration& node);
 
 struct DeregisterContainerInstanceRequest {
   std::optional<std::string> cluster;

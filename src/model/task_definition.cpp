@@ -213,7 +213,7 @@ Json task_definition_to_json(const TaskDefinition& td, const ArnScope& arns) {
   out["taskDefinitionArn"] = arns.task_definition(td.family, td.revision);
   out["family"] = td.family;
   out["revision"] = td.revision;
-  out["status"] = td.status;
+  out["status"] = std::string(to_wire(td.status));
   out["registeredAt"] = epoch_seconds(td.registered_at);
   out["registeredBy"] = "arn:aws:iam::" + arns.account + ":root";
   out["compatibilities"] = Json::array({"EC2", "EXTERNAL"});

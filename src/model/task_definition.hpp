@@ -13,6 +13,7 @@
 #include "common/result.hpp"
 #include "model/network_mode.hpp"
 #include "model/schema.hpp"
+#include "model/statuses.hpp"
 #include "model/tags.hpp"
 
 namespace berth::model {
@@ -21,7 +22,7 @@ namespace berth::model {
 struct TaskDefinition {
   std::string family;
   long long revision = 0;
-  std::string status = "ACTIVE";  // ACTIVE, INACTIVE, DELETE_IN_PROGRESS
+  TaskDefinitionStatus status = TaskDefinitionStatus::active;
   Json body;                      // canonical content: everything the user registered
   EpochMs registered_at = 0;
   std::optional<EpochMs> deregistered_at;

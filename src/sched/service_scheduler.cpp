@@ -144,7 +144,7 @@ Result<void> ServicePass::replica(const std::vector<const model::TaskState*>& ta
   std::vector<TaskView> views;
   for (const auto* t : tasks) {
     const auto* instance = m_snapshot.instance(t->instance_id);
-    const bool on_draining = instance && instance->status != "ACTIVE";
+    const bool on_draining = instance && instance->status != model::InstanceStatus::active;
     const auto* definition = m_snapshot.definition(t->family, t->revision);
     const bool healthy = is_healthy(*t, t->started_by == primary_id, definition && definition->health_checks, m_now,
                                     m_settings.settle_ms);
@@ -178,7 +178,7 @@ Result<void> ServicePass::daemon(const std::vector<const model::TaskState*>& tas
   int eligible_count = 0;
   for (const auto& instance : m_snapshot.instances) {
     const auto facts = facts_of(instance);
-    const bool eligible = m_s.status == model::ServiceStatus::active && instance.status == "ACTIVE" &&
+    const bool eligible = m_s.status == model::ServiceStatus::active && instance.status == model::InstanceStatus::active &&
                           std::all_of(constraints.begin(), constraints.end(),
                                       [&](const place::Expression& e) { return e.matches(facts); });
     eligible_count += eligible ? 1 : 0;
@@ -188,7 +188,7 @@ Result<void> ServicePass::daemon(const std::vector<const model::TaskState*>& tas
       if (t->instance_id != instance.id) continue;
       old_still_there = old_still_there || t->started_by != primary.id;
       if (!eligible) {
-        stops.emplace_back(t->id, instance.status == "ACTIVE" ? "instance no longer meets the service's constraints"
+        stops.emplace_back(t->id, instance.status == model::InstanceStatus::active ? "instance no longer meets the service's constraints"
                                                               : "instance is draining");
       } else if (t->started_by != primary.id) {
         stops.emplace_back(t->id, "replaced by a newer deployment");  // daemons stop before they start

@@ -109,7 +109,7 @@ Result<bool> Store::commit_plan(const PlanCommit& plan) {
     for (const auto& start : plan.starts) {
       auto* instance = current.instance(start.task.container_instance_id);
       // Drained, deregistered or filled since the plan read it.
-      if (!instance || instance->status != "ACTIVE" || !instance->fits(start.holds)) return false;
+      if (!instance || instance->status != model::InstanceStatus::active || !instance->fits(start.holds)) return false;
       instance->use.add(start.holds);
       BERTH_TRY(upsert_task(m_db, start.task));
       BERTH_TRY(put_tags_locked("task/" + start.task.cluster + "/" + start.task.id, plan.tags));

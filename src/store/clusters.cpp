@@ -8,7 +8,8 @@ constexpr const char* k_cluster_columns = "name, status, settings, capacity, cre
 model::Cluster read_cluster(const Stmt& stmt) {
   model::Cluster c;
   c.name = stmt.text(0);
-  c.status = stmt.text(1);
+  // berth writes only these spellings; an unreadable one counts as deleted.
+  c.status = model::from_wire<model::ClusterStatus>(stmt.text(1)).value_or(model::ClusterStatus::inactive);
   c.settings = model::Json::parse(stmt.text(2), nullptr, false);
   c.capacity = model::Json::parse(stmt.text(3), nullptr, false);
   c.created_at = stmt.integer(4);
@@ -54,7 +55,7 @@ Result<void> upsert_cluster(Db& db, const model::Cluster& c) {
             "settings = excluded.settings, capacity = excluded.capacity, "
             "created_at = excluded.created_at");
   return stmt.bind(1, c.name)
-      .bind(2, c.status)
+      .bind(2, std::string(model::to_wire(c.status)))
       .bind(3, c.settings.dump())
       .bind(4, c.capacity.dump())
       .bind(5, c.created_at)
@@ -69,7 +70,7 @@ Result<model::Cluster> Store::create_cluster(const model::Cluster& wanted,
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, find_cluster_in(m_db, wanted.name));
-  if (existing && existing->status == "ACTIVE") return *existing;
+  if (existing && existing->status == model::ClusterStatus::active) return *existing;
   BERTH_TRY(upsert_cluster(m_db, wanted));
   const std::string resource = "cluster/" + wanted.name;
   BERTH_TRY(remove_all_tags_locked(resource));
@@ -83,7 +84,7 @@ Result<bool> Store::ensure_cluster(const std::string& name, EpochMs now) {
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, find_cluster_in(m_db, name));
-  if (existing && existing->status == "ACTIVE") return false;
+  if (existing && existing->status == model::ClusterStatus::active) return false;
   model::Cluster cluster;
   cluster.name = name;
   cluster.settings = model::Json::array({{{"name", "containerInsights"}, {"value", "disabled"}}});
@@ -100,7 +101,7 @@ Result<std::optional<model::Cluster>> Store::find_cluster(const std::string& nam
 
 Result<void> Store::require_active_cluster_locked(const std::string& cluster) {
   BERTH_ASSIGN(auto found, find_cluster_in(m_db, cluster));
-  if (!found || found->status != "ACTIVE") return fail(Code::cluster_not_found, "Cluster not found.");
+  if (!found || found->status != model::ClusterStatus::active) return fail(Code::cluster_not_found, "Cluster not found.");
   return {};
 }
 
@@ -123,7 +124,7 @@ Result<model::Cluster> Store::delete_cluster(const std::string& name) {
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, find_cluster_in(m_db, name));
-  if (!existing || existing->status != "ACTIVE") {
+  if (!existing || existing->status != model::ClusterStatus::active) {
     return fail(Code::cluster_not_found, "Cluster not found.");
   }
   BERTH_ASSIGN(auto counts, counts_in(m_db, name));
@@ -141,7 +142,7 @@ Result<model::Cluster> Store::delete_cluster(const std::string& name) {
     return fail(Code::cluster_contains_tasks,
                 "The Cluster cannot be deleted while Tasks are active.");
   }
-  existing->status = "INACTIVE";
+  existing->status = model::ClusterStatus::inactive;
   Stmt stmt(m_db, "UPDATE clusters SET status = 'INACTIVE' WHERE name = ?1");
   BERTH_TRY(stmt.bind(1, name).run());
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("delete cluster"));

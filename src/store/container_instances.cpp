@@ -16,7 +16,8 @@ model::ContainerInstance read_instance(const Stmt& stmt) {
   model::ContainerInstance ci;
   ci.id = stmt.text(0);
   ci.cluster = stmt.text(1);
-  ci.status = stmt.text(2);
+  // berth writes only these spellings; an unreadable one counts as deregistered.
+  ci.status = model::from_wire<model::InstanceStatus>(stmt.text(2)).value_or(model::InstanceStatus::inactive);
   ci.body = model::Json::parse(stmt.text(3), nullptr, false);
   ci.registered_at = stmt.integer(4);
   return ci;
@@ -56,7 +57,7 @@ Result<std::optional<model::ContainerInstance>> Store::update_instance_locked(
               "body = excluded.body");
     BERTH_TRY(stmt.bind(1, instance.id)
                   .bind(2, instance.cluster)
-                  .bind(3, instance.status)
+                  .bind(3, std::string(model::to_wire(instance.status)))
                   .bind(4, instance.body.dump())
                   .bind(5, instance.registered_at)
                   .run());

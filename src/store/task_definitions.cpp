@@ -10,7 +10,8 @@ model::TaskDefinition read_task_definition(const Stmt& stmt) {
   model::TaskDefinition td;
   td.family = stmt.text(0);
   td.revision = stmt.integer(1);
-  td.status = stmt.text(2);
+  // berth writes only these spellings; an unreadable one counts as deregistered.
+  td.status = model::from_wire<model::TaskDefinitionStatus>(stmt.text(2)).value_or(model::TaskDefinitionStatus::inactive);
   td.body = model::Json::parse(stmt.text(3), nullptr, false);
   td.registered_at = stmt.integer(4);
   if (!stmt.is_null(5)) td.deregistered_at = stmt.integer(5);

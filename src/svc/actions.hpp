@@ -40,6 +40,10 @@ Result<std::vector<model::Tag>> list_tags_for_resource(Context& ctx, const model
 
 Result<model::ContainerInstanceReply> register_container_instance(
     Context& ctx, const model::RegisterContainerInstanceRequest& request);
+// The local agent's registration of its node under its own id: created if missing (ACTIVE, with
+// the initial attributes); re-registered, it keeps its status, registration time and the
+// attributes operators put. Attributes are listed by name. Returns the instance as stored.
+Result<model::ContainerInstance> register_node(Context& ctx, const model::NodeRegistration& node);
 Result<model::ContainerInstanceReply> deregister_container_instance(
     Context& ctx, const model::DeregisterContainerInstanceRequest& request);
 Result<model::ContainerInstancesReply> describe_container_instances(

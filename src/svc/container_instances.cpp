@@ -1,6 +1,9 @@
-// Container instance use cases: the agent side (Register/Deregister) and Describe/List.
+// Container instance use cases: the agent side (Register/Deregister, and the local agent's
+// registration of its node) and Describe/List.
 #include <charconv>
+#include <functional>
 #include <map>
+#include <optional>
 
 #include "common/ids.hpp"
 #include "model/paging.hpp"
@@ -107,6 +110,38 @@ Json merged_attributes(const Json& stored, const Json& sent) {
   return merged;
 }
 
+// What a registration writes besides the instance's attributes: its resources and, when sent,
+// its agent's versionInfo.
+struct Registration {
+  Json resources;
+  std::optional<Json> version_info;
+  // The instance's attributes after this registration, from those stored (`origin` registering:
+  // the instance is new and has none).
+  std::function<Result<Json>(const Json& stored, store::InstanceOrigin origin)> attributes;
+};
+
+// Records `registration` on instance `id` in one atomic change of its row: a new instance is
+// ACTIVE from now; one already there keeps its status (DRAINING stays) and registration time.
+// Returns the instance as stored, or nothing when it is missing and `if_missing` is skip.
+Result<std::optional<model::ContainerInstance>> record_registration(Context& ctx, const std::string& cluster,
+                                                                    const std::string& id, store::IfMissing if_missing,
+                                                                    const std::vector<model::Tag>& tags,
+                                                                    const Registration& registration) {
+  const EpochMs now = ctx.clock.now_ms();
+  const auto registered = [&](model::ContainerInstance& ci, store::InstanceOrigin origin) -> Result<void> {
+    if (origin == store::InstanceOrigin::registering) {
+      ci.registered_at = now;
+      ci.status = model::InstanceStatus::active;
+    }
+    BERTH_ASSIGN(ci.body["attributes"], registration.attributes(ci.body.value("attributes", Json::array()), origin));
+    ci.body["ec2InstanceId"] = ci.body.value("ec2InstanceId", "mi-" + ci.id.substr(0, 17));
+    ci.body["registeredResources"] = registration.resources;
+    if (registration.version_info) ci.body["versionInfo"] = *registration.version_info;
+    return {};
+  };
+  return ctx.store.update_container_instance(cluster, id, registered, if_missing, tags);
+}
+
 }  // namespace
 
 Result<model::ContainerInstanceReply> register_container_instance(
@@ -120,26 +155,43 @@ Result<model::ContainerInstanceReply> register_container_instance(
   } else {
     id = random_hex(16);
   }
-  const Json attributes = model::attributes_to_json(request.attributes);
-  const EpochMs now = ctx.clock.now_ms();
-  const auto registered = [&](model::ContainerInstance& ci, store::InstanceOrigin origin) -> Result<void> {
-    if (origin == store::InstanceOrigin::registering) {
-      ci.registered_at = now;
-      ci.status = "ACTIVE";
-      ci.body["attributes"] = attributes;
-    } else {
-      BERTH_ASSIGN(ci.body["attributes"], model::normalize_attributes(
-                                              merged_attributes(ci.body.value("attributes", Json::array()), attributes)));
-    }
-    ci.body["ec2InstanceId"] = ci.body.value("ec2InstanceId", "mi-" + ci.id.substr(0, 17));
-    ci.body["registeredResources"] = request.total_resources;
-    if (request.version_info) ci.body["versionInfo"] = *request.version_info;
-    return {};
-  };
-  BERTH_ASSIGN(auto stored, ctx.store.update_container_instance(cluster, id, registered, if_missing, request.tags));
+  const Json sent = model::attributes_to_json(request.attributes);
+  Registration registration{request.total_resources, request.version_info,
+                            [&](const Json& stored, store::InstanceOrigin origin) -> Result<Json> {
+                              if (origin == store::InstanceOrigin::registering) return sent;
+                              return model::normalize_attributes(merged_attributes(stored, sent));
+                            }};
+  BERTH_ASSIGN(auto stored, record_registration(ctx, cluster, id, if_missing, request.tags, registration));
   if (!stored) return fail(Code::invalid_parameter, "containerInstanceArn does not name a registered instance.");
   BERTH_ASSIGN(auto described, describe(ctx, std::move(*stored), false));
   return model::ContainerInstanceReply{std::move(described)};
+}
+
+Result<model::ContainerInstance> register_node(Context& ctx, const model::NodeRegistration& node) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, std::optional<std::string>(node.cluster)));
+  // The node's agent is berth itself.
+  const Json version_info{{"agentVersion", "berth"}, {"agentHash", ""}, {"dockerVersion", "runc"}};
+  Registration registration{model::registered_resources_of(node), version_info,
+                            [&](const Json& stored, store::InstanceOrigin origin) -> Result<Json> {
+                              // Listed by name: those stored (PutAttributes'), the custom ones of
+                              // the configuration when new, and the built-in ones over both.
+                              std::map<std::string, std::string> attributes;
+                              for (const auto& a : stored) attributes[a["name"]] = a.value("value", "");
+                              if (origin == store::InstanceOrigin::registering) {
+                                for (const auto& [k, v] : node.initial_attributes) attributes[k] = v;
+                              }
+                              for (const auto& [k, v] : node.attributes) attributes[k] = v;
+                              Json list = Json::array();
+                              for (const auto& [k, v] : attributes) {
+                                Json a{{"name", k}};
+                                if (!v.empty()) a["value"] = v;
+                                list.push_back(std::move(a));
+                              }
+                              return list;
+                            }};
+  BERTH_ASSIGN(auto stored, record_registration(ctx, cluster, node.instance_id, store::IfMissing::create, {}, registration));
+  BERTH_CHECK(stored.has_value());  // IfMissing::create always leaves an instance
+  return std::move(*stored);
 }
 
 Result<model::ContainerInstanceReply> deregister_container_instance(
@@ -153,7 +205,7 @@ Result<model::ContainerInstanceReply> deregister_container_instance(
   if (!ci) return fail(Code::invalid_parameter, "The referenced container instance was not found.");
   BERTH_ASSIGN(bool removed, ctx.store.remove_container_instance(cluster, ci->id));
   if (!removed) return fail(Code::invalid_parameter, "The referenced container instance was not found.");
-  ci->status = std::string(model::to_wire(model::InstanceStatus::inactive));
+  ci->status = model::InstanceStatus::inactive;
   BERTH_ASSIGN(auto described, describe(ctx, std::move(*ci), false));
   return model::ContainerInstanceReply{std::move(described)};
 }
@@ -208,14 +260,13 @@ Result<model::Page> list_container_instances(Context& ctx, const model::ListCont
 Result<model::ContainerInstancesReply> update_container_instances_state(
     Context& ctx, const model::UpdateContainerInstancesStateRequest& request) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
-  const std::string status(model::to_wire(request.status));
   model::ContainerInstancesReply reply;
   for (const auto& text : request.instances) {
     bool changed = false;
     auto ci = change_instance(ctx, cluster, text, Code::invalid_parameter,
                               [&](model::ContainerInstance& stored, store::InstanceOrigin) -> Result<void> {
-                                changed = stored.status != status;
-                                stored.status = status;
+                                changed = stored.status != request.status;
+                                stored.status = request.status;
                                 return {};
                               });
     if (!ci) {

@@ -22,7 +22,7 @@ Result<std::string> resolve_active_cluster(Context& ctx, const std::optional<std
   const auto name = cluster_name_of(ctx, id);
   if (!name) return fail(Code::cluster_not_found, "Cluster not found.");
   BERTH_ASSIGN(auto found, ctx.store.find_cluster(*name));
-  if (!found || found->status != "ACTIVE") {
+  if (!found || found->status != model::ClusterStatus::active) {
     return fail(Code::cluster_not_found, "Cluster not found.");
   }
   return *name;

@@ -54,7 +54,7 @@ Result<model::Schedule> checked_schedule(Context& ctx, const Json& request) {
   BERTH_TRY(time_zone_named(ctx, schedule.time_zone));
   const auto cluster = cluster_name_of(ctx, schedule.run_task_request["cluster"].get<std::string>());
   BERTH_ASSIGN(auto found, ctx.store.find_cluster(*cluster));
-  if (!found || found->status != "ACTIVE") {
+  if (!found || found->status != model::ClusterStatus::active) {
     return fail(Code::invalid_parameter, "Target cluster " + *cluster + " does not exist or is not ACTIVE.");
   }
   return schedule;

@@ -16,13 +16,13 @@ Result<std::string> existing_resource(Context& ctx, const model::TaggedResource&
   const std::string key = parsed->resource_type + "/" + parsed->resource;
   if (parsed->resource_type == "cluster") {
     BERTH_ASSIGN(auto cluster, ctx.store.find_cluster(parsed->resource));
-    if (!cluster || cluster->status != "ACTIVE") return fail(Code::cluster_not_found, "Cluster not found.");
+    if (!cluster || cluster->status != model::ClusterStatus::active) return fail(Code::cluster_not_found, "Cluster not found.");
     return key;
   }
   if (parsed->resource_type == "task-definition") {
     BERTH_ASSIGN(auto ref, model::parse_task_definition_ref(arn));
     BERTH_ASSIGN(auto td, ctx.store.find_task_definition(ref.family, ref.revision));
-    if (!td || td->status == "DELETE_IN_PROGRESS") {
+    if (!td || td->status == model::TaskDefinitionStatus::delete_in_progress) {
       return fail(Code::resource_not_found, "The specified task definition could not be found.");
     }
     return key;

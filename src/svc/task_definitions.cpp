@@ -68,7 +68,7 @@ Result<model::TaskDefinitionReply> deregister_task_definition(Context& ctx,
   // Judged by the row the atomic move leaves: a concurrent DeleteTaskDefinitions is never undone.
   BERTH_ASSIGN(auto td, ctx.store.set_task_definition_status(request.family, request.revision, "ACTIVE", "INACTIVE",
                                                              ctx.clock.now_ms()));
-  if (td.status == "DELETE_IN_PROGRESS") return fail(Code::client, "The specified task definition does not exist.");
+  if (td.status == model::TaskDefinitionStatus::delete_in_progress) return fail(Code::client, "The specified task definition does not exist.");
   return model::TaskDefinitionReply{std::move(td), std::nullopt};
 }
 
@@ -87,7 +87,7 @@ Result<model::DeleteTaskDefinitionsReply> delete_task_definitions(Context& ctx,
     if (!td && td.error().code != Code::client) return std::unexpected(td.error());
     if (!td) {
       failure("The specified task definition does not exist.");
-    } else if (td->status == "ACTIVE") {
+    } else if (td->status == model::TaskDefinitionStatus::active) {
       failure("The specified task definition is still in ACTIVE status. Please deregister the "
               "target and try again.");
     } else {

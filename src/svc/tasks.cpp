@@ -68,10 +68,10 @@ model::TasksReply started_reply(const Context& ctx, const StartTasks& request, S
 Result<model::TaskDefinition> runnable_task_definition_of(Context& ctx, const std::string& text) {
   BERTH_ASSIGN(auto ref, model::parse_task_definition_ref(text));
   BERTH_ASSIGN(auto td, ctx.store.find_task_definition(ref.family, ref.revision));
-  if (!td || td->status == "DELETE_IN_PROGRESS") {
+  if (!td || td->status == model::TaskDefinitionStatus::delete_in_progress) {
     return fail(Code::client, "Unable to find task definition '" + text + "'.");
   }
-  if (td->status != "ACTIVE") {
+  if (td->status != model::TaskDefinitionStatus::active) {
     return fail(Code::client, "TaskDefinition is inactive: " + text);
   }
   if (model::network_mode_of(td->body) == model::NetworkMode::awsvpc) {

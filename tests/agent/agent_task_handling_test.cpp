@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <chrono>
 #include <set>
 #include <stdexcept>
@@ -6,6 +7,7 @@
 
 #include "agent/agent.hpp"
 #include "agent/container_spec_builder.hpp"
+#include "cli/daemon.hpp"
 #include "common/files.hpp"
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
@@ -73,7 +75,11 @@ model::Task run_until_stopped(ThrowingKillRuntime& runtime, const TempDir& tmp, 
     REQUIRE(make_dirs(config.crash_marker_dir));
     REQUIRE(write_file(config.crash_marker_dir + "/" + k_task_id, marker));
   }
-  agent::Agent agent(store, runtime, **images, clock, config);
+  svc::Context ctx{store, clock, ArnScope{"local", "000000000000"}, "default"};
+  cli::SvcInstanceRegistrar registrar(ctx);
+  std::atomic<int> recorded_changes = 0;
+  agent::Agent agent(store, runtime, **images, clock, config,
+                     {.registrar = registrar, .on_task_changed = [&] { ++recorded_changes; }});
   const auto instance = agent.register_instance();
   REQUIRE(instance.has_value());
 
@@ -105,6 +111,7 @@ model::Task run_until_stopped(ThrowingKillRuntime& runtime, const TempDir& tmp, 
   }
   agent.stop();
   REQUIRE(stored.has_value());
+  CHECK(recorded_changes > 0);  // the hook given at construction heard of the recorded stop
   return *stored;
 }
 

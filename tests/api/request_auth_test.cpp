@@ -97,7 +97,7 @@ struct AuthFixture : testing::ServiceFixture {
   bool cluster_exists(const std::string& name) {
     auto found = store->find_cluster(name);
     REQUIRE(found.has_value());
-    return found->has_value() && (*found)->status == "ACTIVE";
+    return found->has_value() && (*found)->status == model::ClusterStatus::active;
   }
 };
 

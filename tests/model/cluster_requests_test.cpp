@@ -64,7 +64,7 @@ TEST_CASE("DescribeClusters, ListClusters and DeleteCluster decoders", "[model][
 }
 
 TEST_CASE("cluster encoders: golden replies", "[model][requests]") {
-  ClusterDescription edge{Cluster{"edge", "ACTIVE", Json::parse(R"([{"name":"containerInsights","value":"disabled"}])"),
+  ClusterDescription edge{Cluster{"edge", ClusterStatus::active, Json::parse(R"([{"name":"containerInsights","value":"disabled"}])"),
                                   Json::object(), 1},
                           ClusterCounts{1, 2, 3, 4, 5}, true, false, std::vector<Tag>{{"k", "v"}}};
   CHECK(encode_cluster_reply({edge}, k_arns).dump() ==

@@ -75,7 +75,7 @@ TEST_CASE("attribute decoders: limits, values and targets", "[model][requests]")
 
 TEST_CASE("container instance encoders: golden replies", "[model][requests]") {
   ContainerInstanceDescription d;
-  d.instance = ContainerInstance{"0123", "edge", "DRAINING", Json::parse(R"({"attributes":[{"name":"a"}]})"), 1'700'000'000'000};
+  d.instance = ContainerInstance{"0123", "edge", InstanceStatus::draining, Json::parse(R"({"attributes":[{"name":"a"}]})"), 1'700'000'000'000};
   d.usage = {1, 2};
   d.remaining_resources = Json::parse(R"([{"name":"CPU","type":"INTEGER","integerValue":100}])");
   const std::string instance =

@@ -68,7 +68,7 @@ TEST_CASE("task definition decoders: references, filters and ECS's errors", "[mo
 }
 
 TEST_CASE("task definition encoders: golden replies", "[model][requests]") {
-  TaskDefinition td{"web", 2, "INACTIVE", Json::parse(R"({"family":"web","containerDefinitions":[]})"), 1'700'000'000'000,
+  TaskDefinition td{"web", 2, TaskDefinitionStatus::inactive, Json::parse(R"({"family":"web","containerDefinitions":[]})"), 1'700'000'000'000,
                     1'700'000'001'500};
   const std::string td_json = task_definition_to_json(td, k_arns).dump();
   CHECK(encode_task_definition_reply({td, std::nullopt}, k_arns).dump() == R"({"taskDefinition":)" + td_json + "}");

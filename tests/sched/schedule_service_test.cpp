@@ -145,7 +145,7 @@ TEST_CASE_METHOD(Scheduling, "daemon: a draining instance's task stops", "[sched
   auto service = testing::make_service("agent", 1);
   service.scheduling_strategy = "DAEMON";
   auto snapshot = cluster_with({testing::make_instance("a")}, service);
-  snapshot.instances.front().status = "DRAINING";
+  snapshot.instances.front().status = model::InstanceStatus::draining;
   testing::add_task(snapshot, testing::make_task("t0", "a", service, "ecs-svc/1"));
   auto plan = schedule(snapshot, "agent");
   REQUIRE(plan.has_value());

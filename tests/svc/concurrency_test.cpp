@@ -119,12 +119,12 @@ TEST_CASE_METHOD(FileStoreFixture, "a late deregistration never undoes a delete"
   REQUIRE_OK(berth::testing::ecs_call(*ctx, "DeleteTaskDefinitions", Json{{"taskDefinitions", {"raced:1"}}}));
   auto late = store->set_task_definition_status("raced", 1, "ACTIVE", "INACTIVE", clock.now_ms());
   REQUIRE_OK(late);
-  CHECK(late->status == "DELETE_IN_PROGRESS");
+  CHECK(late->status == model::TaskDefinitionStatus::delete_in_progress);
   auto again = berth::testing::ecs_call(*ctx, "DeregisterTaskDefinition", Json{{"taskDefinition", "raced:1"}});
   REQUIRE_FALSE(again.has_value());
   auto stored = store->find_task_definition("raced", 1);
   REQUIRE_OK(stored);
-  CHECK((*stored)->status == "DELETE_IN_PROGRESS");
+  CHECK((*stored)->status == model::TaskDefinitionStatus::delete_in_progress);
 }
 
 TEST_CASE_METHOD(FileStoreFixture, "nothing is added to a cluster once DeleteCluster has checked it", "[svc][concurrency]") {
