@@ -1,15 +1,15 @@
 #include "store/store.hpp"
+#include "store/rows.hpp"
 
 namespace berth::store {
 namespace {
 
 constexpr const char* k_cluster_columns = "name, status, settings, capacity, created_at";
 
-model::Cluster read_cluster(const Stmt& stmt) {
+Result<model::Cluster> read_cluster(const Stmt& stmt) {
   model::Cluster c;
   c.name = stmt.text(0);
-  // berth writes only these spellings; an unreadable one counts as deleted.
-  c.status = model::from_wire<model::ClusterStatus>(stmt.text(1)).value_or(model::ClusterStatus::inactive);
+  BERTH_ASSIGN(c.status, read_status<model::ClusterStatus>(stmt, 1, "cluster"));
   c.settings = model::Json::parse(stmt.text(2), nullptr, false);
   c.capacity = model::Json::parse(stmt.text(3), nullptr, false);
   c.created_at = stmt.integer(4);
@@ -21,7 +21,8 @@ Result<std::optional<model::Cluster>> find_cluster_in(Db& db, const std::string&
   stmt.bind(1, name);
   BERTH_ASSIGN(bool row, stmt.step());
   if (!row) return std::optional<model::Cluster>();
-  return std::optional<model::Cluster>(read_cluster(stmt));
+  BERTH_ASSIGN(auto cluster, read_cluster(stmt));
+  return std::optional<model::Cluster>(std::move(cluster));
 }
 
 Result<long long> count_of(Db& db, const char* sql, const std::string& cluster) {

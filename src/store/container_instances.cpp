@@ -12,12 +12,11 @@ std::string instance_tag_resource(const std::string& cluster, const std::string&
 
 }  // namespace
 
-model::ContainerInstance read_instance(const Stmt& stmt) {
+Result<model::ContainerInstance> read_instance(const Stmt& stmt) {
   model::ContainerInstance ci;
   ci.id = stmt.text(0);
   ci.cluster = stmt.text(1);
-  // berth writes only these spellings; an unreadable one counts as deregistered.
-  ci.status = model::from_wire<model::InstanceStatus>(stmt.text(2)).value_or(model::InstanceStatus::inactive);
+  BERTH_ASSIGN(ci.status, read_status<model::InstanceStatus>(stmt, 2, "container instance"));
   ci.body = model::Json::parse(stmt.text(3), nullptr, false);
   ci.registered_at = stmt.integer(4);
   return ci;
@@ -31,7 +30,8 @@ Result<std::optional<model::ContainerInstance>> find_instance_in(Db& db, const s
   stmt.bind(1, cluster).bind(2, id);
   BERTH_ASSIGN(bool row, stmt.step());
   if (!row) return std::optional<model::ContainerInstance>();
-  return std::optional<model::ContainerInstance>(read_instance(stmt));
+  BERTH_ASSIGN(auto instance, read_instance(stmt));
+  return std::optional<model::ContainerInstance>(std::move(instance));
 }
 
 }  // namespace

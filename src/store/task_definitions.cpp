@@ -6,12 +6,11 @@ namespace berth::store {
 
 const char* const k_td_columns = "family, revision, status, body, registered_at, deregistered_at";
 
-model::TaskDefinition read_task_definition(const Stmt& stmt) {
+Result<model::TaskDefinition> read_task_definition(const Stmt& stmt) {
   model::TaskDefinition td;
   td.family = stmt.text(0);
   td.revision = stmt.integer(1);
-  // berth writes only these spellings; an unreadable one counts as deregistered.
-  td.status = model::from_wire<model::TaskDefinitionStatus>(stmt.text(2)).value_or(model::TaskDefinitionStatus::inactive);
+  BERTH_ASSIGN(td.status, read_status<model::TaskDefinitionStatus>(stmt, 2, "task definition"));
   td.body = model::Json::parse(stmt.text(3), nullptr, false);
   td.registered_at = stmt.integer(4);
   if (!stmt.is_null(5)) td.deregistered_at = stmt.integer(5);
@@ -69,7 +68,8 @@ Result<std::optional<model::TaskDefinition>> Store::find_task_definition(
   if (revision) stmt.bind(2, static_cast<std::int64_t>(*revision));
   BERTH_ASSIGN(bool row, stmt.step());
   if (!row) return std::optional<model::TaskDefinition>();
-  return std::optional<model::TaskDefinition>(read_task_definition(stmt));
+  BERTH_ASSIGN(auto td, read_task_definition(stmt));
+  return std::optional<model::TaskDefinition>(std::move(td));
 }
 
 Result<std::vector<model::TaskDefinition>> Store::list_task_definitions(
@@ -127,7 +127,7 @@ Result<model::TaskDefinition> Store::set_task_definition_status(const std::strin
   read.bind(1, family).bind(2, static_cast<std::int64_t>(revision));
   BERTH_ASSIGN(bool row, read.step());
   if (!row) return fail(Code::client, "The specified task definition does not exist.");
-  auto td = read_task_definition(read);
+  BERTH_ASSIGN(auto td, read_task_definition(read));
   if (changed) {
     if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("set task definition status"));
   }

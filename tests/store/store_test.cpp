@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <sqlite3.h>
 
 #include "fixtures/fixtures.hpp"
 #include "store/migrations.hpp"
@@ -127,4 +128,31 @@ TEST_CASE("store: tags merge, overwrite and stop at 50", "[store]") {
   auto too_many = s.add_tags("cluster/c", many);
   REQUIRE_FALSE(too_many.has_value());
   CHECK(s.tags_of("cluster/c")->size() == 1);  // the failed write left nothing behind
+}
+
+TEST_CASE("store: a status column berth never writes is a corrupt record, not a deleted one", "[store]") {
+  TempDir dir;
+  const auto path = (dir.path / "berth.db").string();
+  {
+    auto store = store::Store::open(path);
+    REQUIRE(store.has_value());
+    REQUIRE((*store)->ensure_cluster("edge", 1).has_value());
+    REQUIRE((*store)->register_task_definition("web", make_task_def("web"), {}, 1).has_value());
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  CHECK(sqlite3_exec(db, "UPDATE clusters SET status = 'GONE' WHERE name = 'edge'; "
+                         "UPDATE task_definitions SET status = 'GONE' WHERE family = 'web'",
+                     nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+
+  auto store = store::Store::open(path);
+  REQUIRE(store.has_value());
+  auto cluster = (*store)->find_cluster("edge");
+  REQUIRE_FALSE(cluster.has_value());
+  CHECK(cluster.error().code == Code::server);
+  CHECK(cluster.error().message == "corrupt cluster record");
+  auto td = (*store)->find_task_definition("web", 1);
+  REQUIRE_FALSE(td.has_value());
+  CHECK(td.error().message == "corrupt task definition record");
 }
