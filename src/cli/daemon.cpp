@@ -122,7 +122,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
             .events = this,
             .logs = &m_logs,
             .dynamic_host_ports = agent_config.dynamic_host_ports,
-            .zoneinfo_dir = config.zoneinfo_dir,
+            .time_zones = std::make_shared<svc::TimeZoneLibrary>(config.zoneinfo_dir),
             .secret_cipher = &m_secret_cipher},
       m_registrar(m_ctx),
       // The agent's links: it registers through svc; a recorded task change wakes the service

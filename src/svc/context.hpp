@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "common/arn.hpp"
@@ -12,6 +13,7 @@
 #include "model/schema.hpp"
 #include "store/store.hpp"
 #include "svc/secret_cipher.hpp"
+#include "svc/time_zones.hpp"
 
 namespace berth::svc {
 
@@ -49,8 +51,9 @@ struct Context {
   // Where bridge tasks' hostPort 0 draws from (inclusive): the kernel's ephemeral range, or
   // ECS_DYNAMIC_HOST_PORT_RANGE.
   std::pair<int, int> dynamic_host_ports{32768, 60999};
-  // Where ScheduleExpressionTimezone names are looked up (TZif files, as tzdata installs them).
-  std::string zoneinfo_dir = "/usr/share/zoneinfo";
+  // The zones ScheduleExpressionTimezone names (a shared_ptr keeps Context copyable; copies share
+  // one cache).
+  std::shared_ptr<TimeZoneLibrary> time_zones = std::make_shared<TimeZoneLibrary>("/usr/share/zoneinfo");
   // Seals and opens secret and parameter values; nullptr = the secrets APIs answer
   // ServerException (a build without a key file).
   SecretCipher* secret_cipher = nullptr;

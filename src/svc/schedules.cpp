@@ -1,35 +1,10 @@
 #include "svc/schedules.hpp"
 
-#include <map>
-#include <memory>
-
-#include "common/files.hpp"
-#include "common/thread_annotations.hpp"
 #include "sched/schedule_expression.hpp"
 #include "store/update_with_retry.hpp"
 
 namespace berth::svc {
 namespace {
-
-// Zone files are read once per name: they only change with a tzdata upgrade, and a restart
-// picks that up.
-Result<std::shared_ptr<const sched::TimeZone>> time_zone_named(const Context& ctx, const std::string& name) {
-  static Mutex mutex;
-  static std::map<std::string, std::shared_ptr<const sched::TimeZone>> cache BERTH_GUARDED_BY(mutex);
-  if (name == "UTC" || name == "Etc/UTC") return std::make_shared<const sched::TimeZone>(sched::TimeZone::utc());
-  const auto invalid = [&name] { return fail(Code::invalid_parameter, "Invalid time zone '" + name + "'."); };
-  if (!sched::is_valid_zone_name(name)) return invalid();
-  const std::string path = ctx.zoneinfo_dir + "/" + name;
-  MutexLock lock(mutex);
-  if (const auto it = cache.find(path); it != cache.end()) return it->second;
-  auto bytes = read_file(path);
-  if (!bytes) return invalid();
-  auto zone = sched::TimeZone::from_tzif(*bytes);
-  if (!zone) return invalid();
-  auto shared = std::make_shared<const sched::TimeZone>(std::move(*zone));
-  cache.emplace(path, shared);
-  return shared;
-}
 
 std::unexpected<Error> schedule_not_found(const std::string& name) {
   return fail(Code::resource_not_found, "Schedule " + name + " does not exist.");
@@ -51,7 +26,7 @@ Result<model::Schedule> checked_schedule(Context& ctx, const Json& request) {
   if (expression.kind == sched::ScheduleExpression::Kind::at && (schedule.start_date || schedule.end_date)) {
     return fail(Code::invalid_parameter, "StartDate and EndDate apply to recurring schedules, not to at() expressions.");
   }
-  BERTH_TRY(time_zone_named(ctx, schedule.time_zone));
+  BERTH_TRY(ctx.time_zones->named(schedule.time_zone));
   const auto cluster = cluster_name_of(ctx, schedule.run_task_request["cluster"].get<std::string>());
   BERTH_ASSIGN(auto found, ctx.store.find_cluster(*cluster));
   if (!found || found->status != model::ClusterStatus::active) {
@@ -66,7 +41,7 @@ Result<std::optional<std::int64_t>> next_run_of(Context& ctx, const model::Sched
   using Next = std::optional<std::int64_t>;
   if (s.state != "ENABLED") return Next();
   BERTH_ASSIGN(auto expression, sched::parse_schedule_expression(s.expression));
-  BERTH_ASSIGN(auto zone, time_zone_named(ctx, s.time_zone));
+  BERTH_ASSIGN(auto zone, ctx.time_zones->named(s.time_zone));
   const std::int64_t anchor = s.start_date.value_or(s.created_at / 1000);
   const std::int64_t after = s.start_date ? std::max(after_seconds, *s.start_date - 1) : after_seconds;
   Next next = sched::next_fire(expression, after, anchor, *zone);
