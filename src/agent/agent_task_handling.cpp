@@ -43,7 +43,7 @@ void Agent::drive_guarded(model::Task& task, const Json& td) {
       break;
   }
   if (needs_work(task)) {
-    m_crash_guard.begin(task.id, task.desired_status == "STOPPED" ? TaskPhase::stopping : TaskPhase::starting);
+    m_crash_guard.begin(task.id, task.desired_status == model::TaskStatus::stopped ? TaskPhase::stopping : TaskPhase::starting);
   }
   try {
     m_driver.drive(task, td);
@@ -56,7 +56,7 @@ void Agent::drive_guarded(model::Task& task, const Json& td) {
 
 void Agent::fail_unforeseen(model::Task& task, const std::string& what) {
   log_error("agent: task " + task.id + ": internal error: " + what + "; failing the task");
-  if (task.desired_status == "STOPPED") {
+  if (task.desired_status == model::TaskStatus::stopped) {
     // Recorded stopped, its containers must not go on holding host ports that placement now
     // counts free: one last, contained attempt to take them down first.
     m_driver.release(task);
@@ -67,7 +67,7 @@ void Agent::fail_unforeseen(model::Task& task, const std::string& what) {
 }
 
 void Agent::record_abandoned(model::Task& task, const std::string& reason) {
-  if (task.last_status == "STOPPED") return;
+  if (task.last_status == model::TaskStatus::stopped) return;
   log_error("agent: task " + task.id + ": " + reason + "; its containers, if any, are removed at berth's next start");
   agent::record_abandoned(task, reason, m_clock.now_ms());
 }

@@ -21,18 +21,18 @@ TaskDriver::TaskDriver(runtime::Runtime& runtime, ImagePolicy& images, HealthChe
 void TaskDriver::drive(model::Task& task, const Json& td) {
   const Observations observed = observe_runtime(task);
   for (const auto& name : observe(task, observed, m_clock.now_ms())) m_health.forget(runtime_id_of(task.id, name));
-  if (task.desired_status == "RUNNING") {
+  if (task.desired_status == model::TaskStatus::running) {
     start(task, td, observed);
     check_health(task, td);
     settle_running(task, m_clock.now_ms());
   }
-  if (task.desired_status == "STOPPED") stop(task, td, observed);
+  if (task.desired_status == model::TaskStatus::stopped) stop(task, td, observed);
 }
 
 Observations TaskDriver::observe_runtime(const model::Task& task) {
   Observations observed;
   for (const auto& c : task.containers) {
-    if (c.last_status == "STOPPED") continue;
+    if (c.last_status == model::TaskStatus::stopped) continue;
     const std::string rid = runtime_id_of(task.id, c.name);
     ContainerObservation& seen = observed[c.name];
     seen.status = m_runtime.status(rid);
@@ -132,7 +132,7 @@ void TaskDriver::start_container(model::Task& task, const Json& td, const std::s
 void TaskDriver::check_health(model::Task& task, const Json& td) {
   const EpochMs now = m_clock.now_ms();
   for (auto& c : task.containers) {
-    if (c.last_status != "RUNNING") continue;
+    if (c.last_status != model::TaskStatus::running) continue;
     const Json* def = definition_of(td, c.name);
     if (!def || !def->contains("healthCheck")) continue;
     const auto reached = m_health.poll(runtime_id_of(task.id, c.name), (*def)["healthCheck"], c.started_at.value_or(now), now);

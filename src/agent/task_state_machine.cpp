@@ -32,8 +32,8 @@ std::optional<std::string> task_size(const model::Task& task, const Json& td, co
 // Stops the task's PENDING containers with `reason`, and the task with it (TaskFailedToStart).
 void stop_pending(model::Task& task, const std::string& reason, EpochMs now) {
   for (auto& c : task.containers) {
-    if (c.last_status != "PENDING") continue;
-    c.last_status = "STOPPED";
+    if (c.last_status != model::TaskStatus::pending) continue;
+    c.last_status = model::TaskStatus::stopped;
     c.reason = reason;
   }
   request_stop(task, "TaskFailedToStart", reason, now);
@@ -42,7 +42,7 @@ void stop_pending(model::Task& task, const std::string& reason, EpochMs now) {
 // Stops container `c` (not started) with `container_reason`, and the task with `task_reason`.
 void stop_container_and_task(model::Task& task, model::TaskContainer& c, const std::string& container_reason,
                              const std::string& task_reason, EpochMs now) {
-  c.last_status = "STOPPED";
+  c.last_status = model::TaskStatus::stopped;
   c.reason = container_reason;
   request_stop(task, "TaskFailedToStart", task_reason, now);
 }
@@ -52,7 +52,7 @@ enum class Dependency { satisfied, waiting, impossible };
 // Whether `other` meets `condition` (START, COMPLETE, SUCCESS, HEALTHY) for a dependent to start.
 Dependency dependency_state(const model::TaskContainer& other, const std::string& condition) {
   const bool started = other.started_at.has_value();
-  const bool stopped = other.last_status == "STOPPED";
+  const bool stopped = other.last_status == model::TaskStatus::stopped;
   bool satisfied = false, impossible = false;
   if (condition == "START") {
     satisfied = started;
@@ -74,7 +74,7 @@ Dependency dependency_state(const model::TaskContainer& other, const std::string
 // Whether a running container other than `c` depends on `c` (it then stops after them).
 bool depended_on(const model::Task& task, const model::TaskContainer& c, const Json& td) {
   return std::any_of(task.containers.begin(), task.containers.end(), [&](const model::TaskContainer& o) {
-    if (o.last_status != "RUNNING" || o.name == c.name) return false;
+    if (o.last_status != model::TaskStatus::running || o.name == c.name) return false;
     const Json* def = definition_of(td, o.name);
     for (const auto& dep : def ? def->value("dependsOn", Json::array()) : Json::array()) {
       if (dep["containerName"] == c.name) return true;
@@ -121,27 +121,27 @@ Result<runtime::TaskLimits> task_limits(const model::Task& task, const Json& td)
 }
 
 void request_stop(model::Task& task, const std::string& code, const std::string& reason, EpochMs now) {
-  if (task.desired_status == "STOPPED") return;
-  task.desired_status = "STOPPED";
+  if (task.desired_status == model::TaskStatus::stopped) return;
+  task.desired_status = model::TaskStatus::stopped;
   task.stop_code = code;
   task.stopped_reason = reason;
   task.stopping_at = now;
 }
 
 bool needs_work(const model::Task& task) {
-  if (task.desired_status == "STOPPED") return task.last_status != "STOPPED";
+  if (task.desired_status == model::TaskStatus::stopped) return task.last_status != model::TaskStatus::stopped;
   return std::any_of(task.containers.begin(), task.containers.end(),
-                     [](const model::TaskContainer& c) { return c.last_status == "PENDING"; });
+                     [](const model::TaskContainer& c) { return c.last_status == model::TaskStatus::pending; });
 }
 
 std::vector<std::string> observe(model::Task& task, const Observations& observed, EpochMs now) {
   std::vector<std::string> stopped;
   for (auto& c : task.containers) {
-    if (c.last_status != "RUNNING") continue;
+    if (c.last_status != model::TaskStatus::running) continue;
     const auto seen = observed.find(c.name);
     const runtime::ContainerStatus st = seen != observed.end() ? seen->second.status : runtime::ContainerStatus{};
     if (st.state == State::running) continue;
-    c.last_status = "STOPPED";
+    c.last_status = model::TaskStatus::stopped;
     c.finished_at = st.finished_at ? st.finished_at : now;
     if (st.state == State::exited) {
       c.exit_code = st.exit_code;
@@ -158,11 +158,11 @@ std::vector<std::string> observe(model::Task& task, const Observations& observed
 std::optional<Action> next_start_action(model::Task& task, const Json& td, const Observations& observed,
                                         StartProgress& progress, const TaskDefaults& defaults,
                                         std::optional<long long> pids_limit, EpochMs now) {
-  if (task.desired_status != "RUNNING") return std::nullopt;
+  if (task.desired_status != model::TaskStatus::running) return std::nullopt;
   if (!progress.secrets_checked) return Action{ActionKind::check_secrets, {}, 0, {}};
   for (; progress.next < task.containers.size(); ++progress.next) {
     auto& c = task.containers[progress.next];
-    if (c.last_status != "PENDING") continue;
+    if (c.last_status != model::TaskStatus::pending) continue;
     const Json* def = definition_of(td, c.name);
     if (!def) continue;
     bool ready = true;
@@ -189,7 +189,7 @@ std::optional<Action> next_start_action(model::Task& task, const Json& td, const
     }
     // A crash between starting a container and recording it must not start it twice.
     if (const auto seen = observed.find(c.name); seen != observed.end() && seen->second.status.state == State::running) {
-      c.last_status = "RUNNING";
+      c.last_status = model::TaskStatus::running;
       c.runtime_id = runtime_id_of(task.id, c.name);
       c.started_at = c.started_at.value_or(now);
       continue;
@@ -270,7 +270,7 @@ void on_started(model::Task& task, const std::string& container, const Json& td,
   const Json* def = definition_of(td, container);
   if (!c || !def) return;
   c->runtime_id = runtime_id_of(task.id, c->name);
-  c->last_status = "RUNNING";
+  c->last_status = model::TaskStatus::running;
   c->started_at = now;
   if (model::network_mode_of(td) == model::NetworkMode::host) {
     c->network_bindings = Json::array();
@@ -297,9 +297,9 @@ void on_health(model::Task& task, const std::string& container, const std::strin
 
 void settle_running(model::Task& task, EpochMs now) {
   const bool any_pending = std::any_of(task.containers.begin(), task.containers.end(),
-                                       [](const model::TaskContainer& c) { return c.last_status == "PENDING"; });
-  if (task.last_status == "PENDING" && !any_pending) {
-    task.last_status = "RUNNING";
+                                       [](const model::TaskContainer& c) { return c.last_status == model::TaskStatus::pending; });
+  if (task.last_status == model::TaskStatus::pending && !any_pending) {
+    task.last_status = model::TaskStatus::running;
     task.started_at = now;
   }
   task.health_status = model::task_health(task);
@@ -308,13 +308,13 @@ void settle_running(model::Task& task, EpochMs now) {
 std::vector<Action> stop_actions(model::Task& task, const Json& td, const Observations& observed,
                                  const TaskDefaults& defaults, EpochMs now) {
   std::vector<Action> actions;
-  if (task.last_status != "STOPPED") task.last_status = "STOPPING";
+  if (task.last_status != model::TaskStatus::stopped) task.last_status = model::TaskStatus::stopping;
   if (!task.stopping_at) task.stopping_at = now;
   for (auto& c : task.containers) {
-    if (c.last_status == "PENDING") c.last_status = "STOPPED";
+    if (c.last_status == model::TaskStatus::pending) c.last_status = model::TaskStatus::stopped;
   }
   for (const auto& c : task.containers) {
-    if (c.last_status != "RUNNING" || depended_on(task, c, td)) continue;
+    if (c.last_status != model::TaskStatus::running || depended_on(task, c, td)) continue;
     const Json* def = definition_of(td, c.name);
     const long long timeout_s = def ? def->value("stopTimeout", static_cast<long long>(defaults.stop_timeout_s))
                                     : defaults.stop_timeout_s;
@@ -327,22 +327,22 @@ std::vector<Action> stop_actions(model::Task& task, const Json& td, const Observ
     }
   }
   const bool all_stopped = std::all_of(task.containers.begin(), task.containers.end(),
-                                       [](const model::TaskContainer& c) { return c.last_status == "STOPPED"; });
+                                       [](const model::TaskContainer& c) { return c.last_status == model::TaskStatus::stopped; });
   if (all_stopped) actions.push_back({ActionKind::cleanup, {}, 0, {}});
   return actions;
 }
 
 void on_cleaned_up(model::Task& task, EpochMs now) {
-  task.last_status = "STOPPED";
+  task.last_status = model::TaskStatus::stopped;
   task.execution_stopped_at = now;
   task.stopped_at = now;
 }
 
 void record_abandoned(model::Task& task, const std::string& reason, EpochMs now) {
-  if (task.last_status == "STOPPED") return;
+  if (task.last_status == model::TaskStatus::stopped) return;
   for (auto& c : task.containers) {
-    if (c.last_status == "STOPPED") continue;
-    c.last_status = "STOPPED";
+    if (c.last_status == model::TaskStatus::stopped) continue;
+    c.last_status = model::TaskStatus::stopped;
     c.reason = reason;
   }
   request_stop(task, "TaskFailedToStart", reason, now);

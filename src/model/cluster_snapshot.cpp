@@ -9,7 +9,7 @@ void ResourceUse::add(const TaskState& task) {
   memory += task.memory;
   tcp_ports.insert(task.tcp_ports.begin(), task.tcp_ports.end());
   udp_ports.insert(task.udp_ports.begin(), task.udp_ports.end());
-  (task.last_status == "RUNNING" ? running : pending) += 1;
+  (task.last_status == TaskStatus::running ? running : pending) += 1;
   group_tasks[task.group] += 1;
 }
 

@@ -47,8 +47,8 @@ struct TaskState {
   long long revision = 0;
   std::string group;
   std::string started_by;
-  std::string desired_status = "RUNNING";
-  std::string last_status = "PENDING";
+  TaskStatus desired_status = TaskStatus::running;
+  TaskStatus last_status = TaskStatus::pending;
   std::string health_status = "UNKNOWN";
   std::string stop_code;
   EpochMs created_at = 0;

@@ -14,6 +14,17 @@ std::optional<EpochMs> get_time(const Json& in, const char* key) {
   return in[key].get<EpochMs>();
 }
 
+// A status in a stored record: `fallback` when absent, ServerException when unreadable (as for a
+// record that is not an object) rather than a status the task never had.
+Result<TaskStatus> status_of(const Json& record, const char* key, TaskStatus fallback) {
+  const auto it = record.find(key);
+  if (it == record.end()) return fallback;
+  if (it->is_string()) {
+    if (const auto status = from_wire<TaskStatus>(it->get_ref<const std::string&>())) return *status;
+  }
+  return fail(Code::server, std::string("corrupt task record: ") + key);
+}
+
 void put_wire_time(Json& out, const char* key, const std::optional<EpochMs>& t) {
   if (t) out[key] = epoch_seconds(*t);
 }
@@ -38,7 +49,7 @@ Json task_to_record(const Task& t) {
   for (const auto& c : t.containers) {
     Json rc{{"name", c.name},           {"id", c.id},
             {"runtimeId", c.runtime_id}, {"image", c.image},
-            {"imageDigest", c.image_digest}, {"lastStatus", c.last_status},
+            {"imageDigest", c.image_digest}, {"lastStatus", to_wire(c.last_status)},
             {"reason", c.reason},       {"healthStatus", c.health_status},
             {"essential", c.essential}, {"networkBindings", c.network_bindings},
             {"networkInterfaces", c.network_interfaces},
@@ -53,8 +64,8 @@ Json task_to_record(const Task& t) {
            {"family", t.family},
            {"revision", t.revision},
            {"containerInstanceId", t.container_instance_id},
-           {"lastStatus", t.last_status},
-           {"desiredStatus", t.desired_status},
+           {"lastStatus", to_wire(t.last_status)},
+           {"desiredStatus", to_wire(t.desired_status)},
            {"group", t.group},
            {"startedBy", t.started_by},
            {"overrides", t.overrides},
@@ -78,8 +89,8 @@ Result<Task> task_from_record(const Json& r) {
   t.family = r.value("family", "");
   t.revision = r.value("revision", 0LL);
   t.container_instance_id = r.value("containerInstanceId", "");
-  t.last_status = r.value("lastStatus", "PENDING");
-  t.desired_status = r.value("desiredStatus", "RUNNING");
+  BERTH_ASSIGN(t.last_status, status_of(r, "lastStatus", TaskStatus::pending));
+  BERTH_ASSIGN(t.desired_status, status_of(r, "desiredStatus", TaskStatus::running));
   t.group = r.value("group", "");
   t.started_by = r.value("startedBy", "");
   t.overrides = r.value("overrides", Json::object());
@@ -98,7 +109,7 @@ Result<Task> task_from_record(const Json& r) {
     c.runtime_id = rc.value("runtimeId", "");
     c.image = rc.value("image", "");
     c.image_digest = rc.value("imageDigest", "");
-    c.last_status = rc.value("lastStatus", "PENDING");
+    BERTH_ASSIGN(c.last_status, status_of(rc, "lastStatus", TaskStatus::pending));
     c.reason = rc.value("reason", "");
     c.health_status = rc.value("healthStatus", "UNKNOWN");
     c.essential = rc.value("essential", true);
@@ -121,7 +132,7 @@ Json task_to_json(const Task& t, const ArnScope& arns, const std::vector<Tag>* t
             {"taskArn", task_arn},
             {"name", c.name},
             {"image", c.image},
-            {"lastStatus", c.last_status},
+            {"lastStatus", to_wire(c.last_status)},
             {"networkBindings", c.network_bindings},
             {"healthStatus", c.health_status},
             {"networkInterfaces", c.network_interfaces}};
@@ -135,8 +146,8 @@ Json task_to_json(const Task& t, const ArnScope& arns, const std::vector<Tag>* t
            {"clusterArn", arns.cluster(t.cluster)},
            {"taskDefinitionArn", arns.task_definition(t.family, t.revision)},
            {"containerInstanceArn", arns.container_instance(t.cluster, t.container_instance_id)},
-           {"lastStatus", t.last_status},
-           {"desiredStatus", t.desired_status},
+           {"lastStatus", to_wire(t.last_status)},
+           {"desiredStatus", to_wire(t.desired_status)},
            {"healthStatus", t.health_status},
            {"cpu", t.cpu},
            {"memory", t.memory},
@@ -154,7 +165,7 @@ Json task_to_json(const Task& t, const ArnScope& arns, const std::vector<Tag>* t
   if (!t.stop_code.empty()) out["stopCode"] = t.stop_code;
   if (!t.stopped_reason.empty()) out["stoppedReason"] = t.stopped_reason;
   for (const auto& [key, member] : k_task_times) put_wire_time(out, key, t.*member);
-  if (t.last_status == "RUNNING") out["connectivityAt"] = epoch_seconds(t.started_at.value_or(t.created_at));
+  if (t.last_status == TaskStatus::running) out["connectivityAt"] = epoch_seconds(t.started_at.value_or(t.created_at));
   if (tags) out["tags"] = tags_to_json(*tags);
   return out;
 }

@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "model/schema.hpp"
+#include "model/statuses.hpp"
 #include "model/tags.hpp"
 
 namespace berth::model {
@@ -20,7 +21,7 @@ struct TaskContainer {
   std::string runtime_id;    // runc container id, once created
   std::string image;
   std::string image_digest;
-  std::string last_status = "PENDING";  // PENDING, RUNNING, STOPPED
+  TaskStatus last_status = TaskStatus::pending;  // pending, running or stopped
   std::optional<int> exit_code;
   std::string reason;
   std::string health_status = "UNKNOWN";
@@ -38,8 +39,8 @@ struct Task {
   std::string family;
   long long revision = 0;
   std::string container_instance_id;
-  std::string last_status = "PENDING";
-  std::string desired_status = "RUNNING";
+  TaskStatus last_status = TaskStatus::pending;
+  TaskStatus desired_status = TaskStatus::running;
   std::string group;
   std::string started_by;
   Json overrides = Json::object();

@@ -16,7 +16,6 @@ struct DeploymentView {
 struct TaskView {
   std::string id;
   std::string deployment_id;       // from startedBy
-  std::string last_status;         // PENDING, RUNNING, STOPPING, STOPPED...
   bool healthy = false;            // RUNNING and not failing its health checks
   int scale_in_rank = 0;           // scale-in order by placement strategy: lower stops first
 };

@@ -14,7 +14,7 @@ constexpr long long k_max_delay_ms = 900'000;
 }  // namespace
 
 bool is_healthy(const model::TaskState& t, bool primary, bool health_checks, EpochMs now, EpochMs settle_ms) {
-  if (t.last_status != "RUNNING") return false;
+  if (t.last_status != model::TaskStatus::running) return false;
   if (!primary) return t.health_status != "UNHEALTHY";
   if (health_checks) return t.health_status == "HEALTHY";
   return t.started_at && now - *t.started_at >= settle_ms;
@@ -24,7 +24,7 @@ int failed_starts(const model::ClusterSnapshot& snapshot, const model::ServiceSt
                   const std::string& deployment_id, EpochMs since) {
   const std::string group = "service:" + service.name;
   return static_cast<int>(std::count_if(snapshot.tasks.begin(), snapshot.tasks.end(), [&](const model::TaskState& t) {
-    if (t.group != group || t.started_by != deployment_id || t.desired_status != "STOPPED") return false;
+    if (t.group != group || t.started_by != deployment_id || t.desired_status != model::TaskStatus::stopped) return false;
     const bool own_failure = t.stop_code == "TaskFailedToStart" || t.stop_code == "EssentialContainerExited";
     const bool short_lived = !t.started_at || !t.stopping_at || *t.stopping_at - *t.started_at < k_short_lived_ms;
     return own_failure && short_lived && t.created_at >= since;

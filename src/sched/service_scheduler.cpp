@@ -148,7 +148,7 @@ Result<void> ServicePass::replica(const std::vector<const model::TaskState*>& ta
     const auto* definition = m_snapshot.definition(t->family, t->revision);
     const bool healthy = is_healthy(*t, t->started_by == primary_id, definition && definition->health_checks, m_now,
                                     m_settings.settle_ms);
-    views.push_back({t->id, on_draining ? k_draining : t->started_by, t->last_status, healthy, rank[t->id]});
+    views.push_back({t->id, on_draining ? k_draining : t->started_by, healthy, rank[t->id]});
   }
   const auto decided = reconcile(view, views);
   stop(decided.stop);
@@ -224,7 +224,7 @@ void ServicePass::count_deployments(const std::vector<model::TaskState>& current
   for (auto& d : m_s.deployments) {
     int running = 0, pending = 0;
     for (const auto& t : current) {
-      if (t.started_by == d.id) (t.last_status == "RUNNING" ? running : pending) += 1;
+      if (t.started_by == d.id) (t.last_status == model::TaskStatus::running ? running : pending) += 1;
     }
     if (d.running_count != running || d.pending_count != pending) {
       d.running_count = running;
@@ -307,7 +307,7 @@ std::vector<const model::TaskState*> live_tasks(const model::ClusterSnapshot& sn
   const std::string group = "service:" + service;
   std::vector<const model::TaskState*> out;
   for (const auto& t : snapshot.tasks) {
-    if (t.group == group && t.desired_status == "RUNNING" && t.last_status != "STOPPED") out.push_back(&t);
+    if (t.group == group && t.desired_status == model::TaskStatus::running && t.last_status != model::TaskStatus::stopped) out.push_back(&t);
   }
   return out;
 }

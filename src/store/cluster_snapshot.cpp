@@ -67,7 +67,7 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::st
 
   std::set<DefinitionKey> wanted;
   for (const auto& t : task_rows) {
-    if (t.last_status != "STOPPED") wanted.insert({t.family, t.revision});
+    if (t.last_status != model::TaskStatus::stopped) wanted.insert({t.family, t.revision});
   }
   for (const auto& s : services) {
     for (const auto& d : s.deployments) wanted.insert({d.family, d.revision});
@@ -78,7 +78,7 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::st
   for (const auto& t : task_rows) {
     const auto td = definitions.find({t.family, t.revision});
     auto state = model::task_state_of(t, td == definitions.end() ? nullptr : &td->second);
-    if (t.last_status != "STOPPED") {
+    if (t.last_status != model::TaskStatus::stopped) {
       if (auto* instance = snapshot.instance(t.container_instance_id)) {
         instance->use.add(state);
       }
@@ -121,8 +121,8 @@ Result<bool> Store::commit_plan(const PlanCommit& plan) {
     BERTH_ASSIGN(bool found, stmt.step());
     if (!found) continue;
     BERTH_ASSIGN(auto task, read_task(stmt));
-    if (task.desired_status == "STOPPED") continue;
-    task.desired_status = "STOPPED";
+    if (task.desired_status == model::TaskStatus::stopped) continue;
+    task.desired_status = model::TaskStatus::stopped;
     task.stop_code = stop.stop_code;
     task.stopped_reason = stop.reason;
     task.stopping_at = plan.now;

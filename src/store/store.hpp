@@ -48,7 +48,7 @@ struct TaskQuery {
   std::optional<std::string> container_instance;
   std::optional<std::string> family;
   std::optional<std::string> started_by;
-  std::optional<std::string> desired_status;
+  std::optional<model::TaskStatus> desired_status;
   std::optional<std::string> group;
   bool not_stopped = false;           // last_status != STOPPED
   std::string after;                  // page key: task id

@@ -23,8 +23,8 @@ Result<void> upsert_task(Db& db, const model::Task& t) {
             "stopped_at = excluded.stopped_at WHERE body IS NOT excluded.body");
   return stmt.bind(1, t.id)
       .bind(2, t.cluster)
-      .bind(3, t.desired_status)
-      .bind(4, t.last_status)
+      .bind(3, model::to_wire(t.desired_status))
+      .bind(4, model::to_wire(t.last_status))
       .bind(5, model::task_to_record(t).dump())
       .bind(6, t.created_at)
       .bind(7, t.container_instance_id)
@@ -94,7 +94,7 @@ Result<std::vector<model::Task>> Store::list_tasks(const TaskQuery& q) {
   if (q.container_instance) stmt.bind(3, *q.container_instance);
   if (q.family) stmt.bind(4, *q.family);
   if (q.started_by) stmt.bind(5, *q.started_by);
-  if (q.desired_status) stmt.bind(6, *q.desired_status);
+  if (q.desired_status) stmt.bind(6, model::to_wire(*q.desired_status));
   if (q.group) stmt.bind(7, *q.group);
   stmt.bind(8, static_cast<std::int64_t>(q.limit));
   return collect_parsed_rows<model::Task>(stmt, read_task);

@@ -30,7 +30,7 @@ Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::s
   }
   Json names = Json::array();
   for (const auto& c : task->containers) names.push_back(c.name);
-  Json out{{"events", Json::array()}, {"taskStatus", task->last_status}, {"containers", names}};
+  Json out{{"events", Json::array()}, {"taskStatus", model::to_wire(task->last_status)}, {"containers", names}};
   std::size_t next = since;
   for (std::size_t text_bytes = 0; next < events.size(); ++next) {
     text_bytes += events[next].value("text", "").size();

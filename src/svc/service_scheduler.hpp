@@ -21,7 +21,7 @@ inline store::TaskQuery live_tasks_of(const model::Service& service) {
   query.cluster = service.cluster;
   query.group = "service:" + service.name;
   query.not_stopped = true;
-  query.desired_status = "RUNNING";
+  query.desired_status = model::TaskStatus::running;
   query.limit = 100000;
   return query;
 }

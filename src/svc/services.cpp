@@ -29,7 +29,7 @@ Result<model::ServiceDescription> describe(Context& ctx, model::Service s, bool 
   for (auto& d : s.deployments) {
     d.running_count = d.pending_count = 0;
     for (const auto& t : tasks) {
-      if (t.started_by == d.id) (t.last_status == "RUNNING" ? d.running_count : d.pending_count) += 1;
+      if (t.started_by == d.id) (t.last_status == model::TaskStatus::running ? d.running_count : d.pending_count) += 1;
     }
   }
   out.service = std::move(s);

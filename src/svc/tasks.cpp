@@ -148,7 +148,7 @@ Result<model::TaskReply> stop_task(Context& ctx, const model::StopTaskRequest& r
   BERTH_ASSIGN(auto id, task_id_of(ctx, cluster, request.task));
   BERTH_ASSIGN(auto task, ctx.store.find_task(cluster, id));
   if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
-  if (task->desired_status == "STOPPED") return model::TaskReply{std::move(*task)};
+  if (task->desired_status == model::TaskStatus::stopped) return model::TaskReply{std::move(*task)};
   store::PlanCommit commit;
   commit.cluster = cluster;
   commit.stops.push_back({id, "UserInitiated", request.reason});
@@ -192,7 +192,7 @@ Result<model::Page> list_tasks(Context& ctx, const model::ListTasksRequest& requ
   query.cluster = cluster;
   query.after = request.page.after;
   query.limit = request.page.limit + 1;
-  query.desired_status = std::string(model::to_wire(request.desired_status));
+  query.desired_status = request.desired_status;
   query.family = request.family;
   query.started_by = request.started_by;
   if (request.service_name) query.group = "service:" + *request.service_name;

@@ -89,12 +89,12 @@ model::Task run_until_stopped(ThrowingKillRuntime& runtime, const TempDir& tmp, 
   task.family = "web";
   task.revision = 1;
   task.container_instance_id = *instance;
-  task.last_status = "RUNNING";
-  task.desired_status = "STOPPED";
+  task.last_status = model::TaskStatus::running;
+  task.desired_status = model::TaskStatus::stopped;
   task.created_at = clock.now_ms();
   model::TaskContainer container;
   container.name = "webapp";
-  container.last_status = "RUNNING";
+  container.last_status = model::TaskStatus::running;
   container.runtime_id = agent::runtime_id_of(task.id, container.name);
   task.containers.push_back(container);
   REQUIRE(store.insert_tasks({task}, {}).value_or(false));
@@ -103,7 +103,7 @@ model::Task run_until_stopped(ThrowingKillRuntime& runtime, const TempDir& tmp, 
   std::optional<model::Task> stored;
   for (int i = 0; i < 3000; ++i) {  // a bound, not a timing threshold: the first pass does it
     stored.reset();
-    if (auto found = store.find_task("default", k_task_id); found && *found && (*found)->last_status == "STOPPED") {
+    if (auto found = store.find_task("default", k_task_id); found && *found && (*found)->last_status == model::TaskStatus::stopped) {
       stored = **found;
       break;
     }

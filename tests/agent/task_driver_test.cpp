@@ -95,13 +95,13 @@ struct DriverFixture {
   model::Task running_task(const Json& td) {
     model::Task task;
     task.id = k_task;
-    task.last_status = "RUNNING";
+    task.last_status = model::TaskStatus::running;
     task.created_at = clock.now_ms();
     for (const auto& def : td["containerDefinitions"]) {
       model::TaskContainer c;
       c.name = def["name"];
       c.image = "busybox";
-      c.last_status = "RUNNING";
+      c.last_status = model::TaskStatus::running;
       c.started_at = clock.now_ms();
       c.runtime_id = runtime_id_of(k_task, c.name);
       runtime.states[c.runtime_id] = runtime::ContainerStatus::State::running;
@@ -123,14 +123,14 @@ TEST_CASE("task driver: a stop sends SIGTERM, then SIGKILL when stopTimeout (els
                       : Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main"}]})");
   auto task = f.running_task(td);
   const std::string rid = runtime_id_of(k_task, "main");
-  task.desired_status = "STOPPED";
+  task.desired_status = model::TaskStatus::stopped;
   const EpochMs stop_at = f.clock.now_ms();
 
   f.driver->drive(task, td);
   REQUIRE(f.runtime.signals.size() == 1);
   CHECK(f.runtime.signals[0].id == rid);
   CHECK(f.runtime.signals[0].signal == SIGTERM);
-  CHECK(task.last_status == "STOPPING");
+  CHECK(task.last_status == model::TaskStatus::stopping);
 
   // The container ignores SIGTERM: passes before the timeout send nothing more.
   for (EpochMs waited = 1000; waited < timeout_ms; waited += 1000) {
@@ -150,7 +150,7 @@ TEST_CASE("task driver: a stop sends SIGTERM, then SIGKILL when stopTimeout (els
   f.runtime.states[rid] = runtime::ContainerStatus::State::exited;
   f.runtime.exit_codes[rid] = 137;
   f.driver->drive(task, td);
-  CHECK(task.last_status == "STOPPED");
+  CHECK(task.last_status == model::TaskStatus::stopped);
   CHECK(task.containers[0].exit_code == 137);
   CHECK(f.runtime.removed.contains(rid));
   CHECK(f.runtime.cleaned_up == std::vector<std::string>{k_task});
@@ -162,7 +162,7 @@ TEST_CASE("task driver: an essential container's exit stops the task's other con
   auto task = f.running_task(td);
   f.runtime.states[runtime_id_of(k_task, "main")] = runtime::ContainerStatus::State::exited;
   f.driver->drive(task, td);
-  CHECK(task.desired_status == "STOPPED");
+  CHECK(task.desired_status == model::TaskStatus::stopped);
   CHECK(task.stop_code == "EssentialContainerExited");
   REQUIRE(f.runtime.signals.size() == 1);
   CHECK(f.runtime.signals[0].id == runtime_id_of(k_task, "side"));
@@ -245,14 +245,14 @@ TEST_CASE("task driver: a pull that fails stops the task with CannotPullContaine
 
   f.driver->drive(task, td);  // the pull starts (and, inline, finishes)
   CHECK(task.pull_started_at.has_value());
-  CHECK(task.containers[0].last_status == "PENDING");
+  CHECK(task.containers[0].last_status == model::TaskStatus::pending);
   f.driver->drive(task, td);  // its failure is taken
   const auto& stopped = task.containers[0];
-  CHECK(stopped.last_status == "STOPPED");
+  CHECK(stopped.last_status == model::TaskStatus::stopped);
   CHECK(stopped.reason.starts_with("CannotPullContainerError: " + image + ": "));
   CHECK(task.stop_code == "TaskFailedToStart");
   CHECK(task.stopped_reason == stopped.reason);
-  CHECK(task.last_status == "STOPPED");  // nothing ran: cleaned up in the same pass
+  CHECK(task.last_status == model::TaskStatus::stopped);  // nothing ran: cleaned up in the same pass
   CHECK(f.runtime.started.empty());
 }
 
@@ -273,7 +273,7 @@ TEST_CASE("task driver: a bridge task's first container prepares the task, then 
   REQUIRE(setup.ports.size() == 1);
   CHECK(setup.ports[0].host_port == 32768);
   CHECK(f.runtime.started == std::vector<std::string>{runtime_id_of(k_task, "main"), runtime_id_of(k_task, "side")});
-  CHECK(task.last_status == "RUNNING");
+  CHECK(task.last_status == model::TaskStatus::running);
   CHECK(task.pull_started_at.has_value());  // an imported image is used as is: no pull
   CHECK(task.containers[0].image_digest == f.images->find("app:1")->id);
   CHECK(task.containers[1].network_interfaces[0]["privateIpv4Address"] == "172.31.0.2");
@@ -294,7 +294,7 @@ TEST_CASE("task driver: a network that cannot be attached or a container that ca
   CHECK(f.runtime.started.size() == (network_fails ? 0u : 1u));
   CHECK(task.stopped_reason == task.containers[0].reason);
   CHECK(task.stop_code == "TaskFailedToStart");
-  CHECK(task.last_status == "STOPPED");
+  CHECK(task.last_status == model::TaskStatus::stopped);
 }
 
 TEST_CASE("task driver: a pull the full queue refuses is started on a later pass", "[agent][driver]") {
@@ -305,7 +305,7 @@ TEST_CASE("task driver: a pull the full queue refuses is started on a later pass
   f.pulls.refuse = true;
   f.driver->drive(task, td);
   CHECK_FALSE(task.pull_started_at.has_value());
-  CHECK(task.containers[0].last_status == "PENDING");
+  CHECK(task.containers[0].last_status == model::TaskStatus::pending);
   f.pulls.refuse = false;
   f.driver->drive(task, td);
   CHECK(task.pull_started_at.has_value());

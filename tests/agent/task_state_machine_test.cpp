@@ -87,10 +87,10 @@ TEST_CASE("task state machine: dependsOn START starts the dependent once its dep
     {"name":"db"}])"));
   auto task = task_of(td, clock.now_ms());
   CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"db"});
-  CHECK(task.container("app")->last_status == "PENDING");
+  CHECK(task.container("app")->last_status == model::TaskStatus::pending);
   CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"app"});
   settle_running(task, clock.now_ms());
-  CHECK(task.last_status == "RUNNING");
+  CHECK(task.last_status == model::TaskStatus::running);
 }
 
 TEST_CASE("task state machine: a dependent listed after its dependency starts in the same pass",
@@ -113,7 +113,7 @@ TEST_CASE("task state machine: COMPLETE and SUCCESS wait for the dependency to e
   CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"init"});
   CHECK(start_pass(task, td, clock.now_ms()).empty());  // init still runs
   exits(task, "init", 0, clock.now_ms());
-  CHECK(task.desired_status == "RUNNING");  // not essential
+  CHECK(task.desired_status == model::TaskStatus::running);  // not essential
   CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"app"});
 }
 
@@ -127,9 +127,9 @@ TEST_CASE("task state machine: SUCCESS after a failed exit stops the task with a
   start_pass(task, td, clock.now_ms());
   exits(task, "init", 3, clock.now_ms());
   CHECK(start_pass(task, td, clock.now_ms()).empty());
-  CHECK(task.container("app")->last_status == "STOPPED");
+  CHECK(task.container("app")->last_status == model::TaskStatus::stopped);
   CHECK(task.container("app")->reason == "DependencyError: init did not reach SUCCESS");
-  CHECK(task.desired_status == "STOPPED");
+  CHECK(task.desired_status == model::TaskStatus::stopped);
   CHECK(task.stop_code == "TaskFailedToStart");
   CHECK(task.stopped_reason == "Container app dependency init did not reach SUCCESS");
 }
@@ -156,10 +156,10 @@ TEST_CASE("task state machine: dependencies not met within startTimeout stop the
   start_pass(task, td, clock.now_ms());
   clock.advance_ms(5000);  // not past the timeout yet
   start_pass(task, td, clock.now_ms());
-  CHECK(task.desired_status == "RUNNING");
+  CHECK(task.desired_status == model::TaskStatus::running);
   clock.advance_ms(1);
   start_pass(task, td, clock.now_ms());
-  CHECK(task.container("app")->last_status == "STOPPED");
+  CHECK(task.container("app")->last_status == model::TaskStatus::stopped);
   CHECK(task.container("app")->reason == "DependencyTimeoutError: dependencies not met within 5s");
   CHECK(task.stopped_reason == "Container app dependencies were not met in time");
   CHECK(task.stop_code == "TaskFailedToStart");
@@ -172,10 +172,10 @@ TEST_CASE("task state machine: an essential container's exit stops the task, a n
   auto task = task_of(td, clock.now_ms());
   start_pass(task, td, clock.now_ms());
   exits(task, "side", 1, clock.now_ms());
-  CHECK(task.desired_status == "RUNNING");
+  CHECK(task.desired_status == model::TaskStatus::running);
   CHECK(task.container("side")->exit_code == 1);
   exits(task, "main", 0, clock.now_ms());
-  CHECK(task.desired_status == "STOPPED");
+  CHECK(task.desired_status == model::TaskStatus::stopped);
   CHECK(task.stop_code == "EssentialContainerExited");
   CHECK(task.stopped_reason == "Essential container in task exited");
 }
@@ -189,7 +189,7 @@ TEST_CASE("task state machine: a monitor that vanished stops its container with 
   const auto stopped = observe(task, {}, clock.now_ms());  // the runtime knows it no more
   CHECK(stopped == std::vector<std::string>{"main"});
   CHECK(task.container("main")->reason == "The container's monitor vanished (host restart?); its exit code is unknown");
-  CHECK(task.desired_status == "STOPPED");
+  CHECK(task.desired_status == model::TaskStatus::stopped);
 }
 
 TEST_CASE("task state machine: a failed pull stops the container and the task with CannotPullContainerError",
@@ -214,9 +214,9 @@ TEST_CASE("task state machine: a failed pull stops the container and the task wi
   on_image(task, "main", {ImageOutcome::Kind::failed, {}, "manifest unknown"}, next_pass, clock.now_ms());
   CHECK(task.pull_stopped_at == clock.now_ms());
   const auto* c = task.container("main");
-  CHECK(c->last_status == "STOPPED");
+  CHECK(c->last_status == model::TaskStatus::stopped);
   CHECK(c->reason == "CannotPullContainerError: registry.example/app:1: manifest unknown");
-  CHECK(task.desired_status == "STOPPED");
+  CHECK(task.desired_status == model::TaskStatus::stopped);
   CHECK(task.stop_code == "TaskFailedToStart");
   CHECK(task.stopped_reason == c->reason);
   CHECK_FALSE(next_start_action(task, td, {}, next_pass, {}, std::nullopt, clock.now_ms()).has_value());
@@ -241,7 +241,7 @@ TEST_CASE("task state machine: the first container prepares the task; a network 
   CHECK(action->setup.ports[0].host_port == 8080);
   on_prepared(task, fail(Code::server, "bridge network: plugin bridge failed"), true, progress, clock.now_ms());
   for (const auto& c : task.containers) {
-    CHECK(c.last_status == "STOPPED");
+    CHECK(c.last_status == model::TaskStatus::stopped);
     CHECK(c.reason == "CannotStartContainerError: bridge network: plugin bridge failed");
   }
   CHECK(task.stopped_reason == "CannotStartContainerError: bridge network: plugin bridge failed");
@@ -259,7 +259,7 @@ TEST_CASE("task state machine: stopping sends SIGTERM, then SIGKILL once stopTim
 
   Observations observed;
   auto actions = stop_actions(task, td, observed, {.stop_timeout_s = 30}, clock.now_ms());
-  CHECK(task.last_status == "STOPPING");
+  CHECK(task.last_status == model::TaskStatus::stopping);
   REQUIRE(actions.size() == 1);  // db waits while app, which depends on it, runs
   CHECK(actions[0].container == "app");
   CHECK(actions[0].signal == SIGTERM);
@@ -283,7 +283,7 @@ TEST_CASE("task state machine: stopping sends SIGTERM, then SIGKILL once stopTim
   REQUIRE(actions.size() == 1);
   CHECK(actions[0].kind == ActionKind::cleanup);
   on_cleaned_up(task, clock.now_ms());
-  CHECK(task.last_status == "STOPPED");
+  CHECK(task.last_status == model::TaskStatus::stopped);
   CHECK_FALSE(needs_work(task));
 }
 

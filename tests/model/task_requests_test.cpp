@@ -157,7 +157,7 @@ TEST_CASE("task encoders: golden replies", "[model][requests]") {
   task.family = "web";
   task.revision = 2;
   task.container_instance_id = "i1";
-  task.last_status = "RUNNING";
+  task.last_status = model::TaskStatus::running;
   task.group = "family:web";
   task.cpu = "256";
   task.memory = "64";
@@ -167,7 +167,7 @@ TEST_CASE("task encoders: golden replies", "[model][requests]") {
   main.name = "main";
   main.id = "c1";
   main.image = "busybox";
-  main.last_status = "RUNNING";
+  main.last_status = model::TaskStatus::running;
   task.containers.push_back(main);
   const std::string wire =
       R"({"attachments":[],"attributes":[],"clusterArn":"arn:aws:ecs:local:000000000000:cluster/edge",)"
@@ -189,7 +189,7 @@ TEST_CASE("task encoders: golden replies", "[model][requests]") {
         R"({"failures":[],"tasks":[)" + wire + R"([{"key":"team","value":"ops"}])" + tail + "]}");
   CHECK(encode_tasks_reply({}, k_arns).dump() == R"({"failures":[],"tasks":[]})");
 
-  task.desired_status = "STOPPED";
+  task.desired_status = model::TaskStatus::stopped;
   task.stop_code = "UserInitiated";
   task.stopped_reason = "Task stopped by the user";
   const std::string stopped = encode_task_reply({task}, k_arns).dump();

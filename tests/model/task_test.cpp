@@ -33,3 +33,36 @@ TEST_CASE("reservation_of: a value that is not a normalised number counts the co
     CHECK(r.memory == 100);
   }
 }
+
+TEST_CASE("task records keep statuses in their wire spellings; an unreadable one is a corrupt record", "[model]") {
+  Task task;
+  task.id = "0123456789abcdef0123456789abcdef";
+  task.last_status = TaskStatus::stopping;
+  task.desired_status = TaskStatus::stopped;
+  TaskContainer container;
+  container.name = "main";
+  container.last_status = TaskStatus::running;
+  task.containers.push_back(container);
+  Json record = task_to_record(task);
+  CHECK(record["lastStatus"] == "STOPPING");
+  CHECK(record["desiredStatus"] == "STOPPED");
+  CHECK(record["containers"][0]["lastStatus"] == "RUNNING");
+  auto back = task_from_record(record);
+  REQUIRE(back.has_value());
+  CHECK(back->last_status == TaskStatus::stopping);
+  CHECK(back->desired_status == TaskStatus::stopped);
+  CHECK(back->containers.at(0).last_status == TaskStatus::running);
+
+  for (const Json& bad : {Json("running"), Json("BOGUS"), Json(3), Json(nullptr)}) {
+    INFO(bad.dump());
+    for (Json* field : {&record["lastStatus"], &record["desiredStatus"], &record["containers"][0]["lastStatus"]}) {
+      const Json kept = *field;
+      *field = bad;
+      auto refused = task_from_record(record);
+      REQUIRE_FALSE(refused.has_value());
+      CHECK(refused.error().code == berth::Code::server);
+      CHECK(refused.error().message.starts_with("corrupt task record"));
+      *field = kept;
+    }
+  }
+}

@@ -17,8 +17,8 @@ ServiceView service(int desired, int max = 200, int min = 100, std::vector<std::
 
 std::vector<TaskView> tasks(const std::string& deployment, int healthy, int pending = 0) {
   std::vector<TaskView> out;
-  for (int i = 0; i < healthy; ++i) out.push_back({deployment + "-h" + std::to_string(i), deployment, "RUNNING", true});
-  for (int i = 0; i < pending; ++i) out.push_back({deployment + "-p" + std::to_string(i), deployment, "PENDING", false});
+  for (int i = 0; i < healthy; ++i) out.push_back({deployment + "-h" + std::to_string(i), deployment, true});
+  for (int i = 0; i < pending; ++i) out.push_back({deployment + "-p" + std::to_string(i), deployment, false});
   return out;
 }
 
@@ -81,7 +81,7 @@ TEST_CASE("reconcile: 50/100 stops old tasks to make room", "[sched]") {
 
 TEST_CASE("reconcile: unhealthy old tasks may always be stopped; draining stops all", "[sched]") {
   auto s = service(2, 200, 100, {"new", "old"});
-  std::vector<TaskView> mixed = {{"o1", "old", "RUNNING", false}, {"o2", "old", "RUNNING", true}};
+  std::vector<TaskView> mixed = {{"o1", "old", false}, {"o2", "old", true}};
   auto plan = reconcile(s, mixed);
   REQUIRE(plan.stop.size() == 1);
   CHECK(plan.stop[0].first == "o1");
@@ -117,11 +117,11 @@ TEST_CASE("reconcile: a deployment with tasks left is not finished", "[sched]") 
 TEST_CASE("reconcile: tasks on a draining instance are replaced first, then stopped", "[sched]") {
   // The scheduler presents them as the pseudo-deployment "draining-instance".
   auto s = service(2, 200, 100, {"new", "draining-instance"});
-  std::vector<TaskView> live = {{"a", "new", "RUNNING", true}, {"d", "draining-instance", "RUNNING", true}};
+  std::vector<TaskView> live = {{"a", "new", true}, {"d", "draining-instance", true}};
   auto first = reconcile(s, live);
   CHECK(first.start.at("new") == 1);  // a replacement for the drained one
   CHECK(first.stop.empty());          // minimumHealthyPercent 100 keeps it until then
-  live.push_back({"b", "new", "RUNNING", true});
+  live.push_back({"b", "new", true});
   auto then = reconcile(s, live);
   REQUIRE(then.stop.size() == 1);
   CHECK(then.stop[0].first == "d");

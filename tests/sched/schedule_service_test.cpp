@@ -82,8 +82,8 @@ TEST_CASE_METHOD(Scheduling, "replica at its desired count and steady plans noth
 TEST_CASE_METHOD(Scheduling, "replica: tasks that keep failing to start are throttled, then launched after the back-off", "[sched]") {
   auto snapshot = cluster_with({testing::make_instance("a")}, testing::make_service("web", 1));
   for (int i = 0; i < 3; ++i) {
-    auto t = testing::make_task("f" + std::to_string(i), "a", snapshot.services.front(), "ecs-svc/1", "STOPPED");
-    t.desired_status = "STOPPED";
+    auto t = testing::make_task("f" + std::to_string(i), "a", snapshot.services.front(), "ecs-svc/1", model::TaskStatus::stopped);
+    t.desired_status = model::TaskStatus::stopped;
     t.stop_code = "EssentialContainerExited";
     t.created_at = clock.now_ms();
     testing::add_task(snapshot, t);
@@ -169,8 +169,8 @@ TEST_CASE_METHOD(Scheduling, "circuit breaker: the threshold of failed starts fa
   auto snapshot = cluster_with({testing::make_instance("a", 4096, 4096)}, service);
   for (const auto* id : {"o1", "o2"}) testing::add_task(snapshot, testing::make_task(id, "a", service, "ecs-svc/old"));
   const auto fail_one = [&](int i) {
-    auto t = testing::make_task("f" + std::to_string(i), "a", service, "ecs-svc/new", "STOPPED");
-    t.desired_status = "STOPPED";
+    auto t = testing::make_task("f" + std::to_string(i), "a", service, "ecs-svc/new", model::TaskStatus::stopped);
+    t.desired_status = model::TaskStatus::stopped;
     t.stop_code = "TaskFailedToStart";
     testing::add_task(snapshot, t);
   };

@@ -41,7 +41,7 @@ TEST_CASE("circuit breaker threshold: half the desired count, at least 10, at mo
 TEST_CASE("a task without health checks is healthy once it has run for the settle time", "[sched]") {
   FakeClock clock;
   model::TaskState t;
-  t.last_status = "RUNNING";
+  t.last_status = model::TaskStatus::running;
   t.started_at = clock.now_ms();
   clock.advance_ms(9'999);
   CHECK_FALSE(sched::is_healthy(t, true, false, clock.now_ms(), 10'000));
@@ -59,8 +59,8 @@ TEST_CASE("failed starts: own failures within 10 s of starting, since the given 
   model::ClusterSnapshot snapshot;
   const auto service = testing::make_service("web", 1);
   const auto stopped = [&](const std::string& id, const std::string& code, EpochMs ran_ms, EpochMs created) {
-    auto t = testing::make_task(id, "i1", service, "ecs-svc/1", "STOPPED");
-    t.desired_status = "STOPPED";
+    auto t = testing::make_task(id, "i1", service, "ecs-svc/1", model::TaskStatus::stopped);
+    t.desired_status = model::TaskStatus::stopped;
     t.stop_code = code;
     t.created_at = created;
     t.started_at = created;

@@ -41,7 +41,7 @@ inline model::ServiceState make_service(const std::string& name, int desired, co
 }
 
 inline model::TaskState make_task(const std::string& id, const std::string& instance, const model::ServiceState& service,
-                                  const std::string& deployment, const std::string& last_status = "RUNNING") {
+                                  const std::string& deployment, model::TaskStatus last_status = model::TaskStatus::running) {
   model::TaskState t;
   t.id = id;
   t.instance_id = instance;
@@ -57,7 +57,7 @@ inline model::TaskState make_task(const std::string& id, const std::string& inst
 // Adds `task` to the snapshot (and to what its instance holds, unless it is STOPPED).
 inline void add_task(model::ClusterSnapshot& snapshot, const model::TaskState& task) {
   snapshot.tasks.push_back(task);
-  if (task.last_status == "STOPPED") return;
+  if (task.last_status == model::TaskStatus::stopped) return;
   if (auto* instance = snapshot.instance(task.instance_id)) instance->use.add(task);
 }
 

@@ -135,7 +135,7 @@ TEST_CASE_METHOD(ScheduleFixture, "schedules: SKIP_IF_RUNNING skips while the pr
   // Once the previous run's task has stopped, the next run starts.
   auto task = tasks_of("skip")[0];
   const auto version = task.version;
-  task.last_status = task.desired_status = "STOPPED";
+  task.last_status = task.desired_status = model::TaskStatus::stopped;
   ++task.version;
   REQUIRE_OK(store->replace_task(task, version));
   advance_and_run(60);

@@ -47,13 +47,13 @@ TEST_CASE_METHOD(ServiceFixture, "service scale-in stops tasks by the service's 
     t.container_instance_id = instance;
     t.group = "service:web";
     t.started_by = deployment;
-    t.last_status = "RUNNING";
+    t.last_status = model::TaskStatus::running;
     t.created_at = clock.now_ms();
     t.started_at = clock.now_ms();
     model::TaskContainer c;
     c.name = "main";
     c.image = "busybox";
-    c.last_status = "RUNNING";
+    c.last_status = model::TaskStatus::running;
     t.containers.push_back(c);
     tasks.push_back(t);
   }
@@ -70,7 +70,7 @@ TEST_CASE_METHOD(ServiceFixture, "service scale-in stops tasks by the service's 
   for (const auto& [id, instance] : placed) {
     auto task = store->find_task("default", id);
     REQUIRE_OK(task);
-    if ((*task)->desired_status == "RUNNING") ++left[instance];
+    if ((*task)->desired_status == model::TaskStatus::running) ++left[instance];
   }
   // ECS's default for services spreads by instance: one task stays on each.
   CHECK(left[instance_id_of(*a)] == 1);
