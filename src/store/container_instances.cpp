@@ -97,14 +97,14 @@ Result<std::optional<model::ContainerInstance>> Store::find_container_instance(
 }
 
 Result<std::vector<model::ContainerInstance>> Store::list_container_instances(
-    const std::string& cluster, const std::optional<std::string>& status, const std::string& after,
+    const std::string& cluster, const std::optional<model::InstanceStatus>& status, const std::string& after,
     std::size_t limit) {
   MutexLock lock(m_mutex);
   Stmt stmt(m_db, std::string("SELECT ") + k_ci_columns +
                       " FROM container_instances WHERE cluster = ?1 AND id > ?2 "
                       "AND (?3 IS NULL OR status = ?3) ORDER BY id LIMIT ?4");
   stmt.bind(1, cluster).bind(2, after).bind(4, static_cast<std::int64_t>(limit));
-  if (status) stmt.bind(3, *status);
+  if (status) stmt.bind(3, model::to_wire(*status));
   return collect_rows<model::ContainerInstance>(stmt, read_instance);
 }
 

@@ -30,7 +30,7 @@ enum class SortOrder { ascending, descending };
 
 struct TaskDefinitionQuery {
   std::optional<std::string> family;  // exact family
-  std::string status = "ACTIVE";
+  model::TaskDefinitionStatus status = model::TaskDefinitionStatus::active;
   SortOrder order = SortOrder::ascending;
   std::string after;                  // page key: "family:revision" ("" = start)
   std::size_t limit = 100;
@@ -38,7 +38,7 @@ struct TaskDefinitionQuery {
 
 struct FamilyQuery {
   std::string prefix;
-  std::string status = "ACTIVE";      // ACTIVE, INACTIVE, ALL
+  model::FamilyStatus status = model::FamilyStatus::active;
   std::string after;
   std::size_t limit = 100;
 };
@@ -115,7 +115,8 @@ class Store {
   // DELETE_IN_PROGRESS) in one statement, so a concurrent move is never undone; a revision in
   // any other status is left as it is. Returns the row afterwards: callers judge by its status.
   [[nodiscard]] Result<model::TaskDefinition> set_task_definition_status(
-      const std::string& family, long long revision, const std::string& from, const std::string& to, EpochMs now);
+      const std::string& family, long long revision, model::TaskDefinitionStatus from, model::TaskDefinitionStatus to,
+      EpochMs now);
 
   // --- tags (store/tags.cpp), keyed by the resource part of an ARN ("cluster/x") ---
   [[nodiscard]] Result<std::vector<model::Tag>> tags_of(const std::string& resource);
@@ -148,7 +149,7 @@ class Store {
   [[nodiscard]] Result<std::optional<model::ContainerInstance>> find_container_instance(
       const std::string& cluster, const std::string& id);
   [[nodiscard]] Result<std::vector<model::ContainerInstance>> list_container_instances(
-      const std::string& cluster, const std::optional<std::string>& status,
+      const std::string& cluster, const std::optional<model::InstanceStatus>& status,
       const std::string& after, std::size_t limit);
   // Removes the instance and its tags; false if there was none.
   [[nodiscard]] Result<bool> remove_container_instance(const std::string& cluster, const std::string& id);

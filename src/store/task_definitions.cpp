@@ -83,7 +83,7 @@ Result<std::vector<model::TaskDefinition>> Store::list_task_definitions(
   sql += descending ? " ORDER BY family DESC, revision DESC" : " ORDER BY family, revision";
   sql += " LIMIT ?5";
   Stmt stmt(m_db, sql);
-  stmt.bind(1, query.status);
+  stmt.bind(1, model::to_wire(query.status));
   if (query.family) stmt.bind(2, *query.family);
   if (!query.after.empty()) {
     const auto [family, revision] = split_key(query.after);
@@ -97,12 +97,16 @@ Result<std::vector<std::string>> Store::list_families(const FamilyQuery& query) 
   MutexLock lock(m_mutex);
   // ECS: ACTIVE = families with an ACTIVE revision; INACTIVE = families with none; ALL = all.
   std::string condition;
-  if (query.status == "ACTIVE") {
-    condition = "EXISTS (SELECT 1 FROM task_definitions t WHERE t.family = f.family AND t.status = 'ACTIVE')";
-  } else if (query.status == "INACTIVE") {
-    condition = "NOT EXISTS (SELECT 1 FROM task_definitions t WHERE t.family = f.family AND t.status = 'ACTIVE')";
-  } else {
-    condition = "1";
+  switch (query.status) {
+    case model::FamilyStatus::active:
+      condition = "EXISTS (SELECT 1 FROM task_definitions t WHERE t.family = f.family AND t.status = 'ACTIVE')";
+      break;
+    case model::FamilyStatus::inactive:
+      condition = "NOT EXISTS (SELECT 1 FROM task_definitions t WHERE t.family = f.family AND t.status = 'ACTIVE')";
+      break;
+    case model::FamilyStatus::all:
+      condition = "1";
+      break;
   }
   Stmt stmt(m_db, "SELECT family FROM task_definition_families f WHERE " + condition +
                       " AND substr(family, 1, length(?1)) = ?1 AND family > ?2 ORDER BY family LIMIT ?3");
@@ -111,15 +115,15 @@ Result<std::vector<std::string>> Store::list_families(const FamilyQuery& query) 
 }
 
 Result<model::TaskDefinition> Store::set_task_definition_status(const std::string& family, long long revision,
-                                                                const std::string& from, const std::string& to,
-                                                                EpochMs now) {
+                                                                model::TaskDefinitionStatus from,
+                                                                model::TaskDefinitionStatus to, EpochMs now) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt update(m_db,
               "UPDATE task_definitions SET status = ?4, deregistered_at = coalesce(deregistered_at, ?5) "
               "WHERE family = ?1 AND revision = ?2 AND status = ?3");
-  BERTH_TRY(update.bind(1, family).bind(2, static_cast<std::int64_t>(revision)).bind(3, from).bind(4, to)
+  BERTH_TRY(update.bind(1, family).bind(2, static_cast<std::int64_t>(revision)).bind(3, model::to_wire(from)).bind(4, model::to_wire(to))
                 .bind(5, now).run());
   const bool changed = m_db.changes() > 0;
   Stmt read(m_db, std::string("SELECT ") + k_td_columns +

@@ -233,13 +233,11 @@ Result<model::ContainerInstancesReply> describe_container_instances(
 Result<model::Page> list_container_instances(Context& ctx, const model::ListContainerInstancesRequest& request) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
   const auto& page = request.page;
-  std::optional<std::string> status;
-  if (request.status) status = std::string(model::to_wire(*request.status));
   std::optional<sched::InstanceFilter> filter;
   if (request.filter) {
     BERTH_ASSIGN(filter, sched::InstanceFilter::parse(*request.filter));
   }
-  BERTH_ASSIGN(auto all, ctx.store.list_container_instances(cluster, status, page.after, 100000));
+  BERTH_ASSIGN(auto all, ctx.store.list_container_instances(cluster, request.status, page.after, 100000));
   std::vector<model::ContainerInstance> list;
   for (auto& ci : all) {
     if (filter) {

@@ -34,7 +34,7 @@ Result<model::TaskDefinitionReply> describe_task_definition(Context& ctx,
 Result<model::Page> list_task_definitions(Context& ctx, const model::ListTaskDefinitionsRequest& request) {
   store::TaskDefinitionQuery query;
   query.family = request.family;
-  query.status = std::string(model::to_wire(request.status));
+  query.status = request.status;
   query.order = request.order == model::SortOrder::descending ? store::SortOrder::descending
                                                                : store::SortOrder::ascending;
   query.after = request.page.after;
@@ -52,7 +52,7 @@ Result<model::Page> list_task_definition_families(Context& ctx,
                                                   const model::ListTaskDefinitionFamiliesRequest& request) {
   store::FamilyQuery query;
   query.prefix = request.prefix;
-  query.status = std::string(model::to_wire(request.status));
+  query.status = request.status;
   query.after = request.page.after;
   query.limit = request.page.limit + 1;
   BERTH_ASSIGN(auto families, ctx.store.list_families(query));
@@ -66,8 +66,8 @@ Result<model::Page> list_task_definition_families(Context& ctx,
 Result<model::TaskDefinitionReply> deregister_task_definition(Context& ctx,
                                                               const model::DeregisterTaskDefinitionRequest& request) {
   // Judged by the row the atomic move leaves: a concurrent DeleteTaskDefinitions is never undone.
-  BERTH_ASSIGN(auto td, ctx.store.set_task_definition_status(request.family, request.revision, "ACTIVE", "INACTIVE",
-                                                             ctx.clock.now_ms()));
+  BERTH_ASSIGN(auto td, ctx.store.set_task_definition_status(request.family, request.revision, model::TaskDefinitionStatus::active,
+                                                             model::TaskDefinitionStatus::inactive, ctx.clock.now_ms()));
   if (td.status == model::TaskDefinitionStatus::delete_in_progress) return fail(Code::client, "The specified task definition does not exist.");
   return model::TaskDefinitionReply{std::move(td), std::nullopt};
 }
@@ -82,8 +82,9 @@ Result<model::DeleteTaskDefinitionsReply> delete_task_definitions(Context& ctx,
       continue;
     }
     // One atomic move from INACTIVE, judged by the row it leaves (a concurrent move never undone).
-    auto td = ctx.store.set_task_definition_status(item.ref->family, *item.ref->revision, "INACTIVE",
-                                                   "DELETE_IN_PROGRESS", ctx.clock.now_ms());
+    auto td = ctx.store.set_task_definition_status(item.ref->family, *item.ref->revision,
+                                                   model::TaskDefinitionStatus::inactive,
+                                                   model::TaskDefinitionStatus::delete_in_progress, ctx.clock.now_ms());
     if (!td && td.error().code != Code::client) return std::unexpected(td.error());
     if (!td) {
       failure("The specified task definition does not exist.");

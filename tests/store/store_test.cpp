@@ -36,8 +36,9 @@ TEST_CASE("store: revisions only increase, even after deletion", "[store]") {
   REQUIRE(r2.has_value());
   CHECK(r1->revision == 1);
   CHECK(r2->revision == 2);
-  REQUIRE(s.set_task_definition_status("web", 2, "ACTIVE", "INACTIVE", 3).has_value());
-  REQUIRE(s.set_task_definition_status("web", 2, "INACTIVE", "DELETE_IN_PROGRESS", 4).has_value());
+  REQUIRE(s.set_task_definition_status("web", 2, model::TaskDefinitionStatus::active, model::TaskDefinitionStatus::inactive, 3).has_value());
+  REQUIRE(s.set_task_definition_status("web", 2, model::TaskDefinitionStatus::inactive,
+                                       model::TaskDefinitionStatus::delete_in_progress, 4).has_value());
   auto latest = s.find_task_definition("web", std::nullopt);
   REQUIRE(latest.has_value());
   REQUIRE(latest->has_value());

@@ -117,7 +117,8 @@ TEST_CASE_METHOD(FileStoreFixture, "a late deregistration never undoes a delete"
   REQUIRE_OK(berth::testing::ecs_call(*ctx, "RegisterTaskDefinition", berth::testing::make_task_def("raced")));
   REQUIRE_OK(berth::testing::ecs_call(*ctx, "DeregisterTaskDefinition", Json{{"taskDefinition", "raced:1"}}));
   REQUIRE_OK(berth::testing::ecs_call(*ctx, "DeleteTaskDefinitions", Json{{"taskDefinitions", {"raced:1"}}}));
-  auto late = store->set_task_definition_status("raced", 1, "ACTIVE", "INACTIVE", clock.now_ms());
+  auto late = store->set_task_definition_status("raced", 1, model::TaskDefinitionStatus::active,
+                                             model::TaskDefinitionStatus::inactive, clock.now_ms());
   REQUIRE_OK(late);
   CHECK(late->status == model::TaskDefinitionStatus::delete_in_progress);
   auto again = berth::testing::ecs_call(*ctx, "DeregisterTaskDefinition", Json{{"taskDefinition", "raced:1"}});
