@@ -1,13 +1,15 @@
 #!/bin/sh
 # Runs each libFuzzer harness for a fixed time from its seed corpus and prints one line per
 # harness: executions, coverage (libFuzzer's `cov:` edges) and the result. A crash leaves its
-# input under build/fuzz/crashes/<name>/ and fails the run.
+# input under build/fuzz/crashes/<name>/ and fails the run. Harnesses run side by side, one per
+# core (each fuzzer is single-threaded), so the whole run takes about SECONDS x NAMES / cores.
 # Usage: tests/fuzz/run.sh FUZZ_BUILD_DIR SECONDS NAME...
+#        tests/fuzz/run.sh --one FUZZ_BUILD_DIR SECONDS NAME   (one harness; used by the above)
 set -u
-dir=$1; seconds=$2; shift 2
 here=$(cd "$(dirname "$0")" && pwd)
-status=0
-for name in "$@"; do
+
+if [ "${1:-}" = "--one" ]; then
+  dir=$2; seconds=$3; name=$4
   corpus=$dir/corpus/$name
   crashes=$dir/crashes/$name
   mkdir -p "$corpus" "$crashes"
@@ -20,10 +22,13 @@ for name in "$@"; do
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | awk '{print $2}')
   if [ $rc -eq 0 ]; then
     echo "fuzz $name: ok, ${seconds}s, ${execs:-?} executions, cov ${cov:-?} edges"
-  else
-    echo "fuzz $name: FAILED (exit $rc), see $log and $crashes"
-    grep -E 'ERROR|SUMMARY' "$log" | head -n 5
-    status=1
+    exit 0
   fi
-done
-exit $status
+  echo "fuzz $name: FAILED (exit $rc), see $log and $crashes"
+  grep -E 'ERROR|SUMMARY' "$log" | head -n 5
+  exit 1
+fi
+
+dir=$1; seconds=$2; shift 2
+# xargs exits non-zero if any harness failed; each prints its own line.
+printf '%s\n' "$@" | xargs -P "$(nproc)" -I NAME "$0" --one "$dir" "$seconds" NAME
