@@ -50,6 +50,8 @@ $(LIB_OBJ) $(UNIT_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/pch/src/precompiled.hpp.
 endif
 
 $(BUILD)/obj/tests/%.o: CXXFLAGS += -Itests
+# The field table test reads the README it mirrors.
+$(BUILD)/obj/tests/model/task_definition_fields_test.o: CXXFLAGS += -DBERTH_SOURCE_DIR='"$(CURDIR)"'
 # Only the version text depends on the commit; rebuilt whenever HEAD moves.
 $(BUILD)/obj/src/cli/usage.o: CXXFLAGS += -DBERTH_VERSION='"$(VERSION)"'
 $(BUILD)/obj/src/cli/usage.o: $(wildcard .git/HEAD .git/index)

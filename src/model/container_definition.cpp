@@ -1,10 +1,12 @@
 #include "model/container_definition.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 #include <utility>
 
 #include "model/names.hpp"
+#include "model/sysctls.hpp"
 
 namespace berth::model {
 namespace {
@@ -180,6 +182,130 @@ Result<void> check_limits(const Json& c, const std::string& name) {
   return {};
 }
 
+
+// The options ECS documents for linuxParameters.tmpfs mountOptions; the last six take "=value".
+bool is_tmpfs_option(std::string_view option) {
+  static const std::set<std::string_view> k_plain = {
+      "defaults", "ro",      "rw",       "suid",       "nosuid",      "dev",         "nodev",    "exec",
+      "noexec",   "sync",    "async",    "dirsync",    "remount",     "mand",        "nomand",   "atime",
+      "noatime",  "diratime", "nodiratime", "bind",    "rbind",       "unbindable",  "runbindable",
+      "private",  "rprivate", "shared",   "rshared",    "slave",       "rslave",      "relatime",
+      "norelatime", "strictatime", "nostrictatime"};
+  static const std::set<std::string_view> k_valued = {"mode", "uid", "gid", "nr_inodes", "nr_blocks", "mpol"};
+  const auto equals = option.find('=');
+  if (equals == std::string_view::npos) return k_plain.contains(option);
+  return k_valued.contains(option.substr(0, equals)) && equals + 1 < option.size();
+}
+
+Result<void> check_linux_parameters(const Json& c, const std::string& name, const TaskContext& task) {
+  if (!c.contains("linuxParameters")) return {};
+  const auto& lp = c["linuxParameters"];
+  for (const auto& t : lp.value("tmpfs", Json::array())) {
+    for (const auto& option : t.value("mountOptions", Json::array())) {
+      if (!is_tmpfs_option(option.get<std::string>())) {
+        return invalid(name, "linuxParameters.tmpfs mountOptions '" + option.get<std::string>() +
+                                 "' is not an option ECS allows.");
+      }
+    }
+  }
+  if (lp.contains("maxSwap") && !c.contains("memory")) {
+    return invalid(name, "linuxParameters.maxSwap needs the container's 'memory': swap is granted on top of the "
+                         "hard limit.");
+  }
+  if (lp.contains("swappiness") && !lp.contains("maxSwap")) {
+    return invalid(name, "linuxParameters.swappiness needs linuxParameters.maxSwap.");
+  }
+  if (lp.contains("sharedMemorySize") && (task.ipc_mode == "host" || task.ipc_mode == "none")) {
+    return invalid(name, "linuxParameters.sharedMemorySize cannot be set with ipcMode '" + task.ipc_mode +
+                             "': the container " + (task.ipc_mode == "host" ? "uses the host's /dev/shm." : "has no /dev/shm."));
+  }
+  return {};
+}
+
+Result<void> check_network_settings(const Json& c, const std::string& name, const TaskContext& task) {
+  if (c.value("disableNetworking", false) && !c["portMappings"].empty()) {
+    return invalid(name, "'disableNetworking' cannot be combined with portMappings.");
+  }
+  for (const char* key : {"dnsServers", "dnsSearchDomains", "extraHosts"}) {
+    if (c.value(key, Json::array()).empty()) continue;
+    if (task.network_mode == "host") {
+      return invalid(name, std::string("'") + key + "' is not supported with networkMode 'host': the container uses the host's " +
+                               (std::string_view(key) == "extraHosts" ? "/etc/hosts." : "/etc/resolv.conf."));
+    }
+    if (task.network_mode == "none" && std::string_view(key) != "extraHosts") {
+      return invalid(name, std::string("'") + key + "' is not supported with networkMode 'none': it has no network.");
+    }
+  }
+  return {};
+}
+
+// Docker's security options: the ones that can never mean anything on berth are refused for good.
+// The rest are the field table's (pending until berth applies them).
+Result<void> check_security_options(const Json& c, const std::string& name) {
+  for (const auto& value : c.value("dockerSecurityOptions", Json::array())) {
+    const std::string option = value.get<std::string>();
+    const std::string_view kind = std::string_view(option).substr(0, option.find_first_of(":="));
+    const std::string_view setting = std::string_view(option).substr(std::min(option.size(), kind.size() + 1));
+    if (kind == "label" && setting != "disable") {
+      return invalid(name, "dockerSecurityOptions '" + option + "': SELinux labels are not supported by berth.");
+    }
+    if (kind == "credentialspec") {
+      return invalid(name, "dockerSecurityOptions '" + option +
+                               "': credential specs need Active Directory, which berth does not provide.");
+    }
+    if (kind == "seccomp" && setting != "unconfined") {
+      return invalid(name, "dockerSecurityOptions '" + option +
+                               "': berth applies its own seccomp profile or, with seccomp=unconfined, none.");
+    }
+    if (kind != "label" && kind != "seccomp" && kind != "apparmor" && kind != "systempaths" &&
+        kind != "no-new-privileges") {
+      return invalid(name, "dockerSecurityOptions '" + option + "' is not a Docker security option.");
+    }
+  }
+  return {};
+}
+
+Result<void> check_other_settings(const Json& c, const std::string& name, const TaskContext& task) {
+  if (c.contains("logConfiguration")) {
+    const auto& log = c["logConfiguration"];
+    const std::string driver = log["logDriver"];
+    if (driver != "json-file") {
+      return invalid(name, "logConfiguration.logDriver '" + driver +
+                               "' is not supported by berth yet: container output goes to berth's own rotated log, "
+                               "read with `berth logs`.");
+    }
+    for (const char* key : {"options", "secretOptions"}) {
+      if (!log.value(key, Json::object()).empty()) {
+        return invalid(name, std::string("logConfiguration.") + key +
+                                 " are not supported by berth yet: container output goes to berth's own rotated "
+                                 "log, read with `berth logs`.");
+      }
+    }
+  }
+  for (const auto& control : c.value("systemControls", Json::array())) {
+    const std::string sysctl = control.value("namespace", "");
+    if (!is_namespaced_sysctl(sysctl, task.network_mode == "host", task.ipc_mode == "host")) {
+      return invalid(name, "systemControls '" + sysctl +
+                               "' is not a namespaced kernel parameter: it would change the gateway's own kernel. "
+                               "Allowed: kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.* (not with ipcMode host), "
+                               "net.* (not with networkMode host).");
+    }
+  }
+  for (const auto& requirement : c.value("resourceRequirements", Json::array())) {
+    if (requirement["type"] == "InferenceAccelerator") {
+      return invalid(name, "resourceRequirements InferenceAccelerator is not supported: Elastic Inference "
+                           "accelerators do not exist on a gateway.");
+    }
+  }
+  for (const auto& file : c.value("environmentFiles", Json::array())) {
+    const std::string value = file["value"];
+    if (value.starts_with("arn:") && value.find(":s3:::") != std::string::npos) {
+      return invalid(name, "environmentFiles '" + value + "': S3 does not exist on a berth gateway.");
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<void> normalize_container(Json& c, const TaskContext& task) {
@@ -203,6 +329,10 @@ Result<void> normalize_container(Json& c, const TaskContext& task) {
     if (auto ok = check_health_check(c["healthCheck"], name); !ok) return ok;
   }
   if (auto ok = check_paths(c, name); !ok) return ok;
+  if (auto ok = check_linux_parameters(c, name, task); !ok) return ok;
+  if (auto ok = check_network_settings(c, name, task); !ok) return ok;
+  if (auto ok = check_security_options(c, name); !ok) return ok;
+  if (auto ok = check_other_settings(c, name, task); !ok) return ok;
   return check_limits(c, name);
 }
 

@@ -174,11 +174,16 @@ const Shape k_fsx_authorization =
 const Shape k_fsx_volume = structure({{"fileSystemId", &k_string, true},
                                       {"rootDirectory", &k_string, true},
                                       {"authorizationConfig", &k_fsx_authorization, true}});
+const Shape k_s3files_volume = structure({{"fileSystemArn", &k_string, true},
+                                          {"rootDirectory", &k_string},
+                                          {"transitEncryptionPort", &k_int},
+                                          {"accessPointArn", &k_string}});
 const Shape k_volume = structure({{"name", &k_string},
                                   {"host", &k_host_volume},
                                   {"dockerVolumeConfiguration", &k_docker_volume},
                                   {"efsVolumeConfiguration", &k_efs_volume},
                                   {"fsxWindowsFileServerVolumeConfiguration", &k_fsx_volume},
+                                  {"s3filesVolumeConfiguration", &k_s3files_volume},
                                   {"configuredAtLaunch", &k_bool}});
 const Shape k_volumes = list_of(k_volume);
 const Shape k_task_constraint_type = enum_shape({"memberOf"});

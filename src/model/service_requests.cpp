@@ -2,6 +2,7 @@
 
 #include "model/names.hpp"
 #include "model/request_members.hpp"
+#include "model/task_requests.hpp"
 
 namespace berth::model {
 namespace {
@@ -67,6 +68,7 @@ Result<CreateServiceRequest> decode_create_service(const Json& body) {
   request.cluster = optional_string(body, "cluster");
   request.name = body["serviceName"].get<std::string>();
   BERTH_TRY(check_name("Service name", request.name));
+  BERTH_TRY(check_launch_settings(body));
   request.scheduling_strategy = scheduling_strategy_of(body).value_or(SchedulingStrategy::replica);
   const bool daemon = request.scheduling_strategy == SchedulingStrategy::daemon;
   if (daemon) {
@@ -105,6 +107,7 @@ Result<UpdateServiceRequest> decode_update_service(const Json& body) {
   UpdateServiceRequest request;
   request.cluster = optional_string(body, "cluster");
   request.service = body["service"].get<std::string>();
+  BERTH_TRY(check_launch_settings(body));
   request.desired_count = optional_int(body, "desiredCount");
   if (request.desired_count && *request.desired_count < 0) {
     return fail(Code::invalid_parameter, "desiredCount must not be negative.");

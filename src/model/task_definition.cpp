@@ -6,6 +6,7 @@
 
 #include "model/container_definition.hpp"
 #include "model/names.hpp"
+#include "model/task_definition_fields.hpp"
 #include "model/units.hpp"
 #include "common/numbers.hpp"
 
@@ -25,6 +26,27 @@ Result<void> check_volumes(const Json& volumes) {
       return fail(Code::client, "Volume '" + name +
                                     "': host.sourcePath must be an absolute path without '..'.");
     }
+  }
+  return {};
+}
+
+// A link is "container[:alias]": Docker's legacy links, which name another container of the task.
+Result<void> check_link(const std::string& link, const std::string& name,
+                        const std::map<std::string, const Json*>& by_name) {
+  const auto colon = link.find(':');
+  const std::string target = link.substr(0, colon);
+  if (target == name || !by_name.contains(target)) {
+    return fail(Code::client, "Invalid setting for container '" + name + "'. links '" + link +
+                                  "': '" + target + "' is not another container of this task definition.");
+  }
+  if (colon == std::string::npos) return {};
+  const std::string alias = link.substr(colon + 1);
+  const bool alias_ok = !alias.empty() && alias.size() <= 255 &&
+                        alias.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
+                            std::string::npos;
+  if (!alias_ok) {
+    return fail(Code::client, "Invalid setting for container '" + name + "'. links '" + link +
+                                  "': the alias must be 1 to 255 letters, digits, '_' and '-'.");
   }
   return {};
 }
@@ -50,6 +72,19 @@ Result<void> check_references(const Json& containers, const Json& volumes) {
         return fail(Code::client, "Invalid setting for container '" + name + "'. volumesFrom '" +
                                       source + "' is not another container of this task definition.");
       }
+      // Two mounts at one path: which one the container would see depends on mount order.
+      for (const auto& theirs : (*by_name[source])["mountPoints"]) {
+        for (const auto& ours : c["mountPoints"]) {
+          if (ours["containerPath"] == theirs["containerPath"]) {
+            return fail(Code::client, "Invalid setting for container '" + name + "'. volumesFrom '" + source +
+                                          "' mounts " + theirs["containerPath"].get<std::string>() +
+                                          ", which this container also mounts.");
+          }
+        }
+      }
+    }
+    for (const auto& link : c.value("links", Json::array())) {
+      if (auto ok = check_link(link.get<std::string>(), name, by_name); !ok) return ok;
     }
     for (const auto& dep : c.value("dependsOn", Json::array())) {
       const std::string target = dep["containerName"];
@@ -144,6 +179,52 @@ Result<void> check_constraints(const Json& constraints) {
   return {};
 }
 
+
+// Task-level settings refused for good in some of their values; the field table refuses the
+// fields berth does not apply at all.
+Result<void> check_task_settings(const Json& body) {
+  for (const auto& compatibility : body.value("requiresCompatibilities", Json::array())) {
+    if (compatibility != "EC2" && compatibility != "EXTERNAL") {
+      return fail(Code::client, "requiresCompatibilities " + compatibility.get<std::string>() +
+                                    " is not supported: berth runs tasks on its own container instances (EC2, "
+                                    "EXTERNAL).");
+    }
+  }
+  if (body.contains("runtimePlatform")) {
+    const std::string family = body["runtimePlatform"].value("operatingSystemFamily", "LINUX");
+    if (family != "LINUX") {
+      return fail(Code::client, "runtimePlatform.operatingSystemFamily " + family +
+                                    " is not supported: berth runs Linux containers only.");
+    }
+  }
+  if (body.contains("ephemeralStorage")) {
+    const long long size = body["ephemeralStorage"]["sizeInGiB"].get<long long>();
+    if (size < 21 || size > 200) {
+      return fail(Code::client, "ephemeralStorage.sizeInGiB must be between 21 and 200.");
+    }
+  }
+  for (const auto& v : body["volumes"]) {
+    if (!v.contains("dockerVolumeConfiguration")) continue;
+    const auto& docker = v["dockerVolumeConfiguration"];
+    const std::string name = v.value("name", "");
+    if (docker.value("driver", "local") != "local") {
+      return fail(Code::client, "Volume '" + name + "': dockerVolumeConfiguration.driver '" +
+                                    docker["driver"].get<std::string>() +
+                                    "' is not supported: berth's volumes are local directories under its data dir.");
+    }
+    if (docker.value("autoprovision", true) == false) {
+      return fail(Code::client, "Volume '" + name +
+                                    "': dockerVolumeConfiguration.autoprovision false is not supported by berth yet.");
+    }
+    if (!docker.value("driverOpts", Json::object()).empty()) {
+      return fail(Code::client, "Volume '" + name +
+                                    "': dockerVolumeConfiguration.driverOpts are not supported: berth's local "
+                                    "volumes are directories under its data dir.");
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<RegisterRequest> normalize_task_definition(Json request) {
@@ -175,7 +256,8 @@ Result<RegisterRequest> normalize_task_definition(Json request) {
     body["memory"] = *memory;
   }
 
-  const TaskContext context{body["networkMode"].get<std::string>(), body.contains("memory")};
+  const TaskContext context{body["networkMode"].get<std::string>(), body.value("ipcMode", ""),
+                            body.contains("memory")};
   std::set<std::string> names;
   bool any_essential = false;
   for (auto& c : containers) {
@@ -189,6 +271,7 @@ Result<RegisterRequest> normalize_task_definition(Json request) {
   if (!any_essential) {
     return fail(Code::client, "A task definition must have at least one essential container.");
   }
+  if (auto ok = check_task_settings(body); !ok) return std::unexpected(ok.error());
   if (auto ok = check_volumes(body["volumes"]); !ok) return std::unexpected(ok.error());
   if (auto ok = check_references(containers, body["volumes"]); !ok) return std::unexpected(ok.error());
   if (auto ok = check_dependency_cycles(containers); !ok) return std::unexpected(ok.error());
@@ -196,6 +279,8 @@ Result<RegisterRequest> normalize_task_definition(Json request) {
   if (auto ok = check_constraints(body["placementConstraints"]); !ok) {
     return std::unexpected(ok.error());
   }
+  // Last: the checks above say what is wrong with a field before this says it is not applied.
+  if (auto ok = check_field_support(body); !ok) return std::unexpected(ok.error());
   for (const char* role : {"taskRoleArn", "executionRoleArn"}) {
     if (body.contains(role) && body[role].get<std::string>().size() > 2048) {
       return fail(Code::client, std::string("'") + role + "' is too long.");

@@ -40,7 +40,9 @@ inline constexpr std::size_t k_max_task_definition_bytes = 64 * 1024;
 // named containers, an essential container, memory at container or task level, ports,
 // dependsOn targets and cycles, volumes and paths, health checks, limits) and fills ECS's
 // defaults (essential, cpu 0, protocol tcp, empty lists, networkMode bridge, task cpu/memory
-// strings normalised). Returns ClientException / InvalidParameterException naming the field.
+// strings normalised). Refuses every field the field table (model/task_definition_fields.hpp)
+// marks refused or pending and the settings berth can never apply in their combination.
+// Returns ClientException / InvalidParameterException naming the field.
 [[nodiscard]] Result<RegisterRequest> normalize_task_definition(Json request);
 
 // Returns the definition's networkMode: the one its canonical `body` names, else ECS's default

@@ -2,6 +2,7 @@
 
 #include "model/cluster_snapshot_codec.hpp"
 #include "model/request_members.hpp"
+#include "model/task_definition_fields.hpp"
 #include "model/units.hpp"
 
 namespace berth::model {
@@ -9,6 +10,7 @@ namespace {
 
 // The overrides with their task cpu and memory in the units tasks store ("1 vCPU" → "1024").
 Result<Json> normalized_overrides(Json overrides) {
+  BERTH_TRY(check_override_support(overrides));
   if (overrides.contains("cpu")) {
     BERTH_ASSIGN(auto cpu, normalize_task_cpu(overrides["cpu"].get<std::string>()));
     overrides["cpu"] = cpu;
@@ -20,12 +22,29 @@ Result<Json> normalized_overrides(Json overrides) {
   return overrides;
 }
 
+// Launch settings a gateway can never provide (accepted silently before): why `key` = `value` is
+// refused, or empty.
+std::string launch_refusal(std::string_view key, const Json& value) {
+  if (key == "launchType" && value.is_string() && value != "EC2" && value != "EXTERNAL") {
+    return "launchType " + value.get<std::string>() +
+           " is not supported: berth runs tasks on its own container instances (EC2, EXTERNAL).";
+  }
+  if (key == "enableExecuteCommand" && value == Json(true)) {
+    return "enableExecuteCommand is not supported: berth runs no SSM agent; use `berth logs` on the gateway.";
+  }
+  if (key == "volumeConfigurations" && value.is_array() && !value.empty()) {
+    return "volumeConfigurations is not supported: berth attaches no EBS volumes.";
+  }
+  return "";
+}
+
 Result<TaskLaunch> decode_task_launch(const Json& body) {
   TaskLaunch launch;
   launch.cluster = optional_string(body, "cluster");
   launch.task_definition = body["taskDefinition"].get<std::string>();
   launch.started_by = body.value("startedBy", "");
   if (launch.started_by.size() > 128) return fail(Code::invalid_parameter, "startedBy is limited to 128 characters.");
+  BERTH_TRY(check_launch_settings(body));
   launch.group = body.value("group", "");
   if (launch.group.size() > 255) return fail(Code::invalid_parameter, "group is limited to 255 characters.");
   BERTH_ASSIGN(launch.overrides, normalized_overrides(body.value("overrides", Json::object())));
@@ -38,6 +57,13 @@ Result<TaskLaunch> decode_task_launch(const Json& body) {
 }
 
 }  // namespace
+
+Result<void> check_launch_settings(const Json& body) {
+  for (const char* key : {"launchType", "enableExecuteCommand", "volumeConfigurations"}) {
+    if (auto why = launch_refusal(key, body.value(key, Json())); !why.empty()) return fail(Code::client, why);
+  }
+  return {};
+}
 
 Result<RunTaskRequest> decode_run_task(const Json& body) {
   BERTH_ASSIGN(auto launch, decode_task_launch(body));

@@ -81,8 +81,14 @@ struct TaskReply {
 };
 
 // Decoders. Errors: InvalidParameterException for labels, reasons, list sizes, tags or a
-// nextToken ECS refuses; ClientException for an override's task cpu or memory.
+// nextToken ECS refuses; ClientException for an override's task cpu or memory, an override the
+// field table refuses (model/task_definition_fields.hpp) or a launch setting below.
 [[nodiscard]] Result<RunTaskRequest> decode_run_task(const Json& body);
+
+// Returns ClientException, naming the member, for the launch settings of RunTask, StartTask,
+// CreateService and UpdateService that a gateway can never provide: launchType FARGATE or
+// MANAGED_INSTANCES, enableExecuteCommand true (no SSM agent), volumeConfigurations (EBS).
+[[nodiscard]] Result<void> check_launch_settings(const Json& body);
 [[nodiscard]] Result<StartTaskRequest> decode_start_task(const Json& body);
 [[nodiscard]] Result<StopTaskRequest> decode_stop_task(const Json& body);
 [[nodiscard]] Result<DescribeTasksRequest> decode_describe_tasks(const Json& body);

@@ -103,13 +103,13 @@ class TaskDefinitionTest(BerthTestCase):
         tagged = ecs.describe_clusters(include=["TAGS"])["clusters"][0]
         self.assertEqual(tagged["tags"], [{"key": "site", "value": "plant-7"}])
 
-    def test_fields_not_acted_on_yet_round_trip(self):
+    def test_stored_fields_round_trip(self):
         td = json.loads(json.dumps(EXAMPLE_TASK_DEFINITION))
         c = td["containerDefinitions"][0]
         c["healthCheck"] = {"command": ["CMD-SHELL", "wget -q -O- localhost:8080"], "interval": 10}
         c["ulimits"] = [{"name": "nofile", "softLimit": 1024, "hardLimit": 2048}]
-        c["linuxParameters"] = {"initProcessEnabled": True, "tmpfs": [{"containerPath": "/tmp", "size": 64}]}
-        c["dockerLabels"] = {"com.example": "yes"}
+        c["linuxParameters"] = {"initProcessEnabled": False, "tmpfs": [{"containerPath": "/tmp", "size": 64}]}
+        c["dockerLabels"] = {}
         td["volumes"] = [{"name": "data", "host": {"sourcePath": "/srv/data"}}]
         c["mountPoints"] = [{"sourceVolume": "data", "containerPath": "/data", "readOnly": True}]
         td["placementConstraints"] = [{"type": "memberOf", "expression": "attribute:site == plant-7"}]

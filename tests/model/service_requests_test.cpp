@@ -221,3 +221,14 @@ TEST_CASE("service encoders: golden replies", "[model][requests]") {
         R"({"serviceArns":["arn:aws:ecs:local:000000000000:service/edge/web"]})");
   CHECK(encode_list_services({{}, "token"}).dump() == R"({"nextToken":"token","serviceArns":[]})");
 }
+
+TEST_CASE("CreateService and UpdateService refuse launch settings a gateway cannot give", "[model][requests]") {
+  check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"FARGATE"})"),
+              Code::client, "launchType FARGATE is not supported: berth runs tasks on its own container instances (EC2, EXTERNAL).");
+  check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"enableExecuteCommand":true})"),
+              Code::client, "enableExecuteCommand is not supported: berth runs no SSM agent; use `berth logs` on the gateway.");
+  check_error(update(R"({"service":"web","volumeConfigurations":[{"name":"ebs"}]})"), Code::client,
+              "volumeConfigurations is not supported: berth attaches no EBS volumes.");
+  CHECK(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"EXTERNAL",
+                   "enableExecuteCommand":false})").has_value());
+}

@@ -42,17 +42,18 @@ TEST_CASE("the example task definition normalises with ECS defaults", "[model]")
   CHECK(r->body["volumes"] == Json::array());
 }
 
-TEST_CASE("unknown and future fields we do not act on round-trip", "[model]") {
+TEST_CASE("honoured fields and the accepted values of pending ones round-trip", "[model]") {
   auto r = normalize(with_container(Json::parse(
-      R"({"dockerLabels":{"a":"b"},"ulimits":[{"name":"nofile","softLimit":1024,"hardLimit":4096}],
-          "linuxParameters":{"initProcessEnabled":true,"capabilities":{"add":["NET_ADMIN"]}},
-          "logConfiguration":{"logDriver":"json-file","options":{"max-size":"1m"}},
-          "restartPolicy":{"enabled":true,"ignoredExitCodes":[0],"restartAttemptPeriod":60}})")));
+      R"({"dockerLabels":{},"ulimits":[{"name":"nofile","softLimit":1024,"hardLimit":4096}],
+          "linuxParameters":{"initProcessEnabled":false,"capabilities":{"add":["NET_ADMIN"]}},
+          "logConfiguration":{"logDriver":"json-file"},
+          "restartPolicy":{"enabled":false,"ignoredExitCodes":[0],"restartAttemptPeriod":60}})")));
   REQUIRE(r.has_value());
   const Json& c = r->body["containerDefinitions"][0];
-  CHECK(c["dockerLabels"]["a"] == "b");
+  CHECK(c["dockerLabels"] == Json::object());
   CHECK(c["ulimits"][0]["hardLimit"] == 4096);
   CHECK(c["linuxParameters"]["capabilities"]["add"][0] == "NET_ADMIN");
+  CHECK(c["logConfiguration"]["logDriver"] == "json-file");
   CHECK(c["restartPolicy"]["restartAttemptPeriod"] == 60);
 }
 
