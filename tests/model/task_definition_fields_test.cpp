@@ -41,6 +41,8 @@ Json with_task(const Json& patch) {
 // The README's "Task definition fields" rows as "path support", in order.
 std::vector<std::string> readme_rows() {
   std::ifstream in(std::string(BERTH_SOURCE_DIR) + "/README.md");
+  // The VM guests mount the repository elsewhere (tests/vm/vm.sh) and run the units from it.
+  if (!in.good()) in = std::ifstream("README.md");
   REQUIRE(in.good());
   std::vector<std::string> rows;
   std::string line;
