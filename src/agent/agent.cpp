@@ -18,6 +18,7 @@ DriverSettings driver_settings(const AgentConfig& config) {
   settings.data_dir = config.data_dir;
   settings.defaults = {config.default_stop_timeout_s, config.default_start_timeout_s};
   settings.task_pids_limit = config.task_pids_limit;
+  settings.restart_attempt_period_s = config.restart_attempt_period_s;
   settings.host_resolv_conf = config.host_resolv_conf;
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
@@ -48,6 +49,10 @@ Agent::~Agent() { stop(); }
 void Agent::start() {
   for (const auto& id : m_crash_guard.load()) {
     log_error("task " + id + ": berth stopped unexpectedly twice while working on it; it is given up");
+  }
+  if (m_config.restart_attempt_period_s) {
+    log_warn("BERTH_RESTART_ATTEMPT_PERIOD_SECONDS=" + std::to_string(*m_config.restart_attempt_period_s) +
+             ": every container restartPolicy's restartAttemptPeriod is replaced by it (meant for tests and labs)");
   }
   if (auto tasks = active_tasks()) remove_orphans(m_runtime, *tasks);
   m_worker.start("agent", std::chrono::milliseconds(m_config.tick_ms), [this] { pass(); });

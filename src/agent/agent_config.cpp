@@ -139,6 +139,7 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
   }
   if (auto v = get("ECS_DISABLE_IMAGE_CLEANUP")) out.image_cleanup.enabled = *v != "true";
   out.registry_ca_file = config.registry_ca_file;
+  out.restart_attempt_period_s = config.restart_attempt_period_s;
   if (auto v = get("ECS_IMAGE_PULL_BEHAVIOR")) {
     if (*v != "default" && *v != "always" && *v != "once" && *v != "prefer-cached") {
       return fail(Code::invalid_parameter, "ECS_IMAGE_PULL_BEHAVIOR must be default, always, once or prefer-cached");

@@ -20,7 +20,14 @@ TaskDriver::TaskDriver(runtime::Runtime& runtime, ImagePolicy& images, HealthChe
 
 void TaskDriver::drive(model::Task& task, const Json& td) {
   const Observations observed = observe_runtime(task);
-  for (const auto& name : observe(task, observed, m_clock.now_ms())) m_health.forget(runtime_id_of(task.id, name));
+  const ObserveOutcome seen = observe(task, td, observed, m_settings.restart_attempt_period_s, m_clock.now_ms());
+  for (const auto& stopped : seen.stopped) {
+    m_health.forget(runtime_id_of(task.id, stopped.container));
+    if (!stopped.not_restarted.empty()) {
+      log_info("task " + task.id + ": container " + stopped.container + " is not restarted: " + stopped.not_restarted);
+    }
+  }
+  for (const auto& restart : seen.restarts) restart_container(task, restart);
   if (task.desired_status == model::TaskStatus::running) {
     start(task, td, observed);
     check_health(task, td);
@@ -129,13 +136,28 @@ void TaskDriver::start_container(model::Task& task, const Json& td, const std::s
   m_images.record_use(image.id, at);
 }
 
+void TaskDriver::restart_container(model::Task& task, const Restart& restart) {
+  const std::string rid = runtime_id_of(task.id, restart.container);
+  m_health.forget(rid);  // its checks start over with the new run
+  log_info("task " + task.id + ": container " + restart.container + " exited with code " +
+           std::to_string(restart.exit_code) + "; restarting it in place (restart policy)");
+  if (auto restarted = m_runtime.restart(rid); !restarted) {
+    log_warn("task " + task.id + ": container " + restart.container + " could not restart: " + restarted.error().message);
+    on_restart_failed(task, restart, restarted.error().message, m_clock.now_ms());
+    return;
+  }
+  on_restarted(task, restart, m_clock.now_ms());
+}
+
 void TaskDriver::check_health(model::Task& task, const Json& td) {
   const EpochMs now = m_clock.now_ms();
   for (auto& c : task.containers) {
     if (c.last_status != model::TaskStatus::running) continue;
     const Json* def = definition_of(td, c.name);
     if (!def || !def->contains("healthCheck")) continue;
-    const auto reached = m_health.poll(runtime_id_of(task.id, c.name), (*def)["healthCheck"], c.started_at.value_or(now), now);
+    // A restarted container's startPeriod runs from its restart.
+    const EpochMs run_started = c.last_restarted_at.value_or(c.started_at.value_or(now));
+    const auto reached = m_health.poll(runtime_id_of(task.id, c.name), (*def)["healthCheck"], run_started, now);
     if (reached) on_health(task, c.name, *reached);
   }
 }

@@ -1,6 +1,7 @@
 // Drives one task a pass at a time: observes its containers through the Runtime, asks the task
 // state machine what to do, executes the actions it names (secrets, images through the image
-// policy, the task's cgroup and network, container start, signals, cleanup) and feeds their
+// policy, the task's cgroup and network, container start and restart in place, signals, cleanup)
+// and feeds their
 // outcomes back; runs health checks. Remembers, between passes, when each container was sent
 // SIGTERM and which tasks' secrets resolved. Agent thread only.
 #pragma once
@@ -28,6 +29,8 @@ struct DriverSettings {
   std::string host_name;
   std::string host_resolv_conf;
   std::uint64_t capability_bounding_set = ~std::uint64_t{0};
+  // BERTH_RESTART_ATTEMPT_PERIOD_SECONDS: replaces every restartPolicy's restartAttemptPeriod.
+  std::optional<int> restart_attempt_period_s;
 };
 
 class TaskDriver {
@@ -56,6 +59,8 @@ class TaskDriver {
   Result<void> check_secrets(const model::Task& task, const model::Json& td);
   // start_container: builds the spec, adds its secrets and starts it.
   void start_container(model::Task& task, const model::Json& td, const std::string& name, const runtime::Image& image);
+  // Restarts an exited container in place, as observe() decided.
+  void restart_container(model::Task& task, const Restart& restart);
   void cleanup(const model::Task& task);
 
   runtime::Runtime& m_runtime;

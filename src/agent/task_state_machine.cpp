@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "agent/container_spec_builder.hpp"
+#include "agent/restart_policy.hpp"
 #include "common/numbers.hpp"
 #include "model/task_definition.hpp"
 
@@ -71,6 +72,24 @@ Dependency dependency_state(const model::TaskContainer& other, const std::string
   return satisfied ? Dependency::satisfied : Dependency::waiting;
 }
 
+void stop_for_essential_exit(model::Task& task, EpochMs now) {
+  request_stop(task, "EssentialContainerExited", "Essential container in task exited", now);
+}
+
+// Records that running container `c` stopped as `st` says (it exited, or its monitor is gone);
+// an essential one stops the task.
+void record_stopped(model::Task& task, model::TaskContainer& c, const runtime::ContainerStatus& st, EpochMs now) {
+  c.last_status = model::TaskStatus::stopped;
+  c.finished_at = st.finished_at ? st.finished_at : now;
+  if (st.state == State::exited) {
+    c.exit_code = st.exit_code;
+    if (st.oom_killed) c.reason = "OutOfMemoryError: Container killed due to memory usage";
+  } else {
+    c.reason = "The container's monitor vanished (host restart?); its exit code is unknown";
+  }
+  if (c.essential) stop_for_essential_exit(task, now);
+}
+
 // Whether a running container other than `c` depends on `c` (it then stops after them).
 bool depended_on(const model::Task& task, const model::TaskContainer& c, const Json& td) {
   return std::any_of(task.containers.begin(), task.containers.end(), [&](const model::TaskContainer& o) {
@@ -134,25 +153,70 @@ bool needs_work(const model::Task& task) {
                      [](const model::TaskContainer& c) { return c.last_status == model::TaskStatus::pending; });
 }
 
-std::vector<std::string> observe(model::Task& task, const Observations& observed, EpochMs now) {
-  std::vector<std::string> stopped;
+ObserveOutcome observe(model::Task& task, const Json& td, const Observations& observed,
+                       std::optional<int> restart_period_override_s, EpochMs now) {
+  struct Exit {
+    model::TaskContainer* container;
+    runtime::ContainerStatus status;
+    RestartPolicy policy;
+    ExitedContainer facts;
+  };
+  std::vector<Exit> exits;
   for (auto& c : task.containers) {
     if (c.last_status != model::TaskStatus::running) continue;
     const auto seen = observed.find(c.name);
     const runtime::ContainerStatus st = seen != observed.end() ? seen->second.status : runtime::ContainerStatus{};
     if (st.state == State::running) continue;
-    c.last_status = model::TaskStatus::stopped;
-    c.finished_at = st.finished_at ? st.finished_at : now;
-    if (st.state == State::exited) {
-      c.exit_code = st.exit_code;
-      if (st.oom_killed) c.reason = "OutOfMemoryError: Container killed due to memory usage";
-    } else {
-      c.reason = "The container's monitor vanished (host restart?); its exit code is unknown";
-    }
-    stopped.push_back(c.name);
-    if (c.essential) request_stop(task, "EssentialContainerExited", "Essential container in task exited", now);
+    const Json* def = definition_of(td, c.name);
+    const EpochMs exited_at = st.finished_at ? st.finished_at : now;
+    // A start not on record proves no run time, so it cannot meet a restartAttemptPeriod.
+    exits.push_back({&c, st, def ? restart_policy_of(*def) : RestartPolicy{},
+                     {st.state == State::exited ? std::optional<int>(st.exit_code) : std::nullopt, exited_at,
+                      c.started_at.value_or(exited_at), c.last_restarted_at, task.desired_status == model::TaskStatus::stopped}});
   }
-  return stopped;
+  ObserveOutcome out;
+  // Those that stay stopped first: an essential one stops the task, and a stopping task restarts
+  // none of its containers.
+  std::vector<Exit*> restartable;
+  for (auto& e : exits) {
+    const RestartDecision decision = should_restart(e.policy, e.facts, restart_period_override_s);
+    if (decision.restart) {
+      restartable.push_back(&e);
+      continue;
+    }
+    record_stopped(task, *e.container, e.status, now);
+    out.stopped.push_back({e.container->name, e.policy.enabled ? decision.reason : ""});
+  }
+  for (Exit* e : restartable) {
+    e->facts.task_stopping = task.desired_status == model::TaskStatus::stopped;
+    if (const RestartDecision decision = should_restart(e->policy, e->facts, restart_period_override_s); !decision.restart) {
+      record_stopped(task, *e->container, e->status, now);
+      out.stopped.push_back({e->container->name, decision.reason});
+      continue;
+    }
+    out.restarts.push_back({e->container->name, e->status.exit_code, e->facts.exited_at});
+  }
+  return out;
+}
+
+void on_restarted(model::Task& task, const Restart& restart, EpochMs now) {
+  model::TaskContainer* c = task.container(restart.container);
+  if (!c) return;
+  ++c->restarts;
+  c->last_restarted_at = now;
+  c->restart_exits.push_back({restart.exit_code, restart.finished_at});
+  if (c->restart_exits.size() > model::k_kept_restart_exits) c->restart_exits.erase(c->restart_exits.begin());
+  c->health_status = "UNKNOWN";
+}
+
+void on_restart_failed(model::Task& task, const Restart& restart, const std::string& message, EpochMs now) {
+  model::TaskContainer* c = task.container(restart.container);
+  if (!c) return;
+  c->last_status = model::TaskStatus::stopped;
+  c->exit_code = restart.exit_code;
+  c->finished_at = restart.finished_at;
+  c->reason = "CannotStartContainerError: " + message;
+  if (c->essential) stop_for_essential_exit(task, now);
 }
 
 std::optional<Action> next_start_action(model::Task& task, const Json& td, const Observations& observed,
@@ -272,6 +336,7 @@ void on_started(model::Task& task, const std::string& container, const Json& td,
   c->runtime_id = runtime_id_of(task.id, c->name);
   c->last_status = model::TaskStatus::running;
   c->started_at = now;
+  c->restart_policy_enabled = restart_policy_of(*def).enabled;
   if (model::network_mode_of(td) == model::NetworkMode::host) {
     c->network_bindings = Json::array();
     for (const auto& pm : def->value("portMappings", Json::array())) {

@@ -75,10 +75,31 @@ struct StartProgress {
 // is already stopping.
 void request_stop(model::Task& task, const std::string& code, const std::string& reason, EpochMs now);
 
-// Records what the runtime reports of the task's RUNNING containers: those gone are STOPPED with
-// their exit code (or why it is unknown), and an essential one stops the task. Returns the names
-// of the containers that stopped.
-std::vector<std::string> observe(model::Task& task, const Observations& observed, EpochMs now);
+// A container that exited and is to be restarted in place, with what it exited with.
+struct Restart {
+  std::string container;
+  int exit_code = 0;
+  EpochMs finished_at = 0;
+};
+
+// A container that exited and stays stopped.
+struct Stopped {
+  std::string container;
+  std::string not_restarted;  // why its enabled restartPolicy did not restart it; else empty
+};
+
+struct ObserveOutcome {
+  std::vector<Stopped> stopped;
+  std::vector<Restart> restarts;  // still RUNNING in the record until the restart's outcome
+};
+
+// Records what the runtime reports of the task's RUNNING containers. One whose restartPolicy
+// (agent/restart_policy.hpp; `restart_period_override_s` replaces its restartAttemptPeriod)
+// restarts it stays RUNNING and is returned in `restarts`; the task goes on, even for an essential
+// one. The others gone are STOPPED with their exit code (or why it is unknown), and an essential
+// one stops the task, after which nothing of it restarts.
+ObserveOutcome observe(model::Task& task, const model::Json& td, const Observations& observed,
+                       std::optional<int> restart_period_override_s, EpochMs now);
 
 // The next action that starts `task` (desired RUNNING), taking its containers in order from
 // `progress.next`; nothing when the pass has nothing more to start. Decisions that need no I/O
@@ -99,6 +120,11 @@ void on_prepared(model::Task& task, const Result<runtime::PreparedTask>& prepare
 void on_started(model::Task& task, const std::string& container, const model::Json& td, EpochMs now);
 // The container could not be created or started (`message`: why).
 void on_start_failed(model::Task& task, const std::string& container, const std::string& message, EpochMs now);
+// `restart` restarted its container in place: counted, its exit kept, its health UNKNOWN again.
+void on_restarted(model::Task& task, const Restart& restart, EpochMs now);
+// `restart` could not restart its container (`message`: why): it stops with its exit code and
+// "CannotStartContainerError: <message>", and, if essential, so does the task.
+void on_restart_failed(model::Task& task, const Restart& restart, const std::string& message, EpochMs now);
 // A health check of running `container` reached `status` (HEALTHY, UNHEALTHY).
 void on_health(model::Task& task, const std::string& container, const std::string& status);
 // After a pass's starts and health checks: a task with no container left PENDING is RUNNING;

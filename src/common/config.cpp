@@ -21,6 +21,8 @@ constexpr std::size_t k_max_registry_host = 255;
 constexpr std::size_t k_max_body_bytes = 64 << 20;
 constexpr long long k_max_cpu_units = 1 << 20;  // 1024 cores
 constexpr long long k_max_memory_mib = 1 << 24;  // 16 TiB
+// ECS's own upper bound for restartAttemptPeriod; 0 (below ECS's 60) lets tests restart at once.
+constexpr int k_max_restart_attempt_period_s = 1800;
 
 std::string trim_line(const std::string& s) {
   const auto first = s.find_first_not_of(" \t\r");
@@ -216,6 +218,10 @@ const KeyRule k_rules[] = {
      [](Config& c, Text k, Text v) { return set(c.insecure_registries, registry_list(k, v)); }},
     {"BERTH_REGISTRY_CA_FILE",
      [](Config& c, Text k, Text v) { return set(c.registry_ca_file, path_or_empty(k, v, "the system's CAs only")); }},
+    {"BERTH_RESTART_ATTEMPT_PERIOD_SECONDS",
+     [](Config& c, Text k, Text v) {
+       return set(c.restart_attempt_period_s, number_in<int>(k, v, 0, k_max_restart_attempt_period_s, "seconds"));
+     }},
 };
 
 }  // namespace

@@ -45,6 +45,8 @@ struct Config {
   std::optional<std::string> bridge_subnet;        // BERTH_BRIDGE_SUBNET (IPv4 CIDR)
   std::vector<std::string> insecure_registries;    // BERTH_INSECURE_REGISTRIES (comma-separated)
   std::string registry_ca_file;                    // BERTH_REGISTRY_CA_FILE ("" = none)
+  // Replaces every container restartPolicy's restartAttemptPeriod (tests and labs; unset = theirs).
+  std::optional<int> restart_attempt_period_s;     // BERTH_RESTART_ATTEMPT_PERIOD_SECONDS
 
   // Every key as read, including the ECS agent's (ECS_RESERVED_MEMORY, ...).
   std::map<std::string, std::string> raw;

@@ -35,6 +35,26 @@ constexpr std::pair<const char*, std::optional<EpochMs> Task::*> k_task_times[] 
     {"startedAt", &Task::started_at},          {"stoppingAt", &Task::stopping_at},
     {"executionStoppedAt", &Task::execution_stopped_at}, {"stoppedAt", &Task::stopped_at}};
 
+// A container's restarts in the record; absent members when it never restarted and has no policy,
+// so records of other containers stay as they were.
+void put_restart_history(Json& out, const TaskContainer& c) {
+  put_time(out, "lastRestartedAt", c.last_restarted_at);
+  if (c.restart_policy_enabled) out["restartPolicyEnabled"] = true;
+  if (c.restart_exits.empty()) return;
+  Json exits = Json::array();
+  for (const auto& e : c.restart_exits) exits.push_back({{"exitCode", e.exit_code}, {"finishedAt", e.finished_at}});
+  out["restartExits"] = std::move(exits);
+}
+
+void get_restart_history(const Json& in, TaskContainer& c) {
+  c.last_restarted_at = get_time(in, "lastRestartedAt");
+  c.restart_policy_enabled = in.value("restartPolicyEnabled", false);
+  for (const auto& e : in.value("restartExits", Json::array())) {
+    if (!e.is_object() || !e.value("exitCode", Json()).is_number_integer()) continue;
+    c.restart_exits.push_back({e["exitCode"].get<int>(), get_time(e, "finishedAt").value_or(0)});
+  }
+}
+
 }  // namespace
 
 TaskContainer* Task::container(const std::string& name) {
@@ -57,6 +77,7 @@ Json task_to_record(const Task& t) {
     if (c.exit_code) rc["exitCode"] = *c.exit_code;
     put_time(rc, "startedAt", c.started_at);
     put_time(rc, "finishedAt", c.finished_at);
+    put_restart_history(rc, c);
     containers.push_back(std::move(rc));
   }
   Json out{{"id", t.id},
@@ -119,6 +140,7 @@ Result<Task> task_from_record(const Json& r) {
     if (rc.contains("exitCode")) c.exit_code = rc["exitCode"].get<int>();
     c.started_at = get_time(rc, "startedAt");
     c.finished_at = get_time(rc, "finishedAt");
+    get_restart_history(rc, c);
     t.containers.push_back(std::move(c));
   }
   return t;
@@ -140,6 +162,9 @@ Json task_to_json(const Task& t, const ArnScope& arns, const std::vector<Tag>* t
     if (!c.image_digest.empty()) wc["imageDigest"] = c.image_digest;
     if (c.exit_code) wc["exitCode"] = *c.exit_code;
     if (!c.reason.empty()) wc["reason"] = c.reason.substr(0, 1024);
+    // berth members beyond ECS's Container shape (botocore drops them; raw JSON clients see them).
+    if (c.restart_policy_enabled || c.restarts > 0) wc["restartCount"] = c.restarts;
+    put_wire_time(wc, "lastRestartedAt", c.last_restarted_at);
     containers.push_back(std::move(wc));
   }
   Json out{{"taskArn", task_arn},

@@ -2,6 +2,7 @@
 // state. The stored form keeps every field; the wire form is ECS's Task shape. Pure.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,15 @@
 #include "model/tags.hpp"
 
 namespace berth::model {
+
+// One exit of a container that its restartPolicy restarted in place.
+struct ContainerExit {
+  int exit_code = 0;
+  EpochMs finished_at = 0;
+};
+
+// How many of a container's restarted exits its record keeps (the newest).
+inline constexpr std::size_t k_kept_restart_exits = 10;
 
 struct TaskContainer {
   std::string name;
@@ -30,7 +40,13 @@ struct TaskContainer {
   Json network_interfaces = Json::array();  // bridge: [{"attachmentId", "privateIpv4Address"}]
   std::optional<EpochMs> started_at;
   std::optional<EpochMs> finished_at;
+  // Restarts in place by its restartPolicy: how many, the last one, the exits that led to them
+  // (the newest k_kept_restart_exits). DescribeTasks shows the count of a container whose policy
+  // is enabled (restart_policy_enabled, set when it starts), as the ECS agent's metadata does.
   int restarts = 0;
+  std::optional<EpochMs> last_restarted_at;
+  std::vector<ContainerExit> restart_exits;
+  bool restart_policy_enabled = false;
 };
 
 struct Task {

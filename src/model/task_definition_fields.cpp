@@ -8,10 +8,6 @@ namespace {
 using enum Support;
 using enum FieldScope;
 
-bool is_enabled(const Json& restart_policy) {
-  return restart_policy.is_object() && restart_policy.value("enabled", false);
-}
-
 // no-new-privileges is berth's default for every unprivileged container, and berth loads no
 // AppArmor profile, so these options ask for nothing berth does not already do.
 bool asks_for_more_than_today(const Json& options) {
@@ -81,7 +77,8 @@ constexpr std::array k_rows = {
              "containerPort, hostPort, protocol, containerPortRange; name and appProtocol are stored as metadata "
              "(ECS uses them only for Service Connect)."},
     FieldRow{container, "essential", honoured, "An essential container that stops stops the task."},
-    FieldRow{container, "restartPolicy", pending, "enabled: false is today's behaviour and accepted.", is_enabled},
+    FieldRow{container, "restartPolicy", honoured,
+             "Restarted in place by the agent as ECS does (ignoredExitCodes, restartAttemptPeriod); restartCount on DescribeTasks."},
     FieldRow{container, "entryPoint", honoured, "Replaces the image's entrypoint."},
     FieldRow{container, "command", honoured, "Replaces the image's command."},
     FieldRow{container, "environment", honoured, "Added to the image's environment."},

@@ -50,6 +50,10 @@ class Runtime {
   // Creates and starts the container described by `spec` under its monitor; returns the
   // container's pid once it runs, or the reason it could not start.
   [[nodiscard]] virtual Result<int> start(const ContainerSpec& spec) = 0;
+  // Starts the exited container `id` again in place (its restartPolicy): the configuration it
+  // was started with, the same root and writable layer, its output appended to the same log,
+  // under a new monitor. Returns the container's pid once it runs, or why it could not start.
+  [[nodiscard]] virtual Result<int> restart(const std::string& id) = 0;
   // The container's current state as its monitor recorded it.
   virtual ContainerStatus status(const std::string& id) = 0;
   // Sends `signal` to the container's init.

@@ -39,7 +39,8 @@ TEST_CASE("the local agent's BERTH_* settings come from Config", "[agent]") {
                                 {"BERTH_BRIDGE_NAME", "br-tasks"},
                                 {"BERTH_BRIDGE_SUBNET", "10.88.0.0/24"},
                                 {"BERTH_INSECURE_REGISTRIES", "http://reg.local:5000/, mirror"},
-                                {"BERTH_REGISTRY_CA_FILE", "/etc/ca.pem"}})
+                                {"BERTH_REGISTRY_CA_FILE", "/etc/ca.pem"},
+                                {"BERTH_RESTART_ATTEMPT_PERIOD_SECONDS", "0"}})
               .has_value());
   const auto agent = agent::AgentConfig::from(config);
   REQUIRE(agent);
@@ -52,9 +53,11 @@ TEST_CASE("the local agent's BERTH_* settings come from Config", "[agent]") {
   CHECK(agent->network.subnet == "10.88.0.0/24");
   CHECK(agent->insecure_registries == std::vector<std::string>{"reg.local:5000", "mirror"});
   CHECK(agent->registry_ca_file == "/etc/ca.pem");
+  CHECK(agent->restart_attempt_period_s == 0);
   // Unset, the bridge network keeps its own defaults.
   const auto defaults = agent::AgentConfig::from(Config{});
   REQUIRE(defaults);
   CHECK(defaults->network.bridge == runtime::BridgeNetworkConfig{}.bridge);
   CHECK(defaults->network.plugin_dir == runtime::BridgeNetworkConfig{}.plugin_dir);
+  CHECK_FALSE(defaults->restart_attempt_period_s.has_value());
 }

@@ -23,6 +23,7 @@ namespace {
 class ThrowingKillRuntime final : public runtime::Runtime {
  public:
   Result<int> start(const runtime::ContainerSpec&) override { return fail(Code::server, "not in this test"); }
+  Result<int> restart(const std::string&) override { return fail(Code::server, "not in this test"); }
   runtime::ContainerStatus status(const std::string& id) override {
     runtime::ContainerStatus st;
     st.state = removed.contains(id) ? runtime::ContainerStatus::State::missing : runtime::ContainerStatus::State::running;

@@ -31,6 +31,12 @@ class FakeRuntime final : public runtime::Runtime {
     states[spec.id] = runtime::ContainerStatus::State::running;
     return 4242;
   }
+  Result<int> restart(const std::string& id) override {
+    restarted.push_back(id);
+    if (!restart_error.empty()) return fail(Code::server, restart_error);
+    states[id] = runtime::ContainerStatus::State::running;
+    return 4243;
+  }
   runtime::ContainerStatus status(const std::string& id) override {
     runtime::ContainerStatus st;
     const auto it = states.find(id);
@@ -82,11 +88,13 @@ class FakeRuntime final : public runtime::Runtime {
   std::map<std::string, runtime::ContainerStatus::State> states;  // runtime id → state
   std::map<std::string, int> exit_codes;                          // runtime id → exit code once exited
   std::string start_error;                                        // start() fails with it if set
+  std::string restart_error;                                      // restart() fails with it if set
   std::string network_error;                                      // prepare_task() fails with it if set
   int exec_exit_code = 0;                                         // what health checks exit with
 
   // What the agent did.
   std::vector<std::string> started;
+  std::vector<std::string> restarted;
   std::vector<Signal> signals;
   std::vector<std::pair<std::string, std::vector<std::string>>> execs;
   std::set<std::string> removed;

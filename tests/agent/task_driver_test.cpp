@@ -39,7 +39,8 @@ struct DriverFixture {
   SecretResolver resolver;
   std::unique_ptr<TaskDriver> driver;
 
-  DriverFixture() {
+  // `restart_attempt_period_s`: the gateway's BERTH_RESTART_ATTEMPT_PERIOD_SECONDS, if set.
+  explicit DriverFixture(std::optional<int> restart_attempt_period_s = std::nullopt) {
     auto opened = runtime::ImageStore::open(tmp.path + "/images", clock);
     REQUIRE(opened.has_value());
     images = std::move(*opened);
@@ -51,6 +52,7 @@ struct DriverFixture {
     DriverSettings settings;
     settings.data_dir = tmp.path + "/data";
     settings.defaults = {.stop_timeout_s = 30, .start_timeout_s = 180};
+    settings.restart_attempt_period_s = restart_attempt_period_s;
     driver = std::make_unique<TaskDriver>(runtime, *policy, *health, clock, settings, resolver);
   }
 
@@ -75,6 +77,14 @@ struct DriverFixture {
     auto imported = images->import_archive(archive);
     INFO((imported ? "" : imported.error().message));
     return imported.has_value();
+  }
+
+  // Container `name` of the task exits with `code`, `ms` from now.
+  void exits_after(EpochMs ms, const std::string& name, int code = 0) {
+    clock.advance_ms(ms);
+    const std::string rid = runtime_id_of(k_task, name);
+    runtime.states[rid] = runtime::ContainerStatus::State::exited;
+    runtime.exit_codes[rid] = code;
   }
 
   // A task of `td` whose containers are all PENDING.
@@ -309,4 +319,82 @@ TEST_CASE("task driver: a pull the full queue refuses is started on a later pass
   f.pulls.refuse = false;
   f.driver->drive(task, td);
   CHECK(task.pull_started_at.has_value());
+}
+
+namespace {
+
+// A host task of one container `main` whose restartPolicy (period 60 s) is enabled, with `more`
+// members for it.
+Json restarting_definition(const std::string& more = "") {
+  return Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main",
+    "restartPolicy":{"enabled":true,"restartAttemptPeriod":60})" + more + "}]}");
+}
+
+}  // namespace
+
+TEST_CASE("task driver: a container its restartPolicy restarts runs again in place and its task goes on; "
+          "a failed restart stops the task", "[agent][driver][restart]") {
+  DriverFixture f;
+  const Json td = restarting_definition();
+  auto task = f.running_task(td);
+  const std::string rid = runtime_id_of(k_task, "main");
+
+  f.exits_after(60'000, "main", 3);
+  f.driver->drive(task, td);
+  CHECK(f.runtime.restarted == std::vector<std::string>{rid});
+  CHECK(f.runtime.started.empty());  // the same container, not a new one
+  CHECK(f.runtime.signals.empty());
+  CHECK(task.containers[0].last_status == model::TaskStatus::running);
+  CHECK(task.containers[0].restarts == 1);
+  CHECK(task.containers[0].last_restarted_at == f.clock.now_ms());
+  CHECK(task.desired_status == model::TaskStatus::running);
+  CHECK(task.last_status == model::TaskStatus::running);
+  f.driver->drive(task, td);  // it runs: nothing more happens
+  CHECK(f.runtime.restarted.size() == 1);
+
+  f.exits_after(60'000, "main", 3);
+  f.runtime.restart_error = "runc run failed";
+  f.driver->drive(task, td);
+  CHECK(f.runtime.restarted.size() == 2);
+  CHECK(task.containers[0].last_status == model::TaskStatus::stopped);
+  CHECK(task.containers[0].exit_code == 3);
+  CHECK(task.containers[0].reason == "CannotStartContainerError: runc run failed");
+  CHECK(task.containers[0].restarts == 1);
+  CHECK(task.stop_code == "EssentialContainerExited");
+  CHECK(task.last_status == model::TaskStatus::stopped);  // nothing left running: cleaned up in the same pass
+  CHECK(f.runtime.removed.contains(rid));
+}
+
+TEST_CASE("task driver: the gateway's restart period replaces the definition's", "[agent][driver][restart]") {
+  const bool overridden = GENERATE(true, false);
+  DriverFixture f(overridden ? std::optional<int>(1) : std::nullopt);
+  const Json td = restarting_definition();
+  auto task = f.running_task(td);
+  f.exits_after(1'000, "main");
+  f.driver->drive(task, td);
+  CHECK(f.runtime.restarted.size() == (overridden ? 1u : 0u));
+  CHECK(task.desired_status == (overridden ? model::TaskStatus::running : model::TaskStatus::stopped));
+}
+
+TEST_CASE("task driver: a restarted container's health checks start over, its startPeriod from the restart",
+          "[agent][driver][restart][health]") {
+  DriverFixture f(0);
+  const Json td = restarting_definition(
+      R"(,"healthCheck":{"command":["CMD","false"],"interval":5,"retries":1,"startPeriod":12})");
+  auto task = f.running_task(td);
+  f.exits_after(100'000, "main");  // long past the first run's start period
+  f.driver->drive(task, td);
+  REQUIRE(f.runtime.restarted.size() == 1);
+  f.runtime.exec_exit_code = 1;
+  f.driver->drive(task, td);
+  CHECK(f.runtime.execs.empty());  // the first check is one interval after the restart
+  f.clock.advance_ms(5'000);
+  f.driver->drive(task, td);
+  f.clock.advance_ms(6'999);  // its failure arrives within the start period since the restart
+  f.driver->drive(task, td);
+  CHECK(task.containers[0].health_status == "UNKNOWN");
+  f.clock.advance_ms(5'000);
+  f.driver->drive(task, td);
+  f.driver->drive(task, td);
+  CHECK(task.containers[0].health_status == "UNHEALTHY");
 }

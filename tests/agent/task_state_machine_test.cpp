@@ -66,14 +66,18 @@ std::vector<std::string> start_pass(model::Task& task, const Json& td, EpochMs n
   return started;
 }
 
-void exits(model::Task& task, const std::string& name, int code, EpochMs now) {
+// The runtime reports container `name` exited with `code` at `now`, the others running; returns
+// what observe() made of it.
+ObserveOutcome exits(model::Task& task, const Json& td, const std::string& name, int code, EpochMs now,
+                     std::optional<int> restart_period_override_s = std::nullopt) {
   Observations observed;
   observed[name].status.state = runtime::ContainerStatus::State::exited;
   observed[name].status.exit_code = code;
+  observed[name].status.finished_at = now;
   for (const auto& c : task.containers) {
     if (c.name != name) observed[c.name].status.state = runtime::ContainerStatus::State::running;
   }
-  observe(task, observed, now);
+  return observe(task, td, observed, restart_period_override_s, now);
 }
 
 }  // namespace
@@ -112,7 +116,7 @@ TEST_CASE("task state machine: COMPLETE and SUCCESS wait for the dependency to e
   auto task = task_of(td, clock.now_ms());
   CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"init"});
   CHECK(start_pass(task, td, clock.now_ms()).empty());  // init still runs
-  exits(task, "init", 0, clock.now_ms());
+  exits(task, td, "init", 0, clock.now_ms());
   CHECK(task.desired_status == model::TaskStatus::running);  // not essential
   CHECK(start_pass(task, td, clock.now_ms()) == std::vector<std::string>{"app"});
 }
@@ -125,7 +129,7 @@ TEST_CASE("task state machine: SUCCESS after a failed exit stops the task with a
     {"name":"app","dependsOn":[{"containerName":"init","condition":"SUCCESS"}]}])"));
   auto task = task_of(td, clock.now_ms());
   start_pass(task, td, clock.now_ms());
-  exits(task, "init", 3, clock.now_ms());
+  exits(task, td, "init", 3, clock.now_ms());
   CHECK(start_pass(task, td, clock.now_ms()).empty());
   CHECK(task.container("app")->last_status == model::TaskStatus::stopped);
   CHECK(task.container("app")->reason == "DependencyError: init did not reach SUCCESS");
@@ -171,10 +175,10 @@ TEST_CASE("task state machine: an essential container's exit stops the task, a n
   const Json td = definition(Json::parse(R"([{"name":"side","essential":false},{"name":"main"}])"));
   auto task = task_of(td, clock.now_ms());
   start_pass(task, td, clock.now_ms());
-  exits(task, "side", 1, clock.now_ms());
+  exits(task, td, "side", 1, clock.now_ms());
   CHECK(task.desired_status == model::TaskStatus::running);
   CHECK(task.container("side")->exit_code == 1);
-  exits(task, "main", 0, clock.now_ms());
+  exits(task, td, "main", 0, clock.now_ms());
   CHECK(task.desired_status == model::TaskStatus::stopped);
   CHECK(task.stop_code == "EssentialContainerExited");
   CHECK(task.stopped_reason == "Essential container in task exited");
@@ -186,8 +190,10 @@ TEST_CASE("task state machine: a monitor that vanished stops its container with 
   const Json td = definition(Json::parse(R"([{"name":"main"}])"));
   auto task = task_of(td, clock.now_ms());
   start_pass(task, td, clock.now_ms());
-  const auto stopped = observe(task, {}, clock.now_ms());  // the runtime knows it no more
-  CHECK(stopped == std::vector<std::string>{"main"});
+  const auto seen = observe(task, td, {}, std::nullopt, clock.now_ms());  // the runtime knows it no more
+  REQUIRE(seen.stopped.size() == 1);
+  CHECK(seen.stopped[0].container == "main");
+  CHECK(seen.restarts.empty());
   CHECK(task.container("main")->reason == "The container's monitor vanished (host restart?); its exit code is unknown");
   CHECK(task.desired_status == model::TaskStatus::stopped);
 }
@@ -264,7 +270,7 @@ TEST_CASE("task state machine: stopping sends SIGTERM, then SIGKILL once stopTim
   CHECK(actions[0].container == "app");
   CHECK(actions[0].signal == SIGTERM);
 
-  exits(task, "app", 143, clock.now_ms());
+  exits(task, td, "app", 143, clock.now_ms());
   actions = stop_actions(task, td, observed, {.stop_timeout_s = 30}, clock.now_ms());
   REQUIRE(actions.size() == 1);
   CHECK(actions[0].container == "db");
@@ -278,7 +284,7 @@ TEST_CASE("task state machine: stopping sends SIGTERM, then SIGKILL once stopTim
   REQUIRE(actions.size() == 1);
   CHECK(actions[0].signal == SIGKILL);
 
-  exits(task, "db", 137, clock.now_ms());
+  exits(task, td, "db", 137, clock.now_ms());
   actions = stop_actions(task, td, observed, {}, clock.now_ms());
   REQUIRE(actions.size() == 1);
   CHECK(actions[0].kind == ActionKind::cleanup);
@@ -298,4 +304,189 @@ TEST_CASE("task state machine: task limits are checked", "[agent][state-machine]
   CHECK_FALSE(task_limits(task, td).has_value());
   task.overrides = {{"memory", "32"}};
   CHECK(task_limits(task, td).has_value());  // the override's wins
+}
+
+namespace {
+
+// A definition of one essential container `main` with `restart_policy`, and `side` beside it.
+Json restarting_definition(const std::string& restart_policy, bool side_essential = false) {
+  return definition(Json::array({{{"name", "main"}, {"restartPolicy", Json::parse(restart_policy)}},
+                                 {{"name", "side"}, {"essential", side_essential}}}));
+}
+
+// A task of `td` whose containers all started at the clock's time.
+model::Task started_task(const Json& td, const FakeClock& clock) {
+  auto task = task_of(td, clock.now_ms());
+  start_pass(task, td, clock.now_ms());
+  return task;
+}
+
+// `main` exits with `code` ten minutes on (past any period) and stays stopped; returns why its
+// restart policy did not restart it.
+std::string final_exit_reason(model::Task& task, const Json& td, int code, FakeClock& clock,
+                              std::optional<int> restart_period_override_s = std::nullopt) {
+  clock.advance_ms(600'000);
+  const auto seen = exits(task, td, "main", code, clock.now_ms(), restart_period_override_s);
+  CHECK(seen.restarts.empty());
+  REQUIRE(seen.stopped.size() == 1);
+  CHECK(task.container("main")->last_status == model::TaskStatus::stopped);
+  CHECK(task.container("main")->exit_code == code);
+  return seen.stopped[0].not_restarted;
+}
+
+}  // namespace
+
+TEST_CASE("task state machine: an enabled restartPolicy restarts an essential container in place; the task goes on",
+          "[agent][state-machine][restart]") {
+  FakeClock clock;
+  const Json td = restarting_definition(R"({"enabled":true,"restartAttemptPeriod":60})");
+  auto task = task_of(td, clock.now_ms());
+  start_pass(task, td, clock.now_ms());
+  settle_running(task, clock.now_ms());
+  CHECK(task.container("main")->restart_policy_enabled);
+  CHECK_FALSE(task.container("side")->restart_policy_enabled);
+
+  clock.advance_ms(60'000);
+  const EpochMs exited_at = clock.now_ms();
+  const auto seen = exits(task, td, "main", 3, exited_at);
+  CHECK(seen.stopped.empty());
+  REQUIRE(seen.restarts.size() == 1);
+  CHECK(seen.restarts[0].container == "main");
+  CHECK(seen.restarts[0].exit_code == 3);
+  CHECK(seen.restarts[0].finished_at == exited_at);
+  CHECK(task.container("main")->last_status == model::TaskStatus::running);  // until the restart's outcome
+  CHECK(task.desired_status == model::TaskStatus::running);
+
+  clock.advance_ms(50);
+  on_restarted(task, seen.restarts[0], clock.now_ms());
+  const auto* c = task.container("main");
+  CHECK(c->last_status == model::TaskStatus::running);
+  CHECK(c->restarts == 1);
+  CHECK(c->last_restarted_at == clock.now_ms());
+  REQUIRE(c->restart_exits.size() == 1);
+  CHECK(c->restart_exits[0].exit_code == 3);
+  CHECK(c->restart_exits[0].finished_at == exited_at);
+  CHECK_FALSE(c->exit_code.has_value());
+  CHECK(task.desired_status == model::TaskStatus::running);
+  CHECK_FALSE(needs_work(task));
+
+  // The period now runs from the restart: an exit 59 s after it is final, and stops the task.
+  clock.advance_ms(59'000);
+  const auto final_exit = exits(task, td, "main", 3, clock.now_ms());
+  CHECK(final_exit.restarts.empty());
+  REQUIRE(final_exit.stopped.size() == 1);
+  CHECK(final_exit.stopped[0].not_restarted == "it ran for less than its restartAttemptPeriod (60 s)");
+  CHECK(task.container("main")->last_status == model::TaskStatus::stopped);
+  CHECK(task.container("main")->exit_code == 3);
+  CHECK(task.container("main")->restarts == 1);
+  CHECK(task.desired_status == model::TaskStatus::stopped);
+  CHECK(task.stop_code == "EssentialContainerExited");
+}
+
+TEST_CASE("task state machine: a restart policy's ignored exit code stops the container, and an essential one the task",
+          "[agent][state-machine][restart]") {
+  FakeClock clock;
+  const Json td = restarting_definition(R"({"enabled":true,"ignoredExitCodes":[0,3],"restartAttemptPeriod":60})");
+  auto task = started_task(td, clock);
+  CHECK(final_exit_reason(task, td, 3, clock) == "exit code 3 is ignored by its restart policy");
+  CHECK(task.desired_status == model::TaskStatus::stopped);
+  CHECK(task.stopped_reason == "Essential container in task exited");
+}
+
+TEST_CASE("task state machine: without an enabled restart policy an exit is final and says nothing of restarts",
+          "[agent][state-machine][restart]") {
+  FakeClock clock;
+  const Json td = restarting_definition(R"({"enabled":false})");
+  auto task = started_task(td, clock);
+  CHECK(final_exit_reason(task, td, 1, clock, 0).empty());
+  CHECK(task.desired_status == model::TaskStatus::stopped);
+}
+
+TEST_CASE("task state machine: a stopping task restarts none of its containers", "[agent][state-machine][restart]") {
+  FakeClock clock;
+  const Json td = restarting_definition(R"({"enabled":true})");
+  auto task = started_task(td, clock);
+  request_stop(task, "UserInitiated", "stop", clock.now_ms());
+  CHECK(final_exit_reason(task, td, 143, clock, 0) == "the task is stopping");
+  CHECK(task.stop_code == "UserInitiated");
+}
+
+TEST_CASE("task state machine: an essential container that stays stopped keeps one exiting with it from restarting",
+          "[agent][state-machine][restart]") {
+  FakeClock clock;
+  // `main` (listed first) could restart, but `side`, essential and without a policy, ends the task.
+  const Json td = restarting_definition(R"({"enabled":true})", true);
+  auto task = task_of(td, clock.now_ms());
+  start_pass(task, td, clock.now_ms());
+  clock.advance_ms(600'000);
+  Observations observed;
+  for (const char* name : {"main", "side"}) {
+    observed[name].status.state = runtime::ContainerStatus::State::exited;
+    observed[name].status.exit_code = 1;
+    observed[name].status.finished_at = clock.now_ms();
+  }
+  const auto seen = observe(task, td, observed, 0, clock.now_ms());
+  CHECK(seen.restarts.empty());
+  REQUIRE(seen.stopped.size() == 2);
+  CHECK(seen.stopped[0].container == "side");
+  CHECK(seen.stopped[1].container == "main");
+  CHECK(seen.stopped[1].not_restarted == "the task is stopping");
+  CHECK(task.container("main")->last_status == model::TaskStatus::stopped);
+  CHECK(task.container("main")->exit_code == 1);
+}
+
+TEST_CASE("task state machine: a container whose monitor vanished is not restarted (its exit code is unknown)",
+          "[agent][state-machine][restart]") {
+  FakeClock clock;
+  const Json td = restarting_definition(R"({"enabled":true})");
+  auto task = task_of(td, clock.now_ms());
+  start_pass(task, td, clock.now_ms());
+  Observations observed;
+  observed["side"].status.state = runtime::ContainerStatus::State::running;
+  const auto seen = observe(task, td, observed, 0, clock.now_ms());
+  CHECK(seen.restarts.empty());
+  REQUIRE(seen.stopped.size() == 1);
+  CHECK(seen.stopped[0].not_restarted == "its exit code is unknown");
+  CHECK(task.desired_status == model::TaskStatus::stopped);
+}
+
+TEST_CASE("task state machine: a failed restart stops the container with its exit code, and an essential one the task",
+          "[agent][state-machine][restart]") {
+  FakeClock clock;
+  const bool essential = GENERATE(true, false);
+  Json td = restarting_definition(R"({"enabled":true})");
+  td["containerDefinitions"][0]["essential"] = essential;
+  auto task = task_of(td, clock.now_ms());
+  start_pass(task, td, clock.now_ms());
+  const auto seen = exits(task, td, "main", 2, clock.now_ms(), 0);
+  REQUIRE(seen.restarts.size() == 1);
+  on_restart_failed(task, seen.restarts[0], "runc run: no space left on device", clock.now_ms());
+  const auto* c = task.container("main");
+  CHECK(c->last_status == model::TaskStatus::stopped);
+  CHECK(c->exit_code == 2);
+  CHECK(c->reason == "CannotStartContainerError: runc run: no space left on device");
+  CHECK(c->restarts == 0);
+  CHECK(task.desired_status == (essential ? model::TaskStatus::stopped : model::TaskStatus::running));
+}
+
+TEST_CASE("task state machine: a container keeps the newest restarted exits only, and its health starts over",
+          "[agent][state-machine][restart]") {
+  FakeClock clock;
+  Json td = restarting_definition(R"({"enabled":true})");
+  td["containerDefinitions"][0]["healthCheck"] = {{"command", {"CMD", "true"}}};
+  auto task = task_of(td, clock.now_ms());
+  start_pass(task, td, clock.now_ms());
+  for (int n = 1; n <= 12; ++n) {
+    on_health(task, "main", "HEALTHY");
+    clock.advance_ms(1000);
+    const auto seen = exits(task, td, "main", n, clock.now_ms(), 0);
+    REQUIRE(seen.restarts.size() == 1);
+    on_restarted(task, seen.restarts[0], clock.now_ms());
+    CHECK(task.container("main")->health_status == "UNKNOWN");
+  }
+  const auto* c = task.container("main");
+  CHECK(c->restarts == 12);
+  REQUIRE(c->restart_exits.size() == model::k_kept_restart_exits);
+  CHECK(c->restart_exits.front().exit_code == 3);
+  CHECK(c->restart_exits.back().exit_code == 12);
 }

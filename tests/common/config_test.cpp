@@ -101,6 +101,8 @@ TEST_CASE("config: each bad value is refused with the key and what it takes", "[
       {"BERTH_SECRETS_KEY_FILE", {""}, "BERTH_SECRETS_KEY_FILE must be a path of 1 to 4096 characters"},
       {"BERTH_TASK_SETTLE_SECONDS", {"", "-1", "86401", "10s", "1.5", "99999999999999999999"},
        "BERTH_TASK_SETTLE_SECONDS must be a whole number of seconds, 0 to 86400"},
+      {"BERTH_RESTART_ATTEMPT_PERIOD_SECONDS", {"", "-1", "1801", "60s", "1.5", "99999999999999999999"},
+       "BERTH_RESTART_ATTEMPT_PERIOD_SECONDS must be a whole number of seconds, 0 to 1800"},
       {"BERTH_ZONEINFO_DIR", {""}, "BERTH_ZONEINFO_DIR must be a path of 1 to 4096 characters"},
       {"BERTH_CPU_UNITS", {"", "-1", "1048577", "2k"}, "BERTH_CPU_UNITS must be a whole number of CPU units, 0 to 1048576"},
       {"BERTH_MEMORY_MIB", {"", "-5", "16777217", "1G"}, "BERTH_MEMORY_MIB must be a whole number of MiB, 0 to 16777216"},
@@ -141,6 +143,7 @@ TEST_CASE("config: good values land in their fields", "[common]") {
                                 {"BERTH_MAX_BODY_BYTES", "67108864"},
                                 {"BERTH_SECRETS_KEY_FILE", "/keys/secrets.key"},
                                 {"BERTH_TASK_SETTLE_SECONDS", "0"},
+                                {"BERTH_RESTART_ATTEMPT_PERIOD_SECONDS", "1800"},
                                 {"BERTH_ZONEINFO_DIR", "/zoneinfo"},
                                 {"BERTH_CPU_UNITS", "4096"},
                                 {"BERTH_MEMORY_MIB", "1024"},
@@ -165,6 +168,8 @@ TEST_CASE("config: good values land in their fields", "[common]") {
   CHECK(config.max_body_bytes == 64u << 20);
   CHECK(config.secrets_key_path() == "/keys/secrets.key");
   CHECK(config.task_settle_seconds == 0);
+  CHECK(config.restart_attempt_period_s == 1800);
+  CHECK_FALSE(Config{}.restart_attempt_period_s.has_value());  // unset: each definition's own
   CHECK(config.zoneinfo_dir == "/zoneinfo");
   CHECK(config.cpu_units == 4096);
   CHECK(config.memory_mib == 1024);

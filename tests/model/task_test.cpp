@@ -66,3 +66,83 @@ TEST_CASE("task records keep statuses in their wire spellings; an unreadable one
     }
   }
 }
+
+namespace {
+
+Task task_with_containers() {
+  Task t;
+  t.id = "0123456789abcdef0123456789abcdef";
+  t.cluster = "default";
+  t.family = "app";
+  t.revision = 1;
+  for (const char* name : {"plain", "restarting"}) {
+    TaskContainer c;
+    c.name = name;
+    c.id = std::string(name) + "-id";
+    c.last_status = TaskStatus::running;
+    t.containers.push_back(c);
+  }
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("task record: a container's restarts survive the store, and a container without any stays as it was",
+          "[model]") {
+  Task t = task_with_containers();
+  TaskContainer& c = t.containers[1];
+  c.restarts = 2;
+  c.last_restarted_at = 1'700'000'005'000;
+  c.restart_exits = {{3, 1'700'000'001'000}, {137, 1'700'000'004'900}};
+  c.restart_policy_enabled = true;
+
+  const Json record = task_to_record(t);
+  for (const char* key : {"lastRestartedAt", "restartExits", "restartPolicyEnabled"}) {
+    CHECK_FALSE(record["containers"][0].contains(key));
+  }
+  auto back = task_from_record(record);
+  REQUIRE(back.has_value());
+  const TaskContainer& r = back->containers[1];
+  CHECK(r.restarts == 2);
+  CHECK(r.last_restarted_at == 1'700'000'005'000);
+  CHECK(r.restart_policy_enabled);
+  REQUIRE(r.restart_exits.size() == 2);
+  CHECK(r.restart_exits[1].exit_code == 137);
+  CHECK(r.restart_exits[1].finished_at == 1'700'000'004'900);
+  CHECK_FALSE(back->containers[0].restart_policy_enabled);
+  CHECK_FALSE(back->containers[0].last_restarted_at.has_value());
+  CHECK(task_to_record(*back) == record);
+}
+
+TEST_CASE("task record: malformed restart exits are skipped, never thrown on", "[model]") {
+  Json record = task_to_record(task_with_containers());
+  record["containers"][1]["restartExits"] =
+      Json::parse(R"([{"exitCode":3,"finishedAt":5}, {"exitCode":"3"}, 7, {"finishedAt":1}, {"exitCode":4}])");
+  auto back = task_from_record(record);
+  REQUIRE(back.has_value());
+  const auto& exits = back->containers[1].restart_exits;
+  REQUIRE(exits.size() == 2);
+  CHECK(exits[0].exit_code == 3);
+  CHECK(exits[0].finished_at == 5);
+  CHECK(exits[1].exit_code == 4);
+  CHECK(exits[1].finished_at == 0);
+}
+
+TEST_CASE("task wire: restartCount for a container with an enabled restart policy, lastRestartedAt once restarted",
+          "[model]") {
+  Task t = task_with_containers();
+  const berth::ArnScope arns{"local", "000000000000"};
+  t.containers[1].restart_policy_enabled = true;
+  Json wire = task_to_json(t, arns, nullptr);
+  CHECK_FALSE(wire["containers"][0].contains("restartCount"));  // no policy: ECS's shape as before
+  CHECK(wire["containers"][1]["restartCount"] == 0);
+  CHECK_FALSE(wire["containers"][1].contains("lastRestartedAt"));
+
+  t.containers[1].restarts = 3;
+  t.containers[1].last_restarted_at = 1'700'000'005'250;
+  t.containers[1].restart_exits = {{3, 1'700'000'005'000}};
+  wire = task_to_json(t, arns, nullptr);
+  CHECK(wire["containers"][1]["restartCount"] == 3);
+  CHECK(wire["containers"][1]["lastRestartedAt"] == 1'700'000'005.25);
+  CHECK_FALSE(wire["containers"][1].contains("restartExits"));  // kept in the store only
+}

@@ -26,6 +26,9 @@ using model::Json;
 
 bool process_alive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
 
+// The shim's arguments as start() gave them (a JSON list of words), kept in the state directory.
+constexpr const char* k_shim_args_file = "shim-args.json";
+
 }  // namespace
 
 Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout_ms) {
@@ -94,8 +97,6 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   // root it names stays under the data dir.
   BERTH_TRY(write_file(state + "/config.json", make_oci_config(spec).dump(), 0600));
 
-  int sync[2];
-  if (::pipe2(sync, O_CLOEXEC) != 0) return sys_fail("pipe");
   ShimOptions options;
   options.id = spec.id;
   options.bundle = state;
@@ -107,6 +108,41 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   options.log_files = m_paths.log_files;
   options.cgroup = spec.cgroups_path;
   options.sync_fd = 3;
+  // What a restart in place needs to run the same monitor again, the spec being gone by then.
+  BERTH_TRY(write_file(state + "/" + k_shim_args_file, Json(shim_args(options)).dump(), 0600));
+  return spawn_shim(options);
+}
+
+Result<int> RuncRuntime::restart(const std::string& id) {
+  const std::string state = m_paths.state_root + "/" + id;
+  if (status(id).state != ContainerStatus::State::exited) {
+    return fail(Code::server, "container " + id + " has not exited; it is not restarted");
+  }
+  auto saved = read_file(state + "/" + k_shim_args_file);
+  if (!saved) return fail(Code::server, "container " + id + " has no saved monitor settings (started by an older berth?)");
+  const Json words = Json::parse(*saved, nullptr, false);
+  std::vector<std::string> args;
+  if (words.is_array()) {
+    for (const auto& w : words) {
+      if (w.is_string()) args.push_back(w.get<std::string>());
+    }
+  }
+  if (args.empty() || args.front() != "shim") return fail(Code::server, "container " + id + ": corrupt " + k_shim_args_file);
+  BERTH_ASSIGN(ShimOptions options, parse_shim_args({args.begin() + 1, args.end()}));
+  // runc keeps the stopped container's record until it is deleted; the new run takes the same id.
+  // config.json and the mounted root with its writable layer stay; the exit record goes last, so
+  // the container reads as exited until its new monitor runs.
+  auto deleted = run_command({m_paths.runc, "--root", m_paths.runc_root, "delete", "--force", id}, 10000);
+  (void)deleted;  // a run that never started left no record
+  for (const char* file : {k_shim_pid_file, "container.pid", "runc.log", k_exit_file}) {
+    BERTH_TRY(remove_all(state + "/" + file));
+  }
+  return spawn_shim(options);
+}
+
+Result<int> RuncRuntime::spawn_shim(const ShimOptions& options) {
+  int sync[2];
+  if (::pipe2(sync, O_CLOEXEC) != 0) return sys_fail("pipe");
   const auto argv = [&] {
     std::vector<std::string> a{m_paths.self_exe};
     for (auto& w : shim_args(options)) a.push_back(std::move(w));
@@ -135,10 +171,10 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   while (!reply.empty() && reply.back() == '\n') reply.pop_back();
   if (reply.starts_with("ok ")) {
     if (auto pid = parse_integer<int>(std::string_view(reply).substr(3))) return *pid;
-    return fail(Code::server, "the container monitor for " + spec.id + " reported no pid: " + reply);
+    return fail(Code::server, "the container monitor for " + options.id + " reported no pid: " + reply);
   }
   if (reply.starts_with("error ")) return fail(Code::client, reply.substr(6));
-  return fail(Code::server, "the container monitor for " + spec.id + " did not report a start");
+  return fail(Code::server, "the container monitor for " + options.id + " did not report a start");
 }
 
 ContainerStatus RuncRuntime::status(const std::string& id) {

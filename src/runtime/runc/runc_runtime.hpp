@@ -6,6 +6,7 @@
 #include <string>
 
 #include "runtime/runtime.hpp"
+#include "runtime/shim/shim.hpp"
 
 namespace berth::runtime {
 
@@ -29,6 +30,7 @@ class RuncRuntime final : public Runtime {
   explicit RuncRuntime(RuncPaths paths, BridgeNetworkConfig network = {});
 
   Result<int> start(const ContainerSpec& spec) override;
+  Result<int> restart(const std::string& id) override;
   ContainerStatus status(const std::string& id) override;
   Result<void> kill(const std::string& id, int signal) override;
   Result<ExecResult> exec(const std::string& id, const std::vector<std::string>& argv, int timeout_ms) override;
@@ -44,6 +46,8 @@ class RuncRuntime final : public Runtime {
 
  private:
   Result<std::string> prepare_rootfs(const ContainerSpec& spec, const std::string& bundle);
+  // Runs `berth shim` with `options` and waits for its report; returns the container's pid.
+  Result<int> spawn_shim(const ShimOptions& options);
   RuncPaths m_paths;
   BridgeNetwork m_network;
   bool m_cgroup_v2 = false;
