@@ -44,6 +44,17 @@ void merge_env(std::vector<std::string>& env, const std::string& name, const std
   env.push_back(prefix + value);
 }
 
+// The cgroup access of an ECS device mapping: its permissions read/write/mknod, all three if none.
+std::string device_access(const Json& device) {
+  const Json permissions = device.value("permissions", Json::array());
+  if (permissions.empty()) return "rwm";
+  std::string access;
+  for (const auto& [permission, letter] : {std::pair{"read", 'r'}, std::pair{"write", 'w'}, std::pair{"mknod", 'm'}}) {
+    if (std::find(permissions.begin(), permissions.end(), permission) != permissions.end()) access += letter;
+  }
+  return access;
+}
+
 }  // namespace
 
 void add_secret_environment(runtime::ContainerSpec& spec,
@@ -129,6 +140,11 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
                                      caps.value("drop", Json::array())),
         context.capability_bounding_set);
     spec.seccomp = runtime::default_seccomp_profile(spec.capabilities);
+  }
+  for (const auto& d : linux_parameters.value("devices", Json::array())) {
+    const std::string host_path = d["hostPath"];
+    BERTH_ASSIGN(const runtime::DeviceNode node, context.device_lookup(host_path));
+    spec.devices.push_back({d.value("containerPath", host_path), node, device_access(d)});
   }
   for (const auto& u : c.value("ulimits", Json::array())) {
     std::string type = "RLIMIT_" + u["name"].get<std::string>();

@@ -21,6 +21,21 @@ Json mount_json(const Mount& m) {
   return out;
 }
 
+const char* type_letter(DeviceType type) { return type == DeviceType::block ? "b" : "c"; }
+
+Json device_json(const Device& d) {
+  return {{"path", d.container_path}, {"type", type_letter(d.node.type)}, {"major", d.node.major},
+          {"minor", d.node.minor},    {"fileMode", d.node.file_mode},    {"uid", d.node.uid},
+          {"gid", d.node.gid}};
+}
+
+// The cgroup rule that lets the container use the node: after the deny-all, before runc's
+// defaults.
+Json device_rule_json(const Device& d) {
+  return {{"allow", true}, {"type", type_letter(d.node.type)}, {"major", d.node.major}, {"minor", d.node.minor},
+          {"access", d.access}};
+}
+
 }  // namespace
 
 std::set<std::string> default_capabilities() {
@@ -100,8 +115,9 @@ Json make_oci_config(const ContainerSpec& s) {
   }
   if (s.cgroup_v2) namespaces.push_back({{"type", "cgroup"}});
 
-  Json resources{{"devices", Json::array({{{"allow", false}, {"access", "rwm"}}})},
-                 {"cpu", {{"shares", s.cpu_shares}}}};
+  Json device_rules = Json::array({{{"allow", false}, {"access", "rwm"}}});
+  for (const auto& d : s.devices) device_rules.push_back(device_rule_json(d));
+  Json resources{{"devices", device_rules}, {"cpu", {{"shares", s.cpu_shares}}}};
   if (s.memory_limit_bytes || s.memory_reservation_bytes) {
     Json memory = Json::object();
     if (s.memory_limit_bytes) memory["limit"] = *s.memory_limit_bytes;
@@ -116,6 +132,11 @@ Json make_oci_config(const ContainerSpec& s) {
   Json linux_section{{"cgroupsPath", s.cgroups_path},
                      {"namespaces", namespaces},
                      {"resources", resources}};
+  if (!s.devices.empty()) {
+    Json devices = Json::array();
+    for (const auto& d : s.devices) devices.push_back(device_json(d));
+    linux_section["devices"] = devices;
+  }
   if (!s.privileged) {
     linux_section["maskedPaths"] = {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
                                     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/schema.hpp"
+#include "runtime/linux/host_devices.hpp"
 
 namespace berth::runtime {
 
@@ -22,6 +23,14 @@ struct Rlimit {
   std::string type;    // "RLIMIT_NOFILE"
   unsigned long long soft = 0;
   unsigned long long hard = 0;
+};
+
+// A host device node mapped into the container, with the cgroup access it grants ("r", "rw",
+// "rwm", ...): creating the node alone grants none.
+struct Device {
+  std::string container_path;
+  DeviceNode node;
+  std::string access = "rwm";
 };
 
 enum class NetworkNamespace { host, private_ };
@@ -42,6 +51,7 @@ struct ContainerSpec {
   std::set<std::string> capabilities;    // final set, "CAP_*"
   std::vector<Rlimit> rlimits;
   std::vector<Mount> mounts;             // beyond the standard /proc, /dev, /sys ones
+  std::vector<Device> devices;           // beyond runc's default nodes (null, zero, tty, ...)
   NetworkNamespace network = NetworkNamespace::private_;
   std::string network_namespace_path;    // private_: join this one (bridge: the task's) if set
   std::string cgroups_path;              // "/berth/<task>/<container>"

@@ -174,3 +174,48 @@ TEST_CASE("spec: a huge user or an image config of the wrong shape fails the spe
   REQUIRE_FALSE(spec.has_value());  // no command at all
   CHECK(spec.error().message.find("no command") != std::string::npos);
 }
+
+TEST_CASE("spec: devices are looked up on the host and mapped with their permissions", "[agent][devices]") {
+  const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64,
+    "linuxParameters":{"devices":[{"hostPath":"/dev/serial/by-id/usb-plc","containerPath":"/dev/ttyPLC",
+                                   "permissions":["write","read"]},
+                                  {"hostPath":"/dev/loop3"},
+                                  {"hostPath":"/dev/loop4","permissions":["mknod"]}]}}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  std::vector<std::string> looked_up;
+  ctx.device_lookup = [&](const std::string& path) -> Result<runtime::DeviceNode> {
+    looked_up.push_back(path);
+    if (path.starts_with("/dev/loop")) return runtime::DeviceNode{runtime::DeviceType::block, 7, static_cast<unsigned>(path.back() - '0'), 0660, 0, 6};
+    return runtime::DeviceNode{runtime::DeviceType::character, 188, 0, 0660, 0, 20};
+  };
+  auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(looked_up == std::vector<std::string>{"/dev/serial/by-id/usb-plc", "/dev/loop3", "/dev/loop4"});
+  REQUIRE(spec->devices.size() == 3);
+  CHECK(spec->devices[0].container_path == "/dev/ttyPLC");
+  CHECK(spec->devices[0].node.major == 188);
+  CHECK(spec->devices[0].node.gid == 20);
+  CHECK(spec->devices[0].access == "rw");
+  CHECK(spec->devices[1].container_path == "/dev/loop3");  // containerPath defaults to hostPath
+  CHECK(spec->devices[1].node.type == runtime::DeviceType::block);
+  CHECK(spec->devices[1].node.minor == 3);
+  CHECK(spec->devices[1].access == "rwm");  // no permissions: all of them, as ECS
+  CHECK(spec->devices[2].access == "m");
+}
+
+TEST_CASE("spec: a device missing on the host fails the spec naming its path", "[agent][devices]") {
+  const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64,
+    "linuxParameters":{"devices":[{"hostPath":"/dev/null"},{"hostPath":"/dev/berth-no-such-device"}]}}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};  // the real lookup
+  auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE_FALSE(spec.has_value());
+  CHECK(spec.error().code == Code::client);
+  CHECK(spec.error().message == "linuxParameters.devices: /dev/berth-no-such-device does not exist on this instance");
+  const Json null_only = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64,
+    "linuxParameters":{"devices":[{"hostPath":"/dev/null","containerPath":"/dev/other-null"}]}}]})");
+  auto ok = agent::build_container_spec(task_of(), null_only, "main", busybox_like(), ctx);
+  REQUIRE(ok.has_value());
+  REQUIRE(ok->devices.size() == 1);
+  CHECK(ok->devices[0].node.major == 1);
+  CHECK(ok->devices[0].node.minor == 3);
+}

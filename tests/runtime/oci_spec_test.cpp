@@ -67,3 +67,23 @@ TEST_CASE("oci: privileged containers get every device and no masks", "[runtime]
   CHECK(config["linux"]["resources"]["devices"][0]["allow"] == true);
   CHECK_FALSE(config["linux"].contains("maskedPaths"));
 }
+
+TEST_CASE("oci: a mapped device gets its node and one allow rule after the deny-all", "[runtime][devices]") {
+  ContainerSpec s = base();
+  CHECK_FALSE(make_oci_config(s)["linux"].contains("devices"));
+  s.devices.push_back({"/dev/ttyACM0", {DeviceType::character, 166, 0, 0660, 0, 20}, "rw"});
+  s.devices.push_back({"/dev/xdev", {DeviceType::block, 7, 3, 0600, 0, 6}, "rwm"});
+  const auto config = make_oci_config(s);
+  const auto& nodes = config["linux"]["devices"];
+  REQUIRE(nodes.size() == 2);
+  CHECK(nodes[0] == berth::model::Json::parse(
+                        R"({"path":"/dev/ttyACM0","type":"c","major":166,"minor":0,"fileMode":432,"uid":0,"gid":20})"));
+  CHECK(nodes[1]["path"] == "/dev/xdev");
+  CHECK(nodes[1]["type"] == "b");
+  CHECK(nodes[1]["fileMode"] == 0600);
+  const auto& rules = config["linux"]["resources"]["devices"];
+  REQUIRE(rules.size() == 3);
+  CHECK(rules[0] == berth::model::Json::parse(R"({"allow":false,"access":"rwm"})"));
+  CHECK(rules[1] == berth::model::Json::parse(R"({"allow":true,"type":"c","major":166,"minor":0,"access":"rw"})"));
+  CHECK(rules[2] == berth::model::Json::parse(R"({"allow":true,"type":"b","major":7,"minor":3,"access":"rwm"})"));
+}
