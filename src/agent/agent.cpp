@@ -19,6 +19,7 @@ DriverSettings driver_settings(const AgentConfig& config) {
   settings.defaults = {config.default_stop_timeout_s, config.default_start_timeout_s};
   settings.task_pids_limit = config.task_pids_limit;
   settings.host_resolv_conf = config.host_resolv_conf;
+  settings.arns = config.arns;
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   settings.host_name = host;

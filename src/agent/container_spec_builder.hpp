@@ -28,6 +28,7 @@ struct SpecContext {
   std::uint64_t capability_bounding_set = ~std::uint64_t{0};  // the host's CapBnd: caps beyond it are dropped
   // Finds a linuxParameters.devices hostPath on this host (replaced by a fake in tests).
   std::function<Result<runtime::DeviceNode>(const std::string&)> device_lookup = runtime::host_device;
+  std::string task_arn{};         // for the com.amazonaws.ecs.task-arn label
 };
 
 // The resolv.conf a bridge container gets: its dnsServers and dnsSearchDomains if set, else the

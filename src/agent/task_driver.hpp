@@ -12,6 +12,7 @@
 #include <string>
 
 #include "agent/health_checker.hpp"
+#include "common/arn.hpp"
 #include "agent/image_policy.hpp"
 #include "agent/task_secrets.hpp"
 #include "agent/task_state_machine.hpp"
@@ -28,6 +29,7 @@ struct DriverSettings {
   std::string host_name;
   std::string host_resolv_conf;
   std::uint64_t capability_bounding_set = ~std::uint64_t{0};
+  ArnScope arns;                      // for the task ARN containers are labelled with
 };
 
 class TaskDriver {

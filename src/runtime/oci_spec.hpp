@@ -2,6 +2,7 @@
 // into an OCI runtime config.json. Pure; thread-safe.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -60,6 +61,10 @@ struct ContainerSpec {
   std::optional<long long> memory_reservation_bytes;
   std::optional<long long> swap_limit_bytes;  // memory+swap; equal to the limit = no swap
   std::optional<long long> pids_limit;
+  std::optional<long long> swappiness;   // memory.swappiness 0..100 (cgroup v1; runc ignores it on v2)
+  std::optional<long long> shm_size_bytes;  // the private /dev/shm; 64 MiB if unset
+  std::map<std::string, std::string> sysctls;      // linux.sysctl: parameters of the container's own namespaces
+  std::map<std::string, std::string> annotations;  // dockerLabels plus ECS's com.amazonaws.ecs.* labels
   bool cgroup_v2 = false;
   model::Json seccomp;                   // OCI linux.seccomp, or null for none (privileged)
 };

@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <tuple>
 
 #include "fixtures/fixtures.hpp"
 #include "runtime/image/image_manifest.hpp"
@@ -218,4 +220,62 @@ TEST_CASE("spec: a device missing on the host fails the spec naming its path", "
   REQUIRE(ok->devices.size() == 1);
   CHECK(ok->devices[0].node.major == 1);
   CHECK(ok->devices[0].node.minor == 3);
+}
+
+TEST_CASE("spec: systemControls, sharedMemorySize, swappiness and dockerLabels", "[agent][settings]") {
+  const Json td = Json::parse(R"({"networkMode":"bridge","containerDefinitions":[{"name":"main","image":"x","memory":64,
+    "systemControls":[{"namespace":"net.ipv4.ip_unprivileged_port_start","value":"80"},
+                      {"namespace":"kernel.shmmax","value":"1048576"}],
+    "dockerLabels":{"team":"plc","com.amazonaws.ecs.cluster":"spoofed"},
+    "linuxParameters":{"sharedMemorySize":128,"maxSwap":64,"swappiness":10}}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "/run/berth/netns/t1", ""};
+  ctx.task_arn = "arn:aws:ecs:local:000000000000:task/plant/0123456789abcdef0123456789abcdef";
+  model::Task task = task_of();
+  task.cluster = "plant";
+  task.family = "reader";
+  task.revision = 7;
+  auto spec = agent::build_container_spec(task, td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(spec->sysctls == std::map<std::string, std::string>{{"kernel.shmmax", "1048576"},
+                                                             {"net.ipv4.ip_unprivileged_port_start", "80"}});
+  CHECK(*spec->shm_size_bytes == 128LL << 20);
+  CHECK(*spec->swappiness == 10);
+  CHECK(spec->annotations == std::map<std::string, std::string>{
+                                 {"team", "plc"},
+                                 {"com.amazonaws.ecs.cluster", "plant"},  // the agent's labels win
+                                 {"com.amazonaws.ecs.container-name", "main"},
+                                 {"com.amazonaws.ecs.task-arn", ctx.task_arn},
+                                 {"com.amazonaws.ecs.task-definition-family", "reader"},
+                                 {"com.amazonaws.ecs.task-definition-version", "7"}});
+
+  const Json plain = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64}]})");
+  auto defaults = agent::build_container_spec(task, plain, "main", busybox_like(), ctx);
+  REQUIRE(defaults.has_value());
+  CHECK(defaults->sysctls.empty());
+  CHECK_FALSE(defaults->shm_size_bytes.has_value());
+  CHECK_FALSE(defaults->swappiness.has_value());
+  CHECK(defaults->annotations.size() == 5);
+}
+
+TEST_CASE("spec: a kernel parameter the container shares with the host is refused", "[agent][settings]") {
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  for (const auto& [mode, extra, sysctl] :
+       {std::tuple{"host", "", "net.core.somaxconn"}, std::tuple{"bridge", "", "vm.overcommit_memory"},
+        std::tuple{"none", R"("ipcMode":"host",)", "kernel.shmmax"}, std::tuple{"none", "", ""}}) {
+    INFO(mode << " " << sysctl);
+    const Json td = Json::parse(std::string(R"({"networkMode":")") + mode + "\"," + extra +
+                                R"("containerDefinitions":[{"name":"main","image":"x","memory":64,
+      "systemControls":[{"namespace":")" + sysctl + R"(","value":"1"}]}]})");
+    auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+    REQUIRE_FALSE(spec.has_value());
+    CHECK(spec.error().code == Code::client);
+    CHECK(spec.error().message == std::string("systemControls '") + sysctl +
+                                      "' is not a namespaced kernel parameter of this container: it would change the "
+                                      "gateway's own kernel");
+  }
+  const Json bad_shm = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x",
+    "memory":64,"linuxParameters":{"sharedMemorySize":0}}]})");
+  auto spec = agent::build_container_spec(task_of(), bad_shm, "main", busybox_like(), ctx);
+  REQUIRE_FALSE(spec.has_value());
+  CHECK(spec.error().message == "linuxParameters.sharedMemorySize must be a positive number of MiB");
 }

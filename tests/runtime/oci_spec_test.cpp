@@ -87,3 +87,37 @@ TEST_CASE("oci: a mapped device gets its node and one allow rule after the deny-
   CHECK(rules[1] == berth::model::Json::parse(R"({"allow":true,"type":"c","major":166,"minor":0,"access":"rw"})"));
   CHECK(rules[2] == berth::model::Json::parse(R"({"allow":true,"type":"b","major":7,"minor":3,"access":"rwm"})"));
 }
+
+TEST_CASE("oci: sysctls, annotations, /dev/shm size and swappiness", "[runtime][settings]") {
+  ContainerSpec s = base();
+  const auto plain = make_oci_config(s);
+  CHECK_FALSE(plain["linux"].contains("sysctl"));
+  CHECK_FALSE(plain.contains("annotations"));
+  CHECK_FALSE(plain["linux"]["resources"]["memory"].contains("swappiness"));
+  const auto shm_of = [](const berth::model::Json& config) {
+    for (const auto& m : config["mounts"]) {
+      if (m["destination"] == "/dev/shm") return m["options"].back().get<std::string>();
+    }
+    return std::string();
+  };
+  CHECK(shm_of(plain) == "size=65536k");  // Docker's 64 MiB
+
+  s.sysctls = {{"net.ipv4.ip_unprivileged_port_start", "80"}, {"kernel.shmmax", "1048576"}};
+  s.annotations = {{"com.amazonaws.ecs.container-name", "main"}, {"team", "plc"}};
+  s.shm_size_bytes = 256LL << 20;
+  s.swappiness = 10;
+  const auto config = make_oci_config(s);
+  CHECK(config["linux"]["sysctl"] == berth::model::Json::parse(
+                                         R"({"kernel.shmmax":"1048576","net.ipv4.ip_unprivileged_port_start":"80"})"));
+  CHECK(config["annotations"] == berth::model::Json::parse(R"({"com.amazonaws.ecs.container-name":"main","team":"plc"})"));
+  CHECK(shm_of(config) == "size=262144k");
+  CHECK(config["linux"]["resources"]["memory"]["swappiness"] == 10);
+  CHECK(config["linux"]["resources"]["memory"]["limit"] == 64 << 20);
+
+  ContainerSpec unlimited = base();
+  unlimited.memory_limit_bytes.reset();
+  unlimited.memory_reservation_bytes.reset();
+  CHECK_FALSE(make_oci_config(unlimited)["linux"]["resources"].contains("memory"));
+  unlimited.swappiness = 0;
+  CHECK(make_oci_config(unlimited)["linux"]["resources"]["memory"] == berth::model::Json::parse(R"({"swappiness":0})"));
+}

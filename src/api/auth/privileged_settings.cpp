@@ -1,6 +1,6 @@
 #include "api/auth/privileged_settings.hpp"
 
-#include <array>
+#include "model/sysctls.hpp"
 
 namespace berth::api::auth {
 namespace {
@@ -28,19 +28,6 @@ const Json& object_of(const Json& object, const char* key) {
   return it != object.end() && it->is_object() ? *it : k_empty;
 }
 
-// Whether the kernel keeps `sysctl` per container (Docker's list: IPC and network namespaces).
-bool is_namespaced_sysctl(const std::string& sysctl, bool host_network, bool host_ipc) {
-  constexpr std::array<std::string_view, 8> k_ipc = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
-                                                     "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
-                                                     "kernel.shm_rmid_forced"};
-  for (const std::string_view name : k_ipc) {
-    if (sysctl == name) return !host_ipc;
-  }
-  if (sysctl.starts_with("fs.mqueue.")) return !host_ipc;
-  if (sysctl.starts_with("net.")) return !host_network;
-  return false;
-}
-
 bool lifts_confinement(const std::string& option) {
   return option.ends_with("unconfined") || option == "label:disable" || option == "label=disable";
 }
@@ -65,7 +52,7 @@ void check_container(const Json& container, std::size_t index, bool host_network
   }
   for (const Json& control : list_of(container, "systemControls")) {
     const std::string sysctl = string_of(control, "namespace");
-    if (!is_namespaced_sysctl(sysctl, host_network, host_ipc)) {
+    if (!model::is_namespaced_sysctl(sysctl, {host_network, host_ipc})) {
       reasons.push_back(where + "systemControls " + sysctl + " (not namespaced: it would set the host's)");
     }
   }
