@@ -20,6 +20,7 @@ DriverSettings driver_settings(const AgentConfig& config) {
   settings.task_pids_limit = config.task_pids_limit;
   settings.restart_attempt_period_s = config.restart_attempt_period_s;
   settings.host_resolv_conf = config.host_resolv_conf;
+  settings.arns = config.arns;
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   settings.host_name = host;

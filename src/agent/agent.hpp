@@ -36,6 +36,7 @@ namespace berth::agent {
 
 struct AgentConfig {
   std::string cluster;
+  ArnScope arns;                      // BERTH_REGION, BERTH_ACCOUNT_ID
   std::string data_dir;
   long long cpu_units = 0;            // 0 = cores × 1024
   long long memory_mib = 0;           // 0 = MemTotal

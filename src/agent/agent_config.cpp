@@ -77,6 +77,7 @@ Result<std::pair<int, int>> parse_port_range(const std::string& key, std::string
 Result<AgentConfig> AgentConfig::from(const Config& config) {
   AgentConfig out;
   out.cluster = config.cluster;
+  out.arns = {config.region, config.account};
   out.data_dir = config.data_dir;
   const auto get = [&](const char* key) -> const std::string* {
     const auto it = config.raw.find(key);

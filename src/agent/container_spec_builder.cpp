@@ -10,6 +10,7 @@
 #include "runtime/image/image_manifest.hpp"
 #include "runtime/linux/capability_bounds.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
+#include "model/sysctls.hpp"
 #include "model/task_definition.hpp"
 
 namespace berth::agent {
@@ -42,6 +43,47 @@ void merge_env(std::vector<std::string>& env, const std::string& name, const std
   const std::string prefix = name + "=";
   std::erase_if(env, [&](const std::string& e) { return e.starts_with(prefix); });
   env.push_back(prefix + value);
+}
+
+// The cgroup access of an ECS device mapping: its permissions read/write/mknod, all three if none.
+std::string device_access(const Json& device) {
+  const Json permissions = device.value("permissions", Json::array());
+  if (permissions.empty()) return "rwm";
+  std::string access;
+  for (const auto& [permission, letter] : {std::pair{"read", 'r'}, std::pair{"write", 'w'}, std::pair{"mknod", 'm'}}) {
+    if (std::find(permissions.begin(), permissions.end(), permission) != permissions.end()) access += letter;
+  }
+  return access;
+}
+
+// The container's systemControls as OCI linux.sysctl. Only parameters of its own namespaces: any
+// other would change the gateway's kernel (runc refuses them too, less clearly).
+Result<std::map<std::string, std::string>> sysctls_of(const Json& c, bool host_network, bool host_ipc) {
+  std::map<std::string, std::string> out;
+  for (const auto& control : c.value("systemControls", Json::array())) {
+    const std::string name = control.value("namespace", "");
+    if (!model::is_namespaced_sysctl(name, host_network, host_ipc)) {
+      return fail(Code::client, "systemControls '" + name +
+                                    "' is not a namespaced kernel parameter of this container: it would change the "
+                                    "gateway's own kernel");
+    }
+    out[name] = control.value("value", "");
+  }
+  return out;
+}
+
+// The container's dockerLabels plus the labels the ECS agent gives every container (which win).
+std::map<std::string, std::string> annotations_of(const Json& c, const model::Task& task, const std::string& name,
+                                                  const std::string& task_arn) {
+  std::map<std::string, std::string> out;
+  const Json labels = c.value("dockerLabels", Json::object());
+  for (const auto& [key, value] : labels.items()) out[key] = value.get<std::string>();
+  out["com.amazonaws.ecs.cluster"] = task.cluster;
+  out["com.amazonaws.ecs.container-name"] = name;
+  out["com.amazonaws.ecs.task-arn"] = task_arn;
+  out["com.amazonaws.ecs.task-definition-family"] = task.family;
+  out["com.amazonaws.ecs.task-definition-version"] = std::to_string(task.revision);
+  return out;
 }
 
 }  // namespace
@@ -130,6 +172,11 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
         context.capability_bounding_set);
     spec.seccomp = runtime::default_seccomp_profile(spec.capabilities);
   }
+  for (const auto& d : linux_parameters.value("devices", Json::array())) {
+    const std::string host_path = d["hostPath"];
+    BERTH_ASSIGN(const runtime::DeviceNode node, context.device_lookup(host_path));
+    spec.devices.push_back({d.value("containerPath", host_path), node, device_access(d)});
+  }
   for (const auto& u : c.value("ulimits", Json::array())) {
     std::string type = "RLIMIT_" + u["name"].get<std::string>();
     std::transform(type.begin(), type.end(), type.begin(), [](unsigned char ch) { return std::toupper(ch); });
@@ -151,6 +198,14 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   if (memory > 0 && linux_parameters.contains("maxSwap")) {
     spec.swap_limit_bytes = (memory + linux_parameters["maxSwap"].get<long long>()) << 20;
   }
+  if (linux_parameters.contains("swappiness")) spec.swappiness = linux_parameters["swappiness"].get<long long>();
+  if (linux_parameters.contains("sharedMemorySize")) {
+    const long long shm_mib = linux_parameters["sharedMemorySize"].get<long long>();
+    if (shm_mib <= 0) return fail(Code::client, "linuxParameters.sharedMemorySize must be a positive number of MiB");
+    spec.shm_size_bytes = shm_mib << 20;
+  }
+  BERTH_ASSIGN(spec.sysctls, sysctls_of(c, network_mode == model::NetworkMode::host, td.value("ipcMode", "") == "host"));
+  spec.annotations = annotations_of(c, task, name, context.task_arn);
   spec.cgroups_path = task_cgroup_of(task.id) + "/" + name;
   spec.cgroup_v2 = context.cgroup_v2;
 

@@ -1,9 +1,11 @@
 // Turns a task's container definition (plus overrides and the image's config) into the
 // ContainerSpec the runtime runs, with DESIGN.md §6's ECS → OCI mapping. Pure apart from
-// reading the image's /etc/passwd and /etc/group for user names; thread-safe.
+// reading the image's /etc/passwd and /etc/group for user names and looking up mapped host
+// devices; thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +26,9 @@ struct SpecContext {
   std::string network_namespace;  // bridge: the task's namespace, shared by its containers
   std::string host_resolv_conf;   // the host's /etc/resolv.conf, as text
   std::uint64_t capability_bounding_set = ~std::uint64_t{0};  // the host's CapBnd: caps beyond it are dropped
+  // Finds a linuxParameters.devices hostPath on this host (replaced by a fake in tests).
+  std::function<Result<runtime::DeviceNode>(const std::string&)> device_lookup = runtime::host_device;
+  std::string task_arn{};         // for the com.amazonaws.ecs.task-arn label
 };
 
 // The resolv.conf a bridge container gets: its dnsServers and dnsSearchDomains if set, else the
@@ -33,7 +38,7 @@ std::string container_resolv_conf(const model::Json& container_definition, const
 
 // Builds the spec of container `container_name` of `task`, whose task definition is `td`.
 // Returns ClientException for a setting that cannot be honoured (unknown or invalid user, an
-// image config field of the wrong type, bad volume).
+// image config field of the wrong type, bad volume, a device missing on this host).
 [[nodiscard]] Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, const model::Json& td,
                                                                   const std::string& container_name,
                                                                   const runtime::Image& image,

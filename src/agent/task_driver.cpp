@@ -114,10 +114,11 @@ Result<void> TaskDriver::check_secrets(const model::Task& task, const Json& td) 
 void TaskDriver::start_container(model::Task& task, const Json& td, const std::string& name, const runtime::Image& image) {
   const Json* def = definition_of(td, name);
   const bool bridge = model::network_mode_of(td) == model::NetworkMode::bridge;
-  const SpecContext context{m_settings.data_dir + "/volumes", m_settings.data_dir + "/bundles/" + task.id + "-etc",
-                            m_runtime.cgroup_v2(), m_settings.host_name,
-                            bridge ? m_runtime.network_namespace_of(task.id) : "", m_settings.host_resolv_conf,
-                            m_settings.capability_bounding_set};
+  SpecContext context{m_settings.data_dir + "/volumes", m_settings.data_dir + "/bundles/" + task.id + "-etc",
+                      m_runtime.cgroup_v2(), m_settings.host_name,
+                      bridge ? m_runtime.network_namespace_of(task.id) : "", m_settings.host_resolv_conf,
+                      m_settings.capability_bounding_set};
+  context.task_arn = m_settings.arns.task(task.cluster, task.id);
   auto spec = build_container_spec(task, td, name, image, context);
   // Secrets go into the environment here only: the task and its definition keep valueFrom.
   auto secret_env = resolve_container_secrets(*def, m_resolve_secret);

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "agent/health_checker.hpp"
+#include "common/arn.hpp"
 #include "agent/image_policy.hpp"
 #include "agent/task_secrets.hpp"
 #include "agent/task_state_machine.hpp"
@@ -31,6 +32,7 @@ struct DriverSettings {
   std::uint64_t capability_bounding_set = ~std::uint64_t{0};
   // BERTH_RESTART_ATTEMPT_PERIOD_SECONDS: replaces every restartPolicy's restartAttemptPeriod.
   std::optional<int> restart_attempt_period_s;
+  ArnScope arns;                      // for the task ARN containers are labelled with
 };
 
 class TaskDriver {

@@ -112,15 +112,16 @@ constexpr std::array k_rows = {
              asks_for_more_than_today},
     FieldRow{container, "interactive", pending, "Containers run without stdin today."},
     FieldRow{container, "pseudoTerminal", pending, "Containers run without a terminal today."},
-    FieldRow{container, "dockerLabels", pending, "An empty map is accepted."},
+    FieldRow{container, "dockerLabels", honoured,
+             "OCI annotations, with the ECS agent's com.amazonaws.ecs.* labels (which win over a label of the same name)."},
     FieldRow{container, "ulimits", honoured, "Set as the container's rlimits."},
     FieldRow{container, "logConfiguration", honoured,
              "json-file without options (berth's own rotated log, read with berth logs); other drivers, options "
              "and secretOptions are refused."},
     FieldRow{container, "healthCheck", honoured, "Run by the agent; HEALTHY/UNHEALTHY in DescribeTasks."},
-    FieldRow{container, "systemControls", pending,
-             "Only namespaced parameters (kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*, net.*) can ever be "
-             "set; others are refused for good."},
+    FieldRow{container, "systemControls", honoured,
+             "Set in the container's namespaces (OCI linux.sysctl); only namespaced parameters (kernel.msg*, "
+             "kernel.sem, kernel.shm*, fs.mqueue.*, net.*), never the host's."},
     FieldRow{container, "resourceRequirements", pending,
              "GPU waits for placement to count GPUs; InferenceAccelerator is refused for good."},
     FieldRow{container, "firelensConfiguration", refused,
@@ -129,13 +130,15 @@ constexpr std::array k_rows = {
              "gMSA credential specs need Active Directory, which berth does not provide"},
     // LinuxParameters.
     FieldRow{linux_parameters, "capabilities", honoured, "add needs berth:RegisterPrivilegedTaskDefinition."},
-    FieldRow{linux_parameters, "devices", pending,
-             "Needs berth:RegisterPrivilegedTaskDefinition; the device node and its cgroup rule are not made yet."},
+    FieldRow{linux_parameters, "devices", honoured,
+             "The host node (its major:minor, mode and owner) and a cgroup rule with the permissions; needs "
+             "berth:RegisterPrivilegedTaskDefinition; a missing or non-device hostPath stops the task."},
     FieldRow{linux_parameters, "initProcessEnabled", pending, "false is today's behaviour and accepted."},
-    FieldRow{linux_parameters, "sharedMemorySize", pending, "/dev/shm is a fixed 64 MiB today."},
+    FieldRow{linux_parameters, "sharedMemorySize", honoured, "The size of the container's /dev/shm (64 MiB when unset)."},
     FieldRow{linux_parameters, "tmpfs", honoured, "Mount options from ECS's documented list."},
     FieldRow{linux_parameters, "maxSwap", honoured, "Needs the container's memory: swap comes on top of it."},
-    FieldRow{linux_parameters, "swappiness", pending, "Needs maxSwap."},
+    FieldRow{linux_parameters, "swappiness", pending,
+             "Needs maxSwap. Applied on cgroup v1; pending until a cgroup v2 host, where runc ignores it, refuses it."},
 };
 
 bool asks_for_something(const Json& value) {

@@ -21,6 +21,21 @@ Json mount_json(const Mount& m) {
   return out;
 }
 
+const char* type_letter(DeviceType type) { return type == DeviceType::block ? "b" : "c"; }
+
+Json device_json(const Device& d) {
+  return {{"path", d.container_path}, {"type", type_letter(d.node.type)}, {"major", d.node.major},
+          {"minor", d.node.minor},    {"fileMode", d.node.file_mode},    {"uid", d.node.uid},
+          {"gid", d.node.gid}};
+}
+
+// The cgroup rule that lets the container use the node: after the deny-all, before runc's
+// defaults.
+Json device_rule_json(const Device& d) {
+  return {{"allow", true}, {"type", type_letter(d.node.type)}, {"major", d.node.major}, {"minor", d.node.minor},
+          {"access", d.access}};
+}
+
 }  // namespace
 
 std::set<std::string> default_capabilities() {
@@ -73,6 +88,7 @@ Json make_oci_config(const ContainerSpec& s) {
   if (!has_nofile) rlimits.push_back({{"type", "RLIMIT_NOFILE"}, {"soft", 1024}, {"hard", 4096}});
   process["rlimits"] = rlimits;
 
+  const long long shm_kib = s.shm_size_bytes ? *s.shm_size_bytes / 1024 : 65536;
   Json mounts = Json::array({
       {{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"}},
       {{"destination", "/dev"}, {"type", "tmpfs"}, {"source", "tmpfs"},
@@ -80,7 +96,7 @@ Json make_oci_config(const ContainerSpec& s) {
       {{"destination", "/dev/pts"}, {"type", "devpts"}, {"source", "devpts"},
        {"options", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}}},
       {{"destination", "/dev/shm"}, {"type", "tmpfs"}, {"source", "shm"},
-       {"options", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}}},
+       {"options", {"nosuid", "noexec", "nodev", "mode=1777", "size=" + std::to_string(shm_kib) + "k"}}},
       {{"destination", "/dev/mqueue"}, {"type", "mqueue"}, {"source", "mqueue"},
        {"options", {"nosuid", "noexec", "nodev"}}},
       {{"destination", "/sys"}, {"type", "sysfs"}, {"source", "sysfs"},
@@ -100,15 +116,15 @@ Json make_oci_config(const ContainerSpec& s) {
   }
   if (s.cgroup_v2) namespaces.push_back({{"type", "cgroup"}});
 
-  Json resources{{"devices", Json::array({{{"allow", false}, {"access", "rwm"}}})},
-                 {"cpu", {{"shares", s.cpu_shares}}}};
-  if (s.memory_limit_bytes || s.memory_reservation_bytes) {
-    Json memory = Json::object();
-    if (s.memory_limit_bytes) memory["limit"] = *s.memory_limit_bytes;
-    if (s.memory_reservation_bytes) memory["reservation"] = *s.memory_reservation_bytes;
-    if (s.swap_limit_bytes) memory["swap"] = *s.swap_limit_bytes;
-    resources["memory"] = memory;
-  }
+  Json device_rules = Json::array({{{"allow", false}, {"access", "rwm"}}});
+  for (const auto& d : s.devices) device_rules.push_back(device_rule_json(d));
+  Json resources{{"devices", device_rules}, {"cpu", {{"shares", s.cpu_shares}}}};
+  Json memory = Json::object();
+  if (s.memory_limit_bytes) memory["limit"] = *s.memory_limit_bytes;
+  if (s.memory_reservation_bytes) memory["reservation"] = *s.memory_reservation_bytes;
+  if (s.swap_limit_bytes) memory["swap"] = *s.swap_limit_bytes;
+  if (s.swappiness) memory["swappiness"] = *s.swappiness;
+  if (!memory.empty()) resources["memory"] = memory;
   if (s.pids_limit) resources["pids"] = {{"limit", *s.pids_limit}};
   if (s.cgroup_v2) resources["unified"] = {{"cpu.weight", std::to_string(shares_to_weight(s.cpu_shares))}};
   if (s.privileged) resources["devices"] = Json::array({{{"allow", true}, {"access", "rwm"}}});
@@ -116,6 +132,11 @@ Json make_oci_config(const ContainerSpec& s) {
   Json linux_section{{"cgroupsPath", s.cgroups_path},
                      {"namespaces", namespaces},
                      {"resources", resources}};
+  if (!s.devices.empty()) {
+    Json devices = Json::array();
+    for (const auto& d : s.devices) devices.push_back(device_json(d));
+    linux_section["devices"] = devices;
+  }
   if (!s.privileged) {
     linux_section["maskedPaths"] = {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
                                     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
@@ -124,6 +145,7 @@ Json make_oci_config(const ContainerSpec& s) {
     linux_section["readonlyPaths"] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
   }
   if (!s.seccomp.is_null()) linux_section["seccomp"] = s.seccomp;
+  if (!s.sysctls.empty()) linux_section["sysctl"] = s.sysctls;
 
   Json config{{"ociVersion", "1.0.2"},
               {"process", process},
@@ -131,6 +153,7 @@ Json make_oci_config(const ContainerSpec& s) {
               {"mounts", mounts},
               {"linux", linux_section}};
   if (!s.hostname.empty()) config["hostname"] = s.hostname;
+  if (!s.annotations.empty()) config["annotations"] = s.annotations;
   return config;
 }
 

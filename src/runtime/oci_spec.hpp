@@ -2,12 +2,14 @@
 // into an OCI runtime config.json. Pure; thread-safe.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "model/schema.hpp"
+#include "runtime/linux/host_devices.hpp"
 
 namespace berth::runtime {
 
@@ -22,6 +24,14 @@ struct Rlimit {
   std::string type;    // "RLIMIT_NOFILE"
   unsigned long long soft = 0;
   unsigned long long hard = 0;
+};
+
+// A host device node mapped into the container, with the cgroup access it grants ("r", "rw",
+// "rwm", ...): creating the node alone grants none.
+struct Device {
+  std::string container_path;
+  DeviceNode node;
+  std::string access = "rwm";
 };
 
 enum class NetworkNamespace { host, private_ };
@@ -42,6 +52,7 @@ struct ContainerSpec {
   std::set<std::string> capabilities;    // final set, "CAP_*"
   std::vector<Rlimit> rlimits;
   std::vector<Mount> mounts;             // beyond the standard /proc, /dev, /sys ones
+  std::vector<Device> devices;           // beyond runc's default nodes (null, zero, tty, ...)
   NetworkNamespace network = NetworkNamespace::private_;
   std::string network_namespace_path;    // private_: join this one (bridge: the task's) if set
   std::string cgroups_path;              // "/berth/<task>/<container>"
@@ -50,6 +61,10 @@ struct ContainerSpec {
   std::optional<long long> memory_reservation_bytes;
   std::optional<long long> swap_limit_bytes;  // memory+swap; equal to the limit = no swap
   std::optional<long long> pids_limit;
+  std::optional<long long> swappiness;   // memory.swappiness 0..100 (cgroup v1; runc ignores it on v2)
+  std::optional<long long> shm_size_bytes;  // the private /dev/shm; 64 MiB if unset
+  std::map<std::string, std::string> sysctls;      // linux.sysctl: parameters of the container's own namespaces
+  std::map<std::string, std::string> annotations;  // dockerLabels plus ECS's com.amazonaws.ecs.* labels
   bool cgroup_v2 = false;
   model::Json seccomp;                   // OCI linux.seccomp, or null for none (privileged)
 };

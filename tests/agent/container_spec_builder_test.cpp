@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <tuple>
 
 #include "fixtures/fixtures.hpp"
 #include "runtime/image/image_manifest.hpp"
@@ -173,4 +175,107 @@ TEST_CASE("spec: a huge user or an image config of the wrong shape fails the spe
   auto spec = agent::build_container_spec(task_of(), td, "main", odd, ctx);
   REQUIRE_FALSE(spec.has_value());  // no command at all
   CHECK(spec.error().message.find("no command") != std::string::npos);
+}
+
+TEST_CASE("spec: devices are looked up on the host and mapped with their permissions", "[agent][devices]") {
+  const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64,
+    "linuxParameters":{"devices":[{"hostPath":"/dev/serial/by-id/usb-plc","containerPath":"/dev/ttyPLC",
+                                   "permissions":["write","read"]},
+                                  {"hostPath":"/dev/loop3"},
+                                  {"hostPath":"/dev/loop4","permissions":["mknod"]}]}}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  std::vector<std::string> looked_up;
+  ctx.device_lookup = [&](const std::string& path) -> Result<runtime::DeviceNode> {
+    looked_up.push_back(path);
+    if (path.starts_with("/dev/loop")) return runtime::DeviceNode{runtime::DeviceType::block, 7, static_cast<unsigned>(path.back() - '0'), 0660, 0, 6};
+    return runtime::DeviceNode{runtime::DeviceType::character, 188, 0, 0660, 0, 20};
+  };
+  auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(looked_up == std::vector<std::string>{"/dev/serial/by-id/usb-plc", "/dev/loop3", "/dev/loop4"});
+  REQUIRE(spec->devices.size() == 3);
+  CHECK(spec->devices[0].container_path == "/dev/ttyPLC");
+  CHECK(spec->devices[0].node.major == 188);
+  CHECK(spec->devices[0].node.gid == 20);
+  CHECK(spec->devices[0].access == "rw");
+  CHECK(spec->devices[1].container_path == "/dev/loop3");  // containerPath defaults to hostPath
+  CHECK(spec->devices[1].node.type == runtime::DeviceType::block);
+  CHECK(spec->devices[1].node.minor == 3);
+  CHECK(spec->devices[1].access == "rwm");  // no permissions: all of them, as ECS
+  CHECK(spec->devices[2].access == "m");
+}
+
+TEST_CASE("spec: a device missing on the host fails the spec naming its path", "[agent][devices]") {
+  const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64,
+    "linuxParameters":{"devices":[{"hostPath":"/dev/null"},{"hostPath":"/dev/berth-no-such-device"}]}}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};  // the real lookup
+  auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE_FALSE(spec.has_value());
+  CHECK(spec.error().code == Code::client);
+  CHECK(spec.error().message == "linuxParameters.devices: /dev/berth-no-such-device does not exist on this instance");
+  const Json null_only = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64,
+    "linuxParameters":{"devices":[{"hostPath":"/dev/null","containerPath":"/dev/other-null"}]}}]})");
+  auto ok = agent::build_container_spec(task_of(), null_only, "main", busybox_like(), ctx);
+  REQUIRE(ok.has_value());
+  REQUIRE(ok->devices.size() == 1);
+  CHECK(ok->devices[0].node.major == 1);
+  CHECK(ok->devices[0].node.minor == 3);
+}
+
+TEST_CASE("spec: systemControls, sharedMemorySize, swappiness and dockerLabels", "[agent][settings]") {
+  const Json td = Json::parse(R"({"networkMode":"bridge","containerDefinitions":[{"name":"main","image":"x","memory":64,
+    "systemControls":[{"namespace":"net.ipv4.ip_unprivileged_port_start","value":"80"},
+                      {"namespace":"kernel.shmmax","value":"1048576"}],
+    "dockerLabels":{"team":"plc","com.amazonaws.ecs.cluster":"spoofed"},
+    "linuxParameters":{"sharedMemorySize":128,"maxSwap":64,"swappiness":10}}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "/run/berth/netns/t1", ""};
+  ctx.task_arn = "arn:aws:ecs:local:000000000000:task/plant/0123456789abcdef0123456789abcdef";
+  model::Task task = task_of();
+  task.cluster = "plant";
+  task.family = "reader";
+  task.revision = 7;
+  auto spec = agent::build_container_spec(task, td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(spec->sysctls == std::map<std::string, std::string>{{"kernel.shmmax", "1048576"},
+                                                             {"net.ipv4.ip_unprivileged_port_start", "80"}});
+  CHECK(*spec->shm_size_bytes == 128LL << 20);
+  CHECK(*spec->swappiness == 10);
+  CHECK(spec->annotations == std::map<std::string, std::string>{
+                                 {"team", "plc"},
+                                 {"com.amazonaws.ecs.cluster", "plant"},  // the agent's labels win
+                                 {"com.amazonaws.ecs.container-name", "main"},
+                                 {"com.amazonaws.ecs.task-arn", ctx.task_arn},
+                                 {"com.amazonaws.ecs.task-definition-family", "reader"},
+                                 {"com.amazonaws.ecs.task-definition-version", "7"}});
+
+  const Json plain = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64}]})");
+  auto defaults = agent::build_container_spec(task, plain, "main", busybox_like(), ctx);
+  REQUIRE(defaults.has_value());
+  CHECK(defaults->sysctls.empty());
+  CHECK_FALSE(defaults->shm_size_bytes.has_value());
+  CHECK_FALSE(defaults->swappiness.has_value());
+  CHECK(defaults->annotations.size() == 5);
+}
+
+TEST_CASE("spec: a kernel parameter the container shares with the host is refused", "[agent][settings]") {
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  for (const auto& [mode, extra, sysctl] :
+       {std::tuple{"host", "", "net.core.somaxconn"}, std::tuple{"bridge", "", "vm.overcommit_memory"},
+        std::tuple{"none", R"("ipcMode":"host",)", "kernel.shmmax"}, std::tuple{"none", "", ""}}) {
+    INFO(mode << " " << sysctl);
+    const Json td = Json::parse(std::string(R"({"networkMode":")") + mode + "\"," + extra +
+                                R"("containerDefinitions":[{"name":"main","image":"x","memory":64,
+      "systemControls":[{"namespace":")" + sysctl + R"(","value":"1"}]}]})");
+    auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+    REQUIRE_FALSE(spec.has_value());
+    CHECK(spec.error().code == Code::client);
+    CHECK(spec.error().message == std::string("systemControls '") + sysctl +
+                                      "' is not a namespaced kernel parameter of this container: it would change the "
+                                      "gateway's own kernel");
+  }
+  const Json bad_shm = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x",
+    "memory":64,"linuxParameters":{"sharedMemorySize":0}}]})");
+  auto spec = agent::build_container_spec(task_of(), bad_shm, "main", busybox_like(), ctx);
+  REQUIRE_FALSE(spec.has_value());
+  CHECK(spec.error().message == "linuxParameters.sharedMemorySize must be a positive number of MiB");
 }

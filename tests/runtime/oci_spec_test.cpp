@@ -67,3 +67,57 @@ TEST_CASE("oci: privileged containers get every device and no masks", "[runtime]
   CHECK(config["linux"]["resources"]["devices"][0]["allow"] == true);
   CHECK_FALSE(config["linux"].contains("maskedPaths"));
 }
+
+TEST_CASE("oci: a mapped device gets its node and one allow rule after the deny-all", "[runtime][devices]") {
+  ContainerSpec s = base();
+  CHECK_FALSE(make_oci_config(s)["linux"].contains("devices"));
+  s.devices.push_back({"/dev/ttyACM0", {DeviceType::character, 166, 0, 0660, 0, 20}, "rw"});
+  s.devices.push_back({"/dev/xdev", {DeviceType::block, 7, 3, 0600, 0, 6}, "rwm"});
+  const auto config = make_oci_config(s);
+  const auto& nodes = config["linux"]["devices"];
+  REQUIRE(nodes.size() == 2);
+  CHECK(nodes[0] == berth::model::Json::parse(
+                        R"({"path":"/dev/ttyACM0","type":"c","major":166,"minor":0,"fileMode":432,"uid":0,"gid":20})"));
+  CHECK(nodes[1]["path"] == "/dev/xdev");
+  CHECK(nodes[1]["type"] == "b");
+  CHECK(nodes[1]["fileMode"] == 0600);
+  const auto& rules = config["linux"]["resources"]["devices"];
+  REQUIRE(rules.size() == 3);
+  CHECK(rules[0] == berth::model::Json::parse(R"({"allow":false,"access":"rwm"})"));
+  CHECK(rules[1] == berth::model::Json::parse(R"({"allow":true,"type":"c","major":166,"minor":0,"access":"rw"})"));
+  CHECK(rules[2] == berth::model::Json::parse(R"({"allow":true,"type":"b","major":7,"minor":3,"access":"rwm"})"));
+}
+
+TEST_CASE("oci: sysctls, annotations, /dev/shm size and swappiness", "[runtime][settings]") {
+  ContainerSpec s = base();
+  const auto plain = make_oci_config(s);
+  CHECK_FALSE(plain["linux"].contains("sysctl"));
+  CHECK_FALSE(plain.contains("annotations"));
+  CHECK_FALSE(plain["linux"]["resources"]["memory"].contains("swappiness"));
+  const auto shm_of = [](const berth::model::Json& config) {
+    for (const auto& m : config["mounts"]) {
+      if (m["destination"] == "/dev/shm") return m["options"].back().get<std::string>();
+    }
+    return std::string();
+  };
+  CHECK(shm_of(plain) == "size=65536k");  // Docker's 64 MiB
+
+  s.sysctls = {{"net.ipv4.ip_unprivileged_port_start", "80"}, {"kernel.shmmax", "1048576"}};
+  s.annotations = {{"com.amazonaws.ecs.container-name", "main"}, {"team", "plc"}};
+  s.shm_size_bytes = 256LL << 20;
+  s.swappiness = 10;
+  const auto config = make_oci_config(s);
+  CHECK(config["linux"]["sysctl"] == berth::model::Json::parse(
+                                         R"({"kernel.shmmax":"1048576","net.ipv4.ip_unprivileged_port_start":"80"})"));
+  CHECK(config["annotations"] == berth::model::Json::parse(R"({"com.amazonaws.ecs.container-name":"main","team":"plc"})"));
+  CHECK(shm_of(config) == "size=262144k");
+  CHECK(config["linux"]["resources"]["memory"]["swappiness"] == 10);
+  CHECK(config["linux"]["resources"]["memory"]["limit"] == 64 << 20);
+
+  ContainerSpec unlimited = base();
+  unlimited.memory_limit_bytes.reset();
+  unlimited.memory_reservation_bytes.reset();
+  CHECK_FALSE(make_oci_config(unlimited)["linux"]["resources"].contains("memory"));
+  unlimited.swappiness = 0;
+  CHECK(make_oci_config(unlimited)["linux"]["resources"]["memory"] == berth::model::Json::parse(R"({"swappiness":0})"));
+}
