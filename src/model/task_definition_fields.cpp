@@ -91,9 +91,10 @@ constexpr std::array k_rows = {
     FieldRow{container, "dependsOn", honoured, "START, COMPLETE, SUCCESS, HEALTHY; cycles are refused."},
     FieldRow{container, "startTimeout", honoured, "Seconds to wait for a dependency's condition."},
     FieldRow{container, "stopTimeout", honoured, "Seconds between SIGTERM and SIGKILL."},
-    FieldRow{container, "versionConsistency", honoured,
-             "Accepted; today every start resolves the image tag afresh (as \"disabled\"): a service's tasks are "
-             "not yet pinned to the first digest."},
+    FieldRow{container, "versionConsistency", pending,
+             "disabled is today's behaviour and accepted (every start resolves the image tag afresh); enabled, "
+             "a service's tasks pinned to the first digest, is not built yet.",
+             [](const Json& value) { return value == "enabled"; }},
     FieldRow{container, "hostname", honoured, "Set in the container's own UTS namespace."},
     FieldRow{container, "user", honoured, "user, uid, user:group or uid:gid."},
     FieldRow{container, "workingDirectory", honoured, "Absolute path."},

@@ -77,6 +77,7 @@ ASKING = {
     "volumes.configuredAtLaunch": True,
     "containerDefinitions.links": ["other"],
     "containerDefinitions.restartPolicy": {"enabled": True},
+    "containerDefinitions.versionConsistency": "enabled",
     "containerDefinitions.environmentFiles": [{"value": "/etc/app.env", "type": "s3"}],
     "containerDefinitions.volumesFrom": [{"sourceContainer": "other"}],
     "containerDefinitions.disableNetworking": True,

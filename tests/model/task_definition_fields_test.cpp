@@ -59,8 +59,9 @@ std::vector<std::string> readme_rows() {
   return rows;
 }
 
-// A value of each refused or pending field that asks for something, and that every other check
-// of the definition accepts, so only the field table can refuse it.
+// A value of each field that asks for something and that every other check of the definition
+// accepts: only the field table can refuse it (refused and pending rows), and an honoured row's
+// value must register (a row flipped to honoured whose field is still refused elsewhere fails).
 const std::map<std::string, Json>& asking_values() {
   static const std::map<std::string, Json> k_values = {
       {"taskRoleArn", "arn:aws:iam::123456789012:role/app"},
@@ -79,6 +80,7 @@ const std::map<std::string, Json>& asking_values() {
       {"volumes.configuredAtLaunch", true},
       {"containerDefinitions.links", Json::array({"other"})},
       {"containerDefinitions.restartPolicy", {{"enabled", true}}},
+      {"containerDefinitions.versionConsistency", "enabled"},
       {"containerDefinitions.environmentFiles", Json::array({{{"value", "/etc/app.env"}, {"type", "s3"}}})},
       {"containerDefinitions.volumesFrom", Json::array({{{"sourceContainer", "other"}}})},
       {"containerDefinitions.disableNetworking", true},
@@ -160,10 +162,21 @@ TEST_CASE("every refused and pending field is refused by name when it asks for s
   }
 }
 
+TEST_CASE("an honoured field's asking value registers", "[model][fields]") {
+  int checked = 0;
+  for (const FieldRow& row : task_definition_fields()) {
+    if (row.support != Support::honoured || !asking_values().contains(field_path(row))) continue;
+    INFO(field_path(row));
+    CHECK(rejection(definition_asking_for(row)) == "");
+    ++checked;
+  }
+  CHECK(checked >= 5);  // restartPolicy, dockerLabels, systemControls, devices, sharedMemorySize
+}
+
 TEST_CASE("refused and pending fields are accepted when they ask for nothing", "[model][fields]") {
   CHECK(rejection(with_container(Json::parse(
             R"({"links":[],"dockerLabels":{},"interactive":false,"pseudoTerminal":false,"disableNetworking":false,
-                "restartPolicy":{"enabled":false},"environmentFiles":[],"systemControls":[],
+                "restartPolicy":{"enabled":false},"versionConsistency":"disabled","environmentFiles":[],"systemControls":[],
                 "dockerSecurityOptions":["no-new-privileges","apparmor=unconfined"],"credentialSpecs":[],
                 "linuxParameters":{"initProcessEnabled":false,"devices":[]}})"))) == "");
   CHECK(rejection(with_task(Json::parse(R"({"enableFaultInjection":false,"inferenceAccelerators":[]})"))) == "");
