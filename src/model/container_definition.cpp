@@ -215,6 +215,14 @@ Result<void> check_linux_parameters(const Json& c, const std::string& name, cons
   if (lp.contains("swappiness") && !lp.contains("maxSwap")) {
     return invalid(name, "linuxParameters.swappiness needs linuxParameters.maxSwap.");
   }
+  // Refused here, not first at every task start: the size is MiB on a tmpfs, and beyond 1 TiB
+  // its byte count would not fit the OCI option.
+  if (lp.contains("sharedMemorySize")) {
+    const Json& size = lp["sharedMemorySize"];
+    if (!size.is_number_integer() || size.get<long long>() < 1 || size.get<long long>() > (1LL << 20)) {
+      return invalid(name, "linuxParameters.sharedMemorySize must be 1 to 1048576 MiB.");
+    }
+  }
   if (lp.contains("sharedMemorySize") && (task.ipc_mode == "host" || task.ipc_mode == "none")) {
     return invalid(name, "linuxParameters.sharedMemorySize cannot be set with ipcMode '" + task.ipc_mode +
                              "': the container " + (task.ipc_mode == "host" ? "uses the host's /dev/shm." : "has no /dev/shm."));

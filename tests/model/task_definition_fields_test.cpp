@@ -252,6 +252,12 @@ TEST_CASE("linuxParameters that depend on another setting name it", "[model][fie
   CHECK(rejection(with_container({{"linuxParameters", {{"maxSwap", 64}}}})) == "");
   CHECK(rejection(with_container({{"linuxParameters", {{"swappiness", 10}}}})).find(
             "linuxParameters.swappiness needs linuxParameters.maxSwap.") != std::string::npos);
+  for (const Json& size : {Json(0), Json(-1), Json((1LL << 20) + 1)}) {
+    INFO(size.dump());
+    CHECK(rejection(with_container({{"linuxParameters", {{"sharedMemorySize", size}}}})) ==
+          "Invalid setting for container 'webapp'. linuxParameters.sharedMemorySize must be 1 to 1048576 MiB.");
+  }
+  CHECK(rejection(with_container({{"linuxParameters", {{"sharedMemorySize", 1LL << 20}}}})) == "");
   Json host_ipc = with_container({{"linuxParameters", {{"sharedMemorySize", 128}}}});
   host_ipc["ipcMode"] = "host";
   CHECK(rejection(host_ipc).find("sharedMemorySize cannot be set with ipcMode 'host'") != std::string::npos);
