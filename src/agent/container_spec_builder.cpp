@@ -207,6 +207,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   BERTH_ASSIGN(spec.sysctls, sysctls_of(c, network_mode == model::NetworkMode::host, td.value("ipcMode", "") == "host"));
   spec.annotations = annotations_of(c, task, name, context.task_arn);
   spec.cgroups_path = task_cgroup_of(task.id) + "/" + name;
+  spec.task_id = task.id;
   spec.cgroup_v2 = context.cgroup_v2;
 
   // Volumes: host paths bind-mounted; everything else a directory berth owns (task or shared).

@@ -12,6 +12,8 @@
 #include "common/files.hpp"
 #include "common/ids.hpp"
 #include "common/platform.hpp"
+#include "model/ephemeral_storage.hpp"
+#include "runtime/linux/project_quota.hpp"
 
 namespace berth::agent {
 namespace {
@@ -50,6 +52,8 @@ Result<std::string> Agent::register_instance() {
                      {"ecs.instance-type", m_config.instance_type},
                      {"ecs.availability-zone", m_config.availability_zone},
                      {"ecs.capability.external", ""}};
+  // ephemeralStorage is honoured only where the writable layers can be limited.
+  if (runtime::project_quotas_supported(m_config.data_dir)) node.attributes.emplace(model::k_ephemeral_storage_attribute, "");
   BERTH_TRY(m_registrar.register_node(node));
   return m_instance_id;
 }

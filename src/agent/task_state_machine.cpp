@@ -7,6 +7,7 @@
 #include "agent/container_spec_builder.hpp"
 #include "agent/restart_policy.hpp"
 #include "common/numbers.hpp"
+#include "model/ephemeral_storage.hpp"
 #include "model/task_definition.hpp"
 
 namespace berth::agent {
@@ -269,6 +270,7 @@ std::optional<Action> next_start_action(model::Task& task, const Json& td, const
       const bool bridge = model::network_mode_of(td) == model::NetworkMode::bridge;
       runtime::TaskSetup setup{task.id, task_cgroup_of(task.id), *limits, bridge,
                                bridge ? published_ports(task) : std::vector<runtime::PortMapping>{}};
+      setup.ephemeral_storage_gib = model::ephemeral_storage_gib(td, task.overrides);
       return Action{ActionKind::prepare_task, c.name, 0, std::move(setup)};
     }
     return Action{ActionKind::start_container, c.name, 0, {}};

@@ -44,8 +44,11 @@ constexpr std::array k_rows = {
     FieldRow{task, "proxyConfiguration", refused,
              "it configures the App Mesh Envoy proxy, which berth does not run"},
     FieldRow{task, "inferenceAccelerators", refused, "Elastic Inference accelerators do not exist on a gateway"},
-    FieldRow{task, "ephemeralStorage", pending,
-             "sizeInGiB must be 21 to 200; a per-task quota on the writable layers is not implemented yet."},
+    FieldRow{task, "ephemeralStorage", honoured,
+             "sizeInGiB 21 to 200: a project quota on the task's writable layers where berth's data dir has project "
+             "quotas (ext4 with the project feature mounted prjquota, XFS mounted prjquota; such agents register "
+             "berth.capability.ephemeral-storage); elsewhere the task stops with CannotStartContainerError, never "
+             "unlimited."},
     FieldRow{task, "runtimePlatform", pending,
              "Windows families are refused; LINUX and cpuArchitecture wait for placement to check them."},
     FieldRow{task, "enableFaultInjection", refused, "berth serves no fault-injection endpoints"},

@@ -1,6 +1,7 @@
 #include "model/task_requests.hpp"
 
 #include "model/cluster_snapshot_codec.hpp"
+#include "model/ephemeral_storage.hpp"
 #include "model/request_members.hpp"
 #include "model/task_definition_fields.hpp"
 #include "model/units.hpp"
@@ -11,6 +12,9 @@ namespace {
 // The overrides with their task cpu and memory in the units tasks store ("1 vCPU" → "1024").
 Result<Json> normalized_overrides(Json overrides) {
   BERTH_TRY(check_override_support(overrides));
+  if (overrides.contains("ephemeralStorage")) {
+    BERTH_TRY(check_ephemeral_storage(overrides["ephemeralStorage"], "overrides.ephemeralStorage"));
+  }
   if (overrides.contains("cpu")) {
     BERTH_ASSIGN(auto cpu, normalize_task_cpu(overrides["cpu"].get<std::string>()));
     overrides["cpu"] = cpu;

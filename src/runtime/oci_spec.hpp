@@ -67,6 +67,7 @@ struct ContainerSpec {
   std::map<std::string, std::string> annotations;  // dockerLabels plus ECS's com.amazonaws.ecs.* labels
   bool cgroup_v2 = false;
   model::Json seccomp;                   // OCI linux.seccomp, or null for none (privileged)
+  std::string task_id;                   // its writable layer counts against the task's storage limit
 };
 
 // Docker's default capability set.

@@ -303,8 +303,9 @@ TEST_CASE("RunTask overrides follow their definition field's row", "[model][fiel
   CHECK(run({{"overrides", {{"taskRoleArn", "arn:aws:iam::1:role/r"}}}}).starts_with(
       "overrides.taskRoleArn is not supported: berth has no IAM"));
   CHECK(run({{"overrides", {{"executionRoleArn", "arn:aws:iam::1:role/r"}}}}) == "");
-  CHECK(run({{"overrides", {{"ephemeralStorage", {{"sizeInGiB", 30}}}}}}) ==
-        "overrides.ephemeralStorage is not supported by berth yet.");
+  CHECK(run({{"overrides", {{"ephemeralStorage", {{"sizeInGiB", 30}}}}}}) == "");
+  CHECK(run({{"overrides", {{"ephemeralStorage", {{"sizeInGiB", 201}}}}}}) ==
+        "overrides.ephemeralStorage.sizeInGiB must be between 21 and 200.");
   CHECK(run({{"overrides", {{"inferenceAcceleratorOverrides", {{{"deviceName", "d"}, {"deviceType", "t"}}}}}}})
             .starts_with("overrides.inferenceAcceleratorOverrides is not supported: Elastic Inference"));
   CHECK(run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"resourceRequirements",
