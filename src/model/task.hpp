@@ -47,6 +47,10 @@ struct TaskContainer {
   std::optional<EpochMs> last_restarted_at;
   std::vector<ContainerExit> restart_exits;
   bool restart_policy_enabled = false;
+  // versionConsistency enabled in a service deployment: the image digest the deployment runs
+  // (the first one a task of it reported); the agent starts the container from image@digest.
+  // Kept in the record only: DescribeTasks shows imageDigest once the container reports it.
+  std::string pinned_digest;
 };
 
 struct Task {

@@ -94,10 +94,10 @@ constexpr std::array k_rows = {
     FieldRow{container, "dependsOn", honoured, "START, COMPLETE, SUCCESS, HEALTHY; cycles are refused."},
     FieldRow{container, "startTimeout", honoured, "Seconds to wait for a dependency's condition."},
     FieldRow{container, "stopTimeout", honoured, "Seconds between SIGTERM and SIGKILL."},
-    FieldRow{container, "versionConsistency", pending,
-             "disabled is today's behaviour and accepted (every start resolves the image tag afresh); enabled, "
-             "a service's tasks pinned to the first digest, is not built yet.",
-             [](const Json& value) { return value == "enabled"; }},
+    FieldRow{container, "versionConsistency", honoured,
+             "enabled (ECS's default): the tasks of a service deployment run the image digest its first task "
+             "reported (started as image@digest, so a moved tag changes nothing until a new deployment); disabled, "
+             "and tasks RunTask starts, resolve the tag at every start."},
     FieldRow{container, "hostname", honoured, "Set in the container's own UTS namespace."},
     FieldRow{container, "user", honoured, "user, uid, user:group or uid:gid."},
     FieldRow{container, "workingDirectory", honoured, "Absolute path."},
