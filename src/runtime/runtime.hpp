@@ -82,7 +82,8 @@ class Runtime {
   // network and the storage limit, whose failures are the error (their records are kept, so a
   // later call retries).
   [[nodiscard]] virtual Result<void> cleanup_task(const std::string& task_id, const std::string& cgroup_path) = 0;
-  // Tasks holding a network attachment (for releasing those of tasks that stopped meanwhile).
+  // Tasks holding a network attachment or a storage limit (for releasing those of tasks that
+  // stopped meanwhile).
   virtual std::vector<std::string> prepared_tasks() = 0;
   // After berth restarts with prepared tasks: re-applies the host-side protections they rely on
   // (bridge: traffic from the bridge kept off the host's loopback).

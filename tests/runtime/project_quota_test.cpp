@@ -144,6 +144,26 @@ TEST_CASE("runc runtime: ephemeralStorage is refused at task setup where the dat
   CHECK_FALSE(std::filesystem::exists(tmp.path + "/data/project-ids/t1"));
 }
 
+TEST_CASE("runc runtime: a task holding a storage limit is a prepared task until its cleanup releases it",
+          "[runtime]") {
+  TempDir tmp;
+  RuncPaths paths;
+  paths.cgroup_root = tmp.path + "/cgroup";
+  paths.bundle_root = tmp.path + "/data/bundles";
+  // A record left by an earlier berth whose data dir has since lost its project quotas.
+  REQUIRE(make_dirs(tmp.path + "/data/project-ids"));
+  REQUIRE(write_file(tmp.path + "/data/project-ids/t9", std::to_string(TaskProjectIds::k_first) + "\n"));
+  BridgeNetworkConfig network;
+  network.state_dir = tmp.path + "/network";
+  network.netns_dir = tmp.path + "/netns";
+  network.ipam_dir = tmp.path + "/ipam";
+  RuncRuntime runtime(paths, network);
+  CHECK(runtime.prepared_tasks() == std::vector<std::string>{"t9"});
+  REQUIRE(runtime.cleanup_task("t9", "/berth/t9"));
+  CHECK(runtime.prepared_tasks().empty());
+  CHECK_FALSE(std::filesystem::exists(tmp.path + "/data/project-ids/t9"));
+}
+
 TEST_CASE("runc runtime: a task's storage limit takes a project id, kept across a restart, released at cleanup",
           "[runtime][root]") {
   TempDir tmp;

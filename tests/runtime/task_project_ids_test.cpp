@@ -1,5 +1,6 @@
 #include "runtime/linux/task_project_ids.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "common/files.hpp"
@@ -24,6 +25,9 @@ TEST_CASE("task project ids: one id per task, never shared, found again by a new
   CHECK_FALSE(restarted.find("a").has_value());
   CHECK(restarted.acquire("c") == TaskProjectIds::k_first);  // a released id is given again
   CHECK(restarted.release("never-held").has_value());
+  auto holders = restarted.tasks();
+  std::sort(holders.begin(), holders.end());
+  CHECK(holders == std::vector<std::string>{"b", "c"});
 }
 
 TEST_CASE("task project ids: a record outside berth's range or unreadable holds nothing", "[runtime]") {
@@ -37,6 +41,10 @@ TEST_CASE("task project ids: a record outside berth's range or unreadable holds 
   CHECK_FALSE(ids.find("foreign").has_value());
   CHECK_FALSE(ids.find("garbage").has_value());
   CHECK(ids.acquire("new") == TaskProjectIds::k_first + 1);
+  auto holders = ids.tasks();
+  std::sort(holders.begin(), holders.end());
+  CHECK(holders == std::vector<std::string>{"new", "ours"});
+  CHECK(TaskProjectIds(tmp.path + "/none").tasks().empty());
 }
 
 TEST_CASE("task project ids: a root that cannot be made is an error", "[runtime]") {

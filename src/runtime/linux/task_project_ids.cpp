@@ -40,6 +40,17 @@ std::optional<std::uint32_t> TaskProjectIds::find(const std::string& task_id) {
   return read_record(task_id);
 }
 
+std::vector<std::string> TaskProjectIds::tasks() {
+  MutexLock lock(m_mutex);
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(m_root, ec)) {
+    const std::string task_id = entry.path().filename().string();
+    if (read_record(task_id)) out.push_back(task_id);
+  }
+  return out;
+}
+
 Result<void> TaskProjectIds::release(const std::string& task_id) {
   MutexLock lock(m_mutex);
   return remove_all(m_root + "/" + task_id);

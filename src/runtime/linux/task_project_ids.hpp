@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "common/thread_annotations.hpp"
@@ -28,6 +29,8 @@ class TaskProjectIds {
   [[nodiscard]] Result<std::uint32_t> acquire(const std::string& task_id);
   // The id `task_id` holds, if any (an unreadable record reads as none).
   std::optional<std::uint32_t> find(const std::string& task_id);
+  // The tasks that hold an id, in no set order.
+  std::vector<std::string> tasks();
   // Forgets `task_id`'s id (fine if it has none).
   [[nodiscard]] Result<void> release(const std::string& task_id);
 

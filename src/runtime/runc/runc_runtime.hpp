@@ -42,7 +42,7 @@ class RuncRuntime final : public Runtime {
   std::string log_path(const std::string& id) const override { return m_paths.log_root + "/" + id + ".log"; }
   Result<PreparedTask> prepare_task(const TaskSetup& setup) override;
   Result<void> cleanup_task(const std::string& task_id, const std::string& cgroup_path) override;
-  std::vector<std::string> prepared_tasks() override { return m_network.attached_tasks(); }
+  std::vector<std::string> prepared_tasks() override;
   Result<void> guard_prepared_tasks() override;
   std::string network_namespace_of(const std::string& task_id) const override { return m_network.netns_path(task_id); }
   bool cgroup_v2() const override { return m_cgroup_v2; }

@@ -1,6 +1,7 @@
 // RuncRuntime's task-level resources: the task's parent cgroup under the runtime's cgroupfs root
 // (runc makes each container's cgroup below it), its CNI bridge attachment and its storage limit
 // (a project quota id whose limit covers the writable layers of its containers' bundles).
+#include <algorithm>
 #include <filesystem>
 
 #include "common/files.hpp"
@@ -40,7 +41,10 @@ Result<void> RuncRuntime::limit_task_storage(const std::string& task_id, long lo
 Result<void> RuncRuntime::release_task_storage(const std::string& task_id) {
   const auto project = m_project_ids.find(task_id);
   if (!project) return {};
-  if (auto ok = set_project_limit(m_paths.bundle_root, *project, 0); !ok) {
+  // A filesystem that no longer keeps project quotas (remounted without them) has no limit left
+  // to clear: only the record goes.
+  const bool quota_on = project_quotas_supported(m_paths.bundle_root);
+  if (auto ok = quota_on ? set_project_limit(m_paths.bundle_root, *project, 0) : Result<void>{}; !ok) {
     return fail(ok.error().code, "ephemeralStorage: " + ok.error().message);
   }
   return m_project_ids.release(task_id);
@@ -62,6 +66,14 @@ Result<void> RuncRuntime::cleanup_task(const std::string& task_id, const std::st
   auto detached = m_network.detach(task_id);
   auto released = release_task_storage(task_id);
   return detached ? released : detached;
+}
+
+std::vector<std::string> RuncRuntime::prepared_tasks() {
+  auto tasks = m_network.attached_tasks();
+  for (auto& limited : m_project_ids.tasks()) {
+    if (std::find(tasks.begin(), tasks.end(), limited) == tasks.end()) tasks.push_back(std::move(limited));
+  }
+  return tasks;
 }
 
 Result<void> RuncRuntime::guard_prepared_tasks() {
