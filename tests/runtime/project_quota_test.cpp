@@ -14,11 +14,13 @@
 #include <filesystem>
 
 #include "common/files.hpp"
+#include "fixtures/runc_runtime_under.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "runtime/runc/runc_runtime.hpp"
 
 using namespace berth;
 using namespace berth::runtime;
+using berth::testing::runtime_under;
 using berth::testing::TempDir;
 
 namespace {
@@ -66,6 +68,14 @@ bool sys_resource_effective() {
   __user_cap_data_struct data[2]{};
   REQUIRE(::syscall(SYS_capget, &header, data) == 0);
   return (data[CAP_TO_INDEX(CAP_SYS_RESOURCE)].effective & CAP_TO_MASK(CAP_SYS_RESOURCE)) != 0;
+}
+
+TaskSetup limited_task(const std::string& id, long long gib) {
+  TaskSetup setup;
+  setup.task_id = id;
+  setup.cgroup_path = "/berth/" + id;
+  setup.ephemeral_storage_gib = gib;
+  return setup;
 }
 
 }  // namespace
@@ -129,38 +139,24 @@ TEST_CASE("project quota: a directory's project id is inherited and its limit re
 TEST_CASE("runc runtime: ephemeralStorage is refused at task setup where the data dir has no project quotas",
           "[runtime]") {
   TempDir tmp;
-  RuncPaths paths;
-  paths.cgroup_root = tmp.path + "/cgroup";
-  paths.bundle_root = tmp.path + "/data/bundles";
-  RuncRuntime runtime(paths);
-  TaskSetup setup;
-  setup.task_id = "t1";
-  setup.cgroup_path = "/berth/t1";
-  setup.ephemeral_storage_gib = 21;
-  auto prepared = runtime.prepare_task(setup);
+  auto runtime = runtime_under(tmp, tmp.path + "/cgroup");
+  auto prepared = runtime->prepare_task(limited_task("t1", 21));
   REQUIRE_FALSE(prepared.has_value());
   CHECK(prepared.error().message.starts_with("ephemeralStorage needs project quotas on berth's data dir (" +
-                                             paths.bundle_root + ")"));
+                                             tmp.path + "/data/bundles)"));
   CHECK_FALSE(std::filesystem::exists(tmp.path + "/data/project-ids/t1"));
 }
 
 TEST_CASE("runc runtime: a task holding a storage limit is a prepared task until its cleanup releases it",
           "[runtime]") {
   TempDir tmp;
-  RuncPaths paths;
-  paths.cgroup_root = tmp.path + "/cgroup";
-  paths.bundle_root = tmp.path + "/data/bundles";
   // A record left by an earlier berth whose data dir has since lost its project quotas.
   REQUIRE(make_dirs(tmp.path + "/data/project-ids"));
   REQUIRE(write_file(tmp.path + "/data/project-ids/t9", std::to_string(TaskProjectIds::k_first) + "\n"));
-  BridgeNetworkConfig network;
-  network.state_dir = tmp.path + "/network";
-  network.netns_dir = tmp.path + "/netns";
-  network.ipam_dir = tmp.path + "/ipam";
-  RuncRuntime runtime(paths, network);
-  CHECK(runtime.prepared_tasks() == std::vector<std::string>{"t9"});
-  REQUIRE(runtime.cleanup_task("t9", "/berth/t9"));
-  CHECK(runtime.prepared_tasks().empty());
+  auto runtime = runtime_under(tmp, tmp.path + "/cgroup");
+  CHECK(runtime->prepared_tasks() == std::vector<std::string>{"t9"});
+  REQUIRE(runtime->cleanup_task("t9", "/berth/t9"));
+  CHECK(runtime->prepared_tasks().empty());
   CHECK_FALSE(std::filesystem::exists(tmp.path + "/data/project-ids/t9"));
 }
 
@@ -169,17 +165,8 @@ TEST_CASE("runc runtime: a task's storage limit takes a project id, kept across 
   TempDir tmp;
   ProjectQuotaMount fs(tmp, "24G");  // sparse: room for the smallest limit ECS allows, 21 GiB
   if (!fs.is_mounted) return;
-  RuncPaths paths;
-  paths.cgroup_root = tmp.path + "/cgroup";
-  paths.bundle_root = fs.dir + "/bundles";
-  TaskSetup setup;
-  setup.task_id = "t1";
-  setup.cgroup_path = "/berth/t1";
-  setup.ephemeral_storage_gib = 21;
-  {
-    RuncRuntime runtime(paths);
-    REQUIRE(runtime.prepare_task(setup));
-  }
+  const std::string bundles = fs.dir + "/bundles";
+  REQUIRE(runtime_under(tmp, tmp.path + "/cgroup", bundles)->prepare_task(limited_task("t1", 21)));
   const std::string record = fs.dir + "/project-ids/t1";
   auto text = read_file(record);
   REQUIRE(text.has_value());
@@ -187,7 +174,7 @@ TEST_CASE("runc runtime: a task's storage limit takes a project id, kept across 
   CHECK(*text == std::to_string(project) + "\n");
   // A container's bundle takes the id as start() gives it, its writable layer made inside after:
   // 22 GiB do not fit, 1 GiB does.
-  const std::string bundle = paths.bundle_root + "/t1-main";
+  const std::string bundle = bundles + "/t1-main";
   REQUIRE(make_dirs(bundle));
   REQUIRE(assign_project(bundle, project));
   const std::string layer = bundle + "/upper";
@@ -200,8 +187,7 @@ TEST_CASE("runc runtime: a task's storage limit takes a project id, kept across 
   REQUIRE(fits.has_value());
   CHECK(fits->exit_code == 0);
   // A berth started again finds the task's id and releases it with the limit.
-  RuncRuntime restarted(paths);
-  REQUIRE(restarted.cleanup_task("t1", "/berth/t1"));
+  REQUIRE(runtime_under(tmp, tmp.path + "/cgroup", bundles)->cleanup_task("t1", "/berth/t1"));
   CHECK_FALSE(std::filesystem::exists(record));
   auto unlimited = run_command({"fallocate", "-l", "22G", layer + "/x/big"}, 60000);
   REQUIRE(unlimited.has_value());
