@@ -1,6 +1,7 @@
 // Runtime: how the agent runs containers, and the task-level resources they share (the task's
-// cgroup with its limits, its network). RuncRuntime is the real one (runc + shim, cgroupfs, CNI
-// bridge); tests of the agent use a fake. Implementations are thread-safe.
+// cgroup with its limits, its network, its storage limit). RuncRuntime is the real one (runc +
+// shim, cgroupfs, CNI bridge, project quotas); tests of the agent use a fake. Implementations are
+// thread-safe.
 #pragma once
 
 #include <optional>
