@@ -214,6 +214,15 @@ TEST_CASE_METHOD(ServiceFixture, "RunTask places by required attributes and hand
       "runtimePlatform":{"cpuArchitecture":"X86_64"},
       "containerDefinitions":[{"name":"main","image":"busybox","memory":64,
                                "resourceRequirements":[{"type":"GPU","value":"1"}]}]})")));
+  const auto gpu_left = [&] {
+    auto instances = ecs_call(*ctx, "DescribeContainerInstances", Json{{"containerInstances", {arn}}});
+    REQUIRE_OK(instances);
+    for (const auto& r : (*instances)["containerInstances"][0]["remainingResources"]) {
+      if (r["name"] == "GPU") return r["stringSetValue"];
+    }
+    return Json();
+  };
+  CHECK(gpu_left() == Json::parse(R"(["0","1"])"));
   std::set<std::string> given;
   for (int i = 0; i < 2; ++i) {
     auto ran = ecs_call(*ctx, "RunTask", Json{{"taskDefinition", "gpu"}});
@@ -224,6 +233,7 @@ TEST_CASE_METHOD(ServiceFixture, "RunTask places by required attributes and hand
     given.insert(ids[0].get<std::string>());
   }
   CHECK(given == std::set<std::string>{"0", "1"});
+  CHECK(gpu_left() == Json::array());
   auto third = ecs_call(*ctx, "RunTask", Json{{"taskDefinition", "gpu"}});
   REQUIRE_OK(third);
   CHECK((*third)["failures"] == Json{{{"arn", arn}, {"reason", "RESOURCE:GPU"}}});
