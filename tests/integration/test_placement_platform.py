@@ -114,6 +114,9 @@ class GpuSeamTest(TaskTestCase):
                          what="the GPU task's output")
         self.assertEqual(lines[:2], ["visible=0", PATTERN.decode()])
 
+        instance = self.ecs.describe_container_instances(containerInstances=arns)["containerInstances"][0]
+        self.assertEqual(next(r for r in instance["remainingResources"] if r["name"] == "GPU")["stringSetValue"], [])
+
         second = self.ecs.run_task(taskDefinition="gpu")
         self.assertEqual(second["tasks"], [])
         self.assertEqual(second["failures"], [{"arn": arns[0], "reason": "RESOURCE:GPU"}])
