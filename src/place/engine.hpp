@@ -1,6 +1,7 @@
-// The placement engine: filters (status, constraints, CPU, memory, ports) then strategy rankers
-// (binpack, spread, random) chained in the order given, as ECS places tasks. Pure: the caller
-// passes the cluster's state and the random source; nothing here reads the clock or the store.
+// The placement engine: filters (status, CPU, memory, ports, GPUs, required attributes,
+// constraints) then strategy rankers (binpack, spread, random) chained in the order given, as ECS
+// places tasks. Pure: the caller passes the cluster's state and the random source; nothing here
+// reads the clock or the store.
 #pragma once
 
 #include <map>
