@@ -12,6 +12,7 @@
 #include "agent/node_attributes.hpp"
 #include "common/files.hpp"
 #include "common/ids.hpp"
+#include "common/log.hpp"
 
 namespace berth::agent {
 namespace {
@@ -45,7 +46,12 @@ Result<std::string> Agent::register_instance() {
   node.reserved_udp_ports = m_config.reserved_udp_ports;
   node.initial_attributes = m_config.custom_attributes;
   node.attributes = node_attributes({m_config.instance_type, m_config.availability_zone, m_runtime.cgroup_v2()});
-  for (const auto& gpu : m_config.gpus.gpus) node.gpu_ids.push_back(gpu.id);
+  std::string gpus;
+  for (const auto& gpu : m_config.gpus.gpus) {
+    node.gpu_ids.push_back(gpu.id);
+    gpus += (gpus.empty() ? "" : ", ") + gpu.id + "=" + gpu.device;
+  }
+  if (!gpus.empty()) log_info("agent: registering " + std::to_string(node.gpu_ids.size()) + " GPU(s): " + gpus);
   BERTH_TRY(m_registrar.register_node(node));
   return m_instance_id;
 }
