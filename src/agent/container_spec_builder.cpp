@@ -56,6 +56,29 @@ std::string device_access(const Json& device) {
   return access;
 }
 
+// The GPUs placement assigned to container `name`, as the ECS agent gives them: each GPU's device
+// node and the driver's shared nodes, and NVIDIA_VISIBLE_DEVICES listing their ids.
+Result<void> add_gpus(runtime::ContainerSpec& spec, const model::Task& task, const std::string& name,
+                      const SpecContext& context) {
+  const auto container = std::find_if(task.containers.begin(), task.containers.end(),
+                                      [&](const model::TaskContainer& tc) { return tc.name == name; });
+  if (container == task.containers.end() || container->gpu_ids.empty()) return {};
+  std::string visible;
+  for (const auto& id : container->gpu_ids) {
+    const runtime::Gpu* gpu = runtime::gpu_of(context.gpus, id);
+    if (!gpu) return fail(Code::client, "GPU " + id + " assigned to this container is not a GPU of this instance");
+    BERTH_ASSIGN(const runtime::DeviceNode node, context.device_lookup(gpu->device));
+    spec.devices.push_back({gpu->device, node, "rwm"});
+    visible += (visible.empty() ? "" : ",") + id;
+  }
+  for (const auto& path : context.gpus.support_devices) {
+    BERTH_ASSIGN(const runtime::DeviceNode node, context.device_lookup(path));
+    spec.devices.push_back({path, node, "rwm"});
+  }
+  merge_env(spec.env, "NVIDIA_VISIBLE_DEVICES", visible);
+  return {};
+}
+
 // The container's systemControls as OCI linux.sysctl. Only parameters of its own namespaces: any
 // other would change the gateway's kernel (runc refuses them too, less clearly).
 Result<std::map<std::string, std::string>> sysctls_of(const Json& c, bool host_network, bool host_ipc) {
@@ -177,6 +200,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
     BERTH_ASSIGN(const runtime::DeviceNode node, context.device_lookup(host_path));
     spec.devices.push_back({d.value("containerPath", host_path), node, device_access(d)});
   }
+  BERTH_TRY(add_gpus(spec, task, name, context));
   for (const auto& u : c.value("ulimits", Json::array())) {
     std::string type = "RLIMIT_" + u["name"].get<std::string>();
     std::transform(type.begin(), type.end(), type.begin(), [](unsigned char ch) { return std::toupper(ch); });

@@ -14,6 +14,7 @@
 #include "model/schema.hpp"
 #include "model/task.hpp"
 #include "runtime/image/image_store.hpp"
+#include "runtime/linux/gpus.hpp"
 #include "runtime/oci_spec.hpp"
 
 namespace berth::agent {
@@ -26,9 +27,10 @@ struct SpecContext {
   std::string network_namespace;  // bridge: the task's namespace, shared by its containers
   std::string host_resolv_conf;   // the host's /etc/resolv.conf, as text
   std::uint64_t capability_bounding_set = ~std::uint64_t{0};  // the host's CapBnd: caps beyond it are dropped
-  // Finds a linuxParameters.devices hostPath on this host (replaced by a fake in tests).
+  // Finds a linuxParameters.devices hostPath or a GPU's node on this host (a fake in tests).
   std::function<Result<runtime::DeviceNode>(const std::string&)> device_lookup = runtime::host_device;
   std::string task_arn{};         // for the com.amazonaws.ecs.task-arn label
+  runtime::HostGpus gpus{};       // the device nodes of the GPU ids placement assigned
 };
 
 // The resolv.conf a bridge container gets: its dnsServers and dnsSearchDomains if set, else the
@@ -38,7 +40,8 @@ std::string container_resolv_conf(const model::Json& container_definition, const
 
 // Builds the spec of container `container_name` of `task`, whose task definition is `td`.
 // Returns ClientException for a setting that cannot be honoured (unknown or invalid user, an
-// image config field of the wrong type, bad volume, a device missing on this host).
+// image config field of the wrong type, bad volume, a device missing on this host, a GPU id
+// placement assigned that is not one of `context.gpus`).
 [[nodiscard]] Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, const model::Json& td,
                                                                   const std::string& container_name,
                                                                   const runtime::Image& image,

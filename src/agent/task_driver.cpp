@@ -119,6 +119,7 @@ void TaskDriver::start_container(model::Task& task, const Json& td, const std::s
                       bridge ? m_runtime.network_namespace_of(task.id) : "", m_settings.host_resolv_conf,
                       m_settings.capability_bounding_set};
   context.task_arn = m_settings.arns.task(task.cluster, task.id);
+  context.gpus = m_settings.gpus;
   auto spec = build_container_spec(task, td, name, image, context);
   // Secrets go into the environment here only: the task and its definition keep valueFrom.
   auto secret_env = resolve_container_secrets(*def, m_resolve_secret);

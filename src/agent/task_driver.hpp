@@ -19,6 +19,7 @@
 #include "agent/task_state_machine.hpp"
 #include "common/clock.hpp"
 #include "model/task.hpp"
+#include "runtime/linux/gpus.hpp"
 #include "runtime/runtime.hpp"
 
 namespace berth::agent {
@@ -33,6 +34,7 @@ struct DriverSettings {
   // BERTH_RESTART_ATTEMPT_PERIOD_SECONDS: replaces every restartPolicy's restartAttemptPeriod.
   std::optional<int> restart_attempt_period_s;
   ArnScope arns;                      // for the task ARN containers are labelled with
+  runtime::HostGpus gpus;             // what the GPU ids placement assigns stand for
 };
 
 class TaskDriver {

@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include "model/gpu_requirements.hpp"
 #include "model/names.hpp"
 #include "model/sysctls.hpp"
 
@@ -299,11 +300,8 @@ Result<void> check_other_settings(const Json& c, const std::string& name, const 
                                "net.* (not with networkMode host).");
     }
   }
-  for (const auto& requirement : c.value("resourceRequirements", Json::array())) {
-    if (requirement["type"] == "InferenceAccelerator") {
-      return invalid(name, "resourceRequirements InferenceAccelerator is not supported: Elastic Inference "
-                           "accelerators do not exist on a gateway.");
-    }
+  if (auto gpus = gpu_count(c.value("resourceRequirements", Json::array())); !gpus) {
+    return invalid(name, gpus.error().message);
   }
   for (const auto& file : c.value("environmentFiles", Json::array())) {
     const std::string value = file["value"];

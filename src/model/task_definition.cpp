@@ -6,6 +6,7 @@
 
 #include "model/container_definition.hpp"
 #include "model/names.hpp"
+#include "model/required_attributes.hpp"
 #include "model/task_definition_fields.hpp"
 #include "model/units.hpp"
 #include "common/numbers.hpp"
@@ -302,7 +303,7 @@ Json task_definition_to_json(const TaskDefinition& td, const ArnScope& arns) {
   out["registeredAt"] = epoch_seconds(td.registered_at);
   out["registeredBy"] = "arn:aws:iam::" + arns.account + ":root";
   out["compatibilities"] = Json::array({"EC2", "EXTERNAL"});
-  out["requiresAttributes"] = Json::array();
+  out["requiresAttributes"] = required_attributes_to_json(required_attributes(td.body));
   if (td.deregistered_at) out["deregisteredAt"] = epoch_seconds(*td.deregistered_at);
   return out;
 }

@@ -46,8 +46,10 @@ constexpr std::array k_rows = {
     FieldRow{task, "inferenceAccelerators", refused, "Elastic Inference accelerators do not exist on a gateway"},
     FieldRow{task, "ephemeralStorage", pending,
              "sizeInGiB must be 21 to 200; a per-task quota on the writable layers is not implemented yet."},
-    FieldRow{task, "runtimePlatform", pending,
-             "Windows families are refused; LINUX and cpuArchitecture wait for placement to check them."},
+    FieldRow{task, "runtimePlatform", honoured,
+             "cpuArchitecture (X86_64, ARM64) and operatingSystemFamily LINUX become requiresAttributes "
+             "ecs.cpu-architecture and ecs.os-family: placement rejects other instances with ATTRIBUTE. "
+             "Windows families are refused."},
     FieldRow{task, "enableFaultInjection", refused, "berth serves no fault-injection endpoints"},
     // Volume.
     FieldRow{volume, "name", honoured, "Referenced by mountPoints.sourceVolume."},
@@ -123,8 +125,10 @@ constexpr std::array k_rows = {
     FieldRow{container, "systemControls", honoured,
              "Set in the container's namespaces (OCI linux.sysctl); only namespaced parameters (kernel.msg*, "
              "kernel.sem, kernel.shm*, fs.mqueue.*, net.*), never the host's."},
-    FieldRow{container, "resourceRequirements", pending,
-             "GPU waits for placement to count GPUs; InferenceAccelerator is refused for good."},
+    FieldRow{container, "resourceRequirements", honoured,
+             "GPU: placement gives the container that many of its instance's free registered GPUs (else "
+             "RESOURCE:GPU), with their device nodes and NVIDIA_VISIBLE_DEVICES; InferenceAccelerator is "
+             "refused for good."},
     FieldRow{container, "firelensConfiguration", refused,
              "berth runs no FireLens log router; use logConfiguration json-file"},
     FieldRow{container, "credentialSpecs", refused,
@@ -138,8 +142,9 @@ constexpr std::array k_rows = {
     FieldRow{linux_parameters, "sharedMemorySize", honoured, "The size of the container's /dev/shm (64 MiB when unset)."},
     FieldRow{linux_parameters, "tmpfs", honoured, "Mount options from ECS's documented list."},
     FieldRow{linux_parameters, "maxSwap", honoured, "Needs the container's memory: swap comes on top of it."},
-    FieldRow{linux_parameters, "swappiness", pending,
-             "Needs maxSwap. Applied on cgroup v1; pending until a cgroup v2 host, where runc ignores it, refuses it."},
+    FieldRow{linux_parameters, "swappiness", honoured,
+             "Needs maxSwap. Sets memory.swappiness; requires berth.capability.memory-swappiness, which only "
+             "cgroup v1 instances register (runc ignores it on v2), else ATTRIBUTE."},
 };
 
 bool asks_for_something(const Json& value) {

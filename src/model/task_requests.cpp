@@ -1,6 +1,7 @@
 #include "model/task_requests.hpp"
 
 #include "model/cluster_snapshot_codec.hpp"
+#include "model/gpu_requirements.hpp"
 #include "model/request_members.hpp"
 #include "model/task_definition_fields.hpp"
 #include "model/units.hpp"
@@ -11,6 +12,11 @@ namespace {
 // The overrides with their task cpu and memory in the units tasks store ("1 vCPU" → "1024").
 Result<Json> normalized_overrides(Json overrides) {
   BERTH_TRY(check_override_support(overrides));
+  for (const auto& c : overrides.value("containerOverrides", Json::array())) {
+    if (auto gpus = gpu_count(c.value("resourceRequirements", Json::array())); !gpus) {
+      return fail(Code::client, "overrides.containerOverrides." + gpus.error().message);
+    }
+  }
   if (overrides.contains("cpu")) {
     BERTH_ASSIGN(auto cpu, normalize_task_cpu(overrides["cpu"].get<std::string>()));
     overrides["cpu"] = cpu;

@@ -279,3 +279,43 @@ TEST_CASE("spec: a kernel parameter the container shares with the host is refuse
   REQUIRE_FALSE(spec.has_value());
   CHECK(spec.error().message == "linuxParameters.sharedMemorySize must be a positive number of MiB");
 }
+
+TEST_CASE("spec: the container's assigned GPUs become its device nodes and NVIDIA_VISIBLE_DEVICES", "[agent][gpu]") {
+  const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[
+    {"name":"main","image":"x","memory":64,"resourceRequirements":[{"type":"GPU","value":"2"}]},
+    {"name":"side","image":"x","memory":64}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  ctx.gpus = {{{"0", "/dev/nvidia0"}, {"1", "/dev/nvidia1"}, {"3", "/dev/nvidia3"}}, {"/dev/nvidiactl"}};
+  ctx.device_lookup = [](const std::string& path) -> Result<runtime::DeviceNode> {
+    return runtime::DeviceNode{runtime::DeviceType::character, 195, path == "/dev/nvidiactl" ? 255u : static_cast<unsigned>(path.back() - '0'), 0666, 0, 0};
+  };
+  auto task = task_of();
+  task.containers.resize(2);
+  task.containers[0].name = "main";
+  task.containers[0].gpu_ids = {"3", "0"};
+  task.containers[1].name = "side";
+  auto spec = agent::build_container_spec(task, td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  REQUIRE(spec->devices.size() == 3);
+  CHECK(spec->devices[0].container_path == "/dev/nvidia3");
+  CHECK(spec->devices[0].node.minor == 3);
+  CHECK(spec->devices[0].access == "rwm");
+  CHECK(spec->devices[1].container_path == "/dev/nvidia0");
+  CHECK(spec->devices[2].container_path == "/dev/nvidiactl");
+  CHECK(spec->devices[2].node.minor == 255);
+  CHECK(std::count(spec->env.begin(), spec->env.end(), "NVIDIA_VISIBLE_DEVICES=3,0") == 1);
+
+  // A container without GPUs gets neither nodes nor the variable.
+  auto side = agent::build_container_spec(task, td, "side", busybox_like(), ctx);
+  REQUIRE(side.has_value());
+  CHECK(side->devices.empty());
+  CHECK(std::none_of(side->env.begin(), side->env.end(),
+                     [](const std::string& e) { return e.starts_with("NVIDIA_VISIBLE_DEVICES="); }));
+
+  // An id this instance does not have (its GPUs changed since placement) fails the container.
+  task.containers[0].gpu_ids = {"2"};
+  auto unknown = agent::build_container_spec(task, td, "main", busybox_like(), ctx);
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().code == Code::client);
+  CHECK(unknown.error().message == "GPU 2 assigned to this container is not a GPU of this instance");
+}

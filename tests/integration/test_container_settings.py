@@ -2,7 +2,7 @@
 systemControls (the container's own kernel parameters), linuxParameters.sharedMemorySize (its
 /dev/shm) and dockerLabels (runc's annotations, with the ECS agent's com.amazonaws.ecs.* labels).
 A host kernel parameter is refused at registration (test_task_definition_fields); swappiness is
-still pending there (cgroup v2 ignores it), so only its OCI setting is unit-tested."""
+read back with its placement rule (test_placement_platform)."""
 
 from test_tasks import TaskTestCase, wait_for
 

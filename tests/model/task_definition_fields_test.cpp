@@ -308,8 +308,13 @@ TEST_CASE("RunTask overrides follow their definition field's row", "[model][fiel
   CHECK(run({{"overrides", {{"inferenceAcceleratorOverrides", {{{"deviceName", "d"}, {"deviceType", "t"}}}}}}})
             .starts_with("overrides.inferenceAcceleratorOverrides is not supported: Elastic Inference"));
   CHECK(run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"resourceRequirements",
-                                                                        {{{"type", "GPU"}, {"value", "1"}}}}}}}}}}) ==
-        "overrides.containerOverrides.resourceRequirements is not supported by berth yet.");
+                                                                        {{{"type", "GPU"}, {"value", "1"}}}}}}}}}}) == "");
+  CHECK(run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"resourceRequirements",
+                                                                        {{{"type", "GPU"}, {"value", "0"}}}}}}}}}}) ==
+        "overrides.containerOverrides.resourceRequirements GPU value must be a whole number of GPUs from 1 to 64.");
+  CHECK(run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"resourceRequirements",
+                                                                        {{{"type", "InferenceAccelerator"}, {"value", "d"}}}}}}}}}})
+            .starts_with("overrides.containerOverrides.resourceRequirements InferenceAccelerator is not supported"));
   CHECK(run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"environmentFiles", Json::array()}}}}}}}) == "");
   CHECK(run({{"launchType", "FARGATE"}}).starts_with("launchType FARGATE is not supported"));
   CHECK(run({{"launchType", "EC2"}}) == "");
