@@ -212,9 +212,11 @@ Result<void> check_task_settings(const Json& body) {
                                     docker["driver"].get<std::string>() +
                                     "' is not supported: berth's volumes are local directories under its data dir.");
     }
-    if (docker.value("autoprovision", true) == false) {
+    // A task-scoped volume is made for each task, so only a shared one can be expected to exist.
+    if (docker.value("autoprovision", true) == false && docker.value("scope", "task") != "shared") {
       return fail(Code::client, "Volume '" + name +
-                                    "': dockerVolumeConfiguration.autoprovision false is not supported by berth yet.");
+                                    "': dockerVolumeConfiguration.autoprovision false needs scope 'shared': a "
+                                    "task-scoped volume is created for each task.");
     }
     if (!docker.value("driverOpts", Json::object()).empty()) {
       return fail(Code::client, "Volume '" + name +
