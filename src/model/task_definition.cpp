@@ -39,6 +39,11 @@ Result<void> check_link(const std::string& link, const std::string& name,
     return fail(Code::client, "Invalid setting for container '" + name + "'. links '" + link +
                                   "': '" + target + "' is not another container of this task definition.");
   }
+  // The link is reached over the task's network namespace, which such a target does not join.
+  if (by_name.at(target)->value("disableNetworking", false)) {
+    return fail(Code::client, "Invalid setting for container '" + name + "'. links '" + link + "': '" + target +
+                                  "' has disableNetworking, so no link can reach it.");
+  }
   if (colon == std::string::npos) return {};
   const std::string alias = link.substr(colon + 1);
   const bool alias_ok = !alias.empty() && alias.size() <= 255 &&

@@ -78,7 +78,7 @@ constexpr std::array k_rows = {
              "A .env file on the instance (at most 64 KiB; needs berth:RegisterPrivilegedTaskDefinition, and an "
              "override may not name one) or a Secrets Manager or SSM parameter ARN holding one; at most 10, read "
              "at start before any pull. environment wins over them, the first file wins a name in several; S3 is "
-             "refused."},
+             "refused; type stays s3, the only value ECS's model allows."},
     FieldRow{container, "mountPoints", honoured, "Binds a volume of the definition."},
     FieldRow{container, "volumesFrom", honoured,
              "Mounts every mountPoint of the source container at the same path (read-only with readOnly); a path "

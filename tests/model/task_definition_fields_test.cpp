@@ -352,6 +352,11 @@ TEST_CASE("links and volumesFrom name containers of the definition, without clas
   CHECK(with_web({{"links", {"db:bad alias"}}}).find("the alias must be 1 to 255 letters") != std::string::npos);
   CHECK(with_web({{"links", {"db:"}}}).find("the alias must be") != std::string::npos);
   CHECK(with_web({{"links", {"db:database_1"}}}) == "");
+  Json offline_target = td;
+  offline_target["containerDefinitions"][1]["disableNetworking"] = true;
+  offline_target["containerDefinitions"][0]["links"] = {"db"};
+  CHECK(rejection(offline_target) ==
+        "Invalid setting for container 'webapp'. links 'db': 'db' has disableNetworking, so no link can reach it.");
   CHECK(with_web({{"links", {"db"}}, {"disableNetworking", true}, {"portMappings", Json::array()}}) ==
         "Invalid setting for container 'webapp'. 'disableNetworking' cannot be combined with links.");
   CHECK(with_web({{"volumesFrom", {{{"sourceContainer", "db"}}}},
