@@ -16,6 +16,7 @@
 #include "runtime/linux/seccomp_profile.hpp"
 #include "model/sysctls.hpp"
 #include "model/task_definition.hpp"
+#include "model/volumes_from.hpp"
 
 namespace berth::agent {
 namespace {
@@ -103,25 +104,20 @@ Result<std::string> volume_source(const Json& volume, const model::Task& task, c
   return source;
 }
 
-// The container's bind mounts: its mountPoints, then every mountPoint of each volumesFrom source
-// container at the same path (read-only when either says so).
+// The container's bind mounts: its mountPoints, then what its volumesFrom give it (model/volumes_from).
 Result<std::vector<runtime::Mount>> volume_mounts(const Json& c, const Json& td, const model::Task& task,
                                                   const SpecContext& context) {
   std::map<std::string, Json> volumes;
   for (const auto& v : td.value("volumes", Json::array())) volumes[v["name"]] = v;
-  std::map<std::string, const Json*> containers;
-  for (const auto& other : td["containerDefinitions"]) containers[other["name"]] = &other;
   std::vector<runtime::Mount> mounts;
   const auto add = [&](const Json& mp, bool read_only) -> Result<void> {
     BERTH_ASSIGN(const std::string source, volume_source(volumes.at(mp["sourceVolume"]), task, context));
-    mounts.push_back({mp["containerPath"], "bind", source, {"rbind", read_only || mp.value("readOnly", false) ? "ro" : "rw"}});
+    mounts.push_back({mp["containerPath"], "bind", source, {"rbind", read_only ? "ro" : "rw"}});
     return {};
   };
-  for (const auto& mp : c.value("mountPoints", Json::array())) BERTH_TRY(add(mp, false));
-  for (const auto& from : c.value("volumesFrom", Json::array())) {
-    const auto source = containers.find(from.value("sourceContainer", ""));
-    if (source == containers.end()) continue;  // registration refuses a source the definition lacks
-    for (const auto& mp : source->second->value("mountPoints", Json::array())) BERTH_TRY(add(mp, from.value("readOnly", false)));
+  for (const auto& mp : c.value("mountPoints", Json::array())) BERTH_TRY(add(mp, mp.value("readOnly", false)));
+  for (const auto& inherited : model::volumes_from_mounts(td["containerDefinitions"], c)) {
+    BERTH_TRY(add(*inherited.mount_point, inherited.read_only));
   }
   return mounts;
 }

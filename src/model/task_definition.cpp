@@ -8,6 +8,7 @@
 #include "model/names.hpp"
 #include "model/task_definition_fields.hpp"
 #include "model/units.hpp"
+#include "model/volumes_from.hpp"
 #include "common/numbers.hpp"
 
 namespace berth::model {
@@ -77,16 +78,17 @@ Result<void> check_references(const Json& containers, const Json& volumes) {
         return fail(Code::client, "Invalid setting for container '" + name + "'. volumesFrom '" +
                                       source + "' is not another container of this task definition.");
       }
-      // Two mounts at one path: which one the container would see depends on mount order.
-      for (const auto& theirs : (*by_name[source])["mountPoints"]) {
-        for (const auto& ours : c["mountPoints"]) {
-          if (ours["containerPath"] == theirs["containerPath"]) {
-            return fail(Code::client, "Invalid setting for container '" + name + "'. volumesFrom '" + source +
-                                          "' mounts " + theirs["containerPath"].get<std::string>() +
-                                          ", which this container also mounts.");
-          }
-        }
-      }
+    }
+    // Two mounts at one path: which one the container would see depends on mount order.
+    std::map<std::string, std::string> mounted;  // containerPath → "" (its own) or the volumesFrom source
+    for (const auto& ours : c["mountPoints"]) mounted.emplace(ours["containerPath"].get<std::string>(), "");
+    for (const auto& inherited : volumes_from_mounts(containers, c)) {
+      const std::string path = (*inherited.mount_point)["containerPath"];
+      const auto [it, fresh] = mounted.emplace(path, inherited.via);
+      if (fresh) continue;
+      return fail(Code::client, "Invalid setting for container '" + name + "'. volumesFrom '" + inherited.via +
+                                    "' mounts " + path + ", which this container also " +
+                                    (it->second.empty() ? "mounts." : "gets through volumesFrom '" + it->second + "'."));
     }
     for (const auto& link : c.value("links", Json::array())) {
       if (auto ok = check_link(link.get<std::string>(), name, by_name); !ok) return ok;

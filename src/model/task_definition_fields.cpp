@@ -81,8 +81,8 @@ constexpr std::array k_rows = {
              "refused; type stays s3, the only value ECS's model allows."},
     FieldRow{container, "mountPoints", honoured, "Binds a volume of the definition."},
     FieldRow{container, "volumesFrom", honoured,
-             "Mounts every mountPoint of the source container at the same path (read-only with readOnly); a path "
-             "the container also mounts itself is refused."},
+             "Mounts every mountPoint of the source container, and what it takes through its own volumesFrom, at "
+             "the same path (read-only if readOnly on the way); a path mounted twice is refused."},
     FieldRow{container, "linuxParameters", honoured, "See the linuxParameters rows."},
     FieldRow{container, "secrets", honoured, "Resolved from berth's secret store at start, never logged."},
     FieldRow{container, "dependsOn", honoured, "START, COMPLETE, SUCCESS, HEALTHY; cycles are refused."},

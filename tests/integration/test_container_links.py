@@ -1,7 +1,8 @@
 """What a container takes from its task mates and from outside, on real containers: links (an
 /etc/hosts name and Docker's link variables on the task's bridge namespace), volumesFrom (the
-source container's mounts), and environmentFiles (a .env file on the instance and a secret ARN,
-with ECS's precedence; a bad line fails the task before it starts)."""
+source container's mounts, also those it takes from another), and environmentFiles (a .env file
+on the instance and a secret ARN, with ECS's precedence; a bad line fails the task before it
+starts)."""
 import os
 
 from test_tasks import TaskTestCase, wait_for
@@ -44,11 +45,14 @@ class ContainerLinksTest(TaskTestCase):
             "MAIN_DB_PORT_8080_TCP_PORT=8080",
             "MAIN_DB_PORT_8080_TCP_PROTO=tcp"])
 
-    def test_volumes_from_sees_what_the_source_writes_and_read_only_stays_read_only(self):
+    def test_volumes_from_sees_what_the_source_writes_through_a_relay_and_read_only_stays_read_only(self):
         self.register("shared-files", [
             {"name": "writer", "stopTimeout": 1, "mountPoints": [{"sourceVolume": "data", "containerPath": "/data"}],
              "command": ["sh", "-c", "echo from-writer > /data/note; exec sleep 300"]},
-            {"name": "reader", "stopTimeout": 1, "volumesFrom": [{"sourceContainer": "writer", "readOnly": True}],
+            # The relay takes the writer's mounts and the reader the relay's, as Docker's --volumes-from.
+            {"name": "relay", "stopTimeout": 1, "volumesFrom": [{"sourceContainer": "writer"}],
+             "command": ["sleep", "300"]},
+            {"name": "reader", "stopTimeout": 1, "volumesFrom": [{"sourceContainer": "relay", "readOnly": True}],
              "command": ["sh", "-c", "until [ -s /data/note ]; do sleep 0.1; done; cat /data/note; "
                          "touch /data/mine 2>/dev/null && echo writable || echo read-only; exec sleep 300"]}],
             network_mode="none", volumes=[{"name": "data"}])

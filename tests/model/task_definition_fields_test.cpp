@@ -363,6 +363,22 @@ TEST_CASE("links and volumesFrom name containers of the definition, without clas
                   {"mountPoints", {{{"sourceVolume", "data"}, {"containerPath", "/data"}}}}}) ==
         "Invalid setting for container 'webapp'. volumesFrom 'db' mounts /data, which this container also mounts.");
   CHECK(with_web({{"volumesFrom", {{{"sourceContainer", "db"}}}}}) == "");
+  // Through another container's volumesFrom too, and two sources at one path.
+  Json chained = td;
+  chained["containerDefinitions"].push_back({{"name", "relay"}, {"image", "busybox"}, {"memory", 32},
+                                             {"volumesFrom", {{{"sourceContainer", "db"}}}}});
+  chained["containerDefinitions"][0]["volumesFrom"] = {{{"sourceContainer", "relay"}}};
+  chained["containerDefinitions"][0]["mountPoints"] = {{{"sourceVolume", "data"}, {"containerPath", "/data"}}};
+  CHECK(rejection(chained) ==
+        "Invalid setting for container 'webapp'. volumesFrom 'relay' mounts /data, which this container also mounts.");
+  chained["containerDefinitions"][0]["mountPoints"] = Json::array();
+  CHECK(rejection(chained) == "");
+  chained["containerDefinitions"][0]["volumesFrom"] = {{{"sourceContainer", "db"}}, {{"sourceContainer", "relay"}}};
+  CHECK(rejection(chained) == "");  // db counts once
+  chained["containerDefinitions"][2]["mountPoints"] = {{{"sourceVolume", "data"}, {"containerPath", "/data"}}};
+  chained["containerDefinitions"][2]["volumesFrom"] = Json::array();
+  CHECK(rejection(chained) == "Invalid setting for container 'webapp'. volumesFrom 'relay' mounts /data, which this "
+                              "container also gets through volumesFrom 'db'.");
 }
 
 TEST_CASE("environmentFiles: at most 10, each an instance .env file or a secret ARN", "[model][fields][envfiles]") {
