@@ -1,10 +1,11 @@
 // Docker's legacy container links on berth's bridge network, where a task's containers share one
 // network namespace: a link "target[:alias]" becomes an /etc/hosts line naming the alias and the
 // target at 127.0.0.1, and Docker's link variables in the linking container's environment
-// (<ALIAS>_NAME=/<container>/<alias>; for each containerPort of the target's portMappings, lowest
-// first and tcp before udp, <ALIAS>_PORT_<port>_<PROTO>[_ADDR|_PORT|_PROTO] and, for the first,
-// <ALIAS>_PORT; <ALIAS>_ENV_<name> for the target's `environment` except HOME and PATH, never its
-// secrets). <ALIAS> is the alias upper-cased with '-' as '_'. Pure; thread-safe.
+// (for each container port of the target's portMappings, ranges included, lowest first and tcp
+// before udp, <ALIAS>_PORT_<port>_<PROTO>[_ADDR|_PORT|_PROTO], for the first <ALIAS>_PORT, and for
+// a run of consecutive ports <ALIAS>_PORT_<first>_<PROTO>_START/_PORT_START/_PORT_END/_END;
+// <ALIAS>_NAME=/<container>/<alias>; <ALIAS>_ENV_<name> for the target's `environment` except HOME
+// and PATH, never its secrets). <ALIAS> is the alias upper-cased with '-' as '_'. Pure; thread-safe.
 #pragma once
 
 #include <string>
