@@ -5,13 +5,12 @@ on the instance and a secret ARN, with ECS's precedence; a bad line fails the ta
 starts)."""
 import os
 
+from test_networking import BRIDGE, SUBNET
 from test_tasks import TaskTestCase, wait_for
 
-# A bridge of its own, so this module can run beside test_networking.
-BRIDGE = "berth-it-lnk"
-SUBNET = "172.30.7.0/24"
 
-
+# test_networking's bridge: a bridge stays on the host with its loopback guard, which
+# test_networking counts, so this module runs in its worker (runner.SHARED_HOST_NETWORK).
 class ContainerLinksTest(TaskTestCase):
     config_text = TaskTestCase.config_text + "BERTH_BRIDGE_NAME=%s\nBERTH_BRIDGE_SUBNET=%s\n" % (BRIDGE, SUBNET)
 
