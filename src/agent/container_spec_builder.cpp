@@ -1,30 +1,27 @@
 #include "agent/container_spec_builder.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <sstream>
 
+#include "agent/container_links.hpp"
 #include "agent/container_user.hpp"
+#include "agent/security_options.hpp"
 #include "common/files.hpp"
 #include "runtime/image/image_manifest.hpp"
 #include "runtime/linux/capability_bounds.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
 #include "model/sysctls.hpp"
 #include "model/task_definition.hpp"
+#include "model/volumes_from.hpp"
 
 namespace berth::agent {
 namespace {
 
 using model::Json;
-
-const Json* find_override(const model::Task& task, const std::string& name) {
-  if (!task.overrides.contains("containerOverrides")) return nullptr;
-  for (const auto& o : task.overrides["containerOverrides"]) {
-    if (o.value("name", "") == name) return &o;
-  }
-  return nullptr;
-}
 
 std::vector<std::string> strings(const Json& list) {
   std::vector<std::string> out;
@@ -109,7 +106,54 @@ std::map<std::string, std::string> annotations_of(const Json& c, const model::Ta
   return out;
 }
 
+// The host directory behind volume `volume` of the task: its host.sourcePath, or a directory berth
+// owns (per task, or shared across tasks), created unless a shared volume says autoprovision false.
+Result<std::string> volume_source(const Json& volume, const model::Task& task, const SpecContext& context) {
+  if (volume.contains("host") && volume["host"].contains("sourcePath")) return volume["host"]["sourcePath"].get<std::string>();
+  const Json docker = volume.value("dockerVolumeConfiguration", Json::object());
+  const bool shared = docker.value("scope", "task") == "shared";
+  const std::string name = volume["name"];
+  const std::string source = context.volumes_root + (shared ? "/shared/" : "/" + task.id + "/") + name;
+  if (shared && !docker.value("autoprovision", true)) {
+    struct stat st {};
+    if (::stat(source.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      // The ECS agent's words for the same case.
+      return fail(Code::client, "initialize volume: volume detection failed, volume '" + name +
+                                    "' does not exist and autoprovision is set to false");
+    }
+    return source;
+  }
+  BERTH_TRY(make_dirs(source, 0755));
+  return source;
+}
+
+// The container's bind mounts: its mountPoints, then what its volumesFrom give it (model/volumes_from).
+Result<std::vector<runtime::Mount>> volume_mounts(const Json& c, const Json& td, const model::Task& task,
+                                                  const SpecContext& context) {
+  std::map<std::string, Json> volumes;
+  for (const auto& v : td.value("volumes", Json::array())) volumes[v["name"]] = v;
+  std::vector<runtime::Mount> mounts;
+  const auto add = [&](const Json& mp, bool read_only) -> Result<void> {
+    BERTH_ASSIGN(const std::string source, volume_source(volumes.at(mp["sourceVolume"]), task, context));
+    mounts.push_back({mp["containerPath"], "bind", source, {"rbind", read_only ? "ro" : "rw"}});
+    return {};
+  };
+  for (const auto& mp : c.value("mountPoints", Json::array())) BERTH_TRY(add(mp, mp.value("readOnly", false)));
+  for (const auto& inherited : model::volumes_from_mounts(td["containerDefinitions"], c)) {
+    BERTH_TRY(add(*inherited.mount_point, inherited.read_only));
+  }
+  return mounts;
+}
+
 }  // namespace
+
+const Json* container_override_of(const model::Task& task, const std::string& name) {
+  if (!task.overrides.contains("containerOverrides")) return nullptr;
+  for (const auto& o : task.overrides["containerOverrides"]) {
+    if (o.value("name", "") == name) return &o;
+  }
+  return nullptr;
+}
 
 void add_secret_environment(runtime::ContainerSpec& spec,
                             const std::vector<std::pair<std::string, std::string>>& secrets) {
@@ -131,7 +175,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   }
   if (!def) return fail(Code::server, "container " + name + " is not in the task definition");
   const Json& c = *def;
-  const Json* override_ = find_override(task, name);
+  const Json* override_ = container_override_of(task, name);
   const Json no_config = Json::object();
   const bool has_config = image.config.is_object() && image.config.contains("config") && image.config["config"].is_object();
   const Json& image_config = has_config ? image.config["config"] : no_config;
@@ -159,7 +203,16 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   spec.args.insert(spec.args.end(), command.begin(), command.end());
   if (spec.args.empty()) return fail(Code::client, "container " + name + " has no command and its image none");
 
+  // Lowest first: the image's variables, then link variables it does not set, environmentFiles,
+  // environment and overrides (secrets come last, in add_secret_environment).
   BERTH_ASSIGN(spec.env, runtime::image_config_strings(image_config, "Env"));
+  for (const auto& [variable, value] : link_environment(td, c)) {
+    const std::string prefix = variable + "=";
+    if (std::none_of(spec.env.begin(), spec.env.end(), [&](const std::string& e) { return e.starts_with(prefix); })) {
+      spec.env.push_back(prefix + value);
+    }
+  }
+  for (const auto& [variable, value] : context.environment_file_variables) merge_env(spec.env, variable, value);
   for (const auto& e : c.value("environment", Json::array())) merge_env(spec.env, e["name"], e.value("value", ""));
   if (override_) {
     for (const auto& e : override_->value("environment", Json::array())) merge_env(spec.env, e["name"], e.value("value", ""));
@@ -178,8 +231,11 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   }
 
   const model::NetworkMode network_mode = model::network_mode_of(td);
-  spec.network = network_mode == model::NetworkMode::host ? runtime::NetworkNamespace::host : runtime::NetworkNamespace::private_;
-  if (network_mode == model::NetworkMode::bridge) spec.network_namespace_path = context.network_namespace;
+  // disableNetworking: a namespace of its own, which runc gives only lo.
+  const bool networking = !c.value("disableNetworking", false);
+  spec.network = network_mode == model::NetworkMode::host && networking ? runtime::NetworkNamespace::host
+                                                                        : runtime::NetworkNamespace::private_;
+  if (network_mode == model::NetworkMode::bridge && networking) spec.network_namespace_path = context.network_namespace;
   spec.hostname = c.value("hostname", network_mode == model::NetworkMode::host ? context.host_name : task.id.substr(0, 12));
   spec.readonly_rootfs = c.value("readonlyRootFilesystem", false);
   spec.privileged = c.value("privileged", false);
@@ -195,6 +251,14 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
         context.capability_bounding_set);
     spec.seccomp = runtime::default_seccomp_profile(spec.capabilities);
   }
+  const SecurityOptions security = security_options_of(c);
+  if (security.seccomp_unconfined) spec.seccomp = nullptr;
+  spec.unmasked_system_paths = security.system_paths_unconfined;
+  if (!security.apparmor_profile.empty() && !context.apparmor_enabled()) {
+    return fail(Code::client, "dockerSecurityOptions apparmor '" + security.apparmor_profile +
+                                  "': AppArmor is not enabled on this instance");
+  }
+  spec.apparmor_profile = security.apparmor_profile;
   for (const auto& d : linux_parameters.value("devices", Json::array())) {
     const std::string host_path = d["hostPath"];
     BERTH_ASSIGN(const runtime::DeviceNode node, context.device_lookup(host_path));
@@ -234,28 +298,14 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   spec.cgroup_v2 = context.cgroup_v2;
 
   // Volumes: host paths bind-mounted; everything else a directory berth owns (task or shared).
-  std::map<std::string, Json> volumes;
-  for (const auto& v : td.value("volumes", Json::array())) volumes[v["name"]] = v;
-  for (const auto& mp : c.value("mountPoints", Json::array())) {
-    const Json& volume = volumes.at(mp["sourceVolume"]);
-    std::string source;
-    if (volume.contains("host") && volume["host"].contains("sourcePath")) {
-      source = volume["host"]["sourcePath"];
-    } else {
-      const bool shared = volume.value("dockerVolumeConfiguration", Json::object()).value("scope", "task") == "shared";
-      source = context.volumes_root + (shared ? "/shared/" : "/" + task.id + "/") + volume["name"].get<std::string>();
-    }
-    BERTH_TRY(make_dirs(source, 0755));
-    spec.mounts.push_back({mp["containerPath"], "bind", source,
-                           {"rbind", mp.value("readOnly", false) ? "ro" : "rw"}});
-  }
+  BERTH_ASSIGN(spec.mounts, volume_mounts(c, td, task, context));
   for (const auto& t : linux_parameters.value("tmpfs", Json::array())) {
     std::vector<std::string> options = {"nosuid", "nodev", "size=" + std::to_string(t["size"].get<long long>()) + "m"};
     for (const auto& o : t.value("mountOptions", Json::array())) options.push_back(o);
     spec.mounts.push_back({t["containerPath"], "tmpfs", "tmpfs", options});
   }
   // Name resolution: the host's files in host mode; generated ones otherwise.
-  if (network_mode == model::NetworkMode::host) {
+  if (network_mode == model::NetworkMode::host && networking) {
     for (const char* file : {"/etc/resolv.conf", "/etc/hosts"}) spec.mounts.push_back({file, "bind", file, {"rbind", "ro"}});
   } else {
     BERTH_TRY(make_dirs(context.etc_dir, 0755));
@@ -263,10 +313,11 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
     for (const auto& h : c.value("extraHosts", Json::array())) {
       hosts += h["ipAddress"].get<std::string>() + "\t" + h["hostname"].get<std::string>() + "\n";
     }
+    hosts += link_hosts_lines(c);
     const std::string hosts_path = context.etc_dir + "/" + name + ".hosts";
     BERTH_TRY(write_file(hosts_path, hosts));
     spec.mounts.push_back({"/etc/hosts", "bind", hosts_path, {"rbind", "ro"}});
-    if (network_mode == model::NetworkMode::bridge) {
+    if (network_mode == model::NetworkMode::bridge && networking) {
       const std::string resolv_path = context.etc_dir + "/" + name + ".resolv.conf";
       BERTH_TRY(write_file(resolv_path, container_resolv_conf(c, context.host_resolv_conf)));
       spec.mounts.push_back({"/etc/resolv.conf", "bind", resolv_path, {"rbind", "ro"}});

@@ -14,6 +14,7 @@
 #include "model/schema.hpp"
 #include "model/task.hpp"
 #include "runtime/image/image_store.hpp"
+#include "runtime/linux/apparmor.hpp"
 #include "runtime/linux/gpus.hpp"
 #include "runtime/oci_spec.hpp"
 
@@ -31,6 +32,10 @@ struct SpecContext {
   std::function<Result<runtime::DeviceNode>(const std::string&)> device_lookup = runtime::host_device;
   std::string task_arn{};         // for the com.amazonaws.ecs.task-arn label
   runtime::HostGpus gpus{};       // the device nodes of the GPU ids placement assigned
+  // The container's environmentFiles, resolved (agent/environment_files): below its environment.
+  std::vector<std::pair<std::string, std::string>> environment_file_variables{};
+  // Whether the host enforces AppArmor, which an apparmor security option needs (a fake in tests).
+  std::function<bool()> apparmor_enabled = [] { return runtime::apparmor_enabled(); };
 };
 
 // The resolv.conf a bridge container gets: its dnsServers and dnsSearchDomains if set, else the
@@ -41,11 +46,15 @@ std::string container_resolv_conf(const model::Json& container_definition, const
 // Builds the spec of container `container_name` of `task`, whose task definition is `td`.
 // Returns ClientException for a setting that cannot be honoured (unknown or invalid user, an
 // image config field of the wrong type, bad volume, a device missing on this host, a GPU id
-// placement assigned that is not one of `context.gpus`).
+// placement assigned that is not one of `context.gpus`, a shared volume with autoprovision false
+// whose directory does not exist, an AppArmor profile where AppArmor is not enabled).
 [[nodiscard]] Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, const model::Json& td,
                                                                   const std::string& container_name,
                                                                   const runtime::Image& image,
                                                                   const SpecContext& context);
+
+// The task's containerOverrides entry for container `name`, if any.
+const model::Json* container_override_of(const model::Task& task, const std::string& name);
 
 // Adds the container's resolved secrets to its environment (over a variable of the same name).
 void add_secret_environment(runtime::ContainerSpec& spec,

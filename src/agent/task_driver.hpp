@@ -58,10 +58,10 @@ class TaskDriver {
   void check_health(model::Task& task, const model::Json& td);
   void stop(model::Task& task, const model::Json& td, const Observations& observed);
   // check_secrets: before a task's first container starts (and before any pull), resolves every
-  // secret and registry login it names, so a missing one fails the task as ECS does; values are
-  // dropped again. The error is ECS's ResourceInitializationError text.
+  // secret, registry login and environment file it names, so a missing one fails the task as ECS
+  // does; values are dropped again. The error is ECS's ResourceInitializationError text.
   Result<void> check_secrets(const model::Task& task, const model::Json& td);
-  // start_container: builds the spec, adds its secrets and starts it.
+  // start_container: reads its environment files, builds the spec, adds its secrets and starts it.
   void start_container(model::Task& task, const model::Json& td, const std::string& name, const runtime::Image& image);
   // Restarts an exited container in place, as observe() decided.
   void restart_container(model::Task& task, const Restart& restart);

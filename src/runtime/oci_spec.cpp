@@ -79,6 +79,7 @@ Json make_oci_config(const ContainerSpec& s) {
                {"capabilities", {{"bounding", caps}, {"effective", caps}, {"permitted", caps}}},
                {"noNewPrivileges", !s.privileged}};
   if (!s.additional_gids.empty()) process["user"]["additionalGids"] = s.additional_gids;
+  if (!s.apparmor_profile.empty()) process["apparmorProfile"] = s.apparmor_profile;
   Json rlimits = Json::array();
   bool has_nofile = false;
   for (const auto& r : s.rlimits) {
@@ -137,7 +138,7 @@ Json make_oci_config(const ContainerSpec& s) {
     for (const auto& d : s.devices) devices.push_back(device_json(d));
     linux_section["devices"] = devices;
   }
-  if (!s.privileged) {
+  if (!s.privileged && !s.unmasked_system_paths) {
     linux_section["maskedPaths"] = {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
                                     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
                                     "/proc/sched_debug", "/proc/scsi", "/sys/firmware",

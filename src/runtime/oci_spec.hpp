@@ -67,6 +67,8 @@ struct ContainerSpec {
   std::map<std::string, std::string> annotations;  // dockerLabels plus ECS's com.amazonaws.ecs.* labels
   bool cgroup_v2 = false;
   model::Json seccomp;                   // OCI linux.seccomp, or null for none (privileged)
+  std::string apparmor_profile;          // process.apparmorProfile; empty: none
+  bool unmasked_system_paths = false;    // no masked or read-only /proc and /sys paths (systempaths=unconfined)
 };
 
 // Docker's default capability set.

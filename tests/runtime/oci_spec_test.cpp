@@ -121,3 +121,21 @@ TEST_CASE("oci: sysctls, annotations, /dev/shm size and swappiness", "[runtime][
   unlimited.swappiness = 0;
   CHECK(make_oci_config(unlimited)["linux"]["resources"]["memory"] == berth::model::Json::parse(R"({"swappiness":0})"));
 }
+
+TEST_CASE("oci: an AppArmor profile, no seccomp and unmasked system paths", "[runtime][security]") {
+  ContainerSpec s = base();
+  s.seccomp = berth::model::Json{{"defaultAction", "SCMP_ACT_ERRNO"}};
+  const auto confined = make_oci_config(s);
+  CHECK(confined["linux"].contains("seccomp"));
+  CHECK_FALSE(confined["process"].contains("apparmorProfile"));
+  CHECK(confined["linux"].contains("maskedPaths"));
+  s.seccomp = nullptr;
+  s.apparmor_profile = "plc-reader";
+  s.unmasked_system_paths = true;
+  const auto lifted = make_oci_config(s);
+  CHECK_FALSE(lifted["linux"].contains("seccomp"));
+  CHECK(lifted["process"]["apparmorProfile"] == "plc-reader");
+  CHECK_FALSE(lifted["linux"].contains("maskedPaths"));
+  CHECK_FALSE(lifted["linux"].contains("readonlyPaths"));
+  CHECK(lifted["process"]["noNewPrivileges"] == true);  // still unprivileged
+}
