@@ -88,6 +88,8 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   BERTH_TRY(make_dirs(m_paths.log_root, 0700));
   BERTH_TRY(make_dirs(bundle, 0700));
   ContainerSpec spec = input;
+  BERTH_TRY(join_task_namespaces(spec));
+  if (spec.init) spec.init_binary = m_paths.self_exe;
   BERTH_ASSIGN(const std::string rootfs, prepare_rootfs(spec, bundle));
   std::error_code ec;
   spec.rootfs = fs::absolute(rootfs, ec).string();
