@@ -169,9 +169,22 @@ TEST_CASE_METHOD(RuntimeFixture,
 
   REQUIRE(runtime->kill(a.id, 9).has_value());
   wait_exit(a.id);
+  std::filesystem::remove(mark);
+  auto restarted = runtime->restart(a.id);  // in place, into the same namespaces
+  INFO((restarted ? "" : restarted.error().message));
+  REQUIRE(restarted.has_value());
+  for (int i = 0; i < 250 && !std::filesystem::exists(mark); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(std::filesystem::exists(mark));
+  REQUIRE(runtime->kill(a.id, 9).has_value());
+  wait_exit(a.id);
+
+  REQUIRE(runtime->cleanup_task(setup.task_id, setup.cgroup_path).has_value());
+  // The holder is gone: its pid must not be joined again, whoever holds it now.
+  auto orphaned = runtime->restart(a.id);
+  REQUIRE_FALSE(orphaned.has_value());
+  CHECK(orphaned.error().message.find("holder is not running") != std::string::npos);
   REQUIRE(runtime->remove(a.id).has_value());
   REQUIRE(runtime->remove(b.id).has_value());
-  REQUIRE(runtime->cleanup_task(setup.task_id, setup.cgroup_path).has_value());
   CHECK_FALSE(std::filesystem::exists(dir + "/tasks/" + setup.task_id));
   CHECK(runtime->prepared_tasks().empty());
   CHECK_FALSE(runtime->start(join(spec({"true"}))).has_value());  // no holder any more
