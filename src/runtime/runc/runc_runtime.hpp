@@ -1,6 +1,7 @@
 // RuncRuntime: containers through the runc CLI, each under a `berth shim` monitor, each with an
 // overlay (or, where overlayfs is unavailable, a copied) root over its image; task cgroups under
-// its cgroupfs root and bridge networking through CNI. Thread-safe.
+// its cgroupfs root, the PID/IPC namespaces a task's containers share (TaskNamespaces' holders)
+// and bridge networking through CNI. Thread-safe.
 #pragma once
 
 #include <string>
