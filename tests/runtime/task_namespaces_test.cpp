@@ -111,3 +111,14 @@ TEST_CASE("task namespaces: a holder keeps the task's PID and IPC namespaces and
   auto ignored = remove_all(dir);
   (void)ignored;
 }
+
+TEST_CASE("task namespaces: without a task directory nothing is made, found or removed", "[runtime][namespaces]") {
+  TaskNamespaces none("", "/nonexistent/berth", "/sys/fs/cgroup");
+  auto prepared = none.prepare("t1", std::nullopt);
+  REQUIRE_FALSE(prepared.has_value());
+  CHECK(prepared.error().message == "this runtime has no task directory");
+  CHECK_FALSE(none.paths_of("t1").has_value());
+  CHECK(none.release("tmp").has_value());  // never "/tmp"
+  CHECK(std::filesystem::is_directory("/tmp"));
+  CHECK(none.tasks().empty());
+}

@@ -145,6 +145,7 @@ Result<NamespaceHolder> TaskNamespaces::start_holder() const {
 }
 
 Result<void> TaskNamespaces::prepare(const std::string& task_id, std::optional<long long> shm_bytes) {
+  if (m_root.empty()) return fail(Code::server, "this runtime has no task directory");
   if (shm_bytes && *shm_bytes <= 0) return fail(Code::client, "the task's /dev/shm size must be positive");
   const std::string dir = task_dir(task_id);
   BERTH_TRY(make_dirs(dir, 0700));
@@ -168,6 +169,7 @@ Result<void> TaskNamespaces::prepare(const std::string& task_id, std::optional<l
 }
 
 Result<TaskNamespacePaths> TaskNamespaces::paths_of(const std::string& task_id) const {
+  if (m_root.empty()) return fail(Code::server, "this runtime has no task directory");
   const std::string dir = task_dir(task_id);
   const auto recorded = read_file(dir + "/" + k_holder_file);
   const auto holder = recorded ? parse_holder_record(*recorded) : std::nullopt;
@@ -182,7 +184,7 @@ Result<TaskNamespacePaths> TaskNamespaces::paths_of(const std::string& task_id) 
 Result<void> TaskNamespaces::release(const std::string& task_id) {
   const std::string dir = task_dir(task_id);
   std::error_code ec;
-  if (!fs::exists(dir, ec)) return {};
+  if (m_root.empty() || !fs::exists(dir, ec)) return {};
   const auto recorded = read_file(dir + "/" + k_holder_file);
   if (const auto holder = recorded ? parse_holder_record(*recorded) : std::nullopt; holder && holder_running(*holder)) {
     ::kill(holder->pid, SIGKILL);
@@ -200,6 +202,7 @@ Result<void> TaskNamespaces::release(const std::string& task_id) {
 
 std::vector<std::string> TaskNamespaces::tasks() const {
   std::vector<std::string> out;
+  if (m_root.empty()) return out;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(m_root, ec)) {
     if (entry.is_directory()) out.push_back(entry.path().filename().string());

@@ -48,8 +48,8 @@ struct TaskNamespacePaths {
 
 class TaskNamespaces {
  public:
-  // `root`: the tasks' run directories (<run>/tasks); `self_exe`: the berth binary the holder
-  // runs; `cgroup_root`: the cgroupfs the holder is moved in, into /berth-shims beside the
+  // `root`: the tasks' run directories (<run>/tasks; empty: none, so no task can have shared
+  // namespaces); `self_exe`: the berth binary the holder runs; `cgroup_root`: the cgroupfs the holder is moved in, into /berth-shims beside the
   // containers' monitors.
   TaskNamespaces(std::string root, std::string self_exe, std::string cgroup_root);
 

@@ -19,7 +19,6 @@ Result<PreparedTask> RuncRuntime::prepare_task(const TaskSetup& setup) {
     log_warn("task " + setup.task_id + ": " + ok.error().message);
   }
   if (setup.pid_mode == NamespaceMode::task || setup.ipc_mode == NamespaceMode::task) {
-    if (m_paths.task_root.empty()) return fail(Code::server, "task namespaces: this runtime has no task directory");
     const auto shm = setup.ipc_mode == NamespaceMode::task ? std::optional(setup.shm_bytes) : std::nullopt;
     if (auto ok = m_namespaces.prepare(setup.task_id, shm); !ok) {
       return fail(ok.error().code, "task namespaces: " + ok.error().message);
