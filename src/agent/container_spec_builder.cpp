@@ -166,6 +166,23 @@ std::string runtime_id_of(const std::string& task_id, const std::string& contain
 
 std::string task_cgroup_of(const std::string& task_id) { return "/berth/" + task_id; }
 
+runtime::NamespaceMode namespace_mode_of(const Json& td, const char* field) {
+  const std::string mode = td.value(field, "");
+  if (mode == "task") return runtime::NamespaceMode::task;
+  if (mode == "host") return runtime::NamespaceMode::host;
+  if (mode == "none") return runtime::NamespaceMode::none;
+  return runtime::NamespaceMode::private_;
+}
+
+long long task_shm_bytes(const Json& td) {
+  long long largest_mib = 0;
+  for (const auto& c : td.value("containerDefinitions", Json::array())) {
+    const Json linux_parameters = c.value("linuxParameters", Json::object());
+    largest_mib = std::max(largest_mib, linux_parameters.value("sharedMemorySize", 0LL));
+  }
+  return largest_mib > 0 ? largest_mib << 20 : 64LL << 20;
+}
+
 Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, const Json& td,
                                                     const std::string& name, const runtime::Image& image,
                                                     const SpecContext& context) {
@@ -294,6 +311,10 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   }
   BERTH_ASSIGN(spec.sysctls, sysctls_of(c, network_mode == model::NetworkMode::host, td.value("ipcMode", "") == "host"));
   spec.annotations = annotations_of(c, task, name, context.task_arn);
+  spec.pid_mode = namespace_mode_of(td, "pidMode");
+  spec.ipc_mode = namespace_mode_of(td, "ipcMode");
+  spec.task_id = task.id;
+  spec.init = linux_parameters.value("initProcessEnabled", false);
   spec.cgroups_path = task_cgroup_of(task.id) + "/" + name;
   spec.cgroup_v2 = context.cgroup_v2;
 

@@ -66,4 +66,12 @@ std::string runtime_id_of(const std::string& task_id, const std::string& contain
 // The task's parent cgroup ("/berth/<task id>").
 std::string task_cgroup_of(const std::string& task_id);
 
+// The task definition's pidMode or ipcMode (`field`) as a namespace mode: its own per container
+// when unset.
+runtime::NamespaceMode namespace_mode_of(const model::Json& td, const char* field);
+
+// The size of the /dev/shm an ipcMode task shares: the largest sharedMemorySize of its containers,
+// else Docker's 64 MiB.
+long long task_shm_bytes(const model::Json& td);
+
 }  // namespace berth::agent

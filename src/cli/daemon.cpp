@@ -64,6 +64,7 @@ runtime::RuncPaths runc_paths(const Config& config) {
   paths.bundle_root = config.data_dir + "/bundles";
   paths.log_root = config.data_dir + "/logs";
   paths.self_exe = self_executable();
+  paths.task_root = config.run_dir + "/tasks";
   return paths;
 }
 

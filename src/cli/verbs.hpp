@@ -20,5 +20,7 @@ int help_verb(const Words& words);
 int version_verb(const Words& words);
 // Internal: berth re-executed as a container's monitor by the runtime.
 int shim_verb(const Words& words);
+// berth as a container's init, and (internal) a task's namespace holder.
+int init_verb(const Words& words);
 
 }  // namespace berth::cli

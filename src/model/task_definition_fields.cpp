@@ -27,8 +27,13 @@ constexpr std::array k_rows = {
     FieldRow{task, "cpu", honoured, "Task-level cgroup limit and placement reservation."},
     FieldRow{task, "memory", honoured, "Task-level cgroup limit and placement reservation."},
     FieldRow{task, "tags", honoured, "Stored; ListTagsForResource and include TAGS show them."},
-    FieldRow{task, "pidMode", pending, "Every container has its own PID namespace today."},
-    FieldRow{task, "ipcMode", pending, "Every container has its own IPC namespace and 64 MiB /dev/shm today."},
+    FieldRow{task, "pidMode", honoured,
+             "task: one PID namespace for the task's containers, whose PID 1 is a berth holder process, so any "
+             "container may exit; host: the host's (needs berth:RegisterPrivilegedTaskDefinition)."},
+    FieldRow{task, "ipcMode", honoured,
+             "task: one IPC namespace and one /dev/shm (the largest sharedMemorySize, else 64 MiB) for the task's "
+             "containers; host: the host's and its /dev/shm (needs berth:RegisterPrivilegedTaskDefinition); none: a "
+             "private namespace without /dev/shm."},
     FieldRow{task, "proxyConfiguration", refused,
              "it configures the App Mesh Envoy proxy, which berth does not run"},
     FieldRow{task, "inferenceAccelerators", refused, "Elastic Inference accelerators do not exist on a gateway"},
@@ -139,7 +144,9 @@ constexpr std::array k_rows = {
     FieldRow{linux_parameters, "devices", honoured,
              "The host node (its major:minor, mode and owner) and a cgroup rule with the permissions; needs "
              "berth:RegisterPrivilegedTaskDefinition; a missing or non-device hostPath stops the task."},
-    FieldRow{linux_parameters, "initProcessEnabled", pending, "false is today's behaviour and accepted."},
+    FieldRow{linux_parameters, "initProcessEnabled", honoured,
+             "berth's own binary, bound read-only at /.berth/init, runs the command as its child: it reaps zombies, "
+             "forwards signals to the command and exits with its status."},
     FieldRow{linux_parameters, "sharedMemorySize", honoured, "The size of the container's /dev/shm (64 MiB when unset)."},
     FieldRow{linux_parameters, "tmpfs", honoured, "Mount options from ECS's documented list."},
     FieldRow{linux_parameters, "maxSwap", honoured, "Needs the container's memory: swap comes on top of it."},

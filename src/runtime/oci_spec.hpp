@@ -36,6 +36,13 @@ struct Device {
 
 enum class NetworkNamespace { host, private_ };
 
+// A container's PID or IPC namespace (ECS pidMode/ipcMode): its own, the one its task's containers
+// share, the host's, or (IPC only) its own without a /dev/shm.
+enum class NamespaceMode { private_, task, host, none };
+
+// Where a container with initProcessEnabled finds berth's binary, its init.
+inline constexpr const char* k_init_path = "/.berth/init";
+
 struct ContainerSpec {
   std::string id;                        // runc container id
   std::string image_rootfs;              // the image's shared read-only root (overlay lower)
@@ -69,6 +76,14 @@ struct ContainerSpec {
   model::Json seccomp;                   // OCI linux.seccomp, or null for none (privileged)
   std::string apparmor_profile;          // process.apparmorProfile; empty: none
   bool unmasked_system_paths = false;    // no masked or read-only /proc and /sys paths (systempaths=unconfined)
+  NamespaceMode pid_mode = NamespaceMode::private_;
+  NamespaceMode ipc_mode = NamespaceMode::private_;
+  std::string task_id;                   // the task whose namespaces a task mode joins
+  std::string pid_namespace_path;        // pid_mode task: set by the runtime (the task's holder)
+  std::string ipc_namespace_path;        // ipc_mode task: set by the runtime
+  std::string shm_source;                // ipc_mode task: the task's /dev/shm, set by the runtime
+  bool init = false;                     // initProcessEnabled: berth's init runs args as its child
+  std::string init_binary;               // init: the host path of berth's binary, set by the runtime
 };
 
 // Docker's default capability set.

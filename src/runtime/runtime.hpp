@@ -38,6 +38,9 @@ struct TaskSetup {
   TaskLimits limits;            // task cpu/memory and the pids limit, on that cgroup
   bool bridge = false;          // networkMode bridge: a namespace of its own on the bridge
   std::vector<PortMapping> ports;  // bridge: published on the host
+  NamespaceMode pid_mode = NamespaceMode::private_;  // task: one PID namespace for its containers
+  NamespaceMode ipc_mode = NamespaceMode::private_;  // task: one IPC namespace and /dev/shm
+  long long shm_bytes = 64LL << 20;  // ipc_mode task: the size of the task's /dev/shm
 };
 
 struct PreparedTask {
@@ -69,14 +72,17 @@ class Runtime {
   virtual std::string log_path(const std::string& id) const = 0;
 
   // --- Task-level resources ---
-  // Makes the task's cgroup (limits applied) and, for bridge, attaches its network namespace.
+  // Makes the task's cgroup (limits applied), for pidMode/ipcMode task the namespaces (and
+  // /dev/shm) its containers share, and, for bridge, attaches its network namespace.
   // A cgroup that cannot be made is logged, not an error (the containers still run, unlimited
   // at task level); a network that cannot be attached is the error, "bridge network: <why>".
   [[nodiscard]] virtual Result<PreparedTask> prepare_task(const TaskSetup& setup) = 0;
   // Releases what prepare_task made (its containers must be gone): the cgroup, best effort,
-  // and the network, whose failure is the error (its record is kept, so a later call retries).
+  // the shared namespaces and the network, whose failures are the error (their records are
+  // kept, so a later call retries).
   [[nodiscard]] virtual Result<void> cleanup_task(const std::string& task_id, const std::string& cgroup_path) = 0;
-  // Tasks holding a network attachment (for releasing those of tasks that stopped meanwhile).
+  // Tasks holding a network attachment or shared namespaces (for releasing those of tasks that
+  // stopped meanwhile).
   virtual std::vector<std::string> prepared_tasks() = 0;
   // After berth restarts with prepared tasks: re-applies the host-side protections they rely on
   // (bridge: traffic from the bridge kept off the host's loopback).

@@ -437,3 +437,39 @@ TEST_CASE("spec: dockerSecurityOptions lift seccomp and the masked paths, and na
   CHECK_FALSE(defaults->unmasked_system_paths);
   CHECK(defaults->apparmor_profile.empty());
 }
+
+TEST_CASE("spec: pidMode, ipcMode and initProcessEnabled reach the spec", "[agent][namespaces]") {
+  const Json td = Json::parse(R"({"networkMode":"bridge","pidMode":"task","ipcMode":"task","containerDefinitions":[
+    {"name":"main","image":"x","memory":64,"linuxParameters":{"initProcessEnabled":true,"sharedMemorySize":256}},
+    {"name":"side","image":"x","memory":64,"linuxParameters":{"sharedMemorySize":16}}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "/run/berth/netns/t1", ""};
+  const model::Task task = task_of();
+  auto spec = agent::build_container_spec(task, td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(spec->pid_mode == runtime::NamespaceMode::task);
+  CHECK(spec->ipc_mode == runtime::NamespaceMode::task);
+  CHECK(spec->task_id == task.id);
+  CHECK(spec->init);
+  CHECK(spec->init_binary.empty());  // the runtime knows its binary
+  CHECK(spec->pid_namespace_path.empty());  // and the task's holder
+  auto side = agent::build_container_spec(task, td, "side", busybox_like(), ctx);
+  REQUIRE(side.has_value());
+  CHECK_FALSE(side->init);
+  CHECK(agent::task_shm_bytes(td) == 256LL << 20);  // the largest sharedMemorySize
+
+  const Json plain = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","image":"x","memory":64}]})");
+  auto defaults = agent::build_container_spec(task, plain, "main", busybox_like(), ctx);
+  REQUIRE(defaults.has_value());
+  CHECK(defaults->pid_mode == runtime::NamespaceMode::private_);
+  CHECK(defaults->ipc_mode == runtime::NamespaceMode::private_);
+  CHECK_FALSE(defaults->init);
+  CHECK(agent::task_shm_bytes(plain) == 64LL << 20);
+
+  for (const auto& [mode, expected] : {std::pair{"host", runtime::NamespaceMode::host},
+                                       std::pair{"none", runtime::NamespaceMode::none},
+                                       std::pair{"task", runtime::NamespaceMode::task},
+                                       std::pair{"", runtime::NamespaceMode::private_}}) {
+    CHECK(agent::namespace_mode_of(Json{{"ipcMode", mode}}, "ipcMode") == expected);
+  }
+  CHECK(agent::namespace_mode_of(Json::object(), "pidMode") == runtime::NamespaceMode::private_);
+}

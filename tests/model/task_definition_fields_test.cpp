@@ -185,8 +185,6 @@ TEST_CASE("refused and pending fields are accepted when they ask for nothing", "
 TEST_CASE("the messages name the container or volume of the refused field", "[model][fields]") {
   CHECK(rejection(with_container({{"interactive", true}})) ==
         "Invalid setting for container 'webapp'. interactive is not supported by berth yet.");
-  CHECK(rejection(with_container({{"linuxParameters", {{"initProcessEnabled", true}}}})) ==
-        "Invalid setting for container 'webapp'. linuxParameters.initProcessEnabled is not supported by berth yet.");
   CHECK(rejection(with_task({{"volumes", {{{"name", "nfs"}, {"efsVolumeConfiguration", {{"fileSystemId", "fs-1"}}}}}}})) ==
         "Volume 'nfs': efsVolumeConfiguration is not supported: Amazon EFS is not reachable from a berth gateway; use "
         "host.sourcePath or a local volume.");

@@ -1,10 +1,12 @@
 // RuncRuntime: containers through the runc CLI, each under a `berth shim` monitor, each with an
 // overlay (or, where overlayfs is unavailable, a copied) root over its image; task cgroups under
-// its cgroupfs root and bridge networking through CNI. Thread-safe.
+// its cgroupfs root, the PID/IPC namespaces a task's containers share (TaskNamespaces' holders)
+// and bridge networking through CNI. Thread-safe.
 #pragma once
 
 #include <string>
 
+#include "runtime/linux/task_namespaces.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/shim/shim.hpp"
 
@@ -21,6 +23,7 @@ struct RuncPaths {
   int log_files = 2;
   int start_timeout_ms = 120000;
   std::string cgroup_root = k_cgroup_root;  // where cgroupfs is mounted (tests: a directory)
+  std::string task_root;     // the tasks' shared namespaces and /dev/shm (<run>/tasks)
 };
 
 class RuncRuntime final : public Runtime {
@@ -39,18 +42,21 @@ class RuncRuntime final : public Runtime {
   std::string log_path(const std::string& id) const override { return m_paths.log_root + "/" + id + ".log"; }
   Result<PreparedTask> prepare_task(const TaskSetup& setup) override;
   Result<void> cleanup_task(const std::string& task_id, const std::string& cgroup_path) override;
-  std::vector<std::string> prepared_tasks() override { return m_network.attached_tasks(); }
+  std::vector<std::string> prepared_tasks() override;
   Result<void> guard_prepared_tasks() override;
   std::string network_namespace_of(const std::string& task_id) const override { return m_network.netns_path(task_id); }
   bool cgroup_v2() const override { return m_cgroup_v2; }
 
  private:
   Result<std::string> prepare_rootfs(const ContainerSpec& spec, const std::string& bundle);
+  // pidMode/ipcMode task: points `spec` at its task's namespaces and /dev/shm.
+  Result<void> join_task_namespaces(ContainerSpec& spec) const;
   // Runs `berth shim` with `options` and waits for its report; returns the container's pid.
   Result<int> spawn_shim(const ShimOptions& options);
   RuncPaths m_paths;
   BridgeNetwork m_network;
   bool m_cgroup_v2 = false;
+  TaskNamespaces m_namespaces;
 };
 
 // Runs `argv` with stdin from /dev/null and stdout+stderr captured (at most 64 KiB kept),

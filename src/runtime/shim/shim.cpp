@@ -24,6 +24,7 @@
 #include "common/files.hpp"
 #include "model/schema.hpp"
 #include "runtime/linux/cgroups.hpp"
+#include "runtime/linux/memory_shedding.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/shim/log_writer.hpp"
 #include "common/numbers.hpp"
@@ -75,29 +76,6 @@ bool oom_killed(const std::string& cgroup) {
     if (count && count->value > 0) return true;
   }
   return false;
-}
-
-// The shim is the whole berth binary re-executed, but its event loop needs a sliver of it.
-// Dropping the page-table entries of the code and the free heap after start-up
-// keeps each container's monitor small; pages the loop touches fault back in from the page
-// cache. Code pages are never written, so this loses nothing.
-void shed_startup_memory() {
-  std::FILE* maps = std::fopen("/proc/self/maps", "re");
-  if (maps) {
-    char line[512];
-    while (std::fgets(line, sizeof line, maps)) {
-      unsigned long start = 0, end = 0;
-      char perms[5] = {};
-      if (std::sscanf(line, "%lx-%lx %4s", &start, &end, perms) != 3) continue;
-      // Only the code: read-only data may hold relocated (written, then protected) pages.
-      const bool file_backed = std::strchr(line, '/') != nullptr;
-      if (file_backed && std::strcmp(perms, "r-xp") == 0) {
-        ::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
-      }
-    }
-    std::fclose(maps);
-  }
-  ::malloc_trim(0);
 }
 
 }  // namespace
