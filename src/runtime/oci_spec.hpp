@@ -67,6 +67,8 @@ struct ContainerSpec {
   std::map<std::string, std::string> annotations;  // dockerLabels plus ECS's com.amazonaws.ecs.* labels
   bool cgroup_v2 = false;
   model::Json seccomp;                   // OCI linux.seccomp, or null for none (privileged)
+  bool terminal = false;                 // process.terminal (pseudoTerminal): runc makes a pty for the shim
+  bool open_stdin = false;               // interactive: stdin stays open for `berth attach` (the shim's, not OCI's)
 };
 
 // Docker's default capability set.

@@ -121,3 +121,10 @@ TEST_CASE("oci: sysctls, annotations, /dev/shm size and swappiness", "[runtime][
   unlimited.swappiness = 0;
   CHECK(make_oci_config(unlimited)["linux"]["resources"]["memory"] == berth::model::Json::parse(R"({"swappiness":0})"));
 }
+
+TEST_CASE("oci: a pseudoTerminal container's process has a terminal, others none", "[runtime]") {
+  CHECK(make_oci_config(base())["process"]["terminal"] == false);
+  ContainerSpec spec = base();
+  spec.terminal = true;
+  CHECK(make_oci_config(spec)["process"]["terminal"] == true);
+}
