@@ -77,6 +77,23 @@ class TerminalTest(TaskTestCase):
                          what="the plain container's output")
         self.assertEqual(plain[:3], ["not a tty", "stdin-not-tty", "TERM="])
 
+    def test_a_terminal_and_attach_work_for_a_name_too_long_for_a_socket_path(self):
+        # The console and attach sockets live in the container's state directory, whose path is
+        # then beyond what a unix socket address holds; both are reached through /proc/.../fd.
+        name = "c" * 120
+        arn, task_id = self.start("longname", [{"name": name, "pseudoTerminal": True, "interactive": True,
+                                                "command": ["sh", "-c", "tty; read line; echo got $line; exec sleep 300"]}])
+        state_dir = os.path.join(self.berth.dir, "run", "containers", task_id + "-" + name)
+        self.assertGreater(len(os.path.join(state_dir, "console.sock")), 108)
+        lines = wait_for(lambda: self.log_lines(arn, name), what="the container's output")
+        self.assertRegex(lines[0], r"^/dev/pts/\d+$")
+        proc, out = self.attach(task_id, name)
+        proc.stdin.write(b"far\n")
+        proc.stdin.flush()
+        out.until(r"got far")
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+
     def test_attach_feeds_an_interactive_container_and_survives_berth_restarts(self):
         arn, task_id = self.start("chat", [{"name": "main", "interactive": True,
                                             "command": ["sh", "-c", "while read line; do echo got $line; done"]}])
