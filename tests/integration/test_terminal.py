@@ -2,6 +2,7 @@
 monitor, logged as stdout), interactive keeps its stdin open for `berth attach`, and `berth exec`
 runs a command in a running container with pass-through stdio. Both verbs talk to the runtime
 files directly, so they work while berth restarts."""
+import json
 import os
 import pty
 import re
@@ -40,7 +41,7 @@ class Reader:
         return self.text
 
 
-class TerminalTest(TaskTestCase):
+class TerminalTestCase(TaskTestCase):
     def verb(self, *words, **kwargs):
         return [BERTH] + list(words[:1]) + ["--config", "/dev/null", "--run-dir", os.path.join(self.berth.dir, "run")] + \
             list(words[1:])
@@ -65,6 +66,8 @@ class TerminalTest(TaskTestCase):
         self.wait_status(arn, "RUNNING")
         return arn, arn.rsplit("/", 1)[1]
 
+
+class TerminalTest(TerminalTestCase):
     def test_pseudo_terminal_gives_the_container_a_tty_and_others_none(self):
         report = "tty; if [ -t 0 ]; then echo stdin-tty; else echo stdin-not-tty; fi; echo TERM=$TERM; exec sleep 300"
         arn, _ = self.start("tty", [{"name": "term", "pseudoTerminal": True, "command": ["sh", "-c", report]},
@@ -187,4 +190,32 @@ class TerminalTest(TaskTestCase):
         usage = self.exec_(task_id, "main")
         self.assertEqual(usage.returncode, 2)
         self.assertIn("needs a command after --", usage.stderr)
+        self.assertEqual(self.describe(arn)["lastStatus"], "RUNNING")
+
+
+class TerminalRestartTest(TerminalTestCase):
+    # A container must run for 1 s before it exits to be restarted (ECS's minimum is 60 s).
+    config_text = TaskTestCase.config_text + "BERTH_RESTART_ATTEMPT_PERIOD_SECONDS=1\n"
+
+    def test_a_terminal_container_restarted_in_place_keeps_its_terminal_and_stdin(self):
+        # Debian's boto3 predates restartPolicy: the definition goes as raw JSON.
+        body = {"family": "ttyagain", "networkMode": "none", "containerDefinitions": [{
+            "name": "main", "image": "busybox", "memory": 64, "stopTimeout": 1,
+            "pseudoTerminal": True, "interactive": True, "restartPolicy": {"enabled": True},
+            "command": ["sh", "-c", "n=$(cat /n 2>/dev/null || echo 0); echo $((n+1)) > /n; tty; echo run $n; "
+                                    "[ $n -lt 1 ] && { sleep 2; exit 3; }; read line; echo got $line; exec sleep 300"]}]}
+        status, reply, _ = self.berth.raw("RegisterTaskDefinition", json.dumps(body))
+        self.assertEqual(status, 200, reply)
+        arn = self.run_task("ttyagain")
+        task_id = arn.rsplit("/", 1)[1]
+        lines = wait_for(lambda: (lambda out: out if "run 1" in out else None)(self.log_lines(arn, "main")),
+                         what="the restarted run's output")
+        self.assertEqual(len([line for line in lines if re.match(r"^/dev/pts/\d+$", line)]), 2, lines)
+        # The new monitor serves the attach socket with the terminal as stdin again.
+        proc, out = self.attach(task_id, "main")
+        proc.stdin.write(b"back\n")
+        proc.stdin.flush()
+        out.until(r"got back")
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
         self.assertEqual(self.describe(arn)["lastStatus"], "RUNNING")
