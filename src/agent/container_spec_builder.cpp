@@ -256,6 +256,12 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   spec.hostname = c.value("hostname", network_mode == model::NetworkMode::host ? context.host_name : task.id.substr(0, 12));
   spec.readonly_rootfs = c.value("readonlyRootFilesystem", false);
   spec.privileged = c.value("privileged", false);
+  spec.terminal = c.value("pseudoTerminal", false);
+  spec.open_stdin = c.value("interactive", false);
+  // Docker's default for a terminal, which an ECS container with pseudoTerminal gets.
+  if (spec.terminal && std::none_of(spec.env.begin(), spec.env.end(), [](const std::string& e) { return e.starts_with("TERM="); })) {
+    spec.env.push_back("TERM=xterm");
+  }
   const Json linux_parameters = c.value("linuxParameters", Json::object());
   // Only what the host's bounding set holds: runc cannot grant more (Docker's rule too).
   if (spec.privileged) {

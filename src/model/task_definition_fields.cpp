@@ -119,8 +119,10 @@ constexpr std::array k_rows = {
              "enabled), label:disable (berth has no SELinux); lifting confinement needs "
              "berth:RegisterPrivilegedTaskDefinition. Other label: options, credentialspec:, seccomp=<profile>, "
              "no-new-privileges:false and unknown options are refused."},
-    FieldRow{container, "interactive", pending, "Containers run without stdin today."},
-    FieldRow{container, "pseudoTerminal", pending, "Containers run without a terminal today."},
+    FieldRow{container, "interactive", honoured,
+             "stdin stays open (a pipe the container's monitor holds, or its terminal); berth attach sends it input."},
+    FieldRow{container, "pseudoTerminal", honoured,
+             "A terminal (pty) from runc, held by the container's monitor; its output is logged as stdout; berth attach."},
     FieldRow{container, "dockerLabels", honoured,
              "OCI annotations, with the ECS agent's com.amazonaws.ecs.* labels (which win over a label of the same name)."},
     FieldRow{container, "ulimits", honoured, "Set as the container's rlimits."},

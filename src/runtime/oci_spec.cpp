@@ -108,7 +108,7 @@ long long shares_to_weight(long long shares) {
 
 Json make_oci_config(const ContainerSpec& s) {
   const std::vector<std::string> caps(s.capabilities.begin(), s.capabilities.end());
-  Json process{{"terminal", false},
+  Json process{{"terminal", s.terminal},
                {"user", {{"uid", s.uid}, {"gid", s.gid}}},
                {"args", process_args(s)},
                {"env", s.env},

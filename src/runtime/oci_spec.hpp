@@ -84,6 +84,8 @@ struct ContainerSpec {
   std::string shm_source;                // ipc_mode task: the task's /dev/shm, set by the runtime
   bool init = false;                     // initProcessEnabled: berth's init runs args as its child
   std::string init_binary;               // init: the host path of berth's binary, set by the runtime
+  bool terminal = false;                 // process.terminal (pseudoTerminal): runc makes a pty for the shim
+  bool open_stdin = false;               // interactive: stdin stays open for `berth attach` (the shim's, not OCI's)
 };
 
 // Docker's default capability set.

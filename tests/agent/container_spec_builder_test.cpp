@@ -87,6 +87,37 @@ TEST_CASE("spec: a task entryPoint resets the image Cmd; privileged gets every c
   CHECK(spec->network == runtime::NetworkNamespace::private_);
 }
 
+TEST_CASE("spec: pseudoTerminal gives a terminal and TERM, interactive an open stdin", "[agent]") {
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  const auto spec_of = [&](const std::string& settings) {
+    const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64)" +
+                                settings + "}]}");
+    auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+    REQUIRE(spec.has_value());
+    return *spec;
+  };
+  const auto term_of = [](const runtime::ContainerSpec& spec) {
+    std::vector<std::string> found;
+    for (const auto& e : spec.env) {
+      if (e.starts_with("TERM=")) found.push_back(e);
+    }
+    return found;
+  };
+  const auto plain = spec_of("");
+  CHECK_FALSE(plain.terminal);
+  CHECK_FALSE(plain.open_stdin);
+  CHECK(term_of(plain).empty());
+  const auto tty = spec_of(R"(,"pseudoTerminal":true)");
+  CHECK(tty.terminal);
+  CHECK_FALSE(tty.open_stdin);
+  CHECK(term_of(tty) == std::vector<std::string>{"TERM=xterm"});
+  // The definition's own TERM wins.
+  const auto own = spec_of(R"(,"pseudoTerminal":true,"interactive":true,"environment":[{"name":"TERM","value":"vt100"}])");
+  CHECK(own.open_stdin);
+  CHECK(term_of(own) == std::vector<std::string>{"TERM=vt100"});
+  CHECK(spec_of(R"(,"interactive":true,"pseudoTerminal":false)").open_stdin);
+}
+
 TEST_CASE("spec: an unknown user is refused", "[agent]") {
   const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","image":"x",
     "user":"nobody-here","memory":64}]})");

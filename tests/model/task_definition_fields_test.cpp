@@ -170,7 +170,7 @@ TEST_CASE("an honoured field's asking value registers", "[model][fields]") {
     CHECK(rejection(definition_asking_for(row)) == "");
     ++checked;
   }
-  CHECK(checked >= 5);  // restartPolicy, dockerLabels, systemControls, devices, sharedMemorySize
+  CHECK(checked >= 7);  // restartPolicy, dockerLabels, systemControls, devices, sharedMemorySize, interactive, pseudoTerminal
 }
 
 TEST_CASE("refused and pending fields are accepted when they ask for nothing", "[model][fields]") {
@@ -183,8 +183,8 @@ TEST_CASE("refused and pending fields are accepted when they ask for nothing", "
 }
 
 TEST_CASE("the messages name the container or volume of the refused field", "[model][fields]") {
-  CHECK(rejection(with_container({{"interactive", true}})) ==
-        "Invalid setting for container 'webapp'. interactive is not supported by berth yet.");
+  CHECK(rejection(with_container({{"versionConsistency", "enabled"}})) ==
+        "Invalid setting for container 'webapp'. versionConsistency is not supported by berth yet.");
   CHECK(rejection(with_task({{"volumes", {{{"name", "nfs"}, {"efsVolumeConfiguration", {{"fileSystemId", "fs-1"}}}}}}})) ==
         "Volume 'nfs': efsVolumeConfiguration is not supported: Amazon EFS is not reachable from a berth gateway; use "
         "host.sourcePath or a local volume.");

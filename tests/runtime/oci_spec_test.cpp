@@ -212,3 +212,10 @@ TEST_CASE("oci: initProcessEnabled runs the command under berth's init, bound re
   CHECK(plain["process"]["args"] == Json::array({"sleep", "1"}));
   CHECK_FALSE(mount_at(plain, "/.berth/init"));
 }
+
+TEST_CASE("oci: a pseudoTerminal container's process has a terminal, others none", "[runtime]") {
+  CHECK(make_oci_config(base())["process"]["terminal"] == false);
+  ContainerSpec spec = base();
+  spec.terminal = true;
+  CHECK(make_oci_config(spec)["process"]["terminal"] == true);
+}

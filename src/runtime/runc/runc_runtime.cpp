@@ -115,6 +115,8 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   options.log_files = m_paths.log_files;
   options.cgroup = spec.cgroups_path;
   options.sync_fd = 3;
+  options.terminal = spec.terminal;
+  options.open_stdin = spec.open_stdin;
   // What a restart in place needs to run the same monitor again, the spec being gone by then.
   BERTH_TRY(write_file(state + "/" + k_shim_args_file, Json(shim_args(options)).dump(), 0600));
   return spawn_shim(options);
