@@ -20,6 +20,8 @@ constexpr Verb k_verbs[] = {
     {"help", berth::cli::help_verb},       {"--help", berth::cli::help_verb},
     {"-h", berth::cli::help_verb},         {"version", berth::cli::version_verb},
     {"--version", berth::cli::version_verb}, {"shim", berth::cli::shim_verb},
+    {"init", berth::cli::init_verb},
+    {"attach", berth::cli::attach_verb},   {"exec", berth::cli::exec_verb},
 };
 
 }  // namespace

@@ -21,6 +21,7 @@ DriverSettings driver_settings(const AgentConfig& config) {
   settings.restart_attempt_period_s = config.restart_attempt_period_s;
   settings.host_resolv_conf = config.host_resolv_conf;
   settings.arns = config.arns;
+  settings.gpus = config.gpus;
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   settings.host_name = host;

@@ -28,6 +28,7 @@
 #include "runtime/image/image_puller.hpp"
 #include "runtime/image/image_store.hpp"
 #include "runtime/image/registry_client.hpp"
+#include "runtime/linux/gpus.hpp"
 #include "runtime/network/bridge_network.hpp"
 #include "runtime/runtime.hpp"
 #include "store/store.hpp"
@@ -65,6 +66,8 @@ struct AgentConfig {
   // Markers of the tasks being started or stopped (see TaskCrashGuard): a directory that survives
   // a restart of berth, ideally on tmpfs (the run dir); empty = <data_dir>/task-work.
   std::string crash_marker_dir;
+  // The GPUs it registers and maps into containers: BERTH_GPU_DEVICES, else /dev/nvidia<N>.
+  runtime::HostGpus gpus;
 
   // Reads the ECS agent keys of `config` (ECS_RESERVED_MEMORY, ECS_RESERVED_PORTS, ...).
   [[nodiscard]] static Result<AgentConfig> from(const Config& config);

@@ -1,30 +1,27 @@
 #include "agent/container_spec_builder.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <sstream>
 
+#include "agent/container_links.hpp"
 #include "agent/container_user.hpp"
+#include "agent/security_options.hpp"
 #include "common/files.hpp"
 #include "runtime/image/image_manifest.hpp"
 #include "runtime/linux/capability_bounds.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
 #include "model/sysctls.hpp"
 #include "model/task_definition.hpp"
+#include "model/volumes_from.hpp"
 
 namespace berth::agent {
 namespace {
 
 using model::Json;
-
-const Json* find_override(const model::Task& task, const std::string& name) {
-  if (!task.overrides.contains("containerOverrides")) return nullptr;
-  for (const auto& o : task.overrides["containerOverrides"]) {
-    if (o.value("name", "") == name) return &o;
-  }
-  return nullptr;
-}
 
 std::vector<std::string> strings(const Json& list) {
   std::vector<std::string> out;
@@ -54,6 +51,29 @@ std::string device_access(const Json& device) {
     if (std::find(permissions.begin(), permissions.end(), permission) != permissions.end()) access += letter;
   }
   return access;
+}
+
+// The GPUs placement assigned to container `name`, as the ECS agent gives them: each GPU's device
+// node and the driver's shared nodes, and NVIDIA_VISIBLE_DEVICES listing their ids.
+Result<void> add_gpus(runtime::ContainerSpec& spec, const model::Task& task, const std::string& name,
+                      const SpecContext& context) {
+  const auto container = std::find_if(task.containers.begin(), task.containers.end(),
+                                      [&](const model::TaskContainer& tc) { return tc.name == name; });
+  if (container == task.containers.end() || container->gpu_ids.empty()) return {};
+  std::string visible;
+  for (const auto& id : container->gpu_ids) {
+    const runtime::Gpu* gpu = runtime::gpu_of(context.gpus, id);
+    if (!gpu) return fail(Code::client, "GPU " + id + " assigned to this container is not a GPU of this instance");
+    BERTH_ASSIGN(const runtime::DeviceNode node, context.device_lookup(gpu->device));
+    spec.devices.push_back({gpu->device, node, "rwm"});
+    visible += (visible.empty() ? "" : ",") + id;
+  }
+  for (const auto& path : context.gpus.support_devices) {
+    BERTH_ASSIGN(const runtime::DeviceNode node, context.device_lookup(path));
+    spec.devices.push_back({path, node, "rwm"});
+  }
+  merge_env(spec.env, "NVIDIA_VISIBLE_DEVICES", visible);
+  return {};
 }
 
 // The container's systemControls as OCI linux.sysctl. Only parameters of its own namespaces: any
@@ -86,7 +106,54 @@ std::map<std::string, std::string> annotations_of(const Json& c, const model::Ta
   return out;
 }
 
+// The host directory behind volume `volume` of the task: its host.sourcePath, or a directory berth
+// owns (per task, or shared across tasks), created unless a shared volume says autoprovision false.
+Result<std::string> volume_source(const Json& volume, const model::Task& task, const SpecContext& context) {
+  if (volume.contains("host") && volume["host"].contains("sourcePath")) return volume["host"]["sourcePath"].get<std::string>();
+  const Json docker = volume.value("dockerVolumeConfiguration", Json::object());
+  const bool shared = docker.value("scope", "task") == "shared";
+  const std::string name = volume["name"];
+  const std::string source = context.volumes_root + (shared ? "/shared/" : "/" + task.id + "/") + name;
+  if (shared && !docker.value("autoprovision", true)) {
+    struct stat st {};
+    if (::stat(source.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+      // The ECS agent's words for the same case.
+      return fail(Code::client, "initialize volume: volume detection failed, volume '" + name +
+                                    "' does not exist and autoprovision is set to false");
+    }
+    return source;
+  }
+  BERTH_TRY(make_dirs(source, 0755));
+  return source;
+}
+
+// The container's bind mounts: its mountPoints, then what its volumesFrom give it (model/volumes_from).
+Result<std::vector<runtime::Mount>> volume_mounts(const Json& c, const Json& td, const model::Task& task,
+                                                  const SpecContext& context) {
+  std::map<std::string, Json> volumes;
+  for (const auto& v : td.value("volumes", Json::array())) volumes[v["name"]] = v;
+  std::vector<runtime::Mount> mounts;
+  const auto add = [&](const Json& mp, bool read_only) -> Result<void> {
+    BERTH_ASSIGN(const std::string source, volume_source(volumes.at(mp["sourceVolume"]), task, context));
+    mounts.push_back({mp["containerPath"], "bind", source, {"rbind", read_only ? "ro" : "rw"}});
+    return {};
+  };
+  for (const auto& mp : c.value("mountPoints", Json::array())) BERTH_TRY(add(mp, mp.value("readOnly", false)));
+  for (const auto& inherited : model::volumes_from_mounts(td["containerDefinitions"], c)) {
+    BERTH_TRY(add(*inherited.mount_point, inherited.read_only));
+  }
+  return mounts;
+}
+
 }  // namespace
+
+const Json* container_override_of(const model::Task& task, const std::string& name) {
+  if (!task.overrides.contains("containerOverrides")) return nullptr;
+  for (const auto& o : task.overrides["containerOverrides"]) {
+    if (o.value("name", "") == name) return &o;
+  }
+  return nullptr;
+}
 
 void add_secret_environment(runtime::ContainerSpec& spec,
                             const std::vector<std::pair<std::string, std::string>>& secrets) {
@@ -99,6 +166,23 @@ std::string runtime_id_of(const std::string& task_id, const std::string& contain
 
 std::string task_cgroup_of(const std::string& task_id) { return "/berth/" + task_id; }
 
+runtime::NamespaceMode namespace_mode_of(const Json& td, const char* field) {
+  const std::string mode = td.value(field, "");
+  if (mode == "task") return runtime::NamespaceMode::task;
+  if (mode == "host") return runtime::NamespaceMode::host;
+  if (mode == "none") return runtime::NamespaceMode::none;
+  return runtime::NamespaceMode::private_;
+}
+
+long long task_shm_bytes(const Json& td) {
+  long long largest_mib = 0;
+  for (const auto& c : td.value("containerDefinitions", Json::array())) {
+    const Json linux_parameters = c.value("linuxParameters", Json::object());
+    largest_mib = std::max(largest_mib, linux_parameters.value("sharedMemorySize", 0LL));
+  }
+  return largest_mib > 0 ? largest_mib << 20 : 64LL << 20;
+}
+
 Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, const Json& td,
                                                     const std::string& name, const runtime::Image& image,
                                                     const SpecContext& context) {
@@ -108,7 +192,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   }
   if (!def) return fail(Code::server, "container " + name + " is not in the task definition");
   const Json& c = *def;
-  const Json* override_ = find_override(task, name);
+  const Json* override_ = container_override_of(task, name);
   const Json no_config = Json::object();
   const bool has_config = image.config.is_object() && image.config.contains("config") && image.config["config"].is_object();
   const Json& image_config = has_config ? image.config["config"] : no_config;
@@ -136,7 +220,16 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   spec.args.insert(spec.args.end(), command.begin(), command.end());
   if (spec.args.empty()) return fail(Code::client, "container " + name + " has no command and its image none");
 
+  // Lowest first: the image's variables, then link variables it does not set, environmentFiles,
+  // environment and overrides (secrets come last, in add_secret_environment).
   BERTH_ASSIGN(spec.env, runtime::image_config_strings(image_config, "Env"));
+  for (const auto& [variable, value] : link_environment(td, c)) {
+    const std::string prefix = variable + "=";
+    if (std::none_of(spec.env.begin(), spec.env.end(), [&](const std::string& e) { return e.starts_with(prefix); })) {
+      spec.env.push_back(prefix + value);
+    }
+  }
+  for (const auto& [variable, value] : context.environment_file_variables) merge_env(spec.env, variable, value);
   for (const auto& e : c.value("environment", Json::array())) merge_env(spec.env, e["name"], e.value("value", ""));
   if (override_) {
     for (const auto& e : override_->value("environment", Json::array())) merge_env(spec.env, e["name"], e.value("value", ""));
@@ -155,11 +248,20 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   }
 
   const model::NetworkMode network_mode = model::network_mode_of(td);
-  spec.network = network_mode == model::NetworkMode::host ? runtime::NetworkNamespace::host : runtime::NetworkNamespace::private_;
-  if (network_mode == model::NetworkMode::bridge) spec.network_namespace_path = context.network_namespace;
+  // disableNetworking: a namespace of its own, which runc gives only lo.
+  const bool networking = !c.value("disableNetworking", false);
+  spec.network = network_mode == model::NetworkMode::host && networking ? runtime::NetworkNamespace::host
+                                                                        : runtime::NetworkNamespace::private_;
+  if (network_mode == model::NetworkMode::bridge && networking) spec.network_namespace_path = context.network_namespace;
   spec.hostname = c.value("hostname", network_mode == model::NetworkMode::host ? context.host_name : task.id.substr(0, 12));
   spec.readonly_rootfs = c.value("readonlyRootFilesystem", false);
   spec.privileged = c.value("privileged", false);
+  spec.terminal = c.value("pseudoTerminal", false);
+  spec.open_stdin = c.value("interactive", false);
+  // Docker's default for a terminal, which an ECS container with pseudoTerminal gets.
+  if (spec.terminal && std::none_of(spec.env.begin(), spec.env.end(), [](const std::string& e) { return e.starts_with("TERM="); })) {
+    spec.env.push_back("TERM=xterm");
+  }
   const Json linux_parameters = c.value("linuxParameters", Json::object());
   // Only what the host's bounding set holds: runc cannot grant more (Docker's rule too).
   if (spec.privileged) {
@@ -172,11 +274,20 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
         context.capability_bounding_set);
     spec.seccomp = runtime::default_seccomp_profile(spec.capabilities);
   }
+  const SecurityOptions security = security_options_of(c);
+  if (security.seccomp_unconfined) spec.seccomp = nullptr;
+  spec.unmasked_system_paths = security.system_paths_unconfined;
+  if (!security.apparmor_profile.empty() && !context.apparmor_enabled()) {
+    return fail(Code::client, "dockerSecurityOptions apparmor '" + security.apparmor_profile +
+                                  "': AppArmor is not enabled on this instance");
+  }
+  spec.apparmor_profile = security.apparmor_profile;
   for (const auto& d : linux_parameters.value("devices", Json::array())) {
     const std::string host_path = d["hostPath"];
     BERTH_ASSIGN(const runtime::DeviceNode node, context.device_lookup(host_path));
     spec.devices.push_back({d.value("containerPath", host_path), node, device_access(d)});
   }
+  BERTH_TRY(add_gpus(spec, task, name, context));
   for (const auto& u : c.value("ulimits", Json::array())) {
     std::string type = "RLIMIT_" + u["name"].get<std::string>();
     std::transform(type.begin(), type.end(), type.begin(), [](unsigned char ch) { return std::toupper(ch); });
@@ -206,33 +317,22 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   }
   BERTH_ASSIGN(spec.sysctls, sysctls_of(c, network_mode == model::NetworkMode::host, td.value("ipcMode", "") == "host"));
   spec.annotations = annotations_of(c, task, name, context.task_arn);
-  spec.cgroups_path = task_cgroup_of(task.id) + "/" + name;
+  spec.pid_mode = namespace_mode_of(td, "pidMode");
+  spec.ipc_mode = namespace_mode_of(td, "ipcMode");
   spec.task_id = task.id;
+  spec.init = linux_parameters.value("initProcessEnabled", false);
+  spec.cgroups_path = task_cgroup_of(task.id) + "/" + name;
   spec.cgroup_v2 = context.cgroup_v2;
 
   // Volumes: host paths bind-mounted; everything else a directory berth owns (task or shared).
-  std::map<std::string, Json> volumes;
-  for (const auto& v : td.value("volumes", Json::array())) volumes[v["name"]] = v;
-  for (const auto& mp : c.value("mountPoints", Json::array())) {
-    const Json& volume = volumes.at(mp["sourceVolume"]);
-    std::string source;
-    if (volume.contains("host") && volume["host"].contains("sourcePath")) {
-      source = volume["host"]["sourcePath"];
-    } else {
-      const bool shared = volume.value("dockerVolumeConfiguration", Json::object()).value("scope", "task") == "shared";
-      source = context.volumes_root + (shared ? "/shared/" : "/" + task.id + "/") + volume["name"].get<std::string>();
-    }
-    BERTH_TRY(make_dirs(source, 0755));
-    spec.mounts.push_back({mp["containerPath"], "bind", source,
-                           {"rbind", mp.value("readOnly", false) ? "ro" : "rw"}});
-  }
+  BERTH_ASSIGN(spec.mounts, volume_mounts(c, td, task, context));
   for (const auto& t : linux_parameters.value("tmpfs", Json::array())) {
     std::vector<std::string> options = {"nosuid", "nodev", "size=" + std::to_string(t["size"].get<long long>()) + "m"};
     for (const auto& o : t.value("mountOptions", Json::array())) options.push_back(o);
     spec.mounts.push_back({t["containerPath"], "tmpfs", "tmpfs", options});
   }
   // Name resolution: the host's files in host mode; generated ones otherwise.
-  if (network_mode == model::NetworkMode::host) {
+  if (network_mode == model::NetworkMode::host && networking) {
     for (const char* file : {"/etc/resolv.conf", "/etc/hosts"}) spec.mounts.push_back({file, "bind", file, {"rbind", "ro"}});
   } else {
     BERTH_TRY(make_dirs(context.etc_dir, 0755));
@@ -240,10 +340,11 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
     for (const auto& h : c.value("extraHosts", Json::array())) {
       hosts += h["ipAddress"].get<std::string>() + "\t" + h["hostname"].get<std::string>() + "\n";
     }
+    hosts += link_hosts_lines(c);
     const std::string hosts_path = context.etc_dir + "/" + name + ".hosts";
     BERTH_TRY(write_file(hosts_path, hosts));
     spec.mounts.push_back({"/etc/hosts", "bind", hosts_path, {"rbind", "ro"}});
-    if (network_mode == model::NetworkMode::bridge) {
+    if (network_mode == model::NetworkMode::bridge && networking) {
       const std::string resolv_path = context.etc_dir + "/" + name + ".resolv.conf";
       BERTH_TRY(write_file(resolv_path, container_resolv_conf(c, context.host_resolv_conf)));
       spec.mounts.push_back({"/etc/resolv.conf", "bind", resolv_path, {"rbind", "ro"}});

@@ -14,6 +14,8 @@
 #include "model/schema.hpp"
 #include "model/task.hpp"
 #include "runtime/image/image_store.hpp"
+#include "runtime/linux/apparmor.hpp"
+#include "runtime/linux/gpus.hpp"
 #include "runtime/oci_spec.hpp"
 
 namespace berth::agent {
@@ -26,9 +28,14 @@ struct SpecContext {
   std::string network_namespace;  // bridge: the task's namespace, shared by its containers
   std::string host_resolv_conf;   // the host's /etc/resolv.conf, as text
   std::uint64_t capability_bounding_set = ~std::uint64_t{0};  // the host's CapBnd: caps beyond it are dropped
-  // Finds a linuxParameters.devices hostPath on this host (replaced by a fake in tests).
+  // Finds a linuxParameters.devices hostPath or a GPU's node on this host (a fake in tests).
   std::function<Result<runtime::DeviceNode>(const std::string&)> device_lookup = runtime::host_device;
   std::string task_arn{};         // for the com.amazonaws.ecs.task-arn label
+  runtime::HostGpus gpus{};       // the device nodes of the GPU ids placement assigned
+  // The container's environmentFiles, resolved (agent/environment_files): below its environment.
+  std::vector<std::pair<std::string, std::string>> environment_file_variables{};
+  // Whether the host enforces AppArmor, which an apparmor security option needs (a fake in tests).
+  std::function<bool()> apparmor_enabled = [] { return runtime::apparmor_enabled(); };
 };
 
 // The resolv.conf a bridge container gets: its dnsServers and dnsSearchDomains if set, else the
@@ -38,11 +45,16 @@ std::string container_resolv_conf(const model::Json& container_definition, const
 
 // Builds the spec of container `container_name` of `task`, whose task definition is `td`.
 // Returns ClientException for a setting that cannot be honoured (unknown or invalid user, an
-// image config field of the wrong type, bad volume, a device missing on this host).
+// image config field of the wrong type, bad volume, a device missing on this host, a GPU id
+// placement assigned that is not one of `context.gpus`, a shared volume with autoprovision false
+// whose directory does not exist, an AppArmor profile where AppArmor is not enabled).
 [[nodiscard]] Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, const model::Json& td,
                                                                   const std::string& container_name,
                                                                   const runtime::Image& image,
                                                                   const SpecContext& context);
+
+// The task's containerOverrides entry for container `name`, if any.
+const model::Json* container_override_of(const model::Task& task, const std::string& name);
 
 // Adds the container's resolved secrets to its environment (over a variable of the same name).
 void add_secret_environment(runtime::ContainerSpec& spec,
@@ -53,5 +65,13 @@ std::string runtime_id_of(const std::string& task_id, const std::string& contain
 
 // The task's parent cgroup ("/berth/<task id>").
 std::string task_cgroup_of(const std::string& task_id);
+
+// The task definition's pidMode or ipcMode (`field`) as a namespace mode: its own per container
+// when unset.
+runtime::NamespaceMode namespace_mode_of(const model::Json& td, const char* field);
+
+// The size of the /dev/shm an ipcMode task shares: the largest sharedMemorySize of its containers,
+// else Docker's 64 MiB.
+long long task_shm_bytes(const model::Json& td);
 
 }  // namespace berth::agent

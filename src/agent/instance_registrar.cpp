@@ -1,5 +1,5 @@
 // The node's description for its registration as a container instance (CPU, memory less
-// ECS_RESERVED_MEMORY, reserved ports, built-in and custom attributes; the instance id kept in
+// ECS_RESERVED_MEMORY, reserved ports, GPUs, built-in and custom attributes; the instance id kept in
 // <data>/instance-id so the ARN survives restarts), handed to the agent's registrar.
 #include "agent/instance_registrar.hpp"
 
@@ -9,9 +9,10 @@
 #include <fstream>
 
 #include "agent/agent.hpp"
+#include "agent/node_attributes.hpp"
 #include "common/files.hpp"
 #include "common/ids.hpp"
-#include "common/platform.hpp"
+#include "common/log.hpp"
 #include "model/ephemeral_storage.hpp"
 #include "runtime/linux/project_quota.hpp"
 
@@ -46,14 +47,15 @@ Result<std::string> Agent::register_instance() {
   node.reserved_ports = m_config.reserved_ports;
   node.reserved_udp_ports = m_config.reserved_udp_ports;
   node.initial_attributes = m_config.custom_attributes;
-  node.attributes = {{"ecs.os-type", "linux"},
-                     {"ecs.os-family", "LINUX"},
-                     {"ecs.cpu-architecture", ecs_architecture()},
-                     {"ecs.instance-type", m_config.instance_type},
-                     {"ecs.availability-zone", m_config.availability_zone},
-                     {"ecs.capability.external", ""}};
+  node.attributes = node_attributes({m_config.instance_type, m_config.availability_zone, m_runtime.cgroup_v2()});
   // ephemeralStorage is honoured only where the writable layers can be limited.
   if (runtime::project_quotas_supported(m_config.data_dir)) node.attributes.emplace(model::k_ephemeral_storage_attribute, "");
+  std::string gpus;
+  for (const auto& gpu : m_config.gpus.gpus) {
+    node.gpu_ids.push_back(gpu.id);
+    gpus += (gpus.empty() ? "" : ", ") + gpu.id + "=" + gpu.device;
+  }
+  if (!gpus.empty()) log_info("agent: registering " + std::to_string(node.gpu_ids.size()) + " GPU(s): " + gpus);
   BERTH_TRY(m_registrar.register_node(node));
   return m_instance_id;
 }

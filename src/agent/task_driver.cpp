@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "agent/container_spec_builder.hpp"
+#include "agent/environment_files.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "model/task_definition.hpp"
@@ -107,6 +108,17 @@ Result<void> TaskDriver::check_secrets(const model::Task& task, const Json& td) 
       }
     }
   }
+  // Environment files too fail the task before any pull (the messages name files and lines only).
+  if (!started) {
+    for (const auto& def : td["containerDefinitions"]) {
+      if (auto files = resolve_environment_files(environment_files_of(task, def), m_resolve_secret,
+                                                 read_host_environment_file);
+          !files) {
+        log_info("task " + task.id + ": " + files.error().message);
+        return std::unexpected(files.error());
+      }
+    }
+  }
   m_secrets_checked.insert(task.id);
   return {};
 }
@@ -119,6 +131,13 @@ void TaskDriver::start_container(model::Task& task, const Json& td, const std::s
                       bridge ? m_runtime.network_namespace_of(task.id) : "", m_settings.host_resolv_conf,
                       m_settings.capability_bounding_set};
   context.task_arn = m_settings.arns.task(task.cluster, task.id);
+  context.gpus = m_settings.gpus;
+  auto files = resolve_environment_files(environment_files_of(task, *def), m_resolve_secret, read_host_environment_file);
+  if (!files) {
+    stop_uninitialized(task, files.error().message, m_clock.now_ms());
+    return;
+  }
+  context.environment_file_variables = std::move(*files);
   auto spec = build_container_spec(task, td, name, image, context);
   // Secrets go into the environment here only: the task and its definition keep valueFrom.
   auto secret_env = resolve_container_secrets(*def, m_resolve_secret);

@@ -19,6 +19,7 @@
 #include "agent/task_state_machine.hpp"
 #include "common/clock.hpp"
 #include "model/task.hpp"
+#include "runtime/linux/gpus.hpp"
 #include "runtime/runtime.hpp"
 
 namespace berth::agent {
@@ -33,6 +34,7 @@ struct DriverSettings {
   // BERTH_RESTART_ATTEMPT_PERIOD_SECONDS: replaces every restartPolicy's restartAttemptPeriod.
   std::optional<int> restart_attempt_period_s;
   ArnScope arns;                      // for the task ARN containers are labelled with
+  runtime::HostGpus gpus;             // what the GPU ids placement assigns stand for
 };
 
 class TaskDriver {
@@ -56,10 +58,10 @@ class TaskDriver {
   void check_health(model::Task& task, const model::Json& td);
   void stop(model::Task& task, const model::Json& td, const Observations& observed);
   // check_secrets: before a task's first container starts (and before any pull), resolves every
-  // secret and registry login it names, so a missing one fails the task as ECS does; values are
-  // dropped again. The error is ECS's ResourceInitializationError text.
+  // secret, registry login and environment file it names, so a missing one fails the task as ECS
+  // does; values are dropped again. The error is ECS's ResourceInitializationError text.
   Result<void> check_secrets(const model::Task& task, const model::Json& td);
-  // start_container: builds the spec, adds its secrets and starts it.
+  // start_container: reads its environment files, builds the spec, adds its secrets and starts it.
   void start_container(model::Task& task, const model::Json& td, const std::string& name, const runtime::Image& image);
   // Restarts an exited container in place, as observe() decided.
   void restart_container(model::Task& task, const Restart& restart);

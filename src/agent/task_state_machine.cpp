@@ -270,6 +270,9 @@ std::optional<Action> next_start_action(model::Task& task, const Json& td, const
       const bool bridge = model::network_mode_of(td) == model::NetworkMode::bridge;
       runtime::TaskSetup setup{task.id, task_cgroup_of(task.id), *limits, bridge,
                                bridge ? published_ports(task) : std::vector<runtime::PortMapping>{}};
+      setup.pid_mode = namespace_mode_of(td, "pidMode");
+      setup.ipc_mode = namespace_mode_of(td, "ipcMode");
+      setup.shm_bytes = task_shm_bytes(td);
       setup.ephemeral_storage_gib = model::ephemeral_storage_gib(td, task.overrides);
       return Action{ActionKind::prepare_task, c.name, 0, std::move(setup)};
     }

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "api/tls/tls_setup.hpp"
+#include "cli/runc_paths.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
@@ -49,22 +50,6 @@ Result<std::shared_ptr<api::tls::TlsServerConfig>> prepare_listener_tls(const Co
   log_info("TLS on (BERTH_TLS=" + config.tls_mode + ", TLS 1.2): certificate " + plan.paths.certificate +
            ", SHA-256 " + prepared.server->fingerprint());
   return std::move(prepared.server);
-}
-
-std::string self_executable() {
-  std::error_code ec;
-  const auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? "berth" : path.string();
-}
-
-runtime::RuncPaths runc_paths(const Config& config) {
-  runtime::RuncPaths paths;
-  paths.runc_root = config.run_dir + "/runc";
-  paths.state_root = config.run_dir + "/containers";
-  paths.bundle_root = config.data_dir + "/bundles";
-  paths.log_root = config.data_dir + "/logs";
-  paths.self_exe = self_executable();
-  return paths;
 }
 
 // The state directories: the data dir private to root, the run dir and the socket's directory

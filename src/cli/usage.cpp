@@ -17,6 +17,8 @@ Verbs:
   serve     run the daemon: the ECS API, its state and the local agent
   image     pull, import, list and remove local images (berth image pull NAME)
   logs      show a task's container output (berth logs TASK [CONTAINER] [--follow])
+  attach    connect this terminal to a running container (berth attach TASK CONTAINER)
+  exec      run a command in a running container (berth exec [-t] [-i] TASK CONTAINER -- CMD)
   key       create, list and delete API access keys (berth key create NAME --policy admin)
   info      print the data dir, the API's address, TLS mode and certificate fingerprint
   doctor    check this host can run tasks (kernel, cgroups, runc, CNI, ...), with fixes
@@ -76,6 +78,27 @@ SIGTERM or SIGINT stops the API after the requests in flight are answered.
 
 Shows the output of a task's containers (TASK = task id or ARN), read from the daemon over its
 unix socket. --follow keeps printing until the task stops.
+)";
+  }
+  if (verb == "attach") {
+    return R"(Usage: berth attach TASK CONTAINER [--run-dir DIR] [--config FILE]
+
+Connects to a running container of a task on this gateway (TASK = task id or ARN): its live
+output is printed here and this process's input goes to its stdin when the container definition
+has "interactive": true (otherwise input is dropped). A container with "pseudoTerminal": true
+has a terminal; its output arrives as one stream. Ctrl-C detaches and leaves the container
+running; when the container ends, attach exits with its exit code. Talks to the container's
+monitor directly (root only), so it needs no daemon and works across berth's restarts.
+)";
+  }
+  if (verb == "exec") {
+    return R"(Usage: berth exec [-t] [-i] TASK CONTAINER [--run-dir DIR] [--config FILE] -- COMMAND [ARG...]
+
+Runs COMMAND in a running container of a task on this gateway (TASK = task id or ARN) with the
+container's user, environment and working directory, and exits with the command's status.
+  -i, --interactive   pass this process's input to the command (otherwise it reads nothing)
+  -t, --tty           give the command a terminal (this process must have one)
+Runs `runc exec` directly (root only; no daemon needed). ECS ExecuteCommand is not supported.
 )";
   }
   if (verb == "key") {

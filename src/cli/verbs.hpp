@@ -13,6 +13,8 @@ using Words = std::vector<std::string>;
 int serve_verb(const Words& words);
 int image_verb(const Words& words);
 int logs_verb(const Words& words);
+int attach_verb(const Words& words);
+int exec_verb(const Words& words);
 int key_verb(const Words& words);
 int info_verb(const Words& words);
 int doctor_verb(const Words& words);
@@ -20,5 +22,7 @@ int help_verb(const Words& words);
 int version_verb(const Words& words);
 // Internal: berth re-executed as a container's monitor by the runtime.
 int shim_verb(const Words& words);
+// berth as a container's init, and (internal) a task's namespace holder.
+int init_verb(const Words& words);
 
 }  // namespace berth::cli

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "common/numbers.hpp"
+#include "common/split.hpp"
 
 namespace berth {
 namespace {
@@ -17,6 +18,7 @@ constexpr std::size_t k_max_socket_path = 107;
 constexpr std::size_t k_max_attribute_value = 128;  // ECS's limit on an attribute value
 constexpr std::size_t k_max_insecure_registries = 100;
 constexpr std::size_t k_max_registry_host = 255;
+constexpr std::size_t k_max_gpu_devices = 64;
 // Every request body is held in memory whole: a gateway's RAM bounds it.
 constexpr std::size_t k_max_body_bytes = 64 << 20;
 constexpr long long k_max_cpu_units = 1 << 20;  // 1024 cores
@@ -146,6 +148,19 @@ Result<std::vector<std::string>> registry_list(Text key, Text value) {
   return hosts;
 }
 
+// Comma-separated absolute paths of device nodes (whether they are is the agent's check).
+Result<std::vector<std::string>> device_list(Text key, Text value) {
+  std::vector<std::string> devices;
+  for (const auto part : split(value, ',')) {
+    const std::string item = trim_line(std::string(part));
+    if (item.empty()) continue;
+    if (!item.starts_with('/') || item.size() > k_max_path) return refuse(key, "absolute paths of device nodes, comma-separated");
+    devices.push_back(item);
+  }
+  if (devices.size() > k_max_gpu_devices) return refuse(key, "a list of at most 64 device nodes");
+  return devices;
+}
+
 Result<LogLevel> log_level(Text key, Text value) {
   BERTH_ASSIGN(const auto name, one_of(key, value, {"debug", "info", "warn", "error"}, "a log level:"));
   if (name == "debug") return LogLevel::debug;
@@ -222,6 +237,7 @@ const KeyRule k_rules[] = {
      [](Config& c, Text k, Text v) {
        return set(c.restart_attempt_period_s, number_in<int>(k, v, 0, k_max_restart_attempt_period_s, "seconds"));
      }},
+    {"BERTH_GPU_DEVICES", [](Config& c, Text k, Text v) { return set(c.gpu_devices, device_list(k, v)); }},
 };
 
 }  // namespace

@@ -47,6 +47,8 @@ struct Config {
   std::string registry_ca_file;                    // BERTH_REGISTRY_CA_FILE ("" = none)
   // Replaces every container restartPolicy's restartAttemptPeriod (tests and labs; unset = theirs).
   std::optional<int> restart_attempt_period_s;     // BERTH_RESTART_ATTEMPT_PERIOD_SECONDS
+  // Device nodes the agent treats as its GPUs instead of /dev/nvidia<N> (tests and labs).
+  std::vector<std::string> gpu_devices;            // BERTH_GPU_DEVICES (comma-separated)
 
   // Every key as read, including the ECS agent's (ECS_RESERVED_MEMORY, ...).
   std::map<std::string, std::string> raw;

@@ -11,6 +11,13 @@ void ResourceUse::add(const TaskState& task) {
   udp_ports.insert(task.udp_ports.begin(), task.udp_ports.end());
   (task.last_status == TaskStatus::running ? running : pending) += 1;
   group_tasks[task.group] += 1;
+  gpu_ids.insert(task.gpu_ids.begin(), task.gpu_ids.end());
+}
+
+int DefinitionState::gpus() const {
+  int total = 0;
+  for (const auto& [container, count] : container_gpus) total += count;
+  return total;
 }
 
 bool InstanceState::fits(const TaskState& task) const {
@@ -18,8 +25,10 @@ bool InstanceState::fits(const TaskState& task) const {
   const auto taken = [](const std::set<int>& ports, const std::set<int>& reserved, const std::set<int>& used) {
     return std::any_of(ports.begin(), ports.end(), [&](int p) { return reserved.contains(p) || used.contains(p); });
   };
+  const bool gpu_taken = std::any_of(task.gpu_ids.begin(), task.gpu_ids.end(),
+                                     [&](const std::string& id) { return use.gpu_ids.contains(id); });
   return !taken(task.tcp_ports, capacity.reserved_tcp, use.tcp_ports) &&
-         !taken(task.udp_ports, capacity.reserved_udp, use.udp_ports);
+         !taken(task.udp_ports, capacity.reserved_udp, use.udp_ports) && !gpu_taken;
 }
 
 const InstanceState* ClusterSnapshot::instance(const std::string& id) const {

@@ -30,12 +30,22 @@ struct PlacementStrategy {
   std::string field;
 };
 
+// An attribute a task definition needs its instance to have (its requiresAttributes): the name,
+// and the value when one is required.
+struct RequiredAttribute {
+  std::string name;
+  std::optional<std::string> value;
+
+  bool operator==(const RequiredAttribute&) const = default;
+};
+
 // What an instance registered: CPU units, MiB and the host ports it keeps for itself.
 struct InstanceCapacity {
   long long cpu = 0;
   long long memory = 0;
   std::set<int> reserved_tcp;
   std::set<int> reserved_udp;
+  std::vector<std::string> gpu_ids;  // its registered GPU resource, in order
 };
 
 // A task as the schedulers see it. `cpu`, `memory` and the ports are what it holds on its
@@ -58,6 +68,7 @@ struct TaskState {
   long long memory = 0;
   std::set<int> tcp_ports;
   std::set<int> udp_ports;
+  std::set<std::string> gpu_ids;  // the GPUs assigned to its containers
 };
 
 // What the tasks not yet STOPPED on one instance hold.
@@ -69,6 +80,7 @@ struct ResourceUse {
   long long running = 0;
   long long pending = 0;
   std::map<std::string, int> group_tasks;
+  std::set<std::string> gpu_ids;
 
   // Counts `task` in (REQUIRES: its last status is not STOPPED).
   void add(const TaskState& task);
@@ -85,7 +97,7 @@ struct InstanceState {
   ResourceUse use;
 
   // True if `task` fits beside what the instance holds: CPU, memory, and none of its host ports
-  // reserved or taken.
+  // reserved or taken, none of its GPUs held by another task.
   bool fits(const TaskState& task) const;
 };
 
@@ -100,6 +112,11 @@ struct DefinitionState {
   std::vector<std::pair<int, std::string>> host_ports;  // static (port, "tcp"|"udp")
   std::vector<PortRequest> port_requests;               // bridge: each mapping, ranges expanded
   std::vector<PlacementConstraint> placement_constraints;
+  std::vector<RequiredAttribute> required_attributes;     // model::required_attributes
+  std::vector<std::pair<std::string, int>> container_gpus;  // containers asking for GPUs: (name, count)
+
+  // The GPUs all its containers ask for.
+  int gpus() const;
 };
 
 struct ServiceState {

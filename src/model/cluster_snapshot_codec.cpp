@@ -1,6 +1,7 @@
 #include "model/cluster_snapshot_codec.hpp"
 
 #include "common/numbers.hpp"
+#include "model/required_attributes.hpp"
 #include "model/task_definition.hpp"
 
 namespace berth::model {
@@ -36,6 +37,11 @@ InstanceCapacity capacity_of(const ContainerInstance& instance) {
     const std::string name = r.value("name", "");
     if (name == "CPU") c.cpu = r.value("integerValue", 0LL);
     if (name == "MEMORY") c.memory = r.value("integerValue", 0LL);
+    if (name == "GPU") {
+      for (const auto& id : r.value("stringSetValue", Json::array())) {
+        if (id.is_string() && !id.get<std::string>().empty()) c.gpu_ids.push_back(id.get<std::string>());
+      }
+    }
     if (name == "PORTS" || name == "PORTS_UDP") {
       for (const auto& p : r.value("stringSetValue", Json::array())) {
         if (!p.is_string()) continue;
@@ -86,6 +92,7 @@ TaskState task_state_of(const Task& t, const TaskDefinition* definition) {
     for (const auto& b : c.network_bindings) {
       (b.value("protocol", "tcp") == "udp" ? out.udp_ports : out.tcp_ports).insert(b.value("hostPort", 0));
     }
+    out.gpu_ids.insert(c.gpu_ids.begin(), c.gpu_ids.end());
   }
   return out;
 }
@@ -104,6 +111,8 @@ DefinitionState definition_state_of(const TaskDefinition& td, const Json& overri
   out.host_ports = r.host_ports;
   if (out.bridge) out.port_requests = port_requests_of(td.body);
   out.placement_constraints = placement_constraints_of(td.body.value("placementConstraints", Json::array()));
+  out.required_attributes = required_attributes(td.body);
+  out.container_gpus = r.container_gpus;
   return out;
 }
 

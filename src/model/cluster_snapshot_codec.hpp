@@ -13,18 +13,19 @@
 
 namespace berth::model {
 
-// Registered CPU, memory and reserved ports; registered PORTS that are not port numbers (the
-// agent sends them as text) reserve nothing.
+// Registered CPU, memory, reserved ports and GPU ids; registered PORTS that are not port numbers
+// (the agent sends them as text) reserve nothing.
 InstanceCapacity capacity_of(const ContainerInstance& instance);
 
 // The instance with an empty ResourceUse (the caller adds its tasks).
 InstanceState instance_state_of(const ContainerInstance& instance);
 
 // The task, holding what `definition` (nullptr: unknown, so nothing) reserves with its overrides
-// plus the host ports bound to it.
+// plus the host ports bound to it and the GPUs assigned to its containers.
 TaskState task_state_of(const Task& task, const TaskDefinition* definition);
 
-// What `reservation_of` and the port mappings say, with `overrides` applied.
+// What `reservation_of` and the port mappings say, with `overrides` applied, and the attributes
+// the definition requires.
 DefinitionState definition_state_of(const TaskDefinition& definition, const Json& overrides = Json::object());
 
 ServiceState service_state_of(const Service& service);

@@ -5,6 +5,8 @@
 #include <set>
 #include <utility>
 
+#include "model/gpu_requirements.hpp"
+#include "model/environment_file_sources.hpp"
 #include "model/names.hpp"
 #include "model/sysctls.hpp"
 
@@ -234,6 +236,10 @@ Result<void> check_network_settings(const Json& c, const std::string& name, cons
   if (c.value("disableNetworking", false) && !c["portMappings"].empty()) {
     return invalid(name, "'disableNetworking' cannot be combined with portMappings.");
   }
+  // Links reach their targets over the task's network, which such a container does not join.
+  if (c.value("disableNetworking", false) && !c.value("links", Json::array()).empty()) {
+    return invalid(name, "'disableNetworking' cannot be combined with links.");
+  }
   for (const char* key : {"dnsServers", "dnsSearchDomains", "extraHosts"}) {
     if (c.value(key, Json::array()).empty()) continue;
     if (task.network_mode == "host") {
@@ -247,8 +253,8 @@ Result<void> check_network_settings(const Json& c, const std::string& name, cons
   return {};
 }
 
-// Docker's security options: the ones that can never mean anything on berth are refused for good.
-// The rest are the field table's (pending until berth applies them).
+// Docker's security options: the ones that can never mean anything on berth are refused for good;
+// agent/security_options applies the rest.
 Result<void> check_security_options(const Json& c, const std::string& name) {
   for (const auto& value : c.value("dockerSecurityOptions", Json::array())) {
     const std::string option = value.get<std::string>();
@@ -264,6 +270,11 @@ Result<void> check_security_options(const Json& c, const std::string& name) {
     if (kind == "seccomp" && setting != "unconfined") {
       return invalid(name, "dockerSecurityOptions '" + option +
                                "': berth applies its own seccomp profile or, with seccomp=unconfined, none.");
+    }
+    // Unprivileged containers always run with no_new_privs: berth's floor, lifted only by privileged.
+    if (kind == "no-new-privileges" && setting == "false") {
+      return invalid(name, "dockerSecurityOptions '" + option +
+                               "': berth always sets no-new-privileges for unprivileged containers.");
     }
     if (kind != "label" && kind != "seccomp" && kind != "apparmor" && kind != "systempaths" &&
         kind != "no-new-privileges") {
@@ -299,16 +310,17 @@ Result<void> check_other_settings(const Json& c, const std::string& name, const 
                                "net.* (not with networkMode host).");
     }
   }
-  for (const auto& requirement : c.value("resourceRequirements", Json::array())) {
-    if (requirement["type"] == "InferenceAccelerator") {
-      return invalid(name, "resourceRequirements InferenceAccelerator is not supported: Elastic Inference "
-                           "accelerators do not exist on a gateway.");
-    }
+  if (auto gpus = gpu_count(c.value("resourceRequirements", Json::array())); !gpus) {
+    return invalid(name, gpus.error().message);
   }
-  for (const auto& file : c.value("environmentFiles", Json::array())) {
-    const std::string value = file["value"];
-    if (value.starts_with("arn:") && value.find(":s3:::") != std::string::npos) {
-      return invalid(name, "environmentFiles '" + value + "': S3 does not exist on a berth gateway.");
+  const Json files = c.value("environmentFiles", Json::array());
+  if (files.size() > k_max_environment_files) {
+    return invalid(name, "environmentFiles lists " + std::to_string(files.size()) + " files; at most " +
+                             std::to_string(k_max_environment_files) + " are allowed.");
+  }
+  for (const auto& file : files) {
+    if (auto why = environment_file_refusal(file["value"].get<std::string>(), false); !why.empty()) {
+      return invalid(name, why);
     }
   }
   return {};

@@ -27,11 +27,15 @@ Result<ChangeAttributesRequest> decode_change_attributes(const Json& body, bool 
   return request;
 }
 
-Json ports_resource(const char* name, const std::vector<int>& ports) {
-  Json set = Json::array();
-  for (int p : ports) set.push_back(std::to_string(p));
+Json string_set_resource(const char* name, const std::vector<std::string>& values) {
   return {{"name", name}, {"type", "STRINGSET"}, {"doubleValue", 0.0}, {"longValue", 0},
-          {"integerValue", 0}, {"stringSetValue", set}};
+          {"integerValue", 0}, {"stringSetValue", values}};
+}
+
+Json ports_resource(const char* name, const std::vector<int>& ports) {
+  std::vector<std::string> set;
+  for (int p : ports) set.push_back(std::to_string(p));
+  return string_set_resource(name, set);
 }
 
 Json integer_resource(const char* name, long long value) {
@@ -57,8 +61,10 @@ Json attributes_to_json(const std::vector<Attribute>& attributes) {
 }
 
 Json registered_resources_of(const NodeRegistration& node) {
-  return Json::array({integer_resource("CPU", node.cpu_units), integer_resource("MEMORY", node.memory_mib),
-                      ports_resource("PORTS", node.reserved_ports), ports_resource("PORTS_UDP", node.reserved_udp_ports)});
+  Json out = Json::array({integer_resource("CPU", node.cpu_units), integer_resource("MEMORY", node.memory_mib),
+                          ports_resource("PORTS", node.reserved_ports), ports_resource("PORTS_UDP", node.reserved_udp_ports)});
+  if (!node.gpu_ids.empty()) out.push_back(string_set_resource("GPU", node.gpu_ids));
+  return out;
 }
 
 Result<RegisterContainerInstanceRequest> decode_register_container_instance(const Json& body) {

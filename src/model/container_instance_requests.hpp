@@ -51,9 +51,11 @@ struct NodeRegistration {
   // Custom attributes (ECS_INSTANCE_ATTRIBUTES): at the first registration only, as in ECS;
   // later PutAttributes/DeleteAttributes own them.
   std::map<std::string, std::string> initial_attributes;
+  std::vector<std::string> gpu_ids;  // the node's GPUs, registered as the GPU resource
 };
 
-// Returns the node's registeredResources as ECS lists them: CPU, MEMORY, PORTS, PORTS_UDP.
+// Returns the node's registeredResources as ECS lists them: CPU, MEMORY, PORTS, PORTS_UDP, and
+// GPU (a STRINGSET of GPU ids, as the ECS agent registers it) when the node has any.
 Json registered_resources_of(const NodeRegistration& node);
 
 struct DeregisterContainerInstanceRequest {

@@ -1,5 +1,6 @@
 #include "model/task.hpp"
 
+#include "model/gpu_requirements.hpp"
 #include "model/units.hpp"
 
 namespace berth::model {
@@ -78,6 +79,7 @@ Json task_to_record(const Task& t) {
     put_time(rc, "startedAt", c.started_at);
     put_time(rc, "finishedAt", c.finished_at);
     put_restart_history(rc, c);
+    if (!c.gpu_ids.empty()) rc["gpuIds"] = c.gpu_ids;
     if (!c.pinned_digest.empty()) rc["pinnedDigest"] = c.pinned_digest;
     containers.push_back(std::move(rc));
   }
@@ -143,6 +145,10 @@ Result<Task> task_from_record(const Json& r) {
     c.started_at = get_time(rc, "startedAt");
     c.finished_at = get_time(rc, "finishedAt");
     get_restart_history(rc, c);
+    for (const auto& id : rc.value("gpuIds", Json::array())) {
+      if (!id.is_string()) return fail(Code::server, "corrupt task record: gpuIds");
+      c.gpu_ids.push_back(id.get<std::string>());
+    }
     t.containers.push_back(std::move(c));
   }
   return t;
@@ -167,6 +173,7 @@ Json task_to_json(const Task& t, const ArnScope& arns, const std::vector<Tag>* t
     // berth members beyond ECS's Container shape (botocore drops them; raw JSON clients see them).
     if (c.restart_policy_enabled || c.restarts > 0) wc["restartCount"] = c.restarts;
     put_wire_time(wc, "lastRestartedAt", c.last_restarted_at);
+    if (!c.gpu_ids.empty()) wc["gpuIds"] = c.gpu_ids;
     containers.push_back(std::move(wc));
   }
   Json out{{"taskArn", task_arn},
@@ -205,12 +212,15 @@ Reservation reservation_of(const Json& td, const Json& overrides) {
     Json effective = c;
     for (const auto& o : container_overrides) {
       if (Json(o.value("name", "")) != c["name"]) continue;
-      for (const char* key : {"cpu", "memory", "memoryReservation"}) {
+      for (const char* key : {"cpu", "memory", "memoryReservation", "resourceRequirements"}) {
         if (o.contains(key)) effective[key] = o[key];
       }
     }
     cpu_sum += effective.value("cpu", 0LL);
     memory_sum += effective.value("memoryReservation", effective.value("memory", 0LL));
+    // Registration and RunTask refuse a bad GPU value, so an error here cannot come from a request.
+    const int gpus = gpu_count(effective.value("resourceRequirements", Json::array())).value_or(0);
+    if (gpus > 0) r.container_gpus.emplace_back(c["name"], gpus);
     for (const auto& pm : c.value("portMappings", Json::array())) {
       const int host_port = pm.value("hostPort", 0);
       if (host_port > 0) r.host_ports.emplace_back(host_port, pm.value("protocol", "tcp"));

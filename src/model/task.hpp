@@ -47,6 +47,8 @@ struct TaskContainer {
   std::optional<EpochMs> last_restarted_at;
   std::vector<ContainerExit> restart_exits;
   bool restart_policy_enabled = false;
+  // The GPUs placement assigned to it (its resourceRequirements GPU), ids the instance registered.
+  std::vector<std::string> gpu_ids;
   // versionConsistency enabled in a service deployment: the image digest the deployment runs
   // (the first one a task of it reported); the agent starts the container from image@digest.
   // Kept in the record only: DescribeTasks shows imageDigest once the container reports it.
@@ -90,10 +92,12 @@ struct Reservation {
   long long cpu = 0;
   long long memory = 0;
   std::vector<std::pair<int, std::string>> host_ports;  // (port, "tcp"|"udp")
+  std::vector<std::pair<std::string, int>> container_gpus;  // (container, GPUs) where it asks for any
 };
 
 // Computes what a task of `task_definition` (body) with `overrides` reserves: task cpu/memory
-// if set, else the containers' cpu and memoryReservation-or-memory sums; static host ports.
+// if set, else the containers' cpu and memoryReservation-or-memory sums; static host ports;
+// each container's resourceRequirements GPU count (a containerOverride's list replaces its own).
 Reservation reservation_of(const Json& task_definition, const Json& overrides);
 
 // Task health over essential containers, as ECS: any UNHEALTHY → UNHEALTHY; else any UNKNOWN →

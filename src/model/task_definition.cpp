@@ -7,8 +7,10 @@
 #include "model/container_definition.hpp"
 #include "model/ephemeral_storage.hpp"
 #include "model/names.hpp"
+#include "model/required_attributes.hpp"
 #include "model/task_definition_fields.hpp"
 #include "model/units.hpp"
+#include "model/volumes_from.hpp"
 #include "common/numbers.hpp"
 
 namespace berth::model {
@@ -39,6 +41,11 @@ Result<void> check_link(const std::string& link, const std::string& name,
   if (target == name || !by_name.contains(target)) {
     return fail(Code::client, "Invalid setting for container '" + name + "'. links '" + link +
                                   "': '" + target + "' is not another container of this task definition.");
+  }
+  // The link is reached over the task's network namespace, which such a target does not join.
+  if (by_name.at(target)->value("disableNetworking", false)) {
+    return fail(Code::client, "Invalid setting for container '" + name + "'. links '" + link + "': '" + target +
+                                  "' has disableNetworking, so no link can reach it.");
   }
   if (colon == std::string::npos) return {};
   const std::string alias = link.substr(colon + 1);
@@ -73,16 +80,17 @@ Result<void> check_references(const Json& containers, const Json& volumes) {
         return fail(Code::client, "Invalid setting for container '" + name + "'. volumesFrom '" +
                                       source + "' is not another container of this task definition.");
       }
-      // Two mounts at one path: which one the container would see depends on mount order.
-      for (const auto& theirs : (*by_name[source])["mountPoints"]) {
-        for (const auto& ours : c["mountPoints"]) {
-          if (ours["containerPath"] == theirs["containerPath"]) {
-            return fail(Code::client, "Invalid setting for container '" + name + "'. volumesFrom '" + source +
-                                          "' mounts " + theirs["containerPath"].get<std::string>() +
-                                          ", which this container also mounts.");
-          }
-        }
-      }
+    }
+    // Two mounts at one path: which one the container would see depends on mount order.
+    std::map<std::string, std::string> mounted;  // containerPath → "" (its own) or the volumesFrom source
+    for (const auto& ours : c["mountPoints"]) mounted.emplace(ours["containerPath"].get<std::string>(), "");
+    for (const auto& inherited : volumes_from_mounts(containers, c)) {
+      const std::string path = (*inherited.mount_point)["containerPath"];
+      const auto [it, fresh] = mounted.emplace(path, inherited.via);
+      if (fresh) continue;
+      return fail(Code::client, "Invalid setting for container '" + name + "'. volumesFrom '" + inherited.via +
+                                    "' mounts " + path + ", which this container also " +
+                                    (it->second.empty() ? "mounts." : "gets through volumesFrom '" + it->second + "'."));
     }
     for (const auto& link : c.value("links", Json::array())) {
       if (auto ok = check_link(link.get<std::string>(), name, by_name); !ok) return ok;
@@ -208,9 +216,11 @@ Result<void> check_task_settings(const Json& body) {
                                     docker["driver"].get<std::string>() +
                                     "' is not supported: berth's volumes are local directories under its data dir.");
     }
-    if (docker.value("autoprovision", true) == false) {
+    // A task-scoped volume is made for each task, so only a shared one can be expected to exist.
+    if (docker.value("autoprovision", true) == false && docker.value("scope", "task") != "shared") {
       return fail(Code::client, "Volume '" + name +
-                                    "': dockerVolumeConfiguration.autoprovision false is not supported by berth yet.");
+                                    "': dockerVolumeConfiguration.autoprovision false needs scope 'shared': a "
+                                    "task-scoped volume is created for each task.");
     }
     if (!docker.value("driverOpts", Json::object()).empty()) {
       return fail(Code::client, "Volume '" + name +
@@ -298,7 +308,7 @@ Json task_definition_to_json(const TaskDefinition& td, const ArnScope& arns) {
   out["registeredAt"] = epoch_seconds(td.registered_at);
   out["registeredBy"] = "arn:aws:iam::" + arns.account + ":root";
   out["compatibilities"] = Json::array({"EC2", "EXTERNAL"});
-  out["requiresAttributes"] = Json::array();
+  out["requiresAttributes"] = required_attributes_to_json(required_attributes(td.body));
   if (td.deregistered_at) out["deregisteredAt"] = epoch_seconds(*td.deregistered_at);
   return out;
 }

@@ -2,25 +2,13 @@
 
 #include <array>
 
+#include "model/environment_file_sources.hpp"
+
 namespace berth::model {
 namespace {
 
 using enum Support;
 using enum FieldScope;
-
-// no-new-privileges is berth's default for every unprivileged container, and berth loads no
-// AppArmor profile, so these options ask for nothing berth does not already do.
-bool asks_for_more_than_today(const Json& options) {
-  constexpr std::array<std::string_view, 5> k_today = {"no-new-privileges", "no-new-privileges:true",
-                                                        "no-new-privileges=true", "apparmor:unconfined",
-                                                        "apparmor=unconfined"};
-  for (const auto& option : options) {
-    bool known = false;
-    for (const std::string_view today : k_today) known = known || option == today;
-    if (!known) return true;
-  }
-  return false;
-}
 
 constexpr std::array k_rows = {
     // RegisterTaskDefinitionRequest.
@@ -39,8 +27,13 @@ constexpr std::array k_rows = {
     FieldRow{task, "cpu", honoured, "Task-level cgroup limit and placement reservation."},
     FieldRow{task, "memory", honoured, "Task-level cgroup limit and placement reservation."},
     FieldRow{task, "tags", honoured, "Stored; ListTagsForResource and include TAGS show them."},
-    FieldRow{task, "pidMode", pending, "Every container has its own PID namespace today."},
-    FieldRow{task, "ipcMode", pending, "Every container has its own IPC namespace and 64 MiB /dev/shm today."},
+    FieldRow{task, "pidMode", honoured,
+             "task: one PID namespace for the task's containers, whose PID 1 is a berth holder process, so any "
+             "container may exit; host: the host's (needs berth:RegisterPrivilegedTaskDefinition)."},
+    FieldRow{task, "ipcMode", honoured,
+             "task: one IPC namespace and one /dev/shm (the largest sharedMemorySize, else 64 MiB) for the task's "
+             "containers; host: the host's and its /dev/shm (needs berth:RegisterPrivilegedTaskDefinition); none: a "
+             "private namespace without /dev/shm."},
     FieldRow{task, "proxyConfiguration", refused,
              "it configures the App Mesh Envoy proxy, which berth does not run"},
     FieldRow{task, "inferenceAccelerators", refused, "Elastic Inference accelerators do not exist on a gateway"},
@@ -49,8 +42,10 @@ constexpr std::array k_rows = {
              "quotas (ext4 with the project feature mounted prjquota, XFS mounted prjquota; such agents register "
              "berth.capability.ephemeral-storage); elsewhere the task stops with CannotStartContainerError, never "
              "unlimited."},
-    FieldRow{task, "runtimePlatform", pending,
-             "Windows families are refused; LINUX and cpuArchitecture wait for placement to check them."},
+    FieldRow{task, "runtimePlatform", honoured,
+             "cpuArchitecture (X86_64, ARM64) and operatingSystemFamily LINUX become requiresAttributes "
+             "ecs.cpu-architecture and ecs.os-family: placement rejects other instances with ATTRIBUTE. "
+             "Windows families are refused."},
     FieldRow{task, "enableFaultInjection", refused, "berth serves no fault-injection endpoints"},
     // Volume.
     FieldRow{volume, "name", honoured, "Referenced by mountPoints.sourceVolume."},
@@ -59,7 +54,8 @@ constexpr std::array k_rows = {
              "directory of the task under berth's data dir."},
     FieldRow{volume, "dockerVolumeConfiguration", honoured,
              "scope task or shared (a directory under berth's data dir); driver must be local, driverOpts are "
-             "refused; labels are stored; autoprovision false is pending (berth always creates the directory)."},
+             "refused; labels are stored; autoprovision false (scope shared only) fails a task whose directory does "
+             "not exist instead of creating it."},
     FieldRow{volume, "efsVolumeConfiguration", refused,
              "Amazon EFS is not reachable from a berth gateway; use host.sourcePath or a local volume"},
     FieldRow{volume, "fsxWindowsFileServerVolumeConfiguration", refused,
@@ -75,7 +71,10 @@ constexpr std::array k_rows = {
     FieldRow{container, "cpu", honoured, "cgroup CPU shares and placement reservation."},
     FieldRow{container, "memory", honoured, "Hard memory limit."},
     FieldRow{container, "memoryReservation", honoured, "Soft limit and placement reservation."},
-    FieldRow{container, "links", pending, "bridge only; the link targets must be containers of the definition."},
+    FieldRow{container, "links", honoured,
+             "bridge only: an /etc/hosts line for the alias and the name (127.0.0.1: a task's containers share one "
+             "network namespace) and Docker's legacy link variables (<ALIAS>_NAME, <ALIAS>_PORT..., "
+             "<ALIAS>_ENV_<name> from the target's environment, never its secrets)."},
     FieldRow{container, "portMappings", honoured,
              "containerPort, hostPort, protocol, containerPortRange; name and appProtocol are stored as metadata "
              "(ECS uses them only for Service Connect)."},
@@ -85,10 +84,15 @@ constexpr std::array k_rows = {
     FieldRow{container, "entryPoint", honoured, "Replaces the image's entrypoint."},
     FieldRow{container, "command", honoured, "Replaces the image's command."},
     FieldRow{container, "environment", honoured, "Added to the image's environment."},
-    FieldRow{container, "environmentFiles", pending,
-             "S3 objects are refused for good (no S3 on a gateway); local .env files and secret ARNs are planned."},
+    FieldRow{container, "environmentFiles", honoured,
+             "A .env file on the instance (at most 64 KiB; needs berth:RegisterPrivilegedTaskDefinition, and an "
+             "override may not name one) or a Secrets Manager or SSM parameter ARN holding one; at most 10, read "
+             "at start before any pull. environment wins over them, the first file wins a name in several; S3 is "
+             "refused; type stays s3, the only value ECS's model allows."},
     FieldRow{container, "mountPoints", honoured, "Binds a volume of the definition."},
-    FieldRow{container, "volumesFrom", pending, "The source must be another container of the definition."},
+    FieldRow{container, "volumesFrom", honoured,
+             "Mounts every mountPoint of the source container, and what it takes through its own volumesFrom, at "
+             "the same path (read-only if readOnly on the way); a path mounted twice is refused."},
     FieldRow{container, "linuxParameters", honoured, "See the linuxParameters rows."},
     FieldRow{container, "secrets", honoured, "Resolved from berth's secret store at start, never logged."},
     FieldRow{container, "dependsOn", honoured, "START, COMPLETE, SUCCESS, HEALTHY; cycles are refused."},
@@ -101,7 +105,9 @@ constexpr std::array k_rows = {
     FieldRow{container, "hostname", honoured, "Set in the container's own UTS namespace."},
     FieldRow{container, "user", honoured, "user, uid, user:group or uid:gid."},
     FieldRow{container, "workingDirectory", honoured, "Absolute path."},
-    FieldRow{container, "disableNetworking", pending, "It cannot be combined with portMappings."},
+    FieldRow{container, "disableNetworking", honoured,
+             "Its own network namespace with only lo up: no task network and no resolv.conf; not with portMappings "
+             "or links."},
     FieldRow{container, "privileged", honoured,
              "All capabilities and devices cgroup access; needs berth:RegisterPrivilegedTaskDefinition."},
     FieldRow{container, "readonlyRootFilesystem", honoured, "Read-only root filesystem."},
@@ -110,12 +116,16 @@ constexpr std::array k_rows = {
     FieldRow{container, "dnsSearchDomains", honoured,
              "bridge: written to the container's resolv.conf; refused with networkMode host and none."},
     FieldRow{container, "extraHosts", honoured, "Added to the container's /etc/hosts; refused with networkMode host."},
-    FieldRow{container, "dockerSecurityOptions", pending,
-             "no-new-privileges and apparmor=unconfined are today's behaviour and accepted; label:<x> other than "
-             "label:disable, credentialspec:, seccomp=<profile> and unknown options are refused for good.",
-             asks_for_more_than_today},
-    FieldRow{container, "interactive", pending, "Containers run without stdin today."},
-    FieldRow{container, "pseudoTerminal", pending, "Containers run without a terminal today."},
+    FieldRow{container, "dockerSecurityOptions", honoured,
+             "no-new-privileges (berth's default), seccomp=unconfined (no seccomp filter), systempaths=unconfined "
+             "(no masked or read-only /proc paths), apparmor=<profile> (the start fails where AppArmor is not "
+             "enabled), label:disable (berth has no SELinux); lifting confinement needs "
+             "berth:RegisterPrivilegedTaskDefinition. Other label: options, credentialspec:, seccomp=<profile>, "
+             "no-new-privileges:false and unknown options are refused."},
+    FieldRow{container, "interactive", honoured,
+             "stdin stays open (a pipe the container's monitor holds, or its terminal); berth attach sends it input."},
+    FieldRow{container, "pseudoTerminal", honoured,
+             "A terminal (pty) from runc, held by the container's monitor; its output is logged as stdout; berth attach."},
     FieldRow{container, "dockerLabels", honoured,
              "OCI annotations, with the ECS agent's com.amazonaws.ecs.* labels (which win over a label of the same name)."},
     FieldRow{container, "ulimits", honoured, "Set as the container's rlimits."},
@@ -126,8 +136,10 @@ constexpr std::array k_rows = {
     FieldRow{container, "systemControls", honoured,
              "Set in the container's namespaces (OCI linux.sysctl); only namespaced parameters (kernel.msg*, "
              "kernel.sem, kernel.shm*, fs.mqueue.*, net.*), never the host's."},
-    FieldRow{container, "resourceRequirements", pending,
-             "GPU waits for placement to count GPUs; InferenceAccelerator is refused for good."},
+    FieldRow{container, "resourceRequirements", honoured,
+             "GPU: placement gives the container that many of its instance's free registered GPUs (else "
+             "RESOURCE:GPU), with their device nodes and NVIDIA_VISIBLE_DEVICES; InferenceAccelerator is "
+             "refused for good."},
     FieldRow{container, "firelensConfiguration", refused,
              "berth runs no FireLens log router; use logConfiguration json-file"},
     FieldRow{container, "credentialSpecs", refused,
@@ -137,12 +149,15 @@ constexpr std::array k_rows = {
     FieldRow{linux_parameters, "devices", honoured,
              "The host node (its major:minor, mode and owner) and a cgroup rule with the permissions; needs "
              "berth:RegisterPrivilegedTaskDefinition; a missing or non-device hostPath stops the task."},
-    FieldRow{linux_parameters, "initProcessEnabled", pending, "false is today's behaviour and accepted."},
+    FieldRow{linux_parameters, "initProcessEnabled", honoured,
+             "berth's own binary, bound read-only at /.berth/init, runs the command as its child: it reaps zombies, "
+             "forwards signals to the command and exits with its status."},
     FieldRow{linux_parameters, "sharedMemorySize", honoured, "The size of the container's /dev/shm (64 MiB when unset)."},
     FieldRow{linux_parameters, "tmpfs", honoured, "Mount options from ECS's documented list."},
     FieldRow{linux_parameters, "maxSwap", honoured, "Needs the container's memory: swap comes on top of it."},
-    FieldRow{linux_parameters, "swappiness", pending,
-             "Needs maxSwap. Applied on cgroup v1; pending until a cgroup v2 host, where runc ignores it, refuses it."},
+    FieldRow{linux_parameters, "swappiness", honoured,
+             "Needs maxSwap. Sets memory.swappiness; requires berth.capability.memory-swappiness, which only "
+             "cgroup v1 instances register (runc ignores it on v2), else ATTRIBUTE."},
 };
 
 bool asks_for_something(const Json& value) {
@@ -239,6 +254,10 @@ Result<void> check_override_support(const Json& overrides) {
       if (!c.contains(key)) continue;
       const auto why = refusal_of(row_of(container, key), c[key], std::string("overrides.containerOverrides.") + key);
       if (!why.empty()) return fail(Code::client, why);
+    }
+    for (const auto& file : c.value("environmentFiles", Json::array())) {
+      const auto why = environment_file_refusal(file.value("value", ""), true);
+      if (!why.empty()) return fail(Code::client, "overrides.containerOverrides." + why);
     }
   }
   return {};

@@ -2,6 +2,7 @@
 
 #include "model/cluster_snapshot_codec.hpp"
 #include "model/ephemeral_storage.hpp"
+#include "model/gpu_requirements.hpp"
 #include "model/request_members.hpp"
 #include "model/task_definition_fields.hpp"
 #include "model/units.hpp"
@@ -14,6 +15,11 @@ Result<Json> normalized_overrides(Json overrides) {
   BERTH_TRY(check_override_support(overrides));
   if (overrides.contains("ephemeralStorage")) {
     BERTH_TRY(check_ephemeral_storage(overrides["ephemeralStorage"], "overrides.ephemeralStorage"));
+  }
+  for (const auto& c : overrides.value("containerOverrides", Json::array())) {
+    if (auto gpus = gpu_count(c.value("resourceRequirements", Json::array())); !gpus) {
+      return fail(Code::client, "overrides.containerOverrides." + gpus.error().message);
+    }
   }
   if (overrides.contains("cpu")) {
     BERTH_ASSIGN(auto cpu, normalize_task_cpu(overrides["cpu"].get<std::string>()));

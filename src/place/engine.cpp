@@ -4,6 +4,7 @@
 #include <limits>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 namespace berth::place {
 namespace {
@@ -20,6 +21,8 @@ std::string rejection(const NodeState& node, const TaskAsk& ask) {
   for (int p : ask.udp_ports) {
     if (node.udp_in_use.contains(p)) return "RESOURCE:PORTS_UDP";
   }
+  if (ask.gpus > 0 && node.free_gpus.size() < static_cast<std::size_t>(ask.gpus)) return "RESOURCE:GPU";
+  if (!has_attributes(node.facts, ask.required_attributes)) return "ATTRIBUTE";
   const auto group = node.group_tasks.find(ask.group);
   if (ask.distinct_instance && group != node.group_tasks.end() && group->second > 0) return "ATTRIBUTE";
   for (const auto& expression : ask.member_of) {
@@ -55,6 +58,13 @@ std::vector<double> scores(const std::vector<NodeState>& nodes, const std::vecto
 }
 
 }  // namespace
+
+bool has_attributes(const InstanceFacts& facts, const std::vector<model::RequiredAttribute>& required) {
+  return std::all_of(required.begin(), required.end(), [&](const model::RequiredAttribute& a) {
+    const auto it = facts.attributes.find(a.name);
+    return it != facts.attributes.end() && (!a.value || it->second == *a.value);
+  });
+}
 
 std::string_view spread_value(const NodeState& node, const std::string& field, const std::string& attribute) {
   if (field == "instanceId" || field == "host") return node.facts.id;
@@ -110,6 +120,7 @@ Placer::Placer(std::vector<NodeState>& nodes, TaskAsk ask, std::vector<Strategy>
   std::vector<Expression> dynamic;
   for (auto& e : m_ask.member_of) (e.is_static() ? m_static_constraints : dynamic).push_back(std::move(e));
   m_ask.member_of = std::move(dynamic);
+  m_required_attributes = std::exchange(m_ask.required_attributes, {});
   for (const auto& strategy : m_strategies) {
     std::vector<int> bucket_of(nodes.size(), 0);
     std::vector<int> bucket_tasks;
@@ -136,7 +147,8 @@ Decision Placer::place_one() {
     std::string reason = rejection(m_nodes[i], m_ask);
     if (reason.empty()) {
       if (m_static_ok[i] < 0) {
-        m_static_ok[i] = std::all_of(m_static_constraints.begin(), m_static_constraints.end(),
+        m_static_ok[i] = has_attributes(m_nodes[i].facts, m_required_attributes) &&
+                         std::all_of(m_static_constraints.begin(), m_static_constraints.end(),
                                      [&](const Expression& e) { return e.matches(m_nodes[i].facts); });
       }
       if (!m_static_ok[i]) reason = "ATTRIBUTE";
@@ -160,7 +172,7 @@ Decision Placer::place_one() {
   }
   decision = rank(m_nodes, std::move(candidates), std::move(decision), m_ask, {}, m_rng);
   if (decision.node) {
-    commit(m_nodes[*decision.node], m_ask);
+    decision.gpu_ids = commit(m_nodes[*decision.node], m_ask);
     for (std::size_t k = 0; k < m_strategies.size(); ++k) {
       if (m_strategies[k].type == StrategyType::spread) m_bucket_tasks[k][static_cast<std::size_t>(m_bucket_of[k][*decision.node])] += 1;
     }
@@ -190,7 +202,7 @@ Decision rank(const std::vector<NodeState>& nodes, std::vector<std::size_t> cand
 
 }  // namespace
 
-void commit(NodeState& node, const TaskAsk& ask) {
+std::vector<std::string> commit(NodeState& node, const TaskAsk& ask) {
   node.cpu_used += ask.cpu;
   node.memory_used += ask.memory;
   node.tcp_in_use.insert(ask.tcp_ports.begin(), ask.tcp_ports.end());
@@ -198,6 +210,10 @@ void commit(NodeState& node, const TaskAsk& ask) {
   node.group_tasks[ask.group] += 1;
   node.facts.running_tasks += 1;
   node.facts.task_groups.insert(ask.group);
+  const auto taken = std::min(node.free_gpus.size(), static_cast<std::size_t>(std::max(ask.gpus, 0)));
+  std::vector<std::string> gpus(node.free_gpus.begin(), node.free_gpus.begin() + static_cast<std::ptrdiff_t>(taken));
+  node.free_gpus.erase(node.free_gpus.begin(), node.free_gpus.begin() + static_cast<std::ptrdiff_t>(taken));
+  return gpus;
 }
 
 }  // namespace berth::place

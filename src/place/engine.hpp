@@ -1,6 +1,7 @@
-// The placement engine: filters (status, constraints, CPU, memory, ports) then strategy rankers
-// (binpack, spread, random) chained in the order given, as ECS places tasks. Pure: the caller
-// passes the cluster's state and the random source; nothing here reads the clock or the store.
+// The placement engine: filters (status, CPU, memory, ports, GPUs, required attributes,
+// constraints) then strategy rankers (binpack, spread, random) chained in the order given, as ECS
+// places tasks. Pure: the caller passes the cluster's state and the random source; nothing here
+// reads the clock or the store.
 #pragma once
 
 #include <map>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "model/cluster_snapshot.hpp"
 #include "place/query.hpp"
 
 namespace berth::place {
@@ -26,6 +28,7 @@ struct NodeState {
   std::set<int> tcp_in_use;              // reserved plus held by tasks
   std::set<int> udp_in_use;
   std::map<std::string, int> group_tasks;  // unstopped tasks per group on this node
+  std::vector<std::string> free_gpus;      // registered GPU ids no task holds, in registration order
 };
 
 // What one task needs.
@@ -37,6 +40,8 @@ struct TaskAsk {
   std::string group;
   std::vector<Expression> member_of;
   bool distinct_instance = false;
+  std::vector<model::RequiredAttribute> required_attributes;  // the definition's requiresAttributes
+  int gpus = 0;
 };
 
 enum class StrategyType { random, spread, binpack };
@@ -57,19 +62,26 @@ std::string_view spread_value(const NodeState& node, const std::string& field, c
 struct Decision {
   std::optional<std::size_t> node;                        // index into the nodes, if any fits
   std::map<std::size_t, std::string> rejections;          // node index → ECS reason
+  std::vector<std::string> gpu_ids;                       // Placer: the GPUs the placed task took
 };
 
-// Chooses a node for `ask`. Rejection reasons are ECS's: AGENT, ATTRIBUTE, RESOURCE:CPU,
-// RESOURCE:MEMORY, RESOURCE:PORTS, RESOURCE:PORTS_UDP. Among the feasible nodes each strategy
-// keeps its best-scoring ones and the next breaks ties; what remains is broken at random.
+// True if `facts` has every attribute of `required` (with its value where one is required).
+bool has_attributes(const InstanceFacts& facts, const std::vector<model::RequiredAttribute>& required);
+
+// Chooses a node for `ask`. Rejection reasons are ECS's: AGENT, ATTRIBUTE (a required attribute
+// missing, a constraint unmet), RESOURCE:CPU, RESOURCE:MEMORY, RESOURCE:PORTS,
+// RESOURCE:PORTS_UDP, RESOURCE:GPU (fewer free GPUs than asked). Among the feasible nodes each
+// strategy keeps its best-scoring ones and the next breaks ties; what remains is broken at random.
 Decision choose(const std::vector<NodeState>& nodes, const TaskAsk& ask, const std::vector<Strategy>& strategies,
                 std::mt19937_64& rng);
 
-// Records that `ask` now runs on `node`, so the next choice sees it.
-void commit(NodeState& node, const TaskAsk& ask);
+// Records that `ask` now runs on `node`, so the next choice sees it. Returns the GPUs it takes:
+// the first `ask.gpus` free ones (REQUIRES: that many are free).
+std::vector<std::string> commit(NodeState& node, const TaskAsk& ask);
 
-// Places several tasks of one ask one at a time, each seeing the ones before. Constraints that
-// depend only on an instance's attributes are evaluated once per instance, not once per task.
+// Places several tasks of one ask one at a time, each seeing the ones before. Required attributes
+// and constraints that depend only on an instance's attributes are evaluated once per instance,
+// not once per task.
 class Placer {
  public:
   // `nodes` and `rng` must outlive the Placer; placements are committed into `nodes`.
@@ -79,8 +91,9 @@ class Placer {
 
  private:
   std::vector<NodeState>& m_nodes;
-  TaskAsk m_ask;                       // the ask without its static constraints
+  TaskAsk m_ask;                       // the ask without its static constraints and attributes
   std::vector<Expression> m_static_constraints;
+  std::vector<model::RequiredAttribute> m_required_attributes;
   std::vector<Strategy> m_strategies;
   std::mt19937_64& m_rng;
   std::vector<signed char> m_static_ok;  // per node: -1 unknown, 0 rejected, 1 accepted

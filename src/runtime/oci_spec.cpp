@@ -36,6 +36,43 @@ Json device_rule_json(const Device& d) {
           {"access", d.access}};
 }
 
+// /dev/shm by ipcMode: a private tmpfs of the container's size, the task's tmpfs, the host's, or
+// none at all (null).
+Json shm_mount_json(const ContainerSpec& s) {
+  switch (s.ipc_mode) {
+    case NamespaceMode::none:
+      return nullptr;
+    case NamespaceMode::task:
+      return {{"destination", "/dev/shm"}, {"type", "bind"}, {"source", s.shm_source},
+              {"options", {"rbind", "rw", "nosuid", "noexec", "nodev"}}};
+    case NamespaceMode::host:
+      return {{"destination", "/dev/shm"}, {"type", "bind"}, {"source", "/dev/shm"},
+              {"options", {"rbind", "rw", "nosuid", "noexec", "nodev"}}};
+    case NamespaceMode::private_:
+      break;
+  }
+  const long long shm_kib = s.shm_size_bytes ? *s.shm_size_bytes / 1024 : 65536;
+  return {{"type", "tmpfs"}, {"destination", "/dev/shm"}, {"source", "shm"},
+          {"options", {"nosuid", "noexec", "nodev", "mode=1777", "size=" + std::to_string(shm_kib) + "k"}}};
+}
+
+// A namespace of the container's own (private, none), joined by path (task), or none of its own
+// (host: the runtime's, which is the host's).
+void add_namespace(Json& namespaces, const char* type, NamespaceMode mode, const std::string& path) {
+  if (mode == NamespaceMode::host) return;
+  Json entry{{"type", type}};
+  if (mode == NamespaceMode::task) entry["path"] = path;
+  namespaces.push_back(entry);
+}
+
+// With init, berth's binary runs first and the container's command as its child.
+std::vector<std::string> process_args(const ContainerSpec& s) {
+  if (!s.init) return s.args;
+  std::vector<std::string> args{k_init_path, "init", "--"};
+  args.insert(args.end(), s.args.begin(), s.args.end());
+  return args;
+}
+
 }  // namespace
 
 std::set<std::string> default_capabilities() {
@@ -71,14 +108,15 @@ long long shares_to_weight(long long shares) {
 
 Json make_oci_config(const ContainerSpec& s) {
   const std::vector<std::string> caps(s.capabilities.begin(), s.capabilities.end());
-  Json process{{"terminal", false},
+  Json process{{"terminal", s.terminal},
                {"user", {{"uid", s.uid}, {"gid", s.gid}}},
-               {"args", s.args},
+               {"args", process_args(s)},
                {"env", s.env},
                {"cwd", s.cwd.empty() ? "/" : s.cwd},
                {"capabilities", {{"bounding", caps}, {"effective", caps}, {"permitted", caps}}},
                {"noNewPrivileges", !s.privileged}};
   if (!s.additional_gids.empty()) process["user"]["additionalGids"] = s.additional_gids;
+  if (!s.apparmor_profile.empty()) process["apparmorProfile"] = s.apparmor_profile;
   Json rlimits = Json::array();
   bool has_nofile = false;
   for (const auto& r : s.rlimits) {
@@ -88,27 +126,31 @@ Json make_oci_config(const ContainerSpec& s) {
   if (!has_nofile) rlimits.push_back({{"type", "RLIMIT_NOFILE"}, {"soft", 1024}, {"hard", 4096}});
   process["rlimits"] = rlimits;
 
-  const long long shm_kib = s.shm_size_bytes ? *s.shm_size_bytes / 1024 : 65536;
   Json mounts = Json::array({
       {{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"}},
       {{"destination", "/dev"}, {"type", "tmpfs"}, {"source", "tmpfs"},
        {"options", {"nosuid", "strictatime", "mode=755", "size=65536k"}}},
       {{"destination", "/dev/pts"}, {"type", "devpts"}, {"source", "devpts"},
        {"options", {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}}},
-      {{"destination", "/dev/shm"}, {"type", "tmpfs"}, {"source", "shm"},
-       {"options", {"nosuid", "noexec", "nodev", "mode=1777", "size=" + std::to_string(shm_kib) + "k"}}},
       {{"destination", "/dev/mqueue"}, {"type", "mqueue"}, {"source", "mqueue"},
        {"options", {"nosuid", "noexec", "nodev"}}},
       {{"destination", "/sys"}, {"type", "sysfs"}, {"source", "sysfs"},
        {"options", {"nosuid", "noexec", "nodev", "ro"}}},
   });
+  if (auto shm = shm_mount_json(s); !shm.is_null()) mounts.insert(mounts.begin() + 3, shm);
   if (s.cgroup_v2) {
     mounts.push_back({{"destination", "/sys/fs/cgroup"}, {"type", "cgroup"}, {"source", "cgroup"},
                       {"options", {"nosuid", "noexec", "nodev", "relatime", "ro"}}});
   }
   for (const auto& m : s.mounts) mounts.push_back(mount_json(m));
+  if (s.init) mounts.push_back({{"destination", k_init_path}, {"type", "bind"}, {"source", s.init_binary},
+                                {"options", {"bind", "ro", "nosuid", "nodev"}}});
 
-  Json namespaces = Json::array({{{"type", "pid"}}, {{"type", "ipc"}}, {{"type", "uts"}}, {{"type", "mount"}}});
+  Json namespaces = Json::array();
+  add_namespace(namespaces, "pid", s.pid_mode, s.pid_namespace_path);
+  add_namespace(namespaces, "ipc", s.ipc_mode, s.ipc_namespace_path);
+  namespaces.push_back({{"type", "uts"}});
+  namespaces.push_back({{"type", "mount"}});
   if (s.network == NetworkNamespace::private_) {
     Json network{{"type", "network"}};
     if (!s.network_namespace_path.empty()) network["path"] = s.network_namespace_path;
@@ -137,7 +179,7 @@ Json make_oci_config(const ContainerSpec& s) {
     for (const auto& d : s.devices) devices.push_back(device_json(d));
     linux_section["devices"] = devices;
   }
-  if (!s.privileged) {
+  if (!s.privileged && !s.unmasked_system_paths) {
     linux_section["maskedPaths"] = {"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
                                     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
                                     "/proc/sched_debug", "/proc/scsi", "/sys/firmware",

@@ -36,6 +36,13 @@ struct Device {
 
 enum class NetworkNamespace { host, private_ };
 
+// A container's PID or IPC namespace (ECS pidMode/ipcMode): its own, the one its task's containers
+// share, the host's, or (IPC only) its own without a /dev/shm.
+enum class NamespaceMode { private_, task, host, none };
+
+// Where a container with initProcessEnabled finds berth's binary, its init.
+inline constexpr const char* k_init_path = "/.berth/init";
+
 struct ContainerSpec {
   std::string id;                        // runc container id
   std::string image_rootfs;              // the image's shared read-only root (overlay lower)
@@ -67,7 +74,18 @@ struct ContainerSpec {
   std::map<std::string, std::string> annotations;  // dockerLabels plus ECS's com.amazonaws.ecs.* labels
   bool cgroup_v2 = false;
   model::Json seccomp;                   // OCI linux.seccomp, or null for none (privileged)
-  std::string task_id;                   // its writable layer counts against the task's storage limit
+  std::string apparmor_profile;          // process.apparmorProfile; empty: none
+  bool unmasked_system_paths = false;    // no masked or read-only /proc and /sys paths (systempaths=unconfined)
+  NamespaceMode pid_mode = NamespaceMode::private_;
+  NamespaceMode ipc_mode = NamespaceMode::private_;
+  std::string task_id;                   // the task whose namespaces a task mode joins and whose storage limit its writable layer counts against
+  std::string pid_namespace_path;        // pid_mode task: set by the runtime (the task's holder)
+  std::string ipc_namespace_path;        // ipc_mode task: set by the runtime
+  std::string shm_source;                // ipc_mode task: the task's /dev/shm, set by the runtime
+  bool init = false;                     // initProcessEnabled: berth's init runs args as its child
+  std::string init_binary;               // init: the host path of berth's binary, set by the runtime
+  bool terminal = false;                 // process.terminal (pseudoTerminal): runc makes a pty for the shim
+  bool open_stdin = false;               // interactive: stdin stays open for `berth attach` (the shim's, not OCI's)
 };
 
 // Docker's default capability set.

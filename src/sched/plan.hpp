@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/cluster_snapshot.hpp"
@@ -20,6 +21,8 @@ struct TaskStart {
   std::string group;
   std::string started_by;
   std::vector<place::PortBinding> bindings;  // bridge tasks: the host ports bound
+  // The instance's GPUs given to each container that asks for some (resourceRequirements GPU).
+  std::vector<std::pair<std::string, std::vector<std::string>>> container_gpus;
 };
 
 // An instance a task could not be placed on, and ECS's reason (AGENT, RESOURCE:CPU, ...).

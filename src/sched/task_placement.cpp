@@ -1,5 +1,6 @@
 #include "sched/task_placement.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -23,6 +24,19 @@ place::NodeState node_named(const model::ClusterSnapshot& snapshot, const std::s
   gone.facts.agent_connected = false;
   gone.active = false;
   return gone;
+}
+
+// The task's GPUs handed out to its containers in definition order, each its count.
+std::vector<std::pair<std::string, std::vector<std::string>>> gpus_per_container(const model::DefinitionState& definition,
+                                                                                 const std::vector<std::string>& gpu_ids) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  auto next = gpu_ids.begin();
+  for (const auto& [container, count] : definition.container_gpus) {
+    const auto end = next + std::min<std::ptrdiff_t>(count, gpu_ids.end() - next);
+    out.emplace_back(container, std::vector<std::string>(next, end));
+    next = end;
+  }
+  return out;
 }
 
 }  // namespace
@@ -60,6 +74,8 @@ Result<Placement> compile_placement(const model::DefinitionState& definition,
     (protocol == "udp" ? out.ask.udp_ports : out.ask.tcp_ports).push_back(port);
   }
   out.ask.group = group;
+  out.ask.required_attributes = definition.required_attributes;
+  out.ask.gpus = definition.gpus();
   return out;
 }
 
@@ -89,6 +105,9 @@ place::NodeState node_state_of(const model::InstanceState& instance) {
   n.udp_in_use = instance.capacity.reserved_udp;
   n.udp_in_use.insert(instance.use.udp_ports.begin(), instance.use.udp_ports.end());
   n.group_tasks = instance.use.group_tasks;
+  for (const auto& id : instance.capacity.gpu_ids) {
+    if (!instance.use.gpu_ids.contains(id)) n.free_gpus.push_back(id);
+  }
   return n;
 }
 
@@ -121,7 +140,7 @@ Result<Plan> place_tasks(const model::ClusterSnapshot& snapshot, const Placement
     place::Decision decision;
     if (named) {
       decision = place::choose({nodes[node_of_request[k]]}, placement.ask, placement.strategies, rng);
-      if (decision.node) place::commit(nodes[node_of_request[k]], placement.ask);
+      if (decision.node) decision.gpu_ids = place::commit(nodes[node_of_request[k]], placement.ask);
     } else {
       decision = placer.place_one();
     }
@@ -134,7 +153,7 @@ Result<Plan> place_tasks(const model::ClusterSnapshot& snapshot, const Placement
     if (!decision.node) continue;
     auto& node = nodes[named ? node_of_request[k] : *decision.node];
     TaskStart start{new_task_id(), node.facts.id, request.definition.family, request.definition.revision,
-                    request.group, request.started_by, {}};
+                    request.group, request.started_by, {}, gpus_per_container(request.definition, decision.gpu_ids)};
     if (request.definition.bridge) {
       auto bindings = place::bind_host_ports(node, port_requests, settings.dynamic_host_ports, rng);
       if (!bindings) {

@@ -7,6 +7,7 @@
 
 #include "common/ids.hpp"
 #include "model/paging.hpp"
+#include "model/required_attributes.hpp"
 #include "sched/instance_filter.hpp"
 #include "svc/actions.hpp"
 #include "svc/usage.hpp"
@@ -176,7 +177,10 @@ Result<model::ContainerInstance> register_node(Context& ctx, const model::NodeRe
                               // Listed by name: those stored (PutAttributes'), the custom ones of
                               // the configuration when new, and the built-in ones over both.
                               std::map<std::string, std::string> attributes;
-                              for (const auto& a : stored) attributes[a["name"]] = a.value("value", "");
+                              // berth.capability.* are berth's own: only what the node has now.
+                              for (const auto& a : stored) {
+                                if (!a.value("name", "").starts_with(model::k_berth_capability_prefix)) attributes[a["name"]] = a.value("value", "");
+                              }
                               if (origin == store::InstanceOrigin::registering) {
                                 for (const auto& [k, v] : node.initial_attributes) attributes[k] = v;
                               }

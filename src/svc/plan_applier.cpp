@@ -40,6 +40,9 @@ model::Task new_task(const model::TaskDefinition& td, const std::string& cluster
     t.container(b.container)->network_bindings.push_back(
         {{"bindIP", "0.0.0.0"}, {"containerPort", b.container_port}, {"hostPort", b.host_port}, {"protocol", b.protocol}});
   }
+  for (const auto& [container, gpu_ids] : start.container_gpus) {
+    if (auto* c = t.container(container)) c->gpu_ids = gpu_ids;
+  }
   return t;
 }
 

@@ -35,9 +35,17 @@ Json remaining_resources(const model::ContainerInstance& instance, const Usage& 
     return Json{{"name", name}, {"type", "STRINGSET"}, {"doubleValue", 0.0}, {"longValue", 0},
                 {"integerValue", 0}, {"stringSetValue", values}};
   };
-  return Json::array({integer("CPU", c.cpu - usage.cpu), integer("MEMORY", c.memory - usage.memory),
-                      set("PORTS", ports(c.reserved_tcp, usage.tcp_ports)),
-                      set("PORTS_UDP", ports(c.reserved_udp, usage.udp_ports))});
+  Json out = Json::array({integer("CPU", c.cpu - usage.cpu), integer("MEMORY", c.memory - usage.memory),
+                          set("PORTS", ports(c.reserved_tcp, usage.tcp_ports)),
+                          set("PORTS_UDP", ports(c.reserved_udp, usage.udp_ports))});
+  if (!c.gpu_ids.empty()) {
+    Json free = Json::array();
+    for (const auto& id : c.gpu_ids) {
+      if (!usage.gpu_ids.contains(id)) free.push_back(id);
+    }
+    out.push_back(set("GPU", std::move(free)));
+  }
+  return out;
 }
 
 model::InstanceState state_of(const model::ContainerInstance& instance, const Usage& usage) {

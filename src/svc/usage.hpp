@@ -13,7 +13,8 @@ using Usage = model::ResourceUse;
 
 [[nodiscard]] Result<Usage> usage_of(Context& ctx, const model::ContainerInstance& instance);
 
-// ECS remainingResources: CPU/MEMORY left; PORTS/PORTS_UDP list the ports in use.
+// ECS remainingResources: CPU/MEMORY left; PORTS/PORTS_UDP list the ports in use; GPU (when the
+// instance registered GPUs) lists those no unstopped task holds.
 Json remaining_resources(const model::ContainerInstance& instance, const Usage& usage);
 
 // The instance with what its tasks hold, as the schedulers see it.

@@ -1,6 +1,7 @@
 #include "agent/container_spec_builder.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -84,6 +85,37 @@ TEST_CASE("spec: a task entryPoint resets the image Cmd; privileged gets every c
   CHECK(spec->capabilities.contains("CAP_SYS_ADMIN"));
   CHECK(spec->seccomp.is_null());
   CHECK(spec->network == runtime::NetworkNamespace::private_);
+}
+
+TEST_CASE("spec: pseudoTerminal gives a terminal and TERM, interactive an open stdin", "[agent]") {
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  const auto spec_of = [&](const std::string& settings) {
+    const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64)" +
+                                settings + "}]}");
+    auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+    REQUIRE(spec.has_value());
+    return *spec;
+  };
+  const auto term_of = [](const runtime::ContainerSpec& spec) {
+    std::vector<std::string> found;
+    for (const auto& e : spec.env) {
+      if (e.starts_with("TERM=")) found.push_back(e);
+    }
+    return found;
+  };
+  const auto plain = spec_of("");
+  CHECK_FALSE(plain.terminal);
+  CHECK_FALSE(plain.open_stdin);
+  CHECK(term_of(plain).empty());
+  const auto tty = spec_of(R"(,"pseudoTerminal":true)");
+  CHECK(tty.terminal);
+  CHECK_FALSE(tty.open_stdin);
+  CHECK(term_of(tty) == std::vector<std::string>{"TERM=xterm"});
+  // The definition's own TERM wins.
+  const auto own = spec_of(R"(,"pseudoTerminal":true,"interactive":true,"environment":[{"name":"TERM","value":"vt100"}])");
+  CHECK(own.open_stdin);
+  CHECK(term_of(own) == std::vector<std::string>{"TERM=vt100"});
+  CHECK(spec_of(R"(,"interactive":true,"pseudoTerminal":false)").open_stdin);
 }
 
 TEST_CASE("spec: an unknown user is refused", "[agent]") {
@@ -278,4 +310,197 @@ TEST_CASE("spec: a kernel parameter the container shares with the host is refuse
   auto spec = agent::build_container_spec(task_of(), bad_shm, "main", busybox_like(), ctx);
   REQUIRE_FALSE(spec.has_value());
   CHECK(spec.error().message == "linuxParameters.sharedMemorySize must be a positive number of MiB");
+}
+
+TEST_CASE("spec: the container's assigned GPUs become its device nodes and NVIDIA_VISIBLE_DEVICES", "[agent][gpu]") {
+  const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[
+    {"name":"main","image":"x","memory":64,"resourceRequirements":[{"type":"GPU","value":"2"}]},
+    {"name":"side","image":"x","memory":64}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  ctx.gpus = {{{"0", "/dev/nvidia0"}, {"1", "/dev/nvidia1"}, {"3", "/dev/nvidia3"}}, {"/dev/nvidiactl"}};
+  ctx.device_lookup = [](const std::string& path) -> Result<runtime::DeviceNode> {
+    return runtime::DeviceNode{runtime::DeviceType::character, 195, path == "/dev/nvidiactl" ? 255u : static_cast<unsigned>(path.back() - '0'), 0666, 0, 0};
+  };
+  auto task = task_of();
+  task.containers.resize(2);
+  task.containers[0].name = "main";
+  task.containers[0].gpu_ids = {"3", "0"};
+  task.containers[1].name = "side";
+  auto spec = agent::build_container_spec(task, td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  REQUIRE(spec->devices.size() == 3);
+  CHECK(spec->devices[0].container_path == "/dev/nvidia3");
+  CHECK(spec->devices[0].node.minor == 3);
+  CHECK(spec->devices[0].access == "rwm");
+  CHECK(spec->devices[1].container_path == "/dev/nvidia0");
+  CHECK(spec->devices[2].container_path == "/dev/nvidiactl");
+  CHECK(spec->devices[2].node.minor == 255);
+  CHECK(std::count(spec->env.begin(), spec->env.end(), "NVIDIA_VISIBLE_DEVICES=3,0") == 1);
+
+  // A container without GPUs gets neither nodes nor the variable.
+  auto side = agent::build_container_spec(task, td, "side", busybox_like(), ctx);
+  REQUIRE(side.has_value());
+  CHECK(side->devices.empty());
+  CHECK(std::none_of(side->env.begin(), side->env.end(),
+                     [](const std::string& e) { return e.starts_with("NVIDIA_VISIBLE_DEVICES="); }));
+
+  // An id this instance does not have (its GPUs changed since placement) fails the container.
+  task.containers[0].gpu_ids = {"2"};
+  auto unknown = agent::build_container_spec(task, td, "main", busybox_like(), ctx);
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().code == Code::client);
+  CHECK(unknown.error().message == "GPU 2 assigned to this container is not a GPU of this instance");
+}
+
+TEST_CASE("spec: environment precedence: image < links < environmentFiles < environment < overrides < secrets",
+          "[agent][envfiles][links]") {
+  const Json td = Json::parse(R"({"networkMode":"bridge","containerDefinitions":[
+    {"name":"main","image":"x","memory":64,"links":["db"],
+     "environment":[{"name":"B","value":"environment"},{"name":"C","value":"environment"}]},
+    {"name":"db","image":"x","memory":64,"environment":[{"name":"USER","value":"plc"}]}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "/run/berth/netns/t1", ""};
+  ctx.environment_file_variables = {{"A", "file"}, {"B", "file"}, {"DB_NAME", "file"}};
+  runtime::Image image = busybox_like();
+  image.config["config"]["Env"] = {"PATH=/bin", "DB_ENV_USER=image"};
+  auto spec = agent::build_container_spec(
+      task_of(Json::parse(R"({"containerOverrides":[{"name":"main","environment":[{"name":"C","value":"override"}]}]})")),
+      td, "main", image, ctx);
+  REQUIRE(spec.has_value());
+  agent::add_secret_environment(*spec, {{"C", "secret"}});
+  const auto has = [&](const std::string& e) { return std::find(spec->env.begin(), spec->env.end(), e) != spec->env.end(); };
+  CHECK(has("DB_ENV_USER=image"));  // the image's own variable wins over a link's
+  CHECK_FALSE(has("DB_ENV_USER=plc"));
+  CHECK(has("DB_NAME=file"));       // environmentFiles win over links
+  CHECK(has("A=file"));
+  CHECK(has("B=environment"));
+  CHECK(has("C=secret"));
+  CHECK(std::count_if(spec->env.begin(), spec->env.end(), [](const std::string& e) { return e.starts_with("C="); }) == 1);
+  CHECK(mounted_file(*spec, "/etc/hosts").find("127.0.0.1\tdb\n") != std::string::npos);
+}
+
+TEST_CASE("spec: volumesFrom mounts the source's mountPoints at the same paths", "[agent][volumes]") {
+  const Json td = Json::parse(R"({"networkMode":"none","volumes":[{"name":"data"},{"name":"conf"}],
+    "containerDefinitions":[
+    {"name":"reader","image":"x","memory":64,"volumesFrom":[{"sourceContainer":"writer","readOnly":true}]},
+    {"name":"peer","image":"x","memory":64,"volumesFrom":[{"sourceContainer":"writer"}]},
+    {"name":"writer","image":"x","memory":64,"mountPoints":[{"sourceVolume":"data","containerPath":"/data"},
+                                                            {"sourceVolume":"conf","containerPath":"/conf","readOnly":true}]}]})");
+  agent::SpecContext ctx{"/tmp/berth-spec-test-volumes", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  const model::Task task = task_of();
+  auto writer = agent::build_container_spec(task, td, "writer", busybox_like(), ctx);
+  auto reader = agent::build_container_spec(task, td, "reader", busybox_like(), ctx);
+  auto peer = agent::build_container_spec(task, td, "peer", busybox_like(), ctx);
+  REQUIRE(writer.has_value());
+  REQUIRE(reader.has_value());
+  REQUIRE(peer.has_value());
+  const auto binds = [](const runtime::ContainerSpec& spec) {
+    std::vector<std::tuple<std::string, std::string, std::string>> out;
+    for (const auto& m : spec.mounts) {
+      if (m.type == "bind" && m.destination.find("/etc/") != 0) out.emplace_back(m.destination, m.source, m.options[1]);
+    }
+    return out;
+  };
+  const std::string root = "/tmp/berth-spec-test-volumes/" + task.id;
+  using Binds = std::vector<std::tuple<std::string, std::string, std::string>>;
+  CHECK(binds(*writer) == Binds{{"/data", root + "/data", "rw"}, {"/conf", root + "/conf", "ro"}});
+  CHECK(binds(*reader) == Binds{{"/data", root + "/data", "ro"}, {"/conf", root + "/conf", "ro"}});
+  CHECK(binds(*peer) == Binds{{"/data", root + "/data", "rw"}, {"/conf", root + "/conf", "ro"}});
+  std::filesystem::remove_all("/tmp/berth-spec-test-volumes");
+}
+
+TEST_CASE("spec: a shared volume with autoprovision false must already exist", "[agent][volumes]") {
+  const std::string root = "/tmp/berth-spec-test-autoprovision";
+  std::filesystem::remove_all(root);
+  const Json td = Json::parse(R"({"networkMode":"none","volumes":[{"name":"plant-db",
+    "dockerVolumeConfiguration":{"scope":"shared","autoprovision":false}}],
+    "containerDefinitions":[{"name":"main","image":"x","memory":64,
+      "mountPoints":[{"sourceVolume":"plant-db","containerPath":"/db"}]}]})");
+  agent::SpecContext ctx{root, root + "/etc", false, "gw", "", ""};
+  auto missing = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().message ==
+        "initialize volume: volume detection failed, volume 'plant-db' does not exist and autoprovision is set to false");
+  CHECK_FALSE(std::filesystem::exists(root + "/shared/plant-db"));  // not created either
+  std::filesystem::create_directories(root + "/shared/plant-db");
+  auto present = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE(present.has_value());
+  CHECK(present->mounts[0].source == root + "/shared/plant-db");
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("spec: disableNetworking gets a namespace of its own and no resolv.conf", "[agent][network]") {
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "/run/berth/netns/t1", "nameserver 1.1.1.1\n"};
+  for (const char* mode : {"bridge", "host", "none"}) {
+    INFO(mode);
+    const Json td = Json::parse(std::string(R"({"networkMode":")") + mode +
+                                R"(","containerDefinitions":[{"name":"main","image":"x","memory":64,"disableNetworking":true}]})");
+    auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+    REQUIRE(spec.has_value());
+    CHECK(spec->network == runtime::NetworkNamespace::private_);
+    CHECK(spec->network_namespace_path.empty());
+    CHECK(std::none_of(spec->mounts.begin(), spec->mounts.end(),
+                       [](const runtime::Mount& m) { return m.destination == "/etc/resolv.conf"; }));
+    CHECK(mounted_file(*spec, "/etc/hosts").starts_with("127.0.0.1\tlocalhost\n"));
+  }
+}
+
+TEST_CASE("spec: dockerSecurityOptions lift seccomp and the masked paths, and name an AppArmor profile", "[agent][security]") {
+  const Json td = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64,
+    "dockerSecurityOptions":["seccomp=unconfined","systempaths=unconfined","apparmor:plc-reader"]}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  ctx.apparmor_enabled = [] { return true; };
+  auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(spec->seccomp.is_null());
+  CHECK(spec->unmasked_system_paths);
+  CHECK(spec->apparmor_profile == "plc-reader");
+
+  ctx.apparmor_enabled = [] { return false; };
+  auto refused = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message == "dockerSecurityOptions apparmor 'plc-reader': AppArmor is not enabled on this instance");
+
+  const Json plain = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64,
+    "dockerSecurityOptions":["no-new-privileges","apparmor=unconfined","label:disable"]}]})");
+  auto defaults = agent::build_container_spec(task_of(), plain, "main", busybox_like(), ctx);  // AppArmor off is fine
+  REQUIRE(defaults.has_value());
+  CHECK(defaults->seccomp.contains("syscalls"));
+  CHECK_FALSE(defaults->unmasked_system_paths);
+  CHECK(defaults->apparmor_profile.empty());
+}
+
+TEST_CASE("spec: pidMode, ipcMode and initProcessEnabled reach the spec", "[agent][namespaces]") {
+  const Json td = Json::parse(R"({"networkMode":"bridge","pidMode":"task","ipcMode":"task","containerDefinitions":[
+    {"name":"main","image":"x","memory":64,"linuxParameters":{"initProcessEnabled":true,"sharedMemorySize":256}},
+    {"name":"side","image":"x","memory":64,"linuxParameters":{"sharedMemorySize":16}}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "/run/berth/netns/t1", ""};
+  const model::Task task = task_of();
+  auto spec = agent::build_container_spec(task, td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(spec->pid_mode == runtime::NamespaceMode::task);
+  CHECK(spec->ipc_mode == runtime::NamespaceMode::task);
+  CHECK(spec->task_id == task.id);
+  CHECK(spec->init);
+  CHECK(spec->init_binary.empty());  // the runtime knows its binary
+  CHECK(spec->pid_namespace_path.empty());  // and the task's holder
+  auto side = agent::build_container_spec(task, td, "side", busybox_like(), ctx);
+  REQUIRE(side.has_value());
+  CHECK_FALSE(side->init);
+  CHECK(agent::task_shm_bytes(td) == 256LL << 20);  // the largest sharedMemorySize
+
+  const Json plain = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","image":"x","memory":64}]})");
+  auto defaults = agent::build_container_spec(task, plain, "main", busybox_like(), ctx);
+  REQUIRE(defaults.has_value());
+  CHECK(defaults->pid_mode == runtime::NamespaceMode::private_);
+  CHECK(defaults->ipc_mode == runtime::NamespaceMode::private_);
+  CHECK_FALSE(defaults->init);
+  CHECK(agent::task_shm_bytes(plain) == 64LL << 20);
+
+  for (const auto& [mode, expected] : {std::pair{"host", runtime::NamespaceMode::host},
+                                       std::pair{"none", runtime::NamespaceMode::none},
+                                       std::pair{"task", runtime::NamespaceMode::task},
+                                       std::pair{"", runtime::NamespaceMode::private_}}) {
+    CHECK(agent::namespace_mode_of(Json{{"ipcMode", mode}}, "ipcMode") == expected);
+  }
+  CHECK(agent::namespace_mode_of(Json::object(), "pidMode") == runtime::NamespaceMode::private_);
 }

@@ -82,7 +82,7 @@ class FakeRuntime final : public runtime::Runtime {
   std::vector<std::string> prepared_tasks() override { return {networks.begin(), networks.end()}; }
   Result<void> guard_prepared_tasks() override { return {}; }
   std::string network_namespace_of(const std::string& task_id) const override { return "/fake/netns/" + task_id; }
-  bool cgroup_v2() const override { return true; }
+  bool cgroup_v2() const override { return unified_cgroups; }
 
   // Test controls.
   std::map<std::string, runtime::ContainerStatus::State> states;  // runtime id → state
@@ -101,6 +101,7 @@ class FakeRuntime final : public runtime::Runtime {
   std::vector<runtime::TaskSetup> prepared;
   std::vector<std::string> cleaned_up;
   std::set<std::string> networks;
+  bool unified_cgroups = true;  // what cgroup_v2() answers
 
  private:
   const Clock& m_clock;

@@ -447,3 +447,29 @@ TEST_CASE("task driver: a restarted container's health checks start over, its st
   f.driver->drive(task, td);
   CHECK(task.containers[0].health_status == "UNHEALTHY");
 }
+
+TEST_CASE("task driver: a malformed environment file stops the task before any pull", "[agent][driver][envfiles]") {
+  DriverFixture f;
+  REQUIRE(f.import_image("app:1"));
+  const std::string env_file = f.tmp.path + "/plant.env";
+  REQUIRE(write_file(env_file, "GOOD=1\n# fine\nnot-a-variable\n").has_value());
+  const Json td = Json{{"networkMode", "host"},
+                       {"containerDefinitions", {{{"name", "main"}, {"image", "app:1"}},
+                                                 {{"name", "side"}, {"image", "app:1"},
+                                                  {"environmentFiles", {{{"value", env_file}, {"type", "s3"}}}}}}}};
+  auto task = f.pending_task(td);
+  f.driver->drive(task, td);
+  CHECK(task.last_status == model::TaskStatus::stopped);
+  CHECK(task.stop_code == "TaskFailedToStart");
+  CHECK(task.stopped_reason == "ResourceInitializationError: failed to download env files: " + env_file +
+                                   ":3: not a NAME=VALUE line");
+  CHECK_FALSE(task.pull_started_at.has_value());
+  CHECK(f.runtime.started.empty());
+
+  REQUIRE(write_file(env_file, "GOOD=1\n").has_value());
+  auto fixed = f.pending_task(td);
+  fixed.id = "fedcba9876543210fedcba9876543210";
+  f.driver->drive(fixed, td);
+  CHECK(fixed.last_status == model::TaskStatus::running);
+  CHECK(f.runtime.started.size() == 2);
+}

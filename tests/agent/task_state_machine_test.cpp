@@ -245,6 +245,17 @@ TEST_CASE("task state machine: the first container prepares the task; a network 
   CHECK(action->setup.limits.pids == 64);
   REQUIRE(action->setup.ports.size() == 1);
   CHECK(action->setup.ports[0].host_port == 8080);
+  CHECK(action->setup.pid_mode == runtime::NamespaceMode::private_);  // each container its own
+
+  Json shared = td;
+  shared["pidMode"] = "task";
+  shared["ipcMode"] = "task";
+  shared["containerDefinitions"][1]["linuxParameters"] = {{"sharedMemorySize", 100}};
+  const auto task_modes = next_start_action(task, shared, {}, progress, {}, 64, clock.now_ms());
+  REQUIRE(task_modes.has_value());
+  CHECK(task_modes->setup.pid_mode == runtime::NamespaceMode::task);
+  CHECK(task_modes->setup.ipc_mode == runtime::NamespaceMode::task);
+  CHECK(task_modes->setup.shm_bytes == 100LL << 20);
   on_prepared(task, fail(Code::server, "bridge network: plugin bridge failed"), true, progress, clock.now_ms());
   for (const auto& c : task.containers) {
     CHECK(c.last_status == model::TaskStatus::stopped);

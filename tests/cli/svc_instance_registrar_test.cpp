@@ -23,8 +23,10 @@ struct LocalAgent {
   cli::SvcInstanceRegistrar registrar;
   std::unique_ptr<agent::Agent> agent;
 
-  LocalAgent(ServiceFixture& fixture, const TempDir& tmp, std::map<std::string, std::string> custom_attributes)
+  LocalAgent(ServiceFixture& fixture, const TempDir& tmp, std::map<std::string, std::string> custom_attributes,
+             bool cgroup_v2 = true, runtime::HostGpus gpus = {})
       : runtime(fixture.clock), registrar(*fixture.ctx) {
+    runtime.unified_cgroups = cgroup_v2;
     auto opened = runtime::ImageStore::open(tmp.path + "/images", fixture.clock);
     REQUIRE(opened.has_value());
     images = std::move(*opened);
@@ -36,6 +38,7 @@ struct LocalAgent {
     config.reserved_memory_mib = 24;
     config.reserved_ports = {22};
     config.custom_attributes = std::move(custom_attributes);
+    config.gpus = std::move(gpus);
     REQUIRE(make_dirs(config.data_dir));
     agent = std::make_unique<agent::Agent>(*fixture.store, runtime, *images, fixture.clock, config,
                                             agent::AgentLinks{.registrar = registrar});
@@ -114,4 +117,33 @@ TEST_CASE_METHOD(ServiceFixture, "after a restart the node re-registers under it
   auto listed = store->list_container_instances("default", std::nullopt, "", 10);
   REQUIRE_OK(listed);
   CHECK(listed->size() == 1);
+}
+
+TEST_CASE_METHOD(ServiceFixture, "the node registers its GPUs, and the swappiness capability only while on cgroup v1",
+                 "[cli]") {
+  TempDir tmp;
+  std::string id;
+  {
+    LocalAgent v1(*this, tmp, {}, false, {{{"0", "/dev/nvidia0"}, {"1", "/dev/nvidia1"}}, {}});
+    auto registered = v1.agent->register_instance();
+    REQUIRE_OK(registered);
+    id = *registered;
+  }
+  auto instance = stored_instance(*this, id);
+  CHECK(attribute(instance, "berth.capability.memory-swappiness") == "");
+  const Json resources = instance.body["registeredResources"];
+  REQUIRE(resources.size() == 5);
+  CHECK(resources[4] == Json::parse(R"({"name":"GPU","type":"STRINGSET","doubleValue":0.0,"longValue":0,
+                                        "integerValue":0,"stringSetValue":["0","1"]})"));
+
+  // The same node back on cgroup v2 without GPUs: the capability goes (berth owns berth.capability.*),
+  // what operators put stays.
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "PutAttributes", Json::parse(R"({"attributes":[
+      {"name":"owner","value":"ops","targetId":")" + id + R"("}]})")));
+  LocalAgent v2(*this, tmp, {});
+  REQUIRE_OK(v2.agent->register_instance());
+  instance = stored_instance(*this, id);
+  CHECK_FALSE(attribute(instance, "berth.capability.memory-swappiness").has_value());
+  CHECK(attribute(instance, "owner") == "ops");
+  CHECK(instance.body["registeredResources"].size() == 4);
 }

@@ -32,6 +32,20 @@ TEST_CASE("config: known keys apply, unknown ones are kept raw", "[common]") {
   CHECK(config.db_path() == "/var/lib/berth/berth.db");
 }
 
+TEST_CASE("config: BERTH_GPU_DEVICES takes comma-separated absolute paths", "[common]") {
+  Config config;
+  REQUIRE(apply_config(config, {{"BERTH_GPU_DEVICES", " /dev/loop3, /dev/loop4 ,"}}).has_value());
+  CHECK(config.gpu_devices == std::vector<std::string>{"/dev/loop3", "/dev/loop4"});
+  CHECK(config.unknown_keys.empty());
+  Config bad;
+  const auto relative = apply_config(bad, {{"BERTH_GPU_DEVICES", "/dev/loop3,loop4"}});
+  REQUIRE_FALSE(relative.has_value());
+  CHECK(relative.error().message.find("BERTH_GPU_DEVICES must be absolute paths of device nodes") != std::string::npos);
+  std::string many;
+  for (int i = 0; i < 65; ++i) many += "/dev/loop" + std::to_string(i) + ",";
+  CHECK_FALSE(apply_config(bad, {{"BERTH_GPU_DEVICES", many}}).has_value());
+}
+
 TEST_CASE("config: bad numbers and empty cluster are refused", "[common]") {
   Config config;
   CHECK_FALSE(apply_config(config, {{"BERTH_MAX_BODY_BYTES", "12x"}}).has_value());

@@ -206,6 +206,14 @@ class Berth:
                     os.kill(int(f.read()), signal.SIGKILL)
             except (OSError, ValueError):
                 pass
+        # Namespace holders of pidMode/ipcMode task tasks, and their /dev/shm.
+        for holder in glob.glob(os.path.join(self.dir, "run", "tasks", "*", "holder")):
+            try:
+                with open(holder) as f:
+                    os.kill(int(f.read().split()[0]), signal.SIGKILL)
+            except (OSError, ValueError, IndexError):
+                pass
+            subprocess.run(["umount", "-l", os.path.join(os.path.dirname(holder), "shm")], capture_output=True)
         bundles = os.path.join(self.dir, "data", "bundles")
         for b in os.listdir(bundles) if os.path.isdir(bundles) else []:
             subprocess.run(["umount", "-l", os.path.join(bundles, b, "rootfs")], capture_output=True)

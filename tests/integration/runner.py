@@ -22,7 +22,7 @@ SLOWEST_SHOWN = 12
 
 # Tasks of these modules share host-wide network state: the bridge (each berth keeps its own IP
 # allocations on it), published host ports and the loopback guard's iptables rule.
-SHARED_HOST_NETWORK = ("test_networking", "test_auth", "test_js_sdk", "test_doctor")
+SHARED_HOST_NETWORK = ("test_networking", "test_auth", "test_js_sdk", "test_doctor", "test_container_links")
 
 
 class TimedResult(unittest.TextTestResult):

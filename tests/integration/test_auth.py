@@ -209,6 +209,7 @@ class PolicyTest(KeysTestCase):
                 ("priv", {}, {"privileged": True}),
                 ("hostnet", {"networkMode": "host"}, {}),
                 ("hostpid", {"pidMode": "host"}, {}),
+                ("envfile", {}, {"environmentFiles": [{"value": "/etc/plant.env", "type": "s3"}]}),
                 ("hostpath", {"volumes": [{"name": "etc", "host": {"sourcePath": "/etc"}}]},
                  {"mountPoints": [{"sourceVolume": "etc", "containerPath": "/host-etc"}]})):
             extra.setdefault("networkMode", "bridge")

@@ -37,11 +37,14 @@ class CliTest(BerthTestCase):
         out = run("version")
         self.assertEqual(out.returncode, 0)
         self.assertRegex(out.stdout, r"^berth \S+ \(x86_64|arm64|arm\)")
-        for args in (["--help"], ["help"], ["serve", "--help"], ["help", "serve"], ["version", "--help"]):
+        for args in (["--help"], ["help"], ["serve", "--help"], ["help", "serve"], ["version", "--help"],
+                     ["attach", "--help"], ["exec", "--help"], ["help", "exec"]):
             out = run(*args)
             self.assertEqual(out.returncode, 0, args)
             self.assertIn("Usage: berth", out.stdout, args)
         self.assertIn("--data-dir", run("serve", "--help").stdout)
+        self.assertIn("-- COMMAND", run("exec", "--help").stdout)
+        self.assertIn("attach", run("help").stdout)
 
     def test_bad_usage_exits_2_with_a_message(self):
         for args, text in ((["fly"], "unknown verb"), (["serve", "--colour", "red"], "unknown flag"),

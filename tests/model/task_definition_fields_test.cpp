@@ -170,7 +170,7 @@ TEST_CASE("an honoured field's asking value registers", "[model][fields]") {
     CHECK(rejection(definition_asking_for(row)) == "");
     ++checked;
   }
-  CHECK(checked >= 5);  // restartPolicy, dockerLabels, systemControls, devices, sharedMemorySize
+  CHECK(checked >= 7);  // restartPolicy, dockerLabels, systemControls, devices, sharedMemorySize, interactive, pseudoTerminal
 }
 
 TEST_CASE("refused and pending fields are accepted when they ask for nothing", "[model][fields]") {
@@ -183,10 +183,9 @@ TEST_CASE("refused and pending fields are accepted when they ask for nothing", "
 }
 
 TEST_CASE("the messages name the container or volume of the refused field", "[model][fields]") {
-  CHECK(rejection(with_container({{"interactive", true}})) ==
-        "Invalid setting for container 'webapp'. interactive is not supported by berth yet.");
-  CHECK(rejection(with_container({{"linuxParameters", {{"initProcessEnabled", true}}}})) ==
-        "Invalid setting for container 'webapp'. linuxParameters.initProcessEnabled is not supported by berth yet.");
+  CHECK(rejection(with_container({{"credentialSpecs", Json::array({"credentialspec:file://gmsa.json"})}})) ==
+        "Invalid setting for container 'webapp'. credentialSpecs is not supported: gMSA credential specs need Active "
+        "Directory, which berth does not provide.");
   CHECK(rejection(with_task({{"volumes", {{{"name", "nfs"}, {"efsVolumeConfiguration", {{"fileSystemId", "fs-1"}}}}}}})) ==
         "Volume 'nfs': efsVolumeConfiguration is not supported: Amazon EFS is not reachable from a berth gateway; use "
         "host.sourcePath or a local volume.");
@@ -241,7 +240,13 @@ TEST_CASE("Docker security options that can never apply are refused naming the o
         std::string::npos);
   CHECK(option("bogus").find("'bogus' is not a Docker security option.") != std::string::npos);
   CHECK(option("no-new-privileges:true") == "");
-  CHECK(option("label:disable").find("dockerSecurityOptions is not supported by berth yet.") != std::string::npos);
+  CHECK(option("no-new-privileges:false").find("'no-new-privileges:false': berth always sets no-new-privileges") !=
+        std::string::npos);
+  for (const char* honoured : {"label:disable", "seccomp=unconfined", "seccomp:unconfined", "systempaths=unconfined",
+                               "apparmor:plc-reader", "apparmor=unconfined"}) {
+    INFO(honoured);
+    CHECK(option(honoured) == "");
+  }
 }
 
 TEST_CASE("linuxParameters that depend on another setting name it", "[model][fields]") {
@@ -286,7 +291,10 @@ TEST_CASE("task settings refused in some of their values", "[model][fields]") {
             {{"volumes", {{{"name", "v"}, {"dockerVolumeConfiguration", {{"driverOpts", {{"type", "nfs"}}}}}}}}}))
             .find("Volume 'v': dockerVolumeConfiguration.driverOpts are not supported") != std::string::npos);
   CHECK(rejection(with_task({{"volumes", {{{"name", "v"}, {"dockerVolumeConfiguration", {{"autoprovision", false}}}}}}})) ==
-        "Volume 'v': dockerVolumeConfiguration.autoprovision false is not supported by berth yet.");
+        "Volume 'v': dockerVolumeConfiguration.autoprovision false needs scope 'shared': a task-scoped volume is "
+        "created for each task.");
+  CHECK(rejection(with_task({{"volumes", {{{"name", "v"}, {"dockerVolumeConfiguration",
+                                                            {{"scope", "shared"}, {"autoprovision", false}}}}}}})) == "");
   CHECK(rejection(with_task({{"volumes", {{{"name", "v"}, {"dockerVolumeConfiguration",
                                                             {{"scope", "shared"}, {"driver", "local"}, {"autoprovision", true},
                                                              {"labels", {{"k", "v"}}}}}}}}})) == "");
@@ -309,9 +317,22 @@ TEST_CASE("RunTask overrides follow their definition field's row", "[model][fiel
   CHECK(run({{"overrides", {{"inferenceAcceleratorOverrides", {{{"deviceName", "d"}, {"deviceType", "t"}}}}}}})
             .starts_with("overrides.inferenceAcceleratorOverrides is not supported: Elastic Inference"));
   CHECK(run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"resourceRequirements",
-                                                                        {{{"type", "GPU"}, {"value", "1"}}}}}}}}}}) ==
-        "overrides.containerOverrides.resourceRequirements is not supported by berth yet.");
+                                                                        {{{"type", "GPU"}, {"value", "1"}}}}}}}}}}) == "");
+  CHECK(run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"resourceRequirements",
+                                                                        {{{"type", "GPU"}, {"value", "0"}}}}}}}}}}) ==
+        "overrides.containerOverrides.resourceRequirements GPU value must be a whole number of GPUs from 1 to 64.");
+  CHECK(run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"resourceRequirements",
+                                                                        {{{"type", "InferenceAccelerator"}, {"value", "d"}}}}}}}}}})
+            .starts_with("overrides.containerOverrides.resourceRequirements InferenceAccelerator is not supported"));
   CHECK(run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"environmentFiles", Json::array()}}}}}}}) == "");
+  const auto env_file = [&](const char* value) {
+    return run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"environmentFiles", {{{"value", value}, {"type", "s3"}}}}}}}}}});
+  };
+  CHECK(env_file("arn:aws:ssm:local:000000000000:parameter/app/env") == "");
+  CHECK(env_file("/etc/app.env").starts_with(
+      "overrides.containerOverrides.environmentFiles '/etc/app.env': a file on the instance cannot be named in an override"));
+  CHECK(env_file("arn:aws:s3:::bucket/a.env") ==
+        "overrides.containerOverrides.environmentFiles 'arn:aws:s3:::bucket/a.env': S3 does not exist on a berth gateway.");
   CHECK(run({{"launchType", "FARGATE"}}).starts_with("launchType FARGATE is not supported"));
   CHECK(run({{"launchType", "EC2"}}) == "");
   CHECK(run({{"enableExecuteCommand", true}}).starts_with("enableExecuteCommand is not supported"));
@@ -335,11 +356,46 @@ TEST_CASE("links and volumesFrom name containers of the definition, without clas
   CHECK(with_web({{"links", {"webapp:self"}}}).find("'webapp' is not another container") != std::string::npos);
   CHECK(with_web({{"links", {"db:bad alias"}}}).find("the alias must be 1 to 255 letters") != std::string::npos);
   CHECK(with_web({{"links", {"db:"}}}).find("the alias must be") != std::string::npos);
-  CHECK(with_web({{"links", {"db:database_1"}}}) ==
-        "Invalid setting for container 'webapp'. links is not supported by berth yet.");
+  CHECK(with_web({{"links", {"db:database_1"}}}) == "");
+  Json offline_target = td;
+  offline_target["containerDefinitions"][1]["disableNetworking"] = true;
+  offline_target["containerDefinitions"][0]["links"] = {"db"};
+  CHECK(rejection(offline_target) ==
+        "Invalid setting for container 'webapp'. links 'db': 'db' has disableNetworking, so no link can reach it.");
+  CHECK(with_web({{"links", {"db"}}, {"disableNetworking", true}, {"portMappings", Json::array()}}) ==
+        "Invalid setting for container 'webapp'. 'disableNetworking' cannot be combined with links.");
   CHECK(with_web({{"volumesFrom", {{{"sourceContainer", "db"}}}},
                   {"mountPoints", {{{"sourceVolume", "data"}, {"containerPath", "/data"}}}}}) ==
         "Invalid setting for container 'webapp'. volumesFrom 'db' mounts /data, which this container also mounts.");
-  CHECK(with_web({{"volumesFrom", {{{"sourceContainer", "db"}}}}}) ==
-        "Invalid setting for container 'webapp'. volumesFrom is not supported by berth yet.");
+  CHECK(with_web({{"volumesFrom", {{{"sourceContainer", "db"}}}}}) == "");
+  // Through another container's volumesFrom too, and two sources at one path.
+  Json chained = td;
+  chained["containerDefinitions"].push_back({{"name", "relay"}, {"image", "busybox"}, {"memory", 32},
+                                             {"volumesFrom", {{{"sourceContainer", "db"}}}}});
+  chained["containerDefinitions"][0]["volumesFrom"] = {{{"sourceContainer", "relay"}}};
+  chained["containerDefinitions"][0]["mountPoints"] = {{{"sourceVolume", "data"}, {"containerPath", "/data"}}};
+  CHECK(rejection(chained) ==
+        "Invalid setting for container 'webapp'. volumesFrom 'relay' mounts /data, which this container also mounts.");
+  chained["containerDefinitions"][0]["mountPoints"] = Json::array();
+  CHECK(rejection(chained) == "");
+  chained["containerDefinitions"][0]["volumesFrom"] = {{{"sourceContainer", "db"}}, {{"sourceContainer", "relay"}}};
+  CHECK(rejection(chained) == "");  // db counts once
+  chained["containerDefinitions"][2]["mountPoints"] = {{{"sourceVolume", "data"}, {"containerPath", "/data"}}};
+  chained["containerDefinitions"][2]["volumesFrom"] = Json::array();
+  CHECK(rejection(chained) == "Invalid setting for container 'webapp'. volumesFrom 'relay' mounts /data, which this "
+                              "container also gets through volumesFrom 'db'.");
+}
+
+TEST_CASE("environmentFiles: at most 10, each an instance .env file or a secret ARN", "[model][fields][envfiles]") {
+  Json eleven = Json::array();
+  for (int i = 0; i < 11; ++i) eleven.push_back({{"value", "/etc/app" + std::to_string(i) + ".env"}, {"type", "s3"}});
+  CHECK(rejection(with_container({{"environmentFiles", eleven}})) ==
+        "Invalid setting for container 'webapp'. environmentFiles lists 11 files; at most 10 are allowed.");
+  eleven.erase(10);
+  CHECK(rejection(with_container({{"environmentFiles", eleven}})) == "");
+  CHECK(rejection(with_container({{"environmentFiles", {{{"value", "app.env"}, {"type", "s3"}}}}})) ==
+        "Invalid setting for container 'webapp'. environmentFiles 'app.env' is neither an absolute path of a .env "
+        "file on the instance nor a Secrets Manager or SSM parameter ARN.");
+  CHECK(rejection(with_container(
+            {{"environmentFiles", {{{"value", "arn:aws:secretsmanager:local:000000000000:secret:env-AbCdEf"}, {"type", "s3"}}}}})) == "");
 }

@@ -160,3 +160,33 @@ TEST_CASE("task wire: restartCount for a container with an enabled restart polic
   CHECK(wire["containers"][1]["lastRestartedAt"] == 1'700'000'005.25);
   CHECK_FALSE(wire["containers"][1].contains("restartExits"));  // kept in the store only
 }
+
+TEST_CASE("task record and wire: a container's gpuIds, absent for one without GPUs; a non-string id is corrupt",
+          "[model]") {
+  Task t = task_with_containers();
+  t.containers[1].gpu_ids = {"0", "3"};
+  const Json record = task_to_record(t);
+  CHECK_FALSE(record["containers"][0].contains("gpuIds"));
+  CHECK(record["containers"][1]["gpuIds"] == Json::parse(R"(["0","3"])"));
+  auto back = task_from_record(record);
+  REQUIRE(back.has_value());
+  CHECK(back->containers[1].gpu_ids == std::vector<std::string>{"0", "3"});
+  CHECK(back->containers[0].gpu_ids.empty());
+  const Json wire = task_to_json(*back, berth::ArnScope{"local", "000000000000"}, nullptr);
+  CHECK_FALSE(wire["containers"][0].contains("gpuIds"));
+  CHECK(wire["containers"][1]["gpuIds"] == Json::parse(R"(["0","3"])"));
+
+  Json corrupt = record;
+  corrupt["containers"][1]["gpuIds"] = Json::parse(R"(["0", 3])");
+  const auto refused = task_from_record(corrupt);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message == "corrupt task record: gpuIds");
+}
+
+TEST_CASE("reservation_of: each container's GPUs, a containerOverride's list replacing its own", "[model]") {
+  const Json td = Json::parse(R"({"containerDefinitions":[
+      {"name":"a","resourceRequirements":[{"type":"GPU","value":"1"}]},{"name":"b"}]})");
+  CHECK(reservation_of(td, Json::object()).container_gpus == std::vector<std::pair<std::string, int>>{{"a", 1}});
+  const Json overrides = Json::parse(R"({"containerOverrides":[{"name":"b","resourceRequirements":[{"type":"GPU","value":"2"}]}]})");
+  CHECK(reservation_of(td, overrides).container_gpus == std::vector<std::pair<std::string, int>>{{"a", 1}, {"b", 2}});
+}

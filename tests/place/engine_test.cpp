@@ -245,3 +245,70 @@ TEST_CASE("host ports: static as given, dynamic ones free, distinct and in range
   CHECK(node.tcp_in_use == before.tcp_in_use);
   CHECK(node.udp_in_use == before.udp_in_use);
 }
+
+TEST_CASE("engine: a missing required attribute is ATTRIBUTE, a wrong value too, a name-only one needs the name", "[place]") {
+  std::mt19937_64 rng(7);
+  std::vector<NodeState> nodes = {make_node("x86", 1000, 1000, {{"ecs.cpu-architecture", "x86_64"}}),
+                                  make_node("arm", 1000, 1000, {{"ecs.cpu-architecture", "arm64"}, {"swap", ""}}),
+                                  make_node("bare", 1000, 1000)};
+  auto ask = make_ask(1, 1);
+  ask.required_attributes = {{"ecs.cpu-architecture", "arm64"}};
+  const auto d = choose(nodes, ask, {}, rng);
+  REQUIRE(d.node == std::optional<std::size_t>(1));
+  CHECK(d.rejections.at(0) == "ATTRIBUTE");
+  CHECK(d.rejections.at(2) == "ATTRIBUTE");
+  ask.required_attributes = {{"swap", std::nullopt}};
+  CHECK(choose(nodes, ask, {}, rng).node == std::optional<std::size_t>(1));
+  // Resources are checked first, as ECS's pipeline does.
+  auto big = make_ask(5000, 1);
+  big.required_attributes = {{"swap", std::nullopt}};
+  CHECK(choose(nodes, big, {}, rng).rejections.at(2) == "RESOURCE:CPU");
+  CHECK(has_attributes(nodes[1].facts, {}));
+  CHECK_FALSE(has_attributes(nodes[0].facts, {{"ecs.cpu-architecture", "arm64"}}));
+}
+
+TEST_CASE("placer: required attributes are checked once per node and hold over every placement", "[place]") {
+  std::mt19937_64 rng(8);
+  std::vector<NodeState> nodes = {make_node("x86", 1000, 1000, {{"ecs.cpu-architecture", "x86_64"}}),
+                                  make_node("arm", 1000, 1000, {{"ecs.cpu-architecture", "arm64"}})};
+  auto ask = make_ask(100, 100);
+  ask.required_attributes = {{"ecs.cpu-architecture", "x86_64"}};
+  Placer placer(nodes, ask, {}, rng);
+  for (int i = 0; i < 10; ++i) {
+    const auto d = placer.place_one();
+    REQUIRE(d.node == std::optional<std::size_t>(0));
+    CHECK(d.rejections.at(1) == "ATTRIBUTE");
+  }
+  const auto full = placer.place_one();
+  CHECK_FALSE(full.node.has_value());
+  CHECK(full.rejections.at(0) == "RESOURCE:CPU");
+  CHECK(full.rejections.at(1) == "ATTRIBUTE");
+}
+
+TEST_CASE("engine: GPUs fit by free count, each task takes its own, RESOURCE:GPU when too few are free", "[place]") {
+  std::mt19937_64 rng(9);
+  std::vector<NodeState> nodes = {make_node("none", 1000, 1000), make_node("two", 1000, 1000)};
+  nodes[1].free_gpus = {"0", "1"};
+  auto ask = make_ask(1, 1);
+  ask.gpus = 1;
+  Placer placer(nodes, ask, {}, rng);
+  const auto first = placer.place_one();
+  REQUIRE(first.node == std::optional<std::size_t>(1));
+  CHECK(first.rejections.at(0) == "RESOURCE:GPU");
+  CHECK(first.gpu_ids == std::vector<std::string>{"0"});
+  const auto second = placer.place_one();
+  REQUIRE(second.node == std::optional<std::size_t>(1));
+  CHECK(second.gpu_ids == std::vector<std::string>{"1"});
+  const auto third = placer.place_one();
+  CHECK_FALSE(third.node.has_value());
+  CHECK(third.rejections.at(1) == "RESOURCE:GPU");
+  CHECK(nodes[1].free_gpus.empty());
+  // Two at once need two free; a task without GPUs takes none.
+  std::vector<NodeState> one = {make_node("one", 1000, 1000)};
+  one[0].free_gpus = {"7"};
+  auto pair = make_ask(1, 1);
+  pair.gpus = 2;
+  CHECK(choose(one, pair, {}, rng).rejections.at(0) == "RESOURCE:GPU");
+  CHECK(commit(one[0], make_ask(1, 1)).empty());
+  CHECK(one[0].free_gpus == std::vector<std::string>{"7"});
+}

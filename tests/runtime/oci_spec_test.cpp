@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 using namespace berth::runtime;
+using berth::model::Json;
 
 namespace {
 ContainerSpec base() {
@@ -120,4 +121,101 @@ TEST_CASE("oci: sysctls, annotations, /dev/shm size and swappiness", "[runtime][
   CHECK_FALSE(make_oci_config(unlimited)["linux"]["resources"].contains("memory"));
   unlimited.swappiness = 0;
   CHECK(make_oci_config(unlimited)["linux"]["resources"]["memory"] == berth::model::Json::parse(R"({"swappiness":0})"));
+}
+
+TEST_CASE("oci: an AppArmor profile, no seccomp and unmasked system paths", "[runtime][security]") {
+  ContainerSpec s = base();
+  s.seccomp = berth::model::Json{{"defaultAction", "SCMP_ACT_ERRNO"}};
+  const auto confined = make_oci_config(s);
+  CHECK(confined["linux"].contains("seccomp"));
+  CHECK_FALSE(confined["process"].contains("apparmorProfile"));
+  CHECK(confined["linux"].contains("maskedPaths"));
+  s.seccomp = nullptr;
+  s.apparmor_profile = "plc-reader";
+  s.unmasked_system_paths = true;
+  const auto lifted = make_oci_config(s);
+  CHECK_FALSE(lifted["linux"].contains("seccomp"));
+  CHECK(lifted["process"]["apparmorProfile"] == "plc-reader");
+  CHECK_FALSE(lifted["linux"].contains("maskedPaths"));
+  CHECK_FALSE(lifted["linux"].contains("readonlyPaths"));
+  CHECK(lifted["process"]["noNewPrivileges"] == true);  // still unprivileged
+}
+
+namespace {
+const Json* namespace_of(const Json& config, const std::string& type) {
+  for (const auto& ns : config["linux"]["namespaces"]) {
+    if (ns["type"] == type) return &ns;
+  }
+  return nullptr;
+}
+
+const Json* mount_at(const Json& config, const std::string& destination) {
+  for (const auto& m : config["mounts"]) {
+    if (m["destination"] == destination) return &m;
+  }
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("oci: pidMode and ipcMode choose the PID and IPC namespaces and /dev/shm", "[runtime][namespaces]") {
+  const auto own = make_oci_config(base());
+  REQUIRE(namespace_of(own, "pid"));
+  CHECK_FALSE(namespace_of(own, "pid")->contains("path"));
+  REQUIRE(namespace_of(own, "ipc"));
+  CHECK_FALSE(namespace_of(own, "ipc")->contains("path"));
+  REQUIRE(mount_at(own, "/dev/shm"));
+  CHECK((*mount_at(own, "/dev/shm"))["type"] == "tmpfs");
+  CHECK(own["mounts"][3]["destination"] == "/dev/shm");  // where it always was
+
+  ContainerSpec task = base();
+  task.pid_mode = NamespaceMode::task;
+  task.ipc_mode = NamespaceMode::task;
+  task.pid_namespace_path = "/proc/77/ns/pid";
+  task.ipc_namespace_path = "/proc/77/ns/ipc";
+  task.shm_source = "/run/berth/tasks/t/shm";
+  const auto shared = make_oci_config(task);
+  CHECK((*namespace_of(shared, "pid"))["path"] == "/proc/77/ns/pid");
+  CHECK((*namespace_of(shared, "ipc"))["path"] == "/proc/77/ns/ipc");
+  REQUIRE(mount_at(shared, "/dev/shm"));
+  CHECK((*mount_at(shared, "/dev/shm"))["type"] == "bind");
+  CHECK((*mount_at(shared, "/dev/shm"))["source"] == "/run/berth/tasks/t/shm");
+
+  ContainerSpec host = base();
+  host.pid_mode = NamespaceMode::host;
+  host.ipc_mode = NamespaceMode::host;
+  const auto on_host = make_oci_config(host);
+  CHECK_FALSE(namespace_of(on_host, "pid"));
+  CHECK_FALSE(namespace_of(on_host, "ipc"));
+  CHECK((*mount_at(on_host, "/dev/shm"))["source"] == "/dev/shm");
+  CHECK(namespace_of(on_host, "mount"));  // the others stay
+
+  ContainerSpec none = base();
+  none.ipc_mode = NamespaceMode::none;
+  const auto without = make_oci_config(none);
+  REQUIRE(namespace_of(without, "ipc"));
+  CHECK_FALSE(namespace_of(without, "ipc")->contains("path"));
+  CHECK_FALSE(mount_at(without, "/dev/shm"));
+}
+
+TEST_CASE("oci: initProcessEnabled runs the command under berth's init, bound read-only", "[runtime][init]") {
+  ContainerSpec s = base();
+  s.init = true;
+  s.init_binary = "/usr/bin/berth";
+  const auto config = make_oci_config(s);
+  CHECK(config["process"]["args"] == Json::array({"/.berth/init", "init", "--", "sleep", "1"}));
+  const Json* init = mount_at(config, "/.berth/init");
+  REQUIRE(init);
+  CHECK((*init)["source"] == "/usr/bin/berth");
+  CHECK((*init)["options"] == Json::array({"bind", "ro", "nosuid", "nodev"}));
+
+  const auto plain = make_oci_config(base());
+  CHECK(plain["process"]["args"] == Json::array({"sleep", "1"}));
+  CHECK_FALSE(mount_at(plain, "/.berth/init"));
+}
+
+TEST_CASE("oci: a pseudoTerminal container's process has a terminal, others none", "[runtime]") {
+  CHECK(make_oci_config(base())["process"]["terminal"] == false);
+  ContainerSpec spec = base();
+  spec.terminal = true;
+  CHECK(make_oci_config(spec)["process"]["terminal"] == true);
 }

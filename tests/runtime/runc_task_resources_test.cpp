@@ -68,3 +68,20 @@ TEST_CASE("runc runtime: cleanup removes the task's (empty) cgroup", "[runtime]"
   REQUIRE(runtime->cleanup_task("t1", "/berth/t1").has_value());
   CHECK_FALSE(std::filesystem::exists(root + "/memory/berth/t1"));
 }
+
+TEST_CASE("runc runtime: task namespaces need the runtime's task directory; a private task makes none",
+          "[runtime][namespaces]") {
+  TempDir tmp;
+  const std::string root = tmp.path + "/cgroup";
+  REQUIRE(make_dirs(root + "/memory"));
+  auto runtime = runtime_under(tmp, root);  // no task_root
+  TaskSetup setup = host_task();
+  setup.limits = {};
+  REQUIRE(runtime->prepare_task(setup).has_value());  // private namespaces: nothing to hold
+  CHECK(runtime->prepared_tasks().empty());
+  setup.pid_mode = NamespaceMode::task;
+  auto refused = runtime->prepare_task(setup);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message == "task namespaces: this runtime has no task directory");
+  REQUIRE(runtime->cleanup_task("t1", "/berth/t1").has_value());  // nothing of namespaces to release
+}

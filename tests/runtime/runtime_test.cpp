@@ -44,6 +44,7 @@ struct RuntimeFixture {
     paths.state_root = dir + "/state";
     paths.bundle_root = dir + "/bundles";
     paths.log_root = dir + "/logs";
+    paths.task_root = dir + "/tasks";
     paths.self_exe = std::getenv("BERTH_BIN") ? std::getenv("BERTH_BIN") : "build/x86_64-linux-gnu/berth";
     paths.self_exe = std::filesystem::absolute(paths.self_exe).string();
     runtime = std::make_unique<RuncRuntime>(paths);
@@ -129,6 +130,64 @@ TEST_CASE_METHOD(RuntimeFixture, "runtime: kill and exec reach the running conta
   REQUIRE(runtime->kill(s.id, 9).has_value());
   auto st = wait_exit(s.id);
   CHECK(st.exit_code == 137);
+}
+
+TEST_CASE_METHOD(RuntimeFixture,
+                 "runtime: a task's containers share its PID and IPC namespaces and /dev/shm; init runs a command",
+                 "[runtime][root][namespaces]") {
+  TaskSetup setup;
+  setup.task_id = "ns" + random_hex(6);
+  setup.cgroup_path = "/berth-test/" + setup.task_id;
+  setup.pid_mode = NamespaceMode::task;
+  setup.ipc_mode = NamespaceMode::task;
+  setup.shm_bytes = 8LL << 20;
+  REQUIRE(runtime->prepare_task(setup).has_value());
+  CHECK(runtime->prepared_tasks() == std::vector<std::string>{setup.task_id});
+  const auto join = [&](ContainerSpec s) {
+    s.task_id = setup.task_id;
+    s.pid_mode = NamespaceMode::task;
+    s.ipc_mode = NamespaceMode::task;
+    return s;
+  };
+  const ContainerSpec a = join(spec({"sh", "-c", "touch /dev/shm/mark; exec sleep 60"}));
+  REQUIRE(runtime->start(a).has_value());
+  const std::string mark = dir + "/tasks/" + setup.task_id + "/shm/mark";
+  for (int i = 0; i < 250 && !std::filesystem::exists(mark); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(std::filesystem::exists(mark));  // a's /dev/shm is the task's tmpfs
+
+  ContainerSpec b = join(spec({"sh", "-c", "ls /dev/shm; ps -o pid,args"}));
+  b.init = true;
+  b.readonly_rootfs = true;  // the init's mount point is made before the root turns read-only
+  REQUIRE(runtime->start(b).has_value());
+  CHECK(wait_exit(b.id).exit_code == 0);
+  std::string all;
+  for (const auto& line : read_log(runtime->log_path(b.id), 20)) all += line.text + "\n";
+  CHECK(all.find("mark\n") != std::string::npos);
+  CHECK(all.find("sleep 60") != std::string::npos);                    // a's process
+  CHECK(all.find("/.berth/init init -- sh -c") != std::string::npos);  // b's init
+  CHECK(all.find("init --hold-namespaces") != std::string::npos);      // the task's PID 1
+
+  REQUIRE(runtime->kill(a.id, 9).has_value());
+  wait_exit(a.id);
+  std::filesystem::remove(mark);
+  auto restarted = runtime->restart(a.id);  // in place, into the same namespaces
+  INFO((restarted ? "" : restarted.error().message));
+  REQUIRE(restarted.has_value());
+  for (int i = 0; i < 250 && !std::filesystem::exists(mark); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(std::filesystem::exists(mark));
+  REQUIRE(runtime->kill(a.id, 9).has_value());
+  wait_exit(a.id);
+
+  REQUIRE(runtime->cleanup_task(setup.task_id, setup.cgroup_path).has_value());
+  // The holder is gone: its pid must not be joined again, whoever holds it now.
+  auto orphaned = runtime->restart(a.id);
+  REQUIRE_FALSE(orphaned.has_value());
+  CHECK(orphaned.error().message.find("holder is not running") != std::string::npos);
+  REQUIRE(runtime->remove(a.id).has_value());
+  REQUIRE(runtime->remove(b.id).has_value());
+  CHECK_FALSE(std::filesystem::exists(dir + "/tasks/" + setup.task_id));
+  CHECK(runtime->prepared_tasks().empty());
+  CHECK_FALSE(runtime->start(join(spec({"true"}))).has_value());  // no holder any more
 }
 
 TEST_CASE("seccomp profile compiles with libseccomp for this architecture", "[runtime]") {

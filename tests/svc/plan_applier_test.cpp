@@ -49,7 +49,7 @@ TEST_CASE_METHOD(ServiceFixture, "a plan made on rows that changed before its co
   REQUIRE(first->tasks.size() == 1);
 
   sched::PlacementRequest placement;
-  placement.definition = model::DefinitionState{"job", 1, false, false, 0, 64, {}, {}, {}};
+  placement.definition = model::DefinitionState{"job", 1, false, false, 0, 64, {}, {}, {}, {}, {}};
   placement.group = "family:job";
   std::mt19937_64 rng(1);
   int plans = 0;
@@ -77,8 +77,8 @@ TEST_CASE_METHOD(ServiceFixture, "a plan that keeps conflicting is given up afte
   const auto planner = [&](const model::ClusterSnapshot&) -> Result<sched::Plan> {
     ++plans;
     sched::Plan plan;
-    plan.starts.push_back({"t" + std::to_string(plans), instance, "job", 1, "family:job", "", {}});
-    plan.starts.push_back({"u" + std::to_string(plans), instance, "job", 1, "family:job", "", {}});
+    plan.starts.push_back({"t" + std::to_string(plans), instance, "job", 1, "family:job", "", {}, {}});
+    plan.starts.push_back({"u" + std::to_string(plans), instance, "job", 1, "family:job", "", {}, {}});
     return plan;
   };
   auto applied = svc::apply_plan(*ctx, "default", planner, {});
@@ -155,7 +155,7 @@ TEST_CASE_METHOD(ServiceFixture, "service starts are pinned to their deployment'
   const auto start = [&](const std::string& id, const std::string& started_by, svc::DigestPinning pinning) {
     const auto planner = [&](const model::ClusterSnapshot&) -> Result<sched::Plan> {
       sched::Plan plan;
-      plan.starts.push_back({id, instance, "job", 1, "service:web", started_by, {}});
+      plan.starts.push_back({id, instance, "job", 1, "service:web", started_by, {}, {}});
       return plan;
     };
     svc::PlanOptions options;

@@ -185,3 +185,56 @@ TEST_CASE_METHOD(ServiceFixture, "resolve_run_task checks a decoded RunTask agai
   CHECK(named[0].arn == ctx->arns.container_instance("default", "i1"));
   CHECK(named[0].reason == "RESOURCE:CPU");
 }
+
+TEST_CASE_METHOD(ServiceFixture, "RunTask places by required attributes and hands out GPUs; DescribeTasks shows gpuIds",
+                 "[svc]") {
+  model::NodeRegistration node;
+  node.cluster = "default";
+  node.instance_id = "gpu-node";
+  node.cpu_units = 4096;
+  node.memory_mib = 4096;
+  node.attributes = {{"ecs.cpu-architecture", "x86_64"}, {"berth.capability.memory-swappiness", ""}};
+  node.gpu_ids = {"0", "1"};
+  REQUIRE_OK(svc::register_node(*ctx, node));
+  const std::string arn = ctx->arns.container_instance("default", "gpu-node");
+
+  REQUIRE_OK(ecs_call(*ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"arm","networkMode":"host",
+      "runtimePlatform":{"cpuArchitecture":"ARM64"},
+      "containerDefinitions":[{"name":"main","image":"busybox","memory":64}]})")));
+  auto described = ecs_call(*ctx, "DescribeTaskDefinition", Json{{"taskDefinition", "arm"}});
+  REQUIRE_OK(described);
+  CHECK((*described)["taskDefinition"]["requiresAttributes"] ==
+        Json::parse(R"([{"name":"ecs.cpu-architecture","value":"arm64"}])"));
+  auto arm = ecs_call(*ctx, "RunTask", Json{{"taskDefinition", "arm"}});
+  REQUIRE_OK(arm);
+  CHECK((*arm)["tasks"] == Json::array());
+  CHECK((*arm)["failures"] == Json{{{"arn", arn}, {"reason", "ATTRIBUTE"}}});
+
+  REQUIRE_OK(ecs_call(*ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"gpu","networkMode":"host",
+      "runtimePlatform":{"cpuArchitecture":"X86_64"},
+      "containerDefinitions":[{"name":"main","image":"busybox","memory":64,
+                               "resourceRequirements":[{"type":"GPU","value":"1"}]}]})")));
+  const auto gpu_left = [&] {
+    auto instances = ecs_call(*ctx, "DescribeContainerInstances", Json{{"containerInstances", {arn}}});
+    REQUIRE_OK(instances);
+    for (const auto& r : (*instances)["containerInstances"][0]["remainingResources"]) {
+      if (r["name"] == "GPU") return r["stringSetValue"];
+    }
+    return Json();
+  };
+  CHECK(gpu_left() == Json::parse(R"(["0","1"])"));
+  std::set<std::string> given;
+  for (int i = 0; i < 2; ++i) {
+    auto ran = ecs_call(*ctx, "RunTask", Json{{"taskDefinition", "gpu"}});
+    REQUIRE_OK(ran);
+    REQUIRE((*ran)["tasks"].size() == 1);
+    const Json ids = (*ran)["tasks"][0]["containers"][0]["gpuIds"];
+    REQUIRE(ids.size() == 1);
+    given.insert(ids[0].get<std::string>());
+  }
+  CHECK(given == std::set<std::string>{"0", "1"});
+  CHECK(gpu_left() == Json::array());
+  auto third = ecs_call(*ctx, "RunTask", Json{{"taskDefinition", "gpu"}});
+  REQUIRE_OK(third);
+  CHECK((*third)["failures"] == Json{{{"arn", arn}, {"reason", "RESOURCE:GPU"}}});
+}

@@ -1,5 +1,6 @@
 #include "api/auth/privileged_settings.hpp"
 
+#include "model/environment_file_sources.hpp"
 #include "model/sysctls.hpp"
 
 namespace berth::api::auth {
@@ -48,6 +49,13 @@ void check_container(const Json& container, std::size_t index, bool host_network
   for (const Json& option : list_of(container, "dockerSecurityOptions")) {
     if (option.is_string() && lifts_confinement(option.get<std::string>())) {
       reasons.push_back(where + "dockerSecurityOptions " + option.get<std::string>());
+    }
+  }
+  // berth reads a local environment file as root, so naming one reads a host file.
+  for (const Json& file : list_of(container, "environmentFiles")) {
+    const std::string value = string_of(file, "value");
+    if (model::environment_file_source(value) == model::EnvironmentFileSource::local_file) {
+      reasons.push_back(where + "environmentFiles " + value + " (a file on the instance)");
     }
   }
   for (const Json& control : list_of(container, "systemControls")) {

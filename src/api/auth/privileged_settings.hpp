@@ -19,7 +19,8 @@ inline constexpr std::string_view k_privileged_action = "berth:RegisterPrivilege
 // linuxParameters.devices and linuxParameters.capabilities.add (any); dockerSecurityOptions that
 // lift confinement ("...unconfined", "label:disable"); systemControls outside the kernel's
 // per-container namespaces (Docker's rule: kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*, and
-// net.* unless the network is the host's). Settings berth does not apply today are judged too,
+// net.* unless the network is the host's); environmentFiles naming a file on the instance (berth
+// reads it as root). Settings berth does not apply today are judged too,
 // so a definition stays refused when berth starts applying them. Never throws on any JSON.
 std::vector<std::string> needs_privileged_action(const model::Json& register_request);
 

@@ -36,7 +36,7 @@ Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOpt
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   const int null_fd = ::open("/dev/null", O_RDWR);
   if (options.pass_fd >= 0) ::dup2(options.pass_fd, 3);  // dup2 leaves FD_CLOEXEC off the copy
-  ::dup2(null_fd, 0);
+  ::dup2(options.stdin_fd >= 0 ? options.stdin_fd : null_fd, 0);
   ::dup2(options.stdout_fd >= 0 ? options.stdout_fd : null_fd, 1);
   ::dup2(options.stderr_fd >= 0 ? options.stderr_fd : null_fd, 2);
   ::execvp(args[0], args.data());

@@ -17,9 +17,10 @@ struct SpawnOptions {
   int stderr_fd = -1;             // -1 = /dev/null
   int pass_fd = -1;               // if set, becomes fd 3 in the child
   bool die_with_parent = false;   // PR_SET_PDEATHSIG SIGKILL
+  int stdin_fd = -1;              // -1 = /dev/null
 };
 
-// Forks and execs `argv` (PATH searched) with stdin from /dev/null and an empty signal mask.
+// Forks and execs `argv` (PATH searched) with stdin from `stdin_fd` and an empty signal mask.
 // Returns the child's pid.
 [[nodiscard]] Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOptions& options);
 

@@ -24,6 +24,8 @@ class UniqueFd {
 
   int get() const { return m_fd; }
   bool valid() const { return m_fd >= 0; }
+  // Gives up ownership: the caller closes the returned descriptor.
+  int release() { return std::exchange(m_fd, -1); }
   // Closes the descriptor now (if any).
   void reset() {
     if (m_fd >= 0) ::close(m_fd);

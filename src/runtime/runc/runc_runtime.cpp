@@ -29,6 +29,8 @@ bool process_alive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno ==
 
 // The shim's arguments as start() gave them (a JSON list of words), kept in the state directory.
 constexpr const char* k_shim_args_file = "shim-args.json";
+// The task whose namespaces the container joined (pidMode/ipcMode task), for a restart to check.
+constexpr const char* k_task_namespaces_file = "task-namespaces";
 
 }  // namespace
 
@@ -94,6 +96,8 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   BERTH_TRY(make_dirs(m_paths.log_root, 0700));
   BERTH_TRY(make_dirs(bundle, 0700));
   ContainerSpec spec = input;
+  BERTH_TRY(join_task_namespaces(spec));
+  if (spec.init) spec.init_binary = m_paths.self_exe;
   BERTH_ASSIGN(const std::string rootfs, prepare_rootfs(spec, bundle));
   std::error_code ec;
   spec.rootfs = fs::absolute(rootfs, ec).string();
@@ -102,6 +106,9 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   // dir, tmpfs), never to the data dir on flash. runc reads it from there as the bundle; the
   // root it names stays under the data dir.
   BERTH_TRY(write_file(state + "/config.json", make_oci_config(spec).dump(), 0600));
+  if (!spec.pid_namespace_path.empty() || !spec.ipc_namespace_path.empty()) {
+    BERTH_TRY(write_file(state + "/" + k_task_namespaces_file, spec.task_id, 0600));
+  }
 
   ShimOptions options;
   options.id = spec.id;
@@ -114,6 +121,8 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   options.log_files = m_paths.log_files;
   options.cgroup = spec.cgroups_path;
   options.sync_fd = 3;
+  options.terminal = spec.terminal;
+  options.open_stdin = spec.open_stdin;
   // What a restart in place needs to run the same monitor again, the spec being gone by then.
   BERTH_TRY(write_file(state + "/" + k_shim_args_file, Json(shim_args(options)).dump(), 0600));
   return spawn_shim(options);
@@ -135,6 +144,9 @@ Result<int> RuncRuntime::restart(const std::string& id) {
   }
   if (args.empty() || args.front() != "shim") return fail(Code::server, "container " + id + ": corrupt " + k_shim_args_file);
   BERTH_ASSIGN(ShimOptions options, parse_shim_args({args.begin() + 1, args.end()}));
+  // config.json joins the task's namespaces through the holder's pid: only while that is still
+  // the holder (a reused pid would put the container in another process's namespaces).
+  if (auto task = read_file(state + "/" + k_task_namespaces_file)) BERTH_TRY(m_namespaces.paths_of(*task));
   // runc keeps the stopped container's record until it is deleted; the new run takes the same id.
   // config.json and the mounted root with its writable layer stay; the exit record goes last, so
   // the container reads as exited until its new monitor runs.

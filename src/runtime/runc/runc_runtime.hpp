@@ -1,11 +1,13 @@
 // RuncRuntime: containers through the runc CLI, each under a `berth shim` monitor, each with an
 // overlay (or, where overlayfs is unavailable, a copied) root over its image; task cgroups under
-// its cgroupfs root, bridge networking through CNI, and task storage limits through project
-// quotas on the bundles' filesystem. Thread-safe.
+// its cgroupfs root, the PID/IPC namespaces a task's containers share (TaskNamespaces' holders),
+// bridge networking through CNI, and task storage limits through project quotas on the bundles'
+// filesystem. Thread-safe.
 #pragma once
 
 #include <string>
 
+#include "runtime/linux/task_namespaces.hpp"
 #include "runtime/linux/task_project_ids.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/shim/shim.hpp"
@@ -23,6 +25,7 @@ struct RuncPaths {
   int log_files = 2;
   int start_timeout_ms = 120000;
   std::string cgroup_root = k_cgroup_root;  // where cgroupfs is mounted (tests: a directory)
+  std::string task_root;     // the tasks' shared namespaces and /dev/shm (<run>/tasks)
   std::string project_ids_root;  // tasks' project quota ids; unset: project-ids beside bundle_root
 };
 
@@ -49,6 +52,8 @@ class RuncRuntime final : public Runtime {
 
  private:
   Result<std::string> prepare_rootfs(const ContainerSpec& spec, const std::string& bundle);
+  // pidMode/ipcMode task: points `spec` at its task's namespaces and /dev/shm.
+  Result<void> join_task_namespaces(ContainerSpec& spec) const;
   // Runs `berth shim` with `options` and waits for its report; returns the container's pid.
   Result<int> spawn_shim(const ShimOptions& options);
   // ephemeralStorage: the project quota id of the task and its limit on the bundles' filesystem.
@@ -57,6 +62,7 @@ class RuncRuntime final : public Runtime {
   RuncPaths m_paths;
   BridgeNetwork m_network;
   bool m_cgroup_v2 = false;
+  TaskNamespaces m_namespaces;
   TaskProjectIds m_project_ids;
 };
 

@@ -1,6 +1,7 @@
 // RuncRuntime's task-level resources: the task's parent cgroup under the runtime's cgroupfs root
-// (runc makes each container's cgroup below it), its CNI bridge attachment and its storage limit
-// (a project quota id whose limit covers the writable layers of its containers' bundles).
+// (runc makes each container's cgroup below it), the namespaces its containers share
+// (pidMode/ipcMode task), its CNI bridge attachment and its storage limit (a project quota id
+// whose limit covers the writable layers of its containers' bundles).
 #include <algorithm>
 #include <filesystem>
 
@@ -20,7 +21,10 @@ std::string project_ids_root_of(const RuncPaths& paths) {
 }  // namespace
 
 RuncRuntime::RuncRuntime(RuncPaths paths, BridgeNetworkConfig network)
-    : m_paths(std::move(paths)), m_network(std::move(network)), m_cgroup_v2(runtime::cgroup_v2(m_paths.cgroup_root)),
+    : m_paths(std::move(paths)),
+      m_network(std::move(network)),
+      m_cgroup_v2(runtime::cgroup_v2(m_paths.cgroup_root)),
+      m_namespaces(m_paths.task_root, m_paths.self_exe, m_paths.cgroup_root),
       m_project_ids(project_ids_root_of(m_paths)) {}
 
 Result<void> RuncRuntime::limit_task_storage(const std::string& task_id, long long gib) {
@@ -54,6 +58,12 @@ Result<PreparedTask> RuncRuntime::prepare_task(const TaskSetup& setup) {
   if (auto ok = prepare_task_cgroup(setup.cgroup_path, setup.limits, m_paths.cgroup_root); !ok) {
     log_warn("task " + setup.task_id + ": " + ok.error().message);
   }
+  if (setup.pid_mode == NamespaceMode::task || setup.ipc_mode == NamespaceMode::task) {
+    const auto shm = setup.ipc_mode == NamespaceMode::task ? std::optional(setup.shm_bytes) : std::nullopt;
+    if (auto ok = m_namespaces.prepare(setup.task_id, shm); !ok) {
+      return fail(ok.error().code, "task namespaces: " + ok.error().message);
+    }
+  }
   if (setup.ephemeral_storage_gib) BERTH_TRY(limit_task_storage(setup.task_id, *setup.ephemeral_storage_gib));
   if (!setup.bridge) return PreparedTask{};
   auto attached = m_network.attach(setup.task_id, setup.ports);
@@ -61,19 +71,35 @@ Result<PreparedTask> RuncRuntime::prepare_task(const TaskSetup& setup) {
   return PreparedTask{attached->address};
 }
 
+Result<void> RuncRuntime::join_task_namespaces(ContainerSpec& spec) const {
+  if (spec.pid_mode != NamespaceMode::task && spec.ipc_mode != NamespaceMode::task) return {};
+  BERTH_ASSIGN(const TaskNamespacePaths paths, m_namespaces.paths_of(spec.task_id));
+  if (spec.pid_mode == NamespaceMode::task) spec.pid_namespace_path = paths.pid_namespace;
+  if (spec.ipc_mode == NamespaceMode::task) {
+    if (paths.shm.empty()) return fail(Code::server, "task " + spec.task_id + " has no shared /dev/shm");
+    spec.ipc_namespace_path = paths.ipc_namespace;
+    spec.shm_source = paths.shm;
+  }
+  return {};
+}
+
 Result<void> RuncRuntime::cleanup_task(const std::string& task_id, const std::string& cgroup_path) {
+  auto released = m_namespaces.release(task_id);
   remove_task_cgroup(cgroup_path, m_paths.cgroup_root);
   auto detached = m_network.detach(task_id);
-  auto released = release_task_storage(task_id);
-  return detached ? released : detached;
+  auto stored = release_task_storage(task_id);
+  if (!released) return fail(released.error().code, "task namespaces: " + released.error().message);
+  return detached ? stored : detached;
 }
 
 std::vector<std::string> RuncRuntime::prepared_tasks() {
-  auto tasks = m_network.attached_tasks();
-  for (auto& limited : m_project_ids.tasks()) {
-    if (std::find(tasks.begin(), tasks.end(), limited) == tasks.end()) tasks.push_back(std::move(limited));
+  std::vector<std::string> out = m_network.attached_tasks();
+  auto held = m_namespaces.tasks();
+  for (auto& limited : m_project_ids.tasks()) held.push_back(std::move(limited));
+  for (auto& id : held) {
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
   }
-  return tasks;
+  return out;
 }
 
 Result<void> RuncRuntime::guard_prepared_tasks() {

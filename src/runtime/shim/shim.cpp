@@ -7,8 +7,11 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,7 +27,10 @@
 #include "common/files.hpp"
 #include "model/schema.hpp"
 #include "runtime/linux/cgroups.hpp"
+#include "runtime/linux/memory_shedding.hpp"
 #include "runtime/linux/process.hpp"
+#include "runtime/linux/unix_socket.hpp"
+#include "runtime/shim/attach_server.hpp"
 #include "runtime/shim/log_writer.hpp"
 #include "common/numbers.hpp"
 
@@ -77,27 +83,38 @@ bool oom_killed(const std::string& cgroup) {
   return false;
 }
 
-// The shim is the whole berth binary re-executed, but its event loop needs a sliver of it.
-// Dropping the page-table entries of the code and the free heap after start-up
-// keeps each container's monitor small; pages the loop touches fault back in from the page
-// cache. Code pages are never written, so this loses nothing.
-void shed_startup_memory() {
-  std::FILE* maps = std::fopen("/proc/self/maps", "re");
-  if (maps) {
-    char line[512];
-    while (std::fgets(line, sizeof line, maps)) {
-      unsigned long start = 0, end = 0;
-      char perms[5] = {};
-      if (std::sscanf(line, "%lx-%lx %4s", &start, &end, perms) != 3) continue;
-      // Only the code: read-only data may hold relocated (written, then protected) pages.
-      const bool file_backed = std::strchr(line, '/') != nullptr;
-      if (file_backed && std::strcmp(perms, "r-xp") == 0) {
-        ::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
-      }
-    }
-    std::fclose(maps);
+// Where runc connects to hand over the pty master. sun_path is short, and runc (not this process)
+// resolves the name, so a long state directory is named through this process's open descriptor
+// of it; `directory` must stay open until runc has connected.
+std::string console_socket_name(const std::string& path, const std::string& state_dir, UniqueFd& directory) {
+  if (path.size() < sizeof(sockaddr_un::sun_path)) return path;
+  directory = UniqueFd(::open(state_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  return "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(directory.get()) + "/console.sock";
+}
+
+// Takes the pty master runc sent to `listener` once `runc run --detach` has exited. Log records
+// are lines, so the pty's "\n" to "\r\n" output translation is turned off.
+Result<UniqueFd> receive_pty_master(int listener) {
+  pollfd p{listener, POLLIN, 0};
+  if (::poll(&p, 1, 5000) <= 0) return fail(Code::server, "runc sent no terminal");
+  UniqueFd connection(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+  if (!connection.valid()) return sys_fail("accept the console socket");
+  BERTH_ASSIGN(UniqueFd master, receive_fd(connection.get()));
+  termios settings{};
+  if (::tcgetattr(master.get(), &settings) == 0) {
+    settings.c_oflag &= ~ONLCR;
+    ::tcsetattr(master.get(), TCSANOW, &settings);
   }
-  ::malloc_trim(0);
+  ::fcntl(master.get(), F_SETFL, ::fcntl(master.get(), F_GETFL) | O_NONBLOCK);
+  return master;
+}
+
+// Writes what it can of `pending` to the non-blocking `fd` and drops what was written; a
+// container that closed its stdin discards the rest.
+void write_pending_input(int fd, std::string& pending) {
+  const ssize_t n = ::write(fd, pending.data(), pending.size());
+  if (n > 0) pending.erase(0, static_cast<std::size_t>(n));
+  else if (n < 0 && errno != EAGAIN && errno != EINTR) pending.clear();
 }
 
 }  // namespace
@@ -123,6 +140,8 @@ Result<ShimOptions> parse_shim_args(const std::vector<std::string>& words) {
     else if (key == "--log-files") { BERTH_ASSIGN(o.log_files, whole(key, value)); }
     else if (key == "--cgroup") o.cgroup = value;
     else if (key == "--sync-fd") { BERTH_ASSIGN(o.sync_fd, whole(key, value)); }
+    else if (key == "--terminal") { BERTH_ASSIGN(o.terminal, whole(key, value)); }
+    else if (key == "--stdin") { BERTH_ASSIGN(o.open_stdin, whole(key, value)); }
     else return fail(Code::invalid_parameter, "shim: unknown argument " + key);
   }
   if (o.id.empty() || o.bundle.empty() || o.state_dir.empty() || o.runc_root.empty() || o.log_path.empty()) {
@@ -135,7 +154,8 @@ std::vector<std::string> shim_args(const ShimOptions& o) {
   return {"shim", "--id", o.id, "--bundle", o.bundle, "--state", o.state_dir, "--runc", o.runc,
           "--runc-root", o.runc_root, "--log", o.log_path, "--log-max", std::to_string(o.log_max_bytes),
           "--log-files", std::to_string(o.log_files), "--cgroup", o.cgroup,
-          "--sync-fd", std::to_string(o.sync_fd)};
+          "--sync-fd", std::to_string(o.sync_fd), "--terminal", o.terminal ? "1" : "0",
+          "--stdin", o.open_stdin ? "1" : "0"};
 }
 
 int run_shim(const ShimOptions& o) {
@@ -162,31 +182,72 @@ int run_shim(const ShimOptions& o) {
     (void)ok;
   };
 
-  int out_pipe[2], err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
-    write_exit({{"startError", "cannot create pipes"}});
-    report(o.sync_fd, "error cannot create pipes");
-    return 1;
-  }
-  // The container inherits runc's stdio: our pipes' write ends. One `runc run -d` (create and
-  // start in one process) is a Go runtime start cheaper than `create` then `start`; runc exits
-  // once the container runs and its init is re-parented to us, the subreaper.
-  const std::string runc_log = o.state_dir + "/runc.log";
-  const std::string pid_file = o.state_dir + "/container.pid";
-  const int exit_code = run_and_wait({o.runc, "--root", o.runc_root, "--log", runc_log, "--log-format", "json",
-                                      "run", "--detach", "--bundle", o.bundle, "--pid-file", pid_file, o.id},
-                                     out_pipe[1], err_pipe[1]);
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-  if (exit_code != 0) {
-    const std::string message = runc_error(runc_log);
-    run_and_wait({o.runc, "--root", o.runc_root, "delete", "--force", o.id}, -1, -1);
+  const auto fail_start = [&](const std::string& message) {
     write_exit({{"startError", message}});
     report(o.sync_fd, "error " + message);
     return 1;
+  };
+  int out_pipe[2], err_pipe[2], in_pipe[2] = {-1, -1};
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0 ||
+      (o.open_stdin && !o.terminal && ::pipe2(in_pipe, O_CLOEXEC) != 0)) {
+    return fail_start("cannot create pipes");
+  }
+  // With a terminal, runc makes the pty and sends its master to this socket.
+  const std::string console_path = o.state_dir + "/console.sock";
+  UniqueFd console_listener, console_directory;
+  std::vector<std::string> console_args;
+  if (o.terminal) {
+    auto listener = listen_unix(console_path, 0600);
+    if (!listener) return fail_start("cannot listen for the terminal: " + listener.error().message);
+    console_listener = std::move(*listener);
+    console_args = {"--console-socket", console_socket_name(console_path, o.state_dir, console_directory)};
+  }
+  // The container inherits runc's stdio: our pipes' write ends (and an interactive container
+  // the read end of its stdin pipe). One `runc run -d` (create and start in one process) is a
+  // Go runtime start cheaper than `create` then `start`; runc exits once the container runs and
+  // its init is re-parented to us, the subreaper.
+  const std::string runc_log = o.state_dir + "/runc.log";
+  const std::string pid_file = o.state_dir + "/container.pid";
+  std::vector<std::string> run{o.runc, "--root", o.runc_root, "--log", runc_log, "--log-format", "json",
+                               "run", "--detach", "--bundle", o.bundle, "--pid-file", pid_file};
+  run.insert(run.end(), console_args.begin(), console_args.end());
+  run.push_back(o.id);
+  auto runc = spawn_process(run, {.stdout_fd = out_pipe[1], .stderr_fd = err_pipe[1], .die_with_parent = true,
+                                  .stdin_fd = in_pipe[0]});
+  int exit_code = runc ? wait_exit_code(*runc) : 127;
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  if (in_pipe[0] >= 0) ::close(in_pipe[0]);
+  UniqueFd input_fd(in_pipe[1]);  // where attached input goes: the stdin pipe or the pty
+  UniqueFd pty_master;
+  std::string start_problem;
+  if (exit_code == 0 && o.terminal) {
+    if (auto master = receive_pty_master(console_listener.get())) {
+      pty_master = std::move(*master);
+      if (o.open_stdin) input_fd = UniqueFd(::fcntl(pty_master.get(), F_DUPFD_CLOEXEC, 0));
+    } else {
+      start_problem = master.error().message;
+      exit_code = 1;
+    }
+    console_listener.reset();
+    console_directory.reset();
+    ::unlink(console_path.c_str());
+  }
+  if (input_fd.valid()) ::fcntl(input_fd.get(), F_SETFL, ::fcntl(input_fd.get(), F_GETFL) | O_NONBLOCK);
+  if (exit_code != 0) {
+    const std::string message = start_problem.empty() ? runc_error(runc_log) : start_problem;
+    run_and_wait({o.runc, "--root", o.runc_root, "delete", "--force", o.id}, -1, -1);
+    return fail_start(message);
   }
   auto pid_text = read_file(pid_file);
   const pid_t container_pid = pid_text ? parse_integer<pid_t>(trim(*pid_text)).value_or(0) : 0;
+  // Before the report: once berth sees the container running, `berth attach` works. A container
+  // runs on without it if the socket cannot be made.
+  auto attach = AttachServer::listen(o.state_dir + "/" + k_attach_socket);
+  if (!attach) {
+    auto ok = write_file(o.state_dir + "/shim.log", attach.error().message + "\n");
+    (void)ok;
+  }
   auto shim_pid_ok = write_file_atomic(o.state_dir + "/" + k_shim_pid_file, std::to_string(::getpid()));
   (void)shim_pid_ok;
   report(o.sync_fd, "ok " + std::to_string(container_pid));
@@ -199,11 +260,16 @@ int run_shim(const ShimOptions& o) {
   shed_startup_memory();
 
   std::map<int, LogStream> streams{{out_pipe[0], LogStream::stdout_}, {err_pipe[0], LogStream::stderr_}};
+  if (pty_master.valid()) streams[pty_master.release()] = LogStream::stdout_;  // one stream, as Docker's
+  std::string pending_input;  // taken from attached clients, not yet read by the container
   std::optional<int> exit_status;
   std::optional<std::chrono::steady_clock::time_point> drain_deadline;
   while (!streams.empty() || !exit_status) {
     std::vector<pollfd> fds{{sig_fd, POLLIN, 0}};
     for (const auto& [fd, _] : streams) fds.push_back({fd, POLLIN, 0});
+    const std::size_t stream_end = fds.size();
+    if (attach) attach->add_poll_fds(fds, pending_input.empty() && !exit_status);
+    if (!pending_input.empty()) fds.push_back({input_fd.get(), POLLOUT, 0});
     int timeout_ms = -1;
     if (drain_deadline) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -225,17 +291,27 @@ int run_shim(const ShimOptions& o) {
         }
       }
     }
-    for (std::size_t i = 1; i < fds.size(); ++i) {
+    for (std::size_t i = 1; i < stream_end; ++i) {
       if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       char buffer[16384];
       const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
       if (n > 0) {
-        log.write(streams[fds[i].fd], std::string_view(buffer, static_cast<std::size_t>(n)));
-      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        const std::string_view data(buffer, static_cast<std::size_t>(n));
+        const LogStream stream = streams[fds[i].fd];
+        log.write(stream, data);
+        if (attach) attach->broadcast(stream == LogStream::stdout_ ? FrameType::stdout_ : FrameType::stderr_, data);
+      } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {  // a pty master reads EIO at the end
         ::close(fds[i].fd);
         streams.erase(fds[i].fd);
       }
     }
+    if (attach) {
+      std::string input;
+      attach->on_ready(fds, input);
+      // Input for a container without open stdin is dropped, as Docker does without -i.
+      if (input_fd.valid()) pending_input += input;
+    }
+    if (!pending_input.empty()) write_pending_input(input_fd.get(), pending_input);
   }
   log.flush();
   Json record;
@@ -248,6 +324,10 @@ int run_shim(const ShimOptions& o) {
     record["exitCode"] = 255;
   }
   record["oomKilled"] = oom_killed(o.cgroup);
+  if (attach) {
+    attach->broadcast(FrameType::exit, std::to_string(record["exitCode"].get<int>()));
+    ::unlink((o.state_dir + "/" + k_attach_socket).c_str());
+  }
   write_exit(record);
   return 0;
 }

@@ -1,7 +1,8 @@
 // The per-container monitor: berth re-executes itself as `berth shim ...`. It detaches
 // (double fork, setsid), becomes the container's subreaper, runs `runc run --detach`,
-// holds the container's stdout/stderr and writes them to a size-rotated log, waits for the
-// container and records its exit status atomically, so that containers outlive berth.
+// holds the container's stdout/stderr (or its pty) and writes them to a size-rotated log, serves
+// `berth attach`, waits for the container and records its exit status atomically, so that
+// containers outlive berth.
 #pragma once
 
 #include <string>
@@ -22,6 +23,8 @@ struct ShimOptions {
   int log_files = 2;        // rotated files kept besides the current one
   std::string cgroup;       // the container's cgroup path, for OOM detection
   int sync_fd = -1;         // where "ok <pid>" or "error <message>" is reported once
+  bool terminal = false;    // the container has a pty (pseudoTerminal); its output is logged as stdout
+  bool open_stdin = false;  // interactive: stdin stays open (a pipe, or the pty) for attached input
 };
 
 // Parses the words after `berth shim`.
@@ -31,11 +34,13 @@ struct ShimOptions {
 std::vector<std::string> shim_args(const ShimOptions& options);
 
 // Runs the shim; returns the process exit code. Only called in the re-executed process.
+// While the container runs, the shim serves k_attach_socket (see attach_server.hpp).
 int run_shim(const ShimOptions& options);
 
 // Exit record written by the shim (exit.json): {"exitCode", "signal", "oomKilled",
 // "finishedAt" (epoch ms), "startError" (when the container never started)}.
 inline constexpr const char* k_exit_file = "exit.json";
 inline constexpr const char* k_shim_pid_file = "shim.pid";
+inline constexpr const char* k_attach_socket = "attach.sock";
 
 }  // namespace berth::runtime

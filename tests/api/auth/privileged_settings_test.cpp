@@ -65,6 +65,15 @@ TEST_CASE("Each host-taking setting is a reason, naming where it is", "[auth][pr
   Json sysctl = k_plain_container;
   sysctl["systemControls"] = {{{"namespace", "vm.overcommit_memory"}, {"value", "1"}}};
   CHECK(reasons_of(definition(sysctl)).starts_with("containerDefinitions[0] (web): systemControls vm.overcommit_memory"));
+  for (const char* option : {"seccomp:unconfined", "systempaths=unconfined", "apparmor=unconfined", "label:disable"}) {
+    Json lifting = k_plain_container;
+    lifting["dockerSecurityOptions"] = {"no-new-privileges", option};
+    CHECK(reasons_of(definition(lifting)) == std::string("containerDefinitions[0] (web): dockerSecurityOptions ") + option);
+  }
+  Json env_files = k_plain_container;
+  env_files["environmentFiles"] = {{{"value", "arn:aws:ssm:local:000000000000:parameter/app"}, {"type", "s3"}},
+                                   {{"value", "/etc/plant/app.env"}, {"type", "s3"}}};
+  CHECK(reasons_of(definition(env_files)) == "containerDefinitions[0] (web): environmentFiles /etc/plant/app.env (a file on the instance)");
 }
 
 TEST_CASE("A namespaced sysctl is the host's when the namespace is", "[auth][privileged]") {

@@ -1,0 +1,22 @@
+#include "agent/node_attributes.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "common/platform.hpp"
+
+using namespace berth;
+
+TEST_CASE("node attributes: ECS's built-in ones, and memory-swappiness only on cgroup v1", "[agent]") {
+  const auto v1 = agent::node_attributes({"gateway", "local", false});
+  CHECK(v1.at("ecs.os-type") == "linux");
+  CHECK(v1.at("ecs.os-family") == "LINUX");
+  CHECK(v1.at("ecs.cpu-architecture") == ecs_architecture());
+  CHECK(v1.at("ecs.instance-type") == "gateway");
+  CHECK(v1.at("ecs.availability-zone") == "local");
+  CHECK(v1.at("ecs.capability.external").empty());
+  CHECK(v1.at("berth.capability.memory-swappiness").empty());
+  const auto v2 = agent::node_attributes({"t", "zone-b", true});
+  CHECK_FALSE(v2.contains("berth.capability.memory-swappiness"));
+  CHECK(v2.at("ecs.availability-zone") == "zone-b");
+  CHECK(v2.size() == v1.size() - 1);
+}
