@@ -11,10 +11,33 @@ std::set<std::string> images_in_use(runtime::ImageStore& images, const std::vect
   for (const auto& t : tasks) {
     for (const auto& c : t.containers) {
       if (const auto named = images.find(c.image)) ids.insert(named->id);
-      if (!c.image_digest.empty()) ids.insert(c.image_digest);  // imported images: the image id
+      // The digest it runs or is pinned to: an image id (imported), or a manifest digest the
+      // image is known by (the tag may have moved on to another image).
+      for (const std::string& digest : {c.image_digest, c.pinned_digest}) {
+        if (digest.empty()) continue;
+        ids.insert(digest);
+        const auto pinned = model::pinned_image(c.image, digest);
+        if (const auto by_digest = pinned ? images.find(*pinned) : std::nullopt) ids.insert(by_digest->id);
+      }
     }
   }
   return ids;
+}
+
+std::string image_to_run(const model::TaskContainer& container) {
+  if (container.pinned_digest.empty()) return container.image;
+  return model::pinned_image(container.image, container.pinned_digest).value_or(container.image);
+}
+
+std::string reported_digest(const runtime::Image& image, const std::string& name) {
+  const auto ref = model::parse_image_reference(name);
+  if (!ref) return image.id;
+  if (!ref->digest.empty()) return ref->digest;
+  const std::string pin_prefix = ref->registry + "/" + ref->repository + "@";
+  for (const auto& known_as : image.names) {
+    if (known_as.starts_with(pin_prefix)) return known_as.substr(pin_prefix.size());
+  }
+  return image.id;
 }
 
 ImagePolicy::ImagePolicy(runtime::ImageStore& images, runtime::ImagePuller& puller, JobQueue& pulls,
@@ -35,7 +58,7 @@ ImageLookup ImagePolicy::get(const std::string& key, const std::string& name, co
     // does not wait on a registry it cannot reach before every start (`always` still asks).
     const bool imported = cached && !cached->pulled;
     if (cached && (pinned || behavior == "once" || behavior == "prefer-cached" || (behavior == "default" && imported))) {
-      return {{Kind::cached, cached->id, {}}, cached, {}};
+      return {{Kind::cached, reported_digest(*cached, name), {}}, cached, {}};
     }
     auto credentials = login();
     if (!credentials) return {{Kind::login_failed, {}, credentials.error().message}, std::nullopt, {}};
@@ -54,7 +77,7 @@ ImageLookup ImagePolicy::get(const std::string& key, const std::string& name, co
   if (pulled) return {{Kind::pulled, pulled->manifest_digest, {}}, pulled->image, {}};
   // ECS's default behavior falls back to a cached copy when the registry cannot be reached.
   if (cached && m_pull_behavior == "default") {
-    return {{Kind::pulled, cached->id, {}}, cached,
+    return {{Kind::pulled, reported_digest(*cached, name), {}}, cached,
             "pull of " + name + " failed (" + pulled.error().message + "); using the cached image"};
   }
   return {{Kind::failed, {}, pulled.error().message}, std::nullopt, {}};

@@ -26,6 +26,15 @@ namespace berth::agent {
 // Ids of the images the containers of `tasks` name or run (`tasks`: those not yet stopped).
 std::set<std::string> images_in_use(runtime::ImageStore& images, const std::vector<model::Task>& tasks);
 
+// The reference a container is started from: its image, or image@digest when its service
+// deployment pinned a digest (versionConsistency).
+std::string image_to_run(const model::TaskContainer& container);
+
+// The imageDigest a container of `image`, started from `name`, reports: the manifest digest it
+// was pulled by, as ECS shows it (a digest reference's own, else the digest pin of the same
+// repository among the image's names), or the image's id when it came from no registry.
+std::string reported_digest(const runtime::Image& image, const std::string& name);
+
 // What get() found: the outcome for the state machine and, when ready, the image itself.
 struct ImageLookup {
   ImageOutcome outcome;

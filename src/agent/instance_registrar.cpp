@@ -13,6 +13,8 @@
 #include "common/files.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
+#include "model/ephemeral_storage.hpp"
+#include "runtime/linux/project_quota.hpp"
 
 namespace berth::agent {
 namespace {
@@ -46,6 +48,8 @@ Result<std::string> Agent::register_instance() {
   node.reserved_udp_ports = m_config.reserved_udp_ports;
   node.initial_attributes = m_config.custom_attributes;
   node.attributes = node_attributes({m_config.instance_type, m_config.availability_zone, m_runtime.cgroup_v2()});
+  // ephemeralStorage is honoured only where the writable layers can be limited.
+  if (runtime::project_quotas_supported(m_config.data_dir)) node.attributes.emplace(model::k_ephemeral_storage_attribute, "");
   std::string gpus;
   for (const auto& gpu : m_config.gpus.gpus) {
     node.gpu_ids.push_back(gpu.id);

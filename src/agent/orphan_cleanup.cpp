@@ -22,15 +22,15 @@ void remove_orphans(runtime::Runtime& runtime, const std::vector<model::Task>& a
   }
   // Bridge tasks that outlived a restart keep the bridge routing to loopback: guard it now.
   if (auto ok = runtime.guard_prepared_tasks(); !ok) log_warn(ok.error().message);
-  // Networks and namespaces of tasks that stopped while berth was down, or whose teardown failed
-  // earlier.
+  // Networks, namespaces and storage limits of tasks that stopped while berth was down, or whose
+  // teardown failed earlier.
   std::set<std::string> active_ids;
   for (const auto& t : active) active_ids.insert(t.id);
   for (const auto& id : runtime.prepared_tasks()) {
     if (active_ids.contains(id)) continue;
-    log_info("releasing the network and namespaces of stopped task " + id);
+    log_info("releasing the network, namespaces and storage limit of stopped task " + id);
     if (auto ok = runtime.cleanup_task(id, task_cgroup_of(id)); !ok) {
-      log_warn("task " + id + ": network cleanup: " + ok.error().message);
+      log_warn("task " + id + ": cleanup: " + ok.error().message);
     }
   }
 }

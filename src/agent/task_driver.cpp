@@ -70,7 +70,7 @@ void TaskDriver::start(model::Task& task, const Json& td, const Observations& ob
       case ActionKind::get_image: {
         const model::TaskContainer* c = task.container(action->container);
         const Json* def = definition_of(td, action->container);
-        auto found = m_images.get(runtime_id_of(task.id, action->container), c->image,
+        auto found = m_images.get(runtime_id_of(task.id, action->container), image_to_run(*c),
                                   [&] { return resolve_repository_credentials(*def, m_resolve_secret); });
         if (!found.warning.empty()) log_warn("task " + task.id + ": " + found.warning);
         if (found.image) images.insert_or_assign(action->container, *found.image);

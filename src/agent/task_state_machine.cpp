@@ -7,6 +7,7 @@
 #include "agent/container_spec_builder.hpp"
 #include "agent/restart_policy.hpp"
 #include "common/numbers.hpp"
+#include "model/ephemeral_storage.hpp"
 #include "model/task_definition.hpp"
 
 namespace berth::agent {
@@ -272,6 +273,7 @@ std::optional<Action> next_start_action(model::Task& task, const Json& td, const
       setup.pid_mode = namespace_mode_of(td, "pidMode");
       setup.ipc_mode = namespace_mode_of(td, "ipcMode");
       setup.shm_bytes = task_shm_bytes(td);
+      setup.ephemeral_storage_gib = model::ephemeral_storage_gib(td, task.overrides);
       return Action{ActionKind::prepare_task, c.name, 0, std::move(setup)};
     }
     return Action{ActionKind::start_container, c.name, 0, {}};

@@ -65,4 +65,13 @@ std::optional<ImageReference> parse_image_reference(std::string_view text) {
   return ref;
 }
 
+std::optional<std::string> pinned_image(std::string_view image, std::string_view digest) {
+  auto ref = parse_image_reference(image);
+  if (!ref) return std::nullopt;
+  // The digest is checked as a reference's own would be.
+  const auto checked = parse_image_reference(ref->registry + "/" + ref->repository + "@" + std::string(digest));
+  if (!checked) return std::nullopt;
+  return checked->canonical();
+}
+
 }  // namespace berth::model

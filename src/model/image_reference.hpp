@@ -23,4 +23,9 @@ struct ImageReference {
 // spaces, a bad digest).
 std::optional<ImageReference> parse_image_reference(std::string_view text);
 
+// `image` pinned to `digest` ("sha256:<64 hex>"): registry/repository@digest, the form an image
+// pulled by digest is known by (its tag dropped, as the digest decides). Returns nothing when
+// `image` or `digest` is not valid.
+std::optional<std::string> pinned_image(std::string_view image, std::string_view digest);
+
 }  // namespace berth::model

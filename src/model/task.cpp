@@ -80,6 +80,7 @@ Json task_to_record(const Task& t) {
     put_time(rc, "finishedAt", c.finished_at);
     put_restart_history(rc, c);
     if (!c.gpu_ids.empty()) rc["gpuIds"] = c.gpu_ids;
+    if (!c.pinned_digest.empty()) rc["pinnedDigest"] = c.pinned_digest;
     containers.push_back(std::move(rc));
   }
   Json out{{"id", t.id},
@@ -132,6 +133,7 @@ Result<Task> task_from_record(const Json& r) {
     c.runtime_id = rc.value("runtimeId", "");
     c.image = rc.value("image", "");
     c.image_digest = rc.value("imageDigest", "");
+    c.pinned_digest = rc.value("pinnedDigest", "");
     BERTH_ASSIGN(c.last_status, status_of(rc, "lastStatus", TaskStatus::pending));
     c.reason = rc.value("reason", "");
     c.health_status = rc.value("healthStatus", "UNKNOWN");

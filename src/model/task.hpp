@@ -49,6 +49,10 @@ struct TaskContainer {
   bool restart_policy_enabled = false;
   // The GPUs placement assigned to it (its resourceRequirements GPU), ids the instance registered.
   std::vector<std::string> gpu_ids;
+  // versionConsistency enabled in a service deployment: the image digest the deployment runs
+  // (the first one a task of it reported); the agent starts the container from image@digest.
+  // Kept in the record only: DescribeTasks shows imageDigest once the container reports it.
+  std::string pinned_digest;
 };
 
 struct Task {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "model/container_definition.hpp"
+#include "model/ephemeral_storage.hpp"
 #include "model/names.hpp"
 #include "model/required_attributes.hpp"
 #include "model/task_definition_fields.hpp"
@@ -205,12 +206,7 @@ Result<void> check_task_settings(const Json& body) {
                                     " is not supported: berth runs Linux containers only.");
     }
   }
-  if (body.contains("ephemeralStorage")) {
-    const long long size = body["ephemeralStorage"]["sizeInGiB"].get<long long>();
-    if (size < 21 || size > 200) {
-      return fail(Code::client, "ephemeralStorage.sizeInGiB must be between 21 and 200.");
-    }
-  }
+  if (body.contains("ephemeralStorage")) BERTH_TRY(check_ephemeral_storage(body["ephemeralStorage"], "ephemeralStorage"));
   for (const auto& v : body["volumes"]) {
     if (!v.contains("dockerVolumeConfiguration")) continue;
     const auto& docker = v["dockerVolumeConfiguration"];

@@ -37,8 +37,11 @@ constexpr std::array k_rows = {
     FieldRow{task, "proxyConfiguration", refused,
              "it configures the App Mesh Envoy proxy, which berth does not run"},
     FieldRow{task, "inferenceAccelerators", refused, "Elastic Inference accelerators do not exist on a gateway"},
-    FieldRow{task, "ephemeralStorage", pending,
-             "sizeInGiB must be 21 to 200; a per-task quota on the writable layers is not implemented yet."},
+    FieldRow{task, "ephemeralStorage", honoured,
+             "sizeInGiB 21 to 200: a project quota on the task's writable layers where berth's data dir has project "
+             "quotas (ext4 with the project feature mounted prjquota, XFS mounted prjquota; such agents register "
+             "berth.capability.ephemeral-storage); elsewhere the task stops with CannotStartContainerError, never "
+             "unlimited."},
     FieldRow{task, "runtimePlatform", honoured,
              "cpuArchitecture (X86_64, ARM64) and operatingSystemFamily LINUX become requiresAttributes "
              "ecs.cpu-architecture and ecs.os-family: placement rejects other instances with ATTRIBUTE. "
@@ -95,10 +98,10 @@ constexpr std::array k_rows = {
     FieldRow{container, "dependsOn", honoured, "START, COMPLETE, SUCCESS, HEALTHY; cycles are refused."},
     FieldRow{container, "startTimeout", honoured, "Seconds to wait for a dependency's condition."},
     FieldRow{container, "stopTimeout", honoured, "Seconds between SIGTERM and SIGKILL."},
-    FieldRow{container, "versionConsistency", pending,
-             "disabled is today's behaviour and accepted (every start resolves the image tag afresh); enabled, "
-             "a service's tasks pinned to the first digest, is not built yet.",
-             [](const Json& value) { return value == "enabled"; }},
+    FieldRow{container, "versionConsistency", honoured,
+             "enabled (ECS's default): the tasks of a service deployment run the image digest its first task "
+             "reported (started as image@digest, so a moved tag changes nothing until a new deployment); disabled, "
+             "and tasks RunTask starts, resolve the tag at every start."},
     FieldRow{container, "hostname", honoured, "Set in the container's own UTS namespace."},
     FieldRow{container, "user", honoured, "user, uid, user:group or uid:gid."},
     FieldRow{container, "workingDirectory", honoured, "Absolute path."},

@@ -1,6 +1,7 @@
 #include "model/task_requests.hpp"
 
 #include "model/cluster_snapshot_codec.hpp"
+#include "model/ephemeral_storage.hpp"
 #include "model/gpu_requirements.hpp"
 #include "model/request_members.hpp"
 #include "model/task_definition_fields.hpp"
@@ -12,6 +13,9 @@ namespace {
 // The overrides with their task cpu and memory in the units tasks store ("1 vCPU" → "1024").
 Result<Json> normalized_overrides(Json overrides) {
   BERTH_TRY(check_override_support(overrides));
+  if (overrides.contains("ephemeralStorage")) {
+    BERTH_TRY(check_ephemeral_storage(overrides["ephemeralStorage"], "overrides.ephemeralStorage"));
+  }
   for (const auto& c : overrides.value("containerOverrides", Json::array())) {
     if (auto gpus = gpu_count(c.value("resourceRequirements", Json::array())); !gpus) {
       return fail(Code::client, "overrides.containerOverrides." + gpus.error().message);

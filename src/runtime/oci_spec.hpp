@@ -78,7 +78,7 @@ struct ContainerSpec {
   bool unmasked_system_paths = false;    // no masked or read-only /proc and /sys paths (systempaths=unconfined)
   NamespaceMode pid_mode = NamespaceMode::private_;
   NamespaceMode ipc_mode = NamespaceMode::private_;
-  std::string task_id;                   // the task whose namespaces a task mode joins
+  std::string task_id;                   // the task whose namespaces a task mode joins and whose storage limit its writable layer counts against
   std::string pid_namespace_path;        // pid_mode task: set by the runtime (the task's holder)
   std::string ipc_namespace_path;        // ipc_mode task: set by the runtime
   std::string shm_source;                // ipc_mode task: the task's /dev/shm, set by the runtime

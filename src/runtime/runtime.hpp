@@ -1,6 +1,7 @@
 // Runtime: how the agent runs containers, and the task-level resources they share (the task's
-// cgroup with its limits, its network). RuncRuntime is the real one (runc + shim, cgroupfs, CNI
-// bridge); tests of the agent use a fake. Implementations are thread-safe.
+// cgroup with its limits, its network, its storage limit). RuncRuntime is the real one (runc +
+// shim, cgroupfs, CNI bridge, project quotas); tests of the agent use a fake. Implementations are
+// thread-safe.
 #pragma once
 
 #include <optional>
@@ -41,6 +42,9 @@ struct TaskSetup {
   NamespaceMode pid_mode = NamespaceMode::private_;  // task: one PID namespace for its containers
   NamespaceMode ipc_mode = NamespaceMode::private_;  // task: one IPC namespace and /dev/shm
   long long shm_bytes = 64LL << 20;  // ipc_mode task: the size of the task's /dev/shm
+  // ephemeralStorage: the limit on the task's containers' writable layers, in GiB (the
+  // runtime refuses the task where it cannot enforce it, rather than run it unlimited).
+  std::optional<long long> ephemeral_storage_gib = std::nullopt;
 };
 
 struct PreparedTask {
@@ -73,16 +77,18 @@ class Runtime {
 
   // --- Task-level resources ---
   // Makes the task's cgroup (limits applied), for pidMode/ipcMode task the namespaces (and
-  // /dev/shm) its containers share, and, for bridge, attaches its network namespace.
-  // A cgroup that cannot be made is logged, not an error (the containers still run, unlimited
-  // at task level); a network that cannot be attached is the error, "bridge network: <why>".
+  // /dev/shm) its containers share, the limit on its writable layers when it has one, and, for
+  // bridge, attaches its network namespace. A cgroup that cannot be made is logged, not an error
+  // (the containers still run, unlimited at task level); a storage limit that cannot be set is
+  // the error ("ephemeralStorage: <why>"), as is a network that cannot be attached ("bridge
+  // network: <why>").
   [[nodiscard]] virtual Result<PreparedTask> prepare_task(const TaskSetup& setup) = 0;
-  // Releases what prepare_task made (its containers must be gone): the cgroup, best effort,
-  // the shared namespaces and the network, whose failures are the error (their records are
-  // kept, so a later call retries).
+  // Releases what prepare_task made (its containers must be gone): the cgroup, best effort, the
+  // shared namespaces, the network and the storage limit, whose failures are the error (their
+  // records are kept, so a later call retries).
   [[nodiscard]] virtual Result<void> cleanup_task(const std::string& task_id, const std::string& cgroup_path) = 0;
-  // Tasks holding a network attachment or shared namespaces (for releasing those of tasks that
-  // stopped meanwhile).
+  // Tasks holding a network attachment, shared namespaces or a storage limit (for releasing those
+  // of tasks that stopped meanwhile).
   virtual std::vector<std::string> prepared_tasks() = 0;
   // After berth restarts with prepared tasks: re-applies the host-side protections they rely on
   // (bridge: traffic from the bridge kept off the host's loopback).

@@ -1,5 +1,6 @@
 #include "svc/plan_applier.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "common/ids.hpp"
@@ -45,6 +46,22 @@ model::Task new_task(const model::TaskDefinition& td, const std::string& cluster
   return t;
 }
 
+// The tasks started for `deployment_id` in `cluster`, every page.
+Result<std::vector<model::Task>> tasks_of_deployment(Context& ctx, const std::string& cluster,
+                                                     const std::string& deployment_id) {
+  std::vector<model::Task> tasks;
+  store::TaskQuery query;
+  query.cluster = cluster;
+  query.started_by = deployment_id;
+  while (true) {
+    BERTH_ASSIGN(auto page, ctx.store.list_tasks(query));
+    const bool last = page.size() < query.limit;
+    if (!page.empty()) query.after = page.back().id;
+    for (auto& t : page) tasks.push_back(std::move(t));
+    if (last) return tasks;
+  }
+}
+
 // The commit of `plan`: its tasks built from their definitions (read once each).
 Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, const sched::Plan& plan,
                                     const PlanOptions& options, EpochMs now) {
@@ -53,6 +70,7 @@ Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, co
   commit.tags = options.tags;
   commit.now = now;
   std::map<std::pair<std::string, long long>, model::TaskDefinition> definitions;
+  std::map<std::string, std::map<std::string, std::string>> pins_by_deployment;  // deployment → container → digest
   if (options.definition) definitions.emplace(std::pair{options.definition->family, options.definition->revision}, *options.definition);
   for (const auto& start : plan.starts) {
     auto it = definitions.find({start.family, start.revision});
@@ -62,6 +80,16 @@ Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, co
       it = definitions.emplace(std::pair{start.family, start.revision}, std::move(*td)).first;
     }
     auto task = new_task(it->second, cluster, start, options.overrides, now);
+    if (options.pinning == DigestPinning::per_deployment && !start.started_by.empty()) {
+      auto pins = pins_by_deployment.find(start.started_by);
+      if (pins == pins_by_deployment.end()) {
+        BERTH_ASSIGN(const auto tasks, tasks_of_deployment(ctx, cluster, start.started_by));
+        pins = pins_by_deployment.emplace(start.started_by, deployment_digests(it->second, tasks)).first;
+      }
+      for (auto& c : task.containers) {
+        if (const auto pin = pins->second.find(c.name); pin != pins->second.end()) c.pinned_digest = pin->second;
+      }
+    }
     auto holds = model::task_state_of(task, &it->second);
     commit.starts.push_back({std::move(task), std::move(holds)});
   }
@@ -75,6 +103,29 @@ Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, co
 }
 
 }  // namespace
+
+std::map<std::string, std::string> deployment_digests(const model::TaskDefinition& definition,
+                                                      const std::vector<model::Task>& deployment_tasks) {
+  std::vector<const model::Task*> oldest_first;
+  for (const auto& t : deployment_tasks) oldest_first.push_back(&t);
+  std::stable_sort(oldest_first.begin(), oldest_first.end(),
+                   [](const model::Task* a, const model::Task* b) { return a->created_at < b->created_at; });
+  std::map<std::string, std::string> pins;
+  for (const auto& c : definition.body["containerDefinitions"]) {
+    if (c.value("versionConsistency", "enabled") == "disabled") continue;
+    const std::string name = c["name"];
+    for (const model::Task* t : oldest_first) {
+      const auto container = std::find_if(t->containers.begin(), t->containers.end(),
+                                           [&](const model::TaskContainer& tc) { return tc.name == name; });
+      if (container == t->containers.end()) continue;
+      const std::string& digest = container->pinned_digest.empty() ? container->image_digest : container->pinned_digest;
+      if (digest.empty()) continue;
+      pins[name] = digest;
+      break;
+    }
+  }
+  return pins;
+}
 
 Result<AppliedPlan> apply_plan(Context& ctx, const std::string& cluster, const Planner& planner,
                                const PlanOptions& options, const model::ClusterSnapshot* first) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ namespace berth::svc {
 
 using Planner = std::function<Result<sched::Plan>(const model::ClusterSnapshot&)>;
 
+// Whether the plan's starts are tasks of service deployments (their startedBy) whose containers
+// run one image digest per deployment where versionConsistency is enabled.
+enum class DigestPinning { none, per_deployment };
+
 // How the plan's tasks are written.
 struct PlanOptions {
   store::SnapshotScope scope = store::SnapshotScope::placement;
@@ -27,12 +32,21 @@ struct PlanOptions {
   Json overrides = Json::object();                      // on each started task
   std::vector<model::Tag> tags;                         // on each started task
   const model::TaskDefinition* definition = nullptr;    // the starts' definition, if known
+  DigestPinning pinning = DigestPinning::none;
 };
 
 struct AppliedPlan {
   sched::Plan plan;                   // as committed
   std::vector<model::Task> started;   // the tasks written, in the plan's order
 };
+
+// versionConsistency: the digest each container of `deployment_tasks` (the tasks of one
+// deployment) is pinned to, by container name: for each container whose definition in
+// `definition` does not disable it (ECS's default is enabled), the digest of the earliest task
+// that has one for it (pinned at its start, or reported by its agent). Containers with none yet
+// are absent: their next task resolves the tag and its digest becomes the pin.
+std::map<std::string, std::string> deployment_digests(const model::TaskDefinition& definition,
+                                                      const std::vector<model::Task>& deployment_tasks);
 
 // Plans on `first` (when given) or a fresh snapshot of `cluster`, then on fresh snapshots after
 // each conflict; commits the first plan that holds. An empty plan writes nothing. Returns

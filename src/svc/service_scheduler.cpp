@@ -58,6 +58,7 @@ Result<void> ServiceScheduler::schedule(const std::string& cluster, const std::s
   };
   PlanOptions options;
   options.scope = store::SnapshotScope::services;
+  options.pinning = DigestPinning::per_deployment;
   auto applied = apply_plan(m_ctx, cluster, planner, options, &*snapshot);
   if (!applied || !applied->plan.empty()) snapshot.reset();
   if (!applied) return std::unexpected(applied.error());

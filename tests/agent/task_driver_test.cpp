@@ -56,12 +56,13 @@ struct DriverFixture {
     driver = std::make_unique<TaskDriver>(runtime, *policy, *health, clock, settings, resolver);
   }
 
-  // Imports a one-file image named `name` into the store, as `berth image import` would.
-  bool import_image(const std::string& name) {
+  // Imports a one-file image named `name` into the store, as `berth image import` would; images
+  // of another `content` are other images.
+  bool import_image(const std::string& name, const std::string& content = "hi\n") {
     const std::string layer_path = tmp.path + "/layer.tar";
     {
       berth::testing::TarWriter layer(layer_path);
-      layer.file("hello", "hi\n");
+      layer.file("hello", content);
     }
     const auto layer = read_file(layer_path);
     const Json config{{"architecture", "amd64"}, {"os", "linux"}, {"config", {{"Cmd", {"sh"}}}},
@@ -287,6 +288,54 @@ TEST_CASE("task driver: a bridge task's first container prepares the task, then 
   CHECK(task.pull_started_at.has_value());  // an imported image is used as is: no pull
   CHECK(task.containers[0].image_digest == f.images->find("app:1")->id);
   CHECK(task.containers[1].network_interfaces[0]["privateIpv4Address"] == "172.31.0.2");
+}
+
+TEST_CASE("task driver: a container pinned to a digest runs that image after its tag moved on", "[agent][driver]") {
+  DriverFixture f;
+  REQUIRE(f.import_image("app:1", "first\n"));
+  const std::string first = f.images->find("app:1")->id;
+  REQUIRE(f.import_image("app:1", "second\n"));  // the tag now names another image
+  const std::string second = f.images->find("app:1")->id;
+  REQUIRE(first != second);
+  const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","image":"app:1"}]})");
+  auto pinned = f.pending_task(td);
+  pinned.containers[0].pinned_digest = first;  // what the deployment's first task reported
+  f.driver->drive(pinned, td);
+  CHECK(pinned.last_status == model::TaskStatus::running);
+  CHECK(pinned.containers[0].image_digest == first);
+  CHECK(f.runtime.started == std::vector<std::string>{runtime_id_of(k_task, "main")});
+}
+
+TEST_CASE("image policy: what a container runs and reports, and the images pinned containers keep", "[agent]") {
+  DriverFixture f;
+  REQUIRE(f.import_image("app:1"));
+  const auto image = *f.images->find("app:1");
+  const std::string manifest = "sha256:" + std::string(64, 'e');
+  model::TaskContainer c;
+  c.image = "app:1";
+  CHECK(image_to_run(c) == "app:1");
+  c.pinned_digest = manifest;
+  CHECK(image_to_run(c) == "docker.io/library/app@" + manifest);
+  c.pinned_digest = "not a digest";
+  CHECK(image_to_run(c) == "app:1");  // never a reference that cannot be parsed
+  // Imported: its id. Pulled: the manifest digest of its pin in the same repository.
+  CHECK(reported_digest(image, "app:1") == image.id);
+  runtime::Image pulled = image;
+  pulled.names = {"registry.example/team/app:1", "registry.example/other@sha256:" + std::string(64, 'f'),
+                  "registry.example/team/app@" + manifest};
+  CHECK(reported_digest(pulled, "registry.example/team/app:1") == manifest);
+  CHECK(reported_digest(pulled, "registry.example/team/app@" + manifest) == manifest);
+  CHECK(reported_digest(pulled, "Not A Reference") == pulled.id);
+  // A container pinned to the image by id keeps it in use after its tag moved on.
+  REQUIRE(f.import_image("app:1", "moved\n"));
+  model::Task task;
+  model::TaskContainer pinned;
+  pinned.image = "app:1";
+  pinned.pinned_digest = image.id;
+  task.containers.push_back(pinned);
+  const auto in_use = images_in_use(*f.images, {task});
+  CHECK(in_use.contains(image.id));
+  CHECK(in_use.contains(f.images->find("app:1")->id));
 }
 
 TEST_CASE("task driver: a network that cannot be attached or a container that cannot start stops the task",

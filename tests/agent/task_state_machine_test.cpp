@@ -264,6 +264,27 @@ TEST_CASE("task state machine: the first container prepares the task; a network 
   CHECK(task.stopped_reason == "CannotStartContainerError: bridge network: plugin bridge failed");
 }
 
+TEST_CASE("task state machine: the task setup carries ephemeralStorage, a RunTask override first",
+          "[agent][state-machine]") {
+  FakeClock clock;
+  Json td = definition(Json::parse(R"([{"name":"main"}])"));
+  StartProgress progress;
+  progress.secrets_checked = true;
+  progress.image_ready = {"main"};
+  const auto setup_of = [&](model::Task task) {
+    const auto action = next_start_action(task, td, {}, progress, {}, 64, clock.now_ms());
+    REQUIRE(action.has_value());
+    REQUIRE(action->kind == ActionKind::prepare_task);
+    return action->setup;
+  };
+  CHECK_FALSE(setup_of(task_of(td, clock.now_ms())).ephemeral_storage_gib.has_value());
+  td["ephemeralStorage"] = {{"sizeInGiB", 30}};
+  CHECK(setup_of(task_of(td, clock.now_ms())).ephemeral_storage_gib == 30);
+  auto overridden = task_of(td, clock.now_ms());
+  overridden.overrides = {{"ephemeralStorage", {{"sizeInGiB", 50}}}};
+  CHECK(setup_of(overridden).ephemeral_storage_gib == 50);
+}
+
 TEST_CASE("task state machine: stopping sends SIGTERM, then SIGKILL once stopTimeout passed, dependents first",
           "[agent][state-machine]") {
   FakeClock clock;

@@ -183,8 +183,9 @@ TEST_CASE("refused and pending fields are accepted when they ask for nothing", "
 }
 
 TEST_CASE("the messages name the container or volume of the refused field", "[model][fields]") {
-  CHECK(rejection(with_container({{"versionConsistency", "enabled"}})) ==
-        "Invalid setting for container 'webapp'. versionConsistency is not supported by berth yet.");
+  CHECK(rejection(with_container({{"credentialSpecs", Json::array({"credentialspec:file://gmsa.json"})}})) ==
+        "Invalid setting for container 'webapp'. credentialSpecs is not supported: gMSA credential specs need Active "
+        "Directory, which berth does not provide.");
   CHECK(rejection(with_task({{"volumes", {{{"name", "nfs"}, {"efsVolumeConfiguration", {{"fileSystemId", "fs-1"}}}}}}})) ==
         "Volume 'nfs': efsVolumeConfiguration is not supported: Amazon EFS is not reachable from a berth gateway; use "
         "host.sourcePath or a local volume.");
@@ -310,8 +311,9 @@ TEST_CASE("RunTask overrides follow their definition field's row", "[model][fiel
   CHECK(run({{"overrides", {{"taskRoleArn", "arn:aws:iam::1:role/r"}}}}).starts_with(
       "overrides.taskRoleArn is not supported: berth has no IAM"));
   CHECK(run({{"overrides", {{"executionRoleArn", "arn:aws:iam::1:role/r"}}}}) == "");
-  CHECK(run({{"overrides", {{"ephemeralStorage", {{"sizeInGiB", 30}}}}}}) ==
-        "overrides.ephemeralStorage is not supported by berth yet.");
+  CHECK(run({{"overrides", {{"ephemeralStorage", {{"sizeInGiB", 30}}}}}}) == "");
+  CHECK(run({{"overrides", {{"ephemeralStorage", {{"sizeInGiB", 201}}}}}}) ==
+        "overrides.ephemeralStorage.sizeInGiB must be between 21 and 200.");
   CHECK(run({{"overrides", {{"inferenceAcceleratorOverrides", {{{"deviceName", "d"}, {"deviceType", "t"}}}}}}})
             .starts_with("overrides.inferenceAcceleratorOverrides is not supported: Elastic Inference"));
   CHECK(run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"resourceRequirements",

@@ -114,6 +114,20 @@ TEST_CASE("task record: a container's restarts survive the store, and a containe
   CHECK(task_to_record(*back) == record);
 }
 
+TEST_CASE("task record: a container's pinned digest is kept in the record, never on the wire", "[model]") {
+  Task t = task_with_containers();
+  t.containers[1].pinned_digest = "sha256:" + std::string(64, 'd');
+  const Json record = task_to_record(t);
+  CHECK_FALSE(record["containers"][0].contains("pinnedDigest"));  // unpinned: the record as before
+  CHECK(record["containers"][1]["pinnedDigest"] == t.containers[1].pinned_digest);
+  auto back = task_from_record(record);
+  REQUIRE(back.has_value());
+  CHECK(back->containers[1].pinned_digest == t.containers[1].pinned_digest);
+  CHECK(back->containers[0].pinned_digest.empty());
+  const Json wire = task_to_json(*back, berth::ArnScope{"local", "000000000000"}, nullptr);
+  CHECK(wire.dump().find("sha256:" + std::string(64, 'd')) == std::string::npos);
+}
+
 TEST_CASE("task record: malformed restart exits are skipped, never thrown on", "[model]") {
   Json record = task_to_record(task_with_containers());
   record["containers"][1]["restartExits"] =

@@ -73,6 +73,16 @@ TEST_CASE("image references normalise as Docker does", "[model]") {
   CHECK_FALSE(model::parse_image_reference("app@sha256:xyz").has_value());
 }
 
+TEST_CASE("image references pinned to a digest drop the tag; bad ones are refused", "[model]") {
+  const std::string digest = "sha256:" + std::string(64, 'a');
+  CHECK(model::pinned_image("busybox", digest) == "docker.io/library/busybox@" + digest);
+  CHECK(model::pinned_image("registry.example:5000/team/app:1.2", digest) == "registry.example:5000/team/app@" + digest);
+  CHECK(model::pinned_image("app@sha256:" + std::string(64, 'b'), digest) == "docker.io/library/app@" + digest);
+  CHECK_FALSE(model::pinned_image("busybox", "sha256:xyz").has_value());
+  CHECK_FALSE(model::pinned_image("busybox", "").has_value());
+  CHECK_FALSE(model::pinned_image("Upper/Case", digest).has_value());
+}
+
 TEST_CASE("layers: whiteouts and opaque directories are applied in order", "[runtime][root]") {
   TempDir tmp;
   {
@@ -156,6 +166,9 @@ TEST_CASE("image store: import, find, names move, remove refused while in use", 
   auto found = (*store)->find("hello:1");
   REQUIRE(found.has_value());
   CHECK(fs::exists(found->rootfs + "/bin/hello"));
+  // Pinned by its id (what an imported image's containers report as imageDigest).
+  CHECK((*store)->find("hello@" + found->id).has_value());
+  CHECK_FALSE((*store)->find("hello@sha256:" + std::string(64, 'c')).has_value());
   // Importing again re-uses the unpacked root.
   auto again = (*store)->import_archive(archive);
   REQUIRE(again.has_value());

@@ -4,24 +4,16 @@
 #include <filesystem>
 
 #include "common/files.hpp"
+#include "fixtures/runc_runtime_under.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "runtime/runc/runc_runtime.hpp"
 
 using namespace berth;
 using namespace berth::runtime;
+using berth::testing::runtime_under;
 using berth::testing::TempDir;
 
 namespace {
-
-std::unique_ptr<RuncRuntime> runtime_under(const TempDir& tmp, const std::string& cgroup_root) {
-  RuncPaths paths;
-  paths.cgroup_root = cgroup_root;
-  BridgeNetworkConfig network;
-  network.state_dir = tmp.path + "/network";
-  network.netns_dir = tmp.path + "/netns";
-  network.ipam_dir = tmp.path + "/ipam";
-  return std::make_unique<RuncRuntime>(paths, network);
-}
 
 TaskSetup host_task() {
   TaskSetup setup;

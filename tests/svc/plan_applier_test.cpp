@@ -104,3 +104,80 @@ TEST_CASE_METHOD(ServiceFixture, "start_tasks places what fits and reports where
   REQUIRE(started->failures.size() == 1);
   CHECK(started->failures.front().reason == "RESOURCE:MEMORY");
 }
+
+namespace {
+
+const std::string k_digest_1 = "sha256:" + std::string(64, '1');
+const std::string k_digest_2 = "sha256:" + std::string(64, '2');
+const std::string k_digest_3 = "sha256:" + std::string(64, '3');
+
+model::Task deployment_task(const std::string& id, EpochMs created_at,
+                            std::vector<std::pair<std::string, std::string>> reported) {
+  model::Task t;
+  t.id = id;
+  t.created_at = created_at;
+  for (auto& [name, digest] : reported) {
+    model::TaskContainer c;
+    c.name = name;
+    c.image_digest = digest;
+    t.containers.push_back(c);
+  }
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("a deployment's digests are those its earliest tasks have, for containers not disabling them", "[svc]") {
+  model::TaskDefinition td;
+  td.body = Json::parse(R"({"containerDefinitions":[{"name":"main"},{"name":"side","versionConsistency":"disabled"},
+                                                   {"name":"extra","versionConsistency":"enabled"},{"name":"new"}]})");
+  CHECK(svc::deployment_digests(td, {}).empty());
+  auto pinned = deployment_task("c", 300, {{"main", k_digest_3}, {"extra", k_digest_3}});
+  pinned.containers[1].pinned_digest = k_digest_1;  // started pinned: its pin counts, not what it reported
+  const std::vector<model::Task> tasks = {
+      deployment_task("a", 200, {{"main", k_digest_2}, {"side", k_digest_2}}),
+      deployment_task("b", 100, {{"main", ""}, {"side", k_digest_1}}),  // oldest, nothing reported yet
+      deployment_task("d", 150, {{"main", k_digest_1}}),
+      pinned,
+  };
+  const auto pins = svc::deployment_digests(td, tasks);
+  CHECK(pins == std::map<std::string, std::string>{{"main", k_digest_1}, {"extra", k_digest_1}});
+}
+
+TEST_CASE_METHOD(ServiceFixture, "service starts are pinned to their deployment's digest; other starts are not", "[svc]") {
+  const Json resources = Json::parse(R"({"totalResources":[{"name":"CPU","type":"INTEGER","integerValue":4096},
+                                                          {"name":"MEMORY","type":"INTEGER","integerValue":1024}]})");
+  auto registered = testing::ecs_call(*ctx, "RegisterContainerInstance", resources);
+  REQUIRE(registered.has_value());
+  const std::string arn = (*registered)["containerInstance"]["containerInstanceArn"];
+  const std::string instance = arn.substr(arn.rfind('/') + 1);
+  register_job(*ctx);
+  const auto start = [&](const std::string& id, const std::string& started_by, svc::DigestPinning pinning) {
+    const auto planner = [&](const model::ClusterSnapshot&) -> Result<sched::Plan> {
+      sched::Plan plan;
+      plan.starts.push_back({id, instance, "job", 1, "service:web", started_by, {}, {}});
+      return plan;
+    };
+    svc::PlanOptions options;
+    options.pinning = pinning;
+    auto applied = svc::apply_plan(*ctx, "default", planner, options);
+    REQUIRE(applied.has_value());
+    REQUIRE(applied->started.size() == 1);
+    auto stored = store->find_task("default", id);
+    REQUIRE(stored.has_value());
+    REQUIRE(stored->has_value());
+    CHECK((*stored)->containers[0].pinned_digest == applied->started[0].containers[0].pinned_digest);
+    return applied->started[0];
+  };
+  using enum svc::DigestPinning;
+  // The deployment's first task resolves the tag: nothing to pin to yet.
+  auto first = start("a", "ecs-svc/1", per_deployment);
+  CHECK(first.containers[0].pinned_digest.empty());
+  first.containers[0].image_digest = k_digest_1;  // its agent reports what the tag resolved to
+  auto reported = store->replace_task(first, first.version);
+  REQUIRE(reported.has_value());
+  REQUIRE(*reported);
+  CHECK(start("b", "ecs-svc/1", per_deployment).containers[0].pinned_digest == k_digest_1);
+  CHECK(start("c", "ecs-svc/2", per_deployment).containers[0].pinned_digest.empty());  // a new deployment
+  CHECK(start("d", "ecs-svc/1", none).containers[0].pinned_digest.empty());  // RunTask: per task
+}

@@ -184,9 +184,12 @@ Result<void> ImageStore::save_index() {
 
 std::optional<std::size_t> ImageStore::index_of(const std::string& reference) const {
   const std::string canonical = canonical_name(reference);
+  // name@<image id>: an imported image pinned by the id its containers report as imageDigest.
+  const auto parsed = model::parse_image_reference(reference);
+  const std::string pinned_id = parsed ? parsed->digest : "";
   for (std::size_t i = 0; i < m_images.size(); ++i) {
     const auto& image = m_images[i];
-    if (image.id == reference || image.id.substr(7) == reference) return i;
+    if (image.id == reference || image.id.substr(7) == reference || image.id == pinned_id) return i;
     for (const auto& name : image.names) {
       if (name == canonical || name == reference) return i;
     }

@@ -46,7 +46,8 @@ class ImageStore {
                                          const std::vector<std::string>& names);
   // Where pulled blobs are kept until their image is unpacked (and resumed from after a break).
   std::string blob_dir() const { return m_root + "/blobs"; }
-  // Looks an image up by reference ("busybox", "busybox:latest", full name, or id).
+  // Looks an image up by reference ("busybox", "busybox:latest", full name, or id; a name@digest
+  // also by the image's id as digest, the pin of an imported image).
   std::optional<Image> find(const std::string& reference);
   std::vector<Image> list();
 

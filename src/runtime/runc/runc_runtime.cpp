@@ -15,6 +15,7 @@
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "runtime/linux/process.hpp"
+#include "runtime/linux/project_quota.hpp"
 #include "runtime/shim/shim.hpp"
 #include "common/numbers.hpp"
 
@@ -68,11 +69,16 @@ Result<std::string> RuncRuntime::prepare_rootfs(const ContainerSpec& spec, const
   const std::string merged = bundle + "/rootfs";
   const std::string upper = bundle + "/upper";
   const std::string work = bundle + "/work";
+  // The task's storage limit: the bundle, and so the writable layer made inside it, inherits
+  // the task's project id (given by prepare_task, found again after a berth restart).
+  const auto project = spec.task_id.empty() ? std::nullopt : m_project_ids.find(spec.task_id);
+  if (project) BERTH_TRY(assign_project(bundle, *project));
   BERTH_TRY(make_dirs(merged));
   BERTH_TRY(make_dirs(upper));
   BERTH_TRY(make_dirs(work));
   const std::string options = "lowerdir=" + spec.image_rootfs + ",upperdir=" + upper + ",workdir=" + work;
-  if (::mount("overlay", merged.c_str(), "overlay", 0, options.c_str()) == 0) return merged;
+  const auto mount_overlay = [&] { return ::mount("overlay", merged.c_str(), "overlay", 0, options.c_str()); };
+  if ((project ? without_quota_override(mount_overlay) : mount_overlay()) == 0) return merged;
   // No overlayfs (some gateway kernels, or an overlay-backed data dir): a private copy.
   log_warn("overlay mount failed for " + spec.id + " (" + std::strerror(errno) + "); copying the image");
   std::error_code ec;

@@ -1,12 +1,14 @@
 // RuncRuntime: containers through the runc CLI, each under a `berth shim` monitor, each with an
 // overlay (or, where overlayfs is unavailable, a copied) root over its image; task cgroups under
-// its cgroupfs root, the PID/IPC namespaces a task's containers share (TaskNamespaces' holders)
-// and bridge networking through CNI. Thread-safe.
+// its cgroupfs root, the PID/IPC namespaces a task's containers share (TaskNamespaces' holders),
+// bridge networking through CNI, and task storage limits through project quotas on the bundles'
+// filesystem. Thread-safe.
 #pragma once
 
 #include <string>
 
 #include "runtime/linux/task_namespaces.hpp"
+#include "runtime/linux/task_project_ids.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/shim/shim.hpp"
 
@@ -24,6 +26,7 @@ struct RuncPaths {
   int start_timeout_ms = 120000;
   std::string cgroup_root = k_cgroup_root;  // where cgroupfs is mounted (tests: a directory)
   std::string task_root;     // the tasks' shared namespaces and /dev/shm (<run>/tasks)
+  std::string project_ids_root;  // tasks' project quota ids; unset: project-ids beside bundle_root
 };
 
 class RuncRuntime final : public Runtime {
@@ -53,10 +56,14 @@ class RuncRuntime final : public Runtime {
   Result<void> join_task_namespaces(ContainerSpec& spec) const;
   // Runs `berth shim` with `options` and waits for its report; returns the container's pid.
   Result<int> spawn_shim(const ShimOptions& options);
+  // ephemeralStorage: the project quota id of the task and its limit on the bundles' filesystem.
+  Result<void> limit_task_storage(const std::string& task_id, long long gib);
+  Result<void> release_task_storage(const std::string& task_id);
   RuncPaths m_paths;
   BridgeNetwork m_network;
   bool m_cgroup_v2 = false;
   TaskNamespaces m_namespaces;
+  TaskProjectIds m_project_ids;
 };
 
 // Runs `argv` with stdin from /dev/null and stdout+stderr captured (at most 64 KiB kept),

@@ -1,18 +1,58 @@
 // RuncRuntime's task-level resources: the task's parent cgroup under the runtime's cgroupfs root
 // (runc makes each container's cgroup below it), the namespaces its containers share
-// (pidMode/ipcMode task) and its CNI bridge attachment.
+// (pidMode/ipcMode task), its CNI bridge attachment and its storage limit (a project quota id
+// whose limit covers the writable layers of its containers' bundles).
 #include <algorithm>
+#include <filesystem>
 
+#include "common/files.hpp"
 #include "common/log.hpp"
+#include "runtime/linux/project_quota.hpp"
 #include "runtime/runc/runc_runtime.hpp"
 
 namespace berth::runtime {
+namespace {
+
+std::string project_ids_root_of(const RuncPaths& paths) {
+  if (!paths.project_ids_root.empty()) return paths.project_ids_root;
+  return (std::filesystem::path(paths.bundle_root).parent_path() / "project-ids").string();
+}
+
+}  // namespace
 
 RuncRuntime::RuncRuntime(RuncPaths paths, BridgeNetworkConfig network)
     : m_paths(std::move(paths)),
       m_network(std::move(network)),
       m_cgroup_v2(runtime::cgroup_v2(m_paths.cgroup_root)),
-      m_namespaces(m_paths.task_root, m_paths.self_exe, m_paths.cgroup_root) {}
+      m_namespaces(m_paths.task_root, m_paths.self_exe, m_paths.cgroup_root),
+      m_project_ids(project_ids_root_of(m_paths)) {}
+
+Result<void> RuncRuntime::limit_task_storage(const std::string& task_id, long long gib) {
+  BERTH_TRY(make_dirs(m_paths.bundle_root, 0700));
+  // Never unlimited: a task that asks for a limit does not start where none can be set.
+  if (!project_quotas_supported(m_paths.bundle_root)) {
+    return fail(Code::client, "ephemeralStorage needs project quotas on berth's data dir (" + m_paths.bundle_root +
+                                  "): ext4 with the project feature mounted with prjquota, or XFS mounted with "
+                                  "prjquota; this instance has none, so the task is not started without its limit");
+  }
+  BERTH_ASSIGN(const std::uint32_t project, m_project_ids.acquire(task_id));
+  if (auto ok = set_project_limit(m_paths.bundle_root, project, static_cast<std::uint64_t>(gib) << 30); !ok) {
+    return fail(ok.error().code, "ephemeralStorage: " + ok.error().message);
+  }
+  return {};
+}
+
+Result<void> RuncRuntime::release_task_storage(const std::string& task_id) {
+  const auto project = m_project_ids.find(task_id);
+  if (!project) return {};
+  // A filesystem that no longer keeps project quotas (remounted without them) has no limit left
+  // to clear: only the record goes.
+  const bool quota_on = project_quotas_supported(m_paths.bundle_root);
+  if (auto ok = quota_on ? set_project_limit(m_paths.bundle_root, *project, 0) : Result<void>{}; !ok) {
+    return fail(ok.error().code, "ephemeralStorage: " + ok.error().message);
+  }
+  return m_project_ids.release(task_id);
+}
 
 Result<PreparedTask> RuncRuntime::prepare_task(const TaskSetup& setup) {
   if (auto ok = prepare_task_cgroup(setup.cgroup_path, setup.limits, m_paths.cgroup_root); !ok) {
@@ -24,6 +64,7 @@ Result<PreparedTask> RuncRuntime::prepare_task(const TaskSetup& setup) {
       return fail(ok.error().code, "task namespaces: " + ok.error().message);
     }
   }
+  if (setup.ephemeral_storage_gib) BERTH_TRY(limit_task_storage(setup.task_id, *setup.ephemeral_storage_gib));
   if (!setup.bridge) return PreparedTask{};
   auto attached = m_network.attach(setup.task_id, setup.ports);
   if (!attached) return fail(attached.error().code, "bridge network: " + attached.error().message);
@@ -46,13 +87,16 @@ Result<void> RuncRuntime::cleanup_task(const std::string& task_id, const std::st
   auto released = m_namespaces.release(task_id);
   remove_task_cgroup(cgroup_path, m_paths.cgroup_root);
   auto detached = m_network.detach(task_id);
+  auto stored = release_task_storage(task_id);
   if (!released) return fail(released.error().code, "task namespaces: " + released.error().message);
-  return detached;
+  return detached ? stored : detached;
 }
 
 std::vector<std::string> RuncRuntime::prepared_tasks() {
   std::vector<std::string> out = m_network.attached_tasks();
-  for (auto& id : m_namespaces.tasks()) {
+  auto held = m_namespaces.tasks();
+  for (auto& limited : m_project_ids.tasks()) held.push_back(std::move(limited));
+  for (auto& id : held) {
     if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
   }
   return out;
