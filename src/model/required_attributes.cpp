@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "model/container_instance_requests.hpp"
+#include "model/ephemeral_storage.hpp"
 
 namespace berth::model {
 namespace {
@@ -50,7 +51,14 @@ std::optional<RequiredAttribute> memory_swappiness(const Json& definition) {
   return std::nullopt;
 }
 
-constexpr std::array<Rule, 3> k_rules = {cpu_architecture, os_family, memory_swappiness};
+// A writable-layer limit needs project quotas on the agent's data dir. A RunTask override that
+// adds one is not seen here: the runtime refuses that task at start where the quotas are missing.
+std::optional<RequiredAttribute> ephemeral_storage(const Json& definition) {
+  if (!member(definition, "ephemeralStorage")) return std::nullopt;
+  return RequiredAttribute{k_ephemeral_storage_attribute, std::nullopt};
+}
+
+constexpr std::array<Rule, 4> k_rules = {cpu_architecture, os_family, memory_swappiness, ephemeral_storage};
 
 }  // namespace
 

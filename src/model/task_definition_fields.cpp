@@ -40,8 +40,9 @@ constexpr std::array k_rows = {
     FieldRow{task, "ephemeralStorage", honoured,
              "sizeInGiB 21 to 200: a project quota on the task's writable layers where berth's data dir has project "
              "quotas (ext4 with the project feature mounted prjquota, XFS mounted prjquota; such agents register "
-             "berth.capability.ephemeral-storage); elsewhere the task stops with CannotStartContainerError, never "
-             "unlimited."},
+             "berth.capability.ephemeral-storage, which the definition requires: elsewhere placement reports "
+             "ATTRIBUTE, and a limit given only by an override stops the task with CannotStartContainerError, never "
+             "unlimited)."},
     FieldRow{task, "runtimePlatform", honoured,
              "cpuArchitecture (X86_64, ARM64) and operatingSystemFamily LINUX become requiresAttributes "
              "ecs.cpu-architecture and ecs.os-family: placement rejects other instances with ATTRIBUTE. "
@@ -167,7 +168,6 @@ bool asks_for_something(const Json& value) {
 }
 
 std::string refusal(const FieldRow& row, std::string_view path) {
-  if (row.support == pending) return std::string(path) + " is not supported by berth yet.";
   return std::string(path) + " is not supported: " + std::string(row.note) + ".";
 }
 
@@ -179,7 +179,7 @@ std::string refusal_of(const FieldRow& row, const Json& value, std::string_view 
   return asks ? refusal(row, path) : "";
 }
 
-// The first refused or pending row of `scope` that `object` asks for, as its refusal.
+// The first refused row of `scope` that `object` asks for, as its refusal.
 std::string first_refusal(const Json& object, FieldScope scope, std::string_view prefix) {
   if (!object.is_object()) return "";
   for (const FieldRow& row : k_rows) {
@@ -217,9 +217,8 @@ std::string_view to_string(Support support) {
   switch (support) {
     case honoured: return "honoured";
     case refused: return "refused";
-    case pending: return "pending";
   }
-  return "pending";
+  return "refused";
 }
 
 Result<void> check_field_support(const Json& request) {

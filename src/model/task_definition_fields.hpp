@@ -1,9 +1,10 @@
 // The one table of RegisterTaskDefinition fields: for every member of ECS's
 // RegisterTaskDefinitionRequest, ContainerDefinition, LinuxParameters and Volume, whether berth
-// honours it, refuses it for good, or refuses it until it is implemented ("pending"). The
-// README's "Task definition fields" table mirrors it row for row (a unit test compares them),
-// and the botocore integration test checks that no model member is missing. Turning a pending
-// field into an honoured one is one line here plus its README row. Pure; thread-safe.
+// honours it or refuses it, with the reason. No field is silently ignored: the README's "Task
+// definition fields" table mirrors this one row for row (a unit test compares them), and the
+// botocore integration test fails when a model member has no row, so a member AWS adds must be
+// given one (honoured, or refused until berth implements it) before that test passes again.
+// Pure; thread-safe.
 #pragma once
 
 #include <span>
@@ -17,8 +18,7 @@ namespace berth::model {
 
 enum class Support {
   honoured,  // applied as ECS documents it (conditions, if any, are checked and named)
-  refused,   // can never work on a gateway: refused with the row's reason
-  pending,   // not implemented yet: refused with "<field> is not supported by berth yet."
+  refused,   // refused with the row's reason: it cannot work on a gateway
 };
 
 // Where a field lives in a RegisterTaskDefinition request.
@@ -28,9 +28,9 @@ struct FieldRow {
   FieldScope scope;
   std::string_view name;  // the member's name inside its scope
   Support support;
-  // honoured/pending: what berth does with it (README). refused: why, as the refusal says it.
+  // honoured: what berth does with it (README). refused: why, as the refusal says it.
   std::string_view note;
-  // Whether `value` asks for anything: a refused or pending field is refused only then. Null
+  // Whether `value` asks for anything: a refused field is refused only then. Null
   // means "not false, null, an empty list or an empty object".
   bool (*asks_for_something)(const Json& value) = nullptr;
 };
@@ -43,13 +43,13 @@ std::span<const FieldRow> task_definition_fields();
 // "volumes.efsVolumeConfiguration".
 std::string field_path(const FieldRow& row);
 
-// "honoured", "refused" or "pending".
+// "honoured" or "refused".
 std::string_view to_string(Support support);
 
-// Returns ClientException for the first refused or pending field the shape-checked request
-// asks for, naming it: "pidMode is not supported by berth yet.", "Invalid setting for container
-// 'web'. linuxParameters.devices is not supported by berth yet.", "Volume 'data':
-// efsVolumeConfiguration is not supported: <reason>".
+// Returns ClientException for the first refused field the shape-checked request asks for,
+// naming it: "taskRoleArn is not supported: <reason>.", "Invalid setting for container 'web'.
+// credentialSpecs is not supported: <reason>.", "Volume 'data': efsVolumeConfiguration is not
+// supported: <reason>".
 [[nodiscard]] Result<void> check_field_support(const Json& request);
 
 // The same rules for RunTask's and StartTask's shape-checked `overrides`: taskRoleArn,

@@ -3,9 +3,10 @@ quota and project features and mounted with prjquota, the task's containers can 
 sizeInGiB between them and no more (fallocate past it fails with "Disk quota exceeded"; the image
 is sparse, so 21 GiB costs only metadata), and the instance registers
 berth.capability.ephemeral-storage. Where the kernel cannot mount such a filesystem (built without
-the quota formats) those tests are skipped, saying so. On a data dir without project quotas the
-attribute is absent and a task asking for a limit stops with CannotStartContainerError instead of
-running unlimited."""
+the quota formats) those tests are skipped, saying so (Debian's kernel in the VM runs them). On a
+data dir without project quotas the attribute is absent, so a definition asking for a limit is not
+placed (ATTRIBUTE) and a limit from a RunTask override stops the task with CannotStartContainerError
+instead of running unlimited."""
 import os
 import subprocess
 
@@ -39,20 +40,26 @@ class WithoutProjectQuotasTest(EphemeralStorageCase):
         # The test's data dir is a plain directory of the host's filesystem: no prjquota there.
         self.assertNotIn(ATTRIBUTE, self.instance_attributes())
 
-    def test_a_task_asking_for_a_limit_is_not_started_unlimited(self):
-        task, out = self.run_writer("limited-nowhere", ["1M"])
-        self.assertNotIn("f0=", out)
-        self.assertTrue(task["stoppedReason"].startswith(
-            "CannotStartContainerError: ephemeralStorage needs project quotas on berth's data dir ("), task)
-        main = self.container(task, "main")
-        self.assertNotIn("exitCode", main)
-        self.assertEqual(main["reason"], task["stoppedReason"])
+    def test_a_definition_asking_for_a_limit_is_not_placed_here(self):
+        self.register("limited-nowhere", [{"name": "main", "command": ["true"]}],
+                      ephemeralStorage={"sizeInGiB": 21})
+        described = self.ecs.describe_task_definition(taskDefinition="limited-nowhere")["taskDefinition"]
+        self.assertEqual(described["requiresAttributes"], [{"name": ATTRIBUTE}])
+        reply = self.ecs.run_task(taskDefinition="limited-nowhere")
+        self.assertEqual(reply["tasks"], [])
+        self.assertEqual([f["reason"] for f in reply["failures"]], ["ATTRIBUTE"])
 
     def test_an_override_asks_too_and_is_checked_like_the_definition(self):
         self.register("plain", [{"name": "main", "command": ["true"]}])
         arn = self.run_task("plain", overrides={"ephemeralStorage": {"sizeInGiB": 30}})
         task = self.wait_status(arn, "STOPPED")
-        self.assertIn("ephemeralStorage needs project quotas", task["stoppedReason"])
+        # The override is not in the definition's required attributes, so the task is placed, and
+        # the runtime refuses it rather than run it unlimited.
+        self.assertTrue(task["stoppedReason"].startswith(
+            "CannotStartContainerError: ephemeralStorage needs project quotas on berth's data dir ("), task)
+        main = self.container(task, "main")
+        self.assertNotIn("exitCode", main)
+        self.assertEqual(main["reason"], task["stoppedReason"])
         with self.assertRaises(self.ecs.exceptions.ClientException) as refused:
             self.ecs.run_task(taskDefinition="plain", overrides={"ephemeralStorage": {"sizeInGiB": 20}})
         self.assertIn("overrides.ephemeralStorage.sizeInGiB must be between 21 and 200.", str(refused.exception))

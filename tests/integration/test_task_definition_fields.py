@@ -7,7 +7,6 @@ import gzip
 import json
 import os
 import re
-import sys
 import tempfile
 
 import botocore
@@ -58,8 +57,9 @@ def readme_rows():
     return rows
 
 
-# A value of each refused or pending field that asks for something and that every other check
-# accepts, so only the field table can refuse it (as tests/model/task_definition_fields_test.cpp).
+# A value of each field that asks for something and that every other check accepts, so only the
+# field table can refuse it; an honoured field's value registers (as
+# tests/model/task_definition_fields_test.cpp).
 ASKING = {
     "taskRoleArn": "arn:aws:iam::123456789012:role/app",
     "pidMode": "task",
@@ -150,13 +150,10 @@ class TaskDefinitionFieldsTest(BerthTestCase):
         if self.model_version >= TABLE_MODEL_VERSION:
             self.assertEqual(sorted(set(rows) - self.members), [], "README rows that are not model members")
         for path, (support, note) in rows.items():
-            self.assertIn(support, ("honoured", "refused", "pending"), path)
+            self.assertIn(support, ("honoured", "refused"), path)
             self.assertTrue(note, path)
-        pending = sorted(path for path, (support, _) in rows.items() if support == "pending")
-        # Allowed until the packages that implement them land; listed so they stay visible.
-        print("\npending task definition fields (%d): %s" % (len(pending), ", ".join(pending)), file=sys.stderr)
 
-    def test_every_refused_and_pending_row_is_refused_naming_the_field(self):
+    def test_every_refused_row_is_refused_naming_the_field(self):
         ecs = self.client()
         for path, (support, _) in readme_rows().items():
             if support == "honoured":
@@ -165,9 +162,24 @@ class TaskDefinitionFieldsTest(BerthTestCase):
                 code, message = self.refusal(lambda: ecs.register_task_definition(**definition_asking_for(path)))
                 self.assertEqual(code, "ClientException", message)
                 field = path.split(".")[-1]
-                expected = field + (" is not supported by berth yet." if support == "pending" else " is not supported: ")
-                self.assertIn(expected, message)
+                self.assertIn(field + " is not supported: ", message)
         self.assertEqual(ecs.list_task_definitions()["taskDefinitionArns"], [])
+
+    def test_every_honoured_row_with_an_asking_value_registers(self):
+        ecs = self.client()
+        honoured = [path for path, (support, _) in readme_rows().items() if support == "honoured" and path in ASKING]
+        for path in honoured:
+            with self.subTest(path):
+                definition = definition_asking_for(path)
+                registered = ecs.register_task_definition(**definition)["taskDefinition"]
+                field = path.rsplit(".", 1)[-1]
+                holder = (registered["containerDefinitions"][0].get("linuxParameters", {})
+                          if path.startswith("containerDefinitions.linuxParameters.")
+                          else registered["containerDefinitions"][0] if path.startswith("containerDefinitions.")
+                          else registered)
+                self.assertEqual(holder[field], ASKING[path])
+        # Every field issue 21 turned from silently ignored into honoured is among them.
+        self.assertGreaterEqual(len(honoured), 20, honoured)
 
     def test_asking_for_nothing_is_accepted(self):
         ecs = self.client()

@@ -24,6 +24,11 @@ TEST_CASE("required_attributes: runtimePlatform and swappiness become the attrib
                         {"name": "berth.capability.memory-swappiness"}])"));
 }
 
+TEST_CASE("required_attributes: ephemeralStorage needs the agent's project-quota capability", "[model]") {
+  CHECK(model::required_attributes(Json::parse(R"({"ephemeralStorage": {"sizeInGiB": 21}, "containerDefinitions": [{"name": "a"}]})")) ==
+        std::vector<RequiredAttribute>{{"berth.capability.ephemeral-storage", std::nullopt}});
+}
+
 TEST_CASE("required_attributes: a plain definition needs nothing; members of the wrong type ask for nothing", "[model]") {
   CHECK(model::required_attributes(Json::parse(R"({"containerDefinitions": [{"name": "a"}]})")).empty());
   CHECK(model::required_attributes_to_json({}) == Json::array());

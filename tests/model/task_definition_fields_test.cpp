@@ -60,7 +60,7 @@ std::vector<std::string> readme_rows() {
 }
 
 // A value of each field that asks for something and that every other check of the definition
-// accepts: only the field table can refuse it (refused and pending rows), and an honoured row's
+// accepts: only the field table can refuse it (refused rows), and an honoured row's
 // value must register (a row flipped to honoured whose field is still refused elsewhere fails).
 const std::map<std::string, Json>& asking_values() {
   static const std::map<std::string, Json> k_values = {
@@ -146,7 +146,7 @@ TEST_CASE("the field table has one row per member of the four ECS shapes", "[mod
   CHECK(per_scope[FieldScope::linux_parameters] == 7);
 }
 
-TEST_CASE("every refused and pending field is refused by name when it asks for something", "[model][fields]") {
+TEST_CASE("every refused field is refused by name when it asks for something", "[model][fields]") {
   for (const FieldRow& row : task_definition_fields()) {
     if (row.support == Support::honoured) continue;
     const std::string path = field_path(row);
@@ -154,11 +154,7 @@ TEST_CASE("every refused and pending field is refused by name when it asks for s
     REQUIRE(asking_values().contains(path));
     const std::string why = rejection(definition_asking_for(row));
     CHECK(why.find(std::string(row.name)) != std::string::npos);
-    if (row.support == Support::pending) {
-      CHECK(why.find(std::string(row.name) + " is not supported by berth yet.") != std::string::npos);
-    } else {
-      CHECK(why.find(std::string(row.name) + " is not supported: " + std::string(row.note) + ".") != std::string::npos);
-    }
+    CHECK(why.find(std::string(row.name) + " is not supported: " + std::string(row.note) + ".") != std::string::npos);
   }
 }
 
@@ -170,10 +166,10 @@ TEST_CASE("an honoured field's asking value registers", "[model][fields]") {
     CHECK(rejection(definition_asking_for(row)) == "");
     ++checked;
   }
-  CHECK(checked >= 7);  // restartPolicy, dockerLabels, systemControls, devices, sharedMemorySize, interactive, pseudoTerminal
+  CHECK(checked == 20);  // every field issue 21 turned from silently ignored into honoured
 }
 
-TEST_CASE("refused and pending fields are accepted when they ask for nothing", "[model][fields]") {
+TEST_CASE("fields are accepted when they ask for nothing", "[model][fields]") {
   CHECK(rejection(with_container(Json::parse(
             R"({"links":[],"dockerLabels":{},"interactive":false,"pseudoTerminal":false,"disableNetworking":false,
                 "restartPolicy":{"enabled":false},"versionConsistency":"disabled","environmentFiles":[],"systemControls":[],
