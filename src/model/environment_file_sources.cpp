@@ -24,7 +24,10 @@ EnvironmentFileSource environment_file_source(std::string_view value) {
 std::string environment_file_refusal(std::string_view value, bool in_override) {
   const std::string named = "environmentFiles '" + std::string(value) + "'";
   switch (environment_file_source(value)) {
-    case EnvironmentFileSource::secret: return "";
+    case EnvironmentFileSource::secret:
+      if (!in_override) return "";
+      return named + ": a secret cannot be named in an override (RunTask and StartTask check no access to "
+                     "secrets, so any key that may run the task could read it); name it in the task definition.";
     case EnvironmentFileSource::local_file:
       if (!in_override) return "";
       return named + ": a file on the instance cannot be named in an override (RunTask and StartTask do not check "

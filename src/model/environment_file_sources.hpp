@@ -21,8 +21,9 @@ inline constexpr std::size_t k_max_environment_file_bytes = 64 * 1024;
 EnvironmentFileSource environment_file_source(std::string_view value);
 
 // Why `value` cannot be an environmentFiles value, as "environmentFiles '<value>'..." ("" when it
-// can). A local file in a RunTask or StartTask override (`in_override`) is refused too: those calls
-// do not check berth:RegisterPrivilegedTaskDefinition, which reading a host file needs.
+// can). In a RunTask or StartTask override (`in_override`) every source is refused: those calls
+// check neither berth:RegisterPrivilegedTaskDefinition, which reading a host file needs, nor access
+// to a secret, so a key allowed only to run a task could read any file or secret through one.
 std::string environment_file_refusal(std::string_view value, bool in_override);
 
 }  // namespace berth::model

@@ -86,9 +86,9 @@ constexpr std::array k_rows = {
     FieldRow{container, "command", honoured, "Replaces the image's command."},
     FieldRow{container, "environment", honoured, "Added to the image's environment."},
     FieldRow{container, "environmentFiles", honoured,
-             "A .env file on the instance (at most 64 KiB; needs berth:RegisterPrivilegedTaskDefinition, and an "
-             "override may not name one) or a Secrets Manager or SSM parameter ARN holding one; at most 10, read "
-             "at start before any pull. environment wins over them, the first file wins a name in several; S3 is "
+             "A .env file on the instance (at most 64 KiB; needs berth:RegisterPrivilegedTaskDefinition) or a "
+             "Secrets Manager or SSM parameter ARN holding one; at most 10, read at start before any pull; a RunTask "
+             "or StartTask override may name neither (those calls check no access to them). environment wins over them, the first file wins a name in several; S3 is "
              "refused; type stays s3, the only value ECS's model allows."},
     FieldRow{container, "mountPoints", honoured, "Binds a volume of the definition."},
     FieldRow{container, "volumesFrom", honoured,
@@ -254,7 +254,12 @@ Result<void> check_override_support(const Json& overrides) {
       const auto why = refusal_of(row_of(container, key), c[key], std::string("overrides.containerOverrides.") + key);
       if (!why.empty()) return fail(Code::client, why);
     }
-    for (const auto& file : c.value("environmentFiles", Json::array())) {
+    const Json files = c.value("environmentFiles", Json::array());
+    if (files.size() > k_max_environment_files) {
+      return fail(Code::client, "overrides.containerOverrides.environmentFiles: at most " +
+                                    std::to_string(k_max_environment_files) + " are allowed.");
+    }
+    for (const auto& file : files) {
       const auto why = environment_file_refusal(file.value("value", ""), true);
       if (!why.empty()) return fail(Code::client, "overrides.containerOverrides." + why);
     }

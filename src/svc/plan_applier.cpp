@@ -106,8 +106,14 @@ Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, co
 
 std::map<std::string, std::string> deployment_digests(const model::TaskDefinition& definition,
                                                       const std::vector<model::Task>& deployment_tasks) {
+  // Only the deployment's own tasks count: a deployment id is public (DescribeServices) and
+  // RunTask takes any startedBy, so a task started by hand with that id, of another definition
+  // or group, must not choose the image the service runs.
   std::vector<const model::Task*> oldest_first;
-  for (const auto& t : deployment_tasks) oldest_first.push_back(&t);
+  for (const auto& t : deployment_tasks) {
+    if (t.family != definition.family || t.revision != definition.revision || !t.group.starts_with("service:")) continue;
+    oldest_first.push_back(&t);
+  }
   std::stable_sort(oldest_first.begin(), oldest_first.end(),
                    [](const model::Task* a, const model::Task* b) { return a->created_at < b->created_at; });
   std::map<std::string, std::string> pins;
@@ -117,7 +123,7 @@ std::map<std::string, std::string> deployment_digests(const model::TaskDefinitio
     for (const model::Task* t : oldest_first) {
       const auto container = std::find_if(t->containers.begin(), t->containers.end(),
                                            [&](const model::TaskContainer& tc) { return tc.name == name; });
-      if (container == t->containers.end()) continue;
+      if (container == t->containers.end() || container->image != c.value("image", "")) continue;
       const std::string& digest = container->pinned_digest.empty() ? container->image_digest : container->pinned_digest;
       if (digest.empty()) continue;
       pins[name] = digest;

@@ -18,7 +18,12 @@ TEST_CASE("environment file values: instance files, secret ARNs, S3 and the rest
 
 TEST_CASE("environment file refusals name the value; an override may not name an instance file", "[model][envfiles]") {
   CHECK(environment_file_refusal("/etc/app.env", false) == "");
-  CHECK(environment_file_refusal("arn:aws:ssm:r:1:parameter/p", true) == "");
+  CHECK(environment_file_refusal("arn:aws:ssm:r:1:parameter/p", false) == "");
+  // RunTask and StartTask check no access to secrets: an override may not name one.
+  CHECK(environment_file_refusal("arn:aws:ssm:r:1:parameter/p", true) ==
+        "environmentFiles 'arn:aws:ssm:r:1:parameter/p': a secret cannot be named in an override (RunTask and "
+        "StartTask check no access to secrets, so any key that may run the task could read it); name it in the task "
+        "definition.");
   CHECK(environment_file_refusal("/etc/app.env", true).starts_with(
       "environmentFiles '/etc/app.env': a file on the instance cannot be named in an override"));
   CHECK(environment_file_refusal("arn:aws:s3:::b/a.env", false) == "environmentFiles 'arn:aws:s3:::b/a.env': S3 does not exist on a berth gateway.");

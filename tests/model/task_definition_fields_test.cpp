@@ -324,7 +324,13 @@ TEST_CASE("RunTask overrides follow their definition field's row", "[model][fiel
   const auto env_file = [&](const char* value) {
     return run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"environmentFiles", {{{"value", value}, {"type", "s3"}}}}}}}}}});
   };
-  CHECK(env_file("arn:aws:ssm:local:000000000000:parameter/app/env") == "");
+  CHECK(env_file("arn:aws:ssm:local:000000000000:parameter/app/env").starts_with(
+      "overrides.containerOverrides.environmentFiles 'arn:aws:ssm:local:000000000000:parameter/app/env': a secret "
+      "cannot be named in an override"));
+  Json eleven = Json::array();
+  for (int i = 0; i < 11; ++i) eleven.push_back({{"value", "arn:aws:s3:::bucket/a.env"}, {"type", "s3"}});
+  CHECK(run({{"overrides", {{"containerOverrides", {{{"name", "web"}, {"environmentFiles", eleven}}}}}}}) ==
+        "overrides.containerOverrides.environmentFiles: at most 10 are allowed.");
   CHECK(env_file("/etc/app.env").starts_with(
       "overrides.containerOverrides.environmentFiles '/etc/app.env': a file on the instance cannot be named in an override"));
   CHECK(env_file("arn:aws:s3:::bucket/a.env") ==

@@ -116,9 +116,13 @@ model::Task deployment_task(const std::string& id, EpochMs created_at,
   model::Task t;
   t.id = id;
   t.created_at = created_at;
+  t.family = "job";
+  t.revision = 1;
+  t.group = "service:web";
   for (auto& [name, digest] : reported) {
     model::TaskContainer c;
     c.name = name;
+    c.image = "busybox";
     c.image_digest = digest;
     t.containers.push_back(c);
   }
@@ -129,8 +133,12 @@ model::Task deployment_task(const std::string& id, EpochMs created_at,
 
 TEST_CASE("a deployment's digests are those its earliest tasks have, for containers not disabling them", "[svc]") {
   model::TaskDefinition td;
-  td.body = Json::parse(R"({"containerDefinitions":[{"name":"main"},{"name":"side","versionConsistency":"disabled"},
-                                                   {"name":"extra","versionConsistency":"enabled"},{"name":"new"}]})");
+  td.family = "job";
+  td.revision = 1;
+  td.body = Json::parse(R"({"containerDefinitions":[{"name":"main","image":"busybox"},
+                                                   {"name":"side","image":"busybox","versionConsistency":"disabled"},
+                                                   {"name":"extra","image":"busybox","versionConsistency":"enabled"},
+                                                   {"name":"new","image":"busybox"}]})");
   CHECK(svc::deployment_digests(td, {}).empty());
   auto pinned = deployment_task("c", 300, {{"main", k_digest_3}, {"extra", k_digest_3}});
   pinned.containers[1].pinned_digest = k_digest_1;  // started pinned: its pin counts, not what it reported
@@ -142,6 +150,18 @@ TEST_CASE("a deployment's digests are those its earliest tasks have, for contain
   };
   const auto pins = svc::deployment_digests(td, tasks);
   CHECK(pins == std::map<std::string, std::string>{{"main", k_digest_1}, {"extra", k_digest_1}});
+
+  // Older tasks that carry the deployment id but are not the service's own (RunTask takes any
+  // startedBy): another definition, another group, or another image under the same name.
+  auto other_family = deployment_task("e", 10, {{"main", k_digest_3}});
+  other_family.family = "evil";
+  auto by_hand = deployment_task("f", 20, {{"main", k_digest_3}});
+  by_hand.group = "family:job";
+  auto other_image = deployment_task("g", 30, {{"main", k_digest_3}});
+  other_image.containers[0].image = "attacker/image";
+  std::vector<model::Task> mixed = tasks;
+  mixed.insert(mixed.end(), {other_family, by_hand, other_image});
+  CHECK(svc::deployment_digests(td, mixed) == pins);
 }
 
 TEST_CASE_METHOD(ServiceFixture, "service starts are pinned to their deployment's digest; other starts are not", "[svc]") {
