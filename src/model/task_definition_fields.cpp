@@ -101,8 +101,9 @@ constexpr std::array k_rows = {
     FieldRow{container, "stopTimeout", honoured, "Seconds between SIGTERM and SIGKILL."},
     FieldRow{container, "versionConsistency", honoured,
              "enabled (ECS's default): the tasks of a service deployment run the image digest its first task "
-             "reported (started as image@digest, so a moved tag changes nothing until a new deployment); disabled, "
-             "and tasks RunTask starts, resolve the tag at every start."},
+             "reported (started as image@digest, so a moved tag changes nothing until a new deployment; tasks "
+             "started before one reported resolve the tag themselves); disabled, and tasks RunTask starts, resolve "
+             "the tag at every start."},
     FieldRow{container, "hostname", honoured, "Set in the container's own UTS namespace."},
     FieldRow{container, "user", honoured, "user, uid, user:group or uid:gid."},
     FieldRow{container, "workingDirectory", honoured, "Absolute path."},
