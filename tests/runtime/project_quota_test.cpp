@@ -155,7 +155,9 @@ TEST_CASE("project quota: a directory's project id is inherited and its limit re
   REQUIRE(make_dirs(tree + "/upper/deep"));
   CHECK(project_of(tree + "/upper/deep") == project);  // made after: inherited
   CHECK(project_of(fs.dir) == 0u);
+  CHECK(project_in_use(fs.dir, project + 1) == false);
   REQUIRE(set_project_limit(fs.dir, project, 1 << 20));
+  CHECK(project_in_use(fs.dir, project) == true);  // a limit, even before any file counts
   CHECK(write_bytes(tree + "/upper/deep/small", 256 * 1024) == 0);
   CHECK(project_usage(fs.dir, project).value_or(0) >= 256 * 1024);
   CHECK(write_bytes(tree + "/upper/deep/big", 2 << 20) == EDQUOT);

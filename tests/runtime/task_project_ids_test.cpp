@@ -30,6 +30,17 @@ TEST_CASE("task project ids: one id per task, never shared, found again by a new
   CHECK(holders == std::vector<std::string>{"b", "c"});
 }
 
+TEST_CASE("task project ids: an id in use on the filesystem (another berth's) is skipped", "[runtime]") {
+  TempDir tmp;
+  TaskProjectIds ids(tmp.path + "/project-ids");
+  // Another berth whose data dir shares the filesystem holds the first two ids of the range.
+  const auto other_berths = [](std::uint32_t id) { return id < TaskProjectIds::k_first + 2; };
+  CHECK(ids.acquire("a", other_berths) == TaskProjectIds::k_first + 2);
+  CHECK(ids.acquire("a", other_berths) == TaskProjectIds::k_first + 2);  // held: not asked again
+  CHECK(ids.acquire("b", other_berths) == TaskProjectIds::k_first + 3);
+  CHECK(ids.acquire("c") == TaskProjectIds::k_first);
+}
+
 TEST_CASE("task project ids: a record outside berth's range or unreadable holds nothing", "[runtime]") {
   TempDir tmp;
   const std::string root = tmp.path + "/project-ids";

@@ -89,6 +89,15 @@ Result<void> set_project_limit(const std::string& dir, std::uint32_t project, st
   return {};
 }
 
+Result<bool> project_in_use(const std::string& dir, std::uint32_t project) {
+  BERTH_ASSIGN(auto fd, open_dir(dir));
+  struct dqblk quota{};
+  if (quotactl_on(fd.get(), Q_GETQUOTA, project, &quota) != 0) {
+    return std::unexpected(quota_fail("cannot read project " + std::to_string(project), dir).error());
+  }
+  return quota.dqb_curspace > 0 || quota.dqb_curinodes > 0 || quota.dqb_bhardlimit > 0;
+}
+
 Result<std::uint64_t> project_usage(const std::string& dir, std::uint32_t project) {
   BERTH_ASSIGN(auto fd, open_dir(dir));
   struct dqblk usage{};

@@ -30,6 +30,10 @@ bool project_quotas_supported(const std::string& dir);
 // ServerException naming `dir` (quota off, no permission).
 [[nodiscard]] Result<void> set_project_limit(const std::string& dir, std::uint32_t project, std::uint64_t bytes);
 
+// Whether project `project` has files or a limit on the filesystem holding `dir`: an id another
+// berth on the same filesystem holds. Errors: as set_project_limit.
+[[nodiscard]] Result<bool> project_in_use(const std::string& dir, std::uint32_t project);
+
 // Bytes that project `project` uses on the filesystem holding `dir`. Errors: as set_project_limit.
 [[nodiscard]] Result<std::uint64_t> project_usage(const std::string& dir, std::uint32_t project);
 

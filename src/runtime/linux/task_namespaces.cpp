@@ -154,7 +154,11 @@ Result<void> TaskNamespaces::prepare(const std::string& task_id, std::optional<l
   const auto known = recorded ? parse_holder_record(*recorded) : std::nullopt;
   if (!known || !holder_running(*known)) {
     BERTH_ASSIGN(const NamespaceHolder holder, start_holder());
-    BERTH_TRY(write_file_atomic(record_path, holder_record(holder), 0600));
+    // Unrecorded, the holder could never be found to release, and each retry would start another.
+    if (auto written = write_file_atomic(record_path, holder_record(holder), 0600); !written) {
+      ::kill(holder.pid, SIGKILL);
+      return written;
+    }
   }
   if (!shm_bytes) return {};
   const std::string shm = dir + "/" + k_shm_dir;

@@ -17,7 +17,8 @@ std::optional<std::uint32_t> TaskProjectIds::read_record(const std::string& task
   return parse_integer_in<std::uint32_t>(trim(*text), k_first, k_first + k_count - 1);
 }
 
-Result<std::uint32_t> TaskProjectIds::acquire(const std::string& task_id) {
+Result<std::uint32_t> TaskProjectIds::acquire(const std::string& task_id,
+                                              const std::function<bool(std::uint32_t)>& in_use) {
   MutexLock lock(m_mutex);
   if (auto held = read_record(task_id)) return *held;
   BERTH_TRY(make_dirs(m_root, 0700));
@@ -28,7 +29,7 @@ Result<std::uint32_t> TaskProjectIds::acquire(const std::string& task_id) {
   }
   if (ec) return fail(Code::server, "cannot list " + m_root + ": " + ec.message());
   for (std::uint32_t id = k_first; id < k_first + k_count; ++id) {
-    if (taken.contains(id)) continue;
+    if (taken.contains(id) || (in_use && in_use(id))) continue;
     BERTH_TRY(write_file_atomic(m_root + "/" + task_id, std::to_string(id) + "\n", 0600));
     return id;
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,9 +25,12 @@ class TaskProjectIds {
   // `root`: the directory of the records (made on first use).
   explicit TaskProjectIds(std::string root) : m_root(std::move(root)) {}
 
-  // The id `task_id` holds, else the lowest free one, recorded for it. Errors: ServerException
-  // when the records cannot be read or written, or every id is taken.
-  [[nodiscard]] Result<std::uint32_t> acquire(const std::string& task_id);
+  // The id `task_id` holds, else the lowest one that is neither recorded here nor `in_use` on
+  // the filesystem (another berth whose data dir shares it hands out the same range), recorded
+  // for it. Errors: ServerException when the records cannot be read or written, or every id is
+  // taken.
+  [[nodiscard]] Result<std::uint32_t> acquire(const std::string& task_id,
+                                              const std::function<bool(std::uint32_t)>& in_use = {});
   // The id `task_id` holds, if any (an unreadable record reads as none).
   std::optional<std::uint32_t> find(const std::string& task_id);
   // The tasks that hold an id, in no set order.

@@ -1,6 +1,7 @@
 // Unix stream sockets by path, and passing a file descriptor over one (SCM_RIGHTS): how runc
 // hands a container's pty master to its shim, and how the shim serves `berth attach`.
-// Thread-safe (no shared state).
+// Not for threaded processes: listen_unix sets the process-wide umask while it binds (the shim,
+// which serves the sockets, is single-threaded).
 #pragma once
 
 #include <sys/types.h>

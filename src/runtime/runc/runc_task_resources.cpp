@@ -35,7 +35,9 @@ Result<void> RuncRuntime::limit_task_storage(const std::string& task_id, long lo
                                   "): ext4 with the project feature mounted with prjquota, or XFS mounted with "
                                   "prjquota; this instance has none, so the task is not started without its limit");
   }
-  BERTH_ASSIGN(const std::uint32_t project, m_project_ids.acquire(task_id));
+  // An id whose quota cannot be read counts as taken: sharing a limit is worse than skipping one.
+  const auto in_use = [&](std::uint32_t id) { return project_in_use(m_paths.bundle_root, id).value_or(true); };
+  BERTH_ASSIGN(const std::uint32_t project, m_project_ids.acquire(task_id, in_use));
   if (auto ok = set_project_limit(m_paths.bundle_root, project, static_cast<std::uint64_t>(gib) << 30); !ok) {
     return fail(ok.error().code, "ephemeralStorage: " + ok.error().message);
   }
