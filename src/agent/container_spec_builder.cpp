@@ -14,6 +14,7 @@
 #include "runtime/image/image_manifest.hpp"
 #include "runtime/linux/capability_bounds.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
+#include "model/ephemeral_storage.hpp"
 #include "model/sysctls.hpp"
 #include "model/task_definition.hpp"
 #include "model/volumes_from.hpp"
@@ -273,6 +274,10 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
                                      caps.value("drop", Json::array())),
         context.capability_bounding_set);
     spec.seccomp = runtime::default_seccomp_profile(spec.capabilities);
+    // The task's storage limit is a project quota, which the container must not step out of.
+    if (model::ephemeral_storage_gib(td, task.overrides)) {
+      spec.seccomp = runtime::refuse_project_quota_changes(std::move(spec.seccomp));
+    }
   }
   const SecurityOptions security = security_options_of(c);
   if (security.seccomp_unconfined) spec.seccomp = nullptr;

@@ -504,3 +504,26 @@ TEST_CASE("spec: pidMode, ipcMode and initProcessEnabled reach the spec", "[agen
   }
   CHECK(agent::namespace_mode_of(Json::object(), "pidMode") == runtime::NamespaceMode::private_);
 }
+
+TEST_CASE("spec: a task with ephemeralStorage gets the seccomp profile that keeps it in its project", "[agent][seccomp]") {
+  const auto ioctl_unconditional = [](const Json& profile) {
+    for (const auto& r : profile["syscalls"]) {
+      if (!r.contains("args") && std::find(r["names"].begin(), r["names"].end(), Json("ioctl")) != r["names"].end()) return true;
+    }
+    return false;
+  };
+  agent::SpecContext ctx{"/tmp/v", "/tmp/berth-spec-test-etc", false, "gw", "", ""};
+  const Json plain = Json::parse(R"({"networkMode":"none","containerDefinitions":[{"name":"main","image":"x","memory":64}]})");
+  Json limited = plain;
+  limited["ephemeralStorage"] = {{"sizeInGiB", 21}};
+  auto free_spec = agent::build_container_spec(task_of(), plain, "main", busybox_like(), ctx);
+  auto limited_spec = agent::build_container_spec(task_of(), limited, "main", busybox_like(), ctx);
+  auto overridden = agent::build_container_spec(
+      task_of(Json::parse(R"({"ephemeralStorage":{"sizeInGiB":30}})")), plain, "main", busybox_like(), ctx);
+  REQUIRE(free_spec.has_value());
+  REQUIRE(limited_spec.has_value());
+  REQUIRE(overridden.has_value());
+  CHECK(ioctl_unconditional(free_spec->seccomp));
+  CHECK_FALSE(ioctl_unconditional(limited_spec->seccomp));
+  CHECK_FALSE(ioctl_unconditional(overridden->seccomp));  // a RunTask override's limit too
+}

@@ -106,6 +106,26 @@ class WithProjectQuotasTest(EphemeralStorageCase):
         ids = os.path.join(self.berth.data_dir, "project-ids")
         wait_for(lambda: os.listdir(ids) == [], timeout=30, what="the task's project id released")
 
+    def test_a_container_cannot_move_its_files_out_of_the_tasks_project(self):
+        helpers = os.path.join(self.berth.dir, "helpers")
+        os.makedirs(helpers, exist_ok=True)
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "project_escape.c")
+        subprocess.run(["gcc", "-static", "-O2", "-o", os.path.join(helpers, "project-escape"), source], check=True)
+        self.register("escape", [{"name": "main", "command": ["/helpers/project-escape"],
+                                  "mountPoints": [{"sourceVolume": "helpers", "containerPath": "/helpers",
+                                                   "readOnly": True}]}],
+                      ephemeralStorage={"sizeInGiB": 21}, volumes=[{"name": "helpers", "host": {"sourcePath": helpers}}])
+        arn = self.run_task("escape")
+        task = self.wait_status(arn, "STOPPED", timeout=60)
+        out = self.logs(arn).stdout
+        self.assertEqual(self.container(task, "main").get("exitCode"), 0, (task, out))
+        lines = out.splitlines()
+        self.assertIn("project: the task's", lines)
+        # seccomp refuses both ioctls (EPERM), so the directory stays in the task's project.
+        self.assertIn("set project: Operation not permitted", lines)
+        self.assertIn("set flags: Operation not permitted", lines)
+        self.assertIn("allocate 22 GiB: Disk quota exceeded", lines)
+
     def test_a_restarted_berth_keeps_the_task_limited(self):
         self.register("long", [{"name": "main", "command": ["sleep", "600"]}], ephemeralStorage={"sizeInGiB": 21})
         arn = self.run_task("long")

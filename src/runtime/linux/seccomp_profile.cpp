@@ -1,7 +1,10 @@
 #include "runtime/linux/seccomp_profile.hpp"
 
+#include <linux/fs.h>
 #include <seccomp.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cstring>
@@ -126,7 +129,44 @@ Json arg(int index, unsigned long long value, const char* op, unsigned long long
   return Json{{"index", index}, {"value", value}, {"valueTwo", value_two}, {"op", op}};
 }
 
+// The excluded values below `prefix`, whose top `depth` bits are fixed, as masked tests of what
+// is not excluded.
+void cover(const std::vector<std::uint32_t>& excluded, std::uint32_t prefix, int depth, std::vector<MaskedValue>& out) {
+  if (excluded.empty()) {
+    out.push_back({depth == 0 ? 0u : ~0u << (32 - depth), prefix});
+    return;
+  }
+  if (depth == 32) return;  // the excluded value itself
+  const std::uint32_t bit = 1u << (31 - depth);
+  std::vector<std::uint32_t> zero, one;
+  for (const std::uint32_t v : excluded) (v & bit ? one : zero).push_back(v);
+  cover(zero, prefix, depth + 1, out);
+  cover(one, prefix | bit, depth + 1, out);
+}
+
 }  // namespace
+
+std::vector<MaskedValue> masked_complement(const std::vector<std::uint32_t>& excluded) {
+  std::vector<MaskedValue> out;
+  cover(excluded, 0, 0, out);
+  return out;
+}
+
+Json refuse_project_quota_changes(Json profile) {
+  if (!profile.is_object() || !profile.contains("syscalls")) return profile;
+  for (auto& r : profile["syscalls"]) {
+    if (r.contains("args") || r.value("action", "") != "SCMP_ACT_ALLOW") continue;
+    auto& names = r["names"];
+    names.erase(std::remove(names.begin(), names.end(), Json("ioctl")), names.end());
+  }
+  const std::vector<std::uint32_t> refused = {static_cast<std::uint32_t>(FS_IOC_FSSETXATTR),
+                                              static_cast<std::uint32_t>(FS_IOC_SETFLAGS),
+                                              static_cast<std::uint32_t>(FS_IOC32_SETFLAGS)};
+  for (const MaskedValue& m : masked_complement(refused)) {
+    profile["syscalls"].push_back(rule({"ioctl"}, Json::array({arg(1, m.mask, "SCMP_CMP_MASKED_EQ", m.value)})));
+  }
+  return profile;
+}
 
 Json default_seccomp_profile(const std::set<std::string>& capabilities) {
   std::vector<std::string> allowed(std::begin(k_always_allowed), std::end(k_always_allowed));

@@ -3,6 +3,7 @@
 // capabilities a container holds. Checked with libseccomp at start. Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +16,28 @@ namespace berth::runtime {
 // Returns the OCI `linux.seccomp` object for a container holding `capabilities`
 // ("CAP_SYS_ADMIN", ...).
 model::Json default_seccomp_profile(const std::set<std::string>& capabilities);
+
+// `profile` with ioctl's requests that change a file's project or flags refused with EPERM
+// (FS_IOC_FSSETXATTR, FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS): for the containers of a task whose
+// writable layers have a storage limit (ephemeralStorage). A container owns the directories it
+// makes, so without this it could set one's project to 0 and write past the limit. The rest of
+// ioctl stays allowed.
+model::Json refuse_project_quota_changes(model::Json profile);
+
+// One SCMP_CMP_MASKED_EQ test: (request & mask) == value.
+struct MaskedValue {
+  std::uint32_t mask = 0;
+  std::uint32_t value = 0;
+  bool operator==(const MaskedValue&) const = default;
+};
+
+// Masked tests, each on the low 32 bits, that together match every 32-bit value except
+// `excluded`. libseccomp cannot express "not X and not Y" in one rule (one comparison per
+// argument), and an unconditional allow would win over any refusal, so the complement is spelled
+// out as prefixes: at most 32 tests per excluded value. Only the low 32 bits are tested because
+// the kernel reads ioctl's request as an unsigned int: a test of all 64 bits could be dodged by
+// setting the high ones.
+std::vector<MaskedValue> masked_complement(const std::vector<std::uint32_t>& excluded);
 
 struct SeccompReport {
   std::string architecture;              // libseccomp's name for the native architecture
