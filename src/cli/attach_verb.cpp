@@ -31,13 +31,22 @@ bool write_all(int fd, std::string_view data) {
   return true;
 }
 
+// At most this much of stdin waits for the socket; beyond it stdin is not read until the
+// container takes some (it may never: its output must still come through meanwhile).
+constexpr std::size_t k_max_unsent_input = 64 * 1024;
+
 // Copies stdin to the socket as stdin frames and the socket's frames to stdout/stderr until the
-// container ends; returns its exit code. Once stdin ends, output is still shown.
+// container ends; returns its exit code. Once stdin ends, output is still shown. The socket is
+// written only when poll says it takes more, so a container that reads no input never stops
+// its output from being shown.
 int relay(int socket) {
   runtime::FrameReader reader;
   bool stdin_open = true;
+  std::string unsent;
   while (true) {
-    pollfd fds[2] = {{socket, POLLIN, 0}, {stdin_open ? STDIN_FILENO : -1, POLLIN, 0}};
+    const bool read_stdin = stdin_open && unsent.size() < k_max_unsent_input;
+    pollfd fds[2] = {{socket, static_cast<short>(POLLIN | (unsent.empty() ? 0 : POLLOUT)), 0},
+                     {read_stdin ? STDIN_FILENO : -1, POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
       return 1;
@@ -46,13 +55,22 @@ int relay(int socket) {
     if (fds[1].revents) {
       const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
       if (n > 0) {
-        const std::string frames = runtime::encode_frames(runtime::FrameType::stdin_, {buffer, static_cast<std::size_t>(n)});
-        if (::send(socket, frames.data(), frames.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(frames.size())) return 1;
+        unsent += runtime::encode_frames(runtime::FrameType::stdin_, {buffer, static_cast<std::size_t>(n)});
       } else if (n == 0 || errno != EINTR) {
         stdin_open = false;
       }
     }
-    if (!fds[0].revents) continue;
+    if (fds[0].revents & POLLOUT) {
+      const ssize_t n = ::send(socket, unsent.data(), unsent.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        unsent.erase(0, static_cast<std::size_t>(n));
+      } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+        // The monitor went away (the container ended): its last frames may still be unread.
+        unsent.clear();
+        stdin_open = false;
+      }
+    }
+    if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
     const ssize_t n = ::read(socket, buffer, sizeof buffer);
     if (n <= 0) {
       std::cerr << "berth: the container's monitor closed the connection\n";

@@ -10,6 +10,7 @@ import select
 import signal
 import stat
 import subprocess
+import threading
 import time
 
 from harness import BERTH, TIME_SCALE
@@ -142,6 +143,26 @@ class TerminalTest(TerminalTestCase):
         stopped = self.wait_status(arn, "STOPPED")
         self.assertEqual(self.container(stopped, "main")["exitCode"], 4)
         self.assertIn("got hi", self.log_lines(arn, "main"))
+
+    def test_attach_shows_output_while_the_container_reads_no_input(self):
+        # Input the container never takes must not hold up its output or its exit code.
+        arn, task_id = self.start("deaf", [{"name": "main", "interactive": True, "essential": True,
+                                            "command": ["sh", "-c", "sleep 2; echo done; exit 3"]}])
+        proc, out = self.attach(task_id, "main")
+
+        def flood():
+            try:
+                for _ in range(64):
+                    proc.stdin.write(b"x" * 65536)
+                    proc.stdin.flush()
+            except (BrokenPipeError, ValueError, OSError):
+                pass  # attach ended while input still waited
+
+        writer = threading.Thread(target=flood, daemon=True)
+        writer.start()
+        out.until(r"done")
+        self.assertEqual(proc.wait(timeout=30), 3)
+        self.wait_status(arn, "STOPPED")
 
     def test_attach_without_a_running_container_or_with_bad_words(self):
         arn, task_id = self.start("idle", [{"name": "main", "command": ["sleep", "300"]}])
