@@ -9,6 +9,7 @@
 #include <ctime>
 #include <exception>
 
+#include "common/files.hpp"
 #include "common/log.hpp"
 #include "model/schema.hpp"
 
@@ -33,17 +34,6 @@ std::string iso_time(std::int64_t time_ms) {
 }
 
 std::string dump(const Json& line) { return line.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-// write(2) all of `text`, retrying on EINTR and short writes. Returns 0 or the errno.
-int write_all(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return n < 0 ? errno : EIO;
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return 0;
-}
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include "cli/usage.hpp"
 #include "cli/verb_config.hpp"
 #include "cli/verbs.hpp"
+#include "common/files.hpp"
 #include "common/numbers.hpp"
 #include "runtime/linux/unix_socket.hpp"
 #include "runtime/shim/attach_protocol.hpp"
@@ -20,16 +21,6 @@
 
 namespace berth::cli {
 namespace {
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
 
 // At most this much of stdin waits for the socket; beyond it stdin is not read until the
 // container takes some (it may never: its output must still come through meanwhile).

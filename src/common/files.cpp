@@ -12,28 +12,32 @@ namespace berth {
 namespace {
 
 // Writes all of `content` to `fd`; on failure closes `fd`.
-Result<void> write_all(int fd, std::string_view content, const std::string& path) {
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      auto error = sys_fail("write " + path);
-      ::close(fd);
-      return error;
-    }
-    done += static_cast<std::size_t>(n);
+Result<void> write_all_or_close(int fd, std::string_view content, const std::string& path) {
+  if (const int error = write_all(fd, content); error != 0) {
+    ::close(fd);
+    errno = error;
+    return sys_fail("write " + path);
   }
   return {};
 }
 
 }  // namespace
 
+int write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : EIO;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return 0;
+}
+
 Result<void> write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return sys_fail("create " + tmp);
-  BERTH_TRY(write_all(fd, content, tmp));
+  BERTH_TRY(write_all_or_close(fd, content, tmp));
   if (::fsync(fd) != 0) {
     ::close(fd);
     return sys_fail("fsync " + tmp);
@@ -52,7 +56,7 @@ Result<void> write_file_atomic(const std::string& path, std::string_view content
 Result<void> write_file(const std::string& path, std::string_view content, unsigned mode) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return sys_fail("create " + path);
-  BERTH_TRY(write_all(fd, content, path));
+  BERTH_TRY(write_all_or_close(fd, content, path));
   ::close(fd);
   return {};
 }

@@ -20,6 +20,10 @@ namespace berth {
 // Returns the whole file, or ServerException (sys_errno = ENOENT for a missing file).
 [[nodiscard]] Result<std::string> read_file(const std::string& path);
 
+// write(2) all of `data` to `fd`, retrying on EINTR and short writes. Returns 0 or the errno
+// (EIO when the fd takes nothing).
+int write_all(int fd, std::string_view data);
+
 // Creates `path` and its parents (the leaf gets `mode`); an existing directory is left as is.
 [[nodiscard]] Result<void> make_dirs(const std::string& path, unsigned mode = 0755);
 

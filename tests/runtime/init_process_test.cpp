@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/numbers.hpp"
+#include "runtime/linux/process.hpp"
 
 using namespace berth::runtime;
 

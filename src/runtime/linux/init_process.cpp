@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "runtime/linux/memory_shedding.hpp"
+#include "runtime/linux/process.hpp"
 
 namespace berth::runtime {
 namespace {
@@ -51,12 +52,6 @@ bool reap_all(pid_t watched, int& watched_status) {
 }
 
 }  // namespace
-
-int exit_status_of_wait(int wait_status) {
-  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
-  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
-  return 255;
-}
 
 int run_init(const std::vector<std::string>& argv) {
   if (argv.empty()) {

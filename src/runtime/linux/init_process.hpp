@@ -11,10 +11,6 @@
 
 namespace berth::runtime {
 
-// The exit status a wait status turns into: the exit code, or 128+signal for a killed child (as
-// a shell reports it).
-int exit_status_of_wait(int wait_status);
-
 // Runs `argv` (argv[0] looked up in PATH) under this process as init until it exits, and returns
 // the status to exit with: its exit status, 127 if it could not be found, 126 if it could not be
 // run, 2 for an empty `argv`.

@@ -40,4 +40,8 @@ struct CapturedRun {
 // Waits for `pid` (retrying on EINTR) and returns its exit code, 128+signal if signalled.
 int wait_exit_code(pid_t pid);
 
+// The exit status a wait status turns into: the exit code, or 128+signal for a killed child (as
+// a shell reports it); 255 for anything else.
+int exit_status_of_wait(int wait_status);
+
 }  // namespace berth::runtime

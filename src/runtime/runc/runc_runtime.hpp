@@ -26,7 +26,6 @@ struct RuncPaths {
   int start_timeout_ms = 120000;
   std::string cgroup_root = k_cgroup_root;  // where cgroupfs is mounted (tests: a directory)
   std::string task_root;     // the tasks' shared namespaces and /dev/shm (<run>/tasks)
-  std::string project_ids_root;  // tasks' project quota ids; unset: project-ids beside bundle_root
 };
 
 class RuncRuntime final : public Runtime {

@@ -14,7 +14,6 @@ namespace berth::runtime {
 namespace {
 
 std::string project_ids_root_of(const RuncPaths& paths) {
-  if (!paths.project_ids_root.empty()) return paths.project_ids_root;
   return (std::filesystem::path(paths.bundle_root).parent_path() / "project-ids").string();
 }
 
