@@ -49,10 +49,7 @@ Result<void> check_link(const std::string& link, const std::string& name,
   }
   if (colon == std::string::npos) return {};
   const std::string alias = link.substr(colon + 1);
-  const bool alias_ok = !alias.empty() && alias.size() <= 255 &&
-                        alias.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") ==
-                            std::string::npos;
-  if (!alias_ok) {
+  if (!is_valid_name(alias)) {
     return fail(Code::client, "Invalid setting for container '" + name + "'. links '" + link +
                                   "': the alias must be 1 to 255 letters, digits, '_' and '-'.");
   }

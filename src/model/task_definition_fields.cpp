@@ -176,7 +176,7 @@ std::string refusal(const FieldRow& row, std::string_view path) {
 // value asks for nothing.
 std::string refusal_of(const FieldRow& row, const Json& value, std::string_view path) {
   if (row.support == honoured) return "";
-  const bool asks = row.asks_for_something ? row.asks_for_something(value) : asks_for_something(value);
+  const bool asks = asks_for_something(value);
   return asks ? refusal(row, path) : "";
 }
 

@@ -30,9 +30,6 @@ struct FieldRow {
   Support support;
   // honoured: what berth does with it (README). refused: why, as the refusal says it.
   std::string_view note;
-  // Whether `value` asks for anything: a refused field is refused only then. Null
-  // means "not false, null, an empty list or an empty object".
-  bool (*asks_for_something)(const Json& value) = nullptr;
 };
 
 // Every row, task fields first, in the README's order.

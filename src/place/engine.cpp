@@ -22,7 +22,6 @@ std::string rejection(const NodeState& node, const TaskAsk& ask) {
     if (node.udp_in_use.contains(p)) return "RESOURCE:PORTS_UDP";
   }
   if (ask.gpus > 0 && node.free_gpus.size() < static_cast<std::size_t>(ask.gpus)) return "RESOURCE:GPU";
-  if (!has_attributes(node.facts, ask.required_attributes)) return "ATTRIBUTE";
   const auto group = node.group_tasks.find(ask.group);
   if (ask.distinct_instance && group != node.group_tasks.end() && group->second > 0) return "ATTRIBUTE";
   for (const auto& expression : ask.member_of) {
@@ -58,13 +57,6 @@ std::vector<double> scores(const std::vector<NodeState>& nodes, const std::vecto
 }
 
 }  // namespace
-
-bool has_attributes(const InstanceFacts& facts, const std::vector<model::RequiredAttribute>& required) {
-  return std::all_of(required.begin(), required.end(), [&](const model::RequiredAttribute& a) {
-    const auto it = facts.attributes.find(a.name);
-    return it != facts.attributes.end() && (!a.value || it->second == *a.value);
-  });
-}
 
 std::string_view spread_value(const NodeState& node, const std::string& field, const std::string& attribute) {
   if (field == "instanceId" || field == "host") return node.facts.id;
@@ -120,7 +112,6 @@ Placer::Placer(std::vector<NodeState>& nodes, TaskAsk ask, std::vector<Strategy>
   std::vector<Expression> dynamic;
   for (auto& e : m_ask.member_of) (e.is_static() ? m_static_constraints : dynamic).push_back(std::move(e));
   m_ask.member_of = std::move(dynamic);
-  m_required_attributes = std::exchange(m_ask.required_attributes, {});
   for (const auto& strategy : m_strategies) {
     std::vector<int> bucket_of(nodes.size(), 0);
     std::vector<int> bucket_tasks;
@@ -147,8 +138,7 @@ Decision Placer::place_one() {
     std::string reason = rejection(m_nodes[i], m_ask);
     if (reason.empty()) {
       if (m_static_ok[i] < 0) {
-        m_static_ok[i] = has_attributes(m_nodes[i].facts, m_required_attributes) &&
-                         std::all_of(m_static_constraints.begin(), m_static_constraints.end(),
+        m_static_ok[i] = std::all_of(m_static_constraints.begin(), m_static_constraints.end(),
                                      [&](const Expression& e) { return e.matches(m_nodes[i].facts); });
       }
       if (!m_static_ok[i]) reason = "ATTRIBUTE";

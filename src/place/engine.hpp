@@ -40,7 +40,6 @@ struct TaskAsk {
   std::string group;
   std::vector<Expression> member_of;
   bool distinct_instance = false;
-  std::vector<model::RequiredAttribute> required_attributes;  // the definition's requiresAttributes
   int gpus = 0;
 };
 
@@ -65,9 +64,6 @@ struct Decision {
   std::vector<std::string> gpu_ids;                       // Placer: the GPUs the placed task took
 };
 
-// True if `facts` has every attribute of `required` (with its value where one is required).
-bool has_attributes(const InstanceFacts& facts, const std::vector<model::RequiredAttribute>& required);
-
 // Chooses a node for `ask`. Rejection reasons are ECS's: AGENT, ATTRIBUTE (a required attribute
 // missing, a constraint unmet), RESOURCE:CPU, RESOURCE:MEMORY, RESOURCE:PORTS,
 // RESOURCE:PORTS_UDP, RESOURCE:GPU (fewer free GPUs than asked). Among the feasible nodes each
@@ -91,9 +87,8 @@ class Placer {
 
  private:
   std::vector<NodeState>& m_nodes;
-  TaskAsk m_ask;                       // the ask without its static constraints and attributes
+  TaskAsk m_ask;                       // the ask without its static constraints
   std::vector<Expression> m_static_constraints;
-  std::vector<model::RequiredAttribute> m_required_attributes;
   std::vector<Strategy> m_strategies;
   std::mt19937_64& m_rng;
   std::vector<signed char> m_static_ok;  // per node: -1 unknown, 0 rejected, 1 accepted

@@ -367,4 +367,13 @@ Result<Expression> parse_expression(std::string_view text) {
   return Expression(root);
 }
 
+Expression attribute_requirement(const std::string& name, const std::optional<std::string>& value) {
+  auto node = std::make_shared<Node>();
+  node->subject = Subject::attribute;
+  node->attribute = name;
+  node->op = value ? Op::eq : Op::exists;
+  if (value) node->values = {*value};
+  return Expression(std::move(node));
+}
+
 }  // namespace berth::place

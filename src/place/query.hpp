@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -44,5 +45,9 @@ class Expression {
 // Parses `text` (≤ 2000 characters). Errors are InvalidParameterException naming the
 // character position and what was expected there.
 [[nodiscard]] Result<Expression> parse_expression(std::string_view text);
+
+// `attribute:<name> == <value>`, or `attribute:<name> exists` without a value: what a task
+// definition's requiresAttributes entry asks of an instance, as a static memberOf expression.
+Expression attribute_requirement(const std::string& name, const std::optional<std::string>& value);
 
 }  // namespace berth::place

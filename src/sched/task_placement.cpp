@@ -74,7 +74,10 @@ Result<Placement> compile_placement(const model::DefinitionState& definition,
     (protocol == "udp" ? out.ask.udp_ports : out.ask.tcp_ports).push_back(port);
   }
   out.ask.group = group;
-  out.ask.required_attributes = definition.required_attributes;
+  // Required attributes are static memberOf expressions: checked once per instance by the Placer.
+  for (const auto& a : definition.required_attributes) {
+    out.ask.member_of.push_back(place::attribute_requirement(a.name, a.value));
+  }
   out.ask.gpus = definition.gpus();
   return out;
 }

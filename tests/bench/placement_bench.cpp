@@ -36,7 +36,8 @@ double run(const std::vector<Strategy>& strategies, int& placed) {
   ask.memory = 256;
   ask.group = "service:web";
   ask.member_of.push_back(*parse_expression("attribute:tier == core"));
-  ask.required_attributes = {{"ecs.cpu-architecture", "x86_64"}, {"ecs.os-family", "LINUX"}};
+  ask.member_of.push_back(attribute_requirement("ecs.cpu-architecture", "x86_64"));
+  ask.member_of.push_back(attribute_requirement("ecs.os-family", "LINUX"));
   std::mt19937_64 rng(11);
   placed = 0;
   const auto t0 = std::chrono::steady_clock::now();

@@ -252,27 +252,28 @@ TEST_CASE("engine: a missing required attribute is ATTRIBUTE, a wrong value too,
                                   make_node("arm", 1000, 1000, {{"ecs.cpu-architecture", "arm64"}, {"swap", ""}}),
                                   make_node("bare", 1000, 1000)};
   auto ask = make_ask(1, 1);
-  ask.required_attributes = {{"ecs.cpu-architecture", "arm64"}};
+  ask.member_of = {attribute_requirement("ecs.cpu-architecture", "arm64")};
   const auto d = choose(nodes, ask, {}, rng);
   REQUIRE(d.node == std::optional<std::size_t>(1));
   CHECK(d.rejections.at(0) == "ATTRIBUTE");
   CHECK(d.rejections.at(2) == "ATTRIBUTE");
-  ask.required_attributes = {{"swap", std::nullopt}};
+  ask.member_of = {attribute_requirement("swap", std::nullopt)};
   CHECK(choose(nodes, ask, {}, rng).node == std::optional<std::size_t>(1));
   // Resources are checked first, as ECS's pipeline does.
   auto big = make_ask(5000, 1);
-  big.required_attributes = {{"swap", std::nullopt}};
+  big.member_of = {attribute_requirement("swap", std::nullopt)};
   CHECK(choose(nodes, big, {}, rng).rejections.at(2) == "RESOURCE:CPU");
-  CHECK(has_attributes(nodes[1].facts, {}));
-  CHECK_FALSE(has_attributes(nodes[0].facts, {{"ecs.cpu-architecture", "arm64"}}));
+  CHECK(attribute_requirement("swap", std::nullopt).is_static());
+  CHECK(attribute_requirement("ecs.cpu-architecture", "arm64").matches(nodes[1].facts));
+  CHECK_FALSE(attribute_requirement("ecs.cpu-architecture", "arm64").matches(nodes[0].facts));
 }
 
-TEST_CASE("placer: required attributes are checked once per node and hold over every placement", "[place]") {
+TEST_CASE("placer: a required attribute holds over every placement", "[place]") {
   std::mt19937_64 rng(8);
   std::vector<NodeState> nodes = {make_node("x86", 1000, 1000, {{"ecs.cpu-architecture", "x86_64"}}),
                                   make_node("arm", 1000, 1000, {{"ecs.cpu-architecture", "arm64"}})};
   auto ask = make_ask(100, 100);
-  ask.required_attributes = {{"ecs.cpu-architecture", "x86_64"}};
+  ask.member_of = {attribute_requirement("ecs.cpu-architecture", "x86_64")};
   Placer placer(nodes, ask, {}, rng);
   for (int i = 0; i < 10; ++i) {
     const auto d = placer.place_one();
