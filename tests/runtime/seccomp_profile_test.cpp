@@ -72,6 +72,23 @@ TEST_CASE("seccomp: a storage-limited container's profile refuses the project an
     }
   }
   CHECK(masked > 0);
+  // What the limited profile lets through, as its ioctl rules decide it.
+  std::vector<MaskedValue> ioctl_tests;
+  for (const auto& r : limited["syscalls"]) {
+    if (r["names"] == Json::array({"ioctl"})) {
+      ioctl_tests.push_back({static_cast<std::uint32_t>(r["args"][0]["value"].get<std::uint64_t>()),
+                             static_cast<std::uint32_t>(r["args"][0]["valueTwo"].get<std::uint64_t>())});
+    }
+  }
+  for (const unsigned long refused : {FS_IOC_FSSETXATTR, FS_IOC_SETFLAGS, FS_IOC32_SETFLAGS}) {
+    INFO(refused);
+    CHECK_FALSE(allowed(ioctl_tests, refused));
+  }
+  for (const unsigned long kept : {0x5401UL /* TCGETS */, static_cast<unsigned long>(FS_IOC_FSGETXATTR),
+                                   static_cast<unsigned long>(FS_IOC_GETFLAGS)}) {
+    INFO(kept);
+    CHECK(allowed(ioctl_tests, kept));
+  }
   CHECK(limited["syscalls"].size() == plain["syscalls"].size() + masked);
   // libseccomp takes it (runc loads it with the same library).
   auto report = check_seccomp_profile(limited);
