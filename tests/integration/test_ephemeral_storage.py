@@ -96,13 +96,16 @@ class WithProjectQuotasTest(EphemeralStorageCase):
         self.assertIn(ATTRIBUTE, self.instance_attributes())
 
     def test_writes_within_the_limit_succeed_and_past_it_fail_with_edquot(self):
-        task, out = self.run_writer("limited", ["1G", "22G", "1G"])
+        # Close to the limit on both sides: 20 GiB fit in 21, 22 GiB do not, and once the
+        # refused file is removed half a GiB fits again.
+        task, out = self.run_writer("limited", ["1G", "19G", "2G", "512M"])
         self.assertEqual(self.container(task, "main").get("exitCode"), 0, (task, out))
         lines = out.splitlines()
         self.assertIn("f0=0", lines)
-        self.assertIn("f1=1", lines)
+        self.assertIn("f1=0", lines)
+        self.assertIn("f2=1", lines)
         self.assertIn("Disk quota exceeded", out)
-        self.assertIn("f2=0", lines)  # the refused file removed: 2 GiB of 21 in use
+        self.assertIn("f3=0", lines)  # the refused file removed: 20.5 GiB of 21 in use
         ids = os.path.join(self.berth.data_dir, "project-ids")
         wait_for(lambda: os.listdir(ids) == [], timeout=30, what="the task's project id released")
 

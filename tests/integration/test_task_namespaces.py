@@ -71,9 +71,10 @@ class TaskNamespacesTest(TaskTestCase):
 
     def test_ipc_mode_task_shares_the_namespace_and_dev_shm_with_the_task_only(self):
         self.register("ipcshared", [
-            {"name": "a", "stopTimeout": 1, "linuxParameters": {"sharedMemorySize": 100},
+            {"name": "a", "stopTimeout": 1, "linuxParameters": {"sharedMemorySize": 50},
              "command": ["sh", "-c", "echo from-a > /dev/shm/note; readlink /proc/self/ns/ipc; exec sleep 300"]},
             {"name": "b", "dependsOn": [{"containerName": "a", "condition": "START"}], "stopTimeout": 1,
+             "linuxParameters": {"sharedMemorySize": 100},
              "command": ["sh", "-c", "sleep 1; cat /dev/shm/note; readlink /proc/self/ns/ipc; "
                                      "df -k /dev/shm | tail -1; exec sleep 300"]}],
             network_mode="bridge", ipcMode="task")
@@ -88,21 +89,27 @@ class TaskNamespacesTest(TaskTestCase):
         self.assertEqual(b[0], "from-a")
         self.assertEqual(b[1], a[0])  # one IPC namespace
         self.assertNotEqual(a[0], os.readlink("/proc/self/ns/ipc"))  # not the host's
-        self.assertEqual(b[2].split()[1], str(100 * 1024), b)  # the largest sharedMemorySize
+        self.assertEqual(b[2].split()[1], str(100 * 1024), b)  # the largest sharedMemorySize (b's, not a's 50)
         elsewhere = self.output_of(other, "main", 2)
         self.assertEqual(elsewhere[-1], "end")
         self.assertNotIn("note", elsewhere)  # another task's /dev/shm is its own
         self.assertNotEqual(elsewhere[-2], a[0])
 
     def test_ipc_mode_host_and_none(self):
-        script = "readlink /proc/self/ns/ipc; if [ -e /dev/shm ]; then echo shm; else echo no-shm; fi; exec sleep 300"
+        # A file in the host's /dev/shm shows that host mode binds the host's, not a tmpfs of its own.
+        marker = "/dev/shm/berth-ipc-host-%d" % os.getpid()
+        with open(marker, "w") as f:
+            f.write("from-host\n")
+        self.addCleanup(os.remove, marker)
+        script = ("readlink /proc/self/ns/ipc; if [ -e /dev/shm ]; then echo shm; else echo no-shm; fi; "
+                  "cat %s 2>/dev/null || echo no-marker; exec sleep 300" % marker)
         self.register("ipchost", [{"name": "main", "stopTimeout": 1, "command": ["sh", "-c", script]}], ipcMode="host")
         self.register("ipcnone", [{"name": "main", "stopTimeout": 1, "command": ["sh", "-c", script]}], ipcMode="none")
         host, none = self.run_task("ipchost"), self.run_task("ipcnone")
-        self.assertEqual(self.output_of(host, "main", 2), [os.readlink("/proc/self/ns/ipc"), "shm"])
-        lines = self.output_of(none, "main", 2)
+        self.assertEqual(self.output_of(host, "main", 3), [os.readlink("/proc/self/ns/ipc"), "shm", "from-host"])
+        lines = self.output_of(none, "main", 3)
         self.assertNotEqual(lines[0], os.readlink("/proc/self/ns/ipc"))
-        self.assertEqual(lines[1], "no-shm")
+        self.assertEqual(lines[1:], ["no-shm", "no-marker"])
 
     def zombies_in(self, family, init):
         self.register(family, [{"name": "main", "stopTimeout": 10 if init else 1,

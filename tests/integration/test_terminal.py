@@ -95,6 +95,8 @@ class TerminalTest(TerminalTestCase):
         proc.stdin.write(b"far\n")
         proc.stdin.flush()
         out.until(r"got far")
+        # The terminal echoes what is typed, so the input shows in the log too.
+        wait_for(lambda: "far" in self.log_lines(arn, name), what="the echoed input in the log")
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=10)
 
@@ -183,11 +185,13 @@ class TerminalTest(TerminalTestCase):
         self.assertEqual(self.describe(arn)["lastStatus"], "RUNNING")
 
     def test_exec_runs_a_command_with_its_status_and_stdio(self):
-        arn, task_id = self.start("execd", [{"name": "main", "command": ["sleep", "300"],
+        arn, task_id = self.start("execd", [{"name": "main", "command": ["sleep", "300"], "user": "1000",
+                                             "workingDirectory": "/tmp",
                                              "environment": [{"name": "GREETING", "value": "from-def"}]}])
-        done = self.exec_(arn, "main", "--", "sh", "-c", "echo hi; echo $GREETING; echo oops >&2; exit 3")
+        done = self.exec_(arn, "main", "--", "sh", "-c", "echo hi; echo $GREETING; id -u; pwd; echo oops >&2; exit 3")
         self.assertEqual(done.returncode, 3)
-        self.assertEqual(done.stdout, "hi\nfrom-def\n")
+        # The container's user, environment and working directory.
+        self.assertEqual(done.stdout, "hi\nfrom-def\n1000\n/tmp\n")
         self.assertEqual(done.stderr, "oops\n")
         # -i passes input through; without it the command reads none.
         self.assertEqual(self.exec_("-i", task_id, "main", "--", "cat", input="piped\n").stdout, "piped\n")

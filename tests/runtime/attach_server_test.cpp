@@ -101,3 +101,25 @@ TEST_CASE("attach server: a client breaking the protocol is dropped, extra clien
   char byte;
   CHECK(::read(many.back().get(), &byte, 1) == 0);
 }
+
+TEST_CASE("attach server: a client that does not read is dropped, the others keep getting output", "[runtime][attach]") {
+  Fixture f;
+  auto server = AttachServer::listen(f.path);
+  REQUIRE(server.has_value());
+  auto reader = connect_unix(f.path);
+  auto sleeper = connect_unix(f.path);
+  REQUIRE((reader && sleeper));
+  while (server->client_count() < 2) serve_once(*server);
+  const std::string chunk(16384, 'x');
+  const std::string frame = encode_frames(FrameType::stdout_, chunk);
+  // The reader keeps up; the sleeper reads nothing, so its socket fills and broadcast, which
+  // never waits, drops it instead of holding the output back.
+  for (int i = 0; i < 4096 && server->client_count() == 2; ++i) {
+    server->broadcast(FrameType::stdout_, chunk);
+    CHECK(receive(reader->get(), frame.size()) == frame);
+  }
+  CHECK(server->client_count() == 1);
+  server->broadcast(FrameType::stdout_, "still\n");
+  const std::string last = encode_frames(FrameType::stdout_, "still\n");
+  CHECK(receive(reader->get(), last.size()) == last);
+}
