@@ -110,14 +110,9 @@ class WithProjectQuotasTest(EphemeralStorageCase):
         wait_for(lambda: os.listdir(ids) == [], timeout=30, what="the task's project id released")
 
     def test_a_container_cannot_move_its_files_out_of_the_tasks_project(self):
-        helpers = os.path.join(self.berth.dir, "helpers")
-        os.makedirs(helpers, exist_ok=True)
-        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", "project_escape.c")
-        subprocess.run(["gcc", "-static", "-O2", "-o", os.path.join(helpers, "project-escape"), source], check=True)
-        self.register("escape", [{"name": "main", "command": ["/helpers/project-escape"],
-                                  "mountPoints": [{"sourceVolume": "helpers", "containerPath": "/helpers",
-                                                   "readOnly": True}]}],
-                      ephemeralStorage={"sizeInGiB": 21}, volumes=[{"name": "helpers", "host": {"sourcePath": helpers}}])
+        mount, volumes = self.helper("project_escape.c", "project-escape")
+        self.register("escape", [{"name": "main", "command": ["/helpers/project-escape"], "mountPoints": mount}],
+                      ephemeralStorage={"sizeInGiB": 21}, volumes=volumes)
         arn = self.run_task("escape")
         task = self.wait_status(arn, "STOPPED", timeout=60)
         out = self.logs(arn).stdout

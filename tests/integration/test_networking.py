@@ -122,15 +122,6 @@ class BridgeTest(TaskTestCase):
         logs = self.berth.raw(None, b"", method="GET", path="/v1/tasks/%s/logs" % self.task_ids[-1])[1]
         return done, json.dumps(logs)
 
-    def helper(self, source, name):
-        """Compiles a static helper into a host directory; returns its mount settings."""
-        helpers = os.path.join(self.berth.dir, "helpers")
-        os.makedirs(helpers, exist_ok=True)
-        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", source)
-        subprocess.run(["gcc", "-static", "-O2", "-o", os.path.join(helpers, name), source], check=True)
-        mount = [{"sourceVolume": "helpers", "containerPath": "/helpers", "readOnly": True}]
-        return mount, [{"name": "helpers", "host": {"sourcePath": helpers}}]
-
     def test_the_loopback_guard_flushed_since_the_last_attach_is_put_back(self):
         guard = "berth: no bridge traffic to host loopback"
 

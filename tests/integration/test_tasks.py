@@ -24,6 +24,15 @@ class TaskTestCase(BerthTestCase):
     # Short default stop timeout so tests never wait 30 s for a container that ignores SIGTERM.
     config_text = "ECS_CONTAINER_STOP_TIMEOUT=3s\nBERTH_MEMORY_MIB=1024\n"
 
+    def helper(self, source, name):
+        """Compiles a static helper into a host directory; returns its mount settings."""
+        helpers = os.path.join(self.berth.dir, "helpers")
+        os.makedirs(helpers, exist_ok=True)
+        source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "helpers", source)
+        subprocess.run(["gcc", "-static", "-O2", "-o", os.path.join(helpers, name), source], check=True)
+        mount = [{"sourceVolume": "helpers", "containerPath": "/helpers", "readOnly": True}]
+        return mount, [{"name": "helpers", "host": {"sourcePath": helpers}}]
+
     def setUp(self):
         super().setUp()
         imported = self.berth.import_image()
