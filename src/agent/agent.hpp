@@ -67,6 +67,8 @@ struct AgentConfig {
   // a restart of berth, ideally on tmpfs (the run dir); empty = <data_dir>/task-work.
   std::string crash_marker_dir;
   // The GPUs it registers and maps into containers: BERTH_GPU_DEVICES, else /dev/nvidia<N>.
+  // Found by `berth serve` (runtime::find_host_gpus), not by from(), which `berth image` and
+  // `berth doctor` also call and which must not scan /dev.
   runtime::HostGpus gpus;
 
   // Reads the ECS agent keys of `config` (ECS_RESERVED_MEMORY, ECS_RESERVED_PORTS, ...).

@@ -151,7 +151,6 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
     BERTH_ASSIGN(long long pids, parse_count("ECS_TASK_PIDS_LIMIT", *v));
     if (pids > 0) out.task_pids_limit = pids;
   }
-  BERTH_ASSIGN(out.gpus, runtime::find_host_gpus(config.gpu_devices));
   return out;
 }
 

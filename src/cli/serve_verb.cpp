@@ -7,6 +7,7 @@
 #include "cli/verb_config.hpp"
 #include "cli/verbs.hpp"
 #include "common/log.hpp"
+#include "runtime/linux/gpus.hpp"
 
 namespace berth::cli {
 
@@ -17,6 +18,9 @@ int serve_verb(const Words& words) {
   for (const auto& key : config->unknown_keys) log_warn("unknown key " + key + ": not one of berth's configuration keys; ignored");
   auto agent_config = agent::AgentConfig::from(*config);
   if (!agent_config) return usage_error(agent_config.error().message, "serve");
+  auto gpus = runtime::find_host_gpus(config->gpu_devices);
+  if (!gpus) return usage_error(gpus.error().message, "serve");
+  agent_config->gpus = std::move(*gpus);
 
   // Signals are taken by sigwait below: block them before any thread exists.
   sigset_t stop_signals;
