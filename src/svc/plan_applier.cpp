@@ -62,15 +62,19 @@ Result<std::vector<model::Task>> tasks_of_deployment(Context& ctx, const std::st
   }
 }
 
-// The commit of `plan`: its tasks built from their definitions (read once each).
+// Per deployment, the digest each of its containers is pinned to (deployment_digests).
+using DeploymentPins = std::map<std::string, std::map<std::string, std::string>>;
+
+// The commit of `plan`: its tasks built from their definitions (read once each). A deployment's
+// pins are read from the store once per apply_plan (`pins_by_deployment`), not again on each
+// retry: a digest reported meanwhile only pins later starts.
 Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, const sched::Plan& plan,
-                                    const PlanOptions& options, EpochMs now) {
+                                    const PlanOptions& options, EpochMs now, DeploymentPins& pins_by_deployment) {
   store::PlanCommit commit;
   commit.cluster = cluster;
   commit.tags = options.tags;
   commit.now = now;
   std::map<std::pair<std::string, long long>, model::TaskDefinition> definitions;
-  std::map<std::string, std::map<std::string, std::string>> pins_by_deployment;  // deployment → container → digest
   if (options.definition) definitions.emplace(std::pair{options.definition->family, options.definition->revision}, *options.definition);
   for (const auto& start : plan.starts) {
     auto it = definitions.find({start.family, start.revision});
@@ -135,6 +139,7 @@ std::map<std::string, std::string> deployment_digests(const model::TaskDefinitio
 
 Result<AppliedPlan> apply_plan(Context& ctx, const std::string& cluster, const Planner& planner,
                                const PlanOptions& options, const model::ClusterSnapshot* first) {
+  DeploymentPins pins_by_deployment;
   for (int attempt = 0; attempt < k_plan_attempts; ++attempt) {
     model::ClusterSnapshot fresh;
     if (attempt > 0 || !first) {
@@ -144,7 +149,7 @@ Result<AppliedPlan> apply_plan(Context& ctx, const std::string& cluster, const P
     BERTH_ASSIGN(auto plan, planner(snapshot));
     AppliedPlan applied{std::move(plan), {}};
     if (applied.plan.empty()) return applied;
-    BERTH_ASSIGN(auto commit, commit_of(ctx, cluster, applied.plan, options, ctx.clock.now_ms()));
+    BERTH_ASSIGN(auto commit, commit_of(ctx, cluster, applied.plan, options, ctx.clock.now_ms(), pins_by_deployment));
     BERTH_ASSIGN(bool committed, ctx.store.commit_plan(commit));
     if (!committed) continue;
     for (auto& start : commit.starts) applied.started.push_back(std::move(start.task));
