@@ -184,8 +184,10 @@ class BridgeTest(TaskTestCase):
                 except socket.timeout:
                     return None
         self.assertEqual(wait_for(echoed, timeout=15, what="udp echo"), b"echo:datagram-through-portmap")
-        logs = self.berth.raw(None, b"", method="GET", path="/v1/tasks/%s/logs" % self.task_ids[-1])[1]
-        self.assertIn("datagram-through-portmap", json.dumps(logs))
+        # The container logs the datagram after echoing it: the log may lag the echo a little.
+        wait_for(lambda: "datagram-through-portmap" in json.dumps(
+            self.berth.raw(None, b"", method="GET", path="/v1/tasks/%s/logs" % self.task_ids[-1])[1]),
+            timeout=10, what="the datagram in the task's log")
 
     def test_sigkill_restart_keeps_bindings_and_leaks_nothing(self):
         # A range of two ports makes the check exact: after the restart the held port must be
