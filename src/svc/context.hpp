@@ -12,6 +12,7 @@
 #include "common/result.hpp"
 #include "model/schema.hpp"
 #include "store/store.hpp"
+#include "svc/metric_store.hpp"
 #include "svc/secret_cipher.hpp"
 #include "svc/time_zones.hpp"
 
@@ -57,6 +58,9 @@ struct Context {
   // Seals and opens secret and parameter values; nullptr = the secrets APIs answer
   // ServerException (a build without a key file).
   SecretCipher* secret_cipher = nullptr;
+  // What the node's sampler measured (in memory only); nullptr = nothing is measured (unit tests),
+  // and metric reads answer with no data.
+  MetricStore* metrics = nullptr;
   // Announce a change to `events` (see StateEvents).
   void tasks_changed() const {
     if (events) events->tasks_changed();
