@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 5> k_migrations = {
+constexpr std::array<std::string_view, 6> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -146,6 +146,11 @@ CREATE TABLE parameter_versions(
   sealed TEXT NOT NULL,
   PRIMARY KEY(name, version)
 ) WITHOUT ROWID;
+)sql",
+    // 6: task scale-in protection (UpdateTaskProtection): until when (ms) a task is protected,
+    // NULL = not protected. A lapsed time stays as written; readers compare it with the clock.
+    R"sql(
+ALTER TABLE tasks ADD COLUMN protected_until INTEGER;
 )sql",
 };
 
