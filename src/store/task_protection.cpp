@@ -1,6 +1,6 @@
-// Task scale-in protection: the tasks table's protected_until column (migration 6), written only
-// by UpdateTaskProtection. upsert_task never touches it, so no writer of a task's body can undo
-// a protection change, and it lapses without a write.
+// Task scale-in protection: the tasks table's protected_until column (added by a migration in
+// migrations.cpp), written only by UpdateTaskProtection. upsert_task never touches it, so no
+// writer of a task's body can undo a protection change, and it lapses without a write.
 #include "store/rows.hpp"
 #include "store/store.hpp"
 
