@@ -70,6 +70,30 @@ class TaskProtectionTest(TaskTestCase):
         self.assertIn("has stopped 1 running tasks", self.service()["events"][0]["message"])
         self.assert_running(left)
 
+    def test_a_deployment_leaves_a_protected_old_task_running_until_its_protection_is_removed(self):
+        self.addCleanup(self.delete_services)
+        self.ecs.create_service(serviceName="web", taskDefinition="web:1", desiredCount=2,
+                                deploymentConfiguration={"maximumPercent": 200, "minimumHealthyPercent": 50})
+        wait_for(lambda: self.service()["runningCount"] == 2, timeout=60, what="2 running")
+        old = self.service_tasks()
+        self.ecs.update_task_protection(cluster="default", tasks=[old[0]], protectionEnabled=True, expiresInMinutes=30)
+        self.register("web", [{"name": "main", "memory": 16, "stopTimeout": 1, "command": ["sleep", "3601"]}])
+        self.ecs.update_service(service="web", taskDefinition="web:2")
+        wait_for(lambda: self.describe(old[1])["lastStatus"] == "STOPPED", timeout=60, what="unprotected old task replaced")
+        wait_for(lambda: (lambda s: s["deployments"][0]["runningCount"] == 2)(self.service()), timeout=60,
+                 what="2 new tasks running")
+        time.sleep(2)
+        s = self.service()
+        self.assertEqual([d["status"] for d in s["deployments"]], ["PRIMARY", "ACTIVE"])  # the old one waits
+        self.assertEqual(s["deployments"][1]["runningCount"], 1)
+        self.assert_running([old[0]])
+        self.assertIn("tasks under protection", s["events"][0]["message"])
+
+        self.ecs.update_task_protection(cluster="default", tasks=[old[0]], protectionEnabled=False)
+        wait_for(lambda: self.describe(old[0])["lastStatus"] == "STOPPED", timeout=60, what="protected old task replaced")
+        wait_for(lambda: len(self.service()["deployments"]) == 1, timeout=60, what="old deployment finished")
+        self.assertEqual(len(self.service_tasks()), 2)
+
     def test_refusals_and_errors(self):
         self.addCleanup(self.delete_services)
         self.ecs.create_service(serviceName="web", taskDefinition="web", desiredCount=1)
