@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "api/tls/tls_setup.hpp"
+#include "cli/metric_limits.hpp"
 #include "cli/runc_paths.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
@@ -11,6 +12,7 @@
 #include "runtime/shim/log_writer.hpp"
 #include "svc/access_keys.hpp"
 #include "svc/actions.hpp"
+#include "svc/metrics_recorder.hpp"
 #include "svc/secrets.hpp"
 
 namespace berth::cli {
@@ -100,6 +102,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
       m_runc_paths(runc_paths(config)),
       m_runtime(m_runc_paths, agent_config.network),
       m_logs(m_runtime, m_runc_paths.log_files),
+      m_metrics(metric_store_limits(config)),
       m_ctx{.store = *m_resources.store,
             .clock = *m_resources.clock,
             .arns = ArnScope{config.region, config.account},
@@ -108,7 +111,8 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
             .logs = &m_logs,
             .dynamic_host_ports = agent_config.dynamic_host_ports,
             .time_zones = std::make_shared<svc::TimeZoneLibrary>(config.zoneinfo_dir),
-            .secret_cipher = &m_secret_cipher},
+            .secret_cipher = &m_secret_cipher,
+            .metrics = &m_metrics},
       m_registrar(m_ctx),
       // The agent's links: it registers through svc; a recorded task change wakes the service
       // scheduler; containers' secrets come from svc's secrets store.
@@ -118,6 +122,11 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                .resolve_secret = [this](const std::string& value_from) {
                  return svc::resolve_secret_reference(m_ctx, value_from);
                }}),
+      m_sampler(*m_resources.store, m_runtime, *m_resources.clock,
+                {config.cluster, ArnScope{config.region, config.account}, config.metrics_interval_seconds},
+                [this](std::vector<model::ContainerSample> samples, EpochMs now) {
+                  svc::record_samples(m_ctx, samples, now);
+                }),
       m_scheduler(m_ctx, EpochMs{config.task_settle_seconds} * 1000),
       m_schedule_runner(m_ctx),
       m_keys(m_ctx),
@@ -140,6 +149,14 @@ void Daemon::access_key_deleted(const std::string& access_key_id) { m_keys.forge
 Result<std::string> Daemon::start() {
   BERTH_ASSIGN(const std::string instance, m_agent.register_instance());
   m_agent.start();
+  if (m_config.metrics_interval_seconds > 0) {
+    const auto limits = metric_store_limits(m_config);
+    log_info("container metrics every " + std::to_string(m_config.metrics_interval_seconds) + " s, in memory: " +
+             std::to_string(limits.max_series) + " series of " + std::to_string(limits.slots) + " slots of " +
+             std::to_string(m_config.metrics_resolution_seconds) + " s, at most " +
+             std::to_string(metric_series_bytes(limits) >> 10) + " KiB");
+  }
+  m_sampler.start(instance);
   m_scheduler.start();
   m_schedule_runner.start();
   const auto started = [&]() -> Result<void> {
@@ -171,6 +188,7 @@ void Daemon::stop() {
   if (m_server) m_server->stop();
   m_schedule_runner.stop();
   m_scheduler.stop();
+  m_sampler.stop();
   m_agent.stop();
 }
 

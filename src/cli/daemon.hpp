@@ -1,6 +1,7 @@
 // The parts of `berth serve` and their wiring: the store, the secrets key, the image store, the
-// runc runtime, the svc Context, the local agent (registered through svc), the service
-// scheduler, the schedule runner and the API (key ring, request auth, audit log, HTTP server). Every part is built in the
+// runc runtime, the in-memory metric store, the svc Context, the local agent (registered through
+// svc), the metrics sampler (feeding the metric store), the service scheduler, the schedule
+// runner and the API (key ring, request auth, audit log, HTTP server). Every part is built in the
 // constructor and wired once; the state changes svc announces reach the workers through
 // svc::StateEvents, which the daemon implements.
 // Thread-safety: open(), start() and stop() are called from one thread; the events are called
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "agent/agent.hpp"
+#include "agent/metrics_sampler.hpp"
 #include "api/audit_log.hpp"
 #include "api/auth/aes_gcm_cipher.hpp"
 #include "api/auth/key_ring.hpp"
@@ -24,6 +26,7 @@
 #include "runtime/runc/runc_runtime.hpp"
 #include "store/store.hpp"
 #include "svc/context.hpp"
+#include "svc/metric_store.hpp"
 #include "svc/schedule_runner.hpp"
 #include "svc/service_scheduler.hpp"
 
@@ -71,12 +74,12 @@ class Daemon final : private svc::StateEvents {
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
-  // Registers this gateway as a container instance, starts the agent, the service scheduler and
-  // the schedule runner, writes the first admin key (first start only), then opens the API.
+  // Registers this gateway as a container instance, starts the agent, the metrics sampler, the
+  // service scheduler and the schedule runner, writes the first admin key (first start only), then opens the API.
   // Returns the line that says where the API is ready; on failure, what started is stopped.
   [[nodiscard]] Result<std::string> start();
   // Stops in the reverse order: the API first (no new requests), then the schedule runner, the
-  // service scheduler and the agent. Containers keep running. Idempotent.
+  // service scheduler, the metrics sampler and the agent. Containers keep running. Idempotent.
   void stop();
 
  private:
@@ -96,9 +99,11 @@ class Daemon final : private svc::StateEvents {
   const runtime::RuncPaths m_runc_paths;
   runtime::RuncRuntime m_runtime;
   RuntimeLogs m_logs;
+  svc::MetricStore m_metrics;
   svc::Context m_ctx;
   SvcInstanceRegistrar m_registrar;
   agent::Agent m_agent;
+  agent::MetricsSampler m_sampler;
   svc::ServiceScheduler m_scheduler;
   svc::ScheduleRunner m_schedule_runner;
   api::auth::KeyRing m_keys;

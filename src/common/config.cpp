@@ -238,6 +238,14 @@ const KeyRule k_rules[] = {
        return set(c.restart_attempt_period_s, number_in<int>(k, v, 0, k_max_restart_attempt_period_s, "seconds"));
      }},
     {"BERTH_GPU_DEVICES", [](Config& c, Text k, Text v) { return set(c.gpu_devices, device_list(k, v)); }},
+    {"BERTH_METRICS_INTERVAL",
+     [](Config& c, Text k, Text v) { return set(c.metrics_interval_seconds, number_in<int>(k, v, 0, 3600, "seconds")); }},
+    {"BERTH_METRICS_RESOLUTION",
+     [](Config& c, Text k, Text v) { return set(c.metrics_resolution_seconds, number_in<int>(k, v, 1, 3600, "seconds")); }},
+    {"BERTH_METRICS_RETENTION",
+     [](Config& c, Text k, Text v) { return set(c.metrics_retention_hours, number_in<int>(k, v, 1, 168, "hours")); }},
+    {"BERTH_METRICS_MAX_SERIES",
+     [](Config& c, Text k, Text v) { return set(c.metrics_max_series, number_in<int>(k, v, 1, 100'000, "series")); }},
 };
 
 }  // namespace

@@ -33,6 +33,12 @@ struct Config {
   // How long a new service task without health checks runs before it counts as healthy.
   int task_settle_seconds = 10;                    // BERTH_TASK_SETTLE_SECONDS
   std::string zoneinfo_dir = "/usr/share/zoneinfo";  // BERTH_ZONEINFO_DIR (TZif files)
+  // Container metrics, kept in memory only: how often the containers are read (0 = never), the
+  // width of one slot of a metric series, how long a series reaches back, how many series.
+  int metrics_interval_seconds = 10;               // BERTH_METRICS_INTERVAL
+  int metrics_resolution_seconds = 60;             // BERTH_METRICS_RESOLUTION
+  int metrics_retention_hours = 24;                // BERTH_METRICS_RETENTION
+  int metrics_max_series = 128;                    // BERTH_METRICS_MAX_SERIES
 
   // The local agent's own keys (agent/agent_config.cpp applies them with the ECS agent's keys).
   long long cpu_units = 0;                         // BERTH_CPU_UNITS (0 = cores × 1024)
