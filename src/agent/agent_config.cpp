@@ -101,6 +101,7 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
   }
   out.instance_type = config.instance_type;
   out.availability_zone = config.availability_zone;
+  out.metadata_port = config.metadata_port;
   if (auto v = get("ECS_CONTAINER_STOP_TIMEOUT")) { BERTH_ASSIGN(out.default_stop_timeout_s, parse_seconds("ECS_CONTAINER_STOP_TIMEOUT", *v)); }
   if (auto v = get("ECS_CONTAINER_START_TIMEOUT")) { BERTH_ASSIGN(out.default_start_timeout_s, parse_seconds("ECS_CONTAINER_START_TIMEOUT", *v)); }
   out.crash_marker_dir = config.run_dir + "/task-work";
