@@ -40,11 +40,20 @@ def get(url):
             return reply.status, json.loads(reply.read())
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read())
+    except urllib.error.URLError as e:  # nobody listening (yet)
+        return 0, str(e)
 
 
 class TaskMetadataTest(TaskTestCase):
-    config_text = TaskTestCase.config_text + "BERTH_BRIDGE_NAME=%s\nBERTH_BRIDGE_SUBNET=%s\nBERTH_METADATA_PORT=%d\n" % (
-        BRIDGE, SUBNET, PORT)
+    # BERTH_METRICS_INTERVAL: a reading every second where berth has the sampler (issue 13's
+    # "sampling" part); a berth without it warns about the key and ignores it.
+    config_text = TaskTestCase.config_text + (
+        "BERTH_BRIDGE_NAME=%s\nBERTH_BRIDGE_SUBNET=%s\nBERTH_METADATA_PORT=%d\nBERTH_METRICS_INTERVAL=1\n" % (
+            BRIDGE, SUBNET, PORT))
+
+    def sampler_on(self):
+        with open(self.berth.log_path) as f:
+            return "unknown key BERTH_METRICS_INTERVAL" not in f.read()
 
     def run_and_read(self, family, command, network_mode, until, **extra):
         """Runs a one-container task printing with `command`; returns (task ARN, its log once it
@@ -106,15 +115,18 @@ class TaskMetadataTest(TaskTestCase):
         self.assertEqual(self.uri(log, "v3"), v4.replace("/v4/", "/v3/"))
         _, described = self.assert_own_task(log, arn, "host-md", "host")
         self.assert_stats_shape(json.loads(self.section(log, "/task/stats")), described["runtimeId"])
-        # The host is where a host-network task runs: the same URI answers here too, stats included.
-        status, stats = get(v4 + "/task/stats")
-        self.assertEqual(status, 200)
-        self.assert_stats_shape(stats, described["runtimeId"])
-        status, stats = get(v4 + "/stats")
-        if status == 200:
-            self.assertEqual(stats["id"], described["runtimeId"])
+        # The host is where a host-network task runs: the same URI answers here too, stats included:
+        # real readings where berth samples, else the ECS agent's answers before a first reading.
+        docker_id = described["runtimeId"]
+        if self.sampler_on():
+            stats = wait_for(lambda: (lambda r: r[1] if r[0] == 200 and r[1][docker_id] else None)(
+                get(v4 + "/task/stats")), timeout=15, what="a first reading")
+            self.assert_stats_shape(stats, docker_id)
+            status, stats = get(v4 + "/stats")
+            self.assertEqual((status, stats["id"]), (200, docker_id))
         else:
-            self.assertEqual((status, stats), (500, "Unable to get container stats for: " + described["runtimeId"]))
+            self.assertEqual(get(v4 + "/task/stats"), (200, {docker_id: None}))
+            self.assertEqual(get(v4 + "/stats"), (500, "Unable to get container stats for: " + docker_id))
         # A token altered in one digit is unknown; the ECS API is not served on this port.
         token = v4.rsplit("/", 1)[1]
         forged = token[:-1] + ("0" if token[-1] != "0" else "1")
@@ -122,6 +134,12 @@ class TaskMetadataTest(TaskTestCase):
         self.assertEqual(status, 404)
         self.assertIn("unable to get task arn from request", message)
         self.assertEqual(get("http://127.0.0.1:%d/" % PORT)[0], 404)
+        # The container outlives berth, and so does its URI: nothing about it was stored.
+        self.berth.restart()
+        self.ecs = self.berth.boto3()
+        status, task = wait_for(lambda: (lambda r: r if r[0] == 200 else None)(get(v4 + "/task")), timeout=10,
+                                what="the endpoint after the restart")
+        self.assertEqual(task["TaskARN"], arn)
 
     def test_a_bridge_task_reads_its_own_metadata_on_the_gateway_and_never_the_host_loopback(self):
         mount, volumes = self.helper("loopback_probe.c", "loopback-probe")
