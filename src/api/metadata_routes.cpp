@@ -105,7 +105,8 @@ HttpResponse route_metadata_request(MetadataServices& services, const HttpReques
   }
   if (!caller) return unknown_token(*path);
   if (!metadata_caller_allowed(peer, model::network_mode_of(definition), task)) {
-    log_info("task metadata: refused " + (peer.address.empty() ? std::string("a local socket") : peer.address) +
+    // Debug only: a container asking in a loop must not make berth write its log (flash wear).
+    log_debug("task metadata: refused " + (peer.address.empty() ? std::string("a local socket") : peer.address) +
              " the metadata of task " + task.id + " (not the task's own address)");
     return unknown_token(*path);
   }
