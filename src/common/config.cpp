@@ -216,6 +216,13 @@ const KeyRule k_rules[] = {
      [](Config& c, Text k, Text v) {
        return set(c.max_body_bytes, number_in<std::size_t>(k, v, 1024, k_max_body_bytes, "bytes"));
      }},
+    {"BERTH_METADATA_PORT",
+     [](Config& c, Text k, Text v) -> Result<void> {
+       const auto port = parse_integer_in<int>(v, 0, 65535);
+       if (!port) return refuse(k, "a port, 0 to 65535 (0 = no task metadata endpoint)");
+       c.metadata_port = *port;
+       return {};
+     }},
     {"BERTH_SECRETS_KEY_FILE", [](Config& c, Text k, Text v) { return set(c.secrets_key_file, path(k, v)); }},
     {"BERTH_TASK_SETTLE_SECONDS",
      [](Config& c, Text k, Text v) { return set(c.task_settle_seconds, number_in<int>(k, v, 0, 86'400, "seconds")); }},

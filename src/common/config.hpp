@@ -23,6 +23,8 @@ struct Config {
   std::string listen = "127.0.0.1:51678";          // BERTH_LISTEN / --listen ("" = no TCP)
   std::string socket_path = "/run/berth/berth.sock";  // BERTH_SOCKET / --socket ("" = none)
   std::size_t max_body_bytes = 1 << 20;            // BERTH_MAX_BODY_BYTES
+  // The task metadata endpoint's port (the ECS agent's), on 127.0.0.1 and the bridge's gateway.
+  int metadata_port = 51679;                       // BERTH_METADATA_PORT (0 = no endpoint)
   LogLevel log_level = LogLevel::info;             // BERTH_LOG_LEVEL / --log-level
   // TLS on the TCP listener: "auto" (on iff it listens beyond loopback), "on" or "off".
   std::string tls_mode = "auto";                   // BERTH_TLS / --tls

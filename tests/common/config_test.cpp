@@ -32,6 +32,16 @@ TEST_CASE("config: known keys apply, unknown ones are kept raw", "[common]") {
   CHECK(config.db_path() == "/var/lib/berth/berth.db");
 }
 
+TEST_CASE("config: BERTH_METADATA_PORT, 51679 unless set, 0 for none", "[common][metadata]") {
+  Config config;
+  CHECK(config.metadata_port == 51679);
+  REQUIRE(apply_config(config, {{"BERTH_METADATA_PORT", "40123"}}).has_value());
+  CHECK(config.metadata_port == 40123);
+  REQUIRE(apply_config(config, {{"BERTH_METADATA_PORT", "0"}}).has_value());
+  CHECK(config.metadata_port == 0);
+  CHECK(config.unknown_keys.empty());
+}
+
 TEST_CASE("config: BERTH_GPU_DEVICES takes comma-separated absolute paths", "[common]") {
   Config config;
   REQUIRE(apply_config(config, {{"BERTH_GPU_DEVICES", " /dev/loop3, /dev/loop4 ,"}}).has_value());
@@ -113,6 +123,8 @@ TEST_CASE("config: each bad value is refused with the key and what it takes", "[
       {"BERTH_MAX_BODY_BYTES", {"", "12x", "1023", "-1", "67108865", "99999999999999999999999"},
        "BERTH_MAX_BODY_BYTES must be a whole number of bytes, 1024 to 67108864"},
       {"BERTH_SECRETS_KEY_FILE", {""}, "BERTH_SECRETS_KEY_FILE must be a path of 1 to 4096 characters"},
+      {"BERTH_METADATA_PORT", {"", "-1", "65536", "51679x", "99999999999999999999"},
+       "BERTH_METADATA_PORT must be a port, 0 to 65535 (0 = no task metadata endpoint)"},
       {"BERTH_TASK_SETTLE_SECONDS", {"", "-1", "86401", "10s", "1.5", "99999999999999999999"},
        "BERTH_TASK_SETTLE_SECONDS must be a whole number of seconds, 0 to 86400"},
       {"BERTH_RESTART_ATTEMPT_PERIOD_SECONDS", {"", "-1", "1801", "60s", "1.5", "99999999999999999999"},
