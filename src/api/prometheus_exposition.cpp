@@ -156,9 +156,10 @@ const ContainerFamily k_container_families[] = {
 };
 
 void write_container_families(std::string& out, const std::vector<svc::ContainerReadings>& containers) {
-  std::vector<Labels> labels;
-  labels.reserve(containers.size());
-  for (const auto& readings : containers) labels.push_back(container_labels(readings.latest));
+  // Each container's label text is made once, not once per family: most of a scrape's bytes.
+  std::vector<std::string> label_texts;
+  label_texts.reserve(containers.size());
+  for (const auto& readings : containers) label_texts.push_back(label_text(container_labels(readings.latest)));
   for (const auto& family : k_container_families) {
     bool header_written = false;
     for (std::size_t i = 0; i < containers.size(); ++i) {
@@ -167,13 +168,17 @@ void write_container_families(std::string& out, const std::vector<svc::Container
       if (!value) continue;
       if (!header_written) write_header(out, family.name, family.type, family.help);
       header_written = true;
-      if (!family.per_interface) {
-        write_sample(out, family.name, labels[i], *value);
-        continue;
+      out.append(family.name);
+      if (family.per_interface) {
+        const std::string& labels = label_texts[i];
+        out.append(labels, 0, labels.size() - 1)
+            .append(",interface=\"")
+            .append(escape_label_value(stats.network->interface))
+            .append("\"}");
+      } else {
+        out.append(label_texts[i]);
       }
-      Labels with_interface = labels[i];
-      with_interface.emplace_back("interface", stats.network->interface);
-      write_sample(out, family.name, with_interface, *value);
+      out.append(" ").append(*value).append("\n");
     }
   }
 }
