@@ -99,6 +99,10 @@ PLACEMENT_BENCH := $(BUILD)/berth-placement-bench
 $(PLACEMENT_BENCH): $(LIB_OBJ) $(BUILD)/obj/tests/bench/placement_bench.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+METRICS_BENCH := $(BUILD)/berth-metrics-scrape-bench
+$(METRICS_BENCH): $(LIB_OBJ) $(BUILD)/obj/tests/bench/metrics_scrape_bench.o
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 deps:
 	third_party/deps.sh all
 	cross/sysroot.sh arm64 aarch64-linux-gnu build/sysroot/arm64 && touch build/sysroot/arm64/.done

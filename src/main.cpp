@@ -22,6 +22,7 @@ constexpr Verb k_verbs[] = {
     {"--version", berth::cli::version_verb}, {"shim", berth::cli::shim_verb},
     {"init", berth::cli::init_verb},
     {"attach", berth::cli::attach_verb},   {"exec", berth::cli::exec_verb},
+    {"stats", berth::cli::stats_verb},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "api/audit_log.hpp"
 #include "api/auth/request_resources.hpp"
 #include "api/keys_dispatch.hpp"
+#include "api/metrics_routes.hpp"
 #include "api/scheduler_dispatch.hpp"
 #include "api/secrets_dispatch.hpp"
 #include "common/numbers.hpp"
@@ -128,6 +129,7 @@ std::string claimed_action(const HttpRequest& request, const std::string& path) 
 
 HttpResponse route_request(ApiServices& api, const HttpRequest& request, const HttpPeer& peer) {
   const RequestTarget target = parse_target(request.target);
+  if (auto scrape = scrape_with_token(api, request, target)) return std::move(*scrape);
   auto authenticated = api.auth.authenticate(request, peer);
   if (!authenticated) {
     const Reply reply = auth_error_reply(authenticated.error());
@@ -174,6 +176,9 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
   if (get && path.starts_with(tasks) && path.ends_with(logs) && path.size() > tasks.size() + logs.size()) {
     return task_logs(api, caller, target, path.substr(tasks.size(), path.size() - tasks.size() - logs.size()));
   }
+  // Metrics: Prometheus' scrape and the usage `berth stats` shows.
+  if (get && path == "/metrics") return prometheus_metrics(api, caller);
+  if (get && path == "/v1/stats") return container_stats(api, caller, target);
   const bool known_method = get || method == "PUT" || method == "DELETE";
   return not_found(known_method ? 404 : 405);
 }

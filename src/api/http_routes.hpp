@@ -1,10 +1,13 @@
 // Which API a request is for, and whether its caller may call it: ECS JSON 1.1 (POST on any
 // path, by X-Amz-Target; also berth's access-key API), EventBridge Scheduler's REST routes
-// (/schedules, /schedules/{Name}) and the container logs of a task
-// (GET /v1/tasks/{task}/logs?since=&cluster=&container=). Every request is authenticated first
+// (/schedules, /schedules/{Name}), the container logs of a task
+// (GET /v1/tasks/{task}/logs?since=&cluster=&container=) and the metrics (GET /metrics, which also
+// takes the scrape token, and GET /v1/stats: api/metrics_routes.hpp). Every request is authenticated first
 // (api/request_auth.hpp), decoded, authorized for its IAM action on its resources, run, and, if
 // it changes something, written to the audit log. No sockets here. Thread-safe.
 #pragma once
+
+#include <string>
 
 #include "api/http_peer.hpp"
 #include "api/http_request_parser.hpp"
@@ -22,6 +25,7 @@ struct ApiServices {
   svc::Context& ctx;
   RequestAuth& auth;
   AuditLog* audit = nullptr;  // none in unit tests
+  std::string metrics_token{};  // the scrape token GET /metrics takes as a bearer token; "" = none
 };
 
 // Returns the answer to `request` from `peer`; HEAD is answered as GET (the caller leaves the

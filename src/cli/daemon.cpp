@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "api/auth/scrape_token.hpp"
 #include "api/tls/tls_setup.hpp"
 #include "cli/metric_limits.hpp"
 #include "cli/runc_paths.hpp"
@@ -115,6 +116,7 @@ Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::
   check_seccomp();
   BERTH_ASSIGN(resources.tls, prepare_listener_tls(config));
   BERTH_ASSIGN(resources.audit, api::AuditLog::open(config.data_dir + "/audit.log"));
+  BERTH_ASSIGN(resources.metrics_token, api::auth::load_or_create_scrape_token(config.data_dir + "/metrics.token"));
   return std::unique_ptr<Daemon>(new Daemon(config, agent_config, std::move(resources)));
 }
 
@@ -163,7 +165,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
       m_auth(m_keys, *m_resources.clock,
              {config.tcp_auth ? api::TcpAuth::sigv4 : api::TcpAuth::off, config.socket_path, config.region,
               config.account}),
-      m_api_services{m_ctx, m_auth, m_resources.audit.get()},
+      m_api_services{m_ctx, m_auth, m_resources.audit.get(), m_resources.metrics_token},
       m_metadata_services{m_ctx, m_metadata_tokens, agent_config.cluster, agent_config.availability_zone},
       m_metadata_options(metadata_server_options(agent_config)) {}
 

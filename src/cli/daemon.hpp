@@ -44,6 +44,7 @@ struct DaemonResources {
   std::unique_ptr<runtime::ImageStore> images;
   std::shared_ptr<api::tls::TlsServerConfig> tls;  // null: plain HTTP on the TCP listener
   std::unique_ptr<api::AuditLog> audit;
+  std::string metrics_token;  // GET /metrics' bearer token, DATA-DIR/metrics.token
 };
 
 // Serves container logs to the API from the runtime's log files.
@@ -71,8 +72,8 @@ class SvcInstanceRegistrar final : public agent::InstanceRegistrar {
 class Daemon final : private svc::StateEvents {
  public:
   // Makes the state directories, opens the store (creating the cluster), the secrets key, the
-  // image store, the TLS certificate (made at the first start) and the audit log, then builds and
-  // wires every part. Starts no thread. Returns the first failure.
+  // image store, the TLS certificate (made at the first start), the audit log and the metrics
+  // scrape token (made at the first start), then builds and wires every part. Starts no thread. Returns the first failure.
   [[nodiscard]] static Result<std::unique_ptr<Daemon>> open(const Config& config, const agent::AgentConfig& agent_config);
   ~Daemon() override;
   Daemon(const Daemon&) = delete;

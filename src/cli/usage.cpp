@@ -17,6 +17,7 @@ Verbs:
   serve     run the daemon: the ECS API, its state and the local agent
   image     pull, import, list and remove local images (berth image pull NAME)
   logs      show a task's container output (berth logs TASK [CONTAINER] [--follow])
+  stats     show the running containers' CPU, memory, network and I/O (berth stats [TASK])
   attach    connect this terminal to a running container (berth attach TASK CONTAINER)
   exec      run a command in a running container (berth exec [-t] [-i] TASK CONTAINER -- CMD)
   key       create, list and delete API access keys (berth key create NAME --policy admin)
@@ -78,6 +79,15 @@ SIGTERM or SIGINT stops the API after the requests in flight are answered.
 
 Shows the output of a task's containers (TASK = task id or ARN), read from the daemon over its
 unix socket. --follow keeps printing until the task stops.
+)";
+  }
+  if (verb == "stats") {
+    return R"(Usage: berth stats [TASK] [--no-stream] [--socket PATH]
+
+Shows the CPU %, memory (working set / limit), network and block I/O and pids of the running
+containers on this gateway (of one task with TASK = task id or ARN), read from the daemon over
+its unix socket, redrawn each second until Ctrl-C. --no-stream prints the table once.
+CPU % is Docker's: 100 % is one busy core. Readings come every BERTH_METRICS_INTERVAL seconds.
 )";
   }
   if (verb == "attach") {

@@ -13,6 +13,7 @@ using Words = std::vector<std::string>;
 int serve_verb(const Words& words);
 int image_verb(const Words& words);
 int logs_verb(const Words& words);
+int stats_verb(const Words& words);
 int attach_verb(const Words& words);
 int exec_verb(const Words& words);
 int key_verb(const Words& words);

@@ -202,3 +202,64 @@ TEST_CASE_METHOD(AuthFixture, "BERTH_AUTH=off takes unsigned TCP requests", "[ap
   CHECK(route_request(open_api, ecs_request("CreateCluster", R"({"clusterName":"open"})"), tcp).status == 200);
   CHECK(cluster_exists("open"));
 }
+
+TEST_CASE_METHOD(AuthFixture, "GET /metrics: a key allowed berth:GetMetrics or the scrape token, nowhere else",
+                 "[api][auth][metrics]") {
+  const std::string token = "0123456789abcdef0123456789abcdef";
+  api.metrics_token = token;
+  const auto get = [](std::string target, std::vector<HttpHeader> headers = {}) {
+    HttpRequest request;
+    request.method = "GET";
+    request.target = std::move(target);
+    request.headers = std::move(headers);
+    return request;
+  };
+  const HttpHeader bearer{"authorization", "Bearer " + token};
+
+  CHECK(error_type(route_request(api, get("/metrics"), tcp)) == "MissingAuthenticationTokenException");
+  const auto scraped = route_request(api, get("/metrics", {bearer}), tcp);
+  CHECK(scraped.status == 200);
+  CHECK(scraped.content_type == "text/plain; version=0.0.4; charset=utf-8");
+  CHECK(scraped.body.find("berth_metric_store_containers 0\n") != std::string::npos);
+  HttpRequest head = get("/metrics", {bearer});
+  head.method = "HEAD";
+  CHECK(route_request(api, head, tcp).status == 200);
+  const auto wrong = route_request(api, get("/metrics", {{"authorization", "Bearer " + token + "x"}}), tcp);
+  CHECK(wrong.status == 401);
+  CHECK(error_type(wrong) == "UnrecognizedClientException");
+  CHECK(wrong.body.find(token) == std::string::npos);
+
+  SECTION("the token opens no other route, nor /metrics for another method") {
+    for (const char* target : {"/v1/stats", "/v1/tasks/0f/logs", "/schedules", "/metrics/", "/METRICS"}) {
+      INFO(target);
+      const auto refused = route_request(api, get(target, {bearer}), tcp);
+      CHECK(refused.status >= 400);
+      CHECK(refused.status != 404);
+    }
+    HttpRequest ecs = ecs_request("ListClusters");
+    ecs.headers.push_back(bearer);
+    CHECK(route_request(api, ecs, tcp).status == 400);
+    HttpRequest post = get("/metrics", {bearer});
+    post.method = "POST";
+    CHECK(route_request(api, post, tcp).status == 400);
+  }
+  SECTION("no token configured: every bearer is refused") {
+    api.metrics_token.clear();
+    CHECK(route_request(api, get("/metrics", {{"authorization", "Bearer "}}), tcp).status == 401);
+    CHECK(route_request(api, get("/metrics", {bearer}), tcp).status == 401);
+  }
+  SECTION("signed callers: for service berth, with berth:GetMetrics") {
+    const auto signed_get = [&](const model::AccessKey& k, std::string_view service) {
+      HttpRequest request = get("/metrics");
+      sign(request, k.access_key_id, k.secret, clock.now_ms(), service);
+      return route_request(api, request, tcp);
+    };
+    const auto reader = key("read-only");
+    CHECK(signed_get(reader, "berth").status == 200);
+    CHECK(error_type(signed_get(reader, "ecs")) == "InvalidSignatureException");
+    const auto ecs_only = key("custom", R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecs:*","Resource":"*"}})");
+    const auto denied = signed_get(ecs_only, "berth");
+    CHECK(error_type(denied) == "AccessDeniedException");
+    CHECK(denied.body.find("berth:GetMetrics") != std::string::npos);
+  }
+}

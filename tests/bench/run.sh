@@ -6,9 +6,12 @@ cd "$(dirname "$0")/../.."
 for target in "" aarch64 armhf; do
   make -s -j"$(nproc)" CROSS=$target all >/dev/null 2>&1 || make -j"$(nproc)" CROSS=$target all
 done
-make -s build/images/busybox.tar build/x86_64-linux-gnu/berth-placement-bench >/dev/null
+make -s build/images/busybox.tar build/x86_64-linux-gnu/berth-placement-bench \
+  build/x86_64-linux-gnu/berth-metrics-scrape-bench >/dev/null
 echo "== placement (one core)"
 taskset -c 0 build/x86_64-linux-gnu/berth-placement-bench
+echo "== /metrics scrape (one core)"
+taskset -c 0 build/x86_64-linux-gnu/berth-metrics-scrape-bench
 /usr/bin/python3 tests/bench/bench.py
 /usr/bin/python3 tests/bench/tls_bench.py
 BERTH_TEST_IMAGES=build/images /usr/bin/python3 tests/bench/pull_bench.py

@@ -61,6 +61,7 @@
 //   DeleteAccessKey                              arn:aws:iam::<account>:user/<UserName, else the caller>
 // berth's REST routes (service prefix "berth"; the request holds the route's members)
 //   GetTaskLogs ({"cluster", "task"})            task/<c>/<id>, as for DescribeTasks
+//   GetMetrics (GET /metrics, GET /v1/stats)     *
 #pragma once
 
 #include <cstddef>
