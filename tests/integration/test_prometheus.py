@@ -103,16 +103,9 @@ class PrometheusTest(TaskTestCase):
         signed = sign_headers("GET", url, b"", {}, self.berth.key, "berth")
         self.assertEqual(http_get(url, signed)[0], 200)
         self.assertEqual(http_get(url, sign_headers("GET", url, b"", {}, self.berth.key, "ecs"))[0], 400)
-
-        class UnixConnection(http.client.HTTPConnection):
-            def connect(conn):
-                conn.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                conn.sock.connect(self.berth.socket_path)
-        conn = UnixConnection("berth")
-        conn.request("GET", "/metrics")
-        response = conn.getresponse()
-        self.assertEqual(response.status, 200)
-        self.assertIn(b"berth_metric_store_series_bytes", response.read())
+        status, body = self.unix_get("/metrics")
+        self.assertEqual(status, 200)
+        self.assertIn("berth_metric_store_series_bytes", body)
 
     def test_prometheus_scrapes_the_tasks_container_series(self):
         arn, task_id = self.start_burner()
@@ -136,6 +129,40 @@ class PrometheusTest(TaskTestCase):
                                                       % task_id) or [] if float(s["value"][1]) > 0],
                        timeout=30, interval=0.5, what="CPU time of the burner")
         self.assertEqual(cpu[0]["metric"]["container"], "burn")
+
+    def unix_get(self, path):
+        """(status, body) of a GET on berth's unix socket, as root (the socket's peer credentials)."""
+        class UnixConnection(http.client.HTTPConnection):
+            def connect(conn):
+                conn.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                conn.sock.connect(self.berth.socket_path)
+        conn = UnixConnection("berth")
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status, response.read().decode()
+        finally:
+            conn.close()
+
+    def test_a_memory_hogs_working_set_is_reported(self):
+        # 40 MiB written to the container's /dev/shm (tmpfs): charged to its memory cgroup as
+        # anonymous-like pages, so they count in the working set and not as reclaimable cache.
+        self.register("hog", [{"name": "hog", "memory": 128, "command": [
+            "sh", "-c", "dd if=/dev/zero of=/dev/shm/hog bs=1M count=40 && exec sleep 1000"]}])
+        arn = self.run_task("hog")
+        self.wait_status(arn, "RUNNING")
+        task_id = arn.rsplit("/", 1)[1]
+
+        def hog_reading():
+            status, body = self.unix_get("/v1/stats?task=" + task_id)
+            self.assertEqual(status, 200, body)
+            containers = json.loads(body)["containers"]
+            return next((c for c in containers if c["memoryWorkingSetBytes"] >= 40 << 20), None)
+        reading = wait_for(hog_reading, timeout=30, interval=0.5, what="the hog's 40 MiB working set in /v1/stats")
+        self.assertEqual(reading["containerName"], "hog")
+        self.assertEqual(reading["memoryLimitBytes"], 128 << 20)
+        self.assertGreaterEqual(reading["memoryUsageBytes"], reading["memoryWorkingSetBytes"])
+        self.assertLess(reading["memoryWorkingSetBytes"], 128 << 20)
 
     def test_stats_no_stream_shows_the_tasks_container(self):
         arn, task_id = self.start_burner()
