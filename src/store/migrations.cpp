@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 5> k_migrations = {
+constexpr std::array<std::string_view, 6> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -145,6 +145,15 @@ CREATE TABLE parameter_versions(
   modified_at INTEGER NOT NULL,
   sealed TEXT NOT NULL,
   PRIMARY KEY(name, version)
+) WITHOUT ROWID;
+)sql",
+    // CloudWatch metric alarms (PutMetricAlarm): the definition only; the state is evaluated
+    // from the in-memory series when read and never written.
+    R"sql(
+CREATE TABLE metric_alarms(
+  name TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
 };

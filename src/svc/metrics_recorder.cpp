@@ -11,7 +11,10 @@ namespace {
 bool insights_enabled(const model::Cluster& cluster) {
   if (!cluster.settings.is_array()) return false;
   for (const auto& setting : cluster.settings) {
-    if (setting.value("name", "") == "containerInsights") return setting.value("value", "") == "enabled";
+    // "enhanced" is "enabled" and more (per-task and per-container metrics berth does not add).
+    if (setting.value("name", "") != "containerInsights") continue;
+    const std::string value = setting.value("value", "");
+    return value == "enabled" || value == "enhanced";
   }
   return false;
 }
