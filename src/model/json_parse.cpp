@@ -93,7 +93,9 @@ class CborTagStripper {
     } while (major == 6);
     out.append(m_input.substr(head_start, m_at - head_start));
     switch (major) {
-      case 0: case 1: return info != k_indefinite;
+      case 0: return info != k_indefinite;
+      // nlohmann computes -1 - n in a signed 64-bit integer: past -2^63 that overflows.
+      case 1: return info != k_indefinite && argument <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
       case 2: case 3:
         if (info == k_indefinite) return chunks(out, depth);
         if (argument > m_input.size() - m_at) return false;

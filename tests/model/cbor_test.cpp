@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <limits>
 
 #include "model/cbor_writer.hpp"
 #include "model/json_parse.hpp"
@@ -22,6 +23,7 @@ TEST_CASE("cbor: what the writer writes reads back the same", "[model][cbor]") {
   const Json value = {{"Label", "CPUUtilization"},
                       {"Count", 3},
                       {"Negative", -300000},
+                      {"Lowest", std::numeric_limits<std::int64_t>::min()},
                       {"Big", 5'000'000'000LL},
                       {"Average", 12.5},
                       {"Empty", Json::array()},
@@ -85,6 +87,7 @@ TEST_CASE("cbor: bad input is refused with SerializationException, never thrown"
   refused(bytes({0x1f}));                                  // reserved additional information
   refused(bytes({0xdf, 0x01}));                            // a tag of indefinite length
   refused(bytes({0x3f}));                                  // an integer of indefinite length
+  refused(bytes({0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}));  // -2^64: no int64 holds it
   std::string deep(100, static_cast<char>(0x81));          // 100 nested one-element arrays
   deep.push_back(0x01);
   CHECK(refused(deep) == "The request body is nested more than 64 levels deep.");
