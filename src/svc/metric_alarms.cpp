@@ -11,9 +11,15 @@ Result<AlarmStatus> evaluate(Context& ctx, const model::MetricAlarm& alarm) {
   const EpochMs now = ctx.clock.now_ms();
   const sched::AlarmWindow window = sched::alarm_window(alarm, now);
   const model::MetricSpec metric{alarm.name_space, alarm.metric_name, alarm.dimensions};
-  BERTH_ASSIGN(auto points, metric_statistics(ctx, metric, window.start, window.end, alarm.period_seconds, alarm.unit));
+  auto points = metric_statistics(ctx, metric, window.start, window.end, alarm.period_seconds, alarm.unit);
+  if (!points && points.error().code == Code::invalid_parameter) {
+    // The resolution changed since the alarm was put: no period of it can be read.
+    return AlarmStatus{alarm, model::AlarmState::insufficient_data, "Insufficient Data: " + points.error().message,
+                       std::nullopt};
+  }
+  if (!points) return std::unexpected(points.error());
   std::vector<sched::PeriodValue> values;
-  for (const auto& p : points) values.push_back({p.timestamp, model::statistic_value(p, alarm.statistic)});
+  for (const auto& p : *points) values.push_back({p.timestamp, model::statistic_value(p, alarm.statistic)});
   auto evaluation = sched::evaluate_alarm(alarm, values, now);
   return AlarmStatus{alarm, evaluation.state, std::move(evaluation.reason), evaluation.latest};
 }

@@ -125,3 +125,13 @@ TEST_CASE_METHOD(CloudWatchRoutes, "cloudwatch over JSON 1.0: X-Amz-Target, appl
   CHECK(refused.content_type == "application/x-amz-json-1.0");
   CHECK(header_of(refused, "x-amzn-query-error") == "SerializationException;Sender");
 }
+
+TEST_CASE_METHOD(CloudWatchRoutes, "cloudwatch over rpc-v2-cbor: a refused signature is answered in CBOR", "[api][cloudwatch]") {
+  const berth::api::HttpPeer tcp{berth::api::HttpPeer::Transport::tcp, "192.0.2.7", false, std::nullopt};
+  const auto refused = berth::api::route_request(
+      api, request(std::string(k_path) + "ListMetrics", {k_smithy}, berth::model::to_cbor(Json::object(), {})), tcp);
+  CHECK(refused.status == 403);
+  CHECK(refused.content_type == "application/cbor");
+  CHECK(decoded(refused)["__type"] == "MissingAuthenticationTokenException");
+  CHECK(header_of(refused, "x-amzn-query-error") == "MissingAuthenticationTokenException;Sender");
+}

@@ -170,6 +170,13 @@ TEST_CASE_METHOD(CloudWatchFixture, "metric alarms: a period off the resolution 
   auto alarm = cpu_alarm("odd", 1);
   alarm.period_seconds = 90;
   CHECK(svc::put_metric_alarm(*ctx, {alarm}).error().code == Code::invalid_parameter);
+  // One stored before the resolution changed reads as INSUFFICIENT_DATA, and says why.
+  REQUIRE_OK(store->put_metric_alarm(alarm, svc::k_max_metric_alarms));
+  const auto described = svc::describe_alarms(*ctx, {});
+  REQUIRE(described.has_value());
+  REQUIRE(described->alarms.size() == 1);
+  CHECK(described->alarms[0].state == model::AlarmState::insufficient_data);
+  CHECK(described->alarms[0].reason.find("multiple of 60 seconds") != std::string::npos);
 }
 
 TEST_CASE_METHOD(CloudWatchFixture, "alarms_with_action: the alarms naming a policy, evaluated", "[svc][cloudwatch]") {
