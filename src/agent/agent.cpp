@@ -6,14 +6,20 @@
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "runtime/linux/capability_bounds.hpp"
+#include "runtime/network/bridge_gateway.hpp"
 
 namespace berth::agent {
 namespace {
 
 using model::Json;
 
+// The base URL of the task metadata endpoint at `address` ("" when there is none).
+std::string metadata_url(const std::optional<std::string>& address, int port) {
+  return address && port > 0 ? "http://" + *address + ":" + std::to_string(port) : "";
+}
+
 // What the driver needs of the host and the configuration.
-DriverSettings driver_settings(const AgentConfig& config) {
+DriverSettings driver_settings(const AgentConfig& config, const MetadataTokenMaker& metadata_token) {
   DriverSettings settings;
   settings.data_dir = config.data_dir;
   settings.defaults = {config.default_stop_timeout_s, config.default_start_timeout_s};
@@ -22,6 +28,11 @@ DriverSettings driver_settings(const AgentConfig& config) {
   settings.host_resolv_conf = config.host_resolv_conf;
   settings.arns = config.arns;
   settings.gpus = config.gpus;
+  if (metadata_token) {
+    settings.metadata_host_url = metadata_url("127.0.0.1", config.metadata_port);
+    settings.metadata_bridge_url = metadata_url(runtime::bridge_gateway_of(config.network.subnet), config.metadata_port);
+    settings.metadata_token = metadata_token;
+  }
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
   settings.host_name = host;
@@ -44,7 +55,7 @@ Agent::Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore
       m_resolve_secret(std::move(links.resolve_secret)),
       m_image_policy(images, m_puller, m_pulls, m_config.pull_behavior, m_config.image_cleanup),
       m_health(runtime, m_health_checks),
-      m_driver(runtime, m_image_policy, m_health, clock, driver_settings(m_config), m_resolve_secret) {}
+      m_driver(runtime, m_image_policy, m_health, clock, driver_settings(m_config, links.metadata_token), m_resolve_secret) {}
 
 Agent::~Agent() { stop(); }
 

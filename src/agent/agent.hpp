@@ -70,6 +70,9 @@ struct AgentConfig {
   // Found by `berth serve` (runtime::find_host_gpus), not by from(), which `berth image` and
   // `berth doctor` also call and which must not scan /dev.
   runtime::HostGpus gpus;
+  // The task metadata endpoint's port (BERTH_METADATA_PORT; 0 = none): containers are told to
+  // reach it on 127.0.0.1 (host network) or the bridge's gateway address (bridge).
+  int metadata_port = 0;
 
   // Reads the ECS agent keys of `config` (ECS_RESERVED_MEMORY, ECS_RESERVED_PORTS, ...).
   [[nodiscard]] static Result<AgentConfig> from(const Config& config);
@@ -96,6 +99,9 @@ struct AgentLinks {
   // How containers' `secrets` and `repositoryCredentials` are resolved (svc's secrets store).
   // Without one, a task that has them fails to start.
   SecretResolver resolve_secret = nullptr;
+  // The token of a container's task metadata URI (api/metadata_token.hpp), from its task id and
+  // container ARN. Without one, containers get no metadata endpoint.
+  MetadataTokenMaker metadata_token = nullptr;
 };
 
 class Agent {

@@ -101,6 +101,12 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
   }
   out.instance_type = config.instance_type;
   out.availability_zone = config.availability_zone;
+  out.metadata_port = config.metadata_port;
+  // The endpoint's port, moved off 51679, is no task's to take either.
+  if (out.metadata_port > 0 &&
+      std::find(out.reserved_ports.begin(), out.reserved_ports.end(), out.metadata_port) == out.reserved_ports.end()) {
+    out.reserved_ports.push_back(out.metadata_port);
+  }
   if (auto v = get("ECS_CONTAINER_STOP_TIMEOUT")) { BERTH_ASSIGN(out.default_stop_timeout_s, parse_seconds("ECS_CONTAINER_STOP_TIMEOUT", *v)); }
   if (auto v = get("ECS_CONTAINER_START_TIMEOUT")) { BERTH_ASSIGN(out.default_start_timeout_s, parse_seconds("ECS_CONTAINER_START_TIMEOUT", *v)); }
   out.crash_marker_dir = config.run_dir + "/task-work";

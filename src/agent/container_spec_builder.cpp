@@ -16,6 +16,7 @@
 #include "runtime/linux/seccomp_profile.hpp"
 #include "model/ephemeral_storage.hpp"
 #include "model/sysctls.hpp"
+#include "model/task_metadata.hpp"
 #include "model/task_definition.hpp"
 #include "model/volumes_from.hpp"
 
@@ -90,20 +91,6 @@ Result<std::map<std::string, std::string>> sysctls_of(const Json& c, bool host_n
     }
     out[name] = control.value("value", "");
   }
-  return out;
-}
-
-// The container's dockerLabels plus the labels the ECS agent gives every container (which win).
-std::map<std::string, std::string> annotations_of(const Json& c, const model::Task& task, const std::string& name,
-                                                  const std::string& task_arn) {
-  std::map<std::string, std::string> out;
-  const Json labels = c.value("dockerLabels", Json::object());
-  for (const auto& [key, value] : labels.items()) out[key] = value.get<std::string>();
-  out["com.amazonaws.ecs.cluster"] = task.cluster;
-  out["com.amazonaws.ecs.container-name"] = name;
-  out["com.amazonaws.ecs.task-arn"] = task_arn;
-  out["com.amazonaws.ecs.task-definition-family"] = task.family;
-  out["com.amazonaws.ecs.task-definition-version"] = std::to_string(task.revision);
   return out;
 }
 
@@ -254,6 +241,14 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   spec.network = network_mode == model::NetworkMode::host && networking ? runtime::NetworkNamespace::host
                                                                         : runtime::NetworkNamespace::private_;
   if (network_mode == model::NetworkMode::bridge && networking) spec.network_namespace_path = context.network_namespace;
+  const std::string& metadata_url = !networking                                  ? std::string()
+                                    : network_mode == model::NetworkMode::host   ? context.metadata_host_url
+                                    : network_mode == model::NetworkMode::bridge ? context.metadata_bridge_url
+                                                                                 : std::string();
+  if (!metadata_url.empty() && !context.metadata_token.empty()) {
+    merge_env(spec.env, "ECS_CONTAINER_METADATA_URI_V4", metadata_url + "/v4/" + context.metadata_token);
+    merge_env(spec.env, "ECS_CONTAINER_METADATA_URI", metadata_url + "/v3/" + context.metadata_token);
+  }
   spec.hostname = c.value("hostname", network_mode == model::NetworkMode::host ? context.host_name : task.id.substr(0, 12));
   spec.readonly_rootfs = c.value("readonlyRootFilesystem", false);
   spec.privileged = c.value("privileged", false);
@@ -321,7 +316,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
     spec.shm_size_bytes = shm_mib << 20;
   }
   BERTH_ASSIGN(spec.sysctls, sysctls_of(c, network_mode == model::NetworkMode::host, td.value("ipcMode", "") == "host"));
-  spec.annotations = annotations_of(c, task, name, context.task_arn);
+  spec.annotations = model::container_labels(c, task, context.task_arn);
   spec.pid_mode = namespace_mode_of(td, "pidMode");
   spec.ipc_mode = namespace_mode_of(td, "ipcMode");
   spec.task_id = task.id;

@@ -34,6 +34,12 @@ struct SpecContext {
   runtime::HostGpus gpus{};       // the device nodes of the GPU ids placement assigned
   // The container's environmentFiles, resolved (agent/environment_files): below its environment.
   std::vector<std::pair<std::string, std::string>> environment_file_variables{};
+  // The task metadata endpoint: its base URL as host-network and as bridge containers reach it
+  // ("http://127.0.0.1:51679", "http://<bridge gateway>:51679"; "" = none) and this container's
+  // token; a container with no network (none, disableNetworking) gets no endpoint, as in ECS.
+  std::string metadata_host_url{};
+  std::string metadata_bridge_url{};
+  std::string metadata_token{};
   // Whether the host enforces AppArmor, which an apparmor security option needs (a fake in tests).
   std::function<bool()> apparmor_enabled = [] { return runtime::apparmor_enabled(); };
 };
@@ -43,7 +49,9 @@ struct SpecContext {
 // the task's namespace).
 std::string container_resolv_conf(const model::Json& container_definition, const std::string& host_resolv_conf);
 
-// Builds the spec of container `container_name` of `task`, whose task definition is `td`.
+// Builds the spec of container `container_name` of `task`, whose task definition is `td`. Its
+// environment carries ECS_CONTAINER_METADATA_URI_V4 and ECS_CONTAINER_METADATA_URI (v3) when the
+// context has an endpoint for its network mode; they win over variables of those names.
 // Returns ClientException for a setting that cannot be honoured (unknown or invalid user, an
 // image config field of the wrong type, bad volume, a device missing on this host, a GPU id
 // placement assigned that is not one of `context.gpus`, a shared volume with autoprovision false

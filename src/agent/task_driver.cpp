@@ -9,6 +9,7 @@
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "model/task_definition.hpp"
+#include "model/task_metadata.hpp"
 
 namespace berth::agent {
 
@@ -132,6 +133,13 @@ void TaskDriver::start_container(model::Task& task, const Json& td, const std::s
                       m_settings.capability_bounding_set};
   context.task_arn = m_settings.arns.task(task.cluster, task.id);
   context.gpus = m_settings.gpus;
+  if (m_settings.metadata_token) {
+    context.metadata_host_url = m_settings.metadata_host_url;
+    context.metadata_bridge_url = m_settings.metadata_bridge_url;
+    if (const model::TaskContainer* container = task.container(name)) {
+      context.metadata_token = m_settings.metadata_token(task.id, model::container_arn_of(m_settings.arns, task, *container));
+    }
+  }
   auto files = resolve_environment_files(environment_files_of(task, *def), m_resolve_secret, read_host_environment_file);
   if (!files) {
     stop_uninitialized(task, files.error().message, m_clock.now_ms());

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -24,6 +25,9 @@
 
 namespace berth::agent {
 
+// Returns the token of the task metadata URI of a container: (task id, container ARN) → token.
+using MetadataTokenMaker = std::function<std::string(const std::string&, const std::string&)>;
+
 struct DriverSettings {
   std::string data_dir;               // volumes/ and bundles/<task>-etc live under it
   TaskDefaults defaults;
@@ -35,6 +39,11 @@ struct DriverSettings {
   std::optional<int> restart_attempt_period_s;
   ArnScope arns;                      // for the task ARN containers are labelled with
   runtime::HostGpus gpus;             // what the GPU ids placement assigns stand for
+  // The task metadata endpoint as host and bridge containers reach it ("" = none; see SpecContext)
+  // and how a container's token is made.
+  std::string metadata_host_url;
+  std::string metadata_bridge_url;
+  MetadataTokenMaker metadata_token;
 };
 
 class TaskDriver {

@@ -80,6 +80,9 @@ const std::vector<EcsAction>& actions() {
       action("DescribeTasks", shapes::describe_tasks,
              typed_use_case<model::decode_describe_tasks, svc::describe_tasks, model::encode_tasks_reply>,
              members("task", "tasks")),
+      action("GetTaskProtection", shapes::get_task_protection,
+             typed_use_case<model::decode_get_task_protection, svc::get_task_protection, model::encode_task_protection_reply>,
+             members("task", "tasks")),
       action("ListAttributes", shapes::list_attributes,
              typed_use_case<model::decode_list_attributes, svc::list_attributes, model::encode_attributes_reply>,
              the_cluster),
@@ -140,6 +143,9 @@ const std::vector<EcsAction>& actions() {
       action("UpdateService", shapes::update_service,
              typed_use_case<model::decode_update_service, svc::update_service, model::encode_service_reply>,
              both(member("service", "service"), if_given("taskDefinition", task_definition("taskDefinition")))),
+      action("UpdateTaskProtection", shapes::update_task_protection,
+             typed_use_case<model::decode_update_task_protection, svc::update_task_protection, model::encode_task_protection_reply>,
+             members("task", "tasks")),
   };
   return k_actions;
 }

@@ -1,6 +1,7 @@
 #include "api/http_server.hpp"
 
 #include <netdb.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -29,8 +30,11 @@ Result<std::pair<std::string, std::string>> split_host_port(const std::string& l
   return std::make_pair(host, port);
 }
 
-// Returns a listening, non-blocking TCP socket on `listen` and its port.
-Result<std::pair<int, int>> listen_tcp(const std::string& listen) {
+enum class Bind { local_address, any_address };
+
+// Returns a listening, non-blocking TCP socket on `listen` and its port. Bind::any_address also
+// binds an address no interface has yet (IP_FREEBIND).
+Result<std::pair<int, int>> listen_tcp(const std::string& listen, Bind bind = Bind::local_address) {
   BERTH_ASSIGN(auto host_port, split_host_port(listen));
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -46,6 +50,8 @@ Result<std::pair<int, int>> listen_tcp(const std::string& listen) {
     if (fd < 0) continue;
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind == Bind::any_address) ::setsockopt(fd, a->ai_family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                                                a->ai_family == AF_INET6 ? IPV6_FREEBIND : IP_FREEBIND, &one, sizeof(one));
     sockaddr_storage bound{};
     socklen_t length = sizeof(bound);
     if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, k_listen_backlog) == 0 &&
@@ -93,6 +99,11 @@ HttpServer::HttpServer(std::unique_ptr<HttpEventLoop> loop, int port, std::strin
 HttpServer::~HttpServer() { stop(); }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(ApiServices& api, const ServerOptions& options) {
+  return start([&api](const HttpRequest& request, const HttpPeer& peer) { return route_request(api, request, peer); },
+               options);
+}
+
+Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpHandler handler, const ServerOptions& options) {
   std::vector<HttpListener> listeners;
   const auto close_listeners = [&listeners] {
     for (const auto& l : listeners) ::close(l.fd);
@@ -103,6 +114,14 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(ApiServices& api, const Se
     if (!tcp) return std::unexpected(tcp.error());
     listeners.push_back({tcp->first, HttpListener::Kind::tcp, options.tls});
     port = tcp->second;
+  }
+  for (const auto& also : options.listen_also) {
+    auto tcp = listen_tcp(also, Bind::any_address);
+    if (!tcp) {
+      close_listeners();
+      return std::unexpected(tcp.error());
+    }
+    listeners.push_back({tcp->first, HttpListener::Kind::tcp, options.tls});
   }
   if (!options.socket_path.empty()) {
     auto unix_fd = listen_unix(options.socket_path);
@@ -120,10 +139,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(ApiServices& api, const Se
   loop_options.max_connections_per_peer = options.max_connections_per_peer;
   loop_options.workers = options.workers;
   loop_options.queue_depth = options.queue_depth;
-  BERTH_ASSIGN(auto loop, HttpEventLoop::start(std::move(listeners), loop_options,
-                                               [&api](const HttpRequest& request, const HttpPeer& peer) {
-                                                 return route_request(api, request, peer);
-                                               }));
+  BERTH_ASSIGN(auto loop, HttpEventLoop::start(std::move(listeners), loop_options, std::move(handler)));
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(loop), port, options.socket_path));
 }
 

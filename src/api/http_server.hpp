@@ -1,5 +1,6 @@
 // The ECS API over HTTP: one listener on TCP and one on a unix socket, both serving the same
-// routes. start() binds before returning, so a caller knows the API is reachable; stop() closes
+// routes; the task metadata endpoint is a second server of this kind with its own routes and
+// listeners (api/metadata_routes.hpp). start() binds before returning, so a caller knows the API is reachable; stop() closes
 // the listeners and idle connections at once, finishes requests in flight and returns.
 // Thread-safe.
 //
@@ -23,9 +24,11 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "common/thread_annotations.hpp"
+#include "api/http_event_loop.hpp"
 #include "api/http_routes.hpp"
 
 namespace berth::api {
@@ -47,6 +50,9 @@ struct ServerOptions {
   std::size_t queue_depth = 32;
   // TLS on the TCP listener (null: plain HTTP); see HttpListener::tls.
   std::shared_ptr<tls::TlsServerConfig> tls = nullptr;
+  // More TCP addresses ("host:port") served alike, bound even while the address is not yet on
+  // any interface (IP_FREEBIND): the bridge's gateway address appears with the first bridge task.
+  std::vector<std::string> listen_also{};
 };
 
 class HttpEventLoop;
@@ -55,6 +61,8 @@ class HttpServer {
  public:
   // Serves `api` (which must outlive the server) on the listeners `options` names.
   [[nodiscard]] static Result<std::unique_ptr<HttpServer>> start(ApiServices& api, const ServerOptions& options);
+  // Serves `handler`'s routes instead of the ECS API's (what it refers to must outlive the server).
+  [[nodiscard]] static Result<std::unique_ptr<HttpServer>> start(HttpHandler handler, const ServerOptions& options);
   ~HttpServer();
 
   // The bound TCP port (useful with port 0), or 0 without a TCP listener.

@@ -3,14 +3,17 @@
 #include <filesystem>
 
 #include "api/tls/tls_setup.hpp"
+#include "cli/metric_limits.hpp"
 #include "cli/runc_paths.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
+#include "runtime/network/bridge_gateway.hpp"
 #include "runtime/oci_spec.hpp"
 #include "runtime/shim/log_writer.hpp"
 #include "svc/access_keys.hpp"
 #include "svc/actions.hpp"
+#include "svc/metrics_recorder.hpp"
 #include "svc/secrets.hpp"
 
 namespace berth::cli {
@@ -78,6 +81,28 @@ Result<void> SvcInstanceRegistrar::register_node(const agent::NodeRegistration& 
   return {};
 }
 
+namespace {
+
+// The task metadata endpoint's server: the port on the host's loopback (host-network tasks) and
+// on the bridge's gateway address (bridge tasks, which cannot reach the loopback). Bounds
+// smaller than the API's: requests are GETs without a body, from this node's containers.
+api::ServerOptions metadata_server_options(const agent::AgentConfig& config) {
+  api::ServerOptions options;
+  if (config.metadata_port == 0) return options;
+  const std::string port = std::to_string(config.metadata_port);
+  options.listen = "127.0.0.1:" + port;
+  if (const auto gateway = runtime::bridge_gateway_of(config.network.subnet)) options.listen_also = {*gateway + ":" + port};
+  options.socket_path = "";
+  options.max_body_bytes = 1024;
+  options.max_connections = 128;
+  options.max_connections_per_peer = 32;
+  options.workers = 2;
+  options.queue_depth = 16;
+  return options;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::AgentConfig& agent_config) {
   BERTH_TRY(make_state_dirs(config));
   DaemonResources resources;
@@ -100,6 +125,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
       m_runc_paths(runc_paths(config)),
       m_runtime(m_runc_paths, agent_config.network),
       m_logs(m_runtime, m_runc_paths.log_files),
+      m_metrics(metric_store_limits(config)),
       m_ctx{.store = *m_resources.store,
             .clock = *m_resources.clock,
             .arns = ArnScope{config.region, config.account},
@@ -108,8 +134,10 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
             .logs = &m_logs,
             .dynamic_host_ports = agent_config.dynamic_host_ports,
             .time_zones = std::make_shared<svc::TimeZoneLibrary>(config.zoneinfo_dir),
-            .secret_cipher = &m_secret_cipher},
+            .secret_cipher = &m_secret_cipher,
+            .metrics = &m_metrics},
       m_registrar(m_ctx),
+      m_metadata_tokens(m_resources.secrets_key),
       // The agent's links: it registers through svc; a recorded task change wakes the service
       // scheduler; containers' secrets come from svc's secrets store.
       m_agent(*m_resources.store, m_runtime, *m_resources.images, *m_resources.clock, agent_config,
@@ -117,14 +145,27 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                .on_task_changed = [this] { m_scheduler.wake(); },
                .resolve_secret = [this](const std::string& value_from) {
                  return svc::resolve_secret_reference(m_ctx, value_from);
-               }}),
+               },
+               .metadata_token = agent_config.metadata_port == 0
+                                     ? agent::MetadataTokenMaker()
+                                     : [this](const std::string& task_id, const std::string& container_arn) {
+                                         return m_metadata_serving ? m_metadata_tokens.token_of(task_id, container_arn)
+                                                                   : std::string();
+                                       }}),
+      m_sampler(*m_resources.store, m_runtime, *m_resources.clock,
+                {config.cluster, ArnScope{config.region, config.account}, config.metrics_interval_seconds},
+                [this](std::vector<model::ContainerSample> samples, EpochMs now) {
+                  svc::record_samples(m_ctx, samples, now);
+                }),
       m_scheduler(m_ctx, EpochMs{config.task_settle_seconds} * 1000),
       m_schedule_runner(m_ctx),
       m_keys(m_ctx),
       m_auth(m_keys, *m_resources.clock,
              {config.tcp_auth ? api::TcpAuth::sigv4 : api::TcpAuth::off, config.socket_path, config.region,
               config.account}),
-      m_api_services{m_ctx, m_auth, m_resources.audit.get()} {}
+      m_api_services{m_ctx, m_auth, m_resources.audit.get()},
+      m_metadata_services{m_ctx, m_metadata_tokens, agent_config.cluster, agent_config.availability_zone},
+      m_metadata_options(metadata_server_options(agent_config)) {}
 
 Daemon::~Daemon() { stop(); }
 
@@ -139,7 +180,16 @@ void Daemon::access_key_deleted(const std::string& access_key_id) { m_keys.forge
 
 Result<std::string> Daemon::start() {
   BERTH_ASSIGN(const std::string instance, m_agent.register_instance());
+  start_metadata_endpoint();  // before the agent starts containers, which are told of it or not
   m_agent.start();
+  if (m_config.metrics_interval_seconds > 0) {
+    const auto limits = metric_store_limits(m_config);
+    log_info("container metrics every " + std::to_string(m_config.metrics_interval_seconds) + " s, in memory: " +
+             std::to_string(limits.max_series) + " series of " + std::to_string(limits.slots) + " slots of " +
+             std::to_string(m_config.metrics_resolution_seconds) + " s, at most " +
+             std::to_string(metric_series_bytes(limits) >> 10) + " KiB");
+  }
+  m_sampler.start(instance);
   m_scheduler.start();
   m_schedule_runner.start();
   const auto started = [&]() -> Result<void> {
@@ -167,10 +217,33 @@ Result<std::string> Daemon::start() {
          m_config.db_path() + ")";
 }
 
+// A port another program holds (an ECS agent, a second berth) costs the endpoint, not the
+// gateway: containers then get no metadata URI, and the log says why.
+void Daemon::start_metadata_endpoint() {
+  if (m_metadata_options.listen.empty()) return;
+  auto server = api::HttpServer::start(
+      [this](const api::HttpRequest& request, const api::HttpPeer& peer) {
+        return api::route_metadata_request(m_metadata_services, request, peer);
+      },
+      m_metadata_options);
+  if (!server) {
+    log_warn("no task metadata endpoint (containers get no ECS_CONTAINER_METADATA_URI_V4): " + server.error().message +
+             "; set BERTH_METADATA_PORT to a free port, or 0");
+    return;
+  }
+  m_metadata_server = std::move(*server);
+  m_metadata_serving = true;
+  std::string where = m_metadata_options.listen;
+  for (const auto& also : m_metadata_options.listen_also) where += " and " + also;
+  log_info("task metadata endpoint on " + where);
+}
+
 void Daemon::stop() {
   if (m_server) m_server->stop();
+  if (m_metadata_server) m_metadata_server->stop();
   m_schedule_runner.stop();
   m_scheduler.stop();
+  m_sampler.stop();
   m_agent.stop();
 }
 

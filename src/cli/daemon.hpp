@@ -1,21 +1,27 @@
 // The parts of `berth serve` and their wiring: the store, the secrets key, the image store, the
-// runc runtime, the svc Context, the local agent (registered through svc), the service
-// scheduler, the schedule runner and the API (key ring, request auth, audit log, HTTP server). Every part is built in the
+// runc runtime, the in-memory metric store, the svc Context, the local agent (registered through
+// svc), the metrics sampler (feeding the metric store), the service scheduler, the schedule
+// runner, the API (key ring, request auth, audit log, HTTP server) and the task metadata endpoint
+// (its tokens and its own HTTP server). Every part is built in the
 // constructor and wired once; the state changes svc announces reach the workers through
 // svc::StateEvents, which the daemon implements.
 // Thread-safety: open(), start() and stop() are called from one thread; the events are called
 // from any thread and only wake workers or drop a cached key.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
 #include "agent/agent.hpp"
+#include "agent/metrics_sampler.hpp"
 #include "api/audit_log.hpp"
 #include "api/auth/aes_gcm_cipher.hpp"
 #include "api/auth/key_ring.hpp"
 #include "api/http_routes.hpp"
 #include "api/http_server.hpp"
+#include "api/metadata_routes.hpp"
+#include "api/metadata_token.hpp"
 #include "api/request_auth.hpp"
 #include "api/tls/tls_server.hpp"
 #include "common/clock.hpp"
@@ -24,6 +30,7 @@
 #include "runtime/runc/runc_runtime.hpp"
 #include "store/store.hpp"
 #include "svc/context.hpp"
+#include "svc/metric_store.hpp"
 #include "svc/schedule_runner.hpp"
 #include "svc/service_scheduler.hpp"
 
@@ -71,12 +78,15 @@ class Daemon final : private svc::StateEvents {
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
-  // Registers this gateway as a container instance, starts the agent, the service scheduler and
-  // the schedule runner, writes the first admin key (first start only), then opens the API.
+  // Registers this gateway as a container instance, opens the task metadata endpoint
+  // (BERTH_METADATA_PORT on 127.0.0.1 and the bridge's gateway) before the agent starts containers,
+  // starts the agent, the metrics sampler, the service scheduler and the schedule runner, writes the
+  // first admin key (first start only), then opens the API.
   // Returns the line that says where the API is ready; on failure, what started is stopped.
   [[nodiscard]] Result<std::string> start();
-  // Stops in the reverse order: the API first (no new requests), then the schedule runner, the
-  // service scheduler and the agent. Containers keep running. Idempotent.
+  // Stops in the reverse order: the API and the metadata endpoint first (no new requests), then
+  // the schedule runner, the service scheduler, the metrics sampler and the agent. Containers keep
+  // running. Idempotent.
   void stop();
 
  private:
@@ -87,6 +97,9 @@ class Daemon final : private svc::StateEvents {
   void schedules_changed() override;
   void access_key_deleted(const std::string& access_key_id) override;
 
+  // Opens the task metadata endpoint if configured; a failure is logged, and containers then get
+  // no endpoint.
+  void start_metadata_endpoint();
   // The first start's admin key, in the AWS shared-credentials format.
   [[nodiscard]] Result<void> write_first_credentials();
 
@@ -96,15 +109,22 @@ class Daemon final : private svc::StateEvents {
   const runtime::RuncPaths m_runc_paths;
   runtime::RuncRuntime m_runtime;
   RuntimeLogs m_logs;
+  svc::MetricStore m_metrics;
   svc::Context m_ctx;
   SvcInstanceRegistrar m_registrar;
+  api::MetadataTokens m_metadata_tokens;  // before the agent, which makes containers' tokens with it
   agent::Agent m_agent;
+  agent::MetricsSampler m_sampler;
   svc::ServiceScheduler m_scheduler;
   svc::ScheduleRunner m_schedule_runner;
   api::auth::KeyRing m_keys;
   api::RequestAuth m_auth;
   api::ApiServices m_api_services;
-  std::unique_ptr<api::HttpServer> m_server;  // set by start()
+  api::MetadataServices m_metadata_services;
+  api::ServerOptions m_metadata_options;  // no TCP listener when BERTH_METADATA_PORT is 0
+  std::unique_ptr<api::HttpServer> m_server;           // set by start()
+  std::unique_ptr<api::HttpServer> m_metadata_server;  // set by start() when there is an endpoint
+  std::atomic<bool> m_metadata_serving{false};         // read by the agent's thread
 };
 
 }  // namespace berth::cli

@@ -216,6 +216,13 @@ const KeyRule k_rules[] = {
      [](Config& c, Text k, Text v) {
        return set(c.max_body_bytes, number_in<std::size_t>(k, v, 1024, k_max_body_bytes, "bytes"));
      }},
+    {"BERTH_METADATA_PORT",
+     [](Config& c, Text k, Text v) -> Result<void> {
+       const auto port = parse_integer_in<int>(v, 0, 65535);
+       if (!port) return refuse(k, "a port, 0 to 65535 (0 = no task metadata endpoint)");
+       c.metadata_port = *port;
+       return {};
+     }},
     {"BERTH_SECRETS_KEY_FILE", [](Config& c, Text k, Text v) { return set(c.secrets_key_file, path(k, v)); }},
     {"BERTH_TASK_SETTLE_SECONDS",
      [](Config& c, Text k, Text v) { return set(c.task_settle_seconds, number_in<int>(k, v, 0, 86'400, "seconds")); }},
@@ -238,6 +245,14 @@ const KeyRule k_rules[] = {
        return set(c.restart_attempt_period_s, number_in<int>(k, v, 0, k_max_restart_attempt_period_s, "seconds"));
      }},
     {"BERTH_GPU_DEVICES", [](Config& c, Text k, Text v) { return set(c.gpu_devices, device_list(k, v)); }},
+    {"BERTH_METRICS_INTERVAL",
+     [](Config& c, Text k, Text v) { return set(c.metrics_interval_seconds, number_in<int>(k, v, 0, 3600, "seconds")); }},
+    {"BERTH_METRICS_RESOLUTION",
+     [](Config& c, Text k, Text v) { return set(c.metrics_resolution_seconds, number_in<int>(k, v, 1, 3600, "seconds")); }},
+    {"BERTH_METRICS_RETENTION",
+     [](Config& c, Text k, Text v) { return set(c.metrics_retention_hours, number_in<int>(k, v, 1, 168, "hours")); }},
+    {"BERTH_METRICS_MAX_SERIES",
+     [](Config& c, Text k, Text v) { return set(c.metrics_max_series, number_in<int>(k, v, 1, 100'000, "series")); }},
 };
 
 }  // namespace

@@ -23,6 +23,8 @@ struct Config {
   std::string listen = "127.0.0.1:51678";          // BERTH_LISTEN / --listen ("" = no TCP)
   std::string socket_path = "/run/berth/berth.sock";  // BERTH_SOCKET / --socket ("" = none)
   std::size_t max_body_bytes = 1 << 20;            // BERTH_MAX_BODY_BYTES
+  // The task metadata endpoint's port (the ECS agent's), on 127.0.0.1 and the bridge's gateway.
+  int metadata_port = 51679;                       // BERTH_METADATA_PORT (0 = no endpoint)
   LogLevel log_level = LogLevel::info;             // BERTH_LOG_LEVEL / --log-level
   // TLS on the TCP listener: "auto" (on iff it listens beyond loopback), "on" or "off".
   std::string tls_mode = "auto";                   // BERTH_TLS / --tls
@@ -33,6 +35,12 @@ struct Config {
   // How long a new service task without health checks runs before it counts as healthy.
   int task_settle_seconds = 10;                    // BERTH_TASK_SETTLE_SECONDS
   std::string zoneinfo_dir = "/usr/share/zoneinfo";  // BERTH_ZONEINFO_DIR (TZif files)
+  // Container metrics, kept in memory only: how often the containers are read (0 = never), the
+  // width of one slot of a metric series, how long a series reaches back, how many series.
+  int metrics_interval_seconds = 10;               // BERTH_METRICS_INTERVAL
+  int metrics_resolution_seconds = 60;             // BERTH_METRICS_RESOLUTION
+  int metrics_retention_hours = 24;                // BERTH_METRICS_RETENTION
+  int metrics_max_series = 128;                    // BERTH_METRICS_MAX_SERIES
 
   // The local agent's own keys (agent/agent_config.cpp applies them with the ECS agent's keys).
   long long cpu_units = 0;                         // BERTH_CPU_UNITS (0 = cores × 1024)

@@ -15,6 +15,7 @@
 #include "model/deployment.hpp"
 #include "model/port_request.hpp"
 #include "model/statuses.hpp"
+#include "model/task_protection.hpp"
 
 namespace berth::model {
 
@@ -69,6 +70,11 @@ struct TaskState {
   std::set<int> tcp_ports;
   std::set<int> udp_ports;
   std::set<std::string> gpu_ids;  // the GPUs assigned to its containers
+  // Scale-in protection (UpdateTaskProtection) set to last until then; nothing = none.
+  std::optional<EpochMs> protected_until{};
+
+  // Whether its service's scale-in and deployments must leave it running at `now`.
+  bool protected_at(EpochMs now) const { return protection_holds(protected_until, now); }
 };
 
 // What the tasks not yet STOPPED on one instance hold.
@@ -165,6 +171,9 @@ struct TaskStopWrite {
   std::string task_id;
   std::string stop_code;  // ServiceSchedulerInitiated, UserInitiated
   std::string reason;
+  // A scale-in, which must not stop a protected task: one protected at the plan's time when it
+  // is committed makes the commit a conflict (planned again on fresh rows).
+  bool unless_protected = false;
 };
 
 struct ServiceWrite {

@@ -4,7 +4,11 @@ namespace berth::model {
 
 Json failures_to_json(const std::vector<Failure>& failures) {
   Json out = Json::array();
-  for (const auto& failure : failures) out.push_back({{"arn", failure.arn}, {"reason", failure.reason}});
+  for (const auto& failure : failures) {
+    Json entry{{"arn", failure.arn}, {"reason", failure.reason}};
+    if (!failure.detail.empty()) entry["detail"] = failure.detail;
+    out.push_back(std::move(entry));
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include "model/launch_type.hpp"
 #include "model/network_mode.hpp"
 #include "model/statuses.hpp"
+#include "model/task_protection.hpp"
 
 namespace berth::model {
 namespace {
@@ -408,6 +409,13 @@ const Shape k_start_task = structure({
 const Shape k_stop_task = structure({{"cluster", &k_string}, {"task", &k_string, true}, {"reason", &k_string}});
 const Shape k_describe_tasks =
     structure({{"cluster", &k_string}, {"tasks", &k_strings, true}, {"include", &k_include_tags}});
+// Task scale-in protection.
+const Shape k_protection_minutes = integer_shape(k_min_protection_minutes, k_max_protection_minutes);
+const Shape k_update_task_protection = structure({{"cluster", &k_string, true},
+                                                 {"tasks", &k_strings, true},
+                                                 {"protectionEnabled", &k_bool, true},
+                                                 {"expiresInMinutes", &k_protection_minutes}});
+const Shape k_get_task_protection = structure({{"cluster", &k_string, true}, {"tasks", &k_strings}});
 const Shape k_desired_status = enum_shape({"RUNNING", "PENDING", "STOPPED"});  // the TaskStatus values ListTasks filters by
 const Shape k_list_tasks = structure({{"cluster", &k_string},
                                       {"containerInstance", &k_string},
@@ -527,6 +535,8 @@ const Shape& start_task = k_start_task;
 const Shape& stop_task = k_stop_task;
 const Shape& describe_tasks = k_describe_tasks;
 const Shape& list_tasks = k_list_tasks;
+const Shape& update_task_protection = k_update_task_protection;
+const Shape& get_task_protection = k_get_task_protection;
 const Shape& create_service = k_create_service;
 const Shape& update_service = k_update_service;
 const Shape& delete_service = k_delete_service;

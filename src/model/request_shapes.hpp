@@ -37,6 +37,8 @@ extern const Shape& start_task;
 extern const Shape& stop_task;
 extern const Shape& describe_tasks;
 extern const Shape& list_tasks;
+extern const Shape& update_task_protection;
+extern const Shape& get_task_protection;
 extern const Shape& create_service;
 extern const Shape& update_service;
 extern const Shape& delete_service;

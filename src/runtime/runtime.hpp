@@ -10,6 +10,7 @@
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "model/container_stats.hpp"
 #include "runtime/linux/cgroups.hpp"
 #include "runtime/network/bridge_network.hpp"
 #include "runtime/oci_spec.hpp"
@@ -74,6 +75,11 @@ class Runtime {
   virtual std::vector<std::string> known_containers() = 0;
   // Path of the container's log file.
   virtual std::string log_path(const std::string& id) const = 0;
+  // What the running container has used so far: its cgroup's counters and, when it has a network
+  // namespace of its own (bridge), that namespace's eth0. The caller stamps read_at and the
+  // host's CPU time (read once for many containers). An error if it is not running or its
+  // cgroup cannot be read.
+  [[nodiscard]] virtual Result<model::ContainerStats> container_stats(const std::string& id) = 0;
 
   // --- Task-level resources ---
   // Makes the task's cgroup (limits applied), for pidMode/ipcMode task the namespaces (and

@@ -34,6 +34,7 @@ struct PlacementFailure {
 struct TaskStop {
   std::string task_id;
   std::string reason;
+  bool unless_protected = false;  // a scale-in: see model::TaskStopWrite
 };
 
 struct ServiceUpdate {

@@ -35,23 +35,37 @@ Reconciliation reconcile(const ServiceView& service, const std::vector<TaskView>
   }
   int live = static_cast<int>(tasks.size());
 
-  // Scale the primary in when it has more than desired.
+  // Scale the primary in when it has more than desired, passing over protected tasks: what only
+  // protected tasks hold above desired waits for their protection to end.
   if (static_cast<int>(primary_tasks.size()) > desired) {
     order_for_stopping(primary_tasks);
-    const int extra = static_cast<int>(primary_tasks.size()) - desired;
-    for (int i = 0; i < extra; ++i) {
-      plan.stop.emplace_back(primary_tasks[static_cast<std::size_t>(i)]->id, "service scaled in");
-      healthy -= primary_tasks[static_cast<std::size_t>(i)]->healthy ? 1 : 0;
+    int extra = static_cast<int>(primary_tasks.size()) - desired;
+    std::vector<const TaskView*> kept;
+    for (const TaskView* t : primary_tasks) {
+      if (extra == 0 || t->protected_from_scale_in) {
+        kept.push_back(t);
+        continue;
+      }
+      plan.stop.emplace_back(t->id, "service scaled in");
+      healthy -= t->healthy ? 1 : 0;
       --live;
+      --extra;
     }
-    primary_tasks.resize(static_cast<std::size_t>(desired));
+    plan.held_by_protection += extra;
+    primary_tasks = std::move(kept);
   }
 
   // Stop old-deployment tasks while enough healthy tasks remain: unhealthy ones always may go.
+  // Protected ones stay (still counted as running), so the deployment waits for them.
   order_for_stopping(old_tasks);
+  bool min_healthy_reached = false;
   for (const TaskView* t : old_tasks) {
-    const bool can_stop = !t->healthy || healthy - 1 >= min_healthy;
-    if (!can_stop) break;
+    if (t->protected_from_scale_in) {
+      ++plan.held_by_protection;
+      continue;
+    }
+    min_healthy_reached = min_healthy_reached || (t->healthy && healthy - 1 < min_healthy);
+    if (min_healthy_reached) continue;
     plan.stop.emplace_back(t->id, "replaced by a newer deployment");
     healthy -= t->healthy ? 1 : 0;
     --live;

@@ -1,6 +1,8 @@
 // Reconcile for REPLICA services: the service's desired state and its tasks in, what to start
-// and stop out, within the deployment's minimumHealthyPercent/maximumPercent. Pure: no clock,
-// no store, no randomness; placement of the tasks to start is the caller's.
+// and stop out, within the deployment's minimumHealthyPercent/maximumPercent. Tasks under
+// scale-in protection are neither scaled in nor replaced: the service stays above its desired
+// count, or the deployment unfinished, until their protection ends. Pure: no clock, no store, no
+// randomness; placement of the tasks to start is the caller's.
 #pragma once
 
 #include <map>
@@ -18,6 +20,7 @@ struct TaskView {
   std::string deployment_id;       // from startedBy
   bool healthy = false;            // RUNNING and not failing its health checks
   int scale_in_rank = 0;           // scale-in order by placement strategy: lower stops first
+  bool protected_from_scale_in = false;  // under scale-in protection (UpdateTaskProtection)
 };
 
 struct ServiceView {
@@ -33,6 +36,7 @@ struct Reconciliation {
   std::map<std::string, int> start;                       // deployment id → tasks to start
   std::vector<std::pair<std::string, std::string>> stop;  // task id → why
   std::vector<std::string> finished_deployments;          // old deployments with no task left
+  int held_by_protection = 0;  // tasks to scale in or replace that stay because they are protected
 };
 
 // The tasks passed are those whose desired status is RUNNING (stopping ones are already going).

@@ -61,6 +61,9 @@ class ServicePass {
   std::string m_latest_event;
   std::vector<std::string> m_events;
   std::vector<std::string> m_finished;
+  // Tasks whose scale-in protection this pass honours: their stops are committed unless they
+  // became protected meanwhile.
+  std::set<std::string> m_protectable;
   Plan m_plan;
 };
 
@@ -73,7 +76,7 @@ void ServicePass::add_event_once(const std::string& message) {
 void ServicePass::stop(const std::vector<std::pair<std::string, std::string>>& stops) {
   std::vector<std::string> stopped;
   for (const auto& [id, why] : stops) {
-    m_plan.stops.push_back({id, why});
+    m_plan.stops.push_back({id, why, m_protectable.contains(id)});
     stopped.push_back(id);
   }
   if (!stopped.empty()) {
@@ -148,10 +151,18 @@ Result<void> ServicePass::replica(const std::vector<const model::TaskState*>& ta
     const auto* definition = m_snapshot.definition(t->family, t->revision);
     const bool healthy = is_healthy(*t, t->started_by == primary_id, definition && definition->health_checks, m_now,
                                     m_settings.settle_ms);
-    views.push_back({t->id, on_draining ? k_draining : t->started_by, healthy, rank[t->id]});
+    // Protection holds against scale-in and deployments, not against draining or deleting.
+    const bool protectable = !view.draining && !on_draining;
+    if (protectable) m_protectable.insert(t->id);
+    views.push_back({t->id, on_draining ? k_draining : t->started_by, healthy, rank[t->id],
+                     protectable && t->protected_at(m_now)});
   }
   const auto decided = reconcile(view, views);
   stop(decided.stop);
+  if (decided.held_by_protection > 0) {
+    add_event_once(m_label + " was unable to scale in due to (reason: " + std::to_string(decided.held_by_protection) +
+                   " tasks under protection).");
+  }
   for (const auto& id : decided.finished_deployments) m_finished.push_back(id);
   for (const auto& [deployment_id, count] : decided.start) {
     if (count <= 0) continue;

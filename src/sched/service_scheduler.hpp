@@ -1,9 +1,11 @@
 // The service scheduler's decision for one service: from a snapshot of its cluster to a Plan.
 // REPLICA services reconcile their tasks with the desired count within the deployment's limits
-// (sched/reconcile.hpp), throttle launches that keep failing, and place what is missing; DAEMON
-// services keep one task of the PRIMARY deployment on every ACTIVE instance meeting their
-// constraints. Then the deployments' counts, the circuit breaker (with rollback), the steady
-// state and the end of a deleted service. Pure: the clock, the RNG and task ids are parameters.
+// (sched/reconcile.hpp), leaving tasks under scale-in protection at `now` running (with an event
+// while that holds the service above its desired count or a deployment back), throttle launches
+// that keep failing, and place what is missing; DAEMON services keep one task of the PRIMARY
+// deployment on every ACTIVE instance meeting their constraints. Then the deployments' counts,
+// the circuit breaker (with rollback), the steady state and the end of a deleted service. Pure:
+// the clock, the RNG and task ids are parameters.
 #pragma once
 
 #include <random>

@@ -31,6 +31,13 @@ Result<std::map<DefinitionKey, model::TaskDefinition>> definitions_of(Db& db, co
   return out;
 }
 
+// A task and its scale-in protection: "body, protected_until".
+using TaskRow = std::pair<model::Task, std::optional<EpochMs>>;
+Result<TaskRow> read_task_row(const Stmt& stmt) {
+  BERTH_ASSIGN(auto task, read_task(stmt));
+  return TaskRow{std::move(task), protected_until_of(stmt, 1)};
+}
+
 }  // namespace
 
 Result<model::ClusterSnapshot> Store::read_cluster_snapshot(const std::string& cluster, SnapshotScope scope) {
@@ -59,14 +66,14 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::st
       if (!s.deployments.empty()) primaries.push_back(s.deployments.front().id);
     }
   }
-  Stmt tasks(m_db, "SELECT body FROM tasks WHERE cluster = ?1 AND (last_status != 'STOPPED' OR "
+  Stmt tasks(m_db, "SELECT body, protected_until FROM tasks WHERE cluster = ?1 AND (last_status != 'STOPPED' OR "
                    "(desired_status = 'STOPPED' AND started_by IN (SELECT value FROM json_each(?2)))) "
                    "ORDER BY id LIMIT ?3");
   tasks.bind(1, cluster).bind(2, primaries.dump()).bind(3, k_max_snapshot_rows);
-  BERTH_ASSIGN(auto task_rows, collect_parsed_rows<model::Task>(tasks, read_task));
+  BERTH_ASSIGN(auto task_rows, collect_parsed_rows<TaskRow>(tasks, read_task_row));
 
   std::set<DefinitionKey> wanted;
-  for (const auto& t : task_rows) {
+  for (const auto& [t, protected_until] : task_rows) {
     if (t.last_status != model::TaskStatus::stopped) wanted.insert({t.family, t.revision});
   }
   for (const auto& s : services) {
@@ -75,9 +82,10 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::st
   BERTH_ASSIGN(auto definitions, definitions_of(m_db, wanted));
 
   for (const auto& i : instance_rows) snapshot.instances.push_back(model::instance_state_of(i));
-  for (const auto& t : task_rows) {
+  for (const auto& [t, protected_until] : task_rows) {
     const auto td = definitions.find({t.family, t.revision});
     auto state = model::task_state_of(t, td == definitions.end() ? nullptr : &td->second);
+    state.protected_until = protected_until;
     if (t.last_status != model::TaskStatus::stopped) {
       if (auto* instance = snapshot.instance(t.container_instance_id)) {
         instance->use.add(state);
@@ -116,12 +124,15 @@ Result<bool> Store::commit_plan(const PlanCommit& plan) {
     }
   }
   for (const auto& stop : plan.stops) {
-    Stmt stmt(m_db, "SELECT body FROM tasks WHERE cluster = ?1 AND id = ?2");
+    Stmt stmt(m_db, "SELECT body, protected_until FROM tasks WHERE cluster = ?1 AND id = ?2");
     stmt.bind(1, plan.cluster).bind(2, stop.task_id);
     BERTH_ASSIGN(bool found, stmt.step());
     if (!found) continue;
-    BERTH_ASSIGN(auto task, read_task(stmt));
+    BERTH_ASSIGN(auto row, read_task_row(stmt));
+    auto& [task, protected_until] = row;
     if (task.desired_status == model::TaskStatus::stopped) continue;
+    // Protected since the plan read it (UpdateTaskProtection meanwhile).
+    if (stop.unless_protected && model::protection_holds(protected_until, plan.now)) return false;
     task.desired_status = model::TaskStatus::stopped;
     task.stop_code = stop.stop_code;
     task.stopped_reason = stop.reason;

@@ -2,8 +2,10 @@
 // or a snapshot touches several). Callers hold the store's lock. Internal to store/.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "common/clock.hpp"
 #include "model/container_instance.hpp"
 #include "model/service.hpp"
 #include "model/statuses.hpp"
@@ -29,6 +31,8 @@ Result<model::TaskDefinition> read_task_definition(const Stmt& stmt);
 Result<model::ContainerInstance> read_instance(const Stmt& stmt);
 // Reads the body column.
 Result<model::Task> read_task(const Stmt& stmt);
+// Reads a task's protected_until column (at `column`): nothing when NULL.
+std::optional<EpochMs> protected_until_of(const Stmt& stmt, int column);
 Result<model::Service> read_service(const Stmt& stmt);
 
 Result<void> upsert_task(Db& db, const model::Task& task);

@@ -23,6 +23,7 @@
 #include "model/tags.hpp"
 #include "model/task.hpp"
 #include "model/task_definition.hpp"
+#include "model/task_protection.hpp"
 #include "store/db.hpp"
 
 namespace berth::store {
@@ -173,6 +174,20 @@ class Store {
                                                              const std::string& id);
   [[nodiscard]] Result<std::vector<model::Task>> list_tasks(const TaskQuery& query);
 
+  // --- task scale-in protection (store/task_protection.cpp) ---
+  // The protection of the tasks `ids` of `cluster` that exist (in no particular order).
+  [[nodiscard]] Result<std::vector<model::TaskProtection>> task_protections(const std::string& cluster,
+                                                                            const std::vector<std::string>& ids);
+  // The tasks of `cluster`, not stopped, whose protection holds at `now`, by id, at most `limit`.
+  [[nodiscard]] Result<std::vector<model::TaskProtection>> protected_tasks(const std::string& cluster, EpochMs now,
+                                                                           std::size_t limit);
+  // Sets the protection of the tasks `ids` of `cluster` to last until `until` (nothing: removes
+  // it), in one transaction, on each task model::protection_refusal allows; a row is written only
+  // if its protection changes. Returns the tasks that exist as they are afterwards.
+  [[nodiscard]] Result<std::vector<model::TaskProtection>> set_task_protection(const std::string& cluster,
+                                                                               const std::vector<std::string>& ids,
+                                                                               std::optional<EpochMs> until);
+
   // --- scheduling (store/cluster_snapshot.cpp) ---
   // Reads `cluster`'s scheduling state in one transaction, one query per table. Instances and
   // tasks are in id order, services in name order.
@@ -180,7 +195,8 @@ class Store {
   // Commits `plan` in one transaction, re-checking it against the current rows: the cluster
   // ACTIVE (else ClusterNotFoundException), each new task's instance still ACTIVE with room for
   // it (CPU, memory, host ports, counting the plan's earlier tasks), the service still at the
-  // version the plan was made from. Returns false, writing nothing, on a conflict (the caller
+  // version the plan was made from, no scale-in (TaskStopWrite::unless_protected) of a task
+  // protected at the plan's time. Returns false, writing nothing, on a conflict (the caller
   // plans again on fresh rows). A stop of a task already stopping changes nothing; a service
   // whose record would not change is not written.
   [[nodiscard]] Result<bool> commit_plan(const PlanCommit& plan);

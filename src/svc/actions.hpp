@@ -11,6 +11,7 @@
 #include "model/service_requests.hpp"
 #include "model/tag_requests.hpp"
 #include "model/task_definition_requests.hpp"
+#include "model/task_protection_requests.hpp"
 #include "model/task_requests.hpp"
 #include "svc/context.hpp"
 
@@ -62,6 +63,9 @@ Result<model::TasksReply> start_task(Context& ctx, const model::StartTaskRequest
 Result<model::TaskReply> stop_task(Context& ctx, const model::StopTaskRequest& request);
 Result<model::TasksReply> describe_tasks(Context& ctx, const model::DescribeTasksRequest& request);
 Result<model::Page> list_tasks(Context& ctx, const model::ListTasksRequest& request);
+Result<model::TaskProtectionReply> update_task_protection(Context& ctx,
+                                                          const model::UpdateTaskProtectionRequest& request);
+Result<model::TaskProtectionReply> get_task_protection(Context& ctx, const model::GetTaskProtectionRequest& request);
 
 Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServiceRequest& request);
 Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServiceRequest& request);

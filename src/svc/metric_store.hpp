@@ -47,7 +47,7 @@ struct Datapoint {
 };
 
 struct MetricStoreLimits {
-  EpochMs resolution_ms = 60'000;  // one slot of a series (BERTH_METRICS_RESOLUTION_SECONDS)
+  EpochMs resolution_ms = 60'000;  // one slot of a series (BERTH_METRICS_RESOLUTION)
   std::size_t slots = 1440;        // how many slots a series keeps: 24 h at 1 min
   std::size_t max_series = 128;    // a value of a further series is dropped (and counted)
 };

@@ -97,7 +97,7 @@ Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, co
     auto holds = model::task_state_of(task, &it->second);
     commit.starts.push_back({std::move(task), std::move(holds)});
   }
-  for (const auto& stop : plan.stops) commit.stops.push_back({stop.task_id, options.stop_code, stop.reason});
+  for (const auto& stop : plan.stops) commit.stops.push_back({stop.task_id, options.stop_code, stop.reason, stop.unless_protected});
   if (plan.service) {
     model::ServiceWrite write{plan.service->state.name, plan.service->state.version, plan.service->state, {}};
     for (const auto& message : plan.service->events) write.new_events.push_back({random_uuid(), now, message});

@@ -61,3 +61,20 @@ TEST_CASE("the local agent's BERTH_* settings come from Config", "[agent]") {
   CHECK(defaults->network.plugin_dir == runtime::BridgeNetworkConfig{}.plugin_dir);
   CHECK_FALSE(defaults->restart_attempt_period_s.has_value());
 }
+
+TEST_CASE("the metadata endpoint's port comes from Config and is reserved", "[agent][metadata]") {
+  Config config;
+  auto defaults = agent::AgentConfig::from(config);
+  REQUIRE(defaults);
+  CHECK(defaults->metadata_port == 51679);
+  CHECK(std::count(defaults->reserved_ports.begin(), defaults->reserved_ports.end(), 51679) == 1);
+  config.metadata_port = 40123;
+  auto moved = agent::AgentConfig::from(config);
+  REQUIRE(moved);
+  CHECK(moved->metadata_port == 40123);
+  CHECK(std::count(moved->reserved_ports.begin(), moved->reserved_ports.end(), 40123) == 1);
+  config.metadata_port = 0;
+  auto off = agent::AgentConfig::from(config);
+  REQUIRE(off);
+  CHECK(off->reserved_ports == std::vector<int>{22, 2375, 2376, 51678, 51679});
+}

@@ -42,6 +42,7 @@ class ThrowingKillRuntime final : public runtime::Runtime {
   }
   std::vector<std::string> known_containers() override { return {}; }
   std::string log_path(const std::string&) const override { return {}; }
+  Result<model::ContainerStats> container_stats(const std::string&) override { return fail(Code::server, "not in this test"); }
   Result<runtime::PreparedTask> prepare_task(const runtime::TaskSetup&) override { return runtime::PreparedTask{}; }
   Result<void> cleanup_task(const std::string&, const std::string&) override { return {}; }
   std::vector<std::string> prepared_tasks() override { return {}; }

@@ -527,3 +527,46 @@ TEST_CASE("spec: a task with ephemeralStorage gets the seccomp profile that keep
   CHECK_FALSE(ioctl_unconditional(limited_spec->seccomp));
   CHECK_FALSE(ioctl_unconditional(overridden->seccomp));  // a RunTask override's limit too
 }
+
+TEST_CASE("spec: the task metadata URIs by network mode, over variables of those names", "[agent][metadata]") {
+  const auto env_of = [](const std::string& mode, bool disable_networking) {
+    Json td = Json::parse(R"({"containerDefinitions":[{"name":"main","image":"x","memory":64,
+      "environment":[{"name":"ECS_CONTAINER_METADATA_URI_V4","value":"http://elsewhere"}]}]})");
+    td["networkMode"] = mode;
+    if (disable_networking) td["containerDefinitions"][0]["disableNetworking"] = true;
+    agent::SpecContext ctx{"/tmp/v", "/tmp/etc", false, "gw", "/run/netns/x", ""};
+    ctx.metadata_host_url = "http://127.0.0.1:51679";
+    ctx.metadata_bridge_url = "http://172.31.0.1:51679";
+    ctx.metadata_token = "tok";
+    auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+    REQUIRE(spec.has_value());
+    std::map<std::string, std::string> env;
+    for (const auto& e : spec->env) env[e.substr(0, e.find('='))] = e.substr(e.find('=') + 1);
+    return env;
+  };
+  const auto host = env_of("host", false);
+  CHECK(host.at("ECS_CONTAINER_METADATA_URI_V4") == "http://127.0.0.1:51679/v4/tok");
+  CHECK(host.at("ECS_CONTAINER_METADATA_URI") == "http://127.0.0.1:51679/v3/tok");
+  const auto bridge = env_of("bridge", false);
+  CHECK(bridge.at("ECS_CONTAINER_METADATA_URI_V4") == "http://172.31.0.1:51679/v4/tok");
+  CHECK(bridge.at("ECS_CONTAINER_METADATA_URI") == "http://172.31.0.1:51679/v3/tok");
+  // No network, no endpoint (as in ECS): the definition's own value stays.
+  CHECK(env_of("none", false).at("ECS_CONTAINER_METADATA_URI_V4") == "http://elsewhere");
+  CHECK_FALSE(env_of("none", false).contains("ECS_CONTAINER_METADATA_URI"));
+  CHECK_FALSE(env_of("bridge", true).contains("ECS_CONTAINER_METADATA_URI"));
+  CHECK_FALSE(env_of("host", true).contains("ECS_CONTAINER_METADATA_URI"));
+}
+
+TEST_CASE("spec: no metadata URIs without an endpoint or a token", "[agent][metadata]") {
+  const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main","image":"x","memory":64}]})");
+  agent::SpecContext ctx{"/tmp/v", "/tmp/etc", false, "gw", "", ""};
+  ctx.metadata_host_url = "http://127.0.0.1:51679";  // the endpoint did not open: tokens are ""
+  auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(std::none_of(spec->env.begin(), spec->env.end(), [](const std::string& e) { return e.starts_with("ECS_CONTAINER_METADATA"); }));
+  ctx.metadata_host_url = "";
+  ctx.metadata_token = "tok";
+  spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
+  REQUIRE(spec.has_value());
+  CHECK(std::none_of(spec->env.begin(), spec->env.end(), [](const std::string& e) { return e.starts_with("ECS_CONTAINER_METADATA"); }));
+}

@@ -68,6 +68,15 @@ class FakeRuntime final : public runtime::Runtime {
     return ids;
   }
   std::string log_path(const std::string& id) const override { return "/nonexistent/" + id + ".log"; }
+  Result<model::ContainerStats> container_stats(const std::string& id) override {
+    const auto state = states.find(id);
+    if (state == states.end() || state->second != runtime::ContainerStatus::State::running) {
+      return fail(Code::client, "container " + id + " is not running");
+    }
+    const auto it = stats.find(id);
+    if (it == stats.end()) return fail(Code::server, "container " + id + ": no cgroup");
+    return it->second;
+  }
   Result<runtime::PreparedTask> prepare_task(const runtime::TaskSetup& setup) override {
     prepared.push_back(setup);
     if (!network_error.empty()) return fail(Code::server, "bridge network: " + network_error);
@@ -91,6 +100,7 @@ class FakeRuntime final : public runtime::Runtime {
   std::string restart_error;                                      // restart() fails with it if set
   std::string network_error;                                      // prepare_task() fails with it if set
   int exec_exit_code = 0;                                         // what health checks exit with
+  std::map<std::string, model::ContainerStats> stats;             // runtime id → what container_stats reads
 
   // What the agent did.
   std::vector<std::string> started;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Benchmarks (not tests): builds every target, then measures size, idle RSS, start latency and
-# API throughput (plain and TLS), each with a baseline measured in the same run. Usage: tests/bench/run.sh
+# API throughput (plain and TLS), the cost of sampling container metrics, each with a baseline measured in the same run. Usage: tests/bench/run.sh
 set -eu
 cd "$(dirname "$0")/../.."
 for target in "" aarch64 armhf; do
@@ -12,4 +12,5 @@ taskset -c 0 build/x86_64-linux-gnu/berth-placement-bench
 /usr/bin/python3 tests/bench/bench.py
 /usr/bin/python3 tests/bench/tls_bench.py
 BERTH_TEST_IMAGES=build/images /usr/bin/python3 tests/bench/pull_bench.py
+/usr/bin/python3 tests/bench/metrics_bench.py
 exec /usr/bin/python3 tests/bench/runtime_bench.py

@@ -49,6 +49,39 @@ def row(name, value, baseline_name, baseline, unit, budget=""):
         " | budget " + budget if budget else ""), flush=True)
 
 
+def serve(tmp, extra_config=""):
+    """Imports the busybox image into <tmp>/data and starts `berth serve` there (unsigned calls:
+    these benchmarks measure containers; tls_bench.py measures what auth costs), with
+    `extra_config` lines added to its config. Returns the process and its API port."""
+    data = tmp + "/data"
+    subprocess.run([BERTH, "image", "import", IMAGE, "--config", "/dev/null", "--data-dir", data],
+                   check=True, stdout=subprocess.DEVNULL)
+    config = tmp + "/berth.conf"
+    with open(config, "w") as f:
+        f.write("ECS_CONTAINER_STOP_TIMEOUT=1s\nBERTH_AUTH=off\n" + extra_config)
+    log = open(tmp + "/log", "w")
+    proc = subprocess.Popen([BERTH, "serve", "--config", config, "--data-dir", data, "--run-dir", tmp + "/run",
+                             "--socket", tmp + "/run/berth.sock", "--listen", "127.0.0.1:0"], stdout=log, stderr=log)
+    for _ in range(1000):
+        text = open(tmp + "/log").read()
+        if "API ready on http://127.0.0.1:" in text:
+            return proc, int(text.split("API ready on http://127.0.0.1:")[1].split()[0])
+        time.sleep(0.01)
+    raise RuntimeError("berth did not get ready: " + open(tmp + "/log").read())
+
+
+def stop_and_clean(proc, tmp):
+    """Stops berth (if it started), removes the containers it left and everything under `tmp`."""
+    if proc:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait()
+    out = subprocess.run(["runc", "--root", tmp + "/run/runc", "list", "-q"], capture_output=True, text=True)
+    for cid in out.stdout.split():
+        subprocess.run(["runc", "--root", tmp + "/run/runc", "delete", "--force", cid])
+    subprocess.run("umount -l %s/data/bundles/*/rootfs %s/bare*/rootfs 2>/dev/null" % (tmp, tmp), shell=True)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def bare_runc_starts(rootfs, template, tmp, n):
     """`runc run -d` of the bundle berth generated (same config.json: seccomp, limits,
     mounts), over an overlay of the same image root."""
@@ -97,22 +130,7 @@ def main():
     proc = None
     try:
         data = tmp + "/data"
-        subprocess.run([BERTH, "image", "import", IMAGE, "--config", "/dev/null", "--data-dir", data],
-                       check=True, stdout=subprocess.DEVNULL)
-        config = tmp + "/berth.conf"
-        with open(config, "w") as f:
-            # Unsigned calls: this measures starting containers; tls_bench.py measures what auth costs.
-            f.write("ECS_CONTAINER_STOP_TIMEOUT=1s\nBERTH_AUTH=off\n")
-        log = open(tmp + "/log", "w")
-        proc = subprocess.Popen([BERTH, "serve", "--config", config, "--data-dir", data, "--run-dir", tmp + "/run",
-                                 "--socket", tmp + "/run/berth.sock", "--listen", "127.0.0.1:0"], stdout=log, stderr=log)
-        port = None
-        for _ in range(500):
-            text = open(tmp + "/log").read()
-            if "API ready on http://127.0.0.1:" in text:
-                port = int(text.split("API ready on http://127.0.0.1:")[1].split()[0])
-                break
-            time.sleep(0.01)
+        proc, port = serve(tmp)
         call(port, "RegisterTaskDefinition", {"family": "sleeper", "networkMode": "host", "containerDefinitions": [
             {"name": "main", "image": "busybox", "memory": 8, "stopTimeout": 1, "command": ["sleep", "3600"]}]})
 
@@ -208,14 +226,7 @@ def main():
                 for t in call(port, "DescribeTasks", {"tasks": arns[i:i + 100]})["tasks"]):
             time.sleep(0.5)
     finally:
-        if proc:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait()
-        out = subprocess.run(["runc", "--root", tmp + "/run/runc", "list", "-q"], capture_output=True, text=True)
-        for cid in out.stdout.split():
-            subprocess.run(["runc", "--root", tmp + "/run/runc", "delete", "--force", cid])
-        subprocess.run("umount -l %s/data/bundles/*/rootfs %s/bare*/rootfs 2>/dev/null" % (tmp, tmp), shell=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+        stop_and_clean(proc, tmp)
 
 
 if __name__ == "__main__":

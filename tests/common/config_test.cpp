@@ -32,6 +32,16 @@ TEST_CASE("config: known keys apply, unknown ones are kept raw", "[common]") {
   CHECK(config.db_path() == "/var/lib/berth/berth.db");
 }
 
+TEST_CASE("config: BERTH_METADATA_PORT, 51679 unless set, 0 for none", "[common][metadata]") {
+  Config config;
+  CHECK(config.metadata_port == 51679);
+  REQUIRE(apply_config(config, {{"BERTH_METADATA_PORT", "40123"}}).has_value());
+  CHECK(config.metadata_port == 40123);
+  REQUIRE(apply_config(config, {{"BERTH_METADATA_PORT", "0"}}).has_value());
+  CHECK(config.metadata_port == 0);
+  CHECK(config.unknown_keys.empty());
+}
+
 TEST_CASE("config: BERTH_GPU_DEVICES takes comma-separated absolute paths", "[common]") {
   Config config;
   REQUIRE(apply_config(config, {{"BERTH_GPU_DEVICES", " /dev/loop3, /dev/loop4 ,"}}).has_value());
@@ -113,11 +123,20 @@ TEST_CASE("config: each bad value is refused with the key and what it takes", "[
       {"BERTH_MAX_BODY_BYTES", {"", "12x", "1023", "-1", "67108865", "99999999999999999999999"},
        "BERTH_MAX_BODY_BYTES must be a whole number of bytes, 1024 to 67108864"},
       {"BERTH_SECRETS_KEY_FILE", {""}, "BERTH_SECRETS_KEY_FILE must be a path of 1 to 4096 characters"},
+      {"BERTH_METADATA_PORT", {"", "-1", "65536", "51679x", "99999999999999999999"},
+       "BERTH_METADATA_PORT must be a port, 0 to 65535 (0 = no task metadata endpoint)"},
       {"BERTH_TASK_SETTLE_SECONDS", {"", "-1", "86401", "10s", "1.5", "99999999999999999999"},
        "BERTH_TASK_SETTLE_SECONDS must be a whole number of seconds, 0 to 86400"},
       {"BERTH_RESTART_ATTEMPT_PERIOD_SECONDS", {"", "-1", "1801", "60s", "1.5", "99999999999999999999"},
        "BERTH_RESTART_ATTEMPT_PERIOD_SECONDS must be a whole number of seconds, 0 to 1800"},
       {"BERTH_ZONEINFO_DIR", {""}, "BERTH_ZONEINFO_DIR must be a path of 1 to 4096 characters"},
+      {"BERTH_METRICS_INTERVAL", {"", "-1", "3601", "10s", "1.5", "99999999999999999999"},
+       "BERTH_METRICS_INTERVAL must be a whole number of seconds, 0 to 3600"},
+      {"BERTH_METRICS_RESOLUTION", {"", "0", "3601", "1m"},
+       "BERTH_METRICS_RESOLUTION must be a whole number of seconds, 1 to 3600"},
+      {"BERTH_METRICS_RETENTION", {"", "0", "169", "24h"}, "BERTH_METRICS_RETENTION must be a whole number of hours, 1 to 168"},
+      {"BERTH_METRICS_MAX_SERIES", {"", "0", "100001", " 5"},
+       "BERTH_METRICS_MAX_SERIES must be a whole number of series, 1 to 100000"},
       {"BERTH_CPU_UNITS", {"", "-1", "1048577", "2k"}, "BERTH_CPU_UNITS must be a whole number of CPU units, 0 to 1048576"},
       {"BERTH_MEMORY_MIB", {"", "-5", "16777217", "1G"}, "BERTH_MEMORY_MIB must be a whole number of MiB, 0 to 16777216"},
       {"BERTH_INSTANCE_TYPE", {"", "a\tb", std::string(129, 't')},
@@ -168,6 +187,10 @@ TEST_CASE("config: good values land in their fields", "[common]") {
                                 {"BERTH_BRIDGE_SUBNET", "10.88.0.0/24"},
                                 {"BERTH_INSECURE_REGISTRIES", " reg.local:5000 ,, mirror "},
                                 {"BERTH_REGISTRY_CA_FILE", "/etc/ca.pem"},
+                                {"BERTH_METRICS_INTERVAL", "0"},
+                                {"BERTH_METRICS_RESOLUTION", "3600"},
+                                {"BERTH_METRICS_RETENTION", "168"},
+                                {"BERTH_METRICS_MAX_SERIES", "100000"},
                                 {"ECS_RESERVED_MEMORY", "64"}})
               .has_value());
   CHECK(config.cluster == "plant-7");
@@ -194,6 +217,10 @@ TEST_CASE("config: good values land in their fields", "[common]") {
   CHECK(config.bridge_subnet == "10.88.0.0/24");
   CHECK(config.insecure_registries == std::vector<std::string>{"reg.local:5000", "mirror"});
   CHECK(config.registry_ca_file == "/etc/ca.pem");
+  CHECK(config.metrics_interval_seconds == 0);
+  CHECK(config.metrics_resolution_seconds == 3600);
+  CHECK(config.metrics_retention_hours == 168);
+  CHECK(config.metrics_max_series == 100000);
   // The ECS agent's keys are left to the agent.
   CHECK(config.raw.at("ECS_RESERVED_MEMORY") == "64");
 }
@@ -203,6 +230,10 @@ TEST_CASE("config: defaults where no key is given", "[common]") {
   REQUIRE(apply_config(config, {}).has_value());
   CHECK(config.log_level == LogLevel::info);
   CHECK(config.task_settle_seconds == 10);
+  CHECK(config.metrics_interval_seconds == 10);
+  CHECK(config.metrics_resolution_seconds == 60);
+  CHECK(config.metrics_retention_hours == 24);
+  CHECK(config.metrics_max_series == 128);
   CHECK(config.zoneinfo_dir == "/usr/share/zoneinfo");
   CHECK(config.secrets_key_path() == "/var/lib/berth/secrets.key");
   CHECK_FALSE(config.cni_path);

@@ -132,6 +132,35 @@ TEST_CASE_METHOD(RuntimeFixture, "runtime: kill and exec reach the running conta
   CHECK(st.exit_code == 137);
 }
 
+TEST_CASE_METHOD(RuntimeFixture, "runtime: container_stats reads a busy container's cgroup", "[runtime][root][metrics]") {
+  auto s = spec({"sh", "-c", "while :; do :; done"});
+  s.memory_limit_bytes = 64LL << 20;
+  REQUIRE(runtime->start(s).has_value());
+  auto first = runtime->container_stats(s.id);
+  INFO((first ? "" : first.error().message));
+  REQUIRE(first.has_value());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto second = runtime->container_stats(s.id);
+  REQUIRE(second.has_value());
+  // A shell spinning for half a second burns most of a core (at least 50 ms even on a busy host).
+  CHECK(second->cpu_usage_ns >= first->cpu_usage_ns + 50'000'000);
+  CHECK(second->cpu_user_ns + second->cpu_system_ns > 0);
+  CHECK(second->memory_usage_bytes > 0);
+  CHECK(second->memory_working_set_bytes > 0);
+  CHECK(second->memory_working_set_bytes <= second->memory_usage_bytes);
+  CHECK(second->memory_limit_bytes == (64LL << 20));
+  CHECK(second->pids >= 1);
+  // Its own network namespace has no eth0 (no network attached): nothing to report.
+  CHECK_FALSE(second->network.has_value());
+
+  REQUIRE(runtime->kill(s.id, 9).has_value());
+  wait_exit(s.id);
+  const auto exited = runtime->container_stats(s.id);
+  REQUIRE_FALSE(exited.has_value());
+  CHECK(exited.error().message.find("not running") != std::string::npos);
+  CHECK_FALSE(runtime->container_stats("no-such-container").has_value());
+}
+
 TEST_CASE_METHOD(RuntimeFixture,
                  "runtime: a task's containers share its PID and IPC namespaces and /dev/shm; init runs a command",
                  "[runtime][root][namespaces]") {

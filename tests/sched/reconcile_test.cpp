@@ -1,5 +1,7 @@
 #include "sched/reconcile.hpp"
 
+#include <set>
+
 #include <catch2/catch.hpp>
 
 using namespace berth::sched;
@@ -25,6 +27,19 @@ std::vector<TaskView> tasks(const std::string& deployment, int healthy, int pend
 std::vector<TaskView> operator+(std::vector<TaskView> a, const std::vector<TaskView>& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
+}
+
+// `count` healthy tasks of `deployment` in rank order, those at the positions `protected_at` protected.
+std::vector<TaskView> ranked(const std::string& deployment, int count, std::set<int> protected_at = {}) {
+  std::vector<TaskView> out;
+  for (int i = 0; i < count; ++i) out.push_back({deployment + std::to_string(i), deployment, true, i, protected_at.contains(i)});
+  return out;
+}
+
+std::vector<std::string> stopped(const Reconciliation& plan) {
+  std::vector<std::string> out;
+  for (const auto& [id, why] : plan.stop) out.push_back(id);
+  return out;
 }
 
 }  // namespace
@@ -125,4 +140,58 @@ TEST_CASE("reconcile: tasks on a draining instance are replaced first, then stop
   auto then = reconcile(s, live);
   REQUIRE(then.stop.size() == 1);
   CHECK(then.stop[0].first == "d");
+}
+
+TEST_CASE("reconcile: scale-in passes over protected tasks to the next in order", "[sched][protection]") {
+  // Rank order would stop new0 and new1; new0 is protected, so new1 and new2 go.
+  const auto plan = reconcile(service(2), ranked("new", 4, {0}));
+  CHECK(stopped(plan) == std::vector<std::string>{"new1", "new2"});
+  CHECK(plan.held_by_protection == 0);
+  CHECK(plan.start.empty());
+}
+
+TEST_CASE("reconcile: when only protected tasks are left above desired, the service waits", "[sched][protection]") {
+  // Three tasks, desired 1, two protected: the unprotected one stops, one protected task too many stays.
+  auto plan = reconcile(service(1), ranked("new", 3, {0, 1}));
+  CHECK(stopped(plan) == std::vector<std::string>{"new2"});
+  CHECK(plan.held_by_protection == 1);
+  CHECK_FALSE(plan.start.contains("new"));  // over desired: nothing starts
+  // All protected, desired 0: nothing stops, all three held.
+  plan = reconcile(service(0), ranked("new", 3, {0, 1, 2}));
+  CHECK(plan.stop.empty());
+  CHECK(plan.held_by_protection == 3);
+  // Protection removed from one: it goes at once.
+  plan = reconcile(service(1), ranked("new", 2, {0}));
+  CHECK(stopped(plan) == std::vector<std::string>{"new1"});
+  CHECK(plan.held_by_protection == 0);
+}
+
+TEST_CASE("reconcile: a deployment does not replace protected tasks, and is not finished while they run",
+          "[sched][protection]") {
+  // Two new healthy tasks, two old ones, old0 protected: only old1 is replaced.
+  auto plan = reconcile(service(2, 200, 100, {"new", "old"}), ranked("new", 2) + ranked("old", 2, {0}));
+  CHECK(stopped(plan) == std::vector<std::string>{"old1"});
+  CHECK(plan.held_by_protection == 1);
+  CHECK(plan.finished_deployments.empty());
+  // Its protection gone, it is replaced and the old deployment ends.
+  plan = reconcile(service(2, 200, 100, {"new", "old"}), ranked("new", 2) + ranked("old", 1));
+  CHECK(stopped(plan) == std::vector<std::string>{"old0"});
+  CHECK(plan.finished_deployments == std::vector<std::string>{"old"});
+}
+
+TEST_CASE("reconcile: protected old tasks count as running, so new tasks start only within maximumPercent",
+          "[sched][protection]") {
+  // maximumPercent 150: at most 3 tasks.
+  const auto plan = reconcile(service(2, 150, 100, {"new", "old"}), ranked("old", 2, {0, 1}));
+  CHECK(plan.stop.empty());
+  CHECK(plan.start.at("new") == 1);
+  CHECK(plan.held_by_protection == 2);
+}
+
+TEST_CASE("reconcile: deleting a service stops protected tasks too", "[sched][protection]") {
+  auto view = service(2);
+  view.draining = true;
+  const auto plan = reconcile(view, ranked("new", 2, {0, 1}));
+  CHECK(plan.stop.size() == 2);
+  CHECK(plan.held_by_protection == 0);
 }

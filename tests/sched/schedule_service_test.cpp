@@ -208,3 +208,77 @@ TEST_CASE_METHOD(Scheduling, "an event already the newest is not added again", "
   REQUIRE(second.has_value());
   CHECK_FALSE(second->service);  // nothing changes: nothing is written
 }
+
+namespace {
+
+// web: three running tasks on instance a, desired 1, started at `started`; t0 and t1 protected
+// until `until`.
+model::ClusterSnapshot with_protected_tasks(EpochMs started, EpochMs until) {
+  auto snapshot = cluster_with({testing::make_instance("a")}, testing::make_service("web", 1));
+  for (int i = 0; i < 3; ++i) {
+    auto task = testing::make_task("t" + std::to_string(i), "a", snapshot.services.front(), "ecs-svc/1");
+    task.created_at = task.started_at.emplace(started);
+    if (i < 2) task.protected_until = until;
+    testing::add_task(snapshot, task);
+  }
+  return snapshot;
+}
+
+// The snapshot as committing `plan` leaves it: its stops gone, its service state and newest event kept.
+void commit(model::ClusterSnapshot& snapshot, const sched::Plan& plan) {
+  for (const auto& stop : plan.stops) {
+    std::erase_if(snapshot.tasks, [&](const model::TaskState& t) { return t.id == stop.task_id; });
+  }
+  if (!plan.service) return;
+  snapshot.services.front() = plan.service->state;
+  if (!plan.service->events.empty()) snapshot.services.front().latest_event = plan.service->events.back();
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(Scheduling, "replica: protected tasks survive scale-in until their protection lapses", "[sched][protection]") {
+  const EpochMs set_at = clock.now_ms();
+  auto snapshot = with_protected_tasks(set_at, set_at + 10 * 60'000);
+  clock.advance_ms(60'000);  // past the settle time: all healthy
+  auto plan = schedule(snapshot, "web");
+  REQUIRE(plan.has_value());
+  REQUIRE(plan->stops.size() == 1);
+  CHECK(plan->stops[0].task_id == "t2");
+  CHECK(plan->stops[0].unless_protected);  // the commit re-checks it
+  CHECK(plan->starts.empty());
+  REQUIRE(plan->service);
+  CHECK(plan->service->events == std::vector<std::string>{
+                                     "(service web) has stopped 1 running tasks: (task t2).",
+                                     "(service web) was unable to scale in due to (reason: 1 tasks under protection)."});
+  commit(snapshot, *plan);
+
+  // Still protected: nothing changes, nothing is written (the event is already the newest).
+  clock.advance_ms(8 * 60'000);
+  plan = schedule(snapshot, "web");
+  REQUIRE(plan.has_value());
+  CHECK(plan->empty());
+
+  // At the time it was set to, protection has lapsed (no write made it so): one more stops.
+  clock.advance_ms(60'000);
+  plan = schedule(snapshot, "web");
+  REQUIRE(plan.has_value());
+  REQUIRE(plan->stops.size() == 1);
+  CHECK((plan->stops[0].task_id == "t0" || plan->stops[0].task_id == "t1"));
+  REQUIRE(plan->service);
+  CHECK(plan->service->state.deployments.front().running_count == 1);
+  commit(snapshot, *plan);
+  plan = schedule(snapshot, "web");
+  REQUIRE(plan.has_value());
+  CHECK(plan->stops.empty());
+}
+
+TEST_CASE_METHOD(Scheduling, "replica: a draining instance's protected tasks are still replaced", "[sched][protection]") {
+  auto snapshot = with_protected_tasks(clock.now_ms(), clock.now_ms() + 10 * 60'000);
+  snapshot.instances.front().status = model::InstanceStatus::draining;
+  snapshot.services.front().desired_count = 3;
+  snapshot.services.front().minimum_healthy_percent = 0;
+  auto plan = schedule(snapshot, "web");
+  REQUIRE(plan.has_value());
+  CHECK(plan->stops.size() == 3);
+  for (const auto& stop : plan->stops) CHECK_FALSE(stop.unless_protected);
+}

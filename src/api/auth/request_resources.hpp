@@ -33,7 +33,9 @@
 //   PutAttributes, DeleteAttributes              cluster/<c>
 //   RunTask                                      cluster/<c> and the task definition
 //   StartTask                                    cluster/<c>, the task definition, container-instance/<c>/<id> each
-//   StopTask, DescribeTasks                      task/<c>/<id> (each)
+//   StopTask, DescribeTasks,
+//   UpdateTaskProtection                         task/<c>/<id> (each)
+//   GetTaskProtection                            task/<c>/<id> each (none given: cluster/<c>)
 //   CreateService, UpdateService                 service/<c>/<name> (and the task definition when given)
 //   DeleteService, DescribeServices              service/<c>/<name> (each)
 //   UpdateCluster, UpdateClusterSettings         cluster/<c>

@@ -133,17 +133,7 @@ Result<int> RuncRuntime::restart(const std::string& id) {
   if (status(id).state != ContainerStatus::State::exited) {
     return fail(Code::server, "container " + id + " has not exited; it is not restarted");
   }
-  auto saved = read_file(state + "/" + k_shim_args_file);
-  if (!saved) return fail(Code::server, "container " + id + " has no saved monitor settings (started by an older berth?)");
-  const Json words = Json::parse(*saved, nullptr, false);
-  std::vector<std::string> args;
-  if (words.is_array()) {
-    for (const auto& w : words) {
-      if (w.is_string()) args.push_back(w.get<std::string>());
-    }
-  }
-  if (args.empty() || args.front() != "shim") return fail(Code::server, "container " + id + ": corrupt " + k_shim_args_file);
-  BERTH_ASSIGN(ShimOptions options, parse_shim_args({args.begin() + 1, args.end()}));
+  BERTH_ASSIGN(const ShimOptions options, saved_shim_options(id));
   // config.json joins the task's namespaces through the holder's pid: only while that is still
   // the holder (a reused pid would put the container in another process's namespaces).
   if (auto task = read_file(state + "/" + k_task_namespaces_file)) BERTH_TRY(m_namespaces.paths_of(*task));
@@ -156,6 +146,20 @@ Result<int> RuncRuntime::restart(const std::string& id) {
     BERTH_TRY(remove_all(state + "/" + file));
   }
   return spawn_shim(options);
+}
+
+Result<ShimOptions> RuncRuntime::saved_shim_options(const std::string& id) const {
+  auto saved = read_file(m_paths.state_root + "/" + id + "/" + k_shim_args_file);
+  if (!saved) return fail(Code::server, "container " + id + " has no saved monitor settings (started by an older berth?)");
+  const Json words = Json::parse(*saved, nullptr, false);
+  std::vector<std::string> args;
+  if (words.is_array()) {
+    for (const auto& w : words) {
+      if (w.is_string()) args.push_back(w.get<std::string>());
+    }
+  }
+  if (args.empty() || args.front() != "shim") return fail(Code::server, "container " + id + ": corrupt " + k_shim_args_file);
+  return parse_shim_args({args.begin() + 1, args.end()});
 }
 
 Result<int> RuncRuntime::spawn_shim(const ShimOptions& options) {

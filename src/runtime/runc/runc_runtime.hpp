@@ -42,6 +42,7 @@ class RuncRuntime final : public Runtime {
   Result<void> remove(const std::string& id) override;
   std::vector<std::string> known_containers() override;
   std::string log_path(const std::string& id) const override { return m_paths.log_root + "/" + id + ".log"; }
+  Result<model::ContainerStats> container_stats(const std::string& id) override;
   Result<PreparedTask> prepare_task(const TaskSetup& setup) override;
   Result<void> cleanup_task(const std::string& task_id, const std::string& cgroup_path) override;
   std::vector<std::string> prepared_tasks() override;
@@ -55,6 +56,8 @@ class RuncRuntime final : public Runtime {
   Result<void> join_task_namespaces(ContainerSpec& spec) const;
   // Runs `berth shim` with `options` and waits for its report; returns the container's pid.
   Result<int> spawn_shim(const ShimOptions& options);
+  // The monitor settings start() saved for container `id` (its cgroup among them).
+  Result<ShimOptions> saved_shim_options(const std::string& id) const;
   // ephemeralStorage: the project quota id of the task and its limit on the bundles' filesystem.
   Result<void> limit_task_storage(const std::string& task_id, long long gib);
   Result<void> release_task_storage(const std::string& task_id);

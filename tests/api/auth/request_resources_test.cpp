@@ -116,6 +116,13 @@ TEST_CASE("Tasks: the cluster and the task definition to run; one task ARN per i
   // Nothing listed: still the cluster, never an empty (vacuously allowed) list.
   CHECK(resources_of("DescribeTasks", {{"cluster", "plant-7"}, {"tasks", Json::array()}}) == std::vector{k_ecs + "cluster/plant-7"});
   CHECK(resources_of("ListTasks", {{"cluster", "plant-7"}}) == std::vector{k_ecs + "cluster/plant-7"});
+  // Scale-in protection: the tasks it changes or reads; none named (GetTaskProtection): the cluster.
+  CHECK(resources_of("UpdateTaskProtection", {{"cluster", "plant-7"}, {"tasks", {"0f3c", k_ecs + "task/plant-7/1a2b"}},
+                                              {"protectionEnabled", true}}) ==
+        std::vector{k_ecs + "task/plant-7/0f3c", k_ecs + "task/plant-7/1a2b"});
+  CHECK(resources_of("GetTaskProtection", {{"cluster", "plant-7"}, {"tasks", {"0f3c"}}}) ==
+        std::vector{k_ecs + "task/plant-7/0f3c"});
+  CHECK(resources_of("GetTaskProtection", {{"cluster", "plant-7"}}) == std::vector{k_ecs + "cluster/plant-7"});
 }
 
 TEST_CASE("Services: the service in its cluster, and the task definition it will run", "[auth][resources]") {
@@ -318,6 +325,12 @@ const std::map<std::string, Sample>& samples() {
       {"DescribeTasks",
        [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"tasks", {member("task", c, "0f", s)}}}; }},
       {"ListTasks", in_cluster},
+      {"UpdateTaskProtection",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"tasks", {member("task", c, "0f", s)}}, {"protectionEnabled", true}};
+       }},
+      {"GetTaskProtection",
+       [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"tasks", {member("task", c, "0f", s)}}}; }},
       {"CreateService",
        [](const std::string& c, Spelling s) {
          return Json{{"cluster", cluster_id(c, s)}, {"serviceName", "web"}, {"taskDefinition", family(c, s)}};
