@@ -202,8 +202,10 @@ class ContainerInsightsSettingTest(BerthTestCase):
 
 
 class CpuBurnerMetricsTest(TaskTestCase):
-    # Sample every second into 1-second slots (the sampler's keys), so a minute's test sees data.
-    config_text = TaskTestCase.config_text + "BERTH_METRICS_INTERVAL=1\nBERTH_METRICS_RESOLUTION=1\n"
+    # Sample every second into 1-second slots (the sampler's keys), so a minute's test sees data;
+    # an hour's retention keeps each series' ring at 3,600 slots.
+    config_text = TaskTestCase.config_text + \
+        "BERTH_METRICS_INTERVAL=1\nBERTH_METRICS_RESOLUTION=1\nBERTH_METRICS_RETENTION=1\n"
 
     def tearDown_services(self):
         for arn in self.ecs.list_services()["serviceArns"]:
