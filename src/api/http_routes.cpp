@@ -2,6 +2,7 @@
 
 #include "api/audit_log.hpp"
 #include "api/auth/request_resources.hpp"
+#include "api/cloudwatch_dispatch.hpp"
 #include "api/keys_dispatch.hpp"
 #include "api/metrics_routes.hpp"
 #include "api/scheduler_dispatch.hpp"
@@ -22,12 +23,14 @@ struct JsonApi {
   std::string_view iam_prefix;    // what policies name ("ecs:RunTask")
   Decoded (*decode)(std::string_view target, std::string_view body);
 };
-// ECS, Secrets Manager, SSM and berth's key API share the endpoint: X-Amz-Target tells them apart.
+// ECS, Secrets Manager, SSM, CloudWatch (JSON 1.0) and berth's key API share the endpoint:
+// X-Amz-Target tells them apart.
 constexpr JsonApi k_json_apis[] = {
     {k_target_prefix, "ecs", "ecs", decode_ecs_request},
     {k_secrets_manager_target_prefix, "secretsmanager", "secretsmanager", decode_secrets_manager_request},
     {k_ssm_target_prefix, "ssm", "ssm", decode_ssm_request},
     {k_keys_target_prefix, "berth", "iam", decode_keys_request},
+    {k_cloudwatch_target_prefix, k_cloudwatch_signing_name, k_cloudwatch_iam_prefix, decode_cloudwatch_json_request},
 };
 constexpr std::string_view k_scheduler = "scheduler";
 
@@ -73,8 +76,25 @@ HttpResponse json_api(ApiServices& api, const Caller& caller, const HttpRequest&
     if (target.starts_with(json_api.target_prefix)) chosen = &json_api;
   }
   auto call = chosen->decode(target, request.body);
-  if (!call) return to_response(call.error());
-  return to_response(authorize_and_run(api, caller, chosen->signing_name, chosen->iam_prefix, *call));
+  const Reply reply = call ? authorize_and_run(api, caller, chosen->signing_name, chosen->iam_prefix, *call) : call.error();
+  // CloudWatch answers JSON 1.0 with its query error codes.
+  if (chosen->target_prefix == k_cloudwatch_target_prefix) return cloudwatch_response(reply, CloudWatchProtocol::json);
+  return to_response(reply);
+}
+
+// CloudWatch in Smithy RPC v2 CBOR: the operation is in the path.
+HttpResponse cloudwatch_cbor(ApiServices& api, const Caller& caller, const HttpRequest& request,
+                             std::string_view operation) {
+  auto call = decode_cloudwatch_request(CloudWatchProtocol::cbor, operation, request.body);
+  const Reply reply =
+      call ? authorize_and_run(api, caller, k_cloudwatch_signing_name, k_cloudwatch_iam_prefix, *call) : call.error();
+  return cloudwatch_response(reply, CloudWatchProtocol::cbor);
+}
+
+// The CloudWatch operation a CBOR request names; an X-Amz-Target makes it a JSON request.
+std::optional<std::string_view> cbor_operation(const HttpRequest& request, const std::string& path) {
+  if (request.method != "POST" || request.has_header("x-amz-target")) return std::nullopt;
+  return cloudwatch_cbor_operation(path);
 }
 
 HttpResponse scheduler(ApiServices& api, const Caller& caller, std::string_view action, const HttpRequest& request,
@@ -118,6 +138,9 @@ std::string claimed_action(const HttpRequest& request, const std::string& path) 
       return std::string(json_api.iam_prefix) + ":" + std::string(target.substr(json_api.target_prefix.size()));
     }
   }
+  if (const auto operation = cbor_operation(request, path)) {
+    return std::string(k_cloudwatch_iam_prefix) + ":" + std::string(*operation);
+  }
   if (!path.starts_with("/schedules/")) return "";
   if (request.method == "POST") return "scheduler:CreateSchedule";
   if (request.method == "PUT") return "scheduler:UpdateSchedule";
@@ -139,6 +162,8 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
                                                : "unauthenticated:" + peer.address;
       audit(api, Caller{who, "", "", nullptr}, action, {}, reply);
     }
+    // A CBOR client cannot read a JSON error.
+    if (cbor_operation(request, target.path)) return cloudwatch_response(reply, CloudWatchProtocol::cbor);
     return to_response(reply);
   }
   const Caller& caller = *authenticated;
@@ -168,6 +193,7 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
                        {{"groupName", "GroupName"}, {"clientToken", "ClientToken"}});
     }
   }
+  if (const auto operation = cbor_operation(request, path)) return cloudwatch_cbor(api, caller, request, *operation);
   // Any path: an --endpoint-url with a path is used as-is by the AWS clients.
   if (method == "POST") return json_api(api, caller, request);
   // REST for device apps and `berth logs`: a task's container output.

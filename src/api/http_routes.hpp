@@ -1,6 +1,7 @@
 // Which API a request is for, and whether its caller may call it: ECS JSON 1.1 (POST on any
-// path, by X-Amz-Target; also berth's access-key API), EventBridge Scheduler's REST routes
-// (/schedules, /schedules/{Name}), the container logs of a task
+// path, by X-Amz-Target; also berth's access-key API and CloudWatch's JSON 1.0), CloudWatch's
+// Smithy RPC v2 CBOR (POST /service/GraniteServiceVersion20100801/operation/<Op>), EventBridge
+// Scheduler's REST routes (/schedules, /schedules/{Name}), the container logs of a task
 // (GET /v1/tasks/{task}/logs?since=&cluster=&container=) and the metrics (GET /metrics, which also
 // takes the scrape token, and GET /v1/stats: api/metrics_routes.hpp). Every request is authenticated first
 // (api/request_auth.hpp), decoded, authorized for its IAM action on its resources, run, and, if

@@ -48,6 +48,28 @@ Result<DeleteClusterRequest> decode_delete_cluster(const Json& body) {
   return DeleteClusterRequest{body["cluster"].get<std::string>()};
 }
 
+Result<UpdateClusterSettingsRequest> decode_update_cluster_settings(const Json& body) {
+  UpdateClusterSettingsRequest request{body["cluster"].get<std::string>(), std::nullopt};
+  if (body.contains("settings") && !body["settings"].empty()) {
+    BERTH_ASSIGN(request.settings, normalize_cluster_settings(body["settings"]));
+  }
+  return request;
+}
+
+Result<UpdateClusterSettingsRequest> decode_update_cluster(const Json& body) {
+  if (body.contains("configuration")) {
+    return fail(Code::invalid_parameter,
+                "berth's UpdateCluster changes settings only: configuration (ECS Exec, managed storage) is not "
+                "supported on a gateway.");
+  }
+  if (body.contains("serviceConnectDefaults")) {
+    return fail(Code::invalid_parameter,
+                "berth's UpdateCluster changes settings only: serviceConnectDefaults needs Service Connect, which "
+                "berth does not have.");
+  }
+  return decode_update_cluster_settings(body);
+}
+
 Json encode_cluster_reply(const ClusterReply& reply, const ArnScope& arns) {
   return Json{{"cluster", cluster_description_to_json(reply.cluster, arns)}};
 }

@@ -1,5 +1,5 @@
 // Typed requests and replies of the cluster actions (CreateCluster, DescribeClusters,
-// ListClusters, DeleteCluster): decoders from the shape-checked body, validated once with ECS's
+// ListClusters, DeleteCluster, UpdateClusterSettings, UpdateCluster): decoders from the shape-checked body, validated once with ECS's
 // errors, and encoders to the wire. Pure; thread-safe.
 #pragma once
 
@@ -45,6 +45,12 @@ struct DeleteClusterRequest {
   std::string cluster;  // name or ARN
 };
 
+// UpdateClusterSettings, and UpdateCluster with its settings member (berth refuses the others).
+struct UpdateClusterSettingsRequest {
+  std::string cluster;            // name or ARN
+  std::optional<Json> settings;   // normalized; none = leave them as they are
+};
+
 // {"cluster": ...}: CreateCluster's and DeleteCluster's reply.
 struct ClusterReply {
   ClusterDescription cluster;
@@ -61,6 +67,10 @@ struct DescribeClustersReply {
 [[nodiscard]] Result<DescribeClustersRequest> decode_describe_clusters(const Json& body);
 [[nodiscard]] Result<ListClustersRequest> decode_list_clusters(const Json& body);
 [[nodiscard]] Result<DeleteClusterRequest> decode_delete_cluster(const Json& body);
+// UpdateCluster: InvalidParameterException for configuration (ECS Exec and managed storage,
+// which berth does not have) and serviceConnectDefaults (berth has no Service Connect).
+[[nodiscard]] Result<UpdateClusterSettingsRequest> decode_update_cluster_settings(const Json& body);
+[[nodiscard]] Result<UpdateClusterSettingsRequest> decode_update_cluster(const Json& body);
 
 // Encoders.
 Json encode_cluster_reply(const ClusterReply& reply, const ArnScope& arns);

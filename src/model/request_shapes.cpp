@@ -256,6 +256,13 @@ const Shape k_describe_clusters = structure(
     {{"clusters", &k_strings}, {"include", &k_cluster_fields}});
 const Shape k_list_clusters = structure({{"nextToken", &k_string}, {"maxResults", &k_max_results}});
 const Shape k_delete_cluster = structure({{"cluster", &k_string, true}});
+const Shape k_update_cluster_settings =
+    structure({{"cluster", &k_string, true}, {"settings", &k_cluster_settings, true}});
+// configuration and serviceConnectDefaults are checked so the decoder can refuse them by name.
+const Shape k_update_cluster = structure({{"cluster", &k_string, true},
+                                          {"settings", &k_cluster_settings},
+                                          {"configuration", &k_any},
+                                          {"serviceConnectDefaults", &k_service_connect_defaults}});
 
 // Task definitions.
 const Shape k_describe_task_definition = structure(
@@ -504,6 +511,8 @@ const Shape& create_cluster = k_create_cluster;
 const Shape& describe_clusters = k_describe_clusters;
 const Shape& list_clusters = k_list_clusters;
 const Shape& delete_cluster = k_delete_cluster;
+const Shape& update_cluster = k_update_cluster;
+const Shape& update_cluster_settings = k_update_cluster_settings;
 const Shape& register_task_definition = k_register_task_definition;
 const Shape& describe_task_definition = k_describe_task_definition;
 const Shape& list_task_definitions = k_list_task_definitions;

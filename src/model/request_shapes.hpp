@@ -13,6 +13,8 @@ extern const Shape& create_cluster;
 extern const Shape& describe_clusters;
 extern const Shape& list_clusters;
 extern const Shape& delete_cluster;
+extern const Shape& update_cluster;
+extern const Shape& update_cluster_settings;
 extern const Shape& register_task_definition;
 extern const Shape& describe_task_definition;
 extern const Shape& list_task_definitions;

@@ -49,6 +49,15 @@ Result<model::ClusterCounts> counts_in(Db& db, const std::string& name) {
   return counts;
 }
 
+// The ACTIVE cluster `name`, or ClusterNotFoundException.
+Result<model::Cluster> active_cluster_in(Db& db, const std::string& name) {
+  BERTH_ASSIGN(auto existing, find_cluster_in(db, name));
+  if (!existing || existing->status != model::ClusterStatus::active) {
+    return fail(Code::cluster_not_found, "Cluster not found.");
+  }
+  return std::move(*existing);
+}
+
 Result<void> upsert_cluster(Db& db, const model::Cluster& c) {
   Stmt stmt(db,
             "INSERT INTO clusters(name, status, settings, capacity, created_at) "
@@ -124,10 +133,7 @@ Result<model::Cluster> Store::delete_cluster(const std::string& name) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
-  BERTH_ASSIGN(auto existing, find_cluster_in(m_db, name));
-  if (!existing || existing->status != model::ClusterStatus::active) {
-    return fail(Code::cluster_not_found, "Cluster not found.");
-  }
+  BERTH_ASSIGN(auto existing, active_cluster_in(m_db, name));
   BERTH_ASSIGN(auto counts, counts_in(m_db, name));
   if (counts.container_instances > 0) {
     return fail(Code::cluster_contains_container_instances,
@@ -143,11 +149,24 @@ Result<model::Cluster> Store::delete_cluster(const std::string& name) {
     return fail(Code::cluster_contains_tasks,
                 "The Cluster cannot be deleted while Tasks are active.");
   }
-  existing->status = model::ClusterStatus::inactive;
+  existing.status = model::ClusterStatus::inactive;
   Stmt stmt(m_db, "UPDATE clusters SET status = 'INACTIVE' WHERE name = ?1");
   BERTH_TRY(stmt.bind(1, name).run());
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("delete cluster"));
-  return *existing;
+  return existing;
+}
+
+Result<model::Cluster> Store::update_cluster_settings(const std::string& name, const model::Json& settings) {
+  MutexLock lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  BERTH_ASSIGN(auto existing, active_cluster_in(m_db, name));
+  if (existing.settings == settings) return existing;
+  existing.settings = settings;
+  Stmt stmt(m_db, "UPDATE clusters SET settings = ?2 WHERE name = ?1");
+  BERTH_TRY(stmt.bind(1, name).bind(2, settings.dump()).run());
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update cluster settings"));
+  return existing;
 }
 
 }  // namespace berth::store

@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 6> k_migrations = {
+constexpr std::array<std::string_view, 7> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -151,6 +151,15 @@ CREATE TABLE parameter_versions(
     // NULL = not protected. A lapsed time stays as written; readers compare it with the clock.
     R"sql(
 ALTER TABLE tasks ADD COLUMN protected_until INTEGER;
+)sql",
+    // 7: CloudWatch metric alarms (PutMetricAlarm): the definition only; the state is evaluated
+    // from the in-memory series when read and never written.
+    R"sql(
+CREATE TABLE metric_alarms(
+  name TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -16,6 +16,7 @@
 #include "model/cluster_snapshot.hpp"
 #include "model/cluster.hpp"
 #include "model/container_instance.hpp"
+#include "model/metric_alarm.hpp"
 #include "model/schedule.hpp"
 #include "model/secret.hpp"
 #include "model/service.hpp"
@@ -100,6 +101,9 @@ class Store {
   [[nodiscard]] Result<model::ClusterCounts> cluster_counts(const std::string& name);
   // Marks the cluster INACTIVE. ClusterNotFound / ClusterContains*Exception as ECS.
   [[nodiscard]] Result<model::Cluster> delete_cluster(const std::string& name);
+  // Replaces the settings of the ACTIVE cluster `name` (ClusterNotFoundException otherwise) and
+  // returns it; writes nothing when they are what it has.
+  [[nodiscard]] Result<model::Cluster> update_cluster_settings(const std::string& name, const model::Json& settings);
 
   // --- task definitions (store/task_definitions.cpp) ---
   // Registers the next revision of `family`; tags go to the new revision.
@@ -242,6 +246,15 @@ class Store {
   [[nodiscard]] Result<std::vector<model::AccessKey>> list_access_keys(const std::optional<std::string>& user_name);
   // Returns false if there was no such key.
   [[nodiscard]] Result<bool> delete_access_key(const std::string& access_key_id);
+
+  // --- CloudWatch metric alarms (store/metric_alarms.cpp); definitions only, never state ---
+  // Creates or replaces the alarm of that name; LimitExceeded past `max_alarms` alarms.
+  [[nodiscard]] Result<void> put_metric_alarm(const model::MetricAlarm& alarm, std::size_t max_alarms);
+  // Every alarm, by name.
+  [[nodiscard]] Result<std::vector<model::MetricAlarm>> list_metric_alarms();
+  // Deletes the alarms named, all or none: returns the names that do not exist (nothing is
+  // deleted then), empty when all were deleted.
+  [[nodiscard]] Result<std::vector<std::string>> delete_metric_alarms(const std::vector<std::string>& names);
 
   // Test and migration support: runs raw SQL in one transaction.
   [[nodiscard]] Result<void> exec_for_test(const std::string& sql);

@@ -23,6 +23,8 @@ Result<model::ClusterReply> create_cluster(Context& ctx, const model::CreateClus
 Result<model::DescribeClustersReply> describe_clusters(Context& ctx, const model::DescribeClustersRequest& request);
 Result<model::Page> list_clusters(Context& ctx, const model::ListClustersRequest& request);
 Result<model::ClusterReply> delete_cluster(Context& ctx, const model::DeleteClusterRequest& request);
+// UpdateClusterSettings and UpdateCluster: the reply shows the settings.
+Result<model::ClusterReply> update_cluster_settings(Context& ctx, const model::UpdateClusterSettingsRequest& request);
 
 Result<model::TaskDefinitionReply> register_task_definition(Context& ctx, const model::RegisterRequest& request);
 Result<model::TaskDefinitionReply> describe_task_definition(Context& ctx,

@@ -1,4 +1,5 @@
-// Cluster use cases: CreateCluster, DescribeClusters, ListClusters, DeleteCluster.
+// Cluster use cases: CreateCluster, DescribeClusters, ListClusters, DeleteCluster,
+// UpdateClusterSettings / UpdateCluster.
 #include "model/names.hpp"
 #include "svc/actions.hpp"
 
@@ -61,6 +62,21 @@ Result<model::ClusterReply> delete_cluster(Context& ctx, const model::DeleteClus
   const auto name = cluster_name_of(ctx, request.cluster);
   if (!name) return fail(Code::cluster_not_found, "Cluster not found.");
   BERTH_ASSIGN(auto cluster, ctx.store.delete_cluster(*name));
+  BERTH_ASSIGN(auto described, describe(ctx, std::move(cluster), true, false, false));
+  return model::ClusterReply{std::move(described)};
+}
+
+Result<model::ClusterReply> update_cluster_settings(Context& ctx, const model::UpdateClusterSettingsRequest& request) {
+  const auto name = cluster_name_of(ctx, request.cluster);
+  if (!name || !model::is_valid_name(*name)) return fail(Code::cluster_not_found, "Cluster not found.");
+  model::Cluster cluster;
+  if (request.settings) {
+    BERTH_ASSIGN(cluster, ctx.store.update_cluster_settings(*name, *request.settings));
+  } else {
+    BERTH_ASSIGN(auto found, ctx.store.find_cluster(*name));
+    if (!found || found->status != model::ClusterStatus::active) return fail(Code::cluster_not_found, "Cluster not found.");
+    cluster = std::move(*found);
+  }
   BERTH_ASSIGN(auto described, describe(ctx, std::move(cluster), true, false, false));
   return model::ClusterReply{std::move(described)};
 }

@@ -6,7 +6,7 @@ using namespace berth;
 
 TEST_CASE("ECS actions: one sorted row each, every row complete", "[api]") {
   const auto actions = api::ecs_actions();
-  REQUIRE(actions.size() == 33);
+  REQUIRE(actions.size() == 35);
   for (std::size_t i = 0; i < actions.size(); ++i) {
     INFO(actions[i].name);
     CHECK(actions[i].shape != nullptr);

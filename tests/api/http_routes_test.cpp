@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "fixtures/fixtures.hpp"
+#include "fixtures/http_messages.hpp"
 
 TEST_CASE("http target: path and query are decoded", "[api][http]") {
   using berth::api::parse_target;
@@ -19,22 +20,8 @@ TEST_CASE("http target: path and query are decoded", "[api][http]") {
 
 namespace {
 
-berth::api::HttpRequest request(std::string method, std::string target, std::vector<berth::api::HttpHeader> headers = {},
-                                std::string body = "") {
-  berth::api::HttpRequest r;
-  r.method = std::move(method);
-  r.target = std::move(target);
-  r.headers = std::move(headers);
-  r.body = std::move(body);
-  return r;
-}
-
-std::string header_of(const berth::api::HttpResponse& response, std::string_view name) {
-  for (const auto& [n, v] : response.headers) {
-    if (n == name) return v;
-  }
-  return "";
-}
+using berth::testing::http_request;
+using berth::testing::header_of;
 
 // Routes with authentication: a root caller on the unix socket unless a test says otherwise.
 struct RoutesFixture : berth::testing::ServiceFixture {
@@ -55,21 +42,21 @@ TEST_CASE_METHOD(RoutesFixture, "http routes: ECS on any POST path, Scheduler, l
   const berth::api::HttpHeader target{"x-amz-target", "AmazonEC2ContainerServiceV20141113.ListClusters"};
   for (const char* path : {"/", "/any/path", "/schedules/x"}) {
     INFO(path);
-    const auto ecs = route(request("POST", path, {target}, "{}"));
+    const auto ecs = route(http_request("POST", path, {target}, "{}"));
     CHECK(ecs.status == 200);
     CHECK(ecs.body.find("cluster/") != std::string::npos);
     CHECK_FALSE(header_of(ecs, "x-amzn-RequestId").empty());
   }
-  const auto list = route(request("GET", "/schedules?MaxResults=5"));
+  const auto list = route(http_request("GET", "/schedules?MaxResults=5"));
   CHECK(list.status == 200);
   CHECK(list.content_type == "application/json");
-  CHECK(route(request("GET", "/schedules/ghost")).status == 404);
-  const auto not_found = route(request("GET", "/"));
+  CHECK(route(http_request("GET", "/schedules/ghost")).status == 404);
+  const auto not_found = route(http_request("GET", "/"));
   CHECK(not_found.status == 404);
   CHECK(not_found.body.find("UnknownOperationException") != std::string::npos);
   CHECK(header_of(not_found, "x-amzn-ErrorType") == "UnknownOperationException");
-  CHECK(route(request("PATCH", "/")).status == 405);
-  const auto bad_since = route(request("GET", "/v1/tasks/abc/logs?since=x"));
+  CHECK(route(http_request("PATCH", "/")).status == 405);
+  const auto bad_since = route(http_request("GET", "/v1/tasks/abc/logs?since=x"));
   CHECK(bad_since.status == 400);
   CHECK(bad_since.body.find("InvalidParameterException") != std::string::npos);
 }

@@ -43,6 +43,19 @@ const std::map<std::string, ResourcesOf, std::less<>>& ssm_mappings() {
   return k_mappings;
 }
 
+// CloudWatch's metric reads and DescribeAlarms take no resource-level permissions in AWS either.
+const std::map<std::string, ResourcesOf, std::less<>>& cloudwatch_mappings() {
+  static const auto alarm = [](const Mapper& m, const std::string& name) {
+    return "arn:aws:cloudwatch:" + m.arns().region + ":" + m.arns().account + ":alarm:" + name;
+  };
+  static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
+      {"GetMetricStatistics", everything}, {"GetMetricData", everything}, {"ListMetrics", everything},
+      {"DescribeAlarms", everything},      {"PutMetricAlarm", one_of("AlarmName", alarm)},
+      {"DeleteAlarms", each_of("AlarmNames", alarm)},
+  };
+  return k_mappings;
+}
+
 const std::map<std::string, ResourcesOf, std::less<>>& key_admin_mappings() {
   static const ResourcesOf user = [](const Mapper& m) { return Resources{m.user_arn()}; };
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
@@ -62,6 +75,7 @@ const std::map<std::string, ResourcesOf, std::less<>>* mappings_of(std::string_v
   if (service == "secretsmanager") return &secrets_manager_mappings();
   if (service == "ssm") return &ssm_mappings();
   if (service == "iam") return &key_admin_mappings();
+  if (service == "cloudwatch") return &cloudwatch_mappings();
   if (service == "berth") return &berth_mappings();
   return nullptr;
 }

@@ -38,6 +38,7 @@
 //   GetTaskProtection                            task/<c>/<id> each (none given: cluster/<c>)
 //   CreateService, UpdateService                 service/<c>/<name> (and the task definition when given)
 //   DeleteService, DescribeServices              service/<c>/<name> (each)
+//   UpdateCluster, UpdateClusterSettings         cluster/<c>
 // Scheduler (arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>, group "default")
 //   GetSchedule, DeleteSchedule                  the schedule
 //   CreateSchedule, UpdateSchedule               the schedule, + ecs:RunTask on Target.Arn (the cluster) and on
@@ -56,6 +57,11 @@
 //   DeleteParameters                             one per name
 //   GetParametersByPath                          parameter/<path without leading and trailing '/'>
 //   DescribeParameters                           *
+// CloudWatch (service prefix "cloudwatch"; arn:aws:cloudwatch:<region>:<account>:alarm:<name>)
+//   PutMetricAlarm                               alarm:<AlarmName>
+//   DeleteAlarms                                 alarm:<name> each
+//   GetMetricStatistics, GetMetricData,
+//   ListMetrics, DescribeAlarms                  *
 // berth key admin (service prefix "iam")
 //   CreateAccessKey, ListAccessKeys,
 //   DeleteAccessKey                              arn:aws:iam::<account>:user/<UserName, else the caller>
@@ -96,7 +102,7 @@ struct RequestedAccess {
 inline constexpr std::size_t k_max_request_resources = 100;
 
 // Returns the access a request asks for: `service` the IAM prefix ("ecs", "scheduler",
-// "secretsmanager", "ssm", "iam", "berth"), `action` its name ("RunTask"), `request` its JSON body
+// "secretsmanager", "ssm", "cloudwatch", "iam", "berth"), `action` its name ("RunTask"), `request` its JSON body
 // (shape-checked for ECS; for Scheduler the body with the route's members set on it, as
 // handle_scheduler_request merges them: CreateSchedule's GroupName travels in the body).
 // Returns UnknownOperationException for an action without a mapping (refuse the request: an

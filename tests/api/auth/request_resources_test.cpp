@@ -179,6 +179,18 @@ TEST_CASE("Secrets Manager: a name matches name-* and name-??????, an ARN is its
   CHECK(first_refusal(std::span(&other, 1), get));
 }
 
+TEST_CASE("CloudWatch: alarms by name, metric reads and DescribeAlarms account-wide", "[auth][resources]") {
+  const std::string alarm = "arn:aws:cloudwatch:local:000000000000:alarm:";
+  CHECK(access_of("cloudwatch", "PutMetricAlarm", {{"AlarmName", "cpu-high"}}).resources == std::vector{alarm + "cpu-high"});
+  CHECK(access_of("cloudwatch", "DeleteAlarms", {{"AlarmNames", {"a", "b"}}}).resources ==
+        std::vector{alarm + "a", alarm + "b"});
+  for (const char* action : {"GetMetricStatistics", "GetMetricData", "ListMetrics", "DescribeAlarms"}) {
+    CHECK(access_of("cloudwatch", action, Json::object()).resources == std::vector<std::string>{"*"});
+  }
+  CHECK(access_of("cloudwatch", "PutMetricAlarm", {{"AlarmName", "x"}}).action == "cloudwatch:PutMetricAlarm");
+  CHECK_FALSE(requested_access(k_context, "cloudwatch", "PutMetricData", Json::object()).has_value());
+}
+
 TEST_CASE("SSM: one parameter ARN per name, the path's for GetParametersByPath", "[auth][resources]") {
   const std::string parameter = "arn:aws:ssm:local:000000000000:parameter/";
   for (const char* action : {"PutParameter", "GetParameter", "DeleteParameter"}) {
@@ -272,6 +284,8 @@ const std::map<std::string, Sample>& samples() {
       {"DescribeClusters", [](const std::string& c, Spelling s) { return Json{{"clusters", {cluster_id(c, s)}}}; }},
       {"ListClusters", [](const std::string&, Spelling) { return Json::object(); }},
       {"DeleteCluster", in_cluster},
+      {"UpdateCluster", in_cluster},
+      {"UpdateClusterSettings", in_cluster},
       {"RegisterTaskDefinition", [](const std::string& c, Spelling) { return Json{{"family", c + "-web"}}; }},
       {"DescribeTaskDefinition", [](const std::string& c, Spelling s) { return Json{{"taskDefinition", family(c, s)}}; }},
       {"ListTaskDefinitions", [](const std::string& c, Spelling) { return Json{{"familyPrefix", c}}; }},
