@@ -3,6 +3,7 @@
 #include "api/audit_log.hpp"
 #include "api/auth/request_resources.hpp"
 #include "api/keys_dispatch.hpp"
+#include "api/scaling_dispatch.hpp"
 #include "api/scheduler_dispatch.hpp"
 #include "api/secrets_dispatch.hpp"
 #include "common/numbers.hpp"
@@ -21,11 +22,13 @@ struct JsonApi {
   std::string_view iam_prefix;    // what policies name ("ecs:RunTask")
   Decoded (*decode)(std::string_view target, std::string_view body);
 };
-// ECS, Secrets Manager, SSM and berth's key API share the endpoint: X-Amz-Target tells them apart.
+// ECS, Secrets Manager, SSM, Application Auto Scaling and berth's key API share the endpoint:
+// X-Amz-Target tells them apart.
 constexpr JsonApi k_json_apis[] = {
     {k_target_prefix, "ecs", "ecs", decode_ecs_request},
     {k_secrets_manager_target_prefix, "secretsmanager", "secretsmanager", decode_secrets_manager_request},
     {k_ssm_target_prefix, "ssm", "ssm", decode_ssm_request},
+    {k_scaling_target_prefix, "application-autoscaling", "application-autoscaling", decode_scaling_request},
     {k_keys_target_prefix, "berth", "iam", decode_keys_request},
 };
 constexpr std::string_view k_scheduler = "scheduler";

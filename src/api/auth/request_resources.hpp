@@ -54,6 +54,10 @@
 //   DeleteParameters                             one per name
 //   GetParametersByPath                          parameter/<path without leading and trailing '/'>
 //   DescribeParameters                           *
+// Application Auto Scaling (service prefix "application-autoscaling")
+//   every action                                 * (AWS has no resource-level permissions for them)
+//   RegisterScalableTarget, PutScalingPolicy,
+//   PutScheduledAction                           + ecs:UpdateService on service/<c>/<s> of the ResourceId
 // berth key admin (service prefix "iam")
 //   CreateAccessKey, ListAccessKeys,
 //   DeleteAccessKey                              arn:aws:iam::<account>:user/<UserName, else the caller>
