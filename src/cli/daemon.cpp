@@ -120,6 +120,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                }}),
       m_scheduler(m_ctx, EpochMs{config.task_settle_seconds} * 1000),
       m_schedule_runner(m_ctx),
+      m_scaling_runner(m_ctx),
       m_keys(m_ctx),
       m_auth(m_keys, *m_resources.clock,
              {config.tcp_auth ? api::TcpAuth::sigv4 : api::TcpAuth::off, config.socket_path, config.region,
@@ -142,6 +143,7 @@ Result<std::string> Daemon::start() {
   m_agent.start();
   m_scheduler.start();
   m_schedule_runner.start();
+  m_scaling_runner.start();
   const auto started = [&]() -> Result<void> {
     BERTH_TRY(write_first_credentials());
     if (!m_config.tcp_auth) {
@@ -169,6 +171,7 @@ Result<std::string> Daemon::start() {
 
 void Daemon::stop() {
   if (m_server) m_server->stop();
+  m_scaling_runner.stop();
   m_schedule_runner.stop();
   m_scheduler.stop();
   m_agent.stop();

@@ -1,6 +1,6 @@
 // The parts of `berth serve` and their wiring: the store, the secrets key, the image store, the
 // runc runtime, the svc Context, the local agent (registered through svc), the service
-// scheduler, the schedule runner and the API (key ring, request auth, audit log, HTTP server). Every part is built in the
+// scheduler, the schedule runner, the scaling runner and the API (key ring, request auth, audit log, HTTP server). Every part is built in the
 // constructor and wired once; the state changes svc announces reach the workers through
 // svc::StateEvents, which the daemon implements.
 // Thread-safety: open(), start() and stop() are called from one thread; the events are called
@@ -24,6 +24,7 @@
 #include "runtime/runc/runc_runtime.hpp"
 #include "store/store.hpp"
 #include "svc/context.hpp"
+#include "svc/scaling_runner.hpp"
 #include "svc/schedule_runner.hpp"
 #include "svc/service_scheduler.hpp"
 
@@ -71,12 +72,12 @@ class Daemon final : private svc::StateEvents {
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
 
-  // Registers this gateway as a container instance, starts the agent, the service scheduler and
-  // the schedule runner, writes the first admin key (first start only), then opens the API.
+  // Registers this gateway as a container instance, starts the agent, the service scheduler, the
+  // schedule runner and the scaling runner, writes the first admin key (first start only), then opens the API.
   // Returns the line that says where the API is ready; on failure, what started is stopped.
   [[nodiscard]] Result<std::string> start();
-  // Stops in the reverse order: the API first (no new requests), then the schedule runner, the
-  // service scheduler and the agent. Containers keep running. Idempotent.
+  // Stops in the reverse order: the API first (no new requests), then the scaling runner, the
+  // schedule runner, the service scheduler and the agent. Containers keep running. Idempotent.
   void stop();
 
  private:
@@ -101,6 +102,8 @@ class Daemon final : private svc::StateEvents {
   agent::Agent m_agent;
   svc::ServiceScheduler m_scheduler;
   svc::ScheduleRunner m_schedule_runner;
+  // Step scaling policies act on CloudWatch alarms once an alarm source is set on it.
+  svc::ScalingRunner m_scaling_runner;
   api::auth::KeyRing m_keys;
   api::RequestAuth m_auth;
   api::ApiServices m_api_services;
