@@ -90,19 +90,29 @@ Result<bool> Store::delete_scalable_target(const std::string& resource_id) {
   return m_db.changes() > 0;
 }
 
-Result<void> Store::put_scaling_policy(const model::ScalingPolicy& policy, std::size_t max_per_target) {
+Result<bool> Store::put_scaling_policy(const model::ScalingPolicy& policy, const std::string& expected_id,
+                                       std::size_t max_per_target) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_TRY(require_target(m_db, policy.resource_id));
   BERTH_TRY(require_room(m_db, "scaling_policies", policy.resource_id, policy.name, max_per_target, "scaling policies"));
+  Stmt current(m_db, "SELECT body FROM scaling_policies WHERE resource_id = ?1 AND name = ?2");
+  current.bind(1, policy.resource_id).bind(2, policy.name);
+  BERTH_ASSIGN(bool exists, current.step());
+  std::string stored_id;
+  if (exists) {
+    BERTH_ASSIGN(auto stored, read_policy(current));
+    stored_id = stored.id;
+  }
+  if (stored_id != expected_id) return false;
   Stmt write(m_db,
              "INSERT INTO scaling_policies(resource_id, name, body) VALUES(?1, ?2, ?3) "
              "ON CONFLICT(resource_id, name) DO UPDATE SET body = excluded.body");
   BERTH_TRY(write.bind(1, policy.resource_id).bind(2, policy.name)
                 .bind(3, model::scaling_policy_to_record(policy).dump()).run());
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("put scaling policy"));
-  return {};
+  return true;
 }
 
 Result<std::vector<model::ScalingPolicy>> Store::list_scaling_policies(const std::optional<std::string>& resource_id,
@@ -134,12 +144,10 @@ Result<bool> Store::put_scheduled_action(const model::ScheduledScalingAction& ac
   BERTH_TRY(require_target(m_db, action.resource_id));
   BERTH_TRY(require_room(m_db, "scheduled_scaling_actions", action.resource_id, action.name, max_per_target,
                          "scheduled actions"));
-  if (expected_version != 0) {
-    Stmt current(m_db, "SELECT version FROM scheduled_scaling_actions WHERE resource_id = ?1 AND name = ?2");
-    current.bind(1, action.resource_id).bind(2, action.name);
-    BERTH_ASSIGN(bool exists, current.step());
-    if (!exists || current.integer(0) != expected_version) return false;
-  }
+  Stmt current(m_db, "SELECT version FROM scheduled_scaling_actions WHERE resource_id = ?1 AND name = ?2");
+  current.bind(1, action.resource_id).bind(2, action.name);
+  BERTH_ASSIGN(bool exists, current.step());
+  if (exists ? current.integer(0) != expected_version : expected_version != 0) return false;
   Stmt write(m_db,
              "INSERT INTO scheduled_scaling_actions(resource_id, name, next_fire, version, body) "
              "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(resource_id, name) DO UPDATE SET next_fire = excluded.next_fire, "

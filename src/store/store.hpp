@@ -277,19 +277,20 @@ class Store {
       const std::vector<std::string>& resource_ids, const std::string& after, std::size_t limit);
   // Deletes the target with its policies, scheduled actions and activities; false if none.
   [[nodiscard]] Result<bool> delete_scalable_target(const std::string& resource_id);
-  // Creates or replaces the policy. ObjectNotFoundException (Code::resource_not_found) without its
-  // target, LimitExceededException for a new one past `max_per_target`: checked in the write's
-  // transaction, so a concurrent Deregister or Put cannot slip past them.
-  [[nodiscard]] Result<void> put_scaling_policy(const model::ScalingPolicy& policy, std::size_t max_per_target);
+  // Creates or replaces the policy if the stored one's id is still `expected_id` ("": none may
+  // exist); false, writing nothing, otherwise. ObjectNotFoundException (Code::resource_not_found)
+  // without its target, LimitExceededException for a new one past `max_per_target`: checked in the
+  // write's transaction, so a concurrent Deregister or Put cannot slip past them.
+  [[nodiscard]] Result<bool> put_scaling_policy(const model::ScalingPolicy& policy, const std::string& expected_id,
+                                                std::size_t max_per_target);
   // Policies by (resource id, name) after `after` ("<resource id>\n<name>"): of `resource_id` when
   // given, named in `names` when not empty.
   [[nodiscard]] Result<std::vector<model::ScalingPolicy>> list_scaling_policies(
       const std::optional<std::string>& resource_id, const std::vector<std::string>& names, const std::string& after,
       std::size_t limit);
   [[nodiscard]] Result<bool> delete_scaling_policy(const std::string& resource_id, const std::string& name);
-  // Writes the scheduled action if the stored one has `expected_version` (0: a new one, or a
-  // replacement whatever its version, as PutScheduledAction does); false on a conflict. Errors as
-  // put_scaling_policy's.
+  // Writes the scheduled action if the stored one has `expected_version` (0: none may exist);
+  // false, writing nothing, otherwise. Errors as put_scaling_policy's.
   [[nodiscard]] Result<bool> put_scheduled_action(const model::ScheduledScalingAction& action,
                                                   long long expected_version, std::size_t max_per_target);
   [[nodiscard]] Result<std::vector<model::ScheduledScalingAction>> list_scheduled_actions(

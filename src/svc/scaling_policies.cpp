@@ -1,6 +1,7 @@
 // PutScalingPolicy, DescribeScalingPolicies, DeleteScalingPolicy, and the typed views of stored
 // policies the scaling runner acts on.
 #include "common/ids.hpp"
+#include "store/update_with_retry.hpp"
 #include "svc/scaling.hpp"
 #include "svc/scaling_request.hpp"
 
@@ -102,38 +103,43 @@ std::string policy_not_found(const std::string& resource_id, const std::string& 
 Result<Json> put_scaling_policy(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto resource_id, scaling::checked_resource_id(request));
   const std::string name = request["PolicyName"];
-  BERTH_ASSIGN(auto target, scaling::require_target(ctx, resource_id));
-  (void)target;
-  BERTH_ASSIGN(auto existing, ctx.store.list_scaling_policies(resource_id, {name}, "", 1));
-  std::string type = request.value("PolicyType", existing.empty() ? "" : existing.front().type);
-  if (type.empty()) return invalid("PolicyType is required when creating a scaling policy.");
-  if (type == "PredictiveScaling") {
-    return invalid("berth does not run predictive scaling; use TargetTrackingScaling or StepScaling.");
-  }
-  const char* member = type == "StepScaling" ? "StepScalingPolicyConfiguration" : "TargetTrackingScalingPolicyConfiguration";
-  const char* other = type == "StepScaling" ? "TargetTrackingScalingPolicyConfiguration" : "StepScalingPolicyConfiguration";
-  if (request.contains(other)) return invalid(std::string(other) + " does not apply to a " + type + " policy.");
-  if (!request.contains(member)) return invalid(std::string(member) + " is required for a " + type + " policy.");
-  const Json& configuration = request[member];
-  BERTH_TRY(type == "StepScaling" ? check_step_scaling(configuration) : check_target_tracking(configuration));
+  BERTH_TRY(scaling::require_target(ctx, resource_id));
+  // Read, changed and written back only if nobody replaced the policy meanwhile.
+  return store::update_with_retry(10, Code::conflict, "Scaling policy " + name + " kept changing; try again.",
+                                  [&]() -> Result<std::optional<Json>> {
+    BERTH_ASSIGN(auto existing, ctx.store.list_scaling_policies(resource_id, {name}, "", 1));
+    std::string type = request.value("PolicyType", existing.empty() ? "" : existing.front().type);
+    if (type.empty()) return invalid("PolicyType is required when creating a scaling policy.");
+    if (type == "PredictiveScaling") {
+      return invalid("berth does not run predictive scaling; use TargetTrackingScaling or StepScaling.");
+    }
+    const char* member = type == "StepScaling" ? "StepScalingPolicyConfiguration" : "TargetTrackingScalingPolicyConfiguration";
+    const char* other = type == "StepScaling" ? "TargetTrackingScalingPolicyConfiguration" : "StepScalingPolicyConfiguration";
+    if (request.contains(other)) return invalid(std::string(other) + " does not apply to a " + type + " policy.");
+    if (!request.contains(member)) return invalid(std::string(member) + " is required for a " + type + " policy.");
+    const Json& configuration = request[member];
+    BERTH_TRY(type == "StepScaling" ? check_step_scaling(configuration) : check_target_tracking(configuration));
 
-  model::ScalingPolicy policy;
-  const bool same_type = !existing.empty() && existing.front().type == type;
-  if (!existing.empty()) {
-    policy = existing.front();
-  } else {
-    policy.resource_id = resource_id;
-    policy.name = name;
-    policy.id = random_uuid();
-    policy.created_at = ctx.clock.now_ms();
-  }
-  policy.type = type;
-  policy.configuration = configuration;
-  if (!same_type) policy.alarms = type == "StepScaling" ? Json::array() : target_tracking_alarms(ctx.arns, resource_id);
-  BERTH_TRY(ctx.store.put_scaling_policy(policy, k_max_policies_per_target));
-  Json reply{{"PolicyARN", model::scaling_policy_arn(ctx.arns, policy)}};
-  if (type != "StepScaling") reply["Alarms"] = policy.alarms;
-  return reply;
+    model::ScalingPolicy policy;
+    const bool same_type = !existing.empty() && existing.front().type == type;
+    if (!existing.empty()) {
+      policy = existing.front();
+    } else {
+      policy.resource_id = resource_id;
+      policy.name = name;
+      policy.id = random_uuid();
+      policy.created_at = ctx.clock.now_ms();
+    }
+    policy.type = type;
+    policy.configuration = configuration;
+    if (!same_type) policy.alarms = type == "StepScaling" ? Json::array() : target_tracking_alarms(ctx.arns, resource_id);
+    BERTH_ASSIGN(bool saved, ctx.store.put_scaling_policy(policy, existing.empty() ? "" : existing.front().id,
+                                                          k_max_policies_per_target));
+    if (!saved) return std::nullopt;
+    Json reply{{"PolicyARN", model::scaling_policy_arn(ctx.arns, policy)}};
+    if (type != "StepScaling") reply["Alarms"] = policy.alarms;
+    return std::optional<Json>(std::move(reply));
+  });
 }
 
 Result<Json> describe_scaling_policies(Context& ctx, const Json& request) {

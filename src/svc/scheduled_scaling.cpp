@@ -4,6 +4,7 @@
 #include "common/ids.hpp"
 #include "model/schedule.hpp"
 #include "sched/schedule_expression.hpp"
+#include "store/update_with_retry.hpp"
 #include "svc/scaling.hpp"
 #include "svc/scaling_request.hpp"
 
@@ -59,22 +60,27 @@ Result<Json> put_scheduled_action(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto resource_id, scaling::checked_resource_id(request));
   const std::string name = request["ScheduledActionName"];
   BERTH_TRY(scaling::require_target(ctx, resource_id));
-  BERTH_ASSIGN(auto existing, ctx.store.list_scheduled_actions(resource_id, {name}, "", 1));
-  model::ScheduledScalingAction base;
-  if (!existing.empty()) {
-    base = existing.front();
-  } else {
-    base.resource_id = resource_id;
-    base.name = name;
-    base.id = random_uuid();
-    base.created_at = ctx.clock.now_ms();
-  }
-  BERTH_ASSIGN(auto action, action_of(ctx, request, std::move(base)));
-  action.version += existing.empty() ? 0 : 1;
-  BERTH_ASSIGN(action.next_fire, next_run_of(ctx, action, ctx.clock.now_ms() / 1000));
-  // A replacement wins over the runner's concurrent record of a run: 0 writes whatever is stored.
-  BERTH_TRY(ctx.store.put_scheduled_action(action, 0, k_max_scheduled_actions_per_target));
-  return Json::object();
+  // Read, merged and written back only if neither the runner nor another Put changed it meanwhile.
+  return store::update_with_retry(10, Code::conflict, "Scheduled action " + name + " kept changing; try again.",
+                                  [&]() -> Result<std::optional<Json>> {
+    BERTH_ASSIGN(auto existing, ctx.store.list_scheduled_actions(resource_id, {name}, "", 1));
+    model::ScheduledScalingAction base;
+    if (!existing.empty()) {
+      base = existing.front();
+    } else {
+      base.resource_id = resource_id;
+      base.name = name;
+      base.id = random_uuid();
+      base.created_at = ctx.clock.now_ms();
+    }
+    const long long expected = existing.empty() ? 0 : base.version;
+    BERTH_ASSIGN(auto action, action_of(ctx, request, std::move(base)));
+    action.version = expected + 1;
+    BERTH_ASSIGN(action.next_fire, next_run_of(ctx, action, ctx.clock.now_ms() / 1000));
+    BERTH_ASSIGN(bool saved, ctx.store.put_scheduled_action(action, expected, k_max_scheduled_actions_per_target));
+    if (!saved) return std::nullopt;
+    return std::optional<Json>(Json::object());
+  });
 }
 
 Result<Json> describe_scheduled_actions(Context& ctx, const Json& request) {

@@ -498,3 +498,46 @@ TEST_CASE_METHOD(ScalingFixture, "scaling activities: newest first, bounded per 
   CHECK(*store->put_scaling_activity(orphan, 10) == 0);
   CHECK((*call("DescribeScalingActivities", {{"ServiceNamespace", "ecs"}}))["ScalingActivities"].empty());
 }
+
+TEST_CASE_METHOD(ScalingFixture, "scaling store: writes are version-checked", "[svc][scaling]") {
+  register_target(1, 4);
+  put_cpu_policy(50);
+  auto policies = store->list_scaling_policies(std::string(k_web), {}, "", 10);
+  REQUIRE_OK(policies);
+  REQUIRE(policies->size() == 1);
+  model::ScalingPolicy policy = policies->front();
+  // A writer that read no policy, or another one, loses to the one stored.
+  CHECK_FALSE(*store->put_scaling_policy(policy, "", 50));
+  CHECK_FALSE(*store->put_scaling_policy(policy, "some-other-id", 50));
+  CHECK(*store->put_scaling_policy(policy, policy.id, 50));
+  // Past the limit, a new policy is refused; a replacement is not.
+  model::ScalingPolicy second = policy;
+  second.name = "second";
+  second.id = "second-id";
+  const auto refused = store->put_scaling_policy(second, "", 1);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == Code::limit_exceeded);
+  CHECK(*store->put_scaling_policy(policy, policy.id, 1));
+
+  REQUIRE_OK(call("PutScheduledAction", with(key(), {{"ScheduledActionName", "a"}, {"Schedule", "rate(1 hour)"},
+                                                     {"ScalableTargetAction", {{"MinCapacity", 2}}}})));
+  // Putting it again keeps what it does not name and bumps its version.
+  REQUIRE_OK(call("PutScheduledAction", with(key(), {{"ScheduledActionName", "a"},
+                                                     {"ScalableTargetAction", {{"MaxCapacity", 3}}}})));
+  auto actions = store->list_scheduled_actions(std::string(k_web), {"a"}, "", 10);
+  REQUIRE_OK(actions);
+  REQUIRE(actions->size() == 1);
+  model::ScheduledScalingAction action = actions->front();
+  CHECK(action.schedule == "rate(1 hour)");
+  CHECK(action.max_capacity == 3);
+  CHECK_FALSE(action.min_capacity);
+  CHECK(action.version == 2);
+  CHECK_FALSE(*store->put_scheduled_action(action, 0, 200));
+  CHECK_FALSE(*store->put_scheduled_action(action, 1, 200));
+  CHECK(*store->put_scheduled_action(action, 2, 200));
+  // A stale target write loses too.
+  auto target = store->find_scalable_target(k_web);
+  REQUIRE_OK(target);
+  CHECK_FALSE(*store->put_scalable_target(**target, (*target)->version - 1));
+  CHECK_FALSE(*store->put_scalable_target(**target, 0));
+}
