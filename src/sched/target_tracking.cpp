@@ -5,14 +5,22 @@
 namespace berth::sched {
 namespace {
 
-// The newest value when the last `count` periods all hold one and each passes `beyond`.
+// The newest value when the newest `count` values each pass `beyond`. As a CloudWatch alarm
+// looks back past periods without data, those are skipped, within the last
+// k_missing_data_lookback × `count` periods; fewer values than `count` there fire nothing.
 template <class Beyond>
 std::optional<double> alarm_value(const std::vector<std::optional<double>>& periods, int count, Beyond beyond) {
-  if (count <= 0 || periods.size() < static_cast<std::size_t>(count)) return std::nullopt;
-  for (auto it = periods.end() - count; it != periods.end(); ++it) {
-    if (!*it || !std::isfinite(**it) || !beyond(**it)) return std::nullopt;
+  if (count <= 0) return std::nullopt;
+  const std::size_t window = std::min(periods.size(), static_cast<std::size_t>(count) * k_missing_data_lookback);
+  int seen = 0;
+  std::optional<double> newest;
+  for (auto it = periods.rbegin(); it != periods.rbegin() + static_cast<std::ptrdiff_t>(window) && seen < count; ++it) {
+    if (!*it || !std::isfinite(**it)) continue;
+    if (!beyond(**it)) return std::nullopt;
+    if (!newest) newest = **it;
+    ++seen;
   }
-  return *periods.back();
+  return seen == count ? newest : std::nullopt;
 }
 
 // ceil(base × metric ÷ target) without overflowing int on absurd metrics.

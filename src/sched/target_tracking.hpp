@@ -2,7 +2,8 @@
 // CloudWatch: the two alarms it would create are evaluated here on the metric's periods. Scale out
 // fast: the high alarm fires after k_scale_out_periods consecutive periods above the target.
 // Scale in slowly: the low alarm fires after k_scale_in_periods consecutive periods below
-// k_scale_in_ratio of the target. The new capacity is ceil(current × metric ÷ target), within
+// k_scale_in_ratio of the target (periods without data are skipped, within a bounded look-back).
+// The new capacity is ceil(current × metric ÷ target), within
 // MinCapacity and MaxCapacity. A period is the metric store's resolution. Pure; thread-safe.
 #pragma once
 
@@ -19,6 +20,8 @@ inline constexpr int k_scale_out_periods = 3;
 inline constexpr int k_scale_in_periods = 15;
 inline constexpr double k_scale_in_ratio = 0.9;
 inline constexpr std::int64_t k_default_cooldown_ms = 300'000;
+// How far an alarm looks back past periods without data: this many times its periods.
+inline constexpr std::size_t k_missing_data_lookback = 2;
 
 struct TargetTrackingPolicy {
   std::string name;
@@ -26,8 +29,8 @@ struct TargetTrackingPolicy {
   std::int64_t scale_out_cooldown_ms = k_default_cooldown_ms;
   std::int64_t scale_in_cooldown_ms = k_default_cooldown_ms;
   bool disable_scale_in = false;
-  // The metric in the latest complete periods, oldest first; nothing for a period without data
-  // (which, as for a CloudWatch alarm with missing data, keeps the alarm from firing).
+  // The metric in the latest complete periods (k_missing_data_lookback × k_scale_in_periods of
+  // them are looked at), oldest first; nothing for a period without data, which the alarms skip.
   std::vector<std::optional<double>> periods;
 };
 

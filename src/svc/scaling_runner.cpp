@@ -230,7 +230,7 @@ void ScalingRunner::evaluate_targets(Scope scope) {
 }
 
 std::vector<std::optional<double>> ScalingRunner::periods_of(const TrackedMetric& metric, EpochMs now) const {
-  std::vector<std::optional<double>> periods(sched::k_scale_in_periods);
+  std::vector<std::optional<double>> periods(sched::k_scale_in_periods * sched::k_missing_data_lookback);
   if (!m_ctx.metrics) return periods;
   const EpochMs resolution = std::max<EpochMs>(1, m_ctx.metrics->limits().resolution_ms);
   const EpochMs end = now / resolution * resolution;  // the current period is not complete yet

@@ -40,6 +40,10 @@ TEST_CASE("target tracking: scales out after three periods above the target, to 
   CHECK_FALSE(decide({cpu(50, flat(90, 2))}, {2, 1, 10}));
   CHECK_FALSE(decide({cpu(50, {90.0, std::nullopt, 90.0})}, {2, 1, 10}));
   CHECK_FALSE(decide({cpu(50, {90.0, 50.0, 90.0})}, {2, 1, 10}));
+  // Periods without data are skipped, as far back as twice the alarm's periods.
+  CHECK(decide({cpu(50, {90.0, std::nullopt, 90.0, std::nullopt, 90.0})}, {2, 1, 10}));
+  CHECK_FALSE(decide({cpu(50, {90.0, std::nullopt, std::nullopt, std::nullopt, std::nullopt, 90.0, 90.0})}, {2, 1, 10}));
+  CHECK_FALSE(decide({cpu(50, {90.0, std::nullopt, 50.0, std::nullopt, 90.0})}, {2, 1, 10}));
   // The newest value decides the size.
   CHECK(decide({cpu(50, {60.0, 60.0, 150.0})}, {1, 1, 10})->desired == 3);
 }
@@ -59,6 +63,9 @@ TEST_CASE("target tracking: scales in only after fifteen periods below 90% of th
   CHECK(d->alarm == "AlarmLow");
   CHECK(d->threshold == Approx(45));
   CHECK_FALSE(decide({cpu(50, flat(10, 14))}, {4, 1, 10}));
+  auto gaps = flat(10, 30);
+  for (std::size_t i = 1; i < gaps.size(); i += 3) gaps[i].reset();  // 20 values in 30 periods
+  CHECK(decide({cpu(50, gaps)}, {4, 1, 10})->desired == 1);
   auto periods = flat(10);
   periods[3] = 45;  // at 90% is not below it
   CHECK_FALSE(decide({cpu(50, periods)}, {4, 1, 10}));
