@@ -161,6 +161,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                 }),
       m_scheduler(m_ctx, EpochMs{config.task_settle_seconds} * 1000),
       m_schedule_runner(m_ctx),
+      m_scaling_runner(m_ctx),
       m_keys(m_ctx),
       m_auth(m_keys, *m_resources.clock,
              {config.tcp_auth ? api::TcpAuth::sigv4 : api::TcpAuth::off, config.socket_path, config.region,
@@ -194,6 +195,7 @@ Result<std::string> Daemon::start() {
   m_sampler.start(instance);
   m_scheduler.start();
   m_schedule_runner.start();
+  m_scaling_runner.start();
   const auto started = [&]() -> Result<void> {
     BERTH_TRY(write_first_credentials());
     if (!m_config.tcp_auth) {
@@ -243,6 +245,7 @@ void Daemon::start_metadata_endpoint() {
 void Daemon::stop() {
   if (m_server) m_server->stop();
   if (m_metadata_server) m_metadata_server->stop();
+  m_scaling_runner.stop();
   m_schedule_runner.stop();
   m_scheduler.stop();
   m_sampler.stop();

@@ -1,8 +1,8 @@
 // The parts of `berth serve` and their wiring: the store, the secrets key, the image store, the
 // runc runtime, the in-memory metric store, the svc Context, the local agent (registered through
 // svc), the metrics sampler (feeding the metric store), the service scheduler, the schedule
-// runner, the API (key ring, request auth, audit log, HTTP server) and the task metadata endpoint
-// (its tokens and its own HTTP server). Every part is built in the
+// runner, the scaling runner, the API (key ring, request auth, audit log, HTTP server) and the
+// task metadata endpoint (its tokens and its own HTTP server). Every part is built in the
 // constructor and wired once; the state changes svc announces reach the workers through
 // svc::StateEvents, which the daemon implements.
 // Thread-safety: open(), start() and stop() are called from one thread; the events are called
@@ -31,6 +31,7 @@
 #include "store/store.hpp"
 #include "svc/context.hpp"
 #include "svc/metric_store.hpp"
+#include "svc/scaling_runner.hpp"
 #include "svc/schedule_runner.hpp"
 #include "svc/service_scheduler.hpp"
 
@@ -81,13 +82,13 @@ class Daemon final : private svc::StateEvents {
 
   // Registers this gateway as a container instance, opens the task metadata endpoint
   // (BERTH_METADATA_PORT on 127.0.0.1 and the bridge's gateway) before the agent starts containers,
-  // starts the agent, the metrics sampler, the service scheduler and the schedule runner, writes the
-  // first admin key (first start only), then opens the API.
+  // starts the agent, the metrics sampler, the service scheduler, the schedule runner and the
+  // scaling runner, writes the first admin key (first start only), then opens the API.
   // Returns the line that says where the API is ready; on failure, what started is stopped.
   [[nodiscard]] Result<std::string> start();
   // Stops in the reverse order: the API and the metadata endpoint first (no new requests), then
-  // the schedule runner, the service scheduler, the metrics sampler and the agent. Containers keep
-  // running. Idempotent.
+  // the scaling runner, the schedule runner, the service scheduler, the metrics sampler and the
+  // agent. Containers keep running. Idempotent.
   void stop();
 
  private:
@@ -118,6 +119,8 @@ class Daemon final : private svc::StateEvents {
   agent::MetricsSampler m_sampler;
   svc::ServiceScheduler m_scheduler;
   svc::ScheduleRunner m_schedule_runner;
+  // Step scaling policies act on CloudWatch alarms once an alarm source is set on it.
+  svc::ScalingRunner m_scaling_runner;
   api::auth::KeyRing m_keys;
   api::RequestAuth m_auth;
   api::ApiServices m_api_services;

@@ -21,27 +21,6 @@ bool is_schedule_name(const std::string& s) {
   return true;
 }
 
-// A timestamp member: epoch seconds (what the AWS clients send) or "yyyy-mm-ddThh:mm:ss[Z]",
-// between 1970 and 2199 (the years a cron expression can name; NaN and infinities are out).
-Result<std::int64_t> timestamp_of(const Json& value, const char* member) {
-  constexpr double k_end_of_2199 = 7258118400.0;
-  double seconds = 0;
-  const std::string text = value.is_string() ? value.get<std::string>() : std::string();
-  if (value.is_number()) {
-    seconds = value.get<double>();
-  } else if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
-             ec != std::errc() || end != text.data() + text.size()) {
-    int y, mo, d, h = 0, mi = 0, s = 0;
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) < 3 || mo < 1 || mo > 12 ||
-        d < 1 || d > days_in_month(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) {
-      return invalid(std::string(member) + " must be epoch seconds or yyyy-mm-ddThh:mm:ssZ.");
-    }
-    seconds = static_cast<double>(utc_seconds(y, mo, d, h, mi, s));
-  }
-  if (!(seconds >= 0 && seconds < k_end_of_2199)) return invalid(std::string(member) + " must be between 1970 and 2199.");
-  return static_cast<std::int64_t>(seconds);
-}
-
 // The RunTask request one run makes, from the target's EcsParameters and Input.
 Result<Json> run_task_request_of(const Json& target, const std::string& started_by) {
   const Json ecs = target.value("EcsParameters", Json::object());
@@ -91,6 +70,25 @@ std::optional<std::int64_t> optional_seconds(const Json& record, const char* key
 }
 
 }  // namespace
+
+Result<std::int64_t> timestamp_of(const Json& value, const char* member) {
+  constexpr double k_end_of_2199 = 7258118400.0;
+  double seconds = 0;
+  const std::string text = value.is_string() ? value.get<std::string>() : std::string();
+  if (value.is_number()) {
+    seconds = value.get<double>();
+  } else if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+             ec != std::errc() || end != text.data() + text.size()) {
+    int y, mo, d, h = 0, mi = 0, s = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) < 3 || mo < 1 || mo > 12 ||
+        d < 1 || d > days_in_month(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) {
+      return invalid(std::string(member) + " must be epoch seconds or yyyy-mm-ddThh:mm:ssZ.");
+    }
+    seconds = static_cast<double>(utc_seconds(y, mo, d, h, mi, s));
+  }
+  if (!(seconds >= 0 && seconds < k_end_of_2199)) return invalid(std::string(member) + " must be between 1970 and 2199.");
+  return static_cast<std::int64_t>(seconds);
+}
 
 std::int64_t Schedule::window_seconds() const {
   if (flexible_time_window.value("Mode", "OFF") != "FLEXIBLE") return 60;

@@ -51,6 +51,11 @@ std::string schedule_started_by(const Schedule& schedule);
 // Errors are InvalidParameterException with the message EventBridge would give.
 [[nodiscard]] Result<Schedule> schedule_from_request(const Json& request, const ArnScope& arns);
 
+// A timestamp member of a request (`member` names it in messages): epoch seconds (what the AWS
+// clients send) or "yyyy-mm-ddThh:mm:ss[Z]", between 1970 and 2199 (the years a cron expression
+// can name; NaN and infinities are out). InvalidParameterException otherwise.
+[[nodiscard]] Result<std::int64_t> timestamp_of(const Json& value, const char* member);
+
 Json schedule_to_record(const Schedule& schedule);
 [[nodiscard]] Result<Schedule> schedule_from_record(const Json& record);
 // GetSchedule's output (plus berth's OverlapPolicy, NextInvocation and LastRun).

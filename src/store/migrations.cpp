@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 7> k_migrations = {
+constexpr std::array<std::string_view, 8> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -160,6 +160,40 @@ CREATE TABLE metric_alarms(
   definition TEXT NOT NULL,
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql",
+    // 8: Application Auto Scaling: scalable targets (ECS services) with their policies, scheduled
+    // actions and recent scaling activities, all dropped with the target. Bodies are JSON records.
+    R"sql(
+CREATE TABLE scalable_targets(
+  resource_id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE scaling_policies(
+  resource_id TEXT NOT NULL REFERENCES scalable_targets(resource_id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY(resource_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE scheduled_scaling_actions(
+  resource_id TEXT NOT NULL REFERENCES scalable_targets(resource_id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  next_fire INTEGER,
+  version INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY(resource_id, name)
+) WITHOUT ROWID;
+CREATE INDEX scheduled_scaling_actions_next_fire ON scheduled_scaling_actions(next_fire);
+
+CREATE TABLE scaling_activities(
+  sequence INTEGER PRIMARY KEY,
+  resource_id TEXT NOT NULL REFERENCES scalable_targets(resource_id) ON DELETE CASCADE,
+  activity_id TEXT NOT NULL UNIQUE,
+  body TEXT NOT NULL
+);
+CREATE INDEX scaling_activities_target ON scaling_activities(resource_id, sequence);
 )sql",
 };
 

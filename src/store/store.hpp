@@ -17,6 +17,7 @@
 #include "model/cluster.hpp"
 #include "model/container_instance.hpp"
 #include "model/metric_alarm.hpp"
+#include "model/scaling.hpp"
 #include "model/schedule.hpp"
 #include "model/secret.hpp"
 #include "model/service.hpp"
@@ -295,6 +296,47 @@ class Store {
                                                                  std::size_t limit);
   // Deletes the parameter and its versions; false if there was none.
   [[nodiscard]] Result<bool> delete_parameter(const std::string& name);
+
+  // --- Application Auto Scaling (store/scaling.cpp), keyed by ResourceId "service/<c>/<s>" ---
+  // Writes `target` if the stored one has `expected_version` (0: none may exist); false otherwise.
+  [[nodiscard]] Result<bool> put_scalable_target(const model::ScalableTarget& target, long long expected_version);
+  [[nodiscard]] Result<std::optional<model::ScalableTarget>> find_scalable_target(const std::string& resource_id);
+  // Targets by resource id after `after` (only those of `resource_ids` when it is not empty).
+  [[nodiscard]] Result<std::vector<model::ScalableTarget>> list_scalable_targets(
+      const std::vector<std::string>& resource_ids, const std::string& after, std::size_t limit);
+  // Deletes the target with its policies, scheduled actions and activities; false if none.
+  [[nodiscard]] Result<bool> delete_scalable_target(const std::string& resource_id);
+  // Creates or replaces the policy if the stored one's id is still `expected_id` ("": none may
+  // exist); false, writing nothing, otherwise. ObjectNotFoundException (Code::resource_not_found)
+  // without its target, LimitExceededException for a new one past `max_per_target`: checked in the
+  // write's transaction, so a concurrent Deregister or Put cannot slip past them.
+  [[nodiscard]] Result<bool> put_scaling_policy(const model::ScalingPolicy& policy, const std::string& expected_id,
+                                                std::size_t max_per_target);
+  // Policies by (resource id, name) after `after` ("<resource id>\n<name>"): of `resource_id` when
+  // given, named in `names` when not empty.
+  [[nodiscard]] Result<std::vector<model::ScalingPolicy>> list_scaling_policies(
+      const std::optional<std::string>& resource_id, const std::vector<std::string>& names, const std::string& after,
+      std::size_t limit);
+  [[nodiscard]] Result<bool> delete_scaling_policy(const std::string& resource_id, const std::string& name);
+  // Writes the scheduled action if the stored one has `expected_version` (0: none may exist);
+  // false, writing nothing, otherwise. Errors as put_scaling_policy's.
+  [[nodiscard]] Result<bool> put_scheduled_action(const model::ScheduledScalingAction& action,
+                                                  long long expected_version, std::size_t max_per_target);
+  [[nodiscard]] Result<std::vector<model::ScheduledScalingAction>> list_scheduled_actions(
+      const std::optional<std::string>& resource_id, const std::vector<std::string>& names, const std::string& after,
+      std::size_t limit);
+  // Scheduled actions whose next_fire is at or before `now_seconds`, earliest first.
+  [[nodiscard]] Result<std::vector<model::ScheduledScalingAction>> due_scheduled_actions(std::int64_t now_seconds);
+  [[nodiscard]] Result<std::optional<std::int64_t>> earliest_scheduled_action();
+  [[nodiscard]] Result<bool> delete_scheduled_action(const std::string& resource_id, const std::string& name);
+  // Inserts the activity (or replaces the one with its id), then keeps only its target's newest
+  // `keep_newest`. Returns the activity's sequence. Nothing is written when the target is gone.
+  [[nodiscard]] Result<long long> put_scaling_activity(const model::ScalingActivity& activity,
+                                                       std::size_t keep_newest);
+  // Activities newest first, with a sequence below `before` (0: from the newest).
+  [[nodiscard]] Result<std::vector<model::ScalingActivity>> list_scaling_activities(
+      const std::optional<std::string>& resource_id, long long before, std::size_t limit);
+  [[nodiscard]] Result<std::optional<model::ScalingActivity>> find_scaling_activity(const std::string& activity_id);
 
  private:
   explicit Store(Db db) : m_db(std::move(db)) {}

@@ -4,6 +4,7 @@
 
 #include "api/auth/privileged_settings.hpp"
 #include "api/ecs_actions.hpp"
+#include "model/scaling.hpp"
 
 namespace berth::api::auth {
 namespace {
@@ -56,6 +57,18 @@ const std::map<std::string, ResourcesOf, std::less<>>& cloudwatch_mappings() {
   return k_mappings;
 }
 
+// Application Auto Scaling's actions take no resource-level permissions (as in AWS): "*".
+const std::map<std::string, ResourcesOf, std::less<>>& scaling_mappings() {
+  static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
+      {"RegisterScalableTarget", everything},  {"DescribeScalableTargets", everything},
+      {"DeregisterScalableTarget", everything}, {"PutScalingPolicy", everything},
+      {"DescribeScalingPolicies", everything}, {"DeleteScalingPolicy", everything},
+      {"PutScheduledAction", everything},      {"DescribeScheduledActions", everything},
+      {"DeleteScheduledAction", everything},   {"DescribeScalingActivities", everything},
+  };
+  return k_mappings;
+}
+
 const std::map<std::string, ResourcesOf, std::less<>>& key_admin_mappings() {
   static const ResourcesOf user = [](const Mapper& m) { return Resources{m.user_arn()}; };
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
@@ -74,6 +87,7 @@ const std::map<std::string, ResourcesOf, std::less<>>* mappings_of(std::string_v
   if (service == "scheduler") return &scheduler_mappings();
   if (service == "secretsmanager") return &secrets_manager_mappings();
   if (service == "ssm") return &ssm_mappings();
+  if (service == "application-autoscaling") return &scaling_mappings();
   if (service == "iam") return &key_admin_mappings();
   if (service == "cloudwatch") return &cloudwatch_mappings();
   if (service == "berth") return &berth_mappings();
@@ -90,6 +104,13 @@ std::vector<Permission> implied_permissions(const Mapper& m, std::string_view se
     const Json& ecs = object_member(target, "EcsParameters");
     out.push_back({"ecs:RunTask", m.cluster_arn_of(string_member(target, "Arn").value_or(""))});
     out.push_back({"ecs:RunTask", m.task_definition_arn(string_member(ecs, "TaskDefinitionArn").value_or(""))});
+  }
+  // Whoever makes a service scale changes its desiredCount: they need ecs:UpdateService on it.
+  if (service == "application-autoscaling" &&
+      (action == "RegisterScalableTarget" || action == "PutScalingPolicy" || action == "PutScheduledAction")) {
+    if (const auto key = model::split_service_resource_id(string_member(m.request(), "ResourceId").value_or(""))) {
+      out.push_back({"ecs:UpdateService", m.arns().service(key->first, key->second)});
+    }
   }
   if (service == "ecs" && action == "RegisterTaskDefinition" && !needs_privileged_action(m.request()).empty()) {
     out.push_back({std::string(k_privileged_action), first_resource});

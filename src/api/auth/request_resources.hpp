@@ -62,6 +62,10 @@
 //   DeleteAlarms                                 alarm:<name> each
 //   GetMetricStatistics, GetMetricData,
 //   ListMetrics, DescribeAlarms                  *
+// Application Auto Scaling (service prefix "application-autoscaling")
+//   every action                                 * (AWS has no resource-level permissions for them)
+//   RegisterScalableTarget, PutScalingPolicy,
+//   PutScheduledAction                           + ecs:UpdateService on service/<c>/<s> of the ResourceId
 // berth key admin (service prefix "iam")
 //   CreateAccessKey, ListAccessKeys,
 //   DeleteAccessKey                              arn:aws:iam::<account>:user/<UserName, else the caller>

@@ -406,3 +406,26 @@ TEST_CASE("A key for one cluster reaches no other cluster by any ECS action", "[
                                                               {"EcsParameters", {{"TaskDefinitionArn", "plant-8-web:1"}}}}}});
   CHECK(first_refusal(std::span(&deny_list, 1), schedule));
 }
+
+TEST_CASE("Application Auto Scaling: '*', and ecs:UpdateService on the service it will scale", "[auth][resources]") {
+  const Json key{{"ServiceNamespace", "ecs"}, {"ResourceId", "service/plant-7/web"},
+                 {"ScalableDimension", "ecs:service:DesiredCount"}};
+  for (const char* action : {"RegisterScalableTarget", "PutScalingPolicy", "PutScheduledAction"}) {
+    const auto access = access_of("application-autoscaling", action, key);
+    CHECK(access.action == std::string("application-autoscaling:") + action);
+    CHECK(access.resources == std::vector<std::string>{"*"});
+    REQUIRE(access.also_needed.size() == 1);
+    CHECK(access.also_needed[0].action == "ecs:UpdateService");
+    CHECK(access.also_needed[0].resource == k_ecs + "service/plant-7/web");
+  }
+  for (const char* action : {"DescribeScalableTargets", "DeregisterScalableTarget", "DescribeScalingPolicies",
+                             "DeleteScalingPolicy", "DescribeScheduledActions", "DeleteScheduledAction",
+                             "DescribeScalingActivities"}) {
+    const auto access = access_of("application-autoscaling", action, key);
+    CHECK(access.resources == std::vector<std::string>{"*"});
+    CHECK(access.also_needed.empty());
+  }
+  // A ResourceId berth cannot read implies nothing further (the use case refuses it).
+  CHECK(access_of("application-autoscaling", "RegisterScalableTarget", {{"ResourceId", "table/x"}}).also_needed.empty());
+  CHECK_FALSE(requested_access(k_context, "application-autoscaling", "PutLifecycleHook", Json::object()).has_value());
+}
