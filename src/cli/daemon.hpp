@@ -119,7 +119,7 @@ class Daemon final : private svc::StateEvents {
   agent::MetricsSampler m_sampler;
   svc::ServiceScheduler m_scheduler;
   svc::ScheduleRunner m_schedule_runner;
-  // Step scaling policies act on CloudWatch alarms once an alarm source is set on it.
+  // Step scaling policies act on the CloudWatch alarms naming them (svc::alarms_with_action).
   svc::ScalingRunner m_scaling_runner;
   api::auth::KeyRing m_keys;
   api::RequestAuth m_auth;

@@ -53,16 +53,24 @@ std::optional<StepAdjustment> step_for(const std::vector<StepAdjustment>& steps,
   return std::nullopt;
 }
 
+// `base + change` computed wide and brought back into int's range: an adjustment near INT_MAX
+// must scale out to the maximum, not wrap into a scale-in.
+int saturated_sum(int base, long long change) {
+  return static_cast<int>(std::clamp<long long>(base + change, std::numeric_limits<int>::min(),
+                                                std::numeric_limits<int>::max()));
+}
+
 int adjusted_capacity(const StepScalingPolicy& policy, const StepAdjustment& step, int base) {
   switch (policy.adjustment_type) {
     case AdjustmentType::exact_capacity: return step.scaling_adjustment;
-    case AdjustmentType::change_in_capacity: return base + step.scaling_adjustment;
+    case AdjustmentType::change_in_capacity: return saturated_sum(base, step.scaling_adjustment);
     case AdjustmentType::percent_change_in_capacity: {
-      int change = rounded_percent_change(base, step.scaling_adjustment);
+      long long change = rounded_percent_change(base, step.scaling_adjustment);
       if (policy.min_adjustment_magnitude && std::abs(change) < *policy.min_adjustment_magnitude) {
-        change = change < 0 ? -*policy.min_adjustment_magnitude : *policy.min_adjustment_magnitude;
+        const long long magnitude = *policy.min_adjustment_magnitude;
+        change = change < 0 ? -magnitude : magnitude;
       }
-      return base + change;
+      return saturated_sum(base, change);
     }
   }
   return base;

@@ -44,10 +44,15 @@ Result<std::vector<model::StatisticsPoint>> metric_statistics(Context& ctx, cons
   return out;
 }
 
+// How many periods of `period_seconds` the range [start, end) spans (what a reply could hold).
+long long periods_in(EpochMs start, EpochMs end, long long period_seconds) {
+  const long long period_ms = period_seconds * 1000;
+  return end <= start ? 0 : (end - start) / period_ms + ((end - start) % period_ms != 0 ? 1 : 0);
+}
+
 Result<model::GetMetricStatisticsReply> get_metric_statistics(Context& ctx,
                                                               const model::GetMetricStatisticsRequest& request) {
-  const long long periods = (request.end - request.start + request.period_seconds * 1000 - 1) /
-                            (request.period_seconds * 1000);
+  const long long periods = periods_in(request.start, request.end, request.period_seconds);
   if (periods > k_max_statistics_datapoints) {
     return fail(Code::client, "You have requested up to " + std::to_string(periods) +
                                   " datapoints, which exceeds the limit of 1,440. You may reduce the datapoints "
@@ -63,6 +68,17 @@ Result<model::GetMetricDataReply> get_metric_data(Context& ctx, const model::Get
   const long long max = request.max_datapoints.value_or(k_max_metric_data_datapoints);
   long long total = 0;
   model::GetMetricDataReply reply;
+  // What the queries could return at most is bounded before any is scanned, so a far-off range
+  // costs a refusal, not a walk.
+  long long asked = 0;
+  for (const auto& query : request.queries) {
+    if (query.return_data) asked += std::min(periods_in(request.start, request.end, query.period_seconds), max + 1);
+  }
+  if (asked > max) {
+    return fail(Code::invalid_parameter, "The request asks for up to " + std::to_string(asked) +
+                                             " datapoints, more than MaxDatapoints (" + std::to_string(max) +
+                                             "); berth returns all at once: narrow the time range or lengthen the period.");
+  }
   for (const auto& query : request.queries) {
     BERTH_ASSIGN(auto points, metric_statistics(ctx, query.metric, request.start, request.end, query.period_seconds,
                                                 query.unit));

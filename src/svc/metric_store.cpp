@@ -53,8 +53,12 @@ void MetricStore::add(const MetricId& id, EpochMs at, double value, std::string_
   auto it = m_series.find(id);
   if (it == m_series.end()) {
     if (m_series.size() >= m_limits.max_series) {
-      ++m_dropped;
-      return;
+      const auto victim = evictable(id, index);
+      if (victim == m_series.end()) {
+        ++m_dropped;
+        return;
+      }
+      m_series.erase(victim);
     }
     it = m_series.emplace(id, Series{std::string(unit), std::vector<Slot>(m_limits.slots)}).first;
   }
@@ -69,6 +73,20 @@ void MetricStore::add(const MetricId& id, EpochMs at, double value, std::string_
     ++slot.count;
   }
   it->second.unit = std::string(unit);
+  it->second.newest = std::max(it->second.newest, index);
+}
+
+std::map<MetricId, MetricStore::Series>::iterator MetricStore::evictable(const MetricId& id, std::int64_t index) {
+  const auto slots = static_cast<std::int64_t>(m_limits.slots);
+  auto oldest_insights = m_series.end();
+  for (auto it = m_series.begin(); it != m_series.end(); ++it) {
+    if (it->second.newest <= index - slots) return it;  // nothing of it is kept any more
+    if (it->first.name_space == "ECS/ContainerInsights" &&
+        (oldest_insights == m_series.end() || it->second.newest < oldest_insights->second.newest)) {
+      oldest_insights = it;
+    }
+  }
+  return id.name_space == "AWS/ECS" ? oldest_insights : m_series.end();
 }
 
 std::vector<ContainerReadings> MetricStore::containers() const {
@@ -116,15 +134,16 @@ std::vector<Datapoint> MetricStore::statistics(const MetricId& id, EpochMs start
   const Series& series = it->second;
   const auto ring = static_cast<std::int64_t>(series.ring.size());
   // Only the newest `ring` slots can still be there; older indexes are gone.
-  std::int64_t newest = -1;
-  for (const Slot& slot : series.ring) newest = std::max(newest, slot.index);
+  const std::int64_t newest = series.newest;
   const std::int64_t from = std::max(first, newest - ring + 1);
+  // Periods after the newest slot hold nothing either: a far-off EndTime costs no walk.
+  const std::int64_t until = std::min(last, newest);
   // Periods that end before the oldest kept slot hold nothing: start at the one holding it.
   const std::int64_t skipped = from > first ? (from - first) / slots_per_period : 0;
-  for (std::int64_t period_start = first + skipped * slots_per_period; period_start <= last;
+  for (std::int64_t period_start = first + skipped * slots_per_period; period_start <= until;
        period_start += slots_per_period) {
     Datapoint point{period_start * resolution, 0, 0, 0, 0, series.unit};
-    for (std::int64_t index = std::max(period_start, from); index < period_start + slots_per_period && index <= last;
+    for (std::int64_t index = std::max(period_start, from); index < period_start + slots_per_period && index <= until;
          ++index) {
       const Slot& slot = series.ring[static_cast<std::size_t>(index % ring)];
       if (slot.index != index || slot.count == 0) continue;

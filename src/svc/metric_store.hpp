@@ -60,7 +60,9 @@ class MetricStore {
   // its newest reading as `previous`; a container absent from `samples` stopped and is forgotten.
   void record_containers(const std::vector<model::ContainerSample>& samples);
   // Adds `value` of metric `id` (unit `unit`, CloudWatch's names: "Percent", "Count", ...) at `at`
-  // to the slot that holds `at`. Values older than the ring keeps are dropped.
+  // to the slot that holds `at`. Values older than the ring keeps are dropped. A new series beyond
+  // max_series takes the place of one that aged out (a service or family gone) or, for AWS/ECS, of
+  // a Container Insights series; otherwise its value is dropped and counted.
   void add(const MetricId& id, EpochMs at, double value, std::string_view unit);
 
   // Every running container's readings, ordered by task ARN, then container name.
@@ -95,8 +97,13 @@ class MetricStore {
   };
   struct Series {
     std::string unit;
-    std::vector<Slot> ring;  // limits.slots long
+    std::vector<Slot> ring;    // limits.slots long
+    std::int64_t newest = -1;  // the index of its newest value
   };
+  // At max_series, the series a value of `id` at slot `index` may replace: one whose values have
+  // all aged out of the ring, else, for an AWS/ECS metric (what scaling policies and alarms read),
+  // the Container Insights series updated longest ago. None: the value is dropped.
+  std::map<MetricId, Series>::iterator evictable(const MetricId& id, std::int64_t index) BERTH_REQUIRES(m_mutex);
 
   const MetricStoreLimits m_limits;
   mutable Mutex m_mutex;

@@ -154,7 +154,11 @@ Result<void> ScalingRunner::run_scheduled_action(model::ScheduledScalingAction a
   if (!target) return {};
   // Claim the run first (next time written, version-checked): at most once, even across a crash.
   const long long version = action.version++;
-  BERTH_ASSIGN(action.next_fire, next_run_of(m_ctx, action, std::max(now, due_at)));
+  // A next run that cannot be computed (its time zone gone) ends the schedule, logged once,
+  // rather than leave it due and retried (and logged) every tick.
+  auto next = next_run_of(m_ctx, action, std::max(now, due_at));
+  if (!next) log_error("scaling: scheduled action " + action.name + " will not run again: " + next.error().message);
+  action.next_fire = next.value_or(std::nullopt);
   BERTH_ASSIGN(bool claimed, m_ctx.store.put_scheduled_action(action, version, k_max_scheduled_actions_per_target));
   if (!claimed) return {};  // replaced or deleted meanwhile: the new definition decides
   if (target->suspended.scheduled_scaling) return {};

@@ -1,15 +1,14 @@
 """Application Auto Scaling for ECS services, driven with the real `aws application-autoscaling`
 CLI and boto3 against real containers: scalable targets, target tracking and step policies,
 scheduled actions and scaling activities.
-
-test_cpu_burners_scale_out_to_max_and_back_to_min needs the metrics sampler and recorder
-(BERTH_METRICS_INTERVAL, BERTH_METRICS_RESOLUTION and the AWS/ECS CPUUtilization series) of the
-issue 13 helpers "sampling" and "cloudwatch": it passes on the merged tree only."""
+The CPU and step-scaling tests sample every second into one-second metric periods
+(BERTH_METRICS_INTERVAL=1, BERTH_METRICS_RESOLUTION=1), so the alarms' periods take seconds."""
 import json
 import os
 
 from harness import TIME_SCALE
 from test_schedules import at_from_now
+from test_cloudwatch import cloudwatch_cli
 from test_tasks import TaskTestCase, wait_for
 
 WEB = "service/default/web"
@@ -185,8 +184,8 @@ class AutoScalingTest(ScalingTestCase):
 
 
 class CpuScalingTest(ScalingTestCase):
-    """Needs the sampler and the AWS/ECS CPUUtilization recorder (merged tree only): one-second
-    samples and one-second metric periods, so the alarms' 3 and 15 periods take seconds."""
+    """One-second samples and metric periods: the target-tracking alarms' 3 and 15 periods take
+    seconds."""
     config_text = TaskTestCase.config_text + "BERTH_METRICS_INTERVAL=1\nBERTH_METRICS_RESOLUTION=1\n"
 
     def test_cpu_burners_scale_out_to_max_and_back_to_min(self):
@@ -215,3 +214,33 @@ class CpuScalingTest(ScalingTestCase):
         self.assertTrue(any("AlarmHigh" in a["Cause"] for a in activities))
         self.assertTrue(any("AlarmLow" in a["Cause"] for a in activities))
         self.assertTrue(all(a["StatusCode"] in ("Successful", "InProgress") for a in activities), activities)
+
+
+class StepScalingTest(ScalingTestCase):
+    """A step policy acts on a real CloudWatch alarm (put with aws-cli 1.45, which speaks
+    rpc-v2-cbor) once the alarm is in ALARM on the service's one-second MemoryUtilization."""
+    config_text = TaskTestCase.config_text + "BERTH_METRICS_INTERVAL=1\nBERTH_METRICS_RESOLUTION=1\n"
+
+    def test_an_alarm_in_alarm_triggers_its_step_policy(self):
+        self.create_service(self.sleeper())
+        self.scaling.register_scalable_target(ServiceNamespace="ecs", ResourceId=WEB, ScalableDimension=DIMENSION,
+                                              MinCapacity=1, MaxCapacity=2)
+        policy = self.scaling.put_scaling_policy(
+            PolicyName="steps", ServiceNamespace="ecs", ResourceId=WEB, ScalableDimension=DIMENSION,
+            PolicyType="StepScaling",
+            StepScalingPolicyConfiguration={"AdjustmentType": "ChangeInCapacity", "Cooldown": 60,
+                                            "StepAdjustments": [{"MetricIntervalUpperBound": 0.0,
+                                                                 "ScalingAdjustment": 1}]})["PolicyARN"]
+        self.assertEqual(self.web()["desiredCount"], 1)
+        # A sleeper uses far less than its 16 MiB (and reserves no CPU, so it has no CPUUtilization):
+        # the alarm goes to ALARM with the first period of data.
+        cloudwatch_cli(self.berth, "put-metric-alarm", "--alarm-name", "idle", "--namespace", "AWS/ECS",
+                       "--metric-name", "MemoryUtilization", "--dimensions", "Name=ClusterName,Value=default",
+                       "Name=ServiceName,Value=web", "--statistic", "Average", "--period", "1",
+                       "--evaluation-periods", "1", "--threshold", "100",
+                       "--comparison-operator", "LessThanOrEqualToThreshold", "--alarm-actions", policy)
+        wait_for(lambda: self.web()["desiredCount"] == 2, timeout=60, what="the step policy to add a task")
+        activities = self.scaling.describe_scaling_activities(ServiceNamespace="ecs")["ScalingActivities"]
+        self.assertIn("monitor alarm idle in state ALARM triggered policy steps", [a["Cause"] for a in activities])
+        state = cloudwatch_cli(self.berth, "describe-alarms", "--alarm-names", "idle")["MetricAlarms"][0]
+        self.assertEqual(state["StateValue"], "ALARM")

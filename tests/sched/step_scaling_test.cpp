@@ -66,6 +66,12 @@ TEST_CASE("step scaling: adjustment types, percent rounding and MinAdjustmentMag
   percent.min_adjustment_magnitude = 3;
   CHECK(adjusted_capacity(percent, step(0, {}, 50), 3) == 6);
   CHECK(adjusted_capacity(percent, step(0, {}, -10), 10) == 7);
+  // Adjustments at int's ends saturate instead of wrapping round into the other direction.
+  constexpr int k_int_max = std::numeric_limits<int>::max();
+  CHECK(adjusted_capacity(change, step(0, {}, k_int_max), 3) == k_int_max);
+  CHECK(adjusted_capacity(change, step(0, {}, std::numeric_limits<int>::min()), 3) == std::numeric_limits<int>::min() + 3);
+  percent.min_adjustment_magnitude = k_int_max;
+  CHECK(adjusted_capacity(percent, step(0, {}, 50), 3) == k_int_max);
 }
 
 TEST_CASE("step scaling: decisions, bounds and cooldown", "[sched][scaling]") {

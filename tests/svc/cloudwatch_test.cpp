@@ -106,6 +106,13 @@ TEST_CASE_METHOD(CloudWatchFixture, "GetMetricData: newest first unless ascendin
   CHECK(reply->results[0].label == "cpu");
   request.max_datapoints = 1;
   CHECK_FALSE(svc::get_metric_data(*ctx, request).has_value());
+  // A range of a hundred thousand years is refused by its size before any series is walked.
+  request.max_datapoints.reset();
+  request.end = request.start + 4'500'000'000'000'000LL;
+  const auto far = svc::get_metric_data(*ctx, request);
+  REQUIRE_FALSE(far.has_value());
+  CHECK(far.error().code == Code::invalid_parameter);
+  CHECK(far.error().message.find("MaxDatapoints") != std::string::npos);
 }
 
 TEST_CASE_METHOD(CloudWatchFixture, "ListMetrics: filters by namespace, name and dimensions; pages", "[svc][cloudwatch]") {

@@ -75,6 +75,33 @@ TEST_CASE("metric store: series beyond the limit are dropped and counted; memory
   CHECK(store.series_bytes() == 2 * 10 * MetricStore::slot_bytes());
 }
 
+TEST_CASE("metric store: at the limit, a new series replaces one that aged out, or an AWS/ECS one a Container Insights one") {
+  MetricStore store({.resolution_ms = 1000, .slots = 10, .max_series = 2});
+  const MetricId insights{"ECS/ContainerInsights", "TaskCount", {}};
+  const MetricId old_service{"AWS/ECS", "CPUUtilization", {{"ServiceName", "gone"}}};
+  store.add(insights, 0, 1, "Count");
+  store.add(old_service, 0, 1, "Percent");
+  // At 5 s both still hold kept values: a Container Insights metric has nowhere to go...
+  store.add({"ECS/ContainerInsights", "ServiceCount", {}}, 5000, 1, "Count");
+  CHECK(store.dropped_values() == 1);
+  // ... while an AWS/ECS metric (what scaling reads) takes the Container Insights series' place.
+  store.add(k_cpu, 5000, 40, "Percent");
+  CHECK(store.metrics() == std::vector<MetricId>{k_cpu, old_service});
+  // At 12 s nothing of the gone service is kept: its series makes room for any new one.
+  store.add(insights, 12'000, 3, "Count");
+  CHECK(store.metrics() == std::vector<MetricId>{k_cpu, insights});
+  CHECK(store.dropped_values() == 1);
+  CHECK(store.statistics(k_cpu, 0, 20'000, 1000).front().sum == 40);
+}
+
+TEST_CASE("metric store: a far-off end costs no walk past the newest value") {
+  MetricStore store({.resolution_ms = 1, .slots = 10, .max_series = 2});
+  store.add(k_cpu, 5, 7, "Percent");
+  const auto points = store.statistics(k_cpu, 0, 4'000'000'000'000'000'000LL, 1);
+  REQUIRE(points.size() == 1);
+  CHECK(points[0].sum == 7);
+}
+
 TEST_CASE("metric store: dimensions are keyed sorted by name") {
   const MetricId id = normalized({"AWS/ECS", "CPUUtilization", {{"ServiceName", "web"}, {"ClusterName", "c"}}});
   CHECK(id.dimensions.front().first == "ClusterName");
