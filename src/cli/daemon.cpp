@@ -177,7 +177,10 @@ void Daemon::tasks_changed() {
   m_scheduler.wake();
 }
 
-void Daemon::schedules_changed() { m_schedule_runner.wake(); }
+void Daemon::schedules_changed() {
+  m_schedule_runner.wake();
+  m_scaling_runner.schedules_changed();
+}
 
 void Daemon::access_key_deleted(const std::string& access_key_id) { m_keys.forget(access_key_id); }
 

@@ -36,7 +36,8 @@ class StateEvents {
   virtual ~StateEvents() = default;
   // Tasks were placed or asked to stop: the agent acts.
   virtual void tasks_changed() {}
-  // A schedule was created, changed or deleted: the schedule runner re-reads its timers.
+  // A schedule was created, changed or deleted, or a scheduled scaling action put: the schedule
+  // runner and the scaling runner re-read their next due times.
   virtual void schedules_changed() {}
   // An access key was deleted: the API's key cache drops it at once.
   virtual void access_key_deleted(const std::string& access_key_id) { (void)access_key_id; }

@@ -127,12 +127,17 @@ void ScalingRunner::pass() {
 
 void ScalingRunner::run_scheduled_actions() {
   const std::int64_t now = m_ctx.clock.now_ms() / 1000;
-  auto earliest = m_ctx.store.earliest_scheduled_action();
-  if (!earliest) {
-    log_error("scaling: " + earliest.error().message);
-    return;
+  if (m_scheduled_stale.exchange(false)) {
+    auto earliest = m_ctx.store.earliest_scheduled_action();
+    if (!earliest) {
+      m_scheduled_stale = true;
+      log_error("scaling: " + earliest.error().message);
+      return;
+    }
+    m_next_scheduled = *earliest;
   }
-  if (!*earliest || **earliest > now) return;
+  if (!m_next_scheduled || *m_next_scheduled > now) return;
+  m_scheduled_stale = true;  // the actions below move their next runs
   auto due = m_ctx.store.due_scheduled_actions(now);
   if (!due) {
     log_error("scaling: " + due.error().message);

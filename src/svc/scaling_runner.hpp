@@ -12,6 +12,7 @@
 // policies; writes only when it scales. start/stop/pass are thread-safe.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -31,6 +32,8 @@ class ScalingRunner {
 
   void start() { m_worker.start("scaling runner", std::chrono::milliseconds(m_tick_ms), [this] { pass(); }); }
   void stop() { m_worker.stop(); }
+  // A scheduled action was put: the next pass reads the earliest due time again. Thread-safe.
+  void schedules_changed() { m_scheduled_stale = true; }
   // Runs the due scheduled actions; follows scale-outs still being placed; and at the start of a
   // new metric period evaluates the policies.
   void pass();
@@ -51,6 +54,11 @@ class ScalingRunner {
   Context& m_ctx;
   int m_tick_ms;
   std::optional<std::int64_t> m_last_period;  // the metric period last evaluated
+  // When the earliest scheduled action is due (epoch s; none: no action will run), as last read.
+  // Read again only after a Put (schedules_changed) or after actions ran, so an idle tick reads
+  // nothing from the store.
+  std::optional<std::int64_t> m_next_scheduled;
+  std::atomic<bool> m_scheduled_stale{true};
   // Whether some target's scale-out may still be being placed (true at start: the store may hold
   // one), so passes follow it every tick rather than once per period.
   bool m_pending_scale_outs = true;

@@ -61,7 +61,7 @@ Result<Json> put_scheduled_action(Context& ctx, const Json& request) {
   const std::string name = request["ScheduledActionName"];
   BERTH_TRY(scaling::require_target(ctx, resource_id));
   // Read, merged and written back only if neither the runner nor another Put changed it meanwhile.
-  return store::update_with_retry(10, Code::conflict, "Scheduled action " + name + " kept changing; try again.",
+  auto put = store::update_with_retry(10, Code::conflict, "Scheduled action " + name + " kept changing; try again.",
                                   [&]() -> Result<std::optional<Json>> {
     BERTH_ASSIGN(auto existing, ctx.store.list_scheduled_actions(resource_id, {name}, "", 1));
     model::ScheduledScalingAction base;
@@ -81,6 +81,8 @@ Result<Json> put_scheduled_action(Context& ctx, const Json& request) {
     if (!saved) return std::nullopt;
     return std::optional<Json>(Json::object());
   });
+  if (put) ctx.schedules_changed();  // the scaling runner's next due time may be earlier now
+  return put;
 }
 
 Result<Json> describe_scheduled_actions(Context& ctx, const Json& request) {

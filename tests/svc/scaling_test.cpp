@@ -20,12 +20,21 @@ namespace {
 
 constexpr const char* k_web = "service/default/web";
 
+// Tells the runner of a Put scheduled action, as the daemon does.
+struct RunnerEvents final : svc::StateEvents {
+  svc::ScalingRunner* runner = nullptr;
+  void schedules_changed() override { runner->schedules_changed(); }
+};
+
 struct ScalingFixture : ServiceFixture {
   svc::MetricStore metrics{svc::MetricStoreLimits{1000, 120, 16}};
   svc::ScalingRunner runner{*ctx};
+  RunnerEvents events;
 
   ScalingFixture() {
     ctx->metrics = &metrics;
+    events.runner = &runner;
+    ctx->events = &events;
     REQUIRE_OK(ecs_call(*ctx, "RegisterContainerInstance", Json::parse(R"({"totalResources":[
         {"name":"CPU","type":"INTEGER","integerValue":4096},{"name":"MEMORY","type":"INTEGER","integerValue":4096}]})")));
     REQUIRE_OK(ecs_call(*ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"web","networkMode":"host",
