@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "api/refused_action.hpp"
 #include "model/request_shapes.hpp"
 #include "svc/actions.hpp"
 
@@ -35,6 +36,15 @@ Resources registered_family(const Mapper& m) { return {m.family_arn(string_membe
 Resources created_service(const Mapper& m) {
   return {m.new_member_arn("service", string_member(m.request(), "serviceName").value_or(""))};
 }
+// Actions a gateway refuses on purpose (api/refused_action.hpp).
+EcsAction refused(std::string_view name, UseCase use_case) {
+  return EcsAction{name, &refused_action_shape(), use_case, everything};
+}
+constexpr Refusal k_no_express_gateway{
+    Code::unsupported_feature,
+    "Express Gateway services run on AWS Fargate behind an Application Load Balancer in an AWS Region; a gateway "
+    "has neither. Create a service with CreateService instead."};
+
 std::string task_definition_arn(const Mapper& m, const std::string& text) { return m.task_definition_arn(text); }
 std::string tagged_resource_arn(const Mapper& m, const std::string& text) { return m.tagged_resource_arn(text); }
 
@@ -44,6 +54,7 @@ const std::vector<EcsAction>& actions() {
       action("CreateCluster", shapes::create_cluster,
              typed_use_case<model::decode_create_cluster, svc::create_cluster, model::encode_cluster_reply>,
              created_cluster),
+      refused("CreateExpressGatewayService", refused_use_case<k_no_express_gateway>),
       action("CreateService", shapes::create_service,
              typed_use_case<model::decode_create_service, svc::create_service, model::encode_service_reply>,
              both(created_service, if_given("taskDefinition", task_definition("taskDefinition")))),
@@ -53,6 +64,7 @@ const std::vector<EcsAction>& actions() {
       action("DeleteCluster", shapes::delete_cluster,
              typed_use_case<model::decode_delete_cluster, svc::delete_cluster, model::encode_cluster_reply>,
              the_cluster),
+      refused("DeleteExpressGatewayService", refused_use_case<k_no_express_gateway>),
       action("DeleteService", shapes::delete_service,
              typed_use_case<model::decode_delete_service, svc::delete_service, model::encode_service_reply>,
              member("service", "service")),
@@ -71,6 +83,7 @@ const std::vector<EcsAction>& actions() {
       action("DescribeContainerInstances", shapes::describe_container_instances,
              typed_use_case<model::decode_describe_container_instances, svc::describe_container_instances, model::encode_container_instances_reply>,
              members(k_instance, "containerInstances")),
+      refused("DescribeExpressGatewayService", refused_use_case<k_no_express_gateway>),
       action("DescribeServices", shapes::describe_services,
              typed_use_case<model::decode_describe_services, svc::describe_services, model::encode_describe_services>,
              members("service", "services")),
@@ -140,6 +153,7 @@ const std::vector<EcsAction>& actions() {
       action("UpdateContainerInstancesState", shapes::update_container_instances_state,
              typed_use_case<model::decode_update_container_instances_state, svc::update_container_instances_state, model::encode_container_instances_reply>,
              members(k_instance, "containerInstances")),
+      refused("UpdateExpressGatewayService", refused_use_case<k_no_express_gateway>),
       action("UpdateService", shapes::update_service,
              typed_use_case<model::decode_update_service, svc::update_service, model::encode_service_reply>,
              both(member("service", "service"), if_given("taskDefinition", task_definition("taskDefinition")))),

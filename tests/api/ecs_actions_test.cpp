@@ -2,11 +2,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "fixtures/ecs_call.hpp"
+#include "fixtures/fixtures.hpp"
+
 using namespace berth;
 
 TEST_CASE("ECS actions: one sorted row each, every row complete", "[api]") {
   const auto actions = api::ecs_actions();
-  REQUIRE(actions.size() == 35);
+  // The model-coverage integration test (test_api_coverage.py) checks that no action is missing.
+  REQUIRE(actions.size() >= 39);
   for (std::size_t i = 0; i < actions.size(); ++i) {
     INFO(actions[i].name);
     CHECK(actions[i].shape != nullptr);
@@ -17,4 +21,12 @@ TEST_CASE("ECS actions: one sorted row each, every row complete", "[api]") {
   CHECK(api::find_ecs_action("LaunchRockets") == nullptr);
   CHECK(api::find_ecs_action("") == nullptr);
   CHECK(api::find_ecs_action("createCluster") == nullptr);
+}
+
+TEST_CASE("ECS actions: a refused action answers its ECS error and says why", "[api]") {
+  testing::ServiceFixture f;
+  const auto reply = testing::ecs_call(*f.ctx, "CreateExpressGatewayService", {{"serviceName", "web"}});
+  REQUIRE_FALSE(reply.has_value());
+  CHECK(reply.error().code == Code::unsupported_feature);
+  CHECK(reply.error().message.find("Fargate") != std::string::npos);
 }

@@ -5,10 +5,12 @@ wrote to disk during the window. Usage: python3 tests/bench/metrics_bench.py [WI
 (default 120; run as root, under the containers lock)."""
 import os
 import sys
+import statistics
 import tempfile
 import time
+import urllib.request
 
-from runtime_bench import call, rss_kib, serve, stop_and_clean
+from runtime_bench import call, percentile, rss_kib, serve, stop_and_clean
 
 TICKS = os.sysconf("SC_CLK_TCK")
 CONTAINERS = 50
@@ -36,6 +38,25 @@ def sampler_cpu_seconds(pid):
 def write_bytes(pid):
     with open("/proc/%d/io" % pid) as f:
         return int([l for l in f if l.startswith("write_bytes")][0].split()[1])
+
+
+def scrape_ms(port, n=200):
+    """Median and p95 wall time in ms of `n` GET /metrics over a real loopback socket, and the same
+    for ListClusters as the baseline measured in the same run, plus the exposition's size."""
+    def timed(request):
+        times = []
+        body = b""
+        for _ in range(n):
+            t0 = time.perf_counter()
+            with urllib.request.urlopen(request(), timeout=30) as resp:
+                body = resp.read()
+            times.append((time.perf_counter() - t0) * 1000)
+        return statistics.median(times), percentile(times, 95), len(body)
+    metrics = timed(lambda: urllib.request.Request("http://127.0.0.1:%d/metrics" % port))
+    clusters = timed(lambda: urllib.request.Request(
+        "http://127.0.0.1:%d/" % port, data=b"{}", method="POST",
+        headers={"X-Amz-Target": "AmazonEC2ContainerServiceV20141113.ListClusters"}))
+    return metrics, clusters
 
 
 def describe_all(port, arns):
@@ -75,13 +96,14 @@ def measure(interval, window):
         t1 = time.monotonic()
         rss = rss_kib(proc.pid) / 1024
         sampled = "container metrics every" in open(tmp + "/log").read()
+        scrape = scrape_ms(port) if sampled else None
         for arn in arns:
             call(port, "StopTask", {"task": arn})
         deadline = time.time() + 60
         while time.time() < deadline and any(t["lastStatus"] != "STOPPED" for t in describe_all(port, arns)):
             time.sleep(0.5)
         return (100.0 * (cpu1 - cpu0) / (t1 - t0), 100.0 * (sampler1 - sampler0) / (t1 - t0), rss,
-                written1 - written0, sampled)
+                written1 - written0, sampled, scrape)
     finally:
         stop_and_clean(proc, tmp)
 
@@ -90,8 +112,8 @@ def main():
     window = int(sys.argv[1]) if len(sys.argv) > 1 else 120
     print("== metrics sampling: %d running containers, BERTH_METRICS_INTERVAL=10 vs 0, %d s window" % (
         CONTAINERS, window), flush=True)
-    on_cpu, sampler_cpu, on_rss, on_written, on_sampled = measure(10, window)
-    off_cpu, _, off_rss, off_written, off_sampled = measure(0, window)
+    on_cpu, sampler_cpu, on_rss, on_written, on_sampled, scrape = measure(10, window)
+    off_cpu, _, off_rss, off_written, off_sampled, _ = measure(0, window)
     if not on_sampled or off_sampled:
         raise RuntimeError("the sampler did not run as configured (on: %s, off: %s)" % (on_sampled, off_sampled))
     print("%-40s %8.3f %%   | interval 0 %8.3f %%   | ratio %5.2f | extra %6.3f %% of one core | budget < 1 %%" % (
@@ -104,6 +126,10 @@ def main():
         on_rss - off_rss), flush=True)
     print("%-40s %8d B   | interval 0 %8d B   |                                    | budget 0 B" % (
         "berth disk writes in the window", on_written, off_written), flush=True)
+    (m_median, m_p95, m_bytes), (c_median, c_p95, _) = scrape
+    print("%-40s %8.3f ms  | ListClusters %6.3f ms | ratio %5.2f | p95 %.3f vs %.3f ms, %d B body" % (
+        "GET /metrics over loopback, median", m_median, c_median, m_median / c_median, m_p95, c_p95,
+        m_bytes), flush=True)
 
 
 if __name__ == "__main__":

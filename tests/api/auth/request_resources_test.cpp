@@ -344,12 +344,19 @@ const std::map<std::string, Sample>& samples() {
          return Json{{"cluster", cluster_id(c, s)}, {"services", {member("service", c, "web", s)}}};
        }},
       {"ListServices", in_cluster},
+      {"CreateExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
+      {"DeleteExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
+      {"DescribeExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
+      {"UpdateExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
   };
   return k_samples;
 }
 
 // Actions over the whole account: "*", which no per-cluster pattern matches.
-const std::set<std::string> k_account_wide = {"ListClusters", "ListTaskDefinitions", "ListTaskDefinitionFamilies"};
+// Refused actions (api/refused_action.hpp) are "*" too: they touch nothing.
+const std::set<std::string> k_account_wide = {"ListClusters", "ListTaskDefinitions", "ListTaskDefinitionFamilies",
+                                              "CreateExpressGatewayService", "DeleteExpressGatewayService",
+                                              "DescribeExpressGatewayService", "UpdateExpressGatewayService"};
 
 }  // namespace
 
