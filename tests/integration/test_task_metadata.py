@@ -1,13 +1,17 @@
 """The task metadata endpoint (v4 and v3) with real containers: each container finds its URIs in its
 environment and reads its own task's metadata with busybox's wget, from the host network and from
 the bridge; another task's URI is refused, the host's loopback stays out of a bridge container's
-reach, and a task without a network gets no endpoint."""
+reach, and a task without a network gets no endpoint. OpenTelemetry's AWS ECS resource detector
+(Node.js) reads a host task's endpoint as it would on ECS."""
 import json
+import os
 import re
 import socket
+import subprocess
 import urllib.error
 import urllib.request
 
+from test_js_sdk import JS_DIR, NODE, js_sdk_installed
 from test_tasks import TaskTestCase, wait_for
 
 BRIDGE = "berth-md0"
@@ -108,6 +112,25 @@ class TaskMetadataTest(TaskTestCase):
             self.assertGreater(stats["memory_stats"]["usage"], 0)
             self.assertGreater(stats["cpu_stats"]["cpu_usage"]["total_usage"], 0)
 
+    def assert_opentelemetry_detector_reads(self, v4, arn, described):
+        """OpenTelemetry's AWS ECS resource detector (a metadata client ECS apps use unmodified),
+        given the container's URI as a host-network container would have it, finds the task."""
+        # Not a pass without it: the run says what to install.
+        self.assertTrue(js_sdk_installed(), "the JS clients are not installed: run third_party/deps.sh js")
+        out = subprocess.run([NODE, os.path.join(JS_DIR, "ecs_metadata.mjs")], capture_output=True, text=True,
+                             timeout=60, env=dict(os.environ, ECS_CONTAINER_METADATA_URI_V4=v4))
+        self.assertEqual(out.returncode, 0, out.stderr)
+        found = json.loads(out.stdout)
+        cluster_arn = self.describe(arn)["clusterArn"]
+        self.assertEqual({key: found.get(key) for key in (
+            "cloud.provider", "cloud.platform", "aws.ecs.task.arn", "aws.ecs.cluster.arn", "aws.ecs.task.family",
+            "aws.ecs.task.revision", "aws.ecs.launchtype", "aws.ecs.container.arn", "cloud.account.id",
+            "cloud.region")}, {
+            "cloud.provider": "aws", "cloud.platform": "aws_ecs", "aws.ecs.task.arn": arn,
+            "aws.ecs.cluster.arn": cluster_arn, "aws.ecs.task.family": "host-md", "aws.ecs.task.revision": "1",
+            "aws.ecs.launchtype": "ec2", "aws.ecs.container.arn": described["containerArn"],
+            "cloud.account.id": arn.split(":")[4], "cloud.region": arn.split(":")[3]})
+
     def test_a_host_network_task_reads_its_own_metadata_on_the_loopback(self):
         arn, log = self.run_and_read("host-md", SHOW + "sleep 60", "host", "<<<v3")
         v4 = self.uri(log, "v4")
@@ -127,6 +150,7 @@ class TaskMetadataTest(TaskTestCase):
         else:
             self.assertEqual(get(v4 + "/task/stats"), (200, {docker_id: None}))
             self.assertEqual(get(v4 + "/stats"), (500, "Unable to get container stats for: " + docker_id))
+        self.assert_opentelemetry_detector_reads(v4, arn, described)
         # A token altered in one digit is unknown; the ECS API is not served on this port.
         token = v4.rsplit("/", 1)[1]
         forged = token[:-1] + ("0" if token[-1] != "0" else "1")

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds (once) a Debian 12 guest image for the VM tests: debootstrap with the kernel, systemd,
 # runc, the CNI plugins, iptables, the test clients (python3-boto3, awscli, the host's Node.js) and
-# the suite's tools (docker-registry, skopeo, lintian), a unit that runs the test command found on
+# the suite's tools (docker-registry, skopeo, lintian, the host's Prometheus), a unit that runs the test command found on
 # the shared tree at boot and powers off. Cached under build/vm/.
 # Usage: tests/vm/image.sh amd64 → build/vm/debian-amd64.img (+ vmlinuz, initrd.img)
 set -eu
@@ -43,6 +43,11 @@ fi
 # (third_party/deps.sh js checks it is 20 or later; a Debian 12 build, so its libraries match).
 if [ "$arch" = "$(dpkg --print-architecture)" ] && [ -x /usr/bin/node ]; then
   install -m 0755 /usr/bin/node "$root/usr/bin/node"
+fi
+# The same for Prometheus (one binary that needs only libc; Debian's package would pull in its
+# web assets and a service the guest does not want), for test_prometheus's real scrape.
+if [ "$arch" = "$(dpkg --print-architecture)" ] && [ -x /usr/bin/prometheus ]; then
+  install -m 0755 /usr/bin/prometheus "$root/usr/bin/prometheus"
 fi
 # debootstrap leaves a policy-rc.d that forbids starting services from maintainer scripts (as
 # container images do); a gateway's image has none, and the .deb's postinst must start berth.

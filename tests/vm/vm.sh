@@ -41,6 +41,16 @@ vm_overlay() {
   qemu-img create -q -f qcow2 -F raw -b "$PWD/build/vm/debian-$arch.img" "$overlay"
 }
 
+# The suite's modern AWS clients (aws-cli 1.45, boto3 1.43 in pyenv's Python 3.11: the CloudWatch
+# tests need their rpc-v2-cbor protocol, which Debian's aws CLI 2.9 lacks) are the host's, shared
+# read-only with a guest of the host's architecture; berth-vm-mount mounts them where the tests
+# look. A guest of another architecture has none and those tests fail there for want of a client.
+vm_pyenv_share() {
+  if [ -d /root/.pyenv/versions/3.11.7 ] && [ "$arch" = "$(dpkg --print-architecture)" ]; then
+    echo "-virtfs local,path=/root/.pyenv,mount_tag=pyenv,security_model=none,readonly=on"
+  fi
+}
+
 # vm_boot LOG DRIVE [QEMU OPTIONS...]: runs the guest until it powers off (or qemu is killed);
 # DRIVE is a -drive value. Its serial console goes to LOG. A guest still running after
 # VM_TIMEOUT seconds (default: none) is stopped.
@@ -52,6 +62,7 @@ vm_boot() {
     -append "root=/dev/vda rw console=$console systemd.unified_cgroup_hierarchy=1 systemd.getty_auto=0 quiet berth.selection=$vm_selection" \
     -drive "$vm_drive" \
     -virtfs local,path="$PWD",mount_tag=berth,security_model=none \
+    $(vm_pyenv_share) \
     -serial file:"$vm_log" "$@"
 }
 
