@@ -30,19 +30,12 @@ std::string_view code_name(Code code) {
     case Code::parameter_not_found: return "ParameterNotFound";
     case Code::parameter_already_exists: return "ParameterAlreadyExists";
     case Code::parameter_version_not_found: return "ParameterVersionNotFound";
-    case Code::cluster_contains_capacity_provider: return "ClusterContainsCapacityProviderException";
     case Code::daemon_not_active: return "DaemonNotActiveException";
     case Code::daemon_not_found: return "DaemonNotFoundException";
     case Code::namespace_not_found: return "NamespaceNotFoundException";
-    case Code::no_update_available: return "NoUpdateAvailableException";
-    case Code::platform_task_definition_incompatibility: return "PlatformTaskDefinitionIncompatibilityException";
-    case Code::platform_unknown: return "PlatformUnknownException";
     case Code::service_deployment_not_found: return "ServiceDeploymentNotFoundException";
-    case Code::target_not_connected: return "TargetNotConnectedException";
     case Code::task_set_not_found: return "TaskSetNotFoundException";
     case Code::unsupported_feature: return "UnsupportedFeatureException";
-    case Code::update_in_progress: return "UpdateInProgressException";
-    case Code::access_denied: return "AccessDeniedException";
     case Code::server: return "ServerException";
   }
   return "ServerException";

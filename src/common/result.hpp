@@ -35,21 +35,13 @@ enum class Code {
   parameter_not_found,     // ParameterNotFound (SSM)
   parameter_already_exists,  // ParameterAlreadyExists (SSM: PutParameter without Overwrite)
   parameter_version_not_found,  // ParameterVersionNotFound (SSM: name:version selector)
-  // ECS exceptions of the actions past the core (capacity providers, task sets, deployments,
-  // daemons, exec, agent calls).
-  cluster_contains_capacity_provider,  // ClusterContainsCapacityProviderException
+  // ECS exceptions of the actions past the core (task sets, deployments, daemons, refusals).
   daemon_not_active,       // DaemonNotActiveException
   daemon_not_found,        // DaemonNotFoundException
   namespace_not_found,     // NamespaceNotFoundException
-  no_update_available,     // NoUpdateAvailableException
-  platform_task_definition_incompatibility,  // PlatformTaskDefinitionIncompatibilityException
-  platform_unknown,        // PlatformUnknownException
   service_deployment_not_found,  // ServiceDeploymentNotFoundException
-  target_not_connected,    // TargetNotConnectedException
   task_set_not_found,      // TaskSetNotFoundException
   unsupported_feature,     // UnsupportedFeatureException
-  update_in_progress,      // UpdateInProgressException
-  access_denied,           // AccessDeniedException
   server,                  // ServerException
 };
 

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Builds (once) a Debian 12 guest image for the VM tests: debootstrap with the kernel, systemd,
 # runc, the CNI plugins, iptables, the test clients (python3-boto3, awscli, the host's Node.js) and
-# the suite's tools (docker-registry, skopeo, lintian, the host's Prometheus), a unit that runs the test command found on
-# the shared tree at boot and powers off. Cached under build/vm/.
+# the suite's tools (docker-registry, skopeo, lintian, the host's Prometheus), a unit that runs the
+# test command found on the shared tree at boot and powers off. Cached under build/vm/.
 # Usage: tests/vm/image.sh amd64 → build/vm/debian-amd64.img (+ vmlinuz, initrd.img)
 set -eu
 arch=${1:-amd64}
