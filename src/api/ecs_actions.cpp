@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "api/refused_action.hpp"
+#include "model/account_setting_shapes.hpp"
 #include "model/request_shapes.hpp"
+#include "svc/account_settings.hpp"
 #include "svc/actions.hpp"
 
 namespace berth::api {
@@ -58,6 +60,9 @@ const std::vector<EcsAction>& actions() {
       action("CreateService", shapes::create_service,
              typed_use_case<model::decode_create_service, svc::create_service, model::encode_service_reply>,
              both(created_service, if_given("taskDefinition", task_definition("taskDefinition")))),
+      action("DeleteAccountSetting", shapes::delete_account_setting,
+             typed_use_case<model::decode_delete_account_setting, svc::delete_account_setting, model::encode_account_setting_reply>,
+             everything),
       action("DeleteAttributes", shapes::delete_attributes,
              typed_use_case<model::decode_delete_attributes, svc::delete_attributes, model::encode_attributes_reply>,
              the_cluster),
@@ -96,6 +101,9 @@ const std::vector<EcsAction>& actions() {
       action("GetTaskProtection", shapes::get_task_protection,
              typed_use_case<model::decode_get_task_protection, svc::get_task_protection, model::encode_task_protection_reply>,
              members("task", "tasks")),
+      action("ListAccountSettings", shapes::list_account_settings,
+             typed_use_case<model::decode_list_account_settings, svc::list_account_settings, model::encode_account_settings_page>,
+             everything),
       action("ListAttributes", shapes::list_attributes,
              typed_use_case<model::decode_list_attributes, svc::list_attributes, model::encode_attributes_reply>,
              the_cluster),
@@ -120,6 +128,12 @@ const std::vector<EcsAction>& actions() {
       action("ListTasks", shapes::list_tasks,
              typed_use_case<model::decode_list_tasks, svc::list_tasks, model::encode_list_tasks>,
              the_cluster),
+      action("PutAccountSetting", shapes::put_account_setting,
+             typed_use_case<model::decode_put_account_setting, svc::put_account_setting, model::encode_account_setting_reply>,
+             everything),
+      action("PutAccountSettingDefault", shapes::put_account_setting_default,
+             typed_use_case<model::decode_put_account_setting, svc::put_account_setting, model::encode_account_setting_reply>,
+             everything),
       action("PutAttributes", shapes::put_attributes,
              typed_use_case<model::decode_put_attributes, svc::put_attributes, model::encode_attributes_reply>,
              the_cluster),

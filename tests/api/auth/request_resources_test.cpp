@@ -348,6 +348,11 @@ const std::map<std::string, Sample>& samples() {
       {"DeleteExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DescribeExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"UpdateExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
+      {"PutAccountSetting", [](const std::string&, Spelling) { return Json{{"name", "containerInsights"}, {"value", "enabled"}}; }},
+      {"PutAccountSettingDefault",
+       [](const std::string&, Spelling) { return Json{{"name", "containerInsights"}, {"value", "enabled"}}; }},
+      {"ListAccountSettings", [](const std::string&, Spelling) { return Json::object(); }},
+      {"DeleteAccountSetting", [](const std::string&, Spelling) { return Json{{"name", "containerInsights"}}; }},
   };
   return k_samples;
 }
@@ -356,7 +361,10 @@ const std::map<std::string, Sample>& samples() {
 // Refused actions (api/refused_action.hpp) are "*" too: they touch nothing.
 const std::set<std::string> k_account_wide = {"ListClusters", "ListTaskDefinitions", "ListTaskDefinitionFamilies",
                                               "CreateExpressGatewayService", "DeleteExpressGatewayService",
-                                              "DescribeExpressGatewayService", "UpdateExpressGatewayService"};
+                                              "DescribeExpressGatewayService", "UpdateExpressGatewayService",
+                                              // Account settings: ECS's IAM gives them no resource.
+                                              "PutAccountSetting", "PutAccountSettingDefault", "ListAccountSettings",
+                                              "DeleteAccountSetting"};
 
 }  // namespace
 
