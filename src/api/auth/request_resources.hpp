@@ -40,7 +40,10 @@
 //   DeleteService, DescribeServices              service/<c>/<name> (each)
 //   UpdateCluster, UpdateClusterSettings         cluster/<c>
 //   PutAccountSetting, PutAccountSettingDefault,
-//   ListAccountSettings, DeleteAccountSetting    *
+//   ListAccountSettings, DeleteAccountSetting,
+//   DiscoverPollEndpoint                         *
+//   SubmitTaskStateChange, SubmitContainerStateChange,
+//   SubmitAttachmentStateChanges                 cluster/<c>
 // Scheduler (arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>, group "default")
 //   GetSchedule, DeleteSchedule                  the schedule
 //   CreateSchedule, UpdateSchedule               the schedule, + ecs:RunTask on Target.Arn (the cluster) and on

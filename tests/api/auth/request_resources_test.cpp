@@ -353,6 +353,18 @@ const std::map<std::string, Sample>& samples() {
        [](const std::string&, Spelling) { return Json{{"name", "containerInsights"}, {"value", "enabled"}}; }},
       {"ListAccountSettings", [](const std::string&, Spelling) { return Json::object(); }},
       {"DeleteAccountSetting", [](const std::string&, Spelling) { return Json{{"name", "containerInsights"}}; }},
+      {"DiscoverPollEndpoint", [](const std::string&, Spelling) { return Json::object(); }},
+      {"UpdateContainerAgent", [](const std::string&, Spelling) { return Json::object(); }},
+      {"SubmitTaskStateChange",
+       [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"task", member("task", c, "0f", s)}}; }},
+      {"SubmitContainerStateChange",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"task", member("task", c, "0f", s)}, {"containerName", "web"}};
+       }},
+      {"SubmitAttachmentStateChanges",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"attachments", {{{"attachmentArn", "a"}, {"status", "ATTACHED"}}}}};
+       }},
   };
   return k_samples;
 }
@@ -362,9 +374,9 @@ const std::map<std::string, Sample>& samples() {
 const std::set<std::string> k_account_wide = {"ListClusters", "ListTaskDefinitions", "ListTaskDefinitionFamilies",
                                               "CreateExpressGatewayService", "DeleteExpressGatewayService",
                                               "DescribeExpressGatewayService", "UpdateExpressGatewayService",
-                                              // Account settings: ECS's IAM gives them no resource.
+                                              // Account settings and the agent's endpoint: ECS's IAM gives them no resource.
                                               "PutAccountSetting", "PutAccountSettingDefault", "ListAccountSettings",
-                                              "DeleteAccountSetting"};
+                                              "DeleteAccountSetting", "DiscoverPollEndpoint", "UpdateContainerAgent"};
 
 }  // namespace
 
