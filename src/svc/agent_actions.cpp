@@ -19,7 +19,7 @@ Result<std::optional<bool>> try_recording(Context& ctx, const std::string& clust
   }
   // Its agent is berth itself, which would not see a stop reported here and would leave its
   // containers running.
-  if (task->container_instance_id == ctx.gateway->instance_id()) {
+  if (const std::string own = ctx.gateway->instance_id(); !own.empty() && task->container_instance_id == own) {
     return fail(Code::invalid_parameter, "Task " + task->id +
                                              " runs on this gateway's own instance, whose agent is berth itself: "
                                              "only remote agents report its state changes.");

@@ -5,6 +5,7 @@ import json
 import botocore.exceptions
 
 from harness import BerthTestCase
+from test_tasks import wait_for
 
 ROOT = "arn:aws:iam::000000000000:root"
 ALICE = "arn:aws:iam::000000000000:user/alice"
@@ -29,13 +30,12 @@ class AccountSettingsTest(ErrorsTestCase):
         # A new cluster without settings takes the account's default; one that sets it keeps its own.
         created = self.berth.aws("create-cluster", "--cluster-name", "edge")["cluster"]
         self.assertEqual(created["settings"], [{"name": "containerInsights", "value": "enhanced"}])
-        own = self.berth.aws("create-cluster", "--cluster-name", "quiet",
-                             "--settings", "name=containerInsights,value=disabled")["cluster"]
+        ecs = self.berth.boto3()
+        own = ecs.create_cluster(clusterName="quiet",
+                                 settings=[{"name": "containerInsights", "value": "disabled"}])["cluster"]
         self.assertEqual(own["settings"], [{"name": "containerInsights", "value": "disabled"}])
 
-        self.berth.aws("put-account-setting", "--name", "tagResourceAuthorization", "--value", "off",
-                       "--principal-arn", ALICE)
-        ecs = self.berth.boto3()
+        ecs.put_account_setting(name="tagResourceAuthorization", value="off", principalArn=ALICE)
         code, alice, _ = self.berth.raw("ListAccountSettings", json.dumps({"principalArn": ALICE}))
         self.assertEqual(code, 200)
         self.assertEqual(alice, {"settings": [{"name": "tagResourceAuthorization", "value": "off",
@@ -60,9 +60,9 @@ class AccountSettingsTest(ErrorsTestCase):
 
         deleted = self.berth.aws("delete-account-setting", "--name", "containerInsights")["setting"]
         self.assertEqual(deleted["value"], "enhanced")
-        after = self.berth.aws("create-cluster", "--cluster-name", "later")["cluster"]
+        after = ecs.create_cluster(clusterName="later")["cluster"]
         self.assertEqual(after["settings"], [{"name": "containerInsights", "value": "disabled"}])
-        self.assertEqual(self.berth.aws("list-account-settings")["settings"], [])
+        self.assertEqual(ecs.list_account_settings()["settings"], [])
 
     def test_documented_errors(self):
         ecs = self.berth.boto3()
@@ -161,6 +161,53 @@ class AgentActionsTest(ErrorsTestCase):
         out = self.berth.aws("update-container-agent", "--container-instance", instance["containerInstanceArn"],
                              check=False)
         self.assertIn("UnsupportedFeatureException", out.stderr)
+
+    def test_a_service_replaces_the_task_a_remote_agent_reports_stopped(self):
+        ecs = self.berth.boto3()
+        remote = ecs.register_container_instance(
+            instanceIdentityDocument=json.dumps(IDENTITY),
+            totalResources=[{"name": "CPU", "type": "INTEGER", "integerValue": 1024},
+                            {"name": "MEMORY", "type": "INTEGER", "integerValue": 512}])["containerInstance"]
+        ecs.register_task_definition(family="probe", networkMode="host",
+                                     containerDefinitions=[{"name": "main", "image": "busybox", "memory": 32}])
+        # Placed on the remote instance by the attribute ECS took from its identity document.
+        ecs.create_service(serviceName="probe", taskDefinition="probe", desiredCount=1,
+                           placementConstraints=[{"type": "memberOf",
+                                                  "expression": "attribute:ecs.instance-type == t4g.small"}])
+
+        def service_task():
+            arns = ecs.list_tasks(serviceName="probe", desiredStatus="RUNNING")["taskArns"]
+            return arns[0] if len(arns) == 1 else None
+        first = wait_for(service_task, what="the service's task")
+        task = ecs.describe_tasks(tasks=[first])["tasks"][0]
+        self.assertEqual(task["containerInstanceArn"], remote["containerInstanceArn"])
+        ecs.submit_task_state_change(task=first, status="STOPPED", reason="Essential container in task exited",
+                                     containers=[{"containerName": "main", "status": "STOPPED", "exitCode": 1}])
+        second = wait_for(lambda: (lambda arn: arn if arn and arn != first else None)(service_task()),
+                          what="a replacement task")
+        replacement = ecs.describe_tasks(tasks=[second])["tasks"][0]
+        self.assertEqual(replacement["containerInstanceArn"], remote["containerInstanceArn"])
+        self.assertEqual(ecs.describe_tasks(tasks=[first])["tasks"][0]["lastStatus"], "STOPPED")
+        # The gateway's own agent ran neither.
+        self.assertEqual(self.berth.runc_containers(), [])
+        # Its own instance's tasks are refused: berth's agent records them.
+        own = [arn for arn in ecs.list_container_instances()["containerInstanceArns"]
+               if arn != remote["containerInstanceArn"]]
+        ecs.register_task_definition(family="local", networkMode="host",
+                                     containerDefinitions=[{"name": "main", "image": "busybox", "memory": 16,
+                                                            "command": ["sleep", "30"], "stopTimeout": 2}])
+        imported = self.berth.import_image()
+        self.assertEqual(imported.returncode, 0, imported.stderr)
+        local = ecs.start_task(taskDefinition="local", containerInstances=own)["tasks"][0]["taskArn"]
+        wait_for(lambda: ecs.describe_tasks(tasks=[local])["tasks"][0]["lastStatus"] == "RUNNING",
+                 what="the local task to run")
+        error = self.error_of(ecs.submit_task_state_change, task=local, status="STOPPED")
+        self.assertEqual(error["Code"], "InvalidParameterException")
+        self.assertIn("whose agent is berth itself", error["Message"])
+        self.assertEqual(ecs.describe_tasks(tasks=[local])["tasks"][0]["lastStatus"], "RUNNING")
+        self.assertEqual(len(self.berth.runc_containers()), 1)
+        ecs.stop_task(task=local)
+        wait_for(lambda: self.berth.runc_containers() == [], what="the local task's container removed")
 
     def test_a_bad_identity_document_is_refused(self):
         error = self.error_of(self.berth.boto3().register_container_instance, instanceIdentityDocument="{}")
