@@ -4,8 +4,12 @@
 #include <vector>
 
 #include "api/refused_action.hpp"
+#include "model/account_setting_shapes.hpp"
+#include "model/agent_shapes.hpp"
 #include "model/request_shapes.hpp"
+#include "svc/account_settings.hpp"
 #include "svc/actions.hpp"
+#include "svc/agent_actions.hpp"
 
 namespace berth::api {
 namespace {
@@ -45,6 +49,11 @@ constexpr Refusal k_no_express_gateway{
     "Express Gateway services run on AWS Fargate behind an Application Load Balancer in an AWS Region; a gateway "
     "has neither. Create a service with CreateService instead."};
 
+constexpr Refusal k_agent_updated_by_package{
+    Code::unsupported_feature,
+    "berth is the container agent of a gateway and is updated through its package (the gateway's package manager "
+    "or image), not through the ECS API: UpdateContainerAgent cannot update it."};
+
 std::string task_definition_arn(const Mapper& m, const std::string& text) { return m.task_definition_arn(text); }
 std::string tagged_resource_arn(const Mapper& m, const std::string& text) { return m.tagged_resource_arn(text); }
 
@@ -58,6 +67,9 @@ const std::vector<EcsAction>& actions() {
       action("CreateService", shapes::create_service,
              typed_use_case<model::decode_create_service, svc::create_service, model::encode_service_reply>,
              both(created_service, if_given("taskDefinition", task_definition("taskDefinition")))),
+      action("DeleteAccountSetting", shapes::delete_account_setting,
+             typed_use_case<model::decode_delete_account_setting, svc::delete_account_setting, model::encode_account_setting_reply>,
+             everything),
       action("DeleteAttributes", shapes::delete_attributes,
              typed_use_case<model::decode_delete_attributes, svc::delete_attributes, model::encode_attributes_reply>,
              the_cluster),
@@ -93,9 +105,15 @@ const std::vector<EcsAction>& actions() {
       action("DescribeTasks", shapes::describe_tasks,
              typed_use_case<model::decode_describe_tasks, svc::describe_tasks, model::encode_tasks_reply>,
              members("task", "tasks")),
+      action("DiscoverPollEndpoint", shapes::discover_poll_endpoint,
+             typed_use_case<model::decode_discover_poll_endpoint, svc::discover_poll_endpoint, model::encode_poll_endpoint>,
+             everything),
       action("GetTaskProtection", shapes::get_task_protection,
              typed_use_case<model::decode_get_task_protection, svc::get_task_protection, model::encode_task_protection_reply>,
              members("task", "tasks")),
+      action("ListAccountSettings", shapes::list_account_settings,
+             typed_use_case<model::decode_list_account_settings, svc::list_account_settings, model::encode_account_settings_page>,
+             everything),
       action("ListAttributes", shapes::list_attributes,
              typed_use_case<model::decode_list_attributes, svc::list_attributes, model::encode_attributes_reply>,
              the_cluster),
@@ -120,6 +138,12 @@ const std::vector<EcsAction>& actions() {
       action("ListTasks", shapes::list_tasks,
              typed_use_case<model::decode_list_tasks, svc::list_tasks, model::encode_list_tasks>,
              the_cluster),
+      action("PutAccountSetting", shapes::put_account_setting,
+             typed_use_case<model::decode_put_account_setting, svc::put_account_setting, model::encode_account_setting_reply>,
+             everything),
+      action("PutAccountSettingDefault", shapes::put_account_setting_default,
+             typed_use_case<model::decode_put_account_setting, svc::put_account_setting, model::encode_account_setting_reply>,
+             everything),
       action("PutAttributes", shapes::put_attributes,
              typed_use_case<model::decode_put_attributes, svc::put_attributes, model::encode_attributes_reply>,
              the_cluster),
@@ -138,6 +162,15 @@ const std::vector<EcsAction>& actions() {
       action("StopTask", shapes::stop_task,
              typed_use_case<model::decode_stop_task, svc::stop_task, model::encode_task_reply>,
              member("task", "task")),
+      action("SubmitAttachmentStateChanges", shapes::submit_attachment_state_changes,
+             typed_use_case<model::decode_submit_attachment_state_changes, svc::submit_attachment_state_changes, model::encode_acknowledgment>,
+             the_cluster),
+      action("SubmitContainerStateChange", shapes::submit_container_state_change,
+             typed_use_case<model::decode_submit_container_state_change, svc::submit_container_state_change, model::encode_acknowledgment>,
+             the_cluster),
+      action("SubmitTaskStateChange", shapes::submit_task_state_change,
+             typed_use_case<model::decode_submit_task_state_change, svc::submit_task_state_change, model::encode_acknowledgment>,
+             the_cluster),
       action("TagResource", shapes::tag_resource,
              typed_use_case<model::decode_tag_resource, svc::tag_resource, model::encode_empty>,
              one_of("resourceArn", tagged_resource_arn)),
@@ -150,6 +183,7 @@ const std::vector<EcsAction>& actions() {
       action("UpdateClusterSettings", shapes::update_cluster_settings,
              typed_use_case<model::decode_update_cluster_settings, svc::update_cluster_settings, model::encode_cluster_reply>,
              the_cluster),
+      refused("UpdateContainerAgent", refused_use_case<k_agent_updated_by_package>),
       action("UpdateContainerInstancesState", shapes::update_container_instances_state,
              typed_use_case<model::decode_update_container_instances_state, svc::update_container_instances_state, model::encode_container_instances_reply>,
              members(k_instance, "containerInstances")),

@@ -186,6 +186,7 @@ void Daemon::access_key_deleted(const std::string& access_key_id) { m_keys.forge
 
 Result<std::string> Daemon::start() {
   BERTH_ASSIGN(const std::string instance, m_agent.register_instance());
+  m_ctx.gateway->set_instance_id(instance);
   start_metadata_endpoint();  // before the agent starts containers, which are told of it or not
   m_agent.start();
   if (m_config.metrics_interval_seconds > 0) {
@@ -218,6 +219,7 @@ Result<std::string> Daemon::start() {
   if (!m_config.listen.empty()) {
     const auto host = m_config.listen.substr(0, m_config.listen.rfind(':'));
     where += (m_resources.tls ? "https://" : "http://") + host + ":" + std::to_string(m_server->tcp_port());
+    m_ctx.gateway->set_api_url(where);
   }
   if (!m_config.socket_path.empty()) where += (where.empty() ? "" : " and ") + m_config.socket_path;
   return "API ready on " + where + " (cluster " + m_config.cluster + ", instance " + instance + ", state " +

@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 8> k_migrations = {
+constexpr std::array<std::string_view, 9> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -194,6 +194,16 @@ CREATE TABLE scaling_activities(
   body TEXT NOT NULL
 );
 CREATE INDEX scaling_activities_target ON scaling_activities(resource_id, sequence);
+)sql",
+    // 9: ECS account settings (PutAccountSetting, PutAccountSettingDefault) each principal set;
+    // a setting nobody set has no row (ECS's default applies).
+    R"sql(
+CREATE TABLE account_settings(
+  principal_arn TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY(principal_arn, name)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -13,6 +13,7 @@
 #include "common/result.hpp"
 #include "common/thread_annotations.hpp"
 #include "model/access_key.hpp"
+#include "model/account_settings.hpp"
 #include "model/cluster_snapshot.hpp"
 #include "model/cluster.hpp"
 #include "model/container_instance.hpp"
@@ -105,6 +106,16 @@ class Store {
   // Replaces the settings of the ACTIVE cluster `name` (ClusterNotFoundException otherwise) and
   // returns it; writes nothing when they are what it has.
   [[nodiscard]] Result<model::Cluster> update_cluster_settings(const std::string& name, const model::Json& settings);
+
+  // --- ECS account settings (store/account_settings.cpp), each principal's own ---
+  // The settings `principal_arn` set (type user), by name; only `name`'s when given.
+  [[nodiscard]] Result<std::vector<model::AccountSetting>> account_settings_of(
+      const std::string& principal_arn, const std::optional<std::string>& name = std::nullopt);
+  // Sets `setting` for its principal; writes nothing when it already has that value.
+  [[nodiscard]] Result<void> put_account_setting(const model::AccountSetting& setting);
+  // Removes the setting `name` of `principal_arn`; returns what it was, nothing if it was unset.
+  [[nodiscard]] Result<std::optional<model::AccountSetting>> delete_account_setting(const std::string& principal_arn,
+                                                                                    const std::string& name);
 
   // --- task definitions (store/task_definitions.cpp) ---
   // Registers the next revision of `family`; tags go to the new revision.

@@ -1,6 +1,7 @@
 // Cluster use cases: CreateCluster, DescribeClusters, ListClusters, DeleteCluster,
 // UpdateClusterSettings / UpdateCluster.
 #include "model/names.hpp"
+#include "svc/account_settings.hpp"
 #include "svc/actions.hpp"
 
 namespace berth::svc {
@@ -21,6 +22,10 @@ Result<model::ClusterDescription> describe(Context& ctx, model::Cluster cluster,
 Result<model::ClusterReply> create_cluster(Context& ctx, const model::CreateClusterRequest& request) {
   model::Cluster wanted = request.cluster;
   wanted.created_at = ctx.clock.now_ms();
+  if (!request.insights_given) {
+    BERTH_ASSIGN(auto insights, account_default(ctx, model::k_container_insights_setting));
+    wanted.settings = Json::array({{{"name", model::k_container_insights_setting}, {"value", std::move(insights)}}});
+  }
   BERTH_ASSIGN(auto cluster, ctx.store.create_cluster(wanted, request.tags));
   BERTH_ASSIGN(auto described, describe(ctx, std::move(cluster), true, false, true));
   return model::ClusterReply{std::move(described)};

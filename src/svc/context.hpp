@@ -12,6 +12,7 @@
 #include "common/result.hpp"
 #include "model/schema.hpp"
 #include "store/store.hpp"
+#include "svc/local_gateway.hpp"
 #include "svc/metric_store.hpp"
 #include "svc/secret_cipher.hpp"
 #include "svc/time_zones.hpp"
@@ -62,6 +63,9 @@ struct Context {
   // What the node's sampler measured (in memory only); nullptr = nothing is measured (unit tests),
   // and metric reads answer with no data.
   MetricStore* metrics = nullptr;
+  // The gateway's API URL and own instance, for the agent-facing use cases (a shared_ptr keeps
+  // Context copyable; copies share one).
+  std::shared_ptr<LocalGateway> gateway = std::make_shared<LocalGateway>();
   // Announce a change to `events` (see StateEvents).
   void tasks_changed() const {
     if (events) events->tasks_changed();

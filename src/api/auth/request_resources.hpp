@@ -39,6 +39,11 @@
 //   CreateService, UpdateService                 service/<c>/<name> (and the task definition when given)
 //   DeleteService, DescribeServices              service/<c>/<name> (each)
 //   UpdateCluster, UpdateClusterSettings         cluster/<c>
+//   PutAccountSetting, PutAccountSettingDefault,
+//   ListAccountSettings, DeleteAccountSetting,
+//   DiscoverPollEndpoint                         *
+//   SubmitTaskStateChange, SubmitContainerStateChange,
+//   SubmitAttachmentStateChanges                 cluster/<c>
 // Scheduler (arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>, group "default")
 //   GetSchedule, DeleteSchedule                  the schedule
 //   CreateSchedule, UpdateSchedule               the schedule, + ecs:RunTask on Target.Arn (the cluster) and on

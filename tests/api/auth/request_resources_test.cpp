@@ -348,6 +348,23 @@ const std::map<std::string, Sample>& samples() {
       {"DeleteExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DescribeExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"UpdateExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
+      {"PutAccountSetting", [](const std::string&, Spelling) { return Json{{"name", "containerInsights"}, {"value", "enabled"}}; }},
+      {"PutAccountSettingDefault",
+       [](const std::string&, Spelling) { return Json{{"name", "containerInsights"}, {"value", "enabled"}}; }},
+      {"ListAccountSettings", [](const std::string&, Spelling) { return Json::object(); }},
+      {"DeleteAccountSetting", [](const std::string&, Spelling) { return Json{{"name", "containerInsights"}}; }},
+      {"DiscoverPollEndpoint", [](const std::string&, Spelling) { return Json::object(); }},
+      {"UpdateContainerAgent", [](const std::string&, Spelling) { return Json::object(); }},
+      {"SubmitTaskStateChange",
+       [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"task", member("task", c, "0f", s)}}; }},
+      {"SubmitContainerStateChange",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"task", member("task", c, "0f", s)}, {"containerName", "web"}};
+       }},
+      {"SubmitAttachmentStateChanges",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"attachments", {{{"attachmentArn", "a"}, {"status", "ATTACHED"}}}}};
+       }},
   };
   return k_samples;
 }
@@ -356,7 +373,10 @@ const std::map<std::string, Sample>& samples() {
 // Refused actions (api/refused_action.hpp) are "*" too: they touch nothing.
 const std::set<std::string> k_account_wide = {"ListClusters", "ListTaskDefinitions", "ListTaskDefinitionFamilies",
                                               "CreateExpressGatewayService", "DeleteExpressGatewayService",
-                                              "DescribeExpressGatewayService", "UpdateExpressGatewayService"};
+                                              "DescribeExpressGatewayService", "UpdateExpressGatewayService",
+                                              // Account settings and the agent's endpoint: ECS's IAM gives them no resource.
+                                              "PutAccountSetting", "PutAccountSettingDefault", "ListAccountSettings",
+                                              "DeleteAccountSetting", "DiscoverPollEndpoint", "UpdateContainerAgent"};
 
 }  // namespace
 
