@@ -2,6 +2,7 @@
 // UpdateClusterSettings / UpdateCluster.
 #include "model/names.hpp"
 #include "svc/actions.hpp"
+#include "svc/capacity_providers.hpp"
 
 namespace berth::svc {
 namespace {
@@ -19,6 +20,7 @@ Result<model::ClusterDescription> describe(Context& ctx, model::Cluster cluster,
 }  // namespace
 
 Result<model::ClusterReply> create_cluster(Context& ctx, const model::CreateClusterRequest& request) {
+  BERTH_TRY(check_new_cluster_capacity(ctx, request.cluster.capacity));
   model::Cluster wanted = request.cluster;
   wanted.created_at = ctx.clock.now_ms();
   BERTH_ASSIGN(auto cluster, ctx.store.create_cluster(wanted, request.tags));
