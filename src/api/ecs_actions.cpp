@@ -6,15 +6,19 @@
 #include "api/refused_action.hpp"
 #include "model/account_setting_shapes.hpp"
 #include "model/agent_shapes.hpp"
+#include "model/capacity_provider.hpp"
+#include "model/capacity_provider_shapes.hpp"
 #include "model/request_shapes.hpp"
 #include "svc/account_settings.hpp"
 #include "svc/actions.hpp"
 #include "svc/agent_actions.hpp"
+#include "svc/capacity_providers.hpp"
 
 namespace berth::api {
 namespace {
 
 namespace shapes = model::request_shapes;
+namespace capacity_shapes = model::capacity_provider_shapes;
 
 // Every action's use case is typed_use_case<decoder, handler, encoder>: the decoder validates the
 // shape-checked body once, the handler works on typed values, the encoder writes the reply.
@@ -40,6 +44,14 @@ Resources registered_family(const Mapper& m) { return {m.family_arn(string_membe
 Resources created_service(const Mapper& m) {
   return {m.new_member_arn("service", string_member(m.request(), "serviceName").value_or(""))};
 }
+// A capacity provider named by name or ARN; one to create is its name as written.
+std::string capacity_provider_arn_of(const Mapper& m, const std::string& text) {
+  const auto name = model::capacity_provider_name_of(m.arns(), text);
+  return name ? model::capacity_provider_arn(m.arns(), *name) : text;
+}
+Resources created_capacity_provider(const Mapper& m) {
+  return {model::capacity_provider_arn(m.arns(), string_member(m.request(), "name").value_or(""))};
+}
 // Actions a gateway refuses on purpose (api/refused_action.hpp).
 EcsAction refused(std::string_view name, UseCase use_case) {
   return EcsAction{name, &refused_action_shape(), use_case, everything};
@@ -60,6 +72,9 @@ std::string tagged_resource_arn(const Mapper& m, const std::string& text) { retu
 // Sorted by name (find_ecs_action searches it).
 const std::vector<EcsAction>& actions() {
   static const std::vector<EcsAction> k_actions = {
+      action("CreateCapacityProvider", capacity_shapes::create_capacity_provider,
+             typed_use_case<model::decode_create_capacity_provider, svc::create_capacity_provider, model::encode_capacity_provider_reply>,
+             created_capacity_provider),
       action("CreateCluster", shapes::create_cluster,
              typed_use_case<model::decode_create_cluster, svc::create_cluster, model::encode_cluster_reply>,
              created_cluster),
@@ -73,6 +88,9 @@ const std::vector<EcsAction>& actions() {
       action("DeleteAttributes", shapes::delete_attributes,
              typed_use_case<model::decode_delete_attributes, svc::delete_attributes, model::encode_attributes_reply>,
              the_cluster),
+      action("DeleteCapacityProvider", capacity_shapes::delete_capacity_provider,
+             typed_use_case<model::decode_delete_capacity_provider, svc::delete_capacity_provider, model::encode_capacity_provider_reply>,
+             one_of("capacityProvider", capacity_provider_arn_of)),
       action("DeleteCluster", shapes::delete_cluster,
              typed_use_case<model::decode_delete_cluster, svc::delete_cluster, model::encode_cluster_reply>,
              the_cluster),
@@ -89,6 +107,9 @@ const std::vector<EcsAction>& actions() {
       action("DeregisterTaskDefinition", shapes::deregister_task_definition,
              typed_use_case<model::decode_deregister_task_definition, svc::deregister_task_definition, model::encode_task_definition_reply>,
              task_definition("taskDefinition")),
+      action("DescribeCapacityProviders", capacity_shapes::describe_capacity_providers,
+             typed_use_case<model::decode_describe_capacity_providers, svc::describe_capacity_providers, model::encode_describe_capacity_providers>,
+             each_of("capacityProviders", capacity_provider_arn_of)),
       action("DescribeClusters", shapes::describe_clusters,
              typed_use_case<model::decode_describe_clusters, svc::describe_clusters, model::encode_describe_clusters>,
              described_clusters),
@@ -147,6 +168,9 @@ const std::vector<EcsAction>& actions() {
       action("PutAttributes", shapes::put_attributes,
              typed_use_case<model::decode_put_attributes, svc::put_attributes, model::encode_attributes_reply>,
              the_cluster),
+      action("PutClusterCapacityProviders", capacity_shapes::put_cluster_capacity_providers,
+             typed_use_case<model::decode_put_cluster_capacity_providers, svc::put_cluster_capacity_providers, model::encode_cluster_reply>,
+             the_cluster),
       action("RegisterContainerInstance", shapes::register_container_instance,
              typed_use_case<model::decode_register_container_instance, svc::register_container_instance, model::encode_container_instance_reply>,
              both(the_cluster, if_given("containerInstanceArn", member(k_instance, "containerInstanceArn")))),
@@ -177,6 +201,9 @@ const std::vector<EcsAction>& actions() {
       action("UntagResource", shapes::untag_resource,
              typed_use_case<model::decode_untag_resource, svc::untag_resource, model::encode_empty>,
              one_of("resourceArn", tagged_resource_arn)),
+      action("UpdateCapacityProvider", capacity_shapes::update_capacity_provider,
+             typed_use_case<model::decode_update_capacity_provider, svc::update_capacity_provider, model::encode_capacity_provider_reply>,
+             one_of("name", capacity_provider_arn_of)),
       action("UpdateCluster", shapes::update_cluster,
              typed_use_case<model::decode_update_cluster, svc::update_cluster_settings, model::encode_cluster_reply>,
              the_cluster),

@@ -18,7 +18,7 @@ Json service_to_record(const Service& s) {
   }
   Json events = Json::array();
   for (const auto& e : s.events) events.push_back({{"id", e.id}, {"createdAt", e.created_at}, {"message", e.message}});
-  return {{"cluster", s.cluster}, {"name", s.name}, {"status", std::string(to_wire(s.status))},
+  Json record{{"cluster", s.cluster}, {"name", s.name}, {"status", std::string(to_wire(s.status))},
           {"desiredCount", s.desired_count},
           {"schedulingStrategy", s.scheduling_strategy}, {"maximumPercent", s.maximum_percent},
           {"minimumHealthyPercent", s.minimum_healthy_percent},
@@ -27,6 +27,8 @@ Json service_to_record(const Service& s) {
           {"healthCheckGracePeriodSeconds", s.health_check_grace_period_seconds},
           {"deployments", deployments}, {"events", events}, {"createdAt", s.created_at}, {"version", s.version},
           {"throttleResetAt", s.throttle_reset_at}, {"nextLaunchAt", s.next_launch_at}};
+  if (!s.capacity_provider_strategy.empty()) record["capacityProviderStrategy"] = s.capacity_provider_strategy;
+  return record;
 }
 
 Result<Service> service_from_record(const Json& r) {
@@ -45,6 +47,7 @@ Result<Service> service_from_record(const Json& r) {
   s.placement_constraints = r.value("placementConstraints", Json::array());
   s.placement_strategy = r.value("placementStrategy", Json::array());
   s.health_check_grace_period_seconds = r.value("healthCheckGracePeriodSeconds", 0);
+  s.capacity_provider_strategy = r.value("capacityProviderStrategy", Json::array());
   s.created_at = r.value("createdAt", 0LL);
   s.version = r.value("version", 1LL);
   s.throttle_reset_at = r.value("throttleResetAt", 0LL);
@@ -114,6 +117,15 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
            {"enableExecuteCommand", false}};
   if (!s.deployments.empty()) out["taskDefinition"] = arns.task_definition(s.primary().family, s.primary().revision);
   if (s.health_check_grace_period_seconds > 0) out["healthCheckGracePeriodSeconds"] = s.health_check_grace_period_seconds;
+  if (!s.capacity_provider_strategy.empty()) {
+    // As ECS shows a service on capacity providers: the strategy instead of a launchType.
+    out.erase("launchType");
+    out["capacityProviderStrategy"] = s.capacity_provider_strategy;
+    for (auto& d : out["deployments"]) {
+      d.erase("launchType");
+      d["capacityProviderStrategy"] = s.capacity_provider_strategy;
+    }
+  }
   if (tags) out["tags"] = tags_to_json(*tags);
   return out;
 }

@@ -36,6 +36,8 @@ struct Service {
   Json placement_constraints = Json::array();
   Json placement_strategy = Json::array();
   int health_check_grace_period_seconds = 0;
+  // Given, or the cluster's default when neither it nor a launchType was; empty = launchType EC2.
+  Json capacity_provider_strategy = Json::array();
   std::vector<Deployment> deployments;             // PRIMARY first
   std::vector<ServiceEvent> events;                // newest first, bounded
   EpochMs created_at = 0;

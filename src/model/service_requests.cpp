@@ -69,6 +69,7 @@ Result<CreateServiceRequest> decode_create_service(const Json& body) {
   request.name = body["serviceName"].get<std::string>();
   BERTH_TRY(check_name("Service name", request.name));
   BERTH_TRY(check_launch_settings(body));
+  BERTH_ASSIGN(request.capacity, read_launch_capacity(body));
   request.scheduling_strategy = scheduling_strategy_of(body).value_or(SchedulingStrategy::replica);
   const bool daemon = request.scheduling_strategy == SchedulingStrategy::daemon;
   if (daemon) {
@@ -108,6 +109,8 @@ Result<UpdateServiceRequest> decode_update_service(const Json& body) {
   request.cluster = optional_string(body, "cluster");
   request.service = body["service"].get<std::string>();
   BERTH_TRY(check_launch_settings(body));
+  BERTH_ASSIGN(const auto capacity, read_launch_capacity(body));
+  request.capacity_provider_strategy = capacity.strategy;
   request.desired_count = optional_int(body, "desiredCount");
   if (request.desired_count && *request.desired_count < 0) {
     return fail(Code::invalid_parameter, "desiredCount must not be negative.");

@@ -9,6 +9,7 @@
 
 #include "common/arn.hpp"
 #include "common/result.hpp"
+#include "model/capacity_provider_strategy.hpp"
 #include "model/failure.hpp"
 #include "model/paging.hpp"
 #include "model/service.hpp"
@@ -37,6 +38,7 @@ struct CreateServiceRequest {
   Json placement_strategy = Json::array();
   int health_check_grace_period_seconds = 0;
   std::vector<Tag> tags;
+  LaunchCapacity capacity;
 };
 
 struct UpdateServiceRequest {
@@ -48,6 +50,7 @@ struct UpdateServiceRequest {
   std::optional<Json> placement_constraints;       // checked as CreateService's
   std::optional<Json> placement_strategy;
   std::optional<int> health_check_grace_period_seconds;
+  std::optional<CapacityProviderStrategy> capacity_provider_strategy;  // given and not empty
   bool force_new_deployment = false;
 };
 

@@ -102,6 +102,7 @@ Json task_to_record(const Task& t) {
            {"createdAt", t.created_at},
            {"version", t.version}};
   for (const auto& [key, member] : k_task_times) put_time(out, key, t.*member);
+  if (!t.capacity_provider.empty()) out["capacityProviderName"] = t.capacity_provider;
   return out;
 }
 
@@ -123,6 +124,7 @@ Result<Task> task_from_record(const Json& r) {
   t.health_status = r.value("healthStatus", "UNKNOWN");
   t.stop_code = r.value("stopCode", "");
   t.stopped_reason = r.value("stoppedReason", "");
+  t.capacity_provider = r.value("capacityProviderName", "");
   t.created_at = r.value("createdAt", 0LL);
   t.version = r.value("version", 1LL);
   for (const auto& [key, member] : k_task_times) t.*member = get_time(r, key);
@@ -198,6 +200,7 @@ Json task_to_json(const Task& t, const ArnScope& arns, const std::vector<Tag>* t
   if (!t.started_by.empty()) out["startedBy"] = t.started_by;
   if (!t.stop_code.empty()) out["stopCode"] = t.stop_code;
   if (!t.stopped_reason.empty()) out["stoppedReason"] = t.stopped_reason;
+  if (!t.capacity_provider.empty()) out["capacityProviderName"] = t.capacity_provider;
   for (const auto& [key, member] : k_task_times) put_wire_time(out, key, t.*member);
   if (t.last_status == TaskStatus::running) out["connectivityAt"] = epoch_seconds(t.started_at.value_or(t.created_at));
   if (tags) out["tags"] = tags_to_json(*tags);

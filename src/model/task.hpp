@@ -72,6 +72,7 @@ struct Task {
   std::string health_status = "UNKNOWN";
   std::string stop_code;
   std::string stopped_reason;
+  std::string capacity_provider;   // capacityProviderName; "" = launched as EC2
   EpochMs created_at = 0;
   std::optional<EpochMs> pull_started_at, pull_stopped_at, started_at, stopping_at,
       execution_stopped_at, stopped_at;

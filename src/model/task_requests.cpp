@@ -55,6 +55,7 @@ Result<TaskLaunch> decode_task_launch(const Json& body) {
   launch.started_by = body.value("startedBy", "");
   if (launch.started_by.size() > 128) return fail(Code::invalid_parameter, "startedBy is limited to 128 characters.");
   BERTH_TRY(check_launch_settings(body));
+  BERTH_ASSIGN(launch.capacity, read_launch_capacity(body));
   launch.group = body.value("group", "");
   if (launch.group.size() > 255) return fail(Code::invalid_parameter, "group is limited to 255 characters.");
   BERTH_ASSIGN(launch.overrides, normalized_overrides(body.value("overrides", Json::object())));
@@ -69,6 +70,7 @@ Result<TaskLaunch> decode_task_launch(const Json& body) {
 }  // namespace
 
 Result<void> check_launch_settings(const Json& body) {
+  BERTH_TRY(read_launch_capacity(body));  // launchType FARGATE and capacity providers first
   for (const char* key : {"launchType", "enableExecuteCommand", "volumeConfigurations"}) {
     if (auto why = launch_refusal(key, body.value(key, Json())); !why.empty()) return fail(Code::client, why);
   }

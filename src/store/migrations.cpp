@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 9> k_migrations = {
+constexpr std::array<std::string_view, 10> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -203,6 +203,14 @@ CREATE TABLE account_settings(
   name TEXT NOT NULL,
   value TEXT NOT NULL,
   PRIMARY KEY(principal_arn, name)
+) WITHOUT ROWID;
+)sql",
+    // 10: capacity providers (CreateCapacityProvider): the Auto Scaling group providers made here;
+    // FARGATE and FARGATE_SPOT are built in and never stored.
+    R"sql(
+CREATE TABLE capacity_providers(
+  name TEXT PRIMARY KEY,
+  body TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
 };

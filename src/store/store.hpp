@@ -14,6 +14,7 @@
 #include "common/thread_annotations.hpp"
 #include "model/access_key.hpp"
 #include "model/account_settings.hpp"
+#include "model/capacity_provider.hpp"
 #include "model/cluster_snapshot.hpp"
 #include "model/cluster.hpp"
 #include "model/container_instance.hpp"
@@ -134,6 +135,31 @@ class Store {
   [[nodiscard]] Result<model::TaskDefinition> set_task_definition_status(
       const std::string& family, long long revision, model::TaskDefinitionStatus from, model::TaskDefinitionStatus to,
       EpochMs now);
+
+  // --- capacity providers (store/capacity_providers.cpp); tags under "capacity-provider/<name>" ---
+  // Creates `provider` with `tags`. ClientException if the name exists or another provider has its
+  // Auto Scaling group.
+  [[nodiscard]] Result<void> create_capacity_provider(const model::CapacityProvider& provider,
+                                                      const std::vector<model::Tag>& tags);
+  [[nodiscard]] Result<std::optional<model::CapacityProvider>> find_capacity_provider(const std::string& name);
+  // Providers by name after `after`, at most `limit`.
+  [[nodiscard]] Result<std::vector<model::CapacityProvider>> list_capacity_providers(const std::string& after,
+                                                                                    std::size_t limit);
+  // Applies `change` to the stored provider `name` and writes the result (ClientException when
+  // there is none; `change`'s error as it is).
+  [[nodiscard]] Result<model::CapacityProvider> update_capacity_provider(
+      const std::string& name, const std::function<Result<void>(model::CapacityProvider&)>& change);
+  // Deletes `name` and its tags (returned INACTIVE, DELETE_COMPLETE), unless an ACTIVE cluster has
+  // it: then it stays, recorded and returned DELETE_FAILED with the reason, as ECS does.
+  // ClientException when there is none.
+  [[nodiscard]] Result<model::CapacityProvider> delete_capacity_provider(const std::string& name);
+  // Sets the ACTIVE cluster's capacityProviders and defaultCapacityProviderStrategy (`strategy`,
+  // wire form). ClusterNotFoundException; InvalidParameterException for a provider that does not
+  // exist; ResourceInUseException for removing one that a service of the cluster or a task not
+  // stopped uses.
+  [[nodiscard]] Result<void> set_cluster_capacity_providers(const std::string& cluster,
+                                                           const std::vector<std::string>& providers,
+                                                           const model::Json& strategy);
 
   // --- tags (store/tags.cpp), keyed by the resource part of an ARN ("cluster/x") ---
   [[nodiscard]] Result<std::vector<model::Tag>> tags_of(const std::string& resource);

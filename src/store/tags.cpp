@@ -65,6 +65,11 @@ Result<bool> Store::taggable_locked(const std::string& resource) {
     stmt.bind(1, ref->family).bind(2, static_cast<std::int64_t>(*ref->revision));
     return stmt.step();
   }
+  if (type == "capacity-provider") {
+    Stmt stmt(m_db, "SELECT 1 FROM capacity_providers WHERE name = ?1");
+    stmt.bind(1, rest);
+    return stmt.step();
+  }
   const auto parent = rest.find('/');
   if (parent == std::string::npos) return false;
   const std::string cluster = rest.substr(0, parent);

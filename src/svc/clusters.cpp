@@ -3,6 +3,7 @@
 #include "model/names.hpp"
 #include "svc/account_settings.hpp"
 #include "svc/actions.hpp"
+#include "svc/capacity_providers.hpp"
 
 namespace berth::svc {
 namespace {
@@ -20,6 +21,7 @@ Result<model::ClusterDescription> describe(Context& ctx, model::Cluster cluster,
 }  // namespace
 
 Result<model::ClusterReply> create_cluster(Context& ctx, const model::CreateClusterRequest& request) {
+  BERTH_TRY(check_new_cluster_capacity(ctx, request.cluster.capacity));
   model::Cluster wanted = request.cluster;
   wanted.created_at = ctx.clock.now_ms();
   if (!request.insights_given) {

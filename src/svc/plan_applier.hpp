@@ -33,6 +33,7 @@ struct PlanOptions {
   std::vector<model::Tag> tags;                         // on each started task
   const model::TaskDefinition* definition = nullptr;    // the starts' definition, if known
   DigestPinning pinning = DigestPinning::none;
+  std::vector<std::string> capacity_providers;          // of the i-th start, where given
 };
 
 struct AppliedPlan {

@@ -6,6 +6,7 @@
 #include "model/paging.hpp"
 #include "model/service.hpp"
 #include "svc/actions.hpp"
+#include "svc/capacity_providers.hpp"
 #include "svc/tasks.hpp"
 #include "svc/service_scheduler.hpp"
 #include "store/update_with_retry.hpp"
@@ -96,6 +97,8 @@ Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServ
   s.placement_constraints = request.placement_constraints;
   s.placement_strategy = request.placement_strategy;
   s.health_check_grace_period_seconds = request.health_check_grace_period_seconds;
+  BERTH_ASSIGN(const auto strategy, launch_strategy(ctx, cluster, request.capacity));
+  s.capacity_provider_strategy = model::strategy_to_json(strategy);
   s.created_at = ctx.clock.now_ms();
   s.throttle_reset_at = s.created_at;
   model::Deployment d;
@@ -116,6 +119,9 @@ Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServ
   if (request.task_definition) {
     BERTH_ASSIGN(td, runnable_task_definition_of(ctx, *request.task_definition));
   }
+  if (request.capacity_provider_strategy) {
+    BERTH_TRY(launch_strategy(ctx, key.cluster, {request.capacity_provider_strategy, false}));
+  }
   const EpochMs now = ctx.clock.now_ms();
   BERTH_ASSIGN(auto s, change_service(ctx, key, [&](model::Service& s) -> Result<void> {
     BERTH_TRY(require_active(s));
@@ -126,6 +132,9 @@ Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServ
     if (request.deployment_configuration) apply_deployment_configuration(s, *request.deployment_configuration);
     if (request.placement_constraints) s.placement_constraints = *request.placement_constraints;
     if (request.placement_strategy) s.placement_strategy = *request.placement_strategy;
+    if (request.capacity_provider_strategy) {
+      s.capacity_provider_strategy = model::strategy_to_json(*request.capacity_provider_strategy);
+    }
     if (request.health_check_grace_period_seconds) {
       s.health_check_grace_period_seconds = *request.health_check_grace_period_seconds;
     }

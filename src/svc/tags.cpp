@@ -27,6 +27,10 @@ Result<std::string> existing_resource(Context& ctx, const model::TaggedResource&
     }
     return key;
   }
+  if (parsed->resource_type == "capacity-provider") {
+    BERTH_ASSIGN(auto provider, ctx.store.find_capacity_provider(parsed->resource));
+    if (provider) return key;
+  }
   if (parsed->resource_type == "container-instance") {
     const auto slash = parsed->resource.find('/');
     if (slash != std::string::npos) {

@@ -13,6 +13,7 @@
 #include "model/task_definition.hpp"
 #include "sched/task_placement.hpp"
 #include "svc/actions.hpp"
+#include "svc/capacity_providers.hpp"
 #include "svc/plan_applier.hpp"
 
 namespace berth::svc {
@@ -99,6 +100,7 @@ Result<StartedTasks> start_tasks(Context& ctx, const StartTasks& request) {
   options.overrides = request.overrides;
   options.tags = request.tags;
   options.definition = &request.definition;
+  options.capacity_providers = request.capacity_providers;
   BERTH_ASSIGN(auto applied, apply_plan(ctx, request.cluster, planner, options));
   return StartedTasks{std::move(applied.started), std::move(applied.plan.failures)};
 }
@@ -108,6 +110,8 @@ Result<StartTasks> resolve_run_task(Context& ctx, const model::RunTaskRequest& r
     BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(out.cluster, std::nullopt, "", 1));
     if (instances.empty()) return fail(Code::invalid_parameter, "No Container Instances were found in your cluster.");
     out.count = request.count;
+    BERTH_ASSIGN(const auto strategy, launch_strategy(ctx, out.cluster, request.launch.capacity));
+    out.capacity_providers = model::providers_for_tasks(strategy, request.count);
     return {};
   });
 }

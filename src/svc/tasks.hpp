@@ -28,6 +28,7 @@ struct StartTasks {
   std::vector<model::PlacementConstraint> placement_constraints;  // besides the definition's
   std::vector<model::PlacementStrategy> placement_strategy;
   std::vector<model::Tag> tags;
+  std::vector<std::string> capacity_providers;  // of each task, by the launch's strategy; empty = EC2
 };
 
 struct StartedTasks {

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "fixtures/check_error.hpp"
+#include "model/capacity_provider.hpp"
 #include "model/request_shapes.hpp"
 
 using namespace berth;
@@ -224,7 +225,12 @@ TEST_CASE("service encoders: golden replies", "[model][requests]") {
 
 TEST_CASE("CreateService and UpdateService refuse launch settings a gateway cannot give", "[model][requests]") {
   check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"FARGATE"})"),
-              Code::client, "launchType FARGATE is not supported: berth runs tasks on its own container instances (EC2, EXTERNAL).");
+              Code::invalid_parameter, "launchType FARGATE is not supported: " + std::string(k_no_fargate));
+  check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"MANAGED_INSTANCES"})"),
+              Code::client,
+              "launchType MANAGED_INSTANCES is not supported: berth runs tasks on its own container instances (EC2, EXTERNAL).");
+  check_error(update(R"({"service":"web","capacityProviderStrategy":[{"capacityProvider":"FARGATE_SPOT"}]})"),
+              Code::invalid_parameter, "The capacity provider FARGATE_SPOT is not supported: " + std::string(k_no_fargate));
   check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"enableExecuteCommand":true})"),
               Code::client, "enableExecuteCommand is not supported: berth runs no SSM agent; use `berth logs` on the gateway.");
   check_error(update(R"({"service":"web","volumeConfigurations":[{"name":"ebs"}]})"), Code::client,

@@ -38,12 +38,17 @@
 //   GetTaskProtection                            task/<c>/<id> each (none given: cluster/<c>)
 //   CreateService, UpdateService                 service/<c>/<name> (and the task definition when given)
 //   DeleteService, DescribeServices              service/<c>/<name> (each)
-//   UpdateCluster, UpdateClusterSettings         cluster/<c>
 //   PutAccountSetting, PutAccountSettingDefault,
 //   ListAccountSettings, DeleteAccountSetting,
 //   DiscoverPollEndpoint                         *
 //   SubmitTaskStateChange, SubmitContainerStateChange,
 //   SubmitAttachmentStateChanges                 cluster/<c>
+//   UpdateCluster, UpdateClusterSettings,
+//   PutClusterCapacityProviders                  cluster/<c>
+//   CreateCapacityProvider                       capacity-provider/<name> (as written)
+//   UpdateCapacityProvider,
+//   DeleteCapacityProvider                       capacity-provider/<name or ARN's name>
+//   DescribeCapacityProviders                    capacity-provider/<each> (none given: *)
 // Scheduler (arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>, group "default")
 //   GetSchedule, DeleteSchedule                  the schedule
 //   CreateSchedule, UpdateSchedule               the schedule, + ecs:RunTask on Target.Arn (the cluster) and on

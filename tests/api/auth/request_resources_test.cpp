@@ -228,7 +228,7 @@ TEST_CASE("Task logs: the task in its cluster, however the task is spelled", "[a
 
 TEST_CASE("An action without a rule is refused, never '*'; resources are bounded", "[auth][resources]") {
   for (const auto& [service, action] : std::vector<std::pair<std::string, std::string>>{
-           {"ecs", "CreateCapacityProvider"}, {"ssm", "LabelParameterVersion"}, {"s3", "GetObject"}, {"ecs", ""}}) {
+           {"ecs", "CreateUnknownThing"}, {"ssm", "LabelParameterVersion"}, {"s3", "GetObject"}, {"ecs", ""}}) {
     const auto access = requested_access(k_context, service, action, Json::object());
     REQUIRE_FALSE(access.has_value());
     CHECK(access.error().code == Code::unknown_operation);
@@ -279,6 +279,10 @@ const std::map<std::string, Sample>& samples() {
     return s == Spelling::arns ? k_ecs + "task-definition/" + c + "-web:1" : c + "-web:1";
   };
   static const auto in_cluster = [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}}; };
+  // Capacity providers are the account's, not a cluster's: this test's keys name them "<cluster>-cp".
+  static const auto provider = [](const std::string& c, Spelling s) {
+    return s == Spelling::arns ? k_ecs + "capacity-provider/" + c + "-cp" : c + "-cp";
+  };
   static const std::map<std::string, Sample> k_samples = {
       {"CreateCluster", [](const std::string& c, Spelling) { return Json{{"clusterName", c}}; }},
       {"DescribeClusters", [](const std::string& c, Spelling s) { return Json{{"clusters", {cluster_id(c, s)}}}; }},
@@ -344,6 +348,11 @@ const std::map<std::string, Sample>& samples() {
          return Json{{"cluster", cluster_id(c, s)}, {"services", {member("service", c, "web", s)}}};
        }},
       {"ListServices", in_cluster},
+      {"CreateCapacityProvider", [](const std::string& c, Spelling) { return Json{{"name", c + "-cp"}}; }},
+      {"DescribeCapacityProviders", [](const std::string& c, Spelling s) { return Json{{"capacityProviders", {provider(c, s)}}}; }},
+      {"UpdateCapacityProvider", [](const std::string& c, Spelling s) { return Json{{"name", provider(c, s)}}; }},
+      {"DeleteCapacityProvider", [](const std::string& c, Spelling s) { return Json{{"capacityProvider", provider(c, s)}}; }},
+      {"PutClusterCapacityProviders", in_cluster},
       {"CreateExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DeleteExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DescribeExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
@@ -385,7 +394,8 @@ TEST_CASE("A key for one cluster reaches no other cluster by any ECS action", "[
   const Policy allow_list = policy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:*","Resource":[
       "arn:aws:ecs:local:000000000000:cluster/plant-7", "arn:aws:ecs:local:000000000000:task/plant-7/*",
       "arn:aws:ecs:local:000000000000:service/plant-7/*", "arn:aws:ecs:local:000000000000:container-instance/plant-7/*",
-      "arn:aws:ecs:local:000000000000:task-definition/plant-7-*"]}]})");
+      "arn:aws:ecs:local:000000000000:task-definition/plant-7-*",
+      "arn:aws:ecs:local:000000000000:capacity-provider/plant-7-*"]}]})");
   // Deny-list style: everything but another cluster (this catches a mapping to "*" or to the
   // wrong cluster, which an allow-list would refuse anyway).
   const Policy deny_list = policy(R"({"Version":"2012-10-17","Statement":[
