@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 8> k_migrations = {
+constexpr std::array<std::string_view, 9> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -194,6 +194,18 @@ CREATE TABLE scaling_activities(
   body TEXT NOT NULL
 );
 CREATE INDEX scaling_activities_target ON scaling_activities(resource_id, sequence);
+)sql",
+    // ECS daemons: what the Daemon API shows (revisions, deployments); each runs as a DAEMON
+    // service named "daemon:<name>".
+    R"sql(
+CREATE TABLE daemons(
+  cluster TEXT NOT NULL REFERENCES clusters(name),
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY(cluster, name)
+) WITHOUT ROWID;
 )sql",
 };
 

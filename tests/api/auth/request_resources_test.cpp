@@ -344,6 +344,28 @@ const std::map<std::string, Sample>& samples() {
          return Json{{"cluster", cluster_id(c, s)}, {"services", {member("service", c, "web", s)}}};
        }},
       {"ListServices", in_cluster},
+      // Daemons: by ARN only (the cluster in it), their task definitions by family.
+      {"RegisterDaemonTaskDefinition", [](const std::string& c, Spelling) { return Json{{"family", c + "-logs"}}; }},
+      {"DescribeDaemonTaskDefinition", [](const std::string& c, Spelling) { return Json{{"daemonTaskDefinition", c + "-logs:1"}}; }},
+      {"DeleteDaemonTaskDefinition", [](const std::string& c, Spelling) { return Json{{"daemonTaskDefinition", c + "-logs:1"}}; }},
+      {"ListDaemonTaskDefinitions", [](const std::string&, Spelling) { return Json::object(); }},
+      {"CreateDaemon",
+       [](const std::string& c, Spelling s) {
+         return Json{{"daemonName", "logs"}, {"clusterArn", cluster_id(c, s)}, {"daemonTaskDefinitionArn", c + "-logs:1"}};
+       }},
+      {"UpdateDaemon",
+       [](const std::string& c, Spelling) {
+         return Json{{"daemonArn", k_ecs + "daemon/" + c + "/logs"}, {"daemonTaskDefinitionArn", c + "-logs:2"}};
+       }},
+      {"DescribeDaemon", [](const std::string& c, Spelling) { return Json{{"daemonArn", k_ecs + "daemon/" + c + "/logs"}}; }},
+      {"DeleteDaemon", [](const std::string& c, Spelling) { return Json{{"daemonArn", k_ecs + "daemon/" + c + "/logs"}}; }},
+      {"ListDaemons", [](const std::string& c, Spelling s) { return Json{{"clusterArn", cluster_id(c, s)}}; }},
+      {"ListDaemonDeployments",
+       [](const std::string& c, Spelling) { return Json{{"daemonArn", k_ecs + "daemon/" + c + "/logs"}}; }},
+      {"DescribeDaemonDeployments",
+       [](const std::string& c, Spelling) { return Json{{"daemonDeploymentArns", {k_ecs + "daemon-deployment/" + c + "/logs/1"}}}; }},
+      {"DescribeDaemonRevisions",
+       [](const std::string& c, Spelling) { return Json{{"daemonRevisionArns", {k_ecs + "daemon-revision/" + c + "/logs/1"}}}; }},
       {"CreateExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DeleteExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DescribeExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
@@ -355,6 +377,7 @@ const std::map<std::string, Sample>& samples() {
 // Actions over the whole account: "*", which no per-cluster pattern matches.
 // Refused actions (api/refused_action.hpp) are "*" too: they touch nothing.
 const std::set<std::string> k_account_wide = {"ListClusters", "ListTaskDefinitions", "ListTaskDefinitionFamilies",
+                                              "ListDaemonTaskDefinitions",
                                               "CreateExpressGatewayService", "DeleteExpressGatewayService",
                                               "DescribeExpressGatewayService", "UpdateExpressGatewayService"};
 
@@ -365,7 +388,9 @@ TEST_CASE("A key for one cluster reaches no other cluster by any ECS action", "[
   const Policy allow_list = policy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:*","Resource":[
       "arn:aws:ecs:local:000000000000:cluster/plant-7", "arn:aws:ecs:local:000000000000:task/plant-7/*",
       "arn:aws:ecs:local:000000000000:service/plant-7/*", "arn:aws:ecs:local:000000000000:container-instance/plant-7/*",
-      "arn:aws:ecs:local:000000000000:task-definition/plant-7-*"]}]})");
+      "arn:aws:ecs:local:000000000000:task-definition/plant-7-*", "arn:aws:ecs:local:000000000000:daemon/plant-7/*",
+      "arn:aws:ecs:local:000000000000:daemon-deployment/plant-7/*", "arn:aws:ecs:local:000000000000:daemon-revision/plant-7/*",
+      "arn:aws:ecs:local:000000000000:daemon-task-definition/plant-7-*"]}]})");
   // Deny-list style: everything but another cluster (this catches a mapping to "*" or to the
   // wrong cluster, which an allow-list would refuse anyway).
   const Policy deny_list = policy(R"({"Version":"2012-10-17","Statement":[
