@@ -39,6 +39,18 @@
 //   CreateService, UpdateService                 service/<c>/<name> (and the task definition when given)
 //   DeleteService, DescribeServices              service/<c>/<name> (each)
 //   UpdateCluster, UpdateClusterSettings         cluster/<c>
+//   RegisterDaemonTaskDefinition                 daemon-task-definition/<family>:*  (+ the privileged action
+//                                                  as RegisterTaskDefinition)
+//   DescribeDaemonTaskDefinition,
+//   DeleteDaemonTaskDefinition                   daemon-task-definition/<family>:<revision> (or :*), an ARN as given
+//   ListDaemonTaskDefinitions                    *
+//   CreateDaemon                                 daemon/<clusterArn's cluster>/<daemonName> and its definition
+//   UpdateDaemon                                 the daemonArn and the definition
+//   DescribeDaemon, DeleteDaemon,
+//   ListDaemonDeployments                        the daemonArn as given
+//   DescribeDaemonDeployments,
+//   DescribeDaemonRevisions                      each ARN as given
+//   ListDaemons                                  cluster/<clusterArn, else default>
 // Scheduler (arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>, group "default")
 //   GetSchedule, DeleteSchedule                  the schedule
 //   CreateSchedule, UpdateSchedule               the schedule, + ecs:RunTask on Target.Arn (the cluster) and on
