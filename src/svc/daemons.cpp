@@ -2,7 +2,6 @@
 #include "svc/daemons.hpp"
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "common/ids.hpp"
