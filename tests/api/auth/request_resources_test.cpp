@@ -76,6 +76,29 @@ TEST_CASE("Task definitions: family:revision, a bare family as every revision", 
   CHECK(privileged.also_needed[0].resource == k_ecs + "task-definition/web:*");
 }
 
+TEST_CASE("Daemons: ARNs as written, daemon task definitions by family; a privileged one needs more",
+          "[auth][resources]") {
+  CHECK(resources_of("RegisterDaemonTaskDefinition", {{"family", "logs"}}) ==
+        std::vector{k_ecs + "daemon-task-definition/logs:*"});
+  CHECK(resources_of("DescribeDaemonTaskDefinition", {{"daemonTaskDefinition", "logs"}}) ==
+        std::vector{k_ecs + "daemon-task-definition/logs:*"});
+  CHECK(resources_of("DeleteDaemonTaskDefinition", {{"daemonTaskDefinition", "logs:2"}}) ==
+        std::vector{k_ecs + "daemon-task-definition/logs:2"});
+  CHECK(resources_of("CreateDaemon", {{"daemonName", "logs"}, {"clusterArn", k_ecs + "cluster/plant-7"},
+                                      {"daemonTaskDefinitionArn", "logs:1"}}) ==
+        std::vector{k_ecs + "daemon/plant-7/logs", k_ecs + "daemon-task-definition/logs:1"});
+  CHECK(resources_of("CreateDaemon", {{"daemonName", "logs"}, {"daemonTaskDefinitionArn", "logs:1"}})[0] ==
+        k_ecs + "daemon/default/logs");
+  CHECK(resources_of("ListDaemons", Json::object()) == std::vector{k_ecs + "cluster/default"});
+  CHECK(resources_of("DescribeDaemonRevisions", {{"daemonRevisionArns", {"a", "b"}}}) == std::vector<std::string>{"a", "b"});
+  CHECK(access_of("ecs", "RegisterDaemonTaskDefinition", {{"family", "logs"}}).also_needed.empty());
+  const auto privileged = access_of("ecs", "RegisterDaemonTaskDefinition",
+                                    {{"family", "logs"}, {"containerDefinitions", {{{"name", "m"}, {"privileged", true}}}}});
+  REQUIRE(privileged.also_needed.size() == 1);
+  CHECK(privileged.also_needed[0].action == "berth:RegisterPrivilegedTaskDefinition");
+  CHECK(privileged.also_needed[0].resource == k_ecs + "daemon-task-definition/logs:*");
+}
+
 TEST_CASE("Tagging: the resourceArn, as the use case reads it", "[auth][resources]") {
   CHECK(resources_of("TagResource", {{"resourceArn", k_ecs + "cluster/plant-7"}, {"tags", Json::array()}}) ==
         std::vector{k_ecs + "cluster/plant-7"});
