@@ -8,11 +8,13 @@
 #include "model/agent_shapes.hpp"
 #include "model/capacity_provider.hpp"
 #include "model/capacity_provider_shapes.hpp"
+#include "model/daemon_shapes.hpp"
 #include "model/request_shapes.hpp"
 #include "svc/account_settings.hpp"
 #include "svc/actions.hpp"
 #include "svc/agent_actions.hpp"
 #include "svc/capacity_providers.hpp"
+#include "svc/daemons.hpp"
 
 namespace berth::api {
 namespace {
@@ -69,6 +71,26 @@ constexpr Refusal k_agent_updated_by_package{
 std::string task_definition_arn(const Mapper& m, const std::string& text) { return m.task_definition_arn(text); }
 std::string tagged_resource_arn(const Mapper& m, const std::string& text) { return m.tagged_resource_arn(text); }
 
+// Daemons: ARNs are taken as written; a daemon task definition by its daemon-task-definition ARN.
+namespace daemon_shapes = model::daemon_shapes;
+std::string as_written(const Mapper&, const std::string& text) { return text; }
+std::string daemon_task_definition_arn(const Mapper& m, const std::string& text) {
+  if (is_arn(text)) return text;
+  return m.arns().prefix() + "daemon-task-definition/" + text + (text.find(':') == std::string::npos ? ":*" : "");
+}
+Resources registered_daemon_family(const Mapper& m) {
+  return {daemon_task_definition_arn(m, string_member(m.request(), "family").value_or("") + ":*")};
+}
+Resources created_daemon(const Mapper& m) {
+  const std::string cluster = string_member(m.request(), "clusterArn").value_or("default");
+  return {model::daemon_arn(m.arns(), m.arns().cluster_name_of(cluster).value_or(cluster),
+                            string_member(m.request(), "daemonName").value_or("")),
+          daemon_task_definition_arn(m, string_member(m.request(), "daemonTaskDefinitionArn").value_or(""))};
+}
+Resources daemons_cluster(const Mapper& m) {
+  return {m.cluster_arn_of(string_member(m.request(), "clusterArn").value_or("default"))};
+}
+
 // Sorted by name (find_ecs_action searches it).
 const std::vector<EcsAction>& actions() {
   static const std::vector<EcsAction> k_actions = {
@@ -78,6 +100,9 @@ const std::vector<EcsAction>& actions() {
       action("CreateCluster", shapes::create_cluster,
              typed_use_case<model::decode_create_cluster, svc::create_cluster, model::encode_cluster_reply>,
              created_cluster),
+      action("CreateDaemon", daemon_shapes::create_daemon(),
+             typed_use_case<model::decode_create_daemon, svc::create_daemon, model::encode_daemon_change>,
+             created_daemon),
       refused("CreateExpressGatewayService", refused_use_case<k_no_express_gateway>),
       action("CreateService", shapes::create_service,
              typed_use_case<model::decode_create_service, svc::create_service, model::encode_service_reply>,
@@ -94,6 +119,12 @@ const std::vector<EcsAction>& actions() {
       action("DeleteCluster", shapes::delete_cluster,
              typed_use_case<model::decode_delete_cluster, svc::delete_cluster, model::encode_cluster_reply>,
              the_cluster),
+      action("DeleteDaemon", daemon_shapes::daemon_arn_only(),
+             typed_use_case<model::decode_daemon_arn_request, svc::delete_daemon, model::encode_daemon_change>,
+             one_of("daemonArn", as_written)),
+      action("DeleteDaemonTaskDefinition", daemon_shapes::describe_daemon_task_definition(),
+             typed_use_case<model::decode_daemon_task_definition_ref, svc::delete_daemon_task_definition, model::encode_daemon_task_definition_arn>,
+             one_of("daemonTaskDefinition", daemon_task_definition_arn)),
       refused("DeleteExpressGatewayService", refused_use_case<k_no_express_gateway>),
       action("DeleteService", shapes::delete_service,
              typed_use_case<model::decode_delete_service, svc::delete_service, model::encode_service_reply>,
@@ -116,6 +147,18 @@ const std::vector<EcsAction>& actions() {
       action("DescribeContainerInstances", shapes::describe_container_instances,
              typed_use_case<model::decode_describe_container_instances, svc::describe_container_instances, model::encode_container_instances_reply>,
              members(k_instance, "containerInstances")),
+      action("DescribeDaemon", daemon_shapes::daemon_arn_only(),
+             typed_use_case<model::decode_daemon_arn_request, svc::describe_daemon, model::encode_describe_daemon>,
+             one_of("daemonArn", as_written)),
+      action("DescribeDaemonDeployments", daemon_shapes::describe_daemon_deployments(),
+             typed_use_case<model::decode_describe_daemon_deployments, svc::describe_daemon_deployments, model::encode_daemon_deployments>,
+             each_of("daemonDeploymentArns", as_written)),
+      action("DescribeDaemonRevisions", daemon_shapes::describe_daemon_revisions(),
+             typed_use_case<model::decode_describe_daemon_revisions, svc::describe_daemon_revisions, model::encode_daemon_revisions>,
+             each_of("daemonRevisionArns", as_written)),
+      action("DescribeDaemonTaskDefinition", daemon_shapes::describe_daemon_task_definition(),
+             typed_use_case<model::decode_daemon_task_definition_ref, svc::describe_daemon_task_definition, model::encode_daemon_task_definition>,
+             one_of("daemonTaskDefinition", daemon_task_definition_arn)),
       refused("DescribeExpressGatewayService", refused_use_case<k_no_express_gateway>),
       action("DescribeServices", shapes::describe_services,
              typed_use_case<model::decode_describe_services, svc::describe_services, model::encode_describe_services>,
@@ -144,6 +187,15 @@ const std::vector<EcsAction>& actions() {
       action("ListContainerInstances", shapes::list_container_instances,
              typed_use_case<model::decode_list_container_instances, svc::list_container_instances, model::encode_list_container_instances>,
              the_cluster),
+      action("ListDaemonDeployments", daemon_shapes::list_daemon_deployments(),
+             typed_use_case<model::decode_list_daemon_deployments, svc::list_daemon_deployments, model::encode_daemon_deployment_summaries>,
+             one_of("daemonArn", as_written)),
+      action("ListDaemonTaskDefinitions", daemon_shapes::list_daemon_task_definitions(),
+             typed_use_case<model::decode_list_daemon_task_definitions, svc::list_daemon_task_definitions, model::encode_daemon_task_definitions_page>,
+             everything),
+      action("ListDaemons", daemon_shapes::list_daemons(),
+             typed_use_case<model::decode_list_daemons, svc::list_daemons, model::encode_daemons_page>,
+             daemons_cluster),
       action("ListServices", shapes::list_services,
              typed_use_case<model::decode_list_services, svc::list_services, model::encode_list_services>,
              the_cluster),
@@ -174,6 +226,9 @@ const std::vector<EcsAction>& actions() {
       action("RegisterContainerInstance", shapes::register_container_instance,
              typed_use_case<model::decode_register_container_instance, svc::register_container_instance, model::encode_container_instance_reply>,
              both(the_cluster, if_given("containerInstanceArn", member(k_instance, "containerInstanceArn")))),
+      action("RegisterDaemonTaskDefinition", daemon_shapes::register_daemon_task_definition(),
+             typed_use_case<model::decode_register_daemon_task_definition, svc::register_daemon_task_definition, model::encode_daemon_task_definition_arn>,
+             registered_daemon_family),
       action("RegisterTaskDefinition", shapes::register_task_definition,
              typed_use_case<model::decode_register_task_definition, svc::register_task_definition, model::encode_task_definition_reply>,
              registered_family),
@@ -214,6 +269,10 @@ const std::vector<EcsAction>& actions() {
       action("UpdateContainerInstancesState", shapes::update_container_instances_state,
              typed_use_case<model::decode_update_container_instances_state, svc::update_container_instances_state, model::encode_container_instances_reply>,
              members(k_instance, "containerInstances")),
+      action("UpdateDaemon", daemon_shapes::update_daemon(),
+             typed_use_case<model::decode_update_daemon, svc::update_daemon, model::encode_daemon_change>,
+             both(one_of("daemonArn", as_written),
+                  one_of("daemonTaskDefinitionArn", daemon_task_definition_arn))),
       refused("UpdateExpressGatewayService", refused_use_case<k_no_express_gateway>),
       action("UpdateService", shapes::update_service,
              typed_use_case<model::decode_update_service, svc::update_service, model::encode_service_reply>,

@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 10> k_migrations = {
+constexpr std::array<std::string_view, 11> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -211,6 +211,18 @@ CREATE TABLE account_settings(
 CREATE TABLE capacity_providers(
   name TEXT PRIMARY KEY,
   body TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
+    // 11: ECS daemons: what the Daemon API shows (revisions, deployments); each runs as a DAEMON
+    // service named "daemon:<name>".
+    R"sql(
+CREATE TABLE daemons(
+  cluster TEXT NOT NULL REFERENCES clusters(name),
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY(cluster, name)
 ) WITHOUT ROWID;
 )sql",
 };

@@ -18,6 +18,7 @@
 #include "model/cluster_snapshot.hpp"
 #include "model/cluster.hpp"
 #include "model/container_instance.hpp"
+#include "model/daemon.hpp"
 #include "model/metric_alarm.hpp"
 #include "model/scaling.hpp"
 #include "model/schedule.hpp"
@@ -45,6 +46,16 @@ struct FamilyQuery {
   std::string prefix;
   model::FamilyStatus status = model::FamilyStatus::active;
   std::string after;
+  std::size_t limit = 100;
+};
+
+struct DaemonTaskDefinitionQuery {
+  std::string family_prefix;          // of the user's family
+  std::optional<std::string> family;  // exact user family
+  std::optional<model::TaskDefinitionStatus> status;  // nothing: any
+  bool last_registered_only = false;  // the latest revision of each family
+  SortOrder order = SortOrder::ascending;
+  std::string after;                  // page key: "family:revision" of the user's family
   std::size_t limit = 100;
 };
 
@@ -160,6 +171,24 @@ class Store {
   [[nodiscard]] Result<void> set_cluster_capacity_providers(const std::string& cluster,
                                                            const std::vector<std::string>& providers,
                                                            const model::Json& strategy);
+  // --- daemons (store/daemons.cpp); daemon task definitions are task definition rows ---
+  [[nodiscard]] Result<std::vector<model::TaskDefinition>> list_daemon_task_definitions(
+      const DaemonTaskDefinitionQuery& query);
+  // Creates `daemon` and the DAEMON service `backing` that runs it, in one transaction, with
+  // `tags` on the daemon. ClusterNotFoundException unless the cluster is ACTIVE;
+  // InvalidParameterException while a daemon of that name exists (ACTIVE, or still stopping).
+  [[nodiscard]] Result<model::Daemon> create_daemon(const model::Daemon& daemon, const model::Service& backing,
+                                                    const std::vector<model::Tag>& tags);
+  // The daemon and its backing service (nothing when the daemon is gone: never created, or
+  // deleted and its tasks stopped).
+  [[nodiscard]] Result<std::optional<std::pair<model::Daemon, model::Service>>> find_daemon(
+      const std::string& cluster, const std::string& name);
+  // Daemons of `cluster` with names after `after`, in name order, that still exist.
+  [[nodiscard]] Result<std::vector<model::Daemon>> list_daemons(const std::string& cluster, const std::string& after,
+                                                                std::size_t limit);
+  // Writes both if the stored ones still have their expected versions; false on a conflict.
+  [[nodiscard]] Result<bool> replace_daemon(const model::Daemon& daemon, long long daemon_version,
+                                            const model::Service& backing, long long service_version);
 
   // --- tags (store/tags.cpp), keyed by the resource part of an ARN ("cluster/x") ---
   [[nodiscard]] Result<std::vector<model::Tag>> tags_of(const std::string& resource);

@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 
+#include "model/daemon.hpp"
 #include "model/paging.hpp"
 #include "model/service.hpp"
 #include "svc/actions.hpp"
@@ -52,7 +53,8 @@ struct ServiceKey {
 Result<ServiceKey> key_of(Context& ctx, const std::optional<std::string>& cluster, const std::string& service) {
   BERTH_ASSIGN(auto active_cluster, resolve_active_cluster(ctx, cluster));
   auto name = resource_id_of(ctx, active_cluster, "service", service);
-  if (!name) return fail(Code::service_not_found, "Service not found.");
+  // A daemon's backing service is changed through the Daemon API only.
+  if (!name || model::is_backing_service(*name)) return fail(Code::service_not_found, "Service not found.");
   return ServiceKey{std::move(active_cluster), std::move(*name)};
 }
 
@@ -177,7 +179,7 @@ Result<model::DescribeServicesReply> describe_services(Context& ctx, const model
   for (const auto& text : request.services) {
     const auto name = resource_id_of(ctx, cluster, "service", text);
     std::optional<model::Service> s;
-    if (name) {
+    if (name && !model::is_backing_service(*name)) {
       BERTH_ASSIGN(s, ctx.store.find_service(cluster, *name));
     }
     if (!s) {
@@ -195,6 +197,7 @@ Result<model::Page> list_services(Context& ctx, const model::ListServicesRequest
   const auto& page = request.page;
   // ECS hides DRAINING services from ListServices.
   BERTH_ASSIGN(auto services, ctx.store.list_services(cluster, {model::ServiceStatus::active}, page.after, 100000));
+  std::erase_if(services, [](const model::Service& s) { return model::is_backing_service(s.name); });
   if (request.scheduling_strategy) {
     const std::string_view wanted = model::to_wire(*request.scheduling_strategy);
     std::erase_if(services, [&](const model::Service& s) { return s.scheduling_strategy != wanted; });

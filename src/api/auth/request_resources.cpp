@@ -112,7 +112,8 @@ std::vector<Permission> implied_permissions(const Mapper& m, std::string_view se
       out.push_back({"ecs:UpdateService", m.arns().service(key->first, key->second)});
     }
   }
-  if (service == "ecs" && action == "RegisterTaskDefinition" && !needs_privileged_action(m.request()).empty()) {
+  if (service == "ecs" && (action == "RegisterTaskDefinition" || action == "RegisterDaemonTaskDefinition") &&
+      !needs_privileged_action(m.request()).empty()) {
     out.push_back({std::string(k_privileged_action), first_resource});
   }
   return out;

@@ -49,6 +49,18 @@
 //   UpdateCapacityProvider,
 //   DeleteCapacityProvider                       capacity-provider/<name or ARN's name>
 //   DescribeCapacityProviders                    capacity-provider/<each> (none given: *)
+//   RegisterDaemonTaskDefinition                 daemon-task-definition/<family>:*  (+ the privileged action
+//                                                  as RegisterTaskDefinition)
+//   DescribeDaemonTaskDefinition,
+//   DeleteDaemonTaskDefinition                   daemon-task-definition/<family>:<revision> (or :*), an ARN as given
+//   ListDaemonTaskDefinitions                    *
+//   CreateDaemon                                 daemon/<clusterArn's cluster>/<daemonName> and its definition
+//   UpdateDaemon                                 the daemonArn and the definition
+//   DescribeDaemon, DeleteDaemon,
+//   ListDaemonDeployments                        the daemonArn as given
+//   DescribeDaemonDeployments,
+//   DescribeDaemonRevisions                      each ARN as given
+//   ListDaemons                                  cluster/<clusterArn, else default>
 // Scheduler (arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>, group "default")
 //   GetSchedule, DeleteSchedule                  the schedule
 //   CreateSchedule, UpdateSchedule               the schedule, + ecs:RunTask on Target.Arn (the cluster) and on

@@ -76,6 +76,29 @@ TEST_CASE("Task definitions: family:revision, a bare family as every revision", 
   CHECK(privileged.also_needed[0].resource == k_ecs + "task-definition/web:*");
 }
 
+TEST_CASE("Daemons: ARNs as written, daemon task definitions by family; a privileged one needs more",
+          "[auth][resources]") {
+  CHECK(resources_of("RegisterDaemonTaskDefinition", {{"family", "logs"}}) ==
+        std::vector{k_ecs + "daemon-task-definition/logs:*"});
+  CHECK(resources_of("DescribeDaemonTaskDefinition", {{"daemonTaskDefinition", "logs"}}) ==
+        std::vector{k_ecs + "daemon-task-definition/logs:*"});
+  CHECK(resources_of("DeleteDaemonTaskDefinition", {{"daemonTaskDefinition", "logs:2"}}) ==
+        std::vector{k_ecs + "daemon-task-definition/logs:2"});
+  CHECK(resources_of("CreateDaemon", {{"daemonName", "logs"}, {"clusterArn", k_ecs + "cluster/plant-7"},
+                                      {"daemonTaskDefinitionArn", "logs:1"}}) ==
+        std::vector{k_ecs + "daemon/plant-7/logs", k_ecs + "daemon-task-definition/logs:1"});
+  CHECK(resources_of("CreateDaemon", {{"daemonName", "logs"}, {"daemonTaskDefinitionArn", "logs:1"}})[0] ==
+        k_ecs + "daemon/default/logs");
+  CHECK(resources_of("ListDaemons", Json::object()) == std::vector{k_ecs + "cluster/default"});
+  CHECK(resources_of("DescribeDaemonRevisions", {{"daemonRevisionArns", {"a", "b"}}}) == std::vector<std::string>{"a", "b"});
+  CHECK(access_of("ecs", "RegisterDaemonTaskDefinition", {{"family", "logs"}}).also_needed.empty());
+  const auto privileged = access_of("ecs", "RegisterDaemonTaskDefinition",
+                                    {{"family", "logs"}, {"containerDefinitions", {{{"name", "m"}, {"privileged", true}}}}});
+  REQUIRE(privileged.also_needed.size() == 1);
+  CHECK(privileged.also_needed[0].action == "berth:RegisterPrivilegedTaskDefinition");
+  CHECK(privileged.also_needed[0].resource == k_ecs + "daemon-task-definition/logs:*");
+}
+
 TEST_CASE("Tagging: the resourceArn, as the use case reads it", "[auth][resources]") {
   CHECK(resources_of("TagResource", {{"resourceArn", k_ecs + "cluster/plant-7"}, {"tags", Json::array()}}) ==
         std::vector{k_ecs + "cluster/plant-7"});
@@ -353,6 +376,28 @@ const std::map<std::string, Sample>& samples() {
       {"UpdateCapacityProvider", [](const std::string& c, Spelling s) { return Json{{"name", provider(c, s)}}; }},
       {"DeleteCapacityProvider", [](const std::string& c, Spelling s) { return Json{{"capacityProvider", provider(c, s)}}; }},
       {"PutClusterCapacityProviders", in_cluster},
+      // Daemons: by ARN only (the cluster in it), their task definitions by family.
+      {"RegisterDaemonTaskDefinition", [](const std::string& c, Spelling) { return Json{{"family", c + "-logs"}}; }},
+      {"DescribeDaemonTaskDefinition", [](const std::string& c, Spelling) { return Json{{"daemonTaskDefinition", c + "-logs:1"}}; }},
+      {"DeleteDaemonTaskDefinition", [](const std::string& c, Spelling) { return Json{{"daemonTaskDefinition", c + "-logs:1"}}; }},
+      {"ListDaemonTaskDefinitions", [](const std::string&, Spelling) { return Json::object(); }},
+      {"CreateDaemon",
+       [](const std::string& c, Spelling s) {
+         return Json{{"daemonName", "logs"}, {"clusterArn", cluster_id(c, s)}, {"daemonTaskDefinitionArn", c + "-logs:1"}};
+       }},
+      {"UpdateDaemon",
+       [](const std::string& c, Spelling) {
+         return Json{{"daemonArn", k_ecs + "daemon/" + c + "/logs"}, {"daemonTaskDefinitionArn", c + "-logs:2"}};
+       }},
+      {"DescribeDaemon", [](const std::string& c, Spelling) { return Json{{"daemonArn", k_ecs + "daemon/" + c + "/logs"}}; }},
+      {"DeleteDaemon", [](const std::string& c, Spelling) { return Json{{"daemonArn", k_ecs + "daemon/" + c + "/logs"}}; }},
+      {"ListDaemons", [](const std::string& c, Spelling s) { return Json{{"clusterArn", cluster_id(c, s)}}; }},
+      {"ListDaemonDeployments",
+       [](const std::string& c, Spelling) { return Json{{"daemonArn", k_ecs + "daemon/" + c + "/logs"}}; }},
+      {"DescribeDaemonDeployments",
+       [](const std::string& c, Spelling) { return Json{{"daemonDeploymentArns", {k_ecs + "daemon-deployment/" + c + "/logs/1"}}}; }},
+      {"DescribeDaemonRevisions",
+       [](const std::string& c, Spelling) { return Json{{"daemonRevisionArns", {k_ecs + "daemon-revision/" + c + "/logs/1"}}}; }},
       {"CreateExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DeleteExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DescribeExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
@@ -381,6 +426,7 @@ const std::map<std::string, Sample>& samples() {
 // Actions over the whole account: "*", which no per-cluster pattern matches.
 // Refused actions (api/refused_action.hpp) are "*" too: they touch nothing.
 const std::set<std::string> k_account_wide = {"ListClusters", "ListTaskDefinitions", "ListTaskDefinitionFamilies",
+                                              "ListDaemonTaskDefinitions",
                                               "CreateExpressGatewayService", "DeleteExpressGatewayService",
                                               "DescribeExpressGatewayService", "UpdateExpressGatewayService",
                                               // Account settings and the agent's endpoint: ECS's IAM gives them no resource.
@@ -395,7 +441,9 @@ TEST_CASE("A key for one cluster reaches no other cluster by any ECS action", "[
       "arn:aws:ecs:local:000000000000:cluster/plant-7", "arn:aws:ecs:local:000000000000:task/plant-7/*",
       "arn:aws:ecs:local:000000000000:service/plant-7/*", "arn:aws:ecs:local:000000000000:container-instance/plant-7/*",
       "arn:aws:ecs:local:000000000000:task-definition/plant-7-*",
-      "arn:aws:ecs:local:000000000000:capacity-provider/plant-7-*"]}]})");
+      "arn:aws:ecs:local:000000000000:capacity-provider/plant-7-*", "arn:aws:ecs:local:000000000000:daemon/plant-7/*",
+      "arn:aws:ecs:local:000000000000:daemon-deployment/plant-7/*", "arn:aws:ecs:local:000000000000:daemon-revision/plant-7/*",
+      "arn:aws:ecs:local:000000000000:daemon-task-definition/plant-7-*"]}]})");
   // Deny-list style: everything but another cluster (this catches a mapping to "*" or to the
   // wrong cluster, which an allow-list would refuse anyway).
   const Policy deny_list = policy(R"({"Version":"2012-10-17","Statement":[
