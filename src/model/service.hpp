@@ -13,6 +13,7 @@
 #include "model/schema.hpp"
 #include "model/statuses.hpp"
 #include "model/tags.hpp"
+#include "model/task_tagging.hpp"
 #include "model/wire_enum.hpp"
 
 namespace berth::model {
@@ -36,6 +37,7 @@ struct Service {
   Json placement_constraints = Json::array();
   Json placement_strategy = Json::array();
   int health_check_grace_period_seconds = 0;
+  TaskTagging tagging;                             // of the tasks it starts
   std::vector<Deployment> deployments;             // PRIMARY first
   std::vector<ServiceEvent> events;                // newest first, bounded
   EpochMs created_at = 0;

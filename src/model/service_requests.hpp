@@ -37,6 +37,7 @@ struct CreateServiceRequest {
   Json placement_strategy = Json::array();
   int health_check_grace_period_seconds = 0;
   std::vector<Tag> tags;
+  TaskTagging tagging;
 };
 
 struct UpdateServiceRequest {
@@ -49,6 +50,7 @@ struct UpdateServiceRequest {
   std::optional<Json> placement_strategy;
   std::optional<int> health_check_grace_period_seconds;
   bool force_new_deployment = false;
+  TaskTaggingChange tagging;  // for the tasks started after the update
 };
 
 struct DeleteServiceRequest {

@@ -15,6 +15,7 @@
 #include "model/statuses.hpp"
 #include "model/tags.hpp"
 #include "model/task.hpp"
+#include "model/task_tagging.hpp"
 
 namespace berth::model {
 
@@ -29,6 +30,7 @@ struct TaskLaunch {
   std::vector<PlacementConstraint> placement_constraints;  // besides the definition's
   std::vector<PlacementStrategy> placement_strategy;
   std::vector<Tag> tags;
+  TaskTagging tagging;  // propagateTags TASK_DEFINITION or NONE, enableECSManagedTags
 };
 
 struct RunTaskRequest {

@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 8> k_migrations = {
+constexpr std::array<std::string_view, 9> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -194,6 +194,18 @@ CREATE TABLE scaling_activities(
   body TEXT NOT NULL
 );
 CREATE INDEX scaling_activities_target ON scaling_activities(resource_id, sequence);
+)sql",
+    // EventBridge Scheduler schedule groups; `default` exists from the start, dated by this
+    // migration. Their tags and those of schedules live in `tags` ("schedule-group/NAME",
+    // "schedule/GROUP/NAME").
+    R"sql(
+CREATE TABLE schedule_groups(
+  name TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  modified_at INTEGER NOT NULL
+);
+INSERT INTO schedule_groups(name, created_at, modified_at)
+  VALUES('default', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
 )sql",
 };
 
