@@ -90,9 +90,12 @@ TEST_CASE_METHOD(TaggingFixture, "RunTask: propagateTags TASK_DEFINITION and ECS
               "propagateTags SERVICE applies to a service's tasks; a task started by RunTask or StartTask can take its "
               "task definition's tags (TASK_DEFINITION).");
   // Managed tags do not count against the 50 a caller may set, and a caller cannot remove them.
-  Json fifty = Json::array();
-  for (int i = 0; i < 50; ++i) fifty.push_back({{"key", "k" + std::to_string(i)}, {"value", "v"}});
-  REQUIRE_OK(ecs_call(*ctx, "TagResource", Json{{"resourceArn", task}, {"tags", fifty}}));
+  // The task has two tags of its own besides the managed one: 48 more make 50.
+  Json more = Json::array();
+  for (int i = 0; i < 48; ++i) more.push_back({{"key", "k" + std::to_string(i)}, {"value", "v"}});
+  REQUIRE_OK(ecs_call(*ctx, "TagResource", Json{{"resourceArn", task}, {"tags", more}}));
+  check_error(ecs_call(*ctx, "TagResource", Json{{"resourceArn", task}, {"tags", {{{"key", "one-more"}, {"value", "v"}}}}}),
+              Code::invalid_parameter, "A resource can have at most 50 tags.");
   check_error(ecs_call(*ctx, "UntagResource", Json{{"resourceArn", task}, {"tagKeys", {"aws:ecs:clusterName"}}}),
               Code::invalid_parameter, "Tag key 'aws:ecs:clusterName' uses the reserved prefix 'aws:'.");
 }
