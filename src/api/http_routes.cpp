@@ -101,15 +101,42 @@ std::optional<std::string_view> cbor_operation(const HttpRequest& request, const
 
 HttpResponse scheduler(ApiServices& api, const Caller& caller, std::string_view action, const HttpRequest& request,
                        const RequestTarget& target, const std::string& name,
-                       std::initializer_list<std::pair<const char*, const char*>> query_members) {
+                       std::initializer_list<std::pair<const char*, const char*>> query_members,
+                       const char* path_member = "Name") {
   model::Json members = model::Json::object();
-  if (!name.empty()) members["Name"] = name;
+  if (!name.empty()) members[path_member] = name;
   for (const auto& [query, member] : query_members) {
     if (const auto it = target.query.find(query); it != target.query.end()) members[member] = it->second;
   }
   auto call = decode_scheduler_request(action, members, request.body);
   const Reply reply = call ? authorize_and_run(api, caller, k_scheduler, k_scheduler, *call) : call.error();
   return to_response(reply, "application/json");
+}
+
+// UntagResource: its TagKeys come as a repeated query parameter.
+HttpResponse scheduler_untag(ApiServices& api, const Caller& caller, const HttpRequest& request,
+                             const RequestTarget& target, const std::string& arn) {
+  model::Json members{{"ResourceArn", arn}, {"TagKeys", query_values(target, "TagKeys")}};
+  auto call = decode_scheduler_request("UntagResource", members, request.body);
+  const Reply reply = call ? authorize_and_run(api, caller, k_scheduler, k_scheduler, *call) : call.error();
+  return to_response(reply, "application/json");
+}
+
+// The NAME of "<collection>/NAME" (one segment), if `path` is that.
+std::optional<std::string> last_segment(const std::string& path, std::string_view collection) {
+  if (!path.starts_with(collection) || path.size() <= collection.size() + 1 || path[collection.size()] != '/') {
+    return std::nullopt;
+  }
+  if (path.find('/', collection.size() + 1) != std::string::npos) return std::nullopt;
+  return path.substr(collection.size() + 1);
+}
+
+// Whether `path` is under one of the Scheduler's collections.
+bool is_scheduler_path(std::string_view path) {
+  for (const std::string_view collection : {"/schedules", "/schedule-groups", "/tags"}) {
+    if (path == collection || (path.starts_with(collection) && path[collection.size()] == '/')) return true;
+  }
+  return false;
 }
 
 HttpResponse task_logs(ApiServices& api, const Caller& caller, const RequestTarget& target, const std::string& task) {
@@ -142,6 +169,14 @@ std::string claimed_action(const HttpRequest& request, const std::string& path) 
   }
   if (const auto operation = cbor_operation(request, path)) {
     return std::string(k_cloudwatch_iam_prefix) + ":" + std::string(*operation);
+  }
+  if (path.starts_with("/schedule-groups/")) {
+    if (request.method == "POST") return "scheduler:CreateScheduleGroup";
+    if (request.method == "DELETE") return "scheduler:DeleteScheduleGroup";
+  }
+  if (path.starts_with("/tags/")) {
+    if (request.method == "POST") return "scheduler:TagResource";
+    if (request.method == "DELETE") return "scheduler:UntagResource";
   }
   if (!path.starts_with("/schedules/")) return "";
   if (request.method == "POST") return "scheduler:CreateSchedule";
@@ -180,9 +215,8 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
                      {{"ScheduleGroup", "GroupName"}, {"NamePrefix", "NamePrefix"}, {"State", "State"},
                       {"MaxResults", "MaxResults"}, {"NextToken", "NextToken"}});
   }
-  if (path.starts_with(schedules) && path.size() > schedules.size() + 1 && path[schedules.size()] == '/' &&
-      path.find('/', schedules.size() + 1) == std::string::npos) {
-    const std::string name = path.substr(schedules.size() + 1);
+  if (const auto segment = last_segment(path, schedules)) {
+    const std::string& name = *segment;
     if (get) return scheduler(api, caller, "GetSchedule", request, target, name, {{"groupName", "GroupName"}});
     // An ECS client whose --endpoint-url ends in /schedules/x still means ECS.
     if (method == "POST") {
@@ -194,6 +228,32 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
       return scheduler(api, caller, "DeleteSchedule", request, target, name,
                        {{"groupName", "GroupName"}, {"clientToken", "ClientToken"}});
     }
+  }
+  // Schedule groups: /schedule-groups and /schedule-groups/{Name}.
+  constexpr std::string_view groups = "/schedule-groups";
+  if (path == groups && get) {
+    return scheduler(api, caller, "ListScheduleGroups", request, target, "",
+                     {{"NamePrefix", "NamePrefix"}, {"MaxResults", "MaxResults"}, {"NextToken", "NextToken"}});
+  }
+  if (const auto name = last_segment(path, groups)) {
+    if (get) return scheduler(api, caller, "GetScheduleGroup", request, target, *name, {});
+    if (method == "POST" && !request.has_header("x-amz-target")) {
+      return scheduler(api, caller, "CreateScheduleGroup", request, target, *name, {});
+    }
+    if (method == "DELETE") return scheduler(api, caller, "DeleteScheduleGroup", request, target, *name, {{"clientToken", "ClientToken"}});
+  }
+  // Scheduler's tags: /tags/{ResourceArn}, the ARN percent-encoded whole (its '/' included).
+  constexpr std::string_view tags = "/tags/";
+  if (path.starts_with(tags) && path.size() > tags.size()) {
+    const std::string arn = path.substr(tags.size());
+    if (get) return scheduler(api, caller, "ListTagsForResource", request, target, arn, {}, "ResourceArn");
+    if (method == "POST" && !request.has_header("x-amz-target")) {
+      return scheduler(api, caller, "TagResource", request, target, arn, {}, "ResourceArn");
+    }
+    if (method == "DELETE") return scheduler_untag(api, caller, request, target, arn);
+  }
+  if (!request.has_header("x-amz-target") && is_scheduler_path(path)) {
+    return to_response(unknown_scheduler_route(method, path), "application/json");
   }
   if (const auto operation = cbor_operation(request, path)) return cloudwatch_cbor(api, caller, request, *operation);
   // Any path: an --endpoint-url with a path is used as-is by the AWS clients.

@@ -26,7 +26,8 @@ Json service_to_record(const Service& s) {
           {"placementConstraints", s.placement_constraints}, {"placementStrategy", s.placement_strategy},
           {"healthCheckGracePeriodSeconds", s.health_check_grace_period_seconds},
           {"deployments", deployments}, {"events", events}, {"createdAt", s.created_at}, {"version", s.version},
-          {"throttleResetAt", s.throttle_reset_at}, {"nextLaunchAt", s.next_launch_at}};
+          {"throttleResetAt", s.throttle_reset_at}, {"nextLaunchAt", s.next_launch_at},
+          {"propagateTags", std::string(to_wire(s.tagging.propagate))}, {"enableECSManagedTags", s.tagging.managed_tags}};
   if (!s.capacity_provider_strategy.empty()) record["capacityProviderStrategy"] = s.capacity_provider_strategy;
   return record;
 }
@@ -52,6 +53,10 @@ Result<Service> service_from_record(const Json& r) {
   s.version = r.value("version", 1LL);
   s.throttle_reset_at = r.value("throttleResetAt", 0LL);
   s.next_launch_at = r.value("nextLaunchAt", 0LL);
+  // Records written before services kept their tagging have neither member: NONE, false.
+  const auto propagate = from_wire<PropagateTags>(r.value("propagateTags", "NONE"));
+  if (!propagate) return fail(Code::server, "corrupt service record");
+  s.tagging = {*propagate, r.value("enableECSManagedTags", false)};
   for (const auto& d : r.value("deployments", Json::array())) {
     Deployment x;
     x.id = d.value("id", "");
@@ -112,8 +117,8 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
            {"placementStrategy", s.placement_strategy},
            {"createdAt", epoch_seconds(s.created_at)},
            {"createdBy", "arn:aws:iam::" + arns.account + ":root"},
-           {"propagateTags", "NONE"},
-           {"enableECSManagedTags", false},
+           {"propagateTags", std::string(to_wire(s.tagging.propagate))},
+           {"enableECSManagedTags", s.tagging.managed_tags},
            {"enableExecuteCommand", false}};
   if (!s.deployments.empty()) out["taskDefinition"] = arns.task_definition(s.primary().family, s.primary().revision);
   if (s.health_check_grace_period_seconds > 0) out["healthCheckGracePeriodSeconds"] = s.health_check_grace_period_seconds;

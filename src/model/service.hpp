@@ -13,6 +13,7 @@
 #include "model/schema.hpp"
 #include "model/statuses.hpp"
 #include "model/tags.hpp"
+#include "model/task_tagging.hpp"
 #include "model/wire_enum.hpp"
 
 namespace berth::model {
@@ -38,6 +39,7 @@ struct Service {
   int health_check_grace_period_seconds = 0;
   // Given, or the cluster's default when neither it nor a launchType was; empty = launchType EC2.
   Json capacity_provider_strategy = Json::array();
+  TaskTagging tagging;                             // of the tasks it starts
   std::vector<Deployment> deployments;             // PRIMARY first
   std::vector<ServiceEvent> events;                // newest first, bounded
   EpochMs created_at = 0;

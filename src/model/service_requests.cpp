@@ -101,6 +101,8 @@ Result<CreateServiceRequest> decode_create_service(const Json& body) {
   if (body.contains("tags")) {
     BERTH_ASSIGN(request.tags, read_tags(body["tags"]));
   }
+  BERTH_ASSIGN(const auto tagging, read_task_tagging(body, TaskStarter::service));
+  request.tagging = tagging.applied_to({});
   return request;
 }
 
@@ -122,6 +124,7 @@ Result<UpdateServiceRequest> decode_update_service(const Json& body) {
   request.placement_strategy = optional_member(body, "placementStrategy");
   request.health_check_grace_period_seconds = optional_int(body, "healthCheckGracePeriodSeconds");
   request.force_new_deployment = body.value("forceNewDeployment", false);
+  BERTH_ASSIGN(request.tagging, read_task_tagging(body, TaskStarter::service));
   return request;
 }
 

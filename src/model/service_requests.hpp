@@ -39,6 +39,7 @@ struct CreateServiceRequest {
   int health_check_grace_period_seconds = 0;
   std::vector<Tag> tags;
   LaunchCapacity capacity;
+  TaskTagging tagging;
 };
 
 struct UpdateServiceRequest {
@@ -52,6 +53,7 @@ struct UpdateServiceRequest {
   std::optional<int> health_check_grace_period_seconds;
   std::optional<CapacityProviderStrategy> capacity_provider_strategy;  // given and not empty
   bool force_new_deployment = false;
+  TaskTaggingChange tagging;  // for the tasks started after the update
 };
 
 struct DeleteServiceRequest {

@@ -64,6 +64,8 @@ Result<TaskLaunch> decode_task_launch(const Json& body) {
   if (body.contains("tags")) {
     BERTH_ASSIGN(launch.tags, read_tags(body["tags"]));
   }
+  BERTH_ASSIGN(const auto tagging, read_task_tagging(body, TaskStarter::request));
+  launch.tagging = tagging.applied_to({});
   return launch;
 }
 

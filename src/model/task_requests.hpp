@@ -16,6 +16,7 @@
 #include "model/statuses.hpp"
 #include "model/tags.hpp"
 #include "model/task.hpp"
+#include "model/task_tagging.hpp"
 
 namespace berth::model {
 
@@ -31,6 +32,7 @@ struct TaskLaunch {
   std::vector<PlacementStrategy> placement_strategy;
   std::vector<Tag> tags;
   LaunchCapacity capacity;  // RunTask's; StartTask's shape has neither member
+  TaskTagging tagging;  // propagateTags TASK_DEFINITION or NONE, enableECSManagedTags
 };
 
 struct RunTaskRequest {

@@ -120,7 +120,7 @@ Result<bool> Store::commit_plan(const PlanCommit& plan) {
       if (!instance || instance->status != model::InstanceStatus::active || !instance->fits(start.holds)) return false;
       instance->use.add(start.holds);
       BERTH_TRY(upsert_task(m_db, start.task));
-      BERTH_TRY(put_tags_locked("task/" + start.task.cluster + "/" + start.task.id, plan.tags));
+      BERTH_TRY(put_tags_locked("task/" + start.task.cluster + "/" + start.task.id, start.tags));
     }
   }
   for (const auto& stop : plan.stops) {

@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 11> k_migrations = {
+constexpr std::array<std::string_view, 12> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -224,6 +224,18 @@ CREATE TABLE daemons(
   created_at INTEGER NOT NULL,
   PRIMARY KEY(cluster, name)
 ) WITHOUT ROWID;
+)sql",
+    // 12: EventBridge Scheduler schedule groups; `default` exists from the start, dated by this
+    // migration. Their tags and those of schedules live in `tags` ("schedule-group/NAME",
+    // "schedule/GROUP/NAME").
+    R"sql(
+CREATE TABLE schedule_groups(
+  name TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  modified_at INTEGER NOT NULL
+);
+INSERT INTO schedule_groups(name, created_at, modified_at)
+  VALUES('default', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
 )sql",
 };
 

@@ -22,6 +22,7 @@
 #include "model/metric_alarm.hpp"
 #include "model/scaling.hpp"
 #include "model/schedule.hpp"
+#include "model/schedule_group.hpp"
 #include "model/secret.hpp"
 #include "model/service.hpp"
 #include "model/tags.hpp"
@@ -79,13 +80,13 @@ enum class SnapshotScope { placement, services };
 struct PlannedTask {
   model::Task task;
   model::TaskState holds;
+  std::vector<model::Tag> tags;
 };
 
 // Everything one plan writes, committed in one transaction.
 struct PlanCommit {
   std::string cluster;
   std::vector<PlannedTask> starts;
-  std::vector<model::Tag> tags;                  // on each started task
   std::vector<model::TaskStopWrite> stops;
   std::optional<model::ServiceWrite> service;
   EpochMs now = 0;
@@ -293,17 +294,28 @@ class Store {
                                                                     const std::string& name_prefix,
                                                                     const std::optional<std::string>& state,
                                                                     const std::string& after, std::size_t limit);
-  // Schedules due at or before `now_seconds`.
+  // Schedules due (a run or a retry, Schedule::wake_at) at or before `now_seconds`.
   [[nodiscard]] Result<std::vector<model::Schedule>> due_schedules(std::int64_t now_seconds);
-  // The earliest next_fire of any schedule, if one has any.
+  // The earliest wake time of any schedule, if one has any.
   [[nodiscard]] Result<std::optional<std::int64_t>> earliest_schedule_fire();
   // Writes `schedule` if the stored one still has `expected_version`; false on a conflict.
   // ResourceNotFoundException if it is gone.
   [[nodiscard]] Result<bool> replace_schedule(const model::Schedule& schedule, long long expected_version);
-  // Deletes the schedule (only if it still has `expected_version`, when given); false if there
-  // was none or it changed meanwhile.
+  // Deletes the schedule and its tags (only if it still has `expected_version`, when given); false
+  // if there was none or it changed meanwhile.
   [[nodiscard]] Result<bool> delete_schedule(const std::string& group, const std::string& name,
                                              std::optional<long long> expected_version = std::nullopt);
+
+  // --- schedule groups (store/schedule_groups.cpp); `default` is a row from the migration on ---
+  // Creates the group with `tags`; ConflictException if it exists.
+  [[nodiscard]] Result<void> create_schedule_group(const model::ScheduleGroup& group, const std::vector<model::Tag>& tags);
+  [[nodiscard]] Result<std::optional<model::ScheduleGroup>> find_schedule_group(const std::string& name);
+  // Groups whose name starts with `name_prefix`, by name after `after`, at most `limit`.
+  [[nodiscard]] Result<std::vector<model::ScheduleGroup>> list_schedule_groups(const std::string& name_prefix,
+                                                                               const std::string& after,
+                                                                               std::size_t limit);
+  // Deletes the group, its schedules and their tags in one transaction; false if there was none.
+  [[nodiscard]] Result<bool> delete_schedule_group(const std::string& name);
 
   // --- access keys (store/access_keys.cpp) ---
   // Stores `key` unless berth already holds `max_keys` keys (LimitExceededException).
@@ -422,7 +434,8 @@ class Store {
   Result<std::vector<model::Tag>> tags_of_locked(const std::string& resource) BERTH_REQUIRES(m_mutex);
   Result<void> remove_all_tags_locked(const std::string& resource) BERTH_REQUIRES(m_mutex);
   // Whether the resource a tag key names exists and takes tags ("cluster/x" ACTIVE,
-  // "task-definition/f:1" not being deleted, "container-instance/c/id", "task/c/id", "service/c/x").
+  // "task-definition/f:1" not being deleted, "container-instance/c/id", "task/c/id", "service/c/x",
+  // "schedule-group/g", "schedule/g/x").
   Result<bool> taggable_locked(const std::string& resource) BERTH_REQUIRES(m_mutex);
   // ClusterNotFoundException unless `cluster` is ACTIVE: checked inside each transaction that
   // adds something to a cluster, so DeleteCluster's "contains" checks cannot miss it.

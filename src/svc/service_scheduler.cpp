@@ -7,6 +7,7 @@
 #include "common/log.hpp"
 #include "sched/service_rules.hpp"
 #include "svc/plan_applier.hpp"
+#include "svc/task_tags.hpp"
 
 namespace berth::svc {
 
@@ -59,6 +60,9 @@ Result<void> ServiceScheduler::schedule(const std::string& cluster, const std::s
   PlanOptions options;
   options.scope = store::SnapshotScope::services;
   options.pinning = DigestPinning::per_deployment;
+  options.tags_of = [&](const model::TaskDefinition& definition) {
+    return service_task_tags(m_ctx, cluster, name, definition);
+  };
   auto applied = apply_plan(m_ctx, cluster, planner, options, &*snapshot);
   if (!applied || !applied->plan.empty()) snapshot.reset();
   if (!applied) return std::unexpected(applied.error());

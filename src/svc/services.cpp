@@ -101,6 +101,7 @@ Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServ
   s.health_check_grace_period_seconds = request.health_check_grace_period_seconds;
   BERTH_ASSIGN(const auto strategy, launch_strategy(ctx, cluster, request.capacity));
   s.capacity_provider_strategy = model::strategy_to_json(strategy);
+  s.tagging = request.tagging;
   s.created_at = ctx.clock.now_ms();
   s.throttle_reset_at = s.created_at;
   model::Deployment d;
@@ -140,6 +141,7 @@ Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServ
     if (request.health_check_grace_period_seconds) {
       s.health_check_grace_period_seconds = *request.health_check_grace_period_seconds;
     }
+    s.tagging = request.tagging.applied_to(s.tagging);
     const bool new_definition = td && (td->family != s.primary().family || td->revision != s.primary().revision);
     if (new_definition || request.force_new_deployment) {
       for (auto& d : s.deployments) d.status = "ACTIVE";

@@ -5,8 +5,36 @@
 namespace berth::svc {
 namespace {
 
+// A service or task ARN in ECS's long format ("service/cluster/name", "task/cluster/id"): the
+// cluster must be ACTIVE (else ClusterNotFoundException) and the resource in it (else
+// ResourceNotFoundException naming what is missing); a short ARN without the cluster is
+// InvalidParameterException, as ECS answers for a service that has not moved to the long format.
+Result<void> existing_cluster_resource(Context& ctx, const ParsedArn& parsed) {
+  const bool service = parsed.resource_type == "service";
+  const auto slash = parsed.resource.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == parsed.resource.size()) {
+    return fail(Code::invalid_parameter, "Long arn format must be used for tagging operations");
+  }
+  const std::string cluster = parsed.resource.substr(0, slash);
+  const std::string name = parsed.resource.substr(slash + 1);
+  BERTH_ASSIGN(auto found_cluster, ctx.store.find_cluster(cluster));
+  if (!found_cluster || found_cluster->status != model::ClusterStatus::active) {
+    return fail(Code::cluster_not_found, "Cluster not found.");
+  }
+  if (service) {
+    BERTH_ASSIGN(auto found, ctx.store.find_service(cluster, name));
+    if (!found || found->status == model::ServiceStatus::inactive) {
+      return fail(Code::resource_not_found, "The specified service could not be found.");
+    }
+    return {};
+  }
+  BERTH_ASSIGN(auto found, ctx.store.find_task(cluster, name));
+  if (!found) return fail(Code::resource_not_found, "The specified task could not be found.");
+  return {};
+}
+
 // Returns the tag key of an existing resource named by `arn` ("cluster/x",
-// "task-definition/f:1", "container-instance/c/id"), or the ECS error for a missing one.
+// "task-definition/f:1", "container-instance/c/id", "service/c/name", "task/c/id"), or the ECS error for a missing one.
 Result<std::string> existing_resource(Context& ctx, const model::TaggedResource& resource) {
   const std::string& arn = resource.arn;
   const ParsedArn* parsed = &resource.parts;
@@ -30,6 +58,10 @@ Result<std::string> existing_resource(Context& ctx, const model::TaggedResource&
   if (parsed->resource_type == "capacity-provider") {
     BERTH_ASSIGN(auto provider, ctx.store.find_capacity_provider(parsed->resource));
     if (provider) return key;
+  }
+  if (parsed->resource_type == "service" || parsed->resource_type == "task") {
+    BERTH_TRY(existing_cluster_resource(ctx, *parsed));
+    return key;
   }
   if (parsed->resource_type == "container-instance") {
     const auto slash = parsed->resource.find('/');

@@ -15,6 +15,7 @@
 #include "svc/actions.hpp"
 #include "svc/capacity_providers.hpp"
 #include "svc/plan_applier.hpp"
+#include "svc/task_tags.hpp"
 
 namespace berth::svc {
 namespace {
@@ -52,11 +53,11 @@ Result<StartTasks> resolve_launch(Context& ctx, const model::TaskLaunch& launch,
   out.placement_strategy = launch.placement_strategy;
   BERTH_TRY(sched::compile_placement(model::definition_state_of(out.definition, out.overrides),
                                      out.placement_constraints, out.placement_strategy, out.group));
-  out.tags = launch.tags;
+  BERTH_ASSIGN(out.tags, launched_task_tags(ctx, out.cluster, out.definition, launch.tagging, launch.tags));
   return out;
 }
 
-// The started tasks as RunTask and StartTask answer: each with the request's tags.
+// The started tasks as RunTask and StartTask answer: each with its tags.
 model::TasksReply started_reply(const Context& ctx, const StartTasks& request, StartedTasks started) {
   model::TasksReply reply;
   for (auto& task : started.tasks) reply.tasks.push_back({std::move(task), request.tags});
@@ -98,7 +99,7 @@ Result<StartedTasks> start_tasks(Context& ctx, const StartTasks& request) {
   };
   PlanOptions options;
   options.overrides = request.overrides;
-  options.tags = request.tags;
+  options.tags_of = [&request](const model::TaskDefinition&) -> Result<std::vector<model::Tag>> { return request.tags; };
   options.definition = &request.definition;
   options.capacity_providers = request.capacity_providers;
   BERTH_ASSIGN(auto applied, apply_plan(ctx, request.cluster, planner, options));

@@ -18,6 +18,14 @@ TEST_CASE("http target: path and query are decoded", "[api][http]") {
   CHECK(parse_target("/a+b").path == "/a+b");
 }
 
+TEST_CASE("http target: query_values keeps every repeated parameter in order", "[api][http]") {
+  const auto target = berth::api::parse_target("/tags/x?TagKeys=a&other=1&TagKeys=b%20c&TagKeys=");
+  CHECK(target.query.at("TagKeys") == "a");
+  CHECK(berth::api::query_values(target, "TagKeys") == std::vector<std::string>{"a", "b c", ""});
+  CHECK(berth::api::query_values(target, "other") == std::vector<std::string>{"1"});
+  CHECK(berth::api::query_values(target, "none").empty());
+}
+
 namespace {
 
 using berth::testing::http_request;
@@ -59,4 +67,26 @@ TEST_CASE_METHOD(RoutesFixture, "http routes: ECS on any POST path, Scheduler, l
   const auto bad_since = route(http_request("GET", "/v1/tasks/abc/logs?since=x"));
   CHECK(bad_since.status == 400);
   CHECK(bad_since.body.find("InvalidParameterException") != std::string::npos);
+}
+
+TEST_CASE_METHOD(RoutesFixture, "http routes: schedule groups, Scheduler tags, unknown Scheduler routes", "[api][http]") {
+  const auto created = route(http_request("POST", "/schedule-groups/ops", {}, R"({"Tags":[{"Key":"a","Value":"1"}]})"));
+  CHECK(created.status == 200);
+  CHECK(created.body.find("schedule-group/ops") != std::string::npos);
+  CHECK(route(http_request("GET", "/schedule-groups/ops")).status == 200);
+  CHECK(route(http_request("GET", "/schedule-groups")).body.find(R"("Name":"ops")") != std::string::npos);
+  const std::string tags = "/tags/arn%3Aaws%3Ascheduler%3Alocal%3A000000000000%3Aschedule-group%2Fops";
+  CHECK(route(http_request("POST", tags, {}, R"({"Tags":[{"Key":"b","Value":"2"}]})")).status == 200);
+  CHECK(route(http_request("DELETE", tags + "?TagKeys=a&TagKeys=b")).status == 200);
+  CHECK(route(http_request("GET", tags)).body == R"({"Tags":[]})");
+  CHECK(route(http_request("DELETE", "/schedule-groups/ops")).status == 200);
+  CHECK(route(http_request("GET", "/schedule-groups/ops")).status == 404);
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/schedules/a/b"}, {"PUT", "/schedule-groups/x"}, {"GET", "/tags"}, {"PATCH", "/schedules"}}) {
+    INFO(method << " " << path);
+    const auto unknown = route(http_request(method, path));
+    CHECK(unknown.status == 404);
+    CHECK(header_of(unknown, "x-amzn-ErrorType") == "ResourceNotFoundException");
+    CHECK(unknown.body == R"({"Message":"No Scheduler operation is )" + method + " " + path + R"(."})");
+  }
 }

@@ -11,9 +11,14 @@ namespace {
 
 const std::map<std::string, ResourcesOf, std::less<>>& scheduler_mappings() {
   static const ResourcesOf schedule = [](const Mapper& m) { return Resources{m.schedule_arn()}; };
+  static const ResourcesOf group = [](const Mapper& m) { return Resources{m.schedule_group_arn()}; };
+  static const ResourcesOf tagged = one_of("ResourceArn", [](const Mapper&, const std::string& arn) { return arn; });
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
       {"CreateSchedule", schedule}, {"UpdateSchedule", schedule}, {"GetSchedule", schedule},
       {"DeleteSchedule", schedule}, {"ListSchedules", everything},
+      {"CreateScheduleGroup", group}, {"GetScheduleGroup", group}, {"DeleteScheduleGroup", group},
+      {"ListScheduleGroups", everything}, {"TagResource", tagged}, {"UntagResource", tagged},
+      {"ListTagsForResource", tagged},
   };
   return k_mappings;
 }

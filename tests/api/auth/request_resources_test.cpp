@@ -177,6 +177,15 @@ TEST_CASE("Scheduler: the schedule in its group; a schedule's target is a RunTas
     CHECK(access.also_needed[0].resource == k_ecs + "cluster/plant-7");
     CHECK(access.also_needed[1].resource == k_ecs + "task-definition/backup:4");
   }
+  const std::string group = "arn:aws:scheduler:local:000000000000:schedule-group/";
+  for (const char* action : {"CreateScheduleGroup", "GetScheduleGroup", "DeleteScheduleGroup"}) {
+    CHECK(access_of("scheduler", action, {{"Name", "ops"}}).resources == std::vector{group + "ops"});
+  }
+  CHECK(access_of("scheduler", "ListScheduleGroups", Json::object()).resources == std::vector<std::string>{"*"});
+  for (const char* action : {"TagResource", "UntagResource", "ListTagsForResource"}) {
+    CHECK(access_of("scheduler", action, {{"ResourceArn", schedule + "ops/nightly"}}).resources ==
+          std::vector{schedule + "ops/nightly"});
+  }
 }
 
 TEST_CASE("Secrets Manager: a name matches name-* and name-??????, an ARN is itself", "[auth][resources]") {
