@@ -13,6 +13,7 @@
 #include "model/schema.hpp"
 #include "model/statuses.hpp"
 #include "model/tags.hpp"
+#include "model/task_set.hpp"
 #include "model/wire_enum.hpp"
 
 namespace berth::model {
@@ -36,7 +37,9 @@ struct Service {
   Json placement_constraints = Json::array();
   Json placement_strategy = Json::array();
   int health_check_grace_period_seconds = 0;
-  std::vector<Deployment> deployments;             // PRIMARY first
+  std::vector<Deployment> deployments;             // PRIMARY first; none with EXTERNAL
+  DeploymentController deployment_controller = DeploymentController::ecs;
+  std::vector<TaskSet> task_sets;                  // EXTERNAL only, oldest first
   std::vector<ServiceEvent> events;                // newest first, bounded
   EpochMs created_at = 0;
   long long version = 1;

@@ -37,6 +37,9 @@ struct CreateServiceRequest {
   Json placement_strategy = Json::array();
   int health_check_grace_period_seconds = 0;
   std::vector<Tag> tags;
+  // ECS or EXTERNAL (CODE_DEPLOY is refused). EXTERNAL: REPLICA only; its tasks come from task
+  // sets, so a taskDefinition given is not run.
+  DeploymentController deployment_controller = DeploymentController::ecs;
 };
 
 struct UpdateServiceRequest {
@@ -87,7 +90,8 @@ struct DescribeServicesReply {
 };
 
 // Decoders. Errors: InvalidParameterException for a bad name, tag, count, deployment
-// configuration, placement, list size or nextToken, and for what DAEMON services do not take.
+// configuration, placement, list size or nextToken, and for what DAEMON services do not take;
+// UnsupportedFeatureException for the CODE_DEPLOY deployment controller.
 [[nodiscard]] Result<CreateServiceRequest> decode_create_service(const Json& body);
 [[nodiscard]] Result<UpdateServiceRequest> decode_update_service(const Json& body);
 [[nodiscard]] Result<DeleteServiceRequest> decode_delete_service(const Json& body);
