@@ -148,7 +148,12 @@ Result<bool> Store::commit_plan(const PlanCommit& plan) {
     service->status = state.status;
     service->desired_count = state.desired_count;
     service->deployments = state.deployments;
-    service->task_sets = state.task_sets;  // as read: the version check above holds
+    for (const auto& set : service->task_sets) {
+      const bool dropped = std::none_of(state.task_sets.begin(), state.task_sets.end(),
+                                        [&](const model::TaskSet& kept) { return kept.id == set.id; });
+      if (dropped) BERTH_TRY(remove_all_tags_locked("task-set/" + plan.cluster + "/" + service->name + "/" + set.id));
+    }
+    service->task_sets = state.task_sets;  // as read but the drained ones: the version check above holds
     service->next_launch_at = state.next_launch_at;
     for (const auto& e : plan.service->new_events) model::add_event(*service, e.message, e.created_at, e.id);
     if (model::service_to_record(*service) != before) {  // nothing written when nothing changes

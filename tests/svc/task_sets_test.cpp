@@ -130,6 +130,19 @@ TEST_CASE_METHOD(TaskSetFixture, "a canary: task sets run at their scales, switc
   CHECK(call("DescribeTaskSets", R"({"cluster":"default","service":"web"})")["taskSets"].size() == 1);
 }
 
+TEST_CASE_METHOD(TaskSetFixture, "a task set's tags go with it", "[svc][task_sets]") {
+  const auto created = call("CreateTaskSet", R"({"cluster":"default","service":"web","taskDefinition":"web",
+      "scale":{"value":0},"tags":[{"key":"stage","value":"canary"}]})")["taskSet"];
+  const std::string id = created["id"];
+  call("DeleteTaskSet", R"({"cluster":"default","service":"web","taskSet":")" + id + R"("})");
+  svc::ServiceScheduler(*ctx).pass();
+  auto left = store->tags_of("task-set/default/web/" + id);
+  REQUIRE_OK(left);
+  CHECK(left->empty());
+  refused("ListTagsForResource", R"({"resourceArn":")" + created["taskSetArn"].get<std::string>() + R"("})",
+          Code::task_set_not_found, "The specified task set does not exist.");
+}
+
 TEST_CASE_METHOD(TaskSetFixture, "the service's desired count drives every task set's", "[svc][task_sets]") {
   svc::ServiceScheduler scheduler(*ctx);
   const std::string id = create_set("web", 50)["id"];
