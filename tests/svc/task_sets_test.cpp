@@ -222,3 +222,44 @@ TEST_CASE_METHOD(TaskSetFixture, "task sets take tags at creation and through th
   refused("ListTagsForResource", R"({"resourceArn":"arn:aws:ecs:local:000000000000:task-set/default"})",
           Code::task_set_not_found, "The specified task set does not exist.");
 }
+
+TEST_CASE_METHOD(TaskSetFixture, "a task set whose tasks keep failing to start is throttled", "[svc][task_sets]") {
+  svc::ServiceScheduler scheduler(*ctx);
+  call("UpdateService", R"({"service":"web","desiredCount":1})");
+  const std::string id = create_set("web", 100)["id"];
+  // Three of its tasks failed to start since the service was last updated.
+  const std::string instance_arn = call("ListContainerInstances", "{}")["containerInstanceArns"][0];
+  const std::string instance = instance_arn.substr(instance_arn.rfind('/') + 1);
+  std::vector<model::Task> failed;
+  for (int i = 0; i < 3; ++i) {
+    model::Task t;
+    t.id = "f" + std::to_string(i) + std::string(31, '0');
+    t.cluster = "default";
+    t.family = "web";
+    t.revision = 2;
+    t.group = "service:web";
+    t.started_by = id;
+    t.desired_status = t.last_status = model::TaskStatus::stopped;
+    t.stop_code = "TaskFailedToStart";
+    t.container_instance_id = instance;
+    t.created_at = clock.now_ms();
+    failed.push_back(t);
+  }
+  auto inserted = store->insert_tasks(failed, {});
+  REQUIRE_OK(inserted);
+  REQUIRE(*inserted);
+  scheduler.pass();  // launches once more, and the next launch waits
+  REQUIRE(live_tasks_of(id) == 1);
+  const auto events = call("DescribeServices", R"({"services":["web"]})")["services"][0]["events"];
+  CHECK(std::any_of(events.begin(), events.end(), [](const Json& e) {
+    return e["message"] == "(service web) is unable to consistently start tasks successfully.";
+  }));
+  auto tasks = store->list_tasks(svc::live_tasks_of(**store->find_service("default", "web")));
+  REQUIRE_OK(tasks);
+  call("StopTask", R"({"task":")" + tasks->front().id + R"("})");
+  scheduler.pass();
+  CHECK(live_tasks_of(id) == 0);  // within the 5 s back-off
+  clock.advance_ms(5001);
+  scheduler.pass();
+  CHECK(live_tasks_of(id) == 1);
+}
