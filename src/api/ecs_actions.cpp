@@ -10,11 +10,13 @@
 #include "model/capacity_provider_shapes.hpp"
 #include "model/daemon_shapes.hpp"
 #include "model/request_shapes.hpp"
+#include "model/task_set_requests.hpp"
 #include "svc/account_settings.hpp"
 #include "svc/actions.hpp"
 #include "svc/agent_actions.hpp"
 #include "svc/capacity_providers.hpp"
 #include "svc/daemons.hpp"
+#include "svc/task_sets.hpp"
 
 namespace berth::api {
 namespace {
@@ -107,6 +109,9 @@ const std::vector<EcsAction>& actions() {
       action("CreateService", shapes::create_service,
              typed_use_case<model::decode_create_service, svc::create_service, model::encode_service_reply>,
              both(created_service, if_given("taskDefinition", task_definition("taskDefinition")))),
+      action("CreateTaskSet", shapes::create_task_set,
+             typed_use_case<model::decode_create_task_set, svc::create_task_set, model::encode_task_set_reply>,
+             both(member("service", "service"), task_definition("taskDefinition"))),
       action("DeleteAccountSetting", shapes::delete_account_setting,
              typed_use_case<model::decode_delete_account_setting, svc::delete_account_setting, model::encode_account_setting_reply>,
              everything),
@@ -132,6 +137,9 @@ const std::vector<EcsAction>& actions() {
       action("DeleteTaskDefinitions", shapes::delete_task_definitions,
              typed_use_case<model::decode_delete_task_definitions, svc::delete_task_definitions, model::encode_delete_task_definitions>,
              each_of("taskDefinitions", task_definition_arn)),
+      action("DeleteTaskSet", shapes::delete_task_set,
+             typed_use_case<model::decode_delete_task_set, svc::delete_task_set, model::encode_task_set_reply>,
+             member("service", "service")),
       action("DeregisterContainerInstance", shapes::deregister_container_instance,
              typed_use_case<model::decode_deregister_container_instance, svc::deregister_container_instance, model::encode_container_instance_reply>,
              both(the_cluster, member(k_instance, "containerInstance"))),
@@ -166,6 +174,9 @@ const std::vector<EcsAction>& actions() {
       action("DescribeTaskDefinition", shapes::describe_task_definition,
              typed_use_case<model::decode_describe_task_definition, svc::describe_task_definition, model::encode_task_definition_reply>,
              task_definition("taskDefinition")),
+      action("DescribeTaskSets", shapes::describe_task_sets,
+             typed_use_case<model::decode_describe_task_sets, svc::describe_task_sets, model::encode_describe_task_sets>,
+             member("service", "service")),
       action("DescribeTasks", shapes::describe_tasks,
              typed_use_case<model::decode_describe_tasks, svc::describe_tasks, model::encode_tasks_reply>,
              members("task", "tasks")),
@@ -277,9 +288,16 @@ const std::vector<EcsAction>& actions() {
       action("UpdateService", shapes::update_service,
              typed_use_case<model::decode_update_service, svc::update_service, model::encode_service_reply>,
              both(member("service", "service"), if_given("taskDefinition", task_definition("taskDefinition")))),
+      action("UpdateServicePrimaryTaskSet", shapes::update_service_primary_task_set,
+             typed_use_case<model::decode_update_service_primary_task_set, svc::update_service_primary_task_set,
+                            model::encode_task_set_reply>,
+             member("service", "service")),
       action("UpdateTaskProtection", shapes::update_task_protection,
              typed_use_case<model::decode_update_task_protection, svc::update_task_protection, model::encode_task_protection_reply>,
              members("task", "tasks")),
+      action("UpdateTaskSet", shapes::update_task_set,
+             typed_use_case<model::decode_update_task_set, svc::update_task_set, model::encode_task_set_reply>,
+             member("service", "service")),
   };
   return k_actions;
 }

@@ -1,5 +1,7 @@
 #include "model/service.hpp"
 
+#include "model/task_set_json.hpp"
+
 namespace berth::model {
 
 void add_event(Service& service, const std::string& message, EpochMs now, const std::string& id) {
@@ -18,6 +20,8 @@ Json service_to_record(const Service& s) {
   }
   Json events = Json::array();
   for (const auto& e : s.events) events.push_back({{"id", e.id}, {"createdAt", e.created_at}, {"message", e.message}});
+  Json task_sets = Json::array();
+  for (const auto& t : s.task_sets) task_sets.push_back(task_set_to_record(t));
   Json record{{"cluster", s.cluster}, {"name", s.name}, {"status", std::string(to_wire(s.status))},
           {"desiredCount", s.desired_count},
           {"schedulingStrategy", s.scheduling_strategy}, {"maximumPercent", s.maximum_percent},
@@ -27,7 +31,8 @@ Json service_to_record(const Service& s) {
           {"healthCheckGracePeriodSeconds", s.health_check_grace_period_seconds},
           {"deployments", deployments}, {"events", events}, {"createdAt", s.created_at}, {"version", s.version},
           {"throttleResetAt", s.throttle_reset_at}, {"nextLaunchAt", s.next_launch_at},
-          {"propagateTags", std::string(to_wire(s.tagging.propagate))}, {"enableECSManagedTags", s.tagging.managed_tags}};
+          {"propagateTags", std::string(to_wire(s.tagging.propagate))}, {"enableECSManagedTags", s.tagging.managed_tags},
+          {"deploymentController", std::string(to_wire(s.deployment_controller))}, {"taskSets", task_sets}};
   if (!s.capacity_provider_strategy.empty()) record["capacityProviderStrategy"] = s.capacity_provider_strategy;
   return record;
 }
@@ -76,6 +81,13 @@ Result<Service> service_from_record(const Json& r) {
   for (const auto& e : r.value("events", Json::array())) {
     s.events.push_back({e.value("id", ""), e.value("createdAt", 0LL), e.value("message", "")});
   }
+  const auto controller = from_wire<DeploymentController>(r.value("deploymentController", "ECS"));
+  if (!controller) return fail(Code::server, "corrupt service record");
+  s.deployment_controller = *controller;
+  for (const auto& t : r.value("taskSets", Json::array())) {
+    BERTH_ASSIGN(auto set, task_set_from_record(t));
+    s.task_sets.push_back(std::move(set));
+  }
   return s;
 }
 
@@ -97,6 +109,15 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
   for (const auto& e : s.events) {
     events.push_back({{"id", e.id}, {"createdAt", epoch_seconds(e.created_at)}, {"message", e.message}});
   }
+  const TaskSetOwner owner{s.cluster, s.name, s.desired_count};
+  Json task_sets = Json::array();
+  const TaskSet* primary_set = nullptr;
+  for (const auto& t : s.task_sets) {
+    running += t.running_count;
+    pending += t.pending_count;
+    task_sets.push_back(task_set_to_json(t, owner, arns, nullptr));
+    if (t.status == TaskSetStatus::primary) primary_set = &t;
+  }
   Json configuration = s.deployment_configuration;
   configuration["maximumPercent"] = s.maximum_percent;
   configuration["minimumHealthyPercent"] = s.minimum_healthy_percent;
@@ -110,7 +131,7 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
            {"launchType", "EC2"},
            {"schedulingStrategy", s.scheduling_strategy},
            {"deploymentConfiguration", configuration},
-           {"deploymentController", {{"type", "ECS"}}},
+           {"deploymentController", {{"type", std::string(to_wire(s.deployment_controller))}}},
            {"deployments", deployments},
            {"events", events},
            {"placementConstraints", s.placement_constraints},
@@ -121,6 +142,11 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
            {"enableECSManagedTags", s.tagging.managed_tags},
            {"enableExecuteCommand", false}};
   if (!s.deployments.empty()) out["taskDefinition"] = arns.task_definition(s.primary().family, s.primary().revision);
+  if (s.deployment_controller == DeploymentController::external) {
+    out["taskSets"] = std::move(task_sets);
+    // The PRIMARY task set's parameters are the service's (UpdateServicePrimaryTaskSet).
+    if (primary_set) out["taskDefinition"] = arns.task_definition(primary_set->family, primary_set->revision);
+  }
   if (s.health_check_grace_period_seconds > 0) out["healthCheckGracePeriodSeconds"] = s.health_check_grace_period_seconds;
   if (!s.capacity_provider_strategy.empty()) {
     // As ECS shows a service on capacity providers: the strategy instead of a launchType.

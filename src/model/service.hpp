@@ -14,6 +14,7 @@
 #include "model/statuses.hpp"
 #include "model/tags.hpp"
 #include "model/task_tagging.hpp"
+#include "model/task_set.hpp"
 #include "model/wire_enum.hpp"
 
 namespace berth::model {
@@ -40,7 +41,9 @@ struct Service {
   // Given, or the cluster's default when neither it nor a launchType was; empty = launchType EC2.
   Json capacity_provider_strategy = Json::array();
   TaskTagging tagging;                             // of the tasks it starts
-  std::vector<Deployment> deployments;             // PRIMARY first
+  std::vector<Deployment> deployments;             // PRIMARY first; none with EXTERNAL
+  DeploymentController deployment_controller = DeploymentController::ecs;
+  std::vector<TaskSet> task_sets;                  // EXTERNAL only, oldest first
   std::vector<ServiceEvent> events;                // newest first, bounded
   EpochMs created_at = 0;
   long long version = 1;

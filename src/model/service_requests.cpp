@@ -57,6 +57,20 @@ std::optional<Json> optional_member(const Json& body, const char* key) {
   return *it;
 }
 
+// ECS (the default) or EXTERNAL; CODE_DEPLOY needs AWS CodeDeploy and a load balancer.
+Result<DeploymentController> deployment_controller_of(const Json& body) {
+  const auto text = body.value("deploymentController", Json::object()).value("type", "ECS");
+  const auto controller = from_wire<DeploymentController>(text);
+  BERTH_CHECK(controller.has_value());  // the shape allows the three names only
+  if (*controller == DeploymentController::code_deploy) {
+    return fail(Code::unsupported_feature,
+                "The CODE_DEPLOY deployment controller needs AWS CodeDeploy and an Elastic Load Balancing target "
+                "group; a gateway has neither. Use the EXTERNAL deployment controller and drive blue/green or canary "
+                "rollouts with task sets (CreateTaskSet, UpdateTaskSet, UpdateServicePrimaryTaskSet).");
+  }
+  return *controller;
+}
+
 Json description_to_json(const ServiceDescription& d, const ArnScope& arns) {
   return service_to_json(d.service, arns, d.tags ? &*d.tags : nullptr);
 }
@@ -79,12 +93,14 @@ Result<CreateServiceRequest> decode_create_service(const Json& body) {
       return fail(Code::invalid_parameter, "DAEMON services take no placementStrategy.");
     }
   }
-  if (body.value("deploymentController", Json::object()).value("type", "ECS") != "ECS") {
-    return fail(Code::invalid_parameter, "Only the ECS deployment controller is supported.");
+  BERTH_ASSIGN(request.deployment_controller, deployment_controller_of(body));
+  const bool external = request.deployment_controller == DeploymentController::external;
+  if (external && daemon) {
+    return fail(Code::invalid_parameter, "The EXTERNAL deployment controller does not support the DAEMON scheduling strategy.");
   }
   const auto definition = optional_string(body, "taskDefinition");
-  if (!definition) return fail(Code::invalid_parameter, "taskDefinition is required.");
-  request.task_definition = *definition;
+  if (!definition && !external) return fail(Code::invalid_parameter, "taskDefinition is required.");
+  request.task_definition = definition.value_or("");
   if (!daemon && !body.contains("desiredCount")) {
     return fail(Code::invalid_parameter, "desiredCount is required for the REPLICA scheduling strategy.");
   }

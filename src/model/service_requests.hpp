@@ -40,6 +40,9 @@ struct CreateServiceRequest {
   std::vector<Tag> tags;
   LaunchCapacity capacity;
   TaskTagging tagging;
+  // ECS or EXTERNAL (CODE_DEPLOY is refused). EXTERNAL: REPLICA only; its tasks come from task
+  // sets, so a taskDefinition given is not run.
+  DeploymentController deployment_controller = DeploymentController::ecs;
 };
 
 struct UpdateServiceRequest {
@@ -92,7 +95,8 @@ struct DescribeServicesReply {
 };
 
 // Decoders. Errors: InvalidParameterException for a bad name, tag, count, deployment
-// configuration, placement, list size or nextToken, and for what DAEMON services do not take.
+// configuration, placement, list size or nextToken, and for what DAEMON services do not take;
+// UnsupportedFeatureException for the CODE_DEPLOY deployment controller.
 [[nodiscard]] Result<CreateServiceRequest> decode_create_service(const Json& body);
 [[nodiscard]] Result<UpdateServiceRequest> decode_update_service(const Json& body);
 [[nodiscard]] Result<DeleteServiceRequest> decode_delete_service(const Json& body);

@@ -84,6 +84,14 @@ Result<bool> Store::taggable_locked(const std::string& resource) {
   if (type == "task") return exists("SELECT 1 FROM tasks WHERE cluster = ?1 AND id = ?2", cluster, id);
   if (type == "schedule") return exists("SELECT 1 FROM schedules WHERE group_name = ?1 AND name = ?2", cluster, id);
   if (type == "service") return exists("SELECT 1 FROM services WHERE cluster = ?1 AND name = ?2 AND status != 'INACTIVE'", cluster, id);
+  if (type == "task-set") {  // "<cluster>/<service>/<task set id>": a task set in its service's record
+    const auto service_end = id.find('/');
+    if (service_end == std::string::npos) return false;
+    Stmt stmt(m_db, "SELECT 1 FROM services, json_each(services.body, '$.taskSets') AS sets WHERE cluster = ?1 "
+                    "AND name = ?2 AND status != 'INACTIVE' AND json_extract(sets.value, '$.id') = ?3");
+    stmt.bind(1, cluster).bind(2, id.substr(0, service_end)).bind(3, id.substr(service_end + 1));
+    return stmt.step();
+  }
   return false;
 }
 

@@ -1,4 +1,6 @@
 // Tagging use cases: TagResource, UntagResource, ListTagsForResource.
+#include <algorithm>
+
 #include "model/task_definition.hpp"
 #include "svc/actions.hpp"
 
@@ -33,8 +35,26 @@ Result<void> existing_cluster_resource(Context& ctx, const ParsedArn& parsed) {
   return {};
 }
 
+// "task-set/<cluster>/<service>/<id>" for a task set the service holds, else
+// TaskSetNotFoundException.
+Result<std::string> existing_task_set(Context& ctx, const std::string& resource) {
+  const auto first = resource.find('/');
+  const auto second = first == std::string::npos ? first : resource.find('/', first + 1);
+  if (second != std::string::npos) {
+    const std::string cluster = resource.substr(0, first);
+    const std::string id = resource.substr(second + 1);
+    BERTH_ASSIGN(auto service, ctx.store.find_service(cluster, resource.substr(first + 1, second - first - 1)));
+    if (service && std::any_of(service->task_sets.begin(), service->task_sets.end(),
+                               [&](const model::TaskSet& t) { return t.id == id; })) {
+      return "task-set/" + resource;
+    }
+  }
+  return fail(Code::task_set_not_found, "The specified task set does not exist.");
+}
+
 // Returns the tag key of an existing resource named by `arn` ("cluster/x",
-// "task-definition/f:1", "container-instance/c/id", "service/c/name", "task/c/id"), or the ECS error for a missing one.
+// "task-definition/f:1", "container-instance/c/id", "service/c/name", "task/c/id", "task-set/c/s/id"), or the ECS error for a
+// missing one.
 Result<std::string> existing_resource(Context& ctx, const model::TaggedResource& resource) {
   const std::string& arn = resource.arn;
   const ParsedArn* parsed = &resource.parts;
@@ -71,6 +91,7 @@ Result<std::string> existing_resource(Context& ctx, const model::TaggedResource&
       if (ci) return key;
     }
   }
+  if (parsed->resource_type == "task-set") return existing_task_set(ctx, parsed->resource);
   return fail(Code::resource_not_found, "The specified resource could not be found.");
 }
 

@@ -88,8 +88,10 @@ TEST_CASE("CreateService decoder: ECS's errors", "[model][requests]") {
                          "deploymentConfiguration":{"maximumPercent":50}})"),
               Code::invalid_parameter, "maximumPercent must be between 100 and 10000.");
   check_error(create(R"({"serviceName":"s","taskDefinition":"web","desiredCount":1,
-                         "deploymentController":{"type":"EXTERNAL"}})"),
-              Code::invalid_parameter, "Only the ECS deployment controller is supported.");
+                         "deploymentController":{"type":"CODE_DEPLOY"}})"),
+              Code::unsupported_feature, "The CODE_DEPLOY deployment controller needs AWS CodeDeploy and an Elastic Load Balancing target group; a "
+              "gateway has neither. Use the EXTERNAL deployment controller and drive blue/green or canary rollouts with "
+              "task sets (CreateTaskSet, UpdateTaskSet, UpdateServicePrimaryTaskSet).");
   check_error(create(R"({"serviceName":"s","desiredCount":1})"), Code::invalid_parameter, "taskDefinition is required.");
   check_error(create(R"({"serviceName":"s","taskDefinition":"web"})"), Code::invalid_parameter,
               "desiredCount is required for the REPLICA scheduling strategy.");

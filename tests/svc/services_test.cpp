@@ -181,7 +181,9 @@ TEST_CASE_METHOD(ServiceFixture, "service actions refuse bad input with ECS's er
                 Code::invalid_parameter, "maximumPercent must be between 100 and 10000.");
   check_refused(*ctx, "CreateService", R"({"serviceName":"s","taskDefinition":"web","desiredCount":1,
                 "deploymentController":{"type":"CODE_DEPLOY"}})",
-                Code::invalid_parameter, "Only the ECS deployment controller is supported.");
+                Code::unsupported_feature, "The CODE_DEPLOY deployment controller needs AWS CodeDeploy and an Elastic Load Balancing target group; a "
+                "gateway has neither. Use the EXTERNAL deployment controller and drive blue/green or canary rollouts with "
+                "task sets (CreateTaskSet, UpdateTaskSet, UpdateServicePrimaryTaskSet).");
   check_refused(*ctx, "CreateService", R"({"serviceName":"s","desiredCount":1})",
                 Code::invalid_parameter, "taskDefinition is required.");
   check_refused(*ctx, "CreateService", R"({"serviceName":"s","taskDefinition":"web"})",

@@ -160,6 +160,16 @@ TEST_CASE("Services: the service in its cluster, and the task definition it will
   CHECK(resources_of("ListServices", {{"cluster", "plant-7"}}) == std::vector{k_ecs + "cluster/plant-7"});
 }
 
+TEST_CASE("Task sets: the service that holds them, and the task definition a new one runs", "[auth][resources]") {
+  CHECK(resources_of("CreateTaskSet", {{"cluster", "plant-7"}, {"service", "web"}, {"taskDefinition", "web:2"}}) ==
+        std::vector{k_ecs + "service/plant-7/web", k_ecs + "task-definition/web:2"});
+  for (const char* action : {"DescribeTaskSets", "UpdateTaskSet", "DeleteTaskSet", "UpdateServicePrimaryTaskSet"}) {
+    INFO(action);
+    CHECK(resources_of(action, {{"cluster", "plant-7"}, {"service", k_ecs + "service/plant-7/web"}}) ==
+          std::vector{k_ecs + "service/plant-7/web"});
+  }
+}
+
 TEST_CASE("Scheduler: the schedule in its group; a schedule's target is a RunTask", "[auth][resources]") {
   const std::string schedule = "arn:aws:scheduler:local:000000000000:schedule/";
   CHECK(access_of("scheduler", "GetSchedule", {{"Name", "nightly"}}).resources == std::vector{schedule + "default/nightly"});
@@ -407,6 +417,25 @@ const std::map<std::string, Sample>& samples() {
        [](const std::string& c, Spelling) { return Json{{"daemonDeploymentArns", {k_ecs + "daemon-deployment/" + c + "/logs/1"}}}; }},
       {"DescribeDaemonRevisions",
        [](const std::string& c, Spelling) { return Json{{"daemonRevisionArns", {k_ecs + "daemon-revision/" + c + "/logs/1"}}}; }},
+      {"CreateTaskSet",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}, {"taskDefinition", family(c, s)}};
+       }},
+      {"DescribeTaskSets",
+       [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}}; }},
+      {"UpdateTaskSet",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}, {"taskSet", "ecs-svc/1"},
+                     {"scale", {{"value", 10}}}};
+       }},
+      {"DeleteTaskSet",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}, {"taskSet", "ecs-svc/1"}};
+       }},
+      {"UpdateServicePrimaryTaskSet",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}, {"primaryTaskSet", "ecs-svc/1"}};
+       }},
       {"CreateExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DeleteExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DescribeExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
