@@ -5,7 +5,9 @@
 
 #include "api/refused_action.hpp"
 #include "model/request_shapes.hpp"
+#include "model/service_deployment_requests.hpp"
 #include "svc/actions.hpp"
+#include "svc/service_deployments.hpp"
 
 namespace berth::api {
 namespace {
@@ -47,10 +49,16 @@ constexpr Refusal k_no_express_gateway{
 
 std::string task_definition_arn(const Mapper& m, const std::string& text) { return m.task_definition_arn(text); }
 std::string tagged_resource_arn(const Mapper& m, const std::string& text) { return m.tagged_resource_arn(text); }
+// Service deployments and revisions are named by ARN only (service-deployment/<c>/<s>/<id>).
+std::string history_arn_as_written(const Mapper&, const std::string& text) { return text; }
+namespace deployment_shapes = model::deployment_shapes;
 
 // Sorted by name (find_ecs_action searches it).
 const std::vector<EcsAction>& actions() {
   static const std::vector<EcsAction> k_actions = {
+      action("ContinueServiceDeployment", deployment_shapes::continue_service_deployment,
+             typed_use_case<model::decode_continue_service_deployment, svc::continue_service_deployment, model::encode_service_deployment_arn>,
+             one_of("serviceDeploymentArn", history_arn_as_written)),
       action("CreateCluster", shapes::create_cluster,
              typed_use_case<model::decode_create_cluster, svc::create_cluster, model::encode_cluster_reply>,
              created_cluster),
@@ -84,6 +92,12 @@ const std::vector<EcsAction>& actions() {
              typed_use_case<model::decode_describe_container_instances, svc::describe_container_instances, model::encode_container_instances_reply>,
              members(k_instance, "containerInstances")),
       refused("DescribeExpressGatewayService", refused_use_case<k_no_express_gateway>),
+      action("DescribeServiceDeployments", deployment_shapes::describe_service_deployments,
+             typed_use_case<model::decode_describe_service_deployments, svc::describe_service_deployments, model::encode_describe_service_deployments>,
+             each_of("serviceDeploymentArns", history_arn_as_written)),
+      action("DescribeServiceRevisions", deployment_shapes::describe_service_revisions,
+             typed_use_case<model::decode_describe_service_revisions, svc::describe_service_revisions, model::encode_describe_service_revisions>,
+             each_of("serviceRevisionArns", history_arn_as_written)),
       action("DescribeServices", shapes::describe_services,
              typed_use_case<model::decode_describe_services, svc::describe_services, model::encode_describe_services>,
              members("service", "services")),
@@ -105,9 +119,15 @@ const std::vector<EcsAction>& actions() {
       action("ListContainerInstances", shapes::list_container_instances,
              typed_use_case<model::decode_list_container_instances, svc::list_container_instances, model::encode_list_container_instances>,
              the_cluster),
+      action("ListServiceDeployments", deployment_shapes::list_service_deployments,
+             typed_use_case<model::decode_list_service_deployments, svc::list_service_deployments, model::encode_list_service_deployments>,
+             member("service", "service")),
       action("ListServices", shapes::list_services,
              typed_use_case<model::decode_list_services, svc::list_services, model::encode_list_services>,
              the_cluster),
+      action("ListServicesByNamespace", deployment_shapes::list_services_by_namespace,
+             typed_use_case<model::decode_list_services_by_namespace, svc::list_services_by_namespace, model::encode_list_services_by_namespace>,
+             everything),
       action("ListTagsForResource", shapes::list_tags_for_resource,
              typed_use_case<model::decode_list_tags_for_resource, svc::list_tags_for_resource, model::encode_list_tags_for_resource>,
              one_of("resourceArn", tagged_resource_arn)),
@@ -135,6 +155,9 @@ const std::vector<EcsAction>& actions() {
       action("StartTask", shapes::start_task,
              typed_use_case<model::decode_start_task, svc::start_task, model::encode_tasks_reply>,
              both(both(the_cluster, task_definition("taskDefinition")), members(k_instance, "containerInstances"))),
+      action("StopServiceDeployment", deployment_shapes::stop_service_deployment,
+             typed_use_case<model::decode_stop_service_deployment, svc::stop_service_deployment, model::encode_service_deployment_arn>,
+             one_of("serviceDeploymentArn", history_arn_as_written)),
       action("StopTask", shapes::stop_task,
              typed_use_case<model::decode_stop_task, svc::stop_task, model::encode_task_reply>,
              member("task", "task")),

@@ -15,6 +15,7 @@ Json service_to_record(const Service& s) {
                            {"runningCount", d.running_count}, {"failedTasks", d.failed_tasks},
                            {"rolloutState", d.rollout_state}, {"rolloutStateReason", d.rollout_state_reason},
                            {"createdAt", d.created_at}, {"updatedAt", d.updated_at}});
+    if (!d.rollback_of.empty()) deployments.back()["rollbackOf"] = d.rollback_of;
   }
   Json events = Json::array();
   for (const auto& e : s.events) events.push_back({{"id", e.id}, {"createdAt", e.created_at}, {"message", e.message}});
@@ -26,7 +27,8 @@ Json service_to_record(const Service& s) {
           {"placementConstraints", s.placement_constraints}, {"placementStrategy", s.placement_strategy},
           {"healthCheckGracePeriodSeconds", s.health_check_grace_period_seconds},
           {"deployments", deployments}, {"events", events}, {"createdAt", s.created_at}, {"version", s.version},
-          {"throttleResetAt", s.throttle_reset_at}, {"nextLaunchAt", s.next_launch_at}};
+          {"throttleResetAt", s.throttle_reset_at}, {"nextLaunchAt", s.next_launch_at},
+          {"attachments", attachments_to_record(s.attachments)}, {"history", history_to_record(s.history)}};
 }
 
 Result<Service> service_from_record(const Json& r) {
@@ -63,11 +65,14 @@ Result<Service> service_from_record(const Json& r) {
     x.rollout_state_reason = d.value("rolloutStateReason", "");
     x.created_at = d.value("createdAt", 0LL);
     x.updated_at = d.value("updatedAt", 0LL);
+    x.rollback_of = d.value("rollbackOf", "");
     s.deployments.push_back(std::move(x));
   }
   for (const auto& e : r.value("events", Json::array())) {
     s.events.push_back({e.value("id", ""), e.value("createdAt", 0LL), e.value("message", "")});
   }
+  s.attachments = attachments_from_record(r.value("attachments", Json::object()));
+  BERTH_ASSIGN(s.history, history_from_record(r.value("history", Json())));
   return s;
 }
 
@@ -114,6 +119,7 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
            {"enableExecuteCommand", false}};
   if (!s.deployments.empty()) out["taskDefinition"] = arns.task_definition(s.primary().family, s.primary().revision);
   if (s.health_check_grace_period_seconds > 0) out["healthCheckGracePeriodSeconds"] = s.health_check_grace_period_seconds;
+  attachments_to_json(s.attachments, out);
   if (tags) out["tags"] = tags_to_json(*tags);
   return out;
 }

@@ -57,6 +57,15 @@ std::optional<Json> optional_member(const Json& body, const char* key) {
   return *it;
 }
 
+// ECS's refusals of launch settings (check_launch_settings), except volumeConfigurations: a
+// service keeps them (model/service_attachments.hpp), where a task could not run with them.
+Result<void> check_service_launch_settings(const Json& body) {
+  if (!body.contains("volumeConfigurations")) return check_launch_settings(body);
+  Json launch = body;
+  launch.erase("volumeConfigurations");
+  return check_launch_settings(launch);
+}
+
 Json description_to_json(const ServiceDescription& d, const ArnScope& arns) {
   return service_to_json(d.service, arns, d.tags ? &*d.tags : nullptr);
 }
@@ -68,7 +77,7 @@ Result<CreateServiceRequest> decode_create_service(const Json& body) {
   request.cluster = optional_string(body, "cluster");
   request.name = body["serviceName"].get<std::string>();
   BERTH_TRY(check_name("Service name", request.name));
-  BERTH_TRY(check_launch_settings(body));
+  BERTH_TRY(check_service_launch_settings(body));
   request.scheduling_strategy = scheduling_strategy_of(body).value_or(SchedulingStrategy::replica);
   const bool daemon = request.scheduling_strategy == SchedulingStrategy::daemon;
   if (daemon) {
@@ -100,6 +109,8 @@ Result<CreateServiceRequest> decode_create_service(const Json& body) {
   if (body.contains("tags")) {
     BERTH_ASSIGN(request.tags, read_tags(body["tags"]));
   }
+  BERTH_ASSIGN(request.attachments, attachments_update_of(body));
+  request.role = optional_string(body, "role");
   return request;
 }
 
@@ -107,7 +118,7 @@ Result<UpdateServiceRequest> decode_update_service(const Json& body) {
   UpdateServiceRequest request;
   request.cluster = optional_string(body, "cluster");
   request.service = body["service"].get<std::string>();
-  BERTH_TRY(check_launch_settings(body));
+  BERTH_TRY(check_service_launch_settings(body));
   request.desired_count = optional_int(body, "desiredCount");
   if (request.desired_count && *request.desired_count < 0) {
     return fail(Code::invalid_parameter, "desiredCount must not be negative.");
@@ -119,6 +130,7 @@ Result<UpdateServiceRequest> decode_update_service(const Json& body) {
   request.placement_strategy = optional_member(body, "placementStrategy");
   request.health_check_grace_period_seconds = optional_int(body, "healthCheckGracePeriodSeconds");
   request.force_new_deployment = body.value("forceNewDeployment", false);
+  BERTH_ASSIGN(request.attachments, attachments_update_of(body));
   return request;
 }
 

@@ -12,6 +12,7 @@
 #include "model/failure.hpp"
 #include "model/paging.hpp"
 #include "model/service.hpp"
+#include "model/service_attachments.hpp"
 #include "model/tags.hpp"
 
 namespace berth::model {
@@ -37,6 +38,8 @@ struct CreateServiceRequest {
   Json placement_strategy = Json::array();
   int health_check_grace_period_seconds = 0;
   std::vector<Tag> tags;
+  AttachmentsUpdate attachments;     // kept, not acted on
+  std::optional<std::string> role;   // a name or an ARN, shown as roleArn
 };
 
 struct UpdateServiceRequest {
@@ -49,6 +52,7 @@ struct UpdateServiceRequest {
   std::optional<Json> placement_strategy;
   std::optional<int> health_check_grace_period_seconds;
   bool force_new_deployment = false;
+  AttachmentsUpdate attachments;  // a change starts a new deployment, as in ECS
 };
 
 struct DeleteServiceRequest {

@@ -2,6 +2,7 @@
 #include <map>
 
 #include "model/cluster_snapshot_codec.hpp"
+#include "model/deployment_history.hpp"
 #include "store/rows.hpp"
 #include "store/store.hpp"
 
@@ -147,6 +148,7 @@ Result<bool> Store::commit_plan(const PlanCommit& plan) {
     service->desired_count = state.desired_count;
     service->deployments = state.deployments;
     service->next_launch_at = state.next_launch_at;
+    model::follow_deployments(*service, plan.now);
     for (const auto& e : plan.service->new_events) model::add_event(*service, e.message, e.created_at, e.id);
     if (model::service_to_record(*service) != before) {  // nothing written when nothing changes
       ++service->version;

@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 
+#include "model/deployment_history.hpp"
 #include "model/paging.hpp"
 #include "model/service.hpp"
 #include "svc/actions.hpp"
@@ -64,6 +65,7 @@ Result<model::Service> change_service(Context& ctx, const ServiceKey& key,
     if (!found) return fail(Code::service_not_found, "Service not found.");
     model::Service s = *found;
     BERTH_TRY(change(s));
+    model::follow_deployments(s, ctx.clock.now_ms());
     const long long version = s.version++;
     BERTH_ASSIGN(bool saved, ctx.store.replace_service(s, version));
     if (!saved) return std::nullopt;
@@ -96,6 +98,8 @@ Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServ
   s.placement_constraints = request.placement_constraints;
   s.placement_strategy = request.placement_strategy;
   s.health_check_grace_period_seconds = request.health_check_grace_period_seconds;
+  model::apply_attachments(s.attachments, request.attachments);
+  if (request.role) s.attachments.role_arn = model::role_arn_of(*request.role, ctx.arns.account);
   s.created_at = ctx.clock.now_ms();
   s.throttle_reset_at = s.created_at;
   model::Deployment d;
@@ -105,6 +109,7 @@ Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServ
   d.desired_count = s.desired_count;
   d.created_at = d.updated_at = s.created_at;
   s.deployments.push_back(d);
+  model::record_new_deployment(s, s.created_at);
   BERTH_ASSIGN(auto created, ctx.store.create_service(s, request.tags));
   ctx.tasks_changed();
   return reply_of(ctx, std::move(created));
@@ -130,7 +135,8 @@ Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServ
       s.health_check_grace_period_seconds = *request.health_check_grace_period_seconds;
     }
     const bool new_definition = td && (td->family != s.primary().family || td->revision != s.primary().revision);
-    if (new_definition || request.force_new_deployment) {
+    const bool new_attachments = model::apply_attachments(s.attachments, request.attachments);
+    if (new_definition || new_attachments || request.force_new_deployment) {
       for (auto& d : s.deployments) d.status = "ACTIVE";
       model::Deployment d;
       d.id = new_deployment_id();
@@ -138,6 +144,8 @@ Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServ
       d.revision = td ? td->revision : s.primary().revision;
       d.created_at = d.updated_at = now;
       s.deployments.insert(s.deployments.begin(), d);
+      s.deployments.front().desired_count = s.desired_count;
+      model::record_new_deployment(s, now);
     }
     s.deployments.front().desired_count = s.desired_count;
     s.throttle_reset_at = now;  // updating a service resets its start throttling, as in ECS
