@@ -16,15 +16,9 @@ const Deployment* live_deployment(const Service& s, std::string_view id) {
   return it == s.deployments.end() ? nullptr : &*it;
 }
 
-// The revision a live deployment runs: its service deployment's target, or the revision a
-// rollback it runs returns to. "" when no service deployment follows it (a service stored before
-// histories were kept).
-std::string revision_run_by(const Service& s, std::string_view live_id) {
-  for (const auto& r : s.history.deployments) {
-    if (r.live_deployment_id != live_id) continue;
-    return r.rollback_revision.empty() ? r.target_revision : r.rollback_revision;
-  }
-  return "";
+std::string revision_id_run_by(const Service& s, std::string_view live_id) {
+  const ServiceRevision* revision = revision_run_by(s, live_id);
+  return revision ? revision->id : "";
 }
 
 // The revision a rollback deployment returns to: among the record's sources (else among all
@@ -122,6 +116,14 @@ void bound(Service& s) {
 
 }  // namespace
 
+const ServiceRevision* revision_run_by(const Service& s, std::string_view live_id) {
+  for (const auto& r : s.history.deployments) {
+    if (r.live_deployment_id != live_id) continue;
+    return s.history.revision(r.rollback_revision.empty() ? r.target_revision : r.rollback_revision);
+  }
+  return nullptr;
+}
+
 std::string history_id_of(std::string_view live_deployment_id) {
   const auto slash = live_deployment_id.rfind('/');
   return std::string(slash == std::string_view::npos ? live_deployment_id : live_deployment_id.substr(slash + 1));
@@ -136,7 +138,7 @@ void record_new_deployment(Service& s, EpochMs now) {
   r.live_deployment_id = live.id;
   r.target_revision = revision.id;
   for (std::size_t i = 1; i < s.deployments.size(); ++i) {
-    const std::string source = revision_run_by(s, s.deployments[i].id);
+    const std::string source = revision_id_run_by(s, s.deployments[i].id);
     if (!source.empty() && std::find(r.source_revisions.begin(), r.source_revisions.end(), source) == r.source_revisions.end()) {
       r.source_revisions.push_back(source);
     }
@@ -164,7 +166,7 @@ void follow_deployments(Service& s, EpochMs now) {
 
 RevisionCounts live_counts_of(const Service& s, std::string_view revision_id) {
   for (const auto& d : s.deployments) {
-    if (revision_run_by(s, d.id) == revision_id) return {d.desired_count, d.running_count, d.pending_count};
+    if (revision_id_run_by(s, d.id) == revision_id) return {d.desired_count, d.running_count, d.pending_count};
   }
   return {};
 }

@@ -16,6 +16,11 @@ namespace berth::model {
 // The id service deployments and revisions take from a live deployment: "ecs-svc/123" → "123".
 std::string history_id_of(std::string_view live_deployment_id);
 
+// The revision the live deployment `live_id` runs: its service deployment's target, or the
+// revision a rollback it runs returns to; nullptr when no service deployment follows it (a
+// service stored before histories were kept).
+const ServiceRevision* revision_run_by(const Service& service, std::string_view live_id);
+
 // Records the rollout of the PRIMARY deployment that was just put at the front of
 // service.deployments: a revision of what it runs (with the service's attachments) and a PENDING
 // service deployment whose sources are the revisions the other live deployments run. Drops the

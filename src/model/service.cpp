@@ -1,5 +1,7 @@
 #include "model/service.hpp"
 
+#include "model/deployment_history.hpp"
+
 namespace berth::model {
 
 void add_event(Service& service, const std::string& message, EpochMs now, const std::string& id) {
@@ -89,6 +91,7 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
                            {"createdAt", epoch_seconds(d.created_at)}, {"updatedAt", epoch_seconds(d.updated_at)},
                            {"launchType", "EC2"}, {"rolloutState", d.rollout_state},
                            {"rolloutStateReason", d.rollout_state_reason}});
+    if (const auto* revision = revision_run_by(s, d.id)) deployment_attachments_to_json(revision->attachments, deployments.back());
   }
   Json events = Json::array();
   for (const auto& e : s.events) {
@@ -119,7 +122,7 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
            {"enableExecuteCommand", false}};
   if (!s.deployments.empty()) out["taskDefinition"] = arns.task_definition(s.primary().family, s.primary().revision);
   if (s.health_check_grace_period_seconds > 0) out["healthCheckGracePeriodSeconds"] = s.health_check_grace_period_seconds;
-  attachments_to_json(s.attachments, out);
+  service_attachments_to_json(s.attachments, out);
   if (tags) out["tags"] = tags_to_json(*tags);
   return out;
 }

@@ -112,8 +112,9 @@ Json revision_to_json(const ServiceRevisionView& v, const ArnScope& arns) {
            {"taskDefinition", arns.task_definition(rev.family, rev.revision)},
            {"launchType", "EC2"},
            {"createdAt", epoch_seconds(rev.created_at)}};
-  attachments_to_json(rev.attachments, out);
+  service_attachments_to_json(rev.attachments, out);
   out.erase("roleArn");  // a service's, not a revision's
+  deployment_attachments_to_json(rev.attachments, out);
   return out;
 }
 

@@ -24,10 +24,13 @@ ServiceDeploymentRecord* DeploymentHistory::deployment(std::string_view id) {
   return const_cast<ServiceDeploymentRecord*>(static_cast<const DeploymentHistory*>(this)->deployment(id));
 }
 
-void attachments_to_json(const ServiceAttachments& a, Json& out) {
+void service_attachments_to_json(const ServiceAttachments& a, Json& out) {
   out["loadBalancers"] = a.load_balancers;
   out["serviceRegistries"] = a.service_registries;
   if (!a.role_arn.empty()) out["roleArn"] = a.role_arn;
+}
+
+void deployment_attachments_to_json(const ServiceAttachments& a, Json& out) {
   if (!a.service_connect_configuration.is_null()) out["serviceConnectConfiguration"] = a.service_connect_configuration;
   if (!a.volume_configurations.empty()) out["volumeConfigurations"] = a.volume_configurations;
 }

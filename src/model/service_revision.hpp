@@ -114,10 +114,11 @@ struct DeploymentHistory {
 // How many service deployments a service keeps (ECS keeps 90 days; a gateway keeps a count).
 inline constexpr std::size_t k_max_service_deployments = 25;
 
-// Writes the members ECS shows of `attachments` into a Service or ServiceRevision reply:
-// loadBalancers and serviceRegistries always (empty lists when none), roleArn,
-// serviceConnectConfiguration and volumeConfigurations when given.
-void attachments_to_json(const ServiceAttachments& attachments, Json& out);
+// Writes the members ECS shows of `attachments` in a Service reply: loadBalancers and
+// serviceRegistries always (empty lists when none), roleArn when given.
+void service_attachments_to_json(const ServiceAttachments& attachments, Json& out);
+// ... in a Deployment reply: serviceConnectConfiguration and volumeConfigurations when given.
+void deployment_attachments_to_json(const ServiceAttachments& attachments, Json& out);
 
 // Stored forms (members of the service's record). The readers accept what the writers wrote and
 // answer ServerException for a record that is not.

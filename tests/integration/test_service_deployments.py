@@ -61,7 +61,7 @@ class ServiceDeploymentsTest(TaskTestCase):
         self.assertEqual(created["roleArn"], "arn:aws:iam::000000000000:role/ecsServiceRole")
         self.assertEqual(created["loadBalancers"][0]["targetGroupArn"], "tg-1")
         [first] = self.deployments()
-        self.assertIn(first["status"], ("PENDING", "IN_PROGRESS"))
+        self.assertIn(first["status"], ("PENDING", "IN_PROGRESS", "SUCCESSFUL"))  # one task settles fast
         done = self.wait_deployment(first["serviceDeploymentArn"], "SUCCESSFUL")
         self.assertGreaterEqual(done["finishedAt"], done["startedAt"])
         self.assertEqual(done["targetServiceRevision"]["runningTaskCount"], 1)
@@ -69,7 +69,8 @@ class ServiceDeploymentsTest(TaskTestCase):
         # web:2 fails over and over; without a circuit breaker its deployment stays in progress.
         ecs_cli(self.berth, "update-service", "--service", "web", "--task-definition", "web:2")
         second = self.deployments("--status", "PENDING", "IN_PROGRESS")[0]
-        self.assertEqual(self.deployments("--status", "STOPPED")[0]["serviceDeploymentArn"], first["serviceDeploymentArn"])
+        # A finished deployment stays as it finished.
+        self.assertEqual(self.deployments("--status", "SUCCESSFUL")[0]["serviceDeploymentArn"], first["serviceDeploymentArn"])
         self.wait_deployment(second["serviceDeploymentArn"], "IN_PROGRESS")
         described = self.describe_deployment(second["serviceDeploymentArn"])
         self.assertEqual([s["arn"] for s in described["sourceServiceRevisions"]], [first["targetServiceRevisionArn"]])
@@ -127,7 +128,8 @@ class ServiceDeploymentsTest(TaskTestCase):
         self.assertIn("InvalidParameterException",
                       ecs_cli_error(self.berth, "stop-service-deployment", "--service-deployment-arn", arn,
                                     "--stop-type", "ABORT"))
-        self.assertIn("no previous service revision",
+        # Desired 0 completes at once: a finished deployment cannot be stopped.
+        self.assertIn("(ConflictException)",
                       ecs_cli_error(self.berth, "stop-service-deployment", "--service-deployment-arn", arn))
         err = ecs_cli_error(self.berth, "continue-service-deployment", "--service-deployment-arn", arn, "--hook-id", "h")
         self.assertIn("InvalidParameterException", err)
@@ -136,5 +138,5 @@ class ServiceDeploymentsTest(TaskTestCase):
                          ["arn:aws:ecs:local:000000000000:service/default/web"])
         self.assertIn("NamespaceNotFoundException",
                       ecs_cli_error(self.berth, "list-services-by-namespace", "--namespace", "elsewhere"))
-        service = self.ecs.describe_services(services=["web"])["services"][0]
-        self.assertEqual(service["serviceConnectConfiguration"], {"enabled": True, "namespace": "plant"})
+        service = ecs_cli(self.berth, "describe-services", "--services", "web")["services"][0]
+        self.assertEqual(service["deployments"][0]["serviceConnectConfiguration"], {"enabled": True, "namespace": "plant"})

@@ -52,16 +52,22 @@ TEST_CASE("Service Connect namespace: the service's own, else its cluster's defa
   CHECK(service_connect_namespace(a, "plant") == "own");
 }
 
-TEST_CASE("attachments on the wire: lists always, the rest when given", "[model][deployments]") {
+TEST_CASE("attachments on the wire: the service's lists always, the deployment's when given", "[model][deployments]") {
   ServiceAttachments a;
-  Json out = Json::object();
-  attachments_to_json(a, out);
-  CHECK(out == Json::parse(R"({"loadBalancers":[],"serviceRegistries":[]})"));
+  Json service = Json::object();
+  service_attachments_to_json(a, service);
+  CHECK(service == Json::parse(R"({"loadBalancers":[],"serviceRegistries":[]})"));
+  Json deployment = Json::object();
+  deployment_attachments_to_json(a, deployment);
+  CHECK(deployment == Json::object());
   a.role_arn = "arn:aws:iam::1:role/r";
   a.volume_configurations = Json::array({{{"name", "data"}}});
   a.service_connect_configuration = {{"enabled", true}};
-  attachments_to_json(a, out);
-  CHECK(out["roleArn"] == "arn:aws:iam::1:role/r");
-  CHECK(out["volumeConfigurations"].size() == 1);
-  CHECK(out["serviceConnectConfiguration"]["enabled"] == true);
+  service_attachments_to_json(a, service);
+  CHECK(service["roleArn"] == "arn:aws:iam::1:role/r");
+  CHECK_FALSE(service.contains("volumeConfigurations"));
+  deployment_attachments_to_json(a, deployment);
+  CHECK(deployment["volumeConfigurations"].size() == 1);
+  CHECK(deployment["serviceConnectConfiguration"]["enabled"] == true);
+  CHECK_FALSE(deployment.contains("roleArn"));
 }

@@ -188,7 +188,10 @@ TEST_CASE_METHOD(ServiceFixture, "UpdateService: changed attachments start a new
   CHECK(revision["serviceRevisions"][0]["serviceRegistries"][0]["registryArn"] == "r2");
   CHECK(revision["serviceRevisions"][0]["volumeConfigurations"][0]["name"] == "data");
   const Json service = call(*ctx, "DescribeServices", {{"services", {"api"}}})["services"][0];
-  CHECK(service["volumeConfigurations"][0]["managedEBSVolume"]["sizeInGiB"] == 1);
+  // ECS shows them on the deployment that runs them.
+  CHECK(service["deployments"][0]["volumeConfigurations"][0]["managedEBSVolume"]["sizeInGiB"] == 1);
+  CHECK_FALSE(service["deployments"][1].contains("volumeConfigurations"));
+  CHECK_FALSE(service.contains("volumeConfigurations"));
   check_error(*ctx, "UpdateService", Json::parse(R"({"service":"api","serviceConnectConfiguration":{"namespace":"n"}})"),
               Code::invalid_parameter, "serviceConnectConfiguration.enabled must be given as true or false.");
 }
