@@ -10,12 +10,14 @@
 #include "model/capacity_provider_shapes.hpp"
 #include "model/daemon_shapes.hpp"
 #include "model/request_shapes.hpp"
+#include "model/service_deployment_requests.hpp"
 #include "model/task_set_requests.hpp"
 #include "svc/account_settings.hpp"
 #include "svc/actions.hpp"
 #include "svc/agent_actions.hpp"
 #include "svc/capacity_providers.hpp"
 #include "svc/daemons.hpp"
+#include "svc/service_deployments.hpp"
 #include "svc/task_sets.hpp"
 
 namespace berth::api {
@@ -72,6 +74,9 @@ constexpr Refusal k_agent_updated_by_package{
 
 std::string task_definition_arn(const Mapper& m, const std::string& text) { return m.task_definition_arn(text); }
 std::string tagged_resource_arn(const Mapper& m, const std::string& text) { return m.tagged_resource_arn(text); }
+// Service deployments and revisions are named by ARN only (service-deployment/<c>/<s>/<id>).
+std::string history_arn_as_written(const Mapper&, const std::string& text) { return text; }
+namespace deployment_shapes = model::deployment_shapes;
 
 // Daemons: ARNs are taken as written; a daemon task definition by its daemon-task-definition ARN.
 namespace daemon_shapes = model::daemon_shapes;
@@ -96,6 +101,9 @@ Resources daemons_cluster(const Mapper& m) {
 // Sorted by name (find_ecs_action searches it).
 const std::vector<EcsAction>& actions() {
   static const std::vector<EcsAction> k_actions = {
+      action("ContinueServiceDeployment", deployment_shapes::continue_service_deployment,
+             typed_use_case<model::decode_continue_service_deployment, svc::continue_service_deployment, model::encode_service_deployment_arn>,
+             one_of("serviceDeploymentArn", history_arn_as_written)),
       action("CreateCapacityProvider", capacity_shapes::create_capacity_provider,
              typed_use_case<model::decode_create_capacity_provider, svc::create_capacity_provider, model::encode_capacity_provider_reply>,
              created_capacity_provider),
@@ -168,6 +176,12 @@ const std::vector<EcsAction>& actions() {
              typed_use_case<model::decode_daemon_task_definition_ref, svc::describe_daemon_task_definition, model::encode_daemon_task_definition>,
              one_of("daemonTaskDefinition", daemon_task_definition_arn)),
       refused("DescribeExpressGatewayService", refused_use_case<k_no_express_gateway>),
+      action("DescribeServiceDeployments", deployment_shapes::describe_service_deployments,
+             typed_use_case<model::decode_describe_service_deployments, svc::describe_service_deployments, model::encode_describe_service_deployments>,
+             each_of("serviceDeploymentArns", history_arn_as_written)),
+      action("DescribeServiceRevisions", deployment_shapes::describe_service_revisions,
+             typed_use_case<model::decode_describe_service_revisions, svc::describe_service_revisions, model::encode_describe_service_revisions>,
+             each_of("serviceRevisionArns", history_arn_as_written)),
       action("DescribeServices", shapes::describe_services,
              typed_use_case<model::decode_describe_services, svc::describe_services, model::encode_describe_services>,
              members("service", "services")),
@@ -207,9 +221,15 @@ const std::vector<EcsAction>& actions() {
       action("ListDaemons", daemon_shapes::list_daemons(),
              typed_use_case<model::decode_list_daemons, svc::list_daemons, model::encode_daemons_page>,
              daemons_cluster),
+      action("ListServiceDeployments", deployment_shapes::list_service_deployments,
+             typed_use_case<model::decode_list_service_deployments, svc::list_service_deployments, model::encode_list_service_deployments>,
+             member("service", "service")),
       action("ListServices", shapes::list_services,
              typed_use_case<model::decode_list_services, svc::list_services, model::encode_list_services>,
              the_cluster),
+      action("ListServicesByNamespace", deployment_shapes::list_services_by_namespace,
+             typed_use_case<model::decode_list_services_by_namespace, svc::list_services_by_namespace, model::encode_list_services_by_namespace>,
+             everything),
       action("ListTagsForResource", shapes::list_tags_for_resource,
              typed_use_case<model::decode_list_tags_for_resource, svc::list_tags_for_resource, model::encode_list_tags_for_resource>,
              one_of("resourceArn", tagged_resource_arn)),
@@ -249,6 +269,9 @@ const std::vector<EcsAction>& actions() {
       action("StartTask", shapes::start_task,
              typed_use_case<model::decode_start_task, svc::start_task, model::encode_tasks_reply>,
              both(both(the_cluster, task_definition("taskDefinition")), members(k_instance, "containerInstances"))),
+      action("StopServiceDeployment", deployment_shapes::stop_service_deployment,
+             typed_use_case<model::decode_stop_service_deployment, svc::stop_service_deployment, model::encode_service_deployment_arn>,
+             one_of("serviceDeploymentArn", history_arn_as_written)),
       action("StopTask", shapes::stop_task,
              typed_use_case<model::decode_stop_task, svc::stop_task, model::encode_task_reply>,
              member("task", "task")),

@@ -1,6 +1,7 @@
 #include "model/service.hpp"
 
 #include "model/task_set_json.hpp"
+#include "model/deployment_history.hpp"
 
 namespace berth::model {
 
@@ -17,6 +18,7 @@ Json service_to_record(const Service& s) {
                            {"runningCount", d.running_count}, {"failedTasks", d.failed_tasks},
                            {"rolloutState", d.rollout_state}, {"rolloutStateReason", d.rollout_state_reason},
                            {"createdAt", d.created_at}, {"updatedAt", d.updated_at}});
+    if (!d.rollback_of.empty()) deployments.back()["rollbackOf"] = d.rollback_of;
   }
   Json events = Json::array();
   for (const auto& e : s.events) events.push_back({{"id", e.id}, {"createdAt", e.created_at}, {"message", e.message}});
@@ -32,7 +34,8 @@ Json service_to_record(const Service& s) {
           {"deployments", deployments}, {"events", events}, {"createdAt", s.created_at}, {"version", s.version},
           {"throttleResetAt", s.throttle_reset_at}, {"nextLaunchAt", s.next_launch_at},
           {"propagateTags", std::string(to_wire(s.tagging.propagate))}, {"enableECSManagedTags", s.tagging.managed_tags},
-          {"deploymentController", std::string(to_wire(s.deployment_controller))}, {"taskSets", task_sets}};
+          {"deploymentController", std::string(to_wire(s.deployment_controller))}, {"taskSets", task_sets},
+          {"attachments", attachments_to_record(s.attachments)}, {"history", history_to_record(s.history)}};
   if (!s.capacity_provider_strategy.empty()) record["capacityProviderStrategy"] = s.capacity_provider_strategy;
   return record;
 }
@@ -76,6 +79,7 @@ Result<Service> service_from_record(const Json& r) {
     x.rollout_state_reason = d.value("rolloutStateReason", "");
     x.created_at = d.value("createdAt", 0LL);
     x.updated_at = d.value("updatedAt", 0LL);
+    x.rollback_of = d.value("rollbackOf", "");
     s.deployments.push_back(std::move(x));
   }
   for (const auto& e : r.value("events", Json::array())) {
@@ -104,6 +108,7 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
                            {"createdAt", epoch_seconds(d.created_at)}, {"updatedAt", epoch_seconds(d.updated_at)},
                            {"launchType", "EC2"}, {"rolloutState", d.rollout_state},
                            {"rolloutStateReason", d.rollout_state_reason}});
+    if (const auto* revision = revision_run_by(s, d.id)) deployment_attachments_to_json(revision->attachments, deployments.back());
   }
   Json events = Json::array();
   for (const auto& e : s.events) {
@@ -157,6 +162,7 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
       d["capacityProviderStrategy"] = s.capacity_provider_strategy;
     }
   }
+  service_attachments_to_json(s.attachments, out);
   if (tags) out["tags"] = tags_to_json(*tags);
   return out;
 }

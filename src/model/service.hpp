@@ -11,6 +11,7 @@
 #include "common/result.hpp"
 #include "model/deployment.hpp"
 #include "model/schema.hpp"
+#include "model/service_revision.hpp"
 #include "model/statuses.hpp"
 #include "model/tags.hpp"
 #include "model/task_tagging.hpp"
@@ -51,6 +52,8 @@ struct Service {
   // last UpdateService) delay launches until `next_launch_at`.
   EpochMs throttle_reset_at = 0;
   EpochMs next_launch_at = 0;
+  ServiceAttachments attachments;  // kept and echoed, not acted on
+  DeploymentHistory history;       // model/deployment_history.hpp keeps it
 
   // The PRIMARY deployment. REQUIRES: deployments is not empty.
   const Deployment& primary() const { return deployments.front(); }

@@ -71,6 +71,15 @@ Result<DeploymentController> deployment_controller_of(const Json& body) {
   return *controller;
 }
 
+// ECS's refusals of launch settings (check_launch_settings), except volumeConfigurations: a
+// service keeps them (model/service_attachments.hpp), where a task could not run with them.
+Result<void> check_service_launch_settings(const Json& body) {
+  if (!body.contains("volumeConfigurations")) return check_launch_settings(body);
+  Json launch = body;
+  launch.erase("volumeConfigurations");
+  return check_launch_settings(launch);
+}
+
 Json description_to_json(const ServiceDescription& d, const ArnScope& arns) {
   return service_to_json(d.service, arns, d.tags ? &*d.tags : nullptr);
 }
@@ -82,7 +91,7 @@ Result<CreateServiceRequest> decode_create_service(const Json& body) {
   request.cluster = optional_string(body, "cluster");
   request.name = body["serviceName"].get<std::string>();
   BERTH_TRY(check_name("Service name", request.name));
-  BERTH_TRY(check_launch_settings(body));
+  BERTH_TRY(check_service_launch_settings(body));
   BERTH_ASSIGN(request.capacity, read_launch_capacity(body));
   request.scheduling_strategy = scheduling_strategy_of(body).value_or(SchedulingStrategy::replica);
   const bool daemon = request.scheduling_strategy == SchedulingStrategy::daemon;
@@ -119,6 +128,8 @@ Result<CreateServiceRequest> decode_create_service(const Json& body) {
   }
   BERTH_ASSIGN(const auto tagging, read_task_tagging(body, TaskStarter::service));
   request.tagging = tagging.applied_to({});
+  BERTH_ASSIGN(request.attachments, attachments_update_of(body));
+  request.role = optional_string(body, "role");
   return request;
 }
 
@@ -126,7 +137,7 @@ Result<UpdateServiceRequest> decode_update_service(const Json& body) {
   UpdateServiceRequest request;
   request.cluster = optional_string(body, "cluster");
   request.service = body["service"].get<std::string>();
-  BERTH_TRY(check_launch_settings(body));
+  BERTH_TRY(check_service_launch_settings(body));
   BERTH_ASSIGN(const auto capacity, read_launch_capacity(body));
   request.capacity_provider_strategy = capacity.strategy;
   request.desired_count = optional_int(body, "desiredCount");
@@ -141,6 +152,7 @@ Result<UpdateServiceRequest> decode_update_service(const Json& body) {
   request.health_check_grace_period_seconds = optional_int(body, "healthCheckGracePeriodSeconds");
   request.force_new_deployment = body.value("forceNewDeployment", false);
   BERTH_ASSIGN(request.tagging, read_task_tagging(body, TaskStarter::service));
+  BERTH_ASSIGN(request.attachments, attachments_update_of(body));
   return request;
 }
 

@@ -13,6 +13,7 @@
 #include "model/failure.hpp"
 #include "model/paging.hpp"
 #include "model/service.hpp"
+#include "model/service_attachments.hpp"
 #include "model/tags.hpp"
 
 namespace berth::model {
@@ -43,6 +44,8 @@ struct CreateServiceRequest {
   // ECS or EXTERNAL (CODE_DEPLOY is refused). EXTERNAL: REPLICA only; its tasks come from task
   // sets, so a taskDefinition given is not run.
   DeploymentController deployment_controller = DeploymentController::ecs;
+  AttachmentsUpdate attachments;     // kept, not acted on
+  std::optional<std::string> role;   // a name or an ARN, shown as roleArn
 };
 
 struct UpdateServiceRequest {
@@ -57,6 +60,7 @@ struct UpdateServiceRequest {
   std::optional<CapacityProviderStrategy> capacity_provider_strategy;  // given and not empty
   bool force_new_deployment = false;
   TaskTaggingChange tagging;  // for the tasks started after the update
+  AttachmentsUpdate attachments;  // a change starts a new deployment, as in ECS
 };
 
 struct DeleteServiceRequest {

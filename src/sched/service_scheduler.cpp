@@ -325,6 +325,7 @@ void ServicePass::apply_circuit_breaker() {
   rollback.revision = previous->revision;
   rollback.desired_count = m_s.desired_count;
   rollback.created_at = rollback.updated_at = m_now;
+  rollback.rollback_of = primary.id;  // its service deployment follows the rollback (deployment_history)
   const std::string previous_id = previous->id;
   for (auto& d : m_s.deployments) d.status = "ACTIVE";
   m_s.deployments.insert(m_s.deployments.begin(), rollback);

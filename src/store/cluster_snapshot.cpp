@@ -2,6 +2,7 @@
 #include <map>
 
 #include "model/cluster_snapshot_codec.hpp"
+#include "model/deployment_history.hpp"
 #include "store/rows.hpp"
 #include "store/store.hpp"
 
@@ -155,6 +156,7 @@ Result<bool> Store::commit_plan(const PlanCommit& plan) {
     }
     service->task_sets = state.task_sets;  // as read but the drained ones: the version check above holds
     service->next_launch_at = state.next_launch_at;
+    model::follow_deployments(*service, plan.now);
     for (const auto& e : plan.service->new_events) model::add_event(*service, e.message, e.created_at, e.id);
     if (model::service_to_record(*service) != before) {  // nothing written when nothing changes
       ++service->version;

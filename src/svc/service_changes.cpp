@@ -1,6 +1,7 @@
 #include "svc/service_changes.hpp"
 
 #include "model/daemon.hpp"
+#include "model/deployment_history.hpp"
 #include "store/update_with_retry.hpp"
 #include "svc/service_scheduler.hpp"
 
@@ -22,6 +23,7 @@ Result<model::Service> change_service(Context& ctx, const ServiceKey& key,
     if (!found) return fail(Code::service_not_found, "Service not found.");
     model::Service s = *found;
     BERTH_TRY(change(s));
+    model::follow_deployments(s, ctx.clock.now_ms());
     const long long version = s.version++;
     BERTH_ASSIGN(bool saved, ctx.store.replace_service(s, version));
     if (!saved) return std::nullopt;

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "model/daemon.hpp"
+#include "model/deployment_history.hpp"
 #include "model/paging.hpp"
 #include "model/service.hpp"
 #include "svc/actions.hpp"
@@ -57,6 +58,8 @@ Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServ
   BERTH_ASSIGN(const auto strategy, launch_strategy(ctx, cluster, request.capacity));
   s.capacity_provider_strategy = model::strategy_to_json(strategy);
   s.tagging = request.tagging;
+  model::apply_attachments(s.attachments, request.attachments);
+  if (request.role) s.attachments.role_arn = model::role_arn_of(*request.role, ctx.arns.account);
   s.created_at = ctx.clock.now_ms();
   s.throttle_reset_at = s.created_at;
   s.deployment_controller = request.deployment_controller;
@@ -73,6 +76,7 @@ Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServ
   d.desired_count = s.desired_count;
   d.created_at = d.updated_at = s.created_at;
   s.deployments.push_back(d);
+  model::record_new_deployment(s, s.created_at);
   BERTH_ASSIGN(auto created, ctx.store.create_service(s, request.tags));
   ctx.tasks_changed();
   return reply_of(ctx, std::move(created));
@@ -113,7 +117,8 @@ Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServ
     s.next_launch_at = 0;
     if (external) return {};  // each task set's count follows desiredCount (sched/task_set_reconcile.hpp)
     const bool new_definition = td && (td->family != s.primary().family || td->revision != s.primary().revision);
-    if (new_definition || request.force_new_deployment) {
+    const bool new_attachments = model::apply_attachments(s.attachments, request.attachments);
+    if (new_definition || new_attachments || request.force_new_deployment) {
       for (auto& d : s.deployments) d.status = "ACTIVE";
       model::Deployment d;
       d.id = new_deployment_id();
@@ -121,6 +126,8 @@ Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServ
       d.revision = td ? td->revision : s.primary().revision;
       d.created_at = d.updated_at = now;
       s.deployments.insert(s.deployments.begin(), d);
+      s.deployments.front().desired_count = s.desired_count;
+      model::record_new_deployment(s, now);
     }
     s.deployments.front().desired_count = s.desired_count;
     return {};

@@ -207,9 +207,9 @@ TEST_CASE("service encoders: golden replies", "[model][requests]") {
       R"("taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:2","updatedAt":1700000001.5}],)"
       R"("desiredCount":2,"enableECSManagedTags":false,"enableExecuteCommand":false,"events":[{"createdAt":1700000002.0,)"
       R"("id":"e1","message":"(service web) has reached a steady state."}],"healthCheckGracePeriodSeconds":30,)"
-      R"("launchType":"EC2","pendingCount":1,"placementConstraints":[],"placementStrategy":[],"propagateTags":"NONE",)"
+      R"("launchType":"EC2","loadBalancers":[],"pendingCount":1,"placementConstraints":[],"placementStrategy":[],"propagateTags":"NONE",)"
       R"("runningCount":1,"schedulingStrategy":"REPLICA","serviceArn":"arn:aws:ecs:local:000000000000:service/edge/web",)"
-      R"("serviceName":"web","status":"ACTIVE","taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:2"})";
+      R"("serviceName":"web","serviceRegistries":[],"status":"ACTIVE","taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:2"})";
   CHECK(encode_service_reply({{s, std::nullopt}}, k_arns).dump() == R"({"service":)" + body + "}");
 
   std::string tagged = body;
@@ -235,8 +235,8 @@ TEST_CASE("CreateService and UpdateService refuse launch settings a gateway cann
               Code::invalid_parameter, "The capacity provider FARGATE_SPOT is not supported: " + std::string(k_no_fargate));
   check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"enableExecuteCommand":true})"),
               Code::client, "enableExecuteCommand is not supported: berth runs no SSM agent; use `berth logs` on the gateway.");
-  check_error(update(R"({"service":"web","volumeConfigurations":[{"name":"ebs"}]})"), Code::client,
-              "volumeConfigurations is not supported: berth attaches no EBS volumes.");
+  // A service keeps its volumeConfigurations (stored and shown, not acted on).
+  CHECK(update(R"({"service":"web","volumeConfigurations":[{"name":"ebs"}]})").has_value());
   CHECK(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"EXTERNAL",
                    "enableExecuteCommand":false})").has_value());
 }

@@ -61,6 +61,13 @@
 //   DescribeDaemonDeployments,
 //   DescribeDaemonRevisions                      each ARN as given
 //   ListDaemons                                  cluster/<clusterArn, else default>
+//   ListServiceDeployments                       service/<c>/<name>
+//   DescribeServiceDeployments,
+//   DescribeServiceRevisions                     each ARN as given (service-deployment/<c>/<s>/<id>,
+//                                                  service-revision/<c>/<s>/<id>)
+//   StopServiceDeployment,
+//   ContinueServiceDeployment                    the serviceDeploymentArn as given
+//   ListServicesByNamespace                      * (its services may be in any cluster)
 // Scheduler (arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>, group "default")
 //   GetSchedule, DeleteSchedule                  the schedule
 //   CreateSchedule, UpdateSchedule               the schedule, + ecs:RunTask on Target.Arn (the cluster) and on

@@ -436,6 +436,19 @@ const std::map<std::string, Sample>& samples() {
        [](const std::string& c, Spelling s) {
          return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}, {"primaryTaskSet", "ecs-svc/1"}};
        }},
+      {"ListServiceDeployments",
+       [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}}; }},
+      {"DescribeServiceDeployments",
+       [](const std::string& c, Spelling) { return Json{{"serviceDeploymentArns", {k_ecs + "service-deployment/" + c + "/web/1"}}}; }},
+      {"DescribeServiceRevisions",
+       [](const std::string& c, Spelling) { return Json{{"serviceRevisionArns", {k_ecs + "service-revision/" + c + "/web/1"}}}; }},
+      {"StopServiceDeployment",
+       [](const std::string& c, Spelling) { return Json{{"serviceDeploymentArn", k_ecs + "service-deployment/" + c + "/web/1"}}; }},
+      {"ContinueServiceDeployment",
+       [](const std::string& c, Spelling) {
+         return Json{{"serviceDeploymentArn", k_ecs + "service-deployment/" + c + "/web/1"}, {"hookId", "h"}};
+       }},
+      {"ListServicesByNamespace", [](const std::string&, Spelling) { return Json{{"namespace", "plant"}}; }},
       {"CreateExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DeleteExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DescribeExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
@@ -465,6 +478,7 @@ const std::map<std::string, Sample>& samples() {
 // Refused actions (api/refused_action.hpp) are "*" too: they touch nothing.
 const std::set<std::string> k_account_wide = {"ListClusters", "ListTaskDefinitions", "ListTaskDefinitionFamilies",
                                               "ListDaemonTaskDefinitions",
+                                              "ListServicesByNamespace",
                                               "CreateExpressGatewayService", "DeleteExpressGatewayService",
                                               "DescribeExpressGatewayService", "UpdateExpressGatewayService",
                                               // Account settings and the agent's endpoint: ECS's IAM gives them no resource.
@@ -481,7 +495,8 @@ TEST_CASE("A key for one cluster reaches no other cluster by any ECS action", "[
       "arn:aws:ecs:local:000000000000:task-definition/plant-7-*",
       "arn:aws:ecs:local:000000000000:capacity-provider/plant-7-*", "arn:aws:ecs:local:000000000000:daemon/plant-7/*",
       "arn:aws:ecs:local:000000000000:daemon-deployment/plant-7/*", "arn:aws:ecs:local:000000000000:daemon-revision/plant-7/*",
-      "arn:aws:ecs:local:000000000000:daemon-task-definition/plant-7-*"]}]})");
+      "arn:aws:ecs:local:000000000000:daemon-task-definition/plant-7-*",
+      "arn:aws:ecs:local:000000000000:service-deployment/plant-7/*", "arn:aws:ecs:local:000000000000:service-revision/plant-7/*"]}]})");
   // Deny-list style: everything but another cluster (this catches a mapping to "*" or to the
   // wrong cluster, which an allow-list would refuse anyway).
   const Policy deny_list = policy(R"({"Version":"2012-10-17","Statement":[
