@@ -6,6 +6,7 @@
 #include "api/refused_action.hpp"
 #include "model/request_shapes.hpp"
 #include "svc/actions.hpp"
+#include "svc/execute_command.hpp"
 
 namespace berth::api {
 namespace {
@@ -93,6 +94,9 @@ const std::vector<EcsAction>& actions() {
       action("DescribeTasks", shapes::describe_tasks,
              typed_use_case<model::decode_describe_tasks, svc::describe_tasks, model::encode_tasks_reply>,
              members("task", "tasks")),
+      action("ExecuteCommand", model::execute_command_shape(),
+             typed_use_case<model::decode_execute_command, svc::execute_command, model::encode_execute_command>,
+             member("task", "task")),
       action("GetTaskProtection", shapes::get_task_protection,
              typed_use_case<model::decode_get_task_protection, svc::get_task_protection, model::encode_task_protection_reply>,
              members("task", "tasks")),

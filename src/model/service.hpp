@@ -36,6 +36,7 @@ struct Service {
   Json placement_constraints = Json::array();
   Json placement_strategy = Json::array();
   int health_check_grace_period_seconds = 0;
+  bool enable_execute_command = false;             // given to the tasks it starts from now on
   std::vector<Deployment> deployments;             // PRIMARY first
   std::vector<ServiceEvent> events;                // newest first, bounded
   EpochMs created_at = 0;

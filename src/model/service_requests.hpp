@@ -36,6 +36,7 @@ struct CreateServiceRequest {
   Json placement_constraints = Json::array();
   Json placement_strategy = Json::array();
   int health_check_grace_period_seconds = 0;
+  bool enable_execute_command = false;
   std::vector<Tag> tags;
 };
 
@@ -48,6 +49,7 @@ struct UpdateServiceRequest {
   std::optional<Json> placement_constraints;       // checked as CreateService's
   std::optional<Json> placement_strategy;
   std::optional<int> health_check_grace_period_seconds;
+  std::optional<bool> enable_execute_command;      // for the tasks started from now on
   bool force_new_deployment = false;
 };
 

@@ -29,6 +29,7 @@ struct TaskLaunch {
   std::vector<PlacementConstraint> placement_constraints;  // besides the definition's
   std::vector<PlacementStrategy> placement_strategy;
   std::vector<Tag> tags;
+  bool enable_execute_command = false;
 };
 
 struct RunTaskRequest {
@@ -87,7 +88,7 @@ struct TaskReply {
 
 // Returns ClientException, naming the member, for the launch settings of RunTask, StartTask,
 // CreateService and UpdateService that a gateway can never provide: launchType FARGATE or
-// MANAGED_INSTANCES, enableExecuteCommand true (no SSM agent), volumeConfigurations (EBS).
+// MANAGED_INSTANCES, volumeConfigurations (EBS).
 [[nodiscard]] Result<void> check_launch_settings(const Json& body);
 [[nodiscard]] Result<StartTaskRequest> decode_start_task(const Json& body);
 [[nodiscard]] Result<StopTaskRequest> decode_stop_task(const Json& body);

@@ -84,6 +84,7 @@ Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, co
       it = definitions.emplace(std::pair{start.family, start.revision}, std::move(*td)).first;
     }
     auto task = new_task(it->second, cluster, start, options.overrides, now);
+    task.enable_execute_command = options.enable_execute_command;
     if (options.pinning == DigestPinning::per_deployment && !start.started_by.empty()) {
       auto pins = pins_by_deployment.find(start.started_by);
       if (pins == pins_by_deployment.end()) {

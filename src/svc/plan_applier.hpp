@@ -31,6 +31,7 @@ struct PlanOptions {
   std::string stop_code = "ServiceSchedulerInitiated";  // on the plan's stops
   Json overrides = Json::object();                      // on each started task
   std::vector<model::Tag> tags;                         // on each started task
+  bool enable_execute_command = false;                  // on each started task
   const model::TaskDefinition* definition = nullptr;    // the starts' definition, if known
   DigestPinning pinning = DigestPinning::none;
 };

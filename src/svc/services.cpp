@@ -96,6 +96,7 @@ Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServ
   s.placement_constraints = request.placement_constraints;
   s.placement_strategy = request.placement_strategy;
   s.health_check_grace_period_seconds = request.health_check_grace_period_seconds;
+  s.enable_execute_command = request.enable_execute_command;
   s.created_at = ctx.clock.now_ms();
   s.throttle_reset_at = s.created_at;
   model::Deployment d;
@@ -129,6 +130,7 @@ Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServ
     if (request.health_check_grace_period_seconds) {
       s.health_check_grace_period_seconds = *request.health_check_grace_period_seconds;
     }
+    if (request.enable_execute_command) s.enable_execute_command = *request.enable_execute_command;
     const bool new_definition = td && (td->family != s.primary().family || td->revision != s.primary().revision);
     if (new_definition || request.force_new_deployment) {
       for (auto& d : s.deployments) d.status = "ACTIVE";

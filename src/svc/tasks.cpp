@@ -52,6 +52,7 @@ Result<StartTasks> resolve_launch(Context& ctx, const model::TaskLaunch& launch,
   BERTH_TRY(sched::compile_placement(model::definition_state_of(out.definition, out.overrides),
                                      out.placement_constraints, out.placement_strategy, out.group));
   out.tags = launch.tags;
+  out.enable_execute_command = launch.enable_execute_command;
   return out;
 }
 
@@ -98,6 +99,7 @@ Result<StartedTasks> start_tasks(Context& ctx, const StartTasks& request) {
   PlanOptions options;
   options.overrides = request.overrides;
   options.tags = request.tags;
+  options.enable_execute_command = request.enable_execute_command;
   options.definition = &request.definition;
   BERTH_ASSIGN(auto applied, apply_plan(ctx, request.cluster, planner, options));
   return StartedTasks{std::move(applied.started), std::move(applied.plan.failures)};

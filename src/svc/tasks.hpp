@@ -28,6 +28,7 @@ struct StartTasks {
   std::vector<model::PlacementConstraint> placement_constraints;  // besides the definition's
   std::vector<model::PlacementStrategy> placement_strategy;
   std::vector<model::Tag> tags;
+  bool enable_execute_command = false;
 };
 
 struct StartedTasks {

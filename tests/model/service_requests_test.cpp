@@ -222,11 +222,24 @@ TEST_CASE("service encoders: golden replies", "[model][requests]") {
   CHECK(encode_list_services({{}, "token"}).dump() == R"({"nextToken":"token","serviceArns":[]})");
 }
 
+TEST_CASE("CreateService and UpdateService take enableExecuteCommand for the tasks they start", "[model][requests]") {
+  auto created = create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"enableExecuteCommand":true})");
+  REQUIRE(created.has_value());
+  CHECK(created->enable_execute_command);
+  auto plain = create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1})");
+  REQUIRE(plain.has_value());
+  CHECK_FALSE(plain->enable_execute_command);
+  auto updated = update(R"({"service":"web","enableExecuteCommand":false})");
+  REQUIRE(updated.has_value());
+  CHECK(updated->enable_execute_command == std::optional<bool>(false));
+  auto untouched = update(R"({"service":"web"})");
+  REQUIRE(untouched.has_value());
+  CHECK_FALSE(untouched->enable_execute_command.has_value());
+}
+
 TEST_CASE("CreateService and UpdateService refuse launch settings a gateway cannot give", "[model][requests]") {
   check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"FARGATE"})"),
               Code::client, "launchType FARGATE is not supported: berth runs tasks on its own container instances (EC2, EXTERNAL).");
-  check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"enableExecuteCommand":true})"),
-              Code::client, "enableExecuteCommand is not supported: berth runs no SSM agent; use `berth logs` on the gateway.");
   check_error(update(R"({"service":"web","volumeConfigurations":[{"name":"ebs"}]})"), Code::client,
               "volumeConfigurations is not supported: berth attaches no EBS volumes.");
   CHECK(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"EXTERNAL",
