@@ -17,6 +17,7 @@
 #include "svc/agent_actions.hpp"
 #include "svc/capacity_providers.hpp"
 #include "svc/daemons.hpp"
+#include "svc/execute_command.hpp"
 #include "svc/service_deployments.hpp"
 #include "svc/task_sets.hpp"
 
@@ -197,6 +198,9 @@ const std::vector<EcsAction>& actions() {
       action("DiscoverPollEndpoint", shapes::discover_poll_endpoint,
              typed_use_case<model::decode_discover_poll_endpoint, svc::discover_poll_endpoint, model::encode_poll_endpoint>,
              everything),
+      action("ExecuteCommand", model::execute_command_shape(),
+             typed_use_case<model::decode_execute_command, svc::execute_command, model::encode_execute_command>,
+             member("task", "task")),
       action("GetTaskProtection", shapes::get_task_protection,
              typed_use_case<model::decode_get_task_protection, svc::get_task_protection, model::encode_task_protection_reply>,
              members("task", "tasks")),

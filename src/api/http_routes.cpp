@@ -9,6 +9,8 @@
 #include "api/scheduler_dispatch.hpp"
 #include "api/secrets_dispatch.hpp"
 #include "common/numbers.hpp"
+#include "model/execute_command.hpp"
+#include "svc/execute_command.hpp"
 #include "svc/logs.hpp"
 
 namespace berth::api {
@@ -157,6 +159,38 @@ HttpResponse task_logs(ApiServices& api, const Caller& caller, const RequestTarg
   return to_response(Reply{200, to_wire(*logs), ""}, "application/json");
 }
 
+// `berth exec`: a session on this unix-socket connection, authorized as berth:ExecuteCommand on
+// the task. Answered 101 and handed to the session's runner, or a JSON error reply.
+HttpResponse exec_session(ApiServices& api, const Caller& caller, const HttpRequest& request, const HttpPeer& peer) {
+  if (peer.transport != HttpPeer::Transport::unix_socket || request.header("upgrade") != k_exec_upgrade) {
+    return to_response(error_reply({Code::client, "An exec session is opened by `berth exec` on the gateway's unix "
+                                                  "socket (Upgrade: berth-exec); over the network use ExecuteCommand."}));
+  }
+  auto body = model::decode_request_body(request.body, model::exec_session_shape());
+  if (!body) return to_response(error_reply(body.error()));
+  auto session = model::decode_exec_session(*body);
+  if (!session) return to_response(error_reply(session.error()));
+  svc::Context& ctx = api.ctx;
+  model::Json members{{"task", session->task}};
+  if (session->cluster) members["cluster"] = *session->cluster;
+  const auth::RequestContext context{ctx.arns, ctx.default_cluster, caller.user_name};
+  auto access = auth::requested_access(context, "berth", "ExecuteCommand", members);
+  if (!access) return to_response(error_reply(access.error()));
+  Reply refusal;
+  if (auto denied = api.auth.authorize(caller, "berth", *access)) {
+    refusal = auth_error_reply(*denied);
+  } else if (auto handoff = svc::open_exec_session(ctx, *session); !handoff) {
+    refusal = error_reply(handoff.error());
+  } else {
+    audit(api, caller, access->action, access->resources, Reply{200, "", ""});
+    HttpResponse response{101, "", {{"Connection", "Upgrade"}, {"Upgrade", std::string(k_exec_upgrade)}}, ""};
+    response.takeover = std::move(*handoff);
+    return response;
+  }
+  audit(api, caller, access->action, access->resources, refusal);
+  return to_response(refusal);
+}
+
 // Returns the IAM action a request names before it is decoded ("ecs:CreateCluster",
 // "scheduler:DeleteSchedule"), or "" when it names none: what the audit log records for a request
 // refused before anyone is known.
@@ -178,6 +212,7 @@ std::string claimed_action(const HttpRequest& request, const std::string& path) 
     if (request.method == "POST") return "scheduler:TagResource";
     if (request.method == "DELETE") return "scheduler:UntagResource";
   }
+  if (request.method == "POST" && path == k_exec_path) return "berth:ExecuteCommand";
   if (!path.starts_with("/schedules/")) return "";
   if (request.method == "POST") return "scheduler:CreateSchedule";
   if (request.method == "PUT") return "scheduler:UpdateSchedule";
@@ -256,6 +291,9 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
     return to_response(unknown_scheduler_route(method, path), "application/json");
   }
   if (const auto operation = cbor_operation(request, path)) return cloudwatch_cbor(api, caller, request, *operation);
+  if (method == "POST" && path == k_exec_path && !request.has_header("x-amz-target")) {
+    return exec_session(api, caller, request, peer);
+  }
   // Any path: an --endpoint-url with a path is used as-is by the AWS clients.
   if (method == "POST") return json_api(api, caller, request);
   // REST for device apps and `berth logs`: a task's container output.

@@ -127,6 +127,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
       m_runc_paths(runc_paths(config)),
       m_runtime(m_runc_paths, agent_config.network),
       m_logs(m_runtime, m_runc_paths.log_files),
+      m_commands(m_runtime, m_runc_paths),
       m_metrics(metric_store_limits(config)),
       m_ctx{.store = *m_resources.store,
             .clock = *m_resources.clock,
@@ -134,6 +135,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
             .default_cluster = config.cluster,
             .events = this,
             .logs = &m_logs,
+            .commands = &m_commands,
             .dynamic_host_ports = agent_config.dynamic_host_ports,
             .time_zones = std::make_shared<svc::TimeZoneLibrary>(config.zoneinfo_dir),
             .secret_cipher = &m_secret_cipher,
@@ -250,6 +252,7 @@ void Daemon::start_metadata_endpoint() {
 void Daemon::stop() {
   if (m_server) m_server->stop();
   if (m_metadata_server) m_metadata_server->stop();
+  m_commands.stop();
   m_scaling_runner.stop();
   m_schedule_runner.stop();
   m_scheduler.stop();

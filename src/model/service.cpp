@@ -31,6 +31,7 @@ Json service_to_record(const Service& s) {
           {"deploymentConfiguration", s.deployment_configuration},
           {"placementConstraints", s.placement_constraints}, {"placementStrategy", s.placement_strategy},
           {"healthCheckGracePeriodSeconds", s.health_check_grace_period_seconds},
+          {"enableExecuteCommand", s.enable_execute_command},
           {"deployments", deployments}, {"events", events}, {"createdAt", s.created_at}, {"version", s.version},
           {"throttleResetAt", s.throttle_reset_at}, {"nextLaunchAt", s.next_launch_at},
           {"propagateTags", std::string(to_wire(s.tagging.propagate))}, {"enableECSManagedTags", s.tagging.managed_tags},
@@ -57,6 +58,7 @@ Result<Service> service_from_record(const Json& r) {
   s.placement_strategy = r.value("placementStrategy", Json::array());
   s.health_check_grace_period_seconds = r.value("healthCheckGracePeriodSeconds", 0);
   s.capacity_provider_strategy = r.value("capacityProviderStrategy", Json::array());
+  s.enable_execute_command = r.value("enableExecuteCommand", false);
   s.created_at = r.value("createdAt", 0LL);
   s.version = r.value("version", 1LL);
   s.throttle_reset_at = r.value("throttleResetAt", 0LL);
@@ -145,7 +147,7 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
            {"createdBy", "arn:aws:iam::" + arns.account + ":root"},
            {"propagateTags", std::string(to_wire(s.tagging.propagate))},
            {"enableECSManagedTags", s.tagging.managed_tags},
-           {"enableExecuteCommand", false}};
+           {"enableExecuteCommand", s.enable_execute_command}};
   if (!s.deployments.empty()) out["taskDefinition"] = arns.task_definition(s.primary().family, s.primary().revision);
   if (s.deployment_controller == DeploymentController::external) {
     out["taskSets"] = std::move(task_sets);

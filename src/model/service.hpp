@@ -42,6 +42,7 @@ struct Service {
   // Given, or the cluster's default when neither it nor a launchType was; empty = launchType EC2.
   Json capacity_provider_strategy = Json::array();
   TaskTagging tagging;                             // of the tasks it starts
+  bool enable_execute_command = false;             // given to the tasks it starts from now on
   std::vector<Deployment> deployments;             // PRIMARY first; none with EXTERNAL
   DeploymentController deployment_controller = DeploymentController::ecs;
   std::vector<TaskSet> task_sets;                  // EXTERNAL only, oldest first

@@ -123,6 +123,7 @@ Result<CreateServiceRequest> decode_create_service(const Json& body) {
   request.placement_constraints = body.value("placementConstraints", Json::array());
   request.placement_strategy = body.value("placementStrategy", Json::array());
   request.health_check_grace_period_seconds = optional_int(body, "healthCheckGracePeriodSeconds").value_or(0);
+  request.enable_execute_command = body.value("enableExecuteCommand", false);
   if (body.contains("tags")) {
     BERTH_ASSIGN(request.tags, read_tags(body["tags"]));
   }
@@ -150,6 +151,7 @@ Result<UpdateServiceRequest> decode_update_service(const Json& body) {
   request.placement_constraints = optional_member(body, "placementConstraints");
   request.placement_strategy = optional_member(body, "placementStrategy");
   request.health_check_grace_period_seconds = optional_int(body, "healthCheckGracePeriodSeconds");
+  if (body.contains("enableExecuteCommand")) request.enable_execute_command = body["enableExecuteCommand"].get<bool>();
   request.force_new_deployment = body.value("forceNewDeployment", false);
   BERTH_ASSIGN(request.tagging, read_task_tagging(body, TaskStarter::service));
   BERTH_ASSIGN(request.attachments, attachments_update_of(body));

@@ -38,6 +38,7 @@ struct CreateServiceRequest {
   Json placement_constraints = Json::array();
   Json placement_strategy = Json::array();
   int health_check_grace_period_seconds = 0;
+  bool enable_execute_command = false;
   std::vector<Tag> tags;
   LaunchCapacity capacity;
   TaskTagging tagging;
@@ -58,6 +59,7 @@ struct UpdateServiceRequest {
   std::optional<Json> placement_strategy;
   std::optional<int> health_check_grace_period_seconds;
   std::optional<CapacityProviderStrategy> capacity_provider_strategy;  // given and not empty
+  std::optional<bool> enable_execute_command;      // for the tasks started from now on
   bool force_new_deployment = false;
   TaskTaggingChange tagging;  // for the tasks started after the update
   AttachmentsUpdate attachments;  // a change starts a new deployment, as in ECS

@@ -93,6 +93,7 @@ Json task_to_record(const Task& t) {
            {"group", t.group},
            {"startedBy", t.started_by},
            {"overrides", t.overrides},
+           {"enableExecuteCommand", t.enable_execute_command},
            {"cpu", t.cpu},
            {"memory", t.memory},
            {"containers", containers},
@@ -119,6 +120,7 @@ Result<Task> task_from_record(const Json& r) {
   t.group = r.value("group", "");
   t.started_by = r.value("startedBy", "");
   t.overrides = r.value("overrides", Json::object());
+  t.enable_execute_command = r.value("enableExecuteCommand", false);
   t.cpu = r.value("cpu", "");
   t.memory = r.value("memory", "");
   t.health_status = r.value("healthStatus", "UNKNOWN");
@@ -190,6 +192,7 @@ Json task_to_json(const Task& t, const ArnScope& arns, const std::vector<Tag>* t
            {"containers", containers},
            {"launchType", "EC2"},
            {"connectivity", "CONNECTED"},
+           {"enableExecuteCommand", t.enable_execute_command},
            {"overrides", t.overrides.empty() ? Json{{"containerOverrides", Json::array()}, {"inferenceAcceleratorOverrides", Json::array()}} : t.overrides},
            {"createdAt", epoch_seconds(t.created_at)},
            {"version", t.version},

@@ -66,6 +66,8 @@ struct Task {
   std::string group;
   std::string started_by;
   Json overrides = Json::object();
+  // enableExecuteCommand at launch: ExecuteCommand over the API runs commands in its containers.
+  bool enable_execute_command = false;
   std::string cpu;                 // reserved CPU units, as ECS's string
   std::string memory;              // reserved MiB, as ECS's string
   std::vector<TaskContainer> containers;

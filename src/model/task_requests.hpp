@@ -33,6 +33,7 @@ struct TaskLaunch {
   std::vector<Tag> tags;
   LaunchCapacity capacity;  // RunTask's; StartTask's shape has neither member
   TaskTagging tagging;  // propagateTags TASK_DEFINITION or NONE, enableECSManagedTags
+  bool enable_execute_command = false;
 };
 
 struct RunTaskRequest {
@@ -91,7 +92,7 @@ struct TaskReply {
 
 // Returns ClientException, naming the member, for the launch settings of RunTask, StartTask,
 // CreateService and UpdateService that a gateway can never provide: launchType MANAGED_INSTANCES,
-// enableExecuteCommand true (no SSM agent), volumeConfigurations (EBS); before those,
+// volumeConfigurations (EBS); before those,
 // InvalidParameterException for what read_launch_capacity refuses (launchType FARGATE among them).
 [[nodiscard]] Result<void> check_launch_settings(const Json& body);
 [[nodiscard]] Result<StartTaskRequest> decode_start_task(const Json& body);

@@ -21,6 +21,8 @@ namespace berth::svc {
 
 using model::Json;
 
+class ContainerCommands;  // svc/execute_command.hpp
+
 // Reads container logs for the API (the node agent's data; svc cannot see the runtime).
 class LogSource {
  public:
@@ -51,6 +53,8 @@ struct Context {
   std::string default_cluster = "default";
   StateEvents* events = nullptr;  // nullptr = nobody listens (unit tests)
   LogSource* logs = nullptr;
+  // Runs commands in this node's containers (ExecuteCommand, `berth exec`); nullptr = no agent.
+  ContainerCommands* commands = nullptr;
   // Where bridge tasks' hostPort 0 draws from (inclusive): the kernel's ephemeral range, or
   // ECS_DYNAMIC_HOST_PORT_RANGE.
   std::pair<int, int> dynamic_host_ports{32768, 60999};

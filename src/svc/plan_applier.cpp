@@ -87,6 +87,7 @@ Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, co
     if (commit.starts.size() < options.capacity_providers.size()) {
       task.capacity_provider = options.capacity_providers[commit.starts.size()];
     }
+    task.enable_execute_command = options.enable_execute_command;
     if (options.pinning == DigestPinning::per_deployment && !start.started_by.empty()) {
       auto pins = pins_by_deployment.find(start.started_by);
       if (pins == pins_by_deployment.end()) {

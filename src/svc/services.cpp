@@ -60,6 +60,7 @@ Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServ
   s.tagging = request.tagging;
   model::apply_attachments(s.attachments, request.attachments);
   if (request.role) s.attachments.role_arn = model::role_arn_of(*request.role, ctx.arns.account);
+  s.enable_execute_command = request.enable_execute_command;
   s.created_at = ctx.clock.now_ms();
   s.throttle_reset_at = s.created_at;
   s.deployment_controller = request.deployment_controller;
@@ -113,6 +114,7 @@ Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServ
       s.health_check_grace_period_seconds = *request.health_check_grace_period_seconds;
     }
     s.tagging = request.tagging.applied_to(s.tagging);
+    if (request.enable_execute_command) s.enable_execute_command = *request.enable_execute_command;
     s.throttle_reset_at = now;  // updating a service resets its start throttling, as in ECS
     s.next_launch_at = 0;
     if (external) return {};  // each task set's count follows desiredCount (sched/task_set_reconcile.hpp)

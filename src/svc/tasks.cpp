@@ -54,6 +54,7 @@ Result<StartTasks> resolve_launch(Context& ctx, const model::TaskLaunch& launch,
   BERTH_TRY(sched::compile_placement(model::definition_state_of(out.definition, out.overrides),
                                      out.placement_constraints, out.placement_strategy, out.group));
   BERTH_ASSIGN(out.tags, launched_task_tags(ctx, out.cluster, out.definition, launch.tagging, launch.tags));
+  out.enable_execute_command = launch.enable_execute_command;
   return out;
 }
 
@@ -100,6 +101,7 @@ Result<StartedTasks> start_tasks(Context& ctx, const StartTasks& request) {
   PlanOptions options;
   options.overrides = request.overrides;
   options.tags_of = [&request](const model::TaskDefinition&) -> Result<std::vector<model::Tag>> { return request.tags; };
+  options.enable_execute_command = request.enable_execute_command;
   options.definition = &request.definition;
   options.capacity_providers = request.capacity_providers;
   BERTH_ASSIGN(auto applied, apply_plan(ctx, request.cluster, planner, options));

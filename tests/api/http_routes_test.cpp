@@ -90,3 +90,26 @@ TEST_CASE_METHOD(RoutesFixture, "http routes: schedule groups, Scheduler tags, u
     CHECK(unknown.body == R"({"Message":"No Scheduler operation is )" + method + " " + path + R"(."})");
   }
 }
+
+TEST_CASE_METHOD(RoutesFixture, "http routes: exec sessions only on the unix socket, checked before the 101", "[api][http]") {
+  const berth::api::HttpHeader upgrade{"upgrade", "berth-exec"};
+  const std::string body = R"({"task":"0f","command":["sh"]})";
+  // No runner (no agent) in this fixture: a valid request gets as far as the use case.
+  const auto no_agent = route(http_request("POST", "/v1/exec", {upgrade}, body));
+  CHECK(no_agent.status == 500);
+  CHECK(no_agent.body.find("runs no agent") != std::string::npos);
+  CHECK_FALSE(no_agent.takeover);
+  const auto no_upgrade = route(http_request("POST", "/v1/exec", {}, body));
+  CHECK(no_upgrade.status == 400);
+  CHECK(no_upgrade.body.find("berth exec") != std::string::npos);
+  const auto bad_body = route(http_request("POST", "/v1/exec", {upgrade}, R"({"task":"0f","command":"sh"})"));
+  CHECK(bad_body.status == 400);
+  const auto empty = route(http_request("POST", "/v1/exec", {upgrade}, R"({"task":"0f","command":[]})"));
+  CHECK(empty.body.find("command is empty.") != std::string::npos);
+  // A caller outside the socket's group is refused before anything runs.
+  const berth::api::HttpPeer stranger{berth::api::HttpPeer::Transport::unix_socket, "", false,
+                                      berth::api::PeerCredentials{1, 4242, 4242, {}}};
+  const auto refused = berth::api::route_request(api, http_request("POST", "/v1/exec", {upgrade}, body), stranger);
+  CHECK(refused.status == 400);
+  CHECK(refused.body.find("AccessDeniedException") != std::string::npos);
+}

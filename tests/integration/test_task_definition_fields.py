@@ -226,8 +226,7 @@ class TaskDefinitionFieldsTest(BerthTestCase):
             {"name": "main", "image": "busybox", "memory": 64}])
         for kwargs, expected in (
                 ({"overrides": {"taskRoleArn": "arn:aws:iam::1:role/r"}}, "overrides.taskRoleArn is not supported"),
-                ({"launchType": "MANAGED_INSTANCES"}, "launchType MANAGED_INSTANCES is not supported"),
-                ({"enableExecuteCommand": True}, "enableExecuteCommand is not supported")):
+                ({"launchType": "MANAGED_INSTANCES"}, "launchType MANAGED_INSTANCES is not supported")):
             with self.subTest(expected):
                 code, message = self.refusal(lambda: ecs.run_task(taskDefinition="app", **kwargs))
                 self.assertEqual(code, "ClientException", message)

@@ -225,6 +225,21 @@ TEST_CASE("service encoders: golden replies", "[model][requests]") {
   CHECK(encode_list_services({{}, "token"}).dump() == R"({"nextToken":"token","serviceArns":[]})");
 }
 
+TEST_CASE("CreateService and UpdateService take enableExecuteCommand for the tasks they start", "[model][requests]") {
+  auto created = create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"enableExecuteCommand":true})");
+  REQUIRE(created.has_value());
+  CHECK(created->enable_execute_command);
+  auto plain = create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1})");
+  REQUIRE(plain.has_value());
+  CHECK_FALSE(plain->enable_execute_command);
+  auto updated = update(R"({"service":"web","enableExecuteCommand":false})");
+  REQUIRE(updated.has_value());
+  CHECK(updated->enable_execute_command == std::optional<bool>(false));
+  auto untouched = update(R"({"service":"web"})");
+  REQUIRE(untouched.has_value());
+  CHECK_FALSE(untouched->enable_execute_command.has_value());
+}
+
 TEST_CASE("CreateService and UpdateService refuse launch settings a gateway cannot give", "[model][requests]") {
   check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"FARGATE"})"),
               Code::invalid_parameter, "launchType FARGATE is not supported: " + std::string(k_no_fargate));
@@ -233,8 +248,6 @@ TEST_CASE("CreateService and UpdateService refuse launch settings a gateway cann
               "launchType MANAGED_INSTANCES is not supported: berth runs tasks on its own container instances (EC2, EXTERNAL).");
   check_error(update(R"({"service":"web","capacityProviderStrategy":[{"capacityProvider":"FARGATE_SPOT"}]})"),
               Code::invalid_parameter, "The capacity provider FARGATE_SPOT is not supported: " + std::string(k_no_fargate));
-  check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"enableExecuteCommand":true})"),
-              Code::client, "enableExecuteCommand is not supported: berth runs no SSM agent; use `berth logs` on the gateway.");
   // A service keeps its volumeConfigurations (stored and shown, not acted on).
   CHECK(update(R"({"service":"web","volumeConfigurations":[{"name":"ebs"}]})").has_value());
   CHECK(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"EXTERNAL",

@@ -339,7 +339,7 @@ TEST_CASE("RunTask overrides follow their definition field's row", "[model][fiel
         "overrides.containerOverrides.environmentFiles 'arn:aws:s3:::bucket/a.env': S3 does not exist on a berth gateway.");
   CHECK(run({{"launchType", "FARGATE"}}).starts_with("launchType FARGATE is not supported"));
   CHECK(run({{"launchType", "EC2"}}) == "");
-  CHECK(run({{"enableExecuteCommand", true}}).starts_with("enableExecuteCommand is not supported"));
+  CHECK(run({{"enableExecuteCommand", true}}) == "");  // ExecuteCommand runs commands in its containers
   CHECK(run({{"enableExecuteCommand", false}}) == "");
   CHECK(run({{"volumeConfigurations", {{{"name", "ebs"}}}}}).starts_with("volumeConfigurations is not supported"));
 }

@@ -84,7 +84,7 @@ const std::map<std::string, ResourcesOf, std::less<>>& key_admin_mappings() {
 // berth's own routes: `request` holds the route's members ({"cluster": .., "task": ..}).
 const std::map<std::string, ResourcesOf, std::less<>>& berth_mappings() {
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
-      {"GetTaskLogs", member("task", "task")}, {"GetMetrics", everything}};
+      {"ExecuteCommand", member("task", "task")}, {"GetTaskLogs", member("task", "task")}, {"GetMetrics", everything}};
   return k_mappings;
 }
 

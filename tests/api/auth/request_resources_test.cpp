@@ -268,6 +268,14 @@ TEST_CASE("Task logs: the task in its cluster, however the task is spelled", "[a
   }
 }
 
+TEST_CASE("Exec: ExecuteCommand and a berth exec session name the task in its cluster", "[auth][resources]") {
+  CHECK(resources_of("ExecuteCommand", {{"cluster", "plant-7"}, {"task", "0f3c"}, {"command", "ls"}, {"interactive", false}}) ==
+        std::vector{k_ecs + "task/plant-7/0f3c"});
+  const auto session = access_of("berth", "ExecuteCommand", {{"cluster", "plant-8"}, {"task", k_ecs + "task/0f"}});
+  CHECK(session.action == "berth:ExecuteCommand");
+  CHECK(session.resources == std::vector{k_ecs + "task/plant-8/0f"});
+}
+
 TEST_CASE("An action without a rule is refused, never '*'; resources are bounded", "[auth][resources]") {
   for (const auto& [service, action] : std::vector<std::pair<std::string, std::string>>{
            {"ecs", "CreateUnknownThing"}, {"ssm", "LabelParameterVersion"}, {"s3", "GetObject"}, {"ecs", ""}}) {
@@ -368,6 +376,10 @@ const std::map<std::string, Sample>& samples() {
                      {"containerInstances", {member("container-instance", c, "ab", s)}}};
        }},
       {"StopTask", [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"task", member("task", c, "0f", s)}}; }},
+      {"ExecuteCommand",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"task", member("task", c, "0f", s)}, {"command", "ls"}, {"interactive", false}};
+       }},
       {"DescribeTasks",
        [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"tasks", {member("task", c, "0f", s)}}}; }},
       {"ListTasks", in_cluster},
