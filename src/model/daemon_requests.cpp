@@ -58,7 +58,7 @@ Result<EpochMs> epoch_ms_of(const Json& value, const char* member) {
 
 Json epoch(EpochMs ms) { return epoch_seconds(ms); }
 
-Json revision_counts_json(const Daemon& daemon, const RevisionCounts& c, const ArnScope& arns, bool per_instance) {
+Json revision_counts_json(const Daemon& daemon, const DaemonRevisionCounts& c, const ArnScope& arns, bool per_instance) {
   Json providers = Json::array();
   for (const auto& p : daemon.capacity_providers) {
     // A gateway's instances belong to every capacity provider the daemon names.
@@ -76,7 +76,7 @@ Json revision_counts_json(const Daemon& daemon, const RevisionCounts& c, const A
   return out;
 }
 
-const RevisionCounts* counts_of(const std::vector<RevisionCounts>& counts, const std::string& revision_id) {
+const DaemonRevisionCounts* counts_of(const std::vector<DaemonRevisionCounts>& counts, const std::string& revision_id) {
   for (const auto& c : counts) {
     if (c.revision_id == revision_id) return &c;
   }
@@ -282,7 +282,7 @@ Json encode_daemon_deployments(const DaemonDeploymentsReply& reply, const ArnSco
     const auto& d = described.deployment;
     const auto counts = [&](const std::string& id) {
       const auto* c = counts_of(described.counts, id);
-      return revision_counts_json(daemon, c ? *c : RevisionCounts{id}, arns, true);
+      return revision_counts_json(daemon, c ? *c : DaemonRevisionCounts{id}, arns, true);
     };
     Json sources = Json::array();
     for (const auto& id : d.source_revisions) sources.push_back(counts(id));

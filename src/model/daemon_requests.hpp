@@ -96,7 +96,7 @@ struct DaemonChangeReply {
   Daemon daemon;
 };
 // Tasks of one revision now: running ones and ones being stopped, and on how many instances.
-struct RevisionCounts {
+struct DaemonRevisionCounts {
   std::string revision_id;
   int running_tasks = 0;
   int running_instances = 0;
@@ -104,7 +104,7 @@ struct RevisionCounts {
 };
 struct DescribeDaemonReply {
   Daemon daemon;
-  std::vector<RevisionCounts> current;  // revisions with tasks, and the target revision
+  std::vector<DaemonRevisionCounts> current;  // revisions with tasks, and the target revision
 };
 struct DaemonsPage {
   std::vector<Daemon> daemons;
@@ -113,7 +113,7 @@ struct DaemonsPage {
 struct DescribedDaemonDeployment {
   Daemon daemon;                 // the daemon it belongs to (ARNs, revisions)
   DaemonDeployment deployment;   // live status
-  std::vector<RevisionCounts> counts;
+  std::vector<DaemonRevisionCounts> counts;
 };
 struct DaemonDeploymentsReply {
   std::vector<DescribedDaemonDeployment> deployments;

@@ -94,6 +94,8 @@ Result<Service> service_from_record(const Json& r) {
     BERTH_ASSIGN(auto set, task_set_from_record(t));
     s.task_sets.push_back(std::move(set));
   }
+  s.attachments = attachments_from_record(r.value("attachments", Json::object()));
+  BERTH_ASSIGN(s.history, history_from_record(r.value("history", Json())));
   return s;
 }
 

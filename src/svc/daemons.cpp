@@ -80,7 +80,7 @@ model::DaemonDeployment new_deployment(const model::Daemon& daemon, const model:
 }
 
 // Per revision: the daemon's tasks now, running and being stopped, and on how many instances.
-Result<std::vector<model::RevisionCounts>> counts_of(Context& ctx, const Found& found) {
+Result<std::vector<model::DaemonRevisionCounts>> counts_of(Context& ctx, const Found& found) {
   const auto& [daemon, service] = found;
   store::TaskQuery query;
   query.cluster = daemon.cluster;
@@ -88,9 +88,9 @@ Result<std::vector<model::RevisionCounts>> counts_of(Context& ctx, const Found& 
   query.not_stopped = true;
   query.limit = 100000;
   BERTH_ASSIGN(auto tasks, ctx.store.list_tasks(query));
-  std::vector<model::RevisionCounts> out;
+  std::vector<model::DaemonRevisionCounts> out;
   for (const auto& r : daemon.revisions) {
-    model::RevisionCounts c{r.id};
+    model::DaemonRevisionCounts c{r.id};
     std::set<std::string> running, draining;
     for (const auto& t : tasks) {
       if (t.started_by != r.service_deployment_id) continue;

@@ -52,7 +52,7 @@ TEST_CASE("task set decoders refuse a scale outside 0-100, a missing value and F
   auto fargate = decode_create_task_set(body(request_shapes::create_task_set,
       R"({"cluster":"c","service":"s","taskDefinition":"t","launchType":"FARGATE"})"));
   REQUIRE_FALSE(fargate.has_value());
-  CHECK(fargate.error().code == Code::client);
+  CHECK(fargate.error().code == Code::invalid_parameter);
   check_error(decode_update_task_set(body(request_shapes::update_task_set,
                   R"({"cluster":"c","service":"s","taskSet":"ecs-svc/1","scale":{"value":101}})")),
               Code::invalid_parameter, "scale.value must be between 0 and 100.");
