@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -132,12 +133,15 @@ struct Connection {
   std::uint32_t interest = 0;
   bool registered = false;  // added to the epoll set
   std::unique_ptr<tls::TlsSession> tls;  // null on a plain connection
+  // Set with a 101 reply: who takes the connection once the reply is written (HttpResponse).
+  std::function<void(int, std::string)> takeover;
 };
 
 struct Completion {
   std::uint64_t id;
   std::string bytes;
   bool keep_alive;
+  std::function<void(int, std::string)> takeover;
 };
 
 }  // namespace
@@ -184,6 +188,7 @@ struct HttpEventLoop::Impl {
   void flush(std::uint64_t id, Connection& c);
   void reply_sent(std::uint64_t id, Connection& c);
   void begin_linger(std::uint64_t id, Connection& c);
+  void hand_over(std::uint64_t id, Connection& c);
   void take_completions();
   void begin_stop();
   void expire(Clock::time_point now);
@@ -476,7 +481,7 @@ void HttpEventLoop::Impl::dispatch(std::uint64_t id, Connection& c) {
                                            keep_alive ? KeepAlive::yes : KeepAlive::no, omitted);
     {
       MutexLock lock(completions_mutex);
-      completions.push_back({id, std::move(bytes), keep_alive});
+      completions.push_back({id, std::move(bytes), keep_alive, std::move(response.takeover)});
     }
     wake();
   });
@@ -497,6 +502,8 @@ void HttpEventLoop::Impl::take_completions() {
     const auto it = connections.find(completion.id);
     if (it == connections.end()) continue;  // the client left while its request ran
     try {
+      // Only a plain unix-socket connection can be handed over: TLS records cannot be.
+      if (it->second.peer_info->transport == HttpPeer::Transport::unix_socket) it->second.takeover = std::move(completion.takeover);
       respond(completion.id, it->second, std::move(completion.bytes), completion.keep_alive);
     } catch (...) {
       // This reply is lost, so its connection goes; the other completions are still answered.
@@ -542,6 +549,7 @@ void HttpEventLoop::Impl::flush(std::uint64_t id, Connection& c) {
 }
 
 void HttpEventLoop::Impl::reply_sent(std::uint64_t id, Connection& c) {
+  if (c.takeover && !stopping) return hand_over(id, c);
   if (c.close_after_write || stopping) return begin_linger(id, c);
   c.phase = Connection::Phase::reading;
   c.continue_sent = false;
@@ -556,6 +564,22 @@ void HttpEventLoop::Impl::reply_sent(std::uint64_t id, Connection& c) {
   }
   // A pipelined request may wait inside the TLS session, where epoll does not see it.
   if (c.tls && c.tls->has_pending_input()) on_readable(id, c);
+}
+
+void HttpEventLoop::Impl::hand_over(std::uint64_t id, Connection& c) {
+  auto takeover = std::move(c.takeover);
+  std::string early_input = std::move(c.pending_input);
+  ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
+  c.registered = false;
+  const int fd = std::exchange(c.fd, -1);
+  close_connection(id);
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  try {
+    takeover(fd, std::move(early_input));
+  } catch (...) {
+    log_error("API connection hand-over failed: " + current_exception_text());
+    ::close(fd);
+  }
 }
 
 void HttpEventLoop::Impl::begin_linger(std::uint64_t id, Connection& c) {
@@ -649,8 +673,10 @@ void HttpEventLoop::Impl::close_connection(std::uint64_t id) {
   const auto it = connections.find(id);
   if (it == connections.end()) return;
   Connection& c = it->second;
-  ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
-  ::close(c.fd);
+  if (c.fd >= 0) {  // -1: handed over (hand_over)
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
+    ::close(c.fd);
+  }
   buffered_bytes -= c.counted_bytes;
   if (!c.peer.empty()) {
     const auto peer = per_peer.find(c.peer);

@@ -8,6 +8,7 @@ namespace {
 std::string_view reason_phrase(int status) {
   switch (status) {
     case 100: return "Continue";
+    case 101: return "Switching Protocols";
     case 200: return "OK";
     case 400: return "Bad Request";
     case 404: return "Not Found";
@@ -48,6 +49,11 @@ std::string serialize_response(const HttpResponse& response, int minor_version, 
   out += std::to_string(response.status);
   out += ' ';
   out += reason_phrase(response.status);
+  // A 101 has no body: its headers (Connection: Upgrade, Upgrade) are the response's own.
+  if (response.status == 101) {
+    for (const auto& [name, value] : response.headers) out += "\r\n" + name + ": " + value;
+    return out += "\r\n\r\n";
+  }
   out += "\r\nContent-Type: ";
   out += response.content_type;
   out += "\r\nContent-Length: ";

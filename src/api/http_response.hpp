@@ -2,6 +2,7 @@
 // gives (limits, timeouts, overload). Plain values; thread-compatible.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,11 @@ struct HttpResponse {
   std::string content_type = std::string(k_json_content_type);
   std::vector<std::pair<std::string, std::string>> headers;  // besides the framing ones
   std::string body;
+  // A 101 reply on a unix-socket connection: once the reply is written, the server stops serving
+  // the connection and calls this with its (blocking) socket, now the callee's, and any bytes the
+  // client sent after its request. Called on the event loop's thread, so it only hands the socket
+  // on. Dropped unused (the connection closed) when the reply cannot be written.
+  std::function<void(int socket, std::string early_input)> takeover{};
 };
 
 // Returns `reply` as a response with its x-amzn-RequestId and, for an error, x-amzn-ErrorType.

@@ -9,6 +9,8 @@
 #include "api/scheduler_dispatch.hpp"
 #include "api/secrets_dispatch.hpp"
 #include "common/numbers.hpp"
+#include "model/execute_command.hpp"
+#include "svc/execute_command.hpp"
 #include "svc/logs.hpp"
 
 namespace berth::api {
@@ -101,15 +103,42 @@ std::optional<std::string_view> cbor_operation(const HttpRequest& request, const
 
 HttpResponse scheduler(ApiServices& api, const Caller& caller, std::string_view action, const HttpRequest& request,
                        const RequestTarget& target, const std::string& name,
-                       std::initializer_list<std::pair<const char*, const char*>> query_members) {
+                       std::initializer_list<std::pair<const char*, const char*>> query_members,
+                       const char* path_member = "Name") {
   model::Json members = model::Json::object();
-  if (!name.empty()) members["Name"] = name;
+  if (!name.empty()) members[path_member] = name;
   for (const auto& [query, member] : query_members) {
     if (const auto it = target.query.find(query); it != target.query.end()) members[member] = it->second;
   }
   auto call = decode_scheduler_request(action, members, request.body);
   const Reply reply = call ? authorize_and_run(api, caller, k_scheduler, k_scheduler, *call) : call.error();
   return to_response(reply, "application/json");
+}
+
+// UntagResource: its TagKeys come as a repeated query parameter.
+HttpResponse scheduler_untag(ApiServices& api, const Caller& caller, const HttpRequest& request,
+                             const RequestTarget& target, const std::string& arn) {
+  model::Json members{{"ResourceArn", arn}, {"TagKeys", query_values(target, "TagKeys")}};
+  auto call = decode_scheduler_request("UntagResource", members, request.body);
+  const Reply reply = call ? authorize_and_run(api, caller, k_scheduler, k_scheduler, *call) : call.error();
+  return to_response(reply, "application/json");
+}
+
+// The NAME of "<collection>/NAME" (one segment), if `path` is that.
+std::optional<std::string> last_segment(const std::string& path, std::string_view collection) {
+  if (!path.starts_with(collection) || path.size() <= collection.size() + 1 || path[collection.size()] != '/') {
+    return std::nullopt;
+  }
+  if (path.find('/', collection.size() + 1) != std::string::npos) return std::nullopt;
+  return path.substr(collection.size() + 1);
+}
+
+// Whether `path` is under one of the Scheduler's collections.
+bool is_scheduler_path(std::string_view path) {
+  for (const std::string_view collection : {"/schedules", "/schedule-groups", "/tags"}) {
+    if (path == collection || (path.starts_with(collection) && path[collection.size()] == '/')) return true;
+  }
+  return false;
 }
 
 HttpResponse task_logs(ApiServices& api, const Caller& caller, const RequestTarget& target, const std::string& task) {
@@ -130,6 +159,38 @@ HttpResponse task_logs(ApiServices& api, const Caller& caller, const RequestTarg
   return to_response(Reply{200, to_wire(*logs), ""}, "application/json");
 }
 
+// `berth exec`: a session on this unix-socket connection, authorized as berth:ExecuteCommand on
+// the task. Answered 101 and handed to the session's runner, or a JSON error reply.
+HttpResponse exec_session(ApiServices& api, const Caller& caller, const HttpRequest& request, const HttpPeer& peer) {
+  if (peer.transport != HttpPeer::Transport::unix_socket || request.header("upgrade") != k_exec_upgrade) {
+    return to_response(error_reply({Code::client, "An exec session is opened by `berth exec` on the gateway's unix "
+                                                  "socket (Upgrade: berth-exec); over the network use ExecuteCommand."}));
+  }
+  auto body = model::decode_request_body(request.body, model::exec_session_shape());
+  if (!body) return to_response(error_reply(body.error()));
+  auto session = model::decode_exec_session(*body);
+  if (!session) return to_response(error_reply(session.error()));
+  svc::Context& ctx = api.ctx;
+  model::Json members{{"task", session->task}};
+  if (session->cluster) members["cluster"] = *session->cluster;
+  const auth::RequestContext context{ctx.arns, ctx.default_cluster, caller.user_name};
+  auto access = auth::requested_access(context, "berth", "ExecuteCommand", members);
+  if (!access) return to_response(error_reply(access.error()));
+  Reply refusal;
+  if (auto denied = api.auth.authorize(caller, "berth", *access)) {
+    refusal = auth_error_reply(*denied);
+  } else if (auto handoff = svc::open_exec_session(ctx, *session); !handoff) {
+    refusal = error_reply(handoff.error());
+  } else {
+    audit(api, caller, access->action, access->resources, Reply{200, "", ""});
+    HttpResponse response{101, "", {{"Connection", "Upgrade"}, {"Upgrade", std::string(k_exec_upgrade)}}, ""};
+    response.takeover = std::move(*handoff);
+    return response;
+  }
+  audit(api, caller, access->action, access->resources, refusal);
+  return to_response(refusal);
+}
+
 // Returns the IAM action a request names before it is decoded ("ecs:CreateCluster",
 // "scheduler:DeleteSchedule"), or "" when it names none: what the audit log records for a request
 // refused before anyone is known.
@@ -143,6 +204,15 @@ std::string claimed_action(const HttpRequest& request, const std::string& path) 
   if (const auto operation = cbor_operation(request, path)) {
     return std::string(k_cloudwatch_iam_prefix) + ":" + std::string(*operation);
   }
+  if (path.starts_with("/schedule-groups/")) {
+    if (request.method == "POST") return "scheduler:CreateScheduleGroup";
+    if (request.method == "DELETE") return "scheduler:DeleteScheduleGroup";
+  }
+  if (path.starts_with("/tags/")) {
+    if (request.method == "POST") return "scheduler:TagResource";
+    if (request.method == "DELETE") return "scheduler:UntagResource";
+  }
+  if (request.method == "POST" && path == k_exec_path) return "berth:ExecuteCommand";
   if (!path.starts_with("/schedules/")) return "";
   if (request.method == "POST") return "scheduler:CreateSchedule";
   if (request.method == "PUT") return "scheduler:UpdateSchedule";
@@ -180,9 +250,8 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
                      {{"ScheduleGroup", "GroupName"}, {"NamePrefix", "NamePrefix"}, {"State", "State"},
                       {"MaxResults", "MaxResults"}, {"NextToken", "NextToken"}});
   }
-  if (path.starts_with(schedules) && path.size() > schedules.size() + 1 && path[schedules.size()] == '/' &&
-      path.find('/', schedules.size() + 1) == std::string::npos) {
-    const std::string name = path.substr(schedules.size() + 1);
+  if (const auto segment = last_segment(path, schedules)) {
+    const std::string& name = *segment;
     if (get) return scheduler(api, caller, "GetSchedule", request, target, name, {{"groupName", "GroupName"}});
     // An ECS client whose --endpoint-url ends in /schedules/x still means ECS.
     if (method == "POST") {
@@ -195,7 +264,36 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
                        {{"groupName", "GroupName"}, {"clientToken", "ClientToken"}});
     }
   }
+  // Schedule groups: /schedule-groups and /schedule-groups/{Name}.
+  constexpr std::string_view groups = "/schedule-groups";
+  if (path == groups && get) {
+    return scheduler(api, caller, "ListScheduleGroups", request, target, "",
+                     {{"NamePrefix", "NamePrefix"}, {"MaxResults", "MaxResults"}, {"NextToken", "NextToken"}});
+  }
+  if (const auto name = last_segment(path, groups)) {
+    if (get) return scheduler(api, caller, "GetScheduleGroup", request, target, *name, {});
+    if (method == "POST" && !request.has_header("x-amz-target")) {
+      return scheduler(api, caller, "CreateScheduleGroup", request, target, *name, {});
+    }
+    if (method == "DELETE") return scheduler(api, caller, "DeleteScheduleGroup", request, target, *name, {{"clientToken", "ClientToken"}});
+  }
+  // Scheduler's tags: /tags/{ResourceArn}, the ARN percent-encoded whole (its '/' included).
+  constexpr std::string_view tags = "/tags/";
+  if (path.starts_with(tags) && path.size() > tags.size()) {
+    const std::string arn = path.substr(tags.size());
+    if (get) return scheduler(api, caller, "ListTagsForResource", request, target, arn, {}, "ResourceArn");
+    if (method == "POST" && !request.has_header("x-amz-target")) {
+      return scheduler(api, caller, "TagResource", request, target, arn, {}, "ResourceArn");
+    }
+    if (method == "DELETE") return scheduler_untag(api, caller, request, target, arn);
+  }
+  if (!request.has_header("x-amz-target") && is_scheduler_path(path)) {
+    return to_response(unknown_scheduler_route(method, path), "application/json");
+  }
   if (const auto operation = cbor_operation(request, path)) return cloudwatch_cbor(api, caller, request, *operation);
+  if (method == "POST" && path == k_exec_path && !request.has_header("x-amz-target")) {
+    return exec_session(api, caller, request, peer);
+  }
   // Any path: an --endpoint-url with a path is used as-is by the AWS clients.
   if (method == "POST") return json_api(api, caller, request);
   // REST for device apps and `berth logs`: a task's container output.

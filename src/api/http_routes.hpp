@@ -29,6 +29,11 @@ struct ApiServices {
   std::string metrics_token{};  // the scrape token GET /metrics takes as a bearer token; "" = none
 };
 
+// `berth exec` sessions: POST to this path with this Upgrade header and an exec session request
+// (model/execute_command.hpp) as the body.
+inline constexpr std::string_view k_exec_path = "/v1/exec";
+inline constexpr std::string_view k_exec_upgrade = "berth-exec";
+
 // Returns the answer to `request` from `peer`; HEAD is answered as GET (the caller leaves the
 // body out). Never throws for bad input; a use case that throws is the caller's to catch.
 HttpResponse route_request(ApiServices& api, const HttpRequest& request, const HttpPeer& peer);

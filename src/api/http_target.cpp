@@ -17,11 +17,21 @@ RequestTarget parse_target(std::string_view target) {
     const std::string_view pair = query.substr(0, amp);
     const auto eq = pair.find('=');
     if (!pair.empty()) {
-      out.query.emplace(percent_decode(pair.substr(0, eq), PlusIsSpace::yes),
-                        eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), PlusIsSpace::yes));
+      std::string name = percent_decode(pair.substr(0, eq), PlusIsSpace::yes);
+      std::string value = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), PlusIsSpace::yes);
+      out.query.emplace(name, value);
+      out.parameters.emplace_back(std::move(name), std::move(value));
     }
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::vector<std::string> query_values(const RequestTarget& target, std::string_view name) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : target.parameters) {
+    if (key == name) out.push_back(value);
   }
   return out;
 }

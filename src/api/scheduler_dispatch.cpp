@@ -6,6 +6,7 @@
 #include "common/numbers.hpp"
 #include "model/json_parse.hpp"
 #include "model/schedule_shapes.hpp"
+#include "svc/schedule_groups.hpp"
 #include "svc/schedules.hpp"
 
 namespace berth::api {
@@ -31,6 +32,10 @@ UseCase find_use_case(std::string_view action) {
       {"CreateSchedule", svc::create_schedule}, {"GetSchedule", svc::get_schedule},
       {"UpdateSchedule", svc::update_schedule}, {"DeleteSchedule", svc::delete_schedule},
       {"ListSchedules", svc::list_schedules},
+      {"CreateScheduleGroup", svc::create_schedule_group}, {"GetScheduleGroup", svc::get_schedule_group},
+      {"DeleteScheduleGroup", svc::delete_schedule_group}, {"ListScheduleGroups", svc::list_schedule_groups},
+      {"TagResource", svc::tag_scheduler_resource}, {"UntagResource", svc::untag_scheduler_resource},
+      {"ListTagsForResource", svc::list_scheduler_resource_tags},
   };
   const auto it = k_use_cases.find(action);
   return it == k_use_cases.end() ? nullptr : it->second;
@@ -44,6 +49,10 @@ Result<model::Json> scheduler_request_of(const model::Json& members, std::string
   model::Json& request = *parsed;
   if (!request.is_object()) return fail(Code::serialization, "The request body is not a JSON object.");
   for (const auto& [key, value] : members.items()) {
+    if (!value.is_string()) {  // a repeated query parameter (TagKeys) is a list already
+      request[key] = value;
+      continue;
+    }
     // Query strings carry numbers as text; the model types MaxResults as an integer.
     const std::string text = value.get<std::string>();
     const auto number = key == "MaxResults" ? parse_integer<int>(text) : std::nullopt;
@@ -65,6 +74,11 @@ Decoded decode_scheduler_request(std::string_view action, const model::Json& mem
   if (!request) return refuse(request.error());
   if (auto checked = model::check_shape(*request, *shape); !checked) return refuse(checked.error());
   return DecodedCall{std::string(action), use_case, std::move(*request), scheduler_error};
+}
+
+Reply unknown_scheduler_route(std::string_view method, std::string_view path) {
+  return scheduler_error({Code::resource_not_found, "No Scheduler operation is " + std::string(method) + " " +
+                                                        std::string(path) + "."});
 }
 
 Reply handle_scheduler_request(svc::Context& ctx, std::string_view action, const model::Json& members,

@@ -11,11 +11,16 @@
 namespace berth::api {
 
 // `members` holds what the path and query string carry, already named as in the API model
-// (Name, GroupName, NamePrefix, State, MaxResults, NextToken, ClientToken), as strings.
+// (Name, GroupName, NamePrefix, State, MaxResults, NextToken, ClientToken, ResourceArn) as
+// strings, and TagKeys as a list of strings.
 // Returns the decoded call, or the Scheduler-shaped error to answer.
 Decoded decode_scheduler_request(std::string_view action, const model::Json& members, std::string_view body);
 Reply handle_scheduler_request(svc::Context& ctx, std::string_view action, const model::Json& members,
                                std::string_view body);
+
+// The answer to a request under a Scheduler path (/schedules, /schedule-groups, /tags) that names
+// no operation: 404 ResourceNotFoundException, as the Scheduler service answers.
+Reply unknown_scheduler_route(std::string_view method, std::string_view path);
 
 // Returns the request a Scheduler action reads (the one to authorize, too): the body's members
 // with `members` set on them (MaxResults as a number), not yet shape-checked; SerializationException

@@ -17,7 +17,8 @@ bool valid_name(const std::string& word) {
 
 }  // namespace
 
-Result<ContainerAddress> parse_container_address(const std::string& task, const std::string& container) {
+Result<ContainerAddress> parse_container_address(const std::string& task, const std::string& container,
+                                                 ContainerWord word) {
   std::string id = task;
   if (task.starts_with("arn:")) {
     // arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/ID (or the older task/ID)
@@ -26,7 +27,7 @@ Result<ContainerAddress> parse_container_address(const std::string& task, const 
     id = task.substr(task.rfind('/') + 1);
   }
   if (!valid_name(id)) return fail(Code::invalid_parameter, "'" + task + "' is not a task id or ARN");
-  if (!valid_name(container)) return fail(Code::invalid_parameter, "'" + container + "' is not a container name");
+  if (!(container.empty() && word == ContainerWord::optional) && !valid_name(container)) return fail(Code::invalid_parameter, "'" + container + "' is not a container name");
   return ContainerAddress{id, container};
 }
 
@@ -51,12 +52,14 @@ Result<ExecWords> parse_exec_words(const std::vector<std::string>& words, const 
   out.tty = out.tty || out.args.flags.contains("tty");
   out.interactive = out.interactive || out.args.flags.contains("interactive");
   if (out.args.help) return out;
-  if (out.args.positional.size() != 2) return fail(Code::invalid_parameter, "exec takes TASK CONTAINER -- COMMAND...");
+  const std::size_t given = out.args.positional.size();
+  if (given != 1 && given != 2) return fail(Code::invalid_parameter, "exec takes TASK [CONTAINER] -- COMMAND...");
   if (dashes == words.end() || dashes + 1 == words.end()) {
     return fail(Code::invalid_parameter, "exec needs a command after --");
   }
   out.command.assign(dashes + 1, words.end());
-  BERTH_ASSIGN(out.address, parse_container_address(out.args.positional[0], out.args.positional[1]));
+  BERTH_ASSIGN(out.address, parse_container_address(out.args.positional[0], given == 2 ? out.args.positional[1] : "",
+                                                    ContainerWord::optional));
   return out;
 }
 

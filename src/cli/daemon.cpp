@@ -127,6 +127,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
       m_runc_paths(runc_paths(config)),
       m_runtime(m_runc_paths, agent_config.network),
       m_logs(m_runtime, m_runc_paths.log_files),
+      m_commands(m_runtime, m_runc_paths),
       m_metrics(metric_store_limits(config)),
       m_ctx{.store = *m_resources.store,
             .clock = *m_resources.clock,
@@ -134,6 +135,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
             .default_cluster = config.cluster,
             .events = this,
             .logs = &m_logs,
+            .commands = &m_commands,
             .dynamic_host_ports = agent_config.dynamic_host_ports,
             .time_zones = std::make_shared<svc::TimeZoneLibrary>(config.zoneinfo_dir),
             .secret_cipher = &m_secret_cipher,
@@ -186,6 +188,7 @@ void Daemon::access_key_deleted(const std::string& access_key_id) { m_keys.forge
 
 Result<std::string> Daemon::start() {
   BERTH_ASSIGN(const std::string instance, m_agent.register_instance());
+  m_ctx.gateway->set_instance_id(instance);
   start_metadata_endpoint();  // before the agent starts containers, which are told of it or not
   m_agent.start();
   if (m_config.metrics_interval_seconds > 0) {
@@ -218,6 +221,7 @@ Result<std::string> Daemon::start() {
   if (!m_config.listen.empty()) {
     const auto host = m_config.listen.substr(0, m_config.listen.rfind(':'));
     where += (m_resources.tls ? "https://" : "http://") + host + ":" + std::to_string(m_server->tcp_port());
+    m_ctx.gateway->set_api_url(where);
   }
   if (!m_config.socket_path.empty()) where += (where.empty() ? "" : " and ") + m_config.socket_path;
   return "API ready on " + where + " (cluster " + m_config.cluster + ", instance " + instance + ", state " +
@@ -248,6 +252,7 @@ void Daemon::start_metadata_endpoint() {
 void Daemon::stop() {
   if (m_server) m_server->stop();
   if (m_metadata_server) m_metadata_server->stop();
+  m_commands.stop();
   m_scaling_runner.stop();
   m_schedule_runner.stop();
   m_scheduler.stop();

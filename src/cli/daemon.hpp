@@ -24,6 +24,7 @@
 #include "api/metadata_token.hpp"
 #include "api/request_auth.hpp"
 #include "api/tls/tls_server.hpp"
+#include "cli/container_commands.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "runtime/image/image_store.hpp"
@@ -86,8 +87,8 @@ class Daemon final : private svc::StateEvents {
   // scaling runner, writes the first admin key (first start only), then opens the API.
   // Returns the line that says where the API is ready; on failure, what started is stopped.
   [[nodiscard]] Result<std::string> start();
-  // Stops in the reverse order: the API and the metadata endpoint first (no new requests), then
-  // the scaling runner, the schedule runner, the service scheduler, the metrics sampler and the
+  // Stops in the reverse order: the API and the metadata endpoint first (no new requests), the
+  // exec sessions (their commands get SIGHUP), then the scaling runner, the schedule runner, the service scheduler, the metrics sampler and the
   // agent. Containers keep running. Idempotent.
   void stop();
 
@@ -111,6 +112,7 @@ class Daemon final : private svc::StateEvents {
   const runtime::RuncPaths m_runc_paths;
   runtime::RuncRuntime m_runtime;
   RuntimeLogs m_logs;
+  RuntimeContainerCommands m_commands;  // after the API server stops: sessions end, then the rest
   svc::MetricStore m_metrics;
   svc::Context m_ctx;
   SvcInstanceRegistrar m_registrar;

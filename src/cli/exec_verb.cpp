@@ -1,22 +1,86 @@
-// `berth exec [-t] [-i] TASK CONTAINER -- COMMAND...`: runs a command in a running container
-// through `runc exec`, with this process's stdio passed through, and exits with the command's
-// status. Reaches the runtime directly (root only; no daemon needed). ECS ExecuteCommand (SSM)
-// is a different thing and stays unsupported.
+// `berth exec [-t] [-i] TASK [CONTAINER] -- COMMAND...`: runs a command in a running container
+// through the daemon (a session on its unix socket, authorized as berth:ExecuteCommand), with
+// this process's stdio relayed, and exits with the command's status. When no daemon answers,
+// root runs `runc exec` itself: containers outlive berth (restarts, upgrades), and root could
+// run runc anyway, so the fallback grants nothing the daemon would refuse.
 #include <fcntl.h>
+#include <signal.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <optional>
 
 #include "cli/container_address.hpp"
+#include "cli/exec_client.hpp"
+#include "cli/frame_relay.hpp"
 #include "cli/runc_paths.hpp"
 #include "cli/usage.hpp"
 #include "cli/verb_config.hpp"
 #include "cli/verbs.hpp"
+#include "common/files.hpp"
+#include "runtime/linux/unix_socket.hpp"
 #include "runtime/shim/shim.hpp"
 
 namespace berth::cli {
+namespace {
+
+// Puts this terminal in raw mode while it lives (the container's terminal does the echo and
+// line editing), and restores it.
+class RawTerminal {
+ public:
+  RawTerminal() {
+    if (::tcgetattr(STDIN_FILENO, &m_saved) != 0) return;
+    termios raw = m_saved;
+    ::cfmakeraw(&raw);
+    m_active = ::tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+  }
+  ~RawTerminal() {
+    if (m_active) ::tcsetattr(STDIN_FILENO, TCSANOW, &m_saved);
+  }
+  RawTerminal(const RawTerminal&) = delete;
+  RawTerminal& operator=(const RawTerminal&) = delete;
+
+ private:
+  termios m_saved{};
+  bool m_active = false;
+};
+
+// Runs runc exec in this process (root, no daemon); returns only on failure.
+int exec_runc_directly(const Config& config, const ExecWords& words) {
+  if (words.address.container.empty()) {
+    std::cerr << "berth: no daemon answers, and without it CONTAINER must be given\n";
+    return 2;
+  }
+  const runtime::RuncPaths paths = runc_paths(config);
+  const std::string id = runtime_id_of(words.address);
+  // A running container's shim has written its pid and no exit record yet.
+  const std::string state = paths.state_root + "/" + id + "/";
+  if (::access((state + runtime::k_shim_pid_file).c_str(), F_OK) != 0 ||
+      ::access((state + runtime::k_exit_file).c_str(), F_OK) == 0) {
+    std::cerr << "berth: container '" << words.address.container << "' of task " << words.address.task_id
+              << " is not running on this gateway\n";
+    return 1;
+  }
+  if (!words.interactive) {
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
+  }
+  std::vector<std::string> argv{paths.runc, "--root", paths.runc_root, "exec"};
+  if (words.tty) argv.push_back("--tty");
+  argv.push_back(id);
+  argv.insert(argv.end(), words.command.begin(), words.command.end());
+  std::vector<char*> c_argv;
+  for (auto& word : argv) c_argv.push_back(word.data());
+  c_argv.push_back(nullptr);
+  ::execvp(c_argv[0], c_argv.data());
+  std::cerr << "berth: cannot run " << paths.runc << ": " << std::strerror(errno) << "\n";
+  return 127;
+}
+
+}  // namespace
 
 int exec_verb(const Words& words) {
   auto parsed = parse_exec_words(words, config_flags());
@@ -27,38 +91,56 @@ int exec_verb(const Words& words) {
   }
   auto config = load_config(parsed->args);
   if (!config) return usage_error(config.error().message, "exec");
-  const runtime::RuncPaths paths = runc_paths(*config);
-  const std::string id = runtime_id_of(parsed->address);
-  // A running container's shim has written its pid and no exit record yet. Checked here because
-  // runc's own message would name the runtime id instead of the task's container.
-  const std::string state = paths.state_root + "/" + id + "/";
-  if (::access((state + runtime::k_shim_pid_file).c_str(), F_OK) != 0 ||
-      ::access((state + runtime::k_exit_file).c_str(), F_OK) == 0) {
-    std::cerr << "berth: container '" << parsed->address.container << "' of task " << parsed->address.task_id
-              << " is not running on this gateway\n";
-    return 1;
-  }
-  // runc makes the pty and copies this terminal to it; it needs one of its own streams to be a
-  // terminal to size the pty from (and panics without).
-  if (parsed->tty && !::isatty(STDIN_FILENO) && !::isatty(STDOUT_FILENO) && !::isatty(STDERR_FILENO)) {
-    std::cerr << "berth: exec -t needs a terminal (this process's input and output are not one)\n";
+  // runc sizes the command's terminal from ours; the daemon's pty takes our size.
+  if (parsed->tty && !::isatty(STDIN_FILENO)) {
+    std::cerr << "berth: exec -t needs a terminal (this process's input is not one)\n";
     return 2;
   }
-  // Without -i the command reads no input, as with docker exec.
-  if (!parsed->interactive) {
-    const int null_fd = ::open("/dev/null", O_RDONLY);
-    if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
+  ::signal(SIGPIPE, SIG_IGN);  // a daemon that goes away is reported, not fatal
+  auto socket = runtime::connect_unix(config->socket_path);
+  if (!socket) {
+    const int error = socket.error().sys_errno;
+    if ((error == ENOENT || error == ECONNREFUSED) && ::geteuid() == 0) return exec_runc_directly(*config, *parsed);
+    std::cerr << "berth: cannot reach berth at " << config->socket_path << ": " << socket.error().message << "\n";
+    return 1;
   }
-  std::vector<std::string> argv{paths.runc, "--root", paths.runc_root, "exec"};
-  if (parsed->tty) argv.push_back("--tty");
-  argv.push_back(id);
-  argv.insert(argv.end(), parsed->command.begin(), parsed->command.end());
-  std::vector<char*> c_argv;
-  for (auto& word : argv) c_argv.push_back(word.data());
-  c_argv.push_back(nullptr);
-  ::execvp(c_argv[0], c_argv.data());
-  std::cerr << "berth: cannot run " << paths.runc << ": " << std::strerror(errno) << "\n";
-  return 127;
+  model::ExecSessionRequest request;
+  request.task = parsed->address.task_id;
+  if (parsed->args.positional[0].starts_with("arn:")) request.task = parsed->args.positional[0];
+  if (!parsed->address.container.empty()) request.container = parsed->address.container;
+  request.argv = parsed->command;
+  request.tty = parsed->tty;
+  request.interactive = parsed->interactive;
+  if (write_all(socket->get(), exec_session_request(request)) != 0) {
+    std::cerr << "berth: the daemon closed the connection\n";
+    return 1;
+  }
+  std::string received;
+  while (true) {
+    auto reply = parse_session_reply(received);
+    if (!reply) {
+      std::cerr << "berth: " << reply.error().message << "\n";
+      return 1;
+    }
+    if (*reply) {
+      if (!(*reply)->opened) {
+        std::cerr << "berth: " << (*reply)->refusal << "\n";
+        return 1;
+      }
+      std::optional<RawTerminal> raw;
+      if (parsed->tty) raw.emplace();
+      return relay_frames(socket->get(), {.end_input = parsed->interactive, .terminal_size = parsed->tty},
+                          received.substr((*reply)->consumed));
+    }
+    char buffer[4096];
+    const ssize_t n = ::read(socket->get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      std::cerr << "berth: the daemon closed the connection\n";
+      return 1;
+    }
+    received.append(buffer, static_cast<std::size_t>(n));
+  }
 }
 
 }  // namespace berth::cli

@@ -19,7 +19,7 @@ Verbs:
   logs      show a task's container output (berth logs TASK [CONTAINER] [--follow])
   stats     show the running containers' CPU, memory, network and I/O (berth stats [TASK])
   attach    connect this terminal to a running container (berth attach TASK CONTAINER)
-  exec      run a command in a running container (berth exec [-t] [-i] TASK CONTAINER -- CMD)
+  exec      run a command in a running container (berth exec [-t] [-i] TASK [CONTAINER] -- CMD)
   key       create, list and delete API access keys (berth key create NAME --policy admin)
   info      print the data dir, the API's address, TLS mode and certificate fingerprint
   doctor    check this host can run tasks (kernel, cgroups, runc, CNI, ...), with fixes
@@ -102,13 +102,16 @@ monitor directly (root only), so it needs no daemon and works across berth's res
 )";
   }
   if (verb == "exec") {
-    return R"(Usage: berth exec [-t] [-i] TASK CONTAINER [--run-dir DIR] [--config FILE] -- COMMAND [ARG...]
+    return R"(Usage: berth exec [-t] [-i] TASK [CONTAINER] [--socket PATH] [--config FILE] -- COMMAND [ARG...]
 
 Runs COMMAND in a running container of a task on this gateway (TASK = task id or ARN) with the
 container's user, environment and working directory, and exits with the command's status.
+CONTAINER may be left out when the task has one container, or one essential container.
   -i, --interactive   pass this process's input to the command (otherwise it reads nothing)
   -t, --tty           give the command a terminal (this process must have one)
-Runs `runc exec` directly (root only; no daemon needed). ECS ExecuteCommand is not supported.
+Asks the daemon over its unix socket (root or the socket's group; berth:ExecuteCommand). When
+no daemon answers, root falls back to running `runc exec` itself (CONTAINER then required).
+Over the network, ECS ExecuteCommand runs a command without a terminal and returns its output.
 )";
   }
   if (verb == "key") {

@@ -9,6 +9,13 @@ std::string ArnScope::cluster(std::string_view name) const {
 }
 
 std::string ArnScope::task_definition(std::string_view family, long long revision) const {
+  // Daemon task definitions are stored under "daemon:<family>" (model/daemon.hpp); their tasks
+  // name them by ECS's daemon task definition ARN.
+  constexpr std::string_view k_daemon_prefix = "daemon:";
+  if (family.starts_with(k_daemon_prefix)) {
+    family.remove_prefix(k_daemon_prefix.size());
+    return prefix() + "daemon-task-definition/" + std::string(family) + ":" + std::to_string(revision);
+  }
   return prefix() + "task-definition/" + std::string(family) + ":" + std::to_string(revision);
 }
 

@@ -20,7 +20,9 @@ Result<CreateClusterRequest> decode_create_cluster(const Json& body) {
   if (body.contains("tags")) {
     BERTH_ASSIGN(request.tags, read_tags(body["tags"]));
   }
-  BERTH_ASSIGN(request.cluster.settings, normalize_cluster_settings(body.value("settings", Json::array())));
+  const Json settings = body.value("settings", Json::array());
+  request.insights_given = !settings.empty();
+  BERTH_ASSIGN(request.cluster.settings, normalize_cluster_settings(settings));
   for (const char* key : {"capacityProviders", "defaultCapacityProviderStrategy", "serviceConnectDefaults"}) {
     if (body.contains(key)) request.cluster.capacity[key] = body[key];
   }

@@ -28,6 +28,9 @@ struct ClusterDescription {
 struct CreateClusterRequest {
   Cluster cluster;  // name (default "default"), settings with their default, capacity members
   std::vector<Tag> tags;
+  // False when the request set no containerInsights: the account's default applies
+  // (svc::create_cluster), as ECS does.
+  bool insights_given = false;
 };
 
 struct DescribeClustersRequest {

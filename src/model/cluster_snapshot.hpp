@@ -16,6 +16,7 @@
 #include "model/port_request.hpp"
 #include "model/statuses.hpp"
 #include "model/task_protection.hpp"
+#include "model/task_set.hpp"
 
 namespace berth::model {
 
@@ -137,6 +138,8 @@ struct ServiceState {
   std::vector<PlacementConstraint> placement_constraints;
   std::vector<PlacementStrategy> placement_strategy;
   std::vector<Deployment> deployments;  // PRIMARY first
+  bool external = false;                // deployment controller EXTERNAL: tasks come from task sets
+  std::vector<TaskSet> task_sets;
   std::string latest_event;             // the newest event's message ("" = none)
   EpochMs throttle_reset_at = 0;
   EpochMs next_launch_at = 0;
@@ -145,15 +148,15 @@ struct ServiceState {
   // The fields a scheduler pass may change.
   bool same_schedule_as(const ServiceState& other) const {
     return status == other.status && desired_count == other.desired_count && deployments == other.deployments &&
-           next_launch_at == other.next_launch_at;
+           next_launch_at == other.next_launch_at && task_sets == other.task_sets;
   }
 };
 
 struct ClusterSnapshot {
   std::string cluster;
   std::vector<InstanceState> instances;  // by id
-  // By id: every task not STOPPED, and the stopped tasks of services' PRIMARY deployments (what
-  // the start throttle and the circuit breaker count).
+  // By id: every task not STOPPED, and the stopped tasks of services' PRIMARY deployments and
+  // task sets (what the start throttle and the circuit breaker count).
   std::vector<TaskState> tasks;
   std::vector<ServiceState> services;    // ACTIVE and DRAINING, by name
   // The definitions of the services' deployments and of the tasks not STOPPED.
@@ -179,7 +182,7 @@ struct TaskStopWrite {
 struct ServiceWrite {
   std::string name;
   long long expected_version = 0;      // the plan was made from this version
-  ServiceState state;                  // status, desired count, deployments, next launch
+  ServiceState state;                  // status, desired count, deployments, task sets, next launch
   std::vector<ServiceEvent> new_events;  // oldest first
 };
 

@@ -130,6 +130,8 @@ ServiceState service_state_of(const Service& s) {
   out.placement_constraints = placement_constraints_of(s.placement_constraints);
   out.placement_strategy = placement_strategies_of(s.placement_strategy);
   out.deployments = s.deployments;
+  out.external = s.deployment_controller == DeploymentController::external;
+  out.task_sets = s.task_sets;
   out.latest_event = s.events.empty() ? "" : s.events.front().message;
   out.throttle_reset_at = s.throttle_reset_at;
   out.next_launch_at = s.next_launch_at;

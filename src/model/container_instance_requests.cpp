@@ -76,6 +76,12 @@ Result<RegisterContainerInstanceRequest> decode_register_container_instance(cons
   }
   BERTH_ASSIGN(auto attributes, normalize_attributes(body.value("attributes", Json::array())));
   request.attributes = attributes_of(attributes);
+  if (const auto document = optional_string(body, "instanceIdentityDocument"); document && !document->empty()) {
+    BERTH_ASSIGN(auto identity, parse_instance_identity(*document));
+    request.ec2_instance_id = identity.instance_id;
+    std::erase_if(request.attributes, [&](const Attribute& a) { return identity.attributes.contains(a.name); });
+    for (auto& [name, value] : identity.attributes) request.attributes.push_back({name, value, std::nullopt});
+  }
   request.total_resources = body.value("totalResources", Json::array());
   if (body.contains("versionInfo")) request.version_info = body["versionInfo"];
   return request;

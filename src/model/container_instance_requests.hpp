@@ -13,6 +13,7 @@
 #include "common/result.hpp"
 #include "model/container_instance.hpp"
 #include "model/failure.hpp"
+#include "model/instance_identity.hpp"
 #include "model/paging.hpp"
 #include "model/statuses.hpp"
 #include "model/tags.hpp"
@@ -36,6 +37,9 @@ struct RegisterContainerInstanceRequest {
   std::vector<Attribute> attributes;        // validated as normalize_attributes does
   Json total_resources = Json::array();     // stored as registeredResources, as the agent sent them
   std::optional<Json> version_info;
+  // From instanceIdentityDocument: the instance's ec2InstanceId; its ecs.* attributes are in
+  // `attributes` already, over any the agent sent under those names (ECS sets them itself).
+  std::optional<std::string> ec2_instance_id;
 };
 
 // The local agent's registration of its own node (an internal caller's request, never decoded

@@ -21,6 +21,7 @@ struct Deployment {
   std::string rollout_state_reason = "ECS deployment in progress.";
   EpochMs created_at = 0;
   EpochMs updated_at = 0;
+  std::string rollback_of{};  // a rollback: the id of the deployment it rolls back ("" = none)
 
   bool operator==(const Deployment&) const = default;
 };

@@ -6,20 +6,13 @@
 #include "common/civil_time.hpp"
 #include "model/json_parse.hpp"
 #include "model/request_shapes.hpp"
+#include "model/schedule_group.hpp"
 #include "model/task_definition.hpp"
 
 namespace berth::model {
 namespace {
 
 std::unexpected<Error> invalid(const std::string& message) { return fail(Code::invalid_parameter, message); }
-
-bool is_schedule_name(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (const char c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
-  }
-  return true;
-}
 
 // The RunTask request one run makes, from the target's EcsParameters and Input.
 Result<Json> run_task_request_of(const Json& target, const std::string& started_by) {
@@ -99,6 +92,11 @@ std::string schedule_arn(const ArnScope& arns, const Schedule& s) {
   return "arn:aws:scheduler:" + arns.region + ":" + arns.account + ":schedule/" + s.group + "/" + s.name;
 }
 
+std::optional<std::int64_t> Schedule::wake_at() const {
+  if (next_fire && retry) return std::min(*next_fire, retry->at);
+  return retry ? std::optional<std::int64_t>(retry->at) : next_fire;
+}
+
 std::string schedule_started_by(const Schedule& s) {
   return s.group == "default" ? "scheduler/" + s.name : "scheduler/" + s.group + "/" + s.name;
 }
@@ -129,6 +127,9 @@ Result<Schedule> schedule_from_request(const Json& request, const ArnScope& arns
     return invalid("FlexibleTimeWindow.MaximumWindowInMinutes is required with Mode FLEXIBLE and only then.");
   }
   s.target = request["Target"];
+  // Scheduler answers GetSchedule with the policy in force, its defaults filled in.
+  BERTH_ASSIGN(const auto policy, retry_policy_of(s.target));
+  s.target["RetryPolicy"] = retry_policy_to_json(policy);
   const auto target_arn = parse_ecs_arn(s.target["Arn"].get<std::string>());
   if (!target_arn || target_arn->resource_type != "cluster" || target_arn->region != arns.region ||
       target_arn->account != arns.account) {
@@ -145,7 +146,8 @@ Json schedule_to_record(const Schedule& s) {
           {"actionAfterCompletion", s.action_after_completion}, {"overlapPolicy", s.overlap_policy},
           {"flexibleTimeWindow", s.flexible_time_window}, {"target", s.target},
           {"runTaskRequest", s.run_task_request}, {"createdAt", s.created_at}, {"modifiedAt", s.modified_at},
-          {"nextFire", s.next_fire ? Json(*s.next_fire) : Json()}, {"lastRun", s.last_run}, {"version", s.version}};
+          {"nextFire", s.next_fire ? Json(*s.next_fire) : Json()}, {"lastRun", s.last_run}, {"version", s.version},
+          {"pendingRetry", pending_retry_to_record(s.retry)}};
 }
 
 Result<Schedule> schedule_from_record(const Json& r) {
@@ -169,6 +171,7 @@ Result<Schedule> schedule_from_record(const Json& r) {
   s.next_fire = optional_seconds(r, "nextFire");
   s.last_run = r.value("lastRun", Json());
   s.version = r.value("version", 1LL);
+  s.retry = pending_retry_from_record(r.value("pendingRetry", Json()));
   return s;
 }
 

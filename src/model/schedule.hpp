@@ -9,6 +9,7 @@
 #include "common/arn.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "model/schedule_retry.hpp"
 #include "model/schema.hpp"
 
 namespace berth::model {
@@ -26,13 +27,18 @@ struct Schedule {
   // berth: SKIP_IF_RUNNING does not start a run while tasks of the previous one still run.
   std::string overlap_policy = "ALLOW";
   Json flexible_time_window = {{"Mode", "OFF"}};
-  Json target = Json::object();        // as given
+  Json target = Json::object();        // as given, with its RetryPolicy complete
   Json run_task_request = Json::object();  // the RunTask request each run makes
   EpochMs created_at = 0;
   EpochMs modified_at = 0;
   std::optional<std::int64_t> next_fire;  // epoch seconds; none when disabled or complete
   Json last_run = nullptr;                 // berth: what the latest run did
+  std::optional<PendingRetry> retry;       // the failed run that is to be attempted again
   long long version = 1;
+
+  // When the runner next acts on it (epoch seconds): its next run or the pending retry,
+  // whichever comes first; none when neither.
+  std::optional<std::int64_t> wake_at() const;
 
   // The flexible window in seconds: how late a run may still start (at least a minute).
   std::int64_t window_seconds() const;

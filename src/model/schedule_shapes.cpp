@@ -43,12 +43,16 @@ const Shape k_ecs_parameters = structure({{"TaskDefinitionArn", &k_string, true}
                                           {"CapacityProviderStrategy", &k_any_list},
                                           {"NetworkConfiguration", &k_any},
                                           {"PlatformVersion", &k_string}});
+const Shape k_event_age = integer_shape(60, 86400);
+const Shape k_retry_attempts = integer_shape(0, 185);
+const Shape k_retry_policy =
+    structure({{"MaximumEventAgeInSeconds", &k_event_age}, {"MaximumRetryAttempts", &k_retry_attempts}});
 // RoleArn is required by AWS; a gateway has no IAM, so berth stores it when given.
 const Shape k_target = structure({{"Arn", &k_string, true},
                                   {"RoleArn", &k_string},
                                   {"EcsParameters", &k_ecs_parameters},
                                   {"Input", &k_string},
-                                  {"RetryPolicy", &k_any},
+                                  {"RetryPolicy", &k_retry_policy},
                                   {"DeadLetterConfig", &k_any},
                                   {"EventBridgeParameters", &k_any},
                                   {"KinesisParameters", &k_any},
@@ -76,6 +80,17 @@ const Shape k_list_schedules = structure({{"GroupName", &k_string},
                                           {"State", &k_state},
                                           {"MaxResults", &k_max_results},
                                           {"NextToken", &k_string}});
+const Shape k_scheduler_tag = structure({{"Key", &k_string, true}, {"Value", &k_string, true}});
+const Shape k_scheduler_tags = list_of(k_scheduler_tag);
+const Shape k_create_group =
+    structure({{"Name", &k_string, true}, {"ClientToken", &k_string}, {"Tags", &k_scheduler_tags}});
+const Shape k_named_group = structure({{"Name", &k_string, true}, {"ClientToken", &k_string}});
+const Shape k_list_groups =
+    structure({{"NamePrefix", &k_string}, {"MaxResults", &k_max_results}, {"NextToken", &k_string}});
+const Shape k_tag_resource = structure({{"ResourceArn", &k_string, true}, {"Tags", &k_scheduler_tags, true}});
+const Shape k_tag_keys = list_of(k_string);
+const Shape k_untag_resource = structure({{"ResourceArn", &k_string, true}, {"TagKeys", &k_tag_keys, true}});
+const Shape k_resource = structure({{"ResourceArn", &k_string, true}});
 
 }  // namespace
 
@@ -84,6 +99,10 @@ const Shape* find_schedule_request_shape(std::string_view action) {
       {"CreateSchedule", &k_put_schedule},  {"UpdateSchedule", &k_put_schedule},
       {"GetSchedule", &k_named_schedule},   {"DeleteSchedule", &k_named_schedule},
       {"ListSchedules", &k_list_schedules},
+      {"CreateScheduleGroup", &k_create_group}, {"GetScheduleGroup", &k_named_group},
+      {"DeleteScheduleGroup", &k_named_group},  {"ListScheduleGroups", &k_list_groups},
+      {"TagResource", &k_tag_resource},         {"UntagResource", &k_untag_resource},
+      {"ListTagsForResource", &k_resource},
   };
   const auto it = k_shapes.find(action);
   return it == k_shapes.end() ? nullptr : it->second;

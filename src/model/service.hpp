@@ -11,8 +11,11 @@
 #include "common/result.hpp"
 #include "model/deployment.hpp"
 #include "model/schema.hpp"
+#include "model/service_revision.hpp"
 #include "model/statuses.hpp"
 #include "model/tags.hpp"
+#include "model/task_tagging.hpp"
+#include "model/task_set.hpp"
 #include "model/wire_enum.hpp"
 
 namespace berth::model {
@@ -36,7 +39,13 @@ struct Service {
   Json placement_constraints = Json::array();
   Json placement_strategy = Json::array();
   int health_check_grace_period_seconds = 0;
-  std::vector<Deployment> deployments;             // PRIMARY first
+  // Given, or the cluster's default when neither it nor a launchType was; empty = launchType EC2.
+  Json capacity_provider_strategy = Json::array();
+  TaskTagging tagging;                             // of the tasks it starts
+  bool enable_execute_command = false;             // given to the tasks it starts from now on
+  std::vector<Deployment> deployments;             // PRIMARY first; none with EXTERNAL
+  DeploymentController deployment_controller = DeploymentController::ecs;
+  std::vector<TaskSet> task_sets;                  // EXTERNAL only, oldest first
   std::vector<ServiceEvent> events;                // newest first, bounded
   EpochMs created_at = 0;
   long long version = 1;
@@ -44,6 +53,8 @@ struct Service {
   // last UpdateService) delay launches until `next_launch_at`.
   EpochMs throttle_reset_at = 0;
   EpochMs next_launch_at = 0;
+  ServiceAttachments attachments;  // kept and echoed, not acted on
+  DeploymentHistory history;       // model/deployment_history.hpp keeps it
 
   // The PRIMARY deployment. REQUIRES: deployments is not empty.
   const Deployment& primary() const { return deployments.front(); }

@@ -57,6 +57,29 @@ std::optional<Json> optional_member(const Json& body, const char* key) {
   return *it;
 }
 
+// ECS (the default) or EXTERNAL; CODE_DEPLOY needs AWS CodeDeploy and a load balancer.
+Result<DeploymentController> deployment_controller_of(const Json& body) {
+  const auto text = body.value("deploymentController", Json::object()).value("type", "ECS");
+  const auto controller = from_wire<DeploymentController>(text);
+  BERTH_CHECK(controller.has_value());  // the shape allows the three names only
+  if (*controller == DeploymentController::code_deploy) {
+    return fail(Code::unsupported_feature,
+                "The CODE_DEPLOY deployment controller needs AWS CodeDeploy and an Elastic Load Balancing target "
+                "group; a gateway has neither. Use the EXTERNAL deployment controller and drive blue/green or canary "
+                "rollouts with task sets (CreateTaskSet, UpdateTaskSet, UpdateServicePrimaryTaskSet).");
+  }
+  return *controller;
+}
+
+// ECS's refusals of launch settings (check_launch_settings), except volumeConfigurations: a
+// service keeps them (model/service_attachments.hpp), where a task could not run with them.
+Result<void> check_service_launch_settings(const Json& body) {
+  if (!body.contains("volumeConfigurations")) return check_launch_settings(body);
+  Json launch = body;
+  launch.erase("volumeConfigurations");
+  return check_launch_settings(launch);
+}
+
 Json description_to_json(const ServiceDescription& d, const ArnScope& arns) {
   return service_to_json(d.service, arns, d.tags ? &*d.tags : nullptr);
 }
@@ -68,7 +91,8 @@ Result<CreateServiceRequest> decode_create_service(const Json& body) {
   request.cluster = optional_string(body, "cluster");
   request.name = body["serviceName"].get<std::string>();
   BERTH_TRY(check_name("Service name", request.name));
-  BERTH_TRY(check_launch_settings(body));
+  BERTH_TRY(check_service_launch_settings(body));
+  BERTH_ASSIGN(request.capacity, read_launch_capacity(body));
   request.scheduling_strategy = scheduling_strategy_of(body).value_or(SchedulingStrategy::replica);
   const bool daemon = request.scheduling_strategy == SchedulingStrategy::daemon;
   if (daemon) {
@@ -78,12 +102,14 @@ Result<CreateServiceRequest> decode_create_service(const Json& body) {
       return fail(Code::invalid_parameter, "DAEMON services take no placementStrategy.");
     }
   }
-  if (body.value("deploymentController", Json::object()).value("type", "ECS") != "ECS") {
-    return fail(Code::invalid_parameter, "Only the ECS deployment controller is supported.");
+  BERTH_ASSIGN(request.deployment_controller, deployment_controller_of(body));
+  const bool external = request.deployment_controller == DeploymentController::external;
+  if (external && daemon) {
+    return fail(Code::invalid_parameter, "The EXTERNAL deployment controller does not support the DAEMON scheduling strategy.");
   }
   const auto definition = optional_string(body, "taskDefinition");
-  if (!definition) return fail(Code::invalid_parameter, "taskDefinition is required.");
-  request.task_definition = *definition;
+  if (!definition && !external) return fail(Code::invalid_parameter, "taskDefinition is required.");
+  request.task_definition = definition.value_or("");
   if (!daemon && !body.contains("desiredCount")) {
     return fail(Code::invalid_parameter, "desiredCount is required for the REPLICA scheduling strategy.");
   }
@@ -97,9 +123,14 @@ Result<CreateServiceRequest> decode_create_service(const Json& body) {
   request.placement_constraints = body.value("placementConstraints", Json::array());
   request.placement_strategy = body.value("placementStrategy", Json::array());
   request.health_check_grace_period_seconds = optional_int(body, "healthCheckGracePeriodSeconds").value_or(0);
+  request.enable_execute_command = body.value("enableExecuteCommand", false);
   if (body.contains("tags")) {
     BERTH_ASSIGN(request.tags, read_tags(body["tags"]));
   }
+  BERTH_ASSIGN(const auto tagging, read_task_tagging(body, TaskStarter::service));
+  request.tagging = tagging.applied_to({});
+  BERTH_ASSIGN(request.attachments, attachments_update_of(body));
+  request.role = optional_string(body, "role");
   return request;
 }
 
@@ -107,7 +138,9 @@ Result<UpdateServiceRequest> decode_update_service(const Json& body) {
   UpdateServiceRequest request;
   request.cluster = optional_string(body, "cluster");
   request.service = body["service"].get<std::string>();
-  BERTH_TRY(check_launch_settings(body));
+  BERTH_TRY(check_service_launch_settings(body));
+  BERTH_ASSIGN(const auto capacity, read_launch_capacity(body));
+  request.capacity_provider_strategy = capacity.strategy;
   request.desired_count = optional_int(body, "desiredCount");
   if (request.desired_count && *request.desired_count < 0) {
     return fail(Code::invalid_parameter, "desiredCount must not be negative.");
@@ -118,7 +151,10 @@ Result<UpdateServiceRequest> decode_update_service(const Json& body) {
   request.placement_constraints = optional_member(body, "placementConstraints");
   request.placement_strategy = optional_member(body, "placementStrategy");
   request.health_check_grace_period_seconds = optional_int(body, "healthCheckGracePeriodSeconds");
+  if (body.contains("enableExecuteCommand")) request.enable_execute_command = body["enableExecuteCommand"].get<bool>();
   request.force_new_deployment = body.value("forceNewDeployment", false);
+  BERTH_ASSIGN(request.tagging, read_task_tagging(body, TaskStarter::service));
+  BERTH_ASSIGN(request.attachments, attachments_update_of(body));
   return request;
 }
 

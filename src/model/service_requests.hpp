@@ -9,9 +9,11 @@
 
 #include "common/arn.hpp"
 #include "common/result.hpp"
+#include "model/capacity_provider_strategy.hpp"
 #include "model/failure.hpp"
 #include "model/paging.hpp"
 #include "model/service.hpp"
+#include "model/service_attachments.hpp"
 #include "model/tags.hpp"
 
 namespace berth::model {
@@ -36,7 +38,15 @@ struct CreateServiceRequest {
   Json placement_constraints = Json::array();
   Json placement_strategy = Json::array();
   int health_check_grace_period_seconds = 0;
+  bool enable_execute_command = false;
   std::vector<Tag> tags;
+  LaunchCapacity capacity;
+  TaskTagging tagging;
+  // ECS or EXTERNAL (CODE_DEPLOY is refused). EXTERNAL: REPLICA only; its tasks come from task
+  // sets, so a taskDefinition given is not run.
+  DeploymentController deployment_controller = DeploymentController::ecs;
+  AttachmentsUpdate attachments;     // kept, not acted on
+  std::optional<std::string> role;   // a name or an ARN, shown as roleArn
 };
 
 struct UpdateServiceRequest {
@@ -48,7 +58,11 @@ struct UpdateServiceRequest {
   std::optional<Json> placement_constraints;       // checked as CreateService's
   std::optional<Json> placement_strategy;
   std::optional<int> health_check_grace_period_seconds;
+  std::optional<CapacityProviderStrategy> capacity_provider_strategy;  // given and not empty
+  std::optional<bool> enable_execute_command;      // for the tasks started from now on
   bool force_new_deployment = false;
+  TaskTaggingChange tagging;  // for the tasks started after the update
+  AttachmentsUpdate attachments;  // a change starts a new deployment, as in ECS
 };
 
 struct DeleteServiceRequest {
@@ -87,7 +101,8 @@ struct DescribeServicesReply {
 };
 
 // Decoders. Errors: InvalidParameterException for a bad name, tag, count, deployment
-// configuration, placement, list size or nextToken, and for what DAEMON services do not take.
+// configuration, placement, list size or nextToken, and for what DAEMON services do not take;
+// UnsupportedFeatureException for the CODE_DEPLOY deployment controller.
 [[nodiscard]] Result<CreateServiceRequest> decode_create_service(const Json& body);
 [[nodiscard]] Result<UpdateServiceRequest> decode_update_service(const Json& body);
 [[nodiscard]] Result<DeleteServiceRequest> decode_delete_service(const Json& body);

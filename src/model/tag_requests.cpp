@@ -27,6 +27,10 @@ Result<UntagResourceRequest> decode_untag_resource(const Json& body) {
   BERTH_ASSIGN(request.resource, read_resource(body));
   request.tag_keys = strings_of(body["tagKeys"]);
   if (request.tag_keys.empty()) return fail(Code::invalid_parameter, "UntagResource needs at least one tag key.");
+  for (const auto& key : request.tag_keys) {
+    // ECS managed tags (aws:ecs:...) belong to ECS: a caller can neither set nor remove them.
+    if (is_reserved_tag_key(key)) return fail(Code::invalid_parameter, "Tag key '" + key + "' uses the reserved prefix 'aws:'.");
+  }
   return request;
 }
 

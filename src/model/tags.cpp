@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "common/ascii.hpp"
+
 namespace berth::model {
 
 Result<std::vector<Tag>> read_tags(const Json& tags) {
@@ -19,7 +21,7 @@ Result<std::vector<Tag>> read_tags(const Json& tags) {
       return fail(Code::invalid_parameter,
                   "The value of tag '" + tag.key + "' is longer than 256 characters.");
     }
-    if (tag.key.size() >= 4 && (tag.key.substr(0, 4) == "aws:" || tag.key.substr(0, 4) == "AWS:")) {
+    if (is_reserved_tag_key(tag.key)) {
       return fail(Code::invalid_parameter,
                   "Tag key '" + tag.key + "' uses the reserved prefix 'aws:'.");
     }
@@ -29,6 +31,10 @@ Result<std::vector<Tag>> read_tags(const Json& tags) {
     out.push_back(std::move(tag));
   }
   return out;
+}
+
+bool is_reserved_tag_key(std::string_view key) {
+  return key.size() >= 4 && equals_ignoring_case(key.substr(0, 4), "aws:");
 }
 
 Json tags_to_json(const std::vector<Tag>& tags) {

@@ -19,6 +19,10 @@ struct Tag {
 // no duplicate keys, no reserved `aws:` prefix. Returns InvalidParameterException otherwise.
 [[nodiscard]] Result<std::vector<Tag>> read_tags(const Json& tags);
 
+// Whether `key` begins with aws: in any letter case: reserved for AWS (ECS managed tags), it
+// neither counts against the 50-tag limit nor may a caller set or remove it.
+bool is_reserved_tag_key(std::string_view key);
+
 // Returns the wire form [{"key":..,"value":..}].
 Json tags_to_json(const std::vector<Tag>& tags);
 

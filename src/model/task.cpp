@@ -93,6 +93,7 @@ Json task_to_record(const Task& t) {
            {"group", t.group},
            {"startedBy", t.started_by},
            {"overrides", t.overrides},
+           {"enableExecuteCommand", t.enable_execute_command},
            {"cpu", t.cpu},
            {"memory", t.memory},
            {"containers", containers},
@@ -102,6 +103,7 @@ Json task_to_record(const Task& t) {
            {"createdAt", t.created_at},
            {"version", t.version}};
   for (const auto& [key, member] : k_task_times) put_time(out, key, t.*member);
+  if (!t.capacity_provider.empty()) out["capacityProviderName"] = t.capacity_provider;
   return out;
 }
 
@@ -118,11 +120,13 @@ Result<Task> task_from_record(const Json& r) {
   t.group = r.value("group", "");
   t.started_by = r.value("startedBy", "");
   t.overrides = r.value("overrides", Json::object());
+  t.enable_execute_command = r.value("enableExecuteCommand", false);
   t.cpu = r.value("cpu", "");
   t.memory = r.value("memory", "");
   t.health_status = r.value("healthStatus", "UNKNOWN");
   t.stop_code = r.value("stopCode", "");
   t.stopped_reason = r.value("stoppedReason", "");
+  t.capacity_provider = r.value("capacityProviderName", "");
   t.created_at = r.value("createdAt", 0LL);
   t.version = r.value("version", 1LL);
   for (const auto& [key, member] : k_task_times) t.*member = get_time(r, key);
@@ -188,6 +192,7 @@ Json task_to_json(const Task& t, const ArnScope& arns, const std::vector<Tag>* t
            {"containers", containers},
            {"launchType", "EC2"},
            {"connectivity", "CONNECTED"},
+           {"enableExecuteCommand", t.enable_execute_command},
            {"overrides", t.overrides.empty() ? Json{{"containerOverrides", Json::array()}, {"inferenceAcceleratorOverrides", Json::array()}} : t.overrides},
            {"createdAt", epoch_seconds(t.created_at)},
            {"version", t.version},
@@ -198,6 +203,7 @@ Json task_to_json(const Task& t, const ArnScope& arns, const std::vector<Tag>* t
   if (!t.started_by.empty()) out["startedBy"] = t.started_by;
   if (!t.stop_code.empty()) out["stopCode"] = t.stop_code;
   if (!t.stopped_reason.empty()) out["stoppedReason"] = t.stopped_reason;
+  if (!t.capacity_provider.empty()) out["capacityProviderName"] = t.capacity_provider;
   for (const auto& [key, member] : k_task_times) put_wire_time(out, key, t.*member);
   if (t.last_status == TaskStatus::running) out["connectivityAt"] = epoch_seconds(t.started_at.value_or(t.created_at));
   if (tags) out["tags"] = tags_to_json(*tags);

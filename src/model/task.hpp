@@ -66,12 +66,15 @@ struct Task {
   std::string group;
   std::string started_by;
   Json overrides = Json::object();
+  // enableExecuteCommand at launch: ExecuteCommand over the API runs commands in its containers.
+  bool enable_execute_command = false;
   std::string cpu;                 // reserved CPU units, as ECS's string
   std::string memory;              // reserved MiB, as ECS's string
   std::vector<TaskContainer> containers;
   std::string health_status = "UNKNOWN";
   std::string stop_code;
   std::string stopped_reason;
+  std::string capacity_provider;   // capacityProviderName; "" = launched as EC2
   EpochMs created_at = 0;
   std::optional<EpochMs> pull_started_at, pull_stopped_at, started_at, stopping_at,
       execution_stopped_at, stopped_at;

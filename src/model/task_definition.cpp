@@ -6,6 +6,7 @@
 
 #include "model/container_definition.hpp"
 #include "model/ephemeral_storage.hpp"
+#include "model/fargate_rules.hpp"
 #include "model/names.hpp"
 #include "model/required_attributes.hpp"
 #include "model/task_definition_fields.hpp"
@@ -190,7 +191,10 @@ Result<void> check_constraints(const Json& constraints) {
 // fields berth does not apply at all.
 Result<void> check_task_settings(const Json& body) {
   for (const auto& compatibility : body.value("requiresCompatibilities", Json::array())) {
-    if (compatibility != "EC2" && compatibility != "EXTERNAL") {
+    // FARGATE is registered as ECS registers it, when Fargate could run it (never run here).
+    if (compatibility == "FARGATE") {
+      BERTH_TRY(check_fargate_rules(body));
+    } else if (compatibility != "EC2" && compatibility != "EXTERNAL") {
       return fail(Code::client, "requiresCompatibilities " + compatibility.get<std::string>() +
                                     " is not supported: berth runs tasks on its own container instances (EC2, "
                                     "EXTERNAL).");
@@ -305,6 +309,7 @@ Json task_definition_to_json(const TaskDefinition& td, const ArnScope& arns) {
   out["registeredAt"] = epoch_seconds(td.registered_at);
   out["registeredBy"] = "arn:aws:iam::" + arns.account + ":root";
   out["compatibilities"] = Json::array({"EC2", "EXTERNAL"});
+  if (requires_fargate(td.body)) out["compatibilities"].push_back("FARGATE");
   out["requiresAttributes"] = required_attributes_to_json(required_attributes(td.body));
   if (td.deregistered_at) out["deregisteredAt"] = epoch_seconds(*td.deregistered_at);
   return out;

@@ -23,7 +23,8 @@ constexpr std::array k_rows = {
     FieldRow{task, "volumes", honoured, "See the volumes rows."},
     FieldRow{task, "placementConstraints", honoured, "memberOf expressions, checked at placement."},
     FieldRow{task, "requiresCompatibilities", honoured,
-             "EC2 and EXTERNAL are accepted; FARGATE and MANAGED_INSTANCES are refused."},
+             "EC2 and EXTERNAL are accepted; FARGATE is registered when Fargate's rules hold (awsvpc, a Fargate cpu "
+             "and memory size, ...) but never runs on a gateway; MANAGED_INSTANCES is refused."},
     FieldRow{task, "cpu", honoured, "Task-level cgroup limit and placement reservation."},
     FieldRow{task, "memory", honoured, "Task-level cgroup limit and placement reservation."},
     FieldRow{task, "tags", honoured, "Stored; ListTagsForResource and include TAGS show them."},

@@ -39,9 +39,6 @@ std::string launch_refusal(std::string_view key, const Json& value) {
     return "launchType " + value.get<std::string>() +
            " is not supported: berth runs tasks on its own container instances (EC2, EXTERNAL).";
   }
-  if (key == "enableExecuteCommand" && value == Json(true)) {
-    return "enableExecuteCommand is not supported: berth runs no SSM agent; use `berth logs` on the gateway.";
-  }
   if (key == "volumeConfigurations" && value.is_array() && !value.empty()) {
     return "volumeConfigurations is not supported: berth attaches no EBS volumes.";
   }
@@ -55,6 +52,8 @@ Result<TaskLaunch> decode_task_launch(const Json& body) {
   launch.started_by = body.value("startedBy", "");
   if (launch.started_by.size() > 128) return fail(Code::invalid_parameter, "startedBy is limited to 128 characters.");
   BERTH_TRY(check_launch_settings(body));
+  BERTH_ASSIGN(launch.capacity, read_launch_capacity(body));
+  launch.enable_execute_command = body.value("enableExecuteCommand", false);
   launch.group = body.value("group", "");
   if (launch.group.size() > 255) return fail(Code::invalid_parameter, "group is limited to 255 characters.");
   BERTH_ASSIGN(launch.overrides, normalized_overrides(body.value("overrides", Json::object())));
@@ -63,13 +62,16 @@ Result<TaskLaunch> decode_task_launch(const Json& body) {
   if (body.contains("tags")) {
     BERTH_ASSIGN(launch.tags, read_tags(body["tags"]));
   }
+  BERTH_ASSIGN(const auto tagging, read_task_tagging(body, TaskStarter::request));
+  launch.tagging = tagging.applied_to({});
   return launch;
 }
 
 }  // namespace
 
 Result<void> check_launch_settings(const Json& body) {
-  for (const char* key : {"launchType", "enableExecuteCommand", "volumeConfigurations"}) {
+  BERTH_TRY(read_launch_capacity(body));  // launchType FARGATE and capacity providers first
+  for (const char* key : {"launchType", "volumeConfigurations"}) {
     if (auto why = launch_refusal(key, body.value(key, Json())); !why.empty()) return fail(Code::client, why);
   }
   return {};

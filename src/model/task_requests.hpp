@@ -9,12 +9,14 @@
 
 #include "common/arn.hpp"
 #include "common/result.hpp"
+#include "model/capacity_provider_strategy.hpp"
 #include "model/cluster_snapshot.hpp"
 #include "model/failure.hpp"
 #include "model/paging.hpp"
 #include "model/statuses.hpp"
 #include "model/tags.hpp"
 #include "model/task.hpp"
+#include "model/task_tagging.hpp"
 
 namespace berth::model {
 
@@ -29,6 +31,9 @@ struct TaskLaunch {
   std::vector<PlacementConstraint> placement_constraints;  // besides the definition's
   std::vector<PlacementStrategy> placement_strategy;
   std::vector<Tag> tags;
+  LaunchCapacity capacity;  // RunTask's; StartTask's shape has neither member
+  TaskTagging tagging;  // propagateTags TASK_DEFINITION or NONE, enableECSManagedTags
+  bool enable_execute_command = false;
 };
 
 struct RunTaskRequest {
@@ -86,8 +91,9 @@ struct TaskReply {
 [[nodiscard]] Result<RunTaskRequest> decode_run_task(const Json& body);
 
 // Returns ClientException, naming the member, for the launch settings of RunTask, StartTask,
-// CreateService and UpdateService that a gateway can never provide: launchType FARGATE or
-// MANAGED_INSTANCES, enableExecuteCommand true (no SSM agent), volumeConfigurations (EBS).
+// CreateService and UpdateService that a gateway can never provide: launchType MANAGED_INSTANCES,
+// volumeConfigurations (EBS); before those,
+// InvalidParameterException for what read_launch_capacity refuses (launchType FARGATE among them).
 [[nodiscard]] Result<void> check_launch_settings(const Json& body);
 [[nodiscard]] Result<StartTaskRequest> decode_start_task(const Json& body);
 [[nodiscard]] Result<StopTaskRequest> decode_stop_task(const Json& body);

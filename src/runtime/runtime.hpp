@@ -30,8 +30,11 @@ struct ContainerStatus {
 struct ExecResult {
   int exit_code = 0;
   bool timed_out = false;
-  std::string output;             // combined stdout+stderr, truncated
+  std::string output;             // combined stdout+stderr, at most k_max_exec_output bytes
+  bool output_truncated = false;  // there was more
 };
+
+inline constexpr std::size_t k_max_exec_output = 65536;
 
 // What a task's containers share, made before the first of them starts.
 struct TaskSetup {

@@ -6,6 +6,7 @@
 
 #include "sched/reconcile.hpp"
 #include "sched/service_rules.hpp"
+#include "sched/task_set_reconcile.hpp"
 
 namespace berth::sched {
 namespace {
@@ -41,9 +42,15 @@ class ServicePass {
  private:
   Result<void> replica(const std::vector<const model::TaskState*>& tasks);
   Result<void> daemon(const std::vector<const model::TaskState*>& tasks);
+  Result<void> task_sets(const std::vector<const model::TaskState*>& tasks);
   void stop(const std::vector<std::pair<std::string, std::string>>& stops);
   // Places `count` tasks of the PRIMARY deployment (on `instances` when given, one on each).
   Result<void> start(int count, const std::vector<std::string>& instances);
+  // Places `count` tasks of `family`:`revision` started by `started_by` (a deployment or task set).
+  Result<void> start_tasks(const std::string& family, long long revision, const std::string& started_by, int count,
+                           const std::vector<std::string>& instances);
+  // Scale-in order of `tasks` by the placement strategy (only when there are more than `desired`).
+  Result<std::map<std::string, int>> scale_in_ranks(const std::vector<const model::TaskState*>& tasks, int desired);
   bool may_launch();
   void count_deployments(const std::vector<model::TaskState>& current, std::vector<std::string>& finished);
   void apply_circuit_breaker();
@@ -87,14 +94,19 @@ void ServicePass::stop(const std::vector<std::pair<std::string, std::string>>& s
 
 Result<void> ServicePass::start(int count, const std::vector<std::string>& instances) {
   const auto& primary = m_s.deployments.front();
-  const auto* definition = m_snapshot.definition(primary.family, primary.revision);
+  return start_tasks(primary.family, primary.revision, primary.id, count, instances);
+}
+
+Result<void> ServicePass::start_tasks(const std::string& family, long long revision, const std::string& started_by,
+                                      int count, const std::vector<std::string>& instances) {
+  const auto* definition = m_snapshot.definition(family, revision);
   if (!definition) return {};
   PlacementRequest request;
   request.definition = *definition;
   request.constraints = m_s.placement_constraints;
   request.strategies = strategy_of(m_s);
   request.group = "service:" + m_s.name;
-  request.started_by = primary.id;
+  request.started_by = started_by;
   request.count = count;
   request.instance_ids = instances;
   BERTH_ASSIGN(auto placed, place_tasks(m_snapshot, request, m_settings.placement, m_rng, m_new_task_id));
@@ -122,8 +134,13 @@ Result<void> ServicePass::start(int count, const std::vector<std::string>& insta
 // delay it reaching its threshold. Failures after a task ran for a while are crashes and never
 // throttled.
 bool ServicePass::may_launch() {
-  if (m_s.circuit_breaker) return true;
-  const int failures = failed_starts(m_snapshot, m_s, m_s.deployments.front().id, m_s.throttle_reset_at);
+  if (m_s.circuit_breaker && !m_s.external) return true;
+  int failures = 0;
+  if (m_s.external) {
+    for (const auto& set : m_s.task_sets) failures += failed_starts(m_snapshot, m_s, set.id, m_s.throttle_reset_at);
+  } else {
+    failures = failed_starts(m_snapshot, m_s, m_s.deployments.front().id, m_s.throttle_reset_at);
+  }
   const auto decision = start_throttle(failures, m_now, m_s.next_launch_at);
   m_s.next_launch_at = decision.next_launch_at;
   if (decision.throttled) add_event_once(m_label + " is unable to consistently start tasks successfully.");
@@ -138,11 +155,7 @@ Result<void> ServicePass::replica(const std::vector<const model::TaskState*>& ta
   view.minimum_healthy_percent = m_s.minimum_healthy_percent;
   for (const auto& d : m_s.deployments) view.deployments.push_back({d.id});
   view.deployments.push_back({k_draining});
-  std::map<std::string, int> rank;
-  if (static_cast<int>(tasks.size()) > m_s.desired_count) {
-    BERTH_ASSIGN(auto order, scale_in_order(m_snapshot, tasks, strategy_of(m_s), m_rng));
-    for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = static_cast<int>(i);
-  }
+  BERTH_ASSIGN(auto rank, scale_in_ranks(tasks, m_s.desired_count));
   const std::string primary_id = m_s.deployments.empty() ? "" : m_s.deployments.front().id;
   std::vector<TaskView> views;
   for (const auto* t : tasks) {
@@ -172,6 +185,50 @@ Result<void> ServicePass::replica(const std::vector<const model::TaskState*>& ta
     if (!may_launch()) continue;
     BERTH_TRY(start(count, {}));
   }
+  return {};
+}
+
+Result<std::map<std::string, int>> ServicePass::scale_in_ranks(const std::vector<const model::TaskState*>& tasks,
+                                                               int desired) {
+  std::map<std::string, int> rank;
+  if (static_cast<int>(tasks.size()) <= desired) return rank;
+  BERTH_ASSIGN(auto order, scale_in_order(m_snapshot, tasks, strategy_of(m_s), m_rng));
+  for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = static_cast<int>(i);
+  return rank;
+}
+
+// EXTERNAL: each task set at its computed count; DRAINING sets without tasks leave the record.
+Result<void> ServicePass::task_sets(const std::vector<const model::TaskState*>& tasks) {
+  const bool draining_service = m_s.status == model::ServiceStatus::draining;
+  std::vector<TaskSetTarget> targets;
+  for (const auto& set : m_s.task_sets) {
+    const int desired = draining_service ? 0 : model::computed_desired_count(set, m_s.desired_count);
+    targets.push_back({set.id, desired, set.status == model::TaskSetStatus::draining});
+  }
+  // Any set may scale in while another grows: rank all the tasks.
+  BERTH_ASSIGN(auto rank, scale_in_ranks(tasks, 0));
+  std::vector<TaskView> views;
+  for (const auto* t : tasks) {
+    const bool healthy = t->last_status == model::TaskStatus::running && t->health_status != "UNHEALTHY";
+    if (!draining_service) m_protectable.insert(t->id);
+    views.push_back({t->id, t->started_by, healthy, rank[t->id], t->protected_at(m_now)});
+  }
+  const auto decided = reconcile_task_sets(targets, views, draining_service);
+  stop(decided.stop);
+  if (decided.held_by_protection > 0) {
+    add_event_once(m_label + " was unable to scale in due to (reason: " + std::to_string(decided.held_by_protection) +
+                   " tasks under protection).");
+  }
+  std::erase_if(m_s.task_sets, [&](const model::TaskSet& set) {
+    return std::find(decided.drained.begin(), decided.drained.end(), set.id) != decided.drained.end();
+  });
+  for (const auto& [id, count] : decided.start) {
+    const auto set = std::find_if(m_s.task_sets.begin(), m_s.task_sets.end(),
+                                  [&](const model::TaskSet& s) { return s.id == id; });
+    if (set == m_s.task_sets.end() || !may_launch()) continue;
+    BERTH_TRY(start_tasks(set->family, set->revision, set->id, count, {}));
+  }
+  if (decided.steady && !m_s.task_sets.empty()) add_event_once(m_label + " has reached a steady state.");
   return {};
 }
 
@@ -268,6 +325,7 @@ void ServicePass::apply_circuit_breaker() {
   rollback.revision = previous->revision;
   rollback.desired_count = m_s.desired_count;
   rollback.created_at = rollback.updated_at = m_now;
+  rollback.rollback_of = primary.id;  // its service deployment follows the rollback (deployment_history)
   const std::string previous_id = previous->id;
   for (auto& d : m_s.deployments) d.status = "ACTIVE";
   m_s.deployments.insert(m_s.deployments.begin(), rollback);
@@ -276,7 +334,9 @@ void ServicePass::apply_circuit_breaker() {
 
 Result<Plan> ServicePass::run() {
   const auto tasks = live_tasks(m_snapshot, m_s.name);
-  if (m_s.scheduling_strategy == "DAEMON") {
+  if (m_s.external) {
+    BERTH_TRY(task_sets(tasks));
+  } else if (m_s.scheduling_strategy == "DAEMON") {
     BERTH_TRY(daemon(tasks));
   } else {
     BERTH_TRY(replica(tasks));

@@ -2,6 +2,7 @@
 #include <map>
 
 #include "model/cluster_snapshot_codec.hpp"
+#include "model/deployment_history.hpp"
 #include "store/rows.hpp"
 #include "store/store.hpp"
 
@@ -64,6 +65,7 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::st
     BERTH_ASSIGN(services, collect_parsed_rows<model::Service>(stmt, read_service));
     for (const auto& s : services) {
       if (!s.deployments.empty()) primaries.push_back(s.deployments.front().id);
+      for (const auto& t : s.task_sets) primaries.push_back(t.id);
     }
   }
   Stmt tasks(m_db, "SELECT body, protected_until FROM tasks WHERE cluster = ?1 AND (last_status != 'STOPPED' OR "
@@ -78,6 +80,7 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::st
   }
   for (const auto& s : services) {
     for (const auto& d : s.deployments) wanted.insert({d.family, d.revision});
+    for (const auto& t : s.task_sets) wanted.insert({t.family, t.revision});
   }
   BERTH_ASSIGN(auto definitions, definitions_of(m_db, wanted));
 
@@ -120,7 +123,7 @@ Result<bool> Store::commit_plan(const PlanCommit& plan) {
       if (!instance || instance->status != model::InstanceStatus::active || !instance->fits(start.holds)) return false;
       instance->use.add(start.holds);
       BERTH_TRY(upsert_task(m_db, start.task));
-      BERTH_TRY(put_tags_locked("task/" + start.task.cluster + "/" + start.task.id, plan.tags));
+      BERTH_TRY(put_tags_locked("task/" + start.task.cluster + "/" + start.task.id, start.tags));
     }
   }
   for (const auto& stop : plan.stops) {
@@ -146,7 +149,14 @@ Result<bool> Store::commit_plan(const PlanCommit& plan) {
     service->status = state.status;
     service->desired_count = state.desired_count;
     service->deployments = state.deployments;
+    for (const auto& set : service->task_sets) {
+      const bool dropped = std::none_of(state.task_sets.begin(), state.task_sets.end(),
+                                        [&](const model::TaskSet& kept) { return kept.id == set.id; });
+      if (dropped) BERTH_TRY(remove_all_tags_locked("task-set/" + plan.cluster + "/" + service->name + "/" + set.id));
+    }
+    service->task_sets = state.task_sets;  // as read but the drained ones: the version check above holds
     service->next_launch_at = state.next_launch_at;
+    model::follow_deployments(*service, plan.now);
     for (const auto& e : plan.service->new_events) model::add_event(*service, e.message, e.created_at, e.id);
     if (model::service_to_record(*service) != before) {  // nothing written when nothing changes
       ++service->version;

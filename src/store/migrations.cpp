@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 8> k_migrations = {
+constexpr std::array<std::string_view, 12> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -194,6 +194,48 @@ CREATE TABLE scaling_activities(
   body TEXT NOT NULL
 );
 CREATE INDEX scaling_activities_target ON scaling_activities(resource_id, sequence);
+)sql",
+    // 9: ECS account settings (PutAccountSetting, PutAccountSettingDefault) each principal set;
+    // a setting nobody set has no row (ECS's default applies).
+    R"sql(
+CREATE TABLE account_settings(
+  principal_arn TEXT NOT NULL,
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY(principal_arn, name)
+) WITHOUT ROWID;
+)sql",
+    // 10: capacity providers (CreateCapacityProvider): the Auto Scaling group providers made here;
+    // FARGATE and FARGATE_SPOT are built in and never stored.
+    R"sql(
+CREATE TABLE capacity_providers(
+  name TEXT PRIMARY KEY,
+  body TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
+    // 11: ECS daemons: what the Daemon API shows (revisions, deployments); each runs as a DAEMON
+    // service named "daemon:<name>".
+    R"sql(
+CREATE TABLE daemons(
+  cluster TEXT NOT NULL REFERENCES clusters(name),
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY(cluster, name)
+) WITHOUT ROWID;
+)sql",
+    // 12: EventBridge Scheduler schedule groups; `default` exists from the start, dated by this
+    // migration. Their tags and those of schedules live in `tags` ("schedule-group/NAME",
+    // "schedule/GROUP/NAME").
+    R"sql(
+CREATE TABLE schedule_groups(
+  name TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  modified_at INTEGER NOT NULL
+);
+INSERT INTO schedule_groups(name, created_at, modified_at)
+  VALUES('default', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
 )sql",
 };
 

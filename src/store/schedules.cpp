@@ -12,7 +12,7 @@ Result<void> upsert_schedule(Db& db, const model::Schedule& s) {
             "INSERT INTO schedules(group_name, name, state, next_fire, body) VALUES(?1, ?2, ?3, ?4, ?5) "
             "ON CONFLICT(group_name, name) DO UPDATE SET state = excluded.state, next_fire = excluded.next_fire, "
             "body = excluded.body");
-  return stmt.bind(1, s.group).bind(2, s.name).bind(3, s.state).bind(4, s.next_fire)
+  return stmt.bind(1, s.group).bind(2, s.name).bind(3, s.state).bind(4, s.wake_at())
       .bind(5, model::schedule_to_record(s).dump()).run();
 }
 
@@ -104,6 +104,9 @@ Result<bool> Store::delete_schedule(const std::string& group, const std::string&
   stmt.bind(1, group).bind(2, name);
   BERTH_TRY(stmt.run());
   const bool deleted = m_db.changes() > 0;
+  if (deleted) {
+    BERTH_TRY(remove_all_tags_locked("schedule/" + group + "/" + name));
+  }
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("delete schedule"));
   return deleted;
 }

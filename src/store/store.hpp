@@ -13,12 +13,16 @@
 #include "common/result.hpp"
 #include "common/thread_annotations.hpp"
 #include "model/access_key.hpp"
+#include "model/account_settings.hpp"
+#include "model/capacity_provider.hpp"
 #include "model/cluster_snapshot.hpp"
 #include "model/cluster.hpp"
 #include "model/container_instance.hpp"
+#include "model/daemon.hpp"
 #include "model/metric_alarm.hpp"
 #include "model/scaling.hpp"
 #include "model/schedule.hpp"
+#include "model/schedule_group.hpp"
 #include "model/secret.hpp"
 #include "model/service.hpp"
 #include "model/tags.hpp"
@@ -46,6 +50,16 @@ struct FamilyQuery {
   std::size_t limit = 100;
 };
 
+struct DaemonTaskDefinitionQuery {
+  std::string family_prefix;          // of the user's family
+  std::optional<std::string> family;  // exact user family
+  std::optional<model::TaskDefinitionStatus> status;  // nothing: any
+  bool last_registered_only = false;  // the latest revision of each family
+  SortOrder order = SortOrder::ascending;
+  std::string after;                  // page key: "family:revision" of the user's family
+  std::size_t limit = 100;
+};
+
 struct TaskQuery {
   std::optional<std::string> cluster;
   std::optional<std::string> container_instance;
@@ -66,13 +80,13 @@ enum class SnapshotScope { placement, services };
 struct PlannedTask {
   model::Task task;
   model::TaskState holds;
+  std::vector<model::Tag> tags;
 };
 
 // Everything one plan writes, committed in one transaction.
 struct PlanCommit {
   std::string cluster;
   std::vector<PlannedTask> starts;
-  std::vector<model::Tag> tags;                  // on each started task
   std::vector<model::TaskStopWrite> stops;
   std::optional<model::ServiceWrite> service;
   EpochMs now = 0;
@@ -106,6 +120,16 @@ class Store {
   // returns it; writes nothing when they are what it has.
   [[nodiscard]] Result<model::Cluster> update_cluster_settings(const std::string& name, const model::Json& settings);
 
+  // --- ECS account settings (store/account_settings.cpp), each principal's own ---
+  // The settings `principal_arn` set (type user), by name; only `name`'s when given.
+  [[nodiscard]] Result<std::vector<model::AccountSetting>> account_settings_of(
+      const std::string& principal_arn, const std::optional<std::string>& name = std::nullopt);
+  // Sets `setting` for its principal; writes nothing when it already has that value.
+  [[nodiscard]] Result<void> put_account_setting(const model::AccountSetting& setting);
+  // Removes the setting `name` of `principal_arn`; returns what it was, nothing if it was unset.
+  [[nodiscard]] Result<std::optional<model::AccountSetting>> delete_account_setting(const std::string& principal_arn,
+                                                                                    const std::string& name);
+
   // --- task definitions (store/task_definitions.cpp) ---
   // Registers the next revision of `family`; tags go to the new revision.
   [[nodiscard]] Result<model::TaskDefinition> register_task_definition(
@@ -123,6 +147,49 @@ class Store {
   [[nodiscard]] Result<model::TaskDefinition> set_task_definition_status(
       const std::string& family, long long revision, model::TaskDefinitionStatus from, model::TaskDefinitionStatus to,
       EpochMs now);
+
+  // --- capacity providers (store/capacity_providers.cpp); tags under "capacity-provider/<name>" ---
+  // Creates `provider` with `tags`. ClientException if the name exists or another provider has its
+  // Auto Scaling group.
+  [[nodiscard]] Result<void> create_capacity_provider(const model::CapacityProvider& provider,
+                                                      const std::vector<model::Tag>& tags);
+  [[nodiscard]] Result<std::optional<model::CapacityProvider>> find_capacity_provider(const std::string& name);
+  // Providers by name after `after`, at most `limit`.
+  [[nodiscard]] Result<std::vector<model::CapacityProvider>> list_capacity_providers(const std::string& after,
+                                                                                    std::size_t limit);
+  // Applies `change` to the stored provider `name` and writes the result (ClientException when
+  // there is none; `change`'s error as it is).
+  [[nodiscard]] Result<model::CapacityProvider> update_capacity_provider(
+      const std::string& name, const std::function<Result<void>(model::CapacityProvider&)>& change);
+  // Deletes `name` and its tags (returned INACTIVE, DELETE_COMPLETE), unless an ACTIVE cluster has
+  // it: then it stays, recorded and returned DELETE_FAILED with the reason, as ECS does.
+  // ClientException when there is none.
+  [[nodiscard]] Result<model::CapacityProvider> delete_capacity_provider(const std::string& name);
+  // Sets the ACTIVE cluster's capacityProviders and defaultCapacityProviderStrategy (`strategy`,
+  // wire form). ClusterNotFoundException; InvalidParameterException for a provider that does not
+  // exist; ResourceInUseException for removing one that a service of the cluster or a task not
+  // stopped uses.
+  [[nodiscard]] Result<void> set_cluster_capacity_providers(const std::string& cluster,
+                                                           const std::vector<std::string>& providers,
+                                                           const model::Json& strategy);
+  // --- daemons (store/daemons.cpp); daemon task definitions are task definition rows ---
+  [[nodiscard]] Result<std::vector<model::TaskDefinition>> list_daemon_task_definitions(
+      const DaemonTaskDefinitionQuery& query);
+  // Creates `daemon` and the DAEMON service `backing` that runs it, in one transaction, with
+  // `tags` on the daemon. ClusterNotFoundException unless the cluster is ACTIVE;
+  // InvalidParameterException while a daemon of that name exists (ACTIVE, or still stopping).
+  [[nodiscard]] Result<model::Daemon> create_daemon(const model::Daemon& daemon, const model::Service& backing,
+                                                    const std::vector<model::Tag>& tags);
+  // The daemon and its backing service (nothing when the daemon is gone: never created, or
+  // deleted and its tasks stopped).
+  [[nodiscard]] Result<std::optional<std::pair<model::Daemon, model::Service>>> find_daemon(
+      const std::string& cluster, const std::string& name);
+  // Daemons of `cluster` with names after `after`, in name order, that still exist.
+  [[nodiscard]] Result<std::vector<model::Daemon>> list_daemons(const std::string& cluster, const std::string& after,
+                                                                std::size_t limit);
+  // Writes both if the stored ones still have their expected versions; false on a conflict.
+  [[nodiscard]] Result<bool> replace_daemon(const model::Daemon& daemon, long long daemon_version,
+                                            const model::Service& backing, long long service_version);
 
   // --- tags (store/tags.cpp), keyed by the resource part of an ARN ("cluster/x") ---
   [[nodiscard]] Result<std::vector<model::Tag>> tags_of(const std::string& resource);
@@ -227,17 +294,28 @@ class Store {
                                                                     const std::string& name_prefix,
                                                                     const std::optional<std::string>& state,
                                                                     const std::string& after, std::size_t limit);
-  // Schedules due at or before `now_seconds`.
+  // Schedules due (a run or a retry, Schedule::wake_at) at or before `now_seconds`.
   [[nodiscard]] Result<std::vector<model::Schedule>> due_schedules(std::int64_t now_seconds);
-  // The earliest next_fire of any schedule, if one has any.
+  // The earliest wake time of any schedule, if one has any.
   [[nodiscard]] Result<std::optional<std::int64_t>> earliest_schedule_fire();
   // Writes `schedule` if the stored one still has `expected_version`; false on a conflict.
   // ResourceNotFoundException if it is gone.
   [[nodiscard]] Result<bool> replace_schedule(const model::Schedule& schedule, long long expected_version);
-  // Deletes the schedule (only if it still has `expected_version`, when given); false if there
-  // was none or it changed meanwhile.
+  // Deletes the schedule and its tags (only if it still has `expected_version`, when given); false
+  // if there was none or it changed meanwhile.
   [[nodiscard]] Result<bool> delete_schedule(const std::string& group, const std::string& name,
                                              std::optional<long long> expected_version = std::nullopt);
+
+  // --- schedule groups (store/schedule_groups.cpp); `default` is a row from the migration on ---
+  // Creates the group with `tags`; ConflictException if it exists.
+  [[nodiscard]] Result<void> create_schedule_group(const model::ScheduleGroup& group, const std::vector<model::Tag>& tags);
+  [[nodiscard]] Result<std::optional<model::ScheduleGroup>> find_schedule_group(const std::string& name);
+  // Groups whose name starts with `name_prefix`, by name after `after`, at most `limit`.
+  [[nodiscard]] Result<std::vector<model::ScheduleGroup>> list_schedule_groups(const std::string& name_prefix,
+                                                                               const std::string& after,
+                                                                               std::size_t limit);
+  // Deletes the group, its schedules and their tags in one transaction; false if there was none.
+  [[nodiscard]] Result<bool> delete_schedule_group(const std::string& name);
 
   // --- access keys (store/access_keys.cpp) ---
   // Stores `key` unless berth already holds `max_keys` keys (LimitExceededException).
@@ -356,7 +434,8 @@ class Store {
   Result<std::vector<model::Tag>> tags_of_locked(const std::string& resource) BERTH_REQUIRES(m_mutex);
   Result<void> remove_all_tags_locked(const std::string& resource) BERTH_REQUIRES(m_mutex);
   // Whether the resource a tag key names exists and takes tags ("cluster/x" ACTIVE,
-  // "task-definition/f:1" not being deleted, "container-instance/c/id", "task/c/id", "service/c/x").
+  // "task-definition/f:1" not being deleted, "container-instance/c/id", "task/c/id", "service/c/x",
+  // "schedule-group/g", "schedule/g/x").
   Result<bool> taggable_locked(const std::string& resource) BERTH_REQUIRES(m_mutex);
   // ClusterNotFoundException unless `cluster` is ACTIVE: checked inside each transaction that
   // adds something to a cluster, so DeleteCluster's "contains" checks cannot miss it.

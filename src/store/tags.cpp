@@ -23,7 +23,8 @@ Result<void> Store::put_tags_locked(const std::string& resource,
               "WHERE value IS NOT excluded.value");
     BERTH_TRY(stmt.bind(1, resource).bind(2, tag.key).bind(3, tag.value).run());
   }
-  Stmt count(m_db, "SELECT count(*) FROM tags WHERE resource_arn = ?1");
+  // ECS managed tags (aws:...) do not count against the limit.
+  Stmt count(m_db, "SELECT count(*) FROM tags WHERE resource_arn = ?1 AND lower(substr(key, 1, 4)) != 'aws:'");
   count.bind(1, resource);
   BERTH_TRY(count.step());
   if (count.integer(0) > 50) {
@@ -65,13 +66,32 @@ Result<bool> Store::taggable_locked(const std::string& resource) {
     stmt.bind(1, ref->family).bind(2, static_cast<std::int64_t>(*ref->revision));
     return stmt.step();
   }
+  if (type == "capacity-provider") {
+    Stmt stmt(m_db, "SELECT 1 FROM capacity_providers WHERE name = ?1");
+    stmt.bind(1, rest);
+    return stmt.step();
+  }
+  if (type == "schedule-group") {
+    Stmt stmt(m_db, "SELECT 1 FROM schedule_groups WHERE name = ?1");
+    stmt.bind(1, rest);
+    return stmt.step();
+  }
   const auto parent = rest.find('/');
   if (parent == std::string::npos) return false;
   const std::string cluster = rest.substr(0, parent);
   const std::string id = rest.substr(parent + 1);
   if (type == "container-instance") return exists("SELECT 1 FROM container_instances WHERE cluster = ?1 AND id = ?2", cluster, id);
   if (type == "task") return exists("SELECT 1 FROM tasks WHERE cluster = ?1 AND id = ?2", cluster, id);
+  if (type == "schedule") return exists("SELECT 1 FROM schedules WHERE group_name = ?1 AND name = ?2", cluster, id);
   if (type == "service") return exists("SELECT 1 FROM services WHERE cluster = ?1 AND name = ?2 AND status != 'INACTIVE'", cluster, id);
+  if (type == "task-set") {  // "<cluster>/<service>/<task set id>": a task set in its service's record
+    const auto service_end = id.find('/');
+    if (service_end == std::string::npos) return false;
+    Stmt stmt(m_db, "SELECT 1 FROM services, json_each(services.body, '$.taskSets') AS sets WHERE cluster = ?1 "
+                    "AND name = ?2 AND status != 'INACTIVE' AND json_extract(sets.value, '$.id') = ?3");
+    stmt.bind(1, cluster).bind(2, id.substr(0, service_end)).bind(3, id.substr(service_end + 1));
+    return stmt.step();
+  }
   return false;
 }
 

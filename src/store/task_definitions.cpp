@@ -5,6 +5,8 @@
 namespace berth::store {
 
 const char* const k_td_columns = "family, revision, status, body, registered_at, deregistered_at";
+// Daemon task definitions share the table (model/daemon.hpp) but are listed by their own actions.
+constexpr std::string_view k_not_daemon_family = "substr(family, 1, 7) <> 'daemon:'";
 
 Result<model::TaskDefinition> read_task_definition(const Stmt& stmt) {
   model::TaskDefinition td;
@@ -77,7 +79,7 @@ Result<std::vector<model::TaskDefinition>> Store::list_task_definitions(
   MutexLock lock(m_mutex);
   const bool descending = query.order == SortOrder::descending;
   std::string sql = std::string("SELECT ") + k_td_columns +
-                    " FROM task_definitions WHERE status = ?1";
+                    " FROM task_definitions WHERE status = ?1 AND " + std::string(k_not_daemon_family);
   if (query.family) sql += " AND family = ?2";
   if (!query.after.empty()) sql += descending ? " AND (family, revision) < (?3, ?4)" : " AND (family, revision) > (?3, ?4)";
   sql += descending ? " ORDER BY family DESC, revision DESC" : " ORDER BY family, revision";
@@ -109,6 +111,7 @@ Result<std::vector<std::string>> Store::list_families(const FamilyQuery& query) 
       break;
   }
   Stmt stmt(m_db, "SELECT family FROM task_definition_families f WHERE " + condition +
+                      " AND " + std::string(k_not_daemon_family) +
                       " AND substr(family, 1, length(?1)) = ?1 AND family > ?2 ORDER BY family LIMIT ?3");
   stmt.bind(1, query.prefix).bind(2, query.after).bind(3, static_cast<std::int64_t>(query.limit));
   return collect_rows<std::string>(stmt, [](const Stmt& row) { return row.text(0); });

@@ -1,7 +1,9 @@
 // Cluster use cases: CreateCluster, DescribeClusters, ListClusters, DeleteCluster,
 // UpdateClusterSettings / UpdateCluster.
 #include "model/names.hpp"
+#include "svc/account_settings.hpp"
 #include "svc/actions.hpp"
+#include "svc/capacity_providers.hpp"
 
 namespace berth::svc {
 namespace {
@@ -19,8 +21,13 @@ Result<model::ClusterDescription> describe(Context& ctx, model::Cluster cluster,
 }  // namespace
 
 Result<model::ClusterReply> create_cluster(Context& ctx, const model::CreateClusterRequest& request) {
+  BERTH_TRY(check_new_cluster_capacity(ctx, request.cluster.capacity));
   model::Cluster wanted = request.cluster;
   wanted.created_at = ctx.clock.now_ms();
+  if (!request.insights_given) {
+    BERTH_ASSIGN(auto insights, account_default(ctx, model::k_container_insights_setting));
+    wanted.settings = Json::array({{{"name", model::k_container_insights_setting}, {"value", std::move(insights)}}});
+  }
   BERTH_ASSIGN(auto cluster, ctx.store.create_cluster(wanted, request.tags));
   BERTH_ASSIGN(auto described, describe(ctx, std::move(cluster), true, false, true));
   return model::ClusterReply{std::move(described)};

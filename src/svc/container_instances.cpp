@@ -116,6 +116,7 @@ Json merged_attributes(const Json& stored, const Json& sent) {
 struct Registration {
   Json resources;
   std::optional<Json> version_info;
+  std::optional<std::string> ec2_instance_id;  // from the identity document, when sent
   // The instance's attributes after this registration, from those stored (`origin` registering:
   // the instance is new and has none).
   std::function<Result<Json>(const Json& stored, store::InstanceOrigin origin)> attributes;
@@ -135,7 +136,7 @@ Result<std::optional<model::ContainerInstance>> record_registration(Context& ctx
       ci.status = model::InstanceStatus::active;
     }
     BERTH_ASSIGN(ci.body["attributes"], registration.attributes(ci.body.value("attributes", Json::array()), origin));
-    ci.body["ec2InstanceId"] = ci.body.value("ec2InstanceId", "mi-" + ci.id.substr(0, 17));
+    ci.body["ec2InstanceId"] = registration.ec2_instance_id.value_or(ci.body.value("ec2InstanceId", "mi-" + ci.id.substr(0, 17)));
     ci.body["registeredResources"] = registration.resources;
     if (registration.version_info) ci.body["versionInfo"] = *registration.version_info;
     return {};
@@ -157,7 +158,7 @@ Result<model::ContainerInstanceReply> register_container_instance(
     id = random_hex(16);
   }
   const Json sent = model::attributes_to_json(request.attributes);
-  Registration registration{request.total_resources, request.version_info,
+  Registration registration{request.total_resources, request.version_info, request.ec2_instance_id,
                             [&](const Json& stored, store::InstanceOrigin origin) -> Result<Json> {
                               if (origin == store::InstanceOrigin::registering) return sent;
                               return model::normalize_attributes(merged_attributes(stored, sent));
@@ -172,7 +173,7 @@ Result<model::ContainerInstance> register_node(Context& ctx, const model::NodeRe
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, std::optional<std::string>(node.cluster)));
   // The node's agent is berth itself.
   const Json version_info{{"agentVersion", "berth"}, {"agentHash", ""}, {"dockerVersion", "runc"}};
-  Registration registration{model::registered_resources_of(node), version_info,
+  Registration registration{model::registered_resources_of(node), version_info, std::nullopt,
                             [&](const Json& stored, store::InstanceOrigin origin) -> Result<Json> {
                               // Listed by name: those stored (PutAttributes'), the custom ones of
                               // the configuration when new, and the built-in ones over both.

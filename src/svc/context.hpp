@@ -12,6 +12,7 @@
 #include "common/result.hpp"
 #include "model/schema.hpp"
 #include "store/store.hpp"
+#include "svc/local_gateway.hpp"
 #include "svc/metric_store.hpp"
 #include "svc/secret_cipher.hpp"
 #include "svc/time_zones.hpp"
@@ -19,6 +20,8 @@
 namespace berth::svc {
 
 using model::Json;
+
+class ContainerCommands;  // svc/execute_command.hpp
 
 // Reads container logs for the API (the node agent's data; svc cannot see the runtime).
 class LogSource {
@@ -50,6 +53,8 @@ struct Context {
   std::string default_cluster = "default";
   StateEvents* events = nullptr;  // nullptr = nobody listens (unit tests)
   LogSource* logs = nullptr;
+  // Runs commands in this node's containers (ExecuteCommand, `berth exec`); nullptr = no agent.
+  ContainerCommands* commands = nullptr;
   // Where bridge tasks' hostPort 0 draws from (inclusive): the kernel's ephemeral range, or
   // ECS_DYNAMIC_HOST_PORT_RANGE.
   std::pair<int, int> dynamic_host_ports{32768, 60999};
@@ -62,6 +67,9 @@ struct Context {
   // What the node's sampler measured (in memory only); nullptr = nothing is measured (unit tests),
   // and metric reads answer with no data.
   MetricStore* metrics = nullptr;
+  // The gateway's API URL and own instance, for the agent-facing use cases (a shared_ptr keeps
+  // Context copyable; copies share one).
+  std::shared_ptr<LocalGateway> gateway = std::make_shared<LocalGateway>();
   // Announce a change to `events` (see StateEvents).
   void tasks_changed() const {
     if (events) events->tasks_changed();

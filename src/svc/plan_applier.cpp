@@ -72,9 +72,9 @@ Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, co
                                     const PlanOptions& options, EpochMs now, DeploymentPins& pins_by_deployment) {
   store::PlanCommit commit;
   commit.cluster = cluster;
-  commit.tags = options.tags;
   commit.now = now;
   std::map<std::pair<std::string, long long>, model::TaskDefinition> definitions;
+  std::map<std::pair<std::string, long long>, std::vector<model::Tag>> tags_by_definition;
   if (options.definition) definitions.emplace(std::pair{options.definition->family, options.definition->revision}, *options.definition);
   for (const auto& start : plan.starts) {
     auto it = definitions.find({start.family, start.revision});
@@ -84,6 +84,10 @@ Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, co
       it = definitions.emplace(std::pair{start.family, start.revision}, std::move(*td)).first;
     }
     auto task = new_task(it->second, cluster, start, options.overrides, now);
+    if (commit.starts.size() < options.capacity_providers.size()) {
+      task.capacity_provider = options.capacity_providers[commit.starts.size()];
+    }
+    task.enable_execute_command = options.enable_execute_command;
     if (options.pinning == DigestPinning::per_deployment && !start.started_by.empty()) {
       auto pins = pins_by_deployment.find(start.started_by);
       if (pins == pins_by_deployment.end()) {
@@ -94,8 +98,16 @@ Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, co
         if (const auto pin = pins->second.find(c.name); pin != pins->second.end()) c.pinned_digest = pin->second;
       }
     }
+    auto tags = tags_by_definition.find(it->first);
+    if (tags == tags_by_definition.end()) {
+      std::vector<model::Tag> of_definition;
+      if (options.tags_of) {
+        BERTH_ASSIGN(of_definition, options.tags_of(it->second));
+      }
+      tags = tags_by_definition.emplace(it->first, std::move(of_definition)).first;
+    }
     auto holds = model::task_state_of(task, &it->second);
-    commit.starts.push_back({std::move(task), std::move(holds)});
+    commit.starts.push_back({std::move(task), std::move(holds), tags->second});
   }
   for (const auto& stop : plan.stops) commit.stops.push_back({stop.task_id, options.stop_code, stop.reason, stop.unless_protected});
   if (plan.service) {

@@ -30,9 +30,12 @@ struct PlanOptions {
   store::SnapshotScope scope = store::SnapshotScope::placement;
   std::string stop_code = "ServiceSchedulerInitiated";  // on the plan's stops
   Json overrides = Json::object();                      // on each started task
-  std::vector<model::Tag> tags;                         // on each started task
+  // The tags of each started task, by its definition (none when not given).
+  std::function<Result<std::vector<model::Tag>>(const model::TaskDefinition&)> tags_of;
+  bool enable_execute_command = false;                  // on each started task
   const model::TaskDefinition* definition = nullptr;    // the starts' definition, if known
   DigestPinning pinning = DigestPinning::none;
+  std::vector<std::string> capacity_providers;          // of the i-th start, where given
 };
 
 struct AppliedPlan {

@@ -29,10 +29,12 @@ Result<bool> save(Context& ctx, model::Schedule& schedule) {
 
 // Records `run` as the schedule's last run. An UpdateSchedule since the claim keeps its changes:
 // the run is recorded on the stored schedule (bounded retries against further updates).
-Result<void> record_run(Context& ctx, model::Schedule schedule, const model::Json& run) {
+Result<void> record_run(Context& ctx, model::Schedule schedule, const model::Json& run,
+                        const std::optional<model::PendingRetry>& retry) {
   const std::string exhausted = "schedule " + schedule.name + " kept changing; its last run was not recorded";
   auto recorded = store::update_with_retry(10, Code::conflict, exhausted, [&]() -> Result<std::optional<bool>> {
     schedule.last_run = run;
+    schedule.retry = retry;
     BERTH_ASSIGN(bool saved, save(ctx, schedule));
     if (saved) return true;
     BERTH_ASSIGN(auto stored, ctx.store.find_schedule(schedule.group, schedule.name));
@@ -42,6 +44,44 @@ Result<void> record_run(Context& ctx, model::Schedule schedule, const model::Jso
   });
   if (!recorded) return std::unexpected(recorded.error());
   return {};
+}
+
+// Starts the run's tasks as its stored RunTask request says; records in `run` what happened.
+// Returns whether the attempt failed (an error, or no task placed).
+bool attempt_run(Context& ctx, const model::Schedule& schedule, model::Json& run) {
+  const std::string name = schedule.group + "/" + schedule.name;
+  run["StartedAt"] = epoch_seconds(ctx.clock.now_ms());
+  const auto decoded = model::decode_run_task(schedule.run_task_request);
+  const auto request = decoded ? resolve_run_task(ctx, *decoded) : std::unexpected(decoded.error());
+  const auto result = request ? start_tasks(ctx, *request) : std::unexpected(request.error());
+  if (!result) {
+    run["Result"] = "FAILED";
+    run["Reason"] = std::string(code_name(result.error().code)) + ": " + result.error().message;
+    log_warn("schedule " + name + ": RunTask failed: " + result.error().message);
+    return true;
+  }
+  model::Json arns = model::Json::array();
+  for (const auto& task : result->tasks) arns.push_back(ctx.arns.task(task.cluster, task.id));
+  run["TaskArns"] = arns;
+  run["Failures"] = model::failures_to_json(placement_failures(ctx, request->cluster, result->failures));
+  run["Result"] = arns.empty() ? "FAILED" : "STARTED";
+  log_info("schedule " + name + ": started " + std::to_string(arns.size()) + " task(s)");
+  return arns.empty();
+}
+
+// After a failed attempt: the retry its RetryPolicy allows, noted in `run`.
+std::optional<model::PendingRetry> retry_after_failure(const model::Schedule& schedule, std::int64_t scheduled_time,
+                                                       int retries_made, std::int64_t now, model::Json& run) {
+  const auto policy = model::retry_policy_of(schedule.target);
+  if (!policy) return std::nullopt;  // checked when the schedule was written
+  auto retry = model::next_retry(*policy, scheduled_time, retries_made, now);
+  if (retry) {
+    run["RetryAt"] = retry->at;
+    run["Retry"] = retry->number;
+  } else if (policy->maximum_retry_attempts > 0) {
+    run["Reason"] = run.value("Reason", std::string()) + " (RetryPolicy exhausted: no more attempts.)";
+  }
+  return retry;
 }
 
 }  // namespace
@@ -73,6 +113,30 @@ void ScheduleRunner::pass() {
 }
 
 Result<void> ScheduleRunner::run_due(model::Schedule schedule, std::int64_t now) {
+  // A new run supersedes a retry still pending from an earlier one.
+  if (schedule.next_fire && *schedule.next_fire <= now) return run_scheduled(std::move(schedule), now);
+  if (schedule.retry && schedule.retry->at <= now) return run_retry(std::move(schedule), now);
+  return {};
+}
+
+Result<void> ScheduleRunner::run_retry(model::Schedule schedule, std::int64_t now) {
+  const model::PendingRetry retry = *schedule.retry;
+  model::Json run{{"ScheduledTime", retry.scheduled_time}, {"Retry", retry.number}, {"Result", "STARTING"}};
+  // Claim the attempt first, as a scheduled run is claimed: at most once across a power cut.
+  schedule.retry.reset();
+  schedule.last_run = run;
+  BERTH_ASSIGN(bool claimed, save(m_ctx, schedule));
+  if (!claimed) return {};
+  std::optional<model::PendingRetry> next;
+  if (attempt_run(m_ctx, schedule, run)) next = retry_after_failure(schedule, retry.scheduled_time, retry.number, now, run);
+  if (!next && !schedule.next_fire && schedule.action_after_completion == "DELETE") {
+    BERTH_ASSIGN(bool deleted, m_ctx.store.delete_schedule(schedule.group, schedule.name, schedule.version));
+    if (deleted) return {};
+  }
+  return record_run(m_ctx, std::move(schedule), run, next);
+}
+
+Result<void> ScheduleRunner::run_scheduled(model::Schedule schedule, std::int64_t now) {
   const std::int64_t due_at = *schedule.next_fire;
   const std::string name = schedule.group + "/" + schedule.name;
   model::Json run{{"ScheduledTime", due_at}};
@@ -94,30 +158,17 @@ Result<void> ScheduleRunner::run_due(model::Schedule schedule, std::int64_t now)
   }
   BERTH_ASSIGN(schedule.next_fire, next_run_of(m_ctx, schedule, std::max(now, due_at)));
   const bool complete = !schedule.next_fire;
+  schedule.retry.reset();
+  std::optional<model::PendingRetry> retry;
   if (start) {
     // Claim the run before starting it: at most once, even across a power cut.
     run["Result"] = "STARTING";
     schedule.last_run = run;
     BERTH_ASSIGN(bool claimed, save(m_ctx, schedule));
     if (!claimed) return {};  // updated or deleted meanwhile: the new definition decides
-    run["StartedAt"] = epoch_seconds(m_ctx.clock.now_ms());
-    const auto decoded = model::decode_run_task(schedule.run_task_request);
-    const auto request = decoded ? resolve_run_task(m_ctx, *decoded) : std::unexpected(decoded.error());
-    const auto result = request ? start_tasks(m_ctx, *request) : std::unexpected(request.error());
-    if (!result) {
-      run["Result"] = "FAILED";
-      run["Reason"] = std::string(code_name(result.error().code)) + ": " + result.error().message;
-      log_warn("schedule " + name + ": RunTask failed: " + result.error().message);
-    } else {
-      model::Json arns = model::Json::array();
-      for (const auto& task : result->tasks) arns.push_back(m_ctx.arns.task(task.cluster, task.id));
-      run["TaskArns"] = arns;
-      run["Failures"] = model::failures_to_json(placement_failures(m_ctx, request->cluster, result->failures));
-      run["Result"] = arns.empty() ? "FAILED" : "STARTED";
-      log_info("schedule " + name + ": started " + std::to_string(arns.size()) + " task(s)");
-    }
+    if (attempt_run(m_ctx, schedule, run)) retry = retry_after_failure(schedule, due_at, 0, now, run);
   }
-  if (complete && schedule.action_after_completion == "DELETE") {
+  if (complete && !retry && schedule.action_after_completion == "DELETE") {
     // Only the version this run judged complete: an UpdateSchedule meanwhile may have given it a
     // future, and the update wins.
     BERTH_ASSIGN(bool deleted, m_ctx.store.delete_schedule(schedule.group, schedule.name, schedule.version));
@@ -126,7 +177,7 @@ Result<void> ScheduleRunner::run_due(model::Schedule schedule, std::int64_t now)
       return {};
     }
   }
-  return record_run(m_ctx, std::move(schedule), run);
+  return record_run(m_ctx, std::move(schedule), run, retry);
 }
 
 }  // namespace berth::svc

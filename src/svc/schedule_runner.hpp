@@ -7,7 +7,11 @@
 //   was down or the clock jumped, each schedule resumes at its next time, with no burst of
 //   missed runs; the skipped time shows in LastRun.
 // - With OverlapPolicy SKIP_IF_RUNNING a run is skipped while tasks of the previous one run.
-// - A schedule that will not run again is deleted if ActionAfterCompletion is DELETE.
+// - A run whose RunTask fails (an error, or no task placed) is attempted again as the target's
+//   RetryPolicy allows (model/schedule_retry.hpp), each attempt claimed like a run; a newer run
+//   supersedes a pending retry.
+// - A schedule that will not run again is deleted if ActionAfterCompletion is DELETE (once
+//   its last run needs no more attempts).
 // Reads SQLite only when a run is due or a schedule changed; writes only when it runs.
 #pragma once
 
@@ -36,6 +40,8 @@ class ScheduleRunner {
 
  private:
   Result<void> run_due(model::Schedule schedule, std::int64_t now_seconds);
+  Result<void> run_scheduled(model::Schedule schedule, std::int64_t now_seconds);
+  Result<void> run_retry(model::Schedule schedule, std::int64_t now_seconds);
 
   Context& m_ctx;
   int m_tick_ms;

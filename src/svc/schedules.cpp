@@ -1,6 +1,7 @@
 #include "svc/schedules.hpp"
 
 #include "sched/schedule_expression.hpp"
+#include "svc/schedule_groups.hpp"
 #include "store/update_with_retry.hpp"
 
 namespace berth::svc {
@@ -10,18 +11,10 @@ std::unexpected<Error> schedule_not_found(const std::string& name) {
   return fail(Code::resource_not_found, "Schedule " + name + " does not exist.");
 }
 
-// Only the default group exists on a gateway; naming another is ResourceNotFoundException,
-// as for a group that was never created.
-Result<std::string> group_of(const Json& request) {
-  const std::string group = request.value("GroupName", "default");
-  if (group != "default") return fail(Code::resource_not_found, "Schedule group " + group + " does not exist.");
-  return group;
-}
-
 // The parts of a Create/UpdateSchedule request that need more than the model can check.
 Result<model::Schedule> checked_schedule(Context& ctx, const Json& request) {
-  BERTH_TRY(group_of(request));
   BERTH_ASSIGN(auto schedule, model::schedule_from_request(request, ctx.arns));
+  BERTH_TRY(existing_schedule_group(ctx, request));
   BERTH_ASSIGN(auto expression, sched::parse_schedule_expression(schedule.expression));
   if (expression.kind == sched::ScheduleExpression::Kind::at && (schedule.start_date || schedule.end_date)) {
     return fail(Code::invalid_parameter, "StartDate and EndDate apply to recurring schedules, not to at() expressions.");
@@ -59,7 +52,7 @@ Result<Json> create_schedule(Context& ctx, const Json& request) {
 }
 
 Result<Json> get_schedule(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto group, group_of(request));
+  BERTH_ASSIGN(auto group, existing_schedule_group(ctx, request));
   const std::string name = request["Name"];
   BERTH_ASSIGN(auto schedule, ctx.store.find_schedule(group, name));
   if (!schedule) return schedule_not_found(name);
@@ -86,7 +79,7 @@ Result<Json> update_schedule(Context& ctx, const Json& request) {
 }
 
 Result<Json> delete_schedule(Context& ctx, const Json& request) {
-  BERTH_ASSIGN(auto group, group_of(request));
+  BERTH_ASSIGN(auto group, existing_schedule_group(ctx, request));
   const std::string name = request["Name"];
   BERTH_ASSIGN(bool deleted, ctx.store.delete_schedule(group, name));
   if (!deleted) return schedule_not_found(name);
@@ -97,7 +90,7 @@ Result<Json> delete_schedule(Context& ctx, const Json& request) {
 Result<Json> list_schedules(Context& ctx, const Json& request) {
   std::optional<std::string> group;
   if (request.contains("GroupName")) {
-    BERTH_ASSIGN(group, group_of(request));
+    BERTH_ASSIGN(group, existing_schedule_group(ctx, request));
   }
   std::optional<std::string> state;
   if (request.contains("State")) state = request["State"].get<std::string>();

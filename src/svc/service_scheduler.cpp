@@ -7,6 +7,7 @@
 #include "common/log.hpp"
 #include "sched/service_rules.hpp"
 #include "svc/plan_applier.hpp"
+#include "svc/task_tags.hpp"
 
 namespace berth::svc {
 
@@ -49,16 +50,26 @@ Result<void> ServiceScheduler::schedule(const std::string& cluster, const std::s
   sched::ServiceSchedulerSettings settings;
   settings.settle_ms = m_settle_ms;
   settings.placement.dynamic_host_ports = m_ctx.dynamic_host_ports;
+  PlanOptions options;
   const auto planner = [&](const model::ClusterSnapshot& current) -> Result<sched::Plan> {
     const auto service = std::find_if(current.services.begin(), current.services.end(),
                                       [&](const model::ServiceState& s) { return s.name == name; });
     if (service == current.services.end()) return sched::Plan{};  // deleted or finished meanwhile
-    return sched::schedule_service(current, *service, m_ctx.clock.now_ms(), settings, m_ctx.arns, m_rng,
-                                   [] { return random_hex(16); });
+    BERTH_ASSIGN(auto plan, sched::schedule_service(current, *service, m_ctx.clock.now_ms(), settings, m_ctx.arns,
+                                                    m_rng, [] { return random_hex(16); }));
+    // The service's enableExecuteCommand goes onto the tasks it starts; read only when it starts
+    // some (rare), since the snapshot does not carry it. apply_plan reads `options` after this.
+    if (!plan.starts.empty()) {
+      BERTH_ASSIGN(const auto stored, m_ctx.store.find_service(cluster, name));
+      options.enable_execute_command = stored && stored->enable_execute_command;
+    }
+    return plan;
   };
-  PlanOptions options;
   options.scope = store::SnapshotScope::services;
   options.pinning = DigestPinning::per_deployment;
+  options.tags_of = [&](const model::TaskDefinition& definition) {
+    return service_task_tags(m_ctx, cluster, name, definition);
+  };
   auto applied = apply_plan(m_ctx, cluster, planner, options, &*snapshot);
   if (!applied || !applied->plan.empty()) snapshot.reset();
   if (!applied) return std::unexpected(applied.error());

@@ -3,12 +3,15 @@
 #include <functional>
 #include <optional>
 
+#include "model/daemon.hpp"
+#include "model/deployment_history.hpp"
 #include "model/paging.hpp"
 #include "model/service.hpp"
 #include "svc/actions.hpp"
+#include "svc/capacity_providers.hpp"
 #include "svc/tasks.hpp"
+#include "svc/service_changes.hpp"
 #include "svc/service_scheduler.hpp"
-#include "store/update_with_retry.hpp"
 
 namespace berth::svc {
 namespace {
@@ -24,14 +27,7 @@ Result<model::ServiceDescription> describe(Context& ctx, model::Service s, bool 
   if (with_tags) {
     BERTH_ASSIGN(out.tags, ctx.store.tags_of("service/" + s.cluster + "/" + s.name));
   }
-  // Counts come from the tasks as they are now, not from the scheduler's last pass.
-  BERTH_ASSIGN(auto tasks, ctx.store.list_tasks(live_tasks_of(s)));
-  for (auto& d : s.deployments) {
-    d.running_count = d.pending_count = 0;
-    for (const auto& t : tasks) {
-      if (t.started_by == d.id) (t.last_status == model::TaskStatus::running ? d.running_count : d.pending_count) += 1;
-    }
-  }
+  BERTH_TRY(count_live_tasks(ctx, s));
   out.service = std::move(s);
   return out;
 }
@@ -41,47 +37,10 @@ Result<model::ServiceReply> reply_of(Context& ctx, model::Service s) {
   return model::ServiceReply{std::move(described)};
 }
 
-struct ServiceKey {
-  std::string cluster;
-  std::string name;
-};
-
-// Resolves the ACTIVE cluster and the service a request names: ClusterNotFoundException, or
-// ServiceNotFoundException for an ARN of another kind or place.
-Result<ServiceKey> key_of(Context& ctx, const std::optional<std::string>& cluster, const std::string& service) {
-  BERTH_ASSIGN(auto active_cluster, resolve_active_cluster(ctx, cluster));
-  auto name = resource_id_of(ctx, active_cluster, "service", service);
-  if (!name) return fail(Code::service_not_found, "Service not found.");
-  return ServiceKey{std::move(active_cluster), std::move(*name)};
-}
-
-// Applies `change` to the stored service with optimistic retries (the scheduler writes too).
-Result<model::Service> change_service(Context& ctx, const ServiceKey& key,
-                                      const std::function<Result<void>(model::Service&)>& change) {
-  return store::update_with_retry(20, Code::server, "The service kept changing; try again.",
-                                  [&]() -> Result<std::optional<model::Service>> {
-    BERTH_ASSIGN(auto found, ctx.store.find_service(key.cluster, key.name));
-    if (!found) return fail(Code::service_not_found, "Service not found.");
-    model::Service s = *found;
-    BERTH_TRY(change(s));
-    const long long version = s.version++;
-    BERTH_ASSIGN(bool saved, ctx.store.replace_service(s, version));
-    if (!saved) return std::nullopt;
-    ctx.tasks_changed();
-    return s;
-  });
-}
-
-Result<void> require_active(const model::Service& s) {
-  if (s.status != model::ServiceStatus::active) return fail(Code::service_not_active, "Service was not ACTIVE.");
-  return {};
-}
-
 }  // namespace
 
 Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServiceRequest& request) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
-  BERTH_ASSIGN(auto td, runnable_task_definition_of(ctx, request.task_definition));
   model::Service s;
   s.cluster = cluster;
   s.name = request.name;
@@ -96,8 +55,21 @@ Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServ
   s.placement_constraints = request.placement_constraints;
   s.placement_strategy = request.placement_strategy;
   s.health_check_grace_period_seconds = request.health_check_grace_period_seconds;
+  BERTH_ASSIGN(const auto strategy, launch_strategy(ctx, cluster, request.capacity));
+  s.capacity_provider_strategy = model::strategy_to_json(strategy);
+  s.tagging = request.tagging;
+  model::apply_attachments(s.attachments, request.attachments);
+  if (request.role) s.attachments.role_arn = model::role_arn_of(*request.role, ctx.arns.account);
+  s.enable_execute_command = request.enable_execute_command;
   s.created_at = ctx.clock.now_ms();
   s.throttle_reset_at = s.created_at;
+  s.deployment_controller = request.deployment_controller;
+  if (s.deployment_controller == model::DeploymentController::external) {
+    // Its tasks come from the task sets an outside tool creates (svc/task_sets.cpp).
+    BERTH_ASSIGN(auto created, ctx.store.create_service(s, request.tags));
+    return reply_of(ctx, std::move(created));
+  }
+  BERTH_ASSIGN(auto td, runnable_task_definition_of(ctx, request.task_definition));
   model::Deployment d;
   d.id = new_deployment_id();
   d.family = td.family;
@@ -105,20 +77,29 @@ Result<model::ServiceReply> create_service(Context& ctx, const model::CreateServ
   d.desired_count = s.desired_count;
   d.created_at = d.updated_at = s.created_at;
   s.deployments.push_back(d);
+  model::record_new_deployment(s, s.created_at);
   BERTH_ASSIGN(auto created, ctx.store.create_service(s, request.tags));
   ctx.tasks_changed();
   return reply_of(ctx, std::move(created));
 }
 
 Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServiceRequest& request) {
-  BERTH_ASSIGN(auto key, key_of(ctx, request.cluster, request.service));
+  BERTH_ASSIGN(auto key, service_key_of(ctx, request.cluster, request.service));
   std::optional<model::TaskDefinition> td;
   if (request.task_definition) {
     BERTH_ASSIGN(td, runnable_task_definition_of(ctx, *request.task_definition));
   }
+  if (request.capacity_provider_strategy) {
+    BERTH_TRY(launch_strategy(ctx, key.cluster, {request.capacity_provider_strategy, false}));
+  }
   const EpochMs now = ctx.clock.now_ms();
   BERTH_ASSIGN(auto s, change_service(ctx, key, [&](model::Service& s) -> Result<void> {
     BERTH_TRY(require_active(s));
+    const bool external = s.deployment_controller == model::DeploymentController::external;
+    if (external && (request.task_definition || request.force_new_deployment)) {
+      return fail(Code::invalid_parameter, "A service with the EXTERNAL deployment controller deploys through task "
+                                           "sets: create a task set (CreateTaskSet) to run another task definition.");
+    }
     if (request.desired_count) {
       if (s.scheduling_strategy == "DAEMON") return fail(Code::invalid_parameter, "DAEMON services take no desiredCount.");
       s.desired_count = *request.desired_count;
@@ -126,11 +107,20 @@ Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServ
     if (request.deployment_configuration) apply_deployment_configuration(s, *request.deployment_configuration);
     if (request.placement_constraints) s.placement_constraints = *request.placement_constraints;
     if (request.placement_strategy) s.placement_strategy = *request.placement_strategy;
+    if (request.capacity_provider_strategy) {
+      s.capacity_provider_strategy = model::strategy_to_json(*request.capacity_provider_strategy);
+    }
     if (request.health_check_grace_period_seconds) {
       s.health_check_grace_period_seconds = *request.health_check_grace_period_seconds;
     }
+    s.tagging = request.tagging.applied_to(s.tagging);
+    if (request.enable_execute_command) s.enable_execute_command = *request.enable_execute_command;
+    s.throttle_reset_at = now;  // updating a service resets its start throttling, as in ECS
+    s.next_launch_at = 0;
+    if (external) return {};  // each task set's count follows desiredCount (sched/task_set_reconcile.hpp)
     const bool new_definition = td && (td->family != s.primary().family || td->revision != s.primary().revision);
-    if (new_definition || request.force_new_deployment) {
+    const bool new_attachments = model::apply_attachments(s.attachments, request.attachments);
+    if (new_definition || new_attachments || request.force_new_deployment) {
       for (auto& d : s.deployments) d.status = "ACTIVE";
       model::Deployment d;
       d.id = new_deployment_id();
@@ -138,17 +128,17 @@ Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServ
       d.revision = td ? td->revision : s.primary().revision;
       d.created_at = d.updated_at = now;
       s.deployments.insert(s.deployments.begin(), d);
+      s.deployments.front().desired_count = s.desired_count;
+      model::record_new_deployment(s, now);
     }
     s.deployments.front().desired_count = s.desired_count;
-    s.throttle_reset_at = now;  // updating a service resets its start throttling, as in ECS
-    s.next_launch_at = 0;
     return {};
   }));
   return reply_of(ctx, std::move(s));
 }
 
 Result<model::ServiceReply> delete_service(Context& ctx, const model::DeleteServiceRequest& request) {
-  BERTH_ASSIGN(auto key, key_of(ctx, request.cluster, request.service));
+  BERTH_ASSIGN(auto key, service_key_of(ctx, request.cluster, request.service));
   BERTH_ASSIGN(auto s, change_service(ctx, key, [&](model::Service& s) -> Result<void> {
     BERTH_TRY(require_active(s));
     if (s.scheduling_strategy == "REPLICA" && s.desired_count > 0 && !request.force) {
@@ -168,7 +158,7 @@ Result<model::DescribeServicesReply> describe_services(Context& ctx, const model
   for (const auto& text : request.services) {
     const auto name = resource_id_of(ctx, cluster, "service", text);
     std::optional<model::Service> s;
-    if (name) {
+    if (name && !model::is_backing_service(*name)) {
       BERTH_ASSIGN(s, ctx.store.find_service(cluster, *name));
     }
     if (!s) {
@@ -186,6 +176,7 @@ Result<model::Page> list_services(Context& ctx, const model::ListServicesRequest
   const auto& page = request.page;
   // ECS hides DRAINING services from ListServices.
   BERTH_ASSIGN(auto services, ctx.store.list_services(cluster, {model::ServiceStatus::active}, page.after, 100000));
+  std::erase_if(services, [](const model::Service& s) { return model::is_backing_service(s.name); });
   if (request.scheduling_strategy) {
     const std::string_view wanted = model::to_wire(*request.scheduling_strategy);
     std::erase_if(services, [&](const model::Service& s) { return s.scheduling_strategy != wanted; });

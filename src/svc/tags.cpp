@@ -1,12 +1,60 @@
 // Tagging use cases: TagResource, UntagResource, ListTagsForResource.
+#include <algorithm>
+
 #include "model/task_definition.hpp"
 #include "svc/actions.hpp"
 
 namespace berth::svc {
 namespace {
 
+// A service or task ARN in ECS's long format ("service/cluster/name", "task/cluster/id"): the
+// cluster must be ACTIVE (else ClusterNotFoundException) and the resource in it (else
+// ResourceNotFoundException naming what is missing); a short ARN without the cluster is
+// InvalidParameterException, as ECS answers for a service that has not moved to the long format.
+Result<void> existing_cluster_resource(Context& ctx, const ParsedArn& parsed) {
+  const bool service = parsed.resource_type == "service";
+  const auto slash = parsed.resource.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == parsed.resource.size()) {
+    return fail(Code::invalid_parameter, "Long arn format must be used for tagging operations");
+  }
+  const std::string cluster = parsed.resource.substr(0, slash);
+  const std::string name = parsed.resource.substr(slash + 1);
+  BERTH_ASSIGN(auto found_cluster, ctx.store.find_cluster(cluster));
+  if (!found_cluster || found_cluster->status != model::ClusterStatus::active) {
+    return fail(Code::cluster_not_found, "Cluster not found.");
+  }
+  if (service) {
+    BERTH_ASSIGN(auto found, ctx.store.find_service(cluster, name));
+    if (!found || found->status == model::ServiceStatus::inactive) {
+      return fail(Code::resource_not_found, "The specified service could not be found.");
+    }
+    return {};
+  }
+  BERTH_ASSIGN(auto found, ctx.store.find_task(cluster, name));
+  if (!found) return fail(Code::resource_not_found, "The specified task could not be found.");
+  return {};
+}
+
+// "task-set/<cluster>/<service>/<id>" for a task set the service holds, else
+// TaskSetNotFoundException.
+Result<std::string> existing_task_set(Context& ctx, const std::string& resource) {
+  const auto first = resource.find('/');
+  const auto second = first == std::string::npos ? first : resource.find('/', first + 1);
+  if (second != std::string::npos) {
+    const std::string cluster = resource.substr(0, first);
+    const std::string id = resource.substr(second + 1);
+    BERTH_ASSIGN(auto service, ctx.store.find_service(cluster, resource.substr(first + 1, second - first - 1)));
+    if (service && std::any_of(service->task_sets.begin(), service->task_sets.end(),
+                               [&](const model::TaskSet& t) { return t.id == id; })) {
+      return "task-set/" + resource;
+    }
+  }
+  return fail(Code::task_set_not_found, "The specified task set does not exist.");
+}
+
 // Returns the tag key of an existing resource named by `arn` ("cluster/x",
-// "task-definition/f:1", "container-instance/c/id"), or the ECS error for a missing one.
+// "task-definition/f:1", "container-instance/c/id", "service/c/name", "task/c/id", "task-set/c/s/id"), or the ECS error for a
+// missing one.
 Result<std::string> existing_resource(Context& ctx, const model::TaggedResource& resource) {
   const std::string& arn = resource.arn;
   const ParsedArn* parsed = &resource.parts;
@@ -27,6 +75,14 @@ Result<std::string> existing_resource(Context& ctx, const model::TaggedResource&
     }
     return key;
   }
+  if (parsed->resource_type == "capacity-provider") {
+    BERTH_ASSIGN(auto provider, ctx.store.find_capacity_provider(parsed->resource));
+    if (provider) return key;
+  }
+  if (parsed->resource_type == "service" || parsed->resource_type == "task") {
+    BERTH_TRY(existing_cluster_resource(ctx, *parsed));
+    return key;
+  }
   if (parsed->resource_type == "container-instance") {
     const auto slash = parsed->resource.find('/');
     if (slash != std::string::npos) {
@@ -35,6 +91,7 @@ Result<std::string> existing_resource(Context& ctx, const model::TaggedResource&
       if (ci) return key;
     }
   }
+  if (parsed->resource_type == "task-set") return existing_task_set(ctx, parsed->resource);
   return fail(Code::resource_not_found, "The specified resource could not be found.");
 }
 

@@ -1,12 +1,9 @@
 // Task definition use cases: Register, Describe, List, ListFamilies, Deregister, Delete.
 #include "svc/actions.hpp"
+#include "svc/task_tags.hpp"
 
 namespace berth::svc {
 namespace {
-
-std::string tag_resource_of(const model::TaskDefinition& td) {
-  return "task-definition/" + td.family + ":" + std::to_string(td.revision);
-}
 
 std::string page_key(const model::TaskDefinition& td) {
   return td.family + ":" + std::to_string(td.revision);
@@ -26,7 +23,7 @@ Result<model::TaskDefinitionReply> describe_task_definition(Context& ctx,
   if (!td) return fail(Code::client, "Unable to describe task definition.");
   model::TaskDefinitionReply reply{std::move(*td), std::nullopt};
   if (request.with_tags) {
-    BERTH_ASSIGN(reply.tags, ctx.store.tags_of(tag_resource_of(reply.task_definition)));
+    BERTH_ASSIGN(reply.tags, ctx.store.tags_of(definition_tag_key(reply.task_definition)));
   }
   return reply;
 }

@@ -13,7 +13,9 @@
 #include "model/task_definition.hpp"
 #include "sched/task_placement.hpp"
 #include "svc/actions.hpp"
+#include "svc/capacity_providers.hpp"
 #include "svc/plan_applier.hpp"
+#include "svc/task_tags.hpp"
 
 namespace berth::svc {
 namespace {
@@ -51,11 +53,12 @@ Result<StartTasks> resolve_launch(Context& ctx, const model::TaskLaunch& launch,
   out.placement_strategy = launch.placement_strategy;
   BERTH_TRY(sched::compile_placement(model::definition_state_of(out.definition, out.overrides),
                                      out.placement_constraints, out.placement_strategy, out.group));
-  out.tags = launch.tags;
+  BERTH_ASSIGN(out.tags, launched_task_tags(ctx, out.cluster, out.definition, launch.tagging, launch.tags));
+  out.enable_execute_command = launch.enable_execute_command;
   return out;
 }
 
-// The started tasks as RunTask and StartTask answer: each with the request's tags.
+// The started tasks as RunTask and StartTask answer: each with its tags.
 model::TasksReply started_reply(const Context& ctx, const StartTasks& request, StartedTasks started) {
   model::TasksReply reply;
   for (auto& task : started.tasks) reply.tasks.push_back({std::move(task), request.tags});
@@ -97,8 +100,10 @@ Result<StartedTasks> start_tasks(Context& ctx, const StartTasks& request) {
   };
   PlanOptions options;
   options.overrides = request.overrides;
-  options.tags = request.tags;
+  options.tags_of = [&request](const model::TaskDefinition&) -> Result<std::vector<model::Tag>> { return request.tags; };
+  options.enable_execute_command = request.enable_execute_command;
   options.definition = &request.definition;
+  options.capacity_providers = request.capacity_providers;
   BERTH_ASSIGN(auto applied, apply_plan(ctx, request.cluster, planner, options));
   return StartedTasks{std::move(applied.started), std::move(applied.plan.failures)};
 }
@@ -108,6 +113,8 @@ Result<StartTasks> resolve_run_task(Context& ctx, const model::RunTaskRequest& r
     BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(out.cluster, std::nullopt, "", 1));
     if (instances.empty()) return fail(Code::invalid_parameter, "No Container Instances were found in your cluster.");
     out.count = request.count;
+    BERTH_ASSIGN(const auto strategy, launch_strategy(ctx, out.cluster, request.launch.capacity));
+    out.capacity_providers = model::providers_for_tasks(strategy, request.count);
     return {};
   });
 }

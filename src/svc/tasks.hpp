@@ -27,7 +27,9 @@ struct StartTasks {
   Json overrides = Json::object();            // checked against the definition
   std::vector<model::PlacementConstraint> placement_constraints;  // besides the definition's
   std::vector<model::PlacementStrategy> placement_strategy;
-  std::vector<model::Tag> tags;
+  std::vector<model::Tag> tags;               // each task's: its own, propagated and managed ones
+  std::vector<std::string> capacity_providers;  // of each task, by the launch's strategy; empty = EC2
+  bool enable_execute_command = false;
 };
 
 struct StartedTasks {

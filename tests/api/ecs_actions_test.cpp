@@ -29,3 +29,11 @@ TEST_CASE("ECS actions: a refused action answers its ECS error and says why", "[
   CHECK(reply.error().code == Code::unsupported_feature);
   CHECK(reply.error().message.find("Fargate") != std::string::npos);
 }
+
+TEST_CASE("ECS actions: UpdateContainerAgent is refused, berth being updated through its package", "[api]") {
+  testing::ServiceFixture f;
+  const auto reply = testing::ecs_call(*f.ctx, "UpdateContainerAgent", {{"containerInstance", "0f"}});
+  REQUIRE_FALSE(reply.has_value());
+  CHECK(reply.error().code == Code::unsupported_feature);
+  CHECK(reply.error().message.find("updated through its package") != std::string::npos);
+}

@@ -56,6 +56,19 @@ std::size_t count_of(std::string_view text, std::string_view what) {
   return count;
 }
 
+// A listening unix socket (non-blocking) in a new directory made from `dir_template`.
+std::pair<int, sockaddr_un> unix_listener(char* dir_template) {
+  REQUIRE(::mkdtemp(dir_template));
+  const std::string path = std::string(dir_template) + "/api.sock";
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strcpy(addr.sun_path, path.c_str());
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  REQUIRE(::listen(fd, 4) == 0);
+  return {fd, addr};
+}
+
 // A handler that holds every request until released, and counts those it has started.
 struct GatedHandler {
   std::atomic<int> started{0};
@@ -226,15 +239,9 @@ TEST_CASE("http event loop: the handler learns who connected (TCP address, unix 
     return HttpResponse{};
   };
   auto [tcp_fd, port] = loopback_listener();
-  char dir_template[] = "/tmp/berth-peer-XXXXXX";
-  REQUIRE(::mkdtemp(dir_template));
-  const std::string path = std::string(dir_template) + "/api.sock";
-  const int unix_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strcpy(addr.sun_path, path.c_str());
-  REQUIRE(::bind(unix_fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  REQUIRE(::listen(unix_fd, 4) == 0);
+  char dir_template[] = "/tmp/berth-unix-XXXXXX";
+  auto [unix_fd, addr] = unix_listener(dir_template);
+  const std::string path = addr.sun_path;
   auto loop = HttpEventLoop::start({{tcp_fd, HttpListener::Kind::tcp}, {unix_fd, HttpListener::Kind::unix_socket}},
                                    HttpLoopOptions{}, record);
   REQUIRE(loop);
@@ -261,4 +268,42 @@ TEST_CASE("http event loop: the handler learns who connected (TCP address, unix 
   CHECK(seen[1].credentials->uid == ::getuid());
   CHECK(seen[1].credentials->gid == ::getgid());
   CHECK(seen[1].credentials->pid == ::getpid());
+}
+
+TEST_CASE("http event loop: a 101 reply hands a unix-socket connection over once written", "[api][http]") {
+  std::atomic<bool> handed{false};
+  std::string early;
+  const auto upgrade = [&](const HttpRequest&, const HttpPeer&) {
+    HttpResponse response{101, "", {{"Upgrade", "test"}}, ""};
+    response.takeover = [&](int socket, std::string early_input) {
+      early = std::move(early_input);
+      handed = true;  // before the client can see the end of the session
+      send_text(socket, "session");
+      ::close(socket);
+    };
+    return response;
+  };
+  char dir_template[] = "/tmp/berth-unix-XXXXXX";
+  auto [unix_fd, addr] = unix_listener(dir_template);
+  const std::string path = addr.sun_path;
+  auto [tcp_fd, port] = loopback_listener();
+  auto loop = HttpEventLoop::start({{tcp_fd, HttpListener::Kind::tcp}, {unix_fd, HttpListener::Kind::unix_socket}},
+                                   HttpLoopOptions{}, upgrade);
+  REQUIRE(loop);
+  const int client = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  send_text(client, "POST /v1/exec HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  const std::string reply = read_reply(client);
+  ::close(client);
+  CHECK(reply == "HTTP/1.1 101 Switching Protocols\r\nUpgrade: test\r\n\r\nsession");
+  CHECK(handed);
+  CHECK(early.empty());
+  // Over TCP the takeover is dropped: the 101 goes out and the connection is the server's to close.
+  handed = false;
+  const std::string tcp_reply = exchange(port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  CHECK(tcp_reply.starts_with("HTTP/1.1 101"));
+  CHECK_FALSE(handed);
+  (*loop)->stop();
+  ::unlink(path.c_str());
+  ::rmdir(dir_template);
 }

@@ -18,6 +18,14 @@ TEST_CASE("http target: path and query are decoded", "[api][http]") {
   CHECK(parse_target("/a+b").path == "/a+b");
 }
 
+TEST_CASE("http target: query_values keeps every repeated parameter in order", "[api][http]") {
+  const auto target = berth::api::parse_target("/tags/x?TagKeys=a&other=1&TagKeys=b%20c&TagKeys=");
+  CHECK(target.query.at("TagKeys") == "a");
+  CHECK(berth::api::query_values(target, "TagKeys") == std::vector<std::string>{"a", "b c", ""});
+  CHECK(berth::api::query_values(target, "other") == std::vector<std::string>{"1"});
+  CHECK(berth::api::query_values(target, "none").empty());
+}
+
 namespace {
 
 using berth::testing::http_request;
@@ -59,4 +67,49 @@ TEST_CASE_METHOD(RoutesFixture, "http routes: ECS on any POST path, Scheduler, l
   const auto bad_since = route(http_request("GET", "/v1/tasks/abc/logs?since=x"));
   CHECK(bad_since.status == 400);
   CHECK(bad_since.body.find("InvalidParameterException") != std::string::npos);
+}
+
+TEST_CASE_METHOD(RoutesFixture, "http routes: schedule groups, Scheduler tags, unknown Scheduler routes", "[api][http]") {
+  const auto created = route(http_request("POST", "/schedule-groups/ops", {}, R"({"Tags":[{"Key":"a","Value":"1"}]})"));
+  CHECK(created.status == 200);
+  CHECK(created.body.find("schedule-group/ops") != std::string::npos);
+  CHECK(route(http_request("GET", "/schedule-groups/ops")).status == 200);
+  CHECK(route(http_request("GET", "/schedule-groups")).body.find(R"("Name":"ops")") != std::string::npos);
+  const std::string tags = "/tags/arn%3Aaws%3Ascheduler%3Alocal%3A000000000000%3Aschedule-group%2Fops";
+  CHECK(route(http_request("POST", tags, {}, R"({"Tags":[{"Key":"b","Value":"2"}]})")).status == 200);
+  CHECK(route(http_request("DELETE", tags + "?TagKeys=a&TagKeys=b")).status == 200);
+  CHECK(route(http_request("GET", tags)).body == R"({"Tags":[]})");
+  CHECK(route(http_request("DELETE", "/schedule-groups/ops")).status == 200);
+  CHECK(route(http_request("GET", "/schedule-groups/ops")).status == 404);
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/schedules/a/b"}, {"PUT", "/schedule-groups/x"}, {"GET", "/tags"}, {"PATCH", "/schedules"}}) {
+    INFO(method << " " << path);
+    const auto unknown = route(http_request(method, path));
+    CHECK(unknown.status == 404);
+    CHECK(header_of(unknown, "x-amzn-ErrorType") == "ResourceNotFoundException");
+    CHECK(unknown.body == R"({"Message":"No Scheduler operation is )" + method + " " + path + R"(."})");
+  }
+}
+
+TEST_CASE_METHOD(RoutesFixture, "http routes: exec sessions only on the unix socket, checked before the 101", "[api][http]") {
+  const berth::api::HttpHeader upgrade{"upgrade", "berth-exec"};
+  const std::string body = R"({"task":"0f","command":["sh"]})";
+  // No runner (no agent) in this fixture: a valid request gets as far as the use case.
+  const auto no_agent = route(http_request("POST", "/v1/exec", {upgrade}, body));
+  CHECK(no_agent.status == 500);
+  CHECK(no_agent.body.find("runs no agent") != std::string::npos);
+  CHECK_FALSE(no_agent.takeover);
+  const auto no_upgrade = route(http_request("POST", "/v1/exec", {}, body));
+  CHECK(no_upgrade.status == 400);
+  CHECK(no_upgrade.body.find("berth exec") != std::string::npos);
+  const auto bad_body = route(http_request("POST", "/v1/exec", {upgrade}, R"({"task":"0f","command":"sh"})"));
+  CHECK(bad_body.status == 400);
+  const auto empty = route(http_request("POST", "/v1/exec", {upgrade}, R"({"task":"0f","command":[]})"));
+  CHECK(empty.body.find("command is empty.") != std::string::npos);
+  // A caller outside the socket's group is refused before anything runs.
+  const berth::api::HttpPeer stranger{berth::api::HttpPeer::Transport::unix_socket, "", false,
+                                      berth::api::PeerCredentials{1, 4242, 4242, {}}};
+  const auto refused = berth::api::route_request(api, http_request("POST", "/v1/exec", {upgrade}, body), stranger);
+  CHECK(refused.status == 400);
+  CHECK(refused.body.find("AccessDeniedException") != std::string::npos);
 }

@@ -62,10 +62,20 @@ TEST_CASE("exec words: -t and -i in any spelling, the command after --", "[cli]"
   CHECK(help->args.help);
 }
 
-TEST_CASE("exec words: a missing command, container or a bad flag is refused", "[cli]") {
+TEST_CASE("exec words: CONTAINER may be left out for the daemon to choose", "[cli]") {
+  auto task_only = parse_exec_words({"-t", k_id, "--", "sh"}, k_flags);
+  REQUIRE(task_only.has_value());
+  CHECK(task_only->address.task_id == k_id);
+  CHECK(task_only->address.container.empty());
+  CHECK(task_only->command == std::vector<std::string>{"sh"});
+  CHECK(parse_container_address(k_id, "", ContainerWord::optional).has_value());
+  CHECK_FALSE(parse_container_address(k_id, "").has_value());
+  CHECK_FALSE(parse_container_address(k_id, "a/b", ContainerWord::optional).has_value());
+}
+
+TEST_CASE("exec words: a missing command, a bad container or a bad flag is refused", "[cli]") {
   CHECK_FALSE(parse_exec_words({k_id, "web"}, k_flags).has_value());
   CHECK_FALSE(parse_exec_words({k_id, "web", "--"}, k_flags).has_value());
-  CHECK_FALSE(parse_exec_words({k_id, "--", "sh"}, k_flags).has_value());
   CHECK_FALSE(parse_exec_words({k_id, "web", "extra", "--", "sh"}, k_flags).has_value());
   CHECK_FALSE(parse_exec_words({"--user", "root", k_id, "web", "--", "sh"}, k_flags).has_value());
   CHECK_FALSE(parse_exec_words({"-x", k_id, "web", "--", "sh"}, k_flags).has_value());

@@ -28,7 +28,9 @@ constexpr std::string_view k_ecs_actions[] = {
     "DeregisterContainerInstance", "ListContainerInstances", "DescribeContainerInstances",
     "UpdateContainerInstancesState", "PutAttributes", "DeleteAttributes", "ListAttributes", "RunTask", "StartTask",
     "StopTask", "DescribeTasks", "ListTasks", "CreateService", "UpdateService", "DeleteService", "DescribeServices",
-    "ListServices", "UpdateTaskProtection", "GetTaskProtection"};
+    "ListServices", "UpdateTaskProtection", "GetTaskProtection", "PutAccountSetting", "PutAccountSettingDefault",
+    "ListAccountSettings", "DeleteAccountSetting", "DiscoverPollEndpoint", "SubmitTaskStateChange",
+    "SubmitContainerStateChange", "SubmitAttachmentStateChanges"};
 constexpr std::string_view k_scheduler_actions[] = {"CreateSchedule", "GetSchedule", "UpdateSchedule",
                                                     "DeleteSchedule", "ListSchedules"};
 constexpr std::size_t k_ecs_count = sizeof k_ecs_actions / sizeof k_ecs_actions[0];

@@ -42,6 +42,8 @@ class ClusterTest(BerthTestCase):
                 b'"defaultCapacityProviderStrategy":[],"pendingTasksCount":0,"registeredContainerInstancesCount":0,'
                 b'"runningTasksCount":0,"settings":[{"name":"containerInsights","value":"enabled"}],'
                 b'"statistics":[],"status":"%s","tags":%s}')
+        # A cluster's capacity providers must exist (CreateCapacityProvider) as in ECS.
+        body_of("CreateCapacityProvider", b'{"name":"cp","autoScalingGroupProvider":{"autoScalingGroupArn":"cp-asg"}}')
         created = body_of("CreateCluster", b'{"clusterName":"edge","capacityProviders":["cp"],'
                                            b'"settings":[{"name":"containerInsights","value":"enabled"}],'
                                            b'"tags":[{"key":"site","value":"north"}]}')

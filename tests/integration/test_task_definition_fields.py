@@ -204,8 +204,10 @@ class TaskDefinitionFieldsTest(BerthTestCase):
              "logConfiguration.options are not supported by berth yet"),
             ({"networkMode": "none", "containerDefinitions": [dict(main, dnsServers=["1.1.1.1"])]},
              "'dnsServers' is not supported with networkMode 'none'"),
+            ({"requiresCompatibilities": ["MANAGED_INSTANCES"], "containerDefinitions": [main]},
+             "requiresCompatibilities MANAGED_INSTANCES is not supported"),
             ({"requiresCompatibilities": ["FARGATE"], "containerDefinitions": [main]},
-             "requiresCompatibilities FARGATE is not supported"),
+             "Fargate only supports network mode 'awsvpc'"),
             ({"runtimePlatform": {"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"}, "containerDefinitions": [main]},
              "runtimePlatform.operatingSystemFamily WINDOWS_SERVER_2022_CORE is not supported"),
             ({"volumes": [{"name": "v", "dockerVolumeConfiguration": {"driver": "rexray"}}],
@@ -224,8 +226,7 @@ class TaskDefinitionFieldsTest(BerthTestCase):
             {"name": "main", "image": "busybox", "memory": 64}])
         for kwargs, expected in (
                 ({"overrides": {"taskRoleArn": "arn:aws:iam::1:role/r"}}, "overrides.taskRoleArn is not supported"),
-                ({"launchType": "FARGATE"}, "launchType FARGATE is not supported"),
-                ({"enableExecuteCommand": True}, "enableExecuteCommand is not supported")):
+                ({"launchType": "MANAGED_INSTANCES"}, "launchType MANAGED_INSTANCES is not supported")):
             with self.subTest(expected):
                 code, message = self.refusal(lambda: ecs.run_task(taskDefinition="app", **kwargs))
                 self.assertEqual(code, "ClientException", message)

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "fixtures/check_error.hpp"
+#include "model/capacity_provider.hpp"
 #include "model/request_shapes.hpp"
 
 using namespace berth;
@@ -87,8 +88,10 @@ TEST_CASE("CreateService decoder: ECS's errors", "[model][requests]") {
                          "deploymentConfiguration":{"maximumPercent":50}})"),
               Code::invalid_parameter, "maximumPercent must be between 100 and 10000.");
   check_error(create(R"({"serviceName":"s","taskDefinition":"web","desiredCount":1,
-                         "deploymentController":{"type":"EXTERNAL"}})"),
-              Code::invalid_parameter, "Only the ECS deployment controller is supported.");
+                         "deploymentController":{"type":"CODE_DEPLOY"}})"),
+              Code::unsupported_feature, "The CODE_DEPLOY deployment controller needs AWS CodeDeploy and an Elastic Load Balancing target group; a "
+              "gateway has neither. Use the EXTERNAL deployment controller and drive blue/green or canary rollouts with "
+              "task sets (CreateTaskSet, UpdateTaskSet, UpdateServicePrimaryTaskSet).");
   check_error(create(R"({"serviceName":"s","desiredCount":1})"), Code::invalid_parameter, "taskDefinition is required.");
   check_error(create(R"({"serviceName":"s","taskDefinition":"web"})"), Code::invalid_parameter,
               "desiredCount is required for the REPLICA scheduling strategy.");
@@ -204,9 +207,9 @@ TEST_CASE("service encoders: golden replies", "[model][requests]") {
       R"("taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:2","updatedAt":1700000001.5}],)"
       R"("desiredCount":2,"enableECSManagedTags":false,"enableExecuteCommand":false,"events":[{"createdAt":1700000002.0,)"
       R"("id":"e1","message":"(service web) has reached a steady state."}],"healthCheckGracePeriodSeconds":30,)"
-      R"("launchType":"EC2","pendingCount":1,"placementConstraints":[],"placementStrategy":[],"propagateTags":"NONE",)"
+      R"("launchType":"EC2","loadBalancers":[],"pendingCount":1,"placementConstraints":[],"placementStrategy":[],"propagateTags":"NONE",)"
       R"("runningCount":1,"schedulingStrategy":"REPLICA","serviceArn":"arn:aws:ecs:local:000000000000:service/edge/web",)"
-      R"("serviceName":"web","status":"ACTIVE","taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:2"})";
+      R"("serviceName":"web","serviceRegistries":[],"status":"ACTIVE","taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:2"})";
   CHECK(encode_service_reply({{s, std::nullopt}}, k_arns).dump() == R"({"service":)" + body + "}");
 
   std::string tagged = body;
@@ -222,13 +225,31 @@ TEST_CASE("service encoders: golden replies", "[model][requests]") {
   CHECK(encode_list_services({{}, "token"}).dump() == R"({"nextToken":"token","serviceArns":[]})");
 }
 
+TEST_CASE("CreateService and UpdateService take enableExecuteCommand for the tasks they start", "[model][requests]") {
+  auto created = create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"enableExecuteCommand":true})");
+  REQUIRE(created.has_value());
+  CHECK(created->enable_execute_command);
+  auto plain = create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1})");
+  REQUIRE(plain.has_value());
+  CHECK_FALSE(plain->enable_execute_command);
+  auto updated = update(R"({"service":"web","enableExecuteCommand":false})");
+  REQUIRE(updated.has_value());
+  CHECK(updated->enable_execute_command == std::optional<bool>(false));
+  auto untouched = update(R"({"service":"web"})");
+  REQUIRE(untouched.has_value());
+  CHECK_FALSE(untouched->enable_execute_command.has_value());
+}
+
 TEST_CASE("CreateService and UpdateService refuse launch settings a gateway cannot give", "[model][requests]") {
   check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"FARGATE"})"),
-              Code::client, "launchType FARGATE is not supported: berth runs tasks on its own container instances (EC2, EXTERNAL).");
-  check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"enableExecuteCommand":true})"),
-              Code::client, "enableExecuteCommand is not supported: berth runs no SSM agent; use `berth logs` on the gateway.");
-  check_error(update(R"({"service":"web","volumeConfigurations":[{"name":"ebs"}]})"), Code::client,
-              "volumeConfigurations is not supported: berth attaches no EBS volumes.");
+              Code::invalid_parameter, "launchType FARGATE is not supported: " + std::string(k_no_fargate));
+  check_error(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"MANAGED_INSTANCES"})"),
+              Code::client,
+              "launchType MANAGED_INSTANCES is not supported: berth runs tasks on its own container instances (EC2, EXTERNAL).");
+  check_error(update(R"({"service":"web","capacityProviderStrategy":[{"capacityProvider":"FARGATE_SPOT"}]})"),
+              Code::invalid_parameter, "The capacity provider FARGATE_SPOT is not supported: " + std::string(k_no_fargate));
+  // A service keeps its volumeConfigurations (stored and shown, not acted on).
+  CHECK(update(R"({"service":"web","volumeConfigurations":[{"name":"ebs"}]})").has_value());
   CHECK(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"EXTERNAL",
                    "enableExecuteCommand":false})").has_value());
 }

@@ -30,6 +30,8 @@ TEST_CASE("tag decoders: the resource ARN, tags and keys as ECS checks them", "[
               Code::invalid_parameter, "Duplicate tag key 'a'.");
   check_error(decode_untag_resource(Json{{"resourceArn", k_arn}, {"tagKeys", Json::array()}}), Code::invalid_parameter,
               "UntagResource needs at least one tag key.");
+  check_error(decode_untag_resource(Json{{"resourceArn", k_arn}, {"tagKeys", {"a", "aws:ecs:clusterName"}}}),
+              Code::invalid_parameter, "Tag key 'aws:ecs:clusterName' uses the reserved prefix 'aws:'.");
   CHECK(decode_untag_resource(Json{{"resourceArn", k_arn}, {"tagKeys", {"a", "b"}}})->tag_keys ==
         std::vector<std::string>{"a", "b"});
   check_error(decode_list_tags_for_resource(Json{{"resourceArn", "arn:aws:s3:::bucket"}}), Code::invalid_parameter,

@@ -176,7 +176,7 @@ TEST_CASE("task encoders: golden replies", "[model][requests]") {
       R"("containers":[{"containerArn":"arn:aws:ecs:local:000000000000:container/edge/0f3c/c1","healthStatus":"UNKNOWN",)"
       R"("image":"busybox","lastStatus":"RUNNING","name":"main","networkBindings":[],"networkInterfaces":[],)"
       R"("taskArn":"arn:aws:ecs:local:000000000000:task/edge/0f3c"}],"cpu":"256","createdAt":1700000000.0,)"
-      R"("desiredStatus":"RUNNING","group":"family:web","healthStatus":"UNKNOWN","lastStatus":"RUNNING","launchType":"EC2",)"
+      R"("desiredStatus":"RUNNING","enableExecuteCommand":false,"group":"family:web","healthStatus":"UNKNOWN","lastStatus":"RUNNING","launchType":"EC2",)"
       R"("memory":"64","overrides":{"containerOverrides":[],"inferenceAcceleratorOverrides":[]},)"
       R"("startedAt":1700000001.5,"tags":)";
   const std::string tail =

@@ -127,6 +127,7 @@ TEST_CASE_METHOD(RuntimeFixture, "runtime: kill and exec reach the running conta
   REQUIRE(exec.has_value());
   CHECK(exec->exit_code == 4);
   CHECK(exec->output.find("inside") != std::string::npos);
+  CHECK_FALSE(exec->output_truncated);
   REQUIRE(runtime->kill(s.id, 9).has_value());
   auto st = wait_exit(s.id);
   CHECK(st.exit_code == 137);

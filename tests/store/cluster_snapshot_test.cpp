@@ -73,7 +73,7 @@ TEST_CASE_METHOD(ServiceFixture, "a plan commit re-checks host ports and resourc
     store::PlanCommit commit;
     commit.cluster = "default";
     auto t = bridge_task(id, "i1", port);
-    commit.starts.push_back({t, model::task_state_of(t, &*td)});
+    commit.starts.push_back({t, model::task_state_of(t, &*td), {}});
     return commit;
   };
   auto taken = store->commit_plan(commit_of("t2", 80));      // held by t1
@@ -90,7 +90,7 @@ TEST_CASE_METHOD(ServiceFixture, "a plan commit re-checks host ports and resourc
   too_many.cluster = "default";
   for (int i = 0; i < 3; ++i) {
     auto t = bridge_task("m" + std::to_string(i), "i1", 90 + i);
-    too_many.starts.push_back({t, model::task_state_of(t, &*td)});
+    too_many.starts.push_back({t, model::task_state_of(t, &*td), {}});
   }
   auto over = store->commit_plan(too_many);
   REQUIRE(over.has_value());

@@ -58,10 +58,10 @@ TEST_CASE_METHOD(ServiceFixture, "service actions: golden replies through the ac
         R"("rolloutStateReason":"ECS deployment in progress.","runningCount":0,"status":"PRIMARY",)"
         R"("taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:1","updatedAt":1700000000.0}],)"
         R"("desiredCount":2,"enableECSManagedTags":false,"enableExecuteCommand":false,"events":[],)"
-        R"("healthCheckGracePeriodSeconds":30,"launchType":"EC2","pendingCount":0,)"
+        R"("healthCheckGracePeriodSeconds":30,"launchType":"EC2","loadBalancers":[],"pendingCount":0,)"
         R"("placementConstraints":[{"type":"distinctInstance"}],"placementStrategy":[{"field":"host",)"
         R"("type":"spread"}],"propagateTags":"NONE","runningCount":0,"schedulingStrategy":"REPLICA",)"
-        R"("serviceArn":"arn:aws:ecs:local:000000000000:service/default/api","serviceName":"api","status":"ACTIVE",)"
+        R"("serviceArn":"arn:aws:ecs:local:000000000000:service/default/api","serviceName":"api","serviceRegistries":[],"status":"ACTIVE",)"
         R"("taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:1"}})");
 
   clock.advance_ms(1500);
@@ -82,9 +82,9 @@ TEST_CASE_METHOD(ServiceFixture, "service actions: golden replies through the ac
         R"("runningCount":0,"status":"ACTIVE",)"
         R"("taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:1","updatedAt":1700000000.0}],)"
         R"("desiredCount":3,"enableECSManagedTags":false,"enableExecuteCommand":false,"events":[],)"
-        R"("launchType":"EC2","pendingCount":0,"placementConstraints":[],"placementStrategy":[{"field":"host",)"
+        R"("launchType":"EC2","loadBalancers":[],"pendingCount":0,"placementConstraints":[],"placementStrategy":[{"field":"host",)"
         R"("type":"spread"}],"propagateTags":"NONE","runningCount":0,"schedulingStrategy":"REPLICA",)"
-        R"("serviceArn":"arn:aws:ecs:local:000000000000:service/default/api","serviceName":"api","status":"ACTIVE",)"
+        R"("serviceArn":"arn:aws:ecs:local:000000000000:service/default/api","serviceName":"api","serviceRegistries":[],"status":"ACTIVE",)"
         R"("taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:2"}})");
 
   REQUIRE_OK(ecs_call(*ctx, "CreateService", Json::parse(R"({"serviceName":"node","taskDefinition":"web",
@@ -109,9 +109,9 @@ TEST_CASE_METHOD(ServiceFixture, "service actions: golden replies through the ac
         R"("runningCount":0,"status":"ACTIVE",)"
         R"("taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:1","updatedAt":1700000000.0}],)"
         R"("desiredCount":3,"enableECSManagedTags":false,"enableExecuteCommand":false,"events":[],)"
-        R"("launchType":"EC2","pendingCount":0,"placementConstraints":[],"placementStrategy":[{"field":"host",)"
+        R"("launchType":"EC2","loadBalancers":[],"pendingCount":0,"placementConstraints":[],"placementStrategy":[{"field":"host",)"
         R"("type":"spread"}],"propagateTags":"NONE","runningCount":0,"schedulingStrategy":"REPLICA",)"
-        R"("serviceArn":"arn:aws:ecs:local:000000000000:service/default/api","serviceName":"api","status":"ACTIVE",)"
+        R"("serviceArn":"arn:aws:ecs:local:000000000000:service/default/api","serviceName":"api","serviceRegistries":[],"status":"ACTIVE",)"
         R"("tags":[{"key":"team","value":"edge"}],)"
         R"("taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:2"},)"
         R"({"clusterArn":"arn:aws:ecs:local:000000000000:cluster/default","createdAt":1700000001.5,)"
@@ -122,9 +122,9 @@ TEST_CASE_METHOD(ServiceFixture, "service actions: golden replies through the ac
         R"("rolloutStateReason":"ECS deployment in progress.","runningCount":0,"status":"PRIMARY",)"
         R"("taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:2","updatedAt":1700000001.5}],)"
         R"("desiredCount":0,"enableECSManagedTags":false,"enableExecuteCommand":false,"events":[],)"
-        R"("launchType":"EC2","pendingCount":0,"placementConstraints":[],"placementStrategy":[],)"
+        R"("launchType":"EC2","loadBalancers":[],"pendingCount":0,"placementConstraints":[],"placementStrategy":[],)"
         R"("propagateTags":"NONE","runningCount":0,"schedulingStrategy":"DAEMON",)"
-        R"("serviceArn":"arn:aws:ecs:local:000000000000:service/default/node","serviceName":"node",)"
+        R"("serviceArn":"arn:aws:ecs:local:000000000000:service/default/node","serviceName":"node","serviceRegistries":[],)"
         R"("status":"ACTIVE","tags":[],"taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:2"}]})");
 
   auto listed = ecs_call(*ctx, "ListServices", Json{{"maxResults", 1}});
@@ -153,9 +153,9 @@ TEST_CASE_METHOD(ServiceFixture, "service actions: golden replies through the ac
         R"("runningCount":0,"status":"ACTIVE",)"
         R"("taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:1","updatedAt":1700000000.0}],)"
         R"("desiredCount":0,"enableECSManagedTags":false,"enableExecuteCommand":false,"events":[],)"
-        R"("launchType":"EC2","pendingCount":0,"placementConstraints":[],"placementStrategy":[{"field":"host",)"
+        R"("launchType":"EC2","loadBalancers":[],"pendingCount":0,"placementConstraints":[],"placementStrategy":[{"field":"host",)"
         R"("type":"spread"}],"propagateTags":"NONE","runningCount":0,"schedulingStrategy":"REPLICA",)"
-        R"("serviceArn":"arn:aws:ecs:local:000000000000:service/default/api","serviceName":"api",)"
+        R"("serviceArn":"arn:aws:ecs:local:000000000000:service/default/api","serviceName":"api","serviceRegistries":[],)"
         R"("status":"DRAINING","taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:2"}})");
   auto after = ecs_call(*ctx, "ListServices", Json::object());
   REQUIRE_OK(after);
@@ -181,7 +181,9 @@ TEST_CASE_METHOD(ServiceFixture, "service actions refuse bad input with ECS's er
                 Code::invalid_parameter, "maximumPercent must be between 100 and 10000.");
   check_refused(*ctx, "CreateService", R"({"serviceName":"s","taskDefinition":"web","desiredCount":1,
                 "deploymentController":{"type":"CODE_DEPLOY"}})",
-                Code::invalid_parameter, "Only the ECS deployment controller is supported.");
+                Code::unsupported_feature, "The CODE_DEPLOY deployment controller needs AWS CodeDeploy and an Elastic Load Balancing target group; a "
+                "gateway has neither. Use the EXTERNAL deployment controller and drive blue/green or canary rollouts with "
+                "task sets (CreateTaskSet, UpdateTaskSet, UpdateServicePrimaryTaskSet).");
   check_refused(*ctx, "CreateService", R"({"serviceName":"s","desiredCount":1})",
                 Code::invalid_parameter, "taskDefinition is required.");
   check_refused(*ctx, "CreateService", R"({"serviceName":"s","taskDefinition":"web"})",

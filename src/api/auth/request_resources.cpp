@@ -11,9 +11,14 @@ namespace {
 
 const std::map<std::string, ResourcesOf, std::less<>>& scheduler_mappings() {
   static const ResourcesOf schedule = [](const Mapper& m) { return Resources{m.schedule_arn()}; };
+  static const ResourcesOf group = [](const Mapper& m) { return Resources{m.schedule_group_arn()}; };
+  static const ResourcesOf tagged = one_of("ResourceArn", [](const Mapper&, const std::string& arn) { return arn; });
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
       {"CreateSchedule", schedule}, {"UpdateSchedule", schedule}, {"GetSchedule", schedule},
       {"DeleteSchedule", schedule}, {"ListSchedules", everything},
+      {"CreateScheduleGroup", group}, {"GetScheduleGroup", group}, {"DeleteScheduleGroup", group},
+      {"ListScheduleGroups", everything}, {"TagResource", tagged}, {"UntagResource", tagged},
+      {"ListTagsForResource", tagged},
   };
   return k_mappings;
 }
@@ -79,7 +84,7 @@ const std::map<std::string, ResourcesOf, std::less<>>& key_admin_mappings() {
 // berth's own routes: `request` holds the route's members ({"cluster": .., "task": ..}).
 const std::map<std::string, ResourcesOf, std::less<>>& berth_mappings() {
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
-      {"GetTaskLogs", member("task", "task")}, {"GetMetrics", everything}};
+      {"ExecuteCommand", member("task", "task")}, {"GetTaskLogs", member("task", "task")}, {"GetMetrics", everything}};
   return k_mappings;
 }
 
@@ -112,7 +117,8 @@ std::vector<Permission> implied_permissions(const Mapper& m, std::string_view se
       out.push_back({"ecs:UpdateService", m.arns().service(key->first, key->second)});
     }
   }
-  if (service == "ecs" && action == "RegisterTaskDefinition" && !needs_privileged_action(m.request()).empty()) {
+  if (service == "ecs" && (action == "RegisterTaskDefinition" || action == "RegisterDaemonTaskDefinition") &&
+      !needs_privileged_action(m.request()).empty()) {
     out.push_back({std::string(k_privileged_action), first_resource});
   }
   return out;

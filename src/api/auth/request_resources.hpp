@@ -38,7 +38,36 @@
 //   GetTaskProtection                            task/<c>/<id> each (none given: cluster/<c>)
 //   CreateService, UpdateService                 service/<c>/<name> (and the task definition when given)
 //   DeleteService, DescribeServices              service/<c>/<name> (each)
-//   UpdateCluster, UpdateClusterSettings         cluster/<c>
+//   PutAccountSetting, PutAccountSettingDefault,
+//   ListAccountSettings, DeleteAccountSetting,
+//   DiscoverPollEndpoint                         *
+//   SubmitTaskStateChange, SubmitContainerStateChange,
+//   SubmitAttachmentStateChanges                 cluster/<c>
+//   UpdateCluster, UpdateClusterSettings,
+//   PutClusterCapacityProviders                  cluster/<c>
+//   CreateCapacityProvider                       capacity-provider/<name> (as written)
+//   UpdateCapacityProvider,
+//   DeleteCapacityProvider                       capacity-provider/<name or ARN's name>
+//   DescribeCapacityProviders                    capacity-provider/<each> (none given: *)
+//   RegisterDaemonTaskDefinition                 daemon-task-definition/<family>:*  (+ the privileged action
+//                                                  as RegisterTaskDefinition)
+//   DescribeDaemonTaskDefinition,
+//   DeleteDaemonTaskDefinition                   daemon-task-definition/<family>:<revision> (or :*), an ARN as given
+//   ListDaemonTaskDefinitions                    *
+//   CreateDaemon                                 daemon/<clusterArn's cluster>/<daemonName> and its definition
+//   UpdateDaemon                                 the daemonArn and the definition
+//   DescribeDaemon, DeleteDaemon,
+//   ListDaemonDeployments                        the daemonArn as given
+//   DescribeDaemonDeployments,
+//   DescribeDaemonRevisions                      each ARN as given
+//   ListDaemons                                  cluster/<clusterArn, else default>
+//   ListServiceDeployments                       service/<c>/<name>
+//   DescribeServiceDeployments,
+//   DescribeServiceRevisions                     each ARN as given (service-deployment/<c>/<s>/<id>,
+//                                                  service-revision/<c>/<s>/<id>)
+//   StopServiceDeployment,
+//   ContinueServiceDeployment                    the serviceDeploymentArn as given
+//   ListServicesByNamespace                      * (its services may be in any cluster)
 // Scheduler (arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>, group "default")
 //   GetSchedule, DeleteSchedule                  the schedule
 //   CreateSchedule, UpdateSchedule               the schedule, + ecs:RunTask on Target.Arn (the cluster) and on

@@ -12,6 +12,7 @@
 
 #include "common/arn.hpp"
 #include "model/schedule.hpp"
+#include "model/schedule_group.hpp"
 #include "model/schema.hpp"
 #include "model/task_definition.hpp"
 
@@ -156,6 +157,10 @@ class Mapper {
     schedule.group = string_member(m_request, "GroupName").value_or("default");
     schedule.name = string_member(m_request, "Name").value_or("");
     return model::schedule_arn(arns(), schedule);
+  }
+
+  std::string schedule_group_arn() const {
+    return model::schedule_group_arn(arns(), string_member(m_request, "Name").value_or(""));
   }
 
   std::string user_arn() const {

@@ -58,7 +58,9 @@ Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout
     char buffer[4096];
     const ssize_t n = ::read(out[0], buffer, sizeof buffer);
     if (n <= 0) break;
-    if (result.output.size() < 65536) result.output.append(buffer, static_cast<std::size_t>(n));
+    const std::size_t room = k_max_exec_output - result.output.size();
+    result.output.append(buffer, std::min(room, static_cast<std::size_t>(n)));
+    result.output_truncated = result.output_truncated || static_cast<std::size_t>(n) > room;
   }
   ::close(out[0]);
   result.exit_code = wait_exit_code(pid);

@@ -20,7 +20,7 @@ std::string encode_frames(FrameType type, std::string_view data) {
 Result<std::optional<Frame>> FrameReader::next() {
   if (m_buffer.size() < k_frame_header_bytes) return std::nullopt;
   const auto type = static_cast<std::uint8_t>(m_buffer[0]);
-  if (type > static_cast<std::uint8_t>(FrameType::exit)) {
+  if (type > static_cast<std::uint8_t>(FrameType::resize)) {
     return fail(Code::invalid_parameter, "attach: unknown frame type " + std::to_string(type));
   }
   std::size_t size = 0;

@@ -14,7 +14,8 @@
 
 namespace berth::runtime {
 
-enum class FrameType : std::uint8_t { stdin_ = 0, stdout_ = 1, stderr_ = 2, exit = 3 };
+// resize ("ROWS COLS") is sent by `berth exec -t` clients of the daemon's exec sessions only.
+enum class FrameType : std::uint8_t { stdin_ = 0, stdout_ = 1, stderr_ = 2, exit = 3, resize = 4 };
 
 struct Frame {
   FrameType type = FrameType::stdout_;

@@ -76,6 +76,29 @@ TEST_CASE("Task definitions: family:revision, a bare family as every revision", 
   CHECK(privileged.also_needed[0].resource == k_ecs + "task-definition/web:*");
 }
 
+TEST_CASE("Daemons: ARNs as written, daemon task definitions by family; a privileged one needs more",
+          "[auth][resources]") {
+  CHECK(resources_of("RegisterDaemonTaskDefinition", {{"family", "logs"}}) ==
+        std::vector{k_ecs + "daemon-task-definition/logs:*"});
+  CHECK(resources_of("DescribeDaemonTaskDefinition", {{"daemonTaskDefinition", "logs"}}) ==
+        std::vector{k_ecs + "daemon-task-definition/logs:*"});
+  CHECK(resources_of("DeleteDaemonTaskDefinition", {{"daemonTaskDefinition", "logs:2"}}) ==
+        std::vector{k_ecs + "daemon-task-definition/logs:2"});
+  CHECK(resources_of("CreateDaemon", {{"daemonName", "logs"}, {"clusterArn", k_ecs + "cluster/plant-7"},
+                                      {"daemonTaskDefinitionArn", "logs:1"}}) ==
+        std::vector{k_ecs + "daemon/plant-7/logs", k_ecs + "daemon-task-definition/logs:1"});
+  CHECK(resources_of("CreateDaemon", {{"daemonName", "logs"}, {"daemonTaskDefinitionArn", "logs:1"}})[0] ==
+        k_ecs + "daemon/default/logs");
+  CHECK(resources_of("ListDaemons", Json::object()) == std::vector{k_ecs + "cluster/default"});
+  CHECK(resources_of("DescribeDaemonRevisions", {{"daemonRevisionArns", {"a", "b"}}}) == std::vector<std::string>{"a", "b"});
+  CHECK(access_of("ecs", "RegisterDaemonTaskDefinition", {{"family", "logs"}}).also_needed.empty());
+  const auto privileged = access_of("ecs", "RegisterDaemonTaskDefinition",
+                                    {{"family", "logs"}, {"containerDefinitions", {{{"name", "m"}, {"privileged", true}}}}});
+  REQUIRE(privileged.also_needed.size() == 1);
+  CHECK(privileged.also_needed[0].action == "berth:RegisterPrivilegedTaskDefinition");
+  CHECK(privileged.also_needed[0].resource == k_ecs + "daemon-task-definition/logs:*");
+}
+
 TEST_CASE("Tagging: the resourceArn, as the use case reads it", "[auth][resources]") {
   CHECK(resources_of("TagResource", {{"resourceArn", k_ecs + "cluster/plant-7"}, {"tags", Json::array()}}) ==
         std::vector{k_ecs + "cluster/plant-7"});
@@ -137,6 +160,16 @@ TEST_CASE("Services: the service in its cluster, and the task definition it will
   CHECK(resources_of("ListServices", {{"cluster", "plant-7"}}) == std::vector{k_ecs + "cluster/plant-7"});
 }
 
+TEST_CASE("Task sets: the service that holds them, and the task definition a new one runs", "[auth][resources]") {
+  CHECK(resources_of("CreateTaskSet", {{"cluster", "plant-7"}, {"service", "web"}, {"taskDefinition", "web:2"}}) ==
+        std::vector{k_ecs + "service/plant-7/web", k_ecs + "task-definition/web:2"});
+  for (const char* action : {"DescribeTaskSets", "UpdateTaskSet", "DeleteTaskSet", "UpdateServicePrimaryTaskSet"}) {
+    INFO(action);
+    CHECK(resources_of(action, {{"cluster", "plant-7"}, {"service", k_ecs + "service/plant-7/web"}}) ==
+          std::vector{k_ecs + "service/plant-7/web"});
+  }
+}
+
 TEST_CASE("Scheduler: the schedule in its group; a schedule's target is a RunTask", "[auth][resources]") {
   const std::string schedule = "arn:aws:scheduler:local:000000000000:schedule/";
   CHECK(access_of("scheduler", "GetSchedule", {{"Name", "nightly"}}).resources == std::vector{schedule + "default/nightly"});
@@ -153,6 +186,15 @@ TEST_CASE("Scheduler: the schedule in its group; a schedule's target is a RunTas
     CHECK(access.also_needed[0].action == "ecs:RunTask");
     CHECK(access.also_needed[0].resource == k_ecs + "cluster/plant-7");
     CHECK(access.also_needed[1].resource == k_ecs + "task-definition/backup:4");
+  }
+  const std::string group = "arn:aws:scheduler:local:000000000000:schedule-group/";
+  for (const char* action : {"CreateScheduleGroup", "GetScheduleGroup", "DeleteScheduleGroup"}) {
+    CHECK(access_of("scheduler", action, {{"Name", "ops"}}).resources == std::vector{group + "ops"});
+  }
+  CHECK(access_of("scheduler", "ListScheduleGroups", Json::object()).resources == std::vector<std::string>{"*"});
+  for (const char* action : {"TagResource", "UntagResource", "ListTagsForResource"}) {
+    CHECK(access_of("scheduler", action, {{"ResourceArn", schedule + "ops/nightly"}}).resources ==
+          std::vector{schedule + "ops/nightly"});
   }
 }
 
@@ -226,9 +268,17 @@ TEST_CASE("Task logs: the task in its cluster, however the task is spelled", "[a
   }
 }
 
+TEST_CASE("Exec: ExecuteCommand and a berth exec session name the task in its cluster", "[auth][resources]") {
+  CHECK(resources_of("ExecuteCommand", {{"cluster", "plant-7"}, {"task", "0f3c"}, {"command", "ls"}, {"interactive", false}}) ==
+        std::vector{k_ecs + "task/plant-7/0f3c"});
+  const auto session = access_of("berth", "ExecuteCommand", {{"cluster", "plant-8"}, {"task", k_ecs + "task/0f"}});
+  CHECK(session.action == "berth:ExecuteCommand");
+  CHECK(session.resources == std::vector{k_ecs + "task/plant-8/0f"});
+}
+
 TEST_CASE("An action without a rule is refused, never '*'; resources are bounded", "[auth][resources]") {
   for (const auto& [service, action] : std::vector<std::pair<std::string, std::string>>{
-           {"ecs", "CreateCapacityProvider"}, {"ssm", "LabelParameterVersion"}, {"s3", "GetObject"}, {"ecs", ""}}) {
+           {"ecs", "CreateUnknownThing"}, {"ssm", "LabelParameterVersion"}, {"s3", "GetObject"}, {"ecs", ""}}) {
     const auto access = requested_access(k_context, service, action, Json::object());
     REQUIRE_FALSE(access.has_value());
     CHECK(access.error().code == Code::unknown_operation);
@@ -279,6 +329,10 @@ const std::map<std::string, Sample>& samples() {
     return s == Spelling::arns ? k_ecs + "task-definition/" + c + "-web:1" : c + "-web:1";
   };
   static const auto in_cluster = [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}}; };
+  // Capacity providers are the account's, not a cluster's: this test's keys name them "<cluster>-cp".
+  static const auto provider = [](const std::string& c, Spelling s) {
+    return s == Spelling::arns ? k_ecs + "capacity-provider/" + c + "-cp" : c + "-cp";
+  };
   static const std::map<std::string, Sample> k_samples = {
       {"CreateCluster", [](const std::string& c, Spelling) { return Json{{"clusterName", c}}; }},
       {"DescribeClusters", [](const std::string& c, Spelling s) { return Json{{"clusters", {cluster_id(c, s)}}}; }},
@@ -322,6 +376,10 @@ const std::map<std::string, Sample>& samples() {
                      {"containerInstances", {member("container-instance", c, "ab", s)}}};
        }},
       {"StopTask", [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"task", member("task", c, "0f", s)}}; }},
+      {"ExecuteCommand",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"task", member("task", c, "0f", s)}, {"command", "ls"}, {"interactive", false}};
+       }},
       {"DescribeTasks",
        [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"tasks", {member("task", c, "0f", s)}}}; }},
       {"ListTasks", in_cluster},
@@ -344,10 +402,86 @@ const std::map<std::string, Sample>& samples() {
          return Json{{"cluster", cluster_id(c, s)}, {"services", {member("service", c, "web", s)}}};
        }},
       {"ListServices", in_cluster},
+      {"CreateCapacityProvider", [](const std::string& c, Spelling) { return Json{{"name", c + "-cp"}}; }},
+      {"DescribeCapacityProviders", [](const std::string& c, Spelling s) { return Json{{"capacityProviders", {provider(c, s)}}}; }},
+      {"UpdateCapacityProvider", [](const std::string& c, Spelling s) { return Json{{"name", provider(c, s)}}; }},
+      {"DeleteCapacityProvider", [](const std::string& c, Spelling s) { return Json{{"capacityProvider", provider(c, s)}}; }},
+      {"PutClusterCapacityProviders", in_cluster},
+      // Daemons: by ARN only (the cluster in it), their task definitions by family.
+      {"RegisterDaemonTaskDefinition", [](const std::string& c, Spelling) { return Json{{"family", c + "-logs"}}; }},
+      {"DescribeDaemonTaskDefinition", [](const std::string& c, Spelling) { return Json{{"daemonTaskDefinition", c + "-logs:1"}}; }},
+      {"DeleteDaemonTaskDefinition", [](const std::string& c, Spelling) { return Json{{"daemonTaskDefinition", c + "-logs:1"}}; }},
+      {"ListDaemonTaskDefinitions", [](const std::string&, Spelling) { return Json::object(); }},
+      {"CreateDaemon",
+       [](const std::string& c, Spelling s) {
+         return Json{{"daemonName", "logs"}, {"clusterArn", cluster_id(c, s)}, {"daemonTaskDefinitionArn", c + "-logs:1"}};
+       }},
+      {"UpdateDaemon",
+       [](const std::string& c, Spelling) {
+         return Json{{"daemonArn", k_ecs + "daemon/" + c + "/logs"}, {"daemonTaskDefinitionArn", c + "-logs:2"}};
+       }},
+      {"DescribeDaemon", [](const std::string& c, Spelling) { return Json{{"daemonArn", k_ecs + "daemon/" + c + "/logs"}}; }},
+      {"DeleteDaemon", [](const std::string& c, Spelling) { return Json{{"daemonArn", k_ecs + "daemon/" + c + "/logs"}}; }},
+      {"ListDaemons", [](const std::string& c, Spelling s) { return Json{{"clusterArn", cluster_id(c, s)}}; }},
+      {"ListDaemonDeployments",
+       [](const std::string& c, Spelling) { return Json{{"daemonArn", k_ecs + "daemon/" + c + "/logs"}}; }},
+      {"DescribeDaemonDeployments",
+       [](const std::string& c, Spelling) { return Json{{"daemonDeploymentArns", {k_ecs + "daemon-deployment/" + c + "/logs/1"}}}; }},
+      {"DescribeDaemonRevisions",
+       [](const std::string& c, Spelling) { return Json{{"daemonRevisionArns", {k_ecs + "daemon-revision/" + c + "/logs/1"}}}; }},
+      {"CreateTaskSet",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}, {"taskDefinition", family(c, s)}};
+       }},
+      {"DescribeTaskSets",
+       [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}}; }},
+      {"UpdateTaskSet",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}, {"taskSet", "ecs-svc/1"},
+                     {"scale", {{"value", 10}}}};
+       }},
+      {"DeleteTaskSet",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}, {"taskSet", "ecs-svc/1"}};
+       }},
+      {"UpdateServicePrimaryTaskSet",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}, {"primaryTaskSet", "ecs-svc/1"}};
+       }},
+      {"ListServiceDeployments",
+       [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"service", member("service", c, "web", s)}}; }},
+      {"DescribeServiceDeployments",
+       [](const std::string& c, Spelling) { return Json{{"serviceDeploymentArns", {k_ecs + "service-deployment/" + c + "/web/1"}}}; }},
+      {"DescribeServiceRevisions",
+       [](const std::string& c, Spelling) { return Json{{"serviceRevisionArns", {k_ecs + "service-revision/" + c + "/web/1"}}}; }},
+      {"StopServiceDeployment",
+       [](const std::string& c, Spelling) { return Json{{"serviceDeploymentArn", k_ecs + "service-deployment/" + c + "/web/1"}}; }},
+      {"ContinueServiceDeployment",
+       [](const std::string& c, Spelling) {
+         return Json{{"serviceDeploymentArn", k_ecs + "service-deployment/" + c + "/web/1"}, {"hookId", "h"}};
+       }},
+      {"ListServicesByNamespace", [](const std::string&, Spelling) { return Json{{"namespace", "plant"}}; }},
       {"CreateExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DeleteExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"DescribeExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
       {"UpdateExpressGatewayService", [](const std::string&, Spelling) { return Json::object(); }},
+      {"PutAccountSetting", [](const std::string&, Spelling) { return Json{{"name", "containerInsights"}, {"value", "enabled"}}; }},
+      {"PutAccountSettingDefault",
+       [](const std::string&, Spelling) { return Json{{"name", "containerInsights"}, {"value", "enabled"}}; }},
+      {"ListAccountSettings", [](const std::string&, Spelling) { return Json::object(); }},
+      {"DeleteAccountSetting", [](const std::string&, Spelling) { return Json{{"name", "containerInsights"}}; }},
+      {"DiscoverPollEndpoint", [](const std::string&, Spelling) { return Json::object(); }},
+      {"UpdateContainerAgent", [](const std::string&, Spelling) { return Json::object(); }},
+      {"SubmitTaskStateChange",
+       [](const std::string& c, Spelling s) { return Json{{"cluster", cluster_id(c, s)}, {"task", member("task", c, "0f", s)}}; }},
+      {"SubmitContainerStateChange",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"task", member("task", c, "0f", s)}, {"containerName", "web"}};
+       }},
+      {"SubmitAttachmentStateChanges",
+       [](const std::string& c, Spelling s) {
+         return Json{{"cluster", cluster_id(c, s)}, {"attachments", {{{"attachmentArn", "a"}, {"status", "ATTACHED"}}}}};
+       }},
   };
   return k_samples;
 }
@@ -355,8 +489,13 @@ const std::map<std::string, Sample>& samples() {
 // Actions over the whole account: "*", which no per-cluster pattern matches.
 // Refused actions (api/refused_action.hpp) are "*" too: they touch nothing.
 const std::set<std::string> k_account_wide = {"ListClusters", "ListTaskDefinitions", "ListTaskDefinitionFamilies",
+                                              "ListDaemonTaskDefinitions",
+                                              "ListServicesByNamespace",
                                               "CreateExpressGatewayService", "DeleteExpressGatewayService",
-                                              "DescribeExpressGatewayService", "UpdateExpressGatewayService"};
+                                              "DescribeExpressGatewayService", "UpdateExpressGatewayService",
+                                              // Account settings and the agent's endpoint: ECS's IAM gives them no resource.
+                                              "PutAccountSetting", "PutAccountSettingDefault", "ListAccountSettings",
+                                              "DeleteAccountSetting", "DiscoverPollEndpoint", "UpdateContainerAgent"};
 
 }  // namespace
 
@@ -365,7 +504,11 @@ TEST_CASE("A key for one cluster reaches no other cluster by any ECS action", "[
   const Policy allow_list = policy(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:*","Resource":[
       "arn:aws:ecs:local:000000000000:cluster/plant-7", "arn:aws:ecs:local:000000000000:task/plant-7/*",
       "arn:aws:ecs:local:000000000000:service/plant-7/*", "arn:aws:ecs:local:000000000000:container-instance/plant-7/*",
-      "arn:aws:ecs:local:000000000000:task-definition/plant-7-*"]}]})");
+      "arn:aws:ecs:local:000000000000:task-definition/plant-7-*",
+      "arn:aws:ecs:local:000000000000:capacity-provider/plant-7-*", "arn:aws:ecs:local:000000000000:daemon/plant-7/*",
+      "arn:aws:ecs:local:000000000000:daemon-deployment/plant-7/*", "arn:aws:ecs:local:000000000000:daemon-revision/plant-7/*",
+      "arn:aws:ecs:local:000000000000:daemon-task-definition/plant-7-*",
+      "arn:aws:ecs:local:000000000000:service-deployment/plant-7/*", "arn:aws:ecs:local:000000000000:service-revision/plant-7/*"]}]})");
   // Deny-list style: everything but another cluster (this catches a mapping to "*" or to the
   // wrong cluster, which an allow-list would refuse anyway).
   const Policy deny_list = policy(R"({"Version":"2012-10-17","Statement":[

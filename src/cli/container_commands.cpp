@@ -1,0 +1,78 @@
+#include "cli/container_commands.hpp"
+
+#include "runtime/linux/unique_fd.hpp"
+#include "runtime/runc/exec_session.hpp"
+
+namespace berth::cli {
+
+Result<void> RuntimeContainerCommands::require_running(const std::string& runtime_id) {
+  if (m_runtime.status(runtime_id).state != runtime::ContainerStatus::State::running) {
+    return fail(Code::invalid_parameter, "The container is not running on this gateway.");
+  }
+  return {};
+}
+
+Result<svc::CommandResult> RuntimeContainerCommands::run(const std::string& runtime_id,
+                                                         const std::vector<std::string>& argv) {
+  BERTH_TRY(require_running(runtime_id));
+  if (m_running_commands.fetch_add(1) >= k_max_running_commands) {
+    m_running_commands.fetch_sub(1);
+    return fail(Code::limit_exceeded, "At most " + std::to_string(k_max_running_commands) +
+                                          " commands run at once on a gateway; retry when one has ended.");
+  }
+  auto ran = m_runtime.exec(runtime_id, argv, k_execute_command_timeout_ms);
+  m_running_commands.fetch_sub(1);
+  if (!ran) return std::unexpected(ran.error());
+  return svc::CommandResult{ran->exit_code, std::move(ran->output), ran->output_truncated, ran->timed_out};
+}
+
+Result<svc::SessionHandoff> RuntimeContainerCommands::open_session(const std::string& runtime_id,
+                                                                   const model::ExecSessionRequest& request) {
+  BERTH_TRY(require_running(runtime_id));
+  if (m_stopping) return fail(Code::server, "berth is stopping.");
+  const auto open = m_open_sessions;
+  if (open->fetch_add(1) >= k_max_exec_sessions) {
+    open->fetch_sub(1);
+    return fail(Code::limit_exceeded, "At most " + std::to_string(k_max_exec_sessions) +
+                                          " exec sessions are open at once on a gateway; retry when one has ended.");
+  }
+  // Held by the hand-off and then by its session's thread: the slot is free again when both are gone.
+  const std::shared_ptr<void> reservation(nullptr, [open](void*) { open->fetch_sub(1); });
+  std::vector<std::string> runc_argv{m_paths.runc, "--root", m_paths.runc_root, "exec"};
+  if (request.tty) runc_argv.push_back("--tty");
+  runc_argv.push_back(runtime_id);
+  runc_argv.insert(runc_argv.end(), request.argv.begin(), request.argv.end());
+  const runtime::ExecSessionIo io{request.tty, request.interactive};
+  return [this, reservation, runc_argv = std::move(runc_argv), io](int socket, std::string early_input) {
+    runtime::UniqueFd owned(socket);
+    if (m_stopping) return;
+    MutexLock lock(m_sessions_mutex);
+    reap_sessions();
+    Session& session = m_sessions.emplace_back();
+    session.thread = std::thread([this, reservation, runc_argv, io, owned = std::move(owned),
+                                  early_input = std::move(early_input), &session]() mutable {
+      (void)runtime::serve_exec_session(runc_argv, io, owned.get(), std::move(early_input), m_stopping);
+      session.done = true;
+    });
+  };
+}
+
+void RuntimeContainerCommands::reap_sessions() {
+  for (auto it = m_sessions.begin(); it != m_sessions.end();) {
+    if (!it->done) {
+      ++it;
+      continue;
+    }
+    it->thread.join();
+    it = m_sessions.erase(it);
+  }
+}
+
+void RuntimeContainerCommands::stop() {
+  m_stopping = true;
+  MutexLock lock(m_sessions_mutex);
+  for (auto& session : m_sessions) session.thread.join();
+  m_sessions.clear();
+}
+
+}  // namespace berth::cli

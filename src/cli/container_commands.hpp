@@ -1,0 +1,55 @@
+// Runs ExecuteCommand's commands and `berth exec` sessions in this gateway's containers through
+// runc (svc::ContainerCommands for the daemon). Each session runs on a thread of its own, at
+// most k_max_exec_sessions at once; stop() ends them (their commands get SIGHUP) and joins them.
+// Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <list>
+#include <memory>
+#include <thread>
+
+#include "common/thread_annotations.hpp"
+#include "runtime/runc/runc_runtime.hpp"
+#include "svc/execute_command.hpp"
+
+namespace berth::cli {
+
+// Bounds: ExecuteCommand's run time (its output is bounded by the runtime's exec, 64 KiB), how
+// many run at once (each holds an API worker), and how many sessions are open at once.
+inline constexpr int k_execute_command_timeout_ms = 30'000;
+inline constexpr int k_max_running_commands = 2;
+inline constexpr int k_max_exec_sessions = 8;
+
+class RuntimeContainerCommands final : public svc::ContainerCommands {
+ public:
+  RuntimeContainerCommands(runtime::Runtime& runtime, runtime::RuncPaths paths)
+      : m_runtime(runtime), m_paths(std::move(paths)) {}
+  ~RuntimeContainerCommands() override { stop(); }
+
+  Result<svc::CommandResult> run(const std::string& runtime_id, const std::vector<std::string>& argv) override;
+  Result<svc::SessionHandoff> open_session(const std::string& runtime_id,
+                                           const model::ExecSessionRequest& request) override;
+  // Ends every session and waits for their threads. Idempotent.
+  void stop();
+
+ private:
+  struct Session {
+    std::thread thread;
+    std::atomic<bool> done{false};
+  };
+  Result<void> require_running(const std::string& runtime_id);
+  // Joins the threads of sessions that have ended.
+  void reap_sessions() BERTH_REQUIRES(m_sessions_mutex);
+
+  runtime::Runtime& m_runtime;
+  const runtime::RuncPaths m_paths;
+  std::atomic<int> m_running_commands{0};
+  // Reserved sessions (open_session) and those being served.
+  std::shared_ptr<std::atomic<int>> m_open_sessions = std::make_shared<std::atomic<int>>(0);
+  std::atomic<bool> m_stopping{false};
+  Mutex m_sessions_mutex;
+  std::list<Session> m_sessions BERTH_GUARDED_BY(m_sessions_mutex);
+};
+
+}  // namespace berth::cli

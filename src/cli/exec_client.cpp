@@ -1,0 +1,55 @@
+#include "cli/exec_client.hpp"
+
+#include "common/ascii.hpp"
+#include "common/numbers.hpp"
+
+namespace berth::cli {
+
+std::string exec_session_request(const model::ExecSessionRequest& request) {
+  model::Json body{{"task", request.task}, {"command", request.argv}, {"tty", request.tty},
+                   {"interactive", request.interactive}};
+  if (request.cluster) body["cluster"] = *request.cluster;
+  if (request.container) body["container"] = *request.container;
+  const std::string text = body.dump(-1, ' ', false, model::Json::error_handler_t::replace);
+  return "POST /v1/exec HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: berth-exec\r\n"
+         "Content-Type: application/json\r\nContent-Length: " +
+         std::to_string(text.size()) + "\r\n\r\n" + text;
+}
+
+Result<std::optional<SessionReply>> parse_session_reply(std::string_view received) {
+  const auto head_end = received.find("\r\n\r\n");
+  if (head_end == std::string_view::npos) {
+    if (received.size() > k_max_session_reply_bytes) return fail(Code::invalid_parameter, "the daemon's reply is too long");
+    return std::nullopt;
+  }
+  const std::string_view head = received.substr(0, head_end);
+  if (!head.starts_with("HTTP/1.") || head.size() < 12) return fail(Code::invalid_parameter, "the daemon's reply is not HTTP");
+  const auto status = parse_integer<int>(head.substr(9, 3));
+  if (!status) return fail(Code::invalid_parameter, "the daemon's reply has no status");
+  if (*status == 101) return SessionReply{true, "", head_end + 4};
+  // A refusal: its JSON body, framed by Content-Length (the daemon always sends one).
+  std::size_t length = 0;
+  for (std::size_t at = head.find("\r\n"); at != std::string_view::npos;) {
+    const std::size_t next = head.find("\r\n", at + 2);
+    const std::string_view line = head.substr(at + 2, next == std::string_view::npos ? head.npos : next - at - 2);
+    if (const auto colon = line.find(':'); colon != std::string_view::npos &&
+                                           equals_ignoring_case(line.substr(0, colon), "content-length")) {
+      std::string_view value = line.substr(colon + 1);
+      while (value.starts_with(' ')) value.remove_prefix(1);
+      const auto parsed = parse_integer<std::size_t>(value);
+      if (!parsed || *parsed > k_max_session_reply_bytes) return fail(Code::invalid_parameter, "the daemon's reply has a bad length");
+      length = *parsed;
+    }
+    at = next;
+  }
+  if (received.size() < head_end + 4 + length) return std::nullopt;
+  const auto body = model::Json::parse(received.substr(head_end + 4, length), nullptr, false);
+  std::string refusal = "HTTP " + std::to_string(*status);
+  if (body.is_object() && body.contains("message") && body["message"].is_string()) {
+    const auto type = body.contains("__type") && body["__type"].is_string() ? body["__type"].get<std::string>() : refusal;
+    refusal = type + ": " + body["message"].get<std::string>();
+  }
+  return SessionReply{false, refusal, head_end + 4 + length};
+}
+
+}  // namespace berth::cli

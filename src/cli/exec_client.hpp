@@ -1,0 +1,32 @@
+// The client side of a `berth exec` session with the daemon: the request that opens it on the
+// unix socket, and reading the daemon's answer (101 and the session, or an ECS-shaped error).
+// Pure; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "model/execute_command.hpp"
+
+namespace berth::cli {
+
+// The HTTP request that opens a session for `request` (api's k_exec_path, Upgrade: berth-exec).
+std::string exec_session_request(const model::ExecSessionRequest& request);
+
+// The most a refusal may take before the client gives up reading it.
+inline constexpr std::size_t k_max_session_reply_bytes = 64 * 1024;
+
+struct SessionReply {
+  bool opened = false;       // 101: the session's frames follow
+  std::string refusal;       // otherwise: "<ErrorType>: <message>" as the daemon said it
+  std::size_t consumed = 0;  // opened: the bytes of the 101 head (frames may follow in the same read)
+};
+
+// Reads the daemon's answer from what has been received so far: nothing until it is complete;
+// InvalidParameter for bytes that are not an HTTP reply or one over k_max_session_reply_bytes.
+[[nodiscard]] Result<std::optional<SessionReply>> parse_session_reply(std::string_view received);
+
+}  // namespace berth::cli

@@ -1,0 +1,69 @@
+#include "svc/execute_command.hpp"
+
+#include "common/ids.hpp"
+
+namespace berth::svc {
+namespace {
+
+enum class LaunchFlag { required, not_required };
+
+struct ExecTarget {
+  std::string cluster;
+  model::Task task;
+  std::string container_name;
+  std::string container_id;
+};
+
+Result<ExecTarget> exec_target(Context& ctx, const std::optional<std::string>& cluster_text, const std::string& task_text,
+                               const std::optional<std::string>& container, LaunchFlag flag) {
+  if (!ctx.commands) return fail(Code::server, "This berth runs no agent, so no containers to run commands in.");
+  ExecTarget target;
+  BERTH_ASSIGN(target.cluster, resolve_active_cluster(ctx, cluster_text));
+  const auto id = resource_id_of(ctx, target.cluster, "task", task_text);
+  if (!id) return fail(Code::invalid_parameter, "'" + task_text + "' is not a task ARN of cluster " + target.cluster + ".");
+  BERTH_ASSIGN(auto task, ctx.store.find_task(target.cluster, *id));
+  if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
+  if (task->last_status != model::TaskStatus::running) {
+    return fail(Code::invalid_parameter, "The task is " + std::string(model::to_wire(task->last_status)) +
+                                             "; commands run only in a RUNNING task.");
+  }
+  if (flag == LaunchFlag::required && !task->enable_execute_command) {
+    return fail(Code::invalid_parameter,
+                "The execute command failed because execute command was not enabled when the task was run or the "
+                "execute command agent isn't running. Wait and try again or run a new task with execute command "
+                "enabled and try again.");
+  }
+  BERTH_ASSIGN(const auto* chosen, model::exec_container_of(*task, container));
+  target.container_name = chosen->name;
+  target.container_id = chosen->id;
+  target.task = std::move(*task);
+  return target;
+}
+
+// The runc id the agent gives a task's container.
+std::string runtime_id_of(const ExecTarget& target) { return target.task.id + "-" + target.container_name; }
+
+}  // namespace
+
+Result<model::ExecuteCommandReply> execute_command(Context& ctx, const model::ExecuteCommandRequest& request) {
+  BERTH_ASSIGN(auto target, exec_target(ctx, request.cluster, request.task, request.container, LaunchFlag::required));
+  BERTH_ASSIGN(auto result, ctx.commands->run(runtime_id_of(target), request.argv));
+  model::ExecuteCommandReply reply;
+  reply.cluster = target.cluster;
+  reply.task_id = target.task.id;
+  reply.container_name = target.container_name;
+  reply.container_id = target.container_id;
+  reply.session_id = "ecs-execute-command-" + random_hex(16);
+  reply.exit_code = result.exit_code;
+  reply.output = std::move(result.output);
+  reply.output_truncated = result.output_truncated;
+  reply.timed_out = result.timed_out;
+  return reply;
+}
+
+Result<SessionHandoff> open_exec_session(Context& ctx, const model::ExecSessionRequest& request) {
+  BERTH_ASSIGN(auto target, exec_target(ctx, request.cluster, request.task, request.container, LaunchFlag::not_required));
+  return ctx.commands->open_session(runtime_id_of(target), request);
+}
+
+}  // namespace berth::svc

@@ -1,0 +1,130 @@
+// The account settings actions through the action table, on an in-memory store, and the
+// containerInsights default they give new clusters.
+#include "svc/account_settings.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "fixtures/ecs_call.hpp"
+#include "fixtures/fixtures.hpp"
+
+using namespace berth;
+using berth::testing::ecs_call;
+using berth::testing::Json;
+using berth::testing::ServiceFixture;
+
+namespace {
+
+const std::string k_root = "arn:aws:iam::000000000000:root";
+const std::string k_alice = "arn:aws:iam::000000000000:user/alice";
+
+Json setting(const std::string& name, const std::string& value, const std::string& principal, const char* type) {
+  return Json{{"name", name}, {"value", value}, {"principalArn", principal}, {"type", type}};
+}
+
+}  // namespace
+
+TEST_CASE("PutAccountSetting: the principal's own setting; without one, the root user's", "[svc][account]") {
+  ServiceFixture f;
+  auto put = ecs_call(*f.ctx, "PutAccountSetting", {{"name", "containerInsights"}, {"value", "enhanced"}, {"principalArn", k_alice}});
+  REQUIRE_OK(put);
+  CHECK((*put)["setting"] == setting("containerInsights", "enhanced", k_alice, "user"));
+  auto root = ecs_call(*f.ctx, "PutAccountSetting", {{"name", "awsvpcTrunking"}, {"value", "enabled"}});
+  REQUIRE_OK(root);
+  CHECK((*root)["setting"]["principalArn"] == k_root);
+
+  // Only what each principal set.
+  auto alice = ecs_call(*f.ctx, "ListAccountSettings", {{"principalArn", k_alice}});
+  REQUIRE_OK(alice);
+  CHECK((*alice)["settings"] == Json::array({setting("containerInsights", "enhanced", k_alice, "user")}));
+  auto mine = ecs_call(*f.ctx, "ListAccountSettings", Json::object());
+  REQUIRE_OK(mine);
+  CHECK((*mine)["settings"] == Json::array({setting("awsvpcTrunking", "enabled", k_root, "user")}));
+}
+
+TEST_CASE("PutAccountSetting: principals of another account and root-only settings are refused", "[svc][account]") {
+  ServiceFixture f;
+  const auto other = ecs_call(*f.ctx, "PutAccountSetting", {{"name", "containerInsights"}, {"value", "enabled"},
+                                                             {"principalArn", "arn:aws:iam::111111111111:root"}});
+  REQUIRE_FALSE(other.has_value());
+  CHECK(other.error().code == Code::invalid_parameter);
+  const auto wait = ecs_call(*f.ctx, "PutAccountSetting", {{"name", "fargateTaskRetirementWaitPeriod"}, {"value", "14"},
+                                                            {"principalArn", k_alice}});
+  REQUIRE_FALSE(wait.has_value());
+  CHECK(wait.error().message.find("only the root user's") != std::string::npos);
+  REQUIRE_OK(ecs_call(*f.ctx, "PutAccountSettingDefault", {{"name", "fargateTaskRetirementWaitPeriod"}, {"value", "14"}}));
+  // Nothing was written by the refused calls.
+  auto listed = ecs_call(*f.ctx, "ListAccountSettings", {{"principalArn", k_alice}});
+  REQUIRE_OK(listed);
+  CHECK((*listed)["settings"].empty());
+}
+
+TEST_CASE("ListAccountSettings effectiveSettings: own, else the account default, else ECS's", "[svc][account]") {
+  ServiceFixture f;
+  REQUIRE_OK(ecs_call(*f.ctx, "PutAccountSettingDefault", {{"name", "containerInsights"}, {"value", "enabled"}}));
+  REQUIRE_OK(ecs_call(*f.ctx, "PutAccountSetting", {{"name", "tagResourceAuthorization"}, {"value", "off"}, {"principalArn", k_alice}}));
+  auto page = ecs_call(*f.ctx, "ListAccountSettings", {{"principalArn", k_alice}, {"effectiveSettings", true}});
+  REQUIRE_OK(page);
+  const Json& settings = (*page)["settings"];
+  REQUIRE(settings.size() == 10);  // one page of ten; the eleventh follows
+  REQUIRE(page->contains("nextToken"));
+  CHECK(settings[0] == setting("awsvpcTrunking", "disabled", k_root, "aws_managed"));
+  CHECK(settings[1] == setting("containerInsights", "enabled", k_root, "user"));
+  CHECK(settings[9] == setting("tagResourceAuthorization", "off", k_alice, "user"));
+  auto rest = ecs_call(*f.ctx, "ListAccountSettings",
+                       {{"principalArn", k_alice}, {"effectiveSettings", true}, {"nextToken", (*page)["nextToken"]}});
+  REQUIRE_OK(rest);
+  CHECK((*rest)["settings"] == Json::array({setting("taskLongArnFormat", "enabled", k_root, "aws_managed")}));
+  CHECK_FALSE(rest->contains("nextToken"));
+
+  // A name and a value filter; maxResults.
+  auto insights = ecs_call(*f.ctx, "ListAccountSettings",
+                           {{"name", "containerInsights"}, {"value", "disabled"}, {"effectiveSettings", true}});
+  REQUIRE_OK(insights);
+  CHECK((*insights)["settings"].empty());
+  auto two = ecs_call(*f.ctx, "ListAccountSettings", {{"effectiveSettings", true}, {"maxResults", 2}});
+  REQUIRE_OK(two);
+  CHECK((*two)["settings"].size() == 2);
+  CHECK(two->contains("nextToken"));
+  CHECK_FALSE(ecs_call(*f.ctx, "ListAccountSettings", {{"maxResults", 11}}).has_value());
+}
+
+TEST_CASE("DeleteAccountSetting: returns what was set; then the default applies again", "[svc][account]") {
+  ServiceFixture f;
+  REQUIRE_OK(ecs_call(*f.ctx, "PutAccountSetting", {{"name", "containerInsights"}, {"value", "enhanced"}}));
+  auto deleted = ecs_call(*f.ctx, "DeleteAccountSetting", {{"name", "containerInsights"}});
+  REQUIRE_OK(deleted);
+  CHECK((*deleted)["setting"] == setting("containerInsights", "enhanced", k_root, "user"));
+  // Deleting again: nothing set, so the reply is what applies now.
+  auto again = ecs_call(*f.ctx, "DeleteAccountSetting", {{"name", "containerInsights"}});
+  REQUIRE_OK(again);
+  CHECK((*again)["setting"] == setting("containerInsights", "disabled", k_root, "aws_managed"));
+  CHECK(svc::account_default(*f.ctx, "containerInsights") == "disabled");
+  const auto read_only = ecs_call(*f.ctx, "DeleteAccountSetting", {{"name", "guardDutyActivate"}});
+  REQUIRE_FALSE(read_only.has_value());
+  CHECK(read_only.error().code == Code::invalid_parameter);
+}
+
+TEST_CASE("CreateCluster: the account's containerInsights default applies unless the request sets it", "[svc][account]") {
+  ServiceFixture f;
+  auto before = ecs_call(*f.ctx, "CreateCluster", {{"clusterName", "before"}});
+  REQUIRE_OK(before);
+  CHECK((*before)["cluster"]["settings"] == Json::array({{{"name", "containerInsights"}, {"value", "disabled"}}}));
+  // A principal's own setting is not the account's default.
+  REQUIRE_OK(ecs_call(*f.ctx, "PutAccountSetting", {{"name", "containerInsights"}, {"value", "enabled"}, {"principalArn", k_alice}}));
+  auto still = ecs_call(*f.ctx, "CreateCluster", {{"clusterName", "still"}});
+  REQUIRE_OK(still);
+  CHECK((*still)["cluster"]["settings"][0]["value"] == "disabled");
+
+  REQUIRE_OK(ecs_call(*f.ctx, "PutAccountSettingDefault", {{"name", "containerInsights"}, {"value", "enhanced"}}));
+  auto after = ecs_call(*f.ctx, "CreateCluster", {{"clusterName", "after"}});
+  REQUIRE_OK(after);
+  CHECK((*after)["cluster"]["settings"] == Json::array({{{"name", "containerInsights"}, {"value", "enhanced"}}}));
+  auto explicit_off = ecs_call(*f.ctx, "CreateCluster", {{"clusterName", "explicit"},
+                                                         {"settings", {{{"name", "containerInsights"}, {"value", "disabled"}}}}});
+  REQUIRE_OK(explicit_off);
+  CHECK((*explicit_off)["cluster"]["settings"][0]["value"] == "disabled");
+  // Existing clusters keep theirs.
+  auto described = ecs_call(*f.ctx, "DescribeClusters", {{"clusters", {"before"}}, {"include", {"SETTINGS"}}});
+  REQUIRE_OK(described);
+  CHECK((*described)["clusters"][0]["settings"][0]["value"] == "disabled");
+}
