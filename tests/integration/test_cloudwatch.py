@@ -10,7 +10,7 @@ import os
 import subprocess
 import time
 
-from harness import BerthTestCase
+from harness import TIME_SCALE, BerthTestCase
 from test_tasks import TaskTestCase, wait_for
 
 # The clients that speak rpc-v2-cbor to CloudWatch.
@@ -46,7 +46,7 @@ POLICY_ARN = "arn:aws:autoscaling:local:000000000000:scalingPolicy:burner-out"
 def cloudwatch_cli(berth, *args, check=True):
     """`aws cloudwatch ARGS` with aws-cli 1.45; the parsed output, or the finished process if not `check`."""
     cmd = [MODERN_AWS, "cloudwatch", *args, "--endpoint-url", berth.endpoint, "--output", "json"]
-    out = subprocess.run(cmd, env=berth.client_env(), capture_output=True, text=True, timeout=60)
+    out = subprocess.run(cmd, env=berth.client_env(), capture_output=True, text=True, timeout=60 * TIME_SCALE)
     if not check:
         return out
     if out.returncode != 0:
@@ -58,7 +58,7 @@ def boto3_call(berth, operation, **params):
     """One CloudWatch call with botocore 1.43: ("ok", reply) or ("error", Error)."""
     key = berth.key
     out = subprocess.run([MODERN_PYTHON, "-c", BOTO3_CALL, berth.endpoint, key[0], key[1], operation,
-                          json.dumps(params)], capture_output=True, text=True, timeout=60,
+                          json.dumps(params)], capture_output=True, text=True, timeout=60 * TIME_SCALE,
                          env=dict(os.environ, AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null"))
     if out.returncode != 0:
         raise AssertionError("boto3 %s failed: %s" % (operation, out.stderr))

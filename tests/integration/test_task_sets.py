@@ -118,5 +118,7 @@ class TaskSetTest(TaskTestCase):
         with self.assertRaises(self.ecs.exceptions.InvalidParameterException):
             self.ecs.create_task_set(cluster="default", service="web", taskDefinition="web",
                                      scale={"value": 150, "unit": "PERCENT"})
-        with self.assertRaises(self.ecs.exceptions.ClientException):
+        # As RunTask and CreateService answer: a gateway has no Fargate.
+        with self.assertRaises(self.ecs.exceptions.InvalidParameterException) as fargate:
             self.ecs.create_task_set(cluster="default", service="web", taskDefinition="web", launchType="FARGATE")
+        self.assertIn("a gateway has no AWS Fargate", str(fargate.exception))
