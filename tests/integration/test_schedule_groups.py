@@ -1,5 +1,6 @@
 """EventBridge Scheduler schedule groups and tags through the `aws scheduler` CLI and boto3, the
 default RetryPolicy, a failed run retried on the real gateway, and unknown Scheduler routes."""
+import datetime
 import json
 
 import botocore.exceptions
@@ -77,14 +78,17 @@ class ScheduleGroupTest(TaskTestCase):
         # More memory than the gateway offers (BERTH_MEMORY_MIB=1024): every attempt places nothing.
         self.register("huge", [{"name": "main", "memory": 4096, "command": ["sleep", "1"]}])
         tgt = dict(target("huge"), RetryPolicy={"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 600})
-        self.scheduler.create_schedule(Name="retried", ScheduleExpression="rate(1 minute)",
+        # A one-time schedule a few seconds ahead, so the test waits seconds, not a rate's minute.
+        soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=3)
+        soon = soon.strftime("%Y-%m-%dT%H:%M:%S")
+        self.scheduler.create_schedule(Name="retried", ScheduleExpression="at(%s)" % soon,
                                        FlexibleTimeWindow={"Mode": "OFF"}, Target=tgt)
         got = self.scheduler.get_schedule(Name="retried")
         self.assertEqual(got["Target"]["RetryPolicy"], {"MaximumEventAgeInSeconds": 600, "MaximumRetryAttempts": 2})
 
         def last_run():
             return self.berth.raw(None, b"", method="GET", path="/schedules/retried")[1].get("LastRun", {})
-        first = wait_for(lambda: last_run() if last_run().get("Retry") == 1 else None, timeout=90, what="the first failure")
+        first = wait_for(lambda: last_run() if last_run().get("Retry") == 1 else None, timeout=30, what="the first failure")
         self.assertEqual(first["Result"], "FAILED")
         # The first retry a second after the failed attempt (StartedAt has a fraction).
         self.assertIn(first["RetryAt"] - int(first["StartedAt"]), (1, 2))
