@@ -8,12 +8,14 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
 
 #include "common/numbers.hpp"
+#include "fixtures/temp_dir.hpp"
 #include "runtime/linux/process.hpp"
 
 using namespace berth::runtime;
@@ -86,10 +88,16 @@ TEST_CASE("init: forwards a signal to its command and exits with its status", "[
   REQUIRE(::kill(init, SIGTERM) == 0);
   CHECK(wait_for(init) == 143);  // sleep died of the forwarded SIGTERM; init exited, not killed
 
-  // A command that handles the signal decides the status.
-  const pid_t handled = start_init({"sh", "-c", "trap 'exit 7' USR1; while :; do sleep 0.05; done"});
-  wait_for_child(handled);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the trap is set
+  // A command that handles the signal decides the status. The shell says when its trap is set
+  // (a guessed delay was too short in an emulated VM, where the signal then killed it: 138).
+  const berth::testing::TempDir dir;
+  const std::string trap_set = dir.path + "/trap-set";
+  const pid_t handled =
+      start_init({"sh", "-c", "trap 'exit 7' USR1; : > " + trap_set + "; while :; do sleep 0.05; done"});
+  for (int i = 0; i < 3000 && !std::filesystem::exists(trap_set); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(std::filesystem::exists(trap_set));
   REQUIRE(::kill(handled, SIGUSR1) == 0);
   CHECK(wait_for(handled) == 7);
 }
