@@ -257,6 +257,7 @@ Result<void> ServicePass::daemon(const std::vector<const model::TaskState*>& tas
   }
   if (m_s.deployments.empty()) return {};
   const auto primary = m_s.deployments.front();
+  const std::string group = "service:" + m_s.name;
   std::vector<std::pair<std::string, std::string>> stops;
   std::vector<std::string> need_task;
   int eligible_count = 0;
@@ -267,10 +268,8 @@ Result<void> ServicePass::daemon(const std::vector<const model::TaskState*>& tas
                                       [&](const place::Expression& e) { return e.matches(facts); });
     eligible_count += eligible ? 1 : 0;
     bool has_current = false;
-    bool old_still_there = false;
     for (const auto* t : tasks) {
       if (t->instance_id != instance.id) continue;
-      old_still_there = old_still_there || t->started_by != primary.id;
       if (!eligible) {
         stops.emplace_back(t->id, instance.status == model::InstanceStatus::active ? "instance no longer meets the service's constraints"
                                                               : "instance is draining");
@@ -282,7 +281,12 @@ Result<void> ServicePass::daemon(const std::vector<const model::TaskState*>& tas
         has_current = true;
       }
     }
-    if (eligible && !has_current && !old_still_there) need_task.push_back(instance.id);
+    // Any task of the service still on the instance, a stopping one too (desired STOPPED while
+    // its stopTimeout runs), keeps the next from starting: never two daemon tasks at once.
+    const bool occupied = std::any_of(m_snapshot.tasks.begin(), m_snapshot.tasks.end(), [&](const model::TaskState& t) {
+      return t.group == group && t.instance_id == instance.id && t.last_status != model::TaskStatus::stopped;
+    });
+    if (eligible && !occupied) need_task.push_back(instance.id);
   }
   m_s.desired_count = eligible_count;
   m_s.deployments.front().desired_count = eligible_count;

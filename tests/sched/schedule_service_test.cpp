@@ -283,6 +283,27 @@ TEST_CASE_METHOD(Scheduling, "replica: a draining instance's protected tasks are
   for (const auto& stop : plan->stops) CHECK_FALSE(stop.unless_protected);
 }
 
+TEST_CASE_METHOD(Scheduling, "daemon: the new revision waits while the old task is still stopping", "[sched]") {
+  auto service = testing::make_service("agent", 1, "ecs-svc/new");
+  service.scheduling_strategy = "DAEMON";
+  auto snapshot = cluster_with({testing::make_instance("a")}, service);
+  // The old revision's stop has committed, its container still runs out its stopTimeout.
+  auto old = testing::make_task("t0", "a", service, "ecs-svc/old");
+  old.desired_status = model::TaskStatus::stopped;
+  testing::add_task(snapshot, old);
+  auto waiting = schedule(snapshot, "agent");
+  REQUIRE(waiting.has_value());
+  CHECK(waiting->starts.empty());
+  CHECK(waiting->stops.empty());
+  // Once it is STOPPED, the new revision's task starts.
+  snapshot.tasks.front().last_status = model::TaskStatus::stopped;
+  auto replaced = schedule(snapshot, "agent");
+  REQUIRE(replaced.has_value());
+  REQUIRE(replaced->starts.size() == 1);
+  CHECK(replaced->starts.front().instance_id == "a");
+  CHECK(replaced->starts.front().started_by == "ecs-svc/new");
+}
+
 namespace {
 
 // web with the EXTERNAL controller and task sets blue and green (scales in percent of 2 tasks).
