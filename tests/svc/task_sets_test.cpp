@@ -289,3 +289,20 @@ TEST_CASE_METHOD(TaskSetFixture, "deleting a task set with a protected task does
   REQUIRE(*stopped);
   CHECK((*stopped)->stopped_reason == "Task set deleted");
 }
+
+TEST_CASE_METHOD(TaskSetFixture, "UpdateService of an EXTERNAL service refuses attachment changes, not silently drops them",
+                 "[svc][task_sets]") {
+  const std::string why = "A service with the EXTERNAL deployment controller takes loadBalancers, serviceRegistries, "
+                          "serviceConnectConfiguration and volumeConfigurations only when it is created: create a task "
+                          "set (CreateTaskSet) to change them.";
+  refused("UpdateService", R"({"service":"web","desiredCount":4,"loadBalancers":[{"targetGroupArn":"tg","containerName":"main",
+          "containerPort":80}]})", Code::invalid_parameter, why);
+  refused("UpdateService", R"({"service":"web","serviceRegistries":[{"registryArn":"r"}]})", Code::invalid_parameter, why);
+  // Nothing of the refused update was kept.
+  const auto service = call("DescribeServices", R"({"services":["web"]})")["services"][0];
+  CHECK(service["desiredCount"] == 10);
+  CHECK(service["loadBalancers"] == Json::array());
+  // What it has already (none) may be given again, as tools send a service's whole definition.
+  CHECK(call("UpdateService", R"({"service":"web","desiredCount":4,"loadBalancers":[],"serviceRegistries":[]})")
+            ["service"]["desiredCount"] == 4);
+}
