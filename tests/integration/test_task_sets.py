@@ -113,10 +113,7 @@ class TaskSetTest(TaskTestCase):
         self.ecs.delete_task_set(cluster="default", service="web", taskSet=blue["id"], force=True)
         self.wait_steady(green["id"], 2)
         wait_for(lambda: self.task_set(blue["id"]) is None, timeout=30, what="blue task set gone")
-        def protected_task_stopped():
-            task = self.describe(protected)
-            return task if task["lastStatus"] == "STOPPED" else None
-        stopped = wait_for(protected_task_stopped, timeout=30, what="protected task stopped")
+        stopped = self.wait_status(protected, "STOPPED")
         self.assertEqual(stopped["stoppedReason"], "Task set deleted")
 
     def test_documented_errors(self):
