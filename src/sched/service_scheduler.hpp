@@ -6,9 +6,9 @@
 // deployment on every ACTIVE instance meeting their constraints, starting it only once no other
 // task of theirs is left there (not STOPPED); services with the EXTERNAL deployment controller
 // keep each task set at its own count (sched/task_set_reconcile.hpp) and drop DRAINING task sets
-// once their tasks are gone. Then the deployments' counts,
-// the circuit breaker (with rollback), the steady state and the end of a deleted service. Pure:
-// the clock, the RNG and task ids are parameters.
+// once their tasks are gone. Then the deployments' counts, the circuit breaker (with rollback),
+// the steady state and the end of a deleted service. Pure: the clock, the RNG and task ids are
+// parameters.
 #pragma once
 
 #include <random>
