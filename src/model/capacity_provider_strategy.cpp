@@ -80,11 +80,17 @@ Result<void> check_strategy_associated(const CapacityProviderStrategy& strategy,
   return {};
 }
 
-std::vector<std::string> providers_for_tasks(const CapacityProviderStrategy& strategy, int count) {
+std::vector<std::string> providers_for_tasks(const CapacityProviderStrategy& strategy, int count,
+                                             const std::map<std::string, int>& running) {
   std::vector<std::string> out;
   if (strategy.empty() || count <= 0) return out;
+  const auto running_on = [&](const StrategyItem& item) {
+    const auto it = running.find(item.capacity_provider);
+    return it == running.end() ? 0 : std::max(0, it->second);
+  };
   const auto base_item = std::find_if(strategy.begin(), strategy.end(), [](const StrategyItem& i) { return i.base > 0; });
-  const int from_base = base_item == strategy.end() ? 0 : std::min(base_item->base, count);
+  const int base_running = base_item == strategy.end() ? 0 : std::min(base_item->base, running_on(*base_item));
+  const int from_base = base_item == strategy.end() ? 0 : std::min(base_item->base - base_running, count);
   out.assign(static_cast<std::size_t>(from_base), from_base > 0 ? base_item->capacity_provider : "");
   long long total_weight = 0;
   for (const auto& item : strategy) total_weight += item.weight;
@@ -93,9 +99,15 @@ std::vector<std::string> providers_for_tasks(const CapacityProviderStrategy& str
     out.resize(static_cast<std::size_t>(count), only);
     return out;
   }
-  // Weighted round robin: each next task goes to the item furthest below its share so far.
+  // Weighted round robin over the tasks beyond the base, those running included: each next task
+  // goes to the item furthest below its share so far.
   std::vector<long long> given(strategy.size(), 0);
-  for (int placed = 0; placed < count - from_base; ++placed) {
+  long long placed = 0;
+  for (std::size_t i = 0; i < strategy.size(); ++i) {
+    given[i] = running_on(strategy[i]) - (strategy.begin() + static_cast<long>(i) == base_item ? base_running : 0);
+    placed += given[i];
+  }
+  for (int n = 0; n < count - from_base; ++n, ++placed) {
     std::size_t best = 0;
     long long best_deficit = LLONG_MIN;
     for (std::size_t i = 0; i < strategy.size(); ++i) {

@@ -3,6 +3,7 @@
 // tasks over the providers (base first, then by weight). Pure; thread-safe.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,7 +48,10 @@ struct LaunchCapacity {
 
 // Returns the provider of each of `count` tasks started together, as ECS splits them: the
 // provider with a base takes up to base tasks first, the rest go by weight (ties and an all-zero
-// weight to the earliest item). REQUIRES: strategy not empty.
-std::vector<std::string> providers_for_tasks(const CapacityProviderStrategy& strategy, int count);
+// weight to the earliest item). `running`: the tasks of the same group (a service) that already
+// run, by provider; the split then covers them and the new tasks together, as ECS applies a
+// service's strategy over all its tasks. Nothing for an empty strategy.
+std::vector<std::string> providers_for_tasks(const CapacityProviderStrategy& strategy, int count,
+                                             const std::map<std::string, int>& running = {});
 
 }  // namespace berth::model

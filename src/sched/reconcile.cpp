@@ -3,18 +3,13 @@
 #include <algorithm>
 
 namespace berth::sched {
-namespace {
 
-// Unhealthy and not-yet-running tasks go first: stopping them costs no healthy capacity. Then
-// the placement strategy's scale-in order.
 void order_for_stopping(std::vector<const TaskView*>& tasks) {
   std::stable_sort(tasks.begin(), tasks.end(), [](const TaskView* a, const TaskView* b) {
     if (a->healthy != b->healthy) return !a->healthy;
     return a->scale_in_rank < b->scale_in_rank;
   });
 }
-
-}  // namespace
 
 Reconciliation reconcile(const ServiceView& service, const std::vector<TaskView>& tasks) {
   Reconciliation plan;

@@ -21,6 +21,9 @@ struct TaskView {
   bool healthy = false;            // RUNNING and not failing its health checks
   int scale_in_rank = 0;           // scale-in order by placement strategy: lower stops first
   bool protected_from_scale_in = false;  // under scale-in protection (UpdateTaskProtection)
+  // On a DRAINING container instance, so to be replaced (task sets only: reconcile() is given
+  // such tasks as an older deployment instead).
+  bool on_draining_instance = false;
 };
 
 struct ServiceView {
@@ -38,6 +41,10 @@ struct Reconciliation {
   std::vector<std::string> finished_deployments;          // old deployments with no task left
   int held_by_protection = 0;  // tasks to scale in or replace that stay because they are protected
 };
+
+// Orders `tasks` for stopping: unhealthy and not-yet-running ones first (stopping them costs no
+// healthy capacity), then by scale_in_rank.
+void order_for_stopping(std::vector<const TaskView*>& tasks);
 
 // The tasks passed are those whose desired status is RUNNING (stopping ones are already going).
 Reconciliation reconcile(const ServiceView& service, const std::vector<TaskView>& tasks);

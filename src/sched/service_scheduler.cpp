@@ -52,6 +52,8 @@ class ServicePass {
   // Scale-in order of `tasks` by the placement strategy (only when there are more than `desired`).
   Result<std::map<std::string, int>> scale_in_ranks(const std::vector<const model::TaskState*>& tasks, int desired);
   bool may_launch();
+  // Whether `task`'s instance is no longer ACTIVE (DRAINING): its tasks are replaced elsewhere.
+  bool on_draining_instance(const model::TaskState& task) const;
   void count_deployments(const std::vector<model::TaskState>& current, std::vector<std::string>& finished);
   void apply_circuit_breaker();
   void add_event_once(const std::string& message);
@@ -147,6 +149,11 @@ bool ServicePass::may_launch() {
   return decision.launch;
 }
 
+bool ServicePass::on_draining_instance(const model::TaskState& task) const {
+  const auto* instance = m_snapshot.instance(task.instance_id);
+  return instance && instance->status != model::InstanceStatus::active;
+}
+
 Result<void> ServicePass::replica(const std::vector<const model::TaskState*>& tasks) {
   ServiceView view;
   view.draining = m_s.status == model::ServiceStatus::draining;
@@ -159,8 +166,7 @@ Result<void> ServicePass::replica(const std::vector<const model::TaskState*>& ta
   const std::string primary_id = m_s.deployments.empty() ? "" : m_s.deployments.front().id;
   std::vector<TaskView> views;
   for (const auto* t : tasks) {
-    const auto* instance = m_snapshot.instance(t->instance_id);
-    const bool on_draining = instance && instance->status != model::InstanceStatus::active;
+    const bool on_draining = on_draining_instance(*t);
     const auto* definition = m_snapshot.definition(t->family, t->revision);
     const bool healthy = is_healthy(*t, t->started_by == primary_id, definition && definition->health_checks, m_now,
                                     m_settings.settle_ms);
@@ -199,21 +205,31 @@ Result<std::map<std::string, int>> ServicePass::scale_in_ranks(const std::vector
 
 // EXTERNAL: each task set at its computed count; DRAINING sets without tasks leave the record.
 Result<void> ServicePass::task_sets(const std::vector<const model::TaskState*>& tasks) {
-  const bool draining_service = m_s.status == model::ServiceStatus::draining;
+  TaskSetService service;
+  service.draining = m_s.status == model::ServiceStatus::draining;
+  service.maximum_percent = m_s.maximum_percent;
+  service.minimum_healthy_percent = m_s.minimum_healthy_percent;
   std::vector<TaskSetTarget> targets;
+  std::set<std::string> active_sets;
   for (const auto& set : m_s.task_sets) {
-    const int desired = draining_service ? 0 : model::computed_desired_count(set, m_s.desired_count);
-    targets.push_back({set.id, desired, set.status == model::TaskSetStatus::draining});
+    const bool draining = set.status == model::TaskSetStatus::draining;
+    const int desired = service.draining ? 0 : model::computed_desired_count(set, m_s.desired_count);
+    targets.push_back({set.id, desired, draining});
+    if (!draining) active_sets.insert(set.id);
   }
   // Any set may scale in while another grows: rank all the tasks.
   BERTH_ASSIGN(auto rank, scale_in_ranks(tasks, 0));
   std::vector<TaskView> views;
   for (const auto* t : tasks) {
+    const bool on_draining = on_draining_instance(*t);
     const bool healthy = t->last_status == model::TaskStatus::running && t->health_status != "UNHEALTHY";
-    if (!draining_service) m_protectable.insert(t->id);
-    views.push_back({t->id, t->started_by, healthy, rank[t->id], t->protected_at(m_now)});
+    // As for REPLICA: protection holds against scale-in, not against deleting the task set or
+    // the service, nor against draining the instance. The commit re-checks exactly these stops.
+    const bool protectable = !service.draining && active_sets.contains(t->started_by) && !on_draining;
+    if (protectable) m_protectable.insert(t->id);
+    views.push_back({t->id, t->started_by, healthy, rank[t->id], protectable && t->protected_at(m_now), on_draining});
   }
-  const auto decided = reconcile_task_sets(targets, views, draining_service);
+  const auto decided = reconcile_task_sets(targets, views, service);
   stop(decided.stop);
   if (decided.held_by_protection > 0) {
     add_event_once(m_label + " was unable to scale in due to (reason: " + std::to_string(decided.held_by_protection) +
@@ -241,6 +257,7 @@ Result<void> ServicePass::daemon(const std::vector<const model::TaskState*>& tas
   }
   if (m_s.deployments.empty()) return {};
   const auto primary = m_s.deployments.front();
+  const std::string group = "service:" + m_s.name;
   std::vector<std::pair<std::string, std::string>> stops;
   std::vector<std::string> need_task;
   int eligible_count = 0;
@@ -251,10 +268,8 @@ Result<void> ServicePass::daemon(const std::vector<const model::TaskState*>& tas
                                       [&](const place::Expression& e) { return e.matches(facts); });
     eligible_count += eligible ? 1 : 0;
     bool has_current = false;
-    bool old_still_there = false;
     for (const auto* t : tasks) {
       if (t->instance_id != instance.id) continue;
-      old_still_there = old_still_there || t->started_by != primary.id;
       if (!eligible) {
         stops.emplace_back(t->id, instance.status == model::InstanceStatus::active ? "instance no longer meets the service's constraints"
                                                               : "instance is draining");
@@ -266,7 +281,12 @@ Result<void> ServicePass::daemon(const std::vector<const model::TaskState*>& tas
         has_current = true;
       }
     }
-    if (eligible && !has_current && !old_still_there) need_task.push_back(instance.id);
+    // Any task of the service still on the instance, a stopping one too (desired STOPPED while
+    // its stopTimeout runs), keeps the next from starting: never two daemon tasks at once.
+    const bool occupied = std::any_of(m_snapshot.tasks.begin(), m_snapshot.tasks.end(), [&](const model::TaskState& t) {
+      return t.group == group && t.instance_id == instance.id && t.last_status != model::TaskStatus::stopped;
+    });
+    if (eligible && !occupied) need_task.push_back(instance.id);
   }
   m_s.desired_count = eligible_count;
   m_s.deployments.front().desired_count = eligible_count;

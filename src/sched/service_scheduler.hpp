@@ -3,11 +3,12 @@
 // (sched/reconcile.hpp), leaving tasks under scale-in protection at `now` running (with an event
 // while that holds the service above its desired count or a deployment back), throttle launches
 // that keep failing, and place what is missing; DAEMON services keep one task of the PRIMARY
-// deployment on every ACTIVE instance meeting their constraints; services with the EXTERNAL
-// deployment controller keep each task set at its own count (sched/task_set_reconcile.hpp) and
-// drop DRAINING task sets once their tasks are gone. Then the deployments' counts,
-// the circuit breaker (with rollback), the steady state and the end of a deleted service. Pure:
-// the clock, the RNG and task ids are parameters.
+// deployment on every ACTIVE instance meeting their constraints, starting it only once no other
+// task of theirs is left there (not STOPPED); services with the EXTERNAL deployment controller
+// keep each task set at its own count (sched/task_set_reconcile.hpp) and drop DRAINING task sets
+// once their tasks are gone. Then the deployments' counts, the circuit breaker (with rollback),
+// the steady state and the end of a deleted service. Pure: the clock, the RNG and task ids are
+// parameters.
 #pragma once
 
 #include <random>

@@ -5,6 +5,7 @@
 
 #include "common/ids.hpp"
 #include "common/log.hpp"
+#include "model/capacity_provider_strategy.hpp"
 #include "sched/service_rules.hpp"
 #include "svc/plan_applier.hpp"
 #include "svc/task_tags.hpp"
@@ -15,6 +16,27 @@ std::string new_deployment_id() {
   std::mt19937_64 rng(std::random_device{}());
   return sched::new_deployment_id(rng);
 }
+
+namespace {
+
+// The capacity provider of each task `plan` starts for `service`: its capacityProviderStrategy
+// (given, or the cluster's default it got when created), base then weight, over the tasks it keeps
+// running with these, as ECS applies a service's strategy. None without a strategy.
+Result<std::vector<std::string>> capacity_providers_of_starts(Context& ctx, const model::Service& service,
+                                                              const sched::Plan& plan) {
+  BERTH_ASSIGN(const auto strategy, model::read_capacity_provider_strategy(service.capacity_provider_strategy));
+  if (strategy.empty()) return std::vector<std::string>{};
+  BERTH_ASSIGN(const auto tasks, ctx.store.list_tasks(live_tasks_of(service)));
+  std::map<std::string, int> running;
+  for (const auto& t : tasks) {
+    const bool stopping = std::any_of(plan.stops.begin(), plan.stops.end(),
+                                      [&](const sched::TaskStop& stop) { return stop.task_id == t.id; });
+    if (!stopping && !t.capacity_provider.empty()) ++running[t.capacity_provider];
+  }
+  return model::providers_for_tasks(strategy, static_cast<int>(plan.starts.size()), running);
+}
+
+}  // namespace
 
 void ServiceScheduler::pass() {
   auto services = m_ctx.store.list_services(
@@ -57,11 +79,16 @@ Result<void> ServiceScheduler::schedule(const std::string& cluster, const std::s
     if (service == current.services.end()) return sched::Plan{};  // deleted or finished meanwhile
     BERTH_ASSIGN(auto plan, sched::schedule_service(current, *service, m_ctx.clock.now_ms(), settings, m_ctx.arns,
                                                     m_rng, [] { return random_hex(16); }));
-    // The service's enableExecuteCommand goes onto the tasks it starts; read only when it starts
-    // some (rare), since the snapshot does not carry it. apply_plan reads `options` after this.
+    // The service's enableExecuteCommand and capacity providers go onto the tasks it starts;
+    // read only when it starts some (rare), since the snapshot does not carry them. apply_plan
+    // reads `options` after this.
     if (!plan.starts.empty()) {
       BERTH_ASSIGN(const auto stored, m_ctx.store.find_service(cluster, name));
       options.enable_execute_command = stored && stored->enable_execute_command;
+      options.capacity_providers.clear();
+      if (stored) {
+        BERTH_ASSIGN(options.capacity_providers, capacity_providers_of_starts(m_ctx, *stored, plan));
+      }
     }
     return plan;
   };

@@ -117,9 +117,18 @@ Result<model::ServiceReply> update_service(Context& ctx, const model::UpdateServ
     if (request.enable_execute_command) s.enable_execute_command = *request.enable_execute_command;
     s.throttle_reset_at = now;  // updating a service resets its start throttling, as in ECS
     s.next_launch_at = 0;
-    if (external) return {};  // each task set's count follows desiredCount (sched/task_set_reconcile.hpp)
-    const bool new_definition = td && (td->family != s.primary().family || td->revision != s.primary().revision);
     const bool new_attachments = model::apply_attachments(s.attachments, request.attachments);
+    if (external) {
+      // As in ECS, a load balancer or registry change is a new task set's (CreateTaskSet takes
+      // them); refused rather than dropped.
+      if (new_attachments) {
+        return fail(Code::invalid_parameter, "A service with the EXTERNAL deployment controller takes loadBalancers, "
+                                             "serviceRegistries, serviceConnectConfiguration and volumeConfigurations "
+                                             "only when it is created: create a task set (CreateTaskSet) to change them.");
+      }
+      return {};  // each task set's count follows desiredCount (sched/task_set_reconcile.hpp)
+    }
+    const bool new_definition = td && (td->family != s.primary().family || td->revision != s.primary().revision);
     if (new_definition || new_attachments || request.force_new_deployment) {
       for (auto& d : s.deployments) d.status = "ACTIVE";
       model::Deployment d;

@@ -161,10 +161,16 @@ class CapacityProvidersTest(TaskTestCase):
         def service():
             return self.ecs.describe_services(services=["web"])["services"][0]
 
+        def service_tasks_stopped():
+            if self.ecs.list_tasks(serviceName="web")["taskArns"]:
+                return False
+            stopping = self.ecs.list_tasks(serviceName="web", desiredStatus="STOPPED")["taskArns"]
+            return all(self.describe(arn)["lastStatus"] == "STOPPED" for arn in stopping)
+
         def delete_service():
             self.ecs.delete_service(service="web", force=True)
-            wait_for(lambda: self.ecs.list_tasks(serviceName="web")["taskArns"] == [], timeout=60,
-                     what="service tasks stopped")
+            # Its tasks hold the provider (capacityProviderName) until they are STOPPED.
+            wait_for(service_tasks_stopped, timeout=60, what="service tasks stopped")
             self.release()
         self.addCleanup(delete_service)
         created = self.ecs.create_service(serviceName="web", taskDefinition="web", desiredCount=1,
@@ -175,6 +181,10 @@ class CapacityProvidersTest(TaskTestCase):
         wait_for(lambda: service()["runningCount"] == 1, timeout=60, what="1 running")
         task = self.ecs.list_tasks(serviceName="web")["taskArns"][0]
         self.assertEqual(self.berth.container_status(task.rsplit("/", 1)[1] + "-main"), "running")
+        # The service's task runs on the provider of its strategy, as a RunTask task would.
+        self.assertEqual(self.describe(task)["capacityProviderName"], "edge")
+        described = self.berth.aws("describe-tasks", "--tasks", task)["tasks"][0]
+        self.assertEqual(described["capacityProviderName"], "edge")
         self.assert_error("ResourceInUseException", "in use", self.associate, [], [])
         self.assert_error("InvalidParameterException", "not associated with the cluster", self.ecs.update_service,
                           service="web", capacityProviderStrategy=[{"capacityProvider": "ghost", "weight": 1}])

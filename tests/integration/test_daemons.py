@@ -97,7 +97,10 @@ class DaemonTest(TaskTestCase):
         v2 = self.register_daemon_definition("two")
         updated = self.call("update_daemon", daemonArn=daemon, daemonTaskDefinitionArn=v2, capacityProviderArns=PROVIDERS)
         rolled = wait_for(lambda: self.running_daemon_task(v2), timeout=60, what="the daemon rolled to revision 2")
-        self.wait_status(task["taskArn"], "STOPPED")
+        old = self.wait_status(task["taskArn"], "STOPPED")
+        # Daemons stop before they start: the new task was created only once the old one had
+        # stopped, not while its container (sleep ignores SIGTERM) ran out its stop timeout.
+        self.assertGreaterEqual(rolled["createdAt"], old["stoppedAt"])
         self.assertEqual(len(self.daemon_tasks()), 1)
         self.assertEqual(self.berth.container_status(rolled["taskArn"].rsplit("/", 1)[1] + "-main"), "running")
         deployment = wait_for(lambda: (lambda d: d if d["status"] == "SUCCESSFUL" else None)(

@@ -94,6 +94,28 @@ class TaskSetTest(TaskTestCase):
         self.assertEqual(self.ecs.list_tags_for_resource(resourceArn=green["taskSetArn"])["tags"],
                          [{"key": "stage", "value": "canary"}])
 
+    def test_deleting_a_set_with_a_protected_task_does_not_hold_up_the_other_set(self):
+        self.ecs.create_service(serviceName="web", desiredCount=2, deploymentController={"type": "EXTERNAL"})
+        blue = self.ecs.create_task_set(cluster="default", service="web", taskDefinition="web:1",
+                                        scale={"value": 50, "unit": "PERCENT"})["taskSet"]
+        green = self.ecs.create_task_set(cluster="default", service="web", taskDefinition="web:2",
+                                         scale={"value": 0, "unit": "PERCENT"})["taskSet"]
+        self.wait_steady(blue["id"], 1)
+        protected = self.tasks_of(blue["id"])[0]["taskArn"]
+        reply = self.ecs.update_task_protection(cluster="default", tasks=[protected], protectionEnabled=True)
+        self.assertEqual(reply["failures"], [])
+        self.assertTrue(reply["protectedTasks"][0]["protectionEnabled"])
+
+        # Green grows while blue, protected task and all, is deleted: protection holds against
+        # scale-in, not against deleting the set, and green's start is not held up by it.
+        self.ecs.update_task_set(cluster="default", service="web", taskSet=green["id"],
+                                 scale={"value": 100, "unit": "PERCENT"})
+        self.ecs.delete_task_set(cluster="default", service="web", taskSet=blue["id"], force=True)
+        self.wait_steady(green["id"], 2)
+        wait_for(lambda: self.task_set(blue["id"]) is None, timeout=30, what="blue task set gone")
+        stopped = self.wait_status(protected, "STOPPED")
+        self.assertEqual(stopped["stoppedReason"], "Task set deleted")
+
     def test_documented_errors(self):
         with self.assertRaises(self.ecs.exceptions.UnsupportedFeatureException) as refused:
             self.ecs.create_service(serviceName="cd", taskDefinition="web", desiredCount=1,
@@ -115,6 +137,13 @@ class TaskSetTest(TaskTestCase):
             self.ecs.describe_task_sets(cluster="nope", service="web")
         with self.assertRaises(self.ecs.exceptions.InvalidParameterException):
             self.ecs.update_service(service="web", taskDefinition="web:2")
+        # A load balancer is a new task set's, as ECS documents: refused, not dropped.
+        with self.assertRaises(self.ecs.exceptions.InvalidParameterException) as attachments:
+            self.ecs.update_service(service="web", loadBalancers=[
+                {"targetGroupArn": "arn:aws:elasticloadbalancing:local:000000000000:targetgroup/web/1",
+                 "containerName": "main", "containerPort": 80}])
+        self.assertIn("create a task set (CreateTaskSet)", str(attachments.exception))
+        self.assertEqual(self.ecs.describe_services(services=["web"])["services"][0]["loadBalancers"], [])
         with self.assertRaises(self.ecs.exceptions.InvalidParameterException):
             self.ecs.create_task_set(cluster="default", service="web", taskDefinition="web",
                                      scale={"value": 150, "unit": "PERCENT"})

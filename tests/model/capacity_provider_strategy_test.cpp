@@ -100,3 +100,23 @@ TEST_CASE("Tasks split over a strategy: base first, then by weight", "[model][ca
   CHECK(providers_for_tasks(*base_only, 3) == Names{"a", "b", "b"});
   CHECK(providers_for_tasks({}, 3).empty());
 }
+
+TEST_CASE("A service's next tasks follow its strategy over the tasks it already runs", "[model][capacity]") {
+  using Names = std::vector<std::string>;
+  auto weighted = read(R"([{"capacityProvider":"a","weight":1,"base":2},{"capacityProvider":"b","weight":3}])");
+  REQUIRE(weighted.has_value());
+  // The same split, task by task, as all at once.
+  CHECK(providers_for_tasks(*weighted, 1, {{"a", 1}}) == Names{"a"});
+  CHECK(providers_for_tasks(*weighted, 2, {{"a", 2}}) == Names{"b", "a"});
+  CHECK(providers_for_tasks(*weighted, 1, {{"a", 3}, {"b", 3}}) == Names{"b"});
+  // A replacement goes where a task is missing: the base first, then the weight short of its share.
+  CHECK(providers_for_tasks(*weighted, 1, {{"a", 1}, {"b", 3}}) == Names{"a"});
+  CHECK(providers_for_tasks(*weighted, 1, {{"a", 3}, {"b", 2}}) == Names{"b"});
+  auto even = read(R"([{"capacityProvider":"a","weight":1},{"capacityProvider":"b","weight":1}])");
+  REQUIRE(even.has_value());
+  CHECK(providers_for_tasks(*even, 1, {{"a", 1}}) == Names{"b"});
+  CHECK(providers_for_tasks(*even, 2, {{"b", 2}}) == Names{"a", "a"});
+  // Providers the strategy no longer names, and negative counts, do not count.
+  CHECK(providers_for_tasks(*even, 2, {{"gone", 5}, {"a", -3}}) == Names{"a", "b"});
+  CHECK(providers_for_tasks(*even, 0, {{"a", 1}}).empty());
+}

@@ -282,3 +282,98 @@ TEST_CASE_METHOD(Scheduling, "replica: a draining instance's protected tasks are
   CHECK(plan->stops.size() == 3);
   for (const auto& stop : plan->stops) CHECK_FALSE(stop.unless_protected);
 }
+
+TEST_CASE_METHOD(Scheduling, "daemon: the new revision waits while the old task is still stopping", "[sched]") {
+  auto service = testing::make_service("agent", 1, "ecs-svc/new");
+  service.scheduling_strategy = "DAEMON";
+  auto snapshot = cluster_with({testing::make_instance("a")}, service);
+  // The old revision's stop has committed, its container still runs out its stopTimeout.
+  auto old = testing::make_task("t0", "a", service, "ecs-svc/old");
+  old.desired_status = model::TaskStatus::stopped;
+  testing::add_task(snapshot, old);
+  auto waiting = schedule(snapshot, "agent");
+  REQUIRE(waiting.has_value());
+  CHECK(waiting->starts.empty());
+  CHECK(waiting->stops.empty());
+  // Once it is STOPPED, the new revision's task starts.
+  snapshot.tasks.front().last_status = model::TaskStatus::stopped;
+  auto replaced = schedule(snapshot, "agent");
+  REQUIRE(replaced.has_value());
+  REQUIRE(replaced->starts.size() == 1);
+  CHECK(replaced->starts.front().instance_id == "a");
+  CHECK(replaced->starts.front().started_by == "ecs-svc/new");
+}
+
+namespace {
+
+// web with the EXTERNAL controller and task sets blue and green (scales in percent of 2 tasks).
+model::ServiceState external_service(double blue_percent, double green_percent) {
+  model::ServiceState s;
+  s.name = "web";
+  s.desired_count = 2;
+  s.external = true;
+  for (const auto& [id, percent] : {std::pair{"blue", blue_percent}, std::pair{"green", green_percent}}) {
+    model::TaskSet set;
+    set.id = id;
+    set.family = "web";
+    set.revision = 1;
+    set.scale_percent = percent;
+    s.task_sets.push_back(set);
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(Scheduling, "task sets: a deleted set's protected task stops unchecked while another set grows",
+                 "[sched][protection][task_sets]") {
+  auto service = external_service(50, 100);
+  service.task_sets[0].status = model::TaskSetStatus::draining;
+  auto snapshot = cluster_with({testing::make_instance("a")}, service);
+  auto blue = testing::make_task("b1", "a", service, "blue");
+  blue.protected_until = clock.now_ms() + 60'000;
+  testing::add_task(snapshot, blue);
+  auto orphan = testing::make_task("x1", "a", service, "ecs-svc/gone");
+  orphan.protected_until = clock.now_ms() + 60'000;
+  testing::add_task(snapshot, orphan);
+  auto green = testing::make_task("g1", "a", service, "green");
+  green.protected_until = clock.now_ms() + 60'000;
+  testing::add_task(snapshot, green);
+  auto plan = schedule(snapshot, "web");
+  REQUIRE(plan.has_value());
+  REQUIRE(plan->stops.size() == 2);
+  // Protection does not hold for them, so the commit must not re-check it (it would refuse the
+  // whole plan, green's start with it, for as long as the protection lasts).
+  for (const auto& stop : plan->stops) {
+    CHECK((stop.task_id == "b1" || stop.task_id == "x1"));
+    CHECK_FALSE(stop.unless_protected);
+  }
+  REQUIRE(plan->starts.size() == 1);
+  CHECK(plan->starts.front().started_by == "green");
+}
+
+TEST_CASE_METHOD(Scheduling, "task sets: tasks on a draining instance are replaced, then stopped", "[sched][task_sets]") {
+  auto snapshot = cluster_with({testing::make_instance("a"), testing::make_instance("b")}, external_service(100, 0));
+  snapshot.instances.front().status = model::InstanceStatus::draining;
+  auto drained = testing::make_task("b1", "a", snapshot.services.front(), "blue");
+  drained.protected_until = clock.now_ms() + 60'000;
+  testing::add_task(snapshot, drained);
+  testing::add_task(snapshot, testing::make_task("b2", "b", snapshot.services.front(), "blue"));
+  auto plan = schedule(snapshot, "web");
+  REQUIRE(plan.has_value());
+  CHECK(plan->stops.empty());  // minimumHealthyPercent 100: the replacement first
+  REQUIRE(plan->starts.size() == 1);
+  CHECK(plan->starts.front().instance_id == "b");
+  CHECK(plan->starts.front().started_by == "blue");
+
+  // The replacement runs: the drained task stops, its protection notwithstanding.
+  auto replacement = testing::make_task("b3", "b", snapshot.services.front(), "blue");
+  testing::add_task(snapshot, replacement);
+  plan = schedule(snapshot, "web");
+  REQUIRE(plan.has_value());
+  CHECK(plan->starts.empty());
+  REQUIRE(plan->stops.size() == 1);
+  CHECK(plan->stops.front().task_id == "b1");
+  CHECK(plan->stops.front().reason == "Container instance is draining");
+  CHECK_FALSE(plan->stops.front().unless_protected);
+}

@@ -5,6 +5,7 @@
 #include "fixtures/fixtures.hpp"
 #include "model/capacity_provider.hpp"
 #include "svc/capacity_providers.hpp"
+#include "svc/service_scheduler.hpp"
 
 using namespace berth;
 using berth::testing::check_error;
@@ -274,6 +275,54 @@ TEST_CASE_METHOD(ServiceFixture, "Services keep their capacity provider strategy
   check_error(ecs_call(*ctx, "PutClusterCapacityProviders", Json::parse(R"({"cluster":"default",
       "capacityProviders":["edge"],"defaultCapacityProviderStrategy":[]})")),
               Code::resource_in_use, "The specified capacity provider is in use and cannot be removed.");
+}
+
+namespace {
+
+// The capacityProviderName of each task of `service` meant to run, sorted ("" = none).
+std::vector<std::string> providers_of_service_tasks(svc::Context& ctx, const std::string& service) {
+  auto listed = ecs_call(ctx, "ListTasks", Json{{"serviceName", service}, {"desiredStatus", "RUNNING"}});
+  REQUIRE_OK(listed);
+  std::vector<std::string> out;
+  if ((*listed)["taskArns"].empty()) return out;
+  auto described = ecs_call(ctx, "DescribeTasks", Json{{"tasks", (*listed)["taskArns"]}});
+  REQUIRE_OK(described);
+  for (const auto& t : (*described)["tasks"]) out.push_back(t.value("capacityProviderName", ""));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(ServiceFixture, "A service's tasks run on the providers of its strategy, over all its tasks", "[svc][capacity]") {
+  using Names = std::vector<std::string>;
+  register_instance(*ctx);
+  create_provider(*ctx, "edge");
+  create_provider(*ctx, "spare");
+  put_providers(*ctx, R"({"cluster":"default","capacityProviders":["edge","spare"],
+      "defaultCapacityProviderStrategy":[{"capacityProvider":"spare","weight":1}]})");
+  svc::ServiceScheduler scheduler(*ctx);
+  REQUIRE_OK(ecs_call(*ctx, "CreateService", Json::parse(R"({"serviceName":"api","taskDefinition":"job","desiredCount":3,
+      "capacityProviderStrategy":[{"capacityProvider":"edge","base":1,"weight":1},{"capacityProvider":"spare","weight":1}]})")));
+  REQUIRE_OK(ecs_call(*ctx, "CreateService", Json::parse(R"({"serviceName":"by-default","taskDefinition":"job",
+      "desiredCount":1})")));
+  REQUIRE_OK(ecs_call(*ctx, "CreateService", Json::parse(R"({"serviceName":"plain","taskDefinition":"job",
+      "desiredCount":1,"launchType":"EC2"})")));
+  scheduler.pass();
+  CHECK(providers_of_service_tasks(*ctx, "api") == Names{"edge", "edge", "spare"});  // base 1, then 1:1
+  CHECK(providers_of_service_tasks(*ctx, "by-default") == Names{"spare"});            // the cluster's default
+  CHECK(providers_of_service_tasks(*ctx, "plain") == Names{""});                      // EC2
+
+  // A replacement goes where the service lacks one: the stopped task's provider.
+  auto listed = ecs_call(*ctx, "ListTasks", Json{{"serviceName", "api"}});
+  REQUIRE_OK(listed);
+  auto described = ecs_call(*ctx, "DescribeTasks", Json{{"tasks", (*listed)["taskArns"]}});
+  REQUIRE_OK(described);
+  for (const auto& t : (*described)["tasks"]) {
+    if (t["capacityProviderName"] == "spare") REQUIRE_OK(ecs_call(*ctx, "StopTask", Json{{"task", t["taskArn"]}}));
+  }
+  scheduler.pass();
+  CHECK(providers_of_service_tasks(*ctx, "api") == Names{"edge", "edge", "spare"});
 }
 
 TEST_CASE_METHOD(ServiceFixture, "Tags on capacity providers", "[svc][capacity]") {

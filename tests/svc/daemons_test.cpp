@@ -31,17 +31,33 @@ struct DaemonFixture : ServiceFixture {
     }
   }
 
-  // The daemon's tasks meant to run: (task definition ARN, instance id).
-  std::vector<std::pair<std::string, std::string>> live_tasks() {
+  // The daemon's tasks not yet STOPPED whose desired status is `desired`.
+  std::vector<model::Task> tasks_desired(model::TaskStatus desired) {
     store::TaskQuery query;
     query.group = "service:daemon:logs";
-    query.desired_status = model::TaskStatus::running;
+    query.desired_status = desired;
     query.not_stopped = true;
     auto tasks = store->list_tasks(query);
     REQUIRE(tasks.has_value());
+    return std::move(*tasks);
+  }
+
+  // The daemon's tasks meant to run: (task definition ARN, instance id).
+  std::vector<std::pair<std::string, std::string>> live_tasks() {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& t : *tasks) out.emplace_back(ctx->arns.task_definition(t.family, t.revision), t.container_instance_id);
+    for (const auto& t : tasks_desired(model::TaskStatus::running)) {
+      out.emplace_back(ctx->arns.task_definition(t.family, t.revision), t.container_instance_id);
+    }
     return out;
+  }
+
+  // What the agents report once the containers of the daemon's stopping tasks have exited.
+  void report_stopped() {
+    const auto stopping = tasks_desired(model::TaskStatus::stopped);
+    REQUIRE_FALSE(stopping.empty());
+    for (const auto& t : stopping) {
+      REQUIRE_OK(ecs_call(*ctx, "SubmitTaskStateChange", Json{{"cluster", "default"}, {"task", t.id}, {"status", "STOPPED"}}));
+    }
   }
 
   Json create(const std::string& definition = "logs:1") {
@@ -140,6 +156,9 @@ TEST_CASE("A daemon runs one task per instance, rolls on update and stops on del
   REQUIRE_OK(updated);
   CHECK((*updated)["deploymentArn"] != created["deploymentArn"]);
   f.scheduler.pass();  // the old tasks stop first
+  f.scheduler.pass();
+  CHECK(f.live_tasks().empty());  // nothing starts beside an old task still stopping
+  f.report_stopped();
   f.scheduler.pass();
   tasks = f.live_tasks();
   REQUIRE(tasks.size() == 2);

@@ -263,3 +263,46 @@ TEST_CASE_METHOD(TaskSetFixture, "a task set whose tasks keep failing to start i
   scheduler.pass();
   CHECK(live_tasks_of(id) == 1);
 }
+
+TEST_CASE_METHOD(TaskSetFixture, "deleting a task set with a protected task does not hold up the other sets",
+                 "[svc][task_sets][protection]") {
+  svc::ServiceScheduler scheduler(*ctx);
+  const std::string blue_id = create_set("web:1", 20)["id"];
+  const std::string green_id = create_set("web:2", 0)["id"];
+  scheduler.pass();
+  REQUIRE(live_tasks_of(blue_id) == 2);
+  auto tasks = store->list_tasks(svc::live_tasks_of(**store->find_service("default", "web")));
+  REQUIRE_OK(tasks);
+  const auto protection = ecs_call(*ctx, "UpdateTaskProtection",
+                                   Json{{"cluster", "default"}, {"tasks", Json::array({tasks->front().id})}, {"protectionEnabled", true}});
+  REQUIRE_OK(protection);
+  REQUIRE((*protection)["protectedTasks"].size() == 1);
+
+  // Green scales up while blue, protected task and all, is deleted: the plan holding both commits.
+  scale(green_id, 20);
+  call("DeleteTaskSet", R"({"cluster":"default","service":"web","force":true,"taskSet":")" + blue_id + R"("})");
+  scheduler.pass();
+  CHECK(live_tasks_of(green_id) == 2);
+  CHECK(live_tasks_of(blue_id) == 0);
+  const auto stopped = store->find_task("default", tasks->front().id);
+  REQUIRE_OK(stopped);
+  REQUIRE(*stopped);
+  CHECK((*stopped)->stopped_reason == "Task set deleted");
+}
+
+TEST_CASE_METHOD(TaskSetFixture, "UpdateService of an EXTERNAL service refuses attachment changes, not silently drops them",
+                 "[svc][task_sets]") {
+  const std::string why = "A service with the EXTERNAL deployment controller takes loadBalancers, serviceRegistries, "
+                          "serviceConnectConfiguration and volumeConfigurations only when it is created: create a task "
+                          "set (CreateTaskSet) to change them.";
+  refused("UpdateService", R"({"service":"web","desiredCount":4,"loadBalancers":[{"targetGroupArn":"tg","containerName":"main",
+          "containerPort":80}]})", Code::invalid_parameter, why);
+  refused("UpdateService", R"({"service":"web","serviceRegistries":[{"registryArn":"r"}]})", Code::invalid_parameter, why);
+  // Nothing of the refused update was kept.
+  const auto service = call("DescribeServices", R"({"services":["web"]})")["services"][0];
+  CHECK(service["desiredCount"] == 10);
+  CHECK(service["loadBalancers"] == Json::array());
+  // What it has already (none) may be given again, as tools send a service's whole definition.
+  CHECK(call("UpdateService", R"({"service":"web","desiredCount":4,"loadBalancers":[],"serviceRegistries":[]})")
+            ["service"]["desiredCount"] == 4);
+}
