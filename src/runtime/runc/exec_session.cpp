@@ -13,10 +13,12 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <utility>
 
 #include "common/numbers.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/linux/unique_fd.hpp"
+#include "runtime/runc/runc_exec.hpp"
 #include "runtime/shim/attach_protocol.hpp"
 
 namespace berth::runtime {
@@ -30,11 +32,33 @@ constexpr auto k_kill_grace = std::chrono::seconds(2);
 
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+// runc, the streams to it and the pid file it writes, removed when the Child goes. A Child still
+// unreaped then (only when serving threw) is killed with its command and reaped: no zombie,
+// nothing left running.
 struct Child {
-  pid_t pid = -1;
-  UniqueFd input;   // the command's stdin (a pipe), or the pty master with a terminal
-  UniqueFd output;  // its stdout (a pipe), or the pty master again (dup)
-  UniqueFd errors;  // its stderr; none with a terminal
+  Child() = default;
+  Child(Child&& other) noexcept
+      : pid(std::exchange(other.pid, -1)),
+        pid_file(std::exchange(other.pid_file, {})),
+        input(std::move(other.input)),
+        output(std::move(other.output)),
+        errors(std::move(other.errors)) {}
+  Child& operator=(Child&&) = delete;
+  ~Child() {
+    if (pid >= 0) {
+      kill_exec_command(pid_file, pid);
+      ::kill(pid, SIGKILL);
+      while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+    }
+    if (!pid_file.empty()) ::unlink(pid_file.c_str());
+  }
+
+  pid_t pid = -1;        // runc, until reaped (then -1: the pid may be another process's)
+  std::string pid_file;  // where runc writes the command's pid (RuncExec::pid_file)
+  UniqueFd input;        // the command's stdin (a pipe), or the pty master with a terminal
+  UniqueFd output;       // its stdout (a pipe), or the pty master again (dup)
+  UniqueFd errors;       // its stderr; none with a terminal
 };
 
 // Starts runc in a session of its own whose controlling terminal is the slave of a new pty, as
@@ -57,6 +81,7 @@ Result<Child> start_with_terminal(const std::vector<std::string>& argv) {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGPIPE, SIG_DFL);  // berth ignores it; the command must not inherit that
     ::setsid();
     ::ioctl(slave.get(), TIOCSCTTY, 0);
     for (int fd = 0; fd < 3; ++fd) ::dup2(slave.get(), fd);
@@ -95,23 +120,31 @@ class Relay {
 
   int run(std::string early_input, const std::atomic<bool>& stop) {
     m_reader.feed(early_input);
-    if (!take_frames()) return end_session(255);
+    // A bad frame before the session began ends it as a client that left does.
+    if (!take_frames()) m_client_open = false;
     std::optional<SteadyClock::time_point> kill_at;
     int status = -1;
     while (true) {
       if (status < 0) status = reap();
       const bool output_open = m_child.output.valid() || m_child.errors.valid();
       if (status >= 0 && !output_open) break;
-      if ((stop || !m_client_open) && !kill_at) {
-        ::kill(m_child.pid, SIGHUP);
+      const bool ending = stop || !m_client_open;
+      if (ending && status >= 0) {
+        // runc has ended and is reaped: its pid is no longer ours to signal. Its output may stay
+        // open in processes the command left behind; nobody reads it any more.
+        close_output();
+        break;
+      }
+      if (ending && !kill_at) {
+        signal_runc(SIGHUP);  // runc passes it on to the command
         kill_at = SteadyClock::now() + k_kill_grace;
       }
       if (kill_at && SteadyClock::now() >= *kill_at) {
-        ::kill(m_child.pid, SIGKILL);
-        // Its output may stay open in processes it left behind; nobody reads it any more.
-        m_child.output.reset();
-        m_child.errors.reset();
-        if (status < 0) status = exit_status_of_wait(wait_status());
+        // runc cannot pass SIGKILL on: the command is killed by its own pid, then runc.
+        kill_exec_command(m_child.pid_file, m_child.pid);
+        signal_runc(SIGKILL);
+        close_output();
+        status = exit_status_of_wait(wait_status());
         break;
       }
       if (!poll_once()) m_client_open = false;
@@ -120,15 +153,27 @@ class Relay {
   }
 
  private:
+  // The exit status of runc once it has ended (reaping it), else -1.
   int reap() {
     int wait_status = 0;
-    return ::waitpid(m_child.pid, &wait_status, WNOHANG) == m_child.pid ? exit_status_of_wait(wait_status) : -1;
+    if (::waitpid(m_child.pid, &wait_status, WNOHANG) != m_child.pid) return -1;
+    m_child.pid = -1;
+    return exit_status_of_wait(wait_status);
+  }
+  // Signals runc, only while it is unreaped (its pid is then still runc's).
+  void signal_runc(int signal) {
+    if (m_child.pid > 0) ::kill(m_child.pid, signal);
   }
   int wait_status() {
     int status = 0;
     while (::waitpid(m_child.pid, &status, 0) < 0 && errno == EINTR) {
     }
+    m_child.pid = -1;
     return status;
+  }
+  void close_output() {
+    m_child.output.reset();
+    m_child.errors.reset();
   }
 
   // One poll over the client and the command's streams; false when the client is gone.
@@ -252,15 +297,16 @@ std::optional<TerminalSize> parse_terminal_size(std::string_view payload) {
   return TerminalSize{*rows, *cols};
 }
 
-int serve_exec_session(const std::vector<std::string>& runc_argv, ExecSessionIo io, int socket,
-                       std::string early_input, const std::atomic<bool>& stop) {
-  auto child = io.tty ? start_with_terminal(runc_argv) : start_with_pipes(runc_argv, io.interactive);
+int serve_exec_session(const RuncExec& exec, ExecSessionIo io, int socket, std::string early_input,
+                       const std::atomic<bool>& stop) {
+  auto child = io.tty ? start_with_terminal(exec.argv) : start_with_pipes(exec.argv, io.interactive);
   if (!child) {
     const std::string message = encode_frames(FrameType::stderr_, "berth: cannot run runc exec: " + child.error().message + "\n") +
                                 encode_frames(FrameType::exit, "255");
     (void)::send(socket, message.data(), message.size(), MSG_NOSIGNAL);
     return 255;
   }
+  child->pid_file = exec.pid_file;
   for (const UniqueFd* fd : {&child->input, &child->output, &child->errors}) {
     if (fd->valid()) set_nonblocking(fd->get());
   }
