@@ -2,6 +2,7 @@
 
 #include "common/log.hpp"
 #include "runtime/runc/exec_session.hpp"
+#include "runtime/runc/runc_exec.hpp"
 
 namespace berth::cli {
 
@@ -38,14 +39,14 @@ Result<svc::SessionHandoff> RuntimeContainerCommands::open_session(const std::st
   }
   // Held by the hand-off and then by its session's thread: the slot is free again when both are gone.
   const std::shared_ptr<void> reservation(nullptr, [open](void*) { open->fetch_sub(1); });
-  const runtime::RuncExec exec = runtime::runc_exec(m_paths, runtime_id, request.argv, request.tty);
+  std::vector<std::string> runc_argv = runtime::runc_exec_argv(m_paths, runtime_id, request.argv, request.tty);
   const runtime::ExecSessionIo io{request.tty, request.interactive};
   // Owns the socket from its call on and never throws (the event loop calls it): on any failure
   // the socket is closed once, by `owned` or by the thread's state holding it.
-  return [this, reservation, exec, io](int socket, std::string early_input) noexcept {
+  return [this, reservation, runc_argv = std::move(runc_argv), io](int socket, std::string early_input) noexcept {
     runtime::UniqueFd owned(socket);
     try {
-      start_session(std::move(owned), reservation, exec, io, std::move(early_input));
+      start_session(std::move(owned), reservation, runc_argv, io, std::move(early_input));
     } catch (const std::exception& e) {
       log_error(std::string("berth exec session not started: ") + e.what());
     }
@@ -53,16 +54,17 @@ Result<svc::SessionHandoff> RuntimeContainerCommands::open_session(const std::st
 }
 
 void RuntimeContainerCommands::start_session(runtime::UniqueFd&& socket, std::shared_ptr<void> reservation,
-                                             runtime::RuncExec exec, runtime::ExecSessionIo io, std::string early_input) {
+                                             std::vector<std::string> runc_argv, runtime::ExecSessionIo io,
+                                             std::string early_input) {
   MutexLock lock(m_sessions_mutex);
   if (m_stopping) return;
   reap_sessions();
   Session& session = m_sessions.emplace_back();
   try {
-    session.thread = std::thread([this, reservation = std::move(reservation), exec = std::move(exec), io,
+    session.thread = std::thread([this, reservation = std::move(reservation), runc_argv = std::move(runc_argv), io,
                                   owned = std::move(socket), early_input = std::move(early_input), &session]() mutable {
       try {
-        (void)runtime::serve_exec_session(exec, io, owned.get(), std::move(early_input), m_stopping);
+        (void)runtime::serve_exec_session(runc_argv, io, owned.get(), std::move(early_input), m_stopping);
       } catch (const std::exception& e) {
         log_error(std::string("berth exec session ended: ") + e.what());
       }

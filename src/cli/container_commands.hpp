@@ -46,7 +46,7 @@ class RuntimeContainerCommands final : public svc::ContainerCommands {
   Result<void> require_running(const std::string& runtime_id);
   // Serves a session on a thread of its own, which then owns `socket` (closed at once when
   // berth is stopping). Throws, leaving no session behind, when no thread can be started.
-  void start_session(runtime::UniqueFd&& socket, std::shared_ptr<void> reservation, runtime::RuncExec exec,
+  void start_session(runtime::UniqueFd&& socket, std::shared_ptr<void> reservation, std::vector<std::string> runc_argv,
                      runtime::ExecSessionIo io, std::string early_input);
   // Joins the threads of sessions that have ended.
   void reap_sessions() BERTH_REQUIRES(m_sessions_mutex);

@@ -28,7 +28,7 @@ using berth::runtime::FrameType;
 namespace {
 
 // Container c1 running, and a `runc` that runs its command line's command on the host:
-// `runc --root R exec --pid-file F ID COMMAND...`.
+// `runc --root R exec ID COMMAND...`.
 struct CommandsFixture {
   FakeClock clock;
   FakeRuntime runtime{clock};
@@ -40,7 +40,7 @@ struct CommandsFixture {
     paths.runc = dir.path + "/runc";
     paths.runc_root = dir.path + "/runc-root";
     paths.state_root = dir.path + "/containers";
-    REQUIRE(write_file(paths.runc, "#!/bin/sh\nshift 6\nexec \"$@\"\n", 0755).has_value());
+    REQUIRE(write_file(paths.runc, "#!/bin/sh\nshift 4\nexec \"$@\"\n", 0755).has_value());
     REQUIRE(make_dirs(paths.state_root + "/c1").has_value());
   }
 };

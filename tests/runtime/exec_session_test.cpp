@@ -12,7 +12,6 @@
 #include "common/files.hpp"
 #include "common/numbers.hpp"
 #include "fixtures/process_ended.hpp"
-#include "fixtures/temp_dir.hpp"
 #include "runtime/shim/attach_protocol.hpp"
 
 using namespace berth;
@@ -32,7 +31,6 @@ struct Client {
   std::string bytes = "";          // sent once the session runs
   // Once the command's output holds this, the client leaves (shutdown), as one that goes away.
   std::string hang_up_after = "";
-  std::string pid_file = "";       // RuncExec::pid_file
 };
 
 // Serves `argv` (standing in for `runc exec`) on one end of a socket pair and plays the client on
@@ -45,7 +43,7 @@ Session run_session(const std::vector<std::string>& argv, ExecSessionIo io, cons
   std::atomic<bool> gone{false};
   std::chrono::steady_clock::time_point gone_at;
   std::thread server([&] {
-    session.returned = serve_exec_session({argv, client.pid_file}, io, pair[0], client.early_input, stop);
+    session.returned = serve_exec_session(argv, io, pair[0], client.early_input, stop);
     if (gone) session.took = std::chrono::steady_clock::now() - gone_at;
     ::close(pair[0]);  // as the daemon's session thread does: the client then reads its end
   });
@@ -119,16 +117,12 @@ TEST_CASE("exec session: a bad frame before the session began ends runc as a lat
   }
 }
 
-TEST_CASE("exec session: a command that ignores SIGHUP is killed by its own pid with runc", "[runtime][exec]") {
-  // The stand-in for runc behaves as runc does: it survives SIGHUP (passing it on), records the
-  // command's pid in the pid file, and its death would leave the command running.
-  const berth::testing::TempDir dir;
-  const std::string pid_file = dir.path + "/exec.pid";
-  const auto s = run_session(
-      {"/bin/sh", "-c", "trap '' HUP; sleep 987 & echo $! > " + pid_file + "; echo \"started $!\"; wait"}, {},
-      {.hang_up_after = "\n", .pid_file = pid_file});
+TEST_CASE("exec session: a command that ignores SIGHUP is killed with runc", "[runtime][exec]") {
+  // The stand-in for runc behaves as runc does: it survives SIGHUP (passing it on), the command is
+  // its child, its death would leave the command running, and it exits with the command's status.
+  const auto s = run_session({"/bin/sh", "-c", "trap '' HUP; sleep 987 & echo \"started $!\"; wait $!"}, {},
+                             {.hang_up_after = "\n"});
   CHECK(s.returned == 128 + 9);
-  CHECK(::access(pid_file.c_str(), F_OK) != 0);  // removed with the session
   REQUIRE(s.out.starts_with("started "));
   const auto command = parse_integer<pid_t>(trim(s.out.substr(8)));
   REQUIRE(command.has_value());

@@ -35,20 +35,14 @@ pid_t wait_for_pid(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("runc exec: the command line records the command's pid in the container's state directory", "[runtime][exec]") {
+TEST_CASE("runc exec: the command line", "[runtime][exec]") {
   RuncPaths paths;
   paths.runc = "/usr/sbin/runc";
   paths.runc_root = "/run/berth/runc";
-  paths.state_root = "/run/berth/containers";
-  const auto plain = runc_exec(paths, "c1", {"sh", "-c", "id"}, false);
-  REQUIRE(plain.pid_file.starts_with("/run/berth/containers/c1/exec-"));
-  CHECK(plain.pid_file.ends_with(".pid"));
-  CHECK(plain.argv == std::vector<std::string>{"/usr/sbin/runc", "--root", "/run/berth/runc", "exec", "--pid-file",
-                                               plain.pid_file, "c1", "sh", "-c", "id"});
-  const auto tty = runc_exec(paths, "c1", {"sh"}, true);
-  CHECK(tty.argv == std::vector<std::string>{"/usr/sbin/runc", "--root", "/run/berth/runc", "exec", "--tty",
-                                             "--pid-file", tty.pid_file, "c1", "sh"});
-  CHECK(tty.pid_file != plain.pid_file);  // execs in one container side by side
+  CHECK(runc_exec_argv(paths, "c1", {"sh", "-c", "id"}, false) ==
+        std::vector<std::string>{"/usr/sbin/runc", "--root", "/run/berth/runc", "exec", "c1", "sh", "-c", "id"});
+  CHECK(runc_exec_argv(paths, "c1", {"sh"}, true) ==
+        std::vector<std::string>{"/usr/sbin/runc", "--root", "/run/berth/runc", "exec", "--tty", "c1", "sh"});
 }
 
 TEST_CASE("runc exec: a /proc stat line gives the parent and the process group", "[runtime][exec]") {
@@ -67,31 +61,27 @@ TEST_CASE("runc exec: a /proc stat line gives the parent and the process group",
   }
 }
 
-TEST_CASE("runc exec: kill_exec_command kills runc's child by the recorded pid, and nothing else", "[runtime][exec]") {
+TEST_CASE("runc exec: kill_exec_command kills runc's children and nothing else", "[runtime][exec]") {
   const berth::testing::TempDir dir;
-  const std::string pid_file = dir.path + "/exec.pid";
-  // No file (runc never ran the command), an empty or a malformed one: nothing is signalled.
-  CHECK_FALSE(kill_exec_command(pid_file, ::getpid()));
-  CHECK_FALSE(kill_exec_command("", ::getpid()));
-  REQUIRE(write_file(pid_file, "\n").has_value());
-  CHECK_FALSE(kill_exec_command(pid_file, ::getpid()));
-  REQUIRE(write_file(pid_file, "12x\n").has_value());
-  CHECK_FALSE(kill_exec_command(pid_file, ::getpid()));
-  REQUIRE(write_file(pid_file, "1\n").has_value());  // init: never
-  CHECK_FALSE(kill_exec_command(pid_file, 0));
-
-  // The stand-in for runc records its child as runc records the command.
-  const std::string recorded = dir.path + "/child.pid";
-  const auto runc = spawn_process({"/bin/sh", "-c", "sleep 986 & echo $! > " + recorded + "; wait"}, {});
-  REQUIRE(runc.has_value());
-  const pid_t command = wait_for_pid(recorded);
-  REQUIRE(command > 0);
-  // A pid that is not the given runc's child (the command ended and its pid went elsewhere) is left alone.
-  CHECK_FALSE(kill_exec_command(recorded, ::getpid()));
-  CHECK(::kill(command, 0) == 0);  // still running
-  CHECK(kill_exec_command(recorded, *runc));
+  // Two stand-ins for runc, each with its child as runc has the command it runs.
+  const auto start = [&](const std::string& name) {
+    const std::string recorded = dir.path + "/" + name;
+    const auto runc = spawn_process({"/bin/sh", "-c", "sleep 986 & echo $! > " + recorded + "; wait"}, {});
+    REQUIRE(runc.has_value());
+    const pid_t command = wait_for_pid(recorded);
+    REQUIRE(command > 0);
+    return std::pair{*runc, command};
+  };
+  const auto [runc, command] = start("a");
+  const auto [other_runc, other_command] = start("b");
+  CHECK(kill_exec_command(0) == 0);
+  CHECK(kill_exec_command(1) == 0);  // init's children: never
+  CHECK(kill_exec_command(runc) == 1);
   CHECK(berth::testing::process_ended(command));
-  CHECK(wait_exit_code(*runc) == 0);  // the stand-in saw its child die; it was not signalled itself
+  CHECK(wait_exit_code(runc) == 0);  // the stand-in saw its child die; it was not signalled itself
+  CHECK(::kill(other_command, 0) == 0);  // another runc's command is left alone
+  CHECK(kill_exec_command(other_runc) == 1);
+  CHECK(wait_exit_code(other_runc) == 0);
 }
 
 TEST_CASE("run_command: the time bound holds while the command writes and after it closed its output", "[runtime][exec]") {

@@ -250,10 +250,6 @@ TEST_CASE_METHOD(RuntimeFixture, "runtime: an exec that outlives its bound is ki
   CHECK(left.find("sleep 1001") == std::string::npos);
   CHECK(left.find("sleep 1002") == std::string::npos);
   CHECK(left.find("sleep 60") != std::string::npos);  // the container itself is untouched
-  // No pid file stays behind in the run dir.
-  for (const auto& entry : std::filesystem::directory_iterator(paths.state_root + "/" + s.id)) {
-    CHECK_FALSE(entry.path().filename().string().starts_with("exec-"));
-  }
 }
 
 TEST_CASE_METHOD(RuntimeFixture, "runtime: an exec session's command that ignores SIGHUP ends with the session",
@@ -263,13 +259,13 @@ TEST_CASE_METHOD(RuntimeFixture, "runtime: an exec session's command that ignore
   for (const bool tty : {false, true}) {
     INFO("tty " << tty);
     const std::string sleeper = tty ? "sleep 1004" : "sleep 1003";
-    const auto exec = runc_exec(paths, s.id, {"sh", "-c", "trap '' HUP; echo started; exec " + sleeper}, tty);
+    const auto argv = runc_exec_argv(paths, s.id, {"sh", "-c", "trap '' HUP; echo started; exec " + sleeper}, tty);
     int pair[2];
     REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0);
     std::atomic<bool> stop{false};
     int status = -1;
     std::thread server([&] {
-      status = serve_exec_session(exec, {.tty = tty, .interactive = false}, pair[0], "", stop);
+      status = serve_exec_session(argv, {.tty = tty, .interactive = false}, pair[0], "", stop);
       ::close(pair[0]);
     });
     // The client leaves once the command runs (its output is read raw: the text is in a frame).

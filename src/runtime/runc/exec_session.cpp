@@ -32,33 +32,28 @@ constexpr auto k_kill_grace = std::chrono::seconds(2);
 
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
-// runc, the streams to it and the pid file it writes, removed when the Child goes. A Child still
-// unreaped then (only when serving threw) is killed with its command and reaped: no zombie,
-// nothing left running.
+// runc and the streams to it. A Child still unreaped when it goes (only when serving threw) is
+// killed with its command and reaped: no zombie, nothing left running.
 struct Child {
   Child() = default;
   Child(Child&& other) noexcept
       : pid(std::exchange(other.pid, -1)),
-        pid_file(std::exchange(other.pid_file, {})),
         input(std::move(other.input)),
         output(std::move(other.output)),
         errors(std::move(other.errors)) {}
   Child& operator=(Child&&) = delete;
   ~Child() {
-    if (pid >= 0) {
-      kill_exec_command(pid_file, pid);
-      ::kill(pid, SIGKILL);
-      while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-      }
+    if (pid < 0) return;
+    kill_exec_command(pid);
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
     }
-    if (!pid_file.empty()) ::unlink(pid_file.c_str());
   }
 
-  pid_t pid = -1;        // runc, until reaped (then -1: the pid may be another process's)
-  std::string pid_file;  // where runc writes the command's pid (RuncExec::pid_file)
-  UniqueFd input;        // the command's stdin (a pipe), or the pty master with a terminal
-  UniqueFd output;       // its stdout (a pipe), or the pty master again (dup)
-  UniqueFd errors;       // its stderr; none with a terminal
+  pid_t pid = -1;   // runc, until reaped (then -1: the pid may be another process's)
+  UniqueFd input;   // the command's stdin (a pipe), or the pty master with a terminal
+  UniqueFd output;  // its stdout (a pipe), or the pty master again (dup)
+  UniqueFd errors;  // its stderr; none with a terminal
 };
 
 // Starts runc in a session of its own whose controlling terminal is the slave of a new pty, as
@@ -140,8 +135,8 @@ class Relay {
         kill_at = SteadyClock::now() + k_kill_grace;
       }
       if (kill_at && SteadyClock::now() >= *kill_at) {
-        // runc cannot pass SIGKILL on: the command is killed by its own pid, then runc.
-        kill_exec_command(m_child.pid_file, m_child.pid);
+        // runc cannot pass SIGKILL on: the command (runc's child) is killed, then runc.
+        kill_exec_command(m_child.pid);
         signal_runc(SIGKILL);
         close_output();
         status = exit_status_of_wait(wait_status());
@@ -297,16 +292,15 @@ std::optional<TerminalSize> parse_terminal_size(std::string_view payload) {
   return TerminalSize{*rows, *cols};
 }
 
-int serve_exec_session(const RuncExec& exec, ExecSessionIo io, int socket, std::string early_input,
-                       const std::atomic<bool>& stop) {
-  auto child = io.tty ? start_with_terminal(exec.argv) : start_with_pipes(exec.argv, io.interactive);
+int serve_exec_session(const std::vector<std::string>& runc_argv, ExecSessionIo io, int socket,
+                       std::string early_input, const std::atomic<bool>& stop) {
+  auto child = io.tty ? start_with_terminal(runc_argv) : start_with_pipes(runc_argv, io.interactive);
   if (!child) {
     const std::string message = encode_frames(FrameType::stderr_, "berth: cannot run runc exec: " + child.error().message + "\n") +
                                 encode_frames(FrameType::exit, "255");
     (void)::send(socket, message.data(), message.size(), MSG_NOSIGNAL);
     return 255;
   }
-  child->pid_file = exec.pid_file;
   for (const UniqueFd* fd : {&child->input, &child->output, &child->errors}) {
     if (fd->valid()) set_nonblocking(fd->get());
   }

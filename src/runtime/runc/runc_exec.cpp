@@ -4,10 +4,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include <filesystem>
 
 #include "common/files.hpp"
-#include "common/ids.hpp"
 #include "common/numbers.hpp"
 #include "common/split.hpp"
 #include "runtime/linux/unique_fd.hpp"
@@ -35,16 +34,33 @@ bool send_signal(const UniqueFd& pidfd, pid_t pid, int signal) {
   return ::kill(pid, signal) == 0;
 }
 
+std::optional<ProcessParentage> parentage_of(pid_t pid) {
+  const auto stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return std::nullopt;
+  return parse_process_parentage(*stat);
+}
+
+// Kills `pid` and the group it leads if it is `runc_pid`'s child; whether it was.
+bool kill_child(pid_t pid, pid_t runc_pid) {
+  // Opened before the check: if the process checked is runc's child, it is the one the pidfd
+  // names (an unreaped runc's pid is still runc's, and only runc's children have it as parent).
+  const UniqueFd pidfd = open_pidfd(pid);
+  const auto parentage = parentage_of(pid);
+  if (!parentage || parentage->parent != runc_pid) return false;
+  // The group first, while its leader still lives (so its id cannot have been taken over).
+  if (parentage->group == pid && send_signal(pidfd, pid, 0)) ::kill(-pid, SIGKILL);
+  return send_signal(pidfd, pid, SIGKILL);
+}
+
 }  // namespace
 
-RuncExec runc_exec(const RuncPaths& paths, const std::string& id, const std::vector<std::string>& command, bool tty) {
-  RuncExec exec;
-  exec.pid_file = paths.state_root + "/" + id + "/exec-" + random_hex(8) + ".pid";
-  exec.argv = {paths.runc, "--root", paths.runc_root, "exec"};
-  if (tty) exec.argv.push_back("--tty");
-  exec.argv.insert(exec.argv.end(), {"--pid-file", exec.pid_file, id});
-  exec.argv.insert(exec.argv.end(), command.begin(), command.end());
-  return exec;
+std::vector<std::string> runc_exec_argv(const RuncPaths& paths, const std::string& id,
+                                        const std::vector<std::string>& command, bool tty) {
+  std::vector<std::string> argv{paths.runc, "--root", paths.runc_root, "exec"};
+  if (tty) argv.push_back("--tty");
+  argv.push_back(id);
+  argv.insert(argv.end(), command.begin(), command.end());
+  return argv;
 }
 
 std::optional<ProcessParentage> parse_process_parentage(std::string_view stat) {
@@ -58,22 +74,16 @@ std::optional<ProcessParentage> parse_process_parentage(std::string_view stat) {
   return ProcessParentage{*parent, *group};
 }
 
-bool kill_exec_command(const std::string& pid_file, pid_t runc_pid) {
-  if (pid_file.empty() || runc_pid <= 0) return false;
-  const auto text = read_file(pid_file);
-  if (!text) return false;
-  const auto pid = parse_integer<pid_t>(trim(*text));
-  if (!pid || *pid <= 1 || *pid == runc_pid) return false;
-  // Opened before the check: if the process checked is runc's child, it is the one the pidfd
-  // names (runc starts no other child after the command, and an unreaped runc's pid is ours).
-  const UniqueFd pidfd = open_pidfd(*pid);
-  const auto stat = read_file("/proc/" + std::to_string(*pid) + "/stat");
-  if (!stat) return false;
-  const auto parentage = parse_process_parentage(*stat);
-  if (!parentage || parentage->parent != runc_pid) return false;
-  // The group first, while its leader still lives (so its id cannot have been taken over).
-  const bool group_killed = parentage->group == *pid && send_signal(pidfd, *pid, 0) && ::kill(-*pid, SIGKILL) == 0;
-  return send_signal(pidfd, *pid, SIGKILL) || group_killed;
+int kill_exec_command(pid_t runc_pid) {
+  if (runc_pid <= 1) return 0;
+  int killed = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator("/proc", ec); !ec && it != std::filesystem::directory_iterator();
+       it.increment(ec)) {
+    const auto pid = parse_integer<pid_t>(it->path().filename().string());
+    if (pid && *pid > 1 && *pid != runc_pid && kill_child(*pid, runc_pid)) ++killed;
+  }
+  return killed;
 }
 
 }  // namespace berth::runtime

@@ -1,8 +1,8 @@
-// `runc exec` command lines that record the command's host pid, and killing that command. runc
-// passes SIGHUP on to the command it runs but cannot pass SIGKILL on: a killed `runc exec`
-// leaves its command running in the container, re-parented to the container's init. So whoever
-// must end an exec (ExecuteCommand's time bound, a `berth exec` session's end) kills the command
-// by the pid runc wrote, and runc. Thread-safe (nothing shared).
+// `runc exec` command lines, and killing what a `runc exec` runs. runc passes SIGHUP on to the
+// command it runs but cannot pass SIGKILL on: a killed `runc exec` leaves its command running in
+// the container, re-parented to the container's init. So whoever must end an exec (ExecuteCommand's
+// and health checks' time bound, a `berth exec` session's end) kills the command, which is runc's
+// child (runc starts it with CLONE_PARENT), and then runc. Thread-safe (nothing shared).
 #pragma once
 
 #include <sys/types.h>
@@ -16,23 +16,18 @@
 
 namespace berth::runtime {
 
-struct RuncExec {
-  std::vector<std::string> argv;  // runc --root R exec [--tty] --pid-file F ID COMMAND...
-  // Where runc writes the command's host pid once it runs (in the container's state directory:
-  // the run dir, never flash); "" for none. The caller removes it when the exec is over.
-  std::string pid_file;
-};
+// The command line that runs `command` in the running container `id` (with a terminal: --tty).
+// No --pid-file: runc writes it before it first sizes a terminal session's console, so the
+// command would start on a 0x0 terminal far more often; the command is found as runc's child.
+std::vector<std::string> runc_exec_argv(const RuncPaths& paths, const std::string& id,
+                                        const std::vector<std::string>& command, bool tty);
 
-// The command line that runs `command` in the running container `id`, with a pid file of its
-// own (a random name: execs in one container run side by side).
-RuncExec runc_exec(const RuncPaths& paths, const std::string& id, const std::vector<std::string>& command, bool tty);
-
-// SIGKILLs the command that `runc_pid` (the caller's child, not yet reaped) runs and recorded in
-// `pid_file`, and the process group it leads (runc makes it a session leader: what it started
-// and left in its group goes with it). Signals nothing when the file is missing or malformed
-// (runc never started the command) or when that pid is no longer runc's child (the command has
-// ended, and its pid may be another process's by now). Returns whether it signalled.
-bool kill_exec_command(const std::string& pid_file, pid_t runc_pid);
+// SIGKILLs the children of `runc_pid` (the caller's child, not yet reaped: the command it runs,
+// or runc init while it still starts it) and the process group each leads (runc makes the command
+// a session leader: what it started and left in its group goes with it). A process is signalled
+// only while it is still runc's child, through a pidfd where the kernel has them, so a pid
+// another process took over is never hit. Returns how many children were signalled.
+int kill_exec_command(pid_t runc_pid);
 
 // The parent and process group in a /proc/PID/stat line ("PID (COMM) STATE PPID PGRP ...";
 // COMM may hold spaces and parentheses); nothing when malformed.

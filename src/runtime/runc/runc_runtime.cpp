@@ -262,10 +262,7 @@ Result<void> RuncRuntime::kill(const std::string& id, int signal) {
 }
 
 Result<ExecResult> RuncRuntime::exec(const std::string& id, const std::vector<std::string>& argv, int timeout_ms) {
-  const RuncExec command = runc_exec(m_paths, id, argv, false);
-  auto result = run_command(command.argv, timeout_ms, [&](pid_t runc) { kill_exec_command(command.pid_file, runc); });
-  ::unlink(command.pid_file.c_str());
-  return result;
+  return run_command(runc_exec_argv(m_paths, id, argv, false), timeout_ms, [](pid_t runc) { kill_exec_command(runc); });
 }
 
 Result<void> RuncRuntime::remove(const std::string& id) {
