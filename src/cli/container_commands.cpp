@@ -49,6 +49,8 @@ Result<svc::SessionHandoff> RuntimeContainerCommands::open_session(const std::st
       start_session(std::move(owned), reservation, runc_argv, io, std::move(early_input));
     } catch (const std::exception& e) {
       log_error(std::string("berth exec session not started: ") + e.what());
+    } catch (...) {
+      log_error("berth exec session not started: an unknown exception");
     }
   };
 }
@@ -67,6 +69,8 @@ void RuntimeContainerCommands::start_session(runtime::UniqueFd&& socket, std::sh
         (void)runtime::serve_exec_session(runc_argv, io, owned.get(), std::move(early_input), m_stopping);
       } catch (const std::exception& e) {
         log_error(std::string("berth exec session ended: ") + e.what());
+      } catch (...) {
+        log_error("berth exec session ended: an unknown exception");
       }
       session.done = true;
     });
