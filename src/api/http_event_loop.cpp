@@ -577,8 +577,9 @@ void HttpEventLoop::Impl::hand_over(std::uint64_t id, Connection& c) {
   try {
     takeover(fd, std::move(early_input));
   } catch (...) {
+    // The socket was the takeover's from the call on: it is not closed here (its number may
+    // already be another thread's file).
     log_error("API connection hand-over failed: " + current_exception_text());
-    ::close(fd);
   }
 }
 

@@ -1,7 +1,8 @@
 #include "cli/container_commands.hpp"
 
-#include "runtime/linux/unique_fd.hpp"
+#include "common/log.hpp"
 #include "runtime/runc/exec_session.hpp"
+#include "runtime/runc/runc_exec.hpp"
 
 namespace berth::cli {
 
@@ -38,23 +39,45 @@ Result<svc::SessionHandoff> RuntimeContainerCommands::open_session(const std::st
   }
   // Held by the hand-off and then by its session's thread: the slot is free again when both are gone.
   const std::shared_ptr<void> reservation(nullptr, [open](void*) { open->fetch_sub(1); });
-  std::vector<std::string> runc_argv{m_paths.runc, "--root", m_paths.runc_root, "exec"};
-  if (request.tty) runc_argv.push_back("--tty");
-  runc_argv.push_back(runtime_id);
-  runc_argv.insert(runc_argv.end(), request.argv.begin(), request.argv.end());
+  std::vector<std::string> runc_argv = runtime::runc_exec_argv(m_paths, runtime_id, request.argv, request.tty);
   const runtime::ExecSessionIo io{request.tty, request.interactive};
-  return [this, reservation, runc_argv = std::move(runc_argv), io](int socket, std::string early_input) {
+  // Owns the socket from its call on and never throws (the event loop calls it): on any failure
+  // the socket is closed once, by `owned` or by the thread's state holding it.
+  return [this, reservation, runc_argv = std::move(runc_argv), io](int socket, std::string early_input) noexcept {
     runtime::UniqueFd owned(socket);
-    if (m_stopping) return;
-    MutexLock lock(m_sessions_mutex);
-    reap_sessions();
-    Session& session = m_sessions.emplace_back();
-    session.thread = std::thread([this, reservation, runc_argv, io, owned = std::move(owned),
-                                  early_input = std::move(early_input), &session]() mutable {
-      (void)runtime::serve_exec_session(runc_argv, io, owned.get(), std::move(early_input), m_stopping);
+    try {
+      start_session(std::move(owned), reservation, runc_argv, io, std::move(early_input));
+    } catch (const std::exception& e) {
+      log_error(std::string("berth exec session not started: ") + e.what());
+    } catch (...) {
+      log_error("berth exec session not started: an unknown exception");
+    }
+  };
+}
+
+void RuntimeContainerCommands::start_session(runtime::UniqueFd&& socket, std::shared_ptr<void> reservation,
+                                             std::vector<std::string> runc_argv, runtime::ExecSessionIo io,
+                                             std::string early_input) {
+  MutexLock lock(m_sessions_mutex);
+  if (m_stopping) return;
+  reap_sessions();
+  Session& session = m_sessions.emplace_back();
+  try {
+    session.thread = std::thread([this, reservation = std::move(reservation), runc_argv = std::move(runc_argv), io,
+                                  owned = std::move(socket), early_input = std::move(early_input), &session]() mutable {
+      try {
+        (void)runtime::serve_exec_session(runc_argv, io, owned.get(), std::move(early_input), m_stopping);
+      } catch (const std::exception& e) {
+        log_error(std::string("berth exec session ended: ") + e.what());
+      } catch (...) {
+        log_error("berth exec session ended: an unknown exception");
+      }
       session.done = true;
     });
-  };
+  } catch (...) {
+    m_sessions.pop_back();  // no thread: nothing to join
+    throw;
+  }
 }
 
 void RuntimeContainerCommands::reap_sessions() {
@@ -63,7 +86,7 @@ void RuntimeContainerCommands::reap_sessions() {
       ++it;
       continue;
     }
-    it->thread.join();
+    if (it->thread.joinable()) it->thread.join();
     it = m_sessions.erase(it);
   }
 }
@@ -71,7 +94,9 @@ void RuntimeContainerCommands::reap_sessions() {
 void RuntimeContainerCommands::stop() {
   m_stopping = true;
   MutexLock lock(m_sessions_mutex);
-  for (auto& session : m_sessions) session.thread.join();
+  for (auto& session : m_sessions) {
+    if (session.thread.joinable()) session.thread.join();
+  }
   m_sessions.clear();
 }
 

@@ -1,7 +1,7 @@
 // Runs ExecuteCommand's commands and `berth exec` sessions in this gateway's containers through
 // runc (svc::ContainerCommands for the daemon). Each session runs on a thread of its own, at
-// most k_max_exec_sessions at once; stop() ends them (their commands get SIGHUP) and joins them.
-// Thread-safe.
+// most k_max_exec_sessions at once; stop() ends them (their commands get SIGHUP, and SIGKILL 2 s
+// later) and joins them. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -10,13 +10,18 @@
 #include <thread>
 
 #include "common/thread_annotations.hpp"
+#include "runtime/linux/unique_fd.hpp"
+#include "runtime/runc/exec_session.hpp"
 #include "runtime/runc/runc_runtime.hpp"
 #include "svc/execute_command.hpp"
 
 namespace berth::cli {
 
-// Bounds: ExecuteCommand's run time (its output is bounded by the runtime's exec, 64 KiB), how
-// many run at once (each holds an API worker), and how many sessions are open at once.
+// Bounds: ExecuteCommand's run time (its output is bounded by the runtime's exec, 64 KiB; at the
+// bound the command is killed, whether it still writes or has closed its output), how many run
+// at once, and how many sessions are open at once. A command holds the API worker that runs it
+// until it ends: 2 at once leave at least 2 of the API's 4 workers (api::ServerOptions) to every
+// other request, however long commands run; raising it, or lowering the workers, breaks that.
 inline constexpr int k_execute_command_timeout_ms = 30'000;
 inline constexpr int k_max_running_commands = 2;
 inline constexpr int k_max_exec_sessions = 8;
@@ -39,6 +44,10 @@ class RuntimeContainerCommands final : public svc::ContainerCommands {
     std::atomic<bool> done{false};
   };
   Result<void> require_running(const std::string& runtime_id);
+  // Serves a session on a thread of its own, which then owns `socket` (closed at once when
+  // berth is stopping). Throws, leaving no session behind, when no thread can be started.
+  void start_session(runtime::UniqueFd&& socket, std::shared_ptr<void> reservation, std::vector<std::string> runc_argv,
+                     runtime::ExecSessionIo io, std::string early_input);
   // Joins the threads of sessions that have ended.
   void reap_sessions() BERTH_REQUIRES(m_sessions_mutex);
 

@@ -4,10 +4,12 @@
 
 #include "api/auth/scrape_token.hpp"
 #include "api/tls/tls_setup.hpp"
+#include "cli/advertised_endpoint.hpp"
 #include "cli/metric_limits.hpp"
 #include "cli/runc_paths.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
+#include "common/numbers.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
 #include "runtime/network/bridge_gateway.hpp"
 #include "runtime/oci_spec.hpp"
@@ -208,6 +210,12 @@ Result<std::string> Daemon::start() {
       log_warn("BERTH_AUTH=off: TCP requests are taken unsigned, with full rights, from anyone who can reach " +
                m_config.listen);
     }
+    // DiscoverPollEndpoint answers from the first request on: with a fixed port the URL is set
+    // before the server starts (a port picked as it binds, 0, is known only after).
+    const auto configured_port = parse_integer<int>(m_config.listen.substr(m_config.listen.rfind(':') + 1));
+    if (!m_config.listen.empty() && configured_port.value_or(0) != 0) {
+      m_ctx.gateway->set_api_url(advertised_api_url(m_config.listen, *configured_port, m_resources.tls != nullptr));
+    }
     api::ServerOptions server_options{m_config.listen, m_config.socket_path, m_config.max_body_bytes};
     server_options.tls = m_resources.tls;
     BERTH_ASSIGN(m_server, api::HttpServer::start(m_api_services, server_options));
@@ -221,7 +229,9 @@ Result<std::string> Daemon::start() {
   if (!m_config.listen.empty()) {
     const auto host = m_config.listen.substr(0, m_config.listen.rfind(':'));
     where += (m_resources.tls ? "https://" : "http://") + host + ":" + std::to_string(m_server->tcp_port());
-    m_ctx.gateway->set_api_url(where);
+    if (m_ctx.gateway->api_url().empty()) {
+      m_ctx.gateway->set_api_url(advertised_api_url(m_config.listen, m_server->tcp_port(), m_resources.tls != nullptr));
+    }
   }
   if (!m_config.socket_path.empty()) where += (where.empty() ? "" : " and ") + m_config.socket_path;
   return "API ready on " + where + " (cluster " + m_config.cluster + ", instance " + instance + ", state " +

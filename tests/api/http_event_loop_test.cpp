@@ -1,8 +1,10 @@
 #include "api/http_event_loop.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -303,6 +305,50 @@ TEST_CASE("http event loop: a 101 reply hands a unix-socket connection over once
   const std::string tcp_reply = exchange(port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   CHECK(tcp_reply.starts_with("HTTP/1.1 101"));
   CHECK_FALSE(handed);
+  (*loop)->stop();
+  ::unlink(path.c_str());
+  ::rmdir(dir_template);
+}
+
+TEST_CASE("http event loop: a takeover that throws owns its socket: the loop closes nothing", "[api][http]") {
+  // The takeover gives up its socket (here: another file takes its number, as another thread's
+  // open could) and then throws; the loop must not close that number again.
+  std::atomic<int> taken_number{-1};
+  const auto upgrade = [&](const HttpRequest& request, const HttpPeer&) {
+    if (request.target == "/ping") return HttpResponse{200, "text/plain", {}, "pong"};
+    HttpResponse response{101, "", {{"Upgrade", "test"}}, ""};
+    response.takeover = [&](int socket, std::string) {
+      const int other = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+      if (::dup3(other, socket, O_CLOEXEC) == socket) taken_number = socket;  // the socket closed, its number reused
+      ::close(other);
+      throw std::runtime_error("no thread for the session");
+    };
+    return response;
+  };
+  char dir_template[] = "/tmp/berth-unix-XXXXXX";
+  auto [unix_fd, addr] = unix_listener(dir_template);
+  const std::string path = addr.sun_path;
+  auto loop = HttpEventLoop::start({{unix_fd, HttpListener::Kind::unix_socket}}, HttpLoopOptions{}, upgrade);
+  REQUIRE(loop);
+  const auto request = [&](const std::string& text) {
+    const int client = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+    send_text(client, text);
+    std::string reply = read_reply(client);
+    ::close(client);
+    return reply;
+  };
+  CHECK(request("POST /v1/exec HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").starts_with("HTTP/1.1 101"));
+  // The loop has finished the hand-over once it answers a later request.
+  CHECK(request("GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").ends_with("pong"));
+  REQUIRE(taken_number >= 0);
+  // Still the file the takeover put there (not closed, nor closed and taken by another connection).
+  struct stat there {}, null_device {};
+  REQUIRE(::stat("/dev/null", &null_device) == 0);
+  CHECK(::fstat(taken_number, &there) == 0);
+  CHECK(there.st_rdev == null_device.st_rdev);
+  CHECK(S_ISCHR(there.st_mode));
+  ::close(taken_number);
   (*loop)->stop();
   ::unlink(path.c_str());
   ::rmdir(dir_template);

@@ -2,11 +2,14 @@
 socket (with and without a terminal, CONTAINER optional when unambiguous, authorized as
 berth:ExecuteCommand) and ECS ExecuteCommand over the API (non-interactive; the command's output
 and exit code in the reply's berthCommandResult), refused for a task run without
-enableExecuteCommand as ECS refuses it, and for a key whose policy does not allow it."""
+enableExecuteCommand as ECS refuses it, and for a key whose policy does not allow it. A command
+past ExecuteCommand's 30 s bound, or whose session's client went, is killed in the container, not
+only its `runc exec`."""
 import json
 import os
 import pty
 import subprocess
+import time
 
 import botocore.exceptions
 
@@ -30,6 +33,12 @@ class ExecTestCase(TaskTestCase):
         arn = self.run_task(family, **run)
         self.wait_status(arn, "RUNNING")
         return arn, arn.rsplit("/", 1)[1]
+
+    def processes(self, task_id):
+        """The command lines `ps` in the task's (only) container lists."""
+        listed = self.exec_(task_id, "--", "ps", "-o", "pid,args")
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        return listed.stdout
 
     def refusal(self, call):
         try:
@@ -94,6 +103,20 @@ class BerthExecTest(ExecTestCase):
             lines = [json.loads(line) for line in f if "berth:ExecuteCommand" in line]
         self.assertTrue(any(line["resources"] == [arn] and line["result"] == "200" for line in lines), lines)
 
+    def test_a_session_whose_client_goes_ends_its_command_even_one_that_ignores_sighup(self):
+        arn, task_id = self.start("hangup", [{"name": "main", "command": ["sleep", "300"]}])
+        client = subprocess.Popen(self.verb("exec", task_id, "--", "sh", "-c", "trap '' HUP; echo started; exec sleep 1003"),
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.assertEqual(client.stdout.readline(), "started\n")
+        client.kill()  # the client goes without a word: the daemon sees its socket close
+        client.wait(timeout=10)
+        # runc passes the SIGHUP on (ignored); 2 s later the command itself is killed, not only runc.
+        deadline = time.time() + 15
+        while "sleep 1003" in self.processes(task_id) and time.time() < deadline:
+            time.sleep(0.2)
+        self.assertNotIn("sleep 1003", self.processes(task_id))
+        self.assertIn("sleep 300", self.processes(task_id))  # the container itself is untouched
+
     def test_berth_exec_needs_a_container_name_for_a_task_of_two_essential_containers(self):
         arn, task_id = self.start("pair", [{"name": "a", "command": ["sleep", "300"]},
                                            {"name": "b", "command": ["sleep", "300"]}])
@@ -141,6 +164,18 @@ class ExecuteCommandTest(ExecTestCase):
         out = self.berth.aws("execute-command", "--task", arn, "--command", "ls", "--interactive", check=False)
         self.assertNotEqual(out.returncode, 0)
         self.assertIn("SessionManagerPlugin is not found", out.stderr + out.stdout)
+
+    def test_a_command_that_outlives_the_bound_is_killed_in_the_container(self):
+        arn, task_id = self.start("api-slow", [{"name": "main", "command": ["sleep", "300"]}], enableExecuteCommand=True)
+        started = time.time()
+        _, raw = self.execute_command(self.ecs, task=arn, command="sleep 1000")
+        self.assertLess(time.time() - started, 45)
+        result = raw["berthCommandResult"]
+        self.assertTrue(result["timedOut"])
+        self.assertEqual(result["exitCode"], 137)
+        # Not only its `runc exec`: the command itself is gone from the container.
+        self.assertNotIn("sleep 1000", self.processes(task_id))
+        self.assertIn("sleep 300", self.processes(task_id))
 
     def test_execute_command_is_refused_without_enable_execute_command_or_permission(self):
         arn, _ = self.start("no-exec", [{"name": "main", "command": ["sleep", "300"]}])

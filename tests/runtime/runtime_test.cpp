@@ -1,4 +1,5 @@
 // Real runc, real containers: these need root, runc and the busybox image from rootfs/.
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -11,6 +12,8 @@
 #include "common/ids.hpp"
 #include "runtime/image/image_store.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
+#include "runtime/runc/exec_session.hpp"
+#include "runtime/runc/runc_exec.hpp"
 #include "runtime/runc/runc_runtime.hpp"
 #include "runtime/shim/log_writer.hpp"
 
@@ -28,6 +31,7 @@ struct RuntimeFixture {
   std::string dir;
   SystemClock clock;
   std::unique_ptr<ImageStore> images;
+  RuncPaths paths;
   std::unique_ptr<RuncRuntime> runtime;
 
   RuntimeFixture() {
@@ -39,7 +43,6 @@ struct RuntimeFixture {
     auto imported = images->import_archive(busybox_archive());
     INFO((imported ? "" : imported.error().message));
     REQUIRE(imported.has_value());
-    RuncPaths paths;
     paths.runc_root = dir + "/runc";
     paths.state_root = dir + "/state";
     paths.bundle_root = dir + "/bundles";
@@ -68,6 +71,13 @@ struct RuntimeFixture {
     s.cgroups_path = "/berth-test/" + s.id;
     s.seccomp = default_seccomp_profile(s.capabilities);
     return s;
+  }
+
+  // What `ps` in the running container `id` lists (its processes' command lines).
+  std::string processes_in(const std::string& id) {
+    auto ps = runtime->exec(id, {"ps", "-o", "pid,args"}, 10000);
+    REQUIRE(ps.has_value());
+    return ps->output;
   }
 
   ContainerStatus wait_exit(const std::string& id) {
@@ -218,6 +228,60 @@ TEST_CASE_METHOD(RuntimeFixture,
   CHECK_FALSE(std::filesystem::exists(dir + "/tasks/" + setup.task_id));
   CHECK(runtime->prepared_tasks().empty());
   CHECK_FALSE(runtime->start(join(spec({"true"}))).has_value());  // no holder any more
+}
+
+TEST_CASE_METHOD(RuntimeFixture, "runtime: an exec that outlives its bound is killed in the container, not only runc",
+                 "[runtime][root][exec]") {
+  auto s = spec({"sleep", "60"});
+  REQUIRE(runtime->start(s).has_value());
+  // runc cannot pass SIGKILL on: killing runc alone would leave these running, re-parented.
+  const auto started = std::chrono::steady_clock::now();
+  auto busy = runtime->exec(s.id, {"sleep", "1000"}, 1000);
+  REQUIRE(busy.has_value());
+  CHECK(busy->timed_out);
+  CHECK(busy->exit_code == 137);
+  // A command that closed its output is bounded too, and what it left in its group goes with it.
+  auto closed = runtime->exec(s.id, {"sh", "-c", "exec >&- 2>&-; sleep 1001 & sleep 1002"}, 1000);
+  REQUIRE(closed.has_value());
+  CHECK(closed->timed_out);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(8));
+  const std::string left = processes_in(s.id);
+  CHECK(left.find("sleep 1000") == std::string::npos);
+  CHECK(left.find("sleep 1001") == std::string::npos);
+  CHECK(left.find("sleep 1002") == std::string::npos);
+  CHECK(left.find("sleep 60") != std::string::npos);  // the container itself is untouched
+}
+
+TEST_CASE_METHOD(RuntimeFixture, "runtime: an exec session's command that ignores SIGHUP ends with the session",
+                 "[runtime][root][exec]") {
+  auto s = spec({"sleep", "60"});
+  REQUIRE(runtime->start(s).has_value());
+  for (const bool tty : {false, true}) {
+    INFO("tty " << tty);
+    const std::string sleeper = tty ? "sleep 1004" : "sleep 1003";
+    const auto argv = runc_exec_argv(paths, s.id, {"sh", "-c", "trap '' HUP; echo started; exec " + sleeper}, tty);
+    int pair[2];
+    REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0);
+    std::atomic<bool> stop{false};
+    int status = -1;
+    std::thread server([&] {
+      status = serve_exec_session(argv, {.tty = tty, .interactive = false}, pair[0], "", stop);
+      ::close(pair[0]);
+    });
+    // The client leaves once the command runs (its output is read raw: the text is in a frame).
+    std::string received;
+    char buffer[4096];
+    for (ssize_t n; received.find("started") == std::string::npos && (n = ::read(pair[1], buffer, sizeof buffer)) > 0;) {
+      received.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::shutdown(pair[1], SHUT_WR);
+    while (::read(pair[1], buffer, sizeof buffer) > 0) {
+    }
+    server.join();
+    ::close(pair[1]);
+    CHECK(status == 137);
+    CHECK(processes_in(s.id).find(sleeper) == std::string::npos);
+  }
 }
 
 TEST_CASE("seccomp profile compiles with libseccomp for this architecture", "[runtime]") {

@@ -34,6 +34,7 @@ Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOpt
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::signal(SIGPIPE, SIG_DFL);  // berth ignores it (serve, exec); its children must not inherit that
   const int null_fd = ::open("/dev/null", O_RDWR);
   if (options.pass_fd >= 0) ::dup2(options.pass_fd, 3);  // dup2 leaves FD_CLOEXEC off the copy
   ::dup2(options.stdin_fd >= 0 ? options.stdin_fd : null_fd, 0);

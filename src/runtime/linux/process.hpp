@@ -20,8 +20,8 @@ struct SpawnOptions {
   int stdin_fd = -1;              // -1 = /dev/null
 };
 
-// Forks and execs `argv` (PATH searched) with stdin from `stdin_fd` and an empty signal mask.
-// Returns the child's pid.
+// Forks and execs `argv` (PATH searched) with stdin from `stdin_fd`, an empty signal mask and
+// SIGPIPE at its default action. Returns the child's pid.
 [[nodiscard]] Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOptions& options);
 
 struct CapturedRun {

@@ -13,10 +13,12 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <utility>
 
 #include "common/numbers.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/linux/unique_fd.hpp"
+#include "runtime/runc/runc_exec.hpp"
 #include "runtime/shim/attach_protocol.hpp"
 
 namespace berth::runtime {
@@ -30,8 +32,25 @@ constexpr auto k_kill_grace = std::chrono::seconds(2);
 
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+// runc and the streams to it. A Child still unreaped when it goes (only when serving threw) is
+// killed with its command and reaped: no zombie, nothing left running.
 struct Child {
-  pid_t pid = -1;
+  Child() = default;
+  Child(Child&& other) noexcept
+      : pid(std::exchange(other.pid, -1)),
+        input(std::move(other.input)),
+        output(std::move(other.output)),
+        errors(std::move(other.errors)) {}
+  Child& operator=(Child&&) = delete;
+  ~Child() {
+    if (pid < 0) return;
+    kill_exec_command(pid);
+    ::kill(pid, SIGKILL);
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+
+  pid_t pid = -1;   // runc, until reaped (then -1: the pid may be another process's)
   UniqueFd input;   // the command's stdin (a pipe), or the pty master with a terminal
   UniqueFd output;  // its stdout (a pipe), or the pty master again (dup)
   UniqueFd errors;  // its stderr; none with a terminal
@@ -57,6 +76,7 @@ Result<Child> start_with_terminal(const std::vector<std::string>& argv) {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGPIPE, SIG_DFL);  // berth ignores it; the command must not inherit that
     ::setsid();
     ::ioctl(slave.get(), TIOCSCTTY, 0);
     for (int fd = 0; fd < 3; ++fd) ::dup2(slave.get(), fd);
@@ -95,23 +115,31 @@ class Relay {
 
   int run(std::string early_input, const std::atomic<bool>& stop) {
     m_reader.feed(early_input);
-    if (!take_frames()) return end_session(255);
+    // A bad frame before the session began ends it as a client that left does.
+    if (!take_frames()) m_client_open = false;
     std::optional<SteadyClock::time_point> kill_at;
     int status = -1;
     while (true) {
       if (status < 0) status = reap();
       const bool output_open = m_child.output.valid() || m_child.errors.valid();
       if (status >= 0 && !output_open) break;
-      if ((stop || !m_client_open) && !kill_at) {
-        ::kill(m_child.pid, SIGHUP);
+      const bool ending = stop || !m_client_open;
+      if (ending && status >= 0) {
+        // runc has ended and is reaped: its pid is no longer ours to signal. Its output may stay
+        // open in processes the command left behind; nobody reads it any more.
+        close_output();
+        break;
+      }
+      if (ending && !kill_at) {
+        signal_runc(SIGHUP);  // runc passes it on to the command
         kill_at = SteadyClock::now() + k_kill_grace;
       }
       if (kill_at && SteadyClock::now() >= *kill_at) {
-        ::kill(m_child.pid, SIGKILL);
-        // Its output may stay open in processes it left behind; nobody reads it any more.
-        m_child.output.reset();
-        m_child.errors.reset();
-        if (status < 0) status = exit_status_of_wait(wait_status());
+        // runc cannot pass SIGKILL on: the command (runc's child) is killed, then runc.
+        kill_exec_command(m_child.pid);
+        signal_runc(SIGKILL);
+        close_output();
+        status = exit_status_of_wait(wait_status());
         break;
       }
       if (!poll_once()) m_client_open = false;
@@ -120,15 +148,27 @@ class Relay {
   }
 
  private:
+  // The exit status of runc once it has ended (reaping it), else -1.
   int reap() {
     int wait_status = 0;
-    return ::waitpid(m_child.pid, &wait_status, WNOHANG) == m_child.pid ? exit_status_of_wait(wait_status) : -1;
+    if (::waitpid(m_child.pid, &wait_status, WNOHANG) != m_child.pid) return -1;
+    m_child.pid = -1;
+    return exit_status_of_wait(wait_status);
+  }
+  // Signals runc, only while it is unreaped (its pid is then still runc's).
+  void signal_runc(int signal) {
+    if (m_child.pid > 0) ::kill(m_child.pid, signal);
   }
   int wait_status() {
     int status = 0;
     while (::waitpid(m_child.pid, &status, 0) < 0 && errno == EINTR) {
     }
+    m_child.pid = -1;
     return status;
+  }
+  void close_output() {
+    m_child.output.reset();
+    m_child.errors.reset();
   }
 
   // One poll over the client and the command's streams; false when the client is gone.

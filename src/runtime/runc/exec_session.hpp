@@ -24,11 +24,14 @@ struct ExecSessionIo {
 // for the command before the client's frames are no longer read.
 inline constexpr std::size_t k_max_session_buffer = 256 * 1024;
 
-// Serves the session: runs `runc_argv`, relays until it ends and returns its exit status (128+N
-// when killed by signal N; 255 when it could not start, after telling the client on stderr).
-// When the client leaves or `stop` becomes true, runc gets SIGHUP (it passes it on to the
-// command), and SIGKILL 2 seconds later. `socket` is borrowed; `early_input` holds bytes the
-// client sent before the session began.
+// Serves the session: runs `runc_argv` (runc_exec_argv), relays until it ends and returns its
+// exit status (128+N when killed by signal N; 255 when it could not start, after telling the
+// client on stderr). When the client leaves, sends a frame the protocol does not allow, or `stop`
+// becomes true: runc gets SIGHUP (it passes it on to the command); if runc has not ended 2
+// seconds later, the command with its process group (kill_exec_command: runc cannot pass SIGKILL
+// on) and runc get SIGKILL. When runc has ended by then, nothing is signalled, and output still
+// open (held by what the command left running) is no longer relayed. `socket` is borrowed;
+// `early_input` holds bytes the client sent before the session began.
 int serve_exec_session(const std::vector<std::string>& runc_argv, ExecSessionIo io, int socket,
                        std::string early_input, const std::atomic<bool>& stop);
 

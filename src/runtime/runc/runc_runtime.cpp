@@ -11,11 +11,13 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/linux/project_quota.hpp"
+#include "runtime/runc/runc_exec.hpp"
 #include "runtime/shim/shim.hpp"
 #include "common/numbers.hpp"
 
@@ -31,10 +33,13 @@ bool process_alive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno ==
 constexpr const char* k_shim_args_file = "shim-args.json";
 // The task whose namespaces the container joined (pidMode/ipcMode task), for a restart to check.
 constexpr const char* k_task_namespaces_file = "task-namespaces";
+// How often run_command looks for the exit of a command that has closed its output.
+constexpr long long k_exit_poll_ms = 10;
 
 }  // namespace
 
-Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout_ms) {
+Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout_ms,
+                               const std::function<void(pid_t)>& before_kill) {
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return sys_fail("pipe");
   auto spawned = spawn_process(argv, {.stdout_fd = out[1], .stderr_fd = out[1]});
@@ -46,11 +51,18 @@ Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout
   const pid_t pid = *spawned;
   ExecResult result;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  const auto time_left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+  };
+  const auto kill_at_deadline = [&] {
+    result.timed_out = true;
+    if (before_kill) before_kill(pid);
+    ::kill(pid, SIGKILL);  // not yet reaped: the pid is still this child's
+  };
   while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    const auto left = time_left();
     if (left <= 0) {
-      result.timed_out = true;
-      ::kill(pid, SIGKILL);
+      kill_at_deadline();
       break;
     }
     pollfd p{out[0], POLLIN, 0};
@@ -63,6 +75,22 @@ Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout
     result.output_truncated = result.output_truncated || static_cast<std::size_t>(n) > room;
   }
   ::close(out[0]);
+  // A command may close its output and run on: the bound holds for its exit too.
+  while (!result.timed_out) {
+    int status = 0;
+    const pid_t reaped = ::waitpid(pid, &status, WNOHANG);
+    if (reaped == pid) {
+      result.exit_code = exit_status_of_wait(status);
+      return result;
+    }
+    if (reaped < 0 && errno != EINTR) return sys_fail("waitpid " + argv.front());
+    const auto left = time_left();
+    if (left <= 0) {
+      kill_at_deadline();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long long>(left, k_exit_poll_ms)));
+  }
   result.exit_code = wait_exit_code(pid);
   return result;
 }
@@ -234,9 +262,7 @@ Result<void> RuncRuntime::kill(const std::string& id, int signal) {
 }
 
 Result<ExecResult> RuncRuntime::exec(const std::string& id, const std::vector<std::string>& argv, int timeout_ms) {
-  std::vector<std::string> command{m_paths.runc, "--root", m_paths.runc_root, "exec", id};
-  command.insert(command.end(), argv.begin(), argv.end());
-  return run_command(command, timeout_ms);
+  return run_command(runc_exec_argv(m_paths, id, argv, false), timeout_ms, [](pid_t runc) { kill_exec_command(runc); });
 }
 
 Result<void> RuncRuntime::remove(const std::string& id) {

@@ -5,6 +5,9 @@
 // filesystem. Thread-safe.
 #pragma once
 
+#include <sys/types.h>
+
+#include <functional>
 #include <string>
 
 #include "runtime/linux/task_namespaces.hpp"
@@ -68,8 +71,11 @@ class RuncRuntime final : public Runtime {
   TaskProjectIds m_project_ids;
 };
 
-// Runs `argv` with stdin from /dev/null and stdout+stderr captured (at most 64 KiB kept),
-// killing it after `timeout_ms`. Returns the exit code (128+signal when signalled).
-[[nodiscard]] Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout_ms);
+// Runs `argv` with stdin from /dev/null and stdout+stderr captured (at most 64 KiB kept). When
+// it has not exited after `timeout_ms` (still writing, or with its output closed), it is killed
+// and reported timed out; `before_kill` runs first with its pid, for what SIGKILL to it would not
+// end (the command of a `runc exec`). Returns the exit code (128+signal when signalled).
+[[nodiscard]] Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout_ms,
+                                             const std::function<void(pid_t)>& before_kill = {});
 
 }  // namespace berth::runtime
