@@ -123,6 +123,15 @@ std::optional<std::string> capacity_provider_name_of(const ArnScope& arns, std::
   return parsed->resource;
 }
 
+std::vector<std::string> associated_capacity_providers(const Json& capacity) {
+  std::vector<std::string> out;
+  if (!capacity.is_object()) return out;
+  for (const auto& name : capacity.value("capacityProviders", Json::array())) {
+    if (name.is_string()) out.push_back(name.get<std::string>());
+  }
+  return out;
+}
+
 Json capacity_provider_to_json(const CapacityProvider& p, const ArnScope& arns, const std::vector<Tag>* tags) {
   Json out{{"capacityProviderArn", capacity_provider_arn(arns, p.name)},
            {"name", p.name},

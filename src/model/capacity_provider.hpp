@@ -70,4 +70,7 @@ std::string capacity_provider_arn(const ArnScope& arns, std::string_view name);
 // this region and account; nothing for any other ARN.
 std::optional<std::string> capacity_provider_name_of(const ArnScope& arns, std::string_view text);
 
+// The providers a cluster's stored capacity member associates with it (its capacityProviders).
+std::vector<std::string> associated_capacity_providers(const Json& capacity);
+
 }  // namespace berth::model

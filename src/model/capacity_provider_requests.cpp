@@ -1,6 +1,7 @@
 #include "model/capacity_provider_requests.hpp"
 
-#include <algorithm>
+#include <set>
+#include <string_view>
 
 #include "model/request_members.hpp"
 
@@ -88,11 +89,17 @@ Result<PutClusterCapacityProvidersRequest> decode_put_cluster_capacity_providers
   PutClusterCapacityProvidersRequest request;
   request.cluster = body["cluster"].get<std::string>();
   request.capacity_providers = strings_of(body["capacityProviders"]);
+  if (request.capacity_providers.size() > k_max_cluster_capacity_providers) {
+    return fail(Code::invalid_parameter, "A cluster can have at most " + std::to_string(k_max_cluster_capacity_providers) +
+                                             " capacity providers; " + std::to_string(request.capacity_providers.size()) +
+                                             " were given.");
+  }
+  std::set<std::string_view> seen;
   for (const auto& name : request.capacity_providers) {
     if (is_fargate_provider(name)) {
       return fail(Code::invalid_parameter, "The capacity provider " + name + " is not supported: " + std::string(k_no_fargate));
     }
-    if (std::count(request.capacity_providers.begin(), request.capacity_providers.end(), name) > 1) {
+    if (!seen.insert(name).second) {
       return fail(Code::invalid_parameter, "The capacity provider " + name + " is listed more than once.");
     }
   }

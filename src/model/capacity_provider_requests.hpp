@@ -39,6 +39,9 @@ struct DeleteCapacityProviderRequest {
   std::string capacity_provider;  // name or ARN
 };
 
+// ECS's quota of capacity providers associated with one cluster (not adjustable).
+inline constexpr std::size_t k_max_cluster_capacity_providers = 20;
+
 struct PutClusterCapacityProvidersRequest {
   std::string cluster;  // name or ARN
   std::vector<std::string> capacity_providers;
@@ -65,8 +68,9 @@ struct DescribeCapacityProvidersReply {
 
 // Decoders. Errors: ClientException for a name ECS refuses; InvalidParameterException for a
 // missing autoScalingGroupProvider, a cluster (only Managed Instances providers have one), a
-// strategy ECS refuses (model/capacity_provider_strategy.hpp), a default strategy naming a
-// provider not in the list, a maxResults outside 1–10 or a foreign nextToken;
+// strategy ECS refuses (model/capacity_provider_strategy.hpp), more than 20 capacityProviders or one
+// listed twice, a default strategy naming a provider not in the list, a maxResults outside 1–10 or
+// a foreign nextToken;
 // UnsupportedFeatureException for managedInstancesProvider.
 [[nodiscard]] Result<CreateCapacityProviderRequest> decode_create_capacity_provider(const Json& body);
 [[nodiscard]] Result<DescribeCapacityProvidersRequest> decode_describe_capacity_providers(const Json& body);

@@ -86,7 +86,7 @@ struct Daemon {
   std::string cluster;
   std::string name;
   DaemonStatus status = DaemonStatus::active;
-  std::vector<std::string> capacity_providers;  // as given (ARNs or names)
+  std::vector<std::string> capacity_providers;  // names, each once (svc/daemons.cpp normalises ARNs)
   std::vector<DaemonRevision> revisions;        // newest first, bounded
   std::vector<DaemonDeployment> deployments;    // newest first, bounded
   EpochMs created_at = 0;

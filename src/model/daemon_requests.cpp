@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "common/numbers.hpp"
+#include "model/capacity_provider.hpp"
 #include "model/names.hpp"
 #include "model/request_members.hpp"
 
@@ -61,10 +62,11 @@ Json epoch(EpochMs ms) { return epoch_seconds(ms); }
 Json revision_counts_json(const Daemon& daemon, const DaemonRevisionCounts& c, const ArnScope& arns, bool per_instance) {
   Json providers = Json::array();
   for (const auto& p : daemon.capacity_providers) {
-    // A gateway's instances belong to every capacity provider the daemon names.
-    providers.push_back(per_instance ? Json{{"arn", p}, {"runningInstanceCount", c.running_instances},
+    // A gateway's instances belong to every capacity provider the daemon names (stored by name).
+    const std::string arn = capacity_provider_arn(arns, p);
+    providers.push_back(per_instance ? Json{{"arn", arn}, {"runningInstanceCount", c.running_instances},
                                             {"drainingInstanceCount", c.draining_instances}}
-                                     : Json{{"arn", p}, {"runningCount", c.running_tasks}});
+                                     : Json{{"arn", arn}, {"runningCount", c.running_tasks}});
   }
   Json out{{"arn", daemon_revision_arn(arns, daemon, c.revision_id)}, {"capacityProviders", std::move(providers)}};
   if (per_instance) {

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "model/capacity_provider_strategy.hpp"
 #include "store/store.hpp"
 
 namespace berth::store {
@@ -44,24 +45,33 @@ Result<std::string> cluster_having(Db& db, const std::string& name) {
   return row ? stmt.text(0) : std::string();
 }
 
-// True if a service of `cluster` not INACTIVE, or one of its tasks not STOPPED, uses `provider`.
-Result<bool> in_use(Db& db, const std::string& cluster, const std::string& provider) {
-  Stmt services(db, "SELECT 1 FROM services WHERE cluster = ?1 AND status != 'INACTIVE' AND EXISTS (SELECT 1 FROM "
-                    "json_each(body, '$.capacityProviderStrategy') WHERE json_extract(value, '$.capacityProvider') "
-                    "= ?2) LIMIT 1");
+}  // namespace
+
+Result<bool> Store::provider_in_use_locked(const std::string& cluster, const std::string& provider) {
+  Stmt services(m_db, "SELECT 1 FROM services WHERE cluster = ?1 AND status != 'INACTIVE' AND EXISTS (SELECT 1 FROM "
+                      "json_each(body, '$.capacityProviderStrategy') WHERE json_extract(value, '$.capacityProvider') "
+                      "= ?2) LIMIT 1");
   services.bind(1, cluster).bind(2, provider);
   BERTH_ASSIGN(bool used, services.step());
   if (used) return true;
-  Stmt tasks(db, "SELECT 1 FROM tasks WHERE cluster = ?1 AND last_status != 'STOPPED' AND "
-                 "json_extract(body, '$.capacityProviderName') = ?2 LIMIT 1");
+  Stmt tasks(m_db, "SELECT 1 FROM tasks WHERE cluster = ?1 AND last_status != 'STOPPED' AND "
+                   "json_extract(body, '$.capacityProviderName') = ?2 LIMIT 1");
   tasks.bind(1, cluster).bind(2, provider);
-  return tasks.step();
+  BERTH_ASSIGN(used, tasks.step());
+  if (used) return true;
+  Stmt daemons(m_db, "SELECT name FROM daemons WHERE cluster = ?1 AND EXISTS (SELECT 1 FROM "
+                     "json_each(body, '$.capacityProviders') WHERE value = ?2)");
+  daemons.bind(1, cluster).bind(2, provider);
+  while (true) {
+    BERTH_ASSIGN(bool row, daemons.step());
+    if (!row) return false;
+    BERTH_ASSIGN(bool exists, daemon_exists_locked(cluster, daemons.text(0)));
+    if (exists) return true;
+  }
 }
 
-}  // namespace
-
 Result<void> Store::create_capacity_provider(const model::CapacityProvider& provider,
-                                             const std::vector<model::Tag>& tags) {
+                                             const std::vector<model::Tag>& tags, std::size_t max_providers) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
@@ -69,6 +79,13 @@ Result<void> Store::create_capacity_provider(const model::CapacityProvider& prov
   if (existing) {
     return fail(Code::client, "The specified capacity provider already exists. To change the configuration of an "
                               "existing capacity provider, update the capacity provider.");
+  }
+  Stmt count(m_db, "SELECT count(*) FROM capacity_providers");
+  BERTH_TRY(count.step());
+  if (count.integer(0) >= static_cast<std::int64_t>(max_providers)) {
+    return fail(Code::limit_exceeded, "The limit of " + std::to_string(max_providers) +
+                                          " capacity providers has been reached. Delete a capacity provider you no "
+                                          "longer use and try again.");
   }
   Stmt same_group(m_db, "SELECT name FROM capacity_providers WHERE "
                         "json_extract(body, '$.autoScalingGroupProvider.autoScalingGroupArn') = ?1");
@@ -146,16 +163,10 @@ Result<void> Store::set_cluster_capacity_providers(const std::string& cluster,
   if (!row) return fail(Code::cluster_not_found, "Cluster not found.");
   model::Json capacity = model::Json::parse(read.text(0), nullptr, false);
   if (!capacity.is_object()) capacity = model::Json::object();
-  for (const auto& name : providers) {
-    BERTH_ASSIGN(auto found, find_provider_in(m_db, name));
-    if (!found) {
-      return fail(Code::invalid_parameter, "The specified capacity provider does not exist: " + name + ".");
-    }
-  }
-  for (const auto& old : capacity.value("capacityProviders", model::Json::array())) {
-    const std::string name = old.is_string() ? old.get<std::string>() : "";
+  BERTH_TRY(require_providers_exist_locked(providers));
+  for (const auto& name : model::associated_capacity_providers(capacity)) {
     if (std::find(providers.begin(), providers.end(), name) != providers.end()) continue;
-    BERTH_ASSIGN(bool used, in_use(m_db, cluster, name));
+    BERTH_ASSIGN(bool used, provider_in_use_locked(cluster, name));
     if (used) return fail(Code::resource_in_use, "The specified capacity provider is in use and cannot be removed.");
   }
   const model::Json wanted{{"capacityProviders", providers}, {"defaultCapacityProviderStrategy", strategy}};
@@ -168,6 +179,25 @@ Result<void> Store::set_cluster_capacity_providers(const std::string& cluster,
   Stmt write(m_db, "UPDATE clusters SET capacity = ?2 WHERE name = ?1");
   BERTH_TRY(write.bind(1, cluster).bind(2, capacity.dump()).run());
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("put cluster capacity providers"));
+  return {};
+}
+
+Result<void> Store::require_associated_locked(const std::string& cluster, const model::Json& strategy_items) {
+  BERTH_ASSIGN(const auto strategy, model::read_capacity_provider_strategy(strategy_items));
+  if (strategy.empty()) return {};
+  Stmt read(m_db, "SELECT capacity FROM clusters WHERE name = ?1 AND status = 'ACTIVE'");
+  read.bind(1, cluster);
+  BERTH_ASSIGN(bool row, read.step());
+  if (!row) return fail(Code::cluster_not_found, "Cluster not found.");
+  return model::check_strategy_associated(strategy,
+                                          model::associated_capacity_providers(model::Json::parse(read.text(0), nullptr, false)));
+}
+
+Result<void> Store::require_providers_exist_locked(const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    BERTH_ASSIGN(auto found, find_provider_in(m_db, name));
+    if (!found) return fail(Code::invalid_parameter, "The specified capacity provider does not exist: " + name + ".");
+  }
   return {};
 }
 

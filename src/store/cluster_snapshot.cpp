@@ -122,6 +122,9 @@ Result<bool> Store::commit_plan(const PlanCommit& plan) {
       // Drained, deregistered or filled since the plan read it.
       if (!instance || instance->status != model::InstanceStatus::active || !instance->fits(start.holds)) return false;
       instance->use.add(start.holds);
+      if (!start.task.capacity_provider.empty()) {  // RunTask's, checked again
+        BERTH_TRY(require_associated_locked(plan.cluster, model::Json::array({{{"capacityProvider", start.task.capacity_provider}}})));
+      }
       BERTH_TRY(upsert_task(m_db, start.task));
       BERTH_TRY(put_tags_locked("task/" + start.task.cluster + "/" + start.task.id, start.tags));
     }

@@ -81,6 +81,7 @@ Result<model::Cluster> Store::create_cluster(const model::Cluster& wanted,
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, find_cluster_in(m_db, wanted.name));
   if (existing && existing->status == model::ClusterStatus::active) return *existing;
+  BERTH_TRY(require_providers_exist_locked(model::associated_capacity_providers(wanted.capacity)));
   BERTH_TRY(upsert_cluster(m_db, wanted));
   const std::string resource = "cluster/" + wanted.name;
   BERTH_TRY(remove_all_tags_locked(resource));

@@ -25,14 +25,29 @@ constexpr const char* k_daemon_join =
     "WHERE (s.status <> 'INACTIVE' OR EXISTS (SELECT 1 FROM tasks t WHERE t.cluster = d.cluster AND "
     "t.last_status <> 'STOPPED' AND t.group_name = 'service:daemon:' || d.name)) AND d.cluster = ?1";
 
+// The capacity providers a daemon names, as a strategy the association check reads.
+model::Json strategy_naming(const model::Daemon& daemon) {
+  model::Json out = model::Json::array();
+  for (const auto& name : daemon.capacity_providers) out.push_back({{"capacityProvider", name}});
+  return out;
+}
+
 }  // namespace
+
+Result<bool> Store::daemon_exists_locked(const std::string& cluster, const std::string& name) {
+  Stmt stmt(m_db, std::string(k_daemon_join) + " AND d.name = ?2");
+  stmt.bind(1, cluster).bind(2, name);
+  return stmt.step();
+}
 
 Result<std::vector<model::TaskDefinition>> Store::list_daemon_task_definitions(const DaemonTaskDefinitionQuery& query) {
   MutexLock lock(m_mutex);
   const bool descending = query.order == SortOrder::descending;
   std::string sql = std::string("SELECT ") + k_td_columns +
-                    " FROM task_definitions WHERE substr(family, 1, 7) = 'daemon:'"
-                    " AND substr(family, 8, length(?1)) = ?1 AND (?2 IS NULL OR family = 'daemon:' || ?2)"
+                    // A range of the primary key: family names are letters, digits, '_' and '-',
+                    // all below char(127), so the prefix's families end before that bound.
+                    " FROM task_definitions WHERE family >= 'daemon:' || ?1 AND family < 'daemon:' || ?1 || char(127)"
+                    " AND (?2 IS NULL OR family = 'daemon:' || ?2)"
                     " AND (?3 IS NULL OR status = ?3)";
   if (query.last_registered_only) {
     sql += " AND revision = (SELECT last_revision FROM task_definition_families f WHERE f.family = task_definitions.family)";
@@ -63,12 +78,11 @@ Result<model::Daemon> Store::create_daemon(const model::Daemon& daemon, const mo
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_TRY(require_active_cluster_locked(daemon.cluster));
-  Stmt existing(m_db, std::string(k_daemon_join) + " AND d.name = ?2");
-  existing.bind(1, daemon.cluster).bind(2, daemon.name);
-  BERTH_ASSIGN(bool found, existing.step());
+  BERTH_ASSIGN(bool found, daemon_exists_locked(daemon.cluster, daemon.name));
   if (found) {
     return fail(Code::invalid_parameter, "A daemon named '" + daemon.name + "' already exists in this cluster.");
   }
+  BERTH_TRY(require_associated_locked(daemon.cluster, strategy_naming(daemon)));
   Stmt old_service(m_db, "SELECT body FROM services WHERE cluster = ?1 AND name = ?2");
   old_service.bind(1, backing.cluster).bind(2, backing.name);
   BERTH_ASSIGN(bool had_service, old_service.step());
@@ -99,11 +113,15 @@ Result<std::optional<std::pair<model::Daemon, model::Service>>> Store::find_daem
   return Found(std::pair{std::move(daemon), std::move(service)});
 }
 
-Result<std::vector<model::Daemon>> Store::list_daemons(const std::string& cluster, const std::string& after,
-                                                       std::size_t limit) {
+Result<std::vector<model::Daemon>> Store::list_daemons(const std::string& cluster,
+                                                       const std::vector<std::string>& capacity_providers,
+                                                       const std::string& after, std::size_t limit) {
   MutexLock lock(m_mutex);
-  Stmt stmt(m_db, std::string(k_daemon_join) + " AND d.name > ?2 ORDER BY d.name LIMIT ?3");
-  stmt.bind(1, cluster).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
+  Stmt stmt(m_db, std::string(k_daemon_join) +
+                      " AND d.name > ?2 AND (?4 = '[]' OR EXISTS (SELECT 1 FROM json_each(d.body, '$.capacityProviders') "
+                      "named WHERE named.value IN (SELECT value FROM json_each(?4)))) ORDER BY d.name LIMIT ?3");
+  stmt.bind(1, cluster).bind(2, after).bind(3, static_cast<std::int64_t>(limit))
+      .bind(4, model::Json(capacity_providers).dump());
   return collect_parsed_rows<model::Daemon>(stmt, read_daemon);
 }
 
@@ -119,6 +137,9 @@ Result<bool> Store::replace_daemon(const model::Daemon& daemon, long long daemon
   BERTH_ASSIGN(auto stored, read_daemon(current));
   BERTH_ASSIGN(auto stored_service, model::service_from_record(model::Json::parse(current.text(1), nullptr, false)));
   if (stored.version != daemon_version || stored_service.version != service_version) return false;
+  if (daemon.capacity_providers != stored.capacity_providers) {
+    BERTH_TRY(require_associated_locked(daemon.cluster, strategy_naming(daemon)));
+  }
   BERTH_TRY(upsert_daemon(m_db, daemon));
   BERTH_TRY(upsert_service(m_db, backing));
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update daemon"));

@@ -33,6 +33,7 @@ Result<model::Service> Store::create_service(const model::Service& service, cons
     }
     created.version = old.version + 1;
   }
+  BERTH_TRY(require_associated_locked(service.cluster, service.capacity_provider_strategy));
   BERTH_TRY(upsert_service(m_db, created));
   const std::string resource = "service/" + service.cluster + "/" + service.name;
   BERTH_TRY(remove_all_tags_locked(resource));
@@ -77,6 +78,9 @@ Result<bool> Store::replace_service(const model::Service& service, long long exp
   if (!exists) return fail(Code::service_not_found, "Service not found.");
   BERTH_ASSIGN(auto stored, read_service(current));
   if (stored.version != expected_version) return false;
+  if (service.capacity_provider_strategy != stored.capacity_provider_strategy) {  // UpdateService's, checked again
+    BERTH_TRY(require_associated_locked(service.cluster, service.capacity_provider_strategy));
+  }
   BERTH_TRY(upsert_service(m_db, service));
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update service"));
   return true;

@@ -104,7 +104,9 @@ class Store {
 
   // --- clusters (store/clusters.cpp) ---
   // Creates `wanted` with `tags`; an ACTIVE cluster of that name is returned unchanged (ECS
-  // CreateCluster is idempotent) and an INACTIVE one is re-created.
+  // CreateCluster is idempotent) and an INACTIVE one is re-created. InvalidParameterException if a
+  // capacity provider its capacityProviders name does not exist (checked in the transaction, so a
+  // concurrent DeleteCapacityProvider cannot slip between).
   [[nodiscard]] Result<model::Cluster> create_cluster(const model::Cluster& wanted,
                                                       const std::vector<model::Tag>& tags);
   // Creates the cluster if it does not exist; writes nothing otherwise. Returns true if created.
@@ -150,9 +152,9 @@ class Store {
 
   // --- capacity providers (store/capacity_providers.cpp); tags under "capacity-provider/<name>" ---
   // Creates `provider` with `tags`. ClientException if the name exists or another provider has its
-  // Auto Scaling group.
+  // Auto Scaling group; LimitExceededException when `max_providers` exist already.
   [[nodiscard]] Result<void> create_capacity_provider(const model::CapacityProvider& provider,
-                                                      const std::vector<model::Tag>& tags);
+                                                      const std::vector<model::Tag>& tags, std::size_t max_providers);
   [[nodiscard]] Result<std::optional<model::CapacityProvider>> find_capacity_provider(const std::string& name);
   // Providers by name after `after`, at most `limit`.
   [[nodiscard]] Result<std::vector<model::CapacityProvider>> list_capacity_providers(const std::string& after,
@@ -167,8 +169,8 @@ class Store {
   [[nodiscard]] Result<model::CapacityProvider> delete_capacity_provider(const std::string& name);
   // Sets the ACTIVE cluster's capacityProviders and defaultCapacityProviderStrategy (`strategy`,
   // wire form). ClusterNotFoundException; InvalidParameterException for a provider that does not
-  // exist; ResourceInUseException for removing one that a service of the cluster or a task not
-  // stopped uses.
+  // exist; ResourceInUseException for removing one that a service of the cluster, a task not
+  // stopped or a daemon that still exists uses.
   [[nodiscard]] Result<void> set_cluster_capacity_providers(const std::string& cluster,
                                                            const std::vector<std::string>& providers,
                                                            const model::Json& strategy);
@@ -177,21 +179,27 @@ class Store {
       const DaemonTaskDefinitionQuery& query);
   // Creates `daemon` and the DAEMON service `backing` that runs it, in one transaction, with
   // `tags` on the daemon. ClusterNotFoundException unless the cluster is ACTIVE;
-  // InvalidParameterException while a daemon of that name exists (ACTIVE, or still stopping).
+  // InvalidParameterException while a daemon of that name exists (ACTIVE, or still stopping) or
+  // when a capacity provider it names is not associated with the cluster.
   [[nodiscard]] Result<model::Daemon> create_daemon(const model::Daemon& daemon, const model::Service& backing,
                                                     const std::vector<model::Tag>& tags);
   // The daemon and its backing service (nothing when the daemon is gone: never created, or
   // deleted and its tasks stopped).
   [[nodiscard]] Result<std::optional<std::pair<model::Daemon, model::Service>>> find_daemon(
       const std::string& cluster, const std::string& name);
-  // Daemons of `cluster` with names after `after`, in name order, that still exist.
-  [[nodiscard]] Result<std::vector<model::Daemon>> list_daemons(const std::string& cluster, const std::string& after,
-                                                                std::size_t limit);
+  // Daemons of `cluster` with names after `after`, in name order, that still exist and name one of
+  // `capacity_providers` (any daemon when it is empty), at most `limit`.
+  [[nodiscard]] Result<std::vector<model::Daemon>> list_daemons(const std::string& cluster,
+                                                                const std::vector<std::string>& capacity_providers,
+                                                                const std::string& after, std::size_t limit);
   // Writes both if the stored ones still have their expected versions; false on a conflict.
+  // InvalidParameterException when the daemon's capacity providers changed to one not associated
+  // with the cluster.
   [[nodiscard]] Result<bool> replace_daemon(const model::Daemon& daemon, long long daemon_version,
                                             const model::Service& backing, long long service_version);
 
-  // --- tags (store/tags.cpp), keyed by the resource part of an ARN ("cluster/x") ---
+  // --- tags (store/tags.cpp), keyed by the resource part of an ARN ("cluster/x"; a daemon task
+  // definition's by its row, "task-definition/daemon:f:1") ---
   [[nodiscard]] Result<std::vector<model::Tag>> tags_of(const std::string& resource);
   // Adds or overwrites; LimitExceeded... as InvalidParameter if the resource would pass 50 (counted
   // inside the transaction, so concurrent TagResource calls cannot pass it together).
@@ -434,9 +442,22 @@ class Store {
   Result<std::vector<model::Tag>> tags_of_locked(const std::string& resource) BERTH_REQUIRES(m_mutex);
   Result<void> remove_all_tags_locked(const std::string& resource) BERTH_REQUIRES(m_mutex);
   // Whether the resource a tag key names exists and takes tags ("cluster/x" ACTIVE,
-  // "task-definition/f:1" not being deleted, "container-instance/c/id", "task/c/id", "service/c/x",
-  // "schedule-group/g", "schedule/g/x").
+  // "task-definition/f:1" not being deleted (a daemon task definition's family is "daemon:f"),
+  // "capacity-provider/x", "container-instance/c/id", "task/c/id", "service/c/x" not INACTIVE,
+  // "task-set/c/s/id", "daemon/c/x" not gone, "schedule-group/g", "schedule/g/x").
   Result<bool> taggable_locked(const std::string& resource) BERTH_REQUIRES(m_mutex);
+  // Whether daemon `name` of `cluster` still exists (not deleted with its tasks stopped).
+  Result<bool> daemon_exists_locked(const std::string& cluster, const std::string& name) BERTH_REQUIRES(m_mutex);
+  // Capacity-provider checks repeated inside a writing transaction, so a concurrent
+  // PutClusterCapacityProviders or DeleteCapacityProvider cannot come between a use case's own
+  // check and its write: InvalidParameterException, as ECS words it, for a provider of `strategy`
+  // (a capacityProviderStrategy's wire form) not associated with the ACTIVE cluster `cluster`, or
+  // for a provider of `names` that does not exist.
+  Result<void> require_associated_locked(const std::string& cluster, const model::Json& strategy) BERTH_REQUIRES(m_mutex);
+  Result<void> require_providers_exist_locked(const std::vector<std::string>& names) BERTH_REQUIRES(m_mutex);
+  // Whether a service of `cluster` not INACTIVE, one of its tasks not STOPPED or one of its daemons
+  // that still exists uses capacity provider `provider`.
+  Result<bool> provider_in_use_locked(const std::string& cluster, const std::string& provider) BERTH_REQUIRES(m_mutex);
   // ClusterNotFoundException unless `cluster` is ACTIVE: checked inside each transaction that
   // adds something to a cluster, so DeleteCluster's "contains" checks cannot miss it.
   Result<void> require_active_cluster_locked(const std::string& cluster) BERTH_REQUIRES(m_mutex);

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "model/task_definition.hpp"
+#include "common/numbers.hpp"
 
 namespace berth::store {
 
@@ -59,11 +59,12 @@ Result<bool> Store::taggable_locked(const std::string& resource) {
     stmt.bind(1, rest);
     return stmt.step();
   }
-  if (type == "task-definition") {
-    auto ref = model::parse_task_definition_ref(rest);
-    if (!ref || !ref->revision) return false;
+  if (type == "task-definition") {  // "<family>:<revision>", the family "daemon:<f>" for a daemon's
+    const auto colon = rest.rfind(':');
+    const auto revision = colon == std::string::npos ? std::nullopt : parse_integer<std::int64_t>(rest.substr(colon + 1));
+    if (!revision) return false;
     Stmt stmt(m_db, "SELECT 1 FROM task_definitions WHERE family = ?1 AND revision = ?2 AND status != 'DELETE_IN_PROGRESS'");
-    stmt.bind(1, ref->family).bind(2, static_cast<std::int64_t>(*ref->revision));
+    stmt.bind(1, rest.substr(0, colon)).bind(2, *revision);
     return stmt.step();
   }
   if (type == "capacity-provider") {
@@ -83,6 +84,7 @@ Result<bool> Store::taggable_locked(const std::string& resource) {
   if (type == "container-instance") return exists("SELECT 1 FROM container_instances WHERE cluster = ?1 AND id = ?2", cluster, id);
   if (type == "task") return exists("SELECT 1 FROM tasks WHERE cluster = ?1 AND id = ?2", cluster, id);
   if (type == "schedule") return exists("SELECT 1 FROM schedules WHERE group_name = ?1 AND name = ?2", cluster, id);
+  if (type == "daemon") return daemon_exists_locked(cluster, id);
   if (type == "service") return exists("SELECT 1 FROM services WHERE cluster = ?1 AND name = ?2 AND status != 'INACTIVE'", cluster, id);
   if (type == "task-set") {  // "<cluster>/<service>/<task set id>": a task set in its service's record
     const auto service_end = id.find('/');

@@ -8,6 +8,11 @@ namespace {
 
 constexpr std::array<std::string_view, 2> k_fargate_providers = {"FARGATE", "FARGATE_SPOT"};
 
+// How many capacity providers berth keeps. ECS documents no per-account quota for them (only 20
+// per cluster, model::k_max_cluster_capacity_providers); a gateway's few clusters need far fewer,
+// and the bound keeps the table and DescribeCapacityProviders' pages small.
+constexpr std::size_t k_max_capacity_providers = 100;
+
 Result<model::CapacityProviderDescription> described(Context& ctx, model::CapacityProvider provider, bool tags) {
   model::CapacityProviderDescription out{std::move(provider), "", std::nullopt};
   if (tags) {
@@ -30,21 +35,13 @@ Result<std::string> changeable_name(Context& ctx, const std::string& text) {
   return *name;
 }
 
-std::vector<std::string> providers_of(const model::Cluster& cluster) {
-  std::vector<std::string> out;
-  for (const auto& name : cluster.capacity.value("capacityProviders", Json::array())) {
-    if (name.is_string()) out.push_back(name.get<std::string>());
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<model::CapacityProviderReply> create_capacity_provider(Context& ctx,
                                                               const model::CreateCapacityProviderRequest& request) {
   model::CapacityProvider provider = request.provider;
   provider.created_at = ctx.clock.now_ms();
-  BERTH_TRY(ctx.store.create_capacity_provider(provider, request.tags));
+  BERTH_TRY(ctx.store.create_capacity_provider(provider, request.tags, k_max_capacity_providers));
   model::CapacityProviderDescription out{std::move(provider), "", request.tags};
   return model::CapacityProviderReply{std::move(out)};
 }
@@ -57,7 +54,7 @@ Result<model::DescribeCapacityProvidersReply> describe_capacity_providers(
     BERTH_ASSIGN(const auto cluster, resolve_active_cluster(ctx, request.cluster));
     BERTH_ASSIGN(const auto found, ctx.store.find_cluster(cluster));
     if (!found) return fail(Code::cluster_not_found, "Cluster not found.");
-    of_cluster = providers_of(*found);
+    of_cluster = model::associated_capacity_providers(found->capacity);
   }
   const auto wanted = [&](const std::optional<std::string>& name) {
     return !of_cluster || (name && std::find(of_cluster->begin(), of_cluster->end(), *name) != of_cluster->end());
@@ -166,7 +163,7 @@ Result<model::CapacityProviderStrategy> launch_strategy(Context& ctx, const std:
   BERTH_ASSIGN(auto found, ctx.store.find_cluster(cluster));
   if (!found) return fail(Code::cluster_not_found, "Cluster not found.");
   if (given.strategy) {
-    BERTH_TRY(model::check_strategy_associated(*given.strategy, providers_of(*found)));
+    BERTH_TRY(model::check_strategy_associated(*given.strategy, model::associated_capacity_providers(found->capacity)));
     return *given.strategy;
   }
   // The stored default passed the same checks when it was put.

@@ -14,6 +14,7 @@
 
 namespace berth::svc {
 
+// LimitExceededException once berth holds 100 capacity providers.
 [[nodiscard]] Result<model::CapacityProviderReply> create_capacity_provider(
     Context& ctx, const model::CreateCapacityProviderRequest& request);
 // Named providers (FARGATE and FARGATE_SPOT included; a missing one is a MISSING failure), or all
@@ -30,8 +31,9 @@ namespace berth::svc {
     Context& ctx, const model::PutClusterCapacityProvidersRequest& request);
 
 // Checks CreateCluster's capacityProviders and defaultCapacityProviderStrategy (`capacity`, as
-// the cluster stores them): no FARGATE, providers that exist, a default strategy ECS accepts
-// naming only listed providers. InvalidParameterException otherwise.
+// the cluster stores them): no FARGATE, at most 20, providers that exist (checked again in the
+// store's transaction), a default strategy ECS accepts naming only listed providers.
+// InvalidParameterException otherwise.
 [[nodiscard]] Result<void> check_new_cluster_capacity(Context& ctx, const Json& capacity);
 
 // The strategy tasks launched with `given` on the ACTIVE cluster `cluster` use: `given.strategy`

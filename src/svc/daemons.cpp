@@ -2,6 +2,7 @@
 #include "svc/daemons.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "common/ids.hpp"
@@ -41,6 +42,35 @@ Result<model::TaskDefinition> active_definition(Context& ctx, const model::Daemo
                                   " does not exist or is not ACTIVE.");
   }
   return std::move(*td);
+}
+
+// The capacity providers a daemon of `cluster` names, by name and each once. Each must be a
+// provider associated with the cluster (InvalidParameterException otherwise; the store checks
+// again when it writes the daemon): a daemon runs on its cluster's instances through them.
+Result<std::vector<std::string>> daemon_providers(Context& ctx, const std::string& cluster,
+                                                  const std::vector<std::string>& given) {
+  BERTH_ASSIGN(auto found, ctx.store.find_cluster(cluster));
+  const auto associated = found ? model::associated_capacity_providers(found->capacity) : std::vector<std::string>();
+  std::vector<std::string> out;
+  for (const auto& text : given) {
+    const auto name = model::capacity_provider_name_of(ctx.arns, text);
+    if (!name || std::find(associated.begin(), associated.end(), *name) == associated.end()) {
+      return fail(Code::invalid_parameter, "The capacity provider " + text + " is not associated with the cluster. "
+                                           "Associate it with PutClusterCapacityProviders and try again.");
+    }
+    if (std::find(out.begin(), out.end(), *name) == out.end()) out.push_back(*name);
+  }
+  return out;
+}
+
+// The revision's task settings on the backing service, which the scheduler reads when it starts
+// the daemon's tasks: propagateTags DAEMON copies the daemon's tags (svc/task_tags.cpp reads a
+// backing service's tags from its daemon).
+void apply_task_settings(model::Service& backing, const model::DaemonSettings& settings) {
+  backing.tagging.propagate = settings.propagate_tags == "DAEMON" ? model::PropagateTags::service
+                                                                  : model::PropagateTags::none;
+  backing.tagging.managed_tags = settings.managed_tags;
+  backing.enable_execute_command = settings.execute_command;
 }
 
 // A new revision of the daemon running `td` with `settings`, and the backing service deployment
@@ -128,13 +158,6 @@ Result<model::Daemon> change_daemon(Context& ctx, const std::string& arn,
   return daemon;
 }
 
-bool names_any(const model::Daemon& d, const std::vector<std::string>& providers) {
-  if (providers.empty()) return true;
-  return std::any_of(providers.begin(), providers.end(), [&](const std::string& p) {
-    return std::find(d.capacity_providers.begin(), d.capacity_providers.end(), p) != d.capacity_providers.end();
-  });
-}
-
 }  // namespace
 
 Result<model::DaemonChangeReply> create_daemon(Context& ctx, const model::CreateDaemonRequest& request) {
@@ -144,7 +167,7 @@ Result<model::DaemonChangeReply> create_daemon(Context& ctx, const model::Create
   model::Daemon daemon;
   daemon.cluster = cluster;
   daemon.name = request.name;
-  daemon.capacity_providers = request.settings.capacity_providers;
+  BERTH_ASSIGN(daemon.capacity_providers, daemon_providers(ctx, cluster, request.settings.capacity_providers));
   daemon.created_at = daemon.updated_at = now;
   auto [revision, service_deployment] = new_revision(td, request.settings, now);
   auto deployment = new_deployment(daemon, revision, request.settings.deployment_configuration, now);
@@ -156,6 +179,7 @@ Result<model::DaemonChangeReply> create_daemon(Context& ctx, const model::Create
   service.minimum_healthy_percent = 0;
   service.maximum_percent = 100;
   service.created_at = service.throttle_reset_at = now;
+  apply_task_settings(service, request.settings);
   service.deployments.push_back(std::move(service_deployment));
   model::add_daemon_deployment(daemon, service, std::move(revision), std::move(deployment), now);
   BERTH_ASSIGN(auto created, ctx.store.create_daemon(daemon, service, request.tags));
@@ -170,7 +194,8 @@ Result<model::DaemonChangeReply> update_daemon(Context& ctx, const model::Update
     auto [revision, service_deployment] = new_revision(td, request.settings, now);
     auto deployment = new_deployment(d, revision, request.settings.deployment_configuration, now);
     model::add_daemon_deployment(d, s, std::move(revision), std::move(deployment), now);
-    d.capacity_providers = request.settings.capacity_providers;
+    BERTH_ASSIGN(d.capacity_providers, daemon_providers(ctx, d.cluster, request.settings.capacity_providers));
+    apply_task_settings(s, request.settings);
     for (auto& old : s.deployments) old.status = "ACTIVE";
     s.deployments.insert(s.deployments.begin(), std::move(service_deployment));
     s.throttle_reset_at = now;  // a new deployment starts without the old one's start failures
@@ -216,8 +241,12 @@ Result<model::DescribeDaemonReply> describe_daemon(Context& ctx, const model::Da
 
 Result<model::DaemonsPage> list_daemons(Context& ctx, const model::ListDaemonsRequest& request) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
-  BERTH_ASSIGN(auto daemons, ctx.store.list_daemons(cluster, request.page.after, 100000));
-  std::erase_if(daemons, [&](const model::Daemon& d) { return !names_any(d, request.capacity_providers); });
+  // Stored by name: an ARN given here means its name (one of another account matches nothing).
+  std::vector<std::string> providers;
+  for (const auto& text : request.capacity_providers) {
+    providers.push_back(model::capacity_provider_name_of(ctx.arns, text).value_or(text));
+  }
+  BERTH_ASSIGN(auto daemons, ctx.store.list_daemons(cluster, providers, request.page.after, request.page.limit + 1));
   const bool more = daemons.size() > request.page.limit;
   if (more) daemons.resize(request.page.limit);
   model::DaemonsPage page;
@@ -259,6 +288,7 @@ Result<model::DaemonDeploymentsReply> list_daemon_deployments(Context& ctx,
 
 Result<model::DaemonDeploymentsReply> describe_daemon_deployments(Context& ctx, const model::DaemonArnsRequest& request) {
   model::DaemonDeploymentsReply reply;
+  std::map<std::pair<std::string, std::string>, std::vector<model::DaemonRevisionCounts>> counts_by_daemon;
   for (const auto& arn : request.arns) {
     BERTH_ASSIGN(auto owner, owner_of(ctx, arn, "daemon-deployment"));
     auto& [found, id] = owner;
@@ -272,9 +302,15 @@ Result<model::DaemonDeploymentsReply> describe_daemon_deployments(Context& ctx, 
       reply.failures.push_back({arn, "MISSING"});
       continue;
     }
-    BERTH_ASSIGN(auto counts, counts_of(ctx, *found));
+    // Counted once per daemon, however many of its deployments the request names.
+    const auto key = std::pair{found->first.cluster, found->first.name};
+    auto counts = counts_by_daemon.find(key);
+    if (counts == counts_by_daemon.end()) {
+      BERTH_ASSIGN(auto counted, counts_of(ctx, *found));
+      counts = counts_by_daemon.emplace(key, std::move(counted)).first;
+    }
     reply.deployments.push_back({found->first, model::live_deployment(found->first, *deployment, found->second),
-                                 std::move(counts)});
+                                 counts->second});
   }
   return reply;
 }

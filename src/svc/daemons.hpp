@@ -24,7 +24,10 @@ Result<model::DaemonTaskDefinitionReply> delete_daemon_task_definition(Context& 
 
 // Daemons (svc/daemons.cpp). Errors: ClusterNotFoundException, DaemonNotFoundException,
 // DaemonNotActiveException (changing a daemon being deleted), ClientException for a daemon task
-// definition that is not ACTIVE, InvalidParameterException for malformed ARNs.
+// definition that is not ACTIVE, InvalidParameterException for malformed ARNs and for capacity
+// providers (names or ARNs, kept by name) not associated with the cluster. A revision's
+// propagateTags, enableECSManagedTags and enableExecuteCommand go onto the backing service, so
+// the daemon's tasks get them.
 Result<model::DaemonChangeReply> create_daemon(Context& ctx, const model::CreateDaemonRequest& request);
 Result<model::DaemonChangeReply> update_daemon(Context& ctx, const model::UpdateDaemonRequest& request);
 Result<model::DaemonChangeReply> delete_daemon(Context& ctx, const model::DaemonArnRequest& request);

@@ -1,6 +1,7 @@
 // Tagging use cases: TagResource, UntagResource, ListTagsForResource.
 #include <algorithm>
 
+#include "model/daemon.hpp"
 #include "model/task_definition.hpp"
 #include "svc/actions.hpp"
 
@@ -52,9 +53,37 @@ Result<std::string> existing_task_set(Context& ctx, const std::string& resource)
   return fail(Code::task_set_not_found, "The specified task set does not exist.");
 }
 
+// "daemon/<cluster>/<name>" for a daemon that still exists: ClusterNotFoundException unless its
+// cluster is ACTIVE, DaemonNotFoundException (as the Daemon actions answer) for a missing one.
+Result<std::string> existing_daemon(Context& ctx, const std::string& arn) {
+  BERTH_ASSIGN(auto key, model::parse_daemon_arn(ctx.arns, arn, "daemon"));
+  BERTH_ASSIGN(auto cluster, ctx.store.find_cluster(key.cluster));
+  if (!cluster || cluster->status != model::ClusterStatus::active) return fail(Code::cluster_not_found, "Cluster not found.");
+  BERTH_ASSIGN(auto found, ctx.store.find_daemon(key.cluster, key.name));
+  if (!found) return fail(Code::daemon_not_found, "Daemon not found.");
+  return "daemon/" + key.cluster + "/" + key.name;
+}
+
+// The tag key of daemon task definition "<family>:<revision>": it is the task definition row of
+// the reserved family (model::daemon_family), whose tags RegisterDaemonTaskDefinition wrote
+// under "task-definition/daemon:<family>:<revision>". ResourceNotFoundException for a missing or
+// deleted one.
+Result<std::string> existing_daemon_task_definition(Context& ctx, const std::string& resource) {
+  BERTH_ASSIGN(auto ref, model::parse_task_definition_ref(resource));
+  std::optional<model::TaskDefinition> td;
+  if (ref.revision) {
+    BERTH_ASSIGN(td, ctx.store.find_task_definition(model::daemon_family(ref.family), ref.revision));
+  }
+  if (!td || td->status == model::TaskDefinitionStatus::delete_in_progress) {
+    return fail(Code::resource_not_found, "The specified daemon task definition could not be found.");
+  }
+  return "task-definition/" + td->family + ":" + std::to_string(td->revision);
+}
+
 // Returns the tag key of an existing resource named by `arn` ("cluster/x",
-// "task-definition/f:1", "container-instance/c/id", "service/c/name", "task/c/id", "task-set/c/s/id"), or the ECS error for a
-// missing one.
+// "task-definition/f:1", "container-instance/c/id", "service/c/name", "task/c/id",
+// "task-set/c/s/id", "capacity-provider/x", "daemon/c/name", and "task-definition/daemon:f:1" for
+// daemon task definition f:1), or the ECS error for a missing one.
 Result<std::string> existing_resource(Context& ctx, const model::TaggedResource& resource) {
   const std::string& arn = resource.arn;
   const ParsedArn* parsed = &resource.parts;
@@ -92,6 +121,8 @@ Result<std::string> existing_resource(Context& ctx, const model::TaggedResource&
     }
   }
   if (parsed->resource_type == "task-set") return existing_task_set(ctx, parsed->resource);
+  if (parsed->resource_type == "daemon") return existing_daemon(ctx, arn);
+  if (parsed->resource_type == "daemon-task-definition") return existing_daemon_task_definition(ctx, parsed->resource);
   return fail(Code::resource_not_found, "The specified resource could not be found.");
 }
 

@@ -1,5 +1,6 @@
 #include "svc/task_tags.hpp"
 
+#include "model/daemon.hpp"
 #include "svc/actions.hpp"
 
 namespace berth::svc {
@@ -38,7 +39,11 @@ Result<std::vector<model::Tag>> service_task_tags(Context& ctx, const std::strin
   sources.service = name;
   BERTH_ASSIGN(sources.definition_tags, definition_tags(ctx, service->tagging, definition));
   if (service->tagging.propagate == model::PropagateTags::service) {
-    BERTH_ASSIGN(sources.service_tags, ctx.store.tags_of("service/" + cluster + "/" + name));
+    // A daemon's backing service propagates the daemon's tags (its propagateTags DAEMON).
+    const std::string owner = model::is_backing_service(name)
+                                  ? "daemon/" + cluster + "/" + name.substr(model::backing_service_name("").size())
+                                  : "service/" + cluster + "/" + name;
+    BERTH_ASSIGN(sources.service_tags, ctx.store.tags_of(owner));
   }
   return model::task_tags(service->tagging, sources);
 }

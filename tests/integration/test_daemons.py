@@ -1,11 +1,14 @@
 """ECS daemons on the gateway, on real containers: a daemon's task runs on the gateway, UpdateDaemon
-rolls it to the new revision, DeleteDaemon stops it; the daemon task definition actions and the
-documented errors. Debian's boto3 and aws CLI predate the Daemon API: its calls go through the
+rolls it to the new revision, DeleteDaemon stops it; its task gets the daemon's managed and
+propagated tags; daemons and daemon task definitions take tags; the daemon task definition actions
+and the documented errors. Debian's boto3 and aws CLI predate the Daemon API: its calls go through the
 aws CLI of the pyenv Python (botocore 1.43), tasks are read with boto3 as elsewhere."""
 import json
 import os
 import re
 import subprocess
+
+from botocore.exceptions import ClientError
 
 from test_tasks import TaskTestCase, wait_for
 
@@ -24,6 +27,10 @@ class DaemonTest(TaskTestCase):
         if not os.access(NEW_AWS, os.X_OK):
             self.skipTest("needs an aws CLI whose model has the Daemon API: " + NEW_AWS)
         super().setUp()
+        # A daemon runs on capacity providers of its cluster.
+        self.ecs.create_capacity_provider(name="gateway", autoScalingGroupProvider={"autoScalingGroupArn": "gateway-asg"})
+        self.ecs.put_cluster_capacity_providers(cluster="default", capacityProviders=["gateway"],
+                                                defaultCapacityProviderStrategy=[])
 
     def call(self, operation, **params):
         """Runs the ECS `operation` (snake_case) with `params`; returns its reply or raises ApiError."""
@@ -125,6 +132,33 @@ class DaemonTest(TaskTestCase):
         wait_for(lambda: self.call("list_daemons")["daemonSummariesList"] == [], what="the daemon gone")
         self.assert_error("DaemonNotFoundException", "describe_daemon", daemonArn=daemon)
 
+    def test_a_daemon_task_gets_managed_and_propagated_tags(self):
+        self.addCleanup(self.delete_daemons)
+        v1 = self.register_daemon_definition("tags")
+        created = self.call("create_daemon", daemonName="agent", clusterArn="default", daemonTaskDefinitionArn=v1,
+                            capacityProviderArns=["gateway"], propagateTags="DAEMON", enableECSManagedTags=True,
+                            tags=[{"key": "team", "value": "ops"}])
+        daemon = created["daemonArn"]
+        task = wait_for(lambda: self.running_daemon_task(v1), timeout=60, what="the daemon's task running")
+        tags = self.ecs.list_tags_for_resource(resourceArn=task["taskArn"])["tags"]
+        self.assertEqual(sorted((t["key"], t["value"]) for t in tags),
+                         [("aws:ecs:clusterName", "default"), ("aws:ecs:serviceName", "daemon:agent"), ("team", "ops")])
+
+        # The daemon and its task definition take tags like any taggable resource.
+        self.call("tag_resource", resourceArn=daemon, tags=[{"key": "env", "value": "edge"}])
+        self.call("untag_resource", resourceArn=daemon, tagKeys=["team"])
+        self.assertEqual(self.call("list_tags_for_resource", resourceArn=daemon)["tags"], [{"key": "env", "value": "edge"}])
+        self.call("tag_resource", resourceArn=v1, tags=[{"key": "owner", "value": "sre"}])
+        self.assertEqual(self.call("list_tags_for_resource", resourceArn=v1)["tags"], [{"key": "owner", "value": "sre"}])
+        self.assertEqual(self.assert_error("DaemonNotFoundException", "list_tags_for_resource",
+                                           resourceArn="arn:aws:ecs:local:000000000000:daemon/default/nope"),
+                         "Daemon not found.")
+        # The provider stays with the cluster while the daemon uses it.
+        with self.assertRaises(ClientError) as raised:
+            self.ecs.put_cluster_capacity_providers(cluster="default", capacityProviders=[],
+                                                    defaultCapacityProviderStrategy=[])
+        self.assertEqual(raised.exception.response["Error"]["Code"], "ResourceInUseException")
+
     def test_documented_errors(self):
         missing = "arn:aws:ecs:local:000000000000:daemon/default/nope"
         self.assertEqual(self.assert_error("DaemonNotFoundException", "describe_daemon", daemonArn=missing),
@@ -135,6 +169,11 @@ class DaemonTest(TaskTestCase):
                           daemonTaskDefinitionArn="agent:1", capacityProviderArns=PROVIDERS)
         self.assert_error("ClientException", "create_daemon", daemonName="x", daemonTaskDefinitionArn="agent:7",
                           capacityProviderArns=PROVIDERS)
+        self.register_daemon_definition("one")
+        self.assertEqual(self.assert_error("InvalidParameterException", "create_daemon", daemonName="x",
+                                           daemonTaskDefinitionArn="agent:1", capacityProviderArns=["spare"]),
+                         "The capacity provider spare is not associated with the cluster. Associate it with "
+                         "PutClusterCapacityProviders and try again.")
         self.assertEqual(self.assert_error("InvalidParameterException", "describe_daemon_task_definition",
                                            daemonTaskDefinition="agent:foo"), "Invalid revision number. Number: foo")
         self.assert_error("ClientException", "register_daemon_task_definition", family="bad family",

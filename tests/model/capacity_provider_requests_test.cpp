@@ -87,6 +87,23 @@ TEST_CASE("DescribeCapacityProviders, Update, Delete and PutClusterCapacityProvi
   check_error(decode_put_cluster_capacity_providers(shape_checked(shapes::put_cluster_capacity_providers, Json::parse(
                   R"({"cluster":"default","capacityProviders":["FARGATE"],"defaultCapacityProviderStrategy":[]})"))),
               Code::invalid_parameter, "The capacity provider FARGATE is not supported: " + std::string(k_no_fargate));
+
+  // ECS's quota: 20 per cluster; each listed once.
+  Json names = Json::array();
+  for (int i = 0; i < 20; ++i) names.push_back("p" + std::to_string(i));
+  const auto put_body = [](const Json& providers) {
+    return shape_checked(shapes::put_cluster_capacity_providers,
+                         Json{{"cluster", "default"}, {"capacityProviders", providers},
+                              {"defaultCapacityProviderStrategy", Json::array()}});
+  };
+  auto twenty = decode_put_cluster_capacity_providers(put_body(names));
+  REQUIRE(twenty.has_value());
+  CHECK(twenty->capacity_providers.size() == 20);
+  names.push_back("p20");
+  check_error(decode_put_cluster_capacity_providers(put_body(names)), Code::invalid_parameter,
+              "A cluster can have at most 20 capacity providers; 21 were given.");
+  check_error(decode_put_cluster_capacity_providers(put_body(Json{"a", "b", "a"})), Code::invalid_parameter,
+              "The capacity provider a is listed more than once.");
 }
 
 TEST_CASE("Capacity provider replies", "[model][capacity]") {

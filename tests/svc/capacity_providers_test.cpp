@@ -338,3 +338,65 @@ TEST_CASE_METHOD(ServiceFixture, "Tags on capacity providers", "[svc][capacity]"
   check_error(ecs_call(*ctx, "TagResource", Json{{"resourceArn", k_arn + "ghost"}, {"tags", {{{"key", "a"}, {"value", "1"}}}}}),
               Code::resource_not_found, "The specified resource could not be found.");
 }
+
+TEST_CASE_METHOD(ServiceFixture, "CreateCapacityProvider stops at 100 providers", "[svc][capacity]") {
+  for (int i = 0; i < 100; ++i) create_provider(*ctx, "p" + std::to_string(i));
+  check_error(ecs_call(*ctx, "CreateCapacityProvider", create_body("one-more", "one-more-asg")), Code::limit_exceeded,
+              "The limit of 100 capacity providers has been reached. Delete a capacity provider you no longer use and "
+              "try again.");
+  REQUIRE_OK(ecs_call(*ctx, "DeleteCapacityProvider", Json{{"capacityProvider", "p0"}}));
+  create_provider(*ctx, "one-more");
+}
+
+// What a use case checked in its own read, the write checks again in its transaction: here the
+// write comes after a PutClusterCapacityProviders or DeleteCapacityProvider that undid the check.
+TEST_CASE_METHOD(ServiceFixture, "Capacity-provider checks are repeated in the writing transaction", "[svc][capacity]") {
+  register_instance(*ctx);
+  create_provider(*ctx, "edge");
+  create_provider(*ctx, "spare");
+  put_providers(*ctx, R"({"cluster":"default","capacityProviders":["edge"],"defaultCapacityProviderStrategy":[]})");
+  const Json on_spare = Json::parse(R"([{"base":0,"capacityProvider":"spare","weight":1}])");
+  const Json on_edge = Json::parse(R"([{"base":0,"capacityProvider":"edge","weight":1}])");
+
+  // CreateService and UpdateService.
+  model::Service service;
+  service.cluster = "default";
+  service.name = "api";
+  service.capacity_provider_strategy = on_spare;
+  check_error(store->create_service(service, {}), Code::invalid_parameter, k_not_associated);
+  service.capacity_provider_strategy = on_edge;
+  REQUIRE_OK(store->create_service(service, {}));
+  auto stored = **store->find_service("default", "api");
+  stored.capacity_provider_strategy = on_spare;
+  check_error(store->replace_service(stored, stored.version), Code::invalid_parameter, k_not_associated);
+  stored.capacity_provider_strategy = on_edge;
+  stored.desired_count = 2;  // other changes with the strategy as stored are written
+  CHECK(*store->replace_service(stored, stored.version));
+
+  // RunTask's tasks.
+  const auto instances = store->list_container_instances("default", std::nullopt, "", 10);
+  REQUIRE_OK(instances);
+  REQUIRE(instances->size() == 1);
+  store::PlanCommit plan;
+  plan.cluster = "default";
+  store::PlannedTask start;
+  start.task.id = "0123456789abcdef0123456789abcdef";
+  start.task.cluster = "default";
+  start.task.family = "job";
+  start.task.revision = 1;
+  start.task.container_instance_id = (*instances)[0].id;
+  start.task.capacity_provider = "spare";
+  plan.starts.push_back(start);
+  check_error(store->commit_plan(plan), Code::invalid_parameter, k_not_associated);
+  CHECK_FALSE(store->find_task("default", start.task.id)->has_value());
+  plan.starts[0].task.capacity_provider = "edge";
+  CHECK(*store->commit_plan(plan));
+
+  // CreateCluster's providers, one deleted meanwhile.
+  model::Cluster cluster;
+  cluster.name = "b";
+  cluster.capacity = Json{{"capacityProviders", {"spare", "ghost"}}};
+  check_error(store->create_cluster(cluster, {}), Code::invalid_parameter,
+              "The specified capacity provider does not exist: ghost.");
+  CHECK_FALSE(store->find_cluster("b")->has_value());
+}

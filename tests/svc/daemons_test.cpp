@@ -17,6 +17,14 @@ namespace {
 
 const std::string k_ecs = "arn:aws:ecs:local:000000000000:";
 
+// The daemons' capacity provider, associated with the default cluster.
+void associate_gateway(svc::Context& ctx) {
+  REQUIRE_OK(ecs_call(ctx, "CreateCapacityProvider",
+                      Json{{"name", "gateway"}, {"autoScalingGroupProvider", {{"autoScalingGroupArn", "gateway-asg"}}}}));
+  REQUIRE_OK(ecs_call(ctx, "PutClusterCapacityProviders", Json{{"cluster", "default"}, {"capacityProviders", {"gateway"}},
+                                                                {"defaultCapacityProviderStrategy", Json::array()}}));
+}
+
 struct DaemonFixture : ServiceFixture {
   svc::ServiceScheduler scheduler{*ctx};
 
@@ -25,6 +33,7 @@ struct DaemonFixture : ServiceFixture {
       REQUIRE_OK(ecs_call(*ctx, "RegisterContainerInstance", Json::parse(R"({"totalResources":[
           {"name":"CPU","type":"INTEGER","integerValue":4096},{"name":"MEMORY","type":"INTEGER","integerValue":4096}]})")));
     }
+    associate_gateway(*ctx);
     for (const char* image : {"busybox:1", "busybox:2"}) {
       REQUIRE_OK(ecs_call(*ctx, "RegisterDaemonTaskDefinition",
                           Json{{"family", "logs"}, {"containerDefinitions", {{{"name", "main"}, {"image", image}, {"memory", 16}}}}}));
@@ -58,6 +67,28 @@ struct DaemonFixture : ServiceFixture {
     for (const auto& t : stopping) {
       REQUIRE_OK(ecs_call(*ctx, "SubmitTaskStateChange", Json{{"cluster", "default"}, {"task", t.id}, {"status", "STOPPED"}}));
     }
+  }
+
+  // The daemon's tasks not stopped yet, as their agent reports them stopped.
+  void stop_all_tasks() {
+    store::TaskQuery query;
+    query.group = "service:daemon:logs";
+    query.not_stopped = true;
+    auto stopping = store->list_tasks(query);
+    REQUIRE(stopping.has_value());
+    for (auto t : *stopping) {
+      const long long version = t.version++;
+      t.last_status = model::TaskStatus::stopped;
+      REQUIRE(*store->replace_task(t, version));
+    }
+  }
+
+  std::vector<model::Tag> tags_of(const std::string& arn) {
+    auto listed = ecs_call(*ctx, "ListTagsForResource", Json{{"resourceArn", arn}});
+    REQUIRE_OK(listed);
+    std::vector<model::Tag> out;
+    for (const auto& t : (*listed)["tags"]) out.push_back({t["key"], t["value"]});
+    return out;
   }
 
   Json create(const std::string& definition = "logs:1") {
@@ -149,7 +180,7 @@ TEST_CASE("A daemon runs one task per instance, rolls on update and stops on del
   CHECK(daemon["clusterArn"] == k_ecs + "cluster/default");
   CHECK(daemon["deploymentArn"] == created["deploymentArn"]);
   REQUIRE(daemon["currentRevisions"].size() == 1);
-  CHECK(daemon["currentRevisions"][0]["capacityProviders"][0]["arn"] == "gateway");
+  CHECK(daemon["currentRevisions"][0]["capacityProviders"][0]["arn"] == k_ecs + "capacity-provider/gateway");
 
   const auto updated = ecs_call(*f.ctx, "UpdateDaemon", Json{{"daemonArn", arn}, {"daemonTaskDefinitionArn", "logs:2"},
                                                              {"capacityProviderArns", {"gateway"}}});
@@ -235,17 +266,7 @@ TEST_CASE("Daemon actions answer ECS's errors", "[svc][daemon]") {
   const auto deleting = ecs_call(*f.ctx, "DescribeDaemon", Json{{"daemonArn", created["daemonArn"]}});
   REQUIRE_OK(deleting);
   CHECK((*deleting)["daemon"]["status"] == "DELETE_IN_PROGRESS");
-  store::TaskQuery query;
-  query.group = "service:daemon:logs";
-  query.not_stopped = true;
-  auto stopping = f.store->list_tasks(query);
-  REQUIRE(stopping.has_value());
-  REQUIRE(stopping->size() == 2);
-  for (auto t : *stopping) {
-    const long long version = t.version++;
-    t.last_status = model::TaskStatus::stopped;
-    REQUIRE(*f.store->replace_task(t, version));
-  }
+  f.stop_all_tasks();
   f.scheduler.pass();
   CHECK(ecs_call(*f.ctx, "DescribeDaemon", Json{{"daemonArn", created["daemonArn"]}}).error().code ==
         Code::daemon_not_found);
@@ -258,6 +279,7 @@ TEST_CASE("Daemon actions answer ECS's errors", "[svc][daemon]") {
 TEST_CASE("On a new instance the daemon's task is placed before other services' tasks take the room", "[svc][daemon]") {
   ServiceFixture f;
   svc::ServiceScheduler scheduler{*f.ctx};
+  associate_gateway(*f.ctx);
   REQUIRE_OK(ecs_call(*f.ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"web","networkMode":"host",
       "containerDefinitions":[{"name":"main","image":"busybox","memory":32}]})")));
   REQUIRE_OK(ecs_call(*f.ctx, "RegisterDaemonTaskDefinition",
@@ -277,4 +299,139 @@ TEST_CASE("On a new instance the daemon's task is placed before other services' 
   for (const auto& t : *tasks) (t.group == "service:daemon:logs" ? daemon_tasks : web_tasks) += 1;
   CHECK(daemon_tasks == 1);
   CHECK(web_tasks == 2);  // what is left of 96 MiB after the daemon's 32
+}
+
+TEST_CASE("A daemon names capacity providers associated with its cluster, and they stay while it exists",
+          "[svc][daemon][capacity]") {
+  DaemonFixture f;
+  const std::string gateway = k_ecs + "capacity-provider/gateway";
+  // The ARN and the name of one provider: kept once, by name, shown as the ARN.
+  const auto created = ecs_call(*f.ctx, "CreateDaemon", Json{{"daemonName", "logs"}, {"daemonTaskDefinitionArn", "logs:1"},
+                                                             {"capacityProviderArns", {gateway, "gateway"}}});
+  REQUIRE_OK(created);
+  const std::string arn = (*created)["daemonArn"];
+  const auto found = f.store->find_daemon("default", "logs");
+  REQUIRE_OK(found);
+  CHECK((*found)->first.capacity_providers == std::vector<std::string>{"gateway"});
+  const auto described = ecs_call(*f.ctx, "DescribeDaemon", Json{{"daemonArn", arn}});
+  REQUIRE_OK(described);
+  CHECK((*described)["daemon"]["currentRevisions"][0]["capacityProviders"] ==
+        Json::parse(R"([{"arn":")" + gateway + R"(","runningCount":0}])"));
+
+  // ListDaemons filters by name or ARN alike.
+  for (const std::string& filter : {gateway, std::string("gateway")}) {
+    const auto listed = ecs_call(*f.ctx, "ListDaemons", Json{{"capacityProviderArns", {filter}}});
+    REQUIRE_OK(listed);
+    CHECK((*listed)["daemonSummariesList"].size() == 1);
+  }
+  const auto other = ecs_call(*f.ctx, "ListDaemons", Json{{"capacityProviderArns", {k_ecs + "capacity-provider/spare"}}});
+  CHECK((*other)["daemonSummariesList"].empty());
+
+  // Providers the cluster does not have, and what is no capacity provider ARN, are refused.
+  REQUIRE_OK(ecs_call(*f.ctx, "CreateCapacityProvider",
+                      Json{{"name", "spare"}, {"autoScalingGroupProvider", {{"autoScalingGroupArn", "spare-asg"}}}}));
+  for (const std::string& provider : {std::string("spare"), std::string("FARGATE"), k_ecs + "cluster/default",
+                                      std::string("arn:aws:ecs:elsewhere:000000000000:capacity-provider/gateway")}) {
+    check_error(ecs_call(*f.ctx, "CreateDaemon", Json{{"daemonName", "other"}, {"daemonTaskDefinitionArn", "logs:1"},
+                                                      {"capacityProviderArns", {provider}}}),
+                Code::invalid_parameter,
+                "The capacity provider " + provider + " is not associated with the cluster. Associate it with "
+                "PutClusterCapacityProviders and try again.");
+  }
+  CHECK(ecs_call(*f.ctx, "UpdateDaemon", Json{{"daemonArn", arn}, {"daemonTaskDefinitionArn", "logs:2"},
+                                              {"capacityProviderArns", {"spare"}}}).error().code == Code::invalid_parameter);
+
+  // While the daemon exists its provider can neither leave the cluster nor be deleted.
+  const Json none{{"cluster", "default"}, {"capacityProviders", Json::array()},
+                  {"defaultCapacityProviderStrategy", Json::array()}};
+  check_error(ecs_call(*f.ctx, "PutClusterCapacityProviders", none), Code::resource_in_use,
+              "The specified capacity provider is in use and cannot be removed.");
+  const auto kept = ecs_call(*f.ctx, "DeleteCapacityProvider", Json{{"capacityProvider", "gateway"}});
+  REQUIRE_OK(kept);
+  CHECK((*kept)["capacityProvider"]["updateStatus"] == "DELETE_FAILED");
+  f.scheduler.pass();
+  REQUIRE_OK(ecs_call(*f.ctx, "DeleteDaemon", Json{{"daemonArn", arn}}));
+  f.scheduler.pass();
+  check_error(ecs_call(*f.ctx, "PutClusterCapacityProviders", none), Code::resource_in_use,
+              "The specified capacity provider is in use and cannot be removed.");  // its tasks still stopping
+  f.stop_all_tasks();
+  f.scheduler.pass();
+  REQUIRE_OK(ecs_call(*f.ctx, "PutClusterCapacityProviders", none));
+  const auto deleted = ecs_call(*f.ctx, "DeleteCapacityProvider", Json{{"capacityProvider", "gateway"}});
+  REQUIRE_OK(deleted);
+  CHECK((*deleted)["capacityProvider"]["updateStatus"] == "DELETE_COMPLETE");
+}
+
+TEST_CASE("A daemon's task settings reach its tasks: managed and propagated tags, ExecuteCommand", "[svc][daemon]") {
+  DaemonFixture f;
+  REQUIRE_OK(ecs_call(*f.ctx, "CreateDaemon",
+                      Json{{"daemonName", "logs"}, {"daemonTaskDefinitionArn", "logs:1"}, {"capacityProviderArns", {"gateway"}},
+                           {"propagateTags", "DAEMON"}, {"enableECSManagedTags", true}, {"enableExecuteCommand", true},
+                           {"tags", {{{"key", "team"}, {"value", "ops"}}}}}));
+  const auto tasks_now = [&] {
+    store::TaskQuery query;
+    query.group = "service:daemon:logs";
+    query.desired_status = model::TaskStatus::running;
+    auto tasks = f.store->list_tasks(query);
+    REQUIRE(tasks.has_value());
+    return *tasks;
+  };
+  f.scheduler.pass();
+  auto tasks = tasks_now();
+  REQUIRE(tasks.size() == 2);
+  for (const auto& t : tasks) {
+    CHECK(t.enable_execute_command);
+    CHECK(*f.store->tags_of("task/default/" + t.id) ==
+          std::vector<model::Tag>{{"aws:ecs:clusterName", "default"}, {"aws:ecs:serviceName", "daemon:logs"},
+                                  {"team", "ops"}});
+  }
+
+  // The next revision's settings replace them.
+  REQUIRE_OK(ecs_call(*f.ctx, "UpdateDaemon", Json{{"daemonArn", k_ecs + "daemon/default/logs"},
+                                                   {"daemonTaskDefinitionArn", "logs:2"}, {"capacityProviderArns", {"gateway"}}}));
+  f.scheduler.pass();
+  f.scheduler.pass();
+  tasks = tasks_now();
+  REQUIRE(tasks.size() == 2);
+  for (const auto& t : tasks) {
+    CHECK(t.family == "daemon:logs");
+    CHECK(t.revision == 2);
+    CHECK_FALSE(t.enable_execute_command);
+    CHECK(f.store->tags_of("task/default/" + t.id)->empty());
+  }
+}
+
+TEST_CASE("Daemons and daemon task definitions take tags", "[svc][daemon][tags]") {
+  DaemonFixture f;
+  const std::string daemon = f.create()["daemonArn"];
+  CHECK(f.tags_of(daemon).empty());
+  REQUIRE_OK(ecs_call(*f.ctx, "TagResource", Json{{"resourceArn", daemon},
+                                                  {"tags", {{{"key", "team"}, {"value", "ops"}}, {{"key", "tier"}, {"value", "1"}}}}}));
+  REQUIRE_OK(ecs_call(*f.ctx, "UntagResource", Json{{"resourceArn", daemon}, {"tagKeys", {"tier"}}}));
+  CHECK(f.tags_of(daemon) == std::vector<model::Tag>{{"team", "ops"}});
+  check_error(ecs_call(*f.ctx, "ListTagsForResource", Json{{"resourceArn", k_ecs + "daemon/default/nope"}}),
+              Code::daemon_not_found, "Daemon not found.");
+  check_error(ecs_call(*f.ctx, "TagResource", Json{{"resourceArn", k_ecs + "daemon/elsewhere/logs"},
+                                                   {"tags", {{{"key", "a"}, {"value", "b"}}}}}),
+              Code::cluster_not_found, "Cluster not found.");
+
+  // RegisterDaemonTaskDefinition's tags are the daemon task definition ARN's.
+  const auto registered = ecs_call(*f.ctx, "RegisterDaemonTaskDefinition",
+      Json{{"family", "logs"}, {"containerDefinitions", {{{"name", "main"}, {"image", "busybox:3"}, {"memory", 16}}}},
+           {"tags", {{{"key", "owner"}, {"value", "sre"}}}}});
+  REQUIRE_OK(registered);
+  const std::string definition = (*registered)["daemonTaskDefinitionArn"];
+  CHECK(definition == k_ecs + "daemon-task-definition/logs:3");
+  CHECK(f.tags_of(definition) == std::vector<model::Tag>{{"owner", "sre"}});
+  REQUIRE_OK(ecs_call(*f.ctx, "TagResource", Json{{"resourceArn", definition}, {"tags", {{{"key", "env"}, {"value", "prod"}}}}}));
+  REQUIRE_OK(ecs_call(*f.ctx, "UntagResource", Json{{"resourceArn", definition}, {"tagKeys", {"owner"}}}));
+  CHECK(f.tags_of(definition) == std::vector<model::Tag>{{"env", "prod"}});
+  const std::string missing_definition = "The specified daemon task definition could not be found.";
+  check_error(ecs_call(*f.ctx, "ListTagsForResource", Json{{"resourceArn", k_ecs + "daemon-task-definition/logs:9"}}),
+              Code::resource_not_found, missing_definition);
+  check_error(ecs_call(*f.ctx, "ListTagsForResource", Json{{"resourceArn", k_ecs + "daemon-task-definition/logs"}}),
+              Code::resource_not_found, missing_definition);
+  REQUIRE_OK(ecs_call(*f.ctx, "DeleteDaemonTaskDefinition", Json{{"daemonTaskDefinition", definition}}));
+  check_error(ecs_call(*f.ctx, "TagResource", Json{{"resourceArn", definition}, {"tags", {{{"key", "a"}, {"value", "b"}}}}}),
+              Code::resource_not_found, missing_definition);
 }
