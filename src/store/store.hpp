@@ -285,7 +285,9 @@ class Store {
   [[nodiscard]] Result<bool> replace_service(const model::Service& service, long long expected_version);
 
   // --- schedules (store/schedules.cpp) ---
-  // Creates the schedule; ConflictException if the group already has one of that name.
+  // Creates the schedule; ConflictException if the group already has one of that name,
+  // ResourceNotFoundException if its group does not exist (checked in the same transaction, so a
+  // DeleteScheduleGroup cannot leave it behind).
   [[nodiscard]] Result<void> create_schedule(const model::Schedule& schedule);
   [[nodiscard]] Result<std::optional<model::Schedule>> find_schedule(const std::string& group, const std::string& name);
   // Schedules of `group` (all groups when empty) whose name starts with `name_prefix`, in
@@ -299,7 +301,7 @@ class Store {
   // The earliest wake time of any schedule, if one has any.
   [[nodiscard]] Result<std::optional<std::int64_t>> earliest_schedule_fire();
   // Writes `schedule` if the stored one still has `expected_version`; false on a conflict.
-  // ResourceNotFoundException if it is gone.
+  // ResourceNotFoundException if it or its group is gone.
   [[nodiscard]] Result<bool> replace_schedule(const model::Schedule& schedule, long long expected_version);
   // Deletes the schedule and its tags (only if it still has `expected_version`, when given); false
   // if there was none or it changed meanwhile.
@@ -307,7 +309,8 @@ class Store {
                                              std::optional<long long> expected_version = std::nullopt);
 
   // --- schedule groups (store/schedule_groups.cpp); `default` is a row from the migration on ---
-  // Creates the group with `tags`; ConflictException if it exists.
+  // Creates the group with `tags`; ConflictException if it exists, LimitExceededException (the
+  // Scheduler API's ServiceQuotaExceededException) when there are k_max_schedule_groups already.
   [[nodiscard]] Result<void> create_schedule_group(const model::ScheduleGroup& group, const std::vector<model::Tag>& tags);
   [[nodiscard]] Result<std::optional<model::ScheduleGroup>> find_schedule_group(const std::string& name);
   // Groups whose name starts with `name_prefix`, by name after `after`, at most `limit`.
