@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -108,7 +109,9 @@ class Store {
   [[nodiscard]] Result<model::Cluster> create_cluster(const model::Cluster& wanted,
                                                       const std::vector<model::Tag>& tags);
   // Creates the cluster if it does not exist; writes nothing otherwise. Returns true if created.
-  [[nodiscard]] Result<bool> ensure_cluster(const std::string& name, EpochMs now);
+  // Its containerInsights is the account's default: the setting of `account`'s root user, read
+  // in the same transaction, else ECS's default.
+  [[nodiscard]] Result<bool> ensure_cluster(const std::string& name, EpochMs now, std::string_view account);
   [[nodiscard]] Result<std::optional<model::Cluster>> find_cluster(const std::string& name);
   // ACTIVE clusters by name after `after`, at most `limit`.
   [[nodiscard]] Result<std::vector<model::Cluster>> list_clusters(const std::string& after,
@@ -125,6 +128,8 @@ class Store {
   [[nodiscard]] Result<std::vector<model::AccountSetting>> account_settings_of(
       const std::string& principal_arn, const std::optional<std::string>& name = std::nullopt);
   // Sets `setting` for its principal; writes nothing when it already has that value.
+  // ClientException when it is the first setting of a principal other than a root user and
+  // k_max_setting_principals such principals already have settings.
   [[nodiscard]] Result<void> put_account_setting(const model::AccountSetting& setting);
   // Removes the setting `name` of `principal_arn`; returns what it was, nothing if it was unset.
   [[nodiscard]] Result<std::optional<model::AccountSetting>> delete_account_setting(const std::string& principal_arn,
