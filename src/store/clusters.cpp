@@ -168,17 +168,28 @@ Result<model::Cluster> Store::delete_cluster(const std::string& name) {
   return existing;
 }
 
-Result<model::Cluster> Store::update_cluster_settings(const std::string& name, const model::Json& settings) {
+Result<model::Cluster> Store::update_cluster(const std::string& name, const ClusterUpdate& update) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, active_cluster_in(m_db, name));
-  if (existing.settings == settings) return existing;
-  existing.settings = settings;
-  Stmt stmt(m_db, "UPDATE clusters SET settings = ?2 WHERE name = ?1");
-  BERTH_TRY(stmt.bind(1, name).bind(2, settings.dump()).run());
-  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update cluster settings"));
-  return existing;
+  model::Cluster updated = existing;
+  if (update.settings) updated.settings = *update.settings;
+  const auto set_member = [&](const char* key, const std::optional<model::Json>& value) {
+    if (!value) return;
+    if (value->is_null()) {
+      updated.capacity.erase(key);
+    } else {
+      updated.capacity[key] = *value;
+    }
+  };
+  set_member("configuration", update.configuration);
+  set_member("serviceConnectDefaults", update.service_connect_defaults);
+  if (updated.settings == existing.settings && updated.capacity == existing.capacity) return existing;
+  Stmt stmt(m_db, "UPDATE clusters SET settings = ?2, capacity = ?3 WHERE name = ?1");
+  BERTH_TRY(stmt.bind(1, name).bind(2, updated.settings.dump()).bind(3, updated.capacity.dump()).run());
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update cluster"));
+  return updated;
 }
 
 }  // namespace berth::store

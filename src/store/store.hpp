@@ -61,6 +61,21 @@ struct DaemonTaskDefinitionQuery {
   std::size_t limit = 100;
 };
 
+// What UpdateCluster and UpdateClusterSettings change (nothing = leave it as it is); the last two
+// are members of the cluster's `capacity` (a null one is removed).
+struct ClusterUpdate {
+  std::optional<model::Json> settings;  // normalized
+  std::optional<model::Json> configuration;
+  std::optional<model::Json> service_connect_defaults;
+};
+
+// A service by its cluster and name, ordered as ListServicesByNamespace pages them.
+struct ServiceName {
+  std::string cluster;
+  std::string name;
+  auto operator<=>(const ServiceName&) const = default;
+};
+
 struct TaskQuery {
   std::optional<std::string> cluster;
   std::optional<std::string> container_instance;
@@ -119,9 +134,9 @@ class Store {
   [[nodiscard]] Result<model::ClusterCounts> cluster_counts(const std::string& name);
   // Marks the cluster INACTIVE. ClusterNotFound / ClusterContains*Exception as ECS.
   [[nodiscard]] Result<model::Cluster> delete_cluster(const std::string& name);
-  // Replaces the settings of the ACTIVE cluster `name` (ClusterNotFoundException otherwise) and
-  // returns it; writes nothing when they are what it has.
-  [[nodiscard]] Result<model::Cluster> update_cluster_settings(const std::string& name, const model::Json& settings);
+  // Applies `update` to the ACTIVE cluster `name` (ClusterNotFoundException otherwise) and returns
+  // it; writes nothing when it changes nothing.
+  [[nodiscard]] Result<model::Cluster> update_cluster(const std::string& name, const ClusterUpdate& update);
 
   // --- ECS account settings (store/account_settings.cpp), each principal's own ---
   // The settings `principal_arn` set (type user), by name; only `name`'s when given.
@@ -288,6 +303,14 @@ class Store {
                                                                   const std::string& after, std::size_t limit);
   // Writes `service` if the stored one still has `expected_version`; false on a conflict.
   [[nodiscard]] Result<bool> replace_service(const model::Service& service, long long expected_version);
+
+  // --- Service Connect namespaces (store/service_namespaces.cpp) ---
+  // ACTIVE services of ACTIVE clusters whose Service Connect namespace (their own, else their
+  // cluster's default) is one of `names`, by (cluster, name) after `after`, at most `limit`.
+  [[nodiscard]] Result<std::vector<ServiceName>> services_in_namespace(const std::vector<std::string>& names,
+                                                                       const ServiceName& after, std::size_t limit);
+  // Whether an ACTIVE cluster's default namespace, or an ACTIVE service's own, is one of `names`.
+  [[nodiscard]] Result<bool> namespace_known(const std::vector<std::string>& names);
 
   // --- schedules (store/schedules.cpp) ---
   // Creates the schedule; ConflictException if the group already has one of that name,
