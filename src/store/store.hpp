@@ -69,6 +69,12 @@ struct ClusterUpdate {
   std::optional<model::Json> service_connect_defaults;
 };
 
+// Tags a write adds to one resource in its own transaction ("" = none).
+struct ResourceTags {
+  std::string resource;  // a tag key: "task-set/c/s/id"
+  std::vector<model::Tag> tags;
+};
+
 // A service by its cluster and name, ordered as ListServicesByNamespace pages them.
 struct ServiceName {
   std::string cluster;
@@ -301,8 +307,10 @@ class Store {
   [[nodiscard]] Result<std::vector<model::Service>> list_services(const std::optional<std::string>& cluster,
                                                                   const std::vector<model::ServiceStatus>& statuses,
                                                                   const std::string& after, std::size_t limit);
-  // Writes `service` if the stored one still has `expected_version`; false on a conflict.
-  [[nodiscard]] Result<bool> replace_service(const model::Service& service, long long expected_version);
+  // Writes `service` if the stored one still has `expected_version`; false on a conflict. With
+  // `new_tags`, adds them to their resource in the same transaction (CreateTaskSet's tags).
+  [[nodiscard]] Result<bool> replace_service(const model::Service& service, long long expected_version,
+                                             const ResourceTags& new_tags = {});
 
   // --- Service Connect namespaces (store/service_namespaces.cpp) ---
   // ACTIVE services of ACTIVE clusters whose Service Connect namespace (their own, else their
