@@ -321,3 +321,27 @@ TEST_CASE_METHOD(TaskSetFixture, "a deleted service's task sets take their tags 
   CHECK(service->task_sets.empty());
   CHECK(store->tags_of(key).value().empty());
 }
+
+TEST_CASE_METHOD(TaskSetFixture, "a task set and its tags are written in one transaction", "[svc][task_sets]") {
+  const auto first = create_set("web", 0);
+  const std::string key = "task-set/default/web/" + first["id"].get<std::string>();
+  std::vector<model::Tag> full;
+  for (int i = 0; i < 50; ++i) full.push_back({"k" + std::to_string(i), "v"});
+  REQUIRE_OK(store->add_tags(key, full));
+  // A second set whose tags cannot be written (the resource would have 51): the set is not
+  // written either, so a retry cannot leave two.
+  auto service = store->find_service("default", "web").value();
+  REQUIRE(service);
+  model::Service changed = *service;
+  changed.task_sets.push_back(changed.task_sets.front());
+  changed.task_sets.back().id = "ecs-svc/2";
+  ++changed.version;
+  const auto refused = store->replace_service(changed, service->version, {key, {{"one-more", "v"}}});
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message == "A resource can have at most 50 tags.");
+  CHECK(store->find_service("default", "web").value()->task_sets.size() == 1);
+  CHECK(store->find_service("default", "web").value()->version == service->version);
+  // Tags that fit are written with the service.
+  REQUIRE(store->replace_service(changed, service->version, {"task-set/default/web/ecs-svc/2", {{"stage", "b"}}}).value());
+  CHECK(store->tags_of("task-set/default/web/ecs-svc/2").value() == std::vector<model::Tag>{{"stage", "b"}});
+}
