@@ -247,7 +247,7 @@ const std::vector<EcsAction>& actions() {
              typed_use_case<model::decode_list_tasks, svc::list_tasks, model::encode_list_tasks>,
              the_cluster),
       action("PutAccountSetting", shapes::put_account_setting,
-             typed_use_case<model::decode_put_account_setting, svc::put_account_setting, model::encode_account_setting_reply>,
+             typed_use_case<model::decode_put_account_setting, svc::put_principal_account_setting, model::encode_account_setting_reply>,
              everything),
       action("PutAccountSettingDefault", shapes::put_account_setting_default,
              typed_use_case<model::decode_put_account_setting, svc::put_account_setting, model::encode_account_setting_reply>,

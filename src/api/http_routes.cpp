@@ -67,7 +67,10 @@ Reply authorize_and_run(ApiServices& api, const Caller& caller, std::string_view
   if (auto denied = api.auth.authorize(caller, signing_name, *access)) {
     reply = auth_error_reply(*denied);
   } else {
-    reply = run_call(api.ctx, call);
+    // The use case learns who called (ECS's "authenticated user") from its own copy.
+    svc::Context request_ctx = api.ctx;
+    request_ctx.caller_arn = "arn:aws:iam::" + api.ctx.arns.account + ":user/" + caller.user_name;
+    reply = run_call(request_ctx, call);
   }
   audit(api, caller, access->action, access->resources, reply);
   return reply;

@@ -1,11 +1,14 @@
 // Which API a request is for, and whether its caller may call it: ECS JSON 1.1 (POST on any
 // path, by X-Amz-Target; also berth's access-key API and CloudWatch's JSON 1.0), CloudWatch's
 // Smithy RPC v2 CBOR (POST /service/GraniteServiceVersion20100801/operation/<Op>), EventBridge
-// Scheduler's REST routes (/schedules, /schedules/{Name}), the container logs of a task
-// (GET /v1/tasks/{task}/logs?since=&cluster=&container=) and the metrics (GET /metrics, which also
-// takes the scrape token, and GET /v1/stats: api/metrics_routes.hpp). Every request is authenticated first
-// (api/request_auth.hpp), decoded, authorized for its IAM action on its resources, run, and, if
-// it changes something, written to the audit log. No sockets here. Thread-safe.
+// Scheduler's REST routes (/schedules[/{Name}], /schedule-groups[/{Name}], /tags/{ResourceArn};
+// any other method or path under them is a 404 ResourceNotFoundException), `berth exec` sessions
+// (POST /v1/exec with Upgrade: berth-exec: a 101, after which the connection is handed over), the
+// container logs of a task (GET /v1/tasks/{task}/logs?since=&cluster=&container=) and the metrics
+// (GET /metrics, which also takes the scrape token, and GET /v1/stats: api/metrics_routes.hpp).
+// Every request is authenticated first (api/request_auth.hpp), decoded, authorized for its IAM
+// action on its resources, run on a copy of the Context that names its caller, and, if it
+// changes something, written to the audit log. No sockets here. Thread-safe.
 #pragma once
 
 #include <string>

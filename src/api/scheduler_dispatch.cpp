@@ -18,6 +18,7 @@ Reply scheduler_error(const Error& error) {
   switch (error.code) {
     case Code::resource_not_found: status = 404, type = "ResourceNotFoundException"; break;
     case Code::conflict: status = 409, type = "ConflictException"; break;
+    case Code::limit_exceeded: status = 402, type = "ServiceQuotaExceededException"; break;
     case Code::payload_too_large: status = 413, type = std::string(code_name(error.code)); break;
     // A body that is not JSON at all: restJson1 services answer SerializationException.
     case Code::serialization: type = std::string(code_name(error.code)); break;

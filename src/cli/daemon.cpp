@@ -112,7 +112,7 @@ Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::
   resources.clock = std::make_unique<SystemClock>();
   BERTH_ASSIGN(resources.store, store::Store::open(config.db_path()));
   BERTH_ASSIGN(resources.secrets_key, api::auth::load_or_create_secret_key(config.secrets_key_path()));
-  BERTH_ASSIGN(const bool created, resources.store->ensure_cluster(config.cluster, resources.clock->now_ms()));
+  BERTH_ASSIGN(const bool created, resources.store->ensure_cluster(config.cluster, resources.clock->now_ms(), config.account));
   if (created) log_info("created cluster " + config.cluster);
   BERTH_ASSIGN(resources.images, runtime::ImageStore::open(config.data_dir + "/images", *resources.clock));
   check_seccomp();

@@ -55,6 +55,10 @@ inline constexpr std::string_view k_container_insights_setting = "containerInsig
 // The rule's writability: InvalidParameterException for a read-only setting.
 [[nodiscard]] Result<void> check_setting_writable(const SettingRule& rule);
 
+// How many principals may have settings of their own: any IAM ARN of the account is a valid
+// principal, so without a bound the table would grow with every name a caller makes up.
+inline constexpr std::size_t k_max_setting_principals = 1000;
+
 // The account's root user, whose settings are every other principal's defaults.
 std::string root_principal(std::string_view account);
 // `arn` as a principal of `account`: its root user, an IAM user or an IAM role

@@ -33,8 +33,8 @@ Json cluster_to_json(const Cluster& cluster, const ClusterCounts& counts, const 
       {"defaultCapacityProviderStrategy",
        cluster.capacity.value("defaultCapacityProviderStrategy", Json::array())},
   };
-  if (cluster.capacity.contains("serviceConnectDefaults")) {
-    out["serviceConnectDefaults"] = cluster.capacity["serviceConnectDefaults"];
+  for (const char* key : {"configuration", "serviceConnectDefaults"}) {
+    if (cluster.capacity.contains(key)) out[key] = cluster.capacity[key];
   }
   if (view.settings) out["settings"] = cluster.settings;
   if (view.statistics) {

@@ -51,7 +51,7 @@ Result<DeleteClusterRequest> decode_delete_cluster(const Json& body) {
 }
 
 Result<UpdateClusterSettingsRequest> decode_update_cluster_settings(const Json& body) {
-  UpdateClusterSettingsRequest request{body["cluster"].get<std::string>(), std::nullopt};
+  UpdateClusterSettingsRequest request{body["cluster"].get<std::string>(), std::nullopt, std::nullopt, std::nullopt};
   if (body.contains("settings") && !body["settings"].empty()) {
     BERTH_ASSIGN(request.settings, normalize_cluster_settings(body["settings"]));
   }
@@ -59,17 +59,21 @@ Result<UpdateClusterSettingsRequest> decode_update_cluster_settings(const Json& 
 }
 
 Result<UpdateClusterSettingsRequest> decode_update_cluster(const Json& body) {
+  BERTH_ASSIGN(auto request, decode_update_cluster_settings(body));
   if (body.contains("configuration")) {
-    return fail(Code::invalid_parameter,
-                "berth's UpdateCluster changes settings only: configuration (ECS Exec, managed storage) is not "
-                "supported on a gateway.");
+    const Json& exec = body["configuration"].value("executeCommandConfiguration", Json::object());
+    if (exec.value("logging", "") == "OVERRIDE" && !exec.contains("logConfiguration")) {
+      return fail(Code::invalid_parameter,
+                  "executeCommandConfiguration.logConfiguration is required when logging is OVERRIDE.");
+    }
+    request.configuration = body["configuration"];
   }
   if (body.contains("serviceConnectDefaults")) {
-    return fail(Code::invalid_parameter,
-                "berth's UpdateCluster changes settings only: serviceConnectDefaults needs Service Connect, which "
-                "berth does not have.");
+    // ECS: an empty namespace removes the cluster's default.
+    const std::string name = body["serviceConnectDefaults"]["namespace"].get<std::string>();
+    request.service_connect_defaults = name.empty() ? Json() : Json{{"namespace", name}};
   }
-  return decode_update_cluster_settings(body);
+  return request;
 }
 
 Json encode_cluster_reply(const ClusterReply& reply, const ArnScope& arns) {

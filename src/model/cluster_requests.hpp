@@ -48,10 +48,15 @@ struct DeleteClusterRequest {
   std::string cluster;  // name or ARN
 };
 
-// UpdateClusterSettings, and UpdateCluster with its settings member (berth refuses the others).
+// UpdateClusterSettings, and UpdateCluster (which may also give configuration and
+// serviceConnectDefaults). Nothing = leave it as it is.
 struct UpdateClusterSettingsRequest {
   std::string cluster;            // name or ARN
-  std::optional<Json> settings;   // normalized; none = leave them as they are
+  std::optional<Json> settings;   // normalized
+  // Kept and returned: berth's ExecuteCommand does not log, and it has no managed storage.
+  std::optional<Json> configuration;
+  // {"namespace": ...}; null when the namespace given is "" (ECS then removes the default).
+  std::optional<Json> service_connect_defaults;
 };
 
 // {"cluster": ...}: CreateCluster's and DeleteCluster's reply.
@@ -70,8 +75,8 @@ struct DescribeClustersReply {
 [[nodiscard]] Result<DescribeClustersRequest> decode_describe_clusters(const Json& body);
 [[nodiscard]] Result<ListClustersRequest> decode_list_clusters(const Json& body);
 [[nodiscard]] Result<DeleteClusterRequest> decode_delete_cluster(const Json& body);
-// UpdateCluster: InvalidParameterException for configuration (ECS Exec and managed storage,
-// which berth does not have) and serviceConnectDefaults (berth has no Service Connect).
+// UpdateCluster: InvalidParameterException for an executeCommandConfiguration whose logging is
+// OVERRIDE without a logConfiguration (as ECS).
 [[nodiscard]] Result<UpdateClusterSettingsRequest> decode_update_cluster_settings(const Json& body);
 [[nodiscard]] Result<UpdateClusterSettingsRequest> decode_update_cluster(const Json& body);
 

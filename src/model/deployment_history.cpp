@@ -102,9 +102,17 @@ void follow(Service& s, ServiceDeploymentRecord& r, EpochMs now) {
   }
 }
 
-// Keeps the newest k_max_service_deployments and the revisions they or the live deployments name.
+// Keeps at most k_max_service_deployments records, dropping the oldest finished ones first: an
+// unfinished one follows a live deployment, and DescribeServices finds the revision a live
+// deployment runs through it. Then keeps only the revisions the kept records name.
 void bound(Service& s) {
-  if (s.history.deployments.size() > k_max_service_deployments) s.history.deployments.resize(k_max_service_deployments);
+  auto& records = s.history.deployments;  // newest first
+  for (auto it = records.end(); records.size() > k_max_service_deployments && it != records.begin();) {
+    --it;
+    if (is_finished(it->status)) it = records.erase(it);
+  }
+  // More unfinished records than the bound (not reached by ECS's rules): the oldest go.
+  if (records.size() > k_max_service_deployments) records.resize(k_max_service_deployments);
   std::set<std::string> named;
   for (const auto& r : s.history.deployments) {
     named.insert(r.target_revision);

@@ -23,9 +23,9 @@ const ServiceRevision* revision_run_by(const Service& service, std::string_view 
 
 // Records the rollout of the PRIMARY deployment that was just put at the front of
 // service.deployments: a revision of what it runs (with the service's attachments) and a PENDING
-// service deployment whose sources are the revisions the other live deployments run. Drops the
-// oldest service deployments beyond k_max_service_deployments and the revisions no kept one
-// names. REQUIRES: service.deployments is not empty.
+// service deployment whose sources are the revisions the other live deployments run. Drops
+// service deployments beyond k_max_service_deployments, the oldest finished ones first, and the
+// revisions no kept one names. REQUIRES: service.deployments is not empty.
 void record_new_deployment(Service& service, EpochMs now);
 
 // Moves every service deployment that is not finished along with the live deployment it follows:

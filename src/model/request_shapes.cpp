@@ -258,10 +258,21 @@ const Shape k_list_clusters = structure({{"nextToken", &k_string}, {"maxResults"
 const Shape k_delete_cluster = structure({{"cluster", &k_string, true}});
 const Shape k_update_cluster_settings =
     structure({{"cluster", &k_string, true}, {"settings", &k_cluster_settings, true}});
-// configuration and serviceConnectDefaults are checked so the decoder can refuse them by name.
+const Shape k_exec_logging = enum_shape({"NONE", "DEFAULT", "OVERRIDE"});
+const Shape k_exec_log_configuration = structure({{"cloudWatchLogGroupName", &k_string},
+                                                  {"cloudWatchEncryptionEnabled", &k_bool},
+                                                  {"s3BucketName", &k_string},
+                                                  {"s3EncryptionEnabled", &k_bool},
+                                                  {"s3KeyPrefix", &k_string}});
+const Shape k_exec_configuration = structure(
+    {{"kmsKeyId", &k_string}, {"logging", &k_exec_logging}, {"logConfiguration", &k_exec_log_configuration}});
+const Shape k_managed_storage_configuration =
+    structure({{"kmsKeyId", &k_string}, {"fargateEphemeralStorageKmsKeyId", &k_string}});
+const Shape k_cluster_configuration = structure({{"executeCommandConfiguration", &k_exec_configuration},
+                                                 {"managedStorageConfiguration", &k_managed_storage_configuration}});
 const Shape k_update_cluster = structure({{"cluster", &k_string, true},
                                           {"settings", &k_cluster_settings},
-                                          {"configuration", &k_any},
+                                          {"configuration", &k_cluster_configuration},
                                           {"serviceConnectDefaults", &k_service_connect_defaults}});
 
 // Task definitions.

@@ -15,6 +15,8 @@
 namespace berth::model {
 
 inline constexpr std::string_view k_default_schedule_group = "default";
+// EventBridge Scheduler's quota of schedule groups in an account and Region (`default` counts).
+inline constexpr std::size_t k_max_schedule_groups = 500;
 
 struct ScheduleGroup {
   std::string name;

@@ -2,6 +2,7 @@
 
 #include "model/task_set_json.hpp"
 #include "model/deployment_history.hpp"
+#include "model/service_deployment_requests.hpp"
 
 namespace berth::model {
 
@@ -167,6 +168,19 @@ Json service_to_json(const Service& s, const ArnScope& arns, const std::vector<T
     }
   }
   service_attachments_to_json(s.attachments, out);
+  const HistoryKey key{s.cluster, s.name, ""};
+  if (!s.history.deployments.empty()) {
+    out["currentServiceDeployment"] = history_arn(arns, k_service_deployment, {s.cluster, s.name, s.history.deployments.front().id});
+  }
+  // The revisions that have tasks, with the counts of the live deployment running each.
+  Json current_revisions = Json::array();
+  for (const auto& d : s.deployments) {
+    const auto* revision = revision_run_by(s, d.id);
+    if (revision && d.running_count + d.pending_count > 0) {
+      current_revisions.push_back(revision_summary(arns, key, revision->id, {d.desired_count, d.running_count, d.pending_count}));
+    }
+  }
+  if (!current_revisions.empty()) out["currentServiceRevisions"] = std::move(current_revisions);
   if (tags) out["tags"] = tags_to_json(*tags);
   return out;
 }

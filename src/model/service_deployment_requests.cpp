@@ -47,12 +47,6 @@ void put_time(Json& out, const char* member, EpochMs ms) {
   if (ms != 0) out[member] = epoch_seconds(ms);
 }
 
-Json revision_summary(const ArnScope& arns, const HistoryKey& service, const std::string& id, const RevisionCounts& c) {
-  return {{"arn", history_arn(arns, k_service_revision, {service.cluster, service.service, id})},
-          {"requestedTaskCount", c.requested},
-          {"runningTaskCount", c.running},
-          {"pendingTaskCount", c.pending}};
-}
 
 // ECS's monitor status of the circuit breaker over one deployment.
 std::string_view breaker_status(const ServiceDeploymentView& v) {
@@ -119,6 +113,13 @@ Json revision_to_json(const ServiceRevisionView& v, const ArnScope& arns) {
 }
 
 }  // namespace
+
+Json revision_summary(const ArnScope& arns, const HistoryKey& service, const std::string& id, const RevisionCounts& c) {
+  return {{"arn", history_arn(arns, k_service_revision, {service.cluster, service.service, id})},
+          {"requestedTaskCount", c.requested},
+          {"runningTaskCount", c.running},
+          {"pendingTaskCount", c.pending}};
+}
 
 namespace deployment_shapes {
 const Shape& list_service_deployments = k_list_service_deployments;

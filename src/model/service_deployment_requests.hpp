@@ -42,6 +42,9 @@ std::string history_arn(const ArnScope& arns, std::string_view type, const Histo
 // The key an ARN of `type` in this region and account names; nothing for another kind of
 // string, ARN, region or account.
 std::optional<HistoryKey> history_key_of(const ArnScope& arns, std::string_view type, std::string_view arn);
+// A revision's {arn, requestedTaskCount, runningTaskCount, pendingTaskCount} (ECS's
+// ServiceRevisionSummary and ServiceCurrentRevisionSummary); `service`'s id is not used.
+Json revision_summary(const ArnScope& arns, const HistoryKey& service, const std::string& id, const RevisionCounts& c);
 
 struct ListServiceDeploymentsRequest {
   std::optional<std::string> cluster;

@@ -1,7 +1,7 @@
 // TaskSet: one set of tasks of a service whose deployments an external tool drives (deployment
 // controller EXTERNAL): a task definition and a scale, a percentage of the service's desired
-// count. Plain values (no JSON), shared by the stored Service and the scheduler's snapshot.
-// Pure; thread-safe.
+// count, and where its tasks run and what it was attached to. Plain values, shared by the stored
+// Service and the scheduler's snapshot. Pure; thread-safe.
 #pragma once
 
 #include <array>
@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "common/clock.hpp"
+#include "model/launch_type.hpp"
+#include "model/schema.hpp"
 #include "model/wire_enum.hpp"
 
 namespace berth::model {
@@ -44,6 +46,13 @@ struct TaskSet {
   std::string family;
   long long revision = 0;
   double scale_percent = 100.0;  // 0 to 100
+  // Where its tasks run: a capacity provider strategy (as given, or the cluster's default when
+  // neither it nor a launch type was given; empty = none), else `launch_type`.
+  Json capacity_provider_strategy = Json::array();
+  LaunchType launch_type = LaunchType::ec2;
+  // As CreateTaskSet gave them, kept and returned (a gateway runs no load balancer or registry).
+  Json load_balancers = Json::array();
+  Json service_registries = Json::array();
   EpochMs created_at = 0;
   EpochMs updated_at = 0;
   // As a reply shows them, counted from the tasks at `counted_at` (never stored).

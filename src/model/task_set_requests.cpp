@@ -2,6 +2,7 @@
 
 #include "model/launch_type.hpp"
 #include "model/request_members.hpp"
+#include "model/service_attachments.hpp"
 #include "model/task_requests.hpp"
 
 namespace berth::model {
@@ -83,6 +84,11 @@ Result<CreateTaskSetRequest> decode_create_task_set(const Json& body) {
   if (body.contains("scale")) {
     BERTH_ASSIGN(request.scale_percent, scale_of(body["scale"]));
   }
+  BERTH_ASSIGN(request.capacity, read_launch_capacity(body));
+  if (body.contains("launchType")) request.launch_type = *from_wire<LaunchType>(body["launchType"].get<std::string>());
+  BERTH_ASSIGN(const auto attachments, attachments_update_of(body));
+  request.load_balancers = attachments.load_balancers.value_or(Json::array());
+  request.service_registries = attachments.service_registries.value_or(Json::array());
   if (body.contains("tags")) {
     BERTH_ASSIGN(request.tags, read_tags(body["tags"]));
   }

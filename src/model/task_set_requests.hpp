@@ -10,6 +10,7 @@
 
 #include "common/arn.hpp"
 #include "common/result.hpp"
+#include "model/capacity_provider_strategy.hpp"
 #include "model/failure.hpp"
 #include "model/schema.hpp"
 #include "model/tags.hpp"
@@ -26,14 +27,18 @@ extern const Shape& delete_task_set;
 extern const Shape& update_service_primary_task_set;
 }  // namespace request_shapes
 
-// loadBalancers, serviceRegistries, networkConfiguration and platformVersion are accepted and
-// not acted on (a gateway has no load balancers; awsvpc settings are not used).
+// loadBalancers and serviceRegistries are kept and returned, not acted on (a gateway has no load
+// balancers or Cloud Map); networkConfiguration and platformVersion are accepted and not used.
 struct CreateTaskSetRequest {
   std::string cluster;          // name or ARN
   std::string service;          // name or ARN
   std::string task_definition;  // a reference, resolved by the use case
   std::string external_id;
   double scale_percent = 100.0;  // 0 to 100
+  LaunchCapacity capacity;       // launchType and capacityProviderStrategy as given
+  LaunchType launch_type = LaunchType::ec2;  // the launchType given, if any
+  Json load_balancers = Json::array();
+  Json service_registries = Json::array();
   std::vector<Tag> tags;
 };
 

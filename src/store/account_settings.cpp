@@ -32,13 +32,26 @@ Result<std::vector<model::AccountSetting>> Store::account_settings_of(const std:
 
 Result<void> Store::put_account_setting(const model::AccountSetting& setting) {
   MutexLock lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  // A principal new to the table counts against the bound; the root user (the account's
+  // defaults, "arn:aws:iam::<account>:root") never does.
+  if (!setting.principal_arn.ends_with(":root")) {
+    Stmt count(m_db, "SELECT EXISTS(SELECT 1 FROM account_settings WHERE principal_arn = ?1), "
+                     "(SELECT count(DISTINCT principal_arn) FROM account_settings WHERE substr(principal_arn, -5) != ':root')");
+    count.bind(1, setting.principal_arn);
+    BERTH_TRY(count.step());
+    if (count.integer(0) == 0 && count.integer(1) >= static_cast<std::int64_t>(model::k_max_setting_principals)) {
+      return fail(Code::client, std::to_string(model::k_max_setting_principals) +
+                                    " principals already have account settings of their own: delete some first.");
+    }
+  }
   // Flash wear: the upsert writes only when the value differs.
   Stmt stmt(m_db, "INSERT INTO account_settings(principal_arn, name, value) VALUES(?1, ?2, ?3) "
                   "ON CONFLICT(principal_arn, name) DO UPDATE SET value = excluded.value "
                   "WHERE value != excluded.value");
-  if (auto ok = stmt.bind(1, setting.principal_arn).bind(2, setting.name).bind(3, setting.value).run(); !ok) {
-    return std::unexpected(ok.error().wrap("put account setting"));
-  }
+  BERTH_TRY(stmt.bind(1, setting.principal_arn).bind(2, setting.name).bind(3, setting.value).run());
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("put account setting"));
   return {};
 }
 

@@ -152,12 +152,15 @@ Result<bool> Store::commit_plan(const PlanCommit& plan) {
     service->status = state.status;
     service->desired_count = state.desired_count;
     service->deployments = state.deployments;
+    // A deleted service (now INACTIVE) loses its task sets, as in ECS; either way, a set's tags go with it.
+    const bool deleted = state.status == model::ServiceStatus::inactive;
     for (const auto& set : service->task_sets) {
-      const bool dropped = std::none_of(state.task_sets.begin(), state.task_sets.end(),
-                                        [&](const model::TaskSet& kept) { return kept.id == set.id; });
+      const bool dropped = deleted || std::none_of(state.task_sets.begin(), state.task_sets.end(),
+                                                   [&](const model::TaskSet& kept) { return kept.id == set.id; });
       if (dropped) BERTH_TRY(remove_all_tags_locked("task-set/" + plan.cluster + "/" + service->name + "/" + set.id));
     }
-    service->task_sets = state.task_sets;  // as read but the drained ones: the version check above holds
+    // As read but the drained ones: the version check above holds.
+    service->task_sets = deleted ? std::vector<model::TaskSet>{} : state.task_sets;
     service->next_launch_at = state.next_launch_at;
     model::follow_deployments(*service, plan.now);
     for (const auto& e : plan.service->new_events) model::add_event(*service, e.message, e.created_at, e.id);

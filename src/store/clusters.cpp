@@ -58,6 +58,17 @@ Result<model::Cluster> active_cluster_in(Db& db, const std::string& name) {
   return std::move(*existing);
 }
 
+// The value of setting `name` for the account: its root user's, else ECS's default (as
+// svc::account_default finds it, read inside the caller's transaction).
+Result<std::string> account_default_in(Db& db, std::string_view account, std::string_view name) {
+  const model::SettingRule* rule = model::find_setting_rule(name);
+  BERTH_CHECK(rule != nullptr);
+  Stmt stmt(db, "SELECT value FROM account_settings WHERE principal_arn = ?1 AND name = ?2");
+  stmt.bind(1, model::root_principal(account)).bind(2, std::string(name));
+  BERTH_ASSIGN(bool row, stmt.step());
+  return row ? stmt.text(0) : std::string(rule->default_value);
+}
+
 Result<void> upsert_cluster(Db& db, const model::Cluster& c) {
   Stmt stmt(db,
             "INSERT INTO clusters(name, status, settings, capacity, created_at) "
@@ -90,15 +101,16 @@ Result<model::Cluster> Store::create_cluster(const model::Cluster& wanted,
   return wanted;
 }
 
-Result<bool> Store::ensure_cluster(const std::string& name, EpochMs now) {
+Result<bool> Store::ensure_cluster(const std::string& name, EpochMs now, std::string_view account) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, find_cluster_in(m_db, name));
   if (existing && existing->status == model::ClusterStatus::active) return false;
+  BERTH_ASSIGN(auto insights, account_default_in(m_db, account, model::k_container_insights_setting));
   model::Cluster cluster;
   cluster.name = name;
-  cluster.settings = model::Json::array({{{"name", "containerInsights"}, {"value", "disabled"}}});
+  cluster.settings = model::Json::array({{{"name", model::k_container_insights_setting}, {"value", insights}}});
   cluster.created_at = now;
   BERTH_TRY(upsert_cluster(m_db, cluster));
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("ensure cluster"));
@@ -157,17 +169,28 @@ Result<model::Cluster> Store::delete_cluster(const std::string& name) {
   return existing;
 }
 
-Result<model::Cluster> Store::update_cluster_settings(const std::string& name, const model::Json& settings) {
+Result<model::Cluster> Store::update_cluster(const std::string& name, const ClusterUpdate& update) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(auto existing, active_cluster_in(m_db, name));
-  if (existing.settings == settings) return existing;
-  existing.settings = settings;
-  Stmt stmt(m_db, "UPDATE clusters SET settings = ?2 WHERE name = ?1");
-  BERTH_TRY(stmt.bind(1, name).bind(2, settings.dump()).run());
-  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update cluster settings"));
-  return existing;
+  model::Cluster updated = existing;
+  if (update.settings) updated.settings = *update.settings;
+  const auto set_member = [&](const char* key, const std::optional<model::Json>& value) {
+    if (!value) return;
+    if (value->is_null()) {
+      updated.capacity.erase(key);
+    } else {
+      updated.capacity[key] = *value;
+    }
+  };
+  set_member("configuration", update.configuration);
+  set_member("serviceConnectDefaults", update.service_connect_defaults);
+  if (updated.settings == existing.settings && updated.capacity == existing.capacity) return existing;
+  Stmt stmt(m_db, "UPDATE clusters SET settings = ?2, capacity = ?3 WHERE name = ?1");
+  BERTH_TRY(stmt.bind(1, name).bind(2, updated.settings.dump()).bind(3, updated.capacity.dump()).run());
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update cluster"));
+  return updated;
 }
 
 }  // namespace berth::store

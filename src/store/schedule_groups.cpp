@@ -13,6 +13,13 @@ Result<void> Store::create_schedule_group(const model::ScheduleGroup& group, con
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
+  Stmt count(m_db, "SELECT count(*), EXISTS(SELECT 1 FROM schedule_groups WHERE name = ?1) FROM schedule_groups");
+  count.bind(1, group.name);
+  BERTH_TRY(count.step());
+  if (count.integer(1) == 0 && count.integer(0) >= static_cast<std::int64_t>(model::k_max_schedule_groups)) {
+    return fail(Code::limit_exceeded, "There are " + std::to_string(model::k_max_schedule_groups) +
+                                          " schedule groups already, the most an account may have: delete one first.");
+  }
   Stmt insert(m_db, "INSERT INTO schedule_groups(name, created_at, modified_at) VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING");
   BERTH_TRY(insert.bind(1, group.name).bind(2, group.created_at).bind(3, group.modified_at).run());
   if (m_db.changes() == 0) return fail(Code::conflict, "Schedule group " + group.name + " already exists.");

@@ -16,12 +16,24 @@ Result<void> upsert_schedule(Db& db, const model::Schedule& s) {
       .bind(5, model::schedule_to_record(s).dump()).run();
 }
 
+// ResourceNotFoundException unless the schedule's group exists, checked in the transaction that
+// writes the schedule: a DeleteScheduleGroup committed since the use case looked would otherwise
+// leave a schedule that keeps firing in a group nobody can name.
+Result<void> require_group(Db& db, const std::string& group) {
+  Stmt stmt(db, "SELECT 1 FROM schedule_groups WHERE name = ?1");
+  stmt.bind(1, group);
+  BERTH_ASSIGN(bool found, stmt.step());
+  if (!found) return fail(Code::resource_not_found, "Schedule group " + group + " does not exist.");
+  return {};
+}
+
 }  // namespace
 
 Result<void> Store::create_schedule(const model::Schedule& schedule) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
+  BERTH_TRY(require_group(m_db, schedule.group));
   Stmt existing(m_db, "SELECT 1 FROM schedules WHERE group_name = ?1 AND name = ?2");
   existing.bind(1, schedule.group).bind(2, schedule.name);
   BERTH_ASSIGN(bool found, existing.step());
@@ -76,6 +88,7 @@ Result<bool> Store::replace_schedule(const model::Schedule& schedule, long long 
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
+  BERTH_TRY(require_group(m_db, schedule.group));
   Stmt current(m_db, "SELECT body FROM schedules WHERE group_name = ?1 AND name = ?2");
   current.bind(1, schedule.group).bind(2, schedule.name);
   BERTH_ASSIGN(bool exists, current.step());

@@ -68,7 +68,8 @@ Result<std::vector<model::Service>> Store::list_services(const std::optional<std
   return collect_parsed_rows<model::Service>(stmt, read_service);
 }
 
-Result<bool> Store::replace_service(const model::Service& service, long long expected_version) {
+Result<bool> Store::replace_service(const model::Service& service, long long expected_version,
+                                    const ResourceTags& new_tags) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
@@ -82,6 +83,7 @@ Result<bool> Store::replace_service(const model::Service& service, long long exp
     BERTH_TRY(require_associated_locked(service.cluster, service.capacity_provider_strategy));
   }
   BERTH_TRY(upsert_service(m_db, service));
+  if (!new_tags.resource.empty()) BERTH_TRY(put_tags_locked(new_tags.resource, new_tags.tags));
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update service"));
   return true;
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -60,6 +61,27 @@ struct DaemonTaskDefinitionQuery {
   std::size_t limit = 100;
 };
 
+// What UpdateCluster and UpdateClusterSettings change (nothing = leave it as it is); the last two
+// are members of the cluster's `capacity` (a null one is removed).
+struct ClusterUpdate {
+  std::optional<model::Json> settings;  // normalized
+  std::optional<model::Json> configuration;
+  std::optional<model::Json> service_connect_defaults;
+};
+
+// Tags a write adds to one resource in its own transaction ("" = none).
+struct ResourceTags {
+  std::string resource;  // a tag key: "task-set/c/s/id"
+  std::vector<model::Tag> tags;
+};
+
+// A service by its cluster and name, ordered as ListServicesByNamespace pages them.
+struct ServiceName {
+  std::string cluster;
+  std::string name;
+  auto operator<=>(const ServiceName&) const = default;
+};
+
 struct TaskQuery {
   std::optional<std::string> cluster;
   std::optional<std::string> container_instance;
@@ -110,7 +132,9 @@ class Store {
   [[nodiscard]] Result<model::Cluster> create_cluster(const model::Cluster& wanted,
                                                       const std::vector<model::Tag>& tags);
   // Creates the cluster if it does not exist; writes nothing otherwise. Returns true if created.
-  [[nodiscard]] Result<bool> ensure_cluster(const std::string& name, EpochMs now);
+  // Its containerInsights is the account's default: the setting of `account`'s root user, read
+  // in the same transaction, else ECS's default.
+  [[nodiscard]] Result<bool> ensure_cluster(const std::string& name, EpochMs now, std::string_view account);
   [[nodiscard]] Result<std::optional<model::Cluster>> find_cluster(const std::string& name);
   // ACTIVE clusters by name after `after`, at most `limit`.
   [[nodiscard]] Result<std::vector<model::Cluster>> list_clusters(const std::string& after,
@@ -118,15 +142,17 @@ class Store {
   [[nodiscard]] Result<model::ClusterCounts> cluster_counts(const std::string& name);
   // Marks the cluster INACTIVE. ClusterNotFound / ClusterContains*Exception as ECS.
   [[nodiscard]] Result<model::Cluster> delete_cluster(const std::string& name);
-  // Replaces the settings of the ACTIVE cluster `name` (ClusterNotFoundException otherwise) and
-  // returns it; writes nothing when they are what it has.
-  [[nodiscard]] Result<model::Cluster> update_cluster_settings(const std::string& name, const model::Json& settings);
+  // Applies `update` to the ACTIVE cluster `name` (ClusterNotFoundException otherwise) and returns
+  // it; writes nothing when it changes nothing.
+  [[nodiscard]] Result<model::Cluster> update_cluster(const std::string& name, const ClusterUpdate& update);
 
   // --- ECS account settings (store/account_settings.cpp), each principal's own ---
   // The settings `principal_arn` set (type user), by name; only `name`'s when given.
   [[nodiscard]] Result<std::vector<model::AccountSetting>> account_settings_of(
       const std::string& principal_arn, const std::optional<std::string>& name = std::nullopt);
   // Sets `setting` for its principal; writes nothing when it already has that value.
+  // ClientException when it is the first setting of a principal other than a root user and
+  // k_max_setting_principals such principals already have settings.
   [[nodiscard]] Result<void> put_account_setting(const model::AccountSetting& setting);
   // Removes the setting `name` of `principal_arn`; returns what it was, nothing if it was unset.
   [[nodiscard]] Result<std::optional<model::AccountSetting>> delete_account_setting(const std::string& principal_arn,
@@ -289,11 +315,23 @@ class Store {
   [[nodiscard]] Result<std::vector<model::Service>> list_services(const std::optional<std::string>& cluster,
                                                                   const std::vector<model::ServiceStatus>& statuses,
                                                                   const std::string& after, std::size_t limit);
-  // Writes `service` if the stored one still has `expected_version`; false on a conflict.
-  [[nodiscard]] Result<bool> replace_service(const model::Service& service, long long expected_version);
+  // Writes `service` if the stored one still has `expected_version`; false on a conflict. With
+  // `new_tags`, adds them to their resource in the same transaction (CreateTaskSet's tags).
+  [[nodiscard]] Result<bool> replace_service(const model::Service& service, long long expected_version,
+                                             const ResourceTags& new_tags = {});
+
+  // --- Service Connect namespaces (store/service_namespaces.cpp) ---
+  // ACTIVE services of ACTIVE clusters whose Service Connect namespace (their own, else their
+  // cluster's default) is one of `names`, by (cluster, name) after `after`, at most `limit`.
+  [[nodiscard]] Result<std::vector<ServiceName>> services_in_namespace(const std::vector<std::string>& names,
+                                                                       const ServiceName& after, std::size_t limit);
+  // Whether an ACTIVE cluster's default namespace, or an ACTIVE service's own, is one of `names`.
+  [[nodiscard]] Result<bool> namespace_known(const std::vector<std::string>& names);
 
   // --- schedules (store/schedules.cpp) ---
-  // Creates the schedule; ConflictException if the group already has one of that name.
+  // Creates the schedule; ConflictException if the group already has one of that name,
+  // ResourceNotFoundException if its group does not exist (checked in the same transaction, so a
+  // DeleteScheduleGroup cannot leave it behind).
   [[nodiscard]] Result<void> create_schedule(const model::Schedule& schedule);
   [[nodiscard]] Result<std::optional<model::Schedule>> find_schedule(const std::string& group, const std::string& name);
   // Schedules of `group` (all groups when empty) whose name starts with `name_prefix`, in
@@ -307,7 +345,7 @@ class Store {
   // The earliest wake time of any schedule, if one has any.
   [[nodiscard]] Result<std::optional<std::int64_t>> earliest_schedule_fire();
   // Writes `schedule` if the stored one still has `expected_version`; false on a conflict.
-  // ResourceNotFoundException if it is gone.
+  // ResourceNotFoundException if it or its group is gone.
   [[nodiscard]] Result<bool> replace_schedule(const model::Schedule& schedule, long long expected_version);
   // Deletes the schedule and its tags (only if it still has `expected_version`, when given); false
   // if there was none or it changed meanwhile.
@@ -315,7 +353,8 @@ class Store {
                                              std::optional<long long> expected_version = std::nullopt);
 
   // --- schedule groups (store/schedule_groups.cpp); `default` is a row from the migration on ---
-  // Creates the group with `tags`; ConflictException if it exists.
+  // Creates the group with `tags`; ConflictException if it exists, LimitExceededException (the
+  // Scheduler API's ServiceQuotaExceededException) when there are k_max_schedule_groups already.
   [[nodiscard]] Result<void> create_schedule_group(const model::ScheduleGroup& group, const std::vector<model::Tag>& tags);
   [[nodiscard]] Result<std::optional<model::ScheduleGroup>> find_schedule_group(const std::string& name);
   // Groups whose name starts with `name_prefix`, by name after `after`, at most `limit`.

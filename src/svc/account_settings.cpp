@@ -6,11 +6,22 @@ namespace berth::svc {
 namespace {
 
 // The principal a request speaks for: the one it names (checked to be of this account), else
-// the root user.
+// its caller (as ECS: "the authenticated user"), else, for an internal call, the root user.
 Result<std::string> principal_of(const Context& ctx, const std::optional<std::string>& named) {
-  if (!named) return model::root_principal(ctx.arns.account);
+  if (!named) return ctx.caller_arn.empty() ? model::root_principal(ctx.arns.account) : ctx.caller_arn;
   BERTH_TRY(model::check_principal(*named, ctx.arns.account));
   return *named;
+}
+
+Result<model::AccountSettingReply> put_setting_of(Context& ctx, const std::string& principal,
+                                                  const model::PutAccountSettingRequest& request) {
+  if (request.rule->root_only && principal != model::root_principal(ctx.arns.account)) {
+    return fail(Code::invalid_parameter, std::string(request.rule->name) +
+                                             " is an account-wide setting: only the root user's can be set.");
+  }
+  model::AccountSetting setting{std::string(request.rule->name), request.value, principal, model::SettingType::user};
+  BERTH_TRY(ctx.store.put_account_setting(setting));
+  return model::AccountSettingReply{std::move(setting)};
 }
 
 std::optional<model::AccountSetting> named(const std::vector<model::AccountSetting>& settings, std::string_view name) {
@@ -39,15 +50,15 @@ Result<std::vector<model::AccountSetting>> effective_settings(Context& ctx, cons
 
 }  // namespace
 
-Result<model::AccountSettingReply> put_account_setting(Context& ctx, const model::PutAccountSettingRequest& request) {
+Result<model::AccountSettingReply> put_principal_account_setting(Context& ctx,
+                                                                 const model::PutAccountSettingRequest& request) {
   BERTH_ASSIGN(auto principal, principal_of(ctx, request.principal));
-  if (request.rule->root_only && principal != model::root_principal(ctx.arns.account)) {
-    return fail(Code::invalid_parameter, std::string(request.rule->name) +
-                                             " is an account-wide setting: only the root user's can be set.");
-  }
-  model::AccountSetting setting{std::string(request.rule->name), request.value, principal, model::SettingType::user};
-  BERTH_TRY(ctx.store.put_account_setting(setting));
-  return model::AccountSettingReply{std::move(setting)};
+  return put_setting_of(ctx, principal, request);
+}
+
+Result<model::AccountSettingReply> put_account_setting(Context& ctx, const model::PutAccountSettingRequest& request) {
+  BERTH_CHECK(!request.principal);  // PutAccountSettingDefault's shape has no principalArn
+  return put_setting_of(ctx, model::root_principal(ctx.arns.account), request);
 }
 
 Result<model::AccountSettingsPage> list_account_settings(Context& ctx,

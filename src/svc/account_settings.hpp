@@ -1,8 +1,9 @@
 // ECS account settings use cases (PutAccountSetting, PutAccountSettingDefault,
 // ListAccountSettings, DeleteAccountSetting) and the account defaults other use cases apply
-// (CreateCluster's containerInsights). berth's callers have no IAM identity, so a request
-// without principalArn speaks for the account's root user, whose settings are the account's
-// defaults. Thread-safe (state lives in the Store).
+// (CreateCluster's containerInsights). A request without principalArn speaks for its caller (the
+// IAM user of its access key, or "uid-<n>" on the socket; Context::caller_arn); only
+// PutAccountSettingDefault writes the root user's settings, which are the account's defaults,
+// unless a request names the root user. Thread-safe (state lives in the Store).
 #pragma once
 
 #include "model/account_setting_requests.hpp"
@@ -10,8 +11,14 @@
 
 namespace berth::svc {
 
-// Both puts (PutAccountSettingDefault's request never names a principal). InvalidParameterException
-// for a principal of another account or kind, and for a root-only setting put for another principal.
+// PutAccountSetting: the setting of the principal named, else of the caller.
+// InvalidParameterException for a principal of another account or kind, and for a root-only
+// setting put for another principal than the root user; ClientException when
+// model::k_max_setting_principals principals have settings and this one has none.
+Result<model::AccountSettingReply> put_principal_account_setting(Context& ctx,
+                                                                 const model::PutAccountSettingRequest& request);
+// PutAccountSettingDefault (its request never names a principal): the root user's setting, with
+// the errors above.
 Result<model::AccountSettingReply> put_account_setting(Context& ctx, const model::PutAccountSettingRequest& request);
 // The principal's own settings, or (effectiveSettings) every setting as it applies to it; by name.
 Result<model::AccountSettingsPage> list_account_settings(Context& ctx,

@@ -76,14 +76,8 @@ Result<model::ClusterReply> delete_cluster(Context& ctx, const model::DeleteClus
 Result<model::ClusterReply> update_cluster_settings(Context& ctx, const model::UpdateClusterSettingsRequest& request) {
   const auto name = cluster_name_of(ctx, request.cluster);
   if (!name || !model::is_valid_name(*name)) return fail(Code::cluster_not_found, "Cluster not found.");
-  model::Cluster cluster;
-  if (request.settings) {
-    BERTH_ASSIGN(cluster, ctx.store.update_cluster_settings(*name, *request.settings));
-  } else {
-    BERTH_ASSIGN(auto found, ctx.store.find_cluster(*name));
-    if (!found || found->status != model::ClusterStatus::active) return fail(Code::cluster_not_found, "Cluster not found.");
-    cluster = std::move(*found);
-  }
+  const store::ClusterUpdate update{request.settings, request.configuration, request.service_connect_defaults};
+  BERTH_ASSIGN(auto cluster, ctx.store.update_cluster(*name, update));
   BERTH_ASSIGN(auto described, describe(ctx, std::move(cluster), true, false, false));
   return model::ClusterReply{std::move(described)};
 }

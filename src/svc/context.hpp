@@ -1,6 +1,8 @@
 // What every use case needs: the store, the clock and the ARN scope, and where the state changes
-// they make are announced. Built by the composition root (cli/daemon.cpp), all fields at
-// construction; the parts it refers to are thread-safe, so one Context serves all request threads.
+// they make are announced. Built by the composition root (cli/daemon.cpp); `gateway` is filled in
+// after start (set_instance_id, set_api_url) and is thread-safe, as the other parts it refers to
+// are, so one Context serves all request threads. The API runs each request on a copy that names
+// its caller (caller_arn).
 #pragma once
 
 #include <functional>
@@ -70,6 +72,9 @@ struct Context {
   // The gateway's API URL and own instance, for the agent-facing use cases (a shared_ptr keeps
   // Context copyable; copies share one).
   std::shared_ptr<LocalGateway> gateway = std::make_shared<LocalGateway>();
+  // The IAM user the request was authenticated as ("arn:aws:iam::<account>:user/<name>"), set on
+  // the API's per-request copy; "" for internal callers, which speak for the account's root user.
+  std::string caller_arn{};
   // Announce a change to `events` (see StateEvents).
   void tasks_changed() const {
     if (events) events->tasks_changed();

@@ -84,8 +84,8 @@ Result<Json> delete_schedule_group(Context& ctx, const Json& request) {
 
 Result<Json> tag_scheduler_resource(Context& ctx, const Json& request) {
   BERTH_ASSIGN(auto key, existing_tagged(ctx, request));
+  // AWS takes 0 to 200 tags: an empty list changes nothing.
   BERTH_ASSIGN(auto tags, model::read_scheduler_tags(request["Tags"]));
-  if (tags.empty()) return fail(Code::validation, "TagResource needs at least one tag.");
   BERTH_TRY(ctx.store.add_tags(key, tags));
   return Json::object();
 }

@@ -1,12 +1,15 @@
 // EventBridge Scheduler schedule groups (Create/Get/List/DeleteScheduleGroup) and Scheduler's
-// TagResource, UntagResource and ListTagsForResource on schedule groups and schedules, each
-// taking the shape-checked request with its path and query members merged in. Thread-safe.
+// TagResource, UntagResource and ListTagsForResource on schedule groups and (a berth extension:
+// AWS's Scheduler tags groups only) schedules, each taking the shape-checked request with its path
+// and query members merged in. Thread-safe.
 #pragma once
 
 #include "svc/context.hpp"
 
 namespace berth::svc {
 
+// LimitExceededException (Scheduler's ServiceQuotaExceededException) beyond
+// model::k_max_schedule_groups.
 [[nodiscard]] Result<Json> create_schedule_group(Context& ctx, const Json& request);
 [[nodiscard]] Result<Json> get_schedule_group(Context& ctx, const Json& request);
 [[nodiscard]] Result<Json> list_schedule_groups(Context& ctx, const Json& request);

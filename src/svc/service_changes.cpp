@@ -16,7 +16,8 @@ Result<ServiceKey> service_key_of(Context& ctx, const std::optional<std::string>
 }
 
 Result<model::Service> change_service(Context& ctx, const ServiceKey& key,
-                                      const std::function<Result<void>(model::Service&)>& change) {
+                                      const std::function<Result<void>(model::Service&)>& change,
+                                      const store::ResourceTags& new_tags) {
   return store::update_with_retry(20, Code::server, "The service kept changing; try again.",
                                   [&]() -> Result<std::optional<model::Service>> {
     BERTH_ASSIGN(auto found, ctx.store.find_service(key.cluster, key.name));
@@ -25,7 +26,7 @@ Result<model::Service> change_service(Context& ctx, const ServiceKey& key,
     BERTH_TRY(change(s));
     model::follow_deployments(s, ctx.clock.now_ms());
     const long long version = s.version++;
-    BERTH_ASSIGN(bool saved, ctx.store.replace_service(s, version));
+    BERTH_ASSIGN(bool saved, ctx.store.replace_service(s, version, new_tags));
     if (!saved) return std::nullopt;
     ctx.tasks_changed();
     return s;

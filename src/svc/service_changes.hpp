@@ -23,10 +23,11 @@ struct ServiceKey {
                                                 const std::string& service);
 
 // Applies `change` to the stored service with optimistic retries (the scheduler writes too) and
-// wakes the scheduler. Returns the service as saved; `change`'s error, or
-// ServiceNotFoundException.
+// wakes the scheduler; `new_tags` are written in the same transaction. Returns the service as
+// saved; `change`'s error, or ServiceNotFoundException.
 [[nodiscard]] Result<model::Service> change_service(Context& ctx, const ServiceKey& key,
-                                                    const std::function<Result<void>(model::Service&)>& change);
+                                                    const std::function<Result<void>(model::Service&)>& change,
+                                                    const store::ResourceTags& new_tags = {});
 
 // ServiceNotActiveException unless `service` is ACTIVE.
 [[nodiscard]] Result<void> require_active(const model::Service& service);

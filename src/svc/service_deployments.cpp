@@ -1,7 +1,6 @@
 #include "svc/service_deployments.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include "common/ids.hpp"
 #include "model/deployment_history.hpp"
@@ -53,9 +52,14 @@ Result<std::pair<model::HistoryKey, model::Service>> deployment_named(Context& c
   return std::pair{*key, std::move(*service)};
 }
 
-std::string cluster_default_namespace(const model::Cluster& c) {
-  const Json defaults = c.capacity.value("serviceConnectDefaults", Json::object());
-  return defaults.is_object() ? defaults.value("namespace", "") : "";
+// The ways services and clusters may have named the namespace `given` names. berth has no Cloud
+// Map, so a namespace is the string they give: its name, or the ARN
+// arn:aws:servicediscovery:<region>:<account>:namespace/<id>, whose id berth takes for the name.
+std::vector<std::string> namespace_spellings(const Context& ctx, const std::string& given) {
+  const std::string prefix = "arn:aws:servicediscovery:" + ctx.arns.region + ":" + ctx.arns.account + ":namespace/";
+  if (given.starts_with(prefix)) return {given, given.substr(prefix.size())};
+  if (is_arn(given)) return {given};
+  return {given, prefix + given};
 }
 
 }  // namespace
@@ -159,32 +163,23 @@ Result<model::ServiceDeploymentArnReply> continue_service_deployment(
 }
 
 Result<model::Page> list_services_by_namespace(Context& ctx, const model::ListServicesByNamespaceRequest& request) {
-  BERTH_ASSIGN(auto clusters, ctx.store.list_clusters("", 100000));
-  std::map<std::string, std::string> defaults;
-  for (const auto& c : clusters) defaults[c.name] = cluster_default_namespace(c);
-  BERTH_ASSIGN(auto services, ctx.store.list_services(std::nullopt, {model::ServiceStatus::active}, "", 100000));
-  bool known = std::any_of(defaults.begin(), defaults.end(), [&](const auto& d) { return d.second == request.namespace_name; });
+  const auto names = namespace_spellings(ctx, request.namespace_name);
   // The paging key is "<cluster>/<name>": cluster names hold no '/', so it orders as the list does.
   const auto slash = request.page.after.find('/');
-  const std::pair<std::string, std::string> after =
-      slash == std::string::npos ? std::pair<std::string, std::string>{}
-                                 : std::pair{request.page.after.substr(0, slash), request.page.after.substr(slash + 1)};
-  model::Page page;
-  std::string last;
-  for (const auto& s : services) {
-    const auto cluster_default = defaults.find(s.cluster);
-    if (cluster_default == defaults.end()) continue;  // its cluster is deleted
-    if (model::service_connect_namespace(s.attachments, cluster_default->second) != request.namespace_name) continue;
-    known = true;
-    if (!request.page.after.empty() && std::pair{s.cluster, s.name} <= after) continue;
-    if (page.items.size() == request.page.limit) {
-      page.next_token = model::make_next_token("servicesByNamespace", last);
-      break;
-    }
-    page.items.push_back(ctx.arns.service(s.cluster, s.name));
-    last = s.cluster + "/" + s.name;
+  const store::ServiceName after = slash == std::string::npos
+                                       ? store::ServiceName{}
+                                       : store::ServiceName{request.page.after.substr(0, slash),
+                                                            request.page.after.substr(slash + 1)};
+  BERTH_ASSIGN(auto services, ctx.store.services_in_namespace(names, after, request.page.limit + 1));
+  if (services.empty()) {
+    BERTH_ASSIGN(bool known, ctx.store.namespace_known(names));
+    if (!known) return fail(Code::namespace_not_found, "Namespace not found.");
   }
-  if (!known) return fail(Code::namespace_not_found, "Namespace not found.");
+  const bool more = services.size() > request.page.limit;
+  if (more) services.resize(request.page.limit);
+  model::Page page;
+  for (const auto& s : services) page.items.push_back(ctx.arns.service(s.cluster, s.name));
+  if (more) page.next_token = model::make_next_token("servicesByNamespace", services.back().cluster + "/" + services.back().name);
   return page;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "svc/capacity_providers.hpp"
 #include "svc/service_changes.hpp"
 #include "svc/service_scheduler.hpp"
 #include "svc/tasks.hpp"
@@ -9,8 +10,8 @@
 namespace berth::svc {
 namespace {
 
-std::string tag_resource_of(const model::Service& s, const std::string& id) {
-  return "task-set/" + s.cluster + "/" + s.name + "/" + id;
+std::string tag_resource_of(const ServiceKey& service, const std::string& id) {
+  return "task-set/" + service.cluster + "/" + service.name + "/" + id;
 }
 
 Result<void> require_external(const model::Service& s) {
@@ -66,7 +67,16 @@ Result<model::TaskSetReply> create_task_set(Context& ctx, const model::CreateTas
   set.family = td.family;
   set.revision = td.revision;
   set.scale_percent = request.scale_percent;
+  BERTH_ASSIGN(const auto strategy, launch_strategy(ctx, key.cluster, request.capacity));
+  set.capacity_provider_strategy = model::strategy_to_json(strategy);
+  set.launch_type = request.launch_type;
+  set.load_balancers = request.load_balancers;
+  set.service_registries = request.service_registries;
   set.created_at = set.updated_at = ctx.clock.now_ms();
+  // The tags are written with the set: a set that exists untagged after an error would be
+  // created again by a retry.
+  const store::ResourceTags tags{request.tags.empty() ? "" : tag_resource_of(key, set.id),
+                                 request.tags};
   BERTH_ASSIGN(auto saved, change_service(ctx, key, [&](model::Service& s) -> Result<void> {
     BERTH_TRY(require_active(s));
     BERTH_TRY(require_external(s));
@@ -76,8 +86,7 @@ Result<model::TaskSetReply> create_task_set(Context& ctx, const model::CreateTas
     }
     s.task_sets.push_back(set);
     return {};
-  }));
-  BERTH_TRY(ctx.store.add_tags(tag_resource_of(saved, set.id), request.tags));
+  }, tags));
   BERTH_TRY(count_live_tasks(ctx, saved));
   model::TaskSetReply reply{{saved.cluster, saved.name, saved.desired_count}, {saved.task_sets.back(), std::nullopt}};
   if (!request.tags.empty()) reply.task_set.tags = request.tags;
@@ -108,7 +117,7 @@ Result<model::DescribeTaskSetsReply> describe_task_sets(Context& ctx, const mode
   for (const auto* t : wanted) {
     model::TaskSetDescription d{*t, std::nullopt};
     if (request.with_tags) {
-      BERTH_ASSIGN(d.tags, ctx.store.tags_of(tag_resource_of(s, t->id)));
+      BERTH_ASSIGN(d.tags, ctx.store.tags_of(tag_resource_of({s.cluster, s.name}, t->id)));
     }
     reply.task_sets.push_back(std::move(d));
   }

@@ -63,7 +63,7 @@ model::Task run_until_stopped(ThrowingKillRuntime& runtime, const TempDir& tmp, 
   auto opened = store::Store::open(":memory:");
   REQUIRE(opened.has_value());
   auto& store = **opened;
-  REQUIRE(store.ensure_cluster("default", clock.now_ms()).has_value());
+  REQUIRE(store.ensure_cluster("default", clock.now_ms(), "000000000000").has_value());
   REQUIRE(store.register_task_definition("web", berth::testing::make_task_def("web"), {}, clock.now_ms()).has_value());
   auto images = runtime::ImageStore::open(tmp.path + "/images", clock);
   REQUIRE(images.has_value());

@@ -34,7 +34,7 @@ struct SamplerFixture {
     auto opened = store::Store::open(":memory:");
     REQUIRE(opened.has_value());
     store = std::move(*opened);
-    REQUIRE(store->ensure_cluster("default", clock.now_ms()).has_value());
+    REQUIRE(store->ensure_cluster("default", clock.now_ms(), "000000000000").has_value());
     REQUIRE_OK(store->update_container_instance(
         "default", k_instance, [](model::ContainerInstance&, store::InstanceOrigin) -> Result<void> { return {}; },
         store::IfMissing::create));

@@ -91,6 +91,36 @@ TEST_CASE_METHOD(RoutesFixture, "http routes: schedule groups, Scheduler tags, u
   }
 }
 
+TEST_CASE_METHOD(RoutesFixture, "http routes: Scheduler's quota is a 402 ServiceQuotaExceededException", "[api][http]") {
+  for (std::size_t i = 1; i < berth::model::k_max_schedule_groups; ++i) {
+    REQUIRE(store->create_schedule_group({"g" + std::to_string(i), 0, 0}, {}).has_value());
+  }
+  const auto refused = route(http_request("POST", "/schedule-groups/one-more", {}, "{}"));
+  CHECK(refused.status == 402);
+  CHECK(header_of(refused, "x-amzn-ErrorType") == "ServiceQuotaExceededException");
+  CHECK(refused.body.find("500 schedule groups") != std::string::npos);
+}
+
+TEST_CASE_METHOD(RoutesFixture, "http routes: a use case learns its caller; PutAccountSetting sets the caller's own",
+                 "[api][http]") {
+  const auto put = [&](const std::string& action, const std::string& body) {
+    return route(http_request("POST", "/", {{"x-amz-target", "AmazonEC2ContainerServiceV20141113." + action}}, body));
+  };
+  const auto own = put("PutAccountSetting", R"({"name":"containerInsights","value":"enhanced"})");
+  REQUIRE(own.status == 200);
+  // Root on the socket is the user uid-0.
+  CHECK(berth::testing::Json::parse(own.body)["setting"]["principalArn"] == "arn:aws:iam::000000000000:user/uid-0");
+  const auto listed = put("ListAccountSettings", "{}");
+  CHECK(berth::testing::Json::parse(listed.body)["settings"].size() == 1);
+  // The account default is untouched: a new cluster still gets ECS's.
+  const auto cluster = put("CreateCluster", R"({"clusterName":"fresh"})");
+  CHECK(berth::testing::Json::parse(cluster.body)["cluster"]["settings"] ==
+        berth::testing::Json::parse(R"([{"name":"containerInsights","value":"disabled"}])"));
+  const auto root = put("PutAccountSettingDefault", R"({"name":"containerInsights","value":"enhanced"})");
+  CHECK(berth::testing::Json::parse(root.body)["setting"]["principalArn"] == "arn:aws:iam::000000000000:root");
+  CHECK(ctx->caller_arn.empty());  // the shared Context never names a caller
+}
+
 TEST_CASE_METHOD(RoutesFixture, "http routes: exec sessions only on the unix socket, checked before the 101", "[api][http]") {
   const berth::api::HttpHeader upgrade{"upgrade", "berth-exec"};
   const std::string body = R"({"task":"0f","command":["sh"]})";

@@ -66,7 +66,7 @@ double seconds_per_request(api::ApiServices& services, const api::HttpRequest& r
 int main() {
   SystemClock clock;
   auto store = store::Store::open(":memory:");
-  if (!store || !(*store)->ensure_cluster("default", clock.now_ms())) return 1;
+  if (!store || !(*store)->ensure_cluster("default", clock.now_ms(), "000000000000")) return 1;
   svc::MetricStore metrics;
   svc::Context ctx(**store, clock, ArnScope{"local", "000000000000"}, "default");
   ctx.metrics = &metrics;

@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const FixedClock clock;
   auto store = berth::store::Store::open(":memory:");
   require(store.has_value(), "open store");
-  require((*store)->ensure_cluster("default", clock.now_ms()).has_value(), "cluster");
+  require((*store)->ensure_cluster("default", clock.now_ms(), "000000000000").has_value(), "cluster");
   berth::svc::Context ctx{**store, clock, berth::ArnScope{"local", "000000000000"}, "default"};
   const auto ecs = [&](const char* action, std::string_view request) {
     return berth::api::handle_ecs_request(ctx, std::string(berth::api::k_target_prefix) + action, request).status == 200;

@@ -1,6 +1,7 @@
 """ECS account settings, the agent-facing actions and ECS's documented error texts, through the
 real aws CLI and boto3."""
 import json
+import os
 
 import botocore.exceptions
 
@@ -9,6 +10,7 @@ from test_tasks import wait_for
 
 ROOT = "arn:aws:iam::000000000000:root"
 ALICE = "arn:aws:iam::000000000000:user/alice"
+ADMIN = "arn:aws:iam::000000000000:user/admin"  # the user of the harness's key
 IDENTITY = {"instanceId": "i-0abc1234def567890", "instanceType": "t4g.small", "availabilityZone": "eu-west-1a",
             "imageId": "ami-0123456789abcdef0", "architecture": "arm64", "region": "eu-west-1"}
 
@@ -58,11 +60,41 @@ class AccountSettingsTest(ErrorsTestCase):
         listed = self.berth.aws("list-account-settings", "--name", "containerInsights", "--effective-settings")
         self.assertEqual([s["value"] for s in listed["settings"]], ["enhanced"])
 
-        deleted = self.berth.aws("delete-account-setting", "--name", "containerInsights")["setting"]
+        # Without principalArn the caller deletes its own (it has none: the reply is what applies).
+        self.assertEqual(self.berth.aws("delete-account-setting", "--name", "containerInsights")["setting"],
+                         {"name": "containerInsights", "value": "enhanced", "principalArn": ROOT})
+        deleted = self.berth.aws("delete-account-setting", "--name", "containerInsights",
+                                 "--principal-arn", ROOT)["setting"]
         self.assertEqual(deleted["value"], "enhanced")
         after = ecs.create_cluster(clusterName="later")["cluster"]
         self.assertEqual(after["settings"], [{"name": "containerInsights", "value": "disabled"}])
         self.assertEqual(ecs.list_account_settings()["settings"], [])
+
+    def test_put_account_setting_without_principal_is_the_callers_own(self):
+        ecs = self.berth.boto3()
+        own = ecs.put_account_setting(name="containerInsights", value="enhanced")["setting"]
+        self.assertEqual(own, {"name": "containerInsights", "value": "enhanced", "principalArn": ADMIN})
+        self.assertEqual(ecs.list_account_settings()["settings"], [own])
+        self.assertEqual(ecs.list_account_settings(principalArn=ROOT)["settings"], [])
+        # Not the account's default: a new cluster still gets ECS's.
+        created = ecs.create_cluster(clusterName="edge")["cluster"]
+        self.assertEqual(created["settings"], [{"name": "containerInsights", "value": "disabled"}])
+        # The default (its own IAM action) is the root user's.
+        default = ecs.put_account_setting_default(name="containerInsights", value="enhanced")["setting"]
+        self.assertEqual(default["principalArn"], ROOT)
+        self.assertEqual(ecs.delete_account_setting(name="containerInsights")["setting"]["principalArn"], ADMIN)
+        self.assertEqual(ecs.list_account_settings()["settings"], [])
+
+    def test_the_cluster_made_at_start_takes_the_account_default(self):
+        self.berth.aws("put-account-setting-default", "--name", "containerInsights", "--value", "enhanced")
+        # The gateway's configured cluster is created when berth starts without it.
+        self.berth.stop()
+        self.berth.config_path = os.path.join(self.berth.dir, "berth.conf")
+        with open(self.berth.config_path, "w") as f:
+            f.write("ECS_CLUSTER=yard\n")
+        self.berth.start()
+        yard = self.berth.boto3().describe_clusters(clusters=["yard"], include=["SETTINGS"])["clusters"][0]
+        self.assertEqual(yard["settings"], [{"name": "containerInsights", "value": "enhanced"}])
 
     def test_documented_errors(self):
         ecs = self.berth.boto3()

@@ -192,10 +192,12 @@ class ContainerInsightsSettingTest(BerthTestCase):
         updated = self.berth.aws("update-cluster", "--cluster", "default",
                                  "--settings", "name=containerInsights,value=disabled")
         self.assertEqual(updated["cluster"]["settings"], [{"name": "containerInsights", "value": "disabled"}])
+        # A configuration is kept (test_service_deployments); one ECS would refuse is refused.
         refused = self.berth.aws("update-cluster", "--cluster", "default", "--configuration",
-                                 "executeCommandConfiguration={logging=DEFAULT}", check=False)
+                                 "executeCommandConfiguration={logging=OVERRIDE}", check=False)
         self.assertNotEqual(refused.returncode, 0)
-        self.assertIn("configuration", refused.stderr)
+        self.assertIn("InvalidParameterException", refused.stderr)
+        self.assertIn("logConfiguration is required when logging is OVERRIDE", refused.stderr)
         refused = self.berth.aws("update-cluster-settings", "--cluster", "nowhere",
                                  "--settings", "name=containerInsights,value=enabled", check=False)
         self.assertIn("ClusterNotFoundException", refused.stderr)

@@ -69,6 +69,9 @@ class ScheduleGroupTest(TaskTestCase):
                          ("ResourceNotFoundException", 404))
         self.assertEqual(self.error_of(self.scheduler.tag_resource, ResourceArn=group,
                                        Tags=[{"Key": "aws:x", "Value": "v"}]), ("ValidationException", 400))
+        # Scheduler takes 0 to 200 tags in a call: none changes nothing.
+        self.scheduler.tag_resource(ResourceArn=schedule, Tags=[])
+        self.assertEqual(self.scheduler.list_tags_for_resource(ResourceArn=schedule)["Tags"], [{"Key": "k", "Value": "v"}])
 
     def test_default_retry_policy_and_a_failed_run_retried(self):
         self.scheduler.create_schedule(Name="plain", ScheduleExpression="rate(1 day)",

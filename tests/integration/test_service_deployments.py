@@ -3,12 +3,30 @@ DescribeServiceDeployments, DescribeServiceRevisions, StopServiceDeployment (rol
 ContinueServiceDeployment and ListServicesByNamespace, through the aws CLI 1.45 (pyenv's: Debian's
 aws CLI 2.9 and boto3 1.29, which the harness uses for ECS, predate these actions)."""
 import json
+import os
 import subprocess
 
 from test_tasks import TaskTestCase, wait_for
 
 MODERN_AWS = "/root/.pyenv/versions/3.11.7/bin/aws"
+MODERN_PYTHON = "/root/.pyenv/versions/3.11.7/bin/python"
 REVISION_ARN = "arn:aws:ecs:local:000000000000:service-revision/default/web/"
+
+# What a console or a deployment waiter does with botocore 1.43 (Debian's boto3 predates these
+# members): DescribeServices, then DescribeServiceDeployments on its currentServiceDeployment.
+FOLLOW_CURRENT_DEPLOYMENT = """
+import json, sys
+import boto3
+endpoint, key, secret = sys.argv[1:4]
+ecs = boto3.client("ecs", endpoint_url=endpoint, region_name="local", aws_access_key_id=key,
+                   aws_secret_access_key=secret)
+service = ecs.describe_services(services=["web"])["services"][0]
+reply = ecs.describe_service_deployments(serviceDeploymentArns=[service["currentServiceDeployment"]])
+print(json.dumps({"current": service["currentServiceDeployment"],
+                  "revisions": service.get("currentServiceRevisions", []),
+                  "described": [d["serviceDeploymentArn"] for d in reply["serviceDeployments"]],
+                  "failures": reply["failures"]}))
+"""
 
 
 def ecs_cli(berth, *args):
@@ -49,6 +67,15 @@ class ServiceDeploymentsTest(TaskTestCase):
         self.assertEqual(reply["failures"], [])
         return reply["serviceDeployments"][0]
 
+    def follow_current_deployment(self):
+        key = self.berth.key
+        out = subprocess.run([MODERN_PYTHON, "-c", FOLLOW_CURRENT_DEPLOYMENT, self.berth.endpoint, key[0], key[1]],
+                             capture_output=True, text=True, timeout=60,
+                             env=dict(os.environ, AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null"))
+        if out.returncode != 0:
+            raise AssertionError("boto3 failed: %s" % out.stderr)
+        return json.loads(out.stdout)
+
     def wait_deployment(self, arn, status, timeout=90):
         return wait_for(lambda: (lambda d: d if d["status"] == status else None)(self.describe_deployment(arn)),
                         timeout=timeout, what="service deployment %s" % status)
@@ -75,6 +102,16 @@ class ServiceDeploymentsTest(TaskTestCase):
         described = self.describe_deployment(second["serviceDeploymentArn"])
         self.assertEqual([s["arn"] for s in described["sourceServiceRevisions"]], [first["targetServiceRevisionArn"]])
         self.assertEqual(described["sourceServiceRevisions"][0]["runningTaskCount"], 1)
+        # DescribeServices names the current deployment, which DescribeServiceDeployments takes, and
+        # the revisions that have tasks: web:1's task still runs while web:2's keep failing.
+        current = self.follow_current_deployment()
+        self.assertEqual(current["current"], second["serviceDeploymentArn"])
+        self.assertEqual(current["described"], [second["serviceDeploymentArn"]])
+        self.assertEqual(current["failures"], [])
+        by_arn = {r["arn"]: r for r in current["revisions"]}
+        self.assertEqual(by_arn[first["targetServiceRevisionArn"]]["runningTaskCount"], 1)
+        self.assertEqual(by_arn[first["targetServiceRevisionArn"]]["requestedTaskCount"], 1)
+        self.assertLessEqual(set(by_arn), {first["targetServiceRevisionArn"], second["targetServiceRevisionArn"]})
 
         stopped = ecs_cli(self.berth, "stop-service-deployment", "--service-deployment-arn",
                           second["serviceDeploymentArn"], "--stop-type", "ROLLBACK")
@@ -138,5 +175,22 @@ class ServiceDeploymentsTest(TaskTestCase):
                          ["arn:aws:ecs:local:000000000000:service/default/web"])
         self.assertIn("NamespaceNotFoundException",
                       ecs_cli_error(self.berth, "list-services-by-namespace", "--namespace", "elsewhere"))
+        # The Cloud Map ARN names it too.
+        self.assertEqual(ecs_cli(self.berth, "list-services-by-namespace", "--namespace",
+                                 "arn:aws:servicediscovery:local:000000000000:namespace/plant")["serviceArns"],
+                         ["arn:aws:ecs:local:000000000000:service/default/web"])
+        # UpdateCluster sets the cluster's default namespace, which a service with Service Connect
+        # and no namespace of its own then inherits.
+        cluster = ecs_cli(self.berth, "update-cluster", "--cluster", "default",
+                          "--service-connect-defaults", "namespace=yard",
+                          "--configuration", "executeCommandConfiguration={logging=DEFAULT}")["cluster"]
+        self.assertEqual(cluster["serviceConnectDefaults"], {"namespace": "yard"})
+        self.assertEqual(cluster["configuration"], {"executeCommandConfiguration": {"logging": "DEFAULT"}})
+        ecs_cli(self.berth, "create-service", "--service-name", "inherits", "--task-definition", "web:1",
+                "--desired-count", "0", "--service-connect-configuration", "enabled=true")
+        self.assertEqual(ecs_cli(self.berth, "list-services-by-namespace", "--namespace", "yard")["serviceArns"],
+                         ["arn:aws:ecs:local:000000000000:service/default/inherits"])
+        described = ecs_cli(self.berth, "describe-clusters", "--clusters", "default")["clusters"][0]
+        self.assertEqual(described["serviceConnectDefaults"], {"namespace": "yard"})
         service = ecs_cli(self.berth, "describe-services", "--services", "web")["services"][0]
         self.assertEqual(service["deployments"][0]["serviceConnectConfiguration"], {"enabled": True, "namespace": "plant"})

@@ -147,6 +147,20 @@ class TaskSetTest(TaskTestCase):
         with self.assertRaises(self.ecs.exceptions.InvalidParameterException):
             self.ecs.create_task_set(cluster="default", service="web", taskDefinition="web",
                                      scale={"value": 150, "unit": "PERCENT"})
+        # What a set is given for where it runs and what it is attached to is kept and returned.
+        given = self.ecs.create_task_set(
+            cluster="default", service="web", taskDefinition="web", scale={"value": 0, "unit": "PERCENT"},
+            launchType="EXTERNAL",
+            loadBalancers=[{"targetGroupArn": "arn:aws:elasticloadbalancing:local:000000000000:targetgroup/tg/1",
+                            "containerName": "main", "containerPort": 80}],
+            serviceRegistries=[{"registryArn": "arn:aws:servicediscovery:local:000000000000:service/srv-1"}])["taskSet"]
+        [described] = [t for t in self.ecs.describe_task_sets(cluster="default", service="web")["taskSets"]
+                       if t["id"] == given["id"]]
+        for s in (given, described):
+            self.assertEqual(s["launchType"], "EXTERNAL")
+            self.assertEqual(s["loadBalancers"][0]["containerPort"], 80)
+            self.assertEqual(s["serviceRegistries"][0]["registryArn"],
+                             "arn:aws:servicediscovery:local:000000000000:service/srv-1")
         # As RunTask and CreateService answer: a gateway has no Fargate.
         with self.assertRaises(self.ecs.exceptions.InvalidParameterException) as fargate:
             self.ecs.create_task_set(cluster="default", service="web", taskDefinition="web", launchType="FARGATE")

@@ -196,6 +196,29 @@ TEST_CASE("history is bounded per service and keeps only the revisions it names"
   CHECK(s.history.revisions.size() == k_max_service_deployments + 1);
 }
 
+TEST_CASE("the history bound drops finished service deployments before an unfinished one", "[model][deployments]") {
+  Service s = new_service();
+  for (int i = 2; i <= static_cast<int>(k_max_service_deployments); ++i) {
+    deploy(s, "ecs-svc/" + std::to_string(i), i, 1000 + i);
+    s.deployments.resize(1);
+  }
+  REQUIRE(s.history.deployments.size() == k_max_service_deployments);
+  // The oldest still follows a live deployment (its tasks drain); the second oldest is finished.
+  REQUIRE(s.history.deployments.back().id == "1");
+  s.history.deployments.back().status = ServiceDeploymentStatus::in_progress;
+  s.deployments.push_back({.id = "ecs-svc/1", .status = "ACTIVE", .family = "web", .revision = 1, .running_count = 1});
+  s.deployments.insert(s.deployments.begin(), Deployment{.id = "ecs-svc/99", .family = "web", .revision = 99,
+                                                         .desired_count = s.desired_count});
+  record_new_deployment(s, 5000);
+  CHECK(s.history.deployments.size() == k_max_service_deployments);
+  CHECK(s.history.deployments.front().id == "99");
+  CHECK(s.history.deployments.back().id == "1");
+  CHECK(s.history.deployment("2") == nullptr);
+  // DescribeServices still finds what the draining deployment runs.
+  REQUIRE(revision_run_by(s, "ecs-svc/1") != nullptr);
+  CHECK(revision_run_by(s, "ecs-svc/1")->revision == 1);
+}
+
 TEST_CASE("live_counts_of: the counts of the live deployment running a revision", "[model][deployments]") {
   Service s = new_service();
   s.deployments.front().running_count = 2;

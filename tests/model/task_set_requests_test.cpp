@@ -38,7 +38,37 @@ TEST_CASE("CreateTaskSet decoder: scale, external id and tags", "[model][task_se
                                            R"({"cluster":"edge","service":"web","taskDefinition":"web"})"));
   REQUIRE(plain.has_value());
   CHECK(plain->scale_percent == 100.0);
+  CHECK(plain->launch_type == LaunchType::ec2);
+  CHECK_FALSE(plain->capacity.launch_type_given);
+  CHECK_FALSE(plain->capacity.strategy);
+  CHECK(plain->load_balancers == Json::array());
   CHECK(plain->external_id.empty());
+}
+
+TEST_CASE("CreateTaskSet decoder: launch type, capacity providers and attachments", "[model][task_set]") {
+  auto given = decode_create_task_set(body(request_shapes::create_task_set,
+      R"({"cluster":"edge","service":"web","taskDefinition":"web","launchType":"EXTERNAL",
+          "loadBalancers":[{"targetGroupArn":"tg","containerName":"main","containerPort":80}],
+          "serviceRegistries":[{"registryArn":"srv"}]})"));
+  REQUIRE(given.has_value());
+  CHECK(given->launch_type == LaunchType::external);
+  CHECK(given->capacity.launch_type_given);
+  CHECK(given->load_balancers == Json::parse(R"([{"targetGroupArn":"tg","containerName":"main","containerPort":80}])"));
+  CHECK(given->service_registries == Json::parse(R"([{"registryArn":"srv"}])"));
+  auto strategy = decode_create_task_set(body(request_shapes::create_task_set,
+      R"({"cluster":"edge","service":"web","taskDefinition":"web",
+          "capacityProviderStrategy":[{"capacityProvider":"edge","weight":2}]})"));
+  REQUIRE(strategy.has_value());
+  REQUIRE(strategy->capacity.strategy);
+  CHECK(strategy->capacity.strategy->front().capacity_provider == "edge");
+  CHECK(strategy->capacity.strategy->front().weight == 2);
+  // ECS's refusals: both given, an entry that is not an object.
+  CHECK(decode_create_task_set(body(request_shapes::create_task_set,
+      R"({"cluster":"edge","service":"web","taskDefinition":"web","launchType":"EC2",
+          "capacityProviderStrategy":[{"capacityProvider":"edge"}]})")).error().code == Code::invalid_parameter);
+  CHECK(decode_create_task_set(body(request_shapes::create_task_set,
+      R"({"cluster":"edge","service":"web","taskDefinition":"web","serviceRegistries":[7]})")).error().message ==
+        "serviceRegistries entries must be objects.");
 }
 
 TEST_CASE("task set decoders refuse a scale outside 0-100, a missing value and Fargate", "[model][task_set]") {

@@ -54,12 +54,29 @@ TEST_CASE("task sets round-trip through their stored record", "[model][task_set]
   auto back = task_set_from_record(task_set_to_record(s));
   REQUIRE(back.has_value());
   CHECK(*back == s);
+  // With what CreateTaskSet was given.
+  s.launch_type = LaunchType::external;
+  s.load_balancers = Json::parse(R"([{"targetGroupArn":"tg","containerName":"main","containerPort":80}])");
+  s.service_registries = Json::parse(R"([{"registryArn":"srv"}])");
+  s.capacity_provider_strategy = Json::parse(R"([{"capacityProvider":"edge","weight":1,"base":0}])");
+  back = task_set_from_record(task_set_to_record(s));
+  REQUIRE(back.has_value());
+  CHECK(*back == s);
+  // A set stored before they were kept ran as EC2 with none.
+  auto old_record = task_set_to_record(set_at(10));
+  for (const char* key : {"launchType", "loadBalancers", "serviceRegistries", "capacityProviderStrategy"}) old_record.erase(key);
+  back = task_set_from_record(old_record);
+  REQUIRE(back.has_value());
+  CHECK(*back == set_at(10));
 }
 
 TEST_CASE("a corrupt task set record is a server error", "[model][task_set]") {
   CHECK(task_set_from_record(Json::array()).error().code == Code::server);
   auto record = task_set_to_record(set_at(10));
   record["status"] = "GONE";
+  CHECK(task_set_from_record(record).error().code == Code::server);
+  record = task_set_to_record(set_at(10));
+  record["launchType"] = "WARP";
   CHECK(task_set_from_record(record).error().code == Code::server);
 }
 
@@ -100,4 +117,15 @@ TEST_CASE("a task set on the wire is ECS's TaskSet", "[model][task_set]") {
   CHECK_FALSE(plain.contains("tags"));
   CHECK_FALSE(plain.contains("externalId"));
   CHECK(plain["computedDesiredCount"] == 0);
+  // A set on capacity providers shows its strategy instead of a launchType; attachments as given.
+  auto on_providers = set_at(0);
+  on_providers.capacity_provider_strategy = Json::parse(R"([{"capacityProvider":"edge","weight":1,"base":0}])");
+  on_providers.load_balancers = Json::parse(R"([{"targetGroupArn":"tg"}])");
+  const auto shown = task_set_to_json(on_providers, {"plant", "web", 10}, k_arns, nullptr);
+  CHECK_FALSE(shown.contains("launchType"));
+  CHECK(shown["capacityProviderStrategy"] == on_providers.capacity_provider_strategy);
+  CHECK(shown["loadBalancers"] == on_providers.load_balancers);
+  auto external = set_at(0);
+  external.launch_type = LaunchType::external;
+  CHECK(task_set_to_json(external, {"plant", "web", 10}, k_arns, nullptr)["launchType"] == "EXTERNAL");
 }

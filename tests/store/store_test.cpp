@@ -96,14 +96,14 @@ TEST_CASE("store: state survives reopening; unchanged operations write nothing",
   {
     auto store = store::Store::open(path);
     REQUIRE(store.has_value());
-    REQUIRE((*store)->ensure_cluster("default", 1).value() == true);
+    REQUIRE((*store)->ensure_cluster("default", 1, "000000000000").value() == true);
     REQUIRE((*store)->register_task_definition("web", make_task_def("web"), {{"k", "v"}}, 1).has_value());
   }
   auto store = store::Store::open(path);
   REQUIRE(store.has_value());
   const auto wal = dir.path / "berth.db-wal";
   const auto size_before = std::filesystem::exists(wal) ? std::filesystem::file_size(wal) : 0;
-  CHECK((*store)->ensure_cluster("default", 2).value() == false);
+  CHECK((*store)->ensure_cluster("default", 2, "000000000000").value() == false);
   REQUIRE((*store)->add_tags("task-definition/web:1", {{"k", "v"}}).has_value());
   const auto size_after = std::filesystem::exists(wal) ? std::filesystem::file_size(wal) : 0;
   CHECK(size_after == size_before);
@@ -116,7 +116,7 @@ TEST_CASE("store: state survives reopening; unchanged operations write nothing",
 TEST_CASE("store: tags merge, overwrite and stop at 50", "[store]") {
   auto store = store::Store::open(":memory:");
   auto& s = **store;
-  REQUIRE(s.ensure_cluster("c", 1).has_value());
+  REQUIRE(s.ensure_cluster("c", 1, "000000000000").has_value());
   REQUIRE(s.add_tags("cluster/c", {{"a", "1"}, {"b", "2"}}).has_value());
   REQUIRE(s.add_tags("cluster/c", {{"a", "3"}}).has_value());
   auto tags = s.tags_of("cluster/c");
@@ -137,7 +137,7 @@ TEST_CASE("store: a status column berth never writes is a corrupt record, not a 
   {
     auto store = store::Store::open(path);
     REQUIRE(store.has_value());
-    REQUIRE((*store)->ensure_cluster("edge", 1).has_value());
+    REQUIRE((*store)->ensure_cluster("edge", 1, "000000000000").has_value());
     REQUIRE((*store)->register_task_definition("web", make_task_def("web"), {}, 1).has_value());
   }
   sqlite3* db = nullptr;
@@ -156,4 +156,25 @@ TEST_CASE("store: a status column berth never writes is a corrupt record, not a 
   auto td = (*store)->find_task_definition("web", 1);
   REQUIRE_FALSE(td.has_value());
   CHECK(td.error().message == "corrupt task definition record");
+}
+
+TEST_CASE("ensure_cluster: the cluster made at start takes the account's containerInsights default", "[store]") {
+  auto opened = store::Store::open(":memory:");
+  REQUIRE(opened.has_value());
+  auto& s = **opened;
+  REQUIRE_OK(s.put_account_setting({"containerInsights", "enhanced", "arn:aws:iam::000000000000:root", model::SettingType::user}));
+  // Another principal's setting and another account's root are not this account's default.
+  REQUIRE_OK(s.put_account_setting({"containerInsights", "enabled", "arn:aws:iam::000000000000:user/alice", model::SettingType::user}));
+  REQUIRE(s.ensure_cluster("edge", 1, "000000000000").value());
+  CHECK(s.find_cluster("edge").value()->settings ==
+        model::Json::parse(R"([{"name":"containerInsights","value":"enhanced"}])"));
+  REQUIRE(s.ensure_cluster("other", 1, "111111111111").value());
+  CHECK(s.find_cluster("other").value()->settings ==
+        model::Json::parse(R"([{"name":"containerInsights","value":"disabled"}])"));
+  // After the configured cluster was deleted, it is made again with the default as it is now.
+  REQUIRE_OK(s.delete_cluster("edge"));
+  REQUIRE_OK(s.delete_account_setting("arn:aws:iam::000000000000:root", "containerInsights"));
+  REQUIRE(s.ensure_cluster("edge", 2, "000000000000").value());
+  CHECK(s.find_cluster("edge").value()->settings ==
+        model::Json::parse(R"([{"name":"containerInsights","value":"disabled"}])"));
 }

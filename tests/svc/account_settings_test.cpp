@@ -16,6 +16,7 @@ namespace {
 
 const std::string k_root = "arn:aws:iam::000000000000:root";
 const std::string k_alice = "arn:aws:iam::000000000000:user/alice";
+const std::string k_bob = "arn:aws:iam::000000000000:user/bob";
 
 Json setting(const std::string& name, const std::string& value, const std::string& principal, const char* type) {
   return Json{{"name", name}, {"value", value}, {"principalArn", principal}, {"type", type}};
@@ -23,7 +24,7 @@ Json setting(const std::string& name, const std::string& value, const std::strin
 
 }  // namespace
 
-TEST_CASE("PutAccountSetting: the principal's own setting; without one, the root user's", "[svc][account]") {
+TEST_CASE("PutAccountSetting: the principal's own setting; without one, an internal call's is the root user's", "[svc][account]") {
   ServiceFixture f;
   auto put = ecs_call(*f.ctx, "PutAccountSetting", {{"name", "containerInsights"}, {"value", "enhanced"}, {"principalArn", k_alice}});
   REQUIRE_OK(put);
@@ -39,6 +40,58 @@ TEST_CASE("PutAccountSetting: the principal's own setting; without one, the root
   auto mine = ecs_call(*f.ctx, "ListAccountSettings", Json::object());
   REQUIRE_OK(mine);
   CHECK((*mine)["settings"] == Json::array({setting("awsvpcTrunking", "enabled", k_root, "user")}));
+}
+
+TEST_CASE("without principalArn, Put, List and DeleteAccountSetting speak for the caller; only the default is root's",
+          "[svc][account]") {
+  ServiceFixture f;
+  f.ctx->caller_arn = k_bob;
+  auto own = ecs_call(*f.ctx, "PutAccountSetting", {{"name", "containerInsights"}, {"value", "enhanced"}});
+  REQUIRE_OK(own);
+  CHECK((*own)["setting"] == setting("containerInsights", "enhanced", k_bob, "user"));
+  // Not the account's default: new clusters still get ECS's.
+  CHECK(svc::account_default(*f.ctx, "containerInsights") == "disabled");
+  CHECK(f.store->account_settings_of(k_root).value().empty());
+  auto mine = ecs_call(*f.ctx, "ListAccountSettings", Json::object());
+  REQUIRE_OK(mine);
+  CHECK((*mine)["settings"] == Json::array({setting("containerInsights", "enhanced", k_bob, "user")}));
+  // A root-only setting is refused for the caller as for any other principal.
+  const auto wait = ecs_call(*f.ctx, "PutAccountSetting", {{"name", "fargateTaskRetirementWaitPeriod"}, {"value", "14"}});
+  REQUIRE_FALSE(wait.has_value());
+  CHECK(wait.error().code == Code::invalid_parameter);
+
+  auto by_default = ecs_call(*f.ctx, "PutAccountSettingDefault", {{"name", "containerInsights"}, {"value", "enabled"}});
+  REQUIRE_OK(by_default);
+  CHECK((*by_default)["setting"]["principalArn"] == k_root);
+  CHECK(svc::account_default(*f.ctx, "containerInsights") == "enabled");
+
+  auto deleted = ecs_call(*f.ctx, "DeleteAccountSetting", {{"name", "containerInsights"}});
+  REQUIRE_OK(deleted);
+  CHECK((*deleted)["setting"] == setting("containerInsights", "enhanced", k_bob, "user"));
+  CHECK(svc::account_default(*f.ctx, "containerInsights") == "enabled");  // root's was not deleted
+}
+
+TEST_CASE("PutAccountSetting: at most k_max_setting_principals principals have settings of their own", "[svc][account]") {
+  ServiceFixture f;
+  for (std::size_t i = 0; i < model::k_max_setting_principals; ++i) {
+    REQUIRE_OK(f.store->put_account_setting(
+        {"containerInsights", "enabled", "arn:aws:iam::000000000000:user/u" + std::to_string(i), model::SettingType::user}));
+  }
+  const auto refused = ecs_call(*f.ctx, "PutAccountSetting", {{"name", "containerInsights"}, {"value", "enabled"},
+                                                               {"principalArn", k_alice}});
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().code == Code::client);
+  CHECK(refused.error().message == "1000 principals already have account settings of their own: delete some first.");
+  CHECK(f.store->account_settings_of(k_alice).value().empty());
+  // One that has settings may change and add them; the root user (the defaults) always may.
+  REQUIRE_OK(ecs_call(*f.ctx, "PutAccountSetting", {{"name", "awsvpcTrunking"}, {"value", "enabled"},
+                                                    {"principalArn", "arn:aws:iam::000000000000:user/u7"}}));
+  REQUIRE_OK(ecs_call(*f.ctx, "PutAccountSettingDefault", {{"name", "containerInsights"}, {"value", "enhanced"}}));
+  // Deleting a principal's last setting makes room.
+  REQUIRE_OK(ecs_call(*f.ctx, "DeleteAccountSetting", {{"name", "containerInsights"},
+                                                       {"principalArn", "arn:aws:iam::000000000000:user/u0"}}));
+  REQUIRE_OK(ecs_call(*f.ctx, "PutAccountSetting", {{"name", "containerInsights"}, {"value", "enabled"},
+                                                    {"principalArn", k_alice}}));
 }
 
 TEST_CASE("PutAccountSetting: principals of another account and root-only settings are refused", "[svc][account]") {

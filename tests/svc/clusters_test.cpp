@@ -5,6 +5,7 @@
 #include "svc/actions.hpp"
 
 using namespace berth;
+using berth::testing::ecs_call;
 using berth::testing::Json;
 using berth::testing::ServiceFixture;
 
@@ -82,4 +83,47 @@ TEST_CASE_METHOD(ServiceFixture, "ListClusters pages with nextToken", "[svc]") {
   auto bad = berth::testing::ecs_call(*ctx, "ListClusters", Json{{"nextToken", "garbage"}});
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().code == Code::invalid_parameter);
+}
+
+TEST_CASE_METHOD(ServiceFixture, "UpdateCluster keeps and returns configuration and serviceConnectDefaults", "[svc]") {
+  REQUIRE_OK(ecs_call(*ctx, "CreateCluster", Json{{"clusterName", "plant"}}));
+  const Json configuration = Json::parse(R"({"executeCommandConfiguration":{"kmsKeyId":"k1","logging":"OVERRIDE",
+      "logConfiguration":{"cloudWatchLogGroupName":"exec","cloudWatchEncryptionEnabled":true}},
+      "managedStorageConfiguration":{"kmsKeyId":"k2"}})");
+  auto updated = ecs_call(*ctx, "UpdateCluster", Json{{"cluster", "plant"}, {"configuration", configuration},
+                                                      {"serviceConnectDefaults", {{"namespace", "factory"}}}});
+  REQUIRE_OK(updated);
+  CHECK((*updated)["cluster"]["configuration"] == configuration);
+  CHECK((*updated)["cluster"]["serviceConnectDefaults"] == Json{{"namespace", "factory"}});
+  CHECK((*updated)["cluster"]["settings"] == Json::parse(R"([{"name":"containerInsights","value":"disabled"}])"));
+  auto described = ecs_call(*ctx, "DescribeClusters", Json{{"clusters", {"plant"}}});
+  REQUIRE_OK(described);
+  CHECK((*described)["clusters"][0]["configuration"] == configuration);
+  CHECK((*described)["clusters"][0]["serviceConnectDefaults"] == Json{{"namespace", "factory"}});
+
+  // Only what a request gives changes; an empty namespace removes the default, as in ECS.
+  updated = ecs_call(*ctx, "UpdateCluster", Json{{"cluster", "plant"}, {"serviceConnectDefaults", {{"namespace", ""}}}});
+  REQUIRE_OK(updated);
+  CHECK_FALSE((*updated)["cluster"].contains("serviceConnectDefaults"));
+  CHECK((*updated)["cluster"]["configuration"] == configuration);
+  CHECK_FALSE(store->find_cluster("plant").value()->capacity.contains("serviceConnectDefaults"));
+
+  const auto refused = [&](Json body) {
+    auto result = ecs_call(*ctx, "UpdateCluster", body);
+    REQUIRE_FALSE(result.has_value());
+    return result.error();
+  };
+  const auto no_log = refused(Json{{"cluster", "plant"},
+                                   {"configuration", {{"executeCommandConfiguration", {{"logging", "OVERRIDE"}}}}}});
+  CHECK(no_log.code == Code::invalid_parameter);
+  CHECK(no_log.message == "executeCommandConfiguration.logConfiguration is required when logging is OVERRIDE.");
+  CHECK(refused(Json{{"cluster", "plant"}, {"configuration", {{"executeCommandConfiguration", {{"logging", "LOUD"}}}}}})
+            .code == Code::invalid_parameter);
+  const auto unknown = refused(Json{{"cluster", "plant"}, {"configuration", {{"fargate", true}}}});
+  CHECK(unknown.code == Code::invalid_parameter);
+  CHECK(unknown.message.find("Unknown parameter 'fargate'") != std::string::npos);
+  CHECK(refused(Json{{"cluster", "nowhere"}, {"serviceConnectDefaults", {{"namespace", "x"}}}}).code ==
+        Code::cluster_not_found);
+  // A refused update changed nothing.
+  CHECK(store->find_cluster("plant").value()->capacity["configuration"] == configuration);
 }

@@ -30,7 +30,7 @@ struct FileStoreFixture {
     auto opened = store::Store::open((dir / "berth.db").string());
     REQUIRE(opened.has_value());
     store = std::move(*opened);
-    REQUIRE(store->ensure_cluster("default", clock.now_ms()).has_value());
+    REQUIRE(store->ensure_cluster("default", clock.now_ms(), "000000000000").has_value());
     ctx = std::make_unique<svc::Context>(*store, clock, ArnScope{"local", "000000000000"}, "default");
   }
   ~FileStoreFixture() {

@@ -1,6 +1,8 @@
 // Schedule groups, Scheduler tags, and the RetryPolicy the runner honours, on a fake clock.
 #include "svc/schedule_groups.hpp"
 
+#include <limits>
+
 #include <catch2/catch.hpp>
 
 #include "fixtures/check_error.hpp"
@@ -119,8 +121,11 @@ TEST_CASE_METHOD(GroupsFixture, "Scheduler tags on groups and schedules", "[svc]
               Code::resource_not_found, "Schedule group nope does not exist.");
   check_error(svc::list_scheduler_resource_tags(*ctx, Json{{"ResourceArn", k_scheduler + "schedule/default/nope"}}),
               Code::resource_not_found, "Schedule nope does not exist.");
-  check_error(svc::tag_scheduler_resource(*ctx, Json{{"ResourceArn", group["ResourceArn"]}, {"Tags", Json::array()}}),
-              Code::validation, "TagResource needs at least one tag.");
+  // AWS takes 0 to 200 tags: none is a call that changes nothing.
+  REQUIRE_OK(svc::tag_scheduler_resource(*ctx, Json{{"ResourceArn", group["ResourceArn"]}, {"Tags", Json::array()}}));
+  CHECK((*svc::list_scheduler_resource_tags(*ctx, group))["Tags"] == Json::parse(R"([{"Key":"tier","Value":"1"}])"));
+  check_error(svc::tag_scheduler_resource(*ctx, Json{{"ResourceArn", k_scheduler + "schedule-group/nope"}, {"Tags", Json::array()}}),
+              Code::resource_not_found, "Schedule group nope does not exist.");
   check_error(svc::untag_scheduler_resource(*ctx, Json{{"ResourceArn", group["ResourceArn"]}, {"TagKeys", Json::array()}}),
               Code::validation, "UntagResource needs at least one tag key.");
   check_error(svc::list_scheduler_resource_tags(*ctx, Json{{"ResourceArn", "cluster/default"}}), Code::validation,
@@ -171,4 +176,36 @@ TEST_CASE_METHOD(GroupsFixture, "RetryPolicy: GetSchedule shows the defaults; th
   stored = store->find_schedule("default", "retried").value();
   CHECK(!stored->retry);
   CHECK(stored->wake_at() == start + 7200);  // the next regular run
+}
+
+TEST_CASE_METHOD(GroupsFixture, "a schedule is never written into a group deleted since the use case looked",
+                 "[svc][schedules]") {
+  REQUIRE_OK(svc::create_schedule_group(*ctx, Json{{"Name", "ops"}}));
+  REQUIRE_OK(svc::create_schedule(*ctx, schedule("nightly", Json{{"GroupName", "ops"}})));
+  auto stored = store->find_schedule("ops", "nightly");
+  REQUIRE_OK(stored);
+  REQUIRE(*stored);
+  const model::Schedule nightly = **stored;
+  // What CreateSchedule and UpdateSchedule write once their own check of the group has passed,
+  // after a DeleteScheduleGroup committed in between.
+  REQUIRE_OK(svc::delete_schedule_group(*ctx, Json{{"Name", "ops"}}));
+  check_error(store->create_schedule(nightly), Code::resource_not_found, "Schedule group ops does not exist.");
+  check_error(store->replace_schedule(nightly, nightly.version), Code::resource_not_found,
+              "Schedule group ops does not exist.");
+  CHECK(!store->find_schedule("ops", "nightly").value());
+  CHECK(store->due_schedules(std::numeric_limits<std::int64_t>::max()).value().empty());
+}
+
+TEST_CASE_METHOD(GroupsFixture, "schedule groups are capped at Scheduler's quota of 500", "[svc][schedules]") {
+  // `default` is the first.
+  for (std::size_t i = 1; i < model::k_max_schedule_groups; ++i) {
+    REQUIRE_OK(store->create_schedule_group({"g" + std::to_string(i), 0, 0}, {}));
+  }
+  check_error(svc::create_schedule_group(*ctx, Json{{"Name", "one-more"}}), Code::limit_exceeded,
+              "There are 500 schedule groups already, the most an account may have: delete one first.");
+  CHECK(!store->find_schedule_group("one-more").value());
+  // A name that exists is still a conflict, and a deleted group makes room.
+  check_error(svc::create_schedule_group(*ctx, Json{{"Name", "g1"}}), Code::conflict, "Schedule group g1 already exists.");
+  REQUIRE_OK(svc::delete_schedule_group(*ctx, Json{{"Name", "g1"}}));
+  REQUIRE_OK(svc::create_schedule_group(*ctx, Json{{"Name", "one-more"}}));
 }

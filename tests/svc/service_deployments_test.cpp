@@ -5,6 +5,7 @@
 #include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
 #include "svc/actions.hpp"
+#include "svc/service_scheduler.hpp"
 
 using namespace berth;
 using berth::testing::ecs_call;
@@ -218,4 +219,58 @@ TEST_CASE_METHOD(ServiceFixture, "ListServicesByNamespace: the services of every
   CHECK_FALSE(rest.contains("nextToken"));
   CHECK(call(*ctx, "ListServicesByNamespace", {{"namespace", "lab"}})["serviceArns"].size() == 1);
   check_error(*ctx, "ListServicesByNamespace", {{"namespace", "nowhere"}}, Code::namespace_not_found, "Namespace not found.");
+
+  // Cloud Map's ARN names the namespace too, in this Region and account: berth takes its id for the name.
+  const std::string shop_arn = "arn:aws:servicediscovery:local:000000000000:namespace/shop";
+  CHECK(call(*ctx, "ListServicesByNamespace", {{"namespace", shop_arn}})["serviceArns"] == all["serviceArns"]);
+  call(*ctx, "CreateService", Json{{"serviceName", "by-arn"}, {"taskDefinition", "web:1"}, {"desiredCount", 0},
+                                   {"serviceConnectConfiguration", {{"enabled", true}, {"namespace", shop_arn}}}});
+  CHECK(call(*ctx, "ListServicesByNamespace", {{"namespace", "shop"}})["serviceArns"] ==
+        Json({k_ecs + "service/default/by-arn", k_ecs + "service/default/own", k_ecs + "service/plant/inherits"}));
+  check_error(*ctx, "ListServicesByNamespace", {{"namespace", "arn:aws:servicediscovery:local:111111111111:namespace/shop"}},
+              Code::namespace_not_found, "Namespace not found.");
+  // A deleted service leaves the list; a namespace that only a cluster names is known, and empty.
+  call(*ctx, "DeleteService", {{"service", "by-arn"}, {"force", true}});
+  CHECK(call(*ctx, "ListServicesByNamespace", {{"namespace", shop_arn}})["serviceArns"] == all["serviceArns"]);
+  call(*ctx, "CreateCluster", Json::parse(R"({"clusterName":"empty","serviceConnectDefaults":{"namespace":"quiet"}})"));
+  const Json quiet = call(*ctx, "ListServicesByNamespace", {{"namespace", "quiet"}});
+  CHECK(quiet["serviceArns"] == Json::array());
+  CHECK_FALSE(quiet.contains("nextToken"));
+}
+
+TEST_CASE_METHOD(ServiceFixture, "DescribeServices: currentServiceDeployment and currentServiceRevisions", "[svc][deployments]") {
+  register_definitions(*ctx, 2);
+  call(*ctx, "RegisterContainerInstance", Json::parse(R"({"totalResources":[
+      {"name":"CPU","type":"INTEGER","integerValue":4096},{"name":"MEMORY","type":"INTEGER","integerValue":4096}]})"));
+  call(*ctx, "CreateService", Json::parse(R"({"serviceName":"api","taskDefinition":"web:1","desiredCount":2})"));
+  Json service = call(*ctx, "DescribeServices", {{"services", {"api"}}})["services"][0];
+  const std::string first = list(*ctx)["serviceDeployments"][0]["serviceDeploymentArn"];
+  CHECK(service["currentServiceDeployment"] == first);
+  CHECK_FALSE(service.contains("currentServiceRevisions"));  // no tasks yet
+
+  svc::ServiceScheduler(*ctx).pass();
+  service = call(*ctx, "DescribeServices", {{"services", {"api"}}})["services"][0];
+  const std::string first_revision = list(*ctx)["serviceDeployments"][0]["targetServiceRevisionArn"];
+  CHECK(service["currentServiceRevisions"] ==
+        Json::array({{{"arn", first_revision}, {"requestedTaskCount", 2}, {"runningTaskCount", 0}, {"pendingTaskCount", 2}}}));
+
+  // A new deployment is the current one at once; until it has tasks, only the old revision has.
+  clock.advance_ms(60'000);
+  call(*ctx, "UpdateService", {{"service", "api"}, {"taskDefinition", "web:2"}});
+  service = call(*ctx, "DescribeServices", {{"services", {"api"}}})["services"][0];
+  const Json newest = list(*ctx)["serviceDeployments"][0];
+  CHECK(service["currentServiceDeployment"] == newest["serviceDeploymentArn"]);
+  REQUIRE(service["currentServiceRevisions"].size() == 1);
+  CHECK(service["currentServiceRevisions"][0]["arn"] == first_revision);
+  // The old tasks never ran, so the rollout replaces them: then only the new revision has tasks.
+  svc::ServiceScheduler(*ctx).pass();
+  service = call(*ctx, "DescribeServices", {{"services", {"api"}}})["services"][0];
+  CHECK(service["currentServiceRevisions"] ==
+        Json::array({{{"arn", newest["targetServiceRevisionArn"]}, {"requestedTaskCount", 2}, {"runningTaskCount", 0},
+                      {"pendingTaskCount", 2}}}));
+  // The ARN leads to the deployment.
+  const Json described = call(*ctx, "DescribeServiceDeployments",
+                              {{"serviceDeploymentArns", {service["currentServiceDeployment"]}}});
+  REQUIRE(described["serviceDeployments"].size() == 1);
+  CHECK(described["serviceDeployments"][0]["targetServiceRevision"]["arn"] == newest["targetServiceRevisionArn"]);
 }

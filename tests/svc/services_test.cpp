@@ -15,6 +15,10 @@ namespace {
 std::string golden(Json reply) {
   const auto hide_ids = [](Json& service) {
     for (auto& d : service["deployments"]) d["id"] = "ecs-svc/ID";
+    if (service.contains("currentServiceDeployment")) {
+      const std::string arn = service["currentServiceDeployment"];
+      service["currentServiceDeployment"] = arn.substr(0, arn.rfind('/') + 1) + "ID";
+    }
   };
   if (reply.contains("service")) hide_ids(reply["service"]);
   if (reply.contains("services")) {
@@ -51,6 +55,7 @@ TEST_CASE_METHOD(ServiceFixture, "service actions: golden replies through the ac
   CHECK(golden(*created) ==
         R"({"service":{"clusterArn":"arn:aws:ecs:local:000000000000:cluster/default","createdAt":1700000000.0,)"
         R"("createdBy":"arn:aws:iam::000000000000:root",)"
+        R"("currentServiceDeployment":"arn:aws:ecs:local:000000000000:service-deployment/default/api/ID",)"
         R"("deploymentConfiguration":{"deploymentCircuitBreaker":{"enable":true,"rollback":false},)"
         R"("maximumPercent":150,"minimumHealthyPercent":50},"deploymentController":{"type":"ECS"},)"
         R"("deployments":[{"createdAt":1700000000.0,"desiredCount":2,"failedTasks":0,"id":"ecs-svc/ID",)"
@@ -71,6 +76,7 @@ TEST_CASE_METHOD(ServiceFixture, "service actions: golden replies through the ac
   CHECK(golden(*updated) ==
         R"({"service":{"clusterArn":"arn:aws:ecs:local:000000000000:cluster/default","createdAt":1700000000.0,)"
         R"("createdBy":"arn:aws:iam::000000000000:root",)"
+        R"("currentServiceDeployment":"arn:aws:ecs:local:000000000000:service-deployment/default/api/ID",)"
         R"("deploymentConfiguration":{"deploymentCircuitBreaker":{"enable":true,"rollback":false},)"
         R"("maximumPercent":150,"minimumHealthyPercent":50},"deploymentController":{"type":"ECS"},)"
         R"("deployments":[{"createdAt":1700000001.5,"desiredCount":3,"failedTasks":0,"id":"ecs-svc/ID",)"
@@ -98,6 +104,7 @@ TEST_CASE_METHOD(ServiceFixture, "service actions: golden replies through the ac
         R"({"arn":"arn:aws:ecs:local:000000000000:service/other/x","reason":"MISSING"}],)"
         R"("services":[{"clusterArn":"arn:aws:ecs:local:000000000000:cluster/default","createdAt":1700000000.0,)"
         R"("createdBy":"arn:aws:iam::000000000000:root",)"
+        R"("currentServiceDeployment":"arn:aws:ecs:local:000000000000:service-deployment/default/api/ID",)"
         R"("deploymentConfiguration":{"deploymentCircuitBreaker":{"enable":true,"rollback":false},)"
         R"("maximumPercent":150,"minimumHealthyPercent":50},"deploymentController":{"type":"ECS"},)"
         R"("deployments":[{"createdAt":1700000001.5,"desiredCount":3,"failedTasks":0,"id":"ecs-svc/ID",)"
@@ -115,7 +122,8 @@ TEST_CASE_METHOD(ServiceFixture, "service actions: golden replies through the ac
         R"("tags":[{"key":"team","value":"edge"}],)"
         R"("taskDefinition":"arn:aws:ecs:local:000000000000:task-definition/web:2"},)"
         R"({"clusterArn":"arn:aws:ecs:local:000000000000:cluster/default","createdAt":1700000001.5,)"
-        R"("createdBy":"arn:aws:iam::000000000000:root","deploymentConfiguration":{"maximumPercent":100,)"
+        R"("createdBy":"arn:aws:iam::000000000000:root",)"
+        R"("currentServiceDeployment":"arn:aws:ecs:local:000000000000:service-deployment/default/node/ID","deploymentConfiguration":{"maximumPercent":100,)"
         R"("minimumHealthyPercent":0},"deploymentController":{"type":"ECS"},)"
         R"("deployments":[{"createdAt":1700000001.5,"desiredCount":0,"failedTasks":0,"id":"ecs-svc/ID",)"
         R"("launchType":"EC2","pendingCount":0,"rolloutState":"IN_PROGRESS",)"
@@ -142,6 +150,7 @@ TEST_CASE_METHOD(ServiceFixture, "service actions: golden replies through the ac
   CHECK(golden(*deleted) ==
         R"({"service":{"clusterArn":"arn:aws:ecs:local:000000000000:cluster/default","createdAt":1700000000.0,)"
         R"("createdBy":"arn:aws:iam::000000000000:root",)"
+        R"("currentServiceDeployment":"arn:aws:ecs:local:000000000000:service-deployment/default/api/ID",)"
         R"("deploymentConfiguration":{"deploymentCircuitBreaker":{"enable":true,"rollback":false},)"
         R"("maximumPercent":150,"minimumHealthyPercent":50},"deploymentController":{"type":"ECS"},)"
         R"("deployments":[{"createdAt":1700000001.5,"desiredCount":3,"failedTasks":0,"id":"ecs-svc/ID",)"

@@ -306,3 +306,85 @@ TEST_CASE_METHOD(TaskSetFixture, "UpdateService of an EXTERNAL service refuses a
   CHECK(call("UpdateService", R"({"service":"web","desiredCount":4,"loadBalancers":[],"serviceRegistries":[]})")
             ["service"]["desiredCount"] == 4);
 }
+
+TEST_CASE_METHOD(TaskSetFixture, "a task set keeps the launch settings and attachments it was given", "[svc][task_sets]") {
+  const auto external = call("CreateTaskSet", R"({"cluster":"default","service":"web","taskDefinition":"web","scale":{"value":0},
+      "launchType":"EXTERNAL",
+      "loadBalancers":[{"targetGroupArn":"arn:aws:elasticloadbalancing:local:000000000000:targetgroup/tg/1",
+                        "containerName":"main","containerPort":80}],
+      "serviceRegistries":[{"registryArn":"arn:aws:servicediscovery:local:000000000000:service/srv-1"}]})")["taskSet"];
+  CHECK(external["launchType"] == "EXTERNAL");
+  CHECK(external["loadBalancers"] == Json::parse(R"([{"targetGroupArn":"arn:aws:elasticloadbalancing:local:000000000000:targetgroup/tg/1",
+                                                 "containerName":"main","containerPort":80}])"));
+  CHECK(external["serviceRegistries"] ==
+        Json::parse(R"([{"registryArn":"arn:aws:servicediscovery:local:000000000000:service/srv-1"}])"));
+  CHECK_FALSE(external.contains("capacityProviderStrategy"));
+
+  REQUIRE_OK(ecs_call(*ctx, "CreateCapacityProvider",
+                      Json{{"name", "edge"}, {"autoScalingGroupProvider", {{"autoScalingGroupArn", "edge-asg"}}}}));
+  // Not associated with the cluster yet: refused as CreateService refuses it.
+  refused("CreateTaskSet", R"({"cluster":"default","service":"web","taskDefinition":"web",
+      "capacityProviderStrategy":[{"capacityProvider":"edge","weight":1}]})", Code::invalid_parameter,
+          "The specified capacity provider strategy cannot contain a capacity provider that is not associated with the "
+          "cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.");
+  call("PutClusterCapacityProviders", R"({"cluster":"default","capacityProviders":["edge"],
+      "defaultCapacityProviderStrategy":[{"capacityProvider":"edge","weight":2,"base":1}]})");
+  const auto given = call("CreateTaskSet", R"({"cluster":"default","service":"web","taskDefinition":"web",
+      "scale":{"value":0},"capacityProviderStrategy":[{"capacityProvider":"edge","weight":1}]})")["taskSet"];
+  CHECK(given["capacityProviderStrategy"] == Json::parse(R"([{"capacityProvider":"edge","weight":1,"base":0}])"));
+  CHECK_FALSE(given.contains("launchType"));
+  // Neither given: the cluster's default strategy, as ECS.
+  const auto defaulted = create_set("web", 0);
+  CHECK(defaulted["capacityProviderStrategy"] == Json::parse(R"([{"capacityProvider":"edge","weight":2,"base":1}])"));
+  refused("CreateTaskSet", R"({"cluster":"default","service":"web","taskDefinition":"web",
+      "loadBalancers":["not an object"]})", Code::invalid_parameter, "loadBalancers entries must be objects.");
+
+  // All of it survives the store, the scheduler's passes and DescribeTaskSets.
+  svc::ServiceScheduler(*ctx).pass();
+  const auto described = call("DescribeTaskSets", R"({"cluster":"default","service":"web"})")["taskSets"];
+  REQUIRE(described.size() == 3);
+  CHECK(described[0]["launchType"] == "EXTERNAL");
+  CHECK(described[0]["loadBalancers"] == external["loadBalancers"]);
+  CHECK(described[0]["serviceRegistries"] == external["serviceRegistries"]);
+  CHECK(described[1]["capacityProviderStrategy"] == given["capacityProviderStrategy"]);
+  CHECK(described[2]["capacityProviderStrategy"] == defaulted["capacityProviderStrategy"]);
+}
+
+TEST_CASE_METHOD(TaskSetFixture, "a deleted service's task sets take their tags with them", "[svc][task_sets]") {
+  const auto created = call("CreateTaskSet", R"({"cluster":"default","service":"web","taskDefinition":"web",
+      "scale":{"value":0},"tags":[{"key":"stage","value":"canary"}]})")["taskSet"];
+  const std::string key = "task-set/default/web/" + created["id"].get<std::string>();
+  // Written with the set, in its transaction.
+  CHECK(store->tags_of(key).value() == std::vector<model::Tag>{{"stage", "canary"}});
+  call("DeleteService", R"({"service":"web","force":true})");
+  svc::ServiceScheduler(*ctx).pass();
+  const auto service = store->find_service("default", "web").value();
+  REQUIRE(service);
+  CHECK(service->status == model::ServiceStatus::inactive);
+  CHECK(service->task_sets.empty());
+  CHECK(store->tags_of(key).value().empty());
+}
+
+TEST_CASE_METHOD(TaskSetFixture, "a task set and its tags are written in one transaction", "[svc][task_sets]") {
+  const auto first = create_set("web", 0);
+  const std::string key = "task-set/default/web/" + first["id"].get<std::string>();
+  std::vector<model::Tag> full;
+  for (int i = 0; i < 50; ++i) full.push_back({"k" + std::to_string(i), "v"});
+  REQUIRE_OK(store->add_tags(key, full));
+  // A second set whose tags cannot be written (the resource would have 51): the set is not
+  // written either, so a retry cannot leave two.
+  auto service = store->find_service("default", "web").value();
+  REQUIRE(service);
+  model::Service changed = *service;
+  changed.task_sets.push_back(changed.task_sets.front());
+  changed.task_sets.back().id = "ecs-svc/2";
+  ++changed.version;
+  const auto refused = store->replace_service(changed, service->version, {key, {{"one-more", "v"}}});
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message == "A resource can have at most 50 tags.");
+  CHECK(store->find_service("default", "web").value()->task_sets.size() == 1);
+  CHECK(store->find_service("default", "web").value()->version == service->version);
+  // Tags that fit are written with the service.
+  REQUIRE(store->replace_service(changed, service->version, {"task-set/default/web/ecs-svc/2", {{"stage", "b"}}}).value());
+  CHECK(store->tags_of("task-set/default/web/ecs-svc/2").value() == std::vector<model::Tag>{{"stage", "b"}});
+}
