@@ -390,6 +390,7 @@ TEST_CASE("A daemon's task settings reach its tasks: managed and propagated tags
   REQUIRE_OK(ecs_call(*f.ctx, "UpdateDaemon", Json{{"daemonArn", k_ecs + "daemon/default/logs"},
                                                    {"daemonTaskDefinitionArn", "logs:2"}, {"capacityProviderArns", {"gateway"}}}));
   f.scheduler.pass();
+  f.report_stopped();  // the new revision starts once the old tasks have stopped
   f.scheduler.pass();
   tasks = tasks_now();
   REQUIRE(tasks.size() == 2);
