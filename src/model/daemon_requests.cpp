@@ -1,16 +1,12 @@
 #include "model/daemon_requests.hpp"
 
-#include <cmath>
-
-#include "common/numbers.hpp"
 #include "model/capacity_provider.hpp"
 #include "model/names.hpp"
 #include "model/request_members.hpp"
+#include "model/schedule.hpp"
 
 namespace berth::model {
 namespace {
-
-constexpr std::size_t k_max_described = 20;
 
 Result<DaemonSettings> settings_of(const Json& body) {
   DaemonSettings s;
@@ -37,24 +33,10 @@ Result<DaemonSettings> settings_of(const Json& body) {
   return s;
 }
 
-Result<std::vector<std::string>> described_arns(const Json& list, const char* member) {
-  auto arns = strings_of(list);
-  if (arns.empty() || arns.size() > k_max_described) {
-    return fail(Code::invalid_parameter, std::string(member) + " takes 1 to " + std::to_string(k_max_described) +
-                                             " ARNs; " + std::to_string(arns.size()) + " were given.");
-  }
-  return arns;
-}
-
-// A timestamp member (epoch seconds, as a number or its text) in milliseconds.
+// A createdAt bound in milliseconds, read as every request timestamp is (model/schedule.hpp).
 Result<EpochMs> epoch_ms_of(const Json& value, const char* member) {
-  if (value.is_number()) {
-    const double seconds = value.get<double>();
-    if (std::isfinite(seconds) && seconds >= 0 && seconds < 1e12) return static_cast<EpochMs>(seconds * 1000.0);
-  } else if (const auto seconds = parse_integer_in<long long>(value.get<std::string>(), 0, 999'999'999'999LL)) {
-    return *seconds * 1000;
-  }
-  return fail(Code::invalid_parameter, std::string("createdAt.") + member + " is not a valid timestamp.");
+  BERTH_ASSIGN(const auto seconds, timestamp_of(value, member));
+  return seconds * 1000;
 }
 
 Json epoch(EpochMs ms) { return epoch_seconds(ms); }
@@ -181,10 +163,10 @@ Result<ListDaemonDeploymentsRequest> decode_list_daemon_deployments(const Json& 
   if (body.contains("createdAt")) {
     const Json& created = body["createdAt"];
     if (created.contains("before")) {
-      BERTH_ASSIGN(request.created_before, epoch_ms_of(created["before"], "before"));
+      BERTH_ASSIGN(request.created_before, epoch_ms_of(created["before"], "createdAt.before"));
     }
     if (created.contains("after")) {
-      BERTH_ASSIGN(request.created_after, epoch_ms_of(created["after"], "after"));
+      BERTH_ASSIGN(request.created_after, epoch_ms_of(created["after"], "createdAt.after"));
     }
   }
   return request;

@@ -15,6 +15,15 @@ std::vector<std::string> strings_of(const Json& list) {
   return out;
 }
 
+Result<std::vector<std::string>> described_arns(const Json& list, const char* member, std::size_t max) {
+  auto arns = strings_of(list);
+  if (arns.empty() || arns.size() > max) {
+    return fail(Code::invalid_parameter, std::string(member) + " takes 1 to " + std::to_string(max) + " ARNs; " +
+                                             std::to_string(arns.size()) + " were given.");
+  }
+  return arns;
+}
+
 std::optional<std::string> optional_string(const Json& body, const char* key) {
   const auto it = body.find(key);
   if (it == body.end()) return std::nullopt;

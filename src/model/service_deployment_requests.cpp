@@ -31,18 +31,6 @@ const Shape k_continue_service_deployment = structure(
 const Shape k_list_services_by_namespace =
     structure({{"namespace", &k_string, true}, {"nextToken", &k_string}, {"maxResults", &k_max_results}});
 
-// ECS's bound on the ARNs one Describe* takes.
-constexpr std::size_t k_max_described = 20;
-
-Result<std::vector<std::string>> arns_of(const Json& list, const char* member) {
-  auto arns = strings_of(list);
-  if (arns.empty() || arns.size() > k_max_described) {
-    return fail(Code::invalid_parameter, std::string(member) + " takes 1 to " + std::to_string(k_max_described) +
-                                             " ARNs; " + std::to_string(arns.size()) + " were given.");
-  }
-  return arns;
-}
-
 void put_time(Json& out, const char* member, EpochMs ms) {
   if (ms != 0) out[member] = epoch_seconds(ms);
 }
@@ -176,12 +164,12 @@ Result<ListServiceDeploymentsRequest> decode_list_service_deployments(const Json
 }
 
 Result<DescribeServiceDeploymentsRequest> decode_describe_service_deployments(const Json& body) {
-  BERTH_ASSIGN(auto arns, arns_of(body["serviceDeploymentArns"], "serviceDeploymentArns"));
+  BERTH_ASSIGN(auto arns, described_arns(body["serviceDeploymentArns"], "serviceDeploymentArns"));
   return DescribeServiceDeploymentsRequest{std::move(arns)};
 }
 
 Result<DescribeServiceRevisionsRequest> decode_describe_service_revisions(const Json& body) {
-  BERTH_ASSIGN(auto arns, arns_of(body["serviceRevisionArns"], "serviceRevisionArns"));
+  BERTH_ASSIGN(auto arns, described_arns(body["serviceRevisionArns"], "serviceRevisionArns"));
   return DescribeServiceRevisionsRequest{std::move(arns)};
 }
 
