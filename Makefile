@@ -31,7 +31,7 @@ UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BERTH := $(BUILD)/berth
 UNIT := $(BUILD)/berth-unit-tests
 
-.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps check-threads bench fuzz serve clean dist unit test-vm test-vm-gateway test-vm-powercut
+.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps check-threads bench fuzz fuzz-build serve clean dist unit test-vm test-vm-gateway test-vm-powercut
 .DEFAULT_GOAL := all
 
 all: $(BERTH)
@@ -219,8 +219,11 @@ $(FUZZ)/%-fuzzer: tests/fuzz/%_fuzz.cpp $(FUZZ)/libberth.a
 deps-fuzz:
 	third_party/deps.sh fuzz
 
-fuzz: deps-host deps-fuzz
+# fuzz-build alone builds the harnesses (CI builds them beside the integration suite).
+fuzz-build: deps-host deps-fuzz
 	$(MAKE) --no-print-directory -j$(shell nproc) $(FUZZ_HARNESSES:%=$(FUZZ)/%-fuzzer)
+
+fuzz: fuzz-build
 	tests/fuzz/run.sh $(FUZZ) $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
 serve: deps-host
