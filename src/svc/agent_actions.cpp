@@ -1,6 +1,8 @@
 #include "svc/agent_actions.hpp"
 
+#include "model/access_key.hpp"
 #include "store/update_with_retry.hpp"
+#include "svc/instance_poll.hpp"
 
 namespace berth::svc {
 namespace {
@@ -24,6 +26,11 @@ Result<std::optional<bool>> try_recording(Context& ctx, const std::string& clust
                                              " runs on this gateway's own instance, whose agent is berth itself: "
                                              "only remote agents report its state changes.");
   }
+  // A joined instance's key reports on its own instance's tasks only; another's are not found,
+  // as if they did not exist.
+  if (const auto caller = model::instance_of_caller(ctx.caller_arn); caller && task->container_instance_id != *caller) {
+    BERTH_TRY(task_not_found());
+  }
   const long long version = task->version;
   BERTH_ASSIGN(bool changed, apply(*task, ctx.clock.now_ms()));
   if (!changed) return std::optional<bool>{false};
@@ -38,6 +45,8 @@ template <class Apply>
 Result<model::Acknowledgment> record_on_task(Context& ctx, const std::optional<std::string>& cluster_text,
                                              const std::string& text, Apply&& apply) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, cluster_text));
+  // A report from a joined instance is its heartbeat too, whatever it says.
+  if (const auto caller = model::instance_of_caller(ctx.caller_arn)) BERTH_TRY(instance_heard_from(ctx, cluster, *caller));
   const auto id = resource_id_of(ctx, cluster, "task", text);
   if (!id) {
     BERTH_TRY(task_not_found());
