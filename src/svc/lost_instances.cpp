@@ -1,5 +1,7 @@
 #include "svc/lost_instances.hpp"
 
+#include <algorithm>
+
 #include "common/log.hpp"
 #include "store/update_with_retry.hpp"
 
@@ -56,6 +58,11 @@ Result<std::size_t> stop_service_tasks(Context& ctx, const std::string& cluster,
 }
 
 }  // namespace
+
+EpochMs lost_sweep_interval_ms(const Context& ctx) {
+  if (!ctx.remote_agents) return 1000;
+  return std::max<EpochMs>(1000, ctx.remote_agents->settings().lost_after_ms / 10);
+}
 
 Result<LostInstancesSweep> sweep_lost_instances(Context& ctx) {
   LostInstancesSweep sweep;

@@ -23,4 +23,9 @@ struct LostInstancesSweep {
 // stopped tasks or lost an instance.
 [[nodiscard]] Result<LostInstancesSweep> sweep_lost_instances(Context& ctx);
 
+// How often the sweep runs: a tenth of the lost timeout, at least a second apart (every 30 s with
+// the default 300 s), so an instance is lost within 110 % of the timeout and an idle gateway
+// reads little.
+EpochMs lost_sweep_interval_ms(const Context& ctx);
+
 }  // namespace berth::svc

@@ -41,7 +41,7 @@ Result<std::vector<std::string>> capacity_providers_of_starts(Context& ctx, cons
 
 void ServiceScheduler::pass() {
   if (const EpochMs now = m_ctx.clock.now_ms(); now >= m_next_lost_sweep) {
-    m_next_lost_sweep = now + 1000;
+    m_next_lost_sweep = now + lost_sweep_interval_ms(m_ctx);
     if (auto sweep = sweep_lost_instances(m_ctx); !sweep) log_error("lost instances: " + sweep.error().message);
   }
   auto services = m_ctx.store.list_services(

@@ -4,6 +4,7 @@ join-token create`, polls its instance's desired tasks with BerthCluster.PollIns
 with its own instance key, and reports with boto3's SubmitTaskStateChange. The gateway's own
 instance is DRAINING in these tests so that only the joined instances take tasks."""
 import json
+import signal
 import subprocess
 import threading
 import time
@@ -236,6 +237,30 @@ class PlacementAcrossInstancesTest(ClusterTestCase):
                  and self.ecs.describe_services(services=["web"])["services"][0]["runningCount"] == 3)
         wait_for("daemon off the drained instance",
                  lambda: a.arn not in self.instances_of(self.service_tasks("node-exporter")))
+        self.assertEqual(loop.errors, [])
+
+
+class ServerRestartTest(ClusterTestCase):
+    def test_a_killed_server_comes_back_with_its_instances_keys_and_tasks(self):
+        agents = self.agents("zone-a", "zone-b", "zone-c")
+        loop = AgentLoop(agents)
+        self.ecs.create_service(serviceName="web", taskDefinition="app", desiredCount=3)
+        wait_for("3 running", lambda: self.ecs.describe_services(services=["web"])["services"][0]["runningCount"] == 3)
+        before = {a.arn: [t["taskArn"] for t in a.poll()["tasks"]] for a in agents}
+        loop.stop()
+        self.berth.restart(signal.SIGKILL)
+        self.ecs = self.berth.boto3()
+        for agent in agents:  # the same keys, on the new port
+            agent.ecs = self.berth.boto3(key=agent.key)
+            agent.cursor = None
+            self.assertEqual([t["taskArn"] for t in agent.poll()["tasks"]], before[agent.arn])
+        loop = self.loop(agents)
+        self.ecs.update_service(service="web", desiredCount=4)
+        wait_for("4 running", lambda: self.ecs.describe_services(services=["web"])["services"][0]["runningCount"] == 4)
+        self.assertEqual(len(self.service_tasks("web")), 4)  # no duplicates of the three
+        for agent in agents:
+            self.assertTrue(self.ecs.describe_container_instances(
+                containerInstances=[agent.arn])["containerInstances"][0]["agentConnected"])
         self.assertEqual(loop.errors, [])
 
 

@@ -196,6 +196,7 @@ TEST_CASE("A silent instance is lost: disconnected, its service tasks stopped an
   REQUIRE_OK(standalone);
   const std::string standalone_arn = (*standalone)["tasks"][0]["taskArn"];
 
+  CHECK(svc::lost_sweep_interval_ms(*f.ctx) == 30'000);  // a tenth of the timeout
   f.clock.advance_ms(299'999);
   f.poll(b);  // b keeps talking; a falls silent
   auto sweep = svc::sweep_lost_instances(*f.ctx);
