@@ -24,7 +24,12 @@ std::string instance_key_policy(const ArnScope& arns, const std::string& cluster
              {"Resource", arns.cluster(cluster)}},
             {{"Effect", "Allow"},
              {"Action", "berth:PollInstanceTasks"},
-             {"Resource", arns.container_instance(cluster, instance_id)}}})}};
+             {"Resource", arns.container_instance(cluster, instance_id)}},
+            // Re-registering itself (new resources or attributes after a restart): the use case
+            // refuses an instance key a registration of any other or of a new instance.
+            {{"Effect", "Allow"},
+             {"Action", "ecs:RegisterContainerInstance"},
+             {"Resource", model::Json::array({arns.cluster(cluster), arns.container_instance(cluster, instance_id)})}}})}};
   return policy.dump();
 }
 

@@ -178,6 +178,12 @@ Result<model::ContainerInstanceReply> register_container_instance(
   } else {
     id = random_hex(16);
   }
+  // A joined instance's key re-registers its own instance, never another or a new one (its
+  // policy allows the action on its cluster, which a registration without an ARN needs).
+  if (const auto caller = model::instance_of_caller(ctx.caller_arn); caller && (!request.instance_arn || id != *caller)) {
+    return fail(Code::client, "A container instance's key registers only its own instance again (containerInstanceArn " +
+                                  ctx.arns.container_instance(cluster, *caller) + ").");
+  }
   BERTH_ASSIGN(auto stored, record_registration(ctx, cluster, id, if_missing, request.tags, sent_registration(request)));
   if (!stored) return fail(Code::invalid_parameter, "containerInstanceArn does not name a registered instance.");
   // Registering is its agent speaking: a heartbeat, as a poll or a report is.

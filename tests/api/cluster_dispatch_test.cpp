@@ -41,7 +41,10 @@ TEST_CASE("An instance key polls its own instance and reports in its cluster, an
   CHECK(allowed("ecs", "DiscoverPollEndpoint", {{"cluster", "plant-7"}}));
   CHECK_FALSE(allowed("ecs", "RunTask", {{"cluster", "plant-7"}, {"taskDefinition", "web:1"}}));
   CHECK_FALSE(allowed("ecs", "DescribeClusters", {{"clusters", {"plant-7"}}}));
-  CHECK_FALSE(allowed("ecs", "RegisterContainerInstance", {{"cluster", "plant-7"}}));
+  // Re-registering itself (the use case refuses a new or another instance to an instance key).
+  CHECK(allowed("ecs", "RegisterContainerInstance", {{"cluster", "plant-7"}, {"containerInstanceArn", own}}));
+  CHECK_FALSE(allowed("ecs", "RegisterContainerInstance", {{"cluster", "plant-7"}, {"containerInstanceArn", "ff"}}));
+  CHECK_FALSE(allowed("ecs", "DeregisterContainerInstance", {{"cluster", "plant-7"}, {"containerInstance", own}}));
   CHECK_FALSE(allowed("berth", "CreateJoinToken", {{"cluster", "plant-7"}}));
 }
 

@@ -187,6 +187,14 @@ class JoinTokenTest(ClusterTestCase):
         self.assertIn("AccessDenied", str(refused.exception))
         with self.assertRaises(Exception):
             agent.ecs.run_task(taskDefinition="app")
+        # It may register itself again (after a restart, with new resources), never anything else.
+        memory = [{"name": "MEMORY", "type": "INTEGER", "integerValue": 512}]
+        again = agent.ecs.register_container_instance(containerInstanceArn=agent.arn, totalResources=memory)
+        self.assertEqual(again["containerInstance"]["registeredResources"], memory)
+        for extra in ({}, {"containerInstanceArn": other.arn}):
+            with self.assertRaises(Exception) as refused:
+                agent.ecs.register_container_instance(totalResources=memory, **extra)
+            self.assertRegex(str(refused.exception), "ClientException|AccessDenied")
         # A joining request needs no signature, but the token; the key API stays closed to it.
         status, reply = post(self.berth, "CreateJoinToken", {}, agent.key)
         self.assertEqual((status, reply["__type"]), (400, "AccessDeniedException"))

@@ -142,6 +142,27 @@ TEST_CASE("A joined instance reports on its own tasks only", "[svc][cluster]") {
   REQUIRE_OK(f.report(a, task_arn));
 }
 
+TEST_CASE("A joined instance re-registers itself only", "[svc][cluster]") {
+  RemoteFixture f;
+  const Joined a = f.join("zone-a");
+  const Joined b = f.join("zone-b");
+  const Json resources = Json::parse(R"([{"name":"CPU","type":"INTEGER","integerValue":4096}])");
+  auto itself = f.ecs_call_as(a.user, "RegisterContainerInstance",
+                              Json{{"containerInstanceArn", a.arn}, {"totalResources", resources},
+                                   {"attributes", Json::array({{{"name", "line"}, {"value", "9"}}})}});
+  REQUIRE_OK(itself);
+  CHECK((*itself)["containerInstance"]["registeredResources"][0]["integerValue"] == 4096);
+  for (const Json& request : {Json{{"totalResources", resources}},
+                              Json{{"containerInstanceArn", b.arn}, {"totalResources", resources}}}) {
+    auto refused = f.ecs_call_as(a.user, "RegisterContainerInstance", request);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == Code::client);
+  }
+  auto listed = ecs_call(*f.ctx, "ListContainerInstances", Json::object());
+  REQUIRE_OK(listed);
+  CHECK((*listed)["containerInstanceArns"].size() == 2);
+}
+
 TEST_CASE("A poll with the current cursor waits until the instance's tasks change", "[svc][cluster]") {
   RemoteFixture f;
   const Joined a = f.join("zone-a");
