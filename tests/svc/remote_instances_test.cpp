@@ -283,3 +283,21 @@ TEST_CASE("The gateway's own instance is never lost; a restarted server gives ev
   REQUIRE_OK(sweep);
   CHECK(sweep->instances_lost == 1);
 }
+
+TEST_CASE("A report about an instance's task is its heartbeat, whoever signs it", "[svc][cluster]") {
+  RemoteFixture f;
+  const Joined a = f.join("zone-a");
+  auto started = ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "web"}, {"containerInstances", {a.arn}}});
+  REQUIRE_OK(started);
+  f.clock.advance_ms(299'999);
+  // An ECS agent signing with an operator's key: no instance user, still news from `a`.
+  REQUIRE_OK(ecs_call(*f.ctx, "SubmitTaskStateChange", Json{{"task", (*started)["tasks"][0]["taskArn"]}, {"status", "RUNNING"}}));
+  f.clock.advance_ms(1);
+  auto sweep = svc::sweep_lost_instances(*f.ctx);
+  REQUIRE_OK(sweep);
+  CHECK(sweep->instances_lost == 0);
+  f.clock.advance_ms(300'000);
+  sweep = svc::sweep_lost_instances(*f.ctx);
+  REQUIRE_OK(sweep);
+  CHECK(sweep->instances_lost == 1);
+}
