@@ -83,6 +83,13 @@ struct RemoteFixture : ServiceFixture {
     return ecs_call(as, action, std::move(body));
   }
 
+  // One lost-instance sweep now; returns how many instances it newly lost.
+  std::size_t sweep_lost() {
+    auto sweep = svc::sweep_lost_instances(*ctx);
+    REQUIRE_OK(sweep);
+    return sweep->instances_lost;
+  }
+
   std::vector<std::string> task_arns(const Json& poll_reply) {
     std::vector<std::string> out;
     for (const auto& t : poll_reply["tasks"]) out.push_back(t["taskArn"]);
@@ -267,21 +274,15 @@ TEST_CASE("The gateway's own instance is never lost; a restarted server gives ev
   const Joined a = f.join("zone-a");
   f.ctx->gateway->set_instance_id(a.id);  // as if it were the gateway's own
   f.clock.advance_ms(3'600'000);
-  auto sweep = svc::sweep_lost_instances(*f.ctx);
-  REQUIRE_OK(sweep);
-  CHECK(sweep->instances_lost == 0);
+  CHECK(f.sweep_lost() == 0);
 
   RemoteFixture restarted;  // a fresh memory: nothing heard from anyone yet
   const Joined b = restarted.join("zone-b");
   restarted.agents.forget(b.id);
   restarted.clock.advance_ms(3'600'000);
-  sweep = svc::sweep_lost_instances(*restarted.ctx);  // first seen now: the clock starts here
-  REQUIRE_OK(sweep);
-  CHECK(sweep->instances_lost == 0);
+  CHECK(restarted.sweep_lost() == 0);  // first seen now: the clock starts here
   restarted.clock.advance_ms(300'000);
-  sweep = svc::sweep_lost_instances(*restarted.ctx);
-  REQUIRE_OK(sweep);
-  CHECK(sweep->instances_lost == 1);
+  CHECK(restarted.sweep_lost() == 1);
 }
 
 TEST_CASE("A report about an instance's task is its heartbeat, whoever signs it", "[svc][cluster]") {
@@ -293,11 +294,7 @@ TEST_CASE("A report about an instance's task is its heartbeat, whoever signs it"
   // An ECS agent signing with an operator's key: no instance user, still news from `a`.
   REQUIRE_OK(ecs_call(*f.ctx, "SubmitTaskStateChange", Json{{"task", (*started)["tasks"][0]["taskArn"]}, {"status", "RUNNING"}}));
   f.clock.advance_ms(1);
-  auto sweep = svc::sweep_lost_instances(*f.ctx);
-  REQUIRE_OK(sweep);
-  CHECK(sweep->instances_lost == 0);
+  CHECK(f.sweep_lost() == 0);
   f.clock.advance_ms(300'000);
-  sweep = svc::sweep_lost_instances(*f.ctx);
-  REQUIRE_OK(sweep);
-  CHECK(sweep->instances_lost == 1);
+  CHECK(f.sweep_lost() == 1);
 }
