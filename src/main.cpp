@@ -15,7 +15,7 @@ struct Verb {
 
 constexpr Verb k_verbs[] = {
     {"serve", berth::cli::serve_verb},     {"image", berth::cli::image_verb},
-    {"logs", berth::cli::logs_verb},       {"key", berth::cli::key_verb},
+    {"logs", berth::cli::logs_verb},       {"key", berth::cli::key_verb}, {"join-token", berth::cli::join_token_verb},
     {"info", berth::cli::info_verb},       {"doctor", berth::cli::doctor_verb},
     {"help", berth::cli::help_verb},       {"--help", berth::cli::help_verb},
     {"-h", berth::cli::help_verb},         {"version", berth::cli::version_verb},

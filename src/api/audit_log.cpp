@@ -120,7 +120,7 @@ void AuditLog::report_write_error(std::string_view what, int error) {
 
 bool is_mutating(std::string_view action) {
   if (const auto colon = action.find(':'); colon != std::string_view::npos) action.remove_prefix(colon + 1);
-  for (const std::string_view read : {"Describe", "List", "Get", "BatchGet"}) {
+  for (const std::string_view read : {"Describe", "List", "Get", "BatchGet", "Poll"}) {
     if (action.starts_with(read)) return false;
   }
   return true;

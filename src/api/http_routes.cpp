@@ -3,6 +3,7 @@
 #include "api/audit_log.hpp"
 #include "api/auth/request_resources.hpp"
 #include "api/cloudwatch_dispatch.hpp"
+#include "api/cluster_dispatch.hpp"
 #include "api/keys_dispatch.hpp"
 #include "api/metrics_routes.hpp"
 #include "api/scaling_dispatch.hpp"
@@ -26,14 +27,15 @@ struct JsonApi {
   std::string_view iam_prefix;    // what policies name ("ecs:RunTask")
   Decoded (*decode)(std::string_view target, std::string_view body);
 };
-// ECS, Secrets Manager, SSM, CloudWatch (JSON 1.0), Application Auto Scaling and berth's key API share the endpoint:
-// X-Amz-Target tells them apart.
+// ECS, Secrets Manager, SSM, CloudWatch (JSON 1.0), Application Auto Scaling, berth's key API and
+// its cluster API share the endpoint: X-Amz-Target tells them apart.
 constexpr JsonApi k_json_apis[] = {
     {k_target_prefix, "ecs", "ecs", decode_ecs_request},
     {k_secrets_manager_target_prefix, "secretsmanager", "secretsmanager", decode_secrets_manager_request},
     {k_ssm_target_prefix, "ssm", "ssm", decode_ssm_request},
     {k_scaling_target_prefix, "application-autoscaling", "application-autoscaling", decode_scaling_request},
     {k_keys_target_prefix, "berth", "iam", decode_keys_request},
+    {k_cluster_target_prefix, "berth", "berth", decode_cluster_request},
     {k_cloudwatch_target_prefix, k_cloudwatch_signing_name, k_cloudwatch_iam_prefix, decode_cloudwatch_json_request},
 };
 constexpr std::string_view k_scheduler = "scheduler";
@@ -223,11 +225,24 @@ std::string claimed_action(const HttpRequest& request, const std::string& path) 
   return "";
 }
 
+// A node joining the cluster: its join token is its credential, so the request is not signed
+// (the node has no key yet; joining makes it one). Audited by where it came from.
+HttpResponse join_cluster(ApiServices& api, const HttpRequest& request, const HttpPeer& peer) {
+  auto call = decode_cluster_request(request.header("x-amz-target"), request.body);
+  const Reply reply = call ? run_call(api.ctx, *call) : call.error();
+  const std::string who = peer.credentials ? "uid:" + std::to_string(peer.credentials->uid) : "join-token:" + peer.address;
+  audit(api, Caller{who, "", "", nullptr}, "berth:JoinCluster", {}, reply);
+  return to_response(reply);
+}
+
 }  // namespace
 
 HttpResponse route_request(ApiServices& api, const HttpRequest& request, const HttpPeer& peer) {
   const RequestTarget target = parse_target(request.target);
   if (auto scrape = scrape_with_token(api, request, target)) return std::move(*scrape);
+  if (request.method == "POST" && request.header("x-amz-target") == k_join_cluster_target) {
+    return join_cluster(api, request, peer);
+  }
   auto authenticated = api.auth.authenticate(request, peer);
   if (!authenticated) {
     const Reply reply = auth_error_reply(authenticated.error());

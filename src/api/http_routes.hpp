@@ -6,7 +6,9 @@
 // (POST /v1/exec with Upgrade: berth-exec: a 101, after which the connection is handed over), the
 // container logs of a task (GET /v1/tasks/{task}/logs?since=&cluster=&container=) and the metrics
 // (GET /metrics, which also takes the scrape token, and GET /v1/stats: api/metrics_routes.hpp).
-// Every request is authenticated first (api/request_auth.hpp), decoded, authorized for its IAM
+// BerthCluster.JoinCluster alone is answered before authentication: a joining node has no key
+// yet, its one-time join token is its credential (api/cluster_dispatch.hpp).
+// Every other request is authenticated first (api/request_auth.hpp), decoded, authorized for its IAM
 // action on its resources, run on a copy of the Context that names its caller, and, if it
 // changes something, written to the audit log. No sockets here. Thread-safe.
 #pragma once

@@ -104,6 +104,17 @@ api::ServerOptions metadata_server_options(const agent::AgentConfig& config) {
   return options;
 }
 
+// Remote agents' bounds. A parked poll is a heartbeat only when it ends, so it never waits
+// longer than a third of the lost timeout.
+svc::RemoteAgentSettings remote_agent_settings(const Config& config) {
+  svc::RemoteAgentSettings settings;
+  settings.lost_after_ms = EpochMs{config.instance_lost_seconds} * 1000;
+  settings.max_poll_wait = std::min(std::chrono::milliseconds(config.poll_wait_seconds * 1000),
+                                    std::chrono::milliseconds(settings.lost_after_ms / 3));
+  settings.max_waiters = static_cast<std::size_t>(config.max_poll_waiters);
+  return settings;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::AgentConfig& agent_config) {
@@ -131,6 +142,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
       m_logs(m_runtime, m_runc_paths.log_files),
       m_commands(m_runtime, m_runc_paths),
       m_metrics(metric_store_limits(config)),
+      m_remote_agents(remote_agent_settings(config)),
       m_ctx{.store = *m_resources.store,
             .clock = *m_resources.clock,
             .arns = ArnScope{config.region, config.account},
@@ -141,7 +153,8 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
             .dynamic_host_ports = agent_config.dynamic_host_ports,
             .time_zones = std::make_shared<svc::TimeZoneLibrary>(config.zoneinfo_dir),
             .secret_cipher = &m_secret_cipher,
-            .metrics = &m_metrics},
+            .metrics = &m_metrics,
+            .remote_agents = &m_remote_agents},
       m_registrar(m_ctx),
       m_metadata_tokens(m_resources.secrets_key),
       // The agent's links: it registers through svc; a recorded task change wakes the service
@@ -218,6 +231,9 @@ Result<std::string> Daemon::start() {
     }
     api::ServerOptions server_options{m_config.listen, m_config.socket_path, m_config.max_body_bytes};
     server_options.tls = m_resources.tls;
+    // Each parked PollInstanceTasks holds a worker: the pool grows by as many as may park, so
+    // the other requests keep their workers.
+    server_options.workers += m_remote_agents.settings().max_waiters;
     BERTH_ASSIGN(m_server, api::HttpServer::start(m_api_services, server_options));
     return {};
   }();
@@ -260,6 +276,7 @@ void Daemon::start_metadata_endpoint() {
 }
 
 void Daemon::stop() {
+  m_remote_agents.close();  // parked polls answer now, so the API stops without waiting them out
   if (m_server) m_server->stop();
   if (m_metadata_server) m_metadata_server->stop();
   m_commands.stop();

@@ -114,6 +114,7 @@ class Daemon final : private svc::StateEvents {
   RuntimeLogs m_logs;
   RuntimeContainerCommands m_commands;  // after the API server stops: sessions end, then the rest
   svc::MetricStore m_metrics;
+  svc::RemoteAgents m_remote_agents;  // joined instances' heartbeats and parked polls
   svc::Context m_ctx;
   SvcInstanceRegistrar m_registrar;
   api::MetadataTokens m_metadata_tokens;  // before the agent, which makes containers' tokens with it

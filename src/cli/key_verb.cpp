@@ -2,7 +2,7 @@
 // socket's group), so the running server's key cache always sees the change.
 #include <iostream>
 
-#include "api/local_client.hpp"
+#include "cli/daemon_call.hpp"
 #include "cli/usage.hpp"
 #include "common/files.hpp"
 #include "model/schema.hpp"
@@ -14,17 +14,7 @@ namespace {
 
 // Sends one BerthKeys request; returns its JSON reply, or prints the error and returns nothing.
 std::optional<model::Json> call(const Config& config, const std::string& action, const model::Json& request) {
-  auto reply = api::local_post(config.socket_path, "BerthKeys." + action, request.dump());
-  if (!reply) {
-    std::cerr << "berth: " << reply.error().message << "\n";
-    return std::nullopt;
-  }
-  auto body = model::Json::parse(reply->body, nullptr, false);
-  if (reply->status != 200 || !body.is_object()) {
-    std::cerr << "berth: " << (body.is_object() ? body.value("message", reply->body) : reply->body) << "\n";
-    return std::nullopt;
-  }
-  return body;
+  return call_daemon(config, "BerthKeys." + action, request);
 }
 
 int create(const Config& config, const ParsedArgs& args) {

@@ -21,6 +21,7 @@ Verbs:
   attach    connect this terminal to a running container (berth attach TASK CONTAINER)
   exec      run a command in a running container (berth exec [-t] [-i] TASK [CONTAINER] -- CMD)
   key       create, list and delete API access keys (berth key create NAME --policy admin)
+  join-token  make a one-time token another gateway joins this cluster with
   info      print the data dir, the API's address, TLS mode and certificate fingerprint
   doctor    check this host can run tasks (kernel, cgroups, runc, CNI, ...), with fixes
   version   print the version and architecture
@@ -123,6 +124,15 @@ API access keys for signing requests (AWS SigV4) to the TCP listener. `create` p
 key once, in the AWS shared-credentials format; its policy is a built-in one (read-only by
 default: Describe, List and Get) or an IAM policy document in FILE. Create a second key before
 removing the first to rotate. Talks to the daemon over its unix socket (--socket PATH).
+)";
+  }
+  if (verb == "join-token") {
+    return R"(Usage: berth join-token create [--ttl DURATION] [--cluster NAME]
+
+Makes a one-time token with which another gateway joins this gateway's cluster (NAME, default the
+gateway's own) as a container instance (BerthCluster.JoinCluster). DURATION: 90s, 15m, 24h, 7d
+(default 24h, at most 30d). Only the token's SHA-256 is stored; it is printed once, alone on
+stdout. Talks to the daemon over its unix socket (--socket PATH).
 )";
   }
   if (verb == "info") {

@@ -17,6 +17,7 @@ int stats_verb(const Words& words);
 int attach_verb(const Words& words);
 int exec_verb(const Words& words);
 int key_verb(const Words& words);
+int join_token_verb(const Words& words);
 int info_verb(const Words& words);
 int doctor_verb(const Words& words);
 int help_verb(const Words& words);

@@ -35,6 +35,11 @@ struct Config {
   // How long a new service task without health checks runs before it counts as healthy.
   int task_settle_seconds = 10;                    // BERTH_TASK_SETTLE_SECONDS
   std::string zoneinfo_dir = "/usr/share/zoneinfo";  // BERTH_ZONEINFO_DIR (TZif files)
+  // Clusters of gateways (the serving side): silence after which a remote instance is lost, the
+  // longest a PollInstanceTasks waits for a change, and how many polls may wait at once.
+  int instance_lost_seconds = 300;                 // BERTH_INSTANCE_LOST_SECONDS
+  int poll_wait_seconds = 20;                      // BERTH_POLL_WAIT_SECONDS
+  int max_poll_waiters = 16;                       // BERTH_MAX_POLL_WAITERS
   // Container metrics, kept in memory only: how often the containers are read (0 = never), the
   // width of one slot of a metric series, how long a series reaches back, how many series.
   int metrics_interval_seconds = 10;               // BERTH_METRICS_INTERVAL

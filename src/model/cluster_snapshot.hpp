@@ -96,6 +96,7 @@ struct ResourceUse {
 struct InstanceState {
   std::string id;
   InstanceStatus status = InstanceStatus::active;
+  bool agent_connected = true;  // model::agent_connected: false while a remote instance is lost
   std::string ec2_instance_id;
   std::string agent_version;
   std::map<std::string, std::string> attributes;  // value "" for a name-only attribute

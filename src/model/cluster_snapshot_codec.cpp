@@ -58,6 +58,7 @@ InstanceState instance_state_of(const ContainerInstance& instance) {
   InstanceState out;
   out.id = instance.id;
   out.status = instance.status;
+  out.agent_connected = agent_connected(instance);
   out.ec2_instance_id = instance.body.value("ec2InstanceId", "");
   out.agent_version = instance.body.value("versionInfo", Json::object()).value("agentVersion", "");
   for (const auto& a : instance.body.value("attributes", Json::array())) out.attributes[a["name"]] = a.value("value", "");

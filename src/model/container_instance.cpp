@@ -2,12 +2,30 @@
 
 namespace berth::model {
 
+bool agent_connected(const ContainerInstance& instance) {
+  if (instance.status == InstanceStatus::inactive) return false;
+  const auto it = instance.body.find("agentConnected");
+  return it == instance.body.end() || !it->is_boolean() || it->get<bool>();
+}
+
+bool set_agent_connected(ContainerInstance& instance, bool connected) {
+  const bool was = instance.body.contains("agentConnected") ? instance.body["agentConnected"] != false : true;
+  if (was == connected) return false;
+  // Only the lost state is written: a connected instance's row stays as it always was.
+  if (connected) {
+    instance.body.erase("agentConnected");
+  } else {
+    instance.body["agentConnected"] = false;
+  }
+  return true;
+}
+
 Json container_instance_to_json(const ContainerInstance& instance, const InstanceUsage& usage,
                                 const ArnScope& arns, const std::vector<Tag>* tags) {
   Json out = instance.body;
   out["containerInstanceArn"] = arns.container_instance(instance.cluster, instance.id);
   out["status"] = std::string(to_wire(instance.status));
-  out["agentConnected"] = instance.status != InstanceStatus::inactive;
+  out["agentConnected"] = agent_connected(instance);
   out["runningTasksCount"] = usage.running_tasks;
   out["pendingTasksCount"] = usage.pending_tasks;
   out["registeredAt"] = epoch_seconds(instance.registered_at);

@@ -18,9 +18,17 @@ struct ContainerInstance {
   std::string id;       // 32 lowercase hex digits
   std::string cluster;  // cluster name
   InstanceStatus status = InstanceStatus::active;
-  Json body = Json::object();  // versionInfo, registeredResources, attributes, ec2InstanceId
+  // versionInfo, registeredResources, attributes, ec2InstanceId; "agentConnected": false only
+  // while a remote instance is lost (svc/lost_instances.hpp): absent means connected.
+  Json body = Json::object();
   EpochMs registered_at = 0;
 };
+
+// Returns whether the instance's agent counts as connected: registered (not INACTIVE) and not
+// marked lost. The gateway's own instance is never marked lost.
+bool agent_connected(const ContainerInstance& instance);
+// Marks the instance's agent connected or lost in its body; returns whether that changed it.
+bool set_agent_connected(ContainerInstance& instance, bool connected);
 
 // Running/pending task counts and remaining resources are computed, not stored.
 struct InstanceUsage {

@@ -151,7 +151,7 @@ bool ServicePass::may_launch() {
 
 bool ServicePass::on_draining_instance(const model::TaskState& task) const {
   const auto* instance = m_snapshot.instance(task.instance_id);
-  return instance && instance->status != model::InstanceStatus::active;
+  return instance && (instance->status != model::InstanceStatus::active || !instance->agent_connected);
 }
 
 Result<void> ServicePass::replica(const std::vector<const model::TaskState*>& tasks) {
@@ -263,7 +263,8 @@ Result<void> ServicePass::daemon(const std::vector<const model::TaskState*>& tas
   int eligible_count = 0;
   for (const auto& instance : m_snapshot.instances) {
     const auto facts = facts_of(instance);
-    const bool eligible = m_s.status == model::ServiceStatus::active && instance.status == model::InstanceStatus::active &&
+    const bool usable = instance.status == model::InstanceStatus::active && instance.agent_connected;
+    const bool eligible = m_s.status == model::ServiceStatus::active && usable &&
                           std::all_of(constraints.begin(), constraints.end(),
                                       [&](const place::Expression& e) { return e.matches(facts); });
     eligible_count += eligible ? 1 : 0;
@@ -271,7 +272,8 @@ Result<void> ServicePass::daemon(const std::vector<const model::TaskState*>& tas
     for (const auto* t : tasks) {
       if (t->instance_id != instance.id) continue;
       if (!eligible) {
-        stops.emplace_back(t->id, instance.status == model::InstanceStatus::active ? "instance no longer meets the service's constraints"
+        stops.emplace_back(t->id, usable ? "instance no longer meets the service's constraints"
+                                  : !instance.agent_connected ? "instance's agent is disconnected"
                                                               : "instance is draining");
       } else if (t->started_by != primary.id) {
         stops.emplace_back(t->id, "replaced by a newer deployment");  // daemons stop before they start

@@ -87,7 +87,7 @@ place::InstanceFacts facts_of(const model::InstanceState& instance) {
   f.id = instance.id;
   f.ec2_instance_id = instance.ec2_instance_id;
   f.attributes = instance.attributes;
-  f.agent_connected = instance.status != model::InstanceStatus::inactive;
+  f.agent_connected = instance.status != model::InstanceStatus::inactive && instance.agent_connected;
   f.agent_version = instance.agent_version;
   f.registered_at = instance.registered_at;
   f.running_tasks = instance.use.running;
@@ -98,7 +98,7 @@ place::InstanceFacts facts_of(const model::InstanceState& instance) {
 place::NodeState node_state_of(const model::InstanceState& instance) {
   place::NodeState n;
   n.facts = facts_of(instance);
-  n.active = instance.status == model::InstanceStatus::active;
+  n.active = instance.status == model::InstanceStatus::active && instance.agent_connected;
   n.cpu_total = instance.capacity.cpu;
   n.memory_total = instance.capacity.memory;
   n.cpu_used = instance.use.cpu;

@@ -15,11 +15,24 @@ Result<void> Store::create_access_key(const model::AccessKey& key, std::size_t m
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
-  Stmt count(m_db, "SELECT count(*) FROM access_keys");
+  BERTH_TRY(create_access_key_locked(key, max_keys));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("create access key"));
+  return {};
+}
+
+Result<void> Store::create_access_key_locked(const model::AccessKey& key, std::size_t max_keys) {
+  // Instance keys (made when a node joins) and people's keys are counted apart, so joining
+  // nodes never crowd out an operator's key, nor the reverse.
+  const bool instance_key = model::is_instance_user(key.user_name);
+  Stmt count(m_db, "SELECT count(*) FROM access_keys WHERE (substr(user_name, 1, ?2) = ?1) = ?3");
+  count.bind(1, std::string(model::k_instance_user_prefix))
+      .bind(2, static_cast<std::int64_t>(model::k_instance_user_prefix.size()))
+      .bind(3, static_cast<std::int64_t>(instance_key ? 1 : 0));
   BERTH_TRY(count.step());
   if (static_cast<std::size_t>(count.integer(0)) >= max_keys) {
     return fail(Code::limit_exceeded, "berth holds at most " + std::to_string(max_keys) +
-                                          " access keys; delete one before creating another.");
+                                          (instance_key ? " container instance keys" : " access keys") +
+                                          "; delete one before creating another.");
   }
   Stmt insert(m_db, std::string("INSERT INTO access_keys(") + k_key_columns + ") VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
   BERTH_TRY(insert.bind(1, key.access_key_id)
@@ -29,7 +42,6 @@ Result<void> Store::create_access_key(const model::AccessKey& key, std::size_t m
                 .bind(5, key.policy_document)
                 .bind(6, key.created_at)
                 .run());
-  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("create access key"));
   return {};
 }
 
@@ -65,6 +77,25 @@ Result<bool> Store::delete_access_key(const std::string& access_key_id) {
   stmt.bind(1, access_key_id);
   BERTH_TRY(stmt.run());
   return m_db.changes() > 0;
+}
+
+Result<std::vector<std::string>> Store::delete_access_keys_of(const std::string& user_name) {
+  MutexLock lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  Stmt select(m_db, "SELECT access_key_id FROM access_keys WHERE user_name = ?1");
+  select.bind(1, user_name);
+  std::vector<std::string> ids;
+  while (true) {
+    BERTH_ASSIGN(bool row, select.step());
+    if (!row) break;
+    ids.push_back(select.text(0));
+  }
+  if (ids.empty()) return ids;
+  Stmt remove(m_db, "DELETE FROM access_keys WHERE user_name = ?1");
+  BERTH_TRY(remove.bind(1, user_name).run());
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("delete access keys"));
+  return ids;
 }
 
 }  // namespace berth::store

@@ -119,8 +119,11 @@ Result<bool> Store::commit_plan(const PlanCommit& plan) {
     BERTH_ASSIGN(auto current, read_cluster_snapshot_locked(plan.cluster, SnapshotScope::placement));
     for (const auto& start : plan.starts) {
       auto* instance = current.instance(start.task.container_instance_id);
-      // Drained, deregistered or filled since the plan read it.
-      if (!instance || instance->status != model::InstanceStatus::active || !instance->fits(start.holds)) return false;
+      // Drained, deregistered, lost or filled since the plan read it.
+      if (!instance || instance->status != model::InstanceStatus::active || !instance->agent_connected ||
+          !instance->fits(start.holds)) {
+        return false;
+      }
       instance->use.add(start.holds);
       if (!start.task.capacity_provider.empty()) {  // RunTask's, checked again
         BERTH_TRY(require_associated_locked(plan.cluster, model::Json::array({{{"capacityProvider", start.task.capacity_provider}}})));

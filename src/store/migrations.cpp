@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 12> k_migrations = {
+constexpr std::array<std::string_view, 13> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -236,6 +236,17 @@ CREATE TABLE schedule_groups(
 );
 INSERT INTO schedule_groups(name, created_at, modified_at)
   VALUES('default', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
+)sql",
+    // 13: join tokens for clusters of gateways: only each token's SHA-256 is kept.
+    R"sql(
+CREATE TABLE join_tokens(
+  hash TEXT PRIMARY KEY,
+  cluster TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  instance_id TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -14,6 +14,7 @@
 #include "common/result.hpp"
 #include "common/thread_annotations.hpp"
 #include "model/access_key.hpp"
+#include "model/join_tokens.hpp"
 #include "model/account_settings.hpp"
 #include "model/capacity_provider.hpp"
 #include "model/cluster_snapshot.hpp"
@@ -372,6 +373,29 @@ class Store {
   [[nodiscard]] Result<std::vector<model::AccessKey>> list_access_keys(const std::optional<std::string>& user_name);
   // Returns false if there was no such key.
   [[nodiscard]] Result<bool> delete_access_key(const std::string& access_key_id);
+  // Deletes every key of `user_name`; returns their ids.
+  [[nodiscard]] Result<std::vector<std::string>> delete_access_keys_of(const std::string& user_name);
+
+  // --- join tokens (store/join_tokens.cpp) ---
+  // Stores `token` (its cluster ACTIVE) after dropping expired tokens; LimitExceededException
+  // when `max_live` unexpired tokens exist already.
+  [[nodiscard]] Result<void> create_join_token(const model::JoinToken& token, std::size_t max_live, EpochMs now);
+  enum class JoinTokenState { valid, unknown, used, expired };
+  struct JoinOutcome {
+    JoinTokenState state = JoinTokenState::unknown;
+    model::JoinToken token;                           // as stored (unknown: empty)
+    std::optional<model::ContainerInstance> instance;  // the registered instance (valid only)
+  };
+  // Makes the key of an instance joining `cluster` (runs under the store's lock: no store calls).
+  using KeyMaker = std::function<Result<model::AccessKey>(const std::string& cluster)>;
+  // Spends the token `hash` names at `now`, in one transaction: registers a new instance
+  // `instance_id` in the token's cluster through `change` (with `tags`), stores the key
+  // `make_key` makes for that cluster (at most `max_keys` keys of its kind, as create_access_key
+  // counts them) and marks the token used. A token that is unknown, used or expired writes
+  // nothing and says which.
+  [[nodiscard]] Result<JoinOutcome> join_with_token(const std::string& hash, EpochMs now, const std::string& instance_id,
+                                                    const InstanceChange& change, const std::vector<model::Tag>& tags,
+                                                    const KeyMaker& make_key, std::size_t max_keys);
 
   // --- CloudWatch metric alarms (store/metric_alarms.cpp); definitions only, never state ---
   // Creates or replaces the alarm of that name; LimitExceeded past `max_alarms` alarms.
@@ -466,6 +490,8 @@ class Store {
  private:
   explicit Store(Db db) : m_db(std::move(db)) {}
 
+  // create_access_key's work inside the caller's lock and transaction.
+  Result<void> create_access_key_locked(const model::AccessKey& key, std::size_t max_keys) BERTH_REQUIRES(m_mutex);
   // update_container_instance's work inside the caller's lock and transaction.
   Result<std::optional<model::ContainerInstance>> update_instance_locked(const std::string& cluster,
                                                                          const std::string& id,

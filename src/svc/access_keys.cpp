@@ -21,8 +21,8 @@ bool valid_user_name(const std::string& name) {
 
 }  // namespace
 
-Result<model::AccessKey> create_access_key(Context& ctx, const std::string& user_name, const std::string& policy_name,
-                                           const std::string& policy_document) {
+Result<model::AccessKey> new_access_key(const Context& ctx, const std::string& user_name, const std::string& policy_name,
+                                        const std::string& policy_document) {
   if (!valid_user_name(user_name)) {
     return fail(Code::invalid_parameter,
                 "UserName must be 1 to 64 characters of letters, digits and +=,.@_-, not '" + user_name + "'.");
@@ -33,8 +33,19 @@ Result<model::AccessKey> create_access_key(Context& ctx, const std::string& user
   if ((policy_name == "custom") == policy_document.empty()) {
     return fail(Code::invalid_parameter, "A custom policy needs a PolicyDocument, and only a custom one has it.");
   }
-  model::AccessKey key{"AKIA" + random_chars(16, k_id_alphabet), user_name, random_chars(40, k_secret_alphabet),
-                       policy_name, policy_document, ctx.clock.now_ms()};
+  return model::AccessKey{"AKIA" + random_chars(16, k_id_alphabet), user_name, random_chars(40, k_secret_alphabet),
+                          policy_name, policy_document, ctx.clock.now_ms()};
+}
+
+Result<model::AccessKey> create_access_key(Context& ctx, const std::string& user_name, const std::string& policy_name,
+                                           const std::string& policy_document) {
+  // The svc layer tells instance agents by this name (a report's task must be on its instance).
+  if (model::is_instance_user(user_name)) {
+    return fail(Code::invalid_parameter, "UserName '" + user_name + "': names starting with '" +
+                                             std::string(model::k_instance_user_prefix) +
+                                             "' belong to joined container instances' keys.");
+  }
+  BERTH_ASSIGN(auto key, new_access_key(ctx, user_name, policy_name, policy_document));
   BERTH_TRY(ctx.store.create_access_key(key, k_max_access_keys));
   return key;
 }

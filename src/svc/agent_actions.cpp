@@ -1,6 +1,8 @@
 #include "svc/agent_actions.hpp"
 
+#include "model/access_key.hpp"
 #include "store/update_with_retry.hpp"
+#include "svc/instance_poll.hpp"
 
 namespace berth::svc {
 namespace {
@@ -9,10 +11,10 @@ Result<void> task_not_found() { return fail(Code::invalid_parameter, "The refere
 
 // One compare-and-set attempt of record_on_task: true when the report changed the task and was
 // written, false when it changed nothing, nothing when a concurrent writer (StopTask, the
-// schedulers) changed the task first.
+// schedulers) changed the task first. Sets `instance_id` to the task's instance.
 template <class Apply>
 Result<std::optional<bool>> try_recording(Context& ctx, const std::string& cluster, const std::string& id,
-                                          Apply& apply) {
+                                          Apply& apply, std::string& instance_id) {
   BERTH_ASSIGN(auto task, ctx.store.find_task(cluster, id));
   if (!task) {
     BERTH_TRY(task_not_found());
@@ -24,6 +26,12 @@ Result<std::optional<bool>> try_recording(Context& ctx, const std::string& clust
                                              " runs on this gateway's own instance, whose agent is berth itself: "
                                              "only remote agents report its state changes.");
   }
+  // A joined instance's key reports on its own instance's tasks only; another's are not found,
+  // as if they did not exist.
+  if (const auto caller = model::instance_of_caller(ctx.caller_arn); caller && task->container_instance_id != *caller) {
+    BERTH_TRY(task_not_found());
+  }
+  instance_id = task->container_instance_id;
   const long long version = task->version;
   BERTH_ASSIGN(bool changed, apply(*task, ctx.clock.now_ms()));
   if (!changed) return std::optional<bool>{false};
@@ -38,12 +46,19 @@ template <class Apply>
 Result<model::Acknowledgment> record_on_task(Context& ctx, const std::optional<std::string>& cluster_text,
                                              const std::string& text, Apply&& apply) {
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, cluster_text));
+  // A report from a joined instance is its heartbeat too, whatever it says.
+  if (const auto caller = model::instance_of_caller(ctx.caller_arn)) BERTH_TRY(instance_heard_from(ctx, cluster, *caller));
   const auto id = resource_id_of(ctx, cluster, "task", text);
   if (!id) {
     BERTH_TRY(task_not_found());
   }
-  BERTH_ASSIGN(bool changed, store::update_with_retry(10, Code::server, "The task kept changing; report it again.",
-                                                      [&] { return try_recording(ctx, cluster, *id, apply); }));
+  std::string instance_id;
+  BERTH_ASSIGN(bool changed, store::update_with_retry(10, Code::server, "The task kept changing; report it again.", [&] {
+    return try_recording(ctx, cluster, *id, apply, instance_id);
+  }));
+  // Whoever sends it (an ECS agent signing with an operator's key too), a report about a task is
+  // news from its instance's agent.
+  if (!model::instance_of_caller(ctx.caller_arn)) BERTH_TRY(instance_heard_from(ctx, cluster, instance_id));
   // A task reported stopped may leave a service short: its scheduler replaces it now.
   if (changed) ctx.tasks_changed();
   return model::Acknowledgment{};

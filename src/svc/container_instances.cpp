@@ -10,6 +10,8 @@
 #include "model/required_attributes.hpp"
 #include "sched/instance_filter.hpp"
 #include "svc/actions.hpp"
+#include "svc/instance_poll.hpp"
+#include "svc/instance_registration.hpp"
 #include "svc/usage.hpp"
 
 namespace berth::svc {
@@ -122,15 +124,11 @@ struct Registration {
   std::function<Result<Json>(const Json& stored, store::InstanceOrigin origin)> attributes;
 };
 
-// Records `registration` on instance `id` in one atomic change of its row: a new instance is
-// ACTIVE from now; one already there keeps its status (DRAINING stays) and registration time.
-// Returns the instance as stored, or nothing when it is missing and `if_missing` is skip.
-Result<std::optional<model::ContainerInstance>> record_registration(Context& ctx, const std::string& cluster,
-                                                                    const std::string& id, store::IfMissing if_missing,
-                                                                    const std::vector<model::Tag>& tags,
-                                                                    const Registration& registration) {
-  const EpochMs now = ctx.clock.now_ms();
-  const auto registered = [&](model::ContainerInstance& ci, store::InstanceOrigin origin) -> Result<void> {
+// `registration` as one atomic change of an instance's row: a new instance is ACTIVE from `now`;
+// one already there keeps its status (DRAINING stays) and registration time.
+store::InstanceChange registration_change(EpochMs now, Registration registration) {
+  return [now, registration = std::move(registration)](model::ContainerInstance& ci,
+                                                        store::InstanceOrigin origin) -> Result<void> {
     if (origin == store::InstanceOrigin::registering) {
       ci.registered_at = now;
       ci.status = model::InstanceStatus::active;
@@ -141,10 +139,33 @@ Result<std::optional<model::ContainerInstance>> record_registration(Context& ctx
     if (registration.version_info) ci.body["versionInfo"] = *registration.version_info;
     return {};
   };
-  return ctx.store.update_container_instance(cluster, id, registered, if_missing, tags);
+}
+
+// The registration RegisterContainerInstance sends: its attributes replace those of their names.
+Registration sent_registration(const model::RegisterContainerInstanceRequest& request) {
+  Json sent = model::attributes_to_json(request.attributes);
+  return Registration{request.total_resources, request.version_info, request.ec2_instance_id,
+                      [sent](const Json& stored, store::InstanceOrigin origin) -> Result<Json> {
+                        if (origin == store::InstanceOrigin::registering) return sent;
+                        return model::normalize_attributes(merged_attributes(stored, sent));
+                      }};
+}
+
+// Records `registration` on instance `id`. Returns the instance as stored, or nothing when it is
+// missing and `if_missing` is skip.
+Result<std::optional<model::ContainerInstance>> record_registration(Context& ctx, const std::string& cluster,
+                                                                    const std::string& id, store::IfMissing if_missing,
+                                                                    const std::vector<model::Tag>& tags,
+                                                                    Registration registration) {
+  return ctx.store.update_container_instance(cluster, id, registration_change(ctx.clock.now_ms(), std::move(registration)),
+                                             if_missing, tags);
 }
 
 }  // namespace
+
+store::InstanceChange new_instance_registration(Context& ctx, const model::RegisterContainerInstanceRequest& request) {
+  return registration_change(ctx.clock.now_ms(), sent_registration(request));
+}
 
 Result<model::ContainerInstanceReply> register_container_instance(
     Context& ctx, const model::RegisterContainerInstanceRequest& request) {
@@ -157,14 +178,16 @@ Result<model::ContainerInstanceReply> register_container_instance(
   } else {
     id = random_hex(16);
   }
-  const Json sent = model::attributes_to_json(request.attributes);
-  Registration registration{request.total_resources, request.version_info, request.ec2_instance_id,
-                            [&](const Json& stored, store::InstanceOrigin origin) -> Result<Json> {
-                              if (origin == store::InstanceOrigin::registering) return sent;
-                              return model::normalize_attributes(merged_attributes(stored, sent));
-                            }};
-  BERTH_ASSIGN(auto stored, record_registration(ctx, cluster, id, if_missing, request.tags, registration));
+  // A joined instance's key re-registers its own instance, never another or a new one (its
+  // policy allows the action on its cluster, which a registration without an ARN needs).
+  if (const auto caller = model::instance_of_caller(ctx.caller_arn); caller && (!request.instance_arn || id != *caller)) {
+    return fail(Code::client, "A container instance's key registers only its own instance again (containerInstanceArn " +
+                                  ctx.arns.container_instance(cluster, *caller) + ").");
+  }
+  BERTH_ASSIGN(auto stored, record_registration(ctx, cluster, id, if_missing, request.tags, sent_registration(request)));
   if (!stored) return fail(Code::invalid_parameter, "containerInstanceArn does not name a registered instance.");
+  // Registering is its agent speaking: a heartbeat, as a poll or a report is.
+  BERTH_TRY(instance_heard_from(ctx, cluster, stored->id));
   BERTH_ASSIGN(auto described, describe(ctx, std::move(*stored), false));
   return model::ContainerInstanceReply{std::move(described)};
 }
@@ -210,6 +233,10 @@ Result<model::ContainerInstanceReply> deregister_container_instance(
   if (!ci) return fail(Code::invalid_parameter, "The referenced container instance was not found.");
   BERTH_ASSIGN(bool removed, ctx.store.remove_container_instance(cluster, ci->id));
   if (!removed) return fail(Code::invalid_parameter, "The referenced container instance was not found.");
+  // A joined node's key speaks for this instance only: it goes with it.
+  BERTH_ASSIGN(const auto keys, ctx.store.delete_access_keys_of(model::instance_user(ci->id)));
+  for (const auto& key : keys) ctx.access_key_deleted(key);
+  if (ctx.remote_agents) ctx.remote_agents->forget(ci->id);
   ci->status = model::InstanceStatus::inactive;
   BERTH_ASSIGN(auto described, describe(ctx, std::move(*ci), false));
   return model::ContainerInstanceReply{std::move(described)};

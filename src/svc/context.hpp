@@ -16,6 +16,7 @@
 #include "store/store.hpp"
 #include "svc/local_gateway.hpp"
 #include "svc/metric_store.hpp"
+#include "svc/remote_agents.hpp"
 #include "svc/secret_cipher.hpp"
 #include "svc/time_zones.hpp"
 
@@ -72,11 +73,15 @@ struct Context {
   // The gateway's API URL and own instance, for the agent-facing use cases (a shared_ptr keeps
   // Context copyable; copies share one).
   std::shared_ptr<LocalGateway> gateway = std::make_shared<LocalGateway>();
+  // Remote instances' heartbeats and the signal parked polls wait on; nullptr = no remote agents
+  // are served (polls answer at once, nobody is ever lost).
+  RemoteAgents* remote_agents = nullptr;
   // The IAM user the request was authenticated as ("arn:aws:iam::<account>:user/<name>"), set on
   // the API's per-request copy; "" for internal callers, which speak for the account's root user.
   std::string caller_arn{};
   // Announce a change to `events` (see StateEvents).
   void tasks_changed() const {
+    if (remote_agents) remote_agents->tasks_changed();
     if (events) events->tasks_changed();
   }
   void schedules_changed() const {

@@ -7,6 +7,7 @@
 #include "common/log.hpp"
 #include "model/capacity_provider_strategy.hpp"
 #include "sched/service_rules.hpp"
+#include "svc/lost_instances.hpp"
 #include "svc/plan_applier.hpp"
 #include "svc/task_tags.hpp"
 
@@ -39,6 +40,10 @@ Result<std::vector<std::string>> capacity_providers_of_starts(Context& ctx, cons
 }  // namespace
 
 void ServiceScheduler::pass() {
+  if (const EpochMs now = m_ctx.clock.now_ms(); now >= m_next_lost_sweep) {
+    m_next_lost_sweep = now + lost_sweep_interval_ms(m_ctx);
+    if (auto sweep = sweep_lost_instances(m_ctx); !sweep) log_error("lost instances: " + sweep.error().message);
+  }
   auto services = m_ctx.store.list_services(
       std::nullopt, {model::ServiceStatus::active, model::ServiceStatus::draining}, "", 100000);
   if (!services) {

@@ -1,7 +1,9 @@
-// The service scheduler's thread: on every pass (a tick, or a wake-up after a change) it plans
-// each ACTIVE or DRAINING service of each cluster with sched::schedule_service (DAEMON services
-// first, so their tasks are placed before replicas take the room) and commits each plan through
-// the plan applier. Writes only on change. One thread; wake() and stop() are thread-safe.
+// The service scheduler's thread: on every pass (a tick, or a wake-up after a change) it first
+// marks remote instances lost that have been silent too long (svc/lost_instances.hpp, every
+// tenth of the lost timeout), then plans each ACTIVE or DRAINING service of each cluster with
+// sched::schedule_service (DAEMON services first, so their tasks are placed before replicas take
+// the room) and commits each plan through the plan applier. Writes only on change. One thread;
+// wake() and stop() are thread-safe.
 #pragma once
 
 #include <optional>
@@ -53,6 +55,7 @@ class ServiceScheduler {
   EpochMs m_settle_ms;
   int m_tick_ms;
   std::mt19937_64 m_rng;  // the scheduler thread's alone
+  EpochMs m_next_lost_sweep = 0;  // lost instances are looked for every lost_sweep_interval_ms
   PeriodicWorker m_worker;
 };
 

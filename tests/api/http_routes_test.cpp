@@ -143,3 +143,29 @@ TEST_CASE_METHOD(RoutesFixture, "http routes: exec sessions only on the unix soc
   CHECK(refused.status == 400);
   CHECK(refused.body.find("AccessDeniedException") != std::string::npos);
 }
+
+TEST_CASE_METHOD(RoutesFixture, "http routes: a node joins unsigned with its token; every other cluster action is signed",
+                 "[api][http][cluster]") {
+  const berth::api::HttpPeer stranger{berth::api::HttpPeer::Transport::tcp, "192.0.2.7", false, std::nullopt};
+  const berth::api::HttpHeader join{"x-amz-target", "BerthCluster.JoinCluster"};
+  // Unsigned from the network: the token decides, not a signature.
+  const auto bad_token = berth::api::route_request(
+      api, http_request("POST", "/", {join}, R"({"joinToken":"bjt-guess","totalResources":[]})"), stranger);
+  CHECK(bad_token.status == 400);
+  CHECK(header_of(bad_token, "x-amzn-ErrorType") == "ClientException");
+  const auto made = route(http_request("POST", "/", {{"x-amz-target", "BerthCluster.CreateJoinToken"}}, "{}"));
+  REQUIRE(made.status == 200);
+  const std::string token = berth::model::Json::parse(made.body)["joinToken"];
+  const auto joined = berth::api::route_request(
+      api, http_request("POST", "/", {join}, R"({"joinToken":")" + token + R"(","totalResources":[]})"), stranger);
+  CHECK(joined.status == 200);
+  CHECK(joined.body.find("secretAccessKey") != std::string::npos);
+  // The others need a signature like any API call.
+  for (const char* action : {"BerthCluster.CreateJoinToken", "BerthCluster.PollInstanceTasks"}) {
+    INFO(action);
+    const auto unsigned_call = berth::api::route_request(
+        api, http_request("POST", "/", {{"x-amz-target", action}}, R"({"containerInstance":"x"})"), stranger);
+    CHECK(unsigned_call.status == 403);
+    CHECK(header_of(unsigned_call, "x-amzn-ErrorType") == "MissingAuthenticationTokenException");
+  }
+}

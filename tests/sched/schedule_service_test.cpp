@@ -155,6 +155,28 @@ TEST_CASE_METHOD(Scheduling, "daemon: a draining instance's task stops", "[sched
   CHECK(plan->service->state.desired_count == 0);
 }
 
+TEST_CASE_METHOD(Scheduling, "a lost (disconnected) instance takes no task: replicas and daemons go elsewhere", "[sched]") {
+  auto lost = testing::make_instance("a");
+  lost.agent_connected = false;
+  auto snapshot = cluster_with({lost, testing::make_instance("b")}, testing::make_service("web", 2));
+  auto replicas = schedule(snapshot, "web");
+  REQUIRE(replicas.has_value());
+  REQUIRE(replicas->starts.size() == 2);
+  for (const auto& start : replicas->starts) CHECK(start.instance_id == "b");
+
+  auto daemon = testing::make_service("agent", 1);
+  daemon.scheduling_strategy = "DAEMON";
+  auto daemons = cluster_with({lost, testing::make_instance("b")}, daemon);
+  testing::add_task(daemons, testing::make_task("t0", "a", daemon, "ecs-svc/1"));
+  auto plan = schedule(daemons, "agent");
+  REQUIRE(plan.has_value());
+  REQUIRE(plan->starts.size() == 1);
+  CHECK(plan->starts.front().instance_id == "b");
+  REQUIRE(plan->stops.size() == 1);
+  CHECK(plan->stops.front().reason == "instance's agent is disconnected");
+  CHECK(plan->service->state.desired_count == 1);
+}
+
 TEST_CASE_METHOD(Scheduling, "circuit breaker: the threshold of failed starts fails the deployment and rolls back", "[sched]") {
   auto service = testing::make_service("web", 2, "ecs-svc/new");
   service.circuit_breaker = true;

@@ -84,7 +84,8 @@ const std::map<std::string, ResourcesOf, std::less<>>& key_admin_mappings() {
 // berth's own routes: `request` holds the route's members ({"cluster": .., "task": ..}).
 const std::map<std::string, ResourcesOf, std::less<>>& berth_mappings() {
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
-      {"ExecuteCommand", member("task", "task")}, {"GetTaskLogs", member("task", "task")}, {"GetMetrics", everything}};
+      {"ExecuteCommand", member("task", "task")}, {"GetTaskLogs", member("task", "task")}, {"GetMetrics", everything},
+      {"CreateJoinToken", the_cluster}, {"PollInstanceTasks", member("container-instance", "containerInstance")}};
   return k_mappings;
 }
 

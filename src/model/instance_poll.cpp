@@ -1,0 +1,51 @@
+#include "model/instance_poll.hpp"
+
+#include <algorithm>
+
+#include "common/sha256.hpp"
+#include "model/request_members.hpp"
+#include "model/wire_enum.hpp"
+
+namespace berth::model {
+
+std::string instance_tasks_cursor(const std::vector<Task>& tasks) {
+  std::vector<std::string> lines;
+  lines.reserve(tasks.size());
+  for (const auto& t : tasks) lines.push_back(t.id + " " + std::string(to_wire(t.desired_status)) + "\n");
+  std::sort(lines.begin(), lines.end());
+  Sha256 hasher;
+  for (const auto& line : lines) hasher.update(line);
+  return hasher.hex_digest().substr(0, 32);
+}
+
+const Shape& poll_instance_tasks_shape() {
+  static const Shape k_string = string_shape();
+  static const Shape k_wait = integer_shape(0, 3600);
+  static const Shape k_shape = structure({{"cluster", &k_string},
+                                          {"containerInstance", &k_string, true},
+                                          {"cursor", &k_string},
+                                          {"waitSeconds", &k_wait}});
+  return k_shape;
+}
+
+Result<PollInstanceTasksRequest> decode_poll_instance_tasks(const Json& body) {
+  PollInstanceTasksRequest request;
+  request.cluster = optional_string(body, "cluster");
+  request.container_instance = body["containerInstance"].get<std::string>();
+  request.cursor = optional_string(body, "cursor");
+  if (body.contains("waitSeconds")) request.wait_seconds = body["waitSeconds"].get<long long>();
+  return request;
+}
+
+Json encode_poll_instance_tasks(const PollInstanceTasksReply& reply, const ArnScope& arns) {
+  Json tasks = Json::array();
+  for (const auto& t : reply.tasks) tasks.push_back(task_to_json(t, arns, nullptr));
+  Json definitions = Json::array();
+  for (const auto& d : reply.definitions) definitions.push_back(task_definition_to_json(d, arns));
+  return {{"containerInstanceArn", arns.container_instance(reply.cluster, reply.instance_id)},
+          {"cursor", reply.cursor},
+          {"tasks", std::move(tasks)},
+          {"taskDefinitions", std::move(definitions)}};
+}
+
+}  // namespace berth::model

@@ -1,0 +1,32 @@
+// The server half of the agent protocol's long-poll (BerthCluster.PollInstanceTasks): a remote
+// agent asks for its instance's desired tasks and, when it already acts on the current ones (its
+// cursor), waits up to a bound for a change. Each poll is the instance's heartbeat; a lost
+// instance that polls again is connected again. Thread-safe; a waiting poll blocks its thread.
+#pragma once
+
+#include "model/instance_poll.hpp"
+#include "svc/context.hpp"
+
+namespace berth::svc {
+
+// Tasks one instance can hold that a poll lists (an instance runs far fewer).
+inline constexpr std::size_t k_max_polled_tasks = 1000;
+
+// Returns the instance's desired tasks and their definitions with their cursor, at once when the
+// request's cursor is missing or stale, else once they change or the wait (the request's
+// waitSeconds, at most the server's bound) ends, whichever is first. ClusterNotFoundException;
+// InvalidParameterException for an instance the cluster does not have (deregistered: the agent
+// joins again).
+[[nodiscard]] Result<model::PollInstanceTasksReply> poll_instance_tasks(Context& ctx,
+                                                                        const model::PollInstanceTasksRequest& request);
+
+// The instance's desired tasks as a poll lists them, read now (no wait, no heartbeat).
+[[nodiscard]] Result<model::PollInstanceTasksReply> read_instance_tasks(Context& ctx, const std::string& cluster,
+                                                                        const std::string& instance_id);
+
+// Records that the instance's agent was heard from now and, if it was lost, marks it connected
+// again (and wakes the schedulers, which may place on it again). The gateway's own instance is
+// left alone.
+[[nodiscard]] Result<void> instance_heard_from(Context& ctx, const std::string& cluster, const std::string& instance_id);
+
+}  // namespace berth::svc

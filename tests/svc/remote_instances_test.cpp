@@ -1,0 +1,300 @@
+// Joined (remote) instances over time: PollInstanceTasks lists an instance's desired tasks and
+// waits for a change; reports and polls are heartbeats; an instance silent for the lost timeout
+// is disconnected, its service tasks are stopped for good and replaced on connected instances,
+// and when it comes back its poll no longer lists them and its late reports cannot revive them.
+// Time is a FakeClock throughout; waits are bounded by the test's own signals, not by timing.
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "fixtures/cluster_call.hpp"
+#include "fixtures/ecs_call.hpp"
+#include "fixtures/fixtures.hpp"
+#include "svc/instance_poll.hpp"
+#include "svc/lost_instances.hpp"
+#include "svc/service_scheduler.hpp"
+
+using namespace berth;
+using berth::testing::cluster_call;
+using berth::testing::ecs_call;
+using berth::testing::Json;
+using berth::testing::ServiceFixture;
+
+namespace {
+
+struct Joined {
+  std::string arn;
+  std::string id;
+  std::string user;  // its key's IAM user
+};
+
+// The default cluster with remote agents served (lost after 300 s, polls wait up to 20 s).
+struct RemoteFixture : ServiceFixture {
+  svc::RemoteAgents agents;
+
+  explicit RemoteFixture(svc::RemoteAgentSettings settings = {}) : agents(settings) {
+    ctx->remote_agents = &agents;
+    REQUIRE_OK(ecs_call(*ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"web","networkMode":"host",
+        "containerDefinitions":[{"name":"main","image":"busybox","memory":64}]})")));
+  }
+
+  Joined join(const std::string& zone) {
+    auto token = cluster_call(*ctx, "CreateJoinToken", Json::object());
+    REQUIRE_OK(token);
+    auto joined = cluster_call(*ctx, "JoinCluster",
+                               Json{{"joinToken", (*token)["joinToken"]},
+                                    {"attributes", Json::array({{{"name", "ecs.availability-zone"}, {"value", zone}}})},
+                                    {"totalResources", Json::parse(R"([{"name":"CPU","type":"INTEGER","integerValue":1024},
+                                        {"name":"MEMORY","type":"INTEGER","integerValue":1024}])")}});
+    REQUIRE_OK(joined);
+    const std::string arn = (*joined)["containerInstanceArn"];
+    const std::string id = arn.substr(arn.rfind('/') + 1);
+    return {arn, id, "ci-" + id};
+  }
+
+  Json poll(const Joined& instance, const Json& extra = Json::object()) {
+    Json request{{"containerInstance", instance.arn}};
+    request.update(extra);
+    auto reply = cluster_call(*ctx, "PollInstanceTasks", request, instance.user);
+    REQUIRE_OK(reply);
+    return *reply;
+  }
+
+  Json instance(const Joined& joined) {
+    auto described = ecs_call(*ctx, "DescribeContainerInstances", Json{{"containerInstances", {joined.arn}}});
+    REQUIRE_OK(described);
+    return (*described)["containerInstances"][0];
+  }
+
+  Json task(const std::string& arn) {
+    auto described = ecs_call(*ctx, "DescribeTasks", Json{{"tasks", {arn}}});
+    REQUIRE_OK(described);
+    return (*described)["tasks"][0];
+  }
+
+  // Reports the task RUNNING (or `status`) as its instance's agent would.
+  Result<Json> report(const Joined& by, const std::string& task_arn, const std::string& status = "RUNNING") {
+    return ecs_call_as(by.user, "SubmitTaskStateChange", Json{{"task", task_arn}, {"status", status}});
+  }
+
+  Result<Json> ecs_call_as(const std::string& user, std::string_view action, Json body) {
+    svc::Context as = *ctx;
+    as.caller_arn = "arn:aws:iam::000000000000:user/" + user;
+    return ecs_call(as, action, std::move(body));
+  }
+
+  // One lost-instance sweep now; returns how many instances it newly lost.
+  std::size_t sweep_lost() {
+    auto sweep = svc::sweep_lost_instances(*ctx);
+    REQUIRE_OK(sweep);
+    return sweep->instances_lost;
+  }
+
+  std::vector<std::string> task_arns(const Json& poll_reply) {
+    std::vector<std::string> out;
+    for (const auto& t : poll_reply["tasks"]) out.push_back(t["taskArn"]);
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("PollInstanceTasks lists the instance's tasks with their definitions; the cursor moves on desired changes",
+          "[svc][cluster]") {
+  RemoteFixture f;
+  const Joined a = f.join("zone-a");
+  const Joined b = f.join("zone-b");
+  const Json empty = f.poll(a);
+  CHECK(empty["tasks"].empty());
+  CHECK(empty["containerInstanceArn"] == a.arn);
+
+  auto started = ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "web"}, {"containerInstances", {a.arn}}});
+  REQUIRE_OK(started);
+  const std::string task_arn = (*started)["tasks"][0]["taskArn"];
+  const Json listed = f.poll(a, Json{{"cursor", empty["cursor"]}, {"waitSeconds", 0}});
+  CHECK(listed["cursor"] != empty["cursor"]);
+  REQUIRE(listed["tasks"].size() == 1);
+  CHECK(listed["tasks"][0]["taskArn"] == task_arn);
+  CHECK(listed["tasks"][0]["desiredStatus"] == "RUNNING");
+  CHECK(listed["tasks"][0]["version"].is_number_integer());
+  REQUIRE(listed["taskDefinitions"].size() == 1);
+  CHECK(listed["taskDefinitions"][0]["family"] == "web");
+  CHECK(listed["taskDefinitions"][0]["revision"] == 1);
+  CHECK(f.poll(b)["tasks"].empty());  // each instance sees its own
+
+  // What the agent observed does not move the cursor: only what it is asked to do does.
+  REQUIRE_OK(f.report(a, task_arn));
+  CHECK(f.task(task_arn)["lastStatus"] == "RUNNING");
+  CHECK(f.poll(a, Json{{"waitSeconds", 0}})["cursor"] == listed["cursor"]);
+  REQUIRE_OK(ecs_call(*f.ctx, "StopTask", Json{{"task", task_arn}}));
+  const Json stopping = f.poll(a, Json{{"cursor", listed["cursor"]}, {"waitSeconds", 0}});
+  CHECK(stopping["cursor"] != listed["cursor"]);
+  REQUIRE(stopping["tasks"].size() == 1);
+  CHECK(stopping["tasks"][0]["desiredStatus"] == "STOPPED");
+  REQUIRE_OK(f.report(a, task_arn, "STOPPED"));
+  CHECK(f.poll(a)["tasks"].empty());  // stopped and reported: no longer the agent's business
+}
+
+TEST_CASE("A joined instance reports on its own tasks only", "[svc][cluster]") {
+  RemoteFixture f;
+  const Joined a = f.join("zone-a");
+  const Joined b = f.join("zone-b");
+  auto started = ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "web"}, {"containerInstances", {a.arn}}});
+  REQUIRE_OK(started);
+  const std::string task_arn = (*started)["tasks"][0]["taskArn"];
+  auto foreign = f.report(b, task_arn);
+  REQUIRE_FALSE(foreign.has_value());
+  CHECK(foreign.error().code == Code::invalid_parameter);
+  CHECK(f.task(task_arn)["lastStatus"] == "PENDING");
+  REQUIRE_OK(f.report(a, task_arn));
+}
+
+TEST_CASE("A joined instance re-registers itself only", "[svc][cluster]") {
+  RemoteFixture f;
+  const Joined a = f.join("zone-a");
+  const Joined b = f.join("zone-b");
+  const Json resources = Json::parse(R"([{"name":"CPU","type":"INTEGER","integerValue":4096}])");
+  auto itself = f.ecs_call_as(a.user, "RegisterContainerInstance",
+                              Json{{"containerInstanceArn", a.arn}, {"totalResources", resources},
+                                   {"attributes", Json::array({{{"name", "line"}, {"value", "9"}}})}});
+  REQUIRE_OK(itself);
+  CHECK((*itself)["containerInstance"]["registeredResources"][0]["integerValue"] == 4096);
+  for (const Json& request : {Json{{"totalResources", resources}},
+                              Json{{"containerInstanceArn", b.arn}, {"totalResources", resources}}}) {
+    auto refused = f.ecs_call_as(a.user, "RegisterContainerInstance", request);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == Code::client);
+  }
+  auto listed = ecs_call(*f.ctx, "ListContainerInstances", Json::object());
+  REQUIRE_OK(listed);
+  CHECK((*listed)["containerInstanceArns"].size() == 2);
+}
+
+TEST_CASE("A poll with the current cursor waits until the instance's tasks change", "[svc][cluster]") {
+  RemoteFixture f;
+  const Joined a = f.join("zone-a");
+  const Json first = f.poll(a);
+  // Catch's assertions stay on this thread: the poller only keeps what it got.
+  Result<Json> woken = fail(Code::server, "not polled");
+  const Json request{{"containerInstance", a.arn}, {"cursor", first["cursor"]}, {"waitSeconds", 20}};
+  std::thread poller([&] { woken = cluster_call(*f.ctx, "PollInstanceTasks", request, a.user); });
+  while (f.agents.waiters() == 0) std::this_thread::yield();  // parked
+  // A change elsewhere wakes it, but it waits on: nothing changed for this instance.
+  const Joined b = f.join("zone-b");
+  REQUIRE_OK(ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "web"}, {"containerInstances", {b.arn}}}));
+  REQUIRE_OK(ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "web"}, {"containerInstances", {a.arn}}}));
+  poller.join();
+  REQUIRE_OK(woken);
+  CHECK((*woken)["cursor"] != first["cursor"]);
+  CHECK((*woken)["tasks"].size() == 1);
+}
+
+TEST_CASE("Polls beyond the waiter bound, and after close, are answered at once", "[svc][cluster]") {
+  svc::RemoteAgentSettings settings;
+  settings.max_waiters = 0;
+  RemoteFixture f(settings);
+  const Joined a = f.join("zone-a");
+  const Json first = f.poll(a);
+  // Would wait 20 s with a slot; with none it answers the current state now.
+  CHECK(f.poll(a, Json{{"cursor", first["cursor"]}})["cursor"] == first["cursor"]);
+  CHECK(f.agents.wait_for_change(f.agents.changes(), std::chrono::milliseconds(20'000)) ==
+        svc::RemoteAgents::Wait::no_slot);
+  f.agents.close();
+  CHECK(f.agents.wait_for_change(f.agents.changes(), std::chrono::milliseconds(20'000)) ==
+        svc::RemoteAgents::Wait::closed);
+}
+
+TEST_CASE("A silent instance is lost: disconnected, its service tasks stopped and replaced elsewhere", "[svc][cluster]") {
+  svc::RemoteAgentSettings settings;
+  settings.lost_after_ms = 300'000;
+  RemoteFixture f(settings);
+  const Joined a = f.join("zone-a");
+  const Joined b = f.join("zone-b");
+  REQUIRE_OK(ecs_call(*f.ctx, "CreateService", Json{{"serviceName", "svc"}, {"taskDefinition", "web"}, {"desiredCount", 2}}));
+  svc::ServiceScheduler scheduler(*f.ctx);
+  scheduler.pass();
+  const Json on_a = f.poll(a);
+  const Json on_b = f.poll(b);
+  REQUIRE(on_a["tasks"].size() == 1);  // spread over the two zones
+  REQUIRE(on_b["tasks"].size() == 1);
+  const std::string lost_task = on_a["tasks"][0]["taskArn"];
+  REQUIRE_OK(f.report(a, lost_task));
+  // A standalone task on `a` too: no service replaces it, so it waits for its agent.
+  auto standalone = ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "web"}, {"containerInstances", {a.arn}}});
+  REQUIRE_OK(standalone);
+  const std::string standalone_arn = (*standalone)["tasks"][0]["taskArn"];
+
+  CHECK(svc::lost_sweep_interval_ms(*f.ctx) == 30'000);  // a tenth of the timeout
+  f.clock.advance_ms(299'999);
+  f.poll(b);  // b keeps talking; a falls silent
+  auto sweep = svc::sweep_lost_instances(*f.ctx);
+  REQUIRE_OK(sweep);
+  CHECK(sweep->instances_lost == 0);
+  CHECK(f.instance(a)["agentConnected"] == true);
+
+  f.clock.advance_ms(1);
+  sweep = svc::sweep_lost_instances(*f.ctx);
+  REQUIRE_OK(sweep);
+  CHECK(sweep->instances_lost == 1);
+  CHECK(sweep->tasks_stopped == 1);
+  CHECK(f.instance(a)["agentConnected"] == false);
+  CHECK(f.instance(b)["agentConnected"] == true);
+  const Json stopped = f.task(lost_task);
+  CHECK(stopped["lastStatus"] == "STOPPED");
+  CHECK(stopped["desiredStatus"] == "STOPPED");
+  CHECK_THAT(stopped["stoppedReason"].get<std::string>(), Catch::Contains("was lost") && Catch::Contains(a.id));
+  CHECK(f.task(standalone_arn)["lastStatus"] == "PENDING");
+  sweep = svc::sweep_lost_instances(*f.ctx);  // nothing more to do
+  REQUIRE_OK(sweep);
+  CHECK(sweep->instances_lost == 0);
+  CHECK(sweep->tasks_stopped == 0);
+
+  // The service replaces it on the connected instance, never on the lost one.
+  scheduler.pass();
+  CHECK(f.poll(b)["tasks"].size() == 2);
+  auto placed = ecs_call(*f.ctx, "RunTask", Json{{"taskDefinition", "web"}, {"count", 3}});
+  REQUIRE_OK(placed);
+  REQUIRE((*placed)["tasks"].size() == 3);
+  for (const auto& t : (*placed)["tasks"]) CHECK(t["containerInstanceArn"] == b.arn);
+
+  // Back: its late report cannot revive the stopped task, and its poll no longer lists it, so
+  // it stops its copy; it is connected again and its standalone task is still its own.
+  auto late = f.report(a, lost_task, "RUNNING");
+  REQUIRE_OK(late);
+  CHECK(f.task(lost_task)["lastStatus"] == "STOPPED");
+  CHECK(f.instance(a)["agentConnected"] == true);  // the report was a heartbeat
+  const auto back = f.task_arns(f.poll(a));
+  CHECK(std::find(back.begin(), back.end(), lost_task) == back.end());
+  CHECK(std::find(back.begin(), back.end(), standalone_arn) != back.end());
+}
+
+TEST_CASE("The gateway's own instance is never lost; a restarted server gives every agent the whole timeout",
+          "[svc][cluster]") {
+  RemoteFixture f;
+  const Joined a = f.join("zone-a");
+  f.ctx->gateway->set_instance_id(a.id);  // as if it were the gateway's own
+  f.clock.advance_ms(3'600'000);
+  CHECK(f.sweep_lost() == 0);
+
+  RemoteFixture restarted;  // a fresh memory: nothing heard from anyone yet
+  const Joined b = restarted.join("zone-b");
+  restarted.agents.forget(b.id);
+  restarted.clock.advance_ms(3'600'000);
+  CHECK(restarted.sweep_lost() == 0);  // first seen now: the clock starts here
+  restarted.clock.advance_ms(300'000);
+  CHECK(restarted.sweep_lost() == 1);
+}
+
+TEST_CASE("A report about an instance's task is its heartbeat, whoever signs it", "[svc][cluster]") {
+  RemoteFixture f;
+  const Joined a = f.join("zone-a");
+  auto started = ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "web"}, {"containerInstances", {a.arn}}});
+  REQUIRE_OK(started);
+  f.clock.advance_ms(299'999);
+  // An ECS agent signing with an operator's key: no instance user, still news from `a`.
+  REQUIRE_OK(ecs_call(*f.ctx, "SubmitTaskStateChange", Json{{"task", (*started)["tasks"][0]["taskArn"]}, {"status", "RUNNING"}}));
+  f.clock.advance_ms(1);
+  CHECK(f.sweep_lost() == 0);
+  f.clock.advance_ms(300'000);
+  CHECK(f.sweep_lost() == 1);
+}
