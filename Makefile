@@ -17,7 +17,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 CXXFLAGS := -std=c++23 -O2 -Wall -Wextra -Werror -ffunction-sections -fdata-sections \
             -Isrc -isystem $(TP) -MMD -MP $(EXTRA_CXXFLAGS)
 LDFLAGS := -static -pthread -Wl,--gc-sections
-LDLIBS := -lsqlite3 -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lzstd -lz -lm -ldl
+LDLIBS := -lsqlite3 -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lzstd -lz -lm -ldl
 ifdef SYSROOT
   CXXFLAGS += -isystem $(SYSROOT)/usr/include
   LDFLAGS += -L$(SYSROOT)/usr/lib/$(TRIPLE)
@@ -203,7 +203,7 @@ FUZZ_HARNESSES := $(patsubst tests/fuzz/%_fuzz.cpp,%,$(wildcard tests/fuzz/*_fuz
 FUZZ_LIB_SRC := $(filter src/common/% src/model/% src/place/% src/sched/% src/store/% src/svc/% \
                   src/api/auth/% src/runtime/image/%,$(LIB_SRC)) $(wildcard src/api/*.cpp)
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ)/obj/%.o)
-FUZZ_LIBS := -lsqlite3 -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lzstd -lz -lpthread
+FUZZ_LIBS := -lsqlite3 -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lzstd -lz -lpthread
 
 $(FUZZ)/obj/%.o: %.cpp | $(TP)/httplib.h
 	@mkdir -p $(dir $@)
