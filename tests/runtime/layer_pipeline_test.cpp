@@ -98,7 +98,8 @@ TEST_CASE("layer pipeline: at most max_fetches downloads at once, all of them bu
     contents_ok.push_back(bytes == "layer " + std::to_string(i) + ";" + pattern(100000, static_cast<char>(i)));
     return {};
   };
-  REQUIRE(run_layer_pipeline(k_layers, steps, LayerPipelineLimits{k_fetches, 64 * 1024}).has_value());
+  // Spilling at once: the early layers go through their spill files.
+  REQUIRE(run_layer_pipeline(k_layers, steps, LayerPipelineLimits{k_fetches, 64 * 1024, std::chrono::milliseconds(0)}).has_value());
   CHECK(peak == k_fetches);
   CHECK(saturated_every_time);
   CHECK(order == std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6});
@@ -174,7 +175,7 @@ TEST_CASE("layer stream: an attached reader takes the bytes through bounded memo
 
 TEST_CASE("layer stream: bytes before the reader attaches spill to the file, then memory takes over", "[runtime]") {
   TempDir tmp;
-  LayerStream stream(tmp.path + "/blob.partial", 64 * 1024);
+  LayerStream stream(tmp.path + "/blob.partial", 64 * 1024, std::chrono::milliseconds(0));
   const std::string data = pattern(1 << 20, 'q');
   const std::string_view all(data);
   REQUIRE(stream.write(all.substr(0, 300000)));  // no reader yet: the download is not held up
@@ -193,6 +194,26 @@ TEST_CASE("layer stream: bytes before the reader attaches spill to the file, the
   CHECK(stream.peak_memory() <= 64 * 1024);
   CHECK(stream.spilled_bytes() == 300000);  // after the reader came, memory carried the rest
   stream.remove_spill();
+  CHECK_FALSE(fs::exists(tmp.path + "/blob.partial"));
+}
+
+TEST_CASE("layer stream: a layer whose reader comes while it waits in full memory never touches the disk", "[runtime]") {
+  TempDir tmp;
+  LayerStream stream(tmp.path + "/blob.partial", 64 * 1024, std::chrono::hours(1));
+  const std::string data = pattern(1 << 20, 'w');
+  std::thread producer([&] {
+    bool ok = true;
+    for (std::size_t at = 0; at < data.size() && ok; at += 10000) ok = stream.write(std::string_view(data).substr(at, 10000));
+    stream.finish(ok ? Result<void>() : fail(Code::server, "refused"));
+  });
+  // The download fills the memory and waits (an hour, here) for its reader.
+  while (stream.peak_memory() < 64 * 1024) std::this_thread::yield();
+  stream.attach();
+  auto got = read_all(stream);
+  producer.join();
+  REQUIRE(got.has_value());
+  CHECK(*got == data);
+  CHECK(stream.spilled_bytes() == 0);
   CHECK_FALSE(fs::exists(tmp.path + "/blob.partial"));
 }
 

@@ -53,7 +53,7 @@ class PipelineState {
 Result<void> run_layer_pipeline(std::size_t layers, const LayerPipelineSteps& steps, const LayerPipelineLimits& limits) {
   std::vector<std::unique_ptr<LayerStream>> streams;
   for (std::size_t i = 0; i < layers; ++i) {
-    streams.push_back(std::make_unique<LayerStream>(steps.spill_path(i), limits.memory_per_stream));
+    streams.push_back(std::make_unique<LayerStream>(steps.spill_path(i), limits.memory_per_stream, limits.spill_after));
   }
   PipelineState state(layers, streams);
   std::vector<std::jthread> fetchers;

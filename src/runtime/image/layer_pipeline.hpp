@@ -1,7 +1,7 @@
 // Fetches the layers of one image concurrently (at most `max_fetches` downloads at a time, in
 // layer order) and applies them in order on the calling thread as their bytes arrive: the
 // lowest layer not yet applied streams straight from its download into the unpacker; layers
-// above it that arrive meanwhile wait in their spill files (layer_stream.hpp). Memory is
+// above it that arrive meanwhile wait in memory, then in their spill files (layer_stream.hpp). Memory is
 // bounded by max_fetches × memory_per_stream plus the unpacker's buffers. The first failure
 // (a download, a digest, the unpacking) stops every other download and is the one returned;
 // when the unpacker refuses a layer, its download is finished first, and a digest that does not
@@ -9,6 +9,7 @@
 // Thread-safe: each call runs its own threads, joined before it returns.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -33,6 +34,8 @@ struct LayerPipelineSteps {
 struct LayerPipelineLimits {
   std::size_t max_fetches = 3;
   std::size_t memory_per_stream = 1 << 20;
+  // How long a layer that arrives early waits, its memory full, before it spills (layer_stream.hpp).
+  std::chrono::milliseconds spill_after{1000};
 };
 
 // Runs `layers` layers through `steps`. Returns the first error (see above); a spill file is

@@ -11,8 +11,8 @@
 
 namespace berth::runtime {
 
-LayerStream::LayerStream(std::string spill_path, std::size_t memory_limit)
-    : m_spill_path(std::move(spill_path)), m_memory_limit(std::max<std::size_t>(memory_limit, 1)) {}
+LayerStream::LayerStream(std::string spill_path, std::size_t memory_limit, std::chrono::milliseconds spill_after)
+    : m_spill_path(std::move(spill_path)), m_memory_limit(std::max<std::size_t>(memory_limit, 1)), m_spill_after(spill_after) {}
 
 LayerStream::~LayerStream() {
   MutexLock lock(m_mutex);
@@ -78,14 +78,32 @@ bool LayerStream::spill(std::string_view bytes) {
 bool LayerStream::write(std::string_view bytes) {
   MutexLock lock(m_mutex);
   if (m_error) return false;
-  // No reader yet: the download goes on into the spill file.
-  if (!m_attached) return spill(bytes);
+  // Spilling already (the file must stay the blob's prefix): the rest follows it there.
+  if (!m_attached && m_spilled > 0) return spill(bytes);
   while (!bytes.empty()) {
     // A reader busy with the spill file: wait for it to reach the end, so that the rest goes
-    // through memory (in order, and not to the disk); then wait for room in the ring.
+    // through memory (in order, and not to the disk); then wait for room in the ring. Without a
+    // reader, wait for one only up to m_spill_after past the moment the ring filled: then the
+    // ring's bytes and the rest go to the spill file, and the download is not held up longer.
+    const auto full_since = std::chrono::steady_clock::now();
     while (!m_error && (m_spill_read < m_spilled || m_held == m_memory_limit)) {
+      if (!m_attached && std::chrono::steady_clock::now() >= full_since + m_spill_after) {
+        std::string held(m_held, '\0');
+        for (std::size_t done = 0; done < m_held;) {
+          const std::size_t take = std::min(m_held - done, m_memory_limit - (m_ring_head + done) % m_memory_limit);
+          std::memcpy(held.data() + done, m_ring.data() + (m_ring_head + done) % m_memory_limit, take);
+          done += take;
+        }
+        m_held = 0;
+        m_ring_head = 0;
+        return spill(held) && spill(bytes);
+      }
       m_writer_waits = true;
-      lock.wait(m_writable);
+      if (m_attached) {
+        lock.wait(m_writable);
+      } else {
+        lock.wait_until(m_writable, full_since + m_spill_after);
+      }
     }
     m_writer_waits = false;
     if (m_error) return false;
@@ -113,6 +131,7 @@ void LayerStream::finish(Result<void> verdict) {
 void LayerStream::attach() {
   MutexLock lock(m_mutex);
   m_attached = true;
+  m_writable.notify_all();  // a writer waiting for a reader stops counting down to the spill
 }
 
 Result<std::size_t> LayerStream::read(char* out, std::size_t n) {

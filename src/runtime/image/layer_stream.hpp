@@ -1,6 +1,8 @@
 // One layer's bytes on their way from its download (one producer thread) to its unpacker (one
-// consumer thread). Until the unpacker attaches (the layers below it are applied), the download
-// is not held up: its bytes go to a spill file, the blob's prefix a later pull resumes from.
+// consumer thread). Until the unpacker attaches (the layers below it are applied), the bytes
+// wait in memory; once that is full, the download waits at most `spill_after` for the unpacker
+// (a short lower layer: the layer never touches the disk), and then is not held up any longer:
+// its bytes go to a spill file, the blob's prefix a later pull resumes from.
 // Once attached, the unpacker reads the spill file to its end and then takes the bytes through
 // at most `memory_limit` bytes of memory; meanwhile, and while that is full, the download waits
 // (and TCP slows the sender down). The verdict (digest checked) comes at the end: the unpacker's last read
@@ -10,6 +12,7 @@
 // a private, already unlinked file instead of the same one.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +28,8 @@ namespace berth::runtime {
 
 class LayerStream {
  public:
-  LayerStream(std::string spill_path, std::size_t memory_limit);
+  LayerStream(std::string spill_path, std::size_t memory_limit,
+              std::chrono::milliseconds spill_after = std::chrono::milliseconds(1000));
   LayerStream(const LayerStream&) = delete;
   LayerStream& operator=(const LayerStream&) = delete;
   ~LayerStream();
@@ -65,6 +69,7 @@ class LayerStream {
 
   const std::string m_spill_path;
   const std::size_t m_memory_limit;
+  const std::chrono::milliseconds m_spill_after;
   mutable Mutex m_mutex;
   std::condition_variable m_readable;  // the reader waits here
   std::condition_variable m_writable;  // the writer waits here
