@@ -66,7 +66,9 @@ std::string gzip(const std::string& plain) {
 
 TEST_CASE("layer pipeline: at most max_fetches downloads at once, all of them busy, layers applied in order", "[runtime]") {
   TempDir tmp;
-  constexpr std::size_t k_layers = 7, k_fetches = 3;
+  // No more layers than the pipeline fetches ahead of its unpacker (2 × k_fetches, next test):
+  // the downloads never wait for it here.
+  constexpr std::size_t k_layers = 6, k_fetches = 3;
   std::mutex mutex;
   std::condition_variable changed;
   std::size_t active = 0, peak = 0, finished = 0;
@@ -102,10 +104,41 @@ TEST_CASE("layer pipeline: at most max_fetches downloads at once, all of them bu
   REQUIRE(run_layer_pipeline(k_layers, steps, LayerPipelineLimits{k_fetches, 64 * 1024, std::chrono::milliseconds(0)}).has_value());
   CHECK(peak == k_fetches);
   CHECK(saturated_every_time);
-  CHECK(order == std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6});
+  CHECK(order == std::vector<std::size_t>{0, 1, 2, 3, 4, 5});
   CHECK(contents_ok == std::vector<bool>(k_layers, true));
   // Layers that came before their turn spilled; once applied, their spill files went.
   CHECK(fs::is_empty(tmp.path));
+}
+
+TEST_CASE("layer pipeline: no more than 2 x max_fetches layers are fetched ahead of the unpacker", "[runtime]") {
+  TempDir tmp;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t started = 0, started_while_layer0_unpacked = 0;
+  LayerPipelineSteps steps;
+  steps.spill_path = [&](std::size_t i) { return tmp.path + "/layer" + std::to_string(i) + ".partial"; };
+  steps.fetch = [&](std::size_t, LayerStream& stream) -> Result<void> {
+    {
+      std::lock_guard lock(mutex);
+      ++started;
+      changed.notify_all();
+    }
+    return stream.write(pattern(1000, 'f')) ? Result<void>() : fail(Code::server, "refused");
+  };
+  steps.apply = [&](std::size_t i, LayerStream& stream) -> Result<void> {
+    if (i == 0) {
+      // Hold the first layer until the downloads have gone as far ahead as they may (a pipeline
+      // without the bound would start all 8; the wait gives up rather than hang).
+      std::unique_lock lock(mutex);
+      changed.wait_for(lock, std::chrono::seconds(20), [&] { return started >= 4; });
+      started_while_layer0_unpacked = started;
+    }
+    BERTH_TRY(read_all(stream));
+    return {};
+  };
+  REQUIRE(run_layer_pipeline(8, steps, LayerPipelineLimits{2, 64 * 1024, std::chrono::milliseconds(0)}).has_value());
+  CHECK(started_while_layer0_unpacked == 4);
+  CHECK(started == 8);
 }
 
 TEST_CASE("layer pipeline: the first failure stops the other downloads and is the one returned", "[runtime]") {

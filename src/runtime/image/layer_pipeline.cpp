@@ -1,6 +1,7 @@
 #include "runtime/image/layer_pipeline.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -17,11 +18,19 @@ class PipelineState {
   PipelineState(std::size_t layers, std::vector<std::unique_ptr<LayerStream>>& streams)
       : m_layers(layers), m_streams(streams) {}
 
-  // The next layer to fetch, or nothing when all are taken or the pipeline failed.
-  std::optional<std::size_t> take() {
+  // The next layer to fetch, or nothing when all are taken or the pipeline failed. Waits while
+  // `window` layers are fetched and not yet applied: each of them may hold its memory.
+  std::optional<std::size_t> take(std::size_t window) {
     MutexLock lock(m_mutex);
+    while (!m_error && m_next < m_layers && m_next >= m_applied + window) lock.wait(m_changed);
     if (m_error || m_next == m_layers) return std::nullopt;
     return m_next++;
+  }
+
+  void applied() {
+    MutexLock lock(m_mutex);
+    ++m_applied;
+    m_changed.notify_all();
   }
 
   // Records `why` unless a failure came first, then stops every stream: blocked downloads and
@@ -30,6 +39,7 @@ class PipelineState {
     {
       MutexLock lock(m_mutex);
       if (!m_error) m_error = why;
+      m_changed.notify_all();
     }
     const Error first = *error();
     for (auto& stream : m_streams) stream->cancel(first);
@@ -44,7 +54,9 @@ class PipelineState {
   const std::size_t m_layers;
   std::vector<std::unique_ptr<LayerStream>>& m_streams;
   Mutex m_mutex;
+  std::condition_variable m_changed;
   std::size_t m_next BERTH_GUARDED_BY(m_mutex) = 0;
+  std::size_t m_applied BERTH_GUARDED_BY(m_mutex) = 0;
   std::optional<Error> m_error BERTH_GUARDED_BY(m_mutex);
 };
 
@@ -58,9 +70,12 @@ Result<void> run_layer_pipeline(std::size_t layers, const LayerPipelineSteps& st
   PipelineState state(layers, streams);
   std::vector<std::jthread> fetchers;
   const std::size_t threads = std::min(std::max<std::size_t>(limits.max_fetches, 1), layers);
+  // Layers fetched ahead of the unpacker: enough to keep the downloads busy while one layer is
+  // unpacked, few enough that their memory stays bounded.
+  const std::size_t window = 2 * std::max<std::size_t>(limits.max_fetches, 1);
   for (std::size_t t = 0; t < threads; ++t) {
     fetchers.emplace_back([&] {
-      while (const auto i = state.take()) {
+      while (const auto i = state.take(window)) {
         auto verdict = steps.fetch(*i, *streams[*i]);
         if (!verdict) state.fail(verdict.error());
         streams[*i]->finish(std::move(verdict));
@@ -79,6 +94,8 @@ Result<void> run_layer_pipeline(std::size_t layers, const LayerPipelineSteps& st
       break;
     }
     stream.remove_spill();
+    stream.close();
+    state.applied();
   }
   fetchers.clear();  // joins: every download has ended
   if (auto error = state.error()) return std::unexpected(*error);

@@ -1,12 +1,13 @@
 // Fetches the layers of one image concurrently (at most `max_fetches` downloads at a time, in
 // layer order) and applies them in order on the calling thread as their bytes arrive: the
 // lowest layer not yet applied streams straight from its download into the unpacker; layers
-// above it that arrive meanwhile wait in memory, then in their spill files (layer_stream.hpp). Memory is
-// bounded by max_fetches × memory_per_stream plus the unpacker's buffers. The first failure
-// (a download, a digest, the unpacking) stops every other download and is the one returned;
-// when the unpacker refuses a layer, its download is finished first, and a digest that does not
-// match is reported instead (corrupt bytes from the registry, not a bad image).
-// Thread-safe: each call runs its own threads, joined before it returns.
+// above it that arrive meanwhile wait in memory, then in their spill files (layer_stream.hpp).
+// Memory is bounded by 2 × max_fetches × memory_per_stream plus the unpacker's buffers: no more
+// layers than that are fetched ahead of the unpacker, and a layer's memory goes once it is
+// applied or spilled. The first failure (a download, a digest, the unpacking) stops every other
+// download and is the one returned; when the unpacker refuses a layer, its download is finished
+// first, and a digest that does not match is reported instead (corrupt bytes from the registry,
+// not a bad image). Thread-safe: each call runs its own threads, joined before it returns.
 #pragma once
 
 #include <chrono>

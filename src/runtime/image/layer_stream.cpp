@@ -96,6 +96,7 @@ bool LayerStream::write(std::string_view bytes) {
         }
         m_held = 0;
         m_ring_head = 0;
+        std::vector<char>().swap(m_ring);  // the file holds the bytes now: so much memory less
         return spill(held) && spill(bytes);
       }
       m_writer_waits = true;
@@ -192,6 +193,16 @@ void LayerStream::cancel(const Error& why) {
   if (!m_error) m_error = why;
   m_readable.notify_all();
   m_writable.notify_all();
+}
+
+void LayerStream::close() {
+  MutexLock lock(m_mutex);
+  std::vector<char>().swap(m_ring);
+  m_held = 0;
+  if (m_spill_fd >= 0) ::close(m_spill_fd);  // lets go of its lock, too
+  m_spill_fd = -1;
+  m_spill_named = false;
+  if (!m_error) m_error = Error{Code::server, "the layer stream was closed"};
 }
 
 void LayerStream::remove_spill() {

@@ -58,6 +58,9 @@ class LayerStream {
   void cancel(const Error& why);
   // Deletes the spill file (the layer is applied, or its bytes proved corrupt).
   void remove_spill();
+  // Consumer, once the producer has finished: frees the memory and closes the spill file. The
+  // stream takes no more bytes.
+  void close();
 
   std::uint64_t spilled_bytes() const;  // bytes that went through the spill file
   std::size_t peak_memory() const;      // most bytes held in memory at once
