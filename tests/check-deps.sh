@@ -45,6 +45,10 @@ for file in $(find src -name '*.cpp' -o -name '*.hpp' | sort); do
   if grep -qn '#include <mbedtls/' "$file" && ! echo "$file" | grep -qE '^src/(runtime/http|api/auth|api/tls)/'; then
     echo "$file: mbedTLS belongs to the HTTP client wrapper (runtime/http/), request signing (api/auth/) and the API's TLS (api/tls/)"
   fi
+  # Nettle: the accelerated SHA-256 behind common/sha256.hpp, nowhere else.
+  if grep -qn '#include <nettle/' "$file" && [ "$file" != "src/common/sha256.cpp" ]; then
+    echo "$file: Nettle belongs to common/sha256.cpp (use common/sha256.hpp)"
+  fi
   if grep -qn '#include <sqlite3.h>' "$file" && [ "$layer" != "store" ]; then
     echo "$file: sqlite3.h belongs to store/"
   fi
@@ -52,7 +56,7 @@ for file in $(find src -name '*.cpp' -o -name '*.hpp' | sort); do
     echo "$file: seccomp.h belongs to runtime/linux/"
   fi
   if [ "$layer" = "sched" ] || [ "$layer" = "place" ]; then
-    if grep -qnE '#include <(nlohmann|httplib|sqlite3|seccomp)' "$file"; then
+    if grep -qnE '#include <(nlohmann|httplib|sqlite3|seccomp|nettle)' "$file"; then
       echo "$file: sched/ and place/ use no third-party headers"
     fi
   fi

@@ -29,7 +29,9 @@ class RegistryTestCase(TaskTestCase):
                               capture_output=True, text=True, timeout=120)
 
     def push_busybox(self, name="team/app:1.2"):
-        return self.registry.push_layout(busybox_layout(os.path.join(self.layouts, name.replace("/", "_").replace(":", "_"))), name)
+        """busybox as an image of its own (a config labelled with `name`): the store already holds
+        the imported busybox, and a pull of an image it holds fetches no layer."""
+        return self.registry.push_layout(labelled_layout(os.path.join(self.layouts, name.replace("/", "_").replace(":", "_")), name), name)
 
 
 class PullTest(RegistryTestCase):
@@ -89,7 +91,7 @@ class PullTest(RegistryTestCase):
                 self.assertNotIn(digest, out.stdout)
 
     def test_a_corrupted_blob_is_rejected_by_digest(self):
-        layout = busybox_layout(os.path.join(self.layouts, "bad"))
+        layout = labelled_layout(os.path.join(self.layouts, "bad"), "bad")
         self.registry.push_layout(layout, "team/bad:1")
         with open(os.path.join(layout, "blobs", "sha256", Registry.digest_of(layout)[7:])) as f:
             layer = json.load(f)["layers"][0]["digest"]
@@ -97,12 +99,20 @@ class PullTest(RegistryTestCase):
         data = bytearray(open(path, "rb").read())
         data[len(data) // 2] ^= 0xFF
         open(path, "wb").write(bytes(data))
+        images = os.path.join(self.berth.dir, "data", "images")
+        before = sorted(f for f in os.listdir(images) if f != "blobs")  # the imported busybox, the index
         out = self.pull("%s/team/bad:1" % self.registry.host)
         self.assertNotEqual(out.returncode, 0)
         self.assertIn("does not match its digest", out.stderr)
-        blobs = os.path.join(self.berth.dir, "data", "images", "blobs", "sha256")
+        blobs = os.path.join(images, "blobs", "sha256")
         self.assertNotIn(layer[7:], os.listdir(blobs))
         self.assertNotIn(layer[7:] + ".partial", os.listdir(blobs))
+        # The layer was unpacked while it streamed: its root is gone with the pull, and no image
+        # (nor a name for one) appeared.
+        self.assertEqual(sorted(f for f in os.listdir(images) if f != "blobs"), before)
+        listed = subprocess.run([BERTH, "image", "ls", "--config", "/dev/null", "--data-dir", os.path.join(self.berth.dir, "data")],
+                                capture_output=True, text=True).stdout
+        self.assertNotIn("team/bad", listed)
 
     def test_a_connection_cut_mid_layer_resumes_from_the_bytes_already_there(self):
         self.push_busybox("team/flaky:1")
@@ -180,6 +190,19 @@ class PullTest(RegistryTestCase):
         manifests = [r for r in proxy.requests if "/manifests/" in r.split("\r\n", 1)[0]]
         blobs = [r for r in proxy.requests if "/blobs/" in r.split("\r\n", 1)[0]]
         self.assertEqual((len(manifests), len(blobs)), (1, 2), proxy.requests)  # one manifest, config + layer
+
+    def test_an_image_the_store_holds_under_another_name_fetches_no_layer(self):
+        # The imported busybox and this one share their config, so their unpacked root too.
+        self.registry.push_layout(busybox_layout(os.path.join(self.layouts, "same")), "team/same:1")
+        proxy = CuttingProxy(self.registry.port, cut_after=1 << 40)  # counts, never cuts
+        self.addCleanup(proxy.close)
+        out = self.pull("127.0.0.1:%d/team/same:1" % proxy.port)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        blobs = [r.split("\r\n", 1)[0] for r in proxy.requests if "/blobs/" in r.split("\r\n", 1)[0]]
+        self.assertEqual(len(blobs), 1, blobs)  # the config alone
+        listed = subprocess.run([BERTH, "image", "ls", "--config", "/dev/null", "--data-dir", os.path.join(self.berth.dir, "data")],
+                                capture_output=True, text=True).stdout
+        self.assertIn("team/same:1", listed)
 
 
 class ImageCleanupTest(RegistryTestCase):

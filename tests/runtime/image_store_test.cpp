@@ -58,6 +58,18 @@ TEST_CASE("sha256 known answers", "[common]") {
   Sha256 whole;
   whole.update(std::string(1000, 'a'));
   CHECK(split.hex_digest() == whole.hex_digest());
+  // FIPS 180-4's two-block message, and a million 'a' fed in odd pieces.
+  Sha256 two_blocks;
+  two_blocks.update("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq");
+  CHECK(two_blocks.hex_digest() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  Sha256 million;
+  const std::string piece(997, 'a');
+  std::size_t fed = 0;
+  for (; fed + piece.size() <= 1000000; fed += piece.size()) million.update(piece);
+  million.update(std::string(1000000 - fed, 'a'));
+  CHECK(million.hex_digest() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  // After a digest the hasher starts over.
+  CHECK(million.hex_digest() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 TEST_CASE("image references normalise as Docker does", "[model]") {

@@ -1,7 +1,5 @@
 #include "runtime/image/image_puller.hpp"
 
-#include <unistd.h>
-
 namespace berth::runtime {
 
 Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::function<void(const PullProgress&)>& progress,
@@ -33,17 +31,16 @@ Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::functio
 Result<PulledInfo> ImagePuller::pull_now(const model::ImageReference& ref,
                                          const std::function<void(const PullProgress&)>& progress,
                                          const std::optional<RegistryCredentials>& credentials) {
-  BERTH_ASSIGN(auto pulled, m_client.pull(ref, progress, credentials));
+  BERTH_ASSIGN(auto resolved, m_client.resolve(ref, credentials));
   model::ImageReference pinned = ref;
   pinned.tag.clear();
-  pinned.digest = pulled.manifest_digest;
+  pinned.digest = resolved.manifest_digest;
   std::vector<std::string> names = {ref.canonical(), pinned.canonical()};
-  BERTH_ASSIGN(auto image, m_store.add_pulled(pulled.config, pulled.layer_paths, names));
-  // The root is unpacked: the blobs would only wear the flash and fill the disk. (A failed
-  // pull keeps them, so the next attempt resumes.)
-  ::unlink(pulled.config_path.c_str());
-  for (const auto& layer : pulled.layer_paths) ::unlink(layer.c_str());
-  return PulledInfo{image, pulled.manifest_digest};
+  // An image already unpacked (the same config under another name) fetches no layer.
+  BERTH_ASSIGN(auto image, m_store.add_pulled(resolved.config, names, [&](const std::string& root) {
+    return m_client.unpack_layers(resolved, root, progress);
+  }));
+  return PulledInfo{image, resolved.manifest_digest};
 }
 
 }  // namespace berth::runtime

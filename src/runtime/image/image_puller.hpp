@@ -1,4 +1,4 @@
-// Pulls an image into the store: reference → registry → verified blobs → unpacked root, known
+// Pulls an image into the store: reference → registry → layers unpacked as they download, known
 // by its name and by name@digest. Concurrent pulls of one image share a single download.
 // Thread-safe.
 #pragma once

@@ -197,13 +197,29 @@ std::optional<std::size_t> ImageStore::index_of(const std::string& reference) co
   return std::nullopt;
 }
 
+std::string ImageStore::image_id(const std::string& config_text) {
+  Sha256 hasher;
+  hasher.update(config_text);
+  return "sha256:" + hasher.hex_digest();
+}
+
 Result<Image> ImageStore::add_image(const std::string& layout_dir, const Json& config,
                                     const std::vector<std::string>& layer_paths,
                                     const std::vector<std::string>& names, bool pulled) {
   const std::string config_text = config.dump();
-  Sha256 hasher;
-  hasher.update(config_text);
-  const std::string id = "sha256:" + hasher.hex_digest();
+  const std::string scratch = layout_dir + "/rootfs";
+  if (!index_of(image_id(config_text))) {  // layers are unpacked once
+    BERTH_TRY(make_dirs(scratch, 0755));
+    for (const auto& layer : layer_paths) {
+      if (auto ok = apply_layer(layer, scratch); !ok) return std::unexpected(ok.error().wrap("import"));
+    }
+  }
+  return commit_image(config, config_text, scratch, names, pulled);
+}
+
+Result<Image> ImageStore::commit_image(const Json& config, const std::string& config_text, const std::string& scratch,
+                                       const std::vector<std::string>& names, bool pulled) {
+  const std::string id = image_id(config_text);
   std::vector<std::string> canonical;
   for (const auto& name : names) canonical.push_back(canonical_name(name));
   // Names move to the newest image that claims them, as with docker load.
@@ -219,14 +235,9 @@ Result<Image> ImageStore::add_image(const std::string& layout_dir, const Json& c
       if (std::find(image.names.begin(), image.names.end(), name) == image.names.end()) image.names.push_back(name);
     }
     BERTH_TRY(save_index());
-    return image;  // already unpacked: layers are unpacked once
+    return image;  // already unpacked: the scratch root (if any) goes with its layout
   }
   const std::string dir = m_root + "/" + id.substr(7);
-  const std::string scratch = layout_dir + "/rootfs";
-  BERTH_TRY(make_dirs(scratch, 0755));
-  for (const auto& layer : layer_paths) {
-    if (auto ok = apply_layer(layer, scratch); !ok) return std::unexpected(ok.error().wrap("import"));
-  }
   BERTH_TRY(remove_all(dir));
   BERTH_TRY(make_dirs(dir, 0700));
   BERTH_TRY(write_file_atomic(dir + "/config.json", config_text));
@@ -237,14 +248,25 @@ Result<Image> ImageStore::add_image(const std::string& layout_dir, const Json& c
   return image;
 }
 
-Result<Image> ImageStore::add_pulled(const Json& config, const std::vector<std::string>& layer_paths,
-                                     const std::vector<std::string>& names) {
+Result<Image> ImageStore::add_pulled(const Json& config, const std::vector<std::string>& names,
+                                     const std::function<Result<void>(const std::string& root)>& unpack) {
+  const std::string config_text = config.dump();
+  {
+    MutexLock lock(m_mutex);
+    refresh_locked();
+    if (index_of(image_id(config_text))) return commit_image(config, config_text, "", names, /*pulled=*/true);
+  }
+  // Unpacked without the lock (the download is in it): lookups and other pulls go on meanwhile.
+  // The scratch root is this pull's alone and becomes visible only in commit_image; whatever
+  // fails before leaves nothing but the scratch directory, which goes here (or, after a crash,
+  // at the next open()).
+  const std::string layout = m_root + "/tmp-" + random_hex(8);
+  BERTH_TRY(make_dirs(layout + "/rootfs", 0755));
+  const RemovedOnExit cleanup{layout};
+  BERTH_TRY(unpack(layout + "/rootfs"));
   MutexLock lock(m_mutex);
   refresh_locked();
-  const std::string layout = m_root + "/tmp-" + random_hex(8);
-  BERTH_TRY(make_dirs(layout, 0700));
-  const RemovedOnExit cleanup{layout};
-  return add_image(layout, config, layer_paths, names, /*pulled=*/true);
+  return commit_image(config, config_text, layout + "/rootfs", names, /*pulled=*/true);
 }
 
 Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {

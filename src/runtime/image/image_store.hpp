@@ -39,12 +39,13 @@ class ImageStore {
   // regular files. A directory is refused. Returns the images imported.
   [[nodiscard]] Result<std::vector<Image>> import_archive(const std::string& path);
 
-  // Adds an image pulled from a registry: `layer_paths` (verified blobs, left in place)
-  // unpacked in order under `config`, known by `names` (the reference pulled and its
-  // name@digest pin).
-  [[nodiscard]] Result<Image> add_pulled(const model::Json& config, const std::vector<std::string>& layer_paths,
-                                         const std::vector<std::string>& names);
-  // Where pulled blobs are kept until their image is unpacked (and resumed from after a break).
+  // Adds an image pulled from a registry under `config`, known by `names` (the reference pulled
+  // and its name@digest pin). Unless an image with that config is already there (then only the
+  // names are added), `unpack(root)` fills an empty scratch root with the layers, without the
+  // store's lock; the image appears only once it succeeded, and on error nothing is left.
+  [[nodiscard]] Result<Image> add_pulled(const model::Json& config, const std::vector<std::string>& names,
+                                         const std::function<Result<void>(const std::string& root)>& unpack);
+  // Where layers that arrive before their turn wait (and a broken pull resumes from).
   std::string blob_dir() const { return m_root + "/blobs"; }
   // Looks an image up by reference ("busybox", "busybox:latest", full name, or id; a name@digest
   // also by the image's id as digest, the pin of an imported image).
@@ -64,6 +65,12 @@ class ImageStore {
   Result<Image> add_image(const std::string& layout_dir, const model::Json& config,
                           const std::vector<std::string>& layer_paths,
                           const std::vector<std::string>& names, bool pulled) BERTH_REQUIRES(m_mutex);
+  // Makes the unpacked `scratch` root the image `config` (or, if that image exists, adds the
+  // names to it) and saves the index.
+  Result<Image> commit_image(const model::Json& config, const std::string& config_text, const std::string& scratch,
+                             const std::vector<std::string>& names, bool pulled) BERTH_REQUIRES(m_mutex);
+  // The id of the image whose config serializes to `config_text`.
+  static std::string image_id(const std::string& config_text);
   std::optional<std::size_t> index_of(const std::string& reference) const BERTH_REQUIRES(m_mutex);
 
   std::string m_root;

@@ -141,6 +141,10 @@ Result<void> make_opaque(int dir_fd, const std::string& dir_path, const std::set
 
 Result<void> apply_layer(const std::string& tar_path, const std::string& root) {
   BERTH_ASSIGN(auto reader, TarReader::open(tar_path));
+  return apply_layer(reader, root);
+}
+
+Result<void> apply_layer(TarReader& reader, const std::string& root) {
   UniqueFd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (root_fd.get() < 0) return sys_fail("open " + root);
   std::set<std::string> written;  // paths this layer created, for opaque markers

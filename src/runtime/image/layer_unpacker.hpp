@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/result.hpp"
+#include "runtime/image/tar_reader.hpp"
 
 namespace berth::runtime {
 
@@ -16,5 +17,7 @@ namespace berth::runtime {
 // leave the root, and writes through symbolic links. On error the root may be partly written:
 // callers unpack into a scratch directory and drop it on failure.
 [[nodiscard]] Result<void> apply_layer(const std::string& tar_path, const std::string& root);
+// The same for the archive `reader` reads (a layer still downloading, say), up to its end marker.
+[[nodiscard]] Result<void> apply_layer(TarReader& reader, const std::string& root);
 
 }  // namespace berth::runtime

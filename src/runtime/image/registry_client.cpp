@@ -14,7 +14,10 @@
 #include "common/base64.hpp"
 #include "common/files.hpp"
 #include "common/sha256.hpp"
+#include "runtime/image/blob_verifier.hpp"
 #include "runtime/image/image_manifest.hpp"
+#include "runtime/image/layer_pipeline.hpp"
+#include "runtime/image/layer_unpacker.hpp"
 #include "model/json_parse.hpp"
 
 namespace berth::runtime {
@@ -80,9 +83,14 @@ std::string registry_says(const std::string& body) {
 
 std::unexpected<Error> pull_error(const std::string& message) { return fail(Code::server, message); }
 
+// An image config larger than this is refused (real ones are a few KiB): it is held in memory.
+constexpr std::uint64_t k_max_config_bytes = 8u << 20;
+// Bytes one layer's download may hold in memory for its unpacker (layer_stream.hpp).
+constexpr std::size_t k_stream_memory = 1u << 20;
+
 }  // namespace
 
-struct RegistryClient::Session {
+struct RegistrySession {
   std::string registry;     // as written in the reference ("docker.io", "host:5000")
   std::string repository;
   std::string base_url;     // "http://host:5000"
@@ -92,7 +100,7 @@ struct RegistryClient::Session {
   bool authorized = false;  // an Authorization was obtained; a second 401 is final
 };
 
-Result<HttpResponse> RegistryClient::get(Session& s, const std::string& path, HttpHeaders headers, const HttpSink& sink) {
+Result<HttpResponse> RegistryClient::get(RegistrySession& s, const std::string& path, HttpHeaders headers, const HttpSink& sink) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     HttpHeaders sent = headers;
     if (!s.authorization.empty()) sent.emplace_back("Authorization", s.authorization);
@@ -146,7 +154,7 @@ Result<HttpResponse> RegistryClient::get(Session& s, const std::string& path, Ht
   return pull_error("registry " + s.registry + " kept refusing access");
 }
 
-Result<Json> RegistryClient::manifest(Session& s, const std::string& reference, std::string& digest, std::string& media_type) {
+Result<Json> RegistryClient::manifest(RegistrySession& s, const std::string& reference, std::string& digest, std::string& media_type) {
   BERTH_ASSIGN(auto reply, get(s, "/v2/" + s.repository + "/manifests/" + reference, {{"Accept", k_accept}}));
   if (reply.status == 404) {
     return pull_error(s.registry + "/" + s.repository + ":" + reference + " not found (" + registry_says(reply.body) + ")");
@@ -170,87 +178,53 @@ Result<Json> RegistryClient::manifest(Session& s, const std::string& reference, 
   return body;
 }
 
-Result<std::string> RegistryClient::blob(Session& s, const std::string& digest, std::uint64_t size,
-                                         const std::function<void(std::uint64_t)>& on_bytes) {
-  if (!is_sha256_digest(digest)) return pull_error("unsupported digest '" + digest + "'");
-  const std::string dir = m_options.blob_dir + "/sha256";
-  BERTH_TRY(make_dirs(dir, 0700));
-  const std::string final_path = dir + "/" + digest.substr(7);
-  const std::string partial = final_path + ".partial";
-  if (auto have = sha256_file(final_path); have && "sha256:" + *have == digest) {
-    on_bytes(size);
-    return final_path;
-  }
-  // A broken download leaves its bytes: continue from them (up to three tries per pull).
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    struct stat st {};
-    std::uint64_t offset = ::stat(partial.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
-    if (offset > size) {
-      ::unlink(partial.c_str());
-      offset = 0;
-    }
-    Sha256 hasher;
-    if (offset > 0) BERTH_TRY(hasher.update_from_file(partial));
-    const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd < 0) return sys_fail("open " + partial);
-    on_bytes(offset);
-    std::uint64_t written = offset;
-    bool first = true, failed_write = false;
+Result<void> RegistryClient::fetch_blob(RegistrySession& s, const std::string& digest, BlobVerifier& verifier,
+                                        const std::function<bool(std::string_view)>& consume,
+                                        const std::function<void(std::uint64_t)>& on_bytes) {
+  // A broken download continues from the bytes already passed on (up to three tries).
+  for (int attempt = 0; attempt < 3 && !verifier.complete(); ++attempt) {
+    const std::uint64_t offset = verifier.bytes();
+    std::uint64_t skip = 0;
+    bool first = true, overrun = false, refused = false;
     const HttpSink sink = [&](int status, std::string_view bytes) {
-      if (first && status == 200 && written > 0) {
-        // The registry ignored the range: start over.
-        if (::ftruncate(fd, 0) != 0) return false;
-        hasher = Sha256();
-        written = 0;
-      }
+      // The registry ignored the range: what it sends first was passed on already.
+      if (first && status == 200 && offset > 0) skip = offset;
       first = false;
-      if (written + bytes.size() > size) return false;
-      for (std::size_t done = 0; done < bytes.size();) {
-        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n <= 0) {
-          failed_write = true;
-          return false;
-        }
-        done += static_cast<std::size_t>(n);
+      const auto dropped = static_cast<std::size_t>(std::min<std::uint64_t>(skip, bytes.size()));
+      bytes.remove_prefix(dropped);
+      skip -= dropped;
+      if (bytes.empty()) return true;
+      if (!verifier.add(bytes)) {
+        overrun = true;
+        return false;
       }
-      hasher.update(bytes);
-      written += bytes.size();
+      if (!consume(bytes)) {
+        refused = true;
+        return false;
+      }
       on_bytes(bytes.size());
       return true;
     };
     HttpHeaders headers;
     if (offset > 0) headers.emplace_back("Range", "bytes=" + std::to_string(offset) + "-");
-    auto reply = offset == size ? Result<HttpResponse>(HttpResponse{416, {}, {}, {}})
-                                : get(s, "/v2/" + s.repository + "/blobs/" + digest, headers, sink);
-    const bool synced = ::fsync(fd) == 0;
-    ::close(fd);
-    if (failed_write || !synced) return pull_error("cannot write " + partial + " (disk full?)");
+    auto reply = get(s, "/v2/" + s.repository + "/blobs/" + digest, headers, sink);
+    if (refused) return pull_error("blob " + digest + ": its reader stopped");
+    if (overrun) return pull_error("blob " + digest + " is larger than the " + std::to_string(verifier.size()) + " bytes its descriptor says");
     if (!reply) {
-      if (written > offset && attempt < 2) continue;  // made progress: resume
+      if (verifier.bytes() > offset && attempt < 2) continue;  // made progress: resume
       return std::unexpected(reply.error());
     }
-    if (reply->status != 200 && reply->status != 206 && reply->status != 416) {
+    if (reply->status != 200 && reply->status != 206) {
       return pull_error("blob " + digest + ": HTTP " + std::to_string(reply->status) + " " + registry_says(reply->body));
     }
-    if (written < size) {
-      if (attempt < 2) continue;
-      return pull_error("blob " + digest + " ended after " + std::to_string(written) + " of " + std::to_string(size) + " bytes");
-    }
-    const std::string actual = "sha256:" + hasher.hex_digest();
-    if (actual != digest) {
-      ::unlink(partial.c_str());
-      return pull_error("blob " + digest + " does not match its digest (got " + actual + "); the registry served corrupt data");
-    }
-    if (::rename(partial.c_str(), final_path.c_str()) != 0) return sys_fail("rename " + partial);
-    return final_path;
   }
-  return pull_error("blob " + digest + " could not be completed");
+  return verifier.verdict();
 }
 
-Result<PulledImage> RegistryClient::pull(const model::ImageReference& ref,
-                                         const std::function<void(const PullProgress&)>& progress,
-                                         const std::optional<RegistryCredentials>& credentials) {
-  Session s;
+Result<ResolvedImage> RegistryClient::resolve(const model::ImageReference& ref,
+                                              const std::optional<RegistryCredentials>& credentials) {
+  auto session = std::make_shared<RegistrySession>();
+  RegistrySession& s = *session;
   s.task_credentials = credentials;
   s.registry = ref.registry;
   s.repository = ref.repository;
@@ -282,14 +256,11 @@ Result<PulledImage> RegistryClient::pull(const model::ImageReference& ref,
   }
   auto decoded = decode_image_manifest(manifest_json);
   if (!decoded) return pull_error("manifest " + digest + ": " + decoded.error().message);
-  PullProgress state;
-  state.layers_total = decoded->layers.size();
   std::uint64_t total = decoded->config.size;
   for (const auto& layer : decoded->layers) total += layer.size;
-  state.bytes_total = total;
-  // Room for the compressed blobs and the unpacked root (estimated at twice their size).
+  // Room for the spilled layers and the unpacked root (estimated at twice their size).
   struct statvfs fs {};
-  BERTH_TRY(make_dirs(m_options.blob_dir, 0700));
+  BERTH_TRY(make_dirs(m_options.blob_dir + "/sha256", 0700));
   if (::statvfs(m_options.blob_dir.c_str(), &fs) == 0) {
     const std::uint64_t free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
     const std::uint64_t need = total * 3 + m_options.keep_free_bytes;
@@ -298,26 +269,67 @@ Result<PulledImage> RegistryClient::pull(const model::ImageReference& ref,
                         std::to_string(need >> 20) + " MiB, " + std::to_string(free_bytes >> 20) + " MiB are free");
     }
   }
-  const auto count = [&](std::uint64_t n) {
-    state.bytes_done += n;
-    if (progress) progress(state);
-  };
-  PulledImage out;
-  out.manifest_digest = digest;
-  BERTH_ASSIGN(out.config_path, blob(s, decoded->config.digest, decoded->config.size, count));
-  BERTH_ASSIGN(auto config_text, read_file(out.config_path));
+  // The config is small and needed whole: it is fetched into memory, never to disk.
+  if (decoded->config.size > k_max_config_bytes) {
+    return pull_error("the image config " + decoded->config.digest + " is larger than " + std::to_string(k_max_config_bytes >> 20) + " MiB");
+  }
+  std::string config_text;
+  BlobVerifier config_check(decoded->config.digest, decoded->config.size);
+  BERTH_TRY(fetch_blob(s, decoded->config.digest, config_check, [&](std::string_view bytes) {
+    config_text += bytes;
+    return true;
+  }, [](std::uint64_t) {}));
   auto config = model::parse_json(config_text, "the image config");
   if (!config || !config->is_object()) return pull_error(config ? "the image config is not a JSON object" : config.error().message);
+  if (auto checked = decode_image_config(*config); !checked) return pull_error(checked.error().message);
+  ResolvedImage out;
+  out.manifest_digest = digest;
   out.config = std::move(*config);
-  if (auto checked = decode_image_config(out.config); !checked) return pull_error(checked.error().message);
-  for (const auto& layer : decoded->layers) {
-    BERTH_ASSIGN(auto path, blob(s, layer.digest, layer.size, count));
-    out.layer_paths.push_back(path);
-    out.layer_digests.push_back(layer.digest);
-    ++state.layers_done;
-    if (progress) progress(state);
-  }
+  out.config_size = decoded->config.size;
+  out.layers = std::move(decoded->layers);
+  out.session = std::move(session);
   return out;
+}
+
+Result<void> RegistryClient::unpack_layers(const ResolvedImage& image, const std::string& root,
+                                           const std::function<void(const PullProgress&)>& progress) {
+  Mutex progress_mutex;  // the downloads count bytes from their threads
+  PullProgress state;
+  state.layers_total = image.layers.size();
+  state.bytes_total = state.bytes_done = image.config_size;
+  for (const auto& layer : image.layers) state.bytes_total += layer.size;
+  const auto report = [&](std::uint64_t bytes, std::size_t layers) {
+    MutexLock lock(progress_mutex);
+    state.bytes_done += bytes;
+    state.layers_done += layers;
+    if (progress) progress(state);
+  };
+  LayerPipelineSteps steps;
+  steps.spill_path = [&](std::size_t i) { return m_options.blob_dir + "/sha256/" + image.layers[i].digest.substr(7) + ".partial"; };
+  steps.fetch = [&](std::size_t i, LayerStream& stream) -> Result<void> {
+    const Descriptor& layer = image.layers[i];
+    if (!is_sha256_digest(layer.digest)) return pull_error("unsupported digest '" + layer.digest + "'");
+    RegistrySession s = *image.session;  // get() updates its session: one per thread
+    BlobVerifier verifier(layer.digest, layer.size);
+    // Bytes an earlier pull left: hashed again here and replayed to the unpacker by the stream.
+    BERTH_ASSIGN(const std::uint64_t adopted, stream.adopt_spill(layer.size));
+    if (adopted > 0) BERTH_TRY(verifier.add_file(steps.spill_path(i)));
+    report(adopted, 0);
+    auto verdict = fetch_blob(s, layer.digest, verifier, [&](std::string_view bytes) { return stream.write(bytes); },
+                              [&](std::uint64_t n) { report(n, 0); });
+    if (!verdict && verifier.complete()) stream.remove_spill();  // all there, and corrupt: start over next time
+    return verdict;
+  };
+  steps.apply = [&](std::size_t i, LayerStream& stream) -> Result<void> {
+    const std::string display = "layer " + image.layers[i].digest;
+    // The stream's SHA-256 is checked at its end (layer_pipeline.hpp): gzip's CRC adds nothing.
+    TarReader reader = TarReader::from_stream([&](char* out, std::size_t n) { return stream.read(out, n); }, display,
+                                              LayerDecompressor::Integrity::digest_checked);
+    BERTH_TRY(apply_layer(reader, root));
+    report(0, 1);
+    return {};
+  };
+  return run_layer_pipeline(image.layers.size(), steps, LayerPipelineLimits{m_options.max_layer_fetches, k_stream_memory});
 }
 
 }  // namespace berth::runtime

@@ -1,12 +1,8 @@
 #include "runtime/image/tar_reader.hpp"
 
-#include <zlib.h>
-#include <zstd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <cstdio>
 #include <cstring>
 #include <map>
 #include <vector>
@@ -14,47 +10,14 @@
 namespace berth::runtime {
 
 struct TarReader::Impl {
-  // gzip and plain tar go through zlib (which reads both); zstd through libzstd's streaming API.
-  gzFile file = nullptr;
-  std::FILE* zstd_file = nullptr;
-  ZSTD_DCtx* zstd = nullptr;
-  std::vector<char> zstd_in;
-  ZSTD_inBuffer zstd_input{nullptr, 0, 0};
-  std::string path;
+  explicit Impl(LayerDecompressor d, std::string display) : source(std::move(d)), path(std::move(display)) {}
+  LayerDecompressor source;     // the archive's bytes, decompressed as they are read
+  std::string path;             // names the archive in errors
   std::uint64_t remaining = 0;  // data bytes of the current entry not yet read
   std::uint64_t padding = 0;    // bytes up to the next 512-byte boundary after the data
 
-  ~Impl() {
-    if (file) gzclose(file);
-    if (zstd) ZSTD_freeDCtx(zstd);
-    if (zstd_file) std::fclose(zstd_file);
-  }
-
   // Reads up to `n` bytes; 0 at the end of the stream.
-  Result<std::size_t> read_some(char* out, std::size_t n) {
-    if (!zstd) {
-      const int got = gzread(file, out, static_cast<unsigned>(std::min<std::size_t>(n, 1 << 20)));
-      if (got < 0) {
-        int code = 0;
-        const char* message = gzerror(file, &code);
-        return fail(Code::invalid_parameter, path + ": corrupt archive: " + message);
-      }
-      return static_cast<std::size_t>(got);
-    }
-    ZSTD_outBuffer output{out, n, 0};
-    while (output.pos == 0) {
-      if (zstd_input.pos == zstd_input.size) {
-        const std::size_t got = std::fread(zstd_in.data(), 1, zstd_in.size(), zstd_file);
-        if (got == 0) return std::size_t{0};
-        zstd_input = {zstd_in.data(), got, 0};
-      }
-      const std::size_t status = ZSTD_decompressStream(zstd, &output, &zstd_input);
-      if (ZSTD_isError(status)) {
-        return fail(Code::invalid_parameter, path + ": corrupt archive: " + ZSTD_getErrorName(status));
-      }
-    }
-    return output.pos;
-  }
+  Result<std::size_t> read_some(char* out, std::size_t n) { return source.read(out, std::min<std::size_t>(n, 1 << 20)); }
 
   Result<void> read_exact(char* out, std::size_t n) {
     std::size_t done = 0;
@@ -142,25 +105,12 @@ TarReader& TarReader::operator=(TarReader&&) noexcept = default;
 TarReader::~TarReader() = default;
 
 Result<TarReader> TarReader::open(const std::string& path) {
-  auto impl = std::make_unique<Impl>();
-  impl->path = path;
-  unsigned char magic[4] = {};
-  if (std::FILE* probe = std::fopen(path.c_str(), "rb")) {
-    const std::size_t got = std::fread(magic, 1, sizeof magic, probe);
-    std::fclose(probe);
-    // The zstd frame magic, 0xFD2FB528 little-endian.
-    if (got == 4 && magic[0] == 0x28 && magic[1] == 0xB5 && magic[2] == 0x2F && magic[3] == 0xFD) {
-      impl->zstd_file = std::fopen(path.c_str(), "rb");
-      impl->zstd = ZSTD_createDCtx();
-      if (!impl->zstd_file || !impl->zstd) return fail(Code::invalid_parameter, "cannot open " + path, errno);
-      impl->zstd_in.resize(ZSTD_DStreamInSize());
-      return TarReader(std::move(impl));
-    }
-  }
-  impl->file = gzopen(path.c_str(), "rb");
-  if (!impl->file) return fail(Code::invalid_parameter, "cannot open " + path, errno);
-  gzbuffer(impl->file, 128 * 1024);
-  return TarReader(std::move(impl));
+  BERTH_ASSIGN(auto source, file_source(path));
+  return from_stream(std::move(source), path);
+}
+
+TarReader TarReader::from_stream(ByteSource compressed, std::string display, LayerDecompressor::Integrity integrity) {
+  return TarReader(std::make_unique<Impl>(LayerDecompressor(std::move(compressed), display, integrity), display));
 }
 
 Result<std::optional<TarEntry>> TarReader::next() {

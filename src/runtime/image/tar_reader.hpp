@@ -1,5 +1,6 @@
-// Sequential reader of tar archives (ustar, GNU long names, pax path/linkpath), plain, gzip
-// (zlib reads both) or zstd. One reader per archive; not thread-safe.
+// Sequential reader of tar archives (ustar, GNU long names, pax path/linkpath), plain, gzip or
+// zstd (layer_decompressor.hpp), from a file or from a stream still arriving. One reader per
+// archive; not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string_view>
 
 #include "common/result.hpp"
+#include "runtime/image/layer_decompressor.hpp"
 
 namespace berth::runtime {
 
@@ -29,8 +31,12 @@ struct TarEntry {
 
 class TarReader {
  public:
-  // Opens `path`; zstd is detected by its magic, gzip by zlib, anything else is plain tar.
+  // Opens `path`; zstd and gzip are recognised by their magic, anything else is plain tar.
   [[nodiscard]] static Result<TarReader> open(const std::string& path);
+  // Reads the archive from `compressed` (compressed as above) as it arrives; `display` names it
+  // in errors. `integrity`: see LayerDecompressor.
+  [[nodiscard]] static TarReader from_stream(ByteSource compressed, std::string display,
+                                             LayerDecompressor::Integrity integrity = LayerDecompressor::Integrity::check_crc);
   TarReader(TarReader&&) noexcept;
   TarReader& operator=(TarReader&&) noexcept;
   ~TarReader();
