@@ -31,7 +31,7 @@ UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BERTH := $(BUILD)/berth
 UNIT := $(BUILD)/berth-unit-tests
 
-.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps check-threads bench fuzz fuzz-build serve clean dist unit test-vm test-vm-gateway test-vm-powercut
+.PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps check-threads bench fuzz fuzz-build serve clean dist unit test-vm test-vm-gateway test-vm-powercut bench-vm
 .DEFAULT_GOAL := all
 
 all: $(BERTH)
@@ -169,6 +169,14 @@ test-vm-gateway:
 	$(VM_MAKE) dist
 	tests/vm/scenario.sh $(ARCH) gateway
 	tests/vm/scenario.sh $(ARCH) small
+
+# A benchmark in the VM of ARCH, on the binaries built for it: BENCH=pull_bench runs
+# tests/bench/pull_bench.py (what a gateway's CPU makes of SHA-256 and gzip).
+BENCH ?= pull_bench
+bench-vm:
+	third_party/deps.sh vm
+	$(VM_MAKE) all
+	tests/vm/bench.sh $(ARCH) $(BENCH)
 
 # ROUNDS power cuts of the VM while a client streams acknowledged writes.
 test-vm-powercut:
