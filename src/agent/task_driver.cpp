@@ -8,6 +8,7 @@
 #include "agent/environment_files.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
+#include "common/start_trace.hpp"
 #include "model/task_definition.hpp"
 #include "model/task_metadata.hpp"
 
@@ -76,10 +77,12 @@ void TaskDriver::start(model::Task& task, const Json& td, const Observations& ob
         if (!found.warning.empty()) log_warn("task " + task.id + ": " + found.warning);
         if (found.image) images.insert_or_assign(action->container, *found.image);
         on_image(task, action->container, found.outcome, progress, m_clock.now_ms());
+        trace_start(task.id, "image");
         break;
       }
       case ActionKind::prepare_task:
         on_prepared(task, m_runtime.prepare_task(action->setup), action->setup.bridge, progress, m_clock.now_ms());
+        trace_start(task.id, "prepared");
         break;
       case ActionKind::start_container:
         start_container(task, td, action->container, images.at(action->container));

@@ -128,6 +128,16 @@ std::string Stmt::text(int column) const {
 std::int64_t Stmt::integer(int column) const { return sqlite3_column_int64(m_stmt, column); }
 bool Stmt::is_null(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
 
+SyncScope::SyncScope(Db& db, Durability durability) : m_db(db), m_deferred(durability == Durability::deferred) {
+  if (m_deferred) m_deferred = m_db.exec("PRAGMA synchronous=NORMAL").has_value();
+}
+
+SyncScope::~SyncScope() {
+  // A connection left at NORMAL would defer every later commit, the API's acknowledged ones too:
+  // worse than stopping here. Setting it touches no file and takes no lock, so it cannot fail.
+  if (m_deferred) BERTH_CHECK(m_db.exec("PRAGMA synchronous=FULL").has_value());
+}
+
 Tx::Tx(Db& db) : m_db(db), m_begun(db.exec("BEGIN IMMEDIATE")) {}
 
 Tx::~Tx() {

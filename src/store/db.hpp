@@ -1,5 +1,6 @@
 // RAII wrappers over one SQLite connection: Db (connection), Stmt (prepared statement, finalized
-// on destruction) and Tx (BEGIN IMMEDIATE; rolls back unless committed). Not thread-safe: the
+// on destruction), Tx (BEGIN IMMEDIATE; rolls back unless committed) and SyncScope (commits
+// without waiting for fsync while it lives). Not thread-safe: the
 // Store serialises access to its Db.
 #pragma once
 
@@ -90,6 +91,29 @@ template <class T, class ReadRow>
 [[nodiscard]] Result<std::vector<T>> collect_rows(Stmt& stmt, ReadRow read_row) {
   return collect_parsed_rows<T>(stmt, [&](const Stmt& s) -> Result<T> { return read_row(s); });
 }
+
+// When a write reaches the disk. `full`: fsynced before the call returns (desired state, and
+// whatever a reply acknowledges). `deferred`: committed to the WAL without waiting for its fsync
+// (synchronous=NORMAL for that transaction): a power cut may roll it back, never corrupts the
+// file, and loses no earlier write, as the next `full` commit syncs the WAL with everything before
+// it. For observed state the agent rebuilds from the runtime after a restart (a crash of berth
+// alone loses nothing: the write is in the kernel's page cache).
+enum class Durability { full, deferred };
+
+// The durability of the transactions `db` commits while it lives: `deferred` commits them with
+// synchronous=NORMAL, `full` changes nothing; FULL again when it goes. Declare it before the Tx
+// it covers.
+class SyncScope {
+ public:
+  SyncScope(Db& db, Durability durability);
+  SyncScope(const SyncScope&) = delete;
+  SyncScope& operator=(const SyncScope&) = delete;
+  ~SyncScope();
+
+ private:
+  Db& m_db;
+  bool m_deferred;
+};
 
 class Tx {
  public:

@@ -98,6 +98,7 @@ struct TaskQuery {
 // their stopped PRIMARY tasks and the definitions they run (the service scheduler).
 enum class SnapshotScope { placement, services };
 
+
 // A new task and what it will hold on its instance (the commit re-checks that it still fits).
 struct PlannedTask {
   model::Task task;
@@ -271,7 +272,8 @@ class Store {
   // Writes `task` if the stored row still has `expected_version` (optimistic concurrency
   // between the API, which moves desired state, and the agent, which records observed state).
   // Returns false, writing nothing, when someone else changed the task in between.
-  [[nodiscard]] Result<bool> replace_task(const model::Task& task, long long expected_version);
+  [[nodiscard]] Result<bool> replace_task(const model::Task& task, long long expected_version,
+                                          Durability durability = Durability::full);
   [[nodiscard]] Result<std::optional<model::Task>> find_task(const std::string& cluster,
                                                              const std::string& id);
   [[nodiscard]] Result<std::vector<model::Task>> list_tasks(const TaskQuery& query);

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/ids.hpp"
+#include "common/start_trace.hpp"
 #include "model/cluster_snapshot_codec.hpp"
 
 namespace berth::svc {
@@ -164,7 +165,10 @@ Result<AppliedPlan> apply_plan(Context& ctx, const std::string& cluster, const P
     BERTH_ASSIGN(auto commit, commit_of(ctx, cluster, applied.plan, options, ctx.clock.now_ms(), pins_by_deployment));
     BERTH_ASSIGN(bool committed, ctx.store.commit_plan(commit));
     if (!committed) continue;
-    for (auto& start : commit.starts) applied.started.push_back(std::move(start.task));
+    for (auto& start : commit.starts) {
+      trace_start(start.task.id, "committed");
+      applied.started.push_back(std::move(start.task));
+    }
     if (!applied.started.empty() || !applied.plan.stops.empty()) ctx.tasks_changed();
     return applied;
   }
