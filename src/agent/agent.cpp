@@ -55,7 +55,8 @@ Agent::Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore
       m_resolve_secret(std::move(links.resolve_secret)),
       m_image_policy(images, m_puller, m_pulls, m_config.pull_behavior, m_config.image_cleanup),
       m_health(runtime, m_health_checks),
-      m_driver(runtime, m_image_policy, m_health, clock, driver_settings(m_config, links.metadata_token), m_resolve_secret) {}
+      m_driver(runtime, m_image_policy, m_health, clock, driver_settings(m_config, links.metadata_token), m_resolve_secret,
+               m_removals) {}
 
 Agent::~Agent() { stop(); }
 
@@ -73,9 +74,11 @@ void Agent::start() {
 
 void Agent::stop() {
   m_worker.stop();
-  // After the last pass: a pull or check still queued ends at once, and nobody reads it.
+  // After the last pass: a pull or check still queued ends at once, and nobody reads it; the
+  // removals queued run to their end (the next start would otherwise find the containers).
   m_image_policy.close();
   m_health.close();
+  m_removals.stop();
 }
 
 void Agent::wake() { m_worker.wake(); }

@@ -303,7 +303,12 @@ class Store {
   // protected at the plan's time. Returns false, writing nothing, on a conflict (the caller
   // plans again on fresh rows). A stop of a task already stopping changes nothing; a service
   // whose record would not change is not written.
-  [[nodiscard]] Result<bool> commit_plan(const PlanCommit& plan);
+  // `durability` deferred: the caller calls sync() before it acknowledges the plan.
+  [[nodiscard]] Result<bool> commit_plan(const PlanCommit& plan, Durability durability = Durability::full);
+  // Makes every commit so far durable, as a `full` one is (see Durability), without the store's
+  // lock: other calls go on while the disk syncs. After a deferred commit, once those that act on
+  // it were told (the agent starts a task while its placement reaches the disk).
+  [[nodiscard]] Result<void> sync() { return sync_wal(m_wal_path); }
 
   // --- services (store/services.cpp) ---
   // Creates the service; InvalidParameterException if one of that name is ACTIVE or DRAINING,
@@ -466,7 +471,7 @@ class Store {
   [[nodiscard]] Result<std::optional<model::ScalingActivity>> find_scaling_activity(const std::string& activity_id);
 
  private:
-  explicit Store(Db db) : m_db(std::move(db)) {}
+  explicit Store(Db db) : m_wal_path(db.wal_path()), m_db(std::move(db)) {}
 
   // update_container_instance's work inside the caller's lock and transaction.
   Result<std::optional<model::ContainerInstance>> update_instance_locked(const std::string& cluster,
@@ -505,6 +510,7 @@ class Store {
 
   // Every public call takes it for its whole transaction: one writer (and reader) at a time on
   // the one connection.
+  const std::string m_wal_path;  // for sync(), which runs without the lock
   Mutex m_mutex;
   Db m_db BERTH_GUARDED_BY(m_mutex);
 };

@@ -47,3 +47,20 @@ TEST_CASE("db: a deferred scope commits with synchronous=NORMAL and leaves FULL 
   REQUIRE(count.step().value_or(false));
   CHECK(count.integer(0) == 1);
 }
+
+TEST_CASE("db: sync_wal syncs the write-ahead log of a file database and is a no-op without one", "[store][db]") {
+  berth::testing::TempDir tmp;
+  auto db = Db::open(tmp.path + "/state.db");
+  REQUIRE(db.has_value());
+  CHECK(db->wal_path() == tmp.path + "/state.db-wal");
+  {
+    const SyncScope scope(*db, Durability::deferred);
+    REQUIRE(db->exec("CREATE TABLE t(x INTEGER)"));
+  }
+  CHECK(sync_wal(db->wal_path()));
+  auto memory = Db::open(":memory:");
+  REQUIRE(memory.has_value());
+  CHECK(memory->wal_path().empty());
+  CHECK(sync_wal(memory->wal_path()));
+  CHECK(sync_wal(tmp.path + "/none-wal"));  // no log: nothing to sync
+}
