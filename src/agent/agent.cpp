@@ -68,7 +68,7 @@ void Agent::start() {
     log_warn("BERTH_RESTART_ATTEMPT_PERIOD_SECONDS=" + std::to_string(*m_config.restart_attempt_period_s) +
              ": every container restartPolicy's restartAttemptPeriod is replaced by it (meant for tests and labs)");
   }
-  if (auto tasks = active_tasks()) remove_orphans(m_runtime, *tasks);
+  if (auto tasks = active_tasks()) remove_orphans(m_runtime, *tasks, m_config.data_dir);
   m_worker.start("agent", std::chrono::milliseconds(m_config.tick_ms), [this] { pass(); });
 }
 

@@ -223,8 +223,8 @@ void TaskDriver::cleanup(const model::Task& task) {
     log_warn("task " + task.id + ": network teardown: " + ok.error().message);
   }
   // The task is STOPPED from now on and never handled again, so the removal owns what it names;
-  // a berth stopped first runs the queued ones as it stops, and one killed removes the containers
-  // at its next start (remove_orphans).
+  // a berth stopped first runs the queued ones as it stops, and one killed removes the containers,
+  // their task's cgroup and files at its next start (remove_orphans).
   auto remove = [&runtime = m_runtime, containers = std::move(containers), id = task.id,
                  data_dir = m_settings.data_dir] {
     for (const auto& rid : containers) {
