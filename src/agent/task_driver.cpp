@@ -1,6 +1,8 @@
 #include "agent/task_driver.hpp"
 
 #include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -13,6 +15,14 @@
 #include "model/task_metadata.hpp"
 
 namespace berth::agent {
+namespace {
+
+// Where a stopped task's removal runs: on the removal worker, or on the agent's own thread.
+enum class Removal { queued, inline_ };
+// The niceness of queued removals (and of the runc delete they run): below every start.
+constexpr int k_removal_nice = 10;
+
+}  // namespace
 
 using model::Json;
 
@@ -226,7 +236,11 @@ void TaskDriver::cleanup(const model::Task& task) {
   // a berth stopped first runs the queued ones as it stops, and one killed removes the containers,
   // their task's cgroup and files at its next start (remove_orphans).
   auto remove = [&runtime = m_runtime, containers = std::move(containers), id = task.id,
-                 data_dir = m_settings.data_dir] {
+                 data_dir = m_settings.data_dir](Removal where) {
+    // Background work: the removal worker's thread, and the runc it runs, yield the CPU to the
+    // starts running beside it (a replacement's runc, on a gateway's few cores). Done on the
+    // agent's thread (a full queue), it leaves that thread's priority as it is.
+    if (where == Removal::queued) ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), k_removal_nice);
     for (const auto& rid : containers) {
       if (auto ok = runtime.remove(rid); !ok) log_warn("cannot remove container " + rid + ": " + ok.error().message);
     }
@@ -236,7 +250,7 @@ void TaskDriver::cleanup(const model::Task& task) {
     ignored = remove_all(data_dir + "/bundles/" + id + "-etc");
     (void)ignored;
   };
-  if (!m_removals.try_submit(remove)) remove();
+  if (!m_removals.try_submit([remove] { remove(Removal::queued); })) remove(Removal::inline_);
 }
 
 void TaskDriver::release(const model::Task& task) {
