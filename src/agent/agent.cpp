@@ -55,7 +55,8 @@ Agent::Agent(store::Store& store, runtime::Runtime& runtime, runtime::ImageStore
       m_resolve_secret(std::move(links.resolve_secret)),
       m_image_policy(images, m_puller, m_pulls, m_config.pull_behavior, m_config.image_cleanup),
       m_health(runtime, m_health_checks),
-      m_driver(runtime, m_image_policy, m_health, clock, driver_settings(m_config, links.metadata_token), m_resolve_secret) {}
+      m_driver(runtime, m_image_policy, m_health, clock, driver_settings(m_config, links.metadata_token), m_resolve_secret,
+               m_removals) {}
 
 Agent::~Agent() { stop(); }
 
@@ -67,15 +68,17 @@ void Agent::start() {
     log_warn("BERTH_RESTART_ATTEMPT_PERIOD_SECONDS=" + std::to_string(*m_config.restart_attempt_period_s) +
              ": every container restartPolicy's restartAttemptPeriod is replaced by it (meant for tests and labs)");
   }
-  if (auto tasks = active_tasks()) remove_orphans(m_runtime, *tasks);
+  if (auto tasks = active_tasks()) remove_orphans(m_runtime, *tasks, m_config.data_dir);
   m_worker.start("agent", std::chrono::milliseconds(m_config.tick_ms), [this] { pass(); });
 }
 
 void Agent::stop() {
   m_worker.stop();
-  // After the last pass: a pull or check still queued ends at once, and nobody reads it.
+  // After the last pass: a pull or check still queued ends at once, and nobody reads it; the
+  // removals queued run to their end (the next start would otherwise find the containers).
   m_image_policy.close();
   m_health.close();
+  m_removals.stop();
 }
 
 void Agent::wake() { m_worker.wake(); }

@@ -3,8 +3,8 @@
 // state (the task state machine decides, the Runtime acts), writing each change back to the
 // store. Re-attaches to running containers after a restart. A task whose handling throws is
 // failed, and one that crashed berth twice is given up (TaskCrashGuard): no task can take the
-// agent down for good. Pulls and health checks run on bounded worker pools. One thread; wake()
-// and stop() are thread-safe.
+// agent down for good. Pulls, health checks and stopped tasks' removals run on bounded worker
+// pools. One thread; wake() and stop() are thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -88,6 +88,9 @@ inline constexpr std::size_t k_pull_threads = 4;
 inline constexpr std::size_t k_pull_queue = 32;
 inline constexpr std::size_t k_health_check_threads = 4;
 inline constexpr std::size_t k_health_check_queue = 64;
+// Stopped tasks' removals (runc delete, roots, cgroups) wait here for their one thread; past the
+// bound the agent removes a task's containers itself.
+inline constexpr std::size_t k_removal_queue = 64;
 
 // What the agent reaches beyond its layer, given by the composition root at construction.
 struct AgentLinks {
@@ -157,6 +160,7 @@ class Agent {
   // Declared after what their jobs use, so they are joined before it goes.
   BoundedWorkerPool m_pulls{k_pull_threads, k_pull_queue, "image pull worker"};
   BoundedWorkerPool m_health_checks{k_health_check_threads, k_health_check_queue, "agent health check worker"};
+  BoundedWorkerPool m_removals{1, k_removal_queue, "container removal worker"};
   PeriodicWorker m_worker;
 };
 

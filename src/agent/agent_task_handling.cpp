@@ -4,6 +4,7 @@
 #include "agent/agent.hpp"
 
 #include "common/log.hpp"
+#include "common/start_trace.hpp"
 
 namespace berth::agent {
 
@@ -17,16 +18,22 @@ void Agent::handle(model::Task& task) {
   }
   const Json before = model::task_to_record(task);
   const long long version = task.version;
+  const bool starting = task.last_status == model::TaskStatus::pending;
+  if (starting) trace_start(task.id, "pass");
   drive_guarded(task, *td);
   bool saved_as_is = true;
   if (model::task_to_record(task) != before) {
     ++task.version;
-    auto saved = m_store.replace_task(task, version);
+    // Observed state: the runtime holds the truth it is rebuilt from after a restart, so the
+    // container need not wait for an fsync to be reported (store::Durability).
+    auto saved = m_store.replace_task(task, version, store::Durability::deferred);
     saved_as_is = saved && *saved;
     if (!saved) log_error("agent: cannot save task " + task.id + ": " + saved.error().message);
     // On a conflict (StopTask in between) the next pass starts from the stored task again.
     if (saved && !*saved) wake();
     if (saved_as_is) m_on_task_changed();
+    if (saved_as_is && starting) trace_start(task.id, "saved");
+    if (saved_as_is && task.last_status == model::TaskStatus::stopped) trace_start(task.id, "stopped");
   }
   if (saved_as_is && !needs_work(task)) m_crash_guard.end(task.id);
 }

@@ -1,6 +1,8 @@
 #include "agent/task_driver.hpp"
 
 #include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -8,17 +10,26 @@
 #include "agent/environment_files.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
+#include "common/start_trace.hpp"
 #include "model/task_definition.hpp"
 #include "model/task_metadata.hpp"
 
 namespace berth::agent {
+namespace {
+
+// Where a stopped task's removal runs: on the removal worker, or on the agent's own thread.
+enum class Removal { queued, inline_ };
+// The niceness of queued removals (and of the runc delete they run): below every start.
+constexpr int k_removal_nice = 10;
+
+}  // namespace
 
 using model::Json;
 
 TaskDriver::TaskDriver(runtime::Runtime& runtime, ImagePolicy& images, HealthChecker& health, const Clock& clock,
-                       DriverSettings settings, const SecretResolver& resolver)
+                       DriverSettings settings, const SecretResolver& resolver, JobQueue& removals)
     : m_runtime(runtime), m_images(images), m_health(health), m_clock(clock), m_settings(std::move(settings)),
-      m_resolve_secret(resolver) {}
+      m_resolve_secret(resolver), m_removals(removals) {}
 
 void TaskDriver::drive(model::Task& task, const Json& td) {
   const Observations observed = observe_runtime(task);
@@ -76,10 +87,12 @@ void TaskDriver::start(model::Task& task, const Json& td, const Observations& ob
         if (!found.warning.empty()) log_warn("task " + task.id + ": " + found.warning);
         if (found.image) images.insert_or_assign(action->container, *found.image);
         on_image(task, action->container, found.outcome, progress, m_clock.now_ms());
+        trace_start(task.id, "image");
         break;
       }
       case ActionKind::prepare_task:
         on_prepared(task, m_runtime.prepare_task(action->setup), action->setup.bridge, progress, m_clock.now_ms());
+        trace_start(task.id, "prepared");
         break;
       case ActionKind::start_container:
         start_container(task, td, action->container, images.at(action->container));
@@ -205,20 +218,39 @@ void TaskDriver::stop(model::Task& task, const Json& td, const Observations& obs
 }
 
 void TaskDriver::cleanup(const model::Task& task) {
+  std::vector<std::string> containers;
   for (const auto& c : task.containers) {
     const std::string rid = runtime_id_of(task.id, c.name);
     m_images.abandon(rid);
-    if (auto ok = m_runtime.remove(rid); !ok) log_warn("cannot remove container " + rid + ": " + ok.error().message);
     m_term_sent.erase(rid);
     m_health.forget(rid);
+    containers.push_back(rid);
   }
-  // A failed network teardown keeps its record; the next start of berth retries it.
+  // Its containers have exited, so this needs them no more than the cgroup does, which stays
+  // (best effort: runc has a cgroup of each container in it) until the removal below. A failed
+  // network teardown keeps its record; the next start of berth retries it.
   if (auto ok = m_runtime.cleanup_task(task.id, task_cgroup_of(task.id)); !ok) {
     log_warn("task " + task.id + ": network teardown: " + ok.error().message);
   }
-  auto ignored = remove_all(m_settings.data_dir + "/volumes/" + task.id);
-  ignored = remove_all(m_settings.data_dir + "/bundles/" + task.id + "-etc");
-  (void)ignored;
+  // The task is STOPPED from now on and never handled again, so the removal owns what it names;
+  // a berth stopped first runs the queued ones as it stops, and one killed removes the containers,
+  // their task's cgroup and files at its next start (remove_orphans).
+  auto remove = [&runtime = m_runtime, containers = std::move(containers), id = task.id,
+                 data_dir = m_settings.data_dir](Removal where) {
+    // Background work: the removal worker's thread, and the runc it runs, yield the CPU to the
+    // starts running beside it (a replacement's runc, on a gateway's few cores). Done on the
+    // agent's thread (a full queue), it leaves that thread's priority as it is.
+    if (where == Removal::queued) ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), k_removal_nice);
+    for (const auto& rid : containers) {
+      if (auto ok = runtime.remove(rid); !ok) log_warn("cannot remove container " + rid + ": " + ok.error().message);
+    }
+    // Again, for the cgroup: the rest was released already and is not there to release twice.
+    if (auto ok = runtime.cleanup_task(id, task_cgroup_of(id)); !ok) log_warn("task " + id + ": cleanup: " + ok.error().message);
+    auto ignored = remove_all(data_dir + "/volumes/" + id);
+    ignored = remove_all(data_dir + "/bundles/" + id + "-etc");
+    (void)ignored;
+  };
+  if (!m_removals.try_submit([remove] { remove(Removal::queued); })) remove(Removal::inline_);
 }
 
 void TaskDriver::release(const model::Task& task) {

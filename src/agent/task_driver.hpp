@@ -1,8 +1,7 @@
 // Drives one task a pass at a time: observes its containers through the Runtime, asks the task
 // state machine what to do, executes the actions it names (secrets, images through the image
-// policy, the task's cgroup and network, container start and restart in place, signals, cleanup)
-// and feeds their
-// outcomes back; runs health checks. Remembers, between passes, when each container was sent
+// policy, the task's cgroup and network, container start and restart in place, signals, cleanup,
+// whose slow part runs on a queue of its own) and feeds their outcomes back; runs health checks. Remembers, between passes, when each container was sent
 // SIGTERM and which tasks' secrets resolved. Agent thread only.
 #pragma once
 
@@ -15,6 +14,7 @@
 
 #include "agent/health_checker.hpp"
 #include "common/arn.hpp"
+#include "common/bounded_worker_pool.hpp"
 #include "agent/image_policy.hpp"
 #include "agent/task_secrets.hpp"
 #include "agent/task_state_machine.hpp"
@@ -49,8 +49,9 @@ struct DriverSettings {
 class TaskDriver {
  public:
   // `resolver`: how secrets and registry logins resolve (read at each use; may be empty).
+  // `removals`: where a stopped task's containers, cgroup and files are removed (see cleanup()).
   TaskDriver(runtime::Runtime& runtime, ImagePolicy& images, HealthChecker& health, const Clock& clock,
-             DriverSettings settings, const SecretResolver& resolver);
+             DriverSettings settings, const SecretResolver& resolver, JobQueue& removals);
 
   // One pass over `task` (definition `td`): its record changes in place; the caller saves it.
   void drive(model::Task& task, const model::Json& td);
@@ -74,6 +75,11 @@ class TaskDriver {
   void start_container(model::Task& task, const model::Json& td, const std::string& name, const runtime::Image& image);
   // Restarts an exited container in place, as observe() decided.
   void restart_container(model::Task& task, const Restart& restart);
+  // A task whose containers all exited: releases at once what another task may be given (its
+  // network and host ports, shared namespaces, storage limit), so that STOPPED means those are
+  // free; its containers' removal (runc delete, their roots), its cgroup and its files go to the
+  // removal queue (done here when the queue is full), so the task is recorded STOPPED, and a
+  // service's replacement placed, without waiting for them.
   void cleanup(const model::Task& task);
 
   runtime::Runtime& m_runtime;
@@ -82,6 +88,7 @@ class TaskDriver {
   const Clock& m_clock;
   DriverSettings m_settings;
   const SecretResolver& m_resolve_secret;
+  JobQueue& m_removals;
   std::map<std::string, EpochMs> m_term_sent;  // runtime id → when SIGTERM went out
   std::set<std::string> m_secrets_checked;     // tasks whose secrets resolved
 };

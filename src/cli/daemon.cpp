@@ -171,6 +171,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                                          return m_metadata_serving ? m_metadata_tokens.token_of(task_id, container_arn)
                                                                    : std::string();
                                        }}),
+      m_exit_watcher(m_runc_paths.state_root, [this] { m_agent.wake(); }),
       m_sampler(*m_resources.store, m_runtime, *m_resources.clock,
                 {config.cluster, ArnScope{config.region, config.account}, config.metrics_interval_seconds},
                 [this](std::vector<model::ContainerSample> samples, EpochMs now) {
@@ -205,6 +206,9 @@ Result<std::string> Daemon::start() {
   BERTH_ASSIGN(const std::string instance, m_agent.register_instance());
   m_ctx.gateway->set_instance_id(instance);
   start_metadata_endpoint();  // before the agent starts containers, which are told of it or not
+  if (auto watching = m_exit_watcher.start(); !watching) {
+    log_warn("containers' exits are found at the agent's tick, not at once: " + watching.error().message);
+  }
   m_agent.start();
   if (m_config.metrics_interval_seconds > 0) {
     const auto limits = metric_store_limits(m_config);
@@ -284,6 +288,7 @@ void Daemon::stop() {
   m_schedule_runner.stop();
   m_scheduler.stop();
   m_sampler.stop();
+  m_exit_watcher.stop();
   m_agent.stop();
 }
 

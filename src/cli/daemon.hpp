@@ -1,10 +1,10 @@
 // The parts of `berth serve` and their wiring: the store, the secrets key, the image store, the
 // runc runtime, the in-memory metric store, the svc Context, the local agent (registered through
-// svc), the metrics sampler (feeding the metric store), the service scheduler, the schedule
-// runner, the scaling runner, the API (key ring, request auth, audit log, HTTP server) and the
-// task metadata endpoint (its tokens and its own HTTP server). Every part is built in the
-// constructor and wired once; the state changes svc announces reach the workers through
-// svc::StateEvents, which the daemon implements.
+// svc, woken by containers' exits through the exit watcher), the metrics sampler (feeding the
+// metric store), the service scheduler, the schedule runner, the scaling runner, the API (key
+// ring, request auth, audit log, HTTP server) and the task metadata endpoint (its tokens and its
+// own HTTP server). Every part is built in the constructor and wired once; the state changes svc
+// announces reach the workers through svc::StateEvents, which the daemon implements.
 // Thread-safety: open(), start() and stop() are called from one thread; the events are called
 // from any thread and only wake workers or drop a cached key.
 #pragma once
@@ -29,6 +29,7 @@
 #include "common/config.hpp"
 #include "runtime/image/image_store.hpp"
 #include "runtime/runc/runc_runtime.hpp"
+#include "runtime/shim/exit_watcher.hpp"
 #include "store/store.hpp"
 #include "svc/context.hpp"
 #include "svc/metric_store.hpp"
@@ -88,8 +89,9 @@ class Daemon final : private svc::StateEvents {
   // Returns the line that says where the API is ready; on failure, what started is stopped.
   [[nodiscard]] Result<std::string> start();
   // Stops in the reverse order: the API and the metadata endpoint first (no new requests), the
-  // exec sessions (their commands get SIGHUP), then the scaling runner, the schedule runner, the service scheduler, the metrics sampler and the
-  // agent. Containers keep running. Idempotent.
+  // exec sessions (their commands get SIGHUP), then the scaling runner, the schedule runner, the
+  // service scheduler, the metrics sampler, the exit watcher and the agent. Containers keep
+  // running. Idempotent.
   void stop();
 
  private:
@@ -119,6 +121,8 @@ class Daemon final : private svc::StateEvents {
   SvcInstanceRegistrar m_registrar;
   api::MetadataTokens m_metadata_tokens;  // before the agent, which makes containers' tokens with it
   agent::Agent m_agent;
+  // A container's exit wakes the agent at once (its record appears in the shim's state directory).
+  runtime::ExitWatcher m_exit_watcher;
   agent::MetricsSampler m_sampler;
   svc::ServiceScheduler m_scheduler;
   svc::ScheduleRunner m_schedule_runner;

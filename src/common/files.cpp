@@ -53,6 +53,13 @@ Result<void> write_file_atomic(const std::string& path, std::string_view content
   return {};
 }
 
+Result<void> replace_file(const std::string& path, std::string_view content, unsigned mode) {
+  const std::string tmp = path + ".tmp";
+  BERTH_TRY(write_file(tmp, content, mode));
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return sys_fail("rename " + tmp);
+  return {};
+}
+
 Result<void> write_file(const std::string& path, std::string_view content, unsigned mode) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return sys_fail("create " + path);

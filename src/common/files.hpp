@@ -13,6 +13,11 @@ namespace berth {
 [[nodiscard]] Result<void> write_file_atomic(const std::string& path, std::string_view content,
                                              unsigned mode = 0644);
 
+// As write_file_atomic without the fsyncs: a crash of any process leaves the old or the new
+// file, a power cut may leave neither. For the run dir's files (tmpfs on a gateway, emptied by a
+// reboot), such as a shim's pid and exit records, whose readers only outlive process crashes.
+[[nodiscard]] Result<void> replace_file(const std::string& path, std::string_view content, unsigned mode = 0644);
+
 // Writes `content` to `path` without fsync: for files regenerated on every use (OCI bundles),
 // where durability would only cost start latency and flash writes.
 [[nodiscard]] Result<void> write_file(const std::string& path, std::string_view content, unsigned mode = 0644);

@@ -101,8 +101,9 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::st
   return snapshot;
 }
 
-Result<bool> Store::commit_plan(const PlanCommit& plan) {
+Result<bool> Store::commit_plan(const PlanCommit& plan, Durability durability) {
   MutexLock lock(m_mutex);
+  const SyncScope sync(m_db, durability);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   std::optional<model::Service> service;

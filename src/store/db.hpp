@@ -1,5 +1,6 @@
 // RAII wrappers over one SQLite connection: Db (connection), Stmt (prepared statement, finalized
-// on destruction) and Tx (BEGIN IMMEDIATE; rolls back unless committed). Not thread-safe: the
+// on destruction), Tx (BEGIN IMMEDIATE; rolls back unless committed) and SyncScope (commits
+// without waiting for fsync while it lives). Not thread-safe: the
 // Store serialises access to its Db.
 #pragma once
 
@@ -36,10 +37,13 @@ class Db {
   std::string last_error() const;
   // Rows changed by the last statement.
   int changes() const;
+  // The write-ahead log's path ("<path>-wal"; empty for ":memory:"), for sync_wal().
+  const std::string& wal_path() const { return m_wal_path; }
 
  private:
-  explicit Db(sqlite3* db) : m_db(db) {}
+  explicit Db(sqlite3* db, std::string wal_path) : m_db(db), m_wal_path(std::move(wal_path)) {}
   sqlite3* m_db = nullptr;
+  std::string m_wal_path;  // "<path>-wal"; empty for ":memory:"
 };
 
 class Stmt {
@@ -90,6 +94,36 @@ template <class T, class ReadRow>
 [[nodiscard]] Result<std::vector<T>> collect_rows(Stmt& stmt, ReadRow read_row) {
   return collect_parsed_rows<T>(stmt, [&](const Stmt& s) -> Result<T> { return read_row(s); });
 }
+
+// When a write reaches the disk. `full`: fsynced before the call returns (desired state, and
+// whatever a reply acknowledges). `deferred`: committed to the WAL without waiting for its fsync
+// (synchronous=NORMAL for that transaction): a power cut may roll it back, never corrupts the
+// file, and loses no earlier write, as the next `full` commit syncs the WAL with everything before
+// it. For observed state the agent rebuilds from the runtime after a restart (a crash of berth
+// alone loses nothing: the write is in the kernel's page cache), and for a commit its caller
+// makes durable itself (sync_wal) before acknowledging it, once it has told those that act on it.
+enum class Durability { full, deferred };
+
+// Makes every commit of the database whose write-ahead log is at `wal_path` (Db::wal_path)
+// durable: fsyncs the log, which holds each commit not yet checkpointed (a checkpoint syncs what
+// it copies). Touches no SQLite state, so it runs on any thread beside the connection's calls.
+// No-op for an empty path or a missing log.
+[[nodiscard]] Result<void> sync_wal(const std::string& wal_path);
+
+// The durability of the transactions `db` commits while it lives: `deferred` commits them with
+// synchronous=NORMAL, `full` changes nothing; FULL again when it goes. Declare it before the Tx
+// it covers.
+class SyncScope {
+ public:
+  SyncScope(Db& db, Durability durability);
+  SyncScope(const SyncScope&) = delete;
+  SyncScope& operator=(const SyncScope&) = delete;
+  ~SyncScope();
+
+ private:
+  Db& m_db;
+  bool m_deferred;
+};
 
 class Tx {
  public:

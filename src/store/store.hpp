@@ -99,6 +99,7 @@ struct TaskQuery {
 // their stopped PRIMARY tasks and the definitions they run (the service scheduler).
 enum class SnapshotScope { placement, services };
 
+
 // A new task and what it will hold on its instance (the commit re-checks that it still fits).
 struct PlannedTask {
   model::Task task;
@@ -272,7 +273,8 @@ class Store {
   // Writes `task` if the stored row still has `expected_version` (optimistic concurrency
   // between the API, which moves desired state, and the agent, which records observed state).
   // Returns false, writing nothing, when someone else changed the task in between.
-  [[nodiscard]] Result<bool> replace_task(const model::Task& task, long long expected_version);
+  [[nodiscard]] Result<bool> replace_task(const model::Task& task, long long expected_version,
+                                          Durability durability = Durability::full);
   [[nodiscard]] Result<std::optional<model::Task>> find_task(const std::string& cluster,
                                                              const std::string& id);
   [[nodiscard]] Result<std::vector<model::Task>> list_tasks(const TaskQuery& query);
@@ -302,7 +304,12 @@ class Store {
   // protected at the plan's time. Returns false, writing nothing, on a conflict (the caller
   // plans again on fresh rows). A stop of a task already stopping changes nothing; a service
   // whose record would not change is not written.
-  [[nodiscard]] Result<bool> commit_plan(const PlanCommit& plan);
+  // `durability` deferred: the caller calls sync() before it acknowledges the plan.
+  [[nodiscard]] Result<bool> commit_plan(const PlanCommit& plan, Durability durability = Durability::full);
+  // Makes every commit so far durable, as a `full` one is (see Durability), without the store's
+  // lock: other calls go on while the disk syncs. After a deferred commit, once those that act on
+  // it were told (the agent starts a task while its placement reaches the disk).
+  [[nodiscard]] Result<void> sync() { return sync_wal(m_wal_path); }
 
   // --- services (store/services.cpp) ---
   // Creates the service; InvalidParameterException if one of that name is ACTIVE or DRAINING,
@@ -488,7 +495,7 @@ class Store {
   [[nodiscard]] Result<std::optional<model::ScalingActivity>> find_scaling_activity(const std::string& activity_id);
 
  private:
-  explicit Store(Db db) : m_db(std::move(db)) {}
+  explicit Store(Db db) : m_wal_path(db.wal_path()), m_db(std::move(db)) {}
 
   // create_access_key's work inside the caller's lock and transaction.
   Result<void> create_access_key_locked(const model::AccessKey& key, std::size_t max_keys) BERTH_REQUIRES(m_mutex);
@@ -529,6 +536,7 @@ class Store {
 
   // Every public call takes it for its whole transaction: one writer (and reader) at a time on
   // the one connection.
+  const std::string m_wal_path;  // for sync(), which runs without the lock
   Mutex m_mutex;
   Db m_db BERTH_GUARDED_BY(m_mutex);
 };

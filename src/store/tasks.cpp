@@ -52,8 +52,9 @@ Result<bool> Store::insert_tasks(const std::vector<model::Task>& tasks, const st
   return true;
 }
 
-Result<bool> Store::replace_task(const model::Task& task, long long expected_version) {
+Result<bool> Store::replace_task(const model::Task& task, long long expected_version, Durability durability) {
   MutexLock lock(m_mutex);
+  const SyncScope sync(m_db, durability);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   Stmt current(m_db, "SELECT body FROM tasks WHERE id = ?1");

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/ids.hpp"
+#include "common/start_trace.hpp"
 #include "model/cluster_snapshot_codec.hpp"
 
 namespace berth::svc {
@@ -162,10 +163,17 @@ Result<AppliedPlan> apply_plan(Context& ctx, const std::string& cluster, const P
     AppliedPlan applied{std::move(plan), {}};
     if (applied.plan.empty()) return applied;
     BERTH_ASSIGN(auto commit, commit_of(ctx, cluster, applied.plan, options, ctx.clock.now_ms(), pins_by_deployment));
-    BERTH_ASSIGN(bool committed, ctx.store.commit_plan(commit));
+    // The agent is told before the commit reaches the disk, so that it starts the tasks while
+    // the disk syncs; the plan is acknowledged (returned) only after. A power cut before the sync
+    // ends takes the tasks' containers along with the unacknowledged plan.
+    BERTH_ASSIGN(bool committed, ctx.store.commit_plan(commit, store::Durability::deferred));
     if (!committed) continue;
-    for (auto& start : commit.starts) applied.started.push_back(std::move(start.task));
+    for (auto& start : commit.starts) {
+      trace_start(start.task.id, "committed");
+      applied.started.push_back(std::move(start.task));
+    }
     if (!applied.started.empty() || !applied.plan.stops.empty()) ctx.tasks_changed();
+    BERTH_TRY(ctx.store.sync());
     return applied;
   }
   return fail(Code::server, "The cluster's container instances kept changing during placement; try again.");

@@ -160,10 +160,12 @@ Result<model::TaskReply> stop_task(Context& ctx, const model::StopTaskRequest& r
   commit.cluster = cluster;
   commit.stops.push_back({id, "UserInitiated", request.reason});
   commit.now = ctx.clock.now_ms();
-  // The stop is read, changed and written in one transaction: no retry against the agent.
-  BERTH_ASSIGN(bool committed, ctx.store.commit_plan(commit));
+  // The stop is read, changed and written in one transaction: no retry against the agent. The
+  // agent signals the container while the commit reaches the disk; the reply waits for it.
+  BERTH_ASSIGN(bool committed, ctx.store.commit_plan(commit, store::Durability::deferred));
   if (!committed) return fail(Code::server, "The task kept changing; try StopTask again.");
   ctx.tasks_changed();
+  BERTH_TRY(ctx.store.sync());
   BERTH_ASSIGN(task, ctx.store.find_task(cluster, id));
   if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
   return model::TaskReply{std::move(*task)};

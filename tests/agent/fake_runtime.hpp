@@ -3,6 +3,7 @@
 // did. Not thread-safe: tests drive it from one thread.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -127,6 +128,29 @@ class InlineJobQueue final : public JobQueue {
     return true;
   }
   bool refuse = false;  // act as a full queue
+};
+
+// A JobQueue that runs each job at once, as InlineJobQueue, or, while `hold` is set, keeps it
+// until the test calls run_held(): tests see what happens before queued work and after.
+class HoldingJobQueue final : public JobQueue {
+ public:
+  bool try_submit(std::function<void()> job) override {
+    if (refuse) return false;
+    if (hold) {
+      held.push_back(std::move(job));
+    } else {
+      job();
+    }
+    return true;
+  }
+  void run_held() {
+    auto jobs = std::move(held);
+    held.clear();
+    for (auto& job : jobs) job();
+  }
+  bool hold = false;    // keep jobs until run_held()
+  bool refuse = false;  // act as a full queue
+  std::vector<std::function<void()>> held;
 };
 
 }  // namespace berth::testing

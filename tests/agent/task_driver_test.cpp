@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 #include <signal.h>
 
+#include <filesystem>
+
 #include "agent/container_spec_builder.hpp"
 #include "agent/health_checker.hpp"
 #include "agent/image_policy.hpp"
@@ -32,6 +34,7 @@ struct DriverFixture {
   FakeClock clock;
   FakeRuntime runtime{clock};
   InlineJobQueue pulls, checks;
+  berth::testing::HoldingJobQueue removals;
   std::unique_ptr<runtime::ImageStore> images;
   std::unique_ptr<runtime::ImagePuller> puller;
   std::unique_ptr<ImagePolicy> policy;
@@ -53,7 +56,7 @@ struct DriverFixture {
     settings.data_dir = tmp.path + "/data";
     settings.defaults = {.stop_timeout_s = 30, .start_timeout_s = 180};
     settings.restart_attempt_period_s = restart_attempt_period_s;
-    driver = std::make_unique<TaskDriver>(runtime, *policy, *health, clock, settings, resolver);
+    driver = std::make_unique<TaskDriver>(runtime, *policy, *health, clock, settings, resolver, removals);
   }
 
   // Imports a one-file image named `name` into the store, as `berth image import` would; images
@@ -164,7 +167,8 @@ TEST_CASE("task driver: a stop sends SIGTERM, then SIGKILL when stopTimeout (els
   CHECK(task.last_status == model::TaskStatus::stopped);
   CHECK(task.containers[0].exit_code == 137);
   CHECK(f.runtime.removed.contains(rid));
-  CHECK(f.runtime.cleaned_up == std::vector<std::string>{k_task});
+  // Once at once, once after the containers' removal (for the cgroup).
+  CHECK(f.runtime.cleaned_up == std::vector<std::string>{k_task, k_task});
 }
 
 TEST_CASE("task driver: an essential container's exit stops the task's other containers", "[agent][driver]") {
@@ -178,6 +182,43 @@ TEST_CASE("task driver: an essential container's exit stops the task's other con
   REQUIRE(f.runtime.signals.size() == 1);
   CHECK(f.runtime.signals[0].id == runtime_id_of(k_task, "side"));
   CHECK(f.runtime.signals[0].signal == SIGTERM);
+}
+
+TEST_CASE("task driver: a task whose containers exited is STOPPED with its network released; its containers, "
+          "cgroup and files are removed on the removal queue, or at once when the queue is full",
+          "[agent][driver]") {
+  DriverFixture f;
+  const Json td = Json::parse(R"({"networkMode":"host","containerDefinitions":[{"name":"main"}]})");
+  const std::string rid = runtime_id_of(k_task, "main");
+  const std::string etc = f.tmp.path + "/data/bundles/" + k_task + "-etc";
+  REQUIRE(make_dirs(etc));
+  auto task = f.running_task(td);
+  f.removals.hold = true;
+  f.exits_after(1000, "main", 3);
+  f.driver->drive(task, td);
+  CHECK(task.last_status == model::TaskStatus::stopped);
+  CHECK(task.containers[0].exit_code == 3);
+  // Released before the task is recorded STOPPED: what placement may give another task.
+  CHECK(f.runtime.cleaned_up == std::vector<std::string>{k_task});
+  // Not yet removed: that waits on the queue.
+  CHECK_FALSE(f.runtime.removed.contains(rid));
+  CHECK(std::filesystem::exists(etc));
+  REQUIRE(f.removals.held.size() == 1);
+  f.removals.run_held();
+  CHECK(f.runtime.removed.contains(rid));
+  // Again for the cgroup, which the containers' cgroups kept busy until then.
+  CHECK(f.runtime.cleaned_up == std::vector<std::string>{k_task, k_task});
+  CHECK_FALSE(std::filesystem::exists(etc));
+
+  // A full queue: the driver removes them itself, before the task is recorded.
+  DriverFixture full;
+  full.removals.refuse = true;
+  auto other = full.running_task(td);
+  full.exits_after(1000, "main");
+  full.driver->drive(other, td);
+  CHECK(other.last_status == model::TaskStatus::stopped);
+  CHECK(full.runtime.removed.contains(rid));
+  CHECK(full.runtime.cleaned_up == std::vector<std::string>{k_task, k_task});
 }
 
 TEST_CASE("task driver: health checks move a container to HEALTHY, then UNHEALTHY after retries failures",

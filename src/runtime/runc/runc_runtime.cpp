@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,8 +16,11 @@
 
 #include "common/files.hpp"
 #include "common/log.hpp"
+#include "common/split.hpp"
+#include "common/start_trace.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/linux/project_quota.hpp"
+#include "runtime/linux/unique_fd.hpp"
 #include "runtime/runc/runc_exec.hpp"
 #include "runtime/shim/shim.hpp"
 #include "common/numbers.hpp"
@@ -33,7 +37,8 @@ bool process_alive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno ==
 constexpr const char* k_shim_args_file = "shim-args.json";
 // The task whose namespaces the container joined (pidMode/ipcMode task), for a restart to check.
 constexpr const char* k_task_namespaces_file = "task-namespaces";
-// How often run_command looks for the exit of a command that has closed its output.
+// How often run_command looks for the exit of a command that has closed its output, where the
+// kernel has no pidfd to wait on.
 constexpr long long k_exit_poll_ms = 10;
 
 }  // namespace
@@ -75,7 +80,10 @@ Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout
     result.output_truncated = result.output_truncated || static_cast<std::size_t>(n) > room;
   }
   ::close(out[0]);
-  // A command may close its output and run on: the bound holds for its exit too.
+  // A command may close its output and run on: the bound holds for its exit too. Its pidfd says
+  // the moment it exits (a runc that just closed its output is still exiting); kernels before
+  // 5.3 have none, and then its exit is looked for every k_exit_poll_ms.
+  const UniqueFd exit_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   while (!result.timed_out) {
     int status = 0;
     const pid_t reaped = ::waitpid(pid, &status, WNOHANG);
@@ -89,7 +97,12 @@ Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout
       kill_at_deadline();
       break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long long>(left, k_exit_poll_ms)));
+    if (exit_fd.valid()) {
+      pollfd p{exit_fd.get(), POLLIN, 0};
+      ::poll(&p, 1, static_cast<int>(left));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<long long>(left, k_exit_poll_ms)));
+    }
   }
   result.exit_code = wait_exit_code(pid);
   return result;
@@ -155,6 +168,7 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   options.open_stdin = spec.open_stdin;
   // What a restart in place needs to run the same monitor again, the spec being gone by then.
   BERTH_TRY(write_file(state + "/" + k_shim_args_file, Json(shim_args(options)).dump(), 0600));
+  trace_start(spec.id, "bundle");
   return spawn_shim(options);
 }
 
@@ -221,9 +235,21 @@ Result<int> RuncRuntime::spawn_shim(const ShimOptions& options) {
   }
   ::close(sync[0]);
   while (!reply.empty() && reply.back() == '\n') reply.pop_back();
+  trace_start(options.id, "reported");
   if (reply.starts_with("ok ")) {
-    if (auto pid = parse_integer<int>(std::string_view(reply).substr(3))) return *pid;
-    return fail(Code::server, "the container monitor for " + options.id + " reported no pid: " + reply);
+    // "ok <pid> <runc began> <runc ended>": the times only feed the start trace.
+    const auto words = split(std::string_view(reply).substr(3), ' ');
+    const auto pid = parse_integer<int>(words.front());
+    if (!pid) return fail(Code::server, "the container monitor for " + options.id + " reported no pid: " + reply);
+    if (words.size() == 3) {
+      const auto began = parse_integer<std::int64_t>(words[1]);
+      const auto ended = parse_integer<std::int64_t>(words[2]);
+      if (began && ended) {
+        trace_start(options.id, "runc_began", *began);
+        trace_start(options.id, "runc_ended", *ended);
+      }
+    }
+    return *pid;
   }
   if (reply.starts_with("error ")) return fail(Code::client, reply.substr(6));
   return fail(Code::server, "the container monitor for " + options.id + " did not report a start");

@@ -22,7 +22,9 @@ struct ShimOptions {
   std::size_t log_max_bytes = 1 << 20;
   int log_files = 2;        // rotated files kept besides the current one
   std::string cgroup;       // the container's cgroup path, for OOM detection
-  int sync_fd = -1;         // where "ok <pid>" or "error <message>" is reported once
+  // Where "ok <pid> <runc began> <runc ended>" (monotonic µs, for the start trace) or
+  // "error <message>" is reported once.
+  int sync_fd = -1;
   bool terminal = false;    // the container has a pty (pseudoTerminal); its output is logged as stdout
   bool open_stdin = false;  // interactive: stdin stays open (a pipe, or the pty) for attached input
 };
