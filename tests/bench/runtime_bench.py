@@ -1,7 +1,8 @@
 """Runtime benchmarks: RunTask → RUNNING against a bare `runc run -d` of an equivalent bundle
 (with where berth's start spends its time), StopTask → STOPPED against a bare `runc kill` and the
 container's exit, a service's replacement of a dead container, shim memory per container, and
-berth's memory with 50 running containers. `--latency` runs the latency sections alone."""
+berth's memory with 50 running containers; podman's start, stop and conmon beside them when it is
+installed (podman_peer.py). `--latency` runs the latency sections alone."""
 import http.client
 import json
 import select
@@ -14,8 +15,12 @@ import subprocess
 import tempfile
 import time
 
+import podman_peer
+
 BERTH = os.path.abspath(os.environ.get("BERTH_BENCH_BIN", "build/x86_64-linux-gnu/berth"))
 IMAGE = os.path.abspath("build/images/busybox.tar")
+DOCKER_IMAGE = os.path.abspath("build/images/busybox-docker.tar")  # the same image as a `docker save` archive, for podman
+PEER_RUNS = 10
 TARGET = "AmazonEC2ContainerServiceV20141113."
 
 
@@ -339,9 +344,9 @@ def main():
               "a container that exits at once on SIGTERM)")
         call(port, "RegisterTaskDefinition", {"family": "quitter", "networkMode": "host", "containerDefinitions": [
             {"name": "main", "image": "busybox", "memory": 8, "stopTimeout": 5,
-             "command": ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]}]})
+             "command": podman_peer.EXITS_ON_SIGTERM}]})
         quitter = json.loads(json.dumps(template))
-        quitter["process"]["args"] = ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"]
+        quitter["process"]["args"] = podman_peer.EXITS_ON_SIGTERM
         stop_spans, bare_stops = [], []
         for i in range(10):
             stop_latencies(port, "quitter", 1, stop_spans)
@@ -354,6 +359,16 @@ def main():
         print("%-46s %10.2f ms" % ("StopTask -> STOPPED p50 minus runc's", (statistics.median(stops) - statistics.median(bare_stops)) * 1000))
         row("StopTask -> STOPPED seen by the client p50", statistics.median([b - a for _, a, b in stop_spans]) * 1000,
             "runc kill + exit p50", statistics.median(bare_stops) * 1000, "ms")
+
+        print("== peer: podman (its own start and stop of the same image and command, %d each)" % PEER_RUNS)
+        if podman_peer.available():
+            podman_starts, podman_stops = podman_peer.measure(DOCKER_IMAGE, lambda peer: peer.start_stop_times(PEER_RUNS))
+            row("RunTask -> RUNNING seen by the client p50", statistics.median(berth_times) * 1000,
+                "podman run -d --runtime runc p50", statistics.median(podman_starts) * 1000, "ms")
+            row("StopTask -> STOPPED seen by the client p50", statistics.median([b - a for _, a, b in stop_spans]) * 1000,
+                "podman stop p50", statistics.median(podman_stops) * 1000, "ms")
+        else:
+            print("podman: not installed (apt-get install podman), its rows are skipped")
 
         if not latency_only:
             print("== bridge networking: RunTask -> RUNNING of a bridge task (CNI bridge + portmap, dynamic port) vs a host task")
@@ -436,6 +451,12 @@ def main():
         row("shim PSS per running container (shared code split)", statistics.mean(shim_pss) / 1024,
             "PSS of a sleeping `sleep` process", pss_kib(sleep_proc.pid) / 1024, "MiB")
         sleep_proc.kill()
+        if podman_peer.available():
+            conmon_rss, conmon_pss = podman_peer.measure(DOCKER_IMAGE, lambda peer: peer.conmon_memory_kib(PEER_RUNS))
+            row("shim PSS per running container", statistics.mean(shim_pss) / 1024,
+                "conmon PSS (podman, mean of %d)" % PEER_RUNS, conmon_pss / 1024, "MiB", "<= conmon's")
+            row("shim RSS per running container", statistics.mean(shim_rss) / 1024,
+                "conmon RSS (podman, mean of %d)" % PEER_RUNS, conmon_rss / 1024, "MiB")
         row("berth RSS with 50 running containers", rss_kib(proc.pid) / 1024, "berth RSS idle", idle_rss / 1024, "MiB")
         with open("/proc/%d/io" % proc.pid) as f:
             before = int([l for l in f if l.startswith("write_bytes")][0].split()[1])
