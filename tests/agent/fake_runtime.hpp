@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -130,8 +131,10 @@ class InlineJobQueue final : public JobQueue {
   bool refuse = false;  // act as a full queue
 };
 
-// A JobQueue that runs each job at once, as InlineJobQueue, or, while `hold` is set, keeps it
-// until the test calls run_held(): tests see what happens before queued work and after.
+// A JobQueue that runs each job at once, or, while `hold` is set, keeps it until the test calls
+// run_held(): tests see what happens before queued work and after. A job runs on a thread of its
+// own, joined before the call returns, as the real queue's worker runs it: a queued removal
+// lowers its thread's priority, which must not stay with the test's thread.
 class HoldingJobQueue final : public JobQueue {
  public:
   bool try_submit(std::function<void()> job) override {
@@ -139,14 +142,14 @@ class HoldingJobQueue final : public JobQueue {
     if (hold) {
       held.push_back(std::move(job));
     } else {
-      job();
+      std::thread(job).join();
     }
     return true;
   }
   void run_held() {
     auto jobs = std::move(held);
     held.clear();
-    for (auto& job : jobs) job();
+    for (auto& job : jobs) std::thread(job).join();
   }
   bool hold = false;    // keep jobs until run_held()
   bool refuse = false;  // act as a full queue
