@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "runtime/linux/unique_fd.hpp"
 
 namespace berth::runtime {
 
@@ -36,6 +37,10 @@ struct CapturedRun {
 
 // The first executable `name` in the ':'-separated directory list `dirs` (a PATH); "" if none.
 [[nodiscard]] std::string find_executable(const std::string& name, std::string_view dirs);
+
+// A pidfd names one process for good, whatever later takes its pid, and polls readable when it
+// exits; invalid where the kernel has none (before 5.3).
+[[nodiscard]] UniqueFd open_pidfd(pid_t pid);
 
 // Waits for `pid` (retrying on EINTR) and returns its exit code, 128+signal if signalled.
 int wait_exit_code(pid_t pid);

@@ -9,21 +9,11 @@
 #include "common/files.hpp"
 #include "common/numbers.hpp"
 #include "common/split.hpp"
+#include "runtime/linux/process.hpp"
 #include "runtime/linux/unique_fd.hpp"
 
 namespace berth::runtime {
 namespace {
-
-// A pidfd names one process for good, whatever later takes its pid; -1 where the kernel has none
-// (before 5.3), and the pid is then signalled after the same checks.
-UniqueFd open_pidfd(pid_t pid) {
-#ifdef SYS_pidfd_open
-  return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-#else
-  (void)pid;
-  return UniqueFd();
-#endif
-}
 
 // Sends `signal` through `pidfd` when there is one, else to `pid`; true when it was delivered.
 bool send_signal(const UniqueFd& pidfd, pid_t pid, int signal) {

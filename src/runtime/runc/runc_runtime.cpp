@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,7 +82,7 @@ Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout
   // A command may close its output and run on: the bound holds for its exit too. Its pidfd says
   // the moment it exits (a runc that just closed its output is still exiting); kernels before
   // 5.3 have none, and then its exit is looked for every k_exit_poll_ms.
-  const UniqueFd exit_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  const UniqueFd exit_fd = open_pidfd(pid);
   while (!result.timed_out) {
     int status = 0;
     const pid_t reaped = ::waitpid(pid, &status, WNOHANG);
