@@ -210,15 +210,22 @@ bool is_tame_pattern(std::string_view pattern) {
   constexpr int k_max_count = 100;
   constexpr int k_max_repetitions = 3;
   int repetitions = 0;
+  // An escape is read as libstdc++'s ECMAScript scanner reads it, in brackets too: "\cX" takes
+  // X whatever it is, so in "\c\\1" the backslash after c is X and "\1" a backreference (found
+  // by the fuzzer, which made the count overflow inside the compiler).
+  const auto skip_escape = [&](std::size_t& i) {
+    if (++i < pattern.size() && pattern[i] == 'c') ++i;
+  };
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
     if (c == '\\') {
       // A backreference (\1...) makes matching exponential, and a long one overflowed inside
       // libstdc++'s regex compiler (found by the fuzzer).
-      if (++i < pattern.size() && pattern[i] >= '0' && pattern[i] <= '9') return false;
+      if (i + 1 < pattern.size() && pattern[i + 1] >= '0' && pattern[i + 1] <= '9') return false;
+      skip_escape(i);
     } else if (c == '[') {
       for (++i; i < pattern.size() && pattern[i] != ']'; ++i) {
-        if (pattern[i] == '\\') ++i;
+        if (pattern[i] == '\\') skip_escape(i);
       }
     } else if (c == '*' || c == '+' || c == '?' || c == '{') {
       if (++repetitions > k_max_repetitions) return false;
