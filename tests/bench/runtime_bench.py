@@ -208,7 +208,7 @@ def start_traces(log_path):
 
 # A service's replacement of a dead container: the old task's phases, then the new one's.
 REPLACE_PHASES = [
-    ("old", "exit_seen", "runc kill, the shim's exit record seen"),
+    ("old", "exit_seen", "SIGKILL, the shim's exit record seen"),
     ("old", "stopped", "agent: exit, cleanup, STOPPED saved"),
     ("new", "committed", "service scheduler: place, commit (fsync)"),
     ("new", "pass", "agent wake-up"),
@@ -395,9 +395,13 @@ def main():
             # Tasks that die within 10 s count as failures to start and get throttled: kill a
             # task that has run longer, as a real crash would.
             time.sleep(10.5)
+            # The death is the SIGKILL reaching the container's init, as a crash would be: sent
+            # straight to its pid (found before), so that `runc kill`'s own start is not counted.
+            state = subprocess.run(["runc", "--root", tmp + "/run/runc", "state", victim.rsplit("/", 1)[1] + "-main"],
+                                   check=True, capture_output=True, text=True)
+            init_pid = json.loads(state.stdout)["pid"]
             t0 = time.monotonic()
-            subprocess.run(["runc", "--root", tmp + "/run/runc", "kill", victim.rsplit("/", 1)[1] + "-main", "KILL"],
-                           check=True)
+            os.kill(init_pid, signal.SIGKILL)
             while True:
                 fresh = [t for t in live() if t["taskArn"] != victim]
                 if fresh:
