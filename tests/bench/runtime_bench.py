@@ -159,7 +159,7 @@ def recorded(log_path, spans, phase):
 
 
 def start_latencies(port, family, n, run_dir, spans=None):
-    """RunTask -> RUNNING times of `n` tasks of `family`, each stopped after; and the first
+    """RunTask -> RUNNING times of `n` tasks of `family`, each stopped and removed after; and the first
     task's OCI config.json (read before it stops, as the bare-runc baseline's template). With
     `spans`, each task's (id, request sent, RUNNING seen) on the monotonic clock is added to it."""
     times, template = [], None
@@ -176,7 +176,19 @@ def start_latencies(port, family, n, run_dir, spans=None):
             with open("%s/containers/%s-main/config.json" % (run_dir, task_id)) as f:
                 template = json.load(f)
         call(port, "StopTask", {"task": arn})
+        wait_removed(port, arn, run_dir)
     return times, template
+
+
+def wait_removed(port, arn, run_dir):
+    """Waits until the stopped task's container is gone (STOPPED, then runc's record deleted by
+    berth's removal worker), as each bare run's is before the next: a removal running beside the
+    next start would be measured as part of it."""
+    wait_status(port, arn, "STOPPED")
+    record = "%s/runc/%s-main" % (run_dir, arn.rsplit("/", 1)[1])
+    deadline = time.monotonic() + 30
+    while os.path.exists(record) and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 # The start's phases as berth traces them (common/start_trace.hpp, at debug level), in order, each
