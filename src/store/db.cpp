@@ -43,8 +43,11 @@ Result<Db> Db::open(const std::string& path) {
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);
   // WAL + synchronous=FULL: a commit is durable once sqlite3_step returns, and a power cut never
-  // corrupts the file.
-  auto ok = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  // corrupts the file. A page cache of 256 KiB, not SQLite's 2 MiB: the file's pages stay in the
+  // kernel's page cache anyway (a miss costs a pread), and the larger cache was berth's memory
+  // growing with its task history (anonymous memory still rising after 60 starts; flat at 2.9 MiB
+  // from the 40th with this one).
+  auto ok = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-256;");
   if (!ok) return std::unexpected(ok.error().wrap("configure database " + path));
   return db;
 }
