@@ -65,9 +65,11 @@ std::vector<ServiceEvent> service_events(const std::vector<model::Json>& service
   std::vector<ServiceEvent> out;
   for (const auto& service : services) {
     const std::string name = text_member(service, "serviceName");
-    for (const auto& event : array_member(service, "events")) {
-      out.push_back({timestamp_member(event, "createdAt").value_or(0), name, text_member(event, "id"),
-                     without_service_prefix(text_member(event, "message"), name)});
+    // ECS lists them newest first; read backwards, events of the same millisecond keep their order.
+    const auto& events = array_member(service, "events");
+    for (auto event = events.rbegin(); event != events.rend(); ++event) {
+      out.push_back({timestamp_member(*event, "createdAt").value_or(0), name, text_member(*event, "id"),
+                     without_service_prefix(text_member(*event, "message"), name)});
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const ServiceEvent& a, const ServiceEvent& b) { return a.at < b.at; });

@@ -40,6 +40,12 @@ TEST_CASE("service events: all services merged oldest first, without ECS's prefi
   CHECK(events[1].service == "db");
   CHECK(events[2].id == "e2");
   CHECK(format_event(events[0], Colouring::off) == "2026-12-03T16:23:20Z  web  has reached a steady state.\n");
+  // Events of the same time keep ECS's order, read oldest first.
+  auto rolled = k_web;
+  rolled["events"] = model::Json::parse(R"([{"id": "b", "createdAt": 5.0, "message": "rolling back"},
+                                           {"id": "a", "createdAt": 5.0, "message": "deployment failed"}])");
+  const auto same_time = service_events({rolled});
+  CHECK((same_time[0].id == "a" && same_time[1].id == "b"));
   CHECK(format_event(events[1], Colouring::on) ==
         "\033[2m2026-12-03T16:31:40Z\033[0m  db  \033[31mwas unable to place a task.\033[0m\n");
 }

@@ -4,6 +4,8 @@ tables and their --output json, a busybox httpd run with -p 0:8080 and fetched t
 reported host port, and a deploy of an image that cannot start exiting non-zero after the
 circuit breaker rolled it back."""
 import json
+import os
+import pty
 import re
 import subprocess
 import time
@@ -35,6 +37,25 @@ class CliVerbsTest(TaskTestCase):
         """A table's rows as lists of cells (columns are three or more spaces apart)."""
         self.assertNotIn("\033", text)  # no colour when stdout is no terminal
         return [re.split(r" {3,}", line) for line in text.splitlines()]
+
+    def on_terminal(self, verb, env=None):
+        """`berth VERB`'s stdout when it is a terminal (a pty)."""
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen([BERTH, verb, "--config", "/dev/null", "--socket", self.berth.socket_path],
+                                stdout=follower, stderr=subprocess.DEVNULL, env=env)
+        os.close(follower)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the other side is closed
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(leader)
+        self.assertEqual(proc.wait(timeout=30), 0)
+        return out.decode()
 
     def tearDown_services(self):
         for arn in self.ecs.list_services()["serviceArns"]:
@@ -138,6 +159,11 @@ class CliVerbsTest(TaskTestCase):
         self.assertEqual(rows[1][:6], ["web", "web:1", "1", "1", "0", "COMPLETED"])
         self.assertRegex(rows[1][6], r"^(just now|\d+s ago): has reached a steady state\.$")
         self.assertEqual([s["serviceName"] for s in self.cli_json("services")["services"]], ["web"])
+        # Colour on a terminal only, and never with NO_COLOR.
+        self.assertIn("\033[32mRUNNING\033[0m", self.on_terminal("ps", env=dict(os.environ, TERM="xterm")))
+        plain = self.on_terminal("ps", env=dict(os.environ, TERM="xterm", NO_COLOR="1"))
+        self.assertIn("RUNNING", plain)
+        self.assertNotIn("\033", plain)
 
         # events --follow prints what scaling causes, as it happens.
         follower = subprocess.Popen([BERTH, "events", "web", "--follow", "--config", "/dev/null",
