@@ -8,6 +8,7 @@
 
 #include "cli/ecs_client.hpp"
 #include "cli/json_fields.hpp"
+#include "cli/resource_lookup.hpp"
 #include "cli/service_table.hpp"
 #include "cli/verb_config.hpp"
 #include "cli/verb_setup.hpp"
@@ -21,10 +22,7 @@ constexpr auto k_poll_interval = std::chrono::seconds(2);
 Result<std::vector<model::Json>> read_services(const EcsClient& ecs, const std::string& service) {
   if (service.empty()) return ecs.services();
   BERTH_ASSIGN(auto found, ecs.describe_services({service}));
-  if (found.empty()) {
-    return fail(Code::service_not_found, "no service named '" + service + "' in cluster " + ecs.config().cluster +
-                                             "; `berth services` lists them");
-  }
+  if (found.empty()) return fail(Code::service_not_found, "service " + service + " is gone");
   return found;
 }
 
@@ -38,9 +36,15 @@ int events_verb(const Words& words) {
   auto setup = setup_verb(words, "events", {}, {"follow"});
   if (!setup) return setup.error();
   if (setup->args.positional.size() > 1) return usage_error("events takes at most one SERVICE", "events");
-  const std::string service = setup->args.positional.empty() ? "" : setup->args.positional.front();
   const bool follow = setup->args.flags.contains("follow");
   const EcsClient ecs(setup->config);
+  // The service's full name once, from a prefix as any other verb takes it.
+  std::string service;
+  if (!setup->args.positional.empty()) {
+    auto found = find_service(ecs, setup->args.positional.front());
+    if (!found) return report_failure(found.error());
+    service = text_member(*found, "serviceName");
+  }
   // The ids in the last reply: ECS keeps each service's latest events only, so this set is
   // bounded by what one reply holds, and an id once dropped never comes back.
   std::set<std::string> shown;

@@ -183,6 +183,8 @@ class CliVerbsTest(TaskTestCase):
         self.assertEqual(ambiguous.returncode, 1)
         self.assertEqual(ambiguous.stderr, "berth: 'we' matches 2 services; give more characters of the one you mean:\n"
                                            "  web  service\n  web-canary  service\n")
+        # events takes a prefix too: web- is web-canary alone (the call fails on an ambiguous one).
+        self.assertNotIn("  web  ", self.cli("events", "web-").stdout)
         self.assertEqual(self.cli("scale", "web", "-1", check=False).returncode, 2)
         self.assertIn("no service matches 'db'", self.cli("scale", "db", "1", check=False).stderr)
 
