@@ -23,6 +23,12 @@ constexpr Verb k_verbs[] = {
     {"init", berth::cli::init_verb},
     {"attach", berth::cli::attach_verb},   {"exec", berth::cli::exec_verb},
     {"stats", berth::cli::stats_verb},
+    {"ps", berth::cli::ps_verb},           {"services", berth::cli::services_verb},
+    {"instances", berth::cli::instances_verb}, {"schedules", berth::cli::schedules_verb},
+    {"events", berth::cli::events_verb},   {"describe", berth::cli::describe_verb},
+    {"run", berth::cli::run_verb},         {"stop", berth::cli::stop_verb},
+    {"scale", berth::cli::scale_verb},     {"deploy", berth::cli::deploy_verb},
+    {"wait", berth::cli::wait_verb},       {"completion", berth::cli::completion_verb},
 };
 
 }  // namespace

@@ -5,42 +5,20 @@
 #include <iostream>
 
 #include "cli/daemon_call.hpp"
+#include "cli/durations.hpp"
 #include "cli/usage.hpp"
 #include "cli/verb_config.hpp"
 #include "cli/verbs.hpp"
-#include "common/numbers.hpp"
 #include "model/join_tokens.hpp"
 
 namespace berth::cli {
 namespace {
 
-// "90", "90s", "15m", "24h", "7d" in seconds; nothing for anything else.
-std::optional<long long> parse_duration(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  long long unit = 1;
-  std::string_view digits = text;
-  switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    default: unit = 0; break;
-  }
-  if (unit != 0) {
-    digits.remove_suffix(1);
-  } else {
-    unit = 1;
-  }
-  const auto count = parse_integer_in<long long>(digits, 1, model::k_max_join_token_ttl_seconds);
-  if (!count || *count > model::k_max_join_token_ttl_seconds / unit) return std::nullopt;
-  return *count * unit;
-}
-
 int create(const Config& config, const ParsedArgs& args) {
   if (args.positional.size() != 1) return usage_error("join-token create takes no arguments", "join-token");
   model::Json request = model::Json::object();
   if (const auto ttl = args.flags.find("ttl"); ttl != args.flags.end()) {
-    const auto seconds = parse_duration(ttl->second);
+    const auto seconds = parse_duration(ttl->second, model::k_max_join_token_ttl_seconds);
     if (!seconds) return usage_error("--ttl takes a duration from 1s to 30d (90s, 15m, 24h, 7d)", "join-token");
     request["ttlSeconds"] = *seconds;
   }

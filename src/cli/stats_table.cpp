@@ -1,5 +1,7 @@
 #include "cli/stats_table.hpp"
 
+#include "cli/table.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -37,7 +39,6 @@ std::string decimal_size(std::uint64_t bytes) {
 }
 
 std::string format_stats_table(const std::vector<model::ContainerUsage>& usages) {
-  using Row = std::array<std::string, 8>;
   std::vector<Row> rows{{"CONTAINER", "TASK", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS"}};
   for (const auto& u : usages) {
     const std::string limit = u.memory_limit_bytes ? binary_size(*u.memory_limit_bytes) : std::string(k_none);
@@ -55,20 +56,7 @@ std::string format_stats_table(const std::vector<model::ContainerUsage>& usages)
                     decimal_size(u.block_read_bytes) + " / " + decimal_size(u.block_write_bytes),
                     std::to_string(u.pids)});
   }
-  std::array<std::size_t, 8> widths{};
-  for (const Row& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
-  }
-  std::string out;
-  for (const Row& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      line += row[c];
-      if (c + 1 < row.size()) line.append(widths[c] - row[c].size() + 3, ' ');
-    }
-    out += line + "\n";
-  }
-  return out;
+  return format_table(rows);
 }
 
 }  // namespace berth::cli

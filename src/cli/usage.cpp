@@ -15,6 +15,18 @@ Usage: berth <verb> [flags]
 
 Verbs:
   serve     run the daemon: the ECS API, its state and the local agent
+  ps        list tasks: id, task definition, status, health, ports, started, group
+  services  list services: desired/running/pending, rollout, last event
+  instances list container instances: status, agent, tasks, CPU and memory reserved
+  schedules list schedules with their next and last runs
+  events    show services' events (berth events [SERVICE] [--follow])
+  describe  show a task, service, task definition, instance or schedule (berth describe ID)
+  run       run an image as a task (berth run IMAGE [-p HOST:CONTAINER] [-e K=V] -- CMD)
+  stop      stop a task (berth stop ID)
+  scale     set a service's desired count (berth scale SERVICE N)
+  deploy    roll a service out to a new revision, following it (berth deploy SERVICE --image IMG)
+  wait      wait until a service is stable (berth wait services-stable SERVICE)
+  completion  print bash or zsh completion (source <(berth completion bash))
   image     pull, import, list and remove local images (berth image pull NAME)
   logs      show a task's container output (berth logs TASK [CONTAINER] [--follow])
   stats     show the running containers' CPU, memory, network and I/O (berth stats [TASK])
@@ -22,7 +34,7 @@ Verbs:
   exec      run a command in a running container (berth exec [-t] [-i] TASK [CONTAINER] -- CMD)
   key       create, list and delete API access keys (berth key create NAME --policy admin)
   join-token  make a one-time token another gateway joins this cluster with
-  info      print the data dir, the API's address, TLS mode and certificate fingerprint
+  info      print the version, cluster, instance, resources, data dir, API addresses and TLS
   doctor    check this host can run tasks (kernel, cgroups, runc, CNI, ...), with fixes
   version   print the version and architecture
   help      show help for a verb (berth help serve)
@@ -138,9 +150,11 @@ stdout. Talks to the daemon over its unix socket (--socket PATH).
   if (verb == "info") {
     return R"(Usage: berth info [--config FILE] [--data-dir DIR] [--listen H:P] [--tls MODE] ...
 
-Prints the data directory, the API's TCP address and unix socket, the TLS mode, the TLS
-certificate's path and SHA-256 fingerprint (to pin it: aws --ca-bundle PATH) and the credentials
-file, from the configuration and the files; no daemon needed.
+Prints the version, the cluster, the data directory, the API's TCP address and unix socket, the
+TLS mode, the TLS certificate's path and SHA-256 fingerprint (to pin it: aws --ca-bundle PATH)
+and the credentials file, from the configuration and the files; no daemon needed. When the
+daemon answers on its socket, also this gateway's container instance and the CPU and memory its
+tasks reserve of what it registered.
 )";
   }
   if (verb == "doctor") {
@@ -161,7 +175,7 @@ Exits 0 when nothing FAILed (warnings allowed), 1 otherwise.
   if (verb == "help") {
     return "Usage: berth help [verb]\n\nShows the overview, or the help of one verb.\n";
   }
-  return "";
+  return operator_verb_usage(verb);
 }
 
 std::string version_line() {

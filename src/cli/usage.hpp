@@ -12,6 +12,9 @@ std::string_view overview_usage();
 // The help of one verb, or "" for an unknown verb.
 std::string_view verb_usage(std::string_view verb);
 
+// The help of the operator verbs (ps, services, run, deploy, ...; operator_usage.cpp), or "".
+std::string_view operator_verb_usage(std::string_view verb);
+
 // "berth <version> (<arch>)".
 std::string version_line();
 

@@ -21,6 +21,19 @@ int join_token_verb(const Words& words);
 int info_verb(const Words& words);
 int doctor_verb(const Words& words);
 int help_verb(const Words& words);
+// The operator's view of the cluster over the daemon's unix socket (tables or --output json).
+int ps_verb(const Words& words);
+int services_verb(const Words& words);
+int instances_verb(const Words& words);
+int schedules_verb(const Words& words);
+int events_verb(const Words& words);
+int describe_verb(const Words& words);
+int run_verb(const Words& words);
+int stop_verb(const Words& words);
+int scale_verb(const Words& words);
+int deploy_verb(const Words& words);
+int wait_verb(const Words& words);
+int completion_verb(const Words& words);
 int version_verb(const Words& words);
 // Internal: berth re-executed as a container's monitor by the runtime.
 int shim_verb(const Words& words);

@@ -22,7 +22,8 @@ SLOWEST_SHOWN = 12
 
 # Tasks of these modules share host-wide network state: the bridge (each berth keeps its own IP
 # allocations on it), published host ports and the loopback guard's iptables rule.
-SHARED_HOST_NETWORK = ("test_networking", "test_auth", "test_js_sdk", "test_doctor", "test_container_links")
+SHARED_HOST_NETWORK = ("test_networking", "test_auth", "test_js_sdk", "test_doctor", "test_container_links",
+                       "test_cli_verbs")
 
 
 class TimedResult(unittest.TextTestResult):

@@ -1,0 +1,27 @@
+// `berth instances`: the cluster's container instances (this gateway and those that joined) as a
+// table, or --output json as DescribeContainerInstances.
+#include <iostream>
+
+#include "cli/ecs_client.hpp"
+#include "cli/instance_table.hpp"
+#include "cli/verb_config.hpp"
+#include "cli/verb_setup.hpp"
+#include "cli/verbs.hpp"
+
+namespace berth::cli {
+
+int instances_verb(const Words& words) {
+  auto setup = setup_verb(words, "instances");
+  if (!setup) return setup.error();
+  if (!setup->args.positional.empty()) return usage_error("instances takes no arguments", "instances");
+  auto instances = EcsClient(setup->config).instances();
+  if (!instances) return report_failure(instances.error());
+  if (setup->output == Output::json) {
+    print_json({{"containerInstances", *instances}});
+  } else {
+    std::cout << format_instance_table(*instances, SystemClock().now_ms(), setup->colouring);
+  }
+  return 0;
+}
+
+}  // namespace berth::cli

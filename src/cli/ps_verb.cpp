@@ -1,0 +1,40 @@
+// `berth ps [--all] [--service NAME] [--quiet]`: the cluster's tasks as a table (short id,
+// family:revision, status, health, ports, started, group), or --output json as DescribeTasks.
+#include <iostream>
+
+#include "cli/ecs_client.hpp"
+#include "cli/id_prefix.hpp"
+#include "cli/json_fields.hpp"
+#include "cli/task_table.hpp"
+#include "cli/verb_config.hpp"
+#include "cli/verb_setup.hpp"
+#include "cli/verbs.hpp"
+
+namespace berth::cli {
+
+int ps_verb(const Words& words) {
+  Words spelled = words;
+  // docker's short spellings, which fingers type anyway.
+  for (auto& word : spelled) {
+    if (word == "-a") word = "--all";
+    if (word == "-q") word = "--quiet";
+  }
+  auto setup = setup_verb(spelled, "ps", {"service"}, {"all", "quiet"});
+  if (!setup) return setup.error();
+  if (!setup->args.positional.empty()) return usage_error("ps takes no arguments", "ps");
+  const EcsClient ecs(setup->config);
+  const auto service = setup->args.flags.find("service");
+  auto tasks = ecs.tasks(setup->args.flags.contains("all") ? EcsClient::Stopped::include : EcsClient::Stopped::exclude,
+                         service == setup->args.flags.end() ? "" : service->second);
+  if (!tasks) return report_failure(tasks.error());
+  if (setup->output == Output::json) {
+    print_json({{"tasks", *tasks}});
+  } else if (setup->args.flags.contains("quiet")) {
+    for (const auto& task : *tasks) std::cout << last_arn_part(text_member(task, "taskArn")) << "\n";
+  } else {
+    std::cout << format_task_table(*tasks, SystemClock().now_ms(), setup->colouring);
+  }
+  return 0;
+}
+
+}  // namespace berth::cli

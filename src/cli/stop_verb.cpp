@@ -1,0 +1,34 @@
+// `berth stop ID [--reason TEXT]`: stops a task (ECS StopTask: SIGTERM, then SIGKILL after its
+// stop timeout), found by id, short id or ARN. A service's task is replaced by its service.
+#include <iostream>
+
+#include "cli/json_fields.hpp"
+#include "cli/resource_lookup.hpp"
+#include "cli/verb_config.hpp"
+#include "cli/verb_setup.hpp"
+#include "cli/verbs.hpp"
+
+namespace berth::cli {
+
+int stop_verb(const Words& words) {
+  auto setup = setup_verb(words, "stop", {"reason"});
+  if (!setup) return setup.error();
+  if (setup->args.positional.size() != 1) {
+    return usage_error("stop takes one task ID (`berth ps` lists them)", "stop");
+  }
+  const EcsClient ecs(setup->config);
+  auto task = find_task(ecs, setup->args.positional.front(), EcsClient::Stopped::exclude);
+  if (!task) return report_failure(task.error());
+  const auto reason = setup->args.flags.find("reason");
+  const std::string why = reason == setup->args.flags.end() ? "Task stopped by berth stop" : reason->second;
+  auto stopped = ecs.call("StopTask", ecs.on_cluster({{"task", task->arn}, {"reason", why}}));
+  if (!stopped) return report_failure(stopped.error());
+  if (setup->output == Output::json) {
+    print_json(*stopped);
+  } else {
+    std::cout << task->id << "\n";
+  }
+  return 0;
+}
+
+}  // namespace berth::cli

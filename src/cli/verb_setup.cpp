@@ -1,0 +1,56 @@
+#include "cli/verb_setup.hpp"
+
+#include <iostream>
+
+#include "cli/durations.hpp"
+#include "cli/usage.hpp"
+#include "cli/verb_config.hpp"
+
+namespace berth::cli {
+
+std::expected<VerbSetup, int> setup_verb(const std::vector<std::string>& words, std::string_view verb,
+                                         std::set<std::string> value_flags, const std::set<std::string>& boolean_flags) {
+  for (const auto& flag : config_flags()) value_flags.insert(flag);
+  value_flags.insert("output");
+  auto args = parse_args(words, value_flags, boolean_flags);
+  if (!args) return std::unexpected(usage_error(args.error().message, verb));
+  if (args->help) {
+    std::cout << verb_usage(verb);
+    return std::unexpected(0);
+  }
+  VerbSetup setup;
+  if (const auto output = args->flags.find("output"); output != args->flags.end()) {
+    if (output->second == "json") {
+      setup.output = Output::json;
+    } else if (output->second != "table") {
+      return std::unexpected(usage_error("--output takes table or json, not '" + output->second + "'", verb));
+    }
+  }
+  auto config = load_config(*args);
+  if (!config) return std::unexpected(usage_error(config.error().message, verb));
+  setup.config = std::move(*config);
+  setup.args = std::move(*args);
+  setup.colouring = setup.output == Output::json ? Colouring::off : colour_of_terminal();
+  return setup;
+}
+
+std::expected<long long, int> timeout_flag(const VerbSetup& setup, std::string_view verb) {
+  constexpr long long k_default_seconds = 600;
+  constexpr long long k_max_seconds = 7 * 86400;
+  const auto flag = setup.args.flags.find("timeout");
+  if (flag == setup.args.flags.end()) return k_default_seconds;
+  const auto seconds = parse_duration(flag->second, k_max_seconds);
+  if (!seconds) return std::unexpected(usage_error("--timeout takes a duration such as 90s, 10m or 2h", verb));
+  return *seconds;
+}
+
+int report_failure(const Error& error, std::string_view advice) {
+  std::cerr << "berth: " << error.message;
+  if (!advice.empty()) std::cerr << "; " << advice;
+  std::cerr << "\n";
+  return 1;
+}
+
+void print_json(const model::Json& value) { std::cout << value.dump(2) << "\n"; }
+
+}  // namespace berth::cli

@@ -1,0 +1,50 @@
+// What the operator verbs (ps, services, run, deploy, ...) share: their flags (the config flags,
+// --output and the verb's own), the configuration, how to print (a table or JSON, colour or not)
+// and how an error ends the run. Main thread only.
+#pragma once
+
+#include <expected>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/flags.hpp"
+#include "cli/table.hpp"
+#include "common/config.hpp"
+#include "common/result.hpp"
+#include "model/schema.hpp"
+
+namespace berth::cli {
+
+// --output table (for people, the default) or --output json (for scripts: the API's own shapes).
+enum class Output { table, json };
+
+struct VerbSetup {
+  ParsedArgs args;
+  Config config;
+  Output output = Output::table;
+  Colouring colouring = Colouring::off;
+};
+
+// Parses an operator verb's words (the config flags, --output and `value_flags`/`boolean_flags`
+// of its own); prints --help. Returns the setup, or the exit code to return at once (0 after
+// --help, 2 after a usage error, printed).
+[[nodiscard]] std::expected<VerbSetup, int> setup_verb(const std::vector<std::string>& words, std::string_view verb,
+                                                       std::set<std::string> value_flags = {},
+                                                       const std::set<std::string>& boolean_flags = {});
+
+// The --timeout flag of a verb that waits (run --wait, deploy, wait): seconds, 10 minutes when
+// not given, at most 7 days; or the exit code of the usage error printed.
+[[nodiscard]] std::expected<long long, int> timeout_flag(const VerbSetup& setup, std::string_view verb);
+
+// Prints "berth: <message>" to stderr, then `advice` (what to do) if not empty; returns 1.
+int report_failure(const Error& error, std::string_view advice = "");
+inline int report_failure(const std::unexpected<Error>& error, std::string_view advice = "") {
+  return report_failure(error.error(), advice);
+}
+
+// Prints `value` as indented JSON on stdout.
+void print_json(const model::Json& value);
+
+}  // namespace berth::cli

@@ -1,0 +1,22 @@
+#include "cli/completion_words.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "cli/usage.hpp"
+
+namespace berth::cli {
+
+TEST_CASE("completion: every verb offered has help, and the scripts name them all", "[cli]") {
+  const std::string bash = completion_script(Shell::bash);
+  const std::string zsh = completion_script(Shell::zsh);
+  for (const VerbWords& w : completion_words()) {
+    INFO(w.verb);
+    CHECK_FALSE(verb_usage(w.verb).empty());
+    CHECK(bash.find(" " + std::string(w.verb)) != std::string::npos);
+  }
+  CHECK(bash.find("complete -F _berth berth") != std::string::npos);
+  CHECK(bash.find("$(berth ps -q 2>/dev/null | cut -c1-12)") != std::string::npos);
+  CHECK(zsh.starts_with("#compdef berth\nautoload -U +X bashcompinit && bashcompinit\n"));
+}
+
+}  // namespace berth::cli
