@@ -5,10 +5,10 @@ and berth.db), running real busybox containers through runc. The serving gateway
 host's namespace, on the bridge's address, with TLS (it listens beyond loopback); the agents pin its
 certificate's fingerprint. Task cgroups are /berth/<task id> on every gateway of the machine (task
 ids are unique across the cluster, so they never collide)."""
-import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 import unittest
@@ -37,12 +37,16 @@ def wait_for(what, condition, timeout=30):
 
 
 class TestNetwork:
-    """A bridge on the host with one veth pair per gateway namespace."""
+    """A bridge on the host with one veth pair per gateway namespace. Names are new for each test:
+    the kernel frees a deleted namespace (and its end of a pair) some time after `ip netns del`."""
+    made = 0
 
     def __init__(self):
-        self.tag = "bga%d" % (os.getpid() % 100000)
+        TestNetwork.made += 1
+        self.tag = "bga%d%s" % (os.getpid() % 100000, "abcdefghij"[TestNetwork.made % 10])
         self.bridge = self.tag + "br"
         self.namespaces = []
+        self.host_ends = []
         run("ip", "link", "add", self.bridge, "type", "bridge")
         run("ip", "addr", "add", BRIDGE_ADDRESS + "/24", "dev", self.bridge)
         run("ip", "link", "set", self.bridge, "up")
@@ -52,6 +56,7 @@ class TestNetwork:
         ns, host_end = "%s-%d" % (self.tag, index), "%sh%d" % (self.tag, index)
         run("ip", "netns", "add", ns)
         self.namespaces.append(ns)
+        self.host_ends.append(host_end)
         run("ip", "link", "add", host_end, "type", "veth", "peer", "name", "eth0", "netns", ns)
         run("ip", "link", "set", host_end, "master", self.bridge, "up")
         address = "%s.%d" % (SUBNET, 10 + index)
@@ -65,17 +70,27 @@ class TestNetwork:
         run("ip", "link", "set", "%sh%d" % (self.tag, index), "up" if up else "down")
 
     def remove(self):
+        for host_end in self.host_ends:
+            subprocess.run(["ip", "link", "del", host_end], capture_output=True)
         for ns in self.namespaces:
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
         subprocess.run(["ip", "link", "del", self.bridge], capture_output=True)
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("0.0.0.0", 0))
+        return s.getsockname()[1]
+
+
 class ServingGateway(Berth):
-    """The serving gateway, listening on every address (the bridge's included), TLS on."""
+    """The serving gateway, listening on every address (the bridge's included), TLS on, on a port
+    that stays the same across its restarts (the agents' join URL names it)."""
 
     def start(self):
+        self.fixed_port = getattr(self, "fixed_port", None) or free_port()
         args = [BERTH, "serve", "--data-dir", self.data_dir, "--run-dir", os.path.join(self.dir, "run"),
-                "--socket", self.socket_path, "--listen", "0.0.0.0:0", "--config", self.config_path]
+                "--socket", self.socket_path, "--listen", "0.0.0.0:%d" % self.fixed_port, "--config", self.config_path]
         self.starts += 1
         self.log_path = os.path.join(self.dir, "berth.%d.log" % self.starts)
         with open(self.log_path, "w") as log:
@@ -199,30 +214,78 @@ class JoinedAgentsTest(unittest.TestCase):
 
         # Agent c is killed and its gateway cut off the network: its container keeps running, the
         # server loses the instance and replaces its task on the others.
-        [stale] = wait_for("c's task", lambda: self.running_on(c))
-        stale_id = stale["containers"][0]["runtimeId"]
+        # (The replacement of a's task may have gone to any zone: a's stopping copy still counted.)
+        stale = wait_for("c's tasks", lambda: self.running_on(c))
+        stale_ids = [t["containers"][0]["runtimeId"] for t in stale]
         c.stop(signal.SIGKILL)
         self.net.cut(2)
-        self.assertEqual(c.container_status(stale_id), "running")
+        self.assertEqual([c.container_status(i) for i in stale_ids], ["running"] * len(stale))
         wait_for("c lost", lambda: not self.ecs.describe_container_instances(
             containerInstances=[self.instance_arn(c)])["containerInstances"][0]["agentConnected"])
-        lost = self.ecs.describe_tasks(tasks=[stale["taskArn"]])["tasks"][0]
-        self.assertEqual(lost["lastStatus"], "STOPPED")
-        self.assertIn("was lost", lost["stoppedReason"])
-        wait_for("the replacement running on a or b",
+        for lost in self.ecs.describe_tasks(tasks=[t["taskArn"] for t in stale])["tasks"]:
+            self.assertEqual(lost["lastStatus"], "STOPPED")
+            self.assertIn("was lost", lost["stoppedReason"])
+        wait_for("the replacements running on a and b",
                  lambda: len(self.running_on(a)) + len(self.running_on(b)) == 3)
-        self.assertEqual(c.container_status(stale_id), "running")  # nobody told it yet
+        self.assertEqual([c.container_status(i) for i in stale_ids], ["running"] * len(stale))  # nobody told c yet
 
-        # c comes back (same data dir, no token): its stale container is stopped and removed, and
+        # c comes back (same data dir, no token): its stale containers are stopped and removed, and
         # the instance is connected again.
         self.net.cut(2, up=True)
         c.token = None
         c.start()
-        wait_for("c's stale container gone", lambda: stale_id not in c.runc_containers(), 30)
+        wait_for("c's stale containers gone", lambda: not set(stale_ids) & set(c.runc_containers()), 30)
         wait_for("c connected", lambda: self.ecs.describe_container_instances(
             containerInstances=[self.instance_arn(c)])["containerInstances"][0]["agentConnected"])
         self.assertIn("no longer lists this task", c.log())
         self.assertEqual(len([t for t in self.service_tasks() if t["lastStatus"] == "RUNNING"]), 3)
+
+    def test_a_server_whose_certificate_is_not_the_pinned_one_is_not_joined(self):
+        d = self.server.dir + "/wrong-pin"
+        token = join_token(self.server)
+        out = subprocess.run([BERTH, "serve", "--config", "/dev/null", "--data-dir", d + "/data", "--run-dir", d + "/run",
+                              "--socket", "", "--listen", "", "--join", "https://127.0.0.1:%d" % self.server.port,
+                              "--join-token", token, "--join-fingerprint", "00" * 32],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(out.returncode, 1, out.stderr)
+        self.assertIn("not the pinned one", out.stderr)
+        self.assertFalse(os.path.exists(d + "/data/join.json"))
+        # The token never left: a gateway that pins the right certificate joins with it.
+        ns = self.net.add(3)
+        late = JoinedGateway(ns, "zone-d", self.server)
+        self.addCleanup(late.cleanup)
+        late.token = token
+        late.start()
+        self.assertTrue(self.ecs.describe_container_instances(
+            containerInstances=[self.instance_arn(late)])["containerInstances"][0]["agentConnected"])
+
+    def test_agents_cut_off_from_a_killed_server_keep_running_and_report_what_exited_meanwhile(self):
+        self.ecs.create_service(serviceName="web", taskDefinition="app", desiredCount=3)
+        wait_for("one task running on each gateway", lambda: all(len(self.running_on(a)) == 1 for a in self.agents))
+        a, b, c = self.agents
+        [exits] = self.running_on(a)
+        [stays] = self.running_on(b)
+        exits_id, stays_id = exits["containers"][0]["runtimeId"], stays["containers"][0]["runtimeId"]
+
+        self.server.stop(signal.SIGKILL)
+        # While the server is down: a's container is killed (it exits 137), b's keeps running.
+        os.kill(a.container_pid(exits_id), signal.SIGKILL)
+        wait_for("a's container exited", lambda: a.container_status(exits_id) != "running")
+        time.sleep(1)  # the agents poll and report into the void meanwhile
+        self.assertEqual(b.container_status(stays_id), "running")
+        self.assertIsNone(a.proc.poll())
+        self.assertIn("does not answer", a.log())
+
+        self.server.start()
+        self.ecs = self.server.client()
+        # a reports the exit it saw while cut off; the service replaces the task.
+        task = wait_for("the exit reported", lambda: [t for t in self.ecs.describe_tasks(tasks=[exits["taskArn"]])["tasks"]
+                                                      if t["lastStatus"] == "STOPPED"])[0]
+        self.assertEqual(task["containers"][0]["exitCode"], 137)
+        wait_for("3 running again", lambda: len([t for t in self.service_tasks() if t["lastStatus"] == "RUNNING"]) == 3)
+        # b's task ran on untouched, the same container.
+        self.assertEqual(self.ecs.describe_tasks(tasks=[stays["taskArn"]])["tasks"][0]["lastStatus"], "RUNNING")
+        self.assertEqual(b.container_status(stays_id), "running")
 
 
 if __name__ == "__main__":
