@@ -13,6 +13,7 @@
 #include "model/container_instance_requests.hpp"
 #include "model/instance_poll.hpp"
 #include "model/join_tokens.hpp"
+#include "model/remote_logs.hpp"
 
 namespace berth::agent {
 
@@ -50,6 +51,9 @@ class ControlPlane {
                                                               const model::SubmitTaskStateChangeRequest& request) = 0;
   [[nodiscard]] virtual Result<void> submit_container_state_change(
       const JoinedIdentity& identity, const model::SubmitContainerStateChangeRequest& request) = 0;
+  // SubmitTaskLogs: the answer to a log request a poll listed.
+  [[nodiscard]] virtual Result<void> submit_task_logs(const JoinedIdentity& identity,
+                                                      const model::SubmitTaskLogsRequest& request) = 0;
 };
 
 // Whether `error` from a ControlPlane call means the server did not answer (try again later).

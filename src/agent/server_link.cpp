@@ -6,9 +6,9 @@
 namespace berth::agent {
 
 ServerLink::ServerLink(store::Store& store, ControlPlane& server, JoinedRegistrar& registrar, const Clock& clock,
-                       std::function<void()> wake_agent, ServerLinkSettings settings)
+                       std::function<void()> wake_agent, LogReader read_logs, ServerLinkSettings settings)
     : m_store(store), m_server(server), m_registrar(registrar), m_clock(clock), m_wake_agent(std::move(wake_agent)),
-      m_settings(settings), m_reporter(store, server, clock) {}
+      m_read_logs(std::move(read_logs)), m_settings(settings), m_reporter(store, server, clock) {}
 
 ServerLink::~ServerLink() { stop(); }
 
@@ -65,7 +65,32 @@ bool ServerLink::poll_once() {
     m_wake_agent();
   }
   m_cursor = reply->cursor;
+  answer_log_requests(identity, reply->log_requests);
   return true;
+}
+
+void ServerLink::answer_log_requests(const JoinedIdentity& identity, const std::vector<model::LogRequest>& requests) {
+  for (const auto& request : requests) {
+    model::SubmitTaskLogsRequest answer{identity.cluster, identity.instance_arn, request.id, {}};
+    std::size_t budget = model::k_max_submitted_log_bytes;
+    for (const auto& runtime_id : request.runtime_ids) {
+      const model::Json lines = m_read_logs ? m_read_logs(runtime_id) : model::Json::array();
+      // The newest lines that fit what is left of the budget, oldest first.
+      std::size_t first = lines.is_array() ? lines.size() : 0;
+      while (first > 0) {
+        const std::size_t size = lines[first - 1].value("text", "").size() + 64;
+        if (size > budget) break;
+        budget -= size;
+        --first;
+      }
+      model::Json kept = model::Json::array();
+      for (std::size_t i = first; lines.is_array() && i < lines.size(); ++i) kept.push_back(lines[i]);
+      answer.logs[runtime_id] = std::move(kept);
+    }
+    if (auto sent = m_server.submit_task_logs(identity, answer); !sent) {
+      log_warn("cannot send the logs the server asked for: " + sent.error().message);
+    }
+  }
 }
 
 void ServerLink::poll_loop() {

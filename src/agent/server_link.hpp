@@ -1,6 +1,7 @@
 // A joined gateway's link to the serving gateway: one thread long-polls the instance's desired
 // tasks and mirrors each reply into the node's store (agent/desired_state_mirror), waking the
-// agent when something changed; another reports what the agent recorded (agent/state_reporter),
+// agent when something changed, and answers the log requests a reply lists (`berth logs` on the
+// server for a task here); another reports what the agent recorded (agent/state_reporter),
 // woken by the agent's changes and every few seconds for reports the server did not take. A
 // server that does not answer stops neither: the agent goes on running what the store holds,
 // polls are retried with a growing pause (1 s to 10 s), and the first answer afterwards brings
@@ -34,11 +35,15 @@ struct ServerLinkSettings {
   std::chrono::milliseconds max_retry_pause{10000};
 };
 
+// Returns a container's log lines by its runtime id, as [{"time", "stream", "text"}] (oldest first).
+using LogReader = std::function<model::Json(const std::string& runtime_id)>;
+
 class ServerLink {
  public:
-  // `wake_agent`: asks the agent for a pass (its desired state changed).
+  // `wake_agent`: asks the agent for a pass (its desired state changed). `read_logs`: answers the
+  // server's log requests (none: answered with no lines).
   ServerLink(store::Store& store, ControlPlane& server, JoinedRegistrar& registrar, const Clock& clock,
-             std::function<void()> wake_agent, ServerLinkSettings settings = {});
+             std::function<void()> wake_agent, LogReader read_logs = {}, ServerLinkSettings settings = {});
   ~ServerLink();
   ServerLink(const ServerLink&) = delete;
   ServerLink& operator=(const ServerLink&) = delete;
@@ -58,6 +63,8 @@ class ServerLink {
 
  private:
   void poll_loop();
+  // Answers the log requests of a poll reply (the newest lines, within k_max_submitted_log_bytes).
+  void answer_log_requests(const JoinedIdentity& identity, const std::vector<model::LogRequest>& requests);
   // Waits `pause` unless stop() comes first; returns false once stopping.
   bool pause_for(std::chrono::milliseconds pause);
 
@@ -66,6 +73,7 @@ class ServerLink {
   JoinedRegistrar& m_registrar;
   const Clock& m_clock;
   const std::function<void()> m_wake_agent;
+  const LogReader m_read_logs;
   const ServerLinkSettings m_settings;
   StateReporter m_reporter;  // reporter thread only
   std::optional<std::string> m_cursor;  // poll thread only

@@ -99,4 +99,10 @@ Result<void> ControlPlaneClient::submit_container_state_change(const agent::Join
   return {};
 }
 
+Result<void> ControlPlaneClient::submit_task_logs(const agent::JoinedIdentity& identity,
+                                                  const model::SubmitTaskLogsRequest& request) {
+  BERTH_TRY(call(std::string(k_cluster) + "SubmitTaskLogs", model::encode_submit_task_logs(request), &identity, "berth"));
+  return {};
+}
+
 }  // namespace berth::cli

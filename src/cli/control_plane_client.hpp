@@ -26,6 +26,7 @@ class ControlPlaneClient final : public agent::ControlPlane {
                                         const model::SubmitTaskStateChangeRequest& request) override;
   Result<void> submit_container_state_change(const agent::JoinedIdentity& identity,
                                              const model::SubmitContainerStateChangeRequest& request) override;
+  Result<void> submit_task_logs(const agent::JoinedIdentity& identity, const model::SubmitTaskLogsRequest& request) override;
 
  private:
   // POSTs `body` for `target`, signed with `identity`'s key for `service` unless it is null;

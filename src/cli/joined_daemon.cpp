@@ -25,6 +25,7 @@ JoinedDaemon::JoinedDaemon(const Config& config, const agent::AgentConfig& agent
       m_store(std::move(store)),
       m_images(std::move(images)),
       m_runtime(runc_paths(config), agent_config.network),
+      m_logs(m_runtime, runc_paths(config).log_files),
       m_server(config.join_url, server_trust(config.join_fingerprint, config.join_ca_file), m_clock),
       m_registrar(m_server, config.join_token, config.data_dir + "/join.json"),
       // The agent as the local one, but registered with the server and without the API's links:
@@ -41,7 +42,8 @@ Result<std::string> JoinedDaemon::start() {
   BERTH_ASSIGN(const std::string instance, m_agent.register_instance());
   const auto identity = m_registrar.identity();
   BERTH_TRY(m_store->ensure_cluster(identity.cluster, m_clock.now_ms(), m_config.account));
-  m_link = std::make_unique<agent::ServerLink>(*m_store, m_server, m_registrar, m_clock, [this] { m_agent.wake(); });
+  m_link = std::make_unique<agent::ServerLink>(*m_store, m_server, m_registrar, m_clock, [this] { m_agent.wake(); },
+                                               [this](const std::string& runtime_id) { return m_logs.read(runtime_id); });
   if (auto watching = m_exit_watcher.start(); !watching) {
     log_warn("containers' exits are found at the agent's tick, not at once: " + watching.error().message);
   }

@@ -13,6 +13,7 @@
 #include "agent/joined_registrar.hpp"
 #include "agent/server_link.hpp"
 #include "cli/control_plane_client.hpp"
+#include "cli/daemon.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "runtime/image/image_store.hpp"
@@ -45,6 +46,7 @@ class JoinedDaemon {
   std::unique_ptr<store::Store> m_store;
   std::unique_ptr<runtime::ImageStore> m_images;
   runtime::RuncRuntime m_runtime;
+  RuntimeLogs m_logs;  // what the server's log requests are answered from
   ControlPlaneClient m_server;
   agent::JoinedRegistrar m_registrar;
   agent::Agent m_agent;

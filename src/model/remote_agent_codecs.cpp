@@ -265,6 +265,9 @@ Result<PollInstanceTasksReply> decode_poll_reply(const Json& j) {
     BERTH_ASSIGN(auto d, definition_of(wd));
     r.definitions.push_back(std::move(d));
   }
+  if (j.contains("logRequests")) {
+    BERTH_ASSIGN(r.log_requests, log_requests_from_json(j["logRequests"]));
+  }
   return r;
 }
 

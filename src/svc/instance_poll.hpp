@@ -4,7 +4,9 @@
 // instance that polls again is connected again. Thread-safe; a waiting poll blocks its thread.
 #pragma once
 
+#include "model/agent_state_changes.hpp"
 #include "model/instance_poll.hpp"
+#include "model/remote_logs.hpp"
 #include "svc/context.hpp"
 
 namespace berth::svc {
@@ -28,5 +30,10 @@ inline constexpr std::size_t k_max_polled_tasks = 1000;
 // again (and wakes the schedulers, which may place on it again). The gateway's own instance is
 // left alone.
 [[nodiscard]] Result<void> instance_heard_from(Context& ctx, const std::string& cluster, const std::string& instance_id);
+
+// BerthCluster.SubmitTaskLogs: a joined instance's agent answers a log request its poll listed.
+// InvalidParameterException for a request that is not open for that instance (answered already,
+// waited out, or another's).
+[[nodiscard]] Result<model::Acknowledgment> submit_task_logs(Context& ctx, const model::SubmitTaskLogsRequest& request);
 
 }  // namespace berth::svc

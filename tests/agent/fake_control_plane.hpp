@@ -47,6 +47,12 @@ class FakeControlPlane final : public agent::ControlPlane {
     return {};
   }
 
+  Result<void> submit_task_logs(const agent::JoinedIdentity&, const model::SubmitTaskLogsRequest& r) override {
+    BERTH_TRY(answer());
+    log_answers.push_back(r);
+    return {};
+  }
+
   bool reachable = true;
   std::string valid_token = "bjt-good";
   std::string instance_id = "1234567890abcdef1234567890abcdef";
@@ -57,6 +63,7 @@ class FakeControlPlane final : public agent::ControlPlane {
   std::vector<std::optional<std::string>> cursors;
   std::vector<model::SubmitTaskStateChangeRequest> task_reports;
   std::vector<model::SubmitContainerStateChangeRequest> container_reports;
+  std::vector<model::SubmitTaskLogsRequest> log_answers;
 
  private:
   Result<void> answer() const {

@@ -248,3 +248,35 @@ TEST_CASE("link: a poll mirrors the server's desired state and wakes the agent; 
   CHECK(link.server.cursors.back() == std::optional<std::string>("cursor-1"));
   CHECK(link.wakes == 1);
 }
+
+TEST_CASE("link: the log requests a poll lists are answered with the newest lines that fit", "[agent][joined]") {
+  Link link;
+  std::vector<std::string> read;
+  agent::ServerLink server_link(*link.store, link.server, *link.registrar, link.clock, [] {},
+                                [&](const std::string& runtime_id) {
+                                  read.push_back(runtime_id);
+                                  model::Json lines = model::Json::array();
+                                  // More than an answer may carry: only the newest go.
+                                  for (int i = 0; i < 2000; ++i) {
+                                    lines.push_back({{"time", "t"}, {"stream", "stdout"}, {"text", std::to_string(i) + std::string(500, 'x')}});
+                                  }
+                                  return lines;
+                                });
+  link.server.desired.cluster = "edge";
+  link.server.desired.instance_id = link.server.instance_id;
+  link.server.desired.cursor = "c";
+  link.server.desired.log_requests = {{"r1", {"t1-webapp"}}};
+  REQUIRE(server_link.poll_once());
+  CHECK(read == std::vector<std::string>{"t1-webapp"});
+  REQUIRE(link.server.log_answers.size() == 1);
+  const auto& answer = link.server.log_answers[0];
+  CHECK(answer.request_id == "r1");
+  CHECK(answer.container_instance == link.registrar->identity().instance_arn);
+  const auto& lines = answer.logs.at("t1-webapp");
+  REQUIRE(lines.size() > 100);
+  CHECK(lines.size() < 2000);
+  CHECK(lines.back()["text"].get<std::string>().starts_with("1999"));
+  std::size_t bytes = 0;
+  for (const auto& line : lines) bytes += line["text"].get<std::string>().size();
+  CHECK(bytes <= model::k_max_submitted_log_bytes);
+}

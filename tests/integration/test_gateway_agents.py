@@ -163,7 +163,7 @@ class JoinedAgentsTest(unittest.TestCase):
         # stopTimeout 2: busybox's sleep, PID 1, ignores SIGTERM; the stop is SIGKILL after 2 s.
         self.ecs.register_task_definition(family="app", networkMode="host", containerDefinitions=[
             {"name": "main", "image": "busybox", "memory": 32, "essential": True,
-             "command": ["sleep", "3600"], "stopTimeout": 2}])
+             "command": ["sh", "-c", "echo hello from a joined gateway; exec sleep 3600"], "stopTimeout": 2}])
 
     def instance_arn(self, agent):
         return next(arn for arn in self.ecs.list_container_instances()["containerInstanceArns"]
@@ -201,8 +201,15 @@ class JoinedAgentsTest(unittest.TestCase):
             self.assertEqual(os.readlink("/proc/%d/ns/net" % pid),
                              os.readlink("/proc/%d/ns/net" % agent.proc.pid))
 
-        # StopTask reaches the joined agent: its container goes; the service replaces the task.
+        # `berth logs` on the server for a task on a joined gateway: answered through its agent.
         a, b, c = self.agents
+        [on_b] = self.running_on(b)
+        logs = subprocess.run([BERTH, "logs", on_b["taskArn"].rsplit("/", 1)[1], "--socket", self.server.socket_path],
+                              capture_output=True, text=True, timeout=30)
+        self.assertEqual(logs.returncode, 0, logs.stderr)
+        self.assertIn("hello from a joined gateway", logs.stdout)
+
+        # StopTask reaches the joined agent: its container goes; the service replaces the task.
         [stopped] = self.running_on(a)
         stopped_id = stopped["containers"][0]["runtimeId"]
         self.ecs.stop_task(task=stopped["taskArn"], reason="test")
