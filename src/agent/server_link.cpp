@@ -54,10 +54,12 @@ bool ServerLink::poll_once() {
   }
   // A node whose registration failed at start registers again (its resources) now.
   (void)m_registrar.register_again();
+  // Someone waits for these on the server, whatever becomes of the rest of the reply.
+  answer_log_requests(identity, reply->log_requests);
   auto applied = apply_desired_state(m_store, identity.instance_id, *reply, m_clock.now_ms());
   if (!applied) {
     log_error("cannot keep the desired state the server sent: " + applied.error().message);
-    return true;  // the cursor stays: the same state comes again at once
+    return true;  // the cursor stays: the same state comes again (after a pause, see poll_loop)
   }
   if (applied->changed()) {
     log_debug("desired state: " + std::to_string(applied->added) + " new, " + std::to_string(applied->stopping) +
@@ -65,7 +67,6 @@ bool ServerLink::poll_once() {
     m_wake_agent();
   }
   m_cursor = reply->cursor;
-  answer_log_requests(identity, reply->log_requests);
   return true;
 }
 
@@ -108,9 +109,10 @@ void ServerLink::poll_loop() {
       continue;
     }
     pause = std::chrono::milliseconds(1000);
-    // The server answers a poll at once when it cannot park it (too many waiting, or stopping):
-    // its own cursor back at once means pause before asking again.
-    if (before_cursor && m_cursor == before_cursor && std::chrono::steady_clock::now() - began < std::chrono::seconds(1)) {
+    // The server answers a poll at once when it cannot park it (too many waiting, or stopping),
+    // and the cursor stays where it was when the reply could not be kept: the same cursor after
+    // a quick answer means pause before asking again.
+    if (m_cursor == before_cursor && std::chrono::steady_clock::now() - began < std::chrono::seconds(1)) {
       if (!pause_for(std::chrono::seconds(2))) return;
     }
   }
