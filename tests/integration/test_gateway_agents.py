@@ -247,6 +247,36 @@ class JoinedAgentsTest(unittest.TestCase):
         self.assertIn("no longer lists this task", c.log())
         self.assertEqual(len([t for t in self.service_tasks() if t["lastStatus"] == "RUNNING"]), 3)
 
+    def tasks_of(self, service):
+        arns = self.ecs.list_tasks(serviceName=service, desiredStatus="RUNNING")["taskArns"]
+        return [t for t in (self.ecs.describe_tasks(tasks=arns)["tasks"] if arns else []) if t["lastStatus"] == "RUNNING"]
+
+    def test_a_daemon_runs_on_every_gateway_and_one_that_joins_and_draining_moves_service_tasks(self):
+        self.ecs.create_service(serviceName="everywhere", taskDefinition="app", schedulingStrategy="DAEMON")
+        wait_for("a daemon task on each gateway", lambda: len(self.tasks_of("everywhere")) == 3)
+        late = JoinedGateway(self.net.add(3), "zone-d", self.server)
+        self.addCleanup(late.cleanup)
+        late.token = join_token(self.server)
+        late.start()
+        tasks = wait_for("a daemon task on the fourth", lambda: len(self.tasks_of("everywhere")) == 4
+                         and self.tasks_of("everywhere"))
+        hosts = {t["containerInstanceArn"].rsplit("/", 1)[1] for t in tasks}
+        self.assertEqual(hosts, {g.instance for g in self.agents + [late]})
+        [on_late] = [t for t in tasks if t["containerInstanceArn"].endswith(late.instance)]
+        self.assertEqual(late.container_status(on_late["containers"][0]["runtimeId"]), "running")
+
+        # Draining a gateway moves its service tasks to the others; its container is stopped.
+        self.ecs.create_service(serviceName="web", taskDefinition="app", desiredCount=3)
+        wait_for("3 web tasks", lambda: len(self.tasks_of("web")) == 3)
+        a = self.agents[0]
+        moved = [t for t in self.tasks_of("web") if t["containerInstanceArn"].endswith(a.instance)]
+        self.assertTrue(moved)
+        self.ecs.update_container_instances_state(containerInstances=[self.instance_arn(a)], status="DRAINING")
+        wait_for("web off a, 3 running elsewhere", lambda: len(self.tasks_of("web")) == 3 and not [
+            t for t in self.tasks_of("web") if t["containerInstanceArn"].endswith(a.instance)])
+        wait_for("a's web containers gone", lambda: not {t["containers"][0]["runtimeId"] for t in moved}
+                 & set(a.runc_containers()))
+
     def test_a_server_whose_certificate_is_not_the_pinned_one_is_not_joined(self):
         d = self.server.dir + "/wrong-pin"
         token = join_token(self.server)
