@@ -140,3 +140,28 @@ TEST_CASE("sigv4 signer: a request it signs passes the server's verification, an
   CHECK(verified->service == "berth");
   CHECK_FALSE(api::auth::verify_sigv4({"POST", "/", "", fields, body + " "}, 1'700'000'000'000, scope, secrets).has_value());
 }
+
+TEST_CASE("remote agent codecs: the join request carries the node's zone, type, custom attributes and resources as the "
+          "server decodes them",
+          "[model][joined]") {
+  model::NodeRegistration node;
+  node.cpu_units = 4096;
+  node.memory_mib = 1000;
+  node.reserved_ports = {22};
+  node.attributes = {{"ecs.availability-zone", "line-3"}, {"ecs.instance-type", "rpi4"}, {"ecs.capability.external", ""}};
+  node.initial_attributes = {{"site", "plant-7"}, {"ecs.availability-zone", "overridden"}};
+  auto decoded = model::decode_join_cluster(model::encode_join_request("bjt-x", node));
+  REQUIRE_OK(decoded);
+  CHECK(decoded->token == "bjt-x");
+  std::map<std::string, std::optional<std::string>> attributes;
+  for (const auto& a : decoded->registration.attributes) attributes[a.name] = a.value;
+  CHECK(attributes.at("ecs.availability-zone") == std::optional<std::string>("line-3"));  // built-in wins
+  CHECK(attributes.at("ecs.instance-type") == std::optional<std::string>("rpi4"));
+  CHECK(attributes.at("site") == std::optional<std::string>("plant-7"));
+  CHECK_FALSE(attributes.at("ecs.capability.external").has_value());
+  bool cpu = false;
+  for (const auto& r : decoded->registration.total_resources) {
+    if (r["name"] == "CPU") cpu = r["integerValue"] == 4096;
+  }
+  CHECK(cpu);
+}
