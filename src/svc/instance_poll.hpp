@@ -1,7 +1,9 @@
 // The server half of the agent protocol's long-poll (BerthCluster.PollInstanceTasks): a remote
 // agent asks for its instance's desired tasks and, when it already acts on the current ones (its
 // cursor), waits up to a bound for a change. Each poll is the instance's heartbeat; a lost
-// instance that polls again is connected again. Thread-safe; a waiting poll blocks its thread.
+// instance that polls again is connected again. A poll also carries the log requests open for the
+// instance (and is answered at once while any is), which its agent answers with SubmitTaskLogs.
+// Thread-safe; a waiting poll blocks its thread.
 #pragma once
 
 #include "model/agent_state_changes.hpp"
