@@ -56,7 +56,12 @@ Result<std::string> Agent::register_instance() {
     gpus += (gpus.empty() ? "" : ", ") + gpu.id + "=" + gpu.device;
   }
   if (!gpus.empty()) log_info("agent: registering " + std::to_string(node.gpu_ids.size()) + " GPU(s): " + gpus);
-  BERTH_TRY(m_registrar.register_node(node));
+  BERTH_ASSIGN(const std::string registered, m_registrar.register_node(node));
+  if (registered != m_instance_id) {
+    // A joined node is the instance the serving gateway made of it: its tasks name that id.
+    m_instance_id = registered;
+    BERTH_TRY(write_file_atomic(id_file, m_instance_id + "\n", 0600));
+  }
   return m_instance_id;
 }
 

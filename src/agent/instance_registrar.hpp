@@ -5,6 +5,8 @@
 // starts).
 #pragma once
 
+#include <string>
+
 #include "common/result.hpp"
 #include "model/container_instance_requests.hpp"
 
@@ -16,8 +18,9 @@ class InstanceRegistrar {
  public:
   virtual ~InstanceRegistrar() = default;
   // Registers the node, or re-registers it under its id keeping its status (DRAINING stays) and
-  // the attributes operators put.
-  [[nodiscard]] virtual Result<void> register_node(const NodeRegistration& node) = 0;
+  // the attributes operators put. Returns the id it is registered under: the node's own, or the
+  // one the serving gateway gave a joined node (the agent then keeps that one).
+  [[nodiscard]] virtual Result<std::string> register_node(const NodeRegistration& node) = 0;
 };
 
 }  // namespace berth::agent

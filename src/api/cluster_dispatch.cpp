@@ -28,6 +28,9 @@ Decoded decode_cluster_request(std::string_view target, std::string_view body) {
       {"PollInstanceTasks",
        {model::poll_instance_tasks_shape(),
         typed_use_case<model::decode_poll_instance_tasks, svc::poll_instance_tasks, model::encode_poll_instance_tasks>}},
+      {"SubmitTaskLogs",
+       {model::submit_task_logs_shape(),
+        typed_use_case<model::decode_submit_task_logs, svc::submit_task_logs, model::encode_acknowledgment>}},
   };
   const std::string_view action =
       target.starts_with(k_cluster_target_prefix) ? target.substr(k_cluster_target_prefix.size()) : std::string_view();

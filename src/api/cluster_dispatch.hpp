@@ -2,7 +2,9 @@
 // endpoint): CreateJoinToken (an operator's, `berth join-token create`; IAM berth:CreateJoinToken
 // on the cluster), JoinCluster (a joining node's: unsigned, the join token is its credential) and
 // PollInstanceTasks (a joined agent's long-poll, signed with its instance key; IAM
-// berth:PollInstanceTasks on its container instance). Errors are ECS-shaped. No sockets here.
+// berth:PollInstanceTasks on its container instance) and SubmitTaskLogs (its answer to a log
+// request a poll listed; IAM berth:SubmitTaskLogs on its container instance). Errors are
+// ECS-shaped. No sockets here.
 // Thread-safe; never throws.
 #pragma once
 

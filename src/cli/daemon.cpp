@@ -83,9 +83,9 @@ model::Json RuntimeLogs::read(const std::string& runtime_id) {
   return out;
 }
 
-Result<void> SvcInstanceRegistrar::register_node(const agent::NodeRegistration& node) {
+Result<std::string> SvcInstanceRegistrar::register_node(const agent::NodeRegistration& node) {
   BERTH_TRY(svc::register_node(m_ctx, node));
-  return {};
+  return node.instance_id;
 }
 
 namespace {

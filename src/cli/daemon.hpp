@@ -66,7 +66,7 @@ class RuntimeLogs final : public svc::LogSource {
 class SvcInstanceRegistrar final : public agent::InstanceRegistrar {
  public:
   explicit SvcInstanceRegistrar(svc::Context& ctx) : m_ctx(ctx) {}
-  Result<void> register_node(const agent::NodeRegistration& node) override;
+  Result<std::string> register_node(const agent::NodeRegistration& node) override;
 
  private:
   svc::Context& m_ctx;

@@ -1,9 +1,11 @@
-// `berth serve`: the daemon. Reads the configuration, builds the parts (cli/daemon.hpp), starts
-// them and waits for SIGTERM/SIGINT; then stops them. Containers keep running.
+// `berth serve`: the daemon. Reads the configuration, builds the parts (cli/daemon.hpp, or
+// cli/joined_daemon.hpp for a gateway that joins another's cluster), starts them and waits for
+// SIGTERM/SIGINT; then stops them. Containers keep running.
 #include <signal.h>
 
 #include "agent/agent.hpp"
 #include "cli/daemon.hpp"
+#include "cli/joined_daemon.hpp"
 #include "cli/verb_config.hpp"
 #include "cli/verbs.hpp"
 #include "common/log.hpp"
@@ -34,19 +36,27 @@ int serve_verb(const Words& words) {
     log_error("cannot start: " + error.message);
     return 1;
   };
+  const auto serve_until_signal = [&](auto& daemon) {
+    auto ready = daemon->start();
+    if (!ready) return fail_start(ready.error());
+    log_info(*ready);
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    log_info(std::string("stopping on ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
+             "; containers keep running");
+    daemon->stop();
+    log_info("stopped");
+    return 0;
+  };
+  // A joined gateway runs only the agent, fed by the serving gateway.
+  if (!config->join_url.empty()) {
+    auto joined = JoinedDaemon::open(*config, *agent_config);
+    if (!joined) return fail_start(joined.error());
+    return serve_until_signal(*joined);
+  }
   auto daemon = Daemon::open(*config, *agent_config);
   if (!daemon) return fail_start(daemon.error());
-  auto ready = (*daemon)->start();
-  if (!ready) return fail_start(ready.error());
-  log_info(*ready);
-
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  log_info(std::string("stopping on ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
-           "; containers keep running");
-  (*daemon)->stop();
-  log_info("stopped");
-  return 0;
+  return serve_until_signal(*daemon);
 }
 
 }  // namespace berth::cli

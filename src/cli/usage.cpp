@@ -68,6 +68,13 @@ Flags:
   --tls MODE        auto: TLS iff listening beyond loopback; on; off   [BERTH_TLS, auto]
   --tls-cert FILE   PEM certificate chain for TLS         [BERTH_TLS_CERT, generated]
   --tls-key FILE    PEM private key for TLS               [BERTH_TLS_KEY, generated]
+  --join URL        join the cluster served at URL (https://SERVER:PORT) and run only
+                    the agent, as one of its container instances               [BERTH_JOIN]
+  --join-token T    the token `berth join-token create` printed on the server (first start
+                    only: the key it turns into is kept in DATA-DIR/join.json) [BERTH_JOIN_TOKEN]
+  --join-fingerprint SHA256   the server certificate's SHA-256 (`berth info` on the server)
+                                                                        [BERTH_JOIN_FINGERPRINT]
+  --join-ca FILE    or: PEM CA certificates the server's certificate chains to   [BERTH_JOIN_CA]
 
 Without --tls-cert, a self-signed ECDSA P-256 certificate for this host's names is generated at
 the first start with TLS on and kept in DATA-DIR/tls/; `berth info` prints its fingerprint.

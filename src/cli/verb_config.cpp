@@ -20,7 +20,10 @@ std::set<std::string> config_flags() {
 
 std::expected<Config, int> config_of_verb(const std::vector<std::string>& words, std::string_view verb) {
   const std::string name(verb);
-  auto args = parse_args(words, config_flags());
+  auto flags = config_flags();
+  // Only the daemon joins a cluster.
+  if (verb == "serve") flags.insert({"join", "join-token", "join-ca", "join-fingerprint"});
+  auto args = parse_args(words, flags);
   if (!args) return std::unexpected(usage_error(args.error().message, verb));
   if (args->help) {
     std::cout << verb_usage(verb);
@@ -43,7 +46,9 @@ Result<Config> load_config(const ParsedArgs& args) {
       {"data-dir", "ECS_DATADIR"}, {"run-dir", "BERTH_RUN_DIR"},  {"listen", "BERTH_LISTEN"},
       {"socket", "BERTH_SOCKET"},  {"cluster", "ECS_CLUSTER"},    {"region", "BERTH_REGION"},
       {"account", "BERTH_ACCOUNT_ID"}, {"log-level", "BERTH_LOG_LEVEL"},
-      {"tls", "BERTH_TLS"},        {"tls-cert", "BERTH_TLS_CERT"}, {"tls-key", "BERTH_TLS_KEY"}};
+      {"tls", "BERTH_TLS"},        {"tls-cert", "BERTH_TLS_CERT"}, {"tls-key", "BERTH_TLS_KEY"},
+      {"join", "BERTH_JOIN"},      {"join-token", "BERTH_JOIN_TOKEN"}, {"join-ca", "BERTH_JOIN_CA"},
+      {"join-fingerprint", "BERTH_JOIN_FINGERPRINT"}};
   for (const auto& [flag, key] : k_flag_keys) {
     if (auto it = args.flags.find(flag); it != args.flags.end()) overrides[key] = it->second;
   }

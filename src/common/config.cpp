@@ -1,6 +1,7 @@
 #include "common/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <fstream>
 #include <sstream>
@@ -87,6 +88,44 @@ Result<std::string> path_or_empty(Text key, Text value, std::string_view empty_m
     return refuse(key, "a path of at most " + std::to_string(max) + " characters, or empty for " + std::string(empty_means));
   }
   return value;
+}
+
+// The serving gateway's URL: https://HOST:PORT, or http:// to a loopback address (its TLS is
+// off on loopback by default), nothing after the port.
+Result<std::string> join_url(Text key, Text value) {
+  const auto what = "https://HOST:PORT of the serving gateway (http:// only to 127.0.0.1 or [::1]), or empty";
+  if (value.empty()) return value;
+  if (value.size() > 512) return refuse(key, what);
+  std::string_view rest;
+  if (value.starts_with("https://")) rest = std::string_view(value).substr(8);
+  else if (value.starts_with("http://127.0.0.1:") || value.starts_with("http://[::1]:")) rest = std::string_view(value).substr(7);
+  else return refuse(key, what);
+  while (rest.ends_with('/')) rest.remove_suffix(1);
+  if (rest.empty() || rest.find_first_of("/?#@ ") != std::string_view::npos) return refuse(key, what);
+  return value.substr(0, value.find_last_not_of('/') + 1);
+}
+
+// A join token as `berth join-token create` prints it.
+Result<std::string> join_token(Text key, Text value) {
+  if (value.empty()) return value;
+  if (!value.starts_with("bjt-") || value.size() > 128 ||
+      value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", 4) != std::string::npos) {
+    return refuse(key, "a token from `berth join-token create` (bjt-...)");
+  }
+  return value;
+}
+
+// A SHA-256 fingerprint: 64 hex digits, optionally in pairs separated by colons; kept as lower-case
+// hex without colons.
+Result<std::string> fingerprint(Text key, Text value) {
+  std::string hex;
+  for (const char c : value) {
+    if (c == ':') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return refuse(key, "a SHA-256 fingerprint of 64 hex digits (colons allowed)");
+    hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (!hex.empty() && hex.size() != 64) return refuse(key, "a SHA-256 fingerprint of 64 hex digits (colons allowed)");
+  return hex;
 }
 
 bool is_name_char(char c) {
@@ -233,6 +272,10 @@ const KeyRule k_rules[] = {
      [](Config& c, Text k, Text v) { return set(c.poll_wait_seconds, number_in<int>(k, v, 0, 300, "seconds")); }},
     {"BERTH_MAX_POLL_WAITERS",
      [](Config& c, Text k, Text v) { return set(c.max_poll_waiters, number_in<int>(k, v, 0, 256, "polls")); }},
+    {"BERTH_JOIN", [](Config& c, Text k, Text v) { return set(c.join_url, join_url(k, v)); }},
+    {"BERTH_JOIN_TOKEN", [](Config& c, Text k, Text v) { return set(c.join_token, join_token(k, v)); }},
+    {"BERTH_JOIN_CA", [](Config& c, Text k, Text v) { return set(c.join_ca_file, path_or_empty(k, v, "no CA file")); }},
+    {"BERTH_JOIN_FINGERPRINT", [](Config& c, Text k, Text v) { return set(c.join_fingerprint, fingerprint(k, v)); }},
     {"BERTH_CPU_UNITS",
      [](Config& c, Text k, Text v) { return set(c.cpu_units, number_in<long long>(k, v, 0, k_max_cpu_units, "CPU units")); }},
     {"BERTH_MEMORY_MIB",

@@ -40,6 +40,14 @@ struct Config {
   int instance_lost_seconds = 300;                 // BERTH_INSTANCE_LOST_SECONDS
   int poll_wait_seconds = 20;                      // BERTH_POLL_WAIT_SECONDS
   int max_poll_waiters = 16;                       // BERTH_MAX_POLL_WAITERS
+  // Clusters of gateways (the joining side): `berth serve` with a join URL runs only the agent,
+  // as a container instance of the server's cluster. The token is spent once (the key it turns
+  // into is kept in the data dir); the server's certificate is checked against the CA file or
+  // the pinned SHA-256 fingerprint of its certificate (64 hex digits, colons allowed).
+  std::string join_url;                            // BERTH_JOIN / --join (https://HOST:PORT)
+  std::string join_token;                          // BERTH_JOIN_TOKEN / --join-token
+  std::string join_ca_file;                        // BERTH_JOIN_CA / --join-ca
+  std::string join_fingerprint;                    // BERTH_JOIN_FINGERPRINT / --join-fingerprint
   // Container metrics, kept in memory only: how often the containers are read (0 = never), the
   // width of one slot of a metric series, how long a series reaches back, how many series.
   int metrics_interval_seconds = 10;               // BERTH_METRICS_INTERVAL

@@ -42,10 +42,12 @@ Json encode_poll_instance_tasks(const PollInstanceTasksReply& reply, const ArnSc
   for (const auto& t : reply.tasks) tasks.push_back(task_to_json(t, arns, nullptr));
   Json definitions = Json::array();
   for (const auto& d : reply.definitions) definitions.push_back(task_definition_to_json(d, arns));
-  return {{"containerInstanceArn", arns.container_instance(reply.cluster, reply.instance_id)},
-          {"cursor", reply.cursor},
-          {"tasks", std::move(tasks)},
-          {"taskDefinitions", std::move(definitions)}};
+  Json out{{"containerInstanceArn", arns.container_instance(reply.cluster, reply.instance_id)},
+           {"cursor", reply.cursor},
+           {"tasks", std::move(tasks)},
+           {"taskDefinitions", std::move(definitions)}};
+  if (!reply.log_requests.empty()) out["logRequests"] = log_requests_to_json(reply.log_requests);
+  return out;
 }
 
 }  // namespace berth::model

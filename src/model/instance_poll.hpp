@@ -9,6 +9,7 @@
 
 #include "common/arn.hpp"
 #include "common/result.hpp"
+#include "model/remote_logs.hpp"
 #include "model/schema.hpp"
 #include "model/task.hpp"
 #include "model/task_definition.hpp"
@@ -34,6 +35,8 @@ struct PollInstanceTasksReply {
   std::string cursor;
   std::vector<Task> tasks;
   std::vector<TaskDefinition> definitions;
+  // Logs the server waits for (model/remote_logs.hpp): a poll with any is answered at once.
+  std::vector<LogRequest> log_requests;
 };
 
 // Returns the cursor of `tasks`: a digest of each task's id and desiredStatus, so it changes
@@ -43,7 +46,7 @@ std::string instance_tasks_cursor(const std::vector<Task>& tasks);
 const Shape& poll_instance_tasks_shape();
 [[nodiscard]] Result<PollInstanceTasksRequest> decode_poll_instance_tasks(const Json& body);
 // {"containerInstanceArn", "cursor", "tasks": [DescribeTasks' task, with its version],
-// "taskDefinitions": [DescribeTaskDefinition's taskDefinition]}
+// "taskDefinitions": [DescribeTaskDefinition's taskDefinition], "logRequests"?: [...]}
 Json encode_poll_instance_tasks(const PollInstanceTasksReply& reply, const ArnScope& arns);
 
 }  // namespace berth::model

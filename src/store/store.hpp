@@ -279,6 +279,16 @@ class Store {
                                                              const std::string& id);
   [[nodiscard]] Result<std::vector<model::Task>> list_tasks(const TaskQuery& query);
 
+  // --- a joined gateway's copy of its desired state (store/mirrored_state.cpp) ---
+  // Keeps revision `td` as the serving gateway registered it (same family and revision); an
+  // existing revision is left as it is (a registered revision never changes).
+  [[nodiscard]] Result<void> mirror_task_definition(const model::TaskDefinition& td);
+  // Inserts `task` as the serving gateway placed it, with no placement check (the server placed
+  // it); false, writing nothing, when a task of that id is there already. Its cluster must exist.
+  [[nodiscard]] Result<bool> insert_mirrored_task(const model::Task& task);
+  // Deletes the task `id` (a stopped task the server has been told of); false if there was none.
+  [[nodiscard]] Result<bool> delete_task(const std::string& id);
+
   // --- task scale-in protection (store/task_protection.cpp) ---
   // The protection of the tasks `ids` of `cluster` that exist (in no particular order).
   [[nodiscard]] Result<std::vector<model::TaskProtection>> task_protections(const std::string& cluster,

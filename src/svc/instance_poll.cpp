@@ -66,7 +66,9 @@ Result<model::PollInstanceTasksReply> poll_instance_tasks(Context& ctx, const mo
     // wait below cannot miss it.
     const std::uint64_t seen = agents ? agents->changes() : 0;
     BERTH_ASSIGN(auto reply, read_instance_tasks(ctx, cluster, instance->id));
-    if (!agents || !request.cursor || *request.cursor != reply.cursor) return reply;
+    if (agents) reply.log_requests = agents->log_requests().asked_of(instance->id);
+    // Logs someone waits for are asked at once.
+    if (!agents || !request.cursor || *request.cursor != reply.cursor || !reply.log_requests.empty()) return reply;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left <= std::chrono::milliseconds(0)) return reply;
     const auto outcome = agents->wait_for_change(seen, left);
@@ -77,6 +79,17 @@ Result<model::PollInstanceTasksReply> poll_instance_tasks(Context& ctx, const mo
     }
     // Something changed somewhere: look again; the wait goes on if not for this instance.
   }
+}
+
+Result<model::Acknowledgment> submit_task_logs(Context& ctx, const model::SubmitTaskLogsRequest& request) {
+  BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
+  const auto id = resource_id_of(ctx, cluster, "container-instance", request.container_instance);
+  if (!id || !ctx.remote_agents ||
+      !ctx.remote_agents->log_requests().answer(*id, request.request_id, request.logs)) {
+    return fail(Code::invalid_parameter, "No open log request " + request.request_id + " of that container instance.");
+  }
+  ctx.remote_agents->heard_from(*id, ctx.clock.now_ms());
+  return model::Acknowledgment{};
 }
 
 }  // namespace berth::svc

@@ -2,10 +2,36 @@
 #include "svc/logs.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "svc/actions.hpp"
 
 namespace berth::svc {
+namespace {
+
+// How long a GetTaskLogs waits for a joined gateway's agent: it polls at least every few seconds.
+constexpr std::chrono::seconds k_remote_log_wait{10};
+
+// The log lines of `task`'s containers (`container`, or all) from its joined gateway's agent: asked
+// for through its next poll (parked polls look again at once), waited for.
+Result<std::map<std::string, Json>> logs_through_agent(Context& ctx, const model::Task& task, const std::string& container) {
+  std::vector<std::string> runtime_ids;
+  for (const auto& c : task.containers) {
+    if (container.empty() || c.name == container) runtime_ids.push_back(task.id + "-" + c.name);
+  }
+  auto& requests = ctx.remote_agents->log_requests();
+  const auto id = requests.ask(task.container_instance_id, std::move(runtime_ids));
+  if (!id) return fail(Code::server, "Too many log requests to joined gateways are open; try again.");
+  ctx.remote_agents->tasks_changed();
+  auto answer = requests.wait(*id, k_remote_log_wait);
+  if (!answer) {
+    return fail(Code::server, "The agent of container instance " + task.container_instance_id + " did not send the logs within " +
+                                  std::to_string(k_remote_log_wait.count()) + " s.");
+  }
+  return std::move(*answer);
+}
+
+}  // namespace
 
 Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::string& task_text,
                        const std::string& container, std::size_t since, std::size_t max_text_bytes) {
@@ -14,11 +40,18 @@ Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::s
   if (!id) return fail(Code::invalid_parameter, "'" + task_text + "' is not a task ARN of cluster " + cluster + ".");
   BERTH_ASSIGN(auto task, ctx.store.find_task(cluster, *id));
   if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
-  if (!ctx.logs) return fail(Code::server, "this berth has no local agent, so no container logs");
+  std::map<std::string, Json> remote;  // a joined gateway's task: its agent's answer, by runtime id
+  const bool joined = ctx.remote_agents && ctx.gateway && task->container_instance_id != ctx.gateway->instance_id();
+  if (joined) {
+    BERTH_ASSIGN(remote, logs_through_agent(ctx, *task, container));
+  } else if (!ctx.logs) {
+    return fail(Code::server, "this berth has no local agent, so no container logs");
+  }
   Json events = Json::array();
   for (const auto& c : task->containers) {
     if (!container.empty() && c.name != container) continue;
-    const Json lines = ctx.logs->read(task->id + "-" + c.name);
+    const std::string runtime_id = task->id + "-" + c.name;
+    const Json lines = joined ? remote[runtime_id] : ctx.logs->read(runtime_id);
     for (const auto& line : lines) {
       Json event = line;
       event["container"] = c.name;

@@ -12,6 +12,7 @@
 
 #include "common/clock.hpp"
 #include "common/thread_annotations.hpp"
+#include "svc/remote_log_requests.hpp"
 
 namespace berth::svc {
 
@@ -55,8 +56,12 @@ class RemoteAgents {
   // Polls parked now.
   std::size_t waiters() const;
 
+  // Asks of agents for container logs (answered through their polls).
+  RemoteLogRequests& log_requests() { return m_log_requests; }
+
  private:
   const RemoteAgentSettings m_settings;
+  RemoteLogRequests m_log_requests;
   mutable Mutex m_mutex;
   std::condition_variable m_changed;
   std::unordered_map<std::string, EpochMs> m_last_heard BERTH_GUARDED_BY(m_mutex);

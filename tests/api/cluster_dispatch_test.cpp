@@ -35,6 +35,8 @@ TEST_CASE("An instance key polls its own instance and reports in its cluster, an
   CHECK(allowed("berth", "PollInstanceTasks", {{"cluster", "plant-7"}, {"containerInstance", k_instance}}));
   CHECK_FALSE(allowed("berth", "PollInstanceTasks", {{"cluster", "plant-7"}, {"containerInstance", "ff"}}));
   CHECK_FALSE(allowed("berth", "PollInstanceTasks", {{"cluster", "plant-8"}, {"containerInstance", k_instance}}));
+  CHECK(allowed("berth", "SubmitTaskLogs", {{"cluster", "plant-7"}, {"containerInstance", own}}));
+  CHECK_FALSE(allowed("berth", "SubmitTaskLogs", {{"cluster", "plant-7"}, {"containerInstance", "ff"}}));
   CHECK(allowed("ecs", "SubmitTaskStateChange", {{"cluster", "plant-7"}, {"task", "t1"}}));
   CHECK(allowed("ecs", "SubmitContainerStateChange", {{"cluster", "plant-7"}, {"task", "t1"}}));
   CHECK_FALSE(allowed("ecs", "SubmitTaskStateChange", {{"cluster", "plant-8"}, {"task", "t1"}}));

@@ -256,3 +256,28 @@ TEST_CASE("config file: a bad value is refused with the file's name", "[common]"
   REQUIRE_FALSE(loaded);
   CHECK(loaded.error().message == path + ": BERTH_TASK_SETTLE_SECONDS must be a whole number of seconds, 0 to 86400");
 }
+
+TEST_CASE("config: joining a cluster: the server's URL, the token, the pinned fingerprint", "[common][joined]") {
+  Config config;
+  const std::string fingerprint = "AB:CD:" + std::string(60, 'e');
+  REQUIRE(apply_config(config, {{"BERTH_JOIN", "https://10.0.0.1:51678/"},
+                                {"BERTH_JOIN_TOKEN", "bjt-abc_DEF-123"},
+                                {"BERTH_JOIN_FINGERPRINT", "AB:CD:" + std::string(60, 'E')},
+                                {"BERTH_JOIN_CA", "/etc/berth/server-ca.pem"}})
+              .has_value());
+  CHECK(config.join_url == "https://10.0.0.1:51678");
+  CHECK(config.join_token == "bjt-abc_DEF-123");
+  CHECK(config.join_fingerprint == "abcd" + std::string(60, 'e'));
+  CHECK(config.join_ca_file == "/etc/berth/server-ca.pem");
+  CHECK(config.unknown_keys.empty());
+  CHECK(apply_config(config, {{"BERTH_JOIN", "http://127.0.0.1:51678"}}).has_value());
+  // Plain http only to loopback; nothing after the port.
+  for (const char* url : {"http://10.0.0.1:51678", "ftp://x", "https://", "https://h:1/path", "https://u@h:1"}) {
+    INFO(url);
+    CHECK_FALSE(apply_config(config, {{"BERTH_JOIN", url}}).has_value());
+  }
+  CHECK_FALSE(apply_config(config, {{"BERTH_JOIN_TOKEN", "not-a-token"}}).has_value());
+  CHECK_FALSE(apply_config(config, {{"BERTH_JOIN_TOKEN", "bjt-has space"}}).has_value());
+  CHECK_FALSE(apply_config(config, {{"BERTH_JOIN_FINGERPRINT", "abcd"}}).has_value());
+  CHECK_FALSE(apply_config(config, {{"BERTH_JOIN_FINGERPRINT", std::string(64, 'g')}}).has_value());
+}

@@ -57,8 +57,8 @@ Result<HttpResponse> http_get(const std::string& start_url, const HttpHeaders& h
     HttpResponse response;
     response.url = url;
     detail::ReplyCollector reply(response, sink);
-    auto done = u.scheme == "https" ? detail::get_tls(u.target, sent, reply, response, options)
-                                    : detail::get_plain(u.target, sent, reply, response, options);
+    auto done = u.scheme == "https" ? detail::exchange_tls(u.target, {}, sent, reply, response, options)
+                                    : detail::exchange_plain(u.target, {}, sent, reply, response, options);
     if (!done) return std::unexpected(done.error().wrap("GET " + url));
     if (response.status >= 300 && response.status < 400 && response.headers.contains("location")) {
       std::string location = response.headers["location"];
@@ -69,6 +69,20 @@ Result<HttpResponse> http_get(const std::string& start_url, const HttpHeaders& h
     return response;
   }
   return fail(Code::server, "too many redirects from " + start_url);
+}
+
+Result<HttpResponse> http_post(const std::string& url, const HttpHeaders& headers, std::string_view body,
+                               const HttpOptions& options) {
+  BERTH_ASSIGN(const Url u, parse_url(url));
+  HttpResponse response;
+  response.url = url;
+  const HttpSink collect_whole;  // the collector keeps a reference to it
+  detail::ReplyCollector reply(response, collect_whole);
+  const detail::Outgoing out{"POST", body};
+  auto done = u.scheme == "https" ? detail::exchange_tls(u.target, out, headers, reply, response, options)
+                                  : detail::exchange_plain(u.target, out, headers, reply, response, options);
+  if (!done) return std::unexpected(done.error().wrap("POST " + url));
+  return response;
 }
 
 }  // namespace berth::runtime

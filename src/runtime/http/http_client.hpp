@@ -1,7 +1,8 @@
 // The HTTP client wrapper (DESIGN.md §2: httplib.h and the TLS library stay here): GET with
-// headers, redirects followed, the body collected or streamed to a sink. https through mbedTLS
+// headers, redirects followed, the body collected or streamed to a sink; POST of a body (the
+// remote agent's API calls). https through mbedTLS
 // with the server's certificate verified against the system's CA bundle (plus an optional extra
-// one) and its name. Thread-safe (a connection per call).
+// one) and its name, or against a pinned SHA-256. Thread-safe (a connection per call).
 #pragma once
 
 #include <functional>
@@ -30,6 +31,9 @@ struct HttpOptions {
   int timeout_s = 30;
   std::string ca_file;  // PEM certificates trusted besides the system's (private registries)
   std::string system_ca_file = "/etc/ssl/certs/ca-certificates.crt";
+  // The SHA-256 of the server's certificate (64 lowercase hex digits): when set, that certificate
+  // alone is trusted, whatever its chain and names (a gateway's self-signed one), and no CA is read.
+  std::string pinned_sha256 = {};
 };
 
 // GETs `url`. With `sink`, a 2xx body goes to it (other bodies are collected for the error
@@ -37,5 +41,10 @@ struct HttpOptions {
 // connection to a server that does not speak TLS carries sys_errno EPROTO.
 [[nodiscard]] Result<HttpResponse> http_get(const std::string& url, const HttpHeaders& headers,
                                             const HttpSink& sink = {}, const HttpOptions& options = {});
+
+// POSTs `body` to `url` with `headers` (Content-Type among them) and collects the reply (a
+// non-2xx body too, bounded). Redirects are not followed: a signed request is for one host.
+[[nodiscard]] Result<HttpResponse> http_post(const std::string& url, const HttpHeaders& headers, std::string_view body,
+                                             const HttpOptions& options = {});
 
 }  // namespace berth::runtime

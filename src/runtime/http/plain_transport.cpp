@@ -5,12 +5,26 @@
 
 namespace berth::runtime::detail {
 
-Result<void> get_plain(const Target& target, const HttpHeaders& headers, ReplyCollector& reply, HttpResponse& response,
-                       const HttpOptions& options) {
+Result<void> exchange_plain(const Target& target, const Outgoing& out, const HttpHeaders& headers, ReplyCollector& reply,
+                            HttpResponse& response, const HttpOptions& options) {
   httplib::Client client(target.host, target.port);
   client.set_connection_timeout(options.timeout_s, 0);
   client.set_read_timeout(options.timeout_s, 0);
   httplib::Headers request_headers(headers.begin(), headers.end());
+  if (out.method == "POST") {
+    // Replies to a POST (berth's API) are small JSON documents: collected whole.
+    std::string content_type = "application/octet-stream";
+    for (const auto& [name, value] : headers) {
+      if (lowercase(name) == "content-type") content_type = value;
+    }
+    request_headers.erase("Content-Type");
+    auto posted = client.Post(target.path, request_headers, std::string(out.body), content_type);
+    if (!posted) return fail(Code::server, httplib::to_string(posted.error()));
+    for (const auto& [name, value] : posted->headers) response.headers[lowercase(name)] = value;
+    reply.head(posted->status);
+    reply.body(posted->body.data(), posted->body.size());
+    return {};
+  }
   auto result = client.Get(
       target.path, request_headers,
       [&](const httplib::Response& r) {

@@ -17,6 +17,7 @@
 #include <functional>
 #include <optional>
 
+#include "common/sha256.hpp"
 #include "runtime/http/transport.hpp"
 
 namespace berth::runtime::detail {
@@ -93,21 +94,27 @@ Result<void> open(Connection& c, const Target& target, const HttpOptions& option
   int rc = mbedtls_ctr_drbg_seed(&c.random, mbedtls_entropy_func, &c.entropy, nullptr, 0);
   if (rc != 0) return fail(Code::server, "TLS random source: " + tls_error(rc));
   int loaded = 0;
+  const bool pinned = !options.pinned_sha256.empty();
   for (const auto& file : {options.system_ca_file, options.ca_file}) {
-    if (!file.empty() && mbedtls_x509_crt_parse_file(&c.trusted, file.c_str()) >= 0) ++loaded;
+    if (!pinned && !file.empty() && mbedtls_x509_crt_parse_file(&c.trusted, file.c_str()) >= 0) ++loaded;
   }
-  if (loaded == 0) return fail(Code::server, "no trusted CA certificates (" + options.system_ca_file + " is missing)");
+  if (loaded == 0 && !pinned) {
+    return fail(Code::server, "no trusted CA certificates (" +
+                                  (options.ca_file.empty() ? options.system_ca_file : options.ca_file) + " cannot be read)");
+  }
   rc = mbedtls_net_connect(&c.net, target.host.c_str(), std::to_string(target.port).c_str(), MBEDTLS_NET_PROTO_TCP);
   if (rc != 0) return fail(Code::server, "cannot connect: " + tls_error(rc));
   rc = mbedtls_ssl_config_defaults(&c.config, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
   if (rc != 0) return fail(Code::server, "TLS setup: " + tls_error(rc));
-  mbedtls_ssl_conf_authmode(&c.config, MBEDTLS_SSL_VERIFY_REQUIRED);
+  // A pinned certificate is checked by its digest once the handshake is done: its chain and names
+  // are not what vouches for it (a gateway's certificate is self-signed).
+  mbedtls_ssl_conf_authmode(&c.config, pinned ? MBEDTLS_SSL_VERIFY_OPTIONAL : MBEDTLS_SSL_VERIFY_REQUIRED);
   mbedtls_ssl_conf_ca_chain(&c.config, &c.trusted, nullptr);
   mbedtls_ssl_conf_rng(&c.config, mbedtls_ctr_drbg_random, &c.random);
   mbedtls_ssl_conf_read_timeout(&c.config, static_cast<std::uint32_t>(options.timeout_s) * 1000);
   if (::inet_pton(AF_INET, target.host.c_str(), ip.bytes) == 1) ip.size = 4;
   else if (::inet_pton(AF_INET6, target.host.c_str(), ip.bytes) == 1) ip.size = 16;
-  if (ip.size) mbedtls_ssl_conf_verify(&c.config, verify_ip, &ip);
+  if (ip.size && !pinned) mbedtls_ssl_conf_verify(&c.config, verify_ip, &ip);
   rc = mbedtls_ssl_setup(&c.ssl, &c.config);
   // An address is checked by verify_ip; a name by mbedTLS (and sent as SNI).
   if (rc == 0 && !ip.size) rc = mbedtls_ssl_set_hostname(&c.ssl, target.host.c_str());
@@ -115,7 +122,7 @@ Result<void> open(Connection& c, const Target& target, const HttpOptions& option
   mbedtls_ssl_set_bio(&c.ssl, &c.net, mbedtls_net_send, nullptr, mbedtls_net_recv_timeout);
   while ((rc = mbedtls_ssl_handshake(&c.ssl)) != 0) {
     if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
-    const std::uint32_t flags = mbedtls_ssl_get_verify_result(&c.ssl);
+    const std::uint32_t flags = pinned ? 0 : mbedtls_ssl_get_verify_result(&c.ssl);
     if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (flags != 0 && flags != static_cast<std::uint32_t>(-1))) {
       char why[256];
       mbedtls_x509_crt_verify_info(why, sizeof why, "", flags);
@@ -129,6 +136,16 @@ Result<void> open(Connection& c, const Target& target, const HttpOptions& option
       return fail(Code::server, "the server does not speak TLS (" + tls_error(rc) + ")", EPROTO);
     }
     return fail(Code::server, "TLS handshake: " + tls_error(rc));
+  }
+  if (pinned) {
+    const mbedtls_x509_crt* peer = mbedtls_ssl_get_peer_cert(&c.ssl);
+    if (!peer) return fail(Code::server, "the server sent no certificate");
+    Sha256 digest;
+    digest.update(std::string_view(reinterpret_cast<const char*>(peer->raw.p), peer->raw.len));
+    const std::string seen = digest.hex_digest();
+    if (seen != options.pinned_sha256) {
+      return fail(Code::server, "the server's certificate is not the pinned one (its SHA-256 is " + seen + ")");
+    }
   }
   return {};
 }
@@ -203,15 +220,18 @@ std::optional<std::uint64_t> number(const std::string& text, int base) {
 
 }  // namespace
 
-Result<void> get_tls(const Target& target, const HttpHeaders& headers, ReplyCollector& reply, HttpResponse& response,
-                     const HttpOptions& options) {
+Result<void> exchange_tls(const Target& target, const Outgoing& out, const HttpHeaders& headers, ReplyCollector& reply,
+                          HttpResponse& response, const HttpOptions& options) {
   Connection c;
   IpName ip;
   BERTH_TRY(open(c, target, options, ip));
-  std::string request = "GET " + target.path + " HTTP/1.1\r\nHost: " + target.host_port +
+  std::string request = std::string(out.method) + " " + target.path + " HTTP/1.1\r\nHost: " + target.host_port +
                         "\r\nConnection: close\r\nUser-Agent: berth\r\n";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
-  BERTH_TRY(write_all(c, request + "\r\n"));
+  if (out.method != "GET") request += "Content-Length: " + std::to_string(out.body.size()) + "\r\n";
+  request += "\r\n";
+  request += out.body;
+  BERTH_TRY(write_all(c, request));
   Reader in(c);
   BERTH_ASSIGN(auto status_line, in.line());
   const auto space = status_line.find(' ');

@@ -43,10 +43,16 @@ class ReplyCollector {
   bool m_streaming = false;
 };
 
-[[nodiscard]] Result<void> get_plain(const Target& target, const HttpHeaders& headers, ReplyCollector& reply,
-                                     HttpResponse& response, const HttpOptions& options);
+// What is sent: GET without a body, or POST with one.
+struct Outgoing {
+  std::string_view method = "GET";
+  std::string_view body;
+};
+
+[[nodiscard]] Result<void> exchange_plain(const Target& target, const Outgoing& out, const HttpHeaders& headers,
+                                          ReplyCollector& reply, HttpResponse& response, const HttpOptions& options);
 // Errors: sys_errno EPROTO when the peer does not speak TLS at all (a plain HTTP server).
-[[nodiscard]] Result<void> get_tls(const Target& target, const HttpHeaders& headers, ReplyCollector& reply,
-                                   HttpResponse& response, const HttpOptions& options);
+[[nodiscard]] Result<void> exchange_tls(const Target& target, const Outgoing& out, const HttpHeaders& headers,
+                                        ReplyCollector& reply, HttpResponse& response, const HttpOptions& options);
 
 }  // namespace berth::runtime::detail

@@ -1,0 +1,133 @@
+#include "agent/server_link.hpp"
+
+#include "agent/desired_state_mirror.hpp"
+#include "common/log.hpp"
+
+namespace berth::agent {
+
+ServerLink::ServerLink(store::Store& store, ControlPlane& server, JoinedRegistrar& registrar, const Clock& clock,
+                       std::function<void()> wake_agent, LogReader read_logs, ServerLinkSettings settings)
+    : m_store(store), m_server(server), m_registrar(registrar), m_clock(clock), m_wake_agent(std::move(wake_agent)),
+      m_read_logs(std::move(read_logs)), m_settings(settings), m_reporter(store, server, clock) {}
+
+ServerLink::~ServerLink() { stop(); }
+
+void ServerLink::start() {
+  m_reporter_worker.start("agent reporter", m_settings.report_tick, [this] { report_once(); });
+  m_poller = std::thread([this] { poll_loop(); });
+}
+
+void ServerLink::stop() {
+  {
+    MutexLock lock(m_mutex);
+    m_stopping = true;
+  }
+  m_wakeup.notify_all();
+  if (m_poller.joinable()) m_poller.join();
+  m_reporter_worker.stop();
+}
+
+bool ServerLink::pause_for(std::chrono::milliseconds pause) {
+  MutexLock lock(m_mutex);
+  const auto deadline = std::chrono::steady_clock::now() + pause;
+  while (!m_stopping) {
+    if (lock.wait_until(m_wakeup, deadline) == std::cv_status::timeout) break;
+  }
+  return !m_stopping;
+}
+
+bool ServerLink::poll_once() {
+  const auto identity = m_registrar.identity();
+  auto reply = m_server.poll(identity, m_cursor, m_settings.poll_wait_seconds);
+  if (!reply) {
+    if (m_answering) {
+      log_warn("the serving gateway does not answer the poll (" + reply.error().message +
+               "); the tasks here keep running; trying again");
+    }
+    m_answering = false;
+    return false;
+  }
+  if (!m_answering) {
+    log_info("the serving gateway answers again: reporting what happened meanwhile and taking its desired state");
+    m_answering = true;
+    m_reporter_worker.wake();
+  }
+  // A node whose registration failed at start registers again (its resources) now.
+  (void)m_registrar.register_again();
+  // Someone waits for these on the server, whatever becomes of the rest of the reply.
+  answer_log_requests(identity, reply->log_requests);
+  auto applied = apply_desired_state(m_store, identity.instance_id, *reply, m_clock.now_ms());
+  if (!applied) {
+    log_error("cannot keep the desired state the server sent: " + applied.error().message);
+    return true;  // the cursor stays: the same state comes again (after a pause, see poll_loop)
+  }
+  if (applied->changed()) {
+    log_debug("desired state: " + std::to_string(applied->added) + " new, " + std::to_string(applied->stopping) +
+              " to stop, " + std::to_string(applied->fenced) + " no longer listed");
+    m_wake_agent();
+  }
+  m_cursor = reply->cursor;
+  return true;
+}
+
+void ServerLink::answer_log_requests(const JoinedIdentity& identity, const std::vector<model::LogRequest>& requests) {
+  for (const auto& request : requests) {
+    model::SubmitTaskLogsRequest answer{identity.cluster, identity.instance_arn, request.id, {}};
+    std::size_t budget = model::k_max_submitted_log_bytes;
+    for (const auto& runtime_id : request.runtime_ids) {
+      const model::Json lines = m_read_logs ? m_read_logs(runtime_id) : model::Json::array();
+      // The newest lines that fit what is left of the budget, oldest first.
+      std::size_t first = lines.is_array() ? lines.size() : 0;
+      while (first > 0) {
+        const std::size_t size = lines[first - 1].value("text", "").size() + 64;
+        if (size > budget) break;
+        budget -= size;
+        --first;
+      }
+      model::Json kept = model::Json::array();
+      for (std::size_t i = first; lines.is_array() && i < lines.size(); ++i) kept.push_back(lines[i]);
+      answer.logs[runtime_id] = std::move(kept);
+    }
+    if (auto sent = m_server.submit_task_logs(identity, answer); !sent) {
+      log_warn("cannot send the logs the server asked for: " + sent.error().message);
+    }
+  }
+}
+
+void ServerLink::poll_loop() {
+  auto pause = std::chrono::milliseconds(1000);
+  while (true) {
+    {
+      MutexLock lock(m_mutex);
+      if (m_stopping) return;
+    }
+    const auto before_cursor = m_cursor;
+    const auto began = std::chrono::steady_clock::now();
+    if (!poll_once()) {
+      if (!pause_for(pause)) return;
+      pause = std::min(pause * 2, m_settings.max_retry_pause);
+      continue;
+    }
+    pause = std::chrono::milliseconds(1000);
+    // The server answers a poll at once when it cannot park it (too many waiting, or stopping),
+    // and the cursor stays where it was when the reply could not be kept: the same cursor after
+    // a quick answer means pause before asking again.
+    if (m_cursor == before_cursor && std::chrono::steady_clock::now() - began < std::chrono::seconds(1)) {
+      if (!pause_for(std::chrono::seconds(2))) return;
+    }
+  }
+}
+
+void ServerLink::report_once() {
+  auto outcome = m_reporter.report(m_registrar.identity());
+  if (!outcome) {
+    log_error("cannot read the tasks to report: " + outcome.error().message);
+    return;
+  }
+  if (outcome->task_reports + outcome->container_reports > 0) {
+    log_debug("reported " + std::to_string(outcome->task_reports) + " task and " +
+              std::to_string(outcome->container_reports) + " container state changes");
+  }
+}
+
+}  // namespace berth::agent

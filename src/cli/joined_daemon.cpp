@@ -1,0 +1,62 @@
+#include "cli/joined_daemon.hpp"
+
+#include "cli/runc_paths.hpp"
+#include "common/files.hpp"
+#include "common/log.hpp"
+
+namespace berth::cli {
+
+Result<std::unique_ptr<JoinedDaemon>> JoinedDaemon::open(const Config& config, const agent::AgentConfig& agent_config) {
+  BERTH_TRY(make_dirs(config.data_dir, 0700));
+  BERTH_TRY(make_dirs(config.run_dir, 0750));
+  SystemClock clock;
+  BERTH_ASSIGN(auto store, store::Store::open(config.db_path()));
+  BERTH_ASSIGN(auto images, runtime::ImageStore::open(config.data_dir + "/images", clock));
+  if (config.join_fingerprint.empty() && config.join_ca_file.empty() && config.join_url.starts_with("https://")) {
+    log_warn("neither BERTH_JOIN_FINGERPRINT nor BERTH_JOIN_CA: the serving gateway's certificate must chain to this "
+             "system's CAs (its generated one does not: give its fingerprint from `berth info`)");
+  }
+  return std::unique_ptr<JoinedDaemon>(new JoinedDaemon(config, agent_config, std::move(store), std::move(images)));
+}
+
+JoinedDaemon::JoinedDaemon(const Config& config, const agent::AgentConfig& agent_config,
+                           std::unique_ptr<store::Store> store, std::unique_ptr<runtime::ImageStore> images)
+    : m_config(config),
+      m_store(std::move(store)),
+      m_images(std::move(images)),
+      m_runtime(runc_paths(config), agent_config.network),
+      m_logs(m_runtime, runc_paths(config).log_files),
+      m_server(config.join_url, server_trust(config.join_fingerprint, config.join_ca_file), m_clock),
+      m_registrar(m_server, config.join_token, config.data_dir + "/join.json"),
+      // The agent as the local one, but registered with the server and without the API's links:
+      // no secrets store here (a task with secrets fails to start) and no metadata endpoint.
+      m_agent(*m_store, m_runtime, *m_images, m_clock, agent_config,
+              {.registrar = m_registrar, .on_task_changed = [this] {
+                 if (m_link) m_link->task_changed();
+               }}),
+      m_exit_watcher(runc_paths(config).state_root, [this] { m_agent.wake(); }) {}
+
+JoinedDaemon::~JoinedDaemon() { stop(); }
+
+Result<std::string> JoinedDaemon::start() {
+  BERTH_ASSIGN(const std::string instance, m_agent.register_instance());
+  const auto identity = m_registrar.identity();
+  BERTH_TRY(m_store->ensure_cluster(identity.cluster, m_clock.now_ms(), m_config.account));
+  m_link = std::make_unique<agent::ServerLink>(*m_store, m_server, m_registrar, m_clock, [this] { m_agent.wake(); },
+                                               [this](const std::string& runtime_id) { return m_logs.read(runtime_id); });
+  if (auto watching = m_exit_watcher.start(); !watching) {
+    log_warn("containers' exits are found at the agent's tick, not at once: " + watching.error().message);
+  }
+  m_agent.start();
+  m_link->start();
+  return "agent ready: container instance " + instance + " of cluster " + identity.cluster + " served at " +
+         m_config.join_url + " (state " + m_config.db_path() + ")";
+}
+
+void JoinedDaemon::stop() {
+  if (m_link) m_link->stop();
+  m_exit_watcher.stop();
+  m_agent.stop();
+}
+
+}  // namespace berth::cli

@@ -1,0 +1,57 @@
+// `berth serve --join URL`: the parts of a joined gateway, which runs only the agent. Its store
+// (berth.db in its own data dir) holds the desired state mirrored from the serving gateway and
+// what its agent observed; its runc runtime, image store, shims and logs are its own. The agent
+// is the local agent, registered through a JoinedRegistrar and fed by the ServerLink instead of
+// the API; no API, scheduler or metadata endpoint runs here. Thread-safety: open(), start() and
+// stop() from one thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "agent/agent.hpp"
+#include "agent/joined_registrar.hpp"
+#include "agent/server_link.hpp"
+#include "cli/control_plane_client.hpp"
+#include "cli/daemon.hpp"
+#include "common/clock.hpp"
+#include "common/config.hpp"
+#include "runtime/image/image_store.hpp"
+#include "runtime/runc/runc_runtime.hpp"
+#include "runtime/shim/exit_watcher.hpp"
+#include "store/store.hpp"
+
+namespace berth::cli {
+
+class JoinedDaemon {
+ public:
+  // Makes the state directories, opens the store and the image store, builds the parts.
+  [[nodiscard]] static Result<std::unique_ptr<JoinedDaemon>> open(const Config& config, const agent::AgentConfig& agent_config);
+  ~JoinedDaemon();
+  JoinedDaemon(const JoinedDaemon&) = delete;
+  JoinedDaemon& operator=(const JoinedDaemon&) = delete;
+
+  // Joins (first start) or registers again, then starts the agent, the exit watcher and the link.
+  // Returns the line that says the agent is running.
+  [[nodiscard]] Result<std::string> start();
+  // Stops the link, the exit watcher and the agent; containers keep running. Idempotent.
+  void stop();
+
+ private:
+  JoinedDaemon(const Config& config, const agent::AgentConfig& agent_config, std::unique_ptr<store::Store> store,
+               std::unique_ptr<runtime::ImageStore> images);
+
+  const Config m_config;
+  SystemClock m_clock;
+  std::unique_ptr<store::Store> m_store;
+  std::unique_ptr<runtime::ImageStore> m_images;
+  runtime::RuncRuntime m_runtime;
+  RuntimeLogs m_logs;  // what the server's log requests are answered from
+  ControlPlaneClient m_server;
+  agent::JoinedRegistrar m_registrar;
+  agent::Agent m_agent;
+  runtime::ExitWatcher m_exit_watcher;
+  std::unique_ptr<agent::ServerLink> m_link;  // made by start(), once the node is registered
+};
+
+}  // namespace berth::cli

@@ -1,0 +1,282 @@
+// The joined agent's link to the serving gateway with a fake server: joining and registering
+// again, reports of what the agent recorded, and a node cut off from its server.
+#include <catch2/catch.hpp>
+#include <sys/stat.h>
+
+#include "agent/desired_state_mirror.hpp"
+#include "agent/joined_registrar.hpp"
+#include "agent/server_link.hpp"
+#include "agent/state_reporter.hpp"
+#include "fake_control_plane.hpp"
+#include "fixtures/fixtures.hpp"
+#include "fixtures/temp_dir.hpp"
+
+using namespace berth;
+using berth::testing::FakeClock;
+using berth::testing::FakeControlPlane;
+using berth::testing::TempDir;
+using model::TaskStatus;
+
+namespace {
+
+model::NodeRegistration node() {
+  model::NodeRegistration n;
+  n.cluster = "default";
+  n.instance_id = "own-id";
+  n.cpu_units = 2048;
+  n.memory_mib = 512;
+  n.attributes = {{"ecs.availability-zone", "line-3"}};
+  return n;
+}
+
+struct Link {
+  TempDir tmp;
+  FakeClock clock;
+  FakeControlPlane server;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<agent::JoinedRegistrar> registrar;
+  int wakes = 0;
+
+  Link() {
+    auto opened = store::Store::open(":memory:");
+    REQUIRE(opened.has_value());
+    store = std::move(*opened);
+    REQUIRE_OK(store->ensure_cluster("edge", clock.now_ms(), "000000000000"));
+    registrar = std::make_unique<agent::JoinedRegistrar>(server, "bjt-good", tmp.path + "/join.json");
+    REQUIRE(registrar->register_node(node()).value_or("") == server.instance_id);
+  }
+
+  // The task the server placed here, as the node keeps it.
+  model::Task placed(const std::string& id) {
+    model::PollInstanceTasksReply reply;
+    reply.cluster = "edge";
+    reply.instance_id = server.instance_id;
+    model::TaskDefinition td{"web", 1, model::TaskDefinitionStatus::active, berth::testing::make_task_def("web"), 0, {}};
+    reply.definitions = {td};
+    model::Task t;
+    t.id = id;
+    t.cluster = "edge";
+    t.family = "web";
+    t.revision = 1;
+    t.container_instance_id = server.instance_id;
+    model::TaskContainer c;
+    c.name = "webapp";
+    c.id = "c-" + id;
+    t.containers.push_back(c);
+    reply.tasks = {t};
+    REQUIRE_OK(agent::apply_desired_state(*store, server.instance_id, reply, clock.now_ms()));
+    return stored(id);
+  }
+  model::Task stored(const std::string& id) {
+    auto found = store->find_task("edge", id);
+    REQUIRE(found.has_value());
+    REQUIRE(found->has_value());
+    return **found;
+  }
+  // What the agent would record: the task and its container moved to `status`.
+  void record(const std::string& id, TaskStatus status, std::optional<int> exit_code = std::nullopt) {
+    auto t = stored(id);
+    const long long version = t.version;
+    t.last_status = status;
+    t.containers[0].last_status = status;
+    t.containers[0].exit_code = exit_code;
+    t.containers[0].runtime_id = id + "-webapp";
+    if (status == TaskStatus::stopped) t.stopped_at = clock.now_ms();
+    ++t.version;
+    REQUIRE(store->replace_task(t, version).value_or(false));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("joined registrar: the first start spends the token and keeps the key in a 0600 file; a restart registers "
+          "again with it",
+          "[agent][joined]") {
+  Link link;
+  REQUIRE(link.server.joins == std::vector<std::string>{"bjt-good"});
+  CHECK(link.server.nodes[0].attributes.at("ecs.availability-zone") == "line-3");
+  struct stat st {};
+  REQUIRE(::stat((link.tmp.path + "/join.json").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto kept = agent::load_joined_identity(link.tmp.path + "/join.json");
+  REQUIRE(kept.has_value());
+  REQUIRE(kept->has_value());
+  CHECK((*kept)->access_key_id == "AKIAJOINED");
+  CHECK((*kept)->token_sha256 == model::join_token_hash("bjt-good"));
+
+  // A restart: no token needed, the same instance registered again, no second join.
+  agent::JoinedRegistrar again(link.server, "", link.tmp.path + "/join.json");
+  CHECK(again.register_node(node()).value_or("") == link.server.instance_id);
+  CHECK(link.server.joins.size() == 1);
+  CHECK(link.server.registrations == std::vector<std::string>{link.server.instance_id});
+}
+
+TEST_CASE("joined registrar: a restart without the server goes on as the same instance and registers once it answers",
+          "[agent][joined]") {
+  Link link;
+  link.server.reachable = false;
+  agent::JoinedRegistrar again(link.server, "", link.tmp.path + "/join.json");
+  CHECK(again.register_node(node()).value_or("") == link.server.instance_id);
+  CHECK_FALSE(again.register_again());
+  link.server.reachable = true;
+  CHECK(again.register_again());
+  CHECK(again.register_again());  // once registered, no further call
+  CHECK(link.server.registrations.size() == 3);  // at start, refused for want of an answer, then taken
+}
+
+TEST_CASE("joined registrar: without a kept key a token is needed; a refused token or key is an error", "[agent][joined]") {
+  TempDir tmp;
+  FakeControlPlane server;
+  agent::JoinedRegistrar no_token(server, "", tmp.path + "/join.json");
+  auto refused = no_token.register_node(node());
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message.find("--join-token") != std::string::npos);
+  agent::JoinedRegistrar bad_token(server, "bjt-spent", tmp.path + "/join.json");
+  REQUIRE_FALSE(bad_token.register_node(node()).has_value());
+  CHECK_FALSE(agent::load_joined_identity(tmp.path + "/join.json").value_or(std::nullopt).has_value());
+  // A key the server no longer knows (`berth key rm`), and no new token: refused, file kept.
+  REQUIRE_OK(agent::save_joined_identity(tmp.path + "/join.json",
+                                         {"edge", "arn", server.instance_id, "AKIAREMOVED", "s", "local", "x"}));
+  agent::JoinedRegistrar removed(server, "", tmp.path + "/join.json");
+  auto cut_off = removed.register_node(node());
+  REQUIRE_FALSE(cut_off.has_value());
+  CHECK(cut_off.error().message.find("new join token") != std::string::npos);
+  // With a new token it joins anew.
+  agent::JoinedRegistrar rejoined(server, "bjt-good", tmp.path + "/join.json");
+  CHECK(rejoined.register_node(node()).value_or("") == server.instance_id);
+  CHECK(agent::load_joined_identity(tmp.path + "/join.json").value_or(std::nullopt)->access_key_id == "AKIAJOINED");
+}
+
+TEST_CASE("reporter: each change the agent records is told once, a task's with SubmitTaskStateChange, a container's "
+          "alone with SubmitContainerStateChange",
+          "[agent][joined]") {
+  Link link;
+  link.placed("t1");
+  agent::StateReporter reporter(*link.store, link.server, link.clock);
+  const auto identity = link.registrar->identity();
+  auto first = reporter.report(identity);
+  REQUIRE_OK(first);
+  CHECK(first->task_reports == 1);  // PENDING: told once
+  CHECK(reporter.report(identity)->task_reports == 0);
+
+  link.record("t1", TaskStatus::running);
+  REQUIRE(reporter.report(identity)->task_reports == 1);
+  const auto& running = link.server.task_reports.back();
+  CHECK(running.task == "t1");
+  CHECK(running.cluster == std::optional<std::string>("edge"));
+  CHECK(running.change.status == TaskStatus::running);
+  REQUIRE(running.change.containers.size() == 1);
+  CHECK(running.change.containers[0].runtime_id == std::optional<std::string>("t1-webapp"));
+
+  // A container's change under the same task status: the container alone.
+  auto t = link.stored("t1");
+  t.containers[0].image_digest = "sha256:abc";
+  REQUIRE(link.store->replace_task(t, t.version).value_or(false));
+  const auto container_only = reporter.report(identity);
+  CHECK(container_only->task_reports == 0);
+  CHECK(container_only->container_reports == 1);
+  CHECK(link.server.container_reports.back().change.image_digest == std::optional<std::string>("sha256:abc"));
+}
+
+TEST_CASE("reporter: a node cut off reports what ran and exited meanwhile once the server answers", "[agent][joined]") {
+  Link link;
+  link.placed("t1");
+  agent::StateReporter reporter(*link.store, link.server, link.clock);
+  const auto identity = link.registrar->identity();
+  link.record("t1", TaskStatus::running);
+  REQUIRE(reporter.report(identity)->task_reports == 1);
+
+  link.server.reachable = false;
+  link.record("t1", TaskStatus::stopped, 3);  // exited while the server was away
+  const auto away = reporter.report(identity);
+  CHECK(away->unanswered);
+  CHECK(away->task_reports == 0);
+
+  link.server.reachable = true;
+  const auto back = reporter.report(identity);
+  CHECK_FALSE(back->unanswered);
+  REQUIRE(back->task_reports == 1);
+  const auto& stopped = link.server.task_reports.back();
+  CHECK(stopped.change.status == TaskStatus::stopped);
+  CHECK(stopped.change.containers[0].exit_code == std::optional<int>(3));
+
+  // Told, and stopped more than an hour ago: dropped from the node's store.
+  link.clock.advance_ms(agent::k_keep_reported_stopped_ms + 1000);
+  REQUIRE_OK(reporter.report(identity));
+  auto gone = link.store->find_task("edge", "t1");
+  REQUIRE(gone.has_value());
+  CHECK_FALSE(gone->has_value());
+}
+
+TEST_CASE("reporter: a report the server refuses is not sent again", "[agent][joined]") {
+  Link link;
+  link.placed("t1");
+  link.server.refused_tasks = {"t1"};
+  agent::StateReporter reporter(*link.store, link.server, link.clock);
+  const auto identity = link.registrar->identity();
+  CHECK(reporter.report(identity)->refused == 1);
+  CHECK(reporter.report(identity)->refused == 0);
+}
+
+TEST_CASE("link: a poll mirrors the server's desired state and wakes the agent; an unanswered one changes nothing",
+          "[agent][joined]") {
+  Link link;
+  link.placed("old");  // ran here before the node was cut off
+  agent::ServerLink server_link(*link.store, link.server, *link.registrar, link.clock, [&] { ++link.wakes; });
+
+  link.server.reachable = false;
+  CHECK_FALSE(server_link.poll_once());
+  CHECK(link.stored("old").desired_status == TaskStatus::running);  // keeps running without the server
+  CHECK(link.wakes == 0);
+
+  // The server is back: it replaced "old" elsewhere meanwhile and placed "new" here.
+  link.server.reachable = true;
+  link.server.desired.cluster = "edge";
+  link.server.desired.instance_id = link.server.instance_id;
+  link.server.desired.cursor = "cursor-1";
+  auto fresh = link.stored("old");
+  fresh.id = "new";
+  fresh.version = 1;
+  link.server.desired.tasks = {fresh};
+  REQUIRE(server_link.poll_once());
+  CHECK(link.wakes == 1);
+  CHECK(link.stored("old").desired_status == TaskStatus::stopped);
+  CHECK(link.stored("old").stopped_reason == agent::k_fenced_reason);
+  CHECK(link.stored("new").desired_status == TaskStatus::running);
+  // The next poll carries the reply's cursor, and the same state wakes nobody.
+  REQUIRE(server_link.poll_once());
+  CHECK(link.server.cursors.back() == std::optional<std::string>("cursor-1"));
+  CHECK(link.wakes == 1);
+}
+
+TEST_CASE("link: the log requests a poll lists are answered with the newest lines that fit", "[agent][joined]") {
+  Link link;
+  std::vector<std::string> read;
+  agent::ServerLink server_link(*link.store, link.server, *link.registrar, link.clock, [] {},
+                                [&](const std::string& runtime_id) {
+                                  read.push_back(runtime_id);
+                                  model::Json lines = model::Json::array();
+                                  // More than an answer may carry: only the newest go.
+                                  for (int i = 0; i < 2000; ++i) {
+                                    lines.push_back({{"time", "t"}, {"stream", "stdout"}, {"text", std::to_string(i) + std::string(500, 'x')}});
+                                  }
+                                  return lines;
+                                });
+  link.server.desired.cluster = "edge";
+  link.server.desired.instance_id = link.server.instance_id;
+  link.server.desired.cursor = "c";
+  link.server.desired.log_requests = {{"r1", {"t1-webapp"}}};
+  REQUIRE(server_link.poll_once());
+  CHECK(read == std::vector<std::string>{"t1-webapp"});
+  REQUIRE(link.server.log_answers.size() == 1);
+  const auto& answer = link.server.log_answers[0];
+  CHECK(answer.request_id == "r1");
+  CHECK(answer.container_instance == link.registrar->identity().instance_arn);
+  const auto& lines = answer.logs.at("t1-webapp");
+  REQUIRE(lines.size() > 100);
+  CHECK(lines.size() < 2000);
+  CHECK(lines.back()["text"].get<std::string>().starts_with("1999"));
+  std::size_t bytes = 0;
+  for (const auto& line : lines) bytes += line["text"].get<std::string>().size();
+  CHECK(bytes <= model::k_max_submitted_log_bytes);
+}
