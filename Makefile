@@ -32,6 +32,12 @@ LIB_SRC := $(filter-out src/main.cpp,$(shell find src -name '*.cpp' | sort))
 UNIT_SRC := $(shell find tests -name '*.cpp' -not -path 'tests/integration/*' -not -path 'tests/bench/*' \
               -not -path 'tests/fuzz/*' | sort)
 LIB_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
+# The dashboard (ui/: hand-written HTML, CSS and JavaScript, no front-end tooling) is compiled into
+# the binary: ui/embed.sh gzips each file into one generated source (target-independent, so every
+# target and the fuzz build share it), served by api/ui_routes.cpp.
+UI_FILES := $(sort $(wildcard ui/*.html ui/*.css ui/*.js))
+UI_SRC := build/gen/ui_assets.cpp
+LIB_OBJ += $(UI_SRC:%.cpp=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BERTH := $(BUILD)/berth
 UNIT := $(BUILD)/berth-unit-tests
@@ -43,6 +49,10 @@ all: $(BERTH)
 
 # The unit-test binary alone (the VM tests run it in the guest).
 unit: $(UNIT)
+
+$(UI_SRC): ui/embed.sh $(UI_FILES)
+	@mkdir -p $(dir $@)
+	ui/embed.sh $@ $(UI_FILES)
 
 $(TP)/httplib.h: third_party/httplib.sh
 	third_party/httplib.sh $(TP)
@@ -249,7 +259,7 @@ FUZZ_HARNESSES := $(patsubst tests/fuzz/%_fuzz.cpp,%,$(wildcard tests/fuzz/*_fuz
 # store, placement, schedules, image files); the agent, runtime, TLS and verbs are not built.
 FUZZ_LIB_SRC := $(filter src/common/% src/model/% src/place/% src/sched/% src/store/% src/svc/% \
                   src/api/auth/% src/runtime/image/%,$(LIB_SRC)) $(wildcard src/api/*.cpp)
-FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ)/obj/%.o)
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ)/obj/%.o) $(UI_SRC:%.cpp=$(FUZZ)/obj/%.o)
 FUZZ_LIBS := -lsqlite3 -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lzstd -lz -lpthread
 
 $(FUZZ)/obj/%.o: %.cpp | $(TP)/httplib.h
