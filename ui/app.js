@@ -10,10 +10,13 @@ const LOG_LINES = 500;  // the tail keeps this many lines
 const state = { cluster: "default", can: {}, definitions: new Map(), busy: false, timer: null, generation: 0 };
 const $ = (id) => document.getElementById(id);
 
-function say(text, isError) {
+// One line of status: what an action did (kept until the next action), or why the last refresh
+// failed (cleared by the next one that works).
+function say(text, isError, fromRefresh) {
   const status = $("status");
   status.textContent = text || "";
   status.className = isError ? "error" : "";
+  status.dataset.source = fromRefresh ? "refresh" : "action";
 }
 
 function viewName() {
@@ -77,12 +80,12 @@ async function refresh() {
     const content = await views[name](ctx);
     if (generation === state.generation && name === viewName()) {
       swap(content);
-      if (!$("status").classList.contains("error") && $("status").textContent.endsWith("…") === false) say("");
+      if ($("status").dataset.source === "refresh") say("");
       document.body.dataset.updated = String(Date.now());
     }
   } catch (e) {
     if (e.status === 403 && e.type !== "AccessDeniedException") return signOut(e.message);
-    say(e.message, true);
+    say(e.message, true, true);
   } finally {
     state.busy = false;
   }
@@ -90,7 +93,7 @@ async function refresh() {
 
 async function refreshPermissions() {
   state.can = await probePermissions(state.cluster);
-  document.body.dataset.permissions = Object.keys(state.can).filter((k) => state.can[k]).join(" ") || "none";
+  document.body.dataset.permissions = Object.keys(probes).filter((k) => state.can[k]).join(" ") || "none";
 }
 
 async function loadClusters() {
@@ -108,6 +111,7 @@ function startTail(task) {
   clearTimeout(tail.timer);
   Object.assign(tail, { task, next: 0, lines: [] });
   $("logs").hidden = false;
+  document.body.classList.add("tailing");
   $("logs-title").textContent = "Logs of task " + task.slice(0, 12);
   $("logs-text").textContent = "";
   pollTail();
@@ -140,6 +144,7 @@ function stopTail() {
   clearTimeout(tail.timer);
   tail.task = null;
   $("logs").hidden = true;
+  document.body.classList.remove("tailing");
 }
 
 function signOut(message) {
