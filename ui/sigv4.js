@@ -28,6 +28,9 @@ function sigv4UriEncode(text, keepSlash) {
 // Returns the headers to send: `headers` (lower-case names) plus x-amz-date and authorization.
 // `path` is the path as sent (already percent-encoded), `query` a list of [name, value] pairs.
 async function sigv4Sign({ method, path, query, headers, body, key, service, now }) {
+  if (!window.crypto || !crypto.subtle) {
+    throw new Error("This browser offers no WebCrypto here: open the dashboard over https (or on 127.0.0.1) to sign in.");
+  }
   const stamp = (now || new Date()).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   const day = stamp.slice(0, 8);
   const all = Object.assign({}, headers, { host: location.host, "x-amz-date": stamp });

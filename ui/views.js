@@ -206,7 +206,8 @@ const views = {
         cell("expression", h("code", {}, s.ScheduleExpression), s.ScheduleExpressionTimezone ? " " + s.ScheduleExpressionTimezone : ""),
         cell("state", badge(s.State)),
         cell("next run", when(s.NextInvocation)),
-        cell("last run", last.Time ? when(last.Time) + " " + (last.Status || "") + (last.Reason ? ": " + last.Reason : "") : "-"),
+        cell("last run", last.Result ? when(last.StartedAt || last.ScheduledTime) + " " + last.Result +
+          (last.Reason ? ": " + last.Reason : "") : "-"),
         cell("", ctx.can.UpdateSchedule ? h("button", { type: "button", class: "toggle", onclick: () => ctx.act(
           (enabled ? "Disabling " : "Enabling ") + s.Name, () => setScheduleState(s, enabled ? "DISABLED" : "ENABLED")) },
         enabled ? "Disable" : "Enable") : null));

@@ -23,6 +23,7 @@ from selenium.webdriver.common.by import By
 
 from harness import BERTH, BerthTestCase
 from test_auth import parse_key
+from test_schedules import at_from_now, target
 from test_tasks import TaskTestCase, wait_for
 
 ARTIFACTS = os.environ.get("BERTH_TEST_ARTIFACTS", os.path.join("build", "test-artifacts", "test_dashboard"))
@@ -48,7 +49,9 @@ class Browser:
                     "--disable-component-update", "--disable-default-apps"):
             options.add_argument(arg)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        # Times on the page are the browser's local time: UTC whatever the machine's zone.
+        service = Service("/usr/bin/chromedriver", env=dict(os.environ, TZ="UTC"))
+        self.driver = webdriver.Chrome(service=service, options=options)
         self.console = []
         self.requests = []
 
@@ -294,4 +297,27 @@ class DashboardWithoutAuthTest(DashboardTestCase):
         # The refresh kept the revision open with its JSON.
         self.assertIn('"family": "job"', self.text("#td-job-1 pre"))
         self.shot("taskdef-json-auth-off")
+
+        # A schedule: its next run, and the Disable button (UpdateSchedule with the whole schedule).
+        scheduler = self.berth.boto3("scheduler")
+        scheduler.create_schedule(Name="nightly", ScheduleExpression="cron(30 2 * * ? *)",
+                                  FlexibleTimeWindow={"Mode": "OFF"}, Target=target("job", TaskCount=1))
+        self.go("schedules")
+        row = '[data-schedule="nightly"]'
+        wait_for(lambda: "2:30" in (self.text(row) or "") or "02:30" in (self.text(row) or ""), timeout=10,
+                 what="the next run at 02:30")
+        self.click(row + " button.toggle")
+        wait_for(lambda: scheduler.get_schedule(Name="nightly")["State"] == "DISABLED", timeout=10,
+                 what="the schedule disabled")
+        wait_for(lambda: self.text(row + " button.toggle") == "Enable", timeout=10, what="the Enable button")
+        after = scheduler.get_schedule(Name="nightly")
+        self.assertEqual(after["ScheduleExpression"], "cron(30 2 * * ? *)")
+        self.assertEqual(after["Target"]["EcsParameters"]["TaskDefinitionArn"], "job")
+        # A run's outcome shows as the schedule's last run.
+        self.assertEqual(self.berth.import_image().returncode, 0)
+        scheduler.create_schedule(Name="soon", ScheduleExpression=at_from_now(2), FlexibleTimeWindow={"Mode": "OFF"},
+                                  Target=target("job", TaskCount=1))
+        wait_for(lambda: "STARTED" in (self.text('[data-schedule="soon"]') or ""), timeout=30,
+                 what="the run's outcome in the page")
+        self.shot("schedules-auth-off")
         self.assert_clean_browser_logs()
