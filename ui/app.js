@@ -121,6 +121,7 @@ async function pollTail() {
   const task = tail.task;
   if (!task) return;
   let more = false;
+  let stopped = false;
   try {
     const reply = await api.logs(task, state.cluster, tail.next);
     if (task !== tail.task) return;
@@ -130,6 +131,11 @@ async function pollTail() {
     tail.lines.splice(0, Math.max(0, tail.lines.length - LOG_LINES));
     tail.next = reply.next || tail.next;
     more = Boolean(reply.more);
+    // A stopped task writes nothing more: the tail ends once it has read everything.
+    if (reply.taskStatus === "STOPPED" && !more) {
+      tail.lines.push("(the task has stopped)");
+      stopped = true;
+    }
     const pre = $("logs-text");
     const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
     pre.textContent = tail.lines.join("\n");
@@ -137,7 +143,7 @@ async function pollTail() {
   } catch (e) {
     $("logs-text").textContent = e.message;
   }
-  if (task === tail.task) tail.timer = setTimeout(pollTail, more ? 0 : LOG_POLL_MS);
+  if (task === tail.task && !stopped) tail.timer = setTimeout(pollTail, more ? 0 : LOG_POLL_MS);
 }
 
 function stopTail() {

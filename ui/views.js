@@ -124,7 +124,7 @@ const views = {
           h("span", { class: "pending" }, "pending ", h("b", {}, s.pendingCount))),
         (s.deployments || []).map((d) => {
           const share = d.desiredCount ? Math.min(100, Math.round((100 * d.runningCount) / d.desiredCount)) : 100;
-          return h("div", { class: "deployment" },
+          return h("div", { class: "deployment", "data-deployment": d.id },
             badge(d.status), " ", badge(d.rolloutState), " ", family(d.taskDefinition), " · ",
             d.runningCount + "/" + d.desiredCount + " running", d.failedTasks ? ", " + d.failedTasks + " failed" : "",
             h("div", { class: "meter" }, h("div", { class: "fill", style: "width:" + share + "%" })),

@@ -248,6 +248,21 @@ class DashboardTest(DashboardTestCase, TaskTestCase):
         self.go("tasks")
         wait_for(lambda: self.attributes(rows, "data-task"), timeout=10, what="tasks on a phone")
         self.shot("tasks-phone")
+        # Force new deployment: a new deployment of the same revision replaces the tasks.
+        self.driver.set_window_size(1280, 900)
+        self.go("services")
+        before = {d["id"] for d in self.ecs.describe_services(services=["web"])["services"][0]["deployments"]}
+        self.click('[data-service="web"] button.redeploy')
+        wait_for(lambda: self.text("#status") == "New deployment of web: done.", timeout=10, what="the redeploy's answer")
+        primary = [d for d in self.ecs.describe_services(services=["web"])["services"][0]["deployments"]
+                   if d["status"] == "PRIMARY"][0]
+        self.assertNotIn(primary["id"], before)
+        wait_for(lambda: "COMPLETED" in (self.text('[data-deployment="%s"]' % primary["id"]) or ""), timeout=60,
+                 what="the new deployment completed in the page")
+        # The tailed task is gone by now (scaled in or replaced): its tail ends.
+        wait_for(lambda: "(the task has stopped)" in self.driver.find_element(By.ID, "logs-text").text, timeout=30,
+                 what="the end of the stopped task's tail")
+        self.shot("services-redeployed")
         self.assertEqual(self.driver.execute_script("return window.berthTestMarker"), "same page")
         self.assert_clean_browser_logs()
 
@@ -315,9 +330,19 @@ class DashboardWithoutAuthTest(DashboardTestCase):
         self.assertEqual(after["Target"]["EcsParameters"]["TaskDefinitionArn"], "job")
         # A run's outcome shows as the schedule's last run.
         self.assertEqual(self.berth.import_image().returncode, 0)
+        ecs = self.berth.boto3()
         scheduler.create_schedule(Name="soon", ScheduleExpression=at_from_now(2), FlexibleTimeWindow={"Mode": "OFF"},
                                   Target=target("job", TaskCount=1))
         wait_for(lambda: "STARTED" in (self.text('[data-schedule="soon"]') or ""), timeout=30,
                  what="the run's outcome in the page")
         self.shot("schedules-auth-off")
+
+        # The Run button of a revision.
+        self.go("taskdefs")
+        self.click("#td-job-1 + button.run")
+        wait_for(lambda: self.text("#status") == "Running job:1: done.", timeout=10, what="the run's answer")
+        runs = [t for t in ecs.describe_tasks(tasks=ecs.list_tasks(desiredStatus="STOPPED")["taskArns"] +
+                                              ecs.list_tasks(desiredStatus="RUNNING")["taskArns"])["tasks"]
+                if not t.get("startedBy", "").startswith("scheduler/")]
+        self.assertEqual([t["group"] for t in runs], ["family:job"])
         self.assert_clean_browser_logs()
