@@ -108,7 +108,8 @@ $(BUILD)/obj/tests/bench/%.o: PCH_FLAGS =
 $(NO_PCH_OBJ): PCH_FLAGS =
 
 # Size (DESIGN §9: the stripped aarch64 binary <= 8 MB). The cold layers are compiled with -Os:
-# model/ (codecs and request shapes), store/, cli/ (verbs), api/'s dispatch tables and the svc/
+# model/ (codecs and request shapes), store/, cli/ (verbs), api/'s dispatch tables (and the
+# dashboard's file route, -8 KB on x86_64; it runs once per page load) and the svc/
 # use cases of configuration objects (COLD_SVC) run once per request or command, and are mostly
 # nlohmann::json and std:: code expanded per type, which -O2 inlines and grows most.
 # sched/, place/, runtime/, agent/, common/, the HTTP event loop, auth and the svc/ of
@@ -126,7 +127,8 @@ COLD_SVC := access_keys account_settings capacity_providers cluster_join cluster
             secrets tags task_protection time_zones usage
 COLD_OBJ := $(filter $(BUILD)/obj/src/model/% $(BUILD)/obj/src/store/% $(BUILD)/obj/src/cli/% \
               $(BUILD)/obj/src/api/%_dispatch.o $(BUILD)/obj/src/api/ecs_actions.o \
-              $(BUILD)/obj/src/api/refused_action.o $(COLD_SVC:%=$(BUILD)/obj/src/svc/%.o),$(LIB_OBJ))
+              $(BUILD)/obj/src/api/refused_action.o $(BUILD)/obj/src/api/ui_routes.o \
+              $(COLD_SVC:%=$(BUILD)/obj/src/svc/%.o),$(LIB_OBJ))
 COLD_PCH := $(PCH_DIR)/cold/src/precompiled.hpp
 $(COLD_OBJ): $(COLD_PCH).gch
 $(COLD_OBJ): private CXXFLAGS += -Os
