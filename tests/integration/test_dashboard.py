@@ -248,6 +248,9 @@ class DashboardTest(DashboardTestCase, TaskTestCase):
         self.go("tasks")
         wait_for(lambda: self.attributes(rows, "data-task"), timeout=10, what="tasks on a phone")
         self.shot("tasks-phone")
+        # Nothing wider than the phone: no sideways scrolling.
+        self.assertLessEqual(self.driver.execute_script("return document.documentElement.scrollWidth"),
+                             self.driver.execute_script("return window.innerWidth"))
         # Force new deployment: a new deployment of the same revision replaces the tasks.
         self.driver.set_window_size(1280, 900)
         self.go("services")
