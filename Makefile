@@ -32,6 +32,12 @@ LIB_SRC := $(filter-out src/main.cpp,$(shell find src -name '*.cpp' | sort))
 UNIT_SRC := $(shell find tests -name '*.cpp' -not -path 'tests/integration/*' -not -path 'tests/bench/*' \
               -not -path 'tests/fuzz/*' | sort)
 LIB_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
+# The dashboard (src/api/ui/: hand-written HTML, CSS and JavaScript, no front-end tooling) is compiled into
+# the binary: src/api/ui/embed.sh gzips each file into one generated source (target-independent, so every
+# target and the fuzz build share it), served by api/ui_routes.cpp.
+UI_FILES := $(sort $(wildcard src/api/ui/*.html src/api/ui/*.css src/api/ui/*.js))
+UI_SRC := build/gen/ui_assets.cpp
+LIB_OBJ += $(UI_SRC:%.cpp=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BERTH := $(BUILD)/berth
 UNIT := $(BUILD)/berth-unit-tests
@@ -43,6 +49,10 @@ all: $(BERTH)
 
 # The unit-test binary alone (the VM tests run it in the guest).
 unit: $(UNIT)
+
+$(UI_SRC): src/api/ui/embed.sh $(UI_FILES)
+	@mkdir -p $(dir $@)
+	src/api/ui/embed.sh $@ $(UI_FILES)
 
 $(TP)/httplib.h: third_party/httplib.sh
 	third_party/httplib.sh $(TP)
@@ -98,7 +108,8 @@ $(BUILD)/obj/tests/bench/%.o: PCH_FLAGS =
 $(NO_PCH_OBJ): PCH_FLAGS =
 
 # Size (DESIGN §9: the stripped aarch64 binary <= 8 MB). The cold layers are compiled with -Os:
-# model/ (codecs and request shapes), store/, cli/ (verbs), api/'s dispatch tables and the svc/
+# model/ (codecs and request shapes), store/, cli/ (verbs), api/'s dispatch tables (and the
+# dashboard's file route, -8 KB on x86_64; it runs once per page load) and the svc/
 # use cases of configuration objects (COLD_SVC) run once per request or command, and are mostly
 # nlohmann::json and std:: code expanded per type, which -O2 inlines and grows most.
 # sched/, place/, runtime/, agent/, common/, the HTTP event loop, auth and the svc/ of
@@ -116,7 +127,8 @@ COLD_SVC := access_keys account_settings capacity_providers cluster_join cluster
             secrets tags task_protection time_zones usage
 COLD_OBJ := $(filter $(BUILD)/obj/src/model/% $(BUILD)/obj/src/store/% $(BUILD)/obj/src/cli/% \
               $(BUILD)/obj/src/api/%_dispatch.o $(BUILD)/obj/src/api/ecs_actions.o \
-              $(BUILD)/obj/src/api/refused_action.o $(COLD_SVC:%=$(BUILD)/obj/src/svc/%.o),$(LIB_OBJ))
+              $(BUILD)/obj/src/api/refused_action.o $(BUILD)/obj/src/api/ui_routes.o \
+              $(COLD_SVC:%=$(BUILD)/obj/src/svc/%.o),$(LIB_OBJ))
 COLD_PCH := $(PCH_DIR)/cold/src/precompiled.hpp
 $(COLD_OBJ): $(COLD_PCH).gch
 $(COLD_OBJ): private CXXFLAGS += -Os
@@ -249,7 +261,7 @@ FUZZ_HARNESSES := $(patsubst tests/fuzz/%_fuzz.cpp,%,$(wildcard tests/fuzz/*_fuz
 # store, placement, schedules, image files); the agent, runtime, TLS and verbs are not built.
 FUZZ_LIB_SRC := $(filter src/common/% src/model/% src/place/% src/sched/% src/store/% src/svc/% \
                   src/api/auth/% src/runtime/image/%,$(LIB_SRC)) $(wildcard src/api/*.cpp)
-FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ)/obj/%.o)
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ)/obj/%.o) $(UI_SRC:%.cpp=$(FUZZ)/obj/%.o)
 FUZZ_LIBS := -lsqlite3 -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lzstd -lz -lpthread
 
 $(FUZZ)/obj/%.o: %.cpp | $(TP)/httplib.h

@@ -10,6 +10,7 @@ std::string_view reason_phrase(int status) {
     case 100: return "Continue";
     case 101: return "Switching Protocols";
     case 200: return "OK";
+    case 301: return "Moved Permanently";
     case 400: return "Bad Request";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";

@@ -9,6 +9,7 @@
 #include "api/scaling_dispatch.hpp"
 #include "api/scheduler_dispatch.hpp"
 #include "api/secrets_dispatch.hpp"
+#include "api/ui_routes.hpp"
 #include "common/numbers.hpp"
 #include "model/execute_command.hpp"
 #include "svc/execute_command.hpp"
@@ -240,6 +241,8 @@ HttpResponse join_cluster(ApiServices& api, const HttpRequest& request, const Ht
 HttpResponse route_request(ApiServices& api, const HttpRequest& request, const HttpPeer& peer) {
   const RequestTarget target = parse_target(request.target);
   if (auto scrape = scrape_with_token(api, request, target)) return std::move(*scrape);
+  // The dashboard's own files are public; the page signs its API requests like any client.
+  if (auto ui = ui_route(request, target.path)) return std::move(*ui);
   if (request.method == "POST" && request.header("x-amz-target") == k_join_cluster_target) {
     return join_cluster(api, request, peer);
   }
