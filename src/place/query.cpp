@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "common/civil_time.hpp"
+#include "common/tame_regex.hpp"
 
 namespace berth::place {
 
@@ -200,51 +201,11 @@ int compare(const std::string& a, const std::string& b) {
   return a < b ? -1 : (a > b ? 1 : 0);
 }
 
-// A `matches` pattern comes from the API and runs against every instance on every placement, and
-// std::regex backtracks: refuse what can blow up. No backreferences, repetition counts at most
-// 100 (std::regex reads long numbers with an overflow), and a pattern has at
-// most 3 repetitions: each one multiplies the ways std::regex may try to match an attribute value
-// (at most 128 characters), so "a*a*a*a*a*a*b" would take minutes. Values cannot hold parentheses
-// (the tokenizer ends a word there), so groups cannot nest repetitions.
-bool is_tame_pattern(std::string_view pattern) {
-  constexpr int k_max_count = 100;
-  constexpr int k_max_repetitions = 3;
-  int repetitions = 0;
-  // An escape is read as libstdc++'s ECMAScript scanner reads it, in brackets too: "\cX" takes
-  // X whatever it is, so in "\c\\1" the backslash after c is X and "\1" a backreference (found
-  // by the fuzzer, which made the count overflow inside the compiler).
-  const auto skip_escape = [&](std::size_t& i) {
-    if (++i < pattern.size() && pattern[i] == 'c') ++i;
-  };
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
-    const char c = pattern[i];
-    if (c == '\\') {
-      // A backreference (\1...) makes matching exponential, and a long one overflowed inside
-      // libstdc++'s regex compiler (found by the fuzzer).
-      if (i + 1 < pattern.size() && pattern[i + 1] >= '0' && pattern[i + 1] <= '9') return false;
-      skip_escape(i);
-    } else if (c == '[') {
-      for (++i; i < pattern.size() && pattern[i] != ']'; ++i) {
-        if (pattern[i] == '\\') skip_escape(i);
-      }
-    } else if (c == '*' || c == '+' || c == '?' || c == '{') {
-      if (++repetitions > k_max_repetitions) return false;
-      if (c != '{') continue;
-      int count = 0;
-      for (++i; i < pattern.size() && pattern[i] != '}'; ++i) {
-        if (pattern[i] == ',') {
-          count = 0;
-        } else if (pattern[i] >= '0' && pattern[i] <= '9') {
-          count = count * 10 + (pattern[i] - '0');
-          if (count > k_max_count) return false;
-        } else {
-          return false;
-        }
-      }
-    }
-  }
-  return true;
-}
+// A `matches` pattern comes from the API and runs against every instance on every placement,
+// against attribute values of at most 128 characters: three open-ended repetitions at most (see
+// common/tame_regex.hpp; "a*a*a*a*a*a*b" would take minutes). Values cannot hold parentheses (the
+// tokenizer ends a word there), so the refusal of groups never shows.
+bool is_tame_pattern(std::string_view pattern) { return !untamed_regex(pattern, 3).has_value(); }
 
 int compare_versions(const std::string& a, const std::string& b) {
   // Each run of digits is compared as a number of any length (the text comes from the

@@ -1,0 +1,49 @@
+#include "common/tame_regex.hpp"
+
+namespace berth {
+
+std::optional<std::string> untamed_regex(std::string_view pattern, int max_open_repetitions) {
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  // Past the escape starting at `i` (a backslash): "\cX" is three characters, others two.
+  const auto skip_escape = [&](std::size_t& i) {
+    if (++i < pattern.size() && pattern[i] == 'c') ++i;
+  };
+  int open = 0;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      if (i + 1 < pattern.size() && is_digit(pattern[i + 1])) return "It holds a backreference (\\1...).";
+      skip_escape(i);
+    } else if (c == '[') {
+      for (++i; i < pattern.size() && pattern[i] != ']'; ++i) {
+        if (pattern[i] == '\\') skip_escape(i);
+      }
+    } else if (c == '(' || c == ')') {
+      return "It holds a group (parentheses).";
+    } else if (c == '*' || c == '+' || c == '?') {
+      ++open;
+    } else if (c == '{') {
+      int count = 0;
+      bool range = false;
+      for (++i; i < pattern.size() && pattern[i] != '}'; ++i) {
+        if (pattern[i] == ',') {
+          range = true;
+          count = 0;
+        } else if (is_digit(pattern[i])) {
+          count = count * 10 + (pattern[i] - '0');
+          if (count > k_max_regex_count) return "A repetition count is over " + std::to_string(k_max_regex_count) + ".";
+        } else {
+          return "A repetition {...} holds something other than digits and a comma.";
+        }
+      }
+      if (range) ++open;
+    }
+    if (open > max_open_repetitions) {
+      return "It has more than " + std::to_string(max_open_repetitions) +
+             " open-ended repetitions (*, +, ?, {n,}, {n,m}).";
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace berth
