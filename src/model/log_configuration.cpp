@@ -1,5 +1,6 @@
 #include "model/log_configuration.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "common/numbers.hpp"
@@ -115,8 +116,9 @@ Result<void> check_log_group_name(std::string_view name) {
 }
 
 Result<void> check_log_stream_name(std::string_view name) {
-  if (name.empty() || name.size() > k_max_name || name.find_first_of(":*") != std::string_view::npos) {
-    return fail(Code::invalid_parameter, "Log stream name must be 1-512 characters without ':' or '*'.");
+  const bool control = std::ranges::any_of(name, [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  if (name.empty() || name.size() > k_max_name || name.find_first_of(":*") != std::string_view::npos || control) {
+    return fail(Code::invalid_parameter, "Log stream name must be 1-512 characters without ':', '*' or control characters.");
   }
   return {};
 }

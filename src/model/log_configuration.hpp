@@ -42,7 +42,7 @@ std::string awslogs_stream_name(const AwsLogsOptions& options, std::string_view 
                                 std::string_view runtime_id);
 
 // CloudWatch Logs' name rules: a group is 1-512 of [A-Za-z0-9._/#-]; a stream 1-512 characters
-// without ':' or '*'. Returns InvalidParameterException saying which rule `name` breaks.
+// without ':', '*' or control characters (berth's own rule: its stream list is lines of text). Returns InvalidParameterException saying which rule `name` breaks.
 [[nodiscard]] Result<void> check_log_group_name(std::string_view name);
 [[nodiscard]] Result<void> check_log_stream_name(std::string_view name);
 
