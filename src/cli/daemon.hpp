@@ -14,6 +14,7 @@
 #include <string>
 
 #include "agent/agent.hpp"
+#include "agent/log_ingester.hpp"
 #include "agent/metrics_sampler.hpp"
 #include "api/audit_log.hpp"
 #include "api/auth/aes_gcm_cipher.hpp"
@@ -48,6 +49,7 @@ struct DaemonResources {
   std::shared_ptr<api::tls::TlsServerConfig> tls;  // null: plain HTTP on the TCP listener
   std::unique_ptr<api::AuditLog> audit;
   std::string metrics_token;  // GET /metrics' bearer token, DATA-DIR/metrics.token
+  std::unique_ptr<store::LogStore> log_store;  // CloudWatch Logs, DATA-DIR/cloudwatch-logs
 };
 
 // Serves container logs to the API from the runtime's log files.
@@ -123,6 +125,8 @@ class Daemon final : private svc::StateEvents {
   agent::Agent m_agent;
   // A container's exit wakes the agent at once (its record appears in the shim's state directory).
   runtime::ExitWatcher m_exit_watcher;
+  // awslogs containers' output, from the shims' files into the log store.
+  agent::LogIngester m_log_ingester;
   agent::MetricsSampler m_sampler;
   svc::ServiceScheduler m_scheduler;
   svc::ScheduleRunner m_schedule_runner;
