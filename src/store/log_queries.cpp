@@ -105,8 +105,8 @@ Result<StreamEventsPage> LogStore::stream_events(const std::string& group, const
         return true;
       });
     }
+    // With nothing new the token stays as given: the AWS CLI reads that as the stream's end.
     if (!page.events.empty()) page.backward = page.events.front().position;
-    if (!full && page.events.empty() && end_of_data > from) page.forward = end_of_data;
     return page;
   }
   // Backwards: the last events before `before` (the end when none), in storage order.
