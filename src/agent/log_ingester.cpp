@@ -60,11 +60,13 @@ Result<void> LogIngester::start() {
 }
 
 void LogIngester::stop() {
-  if (!m_thread.joinable()) return;
-  const std::uint64_t one = 1;
-  ssize_t ignored = ::write(m_stop.get(), &one, sizeof one);
-  (void)ignored;
-  m_thread.join();
+  if (m_thread.joinable()) {
+    const std::uint64_t one = 1;
+    ssize_t ignored = ::write(m_stop.get(), &one, sizeof one);
+    (void)ignored;
+    m_thread.join();
+  }
+  store_joined(true);
   m_logs.flush();
 }
 
@@ -89,6 +91,13 @@ void LogIngester::resolve(const std::string& runtime_id, Source& source) {
     source.options = log->awslogs;
     source.stream = model::awslogs_stream_name(log->awslogs, container->name, task_id, runtime_id);
     source.cursor = m_logs.source_cursor(source.options.group, source.stream);
+    // Checked at RegisterTaskDefinition; one that fails now (a definition stored by an older
+    // berth) leaves each line its own event.
+    if (!log->awslogs.datetime_format.empty()) {
+      if (auto matcher = model::LineStartMatcher::datetime(log->awslogs.datetime_format)) source.line_start = std::move(*matcher);
+    } else if (!log->awslogs.multiline_pattern.empty()) {
+      if (auto matcher = model::LineStartMatcher::pattern(log->awslogs.multiline_pattern)) source.line_start = std::move(*matcher);
+    }
   }
 }
 
@@ -117,10 +126,48 @@ std::size_t LogIngester::take_records(Source& source, std::string_view bytes, st
     source.partial += record->text;
     if (record->partial && source.partial.size() < store::k_max_log_message) continue;
     // Docker's awslogs driver skips empty lines; CloudWatch refuses empty messages.
-    if (!source.partial.empty()) events.push_back({record->ns / 1'000'000, std::move(source.partial), record->ns});
+    if (!source.partial.empty()) take_line(source, std::move(source.partial), record->ns, events);
     source.partial.clear();
   }
   return used;
+}
+
+void LogIngester::take_line(Source& source, std::string line, std::int64_t ns, std::vector<store::LogEvent>& events) {
+  if (!source.line_start) {
+    events.push_back({ns / 1'000'000, std::move(line), ns});
+    return;
+  }
+  if (source.joining && !source.line_start->starts_event(line) &&
+      source.joining->message.size() + 1 + line.size() <= store::k_max_log_message) {
+    source.joining->message += '\n';
+    source.joining->message += line;
+    source.joining->source_ns = ns;  // a restart resumes after the event's last line
+  } else {
+    if (source.joining) events.push_back(std::move(*source.joining));
+    source.joining = store::LogEvent{ns / 1'000'000, std::move(line), ns};
+  }
+  source.joined_at = std::chrono::steady_clock::now();
+}
+
+std::optional<std::chrono::steady_clock::time_point> LogIngester::store_joined(bool all) {
+  const auto now = std::chrono::steady_clock::now();
+  const auto wait = std::chrono::milliseconds(m_options.flush_ms);
+  std::optional<std::chrono::steady_clock::time_point> next;
+  for (auto& [runtime_id, source] : m_sources) {
+    if (!source.joining) continue;
+    if (all || now >= source.joined_at + wait) {
+      const store::LogEvent event = std::move(*source.joining);
+      source.joining.reset();
+      if (auto stored = m_logs.append(source.options.group, source.stream, std::span(&event, 1), store::Flush::batched,
+                                      store::MissingStream::create);
+          !stored) {
+        log_warn("log ingester: " + runtime_id + ": " + stored.error().message);
+      }
+    } else if (!next || source.joined_at + wait < *next) {
+      next = source.joined_at + wait;
+    }
+  }
+  return next;
 }
 
 std::uint64_t LogIngester::read_from(Source& source, const std::string& path, std::uint64_t offset,
@@ -184,12 +231,14 @@ void LogIngester::ingest(const std::string& file_name) {
 
 void LogIngester::run() {
   using SteadyClock = std::chrono::steady_clock;
-  std::optional<SteadyClock::time_point> flush_at;
+  std::optional<SteadyClock::time_point> flush_at, joined_due;
   while (true) {
     int timeout = -1;
-    if (flush_at) {
-      timeout = static_cast<int>(std::max<long long>(
-          0, std::chrono::duration_cast<std::chrono::milliseconds>(*flush_at - SteadyClock::now()).count()));
+    for (const auto& due : {flush_at, joined_due}) {
+      if (!due) continue;
+      const int ms = static_cast<int>(std::max<long long>(
+          0, std::chrono::duration_cast<std::chrono::milliseconds>(*due - SteadyClock::now()).count()));
+      timeout = timeout < 0 ? ms : std::min(timeout, ms);
     }
     pollfd fds[2] = {{m_inotify.get(), POLLIN, 0}, {m_stop.get(), POLLIN, 0}};
     const int ready = ::poll(fds, 2, timeout);
@@ -226,6 +275,7 @@ void LogIngester::run() {
       }
       for (const auto& name : names) ingest(name);
     }
+    joined_due = store_joined(false);
     if (flush_at && SteadyClock::now() >= *flush_at) {
       m_logs.flush();
       flush_at.reset();

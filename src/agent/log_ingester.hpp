@@ -4,7 +4,9 @@
 // the log directory wakes it when a shim writes, it reads the new whole records from where it
 // stopped, and appends them, batched, to the group and stream the task definition names
 // (`<prefix>/<container>/<task id>`, as ECS builds them; the group is made first when
-// awslogs-create-group is true). A second after the first batched event it flushes the store,
+// awslogs-create-group is true). With awslogs-datetime-format or awslogs-multiline-pattern, the
+// lines after a line that starts an event are joined to it (with "\n"), as Docker's driver does:
+// the event is stored when the next one starts, or a flush interval after its last line. A second after the first batched event it flushes the store,
 // so nothing is written while nothing logs. After a restart of berth, each stream resumes after
 // the last stored line (its shim time, store::SourceCursor), from the rotated files too, so no
 // line is lost or stored twice while the shim's files still hold it. Both modes (blocking,
@@ -12,6 +14,7 @@
 // store. One thread of its own; start() and stop() are called from one thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -21,6 +24,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "model/log_configuration.hpp"
+#include "model/log_line_start.hpp"
 #include "runtime/linux/unique_fd.hpp"
 #include "store/log_store.hpp"
 #include "store/store.hpp"
@@ -45,7 +49,8 @@ class LogIngester {
   // and starts the thread. An error (no inotify) leaves nothing running; awslogs streams then
   // get nothing (logged).
   [[nodiscard]] Result<void> start();
-  // Ends and joins the thread after a last flush. Idempotent.
+  // Ends and joins the thread, then stores the multi-line events being joined and flushes the
+  // log store. Idempotent.
   void stop();
 
   // Reads the new records of the log file `file_name` (in log_root) into the store. For tests and
@@ -66,9 +71,19 @@ class LogIngester {
     std::uint32_t seen_at_cursor = 0;  // lines stamped cursor.ns met by this replay
     bool replaying = false;            // reading history again from the start of the files
     std::string partial;          // text of P records waiting for their F
+    // Multi-line events (awslogs-datetime-format, awslogs-multiline-pattern): the event being
+    // joined waits for the next line that starts one, or flush_ms without a line.
+    std::optional<model::LineStartMatcher> line_start;
+    std::optional<store::LogEvent> joining;
+    std::chrono::steady_clock::time_point joined_at;
   };
 
   void run();
+  // Adds one whole line to `events`, or to the multi-line event being joined.
+  void take_line(Source& source, std::string line, std::int64_t ns, std::vector<store::LogEvent>& events);
+  // Stores the multi-line events that waited flush_ms (all of them with `all`); returns when the
+  // next one is due, if any waits.
+  std::optional<std::chrono::steady_clock::time_point> store_joined(bool all);
   void resolve(const std::string& runtime_id, Source& source);
   // Appends the whole records of `bytes` (a file's text from some offset); returns the bytes used.
   std::size_t take_records(Source& source, std::string_view bytes, std::vector<store::LogEvent>& events);

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common/numbers.hpp"
+#include "model/log_line_start.hpp"
 
 namespace berth::model {
 namespace {
@@ -49,9 +50,11 @@ Result<void> set_awslogs_option(AwsLogsOptions& out, const std::string& key, con
     out.max_buffer_bytes = *size;
   } else if (key == "awslogs-datetime-format") {
     if (value.empty() || value.size() > k_max_pattern) return refuse("logConfiguration.options 'awslogs-datetime-format' must be 1-1024 characters.");
+    BERTH_TRY(LineStartMatcher::datetime(value));
     out.datetime_format = value;
   } else if (key == "awslogs-multiline-pattern") {
     if (value.empty() || value.size() > k_max_pattern) return refuse("logConfiguration.options 'awslogs-multiline-pattern' must be 1-1024 characters.");
+    BERTH_TRY(LineStartMatcher::pattern(value));
     out.multiline_pattern = value;
   } else {
     return refuse("logConfiguration.options '" + key + "' is not an awslogs option berth knows (awslogs-group, "

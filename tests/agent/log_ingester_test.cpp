@@ -58,6 +58,15 @@ struct IngesterFixture {
     open_logs();
   }
 
+  // Registers `td` as web:2 and moves the task onto it, with an empty log directory.
+  void use_definition(const Json& td) {
+    REQUIRE_OK(state->register_task_definition("web", td, {}, clock.now_ms()));
+    model::Task task = *state->find_task("default", k_task).value();
+    task.revision = 2;
+    REQUIRE_OK(state->replace_task(task, task.version));
+    REQUIRE_OK(make_dirs(log_root, 0700));
+  }
+
   void open_logs() {
     logs.reset();
     auto opened = store::LogStore::open({dir.path + "/cloudwatch-logs", 64ull << 20, 0}, clock);
@@ -142,11 +151,7 @@ TEST_CASE("without awslogs-create-group the ingester waits for the group", "[age
   Json td = Json::parse(R"({"family":"web","containerDefinitions":[
       {"name":"main","image":"busybox","memory":64,"logConfiguration":{"logDriver":"awslogs","options":{
         "awslogs-group":"later","awslogs-stream-prefix":"p"}}}]})");
-  REQUIRE_OK(f.state->register_task_definition("web", td, {}, f.clock.now_ms()));
-  model::Task task = *f.state->find_task("default", k_task).value();
-  task.revision = 2;
-  REQUIRE_OK(f.state->replace_task(task, task.version));
-  REQUIRE_OK(make_dirs(f.log_root, 0700));
+  f.use_definition(td);
   const std::string main_log = f.log_root + "/" + k_task + "-main.log";
   {
     runtime::LogWriter writer(main_log, 1 << 20, 2);
@@ -161,4 +166,31 @@ TEST_CASE("without awslogs-create-group the ingester waits for the group", "[age
   REQUIRE_OK(page);
   REQUIRE(page->events.size() == 1);
   CHECK(page->events[0].message == "early");
+}
+
+TEST_CASE("multi-line patterns join a stack trace into one event", "[agent][logs]") {
+  IngesterFixture f;
+  Json td = Json::parse(R"({"family":"web","containerDefinitions":[
+      {"name":"main","image":"busybox","memory":64,"logConfiguration":{"logDriver":"awslogs","options":{
+        "awslogs-group":"ecs/demo/web","awslogs-stream-prefix":"web","awslogs-create-group":"true",
+        "awslogs-multiline-pattern":"^\\S"}}}]})");
+  f.use_definition(td);
+  const std::string main_log = f.log_root + "/" + k_task + "-main.log";
+  {
+    runtime::LogWriter writer(main_log, 1 << 20, 2);
+    writer.write(runtime::LogStream::stderr_,
+                 "Exception in thread \"main\" java.lang.IllegalStateException: boom\n"
+                 "\tat demo.App.run(App.java:12)\n"
+                 "\tat demo.App.main(App.java:5)\n"
+                 "INFO recovered\n");
+  }
+  auto ingester = f.ingester();
+  ingester->ingest(std::string(k_task) + "-main.log");
+  // The trace is stored once "INFO recovered" starts the next event; that one waits.
+  CHECK(f.stored() == std::vector<std::string>{"Exception in thread \"main\" java.lang.IllegalStateException: boom\n"
+                                               "\tat demo.App.run(App.java:12)\n"
+                                               "\tat demo.App.main(App.java:5)"});
+  ingester->stop();
+  CHECK(f.stored().size() == 2);
+  CHECK(f.stored().back() == "INFO recovered");
 }
