@@ -262,8 +262,15 @@ void LogIngester::run() {
           // A rotation (X.log -> X.log.1) is handled by reading X.log.
           if (const auto cut = name.find(".log."); cut != std::string::npos) name.resize(cut + k_log_suffix.size());
           if (!name.ends_with(k_log_suffix)) continue;
-          if (event->mask & IN_DELETE && name == event->name) {
-            m_sources.erase(name.substr(0, name.size() - k_log_suffix.size()));
+          if ((event->mask & IN_DELETE) && name == event->name) {
+            // The task was removed: its last multi-line event is stored before it is forgotten.
+            const auto source = m_sources.find(name.substr(0, name.size() - k_log_suffix.size()));
+            if (source != m_sources.end() && source->second.joining) {
+              const store::LogEvent last = std::move(*source->second.joining);
+              (void)m_logs.append(source->second.options.group, source->second.stream, std::span(&last, 1),
+                                  store::Flush::batched, store::MissingStream::create);
+            }
+            if (source != m_sources.end()) m_sources.erase(source);
           } else {
             names.insert(name);
           }

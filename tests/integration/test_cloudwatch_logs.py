@@ -136,12 +136,19 @@ class AwsLogsContainerTest(TaskTestCase):
               "echo '{\"level\":\"error\",\"code\":7}'; echo '{\"level\":\"info\",\"code\":1}'; "
               "i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done")
 
+    TRACE = ("printf 'Exception in thread main: boom\\n\\tat demo.App.run(App.java:12)\\n\\tat demo.App.main(App.java:5)\\n'; "
+             "echo 'INFO recovered'; exec sleep 600")
+
     def test_awslogs_container_output_is_read_with_the_cloudwatch_logs_api(self):
         self.register("web", [{
             "name": "main", "command": ["sh", "-c", self.SCRIPT],
             "logConfiguration": {"logDriver": "awslogs", "options": {
                 "awslogs-group": "ecs/demo/web", "awslogs-region": "local", "awslogs-stream-prefix": "web",
-                "awslogs-create-group": "true", "mode": "non-blocking", "max-buffer-size": "4m"}}}])
+                "awslogs-create-group": "true", "mode": "non-blocking", "max-buffer-size": "4m"}}}, {
+            "name": "trace", "command": ["sh", "-c", self.TRACE],
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": "ecs/demo/web", "awslogs-stream-prefix": "web",
+                "awslogs-multiline-pattern": "^\\S"}}}])
         arn = self.run_task("web")
         task_id = arn.rsplit("/", 1)[1]
         stream = "web/main/" + task_id
@@ -150,7 +157,18 @@ class AwsLogsContainerTest(TaskTestCase):
         def streams():
             out = aws("describe-log-streams", "--log-group-name", "ecs/demo/web", service="logs", check=False)
             return out.returncode == 0 and [s["logStreamName"] for s in json.loads(out.stdout)["logStreams"]]
-        self.assertEqual(wait_for(streams, timeout=30, what="the container's log stream"), [stream])
+        self.assertEqual(wait_for(lambda: len(streams() or []) == 2 and streams(), timeout=30,
+                                  what="the containers' log streams"), [stream, "web/trace/" + task_id])
+
+        # awslogs-multiline-pattern: the stack trace is one event; the line after it another, stored
+        # a second after it was written (nothing follows it).
+        def trace():
+            events = aws("get-log-events", "--log-group-name", "ecs/demo/web", "--log-stream-name",
+                         "web/trace/" + task_id, "--start-from-head", service="logs")["events"]
+            return len(events) == 2 and [e["message"] for e in events]
+        self.assertEqual(wait_for(trace, timeout=30, what="the joined trace"),
+                         ["Exception in thread main: boom\n\tat demo.App.run(App.java:12)\n\tat demo.App.main(App.java:5)",
+                          "INFO recovered"])
 
         def head():
             events = aws("get-log-events", "--log-group-name", "ecs/demo/web", "--log-stream-name", stream,
