@@ -6,18 +6,22 @@
 // (`<prefix>/<container>/<task id>`, as ECS builds them; the group is made first when
 // awslogs-create-group is true). With awslogs-datetime-format or awslogs-multiline-pattern, the
 // lines after a line that starts an event are joined to it (with "\n"), as Docker's driver does:
-// the event is stored when the next one starts, or a flush interval after its last line. A second after the first batched event it flushes the store,
-// so nothing is written while nothing logs. After a restart of berth, each stream resumes after
-// the last stored line (its shim time, store::SourceCursor), from the rotated files too, so no
-// line is lost or stored twice while the shim's files still hold it. Both modes (blocking,
-// non-blocking) behave alike: the shim's file is the buffer, so a container never blocks on the
-// store. One thread of its own; start() and stop() are called from one thread.
+// the event is stored when the next one starts, or a flush interval after its last line. A
+// second after the first batched event it flushes the store, so nothing is written while nothing
+// logs. After a restart of berth, each stream resumes after the last stored line (its shim time,
+// store::SourceCursor), from the rotated files too, so no line is lost or stored twice while the
+// shim's files still hold it. Both modes (blocking, non-blocking) behave alike: the shim's file is
+// the buffer, so a container never blocks on the store; a container printing faster than this
+// thread stores (a flood of over a million short lines a second) can outrun the shim's few MiB
+// of rotated files, and what they no longer hold is lost. One thread of its own; start() and
+// stop() are called from one thread.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -53,9 +57,10 @@ class LogIngester {
   // log store. Idempotent.
   void stop();
 
-  // Reads the new records of the log file `file_name` (in log_root) into the store. For tests and
-  // the thread; not thread-safe with the thread running.
-  void ingest(const std::string& file_name);
+  // Reads the new records of the log file `file_name` (in log_root) into the store; returns how
+  // many bytes of the file it read. For tests and the thread; not thread-safe with the thread
+  // running.
+  std::size_t ingest(const std::string& file_name);
 
  private:
   // One followed log file.
@@ -79,6 +84,10 @@ class LogIngester {
   };
 
   void run();
+  // Reads the queued inotify events: the log files written go to `names`, a deleted one's source
+  // is forgotten. False when the descriptor failed.
+  bool drain(std::set<std::string>& names);
+  void forget(const std::string& runtime_id);
   // Adds one whole line to `events`, or to the multi-line event being joined.
   void take_line(Source& source, std::string line, std::int64_t ns, std::vector<store::LogEvent>& events);
   // Stores the multi-line events that waited flush_ms (all of them with `all`); returns when the

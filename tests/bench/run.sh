@@ -18,4 +18,5 @@ taskset -c 0 build/x86_64-linux-gnu/berth-log-store-bench
 /usr/bin/python3 tests/bench/tls_bench.py
 BERTH_TEST_IMAGES=build/images /usr/bin/python3 tests/bench/pull_bench.py
 /usr/bin/python3 tests/bench/metrics_bench.py
+/usr/bin/python3 tests/bench/logs_bench.py
 exec /usr/bin/python3 tests/bench/runtime_bench.py
