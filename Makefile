@@ -156,6 +156,10 @@ PLACEMENT_BENCH := $(BUILD)/berth-placement-bench
 $(PLACEMENT_BENCH): $(LIB_OBJ) $(BUILD)/obj/tests/bench/placement_bench.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+LOG_STORE_BENCH := $(BUILD)/berth-log-store-bench
+$(LOG_STORE_BENCH): $(LIB_OBJ) $(BUILD)/obj/tests/bench/log_store_bench.o
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 METRICS_BENCH := $(BUILD)/berth-metrics-scrape-bench
 $(METRICS_BENCH): $(LIB_OBJ) $(BUILD)/obj/tests/bench/metrics_scrape_bench.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)

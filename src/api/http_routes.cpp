@@ -5,6 +5,7 @@
 #include "api/cloudwatch_dispatch.hpp"
 #include "api/cluster_dispatch.hpp"
 #include "api/keys_dispatch.hpp"
+#include "api/logs_dispatch.hpp"
 #include "api/metrics_routes.hpp"
 #include "api/scaling_dispatch.hpp"
 #include "api/scheduler_dispatch.hpp"
@@ -28,12 +29,13 @@ struct JsonApi {
   std::string_view iam_prefix;    // what policies name ("ecs:RunTask")
   Decoded (*decode)(std::string_view target, std::string_view body);
 };
-// ECS, Secrets Manager, SSM, CloudWatch (JSON 1.0), Application Auto Scaling, berth's key API and
-// its cluster API share the endpoint: X-Amz-Target tells them apart.
+// ECS, Secrets Manager, SSM, CloudWatch (JSON 1.0), CloudWatch Logs, Application Auto Scaling,
+// berth's key API and its cluster API share the endpoint: X-Amz-Target tells them apart.
 constexpr JsonApi k_json_apis[] = {
     {k_target_prefix, "ecs", "ecs", decode_ecs_request},
     {k_secrets_manager_target_prefix, "secretsmanager", "secretsmanager", decode_secrets_manager_request},
     {k_ssm_target_prefix, "ssm", "ssm", decode_ssm_request},
+    {k_logs_target_prefix, "logs", "logs", decode_logs_request},
     {k_scaling_target_prefix, "application-autoscaling", "application-autoscaling", decode_scaling_request},
     {k_keys_target_prefix, "berth", "iam", decode_keys_request},
     {k_cluster_target_prefix, "berth", "berth", decode_cluster_request},

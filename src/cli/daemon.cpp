@@ -142,6 +142,8 @@ Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::
   BERTH_ASSIGN(resources.tls, prepare_listener_tls(config));
   BERTH_ASSIGN(resources.audit, api::AuditLog::open(config.data_dir + "/audit.log"));
   BERTH_ASSIGN(resources.metrics_token, api::auth::load_or_create_scrape_token(config.data_dir + "/metrics.token"));
+  BERTH_ASSIGN(resources.log_store,
+               store::LogStore::open({config.data_dir + "/cloudwatch-logs", config.logs_max_bytes, 0}, *resources.clock));
   return std::unique_ptr<Daemon>(new Daemon(config, agent_config, std::move(resources)));
 }
 
@@ -161,6 +163,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
             .default_cluster = config.cluster,
             .events = this,
             .logs = &m_logs,
+            .log_store = m_resources.log_store.get(),
             .commands = &m_commands,
             .dynamic_host_ports = agent_config.dynamic_host_ports,
             .time_zones = std::make_shared<svc::TimeZoneLibrary>(config.zoneinfo_dir),
@@ -184,6 +187,8 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                                                                    : std::string();
                                        }}),
       m_exit_watcher(m_runc_paths.state_root, [this] { m_agent.wake(); }),
+      m_log_ingester({m_runc_paths.log_root, config.cluster, m_runc_paths.log_files}, *m_resources.store,
+                     *m_resources.log_store),
       m_sampler(*m_resources.store, m_runtime, *m_resources.clock,
                 {config.cluster, ArnScope{config.region, config.account}, config.metrics_interval_seconds},
                 [this](std::vector<model::ContainerSample> samples, EpochMs now) {
@@ -222,6 +227,9 @@ Result<std::string> Daemon::start() {
     log_warn("containers' exits are found at the agent's tick, not at once: " + watching.error().message);
   }
   m_agent.start();
+  if (auto ingesting = m_log_ingester.start(); !ingesting) {
+    log_warn("awslogs containers' output is not stored: " + ingesting.error().message);
+  }
   if (m_config.metrics_interval_seconds > 0) {
     const auto limits = metric_store_limits(m_config);
     log_info("container metrics every " + std::to_string(m_config.metrics_interval_seconds) + " s, in memory: " +
@@ -301,6 +309,7 @@ void Daemon::stop() {
   m_scheduler.stop();
   m_sampler.stop();
   m_exit_watcher.stop();
+  m_log_ingester.stop();  // with a last flush of the log store
   m_agent.stop();
 }
 

@@ -1,7 +1,8 @@
 // The parts of `berth serve` and their wiring: the store, the secrets key, the image store, the
 // runc runtime, the in-memory metric store, the svc Context, the local agent (registered through
-// svc, woken by containers' exits through the exit watcher), the metrics sampler (feeding the
-// metric store), the service scheduler, the schedule runner, the scaling runner, the API (key
+// svc, woken by containers' exits through the exit watcher), the log ingester (awslogs
+// containers' output into the CloudWatch Logs store), the metrics sampler (feeding the metric
+// store), the service scheduler, the schedule runner, the scaling runner, the API (key
 // ring, request auth, audit log, HTTP server) and the task metadata endpoint (its tokens and its
 // own HTTP server). Every part is built in the constructor and wired once; the state changes svc
 // announces reach the workers through svc::StateEvents, which the daemon implements.
@@ -14,6 +15,7 @@
 #include <string>
 
 #include "agent/agent.hpp"
+#include "agent/log_ingester.hpp"
 #include "agent/metrics_sampler.hpp"
 #include "api/audit_log.hpp"
 #include "api/auth/aes_gcm_cipher.hpp"
@@ -48,6 +50,7 @@ struct DaemonResources {
   std::shared_ptr<api::tls::TlsServerConfig> tls;  // null: plain HTTP on the TCP listener
   std::unique_ptr<api::AuditLog> audit;
   std::string metrics_token;  // GET /metrics' bearer token, DATA-DIR/metrics.token
+  std::unique_ptr<store::LogStore> log_store;  // CloudWatch Logs, DATA-DIR/cloudwatch-logs
 };
 
 // Serves container logs to the API from the runtime's log files.
@@ -76,7 +79,7 @@ class Daemon final : private svc::StateEvents {
  public:
   // Makes the state directories, opens the store (creating the cluster), the secrets key, the
   // image store, the TLS certificate (made at the first start), the audit log and the metrics
-  // scrape token (made at the first start), then builds and wires every part. Starts no thread. Returns the first failure.
+  // scrape token (made at the first start), the CloudWatch Logs store, then builds and wires every part. Starts no thread. Returns the first failure.
   [[nodiscard]] static Result<std::unique_ptr<Daemon>> open(const Config& config, const agent::AgentConfig& agent_config);
   ~Daemon() override;
   Daemon(const Daemon&) = delete;
@@ -84,13 +87,14 @@ class Daemon final : private svc::StateEvents {
 
   // Registers this gateway as a container instance, opens the task metadata endpoint
   // (BERTH_METADATA_PORT on 127.0.0.1 and the bridge's gateway) before the agent starts containers,
-  // starts the agent, the metrics sampler, the service scheduler, the schedule runner and the
+  // starts the agent, the log ingester, the metrics sampler, the service scheduler, the schedule runner and the
   // scaling runner, writes the first admin key (first start only), then opens the API.
   // Returns the line that says where the API is ready; on failure, what started is stopped.
   [[nodiscard]] Result<std::string> start();
   // Stops in the reverse order: the API and the metadata endpoint first (no new requests), the
   // exec sessions (their commands get SIGHUP), then the scaling runner, the schedule runner, the
-  // service scheduler, the metrics sampler, the exit watcher and the agent. Containers keep
+  // service scheduler, the metrics sampler, the exit watcher, the log ingester (a last flush of
+  // the log store) and the agent. Containers keep
   // running. Idempotent.
   void stop();
 
@@ -123,6 +127,8 @@ class Daemon final : private svc::StateEvents {
   agent::Agent m_agent;
   // A container's exit wakes the agent at once (its record appears in the shim's state directory).
   runtime::ExitWatcher m_exit_watcher;
+  // awslogs containers' output, from the shims' files into the log store.
+  agent::LogIngester m_log_ingester;
   agent::MetricsSampler m_sampler;
   svc::ServiceScheduler m_scheduler;
   svc::ScheduleRunner m_schedule_runner;

@@ -300,6 +300,10 @@ const KeyRule k_rules[] = {
      [](Config& c, Text k, Text v) { return set(c.metrics_resolution_seconds, number_in<int>(k, v, 1, 3600, "seconds")); }},
     {"BERTH_METRICS_RETENTION",
      [](Config& c, Text k, Text v) { return set(c.metrics_retention_hours, number_in<int>(k, v, 1, 168, "hours")); }},
+    {"BERTH_LOGS_MAX_BYTES",
+     [](Config& c, Text k, Text v) {
+       return set(c.logs_max_bytes, number_in<std::uint64_t>(k, v, 64 * 1024, std::uint64_t{1} << 40, "bytes"));
+     }},
     {"BERTH_METRICS_MAX_SERIES",
      [](Config& c, Text k, Text v) { return set(c.metrics_max_series, number_in<int>(k, v, 1, 100'000, "series")); }},
 };

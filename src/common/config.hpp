@@ -4,6 +4,7 @@
 // (agent/agent_config.cpp). Plain values; built once by the verb, then read-only.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -54,6 +55,9 @@ struct Config {
   int metrics_resolution_seconds = 60;             // BERTH_METRICS_RESOLUTION
   int metrics_retention_hours = 24;                // BERTH_METRICS_RETENTION
   int metrics_max_series = 128;                    // BERTH_METRICS_MAX_SERIES
+  // CloudWatch Logs kept on the gateway (awslogs containers, PutLogEvents), all groups together;
+  // past it the oldest events go.
+  std::uint64_t logs_max_bytes = 64ull << 20;      // BERTH_LOGS_MAX_BYTES
 
   // The local agent's own keys (agent/agent_config.cpp applies them with the ECS agent's keys).
   long long cpu_units = 0;                         // BERTH_CPU_UNITS (0 = cores × 1024)

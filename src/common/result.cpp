@@ -25,6 +25,7 @@ std::string_view code_name(Code code) {
     case Code::payload_too_large: return "RequestEntityTooLargeException";
     case Code::conflict: return "ConflictException";
     case Code::resource_exists: return "ResourceExistsException";
+    case Code::resource_already_exists: return "ResourceAlreadyExistsException";
     case Code::invalid_request: return "InvalidRequestException";
     case Code::validation: return "ValidationException";
     case Code::parameter_not_found: return "ParameterNotFound";

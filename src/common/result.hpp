@@ -30,6 +30,7 @@ enum class Code {
   payload_too_large,       // body over the limit (HTTP 413)
   conflict,                // ConflictException (EventBridge Scheduler)
   resource_exists,         // ResourceExistsException (Secrets Manager)
+  resource_already_exists,  // ResourceAlreadyExistsException (CloudWatch Logs)
   invalid_request,         // InvalidRequestException (Secrets Manager: secret scheduled for deletion)
   validation,              // ValidationException (SSM's bad-input error)
   parameter_not_found,     // ParameterNotFound (SSM)

@@ -12,14 +12,14 @@ std::optional<std::string> untamed_regex(std::string_view pattern, int max_open_
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
     if (c == '\\') {
-      if (i + 1 < pattern.size() && is_digit(pattern[i + 1])) return "It holds a backreference (\\1...).";
+      if (i + 1 < pattern.size() && is_digit(pattern[i + 1])) return "berth takes no backreferences (\\1...).";
       skip_escape(i);
     } else if (c == '[') {
       for (++i; i < pattern.size() && pattern[i] != ']'; ++i) {
         if (pattern[i] == '\\') skip_escape(i);
       }
     } else if (c == '(' || c == ')') {
-      return "It holds a group (parentheses).";
+      return "berth takes no groups (parentheses).";
     } else if (c == '*' || c == '+' || c == '?') {
       ++open;
     } else if (c == '{') {
@@ -31,16 +31,15 @@ std::optional<std::string> untamed_regex(std::string_view pattern, int max_open_
           count = 0;
         } else if (is_digit(pattern[i])) {
           count = count * 10 + (pattern[i] - '0');
-          if (count > k_max_regex_count) return "A repetition count is over " + std::to_string(k_max_regex_count) + ".";
+          if (count > k_max_regex_count) return "repetition counts are at most " + std::to_string(k_max_regex_count) + ".";
         } else {
-          return "A repetition {...} holds something other than digits and a comma.";
+          return "a repetition {...} holds digits and a comma only.";
         }
       }
       if (range) ++open;
     }
     if (open > max_open_repetitions) {
-      return "It has more than " + std::to_string(max_open_repetitions) +
-             " open-ended repetitions (*, +, ?, {n,}, {n,m}).";
+      return "at most " + std::to_string(max_open_repetitions) + " open-ended repetitions (*, +, ?, {n,}, {n,m}).";
     }
   }
   return std::nullopt;

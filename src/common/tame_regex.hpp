@@ -15,7 +15,8 @@ namespace berth {
 
 inline constexpr int k_max_regex_count = 100;
 
-// The rule `pattern` breaks, as a sentence ending with a period; nothing if it is tame.
+// The rule `pattern` breaks ("berth takes no groups (parentheses)."), for an error message that
+// names the pattern first; nothing if it is tame.
 [[nodiscard]] std::optional<std::string> untamed_regex(std::string_view pattern, int max_open_repetitions);
 
 }  // namespace berth

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "model/gpu_requirements.hpp"
+#include "model/log_configuration.hpp"
 #include "model/environment_file_sources.hpp"
 #include "model/names.hpp"
 #include "model/sysctls.hpp"
@@ -286,20 +287,7 @@ Result<void> check_security_options(const Json& c, const std::string& name) {
 
 Result<void> check_other_settings(const Json& c, const std::string& name, const TaskContext& task) {
   if (c.contains("logConfiguration")) {
-    const auto& log = c["logConfiguration"];
-    const std::string driver = log["logDriver"];
-    if (driver != "json-file") {
-      return invalid(name, "logConfiguration.logDriver '" + driver +
-                               "' is not supported by berth yet: container output goes to berth's own rotated log, "
-                               "read with `berth logs`.");
-    }
-    for (const char* key : {"options", "secretOptions"}) {
-      if (!log.value(key, Json::object()).empty()) {
-        return invalid(name, std::string("logConfiguration.") + key +
-                                 " are not supported by berth yet: container output goes to berth's own rotated "
-                                 "log, read with `berth logs`.");
-      }
-    }
+    if (auto log = parse_log_configuration(c["logConfiguration"]); !log) return invalid(name, log.error().message);
   }
   for (const auto& control : c.value("systemControls", Json::array())) {
     const std::string sysctl = control.value("namespace", "");

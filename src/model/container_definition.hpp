@@ -19,7 +19,7 @@ struct TaskContext {
 // Validates `container` (shape-checked) and fills ECS's defaults in place: essential true, cpu 0,
 // protocol tcp, hostPort = containerPort in host/awsvpc, empty environment/mountPoints/
 // volumesFrom lists. Refuses the settings berth can never apply in this combination (dnsServers
-// with networkMode host, a non-namespaced systemControls name, a logDriver other than json-file,
+// with networkMode host, a non-namespaced systemControls name, a logDriver other than awslogs, json-file or none,
 // ...), naming the field and why. Cross-container rules (dependsOn, volumes) and the fields the
 // field table refuses outright (model/task_definition_fields.hpp) are the caller's.
 [[nodiscard]] Result<void> normalize_container(Json& container, const TaskContext& task);

@@ -87,8 +87,9 @@ const Shape k_ulimit = structure({{"name", &k_ulimit_name, true},
                                   {"softLimit", &k_int, true},
                                   {"hardLimit", &k_int, true}});
 const Shape k_ulimits = list_of(k_ulimit);
-const Shape k_log_driver = enum_shape({"json-file", "syslog", "journald", "gelf", "fluentd",
-                                       "awslogs", "splunk", "awsfirelens"});
+// A string, not ECS's enum: an unknown driver is refused by parse_log_configuration with a
+// ClientException naming it (and Docker's `none`, outside ECS's enum, is accepted).
+const Shape k_log_driver = string_shape();
 const Shape k_log_configuration = structure({{"logDriver", &k_log_driver, true},
                                              {"options", &k_string_map},
                                              {"secretOptions", &k_secrets}});

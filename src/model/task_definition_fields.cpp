@@ -133,8 +133,10 @@ constexpr std::array k_rows = {
              "OCI annotations, with the ECS agent's com.amazonaws.ecs.* labels (which win over a label of the same name)."},
     FieldRow{container, "ulimits", honoured, "Set as the container's rlimits."},
     FieldRow{container, "logConfiguration", honoured,
-             "json-file without options (berth's own rotated log, read with berth logs); other drivers, options "
-             "and secretOptions are refused."},
+             "awslogs (stored on the gateway, read with the CloudWatch Logs API; group, region, stream prefix, "
+             "create-group, mode, max-buffer-size, datetime-format, multiline-pattern), json-file and none "
+             "without options (berth's own rotated log, read with berth logs); other drivers and secretOptions "
+             "are refused."},
     FieldRow{container, "healthCheck", honoured, "Run by the agent; HEALTHY/UNHEALTHY in DescribeTasks."},
     FieldRow{container, "systemControls", honoured,
              "Set in the container's namespaces (OCI linux.sysctl); only namespaced parameters (kernel.msg*, "

@@ -13,6 +13,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "model/schema.hpp"
+#include "store/log_store.hpp"
 #include "store/store.hpp"
 #include "svc/local_gateway.hpp"
 #include "svc/metric_store.hpp"
@@ -56,6 +57,8 @@ struct Context {
   std::string default_cluster = "default";
   StateEvents* events = nullptr;  // nullptr = nobody listens (unit tests)
   LogSource* logs = nullptr;
+  // The gateway's CloudWatch Logs store; nullptr = the Logs API answers ServerException.
+  store::LogStore* log_store = nullptr;
   // Runs commands in this node's containers (ExecuteCommand, `berth exec`); nullptr = no agent.
   ContainerCommands* commands = nullptr;
   // Where bridge tasks' hostPort 0 draws from (inclusive): the kernel's ephemeral range, or

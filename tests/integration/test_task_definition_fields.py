@@ -196,9 +196,12 @@ class TaskDefinitionFieldsTest(BerthTestCase):
         ecs = self.client()
         main = {"name": "main", "image": "busybox", "memory": 64}
         cases = [
+            ({"containerDefinitions": [dict(main, logConfiguration={"logDriver": "gelf"})]},
+             "Log driver gelf is not supported by berth. Supported log drivers: awslogs, json-file, none."),
             ({"containerDefinitions": [dict(main, logConfiguration={"logDriver": "awslogs",
-                                                                     "options": {"awslogs-group": "g"}})]},
-             "logConfiguration.logDriver 'awslogs' is not supported by berth yet"),
+                                                                     "options": {"awslogs-group": "g",
+                                                                                 "awslogs-tag": "x"}})]},
+             "logConfiguration.options 'awslogs-tag' is not an awslogs option berth knows"),
             ({"containerDefinitions": [dict(main, logConfiguration={"logDriver": "json-file",
                                                                      "options": {"max-size": "1m"}})]},
              "logConfiguration.options are not supported by berth yet"),

@@ -210,9 +210,13 @@ TEST_CASE("settings berth can never apply in their combination are refused with 
 
   CHECK(rejection(with_container({{"disableNetworking", true}})) ==
         "Invalid setting for container 'webapp'. 'disableNetworking' cannot be combined with portMappings.");
+  CHECK(rejection(with_container({{"logConfiguration", {{"logDriver", "splunk"}}}})) ==
+        "Invalid setting for container 'webapp'. Log driver splunk is not supported by berth. Supported log "
+        "drivers: awslogs, json-file, none.");
   CHECK(rejection(with_container({{"logConfiguration", {{"logDriver", "awslogs"}}}})) ==
-        "Invalid setting for container 'webapp'. logConfiguration.logDriver 'awslogs' is not supported by berth "
-        "yet: container output goes to berth's own rotated log, read with `berth logs`.");
+        "Invalid setting for container 'webapp'. logConfiguration.options 'awslogs-group' is required by the "
+        "awslogs driver.");
+  CHECK(rejection(with_container({{"logConfiguration", {{"logDriver", "awslogs"}, {"options", {{"awslogs-group", "g"}}}}}})) == "");
   CHECK(rejection(with_container({{"logConfiguration", {{"logDriver", "json-file"}, {"options", {{"max-size", "1m"}}}}}}))
             .find("logConfiguration.options are not supported by berth yet") != std::string::npos);
   CHECK(rejection(with_container(

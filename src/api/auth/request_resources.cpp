@@ -62,6 +62,28 @@ const std::map<std::string, ResourcesOf, std::less<>>& cloudwatch_mappings() {
   return k_mappings;
 }
 
+// CloudWatch Logs: a log group's ARN (arn:aws:logs:<region>:<account>:log-group:<name>:*, as AWS
+// authorizes them); DescribeLogGroups takes no resource-level permission.
+const std::map<std::string, ResourcesOf, std::less<>>& logs_mappings() {
+  static const auto group_arn = [](const Mapper& m, const std::string& name) {
+    if (name.starts_with("arn:")) return name.ends_with(":*") ? name : name + ":*";
+    return "arn:aws:logs:" + m.arns().region + ":" + m.arns().account + ":log-group:" + name + ":*";
+  };
+  static const ResourcesOf group = one_of("logGroupName", group_arn);
+  static const ResourcesOf group_or_identifier = [](const Mapper& m) {
+    const auto name = string_member(m.request(), "logGroupName");
+    return Resources{group_arn(m, name ? *name : string_member(m.request(), "logGroupIdentifier").value_or(""))};
+  };
+  static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
+      {"CreateLogGroup", group},          {"DescribeLogGroups", everything},
+      {"DeleteLogGroup", group},          {"PutRetentionPolicy", group},
+      {"DeleteRetentionPolicy", group},   {"CreateLogStream", group},
+      {"DescribeLogStreams", group_or_identifier}, {"GetLogEvents", group_or_identifier},
+      {"FilterLogEvents", group_or_identifier},    {"PutLogEvents", group},
+  };
+  return k_mappings;
+}
+
 // Application Auto Scaling's actions take no resource-level permissions (as in AWS): "*".
 const std::map<std::string, ResourcesOf, std::less<>>& scaling_mappings() {
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
@@ -97,6 +119,7 @@ const std::map<std::string, ResourcesOf, std::less<>>* mappings_of(std::string_v
   if (service == "application-autoscaling") return &scaling_mappings();
   if (service == "iam") return &key_admin_mappings();
   if (service == "cloudwatch") return &cloudwatch_mappings();
+  if (service == "logs") return &logs_mappings();
   if (service == "berth") return &berth_mappings();
   return nullptr;
 }

@@ -91,6 +91,9 @@
 //   DeleteAlarms                                 alarm:<name> each
 //   GetMetricStatistics, GetMetricData,
 //   ListMetrics, DescribeAlarms                  *
+// CloudWatch Logs (service prefix "logs"; arn:aws:logs:<region>:<account>:log-group:<name>:*)
+//   DescribeLogGroups                            *
+//   every other action                           the group logGroupName (or logGroupIdentifier) names
 // Application Auto Scaling (service prefix "application-autoscaling")
 //   every action                                 * (AWS has no resource-level permissions for them)
 //   RegisterScalableTarget, PutScalingPolicy,
@@ -135,7 +138,7 @@ struct RequestedAccess {
 inline constexpr std::size_t k_max_request_resources = 100;
 
 // Returns the access a request asks for: `service` the IAM prefix ("ecs", "scheduler",
-// "secretsmanager", "ssm", "cloudwatch", "iam", "berth"), `action` its name ("RunTask"), `request` its JSON body
+// "secretsmanager", "ssm", "cloudwatch", "logs", "iam", "berth"), `action` its name ("RunTask"), `request` its JSON body
 // (shape-checked for ECS; for Scheduler the body with the route's members set on it, as
 // handle_scheduler_request merges them: CreateSchedule's GroupName travels in the body).
 // Returns UnknownOperationException for an action without a mapping (refuse the request: an

@@ -1,0 +1,196 @@
+#include "agent/log_ingester.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "common/files.hpp"
+#include "fixtures/fixtures.hpp"
+#include "fixtures/temp_dir.hpp"
+#include "runtime/shim/log_record.hpp"
+#include "runtime/shim/log_writer.hpp"
+
+using namespace berth;
+using berth::testing::FakeClock;
+using berth::testing::TempDir;
+using model::Json;
+
+namespace {
+
+constexpr const char* k_instance = "0123456789abcdef0123456789abcdef";
+constexpr const char* k_task = "aaaabbbbccccddddeeeeffff00001111";
+
+struct IngesterFixture {
+  TempDir dir;
+  FakeClock clock;
+  std::unique_ptr<store::Store> state;
+  std::unique_ptr<store::LogStore> logs;
+  std::string log_root;
+
+  IngesterFixture() {
+    log_root = dir.path + "/logs";
+    auto opened = store::Store::open(":memory:");
+    REQUIRE(opened.has_value());
+    state = std::move(*opened);
+    REQUIRE_OK(state->ensure_cluster("default", clock.now_ms(), "000000000000"));
+    REQUIRE_OK(state->update_container_instance(
+        "default", k_instance, [](model::ContainerInstance&, store::InstanceOrigin) -> Result<void> { return {}; },
+        store::IfMissing::create));
+    const Json td = Json::parse(R"({"family":"web","containerDefinitions":[
+        {"name":"main","image":"busybox","memory":64,"logConfiguration":{"logDriver":"awslogs","options":{
+          "awslogs-group":"ecs/demo/web","awslogs-stream-prefix":"web","awslogs-create-group":"true"}}},
+        {"name":"side","image":"busybox","memory":64}]})");
+    REQUIRE_OK(state->register_task_definition("web", td, {}, clock.now_ms()));
+    model::Task task;
+    task.id = k_task;
+    task.cluster = "default";
+    task.family = "web";
+    task.revision = 1;
+    task.container_instance_id = k_instance;
+    task.created_at = clock.now_ms();
+    for (const char* name : {"main", "side"}) {
+      model::TaskContainer c;
+      c.name = name;
+      c.id = std::string("c-") + name;
+      c.runtime_id = std::string(k_task) + "-" + name;
+      task.containers.push_back(c);
+    }
+    REQUIRE(state->insert_tasks({task}, {}).value_or(false));
+    open_logs();
+  }
+
+  // Registers `td` as web:2 and moves the task onto it, with an empty log directory.
+  void use_definition(const Json& td) {
+    REQUIRE_OK(state->register_task_definition("web", td, {}, clock.now_ms()));
+    model::Task task = *state->find_task("default", k_task).value();
+    task.revision = 2;
+    REQUIRE_OK(state->replace_task(task, task.version));
+    REQUIRE_OK(make_dirs(log_root, 0700));
+  }
+
+  void open_logs() {
+    logs.reset();
+    auto opened = store::LogStore::open({dir.path + "/cloudwatch-logs", 64ull << 20, 0}, clock);
+    REQUIRE_OK(opened);
+    logs = std::move(*opened);
+  }
+
+  std::unique_ptr<agent::LogIngester> ingester() {
+    return std::make_unique<agent::LogIngester>(agent::LogIngesterOptions{log_root, "default", 2, 1000}, *state, *logs);
+  }
+
+  std::vector<std::string> stored(const std::string& stream = std::string("web/main/") + k_task) {
+    auto page = logs->stream_events("ecs/demo/web", stream, store::StreamEventsQuery{.from_head = true});
+    std::vector<std::string> out;
+    if (!page) return out;
+    for (const auto& e : page->events) out.push_back(e.message);
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("shim log records parse with their nanosecond time", "[agent][logs]") {
+  const auto record = runtime::parse_shim_log_record("2026-12-03T16:34:15.123456789Z stderr P half a line");
+  REQUIRE(record);
+  CHECK(record->ns == 1'796'315'655'123'456'789);
+  CHECK(record->stderr_);
+  CHECK(record->partial);
+  CHECK(record->text == "half a line");
+  CHECK(runtime::parse_shim_log_record("2026-12-03T16:34:15.123456789Z stdout F ")->text.empty());
+  CHECK_FALSE(runtime::parse_shim_log_record("2026-12-03T16:34:15Z stdout F x"));
+  CHECK_FALSE(runtime::parse_shim_log_record("2026-12-03T16:34:15.123456789Z other F x"));
+  CHECK_FALSE(runtime::parse_shim_log_record("garbage"));
+}
+
+TEST_CASE("the ingester stores awslogs containers' lines once, across rotations and restarts", "[agent][logs]") {
+  IngesterFixture f;
+  REQUIRE_OK(make_dirs(f.log_root, 0700));
+  const std::string main_log = f.log_root + "/" + k_task + "-main.log";
+  const std::string side_log = f.log_root + "/" + k_task + "-side.log";
+  {
+    runtime::LogWriter writer(main_log, 1 << 20, 2);
+    writer.write(runtime::LogStream::stdout_, "one\ntwo\nthr");
+    writer.write(runtime::LogStream::stdout_, "ee\n\n");
+    runtime::LogWriter side(side_log, 1 << 20, 2);
+    side.write(runtime::LogStream::stdout_, "not for cloudwatch\n");
+  }
+  auto ingester = f.ingester();
+  ingester->ingest(std::string(k_task) + "-main.log");
+  ingester->ingest(std::string(k_task) + "-side.log");
+  // The group was made (awslogs-create-group); the partial line joined; the empty one skipped.
+  CHECK(f.stored() == std::vector<std::string>{"one", "two", "three"});
+  CHECK(f.logs->groups("").size() == 1);
+  {
+    runtime::LogWriter writer(main_log, 1 << 20, 2);
+    writer.write(runtime::LogStream::stderr_, "four\n");
+  }
+  ingester->ingest(std::string(k_task) + "-main.log");
+  CHECK(f.stored() == std::vector<std::string>{"one", "two", "three", "four"});
+  // A rotation: a small limit makes the writer roll the file over.
+  {
+    runtime::LogWriter writer(main_log, 1, 2);
+    writer.write(runtime::LogStream::stdout_, "five\nsix\n");
+  }
+  ingester->ingest(std::string(k_task) + "-main.log");
+  CHECK(f.stored() == std::vector<std::string>{"one", "two", "three", "four", "five", "six"});
+  // berth restarts (its batch flushed at stop): a new ingester resumes after "six".
+  f.logs->flush();
+  ingester.reset();
+  f.open_logs();
+  {
+    runtime::LogWriter writer(main_log, 1 << 20, 2);
+    writer.write(runtime::LogStream::stdout_, "seven\n");
+  }
+  ingester = f.ingester();
+  ingester->ingest(std::string(k_task) + "-main.log");
+  CHECK(f.stored() == std::vector<std::string>{"one", "two", "three", "four", "five", "six", "seven"});
+}
+
+TEST_CASE("without awslogs-create-group the ingester waits for the group", "[agent][logs]") {
+  IngesterFixture f;
+  Json td = Json::parse(R"({"family":"web","containerDefinitions":[
+      {"name":"main","image":"busybox","memory":64,"logConfiguration":{"logDriver":"awslogs","options":{
+        "awslogs-group":"later","awslogs-stream-prefix":"p"}}}]})");
+  f.use_definition(td);
+  const std::string main_log = f.log_root + "/" + k_task + "-main.log";
+  {
+    runtime::LogWriter writer(main_log, 1 << 20, 2);
+    writer.write(runtime::LogStream::stdout_, "early\n");
+  }
+  auto ingester = f.ingester();
+  ingester->ingest(std::string(k_task) + "-main.log");
+  CHECK(f.logs->groups("").empty());
+  REQUIRE_OK(f.logs->create_group("later"));
+  ingester->ingest(std::string(k_task) + "-main.log");
+  auto page = f.logs->stream_events("later", std::string("p/main/") + k_task, store::StreamEventsQuery{.from_head = true});
+  REQUIRE_OK(page);
+  REQUIRE(page->events.size() == 1);
+  CHECK(page->events[0].message == "early");
+}
+
+TEST_CASE("multi-line patterns join a stack trace into one event", "[agent][logs]") {
+  IngesterFixture f;
+  Json td = Json::parse(R"({"family":"web","containerDefinitions":[
+      {"name":"main","image":"busybox","memory":64,"logConfiguration":{"logDriver":"awslogs","options":{
+        "awslogs-group":"ecs/demo/web","awslogs-stream-prefix":"web","awslogs-create-group":"true",
+        "awslogs-multiline-pattern":"^\\S"}}}]})");
+  f.use_definition(td);
+  const std::string main_log = f.log_root + "/" + k_task + "-main.log";
+  {
+    runtime::LogWriter writer(main_log, 1 << 20, 2);
+    writer.write(runtime::LogStream::stderr_,
+                 "Exception in thread \"main\" java.lang.IllegalStateException: boom\n"
+                 "\tat demo.App.run(App.java:12)\n"
+                 "\tat demo.App.main(App.java:5)\n"
+                 "INFO recovered\n");
+  }
+  auto ingester = f.ingester();
+  ingester->ingest(std::string(k_task) + "-main.log");
+  // The trace is stored once "INFO recovered" starts the next event; that one waits.
+  CHECK(f.stored() == std::vector<std::string>{"Exception in thread \"main\" java.lang.IllegalStateException: boom\n"
+                                               "\tat demo.App.run(App.java:12)\n"
+                                               "\tat demo.App.main(App.java:5)"});
+  ingester->stop();
+  CHECK(f.stored().size() == 2);
+  CHECK(f.stored().back() == "INFO recovered");
+}

@@ -1,0 +1,224 @@
+"""CloudWatch Logs on berth's endpoint (Logs_20140328.*): groups, retention, streams and events
+through Debian's aws CLI and boto3, IAM logs:* policies, and awslogs containers whose output is
+read back with describe-log-streams, get-log-events, filter-log-events and `aws logs tail --follow`."""
+import json
+import os
+import subprocess
+import threading
+import time
+
+from harness import AWS, BerthTestCase
+import test_auth
+from test_auth import KeysTestCase, error_of
+from test_tasks import TaskTestCase, wait_for
+
+GROUP_ARN = "arn:aws:logs:local:000000000000:log-group:"
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+class LogsApiTest(BerthTestCase):
+    def test_groups_streams_and_events_with_the_aws_cli(self):
+        aws = self.berth.aws
+        aws("create-log-group", "--log-group-name", "device/app", service="logs")
+        again = aws("create-log-group", "--log-group-name", "device/app", service="logs", check=False)
+        self.assertIn("ResourceAlreadyExistsException", again.stderr)
+        aws("create-log-group", "--log-group-name", "device/other", service="logs")
+        groups = aws("describe-log-groups", "--log-group-name-prefix", "device/a", service="logs")["logGroups"]
+        self.assertEqual([g["logGroupName"] for g in groups], ["device/app"])
+        self.assertEqual(groups[0]["arn"], GROUP_ARN + "device/app:*")
+        bad = aws("put-retention-policy", "--log-group-name", "device/app", "--retention-in-days", "2",
+                  service="logs", check=False)
+        self.assertIn("InvalidParameterException", bad.stderr)
+        aws("put-retention-policy", "--log-group-name", "device/app", "--retention-in-days", "7", service="logs")
+        groups = aws("describe-log-groups", "--log-group-name-prefix", "device/app", service="logs")["logGroups"]
+        self.assertEqual(groups[0]["retentionInDays"], 7)
+
+        aws("create-log-stream", "--log-group-name", "device/app", "--log-stream-name", "sensor-1", service="logs")
+        aws("create-log-stream", "--log-group-name", "device/app", "--log-stream-name", "sensor-2", service="logs")
+        t = now_ms()
+        put = aws("put-log-events", "--log-group-name", "device/app", "--log-stream-name", "sensor-1",
+                  "--log-events", "timestamp=%d,message=first reading" % t, "timestamp=%d,message=ERROR overheat" % (t + 1),
+                  service="logs")
+        self.assertNotIn("rejectedLogEventsInfo", put)
+        old = aws("put-log-events", "--log-group-name", "device/app", "--log-stream-name", "sensor-1",
+                  "--log-events", "timestamp=%d,message=too old" % (t - 20 * 86400000), service="logs")
+        # Older than the group's 7 days: expired (past CloudWatch's 14 days it would be "too old").
+        self.assertEqual(old["rejectedLogEventsInfo"], {"expiredLogEventEndIndex": 1})
+        wide = aws("put-log-events", "--log-group-name", "device/app", "--log-stream-name", "sensor-1",
+                   "--log-events", "timestamp=%d,message=a" % t, "timestamp=%d,message=b" % (t - 2 * 86400000),
+                   service="logs", check=False)
+        self.assertIn("cannot span more than 24 hours", wide.stderr)
+        aws("put-log-events", "--log-group-name", "device/app", "--log-stream-name", "sensor-2",
+            "--log-events", "timestamp=%d,message=second sensor" % (t + 5), service="logs")
+        missing = aws("put-log-events", "--log-group-name", "device/app", "--log-stream-name", "nope",
+                      "--log-events", "timestamp=%d,message=x" % t, service="logs", check=False)
+        self.assertIn("ResourceNotFoundException", missing.stderr)
+
+        got = aws("get-log-events", "--log-group-name", "device/app", "--log-stream-name", "sensor-1",
+                  "--start-from-head", service="logs")
+        self.assertEqual([(e["timestamp"], e["message"]) for e in got["events"]],
+                         [(t, "first reading"), (t + 1, "ERROR overheat")])
+        following = aws("get-log-events", "--log-group-name", "device/app", "--log-stream-name", "sensor-1",
+                        "--next-token", got["nextForwardToken"], service="logs")
+        self.assertEqual(following["events"], [])
+        self.assertEqual(following["nextForwardToken"], got["nextForwardToken"])
+        ranged = aws("get-log-events", "--log-group-name", "device/app", "--log-stream-name", "sensor-1",
+                     "--start-time", str(t + 1), "--end-time", str(t + 2), service="logs")
+        self.assertEqual([e["message"] for e in ranged["events"]], ["ERROR overheat"])
+
+        streams = aws("describe-log-streams", "--log-group-name", "device/app", "--order-by", "LastEventTime",
+                      "--descending", service="logs")["logStreams"]
+        self.assertEqual([s["logStreamName"] for s in streams], ["sensor-2", "sensor-1"])
+        self.assertEqual(streams[1]["firstEventTimestamp"], t)
+        self.assertEqual(streams[1]["lastEventTimestamp"], t + 1)
+        paged = aws("describe-log-streams", "--log-group-name", "device/app", "--max-items", "1", service="logs")
+        self.assertEqual([s["logStreamName"] for s in paged["logStreams"]], ["sensor-1"])
+        self.assertIn("NextToken", paged)
+
+        filtered = aws("filter-log-events", "--log-group-name", "device/app", "--filter-pattern", "?ERROR ?second",
+                       service="logs")["events"]
+        self.assertEqual(sorted(e["message"] for e in filtered), ["ERROR overheat", "second sensor"])
+        self.assertEqual({e["logStreamName"] for e in filtered}, {"sensor-1", "sensor-2"})
+
+        aws("delete-log-group", "--log-group-name", "device/app", service="logs")
+        gone = aws("get-log-events", "--log-group-name", "device/app", "--log-stream-name", "sensor-1",
+                   service="logs", check=False)
+        self.assertIn("ResourceNotFoundException", gone.stderr)
+        self.assertIn("The specified log group does not exist.", gone.stderr)
+
+    def test_events_survive_a_restart_and_respect_the_size_cap(self):
+        logs = self.berth.boto3("logs")
+        logs.create_log_group(logGroupName="big")
+        logs.create_log_stream(logGroupName="big", logStreamName="s")
+        t = now_ms()
+        for batch in range(8):
+            logs.put_log_events(logGroupName="big", logStreamName="s", logEvents=[
+                {"timestamp": t + batch * 1000 + i, "message": "%d-%d " % (batch, i) + "x" * 1000} for i in range(100)])
+        self.berth.restart()
+        logs = self.berth.boto3("logs")
+        events = logs.get_log_events(logGroupName="big", logStreamName="s", startFromHead=True)["events"]
+        stored = sum(len(e["message"]) for e in events)
+        # BERTH_LOGS_MAX_BYTES=262144 (config_text): of 800 KB put, the newest stay, the oldest went.
+        self.assertLessEqual(stored, 262144)
+        self.assertGreater(stored, 262144 // 2)
+        self.assertEqual(events[-1]["message"].split(" ")[0], "7-99")
+        self.assertNotEqual(events[0]["message"].split(" ")[0], "0-0")
+
+    config_text = "BERTH_LOGS_MAX_BYTES=262144\n"
+
+
+class LogsPolicyTest(KeysTestCase):
+    policy_key = test_auth.PolicyTest.policy_key
+
+    def test_logs_actions_go_through_the_policy_engine(self):
+        self.berth.boto3("logs").create_log_group(logGroupName="ecs/demo/web")
+        self.berth.boto3("logs").create_log_group(logGroupName="secret/audit")
+        reader = self.berth.boto3("logs", key=self.policy_key("log-reader", [
+            {"Effect": "Allow", "Action": ["logs:Describe*", "logs:GetLogEvents", "logs:FilterLogEvents"],
+             "Resource": GROUP_ARN + "ecs/*"},
+            {"Effect": "Allow", "Action": "logs:DescribeLogGroups", "Resource": "*"}]))
+        reader.describe_log_groups()
+        reader.filter_log_events(logGroupName="ecs/demo/web")
+        for call in (lambda: reader.filter_log_events(logGroupName="secret/audit"),
+                     lambda: reader.create_log_group(logGroupName="ecs/new"),
+                     lambda: reader.put_log_events(logGroupName="ecs/demo/web", logStreamName="s",
+                                                   logEvents=[{"timestamp": now_ms(), "message": "x"}])):
+            code, message, _ = error_of(call)
+            self.assertEqual(code, "AccessDeniedException", message)
+            self.assertIn("user/log-reader", message)
+
+
+class AwsLogsContainerTest(TaskTestCase):
+    SCRIPT = ("echo 'INFO starting'; echo 'ERROR disk full'; echo 'ERROR debug noise'; "
+              "echo '{\"level\":\"error\",\"code\":7}'; echo '{\"level\":\"info\",\"code\":1}'; "
+              "i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done")
+
+    TRACE = ("printf 'Exception in thread main: boom\\n\\tat demo.App.run(App.java:12)\\n\\tat demo.App.main(App.java:5)\\n'; "
+             "echo 'INFO recovered'; exec sleep 600")
+
+    def test_awslogs_container_output_is_read_with_the_cloudwatch_logs_api(self):
+        self.register("web", [{
+            "name": "main", "command": ["sh", "-c", self.SCRIPT],
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": "ecs/demo/web", "awslogs-region": "local", "awslogs-stream-prefix": "web",
+                "awslogs-create-group": "true", "mode": "non-blocking", "max-buffer-size": "4m"}}}, {
+            "name": "trace", "command": ["sh", "-c", self.TRACE],
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": "ecs/demo/web", "awslogs-stream-prefix": "web",
+                "awslogs-multiline-pattern": "^\\S"}}}])
+        arn = self.run_task("web")
+        task_id = arn.rsplit("/", 1)[1]
+        stream = "web/main/" + task_id
+        aws = self.berth.aws
+
+        def streams():
+            out = aws("describe-log-streams", "--log-group-name", "ecs/demo/web", service="logs", check=False)
+            return out.returncode == 0 and [s["logStreamName"] for s in json.loads(out.stdout)["logStreams"]]
+        self.assertEqual(wait_for(lambda: len(streams() or []) == 2 and streams(), timeout=30,
+                                  what="the containers' log streams"), [stream, "web/trace/" + task_id])
+
+        # awslogs-multiline-pattern: the stack trace is one event; the line after it another, stored
+        # a second after it was written (nothing follows it).
+        def trace():
+            events = aws("get-log-events", "--log-group-name", "ecs/demo/web", "--log-stream-name",
+                         "web/trace/" + task_id, "--start-from-head", service="logs")["events"]
+            return len(events) == 2 and [e["message"] for e in events]
+        self.assertEqual(wait_for(trace, timeout=30, what="the joined trace"),
+                         ["Exception in thread main: boom\n\tat demo.App.run(App.java:12)\n\tat demo.App.main(App.java:5)",
+                          "INFO recovered"])
+
+        def head():
+            events = aws("get-log-events", "--log-group-name", "ecs/demo/web", "--log-stream-name", stream,
+                         "--start-from-head", service="logs")["events"]
+            return len(events) >= 6 and events
+        events = wait_for(head, timeout=30, what="the container's lines")
+        self.assertEqual([e["message"] for e in events[:6]],
+                         ["INFO starting", "ERROR disk full", "ERROR debug noise", '{"level":"error","code":7}',
+                          '{"level":"info","code":1}', "tick 0"])
+        self.assertEqual([e["timestamp"] for e in events], sorted(e["timestamp"] for e in events))
+
+        errors = aws("filter-log-events", "--log-group-name", "ecs/demo/web", "--filter-pattern", '"ERROR" -debug',
+                     service="logs")["events"]
+        self.assertEqual([e["message"] for e in errors], ["ERROR disk full"])
+        self.assertEqual(errors[0]["logStreamName"], stream)
+        json_errors = aws("filter-log-events", "--log-group-name", "ecs/demo/web", "--filter-pattern",
+                          '{ $.level = "error" }', service="logs")["events"]
+        self.assertEqual([e["message"] for e in json_errors], ['{"level":"error","code":7}'])
+        ticks = aws("filter-log-events", "--log-group-name", "ecs/demo/web", "--log-stream-names", stream,
+                    "--filter-pattern", "tick", service="logs")["events"]
+        last_tick = max(int(e["message"].split()[1]) for e in ticks)
+
+        # `aws logs tail --follow` (FilterLogEvents every 5 s) prints a line the container writes later.
+        tail = subprocess.Popen([AWS, "logs", "tail", "ecs/demo/web", "--follow", "--format", "short",
+                                 "--endpoint-url", self.berth.endpoint], env=self.berth.client_env(),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(tail.kill)
+        newer = []
+
+        def read_tail():
+            for line in tail.stdout:
+                words = line.split()
+                if len(words) >= 3 and words[-2] == "tick" and int(words[-1]) > last_tick + 2:
+                    newer.append(line)
+                    return
+        reader = threading.Thread(target=read_tail, daemon=True)
+        reader.start()
+        reader.join(timeout=40)
+        tail.kill()
+        self.assertTrue(newer, "aws logs tail --follow printed no new line; stderr: " + (tail.stderr.read() or ""))
+
+        # The same lines stay readable after the task stopped and berth restarted.
+        self.ecs.stop_task(task=arn)
+        wait_for(lambda: self.ecs.describe_tasks(tasks=[arn])["tasks"][0]["lastStatus"] == "STOPPED",
+                 timeout=30, what="the task stopping")
+        count = len(aws("get-log-events", "--log-group-name", "ecs/demo/web", "--log-stream-name", stream,
+                        "--start-from-head", service="logs")["events"])
+        self.berth.restart()
+        self.ecs = self.berth.boto3()  # the restarted berth listens on a new port
+        again = aws("get-log-events", "--log-group-name", "ecs/demo/web", "--log-stream-name", stream,
+                    "--start-from-head", service="logs")["events"]
+        self.assertEqual(len(again), count)
+        self.assertEqual([e["message"] for e in again[:2]], ["INFO starting", "ERROR disk full"])
