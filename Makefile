@@ -110,12 +110,15 @@ $(NO_PCH_OBJ): PCH_FLAGS =
 # Size (DESIGN §9: the stripped aarch64 binary <= 8 MB). The cold layers are compiled with -Os:
 # model/ (codecs and request shapes), store/, cli/ (verbs), api/'s dispatch tables (and the
 # dashboard's file route, -8 KB on x86_64; it runs once per page load) and the svc/
-# use cases of configuration objects (COLD_SVC) run once per request or command, and are mostly
-# nlohmann::json and std:: code expanded per type, which -O2 inlines and grows most.
-# sched/, place/, runtime/, agent/, common/, the HTTP event loop, auth and the svc/ of
+# use cases of configuration objects and logs (COLD_SVC) run once per request or command, and are
+# mostly nlohmann::json and std:: code expanded per type, which -O2 inlines and grows most. agent/
+# acts once per task change or pass (its part of a start is about 1 ms beside runc's 40).
+# sched/, place/, runtime/, common/, the HTTP event loop, auth and the svc/ of
 # tasks, services, metrics and agents (the start, replacement and sampling paths) keep -O2.
 # aarch64 stripped, 2026-12-03: 9.34 MB all -O2; 8.55 MB with model/ store/ cli/ and dispatch at
 # -Os (-786 KB); 8.22 MB with COLD_SVC too (-328 KB); 7.77 MB with gold's ICF (LDFLAGS).
+# The joined agent, the CLI verbs, CloudWatch Logs and the dashboard brought it to 8.29 MB;
+# agent/ and svc/cloudwatch_logs at -Os: see the README's size row.
 # Its price (x86_64, bench.py, three interleaved runs each on this loaded 2-core machine):
 # DescribeTaskDefinition over 8 connections 16.7-17.7k req/s against 19.8-22.8k all -O2.
 # -Os defines __OPTIMIZE_SIZE__, so these objects have a precompiled header of their own;
@@ -124,8 +127,8 @@ $(NO_PCH_OBJ): PCH_FLAGS =
 COLD_SVC := access_keys account_settings capacity_providers cluster_join clusters container_instances \
             daemon_task_definitions daemons logs metric_alarms parameters scaling_policies \
             scaling_runner scaling_targets schedule_groups schedule_runner scheduled_scaling schedules \
-            secrets tags task_protection time_zones usage
-COLD_OBJ := $(filter $(BUILD)/obj/src/model/% $(BUILD)/obj/src/store/% $(BUILD)/obj/src/cli/% \
+            secrets tags task_protection time_zones usage cloudwatch_logs
+COLD_OBJ := $(filter $(BUILD)/obj/src/model/% $(BUILD)/obj/src/store/% $(BUILD)/obj/src/cli/% $(BUILD)/obj/src/agent/% \
               $(BUILD)/obj/src/api/%_dispatch.o $(BUILD)/obj/src/api/ecs_actions.o \
               $(BUILD)/obj/src/api/refused_action.o $(BUILD)/obj/src/api/ui_routes.o \
               $(COLD_SVC:%=$(BUILD)/obj/src/svc/%.o),$(LIB_OBJ))
