@@ -242,5 +242,7 @@ class StepScalingTest(ScalingTestCase):
         wait_for(lambda: self.web()["desiredCount"] == 2, timeout=60, what="the step policy to add a task")
         activities = self.scaling.describe_scaling_activities(ServiceNamespace="ecs")["ScalingActivities"]
         self.assertIn("monitor alarm idle in state ALARM triggered policy steps", [a["Cause"] for a in activities])
-        state = cloudwatch_cli(self.berth, "describe-alarms", "--alarm-names", "idle")["MetricAlarms"][0]
-        self.assertEqual(state["StateValue"], "ALARM")
+        # The state is computed when read, over the last 1 s period: one read may fall in a period
+        # the sampler has not filled yet (INSUFFICIENT_DATA), so the test waits for a filled one.
+        wait_for(lambda: cloudwatch_cli(self.berth, "describe-alarms", "--alarm-names", "idle")
+                 ["MetricAlarms"][0]["StateValue"] == "ALARM", timeout=20, what="the alarm to read ALARM")
