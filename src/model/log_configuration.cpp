@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <limits>
 
 #include "common/numbers.hpp"
 #include "model/log_line_start.hpp"
@@ -127,19 +129,23 @@ Result<void> check_log_stream_name(std::string_view name) {
 }
 
 std::optional<std::size_t> parse_docker_size(std::string_view text) {
-  std::size_t unit = 1;
+  // 64-bit arithmetic on every target: a 32-bit gateway's size_t cannot hold the 1 TiB bound,
+  // and a size beyond its address space is refused there.
+  std::uint64_t unit = 1;
   if (!text.empty()) {
     switch (std::tolower(static_cast<unsigned char>(text.back()))) {
       case 'b': unit = 1; text.remove_suffix(1); break;
-      case 'k': unit = std::size_t{1} << 10; text.remove_suffix(1); break;
-      case 'm': unit = std::size_t{1} << 20; text.remove_suffix(1); break;
-      case 'g': unit = std::size_t{1} << 30; text.remove_suffix(1); break;
+      case 'k': unit = std::uint64_t{1} << 10; text.remove_suffix(1); break;
+      case 'm': unit = std::uint64_t{1} << 20; text.remove_suffix(1); break;
+      case 'g': unit = std::uint64_t{1} << 30; text.remove_suffix(1); break;
       default: break;
     }
   }
-  const auto number = parse_integer<std::size_t>(text);
-  if (!number || *number == 0 || *number > (std::size_t{1} << 40) / unit) return std::nullopt;
-  return *number * unit;
+  const auto number = parse_integer<std::uint64_t>(text);
+  if (!number || *number == 0 || *number > (std::uint64_t{1} << 40) / unit) return std::nullopt;
+  const std::uint64_t bytes = *number * unit;
+  if (bytes > std::numeric_limits<std::size_t>::max()) return std::nullopt;
+  return static_cast<std::size_t>(bytes);
 }
 
 }  // namespace berth::model
