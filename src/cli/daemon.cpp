@@ -1,9 +1,5 @@
 #include "cli/daemon.hpp"
 
-#include <malloc.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <filesystem>
 
 #include "api/auth/scrape_token.hpp"
@@ -122,14 +118,6 @@ svc::RemoteAgentSettings remote_agent_settings(const Config& config) {
 }  // namespace
 
 Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::AgentConfig& agent_config) {
-  // Before any thread starts: glibc gives each thread that allocates an arena of its own (up to
-  // eight per core), and each arena keeps what its thread freed. berth's 40 threads are idle most
-  // of the time, so those arenas were most of its growth: anonymous memory 1.4 → 5.5 MiB over 60
-  // RunTask/StopTask, 3.3 MiB with two arenas (a malloc_trim after each agent pass: 4.5 MiB). An
-  // arena per core costs API throughput under 8 busy connections (DescribeTaskDefinition about
-  // 10 % fewer requests a second on 2 cores), which a gateway's memory is worth more than.
-  const long cores = ::sysconf(_SC_NPROCESSORS_ONLN);
-  ::mallopt(M_ARENA_MAX, static_cast<int>(std::clamp(cores, 2L, 8L)));
   BERTH_TRY(make_state_dirs(config));
   DaemonResources resources;
   resources.clock = std::make_unique<SystemClock>();

@@ -66,6 +66,11 @@ def rss_kib(pid):
     return proc_kib(pid, "status", "VmRSS:")
 
 
+def anonymous_kib(pid):
+    """Memory of the process's own (heap, stacks), not its shared code: what its work grows."""
+    return proc_kib(pid, "smaps_rollup", "Anonymous:")
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100.0 * (len(values) - 1))))]
@@ -327,6 +332,7 @@ def main():
         data = tmp + "/data"
         # Debug level: berth traces each start's phases for the breakdown (a few log lines a task).
         proc, port = serve(tmp, "BERTH_LOG_LEVEL=debug\n")
+        fresh_anonymous = anonymous_kib(proc.pid)
         call(port, "RegisterTaskDefinition", {"family": "sleeper", "networkMode": "host", "containerDefinitions": [
             {"name": "main", "image": "busybox", "memory": 8, "stopTimeout": 1, "command": ["sleep", "3600"]}]})
 
@@ -433,6 +439,10 @@ def main():
             statistics.median(bare) * 1000, "ms")
         print("-- where the replacements spend their time (p50 of each phase)")
         replace_breakdown(tmp + "/log", replaced)
+        # Over the latency sections' 40-odd starts and stops: what berth's heap keeps of them
+        # (malloc arenas, SQLite's page cache; see cli/serve_verb.cpp and store/db.cpp).
+        row("berth anonymous memory after the latency sections", anonymous_kib(proc.pid) / 1024,
+            "the same berth fresh", fresh_anonymous / 1024, "MiB")
         if latency_only:
             return
 
