@@ -1,5 +1,6 @@
 #include "model/remote_agent_codecs.hpp"
 
+#include <climits>
 #include <cmath>
 
 #include "common/numbers.hpp"
@@ -71,8 +72,10 @@ Result<TaskContainer> container_of(const Json& wc) {
   BERTH_ASSIGN(c.reason, text(wc, "reason"));
   BERTH_ASSIGN(c.last_status, status_of<TaskStatus>(wc, "lastStatus"));
   if (wc.contains("exitCode")) {
-    if (!wc["exitCode"].is_number_integer()) return malformed("exitCode is not an integer");
-    c.exit_code = wc["exitCode"].get<int>();
+    // Compared as JSON numbers: get<int> alone would wrap a code beyond int.
+    const Json& code = wc["exitCode"];
+    if (!code.is_number_integer() || code < INT_MIN || code > INT_MAX) return malformed("exitCode is not an exit code");
+    c.exit_code = code.get<int>();
   }
   if (wc.contains("networkBindings") && wc["networkBindings"].is_array()) c.network_bindings = wc["networkBindings"];
   if (wc.contains("networkInterfaces") && wc["networkInterfaces"].is_array()) c.network_interfaces = wc["networkInterfaces"];
@@ -117,7 +120,9 @@ Result<Task> task_of(const Json& wt) {
     if (!wt["overrides"].is_object()) return malformed("overrides is not an object");
     t.overrides = wt["overrides"];
   }
-  t.enable_execute_command = wt.value("enableExecuteCommand", Json(false)).is_boolean() && wt["enableExecuteCommand"].get<bool>();
+  // Read once through value(): a const operator[] on a member the reply lacks is undefined.
+  const Json exec = wt.value("enableExecuteCommand", Json(false));
+  t.enable_execute_command = exec.is_boolean() && exec.get<bool>();
   BERTH_ASSIGN(const auto created, time_of(wt, "createdAt"));
   t.created_at = created.value_or(0);
   BERTH_ASSIGN(t.pull_started_at, time_of(wt, "pullStartedAt"));
