@@ -13,7 +13,7 @@ import subprocess
 import time
 import unittest
 
-from harness import BERTH, TIME_SCALE, Berth
+from harness import BERTH, Berth, join_token, wait_for
 
 SUBNET = "10.213.%d" % (os.getpid() % 200 + 20)
 BRIDGE_ADDRESS = SUBNET + ".1"
@@ -24,16 +24,6 @@ def run(*args):
     if out.returncode != 0:
         raise AssertionError("%s failed: %s" % (" ".join(args), out.stderr))
     return out.stdout
-
-
-def wait_for(what, condition, timeout=30):
-    deadline = time.time() + timeout * TIME_SCALE
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
 
 
 class TestNetwork:
@@ -137,10 +127,6 @@ class JoinedGateway(Berth):
             raise AssertionError("the agent exited:\n" + text)
         self.instance = re.search(r"container instance ([0-9a-f]{32})", text).group(1)
         return self
-
-
-def join_token(server):
-    return run(BERTH, "join-token", "create", "--socket", server.socket_path).strip()
 
 
 class JoinedAgentsTest(unittest.TestCase):
