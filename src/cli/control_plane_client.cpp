@@ -35,7 +35,9 @@ ControlPlaneClient::ControlPlaneClient(std::string url, runtime::HttpOptions tls
 Result<model::Json> ControlPlaneClient::call(const std::string& target, const model::Json& body,
                                              const agent::JoinedIdentity* identity, std::string_view service,
                                              int timeout_s) {
-  const std::string text = body.dump();
+  // A container's log lines and reasons are whatever bytes it printed: not UTF-8 is sent replaced
+  // (as the API's own replies do), where a plain dump() would throw on the link's thread.
+  const std::string text = body.dump(-1, ' ', false, model::Json::error_handler_t::replace);
   api::auth::SignedHeaderList headers{{"Content-Type", "application/x-amz-json-1.1"}, {"X-Amz-Target", target}};
   if (identity) {
     headers = api::auth::sign_request("POST", m_host_port, "/", headers, text,
