@@ -149,7 +149,9 @@ class JoinedAgentsTest(unittest.TestCase):
         # stopTimeout 2: busybox's sleep, PID 1, ignores SIGTERM; the stop is SIGKILL after 2 s.
         self.ecs.register_task_definition(family="app", networkMode="host", containerDefinitions=[
             {"name": "main", "image": "busybox", "memory": 32, "essential": True,
-             "command": ["sh", "-c", "echo hello from a joined gateway; exec sleep 3600"], "stopTimeout": 2}])
+             # A byte that is not UTF-8 first: the agent sends its logs to the server all the same.
+             "command": ["sh", "-c", "printf 'caf\\351\\n'; echo hello from a joined gateway; exec sleep 3600"],
+             "stopTimeout": 2}])
 
     def instance_arn(self, agent):
         return next(arn for arn in self.ecs.list_container_instances()["containerInstanceArns"]
@@ -194,6 +196,7 @@ class JoinedAgentsTest(unittest.TestCase):
                               capture_output=True, text=True, timeout=30)
         self.assertEqual(logs.returncode, 0, logs.stderr)
         self.assertIn("hello from a joined gateway", logs.stdout)
+        self.assertIn("caf", logs.stdout)  # the line that is not UTF-8 came too (replaced)
 
         # StopTask reaches the joined agent: its container goes; the service replaces the task.
         [stopped] = self.running_on(a)
