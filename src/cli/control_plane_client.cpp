@@ -46,7 +46,20 @@ Result<model::Json> ControlPlaneClient::call(const std::string& target, const mo
   }
   auto options = m_tls;
   options.timeout_s = timeout_s;
-  BERTH_ASSIGN(const auto reply, runtime::http_post(m_url + "/", headers, text, options));
+  std::string answered;  // a 2xx body; any other stays in the response's (bounded) body
+  bool too_large = false;
+  const runtime::HttpSink collect = [&](int, std::string_view bytes) {
+    too_large = answered.size() + bytes.size() > k_max_server_reply_bytes;
+    if (!too_large) answered.append(bytes);
+    return !too_large;
+  };
+  auto posted = runtime::http_post(m_url + "/", headers, text, options, collect);
+  if (too_large) {
+    return fail(Code::server, target + ": the reply is larger than " + std::to_string(k_max_server_reply_bytes >> 20) + " MiB");
+  }
+  if (!posted) return std::unexpected(posted.error());
+  auto& reply = *posted;
+  if (reply.status >= 200 && reply.status < 300) reply.body = std::move(answered);
   const auto json = model::parse_json(reply.body, "the server's reply");
   if (reply.status >= 500 || (reply.status != 200 && !json)) {
     return fail(Code::server, target + ": HTTP " + std::to_string(reply.status) + " " + reply.body.substr(0, 200));
