@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/log.hpp"
+#include "store/update_with_retry.hpp"
 
 namespace berth::agent {
 namespace {
@@ -36,20 +37,23 @@ model::Task first_copy(model::Task task, const model::Json* definition) {
 // already; retried when the agent changed the row in between. Returns whether it moved it.
 Result<bool> stop_desired(store::Store& store, const std::string& cluster, const std::string& id, const std::string& code,
                           const std::string& reason, EpochMs now) {
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    BERTH_ASSIGN(auto found, store.find_task(cluster, id));
-    if (!found || found->desired_status == TaskStatus::stopped || found->last_status == TaskStatus::stopped) return false;
-    auto task = std::move(*found);
-    const long long version = task.version;
-    task.desired_status = TaskStatus::stopped;
-    task.stop_code = code;
-    task.stopped_reason = reason;
-    if (!task.stopping_at) task.stopping_at = now;
-    ++task.version;
-    BERTH_ASSIGN(bool saved, store.replace_task(task, version));
-    if (saved) return true;
-  }
-  return fail(Code::server, "task " + id + " kept changing while its stop was recorded");
+  return store::update_with_retry(5, Code::server, "task " + id + " kept changing while its stop was recorded",
+                                  [&]() -> Result<std::optional<bool>> {
+                                    BERTH_ASSIGN(auto task, store.find_task(cluster, id));
+                                    if (!task || task->desired_status == TaskStatus::stopped ||
+                                        task->last_status == TaskStatus::stopped) {
+                                      return std::optional<bool>{false};
+                                    }
+                                    const long long version = task->version;
+                                    task->desired_status = TaskStatus::stopped;
+                                    task->stop_code = code;
+                                    task->stopped_reason = reason;
+                                    if (!task->stopping_at) task->stopping_at = now;
+                                    ++task->version;
+                                    BERTH_ASSIGN(bool saved, store.replace_task(*task, version));
+                                    if (!saved) return std::optional<bool>{};  // the agent wrote it meanwhile
+                                    return std::optional<bool>{true};
+                                  });
 }
 
 }  // namespace

@@ -9,18 +9,15 @@
 namespace berth::agent {
 namespace {
 
-constexpr const char* k_fields[] = {"cluster", "instanceArn", "instanceId", "accessKeyId", "secretAccessKey", "region",
-                                    "tokenSha256"};
-
-std::string* field_of(JoinedIdentity& id, std::string_view name) {
-  if (name == "cluster") return &id.cluster;
-  if (name == "instanceArn") return &id.instance_arn;
-  if (name == "instanceId") return &id.instance_id;
-  if (name == "accessKeyId") return &id.access_key_id;
-  if (name == "secretAccessKey") return &id.secret_access_key;
-  if (name == "region") return &id.region;
-  return &id.token_sha256;
-}
+// join.json's members and the identity's fields they hold.
+constexpr std::pair<const char*, std::string JoinedIdentity::*> k_fields[] = {
+    {"cluster", &JoinedIdentity::cluster},
+    {"instanceArn", &JoinedIdentity::instance_arn},
+    {"instanceId", &JoinedIdentity::instance_id},
+    {"accessKeyId", &JoinedIdentity::access_key_id},
+    {"secretAccessKey", &JoinedIdentity::secret_access_key},
+    {"region", &JoinedIdentity::region},
+    {"tokenSha256", &JoinedIdentity::token_sha256}};
 
 }  // namespace
 
@@ -31,19 +28,18 @@ Result<std::optional<JoinedIdentity>> load_joined_identity(const std::string& pa
   const auto json = model::parse_json(text, path);
   if (!json || !json->is_object()) return fail(Code::server, path + " is not the JSON berth wrote; move it away to join anew");
   JoinedIdentity id;
-  for (const char* name : k_fields) {
+  for (const auto& [name, field] : k_fields) {
     if (!json->contains(name) || !(*json)[name].is_string()) {
       return fail(Code::server, path + " lacks " + name + "; move it away to join anew");
     }
-    *field_of(id, name) = (*json)[name].get<std::string>();
+    id.*field = (*json)[name].get<std::string>();
   }
   return std::optional<JoinedIdentity>(std::move(id));
 }
 
 Result<void> save_joined_identity(const std::string& path, const JoinedIdentity& identity) {
   model::Json out = model::Json::object();
-  JoinedIdentity copy = identity;
-  for (const char* name : k_fields) out[name] = *field_of(copy, name);
+  for (const auto& [name, field] : k_fields) out[name] = identity.*field;
   return write_file_atomic(path, out.dump(2) + "\n", 0600);
 }
 

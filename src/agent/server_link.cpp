@@ -40,9 +40,13 @@ bool ServerLink::poll_once() {
   const auto identity = m_registrar.identity();
   auto reply = m_server.poll(identity, m_cursor, m_settings.poll_wait_seconds);
   if (!reply) {
-    if (m_answering) {
+    if (m_answering && unanswered(reply.error())) {
       log_warn("the serving gateway does not answer the poll (" + reply.error().message +
                "); the tasks here keep running; trying again");
+    } else if (m_answering) {
+      // It answered: this node's key or instance is gone (`berth key rm`, a deregistration).
+      log_error("the serving gateway refuses the poll (" + reply.error().message +
+                "); the tasks here keep running; a new join token makes this node an instance again");
     }
     m_answering = false;
     return false;

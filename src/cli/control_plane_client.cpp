@@ -35,7 +35,9 @@ ControlPlaneClient::ControlPlaneClient(std::string url, runtime::HttpOptions tls
 Result<model::Json> ControlPlaneClient::call(const std::string& target, const model::Json& body,
                                              const agent::JoinedIdentity* identity, std::string_view service,
                                              int timeout_s) {
-  const std::string text = body.dump();
+  // A container's log lines and reasons are whatever bytes it printed: not UTF-8 is sent replaced
+  // (as the API's own replies do), where a plain dump() would throw on the link's thread.
+  const std::string text = body.dump(-1, ' ', false, model::Json::error_handler_t::replace);
   api::auth::SignedHeaderList headers{{"Content-Type", "application/x-amz-json-1.1"}, {"X-Amz-Target", target}};
   if (identity) {
     headers = api::auth::sign_request("POST", m_host_port, "/", headers, text,
@@ -44,7 +46,20 @@ Result<model::Json> ControlPlaneClient::call(const std::string& target, const mo
   }
   auto options = m_tls;
   options.timeout_s = timeout_s;
-  BERTH_ASSIGN(const auto reply, runtime::http_post(m_url + "/", headers, text, options));
+  std::string answered;  // a 2xx body; any other stays in the response's (bounded) body
+  bool too_large = false;
+  const runtime::HttpSink collect = [&](int, std::string_view bytes) {
+    too_large = answered.size() + bytes.size() > k_max_server_reply_bytes;
+    if (!too_large) answered.append(bytes);
+    return !too_large;
+  };
+  auto posted = runtime::http_post(m_url + "/", headers, text, options, collect);
+  if (too_large) {
+    return fail(Code::server, target + ": the reply is larger than " + std::to_string(k_max_server_reply_bytes >> 20) + " MiB");
+  }
+  if (!posted) return std::unexpected(posted.error());
+  auto& reply = *posted;
+  if (reply.status >= 200 && reply.status < 300) reply.body = std::move(answered);
   const auto json = model::parse_json(reply.body, "the server's reply");
   if (reply.status >= 500 || (reply.status != 200 && !json)) {
     return fail(Code::server, target + ": HTTP " + std::to_string(reply.status) + " " + reply.body.substr(0, 200));

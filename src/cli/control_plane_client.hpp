@@ -13,6 +13,11 @@
 
 namespace berth::cli {
 
+// The largest reply taken from the server. A poll reply lists up to 1000 tasks with their task
+// definitions (up to 64 KiB each): more than the HTTP client's 1 MiB for a body it collects, which
+// it would cut short (a cut reply read as no answer, forever).
+inline constexpr std::size_t k_max_server_reply_bytes = 8u << 20;
+
 class ControlPlaneClient final : public agent::ControlPlane {
  public:
   // `url`: https://HOST:PORT (or http:// to loopback), as Config checked it.

@@ -1,5 +1,6 @@
 #include "model/remote_agent_codecs.hpp"
 
+#include <climits>
 #include <cmath>
 
 #include "common/numbers.hpp"
@@ -49,8 +50,10 @@ Result<Status> status_of(const Json& j, const char* key) {
   return *status;
 }
 
-// The last '/'-separated part of an ECS ARN of `type`, and what comes before it.
-Result<std::pair<std::string, std::string>> arn_parts(const std::string& arn, const char* type) {
+// The ECS ARN of `type` in member `key` split at its last '/': what comes before it (the
+// cluster) and the last part (the id).
+Result<std::pair<std::string, std::string>> arn_parts(const Json& j, const char* key, const char* type) {
+  BERTH_ASSIGN(const auto arn, text(j, key));
   const auto parsed = parse_ecs_arn(arn);
   if (!parsed || parsed->resource_type != type) return malformed(std::string("not a ") + type + " ARN: " + arn.substr(0, 120));
   const auto slash = parsed->resource.rfind('/');
@@ -62,8 +65,7 @@ Result<TaskContainer> container_of(const Json& wc) {
   if (!wc.is_object()) return malformed("a container is not an object");
   TaskContainer c;
   BERTH_ASSIGN(c.name, text(wc, "name"));
-  BERTH_ASSIGN(const auto arn, text(wc, "containerArn"));
-  BERTH_ASSIGN(const auto parts, arn_parts(arn, "container"));
+  BERTH_ASSIGN(const auto parts, arn_parts(wc, "containerArn", "container"));
   c.id = parts.second;
   BERTH_ASSIGN(c.image, text(wc, "image"));
   BERTH_ASSIGN(c.runtime_id, text(wc, "runtimeId"));
@@ -71,8 +73,10 @@ Result<TaskContainer> container_of(const Json& wc) {
   BERTH_ASSIGN(c.reason, text(wc, "reason"));
   BERTH_ASSIGN(c.last_status, status_of<TaskStatus>(wc, "lastStatus"));
   if (wc.contains("exitCode")) {
-    if (!wc["exitCode"].is_number_integer()) return malformed("exitCode is not an integer");
-    c.exit_code = wc["exitCode"].get<int>();
+    // Compared as JSON numbers: get<int> alone would wrap a code beyond int.
+    const Json& code = wc["exitCode"];
+    if (!code.is_number_integer() || code < INT_MIN || code > INT_MAX) return malformed("exitCode is not an exit code");
+    c.exit_code = code.get<int>();
   }
   if (wc.contains("networkBindings") && wc["networkBindings"].is_array()) c.network_bindings = wc["networkBindings"];
   if (wc.contains("networkInterfaces") && wc["networkInterfaces"].is_array()) c.network_interfaces = wc["networkInterfaces"];
@@ -90,8 +94,7 @@ Result<TaskContainer> container_of(const Json& wc) {
 Result<Task> task_of(const Json& wt) {
   if (!wt.is_object()) return malformed("a task is not an object");
   Task t;
-  BERTH_ASSIGN(const auto task_arn, text(wt, "taskArn"));
-  BERTH_ASSIGN(const auto task_parts, arn_parts(task_arn, "task"));
+  BERTH_ASSIGN(const auto task_parts, arn_parts(wt, "taskArn", "task"));
   t.cluster = task_parts.first;
   t.id = task_parts.second;
   BERTH_ASSIGN(const auto td_arn, text(wt, "taskDefinitionArn"));
@@ -101,8 +104,7 @@ Result<Task> task_of(const Json& wt) {
   if (!td || td->resource_type != "task-definition" || !revision) return malformed("taskDefinitionArn " + td_arn.substr(0, 120));
   t.family = td->resource.substr(0, colon);
   t.revision = *revision;
-  BERTH_ASSIGN(const auto instance_arn, text(wt, "containerInstanceArn"));
-  BERTH_ASSIGN(const auto instance_parts, arn_parts(instance_arn, "container-instance"));
+  BERTH_ASSIGN(const auto instance_parts, arn_parts(wt, "containerInstanceArn", "container-instance"));
   t.container_instance_id = instance_parts.second;
   BERTH_ASSIGN(t.last_status, status_of<TaskStatus>(wt, "lastStatus"));
   BERTH_ASSIGN(t.desired_status, status_of<TaskStatus>(wt, "desiredStatus"));
@@ -117,7 +119,9 @@ Result<Task> task_of(const Json& wt) {
     if (!wt["overrides"].is_object()) return malformed("overrides is not an object");
     t.overrides = wt["overrides"];
   }
-  t.enable_execute_command = wt.value("enableExecuteCommand", Json(false)).is_boolean() && wt["enableExecuteCommand"].get<bool>();
+  // Read once through value(): a const operator[] on a member the reply lacks is undefined.
+  const Json exec = wt.value("enableExecuteCommand", Json(false));
+  t.enable_execute_command = exec.is_boolean() && exec.get<bool>();
   BERTH_ASSIGN(const auto created, time_of(wt, "createdAt"));
   t.created_at = created.value_or(0);
   BERTH_ASSIGN(t.pull_started_at, time_of(wt, "pullStartedAt"));
@@ -225,11 +229,9 @@ Json encode_container_state_change(const SubmitContainerStateChangeRequest& r) {
 Result<JoinClusterReply> decode_join_reply(const Json& j) {
   if (!j.is_object()) return malformed("not an object");
   JoinClusterReply r;
-  BERTH_ASSIGN(const auto cluster_arn, text(j, "clusterArn"));
-  BERTH_ASSIGN(const auto cluster_parts, arn_parts(cluster_arn, "cluster"));
+  BERTH_ASSIGN(const auto cluster_parts, arn_parts(j, "clusterArn", "cluster"));
   r.cluster = cluster_parts.second;
-  BERTH_ASSIGN(const auto instance_arn, text(j, "containerInstanceArn"));
-  BERTH_ASSIGN(const auto instance_parts, arn_parts(instance_arn, "container-instance"));
+  BERTH_ASSIGN(const auto instance_parts, arn_parts(j, "containerInstanceArn", "container-instance"));
   r.instance_id = instance_parts.second;
   BERTH_ASSIGN(r.access_key_id, text(j, "accessKeyId"));
   BERTH_ASSIGN(r.secret_access_key, text(j, "secretAccessKey"));
@@ -249,8 +251,7 @@ Result<JoinClusterReply> decode_join_reply(const Json& j) {
 Result<PollInstanceTasksReply> decode_poll_reply(const Json& j) {
   if (!j.is_object()) return malformed("not an object");
   PollInstanceTasksReply r;
-  BERTH_ASSIGN(const auto instance_arn, text(j, "containerInstanceArn"));
-  BERTH_ASSIGN(const auto instance_parts, arn_parts(instance_arn, "container-instance"));
+  BERTH_ASSIGN(const auto instance_parts, arn_parts(j, "containerInstanceArn", "container-instance"));
   r.cluster = instance_parts.first;
   r.instance_id = instance_parts.second;
   BERTH_ASSIGN(r.cursor, text(j, "cursor"));

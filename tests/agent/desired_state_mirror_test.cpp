@@ -1,7 +1,12 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
 #include "agent/desired_state_mirror.hpp"
 #include "fixtures/fixtures.hpp"
+#include "fixtures/temp_dir.hpp"
 
 using namespace berth;
 using berth::testing::FakeClock;
@@ -14,8 +19,8 @@ const std::string k_instance = "1234567890abcdef1234567890abcdef";
 struct Mirror {
   FakeClock clock;
   std::unique_ptr<store::Store> store;
-  Mirror() {
-    auto opened = store::Store::open(":memory:");
+  explicit Mirror(const std::string& path = ":memory:") {
+    auto opened = store::Store::open(path);
     REQUIRE(opened.has_value());
     store = std::move(*opened);
   }
@@ -138,4 +143,38 @@ TEST_CASE("mirror: a task of another instance in the reply is not taken", "[agen
   auto found = m.store->find_task("edge", "x1");
   REQUIRE(found.has_value());
   CHECK_FALSE(found->has_value());
+}
+
+// Bytes this process has handed to write(2) so far (/proc/self/io's wchar), or nothing where the
+// kernel does not count them.
+static std::optional<long long> bytes_written() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  long long value = 0;
+  while (io >> key >> value) {
+    if (key == "wchar:") return value;
+  }
+  return std::nullopt;
+}
+
+TEST_CASE("mirror: a reply that changes nothing writes nothing to the node's store (flash wear)", "[agent][joined]") {
+  berth::testing::TempDir dir;
+  const std::string path = dir.path + "/berth.db";
+  Mirror m(path);
+  auto stop = Mirror::task("a2", TaskStatus::stopped);
+  stop.stop_code = "UserInitiated";
+  const auto idle = m.reply({Mirror::task("a1", TaskStatus::running), stop});
+  CHECK(m.apply(idle).changed());
+  const auto wal_bytes = [&] {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path + "-wal", ec);
+    return ec ? std::uintmax_t{0} : size;
+  };
+  const auto wal_before = wal_bytes();
+  const auto written_before = bytes_written();
+  // The poll thread applies every reply, an idle poll's too (every few seconds, for days).
+  for (int i = 0; i < 5; ++i) CHECK_FALSE(m.apply(idle).changed());
+  const auto written_after = bytes_written();
+  CHECK(wal_bytes() == wal_before);
+  if (written_before && written_after) CHECK(*written_after == *written_before);
 }

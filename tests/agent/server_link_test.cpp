@@ -280,3 +280,22 @@ TEST_CASE("link: the log requests a poll lists are answered with the newest line
   for (const auto& line : lines) bytes += line["text"].get<std::string>().size();
   CHECK(bytes <= model::k_max_submitted_log_bytes);
 }
+
+TEST_CASE("link: a node that started without its server is registered again by the first poll it answers",
+          "[agent][joined]") {
+  Link link;
+  link.server.reachable = false;
+  agent::JoinedRegistrar restarted(link.server, "", link.tmp.path + "/join.json");
+  REQUIRE(restarted.register_node(node()).value_or("") == link.server.instance_id);
+  agent::ServerLink server_link(*link.store, link.server, restarted, link.clock, [] {});
+  const auto before = link.server.registrations.size();
+  CHECK_FALSE(server_link.poll_once());
+  CHECK(link.server.registrations.size() == before);  // no answer to the poll: no registration tried
+  link.server.reachable = true;
+  link.server.desired.cluster = "edge";
+  link.server.desired.instance_id = link.server.instance_id;
+  REQUIRE(server_link.poll_once());
+  CHECK(link.server.registrations.size() == before + 1);
+  REQUIRE(server_link.poll_once());
+  CHECK(link.server.registrations.size() == before + 1);  // registered: later polls register nothing
+}

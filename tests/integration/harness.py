@@ -37,6 +37,27 @@ CLIENT_ENV = {
 }
 
 
+def wait_for(what, condition, timeout=30, interval=0.2):
+    """Returns the first true value of condition(), asked every `interval` s; fails naming `what`
+    after `timeout` s (times TIME_SCALE)."""
+    deadline = time.time() + timeout * TIME_SCALE
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def join_token(berth, *args):
+    """A one-time token from `berth join-token create` on `berth`'s socket (`args`: --ttl, --cluster)."""
+    out = subprocess.run([BERTH, "join-token", "create", "--socket", berth.socket_path, *args],
+                         capture_output=True, text=True, timeout=30)
+    if out.returncode != 0:
+        raise AssertionError("berth join-token create failed: " + out.stderr)
+    return out.stdout.strip()
+
+
 def read_credentials(path, profile="berth"):
     """Returns (access key id, secret, region) of `profile` in an AWS shared-credentials file."""
     import configparser

@@ -13,7 +13,7 @@ import subprocess
 import time
 import unittest
 
-from harness import BERTH, TIME_SCALE, Berth
+from harness import BERTH, Berth, join_token, wait_for
 
 SUBNET = "10.213.%d" % (os.getpid() % 200 + 20)
 BRIDGE_ADDRESS = SUBNET + ".1"
@@ -24,16 +24,6 @@ def run(*args):
     if out.returncode != 0:
         raise AssertionError("%s failed: %s" % (" ".join(args), out.stderr))
     return out.stdout
-
-
-def wait_for(what, condition, timeout=30):
-    deadline = time.time() + timeout * TIME_SCALE
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
 
 
 class TestNetwork:
@@ -139,10 +129,6 @@ class JoinedGateway(Berth):
         return self
 
 
-def join_token(server):
-    return run(BERTH, "join-token", "create", "--socket", server.socket_path).strip()
-
-
 class JoinedAgentsTest(unittest.TestCase):
     def setUp(self):
         self.net = TestNetwork()
@@ -163,7 +149,9 @@ class JoinedAgentsTest(unittest.TestCase):
         # stopTimeout 2: busybox's sleep, PID 1, ignores SIGTERM; the stop is SIGKILL after 2 s.
         self.ecs.register_task_definition(family="app", networkMode="host", containerDefinitions=[
             {"name": "main", "image": "busybox", "memory": 32, "essential": True,
-             "command": ["sh", "-c", "echo hello from a joined gateway; exec sleep 3600"], "stopTimeout": 2}])
+             # A byte that is not UTF-8 first: the agent sends its logs to the server all the same.
+             "command": ["sh", "-c", "printf 'caf\\351\\n'; echo hello from a joined gateway; exec sleep 3600"],
+             "stopTimeout": 2}])
 
     def instance_arn(self, agent):
         return next(arn for arn in self.ecs.list_container_instances()["containerInstanceArns"]
@@ -208,6 +196,7 @@ class JoinedAgentsTest(unittest.TestCase):
                               capture_output=True, text=True, timeout=30)
         self.assertEqual(logs.returncode, 0, logs.stderr)
         self.assertIn("hello from a joined gateway", logs.stdout)
+        self.assertIn("caf", logs.stdout)  # the line that is not UTF-8 came too (replaced)
 
         # StopTask reaches the joined agent: its container goes; the service replaces the task.
         [stopped] = self.running_on(a)
@@ -267,8 +256,9 @@ class JoinedAgentsTest(unittest.TestCase):
 
         # Draining a gateway moves its service tasks to the others; its container is stopped.
         self.ecs.create_service(serviceName="web", taskDefinition="app", desiredCount=3)
-        wait_for("3 web tasks", lambda: len(self.tasks_of("web")) == 3)
-        a = self.agents[0]
+        web = wait_for("3 web tasks", lambda: len(self.tasks_of("web")) == 3 and self.tasks_of("web"))
+        # Three tasks spread over four zones leave one gateway without: drain one that has some.
+        a = next(g for g in self.agents + [late] if [t for t in web if t["containerInstanceArn"].endswith(g.instance)])
         moved = [t for t in self.tasks_of("web") if t["containerInstanceArn"].endswith(a.instance)]
         self.assertTrue(moved)
         self.ecs.update_container_instances_state(containerInstances=[self.instance_arn(a)], status="DRAINING")

@@ -5,14 +5,13 @@ with its own instance key, and reports with boto3's SubmitTaskStateChange. The g
 instance is DRAINING in these tests so that only the joined instances take tasks."""
 import json
 import signal
-import subprocess
 import threading
 import time
 import unittest
 import urllib.error
 import urllib.request
 
-from harness import BERTH, TIME_SCALE, BerthTestCase, sign_headers
+from harness import BerthTestCase, join_token, sign_headers, wait_for
 
 CLUSTER_TARGET = "BerthCluster."
 
@@ -30,24 +29,6 @@ def post(berth, action, body, key=None):
             return reply.status, json.loads(reply.read())
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read())
-
-
-def join_token(berth, *args):
-    out = subprocess.run([BERTH, "join-token", "create", "--socket", berth.socket_path, *args],
-                         capture_output=True, text=True, timeout=30)
-    if out.returncode != 0:
-        raise AssertionError("berth join-token create failed: " + out.stderr)
-    return out.stdout.strip()
-
-
-def wait_for(what, condition, timeout=20):
-    deadline = time.time() + timeout * TIME_SCALE
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
 
 
 class FakeAgent:

@@ -7,17 +7,13 @@ import tarfile
 import io
 import time
 
-from harness import BERTH, TIME_SCALE, Berth, BerthTestCase
+import harness
+from harness import BERTH, Berth, BerthTestCase
 
 
 def wait_for(predicate, timeout=30, interval=0.2, what="condition"):
-    deadline = time.time() + timeout * TIME_SCALE
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("timed out waiting for " + what)
+    """harness.wait_for with the predicate first, as this module's calls give it."""
+    return harness.wait_for(what, predicate, timeout, interval)
 
 
 class TaskTestCase(BerthTestCase):

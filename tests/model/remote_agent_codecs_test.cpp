@@ -89,6 +89,26 @@ TEST_CASE("remote agent codecs: a malformed poll reply is an error, not an excep
   }
 }
 
+TEST_CASE("remote agent codecs: a task with only the members the agent needs decodes; an exit code beyond int is "
+          "malformed, not wrapped",
+          "[model][joined]") {
+  // No enableExecuteCommand, overrides or times: each is optional.
+  auto reply = Json::parse(R"({"containerInstanceArn": "arn:aws:ecs:local:0:container-instance/c/i", "taskDefinitions": [],
+      "tasks": [{"taskArn": "arn:aws:ecs:local:0:task/c/t", "taskDefinitionArn": "arn:aws:ecs:local:0:task-definition/web:1",
+                 "containerInstanceArn": "arn:aws:ecs:local:0:container-instance/c/i", "lastStatus": "STOPPED",
+                 "desiredStatus": "STOPPED", "containers": [{"name": "main", "containerArn": "arn:aws:ecs:local:0:container/c/t/main",
+                 "lastStatus": "STOPPED", "exitCode": 137}]}]})");
+  auto fits = model::decode_poll_reply(reply);
+  REQUIRE(fits.has_value());
+  CHECK(fits->tasks.at(0).containers.at(0).exit_code == std::optional<int>(137));
+  for (const long long code : {4294967433LL, -4294967159LL}) {  // 137 and -137 once wrapped to 32 bits
+    reply["tasks"][0]["containers"][0]["exitCode"] = code;
+    auto decoded = model::decode_poll_reply(reply);
+    REQUIRE_FALSE(decoded.has_value());
+    CHECK(decoded.error().code == Code::server);
+  }
+}
+
 TEST_CASE("remote agent codecs: the agent's reports decode on the server to what was reported", "[model][joined]") {
   model::SubmitTaskStateChangeRequest request;
   request.cluster = "edge";

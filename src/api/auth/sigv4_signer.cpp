@@ -1,11 +1,11 @@
 #include "api/auth/sigv4_signer.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "api/auth/canonical_request.hpp"
 #include "api/auth/digest.hpp"
 #include "api/auth/sigv4.hpp"
+#include "common/ascii.hpp"
 
 namespace berth::api::auth {
 
@@ -22,7 +22,7 @@ SignedHeaderList sign_request(std::string_view method, std::string_view host_por
   for (const auto& [name, value] : out) {
     fields.emplace_back(name, value);
     std::string lower = name;
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : lower) c = ascii_lower(c);  // as the verifier folds them: ASCII, not the locale
     names.push_back(std::move(lower));
   }
   std::sort(names.begin(), names.end());

@@ -72,12 +72,11 @@ Result<HttpResponse> http_get(const std::string& start_url, const HttpHeaders& h
 }
 
 Result<HttpResponse> http_post(const std::string& url, const HttpHeaders& headers, std::string_view body,
-                               const HttpOptions& options) {
+                               const HttpOptions& options, const HttpSink& sink) {
   BERTH_ASSIGN(const Url u, parse_url(url));
   HttpResponse response;
   response.url = url;
-  const HttpSink collect_whole;  // the collector keeps a reference to it
-  detail::ReplyCollector reply(response, collect_whole);
+  detail::ReplyCollector reply(response, sink);
   const detail::Outgoing out{"POST", body};
   auto done = u.scheme == "https" ? detail::exchange_tls(u.target, out, headers, reply, response, options)
                                   : detail::exchange_plain(u.target, out, headers, reply, response, options);

@@ -42,9 +42,10 @@ struct HttpOptions {
 [[nodiscard]] Result<HttpResponse> http_get(const std::string& url, const HttpHeaders& headers,
                                             const HttpSink& sink = {}, const HttpOptions& options = {});
 
-// POSTs `body` to `url` with `headers` (Content-Type among them) and collects the reply (a
-// non-2xx body too, bounded). Redirects are not followed: a signed request is for one host.
+// POSTs `body` to `url` with `headers` (Content-Type among them). The reply's body as http_get's:
+// a 2xx one to `sink` when given, else collected (bounded). Redirects are not followed: a signed
+// request is for one host.
 [[nodiscard]] Result<HttpResponse> http_post(const std::string& url, const HttpHeaders& headers, std::string_view body,
-                                             const HttpOptions& options = {});
+                                             const HttpOptions& options = {}, const HttpSink& sink = {});
 
 }  // namespace berth::runtime

@@ -22,7 +22,7 @@ Result<void> exchange_plain(const Target& target, const Outgoing& out, const Htt
     if (!posted) return fail(Code::server, httplib::to_string(posted.error()));
     for (const auto& [name, value] : posted->headers) response.headers[lowercase(name)] = value;
     reply.head(posted->status);
-    reply.body(posted->body.data(), posted->body.size());
+    if (!reply.body(posted->body.data(), posted->body.size())) return fail(Code::server, "the transfer was stopped");
     return {};
   }
   auto result = client.Get(
