@@ -37,6 +37,17 @@ bool ServerLink::pause_for(std::chrono::milliseconds pause) {
 }
 
 bool ServerLink::poll_once() {
+  try {
+    return poll_and_mirror();
+  } catch (const std::exception& e) {
+    log_error("server link: a poll failed: " + std::string(e.what()) + "; trying again");
+  } catch (...) {
+    log_error("server link: a poll failed: unknown exception; trying again");
+  }
+  return false;
+}
+
+bool ServerLink::poll_and_mirror() {
   const auto identity = m_registrar.identity();
   auto reply = m_server.poll(identity, m_cursor, m_settings.poll_wait_seconds);
   if (!reply) {

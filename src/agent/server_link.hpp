@@ -56,13 +56,15 @@ class ServerLink {
   void task_changed() { m_reporter_worker.wake(); }
 
   // One poll and its mirror (the poll thread's step; tests drive it directly). Returns whether
-  // the server answered.
+  // the server answered. An exception from any part (a codec, the store, a log reader) is logged
+  // and counts as no answer: it never ends the poll thread, and so berth.
   bool poll_once();
   // One reporting pass (the reporter thread's step).
   void report_once();
 
  private:
   void poll_loop();
+  bool poll_and_mirror();
   // Answers the log requests of a poll reply (the newest lines, within k_max_submitted_log_bytes).
   void answer_log_requests(const JoinedIdentity& identity, const std::vector<model::LogRequest>& requests);
   // Waits `pause` unless stop() comes first; returns false once stopping.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ class FakeControlPlane final : public agent::ControlPlane {
   Result<model::PollInstanceTasksReply> poll(const agent::JoinedIdentity&, const std::optional<std::string>& cursor,
                                              int) override {
     cursors.push_back(cursor);
+    if (throw_on_poll) throw std::runtime_error("poll exploded");
     BERTH_TRY(answer());
     return desired;
   }
@@ -54,6 +56,7 @@ class FakeControlPlane final : public agent::ControlPlane {
   }
 
   bool reachable = true;
+  bool throw_on_poll = false;  // as a codec or the store might, on a bug
   std::string valid_token = "bjt-good";
   std::string instance_id = "1234567890abcdef1234567890abcdef";
   model::PollInstanceTasksReply desired;

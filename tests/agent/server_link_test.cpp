@@ -299,3 +299,20 @@ TEST_CASE("link: a node that started without its server is registered again by t
   REQUIRE(server_link.poll_once());
   CHECK(link.server.registrations.size() == before + 1);  // registered: later polls register nothing
 }
+
+TEST_CASE("link: an exception in a poll is contained: the poll counts as unanswered and the next one works",
+          "[agent][joined]") {
+  Link link;
+  agent::ServerLink server_link(*link.store, link.server, *link.registrar, link.clock, [&] { ++link.wakes; });
+  link.server.throw_on_poll = true;
+  bool answered = true;
+  CHECK_NOTHROW(answered = server_link.poll_once());
+  CHECK_FALSE(answered);
+  link.server.throw_on_poll = false;
+  link.server.desired.cluster = "edge";
+  link.server.desired.instance_id = link.server.instance_id;
+  link.server.desired.cursor = "after";
+  CHECK(server_link.poll_once());
+  REQUIRE(server_link.poll_once());
+  CHECK(link.server.cursors.back() == std::optional<std::string>("after"));
+}
