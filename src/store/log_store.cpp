@@ -28,10 +28,12 @@ std::string group_file(const std::string& name, EpochMs created, std::optional<i
   return name + "\n" + std::to_string(created) + "\n" + (retention ? std::to_string(*retention) : "") + "\n";
 }
 
-// Scans the segment file at `path` into `summary`; returns how many bytes hold whole records.
-std::uint64_t scan_segment(const std::string& path, SegmentSummary& summary) {
+// Scans the segment file at `path` into `summary`; returns how many bytes hold whole records
+// (and sets `file_size`, when given, to the file's size).
+std::uint64_t scan_segment(const std::string& path, SegmentSummary& summary, std::uint64_t* file_size = nullptr) {
   auto bytes = read_file(path);
   if (!bytes) return 0;
+  if (file_size) *file_size = bytes->size();
   return scan_log_records(*bytes, 0, [&](const LogRecord& record, std::uint64_t) {
     summary.add(record);
     return true;
@@ -108,9 +110,13 @@ Result<void> LogStore::load() {
         }
       } else {
         // The newest segment was being appended to: whatever follows its last whole record is a
-        // write a power cut interrupted, and goes.
-        const std::uint64_t valid = scan_segment(path, segment.summary);
-        if (::truncate(path.c_str(), static_cast<off_t>(valid)) != 0) log_warn("log store: truncate " + path + ": " + std::strerror(errno));
+        // write a power cut interrupted, and goes. Only then: truncate(2) to the same size still
+        // stamps the inode (mtime, ctime), a write at every start for nothing.
+        std::uint64_t size = 0;
+        const std::uint64_t valid = scan_segment(path, segment.summary, &size);
+        if (valid < size && ::truncate(path.c_str(), static_cast<off_t>(valid)) != 0) {
+          log_warn("log store: truncate " + path + ": " + std::strerror(errno));
+        }
         group->written = valid;
       }
       group->segments.push_back(std::move(segment));

@@ -2,9 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <tuple>
 
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
@@ -41,6 +45,18 @@ std::uint64_t files_bytes(const std::string& dir) {
     if (entry.is_regular_file() && entry.path().extension() == ".seg") total += entry.file_size();
   }
   return total;
+}
+
+// Every file below `dir` with its size and its inode's modification and change times (ns).
+std::map<std::string, std::tuple<std::uint64_t, std::int64_t, std::int64_t>> file_stamps(const std::string& dir) {
+  std::map<std::string, std::tuple<std::uint64_t, std::int64_t, std::int64_t>> out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    struct stat st{};
+    REQUIRE(::stat(entry.path().c_str(), &st) == 0);
+    out[entry.path().string()] = {static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec * 1'000'000'000 + st.st_mtim.tv_nsec,
+                                  st.st_ctim.tv_sec * 1'000'000'000 + st.st_ctim.tv_nsec};
+  }
+  return out;
 }
 
 }  // namespace
@@ -233,4 +249,31 @@ TEST_CASE("log store: the size cap drops the oldest events, whichever group hold
   // (4 KiB, ~17 records, per group).
   CHECK(oldest->events[0].timestamp > 1000 + 600 - 273 - 40);
   CHECK(store->stored_bytes() > cap - 2 * 4096 - 2 * 240);
+}
+
+TEST_CASE("log store: an open, reads and flushes with nothing new write nothing", "[store][logs]") {
+  TempDir dir;
+  FakeClock clock;
+  {
+    auto store = open_store(dir.path, clock, 64ull << 20, 4096);
+    REQUIRE_OK(store->create_group("g"));
+    // Sealed segments (with their .idx) and an active one holding some records.
+    REQUIRE_OK(store->append("g", "s", lines(1, 300), Flush::now, MissingStream::create));
+  }
+  const auto before = file_stamps(dir.path);
+  REQUIRE(std::ranges::count_if(before, [](const auto& f) { return f.first.ends_with(".idx"); }) >= 1);
+  REQUIRE(std::ranges::count_if(before, [](const auto& f) { return f.first.ends_with(".seg"); }) >= 2);
+  // The clock moves on, so a write would stamp a time the files do not hold yet.
+  struct timespec pause{0, 20'000'000};
+  ::nanosleep(&pause, nullptr);
+  {
+    auto store = open_store(dir.path, clock, 64ull << 20, 4096);
+    CHECK_FALSE(store->has_pending());
+    store->flush();
+    auto page = store->stream_events("g", "s", StreamEventsQuery{.from_head = true});
+    REQUIRE_OK(page);
+    CHECK(page->events.size() == 300);
+    store->flush();
+  }
+  CHECK(file_stamps(dir.path) == before);
 }
