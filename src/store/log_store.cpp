@@ -242,14 +242,15 @@ Result<std::vector<LogStreamInfo>> LogStore::streams(const std::string& group_na
 Result<void> LogStore::append(const std::string& group_name, const std::string& stream, std::span<const LogEvent> events,
                               Flush flush_mode, MissingStream missing) {
   Group* group = nullptr;
+  bool stream_exists = false;
   {
     MutexLock lock(m_mutex);
     BERTH_ASSIGN(group, find_or_fail(group_name));
-    if (!group->stream_ids.contains(stream) && missing == MissingStream::refuse) {
-      return fail(Code::resource_not_found, "The specified log stream does not exist.");
-    }
+    stream_exists = group->stream_ids.contains(stream);
   }
-  if (missing == MissingStream::create) {
+  // Made only when missing (once per container), outside the lock as create_stream takes it.
+  if (!stream_exists && missing == MissingStream::refuse) return fail(Code::resource_not_found, "The specified log stream does not exist.");
+  if (!stream_exists) {
     if (auto made = create_stream(group_name, stream); !made && made.error().code != Code::resource_already_exists) return made;
   }
   MutexLock lock(m_mutex);
@@ -275,7 +276,7 @@ Result<void> LogStore::append(const std::string& group_name, const std::string& 
       wrote = true;
     }
   }
-  if (group->pending.size() >= k_log_flush_bytes || flush_mode == Flush::now) {
+  if (!group->pending.empty() && (group->pending.size() >= k_log_flush_bytes || flush_mode == Flush::now)) {
     write_pending(*group);
     wrote = true;
   }

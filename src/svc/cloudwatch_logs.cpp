@@ -295,10 +295,8 @@ Result<Json> put_log_events(Context& ctx, const Json& request) {
     out["rejectedLogEventsInfo"] = std::move(rejected);
   }
   const std::span<const store::LogEvent> kept(events.data() + first, end - first);
-  if (!kept.empty()) BERTH_TRY(logs->append(group, stream, kept, store::Flush::now, store::MissingStream::refuse));
-  else if (auto found = logs->streams(group); found && std::ranges::find(*found, stream, &store::LogStreamInfo::name) == found->end()) {
-    return fail(Code::resource_not_found, "The specified log stream does not exist.");
-  }
+  // With every event rejected this still answers ResourceNotFoundException for a missing stream.
+  BERTH_TRY(logs->append(group, stream, kept, store::Flush::now, store::MissingStream::refuse));
   return out;
 }
 

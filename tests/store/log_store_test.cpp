@@ -72,6 +72,10 @@ TEST_CASE("log store: groups and streams", "[store][logs]") {
   CHECK(store->create_stream("ecs/demo/web", "web/main/1").error().code == Code::resource_already_exists);
   CHECK(store->append("ecs/demo/web", "nope", lines(1, 1), Flush::now, MissingStream::refuse).error().code ==
         Code::resource_not_found);
+  // No events (PutLogEvents rejected them all): the stream is still checked, nothing is written.
+  CHECK(store->append("ecs/demo/web", "nope", {}, Flush::now, MissingStream::refuse).error().code == Code::resource_not_found);
+  REQUIRE_OK(store->append("ecs/demo/web", "web/main/1", {}, Flush::now, MissingStream::refuse));
+  CHECK(store->stored_bytes() == 0);
   REQUIRE(store->groups("ecs/").size() == 1);
   CHECK(store->groups("other").empty());
   REQUIRE_OK(store->delete_group("ecs/demo/web"));
