@@ -7,15 +7,15 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <tuple>
 
+#include "fixtures/file_stamps.hpp"
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 
 using namespace berth;
 using namespace berth::store;
 using berth::testing::FakeClock;
+using berth::testing::file_stamps;
 using berth::testing::TempDir;
 
 namespace {
@@ -45,18 +45,6 @@ std::uint64_t files_bytes(const std::string& dir) {
     if (entry.is_regular_file() && entry.path().extension() == ".seg") total += entry.file_size();
   }
   return total;
-}
-
-// Every file below `dir` with its size and its inode's modification and change times (ns).
-std::map<std::string, std::tuple<std::uint64_t, std::int64_t, std::int64_t>> file_stamps(const std::string& dir) {
-  std::map<std::string, std::tuple<std::uint64_t, std::int64_t, std::int64_t>> out;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    struct stat st{};
-    REQUIRE(::stat(entry.path().c_str(), &st) == 0);
-    out[entry.path().string()] = {static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec * 1'000'000'000 + st.st_mtim.tv_nsec,
-                                  st.st_ctim.tv_sec * 1'000'000'000 + st.st_ctim.tv_nsec};
-  }
-  return out;
 }
 
 }  // namespace
