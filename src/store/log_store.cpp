@@ -97,17 +97,20 @@ Result<void> LogStore::load() {
       LogSegment segment;
       segment.summary.seq = seqs[i];
       const std::string path = group->segment_path(seqs[i], ".seg");
+      const std::string index_path = group->segment_path(seqs[i], ".idx");
       const bool last = i + 1 == seqs.size();
-      if (!last) {
+      auto index = read_file(index_path);
+      auto summary = index ? decode_summary(*index) : std::nullopt;
+      std::error_code size_error;
+      // The newest segment is sealed too when its summary covers the whole file (berth stopped
+      // after a seal, before the next append): no need to read it.
+      if (summary && summary->seq == seqs[i] && (!last || summary->bytes == std::filesystem::file_size(path, size_error))) {
         segment.sealed = true;
-        auto index = read_file(group->segment_path(seqs[i], ".idx"));
-        auto summary = index ? decode_summary(*index) : std::nullopt;
-        if (summary && summary->seq == seqs[i]) {
-          segment.summary = std::move(*summary);
-        } else {
-          scan_segment(path, segment.summary);
-          (void)write_file_atomic(group->segment_path(seqs[i], ".idx"), encode_summary(segment.summary), 0600);
-        }
+        segment.summary = std::move(*summary);
+      } else if (!last) {
+        segment.sealed = true;
+        scan_segment(path, segment.summary);
+        (void)write_file_atomic(index_path, encode_summary(segment.summary), 0600);
       } else {
         // The newest segment was being appended to: whatever follows its last whole record is a
         // write a power cut interrupted, and goes. Only then: truncate(2) to the same size still

@@ -269,3 +269,33 @@ TEST_CASE("log store: an open, reads and flushes with nothing new write nothing"
   }
   CHECK(file_stamps(dir.path) == before);
 }
+
+TEST_CASE("log store: a newest segment that was sealed is not read or appended to again", "[store][logs]") {
+  TempDir dir;
+  FakeClock clock;
+  // 31 records of 136 bytes fill a 4 KiB segment: the last one seals it, and no other follows.
+  std::vector<LogEvent> events;
+  for (int i = 0; i < 31; ++i) events.push_back({i, std::string(100, 'a' + i % 26), 0});
+  {
+    auto store = open_store(dir.path, clock, 64ull << 20, 4096);
+    REQUIRE_OK(store->create_group("g"));
+    REQUIRE_OK(store->append("g", "s", events, Flush::now, MissingStream::create));
+  }
+  std::vector<std::string> segments;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path)) {
+    if (entry.path().extension() == ".seg" || entry.path().extension() == ".idx") segments.push_back(entry.path().string());
+  }
+  REQUIRE(segments.size() == 2);  // 1.seg and its 1.idx
+  const auto before = file_stamps(dir.path);
+  struct timespec pause{0, 20'000'000};
+  ::nanosleep(&pause, nullptr);
+  auto store = open_store(dir.path, clock, 64ull << 20, 4096);
+  REQUIRE_OK(store->append("g", "s", lines(100, 1, "next "), Flush::now, MissingStream::create));
+  const auto after = file_stamps(dir.path);
+  for (const auto& path : segments) CHECK(after.at(path) == before.at(path));
+  auto page = store->stream_events("g", "s", StreamEventsQuery{.from_head = true});
+  REQUIRE_OK(page);
+  REQUIRE(page->events.size() == 32);
+  CHECK(page->events.back().message == "next 0");
+  CHECK(page->events.back().position.seq == 2);
+}
