@@ -1,6 +1,5 @@
 #include "agent/log_ingester.hpp"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -24,7 +23,8 @@ constexpr std::string_view k_log_suffix = ".log";
 // A runtime id is "<32 hex task id>-<container name>".
 constexpr std::size_t k_task_id_length = 32;
 // Read at most this much of a file per wake-up, so one chatty container cannot hold the thread
-// (the next write's event, or the flush timer, brings the rest).
+// (the next write's event brings the rest). The shims rotate their files at 1 MiB
+// (RuncPaths::log_max_bytes), so a file's new bytes fit in one read.
 constexpr std::size_t k_max_read = 4 << 20;
 
 std::optional<std::uint64_t> inode_of(const std::string& path) {
@@ -172,14 +172,11 @@ std::optional<std::chrono::steady_clock::time_point> LogIngester::store_joined(b
 
 std::uint64_t LogIngester::read_from(Source& source, const std::string& path, std::uint64_t offset,
                                      std::vector<store::LogEvent>& events) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return offset;
-  std::string bytes(k_max_read, '\0');
-  const ssize_t n = ::pread(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
-  ::close(fd);
-  if (n <= 0) return offset;
-  bytes.resize(static_cast<std::size_t>(n));
-  return offset + take_records(source, bytes, events);
+  // Only what the file holds past `offset`: a wake-up for one line reads that line, not a
+  // k_max_read buffer.
+  const auto bytes = read_file_range(path, offset, k_max_read);
+  if (!bytes || bytes->empty()) return offset;
+  return offset + take_records(source, *bytes, events);
 }
 
 std::size_t LogIngester::ingest(const std::string& file_name) {

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -84,6 +85,32 @@ Result<std::string> read_file(const std::string& path) {
     out.append(buffer, static_cast<std::size_t>(n));
   }
   ::close(fd);
+  return out;
+}
+
+Result<std::string> read_file_range(const std::string& path, std::uint64_t offset, std::size_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return sys_fail("read " + path);
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return sys_fail("read " + path);
+  }
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  std::string out(offset < size ? static_cast<std::size_t>(std::min<std::uint64_t>(size - offset, max_bytes)) : 0, '\0');
+  std::size_t got = 0;
+  while (got < out.size()) {
+    const ssize_t n = ::pread(fd, out.data() + got, out.size() - got, static_cast<off_t>(offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return sys_fail("read " + path);
+    }
+    if (n == 0) break;  // cut short since the fstat
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  out.resize(got);
   return out;
 }
 

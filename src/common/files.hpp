@@ -1,7 +1,8 @@
 // Small file helpers with the durability berth promises: atomic replace (tmp + fsync + rename +
-// fsync of the directory) and whole-file reads. Thread-safe.
+// fsync of the directory) whole-file and range reads. Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,11 @@ namespace berth {
 
 // Returns the whole file, or ServerException (sys_errno = ENOENT for a missing file).
 [[nodiscard]] Result<std::string> read_file(const std::string& path);
+
+// Returns up to `max_bytes` of the file from `offset` (fewer at its end, none past it), read
+// into a buffer of what is there: for files read again from a place, such as logs followed or
+// paged. ServerException as read_file.
+[[nodiscard]] Result<std::string> read_file_range(const std::string& path, std::uint64_t offset, std::size_t max_bytes);
 
 // write(2) all of `data` to `fd`, retrying on EINTR and short writes. Returns 0 or the errno
 // (EIO when the fd takes nothing).

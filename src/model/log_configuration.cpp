@@ -128,6 +128,10 @@ Result<void> check_log_stream_name(std::string_view name) {
   return {};
 }
 
+std::string log_group_arn(const ArnScope& arns, std::string_view name) {
+  return "arn:aws:logs:" + arns.region + ":" + arns.account + ":log-group:" + std::string(name);
+}
+
 std::optional<std::size_t> parse_docker_size(std::string_view text) {
   // 64-bit arithmetic on every target: a 32-bit gateway's size_t cannot hold the 1 TiB bound,
   // and a size beyond its address space is refused there.

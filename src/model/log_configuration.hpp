@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/arn.hpp"
 #include "common/result.hpp"
 #include "model/schema.hpp"
 
@@ -45,6 +46,10 @@ std::string awslogs_stream_name(const AwsLogsOptions& options, std::string_view 
 // without ':', '*' or control characters (berth's own rule: its stream list is lines of text). Returns InvalidParameterException saying which rule `name` breaks.
 [[nodiscard]] Result<void> check_log_group_name(std::string_view name);
 [[nodiscard]] Result<void> check_log_stream_name(std::string_view name);
+
+// A log group's ARN, arn:aws:logs:<region>:<account>:log-group:<name> (IAM policies and
+// DescribeLogGroups' `arn` name it with ":*" after).
+std::string log_group_arn(const ArnScope& arns, std::string_view name);
 
 // Returns a size as Docker writes it ("512", "64k", "1m", "2g"; case-insensitive) in bytes, or
 // nothing when it is malformed or zero.

@@ -5,6 +5,7 @@
 #include <optional>
 #include <variant>
 
+#include "common/wildcard.hpp"
 #include "model/json_parse.hpp"
 
 namespace berth::model {
@@ -36,26 +37,6 @@ constexpr int k_max_nesting = 16;
 
 std::unexpected<Error> invalid(const std::string& why) {
   return fail(Code::invalid_parameter, "Invalid filter pattern: " + why);
-}
-
-bool glob_match(std::string_view pattern, std::string_view text) {
-  // Iterative wildcard match with one backtrack point (linear in practice, no recursion).
-  std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p, ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
 }
 
 class JsonPatternParser {
@@ -238,7 +219,7 @@ bool compare(const Node& node, const Json* value) {
   if (value->is_string()) text = value->get<std::string>();
   else if (value->is_boolean() || value->is_number()) text = value->dump();
   else return false;
-  return glob_match(node.text, text) == (node.op == Op::eq);
+  return wildcard_match(node.text, text, Case::sensitive, Wildcards::star) == (node.op == Op::eq);
 }
 
 bool evaluate(const Node& node, const Json& root) {

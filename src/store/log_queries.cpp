@@ -17,15 +17,23 @@ constexpr std::uint64_t k_max_filter_scan = 64ull << 20;
 
 using Segment = LogStore::ReadView::Segment;
 
-std::string segment_bytes(const Segment& segment) {
+// The segment's bytes in [begin, end) (its file's, then its pending ones): only what a read
+// scans, so a token near the end of a segment (a reader following a stream) reads little.
+std::string segment_bytes(const Segment& segment, std::uint64_t begin, std::uint64_t end = UINT64_MAX) {
+  end = std::min<std::uint64_t>(end, segment.file_bytes + segment.pending.size());
+  if (begin >= end) return {};
   std::string bytes;
-  if (segment.file_bytes > 0) {
-    auto file = read_file(segment.path);
+  if (begin < segment.file_bytes) {
+    const std::uint64_t want = std::min(end, segment.file_bytes) - begin;
+    auto file = read_file_range(segment.path, begin, static_cast<std::size_t>(want));
     if (!file) return {};
-    bytes = file->substr(0, std::min<std::uint64_t>(segment.file_bytes, file->size()));
-    if (bytes.size() < segment.file_bytes) return bytes;  // cut short meanwhile: pending would not follow on
+    bytes = std::move(*file);
+    if (bytes.size() < want) return bytes;  // cut short meanwhile: pending would not follow on
   }
-  bytes += segment.pending;
+  if (end > segment.file_bytes) {
+    const std::uint64_t from = std::max(begin, segment.file_bytes) - segment.file_bytes;
+    bytes.append(std::string_view(segment.pending).substr(from, end - segment.file_bytes - from));
+  }
   return bytes;
 }
 
@@ -91,9 +99,8 @@ Result<StreamEventsPage> LogStore::stream_events(const std::string& group, const
     for (const auto& segment : view.segments) {
       if (full) break;
       if (segment.seq < from.seq || !may_hold(segment.summary, id, q.start, q.end)) continue;
-      const std::string data = segment_bytes(segment);
-      const std::uint64_t begin = segment.seq == from.seq ? std::min<std::uint64_t>(from.offset, data.size()) : 0;
-      scan_log_records(std::string_view(data).substr(begin), begin, [&](const LogRecord& r, std::uint64_t offset) {
+      const std::uint64_t begin = segment.seq == from.seq ? from.offset : 0;
+      scan_log_records(segment_bytes(segment, begin), begin, [&](const LogRecord& r, std::uint64_t offset) {
         if (!visible(r)) return true;
         if (page.events.size() >= q.limit || (bytes + r.message.size() > q.max_bytes && !page.events.empty())) {
           full = true;
@@ -115,7 +122,8 @@ Result<StreamEventsPage> LogStore::stream_events(const std::string& group, const
   for (auto segment = view.segments.rbegin(); segment != view.segments.rend(); ++segment) {
     if (newest_first.size() >= q.limit || bytes >= q.max_bytes) break;
     if (segment->seq > before.seq || !may_hold(segment->summary, id, q.start, q.end)) continue;
-    const std::string data = segment_bytes(*segment);
+    // Records are found from the segment's start, so it is read up to `before` only.
+    const std::string data = segment_bytes(*segment, 0, segment->seq == before.seq ? before.offset : UINT64_MAX);
     std::vector<StoredLogEvent> in_segment;
     scan_log_records(data, 0, [&](const LogRecord& r, std::uint64_t offset) {
       if (LogPosition{segment->seq, offset} >= before) return false;
@@ -162,10 +170,10 @@ Result<FilterPage> LogStore::filter_events(const std::string& group, const Filte
       page.next = LogPosition{segment.seq, 0};
       return page;
     }
-    const std::string data = segment_bytes(segment);
+    const std::uint64_t begin = segment.seq == from.seq ? from.offset : 0;
+    const std::string data = segment_bytes(segment, begin);
     scanned += data.size();
-    const std::uint64_t begin = segment.seq == from.seq ? std::min<std::uint64_t>(from.offset, data.size()) : 0;
-    scan_log_records(std::string_view(data).substr(begin), begin, [&](const LogRecord& r, std::uint64_t offset) {
+    scan_log_records(data, begin, [&](const LogRecord& r, std::uint64_t offset) {
       if (!in_range(r.timestamp, q.start, q.end, view.cutoff)) return true;
       if (!every_stream && std::ranges::find(wanted, r.stream) == wanted.end()) return true;
       if (q.match && !q.match(r.message)) return true;

@@ -28,10 +28,12 @@ std::string group_file(const std::string& name, EpochMs created, std::optional<i
   return name + "\n" + std::to_string(created) + "\n" + (retention ? std::to_string(*retention) : "") + "\n";
 }
 
-// Scans the segment file at `path` into `summary`; returns how many bytes hold whole records.
-std::uint64_t scan_segment(const std::string& path, SegmentSummary& summary) {
+// Scans the segment file at `path` into `summary`; returns how many bytes hold whole records
+// (and sets `file_size`, when given, to the file's size).
+std::uint64_t scan_segment(const std::string& path, SegmentSummary& summary, std::uint64_t* file_size = nullptr) {
   auto bytes = read_file(path);
   if (!bytes) return 0;
+  if (file_size) *file_size = bytes->size();
   return scan_log_records(*bytes, 0, [&](const LogRecord& record, std::uint64_t) {
     summary.add(record);
     return true;
@@ -95,22 +97,29 @@ Result<void> LogStore::load() {
       LogSegment segment;
       segment.summary.seq = seqs[i];
       const std::string path = group->segment_path(seqs[i], ".seg");
+      const std::string index_path = group->segment_path(seqs[i], ".idx");
       const bool last = i + 1 == seqs.size();
-      if (!last) {
+      auto index = read_file(index_path);
+      auto summary = index ? decode_summary(*index) : std::nullopt;
+      std::error_code size_error;
+      // The newest segment is sealed too when its summary covers the whole file (berth stopped
+      // after a seal, before the next append): no need to read it.
+      if (summary && summary->seq == seqs[i] && (!last || summary->bytes == std::filesystem::file_size(path, size_error))) {
         segment.sealed = true;
-        auto index = read_file(group->segment_path(seqs[i], ".idx"));
-        auto summary = index ? decode_summary(*index) : std::nullopt;
-        if (summary && summary->seq == seqs[i]) {
-          segment.summary = std::move(*summary);
-        } else {
-          scan_segment(path, segment.summary);
-          (void)write_file_atomic(group->segment_path(seqs[i], ".idx"), encode_summary(segment.summary), 0600);
-        }
+        segment.summary = std::move(*summary);
+      } else if (!last) {
+        segment.sealed = true;
+        scan_segment(path, segment.summary);
+        (void)write_file_atomic(index_path, encode_summary(segment.summary), 0600);
       } else {
         // The newest segment was being appended to: whatever follows its last whole record is a
-        // write a power cut interrupted, and goes.
-        const std::uint64_t valid = scan_segment(path, segment.summary);
-        if (::truncate(path.c_str(), static_cast<off_t>(valid)) != 0) log_warn("log store: truncate " + path + ": " + std::strerror(errno));
+        // write a power cut interrupted, and goes. Only then: truncate(2) to the same size still
+        // stamps the inode (mtime, ctime), a write at every start for nothing.
+        std::uint64_t size = 0;
+        const std::uint64_t valid = scan_segment(path, segment.summary, &size);
+        if (valid < size && ::truncate(path.c_str(), static_cast<off_t>(valid)) != 0) {
+          log_warn("log store: truncate " + path + ": " + std::strerror(errno));
+        }
         group->written = valid;
       }
       group->segments.push_back(std::move(segment));
@@ -236,14 +245,15 @@ Result<std::vector<LogStreamInfo>> LogStore::streams(const std::string& group_na
 Result<void> LogStore::append(const std::string& group_name, const std::string& stream, std::span<const LogEvent> events,
                               Flush flush_mode, MissingStream missing) {
   Group* group = nullptr;
+  bool stream_exists = false;
   {
     MutexLock lock(m_mutex);
     BERTH_ASSIGN(group, find_or_fail(group_name));
-    if (!group->stream_ids.contains(stream) && missing == MissingStream::refuse) {
-      return fail(Code::resource_not_found, "The specified log stream does not exist.");
-    }
+    stream_exists = group->stream_ids.contains(stream);
   }
-  if (missing == MissingStream::create) {
+  // Made only when missing (once per container), outside the lock as create_stream takes it.
+  if (!stream_exists && missing == MissingStream::refuse) return fail(Code::resource_not_found, "The specified log stream does not exist.");
+  if (!stream_exists) {
     if (auto made = create_stream(group_name, stream); !made && made.error().code != Code::resource_already_exists) return made;
   }
   MutexLock lock(m_mutex);
@@ -269,7 +279,7 @@ Result<void> LogStore::append(const std::string& group_name, const std::string& 
       wrote = true;
     }
   }
-  if (group->pending.size() >= k_log_flush_bytes || flush_mode == Flush::now) {
+  if (!group->pending.empty() && (group->pending.size() >= k_log_flush_bytes || flush_mode == Flush::now)) {
     write_pending(*group);
     wrote = true;
   }

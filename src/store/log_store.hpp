@@ -132,7 +132,7 @@ enum class MissingStream { refuse, create };
 class LogStore {
  public:
   // Opens (making) options.dir and reads each group: its sealed segments' summaries and its
-  // newest segment, cut at the first broken record. ServerException if the directory cannot be
+  // newest segment unless that is sealed too, cut at the first broken record. ServerException if the directory cannot be
   // made or read.
   [[nodiscard]] static Result<std::unique_ptr<LogStore>> open(LogStoreOptions options, const Clock& clock);
   ~LogStore();

@@ -22,10 +22,6 @@ Result<store::LogStore*> logs_of(Context& ctx) {
   return ctx.log_store;
 }
 
-std::string group_arn(const Context& ctx, const std::string& group) {
-  return "arn:aws:logs:" + ctx.arns.region + ":" + ctx.arns.account + ":log-group:" + group;
-}
-
 // logGroupName, or logGroupIdentifier (a name or a log group ARN, with or without ":*").
 Result<std::string> group_name(const Context& ctx, const Json& request) {
   std::string name = request.value("logGroupName", "");
@@ -34,7 +30,7 @@ Result<std::string> group_name(const Context& ctx, const Json& request) {
     return fail(Code::invalid_parameter, "LogGroup name and LogGroup ARN are mutually exclusive parameters.");
   }
   if (name.empty()) name = identifier;
-  const std::string arn_prefix = "arn:aws:logs:" + ctx.arns.region + ":" + ctx.arns.account + ":log-group:";
+  const std::string arn_prefix = model::log_group_arn(ctx.arns, "");
   if (name.starts_with("arn:")) {
     if (!name.starts_with(arn_prefix)) return fail(Code::resource_not_found, "The specified log group does not exist.");
     name = name.substr(arn_prefix.size());
@@ -104,8 +100,8 @@ Result<Json> describe_log_groups(Context& ctx, const Json& request) {
     Json item{{"logGroupName", group.name},
               {"creationTime", group.created},
               {"metricFilterCount", 0},
-              {"arn", group_arn(ctx, group.name) + ":*"},
-              {"logGroupArn", group_arn(ctx, group.name)},
+              {"arn", model::log_group_arn(ctx.arns, group.name) + ":*"},
+              {"logGroupArn", model::log_group_arn(ctx.arns, group.name)},
               {"storedBytes", group.stored_bytes},
               {"logGroupClass", "STANDARD"}};
     if (group.retention_days) item["retentionInDays"] = *group.retention_days;
@@ -182,7 +178,7 @@ Result<Json> describe_log_streams(Context& ctx, const Json& request) {
     }
     Json item{{"logStreamName", stream->name},
               {"creationTime", stream->created},
-              {"arn", group_arn(ctx, group) + ":log-stream:" + stream->name},
+              {"arn", model::log_group_arn(ctx.arns, group) + ":log-stream:" + stream->name},
               {"storedBytes", stream->stored_bytes}};
     if (stream->first_event) item["firstEventTimestamp"] = *stream->first_event;
     if (stream->last_event) item["lastEventTimestamp"] = *stream->last_event;
@@ -299,10 +295,8 @@ Result<Json> put_log_events(Context& ctx, const Json& request) {
     out["rejectedLogEventsInfo"] = std::move(rejected);
   }
   const std::span<const store::LogEvent> kept(events.data() + first, end - first);
-  if (!kept.empty()) BERTH_TRY(logs->append(group, stream, kept, store::Flush::now, store::MissingStream::refuse));
-  else if (auto found = logs->streams(group); found && std::ranges::find(*found, stream, &store::LogStreamInfo::name) == found->end()) {
-    return fail(Code::resource_not_found, "The specified log stream does not exist.");
-  }
+  // With every event rejected this still answers ResourceNotFoundException for a missing stream.
+  BERTH_TRY(logs->append(group, stream, kept, store::Flush::now, store::MissingStream::refuse));
   return out;
 }
 

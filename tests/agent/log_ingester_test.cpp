@@ -1,9 +1,12 @@
 #include "agent/log_ingester.hpp"
 
 #include <catch2/catch.hpp>
+#include <ctime>
+#include <filesystem>
 #include <fstream>
 
 #include "common/files.hpp"
+#include "fixtures/file_stamps.hpp"
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "runtime/shim/log_record.hpp"
@@ -193,4 +196,45 @@ TEST_CASE("multi-line patterns join a stack trace into one event", "[agent][logs
   ingester->stop();
   CHECK(f.stored().size() == 2);
   CHECK(f.stored().back() == "INFO recovered");
+}
+
+TEST_CASE("a crash of berth loses no line, and a restart with nothing new writes nothing", "[agent][logs]") {
+  IngesterFixture f;
+  REQUIRE_OK(make_dirs(f.log_root, 0700));
+  const std::string name = std::string(k_task) + "-main.log";
+  const std::string main_log = f.log_root + "/" + name;
+  const auto write = [&](const char* text) {
+    runtime::LogWriter writer(main_log, 1 << 20, 2);
+    writer.write(runtime::LogStream::stdout_, text);
+  };
+  write("one\ntwo\n");
+  auto ingester = f.ingester();
+  ingester->ingest(name);
+  f.logs->flush();
+  write("three\nfour\n");
+  ingester->ingest(name);
+  REQUIRE(f.logs->has_pending());  // the last batch waits for the flush timer
+  // What a crash (or a power cut with the kernel's writeback done) leaves: the files as they are.
+  const std::string crashed = f.dir.path + "/crashed";
+  std::filesystem::copy(f.dir.path + "/cloudwatch-logs", crashed, std::filesystem::copy_options::recursive);
+  const auto restart = [&] {
+    auto opened = store::LogStore::open({crashed, 64ull << 20, 0}, f.clock);
+    REQUIRE_OK(opened);
+    agent::LogIngester again({f.log_root, "default", 2, 1000}, *f.state, **opened);
+    again.ingest(name);
+    again.stop();
+    auto page = (*opened)->stream_events("ecs/demo/web", std::string("web/main/") + k_task, store::StreamEventsQuery{.from_head = true});
+    REQUIRE_OK(page);
+    std::vector<std::string> messages;
+    for (const auto& e : page->events) messages.push_back(e.message);
+    return messages;
+  };
+  // The unflushed lines are read again from the shim's file, after the stored ones: none twice.
+  CHECK(restart() == std::vector<std::string>{"one", "two", "three", "four"});
+  // Nothing new: the next start stores nothing and writes nothing.
+  const auto before = berth::testing::file_stamps(crashed);
+  struct timespec pause{0, 20'000'000};
+  ::nanosleep(&pause, nullptr);
+  CHECK(restart() == std::vector<std::string>{"one", "two", "three", "four"});
+  CHECK(berth::testing::file_stamps(crashed) == before);
 }

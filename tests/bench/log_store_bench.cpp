@@ -140,7 +140,16 @@ int main(int argc, char** argv) {
     ++pages;
   } while (next);
   const double filter_s = seconds(start);
+  // A reader following the stream (`aws logs get-log-events` with its forward token, nothing
+  // new): 100 calls from the token the newest page returned.
+  const std::optional<store::LogPosition> end_token = tail ? std::optional(tail->forward) : std::nullopt;
+  start = Clock::now();
+  for (int i = 0; i < 100; ++i) {
+    if (!(*logs)->stream_events("bench", "web/main/0", store::StreamEventsQuery{.from = end_token})) std::abort();
+  }
+  const double follow_s = seconds(start) / 100;
   std::printf("GetLogEvents, newest 10000 of the stream: %.1f ms (%zu events)\n", tail_s * 1000, tail ? tail->events.size() : 0);
+  std::printf("GetLogEvents from the stream's end (a follower, nothing new): %.3f ms a call\n", follow_s * 1000);
   std::printf("FilterLogEvents over %.0f MB stored: %.0f ms in %zu calls, %zu events\n",
               static_cast<double>(store_row.bytes_written) / 1e6, filter_s * 1000, pages, found);
   if (argc <= 1) std::filesystem::remove_all(dir);

@@ -2,16 +2,20 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
+#include "fixtures/file_stamps.hpp"
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 
 using namespace berth;
 using namespace berth::store;
 using berth::testing::FakeClock;
+using berth::testing::file_stamps;
 using berth::testing::TempDir;
 
 namespace {
@@ -56,6 +60,10 @@ TEST_CASE("log store: groups and streams", "[store][logs]") {
   CHECK(store->create_stream("ecs/demo/web", "web/main/1").error().code == Code::resource_already_exists);
   CHECK(store->append("ecs/demo/web", "nope", lines(1, 1), Flush::now, MissingStream::refuse).error().code ==
         Code::resource_not_found);
+  // No events (PutLogEvents rejected them all): the stream is still checked, nothing is written.
+  CHECK(store->append("ecs/demo/web", "nope", {}, Flush::now, MissingStream::refuse).error().code == Code::resource_not_found);
+  REQUIRE_OK(store->append("ecs/demo/web", "web/main/1", {}, Flush::now, MissingStream::refuse));
+  CHECK(store->stored_bytes() == 0);
   REQUIRE(store->groups("ecs/").size() == 1);
   CHECK(store->groups("other").empty());
   REQUIRE_OK(store->delete_group("ecs/demo/web"));
@@ -233,4 +241,61 @@ TEST_CASE("log store: the size cap drops the oldest events, whichever group hold
   // (4 KiB, ~17 records, per group).
   CHECK(oldest->events[0].timestamp > 1000 + 600 - 273 - 40);
   CHECK(store->stored_bytes() > cap - 2 * 4096 - 2 * 240);
+}
+
+TEST_CASE("log store: an open, reads and flushes with nothing new write nothing", "[store][logs]") {
+  TempDir dir;
+  FakeClock clock;
+  {
+    auto store = open_store(dir.path, clock, 64ull << 20, 4096);
+    REQUIRE_OK(store->create_group("g"));
+    // Sealed segments (with their .idx) and an active one holding some records.
+    REQUIRE_OK(store->append("g", "s", lines(1, 300), Flush::now, MissingStream::create));
+  }
+  const auto before = file_stamps(dir.path);
+  REQUIRE(std::ranges::count_if(before, [](const auto& f) { return f.first.ends_with(".idx"); }) >= 1);
+  REQUIRE(std::ranges::count_if(before, [](const auto& f) { return f.first.ends_with(".seg"); }) >= 2);
+  // The clock moves on, so a write would stamp a time the files do not hold yet.
+  struct timespec pause{0, 20'000'000};
+  ::nanosleep(&pause, nullptr);
+  {
+    auto store = open_store(dir.path, clock, 64ull << 20, 4096);
+    CHECK_FALSE(store->has_pending());
+    store->flush();
+    auto page = store->stream_events("g", "s", StreamEventsQuery{.from_head = true});
+    REQUIRE_OK(page);
+    CHECK(page->events.size() == 300);
+    store->flush();
+  }
+  CHECK(file_stamps(dir.path) == before);
+}
+
+TEST_CASE("log store: a newest segment that was sealed is not read or appended to again", "[store][logs]") {
+  TempDir dir;
+  FakeClock clock;
+  // 31 records of 136 bytes fill a 4 KiB segment: the last one seals it, and no other follows.
+  std::vector<LogEvent> events;
+  for (int i = 0; i < 31; ++i) events.push_back({i, std::string(100, 'a' + i % 26), 0});
+  {
+    auto store = open_store(dir.path, clock, 64ull << 20, 4096);
+    REQUIRE_OK(store->create_group("g"));
+    REQUIRE_OK(store->append("g", "s", events, Flush::now, MissingStream::create));
+  }
+  std::vector<std::string> segments;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path)) {
+    if (entry.path().extension() == ".seg" || entry.path().extension() == ".idx") segments.push_back(entry.path().string());
+  }
+  REQUIRE(segments.size() == 2);  // 1.seg and its 1.idx
+  const auto before = file_stamps(dir.path);
+  struct timespec pause{0, 20'000'000};
+  ::nanosleep(&pause, nullptr);
+  auto store = open_store(dir.path, clock, 64ull << 20, 4096);
+  REQUIRE_OK(store->append("g", "s", lines(100, 1, "next "), Flush::now, MissingStream::create));
+  const auto after = file_stamps(dir.path);
+  for (const auto& path : segments) CHECK(after.at(path) == before.at(path));
+  auto page = store->stream_events("g", "s", StreamEventsQuery{.from_head = true});
+  REQUIRE_OK(page);
+  REQUIRE(page->events.size() == 32);
+  CHECK(page->events.back().message == "next 0");
+  CHECK(page->events.back().position.seq == 2);
 }

@@ -103,10 +103,6 @@ bool applies(const Statement& statement, std::string_view action, std::string_vi
   return matches_any(statement.resources, resource, Case::sensitive);
 }
 
-char fold(char c, Case letter_case) {
-  return letter_case == Case::insensitive && c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-}
-
 }  // namespace
 
 Result<Policy> parse_policy(std::string_view document) {
@@ -157,26 +153,6 @@ Result<Policy> builtin_policy(std::string_view name) {
         "application-autoscaling:Describe*","berth:GetTaskLogs","berth:GetMetrics"]}})");
   }
   return fail(Code::invalid_parameter, "unknown built-in policy '" + std::string(name) + "' (known: admin, read-only)");
-}
-
-bool wildcard_match(std::string_view pattern, std::string_view text, Case letter_case) {
-  // Greedy matching with one backtrack point (the last '*'): linear in practice, O(n·m) at worst.
-  std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || fold(pattern[p], letter_case) == fold(text[t], letter_case))) {
-      ++p, ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      resume = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
 }
 
 Decision evaluate(std::span<const Policy> policies, std::string_view action, std::string_view resource) {

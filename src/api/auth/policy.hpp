@@ -13,6 +13,7 @@
 
 #include "api/auth/auth_error.hpp"
 #include "common/result.hpp"
+#include "common/wildcard.hpp"
 
 namespace berth::api::auth {
 
@@ -47,12 +48,12 @@ inline constexpr std::size_t k_max_pattern_bytes = 1024;
 // (Describe/List/Get of ECS and Scheduler; secret values excluded), or InvalidParameterException.
 [[nodiscard]] Result<Policy> builtin_policy(std::string_view name);
 
-// Returns whether `pattern` matches `text`: '*' any run of characters, '?' exactly one. On ARNs a
-// '*' may span ':' anywhere, where IAM lets only a segment-final '*' do so; on berth's ARNs
-// (fixed region and account, ':' inside the last part only before a task definition revision)
-// that differs only for a '*' written inside the region or account segment.
-enum class Case { sensitive, insensitive };
-bool wildcard_match(std::string_view pattern, std::string_view text, Case letter_case);
+// Actions and resources match their patterns with common/wildcard ('*' any run of characters,
+// '?' exactly one). On ARNs a '*' may span ':' anywhere, where IAM lets only a segment-final '*'
+// do so; on berth's ARNs (fixed region and account, ':' inside the last part only before a task
+// definition revision) that differs only for a '*' written inside the region or account segment.
+using berth::Case;
+using berth::wildcard_match;
 
 // Returns the decision of all `policies` together for `action` ("ecs:RunTask") on `resource`
 // (an ARN, or "*" for actions without one).

@@ -4,6 +4,7 @@
 
 #include "api/auth/privileged_settings.hpp"
 #include "api/ecs_actions.hpp"
+#include "model/log_configuration.hpp"
 #include "model/scaling.hpp"
 
 namespace berth::api::auth {
@@ -67,7 +68,7 @@ const std::map<std::string, ResourcesOf, std::less<>>& cloudwatch_mappings() {
 const std::map<std::string, ResourcesOf, std::less<>>& logs_mappings() {
   static const auto group_arn = [](const Mapper& m, const std::string& name) {
     if (name.starts_with("arn:")) return name.ends_with(":*") ? name : name + ":*";
-    return "arn:aws:logs:" + m.arns().region + ":" + m.arns().account + ":log-group:" + name + ":*";
+    return model::log_group_arn(m.arns(), name) + ":*";
   };
   static const ResourcesOf group = one_of("logGroupName", group_arn);
   static const ResourcesOf group_or_identifier = [](const Mapper& m) {
