@@ -4,16 +4,11 @@
 
 #include "api/ui_assets.hpp"
 #include "common/ascii.hpp"
+#include "common/numbers.hpp"
 #include "common/split.hpp"
 
 namespace berth::api {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 // Whether a q parameter's value is zero ("0", "0.", "0.000"): the coding is refused.
 bool zero_quality(std::string_view q) {
