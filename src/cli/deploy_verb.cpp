@@ -21,10 +21,6 @@ int deploy_verb(const Words& words) {
   if (setup->args.positional.size() != 1) return usage_error("deploy takes one SERVICE", "deploy");
   const auto timeout = timeout_flag(*setup, "deploy");
   if (!timeout) return timeout.error();
-  const auto flag = [&](const char* name) {
-    const auto it = setup->args.flags.find(name);
-    return it == setup->args.flags.end() ? std::string() : it->second;
-  };
   const EcsClient ecs(setup->config);
   auto service = find_service(ecs, setup->args.positional.front());
   if (!service) return report_failure(service.error());
@@ -32,7 +28,7 @@ int deploy_verb(const Words& words) {
   const std::string current = text_member(*service, "taskDefinition");
   auto described = ecs.call("DescribeTaskDefinition", {{"taskDefinition", current}, {"include", {"TAGS"}}});
   if (!described) return report_failure(described.error());
-  auto request = next_revision_request(*described, flag("image"), flag("container"));
+  auto request = next_revision_request(*described, flag_value(*setup, "image"), flag_value(*setup, "container"));
   if (!request) return report_failure(request.error());
   auto registered = ecs.call("RegisterTaskDefinition", *request);
   if (!registered) return report_failure(registered.error(), "the new revision was refused; nothing was deployed");

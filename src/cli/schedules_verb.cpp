@@ -41,14 +41,9 @@ int schedules_verb(const Words& words) {
   auto setup = setup_verb(words, "schedules", {"group"});
   if (!setup) return setup.error();
   if (!setup->args.positional.empty()) return usage_error("schedules takes no arguments", "schedules");
-  const auto group = setup->args.flags.find("group");
-  auto schedules = read_schedules(setup->config.socket_path, group == setup->args.flags.end() ? "" : group->second);
+  auto schedules = read_schedules(setup->config.socket_path, flag_value(*setup, "group"));
   if (!schedules) return report_failure(schedules.error());
-  if (setup->output == Output::json) {
-    print_json({{"Schedules", *schedules}});
-  } else {
-    std::cout << format_schedule_table(*schedules, SystemClock().now_ms(), setup->colouring);
-  }
+  print_list(*setup, "Schedules", *schedules, format_schedule_table);
   return 0;
 }
 

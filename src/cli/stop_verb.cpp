@@ -19,8 +19,7 @@ int stop_verb(const Words& words) {
   const EcsClient ecs(setup->config);
   auto task = find_task(ecs, setup->args.positional.front(), EcsClient::Stopped::exclude);
   if (!task) return report_failure(task.error());
-  const auto reason = setup->args.flags.find("reason");
-  const std::string why = reason == setup->args.flags.end() ? "Task stopped by berth stop" : reason->second;
+  const std::string why = flag_value(*setup, "reason", "Task stopped by berth stop");
   auto stopped = ecs.call("StopTask", ecs.on_cluster({{"task", task->arn}, {"reason", why}}));
   if (!stopped) return report_failure(stopped.error());
   if (setup->output == Output::json) {
