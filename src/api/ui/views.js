@@ -65,12 +65,15 @@ function meter(used, total, unit) {
 
 // Tasks of `cluster` wanted RUNNING and recently STOPPED, described.
 async function loadTasks(cluster) {
-  const arns = [];
-  for (const desiredStatus of ["RUNNING", "STOPPED"]) {
-    arns.push(...await api.listAll("ListTasks", { cluster, desiredStatus, maxResults: 100 }, "taskArns", 2));
-  }
+  const arns = (await Promise.all(["RUNNING", "STOPPED"].map((desiredStatus) =>
+    api.listAll("ListTasks", { cluster, desiredStatus, maxResults: 100 }, "taskArns", 2)))).flat();
   const tasks = await api.describeAll("DescribeTasks", { cluster }, "tasks", arns, "tasks", 100);
   return tasks.sort((a, b) => Number(b.createdAt || 0) - Number(a.createdAt || 0));
+}
+
+async function loadInstances(cluster) {
+  const arns = await api.listAll("ListContainerInstances", { cluster }, "containerInstanceArns");
+  return api.describeAll("DescribeContainerInstances", { cluster }, "containerInstances", arns, "containerInstances", 100);
 }
 
 async function loadServices(cluster) {
@@ -81,11 +84,9 @@ async function loadServices(cluster) {
 
 const views = {
   async overview(ctx) {
-    const arns = await api.listAll("ListContainerInstances", { cluster: ctx.cluster }, "containerInstanceArns");
-    const instances = await api.describeAll("DescribeContainerInstances", { cluster: ctx.cluster },
-      "containerInstances", arns, "containerInstances", 100);
-    const tasks = await loadTasks(ctx.cluster);
-    const services = await loadServices(ctx.cluster);
+    // The three are independent: asked at once, the view waits for the slowest, not their sum.
+    const [instances, tasks, services] = await Promise.all([loadInstances(ctx.cluster), loadTasks(ctx.cluster),
+      loadServices(ctx.cluster)]);
     const counts = {};
     for (const t of tasks) counts[t.lastStatus] = (counts[t.lastStatus] || 0) + 1;
     const events = services.flatMap((s) => (s.events || []).map((e) => Object.assign({ service: s.serviceName }, e)))
