@@ -3,8 +3,6 @@
 // the service at it (UpdateService: a rolling deployment within the service's
 // minimumHealthyPercent/maximumPercent) and follows the rollout live until it completes (exit 0)
 // or fails, is rolled back by the circuit breaker or times out (exit 1).
-#include <iostream>
-
 #include "cli/json_fields.hpp"
 #include "cli/resource_lookup.hpp"
 #include "cli/revision_request.hpp"
@@ -36,11 +34,7 @@ int deploy_verb(const Words& words) {
   const EpochMs since = SystemClock().now_ms();  // the events this deployment causes, none before
   auto updated = ecs.call("UpdateService", ecs.on_cluster({{"service", name}, {"taskDefinition", target}}));
   if (!updated) return report_failure(updated.error());
-  if (setup->output == Output::json) {
-    print_json(*updated);
-  } else {
-    std::cout << name << ": " << family_revision(current) << " -> " << family_revision(target) << "\n" << std::flush;
-  }
+  print_reply(*setup, *updated, name + ": " + family_revision(current) + " -> " + family_revision(target));
   if (setup->args.flags.contains("no-wait")) return 0;
   return watch_rollout(ecs, name, target, since, *timeout);
 }

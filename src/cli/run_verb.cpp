@@ -109,12 +109,7 @@ int run_verb(const Words& words) {
                           "`berth instances` shows what the gateway has left");
   }
   const std::string arn = text_member(started.front(), "taskArn");
-  if (setup->output == Output::json) {
-    print_json(*ran);
-  } else {
-    std::cout << last_arn_part(arn) << "\n";
-  }
-  std::cout.flush();
+  print_reply(*setup, *ran, std::string(last_arn_part(arn)));
   if (!setup->args.flags.contains("wait")) return 0;
   return wait_for_task(ecs, arn, *timeout);
 }

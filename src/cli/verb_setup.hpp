@@ -48,6 +48,10 @@ inline int report_failure(const std::unexpected<Error>& error, std::string_view 
 // Prints `value` as indented JSON on stdout.
 void print_json(const model::Json& value);
 
+// Prints what a changing verb did on stdout: the API's `reply` with --output json, else `line`
+// (the task id, "web: desired 1 -> 2"); flushed, as the verb may go on to wait.
+void print_reply(const VerbSetup& setup, const model::Json& reply, const std::string& line);
+
 // The value of the verb's flag `name`, or `otherwise` when it was not given.
 std::string flag_value(const VerbSetup& setup, const std::string& name, std::string otherwise = "");
 
