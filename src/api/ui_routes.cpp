@@ -69,10 +69,14 @@ constexpr std::string_view k_content_security_policy =
 }  // namespace
 
 bool accepts_gzip(std::string_view accept_encoding) {
+  // gzip named outright decides, wherever it stands; else "*" does (RFC 9110 12.5.3).
+  std::optional<bool> gzip;
+  std::optional<bool> any;
   for (const std::string_view item : split(accept_encoding, ',')) {
     const auto parts = split(item, ';');
     const std::string_view coding = trim(parts.front());
-    if (!equals_ignoring_case(coding, "gzip") && coding != "*") continue;
+    const bool named = equals_ignoring_case(coding, "gzip");
+    if (!named && coding != "*") continue;
     bool refused = false;
     for (std::size_t i = 1; i < parts.size(); ++i) {
       const std::string_view parameter = trim(parts[i]);
@@ -80,9 +84,9 @@ bool accepts_gzip(std::string_view accept_encoding) {
         refused = zero_quality(trim(parameter.substr(2)));
       }
     }
-    return !refused;
+    (named ? gzip : any) = !refused;
   }
-  return false;
+  return gzip.value_or(any.value_or(false));
 }
 
 std::optional<HttpResponse> ui_route(const HttpRequest& request, std::string_view path) {

@@ -124,6 +124,11 @@ TEST_CASE("ui routes: Accept-Encoding", "[api][ui]") {
   CHECK_FALSE(accepts_gzip("gzip;q=0"));
   CHECK_FALSE(accepts_gzip("gzip; q=0.000"));
   CHECK(accepts_gzip("gzip;q=0.001"));
+  // gzip named outright wins over "*", before or after it.
+  CHECK(accepts_gzip("*;q=0, gzip"));
+  CHECK(accepts_gzip("identity, *;q=0, gzip;q=0.5"));
+  CHECK_FALSE(accepts_gzip("*, gzip;q=0"));
+  CHECK_FALSE(accepts_gzip("gzip;q=0, *"));
 }
 
 }  // namespace berth::api
