@@ -37,6 +37,10 @@ LIB_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
 # target and the fuzz build share it), served by api/ui_routes.cpp.
 UI_FILES := $(sort $(wildcard src/api/ui/*.html src/api/ui/*.css src/api/ui/*.js))
 UI_SRC := build/gen/ui_assets.cpp
+# Their names, rewritten only when they change: a file removed from src/api/ui/ (no prerequisite
+# newer than the generated source) still regenerates it, so the binary stops serving that file.
+UI_LIST := build/gen/ui_files.list
+$(shell mkdir -p build/gen && (echo '$(UI_FILES)' | cmp -s - $(UI_LIST) || echo '$(UI_FILES)' > $(UI_LIST)))
 LIB_OBJ += $(UI_SRC:%.cpp=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BERTH := $(BUILD)/berth
@@ -50,7 +54,7 @@ all: $(BERTH)
 # The unit-test binary alone (the VM tests run it in the guest).
 unit: $(UNIT)
 
-$(UI_SRC): src/api/ui/embed.sh $(UI_FILES)
+$(UI_SRC): src/api/ui/embed.sh $(UI_FILES) $(UI_LIST)
 	@mkdir -p $(dir $@)
 	src/api/ui/embed.sh $@ $(UI_FILES)
 

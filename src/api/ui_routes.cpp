@@ -2,18 +2,16 @@
 
 #include <zlib.h>
 
+#include <string>
+#include <vector>
+
 #include "api/ui_assets.hpp"
 #include "common/ascii.hpp"
+#include "common/numbers.hpp"
 #include "common/split.hpp"
 
 namespace berth::api {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
 
 // Whether a q parameter's value is zero ("0", "0.", "0.000"): the coding is refused.
 bool zero_quality(std::string_view q) {
@@ -47,6 +45,17 @@ std::string inflated(const UiAsset& asset) {
   return whole ? out : "";
 }
 
+// Every file inflated, in ui_assets()' order: once per process (35 KB), on the first request
+// from a client without gzip (curl, a probe), rather than again for each such request.
+const std::vector<std::string>& inflated_assets() {
+  static const std::vector<std::string> k_plain = [] {
+    std::vector<std::string> out;
+    for (const UiAsset& asset : ui_assets()) out.push_back(inflated(asset));
+    return out;
+  }();
+  return k_plain;
+}
+
 HttpResponse text_reply(int status, std::string text) {
   return HttpResponse{status, "text/plain; charset=utf-8", {{"X-Content-Type-Options", "nosniff"}}, std::move(text)};
 }
@@ -60,10 +69,14 @@ constexpr std::string_view k_content_security_policy =
 }  // namespace
 
 bool accepts_gzip(std::string_view accept_encoding) {
+  // gzip named outright decides, wherever it stands; else "*" does (RFC 9110 12.5.3).
+  std::optional<bool> gzip;
+  std::optional<bool> any;
   for (const std::string_view item : split(accept_encoding, ',')) {
     const auto parts = split(item, ';');
     const std::string_view coding = trim(parts.front());
-    if (!equals_ignoring_case(coding, "gzip") && coding != "*") continue;
+    const bool named = equals_ignoring_case(coding, "gzip");
+    if (!named && coding != "*") continue;
     bool refused = false;
     for (std::size_t i = 1; i < parts.size(); ++i) {
       const std::string_view parameter = trim(parts[i]);
@@ -71,9 +84,9 @@ bool accepts_gzip(std::string_view accept_encoding) {
         refused = zero_quality(trim(parameter.substr(2)));
       }
     }
-    return !refused;
+    (named ? gzip : any) = !refused;
   }
-  return false;
+  return gzip.value_or(any.value_or(false));
 }
 
 std::optional<HttpResponse> ui_route(const HttpRequest& request, std::string_view path) {
@@ -89,7 +102,9 @@ std::optional<HttpResponse> ui_route(const HttpRequest& request, std::string_vie
   if (rest.front() != '/') return std::nullopt;  // "/uix" is not ours
   rest.remove_prefix(1);
   const std::string_view name = rest.empty() ? "index.html" : rest;
-  for (const UiAsset& asset : ui_assets()) {
+  const auto assets = ui_assets();
+  for (std::size_t i = 0; i < assets.size(); ++i) {
+    const UiAsset& asset = assets[i];
     if (asset.name != name) continue;
     HttpResponse response{200, std::string(content_type(name)), {}, ""};
     // A new binary may bring new files under the same names: revalidate, never reuse blindly.
@@ -102,7 +117,7 @@ std::optional<HttpResponse> ui_route(const HttpRequest& request, std::string_vie
       response.headers.emplace_back("Content-Encoding", "gzip");
       response.body = asset.gzip;
     } else {
-      response.body = inflated(asset);
+      response.body = inflated_assets()[i];
       if (response.body.size() != asset.size) return text_reply(500, "The dashboard's files are damaged.\n");
     }
     return response;

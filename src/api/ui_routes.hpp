@@ -2,7 +2,8 @@
 // /ui/<name> each other file compiled into the binary (api/ui_assets.hpp). They are answered
 // before authentication: they are the same bytes in every berth of a version and hold nothing of
 // the gateway's; everything the page shows it asks of the signed API itself, as any client does.
-// Sent gzip-compressed, as stored, to a client that accepts gzip, else inflated. Thread-safe.
+// Sent gzip-compressed, as stored, to a client that accepts gzip, else inflated (once per process,
+// on the first such request). Thread-safe.
 #pragma once
 
 #include <optional>

@@ -23,7 +23,7 @@ const std::vector<VerbWords>& completion_words() {
       {"exec", "--interactive --tty --socket --config", "tasks"},
       {"key", "--policy --socket", "create ls rm"},
       {"join-token", "--ttl --cluster --socket", "create"},
-      {"info", "--config --data-dir --output", ""},
+      {"info", "--config --data-dir", ""},
       {"doctor", "--config --data-dir --run-dir", ""},
       {"completion", "", "bash zsh"},
       {"version", "", ""},

@@ -3,8 +3,6 @@
 // the service at it (UpdateService: a rolling deployment within the service's
 // minimumHealthyPercent/maximumPercent) and follows the rollout live until it completes (exit 0)
 // or fails, is rolled back by the circuit breaker or times out (exit 1).
-#include <iostream>
-
 #include "cli/json_fields.hpp"
 #include "cli/resource_lookup.hpp"
 #include "cli/revision_request.hpp"
@@ -21,10 +19,6 @@ int deploy_verb(const Words& words) {
   if (setup->args.positional.size() != 1) return usage_error("deploy takes one SERVICE", "deploy");
   const auto timeout = timeout_flag(*setup, "deploy");
   if (!timeout) return timeout.error();
-  const auto flag = [&](const char* name) {
-    const auto it = setup->args.flags.find(name);
-    return it == setup->args.flags.end() ? std::string() : it->second;
-  };
   const EcsClient ecs(setup->config);
   auto service = find_service(ecs, setup->args.positional.front());
   if (!service) return report_failure(service.error());
@@ -32,7 +26,7 @@ int deploy_verb(const Words& words) {
   const std::string current = text_member(*service, "taskDefinition");
   auto described = ecs.call("DescribeTaskDefinition", {{"taskDefinition", current}, {"include", {"TAGS"}}});
   if (!described) return report_failure(described.error());
-  auto request = next_revision_request(*described, flag("image"), flag("container"));
+  auto request = next_revision_request(*described, flag_value(*setup, "image"), flag_value(*setup, "container"));
   if (!request) return report_failure(request.error());
   auto registered = ecs.call("RegisterTaskDefinition", *request);
   if (!registered) return report_failure(registered.error(), "the new revision was refused; nothing was deployed");
@@ -40,11 +34,7 @@ int deploy_verb(const Words& words) {
   const EpochMs since = SystemClock().now_ms();  // the events this deployment causes, none before
   auto updated = ecs.call("UpdateService", ecs.on_cluster({{"service", name}, {"taskDefinition", target}}));
   if (!updated) return report_failure(updated.error());
-  if (setup->output == Output::json) {
-    print_json(*updated);
-  } else {
-    std::cout << name << ": " << family_revision(current) << " -> " << family_revision(target) << "\n" << std::flush;
-  }
+  print_reply(*setup, *updated, name + ": " + family_revision(current) + " -> " + family_revision(target));
   if (setup->args.flags.contains("no-wait")) return 0;
   return watch_rollout(ecs, name, target, since, *timeout);
 }

@@ -1,6 +1,7 @@
 #include "cli/ecs_client.hpp"
 
 #include "cli/daemon_call.hpp"
+#include "cli/json_fields.hpp"
 
 namespace berth::cli {
 namespace {
@@ -42,7 +43,7 @@ Result<std::vector<std::string>> EcsClient::list_all(std::string_view action, mo
     for (const auto& arn : reply.value(std::string(member), model::Json::array())) {
       if (arn.is_string()) out.push_back(arn.get<std::string>());
     }
-    const std::string next = reply.value("nextToken", "");
+    const std::string next = text_member(reply, "nextToken");
     if (next.empty()) break;
     request["nextToken"] = next;
   }

@@ -23,8 +23,8 @@ std::string tls_line(const Config& config, const api::tls::TlsPlan& plan) {
   return config.tls_mode + ": plain http on loopback";
 }
 
-// The instance and resource lines: this gateway's container instance (the cluster's only one, or
-// the one whose agent is berth's own) as the daemon describes it.
+// The instance and resource lines of each of the cluster's container instances as the daemon
+// describes them: this gateway's, and those of the gateways that joined it.
 void print_instance(const Config& config) {
   auto instances = EcsClient(config).instances();
   if (!instances) {
@@ -33,7 +33,7 @@ void print_instance(const Config& config) {
   }
   for (const auto& instance : *instances) {
     std::cout << "instance:     " << last_arn_part(text_member(instance, "containerInstanceArn")) << " "
-              << text_member(instance, "status") << (instance.value("agentConnected", false) ? ", agent connected" : ", agent disconnected")
+              << text_member(instance, "status") << (boolean_member(instance, "agentConnected") ? ", agent connected" : ", agent disconnected")
               << "\n"
               << "resources:    CPU " << reserved_of(instance, "CPU") << " units reserved, memory "
               << reserved_of(instance, "MEMORY") << " MiB reserved, " << integer_member(instance, "runningTasksCount")

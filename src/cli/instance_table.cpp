@@ -44,7 +44,7 @@ std::string format_instance_table(const std::vector<model::Json>& instances, Epo
                          "REGISTERED"}};
   for (const auto& instance : instances) {
     const std::string status = text_member(instance, "status", "-");
-    const bool connected = instance.is_object() && instance.value("agentConnected", false);
+    const bool connected = boolean_member(instance, "agentConnected");
     rows.push_back({short_id(last_arn_part(text_member(instance, "containerInstanceArn"))),
                     Cell(status, status_colour(status)),
                     Cell(connected ? "connected" : "disconnected", connected ? Colour::green : Colour::red),

@@ -1,7 +1,5 @@
 // `berth instances`: the cluster's container instances (this gateway and those that joined) as a
 // table, or --output json as DescribeContainerInstances.
-#include <iostream>
-
 #include "cli/ecs_client.hpp"
 #include "cli/instance_table.hpp"
 #include "cli/verb_config.hpp"
@@ -16,11 +14,7 @@ int instances_verb(const Words& words) {
   if (!setup->args.positional.empty()) return usage_error("instances takes no arguments", "instances");
   auto instances = EcsClient(setup->config).instances();
   if (!instances) return report_failure(instances.error());
-  if (setup->output == Output::json) {
-    print_json({{"containerInstances", *instances}});
-  } else {
-    std::cout << format_instance_table(*instances, SystemClock().now_ms(), setup->colouring);
-  }
+  print_list(*setup, "containerInstances", *instances, format_instance_table);
   return 0;
 }
 

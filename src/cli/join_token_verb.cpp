@@ -1,11 +1,11 @@
 // `berth join-token create [--ttl DURATION] [--cluster NAME]`: a one-time token another gateway
 // joins this one's cluster with (`berth serve --join URL --join-token TOKEN`), made by the
 // daemon over its unix socket (BerthCluster.CreateJoinToken).
-#include <ctime>
 #include <iostream>
 
 #include "cli/daemon_call.hpp"
 #include "cli/durations.hpp"
+#include "cli/relative_time.hpp"
 #include "cli/usage.hpp"
 #include "cli/verb_config.hpp"
 #include "cli/verbs.hpp"
@@ -25,9 +25,8 @@ int create(const Config& config, const ParsedArgs& args) {
   if (const auto cluster = args.flags.find("cluster"); cluster != args.flags.end()) request["cluster"] = cluster->second;
   const auto reply = call_daemon(config, "BerthCluster.CreateJoinToken", request);
   if (!reply) return 1;
-  const auto expires = static_cast<std::time_t>(reply->value("expiresAt", 0.0));
-  char when[32] = "";
-  std::strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&expires));
+  const auto expires = timestamp_member(*reply, "expiresAt");
+  const std::string when = expires ? utc_time(*expires) : "-";
   // The token alone on stdout, so scripts can capture it; the rest on stderr.
   std::cout << reply->value("joinToken", "") << "\n";
   std::cerr << "# joins " << reply->value("clusterArn", "") << " once, until " << when

@@ -24,6 +24,13 @@ inline std::int64_t integer_member(const model::Json& object, const char* key, s
   return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : otherwise;
 }
 
+// `object[key]` when it is a boolean, else `otherwise`.
+inline bool boolean_member(const model::Json& object, const char* key, bool otherwise = false) {
+  if (!object.is_object()) return otherwise;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_boolean() ? it->get<bool>() : otherwise;
+}
+
 // `object[key]` when it is an array, else an empty one.
 inline const model::Json& array_member(const model::Json& object, const char* key) {
   static const model::Json k_empty = model::Json::array();

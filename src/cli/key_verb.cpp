@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/daemon_call.hpp"
+#include "cli/relative_time.hpp"
 #include "cli/usage.hpp"
 #include "common/files.hpp"
 #include "model/schema.hpp"
@@ -50,11 +51,9 @@ int list(const Config& config, const ParsedArgs& args) {
   if (!reply) return 1;
   std::printf("%-22s %-24s %-10s %s\n", "ACCESS KEY ID", "NAME", "POLICY", "CREATED");
   for (const auto& key : (*reply)["AccessKeyMetadata"]) {
-    const auto created = static_cast<std::time_t>(key.value("CreateDate", 0.0));
-    char when[32] = "";
-    std::strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&created));
+    const auto created = timestamp_member(key, "CreateDate");
     std::printf("%-22s %-24s %-10s %s\n", key.value("AccessKeyId", "").c_str(), key.value("UserName", "").c_str(),
-                key.value("PolicyName", "").c_str(), when);
+                key.value("PolicyName", "").c_str(), created ? utc_time(*created).c_str() : "-");
   }
   return 0;
 }

@@ -23,17 +23,14 @@ int ps_verb(const Words& words) {
   if (!setup) return setup.error();
   if (!setup->args.positional.empty()) return usage_error("ps takes no arguments", "ps");
   const EcsClient ecs(setup->config);
-  const auto service = setup->args.flags.find("service");
   auto tasks = ecs.tasks(setup->args.flags.contains("all") ? EcsClient::Stopped::include : EcsClient::Stopped::exclude,
-                         service == setup->args.flags.end() ? "" : service->second);
+                         flag_value(*setup, "service"));
   if (!tasks) return report_failure(tasks.error());
-  if (setup->output == Output::json) {
-    print_json({{"tasks", *tasks}});
-  } else if (setup->args.flags.contains("quiet")) {
+  if (setup->output == Output::table && setup->args.flags.contains("quiet")) {
     for (const auto& task : *tasks) std::cout << last_arn_part(text_member(task, "taskArn")) << "\n";
-  } else {
-    std::cout << format_task_table(*tasks, SystemClock().now_ms(), setup->colouring);
+    return 0;
   }
+  print_list(*setup, "tasks", *tasks, format_task_table);
   return 0;
 }
 

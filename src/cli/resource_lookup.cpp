@@ -1,8 +1,7 @@
 #include "cli/resource_lookup.hpp"
 
-#include "api/local_client.hpp"
-#include "cli/daemon_call.hpp"
 #include "cli/json_fields.hpp"
+#include "cli/schedule_reads.hpp"
 #include "cli/task_table.hpp"
 
 namespace berth::cli {
@@ -29,11 +28,6 @@ std::string kind_of_arn(std::string_view arn) {
     if (arn.find(marker) != std::string_view::npos) return std::string(kind);
   }
   return "";
-}
-
-Result<std::vector<model::Json>> schedule_summaries(const EcsClient& ecs) {
-  BERTH_ASSIGN(const auto listed, daemon_get(ecs.config().socket_path, "/schedules?MaxResults=100"));
-  return std::vector<model::Json>(array_member(listed, "Schedules").begin(), array_member(listed, "Schedules").end());
 }
 
 }  // namespace
@@ -81,7 +75,7 @@ Result<Candidate> find_resource(const EcsClient& ecs, const std::string& word) {
     const std::string arn = text_member(i, "containerInstanceArn");
     candidates.push_back({"container instance", std::string(last_arn_part(arn)), arn, text_member(i, "status")});
   }
-  BERTH_ASSIGN(const auto schedules, schedule_summaries(ecs));
+  BERTH_ASSIGN(const auto schedules, schedule_summaries(ecs.config().socket_path));
   for (const auto& s : schedules) {
     candidates.push_back({"schedule", text_member(s, "Name"), text_member(s, "Arn"), text_member(s, "GroupName")});
   }
@@ -117,8 +111,7 @@ Result<model::Json> describe_resource(const EcsClient& ecs, const Candidate& fou
   const auto slash = rest.find('/');
   const std::string group(rest.substr(0, slash));
   const std::string name(slash == std::string_view::npos ? rest : rest.substr(slash + 1));
-  return daemon_get(ecs.config().socket_path,
-                    "/schedules/" + api::url_encode(name) + "?groupName=" + api::url_encode(group));
+  return get_schedule(ecs.config().socket_path, group, name);
 }
 
 }  // namespace berth::cli

@@ -11,7 +11,7 @@ Result<std::size_t> container_for_image(const model::Json& containers, const std
   std::vector<std::size_t> essential;
   for (std::size_t i = 0; i < containers.size(); ++i) {
     if (!name.empty() && text_member(containers[i], "name") == name) return i;
-    if (containers[i].value("essential", true)) essential.push_back(i);
+    if (boolean_member(containers[i], "essential", true)) essential.push_back(i);
   }
   if (!name.empty()) return fail(Code::invalid_parameter, "the task definition has no container named '" + name + "'");
   if (containers.size() == 1) return std::size_t{0};

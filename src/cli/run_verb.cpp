@@ -22,8 +22,7 @@ namespace {
 Result<RunSpec> spec_of(const VerbSetup& setup, const RunWords& words) {
   RunSpec spec;
   spec.image = setup.args.positional.front();
-  const auto name = setup.args.flags.find("name");
-  spec.family = name == setup.args.flags.end() ? family_for_image(spec.image) : name->second;
+  spec.family = flag_value(setup, "name", family_for_image(spec.image));
   if (const auto memory = setup.args.flags.find("memory"); memory != setup.args.flags.end()) {
     BERTH_ASSIGN(spec.memory_mib, parse_memory_mib(memory->second));
   }
@@ -110,12 +109,7 @@ int run_verb(const Words& words) {
                           "`berth instances` shows what the gateway has left");
   }
   const std::string arn = text_member(started.front(), "taskArn");
-  if (setup->output == Output::json) {
-    print_json(*ran);
-  } else {
-    std::cout << last_arn_part(arn) << "\n";
-  }
-  std::cout.flush();
+  print_reply(*setup, *ran, std::string(last_arn_part(arn)));
   if (!setup->args.flags.contains("wait")) return 0;
   return wait_for_task(ecs, arn, *timeout);
 }

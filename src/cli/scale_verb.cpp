@@ -1,7 +1,5 @@
 // `berth scale SERVICE N`: sets a service's desired count (ECS UpdateService); the scheduler
 // starts or stops tasks to match. `berth wait services-stable SERVICE` follows it.
-#include <iostream>
-
 #include "cli/ecs_client.hpp"
 #include "cli/json_fields.hpp"
 #include "cli/resource_lookup.hpp"
@@ -30,11 +28,8 @@ int scale_verb(const Words& words) {
   const std::string name = text_member(*service, "serviceName");
   auto updated = ecs.call("UpdateService", ecs.on_cluster({{"service", name}, {"desiredCount", *count}}));
   if (!updated) return report_failure(updated.error());
-  if (setup->output == Output::json) {
-    print_json(*updated);
-  } else {
-    std::cout << name << ": desired " << integer_member(*service, "desiredCount") << " -> " << *count << "\n";
-  }
+  print_reply(*setup, *updated,
+              name + ": desired " + std::to_string(integer_member(*service, "desiredCount")) + " -> " + std::to_string(*count));
   return 0;
 }
 

@@ -20,13 +20,11 @@ int services_verb(const Words& words) {
   }
   auto services = EcsClient(setup->config).services();
   if (!services) return report_failure(services.error());
-  if (setup->output == Output::json) {
-    print_json({{"services", *services}});
-  } else if (setup->args.flags.contains("quiet")) {
+  if (setup->output == Output::table && setup->args.flags.contains("quiet")) {
     for (const auto& service : *services) std::cout << text_member(service, "serviceName") << "\n";
-  } else {
-    std::cout << format_service_table(*services, SystemClock().now_ms(), setup->colouring);
+    return 0;
   }
+  print_list(*setup, "services", *services, format_service_table);
   return 0;
 }
 

@@ -1,7 +1,5 @@
 // `berth stop ID [--reason TEXT]`: stops a task (ECS StopTask: SIGTERM, then SIGKILL after its
 // stop timeout), found by id, short id or ARN. A service's task is replaced by its service.
-#include <iostream>
-
 #include "cli/json_fields.hpp"
 #include "cli/resource_lookup.hpp"
 #include "cli/verb_config.hpp"
@@ -19,15 +17,10 @@ int stop_verb(const Words& words) {
   const EcsClient ecs(setup->config);
   auto task = find_task(ecs, setup->args.positional.front(), EcsClient::Stopped::exclude);
   if (!task) return report_failure(task.error());
-  const auto reason = setup->args.flags.find("reason");
-  const std::string why = reason == setup->args.flags.end() ? "Task stopped by berth stop" : reason->second;
+  const std::string why = flag_value(*setup, "reason", "Task stopped by berth stop");
   auto stopped = ecs.call("StopTask", ecs.on_cluster({{"task", task->arn}, {"reason", why}}));
   if (!stopped) return report_failure(stopped.error());
-  if (setup->output == Output::json) {
-    print_json(*stopped);
-  } else {
-    std::cout << task->id << "\n";
-  }
+  print_reply(*setup, *stopped, task->id);
   return 0;
 }
 

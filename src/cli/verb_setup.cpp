@@ -53,4 +53,26 @@ int report_failure(const Error& error, std::string_view advice) {
 
 void print_json(const model::Json& value) { std::cout << value.dump(2) << "\n"; }
 
+void print_reply(const VerbSetup& setup, const model::Json& reply, const std::string& line) {
+  if (setup.output == Output::json) {
+    print_json(reply);
+  } else {
+    std::cout << line << "\n";
+  }
+  std::cout.flush();
+}
+
+std::string flag_value(const VerbSetup& setup, const std::string& name, std::string otherwise) {
+  const auto flag = setup.args.flags.find(name);
+  return flag == setup.args.flags.end() ? std::move(otherwise) : flag->second;
+}
+
+void print_list(const VerbSetup& setup, const char* member, const std::vector<model::Json>& items, TableFormat format) {
+  if (setup.output == Output::json) {
+    print_json({{member, items}});
+  } else {
+    std::cout << format(items, SystemClock().now_ms(), setup.colouring);
+  }
+}
+
 }  // namespace berth::cli

@@ -11,6 +11,7 @@
 
 #include "cli/flags.hpp"
 #include "cli/table.hpp"
+#include "common/clock.hpp"
 #include "common/config.hpp"
 #include "common/result.hpp"
 #include "model/schema.hpp"
@@ -46,5 +47,17 @@ inline int report_failure(const std::unexpected<Error>& error, std::string_view 
 
 // Prints `value` as indented JSON on stdout.
 void print_json(const model::Json& value);
+
+// Prints what a changing verb did on stdout: the API's `reply` with --output json, else `line`
+// (the task id, "web: desired 1 -> 2"); flushed, as the verb may go on to wait.
+void print_reply(const VerbSetup& setup, const model::Json& reply, const std::string& line);
+
+// The value of the verb's flag `name`, or `otherwise` when it was not given.
+std::string flag_value(const VerbSetup& setup, const std::string& name, std::string otherwise = "");
+
+// Prints a list verb's `items` on stdout: the table `format` makes of them now, or with
+// --output json the API's own shape, {"<member>": [...]}.
+using TableFormat = std::string (*)(const std::vector<model::Json>& items, EpochMs now, Colouring colouring);
+void print_list(const VerbSetup& setup, const char* member, const std::vector<model::Json>& items, TableFormat format);
 
 }  // namespace berth::cli

@@ -100,6 +100,20 @@ TEST_CASE("ui routes: every file the page names is compiled in, and each inflate
   CHECK(named >= 5);  // style.css and the four scripts
 }
 
+TEST_CASE_METHOD(UiFixture, "ui routes: each file is served inflated, the same bytes on every request", "[api][ui]") {
+  // The inflated bodies are made once and kept: each name must still get its own file's bytes.
+  for (int round = 0; round < 2; ++round) {
+    for (const UiAsset& asset : ui_assets()) {
+      INFO(asset.name << " round " << round);
+      const auto plain = send("GET", "/ui/" + std::string(asset.name));
+      REQUIRE(plain.status == 200);
+      CHECK(header(plain, "Content-Encoding").empty());
+      CHECK(plain.body == gunzip(asset.gzip));
+      CHECK(send("GET", "/ui/" + std::string(asset.name), "gzip").body == asset.gzip);
+    }
+  }
+}
+
 TEST_CASE("ui routes: Accept-Encoding", "[api][ui]") {
   CHECK(accepts_gzip("gzip"));
   CHECK(accepts_gzip("gzip, deflate, br, zstd"));
@@ -110,6 +124,11 @@ TEST_CASE("ui routes: Accept-Encoding", "[api][ui]") {
   CHECK_FALSE(accepts_gzip("gzip;q=0"));
   CHECK_FALSE(accepts_gzip("gzip; q=0.000"));
   CHECK(accepts_gzip("gzip;q=0.001"));
+  // gzip named outright wins over "*", before or after it.
+  CHECK(accepts_gzip("*;q=0, gzip"));
+  CHECK(accepts_gzip("identity, *;q=0, gzip;q=0.5"));
+  CHECK_FALSE(accepts_gzip("*, gzip;q=0"));
+  CHECK_FALSE(accepts_gzip("gzip;q=0, *"));
 }
 
 }  // namespace berth::api

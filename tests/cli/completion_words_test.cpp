@@ -19,4 +19,20 @@ TEST_CASE("completion: every verb offered has help, and the scripts name them al
   CHECK(zsh.starts_with("#compdef berth\nautoload -U +X bashcompinit && bashcompinit\n"));
 }
 
+TEST_CASE("completion: every flag offered for a verb is one its help names", "[cli]") {
+  // A flag offered but not taken (info --output was) ends the completed command in a usage error.
+  for (const VerbWords& w : completion_words()) {
+    const std::string help(verb_usage(w.verb));
+    std::string_view flags = w.flags;
+    while (!flags.empty()) {
+      const auto space = flags.find(' ');
+      const std::string flag(flags.substr(0, space));
+      flags = space == std::string_view::npos ? "" : flags.substr(space + 1);
+      INFO(w.verb << " " << flag);
+      CHECK(flag.starts_with("--"));
+      CHECK(help.find(flag) != std::string::npos);
+    }
+  }
+}
+
 }  // namespace berth::cli

@@ -21,6 +21,10 @@ TEST_CASE("instance table: reserved of registered CPU and memory, agent, archite
         "530d111d2c2b   ACTIVE     connected      1         0         100/2048   32/1024        arm64   3m ago\n"
         "530d111d2c2b   DRAINING   disconnected   1         0         -          -              arm64   3m ago\n");
   CHECK(reserved_of(instance, "GPU") == "-");
+  // A member of another type than the API's shows as its default instead of throwing.
+  auto odd = instance;
+  odd["agentConnected"] = "yes";
+  CHECK(format_instance_table({odd}, 1'796'316'000'000, Colouring::off).find("disconnected") != std::string::npos);
 }
 
 TEST_CASE("schedule table: next run ahead, what the last run did", "[cli]") {

@@ -139,6 +139,7 @@ class SigV4Test(KeysTestCase):
         for key_id in (first[0], second[0], self.berth.key[0]):
             self.assertIn(key_id, listing)
         self.assertNotIn(first[1], listing)  # secrets are shown once, at creation
+        self.assertRegex(listing, r"(?m)^%s +fleet +admin +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$" % first[0])
         self.berth.boto3(key=first).create_cluster(clusterName="by-first")
         self.assertIn("deleted", self.berth_key("rm", first[0]).stdout)
         code, _, _ = error_of(lambda: self.berth.boto3(key=first).list_clusters())

@@ -194,6 +194,8 @@ class CliVerbsTest(TaskTestCase):
         self.assertEqual(rows[1][1:7], ["ACTIVE", "connected", "2", "0", "0/2048", "32/1024"])
         [instance] = self.cli_json("instances")["containerInstances"]
         self.assertEqual(instance["containerInstanceArn"].rsplit("/", 1)[1][:12], rows[1][0])
+        # describe finds an instance by a prefix of its id, as the README says of task and instance ids.
+        self.assertEqual(self.cli_json("describe", rows[1][0][:8])["containerInstanceArn"], instance["containerInstanceArn"])
 
         # schedules: the next run ahead, then what the run did.
         self.register("job", [{"name": "main", "memory": 16, "command": ["true"]}])
@@ -206,6 +208,10 @@ class CliVerbsTest(TaskTestCase):
         wait_for(lambda: self.cli_json("schedules")["Schedules"][0].get("LastRun", {}).get("Result") == "STARTED",
                  timeout=30, what="the schedule's run")
         self.assertRegex(self.table(self.cli("schedules").stdout)[1][5], r"(ago|just now): STARTED$")
+        # describe finds a schedule by its name (schedule_reads: ListSchedules, then GetSchedule).
+        described = self.cli_json("describe", "soon")
+        self.assertEqual((described["Name"], described["GroupName"]), ("soon", "default"))
+        self.assertEqual(described["LastRun"]["Result"], "STARTED")
 
         # info: version, cluster, the instance and its resources, beside the addresses.
         info = self.cli("info", "--data-dir", self.berth.data_dir).stdout

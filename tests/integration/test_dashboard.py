@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -348,4 +349,14 @@ class DashboardWithoutAuthTest(DashboardTestCase):
                                               ecs.list_tasks(desiredStatus="RUNNING")["taskArns"])["tasks"]
                 if not t.get("startedBy", "").startswith("scheduler/")]
         self.assertEqual([t["group"] for t in runs], ["family:job"])
+
+        # A hidden tab stops polling (once the refresh under way, if any, is done) and refreshes
+        # the moment it is shown again.
+        self.driver.execute_script('Object.defineProperty(document, "hidden", {configurable: true, get: () => true})')
+        wait_for(lambda: self.driver.execute_script("return !state.busy"), timeout=10, what="the last refresh done")
+        hidden_at = self.attribute("body", "data-updated")
+        time.sleep(4.5)  # more than two refresh periods: none may have run
+        self.assertEqual(self.attribute("body", "data-updated"), hidden_at)
+        self.driver.execute_script('delete document.hidden; document.dispatchEvent(new Event("visibilitychange"))')
+        wait_for(lambda: self.attribute("body", "data-updated") != hidden_at, timeout=10, what="a refresh once shown")
         self.assert_clean_browser_logs()

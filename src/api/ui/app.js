@@ -1,7 +1,8 @@
 "use strict";
 // The page's controller: sign-in, the cluster choice, the view named by the URL's #fragment,
-// refreshed every 2 seconds without reloading (plain polling: berth has no event stream), the
-// action buttons (shown as the key's probed permissions allow, api.js) and the log tail.
+// refreshed every 2 seconds while the tab is shown, without reloading (plain polling: berth has no
+// event stream), the action buttons (shown as the key's probed permissions allow, api.js) and the
+// log tail.
 
 const REFRESH_MS = 2000;
 const LOG_POLL_MS = 1000;
@@ -71,7 +72,8 @@ const ctx = {
 };
 
 async function refresh() {
-  if (state.busy) return;
+  // A tab nobody looks at asks nothing: the view is refreshed the moment it is shown again.
+  if (state.busy || document.hidden) return;
   state.busy = true;
   const generation = state.generation;
   const name = viewName();
@@ -155,6 +157,7 @@ function stopTail() {
 
 function signOut(message) {
   clearInterval(state.timer);
+  state.timer = null;
   stopTail();
   api.setKey(null);
   $("signin").hidden = false;
@@ -197,6 +200,7 @@ async function boot() {
     refresh();
   });
   window.addEventListener("hashchange", () => { state.generation++; refresh(); });
+  document.addEventListener("visibilitychange", () => { if (!document.hidden && state.timer) refresh(); });
   if (!api.key) {
     // berth with BERTH_AUTH=off answers unsigned requests; otherwise ask for a key.
     try {

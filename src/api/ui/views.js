@@ -20,9 +20,9 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
+// The part of an ARN after its last '/': a task's id, a service's name, a revision ("web:3").
 function lastPart(arn) { return String(arn || "").split("/").pop(); }
 function shortId(arn) { return lastPart(arn).slice(0, 12); }
-function family(arn) { return String(arn || "").split("/").pop(); }  // "web:3"
 
 function ago(epochSeconds) {
   if (!epochSeconds) return "-";
@@ -65,12 +65,15 @@ function meter(used, total, unit) {
 
 // Tasks of `cluster` wanted RUNNING and recently STOPPED, described.
 async function loadTasks(cluster) {
-  const arns = [];
-  for (const desiredStatus of ["RUNNING", "STOPPED"]) {
-    arns.push(...await api.listAll("ListTasks", { cluster, desiredStatus, maxResults: 100 }, "taskArns", 2));
-  }
+  const arns = (await Promise.all(["RUNNING", "STOPPED"].map((desiredStatus) =>
+    api.listAll("ListTasks", { cluster, desiredStatus, maxResults: 100 }, "taskArns", 2)))).flat();
   const tasks = await api.describeAll("DescribeTasks", { cluster }, "tasks", arns, "tasks", 100);
   return tasks.sort((a, b) => Number(b.createdAt || 0) - Number(a.createdAt || 0));
+}
+
+async function loadInstances(cluster) {
+  const arns = await api.listAll("ListContainerInstances", { cluster }, "containerInstanceArns");
+  return api.describeAll("DescribeContainerInstances", { cluster }, "containerInstances", arns, "containerInstances", 100);
 }
 
 async function loadServices(cluster) {
@@ -81,11 +84,9 @@ async function loadServices(cluster) {
 
 const views = {
   async overview(ctx) {
-    const arns = await api.listAll("ListContainerInstances", { cluster: ctx.cluster }, "containerInstanceArns");
-    const instances = await api.describeAll("DescribeContainerInstances", { cluster: ctx.cluster },
-      "containerInstances", arns, "containerInstances", 100);
-    const tasks = await loadTasks(ctx.cluster);
-    const services = await loadServices(ctx.cluster);
+    // The three are independent: asked at once, the view waits for the slowest, not their sum.
+    const [instances, tasks, services] = await Promise.all([loadInstances(ctx.cluster), loadTasks(ctx.cluster),
+      loadServices(ctx.cluster)]);
     const counts = {};
     for (const t of tasks) counts[t.lastStatus] = (counts[t.lastStatus] || 0) + 1;
     const events = services.flatMap((s) => (s.events || []).map((e) => Object.assign({ service: s.serviceName }, e)))
@@ -117,7 +118,7 @@ const views = {
     return h("div", {}, services.map((s) => {
       const name = s.serviceName;
       return h("div", { class: "card service", "data-service": name },
-        h("h3", {}, name, " ", badge(s.status), " ", h("small", {}, family(s.taskDefinition))),
+        h("h3", {}, name, " ", badge(s.status), " ", h("small", {}, lastPart(s.taskDefinition))),
         h("div", { class: "numbers" },
           h("span", { class: "desired" }, "desired ", h("b", {}, s.desiredCount)),
           h("span", { class: "running" }, "running ", h("b", {}, s.runningCount)),
@@ -125,7 +126,7 @@ const views = {
         (s.deployments || []).map((d) => {
           const share = d.desiredCount ? Math.min(100, Math.round((100 * d.runningCount) / d.desiredCount)) : 100;
           return h("div", { class: "deployment", "data-deployment": d.id },
-            badge(d.status), " ", badge(d.rolloutState), " ", family(d.taskDefinition), " · ",
+            badge(d.status), " ", badge(d.rolloutState), " ", lastPart(d.taskDefinition), " · ",
             d.runningCount + "/" + d.desiredCount + " running", d.failedTasks ? ", " + d.failedTasks + " failed" : "",
             h("div", { class: "meter" }, h("div", { class: "fill", style: "width:" + share + "%" })),
             d.rolloutStateReason ? h("div", { class: "reason" }, d.rolloutStateReason) : null);
@@ -155,7 +156,7 @@ const views = {
         const ports = (t.containers || []).flatMap((c) => c.networkBindings || []).filter((b) => b.hostPort);
         return h("tr", { "data-task": id, "data-status": t.lastStatus },
           cell("task", h("code", {}, id.slice(0, 12))),
-          cell("definition", family(t.taskDefinitionArn)),
+          cell("definition", lastPart(t.taskDefinitionArn)),
           cell("status", badge(t.lastStatus), t.stoppedReason ? h("div", { class: "reason" }, t.stoppedReason) : null),
           cell("health", t.healthStatus && t.healthStatus !== "UNKNOWN" ? badge(t.healthStatus) : "-"),
           cell("ports", ports.length ? ports.map((b) => h("a", {
@@ -179,7 +180,7 @@ const views = {
       "taskDefinitionArns", 5);
     const byFamily = new Map();
     for (const arn of arns) {
-      const [name, revision] = family(arn).split(":");
+      const [name, revision] = lastPart(arn).split(":");
       if (!byFamily.has(name)) byFamily.set(name, []);
       byFamily.get(name).push({ arn, revision });
     }
@@ -190,7 +191,7 @@ const views = {
         h("details", { id: "td-" + name + "-" + revision, ontoggle: (e) => e.target.open && ctx.showDefinition(arn, e.target) },
           h("summary", {}, "revision " + revision),
           h("pre", { class: "json" }, ctx.definitions.get(arn) || "…")),
-        ctx.can.RunTask ? h("button", { type: "button", class: "run", onclick: () => ctx.act("Running " + family(arn),
+        ctx.can.RunTask ? h("button", { type: "button", class: "run", onclick: () => ctx.act("Running " + lastPart(arn),
           () => api.ecs("RunTask", { cluster: ctx.cluster, taskDefinition: arn, count: 1 })) }, "Run") : null)))));
   },
 
