@@ -9,8 +9,18 @@ std::optional<std::string> untamed_regex(std::string_view pattern, int max_open_
     if (++i < pattern.size() && pattern[i] == 'c') ++i;
   };
   int open = 0;
+  // What the last token was: a repetition may follow an atom only, and one '?' after a
+  // repetition makes it lazy.
+  enum class Last { atom, repetition, lazy_repetition } last = Last::atom;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
+    const bool repeats = c == '*' || c == '+' || c == '?' || c == '{';
+    if (repeats && last == Last::repetition && c == '?') {
+      last = Last::lazy_repetition;
+      continue;
+    }
+    if (repeats && last != Last::atom) return "a repetition may not repeat another (a** or a{2}+).";
+    last = repeats ? Last::repetition : Last::atom;
     if (c == '\\') {
       if (i + 1 < pattern.size() && is_digit(pattern[i + 1])) return "berth takes no backreferences (\\1...).";
       skip_escape(i);

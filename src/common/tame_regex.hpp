@@ -1,9 +1,10 @@
 // Which regular expressions from outside (a placement constraint's `=~`, a log driver's
 // awslogs-multiline-pattern) std::regex may compile and run. libstdc++'s ECMAScript engine
 // backtracks, and its compiler reads counts and backreference numbers into a long that overflows:
-// a pattern is refused if it holds a group or a backreference, a count over 100, or more
-// open-ended repetitions (*, +, ?, {n,}, {n,m}) than the caller allows (each multiplies the ways a
-// match may be tried; a fixed {n} does not). Escapes are read as libstdc++ reads them, in brackets
+// a pattern is refused if it holds a group or a backreference, a count over 100, a repetition of
+// a repetition ("[a]**b" nests them, and its search takes exponential time), or more open-ended
+// repetitions (*, +, ?, {n,}, {n,m}) than the caller allows (each multiplies the ways a match may
+// be tried; a fixed {n} does not). One '?' after a repetition makes it lazy and is no repetition. Escapes are read as libstdc++ reads them, in brackets
 // too ("\cX" takes any X, a backslash included). Pure; thread-safe.
 #pragma once
 

@@ -29,3 +29,18 @@ TEST_CASE("tame regex: open-ended repetitions are counted, fixed counts are free
   CHECK_FALSE(untamed_regex("a{3}b{4}c{5}d{6}", 0).has_value());
   CHECK_FALSE(untamed_regex("^\\d{4}-\\d{2}-\\d{2} .*", 1).has_value());
 }
+
+TEST_CASE("tame regex: a repetition of a repetition is refused, a lazy one is not", "[common]") {
+  // The fuzzer's find: "[a]**b" nests two stars, and libstdc++'s search of it took exponential
+  // time (over 5 s on 200 characters).
+  CHECK(untamed_regex("....**..S.^^^^^^", 3).value_or("").find("may not repeat another") != std::string::npos);
+  CHECK(untamed_regex("[a]**b", 3).value_or("").find("may not repeat another") != std::string::npos);
+  CHECK(untamed_regex("a{2}+", 3).value_or("").find("may not repeat another") != std::string::npos);
+  CHECK(untamed_regex("a{3}{4}", 3).value_or("").find("may not repeat another") != std::string::npos);
+  CHECK(untamed_regex("a*??", 3).value_or("").find("may not repeat another") != std::string::npos);
+  // One '?' after a repetition makes it lazy: no repetition, and not counted as one.
+  CHECK_FALSE(untamed_regex("a*?b+?c{2,3}?", 3).has_value());
+  CHECK_FALSE(untamed_regex("a*?b", 1).has_value());
+  // A repeated escape or class is one atom repeated.
+  CHECK_FALSE(untamed_regex("\\d*[*]+\\**", 3).has_value());
+}

@@ -36,6 +36,7 @@ TEST_CASE("awslogs-multiline-pattern must be tame for std::regex", "[model][logs
   CHECK(LineStartMatcher::pattern("a\\1").error().message.find("backreferences") != std::string::npos);
   CHECK(LineStartMatcher::pattern("\\c\\1").error().message.find("backreferences") == std::string::npos);
   CHECK(LineStartMatcher::pattern("a*b*c*").error().message.find("at most 2") != std::string::npos);
+  CHECK(LineStartMatcher::pattern("[a]**b").error().message.find("may not repeat another") != std::string::npos);
   CHECK(LineStartMatcher::pattern("a{1,1000}").error().message.find("at most 100") != std::string::npos);
   CHECK(LineStartMatcher::pattern("[unclosed").error().message.find("not a valid") != std::string::npos);
   // Only a line's first 256 bytes are searched.
