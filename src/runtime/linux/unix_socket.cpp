@@ -75,25 +75,28 @@ Result<UniqueFd> connect_unix(const std::string& path) {
   return fd;
 }
 
-Result<void> send_fd(int socket, int fd) {
-  char byte = 0;
-  iovec data{&byte, 1};
+Result<void> send_fd(int socket, int fd, std::string_view data) {
+  char zero = 0;
+  iovec io = data.empty() ? iovec{&zero, 1} : iovec{const_cast<char*>(data.data()), data.size()};
   alignas(cmsghdr) FdControl control{};
-  msghdr message = message_of(data, control);
+  msghdr message = message_of(io, control);
   cmsghdr* header = CMSG_FIRSTHDR(&message);
   header->cmsg_level = SOL_SOCKET;
   header->cmsg_type = SCM_RIGHTS;
   header->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(header), &fd, sizeof fd);
-  while (::sendmsg(socket, &message, MSG_NOSIGNAL) < 0) {
+  ssize_t sent;
+  while ((sent = ::sendmsg(socket, &message, MSG_NOSIGNAL)) < 0) {
     if (errno != EINTR) return sys_fail("sendmsg");
   }
+  if (static_cast<std::size_t>(sent) != io.iov_len) return fail(Code::server, "sendmsg sent part of the message");
   return {};
 }
 
-Result<UniqueFd> receive_fd(int socket) {
-  char data[4096];  // runc sends the pty's path as the data
-  iovec io{data, sizeof data};
+Result<UniqueFd> receive_fd(int socket, std::string* data) {
+  // runc sends the pty's path as the data; a spare shim gets its arguments.
+  std::array<char, k_max_fd_message> buffer;
+  iovec io{buffer.data(), buffer.size()};
   alignas(cmsghdr) FdControl control{};
   msghdr message = message_of(io, control);
   ssize_t n;
@@ -102,14 +105,19 @@ Result<UniqueFd> receive_fd(int socket) {
   }
   if (n == 0) return fail(Code::server, "the peer closed the socket without sending a descriptor");
   // More descriptors than the one expected are truncated away (MSG_CTRUNC) and closed by the kernel.
+  UniqueFd received;
   for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header)) {
     if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS && header->cmsg_len == CMSG_LEN(sizeof(int))) {
       int fd = -1;
       std::memcpy(&fd, CMSG_DATA(header), sizeof fd);
-      return UniqueFd(fd);
+      received = UniqueFd(fd);
+      break;
     }
   }
-  return fail(Code::server, "the message carried no descriptor");
+  if (!received.valid()) return fail(Code::server, "the message carried no descriptor");
+  if (message.msg_flags & MSG_TRUNC) return fail(Code::server, "the message was longer than " + std::to_string(k_max_fd_message) + " bytes");
+  if (data) data->assign(buffer.data(), static_cast<std::size_t>(n));
+  return received;
 }
 
 }  // namespace berth::runtime

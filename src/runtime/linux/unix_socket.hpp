@@ -1,5 +1,6 @@
 // Unix stream sockets by path, and passing a file descriptor over one (SCM_RIGHTS): how runc
-// hands a container's pty master to its shim, and how the shim serves `berth attach`.
+// hands a container's pty master to its shim, how the shim serves `berth attach`, and how berth
+// hands a spare shim its container.
 // Not for threaded processes: listen_unix sets the process-wide umask while it binds (the shim,
 // which serves the sockets, is single-threaded).
 #pragma once
@@ -7,6 +8,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 
 #include "common/result.hpp"
 #include "runtime/linux/unique_fd.hpp"
@@ -21,11 +23,17 @@ namespace berth::runtime {
 // Connects to the socket at `path` (any length, as listen_unix). Blocking, close-on-exec.
 [[nodiscard]] Result<UniqueFd> connect_unix(const std::string& path);
 
-// Sends `fd` with one byte of data over the connected unix socket `socket`.
-[[nodiscard]] Result<void> send_fd(int socket, int fd);
+// Sends `fd` over the connected unix socket `socket` in one message whose data is `data` (one
+// zero byte when empty: a descriptor needs data to travel with).
+[[nodiscard]] Result<void> send_fd(int socket, int fd, std::string_view data = {});
+
+// The most data receive_fd takes with a descriptor; a longer message (on a datagram or seqpacket
+// socket) is refused, as it arrives cut.
+inline constexpr std::size_t k_max_fd_message = 16384;
 
 // Receives one file descriptor sent over `socket` (by send_fd, or runc's console socket, which
-// sends the pty's name as data). Fails when the peer sent none or closed. The fd is close-on-exec.
-[[nodiscard]] Result<UniqueFd> receive_fd(int socket);
+// sends the pty's name as data), and the message's data into `data` when given. Fails when the
+// peer sent none or closed. The fd is close-on-exec.
+[[nodiscard]] Result<UniqueFd> receive_fd(int socket, std::string* data = nullptr);
 
 }  // namespace berth::runtime
