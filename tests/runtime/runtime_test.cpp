@@ -289,3 +289,23 @@ TEST_CASE("seccomp profile compiles with libseccomp for this architecture", "[ru
   REQUIRE(report.has_value());
   CHECK(report->resolved > 250);
 }
+
+TEST_CASE_METHOD(RuntimeFixture, "runtime: a start hands its container to the spare shim the start before left", "[runtime][root]") {
+  const auto monitor_command_line = [&](const std::string& id) {
+    auto pid = read_file(paths.state_root + "/" + id + "/shim.pid");
+    REQUIRE(pid.has_value());
+    auto command_line = read_file("/proc/" + *pid + "/cmdline");
+    REQUIRE(command_line.has_value());
+    return *command_line;
+  };
+  auto first = spec({"sleep", "60"});
+  REQUIRE(runtime->start(first).has_value());
+  // No spare waited for the first start: its shim was executed with its container's arguments.
+  CHECK(monitor_command_line(first.id).find("--id") != std::string::npos);
+  auto second = spec({"sleep", "60"});
+  REQUIRE(runtime->start(second).has_value());
+  CHECK(monitor_command_line(second.id).find("--spare") != std::string::npos);
+  CHECK(runtime->status(second.id).state == ContainerStatus::State::running);
+  REQUIRE(runtime->kill(second.id, 9).has_value());
+  CHECK(wait_exit(second.id).exit_code == 137);
+}

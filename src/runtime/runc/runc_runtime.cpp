@@ -213,7 +213,9 @@ Result<int> RuncRuntime::spawn_shim(const ShimOptions& options) {
     for (auto& w : shim_args(options)) a.push_back(std::move(w));
     return a;
   }();
-  auto spawned = spawn_process(argv, {.pass_fd = sync[1]});
+  Result<pid_t> spawned = fail(Code::server, "no spare");
+  if (auto spare = take_spare()) spawned = std::move(*spare).hand(options, sync[1]);
+  if (!spawned) spawned = spawn_process(argv, {.pass_fd = sync[1]});
   ::close(sync[1]);
   if (!spawned) {
     ::close(sync[0]);
@@ -233,8 +235,11 @@ Result<int> RuncRuntime::spawn_shim(const ShimOptions& options) {
     reply.append(buffer, static_cast<std::size_t>(n));
   }
   ::close(sync[0]);
-  while (!reply.empty() && reply.back() == '\n') reply.pop_back();
   trace_start(options.id, "reported");
+  // Not while runc runs: on two cores the spare's own start would slow runc's, more than it
+  // costs here (a fork and an exec; the spare's start-up goes on beside the caller).
+  refill_spare();
+  while (!reply.empty() && reply.back() == '\n') reply.pop_back();
   if (reply.starts_with("ok ")) {
     // "ok <pid> <runc began> <runc ended>": the times only feed the start trace.
     const auto words = split(std::string_view(reply).substr(3), ' ');
@@ -252,6 +257,26 @@ Result<int> RuncRuntime::spawn_shim(const ShimOptions& options) {
   }
   if (reply.starts_with("error ")) return fail(Code::client, reply.substr(6));
   return fail(Code::server, "the container monitor for " + options.id + " did not report a start");
+}
+
+std::optional<SpareShim> RuncRuntime::take_spare() {
+  MutexLock lock(m_spare_mutex);
+  return std::exchange(m_spare, std::nullopt);
+}
+
+void RuncRuntime::refill_spare() {
+  {
+    MutexLock lock(m_spare_mutex);
+    if (m_spare) return;
+  }
+  // Started unlocked, so that starts side by side do not queue behind an exec.
+  auto started = SpareShim::start(m_paths.self_exe);
+  if (!started) {
+    log_warn("no spare container monitor (the next start execs one): " + started.error().message);
+    return;
+  }
+  MutexLock lock(m_spare_mutex);
+  if (!m_spare) m_spare = std::move(*started);  // else another start's spare won: ours goes
 }
 
 ContainerStatus RuncRuntime::status(const std::string& id) {

@@ -1,4 +1,5 @@
-// RuncRuntime: containers through the runc CLI, each under a `berth shim` monitor, each with an
+// RuncRuntime: containers through the runc CLI, each under a `berth shim` monitor (one is kept
+// started ahead, see spare_shim.hpp), each with an
 // overlay (or, where overlayfs is unavailable, a copied) root over its image; task cgroups under
 // its cgroupfs root, the PID/IPC namespaces a task's containers share (TaskNamespaces' holders),
 // bridge networking through CNI, and task storage limits through project quotas on the bundles'
@@ -8,12 +9,15 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "common/thread_annotations.hpp"
 #include "runtime/linux/task_namespaces.hpp"
 #include "runtime/linux/task_project_ids.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/shim/shim.hpp"
+#include "runtime/shim/spare_shim.hpp"
 
 namespace berth::runtime {
 
@@ -57,8 +61,13 @@ class RuncRuntime final : public Runtime {
   Result<std::string> prepare_rootfs(const ContainerSpec& spec, const std::string& bundle);
   // pidMode/ipcMode task: points `spec` at its task's namespaces and /dev/shm.
   Result<void> join_task_namespaces(ContainerSpec& spec) const;
-  // Runs `berth shim` with `options` and waits for its report; returns the container's pid.
+  // Runs `berth shim` with `options` (handed to the spare, if one waits) and waits for its
+  // report; returns the container's pid.
   Result<int> spawn_shim(const ShimOptions& options);
+  // The waiting spare, if any; the next is started at once, to be ready for the start after.
+  std::optional<SpareShim> take_spare();
+  // Starts a spare if none waits. One that cannot start costs the next start its speed only.
+  void refill_spare();
   // The monitor settings start() saved for container `id` (its cgroup among them).
   Result<ShimOptions> saved_shim_options(const std::string& id) const;
   // ephemeralStorage: the project quota id of the task and its limit on the bundles' filesystem.
@@ -69,6 +78,8 @@ class RuncRuntime final : public Runtime {
   bool m_cgroup_v2 = false;
   TaskNamespaces m_namespaces;
   TaskProjectIds m_project_ids;
+  Mutex m_spare_mutex;
+  std::optional<SpareShim> m_spare BERTH_GUARDED_BY(m_spare_mutex);
 };
 
 // Runs `argv` with stdin from /dev/null and stdout+stderr captured (at most 64 KiB kept). When

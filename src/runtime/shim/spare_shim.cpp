@@ -1,0 +1,124 @@
+#include "runtime/shim/spare_shim.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "runtime/linux/process.hpp"
+#include "runtime/linux/unix_socket.hpp"
+
+namespace berth::runtime {
+namespace {
+
+// The words after "shim", each ended by a NUL (an argument cannot hold one, and an empty word
+// such as a missing cgroup stays a word).
+std::string encode_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    out += words[i];
+    out += '\0';
+  }
+  return out;
+}
+
+std::vector<std::string> decode_words(std::string_view data) {
+  std::vector<std::string> words;
+  while (!data.empty()) {
+    const auto end = data.find('\0');
+    if (end == std::string_view::npos) break;  // not ended: not a word send_fd sent
+    words.emplace_back(data.substr(0, end));
+    data.remove_prefix(end + 1);
+  }
+  return words;
+}
+
+}  // namespace
+
+Result<SpareShim> SpareShim::start(const std::string& self_exe) {
+  int pair[2];
+  // Seqpacket: one message is the whole hand-over, or nothing.
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) return sys_fail("socketpair");
+  UniqueFd ours(pair[0]), theirs(pair[1]);
+  // Above 3, so that the dup2 to 3 below copies it (a dup2 onto itself would keep close-on-exec).
+  UniqueFd control(::fcntl(theirs.get(), F_DUPFD_CLOEXEC, 10));
+  if (!control.valid()) return sys_fail("dup the spare's socket");
+  // posix_spawn, not spawn_process's fork: it shares berth's memory until the exec instead of
+  // copying its page tables, and a spare is started on the start path, after its report.
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attributes;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawnattr_init(&attributes);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDWR, 0);
+  posix_spawn_file_actions_adddup2(&actions, 0, 1);
+  posix_spawn_file_actions_adddup2(&actions, 0, 2);
+  posix_spawn_file_actions_adddup2(&actions, control.get(), 3);
+  // As spawn_process: no signal blocked, SIGPIPE at its default (berth ignores it).
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  const char* argv[] = {self_exe.c_str(), "shim", "--spare", nullptr};
+  pid_t pid = -1;
+  const int error = ::posix_spawn(&pid, self_exe.c_str(), &actions, &attributes, const_cast<char* const*>(argv), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (error != 0) return fail(Code::server, "start a spare shim (" + self_exe + "): " + std::strerror(error));
+  return SpareShim(pid, std::move(ours));
+}
+
+SpareShim::SpareShim(SpareShim&& other) noexcept
+    : m_pid(std::exchange(other.m_pid, -1)), m_socket(std::move(other.m_socket)) {}
+
+SpareShim& SpareShim::operator=(SpareShim&& other) noexcept {
+  if (this != &other) {
+    release();
+    m_pid = std::exchange(other.m_pid, -1);
+    m_socket = std::move(other.m_socket);
+  }
+  return *this;
+}
+
+SpareShim::~SpareShim() { release(); }
+
+void SpareShim::release() {
+  m_socket.reset();  // the spare reads the end of its socket and exits
+  if (m_pid > 0) wait_exit_code(std::exchange(m_pid, -1));
+}
+
+Result<pid_t> SpareShim::hand(const ShimOptions& options, int sync_fd) && {
+  auto sent = send_fd(m_socket.get(), sync_fd, encode_words(shim_args(options)));
+  if (!sent) {
+    release();
+    return std::unexpected(sent.error());
+  }
+  m_socket.reset();
+  return std::exchange(m_pid, -1);
+}
+
+int run_spare_shim(int control_fd) {
+  UniqueFd control(control_fd);
+  std::string data;
+  auto sync = receive_fd(control.get(), &data);
+  if (!sync) return 0;  // berth went, or sent nothing usable: no container is waiting on us
+  control.reset();
+  auto options = parse_shim_args(decode_words(data));
+  if (!options) {
+    const std::string line = "error " + options.error().message + "\n";
+    ssize_t ignored = ::write(sync->get(), line.data(), line.size());
+    (void)ignored;
+    return 1;
+  }
+  options->sync_fd = sync->release();
+  return run_shim(*options);
+}
+
+}  // namespace berth::runtime
