@@ -147,13 +147,17 @@ Result<Plan> place_tasks(const model::ClusterSnapshot& snapshot, const Placement
     } else {
       decision = placer.place_one();
     }
-    for (const auto& [index, reason] : decision.rejections) {
-      // A named instance is reported per request; a chosen one per node.
-      const std::size_t key = named ? k : index;
-      const std::size_t node = named ? node_of_request[k] : index;
-      if (reported.insert({key, reason}).second) plan.failures.push_back({nodes[node].facts.id, reason});
+    if (!decision.node) {
+      // Only a task left unplaced is a failure, as ECS reports it (clients take any failure for
+      // a task that did not run): the nodes a placed task passed over are not. A named instance
+      // is reported per request; a chosen one per node.
+      for (const auto& [index, reason] : decision.rejections) {
+        const std::size_t key = named ? k : index;
+        const std::size_t node = named ? node_of_request[k] : index;
+        if (reported.insert({key, reason}).second) plan.failures.push_back({nodes[node].facts.id, reason});
+      }
+      continue;
     }
-    if (!decision.node) continue;
     auto& node = nodes[named ? node_of_request[k] : *decision.node];
     TaskStart start{new_task_id(), node.facts.id, request.definition.family, request.definition.revision,
                     request.group, request.started_by, {}, gpus_per_container(request.definition, decision.gpu_ids)};

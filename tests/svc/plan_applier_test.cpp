@@ -32,6 +32,15 @@ model::TaskDefinition register_job(svc::Context& ctx) {
   return *td;
 }
 
+// RunTask's request for `count` copies of `td` on the default cluster.
+svc::StartTasks start_request(const model::TaskDefinition& td, int count = 1) {
+  svc::StartTasks request;
+  request.cluster = "default";
+  request.definition = td;
+  request.count = count;
+  return request;
+}
+
 }  // namespace
 
 TEST_CASE_METHOD(ServiceFixture, "a plan made on rows that changed before its commit is made again on fresh rows", "[svc]") {
@@ -41,10 +50,7 @@ TEST_CASE_METHOD(ServiceFixture, "a plan made on rows that changed before its co
   REQUIRE(stale.has_value());
 
   // Another placement fills the instance after the stale snapshot was read.
-  svc::StartTasks request;
-  request.cluster = "default";
-  request.definition = td;
-  auto first = svc::start_tasks(*ctx, request);
+  auto first = svc::start_tasks(*ctx, start_request(td));
   REQUIRE(first.has_value());
   REQUIRE(first->tasks.size() == 1);
 
@@ -94,15 +100,33 @@ TEST_CASE_METHOD(ServiceFixture, "a plan that keeps conflicting is given up afte
 TEST_CASE_METHOD(ServiceFixture, "start_tasks places what fits and reports where the rest did not fit", "[svc]") {
   register_small_instance(*ctx);
   const auto td = register_job(*ctx);
-  svc::StartTasks request;
-  request.cluster = "default";
-  request.definition = td;
-  request.count = 3;
-  auto started = svc::start_tasks(*ctx, request);
+  auto started = svc::start_tasks(*ctx, start_request(td, 3));
   REQUIRE(started.has_value());
   CHECK(started->tasks.size() == 1);
   REQUIRE(started->failures.size() == 1);
   CHECK(started->failures.front().reason == "RESOURCE:MEMORY");
+}
+
+TEST_CASE_METHOD(ServiceFixture, "start_tasks reports no failure for the instances a placed task passed over", "[svc]") {
+  register_small_instance(*ctx);
+  const Json tiny = Json::parse(R"({"totalResources":[{"name":"CPU","type":"INTEGER","integerValue":1024},
+                                                     {"name":"MEMORY","type":"INTEGER","integerValue":32}]})");
+  REQUIRE(testing::ecs_call(*ctx, "RegisterContainerInstance", tiny).has_value());
+  const auto td = register_job(*ctx);
+  const auto request = start_request(td);
+  // Placed on the small instance; the tiny one could not have taken it, which is no failure
+  // (clients such as the SDKs' waiters and schedulers take any failure for a task not run).
+  auto placed = svc::start_tasks(*ctx, request);
+  REQUIRE(placed.has_value());
+  CHECK(placed->tasks.size() == 1);
+  CHECK(placed->failures.empty());
+  // Now neither can take one: each instance's reason is reported once.
+  auto unplaced = svc::start_tasks(*ctx, request);
+  REQUIRE(unplaced.has_value());
+  CHECK(unplaced->tasks.empty());
+  REQUIRE(unplaced->failures.size() == 2);
+  CHECK(unplaced->failures[0].reason == "RESOURCE:MEMORY");
+  CHECK(unplaced->failures[1].reason == "RESOURCE:MEMORY");
 }
 
 namespace {
