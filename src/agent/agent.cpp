@@ -22,7 +22,7 @@ std::string metadata_url(const std::optional<std::string>& address, int port) {
 DriverSettings driver_settings(const AgentConfig& config, const MetadataTokenMaker& metadata_token) {
   DriverSettings settings;
   settings.data_dir = config.data_dir;
-  settings.defaults = {config.default_stop_timeout_s, config.default_start_timeout_s};
+  settings.defaults = {config.default_stop_timeout_s, config.default_start_timeout_s, config.cgroup_parent};
   settings.task_pids_limit = config.task_pids_limit;
   settings.restart_attempt_period_s = config.restart_attempt_period_s;
   settings.host_resolv_conf = config.host_resolv_conf;
@@ -68,7 +68,7 @@ void Agent::start() {
     log_warn("BERTH_RESTART_ATTEMPT_PERIOD_SECONDS=" + std::to_string(*m_config.restart_attempt_period_s) +
              ": every container restartPolicy's restartAttemptPeriod is replaced by it (meant for tests and labs)");
   }
-  if (auto tasks = active_tasks()) remove_orphans(m_runtime, *tasks, m_config.data_dir);
+  if (auto tasks = active_tasks()) remove_orphans(m_runtime, *tasks, m_config.data_dir, m_config.cgroup_parent);
   m_worker.start("agent", std::chrono::milliseconds(m_config.tick_ms), [this] { pass(); });
 }
 

@@ -50,6 +50,7 @@ struct AgentConfig {
   int default_stop_timeout_s = 30;    // ECS_CONTAINER_STOP_TIMEOUT
   int default_start_timeout_s = 180;  // ECS_CONTAINER_START_TIMEOUT
   std::optional<long long> task_pids_limit;  // ECS_TASK_PIDS_LIMIT
+  std::string cgroup_parent = "/berth";      // BERTH_CGROUP_PARENT
   std::optional<int> restart_attempt_period_s;  // BERTH_RESTART_ATTEMPT_PERIOD_SECONDS
   runtime::BridgeNetworkConfig network;      // BERTH_BRIDGE_NAME, BERTH_BRIDGE_SUBNET, BERTH_CNI_PATH
   // hostPort 0 draws from here (inclusive): ECS_DYNAMIC_HOST_PORT_RANGE, else the kernel's

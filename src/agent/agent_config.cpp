@@ -105,6 +105,7 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
   }
   out.instance_type = config.instance_type;
   out.availability_zone = config.availability_zone;
+  out.cgroup_parent = config.cgroup_parent;
   out.metadata_port = config.metadata_port;
   // The endpoint's port, moved off 51679, is no task's to take either.
   if (out.metadata_port > 0 &&

@@ -152,7 +152,7 @@ std::string runtime_id_of(const std::string& task_id, const std::string& contain
   return task_id + "-" + container_name;
 }
 
-std::string task_cgroup_of(const std::string& task_id) { return "/berth/" + task_id; }
+std::string task_cgroup_of(const std::string& parent, const std::string& task_id) { return parent + "/" + task_id; }
 
 runtime::NamespaceMode namespace_mode_of(const Json& td, const char* field) {
   const std::string mode = td.value(field, "");
@@ -321,7 +321,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   spec.ipc_mode = namespace_mode_of(td, "ipcMode");
   spec.task_id = task.id;
   spec.init = linux_parameters.value("initProcessEnabled", false);
-  spec.cgroups_path = task_cgroup_of(task.id) + "/" + name;
+  spec.cgroups_path = task_cgroup_of(context.cgroup_parent, task.id) + "/" + name;
   spec.cgroup_v2 = context.cgroup_v2;
 
   // Volumes: host paths bind-mounted; everything else a directory berth owns (task or shared).

@@ -42,6 +42,7 @@ struct SpecContext {
   std::string metadata_token{};
   // Whether the host enforces AppArmor, which an apparmor security option needs (a fake in tests).
   std::function<bool()> apparmor_enabled = [] { return runtime::apparmor_enabled(); };
+  std::string cgroup_parent = "/berth";  // BERTH_CGROUP_PARENT: the task's cgroup goes under it
 };
 
 // The resolv.conf a bridge container gets: its dnsServers and dnsSearchDomains if set, else the
@@ -71,8 +72,8 @@ void add_secret_environment(runtime::ContainerSpec& spec,
 // The runc container id of a task's container: "<task id>-<container name>".
 std::string runtime_id_of(const std::string& task_id, const std::string& container_name);
 
-// The task's parent cgroup ("/berth/<task id>").
-std::string task_cgroup_of(const std::string& task_id);
+// The task's parent cgroup, under `parent` (BERTH_CGROUP_PARENT): "/berth/<task id>".
+std::string task_cgroup_of(const std::string& parent, const std::string& task_id);
 
 // The task definition's pidMode or ipcMode (`field`) as a namespace mode: its own per container
 // when unset.

@@ -9,7 +9,8 @@
 
 namespace berth::agent {
 
-void remove_orphans(runtime::Runtime& runtime, const std::vector<model::Task>& active, const std::string& data_dir) {
+void remove_orphans(runtime::Runtime& runtime, const std::vector<model::Task>& active, const std::string& data_dir,
+                    const std::string& cgroup_parent) {
   std::set<std::string> live;
   for (const auto& t : active) {
     for (const auto& c : t.containers) live.insert(runtime_id_of(t.id, c.name));
@@ -33,7 +34,7 @@ void remove_orphans(runtime::Runtime& runtime, const std::vector<model::Task>& a
   for (const auto& id : runtime.prepared_tasks()) {
     if (active_ids.contains(id)) continue;
     log_info("releasing the network, namespaces and storage limit of stopped task " + id);
-    if (auto ok = runtime.cleanup_task(id, task_cgroup_of(id)); !ok) {
+    if (auto ok = runtime.cleanup_task(id, task_cgroup_of(cgroup_parent, id)); !ok) {
       log_warn("task " + id + ": cleanup: " + ok.error().message);
     }
     released.insert(id);
@@ -43,7 +44,7 @@ void remove_orphans(runtime::Runtime& runtime, const std::vector<model::Task>& a
   for (const auto& id : left) {
     if (active_ids.contains(id)) continue;
     if (!released.contains(id)) {
-      if (auto ok = runtime.cleanup_task(id, task_cgroup_of(id)); !ok) log_warn("task " + id + ": cleanup: " + ok.error().message);
+      if (auto ok = runtime.cleanup_task(id, task_cgroup_of(cgroup_parent, id)); !ok) log_warn("task " + id + ": cleanup: " + ok.error().message);
     }
     auto ignored = remove_all(data_dir + "/volumes/" + id);
     ignored = remove_all(data_dir + "/bundles/" + id + "-etc");

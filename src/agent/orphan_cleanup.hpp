@@ -15,6 +15,7 @@ namespace berth::agent {
 
 // `active`: the tasks on this instance that have not stopped; `data_dir`: where tasks' volumes/
 // and bundles/<task>-etc are.
-void remove_orphans(runtime::Runtime& runtime, const std::vector<model::Task>& active, const std::string& data_dir);
+void remove_orphans(runtime::Runtime& runtime, const std::vector<model::Task>& active, const std::string& data_dir,
+                    const std::string& cgroup_parent);
 
 }  // namespace berth::agent

@@ -146,6 +146,7 @@ void TaskDriver::start_container(model::Task& task, const Json& td, const std::s
                       m_settings.capability_bounding_set};
   context.task_arn = m_settings.arns.task(task.cluster, task.id);
   context.gpus = m_settings.gpus;
+  context.cgroup_parent = m_settings.defaults.cgroup_parent;
   if (m_settings.metadata_token) {
     context.metadata_host_url = m_settings.metadata_host_url;
     context.metadata_bridge_url = m_settings.metadata_bridge_url;
@@ -229,14 +230,14 @@ void TaskDriver::cleanup(const model::Task& task) {
   // Its containers have exited, so this needs them no more than the cgroup does, which stays
   // (best effort: runc has a cgroup of each container in it) until the removal below. A failed
   // network teardown keeps its record; the next start of berth retries it.
-  if (auto ok = m_runtime.cleanup_task(task.id, task_cgroup_of(task.id)); !ok) {
+  if (auto ok = m_runtime.cleanup_task(task.id, task_cgroup_of(m_settings.defaults.cgroup_parent, task.id)); !ok) {
     log_warn("task " + task.id + ": network teardown: " + ok.error().message);
   }
   // The task is STOPPED from now on and never handled again, so the removal owns what it names;
   // a berth stopped first runs the queued ones as it stops, and one killed removes the containers,
   // their task's cgroup and files at its next start (remove_orphans).
   auto remove = [&runtime = m_runtime, containers = std::move(containers), id = task.id,
-                 data_dir = m_settings.data_dir](Removal where) {
+                 data_dir = m_settings.data_dir, cgroup_parent = m_settings.defaults.cgroup_parent](Removal where) {
     // Background work: the removal worker's thread, and the runc it runs, yield the CPU to the
     // starts running beside it (a replacement's runc, on a gateway's few cores). Done on the
     // agent's thread (a full queue), it leaves that thread's priority as it is.
@@ -245,7 +246,7 @@ void TaskDriver::cleanup(const model::Task& task) {
       if (auto ok = runtime.remove(rid); !ok) log_warn("cannot remove container " + rid + ": " + ok.error().message);
     }
     // Again, for the cgroup: the rest was released already and is not there to release twice.
-    if (auto ok = runtime.cleanup_task(id, task_cgroup_of(id)); !ok) log_warn("task " + id + ": cleanup: " + ok.error().message);
+    if (auto ok = runtime.cleanup_task(id, task_cgroup_of(cgroup_parent, id)); !ok) log_warn("task " + id + ": cleanup: " + ok.error().message);
     auto ignored = remove_all(data_dir + "/volumes/" + id);
     ignored = remove_all(data_dir + "/bundles/" + id + "-etc");
     (void)ignored;
@@ -270,7 +271,7 @@ void TaskDriver::release(const model::Task& task) {
     m_term_sent.erase(rid);
     m_health.forget(rid);
   }
-  attempt("network teardown", [&] { return m_runtime.cleanup_task(task.id, task_cgroup_of(task.id)); });
+  attempt("network teardown", [&] { return m_runtime.cleanup_task(task.id, task_cgroup_of(m_settings.defaults.cgroup_parent, task.id)); });
 }
 
 void TaskDriver::retain_only(const std::set<std::string>& active) {

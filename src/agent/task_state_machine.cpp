@@ -268,7 +268,7 @@ std::optional<Action> next_start_action(model::Task& task, const Json& td, const
       }
       limits->pids = pids_limit;
       const bool bridge = model::network_mode_of(td) == model::NetworkMode::bridge;
-      runtime::TaskSetup setup{task.id, task_cgroup_of(task.id), *limits, bridge,
+      runtime::TaskSetup setup{task.id, task_cgroup_of(defaults.cgroup_parent, task.id), *limits, bridge,
                                bridge ? published_ports(task) : std::vector<runtime::PortMapping>{}};
       setup.pid_mode = namespace_mode_of(td, "pidMode");
       setup.ipc_mode = namespace_mode_of(td, "ipcMode");

@@ -23,6 +23,7 @@ namespace berth::agent {
 struct TaskDefaults {
   int stop_timeout_s = 30;
   int start_timeout_s = 180;
+  std::string cgroup_parent = "/berth";  // where each task's cgroup goes (task_cgroup_of)
 };
 
 // What the driver saw of one container at the start of a pass.

@@ -159,6 +159,21 @@ Result<std::string> interface_name(Text key, Text value) {
   return value;
 }
 
+// An absolute cgroup path below the root: "/" then names of a-z 0-9 - _ . (not "." or "..")
+// joined by "/"; not "/berth-shims", where the monitors live.
+Result<std::string> cgroup_parent(Text key, Text value) {
+  const auto bad = [&] { return refuse(key, "a cgroup path such as /berth (names of a-z 0-9 - _ . under /, at most 128 characters)"); };
+  if (value.size() < 2 || value.size() > 128 || value.front() != '/' || value.back() == '/') return bad();
+  for (const auto name : split(std::string_view(value).substr(1), '/')) {
+    if (name.empty() || name == "." || name == ".." ||
+        !std::all_of(name.begin(), name.end(), [](char c) { return is_name_char(c) || c == '.'; })) {
+      return bad();
+    }
+  }
+  if (value == "/berth-shims") return refuse(key, "a cgroup other than /berth-shims, which holds the containers' monitors");
+  return value;
+}
+
 // A.B.C.D/PREFIX with a prefix of 8 to 30 (room for the gateway and tasks).
 Result<std::string> ipv4_subnet(Text key, Text value) {
   const auto bad = [&] { return refuse(key, "an IPv4 subnet such as 172.31.0.0/16 (prefix 8 to 30)"); };
@@ -283,6 +298,7 @@ const KeyRule k_rules[] = {
     {"BERTH_INSTANCE_TYPE", [](Config& c, Text k, Text v) { return set(c.instance_type, attribute_value(k, v)); }},
     {"BERTH_AVAILABILITY_ZONE", [](Config& c, Text k, Text v) { return set(c.availability_zone, attribute_value(k, v)); }},
     {"BERTH_CNI_PATH", [](Config& c, Text k, Text v) { return set(c.cni_path, path(k, v)); }},
+    {"BERTH_CGROUP_PARENT", [](Config& c, Text k, Text v) { return set(c.cgroup_parent, cgroup_parent(k, v)); }},
     {"BERTH_BRIDGE_NAME", [](Config& c, Text k, Text v) { return set(c.bridge_name, interface_name(k, v)); }},
     {"BERTH_BRIDGE_SUBNET", [](Config& c, Text k, Text v) { return set(c.bridge_subnet, ipv4_subnet(k, v)); }},
     {"BERTH_INSECURE_REGISTRIES",

@@ -64,6 +64,9 @@ struct Config {
   long long memory_mib = 0;                        // BERTH_MEMORY_MIB (0 = MemTotal)
   std::string instance_type = "gateway";           // BERTH_INSTANCE_TYPE
   std::string availability_zone = "local";         // BERTH_AVAILABILITY_ZONE
+  // The cgroup each task's own cgroup goes under ("/berth/<task id>"): several berths on one
+  // machine (gateways in a lab, tests) or a parent with limits of its own take another.
+  std::string cgroup_parent = "/berth";            // BERTH_CGROUP_PARENT
   // The bridge network's settings; unset = the network's defaults.
   std::optional<std::string> cni_path;             // BERTH_CNI_PATH
   std::optional<std::string> bridge_name;          // BERTH_BRIDGE_NAME

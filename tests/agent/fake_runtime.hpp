@@ -85,8 +85,9 @@ class FakeRuntime final : public runtime::Runtime {
     networks.insert(setup.task_id);
     return runtime::PreparedTask{setup.bridge ? "172.31.0.2" : ""};
   }
-  Result<void> cleanup_task(const std::string& task_id, const std::string&) override {
+  Result<void> cleanup_task(const std::string& task_id, const std::string& cgroup_path) override {
     cleaned_up.push_back(task_id);
+    cleaned_cgroups.push_back(cgroup_path);
     networks.erase(task_id);
     return {};
   }
@@ -112,6 +113,7 @@ class FakeRuntime final : public runtime::Runtime {
   std::set<std::string> removed;
   std::vector<runtime::TaskSetup> prepared;
   std::vector<std::string> cleaned_up;
+  std::vector<std::string> cleaned_cgroups;  // the task cgroups cleanup_task was given, in order
   std::set<std::string> networks;
   bool unified_cgroups = true;  // what cgroup_v2() answers
 

@@ -34,11 +34,13 @@ TEST_CASE("orphan cleanup: containers, networks, cgroups and files of tasks that
   runtime.states[agent::runtime_id_of("lost", "side-car")] = runtime::ContainerStatus::State::exited;
   runtime.networks = {"live", "gone"};
 
-  agent::remove_orphans(runtime, {live}, tmp.path);
+  agent::remove_orphans(runtime, {live}, tmp.path, "/lab/gw1");
   CHECK(runtime.removed ==
         std::set<std::string>{agent::runtime_id_of("gone", "web"), agent::runtime_id_of("lost", "side-car")});
   // Once each: "gone" for its network (and cgroup), "lost" for its cgroup.
   CHECK(runtime.cleaned_up == std::vector<std::string>{"gone", "lost"});
+  // Under this berth's BERTH_CGROUP_PARENT.
+  CHECK(runtime.cleaned_cgroups == std::vector<std::string>{"/lab/gw1/gone", "/lab/gw1/lost"});
   CHECK(runtime.networks == std::set<std::string>{"live"});
   for (const char* dir : {"/volumes/gone", "/bundles/gone-etc", "/volumes/lost", "/bundles/lost-etc"}) {
     CHECK_FALSE(std::filesystem::exists(tmp.path + dir));

@@ -241,11 +241,16 @@ TEST_CASE("task state machine: the first container prepares the task; a network 
   REQUIRE(action.has_value());
   REQUIRE(action->kind == ActionKind::prepare_task);
   CHECK(action->setup.bridge);
-  CHECK(action->setup.cgroup_path == task_cgroup_of(k_task));
+  CHECK(action->setup.cgroup_path == "/berth/" + std::string(k_task));
   CHECK(action->setup.limits.pids == 64);
   REQUIRE(action->setup.ports.size() == 1);
   CHECK(action->setup.ports[0].host_port == 8080);
   CHECK(action->setup.pid_mode == runtime::NamespaceMode::private_);  // each container its own
+  // Under another BERTH_CGROUP_PARENT (a second berth on the machine).
+  TaskDefaults lab;
+  lab.cgroup_parent = "/lab/gw1";
+  CHECK(next_start_action(task, td, {}, progress, lab, 64, clock.now_ms())->setup.cgroup_path ==
+        "/lab/gw1/" + std::string(k_task));
 
   Json shared = td;
   shared["pidMode"] = "task";

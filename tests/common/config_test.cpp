@@ -42,6 +42,21 @@ TEST_CASE("config: BERTH_METADATA_PORT, 51679 unless set, 0 for none", "[common]
   CHECK(config.unknown_keys.empty());
 }
 
+TEST_CASE("config: BERTH_CGROUP_PARENT, /berth unless set", "[common]") {
+  Config config;
+  CHECK(config.cgroup_parent == "/berth");
+  REQUIRE(apply_config(config, {{"BERTH_CGROUP_PARENT", "/lab/gw-1.a_b"}}).has_value());
+  CHECK(config.cgroup_parent == "/lab/gw-1.a_b");
+  for (const std::string& bad : std::vector<std::string>{"", "/", "berth", "/berth/", "//berth", "/a/../b", "/a/./b", "/a b", "/a;b", "/berth-shims",
+                                "/" + std::string(128, 'a')}) {
+    INFO(bad);
+    auto refused = apply_config(config, {{"BERTH_CGROUP_PARENT", bad}});
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().message.find("BERTH_CGROUP_PARENT") != std::string::npos);
+  }
+  CHECK(config.cgroup_parent == "/lab/gw-1.a_b");  // unchanged by the refusals
+}
+
 TEST_CASE("config: BERTH_GPU_DEVICES takes comma-separated absolute paths", "[common]") {
   Config config;
   REQUIRE(apply_config(config, {{"BERTH_GPU_DEVICES", " /dev/loop3, /dev/loop4 ,"}}).has_value());

@@ -5,6 +5,7 @@ running real busybox containers through runc. The serving gateway stays in the h
 the bridge's address, with TLS (it listens beyond loopback); the agents pin its certificate's
 fingerprint. Task cgroups are /berth/<task id> on every gateway of the machine (task ids are unique
 across the cluster, so they never collide)."""
+import glob
 import os
 import re
 import socket
@@ -98,10 +99,13 @@ class ServingGateway(Berth):
 
 
 class JoinedGateway(Berth):
-    """A gateway running `berth serve --join` inside network namespace `ns`."""
+    """A gateway running `berth serve --join` inside network namespace `ns`, its tasks' cgroups under
+    a parent of its own (/berth-<ns>)."""
 
     def __init__(self, ns, zone, server):
-        super().__init__(config_text="BERTH_AVAILABILITY_ZONE=%s\nBERTH_METADATA_PORT=0\nBERTH_LOG_LEVEL=debug\n" % zone)
+        self.cgroup_parent = "/berth-" + ns
+        super().__init__(config_text="BERTH_AVAILABILITY_ZONE=%s\nBERTH_METADATA_PORT=0\nBERTH_LOG_LEVEL=debug\n"
+                                     "BERTH_CGROUP_PARENT=%s\n" % (zone, self.cgroup_parent))
         self.ns, self.zone, self.server, self.token = ns, zone, server, None
         os.makedirs(self.data_dir)
         imported = self.import_image()
@@ -125,6 +129,23 @@ class JoinedGateway(Berth):
             raise AssertionError("the agent exited:\n" + text)
         self.instance = re.search(r"container instance ([0-9a-f]{32})", text).group(1)
         return self
+
+    def cgroup_of(self, runtime_id):
+        """The container's memory cgroup (v1) or its unified one, from /proc/<pid>/cgroup."""
+        lines = open("/proc/%d/cgroup" % self.container_pid(runtime_id)).read().splitlines()
+        by_controller = {line.split(":", 2)[1]: line.split(":", 2)[2] for line in lines}
+        return by_controller.get("memory") or by_controller.get("")
+
+    def cleanup(self):
+        super().cleanup()
+        # The parent berth made in each hierarchy and the task cgroups a killed berth left in it
+        # (empty once their containers are gone), deepest first.
+        for parent in glob.glob("/sys/fs/cgroup/*" + self.cgroup_parent) + glob.glob("/sys/fs/cgroup" + self.cgroup_parent):
+            for directory, _, _ in sorted(os.walk(parent), key=lambda entry: -len(entry[0])):
+                try:
+                    os.rmdir(directory)
+                except OSError:
+                    pass
 
 
 class ClusterTestCase(unittest.TestCase):

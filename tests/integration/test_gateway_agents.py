@@ -35,6 +35,8 @@ class JoinedAgentsTest(ClusterTestCase):
             pid = agent.container_pid(runtime_id)
             self.assertEqual(os.readlink("/proc/%d/ns/net" % pid),
                              os.readlink("/proc/%d/ns/net" % agent.proc.pid))
+            # Its cgroup is under this gateway's BERTH_CGROUP_PARENT.
+            self.assertEqual(agent.cgroup_of(runtime_id), "%s/%s/main" % (agent.cgroup_parent, task["taskArn"].rsplit("/", 1)[1]))
 
         # `berth logs` on the server for a task on a joined gateway: answered through its agent.
         a, b, c = self.agents
