@@ -7,22 +7,15 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 
 from harness import BERTH, Berth
+from registry import free_port
 from test_tasks import TaskTestCase, wait_for
 
 GROUP = "ecs/demo/web"
 # 20 numbered lines a second, for as long as the test runs.
 SCRIPT = "i=0; while true; do echo \"line $i\"; i=$((i+1)); sleep 0.05; done"
-
-
-def free_port():
-    # The central berth must come back on the same port after its stop; 0 would pick a new one.
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def messages(berth, stream):
@@ -51,6 +44,7 @@ def numbers(lines):
 
 class LogsForwardTest(TaskTestCase):
     def setUp(self):
+        # A fixed port: the central berth must come back on it after its stop (0 picks a new one).
         self.central = Berth(["--listen", "127.0.0.1:%d" % free_port()], "")
         self.central.start()
         self.addCleanup(self.central.cleanup)
@@ -105,6 +99,26 @@ class LogsForwardTest(TaskTestCase):
         wait_for(lambda: len(messages(self.central, stream)) >= reached + 100, timeout=60,
                  what="lines after the restart at the central berth")
 
+        # A SIGKILL right after the central berth acknowledged a batch, before the cursor file
+        # says so: the sender is killed as soon as the file changes, and the file is put back as it
+        # was before that batch. The restarted sender finds the batch at the central berth.
+        cursors = os.path.join(self.berth.data_dir, "cloudwatch-logs-forward.json")
+
+        def read_cursors():
+            with open(cursors) as f:
+                return f.read()
+        previous = read_cursors()
+        current = wait_for(lambda: read_cursors() != previous and read_cursors(), timeout=30, interval=0.005,
+                           what="a batch acknowledged")
+        self.berth.stop(signal.SIGKILL)
+        self.assertNotEqual(current, previous)
+        with open(cursors + ".rollback", "w") as f:
+            f.write(previous)
+        os.rename(cursors + ".rollback", cursors)
+        self.berth.start()
+        self.ecs = self.berth.boto3()
+        after_rollback = self.berth.log_path
+
         # Stop the task; once the gateway's last line is at the central berth, both hold the same.
         self.ecs.stop_task(task=arn)
         wait_for(lambda: self.ecs.describe_tasks(tasks=[arn])["tasks"][0]["lastStatus"] == "STOPPED",
@@ -114,5 +128,7 @@ class LogsForwardTest(TaskTestCase):
         wait_for(lambda: len(messages(self.central, stream)) >= len(local), timeout=60, what="the last lines centrally")
         central = numbers(messages(self.central, stream))
         self.assertEqual(central, list(range(len(local))), "lost or duplicated lines at the central berth")
-        print("forwarded %d lines; %d sent again after the SIGKILL were recognised" %
-              (len(central), self.berth.log().count("not sent again")))
+        with open(after_rollback) as f:
+            found = [line for line in f if "not sent again" in line]
+        self.assertTrue(found, "the rolled-back batch was not looked for at the central berth")
+        print("forwarded %d lines; after the rollback: %s" % (len(central), found[0].strip()))
