@@ -15,6 +15,10 @@ Result<void> made_or_there(Result<void> made) {
 
 std::string stream_name(const std::string& group, const std::string& stream) { return group + " " + stream; }
 
+store::LogPosition end_of(const store::StoredLogEvent& event) {
+  return {event.position.seq, event.position.offset + store::k_log_record_overhead + event.message.size()};
+}
+
 }  // namespace
 
 LogForwarder::LogForwarder(LogForwarderOptions options, store::LogStore& logs, LogsEndpoint& endpoint, const Clock& clock)
@@ -92,6 +96,20 @@ LogForwarder::Step LogForwarder::forward(const std::string& group, const std::st
     cursor.next = extent.first;
     m_cursors.set(key, cursor);  // said once
   }
+  // A cursor is where an event of its stream ends; after a power cut cut the newest segment short
+  // (and the ingester stored the lost lines again from the shims' files, at other positions) it
+  // may point past the segment's end or into another record: resume after the last event before
+  // it, and let the endpoint's tail (skip_sent) tell what it holds of what follows.
+  if (!state.checked && cursor.next.offset > 0) {
+    const auto last = last_before(group, stream, cursor.next);
+    const store::LogPosition end = last ? end_of(*last) : store::LogPosition{};
+    if (end != cursor.next) {
+      log_warn("log forwarder: " + stream_name(group, stream) + ": no event ends at the cursor (a power cut shortened the " +
+               "store?); resuming after the last event before it");
+      cursor.next = end;
+      m_cursors.set(key, cursor);
+    }
+  }
   store::StreamEventsQuery query;
   query.from = cursor.next;
   query.reach = store::ReadReach::written;
@@ -146,16 +164,8 @@ bool LogForwarder::skip_sent(const std::string& group, const std::string& stream
   if (!tail) return true;  // the endpoint has no such stream: nothing of it was sent
   // The event before the cursor, acknowledged earlier, anchors the comparison.
   std::optional<ForwardedEvent> last_acked;
-  if (cursor.next != store::LogPosition{}) {
-    store::StreamEventsQuery query;
-    query.before = cursor.next;
-    query.reach = store::ReadReach::written;
-    query.limit = 1;
-    auto before = m_logs.stream_events(group, stream, query);
-    if (before && !before->events.empty()) {
-      const auto& event = before->events.back();
-      last_acked = ForwardedEvent{event.timestamp, event.message.substr(0, k_put_max_message)};
-    }
+  if (const auto last = last_before(group, stream, cursor.next)) {
+    last_acked = ForwardedEvent{last->timestamp, last->message.substr(0, k_put_max_message)};
   }
   const std::size_t sent = already_sent(*tail, batch.events, last_acked, requested);
   if (sent > 0) {
@@ -164,6 +174,18 @@ bool LogForwarder::skip_sent(const std::string& group, const std::string& stream
     cursor.next = batch.ends[sent - 1];
   }
   return true;
+}
+
+std::optional<store::StoredLogEvent> LogForwarder::last_before(const std::string& group, const std::string& stream,
+                                                                 store::LogPosition position) {
+  if (position == store::LogPosition{}) return std::nullopt;
+  store::StreamEventsQuery query;
+  query.before = position;
+  query.reach = store::ReadReach::written;
+  query.limit = 1;
+  auto page = m_logs.stream_events(group, stream, query);
+  if (!page || page->events.empty()) return std::nullopt;
+  return std::move(page->events.back());
 }
 
 Result<PutOutcome> LogForwarder::put(const std::string& group, const std::string& stream, const ForwardBatch& batch) {

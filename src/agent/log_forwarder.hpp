@@ -13,7 +13,10 @@
 // power cut at most the last batch of each stream may have been acknowledged without its cursor
 // being written; before sending a stream's first batch after a start, or after a call whose
 // outcome is unknown (a timeout, a 5xx), the forwarder asks the endpoint for the stream's last
-// events (GetLogEvents) and skips what it already holds (already_sent). Events the store
+// events (GetLogEvents) and skips what it already holds (already_sent). A cursor at which no
+// event of its stream ends (a power cut shortened the store's newest segment) is moved back to
+// the end of the last event before it, the tail check then skipping what the endpoint holds of
+// the following batch. Events the store
 // deleted (retention, BERTH_LOGS_MAX_BYTES) before they were sent are skipped and counted in the
 // log. A failed call (endpoint down, 5xx, throttling, a refusal) ends the pass and delays the
 // next by a bounded exponential backoff.
@@ -71,6 +74,9 @@ class LogForwarder {
   Step forward(const std::string& group, const std::string& stream, const store::LogGroupExtent& extent);
   // Moves `cursor` past what the endpoint already holds of `batch`; false if it could not tell.
   bool skip_sent(const std::string& group, const std::string& stream, ForwardCursor& cursor, const ForwardBatch& batch);
+  // The stream's last written event stored before `position`, if any.
+  std::optional<store::StoredLogEvent> last_before(const std::string& group, const std::string& stream,
+                                                   store::LogPosition position);
   // Sends `batch`, making the group and stream first if the endpoint has none.
   Result<PutOutcome> put(const std::string& group, const std::string& stream, const ForwardBatch& batch);
   void failed(const std::string& what, const Error& error);

@@ -249,6 +249,23 @@ TEST_CASE("a repeated line already at the endpoint is told from the same line no
   CHECK(rig.central.messages("ecs/demo/web", "s") == std::vector<std::string>{"same", "same", "same"});
 }
 
+TEST_CASE("a cursor that no longer ends an event (a power cut shortened the store) resumes after the last one before it",
+          "[log_forward]") {
+  Rig rig;
+  rig.log(0, 10);
+  rig.drain();
+  // The cursor file as if the store had held 20 bytes more: it points into the next record.
+  auto text = read_file(rig.cursor_path());
+  REQUIRE_OK(text);
+  auto json = model::Json::parse(*text);
+  json["streams"][0]["offset"] = json["streams"][0]["offset"].get<std::uint64_t>() + 20;
+  REQUIRE_OK(write_file_atomic(rig.cursor_path(), json.dump()));
+  rig.log(10, 5);
+  rig.restart();
+  rig.drain();
+  CHECK(rig.central.messages("ecs/demo/web", "web/main/t1") == lines(0, 15));
+}
+
 TEST_CASE("events the cap deleted before they were forwarded are skipped, not waited for", "[log_forward]") {
   // 4 KiB segments, 16 KiB in all: the oldest segments go while the endpoint is away.
   Rig rig(16 * 1024, 4096);
