@@ -82,6 +82,7 @@ LogForwarder::Step LogForwarder::forward(const std::string& group, const std::st
                                          const store::LogGroupExtent& extent) {
   const ForwardCursors::Key key{group, stream};
   StreamState& state = m_streams[key];
+  if (m_clock.now_ms() < state.held_until) return Step::idle;
   // Nothing was written to the group since this stream had nothing left: no read at all.
   if (state.idle_at == extent.written_end) return Step::idle;
   auto known = m_cursors.find(key);
@@ -132,6 +133,13 @@ LogForwarder::Step LogForwarder::forward(const std::string& group, const std::st
     return Step::sent;  // the next pass reads from the cursor moved past what the endpoint holds
   }
   auto put = this->put(group, stream, batch);
+  if (!put && put.error().code == Code::invalid_parameter) {
+    // The endpoint refuses this batch's data, not the forwarder: the stream waits, not the others.
+    state.held_until = m_clock.now_ms() + m_options.backoff_max_ms;
+    log_error("log forwarder: PutLogEvents to " + stream_name(group, stream) + " refused: " + put.error().message +
+              "; this stream tries again in " + std::to_string(m_options.backoff_max_ms) + " ms, the others go on");
+    return Step::idle;
+  }
   if (!put) {
     // A timeout or a 5xx may have stored the batch: look at the endpoint's tail before resending.
     if (put.error().code == Code::server) state.checked = false;

@@ -18,8 +18,9 @@
 // the end of the last event before it, the tail check then skipping what the endpoint holds of
 // the following batch. Events the store
 // deleted (retention, BERTH_LOGS_MAX_BYTES) before they were sent are skipped and counted in the
-// log. A failed call (endpoint down, 5xx, throttling, a refusal) ends the pass and delays the
-// next by a bounded exponential backoff.
+// log. A failed call (endpoint down, 5xx, throttling, a refused key) ends the pass and delays
+// the next by a bounded exponential backoff; a batch refused for its data
+// (InvalidParameterException) holds back its stream alone for the backoff's bound.
 //
 // Memory: one page of one stream (≤ 10,000 events, ≤ 1 MiB of messages), its batch and the
 // endpoint's tail at a time, plus a cursor per stream. start()/stop() from one thread; pass()
@@ -69,6 +70,7 @@ class LogForwarder {
   struct StreamState {
     bool checked = false;                // the endpoint's tail was compared since the start
     std::optional<store::LogPosition> idle_at;  // the group's written end when nothing was left
+    EpochMs held_until = 0;  // the endpoint refused the stream's batch (InvalidParameterException)
   };
 
   Step forward(const std::string& group, const std::string& stream, const store::LogGroupExtent& extent);

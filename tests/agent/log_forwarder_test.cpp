@@ -38,6 +38,7 @@ class FakeEndpoint final : public LogsEndpoint {
     BERTH_TRY(answer());
     const auto it = streams.find({group, stream});
     if (it == streams.end()) return fail(Code::resource_not_found, "no stream");
+    if (stream == refused_stream) return fail(Code::invalid_parameter, "PutLogEvents: InvalidParameterException: no");
     REQUIRE(!events.empty());
     REQUIRE(events.size() <= k_put_max_events);
     for (std::size_t i = 1; i < events.size(); ++i) REQUIRE(events[i - 1].timestamp <= events[i].timestamp);
@@ -66,6 +67,7 @@ class FakeEndpoint final : public LogsEndpoint {
 
   bool down = false;
   bool lose_acks = false;
+  std::string refused_stream;  // PutLogEvents to it is InvalidParameterException
   int calls = 0;
   int tail_reads = 0;
   std::vector<std::size_t> batches;
@@ -196,6 +198,24 @@ TEST_CASE("an endpoint down delays the passes by a bounded exponential backoff, 
   rig.drain();
   CHECK(rig.central.messages("ecs/demo/web", "web/main/t1") == lines(0, 12));
   CHECK(rig.forwarder->retry_at() <= rig.clock.now_ms());
+}
+
+TEST_CASE("a stream whose batch the endpoint refuses waits alone; the others go on", "[log_forward]") {
+  Rig rig;
+  rig.central.refused_stream = "web/main/t1";
+  rig.log(0, 3);
+  rig.log(0, 2, "web/main/t2");
+  rig.drain();
+  CHECK(rig.central.messages("ecs/demo/web", "web/main/t1").empty());
+  CHECK(rig.central.messages("ecs/demo/web", "web/main/t2") == lines(0, 2));
+  CHECK(rig.forwarder->retry_at() <= rig.clock.now_ms());
+  rig.central.refused_stream.clear();
+  const int calls = rig.central.calls;
+  rig.drain();
+  CHECK(rig.central.calls == calls);  // held back for the backoff's bound
+  rig.clock.advance_ms(60'000);
+  rig.drain();
+  CHECK(rig.central.messages("ecs/demo/web", "web/main/t1") == lines(0, 3));
 }
 
 TEST_CASE("after a restart the forwarder resumes from its cursors", "[log_forward]") {
