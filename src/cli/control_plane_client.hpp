@@ -1,5 +1,5 @@
 // The serving gateway's API as a joined gateway's agent calls it (agent/control_plane.hpp over
-// HTTPS): JSON 1.1 POSTs through the HTTP client wrapper, signed with the instance's key (SigV4:
+// HTTPS): JSON 1.1 POSTs (cli/signed_json_client), signed with the instance's key (SigV4:
 // service `berth` for BerthCluster.*, `ecs` for ECS actions); JoinCluster alone goes unsigned.
 // The server's certificate is checked against the pinned fingerprint or the CA file given, else
 // the system's CAs. Thread-safe (a connection per call).
@@ -9,14 +9,9 @@
 
 #include "agent/control_plane.hpp"
 #include "common/clock.hpp"
-#include "runtime/http/http_client.hpp"
+#include "cli/signed_json_client.hpp"
 
 namespace berth::cli {
-
-// The largest reply taken from the server. A poll reply lists up to 1000 tasks with their task
-// definitions (up to 64 KiB each): more than the HTTP client's 1 MiB for a body it collects, which
-// it would cut short (a cut reply read as no answer, forever).
-inline constexpr std::size_t k_max_server_reply_bytes = 8u << 20;
 
 class ControlPlaneClient final : public agent::ControlPlane {
  public:
@@ -40,14 +35,7 @@ class ControlPlaneClient final : public agent::ControlPlane {
   Result<model::Json> call(const std::string& target, const model::Json& body, const agent::JoinedIdentity* identity,
                            std::string_view service, int timeout_s = 30);
 
-  const std::string m_url;
-  const std::string m_host_port;
-  const runtime::HttpOptions m_tls;
-  const Clock& m_clock;
+  const SignedJsonClient m_client;
 };
-
-// The HTTP options that check the server's certificate as the configuration says: `fingerprint`
-// (64 hex digits) pinned, else `ca_file` alone, else the system's CAs.
-runtime::HttpOptions server_trust(const std::string& fingerprint, const std::string& ca_file);
 
 }  // namespace berth::cli

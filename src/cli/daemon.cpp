@@ -7,6 +7,7 @@
 #include "cli/advertised_endpoint.hpp"
 #include "cli/metric_limits.hpp"
 #include "cli/runc_paths.hpp"
+#include "cli/shared_credentials.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "common/numbers.hpp"
@@ -132,6 +133,14 @@ Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::
   BERTH_ASSIGN(resources.metrics_token, api::auth::load_or_create_scrape_token(config.data_dir + "/metrics.token"));
   BERTH_ASSIGN(resources.log_store,
                store::LogStore::open({config.data_dir + "/cloudwatch-logs", config.logs_max_bytes, 0}, *resources.clock));
+  if (!config.logs_forward_url.empty()) {
+    if (config.logs_forward_key_file.empty()) {
+      return fail(Code::invalid_parameter,
+                  "BERTH_LOGS_FORWARD_URL needs BERTH_LOGS_FORWARD_KEY_FILE: a file with the endpoint's access key, as `berth key "
+                  "create` prints it");
+    }
+    BERTH_ASSIGN(resources.forward_key, read_shared_credentials(config.logs_forward_key_file, config.region));
+  }
   return std::unique_ptr<Daemon>(new Daemon(config, agent_config, std::move(resources)));
 }
 
@@ -191,7 +200,17 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
               config.account}),
       m_api_services{m_ctx, m_auth, m_resources.audit.get(), m_resources.metrics_token},
       m_metadata_services{m_ctx, m_metadata_tokens, agent_config.cluster, agent_config.availability_zone},
-      m_metadata_options(metadata_server_options(agent_config)) {}
+      m_metadata_options(metadata_server_options(agent_config)) {
+  if (m_resources.forward_key) {
+    m_forward_endpoint = std::make_unique<LogsEndpointClient>(
+        config.logs_forward_url, server_trust(config.logs_forward_fingerprint, config.logs_forward_ca_file),
+        *m_resources.forward_key, *m_resources.clock);
+    m_forwarder = std::make_unique<agent::LogForwarder>(
+        agent::LogForwarderOptions{.cursor_path = config.data_dir + "/cloudwatch-logs-forward.json",
+                                   .endpoint = config.logs_forward_url},
+        *m_resources.log_store, *m_forward_endpoint, *m_resources.clock);
+  }
+}
 
 Daemon::~Daemon() { stop(); }
 
@@ -218,6 +237,7 @@ Result<std::string> Daemon::start() {
   if (auto ingesting = m_log_ingester.start(); !ingesting) {
     log_warn("awslogs containers' output is not stored: " + ingesting.error().message);
   }
+  if (m_forwarder) m_forwarder->start();
   if (m_config.metrics_interval_seconds > 0) {
     const auto limits = metric_store_limits(m_config);
     log_info("container metrics every " + std::to_string(m_config.metrics_interval_seconds) + " s, in memory: " +
@@ -297,6 +317,7 @@ void Daemon::stop() {
   m_scheduler.stop();
   m_sampler.stop();
   m_exit_watcher.stop();
+  if (m_forwarder) m_forwarder->stop();
   m_log_ingester.stop();  // with a last flush of the log store
   m_agent.stop();
 }

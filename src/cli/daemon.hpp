@@ -1,7 +1,8 @@
 // The parts of `berth serve` and their wiring: the store, the secrets key, the image store, the
 // runc runtime, the in-memory metric store, the svc Context, the local agent (registered through
 // svc, woken by containers' exits through the exit watcher), the log ingester (awslogs
-// containers' output into the CloudWatch Logs store), the metrics sampler (feeding the metric
+// containers' output into the CloudWatch Logs store), the log forwarder (that store shipped to a
+// central endpoint, when BERTH_LOGS_FORWARD_URL is set), the metrics sampler (feeding the metric
 // store), the service scheduler, the schedule runner, the scaling runner, the API (key
 // ring, request auth, audit log, HTTP server) and the task metadata endpoint (its tokens and its
 // own HTTP server). Every part is built in the constructor and wired once; the state changes svc
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "agent/agent.hpp"
+#include "agent/log_forwarder.hpp"
 #include "agent/log_ingester.hpp"
 #include "agent/metrics_sampler.hpp"
 #include "api/audit_log.hpp"
@@ -27,6 +29,7 @@
 #include "api/request_auth.hpp"
 #include "api/tls/tls_server.hpp"
 #include "cli/container_commands.hpp"
+#include "cli/logs_endpoint_client.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "runtime/image/image_store.hpp"
@@ -51,6 +54,8 @@ struct DaemonResources {
   std::unique_ptr<api::AuditLog> audit;
   std::string metrics_token;  // GET /metrics' bearer token, DATA-DIR/metrics.token
   std::unique_ptr<store::LogStore> log_store;  // CloudWatch Logs, DATA-DIR/cloudwatch-logs
+  // BERTH_LOGS_FORWARD_KEY_FILE's key, when BERTH_LOGS_FORWARD_URL is set.
+  std::optional<api::auth::SigningCredentials> forward_key;
 };
 
 // Serves container logs to the API from the runtime's log files.
@@ -87,14 +92,14 @@ class Daemon final : private svc::StateEvents {
 
   // Registers this gateway as a container instance, opens the task metadata endpoint
   // (BERTH_METADATA_PORT on 127.0.0.1 and the bridge's gateway) before the agent starts containers,
-  // starts the agent, the log ingester, the metrics sampler, the service scheduler, the schedule runner and the
+  // starts the agent, the log ingester, the log forwarder, the metrics sampler, the service scheduler, the schedule runner and the
   // scaling runner, writes the first admin key (first start only), then opens the API.
   // Returns the line that says where the API is ready; on failure, what started is stopped.
   [[nodiscard]] Result<std::string> start();
   // Stops in the reverse order: the API and the metadata endpoint first (no new requests), the
   // exec sessions (their commands get SIGHUP), then the scaling runner, the schedule runner, the
-  // service scheduler, the metrics sampler, the exit watcher, the log ingester (a last flush of
-  // the log store) and the agent. Containers keep
+  // service scheduler, the metrics sampler, the exit watcher, the log forwarder (after its call
+  // under way, 10 s at most), the log ingester (a last flush of the log store) and the agent. Containers keep
   // running. Idempotent.
   void stop();
 
@@ -129,6 +134,9 @@ class Daemon final : private svc::StateEvents {
   runtime::ExitWatcher m_exit_watcher;
   // awslogs containers' output, from the shims' files into the log store.
   agent::LogIngester m_log_ingester;
+  // BERTH_LOGS_FORWARD_URL: the log store's events shipped to a central endpoint (else null).
+  std::unique_ptr<LogsEndpointClient> m_forward_endpoint;
+  std::unique_ptr<agent::LogForwarder> m_forwarder;
   agent::MetricsSampler m_sampler;
   svc::ServiceScheduler m_scheduler;
   svc::ScheduleRunner m_schedule_runner;

@@ -90,10 +90,11 @@ Result<std::string> path_or_empty(Text key, Text value, std::string_view empty_m
   return value;
 }
 
-// The serving gateway's URL: https://HOST:PORT, or http:// to a loopback address (its TLS is
-// off on loopback by default), nothing after the port.
-Result<std::string> join_url(Text key, Text value) {
-  const auto what = "https://HOST:PORT of the serving gateway (http:// only to 127.0.0.1 or [::1]), or empty";
+// Another berth's (or endpoint's) URL: https://HOST:PORT, or http:// to a loopback address (a
+// berth's TLS is off on loopback by default), nothing after the port. `whose` says whose in the
+// error.
+Result<std::string> endpoint_url(Text key, Text value, std::string_view whose) {
+  const auto what = "https://HOST:PORT of " + std::string(whose) + " (http:// only to 127.0.0.1 or [::1]), or empty";
   if (value.empty()) return value;
   if (value.size() > 512) return refuse(key, what);
   std::string_view rest;
@@ -287,7 +288,7 @@ const KeyRule k_rules[] = {
      [](Config& c, Text k, Text v) { return set(c.poll_wait_seconds, number_in<int>(k, v, 0, 300, "seconds")); }},
     {"BERTH_MAX_POLL_WAITERS",
      [](Config& c, Text k, Text v) { return set(c.max_poll_waiters, number_in<int>(k, v, 0, 256, "polls")); }},
-    {"BERTH_JOIN", [](Config& c, Text k, Text v) { return set(c.join_url, join_url(k, v)); }},
+    {"BERTH_JOIN", [](Config& c, Text k, Text v) { return set(c.join_url, endpoint_url(k, v, "the serving gateway")); }},
     {"BERTH_JOIN_TOKEN", [](Config& c, Text k, Text v) { return set(c.join_token, join_token(k, v)); }},
     {"BERTH_JOIN_CA", [](Config& c, Text k, Text v) { return set(c.join_ca_file, path_or_empty(k, v, "no CA file")); }},
     {"BERTH_JOIN_FINGERPRINT", [](Config& c, Text k, Text v) { return set(c.join_fingerprint, fingerprint(k, v)); }},
@@ -320,6 +321,14 @@ const KeyRule k_rules[] = {
      [](Config& c, Text k, Text v) {
        return set(c.logs_max_bytes, number_in<std::uint64_t>(k, v, 64 * 1024, std::uint64_t{1} << 40, "bytes"));
      }},
+    {"BERTH_LOGS_FORWARD_URL",
+     [](Config& c, Text k, Text v) { return set(c.logs_forward_url, endpoint_url(k, v, "the central CloudWatch Logs endpoint")); }},
+    {"BERTH_LOGS_FORWARD_KEY_FILE",
+     [](Config& c, Text k, Text v) { return set(c.logs_forward_key_file, path_or_empty(k, v, "no key (no forwarding)")); }},
+    {"BERTH_LOGS_FORWARD_CA",
+     [](Config& c, Text k, Text v) { return set(c.logs_forward_ca_file, path_or_empty(k, v, "the system's CAs")); }},
+    {"BERTH_LOGS_FORWARD_FINGERPRINT",
+     [](Config& c, Text k, Text v) { return set(c.logs_forward_fingerprint, fingerprint(k, v)); }},
     {"BERTH_METRICS_MAX_SERIES",
      [](Config& c, Text k, Text v) { return set(c.metrics_max_series, number_in<int>(k, v, 1, 100'000, "series")); }},
 };

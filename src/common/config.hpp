@@ -58,6 +58,14 @@ struct Config {
   // CloudWatch Logs kept on the gateway (awslogs containers, PutLogEvents), all groups together;
   // past it the oldest events go.
   std::uint64_t logs_max_bytes = 64ull << 20;      // BERTH_LOGS_MAX_BYTES
+  // Store-and-forward to a central CloudWatch-Logs-compatible endpoint (on when the URL is set):
+  // the key is read from a file in the AWS shared-credentials format (as `berth key create`
+  // prints it: aws_access_key_id, aws_secret_access_key, region), never from berth.conf itself;
+  // the endpoint's certificate is checked as for BERTH_JOIN.
+  std::string logs_forward_url;                    // BERTH_LOGS_FORWARD_URL (https://HOST:PORT)
+  std::string logs_forward_key_file;               // BERTH_LOGS_FORWARD_KEY_FILE
+  std::string logs_forward_ca_file;                // BERTH_LOGS_FORWARD_CA
+  std::string logs_forward_fingerprint;            // BERTH_LOGS_FORWARD_FINGERPRINT
 
   // The local agent's own keys (agent/agent_config.cpp applies them with the ECS agent's keys).
   long long cpu_units = 0;                         // BERTH_CPU_UNITS (0 = cores × 1024)

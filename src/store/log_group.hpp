@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,6 +37,8 @@ struct LogStore::Group {
   int active_fd = -1;                // the active segment's, once written to
   std::uint64_t written = 0;         // bytes of the active segment in its file
   std::string pending;               // encoded records after `written`, not yet in the file
+  // The newest deleted segments: seq and per stream id how many events each held (bounded).
+  std::deque<std::pair<std::uint64_t, std::map<std::uint32_t, std::uint64_t>>> dropped;
 
   ~Group() {
     if (active_fd >= 0) ::close(active_fd);

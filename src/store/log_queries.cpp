@@ -65,7 +65,7 @@ StoredLogEvent stored(const std::string& stream, const LogRecord& record, LogPos
 
 }  // namespace
 
-Result<LogStore::ReadView> LogStore::view(const std::string& group_name) {
+Result<LogStore::ReadView> LogStore::view(const std::string& group_name, ReadReach reach) {
   MutexLock lock(m_mutex);
   BERTH_ASSIGN(Group * group, find_or_fail(group_name));
   ReadView out;
@@ -76,14 +76,15 @@ Result<LogStore::ReadView> LogStore::view(const std::string& group_name) {
     const bool active = &segment == &group->segments.back() && !segment.sealed;
     out.segments.push_back(ReadView::Segment{segment.summary.seq, group->segment_path(segment.summary.seq, ".seg"),
                                              active ? group->written : segment.summary.bytes,
-                                             active ? group->pending : std::string(), segment.summary});
+                                             active && reach == ReadReach::pending ? group->pending : std::string(),
+                                             segment.summary});
   }
   return out;
 }
 
 Result<StreamEventsPage> LogStore::stream_events(const std::string& group, const std::string& stream,
                                                  const StreamEventsQuery& q) {
-  BERTH_ASSIGN(const ReadView view, this->view(group));
+  BERTH_ASSIGN(const ReadView view, this->view(group, q.reach));
   const auto id_it = view.stream_ids.find(stream);
   if (id_it == view.stream_ids.end()) return fail(Code::resource_not_found, "The specified log stream does not exist.");
   const std::uint32_t id = id_it->second;
@@ -149,7 +150,7 @@ Result<StreamEventsPage> LogStore::stream_events(const std::string& group, const
 }
 
 Result<FilterPage> LogStore::filter_events(const std::string& group, const FilterQuery& q) {
-  BERTH_ASSIGN(const ReadView view, this->view(group));
+  BERTH_ASSIGN(const ReadView view, this->view(group, ReadReach::pending));
   std::vector<std::uint32_t> wanted;  // empty = every stream
   for (const auto& [name, id] : view.stream_ids) {
     const bool named = std::ranges::find(q.streams, name) != q.streams.end();

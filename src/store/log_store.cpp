@@ -325,6 +325,10 @@ void LogStore::drop_segment(Group& group, std::size_t index) {
     group.pending.clear();
     group.written = 0;
   }
+  std::map<std::uint32_t, std::uint64_t> counts;
+  for (const auto& [id, range] : group.segments[index].summary.streams) counts[id] = range.count;
+  group.dropped.emplace_back(seq, std::move(counts));
+  if (group.dropped.size() > k_dropped_segments_remembered) group.dropped.pop_front();
   ::unlink(group.segment_path(seq, ".seg").c_str());
   ::unlink(group.segment_path(seq, ".idx").c_str());
   group.segments.erase(group.segments.begin() + static_cast<std::ptrdiff_t>(index));
@@ -397,6 +401,35 @@ SourceCursor LogStore::source_cursor(const std::string& group_name, const std::s
     }
   }
   return cursor;
+}
+
+std::optional<LogGroupExtent> LogStore::extent(const std::string& group_name) {
+  MutexLock lock(m_mutex);
+  const Group* group = find(group_name);
+  if (!group) return std::nullopt;
+  LogGroupExtent out{group->created, {group->next_seq, 0}, {group->next_seq, 0}};
+  if (!group->segments.empty()) {
+    const LogSegment& last = group->segments.back();
+    out.first = {group->segments.front().summary.seq, 0};
+    out.written_end = {last.summary.seq, last.sealed ? last.summary.bytes : group->written};
+  }
+  return out;
+}
+
+DroppedEvents LogStore::dropped_events(const std::string& group_name, const std::string& stream, LogPosition from) {
+  MutexLock lock(m_mutex);
+  DroppedEvents out;
+  const Group* group = find(group_name);
+  if (!group) return out;
+  const auto id = group->stream_ids.find(stream);
+  if (id == group->stream_ids.end()) return out;
+  for (const auto& [seq, counts] : group->dropped) {
+    const auto count = counts.find(id->second);
+    if (seq < from.seq || count == counts.end()) continue;
+    out.at_most += count->second;
+    if (seq > from.seq || from.offset == 0) out.at_least += count->second;
+  }
+  return out;
 }
 
 std::uint64_t LogStore::stored_bytes() {

@@ -97,8 +97,14 @@ struct SourceCursor {
   std::uint32_t count = 0;
 };
 
+// What a read sees: every event stored, or only those already in the segment files (a
+// forwarder's reads: an event waiting for flush() is lost by a crash of berth and stored again,
+// at another position, from the shim's log, so its position is not yet one to remember).
+enum class ReadReach { pending, written };
+
 struct StreamEventsQuery {
   std::optional<EpochMs> start{}, end{};  // [start, end)
+  ReadReach reach = ReadReach::pending;
   bool from_head = false;
   std::optional<LogPosition> from{};    // a forward token: events stored at or after it
   std::optional<LogPosition> before{};  // a backward token: the last events stored before it
@@ -125,6 +131,23 @@ struct FilterPage {
   std::vector<StoredLogEvent> events;
   std::optional<LogPosition> next;  // more may follow from here
 };
+
+// How far a group's segments reach: a position before `first` names a deleted segment.
+struct LogGroupExtent {
+  EpochMs created = 0;        // tells a group from one deleted and made again under its name
+  LogPosition first;          // the oldest segment's start
+  LogPosition written_end;    // the end of what the segment files hold (pending events aside)
+};
+
+// How many events of a stream the cap or retention deleted from a position on: whole segments
+// after the position's own are counted exactly, the position's own segment wholly (its records'
+// offsets are gone with it), hence a range.
+struct DroppedEvents {
+  std::uint64_t at_least = 0, at_most = 0;
+};
+
+// How many deleted segments' per-stream counts a group remembers, for dropped_events().
+inline constexpr std::size_t k_dropped_segments_remembered = 64;
 
 enum class Flush { batched, now };
 enum class MissingStream { refuse, create };
@@ -174,6 +197,12 @@ class LogStore {
   // then be short, with `next`). ResourceNotFoundException for a missing group.
   [[nodiscard]] Result<FilterPage> filter_events(const std::string& group, const FilterQuery& query) BERTH_EXCLUDES(m_mutex);
 
+  // The group's extent; nothing for a missing group.
+  std::optional<LogGroupExtent> extent(const std::string& group) BERTH_EXCLUDES(m_mutex);
+  // The events of `stream` deleted (cap, retention) at or after `from`, among the last
+  // k_dropped_segments_remembered segments the group lost since this LogStore was opened.
+  DroppedEvents dropped_events(const std::string& group, const std::string& stream, LogPosition from) BERTH_EXCLUDES(m_mutex);
+
   // Bytes stored (events and their record headers, pending ones included).
   std::uint64_t stored_bytes() BERTH_EXCLUDES(m_mutex);
 
@@ -189,7 +218,7 @@ class LogStore {
   void seal_active(Group& group) BERTH_REQUIRES(m_mutex);
   void drop_segment(Group& group, std::size_t index) BERTH_REQUIRES(m_mutex);
   void enforce_limits() BERTH_REQUIRES(m_mutex);
-  Result<ReadView> view(const std::string& group) BERTH_EXCLUDES(m_mutex);
+  Result<ReadView> view(const std::string& group, ReadReach reach) BERTH_EXCLUDES(m_mutex);
 
   const LogStoreOptions m_options;
   const Clock& m_clock;
