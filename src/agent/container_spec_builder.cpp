@@ -149,7 +149,7 @@ void add_secret_environment(runtime::ContainerSpec& spec,
 }
 
 std::string runtime_id_of(const std::string& task_id, const std::string& container_name) {
-  return task_id + "-" + container_name;
+  return model::runtime_id_of(task_id, container_name);
 }
 
 std::string task_cgroup_of(const std::string& parent, const std::string& task_id) { return parent + "/" + task_id; }

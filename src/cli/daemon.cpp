@@ -87,24 +87,6 @@ Result<std::string> SvcInstanceRegistrar::register_node(const agent::NodeRegistr
 
 namespace {
 
-// The task metadata endpoint's server: the port on the host's loopback (host-network tasks) and
-// on the bridge's gateway address (bridge tasks, which cannot reach the loopback). Bounds
-// smaller than the API's: requests are GETs without a body, from this node's containers.
-api::ServerOptions metadata_server_options(const agent::AgentConfig& config) {
-  api::ServerOptions options;
-  if (config.metadata_port == 0) return options;
-  const std::string port = std::to_string(config.metadata_port);
-  options.listen = "127.0.0.1:" + port;
-  if (const auto gateway = runtime::bridge_gateway_of(config.network.subnet)) options.listen_also = {*gateway + ":" + port};
-  options.socket_path = "";
-  options.max_body_bytes = 1024;
-  options.max_connections = 128;
-  options.max_connections_per_peer = 32;
-  options.workers = 2;
-  options.queue_depth = 16;
-  return options;
-}
-
 // Remote agents' bounds. A parked poll is a heartbeat only when it ends, so it never waits
 // longer than a third of the lost timeout.
 svc::RemoteAgentSettings remote_agent_settings(const Config& config) {
@@ -168,7 +150,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
             .metrics = &m_metrics,
             .remote_agents = &m_remote_agents},
       m_registrar(m_ctx),
-      m_metadata_tokens(m_resources.secrets_key),
+      m_metadata(m_ctx, m_resources.secrets_key, agent_config),
       // The agent's links: it registers through svc; a recorded task change wakes the service
       // scheduler; containers' secrets come from svc's secrets store.
       m_agent(*m_resources.store, m_runtime, *m_resources.images, *m_resources.clock, agent_config,
@@ -177,12 +159,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                .resolve_secret = [this](const std::string& value_from) {
                  return svc::resolve_secret_reference(m_ctx, value_from);
                },
-               .metadata_token = agent_config.metadata_port == 0
-                                     ? agent::MetadataTokenMaker()
-                                     : [this](const std::string& task_id, const std::string& container_arn) {
-                                         return m_metadata_serving ? m_metadata_tokens.token_of(task_id, container_arn)
-                                                                   : std::string();
-                                       }}),
+               .metadata_token = m_metadata.token_maker()}),
       m_exit_watcher(m_runc_paths.state_root, [this] { m_agent.wake(); }),
       m_log_ingester({m_runc_paths.log_root, config.cluster, m_runc_paths.log_files}, *m_resources.store,
                      *m_resources.log_store),
@@ -198,9 +175,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
       m_auth(m_keys, *m_resources.clock,
              {config.tcp_auth ? api::TcpAuth::sigv4 : api::TcpAuth::off, config.socket_path, config.region,
               config.account}),
-      m_api_services{m_ctx, m_auth, m_resources.audit.get(), m_resources.metrics_token},
-      m_metadata_services{m_ctx, m_metadata_tokens, agent_config.cluster, agent_config.availability_zone},
-      m_metadata_options(metadata_server_options(agent_config)) {
+      m_api_services{m_ctx, m_auth, m_resources.audit.get(), m_resources.metrics_token} {
   if (m_resources.forward_key) {
     m_forward_endpoint = std::make_unique<LogsEndpointClient>(
         config.logs_forward_url, server_trust(config.logs_forward_fingerprint, config.logs_forward_ca_file),
@@ -229,7 +204,7 @@ void Daemon::access_key_deleted(const std::string& access_key_id) { m_keys.forge
 Result<std::string> Daemon::start() {
   BERTH_ASSIGN(const std::string instance, m_agent.register_instance());
   m_ctx.gateway->set_instance_id(instance);
-  start_metadata_endpoint();  // before the agent starts containers, which are told of it or not
+  m_metadata.start(m_config.cluster);  // before the agent starts containers, which are told of it or not
   if (auto watching = m_exit_watcher.start(); !watching) {
     log_warn("containers' exits are found at the agent's tick, not at once: " + watching.error().message);
   }
@@ -286,31 +261,10 @@ Result<std::string> Daemon::start() {
          m_config.db_path() + ")";
 }
 
-// A port another program holds (an ECS agent, a second berth) costs the endpoint, not the
-// gateway: containers then get no metadata URI, and the log says why.
-void Daemon::start_metadata_endpoint() {
-  if (m_metadata_options.listen.empty()) return;
-  auto server = api::HttpServer::start(
-      [this](const api::HttpRequest& request, const api::HttpPeer& peer) {
-        return api::route_metadata_request(m_metadata_services, request, peer);
-      },
-      m_metadata_options);
-  if (!server) {
-    log_warn("no task metadata endpoint (containers get no ECS_CONTAINER_METADATA_URI_V4): " + server.error().message +
-             "; set BERTH_METADATA_PORT to a free port, or 0");
-    return;
-  }
-  m_metadata_server = std::move(*server);
-  m_metadata_serving = true;
-  std::string where = m_metadata_options.listen;
-  for (const auto& also : m_metadata_options.listen_also) where += " and " + also;
-  log_info("task metadata endpoint on " + where);
-}
-
 void Daemon::stop() {
   m_remote_agents.close();  // parked polls answer now, so the API stops without waiting them out
   if (m_server) m_server->stop();
-  if (m_metadata_server) m_metadata_server->stop();
+  m_metadata.stop();
   m_commands.stop();
   m_scaling_runner.stop();
   m_schedule_runner.stop();

@@ -24,12 +24,11 @@
 #include "api/auth/key_ring.hpp"
 #include "api/http_routes.hpp"
 #include "api/http_server.hpp"
-#include "api/metadata_routes.hpp"
-#include "api/metadata_token.hpp"
 #include "api/request_auth.hpp"
 #include "api/tls/tls_server.hpp"
 #include "cli/container_commands.hpp"
 #include "cli/logs_endpoint_client.hpp"
+#include "cli/metadata_endpoint.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "runtime/image/image_store.hpp"
@@ -111,9 +110,6 @@ class Daemon final : private svc::StateEvents {
   void schedules_changed() override;
   void access_key_deleted(const std::string& access_key_id) override;
 
-  // Opens the task metadata endpoint if configured; a failure is logged, and containers then get
-  // no endpoint.
-  void start_metadata_endpoint();
   // The first start's admin key, in the AWS shared-credentials format.
   [[nodiscard]] Result<void> write_first_credentials();
 
@@ -128,7 +124,7 @@ class Daemon final : private svc::StateEvents {
   svc::RemoteAgents m_remote_agents;  // joined instances' heartbeats and parked polls
   svc::Context m_ctx;
   SvcInstanceRegistrar m_registrar;
-  api::MetadataTokens m_metadata_tokens;  // before the agent, which makes containers' tokens with it
+  MetadataEndpoint m_metadata;  // before the agent, which makes containers' tokens with it
   agent::Agent m_agent;
   // A container's exit wakes the agent at once (its record appears in the shim's state directory).
   runtime::ExitWatcher m_exit_watcher;
@@ -145,11 +141,7 @@ class Daemon final : private svc::StateEvents {
   api::auth::KeyRing m_keys;
   api::RequestAuth m_auth;
   api::ApiServices m_api_services;
-  api::MetadataServices m_metadata_services;
-  api::ServerOptions m_metadata_options;  // no TCP listener when BERTH_METADATA_PORT is 0
   std::unique_ptr<api::HttpServer> m_server;           // set by start()
-  std::unique_ptr<api::HttpServer> m_metadata_server;  // set by start() when there is an endpoint
-  std::atomic<bool> m_metadata_serving{false};         // read by the agent's thread
 };
 
 }  // namespace berth::cli

@@ -1,5 +1,7 @@
 #include "cli/joined_daemon.hpp"
 
+#include "api/auth/aes_gcm_cipher.hpp"
+#include "api/auth/resource_mapper.hpp"
 #include "cli/runc_paths.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
@@ -12,28 +14,36 @@ Result<std::unique_ptr<JoinedDaemon>> JoinedDaemon::open(const Config& config, c
   SystemClock clock;
   BERTH_ASSIGN(auto store, store::Store::open(config.db_path()));
   BERTH_ASSIGN(auto images, runtime::ImageStore::open(config.data_dir + "/images", clock));
+  // Only the metadata endpoint's tokens are derived from it: a joined gateway keeps no secrets.
+  BERTH_ASSIGN(const auto metadata_key, api::auth::load_or_create_secret_key(config.secrets_key_path()));
   if (config.join_fingerprint.empty() && config.join_ca_file.empty() && config.join_url.starts_with("https://")) {
     log_warn("neither BERTH_JOIN_FINGERPRINT nor BERTH_JOIN_CA: the serving gateway's certificate must chain to this "
              "system's CAs (its generated one does not: give its fingerprint from `berth info`)");
   }
-  return std::unique_ptr<JoinedDaemon>(new JoinedDaemon(config, agent_config, std::move(store), std::move(images)));
+  return std::unique_ptr<JoinedDaemon>(
+      new JoinedDaemon(config, agent_config, std::move(store), std::move(images), metadata_key));
 }
 
 JoinedDaemon::JoinedDaemon(const Config& config, const agent::AgentConfig& agent_config,
-                           std::unique_ptr<store::Store> store, std::unique_ptr<runtime::ImageStore> images)
+                           std::unique_ptr<store::Store> store, std::unique_ptr<runtime::ImageStore> images,
+                           const api::auth::SecretKey& metadata_key)
     : m_config(config),
       m_store(std::move(store)),
       m_images(std::move(images)),
+      m_ctx{.store = *m_store, .clock = m_clock, .arns = agent_config.arns},
+      m_metadata(m_ctx, metadata_key, agent_config),
       m_runtime(runc_paths(config), agent_config.network),
       m_logs(m_runtime, runc_paths(config).log_files),
       m_server(config.join_url, server_trust(config.join_fingerprint, config.join_ca_file), m_clock),
       m_registrar(m_server, config.join_token, config.data_dir + "/join.json"),
       // The agent as the local one, but registered with the server and without the API's links:
-      // no secrets store here (a task with secrets fails to start) and no metadata endpoint.
+      // no secrets store here (a task with secrets fails to start).
       m_agent(*m_store, m_runtime, *m_images, m_clock, agent_config,
-              {.registrar = m_registrar, .on_task_changed = [this] {
+              {.registrar = m_registrar,
+               .on_task_changed = [this] {
                  if (m_link) m_link->task_changed();
-               }}),
+               },
+               .metadata_token = m_metadata.token_maker()}),
       m_exit_watcher(runc_paths(config).state_root, [this] { m_agent.wake(); }) {}
 
 JoinedDaemon::~JoinedDaemon() { stop(); }
@@ -42,6 +52,9 @@ Result<std::string> JoinedDaemon::start() {
   BERTH_ASSIGN(const std::string instance, m_agent.register_instance());
   const auto identity = m_registrar.identity();
   BERTH_TRY(m_store->ensure_cluster(identity.cluster, m_clock.now_ms(), m_config.account));
+  // The tasks' ARNs as the server makes them: its region and account (from this instance's ARN).
+  if (const auto arn = api::auth::split_arn(identity.instance_arn)) m_ctx.arns = ArnScope{arn->region, arn->account};
+  m_metadata.start(identity.cluster);  // before the agent starts containers, which are told of it or not
   m_link = std::make_unique<agent::ServerLink>(*m_store, m_server, m_registrar, m_clock, [this] { m_agent.wake(); },
                                                [this](const std::string& runtime_id) { return m_logs.read(runtime_id); });
   if (auto watching = m_exit_watcher.start(); !watching) {
@@ -54,6 +67,7 @@ Result<std::string> JoinedDaemon::start() {
 }
 
 void JoinedDaemon::stop() {
+  m_metadata.stop();
   if (m_link) m_link->stop();
   m_exit_watcher.stop();
   m_agent.stop();

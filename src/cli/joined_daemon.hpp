@@ -2,8 +2,9 @@
 // (berth.db in its own data dir) holds the desired state mirrored from the serving gateway and
 // what its agent observed; its runc runtime, image store, shims and logs are its own. The agent
 // is the local agent, registered through a JoinedRegistrar and fed by the ServerLink instead of
-// the API; no API, scheduler or metadata endpoint runs here. Thread-safety: open(), start() and
-// stop() from one thread.
+// the API; no API or scheduler runs here. The task metadata endpoint serves this gateway's
+// containers from its store, with ARNs in the server's region and account. Thread-safety: open(),
+// start() and stop() from one thread.
 #pragma once
 
 #include <memory>
@@ -14,6 +15,7 @@
 #include "agent/server_link.hpp"
 #include "cli/control_plane_client.hpp"
 #include "cli/daemon.hpp"
+#include "cli/metadata_endpoint.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "runtime/image/image_store.hpp"
@@ -39,12 +41,14 @@ class JoinedDaemon {
 
  private:
   JoinedDaemon(const Config& config, const agent::AgentConfig& agent_config, std::unique_ptr<store::Store> store,
-               std::unique_ptr<runtime::ImageStore> images);
+               std::unique_ptr<runtime::ImageStore> images, const api::auth::SecretKey& metadata_key);
 
   const Config m_config;
   SystemClock m_clock;
   std::unique_ptr<store::Store> m_store;
   std::unique_ptr<runtime::ImageStore> m_images;
+  svc::Context m_ctx;  // the metadata endpoint's reads of the store (its ARNs set by start())
+  MetadataEndpoint m_metadata;  // before the agent, which makes containers' tokens with it
   runtime::RuncRuntime m_runtime;
   RuntimeLogs m_logs;  // what the server's log requests are answered from
   ControlPlaneClient m_server;

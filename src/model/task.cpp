@@ -4,6 +4,11 @@
 #include "model/units.hpp"
 
 namespace berth::model {
+
+std::string runtime_id_of(std::string_view task_id, std::string_view container_name) {
+  return std::string(task_id) + "-" + std::string(container_name);
+}
+
 namespace {
 
 void put_time(Json& out, const char* key, const std::optional<EpochMs>& t) {

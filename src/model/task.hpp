@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/arn.hpp"
@@ -24,6 +25,10 @@ struct ContainerExit {
 
 // How many of a container's restarted exits its record keeps (the newest).
 inline constexpr std::size_t k_kept_restart_exits = 10;
+
+// The runc container id of container `container_name` of task `task_id`: "<task id>-<name>", fixed
+// from the task's creation (so known before the container is recorded as created).
+std::string runtime_id_of(std::string_view task_id, std::string_view container_name);
 
 struct TaskContainer {
   std::string name;

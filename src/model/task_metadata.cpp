@@ -94,9 +94,11 @@ Json container_metadata_json(const TaskMetadataSource& source, const TaskContain
   const std::string task_arn = source.arns.task(task.cluster, task.id);
   const Json* found = definition_of(source.definition, container.name);
   const Json definition = found ? *found : Json{{"name", container.name}};
-  Json out{{"DockerId", container.runtime_id},
+  // A container asking at once, before its start is recorded, is told its id all the same.
+  const std::string runtime_id = container.runtime_id.empty() ? runtime_id_of(task.id, container.name) : container.runtime_id;
+  Json out{{"DockerId", runtime_id},
            {"Name", container.name},
-           {"DockerName", container.runtime_id},
+           {"DockerName", runtime_id},
            {"Image", container.image},
            {"Labels", container_labels(definition, task, task_arn)},
            {"DesiredStatus", std::string(to_wire(task.desired_status))},

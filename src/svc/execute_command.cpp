@@ -41,7 +41,7 @@ Result<ExecTarget> exec_target(Context& ctx, const std::optional<std::string>& c
 }
 
 // The runc id the agent gives a task's container.
-std::string runtime_id_of(const ExecTarget& target) { return target.task.id + "-" + target.container_name; }
+std::string runtime_id_of(const ExecTarget& target) { return model::runtime_id_of(target.task.id, target.container_name); }
 
 }  // namespace
 

@@ -104,7 +104,8 @@ class JoinedGateway(Berth):
 
     def __init__(self, ns, zone, server):
         self.cgroup_parent = "/berth-" + ns
-        super().__init__(config_text="BERTH_AVAILABILITY_ZONE=%s\nBERTH_METADATA_PORT=0\nBERTH_LOG_LEVEL=debug\n"
+        # The metadata endpoint's port is the ECS agent's: each gateway has its own loopback.
+        super().__init__(config_text="BERTH_AVAILABILITY_ZONE=%s\nBERTH_METADATA_PORT=51679\nBERTH_LOG_LEVEL=debug\n"
                                      "BERTH_CGROUP_PARENT=%s\n" % (zone, self.cgroup_parent))
         self.ns, self.zone, self.server, self.token = ns, zone, server, None
         os.makedirs(self.data_dir)

@@ -2,6 +2,7 @@
 zones, StopTask and `berth logs` through an agent, a lost agent replaced and fenced, DAEMON on every
 gateway and on one that joins, draining, a wrong certificate pin, and agents cut off from a killed
 server."""
+import json
 import os
 import signal
 import subprocess
@@ -111,6 +112,26 @@ class JoinedAgentsTest(ClusterTestCase):
             t for t in self.tasks_of("web") if t["containerInstanceArn"].endswith(a.instance)])
         wait_for("a's web containers gone", lambda: not {t["containers"][0]["runtimeId"] for t in moved}
                  & set(a.runc_containers()))
+
+    def test_a_container_on_a_joined_gateway_reads_its_task_metadata_there(self):
+        self.ecs.register_task_definition(family="meta", networkMode="host", containerDefinitions=[
+            {"name": "main", "image": "busybox", "memory": 32, "essential": True, "stopTimeout": 2,
+             "command": ["sh", "-c", 'wget -qO- "$ECS_CONTAINER_METADATA_URI_V4/task"; echo; exec sleep 3600']}])
+        [task] = self.ecs.run_task(taskDefinition="meta")["tasks"]
+        task_id = task["taskArn"].rsplit("/", 1)[1]
+
+        def metadata():
+            logs = subprocess.run([BERTH, "logs", task_id, "--socket", self.server.socket_path],
+                                  capture_output=True, text=True, timeout=30)
+            line = next((l for l in logs.stdout.splitlines() if l.startswith("{")), None)
+            return json.loads(line) if line else None
+        answered = wait_for("the container's task metadata", metadata)
+        # Answered by its own gateway, from its store, with the server's ARNs.
+        self.assertEqual(answered["TaskARN"], task["taskArn"])
+        self.assertEqual(answered["Cluster"], task["clusterArn"])
+        self.assertEqual([c["Name"] for c in answered["Containers"]], ["main"])
+        self.assertEqual(answered["Containers"][0]["DockerId"], task["containers"][0].get("runtimeId")
+                         or self.ecs.describe_tasks(tasks=[task["taskArn"]])["tasks"][0]["containers"][0]["runtimeId"])
 
     def test_a_server_whose_certificate_is_not_the_pinned_one_is_not_joined(self):
         d = self.server.dir + "/wrong-pin"

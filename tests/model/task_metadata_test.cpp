@@ -56,6 +56,11 @@ TEST_CASE("task metadata: the container's reply has the ECS agent's v4 members",
   const model::TaskMetadataSource source{task, td, arns, "local"};
   const Json c = model::container_metadata_json(source, task.containers[0]);
   CHECK(c["DockerId"] == task.containers[0].runtime_id);
+  // Asked before the container's start is recorded (its first line may ask): its id all the same.
+  model::Task unrecorded = task;
+  unrecorded.containers[0].runtime_id.clear();
+  const model::TaskMetadataSource early{unrecorded, td, arns, "local"};
+  CHECK(model::container_metadata_json(early, unrecorded.containers[0])["DockerId"] == task.id + "-app");
   CHECK(c["Name"] == "app");
   CHECK(c["Image"] == "busybox");
   CHECK(c["ImageID"] == "sha256:abc");
