@@ -41,7 +41,6 @@ class ControlPlaneClient final : public agent::ControlPlane {
                            std::string_view service, int timeout_s = 30);
 
   const std::string m_url;
-  const std::string m_host_port;
   const runtime::HttpOptions m_tls;
   const Clock& m_clock;
 };
