@@ -12,10 +12,12 @@ import unittest
 from harness import BERTH, IMAGES
 
 
-def run_on_terminal(args):
-    """Runs `args` with stdout and stderr on one pty; returns (exit code, what it printed)."""
+def run_on_terminal(args, env=None, stderr_too=True):
+    """Runs `args` with stdout (and stderr, unless not `stderr_too`) on a pty; returns (exit code,
+    what it printed there)."""
     leader, follower = pty.openpty()
-    proc = subprocess.Popen(args, stdout=follower, stderr=follower, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(args, stdout=follower, stderr=follower if stderr_too else subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, env=env)
     os.close(follower)
     out = b""
     while True:
