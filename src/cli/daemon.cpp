@@ -174,6 +174,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                                          return m_metadata_serving ? m_metadata_tokens.token_of(task_id, container_arn)
                                                                    : std::string();
                                        }}),
+      m_image_catalog(*m_resources.store, *m_resources.images, m_agent.puller()),
       m_exit_watcher(m_runc_paths.state_root, [this] { m_agent.wake(); }),
       m_log_ingester({m_runc_paths.log_root, config.cluster, m_runc_paths.log_files}, *m_resources.store,
                      *m_resources.log_store),
@@ -191,7 +192,9 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
               config.account}),
       m_api_services{m_ctx, m_auth, m_resources.audit.get(), m_resources.metrics_token},
       m_metadata_services{m_ctx, m_metadata_tokens, agent_config.cluster, agent_config.availability_zone},
-      m_metadata_options(metadata_server_options(agent_config)) {}
+      m_metadata_options(metadata_server_options(agent_config)) {
+  m_ctx.images = &m_image_catalog;  // built after the agent, whose puller it reads
+}
 
 Daemon::~Daemon() { stop(); }
 

@@ -27,6 +27,7 @@
 #include "api/request_auth.hpp"
 #include "api/tls/tls_server.hpp"
 #include "cli/container_commands.hpp"
+#include "cli/node_image_catalog.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "runtime/image/image_store.hpp"
@@ -125,6 +126,7 @@ class Daemon final : private svc::StateEvents {
   SvcInstanceRegistrar m_registrar;
   api::MetadataTokens m_metadata_tokens;  // before the agent, which makes containers' tokens with it
   agent::Agent m_agent;
+  NodeImageCatalog m_image_catalog;  // svc's view of the agent's images and pulls (m_ctx.images)
   // A container's exit wakes the agent at once (its record appears in the shim's state directory).
   runtime::ExitWatcher m_exit_watcher;
   // awslogs containers' output, from the shims' files into the log store.

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "agent/agent.hpp"
+#include "cli/node_image_catalog.hpp"
 #include "cli/transfer_progress.hpp"
 #include "cli/usage.hpp"
 #include "model/image_reference.hpp"
@@ -40,16 +41,6 @@ class ProgressLine {
   bool m_terminal;
   std::string m_last;
 };
-
-// Ids of the images tasks that have not stopped run or name; nothing when that is unknown.
-std::optional<std::set<std::string>> images_in_use(store::Store& store, runtime::ImageStore& images) {
-  store::TaskQuery query;
-  query.not_stopped = true;
-  query.limit = 100000;
-  auto tasks = store.list_tasks(query);
-  if (!tasks) return std::nullopt;
-  return agent::images_in_use(images, *tasks);
-}
 
 }  // namespace
 
