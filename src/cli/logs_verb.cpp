@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "api/local_client.hpp"
+#include "cli/json_fields.hpp"
 #include "cli/usage.hpp"
 #include "model/schema.hpp"
 #include "cli/verb_config.hpp"
@@ -40,19 +41,28 @@ int logs_verb(const Words& words) {
       std::cerr << "berth: " << reply.error().message << "\n";
       return 1;
     }
+    // Read with the typed accessors: over --endpoint the reply is another machine's, and a member
+    // of the wrong type must not throw.
     const model::Json& body = *reply;
-    const bool several = container.empty() && body.value("containers", model::Json::array()).size() > 1;
-    for (const auto& e : body.value("events", model::Json::array())) {
-      auto& out = e.value("stream", "") == "stderr" ? std::cerr : std::cout;
-      if (timestamps) out << e.value("time", "") << " ";
-      if (several) out << e.value("container", "") << " | ";
-      out << e.value("text", "") << "\n";
+    const bool several = container.empty() && array_member(body, "containers").size() > 1;
+    for (const auto& e : array_member(body, "events")) {
+      auto& out = text_member(e, "stream") == "stderr" ? std::cerr : std::cout;
+      if (timestamps) out << text_member(e, "time") << " ";
+      if (several) out << text_member(e, "container") << " | ";
+      out << text_member(e, "text") << "\n";
     }
     std::cout.flush();
-    since = body.value("next", since);
+    const auto next = integer_member(body, "next", -1);
+    // A reply that does not move on would be asked again forever.
+    if (next < 0 || static_cast<std::uint64_t>(next) < since) {
+      std::cerr << "berth: the logs reply has no usable 'next' position\n";
+      return 1;
+    }
+    const bool progressed = static_cast<std::uint64_t>(next) > since;
+    since = static_cast<std::size_t>(next);
     // A reply is bounded; `more` says the logs go on past it already.
-    if (body.value("more", false)) continue;
-    if (!follow || body.value("taskStatus", "") == "STOPPED") return 0;
+    if (boolean_member(body, "more") && progressed) continue;
+    if (!follow || text_member(body, "taskStatus") == "STOPPED") return 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
 }
