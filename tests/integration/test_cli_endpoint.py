@@ -3,15 +3,16 @@ key `berth key create` made, found where the aws CLI finds one (AWS_ACCESS_KEY_I
 AWS_SECRET_ACCESS_KEY, or a shared-credentials file and profile). The daemon's socket is not
 used: every command names a socket that does not exist. A wrong secret, no key at all, a key
 whose policy refuses the action and a port nobody listens on each end in one sentence saying what
-to do, and exit 1. Also `berth info --output json`, and completion passing --endpoint on when it
-asks for names."""
+to do, and exit 1. Over TLS the gateway's certificate is trusted by --ca-bundle, AWS_CA_BUNDLE or
+--fingerprint, and refused otherwise with what to give. Also `berth info --output json`, and
+completion passing --endpoint on when it asks for names."""
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 
-from harness import BERTH
+from harness import BERTH, BerthTestCase
 from test_auth import parse_key
 from test_tasks import TaskTestCase, wait_for
 
@@ -140,3 +141,36 @@ class CliEndpointTest(TaskTestCase):
         self.assertEqual(out, ["--endpoint", "services|-q|--endpoint|https://gw:51678|--fingerprint|ab",
                                # wait's own word, and the service names (here, the stand-in's one word)
                                "services-stable services|-q"])
+
+
+class CliEndpointTlsTest(BerthTestCase):
+    config_text = "BERTH_TLS=on\n"  # TLS on loopback too, as beyond it
+
+    def test_the_certificate_is_trusted_by_ca_bundle_or_fingerprint_and_refused_otherwise(self):
+        self.assertEqual(self.berth.scheme, "https")
+        info = json.loads(subprocess.run([BERTH, "info", "--config", self.berth.config_path, "--socket", self.berth.socket_path,
+                                          "--data-dir", self.berth.data_dir, "--output", "json"],
+                                         capture_output=True, text=True, check=True, timeout=30).stdout)
+        self.assertRegex(info["sha256"], r"^([0-9A-F]{2}:){31}[0-9A-F]{2}$")  # as `berth info` prints it
+        home = tempfile.mkdtemp(prefix="berth-home-")
+        self.addCleanup(shutil.rmtree, home, True)
+        env = {"PATH": os.environ["PATH"], "HOME": home, "AWS_SHARED_CREDENTIALS_FILE": self.berth.credentials_path,
+               "AWS_PROFILE": "berth"}
+
+        def ps(*trust, extra_env=None):
+            return subprocess.run([BERTH, "ps", "--config", "/dev/null", "--socket", "/nonexistent/berth.sock",
+                                   "--endpoint", self.berth.endpoint, *trust], capture_output=True, text=True,
+                                  timeout=60, env=dict(env, **(extra_env or {})))
+
+        for trusted in (ps("--ca-bundle", info["certificate"]), ps("--fingerprint", info["sha256"]),
+                        ps(extra_env={"AWS_CA_BUNDLE": info["certificate"]})):
+            self.assertEqual(trusted.returncode, 0, trusted.stderr)
+            self.assertTrue(trusted.stdout.startswith("TASK ID"), trusted.stdout)
+        refused = ps()
+        self.assertEqual(refused.returncode, 1)
+        self.assertEqual(len(refused.stderr.splitlines()), 1, refused.stderr)
+        self.assertIn("cannot reach berth at " + self.berth.endpoint, refused.stderr)
+        self.assertIn("trust its certificate with --ca-bundle FILE", refused.stderr)
+        pinned_other = ps("--fingerprint", "0" * 64)
+        self.assertEqual(pinned_other.returncode, 1)
+        self.assertIn("not the pinned one", pinned_other.stderr)
