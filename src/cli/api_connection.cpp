@@ -4,6 +4,7 @@
 
 #include "cli/control_plane_client.hpp"
 #include "cli/daemon_call.hpp"
+#include "cli/json_fields.hpp"
 #include "cli/signed_http.hpp"
 #include "common/clock.hpp"
 #include "model/json_parse.hpp"
@@ -22,7 +23,7 @@ std::string_view service_of(std::string_view target) {
 
 // The error name of a reply: JSON 1.1's __type ("...#AccessDeniedException"), else REST's header.
 std::string error_type(const runtime::HttpResponse& reply, const model::Json& body) {
-  std::string type = body.is_object() ? body.value("__type", "") : "";
+  std::string type = text_member(body, "__type");
   if (type.empty()) {
     const auto header = reply.headers.find("x-amzn-errortype");
     if (header != reply.headers.end()) type = header->second.substr(0, header->second.find(':'));
@@ -104,8 +105,11 @@ Result<model::Json> ApiConnection::send_remote(std::string method, const std::st
   if (!body_json.is_object()) {
     return fail(Code::server, m_url + " answered " + std::to_string(sent->status) + ": " + sent->body.substr(0, 200));
   }
-  const std::string message = body_json.value("message", body_json.value("Message", sent->body.substr(0, 200)));
+  std::string message = text_member(body_json, "message", text_member(body_json, "Message").c_str());
+  if (message.empty()) message = m_url + " answered " + std::to_string(sent->status);
   const std::string advice = advice_for(error_type(*sent, body_json), message, m_key.access_key_id);
+  // One sentence: the server's full stop gives way to what to do.
+  if (!advice.empty() && message.ends_with('.')) message.pop_back();
   return fail(sent->status >= 500 ? Code::server : Code::client, message + (advice.empty() ? "" : "; " + advice));
 }
 
