@@ -121,6 +121,8 @@ class Agent {
   void stop();
   // Asks for a pass soon (a task was placed or stopped).
   void wake();
+  // The agent's puller: the pulls under way, for the API's image listing (thread-safe).
+  runtime::ImagePuller& puller() { return m_puller; }
 
   const std::string& instance_id() const { return m_instance_id; }
 

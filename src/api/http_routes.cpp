@@ -4,6 +4,7 @@
 #include "api/auth/request_resources.hpp"
 #include "api/cloudwatch_dispatch.hpp"
 #include "api/cluster_dispatch.hpp"
+#include "api/image_routes.hpp"
 #include "api/keys_dispatch.hpp"
 #include "api/logs_dispatch.hpp"
 #include "api/metrics_routes.hpp"
@@ -328,6 +329,8 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
   // Metrics: Prometheus' scrape and the usage `berth stats` shows.
   if (get && path == "/metrics") return prometheus_metrics(api, caller);
   if (get && path == "/v1/stats") return container_stats(api, caller, target);
+  // The node's images and pulls: the dashboard's images view.
+  if (get && path == k_images_path) return image_listing(api, caller);
   const bool known_method = get || method == "PUT" || method == "DELETE";
   return not_found(known_method ? 404 : 405);
 }

@@ -5,7 +5,8 @@
 // any other method or path under them is a 404 ResourceNotFoundException), `berth exec` sessions
 // (POST /v1/exec with Upgrade: berth-exec: a 101, after which the connection is handed over), the
 // container logs of a task (GET /v1/tasks/{task}/logs?since=&cluster=&container=) and the metrics
-// (GET /metrics, which also takes the scrape token, and GET /v1/stats: api/metrics_routes.hpp).
+// (GET /metrics, which also takes the scrape token, and GET /v1/stats: api/metrics_routes.hpp),
+// and the node's images (GET /v1/images: api/image_routes.hpp).
 // The dashboard's files (GET /ui/...: api/ui_routes.hpp) are answered before authentication.
 // BerthCluster.JoinCluster alone is answered before authentication: a joining node has no key
 // yet, its one-time join token is its credential (api/cluster_dispatch.hpp).

@@ -160,6 +160,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                  return svc::resolve_secret_reference(m_ctx, value_from);
                },
                .metadata_token = m_metadata.token_maker()}),
+      m_image_catalog(*m_resources.store, *m_resources.images, m_agent.puller()),
       m_exit_watcher(m_runc_paths.state_root, [this] { m_agent.wake(); }),
       m_log_ingester({m_runc_paths.log_root, config.cluster, m_runc_paths.log_files}, *m_resources.store,
                      *m_resources.log_store),
@@ -176,6 +177,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
              {config.tcp_auth ? api::TcpAuth::sigv4 : api::TcpAuth::off, config.socket_path, config.region,
               config.account}),
       m_api_services{m_ctx, m_auth, m_resources.audit.get(), m_resources.metrics_token} {
+  m_ctx.images = &m_image_catalog;  // built after the agent, whose puller it reads
   if (m_resources.forward_key) {
     m_forward_endpoint = std::make_unique<LogsEndpointClient>(
         config.logs_forward_url, server_trust(config.logs_forward_fingerprint, config.logs_forward_ca_file),

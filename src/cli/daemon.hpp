@@ -29,6 +29,7 @@
 #include "cli/container_commands.hpp"
 #include "cli/logs_endpoint_client.hpp"
 #include "cli/metadata_endpoint.hpp"
+#include "cli/node_image_catalog.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "runtime/image/image_store.hpp"
@@ -126,6 +127,7 @@ class Daemon final : private svc::StateEvents {
   SvcInstanceRegistrar m_registrar;
   MetadataEndpoint m_metadata;  // before the agent, which makes containers' tokens with it
   agent::Agent m_agent;
+  NodeImageCatalog m_image_catalog;  // svc's view of the agent's images and pulls (m_ctx.images)
   // A container's exit wakes the agent at once (its record appears in the shim's state directory).
   runtime::ExitWatcher m_exit_watcher;
   // awslogs containers' output, from the shims' files into the log store.

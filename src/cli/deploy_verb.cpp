@@ -19,7 +19,7 @@ int deploy_verb(const Words& words) {
   if (setup->args.positional.size() != 1) return usage_error("deploy takes one SERVICE", "deploy");
   const auto timeout = timeout_flag(*setup, "deploy");
   if (!timeout) return timeout.error();
-  const EcsClient ecs(setup->config);
+  const EcsClient ecs(setup->config, setup->api);
   auto service = find_service(ecs, setup->args.positional.front());
   if (!service) return report_failure(service.error());
   const std::string name = text_member(*service, "serviceName");

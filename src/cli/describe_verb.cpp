@@ -17,7 +17,7 @@ int describe_verb(const Words& words) {
   if (setup->args.positional.size() != 1) {
     return usage_error("describe takes one ARN, ID or NAME", "describe");
   }
-  const EcsClient ecs(setup->config);
+  const EcsClient ecs(setup->config, setup->api);
   auto found = find_resource(ecs, setup->args.positional.front());
   if (!found) return report_failure(found.error());
   auto described = describe_resource(ecs, *found);

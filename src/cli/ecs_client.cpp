@@ -1,6 +1,5 @@
 #include "cli/ecs_client.hpp"
 
-#include "cli/daemon_call.hpp"
 #include "cli/json_fields.hpp"
 
 namespace berth::cli {
@@ -27,7 +26,7 @@ Result<std::vector<model::Json>> describe_batched(const EcsClient& client, std::
 }  // namespace
 
 Result<model::Json> EcsClient::call(std::string_view action, const model::Json& request) const {
-  return daemon_request(m_config.socket_path, std::string(k_ecs_target) + std::string(action), request);
+  return m_api.post(std::string(k_ecs_target) + std::string(action), request);
 }
 
 model::Json EcsClient::on_cluster(model::Json request) const {

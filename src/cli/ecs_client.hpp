@@ -1,5 +1,5 @@
-// The ECS API of the running daemon as the operator verbs use it: one action at a time over the
-// unix socket, on the configured cluster, with the List actions paged through and the Describe
+// The ECS API of a berth as the operator verbs use it: one action at a time over the daemon's
+// unix socket or --endpoint's TCP (api_connection.hpp), on the configured cluster, with the List actions paged through and the Describe
 // actions batched at ECS's limits. Not thread-safe; one per verb run.
 #pragma once
 
@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/api_connection.hpp"
 #include "common/config.hpp"
 #include "common/result.hpp"
 #include "model/schema.hpp"
@@ -15,9 +16,10 @@ namespace berth::cli {
 
 class EcsClient {
  public:
-  explicit EcsClient(const Config& config) : m_config(config) {}
+  EcsClient(const Config& config, const ApiConnection& api) : m_config(config), m_api(api) {}
 
   const Config& config() const { return m_config; }
+  const ApiConnection& api() const { return m_api; }
 
   // Calls ECS `action` ("DescribeServices") with `request` as given; the reply or the API's error.
   [[nodiscard]] Result<model::Json> call(std::string_view action, const model::Json& request) const;
@@ -44,6 +46,7 @@ class EcsClient {
 
  private:
   const Config& m_config;
+  const ApiConnection& m_api;
 };
 
 }  // namespace berth::cli

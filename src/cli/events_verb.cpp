@@ -37,7 +37,7 @@ int events_verb(const Words& words) {
   if (!setup) return setup.error();
   if (setup->args.positional.size() > 1) return usage_error("events takes at most one SERVICE", "events");
   const bool follow = setup->args.flags.contains("follow");
-  const EcsClient ecs(setup->config);
+  const EcsClient ecs(setup->config, setup->api);
   // The service's full name once, from a prefix as any other verb takes it.
   std::string service;
   if (!setup->args.positional.empty()) {

@@ -1,4 +1,5 @@
 // `berth image import|pull|ls|rm`: the node's local image store, used directly (no daemon needed).
+// Import and pull draw their progress on stderr when it is a terminal.
 #include <unistd.h>
 
 #include <iomanip>
@@ -9,6 +10,8 @@
 #include <set>
 
 #include "agent/agent.hpp"
+#include "cli/node_image_catalog.hpp"
+#include "cli/transfer_progress.hpp"
 #include "cli/usage.hpp"
 #include "model/image_reference.hpp"
 #include "runtime/image/image_puller.hpp"
@@ -20,28 +23,24 @@
 namespace berth::cli {
 namespace {
 
-std::string human_size(std::uint64_t bytes) {
-  const char* units[] = {"B", "kB", "MB", "GB"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1000 && u < 3) {
-    v /= 1000;
-    ++u;
+// Draws `line` in place on stderr when it is a terminal, only when it changed (an import reports
+// each read of its archive; the line changes far less often).
+class ProgressLine {
+ public:
+  ProgressLine() : m_terminal(::isatty(STDERR_FILENO) == 1) {}
+  void draw(const std::string& line) {
+    if (!m_terminal || line == m_last) return;
+    std::cerr << "\r" << line << "   " << std::flush;
+    m_last = line;
   }
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(u == 0 ? 0 : 1) << v << " " << units[u];
-  return out.str();
-}
+  ~ProgressLine() {
+    if (!m_last.empty()) std::cerr << "\n";
+  }
 
-// Ids of the images tasks that have not stopped run or name; nothing when that is unknown.
-std::optional<std::set<std::string>> images_in_use(store::Store& store, runtime::ImageStore& images) {
-  store::TaskQuery query;
-  query.not_stopped = true;
-  query.limit = 100000;
-  auto tasks = store.list_tasks(query);
-  if (!tasks) return std::nullopt;
-  return agent::images_in_use(images, *tasks);
-}
+ private:
+  bool m_terminal;
+  std::string m_last;
+};
 
 }  // namespace
 
@@ -62,7 +61,12 @@ int image_verb(const Words& words) {
   }
   const std::string action = args->positional[0];
   if (action == "import" && args->positional.size() == 2) {
-    auto imported = (*images)->import_archive(args->positional[1]);
+    std::optional<ProgressLine> progress(std::in_place);
+    auto imported = (*images)->import_archive(args->positional[1], [&](const runtime::ImportProgress& p) {
+      progress->draw("importing " + args->positional[1] + " " +
+                     transfer_line(p.bytes_done, p.bytes_total, p.layers_done, p.layers_total));
+    });
+    progress.reset();  // the line ends before what follows
     if (!imported) {
       std::cerr << "berth: import refused: " << imported.error().message << "\n";
       return 1;
@@ -79,13 +83,12 @@ int image_verb(const Words& words) {
     auto agent_config = agent::AgentConfig::from(*config);
     if (!agent_config) return usage_error(agent_config.error().message, "image");
     runtime::ImagePuller puller(**images, registry_options(*agent_config, (*images)->blob_dir()));
-    const bool terminal = ::isatty(STDERR_FILENO);
+    std::optional<ProgressLine> progress(std::in_place);
     auto pulled = puller.pull(args->positional[1], [&](const runtime::PullProgress& p) {
-      if (!terminal) return;
-      std::cerr << "\rpulling " << args->positional[1] << ": layers " << p.layers_done << "/" << p.layers_total << ", "
-                << human_size(p.bytes_done) << " of " << human_size(p.bytes_total) << "   " << std::flush;
+      progress->draw("pulling " + args->positional[1] + " " +
+                     transfer_line(p.bytes_done, p.bytes_total, p.layers_done, p.layers_total));
     });
-    if (terminal) std::cerr << "\n";
+    progress.reset();
     if (!pulled) {
       std::cerr << "berth: pull failed: " << pulled.error().message << "\n";
       return 1;

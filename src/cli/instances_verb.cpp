@@ -12,7 +12,7 @@ int instances_verb(const Words& words) {
   auto setup = setup_verb(words, "instances");
   if (!setup) return setup.error();
   if (!setup->args.positional.empty()) return usage_error("instances takes no arguments", "instances");
-  auto instances = EcsClient(setup->config).instances();
+  auto instances = EcsClient(setup->config, setup->api).instances();
   if (!instances) return report_failure(instances.error());
   print_list(*setup, "containerInstances", *instances, format_instance_table);
   return 0;

@@ -1,19 +1,22 @@
 // `berth logs TASK [CONTAINER] [--follow]`: a task's container output, through the API on the
-// daemon's unix socket.
+// daemon's unix socket or --endpoint's TCP (GET /v1/tasks/ID/logs, signed for "berth").
 #include <chrono>
 #include <iostream>
 #include <thread>
 
 #include "api/local_client.hpp"
+#include "cli/json_fields.hpp"
 #include "cli/usage.hpp"
 #include "model/schema.hpp"
 #include "cli/verb_config.hpp"
+#include "cli/verb_setup.hpp"
 #include "cli/verbs.hpp"
 
 namespace berth::cli {
 
 int logs_verb(const Words& words) {
   auto flags = config_flags();
+  flags.merge(endpoint_flags());
   auto args = parse_args(words, flags, {"follow", "timestamps"});
   if (!args) return usage_error(args.error().message, "logs");
   if (args->help) {
@@ -23,6 +26,8 @@ int logs_verb(const Words& words) {
   if (args->positional.empty() || args->positional.size() > 2) return usage_error("logs takes TASK [CONTAINER]", "logs");
   auto config = load_config(*args);
   if (!config) return usage_error(config.error().message, "logs");
+  const auto connection = connect_verb(*args, *config, "logs");
+  if (!connection) return connection.error();
   const bool follow = args->flags.contains("follow");
   const bool timestamps = args->flags.contains("timestamps");
   const std::string container = args->positional.size() == 2 ? args->positional[1] : "";
@@ -31,28 +36,33 @@ int logs_verb(const Words& words) {
     const std::string path = "/v1/tasks/" + api::url_encode(args->positional[0]) + "/logs?since=" +
                              std::to_string(since) + "&container=" + api::url_encode(container) +
                              "&cluster=" + api::url_encode(config->cluster);
-    auto reply = api::local_get(config->socket_path, path);
+    const auto reply = connection->get(path, "berth");
     if (!reply) {
       std::cerr << "berth: " << reply.error().message << "\n";
       return 1;
     }
-    const auto body = model::Json::parse(reply->body, nullptr, false);
-    if (reply->status != 200 || !body.is_object()) {
-      std::cerr << "berth: " << (body.is_object() ? body.value("message", reply->body) : reply->body) << "\n";
-      return 1;
-    }
-    const bool several = container.empty() && body.value("containers", model::Json::array()).size() > 1;
-    for (const auto& e : body["events"]) {
-      auto& out = e.value("stream", "") == "stderr" ? std::cerr : std::cout;
-      if (timestamps) out << e.value("time", "") << " ";
-      if (several) out << e.value("container", "") << " | ";
-      out << e.value("text", "") << "\n";
+    // Read with the typed accessors: over --endpoint the reply is another machine's, and a member
+    // of the wrong type must not throw.
+    const model::Json& body = *reply;
+    const bool several = container.empty() && array_member(body, "containers").size() > 1;
+    for (const auto& e : array_member(body, "events")) {
+      auto& out = text_member(e, "stream") == "stderr" ? std::cerr : std::cout;
+      if (timestamps) out << text_member(e, "time") << " ";
+      if (several) out << text_member(e, "container") << " | ";
+      out << text_member(e, "text") << "\n";
     }
     std::cout.flush();
-    since = body.value("next", since);
+    const auto next = integer_member(body, "next", -1);
+    // A reply that does not move on would be asked again forever.
+    if (next < 0 || static_cast<std::uint64_t>(next) < since) {
+      std::cerr << "berth: the logs reply has no usable 'next' position\n";
+      return 1;
+    }
+    const bool progressed = static_cast<std::uint64_t>(next) > since;
+    since = static_cast<std::size_t>(next);
     // A reply is bounded; `more` says the logs go on past it already.
-    if (body.value("more", false)) continue;
-    if (!follow || body.value("taskStatus", "") == "STOPPED") return 0;
+    if (boolean_member(body, "more") && progressed) continue;
+    if (!follow || text_member(body, "taskStatus") == "STOPPED") return 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
 }

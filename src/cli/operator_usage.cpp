@@ -1,5 +1,5 @@
 // The help of the operator verbs: the cluster as a person at the gateway sees and changes it,
-// through the daemon's unix socket. Pure data; thread-safe.
+// through the daemon's unix socket or a berth's TCP listener (--endpoint). Pure data; thread-safe.
 #include "cli/usage.hpp"
 
 namespace berth::cli {
@@ -11,6 +11,11 @@ namespace {
   "  --socket PATH        the daemon's unix socket   [BERTH_SOCKET, /run/berth/berth.sock]\n"   \
   "  --cluster NAME       the cluster                [ECS_CLUSTER, default]\n"                   \
   "  --config FILE        config file (default /etc/berth/berth.conf)\n"                         \
+  "  --endpoint URL       a berth's API over TCP (https://HOST:PORT, http:// to loopback) instead of\n" \
+  "                       the socket, signed with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else\n"   \
+  "                       ~/.aws/credentials (AWS_SHARED_CREDENTIALS_FILE, AWS_PROFILE)\n"          \
+  "  --ca-bundle FILE     with --endpoint: the CA or certificate to trust   [AWS_CA_BUNDLE]\n"     \
+  "  --fingerprint SHA256 with --endpoint: the server certificate's SHA-256 (`berth info` there)\n" \
   "IDs may be shortened to any unambiguous prefix. Colour only on a terminal, never with NO_COLOR.\n"
 
 struct Help {

@@ -22,7 +22,7 @@ int ps_verb(const Words& words) {
   auto setup = setup_verb(spelled, "ps", {"service"}, {"all", "quiet"});
   if (!setup) return setup.error();
   if (!setup->args.positional.empty()) return usage_error("ps takes no arguments", "ps");
-  const EcsClient ecs(setup->config);
+  const EcsClient ecs(setup->config, setup->api);
   auto tasks = ecs.tasks(setup->args.flags.contains("all") ? EcsClient::Stopped::include : EcsClient::Stopped::exclude,
                          flag_value(*setup, "service"));
   if (!tasks) return report_failure(tasks.error());

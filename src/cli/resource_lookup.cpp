@@ -75,7 +75,7 @@ Result<Candidate> find_resource(const EcsClient& ecs, const std::string& word) {
     const std::string arn = text_member(i, "containerInstanceArn");
     candidates.push_back({"container instance", std::string(last_arn_part(arn)), arn, text_member(i, "status")});
   }
-  BERTH_ASSIGN(const auto schedules, schedule_summaries(ecs.config().socket_path));
+  BERTH_ASSIGN(const auto schedules, schedule_summaries(ecs.api()));
   for (const auto& s : schedules) {
     candidates.push_back({"schedule", text_member(s, "Name"), text_member(s, "Arn"), text_member(s, "GroupName")});
   }
@@ -111,7 +111,7 @@ Result<model::Json> describe_resource(const EcsClient& ecs, const Candidate& fou
   const auto slash = rest.find('/');
   const std::string group(rest.substr(0, slash));
   const std::string name(slash == std::string_view::npos ? rest : rest.substr(slash + 1));
-  return get_schedule(ecs.config().socket_path, group, name);
+  return get_schedule(ecs.api(), group, name);
 }
 
 }  // namespace berth::cli

@@ -1,6 +1,6 @@
 // Finding what a word on the command line names: a task by id, short id or ARN; a service by
 // name or ARN; for `berth describe`, anything of the cluster (task, service, task definition,
-// container instance, schedule). Asks the daemon for the candidates. Main thread only.
+// container instance, schedule). Asks the API (socket or --endpoint) for the candidates. Main thread only.
 #pragma once
 
 #include <string>

@@ -96,7 +96,7 @@ int run_verb(const Words& words) {
   if (!spec) return report_failure(spec.error());
   const auto timeout = timeout_flag(*setup, "run");
   if (!timeout) return timeout.error();
-  const EcsClient ecs(setup->config);
+  const EcsClient ecs(setup->config, setup->api);
   auto definition = task_definition_for(ecs, run_task_definition(*spec));
   if (!definition) return report_failure(definition.error(), "check the flags against `berth run --help`");
   auto ran = ecs.call("RunTask", ecs.on_cluster({{"taskDefinition", *definition}, {"count", 1}, {"startedBy", "berth-run"}}));

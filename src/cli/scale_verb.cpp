@@ -22,7 +22,7 @@ int scale_verb(const Words& words) {
   if (!count) {
     return usage_error("'" + positional[1] + "' is no task count; give a whole number from 0 to 100000", "scale");
   }
-  const EcsClient ecs(setup->config);
+  const EcsClient ecs(setup->config, setup->api);
   auto service = find_service(ecs, positional[0]);
   if (!service) return report_failure(service.error());
   const std::string name = text_member(*service, "serviceName");

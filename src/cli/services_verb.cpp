@@ -18,7 +18,7 @@ int services_verb(const Words& words) {
   if (!setup->args.positional.empty()) {
     return usage_error("services takes no arguments (berth describe SERVICE shows one)", "services");
   }
-  auto services = EcsClient(setup->config).services();
+  auto services = EcsClient(setup->config, setup->api).services();
   if (!services) return report_failure(services.error());
   if (setup->output == Output::table && setup->args.flags.contains("quiet")) {
     for (const auto& service : *services) std::cout << text_member(service, "serviceName") << "\n";

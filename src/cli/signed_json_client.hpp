@@ -1,5 +1,5 @@
-// JSON 1.1 calls to another berth (or any AWS-compatible endpoint): a POST through the HTTP
-// client wrapper, SigV4-signed (api/auth/sigv4_signer) when given credentials, the reply's JSON
+// JSON 1.1 calls to another berth (or any AWS-compatible endpoint): a POST sent by send_signed
+// (signed_http.hpp), SigV4-signed when given credentials, the reply's JSON
 // or its exception as an Error. Shared by the joined agent's ControlPlaneClient and the log
 // forwarder's LogsEndpointClient. The server's certificate is checked as the HttpOptions say
 // (server_trust). Thread-safe (a connection per call).
@@ -43,7 +43,6 @@ class SignedJsonClient {
 
  private:
   const std::string m_url;
-  const std::string m_host_port;
   const runtime::HttpOptions m_tls;
   const Clock& m_clock;
 };

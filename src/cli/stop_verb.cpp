@@ -14,7 +14,7 @@ int stop_verb(const Words& words) {
   if (setup->args.positional.size() != 1) {
     return usage_error("stop takes one task ID (`berth ps` lists them)", "stop");
   }
-  const EcsClient ecs(setup->config);
+  const EcsClient ecs(setup->config, setup->api);
   auto task = find_task(ecs, setup->args.positional.front(), EcsClient::Stopped::exclude);
   if (!task) return report_failure(task.error());
   const std::string why = flag_value(*setup, "reason", "Task stopped by berth stop");

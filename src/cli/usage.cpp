@@ -95,10 +95,14 @@ SIGTERM or SIGINT stops the API after the requests in flight are answered.
 )";
   }
   if (verb == "logs") {
-    return R"(Usage: berth logs TASK [CONTAINER] [--follow] [--timestamps] [--socket PATH]
+    return R"(Usage: berth logs TASK [CONTAINER] [--follow] [--timestamps] [--socket PATH] [--endpoint URL]
 
 Shows the output of a task's containers (TASK = task id or ARN), read from the daemon over its
 unix socket. --follow keeps printing until the task stops.
+  --endpoint URL        a berth's API over TCP instead (https://HOST:PORT, http:// to loopback),
+                        signed with the key the aws CLI would use (AWS_ACCESS_KEY_ID, ~/.aws/credentials)
+  --ca-bundle FILE      with --endpoint: the CA or certificate to trust   [AWS_CA_BUNDLE]
+  --fingerprint SHA256  with --endpoint: the server certificate's SHA-256 (`berth info` there)
 )";
   }
   if (verb == "stats") {
@@ -155,13 +159,18 @@ stdout. Talks to the daemon over its unix socket (--socket PATH).
 )";
   }
   if (verb == "info") {
-    return R"(Usage: berth info [--config FILE] [--data-dir DIR] [--listen H:P] [--tls MODE] ...
+    return R"(Usage: berth info [--config FILE] [--data-dir DIR] [--listen H:P] [--tls MODE] [--output json] ...
 
 Prints the version, the cluster, the data directory, the API's TCP address and unix socket, the
 TLS mode, the TLS certificate's path and SHA-256 fingerprint (to pin it: aws --ca-bundle PATH)
 and the credentials file, from the configuration and the files; no daemon needed. When the
-daemon answers on its socket, also this gateway's container instance and the CPU and memory its
-tasks reserve of what it registered.
+daemon answers on its socket, also the cluster's container instances and the CPU and memory
+their tasks reserve of what they registered.
+  --output json         the same as one JSON object (dataDir, listen, ..., containerInstances)
+  --endpoint URL        ask a berth's API over TCP instead: the version, cluster and instances
+                        (its files are not read here); signed as the aws CLI would sign
+  --ca-bundle FILE      with --endpoint: the CA or certificate to trust   [AWS_CA_BUNDLE]
+  --fingerprint SHA256  with --endpoint: the server certificate's SHA-256
 )";
   }
   if (verb == "doctor") {

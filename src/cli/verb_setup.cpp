@@ -11,6 +11,7 @@ namespace berth::cli {
 std::expected<VerbSetup, int> setup_verb(const std::vector<std::string>& words, std::string_view verb,
                                          std::set<std::string> value_flags, const std::set<std::string>& boolean_flags) {
   for (const auto& flag : config_flags()) value_flags.insert(flag);
+  for (const auto& flag : endpoint_flags()) value_flags.insert(flag);
   value_flags.insert("output");
   auto args = parse_args(words, value_flags, boolean_flags);
   if (!args) return std::unexpected(usage_error(args.error().message, verb));
@@ -28,10 +29,20 @@ std::expected<VerbSetup, int> setup_verb(const std::vector<std::string>& words, 
   }
   auto config = load_config(*args);
   if (!config) return std::unexpected(usage_error(config.error().message, verb));
+  auto api = connect_verb(*args, *config, verb);
+  if (!api) return std::unexpected(api.error());
+  setup.api = std::move(*api);
   setup.config = std::move(*config);
   setup.args = std::move(*args);
   setup.colouring = setup.output == Output::json ? Colouring::off : colour_of_terminal();
   return setup;
+}
+
+std::expected<ApiConnection, int> connect_verb(const ParsedArgs& args, const Config& config, std::string_view verb) {
+  auto connection = connection_of(args, config, process_environment());
+  if (connection) return std::move(*connection);
+  if (connection.error().code == Code::invalid_parameter) return std::unexpected(usage_error(connection.error().message, verb));
+  return std::unexpected(report_failure(connection.error()));
 }
 
 std::expected<long long, int> timeout_flag(const VerbSetup& setup, std::string_view verb) {

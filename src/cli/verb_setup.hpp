@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/api_connection.hpp"
 #include "cli/flags.hpp"
 #include "cli/table.hpp"
 #include "common/clock.hpp"
@@ -24,16 +25,22 @@ enum class Output { table, json };
 struct VerbSetup {
   ParsedArgs args;
   Config config;
+  ApiConnection api;  // the daemon's socket, or --endpoint
   Output output = Output::table;
   Colouring colouring = Colouring::off;
 };
 
-// Parses an operator verb's words (the config flags, --output and `value_flags`/`boolean_flags`
-// of its own); prints --help. Returns the setup, or the exit code to return at once (0 after
-// --help, 2 after a usage error, printed).
+// Parses an operator verb's words (the config flags, --endpoint and its trust, --output and
+// `value_flags`/`boolean_flags` of its own); prints --help. Returns the setup, or the exit code to
+// return at once (0 after --help, 2 after a usage error, 1 when --endpoint finds no key; printed).
 [[nodiscard]] std::expected<VerbSetup, int> setup_verb(const std::vector<std::string>& words, std::string_view verb,
                                                        std::set<std::string> value_flags = {},
                                                        const std::set<std::string>& boolean_flags = {});
+
+// The connection `args` ask for (api_connection.hpp), or the exit code after printing why: 2 for
+// a bad flag value, 1 when --endpoint finds no key.
+[[nodiscard]] std::expected<ApiConnection, int> connect_verb(const ParsedArgs& args, const Config& config,
+                                                             std::string_view verb);
 
 // The --timeout flag of a verb that waits (run --wait, deploy, wait): seconds, 10 minutes when
 // not given, at most 7 days; or the exit code of the usage error printed.

@@ -19,7 +19,7 @@ int wait_verb(const Words& words) {
   }
   const auto timeout = timeout_flag(*setup, "wait");
   if (!timeout) return timeout.error();
-  const EcsClient ecs(setup->config);
+  const EcsClient ecs(setup->config, setup->api);
   auto service = find_service(ecs, positional[1]);
   if (!service) return report_failure(service.error());
   return watch_rollout(ecs, text_member(*service, "serviceName"), "", SystemClock().now_ms(), *timeout);

@@ -355,6 +355,12 @@ Result<std::map<std::string, std::string>> parse_config_text(const std::string& 
   return keys;
 }
 
+Result<std::string> check_gateway_url(const std::string& name, const std::string& value) {
+  return endpoint_url(name, value, "the gateway");
+}
+
+Result<std::string> check_fingerprint(const std::string& name, const std::string& value) { return fingerprint(name, value); }
+
 Result<void> apply_config(Config& config, const std::map<std::string, std::string>& keys) {
   for (const auto& [key, value] : keys) {
     config.raw[key] = value;

@@ -111,6 +111,13 @@ struct Config {
 // what it takes; an unknown BERTH_* key goes to `unknown_keys` (warned about at start).
 [[nodiscard]] Result<void> apply_config(Config& config, const std::map<std::string, std::string>& keys);
 
+// The checks BERTH_JOIN and BERTH_JOIN_FINGERPRINT get, for a flag that takes the same (`name`
+// names it in the error): a gateway's API URL, https://HOST:PORT or http:// to loopback only,
+// returned without a trailing '/'; a SHA-256 fingerprint, returned as 64 lower-case hex digits
+// (or empty when `value` is).
+[[nodiscard]] Result<std::string> check_gateway_url(const std::string& name, const std::string& value);
+[[nodiscard]] Result<std::string> check_fingerprint(const std::string& name, const std::string& value);
+
 enum class MissingFile { ok, error };
 
 // Reads and applies the file at `path`. A missing file is fine when `missing` is ok (the

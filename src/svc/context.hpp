@@ -26,6 +26,7 @@ namespace berth::svc {
 using model::Json;
 
 class ContainerCommands;  // svc/execute_command.hpp
+class ImageCatalog;       // svc/image_catalog.hpp
 
 // Reads container logs for the API (the node agent's data; svc cannot see the runtime).
 class LogSource {
@@ -61,6 +62,8 @@ struct Context {
   store::LogStore* log_store = nullptr;
   // Runs commands in this node's containers (ExecuteCommand, `berth exec`); nullptr = no agent.
   ContainerCommands* commands = nullptr;
+  // This node's images and pulls (GET /v1/images); nullptr = none are listed.
+  ImageCatalog* images = nullptr;
   // Where bridge tasks' hostPort 0 draws from (inclusive): the kernel's ephemeral range, or
   // ECS_DYNAMIC_HOST_PORT_RANGE.
   std::pair<int, int> dynamic_host_ports{32768, 60999};

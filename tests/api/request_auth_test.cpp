@@ -11,6 +11,7 @@
 #include "api/http_routes.hpp"
 #include "fixtures/fixtures.hpp"
 #include "svc/access_keys.hpp"
+#include "svc/image_catalog.hpp"
 
 namespace {
 
@@ -262,4 +263,47 @@ TEST_CASE_METHOD(AuthFixture, "GET /metrics: a key allowed berth:GetMetrics or t
     CHECK(error_type(denied) == "AccessDeniedException");
     CHECK(denied.body.find("berth:GetMetrics") != std::string::npos);
   }
+}
+
+namespace {
+
+// One imported image in use and one pull half done, as a node's catalog would list them.
+struct OneImageCatalog final : svc::ImageCatalog {
+  Result<model::ImageListing> listing() override {
+    model::ImageListing out;
+    out.images.push_back({"sha256:" + std::string(64, 'a'), {"docker.io/library/busybox:latest"}, 2'000'000,
+                          1'700'000'000'000, false, true});
+    out.pulls.push_back({"registry.local/web:2", 500, 1000, 1, 2});
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(AuthFixture, "GET /v1/images: the node's images and pulls for a key allowed berth:ListImages",
+                 "[api][auth]") {
+  OneImageCatalog catalog;
+  ctx->images = &catalog;
+  const auto signed_get = [&](const model::AccessKey& k) {
+    HttpRequest request;
+    request.method = "GET";
+    request.target = "/v1/images";
+    sign(request, k.access_key_id, k.secret, clock.now_ms(), "berth");
+    return route_request(api, request, tcp);
+  };
+  const auto listed = signed_get(key("read-only"));
+  REQUIRE(listed.status == 200);
+  const auto body = model::Json::parse(listed.body);
+  CHECK(body["images"][0]["names"][0] == "docker.io/library/busybox:latest");
+  CHECK(body["images"][0]["sizeInBytes"] == 2'000'000);
+  CHECK(body["images"][0]["inUse"] == true);
+  CHECK(body["images"][0]["source"] == "imported");
+  CHECK(body["images"][0]["importedAt"] == 1'700'000'000.0);
+  CHECK(body["pulls"][0] == model::Json{{"name", "registry.local/web:2"}, {"bytesDone", 500}, {"bytesTotal", 1000},
+                                        {"layersDone", 1}, {"layersTotal", 2}});
+  const auto ecs_only = key("custom", R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecs:*","Resource":"*"}})");
+  const auto denied = signed_get(ecs_only);
+  CHECK(error_type(denied) == "AccessDeniedException");
+  CHECK(denied.body.find("berth:ListImages") != std::string::npos);
+  ctx->images = nullptr;
 }

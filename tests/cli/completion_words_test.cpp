@@ -15,7 +15,9 @@ TEST_CASE("completion: every verb offered has help, and the scripts name them al
     CHECK(bash.find(" " + std::string(w.verb)) != std::string::npos);
   }
   CHECK(bash.find("complete -F _berth berth") != std::string::npos);
-  CHECK(bash.find("$(berth ps -q 2>/dev/null | cut -c1-12)") != std::string::npos);
+  CHECK(bash.find("$(berth ps -q $remote 2>/dev/null | cut -c1-12)") != std::string::npos);
+  // `wait`'s own word stays whole; only the word "services" becomes the names asked for.
+  CHECK(bash.find("wait) words=\"services-stable $(berth services -q $remote 2>/dev/null)\"") != std::string::npos);
   CHECK(zsh.starts_with("#compdef berth\nautoload -U +X bashcompinit && bashcompinit\n"));
 }
 

@@ -309,14 +309,12 @@ def multi_platform_layout(directory):
     return digests
 
 
-class CuttingProxy:
-    """A TCP proxy to the registry that cuts the first blob download after `cut_after` bytes,
-    as a flaky link would; later connections pass. Records each request line and Range."""
+class BlobProxy:
+    """A TCP proxy to the registry, one request a connection, recording each request's head; what
+    reaches the client of each reply is up to `relay` (a subclass's), made per connection."""
 
-    def __init__(self, target_port, cut_after):
+    def __init__(self, target_port):
         self.target_port = target_port
-        self.cut_after = cut_after
-        self.cut_done = False
         self.requests = []
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -324,6 +322,14 @@ class CuttingProxy:
         self.listener.listen(16)
         self.port = self.listener.getsockname()[1]
         threading.Thread(target=self.accept, daemon=True).start()
+
+    def relay(self, head):
+        """Returns send(client, data, sent) for one reply: passes `data` on (the reply's bytes from
+        offset `sent`), returns False to end the connection there."""
+        def send(client, data, sent):
+            client.sendall(data)
+            return True
+        return send
 
     def accept(self):
         while True:
@@ -344,20 +350,14 @@ class CuttingProxy:
         upstream = socket.create_connection(("127.0.0.1", self.target_port))
         head = request.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
         self.requests.append(head)
-        is_blob = "/blobs/" in head.split("\r\n", 1)[0]
-        cut = is_blob and not self.cut_done and "range:" not in head.lower()
+        send = self.relay(head)
         upstream.sendall(request)
         sent = 0
         try:
             while True:
                 data = upstream.recv(65536)
-                if not data:
+                if not data or not send(client, data, sent):
                     break
-                if cut and sent + len(data) > self.cut_after:
-                    self.cut_done = True
-                    client.sendall(data[:self.cut_after - sent])
-                    break
-                client.sendall(data)
                 sent += len(data)
         finally:
             client.close()
@@ -365,3 +365,57 @@ class CuttingProxy:
 
     def close(self):
         self.listener.close()
+
+
+def is_blob_request(head):
+    return "/blobs/" in head.split("\r\n", 1)[0]
+
+
+class CuttingProxy(BlobProxy):
+    """Cuts the first blob download after `cut_after` bytes, as a flaky link would; later
+    connections pass."""
+
+    def __init__(self, target_port, cut_after):
+        self.cut_after = cut_after
+        self.cut_done = False
+        super().__init__(target_port)
+
+    def relay(self, head):
+        cut = is_blob_request(head) and not self.cut_done and "range:" not in head.lower()
+
+        def send(client, data, sent):
+            if cut and sent + len(data) > self.cut_after:
+                self.cut_done = True
+                client.sendall(data[:self.cut_after - sent])
+                return False
+            client.sendall(data)
+            return True
+        return send
+
+
+class HoldingProxy(BlobProxy):
+    """Stops the first blob reply longer than `hold_after` bytes after that many bytes until
+    `release` is set, as a slow link would; `held` says it got there."""
+
+    def __init__(self, target_port, hold_after):
+        self.hold_after = hold_after
+        self.release = threading.Event()
+        self.held = threading.Event()
+        super().__init__(target_port)
+
+    def relay(self, head):
+        blob = is_blob_request(head)
+
+        def send(client, data, sent):
+            if blob and not self.held.is_set() and sent + len(data) > self.hold_after:
+                client.sendall(data[:self.hold_after - sent])
+                self.held.set()
+                self.release.wait(120)
+                data = data[self.hold_after - sent:]
+            client.sendall(data)
+            return True
+        return send
+
+    def close(self):
+        self.release.set()
+        super().close()

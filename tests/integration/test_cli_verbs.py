@@ -5,13 +5,13 @@ reported host port, and a deploy of an image that cannot start exiting non-zero 
 circuit breaker rolled it back."""
 import json
 import os
-import pty
 import re
 import subprocess
 import time
 import urllib.request
 
 from harness import BERTH
+from test_image_progress import run_on_terminal
 from test_schedules import at_from_now, target
 from test_tasks import TaskTestCase, wait_for
 
@@ -40,22 +40,10 @@ class CliVerbsTest(TaskTestCase):
 
     def on_terminal(self, verb, env=None):
         """`berth VERB`'s stdout when it is a terminal (a pty)."""
-        leader, follower = pty.openpty()
-        proc = subprocess.Popen([BERTH, verb, "--config", "/dev/null", "--socket", self.berth.socket_path],
-                                stdout=follower, stderr=subprocess.DEVNULL, env=env)
-        os.close(follower)
-        out = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the other side is closed
-                break
-            if not chunk:
-                break
-            out += chunk
-        os.close(leader)
-        self.assertEqual(proc.wait(timeout=30), 0)
-        return out.decode()
+        code, out = run_on_terminal([BERTH, verb, "--config", "/dev/null", "--socket", self.berth.socket_path],
+                                    env=env, stderr_too=False)
+        self.assertEqual(code, 0)
+        return out
 
     def tearDown_services(self):
         for arn in self.ecs.list_services()["serviceArns"]:

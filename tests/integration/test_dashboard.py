@@ -2,7 +2,8 @@
 through chromium-driver, against a real berth running real busybox containers. Everything is
 created through the API; the page is only watched and clicked: a service scaled from 1 to 3 shows
 up without a reload, a task stopped with its button is replaced, a container's output line appears
-in the log tail, a published port is a link, and a read-only key sees no action buttons. The
+in the log tail, a published port is a link, and a read-only key sees no action buttons but the
+gateway's images (the busybox its task runs, in use). The
 browser's DNS resolves nothing but 127.0.0.1, its performance log must show no request to any
 other host, and its console no error besides the permission probes' expected refusals.
 Screenshots go to build/test-artifacts/test_dashboard/ (BERTH_TEST_ARTIFACTS overrides)."""
@@ -291,6 +292,15 @@ class DashboardTest(DashboardTestCase, TaskTestCase):
         wait_for(lambda: self.attributes(".taskdef", "class"), timeout=10, what="task definitions")
         self.assertEqual(self.attributes("button.run", "class"), [])
         self.shot("read-only")
+        # The gateway's images (GET /v1/images, in the read-only policy): the busybox the service's
+        # task runs, with its size, in use.
+        self.go("images")
+        row = wait_for(lambda: self.text('tr[data-image]'), timeout=10, what="the images view")
+        self.assertIn("docker.io/library/busybox:latest", row)
+        self.assertIn("IN USE", row)
+        self.assertRegex(row, r"\d+\.\d (kB|MB)")
+        self.assertIn("imported", row)
+        self.shot("images")
         # The key stays in the tab's sessionStorage only; signing out forgets it.
         self.assertIn(viewer[0], self.driver.execute_script("return sessionStorage.getItem('berth.key')"))
         self.driver.find_element(By.ID, "signout").click()

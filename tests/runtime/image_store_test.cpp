@@ -170,10 +170,22 @@ TEST_CASE("image store: import, find, names move, remove refused while in use", 
   SystemClock clock;
   auto store = ImageStore::open(tmp.path + "/images", clock);
   REQUIRE(store.has_value());
-  auto imported = (*store)->import_archive(archive);
+  // Progress: the archive's bytes as they are read, then the layers; never backwards.
+  std::vector<ImportProgress> seen;
+  auto imported = (*store)->import_archive(archive, [&](const ImportProgress& p) { seen.push_back(p); });
   INFO((imported ? "" : imported.error().message));
   REQUIRE(imported.has_value());
   REQUIRE(imported->size() == 1);
+  REQUIRE(seen.size() >= 2);
+  const auto archive_size = fs::file_size(archive);
+  for (std::size_t i = 1; i < seen.size(); ++i) {
+    CHECK(seen[i].bytes_done >= seen[i - 1].bytes_done);
+    CHECK(seen[i].layers_done >= seen[i - 1].layers_done);
+    CHECK(seen[i].bytes_total == archive_size);
+  }
+  CHECK(seen.front().layers_total == 0);  // not known before the archive is read
+  CHECK(seen.back().bytes_done == archive_size);
+  CHECK((seen.back().layers_done == 1 && seen.back().layers_total == 1));
   CHECK((*imported)[0].names == std::vector<std::string>{"docker.io/library/hello:1"});
   auto found = (*store)->find("hello:1");
   REQUIRE(found.has_value());
@@ -182,8 +194,10 @@ TEST_CASE("image store: import, find, names move, remove refused while in use", 
   CHECK((*store)->find("hello@" + found->id).has_value());
   CHECK_FALSE((*store)->find("hello@sha256:" + std::string(64, 'c')).has_value());
   // Importing again re-uses the unpacked root.
-  auto again = (*store)->import_archive(archive);
+  std::size_t layers_again = 0;
+  auto again = (*store)->import_archive(archive, [&](const ImportProgress& p) { layers_again = p.layers_done; });
   REQUIRE(again.has_value());
+  CHECK(layers_again == 1);  // counted done at once: the image is there
   CHECK((*store)->list().size() == 1);
   // A reopened store sees the same images.
   auto reopened = ImageStore::open(tmp.path + "/images", clock);

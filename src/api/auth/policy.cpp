@@ -150,7 +150,8 @@ Result<Policy> builtin_policy(std::string_view name) {
     return parse_policy(R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Resource":"*","Action":[
         "ecs:Describe*","ecs:List*","scheduler:Get*","scheduler:List*",
         "secretsmanager:DescribeSecret","secretsmanager:ListSecrets","ssm:DescribeParameters",
-        "application-autoscaling:Describe*","berth:GetTaskLogs","berth:GetMetrics"]}})");
+        "application-autoscaling:Describe*","berth:GetTaskLogs","berth:GetMetrics",
+        "berth:ListImages"]}})");
   }
   return fail(Code::invalid_parameter, "unknown built-in policy '" + std::string(name) + "' (known: admin, read-only)");
 }

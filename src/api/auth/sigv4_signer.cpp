@@ -29,8 +29,12 @@ SignedHeaderList sign_request(std::string_view method, std::string_view host_por
   names.erase(std::unique(names.begin(), names.end()), names.end());
   std::string signed_headers;
   for (const auto& name : names) signed_headers += (signed_headers.empty() ? "" : ";") + name;
-  const std::string request = canonical_request(method, canonical_uri(path), "", canonical_headers(fields, names),
-                                                signed_headers, sha256_hex(body));
+  // The query is signed as the verifier reads it off the request line: decoded, then canonical.
+  const auto question = path.find('?');
+  const std::string query =
+      question == std::string_view::npos ? std::string() : canonical_query(parse_query(path.substr(question + 1)));
+  const std::string request = canonical_request(method, canonical_uri(path.substr(0, question)), query,
+                                                canonical_headers(fields, names), signed_headers, sha256_hex(body));
   const Credential credential{credentials.access_key_id, amz_date.substr(0, 8), credentials.region, std::string(service),
                               "aws4_request"};
   const std::string signature = sign(credentials.secret_access_key, credential.date, credential.region, credential.service,

@@ -22,7 +22,8 @@ using SignedHeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // Returns the headers to send with the request: `headers` (every one of them signed), Host
 // (`host_port`, as the request line's Host header will carry it), X-Amz-Date (`epoch_seconds`)
-// and Authorization, for `service` ("ecs", "berth"). `path` is the request-target, without a query.
+// and Authorization, for `service` ("ecs", "berth"). `path` is the request-target as the request
+// line will carry it (percent-encoded), with its query if it has one.
 SignedHeaderList sign_request(std::string_view method, std::string_view host_port, std::string_view path,
                               const SignedHeaderList& headers, std::string_view body,
                               const SigningCredentials& credentials, std::string_view service,

@@ -68,6 +68,11 @@ const api = {
     });
   },
 
+  // This gateway's images and the pulls under way (berth's GET /v1/images).
+  images() {
+    return this.send({ method: "GET", path: "/v1/images", service: "berth" });
+  },
+
   // Every item of a List* call, following nextToken (at most `pages` pages).
   async listAll(action, request, field, pages = 10) {
     const items = [];

@@ -56,6 +56,15 @@ function resource(list, name) {
   return r ? Number(r.integerValue || 0) : 0;
 }
 
+// "1.2 MB": decimal units, as `berth image ls` prints sizes.
+function size(bytes) {
+  const units = ["B", "kB", "MB", "GB"];
+  let value = Number(bytes || 0);
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) { value /= 1000; unit++; }
+  return (unit ? value.toFixed(1) : String(value)) + " " + units[unit];
+}
+
 // A bar of `used` against `total`.
 function meter(used, total, unit) {
   const share = total ? Math.min(100, Math.round((100 * used) / total)) : 0;
@@ -213,6 +222,29 @@ const views = {
           (enabled ? "Disabling " : "Enabling ") + s.Name, () => setScheduleState(s, enabled ? "DISABLED" : "ENABLED")) },
         enabled ? "Disable" : "Enable") : null));
     }), "No schedules.");
+  },
+
+  // The gateway's own images (not the cluster's: each instance has its store), newest first,
+  // and the pulls under way with their progress.
+  async images() {
+    const reply = await api.images();
+    const pulls = reply.pulls || [];
+    const images = (reply.images || []).sort((a, b) => Number(b.importedAt || 0) - Number(a.importedAt || 0));
+    return h("div", {},
+      pulls.length ? h("div", {}, h("h2", {}, "Pulling"), pulls.map((p) => {
+        const share = p.bytesTotal ? Math.min(100, Math.round((100 * p.bytesDone) / p.bytesTotal)) : 0;
+        return h("div", { class: "card pull", "data-pull": p.name }, h("strong", {}, p.name),
+          h("div", { class: "meter" }, h("div", { class: "fill", style: "width:" + share + "%" }),
+            h("span", {}, size(p.bytesDone) + " of " + size(p.bytesTotal) + ", layers " + p.layersDone + "/" + p.layersTotal)));
+      })) : null,
+      h("h2", {}, "Images on this gateway"),
+      table(["image", "id", "size", "in use", "source", "added"], images.map((i) => h("tr", { "data-image": i.imageId },
+        cell("image", (i.names && i.names.length ? i.names : ["<none>"]).map((n) => h("div", {}, n))),
+        cell("id", h("code", {}, String(i.imageId).replace(/^sha256:/, "").slice(0, 12))),
+        cell("size", size(i.sizeInBytes)),
+        cell("in use", i.inUse === undefined ? "unknown" : i.inUse ? badge("IN USE") : "no"),
+        cell("source", i.source),
+        cell("added", ago(i.importedAt)))), "No images: `berth image import` or `berth image pull` adds them."));
   },
 };
 

@@ -17,15 +17,31 @@ Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::functio
     } else {
       shared = mine.get_future().share();
       m_running.emplace(key, shared);
+      m_progress.emplace(key, PullProgress{});
       owner = true;
     }
   }
   if (!owner) return shared.get();
-  auto result = pull_now(*ref, progress, credentials);
+  // The progress is kept for running() too; the caller's callback sees it as before.
+  auto result = pull_now(*ref, [&](const PullProgress& p) {
+    {
+      MutexLock lock(m_mutex);
+      m_progress[key] = p;
+    }
+    if (progress) progress(p);
+  }, credentials);
   mine.set_value(result);
   MutexLock lock(m_mutex);
   m_running.erase(key);
+  m_progress.erase(key);
   return result;
+}
+
+std::vector<RunningPull> ImagePuller::running() {
+  MutexLock lock(m_mutex);
+  std::vector<RunningPull> out;
+  for (const auto& [name, progress] : m_progress) out.push_back({name, progress});
+  return out;
 }
 
 Result<PulledInfo> ImagePuller::pull_now(const model::ImageReference& ref,

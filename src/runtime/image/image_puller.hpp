@@ -6,12 +6,19 @@
 #include <future>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/thread_annotations.hpp"
 #include "runtime/image/image_store.hpp"
 #include "runtime/image/registry_client.hpp"
 
 namespace berth::runtime {
+
+// A pull under way, as far as it got.
+struct RunningPull {
+  std::string name;  // the reference, canonical ("docker.io/library/busybox:latest")
+  PullProgress progress;
+};
 
 struct PulledInfo {
   Image image;
@@ -29,6 +36,9 @@ class ImagePuller {
                                         const std::function<void(const PullProgress&)>& progress = {},
                                         const std::optional<RegistryCredentials>& credentials = std::nullopt);
 
+  // The pulls under way now, by name, each with its latest progress (the dashboard's images view).
+  std::vector<RunningPull> running();
+
  private:
   Result<PulledInfo> pull_now(const model::ImageReference& ref, const std::function<void(const PullProgress&)>& progress,
                               const std::optional<RegistryCredentials>& credentials);
@@ -37,6 +47,7 @@ class ImagePuller {
   RegistryClient m_client;
   Mutex m_mutex;
   std::map<std::string, std::shared_future<Result<PulledInfo>>> m_running BERTH_GUARDED_BY(m_mutex);
+  std::map<std::string, PullProgress> m_progress BERTH_GUARDED_BY(m_mutex);  // of m_running's pulls
 };
 
 }  // namespace berth::runtime

@@ -14,6 +14,7 @@
 #include "runtime/image/image_manifest.hpp"
 #include "model/json_parse.hpp"
 #include "runtime/image/layer_unpacker.hpp"
+#include "runtime/image/tar_reader.hpp"
 
 namespace berth::runtime {
 namespace {
@@ -205,14 +206,18 @@ std::string ImageStore::image_id(const std::string& config_text) {
 
 Result<Image> ImageStore::add_image(const std::string& layout_dir, const Json& config,
                                     const std::vector<std::string>& layer_paths,
-                                    const std::vector<std::string>& names, bool pulled) {
+                                    const std::vector<std::string>& names, bool pulled,
+                                    const std::function<void()>& layer_done) {
   const std::string config_text = config.dump();
   const std::string scratch = layout_dir + "/rootfs";
   if (!index_of(image_id(config_text))) {  // layers are unpacked once
     BERTH_TRY(make_dirs(scratch, 0755));
     for (const auto& layer : layer_paths) {
       if (auto ok = apply_layer(layer, scratch); !ok) return std::unexpected(ok.error().wrap("import"));
+      layer_done();
     }
+  } else {
+    for (std::size_t i = 0; i < layer_paths.size(); ++i) layer_done();
   }
   return commit_image(config, config_text, scratch, names, pulled);
 }
@@ -269,7 +274,8 @@ Result<Image> ImageStore::add_pulled(const Json& config, const std::vector<std::
   return commit_image(config, config_text, layout + "/rootfs", names, /*pulled=*/true);
 }
 
-Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
+Result<std::vector<Image>> ImageStore::import_archive(const std::string& path,
+                                                      const std::function<void(const ImportProgress&)>& progress) {
   MutexLock lock(m_mutex);
   refresh_locked();
   const std::string layout = m_root + "/tmp-" + random_hex(8);
@@ -281,8 +287,30 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
     return fail(Code::invalid_parameter, path + " is a directory: import takes a tar archive (`docker save`, or an OCI "
                                                 "layout packed with `tar -cf image.tar -C DIR .`)");
   }
+  ImportProgress done{.bytes_total = static_cast<std::uint64_t>(std::max<off_t>(st.st_size, 0))};
+  const auto report = [&] {
+    if (progress) progress(done);
+  };
+  const auto layer_done = [&] {
+    ++done.layers_done;
+    report();
+  };
   // Unpacked as a layer is: confined, no device nodes; members are then found inside it only.
-  if (auto ok = apply_layer(path, archive); !ok) return std::unexpected(ok.error().wrap(path));
+  // Its bytes are counted as they are read.
+  auto source = file_source(path);
+  if (!source) return std::unexpected(source.error().wrap(path));
+  auto reader = TarReader::from_stream(
+      [&, read = std::move(*source)](char* out, std::size_t n) -> Result<std::size_t> {
+        BERTH_ASSIGN(const std::size_t got, read(out, n));
+        done.bytes_done += got;
+        report();
+        return got;
+      },
+      path);
+  if (auto ok = apply_layer(reader, archive); !ok) return std::unexpected(ok.error().wrap(path));
+  // The reader stops at the end-of-archive blocks; what follows is the tar's record padding.
+  done.bytes_done = std::max(done.bytes_done, done.bytes_total);
+  report();
 
   std::vector<Image> imported;
   if (has_archive_member(archive, "oci-layout")) {
@@ -292,6 +320,8 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
     if (manifests.empty()) {
       return fail(Code::invalid_parameter, path + " has no image for linux/" + std::string(oci_architecture()));
     }
+    for (const auto& choice : manifests) done.layers_total += choice.manifest.layers.size();
+    report();
     for (const auto& choice : manifests) {
       BERTH_ASSIGN(auto config, blob_json(archive, choice.manifest.config));
       BERTH_TRY(decode_image_config(config));
@@ -300,7 +330,7 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
         BERTH_ASSIGN(auto layer_path, verified_blob(archive, layer));
         layers.push_back(layer_path);
       }
-      BERTH_ASSIGN(auto image, add_image(layout, config, layers, choice.names, /*pulled=*/false));
+      BERTH_ASSIGN(auto image, add_image(layout, config, layers, choice.names, /*pulled=*/false, layer_done));
       imported.push_back(std::move(image));
     }
     return imported;
@@ -308,6 +338,8 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
   if (has_archive_member(archive, "manifest.json")) {
     BERTH_ASSIGN(auto manifest_json, member_json(archive, "manifest.json"));
     BERTH_ASSIGN(auto manifest, decode_docker_archive_manifest(manifest_json));
+    for (const auto& item : manifest) done.layers_total += item.layers.size();
+    report();
     for (const auto& item : manifest) {
       BERTH_ASSIGN(auto config, member_json(archive, item.config));
       BERTH_ASSIGN(auto diff_ids, decode_image_config(config));
@@ -324,7 +356,7 @@ Result<std::vector<Image>> ImageStore::import_archive(const std::string& path) {
         }
         layers.push_back(layer.path);
       }
-      BERTH_ASSIGN(auto image, add_image(layout, config, layers, item.repo_tags, /*pulled=*/false));
+      BERTH_ASSIGN(auto image, add_image(layout, config, layers, item.repo_tags, /*pulled=*/false, layer_done));
       imported.push_back(std::move(image));
     }
     return imported;

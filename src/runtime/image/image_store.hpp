@@ -28,6 +28,16 @@ struct Image {
   bool pulled = false;
 };
 
+// How far an import is: the archive's bytes read (the bulk of the work: it is unpacked whole
+// first), then its layers unpacked into image roots (an image already in the store counts its
+// layers done at once).
+struct ImportProgress {
+  std::uint64_t bytes_done = 0;
+  std::uint64_t bytes_total = 0;  // the archive's size
+  std::size_t layers_done = 0;
+  std::size_t layers_total = 0;  // known once the archive is read; 0 until then
+};
+
 class ImageStore {
  public:
   // Opens (creating) the store at `root`; drops half-finished imports of an earlier crash.
@@ -36,8 +46,10 @@ class ImageStore {
   // Imports a `docker save` archive or an OCI image-layout tarball (plain, gzip or zstd layers;
   // blobs verified by digest and declared size; paths confined). The files its metadata names
   // are found inside the archive only (links resolve there, never to the host) and must be
-  // regular files. A directory is refused. Returns the images imported.
-  [[nodiscard]] Result<std::vector<Image>> import_archive(const std::string& path);
+  // regular files. A directory is refused. Returns the images imported. `progress`, when given,
+  // is called on this thread as the work goes (after each read of the archive and each layer).
+  [[nodiscard]] Result<std::vector<Image>> import_archive(
+      const std::string& path, const std::function<void(const ImportProgress&)>& progress = {});
 
   // Adds an image pulled from a registry under `config`, known by `names` (the reference pulled
   // and its name@digest pin). Unless an image with that config is already there (then only the
@@ -62,9 +74,12 @@ class ImageStore {
   // Re-reads the index when another process (`berth image import`) changed it.
   void refresh_locked() BERTH_REQUIRES(m_mutex);
   Result<void> save_index() BERTH_REQUIRES(m_mutex);
+  // `layer_done` is called after each layer is unpacked (or at once for each, when the image is
+  // already there).
   Result<Image> add_image(const std::string& layout_dir, const model::Json& config,
                           const std::vector<std::string>& layer_paths,
-                          const std::vector<std::string>& names, bool pulled) BERTH_REQUIRES(m_mutex);
+                          const std::vector<std::string>& names, bool pulled,
+                          const std::function<void()>& layer_done) BERTH_REQUIRES(m_mutex);
   // Makes the unpacked `scratch` root the image `config` (or, if that image exists, adds the
   // names to it) and saves the index.
   Result<Image> commit_image(const model::Json& config, const std::string& config_text, const std::string& scratch,
