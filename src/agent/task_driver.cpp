@@ -146,6 +146,7 @@ void TaskDriver::start_container(model::Task& task, const Json& td, const std::s
                       m_settings.capability_bounding_set};
   context.task_arn = m_settings.arns.task(task.cluster, task.id);
   context.gpus = m_settings.gpus;
+  context.journald_socket = m_settings.journald_socket;
   if (m_settings.metadata_token) {
     context.metadata_host_url = m_settings.metadata_host_url;
     context.metadata_bridge_url = m_settings.metadata_bridge_url;

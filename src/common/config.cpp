@@ -304,6 +304,7 @@ const KeyRule k_rules[] = {
      [](Config& c, Text k, Text v) {
        return set(c.logs_max_bytes, number_in<std::uint64_t>(k, v, 64 * 1024, std::uint64_t{1} << 40, "bytes"));
      }},
+    {"BERTH_JOURNALD_SOCKET", [](Config& c, Text k, Text v) { return set(c.journald_socket, path(k, v)); }},
     {"BERTH_METRICS_MAX_SERIES",
      [](Config& c, Text k, Text v) { return set(c.metrics_max_series, number_in<int>(k, v, 1, 100'000, "series")); }},
 };

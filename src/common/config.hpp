@@ -58,6 +58,7 @@ struct Config {
   // CloudWatch Logs kept on the gateway (awslogs containers, PutLogEvents), all groups together;
   // past it the oldest events go.
   std::uint64_t logs_max_bytes = 64ull << 20;      // BERTH_LOGS_MAX_BYTES
+  std::string journald_socket = "/run/systemd/journal/socket";  // BERTH_JOURNALD_SOCKET (the journald log driver's)
 
   // The local agent's own keys (agent/agent_config.cpp applies them with the ECS agent's keys).
   long long cpu_units = 0;                         // BERTH_CPU_UNITS (0 = cores × 1024)

@@ -165,6 +165,7 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   options.sync_fd = 3;
   options.terminal = spec.terminal;
   options.open_stdin = spec.open_stdin;
+  options.logging = spec.logging;
   // What a restart in place needs to run the same monitor again, the spec being gone by then.
   BERTH_TRY(write_file(state + "/" + k_shim_args_file, Json(shim_args(options)).dump(), 0600));
   trace_start(spec.id, "bundle");
