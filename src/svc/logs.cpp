@@ -5,12 +5,16 @@
 #include <map>
 
 #include "svc/actions.hpp"
+#include "svc/awslogs_task_logs.hpp"
 
 namespace berth::svc {
 namespace {
 
 // How long a GetTaskLogs waits for a joined gateway's agent: it polls at least every few seconds.
 constexpr std::chrono::seconds k_remote_log_wait{10};
+// How much of an awslogs container's stored stream one read takes at most (the newest): each
+// `berth logs --follow` poll reads it again, so it stays a few times the shim's own files.
+constexpr std::size_t k_max_store_bytes = 8 << 20;
 
 // The log lines of `task`'s containers (`container`, or all) from its joined gateway's agent: asked
 // for through its next poll (parked polls look again at once), waited for.
@@ -51,7 +55,12 @@ Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::s
   for (const auto& c : task->containers) {
     if (!container.empty() && c.name != container) continue;
     const std::string runtime_id = task->id + "-" + c.name;
-    const Json lines = joined ? remote[runtime_id] : ctx.logs->read(runtime_id);
+    Json lines = joined ? remote[runtime_id] : ctx.logs->read(runtime_id);
+    // An awslogs container on this gateway reads as `aws logs get-log-events` does, and back past
+    // what the shim's rotated file still holds.
+    if (!joined) {
+      if (auto stored = awslogs_container_lines(ctx, *task, c, lines, k_max_store_bytes)) lines = std::move(*stored);
+    }
     for (const auto& line : lines) {
       Json event = line;
       event["container"] = c.name;

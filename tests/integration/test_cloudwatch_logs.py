@@ -7,7 +7,7 @@ import subprocess
 import threading
 import time
 
-from harness import AWS, BerthTestCase
+from harness import AWS, BERTH, BerthTestCase
 import test_auth
 from test_auth import KeysTestCase, error_of
 from test_tasks import TaskTestCase, wait_for
@@ -222,3 +222,61 @@ class AwsLogsContainerTest(TaskTestCase):
                     "--start-from-head", service="logs")["events"]
         self.assertEqual(len(again), count)
         self.assertEqual([e["message"] for e in again[:2]], ["INFO starting", "ERROR disk full"])
+
+    def test_berth_logs_reads_the_store(self):
+        # One container stores its lines (the group is made); the other's group does not exist, so
+        # its lines wait in the shim's file, and `berth logs` reads them there.
+        self.register("kept", [{
+            "name": "main", "essential": False,
+            "command": ["sh", "-c", "echo first; sleep 0.3; echo second >&2; sleep 0.3; i=0; while [ $i -lt 600 ]; do echo tick $i; i=$((i+1)); sleep 0.2; done"],
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": "ecs/demo/kept", "awslogs-stream-prefix": "kept", "awslogs-create-group": "true"}}}, {
+            "name": "waiting", "command": ["sh", "-c", "echo not stored yet; exec sleep 600"],
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": "ecs/demo/nobody-made", "awslogs-stream-prefix": "w"}}}])
+        arn = self.run_task("kept")
+        task_id = arn.rsplit("/", 1)[1]
+
+        def stored():
+            out = self.berth.aws("get-log-events", "--log-group-name", "ecs/demo/kept", "--log-stream-name",
+                                 "kept/main/" + task_id, "--start-from-head", service="logs", check=False)
+            return out.returncode == 0 and len(json.loads(out.stdout)["events"]) >= 4
+        wait_for(stored, timeout=30, what="the lines stored")
+
+        # --follow goes on printing what the container writes after it started.
+        follow = subprocess.Popen([BERTH, "logs", arn, "main", "--follow", "--config", "/dev/null", "--socket",
+                                   self.berth.socket_path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(follow.kill)
+        seen = []
+
+        def read_follow():
+            for line in follow.stdout:
+                seen.append(line.rstrip("\n"))
+                if len([s for s in seen if s.startswith("tick")]) >= 10:
+                    return
+        reader = threading.Thread(target=read_follow, daemon=True)
+        reader.start()
+        reader.join(timeout=30)
+        follow.kill()
+        ticks = [s for s in seen if s.startswith("tick")]
+        self.assertGreaterEqual(len(ticks), 10, seen)
+        self.assertEqual(ticks, ["tick %d" % i for i in range(len(ticks))])  # in order, none twice
+        self.assertEqual(seen[:2], ["first", "second"])  # awslogs keeps no stream: stored lines are stdout
+
+        waiting = self.logs(arn, "waiting")
+        self.assertEqual(waiting.stdout, "not stored yet\n")
+
+        self.ecs.stop_task(task=arn)
+        self.wait_status(arn, "STOPPED")
+        count = len(self.berth.aws("get-log-events", "--log-group-name", "ecs/demo/kept", "--log-stream-name",
+                                   "kept/main/" + task_id, "--start-from-head", service="logs")["events"])
+        # The shim's files gone (rotated away, or removed with the task): the store still has the lines.
+        logs_dir = os.path.join(self.berth.dir, "data", "logs")
+        for name in os.listdir(logs_dir):
+            if name.startswith(task_id + "-main.log"):
+                os.unlink(os.path.join(logs_dir, name))
+        out = self.logs(arn, "main")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        lines = out.stdout.splitlines()
+        self.assertEqual(lines[:3], ["first", "second", "tick 0"])
+        self.assertEqual(len(lines), count)
