@@ -178,6 +178,8 @@ class HostLogDriversTest(TaskTestCase):
         self.assertEqual(len(lines) + dropped, 20000)
         self.assertEqual([int(t) for t in lines], sorted(int(t) for t in lines))  # in order, gaps only
         self.assertEqual(self.container(self.wait_status(arn, "STOPPED"), "main")["exitCode"], 0)
+        # berth's own log says so once the container exited (the shim's exit record counts the drops).
+        self.assertIn("container main exited; its log driver dropped %d lines in all" % dropped, self.berth.log())
 
     def test_blocking_holds_the_container_and_loses_nothing(self):
         arn, receiver, shared = self.flood("bl", {"mode": "blocking"})

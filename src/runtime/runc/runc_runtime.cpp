@@ -265,6 +265,8 @@ ContainerStatus RuncRuntime::status(const std::string& id) {
       out.exit_code = exit.value("exitCode", 255);
       out.oom_killed = exit.value("oomKilled", false);
       out.start_error = exit.value("startError", "");
+      const Json dropped = exit.value("logDropped", Json());
+      if (dropped.is_number_unsigned()) out.log_dropped = dropped.get<std::uint64_t>();
       out.finished_at = exit.value("finishedAt", 0LL);
       return out;
     }
