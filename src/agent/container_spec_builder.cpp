@@ -59,8 +59,12 @@ runtime::ContainerLogging container_logging(const Json& c, const std::string& id
   const std::string image = c.value("image", "");
   out.tag = model::expand_log_tag(log->tag, {id, name, image});
   switch (log->driver) {
-    case model::LogDriver::json_file:
-    case model::LogDriver::awslogs: out.sink = runtime::LogSink::file; break;
+    case model::LogDriver::json_file: out.sink = runtime::LogSink::file; break;
+    case model::LogDriver::awslogs:
+      // The log ingester reads the file: blocking keeps what it has not read (the container waits).
+      out.sink = runtime::LogSink::file;
+      out.wait_for_reader = log->blocking;
+      break;
     case model::LogDriver::none: out.sink = runtime::LogSink::none; break;
     case model::LogDriver::syslog:
       out.sink = runtime::LogSink::syslog;

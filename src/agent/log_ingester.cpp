@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "runtime/shim/log_record.hpp"
+#include "runtime/shim/shim.hpp"
 
 namespace berth::agent {
 namespace {
@@ -88,6 +90,7 @@ void LogIngester::resolve(const std::string& runtime_id, Source& source) {
     auto log = model::parse_log_configuration(c["logConfiguration"]);
     if (!log || log->driver != model::LogDriver::awslogs) return;
     source.awslogs = true;
+    source.blocking = log->blocking;
     source.options = log->awslogs;
     source.stream = model::awslogs_stream_name(log->awslogs, container->name, task_id, runtime_id);
     source.cursor = m_logs.source_cursor(source.options.group, source.stream);
@@ -197,9 +200,11 @@ std::size_t LogIngester::ingest(const std::string& file_name) {
                  "', which does not exist and awslogs-create-group is not true; its output is stored once the group is made");
       }
       source.group_warned = true;
+      source.waiting_for_group = true;
       return 0;
     }
   }
+  source.waiting_for_group = false;
   const std::string path = m_options.log_root + "/" + file_name;
   const auto inode = inode_of(path);
   const std::uint64_t offset_before = source.offset;
@@ -220,6 +225,12 @@ std::size_t LogIngester::ingest(const std::string& file_name) {
   }
   if (inode) source.offset = read_from(source, path, source.offset, events);
   source.replaying = false;
+  if (source.blocking && !m_options.state_root.empty()) {
+    // For the shim, which holds the container rather than rotate away what was not read.
+    auto told = replace_file(m_options.state_root + "/" + runtime_id + "/" + runtime::k_log_progress_file,
+                             std::to_string(source.inode) + " " + std::to_string(source.offset) + "\n");
+    (void)told;  // the container is gone, or waits until the next read says it again
+  }
   const std::size_t read = source.offset >= offset_before ? source.offset - offset_before : source.offset;
   if (events.empty()) return read;
   if (auto stored = m_logs.append(source.options.group, source.stream, events, store::Flush::batched, store::MissingStream::create);
@@ -278,11 +289,16 @@ void LogIngester::run() {
   // read was measured (tests/bench/logs_bench.py, 10 chatty containers and a flood): it cost more
   // CPU, not less (interleaved files' events do not fold), and a flood outran the shim's rotated
   // files more often.
-  std::optional<SteadyClock::time_point> flush_at, joined_due;
+  std::optional<SteadyClock::time_point> flush_at, joined_due, group_check;
   std::set<std::string> written;
   while (true) {
     int timeout = -1;
-    for (const auto& due : {flush_at, joined_due}) {
+    // A container waiting for its group writes nothing new once its shim holds it (blocking):
+    // its file is read again every second until the group is made.
+    if (!group_check && std::any_of(m_sources.begin(), m_sources.end(), [](const auto& s) { return s.second.waiting_for_group; })) {
+      group_check = SteadyClock::now() + std::chrono::seconds(1);
+    }
+    for (const auto& due : {flush_at, joined_due, group_check}) {
       if (!due) continue;
       const int ms = static_cast<int>(std::max<long long>(
           0, std::chrono::duration_cast<std::chrono::milliseconds>(*due - SteadyClock::now()).count()));
@@ -302,6 +318,14 @@ void LogIngester::run() {
       }
       for (const auto& name : written) ingest(name);
       written.clear();
+    }
+    if (group_check && SteadyClock::now() >= *group_check) {
+      group_check.reset();
+      std::vector<std::string> waiting;
+      for (const auto& [runtime_id, source] : m_sources) {
+        if (source.waiting_for_group) waiting.push_back(runtime_id + std::string(k_log_suffix));
+      }
+      for (const auto& name : waiting) ingest(name);
     }
     joined_due = store_joined(false);
     if (flush_at && SteadyClock::now() >= *flush_at) {

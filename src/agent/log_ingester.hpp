@@ -14,7 +14,10 @@
 // the buffer, so a container never blocks on the store; a container printing faster than this
 // thread stores (a flood of over a million short lines a second) can outrun the shim's few MiB
 // of rotated files, and what they no longer hold is lost. One thread of its own; start() and
-// stop() are called from one thread.
+// stop() are called from one thread. A blocking awslogs container's shim does not rotate away what
+// this thread has not read: after each read this thread writes how far it got (inode and offset)
+// to the container's state directory (tmpfs, not flash), and the container waits while it lags,
+// while berth is down, or while its group does not exist.
 #pragma once
 
 #include <chrono>
@@ -37,6 +40,9 @@ namespace berth::agent {
 
 struct LogIngesterOptions {
   std::string log_root;   // the shims' log directory (RuncPaths::log_root)
+  // The containers' state directories (RuncPaths::state_root), where a blocking awslogs
+  // container's shim reads how far this thread has read its file (runtime::k_log_progress_file).
+  std::string state_root;
   std::string cluster;    // the local agent's cluster, whose tasks the files belong to
   int keep_files = 2;     // rotated files the shims keep beside the current one
   int flush_ms = 1000;    // how long a batched event waits for a write at most
@@ -70,6 +76,8 @@ class LogIngester {
     model::AwsLogsOptions options;
     std::string stream;
     bool group_warned = false;
+    bool waiting_for_group = false;  // its group does not exist yet: looked at again every second
+    bool blocking = false;       // mode blocking: its shim waits for the progress this reports
     std::uint64_t inode = 0;  // of the file read up to `offset`
     std::uint64_t offset = 0;
     store::SourceCursor cursor;  // lines at or before it are stored already

@@ -33,6 +33,7 @@ std::unexpected<Error> bad(const std::string& key, const std::string& value) {
 
 std::vector<std::string> container_logging_args(const ContainerLogging& l) {
   std::vector<std::string> out{"--log-sink", sink_name(l.sink)};
+  if (l.sink == LogSink::file && !l.progress_path.empty()) out.insert(out.end(), {"--log-progress", l.progress_path});
   if (l.sink == LogSink::file || l.sink == LogSink::none) return out;
   out.insert(out.end(), {"--log-mode", l.blocking ? "blocking" : "non-blocking", "--log-buffer",
                          std::to_string(l.max_buffer_bytes), "--log-tag", l.tag});
@@ -68,6 +69,9 @@ Result<bool> parse_container_logging_arg(ContainerLogging& out, const std::strin
   } else if (key == "--log-format") {
     if (value == "unix") out.syslog.format = model::SyslogFormat::unix_local;
     else if (auto set = model::set_syslog_option(out.syslog, "syslog-format", value); !set) return bad(key, value);
+  } else if (key == "--log-progress") {
+    out.progress_path = value;
+    out.wait_for_reader = !value.empty();
   } else if (key == "--log-journal") {
     out.journal_socket = value;
   } else if (key == "--log-name") {

@@ -27,6 +27,11 @@ struct ContainerLogging {
   std::string tag;              // syslog, journald: the tag, templates expanded
   std::string container_name;   // journald's CONTAINER_NAME
   std::string image_name;       // journald's IMAGE_NAME
+  // awslogs with mode blocking: the file must not rotate away lines the log ingester has not read.
+  bool wait_for_reader = false;
+  // Where the ingester writes "<inode> <offset>" of the file it read last (the runtime names it
+  // in the container's state directory); set for wait_for_reader.
+  std::string progress_path;
 };
 
 // The shim's words for `logging` (appended to its other arguments) and their inverse, which

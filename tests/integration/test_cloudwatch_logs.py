@@ -2,6 +2,9 @@
 through Debian's aws CLI and boto3, IAM logs:* policies, and awslogs containers whose output is
 read back with describe-log-streams, get-log-events, filter-log-events and `aws logs tail --follow`."""
 import json
+import shutil
+import signal
+import tempfile
 import os
 import subprocess
 import threading
@@ -280,3 +283,57 @@ class AwsLogsContainerTest(TaskTestCase):
         lines = out.stdout.splitlines()
         self.assertEqual(lines[:3], ["first", "second", "tick 0"])
         self.assertEqual(len(lines), count)
+
+    # Waits for "go", prints 200,000 lines (about 9 MB in the shim's file, three times what its
+    # rotated files hold), says so in a file, waits for "end", prints a last line.
+    FLOOD = ("while [ ! -e /shared/go ]; do sleep 0.1; done; seq 1 200000; touch /shared/printed-$NAME; "
+             "while [ ! -e /shared/end ]; do sleep 0.1; done; echo after")
+
+    def stream_messages(self, stream):
+        logs, messages, token = self.berth.boto3("logs"), [], None
+        while True:
+            args = dict(logGroupName="ecs/demo/flood", logStreamName=stream, startFromHead=True)
+            if token:
+                args["nextToken"] = token
+            page = logs.get_log_events(**args)
+            messages += [e["message"] for e in page["events"]]
+            if not page["events"] or page["nextForwardToken"] == token:
+                return messages
+            token = page["nextForwardToken"]
+
+    def test_blocking_holds_an_awslogs_container_while_berth_cannot_store(self):
+        shared = tempfile.mkdtemp(prefix="berth-flood-")
+        self.addCleanup(shutil.rmtree, shared, True)
+
+        def container(name, mode):
+            return {"name": name, "command": ["sh", "-c", self.FLOOD], "environment": [{"name": "NAME", "value": name}],
+                    "mountPoints": [{"sourceVolume": "shared", "containerPath": "/shared"}],
+                    "logConfiguration": {"logDriver": "awslogs", "options": {
+                        "awslogs-group": "ecs/demo/flood", "awslogs-stream-prefix": "f", "awslogs-create-group": "true",
+                        "mode": mode}}}
+        self.register("flood", [container("bl", "blocking"), container("nb", "non-blocking")],
+                      volumes=[{"name": "shared", "host": {"sourcePath": shared}}])
+        arn = self.run_task("flood")
+        task_id = arn.rsplit("/", 1)[1]
+        self.wait_status(arn, "RUNNING")
+        # berth (and its log ingester) frozen: nothing reads the shims' files.
+        os.kill(self.berth.proc.pid, signal.SIGSTOP)
+        try:
+            open(os.path.join(shared, "go"), "w").close()
+            # non-blocking: the container runs through its lines; its shim's files let the oldest go.
+            wait_for(lambda: os.path.exists(os.path.join(shared, "printed-nb")), timeout=60, what="nb printing")
+            # blocking: the container waits on its full pipe while its shim keeps the unread lines.
+            time.sleep(2)
+            self.assertFalse(os.path.exists(os.path.join(shared, "printed-bl")),
+                             "a blocking awslogs container ran past what berth could store")
+        finally:
+            os.kill(self.berth.proc.pid, signal.SIGCONT)
+        wait_for(lambda: os.path.exists(os.path.join(shared, "printed-bl")), timeout=120, what="bl printing")
+        open(os.path.join(shared, "end"), "w").close()
+        self.wait_status(arn, "STOPPED", timeout=60)
+        wait_for(lambda: self.stream_messages("f/bl/" + task_id)[-1:] == ["after"], timeout=30, what="bl stored")
+        blocking = self.stream_messages("f/bl/" + task_id)
+        self.assertEqual(blocking, [str(i) for i in range(1, 200001)] + ["after"])  # every line, once, in order
+        wait_for(lambda: self.stream_messages("f/nb/" + task_id)[-1:] == ["after"], timeout=30, what="nb stored")
+        non_blocking = self.stream_messages("f/nb/" + task_id)
+        self.assertLess(len(non_blocking), 200001)  # what rotated away while berth was frozen is lost

@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "common/clock.hpp"
+#include "common/files.hpp"
+#include "common/numbers.hpp"
 #include "model/host_log_drivers.hpp"
 
 namespace berth::runtime {
@@ -17,6 +19,8 @@ constexpr std::size_t k_max_line = 16 * 1024;
 // receiver stops the container soon and the shim's memory stays small.
 constexpr std::size_t k_blocking_backlog = 64 * 1024;
 constexpr auto k_redial_every = std::chrono::seconds(1);
+// How often a held file (awslogs, blocking) looks again whether the ingester has read on.
+constexpr int k_held_recheck_ms = 100;
 
 std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -28,6 +32,25 @@ std::string host_name() {
   return buffer;
 }
 
+// Whether the reader that reports to `progress_path` ("<inode> <offset>") is done with the file a
+// rotation of `log_path` would delete: there is none, or the reader is in another (newer) file, or
+// has read it to its end. Without a report the reader has not started: no.
+bool reader_done_with_oldest(const std::string& log_path, int keep_files, const std::string& progress_path) {
+  const std::string oldest = keep_files > 0 ? log_path + "." + std::to_string(keep_files) : log_path;
+  struct stat st{};
+  if (::stat(oldest.c_str(), &st) != 0) return true;
+  const auto text = read_file(progress_path);
+  if (!text) return false;
+  const std::string_view words = trim(*text);
+  const auto space = words.find(' ');
+  if (space == std::string_view::npos) return false;
+  const auto inode = parse_integer<std::uint64_t>(words.substr(0, space));
+  const auto offset = parse_integer<std::uint64_t>(words.substr(space + 1));
+  if (!inode || !offset) return false;
+  if (*inode != static_cast<std::uint64_t>(st.st_ino)) return true;
+  return *offset >= static_cast<std::uint64_t>(st.st_size);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ContainerOutput>> ContainerOutput::open(const ContainerLogging& logging, const FileLogSettings& file,
@@ -37,9 +60,16 @@ Result<std::unique_ptr<ContainerOutput>> ContainerOutput::open(const ContainerLo
   switch (logging.sink) {
     case LogSink::none:
       return out;
-    case LogSink::file:
-      out->m_file = std::make_unique<LogWriter>(file.path, file.max_bytes, file.keep_files);
+    case LogSink::file: {
+      std::function<bool()> may_rotate;
+      if (logging.wait_for_reader && !logging.progress_path.empty()) {
+        may_rotate = [path = file.path, keep = file.keep_files, progress = logging.progress_path] {
+          return reader_done_with_oldest(path, keep, progress);
+        };
+      }
+      out->m_file = std::make_unique<LogWriter>(file.path, file.max_bytes, file.keep_files, std::move(may_rotate));
       return out;
+    }
     case LogSink::syslog: {
       auto socket = LogSocket::connect(logging.syslog);
       if (!socket) return fail(Code::client, "failed to initialize logging driver: " + socket.error().message);
@@ -100,13 +130,17 @@ void ContainerOutput::write(LogStream stream, std::string_view data) {
   send_backlog();
 }
 
-bool ContainerOutput::taking() const { return !m_buffer || !m_buffer->full(); }
+bool ContainerOutput::taking() const {
+  if (m_file) return !m_file->held();
+  return !m_buffer || !m_buffer->full();
+}
 
 void ContainerOutput::add_poll_fds(std::vector<pollfd>& fds) const {
   if (m_socket && m_buffer && !m_buffer->empty()) fds.push_back({m_socket->fd(), POLLOUT, 0});
 }
 
 int ContainerOutput::timeout_ms() const {
+  if (m_file) return m_file->held() ? k_held_recheck_ms : -1;
   if (!m_redial_at) return -1;
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*m_redial_at - std::chrono::steady_clock::now()).count();
   return static_cast<int>(std::max<long long>(0, left));
@@ -161,7 +195,13 @@ bool ContainerOutput::report_drops() {
   return true;
 }
 
-void ContainerOutput::on_ready() { send_backlog(); }
+void ContainerOutput::on_ready() {
+  if (m_file) {
+    m_file->rotate_if_full();
+    return;
+  }
+  send_backlog();
+}
 
 void ContainerOutput::finish(std::chrono::milliseconds wait) {
   if (m_file) {

@@ -4,7 +4,10 @@
 // Docker's delivery modes through a LogBuffer: non-blocking drops what max-buffer-size cannot
 // hold, counts it and says so in the sink once it takes lines again; blocking makes taking() false
 // while the receiver lags, so the shim stops reading and the container's writes wait. A broken
-// connection is dialled again every second. Not thread-safe (the shim's one thread).
+// connection is dialled again every second. The file of an awslogs container in blocking mode
+// does not rotate away what the log ingester has not read (it reports how far it read in
+// ContainerLogging::progress_path): the file is held, taking() is false, and it is looked at again
+// every 100 ms until the ingester has moved on. Not thread-safe (the shim's one thread).
 #pragma once
 
 #include <poll.h>

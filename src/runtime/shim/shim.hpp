@@ -48,5 +48,8 @@ int run_shim(const ShimOptions& options);
 inline constexpr const char* k_exit_file = "exit.json";
 inline constexpr const char* k_shim_pid_file = "shim.pid";
 inline constexpr const char* k_attach_socket = "attach.sock";
+// Where the log ingester says how far it read a blocking awslogs container's file (see
+// ContainerLogging::progress_path): "<inode> <offset>\n".
+inline constexpr const char* k_log_progress_file = "log-progress";
 
 }  // namespace berth::runtime
