@@ -27,6 +27,7 @@ int logs_verb(const Words& words) {
   const bool timestamps = args->flags.contains("timestamps");
   const std::string container = args->positional.size() == 2 ? args->positional[1] : "";
   std::size_t since = 0;
+  bool told_unkept = false;
   while (true) {
     const std::string path = "/v1/tasks/" + api::url_encode(args->positional[0]) + "/logs?since=" +
                              std::to_string(since) + "&container=" + api::url_encode(container) +
@@ -40,6 +41,16 @@ int logs_verb(const Words& words) {
     if (reply->status != 200 || !body.is_object()) {
       std::cerr << "berth: " << (body.is_object() ? body.value("message", reply->body) : reply->body) << "\n";
       return 1;
+    }
+    // As `docker logs` says of such drivers, once: nothing to read here, and where it went.
+    if (!told_unkept && body.contains("unkeptLogs") && body["unkeptLogs"].is_object()) {
+      for (const auto& [name, driver] : body["unkeptLogs"].items()) {
+        const std::string d = driver.is_string() ? driver.get<std::string>() : "";
+        std::cerr << "berth: container " << name << " logs with the " << d << " driver; "
+                  << (d == "none" ? "its output is not kept" : "its output went to the host's " + d + ", not to berth")
+                  << "\n";
+      }
+      told_unkept = true;
     }
     const bool several = container.empty() && body.value("containers", model::Json::array()).size() > 1;
     for (const auto& e : body["events"]) {

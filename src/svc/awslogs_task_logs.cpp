@@ -11,19 +11,35 @@ namespace {
 
 constexpr std::size_t k_page_bytes = 1 << 20;
 
-// The container's awslogs options, if its definition has them and they parse.
-std::optional<model::AwsLogsOptions> awslogs_of(Context& ctx, const model::Task& task, const std::string& name) {
+// The container's logConfiguration, if its definition has one and it parses.
+std::optional<model::LogConfiguration> log_configuration_of(Context& ctx, const model::Task& task, const std::string& name) {
   auto definition = ctx.store.find_task_definition(task.family, task.revision);
   if (!definition || !*definition) return std::nullopt;
   for (const auto& c : (*definition)->body.value("containerDefinitions", Json::array())) {
     if (c.value("name", "") != name || !c.contains("logConfiguration")) continue;
-    const auto log = model::parse_log_configuration(c["logConfiguration"]);
-    if (log && log->driver == model::LogDriver::awslogs) return log->awslogs;
+    if (auto log = model::parse_log_configuration(c["logConfiguration"])) return std::move(*log);
   }
   return std::nullopt;
 }
 
+std::optional<model::AwsLogsOptions> awslogs_of(Context& ctx, const model::Task& task, const std::string& name) {
+  auto log = log_configuration_of(ctx, task, name);
+  if (!log || log->driver != model::LogDriver::awslogs) return std::nullopt;
+  return log->awslogs;
+}
+
 }  // namespace
+
+std::optional<std::string> unkept_log_driver(Context& ctx, const model::Task& task, const std::string& name) {
+  const auto log = log_configuration_of(ctx, task, name);
+  if (!log) return std::nullopt;
+  switch (log->driver) {
+    case model::LogDriver::none: return "none";
+    case model::LogDriver::syslog: return "syslog";
+    case model::LogDriver::journald: return "journald";
+    default: return std::nullopt;
+  }
+}
 
 std::string shim_log_time(std::int64_t ns) {
   const std::int64_t seconds = floor_div(ns, 1'000'000'000);

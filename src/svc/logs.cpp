@@ -52,8 +52,12 @@ Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::s
     return fail(Code::server, "this berth has no local agent, so no container logs");
   }
   Json events = Json::array();
+  Json unkept = Json::object();  // container → its driver, whose output is not kept here
   for (const auto& c : task->containers) {
     if (!container.empty() && c.name != container) continue;
+    if (!joined) {
+      if (auto driver = unkept_log_driver(ctx, *task, c.name)) unkept[c.name] = *driver;
+    }
     const std::string runtime_id = task->id + "-" + c.name;
     Json lines = joined ? remote[runtime_id] : ctx.logs->read(runtime_id);
     // An awslogs container on this gateway reads as `aws logs get-log-events` does, and back past
@@ -73,6 +77,7 @@ Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::s
   Json names = Json::array();
   for (const auto& c : task->containers) names.push_back(c.name);
   Json out{{"events", Json::array()}, {"taskStatus", model::to_wire(task->last_status)}, {"containers", names}};
+  if (!unkept.empty()) out["unkeptLogs"] = std::move(unkept);
   std::size_t next = since;
   for (std::size_t text_bytes = 0; next < events.size(); ++next) {
     text_bytes += events[next].value("text", "").size();

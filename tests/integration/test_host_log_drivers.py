@@ -91,8 +91,11 @@ class HostLogDriversTest(TaskTestCase):
         # RFC 3164 with Docker's default tag, {{.ID}}: the container id's first 12 characters.
         self.assertRegex(legacy[0], r"^<30>\w{3} [ \d]\d \d\d:\d\d:\d\d %s %s\[\d+\]: classic\n$" %
                          (re.escape(host), task_id[:12]))
-        # Nothing of it went to berth's own file.
+        # Nothing of it went to berth's own file, and `berth logs` says where it went.
         self.assertFalse(os.path.exists(self.log_file(arn, "main")))
+        logs = self.logs(arn, "main")
+        self.assertEqual((logs.returncode, logs.stdout), (0, ""))
+        self.assertIn("container main logs with the syslog driver; its output went to the host's syslog", logs.stderr)
 
     def test_journald_entries_use_the_native_protocol(self):
         journal = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -137,6 +140,7 @@ class HostLogDriversTest(TaskTestCase):
         logs = self.logs(arn)
         self.assertEqual(logs.returncode, 0, logs.stderr)
         self.assertEqual(logs.stdout, "")
+        self.assertEqual(logs.stderr, "berth: container main logs with the none driver; its output is not kept\n")
 
     def test_unknown_drivers_are_refused_with_ecs_message(self):
         with self.assertRaises(self.ecs.exceptions.ClientException) as refused:
