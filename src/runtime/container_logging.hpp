@@ -29,7 +29,7 @@ struct ContainerLogging {
   std::string image_name;       // journald's IMAGE_NAME
   // awslogs with mode blocking: the file must not rotate away lines the log ingester has not read.
   bool wait_for_reader = false;
-  // Where the ingester writes "<inode> <offset>" of the file it read last (the runtime names it
+  // Where the ingester writes the shim time (ns) of the last record it took (the runtime names it
   // in the container's state directory); set for wait_for_reader.
   std::string progress_path;
 };

@@ -331,7 +331,15 @@ class AwsLogsContainerTest(TaskTestCase):
         wait_for(lambda: os.path.exists(os.path.join(shared, "printed-bl")), timeout=120, what="bl printing")
         open(os.path.join(shared, "end"), "w").close()
         self.wait_status(arn, "STOPPED", timeout=60)
-        wait_for(lambda: self.stream_messages("f/bl/" + task_id)[-1:] == ["after"], timeout=30, what="bl stored")
+        seen = {}
+
+        def stored_to_the_end(name):
+            seen[name] = self.stream_messages("f/%s/%s" % (name, task_id))
+            return seen[name][-1:] == ["after"]
+        try:
+            wait_for(lambda: stored_to_the_end("bl"), timeout=30, what="bl stored")
+        except AssertionError:
+            raise AssertionError("bl stored %d lines, the last %s" % (len(seen["bl"]), seen["bl"][-3:]))
         blocking = self.stream_messages("f/bl/" + task_id)
         self.assertEqual(blocking, [str(i) for i in range(1, 200001)] + ["after"])  # every line, once, in order
         wait_for(lambda: self.stream_messages("f/nb/" + task_id)[-1:] == ["after"], timeout=30, what="nb stored")

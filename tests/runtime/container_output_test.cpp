@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -243,4 +244,32 @@ TEST_CASE("a TCP syslog sink frames messages by newline and dials again when the
   CHECK(output.dropped() == 0);
   ::close(second);
   ::close(listener);
+}
+
+TEST_CASE("a held log file rotates only once its reader is past the oldest file", "[runtime][logs]") {
+  char pattern[] = "/tmp/berth-progress-XXXXXX";
+  REQUIRE(::mkdtemp(pattern) != nullptr);
+  const std::string dir = pattern, log = dir + "/c.log", progress = dir + "/progress";
+  const auto put = [](const std::string& path, const std::string& text) {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    REQUIRE(f);
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+  };
+  // 2026-12-03T16:34:15Z is 1796315655 s after the epoch.
+  const std::string oldest_last_ns = "1796315655000000002";
+  put(log, "2026-12-03T16:34:17.000000000Z stdout F current\n");
+  put(log + ".1", "2026-12-03T16:34:16.000000000Z stdout F newer\n");
+  CHECK(reader_done_with_oldest(log, 2, progress));  // no .2: a rotation deletes nothing
+  put(log + ".2", "2026-12-03T16:34:15.000000001Z stdout F first\n2026-12-03T16:34:15.000000002Z stderr P half\n");
+  CHECK_FALSE(reader_done_with_oldest(log, 2, progress));  // no report: the reader has not started
+  put(progress, "1796315655000000001\n");
+  CHECK_FALSE(reader_done_with_oldest(log, 2, progress));  // the oldest's last record not taken yet
+  put(progress, oldest_last_ns + "\n");
+  CHECK(reader_done_with_oldest(log, 2, progress));
+  put(progress, "1796315657000000000\n");
+  CHECK(reader_done_with_oldest(log, 2, progress));
+  put(progress, "garbage\n");
+  CHECK_FALSE(reader_done_with_oldest(log, 2, progress));
+  std::filesystem::remove_all(dir);
 }

@@ -9,6 +9,7 @@
 #include "common/files.hpp"
 #include "common/numbers.hpp"
 #include "model/host_log_drivers.hpp"
+#include "runtime/shim/log_record.hpp"
 
 namespace berth::runtime {
 namespace {
@@ -21,6 +22,8 @@ constexpr std::size_t k_blocking_backlog = 64 * 1024;
 constexpr auto k_redial_every = std::chrono::seconds(1);
 // How often a held file (awslogs, blocking) looks again whether the ingester has read on.
 constexpr int k_held_recheck_ms = 100;
+// Enough of a log file's end to hold its last whole record (LogWriter's 16 KiB reads, a header).
+constexpr std::uint64_t k_record_tail = 20 * 1024;
 
 std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -32,26 +35,29 @@ std::string host_name() {
   return buffer;
 }
 
-// Whether the reader that reports to `progress_path` ("<inode> <offset>") is done with the file a
-// rotation of `log_path` would delete: there is none, or the reader is in another (newer) file, or
-// has read it to its end. Without a report the reader has not started: no.
+}  // namespace
+
 bool reader_done_with_oldest(const std::string& log_path, int keep_files, const std::string& progress_path) {
-  const std::string oldest = keep_files > 0 ? log_path + "." + std::to_string(keep_files) : log_path;
+  if (keep_files <= 0) return true;  // rotation deletes nothing but the file being written
+  const std::string oldest = log_path + "." + std::to_string(keep_files);
+  // The time of the oldest file's last record: its tail holds it (a record is at most 16 KiB of
+  // output and its header).
   struct stat st{};
   if (::stat(oldest.c_str(), &st) != 0) return true;
-  const auto text = read_file(progress_path);
-  if (!text) return false;
-  const std::string_view words = trim(*text);
-  const auto space = words.find(' ');
-  if (space == std::string_view::npos) return false;
-  const auto inode = parse_integer<std::uint64_t>(words.substr(0, space));
-  const auto offset = parse_integer<std::uint64_t>(words.substr(space + 1));
-  if (!inode || !offset) return false;
-  if (*inode != static_cast<std::uint64_t>(st.st_ino)) return true;
-  return *offset >= static_cast<std::uint64_t>(st.st_size);
+  const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
+  const std::uint64_t tail = std::min<std::uint64_t>(size, k_record_tail);
+  const auto bytes = read_file_range(oldest, size - tail, static_cast<std::size_t>(tail));
+  if (!bytes) return true;  // gone meanwhile: nothing left to lose
+  std::string_view text = *bytes;
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (text.empty()) return true;
+  const auto last = parse_shim_log_record(text.substr(text.rfind('\n') == std::string_view::npos ? 0 : text.rfind('\n') + 1));
+  if (!last) return true;  // not a record berth wrote: nothing the reader would take
+  const auto report = read_file(progress_path);
+  if (!report) return false;  // the reader has not started
+  const auto reader_ns = parse_integer<std::int64_t>(trim(*report));
+  return reader_ns && *reader_ns >= last->ns;
 }
-
-}  // namespace
 
 Result<std::unique_ptr<ContainerOutput>> ContainerOutput::open(const ContainerLogging& logging, const FileLogSettings& file,
                                                                const std::string& runtime_id) {

@@ -5,8 +5,8 @@
 // hold, counts it and says so in the sink once it takes lines again; blocking makes taking() false
 // while the receiver lags, so the shim stops reading and the container's writes wait. A broken
 // connection is dialled again every second. The file of an awslogs container in blocking mode
-// does not rotate away what the log ingester has not read (it reports how far it read in
-// ContainerLogging::progress_path): the file is held, taking() is false, and it is looked at again
+// does not rotate away what the log ingester has not read (it reports the time of the last record
+// it took in ContainerLogging::progress_path): the file is held, taking() is false, and it is looked at again
 // every 100 ms until the ingester has moved on. Not thread-safe (the shim's one thread).
 #pragma once
 
@@ -34,6 +34,12 @@ struct FileLogSettings {
   std::size_t max_bytes = 1 << 20;
   int keep_files = 2;
 };
+
+// Whether the reader that reports in `progress_path` the shim time (ns) of the last record it took
+// is done with the file a rotation of `log_path` would delete (<log_path>.<keep_files>): there is
+// none, or the reader's time is at or past that file's last record. No report (the reader has not
+// started): no. Times, not inodes: a deleted file's inode number is soon another file's.
+bool reader_done_with_oldest(const std::string& log_path, int keep_files, const std::string& progress_path);
 
 class ContainerOutput {
  public:

@@ -278,8 +278,9 @@ int run_shim(const ShimOptions& o) {
   std::optional<std::chrono::steady_clock::time_point> drain_deadline;
   while (!streams.empty() || !exit_status) {
     std::vector<pollfd> fds{{sig_fd, POLLIN, 0}};
-    // A blocking log sink that lags: the container's output stays in its pipes, so it waits.
-    if (log.taking()) {
+    // A blocking log sink that lags: the container's output stays in its pipes, so it waits. Once
+    // the container has exited nobody waits: what its pipes still hold (64 KiB each) is taken.
+    if (log.taking() || exit_status) {
       for (const auto& [fd, _] : streams) fds.push_back({fd, POLLIN, 0});
     }
     const std::size_t stream_end = fds.size();

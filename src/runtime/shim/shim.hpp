@@ -49,7 +49,7 @@ inline constexpr const char* k_exit_file = "exit.json";
 inline constexpr const char* k_shim_pid_file = "shim.pid";
 inline constexpr const char* k_attach_socket = "attach.sock";
 // Where the log ingester says how far it read a blocking awslogs container's file (see
-// ContainerLogging::progress_path): "<inode> <offset>\n".
+// ContainerLogging::progress_path): "<ns>\n", the shim time of the last record it took.
 inline constexpr const char* k_log_progress_file = "log-progress";
 
 }  // namespace berth::runtime
