@@ -28,6 +28,7 @@ DriverSettings driver_settings(const AgentConfig& config, const MetadataTokenMak
   settings.host_resolv_conf = config.host_resolv_conf;
   settings.arns = config.arns;
   settings.gpus = config.gpus;
+  settings.journald_socket = config.journald_socket;
   if (metadata_token) {
     settings.metadata_host_url = metadata_url("127.0.0.1", config.metadata_port);
     settings.metadata_bridge_url = metadata_url(runtime::bridge_gateway_of(config.network.subnet), config.metadata_port);

@@ -74,6 +74,8 @@ struct AgentConfig {
   // The task metadata endpoint's port (BERTH_METADATA_PORT; 0 = none): containers are told to
   // reach it on 127.0.0.1 (host network) or the bridge's gateway address (bridge).
   int metadata_port = 0;
+  // The journal's native socket, where containers with the journald log driver write.
+  std::string journald_socket = "/run/systemd/journal/socket";
 
   // Reads the ECS agent keys of `config` (ECS_RESERVED_MEMORY, ECS_RESERVED_PORTS, ...).
   [[nodiscard]] static Result<AgentConfig> from(const Config& config);

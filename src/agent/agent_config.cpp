@@ -107,6 +107,7 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
   out.availability_zone = config.availability_zone;
   out.cgroup_parent = config.cgroup_parent;
   out.metadata_port = config.metadata_port;
+  out.journald_socket = config.journald_socket;
   // The endpoint's port, moved off 51679, is no task's to take either.
   if (out.metadata_port > 0 &&
       std::find(out.reserved_ports.begin(), out.reserved_ports.end(), out.metadata_port) == out.reserved_ports.end()) {

@@ -15,6 +15,7 @@
 #include "runtime/linux/capability_bounds.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
 #include "model/ephemeral_storage.hpp"
+#include "model/log_configuration.hpp"
 #include "model/sysctls.hpp"
 #include "model/task_metadata.hpp"
 #include "model/task_definition.hpp"
@@ -42,6 +43,41 @@ void merge_env(std::vector<std::string>& env, const std::string& name, const std
   const std::string prefix = name + "=";
   std::erase_if(env, [&](const std::string& e) { return e.starts_with(prefix); });
   env.push_back(prefix + value);
+}
+
+// Where the shim puts the output of container definition `c` (runtime id `id`): its
+// logConfiguration's driver, checked at registration (one stored by an older berth that no longer
+// parses keeps berth's file).
+runtime::ContainerLogging container_logging(const Json& c, const std::string& id, const std::string& journald_socket) {
+  runtime::ContainerLogging out;
+  if (!c.contains("logConfiguration")) return out;
+  const auto log = model::parse_log_configuration(c["logConfiguration"]);
+  if (!log) return out;
+  out.blocking = log->blocking;
+  out.max_buffer_bytes = log->max_buffer_bytes;
+  const std::string name = c.value("name", "");
+  const std::string image = c.value("image", "");
+  out.tag = model::expand_log_tag(log->tag, {id, name, image});
+  switch (log->driver) {
+    case model::LogDriver::json_file: out.sink = runtime::LogSink::file; break;
+    case model::LogDriver::awslogs:
+      // The log ingester reads the file: blocking keeps what it has not read (the container waits).
+      out.sink = runtime::LogSink::file;
+      out.wait_for_reader = log->blocking;
+      break;
+    case model::LogDriver::none: out.sink = runtime::LogSink::none; break;
+    case model::LogDriver::syslog:
+      out.sink = runtime::LogSink::syslog;
+      out.syslog = log->syslog;
+      break;
+    case model::LogDriver::journald:
+      out.sink = runtime::LogSink::journald;
+      out.journal_socket = journald_socket;
+      out.container_name = name;
+      out.image_name = image;
+      break;
+  }
+  return out;
 }
 
 // The cgroup access of an ECS device mapping: its permissions read/write/mknod, all three if none.
@@ -254,6 +290,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   spec.privileged = c.value("privileged", false);
   spec.terminal = c.value("pseudoTerminal", false);
   spec.open_stdin = c.value("interactive", false);
+  spec.logging = container_logging(c, spec.id, context.journald_socket);
   // Docker's default for a terminal, which an ECS container with pseudoTerminal gets.
   if (spec.terminal && std::none_of(spec.env.begin(), spec.env.end(), [](const std::string& e) { return e.starts_with("TERM="); })) {
     spec.env.push_back("TERM=xterm");

@@ -43,6 +43,7 @@ struct SpecContext {
   // Whether the host enforces AppArmor, which an apparmor security option needs (a fake in tests).
   std::function<bool()> apparmor_enabled = [] { return runtime::apparmor_enabled(); };
   std::string cgroup_parent = "/berth";  // BERTH_CGROUP_PARENT: the task's cgroup goes under it
+  std::string journald_socket = "/run/systemd/journal/socket";  // for the journald log driver
 };
 
 // The resolv.conf a bridge container gets: its dnsServers and dnsSearchDomains if set, else the

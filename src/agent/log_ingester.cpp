@@ -1,11 +1,13 @@
 #include "agent/log_ingester.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -15,6 +17,7 @@
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "runtime/shim/log_record.hpp"
+#include "runtime/shim/shim.hpp"
 
 namespace berth::agent {
 namespace {
@@ -27,10 +30,33 @@ constexpr std::size_t k_task_id_length = 32;
 // (RuncPaths::log_max_bytes), so a file's new bytes fit in one read.
 constexpr std::size_t k_max_read = 4 << 20;
 
-std::optional<std::uint64_t> inode_of(const std::string& path) {
+// The shim time of the first record of the file open at `fd`, 0 when it has none yet. With the
+// inode it tells a file from a newer one that got the inode number of a deleted one.
+std::int64_t first_record_ns(int fd) {
+  // A record's time, stream and tag take its first 40 bytes; the text does not matter here.
+  const auto head = read_fd_range(fd, 0, 64);
+  if (!head || head->empty()) return 0;
+  std::string_view line = *head;
+  line = line.substr(0, line.find('\n'));
+  const auto record = runtime::parse_shim_log_record(line);
+  return record ? record->ns : 0;
+}
+
+// A log file opened: read by descriptor, it stays the same file however the shim renames it.
+struct OpenedLog {
+  runtime::UniqueFd fd;
+  std::uint64_t inode = 0;    // 0: not there
+  std::int64_t first_ns = 0;  // first_record_ns
+};
+
+OpenedLog open_log(const std::string& path) {
+  OpenedLog out{runtime::UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)), 0, 0};
   struct stat st{};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return static_cast<std::uint64_t>(st.st_ino);
+  if (out.fd.valid() && ::fstat(out.fd.get(), &st) == 0) {
+    out.inode = static_cast<std::uint64_t>(st.st_ino);
+    out.first_ns = first_record_ns(out.fd.get());
+  }
+  return out;
 }
 
 }  // namespace
@@ -88,6 +114,7 @@ void LogIngester::resolve(const std::string& runtime_id, Source& source) {
     auto log = model::parse_log_configuration(c["logConfiguration"]);
     if (!log || log->driver != model::LogDriver::awslogs) return;
     source.awslogs = true;
+    source.blocking = log->blocking;
     source.options = log->awslogs;
     source.stream = model::awslogs_stream_name(log->awslogs, container->name, task_id, runtime_id);
     source.cursor = m_logs.source_cursor(source.options.group, source.stream);
@@ -170,11 +197,10 @@ std::optional<std::chrono::steady_clock::time_point> LogIngester::store_joined(b
   return next;
 }
 
-std::uint64_t LogIngester::read_from(Source& source, const std::string& path, std::uint64_t offset,
-                                     std::vector<store::LogEvent>& events) {
+std::uint64_t LogIngester::read_from(Source& source, int fd, std::uint64_t offset, std::vector<store::LogEvent>& events) {
   // Only what the file holds past `offset`: a wake-up for one line reads that line, not a
   // k_max_read buffer.
-  const auto bytes = read_file_range(path, offset, k_max_read);
+  const auto bytes = read_fd_range(fd, offset, k_max_read);
   if (!bytes || bytes->empty()) return offset;
   return offset + take_records(source, *bytes, events);
 }
@@ -197,29 +223,51 @@ std::size_t LogIngester::ingest(const std::string& file_name) {
                  "', which does not exist and awslogs-create-group is not true; its output is stored once the group is made");
       }
       source.group_warned = true;
+      source.waiting_for_group = true;
       return 0;
     }
   }
+  source.waiting_for_group = false;
   const std::string path = m_options.log_root + "/" + file_name;
-  const auto inode = inode_of(path);
+  // Opened newest first and read by descriptor: a rotation meanwhile cannot put another file under
+  // a name read later (a file opened under two names is read once, by its inode).
+  const OpenedLog current = open_log(path);
   const std::uint64_t offset_before = source.offset;
+  // The file last read, by inode and first record: a rotated-away file's inode number is soon a
+  // newer file's, and reading that one from the old offset would skip lines.
+  const auto last_read = [&](const OpenedLog& file) {
+    return file.inode != 0 && file.inode == source.inode && (source.offset == 0 || file.first_ns == source.first_ns);
+  };
   std::vector<store::LogEvent> events;
-  if (source.inode == 0 || !inode || *inode != source.inode) {
+  if (!last_read(current)) {
     // First sight, or the shim rotated: the rest of the file last read (now <path>.1), else every
     // rotated file, oldest first; the cursor skips what is stored already.
-    const std::string previous = path + ".1";
-    if (source.inode != 0 && inode_of(previous) == source.inode) {
-      read_from(source, previous, source.offset, events);
+    std::vector<OpenedLog> rotated;
+    rotated.push_back(open_log(path + ".1"));
+    if (source.inode != 0 && last_read(rotated.front())) {
+      read_from(source, rotated.front().fd.get(), source.offset, events);
     } else {
+      for (int i = 2; i <= m_options.keep_files; ++i) rotated.push_back(open_log(path + "." + std::to_string(i)));
       source.replaying = true;
       source.seen_at_cursor = 0;
-      for (int i = m_options.keep_files; i >= 1; --i) read_from(source, path + "." + std::to_string(i), 0, events);
+      std::set<std::uint64_t> read_inodes{current.inode};
+      for (auto file = rotated.rbegin(); file != rotated.rend(); ++file) {
+        if (file->inode != 0 && read_inodes.insert(file->inode).second) read_from(source, file->fd.get(), 0, events);
+      }
     }
-    source.inode = inode.value_or(0);
+    source.inode = current.inode;
+    source.first_ns = current.first_ns;
     source.offset = 0;
   }
-  if (inode) source.offset = read_from(source, path, source.offset, events);
+  if (current.inode != 0) source.offset = read_from(source, current.fd.get(), source.offset, events);
+  if (source.first_ns == 0 && source.offset > 0) source.first_ns = first_record_ns(current.fd.get());
   source.replaying = false;
+  if (source.blocking && !m_options.state_root.empty()) {
+    // For the shim, which holds the container rather than rotate away what was not read.
+    auto told = replace_file(m_options.state_root + "/" + runtime_id + "/" + runtime::k_log_progress_file,
+                             std::to_string(source.cursor.ns) + "\n");
+    (void)told;  // the container is gone, or waits until the next read says it again
+  }
   const std::size_t read = source.offset >= offset_before ? source.offset - offset_before : source.offset;
   if (events.empty()) return read;
   if (auto stored = m_logs.append(source.options.group, source.stream, events, store::Flush::batched, store::MissingStream::create);
@@ -278,11 +326,16 @@ void LogIngester::run() {
   // read was measured (tests/bench/logs_bench.py, 10 chatty containers and a flood): it cost more
   // CPU, not less (interleaved files' events do not fold), and a flood outran the shim's rotated
   // files more often.
-  std::optional<SteadyClock::time_point> flush_at, joined_due;
+  std::optional<SteadyClock::time_point> flush_at, joined_due, group_check;
   std::set<std::string> written;
   while (true) {
     int timeout = -1;
-    for (const auto& due : {flush_at, joined_due}) {
+    // A container waiting for its group writes nothing new once its shim holds it (blocking):
+    // its file is read again every second until the group is made.
+    if (!group_check && std::any_of(m_sources.begin(), m_sources.end(), [](const auto& s) { return s.second.waiting_for_group; })) {
+      group_check = SteadyClock::now() + std::chrono::seconds(1);
+    }
+    for (const auto& due : {flush_at, joined_due, group_check}) {
       if (!due) continue;
       const int ms = static_cast<int>(std::max<long long>(
           0, std::chrono::duration_cast<std::chrono::milliseconds>(*due - SteadyClock::now()).count()));
@@ -302,6 +355,14 @@ void LogIngester::run() {
       }
       for (const auto& name : written) ingest(name);
       written.clear();
+    }
+    if (group_check && SteadyClock::now() >= *group_check) {
+      group_check.reset();
+      std::vector<std::string> waiting;
+      for (const auto& [runtime_id, source] : m_sources) {
+        if (source.waiting_for_group) waiting.push_back(runtime_id + std::string(k_log_suffix));
+      }
+      for (const auto& name : waiting) ingest(name);
     }
     joined_due = store_joined(false);
     if (flush_at && SteadyClock::now() >= *flush_at) {

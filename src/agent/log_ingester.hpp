@@ -14,7 +14,10 @@
 // the buffer, so a container never blocks on the store; a container printing faster than this
 // thread stores (a flood of over a million short lines a second) can outrun the shim's few MiB
 // of rotated files, and what they no longer hold is lost. One thread of its own; start() and
-// stop() are called from one thread.
+// stop() are called from one thread. A blocking awslogs container's shim does not rotate away what
+// this thread has not read: after each read this thread writes how far it got (the shim time of
+// the last record it took) to the container's state directory (tmpfs, not flash), and the container waits while it lags,
+// while berth is down, or while its group does not exist.
 #pragma once
 
 #include <chrono>
@@ -37,6 +40,9 @@ namespace berth::agent {
 
 struct LogIngesterOptions {
   std::string log_root;   // the shims' log directory (RuncPaths::log_root)
+  // The containers' state directories (RuncPaths::state_root), where a blocking awslogs
+  // container's shim reads how far this thread has read its file (runtime::k_log_progress_file).
+  std::string state_root;
   std::string cluster;    // the local agent's cluster, whose tasks the files belong to
   int keep_files = 2;     // rotated files the shims keep beside the current one
   int flush_ms = 1000;    // how long a batched event waits for a write at most
@@ -70,7 +76,10 @@ class LogIngester {
     model::AwsLogsOptions options;
     std::string stream;
     bool group_warned = false;
+    bool waiting_for_group = false;  // its group does not exist yet: looked at again every second
+    bool blocking = false;       // mode blocking: its shim waits for the progress this reports
     std::uint64_t inode = 0;  // of the file read up to `offset`
+    std::int64_t first_ns = 0;  // that file's first record's shim time (0: none seen yet)
     std::uint64_t offset = 0;
     store::SourceCursor cursor;  // lines at or before it are stored already
     std::uint32_t seen_at_cursor = 0;  // lines stamped cursor.ns met by this replay
@@ -96,8 +105,8 @@ class LogIngester {
   void resolve(const std::string& runtime_id, Source& source);
   // Appends the whole records of `bytes` (a file's text from some offset); returns the bytes used.
   std::size_t take_records(Source& source, std::string_view bytes, std::vector<store::LogEvent>& events);
-  // Reads `path` from `offset` to its end into `events`; returns the new offset.
-  std::uint64_t read_from(Source& source, const std::string& path, std::uint64_t offset, std::vector<store::LogEvent>& events);
+  // Reads the file open at `fd` from `offset` to its end into `events`; returns the new offset.
+  std::uint64_t read_from(Source& source, int fd, std::uint64_t offset, std::vector<store::LogEvent>& events);
 
   const LogIngesterOptions m_options;
   store::Store& m_state;

@@ -56,6 +56,11 @@ Observations TaskDriver::observe_runtime(const model::Task& task) {
     const std::string rid = runtime_id_of(task.id, c.name);
     ContainerObservation& seen = observed[c.name];
     seen.status = m_runtime.status(rid);
+    // Said once: the container is recorded stopped in this pass and not observed again.
+    if (seen.status.state == runtime::ContainerStatus::State::exited && seen.status.log_dropped > 0) {
+      log_warn("task " + task.id + ": container " + c.name + " exited; its log driver dropped " +
+               std::to_string(seen.status.log_dropped) + " lines in all (non-blocking, the receiver lagging)");
+    }
     if (const auto sent = m_term_sent.find(rid); sent != m_term_sent.end()) seen.term_sent = sent->second;
   }
   return observed;
@@ -147,6 +152,7 @@ void TaskDriver::start_container(model::Task& task, const Json& td, const std::s
   context.task_arn = m_settings.arns.task(task.cluster, task.id);
   context.gpus = m_settings.gpus;
   context.cgroup_parent = m_settings.defaults.cgroup_parent;
+  context.journald_socket = m_settings.journald_socket;
   if (m_settings.metadata_token) {
     context.metadata_host_url = m_settings.metadata_host_url;
     context.metadata_bridge_url = m_settings.metadata_bridge_url;

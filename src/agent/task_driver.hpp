@@ -44,6 +44,7 @@ struct DriverSettings {
   std::string metadata_host_url;
   std::string metadata_bridge_url;
   MetadataTokenMaker metadata_token;
+  std::string journald_socket;        // the journald log driver's socket (AgentConfig)
 };
 
 class TaskDriver {

@@ -162,7 +162,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                .metadata_token = m_metadata.token_maker()}),
       m_image_catalog(*m_resources.store, *m_resources.images, m_agent.puller()),
       m_exit_watcher(m_runc_paths.state_root, [this] { m_agent.wake(); }),
-      m_log_ingester({m_runc_paths.log_root, config.cluster, m_runc_paths.log_files}, *m_resources.store,
+      m_log_ingester({m_runc_paths.log_root, m_runc_paths.state_root, config.cluster, m_runc_paths.log_files}, *m_resources.store,
                      *m_resources.log_store),
       m_sampler(*m_resources.store, m_runtime, *m_resources.clock,
                 {config.cluster, ArnScope{config.region, config.account}, config.metrics_interval_seconds},

@@ -32,6 +32,7 @@ int logs_verb(const Words& words) {
   const bool timestamps = args->flags.contains("timestamps");
   const std::string container = args->positional.size() == 2 ? args->positional[1] : "";
   std::size_t since = 0;
+  bool told_unkept = false;
   while (true) {
     const std::string path = "/v1/tasks/" + api::url_encode(args->positional[0]) + "/logs?since=" +
                              std::to_string(since) + "&container=" + api::url_encode(container) +
@@ -44,6 +45,16 @@ int logs_verb(const Words& words) {
     // Read with the typed accessors: over --endpoint the reply is another machine's, and a member
     // of the wrong type must not throw.
     const model::Json& body = *reply;
+    // As `docker logs` says of such drivers, once: nothing to read here, and where it went.
+    if (!told_unkept && body.is_object() && body.contains("unkeptLogs") && body["unkeptLogs"].is_object()) {
+      for (const auto& [name, driver] : body["unkeptLogs"].items()) {
+        const std::string d = driver.is_string() ? driver.get<std::string>() : "";
+        std::cerr << "berth: container " << name << " logs with the " << d << " driver; "
+                  << (d == "none" ? "its output is not kept" : "its output went to the host's " + d + ", not to berth")
+                  << "\n";
+      }
+      told_unkept = true;
+    }
     const bool several = container.empty() && array_member(body, "containers").size() > 1;
     for (const auto& e : array_member(body, "events")) {
       auto& out = text_member(e, "stream") == "stderr" ? std::cerr : std::cout;

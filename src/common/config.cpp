@@ -329,6 +329,7 @@ const KeyRule k_rules[] = {
      [](Config& c, Text k, Text v) { return set(c.logs_forward_ca_file, path_or_empty(k, v, "the system's CAs")); }},
     {"BERTH_LOGS_FORWARD_FINGERPRINT",
      [](Config& c, Text k, Text v) { return set(c.logs_forward_fingerprint, fingerprint(k, v)); }},
+    {"BERTH_JOURNALD_SOCKET", [](Config& c, Text k, Text v) { return set(c.journald_socket, path(k, v)); }},
     {"BERTH_METRICS_MAX_SERIES",
      [](Config& c, Text k, Text v) { return set(c.metrics_max_series, number_in<int>(k, v, 1, 100'000, "series")); }},
 };

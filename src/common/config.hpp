@@ -66,6 +66,7 @@ struct Config {
   std::string logs_forward_key_file;               // BERTH_LOGS_FORWARD_KEY_FILE
   std::string logs_forward_ca_file;                // BERTH_LOGS_FORWARD_CA
   std::string logs_forward_fingerprint;            // BERTH_LOGS_FORWARD_FINGERPRINT
+  std::string journald_socket = "/run/systemd/journal/socket";  // BERTH_JOURNALD_SOCKET (the journald log driver's)
 
   // The local agent's own keys (agent/agent_config.cpp applies them with the ECS agent's keys).
   long long cpu_units = 0;                         // BERTH_CPU_UNITS (0 = cores × 1024)

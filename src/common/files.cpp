@@ -88,29 +88,29 @@ Result<std::string> read_file(const std::string& path) {
   return out;
 }
 
-Result<std::string> read_file_range(const std::string& path, std::uint64_t offset, std::size_t max_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return sys_fail("read " + path);
+Result<std::string> read_fd_range(int fd, std::uint64_t offset, std::size_t max_bytes) {
   struct stat st{};
-  if (::fstat(fd, &st) != 0) {
-    ::close(fd);
-    return sys_fail("read " + path);
-  }
+  if (::fstat(fd, &st) != 0) return sys_fail("fstat");
   const auto size = static_cast<std::uint64_t>(st.st_size);
   std::string out(offset < size ? static_cast<std::size_t>(std::min<std::uint64_t>(size - offset, max_bytes)) : 0, '\0');
   std::size_t got = 0;
   while (got < out.size()) {
     const ssize_t n = ::pread(fd, out.data() + got, out.size() - got, static_cast<off_t>(offset + got));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return sys_fail("read " + path);
-    }
+    if (n < 0) return sys_fail("pread");
     if (n == 0) break;  // cut short since the fstat
     got += static_cast<std::size_t>(n);
   }
-  ::close(fd);
   out.resize(got);
+  return out;
+}
+
+Result<std::string> read_file_range(const std::string& path, std::uint64_t offset, std::size_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return sys_fail("read " + path);
+  auto out = read_fd_range(fd, offset, max_bytes);
+  ::close(fd);
+  if (!out) return std::unexpected(out.error().wrap("read " + path));
   return out;
 }
 

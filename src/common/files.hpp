@@ -30,6 +30,8 @@ namespace berth {
 // into a buffer of what is there: for files read again from a place, such as logs followed or
 // paged. ServerException as read_file.
 [[nodiscard]] Result<std::string> read_file_range(const std::string& path, std::uint64_t offset, std::size_t max_bytes);
+// The same from the open descriptor `fd` (which keeps its file however it is renamed meanwhile).
+[[nodiscard]] Result<std::string> read_fd_range(int fd, std::uint64_t offset, std::size_t max_bytes);
 
 // write(2) all of `data` to `fd`, retrying on EINTR and short writes. Returns 0 or the errno
 // (EIO when the fd takes nothing).

@@ -25,6 +25,43 @@ Result<bool> boolean_option(const std::string& key, const std::string& value) {
   return fail(Code::client, "logConfiguration.options '" + key + "' must be true or false, not '" + value + "'.");
 }
 
+// Docker's mode and max-buffer-size, which every driver takes. Returns false for another key.
+Result<bool> set_delivery_option(LogConfiguration& out, const std::string& key, const std::string& value) {
+  if (key == "mode") {
+    if (value != "blocking" && value != "non-blocking") {
+      return refuse("logConfiguration.options 'mode' must be blocking or non-blocking, not '" + value + "'.");
+    }
+    out.blocking = value == "blocking";
+    return true;
+  }
+  if (key == "max-buffer-size") {
+    const auto size = parse_docker_size(value);
+    if (!size || *size > k_max_buffer) {
+      return refuse("logConfiguration.options 'max-buffer-size' '" + value + "' is not a size up to 1g (\"4m\", \"512k\").");
+    }
+    out.max_buffer_bytes = *size;
+    return true;
+  }
+  return false;
+}
+
+// syslog's and journald's options (besides mode and max-buffer-size).
+Result<void> set_host_driver_option(LogConfiguration& out, const std::string& driver, const std::string& key,
+                                    const std::string& value) {
+  if (key == "tag") {
+    BERTH_TRY(check_log_tag(value));
+    out.tag = value;
+    return {};
+  }
+  if (driver == "syslog") {
+    BERTH_ASSIGN(const bool known, set_syslog_option(out.syslog, key, value));
+    if (known) return {};
+    return refuse("logConfiguration.options '" + key + "' is not a syslog option berth knows (syslog-address, "
+                  "syslog-facility, syslog-format, tag, mode, max-buffer-size).");
+  }
+  return refuse("logConfiguration.options '" + key + "' is not a journald option berth knows (tag, mode, max-buffer-size).");
+}
+
 Result<void> set_awslogs_option(AwsLogsOptions& out, const std::string& key, const std::string& value) {
   if (key == "awslogs-group") {
     if (auto ok = check_log_group_name(value); !ok) return refuse("logConfiguration.options 'awslogs-group': " + ok.error().message);
@@ -39,17 +76,6 @@ Result<void> set_awslogs_option(AwsLogsOptions& out, const std::string& key, con
     out.stream_prefix = value;
   } else if (key == "awslogs-create-group") {
     BERTH_ASSIGN(out.create_group, boolean_option(key, value));
-  } else if (key == "mode") {
-    if (value != "blocking" && value != "non-blocking") {
-      return refuse("logConfiguration.options 'mode' must be blocking or non-blocking, not '" + value + "'.");
-    }
-    out.blocking = value == "blocking";
-  } else if (key == "max-buffer-size") {
-    const auto size = parse_docker_size(value);
-    if (!size || *size > k_max_buffer) {
-      return refuse("logConfiguration.options 'max-buffer-size' '" + value + "' is not a size up to 1g (\"4m\", \"512k\").");
-    }
-    out.max_buffer_bytes = *size;
   } else if (key == "awslogs-datetime-format") {
     if (value.empty() || value.size() > k_max_pattern) return refuse("logConfiguration.options 'awslogs-datetime-format' must be 1-1024 characters.");
     BERTH_TRY(LineStartMatcher::datetime(value));
@@ -83,21 +109,36 @@ Result<LogConfiguration> parse_log_configuration(const Json& log) {
     }
     return out;
   }
+  const auto check_mode = [&]() -> Result<void> {
+    if (out.blocking && options.contains("max-buffer-size")) {
+      return refuse("logConfiguration.options 'max-buffer-size' applies to mode non-blocking only.");
+    }
+    return {};
+  };
+  if (driver == "syslog" || driver == "journald") {
+    out.driver = driver == "syslog" ? LogDriver::syslog : LogDriver::journald;
+    for (const auto& [key, value] : options.items()) {
+      BERTH_ASSIGN(const bool delivery, set_delivery_option(out, key, value.get<std::string>()));
+      if (!delivery) BERTH_TRY(set_host_driver_option(out, driver, key, value.get<std::string>()));
+    }
+    BERTH_TRY(check_mode());
+    return out;
+  }
   if (driver != "awslogs") {
-    return fail(Code::client, "Log driver " + driver + " is not supported by berth. Supported log drivers: awslogs, json-file, none.");
+    return fail(Code::client, "Log driver " + driver +
+                                  " is not supported by berth. Supported log drivers: awslogs, journald, json-file, none, syslog.");
   }
   out.driver = LogDriver::awslogs;
   for (const auto& [key, value] : options.items()) {
-    BERTH_TRY(set_awslogs_option(out.awslogs, key, value.get<std::string>()));
+    BERTH_ASSIGN(const bool delivery, set_delivery_option(out, key, value.get<std::string>()));
+    if (!delivery) BERTH_TRY(set_awslogs_option(out.awslogs, key, value.get<std::string>()));
   }
   if (out.awslogs.group.empty()) return refuse("logConfiguration.options 'awslogs-group' is required by the awslogs driver.");
   // Docker's awslogs driver refuses both at once: which one starts an event would be ambiguous.
   if (!out.awslogs.datetime_format.empty() && !out.awslogs.multiline_pattern.empty()) {
     return refuse("logConfiguration.options: awslogs-datetime-format and awslogs-multiline-pattern cannot both be set.");
   }
-  if (out.awslogs.blocking && options.contains("max-buffer-size")) {
-    return refuse("logConfiguration.options 'max-buffer-size' applies to mode non-blocking only.");
-  }
+  BERTH_TRY(check_mode());
   return out;
 }
 

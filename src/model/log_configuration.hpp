@@ -1,6 +1,8 @@
-// A container's logConfiguration, checked once at RegisterTaskDefinition and read by the log
-// ingester: which driver, and for awslogs the group, stream prefix and options as Docker's awslogs
-// driver defines them. Pure; thread-safe.
+// A container's logConfiguration, checked once at RegisterTaskDefinition and read by the agent
+// (which tells the shim where output goes) and the log ingester: which driver, the delivery mode
+// every driver takes (Docker's mode / max-buffer-size), for awslogs the group, stream prefix and
+// options as Docker's awslogs driver defines them, for syslog and journald theirs
+// (host_log_drivers.hpp). Pure; thread-safe.
 #pragma once
 
 #include <optional>
@@ -9,31 +11,34 @@
 
 #include "common/arn.hpp"
 #include "common/result.hpp"
+#include "model/host_log_drivers.hpp"
 #include "model/schema.hpp"
 
 namespace berth::model {
 
-enum class LogDriver { json_file, awslogs, none };
+enum class LogDriver { json_file, awslogs, none, syslog, journald };
 
 struct AwsLogsOptions {
   std::string group;          // awslogs-group
   std::string region;         // awslogs-region ("" = berth's own region)
   std::string stream_prefix;  // awslogs-stream-prefix ("" = the stream is named after the runtime id)
   bool create_group = false;  // awslogs-create-group
-  bool blocking = false;      // mode blocking (default non-blocking, ECS's defaultLogDriverMode)
-  std::size_t max_buffer_bytes = 1 << 20;  // max-buffer-size (Docker's default 1m)
   std::string datetime_format;    // awslogs-datetime-format (strftime, as Docker)
   std::string multiline_pattern;  // awslogs-multiline-pattern (a regular expression)
 };
 
 struct LogConfiguration {
   LogDriver driver = LogDriver::json_file;
+  bool blocking = false;  // mode blocking (default non-blocking, ECS's defaultLogDriverMode)
+  std::size_t max_buffer_bytes = 1 << 20;  // max-buffer-size (Docker's default 1m)
   AwsLogsOptions awslogs;  // for LogDriver::awslogs only
+  SyslogOptions syslog;    // for LogDriver::syslog only
+  std::string tag;         // syslog, journald: Docker's `tag` ("" = {{.ID}})
 };
 
 // Returns the logConfiguration `log` (a shape-checked {"logDriver","options","secretOptions"}).
 // ClientException naming the driver for one berth does not run ("Log driver <d> is not supported
-// by berth: ..."), naming the option for an unknown or malformed option, and when awslogs lacks
+// by berth. ..."), naming the option for an unknown or malformed option, and when awslogs lacks
 // awslogs-group. The message has no container name: the caller puts it in front.
 [[nodiscard]] Result<LogConfiguration> parse_log_configuration(const Json& log);
 

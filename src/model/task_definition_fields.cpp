@@ -133,10 +133,11 @@ constexpr std::array k_rows = {
              "OCI annotations, with the ECS agent's com.amazonaws.ecs.* labels (which win over a label of the same name)."},
     FieldRow{container, "ulimits", honoured, "Set as the container's rlimits."},
     FieldRow{container, "logConfiguration", honoured,
-             "awslogs (stored on the gateway, read with the CloudWatch Logs API; group, region, stream prefix, "
-             "create-group, mode, max-buffer-size, datetime-format, multiline-pattern), json-file and none "
-             "without options (berth's own rotated log, read with berth logs); other drivers and secretOptions "
-             "are refused."},
+             "awslogs (stored on the gateway, read with the CloudWatch Logs API and berth logs; group, region, "
+             "stream prefix, create-group, mode, max-buffer-size, datetime-format, multiline-pattern), json-file "
+             "without options (berth's own rotated log, read with berth logs), none (nothing kept), syslog "
+             "(syslog-address, syslog-facility, syslog-format, tag) and journald (tag) sent by the container's "
+             "monitor with Docker's mode and max-buffer-size; other drivers and secretOptions are refused."},
     FieldRow{container, "healthCheck", honoured, "Run by the agent; HEALTHY/UNHEALTHY in DescribeTasks."},
     FieldRow{container, "systemControls", honoured,
              "Set in the container's namespaces (OCI linux.sysctl); only namespaced parameters (kernel.msg*, "

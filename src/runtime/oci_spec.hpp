@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/schema.hpp"
+#include "runtime/container_logging.hpp"
 #include "runtime/linux/host_devices.hpp"
 
 namespace berth::runtime {
@@ -86,6 +87,7 @@ struct ContainerSpec {
   std::string init_binary;               // init: the host path of berth's binary, set by the runtime
   bool terminal = false;                 // process.terminal (pseudoTerminal): runc makes a pty for the shim
   bool open_stdin = false;               // interactive: stdin stays open for `berth attach` (the shim's, not OCI's)
+  ContainerLogging logging;              // where the shim puts the output (the logConfiguration's driver)
 };
 
 // Docker's default capability set.

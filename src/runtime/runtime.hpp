@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct ContainerStatus {
   int exit_code = 0;              // exited
   bool oom_killed = false;        // exited: the kernel's OOM killer ended it
   std::string start_error;        // exited without ever starting
+  std::uint64_t log_dropped = 0;  // exited: lines a non-blocking syslog/journald sink dropped
   EpochMs finished_at = 0;
 };
 

@@ -5,12 +5,16 @@
 #include <map>
 
 #include "svc/actions.hpp"
+#include "svc/awslogs_task_logs.hpp"
 
 namespace berth::svc {
 namespace {
 
 // How long a GetTaskLogs waits for a joined gateway's agent: it polls at least every few seconds.
 constexpr std::chrono::seconds k_remote_log_wait{10};
+// How much of an awslogs container's stored stream one read takes at most (the newest): each
+// `berth logs --follow` poll reads it again, so it stays a few times the shim's own files.
+constexpr std::size_t k_max_store_bytes = 8 << 20;
 
 // The log lines of `task`'s containers (`container`, or all) from its joined gateway's agent: asked
 // for through its next poll (parked polls look again at once), waited for.
@@ -48,10 +52,19 @@ Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::s
     return fail(Code::server, "this berth has no local agent, so no container logs");
   }
   Json events = Json::array();
+  Json unkept = Json::object();  // container → its driver, whose output is not kept here
   for (const auto& c : task->containers) {
     if (!container.empty() && c.name != container) continue;
+    if (!joined) {
+      if (auto driver = unkept_log_driver(ctx, *task, c.name)) unkept[c.name] = *driver;
+    }
     const std::string runtime_id = task->id + "-" + c.name;
-    const Json lines = joined ? remote[runtime_id] : ctx.logs->read(runtime_id);
+    Json lines = joined ? remote[runtime_id] : ctx.logs->read(runtime_id);
+    // An awslogs container on this gateway reads as `aws logs get-log-events` does, and back past
+    // what the shim's rotated file still holds.
+    if (!joined) {
+      if (auto stored = awslogs_container_lines(ctx, *task, c, lines, k_max_store_bytes)) lines = std::move(*stored);
+    }
     for (const auto& line : lines) {
       Json event = line;
       event["container"] = c.name;
@@ -64,6 +77,7 @@ Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::s
   Json names = Json::array();
   for (const auto& c : task->containers) names.push_back(c.name);
   Json out{{"events", Json::array()}, {"taskStatus", model::to_wire(task->last_status)}, {"containers", names}};
+  if (!unkept.empty()) out["unkeptLogs"] = std::move(unkept);
   std::size_t next = since;
   for (std::size_t text_bytes = 0; next < events.size(); ++next) {
     text_bytes += events[next].value("text", "").size();

@@ -9,7 +9,8 @@ namespace berth::svc {
 
 // Returns {"events": [{"time","stream","text","container"}...] from index `since`, "next": the
 // index to continue from, "more": whether events past `next` exist already, "taskStatus",
-// "containers": the task's container names}. `container` "" = every container of the task.
+// "containers": the task's container names, "unkeptLogs": {container: driver} for those whose
+// log driver keeps no output on the gateway (none, syslog, journald), when there are any}. `container` "" = every container of the task.
 // The events' text adds up to at most `max_text_bytes` (at least one event is always given), so
 // a reply stays bounded however long the logs are.
 [[nodiscard]] Result<Json> task_logs(Context& ctx, const std::string& cluster, const std::string& task,

@@ -10,7 +10,9 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "runtime/shim/log_record.hpp"
+#include "runtime/shim/container_output.hpp"
 #include "runtime/shim/log_writer.hpp"
+#include "runtime/shim/shim.hpp"
 
 using namespace berth;
 using berth::testing::FakeClock;
@@ -78,7 +80,7 @@ struct IngesterFixture {
   }
 
   std::unique_ptr<agent::LogIngester> ingester() {
-    return std::make_unique<agent::LogIngester>(agent::LogIngesterOptions{log_root, "default", 2, 1000}, *state, *logs);
+    return std::make_unique<agent::LogIngester>(agent::LogIngesterOptions{log_root, dir.path + "/containers", "default", 2, 1000}, *state, *logs);
   }
 
   std::vector<std::string> stored(const std::string& stream = std::string("web/main/") + k_task) {
@@ -220,7 +222,7 @@ TEST_CASE("a crash of berth loses no line, and a restart with nothing new writes
   const auto restart = [&] {
     auto opened = store::LogStore::open({crashed, 64ull << 20, 0}, f.clock);
     REQUIRE_OK(opened);
-    agent::LogIngester again({f.log_root, "default", 2, 1000}, *f.state, **opened);
+    agent::LogIngester again({f.log_root, f.dir.path + "/containers", "default", 2, 1000}, *f.state, **opened);
     again.ingest(name);
     again.stop();
     auto page = (*opened)->stream_events("ecs/demo/web", std::string("web/main/") + k_task, store::StreamEventsQuery{.from_head = true});
@@ -237,4 +239,57 @@ TEST_CASE("a crash of berth loses no line, and a restart with nothing new writes
   ::nanosleep(&pause, nullptr);
   CHECK(restart() == std::vector<std::string>{"one", "two", "three", "four"});
   CHECK(berth::testing::file_stamps(crashed) == before);
+}
+
+TEST_CASE("a blocking awslogs container's file does not rotate away what the ingester has not read", "[agent][logs]") {
+  IngesterFixture f;
+  f.use_definition(Json::parse(R"({"family":"web","containerDefinitions":[
+      {"name":"main","image":"busybox","memory":64,"logConfiguration":{"logDriver":"awslogs","options":{
+        "awslogs-group":"ecs/demo/web","awslogs-stream-prefix":"web","awslogs-create-group":"true","mode":"blocking"}}},
+      {"name":"side","image":"busybox","memory":64}]})"));
+  const std::string runtime_id = std::string(k_task) + "-main";
+  const std::string state = f.dir.path + "/containers/" + runtime_id;
+  REQUIRE_OK(make_dirs(state, 0700));
+  runtime::ContainerLogging logging;
+  logging.wait_for_reader = true;
+  logging.progress_path = state + "/" + runtime::k_log_progress_file;
+  // Files of 200 bytes, two kept besides the current one: a few lines fill them all.
+  auto opened = runtime::ContainerOutput::open(logging, {f.log_root + "/" + runtime_id + ".log", 200, 2}, runtime_id);
+  REQUIRE_OK(opened);
+  runtime::ContainerOutput& output = **opened;
+  auto ingester = f.ingester();
+  int written = 0;
+  // The ingester has read nothing: the shim holds the container once the files are full.
+  while (output.taking() && written < 1000) output.write(runtime::LogStream::stdout_, "line " + std::to_string(written++) + "\n");
+  REQUIRE_FALSE(output.taking());
+  CHECK(written < 100);
+  // Each read lets the file rotate once more; in the end every line is stored, once, in order.
+  for (int round = 0; round < 1000 && (f.stored().size() < static_cast<std::size_t>(written) || !output.taking()); ++round) {
+    ingester->ingest(runtime_id + ".log");
+    output.on_ready();
+    if (output.taking() && written < 300) output.write(runtime::LogStream::stdout_, "line " + std::to_string(written++) + "\n");
+  }
+  const auto lines = f.stored();
+  REQUIRE(lines.size() == static_cast<std::size_t>(written));
+  for (int i = 0; i < written; ++i) CHECK(lines[i] == "line " + std::to_string(i));
+  ingester->stop();
+}
+
+TEST_CASE("a non-blocking awslogs container's file rotates whatever the ingester read", "[agent][logs]") {
+  IngesterFixture f;
+  const std::string runtime_id = std::string(k_task) + "-main";
+  REQUIRE_OK(make_dirs(f.log_root, 0700));
+  auto opened = runtime::ContainerOutput::open({}, {f.log_root + "/" + runtime_id + ".log", 200, 2}, runtime_id);
+  REQUIRE_OK(opened);
+  for (int i = 0; i < 100; ++i) {
+    (*opened)->write(runtime::LogStream::stdout_, "line " + std::to_string(i) + "\n");
+    CHECK((*opened)->taking());
+  }
+  auto ingester = f.ingester();
+  ingester->ingest(runtime_id + ".log");
+  const auto lines = f.stored();
+  CHECK(lines.size() < 100u);  // the oldest files went before anyone read them
+  REQUIRE_FALSE(lines.empty());
+  CHECK(lines.back() == "line 99");
+  ingester->stop();
 }

@@ -2,12 +2,15 @@
 through Debian's aws CLI and boto3, IAM logs:* policies, and awslogs containers whose output is
 read back with describe-log-streams, get-log-events, filter-log-events and `aws logs tail --follow`."""
 import json
+import shutil
+import signal
+import tempfile
 import os
 import subprocess
 import threading
 import time
 
-from harness import AWS, BerthTestCase
+from harness import AWS, BERTH, BerthTestCase
 import test_auth
 from test_auth import KeysTestCase, error_of
 from test_tasks import TaskTestCase, wait_for
@@ -222,3 +225,123 @@ class AwsLogsContainerTest(TaskTestCase):
                     "--start-from-head", service="logs")["events"]
         self.assertEqual(len(again), count)
         self.assertEqual([e["message"] for e in again[:2]], ["INFO starting", "ERROR disk full"])
+
+    def test_berth_logs_reads_the_store(self):
+        # One container stores its lines (the group is made); the other's group does not exist, so
+        # its lines wait in the shim's file, and `berth logs` reads them there.
+        self.register("kept", [{
+            "name": "main", "essential": False,
+            "command": ["sh", "-c", "echo first; sleep 0.3; echo second >&2; sleep 0.3; i=0; while [ $i -lt 600 ]; do echo tick $i; i=$((i+1)); sleep 0.2; done"],
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": "ecs/demo/kept", "awslogs-stream-prefix": "kept", "awslogs-create-group": "true"}}}, {
+            "name": "waiting", "command": ["sh", "-c", "echo not stored yet; exec sleep 600"],
+            "logConfiguration": {"logDriver": "awslogs", "options": {
+                "awslogs-group": "ecs/demo/nobody-made", "awslogs-stream-prefix": "w"}}}])
+        arn = self.run_task("kept")
+        task_id = arn.rsplit("/", 1)[1]
+
+        def stored():
+            out = self.berth.aws("get-log-events", "--log-group-name", "ecs/demo/kept", "--log-stream-name",
+                                 "kept/main/" + task_id, "--start-from-head", service="logs", check=False)
+            return out.returncode == 0 and len(json.loads(out.stdout)["events"]) >= 4
+        wait_for(stored, timeout=30, what="the lines stored")
+
+        # --follow goes on printing what the container writes after it started.
+        follow = subprocess.Popen([BERTH, "logs", arn, "main", "--follow", "--config", "/dev/null", "--socket",
+                                   self.berth.socket_path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(follow.kill)
+        seen = []
+
+        def read_follow():
+            for line in follow.stdout:
+                seen.append(line.rstrip("\n"))
+                if len([s for s in seen if s.startswith("tick")]) >= 10:
+                    return
+        reader = threading.Thread(target=read_follow, daemon=True)
+        reader.start()
+        reader.join(timeout=30)
+        follow.kill()
+        ticks = [s for s in seen if s.startswith("tick")]
+        self.assertGreaterEqual(len(ticks), 10, seen)
+        self.assertEqual(ticks, ["tick %d" % i for i in range(len(ticks))])  # in order, none twice
+        self.assertEqual(seen[:2], ["first", "second"])  # awslogs keeps no stream: stored lines are stdout
+
+        waiting = self.logs(arn, "waiting")
+        self.assertEqual(waiting.stdout, "not stored yet\n")
+
+        self.ecs.stop_task(task=arn)
+        self.wait_status(arn, "STOPPED")
+        count = len(self.berth.aws("get-log-events", "--log-group-name", "ecs/demo/kept", "--log-stream-name",
+                                   "kept/main/" + task_id, "--start-from-head", service="logs")["events"])
+        # The shim's files gone (rotated away, or removed with the task): the store still has the lines.
+        logs_dir = os.path.join(self.berth.dir, "data", "logs")
+        for name in os.listdir(logs_dir):
+            if name.startswith(task_id + "-main.log"):
+                os.unlink(os.path.join(logs_dir, name))
+        out = self.logs(arn, "main")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        lines = out.stdout.splitlines()
+        self.assertEqual(lines[:3], ["first", "second", "tick 0"])
+        self.assertEqual(len(lines), count)
+
+    # Waits for "go", prints 200,000 lines (about 9 MB in the shim's file, three times what its
+    # rotated files hold), says so in a file, waits for "end", prints a last line.
+    FLOOD = ("while [ ! -e /shared/go ]; do sleep 0.1; done; seq 1 200000; touch /shared/printed-$NAME; "
+             "while [ ! -e /shared/end ]; do sleep 0.1; done; echo after")
+
+    def stream_messages(self, stream):
+        logs, messages, token = self.berth.boto3("logs"), [], None
+        while True:
+            args = dict(logGroupName="ecs/demo/flood", logStreamName=stream, startFromHead=True)
+            if token:
+                args["nextToken"] = token
+            page = logs.get_log_events(**args)
+            messages += [e["message"] for e in page["events"]]
+            if not page["events"] or page["nextForwardToken"] == token:
+                return messages
+            token = page["nextForwardToken"]
+
+    def test_blocking_holds_an_awslogs_container_while_berth_cannot_store(self):
+        shared = tempfile.mkdtemp(prefix="berth-flood-")
+        self.addCleanup(shutil.rmtree, shared, True)
+
+        def container(name, mode):
+            return {"name": name, "command": ["sh", "-c", self.FLOOD], "environment": [{"name": "NAME", "value": name}],
+                    "mountPoints": [{"sourceVolume": "shared", "containerPath": "/shared"}],
+                    "logConfiguration": {"logDriver": "awslogs", "options": {
+                        "awslogs-group": "ecs/demo/flood", "awslogs-stream-prefix": "f", "awslogs-create-group": "true",
+                        "mode": mode}}}
+        self.register("flood", [container("bl", "blocking"), container("nb", "non-blocking")],
+                      volumes=[{"name": "shared", "host": {"sourcePath": shared}}])
+        arn = self.run_task("flood")
+        task_id = arn.rsplit("/", 1)[1]
+        self.wait_status(arn, "RUNNING")
+        # berth (and its log ingester) frozen: nothing reads the shims' files.
+        os.kill(self.berth.proc.pid, signal.SIGSTOP)
+        try:
+            open(os.path.join(shared, "go"), "w").close()
+            # non-blocking: the container runs through its lines; its shim's files let the oldest go.
+            wait_for(lambda: os.path.exists(os.path.join(shared, "printed-nb")), timeout=60, what="nb printing")
+            # blocking: the container waits on its full pipe while its shim keeps the unread lines.
+            time.sleep(2)
+            self.assertFalse(os.path.exists(os.path.join(shared, "printed-bl")),
+                             "a blocking awslogs container ran past what berth could store")
+        finally:
+            os.kill(self.berth.proc.pid, signal.SIGCONT)
+        wait_for(lambda: os.path.exists(os.path.join(shared, "printed-bl")), timeout=120, what="bl printing")
+        open(os.path.join(shared, "end"), "w").close()
+        self.wait_status(arn, "STOPPED", timeout=60)
+        seen = {}
+
+        def stored_to_the_end(name):
+            seen[name] = self.stream_messages("f/%s/%s" % (name, task_id))
+            return seen[name][-1:] == ["after"]
+        try:
+            wait_for(lambda: stored_to_the_end("bl"), timeout=30, what="bl stored")
+        except AssertionError:
+            raise AssertionError("bl stored %d lines, the last %s" % (len(seen["bl"]), seen["bl"][-3:]))
+        blocking = self.stream_messages("f/bl/" + task_id)
+        self.assertEqual(blocking, [str(i) for i in range(1, 200001)] + ["after"])  # every line, once, in order
+        wait_for(lambda: self.stream_messages("f/nb/" + task_id)[-1:] == ["after"], timeout=30, what="nb stored")
+        non_blocking = self.stream_messages("f/nb/" + task_id)
+        self.assertLess(len(non_blocking), 200001)  # what rotated away while berth was frozen is lost

@@ -197,7 +197,7 @@ class TaskDefinitionFieldsTest(BerthTestCase):
         main = {"name": "main", "image": "busybox", "memory": 64}
         cases = [
             ({"containerDefinitions": [dict(main, logConfiguration={"logDriver": "gelf"})]},
-             "Log driver gelf is not supported by berth. Supported log drivers: awslogs, json-file, none."),
+             "Log driver gelf is not supported by berth. Supported log drivers: awslogs, journald, json-file, none, syslog."),
             ({"containerDefinitions": [dict(main, logConfiguration={"logDriver": "awslogs",
                                                                      "options": {"awslogs-group": "g",
                                                                                  "awslogs-tag": "x"}})]},

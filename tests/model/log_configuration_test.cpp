@@ -30,8 +30,8 @@ TEST_CASE("awslogs takes Docker's awslogs options", "[model][logs]") {
   CHECK(log->awslogs.group == "ecs/demo/web");
   CHECK(log->awslogs.region == "eu-west-1");
   CHECK(log->awslogs.create_group);
-  CHECK_FALSE(log->awslogs.blocking);
-  CHECK(log->awslogs.max_buffer_bytes == 4u << 20);
+  CHECK_FALSE(log->blocking);
+  CHECK(log->max_buffer_bytes == 4u << 20);
   CHECK(log->awslogs.multiline_pattern == "^\\S");
   CHECK(berth::model::awslogs_stream_name(log->awslogs, "main", "0123abcd", "0123abcd-main") == "web/main/0123abcd");
   log->awslogs.stream_prefix.clear();
@@ -40,7 +40,7 @@ TEST_CASE("awslogs takes Docker's awslogs options", "[model][logs]") {
 
 TEST_CASE("logConfiguration refusals name the driver or the option", "[model][logs]") {
   CHECK(refusal({{"logDriver", "fluentd"}}) ==
-        "Log driver fluentd is not supported by berth. Supported log drivers: awslogs, json-file, none.");
+        "Log driver fluentd is not supported by berth. Supported log drivers: awslogs, journald, json-file, none, syslog.");
   CHECK(refusal({{"logDriver", "nonsense"}}).starts_with("Log driver nonsense is not supported"));
   CHECK(refusal({{"logDriver", "none"}}) == "");
   CHECK(refusal({{"logDriver", "json-file"}}) == "");
@@ -57,6 +57,71 @@ TEST_CASE("logConfiguration refusals name the driver or the option", "[model][lo
             .find("cannot both be set") != std::string::npos);
   CHECK(refusal({{"logDriver", "awslogs"}, {"options", {{"awslogs-group", "g"}, {"mode", "blocking"}, {"max-buffer-size", "1m"}}}})
             .find("non-blocking only") != std::string::npos);
+}
+
+TEST_CASE("syslog and journald take Docker's options for them", "[model][logs]") {
+  using berth::model::SyslogFormat;
+  using berth::model::SyslogTransport;
+  auto local = parse_log_configuration(Json{{"logDriver", "syslog"}});
+  REQUIRE(local);
+  CHECK(local->driver == LogDriver::syslog);
+  CHECK(local->syslog.transport == SyslogTransport::unixgram);
+  CHECK(local->syslog.path == "/dev/log");
+  CHECK(local->syslog.facility == 3);
+  CHECK_FALSE(local->blocking);
+
+  auto udp = parse_log_configuration(Json{{"logDriver", "syslog"},
+                                          {"options",
+                                           {{"syslog-address", "udp://10.0.0.9:5514"},
+                                            {"syslog-facility", "local3"},
+                                            {"syslog-format", "rfc5424micro"},
+                                            {"tag", "web-{{.Name}}"},
+                                            {"mode", "blocking"}}}});
+  REQUIRE(udp);
+  CHECK(udp->syslog.transport == SyslogTransport::udp);
+  CHECK(udp->syslog.host == "10.0.0.9");
+  CHECK(udp->syslog.port == 5514);
+  CHECK(udp->syslog.facility == 19);
+  CHECK(udp->syslog.format == SyslogFormat::rfc5424micro);
+  CHECK(udp->blocking);
+  CHECK(udp->tag == "web-{{.Name}}");
+  CHECK(berth::model::syslog_address_text(udp->syslog) == "udp://10.0.0.9:5514");
+
+  auto tcp = parse_log_configuration(Json{{"logDriver", "syslog"}, {"options", {{"syslog-address", "tcp://[::1]"}}}});
+  REQUIRE(tcp);
+  CHECK(tcp->syslog.host == "::1");
+  CHECK(tcp->syslog.port == 514);
+  auto stream = parse_log_configuration(Json{{"logDriver", "syslog"}, {"options", {{"syslog-address", "unix:///run/syslog.sock"}}}});
+  REQUIRE(stream);
+  CHECK(stream->syslog.transport == SyslogTransport::unix_stream);
+  CHECK(stream->syslog.path == "/run/syslog.sock");
+
+  auto journald = parse_log_configuration(Json{{"logDriver", "journald"}, {"options", {{"tag", "{{.ImageName}}"}, {"max-buffer-size", "64k"}}}});
+  REQUIRE(journald);
+  CHECK(journald->driver == LogDriver::journald);
+  CHECK(journald->max_buffer_bytes == 64u << 10);
+
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-address", "tcp+tls://h:6514"}}}}).find("tcp+tls") != std::string::npos);
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-address", "udp://h:70000"}}}}).find("port '70000'") != std::string::npos);
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-address", "/dev/log"}}}}).find("syslog-address") != std::string::npos);
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-address", "unixgram://relative"}}}}).find("absolute") != std::string::npos);
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-facility", "local9"}}}}).find("syslog-facility") != std::string::npos);
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-format", "rfc9999"}}}}).find("syslog-format") != std::string::npos);
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-tls-ca-cert", "/x"}}}}) ==
+        "logConfiguration.options 'syslog-tls-ca-cert' is not a syslog option berth knows (syslog-address, syslog-facility, "
+        "syslog-format, tag, mode, max-buffer-size).");
+  CHECK(refusal({{"logDriver", "journald"}, {"options", {{"labels", "a"}}}}).find("not a journald option") != std::string::npos);
+  CHECK(refusal({{"logDriver", "journald"}, {"options", {{"tag", "{{.Hostname}}"}}}}).find("tag templates") != std::string::npos);
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"mode", "blocking"}, {"max-buffer-size", "1m"}}}}).find("non-blocking only") !=
+        std::string::npos);
+}
+
+TEST_CASE("log tags expand Docker's template fields", "[model][logs]") {
+  const berth::model::LogTagFields fields{"0123456789abcdef0123456789abcdef-web", "web", "busybox:1"};
+  CHECK(berth::model::expand_log_tag("", fields) == "0123456789ab");
+  CHECK(berth::model::expand_log_tag("{{.Name}}/{{.FullID}}", fields) == "web/0123456789abcdef0123456789abcdef-web");
+  CHECK(berth::model::expand_log_tag("x-{{.ImageName}}-{{.DaemonName}}", fields) == "x-busybox:1-berth");
+  CHECK(berth::model::expand_log_tag("plain", fields) == "plain");
 }
 
 TEST_CASE("Docker sizes and CloudWatch names", "[model][logs]") {

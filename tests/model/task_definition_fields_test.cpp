@@ -212,7 +212,7 @@ TEST_CASE("settings berth can never apply in their combination are refused with 
         "Invalid setting for container 'webapp'. 'disableNetworking' cannot be combined with portMappings.");
   CHECK(rejection(with_container({{"logConfiguration", {{"logDriver", "splunk"}}}})) ==
         "Invalid setting for container 'webapp'. Log driver splunk is not supported by berth. Supported log "
-        "drivers: awslogs, json-file, none.");
+        "drivers: awslogs, journald, json-file, none, syslog.");
   CHECK(rejection(with_container({{"logConfiguration", {{"logDriver", "awslogs"}}}})) ==
         "Invalid setting for container 'webapp'. logConfiguration.options 'awslogs-group' is required by the "
         "awslogs driver.");

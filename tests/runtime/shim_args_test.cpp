@@ -27,3 +27,44 @@ TEST_CASE("shim arguments carry the terminal and stdin settings through a restar
   CHECK_FALSE(parse_shim_args({"--id", "t", "--bundle", "/b", "--state", "/s", "--runc-root", "/r", "--log", "/l",
                                "--terminal", "yes"}).has_value());
 }
+
+TEST_CASE("shim arguments carry the log sink through a restart", "[runtime][logs]") {
+  ShimOptions options;
+  options.id = "t-main";
+  options.bundle = options.state_dir = "/s";
+  options.runc_root = "/r";
+  options.log_path = "/l";
+  options.logging.sink = LogSink::syslog;
+  options.logging.blocking = true;
+  options.logging.max_buffer_bytes = 4096;
+  options.logging.tag = "web main";
+  options.logging.syslog.transport = berth::model::SyslogTransport::udp;
+  options.logging.syslog.host = "10.1.2.3";
+  options.logging.syslog.port = 5514;
+  options.logging.syslog.facility = 17;
+  options.logging.syslog.format = berth::model::SyslogFormat::rfc3164;
+  const auto words = shim_args(options);
+  auto parsed = parse_shim_args({words.begin() + 1, words.end()});
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->logging.sink == LogSink::syslog);
+  CHECK(parsed->logging.blocking);
+  CHECK(parsed->logging.max_buffer_bytes == 4096);
+  CHECK(parsed->logging.tag == "web main");
+  CHECK(parsed->logging.syslog.host == "10.1.2.3");
+  CHECK(parsed->logging.syslog.port == 5514);
+  CHECK(parsed->logging.syslog.facility == 17);
+  CHECK(parsed->logging.syslog.format == berth::model::SyslogFormat::rfc3164);
+
+  options.logging = {};
+  options.logging.sink = LogSink::none;
+  const auto none_words = shim_args(options);
+  auto none = parse_shim_args({none_words.begin() + 1, none_words.end()});
+  REQUIRE(none.has_value());
+  CHECK(none->logging.sink == LogSink::none);
+  // Saved by a berth from before log sinks: the file.
+  auto older = parse_shim_args({"--id", "t", "--bundle", "/b", "--state", "/s", "--runc-root", "/r", "--log", "/l"});
+  REQUIRE(older.has_value());
+  CHECK(older->logging.sink == LogSink::file);
+  CHECK_FALSE(parse_shim_args({"--id", "t", "--bundle", "/b", "--state", "/s", "--runc-root", "/r", "--log", "/l",
+                               "--log-buffer", "12x"}).has_value());
+}

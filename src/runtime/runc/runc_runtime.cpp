@@ -165,6 +165,8 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   options.sync_fd = 3;
   options.terminal = spec.terminal;
   options.open_stdin = spec.open_stdin;
+  options.logging = spec.logging;
+  if (options.logging.wait_for_reader) options.logging.progress_path = state + "/" + k_log_progress_file;
   // What a restart in place needs to run the same monitor again, the spec being gone by then.
   BERTH_TRY(write_file(state + "/" + k_shim_args_file, Json(shim_args(options)).dump(), 0600));
   trace_start(spec.id, "bundle");
@@ -289,6 +291,8 @@ ContainerStatus RuncRuntime::status(const std::string& id) {
       out.exit_code = exit.value("exitCode", 255);
       out.oom_killed = exit.value("oomKilled", false);
       out.start_error = exit.value("startError", "");
+      const Json dropped = exit.value("logDropped", Json());
+      if (dropped.is_number_unsigned()) out.log_dropped = dropped.get<std::uint64_t>();
       out.finished_at = exit.value("finishedAt", 0LL);
       return out;
     }

@@ -32,8 +32,8 @@ const char* stream_name(LogStream s) {
 
 }  // namespace
 
-LogWriter::LogWriter(std::string path, std::size_t max_bytes, int keep_files)
-    : m_path(std::move(path)), m_max_bytes(max_bytes), m_keep_files(keep_files) {
+LogWriter::LogWriter(std::string path, std::size_t max_bytes, int keep_files, std::function<bool()> may_rotate)
+    : m_path(std::move(path)), m_max_bytes(max_bytes), m_keep_files(keep_files), m_may_rotate(std::move(may_rotate)) {
   m_file = std::fopen(m_path.c_str(), "ae");
   struct stat st;
   if (m_file && ::fstat(::fileno(m_file), &st) == 0) m_size = static_cast<std::size_t>(st.st_size);
@@ -45,6 +45,7 @@ LogWriter::~LogWriter() {
 
 void LogWriter::rotate_if_full() {
   if (m_size < m_max_bytes || !m_file) return;
+  if (m_may_rotate && !m_may_rotate()) return;
   std::fclose(m_file);
   for (int i = m_keep_files; i >= 1; --i) {
     const std::string from = i == 1 ? m_path : m_path + "." + std::to_string(i - 1);

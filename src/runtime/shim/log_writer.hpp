@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,7 +15,9 @@ enum class LogStream { stdout_, stderr_ };
 
 class LogWriter {
  public:
-  LogWriter(std::string path, std::size_t max_bytes, int keep_files);
+  // `may_rotate` (optional) is asked before a rotation would delete the oldest rotated file; while
+  // it says no, the file grows past max_bytes and held() is true.
+  LogWriter(std::string path, std::size_t max_bytes, int keep_files, std::function<bool()> may_rotate = {});
   ~LogWriter();
   LogWriter(const LogWriter&) = delete;
   LogWriter& operator=(const LogWriter&) = delete;
@@ -22,14 +25,18 @@ class LogWriter {
   // Appends output of `stream`; complete lines become F records, a trailing fragment P.
   void write(LogStream stream, std::string_view data);
   void flush();
+  // Rotates if the file is full and rotation may happen (the writer asks again after a refusal).
+  void rotate_if_full();
+  // Full, and the rotation was refused: the caller should stop taking output.
+  bool held() const { return m_file && m_size >= m_max_bytes; }
 
  private:
   void record(LogStream stream, std::string_view text, bool partial);
-  void rotate_if_full();
 
   std::string m_path;
   std::size_t m_max_bytes;
   int m_keep_files;
+  std::function<bool()> m_may_rotate;
   std::FILE* m_file = nullptr;
   std::size_t m_size = 0;
 };

@@ -30,7 +30,7 @@
 #include "runtime/linux/process.hpp"
 #include "runtime/linux/unix_socket.hpp"
 #include "runtime/shim/attach_server.hpp"
-#include "runtime/shim/log_writer.hpp"
+#include "runtime/shim/container_output.hpp"
 #include "common/numbers.hpp"
 
 namespace berth::runtime {
@@ -141,7 +141,10 @@ Result<ShimOptions> parse_shim_args(const std::vector<std::string>& words) {
     else if (key == "--sync-fd") { BERTH_ASSIGN(o.sync_fd, whole(key, value)); }
     else if (key == "--terminal") { BERTH_ASSIGN(o.terminal, whole(key, value)); }
     else if (key == "--stdin") { BERTH_ASSIGN(o.open_stdin, whole(key, value)); }
-    else return fail(Code::invalid_parameter, "shim: unknown argument " + key);
+    else {
+      BERTH_ASSIGN(const bool logging, parse_container_logging_arg(o.logging, key, value));
+      if (!logging) return fail(Code::invalid_parameter, "shim: unknown argument " + key);
+    }
   }
   if (o.id.empty() || o.bundle.empty() || o.state_dir.empty() || o.runc_root.empty() || o.log_path.empty()) {
     return fail(Code::invalid_parameter, "shim: --id, --bundle, --state, --runc-root and --log are required");
@@ -150,11 +153,13 @@ Result<ShimOptions> parse_shim_args(const std::vector<std::string>& words) {
 }
 
 std::vector<std::string> shim_args(const ShimOptions& o) {
-  return {"shim", "--id", o.id, "--bundle", o.bundle, "--state", o.state_dir, "--runc", o.runc,
+  std::vector<std::string> words{"shim", "--id", o.id, "--bundle", o.bundle, "--state", o.state_dir, "--runc", o.runc,
           "--runc-root", o.runc_root, "--log", o.log_path, "--log-max", std::to_string(o.log_max_bytes),
           "--log-files", std::to_string(o.log_files), "--cgroup", o.cgroup,
           "--sync-fd", std::to_string(o.sync_fd), "--terminal", o.terminal ? "1" : "0",
           "--stdin", o.open_stdin ? "1" : "0"};
+  for (auto& w : container_logging_args(o.logging)) words.push_back(std::move(w));
+  return words;
 }
 
 int run_shim(const ShimOptions& o) {
@@ -173,7 +178,6 @@ int run_shim(const ShimOptions& o) {
   ::sigprocmask(SIG_BLOCK, &handled, nullptr);
   const int sig_fd = ::signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
 
-  LogWriter log(o.log_path, o.log_max_bytes, o.log_files);
   const std::string exit_path = o.state_dir + "/" + k_exit_file;
   const auto write_exit = [&](Json record) {
     record["finishedAt"] = SystemClock().now_ms();
@@ -187,6 +191,11 @@ int run_shim(const ShimOptions& o) {
     report(o.sync_fd, "error " + message);
     return 1;
   };
+  // Before the container starts, as Docker opens the log driver: an unreachable syslog or a host
+  // without journald fails the start, and that says why.
+  auto output = ContainerOutput::open(o.logging, {o.log_path, o.log_max_bytes, o.log_files}, o.id);
+  if (!output) return fail_start(output.error().message);
+  ContainerOutput& log = **output;
   int out_pipe[2], err_pipe[2], in_pipe[2] = {-1, -1};
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0 ||
       (o.open_stdin && !o.terminal && ::pipe2(in_pipe, O_CLOEXEC) != 0)) {
@@ -269,16 +278,21 @@ int run_shim(const ShimOptions& o) {
   std::optional<std::chrono::steady_clock::time_point> drain_deadline;
   while (!streams.empty() || !exit_status) {
     std::vector<pollfd> fds{{sig_fd, POLLIN, 0}};
-    for (const auto& [fd, _] : streams) fds.push_back({fd, POLLIN, 0});
+    // A blocking log sink that lags: the container's output stays in its pipes, so it waits. Once
+    // the container has exited nobody waits: what its pipes still hold (64 KiB each) is taken.
+    if (log.taking() || exit_status) {
+      for (const auto& [fd, _] : streams) fds.push_back({fd, POLLIN, 0});
+    }
     const std::size_t stream_end = fds.size();
     if (attach) attach->add_poll_fds(fds, pending_input.empty() && !exit_status);
     if (!pending_input.empty()) fds.push_back({input_fd.get(), POLLOUT, 0});
-    int timeout_ms = -1;
+    log.add_poll_fds(fds);
+    int timeout_ms = log.timeout_ms();
     if (drain_deadline) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           *drain_deadline - std::chrono::steady_clock::now()).count();
       if (left <= 0) break;  // a grandchild kept the pipes open: stop waiting for it
-      timeout_ms = static_cast<int>(left);
+      timeout_ms = timeout_ms < 0 ? static_cast<int>(left) : std::min(timeout_ms, static_cast<int>(left));
     }
     if (::poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR) break;
     if (fds[0].revents & POLLIN) {
@@ -315,8 +329,9 @@ int run_shim(const ShimOptions& o) {
       if (input_fd.valid()) pending_input += input;
     }
     if (!pending_input.empty()) write_pending_input(input_fd.get(), pending_input);
+    log.on_ready();
   }
-  log.flush();
+  log.finish(std::chrono::seconds(2));
   Json record;
   if (exit_status && WIFEXITED(*exit_status)) {
     record["exitCode"] = WEXITSTATUS(*exit_status);
@@ -327,6 +342,13 @@ int run_shim(const ShimOptions& o) {
     record["exitCode"] = 255;
   }
   record["oomKilled"] = oom_killed(o.cgroup);
+  if (log.dropped() > 0) {
+    record["logDropped"] = log.dropped();
+    if (std::FILE* notes = std::fopen((o.state_dir + "/shim.log").c_str(), "ae")) {
+      std::fprintf(notes, "the log sink dropped %llu lines\n", static_cast<unsigned long long>(log.dropped()));
+      std::fclose(notes);
+    }
+  }
   if (attach) {
     attach->broadcast(FrameType::exit, std::to_string(record["exitCode"].get<int>()));
     ::unlink((o.state_dir + "/" + k_attach_socket).c_str());

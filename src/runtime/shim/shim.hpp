@@ -1,6 +1,7 @@
 // The per-container monitor: berth re-executes itself as `berth shim ...`. It detaches
 // (double fork, setsid), becomes the container's subreaper, runs `runc run --detach`,
-// holds the container's stdout/stderr (or its pty) and writes them to a size-rotated log, serves
+// holds the container's stdout/stderr (or its pty) and writes them where its log driver says
+// (a size-rotated log, nothing, syslog, journald: container_output.hpp), serves
 // `berth attach`, waits for the container and records its exit status atomically, so that
 // containers outlive berth.
 #pragma once
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "runtime/container_logging.hpp"
 
 namespace berth::runtime {
 
@@ -18,7 +20,8 @@ struct ShimOptions {
   std::string state_dir;    // shim.pid, container.pid, exit.json, runc.log
   std::string runc = "runc";
   std::string runc_root;
-  std::string log_path;     // container output
+  std::string log_path;     // container output (the file sink)
+  ContainerLogging logging; // where output goes: the file, nowhere, syslog or journald
   std::size_t log_max_bytes = 1 << 20;
   int log_files = 2;        // rotated files kept besides the current one
   std::string cgroup;       // the container's cgroup path, for OOM detection
@@ -40,9 +43,13 @@ std::vector<std::string> shim_args(const ShimOptions& options);
 int run_shim(const ShimOptions& options);
 
 // Exit record written by the shim (exit.json): {"exitCode", "signal", "oomKilled",
-// "finishedAt" (epoch ms), "startError" (when the container never started)}.
+// "finishedAt" (epoch ms), "startError" (when the container never started), "logDropped" (lines a
+// socket log sink dropped, when any)}.
 inline constexpr const char* k_exit_file = "exit.json";
 inline constexpr const char* k_shim_pid_file = "shim.pid";
 inline constexpr const char* k_attach_socket = "attach.sock";
+// Where the log ingester says how far it read a blocking awslogs container's file (see
+// ContainerLogging::progress_path): "<ns>\n", the shim time of the last record it took.
+inline constexpr const char* k_log_progress_file = "log-progress";
 
 }  // namespace berth::runtime

@@ -1,0 +1,164 @@
+#include "model/host_log_drivers.hpp"
+
+#include <array>
+#include <utility>
+
+#include "common/numbers.hpp"
+
+namespace berth::model {
+namespace {
+
+// RFC 5424's facility codes under the names Docker's syslog-facility takes.
+constexpr std::array<std::pair<std::string_view, int>, 20> k_facilities{{
+    {"kern", 0},    {"user", 1},    {"mail", 2},    {"daemon", 3},  {"auth", 4},    {"syslog", 5},   {"lpr", 6},
+    {"news", 7},    {"uucp", 8},    {"cron", 9},    {"authpriv", 10}, {"ftp", 11},  {"local0", 16},  {"local1", 17},
+    {"local2", 18}, {"local3", 19}, {"local4", 20}, {"local5", 21}, {"local6", 22}, {"local7", 23},
+}};
+
+constexpr std::array<std::string_view, 5> k_tag_fields{"{{.ID}}", "{{.FullID}}", "{{.Name}}", "{{.ImageName}}",
+                                                       "{{.DaemonName}}"};
+
+std::unexpected<Error> refuse(const std::string& what) { return fail(Code::client, what); }
+
+Result<void> set_address(SyslogOptions& out, const std::string& value) {
+  const auto scheme_end = value.find("://");
+  if (scheme_end == std::string::npos) {
+    return refuse("logConfiguration.options 'syslog-address' '" + value +
+                  "' must be unixgram://PATH, unix://PATH, udp://HOST[:PORT] or tcp://HOST[:PORT].");
+  }
+  const std::string scheme = value.substr(0, scheme_end);
+  const std::string rest = value.substr(scheme_end + 3);
+  if (scheme == "unix" || scheme == "unixgram") {
+    if (rest.empty() || rest.front() != '/' || rest.size() > 107) {
+      return refuse("logConfiguration.options 'syslog-address' needs an absolute socket path of at most 107 bytes.");
+    }
+    out.transport = scheme == "unix" ? SyslogTransport::unix_stream : SyslogTransport::unixgram;
+    out.path = rest;
+    return {};
+  }
+  if (scheme == "tcp+tls") {
+    return refuse("logConfiguration.options 'syslog-address' tcp+tls is not supported by berth: use udp, tcp or a local socket.");
+  }
+  if (scheme != "udp" && scheme != "tcp") {
+    return refuse("logConfiguration.options 'syslog-address' scheme '" + scheme + "' is not unixgram, unix, udp or tcp.");
+  }
+  out.transport = scheme == "udp" ? SyslogTransport::udp : SyslogTransport::tcp;
+  std::string host = rest;
+  // "[v6]:port", "host:port", "host".
+  std::string port_text;
+  if (host.starts_with("[")) {
+    const auto close = host.find(']');
+    if (close == std::string::npos) return refuse("logConfiguration.options 'syslog-address' has an unclosed '['.");
+    if (close + 1 < host.size()) {
+      if (host[close + 1] != ':') return refuse("logConfiguration.options 'syslog-address' has text after ']'.");
+      port_text = host.substr(close + 2);
+    }
+    host = host.substr(1, close - 1);
+  } else if (const auto colon = host.rfind(':'); colon != std::string::npos) {
+    port_text = host.substr(colon + 1);
+    host.resize(colon);
+  }
+  if (host.empty() || host.size() > 253 || host.find_first_of("/?#@ ") != std::string::npos) {
+    return refuse("logConfiguration.options 'syslog-address' '" + value + "' has no valid host.");
+  }
+  if (!port_text.empty()) {
+    const auto port = parse_integer_in<int>(port_text, 1, 65535);
+    if (!port) return refuse("logConfiguration.options 'syslog-address' port '" + port_text + "' is not 1-65535.");
+    out.port = *port;
+  }
+  out.host = host;
+  return {};
+}
+
+}  // namespace
+
+Result<bool> set_syslog_option(SyslogOptions& out, const std::string& key, const std::string& value) {
+  if (key == "syslog-address") {
+    BERTH_TRY(set_address(out, value));
+    return true;
+  }
+  if (key == "syslog-facility") {
+    for (const auto& [name, code] : k_facilities) {
+      if (value == name) {
+        out.facility = code;
+        return true;
+      }
+    }
+    if (const auto code = parse_integer_in<int>(value, 0, 23)) {
+      out.facility = *code;
+      return true;
+    }
+    return refuse("logConfiguration.options 'syslog-facility' '" + value + "' is not a syslog facility (daemon, user, local0..local7, ...).");
+  }
+  if (key == "syslog-format") {
+    if (value == "rfc3164") out.format = SyslogFormat::rfc3164;
+    else if (value == "rfc5424") out.format = SyslogFormat::rfc5424;
+    else if (value == "rfc5424micro") out.format = SyslogFormat::rfc5424micro;
+    else return refuse("logConfiguration.options 'syslog-format' must be rfc3164, rfc5424 or rfc5424micro, not '" + value + "'.");
+    return true;
+  }
+  return false;
+}
+
+std::string syslog_address_text(const SyslogOptions& o) {
+  switch (o.transport) {
+    case SyslogTransport::unixgram: return "unixgram://" + o.path;
+    case SyslogTransport::unix_stream: return "unix://" + o.path;
+    case SyslogTransport::udp: return "udp://" + o.host + ":" + std::to_string(o.port);
+    case SyslogTransport::tcp: return "tcp://" + o.host + ":" + std::to_string(o.port);
+  }
+  return "";
+}
+
+Result<void> check_log_tag(std::string_view tag) {
+  if (tag.size() > 256) return refuse("logConfiguration.options 'tag' must be at most 256 characters.");
+  std::string_view rest = tag;
+  for (auto open = rest.find("{{"); open != std::string_view::npos; open = rest.find("{{")) {
+    rest.remove_prefix(open);
+    bool known = false;
+    for (const auto field : k_tag_fields) {
+      if (rest.starts_with(field)) {
+        rest.remove_prefix(field.size());
+        known = true;
+        break;
+      }
+    }
+    if (!known) {
+      return refuse("logConfiguration.options 'tag' '" + std::string(tag) +
+                    "': berth's tag templates are {{.ID}}, {{.FullID}}, {{.Name}}, {{.ImageName}} and {{.DaemonName}}.");
+    }
+  }
+  return {};
+}
+
+std::string expand_log_tag(std::string_view tag, const LogTagFields& fields) {
+  if (tag.empty()) tag = "{{.ID}}";
+  std::string out;
+  while (!tag.empty()) {
+    const auto open = tag.find("{{");
+    out += tag.substr(0, open);
+    if (open == std::string_view::npos) break;
+    tag.remove_prefix(open);
+    const std::string* value = nullptr;
+    std::string id = fields.full_id.substr(0, 12), daemon = "berth";
+    std::string_view matched;
+    for (const auto field : k_tag_fields) {
+      if (tag.starts_with(field)) matched = field;
+    }
+    if (matched == "{{.ID}}") value = &id;
+    else if (matched == "{{.FullID}}") value = &fields.full_id;
+    else if (matched == "{{.Name}}") value = &fields.name;
+    else if (matched == "{{.ImageName}}") value = &fields.image_name;
+    else if (matched == "{{.DaemonName}}") value = &daemon;
+    if (!value) {  // checked at registration; one left over stays as written
+      out += "{{";
+      tag.remove_prefix(2);
+      continue;
+    }
+    out += *value;
+    tag.remove_prefix(matched.size());
+  }
+  return out;
+}
+
+}  // namespace berth::model

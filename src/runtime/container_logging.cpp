@@ -1,0 +1,87 @@
+#include "runtime/container_logging.hpp"
+
+#include "common/numbers.hpp"
+
+namespace berth::runtime {
+namespace {
+
+const char* sink_name(LogSink sink) {
+  switch (sink) {
+    case LogSink::file: return "file";
+    case LogSink::none: return "none";
+    case LogSink::syslog: return "syslog";
+    case LogSink::journald: return "journald";
+  }
+  return "file";
+}
+
+const char* format_name(model::SyslogFormat format) {
+  switch (format) {
+    case model::SyslogFormat::unix_local: return "unix";
+    case model::SyslogFormat::rfc3164: return "rfc3164";
+    case model::SyslogFormat::rfc5424: return "rfc5424";
+    case model::SyslogFormat::rfc5424micro: return "rfc5424micro";
+  }
+  return "unix";
+}
+
+std::unexpected<Error> bad(const std::string& key, const std::string& value) {
+  return fail(Code::invalid_parameter, "shim: " + key + " '" + value + "' is not valid");
+}
+
+}  // namespace
+
+std::vector<std::string> container_logging_args(const ContainerLogging& l) {
+  std::vector<std::string> out{"--log-sink", sink_name(l.sink)};
+  if (l.sink == LogSink::file && !l.progress_path.empty()) out.insert(out.end(), {"--log-progress", l.progress_path});
+  if (l.sink == LogSink::file || l.sink == LogSink::none) return out;
+  out.insert(out.end(), {"--log-mode", l.blocking ? "blocking" : "non-blocking", "--log-buffer",
+                         std::to_string(l.max_buffer_bytes), "--log-tag", l.tag});
+  if (l.sink == LogSink::syslog) {
+    out.insert(out.end(), {"--log-address", model::syslog_address_text(l.syslog), "--log-facility",
+                           std::to_string(l.syslog.facility), "--log-format", format_name(l.syslog.format)});
+  } else {
+    out.insert(out.end(), {"--log-journal", l.journal_socket, "--log-name", l.container_name, "--log-image", l.image_name});
+  }
+  return out;
+}
+
+Result<bool> parse_container_logging_arg(ContainerLogging& out, const std::string& key, const std::string& value) {
+  if (key == "--log-sink") {
+    if (value == "file") out.sink = LogSink::file;
+    else if (value == "none") out.sink = LogSink::none;
+    else if (value == "syslog") out.sink = LogSink::syslog;
+    else if (value == "journald") out.sink = LogSink::journald;
+    else return bad(key, value);
+  } else if (key == "--log-mode") {
+    if (value != "blocking" && value != "non-blocking") return bad(key, value);
+    out.blocking = value == "blocking";
+  } else if (key == "--log-buffer") {
+    const auto bytes = parse_integer_in<std::size_t>(value, 1, std::size_t{1} << 30);
+    if (!bytes) return bad(key, value);
+    out.max_buffer_bytes = *bytes;
+  } else if (key == "--log-tag") {
+    out.tag = value;
+  } else if (key == "--log-address") {
+    if (auto set = model::set_syslog_option(out.syslog, "syslog-address", value); !set) return bad(key, value);
+  } else if (key == "--log-facility") {
+    if (auto set = model::set_syslog_option(out.syslog, "syslog-facility", value); !set) return bad(key, value);
+  } else if (key == "--log-format") {
+    if (value == "unix") out.syslog.format = model::SyslogFormat::unix_local;
+    else if (auto set = model::set_syslog_option(out.syslog, "syslog-format", value); !set) return bad(key, value);
+  } else if (key == "--log-progress") {
+    out.progress_path = value;
+    out.wait_for_reader = !value.empty();
+  } else if (key == "--log-journal") {
+    out.journal_socket = value;
+  } else if (key == "--log-name") {
+    out.container_name = value;
+  } else if (key == "--log-image") {
+    out.image_name = value;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace berth::runtime

@@ -1,0 +1,83 @@
+#include "runtime/shim/host_log_format.hpp"
+
+#include <cstdio>
+#include <ctime>
+
+namespace berth::runtime {
+namespace {
+
+// Go's time.Stamp, "Jan _2 15:04:05", which Docker's Unix and RFC 3164 formats use.
+std::string stamp(std::int64_t epoch_us, bool utc) {
+  const std::time_t seconds = static_cast<std::time_t>(epoch_us / 1'000'000);
+  std::tm tm{};
+  if (utc) gmtime_r(&seconds, &tm);
+  else localtime_r(&seconds, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%b %e %H:%M:%S", &tm);
+  return buffer;
+}
+
+// RFC 3339 in UTC, with microseconds for rfc5424micro.
+std::string rfc3339(std::int64_t epoch_us, bool micro) {
+  const std::time_t seconds = static_cast<std::time_t>(epoch_us / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[48];
+  std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (micro) n += static_cast<std::size_t>(std::snprintf(buffer + n, sizeof buffer - n, ".%06lld",
+                                                         static_cast<long long>(epoch_us % 1'000'000)));
+  std::snprintf(buffer + n, sizeof buffer - n, "Z");
+  return buffer;
+}
+
+void add_field(std::string& out, std::string_view key, std::string_view value) {
+  if (value.find('\n') == std::string_view::npos) {
+    out.append(key).append("=").append(value).append("\n");
+    return;
+  }
+  out.append(key).append("\n");
+  std::uint64_t length = value.size();
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((length >> (8 * i)) & 0xff));
+  out.append(value).append("\n");
+}
+
+}  // namespace
+
+std::string format_syslog(const SyslogHeader& h, bool error, std::string_view line, std::int64_t epoch_us) {
+  const std::string priority = "<" + std::to_string(h.facility * 8 + (error ? 3 : 6)) + ">";
+  const std::string pid = std::to_string(h.pid);
+  std::string out;
+  switch (h.format) {
+    case model::SyslogFormat::unix_local:
+      out = priority + stamp(epoch_us, h.utc) + " " + h.tag + "[" + pid + "]: ";
+      break;
+    case model::SyslogFormat::rfc3164:
+      out = priority + stamp(epoch_us, h.utc) + " " + h.hostname + " " + h.tag + "[" + pid + "]: ";
+      break;
+    case model::SyslogFormat::rfc5424:
+    case model::SyslogFormat::rfc5424micro:
+      // Docker's rfc5424formatterWithAppNameAsTag: the tag is APP-NAME and MSGID, no structured data.
+      out = priority + "1 " + rfc3339(epoch_us, h.format == model::SyslogFormat::rfc5424micro) + " " + h.hostname + " " +
+            h.tag + " " + pid + " " + h.tag + " - ";
+      break;
+  }
+  out.append(line);
+  out.push_back('\n');
+  return out;
+}
+
+std::string format_journal_entry(const JournalFields& f, bool error, bool partial, std::string_view line) {
+  std::string out;
+  add_field(out, "MESSAGE", line);
+  add_field(out, "PRIORITY", error ? "3" : "6");
+  add_field(out, "SYSLOG_IDENTIFIER", f.tag);
+  add_field(out, "CONTAINER_TAG", f.tag);
+  add_field(out, "CONTAINER_ID", std::string_view(f.full_id).substr(0, 12));
+  add_field(out, "CONTAINER_ID_FULL", f.full_id);
+  add_field(out, "CONTAINER_NAME", f.name);
+  if (!f.image_name.empty()) add_field(out, "IMAGE_NAME", f.image_name);
+  if (partial) add_field(out, "CONTAINER_PARTIAL_MESSAGE", "true");
+  return out;
+}
+
+}  // namespace berth::runtime

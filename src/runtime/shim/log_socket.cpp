@@ -1,0 +1,118 @@
+#include "runtime/shim/log_socket.hpp"
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace berth::runtime {
+namespace {
+
+std::unexpected<Error> dial_error(const std::string& network, const std::string& address, int err) {
+  return fail(Code::client, "dial " + network + " " + address + ": connect: " + std::strerror(err));
+}
+
+Result<UniqueFd> connect_path(const std::string& path, int type) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return fail(Code::client, "socket path " + path + " is too long");
+  std::memcpy(addr.sun_path, path.data(), path.size());
+  UniqueFd fd(::socket(AF_UNIX, type | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) return sys_fail("socket");
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    return std::unexpected(Error{Code::client, "", errno});
+  }
+  ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) | O_NONBLOCK);
+  return fd;
+}
+
+// Connects a non-blocking socket to one of `host`'s addresses, waiting at most 5 s for TCP.
+Result<UniqueFd> connect_host(const std::string& host, int port, int type) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = type;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  const std::string network = type == SOCK_STREAM ? "tcp" : "udp";
+  const std::string address = host + ":" + std::to_string(port);
+  if (const int rc = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found); rc != 0) {
+    return fail(Code::client, "dial " + network + " " + address + ": lookup " + host + ": " + ::gai_strerror(rc));
+  }
+  int last_errno = ECONNREFUSED;
+  UniqueFd out;
+  for (addrinfo* a = found; a && !out.valid(); a = a->ai_next) {
+    UniqueFd fd(::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a->ai_protocol));
+    if (!fd.valid()) continue;
+    if (::connect(fd.get(), a->ai_addr, a->ai_addrlen) == 0) {
+      out = std::move(fd);
+      break;
+    }
+    if (errno != EINPROGRESS) {
+      last_errno = errno;
+      continue;
+    }
+    pollfd p{fd.get(), POLLOUT, 0};
+    int err = ETIMEDOUT;
+    socklen_t length = sizeof err;
+    if (::poll(&p, 1, 5000) == 1) ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &length);
+    if (err == 0) out = std::move(fd);
+    else last_errno = err;
+  }
+  ::freeaddrinfo(found);
+  if (!out.valid()) return dial_error(network, address, last_errno);
+  return out;
+}
+
+}  // namespace
+
+Result<LogSocket> LogSocket::connect(const model::SyslogOptions& o) {
+  using model::SyslogTransport;
+  switch (o.transport) {
+    case SyslogTransport::unixgram: {
+      auto fd = connect_path(o.path, SOCK_DGRAM);
+      // A stream socket at the path (some syslog daemons listen so): as Docker's client, try that.
+      if (!fd && fd.error().sys_errno == EPROTOTYPE) {
+        if (auto stream = connect_path(o.path, SOCK_STREAM)) return LogSocket(std::move(*stream), true);
+      }
+      if (!fd) return dial_error("unixgram", o.path, fd.error().sys_errno);
+      return LogSocket(std::move(*fd), false);
+    }
+    case SyslogTransport::unix_stream: {
+      auto fd = connect_path(o.path, SOCK_STREAM);
+      if (!fd) return dial_error("unix", o.path, fd.error().sys_errno);
+      return LogSocket(std::move(*fd), true);
+    }
+    case SyslogTransport::udp: {
+      BERTH_ASSIGN(auto fd, connect_host(o.host, o.port, SOCK_DGRAM));
+      return LogSocket(std::move(fd), false);
+    }
+    case SyslogTransport::tcp: {
+      BERTH_ASSIGN(auto fd, connect_host(o.host, o.port, SOCK_STREAM));
+      return LogSocket(std::move(fd), true);
+    }
+  }
+  return fail(Code::client, "unknown syslog transport");
+}
+
+Result<LogSocket> LogSocket::connect_datagram(const std::string& path) {
+  auto fd = connect_path(path, SOCK_DGRAM);
+  if (!fd) return dial_error("unixgram", path, fd.error().sys_errno);
+  return LogSocket(std::move(*fd), false);
+}
+
+LogSocket::Sent LogSocket::send(std::string_view message, std::size_t& offset) {
+  const ssize_t n = ::send(m_fd.get(), message.data() + offset, message.size() - offset, MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (n >= 0) {
+    offset += static_cast<std::size_t>(n);
+    return offset >= message.size() ? Sent::whole : Sent::partly;
+  }
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR || errno == ENOBUFS) return Sent::would_block;
+  if (errno == EMSGSIZE) return Sent::too_big;
+  return Sent::broken;
+}
+
+}  // namespace berth::runtime

@@ -1,0 +1,38 @@
+// The shim's connection to a host logger: a unix datagram or stream socket by path (/dev/log,
+// the journal's socket), or UDP / TCP to a syslog host. Non-blocking once connected, so a slow
+// receiver shows as "would block" and the shim decides (by delivery mode) whether the container
+// waits. Not thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+#include "model/host_log_drivers.hpp"
+#include "runtime/linux/unique_fd.hpp"
+
+namespace berth::runtime {
+
+class LogSocket {
+ public:
+  // Connects to `address` (a local path is tried as a datagram socket, then as a stream one, as
+  // Docker's syslog client does). TCP waits at most 5 s. The error says which address failed and
+  // why (Docker's words: "dial unix /dev/log: connect: no such file or directory").
+  [[nodiscard]] static Result<LogSocket> connect(const model::SyslogOptions& address);
+  // A unix datagram socket at `path` (the journal's).
+  [[nodiscard]] static Result<LogSocket> connect_datagram(const std::string& path);
+
+  enum class Sent { whole, partly, would_block, too_big, broken };
+  // Sends `message` from `offset` (a stream may take part of it; offset moves past what went).
+  // too_big: a datagram the receiver refuses for its size; broken: the connection is gone.
+  Sent send(std::string_view message, std::size_t& offset);
+  int fd() const { return m_fd.get(); }
+  bool stream() const { return m_stream; }
+
+ private:
+  LogSocket(UniqueFd fd, bool stream) : m_fd(std::move(fd)), m_stream(stream) {}
+  UniqueFd m_fd;
+  bool m_stream = false;
+};
+
+}  // namespace berth::runtime
