@@ -210,14 +210,15 @@ Result<ShimOptions> RuncRuntime::saved_shim_options(const std::string& id) const
 Result<int> RuncRuntime::spawn_shim(const ShimOptions& options) {
   int sync[2];
   if (::pipe2(sync, O_CLOEXEC) != 0) return sys_fail("pipe");
-  const auto argv = [&] {
-    std::vector<std::string> a{m_paths.self_exe};
-    for (auto& w : shim_args(options)) a.push_back(std::move(w));
-    return a;
-  }();
-  Result<pid_t> spawned = fail(Code::server, "no spare");
-  if (auto spare = take_spare()) spawned = std::move(*spare).hand(options, sync[1]);
-  if (!spawned) spawned = spawn_process(argv, {.pass_fd = sync[1]});
+  // The waiting spare if there is one; else (or if it died) the shim is executed for this start.
+  const auto execute_shim = [&] {
+    std::vector<std::string> argv{m_paths.self_exe};
+    for (auto& w : shim_args(options)) argv.push_back(std::move(w));
+    return spawn_process(argv, {.pass_fd = sync[1]});
+  };
+  auto spare = take_spare();
+  Result<pid_t> spawned = spare ? std::move(*spare).hand(options, sync[1]) : execute_shim();
+  if (spare && !spawned) spawned = execute_shim();
   ::close(sync[1]);
   if (!spawned) {
     ::close(sync[0]);
@@ -239,7 +240,7 @@ Result<int> RuncRuntime::spawn_shim(const ShimOptions& options) {
   ::close(sync[0]);
   trace_start(options.id, "reported");
   // Not while runc runs: on two cores the spare's own start would slow runc's, more than it
-  // costs here (a fork and an exec; the spare's start-up goes on beside the caller).
+  // costs here (a posix_spawn; the spare's start-up goes on beside the caller).
   refill_spare();
   while (!reply.empty() && reply.back() == '\n') reply.pop_back();
   if (reply.starts_with("ok ")) {
