@@ -33,9 +33,11 @@ class GatewayPlacementTest(ClusterTestCase):
 
     def wait_running(self, tasks):
         arns = [t["taskArn"] for t in tasks]
-        return wait_for("tasks RUNNING", lambda: all(t["lastStatus"] == "RUNNING" for t in
-                                                     self.ecs.describe_tasks(tasks=arns)["tasks"])
-                        and self.ecs.describe_tasks(tasks=arns)["tasks"])
+
+        def described_if_running():
+            described = self.ecs.describe_tasks(tasks=arns)["tasks"]
+            return all(t["lastStatus"] == "RUNNING" for t in described) and described
+        return wait_for("tasks RUNNING", described_if_running)
 
     def test_binpack_fills_one_gateway_first_and_a_held_host_port_sends_the_next_copy_elsewhere(self):
         # The gateways are alike, so binpack on memory puts both copies on one of them.
