@@ -13,11 +13,10 @@ Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::functio
   {
     MutexLock lock(m_mutex);
     if (auto it = m_running.find(key); it != m_running.end()) {
-      shared = it->second;
+      shared = it->second.result;
     } else {
       shared = mine.get_future().share();
-      m_running.emplace(key, shared);
-      m_progress.emplace(key, PullProgress{});
+      m_running.emplace(key, Running{shared, {}});
       owner = true;
     }
   }
@@ -26,21 +25,20 @@ Result<PulledInfo> ImagePuller::pull(const std::string& name, const std::functio
   auto result = pull_now(*ref, [&](const PullProgress& p) {
     {
       MutexLock lock(m_mutex);
-      m_progress[key] = p;
+      m_running.at(key).progress = p;
     }
     if (progress) progress(p);
   }, credentials);
   mine.set_value(result);
   MutexLock lock(m_mutex);
   m_running.erase(key);
-  m_progress.erase(key);
   return result;
 }
 
 std::vector<RunningPull> ImagePuller::running() {
   MutexLock lock(m_mutex);
   std::vector<RunningPull> out;
-  for (const auto& [name, progress] : m_progress) out.push_back({name, progress});
+  for (const auto& [name, pull] : m_running) out.push_back({name, pull.progress});
   return out;
 }
 

@@ -46,8 +46,12 @@ class ImagePuller {
   ImageStore& m_store;
   RegistryClient m_client;
   Mutex m_mutex;
-  std::map<std::string, std::shared_future<Result<PulledInfo>>> m_running BERTH_GUARDED_BY(m_mutex);
-  std::map<std::string, PullProgress> m_progress BERTH_GUARDED_BY(m_mutex);  // of m_running's pulls
+  // A pull under way: its result, which a second puller of the same name waits on, and how far it got.
+  struct Running {
+    std::shared_future<Result<PulledInfo>> result;
+    PullProgress progress;
+  };
+  std::map<std::string, Running> m_running BERTH_GUARDED_BY(m_mutex);
 };
 
 }  // namespace berth::runtime
