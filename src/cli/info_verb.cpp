@@ -106,7 +106,11 @@ int info_verb(const Words& words) {
     print_json(out);
     return 0;
   }
-  for (const auto& [label, value] : facts) std::cout << (label + ":" + std::string(13 - label.size(), ' ')) << value << "\n";
+  // Values line up in one column; a label too long for it (none yet) keeps one space, not a
+  // size_t wrap-around.
+  for (const auto& [label, value] : facts) {
+    std::cout << label << ":" << std::string(label.size() < 13 ? 13 - label.size() : 1, ' ') << value << "\n";
+  }
   if (ask) print_instances(instances);
   return 0;
 }
