@@ -154,6 +154,11 @@ TEST_CASE("a log sink that cannot be reached fails the open with Docker's words"
   REQUIRE_FALSE(missing);
   CHECK(missing.error().message ==
         "failed to initialize logging driver: dial unixgram /nonexistent/berth/log.sock: connect: No such file or directory");
+  // A name too long for sockaddr_un even through /proc/self/fd says so (it once read "connect: Success").
+  const std::string long_name = "/tmp/" + std::string(120, 'x');
+  auto too_long = ContainerOutput::open(syslog_to(long_name, false, 1024), {}, "t-web");
+  REQUIRE_FALSE(too_long);
+  CHECK(too_long.error().message.find("socket name too long") != std::string::npos);
   ContainerLogging journald;
   journald.sink = LogSink::journald;
   journald.journal_socket = "/nonexistent/berth/journal.sock";

@@ -4,36 +4,53 @@
 
 using namespace berth::runtime;
 
-TEST_CASE("shim arguments carry the terminal and stdin settings through a restart", "[runtime][attach]") {
+namespace {
+
+// The fields parse_shim_args requires.
+ShimOptions required_options() {
   ShimOptions options;
   options.id = "t-main";
   options.bundle = options.state_dir = "/run/berth/containers/t-main";
   options.runc_root = "/run/berth/runc";
   options.log_path = "/var/lib/berth/logs/t-main.log";
+  return options;
+}
+
+// What a restarted shim parses from the words berth saved for `options` (the verb left off).
+berth::Result<ShimOptions> round_trip(const ShimOptions& options) {
+  const auto words = shim_args(options);
+  return parse_shim_args({words.begin() + 1, words.end()});
+}
+
+// Words saved by an older berth: the required arguments only, then `extra`.
+std::vector<std::string> older_words(std::vector<std::string> extra = {}) {
+  std::vector<std::string> words{"--id", "t-main", "--bundle", "/b", "--state", "/s", "--runc-root", "/r", "--log", "/l"};
+  words.insert(words.end(), extra.begin(), extra.end());
+  return words;
+}
+
+}  // namespace
+
+TEST_CASE("shim arguments carry the terminal and stdin settings through a restart", "[runtime][attach]") {
+  ShimOptions options = required_options();
   options.terminal = true;
   options.open_stdin = true;
-  const auto words = shim_args(options);
-  auto parsed = parse_shim_args({words.begin() + 1, words.end()});
+  auto parsed = round_trip(options);
   REQUIRE(parsed.has_value());
   CHECK(parsed->terminal);
   CHECK(parsed->open_stdin);
   CHECK(parsed->id == "t-main");
 
   // Saved by a berth from before terminals: neither.
-  auto older = parse_shim_args({"--id", "t-main", "--bundle", "/b", "--state", "/s", "--runc-root", "/r", "--log", "/l"});
+  auto older = parse_shim_args(older_words());
   REQUIRE(older.has_value());
   CHECK_FALSE(older->terminal);
   CHECK_FALSE(older->open_stdin);
-  CHECK_FALSE(parse_shim_args({"--id", "t", "--bundle", "/b", "--state", "/s", "--runc-root", "/r", "--log", "/l",
-                               "--terminal", "yes"}).has_value());
+  CHECK_FALSE(parse_shim_args(older_words({"--terminal", "yes"})).has_value());
 }
 
 TEST_CASE("shim arguments carry the log sink through a restart", "[runtime][logs]") {
-  ShimOptions options;
-  options.id = "t-main";
-  options.bundle = options.state_dir = "/s";
-  options.runc_root = "/r";
-  options.log_path = "/l";
+  ShimOptions options = required_options();
   options.logging.sink = LogSink::syslog;
   options.logging.blocking = true;
   options.logging.max_buffer_bytes = 4096;
@@ -43,13 +60,13 @@ TEST_CASE("shim arguments carry the log sink through a restart", "[runtime][logs
   options.logging.syslog.port = 5514;
   options.logging.syslog.facility = 17;
   options.logging.syslog.format = berth::model::SyslogFormat::rfc3164;
-  const auto words = shim_args(options);
-  auto parsed = parse_shim_args({words.begin() + 1, words.end()});
+  auto parsed = round_trip(options);
   REQUIRE(parsed.has_value());
   CHECK(parsed->logging.sink == LogSink::syslog);
   CHECK(parsed->logging.blocking);
   CHECK(parsed->logging.max_buffer_bytes == 4096);
   CHECK(parsed->logging.tag == "web main");
+  CHECK(parsed->logging.syslog.transport == berth::model::SyslogTransport::udp);
   CHECK(parsed->logging.syslog.host == "10.1.2.3");
   CHECK(parsed->logging.syslog.port == 5514);
   CHECK(parsed->logging.syslog.facility == 17);
@@ -57,14 +74,12 @@ TEST_CASE("shim arguments carry the log sink through a restart", "[runtime][logs
 
   options.logging = {};
   options.logging.sink = LogSink::none;
-  const auto none_words = shim_args(options);
-  auto none = parse_shim_args({none_words.begin() + 1, none_words.end()});
+  auto none = round_trip(options);
   REQUIRE(none.has_value());
   CHECK(none->logging.sink == LogSink::none);
   // Saved by a berth from before log sinks: the file.
-  auto older = parse_shim_args({"--id", "t", "--bundle", "/b", "--state", "/s", "--runc-root", "/r", "--log", "/l"});
+  auto older = parse_shim_args(older_words());
   REQUIRE(older.has_value());
   CHECK(older->logging.sink == LogSink::file);
-  CHECK_FALSE(parse_shim_args({"--id", "t", "--bundle", "/b", "--state", "/s", "--runc-root", "/r", "--log", "/l",
-                               "--log-buffer", "12x"}).has_value());
+  CHECK_FALSE(parse_shim_args(older_words({"--log-buffer", "12x"})).has_value());
 }

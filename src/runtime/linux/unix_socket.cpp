@@ -66,8 +66,8 @@ Result<UniqueFd> listen_unix(const std::string& path, mode_t mode) {
   return fd;
 }
 
-Result<UniqueFd> connect_unix(const std::string& path) {
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+Result<UniqueFd> connect_unix(const std::string& path, int type) {
+  UniqueFd fd(::socket(AF_UNIX, type | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return sys_fail("socket");
   BERTH_TRY(with_address(path, [&](const sockaddr_un& a) {
     return ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a);

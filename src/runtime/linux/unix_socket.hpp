@@ -5,6 +5,7 @@
 // which serves the sockets, is single-threaded).
 #pragma once
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <string>
@@ -20,8 +21,9 @@ namespace berth::runtime {
 // The socket is close-on-exec and non-blocking.
 [[nodiscard]] Result<UniqueFd> listen_unix(const std::string& path, mode_t mode);
 
-// Connects to the socket at `path` (any length, as listen_unix). Blocking, close-on-exec.
-[[nodiscard]] Result<UniqueFd> connect_unix(const std::string& path);
+// Connects a socket of `type` (SOCK_STREAM or SOCK_DGRAM) to the socket at `path` (any length,
+// as listen_unix). Blocking, close-on-exec.
+[[nodiscard]] Result<UniqueFd> connect_unix(const std::string& path, int type = SOCK_STREAM);
 
 // Sends `fd` over the connected unix socket `socket` in one message whose data is `data` (one
 // zero byte when empty: a descriptor needs data to travel with).

@@ -6,19 +6,18 @@
 namespace berth::runtime {
 namespace {
 
-// Go's time.Stamp, "Jan _2 15:04:05", which Docker's Unix and RFC 3164 formats use.
-std::string stamp(std::int64_t epoch_us, bool utc) {
+// Appends Go's time.Stamp, "Jan _2 15:04:05", which Docker's Unix and RFC 3164 formats use.
+void append_stamp(std::string& out, std::int64_t epoch_us, bool utc) {
   const std::time_t seconds = static_cast<std::time_t>(epoch_us / 1'000'000);
   std::tm tm{};
   if (utc) gmtime_r(&seconds, &tm);
   else localtime_r(&seconds, &tm);
   char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%b %e %H:%M:%S", &tm);
-  return buffer;
+  out.append(buffer, std::strftime(buffer, sizeof buffer, "%b %e %H:%M:%S", &tm));
 }
 
-// RFC 3339 in UTC, with microseconds for rfc5424micro.
-std::string rfc3339(std::int64_t epoch_us, bool micro) {
+// Appends RFC 3339 in UTC, with microseconds for rfc5424micro.
+void append_rfc3339(std::string& out, std::int64_t epoch_us, bool micro) {
   const std::time_t seconds = static_cast<std::time_t>(epoch_us / 1'000'000);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
@@ -26,8 +25,7 @@ std::string rfc3339(std::int64_t epoch_us, bool micro) {
   std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
   if (micro) n += static_cast<std::size_t>(std::snprintf(buffer + n, sizeof buffer - n, ".%06lld",
                                                          static_cast<long long>(epoch_us % 1'000'000)));
-  std::snprintf(buffer + n, sizeof buffer - n, "Z");
-  return buffer;
+  out.append(buffer, n).push_back('Z');
 }
 
 void add_field(std::string& out, std::string_view key, std::string_view value) {
@@ -43,22 +41,28 @@ void add_field(std::string& out, std::string_view key, std::string_view value) {
 
 }  // namespace
 
+// Called once per line on the shim's loop: the message is built in one string, reserved up front.
 std::string format_syslog(const SyslogHeader& h, bool error, std::string_view line, std::int64_t epoch_us) {
-  const std::string priority = "<" + std::to_string(h.facility * 8 + (error ? 3 : 6)) + ">";
-  const std::string pid = std::to_string(h.pid);
+  const std::string pid = std::to_string(h.pid);  // short: no allocation
   std::string out;
+  out.reserve(64 + h.hostname.size() + 2 * h.tag.size() + line.size());
+  out.append("<").append(std::to_string(h.facility * 8 + (error ? 3 : 6))).append(">");
   switch (h.format) {
     case model::SyslogFormat::unix_local:
-      out = priority + stamp(epoch_us, h.utc) + " " + h.tag + "[" + pid + "]: ";
+      append_stamp(out, epoch_us, h.utc);
+      out.append(" ").append(h.tag).append("[").append(pid).append("]: ");
       break;
     case model::SyslogFormat::rfc3164:
-      out = priority + stamp(epoch_us, h.utc) + " " + h.hostname + " " + h.tag + "[" + pid + "]: ";
+      append_stamp(out, epoch_us, h.utc);
+      out.append(" ").append(h.hostname).append(" ").append(h.tag).append("[").append(pid).append("]: ");
       break;
     case model::SyslogFormat::rfc5424:
     case model::SyslogFormat::rfc5424micro:
       // Docker's rfc5424formatterWithAppNameAsTag: the tag is APP-NAME and MSGID, no structured data.
-      out = priority + "1 " + rfc3339(epoch_us, h.format == model::SyslogFormat::rfc5424micro) + " " + h.hostname + " " +
-            h.tag + " " + pid + " " + h.tag + " - ";
+      out.append("1 ");
+      append_rfc3339(out, epoch_us, h.format == model::SyslogFormat::rfc5424micro);
+      out.append(" ").append(h.hostname).append(" ").append(h.tag).append(" ").append(pid);
+      out.append(" ").append(h.tag).append(" - ");
       break;
   }
   out.append(line);

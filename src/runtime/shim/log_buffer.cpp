@@ -4,9 +4,7 @@ namespace berth::runtime {
 
 bool LogBuffer::push(std::string message) {
   if (m_delivery == LogDelivery::non_blocking && !m_queue.empty() && m_bytes + message.size() > m_max_bytes) {
-    ++m_unreported.lines;
-    m_unreported.bytes += message.size();
-    ++m_dropped_total;
+    count_drop(message.size());
     return false;
   }
   m_bytes += message.size();
@@ -20,20 +18,20 @@ void LogBuffer::pop() {
 }
 
 void LogBuffer::drop_front() {
-  ++m_unreported.lines;
-  m_unreported.bytes += m_queue.front().size();
-  ++m_dropped_total;
+  count_drop(m_queue.front().size());
   pop();
 }
 
 void LogBuffer::drop_all() {
-  for (const auto& message : m_queue) {
-    ++m_unreported.lines;
-    m_unreported.bytes += message.size();
-    ++m_dropped_total;
-  }
+  for (const auto& message : m_queue) count_drop(message.size());
   m_queue.clear();
   m_bytes = 0;
+}
+
+void LogBuffer::count_drop(std::size_t bytes) {
+  ++m_unreported.lines;
+  m_unreported.bytes += bytes;
+  ++m_dropped_total;
 }
 
 LogBuffer::Drops LogBuffer::take_unreported() {

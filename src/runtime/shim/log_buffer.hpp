@@ -44,6 +44,8 @@ class LogBuffer {
   std::uint64_t dropped_total() const { return m_dropped_total; }
 
  private:
+  void count_drop(std::size_t bytes);
+
   LogDelivery m_delivery;
   std::size_t m_max_bytes;
   std::deque<std::string> m_queue;

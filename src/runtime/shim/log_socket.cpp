@@ -4,10 +4,11 @@
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <cerrno>
 #include <cstring>
+
+#include "runtime/linux/unix_socket.hpp"
 
 namespace berth::runtime {
 namespace {
@@ -16,18 +17,18 @@ std::unexpected<Error> dial_error(const std::string& network, const std::string&
   return fail(Code::client, "dial " + network + " " + address + ": connect: " + std::strerror(err));
 }
 
+// A non-blocking socket of `type` connected to `path` (any length, as connect_unix takes it).
 Result<UniqueFd> connect_path(const std::string& path, int type) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) return fail(Code::client, "socket path " + path + " is too long");
-  std::memcpy(addr.sun_path, path.data(), path.size());
-  UniqueFd fd(::socket(AF_UNIX, type | SOCK_CLOEXEC, 0));
-  if (!fd.valid()) return sys_fail("socket");
-  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    return std::unexpected(Error{Code::client, "", errno});
-  }
+  BERTH_ASSIGN(auto fd, connect_unix(path, type));
   ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) | O_NONBLOCK);
   return fd;
+}
+
+// Docker's words for a path that would not connect; an error without errno (a name too long
+// even through /proc/self/fd) keeps its own message.
+std::unexpected<Error> dial_path_error(const std::string& network, const std::string& path, const Error& e) {
+  if (e.sys_errno == 0) return fail(Code::client, "dial " + network + " " + path + ": " + e.message);
+  return dial_error(network, path, e.sys_errno);
 }
 
 // Connects a non-blocking socket to one of `host`'s addresses, waiting at most 5 s for TCP.
@@ -78,12 +79,12 @@ Result<LogSocket> LogSocket::connect(const model::SyslogOptions& o) {
       if (!fd && fd.error().sys_errno == EPROTOTYPE) {
         if (auto stream = connect_path(o.path, SOCK_STREAM)) return LogSocket(std::move(*stream), true);
       }
-      if (!fd) return dial_error("unixgram", o.path, fd.error().sys_errno);
+      if (!fd) return dial_path_error("unixgram", o.path, fd.error());
       return LogSocket(std::move(*fd), false);
     }
     case SyslogTransport::unix_stream: {
       auto fd = connect_path(o.path, SOCK_STREAM);
-      if (!fd) return dial_error("unix", o.path, fd.error().sys_errno);
+      if (!fd) return dial_path_error("unix", o.path, fd.error());
       return LogSocket(std::move(*fd), true);
     }
     case SyslogTransport::udp: {
@@ -100,7 +101,7 @@ Result<LogSocket> LogSocket::connect(const model::SyslogOptions& o) {
 
 Result<LogSocket> LogSocket::connect_datagram(const std::string& path) {
   auto fd = connect_path(path, SOCK_DGRAM);
-  if (!fd) return dial_error("unixgram", path, fd.error().sys_errno);
+  if (!fd) return dial_path_error("unixgram", path, fd.error());
   return LogSocket(std::move(*fd), false);
 }
 
