@@ -100,8 +100,10 @@ LogForwarder::Step LogForwarder::forward(const std::string& group, const std::st
   // A cursor is where an event of its stream ends; after a power cut cut the newest segment short
   // (and the ingester stored the lost lines again from the shims' files, at other positions) it
   // may point past the segment's end or into another record: resume after the last event before
-  // it, and let the endpoint's tail (skip_sent) tell what it holds of what follows.
-  if (!state.checked && cursor.next.offset > 0) {
+  // it, and let the endpoint's tail (skip_sent) tell what it holds of what follows. Once per stream
+  // and start: the cursor moves only to events' ends after that, and the backward read goes over
+  // its segment from the start, which an idle stream would otherwise pay at each write to its group.
+  if (!state.cursor_checked && cursor.next.offset > 0) {
     const auto last = last_before(group, stream, cursor.next);
     const store::LogPosition end = last ? end_of(*last) : store::LogPosition{};
     if (end != cursor.next) {
@@ -111,6 +113,7 @@ LogForwarder::Step LogForwarder::forward(const std::string& group, const std::st
       m_cursors.set(key, cursor);
     }
   }
+  state.cursor_checked = true;
   store::StreamEventsQuery query;
   query.from = cursor.next;
   query.reach = store::ReadReach::written;

@@ -69,6 +69,7 @@ class LogForwarder {
   enum class Step { sent, idle, failed };
   struct StreamState {
     bool checked = false;                // the endpoint's tail was compared since the start
+    bool cursor_checked = false;         // the cursor was found at an event's end since the start
     std::optional<store::LogPosition> idle_at;  // the group's written end when nothing was left
     EpochMs held_until = 0;  // the endpoint refused the stream's batch (InvalidParameterException)
   };
