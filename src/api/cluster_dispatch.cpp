@@ -13,6 +13,7 @@ namespace {
 struct ClusterAction {
   const model::Shape& shape;
   UseCase use_case;
+  DeferredUseCase deferred = nullptr;  // the HTTP server's way to run it (parked off its workers)
 };
 
 }  // namespace
@@ -27,7 +28,8 @@ Decoded decode_cluster_request(std::string_view target, std::string_view body) {
         typed_use_case<model::decode_join_cluster, svc::join_cluster, model::encode_join_cluster>}},
       {"PollInstanceTasks",
        {model::poll_instance_tasks_shape(),
-        typed_use_case<model::decode_poll_instance_tasks, svc::poll_instance_tasks, model::encode_poll_instance_tasks>}},
+        typed_use_case<model::decode_poll_instance_tasks, svc::poll_instance_tasks, model::encode_poll_instance_tasks>,
+        typed_deferred_use_case<model::decode_poll_instance_tasks, svc::start_poll, model::encode_poll_instance_tasks>}},
       {"SubmitTaskLogs",
        {model::submit_task_logs_shape(),
         typed_use_case<model::decode_submit_task_logs, svc::submit_task_logs, model::encode_acknowledgment>}},
@@ -41,7 +43,7 @@ Decoded decode_cluster_request(std::string_view target, std::string_view body) {
   }
   auto request = model::decode_request_body(body, it->second.shape);
   if (!request) return std::unexpected(error_reply(request.error()));
-  return DecodedCall{std::string(action), it->second.use_case, std::move(*request), error_reply};
+  return DecodedCall{std::string(action), it->second.use_case, std::move(*request), error_reply, it->second.deferred};
 }
 
 }  // namespace berth::api

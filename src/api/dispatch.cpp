@@ -47,6 +47,22 @@ Reply handle_ecs_request(svc::Context& ctx, std::string_view target, std::string
   return call ? run_call(ctx, *call) : call.error();
 }
 
+void run_deferred_call(svc::Context& ctx, const DecodedCall& call, std::function<void(Reply)> done) {
+  const auto to_reply = [action = call.action, to_error = call.to_error, done](Result<model::Json> result) {
+    if (!result) {
+      if (result.error().code == Code::server) log_error(action + ": " + result.error().message);
+      return done(to_error(result.error()));
+    }
+    done(Reply{200, to_wire(*result), ""});
+  };
+  try {
+    call.deferred(ctx, call.request, to_reply);
+  } catch (const std::exception& e) {
+    log_error(call.action + " threw: " + e.what());
+    done(call.to_error({Code::server, "Internal error while handling " + call.action}));
+  }
+}
+
 Reply run_use_case(svc::Context& ctx, std::string_view action, UseCase use_case, const model::Json& request,
                    Reply (*to_error)(const Error&)) {
   try {

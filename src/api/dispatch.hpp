@@ -3,6 +3,7 @@
 #pragma once
 
 #include <expected>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -44,11 +45,18 @@ struct DecodedCall {
   UseCase use_case = nullptr;
   model::Json request;
   Reply (*to_error)(const Error&) = nullptr;  // how this API shapes an error
+  // Set instead of `use_case` where the server can give the reply later (run_deferred_call); the
+  // use case then runs only as a blocking call where nobody defers (tests, internal callers).
+  DeferredUseCase deferred = nullptr;
 };
 using Decoded = std::expected<DecodedCall, Reply>;
 
 // Returns `call` run: run_use_case with its own error shape.
 Reply run_call(svc::Context& ctx, const DecodedCall& call);
+
+// Runs `call.deferred` and hands its reply to `done` (once, now or later from another thread),
+// shaped and logged as run_use_case does. REQUIRES: call.deferred is set.
+void run_deferred_call(svc::Context& ctx, const DecodedCall& call, std::function<void(Reply)> done);
 
 // Returns the ECS request `target` + `body` decoded, or the error to answer. Never throws.
 Decoded decode_ecs_request(std::string_view target, std::string_view body);

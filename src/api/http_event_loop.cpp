@@ -50,6 +50,15 @@ std::string peer_key(const sockaddr_storage& addr) {
   return "";
 }
 
+bool is_loopback(const sockaddr_storage& addr) {
+  if (addr.ss_family == AF_INET) {
+    return (ntohl(reinterpret_cast<const sockaddr_in&>(addr).sin_addr.s_addr) >> 24) == 127;
+  }
+  if (addr.ss_family != AF_INET6) return false;
+  const auto& in6 = reinterpret_cast<const sockaddr_in6&>(addr).sin6_addr;
+  return IN6_IS_ADDR_LOOPBACK(&in6) || (IN6_IS_ADDR_V4MAPPED(&in6) && in6.s6_addr[12] == 127);
+}
+
 // Returns what the kernel says about the peer of `fd`, accepted on a listener of `kind`.
 HttpPeer describe_peer(int fd, HttpListener::Kind kind, const sockaddr_storage& addr) {
   HttpPeer peer;
@@ -73,13 +82,11 @@ HttpPeer describe_peer(int fd, HttpListener::Kind kind, const sockaddr_storage& 
   if (addr.ss_family == AF_INET) {
     const auto& in = reinterpret_cast<const sockaddr_in&>(addr);
     ::inet_ntop(AF_INET, &in.sin_addr, text, sizeof(text));
-    peer.loopback = (ntohl(in.sin_addr.s_addr) >> 24) == 127;
   } else if (addr.ss_family == AF_INET6) {
     const auto& in6 = reinterpret_cast<const sockaddr_in6&>(addr);
     ::inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof(text));
-    peer.loopback = IN6_IS_ADDR_LOOPBACK(&in6.sin6_addr) ||
-                    (IN6_IS_ADDR_V4MAPPED(&in6.sin6_addr) && in6.sin6_addr.s6_addr[12] == 127);
   }
+  peer.loopback = is_loopback(addr);
   peer.address = text;
   return peer;
 }
@@ -144,6 +151,36 @@ struct Completion {
   std::function<void(int, std::string)> takeover;
 };
 
+// Replies made off the loop thread (by workers, or later by whoever holds a ReplyWriter), queued
+// for the loop to write. Shared with the writers, which may outlive the loop: once closed, what
+// they push is dropped.
+struct CompletionQueue {
+  explicit CompletionQueue(int fd) : wake_fd(fd) {}
+  Mutex mutex;
+  std::vector<Completion> completions BERTH_GUARDED_BY(mutex);
+  bool closed BERTH_GUARDED_BY(mutex) = false;
+  std::atomic<bool> wake_pending{false};
+  const int wake_fd;  // closed only after `closed` is set
+
+  void push(Completion completion) {
+    {
+      MutexLock lock(mutex);
+      if (closed) return;
+      completions.push_back(std::move(completion));
+      // One eventfd write per batch: the loop clears the flag when it takes the completions.
+      if (wake_pending.exchange(true)) return;
+      const std::uint64_t one = 1;
+      [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof(one));
+    }
+  }
+  void wake() {
+    MutexLock lock(mutex);
+    if (closed || wake_pending.exchange(true)) return;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof(one));
+  }
+};
+
 }  // namespace
 
 struct HttpEventLoop::Impl {
@@ -170,10 +207,8 @@ struct HttpEventLoop::Impl {
   Clock::time_point accept_paused_until{};
   bool accept_paused = false;
 
-  // Shared with the workers.
-  Mutex completions_mutex;
-  std::vector<Completion> completions BERTH_GUARDED_BY(completions_mutex);
-  std::atomic<bool> wake_pending{false};
+  // Shared with the workers and the deferred replies' writers.
+  std::shared_ptr<CompletionQueue> queue;
 
   void run();
   void handle_event(std::uint64_t id, std::uint32_t events);
@@ -196,12 +231,10 @@ struct HttpEventLoop::Impl {
   void set_interest(std::uint64_t id, Connection& c, std::uint32_t interest);
   void update_buffered(Connection& c);
   void close_connection(std::uint64_t id);
-  void wake() {
-    // One eventfd write per batch: the loop clears the flag when it takes the completions.
-    if (wake_pending.exchange(true)) return;
-    const std::uint64_t one = 1;
-    [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof(one));
-  }
+  void wake() { queue->wake(); }
+  // Returns the response as bytes for connection `id` and queues them for the loop.
+  static void complete(CompletionQueue& queue, std::uint64_t id, HttpResponse response, const HttpRequest& request,
+                       bool keep_alive);
 };
 
 HttpEventLoop::HttpEventLoop(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -225,6 +258,7 @@ Result<std::unique_ptr<HttpEventLoop>> HttpEventLoop::start(std::vector<HttpList
     close_all();
     return error;
   }
+  impl->queue = std::make_shared<CompletionQueue>(impl->wake_fd);
   epoll_event wake_event{EPOLLIN, {.u64 = k_wake_id}};
   bool ok = ::epoll_ctl(impl->epoll_fd, EPOLL_CTL_ADD, impl->wake_fd, &wake_event) == 0;
   for (std::size_t i = 0; ok && i < impl->listeners.size(); ++i) {
@@ -250,6 +284,11 @@ void HttpEventLoop::stop() {
   // Jobs still queued belong to connections already closed: they run (a write completes as the
   // client asked) and their replies are dropped.
   m_impl->pool.stop();
+  {
+    // Writers of deferred replies still held elsewhere drop what they send from now on.
+    MutexLock lock(m_impl->queue->mutex);
+    m_impl->queue->closed = true;
+  }
   ::close(m_impl->epoll_fd);
   ::close(m_impl->wake_fd);
 }
@@ -321,7 +360,10 @@ void HttpEventLoop::Impl::accept_from(HttpListener& listener) {
       }
       return;
     }
-    const std::string peer = listener.kind == HttpListener::Kind::tcp ? peer_key(addr) : "";
+    // Loopback clients are this host's own processes (joined agents under test, tools): like
+    // unix-socket peers they count only in the total.
+    const bool local = listener.kind != HttpListener::Kind::tcp || is_loopback(addr);
+    const std::string peer = local ? "" : peer_key(addr);
     // A TLS client would not understand a plain-text 503: it is just closed.
     if (listener.tls && buffered_bytes + tls::TlsSession::memory_bytes() > options.max_buffered_bytes) {
       ::close(fd);
@@ -464,11 +506,19 @@ void HttpEventLoop::Impl::dispatch(std::uint64_t id, Connection& c) {
   // byte of a pipelined request disarms it (handle_event), so most requests cost no epoll_ctl.
   c.phase = Connection::Phase::dispatched;
   c.deadline = Clock::now() + options.handler_timeout;
-  const bool submitted = pool.try_submit([this, id, request, who = c.peer_info] {
+  const bool submitted = pool.try_submit([this, id, request, who = c.peer_info, queue = queue] {
     const bool keep_alive = request->keep_alive && !stop_requested;
     HttpResponse response;
     try {
       response = handler(*request, *who);
+      if (response.defer) {
+        // The reply comes later, from whoever calls the writer; this worker is free now.
+        auto defer = std::move(response.defer);
+        defer([queue, id, request, keep_alive](HttpResponse later) {
+          complete(*queue, id, std::move(later), *request, keep_alive);
+        });
+        return;
+      }
     } catch (const std::exception& e) {
       log_error(request->method + " " + request->target + " threw: " + e.what());
       response = http_error_response(500, Code::server, "Internal error while handling the request.");
@@ -476,27 +526,28 @@ void HttpEventLoop::Impl::dispatch(std::uint64_t id, Connection& c) {
       log_error(request->method + " " + request->target + " threw");
       response = http_error_response(500, Code::server, "Internal error while handling the request.");
     }
-    const BodyOmitted omitted = request->method == "HEAD" ? BodyOmitted::yes : BodyOmitted::no;
-    std::string bytes = serialize_response(response, request->minor_version,
-                                           keep_alive ? KeepAlive::yes : KeepAlive::no, omitted);
-    {
-      MutexLock lock(completions_mutex);
-      completions.push_back({id, std::move(bytes), keep_alive, std::move(response.takeover)});
-    }
-    wake();
+    complete(*queue, id, std::move(response), *request, keep_alive);
   });
   if (!submitted) {
     respond(id, c, final_reply(503, "The API is busy with other requests; retry later."), false);
   }
 }
 
+void HttpEventLoop::Impl::complete(CompletionQueue& queue, std::uint64_t id, HttpResponse response,
+                                   const HttpRequest& request, bool keep_alive) {
+  const BodyOmitted omitted = request.method == "HEAD" ? BodyOmitted::yes : BodyOmitted::no;
+  std::string bytes =
+      serialize_response(response, request.minor_version, keep_alive ? KeepAlive::yes : KeepAlive::no, omitted);
+  queue.push({id, std::move(bytes), keep_alive, std::move(response.takeover)});
+}
+
 void HttpEventLoop::Impl::take_completions() {
   std::vector<Completion> done;
   {
-    MutexLock lock(completions_mutex);
-    done.swap(completions);
-    // Cleared under the lock: a worker that still sees it set has pushed before this swap.
-    wake_pending = false;
+    MutexLock lock(queue->mutex);
+    done.swap(queue->completions);
+    // Cleared under the lock: a writer that still sees it set has pushed before this swap.
+    queue->wake_pending = false;
   }
   for (auto& completion : done) {
     const auto it = connections.find(completion.id);

@@ -1,7 +1,10 @@
 // The accept/read front of the API server: one thread with epoll over non-blocking sockets reads
 // requests into per-connection bounded parsers under deadlines, and hands only complete requests
 // to a small bounded worker pool; replies are written back by the same thread. A slow or idle
-// client therefore costs a connection slot and its bounded buffers, never a worker. After a 101
+// client therefore costs a connection slot and its bounded buffers, never a worker. A handler may
+// also defer its reply (HttpResponse::defer: a parked long poll): its worker is free at once, the
+// connection waits reading nothing, and whoever later calls the ReplyWriter queues the reply for
+// this thread to write (a writer called after stop() is ignored). After a 101
 // reply with a takeover (HttpResponse::takeover, unix socket only) the loop stops serving that
 // connection and calls the takeover on its own thread with the socket, which the takeover owns
 // from then on (it must only pass it on, e.g. to a thread of its own, and close it if it cannot).

@@ -12,6 +12,11 @@
 
 namespace berth::api {
 
+struct HttpResponse;
+// Sends a reply given later (HttpResponse::defer): callable once, from any thread; a reply for a
+// connection that is gone, or a server that stopped, is dropped.
+using ReplyWriter = std::function<void(HttpResponse)>;
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = std::string(k_json_content_type);
@@ -22,6 +27,10 @@ struct HttpResponse {
   // client sent after its request. Called on the event loop's thread, so it only hands the socket
   // on. Dropped unused (the connection closed) when the reply cannot be written.
   std::function<void(int socket, std::string early_input)> takeover{};
+  // Set for a reply that comes later (a parked long poll): the worker calls it with the writer of
+  // the real reply, and is free again at once; the rest of this response is not sent. The
+  // connection waits, reading nothing, until the writer is called (or the loop's handler timeout).
+  std::function<void(ReplyWriter)> defer{};
 };
 
 // Returns `reply` as a response with its x-amzn-RequestId and, for an error, x-amzn-ErrorType.

@@ -63,6 +63,13 @@ std::string query_value(const RequestTarget& target, const std::string& name) {
   return it == target.query.end() ? "" : it->second;
 }
 
+// The use case learns who called (ECS's "authenticated user") from its own copy of the context.
+svc::Context context_for(ApiServices& api, const Caller& caller) {
+  svc::Context request_ctx = api.ctx;
+  request_ctx.caller_arn = "arn:aws:iam::" + api.ctx.arns.account + ":user/" + caller.user_name;
+  return request_ctx;
+}
+
 // Authorizes `call` for `caller`, runs it if allowed, and audits it if it changes anything.
 Reply authorize_and_run(ApiServices& api, const Caller& caller, std::string_view signing_name,
                         std::string_view iam_prefix, const DecodedCall& call) {
@@ -73,13 +80,28 @@ Reply authorize_and_run(ApiServices& api, const Caller& caller, std::string_view
   if (auto denied = api.auth.authorize(caller, signing_name, *access)) {
     reply = auth_error_reply(*denied);
   } else {
-    // The use case learns who called (ECS's "authenticated user") from its own copy.
-    svc::Context request_ctx = api.ctx;
-    request_ctx.caller_arn = "arn:aws:iam::" + api.ctx.arns.account + ":user/" + caller.user_name;
+    svc::Context request_ctx = context_for(api, caller);
     reply = run_call(request_ctx, call);
   }
   audit(api, caller, access->action, access->resources, reply);
   return reply;
+}
+
+// `call` authorized, then run off the worker: its reply comes when its use case gives it (a
+// parked poll's, when its instance's tasks change or its wait ends). Only reads are deferred, so
+// nothing is audited.
+HttpResponse deferred_call(ApiServices& api, const Caller& caller, const JsonApi& json_api, DecodedCall call) {
+  const auth::RequestContext context{api.ctx.arns, api.ctx.default_cluster, caller.user_name};
+  auto access = auth::requested_access(context, json_api.iam_prefix, call.action, call.request);
+  if (!access) return to_response(call.to_error(access.error()));
+  if (auto denied = api.auth.authorize(caller, json_api.signing_name, *access)) {
+    return to_response(auth_error_reply(*denied));
+  }
+  HttpResponse response;
+  response.defer = [request_ctx = context_for(api, caller), call = std::move(call)](ReplyWriter write) mutable {
+    run_deferred_call(request_ctx, call, [write = std::move(write)](Reply reply) { write(to_response(reply)); });
+  };
+  return response;
 }
 
 HttpResponse json_api(ApiServices& api, const Caller& caller, const HttpRequest& request) {
@@ -89,6 +111,7 @@ HttpResponse json_api(ApiServices& api, const Caller& caller, const HttpRequest&
     if (target.starts_with(json_api.target_prefix)) chosen = &json_api;
   }
   auto call = chosen->decode(target, request.body);
+  if (call && call->deferred) return deferred_call(api, caller, *chosen, std::move(*call));
   const Reply reply = call ? authorize_and_run(api, caller, chosen->signing_name, chosen->iam_prefix, *call) : call.error();
   // CloudWatch answers JSON 1.0 with its query error codes.
   if (chosen->target_prefix == k_cloudwatch_target_prefix) return cloudwatch_response(reply, CloudWatchProtocol::json);

@@ -12,9 +12,12 @@
 // - the workers (`workers`, 4 by default): take complete requests from a queue of at most
 //   `queue_depth` (a full queue is answered 503 ServerException) and run the use cases; they
 //   are the only API threads that read or write the store. A throwing handler is answered 500.
+//   A deferred reply (HttpResponse::defer) frees its worker at once; its writer, called later
+//   from another thread (svc/poll_answerer for a parked PollInstanceTasks), hands the reply to
+//   the loop.
 // Bounds: per connection one request at a time (head <= max_header_bytes, <= max_header_count
 // headers, body <= max_body_bytes decoded, whatever the framing); max_connections in total,
-// max_connections_per_peer per TCP client address; request bytes buffered across connections
+// max_connections_per_peer per TCP client address (loopback clients count in the total only); request bytes buffered across connections
 // <= 16 MiB (each TLS connection counts its ~38 KiB of session buffers in it); each request's head
 // and body within request_timeout, an idle keep-alive connection closed after idle_timeout.
 // TLS (ServerOptions::tls): the TCP listener's connections handshake first, within

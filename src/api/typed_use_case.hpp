@@ -3,6 +3,7 @@
 // Stateless; thread-safe.
 #pragma once
 
+#include <functional>
 #include <type_traits>
 #include <utility>
 
@@ -29,6 +30,27 @@ Result<model::Json> typed_use_case(svc::Context& ctx, const model::Json& body) {
   } else {
     return encode(*reply);
   }
+}
+
+// A use case whose reply may come later (a parked long poll): it calls `done` once, before
+// returning or from another thread.
+using ReplyLater = std::function<void(Result<model::Json>)>;
+using DeferredUseCase = void (*)(svc::Context&, const model::Json&, ReplyLater done);
+
+// `start`: void(svc::Context&, const Request&, std::function<void(Result<Reply>)>); `decode` and
+// `encode` as for typed_use_case (the encoder runs on the thread that answers).
+template <auto decode, auto start, auto encode>
+void typed_deferred_use_case(svc::Context& ctx, const model::Json& body, ReplyLater done) {
+  auto request = decode(body);
+  if (!request) return done(std::unexpected(std::move(request.error())));
+  start(ctx, *request, [done = std::move(done), arns = ctx.arns](auto reply) {
+    if (!reply) return done(std::unexpected(std::move(reply.error())));
+    if constexpr (std::is_invocable_v<decltype(encode), decltype(*reply), const ArnScope&>) {
+      done(encode(*reply, arns));
+    } else {
+      done(encode(*reply));
+    }
+  });
 }
 
 }  // namespace berth::api

@@ -171,6 +171,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                 }),
       m_scheduler(m_ctx, EpochMs{config.task_settle_seconds} * 1000),
       m_schedule_runner(m_ctx),
+      m_poll_answerer(m_ctx),
       m_scaling_runner(m_ctx),
       m_keys(m_ctx),
       m_auth(m_keys, *m_resources.clock,
@@ -224,6 +225,7 @@ Result<std::string> Daemon::start() {
   }
   m_sampler.start(instance);
   m_scheduler.start();
+  m_poll_answerer.start();
   m_schedule_runner.start();
   m_scaling_runner.start();
   const auto started = [&]() -> Result<void> {
@@ -240,9 +242,9 @@ Result<std::string> Daemon::start() {
     }
     api::ServerOptions server_options{m_config.listen, m_config.socket_path, m_config.max_body_bytes};
     server_options.tls = m_resources.tls;
-    // Each parked PollInstanceTasks holds a worker: the pool grows by as many as may park, so
-    // the other requests keep their workers.
-    server_options.workers += m_remote_agents.settings().max_waiters;
+    // A parked PollInstanceTasks holds no worker, but its connection: the connections grow by
+    // as many as may park, so the other clients keep theirs.
+    server_options.max_connections += m_remote_agents.settings().max_waiters;
     BERTH_ASSIGN(m_server, api::HttpServer::start(m_api_services, server_options));
     return {};
   }();
@@ -264,7 +266,7 @@ Result<std::string> Daemon::start() {
 }
 
 void Daemon::stop() {
-  m_remote_agents.close();  // parked polls answer now, so the API stops without waiting them out
+  m_poll_answerer.stop();  // parked polls answer now, so the API stops without waiting them out
   if (m_server) m_server->stop();
   m_metadata.stop();
   m_commands.stop();

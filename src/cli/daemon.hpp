@@ -28,6 +28,7 @@
 #include "api/tls/tls_server.hpp"
 #include "cli/container_commands.hpp"
 #include "cli/logs_endpoint_client.hpp"
+#include "svc/poll_answerer.hpp"
 #include "cli/metadata_endpoint.hpp"
 #include "cli/node_image_catalog.hpp"
 #include "common/clock.hpp"
@@ -138,6 +139,7 @@ class Daemon final : private svc::StateEvents {
   agent::MetricsSampler m_sampler;
   svc::ServiceScheduler m_scheduler;
   svc::ScheduleRunner m_schedule_runner;
+  svc::PollAnswerer m_poll_answerer;  // answers the parked PollInstanceTasks off the API's workers
   // Step scaling policies act on the CloudWatch alarms naming them (svc::alarms_with_action).
   svc::ScalingRunner m_scaling_runner;
   api::auth::KeyRing m_keys;

@@ -287,7 +287,7 @@ const KeyRule k_rules[] = {
     {"BERTH_POLL_WAIT_SECONDS",
      [](Config& c, Text k, Text v) { return set(c.poll_wait_seconds, number_in<int>(k, v, 0, 300, "seconds")); }},
     {"BERTH_MAX_POLL_WAITERS",
-     [](Config& c, Text k, Text v) { return set(c.max_poll_waiters, number_in<int>(k, v, 0, 256, "polls")); }},
+     [](Config& c, Text k, Text v) { return set(c.max_poll_waiters, number_in<int>(k, v, 0, 65536, "polls")); }},
     {"BERTH_JOIN", [](Config& c, Text k, Text v) { return set(c.join_url, endpoint_url(k, v, "the serving gateway")); }},
     {"BERTH_JOIN_TOKEN", [](Config& c, Text k, Text v) { return set(c.join_token, join_token(k, v)); }},
     {"BERTH_JOIN_CA", [](Config& c, Text k, Text v) { return set(c.join_ca_file, path_or_empty(k, v, "no CA file")); }},

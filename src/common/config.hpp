@@ -40,7 +40,7 @@ struct Config {
   // longest a PollInstanceTasks waits for a change, and how many polls may wait at once.
   int instance_lost_seconds = 300;                 // BERTH_INSTANCE_LOST_SECONDS
   int poll_wait_seconds = 20;                      // BERTH_POLL_WAIT_SECONDS
-  int max_poll_waiters = 16;                       // BERTH_MAX_POLL_WAITERS
+  int max_poll_waiters = 4096;                     // BERTH_MAX_POLL_WAITERS
   // Clusters of gateways (the joining side): `berth serve` with a join URL runs only the agent,
   // as a container instance of the server's cluster. The token is spent once (the key it turns
   // into is kept in the data dir); the server's certificate is checked against the CA file or

@@ -59,8 +59,12 @@ Result<model::Acknowledgment> record_on_task(Context& ctx, const std::optional<s
   // Whoever sends it (an ECS agent signing with an operator's key too), a report about a task is
   // news from its instance's agent.
   if (!model::instance_of_caller(ctx.caller_arn)) BERTH_TRY(instance_heard_from(ctx, cluster, instance_id));
-  // A task reported stopped may leave a service short: its scheduler replaces it now.
-  if (changed) ctx.tasks_changed();
+  // A task reported stopped may leave a service short: its scheduler replaces it now (the
+  // replacement is announced to the instance it is placed on). The reporting instance's parked
+  // polls are not woken: what its agent reported is its own news, and a desired state that moved
+  // with the report (a task now listed no more) reaches it with its next poll, within the poll's
+  // wait; waking them would make every report re-read all the instance's tasks.
+  if (changed) ctx.tasks_changed_on({});
   return model::Acknowledgment{};
 }
 

@@ -90,6 +90,13 @@ struct Context {
     if (remote_agents) remote_agents->tasks_changed();
     if (events) events->tasks_changed();
   }
+  // The same for changes on `instances` only: just their parked polls look again.
+  void tasks_changed_on(const std::vector<std::string>& instances) const {
+    if (remote_agents) {
+      for (const auto& id : instances) remote_agents->tasks_changed_on(id);
+    }
+    if (events) events->tasks_changed();
+  }
   void schedules_changed() const {
     if (events) events->schedules_changed();
   }

@@ -26,7 +26,7 @@ Result<std::map<std::string, Json>> logs_through_agent(Context& ctx, const model
   auto& requests = ctx.remote_agents->log_requests();
   const auto id = requests.ask(task.container_instance_id, std::move(runtime_ids));
   if (!id) return fail(Code::server, "Too many log requests to joined gateways are open; try again.");
-  ctx.remote_agents->tasks_changed();
+  ctx.remote_agents->tasks_changed_on(task.container_instance_id);
   auto answer = requests.wait(*id, k_remote_log_wait);
   if (!answer) {
     return fail(Code::server, "The agent of container instance " + task.container_instance_id + " did not send the logs within " +

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "common/ids.hpp"
 #include "common/start_trace.hpp"
@@ -150,6 +153,27 @@ std::map<std::string, std::string> deployment_digests(const model::TaskDefinitio
   return pins;
 }
 
+namespace {
+
+// Announces the plan's changes to the instances they are on (with a thousand joined instances,
+// only their parked polls look again); all of them when a stop's task is not in the snapshot.
+void announce(const Context& ctx, const AppliedPlan& applied, const model::ClusterSnapshot& snapshot) {
+  std::set<std::string> instances;
+  for (const auto& task : applied.started) instances.insert(task.container_instance_id);
+  std::unordered_map<std::string_view, std::string_view> instance_of;
+  if (!applied.plan.stops.empty()) {
+    for (const auto& t : snapshot.tasks) instance_of.emplace(t.id, t.instance_id);
+  }
+  for (const auto& stop : applied.plan.stops) {
+    const auto it = instance_of.find(stop.task_id);
+    if (it == instance_of.end()) return ctx.tasks_changed();
+    instances.emplace(it->second);
+  }
+  ctx.tasks_changed_on({instances.begin(), instances.end()});
+}
+
+}  // namespace
+
 Result<AppliedPlan> apply_plan(Context& ctx, const std::string& cluster, const Planner& planner,
                                const PlanOptions& options, const model::ClusterSnapshot* first) {
   DeploymentPins pins_by_deployment;
@@ -172,7 +196,7 @@ Result<AppliedPlan> apply_plan(Context& ctx, const std::string& cluster, const P
       trace_start(start.task.id, "committed");
       applied.started.push_back(std::move(start.task));
     }
-    if (!applied.started.empty() || !applied.plan.stops.empty()) ctx.tasks_changed();
+    if (!applied.started.empty() || !applied.plan.stops.empty()) announce(ctx, applied, snapshot);
     BERTH_TRY(ctx.store.sync());
     return applied;
   }

@@ -1,17 +1,18 @@
 // What the serving gateway keeps in memory about the agents of remote instances (nothing of it
 // is written: heartbeats would wear the flash): when each instance was last heard from, and the
-// signal that wakes parked long polls (PollInstanceTasks) when tasks change. Thread-safe; owned by
+// long polls (PollInstanceTasks) parked until their instance's tasks change. Thread-safe; owned by
 // the composition root, reached through Context::remote_agents.
 #pragma once
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 
 #include "common/clock.hpp"
 #include "common/thread_annotations.hpp"
+#include "svc/parked_polls.hpp"
 #include "svc/remote_log_requests.hpp"
 
 namespace berth::svc {
@@ -19,9 +20,10 @@ namespace berth::svc {
 struct RemoteAgentSettings {
   // The longest a poll waits for a change (BERTH_POLL_WAIT_SECONDS).
   std::chrono::milliseconds max_poll_wait{20'000};
-  // Polls parked at once (BERTH_MAX_POLL_WAITERS); one more is answered at once. Each parked poll
-  // holds an API worker, so the server adds this many workers to the API's pool.
-  std::size_t max_waiters = 16;
+  // Polls parked at once (BERTH_MAX_POLL_WAITERS); one more is answered at once. A parked poll
+  // holds no thread (an entry of ParkedPolls and its connection), so this is sized for the
+  // joined gateways a server may have.
+  std::size_t max_waiters = 4096;
   // Silence after which a remote instance is lost (BERTH_INSTANCE_LOST_SECONDS).
   EpochMs lost_after_ms = 300'000;
 };
@@ -42,19 +44,18 @@ class RemoteAgents {
   // Drops a deregistered instance's entry (the map holds registered instances only).
   void forget(const std::string& instance_id);
 
-  // --- the change signal ---
-  // A change count: each tasks_changed() adds one.
-  std::uint64_t changes() const;
-  // Tasks were placed or asked to stop somewhere: parked polls look again.
-  void tasks_changed();
-  enum class Wait { changed, timed_out, closed, no_slot };
-  // Waits until the count differs from `seen`, `timeout` passes or close() is called. `no_slot`
-  // (at once) when max_waiters polls are parked already.
-  Wait wait_for_change(std::uint64_t seen, std::chrono::milliseconds timeout);
-  // Wakes every parked poll and makes later waits return `closed` at once (the server stops).
+  // --- parked polls ---
+  ParkedPolls& parked() { return m_parked; }
+  // Tasks were placed or asked to stop somewhere: every parked poll looks again.
+  void tasks_changed() { m_parked.changed_all(); }
+  // ... on `instance_id`: its parked polls look again.
+  void tasks_changed_on(const std::string& instance_id) { m_parked.changed(instance_id); }
+  // Answers every parked poll now and refuses to park more (the server stops).
   void close();
   // Polls parked now.
-  std::size_t waiters() const;
+  std::size_t waiters() const { return m_parked.size(); }
+  // Counts a poll answered at once for want of a parking place; returns the count before it.
+  std::uint64_t count_full() { return m_full++; }
 
   // Asks of agents for container logs (answered through their polls).
   RemoteLogRequests& log_requests() { return m_log_requests; }
@@ -62,12 +63,10 @@ class RemoteAgents {
  private:
   const RemoteAgentSettings m_settings;
   RemoteLogRequests m_log_requests;
+  ParkedPolls m_parked{m_settings.max_waiters};
+  std::atomic<std::uint64_t> m_full{0};
   mutable Mutex m_mutex;
-  std::condition_variable m_changed;
   std::unordered_map<std::string, EpochMs> m_last_heard BERTH_GUARDED_BY(m_mutex);
-  std::uint64_t m_changes BERTH_GUARDED_BY(m_mutex) = 0;
-  std::size_t m_waiters BERTH_GUARDED_BY(m_mutex) = 0;
-  bool m_closed BERTH_GUARDED_BY(m_mutex) = false;
 };
 
 }  // namespace berth::svc

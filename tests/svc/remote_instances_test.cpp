@@ -12,6 +12,7 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/instance_poll.hpp"
 #include "svc/lost_instances.hpp"
+#include "svc/poll_answerer.hpp"
 #include "svc/service_scheduler.hpp"
 
 using namespace berth;
@@ -31,6 +32,25 @@ struct Joined {
 // The default cluster with remote agents served (lost after 300 s, polls wait up to 20 s).
 struct RemoteFixture : ServiceFixture {
   svc::RemoteAgents agents;
+  // Answers parked polls on its thread, as in `berth serve`; started only by the tests that
+  // park a poll from another thread (the others advance the fake clock, which is not atomic).
+  std::unique_ptr<svc::PollAnswerer> answerer;
+
+  void start_answerer() {
+    answerer = std::make_unique<svc::PollAnswerer>(*ctx);
+    answerer->start();
+  }
+
+  // Starts a blocking poll of `instance` with `cursor` on a thread of its own and returns once it
+  // is parked; the thread keeps the reply in `out` (Catch's assertions stay on the test's thread).
+  std::thread parked_poll(const Joined& instance, const Json& cursor, Result<Json>& out) {
+    const Json request{{"containerInstance", instance.arn}, {"cursor", cursor}, {"waitSeconds", 20}};
+    std::thread poller([this, request, &out, user = instance.user] {
+      out = cluster_call(*ctx, "PollInstanceTasks", request, user);
+    });
+    while (agents.waiters() == 0) std::this_thread::yield();
+    return poller;
+  }
 
   explicit RemoteFixture(svc::RemoteAgentSettings settings = {}) : agents(settings) {
     ctx->remote_agents = &agents;
@@ -172,13 +192,11 @@ TEST_CASE("A joined instance re-registers itself only", "[svc][cluster]") {
 
 TEST_CASE("A poll with the current cursor waits until the instance's tasks change", "[svc][cluster]") {
   RemoteFixture f;
+  f.start_answerer();
   const Joined a = f.join("zone-a");
   const Json first = f.poll(a);
-  // Catch's assertions stay on this thread: the poller only keeps what it got.
   Result<Json> woken = fail(Code::server, "not polled");
-  const Json request{{"containerInstance", a.arn}, {"cursor", first["cursor"]}, {"waitSeconds", 20}};
-  std::thread poller([&] { woken = cluster_call(*f.ctx, "PollInstanceTasks", request, a.user); });
-  while (f.agents.waiters() == 0) std::this_thread::yield();  // parked
+  std::thread poller = f.parked_poll(a, first["cursor"], woken);
   // A change elsewhere wakes it, but it waits on: nothing changed for this instance.
   const Joined b = f.join("zone-b");
   REQUIRE_OK(ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "web"}, {"containerInstances", {b.arn}}}));
@@ -197,11 +215,22 @@ TEST_CASE("Polls beyond the waiter bound, and after close, are answered at once"
   const Json first = f.poll(a);
   // Would wait 20 s with a slot; with none it answers the current state now.
   CHECK(f.poll(a, Json{{"cursor", first["cursor"]}})["cursor"] == first["cursor"]);
-  CHECK(f.agents.wait_for_change(f.agents.changes(), std::chrono::milliseconds(20'000)) ==
-        svc::RemoteAgents::Wait::no_slot);
+  CHECK(f.agents.waiters() == 0);
   f.agents.close();
-  CHECK(f.agents.wait_for_change(f.agents.changes(), std::chrono::milliseconds(20'000)) ==
-        svc::RemoteAgents::Wait::closed);
+  CHECK(f.poll(a, Json{{"cursor", first["cursor"]}})["cursor"] == first["cursor"]);
+}
+
+TEST_CASE("Closing the remote agents answers the parked polls with the current state", "[svc][cluster]") {
+  RemoteFixture f;
+  f.start_answerer();
+  const Joined a = f.join("zone-a");
+  const Json first = f.poll(a);
+  Result<Json> answered = fail(Code::server, "not polled");
+  std::thread poller = f.parked_poll(a, first["cursor"], answered);
+  f.answerer->stop();
+  poller.join();
+  REQUIRE_OK(answered);
+  CHECK((*answered)["cursor"] == first["cursor"]);
 }
 
 TEST_CASE("A silent instance is lost: disconnected, its service tasks stopped and replaced elsewhere", "[svc][cluster]") {
@@ -297,4 +326,93 @@ TEST_CASE("A report about an instance's task is its heartbeat, whoever signs it"
   CHECK(f.sweep_lost() == 0);
   f.clock.advance_ms(300'000);
   CHECK(f.sweep_lost() == 1);
+}
+
+namespace {
+
+// A poll started the way the API starts one (deferred), and what it was answered, if anything.
+struct StartedPoll {
+  std::shared_ptr<std::optional<Result<model::PollInstanceTasksReply>>> answer =
+      std::make_shared<std::optional<Result<model::PollInstanceTasksReply>>>();
+
+  StartedPoll(RemoteFixture& f, const Joined& instance, const std::string& cursor, long long wait_seconds) {
+    model::PollInstanceTasksRequest request;
+    request.container_instance = instance.arn;
+    request.cursor = cursor;
+    request.wait_seconds = wait_seconds;
+    svc::start_poll(*f.ctx, request, [answer = answer](Result<model::PollInstanceTasksReply> reply) {
+      *answer = std::move(reply);
+    });
+  }
+  bool answered() const { return answer->has_value(); }
+  const model::PollInstanceTasksReply& reply() const { return answer->value().value(); }
+};
+
+}  // namespace
+
+TEST_CASE("A parked poll is answered when its wait ends, by the fake clock, as a heartbeat", "[svc][cluster]") {
+  RemoteFixture f;
+  svc::PollAnswerer answerer(*f.ctx);  // not started: the test runs its passes
+  const Joined a = f.join("zone-a");
+  const std::string cursor = f.poll(a)["cursor"];
+  const EpochMs parked_at = f.clock.now_ms();
+  StartedPoll poll(f, a, cursor, 10);
+  CHECK_FALSE(poll.answered());
+  CHECK(f.agents.waiters() == 1);
+  f.clock.advance_ms(9'999);
+  CHECK(answerer.pass() == 0);
+  CHECK_FALSE(poll.answered());
+  f.clock.advance_ms(1);
+  CHECK(answerer.pass() == 1);
+  REQUIRE(poll.answered());
+  CHECK(poll.reply().cursor == cursor);
+  CHECK(f.agents.waiters() == 0);
+  // Waited out, the poll counts as heard from at its end, not at its start.
+  CHECK(f.agents.last_heard(a.id, 0) == parked_at + 10'000);
+}
+
+TEST_CASE("A parked poll wakes when its own instance's tasks change, not another's", "[svc][cluster]") {
+  RemoteFixture f;
+  svc::PollAnswerer answerer(*f.ctx);
+  const Joined a = f.join("zone-a");
+  const Joined b = f.join("zone-b");
+  const std::string cursor = f.poll(a)["cursor"];
+  StartedPoll poll(f, a, cursor, 20);
+  REQUIRE_OK(ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "web"}, {"containerInstances", {b.arn}}}));
+  answerer.pass();  // a change announced to all makes it look again (and park again) ...
+  CHECK_FALSE(poll.answered());  // ... nothing for `a`
+  CHECK(f.agents.waiters() == 1);
+  CHECK(answerer.pass() == 0);
+  REQUIRE_OK(ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "web"}, {"containerInstances", {a.arn}}}));
+  CHECK(answerer.pass() == 1);
+  REQUIRE(poll.answered());
+  CHECK(poll.reply().cursor != cursor);
+  CHECK(poll.reply().tasks.size() == 1);
+  CHECK(f.agents.waiters() == 0);
+}
+
+TEST_CASE("Polls beyond the parking bound are answered at once; parked ones keep their place", "[svc][cluster]") {
+  svc::RemoteAgentSettings settings;
+  settings.max_waiters = 2;
+  RemoteFixture f(settings);
+  svc::PollAnswerer answerer(*f.ctx);
+  const Joined a = f.join("zone-a");
+  const std::string cursor = f.poll(a)["cursor"];
+  StartedPoll first(f, a, cursor, 20);
+  StartedPoll second(f, a, cursor, 20);
+  StartedPoll third(f, a, cursor, 20);
+  CHECK_FALSE(first.answered());
+  CHECK_FALSE(second.answered());
+  REQUIRE(third.answered());  // no place: the current state now
+  CHECK(third.reply().cursor == cursor);
+  CHECK(f.agents.waiters() == 2);
+  f.clock.advance_ms(20'000);
+  CHECK(answerer.pass() == 2);
+  CHECK(first.answered());
+  CHECK(second.answered());
+  StartedPoll fourth(f, a, cursor, 20);  // places are free again
+  CHECK_FALSE(fourth.answered());
+  f.agents.close();
+  CHECK(answerer.pass() == 1);  // closing makes every parked poll due
+  CHECK(fourth.answered());
 }
