@@ -180,6 +180,12 @@ LOG_STORE_BENCH := $(BUILD)/berth-log-store-bench
 $(LOG_STORE_BENCH): $(LIB_OBJ) $(BUILD)/obj/tests/bench/log_store_bench.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# The cluster-scale benchmark's hollow agents (tests/bench/hollow_agents.cpp): a binary of its own,
+# so `berth` does not carry them.
+HOLLOW_AGENTS := $(BUILD)/berth-hollow-agents
+$(HOLLOW_AGENTS): $(LIB_OBJ) $(BUILD)/obj/tests/bench/hollow_agents.o
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 METRICS_BENCH := $(BUILD)/berth-metrics-scrape-bench
 $(METRICS_BENCH): $(LIB_OBJ) $(BUILD)/obj/tests/bench/metrics_scrape_bench.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -1,13 +1,15 @@
 #!/bin/sh
 # Benchmarks (not tests): builds every target, then measures size, idle RSS, start latency and
-# API throughput (plain and TLS), log throughput into the CloudWatch Logs store, the cost of sampling container metrics, each with a baseline measured in the same run. Usage: tests/bench/run.sh
+# API throughput (plain and TLS), log throughput into the CloudWatch Logs store, the cost of sampling container metrics,
+# a cluster of 1,000 hollow joined agents (cluster_scale_bench.py), each with a baseline measured in the same run. Usage: tests/bench/run.sh
 set -eu
 cd "$(dirname "$0")/../.."
 for target in "" aarch64 armhf; do
   make -s -j"$(nproc)" CROSS=$target all >/dev/null 2>&1 || make -j"$(nproc)" CROSS=$target all
 done
 make -s build/images/busybox.tar build/x86_64-linux-gnu/berth-placement-bench \
-  build/x86_64-linux-gnu/berth-metrics-scrape-bench build/x86_64-linux-gnu/berth-log-store-bench >/dev/null
+  build/x86_64-linux-gnu/berth-metrics-scrape-bench build/x86_64-linux-gnu/berth-log-store-bench \
+  build/x86_64-linux-gnu/berth-hollow-agents >/dev/null
 echo "== placement (one core)"
 taskset -c 0 build/x86_64-linux-gnu/berth-placement-bench
 echo "== /metrics scrape (one core)"
@@ -19,4 +21,5 @@ taskset -c 0 build/x86_64-linux-gnu/berth-log-store-bench
 BERTH_TEST_IMAGES=build/images /usr/bin/python3 tests/bench/pull_bench.py
 /usr/bin/python3 tests/bench/metrics_bench.py
 /usr/bin/python3 tests/bench/logs_bench.py
+/usr/bin/python3 tests/bench/cluster_scale_bench.py
 exec /usr/bin/python3 tests/bench/runtime_bench.py
