@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -352,4 +353,52 @@ TEST_CASE("http event loop: a takeover that throws owns its socket: the loop clo
   (*loop)->stop();
   ::unlink(path.c_str());
   ::rmdir(dir_template);
+}
+
+TEST_CASE("http event loop: a deferred reply frees its worker; the writer answers later, or not after stop", "[api][http]") {
+  const auto [fd, port] = loopback_listener();
+  std::mutex writers_mutex;
+  std::vector<ReplyWriter> writers;
+  auto loop = HttpEventLoop::start({{fd, HttpListener::Kind::tcp}}, one_worker(), [&](const HttpRequest& request, const HttpPeer&) {
+    HttpResponse response;
+    if (request.target == "/later") {
+      response.defer = [&](ReplyWriter write) {
+        std::lock_guard lock(writers_mutex);
+        writers.push_back(std::move(write));
+      };
+      return response;
+    }
+    response.body = "now";
+    return response;
+  });
+  REQUIRE(loop.has_value());
+  const int parked = connect_to(port);
+  send_text(parked, "GET /later HTTP/1.1\r\nConnection: close\r\n\r\n");
+  const int parked_too = connect_to(port);
+  send_text(parked_too, "GET /later HTTP/1.1\r\nConnection: close\r\n\r\n");
+  // The one worker is free: another request is answered while two wait.
+  CHECK(exchange(port, k_get_close).ends_with("now"));
+  std::size_t held = 0;
+  while (held < 2) {
+    std::lock_guard lock(writers_mutex);
+    held = writers.size();
+  }
+  std::thread([write = writers[0]] {
+    HttpResponse later;
+    later.body = "later";
+    write(later);
+  }).join();
+  const std::string reply = read_reply(parked);
+  CHECK(reply.starts_with("HTTP/1.1 200 OK"));
+  CHECK(reply.ends_with("later"));
+  // stop() waits for a deferred reply as for any request in flight: given meanwhile, it is sent.
+  std::thread stopper([&] { (*loop)->stop(); });
+  HttpResponse during_stop;
+  during_stop.body = "during stop";
+  writers[1](during_stop);
+  stopper.join();
+  CHECK(read_reply(parked_too).ends_with("during stop"));
+  // A writer called once the loop is gone is ignored (its queue is closed), not a crash.
+  writers[1](during_stop);
+  for (const int c : {parked, parked_too}) ::close(c);
 }
