@@ -113,7 +113,7 @@ Result<model::Json> ApiConnection::send_remote(std::string method, const std::st
   return fail(sent->status >= 500 ? Code::server : Code::client, message + (advice.empty() ? "" : "; " + advice));
 }
 
-std::set<std::string> endpoint_flags() { return {"endpoint", "ca-bundle", "fingerprint"}; }
+std::set<std::string> endpoint_flags() { return {"endpoint", "ca-bundle", "fingerprint", "profile"}; }
 
 Result<ApiConnection> connection_of(const ParsedArgs& args, const Config& config, const Environment& environment) {
   const auto flag = [&](const char* name) {
@@ -121,8 +121,8 @@ Result<ApiConnection> connection_of(const ParsedArgs& args, const Config& config
     return it == args.flags.end() ? std::string() : it->second;
   };
   if (!args.flags.contains("endpoint")) {
-    if (args.flags.contains("ca-bundle") || args.flags.contains("fingerprint")) {
-      return fail(Code::invalid_parameter, "--ca-bundle and --fingerprint go with --endpoint");
+    if (args.flags.contains("ca-bundle") || args.flags.contains("fingerprint") || args.flags.contains("profile")) {
+      return fail(Code::invalid_parameter, "--ca-bundle, --fingerprint and --profile go with --endpoint");
     }
     return ApiConnection(config.socket_path);
   }
@@ -131,15 +131,15 @@ Result<ApiConnection> connection_of(const ParsedArgs& args, const Config& config
   BERTH_ASSIGN(const auto fingerprint, check_fingerprint("--fingerprint", flag("fingerprint")));
   std::string ca_file = flag("ca-bundle");
   if (ca_file.empty()) ca_file = environment("AWS_CA_BUNDLE").value_or("");
-  BERTH_ASSIGN(const auto key, find_aws_credentials(environment));
+  if (args.flags.contains("profile") && flag("profile").empty()) return fail(Code::invalid_parameter, "--profile takes a NAME");
+  BERTH_ASSIGN(const auto key, find_aws_credentials(environment, flag("profile")));
   std::string region = config.region;
   if (!args.flags.contains("region")) {
-    for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
-      if (const auto value = environment(name); value && !value->empty()) {
-        region = *value;
-        break;
-      }
+    std::string chosen = key.region;  // the profile's, when the environment names none
+    for (const char* name : {"AWS_DEFAULT_REGION", "AWS_REGION"}) {
+      if (const auto value = environment(name); value && !value->empty()) chosen = *value;
     }
+    if (!chosen.empty()) region = chosen;
   }
   return ApiConnection(url, server_trust(fingerprint, ca_file), {key.access_key_id, key.secret_access_key, region});
 }

@@ -38,6 +38,9 @@ class ApiConnection {
   bool remote() const { return !m_url.empty(); }
   // The socket's path, or the URL.
   const std::string& address() const { return remote() ? m_url : m_socket_path; }
+  // TCP: the key and region requests are signed with; the trust of the server's certificate.
+  const api::auth::SigningCredentials& signing_key() const { return m_key; }
+  const runtime::HttpOptions& trust() const { return m_trust; }
 
  private:
   Result<model::Json> send_remote(std::string method, const std::string& path_and_query, api::auth::SignedHeaderList headers,
@@ -49,12 +52,13 @@ class ApiConnection {
   api::auth::SigningCredentials m_key;
 };
 
-// The flags that choose the connection: --endpoint URL, --ca-bundle FILE, --fingerprint SHA256.
+// The flags that choose the connection: --endpoint URL, --ca-bundle FILE, --fingerprint SHA256,
+// --profile NAME.
 std::set<std::string> endpoint_flags();
 
 // The connection `args` ask for: the socket of `config` without --endpoint; with it, TCP signed
-// by the key `environment` leads to, for the region of --region, else AWS_REGION or
-// AWS_DEFAULT_REGION, else `config`'s. The certificate is trusted by --fingerprint, else
+// by the key `environment` and --profile lead to (find_aws_credentials), for the region of
+// --region, else AWS_REGION, else AWS_DEFAULT_REGION, else the profile's, else `config`'s. The certificate is trusted by --fingerprint, else
 // --ca-bundle or AWS_CA_BUNDLE, else the system's CAs. InvalidParameter for a bad flag value;
 // ClientException when no key is found.
 [[nodiscard]] Result<ApiConnection> connection_of(const ParsedArgs& args, const Config& config,

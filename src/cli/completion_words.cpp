@@ -5,7 +5,7 @@
 namespace berth::cli {
 
 // The flags of every verb that talks to the API, which may be another gateway's.
-#define BERTH_ENDPOINT_FLAGS " --endpoint --ca-bundle --fingerprint"
+#define BERTH_ENDPOINT_FLAGS " --endpoint --ca-bundle --fingerprint --profile"
 
 const std::vector<VerbWords>& completion_words() {
   static const std::vector<VerbWords> k_words = {
@@ -68,8 +68,8 @@ std::string completion_script(Shell shell) {
             "  local remote=\"\" i\n"
             "  for ((i = 2; i < COMP_CWORD; i++)); do\n"
             "    case \"${COMP_WORDS[i]}\" in\n"
-            "      --endpoint|--ca-bundle|--fingerprint) remote=\"$remote ${COMP_WORDS[i]} ${COMP_WORDS[i+1]}\" ;;\n"
-            "      --endpoint=*|--ca-bundle=*|--fingerprint=*) remote=\"$remote ${COMP_WORDS[i]}\" ;;\n"
+            "      --endpoint|--ca-bundle|--fingerprint|--profile) remote=\"$remote ${COMP_WORDS[i]} ${COMP_WORDS[i+1]}\" ;;\n"
+            "      --endpoint=*|--ca-bundle=*|--fingerprint=*|--profile=*) remote=\"$remote ${COMP_WORDS[i]}\" ;;\n"
             "    esac\n"
             "  done\n"
             "  if [ \"$COMP_CWORD\" -eq 1 ]; then\n"

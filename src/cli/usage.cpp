@@ -100,7 +100,9 @@ SIGTERM or SIGINT stops the API after the requests in flight are answered.
 Shows the output of a task's containers (TASK = task id or ARN), read from the daemon over its
 unix socket. --follow keeps printing until the task stops.
   --endpoint URL        a berth's API over TCP instead (https://HOST:PORT, http:// to loopback),
-                        signed with the key the aws CLI would use (AWS_ACCESS_KEY_ID, ~/.aws/credentials)
+                        signed with the key the aws CLI would use (AWS_ACCESS_KEY_ID, ~/.aws/credentials,
+                        ~/.aws/config)
+  --profile NAME        with --endpoint: the aws CLI profile to use   [AWS_PROFILE, default]
   --ca-bundle FILE      with --endpoint: the CA or certificate to trust   [AWS_CA_BUNDLE]
   --fingerprint SHA256  with --endpoint: the server certificate's SHA-256 (`berth info` there)
 )";
@@ -171,6 +173,7 @@ their tasks reserve of what they registered.
                         (its files are not read here); signed as the aws CLI would sign
   --ca-bundle FILE      with --endpoint: the CA or certificate to trust   [AWS_CA_BUNDLE]
   --fingerprint SHA256  with --endpoint: the server certificate's SHA-256
+  --profile NAME        with --endpoint: the aws CLI profile to use   [AWS_PROFILE, default]
 )";
   }
   if (verb == "doctor") {
