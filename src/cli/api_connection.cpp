@@ -7,6 +7,7 @@
 #include "cli/json_fields.hpp"
 #include "cli/signed_http.hpp"
 #include "common/clock.hpp"
+#include "common/files.hpp"
 #include "model/json_parse.hpp"
 
 namespace berth::cli {
@@ -60,9 +61,9 @@ Error unreached(const std::string& url, const Error& error) {
     advice = "trust its certificate with --ca-bundle FILE (DATA-DIR/tls/cert.pem on the gateway) or --fingerprint SHA256 "
              "(`berth info` there shows it)";
   }
-  // The transport's message starts with "POST URL: " or "GET URL: "; the URL is said once.
+  // The transport's message starts with "POST URL: ", "GET URL: " or "CONNECT URL: "; the URL is said once.
   std::string why = error.message;
-  if (const auto at = why.find(url); at != std::string::npos && at < 8) {
+  if (const auto at = why.find(url); at != std::string::npos && at <= 8) {
     const auto colon = why.find(": ", at);
     if (colon != std::string::npos) why = why.substr(colon + 2);
   }
@@ -111,6 +112,24 @@ Result<model::Json> ApiConnection::send_remote(std::string method, const std::st
   // One sentence: the server's full stop gives way to what to do.
   if (!advice.empty() && message.ends_with('.')) message.pop_back();
   return fail(sent->status >= 500 ? Code::server : Code::client, message + (advice.empty() ? "" : "; " + advice));
+}
+
+Result<std::unique_ptr<runtime::TlsTunnel>> ApiConnection::open_upgrade(const std::string& path,
+                                                                        const api::auth::SignedHeaderList& headers,
+                                                                        const std::string& body,
+                                                                        std::string_view service) const {
+  if (!m_url.starts_with("https://")) {
+    return fail(Code::invalid_parameter, "--endpoint must be https:// here: an exec session is not sent in the clear");
+  }
+  const auto signed_headers = api::auth::sign_request("POST", host_port_of(m_url), path, headers, body, m_key, service,
+                                                      SystemClock().now_ms() / 1000);
+  std::string request = "POST " + path + " HTTP/1.1\r\n";
+  for (const auto& [name, value] : signed_headers) request += name + ": " + value + "\r\n";
+  request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  auto tunnel = runtime::TlsTunnel::open(m_url, m_trust);
+  if (!tunnel) return std::unexpected(unreached(m_url, tunnel.error()));
+  if (write_all((*tunnel)->socket(), request) != 0) return fail(Code::server, "cannot reach berth at " + m_url + ": it closed the connection");
+  return std::move(*tunnel);
 }
 
 std::set<std::string> endpoint_flags() { return {"endpoint", "ca-bundle", "fingerprint", "profile"}; }

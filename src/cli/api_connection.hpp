@@ -5,6 +5,7 @@
 // per verb run.
 #pragma once
 
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "common/result.hpp"
 #include "model/schema.hpp"
 #include "runtime/http/http_client.hpp"
+#include "runtime/http/tls_tunnel.hpp"
 
 namespace berth::cli {
 
@@ -34,6 +36,15 @@ class ApiConnection {
   // GETs a REST path with its query ("/schedules?MaxResults=100"), signed for `service`
   // ("scheduler", "berth"); the reply's JSON object, or the error as post().
   [[nodiscard]] Result<model::Json> get(const std::string& path_and_query, std::string_view service) const;
+
+  // TCP only: opens a connection that leaves HTTP after a 101 (`berth exec`): a TLS tunnel to the
+  // server on which `body` went to `path` as a POST with `headers`, signed for `service`. The
+  // server's reply and what follows are read from the tunnel's socket. InvalidParameter for an
+  // http:// endpoint (a session is not sent in the clear); else the errors of post().
+  [[nodiscard]] Result<std::unique_ptr<runtime::TlsTunnel>> open_upgrade(const std::string& path,
+                                                                         const api::auth::SignedHeaderList& headers,
+                                                                         const std::string& body,
+                                                                         std::string_view service) const;
 
   bool remote() const { return !m_url.empty(); }
   // The socket's path, or the URL.
