@@ -123,7 +123,8 @@ Result<std::unique_ptr<runtime::TlsTunnel>> ApiConnection::open_upgrade(const st
   }
   const auto signed_headers = api::auth::sign_request("POST", host_port_of(m_url), path, headers, body, m_key, service,
                                                       SystemClock().now_ms() / 1000);
-  std::string request = "POST " + path + " HTTP/1.1\r\n";
+  // The signer leaves Host out (a transport writes it from the URL): here this is the transport.
+  std::string request = "POST " + path + " HTTP/1.1\r\nHost: " + host_port_of(m_url) + "\r\n";
   for (const auto& [name, value] : signed_headers) request += name + ": " + value + "\r\n";
   request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   auto tunnel = runtime::TlsTunnel::open(m_url, m_trust);

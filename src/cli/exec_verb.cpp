@@ -1,7 +1,7 @@
 // `berth exec [-t] [-i] TASK [CONTAINER] -- COMMAND...`: runs a command in a running container
 // through the daemon (a session on its unix socket, or with --endpoint on a berth's TLS listener
 // signed with SigV4; authorized as berth:ExecuteCommand), with this process's stdio relayed, and
-// exits with the command's status. When no daemon answers,
+// exits with the command's status. TASK is an id, an unambiguous prefix of one, or an ARN. When no daemon answers,
 // root runs `runc exec` itself: containers outlive berth (restarts, upgrades), and root could
 // run runc anyway, so the fallback grants nothing the daemon would refuse.
 #include <fcntl.h>
@@ -19,6 +19,7 @@
 #include "cli/exec_client.hpp"
 #include "cli/frame_relay.hpp"
 #include "cli/runc_paths.hpp"
+#include "cli/resource_lookup.hpp"
 #include "cli/usage.hpp"
 #include "cli/verb_config.hpp"
 #include "cli/verb_setup.hpp"
@@ -103,9 +104,9 @@ int exec_verb(const Words& words) {
     return 2;
   }
   ::signal(SIGPIPE, SIG_IGN);  // a daemon that goes away is reported, not fatal
+  const auto api = connect_verb(parsed->args, *config, "exec");
+  if (!api) return api.error();
   model::ExecSessionRequest request;
-  request.task = parsed->address.task_id;
-  if (parsed->args.positional[0].starts_with("arn:")) request.task = parsed->args.positional[0];
   if (!parsed->address.container.empty()) request.container = parsed->address.container;
   request.argv = parsed->command;
   request.tty = parsed->tty;
@@ -115,9 +116,10 @@ int exec_verb(const Words& words) {
   runtime::UniqueFd socket;
   std::unique_ptr<runtime::TlsTunnel> tunnel;
   int connection = -1;
-  if (parsed->args.flags.contains("endpoint")) {
-    const auto api = connect_verb(parsed->args, *config, "exec");
-    if (!api) return api.error();
+  if (api->remote()) {
+    auto task = task_reference(EcsClient(*config, *api), parsed->args.positional[0], EcsClient::Stopped::exclude);
+    if (!task) return report_failure(task.error());
+    request.task = *task;
     auto opened = api->open_upgrade(std::string(api::k_exec_path), exec_session_headers(), exec_session_body(request), "berth");
     if (!opened) {
       if (opened.error().code == Code::invalid_parameter) return usage_error(opened.error().message, "exec");
@@ -135,6 +137,9 @@ int exec_verb(const Words& words) {
     }
     socket = std::move(*connected);
     connection = socket.get();
+    auto task = task_reference(EcsClient(*config, *api), parsed->args.positional[0], EcsClient::Stopped::exclude);
+    if (!task) return report_failure(task.error());
+    request.task = *task;
     if (write_all(connection, exec_session_request(request)) != 0) {
       std::cerr << "berth: the daemon closed the connection\n";
       return 1;

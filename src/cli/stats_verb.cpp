@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/local_client.hpp"
+#include "cli/resource_lookup.hpp"
 #include "cli/stats_table.hpp"
 #include "cli/usage.hpp"
 #include "cli/verb_config.hpp"
@@ -42,7 +43,12 @@ int stats_verb(const Words& words) {
   if (!config) return usage_error(config.error().message, "stats");
   const auto connection = connect_verb(*args, *config, "stats");
   if (!connection) return connection.error();
-  const std::string task = args->positional.empty() ? "" : args->positional[0];
+  std::string task;
+  if (!args->positional.empty()) {
+    auto named = task_reference(EcsClient(*config, *connection), args->positional[0], EcsClient::Stopped::exclude);
+    if (!named) return report_failure(named.error());
+    task = std::move(*named);
+  }
   const bool stream = !args->flags.contains("no-stream");
   const bool terminal = ::isatty(STDOUT_FILENO) == 1;
   while (true) {
