@@ -2,9 +2,9 @@
 // requests into per-connection bounded parsers under deadlines, and hands only complete requests
 // to a small bounded worker pool; replies are written back by the same thread. A slow or idle
 // client therefore costs a connection slot and its bounded buffers, never a worker. After a 101
-// reply with a takeover (HttpResponse::takeover, unix socket only) the loop stops serving that
-// connection and calls the takeover on its own thread with the socket, which the takeover owns
-// from then on (it must only pass it on, e.g. to a thread of its own, and close it if it cannot).
+// reply with a takeover (HttpResponse::takeover: unix socket or TLS) the loop stops serving that
+// connection and calls the takeover on its own thread with the socket (for TLS, a socketpair's
+// end that api/tls/tls_handover.hpp relays through the session), which the takeover owns from then on (it must only pass it on, e.g. to a thread of its own, and close it if it cannot).
 // start() and stop() may be called from any thread (stop from one at a time); everything else
 // runs on the loop thread.
 #pragma once
