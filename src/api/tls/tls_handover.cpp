@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <system_error>
 #include <thread>
 
@@ -75,7 +76,12 @@ void hand_over_tls(int fd, std::unique_ptr<TlsSession> session, std::shared_ptr<
   }
   try {
     std::thread([channel = std::move(channel), local = pair[1]] {
-      relay_channel(*channel, local);
+      // A detached thread: an exception escaping it would end berth.
+      try {
+        relay_channel(*channel, local);
+      } catch (const std::exception& e) {
+        log_warn(std::string("API: a TLS exec session's relay failed: ") + e.what());
+      }
       g_running.fetch_sub(1);
     }).detach();
   } catch (const std::system_error& e) {
