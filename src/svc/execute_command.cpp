@@ -17,6 +17,8 @@ struct ExecTarget {
 
 Result<ExecTarget> exec_target(Context& ctx, const std::optional<std::string>& cluster_text, const std::string& task_text,
                                const std::optional<std::string>& container, LaunchFlag flag) {
+  constexpr std::string_view k_no_agent = "This berth runs no agent, so no containers to run commands in.";
+  if (!ctx.commands && !ctx.remote_agents) return fail(Code::server, std::string(k_no_agent));
   ExecTarget target;
   BERTH_ASSIGN(target.cluster, resolve_active_cluster(ctx, cluster_text));
   const auto id = resource_id_of(ctx, target.cluster, "task", task_text);
@@ -25,7 +27,7 @@ Result<ExecTarget> exec_target(Context& ctx, const std::optional<std::string>& c
   if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
   // A joined gateway's agent runs the commands of its tasks.
   if (!ctx.commands && !on_joined_instance(ctx, *task)) {
-    return fail(Code::server, "This berth runs no agent, so no containers to run commands in.");
+    return fail(Code::server, std::string(k_no_agent));
   }
   if (task->last_status != model::TaskStatus::running) {
     return fail(Code::invalid_parameter, "The task is " + std::string(model::to_wire(task->last_status)) +
