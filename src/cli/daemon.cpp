@@ -243,6 +243,8 @@ Result<std::string> Daemon::start() {
     // Each parked PollInstanceTasks holds a worker: the pool grows by as many as may park, so
     // the other requests keep their workers.
     server_options.workers += m_remote_agents.settings().max_waiters;
+    // So does each command waiting for a joined gateway's agent (at most 45 s).
+    server_options.workers += svc::RemoteExecRequests::k_max_open;
     BERTH_ASSIGN(m_server, api::HttpServer::start(m_api_services, server_options));
     return {};
   }();

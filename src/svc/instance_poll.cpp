@@ -3,6 +3,8 @@
 #include <chrono>
 #include <set>
 
+#include "svc/remote_secrets.hpp"
+
 namespace berth::svc {
 
 Result<model::PollInstanceTasksReply> read_instance_tasks(Context& ctx, const std::string& cluster,
@@ -23,6 +25,7 @@ Result<model::PollInstanceTasksReply> read_instance_tasks(Context& ctx, const st
     if (definition) reply.definitions.push_back(std::move(*definition));
   }
   reply.cursor = model::instance_tasks_cursor(reply.tasks);
+  reply.secrets = secrets_to_serve(ctx, reply.tasks, reply.definitions);
   return reply;
 }
 
@@ -67,8 +70,12 @@ Result<model::PollInstanceTasksReply> poll_instance_tasks(Context& ctx, const mo
     const std::uint64_t seen = agents ? agents->changes() : 0;
     BERTH_ASSIGN(auto reply, read_instance_tasks(ctx, cluster, instance->id));
     if (agents) reply.log_requests = agents->log_requests().asked_of(instance->id);
-    // Logs someone waits for are asked at once.
-    if (!agents || !request.cursor || *request.cursor != reply.cursor || !reply.log_requests.empty()) return reply;
+    if (agents) reply.exec_requests = agents->exec_requests().take_for(instance->id);
+    // Logs and commands someone waits for are asked at once.
+    if (!agents || !request.cursor || *request.cursor != reply.cursor || !reply.log_requests.empty() ||
+        !reply.exec_requests.empty()) {
+      return reply;
+    }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left <= std::chrono::milliseconds(0)) return reply;
     const auto outcome = agents->wait_for_change(seen, left);

@@ -60,6 +60,7 @@ RemoteAgents::Wait RemoteAgents::wait_for_change(std::uint64_t seen, std::chrono
 
 void RemoteAgents::close() {
   m_log_requests.close();
+  m_exec_requests.close();
   {
     MutexLock lock(m_mutex);
     m_closed = true;

@@ -12,6 +12,7 @@
 
 #include "common/clock.hpp"
 #include "common/thread_annotations.hpp"
+#include "svc/remote_exec_requests.hpp"
 #include "svc/remote_log_requests.hpp"
 
 namespace berth::svc {
@@ -58,10 +59,13 @@ class RemoteAgents {
 
   // Asks of agents for container logs (answered through their polls).
   RemoteLogRequests& log_requests() { return m_log_requests; }
+  // Asks of agents to run commands in their containers (answered through their polls).
+  RemoteExecRequests& exec_requests() { return m_exec_requests; }
 
  private:
   const RemoteAgentSettings m_settings;
   RemoteLogRequests m_log_requests;
+  RemoteExecRequests m_exec_requests;
   mutable Mutex m_mutex;
   std::condition_variable m_changed;
   std::unordered_map<std::string, EpochMs> m_last_heard BERTH_GUARDED_BY(m_mutex);
