@@ -22,7 +22,7 @@ CXXFLAGS := -std=c++23 -O2 -Wall -Wextra -Werror -ffunction-sections -fdata-sect
 # of function pointers (std::function's managers) keep their meaning. Debian's binutils have gold
 # for the three targets and link the static glibc with it.
 LDFLAGS := -static -pthread -Wl,--gc-sections -fuse-ld=gold -Wl,--icf=safe
-LDLIBS := -lsqlite3 -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lzstd -lz -lm -ldl
+LDLIBS := -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lzstd -lz -lm -ldl
 ifdef SYSROOT
   CXXFLAGS += -isystem $(SYSROOT)/usr/include
   LDFLAGS += -L$(SYSROOT)/usr/lib/$(TRIPLE)
@@ -61,6 +61,29 @@ $(UI_SRC): src/api/ui/embed.sh $(UI_FILES) $(UI_LIST)
 $(TP)/httplib.h: third_party/httplib.sh
 	third_party/httplib.sh $(TP)
 
+# SQLite, compiled here from its amalgamation (third_party/sqlite.sh) with only what berth uses:
+# the SQL berth runs needs JSON (json_each, json_extract), foreign keys and WAL, nothing loaded at
+# run time, no UTF-16, no tracing, authorizer or progress callback, no shared cache. -Os: a
+# statement's time is mostly spent in the B-tree and the pager waiting on the page cache and fsync.
+# SECURE_DELETE as Debian builds it: a deleted secret or log event is overwritten in the file, not
+# left in a free page. DEFAULT_MEMSTATUS=0 takes the global mutex off every allocation.
+SQLITE_FLAGS := -Os -ffunction-sections -fdata-sections -DSQLITE_THREADSAFE=1 -DSQLITE_SECURE_DELETE \
+  -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_LIKE_DOESNT_MATCH_BLOBS -DSQLITE_DQS=0 -DSQLITE_MAX_EXPR_DEPTH=0 \
+  -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_SHARED_CACHE \
+  -DSQLITE_OMIT_PROGRESS_CALLBACK -DSQLITE_OMIT_GET_TABLE -DSQLITE_OMIT_TCL_VARIABLE -DSQLITE_OMIT_UTF16 \
+  -DSQLITE_OMIT_COMPLETE -DSQLITE_OMIT_DECLTYPE -DSQLITE_OMIT_AUTHORIZATION -DSQLITE_OMIT_TRACE
+SQLITE_OBJ := $(BUILD)/obj/third_party/sqlite3.o
+# The flags as written, rewritten only when they change: editing the Makefile elsewhere does not
+# recompile SQLite (a minute and a half on two cores).
+SQLITE_FLAGS_FILE := $(BUILD)/sqlite.flags
+$(shell mkdir -p $(BUILD) && (echo '$(CC) $(SQLITE_FLAGS) $(EXTRA_CXXFLAGS)' | cmp -s - $(SQLITE_FLAGS_FILE) || \
+  echo '$(CC) $(SQLITE_FLAGS) $(EXTRA_CXXFLAGS)' > $(SQLITE_FLAGS_FILE)))
+$(TP)/sqlite3.c $(TP)/sqlite3.h &: third_party/sqlite.sh
+	third_party/sqlite.sh $(TP)
+$(SQLITE_OBJ): $(TP)/sqlite3.c $(SQLITE_FLAGS_FILE)
+	@mkdir -p $(dir $@)
+	$(CC) $(SQLITE_FLAGS) $(EXTRA_CXXFLAGS) -c $< -o $@
+
 ifdef SYSROOT
 $(SYSROOT)/.done: cross/sysroot.sh
 	cross/sysroot.sh $(DEB_ARCH) $(TRIPLE) $(SYSROOT)
@@ -88,7 +111,7 @@ $(BUILD)/obj/src/cli/usage.o: $(wildcard .git/HEAD .git/index)
 PCH_DIR := $(BUILD)/pch
 LIB_PCH := $(PCH_DIR)/src/precompiled.hpp
 UNIT_PCH := $(PCH_DIR)/tests/precompiled.hpp
-$(PCH_DIR)/%.hpp.gch: %.hpp src/precompiled.hpp | $(TP)/httplib.h
+$(PCH_DIR)/%.hpp.gch: %.hpp src/precompiled.hpp | $(TP)/httplib.h $(TP)/sqlite3.h
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -x c++-header $< -o $@
 
@@ -130,6 +153,7 @@ $(NO_PCH_OBJ): PCH_FLAGS =
 # agent/ and svc/cloudwatch_logs at -Os: see the README's size row. The stripped size moves in
 # steps of 64 KiB (the segments' alignment): --endpoint, store-and-forward and the host log
 # drivers made it 8.16 MB; the runtime's process control and image bookkeeping at -Os, 7.96 MB.
+# SQLite compiled here with only what berth uses (SQLITE_FLAGS) instead of Debian's archive: 7.30 MB.
 # Its price (x86_64, bench.py, three interleaved runs each on this loaded 2-core machine):
 # DescribeTaskDefinition over 8 connections 16.7-17.7k req/s against 19.8-22.8k all -O2.
 # -Os defines __OPTIMIZE_SIZE__, so these objects have a precompiled header of their own;
@@ -157,7 +181,7 @@ $(COLD_PCH).gch: src/precompiled.hpp | $(TP)/httplib.h
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -Os -x c++-header $< -o $@
 
-$(BUILD)/obj/%.o: %.cpp | $(TP)/httplib.h
+$(BUILD)/obj/%.o: %.cpp | $(TP)/httplib.h $(TP)/sqlite3.h
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) $(PCH_FLAGS) -c $< -o $@
 
@@ -166,18 +190,18 @@ $(BUILD)/obj/tests/main.o: tests/main.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++23 -O1 -MMD -MP $(EXTRA_CXXFLAGS) -c $< -o $@
 
-$(BERTH): $(LIB_OBJ) $(BUILD)/obj/src/main.o
+$(BERTH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(UNIT): $(LIB_OBJ) $(UNIT_OBJ)
+$(UNIT): $(LIB_OBJ) $(SQLITE_OBJ) $(UNIT_OBJ)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 PLACEMENT_BENCH := $(BUILD)/berth-placement-bench
-$(PLACEMENT_BENCH): $(LIB_OBJ) $(BUILD)/obj/tests/bench/placement_bench.o
+$(PLACEMENT_BENCH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/placement_bench.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 LOG_STORE_BENCH := $(BUILD)/berth-log-store-bench
-$(LOG_STORE_BENCH): $(LIB_OBJ) $(BUILD)/obj/tests/bench/log_store_bench.o
+$(LOG_STORE_BENCH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/log_store_bench.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The cluster-scale benchmark's hollow agents (tests/bench/hollow_agents.cpp): a binary of its own,
@@ -187,7 +211,7 @@ $(HOLLOW_AGENTS): $(LIB_OBJ) $(BUILD)/obj/tests/bench/hollow_agents.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 METRICS_BENCH := $(BUILD)/berth-metrics-scrape-bench
-$(METRICS_BENCH): $(LIB_OBJ) $(BUILD)/obj/tests/bench/metrics_scrape_bench.o
+$(METRICS_BENCH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/metrics_scrape_bench.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 deps:
@@ -267,7 +291,7 @@ check-deps:
 # with the host's packages (not deps-host: the JavaScript SDK is not needed here).
 check-threads: deps-fuzz
 	third_party/deps.sh host
-	$(MAKE) --no-print-directory $(TP)/httplib.h
+	$(MAKE) --no-print-directory $(TP)/httplib.h $(TP)/sqlite3.h
 	tests/check-threads.sh $(CLANG_CXX) $(TP) $(CLANG_STD)
 
 bench: deps
@@ -292,14 +316,19 @@ FUZZ_HARNESSES := $(patsubst tests/fuzz/%_fuzz.cpp,%,$(wildcard tests/fuzz/*_fuz
 FUZZ_LIB_SRC := $(filter src/common/% src/model/% src/place/% src/sched/% src/store/% src/svc/% \
                   src/api/auth/% src/runtime/image/%,$(LIB_SRC)) $(wildcard src/api/*.cpp)
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ)/obj/%.o) $(UI_SRC:%.cpp=$(FUZZ)/obj/%.o)
-FUZZ_LIBS := -lsqlite3 -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lzstd -lz -lpthread
+FUZZ_LIBS := -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lzstd -lz -lpthread
 
-$(FUZZ)/obj/%.o: %.cpp | $(TP)/httplib.h
+$(FUZZ)/obj/%.o: %.cpp | $(TP)/httplib.h $(TP)/sqlite3.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
+# SQLite with berth's flags, not instrumented: the harnesses test berth's code, not SQLite's.
+$(FUZZ)/obj/third_party/sqlite3.o: $(TP)/sqlite3.c $(SQLITE_FLAGS_FILE)
+	@mkdir -p $(dir $@)
+	$(CLANG_CXX:clang++%=clang%) $(filter-out -ffunction-sections -fdata-sections,$(SQLITE_FLAGS)) -c $< -o $@
+
 # An archive, so each harness links only the objects it reaches.
-$(FUZZ)/libberth.a: $(FUZZ_LIB_OBJ)
+$(FUZZ)/libberth.a: $(FUZZ_LIB_OBJ) $(FUZZ)/obj/third_party/sqlite3.o
 	rm -f $@ && ar rcs $@ $^
 
 $(FUZZ)/%-fuzzer: tests/fuzz/%_fuzz.cpp $(FUZZ)/libberth.a

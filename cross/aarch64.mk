@@ -4,3 +4,4 @@ DEB_ARCH := arm64
 CXX := aarch64-linux-gnu-g++
 STRIP := aarch64-linux-gnu-strip
 QEMU := qemu-aarch64-static
+CC := aarch64-linux-gnu-gcc

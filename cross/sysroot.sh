@@ -1,12 +1,13 @@
 #!/bin/sh
 # Builds a minimal sysroot for a cross target from Debian's multiarch -dev packages: the static
-# archives of SQLite, libseccomp, zlib, zstd, mbedTLS and Nettle (headers are architecture-independent). The .debs are
+# archives of libseccomp, zlib, zstd, mbedTLS and Nettle (headers are architecture-independent;
+# SQLite is compiled from source for each target, third_party/sqlite.sh). The .debs are
 # unpacked rather than installed so that a foreign-architecture index lagging the host's (a
 # mirror mid-sync) cannot block the build with version skew.
 # Usage: cross/sysroot.sh DEB_ARCH TRIPLE OUT_DIR
 set -eu
 arch=$1 triple=$2 out=$3
-libs="libsqlite3.a libseccomp.a libz.a libzstd.a libmbedtls.a libmbedx509.a libmbedcrypto.a libnettle.a"
+libs="libseccomp.a libz.a libzstd.a libmbedtls.a libmbedx509.a libmbedcrypto.a libnettle.a"
 complete=yes
 for lib in $libs; do [ -f "$out/usr/lib/$triple/$lib" ] || complete=no; done
 [ "$complete" = yes ] && exit 0
@@ -17,10 +18,11 @@ fi
 work=$(mktemp -d)
 chmod 777 "$work"
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download "libsqlite3-dev:$arch" "libseccomp-dev:$arch" "zlib1g-dev:$arch" "libzstd-dev:$arch" "libmbedtls-dev:$arch" "nettle-dev:$arch" >/dev/null) || {
-  apt-get update -qq || true
-  (cd "$work" && apt-get download "libsqlite3-dev:$arch" "libseccomp-dev:$arch" "zlib1g-dev:$arch" "libzstd-dev:$arch" "libmbedtls-dev:$arch" "nettle-dev:$arch" >/dev/null)
+download() {
+  (cd "$work" && apt-get download "libseccomp-dev:$arch" "zlib1g-dev:$arch" "libzstd-dev:$arch" \
+    "libmbedtls-dev:$arch" "nettle-dev:$arch" >/dev/null)
 }
+download || { apt-get update -qq || true; download; }
 mkdir -p "$out"
 for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$out"; done
 for lib in $libs; do test -f "$out/usr/lib/$triple/$lib"; done

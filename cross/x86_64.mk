@@ -4,3 +4,4 @@ DEB_ARCH := amd64
 CXX := g++
 STRIP := strip
 QEMU :=
+CC := gcc

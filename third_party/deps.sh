@@ -4,7 +4,7 @@
 set -eu
 what=${1:-all}
 
-HOST_PACKAGES="g++ make dpkg-dev xz-utils pkg-config libsqlite3-dev nlohmann-json3-dev catch2
+HOST_PACKAGES="g++ make dpkg-dev xz-utils pkg-config tcl8.6 nlohmann-json3-dev catch2
   libseccomp-dev zlib1g-dev libzstd-dev libmbedtls-dev nettle-dev awscli python3 python3-boto3 procps wrk busybox-static runc tzdata
   containernetworking-plugins iptables iproute2 gcc
   docker-registry skopeo python3-cryptography lintian prometheus
@@ -39,7 +39,7 @@ install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need
 }
 
-# cpp-httplib comes from Debian's source package (third_party/httplib.sh): it needs deb-src.
+# cpp-httplib and SQLite come from Debian's source packages (third_party/httplib.sh, sqlite.sh): deb-src.
 ensure_deb_src() {
   if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
     cat > /etc/apt/sources.list.d/berth-deb-src.sources <<'SRC'

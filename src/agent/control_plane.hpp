@@ -13,6 +13,7 @@
 #include "model/container_instance_requests.hpp"
 #include "model/instance_poll.hpp"
 #include "model/join_tokens.hpp"
+#include "model/remote_exec.hpp"
 #include "model/remote_logs.hpp"
 
 namespace berth::agent {
@@ -54,6 +55,9 @@ class ControlPlane {
   // SubmitTaskLogs: the answer to a log request a poll listed.
   [[nodiscard]] virtual Result<void> submit_task_logs(const JoinedIdentity& identity,
                                                       const model::SubmitTaskLogsRequest& request) = 0;
+  // SubmitExecResult: the answer to a command a poll listed.
+  [[nodiscard]] virtual Result<void> submit_exec_result(const JoinedIdentity& identity,
+                                                        const model::SubmitExecResultRequest& request) = 0;
 };
 
 // Whether `error` from a ControlPlane call means the server did not answer (try again later).

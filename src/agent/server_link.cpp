@@ -6,9 +6,9 @@
 namespace berth::agent {
 
 ServerLink::ServerLink(store::Store& store, ControlPlane& server, JoinedRegistrar& registrar, const Clock& clock,
-                       std::function<void()> wake_agent, LogReader read_logs, ServerLinkSettings settings)
+                       std::function<void()> wake_agent, NodeAnswers answers, ServerLinkSettings settings)
     : m_store(store), m_server(server), m_registrar(registrar), m_clock(clock), m_wake_agent(std::move(wake_agent)),
-      m_read_logs(std::move(read_logs)), m_settings(settings), m_reporter(store, server, clock) {}
+      m_answers(std::move(answers)), m_settings(settings), m_reporter(store, server, clock) {}
 
 ServerLink::~ServerLink() { stop(); }
 
@@ -25,6 +25,7 @@ void ServerLink::stop() {
   m_wakeup.notify_all();
   if (m_poller.joinable()) m_poller.join();
   m_reporter_worker.stop();
+  m_command_workers.stop();
 }
 
 bool ServerLink::pause_for(std::chrono::milliseconds pause) {
@@ -71,6 +72,9 @@ bool ServerLink::poll_and_mirror() {
   (void)m_registrar.register_again();
   // Someone waits for these on the server, whatever becomes of the rest of the reply.
   answer_log_requests(identity, reply->log_requests);
+  run_commands(identity, reply->exec_requests);
+  // Before the tasks that need them are mirrored, and so started.
+  if (m_answers.secrets) m_answers.secrets->replace(std::move(reply->secrets));
   auto applied = apply_desired_state(m_store, identity.instance_id, *reply, m_clock.now_ms());
   if (!applied) {
     log_error("cannot keep the desired state the server sent: " + applied.error().message);
@@ -90,7 +94,7 @@ void ServerLink::answer_log_requests(const JoinedIdentity& identity, const std::
     model::SubmitTaskLogsRequest answer{identity.cluster, identity.instance_arn, request.id, {}};
     std::size_t budget = model::k_max_submitted_log_bytes;
     for (const auto& runtime_id : request.runtime_ids) {
-      const model::Json lines = m_read_logs ? m_read_logs(runtime_id) : model::Json::array();
+      const model::Json lines = m_answers.read_logs ? m_answers.read_logs(runtime_id) : model::Json::array();
       // The newest lines that fit what is left of the budget, oldest first.
       std::size_t first = lines.is_array() ? lines.size() : 0;
       while (first > 0) {
@@ -105,6 +109,35 @@ void ServerLink::answer_log_requests(const JoinedIdentity& identity, const std::
     }
     if (auto sent = m_server.submit_task_logs(identity, answer); !sent) {
       log_warn("cannot send the logs the server asked for: " + sent.error().message);
+    }
+  }
+}
+
+void ServerLink::run_commands(const JoinedIdentity& identity, const std::vector<model::ExecRequest>& requests) {
+  const auto send = [this, identity](model::SubmitExecResultRequest answer) {
+    if (auto sent = m_server.submit_exec_result(identity, answer); !sent) {
+      log_warn("cannot send the result of a command the server asked for: " + sent.error().message);
+    }
+  };
+  for (const auto& request : requests) {
+    model::SubmitExecResultRequest answer{identity.cluster, identity.instance_arn, request.id, std::nullopt, std::nullopt};
+    if (!m_answers.run_command) {
+      answer.refusal = Error{Code::server, "This joined gateway runs no commands."};
+      send(std::move(answer));
+      continue;
+    }
+    const bool taken = m_command_workers.try_submit([this, send, request, answer]() mutable {
+      auto ran = m_answers.run_command(request.runtime_id, request.argv);
+      if (ran) {
+        answer.outcome = std::move(*ran);
+      } else {
+        answer.refusal = ran.error();
+      }
+      send(std::move(answer));
+    });
+    if (!taken) {
+      answer.refusal = Error{Code::limit_exceeded, "Too many commands wait on this joined gateway; retry when one has ended."};
+      send(std::move(answer));
     }
   }
 }

@@ -1,7 +1,10 @@
 // A joined gateway's link to the serving gateway: one thread long-polls the instance's desired
 // tasks and mirrors each reply into the node's store (agent/desired_state_mirror), waking the
-// agent when something changed, and answers the log requests a reply lists (`berth logs` on the
-// server for a task here); another reports what the agent recorded (agent/state_reporter),
+// agent when something changed, keeps the reply's secrets in memory (agent/served_secrets) before
+// the agent can start the tasks that need them, and answers the log requests a reply lists
+// (`berth logs` on the server for a task here); the commands a reply lists (ExecuteCommand and
+// `berth exec` on the server) run on k_command_workers workers of their own, so that polls go on
+// while they run, and are answered with SubmitExecResult; another thread reports what the agent recorded (agent/state_reporter),
 // woken by the agent's changes and every few seconds for reports the server did not take. A
 // server that does not answer stops neither: the agent goes on running what the store holds,
 // polls are retried with a growing pause (1 s to 10 s), and the first answer afterwards brings
@@ -19,7 +22,9 @@
 
 #include "agent/control_plane.hpp"
 #include "agent/joined_registrar.hpp"
+#include "agent/served_secrets.hpp"
 #include "agent/state_reporter.hpp"
+#include "common/bounded_worker_pool.hpp"
 #include "common/clock.hpp"
 #include "common/periodic_worker.hpp"
 #include "common/thread_annotations.hpp"
@@ -37,20 +42,38 @@ struct ServerLinkSettings {
 
 // Returns a container's log lines by its runtime id, as [{"time", "stream", "text"}] (oldest first).
 using LogReader = std::function<model::Json(const std::string& runtime_id)>;
+// Runs a command without input in a running container (by its runtime id), with the runtime's
+// bounds; its errors are the refusal sent back (InvalidParameterException: not running here).
+using CommandRunner =
+    std::function<Result<model::ExecOutcome>(const std::string& runtime_id, const std::vector<std::string>& argv)>;
+
+// What the link answers the server's asks with; each part may be missing: log requests are then
+// answered with no lines, commands refused, secrets not kept.
+struct NodeAnswers {
+  LogReader read_logs = nullptr;
+  CommandRunner run_command = nullptr;
+  ServedSecrets* secrets = nullptr;  // must outlive the link
+};
+
+// Commands run at once (as the runtime's own bound on a gateway) and waiting for a worker; one
+// more is refused with LimitExceededException.
+inline constexpr std::size_t k_command_workers = 2;
+inline constexpr std::size_t k_queued_commands = 4;
 
 class ServerLink {
  public:
-  // `wake_agent`: asks the agent for a pass (its desired state changed). `read_logs`: answers the
-  // server's log requests (none: answered with no lines).
+  // `wake_agent`: asks the agent for a pass (its desired state changed). `answers`: what the
+  // server's asks are answered with.
   ServerLink(store::Store& store, ControlPlane& server, JoinedRegistrar& registrar, const Clock& clock,
-             std::function<void()> wake_agent, LogReader read_logs = {}, ServerLinkSettings settings = {});
+             std::function<void()> wake_agent, NodeAnswers answers = {}, ServerLinkSettings settings = {});
   ~ServerLink();
   ServerLink(const ServerLink&) = delete;
   ServerLink& operator=(const ServerLink&) = delete;
 
   // REQUIRES: the registrar's register_node succeeded.
   void start();
-  // Ends the poll under way (waiting at most its wait) and the reporter. Idempotent.
+  // Ends the poll under way (waiting at most its wait), the reporter and the commands (waiting for
+  // those running, at most the runtime's bound). Idempotent.
   void stop();
   // The agent recorded a task change: report it soon.
   void task_changed() { m_reporter_worker.wake(); }
@@ -67,6 +90,8 @@ class ServerLink {
   bool poll_and_mirror();
   // Answers the log requests of a poll reply (the newest lines, within k_max_submitted_log_bytes).
   void answer_log_requests(const JoinedIdentity& identity, const std::vector<model::LogRequest>& requests);
+  // Hands the commands of a poll reply to the command workers (refusing those that do not fit).
+  void run_commands(const JoinedIdentity& identity, const std::vector<model::ExecRequest>& requests);
   // Waits `pause` unless stop() comes first; returns false once stopping.
   bool pause_for(std::chrono::milliseconds pause);
 
@@ -75,7 +100,7 @@ class ServerLink {
   JoinedRegistrar& m_registrar;
   const Clock& m_clock;
   const std::function<void()> m_wake_agent;
-  const LogReader m_read_logs;
+  const NodeAnswers m_answers;
   const ServerLinkSettings m_settings;
   StateReporter m_reporter;  // reporter thread only
   std::optional<std::string> m_cursor;  // poll thread only
@@ -85,6 +110,7 @@ class ServerLink {
   bool m_stopping BERTH_GUARDED_BY(m_mutex) = false;
   std::thread m_poller;
   PeriodicWorker m_reporter_worker;
+  BoundedWorkerPool m_command_workers{k_command_workers, k_queued_commands, "remote command worker"};
 };
 
 }  // namespace berth::agent

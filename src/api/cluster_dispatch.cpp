@@ -6,6 +6,7 @@
 #include "model/join_tokens.hpp"
 #include "svc/cluster_join.hpp"
 #include "svc/instance_poll.hpp"
+#include "svc/remote_exec.hpp"
 
 namespace berth::api {
 namespace {
@@ -33,6 +34,9 @@ Decoded decode_cluster_request(std::string_view target, std::string_view body) {
       {"SubmitTaskLogs",
        {model::submit_task_logs_shape(),
         typed_use_case<model::decode_submit_task_logs, svc::submit_task_logs, model::encode_acknowledgment>}},
+      {"SubmitExecResult",
+       {model::submit_exec_result_shape(),
+        typed_use_case<model::decode_submit_exec_result, svc::submit_exec_result, model::encode_acknowledgment>}},
   };
   const std::string_view action =
       target.starts_with(k_cluster_target_prefix) ? target.substr(k_cluster_target_prefix.size()) : std::string_view();

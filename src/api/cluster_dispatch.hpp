@@ -3,7 +3,8 @@
 // on the cluster), JoinCluster (a joining node's: unsigned, the join token is its credential) and
 // PollInstanceTasks (a joined agent's long-poll, signed with its instance key; IAM
 // berth:PollInstanceTasks on its container instance) and SubmitTaskLogs (its answer to a log
-// request a poll listed; IAM berth:SubmitTaskLogs on its container instance). Errors are
+// request a poll listed; IAM berth:SubmitTaskLogs on its container instance) and SubmitExecResult
+// (its answer to a command a poll listed; IAM berth:SubmitExecResult likewise). Errors are
 // ECS-shaped. No sockets here.
 // Thread-safe; never throws.
 #pragma once

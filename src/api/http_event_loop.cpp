@@ -18,6 +18,7 @@
 
 #include "common/bounded_worker_pool.hpp"
 #include "api/http_transport.hpp"
+#include "api/tls/tls_handover.hpp"
 #include "api/tls/tls_server.hpp"
 #include "common/log.hpp"
 #include "common/thread_annotations.hpp"
@@ -140,6 +141,7 @@ struct Connection {
   std::uint32_t interest = 0;
   bool registered = false;  // added to the epoll set
   std::unique_ptr<tls::TlsSession> tls;  // null on a plain connection
+  std::shared_ptr<tls::TlsServerConfig> tls_config;  // the session's, kept for a hand-over
   // Set with a 101 reply: who takes the connection once the reply is written (HttpResponse).
   std::function<void(int, std::string)> takeover;
 };
@@ -405,6 +407,7 @@ void HttpEventLoop::Impl::accept_from(HttpListener& listener) {
     it->second.deadline = Clock::now() + options.request_timeout;
     if (session) {
       it->second.tls = std::move(session);
+      it->second.tls_config = listener.tls;
       it->second.phase = Connection::Phase::handshaking;
       update_buffered(it->second);
     }
@@ -553,8 +556,10 @@ void HttpEventLoop::Impl::take_completions() {
     const auto it = connections.find(completion.id);
     if (it == connections.end()) continue;  // the client left while its request ran
     try {
-      // Only a plain unix-socket connection can be handed over: TLS records cannot be.
-      if (it->second.peer_info->transport == HttpPeer::Transport::unix_socket) it->second.takeover = std::move(completion.takeover);
+      // A unix-socket connection is handed over as it is, a TLS one through a relay of its
+      // session (tls_handover.hpp); plain TCP never (an exec session's frames in the clear).
+      const auto transport = it->second.peer_info->transport;
+      if (transport != HttpPeer::Transport::tcp) it->second.takeover = std::move(completion.takeover);
       respond(completion.id, it->second, std::move(completion.bytes), completion.keep_alive);
     } catch (...) {
       // This reply is lost, so its connection goes; the other completions are still answered.
@@ -623,9 +628,12 @@ void HttpEventLoop::Impl::hand_over(std::uint64_t id, Connection& c) {
   ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
   c.registered = false;
   const int fd = std::exchange(c.fd, -1);
+  auto session = std::move(c.tls);
+  auto session_config = std::move(c.tls_config);
   close_connection(id);
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   try {
+    if (session) return tls::hand_over_tls(fd, std::move(session), std::move(session_config), takeover, std::move(early_input));
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     takeover(fd, std::move(early_input));
   } catch (...) {
     // The socket was the takeover's from the call on: it is not closed here (its number may

@@ -5,9 +5,9 @@
 // also defer its reply (HttpResponse::defer: a parked long poll): its worker is free at once, the
 // connection waits reading nothing, and whoever later calls the ReplyWriter queues the reply for
 // this thread to write (a writer called after stop() is ignored). After a 101
-// reply with a takeover (HttpResponse::takeover, unix socket only) the loop stops serving that
-// connection and calls the takeover on its own thread with the socket, which the takeover owns
-// from then on (it must only pass it on, e.g. to a thread of its own, and close it if it cannot).
+// reply with a takeover (HttpResponse::takeover: unix socket or TLS) the loop stops serving that
+// connection and calls the takeover on its own thread with the socket (for TLS, a socketpair's
+// end that api/tls/tls_handover.hpp relays through the session), which the takeover owns from then on (it must only pass it on, e.g. to a thread of its own, and close it if it cannot).
 // start() and stop() may be called from any thread (stop from one at a time); everything else
 // runs on the loop thread.
 #pragma once

@@ -22,9 +22,10 @@ struct HttpResponse {
   std::string content_type = std::string(k_json_content_type);
   std::vector<std::pair<std::string, std::string>> headers;  // besides the framing ones
   std::string body;
-  // A 101 reply on a unix-socket connection: once the reply is written, the server stops serving
-  // the connection and calls this with its (blocking) socket, now the callee's, and any bytes the
-  // client sent after its request. Called on the event loop's thread, so it only hands the socket
+  // A 101 reply on a unix-socket or TLS connection (plain TCP drops it): once the reply is
+  // written, the server stops serving the connection and calls this with a blocking socket
+  // carrying it (the connection's own, or for TLS a socketpair's end relayed through the
+  // session), now the callee's, and any bytes the client sent after its request. Called on the event loop's thread, so it only hands the socket
   // on. Dropped unused (the connection closed) when the reply cannot be written.
   std::function<void(int socket, std::string early_input)> takeover{};
   // Set for a reply that comes later (a parked long poll): the worker calls it with the writer of

@@ -191,12 +191,17 @@ HttpResponse task_logs(ApiServices& api, const Caller& caller, const RequestTarg
   return to_response(Reply{200, to_wire(*logs), ""}, "application/json");
 }
 
-// `berth exec`: a session on this unix-socket connection, authorized as berth:ExecuteCommand on
-// the task. Answered 101 and handed to the session's runner, or a JSON error reply.
+// `berth exec`: a session on this unix-socket or TLS connection (SigV4-signed there), authorized
+// as berth:ExecuteCommand on the task. Answered 101 and handed to the session's runner, or a
+// JSON error reply. Plain TCP is refused: the session's frames would travel in the clear.
 HttpResponse exec_session(ApiServices& api, const Caller& caller, const HttpRequest& request, const HttpPeer& peer) {
-  if (peer.transport != HttpPeer::Transport::unix_socket || request.header("upgrade") != k_exec_upgrade) {
-    return to_response(error_reply({Code::client, "An exec session is opened by `berth exec` on the gateway's unix "
-                                                  "socket (Upgrade: berth-exec); over the network use ExecuteCommand."}));
+  if (request.header("upgrade") != k_exec_upgrade) {
+    return to_response(error_reply({Code::client, "An exec session is opened by `berth exec` (Upgrade: berth-exec); "
+                                                  "an API client runs a command with ExecuteCommand."}));
+  }
+  if (peer.transport == HttpPeer::Transport::tcp) {
+    return to_response(error_reply({Code::client, "An exec session over the network needs TLS: use https:// (the "
+                                                  "gateway's BERTH_TLS), or `berth exec` on the gateway itself."}));
   }
   auto body = model::decode_request_body(request.body, model::exec_session_shape());
   if (!body) return to_response(error_reply(body.error()));

@@ -3,7 +3,8 @@
 // Smithy RPC v2 CBOR (POST /service/GraniteServiceVersion20100801/operation/<Op>), EventBridge
 // Scheduler's REST routes (/schedules[/{Name}], /schedule-groups[/{Name}], /tags/{ResourceArn};
 // any other method or path under them is a 404 ResourceNotFoundException), `berth exec` sessions
-// (POST /v1/exec with Upgrade: berth-exec: a 101, after which the connection is handed over), the
+// (POST /v1/exec with Upgrade: berth-exec, on the unix socket or TLS: a 101, after which the
+// connection is handed over), the
 // container logs of a task (GET /v1/tasks/{task}/logs?since=&cluster=&container=) and the metrics
 // (GET /metrics, which also takes the scrape token, and GET /v1/stats: api/metrics_routes.hpp),
 // and the node's images (GET /v1/images: api/image_routes.hpp).

@@ -7,6 +7,7 @@
 #include "cli/json_fields.hpp"
 #include "cli/signed_http.hpp"
 #include "common/clock.hpp"
+#include "common/files.hpp"
 #include "model/json_parse.hpp"
 
 namespace berth::cli {
@@ -60,9 +61,9 @@ Error unreached(const std::string& url, const Error& error) {
     advice = "trust its certificate with --ca-bundle FILE (DATA-DIR/tls/cert.pem on the gateway) or --fingerprint SHA256 "
              "(`berth info` there shows it)";
   }
-  // The transport's message starts with "POST URL: " or "GET URL: "; the URL is said once.
+  // The transport's message starts with "POST URL: ", "GET URL: " or "CONNECT URL: "; the URL is said once.
   std::string why = error.message;
-  if (const auto at = why.find(url); at != std::string::npos && at < 8) {
+  if (const auto at = why.find(url); at != std::string::npos && at <= 8) {
     const auto colon = why.find(": ", at);
     if (colon != std::string::npos) why = why.substr(colon + 2);
   }
@@ -113,7 +114,26 @@ Result<model::Json> ApiConnection::send_remote(std::string method, const std::st
   return fail(sent->status >= 500 ? Code::server : Code::client, message + (advice.empty() ? "" : "; " + advice));
 }
 
-std::set<std::string> endpoint_flags() { return {"endpoint", "ca-bundle", "fingerprint"}; }
+Result<std::unique_ptr<runtime::TlsTunnel>> ApiConnection::open_upgrade(const std::string& path,
+                                                                        const api::auth::SignedHeaderList& headers,
+                                                                        const std::string& body,
+                                                                        std::string_view service) const {
+  if (!m_url.starts_with("https://")) {
+    return fail(Code::invalid_parameter, "--endpoint must be https:// here: an exec session is not sent in the clear");
+  }
+  const auto signed_headers = api::auth::sign_request("POST", host_port_of(m_url), path, headers, body, m_key, service,
+                                                      SystemClock().now_ms() / 1000);
+  // The signer leaves Host out (a transport writes it from the URL): here this is the transport.
+  std::string request = "POST " + path + " HTTP/1.1\r\nHost: " + host_port_of(m_url) + "\r\n";
+  for (const auto& [name, value] : signed_headers) request += name + ": " + value + "\r\n";
+  request += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  auto tunnel = runtime::TlsTunnel::open(m_url, m_trust);
+  if (!tunnel) return std::unexpected(unreached(m_url, tunnel.error()));
+  if (write_all((*tunnel)->socket(), request) != 0) return fail(Code::server, "cannot reach berth at " + m_url + ": it closed the connection");
+  return std::move(*tunnel);
+}
+
+std::set<std::string> endpoint_flags() { return {"endpoint", "ca-bundle", "fingerprint", "profile"}; }
 
 Result<ApiConnection> connection_of(const ParsedArgs& args, const Config& config, const Environment& environment) {
   const auto flag = [&](const char* name) {
@@ -121,8 +141,8 @@ Result<ApiConnection> connection_of(const ParsedArgs& args, const Config& config
     return it == args.flags.end() ? std::string() : it->second;
   };
   if (!args.flags.contains("endpoint")) {
-    if (args.flags.contains("ca-bundle") || args.flags.contains("fingerprint")) {
-      return fail(Code::invalid_parameter, "--ca-bundle and --fingerprint go with --endpoint");
+    if (args.flags.contains("ca-bundle") || args.flags.contains("fingerprint") || args.flags.contains("profile")) {
+      return fail(Code::invalid_parameter, "--ca-bundle, --fingerprint and --profile go with --endpoint");
     }
     return ApiConnection(config.socket_path);
   }
@@ -131,15 +151,15 @@ Result<ApiConnection> connection_of(const ParsedArgs& args, const Config& config
   BERTH_ASSIGN(const auto fingerprint, check_fingerprint("--fingerprint", flag("fingerprint")));
   std::string ca_file = flag("ca-bundle");
   if (ca_file.empty()) ca_file = environment("AWS_CA_BUNDLE").value_or("");
-  BERTH_ASSIGN(const auto key, find_aws_credentials(environment));
+  if (args.flags.contains("profile") && flag("profile").empty()) return fail(Code::invalid_parameter, "--profile takes a NAME");
+  BERTH_ASSIGN(const auto key, find_aws_credentials(environment, flag("profile")));
   std::string region = config.region;
   if (!args.flags.contains("region")) {
-    for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
-      if (const auto value = environment(name); value && !value->empty()) {
-        region = *value;
-        break;
-      }
+    std::string chosen = key.region;  // the profile's, when the environment names none
+    for (const char* name : {"AWS_DEFAULT_REGION", "AWS_REGION"}) {
+      if (const auto value = environment(name); value && !value->empty()) chosen = *value;
     }
+    if (!chosen.empty()) region = chosen;
   }
   return ApiConnection(url, server_trust(fingerprint, ca_file), {key.access_key_id, key.secret_access_key, region});
 }

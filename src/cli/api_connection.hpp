@@ -5,6 +5,7 @@
 // per verb run.
 #pragma once
 
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "common/result.hpp"
 #include "model/schema.hpp"
 #include "runtime/http/http_client.hpp"
+#include "runtime/http/tls_tunnel.hpp"
 
 namespace berth::cli {
 
@@ -35,9 +37,21 @@ class ApiConnection {
   // ("scheduler", "berth"); the reply's JSON object, or the error as post().
   [[nodiscard]] Result<model::Json> get(const std::string& path_and_query, std::string_view service) const;
 
+  // TCP only: opens a connection that leaves HTTP after a 101 (`berth exec`): a TLS tunnel to the
+  // server on which `body` went to `path` as a POST with `headers`, signed for `service`. The
+  // server's reply and what follows are read from the tunnel's socket. InvalidParameter for an
+  // http:// endpoint (a session is not sent in the clear); else the errors of post().
+  [[nodiscard]] Result<std::unique_ptr<runtime::TlsTunnel>> open_upgrade(const std::string& path,
+                                                                         const api::auth::SignedHeaderList& headers,
+                                                                         const std::string& body,
+                                                                         std::string_view service) const;
+
   bool remote() const { return !m_url.empty(); }
   // The socket's path, or the URL.
   const std::string& address() const { return remote() ? m_url : m_socket_path; }
+  // TCP: the key and region requests are signed with; the trust of the server's certificate.
+  const api::auth::SigningCredentials& signing_key() const { return m_key; }
+  const runtime::HttpOptions& trust() const { return m_trust; }
 
  private:
   Result<model::Json> send_remote(std::string method, const std::string& path_and_query, api::auth::SignedHeaderList headers,
@@ -49,12 +63,13 @@ class ApiConnection {
   api::auth::SigningCredentials m_key;
 };
 
-// The flags that choose the connection: --endpoint URL, --ca-bundle FILE, --fingerprint SHA256.
+// The flags that choose the connection: --endpoint URL, --ca-bundle FILE, --fingerprint SHA256,
+// --profile NAME.
 std::set<std::string> endpoint_flags();
 
 // The connection `args` ask for: the socket of `config` without --endpoint; with it, TCP signed
-// by the key `environment` leads to, for the region of --region, else AWS_REGION or
-// AWS_DEFAULT_REGION, else `config`'s. The certificate is trusted by --fingerprint, else
+// by the key `environment` and --profile lead to (find_aws_credentials), for the region of
+// --region, else AWS_REGION, else AWS_DEFAULT_REGION, else the profile's, else `config`'s. The certificate is trusted by --fingerprint, else
 // --ca-bundle or AWS_CA_BUNDLE, else the system's CAs. InvalidParameter for a bad flag value;
 // ClientException when no key is found.
 [[nodiscard]] Result<ApiConnection> connection_of(const ParsedArgs& args, const Config& config,

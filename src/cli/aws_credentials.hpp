@@ -1,9 +1,10 @@
-// The access key a client of a berth's API over TCP signs with, found where the aws CLI looks:
-// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else the shared-credentials file
-// (AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials) under profile AWS_PROFILE (else
-// `default`): the format `berth key create` prints and the first start writes to
-// DATA-DIR/credentials. Also the one parser of that format for keys berth itself signs with
-// (BERTH_LOGS_FORWARD_KEY_FILE). Pure but for reading that file; thread-safe.
+// The access key (and region) a client of a berth's API over TCP signs with, found where the aws
+// CLI looks: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, else the shared-credentials file
+// (AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials: the format `berth key create` prints and
+// the first start writes to DATA-DIR/credentials), else the config file (AWS_CONFIG_FILE, else
+// ~/.aws/config), under profile --profile, else AWS_PROFILE, else `default`. Also the one parser
+// of that INI format, for both files and for keys berth itself signs with
+// (BERTH_LOGS_FORWARD_KEY_FILE). Pure but for reading those files; thread-safe.
 #pragma once
 
 #include <functional>
@@ -21,13 +22,23 @@ struct AwsCredentials {
   std::string secret_access_key;
   std::string region;  // the profile's region, empty when it names none
   std::string source;  // where they were found ("AWS_ACCESS_KEY_ID", "/root/.aws/credentials [edge]")
+
+  bool complete() const { return !access_key_id.empty() && !secret_access_key.empty(); }
 };
 
-// The key of `profile` in shared-credentials `text` (INI: [profile] sections, `name = value`
-// lines, '#' and ';' comments), or with an empty `profile` the key of the first profile holding
-// both halves (lines after it are not read); nothing when the profile is missing or lacks either
-// half; an InvalidParameter error naming the line when one is neither.
-[[nodiscard]] Result<std::optional<AwsCredentials>> credentials_of_profile(std::string_view text, std::string_view profile);
+// Which of the aws CLI's files a text is: they name profiles differently.
+enum class IniFile {
+  credentials,  // [NAME]
+  config,       // [profile NAME] and [default]; any other section is not a profile
+};
+
+// The settings of `profile` in `text` (INI: [section] lines, `name = value` lines, '#' and ';'
+// comments, indented lines under a `name =` without a value nested in it and skipped): its key
+// halves and region as far as given, or nothing when no section names the profile. With an empty
+// `profile`, the first profile holding both halves (lines after it are not read), or nothing. An
+// InvalidParameter error naming the line when one is neither a section nor a setting.
+[[nodiscard]] Result<std::optional<AwsCredentials>> credentials_of_profile(std::string_view text, std::string_view profile,
+                                                                           IniFile file);
 
 // For a key berth signs with: the first profile with both halves in `text`, its region or else
 // `region`. InvalidParameterException starting `what: ` when there is none, a line is malformed,
@@ -42,8 +53,12 @@ struct AwsCredentials {
 using Environment = std::function<std::optional<std::string>(const char* name)>;
 Environment process_environment();
 
-// The credentials as the aws CLI would find them; a ClientException saying what to set when there
-// are none (or the profile named is missing, or the file cannot be read).
-[[nodiscard]] Result<AwsCredentials> find_aws_credentials(const Environment& environment);
+// The credentials as the aws CLI would find them for `profile` (--profile; "" when not given):
+// with --profile its key, else the environment's; else the profile's key in the credentials
+// file, else in the config file (each only when both halves are there). Their `region` is the
+// profile's: the config file's, else the credentials file's (where `berth key create` writes
+// one). A ClientException saying what to set when there is none, a file cannot be read or holds
+// a malformed line (naming the file and the line).
+[[nodiscard]] Result<AwsCredentials> find_aws_credentials(const Environment& environment, std::string_view profile = "");
 
 }  // namespace berth::cli

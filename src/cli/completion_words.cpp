@@ -5,7 +5,7 @@
 namespace berth::cli {
 
 // The flags of every verb that talks to the API, which may be another gateway's.
-#define BERTH_ENDPOINT_FLAGS " --endpoint --ca-bundle --fingerprint"
+#define BERTH_ENDPOINT_FLAGS " --endpoint --ca-bundle --fingerprint --profile"
 
 const std::vector<VerbWords>& completion_words() {
   static const std::vector<VerbWords> k_words = {
@@ -23,9 +23,9 @@ const std::vector<VerbWords>& completion_words() {
       {"wait", "--timeout" BERTH_ENDPOINT_FLAGS, "services-stable services"},
       {"image", "--data-dir --config", "pull import ls rm"},
       {"logs", "--follow --timestamps --socket" BERTH_ENDPOINT_FLAGS, "tasks"},
-      {"stats", "--no-stream --socket", "tasks"},
+      {"stats", "--no-stream --socket" BERTH_ENDPOINT_FLAGS, "tasks"},
       {"attach", "--run-dir --config", "tasks"},
-      {"exec", "--interactive --tty --socket --config", "tasks"},
+      {"exec", "--interactive --tty --socket --config" BERTH_ENDPOINT_FLAGS, "tasks"},
       {"key", "--policy --socket", "create ls rm"},
       {"join-token", "--ttl --cluster --socket", "create"},
       {"info", "--config --data-dir --output" BERTH_ENDPOINT_FLAGS, ""},
@@ -68,8 +68,8 @@ std::string completion_script(Shell shell) {
             "  local remote=\"\" i\n"
             "  for ((i = 2; i < COMP_CWORD; i++)); do\n"
             "    case \"${COMP_WORDS[i]}\" in\n"
-            "      --endpoint|--ca-bundle|--fingerprint) remote=\"$remote ${COMP_WORDS[i]} ${COMP_WORDS[i+1]}\" ;;\n"
-            "      --endpoint=*|--ca-bundle=*|--fingerprint=*) remote=\"$remote ${COMP_WORDS[i]}\" ;;\n"
+            "      --endpoint|--ca-bundle|--fingerprint|--profile) remote=\"$remote ${COMP_WORDS[i]} ${COMP_WORDS[i+1]}\" ;;\n"
+            "      --endpoint=*|--ca-bundle=*|--fingerprint=*|--profile=*) remote=\"$remote ${COMP_WORDS[i]}\" ;;\n"
             "    esac\n"
             "  done\n"
             "  if [ \"$COMP_CWORD\" -eq 1 ]; then\n"

@@ -1,6 +1,10 @@
 #include "cli/container_commands.hpp"
 
+#include <sys/socket.h>
+
+#include "common/files.hpp"
 #include "common/log.hpp"
+#include "runtime/shim/attach_protocol.hpp"
 #include "runtime/runc/exec_session.hpp"
 #include "runtime/runc/runc_exec.hpp"
 
@@ -52,6 +56,18 @@ Result<svc::SessionHandoff> RuntimeContainerCommands::open_session(const std::st
     } catch (...) {
       log_error("berth exec session not started: an unknown exception");
     }
+  };
+}
+
+svc::SessionHandoff RuntimeContainerCommands::replay(svc::CommandResult result) {
+  std::string frames;
+  if (!result.output.empty()) frames = runtime::encode_frames(runtime::FrameType::stdout_, result.output);
+  frames += runtime::encode_frames(runtime::FrameType::exit, std::to_string(result.exit_code));
+  return [frames = std::move(frames)](int socket, std::string) noexcept {
+    runtime::UniqueFd owned(socket);
+    const timeval bound{k_replay_send_timeout_s, 0};
+    (void)::setsockopt(owned.get(), SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);
+    if (write_all(owned.get(), frames) != 0) log_warn("berth exec: the client did not take a command's output");
   };
 }
 

@@ -25,6 +25,7 @@ namespace berth::cli {
 inline constexpr int k_execute_command_timeout_ms = 30'000;
 inline constexpr int k_max_running_commands = 2;
 inline constexpr int k_max_exec_sessions = 8;
+inline constexpr int k_replay_send_timeout_s = 2;
 
 class RuntimeContainerCommands final : public svc::ContainerCommands {
  public:
@@ -35,6 +36,10 @@ class RuntimeContainerCommands final : public svc::ContainerCommands {
   Result<svc::CommandResult> run(const std::string& runtime_id, const std::vector<std::string>& argv) override;
   Result<svc::SessionHandoff> open_session(const std::string& runtime_id,
                                            const model::ExecSessionRequest& request) override;
+  // Writes the result's frames on the session's socket (blocking at most k_replay_send_timeout_s:
+  // the event loop calls it; the output is at most 64 KiB, which a unix socket's buffer takes)
+  // and closes it.
+  svc::SessionHandoff replay(svc::CommandResult result) override;
   // Ends every session and waits for their threads. Idempotent.
   void stop();
 

@@ -67,4 +67,10 @@ Result<void> ControlPlaneClient::submit_task_logs(const agent::JoinedIdentity& i
   return {};
 }
 
+Result<void> ControlPlaneClient::submit_exec_result(const agent::JoinedIdentity& identity,
+                                                    const model::SubmitExecResultRequest& request) {
+  BERTH_TRY(call(std::string(k_cluster) + "SubmitExecResult", model::encode_submit_exec_result(request), &identity, "berth"));
+  return {};
+}
+
 }  // namespace berth::cli

@@ -27,6 +27,8 @@ class ControlPlaneClient final : public agent::ControlPlane {
   Result<void> submit_container_state_change(const agent::JoinedIdentity& identity,
                                              const model::SubmitContainerStateChangeRequest& request) override;
   Result<void> submit_task_logs(const agent::JoinedIdentity& identity, const model::SubmitTaskLogsRequest& request) override;
+  Result<void> submit_exec_result(const agent::JoinedIdentity& identity,
+                                  const model::SubmitExecResultRequest& request) override;
 
  private:
   // POSTs `body` for `target`, signed with `identity`'s key for `service` unless it is null;

@@ -245,6 +245,8 @@ Result<std::string> Daemon::start() {
     // A parked PollInstanceTasks holds no worker, but its connection: the connections grow by
     // as many as may park, so the other clients keep theirs.
     server_options.max_connections += m_remote_agents.settings().max_waiters;
+    // Each command waiting for a joined gateway's agent (at most 45 s) holds a worker.
+    server_options.workers += svc::RemoteExecRequests::k_max_open;
     BERTH_ASSIGN(m_server, api::HttpServer::start(m_api_services, server_options));
     return {};
   }();

@@ -1,19 +1,28 @@
 #include "cli/exec_client.hpp"
 
+#include "api/http_routes.hpp"
 #include "common/ascii.hpp"
 #include "common/numbers.hpp"
 
 namespace berth::cli {
 
-std::string exec_session_request(const model::ExecSessionRequest& request) {
+std::string exec_session_body(const model::ExecSessionRequest& request) {
   model::Json body{{"task", request.task}, {"command", request.argv}, {"tty", request.tty},
                    {"interactive", request.interactive}};
   if (request.cluster) body["cluster"] = *request.cluster;
   if (request.container) body["container"] = *request.container;
-  const std::string text = body.dump(-1, ' ', false, model::Json::error_handler_t::replace);
-  return "POST /v1/exec HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: berth-exec\r\n"
-         "Content-Type: application/json\r\nContent-Length: " +
-         std::to_string(text.size()) + "\r\n\r\n" + text;
+  return body.dump(-1, ' ', false, model::Json::error_handler_t::replace);
+}
+
+std::vector<std::pair<std::string, std::string>> exec_session_headers() {
+  return {{"Connection", "Upgrade"}, {"Upgrade", std::string(api::k_exec_upgrade)}, {"Content-Type", "application/json"}};
+}
+
+std::string exec_session_request(const model::ExecSessionRequest& request) {
+  const std::string text = exec_session_body(request);
+  std::string head = std::string("POST ") + std::string(api::k_exec_path) + " HTTP/1.1\r\nHost: localhost\r\n";
+  for (const auto& [name, value] : exec_session_headers()) head += name + ": " + value + "\r\n";
+  return head + "Content-Length: " + std::to_string(text.size()) + "\r\n\r\n" + text;
 }
 
 Result<std::optional<SessionReply>> parse_session_reply(std::string_view received) {

@@ -1,19 +1,26 @@
-// The client side of a `berth exec` session with the daemon: the request that opens it on the
-// unix socket, and reading the daemon's answer (101 and the session, or an ECS-shaped error).
-// Pure; thread-safe.
+// The client side of a `berth exec` session with the daemon: the request that opens it (on the
+// unix socket whole; over --endpoint its body and headers, which ApiConnection signs), and
+// reading the daemon's answer (101 and the session, or an ECS-shaped error). Pure; thread-safe.
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/result.hpp"
 #include "model/execute_command.hpp"
 
 namespace berth::cli {
 
-// The HTTP request that opens a session for `request` (api's k_exec_path, Upgrade: berth-exec).
+// The JSON body that asks for a session for `request`.
+std::string exec_session_body(const model::ExecSessionRequest& request);
+// The headers besides Host and Content-Length that ask for it: Connection, Upgrade: berth-exec,
+// Content-Type.
+std::vector<std::pair<std::string, std::string>> exec_session_headers();
+// The HTTP request on the unix socket that opens a session for `request` (api's k_exec_path).
 std::string exec_session_request(const model::ExecSessionRequest& request);
 
 // The most a refusal may take before the client gives up reading it.

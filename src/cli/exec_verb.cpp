@@ -1,6 +1,7 @@
 // `berth exec [-t] [-i] TASK [CONTAINER] -- COMMAND...`: runs a command in a running container
-// through the daemon (a session on its unix socket, authorized as berth:ExecuteCommand), with
-// this process's stdio relayed, and exits with the command's status. When no daemon answers,
+// through the daemon (a session on its unix socket, or with --endpoint on a berth's TLS listener
+// signed with SigV4; authorized as berth:ExecuteCommand), with this process's stdio relayed, and
+// exits with the command's status. TASK is an id, an unambiguous prefix of one, or an ARN. When no daemon answers,
 // root runs `runc exec` itself: containers outlive berth (restarts, upgrades), and root could
 // run runc anyway, so the fallback grants nothing the daemon would refuse.
 #include <fcntl.h>
@@ -13,14 +14,18 @@
 #include <iostream>
 #include <optional>
 
+#include "api/http_routes.hpp"
 #include "cli/container_address.hpp"
 #include "cli/exec_client.hpp"
 #include "cli/frame_relay.hpp"
 #include "cli/runc_paths.hpp"
+#include "cli/resource_lookup.hpp"
 #include "cli/usage.hpp"
 #include "cli/verb_config.hpp"
+#include "cli/verb_setup.hpp"
 #include "cli/verbs.hpp"
 #include "common/files.hpp"
+#include "runtime/http/tls_tunnel.hpp"
 #include "runtime/linux/unix_socket.hpp"
 #include "runtime/shim/shim.hpp"
 
@@ -83,7 +88,9 @@ int exec_runc_directly(const Config& config, const ExecWords& words) {
 }  // namespace
 
 int exec_verb(const Words& words) {
-  auto parsed = parse_exec_words(words, config_flags());
+  auto flags = config_flags();
+  flags.merge(endpoint_flags());
+  auto parsed = parse_exec_words(words, flags);
   if (!parsed) return usage_error(parsed.error().message, "exec");
   if (parsed->args.help) {
     std::cout << verb_usage("exec");
@@ -97,23 +104,46 @@ int exec_verb(const Words& words) {
     return 2;
   }
   ::signal(SIGPIPE, SIG_IGN);  // a daemon that goes away is reported, not fatal
-  auto socket = runtime::connect_unix(config->socket_path);
-  if (!socket) {
-    const int error = socket.error().sys_errno;
-    if ((error == ENOENT || error == ECONNREFUSED) && ::geteuid() == 0) return exec_runc_directly(*config, *parsed);
-    std::cerr << "berth: cannot reach berth at " << config->socket_path << ": " << socket.error().message << "\n";
-    return 1;
-  }
+  const auto api = connect_verb(parsed->args, *config, "exec");
+  if (!api) return api.error();
   model::ExecSessionRequest request;
-  request.task = parsed->address.task_id;
-  if (parsed->args.positional[0].starts_with("arn:")) request.task = parsed->args.positional[0];
   if (!parsed->address.container.empty()) request.container = parsed->address.container;
   request.argv = parsed->command;
   request.tty = parsed->tty;
   request.interactive = parsed->interactive;
-  if (write_all(socket->get(), exec_session_request(request)) != 0) {
-    std::cerr << "berth: the daemon closed the connection\n";
-    return 1;
+  // The session's connection: the daemon's unix socket, or with --endpoint a TLS tunnel to a
+  // berth's listener on which the signed request is already sent.
+  runtime::UniqueFd socket;
+  std::unique_ptr<runtime::TlsTunnel> tunnel;
+  int connection = -1;
+  if (api->remote()) {
+    auto task = task_reference(EcsClient(*config, *api), parsed->args.positional[0], EcsClient::Stopped::exclude);
+    if (!task) return report_failure(task.error());
+    request.task = *task;
+    auto opened = api->open_upgrade(std::string(api::k_exec_path), exec_session_headers(), exec_session_body(request), "berth");
+    if (!opened) {
+      if (opened.error().code == Code::invalid_parameter) return usage_error(opened.error().message, "exec");
+      return report_failure(opened.error());
+    }
+    tunnel = std::move(*opened);
+    connection = tunnel->socket();
+  } else {
+    auto connected = runtime::connect_unix(config->socket_path);
+    if (!connected) {
+      const int error = connected.error().sys_errno;
+      if ((error == ENOENT || error == ECONNREFUSED) && ::geteuid() == 0) return exec_runc_directly(*config, *parsed);
+      std::cerr << "berth: cannot reach berth at " << config->socket_path << ": " << connected.error().message << "\n";
+      return 1;
+    }
+    socket = std::move(*connected);
+    connection = socket.get();
+    auto task = task_reference(EcsClient(*config, *api), parsed->args.positional[0], EcsClient::Stopped::exclude);
+    if (!task) return report_failure(task.error());
+    request.task = *task;
+    if (write_all(connection, exec_session_request(request)) != 0) {
+      std::cerr << "berth: the daemon closed the connection\n";
+      return 1;
+    }
   }
   std::string received;
   while (true) {
@@ -129,11 +159,11 @@ int exec_verb(const Words& words) {
       }
       std::optional<RawTerminal> raw;
       if (parsed->tty) raw.emplace();
-      return relay_frames(socket->get(), {.end_input = parsed->interactive, .terminal_size = parsed->tty},
+      return relay_frames(connection, {.end_input = parsed->interactive, .terminal_size = parsed->tty},
                           received.substr((*reply)->consumed));
     }
     char buffer[4096];
-    const ssize_t n = ::read(socket->get(), buffer, sizeof buffer);
+    const ssize_t n = ::read(connection, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       std::cerr << "berth: the daemon closed the connection\n";

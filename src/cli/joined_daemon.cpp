@@ -34,15 +34,17 @@ JoinedDaemon::JoinedDaemon(const Config& config, const agent::AgentConfig& agent
       m_metadata(m_ctx, metadata_key, agent_config),
       m_runtime(runc_paths(config), agent_config.network),
       m_logs(m_runtime, runc_paths(config).log_files),
+      m_commands(m_runtime, runc_paths(config)),
       m_server(config.join_url, server_trust(config.join_fingerprint, config.join_ca_file), m_clock),
       m_registrar(m_server, config.join_token, config.data_dir + "/join.json"),
       // The agent as the local one, but registered with the server and without the API's links:
-      // no secrets store here (a task with secrets fails to start).
+      // no secrets store here: the values come from the server with the tasks that need them.
       m_agent(*m_store, m_runtime, *m_images, m_clock, agent_config,
               {.registrar = m_registrar,
                .on_task_changed = [this] {
                  if (m_link) m_link->task_changed();
                },
+               .resolve_secret = m_secrets.resolver(),
                .metadata_token = m_metadata.token_maker()}),
       m_exit_watcher(runc_paths(config).state_root, [this] { m_agent.wake(); }) {}
 
@@ -55,8 +57,16 @@ Result<std::string> JoinedDaemon::start() {
   // The tasks' ARNs as the server makes them: its region and account (from this instance's ARN).
   if (const auto arn = api::auth::split_arn(identity.instance_arn)) m_ctx.arns = ArnScope{arn->region, arn->account};
   m_metadata.start(identity.cluster);  // before the agent starts containers, which are told of it or not
+  agent::NodeAnswers answers{
+      .read_logs = [this](const std::string& runtime_id) { return m_logs.read(runtime_id); },
+      .run_command = [this](const std::string& runtime_id,
+                            const std::vector<std::string>& argv) -> Result<model::ExecOutcome> {
+        BERTH_ASSIGN(auto ran, m_commands.run(runtime_id, argv));
+        return model::ExecOutcome{ran.exit_code, std::move(ran.output), ran.output_truncated, ran.timed_out};
+      },
+      .secrets = &m_secrets};
   m_link = std::make_unique<agent::ServerLink>(*m_store, m_server, m_registrar, m_clock, [this] { m_agent.wake(); },
-                                               [this](const std::string& runtime_id) { return m_logs.read(runtime_id); });
+                                               std::move(answers));
   if (auto watching = m_exit_watcher.start(); !watching) {
     log_warn("containers' exits are found at the agent's tick, not at once: " + watching.error().message);
   }
@@ -69,6 +79,7 @@ Result<std::string> JoinedDaemon::start() {
 void JoinedDaemon::stop() {
   m_metadata.stop();
   if (m_link) m_link->stop();
+  m_commands.stop();
   m_exit_watcher.stop();
   m_agent.stop();
 }

@@ -3,7 +3,9 @@
 // what its agent observed; its runc runtime, image store, shims and logs are its own. The agent
 // is the local agent, registered through a JoinedRegistrar and fed by the ServerLink instead of
 // the API; no API or scheduler runs here. The task metadata endpoint serves this gateway's
-// containers from its store, with ARNs in the server's region and account. Thread-safety: open(),
+// containers from its store, with ARNs in the server's region and account. Commands the server
+// asks for run through this gateway's runc (cli/container_commands); the secrets its tasks need
+// come with the server's poll replies and stay in memory (agent/served_secrets). Thread-safety: open(),
 // start() and stop() from one thread.
 #pragma once
 
@@ -12,7 +14,9 @@
 
 #include "agent/agent.hpp"
 #include "agent/joined_registrar.hpp"
+#include "agent/served_secrets.hpp"
 #include "agent/server_link.hpp"
+#include "cli/container_commands.hpp"
 #include "cli/control_plane_client.hpp"
 #include "cli/daemon.hpp"
 #include "cli/metadata_endpoint.hpp"
@@ -51,6 +55,8 @@ class JoinedDaemon {
   MetadataEndpoint m_metadata;  // before the agent, which makes containers' tokens with it
   runtime::RuncRuntime m_runtime;
   RuntimeLogs m_logs;  // what the server's log requests are answered from
+  RuntimeContainerCommands m_commands;  // what runs the commands the server asks for
+  agent::ServedSecrets m_secrets;       // before the agent, which resolves its tasks' secrets here
   ControlPlaneClient m_server;
   agent::JoinedRegistrar m_registrar;
   agent::Agent m_agent;

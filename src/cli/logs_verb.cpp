@@ -6,6 +6,7 @@
 
 #include "api/local_client.hpp"
 #include "cli/json_fields.hpp"
+#include "cli/resource_lookup.hpp"
 #include "cli/usage.hpp"
 #include "model/schema.hpp"
 #include "cli/verb_config.hpp"
@@ -28,13 +29,16 @@ int logs_verb(const Words& words) {
   if (!config) return usage_error(config.error().message, "logs");
   const auto connection = connect_verb(*args, *config, "logs");
   if (!connection) return connection.error();
+  // Stopped tasks keep their logs: a prefix may name one.
+  const auto task = task_reference(EcsClient(*config, *connection), args->positional[0], EcsClient::Stopped::include);
+  if (!task) return report_failure(task.error());
   const bool follow = args->flags.contains("follow");
   const bool timestamps = args->flags.contains("timestamps");
   const std::string container = args->positional.size() == 2 ? args->positional[1] : "";
   std::size_t since = 0;
   bool told_unkept = false;
   while (true) {
-    const std::string path = "/v1/tasks/" + api::url_encode(args->positional[0]) + "/logs?since=" +
+    const std::string path = "/v1/tasks/" + api::url_encode(*task) + "/logs?since=" +
                              std::to_string(since) + "&container=" + api::url_encode(container) +
                              "&cluster=" + api::url_encode(config->cluster);
     const auto reply = connection->get(path, "berth");

@@ -12,8 +12,10 @@ namespace {
   "  --cluster NAME       the cluster                [ECS_CLUSTER, default]\n"                   \
   "  --config FILE        config file (default /etc/berth/berth.conf)\n"                         \
   "  --endpoint URL       a berth's API over TCP (https://HOST:PORT, http:// to loopback) instead of\n" \
-  "                       the socket, signed with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else\n"   \
-  "                       ~/.aws/credentials (AWS_SHARED_CREDENTIALS_FILE, AWS_PROFILE)\n"          \
+  "                       the socket, signed with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, else the\n" \
+  "                       profile's key in ~/.aws/credentials or ~/.aws/config, for --region, else\n" \
+  "                       AWS_REGION, AWS_DEFAULT_REGION, the profile's region\n"                  \
+  "  --profile NAME       with --endpoint: the aws CLI profile to use   [AWS_PROFILE, default]\n"    \
   "  --ca-bundle FILE     with --endpoint: the CA or certificate to trust   [AWS_CA_BUNDLE]\n"     \
   "  --fingerprint SHA256 with --endpoint: the server certificate's SHA-256 (`berth info` there)\n" \
   "IDs may be shortened to any unambiguous prefix. Colour only on a terminal, never with NO_COLOR.\n"

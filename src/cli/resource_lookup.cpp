@@ -39,6 +39,13 @@ Result<Candidate> find_task(const EcsClient& ecs, const std::string& word, EcsCl
                         stopped == EcsClient::Stopped::include ? k_task_hint : "`berth ps` lists the running tasks");
 }
 
+Result<std::string> task_reference(const EcsClient& ecs, const std::string& word, EcsClient::Stopped stopped) {
+  constexpr std::size_t k_task_id_length = 32;
+  if (word.starts_with("arn:") || word.size() >= k_task_id_length) return word;
+  BERTH_ASSIGN(const auto task, find_task(ecs, word, stopped));
+  return task.arn;
+}
+
 Result<model::Json> find_service(const EcsClient& ecs, const std::string& word) {
   BERTH_ASSIGN(const auto services, ecs.services());
   std::vector<Candidate> candidates;

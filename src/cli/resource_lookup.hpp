@@ -15,6 +15,11 @@ namespace berth::cli {
 // count with Stopped::include.
 [[nodiscard]] Result<Candidate> find_task(const EcsClient& ecs, const std::string& word, EcsClient::Stopped stopped);
 
+// What names the task `word` names in a call that takes an id or an ARN (exec, logs, stats): an
+// ARN or a whole id (32 characters or more) as it is, so the call's own checks answer for it and
+// no list is read; a shorter prefix resolved as find_task() does, to the task's ARN.
+[[nodiscard]] Result<std::string> task_reference(const EcsClient& ecs, const std::string& word, EcsClient::Stopped stopped);
+
 // The service `word` names (its name, an unambiguous prefix of it, or its ARN), described.
 [[nodiscard]] Result<model::Json> find_service(const EcsClient& ecs, const std::string& word);
 

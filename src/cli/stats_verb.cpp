@@ -1,5 +1,6 @@
 // `berth stats [TASK] [--no-stream]`: the running containers' usage as a table, redrawn each
-// second until Ctrl-C (or printed once), read from the daemon's GET /v1/stats over its unix socket.
+// second until Ctrl-C (or printed once), read from GET /v1/stats through the daemon's unix socket
+// or --endpoint's TCP (signed for "berth", authorized as berth:GetMetrics).
 #include <unistd.h>
 
 #include <chrono>
@@ -7,9 +8,11 @@
 #include <thread>
 
 #include "api/local_client.hpp"
+#include "cli/resource_lookup.hpp"
 #include "cli/stats_table.hpp"
 #include "cli/usage.hpp"
 #include "cli/verb_config.hpp"
+#include "cli/verb_setup.hpp"
 #include "cli/verbs.hpp"
 #include "model/container_usage.hpp"
 
@@ -19,22 +22,16 @@ namespace {
 // Moves the cursor home and clears the terminal, so each refresh replaces the last table.
 constexpr std::string_view k_clear_screen = "\033[H\033[2J";
 
-Result<std::vector<model::ContainerUsage>> read_usage(const std::string& socket_path, const std::string& task) {
-  BERTH_ASSIGN(const auto reply, api::local_get(socket_path, "/v1/stats?task=" + api::url_encode(task)));
-  if (reply.status != 200) {
-    const auto body = model::Json::parse(reply.body, nullptr, false);
-    const std::string message = body.is_object() && body.contains("message") && body["message"].is_string()
-                                    ? body["message"].get<std::string>()
-                                    : reply.body;
-    return fail(Code::server, message);
-  }
-  return model::container_usages_from_json(reply.body);
+Result<std::vector<model::ContainerUsage>> read_usage(const ApiConnection& connection, const std::string& task) {
+  BERTH_ASSIGN(const auto reply, connection.get("/v1/stats?task=" + api::url_encode(task), "berth"));
+  return model::container_usages_from_json(reply.dump(-1, ' ', false, model::Json::error_handler_t::replace));
 }
 
 }  // namespace
 
 int stats_verb(const Words& words) {
   auto flags = config_flags();
+  flags.merge(endpoint_flags());
   auto args = parse_args(words, flags, {"no-stream"});
   if (!args) return usage_error(args.error().message, "stats");
   if (args->help) {
@@ -44,11 +41,18 @@ int stats_verb(const Words& words) {
   if (args->positional.size() > 1) return usage_error("stats takes at most one TASK", "stats");
   auto config = load_config(*args);
   if (!config) return usage_error(config.error().message, "stats");
-  const std::string task = args->positional.empty() ? "" : args->positional[0];
+  const auto connection = connect_verb(*args, *config, "stats");
+  if (!connection) return connection.error();
+  std::string task;
+  if (!args->positional.empty()) {
+    auto named = task_reference(EcsClient(*config, *connection), args->positional[0], EcsClient::Stopped::exclude);
+    if (!named) return report_failure(named.error());
+    task = std::move(*named);
+  }
   const bool stream = !args->flags.contains("no-stream");
   const bool terminal = ::isatty(STDOUT_FILENO) == 1;
   while (true) {
-    auto usage = read_usage(config->socket_path, task);
+    auto usage = read_usage(*connection, task);
     if (!usage) {
       std::cerr << "berth: " << usage.error().message << "\n";
       return 1;

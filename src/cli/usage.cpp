@@ -97,21 +97,28 @@ SIGTERM or SIGINT stops the API after the requests in flight are answered.
   if (verb == "logs") {
     return R"(Usage: berth logs TASK [CONTAINER] [--follow] [--timestamps] [--socket PATH] [--endpoint URL]
 
-Shows the output of a task's containers (TASK = task id or ARN), read from the daemon over its
+Shows the output of a task's containers (TASK = task id, prefix or ARN), read from the daemon over its
 unix socket. --follow keeps printing until the task stops.
   --endpoint URL        a berth's API over TCP instead (https://HOST:PORT, http:// to loopback),
-                        signed with the key the aws CLI would use (AWS_ACCESS_KEY_ID, ~/.aws/credentials)
+                        signed with the key the aws CLI would use (AWS_ACCESS_KEY_ID, ~/.aws/credentials,
+                        ~/.aws/config)
+  --profile NAME        with --endpoint: the aws CLI profile to use   [AWS_PROFILE, default]
   --ca-bundle FILE      with --endpoint: the CA or certificate to trust   [AWS_CA_BUNDLE]
   --fingerprint SHA256  with --endpoint: the server certificate's SHA-256 (`berth info` there)
 )";
   }
   if (verb == "stats") {
-    return R"(Usage: berth stats [TASK] [--no-stream] [--socket PATH]
+    return R"(Usage: berth stats [TASK] [--no-stream] [--socket PATH] [--endpoint URL]
 
 Shows the CPU %, memory (working set / limit), network and block I/O and pids of the running
-containers on this gateway (of one task with TASK = task id or ARN), read from the daemon over
+containers on this gateway (of one task with TASK = task id, prefix or ARN), read from the daemon over
 its unix socket, redrawn each second until Ctrl-C. --no-stream prints the table once.
 CPU % is Docker's: 100 % is one busy core. Readings come every BERTH_METRICS_INTERVAL seconds.
+  --endpoint URL        a berth's API over TCP instead (https://HOST:PORT, http:// to loopback),
+                        signed as the aws CLI would sign (its key needs berth:GetMetrics)
+  --ca-bundle FILE      with --endpoint: the CA or certificate to trust   [AWS_CA_BUNDLE]
+  --fingerprint SHA256  with --endpoint: the server certificate's SHA-256 (`berth info` there)
+  --profile NAME        with --endpoint: the aws CLI profile to use   [AWS_PROFILE, default]
 )";
   }
   if (verb == "attach") {
@@ -126,16 +133,20 @@ monitor directly (root only), so it needs no daemon and works across berth's res
 )";
   }
   if (verb == "exec") {
-    return R"(Usage: berth exec [-t] [-i] TASK [CONTAINER] [--socket PATH] [--config FILE] -- COMMAND [ARG...]
+    return R"(Usage: berth exec [-t] [-i] TASK [CONTAINER] [--socket PATH] [--config FILE] [--endpoint URL] -- COMMAND [ARG...]
 
-Runs COMMAND in a running container of a task on this gateway (TASK = task id or ARN) with the
+Runs COMMAND in a running container of a task on this gateway (TASK = task id, prefix or ARN) with the
 container's user, environment and working directory, and exits with the command's status.
 CONTAINER may be left out when the task has one container, or one essential container.
   -i, --interactive   pass this process's input to the command (otherwise it reads nothing)
   -t, --tty           give the command a terminal (this process must have one)
 Asks the daemon over its unix socket (root or the socket's group; berth:ExecuteCommand). When
 no daemon answers, root falls back to running `runc exec` itself (CONTAINER then required).
-Over the network, ECS ExecuteCommand runs a command without a terminal and returns its output.
+  --endpoint URL        a berth's TLS listener instead (https://HOST:PORT only), the session
+                        signed as the aws CLI would sign; the key needs berth:ExecuteCommand
+  --ca-bundle FILE      with --endpoint: the CA or certificate to trust   [AWS_CA_BUNDLE]
+  --fingerprint SHA256  with --endpoint: the server certificate's SHA-256 (`berth info` there)
+  --profile NAME        with --endpoint: the aws CLI profile to use   [AWS_PROFILE, default]
 )";
   }
   if (verb == "key") {
@@ -171,6 +182,7 @@ their tasks reserve of what they registered.
                         (its files are not read here); signed as the aws CLI would sign
   --ca-bundle FILE      with --endpoint: the CA or certificate to trust   [AWS_CA_BUNDLE]
   --fingerprint SHA256  with --endpoint: the server certificate's SHA-256
+  --profile NAME        with --endpoint: the aws CLI profile to use   [AWS_PROFILE, default]
 )";
   }
   if (verb == "doctor") {

@@ -47,6 +47,8 @@ Json encode_poll_instance_tasks(const PollInstanceTasksReply& reply, const ArnSc
            {"tasks", std::move(tasks)},
            {"taskDefinitions", std::move(definitions)}};
   if (!reply.log_requests.empty()) out["logRequests"] = log_requests_to_json(reply.log_requests);
+  if (!reply.exec_requests.empty()) out["execRequests"] = exec_requests_to_json(reply.exec_requests);
+  if (!reply.secrets.empty()) out["secrets"] = served_secrets_to_json(reply.secrets);
   return out;
 }
 

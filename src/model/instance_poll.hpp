@@ -9,7 +9,9 @@
 
 #include "common/arn.hpp"
 #include "common/result.hpp"
+#include "model/remote_exec.hpp"
 #include "model/remote_logs.hpp"
+#include "model/remote_secrets.hpp"
 #include "model/schema.hpp"
 #include "model/task.hpp"
 #include "model/task_definition.hpp"
@@ -37,6 +39,11 @@ struct PollInstanceTasksReply {
   std::vector<TaskDefinition> definitions;
   // Logs the server waits for (model/remote_logs.hpp): a poll with any is answered at once.
   std::vector<LogRequest> log_requests;
+  // Commands the server waits for (model/remote_exec.hpp): listed once each, answered at once.
+  std::vector<ExecRequest> exec_requests;
+  // The resolved secrets of the listed tasks that have containers to start
+  // (model/remote_secrets.hpp); never logged.
+  std::vector<ServedSecret> secrets;
 };
 
 // Returns the cursor of `tasks`: a digest of each task's id and desiredStatus, so it changes
@@ -46,7 +53,8 @@ std::string instance_tasks_cursor(const std::vector<Task>& tasks);
 const Shape& poll_instance_tasks_shape();
 [[nodiscard]] Result<PollInstanceTasksRequest> decode_poll_instance_tasks(const Json& body);
 // {"containerInstanceArn", "cursor", "tasks": [DescribeTasks' task, with its version],
-// "taskDefinitions": [DescribeTaskDefinition's taskDefinition], "logRequests"?: [...]}
+// "taskDefinitions": [DescribeTaskDefinition's taskDefinition], "logRequests"?: [...],
+// "execRequests"?: [...], "secrets"?: [...]}
 Json encode_poll_instance_tasks(const PollInstanceTasksReply& reply, const ArnScope& arns);
 
 }  // namespace berth::model

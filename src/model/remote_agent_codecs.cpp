@@ -269,6 +269,12 @@ Result<PollInstanceTasksReply> decode_poll_reply(const Json& j) {
   if (j.contains("logRequests")) {
     BERTH_ASSIGN(r.log_requests, log_requests_from_json(j["logRequests"]));
   }
+  if (j.contains("execRequests")) {
+    BERTH_ASSIGN(r.exec_requests, exec_requests_from_json(j["execRequests"]));
+  }
+  if (j.contains("secrets")) {
+    BERTH_ASSIGN(r.secrets, served_secrets_from_json(j["secrets"]));
+  }
   return r;
 }
 

@@ -1,6 +1,7 @@
 #include "svc/execute_command.hpp"
 
 #include "common/ids.hpp"
+#include "svc/remote_exec.hpp"
 
 namespace berth::svc {
 namespace {
@@ -16,13 +17,18 @@ struct ExecTarget {
 
 Result<ExecTarget> exec_target(Context& ctx, const std::optional<std::string>& cluster_text, const std::string& task_text,
                                const std::optional<std::string>& container, LaunchFlag flag) {
-  if (!ctx.commands) return fail(Code::server, "This berth runs no agent, so no containers to run commands in.");
+  constexpr std::string_view k_no_agent = "This berth runs no agent, so no containers to run commands in.";
+  if (!ctx.commands && !ctx.remote_agents) return fail(Code::server, std::string(k_no_agent));
   ExecTarget target;
   BERTH_ASSIGN(target.cluster, resolve_active_cluster(ctx, cluster_text));
   const auto id = resource_id_of(ctx, target.cluster, "task", task_text);
   if (!id) return fail(Code::invalid_parameter, "'" + task_text + "' is not a task ARN of cluster " + target.cluster + ".");
   BERTH_ASSIGN(auto task, ctx.store.find_task(target.cluster, *id));
   if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
+  // A joined gateway's agent runs the commands of its tasks.
+  if (!ctx.commands && !on_joined_instance(ctx, *task)) {
+    return fail(Code::server, std::string(k_no_agent));
+  }
   if (task->last_status != model::TaskStatus::running) {
     return fail(Code::invalid_parameter, "The task is " + std::string(model::to_wire(task->last_status)) +
                                              "; commands run only in a RUNNING task.");
@@ -47,7 +53,10 @@ std::string runtime_id_of(const ExecTarget& target) { return model::runtime_id_o
 
 Result<model::ExecuteCommandReply> execute_command(Context& ctx, const model::ExecuteCommandRequest& request) {
   BERTH_ASSIGN(auto target, exec_target(ctx, request.cluster, request.task, request.container, LaunchFlag::required));
-  BERTH_ASSIGN(auto result, ctx.commands->run(runtime_id_of(target), request.argv));
+  const std::string runtime_id = runtime_id_of(target);
+  BERTH_ASSIGN(auto result, on_joined_instance(ctx, target.task)
+                                ? run_through_agent(ctx, target.task, runtime_id, request.argv)
+                                : ctx.commands->run(runtime_id, request.argv));
   model::ExecuteCommandReply reply;
   reply.cluster = target.cluster;
   reply.task_id = target.task.id;
@@ -63,6 +72,16 @@ Result<model::ExecuteCommandReply> execute_command(Context& ctx, const model::Ex
 
 Result<SessionHandoff> open_exec_session(Context& ctx, const model::ExecSessionRequest& request) {
   BERTH_ASSIGN(auto target, exec_target(ctx, request.cluster, request.task, request.container, LaunchFlag::not_required));
+  if (on_joined_instance(ctx, target.task)) {
+    if (request.tty || request.interactive) {
+      return fail(Code::invalid_parameter, "The task runs on the joined gateway of container instance " +
+                                               target.task.container_instance_id +
+                                               ": berth exec runs commands there without -i and -t.");
+    }
+    if (!ctx.commands) return fail(Code::server, "This berth serves no exec sessions.");
+    BERTH_ASSIGN(auto result, run_through_agent(ctx, target.task, runtime_id_of(target), request.argv));
+    return ctx.commands->replay(std::move(result));
+  }
   return ctx.commands->open_session(runtime_id_of(target), request);
 }
 

@@ -37,17 +37,23 @@ class ContainerCommands {
   // its session). The same errors as run().
   [[nodiscard]] virtual Result<SessionHandoff> open_session(const std::string& runtime_id,
                                                             const model::ExecSessionRequest& request) = 0;
+  // Returns what serves a session whose command ran elsewhere (through a joined gateway's agent):
+  // its output as stdout, then its exit code, and the end of the session.
+  [[nodiscard]] virtual SessionHandoff replay(CommandResult result) = 0;
 };
 
 // ExecuteCommand: runs the request's command in the task's container and returns its result.
 // InvalidParameterException for a task that is not found or not RUNNING, was not launched with
 // enableExecuteCommand (ECS's message), or has no such container (model::exec_container_of);
-// ServerException when this berth runs no agent.
+// ServerException when this berth runs no agent. A task on a joined gateway runs the command
+// through its agent (svc/remote_exec.hpp, with its errors).
 [[nodiscard]] Result<model::ExecuteCommandReply> execute_command(Context& ctx, const model::ExecuteCommandRequest& request);
 
 // A `berth exec` session: the same checks as execute_command except enableExecuteCommand (the
 // caller is the gateway's operator on its unix socket, as `docker exec` on an ECS instance);
-// returns the reserved session.
+// returns the reserved session. For a task on a joined gateway the command runs through its agent
+// first (no input, no terminal: -i and -t are InvalidParameterException there) and the session
+// replays its result.
 [[nodiscard]] Result<SessionHandoff> open_exec_session(Context& ctx, const model::ExecSessionRequest& request);
 
 }  // namespace berth::svc

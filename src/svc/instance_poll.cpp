@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/log.hpp"
+#include "svc/remote_secrets.hpp"
 
 namespace berth::svc {
 
@@ -27,6 +28,7 @@ Result<model::PollInstanceTasksReply> read_instance_tasks(Context& ctx, const st
     if (definition) reply.definitions.push_back(std::move(*definition));
   }
   reply.cursor = model::instance_tasks_cursor(reply.tasks);
+  reply.secrets = secrets_to_serve(ctx, reply.tasks, reply.definitions);
   return reply;
 }
 
@@ -53,13 +55,15 @@ Result<model::PollInstanceTasksReply> current_reply(Context& ctx, const std::str
                                                     const std::string& instance_id) {
   BERTH_ASSIGN(auto reply, read_instance_tasks(ctx, cluster, instance_id));
   if (ctx.remote_agents) reply.log_requests = ctx.remote_agents->log_requests().asked_of(instance_id);
+  // Taken: a reply that lists them is sent (news_for), so none is lost to a parked poll.
+  if (ctx.remote_agents) reply.exec_requests = ctx.remote_agents->exec_requests().take_for(instance_id);
   return reply;
 }
 
 // Whether `reply` answers a poll whose agent acts on `cursor` now, not only at its deadline.
 bool news_for(const model::PollInstanceTasksReply& reply, const std::optional<std::string>& cursor) {
-  // Logs someone waits for are asked at once.
-  return !cursor || *cursor != reply.cursor || !reply.log_requests.empty();
+  // Logs and commands someone waits for are asked at once.
+  return !cursor || *cursor != reply.cursor || !reply.log_requests.empty() || !reply.exec_requests.empty();
 }
 
 // Logs once per this many polls answered at once for want of a parking place.

@@ -2,9 +2,10 @@
 // agent asks for its instance's desired tasks and, when it already acts on the current ones (its
 // cursor), waits up to a bound for a change. Each poll is the instance's heartbeat; a lost
 // instance that polls again is connected again. A poll also carries the log requests open for the
-// instance (and is answered at once while any is), which its agent answers with SubmitTaskLogs.
-// A poll that waits is parked (svc/parked_polls.hpp), holding no thread, and answered by the
-// poll answerer (svc/poll_answerer.hpp). Thread-safe.
+// instance (and is answered at once while any is), which its agent answers with SubmitTaskLogs,
+// the commands to run (svc/remote_exec.hpp) and the secrets of its tasks about to start
+// (svc/remote_secrets.hpp). A poll that waits is parked (svc/parked_polls.hpp), holding no
+// thread, and answered by the poll answerer (svc/poll_answerer.hpp). Thread-safe.
 #pragma once
 
 #include "model/agent_state_changes.hpp"
@@ -35,7 +36,8 @@ void answer_parked_poll(Context& ctx, ParkedPolls::Due due);
 [[nodiscard]] Result<model::PollInstanceTasksReply> poll_instance_tasks(Context& ctx,
                                                                         const model::PollInstanceTasksRequest& request);
 
-// The instance's desired tasks as a poll lists them, read now (no wait, no heartbeat).
+// The instance's desired tasks as a poll lists them, with the secrets they need, read now (no
+// wait, no heartbeat).
 [[nodiscard]] Result<model::PollInstanceTasksReply> read_instance_tasks(Context& ctx, const std::string& cluster,
                                                                         const std::string& instance_id);
 

@@ -6,6 +6,7 @@
 
 #include "svc/actions.hpp"
 #include "svc/awslogs_task_logs.hpp"
+#include "svc/remote_exec.hpp"
 
 namespace berth::svc {
 namespace {
@@ -45,7 +46,7 @@ Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::s
   BERTH_ASSIGN(auto task, ctx.store.find_task(cluster, *id));
   if (!task) return fail(Code::invalid_parameter, "The referenced task was not found.");
   std::map<std::string, Json> remote;  // a joined gateway's task: its agent's answer, by runtime id
-  const bool joined = ctx.remote_agents && ctx.gateway && task->container_instance_id != ctx.gateway->instance_id();
+  const bool joined = on_joined_instance(ctx, *task);
   if (joined) {
     BERTH_ASSIGN(remote, logs_through_agent(ctx, *task, container));
   } else if (!ctx.logs) {

@@ -20,6 +20,7 @@ void RemoteAgents::forget(const std::string& instance_id) {
 
 void RemoteAgents::close() {
   m_log_requests.close();
+  m_exec_requests.close();
   m_parked.close();
 }
 

@@ -13,6 +13,7 @@
 #include "common/clock.hpp"
 #include "common/thread_annotations.hpp"
 #include "svc/parked_polls.hpp"
+#include "svc/remote_exec_requests.hpp"
 #include "svc/remote_log_requests.hpp"
 
 namespace berth::svc {
@@ -59,12 +60,15 @@ class RemoteAgents {
 
   // Asks of agents for container logs (answered through their polls).
   RemoteLogRequests& log_requests() { return m_log_requests; }
+  // Asks of agents to run commands in their containers (answered through their polls).
+  RemoteExecRequests& exec_requests() { return m_exec_requests; }
 
  private:
   const RemoteAgentSettings m_settings;
   RemoteLogRequests m_log_requests;
   ParkedPolls m_parked{m_settings.max_waiters};
   std::atomic<std::uint64_t> m_full{0};
+  RemoteExecRequests m_exec_requests;
   mutable Mutex m_mutex;
   std::unordered_map<std::string, EpochMs> m_last_heard BERTH_GUARDED_BY(m_mutex);
 };

@@ -5,14 +5,13 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "common/thread_annotations.hpp"
 #include "model/remote_logs.hpp"
+#include "svc/agent_asks.hpp"
 
 namespace berth::svc {
 
@@ -22,26 +21,23 @@ class RemoteLogRequests {
 
   // Opens an ask of `instance_id`'s agent for the logs of `runtime_ids`; returns its id, or
   // nothing when k_max_open asks are open already.
-  std::optional<std::string> ask(const std::string& instance_id, std::vector<std::string> runtime_ids);
+  std::optional<std::string> ask(const std::string& instance_id, std::vector<std::string> runtime_ids) {
+    return m_asks.ask(instance_id, std::move(runtime_ids));
+  }
   // The asks of `instance_id` not answered yet (a poll lists them).
-  std::vector<model::LogRequest> asked_of(const std::string& instance_id) const;
-  // Records `instance_id`'s answer to ask `id`; false when it has no such open ask.
+  std::vector<model::LogRequest> asked_of(const std::string& instance_id);
+  // Records `instance_id`'s answer to ask `id` (only the containers asked for); false when it has
+  // no such open ask.
   bool answer(const std::string& instance_id, const std::string& id, std::map<std::string, model::Json> logs);
   // Waits up to `timeout` for the answer to ask `id` and closes the ask; nothing if none came.
-  std::optional<std::map<std::string, model::Json>> wait(const std::string& id, std::chrono::milliseconds timeout);
+  std::optional<std::map<std::string, model::Json>> wait(const std::string& id, std::chrono::milliseconds timeout) {
+    return m_asks.wait(id, timeout, timeout);
+  }
   // Ends every wait (the server stops).
-  void close();
+  void close() { m_asks.close(); }
 
  private:
-  struct Ask {
-    std::string instance_id;
-    std::vector<std::string> runtime_ids;
-    std::optional<std::map<std::string, model::Json>> answer;
-  };
-  mutable Mutex m_mutex;
-  std::condition_variable m_answered;
-  std::map<std::string, Ask> m_open BERTH_GUARDED_BY(m_mutex);  // by id
-  bool m_closed BERTH_GUARDED_BY(m_mutex) = false;
+  AgentAsks<std::vector<std::string>, std::map<std::string, model::Json>> m_asks{k_max_open, Listing::until_answered};
 };
 
 }  // namespace berth::svc

@@ -3,6 +3,7 @@
 // unreachable server's does). Thread-safe enough for tests that drive one link step at a time.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -55,6 +56,18 @@ class FakeControlPlane final : public agent::ControlPlane {
     return {};
   }
 
+  // Called from the link's command workers: kept under a lock.
+  Result<void> submit_exec_result(const agent::JoinedIdentity&, const model::SubmitExecResultRequest& r) override {
+    BERTH_TRY(answer());
+    std::lock_guard lock(exec_mutex);
+    exec_answers.push_back(r);
+    return {};
+  }
+  std::vector<model::SubmitExecResultRequest> exec_answers_now() {
+    std::lock_guard lock(exec_mutex);
+    return exec_answers;
+  }
+
   bool reachable = true;
   bool throw_on_poll = false;  // as a codec or the store might, on a bug
   std::string valid_token = "bjt-good";
@@ -67,6 +80,8 @@ class FakeControlPlane final : public agent::ControlPlane {
   std::vector<model::SubmitTaskStateChangeRequest> task_reports;
   std::vector<model::SubmitContainerStateChangeRequest> container_reports;
   std::vector<model::SubmitTaskLogsRequest> log_answers;
+  std::mutex exec_mutex;
+  std::vector<model::SubmitExecResultRequest> exec_answers;
 
  private:
   Result<void> answer() const {

@@ -3,8 +3,12 @@
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <mutex>
+
 #include "agent/desired_state_mirror.hpp"
 #include "agent/joined_registrar.hpp"
+#include "agent/served_secrets.hpp"
 #include "agent/server_link.hpp"
 #include "agent/state_reporter.hpp"
 #include "fake_control_plane.hpp"
@@ -253,7 +257,7 @@ TEST_CASE("link: the log requests a poll lists are answered with the newest line
   Link link;
   std::vector<std::string> read;
   agent::ServerLink server_link(*link.store, link.server, *link.registrar, link.clock, [] {},
-                                [&](const std::string& runtime_id) {
+                                {.read_logs = [&](const std::string& runtime_id) {
                                   read.push_back(runtime_id);
                                   model::Json lines = model::Json::array();
                                   // More than an answer may carry: only the newest go.
@@ -261,7 +265,7 @@ TEST_CASE("link: the log requests a poll lists are answered with the newest line
                                     lines.push_back({{"time", "t"}, {"stream", "stdout"}, {"text", std::to_string(i) + std::string(500, 'x')}});
                                   }
                                   return lines;
-                                });
+                                }});
   link.server.desired.cluster = "edge";
   link.server.desired.instance_id = link.server.instance_id;
   link.server.desired.cursor = "c";
@@ -315,4 +319,62 @@ TEST_CASE("link: an exception in a poll is contained: the poll counts as unanswe
   CHECK(server_link.poll_once());
   REQUIRE(server_link.poll_once());
   CHECK(link.server.cursors.back() == std::optional<std::string>("after"));
+}
+
+TEST_CASE("link: the commands a poll lists run on the command workers and their results or refusals go back",
+          "[agent][joined]") {
+  Link link;
+  std::vector<std::string> ran;  // written by the one worker at a time the test lets run, read after stop()
+  std::mutex ran_mutex;
+  agent::NodeAnswers answers{
+      .run_command = [&](const std::string& runtime_id, const std::vector<std::string>& argv) -> Result<model::ExecOutcome> {
+        {
+          std::lock_guard lock(ran_mutex);
+          ran.push_back(runtime_id + ":" + argv[0]);
+        }
+        if (runtime_id == "gone-main") return fail(Code::invalid_parameter, "The container is not running on this gateway.");
+        return model::ExecOutcome{3, "hi\n", false, false};
+      }};
+  agent::ServerLink server_link(*link.store, link.server, *link.registrar, link.clock, [] {}, answers);
+  link.server.desired.cluster = "edge";
+  link.server.desired.instance_id = link.server.instance_id;
+  link.server.desired.cursor = "c";
+  link.server.desired.exec_requests = {{"e1", "t1-main", {"echo", "hi"}}, {"e2", "gone-main", {"ls"}}};
+  REQUIRE(server_link.poll_once());
+  server_link.stop();  // runs what the workers took, then joins them
+  CHECK(ran.size() == 2);
+  auto sent = link.server.exec_answers_now();
+  REQUIRE(sent.size() == 2);
+  std::sort(sent.begin(), sent.end(), [](const auto& x, const auto& y) { return x.request_id < y.request_id; });
+  REQUIRE(sent[0].outcome.has_value());
+  CHECK(sent[0].outcome->exit_code == 3);
+  CHECK(sent[0].outcome->output == "hi\n");
+  CHECK(sent[0].container_instance == link.registrar->identity().instance_arn);
+  REQUIRE(sent[1].refusal.has_value());
+  CHECK(sent[1].refusal->code == Code::invalid_parameter);
+}
+
+TEST_CASE("link: a reply's secrets are held before its tasks are mirrored, and the next reply replaces them",
+          "[agent][joined]") {
+  Link link;
+  agent::ServedSecrets secrets;
+  const auto resolve = secrets.resolver();
+  std::optional<std::string> seen_at_wake;
+  agent::ServerLink server_link(*link.store, link.server, *link.registrar, link.clock,
+                                [&] { seen_at_wake = resolve("db-pass").value_or("missing"); }, {.secrets = &secrets});
+  CHECK(resolve("db-pass").error().message.find("sent no value for db-pass") != std::string::npos);
+  link.server.desired.cluster = "edge";
+  link.server.desired.instance_id = link.server.instance_id;
+  link.server.desired.cursor = "c1";
+  auto task = link.placed("t1");
+  task.id = "t2";
+  link.server.desired.tasks = {task};
+  link.server.desired.secrets = {{"db-pass", "s3cr3t", ""}, {"gone", std::nullopt, "unable to retrieve secrets from ssm: InvalidParameters: gone"}};
+  REQUIRE(server_link.poll_once());
+  CHECK(seen_at_wake == "s3cr3t");  // the agent, woken for the new task, finds the value
+  CHECK(resolve("gone").error().message == "unable to retrieve secrets from ssm: InvalidParameters: gone");
+  // The containers started: the server sends the values no more, and they leave memory.
+  link.server.desired.secrets.clear();
+  REQUIRE(server_link.poll_once());
+  CHECK_FALSE(resolve("db-pass").has_value());
 }

@@ -37,6 +37,8 @@ TEST_CASE("An instance key polls its own instance and reports in its cluster, an
   CHECK_FALSE(allowed("berth", "PollInstanceTasks", {{"cluster", "plant-8"}, {"containerInstance", k_instance}}));
   CHECK(allowed("berth", "SubmitTaskLogs", {{"cluster", "plant-7"}, {"containerInstance", own}}));
   CHECK_FALSE(allowed("berth", "SubmitTaskLogs", {{"cluster", "plant-7"}, {"containerInstance", "ff"}}));
+  CHECK(allowed("berth", "SubmitExecResult", {{"cluster", "plant-7"}, {"containerInstance", own}}));
+  CHECK_FALSE(allowed("berth", "SubmitExecResult", {{"cluster", "plant-7"}, {"containerInstance", "ff"}}));
   CHECK(allowed("ecs", "SubmitTaskStateChange", {{"cluster", "plant-7"}, {"task", "t1"}}));
   CHECK(allowed("ecs", "SubmitContainerStateChange", {{"cluster", "plant-7"}, {"task", "t1"}}));
   CHECK_FALSE(allowed("ecs", "SubmitTaskStateChange", {{"cluster", "plant-8"}, {"task", "t1"}}));

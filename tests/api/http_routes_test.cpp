@@ -121,7 +121,7 @@ TEST_CASE_METHOD(RoutesFixture, "http routes: a use case learns its caller; PutA
   CHECK(ctx->caller_arn.empty());  // the shared Context never names a caller
 }
 
-TEST_CASE_METHOD(RoutesFixture, "http routes: exec sessions only on the unix socket, checked before the 101", "[api][http]") {
+TEST_CASE_METHOD(RoutesFixture, "http routes: exec sessions on the unix socket or TLS, checked before the 101", "[api][http]") {
   const berth::api::HttpHeader upgrade{"upgrade", "berth-exec"};
   const std::string body = R"({"task":"0f","command":["sh"]})";
   // No runner (no agent) in this fixture: a valid request gets as far as the use case.
@@ -142,6 +142,18 @@ TEST_CASE_METHOD(RoutesFixture, "http routes: exec sessions only on the unix soc
   const auto refused = berth::api::route_request(api, http_request("POST", "/v1/exec", {upgrade}, body), stranger);
   CHECK(refused.status == 400);
   CHECK(refused.body.find("AccessDeniedException") != std::string::npos);
+  // Over the network a session needs TLS: plain TCP is refused before anything runs, TLS gets to
+  // the use case (authentication off here, so that no signature is needed to get that far).
+  berth::api::RequestAuth open_auth{keys, clock, {berth::api::TcpAuth::off, "/nonexistent/berth.sock", "local", "000000000000"}};
+  berth::api::ApiServices open_api{*ctx, open_auth};
+  const berth::api::HttpPeer plain{berth::api::HttpPeer::Transport::tcp, "127.0.0.1", true, std::nullopt};
+  const auto in_clear = berth::api::route_request(open_api, http_request("POST", "/v1/exec", {upgrade}, body), plain);
+  CHECK(in_clear.status == 400);
+  CHECK(in_clear.body.find("needs TLS") != std::string::npos);
+  CHECK_FALSE(in_clear.takeover);
+  const berth::api::HttpPeer over_tls{berth::api::HttpPeer::Transport::tls, "127.0.0.1", true, std::nullopt};
+  const auto tls_session = berth::api::route_request(open_api, http_request("POST", "/v1/exec", {upgrade}, body), over_tls);
+  CHECK(tls_session.body.find("runs no agent") != std::string::npos);
 }
 
 TEST_CASE_METHOD(RoutesFixture, "http routes: a node joins unsigned with its token; every other cluster action is signed",

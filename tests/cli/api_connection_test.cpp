@@ -5,10 +5,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <map>
+
 #include "api/auth/sigv4.hpp"
 #include "api/http_server.hpp"
 #include "common/clock.hpp"
 #include "fixtures/fixtures.hpp"
+#include "fixtures/temp_dir.hpp"
 
 using namespace berth;
 
@@ -145,4 +149,48 @@ TEST_CASE("api connection: the flags choose the socket or a checked endpoint wit
   REQUIRE_FALSE(no_key.has_value());
   CHECK(no_key.error().code == Code::client);
   CHECK(no_key.error().message.find("AWS_ACCESS_KEY_ID") != std::string::npos);
+
+  args.flags.erase("endpoint");
+  args.flags["profile"] = "edge";
+  CHECK(cli::connection_of(args, config, environment).error().message.find("--profile go with --endpoint") !=
+        std::string::npos);
+}
+
+TEST_CASE("api connection: the region signed for is --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's, berth's", "[cli]") {
+  berth::testing::TempDir dir;
+  std::ofstream(dir.path + "/config") << "[profile edge]\nregion = profile-region\n"
+                                        "aws_access_key_id = AKIAEDGE\naws_secret_access_key = e\n";
+  Config config;
+  config.region = "local";
+  std::map<std::string, std::string> values{{"AWS_CONFIG_FILE", dir.path + "/config"}, {"HOME", dir.path},
+                                            {"AWS_REGION", "env-region"}, {"AWS_DEFAULT_REGION", "default-region"}};
+  const auto environment = [&values](const char* name) -> std::optional<std::string> {
+    const auto it = values.find(name);
+    return it == values.end() ? std::nullopt : std::optional(it->second);
+  };
+  cli::ParsedArgs args;
+  args.flags["endpoint"] = "https://gw.local:51678";
+  args.flags["profile"] = "edge";
+  const auto region = [&] {
+    auto connection = cli::connection_of(args, config, environment);
+    REQUIRE(connection.has_value());
+    CHECK(connection->signing_key().access_key_id == "AKIAEDGE");
+    return connection->signing_key().region;
+  };
+  CHECK(region() == "env-region");
+  values.erase("AWS_REGION");
+  CHECK(region() == "default-region");
+  values.erase("AWS_DEFAULT_REGION");
+  CHECK(region() == "profile-region");
+  // --region (already in `config`, as load_config puts it) wins over all.
+  args.flags["region"] = "flag-region";
+  config.region = "flag-region";
+  values["AWS_REGION"] = "env-region";
+  CHECK(region() == "flag-region");
+  // A profile without a region: berth's configured one.
+  args.flags.erase("region");
+  values.erase("AWS_REGION");
+  config.region = "local";
+  std::ofstream(dir.path + "/config") << "[profile edge]\naws_access_key_id = AKIAEDGE\naws_secret_access_key = e\n";
+  CHECK(region() == "local");
 }

@@ -37,22 +37,25 @@ constexpr const char* k_file =
 }  // namespace
 
 TEST_CASE("aws credentials: a profile's key is read from shared-credentials text", "[cli]") {
-  auto found = cli::credentials_of_profile(k_file, "berth");
+  auto found = cli::credentials_of_profile(k_file, "berth", cli::IniFile::credentials);
   REQUIRE(found.has_value());
   REQUIRE(found->has_value());
   CHECK((*found)->access_key_id == "AKIABERTH");
   CHECK((*found)->secret_access_key == "berth/secret+with=signs");
   CHECK((*found)->region == "local");
-  found = cli::credentials_of_profile(k_file, "default");
+  found = cli::credentials_of_profile(k_file, "default", cli::IniFile::credentials);
   REQUIRE(found.has_value());
   REQUIRE(found->has_value());
   CHECK((*found)->access_key_id == "AKIADEFAULT");
   CHECK((*found)->secret_access_key == "default-secret");
-  // A missing profile, or one with half a key, has none.
-  CHECK_FALSE(cli::credentials_of_profile(k_file, "edge")->has_value());
-  CHECK_FALSE(cli::credentials_of_profile("[x]\naws_access_key_id = A\n", "x")->has_value());
+  // A missing profile has none; one with half a key has that half.
+  CHECK_FALSE(cli::credentials_of_profile(k_file, "edge", cli::IniFile::credentials)->has_value());
+  const auto half = cli::credentials_of_profile("[x]\naws_access_key_id = A\n", "x", cli::IniFile::credentials);
+  REQUIRE(half->has_value());
+  CHECK((*half)->access_key_id == "A");
+  CHECK_FALSE((*half)->complete());
   // A line that is neither a section nor a setting is refused, with its number.
-  const auto broken = cli::credentials_of_profile("[x]\naws_access_key_id A\n", "x");
+  const auto broken = cli::credentials_of_profile("[x]\naws_access_key_id A\n", "x", cli::IniFile::credentials);
   REQUIRE_FALSE(broken.has_value());
   CHECK(broken.error().message.find("line 2") != std::string::npos);
 }
@@ -88,7 +91,7 @@ TEST_CASE("aws credentials: the environment's key wins, else the file and profil
   missing = cli::find_aws_credentials(environment_of({{"AWS_SHARED_CREDENTIALS_FILE", file}, {"AWS_PROFILE", "edge"}}));
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == Code::client);
-  CHECK(missing.error().message.find("no key for profile edge") != std::string::npos);
+  CHECK(missing.error().message.find("no key for profile edge in " + file) != std::string::npos);
 
   missing = cli::find_aws_credentials(environment_of({{"HOME", dir.path + "/nowhere"}}));
   REQUIRE_FALSE(missing.has_value());
@@ -119,4 +122,117 @@ TEST_CASE("shared credentials: a file without a whole key, or with a bad value, 
     CHECK(key.error().code == Code::invalid_parameter);
     CHECK(key.error().message.starts_with("key.txt: "));
   }
+}
+
+namespace {
+
+// An aws CLI config file: profiles as [profile NAME] and [default], a nested s3 block whose
+// indented `region` is not the profile's, and a section that is not a profile.
+constexpr const char* k_config =
+    "[default]\n"
+    "region = eu-central-1\n"
+    "output = json\n"
+    "[profile edge]\n"
+    "s3 =\n"
+    "  region = nested-not-this\n"
+    "  max_concurrent_requests = 10\n"
+    "region = gw-region\n"
+    "aws_access_key_id = AKIACONFIG\n"
+    "aws_secret_access_key = config-secret\n"
+    "[edge]\n"
+    "region = not-a-profile\n"
+    "[sso-session corp]\n"
+    "sso_region = us-east-1\n";
+
+}  // namespace
+
+TEST_CASE("aws config: profiles are [profile NAME] and [default], nested settings are skipped", "[cli]") {
+  const auto edge = cli::credentials_of_profile(k_config, "edge", cli::IniFile::config);
+  REQUIRE(edge.has_value());
+  REQUIRE(edge->has_value());
+  CHECK((*edge)->region == "gw-region");
+  CHECK((*edge)->access_key_id == "AKIACONFIG");
+  CHECK((*edge)->secret_access_key == "config-secret");
+  const auto fallback = cli::credentials_of_profile(k_config, "default", cli::IniFile::config);
+  REQUIRE(fallback->has_value());
+  CHECK((*fallback)->region == "eu-central-1");
+  CHECK_FALSE((*fallback)->complete());
+  // [profile default] names the default profile too; a bare [NAME] in the config file does not.
+  CHECK((*cli::credentials_of_profile("[profile default]\nregion = r\n", "default", cli::IniFile::config))->region == "r");
+  CHECK_FALSE(cli::credentials_of_profile("[corp]\nregion = r\n", "corp", cli::IniFile::config)->has_value());
+  CHECK_FALSE(cli::credentials_of_profile("[profilecorp]\nregion = r\n", "corp", cli::IniFile::config)->has_value());
+  // In the credentials file, [profile edge] is a profile named "profile edge", and [edge] is edge.
+  const auto as_credentials = cli::credentials_of_profile(k_config, "edge", cli::IniFile::credentials);
+  REQUIRE(as_credentials->has_value());
+  CHECK((*as_credentials)->region == "not-a-profile");
+  CHECK_FALSE((*as_credentials)->complete());
+  // Malformed lines are refused with their number, whichever file.
+  const auto open = cli::credentials_of_profile("[default]\nregion = x\n\n[profile edge\n", "edge", cli::IniFile::config);
+  REQUIRE_FALSE(open.has_value());
+  CHECK(open.error().message == "line 4 opens a section it does not close");
+  const auto bare = cli::credentials_of_profile("# c\n[profile edge]\nregion\n", "edge", cli::IniFile::config);
+  REQUIRE_FALSE(bare.has_value());
+  CHECK(bare.error().message == "line 3 is neither [profile] nor name = value");
+}
+
+TEST_CASE("aws config: the key's precedence is --profile, environment, credentials file, config file", "[cli]") {
+  berth::testing::TempDir dir;
+  const std::string config = dir.path + "/config";
+  const std::string credentials = dir.path + "/credentials";
+  std::ofstream(config) << k_config;
+  std::ofstream(credentials) << "[default]\naws_access_key_id = AKIAFILE\naws_secret_access_key = file-secret\n"
+                                "[edge]\naws_access_key_id = AKIAHALF\n"
+                                "[berth]\naws_access_key_id = AKIABERTH\naws_secret_access_key = b\nregion = key-region\n";
+  std::map<std::string, std::string> values{{"AWS_CONFIG_FILE", config}, {"AWS_SHARED_CREDENTIALS_FILE", credentials}};
+
+  // The credentials file's key, the config file's region for the same profile.
+  auto found = cli::find_aws_credentials(environment_of(values));
+  REQUIRE(found.has_value());
+  CHECK(found->access_key_id == "AKIAFILE");
+  CHECK(found->region == "eu-central-1");
+  CHECK(found->source == credentials + " [default]");
+
+  // Half a key in the credentials file: the config file's whole one is used.
+  values["AWS_PROFILE"] = "edge";
+  found = cli::find_aws_credentials(environment_of(values));
+  REQUIRE(found.has_value());
+  CHECK(found->access_key_id == "AKIACONFIG");
+  CHECK(found->region == "gw-region");
+  CHECK(found->source == config + " [profile edge]");
+
+  // The environment's key wins over the files, and still takes the profile's region.
+  values["AWS_ACCESS_KEY_ID"] = "AKIAENV";
+  values["AWS_SECRET_ACCESS_KEY"] = "env";
+  found = cli::find_aws_credentials(environment_of(values));
+  REQUIRE(found.has_value());
+  CHECK(found->access_key_id == "AKIAENV");
+  CHECK(found->region == "gw-region");
+
+  // --profile wins over AWS_PROFILE and over the environment's key; with no region in the config
+  // file, the credentials file's (as `berth key create` writes it) is taken.
+  found = cli::find_aws_credentials(environment_of(values), "berth");
+  REQUIRE(found.has_value());
+  CHECK(found->access_key_id == "AKIABERTH");
+  CHECK(found->region == "key-region");
+
+  // A profile in neither file is named in the error with both files.
+  auto missing = cli::find_aws_credentials(environment_of(values), "nowhere");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().message.find("no key for profile nowhere in " + credentials + " or " + config) != std::string::npos);
+
+  // A malformed config file is refused naming the file and the line, even when the key is elsewhere.
+  std::ofstream(config) << "[default]\nregion = r\noops\n";
+  missing = cli::find_aws_credentials(environment_of(values));
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == Code::client);
+  CHECK(missing.error().message == config + ": line 3 is neither [profile] nor name = value");
+
+  // Only the config file (no credentials file at all) is enough.
+  std::ofstream(config) << k_config;
+  values.erase("AWS_ACCESS_KEY_ID");
+  values.erase("AWS_SECRET_ACCESS_KEY");
+  values["AWS_SHARED_CREDENTIALS_FILE"] = dir.path + "/absent";
+  found = cli::find_aws_credentials(environment_of(values));
+  REQUIRE(found.has_value());
+  CHECK(found->access_key_id == "AKIACONFIG");
 }

@@ -49,6 +49,15 @@ def wait_for(what, condition, timeout=30, interval=0.2):
     raise AssertionError("timed out waiting for " + what)
 
 
+def files_under(root):
+    """The regular files below `root` (links aside)."""
+    for dirpath, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(dirpath, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                yield path
+
+
 def join_token(berth, *args):
     """A one-time token from `berth join-token create` on `berth`'s socket (`args`: --ttl, --cluster)."""
     out = subprocess.run([BERTH, "join-token", "create", "--socket", berth.socket_path, *args],

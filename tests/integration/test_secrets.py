@@ -9,20 +9,12 @@ import stat
 
 from botocore.exceptions import ClientError
 
-from harness import BerthTestCase
+from harness import BerthTestCase, files_under
 from registry import PASSWORD, USER
 from test_registry import RegistryTestCase
 from test_tasks import TaskTestCase, wait_for
 
 REGION_ACCOUNT = "local:000000000000"
-
-
-def files_under(root):
-    for dirpath, _, names in os.walk(root):
-        for name in names:
-            path = os.path.join(dirpath, name)
-            if os.path.isfile(path) and not os.path.islink(path):
-                yield path
 
 
 def error_code(call):

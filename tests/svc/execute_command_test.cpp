@@ -31,6 +31,11 @@ struct FakeCommands : svc::ContainerCommands {
     session_tty = request.tty;
     return svc::SessionHandoff([](int, std::string) {});
   }
+  std::optional<svc::CommandResult> replayed;
+  svc::SessionHandoff replay(svc::CommandResult result) override {
+    replayed = result;
+    return svc::SessionHandoff([](int, std::string) {});
+  }
 };
 
 struct ExecFixture : ServiceFixture {

@@ -2,17 +2,21 @@
 // waits for a change; reports and polls are heartbeats; an instance silent for the lost timeout
 // is disconnected, its service tasks are stopped for good and replaced on connected instances,
 // and when it comes back its poll no longer lists them and its late reports cannot revive them.
+// Commands and secrets for a joined instance's tasks travel through its polls.
 // Time is a FakeClock throughout; waits are bounded by the test's own signals, not by timing.
 #include <thread>
 
 #include <catch2/catch.hpp>
 
+#include "api/auth/aes_gcm_cipher.hpp"
 #include "fixtures/cluster_call.hpp"
 #include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
+#include "svc/execute_command.hpp"
 #include "svc/instance_poll.hpp"
 #include "svc/lost_instances.hpp"
 #include "svc/poll_answerer.hpp"
+#include "svc/secrets.hpp"
 #include "svc/service_scheduler.hpp"
 
 using namespace berth;
@@ -415,4 +419,95 @@ TEST_CASE("Polls beyond the parking bound are answered at once; parked ones keep
   f.agents.close();
   CHECK(answerer.pass() == 1);  // closing makes every parked poll due
   CHECK(fourth.answered());
+}
+
+TEST_CASE("ExecuteCommand for a task on a joined gateway is listed once in its poll and answered by its agent",
+          "[svc][cluster][exec]") {
+  RemoteFixture f;
+  f.start_answerer();  // its polls park
+  const Joined a = f.join("zone-a");
+  auto started = ecs_call(*f.ctx, "StartTask",
+                          Json{{"taskDefinition", "web"}, {"containerInstances", {a.arn}}, {"enableExecuteCommand", true}});
+  REQUIRE_OK(started);
+  const std::string task_arn = (*started)["tasks"][0]["taskArn"];
+  const std::string task_id = task_arn.substr(task_arn.rfind('/') + 1);
+  REQUIRE_OK(f.report(a, task_arn));
+  const Json first = f.poll(a);
+  CHECK_FALSE(first.contains("execRequests"));
+
+  // Catch's assertions stay on this thread: the caller only keeps what it got.
+  Result<Json> ran = fail(Code::server, "not run");
+  std::thread caller([&] {
+    ran = ecs_call(*f.ctx, "ExecuteCommand",
+                   Json{{"task", task_arn}, {"command", "sh -c 'echo hi; exit 3'"}, {"interactive", false}});
+  });
+  // Answered at once once the ask is open (a parked poll is woken by it).
+  Json asked = f.poll(a, Json{{"cursor", first["cursor"]}, {"waitSeconds", 20}});
+  while (!asked.contains("execRequests")) asked = f.poll(a, Json{{"cursor", first["cursor"]}, {"waitSeconds", 20}});
+  REQUIRE(asked["execRequests"].size() == 1);
+  const Json request = asked["execRequests"][0];
+  CHECK(request["runtimeId"] == task_id + "-main");
+  CHECK(request["command"] == Json::array({"sh", "-c", "echo hi; exit 3"}));
+  // Listed once: the agent runs it while it goes on polling.
+  CHECK_FALSE(f.poll(a, Json{{"cursor", first["cursor"]}, {"waitSeconds", 0}}).contains("execRequests"));
+
+  const Json answer{{"containerInstance", a.arn},
+                    {"requestId", request["requestId"]},
+                    {"outcome", {{"exitCode", 3}, {"output", "hi\n"}}}};
+  REQUIRE_OK(cluster_call(*f.ctx, "SubmitExecResult", answer, a.user));
+  caller.join();
+  REQUIRE_OK(ran);
+  CHECK((*ran)["berthCommandResult"] == Json{{"exitCode", 3}, {"output", "hi\n"}, {"outputTruncated", false}, {"timedOut", false}});
+  CHECK((*ran)["containerName"] == "main");
+  // Answered, the request is closed: a second answer is refused.
+  CHECK(cluster_call(*f.ctx, "SubmitExecResult", answer, a.user).error().code == Code::invalid_parameter);
+
+  // The agent's refusal (the container is not running there) reaches the caller as it gave it.
+  std::thread refused_caller([&] {
+    ran = ecs_call(*f.ctx, "ExecuteCommand", Json{{"task", task_arn}, {"command", "ls"}, {"interactive", false}});
+  });
+  asked = f.poll(a, Json{{"cursor", first["cursor"]}, {"waitSeconds", 20}});
+  while (!asked.contains("execRequests")) asked = f.poll(a, Json{{"cursor", first["cursor"]}, {"waitSeconds", 20}});
+  REQUIRE_OK(cluster_call(*f.ctx, "SubmitExecResult",
+                          Json{{"containerInstance", a.arn},
+                               {"requestId", asked["execRequests"][0]["requestId"]},
+                               {"refusal", {{"code", "InvalidParameterException"}, {"message", "The container is not running on this gateway."}}}},
+                          a.user));
+  refused_caller.join();
+  REQUIRE_FALSE(ran.has_value());
+  CHECK(ran.error().code == Code::invalid_parameter);
+  CHECK(ran.error().message == "The container is not running on this gateway.");
+  // A berth exec session with a terminal cannot be relayed to a joined gateway.
+  model::ExecSessionRequest session{std::nullopt, task_id, std::nullopt, {"sh"}, true, true};
+  auto opened = svc::open_exec_session(*f.ctx, session);
+  REQUIRE_FALSE(opened.has_value());
+  CHECK(opened.error().code == Code::invalid_parameter);
+}
+
+TEST_CASE("A poll carries the resolved secrets of the instance's tasks until their containers started", "[svc][cluster][secrets]") {
+  RemoteFixture f;
+  api::auth::SecretKey key{};
+  key.fill(7);
+  api::auth::AesGcmCipher cipher{key};
+  f.ctx->secret_cipher = &cipher;
+  REQUIRE_OK(svc::create_secret(*f.ctx, Json{{"Name", "db-pass"}, {"SecretString", "s3cr3t"}}));
+  REQUIRE_OK(ecs_call(*f.ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"db","networkMode":"host",
+      "containerDefinitions":[{"name":"main","image":"busybox","memory":64,
+        "secrets":[{"name":"DB_PASS","valueFrom":"db-pass"},{"name":"GONE","valueFrom":"no-such-secret"}]}]})")));
+  const Joined a = f.join("zone-a");
+  const Joined b = f.join("zone-b");
+  auto started = ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "db"}, {"containerInstances", {a.arn}}});
+  REQUIRE_OK(started);
+  const std::string task_arn = (*started)["tasks"][0]["taskArn"];
+  const Json listed = f.poll(a);
+  REQUIRE(listed["secrets"].size() == 2);
+  CHECK(listed["secrets"][0] == Json{{"valueFrom", "db-pass"}, {"value", "s3cr3t"}});
+  CHECK(listed["secrets"][1]["valueFrom"] == "no-such-secret");
+  CHECK_FALSE(listed["secrets"][1].contains("value"));
+  CHECK(listed["secrets"][1]["error"].get<std::string>().find("no-such-secret") != std::string::npos);
+  CHECK_FALSE(f.poll(b).contains("secrets"));  // only the instance the task is placed on
+  // Its container started (it holds its values now): the values are no longer sent.
+  REQUIRE_OK(f.ecs_call_as(a.user, "SubmitContainerStateChange",
+                           Json{{"task", task_arn}, {"containerName", "main"}, {"status", "RUNNING"}}));
+  CHECK_FALSE(f.poll(a).contains("secrets"));
 }

@@ -5,12 +5,7 @@
 #include "runtime/http/transport.hpp"
 
 namespace berth::runtime {
-namespace {
-
-struct Url {
-  std::string scheme;
-  detail::Target target;
-};
+namespace detail {
 
 Result<Url> parse_url(const std::string& url) {
   const auto colon = url.find("://");
@@ -40,7 +35,10 @@ Result<Url> parse_url(const std::string& url) {
   return u;
 }
 
-}  // namespace
+}  // namespace detail
+
+using detail::parse_url;
+using detail::Url;
 
 Result<HttpResponse> http_get(const std::string& start_url, const HttpHeaders& headers, const HttpSink& sink,
                               const HttpOptions& options) {

@@ -2,6 +2,7 @@
 // peer's certificate chain and name verified, and a minimal HTTP/1.1 reader (content-length,
 // chunked, or until close) over it.
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <mbedtls/asn1.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
@@ -218,7 +219,59 @@ std::optional<std::uint64_t> number(const std::string& text, int base) {
   return n;
 }
 
+// Sends without SIGPIPE (the tunnel's peer may be gone) and without blocking.
+int send_without_signal(void* context, const unsigned char* data, std::size_t size) {
+  const int fd = static_cast<mbedtls_net_context*>(context)->fd;
+  while (true) {
+    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n >= 0) return static_cast<int>(n);
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return MBEDTLS_ERR_SSL_WANT_WRITE;
+    return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_SEND_FAILED;
+  }
+}
+
+// An established client session as the relay sees it.
+class ClientChannel final : public SecureChannel {
+ public:
+  int socket() const override { return connection.net.fd; }
+  ChannelIo read(char* out, std::size_t size) override {
+    const int rc = mbedtls_ssl_read(&connection.ssl, reinterpret_cast<unsigned char*>(out), size);
+    if (rc > 0) return {ChannelStatus::ok, static_cast<std::size_t>(rc)};
+    return {status_of(rc)};
+  }
+  ChannelIo write(const char* data, std::size_t size) override {
+    // mbedTLS resends a record it began only when given the same length again.
+    const std::size_t length = m_pending_write ? std::min(m_pending_write, size) : size;
+    const int rc = mbedtls_ssl_write(&connection.ssl, reinterpret_cast<const unsigned char*>(data), length);
+    m_pending_write = rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE ? length : 0;
+    if (rc > 0) return {ChannelStatus::ok, static_cast<std::size_t>(rc)};
+    return {status_of(rc)};
+  }
+  void close_notify() override { mbedtls_ssl_close_notify(&connection.ssl); }
+
+  Connection connection;
+  IpName ip;  // what verify_ip checks against during the handshake
+
+ private:
+  static ChannelStatus status_of(int rc) {
+    if (rc == MBEDTLS_ERR_SSL_WANT_READ) return ChannelStatus::want_read;
+    if (rc == MBEDTLS_ERR_SSL_WANT_WRITE) return ChannelStatus::want_write;
+    return ChannelStatus::closed;
+  }
+  std::size_t m_pending_write = 0;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<SecureChannel>> open_tls_channel(const Target& target, const HttpOptions& options) {
+  auto channel = std::make_unique<ClientChannel>();
+  BERTH_TRY(open(channel->connection, target, options, channel->ip));
+  // The handshake ran blocking, under the read timeout; the relay polls for itself.
+  if (mbedtls_net_set_nonblock(&channel->connection.net) != 0) return fail(Code::server, "TLS: cannot make the socket non-blocking");
+  mbedtls_ssl_set_bio(&channel->connection.ssl, &channel->connection.net, send_without_signal, mbedtls_net_recv, nullptr);
+  return std::unique_ptr<SecureChannel>(std::move(channel));
+}
 
 Result<void> exchange_tls(const Target& target, const Outgoing& out, const HttpHeaders& headers, ReplyCollector& reply,
                           HttpResponse& response, const HttpOptions& options) {

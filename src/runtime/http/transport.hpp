@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cctype>
+#include <memory>
 #include <string>
 
+#include "common/channel_relay.hpp"
 #include "runtime/http/http_client.hpp"
 
 namespace berth::runtime::detail {
@@ -43,6 +45,14 @@ class ReplyCollector {
   bool m_streaming = false;
 };
 
+struct Url {
+  std::string scheme;  // "http" or "https"
+  Target target;
+};
+
+// Splits an http(s)://HOST[:PORT][/path] URL; InvalidParameter for anything else or a bad port.
+[[nodiscard]] Result<Url> parse_url(const std::string& url);
+
 // What is sent: GET without a body, or POST with one.
 struct Outgoing {
   std::string_view method = "GET";
@@ -54,5 +64,8 @@ struct Outgoing {
 // Errors: sys_errno EPROTO when the peer does not speak TLS at all (a plain HTTP server).
 [[nodiscard]] Result<void> exchange_tls(const Target& target, const Outgoing& out, const HttpHeaders& headers,
                                         ReplyCollector& reply, HttpResponse& response, const HttpOptions& options);
+// A TLS session with `target`, its certificate checked as for exchange_tls, over a non-blocking
+// socket: for common/channel_relay.hpp (tls_tunnel.hpp). The same errors as exchange_tls.
+[[nodiscard]] Result<std::unique_ptr<SecureChannel>> open_tls_channel(const Target& target, const HttpOptions& options);
 
 }  // namespace berth::runtime::detail

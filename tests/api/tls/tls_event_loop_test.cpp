@@ -17,6 +17,7 @@
 #include "api/tls/tls_certificate.hpp"
 #include "api/tls/tls_server.hpp"
 #include "fixtures/loopback_socket.hpp"
+#include "runtime/http/tls_tunnel.hpp"
 #include "fixtures/temp_dir.hpp"
 
 using namespace berth;
@@ -38,6 +39,31 @@ bool read_until_closed(int fd, std::string& out) {
   }
 }
 
+// A 101 whose taker answers on the plain socket it gets: "echo:" and the first line the client
+// sends after its request, then 200 KB of '+' (more than a TLS record and the relay's buffers),
+// then closes.
+HttpResponse upgrade_to_echo() {
+  HttpResponse response{101, "", {{"Connection", "Upgrade"}, {"Upgrade", "echo"}}, ""};
+  response.takeover = [](int socket, std::string early_input) {
+    std::thread([socket, line = std::move(early_input)]() mutable {
+      char buffer[256];
+      while (line.find('\n') == std::string::npos) {
+        const ssize_t n = ::read(socket, buffer, sizeof buffer);
+        if (n <= 0) break;
+        line.append(buffer, static_cast<std::size_t>(n));
+      }
+      const std::string reply = "echo:" + line + std::string(200'000, '+');
+      for (std::size_t sent = 0; sent < reply.size();) {
+        const ssize_t n = ::send(socket, reply.data() + sent, reply.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<std::size_t>(n);
+      }
+      ::close(socket);
+    }).detach();
+  };
+  return response;
+}
+
 // The generated certificate in a temporary directory and a loop serving TLS with it; the
 // handler answers "<target>:<body size>" padded to the size the X-Reply-Size header asks, and
 // holds a request to /hold until `released`.
@@ -57,6 +83,7 @@ struct TlsLoop {
     const auto [fd, bound] = loopback_listener();
     port = bound;
     auto started = HttpEventLoop::start({{fd, HttpListener::Kind::tcp, *config}}, options, [this](const HttpRequest& request, const HttpPeer& peer) {
+      if (request.target == "/upgrade") return upgrade_to_echo();
       if (request.target == "/hold") holding = true;
       while (request.target == "/hold" && !released) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       HttpResponse response;
@@ -243,4 +270,30 @@ TEST_CASE("tls event loop: a handshake that stalls is closed at the request time
     CHECK(reply.find("HTTP/") == std::string::npos);
     ::close(fd);
   }
+}
+
+TEST_CASE("tls event loop: a 101 hands the TLS connection over as a plain socket; a tunnel reaches it", "[tls][api]") {
+  TlsLoop server;
+  runtime::HttpOptions trust;
+  trust.system_ca_file = "";
+  trust.ca_file = server.paths.certificate;
+  auto tunnel = runtime::TlsTunnel::open("https://127.0.0.1:" + std::to_string(server.port), trust);
+  REQUIRE(tunnel.has_value());
+  // The line after the request may arrive with it (the hand-over's early input) or after the 101.
+  const std::string request = "POST /upgrade HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nhello\n";
+  REQUIRE(::send((*tunnel)->socket(), request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+  std::string received;
+  REQUIRE(read_until_closed((*tunnel)->socket(), received));
+  CHECK(received.starts_with("HTTP/1.1 101"));
+  const auto head_end = received.find("\r\n\r\n");
+  REQUIRE(head_end != std::string::npos);
+  CHECK(received.substr(head_end + 4) == "echo:hello\n" + std::string(200'000, '+'));
+  // An untrusted server is refused before anything is sent, naming the URL.
+  runtime::HttpOptions nobody;
+  nobody.system_ca_file = "/nonexistent";
+  nobody.pinned_sha256 = std::string(64, '0');
+  const auto refused = runtime::TlsTunnel::open("https://127.0.0.1:" + std::to_string(server.port), nobody);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message.starts_with("CONNECT https://127.0.0.1:"));
+  CHECK(refused.error().message.find("not the pinned one") != std::string::npos);
 }
