@@ -114,7 +114,6 @@ void LogIngester::resolve(const std::string& runtime_id, Source& source) {
     auto log = model::parse_log_configuration(c["logConfiguration"]);
     if (!log || log->driver != model::LogDriver::awslogs) return;
     source.awslogs = true;
-    source.blocking = log->blocking;
     source.options = log->awslogs;
     source.stream = model::awslogs_stream_name(log->awslogs, container->name, task_id, runtime_id);
     source.cursor = m_logs.source_cursor(source.options.group, source.stream);
@@ -262,11 +261,12 @@ std::size_t LogIngester::ingest(const std::string& file_name) {
   if (current.inode != 0) source.offset = read_from(source, current.fd.get(), source.offset, events);
   if (source.first_ns == 0 && source.offset > 0) source.first_ns = first_record_ns(current.fd.get());
   source.replaying = false;
-  if (source.blocking && !m_options.state_root.empty()) {
-    // For the shim, which holds the container rather than rotate away what was not read.
+  if (source.cursor.ns != source.told_ns && !m_options.state_root.empty()) {
+    // For the shim: blocking holds the container rather than rotate away what was not read;
+    // non-blocking counts what it rotates away unread as dropped. On tmpfs: no flash written.
     auto told = replace_file(m_options.state_root + "/" + runtime_id + "/" + runtime::k_log_progress_file,
                              std::to_string(source.cursor.ns) + "\n");
-    (void)told;  // the container is gone, or waits until the next read says it again
+    if (told) source.told_ns = source.cursor.ns;  // else the container is gone, or the next read says it again
   }
   const std::size_t read = source.offset >= offset_before ? source.offset - offset_before : source.offset;
   if (events.empty()) return read;

@@ -33,7 +33,10 @@ std::unexpected<Error> bad(const std::string& key, const std::string& value) {
 
 std::vector<std::string> container_logging_args(const ContainerLogging& l) {
   std::vector<std::string> out{"--log-sink", sink_name(l.sink)};
-  if (l.sink == LogSink::file && !l.progress_path.empty()) out.insert(out.end(), {"--log-progress", l.progress_path});
+  // --log-progress (older saved argument files have only it) waits for the reader; --log-unread counts.
+  if (l.sink == LogSink::file && !l.progress_path.empty()) {
+    out.insert(out.end(), {l.wait_for_reader ? "--log-progress" : "--log-unread", l.progress_path});
+  }
   if (l.sink == LogSink::file || l.sink == LogSink::none) return out;
   out.insert(out.end(), {"--log-mode", l.blocking ? "blocking" : "non-blocking", "--log-buffer",
                          std::to_string(l.max_buffer_bytes), "--log-tag", l.tag});
@@ -72,6 +75,9 @@ Result<bool> parse_container_logging_arg(ContainerLogging& out, const std::strin
   } else if (key == "--log-progress") {
     out.progress_path = value;
     out.wait_for_reader = !value.empty();
+  } else if (key == "--log-unread") {
+    out.progress_path = value;
+    out.count_unread = !value.empty();
   } else if (key == "--log-journal") {
     out.journal_socket = value;
   } else if (key == "--log-name") {
