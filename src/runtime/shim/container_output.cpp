@@ -118,7 +118,8 @@ Result<std::unique_ptr<ContainerOutput>> ContainerOutput::open(const ContainerLo
       if (!socket) return fail(Code::client, "failed to initialize logging driver: " + socket.error().message);
       out->m_socket = std::move(*socket);
       out->m_syslog = {.facility = logging.syslog.facility, .format = logging.syslog.format, .hostname = host_name(),
-                       .tag = logging.tag, .pid = static_cast<int>(::getpid())};
+                       .tag = logging.tag, .pid = static_cast<int>(::getpid()),
+                       .octet_counted = syslog_octet_counted(logging.syslog.transport, logging.syslog.format)};
       break;
     }
     case LogSink::journald: {
