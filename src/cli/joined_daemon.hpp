@@ -3,8 +3,9 @@
 // what its agent observed; its runc runtime, image store, shims and logs are its own. The agent
 // is the local agent, registered through a JoinedRegistrar and fed by the ServerLink instead of
 // the API; no API or scheduler runs here. The task metadata endpoint serves this gateway's
-// containers from its store, with ARNs in the server's region and account. Thread-safety: open(),
-// start() and stop() from one thread.
+// containers from its store, with ARNs in the server's region and account. Its awslogs containers'
+// output goes into a log store of its own, forwarded when BERTH_LOGS_FORWARD_URL is set
+// (JoinedGatewayLogs). Thread-safety: open(), start() and stop() from one thread.
 #pragma once
 
 #include <memory>
@@ -15,6 +16,7 @@
 #include "agent/server_link.hpp"
 #include "cli/control_plane_client.hpp"
 #include "cli/daemon.hpp"
+#include "cli/joined_gateway_logs.hpp"
 #include "cli/metadata_endpoint.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
@@ -41,7 +43,8 @@ class JoinedDaemon {
 
  private:
   JoinedDaemon(const Config& config, const agent::AgentConfig& agent_config, std::unique_ptr<store::Store> store,
-               std::unique_ptr<runtime::ImageStore> images, const api::auth::SecretKey& metadata_key);
+               std::unique_ptr<runtime::ImageStore> images, const api::auth::SecretKey& metadata_key,
+               std::unique_ptr<JoinedGatewayLogs> gateway_logs);
 
   const Config m_config;
   SystemClock m_clock;
@@ -56,6 +59,7 @@ class JoinedDaemon {
   agent::Agent m_agent;
   runtime::ExitWatcher m_exit_watcher;
   std::unique_ptr<agent::ServerLink> m_link;  // made by start(), once the node is registered
+  std::unique_ptr<JoinedGatewayLogs> m_gateway_logs;
 };
 
 }  // namespace berth::cli
