@@ -79,6 +79,7 @@ class LogIngester {
     bool group_warned = false;
     bool waiting_for_group = false;  // its group does not exist yet: looked at again every second
     std::int64_t told_ns = -1;  // the progress last written for its shim (runtime::k_log_progress_file)
+    runtime::UniqueFd progress;  // that file, kept open
     std::uint64_t inode = 0;  // of the file read up to `offset`
     std::int64_t first_ns = 0;  // that file's first record's shim time (0: none seen yet)
     std::uint64_t offset = 0;

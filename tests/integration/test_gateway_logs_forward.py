@@ -14,6 +14,7 @@ from botocore.config import Config
 
 from gateways import BRIDGE_ADDRESS, JoinedGateway, ServingGateway, TestNetwork
 from harness import BERTH, join_token, wait_for
+from test_logs_forward import stream_messages
 
 GROUP = "ecs/demo/edge"
 SCRIPT = "i=0; while true; do echo \"edge line $i\"; i=$((i+1)); sleep 0.05; done"
@@ -53,17 +54,7 @@ class JoinedGatewayLogsForwardTest(unittest.TestCase):
                                  config=Config(retries={"max_attempts": 1}))
 
     def central_messages(self, stream):
-        out, token = [], None
-        while True:
-            kwargs = {"nextToken": token} if token else {"startFromHead": True}
-            try:
-                page = self.logs.get_log_events(logGroupName=GROUP, logStreamName=stream, **kwargs)
-            except self.logs.exceptions.ResourceNotFoundException:
-                return []
-            out += [e["message"] for e in page["events"]]
-            if not page["events"] or page["nextForwardToken"] == token:
-                return out
-            token = page["nextForwardToken"]
+        return stream_messages(self.logs, GROUP, stream)
 
     def test_a_joined_gateways_awslogs_lines_arrive_at_the_central_berth(self):
         self.ecs.register_task_definition(family="edge", networkMode="host", containerDefinitions=[{
