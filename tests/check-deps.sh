@@ -41,9 +41,9 @@ for file in $(find src -name '*.cpp' -o -name '*.hpp' | sort); do
   if grep -qn '#include <httplib.h>' "$file" && [ "$layer" != "api" ] && ! echo "$file" | grep -q '^src/runtime/http/'; then
     echo "$file: httplib.h belongs to api/ and the HTTP client wrapper (runtime/http/)"
   fi
-  # mbedTLS: TLS in the HTTP client wrapper and the API server (api/tls/); SHA-256/HMAC for request signatures in api/auth/.
-  if grep -qn '#include <mbedtls/' "$file" && ! echo "$file" | grep -qE '^src/(runtime/http|api/auth|api/tls)/'; then
-    echo "$file: mbedTLS belongs to the HTTP client wrapper (runtime/http/), request signing (api/auth/) and the API's TLS (api/tls/)"
+  # mbedTLS: TLS in the HTTP client wrapper, the shim's syslog over TLS (runtime/tls/) and the API server (api/tls/); SHA-256/HMAC for request signatures in api/auth/.
+  if grep -qn '#include <mbedtls/' "$file" && ! echo "$file" | grep -qE '^src/(runtime/http|runtime/tls|api/auth|api/tls)/'; then
+    echo "$file: mbedTLS belongs to the HTTP client wrapper (runtime/http/), the shim's syslog over TLS (runtime/tls/), request signing (api/auth/) and the API's TLS (api/tls/)"
   fi
   # Nettle: the accelerated SHA-256 behind common/sha256.hpp, nowhere else.
   if grep -qn '#include <nettle/' "$file" && [ "$file" != "src/common/sha256.cpp" ]; then

@@ -61,9 +61,11 @@ runtime::ContainerLogging container_logging(const Json& c, const std::string& id
   switch (log->driver) {
     case model::LogDriver::json_file: out.sink = runtime::LogSink::file; break;
     case model::LogDriver::awslogs:
-      // The log ingester reads the file: blocking keeps what it has not read (the container waits).
+      // The log ingester reads the file: blocking keeps what it has not read (the container waits);
+      // non-blocking rotates it away anyway and counts those lines as dropped.
       out.sink = runtime::LogSink::file;
       out.wait_for_reader = log->blocking;
+      out.count_unread = !log->blocking;
       break;
     case model::LogDriver::none: out.sink = runtime::LogSink::none; break;
     case model::LogDriver::syslog:

@@ -14,10 +14,11 @@
 // the buffer, so a container never blocks on the store; a container printing faster than this
 // thread stores (a flood of over a million short lines a second) can outrun the shim's few MiB
 // of rotated files, and what they no longer hold is lost. One thread of its own; start() and
-// stop() are called from one thread. A blocking awslogs container's shim does not rotate away what
-// this thread has not read: after each read this thread writes how far it got (the shim time of
-// the last record it took) to the container's state directory (tmpfs, not flash), and the container waits while it lags,
-// while berth is down, or while its group does not exist.
+// stop() are called from one thread. After each read that moved on, this thread writes how far it
+// got (the shim time of the last record it took) to the container's state directory (tmpfs, not
+// flash): a blocking awslogs container's shim does not rotate away what this thread has not read
+// (the container waits while it lags, while berth is down, or while its group does not exist); a
+// non-blocking one's shim counts the lines it rotates away unread as dropped.
 #pragma once
 
 #include <chrono>
@@ -77,7 +78,8 @@ class LogIngester {
     std::string stream;
     bool group_warned = false;
     bool waiting_for_group = false;  // its group does not exist yet: looked at again every second
-    bool blocking = false;       // mode blocking: its shim waits for the progress this reports
+    std::int64_t told_ns = -1;  // the progress last written for its shim (runtime::k_log_progress_file)
+    runtime::UniqueFd progress;  // that file, kept open
     std::uint64_t inode = 0;  // of the file read up to `offset`
     std::int64_t first_ns = 0;  // that file's first record's shim time (0: none seen yet)
     std::uint64_t offset = 0;

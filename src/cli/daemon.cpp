@@ -5,7 +5,6 @@
 #include "api/auth/scrape_token.hpp"
 #include "api/tls/tls_setup.hpp"
 #include "cli/advertised_endpoint.hpp"
-#include "cli/aws_credentials.hpp"
 #include "cli/metric_limits.hpp"
 #include "cli/runc_paths.hpp"
 #include "common/files.hpp"
@@ -115,14 +114,7 @@ Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::
   BERTH_ASSIGN(resources.metrics_token, api::auth::load_or_create_scrape_token(config.data_dir + "/metrics.token"));
   BERTH_ASSIGN(resources.log_store,
                store::LogStore::open({config.data_dir + "/cloudwatch-logs", config.logs_max_bytes, 0}, *resources.clock));
-  if (!config.logs_forward_url.empty()) {
-    if (config.logs_forward_key_file.empty()) {
-      return fail(Code::invalid_parameter,
-                  "BERTH_LOGS_FORWARD_URL needs BERTH_LOGS_FORWARD_KEY_FILE: a file with the endpoint's access key, as `berth key "
-                  "create` prints it");
-    }
-    BERTH_ASSIGN(resources.forward_key, read_shared_credentials(config.logs_forward_key_file, config.region));
-  }
+  BERTH_ASSIGN(resources.forward_key, read_log_forward_key(config));
   return std::unique_ptr<Daemon>(new Daemon(config, agent_config, std::move(resources)));
 }
 
@@ -180,13 +172,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
       m_api_services{m_ctx, m_auth, m_resources.audit.get(), m_resources.metrics_token} {
   m_ctx.images = &m_image_catalog;  // built after the agent, whose puller it reads
   if (m_resources.forward_key) {
-    m_forward_endpoint = std::make_unique<LogsEndpointClient>(
-        config.logs_forward_url, server_trust(config.logs_forward_fingerprint, config.logs_forward_ca_file),
-        *m_resources.forward_key, *m_resources.clock);
-    m_forwarder = std::make_unique<agent::LogForwarder>(
-        agent::LogForwarderOptions{.cursor_path = config.data_dir + "/cloudwatch-logs-forward.json",
-                                   .endpoint = config.logs_forward_url},
-        *m_resources.log_store, *m_forward_endpoint, *m_resources.clock);
+    m_forwarder = std::make_unique<LogForwarding>(config, *m_resources.forward_key, *m_resources.log_store, *m_resources.clock);
   }
 }
 

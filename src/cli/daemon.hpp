@@ -16,7 +16,6 @@
 #include <string>
 
 #include "agent/agent.hpp"
-#include "agent/log_forwarder.hpp"
 #include "agent/log_ingester.hpp"
 #include "agent/metrics_sampler.hpp"
 #include "api/audit_log.hpp"
@@ -27,8 +26,8 @@
 #include "api/request_auth.hpp"
 #include "api/tls/tls_server.hpp"
 #include "cli/container_commands.hpp"
+#include "cli/log_forwarding.hpp"
 #include "cli/logs_endpoint_client.hpp"
-#include "svc/poll_answerer.hpp"
 #include "cli/metadata_endpoint.hpp"
 #include "cli/node_image_catalog.hpp"
 #include "common/clock.hpp"
@@ -39,6 +38,7 @@
 #include "store/store.hpp"
 #include "svc/context.hpp"
 #include "svc/metric_store.hpp"
+#include "svc/poll_answerer.hpp"
 #include "svc/scaling_runner.hpp"
 #include "svc/schedule_runner.hpp"
 #include "svc/service_scheduler.hpp"
@@ -134,8 +134,7 @@ class Daemon final : private svc::StateEvents {
   // awslogs containers' output, from the shims' files into the log store.
   agent::LogIngester m_log_ingester;
   // BERTH_LOGS_FORWARD_URL: the log store's events shipped to a central endpoint (else null).
-  std::unique_ptr<LogsEndpointClient> m_forward_endpoint;
-  std::unique_ptr<agent::LogForwarder> m_forwarder;
+  std::unique_ptr<LogForwarding> m_forwarder;
   agent::MetricsSampler m_sampler;
   svc::ServiceScheduler m_scheduler;
   svc::ScheduleRunner m_schedule_runner;

@@ -20,13 +20,14 @@ Result<std::unique_ptr<JoinedDaemon>> JoinedDaemon::open(const Config& config, c
     log_warn("neither BERTH_JOIN_FINGERPRINT nor BERTH_JOIN_CA: the serving gateway's certificate must chain to this "
              "system's CAs (its generated one does not: give its fingerprint from `berth info`)");
   }
+  BERTH_ASSIGN(auto gateway_logs, JoinedGatewayLogs::open(config));
   return std::unique_ptr<JoinedDaemon>(
-      new JoinedDaemon(config, agent_config, std::move(store), std::move(images), metadata_key));
+      new JoinedDaemon(config, agent_config, std::move(store), std::move(images), metadata_key, std::move(gateway_logs)));
 }
 
 JoinedDaemon::JoinedDaemon(const Config& config, const agent::AgentConfig& agent_config,
                            std::unique_ptr<store::Store> store, std::unique_ptr<runtime::ImageStore> images,
-                           const api::auth::SecretKey& metadata_key)
+                           const api::auth::SecretKey& metadata_key, std::unique_ptr<JoinedGatewayLogs> gateway_logs)
     : m_config(config),
       m_store(std::move(store)),
       m_images(std::move(images)),
@@ -46,7 +47,8 @@ JoinedDaemon::JoinedDaemon(const Config& config, const agent::AgentConfig& agent
                },
                .resolve_secret = m_secrets.resolver(),
                .metadata_token = m_metadata.token_maker()}),
-      m_exit_watcher(runc_paths(config).state_root, [this] { m_agent.wake(); }) {}
+      m_exit_watcher(runc_paths(config).state_root, [this] { m_agent.wake(); }),
+      m_gateway_logs(std::move(gateway_logs)) {}
 
 JoinedDaemon::~JoinedDaemon() { stop(); }
 
@@ -71,6 +73,7 @@ Result<std::string> JoinedDaemon::start() {
     log_warn("containers' exits are found at the agent's tick, not at once: " + watching.error().message);
   }
   m_agent.start();
+  if (m_gateway_logs) m_gateway_logs->start(identity.cluster, *m_store);
   m_link->start();
   return "agent ready: container instance " + instance + " of cluster " + identity.cluster + " served at " +
          m_config.join_url + " (state " + m_config.db_path() + ")";
@@ -81,6 +84,7 @@ void JoinedDaemon::stop() {
   if (m_link) m_link->stop();
   m_commands.stop();
   m_exit_watcher.stop();
+  if (m_gateway_logs) m_gateway_logs->stop();
   m_agent.stop();
 }
 

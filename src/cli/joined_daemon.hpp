@@ -5,8 +5,9 @@
 // the API; no API or scheduler runs here. The task metadata endpoint serves this gateway's
 // containers from its store, with ARNs in the server's region and account. Commands the server
 // asks for run through this gateway's runc (cli/container_commands); the secrets its tasks need
-// come with the server's poll replies and stay in memory (agent/served_secrets). Thread-safety: open(),
-// start() and stop() from one thread.
+// come with the server's poll replies and stay in memory (agent/served_secrets). Its awslogs
+// containers' output goes into a log store of its own, forwarded when BERTH_LOGS_FORWARD_URL is
+// set (JoinedGatewayLogs). Thread-safety: open(), start() and stop() from one thread.
 #pragma once
 
 #include <memory>
@@ -19,6 +20,7 @@
 #include "cli/container_commands.hpp"
 #include "cli/control_plane_client.hpp"
 #include "cli/daemon.hpp"
+#include "cli/joined_gateway_logs.hpp"
 #include "cli/metadata_endpoint.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
@@ -45,7 +47,8 @@ class JoinedDaemon {
 
  private:
   JoinedDaemon(const Config& config, const agent::AgentConfig& agent_config, std::unique_ptr<store::Store> store,
-               std::unique_ptr<runtime::ImageStore> images, const api::auth::SecretKey& metadata_key);
+               std::unique_ptr<runtime::ImageStore> images, const api::auth::SecretKey& metadata_key,
+               std::unique_ptr<JoinedGatewayLogs> gateway_logs);
 
   const Config m_config;
   SystemClock m_clock;
@@ -62,6 +65,7 @@ class JoinedDaemon {
   agent::Agent m_agent;
   runtime::ExitWatcher m_exit_watcher;
   std::unique_ptr<agent::ServerLink> m_link;  // made by start(), once the node is registered
+  std::unique_ptr<JoinedGatewayLogs> m_gateway_logs;
 };
 
 }  // namespace berth::cli

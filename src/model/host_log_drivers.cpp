@@ -24,7 +24,7 @@ Result<void> set_address(SyslogOptions& out, const std::string& value) {
   const auto scheme_end = value.find("://");
   if (scheme_end == std::string::npos) {
     return refuse("logConfiguration.options 'syslog-address' '" + value +
-                  "' must be unixgram://PATH, unix://PATH, udp://HOST[:PORT] or tcp://HOST[:PORT].");
+                  "' must be unixgram://PATH, unix://PATH, udp://HOST[:PORT], tcp://HOST[:PORT] or tcp+tls://HOST[:PORT].");
   }
   const std::string scheme = value.substr(0, scheme_end);
   const std::string rest = value.substr(scheme_end + 3);
@@ -36,13 +36,10 @@ Result<void> set_address(SyslogOptions& out, const std::string& value) {
     out.path = rest;
     return {};
   }
-  if (scheme == "tcp+tls") {
-    return refuse("logConfiguration.options 'syslog-address' tcp+tls is not supported by berth: use udp, tcp or a local socket.");
+  if (scheme != "udp" && scheme != "tcp" && scheme != "tcp+tls") {
+    return refuse("logConfiguration.options 'syslog-address' scheme '" + scheme + "' is not unixgram, unix, udp, tcp or tcp+tls.");
   }
-  if (scheme != "udp" && scheme != "tcp") {
-    return refuse("logConfiguration.options 'syslog-address' scheme '" + scheme + "' is not unixgram, unix, udp or tcp.");
-  }
-  out.transport = scheme == "udp" ? SyslogTransport::udp : SyslogTransport::tcp;
+  out.transport = scheme == "udp" ? SyslogTransport::udp : scheme == "tcp" ? SyslogTransport::tcp : SyslogTransport::tcp_tls;
   std::string host = rest;
   // "[v6]:port", "host:port", "host".
   std::string port_text;
@@ -70,7 +67,24 @@ Result<void> set_address(SyslogOptions& out, const std::string& value) {
   return {};
 }
 
+// A file the shim reads on the host: an absolute path (the shim's working directory is not the
+// task definition's business).
+Result<void> set_host_file(std::string& out, const std::string& key, const std::string& value) {
+  if (value.empty() || value.front() != '/' || value.size() > 4096 || value.find('\0') != std::string::npos) {
+    return refuse("logConfiguration.options '" + key + "' must be an absolute path on the host, not '" + value + "'.");
+  }
+  out = value;
+  return {};
+}
+
 }  // namespace
+
+Result<void> check_syslog_options(const SyslogOptions& o) {
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    return refuse("logConfiguration.options 'syslog-tls-cert' and 'syslog-tls-key' go together: a client certificate needs its key.");
+  }
+  return {};
+}
 
 Result<bool> set_syslog_option(SyslogOptions& out, const std::string& key, const std::string& value) {
   if (key == "syslog-address") {
@@ -90,6 +104,15 @@ Result<bool> set_syslog_option(SyslogOptions& out, const std::string& key, const
     }
     return refuse("logConfiguration.options 'syslog-facility' '" + value + "' is not a syslog facility (daemon, user, local0..local7, ...).");
   }
+  if (key == "syslog-tls-ca-cert" || key == "syslog-tls-cert" || key == "syslog-tls-key") {
+    BERTH_TRY(set_host_file(key == "syslog-tls-ca-cert" ? out.tls_ca_cert : key == "syslog-tls-cert" ? out.tls_cert : out.tls_key,
+                            key, value));
+    return true;
+  }
+  if (key == "syslog-tls-skip-verify") {
+    out.tls_skip_verify = true;  // Docker's driver looks only at whether the key is there
+    return true;
+  }
   if (key == "syslog-format") {
     if (value == "rfc3164") out.format = SyslogFormat::rfc3164;
     else if (value == "rfc5424") out.format = SyslogFormat::rfc5424;
@@ -106,6 +129,7 @@ std::string syslog_address_text(const SyslogOptions& o) {
     case SyslogTransport::unix_stream: return "unix://" + o.path;
     case SyslogTransport::udp: return "udp://" + o.host + ":" + std::to_string(o.port);
     case SyslogTransport::tcp: return "tcp://" + o.host + ":" + std::to_string(o.port);
+    case SyslogTransport::tcp_tls: return "tcp+tls://" + o.host + ":" + std::to_string(o.port);
   }
   return "";
 }

@@ -57,7 +57,8 @@ Result<void> set_host_driver_option(LogConfiguration& out, const std::string& dr
     BERTH_ASSIGN(const bool known, set_syslog_option(out.syslog, key, value));
     if (known) return {};
     return refuse("logConfiguration.options '" + key + "' is not a syslog option berth knows (syslog-address, "
-                  "syslog-facility, syslog-format, tag, mode, max-buffer-size).");
+                  "syslog-facility, syslog-format, syslog-tls-ca-cert, syslog-tls-cert, syslog-tls-key, "
+                  "syslog-tls-skip-verify, tag, mode, max-buffer-size).");
   }
   return refuse("logConfiguration.options '" + key + "' is not a journald option berth knows (tag, mode, max-buffer-size).");
 }
@@ -122,6 +123,7 @@ Result<LogConfiguration> parse_log_configuration(const Json& log) {
       if (!delivery) BERTH_TRY(set_host_driver_option(out, driver, key, value.get<std::string>()));
     }
     BERTH_TRY(check_mode());
+    BERTH_TRY(check_syslog_options(out.syslog));
     return out;
   }
   if (driver != "awslogs") {

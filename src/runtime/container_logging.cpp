@@ -33,13 +33,20 @@ std::unexpected<Error> bad(const std::string& key, const std::string& value) {
 
 std::vector<std::string> container_logging_args(const ContainerLogging& l) {
   std::vector<std::string> out{"--log-sink", sink_name(l.sink)};
-  if (l.sink == LogSink::file && !l.progress_path.empty()) out.insert(out.end(), {"--log-progress", l.progress_path});
+  // --log-progress (older saved argument files have only it) waits for the reader; --log-unread counts.
+  if (l.sink == LogSink::file && !l.progress_path.empty()) {
+    out.insert(out.end(), {l.wait_for_reader ? "--log-progress" : "--log-unread", l.progress_path});
+  }
   if (l.sink == LogSink::file || l.sink == LogSink::none) return out;
   out.insert(out.end(), {"--log-mode", l.blocking ? "blocking" : "non-blocking", "--log-buffer",
                          std::to_string(l.max_buffer_bytes), "--log-tag", l.tag});
   if (l.sink == LogSink::syslog) {
     out.insert(out.end(), {"--log-address", model::syslog_address_text(l.syslog), "--log-facility",
                            std::to_string(l.syslog.facility), "--log-format", format_name(l.syslog.format)});
+    if (l.syslog.transport == model::SyslogTransport::tcp_tls) {
+      out.insert(out.end(), {"--log-tls-ca", l.syslog.tls_ca_cert, "--log-tls-cert", l.syslog.tls_cert, "--log-tls-key",
+                             l.syslog.tls_key, "--log-tls-skip-verify", l.syslog.tls_skip_verify ? "true" : "false"});
+    }
   } else {
     out.insert(out.end(), {"--log-journal", l.journal_socket, "--log-name", l.container_name, "--log-image", l.image_name});
   }
@@ -72,6 +79,16 @@ Result<bool> parse_container_logging_arg(ContainerLogging& out, const std::strin
   } else if (key == "--log-progress") {
     out.progress_path = value;
     out.wait_for_reader = !value.empty();
+  } else if (key == "--log-unread") {
+    out.progress_path = value;
+    out.count_unread = !value.empty();
+  } else if (key == "--log-tls-ca" || key == "--log-tls-cert" || key == "--log-tls-key") {
+    // Empty: not given; else an absolute path, as RegisterTaskDefinition checked.
+    if (!value.empty() && value.front() != '/') return bad(key, value);
+    (key == "--log-tls-ca" ? out.syslog.tls_ca_cert : key == "--log-tls-cert" ? out.syslog.tls_cert : out.syslog.tls_key) = value;
+  } else if (key == "--log-tls-skip-verify") {
+    if (value != "true" && value != "false") return bad(key, value);
+    out.syslog.tls_skip_verify = value == "true";
   } else if (key == "--log-journal") {
     out.journal_socket = value;
   } else if (key == "--log-name") {

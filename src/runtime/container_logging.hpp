@@ -29,8 +29,11 @@ struct ContainerLogging {
   std::string image_name;       // journald's IMAGE_NAME
   // awslogs with mode blocking: the file must not rotate away lines the log ingester has not read.
   bool wait_for_reader = false;
+  // awslogs with mode non-blocking: the file rotates anyway, and the lines a rotation deletes
+  // before the ingester read them are counted as dropped (as the socket sinks count theirs).
+  bool count_unread = false;
   // Where the ingester writes the shim time (ns) of the last record it took (the runtime names it
-  // in the container's state directory); set for wait_for_reader.
+  // in the container's state directory); set for wait_for_reader and count_unread.
   std::string progress_path;
 };
 

@@ -6,6 +6,7 @@ import shutil
 import signal
 import tempfile
 import os
+import re
 import subprocess
 import threading
 import time
@@ -345,3 +346,19 @@ class AwsLogsContainerTest(TaskTestCase):
         wait_for(lambda: self.stream_messages("f/nb/" + task_id)[-1:] == ["after"], timeout=30, what="nb stored")
         non_blocking = self.stream_messages("f/nb/" + task_id)
         self.assertLess(len(non_blocking), 200001)  # what rotated away while berth was frozen is lost
+        # ... and counted by its shim: notices in the stream, and the total in berth's log at the exit.
+        notices = [m for m in non_blocking if m.startswith("berth: ")]
+        self.assertTrue(notices, "no notice of the lines rotated away unread")
+        self.assertIn("the log ingester had not read them", notices[0])
+        kept = [m for m in non_blocking if not m.startswith("berth: ")]
+        self.assertEqual(kept[-1:], ["after"])
+        total = re.search(r"container nb exited; its log driver dropped (\d+) lines in all", self.berth.log())
+        self.assertIsNotNone(total, "berth's log does not give the dropped total")
+        dropped = int(total.group(1))
+        self.assertGreater(dropped, 0)
+        self.assertEqual(len(kept) + dropped, 200001)  # kept plus dropped: every line written
+        # The kept lines are the newest ones, in order, with no gap among them (the first may be the
+        # end of a line whose start, a partial record, went with the rotated file).
+        expected = [str(i) for i in range(200001 - len(kept) + 1, 200001)] + ["after"]
+        self.assertEqual(kept[1:], expected[1:])
+        self.assertTrue(expected[0].endswith(kept[0]), (expected[0], kept[0]))

@@ -1,12 +1,17 @@
 """The syslog, journald and none log drivers with real containers: lines reach a unix datagram or
 UDP socket the test listens on, formatted as Docker's drivers format them; none keeps nothing;
 non-blocking never holds a container whose receiver lags and counts what it drops, blocking holds
-it and loses nothing; an unreachable sink fails the task with a clear stoppedReason."""
+it and loses nothing; an unreachable sink fails the task with a clear stoppedReason; syslog over
+TLS (tcp+tls) reaches a Python TLS server whose certificate the test makes with the openssl CLI,
+and a CA that did not sign it fails the start."""
 import os
 import re
 import shutil
 import socket
+import ssl
+import subprocess
 import tempfile
+import threading
 import time
 
 from test_tasks import TaskTestCase, wait_for
@@ -59,6 +64,80 @@ class Receiver:
         return got
 
 
+def make_certificates(directory):
+    """A CA, a server certificate it signs for IP 127.0.0.1, and a second CA that signed nothing."""
+    def run(*args):
+        subprocess.run(["openssl"] + list(args), cwd=directory, check=True, capture_output=True)
+    for ca in ("ca", "other-ca"):
+        run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", ca + ".key",
+            "-out", ca + ".pem", "-days", "1", "-subj", "/CN=berth test " + ca)
+    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "server.key",
+        "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    with open(os.path.join(directory, "san.ext"), "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1\n")
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
+        "-days", "1", "-extfile", "san.ext")
+    return {name: os.path.join(directory, name + ".pem") for name in ("ca", "other-ca", "server")}
+
+
+class TlsSyslogReceiver:
+    """A TLS syslog server on 127.0.0.1: takes connections and keeps the bytes each sends."""
+
+    def __init__(self, test, certificates):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificates["server"], certificates["server"][:-4] + ".key")
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.listener.settimeout(0.2)
+        self.address = "tcp+tls://127.0.0.1:%d" % self.listener.getsockname()[1]
+        self.context, self.data, self.handshakes_failed, self.lock = context, b"", 0, threading.Lock()
+        self.stopping = False
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+        test.addCleanup(self.stop)
+
+    def serve(self):
+        while not self.stopping:
+            try:
+                conn, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            threading.Thread(target=self.read, args=(conn,), daemon=True).start()
+
+    def read(self, conn):
+        try:
+            with self.context.wrap_socket(conn, server_side=True) as tls:
+                while True:
+                    chunk = tls.recv(65536)
+                    if not chunk:
+                        return
+                    with self.lock:
+                        self.data += chunk
+        except (ssl.SSLError, OSError):
+            with self.lock:
+                self.handshakes_failed += 1
+
+    def messages(self):
+        """The RFC 5425 frames ("LEN MSG") received so far, decoded."""
+        with self.lock:
+            data = self.data
+        out = []
+        while data:
+            space = data.index(b" ")
+            length = int(data[:space])
+            if len(data) < space + 1 + length:
+                break
+            out.append(data[space + 1:space + 1 + length].decode())
+            data = data[space + 1 + length:]
+        return out
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join()
+        self.listener.close()
+
+
 class HostLogDriversTest(TaskTestCase):
     config_text = TaskTestCase.config_text + "BERTH_JOURNALD_SOCKET=%s\n" % JOURNAL
 
@@ -96,6 +175,53 @@ class HostLogDriversTest(TaskTestCase):
         logs = self.logs(arn, "main")
         self.assertEqual((logs.returncode, logs.stdout), (0, ""))
         self.assertIn("container main logs with the syslog driver; its output went to the host's syslog", logs.stderr)
+
+    def test_syslog_over_tls_reaches_a_tls_receiver_and_a_wrong_ca_fails_the_start(self):
+        directory = tempfile.mkdtemp(prefix="berth-syslog-tls-")
+        self.addCleanup(shutil.rmtree, directory, True)
+        certificates = make_certificates(directory)
+        receiver = TlsSyslogReceiver(self, certificates)
+        self.register("tls", [{"name": "main", "command": ["sh", "-c", "echo first; echo second >&2; echo third"],
+                               "logConfiguration": {"logDriver": "syslog", "options": {
+                                   "syslog-address": receiver.address, "syslog-format": "rfc5424",
+                                   "syslog-tls-ca-cert": certificates["ca"], "tag": "{{.Name}}"}}}])
+        arn = self.run_task("tls")
+        self.assertEqual(self.container(self.wait_status(arn, "STOPPED"), "main")["exitCode"], 0)
+        wait_for(lambda: len(receiver.messages()) >= 3, timeout=30, what="three messages over TLS")
+        host = socket.gethostname()
+        # RFC 5424 as Docker's rfc5424 (APP-NAME and MSGID the tag), framed by octet counting (RFC 5425).
+        pattern = r"<(\d+)>1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ %s main (\d+) main - (.*)\n" % re.escape(host)
+        parsed = [re.fullmatch(pattern, m) for m in receiver.messages()]
+        self.assertTrue(all(parsed), receiver.messages())
+        # (stdout and stderr are two pipes: their lines keep their order within each, not between them)
+        self.assertEqual({p.group(3): int(p.group(1)) for p in parsed}, {"first": 30, "second": 27, "third": 30})
+
+        # A CA that did not sign the server's certificate: the start fails, as an unreachable address does.
+        self.register("badca", [{"name": "main", "command": ["echo", "x"], "logConfiguration": {
+            "logDriver": "syslog", "options": {"syslog-address": receiver.address,
+                                               "syslog-tls-ca-cert": certificates["other-ca"]}}}])
+        task = self.wait_status(self.run_task("badca"), "STOPPED")
+        reason = "failed to initialize logging driver: dial %s: the server's certificate is not trusted" % (
+            receiver.address.replace("tcp+tls://", "tcp+tls "))
+        self.assertIn(reason, task["stoppedReason"])
+        self.assertIn(reason, self.container(task, "main")["reason"])
+        self.assertEqual(len(receiver.messages()), 3)  # nothing more arrived
+
+        # syslog-tls-skip-verify: the same wrong CA, not looked at.
+        self.register("skip", [{"name": "main", "command": ["echo", "unverified"], "logConfiguration": {
+            "logDriver": "syslog", "options": {"syslog-address": receiver.address, "syslog-format": "rfc5424micro",
+                                               "syslog-tls-ca-cert": certificates["other-ca"],
+                                               "syslog-tls-skip-verify": "true"}}}])
+        self.assertEqual(self.container(self.wait_status(self.run_task("skip"), "STOPPED"), "main")["exitCode"], 0)
+        wait_for(lambda: len(receiver.messages()) >= 4, timeout=30, what="the unverified message")
+        self.assertTrue(receiver.messages()[3].endswith(" - unverified\n"), receiver.messages()[3])
+
+        # Checked at RegisterTaskDefinition, with ECS's ClientException.
+        with self.assertRaises(self.ecs.exceptions.ClientException) as refused:
+            self.register("halfpair", [{"name": "main", "command": ["true"], "logConfiguration": {
+                "logDriver": "syslog", "options": {"syslog-address": receiver.address,
+                                                   "syslog-tls-cert": certificates["server"]}}}])
+        self.assertIn("'syslog-tls-cert' and 'syslog-tls-key' go together", str(refused.exception))
 
     def test_journald_entries_use_the_native_protocol(self):
         journal = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)

@@ -20,12 +20,17 @@ SCRIPT = "i=0; while true; do echo \"line $i\"; i=$((i+1)); sleep 0.05; done"
 
 def messages(berth, stream):
     """Every message of `stream` on `berth`, oldest first (GetLogEvents paged forwards)."""
-    logs = berth.boto3("logs")
+    return stream_messages(berth.boto3("logs"), GROUP, stream)
+
+
+def stream_messages(logs, group, stream):
+    """Every message of `group`'s `stream` through the boto3 client `logs`, oldest first; [] while
+    the stream does not exist."""
     out, token = [], None
     while True:
         kwargs = {"nextToken": token} if token else {"startFromHead": True}
         try:
-            page = logs.get_log_events(logGroupName=GROUP, logStreamName=stream, **kwargs)
+            page = logs.get_log_events(logGroupName=group, logStreamName=stream, **kwargs)
         except logs.exceptions.ResourceNotFoundException:
             return []
         out += [e["message"] for e in page["events"]]

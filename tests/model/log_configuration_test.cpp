@@ -101,15 +101,37 @@ TEST_CASE("syslog and journald take Docker's options for them", "[model][logs]")
   CHECK(journald->driver == LogDriver::journald);
   CHECK(journald->max_buffer_bytes == 64u << 10);
 
-  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-address", "tcp+tls://h:6514"}}}}).find("tcp+tls") != std::string::npos);
+  auto tls = parse_log_configuration(Json{{"logDriver", "syslog"}, {"options", {
+      {"syslog-address", "tcp+tls://logs.example:6514"}, {"syslog-tls-ca-cert", "/etc/ssl/logs-ca.pem"},
+      {"syslog-tls-cert", "/etc/berth/c.pem"}, {"syslog-tls-key", "/etc/berth/c.key"}, {"syslog-tls-skip-verify", ""}}}});
+  REQUIRE(tls);
+  CHECK(tls->syslog.transport == SyslogTransport::tcp_tls);
+  CHECK(tls->syslog.host == "logs.example");
+  CHECK(tls->syslog.port == 6514);
+  CHECK(tls->syslog.tls_ca_cert == "/etc/ssl/logs-ca.pem");
+  CHECK(tls->syslog.tls_cert == "/etc/berth/c.pem");
+  CHECK(tls->syslog.tls_key == "/etc/berth/c.key");
+  CHECK(tls->syslog.tls_skip_verify);  // by its presence, as Docker's
+  CHECK(berth::model::syslog_address_text(tls->syslog) == "tcp+tls://logs.example:6514");
+  auto tls_default = parse_log_configuration(Json{{"logDriver", "syslog"}, {"options", {{"syslog-address", "tcp+tls://10.0.0.5"}}}});
+  REQUIRE(tls_default);
+  CHECK(tls_default->syslog.port == 514);  // Docker's default port for every network scheme
+  CHECK_FALSE(tls_default->syslog.tls_skip_verify);
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-address", "tcp+tls://h"}, {"syslog-tls-cert", "/c.pem"}}}}) ==
+        "logConfiguration.options 'syslog-tls-cert' and 'syslog-tls-key' go together: a client certificate needs its key.");
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-tls-key", "/k"}}}}).find("go together") != std::string::npos);
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-tls-ca-cert", "ca.pem"}}}}) ==
+        "logConfiguration.options 'syslog-tls-ca-cert' must be an absolute path on the host, not 'ca.pem'.");
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-address", "tls://h"}}}}).find("scheme 'tls'") != std::string::npos);
   CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-address", "udp://h:70000"}}}}).find("port '70000'") != std::string::npos);
   CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-address", "/dev/log"}}}}).find("syslog-address") != std::string::npos);
   CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-address", "unixgram://relative"}}}}).find("absolute") != std::string::npos);
   CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-facility", "local9"}}}}).find("syslog-facility") != std::string::npos);
   CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-format", "rfc9999"}}}}).find("syslog-format") != std::string::npos);
-  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-tls-ca-cert", "/x"}}}}) ==
-        "logConfiguration.options 'syslog-tls-ca-cert' is not a syslog option berth knows (syslog-address, syslog-facility, "
-        "syslog-format, tag, mode, max-buffer-size).");
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"labels", "a"}}}}) ==
+        "logConfiguration.options 'labels' is not a syslog option berth knows (syslog-address, syslog-facility, "
+        "syslog-format, syslog-tls-ca-cert, syslog-tls-cert, syslog-tls-key, syslog-tls-skip-verify, tag, mode, "
+        "max-buffer-size).");
   CHECK(refusal({{"logDriver", "journald"}, {"options", {{"labels", "a"}}}}).find("not a journald option") != std::string::npos);
   CHECK(refusal({{"logDriver", "journald"}, {"options", {{"tag", "{{.Hostname}}"}}}}).find("tag templates") != std::string::npos);
   CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"mode", "blocking"}, {"max-buffer-size", "1m"}}}}).find("non-blocking only") !=

@@ -73,6 +73,17 @@ TEST_CASE("syslog messages are formatted as Docker's syslog driver formats them"
   CHECK(format_syslog(header, false, "hi", t) == "<134>Dec  3 20:51:21 gw1 web[42]: hi\n");
   header.format = berth::model::SyslogFormat::unix_local;
   CHECK(format_syslog(header, false, "hi", t) == "<134>Dec  3 20:51:21 web[42]: hi\n");
+  // Over tcp+tls, Docker frames RFC 5424 by octet counting (RFC 5425), the newline counted.
+  using berth::model::SyslogFormat;
+  using berth::model::SyslogTransport;
+  CHECK(syslog_octet_counted(SyslogTransport::tcp_tls, SyslogFormat::rfc5424));
+  CHECK(syslog_octet_counted(SyslogTransport::tcp_tls, SyslogFormat::rfc5424micro));
+  CHECK_FALSE(syslog_octet_counted(SyslogTransport::tcp_tls, SyslogFormat::rfc3164));
+  CHECK_FALSE(syslog_octet_counted(SyslogTransport::tcp, SyslogFormat::rfc5424));
+  header.format = SyslogFormat::rfc5424;
+  header.facility = 3;
+  header.octet_counted = true;
+  CHECK(format_syslog(header, false, "hello", t) == "50 <30>1 2025-12-03T20:51:21Z gw1 web 42 web - hello\n");
 }
 
 TEST_CASE("journal entries use the native protocol's fields", "[runtime][logs]") {

@@ -72,6 +72,38 @@ TEST_CASE("shim arguments carry the log sink through a restart", "[runtime][logs
   CHECK(parsed->logging.syslog.facility == 17);
   CHECK(parsed->logging.syslog.format == berth::model::SyslogFormat::rfc3164);
 
+  // Syslog over TLS: its files and skip-verify.
+  options.logging.syslog.transport = berth::model::SyslogTransport::tcp_tls;
+  options.logging.syslog.tls_ca_cert = "/etc/ssl/ca.pem";
+  options.logging.syslog.tls_cert = "/etc/berth/c.pem";
+  options.logging.syslog.tls_key = "/etc/berth/c.key";
+  options.logging.syslog.tls_skip_verify = true;
+  auto tls = round_trip(options);
+  REQUIRE(tls.has_value());
+  CHECK(tls->logging.syslog.transport == berth::model::SyslogTransport::tcp_tls);
+  CHECK(tls->logging.syslog.host == "10.1.2.3");
+  CHECK(tls->logging.syslog.tls_ca_cert == "/etc/ssl/ca.pem");
+  CHECK(tls->logging.syslog.tls_cert == "/etc/berth/c.pem");
+  CHECK(tls->logging.syslog.tls_key == "/etc/berth/c.key");
+  CHECK(tls->logging.syslog.tls_skip_verify);
+  CHECK_FALSE(parse_shim_args(older_words({"--log-tls-ca", "relative.pem"})).has_value());
+
+  // awslogs' file: blocking waits for the reader, non-blocking counts what it rotates away unread.
+  options.logging = {};
+  options.logging.progress_path = "/run/berth/containers/t-main/log-progress";
+  options.logging.count_unread = true;
+  auto counting = round_trip(options);
+  REQUIRE(counting.has_value());
+  CHECK(counting->logging.count_unread);
+  CHECK_FALSE(counting->logging.wait_for_reader);
+  CHECK(counting->logging.progress_path == options.logging.progress_path);
+  options.logging.count_unread = false;
+  options.logging.wait_for_reader = true;
+  auto waiting = round_trip(options);
+  REQUIRE(waiting.has_value());
+  CHECK(waiting->logging.wait_for_reader);
+  CHECK_FALSE(waiting->logging.count_unread);
+
   options.logging = {};
   options.logging.sink = LogSink::none;
   auto none = round_trip(options);

@@ -1,9 +1,7 @@
 // The https transport: mbedTLS (small enough for the gateway binary, unlike OpenSSL), with the
 // peer's certificate chain and name verified, and a minimal HTTP/1.1 reader (content-length,
 // chunked, or until close) over it.
-#include <arpa/inet.h>
 #include <sys/socket.h>
-#include <mbedtls/asn1.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
@@ -20,6 +18,7 @@
 
 #include "common/sha256.hpp"
 #include "runtime/http/transport.hpp"
+#include "runtime/tls/ip_name_check.hpp"
 
 namespace berth::runtime::detail {
 namespace {
@@ -71,26 +70,6 @@ struct Connection {
   }
 };
 
-// mbedTLS 2.28 matches only DNS names; a registry addressed by IP (as on a plant network) must
-// present that address in an iPAddress subjectAltName, checked here on the leaf certificate.
-struct IpName {
-  unsigned char bytes[16];
-  std::size_t size = 0;
-};
-
-int verify_ip(void* context, mbedtls_x509_crt* certificate, int depth, std::uint32_t* flags) {
-  if (depth != 0) return 0;
-  const auto* ip = static_cast<const IpName*>(context);
-  for (const mbedtls_x509_sequence* san = &certificate->subject_alt_names; san && san->buf.p; san = san->next) {
-    if (san->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) && san->buf.len == ip->size &&
-        std::equal(san->buf.p, san->buf.p + ip->size, ip->bytes)) {
-      return 0;
-    }
-  }
-  *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
-  return 0;
-}
-
 Result<void> open(Connection& c, const Target& target, const HttpOptions& options, IpName& ip) {
   int rc = mbedtls_ctr_drbg_seed(&c.random, mbedtls_entropy_func, &c.entropy, nullptr, 0);
   if (rc != 0) return fail(Code::server, "TLS random source: " + tls_error(rc));
@@ -113,11 +92,10 @@ Result<void> open(Connection& c, const Target& target, const HttpOptions& option
   mbedtls_ssl_conf_ca_chain(&c.config, &c.trusted, nullptr);
   mbedtls_ssl_conf_rng(&c.config, mbedtls_ctr_drbg_random, &c.random);
   mbedtls_ssl_conf_read_timeout(&c.config, static_cast<std::uint32_t>(options.timeout_s) * 1000);
-  if (::inet_pton(AF_INET, target.host.c_str(), ip.bytes) == 1) ip.size = 4;
-  else if (::inet_pton(AF_INET6, target.host.c_str(), ip.bytes) == 1) ip.size = 16;
-  if (ip.size && !pinned) mbedtls_ssl_conf_verify(&c.config, verify_ip, &ip);
+  ip = ip_name(target.host);
+  if (ip.size && !pinned) mbedtls_ssl_conf_verify(&c.config, verify_ip_name, &ip);
   rc = mbedtls_ssl_setup(&c.ssl, &c.config);
-  // An address is checked by verify_ip; a name by mbedTLS (and sent as SNI).
+  // An address is checked by verify_ip_name; a name by mbedTLS (and sent as SNI).
   if (rc == 0 && !ip.size) rc = mbedtls_ssl_set_hostname(&c.ssl, target.host.c_str());
   if (rc != 0) return fail(Code::server, "TLS setup: " + tls_error(rc));
   mbedtls_ssl_set_bio(&c.ssl, &c.net, mbedtls_net_send, nullptr, mbedtls_net_recv_timeout);
@@ -251,7 +229,7 @@ class ClientChannel final : public SecureChannel {
   void close_notify() override { mbedtls_ssl_close_notify(&connection.ssl); }
 
   Connection connection;
-  IpName ip;  // what verify_ip checks against during the handshake
+  IpName ip;  // what verify_ip_name checks against during the handshake
 
  private:
   static ChannelStatus status_of(int rc) {

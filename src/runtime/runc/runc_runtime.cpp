@@ -166,7 +166,7 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   options.terminal = spec.terminal;
   options.open_stdin = spec.open_stdin;
   options.logging = spec.logging;
-  if (options.logging.wait_for_reader) options.logging.progress_path = state + "/" + k_log_progress_file;
+  if (options.logging.wait_for_reader || options.logging.count_unread) options.logging.progress_path = state + "/" + k_log_progress_file;
   // What a restart in place needs to run the same monitor again, the spec being gone by then.
   BERTH_TRY(write_file(state + "/" + k_shim_args_file, Json(shim_args(options)).dump(), 0600));
   trace_start(spec.id, "bundle");

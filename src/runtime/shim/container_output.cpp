@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <thread>
 
 #include "common/clock.hpp"
@@ -22,6 +23,10 @@ constexpr std::size_t k_blocking_backlog = 64 * 1024;
 constexpr auto k_redial_every = std::chrono::seconds(1);
 // How often a held file (awslogs, blocking) looks again whether the ingester has read on.
 constexpr int k_held_recheck_ms = 100;
+// What sets the file's drop notices apart from the container's lines: a notice rotated away unread
+// is not counted (the count is of the container's lines; the next notice still says it).
+constexpr std::string_view k_file_drop_notice = " of this container's output were dropped: the log ingester had not read them";
+
 // Enough of a log file's end to hold its last whole record (LogWriter's 16 KiB reads, a header).
 constexpr std::uint64_t k_record_tail = 20 * 1024;
 
@@ -59,6 +64,28 @@ bool reader_done_with_oldest(const std::string& log_path, int keep_files, const 
   return reader_ns && *reader_ns >= last->ns;
 }
 
+LogBuffer::Drops unread_lines(const std::string& path, const std::string& progress_path) {
+  std::int64_t reader_ns = -1;  // no report: the reader took nothing yet
+  if (const auto report = read_file(progress_path)) reader_ns = parse_integer<std::int64_t>(trim(*report)).value_or(-1);
+  LogBuffer::Drops out;
+  std::ifstream in(path);
+  std::string line;
+  bool continued = false;  // a P record came before: the line has text even if its F has none
+  while (std::getline(in, line)) {
+    const auto record = parse_shim_log_record(line);
+    if (!record || record->ns <= reader_ns) continue;
+    if (record->stderr_ && record->text.starts_with("berth: ") && record->text.find(k_file_drop_notice) != std::string_view::npos) {
+      continue;
+    }
+    out.bytes += record->text.size();
+    // A line counts once, at its end, unless it is empty (the ingester skips those, as Docker's
+    // driver does, so they were never going to be events).
+    if (!record->partial && (continued || !record->text.empty())) ++out.lines;
+    continued = record->partial;
+  }
+  return out;
+}
+
 Result<std::unique_ptr<ContainerOutput>> ContainerOutput::open(const ContainerLogging& logging, const FileLogSettings& file,
                                                                const std::string& runtime_id) {
   std::unique_ptr<ContainerOutput> out(new ContainerOutput());
@@ -73,7 +100,17 @@ Result<std::unique_ptr<ContainerOutput>> ContainerOutput::open(const ContainerLo
           return reader_done_with_oldest(path, keep, progress);
         };
       }
-      out->m_file = std::make_unique<LogWriter>(file.path, file.max_bytes, file.keep_files, std::move(may_rotate));
+      std::function<void(const std::string&)> before_delete;
+      if (logging.count_unread && !logging.progress_path.empty()) {
+        before_delete = [self = out.get(), progress = logging.progress_path](const std::string& oldest) {
+          const auto lost = unread_lines(oldest, progress);
+          self->m_file_drops.lines += lost.lines;
+          self->m_file_drops.bytes += lost.bytes;
+          self->m_file_dropped_total += lost.lines;
+        };
+      }
+      out->m_file = std::make_unique<LogWriter>(file.path, file.max_bytes, file.keep_files, std::move(may_rotate),
+                                                std::move(before_delete));
       return out;
     }
     case LogSink::syslog: {
@@ -81,7 +118,8 @@ Result<std::unique_ptr<ContainerOutput>> ContainerOutput::open(const ContainerLo
       if (!socket) return fail(Code::client, "failed to initialize logging driver: " + socket.error().message);
       out->m_socket = std::move(*socket);
       out->m_syslog = {.facility = logging.syslog.facility, .format = logging.syslog.format, .hostname = host_name(),
-                       .tag = logging.tag, .pid = static_cast<int>(::getpid())};
+                       .tag = logging.tag, .pid = static_cast<int>(::getpid()),
+                       .octet_counted = syslog_octet_counted(logging.syslog.transport, logging.syslog.format)};
       break;
     }
     case LogSink::journald: {
@@ -114,6 +152,8 @@ void ContainerOutput::queue(bool error, std::string_view line, bool partial) {
 void ContainerOutput::write(LogStream stream, std::string_view data) {
   if (m_file) {
     m_file->write(stream, data);
+    if (!data.empty()) m_file_line_open[stream == LogStream::stderr_ ? 1 : 0] = data.back() != '\n';
+    report_file_drops();
     return;
   }
   if (!m_buffer) return;  // none
@@ -199,6 +239,19 @@ bool ContainerOutput::report_drops() {
                              std::to_string(m_buffer->max_bytes()) + " bytes) was full";
   queue(true, notice, false);
   return true;
+}
+
+// The file's lines lost unread are said in the file itself, so the ingester stores the notice in
+// the container's stream where its reader looks (a rotation the notice causes is told next time),
+// once no line is cut open in the file.
+void ContainerOutput::report_file_drops() {
+  // Not between a partial record and its end: the reader would join the notice to that line.
+  if (m_file_drops.lines == 0 || m_file_line_open[0] || m_file_line_open[1]) return;
+  const std::string notice = "berth: " + std::to_string(m_file_drops.lines) + " lines (" + std::to_string(m_file_drops.bytes) +
+                             " bytes)" + std::string(k_file_drop_notice) +
+                             " when the shim's rotated log files let them go (mode non-blocking; blocking makes the container wait)\n";
+  m_file_drops = {};
+  m_file->write(LogStream::stderr_, notice);
 }
 
 void ContainerOutput::on_ready() {

@@ -7,7 +7,9 @@
 // connection is dialled again every second. The file of an awslogs container in blocking mode
 // does not rotate away what the log ingester has not read (it reports the time of the last record
 // it took in ContainerLogging::progress_path): the file is held, taking() is false, and it is looked at again
-// every 100 ms until the ingester has moved on. Not thread-safe (the shim's one thread).
+// every 100 ms until the ingester has moved on; in non-blocking mode it rotates anyway, and the
+// lines it deletes unread are counted and said in a notice line in the file (as the socket sinks
+// say theirs). Not thread-safe (the shim's one thread).
 #pragma once
 
 #include <poll.h>
@@ -41,6 +43,10 @@ struct FileLogSettings {
 // started): no. Times, not inodes: a deleted file's inode number is soon another file's.
 bool reader_done_with_oldest(const std::string& log_path, int keep_files, const std::string& progress_path);
 
+// The lines of the shim's log file at `path` that the reader reporting in `progress_path` has not
+// taken (records newer than its report; all of them without one), with their text's bytes.
+LogBuffer::Drops unread_lines(const std::string& path, const std::string& progress_path);
+
 class ContainerOutput {
  public:
   // Opens the sink `logging` names for the container `runtime_id` (the file only for the file
@@ -64,8 +70,9 @@ class ContainerOutput {
   // At the end: sends the cut lines left, waits at most `wait` for the receiver to take the
   // backlog, counts the rest as dropped, flushes the file.
   void finish(std::chrono::milliseconds wait);
-  // Messages dropped in all (non-blocking's full buffer, a receiver gone at the end).
-  std::uint64_t dropped() const { return m_buffer ? m_buffer->dropped_total() : 0; }
+  // Messages dropped in all (non-blocking's full buffer, a receiver gone at the end; for an
+  // awslogs file in non-blocking mode, the lines a rotation deleted before the ingester read them).
+  std::uint64_t dropped() const { return (m_buffer ? m_buffer->dropped_total() : 0) + m_file_dropped_total; }
 
  private:
   ContainerOutput() = default;
@@ -73,9 +80,14 @@ class ContainerOutput {
   // Queues a notice of the drops not yet reported; false when there were none.
   bool report_drops();
   void send_backlog();
+  // Writes a notice of the file's unreported drops into the file.
+  void report_file_drops();
 
   ContainerLogging m_logging;
   std::unique_ptr<LogWriter> m_file;
+  LogBuffer::Drops m_file_drops;  // count_unread: lost unread since the last notice
+  std::uint64_t m_file_dropped_total = 0;
+  bool m_file_line_open[2] = {false, false};  // per stream: the file's last record of it is partial (P)
   std::optional<LogSocket> m_socket;
   std::optional<LogBuffer> m_buffer;
   std::size_t m_sent_offset = 0;  // of the front message, on a stream socket

@@ -67,7 +67,13 @@ std::string format_syslog(const SyslogHeader& h, bool error, std::string_view li
   }
   out.append(line);
   out.push_back('\n');
+  if (h.octet_counted) out.insert(0, std::to_string(out.size()) + " ");
   return out;
+}
+
+bool syslog_octet_counted(model::SyslogTransport transport, model::SyslogFormat format) {
+  return transport == model::SyslogTransport::tcp_tls &&
+         (format == model::SyslogFormat::rfc5424 || format == model::SyslogFormat::rfc5424micro);
 }
 
 std::string format_journal_entry(const JournalFields& f, bool error, bool partial, std::string_view line) {

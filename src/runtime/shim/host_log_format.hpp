@@ -19,10 +19,17 @@ struct SyslogHeader {
   std::string tag;
   int pid = 0;
   bool utc = false;  // RFC 3164 and Unix stamps in UTC instead of local time (tests)
+  // RFC 5425's octet counting, "LEN MSG": Docker's framing of rfc5424 and rfc5424micro over
+  // tcp+tls (every other combination is the message alone, ending in "\n").
+  bool octet_counted = false;
 };
 
+// Whether Docker frames `format` over `transport` by octet counting.
+bool syslog_octet_counted(model::SyslogTransport transport, model::SyslogFormat format);
+
 // Returns the message for one line of output at `epoch_us`: severity err (3) for stderr, info (6)
-// for stdout, as Docker's driver; it ends with "\n" (Docker's syslog client adds it).
+// for stdout, as Docker's driver; it ends with "\n" (Docker's syslog client adds it), and is
+// preceded by its length and a space when octet_counted.
 std::string format_syslog(const SyslogHeader& header, bool error, std::string_view line, std::int64_t epoch_us);
 
 struct JournalFields {

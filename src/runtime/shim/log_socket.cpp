@@ -6,12 +6,16 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "runtime/linux/unix_socket.hpp"
 
 namespace berth::runtime {
 namespace {
+
+// How long a TCP connect, and then a TLS handshake, may take (the container's start waits).
+constexpr std::chrono::milliseconds k_connect_timeout{5000};
 
 std::unexpected<Error> dial_error(const std::string& network, const std::string& address, int err) {
   return fail(Code::client, "dial " + network + " " + address + ": connect: " + std::strerror(err));
@@ -59,7 +63,7 @@ Result<UniqueFd> connect_host(const std::string& host, int port, int type) {
     pollfd p{fd.get(), POLLOUT, 0};
     int err = ETIMEDOUT;
     socklen_t length = sizeof err;
-    if (::poll(&p, 1, 5000) == 1) ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &length);
+    if (::poll(&p, 1, static_cast<int>(k_connect_timeout.count())) == 1) ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &length);
     if (err == 0) out = std::move(fd);
     else last_errno = err;
   }
@@ -95,6 +99,15 @@ Result<LogSocket> LogSocket::connect(const model::SyslogOptions& o) {
       BERTH_ASSIGN(auto fd, connect_host(o.host, o.port, SOCK_STREAM));
       return LogSocket(std::move(fd), true);
     }
+    case SyslogTransport::tcp_tls: {
+      BERTH_ASSIGN(auto fd, connect_host(o.host, o.port, SOCK_STREAM));
+      auto tls = TlsClientStream::handshake(fd.get(),
+                                            {.server_name = o.host, .ca_file = o.tls_ca_cert, .cert_file = o.tls_cert,
+                                             .key_file = o.tls_key, .skip_verify = o.tls_skip_verify},
+                                            k_connect_timeout);
+      if (!tls) return fail(Code::client, "dial tcp+tls " + o.host + ":" + std::to_string(o.port) + ": " + tls.error().message);
+      return LogSocket(std::move(fd), true, std::move(*tls));
+    }
   }
   return fail(Code::client, "unknown syslog transport");
 }
@@ -106,6 +119,16 @@ Result<LogSocket> LogSocket::connect_datagram(const std::string& path) {
 }
 
 LogSocket::Sent LogSocket::send(std::string_view message, std::size_t& offset) {
+  if (m_tls) {
+    std::size_t taken = 0;
+    switch (m_tls->write(message.substr(offset), taken)) {
+      case TlsClientStream::Written::some:
+        offset += taken;
+        return offset >= message.size() ? Sent::whole : Sent::partly;
+      case TlsClientStream::Written::would_block: return Sent::would_block;
+      case TlsClientStream::Written::broken: return Sent::broken;
+    }
+  }
   const ssize_t n = ::send(m_fd.get(), message.data() + offset, message.size() - offset, MSG_NOSIGNAL | MSG_DONTWAIT);
   if (n >= 0) {
     offset += static_cast<std::size_t>(n);

@@ -32,8 +32,13 @@ const char* stream_name(LogStream s) {
 
 }  // namespace
 
-LogWriter::LogWriter(std::string path, std::size_t max_bytes, int keep_files, std::function<bool()> may_rotate)
-    : m_path(std::move(path)), m_max_bytes(max_bytes), m_keep_files(keep_files), m_may_rotate(std::move(may_rotate)) {
+LogWriter::LogWriter(std::string path, std::size_t max_bytes, int keep_files, std::function<bool()> may_rotate,
+                     std::function<void(const std::string&)> before_delete)
+    : m_path(std::move(path)),
+      m_max_bytes(max_bytes),
+      m_keep_files(keep_files),
+      m_may_rotate(std::move(may_rotate)),
+      m_before_delete(std::move(before_delete)) {
   m_file = std::fopen(m_path.c_str(), "ae");
   struct stat st;
   if (m_file && ::fstat(::fileno(m_file), &st) == 0) m_size = static_cast<std::size_t>(st.st_size);
@@ -47,6 +52,7 @@ void LogWriter::rotate_if_full() {
   if (m_size < m_max_bytes || !m_file) return;
   if (m_may_rotate && !m_may_rotate()) return;
   std::fclose(m_file);
+  if (m_before_delete) m_before_delete(m_keep_files > 0 ? m_path + "." + std::to_string(m_keep_files) : m_path);
   for (int i = m_keep_files; i >= 1; --i) {
     const std::string from = i == 1 ? m_path : m_path + "." + std::to_string(i - 1);
     const std::string to = m_path + "." + std::to_string(i);

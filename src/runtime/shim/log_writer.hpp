@@ -16,8 +16,10 @@ enum class LogStream { stdout_, stderr_ };
 class LogWriter {
  public:
   // `may_rotate` (optional) is asked before a rotation would delete the oldest rotated file; while
-  // it says no, the file grows past max_bytes and held() is true.
-  LogWriter(std::string path, std::size_t max_bytes, int keep_files, std::function<bool()> may_rotate = {});
+  // it says no, the file grows past max_bytes and held() is true. `before_delete` (optional) is
+  // given that file's path just before a rotation deletes it.
+  LogWriter(std::string path, std::size_t max_bytes, int keep_files, std::function<bool()> may_rotate = {},
+            std::function<void(const std::string&)> before_delete = {});
   ~LogWriter();
   LogWriter(const LogWriter&) = delete;
   LogWriter& operator=(const LogWriter&) = delete;
@@ -37,6 +39,7 @@ class LogWriter {
   std::size_t m_max_bytes;
   int m_keep_files;
   std::function<bool()> m_may_rotate;
+  std::function<void(const std::string&)> m_before_delete;
   std::FILE* m_file = nullptr;
   std::size_t m_size = 0;
 };
