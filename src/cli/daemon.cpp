@@ -19,6 +19,7 @@
 #include "svc/actions.hpp"
 #include "svc/metrics_recorder.hpp"
 #include "svc/secrets.hpp"
+#include "svc/service_discovery.hpp"
 
 namespace berth::cli {
 namespace {
@@ -123,7 +124,9 @@ Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::
     }
     BERTH_ASSIGN(resources.forward_key, read_shared_credentials(config.logs_forward_key_file, config.region));
   }
-  return std::unique_ptr<Daemon>(new Daemon(config, agent_config, std::move(resources)));
+  resources.dns = open_discovery_dns(config, agent_config);
+  const agent::AgentConfig served = with_discovery_resolver(agent_config, resources.dns.get());
+  return std::unique_ptr<Daemon>(new Daemon(config, served, std::move(resources)));
 }
 
 Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, DaemonResources resources)
@@ -178,6 +181,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
               config.account}),
       m_api_services{m_ctx, m_auth, m_resources.audit.get(), m_resources.metrics_token} {
   m_ctx.images = &m_image_catalog;  // built after the agent, whose puller it reads
+  m_ctx.instance_address = runtime::bridge_gateway_of(agent_config.network.subnet).value_or("");
   if (m_resources.forward_key) {
     m_forward_endpoint = std::make_unique<LogsEndpointClient>(
         config.logs_forward_url, server_trust(config.logs_forward_fingerprint, config.logs_forward_ca_file),
@@ -224,6 +228,9 @@ Result<std::string> Daemon::start() {
   }
   m_sampler.start(instance);
   m_scheduler.start();
+  if (m_resources.dns) {
+    m_resources.dns->start([this](std::string_view name) { return svc::resolve_discovery_name(m_ctx, name); });
+  }
   m_schedule_runner.start();
   m_scaling_runner.start();
   const auto started = [&]() -> Result<void> {
@@ -267,6 +274,7 @@ void Daemon::stop() {
   m_remote_agents.close();  // parked polls answer now, so the API stops without waiting them out
   if (m_server) m_server->stop();
   m_metadata.stop();
+  if (m_resources.dns) m_resources.dns->stop();
   m_commands.stop();
   m_scaling_runner.stop();
   m_schedule_runner.stop();
