@@ -1,15 +1,15 @@
 """Service discovery with real containers: a Cloud Map namespace and service made with the aws CLI,
 an ECS service on bridge networking with dynamic host ports registering its tasks through
 serviceRegistries, and berth's DNS answering a busybox client container (A with nslookup, SRV
-with a small DNS client here) and following a scale-in."""
-import os
+with a small DNS client here) and following a scale-in. Its own bridge and subnet, so its DNS
+address is its own."""
 import random
 import socket
 import struct
 import subprocess
 
-from test_networking import BridgeTest
-from test_tasks import wait_for
+from test_networking import HTTPD
+from test_tasks import TaskTestCase, wait_for
 
 BRIDGE = "berth-sd0"
 SUBNET = "172.29.0.0/24"
@@ -59,23 +59,23 @@ def dns_query(name, qtype, server=GATEWAY, port=53, timeout=2):
     return flags & 0xF, records
 
 
-class ServiceDiscoveryTest(BridgeTest):
-    config_text = BridgeTest.config_text.replace("BERTH_BRIDGE_NAME=berth-it0", "BERTH_BRIDGE_NAME=" + BRIDGE) \
-        .replace("BERTH_BRIDGE_SUBNET=172.30.0.0/24", "BERTH_BRIDGE_SUBNET=" + SUBNET)
-
-    def setUp(self):
-        super().setUp()
-        # The CLI sends DiscoverInstances to `data-<endpoint host>` unless told not to.
-        os.environ["AWS_DISABLE_HOST_PREFIX_INJECTION"] = "true"
-        self.addCleanup(os.environ.pop, "AWS_DISABLE_HOST_PREFIX_INJECTION", None)
+class ServiceDiscoveryTest(TaskTestCase):
+    config_text = TaskTestCase.config_text + "BERTH_BRIDGE_NAME=%s\nBERTH_BRIDGE_SUBNET=%s\n" % (BRIDGE, SUBNET)
 
     def sd(self, *args, check=True):
         return self.berth.aws(*args, service="servicediscovery", check=check)
 
+    def discover(self, service="web"):
+        """DiscoverInstances through boto3: Debian's aws CLI 2.9 sends it to `data-<endpoint host>`
+        (as AWS serves it) and has no setting to keep the endpoint given."""
+        client = self.berth.boto3("servicediscovery", inject_host_prefix=False)
+        return client.discover_instances(NamespaceName="local", ServiceName=service)["Instances"]
+
     def tearDown_services(self):
         for arn in self.ecs.list_services()["serviceArns"]:
             self.ecs.delete_service(service=arn, force=True)
-        wait_for(lambda: self.ecs.list_tasks()["taskArns"] == [], timeout=60, what="service tasks stopped")
+        wait_for(lambda: self.ecs.list_tasks(serviceName="web")["taskArns"] == [], timeout=60,
+                 what="service tasks stopped")  # the client task is stopped by assert_nothing_left
 
     def exec_in(self, task_arn, container, script):
         rid = task_arn.rsplit("/", 1)[1] + "-" + container
@@ -111,14 +111,15 @@ class ServiceDiscoveryTest(BridgeTest):
         self.assertNotEqual(failed.returncode, 0)
         self.assertIn("ResourceInUse", failed.stderr)
 
-        self.register_web("web")
+        self.register("web", [{"name": "web", "memory": 32, "stopTimeout": 1, "command": HTTPD,
+                               "portMappings": [{"containerPort": 8080}]}], network_mode="bridge")
         self.ecs.create_service(serviceName="web", taskDefinition="web", desiredCount=3, serviceRegistries=[
             {"registryArn": service["Arn"], "containerName": "web", "containerPort": 8080}])
         ports = wait_for(lambda: (lambda p: p if len(p) == 3 else None)(self.host_ports()), timeout=60,
                          what="three web tasks running")
         # berth's DNS answers the host too, on the bridge's gateway address.
         wait_for(lambda: self.srv_ports() == ports or None, timeout=10, what="SRV with the three host ports")
-        discovered = self.sd("discover-instances", "--namespace-name", "local", "--service-name", "web")["Instances"]
+        discovered = self.discover()
         self.assertEqual(sorted(int(i["Attributes"]["AWS_INSTANCE_PORT"]) for i in discovered), ports)
         self.assertEqual({i["Attributes"]["AWS_INSTANCE_IPV4"] for i in discovered}, {GATEWAY})
         listed = self.sd("list-instances", "--service-id", service["Id"])["Instances"]
@@ -129,7 +130,9 @@ class ServiceDiscoveryTest(BridgeTest):
         # task through an SRV record's target and port.
         self.register("client", [{"name": "c", "memory": 16, "stopTimeout": 1, "command": ["sleep", "3600"]}],
                       network_mode="bridge")
-        client = self.run_running("client")["taskArn"]
+        client = self.run_task("client")
+        wait_for(lambda: self.ecs.describe_tasks(tasks=[client])["tasks"][0]["lastStatus"] == "RUNNING" or None,
+                 timeout=30, what="client RUNNING")
         resolv = self.exec_in(client, "c", "cat /etc/resolv.conf")
         self.assertIn("nameserver " + GATEWAY, resolv.stdout)
         looked_up = self.exec_in(client, "c", "nslookup web.local")
@@ -150,7 +153,7 @@ class ServiceDiscoveryTest(BridgeTest):
         remaining = wait_for(lambda: (lambda p: p if len(p) == 1 else None)(self.host_ports()), timeout=60,
                              what="one web task left")
         wait_for(lambda: self.srv_ports() == remaining or None, timeout=10, what="SRV following the scale-in")
-        discovered = self.sd("discover-instances", "--namespace-name", "local", "--service-name", "web")["Instances"]
+        discovered = self.discover()
         self.assertEqual([int(i["Attributes"]["AWS_INSTANCE_PORT"]) for i in discovered], remaining)
 
     def test_custom_instances_and_errors_through_the_cli(self):
