@@ -312,9 +312,9 @@ FUZZ_SECONDS ?= 30
 FUZZ := build/fuzz
 FUZZ_HARNESSES := $(patsubst tests/fuzz/%_fuzz.cpp,%,$(wildcard tests/fuzz/*_fuzz.cpp))
 # The layers the harnesses reach (request parsing and signing, the decoders, the use cases over a
-# store, placement, schedules, image files); the agent, runtime, TLS and verbs are not built.
+# store, placement, schedules, image files, DNS messages); the agent, runtime, TLS and verbs are not built.
 FUZZ_LIB_SRC := $(filter src/common/% src/model/% src/place/% src/sched/% src/store/% src/svc/% \
-                  src/api/auth/% src/runtime/image/%,$(LIB_SRC)) $(wildcard src/api/*.cpp)
+                  src/api/auth/% src/runtime/image/% src/runtime/network/dns_%,$(LIB_SRC)) $(wildcard src/api/*.cpp)
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ)/obj/%.o) $(UI_SRC:%.cpp=$(FUZZ)/obj/%.o)
 FUZZ_LIBS := -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lzstd -lz -lpthread
 

@@ -11,6 +11,7 @@
 #include "api/scaling_dispatch.hpp"
 #include "api/scheduler_dispatch.hpp"
 #include "api/secrets_dispatch.hpp"
+#include "api/service_discovery_dispatch.hpp"
 #include "api/ui_routes.hpp"
 #include "common/numbers.hpp"
 #include "model/execute_command.hpp"
@@ -31,7 +32,7 @@ struct JsonApi {
   Decoded (*decode)(std::string_view target, std::string_view body);
 };
 // ECS, Secrets Manager, SSM, CloudWatch (JSON 1.0), CloudWatch Logs, Application Auto Scaling,
-// berth's key API and its cluster API share the endpoint: X-Amz-Target tells them apart.
+// Cloud Map, berth's key API and its cluster API share the endpoint: X-Amz-Target tells them apart.
 constexpr JsonApi k_json_apis[] = {
     {k_target_prefix, "ecs", "ecs", decode_ecs_request},
     {k_secrets_manager_target_prefix, "secretsmanager", "secretsmanager", decode_secrets_manager_request},
@@ -41,6 +42,8 @@ constexpr JsonApi k_json_apis[] = {
     {k_keys_target_prefix, "berth", "iam", decode_keys_request},
     {k_cluster_target_prefix, "berth", "berth", decode_cluster_request},
     {k_cloudwatch_target_prefix, k_cloudwatch_signing_name, k_cloudwatch_iam_prefix, decode_cloudwatch_json_request},
+    {k_service_discovery_target_prefix, k_service_discovery_name, k_service_discovery_name,
+     decode_service_discovery_request},
 };
 constexpr std::string_view k_scheduler = "scheduler";
 

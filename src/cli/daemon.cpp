@@ -18,6 +18,7 @@
 #include "svc/actions.hpp"
 #include "svc/metrics_recorder.hpp"
 #include "svc/secrets.hpp"
+#include "svc/service_discovery.hpp"
 
 namespace berth::cli {
 namespace {
@@ -115,7 +116,9 @@ Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::
   BERTH_ASSIGN(resources.log_store,
                store::LogStore::open({config.data_dir + "/cloudwatch-logs", config.logs_max_bytes, 0}, *resources.clock));
   BERTH_ASSIGN(resources.forward_key, read_log_forward_key(config));
-  return std::unique_ptr<Daemon>(new Daemon(config, agent_config, std::move(resources)));
+  resources.dns = open_discovery_dns(config, agent_config);
+  const agent::AgentConfig served = with_discovery_resolver(agent_config, resources.dns.get());
+  return std::unique_ptr<Daemon>(new Daemon(config, served, std::move(resources)));
 }
 
 Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, DaemonResources resources)
@@ -171,6 +174,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
               config.account}),
       m_api_services{m_ctx, m_auth, m_resources.audit.get(), m_resources.metrics_token} {
   m_ctx.images = &m_image_catalog;  // built after the agent, whose puller it reads
+  m_ctx.instance_address = runtime::bridge_gateway_of(agent_config.network.subnet).value_or("");
   if (m_resources.forward_key) {
     m_forwarder = std::make_unique<LogForwarding>(config, *m_resources.forward_key, *m_resources.log_store, *m_resources.clock);
   }
@@ -212,6 +216,9 @@ Result<std::string> Daemon::start() {
   m_sampler.start(instance);
   m_scheduler.start();
   m_poll_answerer.start();
+  if (m_resources.dns) {
+    m_resources.dns->start([this](std::string_view name) { return svc::resolve_discovery_name(m_ctx, name); });
+  }
   m_schedule_runner.start();
   m_scaling_runner.start();
   const auto started = [&]() -> Result<void> {
@@ -257,6 +264,7 @@ void Daemon::stop() {
   m_poll_answerer.stop();  // parked polls answer now, so the API stops without waiting them out
   if (m_server) m_server->stop();
   m_metadata.stop();
+  if (m_resources.dns) m_resources.dns->stop();
   m_commands.stop();
   m_scaling_runner.stop();
   m_schedule_runner.stop();

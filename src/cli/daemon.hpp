@@ -26,6 +26,7 @@
 #include "api/request_auth.hpp"
 #include "api/tls/tls_server.hpp"
 #include "cli/container_commands.hpp"
+#include "cli/discovery_dns.hpp"
 #include "cli/log_forwarding.hpp"
 #include "cli/logs_endpoint_client.hpp"
 #include "cli/metadata_endpoint.hpp"
@@ -57,6 +58,9 @@ struct DaemonResources {
   std::unique_ptr<store::LogStore> log_store;  // CloudWatch Logs, DATA-DIR/cloudwatch-logs
   // BERTH_LOGS_FORWARD_KEY_FILE's key, when BERTH_LOGS_FORWARD_URL is set.
   std::optional<api::auth::SigningCredentials> forward_key;
+  // berth's DNS for containers, bound before the agent is built (its containers' resolv.conf
+  // names it); null when off or its address is taken.
+  std::unique_ptr<runtime::DnsServer> dns;
 };
 
 // Serves container logs to the API from the runtime's log files.

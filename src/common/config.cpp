@@ -278,6 +278,21 @@ const KeyRule k_rules[] = {
        c.metadata_port = *port;
        return {};
      }},
+    {"BERTH_DNS_LISTEN",
+     [](Config& c, Text k, Text v) -> Result<void> {
+       const auto colon = v.rfind(':');
+       bool address_and_port = colon != std::string_view::npos &&
+                               parse_integer_in<int>(v.substr(colon + 1), 0, 65535).has_value();
+       if (address_and_port) {
+         const auto octets = split(std::string_view(v).substr(0, colon), '.');
+         address_and_port = octets.size() == 4 && std::ranges::all_of(octets, [](std::string_view octet) {
+           return parse_integer_in<int>(octet, 0, 255).has_value();
+         });
+       }
+       if (v != "off" && !address_and_port) return refuse(k, "off, or IPV4:PORT (unset: the bridge's gateway, port 53)");
+       c.dns_listen = std::string(v);
+       return {};
+     }},
     {"BERTH_SECRETS_KEY_FILE", [](Config& c, Text k, Text v) { return set(c.secrets_key_file, path(k, v)); }},
     {"BERTH_TASK_SETTLE_SECONDS",
      [](Config& c, Text k, Text v) { return set(c.task_settle_seconds, number_in<int>(k, v, 0, 86'400, "seconds")); }},

@@ -26,6 +26,9 @@ struct Config {
   std::size_t max_body_bytes = 1 << 20;            // BERTH_MAX_BODY_BYTES
   // The task metadata endpoint's port (the ECS agent's), on 127.0.0.1 and the bridge's gateway.
   int metadata_port = 51679;                       // BERTH_METADATA_PORT (0 = no endpoint)
+  // berth's DNS for containers (Cloud Map names, the rest forwarded): "" = the bridge's gateway
+  // address, port 53 (bridge containers then get it as their nameserver); "off"; or IPV4:PORT.
+  std::string dns_listen;                          // BERTH_DNS_LISTEN
   LogLevel log_level = LogLevel::info;             // BERTH_LOG_LEVEL / --log-level
   // TLS on the TCP listener: "auto" (on iff it listens beyond loopback), "on" or "off".
   std::string tls_mode = "auto";                   // BERTH_TLS / --tls

@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 13> k_migrations = {
+constexpr std::array<std::string_view, 14> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -247,6 +247,37 @@ CREATE TABLE join_tokens(
   used_at INTEGER,
   instance_id TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
+)sql",
+    // 14: Cloud Map (servicediscovery): namespaces, their services, custom instances registered
+    // by RegisterInstance (ECS services' tasks are derived from the tasks table, not stored), and
+    // the operations the asynchronous calls answered with (the newest 1000 are kept).
+    R"sql(
+CREATE TABLE sd_namespaces(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE sd_services(
+  id TEXT PRIMARY KEY,
+  namespace_id TEXT NOT NULL REFERENCES sd_namespaces(id),
+  name TEXT NOT NULL COLLATE NOCASE,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE(namespace_id, name)
+) WITHOUT ROWID;
+CREATE TABLE sd_instances(
+  service_id TEXT NOT NULL REFERENCES sd_services(id),
+  id TEXT NOT NULL,
+  creator_request_id TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  PRIMARY KEY(service_id, id)
+) WITHOUT ROWID;
+CREATE TABLE sd_operations(
+  id TEXT PRIMARY KEY,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
 )sql",
 };
 

@@ -27,6 +27,7 @@
 #include "model/schedule_group.hpp"
 #include "model/secret.hpp"
 #include "model/service.hpp"
+#include "model/service_discovery.hpp"
 #include "model/tags.hpp"
 #include "model/task.hpp"
 #include "model/task_definition.hpp"
@@ -81,6 +82,13 @@ struct ServiceName {
   std::string cluster;
   std::string name;
   auto operator<=>(const ServiceName&) const = default;
+};
+
+// An ECS service whose serviceRegistries name a Cloud Map service, with that entry.
+struct RegisteredService {
+  std::string cluster;
+  std::string name;
+  model::Json registry;  // {"registryArn", "port"?, "containerName"?, "containerPort"?}
 };
 
 struct TaskQuery {
@@ -422,6 +430,44 @@ class Store {
   // Deletes the alarms named, all or none: returns the names that do not exist (nothing is
   // deleted then), empty when all were deleted.
   [[nodiscard]] Result<std::vector<std::string>> delete_metric_alarms(const std::vector<std::string>& names);
+
+  // --- Cloud Map namespaces, services, custom instances, operations (store/service_discovery.cpp) ---
+  // Creates `ns` and records `operation`: ResourceExists (Cloud Map's NamespaceAlreadyExists) if
+  // its name is taken (names are case-insensitive, as DNS names), LimitExceeded past `max_namespaces`.
+  [[nodiscard]] Result<void> create_sd_namespace(const model::SdNamespace& ns, const model::SdOperation& operation,
+                                                 std::size_t max_namespaces);
+  // The namespace whose id, or else whose name, is `id_or_name`.
+  [[nodiscard]] Result<std::optional<model::SdNamespace>> find_sd_namespace(const std::string& id_or_name);
+  // Every namespace (at most the namespace limit exist), by id, with how many services each holds.
+  [[nodiscard]] Result<std::vector<std::pair<model::SdNamespace, std::size_t>>> list_sd_namespaces();
+  // Deletes namespace `id` and records `operation`. False if there is none; ResourceInUse while
+  // it holds services.
+  [[nodiscard]] Result<bool> delete_sd_namespace(const std::string& id, const model::SdOperation& operation);
+  // Creates `service`: NamespaceNotFound, ResourceExists (Cloud Map's ServiceAlreadyExists: same
+  // name in the namespace),
+  // LimitExceeded past `max_services`.
+  [[nodiscard]] Result<void> create_sd_service(const model::SdService& service, std::size_t max_services);
+  [[nodiscard]] Result<std::optional<model::SdService>> find_sd_service(const std::string& id);
+  // The service `name` (case-insensitive) of namespace `namespace_id`.
+  [[nodiscard]] Result<std::optional<model::SdService>> find_sd_service_named(const std::string& namespace_id,
+                                                                              const std::string& name);
+  // Services of `namespace_id` (nothing = of all namespaces), by id, with their custom instance counts.
+  [[nodiscard]] Result<std::vector<std::pair<model::SdService, std::size_t>>> list_sd_services(
+      const std::optional<std::string>& namespace_id);
+  // Deletes service `id`. False if there is none; ResourceInUse while custom instances are registered.
+  [[nodiscard]] Result<bool> delete_sd_service(const std::string& id);
+  // Registers (or replaces) custom instance `instance` of service `service_id` and records
+  // `operation`: ServiceNotFound, LimitExceeded past `max_instances` in the service.
+  [[nodiscard]] Result<void> put_sd_instance(const std::string& service_id, const model::SdInstance& instance,
+                                             const model::SdOperation& operation, std::size_t max_instances);
+  // Deregisters it and records `operation`; false if it was not registered.
+  [[nodiscard]] Result<bool> delete_sd_instance(const std::string& service_id, const std::string& instance_id,
+                                                const model::SdOperation& operation);
+  // The custom instances of service `service_id`, by id.
+  [[nodiscard]] Result<std::vector<model::SdInstance>> sd_instances(const std::string& service_id);
+  [[nodiscard]] Result<std::optional<model::SdOperation>> find_sd_operation(const std::string& id);
+  // The ACTIVE ECS services whose serviceRegistries name `registry_arn`, by cluster and name.
+  [[nodiscard]] Result<std::vector<RegisteredService>> services_registered_in(const std::string& registry_arn);
 
   // Test and migration support: runs raw SQL in one transaction.
   [[nodiscard]] Result<void> exec_for_test(const std::string& sql);

@@ -82,6 +82,9 @@ struct Context {
   // Remote instances' heartbeats and the signal parked polls wait on; nullptr = no remote agents
   // are served (polls answer at once, nobody is ever lost).
   RemoteAgents* remote_agents = nullptr;
+  // Where this gateway's host ports answer for its bridge containers (the bridge's gateway
+  // address): Cloud Map's AWS_INSTANCE_IPV4 for the tasks it registers; "" = none is given.
+  std::string instance_address{};
   // The IAM user the request was authenticated as ("arn:aws:iam::<account>:user/<name>"), set on
   // the API's per-request copy; "" for internal callers, which speak for the account's root user.
   std::string caller_arn{};

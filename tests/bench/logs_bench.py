@@ -22,8 +22,13 @@ STEADY = "while true; do i=0; while [ $i -lt 100 ]; do echo \"steady line $i of 
 
 
 def logs_call(port, action, body):
+    return json_call(port, LOGS_TARGET, action, body)
+
+
+def json_call(port, target_prefix, action, body):
+    """One unsigned JSON 1.1 call (`target_prefix` + `action`) to berth on `port`; its reply."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("POST", "/", json.dumps(body).encode(), {"X-Amz-Target": LOGS_TARGET + action,
+    conn.request("POST", "/", json.dumps(body).encode(), {"X-Amz-Target": target_prefix + action,
                                                           "Content-Type": "application/x-amz-json-1.1"})
     resp = conn.getresponse()
     text = resp.read()

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Benchmarks (not tests): builds every target, then measures size, idle RSS, start latency and
 # API throughput (plain and TLS), log throughput into the CloudWatch Logs store, the cost of sampling container metrics,
-# a cluster of 1,000 hollow joined agents (cluster_scale_bench.py), each with a baseline measured in the same run. Usage: tests/bench/run.sh
+# DNS answers per second, a cluster of 1,000 hollow joined agents (cluster_scale_bench.py), each with a baseline measured in the same run. Usage: tests/bench/run.sh
 set -eu
 cd "$(dirname "$0")/../.."
 for target in "" aarch64 armhf; do
@@ -21,5 +21,6 @@ taskset -c 0 build/x86_64-linux-gnu/berth-log-store-bench
 BERTH_TEST_IMAGES=build/images /usr/bin/python3 tests/bench/pull_bench.py
 /usr/bin/python3 tests/bench/metrics_bench.py
 /usr/bin/python3 tests/bench/logs_bench.py
+/usr/bin/python3 tests/bench/dns_bench.py
 /usr/bin/python3 tests/bench/cluster_scale_bench.py
 exec /usr/bin/python3 tests/bench/runtime_bench.py

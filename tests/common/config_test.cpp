@@ -42,6 +42,19 @@ TEST_CASE("config: BERTH_METADATA_PORT, 51679 unless set, 0 for none", "[common]
   CHECK(config.unknown_keys.empty());
 }
 
+TEST_CASE("config: BERTH_DNS_LISTEN, the bridge's gateway unless set, off, or IPV4:PORT", "[common][dns]") {
+  Config config;
+  CHECK(config.dns_listen.empty());
+  REQUIRE(apply_config(config, {{"BERTH_DNS_LISTEN", "127.0.0.1:5353"}}).has_value());
+  CHECK(config.dns_listen == "127.0.0.1:5353");
+  REQUIRE(apply_config(config, {{"BERTH_DNS_LISTEN", "off"}}).has_value());
+  CHECK(config.dns_listen == "off");
+  for (const char* bad : {"", "on", "53", "host:53", "1.2.3:53", "1.2.3.256:53", "1.2.3.4:65536", "1.2.3.4:"}) {
+    INFO(bad);
+    CHECK_FALSE(apply_config(config, {{"BERTH_DNS_LISTEN", bad}}).has_value());
+  }
+}
+
 TEST_CASE("config: BERTH_CGROUP_PARENT, /berth unless set", "[common]") {
   Config config;
   CHECK(config.cgroup_parent == "/berth");

@@ -97,6 +97,30 @@ const std::map<std::string, ResourcesOf, std::less<>>& scaling_mappings() {
   return k_mappings;
 }
 
+// Cloud Map: a namespace's or service's ARN where the request names one by id (as AWS authorizes
+// them); creations, lists, operations and DiscoverInstances (by names) take "*".
+const std::map<std::string, ResourcesOf, std::less<>>& service_discovery_mappings() {
+  static const auto arn_of = [](const char* kind) {
+    return [kind](const Mapper& m, const std::string& id) {
+      return "arn:aws:servicediscovery:" + m.arns().region + ":" + m.arns().account + ":" + kind + "/" + id;
+    };
+  };
+  static const ResourcesOf ns = one_of("Id", arn_of("namespace"));
+  static const ResourcesOf service = one_of("Id", arn_of("service"));
+  static const ResourcesOf instances_of = one_of("ServiceId", arn_of("service"));
+  static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
+      {"CreatePrivateDnsNamespace", everything}, {"CreateHttpNamespace", everything},
+      {"GetNamespace", ns},                      {"ListNamespaces", everything},
+      {"DeleteNamespace", ns},                   {"GetOperation", everything},
+      {"CreateService", everything},             {"GetService", service},
+      {"ListServices", everything},              {"DeleteService", service},
+      {"RegisterInstance", instances_of},        {"DeregisterInstance", instances_of},
+      {"GetInstance", instances_of},             {"ListInstances", instances_of},
+      {"DiscoverInstances", everything},
+  };
+  return k_mappings;
+}
+
 const std::map<std::string, ResourcesOf, std::less<>>& key_admin_mappings() {
   static const ResourcesOf user = [](const Mapper& m) { return Resources{m.user_arn()}; };
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
@@ -122,6 +146,7 @@ const std::map<std::string, ResourcesOf, std::less<>>* mappings_of(std::string_v
   if (service == "iam") return &key_admin_mappings();
   if (service == "cloudwatch") return &cloudwatch_mappings();
   if (service == "logs") return &logs_mappings();
+  if (service == "servicediscovery") return &service_discovery_mappings();
   if (service == "berth") return &berth_mappings();
   return nullptr;
 }

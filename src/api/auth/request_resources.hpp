@@ -98,6 +98,12 @@
 //   every action                                 * (AWS has no resource-level permissions for them)
 //   RegisterScalableTarget, PutScalingPolicy,
 //   PutScheduledAction                           + ecs:UpdateService on service/<c>/<s> of the ResourceId
+// Cloud Map (service prefix "servicediscovery"; arn:aws:servicediscovery:<region>:<account>:...)
+//   GetNamespace, DeleteNamespace                namespace/<Id>
+//   GetService, DeleteService                    service/<Id>
+//   RegisterInstance, DeregisterInstance,
+//   GetInstance, ListInstances                   service/<ServiceId>
+//   every other action                           *
 // berth key admin (service prefix "iam")
 //   CreateAccessKey, ListAccessKeys,
 //   DeleteAccessKey                              arn:aws:iam::<account>:user/<UserName, else the caller>
@@ -138,7 +144,7 @@ struct RequestedAccess {
 inline constexpr std::size_t k_max_request_resources = 100;
 
 // Returns the access a request asks for: `service` the IAM prefix ("ecs", "scheduler",
-// "secretsmanager", "ssm", "cloudwatch", "logs", "iam", "berth"), `action` its name ("RunTask"), `request` its JSON body
+// "secretsmanager", "ssm", "cloudwatch", "logs", "servicediscovery", "iam", "berth"), `action` its name ("RunTask"), `request` its JSON body
 // (shape-checked for ECS; for Scheduler the body with the route's members set on it, as
 // handle_scheduler_request merges them: CreateSchedule's GroupName travels in the body).
 // Returns UnknownOperationException for an action without a mapping (refuse the request: an
