@@ -12,7 +12,8 @@ namespace {
 // The signing names of the APIs berth serves ("monitoring" is CloudWatch); "berth" signs its own
 // key and logs routes.
 const std::vector<std::string> k_signing_names = {"ecs",        "scheduler",               "secretsmanager", "ssm",
-                                                   "monitoring", "application-autoscaling", "berth",          "logs"};
+                                                   "monitoring", "application-autoscaling", "berth",          "logs",
+                                                   "elasticloadbalancing"};
 
 // Returns the group of the socket file, or nullopt if it cannot be read.
 std::optional<gid_t> group_of(const std::string& path) {

@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 13> k_migrations = {
+constexpr std::array<std::string_view, 14> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -246,6 +246,16 @@ CREATE TABLE join_tokens(
   expires_at INTEGER NOT NULL,
   used_at INTEGER,
   instance_id TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+)sql",
+    // 14: Elastic Load Balancing v2: load balancers, target groups, listeners, rules and the
+    // targets registered by hand, each a JSON document under its ARN (a target under
+    // "<target group ARN> <id>:<port>"). Few rows, read whole: no columns to query by.
+    R"sql(
+CREATE TABLE elb_objects(
+  key TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  body TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
 };

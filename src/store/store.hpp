@@ -423,6 +423,16 @@ class Store {
   // deleted then), empty when all were deleted.
   [[nodiscard]] Result<std::vector<std::string>> delete_metric_alarms(const std::vector<std::string>& names);
 
+  // --- Elastic Load Balancing v2 objects (store/elb_objects.cpp): JSON documents by key ---
+  // Every document of `kind` ("load-balancer", "target-group", "listener", "rule", "target"), by key.
+  [[nodiscard]] Result<std::vector<model::Json>> list_elb_objects(std::string_view kind);
+  // Writes `puts` (key, kind, document) and deletes `deletes` (keys) in one transaction.
+  struct ElbPut {
+    std::string key, kind;
+    model::Json body;
+  };
+  [[nodiscard]] Result<void> write_elb_objects(const std::vector<ElbPut>& puts, const std::vector<std::string>& deletes);
+
   // Test and migration support: runs raw SQL in one transaction.
   [[nodiscard]] Result<void> exec_for_test(const std::string& sql);
 

@@ -151,7 +151,7 @@ Result<Policy> builtin_policy(std::string_view name) {
         "ecs:Describe*","ecs:List*","scheduler:Get*","scheduler:List*",
         "secretsmanager:DescribeSecret","secretsmanager:ListSecrets","ssm:DescribeParameters",
         "application-autoscaling:Describe*","berth:GetTaskLogs","berth:GetMetrics",
-        "berth:ListImages"]}})");
+        "berth:ListImages","elasticloadbalancing:Describe*"]}})");
   }
   return fail(Code::invalid_parameter, "unknown built-in policy '" + std::string(name) + "' (known: admin, read-only)");
 }
