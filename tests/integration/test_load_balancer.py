@@ -69,7 +69,14 @@ class LoadBalancerTest(TaskTestCase):
             health = self.elbv2("describe-target-health", "--target-group-arn", tg_arn)["TargetHealthDescriptions"]
             healthy = [h for h in health if h["TargetHealth"]["State"] == "healthy"]
             return health if len(healthy) == count and len(health) == count else None
-        return wait_for(ready, timeout=60, what="%d healthy targets" % count)
+        try:
+            return wait_for(ready, timeout=60, what="%d healthy targets" % count)
+        except AssertionError:
+            health = self.elbv2("describe-target-health", "--target-group-arn", tg_arn)
+            stopped = self.ecs.list_tasks(desiredStatus="STOPPED")["taskArns"][:3]
+            reasons = [t.get("stoppedReason") for t in self.ecs.describe_tasks(tasks=stopped)["tasks"]] if stopped else []
+            lines = [l for l in self.berth.log().splitlines() if "load balancing" in l or "error" in l][:20]
+            raise AssertionError("no %d healthy targets: %s\n%s\n%s" % (count, json.dumps(health), reasons, lines))
 
     def pages(self, n):
         return [get(LISTENER_PORT) for _ in range(n)]
@@ -158,7 +165,10 @@ class LoadBalancerTest(TaskTestCase):
         self.assertIn("failed ELB health checks", stopped["stoppedReason"])
 
         # Deleting the load balancer takes its listener's rules out of the kernel.
+        # A scale-in to 0 drains the tasks (3 s), then stops them.
         self.ecs.update_service(service="web", desiredCount=0)
+        wait_for(lambda: not self.ecs.list_tasks(serviceName="web", desiredStatus="RUNNING")["taskArns"] or None,
+                 timeout=60, what="the service's tasks to stop")
         self.ecs.delete_service(service="web")
         self.elbv2("delete-load-balancer", "--load-balancer-arn", lb["LoadBalancerArn"])
         wait_for(lambda: "berth listener %d" % LISTENER_PORT not in nat_rules() or None, timeout=10,
@@ -166,8 +176,6 @@ class LoadBalancerTest(TaskTestCase):
         self.elbv2("delete-target-group", "--target-group-arn", tg_arn)
         missing = self.elbv2("describe-target-groups", "--target-group-arns", tg_arn, check=False)
         self.assertIn("TargetGroupNotFound", missing.stderr)
-        wait_for(lambda: not self.ecs.list_tasks(desiredStatus="RUNNING")["taskArns"] or None, timeout=60,
-                 what="the service's tasks to stop")
 
     def test_application_listener_routes_paths_to_two_services(self):
         lb = self.elbv2("create-load-balancer", "--name", "app", "--type", "application")["LoadBalancers"][0]
@@ -178,6 +186,8 @@ class LoadBalancerTest(TaskTestCase):
                                       "--healthy-threshold-count", "2")["TargetGroups"][0]["TargetGroupArn"]
             page = "mkdir -p /www/a /www/b && for f in /www/index.html /www/a/index.html /www/b/index.html; do " \
                    "echo svc-%s > $f; done && exec httpd -f -p 8080 -h /www" % name
+            self.elbv2("modify-target-group-attributes", "--target-group-arn", groups[name], "--attributes",
+                       "Key=deregistration_delay.timeout_seconds,Value=0")
             self.register("svc-" + name, [{"name": "web", "memory": 32, "stopTimeout": 1, "command": ["sh", "-c", page],
                                            "portMappings": [{"containerPort": 8080, "hostPort": 0}]}],
                           network_mode="bridge")
@@ -200,10 +210,11 @@ class LoadBalancerTest(TaskTestCase):
         self.assertEqual(get(port, "/index.html"), (200, "svc-a"))  # the default action
         for name in ("a", "b"):
             self.ecs.update_service(service="svc-" + name, desiredCount=0)
-            self.ecs.delete_service(service="svc-" + name)
-        self.elbv2("delete-load-balancer", "--load-balancer-arn", lb["LoadBalancerArn"])
         wait_for(lambda: not self.ecs.list_tasks(desiredStatus="RUNNING")["taskArns"] or None, timeout=60,
                  what="the services' tasks to stop")
+        for name in ("a", "b"):
+            self.ecs.delete_service(service="svc-" + name)
+        self.elbv2("delete-load-balancer", "--load-balancer-arn", lb["LoadBalancerArn"])
 
     def test_api_shapes_and_errors(self):
         lb = self.elbv2("create-load-balancer", "--name", "app", "--type", "application")["LoadBalancers"][0]
