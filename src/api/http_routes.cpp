@@ -4,6 +4,7 @@
 #include "api/auth/request_resources.hpp"
 #include "api/cloudwatch_dispatch.hpp"
 #include "api/cluster_dispatch.hpp"
+#include "api/elb_dispatch.hpp"
 #include "api/image_routes.hpp"
 #include "api/keys_dispatch.hpp"
 #include "api/logs_dispatch.hpp"
@@ -119,6 +120,19 @@ HttpResponse json_api(ApiServices& api, const Caller& caller, const HttpRequest&
   // CloudWatch answers JSON 1.0 with its query error codes.
   if (chosen->target_prefix == k_cloudwatch_target_prefix) return cloudwatch_response(reply, CloudWatchProtocol::json);
   return to_response(reply);
+}
+
+// Whether `request` is an ELBv2 query request (a form POST without X-Amz-Target).
+bool is_elb(const HttpRequest& request) {
+  return request.method == "POST" && !request.has_header("x-amz-target") &&
+         is_elb_request(request.header("content-type"), request.body);
+}
+
+// Elastic Load Balancing v2: AWS's query protocol, answered in XML.
+HttpResponse elb_api(ApiServices& api, const Caller& caller, const HttpRequest& request) {
+  auto call = decode_elb_request(request.body);
+  const Reply reply = call ? authorize_and_run(api, caller, k_elb_signing_name, k_elb_signing_name, *call) : call.error();
+  return elb_response(call ? call->action : elb_action_of(request.body), reply);
 }
 
 // CloudWatch in Smithy RPC v2 CBOR: the operation is in the path.
@@ -244,6 +258,7 @@ std::string claimed_action(const HttpRequest& request, const std::string& path) 
   if (const auto operation = cbor_operation(request, path)) {
     return std::string(k_cloudwatch_iam_prefix) + ":" + std::string(*operation);
   }
+  if (is_elb(request)) return std::string(k_elb_signing_name) + ":" + elb_action_of(request.body);
   if (path.starts_with("/schedule-groups/")) {
     if (request.method == "POST") return "scheduler:CreateScheduleGroup";
     if (request.method == "DELETE") return "scheduler:DeleteScheduleGroup";
@@ -291,6 +306,7 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
     }
     // A CBOR client cannot read a JSON error.
     if (cbor_operation(request, target.path)) return cloudwatch_response(reply, CloudWatchProtocol::cbor);
+    if (is_elb(request)) return elb_response(elb_action_of(request.body), reply);
     return to_response(reply);
   }
   const Caller& caller = *authenticated;
@@ -349,6 +365,7 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
   if (method == "POST" && path == k_exec_path && !request.has_header("x-amz-target")) {
     return exec_session(api, caller, request, peer);
   }
+  if (is_elb(request)) return elb_api(api, caller, request);
   // Any path: an --endpoint-url with a path is used as-is by the AWS clients.
   if (method == "POST") return json_api(api, caller, request);
   // REST for device apps and `berth logs`: a task's container output.

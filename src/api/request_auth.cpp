@@ -13,7 +13,8 @@ namespace {
 // key and logs routes.
 const std::vector<std::string> k_signing_names = {"ecs",        "scheduler",               "secretsmanager", "ssm",
                                                    "monitoring", "application-autoscaling", "berth",          "logs",
-                                                   "servicediscovery"};
+                                                   "servicediscovery",
+                                                   "elasticloadbalancing"};
 
 // Returns the group of the socket file, or nullopt if it cannot be read.
 std::optional<gid_t> group_of(const std::string& path) {

@@ -10,7 +10,10 @@
 #include "common/files.hpp"
 #include "common/log.hpp"
 #include "common/numbers.hpp"
+#include "runtime/lb/target_probe.hpp"
+#include "runtime/linux/process.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
+#include "runtime/network/bridge_network.hpp"
 #include "runtime/network/bridge_gateway.hpp"
 #include "runtime/oci_spec.hpp"
 #include "runtime/shim/log_writer.hpp"
@@ -150,7 +153,11 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
       // scheduler; containers' secrets come from svc's secrets store.
       m_agent(*m_resources.store, m_runtime, *m_resources.images, *m_resources.clock, agent_config,
               {.registrar = m_registrar,
-               .on_task_changed = [this] { m_scheduler.wake(); },
+               .on_task_changed =
+                   [this] {
+                     m_scheduler.wake();
+                     m_elb_worker.wake();
+                   },
                .resolve_secret = [this](const std::string& value_from) {
                  return svc::resolve_secret_reference(m_ctx, value_from);
                },
@@ -165,6 +172,13 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                   svc::record_samples(m_ctx, samples, now);
                 }),
       m_scheduler(m_ctx, EpochMs{config.task_settle_seconds} * 1000),
+      m_nat_rules(runtime::find_executable("iptables-restore", runtime::k_helper_path), runtime::iptables_binary()),
+      m_elb_worker(m_ctx, {.probe = runtime::lb::probe_target,
+                           .apply = [this](const model::DataPlan& plan) -> Result<void> {
+                             auto proxied = m_http_proxy.configure(plan.http);
+                             BERTH_TRY(m_nat_rules.apply(plan.tcp));
+                             return proxied;
+                           }}),
       m_schedule_runner(m_ctx),
       m_poll_answerer(m_ctx),
       m_scaling_runner(m_ctx),
@@ -185,6 +199,7 @@ Daemon::~Daemon() { stop(); }
 void Daemon::tasks_changed() {
   m_agent.wake();
   m_scheduler.wake();
+  m_elb_worker.wake();
 }
 
 void Daemon::schedules_changed() {
@@ -219,6 +234,7 @@ Result<std::string> Daemon::start() {
   if (m_resources.dns) {
     m_resources.dns->start([this](std::string_view name) { return svc::resolve_discovery_name(m_ctx, name); });
   }
+  m_elb_worker.start();
   m_schedule_runner.start();
   m_scaling_runner.start();
   const auto started = [&]() -> Result<void> {
@@ -269,6 +285,8 @@ void Daemon::stop() {
   m_scaling_runner.stop();
   m_schedule_runner.stop();
   m_scheduler.stop();
+  m_elb_worker.stop();
+  m_http_proxy.stop();
   m_sampler.stop();
   m_exit_watcher.stop();
   if (m_forwarder) m_forwarder->stop();

@@ -38,6 +38,9 @@
 #include "runtime/shim/exit_watcher.hpp"
 #include "store/store.hpp"
 #include "svc/context.hpp"
+#include "svc/elb_worker.hpp"
+#include "runtime/lb/http_proxy.hpp"
+#include "runtime/lb/nat_rules.hpp"
 #include "svc/metric_store.hpp"
 #include "svc/poll_answerer.hpp"
 #include "svc/scaling_runner.hpp"
@@ -141,6 +144,10 @@ class Daemon final : private svc::StateEvents {
   std::unique_ptr<LogForwarding> m_forwarder;
   agent::MetricsSampler m_sampler;
   svc::ServiceScheduler m_scheduler;
+  // Load balancing: listeners' kernel rules and the target health checks (svc/elb_worker.hpp).
+  runtime::lb::NatRules m_nat_rules;
+  runtime::lb::HttpProxy m_http_proxy;
+  svc::ElbWorker m_elb_worker;
   svc::ScheduleRunner m_schedule_runner;
   svc::PollAnswerer m_poll_answerer;  // answers the parked PollInstanceTasks off the API's workers
   // Step scaling policies act on the CloudWatch alarms naming them (svc::alarms_with_action).

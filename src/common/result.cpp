@@ -37,6 +37,16 @@ std::string_view code_name(Code code) {
     case Code::service_deployment_not_found: return "ServiceDeploymentNotFoundException";
     case Code::task_set_not_found: return "TaskSetNotFoundException";
     case Code::unsupported_feature: return "UnsupportedFeatureException";
+    case Code::load_balancer_not_found: return "LoadBalancerNotFound";
+    case Code::target_group_not_found: return "TargetGroupNotFound";
+    case Code::listener_not_found: return "ListenerNotFound";
+    case Code::rule_not_found: return "RuleNotFound";
+    case Code::duplicate_load_balancer_name: return "DuplicateLoadBalancerName";
+    case Code::duplicate_target_group_name: return "DuplicateTargetGroupName";
+    case Code::duplicate_listener: return "DuplicateListener";
+    case Code::priority_in_use: return "PriorityInUse";
+    case Code::invalid_target: return "InvalidTarget";
+    case Code::invalid_configuration_request: return "InvalidConfigurationRequest";
     case Code::server: return "ServerException";
   }
   return "ServerException";

@@ -43,6 +43,17 @@ enum class Code {
   service_deployment_not_found,  // ServiceDeploymentNotFoundException
   task_set_not_found,      // TaskSetNotFoundException
   unsupported_feature,     // UnsupportedFeatureException
+  // Elastic Load Balancing v2's faults (their query error codes).
+  load_balancer_not_found,  // LoadBalancerNotFound
+  target_group_not_found,   // TargetGroupNotFound
+  listener_not_found,       // ListenerNotFound
+  rule_not_found,           // RuleNotFound
+  duplicate_load_balancer_name,  // DuplicateLoadBalancerName
+  duplicate_target_group_name,   // DuplicateTargetGroupName
+  duplicate_listener,       // DuplicateListener
+  priority_in_use,          // PriorityInUse
+  invalid_target,           // InvalidTarget
+  invalid_configuration_request,  // InvalidConfigurationRequest
   server,                  // ServerException
 };
 

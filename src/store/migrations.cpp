@@ -279,6 +279,16 @@ CREATE TABLE sd_operations(
   created_at INTEGER NOT NULL
 );
 )sql",
+    // 15: Elastic Load Balancing v2: load balancers, target groups, listeners, rules and the
+    // targets registered by hand, each a JSON document under its ARN (a target under
+    // "<target group ARN> <id>:<port>"). Few rows, read whole: no columns to query by.
+    R"sql(
+CREATE TABLE elb_objects(
+  key TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  body TEXT NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 Result<int> read_version(Db& db) {

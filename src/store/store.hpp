@@ -468,6 +468,15 @@ class Store {
   [[nodiscard]] Result<std::optional<model::SdOperation>> find_sd_operation(const std::string& id);
   // The ACTIVE ECS services whose serviceRegistries name `registry_arn`, by cluster and name.
   [[nodiscard]] Result<std::vector<RegisteredService>> services_registered_in(const std::string& registry_arn);
+  // --- Elastic Load Balancing v2 objects (store/elb_objects.cpp): JSON documents by key ---
+  // Every document of `kind` ("load-balancer", "target-group", "listener", "rule", "target"), by key.
+  [[nodiscard]] Result<std::vector<model::Json>> list_elb_objects(std::string_view kind);
+  // Writes `puts` (key, kind, document) and deletes `deletes` (keys) in one transaction.
+  struct ElbPut {
+    std::string key, kind;
+    model::Json body;
+  };
+  [[nodiscard]] Result<void> write_elb_objects(const std::vector<ElbPut>& puts, const std::vector<std::string>& deletes);
 
   // Test and migration support: runs raw SQL in one transaction.
   [[nodiscard]] Result<void> exec_for_test(const std::string& sql);

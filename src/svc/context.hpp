@@ -15,6 +15,7 @@
 #include "model/schema.hpp"
 #include "store/log_store.hpp"
 #include "store/store.hpp"
+#include "svc/elb_state.hpp"
 #include "svc/local_gateway.hpp"
 #include "svc/metric_store.hpp"
 #include "svc/remote_agents.hpp"
@@ -88,6 +89,9 @@ struct Context {
   // The IAM user the request was authenticated as ("arn:aws:iam::<account>:user/<name>"), set on
   // the API's per-request copy; "" for internal callers, which speak for the account's root user.
   std::string caller_arn{};
+  // Elastic Load Balancing's in-memory state: target health, draining tasks (a shared_ptr keeps
+  // Context copyable; copies share one).
+  std::shared_ptr<ElbState> elb = std::make_shared<ElbState>();
   // Announce a change to `events` (see StateEvents).
   void tasks_changed() const {
     if (remote_agents) remote_agents->tasks_changed();

@@ -9,6 +9,7 @@
 #include "common/ids.hpp"
 #include "common/start_trace.hpp"
 #include "model/cluster_snapshot_codec.hpp"
+#include "svc/elb_ports.hpp"
 
 namespace berth::svc {
 namespace {
@@ -183,7 +184,8 @@ Result<AppliedPlan> apply_plan(Context& ctx, const std::string& cluster, const P
       BERTH_ASSIGN(fresh, ctx.store.read_cluster_snapshot(cluster, options.scope));
     }
     const model::ClusterSnapshot& snapshot = attempt == 0 && first ? *first : fresh;
-    BERTH_ASSIGN(auto plan, planner(snapshot));
+    model::ClusterSnapshot with_listeners;  // listener ports are not the tasks' to take
+    BERTH_ASSIGN(auto plan, planner(with_listener_ports(ctx, snapshot, with_listeners)));
     AppliedPlan applied{std::move(plan), {}};
     if (applied.plan.empty()) return applied;
     BERTH_ASSIGN(auto commit, commit_of(ctx, cluster, applied.plan, options, ctx.clock.now_ms(), pins_by_deployment));

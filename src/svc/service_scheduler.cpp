@@ -7,6 +7,7 @@
 #include "common/log.hpp"
 #include "model/capacity_provider_strategy.hpp"
 #include "sched/service_rules.hpp"
+#include "svc/elb_drain.hpp"
 #include "svc/lost_instances.hpp"
 #include "svc/plan_applier.hpp"
 #include "svc/task_tags.hpp"
@@ -84,6 +85,8 @@ Result<void> ServiceScheduler::schedule(const std::string& cluster, const std::s
     if (service == current.services.end()) return sched::Plan{};  // deleted or finished meanwhile
     BERTH_ASSIGN(auto plan, sched::schedule_service(current, *service, m_ctx.clock.now_ms(), settings, m_ctx.arns,
                                                     m_rng, [] { return random_hex(16); }));
+    // Tasks behind a load balancer are deregistered and stopped after the delay.
+    plan.stops = admit_stops(m_ctx, cluster, name, std::move(plan.stops));
     // The service's enableExecuteCommand and capacity providers go onto the tasks it starts;
     // read only when it starts some (rare), since the snapshot does not carry them. apply_plan
     // reads `options` after this.

@@ -152,7 +152,7 @@ Result<Policy> builtin_policy(std::string_view name) {
         "secretsmanager:DescribeSecret","secretsmanager:ListSecrets","ssm:DescribeParameters",
         "application-autoscaling:Describe*","berth:GetTaskLogs","berth:GetMetrics",
         "berth:ListImages","servicediscovery:Get*","servicediscovery:List*",
-        "servicediscovery:DiscoverInstances"]}})");
+        "servicediscovery:DiscoverInstances","elasticloadbalancing:Describe*"]}})");
   }
   return fail(Code::invalid_parameter, "unknown built-in policy '" + std::string(name) + "' (known: admin, read-only)");
 }

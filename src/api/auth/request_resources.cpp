@@ -121,6 +121,26 @@ const std::map<std::string, ResourcesOf, std::less<>>& service_discovery_mapping
   return k_mappings;
 }
 
+// Elastic Load Balancing v2: the ARN a request acts on; creates and reads of many take "*".
+const std::map<std::string, ResourcesOf, std::less<>>& elb_mappings() {
+  static const auto as_written = [](const Mapper&, const std::string& arn) { return arn.empty() ? std::string("*") : arn; };
+  static const ResourcesOf lb = one_of("LoadBalancerArn", as_written);
+  static const ResourcesOf listener = one_of("ListenerArn", as_written);
+  static const ResourcesOf group = one_of("TargetGroupArn", as_written);
+  static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
+      {"CreateLoadBalancer", everything},        {"DescribeLoadBalancers", everything},
+      {"DeleteLoadBalancer", lb},                {"CreateTargetGroup", everything},
+      {"DescribeTargetGroups", everything},      {"DeleteTargetGroup", group},
+      {"ModifyTargetGroupAttributes", group},    {"DescribeTargetGroupAttributes", group},
+      {"CreateListener", lb},                    {"DescribeListeners", everything},
+      {"DeleteListener", listener},              {"CreateRule", listener},
+      {"DescribeRules", everything},             {"DeleteRule", one_of("RuleArn", as_written)},
+      {"RegisterTargets", group},                {"DeregisterTargets", group},
+      {"DescribeTargetHealth", group},
+  };
+  return k_mappings;
+}
+
 const std::map<std::string, ResourcesOf, std::less<>>& key_admin_mappings() {
   static const ResourcesOf user = [](const Mapper& m) { return Resources{m.user_arn()}; };
   static const std::map<std::string, ResourcesOf, std::less<>> k_mappings = {
@@ -148,6 +168,7 @@ const std::map<std::string, ResourcesOf, std::less<>>* mappings_of(std::string_v
   if (service == "logs") return &logs_mappings();
   if (service == "servicediscovery") return &service_discovery_mappings();
   if (service == "berth") return &berth_mappings();
+  if (service == "elasticloadbalancing") return &elb_mappings();
   return nullptr;
 }
 

@@ -1,0 +1,43 @@
+// The kernel half of berth's network (TCP) listeners, as kube-proxy's iptables mode does it: one
+// nat chain, BERTH-LB, jumped to from PREROUTING and OUTPUT for packets to the host's own
+// addresses, DNATs a new connection to a listener's port onto one of its endpoints, chosen by
+// `-m statistic --mode random` with probabilities 1/n, 1/(n-1), ..., 1 (even spread); marked
+// connections are masqueraded in BERTH-LB-MASQ (POSTROUTING) so that replies come back through
+// the host whichever way the connection came (127.0.0.1 included, given route_localnet on the
+// bridge, which portmap sets). A forwarded connection never reaches berth. The chains are
+// replaced whole by one `iptables-restore --noflush` (atomic: a connection sees the old rules or
+// the new ones), so rebuilding after a change or at start leaves nothing stale.
+// Thread-compatible: one caller at a time (the ELB worker).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "model/elb_data_plan.hpp"
+
+namespace berth::runtime::lb {
+
+inline constexpr std::string_view k_nat_chain = "BERTH-LB";
+inline constexpr std::string_view k_masquerade_chain = "BERTH-LB-MASQ";
+inline constexpr std::string_view k_masquerade_mark = "0x10000/0x10000";
+
+// The iptables-restore input that makes the two chains do `forwards` (and nothing else).
+std::string render_nat_rules(const std::vector<model::TcpForward>& forwards);
+
+class NatRules {
+ public:
+  // `iptables_restore` and `iptables`: absolute paths (iptables-nft or legacy, as the host has).
+  NatRules(std::string iptables_restore, std::string iptables)
+      : m_restore(std::move(iptables_restore)), m_iptables(std::move(iptables)) {}
+
+  // Replaces the chains' rules with `forwards`' and makes sure the hooks jump to them.
+  [[nodiscard]] Result<void> apply(const std::vector<model::TcpForward>& forwards);
+
+ private:
+  Result<void> ensure_hooks();
+  std::string m_restore, m_iptables;
+  bool m_hooked = false;
+};
+
+}  // namespace berth::runtime::lb
