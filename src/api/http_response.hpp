@@ -3,12 +3,14 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "api/dispatch.hpp"
+#include "api/http_stream.hpp"
 
 namespace berth::api {
 
@@ -23,6 +25,9 @@ struct HttpResponse {
   // session), now the callee's, and any bytes the client sent after its request. Called on the event loop's thread, so it only hands the socket
   // on. Dropped unused (the connection closed) when the reply cannot be written.
   std::function<void(int socket, std::string early_input)> takeover{};
+  // A 200 whose body goes on after `body` (api/http_stream.hpp): sent without Content-Length,
+  // with Connection: close (the body ends when the connection does). Dropped for HEAD.
+  std::shared_ptr<HttpStream> stream{};
 };
 
 // Returns `reply` as a response with its x-amzn-RequestId and, for an error, x-amzn-ErrorType.
