@@ -363,7 +363,11 @@ class DashboardWithoutAuthTest(DashboardTestCase):
         self.click("#td-job-1 summary")
         wait_for(lambda: '"family": "job"' in (self.text("#td-job-1 pre") or ""), timeout=10, what="the definition's JSON")
         updated = self.attribute("body", "data-updated")
-        wait_for(lambda: self.attribute("body", "data-updated") != updated, timeout=10, what="a refresh")
+        # A change through the API: its notice makes the page read the view again.
+        self.berth.boto3().register_task_definition(family="later", containerDefinitions=[
+            {"name": "c", "image": "busybox", "memory": 32, "command": ["true"]}])
+        wait_for(lambda: self.attribute("body", "data-updated") != updated and "later" in (self.text("main") or ""),
+                 timeout=10, what="a refresh")
         # The refresh kept the revision open with its JSON.
         self.assertIn('"family": "job"', self.text("#td-job-1 pre"))
         self.shot("taskdef-json-auth-off")
