@@ -1,7 +1,9 @@
 """The dashboard (/ui/) in a real browser: Debian's Chromium, headless, driven by python3-selenium
 through chromium-driver, against a real berth running real busybox containers. Everything is
 created through the API; the page is only watched and clicked: a service scaled from 1 to 3 shows
-up without a reload, a task stopped with its button is replaced, a container's output line appears
+up without a reload, pushed by berth's change stream (no request while idle), a task stopped with
+its button is replaced, a container's exit code and reason are shown, the used memory is above zero,
+every view fits a phone's width, the page works over https, a container's output line appears
 in the log tail, a published port is a link, and a read-only key sees no action buttons but the
 gateway's images (the busybox its task runs, in use). The
 browser's DNS resolves nothing but 127.0.0.1, its performance log must show no request to any
@@ -121,7 +123,7 @@ class DashboardTestCase(BerthTestCase):
         return wait_for(lambda: self.driver.find_element(By.TAG_NAME, "body").get_attribute("data-permissions"),
                         timeout=20, what="the permission probes")
 
-    # The page replaces its view every 2 seconds, so an element found by one WebDriver command may
+    # The page replaces its view on each change notice, so an element found by one WebDriver command may
     # be gone by the next: reads are one script each, clicks are retried on a fresh element.
     def text(self, css):
         return self.driver.execute_script("const e = document.querySelector(arguments[0]); return e && e.innerText", css)
