@@ -216,9 +216,8 @@ class CliVerbsTest(TaskTestCase):
         self.assertNotIn("  web  ", self.cli("events", "web-").stdout)
         self.assertEqual(self.cli("scale", "web", "-1", check=False).returncode, 2)
         # scale --output json prints UpdateService's reply.
-        scaled = json.loads(self.cli("scale", "web-c", "1", flags=("--output", "json")).stdout)
-        self.assertEqual((scaled["service"]["serviceName"], scaled["service"]["desiredCount"]), ("web-canary", 1))
-        self.ecs.update_service(service="web-canary", desiredCount=0)
+        scaled = json.loads(self.cli("scale", "web-c", "0", flags=("--output", "json")).stdout)
+        self.assertEqual((scaled["service"]["serviceName"], scaled["service"]["desiredCount"]), ("web-canary", 0))
         # describe finds a service by its name: text and the API's JSON.
         self.assertTrue(self.cli("describe", "web-canary").stdout.startswith("service web-canary\n"))
         self.assertEqual(self.cli_json("describe", "web-canary")["serviceName"], "web-canary")
