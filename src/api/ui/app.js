@@ -9,6 +9,7 @@ const FALLBACK_POLL_MS = 2000;  // the views, while the change stream is down
 const RECONNECT_MS = 3000;      // between attempts to reopen a stream
 const LOG_POLL_MS = 1000;       // the tail, while its stream is down
 const LOG_LINES = 500;  // the tail keeps this many lines
+const STOPPED_LINE = "(the task has stopped)";
 
 const state = { cluster: "default", can: {}, definitions: new Map(), busy: false, again: false, generation: 0 };
 const $ = (id) => document.getElementById(id);
@@ -182,7 +183,7 @@ function showLogs(reply) {
   tail.lines.splice(0, Math.max(0, tail.lines.length - LOG_LINES));
   tail.next = reply.next || tail.next;
   const stopped = reply.taskStatus === "STOPPED" && !reply.more;
-  if (stopped) tail.lines.push("(the task has stopped)");
+  if (stopped) tail.lines.push(STOPPED_LINE);
   const pre = $("logs-text");
   const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
   pre.textContent = tail.lines.join("\n");
@@ -202,7 +203,8 @@ function followTail() {
       showLogs(JSON.parse(data));
     } else if (name === "end") {
       tail.ended = true;
-      showLogs({ taskStatus: "STOPPED" });
+      // The last "logs" event said so already when it came with the end.
+      if (tail.lines[tail.lines.length - 1] !== STOPPED_LINE) showLogs({ taskStatus: "STOPPED" });
     } else if (name === "error") {
       tail.ended = true;
       $("logs-text").textContent = JSON.parse(data).message;
