@@ -166,7 +166,7 @@ COLD_SVC := access_keys account_settings capacity_providers cluster_join cluster
 IMAGE_BOOKKEEPING := image_store image_manifest platform_choice registry_auth image_gc
 COLD_OBJ := $(filter $(BUILD)/obj/src/model/% $(BUILD)/obj/src/store/% $(BUILD)/obj/src/cli/% $(BUILD)/obj/src/agent/% \
               $(BUILD)/obj/src/api/%_dispatch.o $(BUILD)/obj/src/api/ecs_actions.o \
-              $(BUILD)/obj/src/api/refused_action.o $(BUILD)/obj/src/api/ui_routes.o \
+              $(BUILD)/obj/src/api/refused_action.o $(BUILD)/obj/src/api/ui_routes.o $(BUILD)/obj/src/api/ui_streams.o \
               $(BUILD)/obj/src/api/local_client.o $(BUILD)/obj/src/runtime/network/% \
               $(BUILD)/obj/src/runtime/oci_spec.o $(BUILD)/obj/src/runtime/linux/seccomp_profile.o \
               $(BUILD)/obj/src/runtime/runc/% $(BUILD)/obj/src/runtime/shim/shim.o \

@@ -121,6 +121,7 @@ struct Connection {
     dispatched,  // a complete request is with a worker; nothing is read meanwhile
     writing,     // sending the reply
     lingering,   // reply sent, write side shut: dropping what the client still sends
+    streaming,   // a stream's head sent: its pieces follow, what the client sends is dropped
   };
 
   Connection(int f, std::string p, HttpPeer who, const HttpLimits& limits)
@@ -144,6 +145,9 @@ struct Connection {
   std::shared_ptr<tls::TlsServerConfig> tls_config;  // the session's, kept for a hand-over
   // Set with a 101 reply: who takes the connection once the reply is written (HttpResponse).
   std::function<void(int, std::string)> takeover;
+  // Set with a streamed reply (HttpResponse::stream); counted in Impl::streams_open until closed.
+  std::shared_ptr<HttpStream> stream;
+  bool stream_polling = false;  // a worker is asking the stream for its next piece
 };
 
 struct Completion {
@@ -151,6 +155,9 @@ struct Completion {
   std::string bytes;
   bool keep_alive;
   std::function<void(int, std::string)> takeover;
+  std::shared_ptr<HttpStream> stream;  // a reply's stream, to follow its head
+  bool stream_piece = false;           // `bytes` are a stream's next piece, not a reply
+  bool stream_ended = false;           // ... or the stream has ended
 };
 
 // Replies made off the loop thread (by workers, or later by whoever holds a ReplyWriter), queued
@@ -205,6 +212,7 @@ struct HttpEventLoop::Impl {
   std::unordered_map<std::string, std::size_t> per_peer;
   std::uint64_t next_id = k_first_connection_id;
   std::size_t buffered_bytes = 0;
+  std::size_t streams_open = 0;
   std::string read_buffer;
   Clock::time_point accept_paused_until{};
   bool accept_paused = false;
@@ -226,6 +234,9 @@ struct HttpEventLoop::Impl {
   void reply_sent(std::uint64_t id, Connection& c);
   void begin_linger(std::uint64_t id, Connection& c);
   void hand_over(std::uint64_t id, Connection& c);
+  void begin_stream(std::uint64_t id, Connection& c);
+  void poll_stream(std::uint64_t id, Connection& c);
+  void take_stream_piece(std::uint64_t id, Connection& c, Completion& piece);
   void take_completions();
   void begin_stop();
   void expire(Clock::time_point now);
@@ -337,7 +348,8 @@ void HttpEventLoop::Impl::handle_event(std::uint64_t id, std::uint32_t events) {
   if (it == connections.end()) return;
   Connection& c = it->second;
   if (events & EPOLLERR) return close_connection(id);
-  const bool reads = c.phase == Connection::Phase::reading || c.phase == Connection::Phase::lingering;
+  const bool reads = c.phase == Connection::Phase::reading || c.phase == Connection::Phase::lingering ||
+                     c.phase == Connection::Phase::streaming;
   if ((events & EPOLLHUP) && !reads) return close_connection(id);
   if (c.phase == Connection::Phase::handshaking) return advance_handshake(id, c);
   if (events & EPOLLOUT) {
@@ -432,12 +444,12 @@ void HttpEventLoop::Impl::reject(int fd, const std::string& why) {
 
 void HttpEventLoop::Impl::on_readable(std::uint64_t id, Connection& c) {
   while (true) {
-    // A lingering connection's input is dropped unread, so TLS need not decrypt it.
-    const bool drop = c.phase == Connection::Phase::lingering;
+    // A lingering or streaming connection's input is dropped unread, so TLS need not decrypt it.
+    const bool drop = c.phase == Connection::Phase::lingering || c.phase == Connection::Phase::streaming;
     const ssize_t n = transport_receive(c.fd, drop ? nullptr : c.tls.get(), read_buffer.data(), read_buffer.size());
     if (n < 0) return;
     if (n == 0) return close_connection(id);  // the client is gone: a partial request has no one to answer
-    if (c.phase == Connection::Phase::lingering) return;  // dropped, as the reply said the connection closes
+    if (drop) return;  // dropped: the reply said the connection closes, or a stream reads nothing
     if (c.phase != Connection::Phase::reading) return;
     consume(id, c, std::string_view(read_buffer.data(), static_cast<std::size_t>(n)));
     // Bytes the TLS session holds (read ahead from the socket) are invisible to epoll: read them now.
@@ -539,9 +551,11 @@ void HttpEventLoop::Impl::dispatch(std::uint64_t id, Connection& c) {
 void HttpEventLoop::Impl::complete(CompletionQueue& queue, std::uint64_t id, HttpResponse response,
                                    const HttpRequest& request, bool keep_alive) {
   const BodyOmitted omitted = request.method == "HEAD" ? BodyOmitted::yes : BodyOmitted::no;
+  if (omitted == BodyOmitted::yes) response.stream = nullptr;
   std::string bytes =
       serialize_response(response, request.minor_version, keep_alive ? KeepAlive::yes : KeepAlive::no, omitted);
-  queue.push({id, std::move(bytes), keep_alive, std::move(response.takeover)});
+  const bool streamed = response.stream != nullptr;
+  queue.push({id, std::move(bytes), keep_alive && !streamed, std::move(response.takeover), std::move(response.stream)});
 }
 
 void HttpEventLoop::Impl::take_completions() {
@@ -556,6 +570,18 @@ void HttpEventLoop::Impl::take_completions() {
     const auto it = connections.find(completion.id);
     if (it == connections.end()) continue;  // the client left while its request ran
     try {
+      if (completion.stream_piece) {
+        take_stream_piece(completion.id, it->second, completion);
+        continue;
+      }
+      if (completion.stream && streams_open >= options.max_streams) {
+        completion.bytes = final_reply(503, "The API has " + std::to_string(options.max_streams) +
+                                                " event streams open (dashboards, log tails); close one or retry later.");
+        completion.keep_alive = false;
+      } else if (completion.stream) {
+        it->second.stream = std::move(completion.stream);
+        ++streams_open;
+      }
       // A unix-socket connection is handed over as it is, a TLS one through a relay of its
       // session (tls_handover.hpp); plain TCP never (an exec session's frames in the clear).
       const auto transport = it->second.peer_info->transport;
@@ -601,11 +627,13 @@ void HttpEventLoop::Impl::flush(std::uint64_t id, Connection& c) {
   c.output_sent = 0;
   if (c.output.capacity() > k_keep_output_capacity) std::string().swap(c.output);
   if (c.phase == Connection::Phase::writing) return reply_sent(id, c);
+  if (c.phase == Connection::Phase::streaming) c.deadline = Clock::now() + options.stream_poll_interval;
   set_interest(id, c, EPOLLIN);  // a 100 Continue went out; the body is still being read
 }
 
 void HttpEventLoop::Impl::reply_sent(std::uint64_t id, Connection& c) {
   if (c.takeover && !stopping) return hand_over(id, c);
+  if (c.stream && !stopping) return begin_stream(id, c);
   if (c.close_after_write || stopping) return begin_linger(id, c);
   c.phase = Connection::Phase::reading;
   c.continue_sent = false;
@@ -642,6 +670,59 @@ void HttpEventLoop::Impl::hand_over(std::uint64_t id, Connection& c) {
   }
 }
 
+void HttpEventLoop::Impl::begin_stream(std::uint64_t id, Connection& c) {
+  c.phase = Connection::Phase::streaming;
+  c.parser = HttpRequestParser(options.limits);
+  std::string().swap(c.pending_input);
+  update_buffered(c);
+  // The first piece is asked for at once: what happened between the head and the first poll.
+  c.deadline = Clock::now();
+  set_interest(id, c, EPOLLIN);
+}
+
+// Called by expire() when a streaming connection's deadline is due.
+void HttpEventLoop::Impl::poll_stream(std::uint64_t id, Connection& c) {
+  if (c.stream_polling) {
+    log_error("API: a stream gave no piece within " + std::to_string(options.handler_timeout.count()) +
+              " ms; its connection is closed.");
+    return close_connection(id);
+  }
+  // A client that reads nothing of its stream for a request timeout is gone for our purposes.
+  if (c.output_sent < c.output.size()) return close_connection(id);
+  const bool submitted = pool.try_submit([id, stream = c.stream, queue = queue] {
+    Completion piece{id, "", false, {}, {}, true, false};
+    try {
+      auto next = stream->next();
+      piece.stream_ended = !next;
+      if (next) piece.bytes = std::move(*next);
+    } catch (const std::exception& e) {
+      log_error(std::string("API: a stream failed: ") + e.what());
+      piece.stream_ended = true;
+    } catch (...) {
+      piece.stream_ended = true;
+    }
+    queue->push(std::move(piece));
+  });
+  if (!submitted) {
+    // The workers are busy with requests: they come first, the stream is asked next time.
+    c.deadline = Clock::now() + options.stream_poll_interval;
+    return;
+  }
+  c.stream_polling = true;
+  c.deadline = Clock::now() + options.handler_timeout;
+}
+
+void HttpEventLoop::Impl::take_stream_piece(std::uint64_t id, Connection& c, Completion& piece) {
+  if (c.phase != Connection::Phase::streaming) return;
+  c.stream_polling = false;
+  if (piece.stream_ended || stopping) return begin_linger(id, c);
+  c.deadline = Clock::now() + (piece.bytes.empty() ? options.stream_poll_interval : options.request_timeout);
+  if (piece.bytes.empty()) return;
+  c.output = std::move(piece.bytes);
+  c.output_sent = 0;
+  flush(id, c);
+}
+
 void HttpEventLoop::Impl::begin_linger(std::uint64_t id, Connection& c) {
   if (stopping) return close_connection(id);
   if (c.tls) c.tls->close_notify();
@@ -666,7 +747,8 @@ void HttpEventLoop::Impl::begin_stop() {
     const auto state = c.parser.state();
     const bool no_request = c.phase == Connection::Phase::reading &&
                             (state == HttpRequestParser::State::idle || state == HttpRequestParser::State::head);
-    if (no_request || c.phase == Connection::Phase::lingering || c.phase == Connection::Phase::handshaking) {
+    if (no_request || c.phase == Connection::Phase::lingering || c.phase == Connection::Phase::handshaking ||
+        c.phase == Connection::Phase::streaming) {
       idle.push_back(id);
     }
   }
@@ -681,6 +763,10 @@ void HttpEventLoop::Impl::expire(Clock::time_point now) {
   }
   for (const auto id : due) {
     Connection& c = connections.at(id);
+    if (c.phase == Connection::Phase::streaming) {
+      poll_stream(id, c);
+      continue;
+    }
     if (c.phase == Connection::Phase::dispatched) {
       log_error("API: a request had no reply within " + std::to_string(options.handler_timeout.count()) +
                 " ms; its connection is closed.");
@@ -738,6 +824,7 @@ void HttpEventLoop::Impl::close_connection(std::uint64_t id) {
     ::close(c.fd);
   }
   buffered_bytes -= c.counted_bytes;
+  if (c.stream) --streams_open;
   if (!c.peer.empty()) {
     const auto peer = per_peer.find(c.peer);
     if (peer != per_peer.end() && --peer->second == 0) per_peer.erase(peer);

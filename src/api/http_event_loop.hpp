@@ -8,6 +8,8 @@
 // reply with a takeover (HttpResponse::takeover: unix socket or TLS) the loop stops serving that
 // connection and calls the takeover on its own thread with the socket (for TLS, a socketpair's
 // end that api/tls/tls_handover.hpp relays through the session), which the takeover owns from then on (it must only pass it on, e.g. to a thread of its own, and close it if it cannot).
+// A reply with a stream (api/http_stream.hpp) keeps its connection after the head: no thread
+// waits on it; every stream_poll_interval a worker asks the stream for what is new.
 // start() and stop() may be called from any thread (stop from one at a time); everything else
 // runs on the loop thread.
 #pragma once
@@ -51,6 +53,10 @@ struct HttpLoopOptions {
   std::size_t workers = 4;
   // Complete requests waiting for a worker; a request that finds the queue full is answered 503.
   std::size_t queue_depth = 32;
+  // Streamed replies (HttpResponse::stream): each open stream is asked for its next piece this
+  // often, on a worker; beyond max_streams open at once a new one is answered 503.
+  std::chrono::milliseconds stream_poll_interval{1'000};
+  std::size_t max_streams = 16;
 };
 
 // Runs on a worker thread with the request and who sent it. A throw is answered 500

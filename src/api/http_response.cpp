@@ -57,15 +57,19 @@ std::string serialize_response(const HttpResponse& response, int minor_version, 
   }
   out += "\r\nContent-Type: ";
   out += response.content_type;
-  out += "\r\nContent-Length: ";
-  out += std::to_string(response.body.size());
+  // A stream's body ends with the connection (http_stream.hpp).
+  const bool streamed = response.stream && omitted == BodyOmitted::no;
+  if (!streamed) {
+    out += "\r\nContent-Length: ";
+    out += std::to_string(response.body.size());
+  }
   for (const auto& [name, value] : response.headers) {
     out += "\r\n";
     out += name;
     out += ": ";
     out += value;
   }
-  if (keep_alive == KeepAlive::no) out += "\r\nConnection: close";
+  if (keep_alive == KeepAlive::no || streamed) out += "\r\nConnection: close";
   else if (minor_version == 0) out += "\r\nConnection: keep-alive";
   out += "\r\n\r\n";
   if (omitted == BodyOmitted::no) out += response.body;

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "api/dispatch.hpp"
+#include "api/http_stream.hpp"
 
 namespace berth::api {
 
@@ -32,6 +34,9 @@ struct HttpResponse {
   // the real reply, and is free again at once; the rest of this response is not sent. The
   // connection waits, reading nothing, until the writer is called (or the loop's handler timeout).
   std::function<void(ReplyWriter)> defer{};
+  // A 200 whose body goes on after `body` (api/http_stream.hpp): sent without Content-Length,
+  // with Connection: close (the body ends when the connection does). Dropped for HEAD.
+  std::shared_ptr<HttpStream> stream{};
 };
 
 // Returns `reply` as a response with its x-amzn-RequestId and, for an error, x-amzn-ErrorType.

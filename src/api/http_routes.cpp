@@ -14,6 +14,7 @@
 #include "api/secrets_dispatch.hpp"
 #include "api/service_discovery_dispatch.hpp"
 #include "api/ui_routes.hpp"
+#include "api/ui_streams.hpp"
 #include "common/numbers.hpp"
 #include "model/execute_command.hpp"
 #include "svc/execute_command.hpp"
@@ -203,6 +204,10 @@ HttpResponse task_logs(ApiServices& api, const Caller& caller, const RequestTarg
   const std::string since_text = query_value(target, "since");
   const auto since = since_text.empty() ? std::optional<std::size_t>(0) : parse_integer<std::size_t>(since_text);
   if (!since) return to_response(error_reply({Code::invalid_parameter, "since must be a whole number."}));
+  // The dashboard's live tail: the same lines, pushed as they come (api/ui_streams.hpp).
+  if (query_value(target, "follow") == "1") {
+    return log_tail_events(ctx, cluster, task, query_value(target, "container"), *since);
+  }
   auto logs = svc::task_logs(ctx, cluster, task, query_value(target, "container"), *since, k_max_logs_reply_text);
   if (!logs) return to_response(error_reply(logs.error()));
   return to_response(Reply{200, to_wire(*logs), ""}, "application/json");
@@ -374,6 +379,8 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
   if (get && path.starts_with(tasks) && path.ends_with(logs) && path.size() > tasks.size() + logs.size()) {
     return task_logs(api, caller, target, path.substr(tasks.size(), path.size() - tasks.size() - logs.size()));
   }
+  // The dashboard's change notices (api/ui_streams.hpp).
+  if (get && path == k_events_path) return change_events(api, caller, target);
   // Metrics: Prometheus' scrape and the usage `berth stats` shows.
   if (get && path == "/metrics") return prometheus_metrics(api, caller);
   if (get && path == "/v1/stats") return container_stats(api, caller, target);

@@ -1,12 +1,17 @@
 // `berth attach TASK CONTAINER`: this terminal's input to a running container's stdin and its
 // live output here, through the socket its shim serves (root only; no daemon needed, so it works
-// across berth's restarts). Ctrl-C detaches and leaves the container running.
+// across berth's restarts). Ctrl-C detaches and leaves the container running. TASK may be a
+// short prefix of the task's id: without a daemon to ask, it is looked up among the runtime's
+// container state directories ("<task id>-<container>"), and must match one task only.
 
+#include <algorithm>
 #include <cerrno>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/container_address.hpp"
 #include "cli/frame_relay.hpp"
+#include "cli/id_prefix.hpp"
 #include "cli/runc_paths.hpp"
 #include "cli/usage.hpp"
 #include "cli/verb_config.hpp"
@@ -15,6 +20,25 @@
 #include "runtime/shim/shim.hpp"
 
 namespace berth::cli {
+namespace {
+
+// The tasks with a container named `container` in the runtime's state under `state_root`, as
+// prefix candidates (the directory's name less "-<container>"; a task id has no '-').
+std::vector<Candidate> tasks_with_container(const std::string& state_root, const std::string& container) {
+  std::vector<Candidate> out;
+  const std::string suffix = "-" + container;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(state_root, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.ends_with(suffix) || name.size() == suffix.size()) continue;
+    const std::string task = name.substr(0, name.size() - suffix.size());
+    if (task.find('-') != std::string::npos) continue;
+    out.push_back(Candidate{"task", task, task, ""});
+  }
+  return out;
+}
+
+}  // namespace
 
 int attach_verb(const Words& words) {
   auto args = parse_args(words, config_flags());
@@ -28,7 +52,23 @@ int attach_verb(const Words& words) {
   if (!address) return usage_error(address.error().message, "attach");
   auto config = load_config(*args);
   if (!config) return usage_error(config.error().message, "attach");
-  const std::string path = runc_paths(*config).state_root + "/" + runtime_id_of(*address) + "/" + runtime::k_attach_socket;
+  const std::string state_root = runc_paths(*config).state_root;
+  std::error_code missing;
+  if (!std::filesystem::exists(state_root + "/" + runtime_id_of(*address), missing)) {
+    // No container of that exact id: a prefix of one task's (none: it is not running, said below).
+    const auto candidates = tasks_with_container(state_root, address->container);
+    const bool prefixes_any = std::any_of(candidates.begin(), candidates.end(),
+                                          [&](const Candidate& c) { return c.id.starts_with(address->task_id); });
+    if (prefixes_any) {
+      auto task = resolve_prefix(address->task_id, candidates, "running task", "`berth ps` lists the tasks");
+      if (!task) {
+        std::cerr << "berth: " << task.error().message << "\n";
+        return 1;
+      }
+      address->task_id = task->id;
+    }
+  }
+  const std::string path = state_root + "/" + runtime_id_of(*address) + "/" + runtime::k_attach_socket;
   auto socket = runtime::connect_unix(path);
   if (!socket) {
     const int error = socket.error().sys_errno;

@@ -65,7 +65,8 @@ Result<Candidate> find_resource(const EcsClient& ecs, const std::string& word) {
   if (word.starts_with("arn:")) {
     const std::string kind = kind_of_arn(word);
     if (kind.empty()) return fail(Code::invalid_parameter, "berth cannot describe " + word + "; give a task, service, task definition, instance or schedule");
-    return Candidate{kind, word, word, ""};
+    // Shown as the other ways of naming it are: "task 0f1e...", "service web".
+    return Candidate{kind, std::string(last_arn_part(word)), word, ""};
   }
   // Exact names first in this order when kinds share one (a service and the family it runs).
   std::vector<Candidate> candidates;

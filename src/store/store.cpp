@@ -1,5 +1,7 @@
 #include "store/store.hpp"
 
+#include <sqlite3.h>
+
 #include "store/migrations.hpp"
 
 namespace berth::store {
@@ -16,6 +18,11 @@ Result<void> Store::exec_for_test(const std::string& sql) {
   BERTH_TRY(tx.begun());
   BERTH_TRY(m_db.exec(sql));
   return tx.commit();
+}
+
+std::int64_t Store::change_count() {
+  MutexLock lock(m_mutex);
+  return static_cast<std::int64_t>(sqlite3_total_changes64(m_db.handle()));
 }
 
 }  // namespace berth::store

@@ -480,6 +480,10 @@ class Store {
 
   // Test and migration support: runs raw SQL in one transaction.
   [[nodiscard]] Result<void> exec_for_test(const std::string& sql);
+  // A count that grows with every row any write has changed since the store was opened (rolled
+  // back ones included): a reader that saw the same count twice knows nothing changed between
+  // (the dashboard's change notices, api/ui_streams.hpp).
+  std::int64_t change_count();
 
   // --- Secrets Manager secrets (store/secrets.cpp); values only as sealed bytes ---
   // Creates `secret` with its first version, if any. ResourceExistsException if the name is

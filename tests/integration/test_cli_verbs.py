@@ -5,7 +5,9 @@ reported host port, and a deploy of an image that cannot start exiting non-zero 
 circuit breaker rolled it back."""
 import json
 import os
+import pty
 import re
+import select
 import subprocess
 import time
 import urllib.request
@@ -17,6 +19,37 @@ from test_tasks import TaskTestCase, wait_for
 
 # An image no task can start: its registry refuses connections at once (loopback, port 1).
 BAD_IMAGE = "127.0.0.1:1/nothing/here:1"
+
+
+def zsh_completes(script, typed, expected):
+    """What an interactive `zsh -f` on a pty echoes after sourcing `script` (with compinit) and
+    reading `typed` (a Tab in it completes), up to `expected` (or 20 s)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvpe("zsh", ["zsh", "-f", "-i"], dict(os.environ, TERM="dumb", PS1="> "))
+
+    def read_until(token, timeout=20):
+        out = b""
+        deadline = time.monotonic() + timeout
+        while token not in out and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    out += os.read(fd, 4096)
+                except OSError:
+                    break
+        return out.decode(errors="replace")
+
+    try:
+        # READ""Y: the marker appears only when the line has run, not in its echo.
+        os.write(fd, b"autoload -U compinit && compinit -u -D && source %s && echo READ\"\"Y\n" % script.encode())
+        if "READY" not in read_until(b"\nREADY"):
+            raise AssertionError("zsh did not load the completion")
+        os.write(fd, typed.encode())
+        return read_until(expected.encode())
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)
 
 
 class CliVerbsTest(TaskTestCase):
@@ -96,6 +129,9 @@ class CliVerbsTest(TaskTestCase):
         self.assertIn("lastStatus: RUNNING\n", described)
         self.assertRegex(described, r"startedAt: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(")
         self.assertEqual(self.cli_json("describe", task_id[:8])["taskArn"], task["taskArn"])
+        # ... and by its full ARN, as the API names it.
+        self.assertTrue(self.cli("describe", task["taskArn"]).stdout.startswith("task " + task_id + "\n"))
+        self.assertEqual(self.cli_json("describe", task["taskArn"])["taskArn"], task["taskArn"])
         self.assertEqual(self.cli_json("describe", "site:2")["taskDefinition"]["revision"], 2)
         self.assertIn("taskDefinition:", self.cli("describe", "site").stdout)  # the family's latest
         # An id none matches says so (a prefix of several: the services test).
@@ -110,6 +146,11 @@ class CliVerbsTest(TaskTestCase):
         self.assertNotIn(task_id[:12], self.cli("ps").stdout)
         stopped = [r for r in self.table(self.cli("ps", "--all").stdout) if r[0] == task_id[:12]]
         self.assertEqual(stopped[0][2:5], ["STOPPED", "-", "-"])
+        # stop --output json prints StopTask's reply: the task, asked to stop, with the reason.
+        reply = json.loads(self.cli("stop", second, flags=("--output", "json")).stdout)
+        self.assertEqual(reply["task"]["taskArn"].rsplit("/", 1)[1], second)
+        self.assertEqual((reply["task"]["desiredStatus"], reply["task"]["stoppedReason"]),
+                         ("STOPPED", "Task stopped by berth stop"))
         # Numbers and ports from flags are checked, with what to write instead.
         for args, text in ((["-p", "0:99999"], "-p HOST:CONTAINER"), (["--memory", "lots"], "--memory 64m")):
             bad = self.cli("run", "busybox", *args, check=False)
@@ -174,6 +215,12 @@ class CliVerbsTest(TaskTestCase):
         # events takes a prefix too: web- is web-canary alone (the call fails on an ambiguous one).
         self.assertNotIn("  web  ", self.cli("events", "web-").stdout)
         self.assertEqual(self.cli("scale", "web", "-1", check=False).returncode, 2)
+        # scale --output json prints UpdateService's reply.
+        scaled = json.loads(self.cli("scale", "web-c", "0", flags=("--output", "json")).stdout)
+        self.assertEqual((scaled["service"]["serviceName"], scaled["service"]["desiredCount"]), ("web-canary", 0))
+        # describe finds a service by its name: text and the API's JSON.
+        self.assertTrue(self.cli("describe", "web-canary").stdout.startswith("service web-canary\n"))
+        self.assertEqual(self.cli_json("describe", "web-canary")["serviceName"], "web-canary")
         self.assertIn("no service matches 'db'", self.cli("scale", "db", "1", check=False).stderr)
 
         # instances: this gateway with the tasks' memory reserved (2 x 16 MiB of 1024).
@@ -234,6 +281,15 @@ class CliVerbsTest(TaskTestCase):
         updated = json.loads(self.cli("deploy", "web", "--no-wait", "--output", "json").stdout)
         self.assertTrue(updated["service"]["taskDefinition"].endswith("web:4"))
         self.cli("wait", "services-stable", "web", timeout=300)
+        # On a terminal the progress is one line redrawn in place (erased with CR + ESC[K).
+        code, out = run_on_terminal([BERTH, "deploy", "web", "--image", "busybox:latest", "--config", "/dev/null",
+                                     "--socket", self.berth.socket_path])
+        self.assertEqual(code, 0, out)
+        self.assertIn("web: web:4 -> web:5", out)
+        redrawn = re.findall(r"\r\x1b\[K(web:5 \[[^\]]*\] \d/2 running)", out)
+        self.assertTrue(redrawn, out)
+        self.assertEqual(redrawn[-1], "web:5 [####################] 2/2 running")
+        self.assertIn("web is stable", out)
 
     def test_completion_scripts_complete_verbs_and_names(self):
         script = subprocess.run([BERTH, "completion", "bash"], capture_output=True, text=True, check=True).stdout
@@ -243,4 +299,16 @@ class CliVerbsTest(TaskTestCase):
         self.assertEqual(out, ["serve services", "--image"])
         zsh = subprocess.run([BERTH, "completion", "zsh"], capture_output=True, text=True, check=True).stdout
         self.assertTrue(zsh.startswith("#compdef berth\n"))
+        # zsh itself: the script loads after compinit without a word on stderr, defines _berth and
+        # registers it for berth.
+        path = os.path.join(self.berth.dir, "berth.zsh")
+        with open(path, "w") as f:
+            f.write(zsh)
+        loaded = subprocess.run(["zsh", "-f", "-c", "autoload -U compinit && compinit -u -D && source %s && "
+                                 "whence -w _berth && print -r -- ${_comps[berth]}" % path],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual((loaded.returncode, loaded.stderr), (0, ""))
+        self.assertEqual(loaded.stdout.splitlines(), ["_berth: function", "_bash_complete -F _berth"])
+        # ... and completes a verb at a Tab in an interactive zsh on a terminal.
+        self.assertIn("berth services ", zsh_completes(path, "berth servic\t", "berth services "))
         self.assertEqual(subprocess.run([BERTH, "completion", "fish"], capture_output=True).returncode, 2)

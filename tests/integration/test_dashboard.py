@@ -1,7 +1,9 @@
 """The dashboard (/ui/) in a real browser: Debian's Chromium, headless, driven by python3-selenium
 through chromium-driver, against a real berth running real busybox containers. Everything is
 created through the API; the page is only watched and clicked: a service scaled from 1 to 3 shows
-up without a reload, a task stopped with its button is replaced, a container's output line appears
+up without a reload, pushed by berth's change stream (no request while idle), a task stopped with
+its button is replaced, a container's exit code and reason are shown, the used memory is above zero,
+every view fits a phone's width, the page works over https, a container's output line appears
 in the log tail, a published port is a link, and a read-only key sees no action buttons but the
 gateway's images (the busybox its task runs, in use). The
 browser's DNS resolves nothing but 127.0.0.1, its performance log must show no request to any
@@ -38,7 +40,7 @@ EXPECTED_REFUSAL = "dashboard-probe="
 class Browser:
     """One headless Chromium with its own profile; its console and network logs are collected."""
 
-    def __init__(self, width=1280, height=900):
+    def __init__(self, width=1280, height=900, insecure_tls=False):
         self.profile = tempfile.mkdtemp(prefix="berth-chromium-")
         options = webdriver.ChromeOptions()
         options.binary_location = "/usr/bin/chromium"
@@ -50,12 +52,16 @@ class Browser:
                     "--no-first-run", "--disable-background-networking", "--disable-sync",
                     "--disable-component-update", "--disable-default-apps"):
             options.add_argument(arg)
+        if insecure_tls:
+            # berth's self-signed certificate, accepted as the operator would click through it.
+            options.add_argument("--ignore-certificate-errors")
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         # Times on the page are the browser's local time: UTC whatever the machine's zone.
         service = Service("/usr/bin/chromedriver", env=dict(os.environ, TZ="UTC"))
         self.driver = webdriver.Chrome(service=service, options=options)
         self.console = []
         self.requests = []
+        self.reads = []
 
     def collect_logs(self):
         self.console += self.driver.get_log("browser")
@@ -63,6 +69,20 @@ class Browser:
             message = json.loads(entry["message"])["message"]
             if message["method"] == "Network.requestWillBeSent":
                 self.requests.append(message["params"]["request"]["url"])
+                self.reads.append(message["params"]["request"])
+
+    def reads_since(self, start):
+        """The API calls (ECS POSTs and /v1 GETs, not the streams) the page made from the index
+        `start` of self.reads on, after collecting the logs."""
+        self.collect_logs()
+        calls = []
+        for request in self.reads[start:]:
+            path = urllib.parse.urlparse(request["url"]).path
+            if path.startswith("/ui") or path == "/v1/events" or "follow=1" in request["url"]:
+                continue
+            calls.append((request["method"], path, request.get("headers", {}).get("X-Amz-Target",
+                          request.get("headers", {}).get("x-amz-target", ""))))
+        return calls
 
     def quit(self):
         try:
@@ -103,7 +123,7 @@ class DashboardTestCase(BerthTestCase):
         return wait_for(lambda: self.driver.find_element(By.TAG_NAME, "body").get_attribute("data-permissions"),
                         timeout=20, what="the permission probes")
 
-    # The page replaces its view every 2 seconds, so an element found by one WebDriver command may
+    # The page replaces its view on each change notice, so an element found by one WebDriver command may
     # be gone by the next: reads are one script each, clicks are retried on a fresh element.
     def text(self, css):
         return self.driver.execute_script("const e = document.querySelector(arguments[0]); return e && e.innerText", css)
@@ -148,7 +168,8 @@ class DashboardTestCase(BerthTestCase):
             parsed = urllib.parse.urlparse(url)
             if parsed.scheme in ("data", "chrome", "about"):  # the browser's own pages, not the network
                 continue
-            self.assertEqual((parsed.scheme, parsed.hostname, parsed.port), ("http", "127.0.0.1", self.berth.port), url)
+            self.assertEqual((parsed.scheme, parsed.hostname, parsed.port), (self.berth.scheme, "127.0.0.1", self.berth.port),
+                             url)
 
 
 def free_port():
@@ -193,10 +214,25 @@ class DashboardTest(DashboardTestCase, TaskTestCase):
         wait_for(lambda: self.text(running) == "1", timeout=30, what="1 running in the page")
         # Anything the page keeps in its window survives only if it is never reloaded.
         self.driver.execute_script("window.berthTestMarker = 'same page'")
+        # The page follows berth's change stream: while nothing changes it asks nothing (no timer
+        # polls; the fallback poll runs only while the stream is down).
+        wait_for(lambda: self.attribute("body", "data-live") == "stream", timeout=20, what="the change stream open")
+        wait_for(lambda: self.driver.execute_script("return !state.busy"), timeout=10, what="the last refresh done")
+        self.browser.collect_logs()
+        quiet_from = len(self.browser.reads)
+        time.sleep(5)  # more than two fallback poll periods (2 s): a timer would have asked twice
+        self.assertEqual(self.browser.reads_since(quiet_from), [])
+        self.assertEqual(self.attribute("body", "data-live"), "stream")
+        self.assertIsNone(self.driver.execute_script("return live.poll"))
+        scaled_from = len(self.browser.reads)
         self.ecs.update_service(service="web", desiredCount=3)
         wait_for(lambda: self.text('[data-service="web"] .desired b') == "3", timeout=30, what="desired 3 in the page")
         wait_for(lambda: self.text(running) == "3", timeout=60, what="3 running in the page")
         self.shot("services-scaled-to-3")
+        # What the page read to show it was asked on the stream's notices: the services again.
+        self.assertIn(("POST", "/", "AmazonEC2ContainerServiceV20141113.DescribeServices"),
+                      self.browser.reads_since(scaled_from))
+        self.assertIsNone(self.driver.execute_script("return live.poll"))
 
         self.go("tasks")
         rows = '[data-status="RUNNING"]'
@@ -245,14 +281,21 @@ class DashboardTest(DashboardTestCase, TaskTestCase):
         wait_for(lambda: self.text('[data-status="RUNNING"] b') == "3", timeout=30, what="3 running in the overview")
         self.assertIn("MiB reserved", self.text(".instance"))
         self.assertIn("has started 1 tasks", self.text("main"))  # the service's events
+        # What the containers use now, from the node's samples: memory above zero, CPU a figure.
+        used_memory = wait_for(lambda: float(self.text('[data-used="memory"] b') or "0") > 0 and
+                               self.text('[data-used="memory"] b'), timeout=60, what="memory used in the overview")
+        self.assertGreater(float(used_memory), 0)
+        self.assertRegex(self.text('[data-used="cpu"] b'), r"^\d+(\.\d+)?$")
         self.shot("overview")
-        self.driver.set_window_size(390, 844)  # a phone
-        self.go("tasks")
-        wait_for(lambda: self.attributes(rows, "data-task"), timeout=10, what="tasks on a phone")
-        self.shot("tasks-phone")
-        # Nothing wider than the phone: no sideways scrolling.
-        self.assertLessEqual(self.driver.execute_script("return document.documentElement.scrollWidth"),
-                             self.driver.execute_script("return window.innerWidth"))
+        # A phone: every view fits its width, with no sideways scrolling.
+        self.driver.set_window_size(390, 844)
+        for view, shown in (("overview", ".instance"), ("services", "[data-service]"), ("tasks", rows),
+                            ("taskdefs", ".taskdef"), ("schedules", "main"), ("images", "tr[data-image]")):
+            self.go(view)
+            wait_for(lambda: self.attributes(shown, "class") or self.text(shown), timeout=10, what=view + " on a phone")
+            self.shot(view + "-phone")
+            self.assertLessEqual(self.driver.execute_script("return document.scrollingElement.scrollWidth"),
+                                 self.driver.execute_script("return window.innerWidth"), view)
         # Force new deployment: a new deployment of the same revision replaces the tasks.
         self.driver.set_window_size(1280, 900)
         self.go("services")
@@ -322,7 +365,11 @@ class DashboardWithoutAuthTest(DashboardTestCase):
         self.click("#td-job-1 summary")
         wait_for(lambda: '"family": "job"' in (self.text("#td-job-1 pre") or ""), timeout=10, what="the definition's JSON")
         updated = self.attribute("body", "data-updated")
-        wait_for(lambda: self.attribute("body", "data-updated") != updated, timeout=10, what="a refresh")
+        # A change through the API: its notice makes the page read the view again.
+        self.berth.boto3().register_task_definition(family="later", containerDefinitions=[
+            {"name": "c", "image": "busybox", "memory": 32, "command": ["true"]}])
+        wait_for(lambda: self.attribute("body", "data-updated") != updated and "later" in (self.text("main") or ""),
+                 timeout=10, what="a refresh")
         # The refresh kept the revision open with its JSON.
         self.assertIn('"family": "job"', self.text("#td-job-1 pre"))
         self.shot("taskdef-json-auth-off")
@@ -339,6 +386,11 @@ class DashboardWithoutAuthTest(DashboardTestCase):
         wait_for(lambda: scheduler.get_schedule(Name="nightly")["State"] == "DISABLED", timeout=10,
                  what="the schedule disabled")
         wait_for(lambda: self.text(row + " button.toggle") == "Enable", timeout=10, what="the Enable button")
+        self.click(row + " button.toggle")
+        wait_for(lambda: scheduler.get_schedule(Name="nightly")["State"] == "ENABLED", timeout=10,
+                 what="the schedule enabled again")
+        wait_for(lambda: self.text(row + " button.toggle") == "Disable", timeout=10, what="the Disable button again")
+        self.assertIn("ENABLED", self.text(row))
         after = scheduler.get_schedule(Name="nightly")
         self.assertEqual(after["ScheduleExpression"], "cron(30 2 * * ? *)")
         self.assertEqual(after["Target"]["EcsParameters"]["TaskDefinitionArn"], "job")
@@ -360,7 +412,20 @@ class DashboardWithoutAuthTest(DashboardTestCase):
                 if not t.get("startedBy", "").startswith("scheduler/")]
         self.assertEqual([t["group"] for t in runs], ["family:job"])
 
-        # A hidden tab stops polling (once the refresh under way, if any, is done) and refreshes
+        # A container that exits 3: its exit code and the task's reason in the tasks view.
+        ecs.register_task_definition(family="fails", containerDefinitions=[
+            {"name": "quitter", "image": "busybox", "memory": 32, "command": ["sh", "-c", "exit 3"]}])
+        failed = ecs.run_task(taskDefinition="fails")["tasks"][0]["taskArn"].rsplit("/", 1)[1]
+        self.go("tasks")
+        row = '[data-task="%s"]' % failed
+        wait_for(lambda: self.attribute(row, "data-status") == "STOPPED" and "exit 3" in (self.text(row) or ""),
+                 timeout=60, what="the task stopped with exit 3 in the page")
+        shown = self.text(row)
+        self.assertIn("quitter", shown)
+        self.assertIn(ecs.describe_tasks(tasks=[failed])["tasks"][0]["stoppedReason"], shown)
+        self.shot("tasks-exit-code")
+
+        # A hidden tab stops refreshing (once the refresh under way, if any, is done) and refreshes
         # the moment it is shown again.
         self.driver.execute_script('Object.defineProperty(document, "hidden", {configurable: true, get: () => true})')
         wait_for(lambda: self.driver.execute_script("return !state.busy"), timeout=10, what="the last refresh done")
@@ -369,4 +434,34 @@ class DashboardWithoutAuthTest(DashboardTestCase):
         self.assertEqual(self.attribute("body", "data-updated"), hidden_at)
         self.driver.execute_script('delete document.hidden; document.dispatchEvent(new Event("visibilitychange"))')
         wait_for(lambda: self.attribute("body", "data-updated") != hidden_at, timeout=10, what="a refresh once shown")
+        self.assert_clean_browser_logs()
+
+
+class DashboardOverTlsTest(DashboardTestCase):
+    """The dashboard over https: berth's TLS listener with its self-signed certificate."""
+    config_text = "BERTH_TLS=on\n"
+
+    def test_the_page_signs_in_and_follows_the_change_stream_over_https(self):
+        self.assertEqual(self.berth.scheme, "https")
+        # The API client trusts the gateway's certificate as `berth info` names it.
+        info = json.loads(subprocess.run([BERTH, "info", "--config", self.berth.config_path, "--socket",
+                                          self.berth.socket_path, "--data-dir", self.berth.data_dir, "--output", "json"],
+                                         capture_output=True, text=True, check=True, timeout=30).stdout)
+        import boto3
+        key = self.berth.key
+        ecs = boto3.client("ecs", endpoint_url=self.berth.endpoint, region_name=key[2], aws_access_key_id=key[0],
+                           aws_secret_access_key=key[1], verify=info["certificate"])
+        ecs.register_task_definition(family="tls-job", containerDefinitions=[
+            {"name": "c", "image": "busybox", "memory": 32, "command": ["true"]}])
+        self.open_browser(insecure_tls=True)
+        self.open("taskdefs")
+        self.sign_in(self.berth.key)
+        wait_for(lambda: self.attributes(".taskdef", "class"), timeout=20, what="the task definitions")
+        wait_for(lambda: self.attribute("body", "data-live") == "stream", timeout=20, what="the change stream open")
+        # A change made through the API shows up through the stream, without a reload.
+        ecs.register_task_definition(family="tls-later", containerDefinitions=[
+            {"name": "c", "image": "busybox", "memory": 32, "command": ["true"]}])
+        wait_for(lambda: "tls-later" in (self.text("main") or ""), timeout=20, what="the new task definition")
+        self.assertTrue(self.driver.current_url.startswith("https://127.0.0.1:%d/ui/" % self.berth.port))
+        self.shot("taskdefs-https")
         self.assert_clean_browser_logs()

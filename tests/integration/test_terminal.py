@@ -167,6 +167,23 @@ class TerminalTest(TerminalTestCase):
         self.assertEqual(proc.wait(timeout=30), 3)
         self.wait_status(arn, "STOPPED")
 
+    def test_attach_takes_a_short_prefix_of_the_task_id(self):
+        # No daemon answers: the prefix is looked up among the runtime's container state dirs.
+        arn, task_id = self.start("talker", [{"name": "main", "command": [
+            "sh", "-c", "while true; do echo tick-$$; sleep 1; done"]}])
+        proc, out = self.attach(task_id[:6], "main")
+        out.until(r"tick-\d+")
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+        # A prefix no running task has is refused as before; so is one with another container.
+        other = "0" if task_id[0] != "0" else "1"
+        missing = subprocess.run(self.verb("attach", other, "main"), capture_output=True, text=True, timeout=10)
+        self.assertEqual(missing.returncode, 1)
+        self.assertIn("is not running on this gateway", missing.stderr)
+        wrong = subprocess.run(self.verb("attach", task_id[:6], "other"), capture_output=True, text=True, timeout=10)
+        self.assertEqual(wrong.returncode, 1)
+        self.assertIn("is not running on this gateway", wrong.stderr)
+
     def test_attach_without_a_running_container_or_with_bad_words(self):
         arn, task_id = self.start("idle", [{"name": "main", "command": ["sleep", "300"]}])
         missing = subprocess.run(self.verb("attach", task_id, "other"), capture_output=True, text=True, timeout=10)

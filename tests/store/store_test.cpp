@@ -178,3 +178,18 @@ TEST_CASE("ensure_cluster: the cluster made at start takes the account's contain
   CHECK(s.find_cluster("edge").value()->settings ==
         model::Json::parse(R"([{"name":"containerInsights","value":"disabled"}])"));
 }
+
+TEST_CASE("store: the change count moves with every write and stays put over reads", "[store]") {
+  auto store = store::Store::open(":memory:");
+  REQUIRE(store.has_value());
+  auto& s = **store;
+  const std::int64_t opened = s.change_count();
+  REQUIRE(s.register_task_definition("web", make_task_def("web"), {}, 1).has_value());
+  const std::int64_t written = s.change_count();
+  CHECK(written > opened);
+  REQUIRE(s.find_cluster("default").has_value());  // a read
+  CHECK(s.change_count() == written);
+  REQUIRE(s.set_task_definition_status("web", 1, model::TaskDefinitionStatus::active, model::TaskDefinitionStatus::inactive, 2)
+              .has_value());
+  CHECK(s.change_count() > written);
+}

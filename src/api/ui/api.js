@@ -1,6 +1,6 @@
 "use strict";
 // berth's own API as the page calls it: ECS JSON 1.1 (POST / with X-Amz-Target), Scheduler's REST
-// routes and the logs REST path, signed with the key the user signed in with (kept in
+// routes, the logs REST path and the event streams (/v1/events, a followed log), signed with the key the user signed in with (kept in
 // sessionStorage: this tab only, gone when it closes) or unsigned when berth runs with
 // BERTH_AUTH=off. Requests go to the origin that served the page and nowhere else.
 
@@ -59,6 +59,60 @@ const api = {
       body: method === "GET" ? "" : JSON.stringify(request || {}),
       headers: method === "GET" ? {} : { "content-type": "application/json" },
     });
+  },
+
+  // A stream of server-sent events (berth's GET /v1/events, a log tail with follow=1), read
+  // through fetch so it is signed like any request (an EventSource cannot send headers): calls
+  // onEvent(name, data) for each event and resolves when berth ends the stream; rejects with an
+  // ApiError when refused or when the connection drops. `signal` aborts it.
+  async stream({ path, query, service }, onEvent, signal) {
+    query = (query || []).slice();
+    let headers = {};
+    if (this.key) headers = await sigv4Sign({ method: "GET", path, query, headers, body: "", key: this.key, service });
+    const search = query.map(([n, v]) => encodeURIComponent(n) + "=" + encodeURIComponent(v)).join("&");
+    const response = await fetch(path + (search ? "?" + search : ""), {
+      method: "GET", headers, cache: "no-store", credentials: "omit", signal,
+    });
+    if (!response.ok) {
+      const text = await response.text();
+      let json = {};
+      try { json = JSON.parse(text); } catch (e) { json = { message: text }; }
+      const type = (response.headers.get("x-amzn-ErrorType") || json.__type || "").split(/[#:]/).pop();
+      throw new ApiError(response.status, type, json.message || json.Message);
+    }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffered = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffered += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffered.indexOf("\n\n")) >= 0) {
+        const block = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        let name = "message";
+        const data = [];
+        for (const line of block.split("\n")) {
+          if (line.startsWith("event: ")) name = line.slice(7);
+          else if (line.startsWith("data: ")) data.push(line.slice(6));
+        }
+        if (data.length) onEvent(name, data.join("\n"));
+      }
+    }
+  },
+
+  // The change notices: "change" whenever the cluster's state or the container readings change.
+  changes(cluster, onEvent, signal) {
+    return this.stream({ path: "/v1/events", query: [["cluster", cluster]], service: "berth" }, onEvent, signal);
+  },
+
+  // A task's log lines as they come: "logs" (a logs reply), "end" once the task stopped.
+  followLogs(task, cluster, since, onEvent, signal) {
+    return this.stream({
+      path: "/v1/tasks/" + encodeURIComponent(task) + "/logs", service: "berth",
+      query: [["cluster", cluster], ["since", String(since)], ["follow", "1"]],
+    }, onEvent, signal);
   },
 
   logs(task, cluster, since) {

@@ -1,14 +1,17 @@
 "use strict";
 // The page's controller: sign-in, the cluster choice, the view named by the URL's #fragment,
-// refreshed every 2 seconds while the tab is shown, without reloading (plain polling: berth has no
-// event stream), the action buttons (shown as the key's probed permissions allow, api.js) and the
-// log tail.
+// re-read without reloading whenever berth's change stream (GET /v1/events, server-sent events)
+// says something changed, the action buttons (shown as the key's probed permissions allow,
+// api.js) and the log tail, pushed by berth as lines come. Only while a stream is down does the
+// page poll (and it keeps trying to reopen the stream).
 
-const REFRESH_MS = 2000;
-const LOG_POLL_MS = 1000;
+const FALLBACK_POLL_MS = 2000;  // the views, while the change stream is down
+const RECONNECT_MS = 3000;      // between attempts to reopen a stream
+const LOG_POLL_MS = 1000;       // the tail, while its stream is down
 const LOG_LINES = 500;  // the tail keeps this many lines
+const STOPPED_LINE = "(the task has stopped)";
 
-const state = { cluster: "default", can: {}, definitions: new Map(), busy: false, timer: null, generation: 0 };
+const state = { cluster: "default", can: {}, definitions: new Map(), busy: false, again: false, generation: 0 };
 const $ = (id) => document.getElementById(id);
 
 // One line of status: what an action did (kept until the next action), or why the last refresh
@@ -73,7 +76,12 @@ const ctx = {
 
 async function refresh() {
   // A tab nobody looks at asks nothing: the view is refreshed the moment it is shown again.
-  if (state.busy || document.hidden) return;
+  if (document.hidden) return;
+  // A notice during a refresh may be about what it has already read, or not: read once more.
+  if (state.busy) {
+    state.again = true;
+    return;
+  }
   state.busy = true;
   const generation = state.generation;
   const name = viewName();
@@ -91,6 +99,53 @@ async function refresh() {
   } finally {
     state.busy = false;
   }
+  if (state.again) {
+    state.again = false;
+    refresh();
+  }
+}
+
+// The change stream: on each notice the view is read again. `state` counts the store's changes;
+// `readings` moves with every container sample, which only the overview shows (used CPU and
+// memory). While the stream is down the page polls, and tries to reopen it.
+const live = { stream: null, poll: null, retry: null, state: null };
+
+function startLive() {
+  clearTimeout(live.retry);
+  if (live.stream) live.stream.abort();
+  const stream = new AbortController();
+  live.stream = stream;
+  const opened = api.changes(state.cluster, (name, data) => {
+    if (name !== "change" || live.stream !== stream) return;
+    clearInterval(live.poll);
+    live.poll = null;
+    document.body.dataset.live = "stream";
+    let notice = {};
+    try { notice = JSON.parse(data); } catch (e) { /* a notice without figures still means "read again" */ }
+    const stateChanged = notice.state !== live.state;
+    live.state = notice.state;
+    if (stateChanged || viewName() === "overview") refresh();
+  }, stream.signal);
+  opened.then(() => liveDropped(stream, null), (e) => liveDropped(stream, e));
+}
+
+function liveDropped(stream, error) {
+  if (live.stream !== stream) return;  // stopped or replaced on purpose
+  live.stream = null;
+  if (error && error.status === 403 && error.type !== "AccessDeniedException") return signOut(error.message);
+  document.body.dataset.live = "polling";
+  if (!live.poll) live.poll = setInterval(refresh, FALLBACK_POLL_MS);
+  // A key refused the reads the stream announces keeps polling (what it may read, it reads).
+  if (!(error && error.type === "AccessDeniedException")) live.retry = setTimeout(startLive, RECONNECT_MS);
+}
+
+function stopLive() {
+  const stream = live.stream;
+  live.stream = null;
+  if (stream) stream.abort();
+  clearInterval(live.poll);
+  clearTimeout(live.retry);
+  Object.assign(live, { poll: null, retry: null, state: null });
 }
 
 async function refreshPermissions() {
@@ -106,58 +161,94 @@ async function loadClusters() {
   select.replaceChildren(...names.map((n) => h("option", { value: n, selected: n === state.cluster }, n)));
 }
 
-// The tail of one task's container output, from berth's logs path (GET /v1/tasks/ID/logs).
-const tail = { task: null, next: 0, timer: null, lines: [] };
+// The tail of one task's container output, from berth's logs path (GET /v1/tasks/ID/logs), pushed
+// by berth (follow=1); read by polling only while that stream is down.
+const tail = { task: null, next: 0, timer: null, lines: [], stream: null, ended: false };
 
 function startTail(task) {
-  clearTimeout(tail.timer);
-  Object.assign(tail, { task, next: 0, lines: [] });
+  stopTailWork();
+  Object.assign(tail, { task, next: 0, lines: [], ended: false });
   $("logs").hidden = false;
   document.body.classList.add("tailing");
   $("logs-title").textContent = "Logs of task " + task.slice(0, 12);
   $("logs-text").textContent = "";
-  pollTail();
+  followTail();
 }
 
+// Adds a logs reply's lines to the tail; returns whether the task has stopped with nothing left.
+function showLogs(reply) {
+  for (const e of reply.events || []) {
+    tail.lines.push((e.container ? e.container + " " : "") + (e.stream === "stderr" ? "! " : "") + e.text.replace(/\n$/, ""));
+  }
+  tail.lines.splice(0, Math.max(0, tail.lines.length - LOG_LINES));
+  tail.next = reply.next || tail.next;
+  const stopped = reply.taskStatus === "STOPPED" && !reply.more;
+  if (stopped) tail.lines.push(STOPPED_LINE);
+  const pre = $("logs-text");
+  const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+  pre.textContent = tail.lines.join("\n");
+  if (atEnd) pre.scrollTop = pre.scrollHeight;
+  return stopped;
+}
+
+function followTail() {
+  const task = tail.task;
+  const stream = new AbortController();
+  tail.stream = stream;
+  const mine = () => task === tail.task && tail.stream === stream;
+  api.followLogs(task, state.cluster, tail.next, (name, data) => {
+    if (!mine()) return;
+    document.body.dataset.tail = "stream";
+    if (name === "logs") {
+      showLogs(JSON.parse(data));
+    } else if (name === "end") {
+      tail.ended = true;
+      // The last "logs" event said so already when it came with the end.
+      if (tail.lines[tail.lines.length - 1] !== STOPPED_LINE) showLogs({ taskStatus: "STOPPED" });
+    } else if (name === "error") {
+      tail.ended = true;
+      $("logs-text").textContent = JSON.parse(data).message;
+    }
+  }, stream.signal).then(() => tailDropped(mine), (e) => tailDropped(mine, e));
+}
+
+function tailDropped(mine, error) {
+  if (!mine() || tail.ended) return;
+  if (error) $("logs-text").textContent = error.message;
+  document.body.dataset.tail = "polling";
+  tail.timer = setTimeout(pollTail, LOG_POLL_MS);
+}
+
+// One read of the tail while its stream is down, then another attempt at the stream.
 async function pollTail() {
   const task = tail.task;
   if (!task) return;
-  let more = false;
-  let stopped = false;
   try {
     const reply = await api.logs(task, state.cluster, tail.next);
     if (task !== tail.task) return;
-    for (const e of reply.events || []) {
-      tail.lines.push((e.container ? e.container + " " : "") + (e.stream === "stderr" ? "! " : "") + e.text.replace(/\n$/, ""));
-    }
-    tail.lines.splice(0, Math.max(0, tail.lines.length - LOG_LINES));
-    tail.next = reply.next || tail.next;
-    more = Boolean(reply.more);
-    // A stopped task writes nothing more: the tail ends once it has read everything.
-    if (reply.taskStatus === "STOPPED" && !more) {
-      tail.lines.push("(the task has stopped)");
-      stopped = true;
-    }
-    const pre = $("logs-text");
-    const atEnd = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
-    pre.textContent = tail.lines.join("\n");
-    if (atEnd) pre.scrollTop = pre.scrollHeight;
+    if (showLogs(reply)) return;
   } catch (e) {
     $("logs-text").textContent = e.message;
   }
-  if (task === tail.task && !stopped) tail.timer = setTimeout(pollTail, more ? 0 : LOG_POLL_MS);
+  if (task === tail.task) followTail();
+}
+
+function stopTailWork() {
+  clearTimeout(tail.timer);
+  if (tail.stream) tail.stream.abort();
+  tail.stream = null;
 }
 
 function stopTail() {
-  clearTimeout(tail.timer);
+  stopTailWork();
   tail.task = null;
   $("logs").hidden = true;
   document.body.classList.remove("tailing");
 }
 
 function signOut(message) {
-  clearInterval(state.timer);
-  state.timer = null;
+  state.signedIn = false;
+  stopLive();
   stopTail();
   api.setKey(null);
   $("signin").hidden = false;
@@ -174,9 +265,9 @@ async function start() {
   $("signin").hidden = true;
   $("signout").hidden = !api.key;
   $("who").textContent = api.key ? api.key.id : "auth off";
+  state.signedIn = true;
   refresh();
-  clearInterval(state.timer);
-  state.timer = setInterval(refresh, REFRESH_MS);
+  startLive();
 }
 
 async function boot() {
@@ -198,9 +289,10 @@ async function boot() {
     stopTail();
     await refreshPermissions();
     refresh();
+    startLive();
   });
   window.addEventListener("hashchange", () => { state.generation++; refresh(); });
-  document.addEventListener("visibilitychange", () => { if (!document.hidden && state.timer) refresh(); });
+  document.addEventListener("visibilitychange", () => { if (!document.hidden && state.signedIn) refresh(); });
   if (!api.key) {
     // berth with BERTH_AUTH=off answers unsigned requests; otherwise ask for a key.
     try {

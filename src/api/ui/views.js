@@ -1,7 +1,7 @@
 "use strict";
 // The views: each loads what it shows from the API and returns its DOM. Built with h(), which
 // sets text, never HTML, so names and log lines from containers cannot inject markup. Elements
-// with an `id` keep their typed values and open/closed state across the 2-second refresh (app.js).
+// with an `id` keep their typed values and open/closed state across the refreshes (app.js).
 
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -65,12 +65,39 @@ function size(bytes) {
   return (unit ? value.toFixed(1) : String(value)) + " " + units[unit];
 }
 
-// A bar of `used` against `total`.
-function meter(used, total, unit) {
-  const share = total ? Math.min(100, Math.round((100 * used) / total)) : 0;
-  return h("div", { class: "meter" }, h("div", { class: "fill", style: "width:" + share + "%" }),
-    h("span", {}, used + " / " + total + " " + unit + " reserved (" + (total - used) + " left)"));
+// A bar of `reserved` against `total`, and what the containers use now (`inUse`, when known).
+function meter(reserved, total, unit, inUse, what) {
+  const share = total ? Math.min(100, Math.round((100 * reserved) / total)) : 0;
+  return h("div", {}, h("div", { class: "meter" }, h("div", { class: "fill", style: "width:" + share + "%" }),
+    h("span", {}, reserved + " / " + total + " " + unit + " reserved (" + (total - reserved) + " left)")),
+  h("div", { class: "used", "data-used": what }, "used now: ",
+    h("b", {}, inUse === null ? "unknown" : String(inUse)), inUse === null ? "" : " " + unit));
 }
+
+// What the running containers use now, by container instance ARN: {cpu: units, memory: MiB},
+// from the node's samples (berth's GET /v1/stats; 100 % CPU is one core, 1024 units). Null when
+// the key may not read them.
+async function loadUsage(cluster, tasks) {
+  let reply;
+  try {
+    reply = await api.send({ method: "GET", path: "/v1/stats", query: [["cluster", cluster]], service: "berth" });
+  } catch (e) {
+    return null;
+  }
+  const instanceOf = new Map(tasks.map((t) => [t.taskArn, t.containerInstanceArn]));
+  const used = {};
+  for (const c of reply.containers || []) {
+    const instance = instanceOf.get(c.taskArn);
+    if (!instance) continue;
+    const u = used[instance] || (used[instance] = { cpu: 0, memory: 0 });
+    u.cpu += (Number(c.cpuPercent || 0) * 1024) / 100;
+    u.memory += Number(c.memoryWorkingSetBytes || 0) / 1048576;
+  }
+  return used;
+}
+
+// A used figure as shown: whole units, but never 0 for something that uses a little.
+function usedFigure(value) { return value > 0 && value < 1 ? Number(value.toFixed(2)) : Math.round(value); }
 
 // Tasks of `cluster` wanted RUNNING and recently STOPPED, described.
 async function loadTasks(cluster) {
@@ -96,6 +123,7 @@ const views = {
     // The three are independent: asked at once, the view waits for the slowest, not their sum.
     const [instances, tasks, services] = await Promise.all([loadInstances(ctx.cluster), loadTasks(ctx.cluster),
       loadServices(ctx.cluster)]);
+    const usage = await loadUsage(ctx.cluster, tasks);
     const counts = {};
     for (const t of tasks) counts[t.lastStatus] = (counts[t.lastStatus] || 0) + 1;
     const events = services.flatMap((s) => (s.events || []).map((e) => Object.assign({ service: s.serviceName }, e)))
@@ -104,12 +132,15 @@ const views = {
       h("h2", {}, "Instances"),
       instances.length ? instances.map((i) => {
         const cpu = resource(i.registeredResources, "CPU"), mem = resource(i.registeredResources, "MEMORY");
+        const used = usage && (usage[i.containerInstanceArn] || { cpu: 0, memory: 0 });
         return h("div", { class: "card instance" },
           h("div", {}, h("strong", {}, shortId(i.containerInstanceArn)), " ", badge(i.status),
             " ", i.agentConnected ? "agent connected" : "agent not connected",
             " · ", i.runningTasksCount || 0, " running, ", i.pendingTasksCount || 0, " pending"),
-          h("div", {}, "CPU"), meter(cpu - resource(i.remainingResources, "CPU"), cpu, "units"),
-          h("div", {}, "Memory"), meter(mem - resource(i.remainingResources, "MEMORY"), mem, "MiB"));
+          h("div", {}, "CPU"), meter(cpu - resource(i.remainingResources, "CPU"), cpu, "units",
+            used ? usedFigure(used.cpu) : null, "cpu"),
+          h("div", {}, "Memory"), meter(mem - resource(i.remainingResources, "MEMORY"), mem, "MiB",
+            used ? usedFigure(used.memory) : null, "memory"));
       }) : h("p", { class: "empty" }, "No container instances in this cluster."),
       h("h2", {}, "Tasks"),
       h("div", { class: "counts", id: "task-counts" },
