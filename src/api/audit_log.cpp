@@ -6,11 +6,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <exception>
 
 #include "common/files.hpp"
 #include "common/log.hpp"
+#include "common/rfc3339.hpp"
 #include "model/schema.hpp"
 
 namespace berth::api {
@@ -20,17 +20,6 @@ using model::Json;
 
 int open_for_append(const std::string& path) {
   return ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-}
-
-std::string iso_time(std::int64_t time_ms) {
-  const std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);
-  std::tm utc{};
-  if (!::gmtime_r(&seconds, &utc)) return std::to_string(time_ms);
-  char text[40];
-  const int millis = static_cast<int>(((time_ms % 1000) + 1000) % 1000);
-  const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  std::snprintf(text + n, sizeof text - n, ".%03dZ", millis);
-  return text;
 }
 
 std::string dump(const Json& line) { return line.dump(-1, ' ', false, Json::error_handler_t::replace); }
@@ -60,7 +49,7 @@ AuditLog::~AuditLog() {
 }
 
 std::string AuditLog::format(const AuditEntry& entry, std::uint64_t max_line_bytes) {
-  Json line{{"time", iso_time(entry.time_ms)}, {"principal", entry.principal}, {"action", entry.action},
+  Json line{{"time", rfc3339_utc(entry.time_ms, 3)}, {"principal", entry.principal}, {"action", entry.action},
             {"resources", entry.resources}, {"result", entry.result}};
   std::string text = dump(line);
   // Bounded by the request's resources (at most a hundred ARNs), so dropping one at a time is cheap.

@@ -1,6 +1,6 @@
 #include "api/query_xml.hpp"
 
-#include <ctime>
+#include "common/rfc3339.hpp"
 
 namespace berth::api {
 namespace {
@@ -47,16 +47,7 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-std::string iso8601_ms(EpochMs when) {
-  const std::time_t seconds = static_cast<std::time_t>(when / 1000);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char text[40];
-  const std::size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(when % 1000));
-  return std::string(text, n) + millis;
-}
+std::string iso8601_ms(EpochMs when) { return rfc3339_utc(when, 3); }
 
 std::string query_xml_reply(std::string_view action, std::string_view xmlns, const model::Json& result,
                             std::string_view request_id) {

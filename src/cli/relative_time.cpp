@@ -1,7 +1,9 @@
 #include "cli/relative_time.hpp"
 
 #include <cmath>
-#include <ctime>
+
+#include "common/civil_time.hpp"
+#include "common/rfc3339.hpp"
 
 namespace berth::cli {
 
@@ -36,13 +38,6 @@ std::optional<EpochMs> timestamp_member(const model::Json& object, const char* k
   return static_cast<EpochMs>(std::llround(seconds * 1000.0));
 }
 
-std::string utc_time(EpochMs at) {
-  const std::time_t seconds = static_cast<std::time_t>(at / 1000);
-  std::tm parts{};
-  ::gmtime_r(&seconds, &parts);
-  char text[32] = "";
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &parts);
-  return text;
-}
+std::string utc_time(EpochMs at) { return rfc3339_utc(floor_div(at, 1000), 0); }
 
 }  // namespace berth::cli

@@ -4,6 +4,7 @@ SIGTERM. Raw sockets against the real `berth serve`; no containers."""
 import json
 import signal
 import socket
+import subprocess
 import threading
 import time
 
@@ -105,8 +106,9 @@ class HttpLimitsTest(BerthTestCase):
         self.list_clusters = list_clusters_request(self.berth)
 
     def connect(self, timeout=30, source="127.0.0.1"):
-        """A connection from `source`: any 127.x.y.z address is loopback, and a distinct client
-        address for the per-client connection limit."""
+        """A connection from `source`: a 127.x.y.z address (loopback: counted only in the total
+        connections) or one that remote_addresses added (a client of its own for the per-client
+        limit)."""
         return socket.create_connection(("127.0.0.1", self.berth.port), timeout=timeout, source_address=(source, 0))
 
     def exchange(self, request_bytes):
@@ -256,18 +258,37 @@ class HttpLimitsTest(BerthTestCase):
             for s in held:
                 s.close()
 
+    def remote_addresses(self, *addresses):
+        """Client addresses that are not loopback (127.x counts only in the total): TEST-NET-1
+        addresses on lo for this test, so the per-client limit sees a remote client."""
+        for address in addresses:
+            subprocess.run(["ip", "addr", "add", address + "/32", "dev", "lo"], check=True)
+            self.addCleanup(subprocess.run, ["ip", "addr", "del", address + "/32", "dev", "lo"], check=False)
+
     def test_more_than_64_connections_from_one_client_address_are_503(self):
-        mine = [self.connect() for _ in range(64)]
+        self.remote_addresses("192.0.2.64", "192.0.2.65")
+        mine = [self.connect(source="192.0.2.64") for _ in range(64)]
         try:
             for s in mine:  # each is accepted and served, then stays open
                 s.sendall(self.list_clusters)
                 self.assertEqual(read_response(s)[0], 200)
-            with self.connect() as extra:
+            with self.connect(source="192.0.2.64") as extra:
                 self.assert_aws_error(read_response(extra), 503, "ServerException")
             # Another client address is still served.
-            with self.connect(source="127.0.0.2") as other:
+            with self.connect(source="192.0.2.65") as other:
                 other.sendall(self.list_clusters)
                 self.assertEqual(read_response(other)[0], 200)
+        finally:
+            for s in mine:
+                s.close()
+
+    def test_loopback_clients_count_only_in_the_total(self):
+        # This host's own processes (tools, joined agents under test) are not a remote client.
+        mine = [self.connect() for _ in range(70)]
+        try:
+            for s in mine:
+                s.sendall(self.list_clusters)
+                self.assertEqual(read_response(s)[0], 200)
         finally:
             for s in mine:
                 s.close()

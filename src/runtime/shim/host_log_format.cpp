@@ -3,6 +3,9 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/civil_time.hpp"
+#include "common/rfc3339.hpp"
+
 namespace berth::runtime {
 namespace {
 
@@ -18,14 +21,7 @@ void append_stamp(std::string& out, std::int64_t epoch_us, bool utc) {
 
 // Appends RFC 3339 in UTC, with microseconds for rfc5424micro.
 void append_rfc3339(std::string& out, std::int64_t epoch_us, bool micro) {
-  const std::time_t seconds = static_cast<std::time_t>(epoch_us / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[48];
-  std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
-  if (micro) n += static_cast<std::size_t>(std::snprintf(buffer + n, sizeof buffer - n, ".%06lld",
-                                                         static_cast<long long>(epoch_us % 1'000'000)));
-  out.append(buffer, n).push_back('Z');
+  out += micro ? rfc3339_utc(epoch_us, 6) : rfc3339_utc(floor_div(epoch_us, 1'000'000), 0);
 }
 
 void add_field(std::string& out, std::string_view key, std::string_view value) {

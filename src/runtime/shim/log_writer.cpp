@@ -4,22 +4,16 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <ctime>
 #include <fstream>
+
+#include "common/rfc3339.hpp"
 
 namespace berth::runtime {
 namespace {
 
 std::string now_rfc3339() {
-  const auto now = std::chrono::system_clock::now();
-  const auto seconds = std::chrono::system_clock::to_time_t(now);
-  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() % 1000000000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[64];
-  const std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buffer + n, sizeof buffer - n, ".%09lldZ", static_cast<long long>(nanos));
-  return buffer;
+  const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  return rfc3339_utc(std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count(), 9);
 }
 
 const char* stream_name(LogStream s) {
