@@ -308,6 +308,14 @@ class DashboardTest(DashboardTestCase, TaskTestCase):
         self.assertNotIn(primary["id"], before)
         wait_for(lambda: "COMPLETED" in (self.text('[data-deployment="%s"]' % primary["id"]) or ""), timeout=60,
                  what="the new deployment completed in the page")
+        # ... with its progress (its tasks running of those it wants), and the service's events.
+        self.assertRegex(self.text('[data-deployment="%s"]' % primary["id"]), r"web:1 · 2/2 running")
+
+        def service_events():
+            if not self.driver.execute_script("const e = document.getElementById('events-web'); return e && e.open"):
+                self.click("#events-web summary")
+            return "has started 1 tasks" in (self.text("#events-web") or "")
+        wait_for(service_events, timeout=10, what="the service's events in the services view")
         # The tailed task is gone by now (scaled in or replaced): its tail ends.
         wait_for(lambda: "(the task has stopped)" in self.driver.find_element(By.ID, "logs-text").text, timeout=30,
                  what="the end of the stopped task's tail")
