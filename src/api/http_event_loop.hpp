@@ -11,7 +11,8 @@
 // A reply with a stream (api/http_stream.hpp) keeps its connection after the head: no thread
 // waits on it; every stream_poll_interval a worker asks the stream for what is new.
 // start() and stop() may be called from any thread (stop from one at a time); everything else
-// runs on the loop thread.
+// runs on the loop thread. The implementation is split by concept: http_event_loop_impl.hpp
+// (its state; the files that implement it), http_connection.hpp and http_completion_queue.hpp.
 #pragma once
 
 #include <chrono>

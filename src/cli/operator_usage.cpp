@@ -35,7 +35,8 @@ constexpr Help k_help[] = {
     {"services", "Usage: berth services [--quiet]\n\n"
                  "Lists the cluster's services: task definition, desired, running and pending tasks, the primary\n"
                  "deployment's rollout (COMPLETED, IN_PROGRESS, FAILED; +N old while older ones drain) and the\n"
-                 "latest event. --quiet prints the names alone.\n" BERTH_COMMON_FLAGS},
+                 "latest event.\n"
+                 "  -q, --quiet       the service names alone\n" BERTH_COMMON_FLAGS},
     {"instances", "Usage: berth instances\n\n"
                   "Lists the cluster's container instances (this gateway and those that joined): status, agent\n"
                   "connection, running and pending tasks, CPU units and memory reserved of registered, architecture.\n"

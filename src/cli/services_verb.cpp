@@ -1,4 +1,4 @@
-// `berth services [--quiet]`: the cluster's services as a table (desired, running and pending
+// `berth services [-q|--quiet]`: the cluster's services as a table (desired, running and pending
 // tasks, the rollout of the primary deployment, the latest event), or --output json as
 // DescribeServices; --quiet prints the names alone (for completion and scripts).
 #include <iostream>
@@ -13,7 +13,12 @@
 namespace berth::cli {
 
 int services_verb(const Words& words) {
-  auto setup = setup_verb(words, "services", {}, {"quiet"});
+  Words spelled = words;
+  // -q as ps takes it: the completion scripts ask `berth services -q` for the names.
+  for (auto& word : spelled) {
+    if (word == "-q") word = "--quiet";
+  }
+  auto setup = setup_verb(spelled, "services", {}, {"quiet"});
   if (!setup) return setup.error();
   if (!setup->args.positional.empty()) {
     return usage_error("services takes no arguments (berth describe SERVICE shows one)", "services");

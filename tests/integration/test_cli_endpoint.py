@@ -5,7 +5,7 @@ used: every command names a socket that does not exist. A wrong secret, no key a
 whose policy refuses the action and a port nobody listens on each end in one sentence saying what
 to do, and exit 1. Over TLS the gateway's certificate is trusted by --ca-bundle, AWS_CA_BUNDLE or
 --fingerprint, and refused otherwise with what to give. Also `berth info --output json`, and
-completion passing --endpoint on when it asks for names."""
+completion passing --endpoint on when it asks for names, and a real name completed that way."""
 import json
 import os
 import shutil
@@ -141,6 +141,17 @@ class CliEndpointTest(TaskTestCase):
         self.assertEqual(out, ["--endpoint", "services|-q|--endpoint|https://gw:51678|--fingerprint|ab",
                                # wait's own word, and the service names (here, the stand-in's one word)
                                "services-stable services|-q"])
+        # The real berth answers what the script asks: a service's name completes over --endpoint.
+        self.register("web", [{"name": "main", "memory": 16, "command": ["sleep", "60"]}])
+        self.ecs.create_service(serviceName="web", taskDefinition="web", desiredCount=0)
+        self.addCleanup(self.ecs.delete_service, service="web", force=True)
+        probe = script + "\nCOMP_WORDS=(berth scale --endpoint %s --profile ops w); COMP_CWORD=6; _berth; " \
+                         "echo \"${COMPREPLY[*]}\"\n" % self.berth.endpoint
+        environment = {"PATH": os.path.dirname(BERTH) + ":" + os.environ["PATH"], "HOME": self.home,
+                       "AWS_SHARED_CREDENTIALS_FILE": self.credentials}
+        out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True, timeout=60,
+                             env=environment).stdout
+        self.assertEqual(out, "web\n")
 
 
 class CliEndpointTlsTest(BerthTestCase):

@@ -182,6 +182,8 @@ class CliVerbsTest(TaskTestCase):
         self.assertEqual(rows[1][:6], ["web", "web:1", "1", "1", "0", "COMPLETED"])
         self.assertRegex(rows[1][6], r"^(just now|\d+s ago): has reached a steady state\.$")
         self.assertEqual([s["serviceName"] for s in self.cli_json("services")["services"]], ["web"])
+        # -q: the names alone, as the completion scripts ask for them.
+        self.assertEqual(self.cli("services", "-q").stdout, "web\n")
         # Colour on a terminal only, and never with NO_COLOR.
         self.assertIn("\033[32mRUNNING\033[0m", self.on_terminal("ps", env=dict(os.environ, TERM="xterm")))
         plain = self.on_terminal("ps", env=dict(os.environ, TERM="xterm", NO_COLOR="1"))

@@ -4,8 +4,9 @@ created through the API; the page is only watched and clicked: a service scaled 
 up without a reload, pushed by berth's change stream (no request while idle), a task stopped with
 its button is replaced, a container's exit code and reason are shown, the used memory is above zero,
 every view fits a phone's width, the page works over https, a container's output line appears
-in the log tail, a published port is a link, and a read-only key sees no action buttons but the
-gateway's images (the busybox its task runs, in use). The
+in the log tail, a published port is a link, and a read-only key sees no action buttons (stop,
+scale, force new deployment, run, enable/disable) but a task's health and the gateway's images
+(the busybox its task runs, in use). The
 browser's DNS resolves nothing but 127.0.0.1, its performance log must show no request to any
 other host, and its console no error besides the permission probes' expected refusals.
 Screenshots go to build/test-artifacts/test_dashboard/ (BERTH_TEST_ARTIFACTS overrides)."""
@@ -307,6 +308,14 @@ class DashboardTest(DashboardTestCase, TaskTestCase):
         self.assertNotIn(primary["id"], before)
         wait_for(lambda: "COMPLETED" in (self.text('[data-deployment="%s"]' % primary["id"]) or ""), timeout=60,
                  what="the new deployment completed in the page")
+        # ... with its progress (its tasks running of those it wants), and the service's events.
+        self.assertRegex(self.text('[data-deployment="%s"]' % primary["id"]), r"web:1 · 2/2 running")
+
+        def service_events():
+            if not self.driver.execute_script("const e = document.getElementById('events-web'); return e && e.open"):
+                self.click("#events-web summary")
+            return "has started 1 tasks" in (self.text("#events-web") or "")
+        wait_for(service_events, timeout=10, what="the service's events in the services view")
         # The tailed task is gone by now (scaled in or replaced): its tail ends.
         wait_for(lambda: "(the task has stopped)" in self.driver.find_element(By.ID, "logs-text").text, timeout=30,
                  what="the end of the stopped task's tail")
@@ -315,8 +324,13 @@ class DashboardTest(DashboardTestCase, TaskTestCase):
         self.assert_clean_browser_logs()
 
     def test_a_read_only_key_sees_no_action_buttons(self):
-        self.register("web", [{"name": "app", "command": ["sleep", "600"]}])
+        # A health check, so that the tasks view has a health status to show.
+        self.register("web", [{"name": "app", "command": ["sleep", "600"],
+                               "healthCheck": {"command": ["CMD", "true"], "interval": 5, "retries": 1}}])
         self.create_service("web", 1)
+        # A schedule, made with the admin key: the viewer may see it, not disable it.
+        self.berth.boto3("scheduler").create_schedule(Name="nightly", ScheduleExpression="cron(30 2 * * ? *)",
+                                                      FlexibleTimeWindow={"Mode": "OFF"}, Target=target("web"))
         out = subprocess.run([BERTH, "key", "create", "viewer", "--policy", "read-only", "--config", "/dev/null",
                               "--socket", self.berth.socket_path], capture_output=True, text=True, timeout=30)
         self.assertEqual(out.returncode, 0, out.stderr)
@@ -328,12 +342,18 @@ class DashboardTest(DashboardTestCase, TaskTestCase):
         wait_for(lambda: self.attributes('[data-status="RUNNING"] button.logs', "class"), timeout=30,
                  what="the running task")
         self.assertEqual(self.attributes("button.stop", "class"), [])
+        wait_for(lambda: "HEALTHY" in (self.text('[data-status="RUNNING"]') or ""), timeout=60,
+                 what="the task's health check shown HEALTHY")
         self.go("services")
         wait_for(lambda: self.text('[data-service="web"] .running b') == "1", timeout=30, what="the service")
         self.assertEqual(self.attributes("button.scale, button.redeploy", "class"), [])
         self.go("taskdefs")
         wait_for(lambda: self.attributes(".taskdef", "class"), timeout=10, what="task definitions")
         self.assertEqual(self.attributes("button.run", "class"), [])
+        self.go("schedules")
+        wait_for(lambda: "ENABLED" in (self.text('[data-schedule="nightly"]') or ""), timeout=10,
+                 what="the schedule")
+        self.assertEqual(self.attributes("button.toggle", "class"), [])
         self.shot("read-only")
         # The gateway's images (GET /v1/images, in the read-only policy): the busybox the service's
         # task runs, with its size, in use.
