@@ -60,4 +60,14 @@ std::vector<sched::TaskStop> admit_stops(Context& ctx, const std::string& cluste
   return admitted;
 }
 
+void admit_plan_stops(Context& ctx, const std::string& cluster, const model::ServiceState& before, sched::Plan& plan) {
+  const size_t planned = plan.stops.size();
+  plan.stops = admit_stops(ctx, cluster, before.name, std::move(plan.stops));
+  if (plan.stops.size() == planned || !plan.service) return;
+  auto& update = plan.service->state;
+  if (update.status != model::ServiceStatus::inactive) return;
+  update.status = model::ServiceStatus::draining;
+  if (update.same_schedule_as(before) && plan.service->events.empty()) plan.service.reset();
+}
+
 }  // namespace berth::svc

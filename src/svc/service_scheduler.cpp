@@ -86,7 +86,7 @@ Result<void> ServiceScheduler::schedule(const std::string& cluster, const std::s
     BERTH_ASSIGN(auto plan, sched::schedule_service(current, *service, m_ctx.clock.now_ms(), settings, m_ctx.arns,
                                                     m_rng, [] { return random_hex(16); }));
     // Tasks behind a load balancer are deregistered and stopped after the delay.
-    plan.stops = admit_stops(m_ctx, cluster, name, std::move(plan.stops));
+    admit_plan_stops(m_ctx, cluster, *service, plan);
     // The service's enableExecuteCommand and capacity providers go onto the tasks it starts;
     // read only when it starts some (rare), since the snapshot does not carry them. apply_plan
     // reads `options` after this.

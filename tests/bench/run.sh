@@ -1,7 +1,8 @@
 #!/bin/sh
 # Benchmarks (not tests): builds every target, then measures size, idle RSS, start latency and
 # API throughput (plain and TLS), log throughput into the CloudWatch Logs store, the cost of sampling container metrics,
-# DNS answers per second, a cluster of 1,000 hollow joined agents (cluster_scale_bench.py), each with a baseline measured in the same run. Usage: tests/bench/run.sh
+# DNS answers per second, connections through load balancer listeners against straight to a task
+# (lb_bench.py), a cluster of 1,000 hollow joined agents (cluster_scale_bench.py), each with a baseline measured in the same run. Usage: tests/bench/run.sh
 set -eu
 cd "$(dirname "$0")/../.."
 for target in "" aarch64 armhf; do
@@ -22,5 +23,6 @@ BERTH_TEST_IMAGES=build/images /usr/bin/python3 tests/bench/pull_bench.py
 /usr/bin/python3 tests/bench/metrics_bench.py
 /usr/bin/python3 tests/bench/logs_bench.py
 /usr/bin/python3 tests/bench/dns_bench.py
+/usr/bin/python3 tests/bench/lb_bench.py
 /usr/bin/python3 tests/bench/cluster_scale_bench.py
 exec /usr/bin/python3 tests/bench/runtime_bench.py

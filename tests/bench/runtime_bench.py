@@ -111,7 +111,9 @@ def stop_and_clean(proc, tmp):
     out = subprocess.run(["runc", "--root", tmp + "/run/runc", "list", "-q"], capture_output=True, text=True)
     for cid in out.stdout.split():
         subprocess.run(["runc", "--root", tmp + "/run/runc", "delete", "--force", cid])
-    subprocess.run("umount -l %s/data/bundles/*/rootfs %s/bare*/rootfs 2>/dev/null" % (tmp, tmp), shell=True)
+    # Bundles' roots, bare runs' roots and the network namespaces of bridge tasks.
+    subprocess.run("umount -l %s/data/bundles/*/rootfs %s/bare*/rootfs %s/run/netns/* 2>/dev/null" % (tmp, tmp, tmp),
+                   shell=True)
     shutil.rmtree(tmp, ignore_errors=True)
 
 

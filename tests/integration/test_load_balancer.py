@@ -78,6 +78,14 @@ class LoadBalancerTest(TaskTestCase):
             lines = [l for l in self.berth.log().splitlines() if "load balancing" in l or "error" in l][:20]
             raise AssertionError("no %d healthy targets: %s\n%s\n%s" % (count, json.dumps(health), reasons, lines))
 
+    def assert_tasks_stop_and_service_retires(self, service, arns):
+        """The tasks `arns` of `service` (deleted while they drain) reach STOPPED; then the service is INACTIVE."""
+        self.assertTrue(arns)
+        wait_for(lambda: all(self.describe(arn)["lastStatus"] == "STOPPED" for arn in arns) or None, timeout=60,
+                 what="the deleted service's tasks to stop")
+        wait_for(lambda: self.ecs.describe_services(services=[service])["services"][0]["status"] == "INACTIVE" or None,
+                 timeout=10, what="the service to be INACTIVE")
+
     def pages(self, n):
         return [get(LISTENER_PORT) for _ in range(n)]
 
@@ -164,12 +172,13 @@ class LoadBalancerTest(TaskTestCase):
                            timeout=60, what="the unhealthy task to stop")
         self.assertIn("failed ELB health checks", stopped["stoppedReason"])
 
-        # Deleting the load balancer takes its listener's rules out of the kernel.
-        # A scale-in to 0 drains the tasks (3 s), then stops them.
+        # A scale-in to 0 starts draining the tasks (3 s); deleting the service (--force) while they
+        # drain still stops them once the delay has passed, and only then is the service INACTIVE.
+        arns = self.ecs.list_tasks(serviceName="web")["taskArns"]
         self.ecs.update_service(service="web", desiredCount=0)
-        wait_for(lambda: not self.ecs.list_tasks(serviceName="web", desiredStatus="RUNNING")["taskArns"] or None,
-                 timeout=60, what="the service's tasks to stop")
-        self.ecs.delete_service(service="web")
+        self.ecs.delete_service(service="web", force=True)
+        self.assert_tasks_stop_and_service_retires("web", arns)
+        # Deleting the load balancer takes its listener's rules out of the kernel.
         self.elbv2("delete-load-balancer", "--load-balancer-arn", lb["LoadBalancerArn"])
         wait_for(lambda: "berth listener %d" % LISTENER_PORT not in nat_rules() or None, timeout=10,
                  what="the listener's rules to go")
@@ -187,7 +196,7 @@ class LoadBalancerTest(TaskTestCase):
             page = "mkdir -p /www/a /www/b && for f in /www/index.html /www/a/index.html /www/b/index.html; do " \
                    "echo svc-%s > $f; done && exec httpd -f -p 8080 -h /www" % name
             self.elbv2("modify-target-group-attributes", "--target-group-arn", groups[name], "--attributes",
-                       "Key=deregistration_delay.timeout_seconds,Value=0")
+                       "Key=deregistration_delay.timeout_seconds,Value=1")
             self.register("svc-" + name, [{"name": "web", "memory": 32, "stopTimeout": 1, "command": ["sh", "-c", page],
                                            "portMappings": [{"containerPort": 8080, "hostPort": 0}]}],
                           network_mode="bridge")
@@ -208,12 +217,12 @@ class LoadBalancerTest(TaskTestCase):
             self.assertEqual(get(port, "/a/index.html"), (200, "svc-a"))
             self.assertEqual(get(port, "/b/index.html"), (200, "svc-b"))
         self.assertEqual(get(port, "/index.html"), (200, "svc-a"))  # the default action
+        # Deleted with --force at once, running: the tasks drain (1 s), then stop.
+        arns = {name: self.ecs.list_tasks(serviceName="svc-" + name)["taskArns"] for name in ("a", "b")}
         for name in ("a", "b"):
-            self.ecs.update_service(service="svc-" + name, desiredCount=0)
-        wait_for(lambda: not self.ecs.list_tasks(desiredStatus="RUNNING")["taskArns"] or None, timeout=60,
-                 what="the services' tasks to stop")
+            self.ecs.delete_service(service="svc-" + name, force=True)
         for name in ("a", "b"):
-            self.ecs.delete_service(service="svc-" + name)
+            self.assert_tasks_stop_and_service_retires("svc-" + name, arns[name])
         self.elbv2("delete-load-balancer", "--load-balancer-arn", lb["LoadBalancerArn"])
 
     def test_api_shapes_and_errors(self):
