@@ -2,6 +2,7 @@
 
 #include "agent/desired_state_mirror.hpp"
 #include "common/log.hpp"
+#include "runtime/shim/log_cursor_reader.hpp"
 
 namespace berth::agent {
 
@@ -91,25 +92,56 @@ bool ServerLink::poll_and_mirror() {
 
 void ServerLink::answer_log_requests(const JoinedIdentity& identity, const std::vector<model::LogRequest>& requests) {
   for (const auto& request : requests) {
-    model::SubmitTaskLogsRequest answer{identity.cluster, identity.instance_arn, request.id, {}};
-    std::size_t budget = model::k_max_submitted_log_bytes;
-    for (const auto& runtime_id : request.runtime_ids) {
-      const model::Json lines = m_answers.read_logs ? m_answers.read_logs(runtime_id) : model::Json::array();
-      // The newest lines that fit what is left of the budget, oldest first.
-      std::size_t first = lines.is_array() ? lines.size() : 0;
-      while (first > 0) {
-        const std::size_t size = lines[first - 1].value("text", "").size() + 64;
-        if (size > budget) break;
-        budget -= size;
-        --first;
-      }
-      model::Json kept = model::Json::array();
-      for (std::size_t i = first; lines.is_array() && i < lines.size(); ++i) kept.push_back(lines[i]);
-      answer.logs[runtime_id] = std::move(kept);
+    model::SubmitTaskLogsRequest answer{identity.cluster, identity.instance_arn, request.id, {}, {}, {}};
+    if (request.cursors && m_answers.read_logs_after) {
+      answer_from_cursors(request, answer);
+    } else {
+      answer_newest(request, answer);
     }
     if (auto sent = m_server.submit_task_logs(identity, answer); !sent) {
       log_warn("cannot send the logs the server asked for: " + sent.error().message);
     }
+  }
+}
+
+void ServerLink::answer_from_cursors(const model::LogRequest& request, model::SubmitTaskLogsRequest& answer) {
+  // The containers share the bound, in the order asked; one the bound left nothing for keeps its
+  // cursor and says it has more.
+  std::size_t budget = std::min(request.max_bytes, model::k_max_submitted_log_bytes);
+  for (const auto& runtime_id : request.runtime_ids) {
+    const auto found = request.cursors->find(runtime_id);
+    const auto from = found == request.cursors->end() ? std::nullopt : std::optional(found->second);
+    if (budget == 0) {
+      answer.logs[runtime_id] = model::Json::array();
+      answer.cursors[runtime_id] = from.value_or(model::LogCursor{});
+      answer.more.insert(runtime_id);
+      continue;
+    }
+    auto chunk = m_answers.read_logs_after(runtime_id, from, budget);
+    for (const auto& line : chunk.lines) {
+      budget -= std::min(budget, line.value("text", "").size() + runtime::k_log_line_overhead);
+    }
+    answer.logs[runtime_id] = std::move(chunk.lines);
+    answer.cursors[runtime_id] = chunk.next;
+    if (chunk.more) answer.more.insert(runtime_id);
+  }
+}
+
+void ServerLink::answer_newest(const model::LogRequest& request, model::SubmitTaskLogsRequest& answer) {
+  std::size_t budget = model::k_max_submitted_log_bytes;
+  for (const auto& runtime_id : request.runtime_ids) {
+    const model::Json lines = m_answers.read_logs ? m_answers.read_logs(runtime_id) : model::Json::array();
+    // The newest lines that fit what is left of the budget, oldest first.
+    std::size_t first = lines.is_array() ? lines.size() : 0;
+    while (first > 0) {
+      const std::size_t size = lines[first - 1].value("text", "").size() + runtime::k_log_line_overhead;
+      if (size > budget) break;
+      budget -= size;
+      --first;
+    }
+    model::Json kept = model::Json::array();
+    for (std::size_t i = first; lines.is_array() && i < lines.size(); ++i) kept.push_back(lines[i]);
+    answer.logs[runtime_id] = std::move(kept);
   }
 }
 

@@ -42,6 +42,10 @@ struct ServerLinkSettings {
 
 // Returns a container's log lines by its runtime id, as [{"time", "stream", "text"}] (oldest first).
 using LogReader = std::function<model::Json(const std::string& runtime_id)>;
+// Returns a container's log lines after a cursor (nothing: from its oldest line) within a bound in
+// bytes, and the cursor after them (runtime/shim/log_cursor_reader.hpp).
+using LogCursorReader = std::function<model::LogChunk(const std::string& runtime_id,
+                                                      const std::optional<model::LogCursor>& from, std::size_t max_bytes)>;
 // Runs a command without input in a running container (by its runtime id), with the runtime's
 // bounds; its errors are the refusal sent back (InvalidParameterException: not running here).
 using CommandRunner =
@@ -51,6 +55,7 @@ using CommandRunner =
 // answered with no lines, commands refused, secrets not kept.
 struct NodeAnswers {
   LogReader read_logs = nullptr;
+  LogCursorReader read_logs_after = nullptr;
   CommandRunner run_command = nullptr;
   ServedSecrets* secrets = nullptr;  // must outlive the link
 };
@@ -88,8 +93,11 @@ class ServerLink {
  private:
   void poll_loop();
   bool poll_and_mirror();
-  // Answers the log requests of a poll reply (the newest lines, within k_max_submitted_log_bytes).
+  // Answers the log requests of a poll reply: from their cursors, or the newest lines (a request
+  // without cursors), within k_max_submitted_log_bytes.
   void answer_log_requests(const JoinedIdentity& identity, const std::vector<model::LogRequest>& requests);
+  void answer_from_cursors(const model::LogRequest& request, model::SubmitTaskLogsRequest& answer);
+  void answer_newest(const model::LogRequest& request, model::SubmitTaskLogsRequest& answer);
   // Hands the commands of a poll reply to the command workers (refusing those that do not fit).
   void run_commands(const JoinedIdentity& identity, const std::vector<model::ExecRequest>& requests);
   // Waits `pause` unless stop() comes first; returns false once stopping.

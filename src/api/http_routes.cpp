@@ -208,7 +208,8 @@ HttpResponse task_logs(ApiServices& api, const Caller& caller, const RequestTarg
   if (query_value(target, "follow") == "1") {
     return log_tail_events(ctx, cluster, task, query_value(target, "container"), *since);
   }
-  auto logs = svc::task_logs(ctx, cluster, task, query_value(target, "container"), *since, k_max_logs_reply_text);
+  auto logs = svc::task_logs(ctx, cluster, task, query_value(target, "container"), *since, k_max_logs_reply_text,
+                             query_value(target, "cursor"));
   if (!logs) return to_response(error_reply(logs.error()));
   return to_response(Reply{200, to_wire(*logs), ""}, "application/json");
 }

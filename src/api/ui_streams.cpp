@@ -79,7 +79,7 @@ class LogTailStream final : public HttpStream {
 
   std::optional<std::string> next() override {
     if (m_ended) return std::nullopt;
-    auto logs = svc::task_logs(m_ctx, m_cluster, m_task, m_container, m_next, k_max_logs_event_text);
+    auto logs = svc::task_logs(m_ctx, m_cluster, m_task, m_container, m_next, k_max_logs_event_text, m_cursor);
     if (!logs) {
       m_ended = true;
       return sse_event("error", to_wire(model::Json{{"message", logs.error().message}}));
@@ -89,6 +89,7 @@ class LogTailStream final : public HttpStream {
     std::string out;
     if (events.is_array() && !events.empty()) {
       m_next = logs->value("next", m_next);
+      m_cursor = logs->value("cursor", m_cursor);
       out = sse_event("logs", to_wire(*logs));
     }
     // A stopped task writes nothing more: the tail ends once it has sent everything.
@@ -105,6 +106,7 @@ class LogTailStream final : public HttpStream {
   const std::string m_task;
   const std::string m_container;
   std::size_t m_next;
+  std::string m_cursor;  // a joined gateway's task: where its agent reads on (svc/logs.hpp)
   bool m_ended = false;
   Quiet m_quiet;
 };

@@ -5,6 +5,7 @@
 #include "cli/runc_paths.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
+#include "runtime/shim/log_cursor_reader.hpp"
 
 namespace berth::cli {
 
@@ -61,6 +62,10 @@ Result<std::string> JoinedDaemon::start() {
   m_metadata.start(identity.cluster);  // before the agent starts containers, which are told of it or not
   agent::NodeAnswers answers{
       .read_logs = [this](const std::string& runtime_id) { return m_logs.read(runtime_id); },
+      .read_logs_after = [this](const std::string& runtime_id, const std::optional<model::LogCursor>& from,
+                                std::size_t max_bytes) {
+        return runtime::read_log_after(m_runtime.log_path(runtime_id), runc_paths(m_config).log_files, from, max_bytes);
+      },
       .run_command = [this](const std::string& runtime_id,
                             const std::vector<std::string>& argv) -> Result<model::ExecOutcome> {
         BERTH_ASSIGN(auto ran, m_commands.run(runtime_id, argv));

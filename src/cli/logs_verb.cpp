@@ -36,11 +36,13 @@ int logs_verb(const Words& words) {
   const bool timestamps = args->flags.contains("timestamps");
   const std::string container = args->positional.size() == 2 ? args->positional[1] : "";
   std::size_t since = 0;
+  std::string cursor;  // a joined gateway's task: where its agent reads on (the reply says)
   bool told_unkept = false;
   while (true) {
     const std::string path = "/v1/tasks/" + api::url_encode(*task) + "/logs?since=" +
                              std::to_string(since) + "&container=" + api::url_encode(container) +
-                             "&cluster=" + api::url_encode(config->cluster);
+                             "&cluster=" + api::url_encode(config->cluster) +
+                             (cursor.empty() ? "" : "&cursor=" + api::url_encode(cursor));
     const auto reply = connection->get(path, "berth");
     if (!reply) {
       std::cerr << "berth: " << reply.error().message << "\n";
@@ -75,6 +77,7 @@ int logs_verb(const Words& words) {
     }
     const bool progressed = static_cast<std::uint64_t>(next) > since;
     since = static_cast<std::size_t>(next);
+    cursor = text_member(body, "cursor");
     // A reply is bounded; `more` says the logs go on past it already.
     if (boolean_member(body, "more") && progressed) continue;
     if (!follow || text_member(body, "taskStatus") == "STOPPED") return 0;

@@ -6,18 +6,25 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "common/result.hpp"
+#include "model/log_cursor.hpp"
 #include "model/schema.hpp"
 
 namespace berth::model {
 
 // One ask of the server: the log lines of these containers (runtime ids) of the instance's tasks.
+// With `cursors` (`berth logs` and its --follow), the lines after each container's cursor (a
+// container without one: from its oldest line), within `max_bytes` in all, answered with the
+// cursors after them; without (a server that knows no cursors), the newest lines.
 struct LogRequest {
   std::string id;
   std::vector<std::string> runtime_ids;
+  std::optional<std::map<std::string, LogCursor>> cursors;
+  std::size_t max_bytes = 0;  // with cursors: at most k_max_submitted_log_bytes
 };
 
 // What an answer may carry: the agent keeps the newest lines within this many bytes of text.
@@ -29,10 +36,15 @@ struct SubmitTaskLogsRequest {
   std::string request_id;
   // Runtime id → [{"time", "stream", "text"}], as the runtime's log reader gives them.
   std::map<std::string, Json> logs;
+  // Asked with cursors: each container's cursor after its lines, and the containers whose
+  // complete lines go on past it (the bound stopped the read).
+  std::map<std::string, LogCursor> cursors;
+  std::set<std::string> more;
 };
 
 const Shape& submit_task_logs_shape();
-// InvalidParameterException for a log entry that is not a list of {time, stream, text} objects.
+// InvalidParameterException for a log entry that is not a list of {time, stream, text} objects,
+// or a cursor that is not FILE.OFFSET.
 [[nodiscard]] Result<SubmitTaskLogsRequest> decode_submit_task_logs(const Json& body);
 Json encode_submit_task_logs(const SubmitTaskLogsRequest& request);
 

@@ -140,7 +140,7 @@ Result<model::Acknowledgment> submit_task_logs(Context& ctx, const model::Submit
   BERTH_ASSIGN(auto cluster, resolve_active_cluster(ctx, request.cluster));
   const auto id = resource_id_of(ctx, cluster, "container-instance", request.container_instance);
   if (!id || !ctx.remote_agents ||
-      !ctx.remote_agents->log_requests().answer(*id, request.request_id, request.logs)) {
+      !ctx.remote_agents->log_requests().answer(*id, request.request_id, request)) {
     return fail(Code::invalid_parameter, "No open log request " + request.request_id + " of that container instance.");
   }
   ctx.remote_agents->heard_from(*id, ctx.clock.now_ms());

@@ -1,6 +1,8 @@
 // The joined agent's link to the serving gateway with a fake server: joining and registering
 // again, reports of what the agent recorded, and a node cut off from its server.
 #include <catch2/catch.hpp>
+
+#include "runtime/shim/log_cursor_reader.hpp"
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 #include "fake_control_plane.hpp"
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
+#include "runtime/shim/log_cursor_reader.hpp"
 
 using namespace berth;
 using berth::testing::FakeClock;
@@ -269,7 +272,7 @@ TEST_CASE("link: the log requests a poll lists are answered with the newest line
   link.server.desired.cluster = "edge";
   link.server.desired.instance_id = link.server.instance_id;
   link.server.desired.cursor = "c";
-  link.server.desired.log_requests = {{"r1", {"t1-webapp"}}};
+  link.server.desired.log_requests = {{"r1", {"t1-webapp"}, std::nullopt, 0}};
   REQUIRE(server_link.poll_once());
   CHECK(read == std::vector<std::string>{"t1-webapp"});
   REQUIRE(link.server.log_answers.size() == 1);
@@ -283,6 +286,41 @@ TEST_CASE("link: the log requests a poll lists are answered with the newest line
   std::size_t bytes = 0;
   for (const auto& line : lines) bytes += line["text"].get<std::string>().size();
   CHECK(bytes <= model::k_max_submitted_log_bytes);
+}
+
+TEST_CASE("link: log requests with cursors are read from them, the containers sharing the bound", "[agent][joined]") {
+  Link link;
+  std::vector<std::pair<std::string, std::optional<model::LogCursor>>> read;
+  agent::ServerLink server_link(
+      *link.store, link.server, *link.registrar, link.clock, [] {},
+      {.read_logs_after = [&](const std::string& runtime_id, const std::optional<model::LogCursor>& from, std::size_t max_bytes) {
+        read.emplace_back(runtime_id, from);
+        // One line of 100 bytes of text per read, the cursor past it; more follow while the
+        // bound had room for another.
+        model::LogChunk chunk;
+        chunk.lines.push_back({{"time", "t"}, {"stream", "stdout"}, {"text", std::string(100, 'x')}});
+        chunk.next = {from ? from->file : 1, (from ? from->offset : 0) + 100};
+        chunk.more = max_bytes < 1000;
+        return chunk;
+      }});
+  link.server.desired.cluster = "edge";
+  link.server.desired.instance_id = link.server.instance_id;
+  link.server.desired.cursor = "c";
+  // Room for the first container's line only (100 bytes of text and the line's overhead).
+  link.server.desired.log_requests = {
+      {"r1", {"t1-a", "t1-b"}, std::map<std::string, model::LogCursor>{{"t1-a", {3, 500}}}, 100 + runtime::k_log_line_overhead}};
+  REQUIRE(server_link.poll_once());
+  REQUIRE(read.size() == 1);
+  CHECK(read[0].first == "t1-a");
+  CHECK(read[0].second == std::optional(model::LogCursor{3, 500}));
+  REQUIRE(link.server.log_answers.size() == 1);
+  const auto& answer = link.server.log_answers[0];
+  CHECK(answer.logs.at("t1-a").size() == 1);
+  CHECK(answer.cursors.at("t1-a") == model::LogCursor{3, 600});
+  // The bound left nothing for t1-b: no lines, its cursor where it was (none: the start), more.
+  CHECK(answer.logs.at("t1-b").empty());
+  CHECK(answer.cursors.at("t1-b") == model::LogCursor{});
+  CHECK(answer.more == std::set<std::string>{"t1-a", "t1-b"});
 }
 
 TEST_CASE("link: a node that started without its server is registered again by the first poll it answers",

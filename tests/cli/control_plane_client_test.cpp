@@ -18,7 +18,7 @@ TEST_CASE("control plane client: logs that are not UTF-8 are sent, not thrown on
   cli::ControlPlaneClient client("http://127.0.0.1:1", {}, clock);
   const agent::JoinedIdentity identity{"edge", "arn:aws:ecs:local:000000000000:container-instance/edge/i", "i",
                                        "AKIAJOINED", "secret", "local", ""};
-  model::SubmitTaskLogsRequest answer{"edge", identity.instance_arn, "r1", {}};
+  model::SubmitTaskLogsRequest answer{"edge", identity.instance_arn, "r1", {}, {}, {}};
   answer.logs["t1-main"] = model::Json::array({{{"time", "t"}, {"stream", "stdout"}, {"text", "caf\xe9 \xff\xfe"}}});
   const auto sent = client.submit_task_logs(identity, answer);
   REQUIRE_FALSE(sent.has_value());

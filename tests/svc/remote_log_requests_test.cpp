@@ -10,47 +10,95 @@
 using namespace berth;
 using model::Json;
 
+namespace {
+
+model::LogRequest asking(std::vector<std::string> runtime_ids) { return {"", std::move(runtime_ids), std::nullopt, 0}; }
+
+model::SubmitTaskLogsRequest answering(std::map<std::string, Json> logs) {
+  return {"edge", "i1", "", std::move(logs), {}, {}};
+}
+
+}  // namespace
+
 TEST_CASE("remote log requests: an ask is listed for its instance until answered, and the answer reaches the waiter",
           "[svc][joined]") {
   svc::RemoteLogRequests requests;
-  const auto id = requests.ask("i1", {"t1-main"});
+  const auto id = requests.ask("i1", asking({"t1-main"}));
   REQUIRE(id.has_value());
   CHECK(requests.asked_of("i2").empty());
   REQUIRE(requests.asked_of("i1").size() == 1);
   CHECK(requests.asked_of("i1")[0].runtime_ids == std::vector<std::string>{"t1-main"});
-  CHECK_FALSE(requests.answer("i2", *id, {}));  // another instance's answer is not taken
+  CHECK(requests.asked_of("i1")[0].id == *id);
+  CHECK_FALSE(requests.answer("i2", *id, answering({})));  // another instance's answer is not taken
   std::thread agent([&] {
-    CHECK(requests.answer("i1", *id, {{"t1-main", Json::array({{{"text", "hello"}}})}, {"t9-x", Json::array()}}));
+    auto answer = answering({{"t1-main", Json::array({{{"text", "hello"}}})}, {"t9-x", Json::array()}});
+    answer.cursors = {{"t1-main", {5, 60}}, {"t9-x", {1, 2}}};
+    answer.more = {"t1-main", "t9-x"};
+    CHECK(requests.answer("i1", *id, std::move(answer)));
   });
   const auto answer = requests.wait(*id, std::chrono::seconds(30));
   agent.join();
   REQUIRE(answer.has_value());
-  CHECK(answer->size() == 1);  // only what was asked for
-  CHECK(answer->at("t1-main")[0]["text"] == "hello");
+  // Only what was asked for.
+  CHECK(answer->logs.size() == 1);
+  CHECK(answer->logs.at("t1-main")[0]["text"] == "hello");
+  CHECK(answer->cursors == std::map<std::string, model::LogCursor>{{"t1-main", {5, 60}}});
+  CHECK(answer->more == std::set<std::string>{"t1-main"});
   CHECK(requests.asked_of("i1").empty());
-  CHECK_FALSE(requests.answer("i1", *id, {}));  // closed
+  CHECK_FALSE(requests.answer("i1", *id, answering({})));  // closed
 }
 
 TEST_CASE("remote log requests: a wait with no answer ends empty and closes the ask; asks are bounded", "[svc][joined]") {
   svc::RemoteLogRequests requests;
-  const auto id = requests.ask("i1", {"t1-main"});
+  const auto id = requests.ask("i1", asking({"t1-main"}));
   CHECK_FALSE(requests.wait(*id, std::chrono::milliseconds(1)).has_value());
   CHECK(requests.asked_of("i1").empty());
-  for (std::size_t i = 0; i < svc::RemoteLogRequests::k_max_open; ++i) CHECK(requests.ask("i1", {}).has_value());
-  CHECK_FALSE(requests.ask("i1", {}).has_value());
+  for (std::size_t i = 0; i < svc::RemoteLogRequests::k_max_open; ++i) CHECK(requests.ask("i1", asking({})).has_value());
+  CHECK_FALSE(requests.ask("i1", asking({})).has_value());
+}
+
+TEST_CASE("remote log requests: cursors and their bound go to the agent, and its cursors come back", "[model][joined]") {
+  model::PollInstanceTasksReply reply;
+  reply.cluster = "edge";
+  reply.instance_id = "i1";
+  reply.log_requests = {{"r1", {"t1-main", "t1-side"}, std::map<std::string, model::LogCursor>{{"t1-main", {9, 1000}}}, 4096},
+                        {"r2", {"t1-main"}, std::nullopt, 0}};
+  auto decoded = model::decode_poll_reply(model::encode_poll_instance_tasks(reply, {"local", "000000000000"}));
+  REQUIRE(decoded.has_value());
+  REQUIRE(decoded->log_requests.size() == 2);
+  REQUIRE(decoded->log_requests[0].cursors.has_value());
+  CHECK(*decoded->log_requests[0].cursors == std::map<std::string, model::LogCursor>{{"t1-main", {9, 1000}}});
+  CHECK(decoded->log_requests[0].max_bytes == 4096);
+  CHECK_FALSE(decoded->log_requests[1].cursors.has_value());  // the newest lines, as before cursors
+  // A bound past what an answer may carry is cut to it; a cursor that is not FILE.OFFSET is malformed.
+  Json big = model::log_requests_to_json(reply.log_requests);
+  big[0]["maxBytes"] = 1ULL << 40;
+  CHECK(model::log_requests_from_json(big)->at(0).max_bytes == model::k_max_submitted_log_bytes);
+  big[0]["cursors"]["t1-main"] = "9";
+  CHECK_FALSE(model::log_requests_from_json(big).has_value());
+
+  model::SubmitTaskLogsRequest answer{"edge", "i1", "r1", {{"t1-main", Json::array()}}, {{"t1-main", {9, 2000}}}, {"t1-main"}};
+  const auto body = model::encode_submit_task_logs(answer);
+  auto back = model::decode_submit_task_logs(body);
+  REQUIRE(back.has_value());
+  CHECK(back->cursors == answer.cursors);
+  CHECK(back->more == answer.more);
+  Json bad = body;
+  bad["cursors"]["t1-main"] = "nine.2000";
+  CHECK_FALSE(model::decode_submit_task_logs(bad).has_value());
 }
 
 TEST_CASE("remote log requests: the poll reply carries them to the agent", "[model][joined]") {
   model::PollInstanceTasksReply reply;
   reply.cluster = "edge";
   reply.instance_id = "i1";
-  reply.log_requests = {{"r1", {"t1-main", "t1-side"}}};
+  reply.log_requests = {{"r1", {"t1-main", "t1-side"}, std::nullopt, 0}};
   auto decoded = model::decode_poll_reply(model::encode_poll_instance_tasks(reply, {"local", "000000000000"}));
   REQUIRE(decoded.has_value());
   REQUIRE(decoded->log_requests.size() == 1);
   CHECK(decoded->log_requests[0].id == "r1");
   CHECK(decoded->log_requests[0].runtime_ids == std::vector<std::string>{"t1-main", "t1-side"});
-  model::SubmitTaskLogsRequest answer{"edge", "i1", "r1", {{"t1-main", Json::array({{{"time", "x"}, {"stream", "stdout"}, {"text", "hi"}}})}}};
+  model::SubmitTaskLogsRequest answer{"edge", "i1", "r1", {{"t1-main", Json::array({{{"time", "x"}, {"stream", "stdout"}, {"text", "hi"}}})}}, {}, {}};
   auto back = model::decode_submit_task_logs(model::encode_submit_task_logs(answer));
   REQUIRE(back.has_value());
   CHECK(back->request_id == "r1");
