@@ -47,6 +47,8 @@ struct AgentConfig {
   std::map<std::string, std::string> custom_attributes;  // ECS_INSTANCE_ATTRIBUTES
   std::string instance_type = "gateway";
   std::string availability_zone = "local";
+  // Where other gateways reach this one (berth.instance-address); "" = not registered.
+  std::string instance_address;  // BERTH_INSTANCE_ADDRESS, else found by a joined gateway
   int default_stop_timeout_s = 30;    // ECS_CONTAINER_STOP_TIMEOUT
   int default_start_timeout_s = 180;  // ECS_CONTAINER_START_TIMEOUT
   std::optional<long long> task_pids_limit;  // ECS_TASK_PIDS_LIMIT

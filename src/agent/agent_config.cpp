@@ -105,6 +105,7 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
   }
   out.instance_type = config.instance_type;
   out.availability_zone = config.availability_zone;
+  out.instance_address = config.instance_address;
   out.cgroup_parent = config.cgroup_parent;
   out.metadata_port = config.metadata_port;
   out.journald_socket = config.journald_socket;

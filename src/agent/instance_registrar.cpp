@@ -47,7 +47,8 @@ Result<std::string> Agent::register_instance() {
   node.reserved_ports = m_config.reserved_ports;
   node.reserved_udp_ports = m_config.reserved_udp_ports;
   node.initial_attributes = m_config.custom_attributes;
-  node.attributes = node_attributes({m_config.instance_type, m_config.availability_zone, m_runtime.cgroup_v2()});
+  node.attributes =
+      node_attributes({m_config.instance_type, m_config.availability_zone, m_runtime.cgroup_v2(), m_config.instance_address});
   // ephemeralStorage is honoured only where the writable layers can be limited.
   if (runtime::project_quotas_supported(m_config.data_dir)) node.attributes.emplace(model::k_ephemeral_storage_attribute, "");
   std::string gpus;

@@ -1,6 +1,7 @@
 #include "agent/node_attributes.hpp"
 
 #include "common/platform.hpp"
+#include "model/container_instance.hpp"
 #include "model/required_attributes.hpp"
 
 namespace berth::agent {
@@ -13,6 +14,7 @@ std::map<std::string, std::string> node_attributes(const NodeFacts& node) {
                                             {"ecs.availability-zone", node.availability_zone},
                                             {"ecs.capability.external", ""}};
   if (!node.cgroup_v2) out[model::k_swappiness_capability] = "";
+  if (!node.instance_address.empty()) out[std::string(model::k_instance_address_attribute)] = node.instance_address;
   return out;
 }
 

@@ -13,10 +13,11 @@ struct NodeFacts {
   std::string instance_type;
   std::string availability_zone;
   bool cgroup_v2 = false;  // runc ignores linuxParameters.swappiness there
+  std::string instance_address;  // "" = none known
 };
 
 // The attributes, name → value ("" for a name-only attribute). berth.capability.memory-swappiness
-// only on cgroup v1.
+// only on cgroup v1; berth.instance-address when the address is known.
 std::map<std::string, std::string> node_attributes(const NodeFacts& node);
 
 }  // namespace berth::agent

@@ -14,8 +14,27 @@
 #include "cli/verbs.hpp"
 #include "common/log.hpp"
 #include "runtime/linux/gpus.hpp"
+#include "runtime/network/source_address.hpp"
 
 namespace berth::cli {
+namespace {
+
+// The address a joined gateway registers for other gateways to reach its tasks' host ports at:
+// the one its traffic to the serving gateway leaves from (on a gateway's LAN, where the others
+// are). "" (logged) when there is none to find, or only loopback: its tasks then stay out of DNS.
+std::string joined_instance_address(const std::string& join_url) {
+  const auto address = runtime::ipv4_source_toward_url(join_url);
+  if (address && !address->starts_with("127.")) {
+    log_info("registering " + *address + " as this gateway's address (BERTH_INSTANCE_ADDRESS sets another)");
+    return *address;
+  }
+  log_warn("no address of this gateway for other gateways to reach (" +
+           (address ? "the serving gateway is reached over loopback" : address.error().message) +
+           "): its tasks are not in service discovery's answers; set BERTH_INSTANCE_ADDRESS");
+  return "";
+}
+
+}  // namespace
 
 int serve_verb(const Words& words) {
   auto config = config_of_verb(words, "serve");
@@ -63,6 +82,7 @@ int serve_verb(const Words& words) {
   };
   // A joined gateway runs only the agent, fed by the serving gateway.
   if (!config->join_url.empty()) {
+    if (agent_config->instance_address.empty()) agent_config->instance_address = joined_instance_address(config->join_url);
     auto joined = JoinedDaemon::open(*config, *agent_config);
     if (!joined) return fail_start(joined.error());
     return serve_until_signal(*joined);

@@ -176,16 +176,28 @@ Result<std::string> cgroup_parent(Text key, Text value) {
 }
 
 // A.B.C.D/PREFIX with a prefix of 8 to 30 (room for the gateway and tasks).
-Result<std::string> ipv4_subnet(Text key, Text value) {
-  const auto bad = [&] { return refuse(key, "an IPv4 subnet such as 172.31.0.0/16 (prefix 8 to 30)"); };
-  const auto slash = value.find('/');
-  if (slash == std::string::npos || !parse_integer_in<int>(std::string_view(value).substr(slash + 1), 8, 30)) return bad();
-  std::string_view address = std::string_view(value).substr(0, slash);
+// Four dot-separated numbers of 0 to 255.
+bool is_dotted_quad(std::string_view address) {
   for (int part = 0; part < 4; ++part) {
     const auto dot = part < 3 ? address.find('.') : address.size();
-    if (dot == std::string_view::npos || !parse_integer_in<int>(address.substr(0, dot), 0, 255)) return bad();
+    if (dot == std::string_view::npos || !parse_integer_in<int>(address.substr(0, dot), 0, 255)) return false;
     address.remove_prefix(std::min(address.size(), dot + 1));
   }
+  return true;
+}
+
+Result<std::string> ipv4_subnet(Text key, Text value) {
+  const auto slash = value.find('/');
+  if (slash == std::string::npos || !parse_integer_in<int>(std::string_view(value).substr(slash + 1), 8, 30) ||
+      !is_dotted_quad(std::string_view(value).substr(0, slash))) {
+    return refuse(key, "an IPv4 subnet such as 172.31.0.0/16 (prefix 8 to 30)");
+  }
+  return value;
+}
+
+// An IPv4 address such as 192.168.1.20, or empty.
+Result<std::string> ipv4_or_empty(Text key, Text value) {
+  if (!value.empty() && !is_dotted_quad(value)) return refuse(key, "an IPv4 address such as 192.168.1.20, or empty");
   return value;
 }
 
@@ -313,6 +325,7 @@ const KeyRule k_rules[] = {
      [](Config& c, Text k, Text v) { return set(c.memory_mib, number_in<long long>(k, v, 0, k_max_memory_mib, "MiB")); }},
     {"BERTH_INSTANCE_TYPE", [](Config& c, Text k, Text v) { return set(c.instance_type, attribute_value(k, v)); }},
     {"BERTH_AVAILABILITY_ZONE", [](Config& c, Text k, Text v) { return set(c.availability_zone, attribute_value(k, v)); }},
+    {"BERTH_INSTANCE_ADDRESS", [](Config& c, Text k, Text v) { return set(c.instance_address, ipv4_or_empty(k, v)); }},
     {"BERTH_CNI_PATH", [](Config& c, Text k, Text v) { return set(c.cni_path, path(k, v)); }},
     {"BERTH_CGROUP_PARENT", [](Config& c, Text k, Text v) { return set(c.cgroup_parent, cgroup_parent(k, v)); }},
     {"BERTH_BRIDGE_NAME", [](Config& c, Text k, Text v) { return set(c.bridge_name, interface_name(k, v)); }},

@@ -76,6 +76,9 @@ struct Config {
   long long memory_mib = 0;                        // BERTH_MEMORY_MIB (0 = MemTotal)
   std::string instance_type = "gateway";           // BERTH_INSTANCE_TYPE
   std::string availability_zone = "local";         // BERTH_AVAILABILITY_ZONE
+  // The IPv4 address other gateways reach this one at ("" = a joined gateway finds the one it
+  // reaches the server from; the serving gateway registers none).
+  std::string instance_address;                    // BERTH_INSTANCE_ADDRESS
   // The cgroup each task's own cgroup goes under ("/berth/<task id>"): several berths on one
   // machine (gateways in a lab, tests) or a parent with limits of its own take another.
   std::string cgroup_parent = "/berth";            // BERTH_CGROUP_PARENT

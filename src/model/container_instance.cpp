@@ -20,6 +20,17 @@ bool set_agent_connected(ContainerInstance& instance, bool connected) {
   return true;
 }
 
+std::string instance_attribute(const ContainerInstance& instance, std::string_view name) {
+  const auto it = instance.body.find("attributes");
+  if (it == instance.body.end() || !it->is_array()) return "";
+  for (const auto& a : *it) {
+    if (!a.is_object() || a.value("name", "") != name) continue;
+    const auto value = a.find("value");
+    return value != a.end() && value->is_string() ? value->get<std::string>() : "";
+  }
+  return "";
+}
+
 Json container_instance_to_json(const ContainerInstance& instance, const InstanceUsage& usage,
                                 const ArnScope& arns, const std::vector<Tag>* tags) {
   Json out = instance.body;

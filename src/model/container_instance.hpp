@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/arn.hpp"
@@ -29,6 +30,13 @@ struct ContainerInstance {
 bool agent_connected(const ContainerInstance& instance);
 // Marks the instance's agent connected or lost in its body; returns whether that changed it.
 bool set_agent_connected(ContainerInstance& instance, bool connected);
+
+// The attribute where a gateway's agent registers the IPv4 address other gateways reach it at
+// (BERTH_INSTANCE_ADDRESS, or on a joined gateway the address it reaches the server from):
+// service discovery answers with it for that gateway's tasks, whose host ports listen there.
+inline constexpr std::string_view k_instance_address_attribute = "berth.instance-address";
+// The value of attribute `name` of the instance ("" when it has none, or none with a value).
+std::string instance_attribute(const ContainerInstance& instance, std::string_view name);
 
 // Running/pending task counts and remaining resources are computed, not stored.
 struct InstanceUsage {

@@ -36,12 +36,14 @@ Result<Json> list_instances(Context& ctx, const Json& request);
 Result<Json> discover_instances(Context& ctx, const Json& request);
 
 // The instances of `service` now: its custom instances, then one per task of an ECS service
-// whose serviceRegistries name it, while that task runs on this gateway, is meant to run, and
-// is HEALTHY if its definition has a health check (ECS registers it then and deregisters it
-// when it stops or begins stopping). Instance id = task id; attributes AWS_INSTANCE_IPV4 (this
-// gateway's bridge address, where its host ports answer), AWS_INSTANCE_PORT (the host port of the
-// entry's containerName/containerPort, else of the task's first binding), ECS_CLUSTER_NAME,
-// ECS_SERVICE_NAME, ECS_TASK_DEFINITION_FAMILY, REGION.
+// whose serviceRegistries name it, while that task runs, is meant to run, and is HEALTHY if its
+// definition has a health check (ECS registers it then and deregisters it when it stops or
+// begins stopping), on this gateway or on a joined one that registered its address. Instance id
+// = task id; attributes AWS_INSTANCE_IPV4 (where the task's host ports answer: this gateway's
+// bridge address for its own tasks, a joined gateway's berth.instance-address for that
+// gateway's), AWS_INSTANCE_PORT (the host port of the entry's containerName/containerPort, else
+// of the task's first binding), ECS_CLUSTER_NAME, ECS_SERVICE_NAME, ECS_TASK_DEFINITION_FAMILY,
+// REGION.
 [[nodiscard]] Result<std::vector<model::SdInstance>> current_instances(Context& ctx, const model::SdService& service);
 
 // What DNS answers for `name` (any case, with or without the final dot): `<service>.<namespace>`

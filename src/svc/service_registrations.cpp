@@ -9,6 +9,7 @@
 #include "common/ascii.hpp"
 #include "common/ids.hpp"
 #include "common/numbers.hpp"
+#include "model/container_instance.hpp"
 #include "model/paging.hpp"
 #include "svc/service_discovery.hpp"
 #include "svc/service_discovery_paging.hpp"
@@ -69,6 +70,25 @@ Result<bool> registrable(Context& ctx, const model::Task& task, std::map<std::st
   if (health == "HEALTHY") return true;
   BERTH_ASSIGN(const bool checked, has_health_check(ctx, task, checks));
   return !checked;
+}
+
+// Where `task`'s host ports answer: this gateway's bridge address for its own tasks (its
+// containers reach them there; "" if it has no bridge), and for a task another gateway of the
+// cluster runs, the address that gateway registered (model::k_instance_address_attribute), by
+// instance in `known`. Nothing when that gateway registered none: an answer without an address
+// would send clients nowhere, so such tasks stay out.
+Result<std::optional<std::string>> task_address(Context& ctx, const model::Task& task,
+                                                std::map<std::string, std::string>& known) {
+  if (task.container_instance_id == ctx.gateway->instance_id()) return std::optional(ctx.instance_address);
+  auto it = known.find(task.container_instance_id);
+  if (it == known.end()) {
+    BERTH_ASSIGN(const auto instance, ctx.store.find_container_instance(task.cluster, task.container_instance_id));
+    const std::string address =
+        instance ? model::instance_attribute(*instance, model::k_instance_address_attribute) : std::string();
+    it = known.emplace(task.container_instance_id, address).first;
+  }
+  if (it->second.empty()) return std::optional<std::string>();
+  return std::optional(it->second);
 }
 
 Result<std::vector<model::Task>> service_tasks(Context& ctx, const store::RegisteredService& service) {
@@ -134,17 +154,17 @@ std::string attribute(const model::SdInstance& instance, const std::string& key)
 Result<std::vector<model::SdInstance>> current_instances(Context& ctx, const model::SdService& service) {
   BERTH_ASSIGN(auto out, ctx.store.sd_instances(service.id));
   BERTH_ASSIGN(const auto registered, ctx.store.services_registered_in(model::sd_service_arn(ctx.arns, service.id)));
-  const std::string here = ctx.gateway->instance_id();
   std::map<std::string, bool> health_checks;
+  std::map<std::string, std::string> addresses;  // container instance id → its address
   for (const auto& ecs_service : registered) {
     BERTH_ASSIGN(const auto tasks, service_tasks(ctx, ecs_service));
     for (const auto& task : tasks) {
-      // Only this gateway's tasks: its bridge address is the one it knows to answer with.
-      if (task.container_instance_id != here) continue;
       BERTH_ASSIGN(const bool listed, registrable(ctx, task, health_checks));
       if (!listed) continue;
+      BERTH_ASSIGN(const auto address, task_address(ctx, task, addresses));
+      if (!address) continue;
       model::SdInstance instance{task.id, "", {}};
-      if (!ctx.instance_address.empty()) instance.attributes["AWS_INSTANCE_IPV4"] = ctx.instance_address;
+      if (!address->empty()) instance.attributes["AWS_INSTANCE_IPV4"] = *address;
       if (const auto port = registered_port(task, ecs_service.registry)) {
         instance.attributes["AWS_INSTANCE_PORT"] = std::to_string(*port);
       }

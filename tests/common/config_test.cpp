@@ -176,6 +176,8 @@ TEST_CASE("config: each bad value is refused with the key and what it takes", "[
       {"BERTH_BRIDGE_SUBNET", {"", "10.0.0.0", "10.0.0/16", "10.0.0.256/16", "10.0.0.0/31", "10.0.0.0/7", "a.b.c.d/16",
                                "10.0.0.0.0/16", "99999999999.0.0.0/16", "10.0.0.0/16x"},
        "BERTH_BRIDGE_SUBNET must be an IPv4 subnet such as 172.31.0.0/16 (prefix 8 to 30)"},
+      {"BERTH_INSTANCE_ADDRESS", {"10.0.0", "10.0.0.256", "gateway.local", "10.0.0.1/24", "::1"},
+       "BERTH_INSTANCE_ADDRESS must be an IPv4 address such as 192.168.1.20, or empty"},
       {"BERTH_INSECURE_REGISTRIES", {std::string(256, 'r')},
        "BERTH_INSECURE_REGISTRIES must be registry hosts of at most 255 characters each"},
   };
@@ -213,6 +215,7 @@ TEST_CASE("config: good values land in their fields", "[common]") {
                                 {"BERTH_CNI_PATH", "/opt/cni/bin"},
                                 {"BERTH_BRIDGE_NAME", "br-tasks.1"},
                                 {"BERTH_BRIDGE_SUBNET", "10.88.0.0/24"},
+                                {"BERTH_INSTANCE_ADDRESS", "192.168.7.20"},
                                 {"BERTH_INSECURE_REGISTRIES", " reg.local:5000 ,, mirror "},
                                 {"BERTH_REGISTRY_CA_FILE", "/etc/ca.pem"},
                                 {"BERTH_METRICS_INTERVAL", "0"},
@@ -236,6 +239,8 @@ TEST_CASE("config: good values land in their fields", "[common]") {
   CHECK(config.restart_attempt_period_s == 1800);
   CHECK_FALSE(Config{}.restart_attempt_period_s.has_value());  // unset: each definition's own
   CHECK(config.zoneinfo_dir == "/zoneinfo");
+  CHECK(config.instance_address == "192.168.7.20");
+  CHECK(Config{}.instance_address.empty());
   CHECK(config.cpu_units == 4096);
   CHECK(config.memory_mib == 1024);
   CHECK(config.instance_type == "rpi4 8GB");

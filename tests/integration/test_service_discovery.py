@@ -1,8 +1,9 @@
 """Service discovery with real containers: a Cloud Map namespace and service made with the aws CLI,
 an ECS service on bridge networking with dynamic host ports registering its tasks through
 serviceRegistries, and berth's DNS answering a busybox client container (A with nslookup, SRV
-with a small DNS client here) and following a scale-in. Its own bridge and subnet, so its DNS
-address is its own."""
+with a small DNS client here) and following a scale-in; answers too long for a datagram come
+truncated (TC) over UDP and whole over TCP. Its own bridge and subnet, so its DNS address is its
+own."""
 import random
 import socket
 import struct
@@ -16,16 +17,27 @@ SUBNET = "172.29.0.0/24"
 GATEWAY = "172.29.0.1"
 
 
-def dns_query(name, qtype, server=GATEWAY, port=53, timeout=2):
-    """Asks `server` one question over UDP; returns (rcode, [answer records]) where an A record is
-    its address and an SRV record (port, target)."""
+def dns_reply(name, qtype, server=GATEWAY, port=53, timeout=2, tcp=False):
+    """Asks `server` one question over UDP (or TCP, with the 2-byte length before each message);
+    returns (flags, [answer records]) where an A record is its address and an SRV record
+    (port, target)."""
     qid = random.randrange(65536)
     question = b"".join(bytes([len(label)]) + label.encode() for label in name.split(".")) + b"\0"
     message = struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0) + question + struct.pack(">HH", qtype, 1)
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(timeout)
-        s.sendto(message, (server, port))
-        reply, _ = s.recvfrom(4096)
+    if tcp:
+        with socket.create_connection((server, port), timeout=timeout) as s:
+            s.sendall(struct.pack(">H", len(message)) + message)
+            stream = b""
+            while len(stream) < 2 or len(stream) < 2 + struct.unpack(">H", stream[:2])[0]:
+                chunk = s.recv(65536)
+                assert chunk, "the server closed the connection before answering"
+                stream += chunk
+            reply = stream[2:2 + struct.unpack(">H", stream[:2])[0]]
+    else:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(timeout)
+            s.sendto(message, (server, port))
+            reply, _ = s.recvfrom(4096)
     rid, flags, qd, an, _, _ = struct.unpack(">HHHHHH", reply[:12])
     assert rid == qid, "reply to another question"
 
@@ -56,7 +68,16 @@ def dns_query(name, qtype, server=GATEWAY, port=53, timeout=2):
             _, _, srv_port = struct.unpack(">HHH", reply[rdata:rdata + 6])
             records.append((srv_port, read_name(rdata + 6)[0]))
         at = rdata + rdlength
+    return flags, records
+
+
+def dns_query(name, qtype, server=GATEWAY, port=53, timeout=2):
+    """Asks over UDP; returns (rcode, [answer records]) as dns_reply."""
+    flags, records = dns_reply(name, qtype, server, port, timeout)
     return flags & 0xF, records
+
+
+TRUNCATED = 0x0200  # the TC flag
 
 
 class ServiceDiscoveryTest(TaskTestCase):
@@ -176,3 +197,35 @@ class ServiceDiscoveryTest(TaskTestCase):
         self.sd("delete-service", "--id", service["Id"])
         self.sd("delete-namespace", "--id", namespace_id)
         self.assertEqual(self.sd("list-namespaces")["Namespaces"], [])
+
+    def test_long_answers_are_truncated_over_udp_and_whole_over_tcp(self):
+        operation = self.sd("create-private-dns-namespace", "--name", "fleet.internal", "--vpc", "v")["OperationId"]
+        namespace_id = self.sd("get-operation", "--operation-id", operation)["Operation"]["Targets"]["NAMESPACE"]
+        service = self.sd("create-service", "--name", "sensors", "--namespace-id", namespace_id, "--dns-config",
+                          "RoutingPolicy=MULTIVALUE,DnsRecords=[{Type=A,TTL=5},{Type=SRV,TTL=5}]")["Service"]
+        count = 40
+        client = self.berth.boto3("servicediscovery", inject_host_prefix=False)  # 40 CLI runs take half a minute
+        for i in range(count):
+            client.register_instance(ServiceId=service["Id"], InstanceId="sensor-reader-%02d" % i,
+                                     Attributes={"AWS_INSTANCE_IPV4": "10.77.0.%d" % (i + 1),
+                                                 "AWS_INSTANCE_PORT": str(31000 + i)})
+        ports = [31000 + i for i in range(count)]
+        addresses = sorted("10.77.0.%d" % (i + 1) for i in range(count))
+        for qtype in (1, 33):
+            flags, cut = dns_reply("sensors.fleet.internal", qtype)
+            self.assertTrue(flags & TRUNCATED, "a %d-record answer over UDP has TC" % count)
+            self.assertEqual(flags & 0xF, 0)
+            self.assertTrue(0 < len(cut) < count, cut)
+            flags, whole = dns_reply("sensors.fleet.internal", qtype, tcp=True)
+            self.assertFalse(flags & TRUNCATED)
+            if qtype == 1:
+                self.assertEqual(sorted(whole), addresses)
+            else:
+                self.assertEqual(sorted(port for port, _ in whole), ports)
+                self.assertIn((31000, "sensor-reader-00.sensors.fleet.internal"), whole)
+        # A short answer is whole over UDP; names outside berth's namespaces are forwarded over TCP too
+        # (answered by the host's resolvers, or SERVFAIL without any: never left unanswered).
+        flags, one = dns_reply("sensor-reader-07.sensors.fleet.internal", 1)
+        self.assertEqual((flags & TRUNCATED, one), (0, ["10.77.0.8"]))
+        flags, _ = dns_reply("example.com", 1, tcp=True, timeout=10)
+        self.assertIn(flags & 0xF, (0, 2, 3))

@@ -103,7 +103,7 @@ TEST_CASE("dns: an SRV answer carries the port and target, and the target's addr
   CHECK(std::string(reply.begin() + rdata + 7, reply.begin() + rdata + 9) == "t1");
 }
 
-TEST_CASE("dns: NXDOMAIN for a missing name, no data for another type, at most 8 records in 512 bytes", "[dns]") {
+TEST_CASE("dns: NXDOMAIN for a missing name, no data for another type", "[dns]") {
   model::NameAnswer missing;
   missing.outcome = model::NameAnswer::Outcome::no_such_name;
   const auto nx = encode_dns_answer(query_of("x.local", k_dns_type_a), missing);
@@ -112,7 +112,10 @@ TEST_CASE("dns: NXDOMAIN for a missing name, no data for another type, at most 8
   const auto aaaa = encode_dns_answer(query_of("web.local", 28), found({"10.0.0.1"}));
   CHECK((u16(aaaa, 2) & 0x000F) == 0);
   CHECK(u16(aaaa, 6) == 0);
+  CHECK((u16(aaaa, 2) & k_dns_flag_truncated) == 0);
+}
 
+TEST_CASE("dns: an answer over 512 bytes is cut at a whole record with TC set; over TCP it is whole", "[dns]") {
   std::vector<std::string> many;
   std::vector<model::DnsSrv> srv;
   for (int i = 0; i < 40; ++i) {
@@ -120,11 +123,40 @@ TEST_CASE("dns: NXDOMAIN for a missing name, no data for another type, at most 8
     srv.push_back({1000 + i, std::string(50, 'x') + std::to_string(i) + ".web.local", "10.0.0.1"});
   }
   const auto a = encode_dns_answer(query_of("web.local", k_dns_type_a), found(many));
-  CHECK(u16(a, 6) == k_dns_max_records);
+  CHECK(a.size() <= k_dns_udp_size);
+  // 12 + 15 bytes of header and question, 16 per A record: 30 fit.
+  CHECK(u16(a, 6) == 30);
+  CHECK((u16(a, 2) & k_dns_flag_truncated) != 0);
   const auto s = encode_dns_answer(query_of("web.local", k_dns_type_srv), found({}, srv));
   CHECK(s.size() <= k_dns_udp_size);
   CHECK(u16(s, 6) >= 1);
-  CHECK(u16(s, 6) <= k_dns_max_records);
+  CHECK(u16(s, 6) < 40);
+  CHECK((u16(s, 2) & k_dns_flag_truncated) != 0);
+
+  const auto a_tcp = encode_dns_answer(query_of("web.local", k_dns_type_a), found(many), k_dns_tcp_size);
+  CHECK(u16(a_tcp, 6) == 40);
+  CHECK((u16(a_tcp, 2) & k_dns_flag_truncated) == 0);
+  const auto s_tcp = encode_dns_answer(query_of("web.local", k_dns_type_srv), found({}, srv), k_dns_tcp_size);
+  CHECK(u16(s_tcp, 6) == 40);
+  CHECK(u16(s_tcp, 10) == 40);  // every target's address too
+  CHECK((u16(s_tcp, 2) & k_dns_flag_truncated) == 0);
+
+  // Exactly at the limit: the records that fit, no TC; one byte less: TC.
+  const std::vector<std::string> three = {"10.0.0.1", "10.0.0.2", "10.0.0.3"};
+  const auto whole = encode_dns_answer(query_of("web.local", k_dns_type_a), found(three), 12 + 15 + 3 * 16);
+  CHECK(u16(whole, 6) == 3);
+  CHECK((u16(whole, 2) & k_dns_flag_truncated) == 0);
+  const auto cut = encode_dns_answer(query_of("web.local", k_dns_type_a), found(three), 12 + 15 + 3 * 16 - 1);
+  CHECK(u16(cut, 6) == 2);
+  CHECK(cut.size() == 12 + 15 + 2 * 16);
+  CHECK((u16(cut, 2) & k_dns_flag_truncated) != 0);
+  // Additional records that do not fit are left out without TC: the answer is whole.
+  const std::vector<model::DnsSrv> one = {{40001, "t1.web.local", "10.0.0.1"}};
+  const auto full = encode_dns_answer(query_of("web.local", k_dns_type_srv), found({}, one), k_dns_tcp_size);
+  const auto without_additional = encode_dns_answer(query_of("web.local", k_dns_type_srv), found({}, one), full.size() - 1);
+  CHECK(u16(without_additional, 6) == 1);
+  CHECK(u16(without_additional, 10) == 0);
+  CHECK((u16(without_additional, 2) & k_dns_flag_truncated) == 0);
 }
 
 TEST_CASE("dns: resolv.conf gives the resolvers to forward to and the containers' file", "[dns]") {

@@ -1,8 +1,12 @@
 #include "svc/service_discovery.hpp"
 
+#include <map>
+
 #include <catch2/catch.hpp>
 
 #include "fixtures/fixtures.hpp"
+#include "model/container_instance.hpp"
+#include "svc/actions.hpp"
 
 using namespace berth;
 using berth::testing::Json;
@@ -219,4 +223,48 @@ TEST_CASE_METHOD(DiscoveryFixture, "cloud map: an ECS service's running, healthy
   REQUIRE(after.srv.size() == 1);
   CHECK(after.srv[0].port == 40007);
   CHECK(code_of(svc::delete_sd_service(*ctx, Json{{"Id", service["Id"]}})) == Code::resource_in_use);
+}
+
+TEST_CASE_METHOD(DiscoveryFixture, "cloud map: tasks of joined gateways are answered at the address each registered",
+                 "[service_discovery]") {
+  // Two joined gateways: one registered its address (as a joined agent does), one did not.
+  for (const auto& [id, address] : {std::pair<std::string, std::string>{"i-joined", "10.213.0.11"}, {"i-silent", ""}}) {
+    model::NodeRegistration node;
+    node.cluster = "default";
+    node.instance_id = id;
+    node.attributes = {{"ecs.os-type", "linux"}};
+    if (!address.empty()) node.attributes[std::string(model::k_instance_address_attribute)] = address;
+    REQUIRE_OK(svc::register_node(*ctx, node));
+  }
+  const std::string ns = make_namespace("local");
+  const Json service = make_service(ns, "web", Json::array({{{"Type", "A"}, {"TTL", 5}}, {{"Type", "SRV"}, {"TTL", 5}}}));
+  add_ecs_service(service["Arn"]);
+  add_definition(1, false);
+  add_task("t-here", "i-here", model::TaskStatus::running, model::TaskStatus::running, 40001);
+  add_task("t-joined-1", "i-joined", model::TaskStatus::running, model::TaskStatus::running, 40002);
+  add_task("t-joined-2", "i-joined", model::TaskStatus::running, model::TaskStatus::running, 40003);
+  add_task("t-joined-stopping", "i-joined", model::TaskStatus::running, model::TaskStatus::stopped, 40004);
+  add_task("t-silent", "i-silent", model::TaskStatus::running, model::TaskStatus::running, 40005);
+
+  auto answer = resolve("web.local");
+  CHECK(answer.ipv4 == std::vector<std::string>{"10.213.0.11", "172.31.0.1"});
+  std::map<std::string, std::pair<int, std::string>> srv;
+  for (const auto& record : answer.srv) srv[record.target] = {record.port, record.ipv4};
+  CHECK(srv == std::map<std::string, std::pair<int, std::string>>{{"t-here.web.local", {40001, "172.31.0.1"}},
+                                                                    {"t-joined-1.web.local", {40002, "10.213.0.11"}},
+                                                                    {"t-joined-2.web.local", {40003, "10.213.0.11"}}});
+  CHECK(resolve("t-joined-2.web.local").ipv4 == std::vector<std::string>{"10.213.0.11"});
+  CHECK(resolve("t-silent.web.local").outcome == model::NameAnswer::Outcome::no_such_name);
+  auto listed = svc::list_instances(*ctx, Json{{"ServiceId", service["Id"]}});
+  REQUIRE_OK(listed);
+  REQUIRE((*listed)["Instances"].size() == 3);
+  CHECK((*listed)["Instances"][1]["Attributes"]["AWS_INSTANCE_IPV4"] == "10.213.0.11");
+
+  // The joined gateway registers again from another address: the answers follow.
+  model::NodeRegistration moved;
+  moved.cluster = "default";
+  moved.instance_id = "i-joined";
+  moved.attributes = {{std::string(model::k_instance_address_attribute), "10.213.0.12"}};
+  REQUIRE_OK(svc::register_node(*ctx, moved));
+  CHECK(resolve("t-joined-1.web.local").ipv4 == std::vector<std::string>{"10.213.0.12"});
 }

@@ -83,6 +83,7 @@ class Writer {
     m_bytes[at + 1] = static_cast<std::uint8_t>(v & 0xFF);
   }
   std::size_t size() const { return m_bytes.size(); }
+  std::span<const std::uint8_t> view() const { return m_bytes; }
   void truncate(std::size_t size) { m_bytes.resize(size); }
   std::vector<std::uint8_t> take() { return std::move(m_bytes); }
 
@@ -174,20 +175,27 @@ std::vector<std::uint8_t> encode_dns_error(std::uint16_t id, const DnsQuery* que
   return start_reply(id, query, rcode, false).take();
 }
 
-std::vector<std::uint8_t> encode_dns_answer(const DnsQuery& query, const model::NameAnswer& answer) {
+std::vector<std::uint8_t> encode_dns_answer(const DnsQuery& query, const model::NameAnswer& answer, std::size_t max_bytes) {
   const bool missing = answer.outcome == model::NameAnswer::Outcome::no_such_name;
   Writer w = start_reply(query.id, &query, missing ? DnsRcode::name_error : DnsRcode::no_error, true);
   if (missing || query.klass != k_dns_class_in) return w.take();
   std::uint16_t answers = 0;
   std::uint16_t additional = 0;
+  bool truncated = false;
+  // Writes one record with `write`; false (and the record undone) if it does not fit.
+  const auto fits = [&](const auto& write) {
+    const std::size_t before = w.size();
+    write();
+    if (w.size() <= max_bytes) return true;
+    w.truncate(before);
+    return false;
+  };
   if (query.type == k_dns_type_a) {
     for (const auto& address : answer.ipv4) {
       const auto ip = ipv4_bytes(address);
-      if (!ip || answers == k_dns_max_records) continue;
-      const std::size_t before = w.size();
-      a_record(w, std::nullopt, answer.ttl, *ip);
-      if (w.size() > k_dns_udp_size) {
-        w.truncate(before);
+      if (!ip) continue;
+      if (!fits([&] { a_record(w, std::nullopt, answer.ttl, *ip); })) {
+        truncated = true;
         break;
       }
       ++answers;
@@ -195,21 +203,21 @@ std::vector<std::uint8_t> encode_dns_answer(const DnsQuery& query, const model::
   } else if (query.type == k_dns_type_srv) {
     std::vector<const model::DnsSrv*> written;
     for (const auto& srv : answer.srv) {
-      if (answers == k_dns_max_records) break;
-      const std::size_t before = w.size();
-      w.u16(0xC000 | k_header_size);
-      w.u16(k_dns_type_srv);
-      w.u16(k_dns_class_in);
-      w.u32(answer.ttl);
-      const std::size_t length_at = w.size();
-      w.u16(0);
-      w.u16(1);   // priority
-      w.u16(10);  // weight: all equal
-      w.u16(static_cast<std::uint16_t>(srv.port));
-      w.name(srv.target);
-      w.put16(length_at, static_cast<std::uint16_t>(w.size() - length_at - 2));
-      if (w.size() > k_dns_udp_size) {
-        w.truncate(before);
+      const bool written_whole = fits([&] {
+        w.u16(0xC000 | k_header_size);
+        w.u16(k_dns_type_srv);
+        w.u16(k_dns_class_in);
+        w.u32(answer.ttl);
+        const std::size_t length_at = w.size();
+        w.u16(0);
+        w.u16(1);   // priority
+        w.u16(10);  // weight: all equal
+        w.u16(static_cast<std::uint16_t>(srv.port));
+        w.name(srv.target);
+        w.put16(length_at, static_cast<std::uint16_t>(w.size() - length_at - 2));
+      });
+      if (!written_whole) {
+        truncated = true;
         break;
       }
       ++answers;
@@ -219,17 +227,13 @@ std::vector<std::uint8_t> encode_dns_answer(const DnsQuery& query, const model::
     for (const auto* srv : written) {
       const auto ip = ipv4_bytes(srv->ipv4);
       if (!ip) continue;
-      const std::size_t before = w.size();
-      a_record(w, srv->target, answer.ttl, *ip);
-      if (w.size() > k_dns_udp_size) {
-        w.truncate(before);
-        break;
-      }
+      if (!fits([&] { a_record(w, srv->target, answer.ttl, *ip); })) break;
       ++additional;
     }
   }
   w.put16(6, answers);
   w.put16(10, additional);
+  if (truncated) w.put16(2, static_cast<std::uint16_t>(read16(w.view(), 2) | k_dns_flag_truncated));
   return w.take();
 }
 

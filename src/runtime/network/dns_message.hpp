@@ -19,10 +19,11 @@ inline constexpr std::uint16_t k_dns_type_a = 1;
 inline constexpr std::uint16_t k_dns_type_srv = 33;
 inline constexpr std::uint16_t k_dns_type_opt = 41;
 inline constexpr std::uint16_t k_dns_class_in = 1;
-// A reply over UDP without EDNS fits in 512 bytes; berth answers at most this many records of a
-// name (as Cloud Map's MULTIVALUE routing answers up to 8), so one always does.
+// A reply over UDP without EDNS fits in 512 bytes; one over TCP in its 2-byte length prefix.
 inline constexpr std::size_t k_dns_udp_size = 512;
-inline constexpr std::size_t k_dns_max_records = 8;
+inline constexpr std::size_t k_dns_tcp_size = 65535;
+// The TC bit of a reply's flags: records were left out, ask again over TCP (RFC 1035 4.1.1).
+inline constexpr std::uint16_t k_dns_flag_truncated = 0x0200;
 
 enum class DnsRcode : std::uint8_t { no_error = 0, format_error = 1, server_failure = 2, name_error = 3, not_implemented = 4, refused = 5 };
 
@@ -44,10 +45,13 @@ std::optional<std::uint16_t> dns_message_id(std::span<const std::uint8_t> messag
 [[nodiscard]] Result<DnsQuery> parse_dns_query(std::span<const std::uint8_t> message);
 
 // The reply to `query`: `answer`'s records of the type asked for (SRV adds its targets' A records
-// in the additional section), authoritative; NXDOMAIN for no_such_name. At most
-// k_dns_max_records answers, and never more than k_dns_udp_size bytes. `answer` must not be
-// not_ours.
-std::vector<std::uint8_t> encode_dns_answer(const DnsQuery& query, const model::NameAnswer& answer);
+// in the additional section), authoritative; NXDOMAIN for no_such_name. Never more than
+// `max_bytes` (at least a header and the question; k_dns_udp_size over UDP, k_dns_tcp_size over
+// TCP): the answer records that do not fit are left out and the reply has TC set, so a resolver
+// asks again over TCP; additional records that do not fit are left out without TC (RFC 2181
+// 9: the client can ask for them). `answer` must not be not_ours.
+std::vector<std::uint8_t> encode_dns_answer(const DnsQuery& query, const model::NameAnswer& answer,
+                                            std::size_t max_bytes = k_dns_udp_size);
 
 // A reply with no records and `rcode` (FORMERR, SERVFAIL, REFUSED...) to the message with
 // `id`; the question is echoed if `query` has one.

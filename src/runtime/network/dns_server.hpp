@@ -1,15 +1,21 @@
 // berth's DNS server for containers: answers the names of Cloud Map DNS namespaces from a lookup
 // (A and SRV, NXDOMAIN for unknown names there) and forwards every other question to the host's
-// resolvers, over UDP. One thread; bounded: at most `max_outstanding` forwarded questions wait
-// for an answer (more are answered SERVFAIL), each at most `forward_timeout` (then forgotten: the
-// client asks again), answers are cached per name for `cache_lifetime` in at most `max_cached`
-// entries. Thread-safe: start and stop from one thread; the lookup runs on the server's thread.
+// resolvers. Over UDP and over TCP on the same address and port (RFC 7766): a UDP answer that
+// does not fit in 512 bytes has TC set and the resolver asks again over TCP, which gets every
+// record (dns_tcp_connections.hpp for its bounds). Questions that came over TCP are forwarded over
+// UDP too (the resolvers' connected sockets), their answers framed back: an answer a resolver
+// truncated reaches the client truncated. One thread (a poll loop); bounded: at most
+// `max_outstanding` forwarded questions wait for an answer (more are answered SERVFAIL), each at
+// most `forward_timeout` (then forgotten: the client asks again), answers are cached per name for
+// `cache_lifetime` in at most `max_cached` entries. Thread-safe: start and stop from one thread;
+// the lookup runs on the server's thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -18,6 +24,7 @@
 #include "common/result.hpp"
 #include "model/service_discovery.hpp"
 #include "runtime/linux/unique_fd.hpp"
+#include "runtime/network/dns_tcp_connections.hpp"
 
 namespace berth::runtime {
 
@@ -32,6 +39,7 @@ struct DnsServerOptions {
   // within this plus the lookup's own delay.
   std::chrono::milliseconds cache_lifetime{250};
   std::size_t max_cached = 1024;
+  DnsTcpLimits tcp;
 };
 
 // Answers a name, or says it is not berth's (then it is forwarded).
@@ -41,12 +49,15 @@ struct DnsCounters {
   std::atomic<std::uint64_t> answered{0};   // from the lookup
   std::atomic<std::uint64_t> forwarded{0};  // sent on to a resolver
   std::atomic<std::uint64_t> refused{0};    // malformed, over the forwarding bound, lookup failed
+  std::atomic<std::uint64_t> truncated{0};  // answered over UDP with TC set
+  DnsTcpCounters tcp;
 };
 
 class DnsServer {
  public:
-  // Binds the UDP socket and the upstream sockets (so whoever tells containers of the server
-  // knows it listens); nothing is answered before start().
+  // Binds the UDP and TCP sockets (the same port; with port 0, one free for both) and the
+  // upstream sockets (so whoever tells containers of the server knows it listens); nothing is
+  // answered before start(). A TCP port that cannot be bound costs TCP only (logged).
   [[nodiscard]] static Result<std::unique_ptr<DnsServer>> bind(DnsServerOptions options);
   ~DnsServer();
   DnsServer(const DnsServer&) = delete;
@@ -67,6 +78,7 @@ class DnsServer {
   DnsServerOptions m_options;
   DnsLookup m_lookup;
   UniqueFd m_socket;
+  std::optional<DnsTcpConnections> m_tcp;  // none when its port could not be bound
   std::vector<UniqueFd> m_upstreams;  // one connected socket per resolver
   UniqueFd m_stop;                    // eventfd written by stop()
   int m_port = 0;
