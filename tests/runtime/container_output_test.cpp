@@ -96,6 +96,15 @@ TEST_CASE("journal entries use the native protocol's fields", "[runtime][logs]")
   CHECK(binary.ends_with("CONTAINER_PARTIAL_MESSAGE=true\n"));
 }
 
+TEST_CASE("journal entries carry the labels/env fields, which replace a standard field of their name", "[runtime][logs]") {
+  JournalFields fields{"web", "0123456789abcdef-web", "web", "busybox"};
+  fields.extra = {{"COM_EXAMPLE_TIER", "front"}, {"IMAGE_NAME", "from-env"}, {"NOTE", "two\nlines"}};
+  CHECK(format_journal_entry(fields, false, false, "hi") ==
+        std::string("MESSAGE=hi\nPRIORITY=6\nSYSLOG_IDENTIFIER=web\nCONTAINER_TAG=web\nCONTAINER_ID=0123456789ab\n"
+                    "CONTAINER_ID_FULL=0123456789abcdef-web\nCONTAINER_NAME=web\nCOM_EXAMPLE_TIER=front\n"
+                    "IMAGE_NAME=from-env\nNOTE\n\x09\0\0\0\0\0\0\0two\nlines\n", 212));
+}
+
 TEST_CASE("a syslog sink sends each line, splits long ones and joins a line cut between reads", "[runtime][logs]") {
   Receiver receiver;
   auto output = ContainerOutput::open(syslog_to(receiver.path, false, 1 << 20), {}, "t-web");

@@ -132,7 +132,8 @@ Result<std::unique_ptr<ContainerOutput>> ContainerOutput::open(const ContainerLo
       auto socket = LogSocket::connect_datagram(logging.journal_socket);
       if (!socket) return fail(Code::client, "failed to initialize logging driver: " + socket.error().message);
       out->m_socket = std::move(*socket);
-      out->m_journal = {.tag = logging.tag, .full_id = runtime_id, .name = logging.container_name, .image_name = logging.image_name};
+      out->m_journal = {.tag = logging.tag, .full_id = runtime_id, .name = logging.container_name, .image_name = logging.image_name,
+                       .extra = logging.attributes};
       break;
     }
   }
