@@ -20,7 +20,9 @@ constexpr std::size_t k_max_line = 16 * 1024;
 // Blocking mode's backlog before the container's output waits: a few lines' worth, so a lagging
 // receiver stops the container soon and the shim's memory stays small.
 constexpr std::size_t k_blocking_backlog = 64 * 1024;
-constexpr auto k_redial_every = std::chrono::seconds(1);
+// The bounded backoff between dials of a lost receiver: from the first failed try to the longest wait.
+constexpr std::chrono::milliseconds k_redial_first{250};
+constexpr std::chrono::milliseconds k_redial_max{10'000};
 // How often a held file (awslogs, blocking) looks again whether the ingester has read on.
 constexpr int k_held_recheck_ms = 100;
 // What sets the file's drop notices apart from the container's lines: a notice rotated away unread
@@ -173,6 +175,9 @@ void ContainerOutput::write(LogStream stream, std::string_view data) {
     if (!pending.empty()) queue(error, pending, false);
     pending.clear();
     data.remove_prefix(newline + 1);
+    // One read holds up to 16 KiB of lines: send as the buffer fills, so a small max-buffer-size
+    // drops only what the receiver cannot take, not what one read brought at once.
+    if (m_buffer->bytes() >= m_buffer->max_bytes() / 2) send_backlog();
   }
   send_backlog();
 }
@@ -183,7 +188,11 @@ bool ContainerOutput::taking() const {
 }
 
 void ContainerOutput::add_poll_fds(std::vector<pollfd>& fds) const {
-  if (m_socket && m_buffer && !m_buffer->empty()) fds.push_back({m_socket->fd(), POLLOUT, 0});
+  if (!m_socket || !m_buffer) return;
+  // A stream is watched for its receiver closing it even while nothing waits, so the shim dials
+  // again before the next line rather than losing it to the closed connection.
+  const short events = static_cast<short>((m_socket->stream() ? POLLRDHUP : 0) | (m_buffer->empty() ? 0 : POLLOUT));
+  if (events != 0) fds.push_back({m_socket->fd(), events, 0});
 }
 
 int ContainerOutput::timeout_ms() const {
@@ -201,12 +210,19 @@ void ContainerOutput::send_backlog() {
     auto socket = m_logging.sink == LogSink::syslog ? LogSocket::connect(m_logging.syslog)
                                                     : LogSocket::connect_datagram(m_logging.journal_socket);
     if (!socket) {
-      m_redial_at = std::chrono::steady_clock::now() + k_redial_every;
+      schedule_redial();
       return;
     }
     m_socket = std::move(*socket);
     m_redial_at.reset();
     m_sent_offset = 0;  // a message cut by the old connection goes whole again
+  }
+  // A receiver that closed its end (it restarted) would take the next lines into a socket nobody
+  // reads: dial again before sending them.
+  if (m_socket->peer_closed()) {
+    lose_connection();
+    send_backlog();
+    return;
   }
   // A second round sends the notice of drops queued when the backlog ran out.
   for (int round = 0; round < 2; ++round) {
@@ -215,11 +231,11 @@ void ContainerOutput::send_backlog() {
       if (sent == LogSocket::Sent::whole) {
         m_buffer->pop();
         m_sent_offset = 0;
+        m_redial_delay = std::chrono::milliseconds{0};  // the connection works: a loss is redialled at once
       } else if (sent == LogSocket::Sent::too_big) {
         m_buffer->drop_front();
       } else if (sent == LogSocket::Sent::broken) {
-        m_socket.reset();
-        m_redial_at = std::chrono::steady_clock::now() + k_redial_every;
+        lose_connection();
         return;
       } else {
         return;  // would block, or a stream took part: POLLOUT brings the rest
@@ -227,6 +243,18 @@ void ContainerOutput::send_backlog() {
     }
     if (!report_drops()) return;
   }
+}
+
+void ContainerOutput::lose_connection() {
+  m_socket.reset();
+  schedule_redial();
+}
+
+// The next dial after m_redial_delay, which grows for the one after: a receiver that keeps
+// refusing, or accepts and closes at once, is tried less and less often, never less than every 10 s.
+void ContainerOutput::schedule_redial() {
+  m_redial_at = std::chrono::steady_clock::now() + m_redial_delay;
+  m_redial_delay = m_redial_delay.count() == 0 ? k_redial_first : std::min(2 * m_redial_delay, k_redial_max);
 }
 
 // Once the receiver takes lines again, it is told how many it missed (Docker only logs that in

@@ -118,6 +118,12 @@ Result<LogSocket> LogSocket::connect_datagram(const std::string& path) {
   return LogSocket(std::move(*fd), false);
 }
 
+bool LogSocket::peer_closed() const {
+  if (!m_stream) return false;
+  pollfd p{m_fd.get(), POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
 LogSocket::Sent LogSocket::send(std::string_view message, std::size_t& offset) {
   if (m_tls) {
     std::size_t taken = 0;

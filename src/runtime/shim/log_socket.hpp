@@ -30,6 +30,9 @@ class LogSocket {
   // Sends `message` from `offset` (a stream may take part of it; offset moves past what went).
   // too_big: a datagram the receiver refuses for its size; broken: the connection is gone.
   Sent send(std::string_view message, std::size_t& offset);
+  // A stream whose peer has shut it (a syslog receiver never sends, so its end of file is all it
+  // can say): what is sent now would go nowhere, so the caller dials again instead.
+  bool peer_closed() const;
   int fd() const { return m_fd.get(); }
   bool stream() const { return m_stream; }
 
