@@ -189,6 +189,10 @@ bool ContainerOutput::taking() const {
 
 void ContainerOutput::add_poll_fds(std::vector<pollfd>& fds) const {
   if (!m_socket || !m_buffer) return;
+  if (m_socket->connecting()) {
+    fds.push_back({m_socket->fd(), m_socket->poll_events(), 0});
+    return;
+  }
   // A stream is watched for its receiver closing it even while nothing waits, so the shim dials
   // again before the next line rather than losing it to the closed connection.
   const short events = static_cast<short>((m_socket->stream() ? POLLRDHUP : 0) | (m_buffer->empty() ? 0 : POLLOUT));
@@ -197,8 +201,9 @@ void ContainerOutput::add_poll_fds(std::vector<pollfd>& fds) const {
 
 int ContainerOutput::timeout_ms() const {
   if (m_file) return m_file->held() ? k_held_recheck_ms : -1;
-  if (!m_redial_at) return -1;
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*m_redial_at - std::chrono::steady_clock::now()).count();
+  const auto due = m_socket && m_socket->connecting() ? std::optional(m_socket->deadline()) : m_redial_at;
+  if (!due) return -1;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*due - std::chrono::steady_clock::now()).count();
   return static_cast<int>(std::max<long long>(0, left));
 }
 
@@ -207,7 +212,9 @@ void ContainerOutput::send_backlog() {
   if (!m_socket) {
     // Dial again when due; the lines wait (blocking) or fill the buffer and drop (non-blocking).
     if (!m_redial_at || std::chrono::steady_clock::now() < *m_redial_at) return;
-    auto socket = m_logging.sink == LogSink::syslog ? LogSocket::connect(m_logging.syslog)
+    // dial(): a TCP connect and TLS handshake go on from the poll loop, so the container's output
+    // is read (and non-blocking's buffer fills and drops) meanwhile.
+    auto socket = m_logging.sink == LogSink::syslog ? LogSocket::dial(m_logging.syslog)
                                                     : LogSocket::connect_datagram(m_logging.journal_socket);
     if (!socket) {
       schedule_redial();
@@ -216,6 +223,13 @@ void ContainerOutput::send_backlog() {
     m_socket = std::move(*socket);
     m_redial_at.reset();
     m_sent_offset = 0;  // a message cut by the old connection goes whole again
+  }
+  if (m_socket->connecting()) {
+    if (!m_socket->advance()) {
+      lose_connection();
+      return;
+    }
+    if (m_socket->connecting()) return;  // its poll_events() wake the loop
   }
   // A receiver that closed its end (it restarted) would take the next lines into a socket nobody
   // reads: dial again before sending them.
@@ -306,7 +320,7 @@ void ContainerOutput::finish(std::chrono::milliseconds wait) {
   while (!m_buffer->empty() && std::chrono::steady_clock::now() < deadline) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (m_socket) {
-      pollfd p{m_socket->fd(), POLLOUT, 0};
+      pollfd p{m_socket->fd(), m_socket->connecting() ? m_socket->poll_events() : static_cast<short>(POLLOUT), 0};
       ::poll(&p, 1, static_cast<int>(std::max<long long>(1, left.count())));
     } else {
       std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(left, std::chrono::milliseconds(timeout_ms() + 1)));

@@ -6,9 +6,10 @@
 // while the receiver lags, so the shim stops reading and the container's writes wait. A connection
 // that breaks, or whose receiver closes it (a restart), is dialled again at once, then after 250 ms,
 // doubling up to 10 s between tries (Docker's syslog driver redials too); meanwhile lines wait in
-// the buffer as for a lagging receiver: non-blocking drops and counts what does not fit. A dial
-// still waits for its TCP connect (5 s) and TLS handshake (5 s) on the shim's one thread: a refused
-// connection returns at once, a receiver host that does not answer holds the loop that long.
+// the buffer as for a lagging receiver: non-blocking drops and counts what does not fit. A redial's
+// TCP connect (5 s at most) and TLS handshake (5 s) go on from the shim's poll loop, so a receiver
+// host that does not answer never holds a non-blocking container (only a host name's lookup waits
+// for the resolver). The first connection, before the container starts, is waited for.
 // The lines a stream's kernel buffer took before the connection broke are lost without a count
 // (as with Docker); a receiver that closes its end is seen before the next line is sent. The file of an awslogs container in blocking mode
 // does not rotate away what the log ingester has not read (it reports the time of the last record
