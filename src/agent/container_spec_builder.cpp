@@ -64,7 +64,12 @@ runtime::ContainerLogging container_logging(const Json& c, const std::string& id
   out.tag = model::expand_log_tag(
       log->tag, {id, name, image, image_id, model::log_extra_attributes(log->attributes, labels, env, model::AttributeKeys::as_named)});
   switch (log->driver) {
-    case model::LogDriver::json_file: out.sink = runtime::LogSink::file; break;
+    case model::LogDriver::json_file:
+      out.sink = runtime::LogSink::file;
+      // Docker's json-file: the picks as named, and the tag only when one was asked for.
+      out.attributes = model::log_extra_attributes(log->attributes, labels, env, model::AttributeKeys::as_named);
+      if (!log->tag.empty()) out.attributes["tag"] = out.tag;
+      break;
     case model::LogDriver::awslogs:
       // The log ingester reads the file: blocking keeps what it has not read (the container waits);
       // non-blocking rotates it away anyway and counts those lines as dropped.

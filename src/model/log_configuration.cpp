@@ -107,11 +107,27 @@ Result<LogConfiguration> parse_log_configuration(const Json& log) {
   if (!log.value("secretOptions", Json::array()).empty()) {
     return fail(Code::client, "logConfiguration.secretOptions are not supported: berth sends logs nowhere that needs a secret.");
   }
-  if (driver == "json-file" || driver == "none") {
-    out.driver = driver == "none" ? LogDriver::none : LogDriver::json_file;
-    if (!options.empty()) {
-      return fail(Code::client, "logConfiguration.options are not supported by berth yet for the " + driver +
-                                    " driver: container output goes to berth's own rotated log, read with `berth logs`.");
+  if (driver == "none") {
+    out.driver = LogDriver::none;
+    if (!options.empty()) return fail(Code::client, "logConfiguration.options are not supported for the none driver: it keeps nothing.");
+    return out;
+  }
+  if (driver == "json-file") {
+    // Docker's json-file options that berth keeps: attrs (labels, env) and a tag; the file's size
+    // and rotation (max-size, max-file, compress) are berth's own, not the task's.
+    out.driver = LogDriver::json_file;
+    for (const auto& [key, value] : options.items()) {
+      const std::string text = value.get<std::string>();
+      if (key == "tag") {
+        BERTH_TRY(check_log_tag(text));
+        out.tag = text;
+        continue;
+      }
+      BERTH_ASSIGN(const bool attribute, set_log_attribute_option(out.attributes, key, text));
+      if (!attribute) {
+        return refuse("logConfiguration.options '" + key + "' is not a json-file option berth knows (labels, labels-regex, "
+                      "env, env-regex, tag): container output goes to berth's own rotated log, read with `berth logs`.");
+      }
     }
     return out;
   }

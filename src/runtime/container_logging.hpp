@@ -29,7 +29,8 @@ struct ContainerLogging {
   std::string container_name;   // journald's CONTAINER_NAME
   std::string image_name;       // journald's IMAGE_NAME
   // journald: the extra fields the labels/env options picked (model/log_attributes.hpp), named
-  // as journal fields already.
+  // as journal fields already; file (json-file): Docker's attrs, those options' picks as named and
+  // "tag" when a tag was given (kept in the log's attrs file, runtime/log_attributes_file.hpp).
   std::map<std::string, std::string> attributes;
   // awslogs with mode blocking: the file must not rotate away lines the log ingester has not read.
   bool wait_for_reader = false;

@@ -13,6 +13,7 @@ import tempfile
 import threading
 
 import test_host_log_drivers as drivers
+from harness import BERTH
 from test_tasks import TaskTestCase, wait_for
 
 JOURNAL = "/tmp/berth-journal-opts-%d.sock" % os.getpid()
@@ -161,6 +162,39 @@ class HostLogOptionsTest(TaskTestCase):
                 self.register("badopts", [{"name": "main", "command": ["true"], "logConfiguration": {
                     "logDriver": "syslog", "options": dict(options, **{"syslog-address": receiver.address})}}])
             self.assertIn(words, str(refused.exception))
+
+    def details(self, arn, container):
+        return subprocess.run([BERTH, "logs", arn, container, "--details", "--config", "/dev/null",
+                               "--socket", self.berth.socket_path], capture_output=True, text=True, timeout=30)
+
+    def test_json_file_attrs_show_with_logs_details(self):
+        self.register("attrs", [{
+            "name": "main", "command": ["sh", "-c", "echo first; echo second >&2"],
+            "dockerLabels": {"com.example.tier": "front", "other": "x"},
+            "environment": [{"name": "STAGE", "value": "pre prod"}],
+            "logConfiguration": {"logDriver": "json-file", "options": {
+                "labels": "com.example.tier", "env": "STAGE", "tag": "{{.Name}}/{{.ID}}"}}},
+            {"name": "plain", "command": ["sh", "-c", "echo unadorned"], "essential": False}])
+        arn = self.run_task("attrs")
+        self.wait_status(arn, "STOPPED")
+        task_id = arn.rsplit("/", 1)[1]
+        logs = self.logs(arn, "main")
+        self.assertEqual(logs.returncode, 0, logs.stderr)
+        self.assertEqual(logs.stdout, "first\n")
+        details = self.details(arn, "main")
+        self.assertEqual(details.returncode, 0, details.stderr)
+        # `docker logs --details`: the attrs sorted by key, query-escaped, then a space.
+        prefix = "STAGE=pre+prod,com.example.tier=front,tag=main%%2F%s " % task_id[:12]
+        self.assertEqual(details.stdout, prefix + "first\n")
+        self.assertEqual(details.stderr, prefix + "second\n")
+        # A container without options: no attrs, a space alone, as Docker.
+        plain = self.details(arn, "plain")
+        self.assertEqual(plain.stdout, " unadorned\n")
+        # An option berth's own rotation covers is refused, not ignored.
+        with self.assertRaises(self.ecs.exceptions.ClientException) as refused:
+            self.register("rotating", [{"name": "main", "command": ["true"], "logConfiguration": {
+                "logDriver": "json-file", "options": {"max-size": "10m"}}}])
+        self.assertIn("'max-size' is not a json-file option berth knows", str(refused.exception))
 
     def tls_receiver(self, require_client_certificate):
         directory = tempfile.mkdtemp(prefix="berth-syslog-mtls-")

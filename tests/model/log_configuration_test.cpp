@@ -141,8 +141,13 @@ TEST_CASE("syslog and journald take Docker's options for them", "[model][logs]")
   CHECK(refusal({{"logDriver", "journald"}, {"options", {{"env-regex", "[a"}}}}) ==
         "logConfiguration.options 'env-regex' '[a' is not a valid regular expression.");
   CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"tag", "{{.Name"}}}}).find("tag templates") != std::string::npos);
-  // Docker's json-file takes them too, but berth's file does not keep attrs yet: refused, not ignored.
-  CHECK(refusal({{"logDriver", "json-file"}, {"options", {{"labels", "a"}}}}).starts_with("logConfiguration.options are not supported"));
+  // json-file: Docker's attrs and tag; its rotation options are berth's own, so refused.
+  CHECK(refusal({{"logDriver", "json-file"}, {"options", {{"labels", "a"}, {"env-regex", "^X"}, {"tag", "{{.Name}}"}}}}) == "");
+  CHECK(refusal({{"logDriver", "json-file"}, {"options", {{"max-size", "10m"}}}}) ==
+        "logConfiguration.options 'max-size' is not a json-file option berth knows (labels, labels-regex, env, env-regex, "
+        "tag): container output goes to berth's own rotated log, read with `berth logs`.");
+  CHECK(refusal({{"logDriver", "json-file"}, {"options", {{"tag", "{{.Nope}}"}}}}).find("tag templates") != std::string::npos);
+  CHECK(refusal({{"logDriver", "none"}, {"options", {{"labels", "a"}}}}).find("none driver") != std::string::npos);
   CHECK(refusal({{"logDriver", "journald"}, {"options", {{"tag", "{{.Hostname}}"}}}}).find("tag templates") != std::string::npos);
   CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"mode", "blocking"}, {"max-buffer-size", "1m"}}}}).find("non-blocking only") !=
         std::string::npos);
