@@ -16,6 +16,7 @@
 #include "runtime/linux/seccomp_profile.hpp"
 #include "model/ephemeral_storage.hpp"
 #include "model/log_configuration.hpp"
+#include "model/log_tag.hpp"
 #include "model/sysctls.hpp"
 #include "model/task_metadata.hpp"
 #include "model/task_definition.hpp"
@@ -47,8 +48,11 @@ void merge_env(std::vector<std::string>& env, const std::string& name, const std
 
 // Where the shim puts the output of container definition `c` (runtime id `id`): its
 // logConfiguration's driver, checked at registration (one stored by an older berth that no longer
-// parses keeps berth's file).
-runtime::ContainerLogging container_logging(const Json& c, const std::string& id, const std::string& journald_socket) {
+// parses keeps berth's file). The labels/env options read the container's `labels` and `env`
+// (without its secrets, which are added later and never go into logs).
+runtime::ContainerLogging container_logging(const Json& c, const std::string& id, const std::string& journald_socket,
+                                            const std::string& image_id, const std::map<std::string, std::string>& labels,
+                                            const std::vector<std::string>& env) {
   runtime::ContainerLogging out;
   if (!c.contains("logConfiguration")) return out;
   const auto log = model::parse_log_configuration(c["logConfiguration"]);
@@ -57,9 +61,15 @@ runtime::ContainerLogging container_logging(const Json& c, const std::string& id
   out.max_buffer_bytes = log->max_buffer_bytes;
   const std::string name = c.value("name", "");
   const std::string image = c.value("image", "");
-  out.tag = model::expand_log_tag(log->tag, {id, name, image});
+  out.tag = model::expand_log_tag(
+      log->tag, {id, name, image, image_id, model::log_extra_attributes(log->attributes, labels, env, model::AttributeKeys::as_named)});
   switch (log->driver) {
-    case model::LogDriver::json_file: out.sink = runtime::LogSink::file; break;
+    case model::LogDriver::json_file:
+      out.sink = runtime::LogSink::file;
+      // Docker's json-file: the picks as named, and the tag only when one was asked for.
+      out.attributes = model::log_extra_attributes(log->attributes, labels, env, model::AttributeKeys::as_named);
+      if (!log->tag.empty()) out.attributes["tag"] = out.tag;
+      break;
     case model::LogDriver::awslogs:
       // The log ingester reads the file: blocking keeps what it has not read (the container waits);
       // non-blocking rotates it away anyway and counts those lines as dropped.
@@ -77,6 +87,7 @@ runtime::ContainerLogging container_logging(const Json& c, const std::string& id
       out.journal_socket = journald_socket;
       out.container_name = name;
       out.image_name = image;
+      out.attributes = model::log_extra_attributes(log->attributes, labels, env, model::AttributeKeys::journald);
       break;
   }
   return out;
@@ -292,7 +303,6 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   spec.privileged = c.value("privileged", false);
   spec.terminal = c.value("pseudoTerminal", false);
   spec.open_stdin = c.value("interactive", false);
-  spec.logging = container_logging(c, spec.id, context.journald_socket);
   // Docker's default for a terminal, which an ECS container with pseudoTerminal gets.
   if (spec.terminal && std::none_of(spec.env.begin(), spec.env.end(), [](const std::string& e) { return e.starts_with("TERM="); })) {
     spec.env.push_back("TERM=xterm");
@@ -356,6 +366,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
   }
   BERTH_ASSIGN(spec.sysctls, sysctls_of(c, network_mode == model::NetworkMode::host, td.value("ipcMode", "") == "host"));
   spec.annotations = model::container_labels(c, task, context.task_arn);
+  spec.logging = container_logging(c, spec.id, context.journald_socket, image.id, spec.annotations, spec.env);
   spec.pid_mode = namespace_mode_of(td, "pidMode");
   spec.ipc_mode = namespace_mode_of(td, "ipcMode");
   spec.task_id = task.id;

@@ -11,6 +11,7 @@
 #include "common/log.hpp"
 #include "common/numbers.hpp"
 #include "runtime/lb/target_probe.hpp"
+#include "runtime/log_attributes_file.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
 #include "runtime/network/bridge_network.hpp"
@@ -81,6 +82,10 @@ model::Json RuntimeLogs::read(const std::string& runtime_id) {
     out.push_back({{"time", line.time}, {"stream", line.stream}, {"text", line.text}});
   }
   return out;
+}
+
+model::Json RuntimeLogs::attributes(const std::string& runtime_id) {
+  return model::Json(runtime::read_log_attributes(m_runtime.log_path(runtime_id)));
 }
 
 Result<std::string> SvcInstanceRegistrar::register_node(const agent::NodeRegistration& node) {

@@ -71,6 +71,7 @@ class RuntimeLogs final : public svc::LogSource {
  public:
   RuntimeLogs(runtime::Runtime& runtime, int keep_files) : m_runtime(runtime), m_keep_files(keep_files) {}
   model::Json read(const std::string& runtime_id) override;
+  model::Json attributes(const std::string& runtime_id) override;
 
  private:
   runtime::Runtime& m_runtime;

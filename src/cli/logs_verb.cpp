@@ -14,11 +14,39 @@
 #include "cli/verbs.hpp"
 
 namespace berth::cli {
+namespace {
+
+// Go's url.QueryEscape, which Docker applies to each attr's key and value.
+std::string query_escape(const std::string& text) {
+  const std::string encoded = api::url_encode(text);  // RFC 3986's unreserved kept, as Go's
+  std::string out;
+  for (std::size_t at = 0; at < encoded.size(); ++at) {
+    const bool space = encoded.compare(at, 3, "%20") == 0;
+    out += space ? '+' : encoded[at];
+    if (space) at += 2;
+  }
+  return out;
+}
+
+// `docker logs --details`' prefix: the event's attrs sorted by key, "k=v" joined by ',', then a
+// space (a space alone without attrs, as Docker).
+std::string details_prefix(const model::Json& event) {
+  std::string out;
+  if (event.is_object() && event.contains("attrs") && event["attrs"].is_object()) {
+    for (const auto& [key, value] : event["attrs"].items()) {  // nlohmann's object: sorted keys
+      if (!value.is_string()) continue;
+      out += (out.empty() ? "" : ",") + query_escape(key) + "=" + query_escape(value.get<std::string>());
+    }
+  }
+  return out + " ";
+}
+
+}  // namespace
 
 int logs_verb(const Words& words) {
   auto flags = config_flags();
   flags.merge(endpoint_flags());
-  auto args = parse_args(words, flags, {"follow", "timestamps"});
+  auto args = parse_args(words, flags, {"follow", "timestamps", "details"});
   if (!args) return usage_error(args.error().message, "logs");
   if (args->help) {
     std::cout << verb_usage("logs");
@@ -34,6 +62,7 @@ int logs_verb(const Words& words) {
   if (!task) return report_failure(task.error());
   const bool follow = args->flags.contains("follow");
   const bool timestamps = args->flags.contains("timestamps");
+  const bool details = args->flags.contains("details");
   const std::string container = args->positional.size() == 2 ? args->positional[1] : "";
   std::size_t since = 0;
   std::string cursor;  // a joined gateway's task: where its agent reads on (the reply says)
@@ -66,6 +95,7 @@ int logs_verb(const Words& words) {
       auto& out = text_member(e, "stream") == "stderr" ? std::cerr : std::cout;
       if (timestamps) out << text_member(e, "time") << " ";
       if (several) out << text_member(e, "container") << " | ";
+      if (details) out << details_prefix(e);
       out << text_member(e, "text") << "\n";
     }
     std::cout.flush();

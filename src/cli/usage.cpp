@@ -95,10 +95,11 @@ SIGTERM or SIGINT stops the API after the requests in flight are answered.
 )";
   }
   if (verb == "logs") {
-    return R"(Usage: berth logs TASK [CONTAINER] [--follow] [--timestamps] [--socket PATH] [--endpoint URL]
+    return R"(Usage: berth logs TASK [CONTAINER] [--follow] [--timestamps] [--details] [--socket PATH] [--endpoint URL]
 
 Shows the output of a task's containers (TASK = task id, prefix or ARN), read from the daemon over its
-unix socket. --follow keeps printing until the task stops.
+unix socket. --follow keeps printing until the task stops. --details puts a json-file container's attrs
+(its labels/env/tag log options' picks) before each line, as `docker logs --details`: k=v,k=v and a space.
   --endpoint URL        a berth's API over TCP instead (https://HOST:PORT, http:// to loopback),
                         signed with the key the aws CLI would use (AWS_ACCESS_KEY_ID, ~/.aws/credentials,
                         ~/.aws/config)

@@ -15,9 +15,6 @@ constexpr std::array<std::pair<std::string_view, int>, 20> k_facilities{{
     {"local2", 18}, {"local3", 19}, {"local4", 20}, {"local5", 21}, {"local6", 22}, {"local7", 23},
 }};
 
-constexpr std::array<std::string_view, 5> k_tag_fields{"{{.ID}}", "{{.FullID}}", "{{.Name}}", "{{.ImageName}}",
-                                                       "{{.DaemonName}}"};
-
 std::unexpected<Error> refuse(const std::string& what) { return fail(Code::client, what); }
 
 Result<void> set_address(SyslogOptions& out, const std::string& value) {
@@ -132,57 +129,6 @@ std::string syslog_address_text(const SyslogOptions& o) {
     case SyslogTransport::tcp_tls: return "tcp+tls://" + o.host + ":" + std::to_string(o.port);
   }
   return "";
-}
-
-Result<void> check_log_tag(std::string_view tag) {
-  if (tag.size() > 256) return refuse("logConfiguration.options 'tag' must be at most 256 characters.");
-  std::string_view rest = tag;
-  for (auto open = rest.find("{{"); open != std::string_view::npos; open = rest.find("{{")) {
-    rest.remove_prefix(open);
-    bool known = false;
-    for (const auto field : k_tag_fields) {
-      if (rest.starts_with(field)) {
-        rest.remove_prefix(field.size());
-        known = true;
-        break;
-      }
-    }
-    if (!known) {
-      return refuse("logConfiguration.options 'tag' '" + std::string(tag) +
-                    "': berth's tag templates are {{.ID}}, {{.FullID}}, {{.Name}}, {{.ImageName}} and {{.DaemonName}}.");
-    }
-  }
-  return {};
-}
-
-std::string expand_log_tag(std::string_view tag, const LogTagFields& fields) {
-  if (tag.empty()) tag = "{{.ID}}";
-  std::string out;
-  while (!tag.empty()) {
-    const auto open = tag.find("{{");
-    out += tag.substr(0, open);
-    if (open == std::string_view::npos) break;
-    tag.remove_prefix(open);
-    const std::string* value = nullptr;
-    std::string id = fields.full_id.substr(0, 12), daemon = "berth";
-    std::string_view matched;
-    for (const auto field : k_tag_fields) {
-      if (tag.starts_with(field)) matched = field;
-    }
-    if (matched == "{{.ID}}") value = &id;
-    else if (matched == "{{.FullID}}") value = &fields.full_id;
-    else if (matched == "{{.Name}}") value = &fields.name;
-    else if (matched == "{{.ImageName}}") value = &fields.image_name;
-    else if (matched == "{{.DaemonName}}") value = &daemon;
-    if (!value) {  // checked at registration; one left over stays as written
-      out += "{{";
-      tag.remove_prefix(2);
-      continue;
-    }
-    out += *value;
-    tag.remove_prefix(matched.size());
-  }
-  return out;
 }
 
 }  // namespace berth::model

@@ -1,8 +1,8 @@
 // The syslog and journald logConfiguration drivers' options, as Docker's drivers define them:
 // syslog-address (unixgram:// unix:// udp:// tcp:// tcp+tls://, default the host's /dev/log),
 // syslog-facility, syslog-format, syslog-tls-ca-cert, syslog-tls-cert, syslog-tls-key,
-// syslog-tls-skip-verify, and for both `tag` (Docker's {{.ID}}-style templates). Checked at
-// RegisterTaskDefinition; the shim sends the lines. Pure; thread-safe.
+// syslog-tls-skip-verify (`tag` is model/log_tag.hpp's). Checked at RegisterTaskDefinition; the
+// shim sends the lines. Pure; thread-safe.
 #pragma once
 
 #include <string>
@@ -44,18 +44,5 @@ struct SyslogOptions {
 
 // Returns the socket address as Docker writes it ("unixgram:///dev/log", "udp://10.0.0.1:514").
 std::string syslog_address_text(const SyslogOptions& options);
-
-// The fields a `tag` template may name, as Docker's: {{.ID}} (12 characters), {{.FullID}},
-// {{.Name}}, {{.ImageName}}, {{.DaemonName}}.
-struct LogTagFields {
-  std::string full_id;
-  std::string name;
-  std::string image_name;
-};
-
-// ClientException when `tag` names a template field berth does not know (checked at registration).
-[[nodiscard]] Result<void> check_log_tag(std::string_view tag);
-// Returns `tag` with its templates replaced; "" = Docker's default, {{.ID}}.
-std::string expand_log_tag(std::string_view tag, const LogTagFields& fields);
 
 }  // namespace berth::model

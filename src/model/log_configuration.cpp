@@ -7,6 +7,7 @@
 
 #include "common/numbers.hpp"
 #include "model/log_line_start.hpp"
+#include "model/log_tag.hpp"
 
 namespace berth::model {
 namespace {
@@ -45,7 +46,8 @@ Result<bool> set_delivery_option(LogConfiguration& out, const std::string& key, 
   return false;
 }
 
-// syslog's and journald's options (besides mode and max-buffer-size).
+// syslog's and journald's options (besides mode and max-buffer-size): both take tag, labels,
+// labels-regex, env and env-regex, as Docker's drivers.
 Result<void> set_host_driver_option(LogConfiguration& out, const std::string& driver, const std::string& key,
                                     const std::string& value) {
   if (key == "tag") {
@@ -53,14 +55,17 @@ Result<void> set_host_driver_option(LogConfiguration& out, const std::string& dr
     out.tag = value;
     return {};
   }
+  BERTH_ASSIGN(const bool attribute, set_log_attribute_option(out.attributes, key, value));
+  if (attribute) return {};
   if (driver == "syslog") {
     BERTH_ASSIGN(const bool known, set_syslog_option(out.syslog, key, value));
     if (known) return {};
     return refuse("logConfiguration.options '" + key + "' is not a syslog option berth knows (syslog-address, "
                   "syslog-facility, syslog-format, syslog-tls-ca-cert, syslog-tls-cert, syslog-tls-key, "
-                  "syslog-tls-skip-verify, tag, mode, max-buffer-size).");
+                  "syslog-tls-skip-verify, tag, labels, labels-regex, env, env-regex, mode, max-buffer-size).");
   }
-  return refuse("logConfiguration.options '" + key + "' is not a journald option berth knows (tag, mode, max-buffer-size).");
+  return refuse("logConfiguration.options '" + key + "' is not a journald option berth knows (tag, labels, labels-regex, "
+                "env, env-regex, mode, max-buffer-size).");
 }
 
 Result<void> set_awslogs_option(AwsLogsOptions& out, const std::string& key, const std::string& value) {
@@ -102,11 +107,27 @@ Result<LogConfiguration> parse_log_configuration(const Json& log) {
   if (!log.value("secretOptions", Json::array()).empty()) {
     return fail(Code::client, "logConfiguration.secretOptions are not supported: berth sends logs nowhere that needs a secret.");
   }
-  if (driver == "json-file" || driver == "none") {
-    out.driver = driver == "none" ? LogDriver::none : LogDriver::json_file;
-    if (!options.empty()) {
-      return fail(Code::client, "logConfiguration.options are not supported by berth yet for the " + driver +
-                                    " driver: container output goes to berth's own rotated log, read with `berth logs`.");
+  if (driver == "none") {
+    out.driver = LogDriver::none;
+    if (!options.empty()) return fail(Code::client, "logConfiguration.options are not supported for the none driver: it keeps nothing.");
+    return out;
+  }
+  if (driver == "json-file") {
+    // Docker's json-file options that berth keeps: attrs (labels, env) and a tag; the file's size
+    // and rotation (max-size, max-file, compress) are berth's own, not the task's.
+    out.driver = LogDriver::json_file;
+    for (const auto& [key, value] : options.items()) {
+      const std::string text = value.get<std::string>();
+      if (key == "tag") {
+        BERTH_TRY(check_log_tag(text));
+        out.tag = text;
+        continue;
+      }
+      BERTH_ASSIGN(const bool attribute, set_log_attribute_option(out.attributes, key, text));
+      if (!attribute) {
+        return refuse("logConfiguration.options '" + key + "' is not a json-file option berth knows (labels, labels-regex, "
+                      "env, env-regex, tag): container output goes to berth's own rotated log, read with `berth logs`.");
+      }
     }
     return out;
   }

@@ -2,7 +2,7 @@
 // (which tells the shim where output goes) and the log ingester: which driver, the delivery mode
 // every driver takes (Docker's mode / max-buffer-size), for awslogs the group, stream prefix and
 // options as Docker's awslogs driver defines them, for syslog and journald theirs
-// (host_log_drivers.hpp). Pure; thread-safe.
+// (host_log_drivers.hpp, log_tag.hpp, log_attributes.hpp). Pure; thread-safe.
 #pragma once
 
 #include <optional>
@@ -12,6 +12,7 @@
 #include "common/arn.hpp"
 #include "common/result.hpp"
 #include "model/host_log_drivers.hpp"
+#include "model/log_attributes.hpp"
 #include "model/schema.hpp"
 
 namespace berth::model {
@@ -33,7 +34,10 @@ struct LogConfiguration {
   std::size_t max_buffer_bytes = 1 << 20;  // max-buffer-size (Docker's default 1m)
   AwsLogsOptions awslogs;  // for LogDriver::awslogs only
   SyslogOptions syslog;    // for LogDriver::syslog only
-  std::string tag;         // syslog, journald: Docker's `tag` ("" = {{.ID}})
+  std::string tag;         // syslog, journald: Docker's `tag` ("" = {{.ID}}; model/log_tag.hpp)
+  // syslog, journald: labels, labels-regex, env, env-regex (journald's extra fields; for syslog,
+  // as Docker's, only what a tag's {{(.ExtraAttributes nil).KEY}} reads)
+  LogAttributeOptions attributes;
 };
 
 // Returns the logConfiguration `log` (a shape-checked {"logDriver","options","secretOptions"}).

@@ -49,6 +49,7 @@ std::vector<std::string> container_logging_args(const ContainerLogging& l) {
     }
   } else {
     out.insert(out.end(), {"--log-journal", l.journal_socket, "--log-name", l.container_name, "--log-image", l.image_name});
+    for (const auto& [key, value] : l.attributes) out.insert(out.end(), {"--log-attr", key + "=" + value});
   }
   return out;
 }
@@ -95,6 +96,11 @@ Result<bool> parse_container_logging_arg(ContainerLogging& out, const std::strin
     out.container_name = value;
   } else if (key == "--log-image") {
     out.image_name = value;
+  } else if (key == "--log-attr") {
+    // A journal field name, as the agent mapped it: never empty, no '=' or newline in it.
+    const auto eq = value.find('=');
+    if (eq == std::string::npos || eq == 0 || value.substr(0, eq).find('\n') != std::string::npos) return bad(key, value);
+    out.attributes[value.substr(0, eq)] = value.substr(eq + 1);
   } else {
     return false;
   }

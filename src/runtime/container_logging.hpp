@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct ContainerLogging {
   std::string tag;              // syslog, journald: the tag, templates expanded
   std::string container_name;   // journald's CONTAINER_NAME
   std::string image_name;       // journald's IMAGE_NAME
+  // journald: the extra fields the labels/env options picked (model/log_attributes.hpp), named
+  // as journal fields already; file (json-file): Docker's attrs, those options' picks as named and
+  // "tag" when a tag was given (kept in the log's attrs file, runtime/log_attributes_file.hpp).
+  std::map<std::string, std::string> attributes;
   // awslogs with mode blocking: the file must not rotate away lines the log ingester has not read.
   bool wait_for_reader = false;
   // awslogs with mode non-blocking: the file rotates anyway, and the lines a rotation deletes

@@ -35,6 +35,8 @@ class LogSource {
   virtual ~LogSource() = default;
   // Returns the log lines of `runtime_id` as JSON [{"time","stream","text"}].
   virtual model::Json read(const std::string& runtime_id) = 0;
+  // Returns the json-file attrs of `runtime_id` as a JSON object of strings ({} = none).
+  virtual model::Json attributes(const std::string& runtime_id) = 0;
 };
 
 // The state changes use cases announce, so the parts that act on them need not wait for a tick.

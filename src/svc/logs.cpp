@@ -81,9 +81,12 @@ Result<Json> task_logs(Context& ctx, const std::string& cluster_id, const std::s
     if (!joined) {
       if (auto stored = awslogs_container_lines(ctx, *task, c, lines, k_max_store_bytes)) lines = std::move(*stored);
     }
+    // json-file's attrs, as Docker's lines carry them (a joined gateway's agent sends none).
+    const Json attrs = joined ? Json::object() : ctx.logs->attributes(runtime_id);
     for (const auto& line : lines) {
       Json event = line;
       event["container"] = c.name;
+      if (!attrs.empty()) event["attrs"] = attrs;
       events.push_back(std::move(event));
     }
   }

@@ -7,7 +7,8 @@
 
 namespace berth::svc {
 
-// Returns {"events": [{"time","stream","text","container"}...] from index `since`, "next": the
+// Returns {"events": [{"time","stream","text","container"[,"attrs"]}...] from index `since`
+// (attrs: a json-file container's labels/env/tag picks, on this gateway's tasks), "next": the
 // index to continue from, "more": whether events past `next` exist already, "taskStatus",
 // "containers": the task's container names, "unkeptLogs": {container: driver} for those whose
 // log driver keeps no output on the gateway (none, syslog, journald), when there are any}. `container` "" = every container of the task.

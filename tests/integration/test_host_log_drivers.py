@@ -64,6 +64,17 @@ class Receiver:
         return got
 
 
+def fake_journal(test, path):
+    """A unix datagram socket bound at `path`, where berth was told the journal listens (the test
+    host runs no systemd-journald): the entries are read as they arrive, 30 s at most each."""
+    journal = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    journal.bind(path)
+    test.addCleanup(os.unlink, path)
+    test.addCleanup(journal.close)
+    journal.settimeout(30)
+    return journal
+
+
 def make_certificates(directory):
     """A CA, a server certificate it signs for IP 127.0.0.1, and a second CA that signed nothing."""
     def run(*args):
@@ -224,11 +235,7 @@ class HostLogDriversTest(TaskTestCase):
         self.assertIn("'syslog-tls-cert' and 'syslog-tls-key' go together", str(refused.exception))
 
     def test_journald_entries_use_the_native_protocol(self):
-        journal = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        journal.bind(JOURNAL)
-        self.addCleanup(os.unlink, JOURNAL)
-        self.addCleanup(journal.close)
-        journal.settimeout(30)
+        journal = fake_journal(self, JOURNAL)
         self.register("jd", [{"name": "main", "image": "busybox", "command": ["sh", "-c", "echo to the journal"],
                               "logConfiguration": {"logDriver": "journald", "options": {"tag": "{{.Name}}"}}}])
         arn = self.run_task("jd")

@@ -204,7 +204,7 @@ class TaskDefinitionFieldsTest(BerthTestCase):
              "logConfiguration.options 'awslogs-tag' is not an awslogs option berth knows"),
             ({"containerDefinitions": [dict(main, logConfiguration={"logDriver": "json-file",
                                                                      "options": {"max-size": "1m"}})]},
-             "logConfiguration.options are not supported by berth yet"),
+             "logConfiguration.options 'max-size' is not a json-file option berth knows"),
             ({"networkMode": "none", "containerDefinitions": [dict(main, dnsServers=["1.1.1.1"])]},
              "'dnsServers' is not supported with networkMode 'none'"),
             ({"requiresCompatibilities": ["MANAGED_INSTANCES"], "containerDefinitions": [main]},

@@ -1,4 +1,5 @@
 #include "model/log_configuration.hpp"
+#include "model/log_tag.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -128,18 +129,84 @@ TEST_CASE("syslog and journald take Docker's options for them", "[model][logs]")
   CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-address", "unixgram://relative"}}}}).find("absolute") != std::string::npos);
   CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-facility", "local9"}}}}).find("syslog-facility") != std::string::npos);
   CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"syslog-format", "rfc9999"}}}}).find("syslog-format") != std::string::npos);
-  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"labels", "a"}}}}) ==
-        "logConfiguration.options 'labels' is not a syslog option berth knows (syslog-address, syslog-facility, "
-        "syslog-format, syslog-tls-ca-cert, syslog-tls-cert, syslog-tls-key, syslog-tls-skip-verify, tag, mode, "
-        "max-buffer-size).");
-  CHECK(refusal({{"logDriver", "journald"}, {"options", {{"labels", "a"}}}}).find("not a journald option") != std::string::npos);
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"labelz", "a"}}}}) ==
+        "logConfiguration.options 'labelz' is not a syslog option berth knows (syslog-address, syslog-facility, "
+        "syslog-format, syslog-tls-ca-cert, syslog-tls-cert, syslog-tls-key, syslog-tls-skip-verify, tag, labels, "
+        "labels-regex, env, env-regex, mode, max-buffer-size).");
+  CHECK(refusal({{"logDriver", "journald"}, {"options", {{"syslog-address", "udp://h"}}}}) ==
+        "logConfiguration.options 'syslog-address' is not a journald option berth knows (tag, labels, labels-regex, env, "
+        "env-regex, mode, max-buffer-size).");
+  CHECK(refusal({{"logDriver", "journald"}, {"options", {{"labels-regex", "^com\\.(a"}}}}) ==
+        "logConfiguration.options 'labels-regex' '^com\\.(a': berth takes no groups (parentheses).");
+  CHECK(refusal({{"logDriver", "journald"}, {"options", {{"env-regex", "[a"}}}}) ==
+        "logConfiguration.options 'env-regex' '[a' is not a valid regular expression.");
+  CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"tag", "{{.Name"}}}}).find("tag templates") != std::string::npos);
+  // json-file: Docker's attrs and tag; its rotation options are berth's own, so refused.
+  CHECK(refusal({{"logDriver", "json-file"}, {"options", {{"labels", "a"}, {"env-regex", "^X"}, {"tag", "{{.Name}}"}}}}) == "");
+  CHECK(refusal({{"logDriver", "json-file"}, {"options", {{"max-size", "10m"}}}}) ==
+        "logConfiguration.options 'max-size' is not a json-file option berth knows (labels, labels-regex, env, env-regex, "
+        "tag): container output goes to berth's own rotated log, read with `berth logs`.");
+  CHECK(refusal({{"logDriver", "json-file"}, {"options", {{"tag", "{{.Nope}}"}}}}).find("tag templates") != std::string::npos);
+  CHECK(refusal({{"logDriver", "none"}, {"options", {{"labels", "a"}}}}).find("none driver") != std::string::npos);
   CHECK(refusal({{"logDriver", "journald"}, {"options", {{"tag", "{{.Hostname}}"}}}}).find("tag templates") != std::string::npos);
   CHECK(refusal({{"logDriver", "syslog"}, {"options", {{"mode", "blocking"}, {"max-buffer-size", "1m"}}}}).find("non-blocking only") !=
         std::string::npos);
 }
 
+TEST_CASE("syslog and journald take Docker's labels, labels-regex, env and env-regex", "[model][logs]") {
+  for (const char* driver : {"syslog", "journald"}) {
+    auto log = parse_log_configuration(Json{{"logDriver", driver},
+                                            {"options",
+                                             {{"labels", "com.example.tier,,missing"},
+                                              {"labels-regex", "^team\\."},
+                                              {"env", "STAGE"},
+                                              {"env-regex", "^APP_"},
+                                              {"tag", "{{ .Name }}-{{(.ExtraAttributes nil).STAGE}}"}}}});
+    REQUIRE(log);
+    CHECK(log->attributes.labels == std::vector<std::string>{"com.example.tier", "missing"});
+    CHECK(log->attributes.labels_regex == "^team\\.");
+    CHECK(log->attributes.env == std::vector<std::string>{"STAGE"});
+    CHECK(log->attributes.env_regex == "^APP_");
+  }
+}
+
+TEST_CASE("extra attributes are picked and named as Docker's drivers do", "[model][logs]") {
+  using berth::model::AttributeKeys;
+  using berth::model::log_extra_attributes;
+  berth::model::LogAttributeOptions options;
+  options.labels = {"com.example.tier", "absent"};
+  options.labels_regex = "^team\\.";
+  options.env = {"STAGE", "NOPE"};
+  options.env_regex = "_ID$";
+  const std::map<std::string, std::string> labels{
+      {"com.example.tier", "front"}, {"team.owner", "ops"}, {"other", "x"}, {"STAGE", "from-label"}, {"_9lives", "cat"}};
+  const std::vector<std::string> env{"STAGE=prod", "APP_ID=42", "PATH=/bin", "NOEQUALS"};
+  CHECK(log_extra_attributes(options, labels, env, AttributeKeys::as_named) ==
+        std::map<std::string, std::string>{{"com.example.tier", "front"}, {"team.owner", "ops"}, {"STAGE", "prod"}, {"APP_ID", "42"}});
+  // journald: upper case, '_' for the rest, leading '_' dropped; a name journald would refuse
+  // (a leading digit) is left out; env still wins over a label of the same field.
+  options.labels.push_back("_9lives");
+  options.labels.push_back("STAGE");
+  CHECK(log_extra_attributes(options, labels, env, AttributeKeys::journald) ==
+        std::map<std::string, std::string>{{"COM_EXAMPLE_TIER", "front"}, {"TEAM_OWNER", "ops"}, {"STAGE", "prod"}, {"APP_ID", "42"}});
+  CHECK(berth::model::journald_field_name("com.example-Tier") == "COM_EXAMPLE_TIER");
+  CHECK(berth::model::journald_field_name("__a.b") == "A_B");
+  CHECK(berth::model::journald_field_name("") == "");
+  // Nothing asked, nothing picked.
+  CHECK(log_extra_attributes({}, labels, env, AttributeKeys::as_named).empty());
+}
+
 TEST_CASE("log tags expand Docker's template fields", "[model][logs]") {
-  const berth::model::LogTagFields fields{"0123456789abcdef0123456789abcdef-web", "web", "busybox:1"};
+  berth::model::LogTagFields fields{"0123456789abcdef0123456789abcdef-web", "web", "busybox:1"};
+  fields.image_id = "sha256:feedfacecafe0123456789";
+  fields.attributes = {{"STAGE", "prod"}};
+  CHECK(berth::model::expand_log_tag("{{.ImageID}}/{{.ImageFullID}}", fields) == "feedfacecafe/sha256:feedfacecafe0123456789");
+  CHECK(berth::model::expand_log_tag("{{ .Name }}.{{(.ExtraAttributes nil).STAGE}}.{{(.ExtraAttributes nil).GONE}}", fields) ==
+        "web.prod.<no value>");
+  CHECK(berth::model::check_log_tag("{{ .ImageName }}/{{(.ExtraAttributes nil).SOME_VAR}}"));
+  CHECK_FALSE(berth::model::check_log_tag("{{.Name}"));
+  CHECK_FALSE(berth::model::check_log_tag("{{(.ExtraAttributes nil).a.b}}"));
+  CHECK_FALSE(berth::model::check_log_tag("{{.Name | upper}}"));
   CHECK(berth::model::expand_log_tag("", fields) == "0123456789ab");
   CHECK(berth::model::expand_log_tag("{{.Name}}/{{.FullID}}", fields) == "web/0123456789abcdef0123456789abcdef-web");
   CHECK(berth::model::expand_log_tag("x-{{.ImageName}}-{{.DaemonName}}", fields) == "x-busybox:1-berth");

@@ -218,7 +218,7 @@ TEST_CASE("settings berth can never apply in their combination are refused with 
         "awslogs driver.");
   CHECK(rejection(with_container({{"logConfiguration", {{"logDriver", "awslogs"}, {"options", {{"awslogs-group", "g"}}}}}})) == "");
   CHECK(rejection(with_container({{"logConfiguration", {{"logDriver", "json-file"}, {"options", {{"max-size", "1m"}}}}}}))
-            .find("logConfiguration.options are not supported by berth yet") != std::string::npos);
+            .find("logConfiguration.options 'max-size' is not a json-file option berth knows") != std::string::npos);
   CHECK(rejection(with_container(
             {{"logConfiguration", {{"logDriver", "json-file"}, {"secretOptions", {{{"name", "a"}, {"valueFrom", "b"}}}}}}}))
             .find("logConfiguration.secretOptions are not supported") != std::string::npos);

@@ -1,7 +1,5 @@
 #include "runtime/shim/container_output.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -94,6 +92,15 @@ TEST_CASE("journal entries use the native protocol's fields", "[runtime][logs]")
   const std::string binary = format_journal_entry(fields, false, true, "a\nb");
   CHECK(binary.starts_with(std::string("MESSAGE\n\x03\0\0\0\0\0\0\0a\nb\nPRIORITY=6\n", 26)));
   CHECK(binary.ends_with("CONTAINER_PARTIAL_MESSAGE=true\n"));
+}
+
+TEST_CASE("journal entries carry the labels/env fields, which replace a standard field of their name", "[runtime][logs]") {
+  JournalFields fields{"web", "0123456789abcdef-web", "web", "busybox"};
+  fields.extra = {{"COM_EXAMPLE_TIER", "front"}, {"IMAGE_NAME", "from-env"}, {"NOTE", "two\nlines"}};
+  CHECK(format_journal_entry(fields, false, false, "hi") ==
+        std::string("MESSAGE=hi\nPRIORITY=6\nSYSLOG_IDENTIFIER=web\nCONTAINER_TAG=web\nCONTAINER_ID=0123456789ab\n"
+                    "CONTAINER_ID_FULL=0123456789abcdef-web\nCONTAINER_NAME=web\nCOM_EXAMPLE_TIER=front\n"
+                    "IMAGE_NAME=from-env\nNOTE\n\x09\0\0\0\0\0\0\0two\nlines\n", 212));
 }
 
 TEST_CASE("a syslog sink sends each line, splits long ones and joins a line cut between reads", "[runtime][logs]") {
@@ -196,70 +203,6 @@ TEST_CASE("the none sink keeps nothing, not even a file", "[runtime][logs]") {
   (*kept)->finish(std::chrono::milliseconds(0));
   CHECK(std::filesystem::exists(path));
   std::filesystem::remove_all(pattern);
-}
-
-TEST_CASE("a TCP syslog sink frames messages by newline and dials again when the receiver goes", "[runtime][logs]") {
-  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(listener, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
-  REQUIRE(::listen(listener, 4) == 0);
-  socklen_t length = sizeof addr;
-  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
-  ContainerLogging logging;
-  logging.sink = LogSink::syslog;
-  logging.syslog.transport = berth::model::SyslogTransport::tcp;
-  logging.syslog.host = "127.0.0.1";
-  logging.syslog.port = ntohs(addr.sin_port);
-  logging.syslog.format = berth::model::SyslogFormat::rfc3164;
-  logging.tag = "web";
-  logging.blocking = true;
-  auto opened = ContainerOutput::open(logging, {}, "t-web");
-  REQUIRE(opened);
-  ContainerOutput& output = **opened;
-  const auto read_lines = [](int fd, std::size_t count) {
-    std::string text;
-    char buffer[4096];
-    while (static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) < count) {
-      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-      if (n <= 0) break;
-      text.append(buffer, static_cast<std::size_t>(n));
-    }
-    return text;
-  };
-  int first = ::accept(listener, nullptr, nullptr);
-  REQUIRE(first >= 0);
-  output.write(LogStream::stdout_, "one\ntwo\n");
-  const std::string got = read_lines(first, 2);
-  CHECK(got.find("web[") != std::string::npos);
-  CHECK(got.ends_with("]: two\n"));
-  CHECK(std::count(got.begin(), got.end(), '\n') == 2);
-  ::close(first);
-  // The receiver went: lines wait (blocking) until the sink has dialled again and sent them.
-  int second = -1;
-  for (int i = 0; i < 100 && second < 0; ++i) {
-    output.write(LogStream::stdout_, "line " + std::to_string(i) + "\n");
-    pollfd p{listener, POLLIN, 0};
-    for (int round = 0; round < 30 && ::poll(&p, 1, 100) == 0; ++round) output.on_ready();
-    if (p.revents & POLLIN) second = ::accept(listener, nullptr, nullptr);
-  }
-  REQUIRE(second >= 0);
-  output.write(LogStream::stdout_, "last\n");
-  std::string after;
-  for (int round = 0; round < 50 && !after.ends_with("]: last\n"); ++round) {
-    output.on_ready();
-    pollfd p{second, POLLIN, 0};
-    if (::poll(&p, 1, 100) == 1) {
-      char buffer[4096];
-      const ssize_t n = ::recv(second, buffer, sizeof buffer, 0);
-      if (n > 0) after.append(buffer, static_cast<std::size_t>(n));
-    }
-  }
-  CHECK(after.ends_with("]: last\n"));
-  CHECK(output.dropped() == 0);
-  ::close(second);
-  ::close(listener);
 }
 
 TEST_CASE("a held log file rotates only once its reader is past the oldest file", "[runtime][logs]") {

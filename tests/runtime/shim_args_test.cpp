@@ -104,6 +104,17 @@ TEST_CASE("shim arguments carry the log sink through a restart", "[runtime][logs
   CHECK(waiting->logging.wait_for_reader);
   CHECK_FALSE(waiting->logging.count_unread);
 
+  // journald: the labels/env fields (a value may hold '=' and newlines).
+  options.logging = {};
+  options.logging.sink = LogSink::journald;
+  options.logging.journal_socket = "/run/systemd/journal/socket";
+  options.logging.attributes = {{"COM_EXAMPLE_TIER", "front"}, {"NOTE", "a=b\nc"}};
+  auto journald = round_trip(options);
+  REQUIRE(journald.has_value());
+  CHECK(journald->logging.attributes == options.logging.attributes);
+  CHECK_FALSE(parse_shim_args(older_words({"--log-attr", "=x"})).has_value());
+  CHECK_FALSE(parse_shim_args(older_words({"--log-attr", "NOVALUE"})).has_value());
+
   options.logging = {};
   options.logging.sink = LogSink::none;
   auto none = round_trip(options);

@@ -17,6 +17,7 @@
 #include "common/log.hpp"
 #include "common/split.hpp"
 #include "common/start_trace.hpp"
+#include "runtime/log_attributes_file.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/linux/project_quota.hpp"
 #include "runtime/linux/unique_fd.hpp"
@@ -159,6 +160,7 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   options.runc = m_paths.runc;
   options.runc_root = m_paths.runc_root;
   options.log_path = log_path(spec.id);
+  if (spec.logging.sink == LogSink::file) BERTH_TRY(write_log_attributes(options.log_path, spec.logging.attributes));
   options.log_max_bytes = m_paths.log_max_bytes;
   options.log_files = m_paths.log_files;
   options.cgroup = spec.cgroups_path;

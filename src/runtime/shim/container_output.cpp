@@ -20,7 +20,9 @@ constexpr std::size_t k_max_line = 16 * 1024;
 // Blocking mode's backlog before the container's output waits: a few lines' worth, so a lagging
 // receiver stops the container soon and the shim's memory stays small.
 constexpr std::size_t k_blocking_backlog = 64 * 1024;
-constexpr auto k_redial_every = std::chrono::seconds(1);
+// The bounded backoff between dials of a lost receiver: from the first failed try to the longest wait.
+constexpr std::chrono::milliseconds k_redial_first{250};
+constexpr std::chrono::milliseconds k_redial_max{10'000};
 // How often a held file (awslogs, blocking) looks again whether the ingester has read on.
 constexpr int k_held_recheck_ms = 100;
 // What sets the file's drop notices apart from the container's lines: a notice rotated away unread
@@ -132,7 +134,8 @@ Result<std::unique_ptr<ContainerOutput>> ContainerOutput::open(const ContainerLo
       auto socket = LogSocket::connect_datagram(logging.journal_socket);
       if (!socket) return fail(Code::client, "failed to initialize logging driver: " + socket.error().message);
       out->m_socket = std::move(*socket);
-      out->m_journal = {.tag = logging.tag, .full_id = runtime_id, .name = logging.container_name, .image_name = logging.image_name};
+      out->m_journal = {.tag = logging.tag, .full_id = runtime_id, .name = logging.container_name, .image_name = logging.image_name,
+                       .extra = logging.attributes};
       break;
     }
   }
@@ -172,6 +175,9 @@ void ContainerOutput::write(LogStream stream, std::string_view data) {
     if (!pending.empty()) queue(error, pending, false);
     pending.clear();
     data.remove_prefix(newline + 1);
+    // One read holds up to 16 KiB of lines: send as the buffer fills, so a small max-buffer-size
+    // drops only what the receiver cannot take, not what one read brought at once.
+    if (m_buffer->bytes() >= m_buffer->max_bytes() / 2) send_backlog();
   }
   send_backlog();
 }
@@ -182,13 +188,22 @@ bool ContainerOutput::taking() const {
 }
 
 void ContainerOutput::add_poll_fds(std::vector<pollfd>& fds) const {
-  if (m_socket && m_buffer && !m_buffer->empty()) fds.push_back({m_socket->fd(), POLLOUT, 0});
+  if (!m_socket || !m_buffer) return;
+  if (m_socket->connecting()) {
+    fds.push_back({m_socket->fd(), m_socket->poll_events(), 0});
+    return;
+  }
+  // A stream is watched for its receiver closing it even while nothing waits, so the shim dials
+  // again before the next line rather than losing it to the closed connection.
+  const short events = static_cast<short>((m_socket->stream() ? POLLRDHUP : 0) | (m_buffer->empty() ? 0 : POLLOUT));
+  if (events != 0) fds.push_back({m_socket->fd(), events, 0});
 }
 
 int ContainerOutput::timeout_ms() const {
   if (m_file) return m_file->held() ? k_held_recheck_ms : -1;
-  if (!m_redial_at) return -1;
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*m_redial_at - std::chrono::steady_clock::now()).count();
+  const auto due = m_socket && m_socket->connecting() ? std::optional(m_socket->deadline()) : m_redial_at;
+  if (!due) return -1;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*due - std::chrono::steady_clock::now()).count();
   return static_cast<int>(std::max<long long>(0, left));
 }
 
@@ -197,15 +212,31 @@ void ContainerOutput::send_backlog() {
   if (!m_socket) {
     // Dial again when due; the lines wait (blocking) or fill the buffer and drop (non-blocking).
     if (!m_redial_at || std::chrono::steady_clock::now() < *m_redial_at) return;
-    auto socket = m_logging.sink == LogSink::syslog ? LogSocket::connect(m_logging.syslog)
+    // dial(): a TCP connect and TLS handshake go on from the poll loop, so the container's output
+    // is read (and non-blocking's buffer fills and drops) meanwhile.
+    auto socket = m_logging.sink == LogSink::syslog ? LogSocket::dial(m_logging.syslog)
                                                     : LogSocket::connect_datagram(m_logging.journal_socket);
     if (!socket) {
-      m_redial_at = std::chrono::steady_clock::now() + k_redial_every;
+      schedule_redial();
       return;
     }
     m_socket = std::move(*socket);
     m_redial_at.reset();
     m_sent_offset = 0;  // a message cut by the old connection goes whole again
+  }
+  if (m_socket->connecting()) {
+    if (!m_socket->advance()) {
+      lose_connection();
+      return;
+    }
+    if (m_socket->connecting()) return;  // its poll_events() wake the loop
+  }
+  // A receiver that closed its end (it restarted) would take the next lines into a socket nobody
+  // reads: dial again before sending them.
+  if (m_socket->peer_closed()) {
+    lose_connection();
+    send_backlog();
+    return;
   }
   // A second round sends the notice of drops queued when the backlog ran out.
   for (int round = 0; round < 2; ++round) {
@@ -214,11 +245,11 @@ void ContainerOutput::send_backlog() {
       if (sent == LogSocket::Sent::whole) {
         m_buffer->pop();
         m_sent_offset = 0;
+        m_redial_delay = std::chrono::milliseconds{0};  // the connection works: a loss is redialled at once
       } else if (sent == LogSocket::Sent::too_big) {
         m_buffer->drop_front();
       } else if (sent == LogSocket::Sent::broken) {
-        m_socket.reset();
-        m_redial_at = std::chrono::steady_clock::now() + k_redial_every;
+        lose_connection();
         return;
       } else {
         return;  // would block, or a stream took part: POLLOUT brings the rest
@@ -226,6 +257,18 @@ void ContainerOutput::send_backlog() {
     }
     if (!report_drops()) return;
   }
+}
+
+void ContainerOutput::lose_connection() {
+  m_socket.reset();
+  schedule_redial();
+}
+
+// The next dial after m_redial_delay, which grows for the one after: a receiver that keeps
+// refusing, or accepts and closes at once, is tried less and less often, never less than every 10 s.
+void ContainerOutput::schedule_redial() {
+  m_redial_at = std::chrono::steady_clock::now() + m_redial_delay;
+  m_redial_delay = m_redial_delay.count() == 0 ? k_redial_first : std::min(2 * m_redial_delay, k_redial_max);
 }
 
 // Once the receiver takes lines again, it is told how many it missed (Docker only logs that in
@@ -277,7 +320,7 @@ void ContainerOutput::finish(std::chrono::milliseconds wait) {
   while (!m_buffer->empty() && std::chrono::steady_clock::now() < deadline) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (m_socket) {
-      pollfd p{m_socket->fd(), POLLOUT, 0};
+      pollfd p{m_socket->fd(), m_socket->connecting() ? m_socket->poll_events() : static_cast<short>(POLLOUT), 0};
       ::poll(&p, 1, static_cast<int>(std::max<long long>(1, left.count())));
     } else {
       std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(left, std::chrono::milliseconds(timeout_ms() + 1)));

@@ -3,8 +3,15 @@
 // journald over a socket, each line formatted as Docker's driver formats it. Socket sinks keep
 // Docker's delivery modes through a LogBuffer: non-blocking drops what max-buffer-size cannot
 // hold, counts it and says so in the sink once it takes lines again; blocking makes taking() false
-// while the receiver lags, so the shim stops reading and the container's writes wait. A broken
-// connection is dialled again every second. The file of an awslogs container in blocking mode
+// while the receiver lags, so the shim stops reading and the container's writes wait. A connection
+// that breaks, or whose receiver closes it (a restart), is dialled again at once, then after 250 ms,
+// doubling up to 10 s between tries (Docker's syslog driver redials too); meanwhile lines wait in
+// the buffer as for a lagging receiver: non-blocking drops and counts what does not fit. A redial's
+// TCP connect (5 s at most) and TLS handshake (5 s) go on from the shim's poll loop, so a receiver
+// host that does not answer never holds a non-blocking container (only a host name's lookup waits
+// for the resolver). The first connection, before the container starts, is waited for.
+// The lines a stream's kernel buffer took before the connection broke are lost without a count
+// (as with Docker); a receiver that closes its end is seen before the next line is sent. The file of an awslogs container in blocking mode
 // does not rotate away what the log ingester has not read (it reports the time of the last record
 // it took in ContainerLogging::progress_path): the file is held, taking() is false, and it is looked at again
 // every 100 ms until the ingester has moved on; in non-blocking mode it rotates anyway, and the
@@ -94,7 +101,12 @@ class ContainerOutput {
   SyslogHeader m_syslog;
   JournalFields m_journal;
   std::string m_pending[2];  // a line's start per stream (stdout, stderr), waiting for its end
+  // Drops the connection and schedules the next dial: at once after a connection that carried
+  // lines, else after m_redial_delay (which doubles up to its bound).
+  void lose_connection();
+  void schedule_redial();
   std::optional<std::chrono::steady_clock::time_point> m_redial_at;
+  std::chrono::milliseconds m_redial_delay{0};
 };
 
 }  // namespace berth::runtime

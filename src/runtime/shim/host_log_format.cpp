@@ -74,15 +74,21 @@ bool syslog_octet_counted(model::SyslogTransport transport, model::SyslogFormat 
 
 std::string format_journal_entry(const JournalFields& f, bool error, bool partial, std::string_view line) {
   std::string out;
+  const auto add = [&](std::string_view key, std::string_view value) {
+    if (!f.extra.contains(std::string(key))) add_field(out, key, value);
+  };
   add_field(out, "MESSAGE", line);
   add_field(out, "PRIORITY", error ? "3" : "6");
-  add_field(out, "SYSLOG_IDENTIFIER", f.tag);
-  add_field(out, "CONTAINER_TAG", f.tag);
-  add_field(out, "CONTAINER_ID", std::string_view(f.full_id).substr(0, 12));
-  add_field(out, "CONTAINER_ID_FULL", f.full_id);
-  add_field(out, "CONTAINER_NAME", f.name);
-  if (!f.image_name.empty()) add_field(out, "IMAGE_NAME", f.image_name);
+  add("SYSLOG_IDENTIFIER", f.tag);
+  add("CONTAINER_TAG", f.tag);
+  add("CONTAINER_ID", std::string_view(f.full_id).substr(0, 12));
+  add("CONTAINER_ID_FULL", f.full_id);
+  add("CONTAINER_NAME", f.name);
+  if (!f.image_name.empty()) add("IMAGE_NAME", f.image_name);
   if (partial) add_field(out, "CONTAINER_PARTIAL_MESSAGE", "true");
+  for (const auto& [key, value] : f.extra) {
+    if (!(partial && key == "CONTAINER_PARTIAL_MESSAGE")) add_field(out, key, value);  // Docker sets it after them
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,9 @@ struct JournalFields {
   std::string full_id;     // CONTAINER_ID_FULL (CONTAINER_ID: its first 12 characters)
   std::string name;        // CONTAINER_NAME
   std::string image_name;  // IMAGE_NAME
+  // The labels/env options' fields; one named as a field above replaces it, as in Docker's driver
+  // (its map of fields takes them last).
+  std::map<std::string, std::string> extra = {};
 };
 
 // Returns one datagram of the journal's native protocol: "KEY=value\n" per field, a value holding

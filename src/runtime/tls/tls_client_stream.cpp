@@ -7,7 +7,6 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
-#include <poll.h>
 #include <sys/socket.h>
 
 #include <cctype>
@@ -47,6 +46,7 @@ int recv_bio(void* context, unsigned char* data, std::size_t size) {
 // pointers between them).
 struct TlsClientStream::State {
   int fd = -1;
+  bool skip_verify = false;
   IpName ip;
   mbedtls_ssl_context ssl;
   mbedtls_ssl_config config;
@@ -85,8 +85,7 @@ TlsClientStream::~TlsClientStream() {
   if (m_state) mbedtls_ssl_close_notify(&m_state->ssl);
 }
 
-Result<std::unique_ptr<TlsClientStream>> TlsClientStream::handshake(int fd, const TlsClientSettings& settings,
-                                                                    std::chrono::milliseconds timeout) {
+Result<std::unique_ptr<TlsClientStream>> TlsClientStream::begin(int fd, const TlsClientSettings& settings) {
   auto s = std::make_unique<State>();
   s->fd = fd;
   int rc = mbedtls_ctr_drbg_seed(&s->random, mbedtls_entropy_func, &s->entropy, nullptr, 0);
@@ -120,31 +119,28 @@ Result<std::unique_ptr<TlsClientStream>> TlsClientStream::handshake(int fd, cons
   if (rc == 0 && !s->ip.size) rc = mbedtls_ssl_set_hostname(&s->ssl, settings.server_name.c_str());
   if (rc != 0) return fail(Code::client, "TLS setup: " + tls_error(rc));
   mbedtls_ssl_set_bio(&s->ssl, &s->fd, send_bio, recv_bio, nullptr);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while ((rc = mbedtls_ssl_handshake(&s->ssl)) != 0) {
-    if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      pollfd p{fd, static_cast<short>(rc == MBEDTLS_ERR_SSL_WANT_READ ? POLLIN : POLLOUT), 0};
-      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) == 0) {
-        return fail(Code::client, "TLS handshake: no answer within " + std::to_string(timeout.count()) + " ms");
-      }
-      continue;
-    }
-    const std::uint32_t flags = settings.skip_verify ? 0 : mbedtls_ssl_get_verify_result(&s->ssl);
-    if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (flags != 0 && flags != static_cast<std::uint32_t>(-1))) {
-      char why[256];
-      mbedtls_x509_crt_verify_info(why, sizeof why, "", flags);
-      std::string text = why;
-      while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-      for (auto& c : text) c = c == '\n' ? ';' : c;
-      return fail(Code::client, "the server's certificate is not trusted: " + text);
-    }
-    if (rc == MBEDTLS_ERR_SSL_INVALID_RECORD || rc == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION || rc == MBEDTLS_ERR_SSL_CONN_EOF) {
-      return fail(Code::client, "the server does not speak TLS (" + tls_error(rc) + ")");
-    }
-    return fail(Code::client, "TLS handshake: " + tls_error(rc));
-  }
+  s->skip_verify = settings.skip_verify;
   return std::unique_ptr<TlsClientStream>(new TlsClientStream(std::move(s)));
+}
+
+Result<TlsClientStream::Step> TlsClientStream::step() {
+  const int rc = mbedtls_ssl_handshake(&m_state->ssl);
+  if (rc == 0) return Step::done;
+  if (rc == MBEDTLS_ERR_SSL_WANT_READ) return Step::want_read;
+  if (rc == MBEDTLS_ERR_SSL_WANT_WRITE) return Step::want_write;
+  const std::uint32_t flags = m_state->skip_verify ? 0 : mbedtls_ssl_get_verify_result(&m_state->ssl);
+  if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (flags != 0 && flags != static_cast<std::uint32_t>(-1))) {
+    char why[256];
+    mbedtls_x509_crt_verify_info(why, sizeof why, "", flags);
+    std::string text = why;
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    for (auto& c : text) c = c == '\n' ? ';' : c;
+    return fail(Code::client, "the server's certificate is not trusted: " + text);
+  }
+  if (rc == MBEDTLS_ERR_SSL_INVALID_RECORD || rc == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION || rc == MBEDTLS_ERR_SSL_CONN_EOF) {
+    return fail(Code::client, "the server does not speak TLS (" + tls_error(rc) + ")");
+  }
+  return fail(Code::client, "TLS handshake: " + tls_error(rc));
 }
 
 TlsClientStream::Written TlsClientStream::write(std::string_view data, std::size_t& taken) {

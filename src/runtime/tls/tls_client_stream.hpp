@@ -5,7 +5,6 @@
 // client certificate and key are presented when given. Not thread-safe.
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -26,11 +25,14 @@ struct TlsClientSettings {
 
 class TlsClientStream {
  public:
-  // Runs the handshake on `fd` (connected, non-blocking; it must outlive the stream) for at most
-  // `timeout`. Errors say why: a file that cannot be read, "the server's certificate is not
-  // trusted: ...", a timeout, a peer that does not speak TLS.
-  [[nodiscard]] static Result<std::unique_ptr<TlsClientStream>> handshake(int fd, const TlsClientSettings& settings,
-                                                                          std::chrono::milliseconds timeout);
+  // The handshake in steps, on `fd` (connected, non-blocking; it must outlive the stream), for a
+  // caller with its own poll loop (and its own time limit): begin() reads the files and sets the
+  // session up; each step() moves the handshake on as far as the socket lets it and says what it
+  // waits for (done: the stream is ready). Errors say why: a file that cannot be read, "the
+  // server's certificate is not trusted: ...", a peer that does not speak TLS.
+  [[nodiscard]] static Result<std::unique_ptr<TlsClientStream>> begin(int fd, const TlsClientSettings& settings);
+  enum class Step { done, want_read, want_write };
+  [[nodiscard]] Result<Step> step();
   ~TlsClientStream();
   TlsClientStream(const TlsClientStream&) = delete;
   TlsClientStream& operator=(const TlsClientStream&) = delete;
