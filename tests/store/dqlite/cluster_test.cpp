@@ -87,7 +87,7 @@ std::optional<std::int64_t> settled_count_on(const std::string& address, const s
 
 TEST_CASE("dqlite cluster: writes on the leader reach every node; queries return typed rows; transactions commit "
           "whole; a follower refuses a write and names the leader",
-          "[store][dqlite]") {
+          "[store][dqlite][kernel_aio]") {
   Cluster cluster(3);
   auto found = connect_to_leader(cluster.addresses);
   INFO((found ? std::string() : found.error().message));
@@ -197,7 +197,7 @@ TEST_CASE("dqlite node: refuses to start while SIGPIPE would end the process", "
 }
 
 TEST_CASE("dqlite cluster: membership lists every node as a voter, and a node restarted on its data dir rejoins as itself",
-          "[store][dqlite]") {
+          "[store][dqlite][kernel_aio]") {
   Cluster cluster(3);
   auto leader = connect_to_leader(cluster.addresses);
   REQUIRE(leader);
