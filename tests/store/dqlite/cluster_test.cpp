@@ -27,14 +27,27 @@ std::string free_address() {
   return "127.0.0.1:" + std::to_string(port);
 }
 
+// SIGPIPE ignored while it lives (Node::start requires it, as berth serve does), as it was after.
+struct PipeIgnored {
+  struct sigaction before {};
+  PipeIgnored() {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &ignore, &before);
+  }
+  PipeIgnored(const PipeIgnored&) = delete;
+  PipeIgnored& operator=(const PipeIgnored&) = delete;
+  ~PipeIgnored() { ::sigaction(SIGPIPE, &before, nullptr); }
+};
+
 // Three nodes: the first forms the cluster, the others join it as voters.
 struct Cluster {
+  PipeIgnored pipe;  // first member: restored only after the nodes have stopped
   berth::testing::TempDir dir;
   std::vector<std::string> addresses;
   std::vector<std::unique_ptr<Node>> nodes;
 
   explicit Cluster(int size) {
-    ::signal(SIGPIPE, SIG_IGN);  // as berth serve does: Node::start requires it
     for (int i = 0; i < size; ++i) {
       NodeConfig config;
       config.data_dir = dir.path + "/node" + std::to_string(i);
@@ -186,12 +199,14 @@ TEST_CASE("dqlite cluster: writes on the leader reach every node; queries return
 
 TEST_CASE("dqlite node: refuses to start while SIGPIPE would end the process", "[store][dqlite]") {
   berth::testing::TempDir dir;
-  ::signal(SIGPIPE, SIG_DFL);
+  struct sigaction by_default {}, before {};
+  by_default.sa_handler = SIG_DFL;
+  ::sigaction(SIGPIPE, &by_default, &before);
   NodeConfig config;
   config.data_dir = dir.path + "/n";
   config.address = free_address();
   auto node = Node::start(config);
-  ::signal(SIGPIPE, SIG_IGN);
+  ::sigaction(SIGPIPE, &before, nullptr);
   REQUIRE_FALSE(node);
   CHECK(node.error().message.find("SIGPIPE") != std::string::npos);
 }
