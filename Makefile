@@ -29,9 +29,18 @@ ifdef SYSROOT
 endif
 
 LIB_SRC := $(filter-out src/main.cpp,$(shell find src -name '*.cpp' | sort))
+# The replicated control plane's engine (issue 17, in progress): dqlite (Raft-replicated SQLite)
+# with raft, libuv and lz4, Debian's static archives (third_party/deps.sh, cross/sysroot.sh), and
+# berth's client of its wire protocol and node wrapper (src/store/dqlite/). Until the store uses
+# it, only the unit tests and the benchmark link it: berth's default (SQLite on a file, no
+# engine) carries none of it.
+ENGINE_SRC := $(filter src/store/dqlite/%,$(LIB_SRC))
+LIB_SRC := $(filter-out $(ENGINE_SRC),$(LIB_SRC))
+ENGINE_LIBS := -ldqlite -lraft -luv_a -llz4
 UNIT_SRC := $(shell find tests -name '*.cpp' -not -path 'tests/integration/*' -not -path 'tests/bench/*' \
               -not -path 'tests/fuzz/*' | sort)
 LIB_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
+ENGINE_OBJ := $(ENGINE_SRC:%.cpp=$(BUILD)/obj/%.o)
 # The dashboard (src/api/ui/: hand-written HTML, CSS and JavaScript, no front-end tooling) is compiled into
 # the binary: src/api/ui/embed.sh gzips each file into one generated source (target-independent, so every
 # target and the fuzz build share it), served by api/ui_routes.cpp.
@@ -65,13 +74,15 @@ $(TP)/httplib.h: third_party/httplib.sh
 # the SQL berth runs needs JSON (json_each, json_extract), foreign keys and WAL, nothing loaded at
 # run time, no UTF-16, no tracing, authorizer or progress callback, no shared cache. -Os: a
 # statement's time is mostly spent in the B-tree and the pager waiting on the page cache and fsync.
-# SECURE_DELETE as Debian builds it: a deleted secret or log event is overwritten in the file, not
+# Declared column types are kept (no OMIT_DECLTYPE): dqlite calls sqlite3_column_decltype to type
+# a query's values on the wire; the other omissions are of APIs dqlite 1.11 never calls (its
+# undefined symbols, nm -u libdqlite.a). SECURE_DELETE as Debian builds it: a deleted secret or log event is overwritten in the file, not
 # left in a free page. DEFAULT_MEMSTATUS=0 takes the global mutex off every allocation.
 SQLITE_FLAGS := -Os -ffunction-sections -fdata-sections -DSQLITE_THREADSAFE=1 -DSQLITE_SECURE_DELETE \
   -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_LIKE_DOESNT_MATCH_BLOBS -DSQLITE_DQS=0 -DSQLITE_MAX_EXPR_DEPTH=0 \
   -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_SHARED_CACHE \
   -DSQLITE_OMIT_PROGRESS_CALLBACK -DSQLITE_OMIT_GET_TABLE -DSQLITE_OMIT_TCL_VARIABLE -DSQLITE_OMIT_UTF16 \
-  -DSQLITE_OMIT_COMPLETE -DSQLITE_OMIT_DECLTYPE -DSQLITE_OMIT_AUTHORIZATION -DSQLITE_OMIT_TRACE
+  -DSQLITE_OMIT_COMPLETE -DSQLITE_OMIT_AUTHORIZATION -DSQLITE_OMIT_TRACE
 SQLITE_OBJ := $(BUILD)/obj/third_party/sqlite3.o
 # The flags as written, rewritten only when they change: editing the Makefile elsewhere does not
 # recompile SQLite (a minute and a half on two cores).
@@ -88,7 +99,7 @@ ifdef SYSROOT
 $(SYSROOT)/.done: cross/sysroot.sh
 	cross/sysroot.sh $(DEB_ARCH) $(TRIPLE) $(SYSROOT)
 	touch $@
-$(LIB_OBJ) $(UNIT_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/pch/src/precompiled.hpp.gch $(BUILD)/pch/tests/precompiled.hpp.gch: | $(SYSROOT)/.done
+$(LIB_OBJ) $(ENGINE_OBJ) $(UNIT_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/pch/src/precompiled.hpp.gch $(BUILD)/pch/tests/precompiled.hpp.gch: | $(SYSROOT)/.done
 endif
 
 $(BUILD)/obj/tests/%.o: CXXFLAGS += -Itests
@@ -116,7 +127,7 @@ $(PCH_DIR)/%.hpp.gch: %.hpp src/precompiled.hpp | $(TP)/httplib.h $(TP)/sqlite3.
 	$(CXX) $(CXXFLAGS) -x c++-header $< -o $@
 
 NO_PCH_OBJ := $(filter $(BUILD)/obj/src/sched/% $(BUILD)/obj/src/place/%,$(LIB_OBJ))
-$(filter-out $(NO_PCH_OBJ),$(LIB_OBJ)) $(BUILD)/obj/src/main.o: $(LIB_PCH).gch
+$(filter-out $(NO_PCH_OBJ),$(LIB_OBJ)) $(ENGINE_OBJ) $(BUILD)/obj/src/main.o: $(LIB_PCH).gch
 $(filter-out $(BUILD)/obj/tests/main.o,$(UNIT_OBJ)): $(UNIT_PCH).gch
 # From a precompiled header the standard library's code no longer counts as a system header's, so
 # GCC 12 reports its known false positives on the libstdc++ string copies it inlines into our
@@ -193,8 +204,20 @@ $(BUILD)/obj/tests/main.o: tests/main.cpp
 $(BERTH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(UNIT): $(LIB_OBJ) $(SQLITE_OBJ) $(UNIT_OBJ)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(UNIT): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(UNIT_OBJ)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(ENGINE_LIBS) $(LDLIBS)
+
+# Write latency and RSS of the engine against the SQLite file (tests/bench/replicated_store_bench.cpp).
+REPLICATED_BENCH := $(BUILD)/berth-replicated-store-bench
+$(REPLICATED_BENCH): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/replicated_store_bench.o
+	$(CXX) $(LDFLAGS) -o $@ $^ $(ENGINE_LIBS) $(LDLIBS)
+
+# berth with the engine linked in, to measure what it will cost the binary once the store uses
+# it: tests/bench/engine_size_probe.cpp calls the node and the client, and -u keeps that call
+# (and so everything it reaches) through --gc-sections. Not installed, not run.
+ENGINE_PROBE := $(BUILD)/berth-with-engine
+$(ENGINE_PROBE): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/obj/tests/bench/engine_size_probe.o
+	$(CXX) $(LDFLAGS) -Wl,-u,berth_engine_size_probe -o $@ $^ $(ENGINE_LIBS) $(LDLIBS)
 
 PLACEMENT_BENCH := $(BUILD)/berth-placement-bench
 $(PLACEMENT_BENCH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/placement_bench.o
@@ -227,10 +250,12 @@ IMAGES := build/images
 $(IMAGES)/busybox.tar: rootfs/busybox-image.sh
 	rootfs/busybox-image.sh $(IMAGES)
 
-# Under qemu-user the [root] tests (real runc containers) cannot run: they run on the host.
+# Under qemu-user the [root] tests (real runc containers) cannot run: they run on the host. Nor
+# can the [kernel_aio] ones (dqlite nodes): qemu-user does not emulate io_setup, which raft's
+# disk I/O needs; the VM tests (tests/vm, a real ARM kernel) run them.
 ifdef QEMU
 test-unit: $(UNIT)
-	$(QEMU) $(UNIT) '~[root]'
+	$(QEMU) $(UNIT) '~[root]~[kernel_aio]'
 else
 test-unit: $(UNIT) $(IMAGES)/busybox.tar $(BERTH)
 	$(UNIT)
@@ -351,4 +376,4 @@ serve: deps-host
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/src/main.d $(BUILD)/obj/tests/main.d
+-include $(ENGINE_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/src/main.d $(BUILD)/obj/tests/main.d

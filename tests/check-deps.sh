@@ -52,6 +52,10 @@ for file in $(find src -name '*.cpp' -o -name '*.hpp' | sort); do
   if grep -qn '#include <sqlite3.h>' "$file" && [ "$layer" != "store" ]; then
     echo "$file: sqlite3.h belongs to store/"
   fi
+  # The replicated control plane's engine: its node wrapper alone (store/dqlite/node.cpp).
+  if grep -qn '#include <dqlite.h>\|#include <raft.h>\|#include <uv.h>' "$file" && ! echo "$file" | grep -q '^src/store/dqlite/'; then
+    echo "$file: dqlite.h (and raft.h, uv.h) belong to store/dqlite/"
+  fi
   if grep -qn '#include <seccomp.h>' "$file" && ! echo "$file" | grep -q '^src/runtime/linux/'; then
     echo "$file: seccomp.h belongs to runtime/linux/"
   fi

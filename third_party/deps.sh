@@ -5,7 +5,8 @@ set -eu
 what=${1:-all}
 
 HOST_PACKAGES="g++ make dpkg-dev xz-utils pkg-config tcl8.6 nlohmann-json3-dev catch2
-  libseccomp-dev zlib1g-dev libzstd-dev libmbedtls-dev nettle-dev awscli python3 python3-boto3 procps wrk busybox-static runc tzdata
+  libseccomp-dev zlib1g-dev libzstd-dev libmbedtls-dev nettle-dev
+  libdqlite-dev libraft-dev libuv1-dev liblz4-dev awscli python3 python3-boto3 procps wrk busybox-static runc tzdata
   containernetworking-plugins iptables iproute2 gcc
   docker-registry skopeo python3-cryptography lintian prometheus
   chromium chromium-driver python3-selenium zsh"
