@@ -207,7 +207,7 @@ $(LOG_STORE_BENCH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/log_store_
 # The cluster-scale benchmark's hollow agents (tests/bench/hollow_agents.cpp): a binary of its own,
 # so `berth` does not carry them.
 HOLLOW_AGENTS := $(BUILD)/berth-hollow-agents
-$(HOLLOW_AGENTS): $(LIB_OBJ) $(BUILD)/obj/tests/bench/hollow_agents.o
+$(HOLLOW_AGENTS): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/hollow_agents.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 METRICS_BENCH := $(BUILD)/berth-metrics-scrape-bench
