@@ -216,6 +216,10 @@ struct HttpEventLoop::Impl {
   std::string read_buffer;
   Clock::time_point accept_paused_until{};
   bool accept_paused = false;
+  // No connection's deadline is earlier (it may be later: a deadline moved on leaves it behind).
+  // expire() and wait_timeout_ms() look at every connection only once it has passed: with a
+  // thousand joined agents' connections, scanning them at each wake-up was most of the loop's CPU.
+  Clock::time_point earliest_deadline = Clock::time_point::min();
 
   // Shared with the workers and the deferred replies' writers.
   std::shared_ptr<CompletionQueue> queue;
@@ -243,6 +247,11 @@ struct HttpEventLoop::Impl {
   int wait_timeout_ms(Clock::time_point now) const;
   void set_interest(std::uint64_t id, Connection& c, std::uint32_t interest);
   void update_buffered(Connection& c);
+  // Sets `c`'s deadline, keeping earliest_deadline a lower bound of all of them.
+  void set_deadline(Connection& c, Clock::time_point deadline) {
+    c.deadline = deadline;
+    earliest_deadline = std::min(earliest_deadline, deadline);
+  }
   void close_connection(std::uint64_t id);
   void wake() { queue->wake(); }
   // Returns the response as bytes for connection `id` and queues them for the loop.
@@ -416,7 +425,7 @@ void HttpEventLoop::Impl::accept_from(HttpListener& listener) {
     if (!peer.empty()) ++per_peer[peer];
     // A new connection has the request timeout to send its first request (or, over TLS, to
     // complete the handshake; the first request then has its own).
-    it->second.deadline = Clock::now() + options.request_timeout;
+    set_deadline(it->second, Clock::now() + options.request_timeout);
     if (session) {
       it->second.tls = std::move(session);
       it->second.tls_config = listener.tls;
@@ -466,7 +475,7 @@ void HttpEventLoop::Impl::advance_handshake(std::uint64_t id, Connection& c) {
   switch (result.status) {
     case tls::TlsStatus::ok:
       c.phase = Connection::Phase::reading;
-      c.deadline = Clock::now() + options.request_timeout;
+      set_deadline(c, Clock::now() + options.request_timeout);
       set_interest(id, c, EPOLLIN);
       if (c.tls->has_pending_input()) on_readable(id, c);
       return;
@@ -487,7 +496,7 @@ void HttpEventLoop::Impl::consume(std::uint64_t id, Connection& c, std::string_v
   const bool was_idle = c.parser.state() == HttpRequestParser::State::idle;
   const std::size_t used = c.parser.feed(bytes);
   if (was_idle && c.parser.state() != HttpRequestParser::State::idle) {
-    c.deadline = Clock::now() + options.request_timeout;
+    set_deadline(c, Clock::now() + options.request_timeout);
   }
   update_buffered(c);
   switch (c.parser.state()) {
@@ -520,7 +529,7 @@ void HttpEventLoop::Impl::dispatch(std::uint64_t id, Connection& c) {
   // Reading stays armed: a client that waits for its reply sends nothing meanwhile, and the first
   // byte of a pipelined request disarms it (handle_event), so most requests cost no epoll_ctl.
   c.phase = Connection::Phase::dispatched;
-  c.deadline = Clock::now() + options.handler_timeout;
+  set_deadline(c, Clock::now() + options.handler_timeout);
   const bool submitted = pool.try_submit([this, id, request, who = c.peer_info, queue = queue] {
     const bool keep_alive = request->keep_alive && !stop_requested;
     HttpResponse response;
@@ -607,7 +616,7 @@ void HttpEventLoop::Impl::respond(std::uint64_t id, Connection& c, std::string b
   c.output_sent = 0;
   c.close_after_write = !keep_alive || stopping;
   // A client that does not read its reply is dropped like one that does not send its request.
-  c.deadline = Clock::now() + options.request_timeout;
+  set_deadline(c, Clock::now() + options.request_timeout);
   flush(id, c);
 }
 
@@ -627,7 +636,7 @@ void HttpEventLoop::Impl::flush(std::uint64_t id, Connection& c) {
   c.output_sent = 0;
   if (c.output.capacity() > k_keep_output_capacity) std::string().swap(c.output);
   if (c.phase == Connection::Phase::writing) return reply_sent(id, c);
-  if (c.phase == Connection::Phase::streaming) c.deadline = Clock::now() + options.stream_poll_interval;
+  if (c.phase == Connection::Phase::streaming) set_deadline(c, Clock::now() + options.stream_poll_interval);
   set_interest(id, c, EPOLLIN);  // a 100 Continue went out; the body is still being read
 }
 
@@ -637,7 +646,7 @@ void HttpEventLoop::Impl::reply_sent(std::uint64_t id, Connection& c) {
   if (c.close_after_write || stopping) return begin_linger(id, c);
   c.phase = Connection::Phase::reading;
   c.continue_sent = false;
-  c.deadline = Clock::now() + options.idle_timeout;
+  set_deadline(c, Clock::now() + options.idle_timeout);
   set_interest(id, c, EPOLLIN);
   if (!c.pending_input.empty()) {
     const std::string pipelined = std::move(c.pending_input);
@@ -676,7 +685,7 @@ void HttpEventLoop::Impl::begin_stream(std::uint64_t id, Connection& c) {
   std::string().swap(c.pending_input);
   update_buffered(c);
   // The first piece is asked for at once: what happened between the head and the first poll.
-  c.deadline = Clock::now();
+  set_deadline(c, Clock::now());
   set_interest(id, c, EPOLLIN);
 }
 
@@ -705,18 +714,18 @@ void HttpEventLoop::Impl::poll_stream(std::uint64_t id, Connection& c) {
   });
   if (!submitted) {
     // The workers are busy with requests: they come first, the stream is asked next time.
-    c.deadline = Clock::now() + options.stream_poll_interval;
+    set_deadline(c, Clock::now() + options.stream_poll_interval);
     return;
   }
   c.stream_polling = true;
-  c.deadline = Clock::now() + options.handler_timeout;
+  set_deadline(c, Clock::now() + options.handler_timeout);
 }
 
 void HttpEventLoop::Impl::take_stream_piece(std::uint64_t id, Connection& c, Completion& piece) {
   if (c.phase != Connection::Phase::streaming) return;
   c.stream_polling = false;
   if (piece.stream_ended || stopping) return begin_linger(id, c);
-  c.deadline = Clock::now() + (piece.bytes.empty() ? options.stream_poll_interval : options.request_timeout);
+  set_deadline(c, Clock::now() + (piece.bytes.empty() ? options.stream_poll_interval : options.request_timeout));
   if (piece.bytes.empty()) return;
   c.output = std::move(piece.bytes);
   c.output_sent = 0;
@@ -731,7 +740,7 @@ void HttpEventLoop::Impl::begin_linger(std::uint64_t id, Connection& c) {
   c.parser = HttpRequestParser(options.limits);
   std::string().swap(c.pending_input);
   update_buffered(c);
-  c.deadline = Clock::now() + options.linger_timeout;
+  set_deadline(c, Clock::now() + options.linger_timeout);
   set_interest(id, c, EPOLLIN);
 }
 
@@ -757,9 +766,16 @@ void HttpEventLoop::Impl::begin_stop() {
 
 void HttpEventLoop::Impl::expire(Clock::time_point now) {
   if (accept_paused && !stopping && now >= accept_paused_until) set_listeners_interest(true);
+  if (now < earliest_deadline) return;
+  // The bound is found again; deadlines set while the due ones are handled lower it as they come.
+  earliest_deadline = Clock::time_point::max();
   std::vector<std::uint64_t> due;
   for (const auto& [id, c] : connections) {
-    if (now >= c.deadline) due.push_back(id);
+    if (now >= c.deadline) {
+      due.push_back(id);
+    } else {
+      earliest_deadline = std::min(earliest_deadline, c.deadline);
+    }
   }
   for (const auto id : due) {
     Connection& c = connections.at(id);
@@ -787,7 +803,7 @@ void HttpEventLoop::Impl::expire(Clock::time_point now) {
 int HttpEventLoop::Impl::wait_timeout_ms(Clock::time_point now) const {
   auto next = Clock::time_point::max();
   if (accept_paused) next = accept_paused_until;
-  for (const auto& [id, c] : connections) next = std::min(next, c.deadline);
+  if (!connections.empty()) next = std::min(next, earliest_deadline);
   if (next == Clock::time_point::max()) return -1;
   if (next <= now) return 0;
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1;
@@ -801,7 +817,7 @@ void HttpEventLoop::Impl::set_interest(std::uint64_t id, Connection& c, std::uin
     // Closed by expire() on this pass: callers still hold `c`, so it must not go away here.
     log_warn(std::string("API: cannot watch a connection: ") + std::strerror(errno));
     c.phase = Connection::Phase::lingering;
-    c.deadline = Clock::time_point::min();
+    set_deadline(c, Clock::time_point::min());
     return;
   }
   c.registered = true;
