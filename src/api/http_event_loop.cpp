@@ -32,8 +32,10 @@ constexpr std::uint64_t k_wake_id = 0;
 constexpr std::uint64_t k_first_connection_id = 1 << 16;  // below: listeners, by index + 1
 constexpr std::size_t k_read_size = 64 * 1024;
 constexpr int k_max_accepts_per_wake = 64;
-// A reply buffer above this is given back to the allocator once sent.
-constexpr std::size_t k_keep_output_capacity = 64 * 1024;
+// A reply buffer above this is given back to the allocator once sent. Small: each idle
+// connection keeps its buffer, and a thousand joined agents' connections each kept its last poll
+// reply (about 15 KB for 10 tasks); a larger reply costs one allocation, little beside encoding it.
+constexpr std::size_t k_keep_output_capacity = 4 * 1024;
 // When accept() runs out of descriptors the listener is left alone this long.
 constexpr auto k_accept_pause = std::chrono::milliseconds(100);
 
