@@ -52,8 +52,10 @@ using http_loop::final_reply;
 using http_loop::k_first_connection_id;
 using http_loop::k_wake_id;
 
-// A reply buffer above this is given back to the allocator once sent.
-constexpr std::size_t k_keep_output_capacity = 64 * 1024;
+// A reply buffer above this is given back to the allocator once sent. Small: each idle
+// connection keeps its buffer, and a thousand joined agents' connections each kept its last poll
+// reply (about 15 KB for 10 tasks); a larger reply costs one allocation, little beside encoding it.
+constexpr std::size_t k_keep_output_capacity = 4 * 1024;
 
 }  // namespace
 
@@ -188,7 +190,7 @@ void HttpEventLoop::Impl::advance_handshake(std::uint64_t id, Connection& c) {
   switch (result.status) {
     case tls::TlsStatus::ok:
       c.phase = Connection::Phase::reading;
-      c.deadline = Clock::now() + options.request_timeout;
+      set_deadline(c, Clock::now() + options.request_timeout);
       set_interest(id, c, EPOLLIN);
       if (c.tls->has_pending_input()) on_readable(id, c);
       return;
@@ -209,7 +211,7 @@ void HttpEventLoop::Impl::consume(std::uint64_t id, Connection& c, std::string_v
   const bool was_idle = c.parser.state() == HttpRequestParser::State::idle;
   const std::size_t used = c.parser.feed(bytes);
   if (was_idle && c.parser.state() != HttpRequestParser::State::idle) {
-    c.deadline = Clock::now() + options.request_timeout;
+    set_deadline(c, Clock::now() + options.request_timeout);
   }
   update_buffered(c);
   switch (c.parser.state()) {
@@ -242,7 +244,7 @@ void HttpEventLoop::Impl::dispatch(std::uint64_t id, Connection& c) {
   // Reading stays armed: a client that waits for its reply sends nothing meanwhile, and the first
   // byte of a pipelined request disarms it (handle_event), so most requests cost no epoll_ctl.
   c.phase = Connection::Phase::dispatched;
-  c.deadline = Clock::now() + options.handler_timeout;
+  set_deadline(c, Clock::now() + options.handler_timeout);
   const bool submitted = pool.try_submit([this, id, request, who = c.peer_info, queue = queue] {
     http_loop::answer(handler, queue, id, request, *who, request->keep_alive && !stop_requested);
   });
@@ -286,7 +288,7 @@ void HttpEventLoop::Impl::respond(std::uint64_t id, Connection& c, std::string b
   c.output_sent = 0;
   c.close_after_write = !keep_alive || stopping;
   // A client that does not read its reply is dropped like one that does not send its request.
-  c.deadline = Clock::now() + options.request_timeout;
+  set_deadline(c, Clock::now() + options.request_timeout);
   flush(id, c);
 }
 
@@ -306,7 +308,7 @@ void HttpEventLoop::Impl::flush(std::uint64_t id, Connection& c) {
   c.output_sent = 0;
   if (c.output.capacity() > k_keep_output_capacity) std::string().swap(c.output);
   if (c.phase == Connection::Phase::writing) return reply_sent(id, c);
-  if (c.phase == Connection::Phase::streaming) c.deadline = Clock::now() + options.stream_poll_interval;
+  if (c.phase == Connection::Phase::streaming) set_deadline(c, Clock::now() + options.stream_poll_interval);
   set_interest(id, c, EPOLLIN);  // a 100 Continue went out; the body is still being read
 }
 
@@ -316,7 +318,7 @@ void HttpEventLoop::Impl::reply_sent(std::uint64_t id, Connection& c) {
   if (c.close_after_write || stopping) return begin_linger(id, c);
   c.phase = Connection::Phase::reading;
   c.continue_sent = false;
-  c.deadline = Clock::now() + options.idle_timeout;
+  set_deadline(c, Clock::now() + options.idle_timeout);
   set_interest(id, c, EPOLLIN);
   if (!c.pending_input.empty()) {
     const std::string pipelined = std::move(c.pending_input);
@@ -357,7 +359,7 @@ void HttpEventLoop::Impl::begin_linger(std::uint64_t id, Connection& c) {
   c.parser = HttpRequestParser(options.limits);
   std::string().swap(c.pending_input);
   update_buffered(c);
-  c.deadline = Clock::now() + options.linger_timeout;
+  set_deadline(c, Clock::now() + options.linger_timeout);
   set_interest(id, c, EPOLLIN);
 }
 }  // namespace berth::api

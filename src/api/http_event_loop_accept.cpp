@@ -137,7 +137,7 @@ void HttpEventLoop::Impl::accept_from(HttpListener& listener) {
     if (!peer.empty()) ++per_peer[peer];
     // A new connection has the request timeout to send its first request (or, over TLS, to
     // complete the handshake; the first request then has its own).
-    it->second.deadline = Clock::now() + options.request_timeout;
+    set_deadline(it->second, Clock::now() + options.request_timeout);
     if (session) {
       it->second.tls = std::move(session);
       it->second.tls_config = listener.tls;

@@ -36,9 +36,16 @@ void HttpEventLoop::Impl::begin_stop() {
 
 void HttpEventLoop::Impl::expire(Clock::time_point now) {
   if (accept_paused && !stopping && now >= accept_paused_until) set_listeners_interest(true);
+  if (now < earliest_deadline) return;
+  // The bound is found again; deadlines set while the due ones are handled lower it as they come.
+  earliest_deadline = Clock::time_point::max();
   std::vector<std::uint64_t> due;
   for (const auto& [id, c] : connections) {
-    if (now >= c.deadline) due.push_back(id);
+    if (now >= c.deadline) {
+      due.push_back(id);
+    } else {
+      earliest_deadline = std::min(earliest_deadline, c.deadline);
+    }
   }
   for (const auto id : due) {
     Connection& c = connections.at(id);
@@ -66,7 +73,7 @@ void HttpEventLoop::Impl::expire(Clock::time_point now) {
 int HttpEventLoop::Impl::wait_timeout_ms(Clock::time_point now) const {
   auto next = Clock::time_point::max();
   if (accept_paused) next = accept_paused_until;
-  for (const auto& [id, c] : connections) next = std::min(next, c.deadline);
+  if (!connections.empty()) next = std::min(next, earliest_deadline);
   if (next == Clock::time_point::max()) return -1;
   if (next <= now) return 0;
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1;
@@ -80,7 +87,7 @@ void HttpEventLoop::Impl::set_interest(std::uint64_t id, Connection& c, std::uin
     // Closed by expire() on this pass: callers still hold `c`, so it must not go away here.
     log_warn(std::string("API: cannot watch a connection: ") + std::strerror(errno));
     c.phase = Connection::Phase::lingering;
-    c.deadline = Clock::time_point::min();
+    set_deadline(c, Clock::time_point::min());
     return;
   }
   c.registered = true;

@@ -29,7 +29,7 @@ void HttpEventLoop::Impl::begin_stream(std::uint64_t id, Connection& c) {
   std::string().swap(c.pending_input);
   update_buffered(c);
   // The first piece is asked for at once: what happened between the head and the first poll.
-  c.deadline = Clock::now();
+  set_deadline(c, Clock::now());
   set_interest(id, c, EPOLLIN);
 }
 
@@ -58,18 +58,18 @@ void HttpEventLoop::Impl::poll_stream(std::uint64_t id, Connection& c) {
   });
   if (!submitted) {
     // The workers are busy with requests: they come first, the stream is asked next time.
-    c.deadline = Clock::now() + options.stream_poll_interval;
+    set_deadline(c, Clock::now() + options.stream_poll_interval);
     return;
   }
   c.stream_polling = true;
-  c.deadline = Clock::now() + options.handler_timeout;
+  set_deadline(c, Clock::now() + options.handler_timeout);
 }
 
 void HttpEventLoop::Impl::take_stream_piece(std::uint64_t id, Connection& c, Completion& piece) {
   if (c.phase != Connection::Phase::streaming) return;
   c.stream_polling = false;
   if (piece.stream_ended || stopping) return begin_linger(id, c);
-  c.deadline = Clock::now() + (piece.bytes.empty() ? options.stream_poll_interval : options.request_timeout);
+  set_deadline(c, Clock::now() + (piece.bytes.empty() ? options.stream_poll_interval : options.request_timeout));
   if (piece.bytes.empty()) return;
   c.output = std::move(piece.bytes);
   c.output_sent = 0;

@@ -9,9 +9,16 @@
 namespace berth::model {
 
 std::string instance_tasks_cursor(const std::vector<Task>& tasks) {
+  std::vector<TaskDesire> desires;
+  desires.reserve(tasks.size());
+  for (const auto& t : tasks) desires.push_back({t.id, t.desired_status});
+  return instance_tasks_cursor(desires);
+}
+
+std::string instance_tasks_cursor(const std::vector<TaskDesire>& desires) {
   std::vector<std::string> lines;
-  lines.reserve(tasks.size());
-  for (const auto& t : tasks) lines.push_back(t.id + " " + std::string(to_wire(t.desired_status)) + "\n");
+  lines.reserve(desires.size());
+  for (const auto& t : desires) lines.push_back(t.id + " " + std::string(to_wire(t.desired_status)) + "\n");
   std::sort(lines.begin(), lines.end());
   Sha256 hasher;
   for (const auto& line : lines) hasher.update(line);

@@ -50,6 +50,9 @@ struct PollInstanceTasksReply {
 // exactly when the agent has something to do (observed-state reports do not change it).
 std::string instance_tasks_cursor(const std::vector<Task>& tasks);
 
+// The same cursor from the tasks' ids and desired statuses (model/task.hpp's TaskDesire).
+std::string instance_tasks_cursor(const std::vector<TaskDesire>& desires);
+
 const Shape& poll_instance_tasks_shape();
 [[nodiscard]] Result<PollInstanceTasksRequest> decode_poll_instance_tasks(const Json& body);
 // {"containerInstanceArn", "cursor", "tasks": [DescribeTasks' task, with its version],

@@ -112,4 +112,11 @@ Reservation reservation_of(const Json& task_definition, const Json& overrides);
 // UNKNOWN; else HEALTHY.
 std::string task_health(const Task& task);
 
+// A task's id and desired status alone: what an instance's poll cursor digests
+// (model/instance_poll.hpp), read without the task's body.
+struct TaskDesire {
+  std::string id;
+  TaskStatus desired_status = TaskStatus::running;
+};
+
 }  // namespace berth::model

@@ -39,6 +39,22 @@ ThrottleDecision start_throttle(int failures, EpochMs now, EpochMs next_launch_a
   return {true, true, now + delay_ms};
 }
 
+std::optional<EpochMs> next_timed_decision(const model::ClusterSnapshot& snapshot, const model::ServiceState& service,
+                                           EpochMs now, EpochMs settle_ms) {
+  std::optional<EpochMs> next;
+  const auto consider = [&](EpochMs at) {
+    if (at > now && (!next || at < *next)) next = at;
+  };
+  consider(service.next_launch_at);
+  const std::string group = "service:" + service.name;
+  for (const auto& t : snapshot.tasks) {
+    if (t.group != group) continue;
+    if (t.last_status == model::TaskStatus::running && t.started_at) consider(*t.started_at + settle_ms);
+    if (t.protected_until) consider(*t.protected_until);
+  }
+  return next;
+}
+
 int failure_threshold(int desired_count) { return std::clamp((std::max(1, desired_count) + 1) / 2, 10, 200); }
 
 std::string new_deployment_id(std::mt19937_64& rng) {

@@ -3,6 +3,7 @@
 // deployment circuit breaker's threshold. Pure: `now` is a parameter.
 #pragma once
 
+#include <optional>
 #include <random>
 #include <string>
 
@@ -31,6 +32,14 @@ struct ThrottleDecision {
   EpochMs next_launch_at = 0;
 };
 ThrottleDecision start_throttle(int failures, EpochMs now, EpochMs next_launch_at);
+
+// The earliest time after `now` at which a rule above that reads the clock may decide otherwise
+// for `service` on `snapshot` while nothing is written: one of its tasks settling into health
+// (`settle_ms` after it started), the start throttle's next launch, a task's scale-in protection
+// ending. Nothing when none is ahead. The scheduler thread, which otherwise re-plans only on
+// changes, plans again then.
+std::optional<EpochMs> next_timed_decision(const model::ClusterSnapshot& snapshot, const model::ServiceState& service,
+                                           EpochMs now, EpochMs settle_ms);
 
 // ECS's circuit-breaker threshold: half the desired count, at least 10, at most 200.
 int failure_threshold(int desired_count);

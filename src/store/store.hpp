@@ -286,6 +286,11 @@ class Store {
   [[nodiscard]] Result<std::optional<model::Task>> find_task(const std::string& cluster,
                                                              const std::string& id);
   [[nodiscard]] Result<std::vector<model::Task>> list_tasks(const TaskQuery& query);
+  // The ids and desired statuses of the tasks on `instance_id` not STOPPED (at most `limit`, by
+  // id): the tasks a poll lists, without reading their bodies.
+  [[nodiscard]] Result<std::vector<model::TaskDesire>> instance_task_desires(const std::string& cluster,
+                                                                             const std::string& instance_id,
+                                                                             std::size_t limit);
 
   // --- a joined gateway's copy of its desired state (store/mirrored_state.cpp) ---
   // Keeps revision `td` as the serving gateway registered it (same family and revision); an

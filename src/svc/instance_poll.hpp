@@ -45,6 +45,9 @@ void answer_parked_poll(Context& ctx, ParkedPolls::Due due);
 // again (and wakes the schedulers, which may place on it again). The gateway's own instance is
 // left alone.
 [[nodiscard]] Result<void> instance_heard_from(Context& ctx, const std::string& cluster, const std::string& instance_id);
+// The same for `instance` as just read.
+[[nodiscard]] Result<void> instance_heard_from(Context& ctx, const std::string& cluster,
+                                               const model::ContainerInstance& instance);
 
 // BerthCluster.SubmitTaskLogs: a joined instance's agent answers a log request its poll listed.
 // InvalidParameterException for a request that is not open for that instance (answered already,

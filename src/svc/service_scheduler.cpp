@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/heap_trim.hpp"
 #include "common/ids.hpp"
 #include "common/log.hpp"
 #include "model/capacity_provider_strategy.hpp"
@@ -38,18 +39,28 @@ Result<std::vector<std::string>> capacity_providers_of_starts(Context& ctx, cons
   return model::providers_for_tasks(strategy, static_cast<int>(plan.starts.size()), running);
 }
 
+// The longest a quiet scheduler goes without planning: a backstop for a change to the plans'
+// inputs that neither writes nor wakes it. Passes at rest cost this often, not every tick.
+constexpr EpochMs k_quiet_backstop_ms = 60'000;
+
 }  // namespace
 
-void ServiceScheduler::pass() {
-  if (const EpochMs now = m_ctx.clock.now_ms(); now >= m_next_lost_sweep) {
+bool ServiceScheduler::pass() {
+  const EpochMs now = m_ctx.clock.now_ms();
+  if (now >= m_next_lost_sweep) {
     m_next_lost_sweep = now + lost_sweep_interval_ms(m_ctx);
     if (auto sweep = sweep_lost_instances(m_ctx); !sweep) log_error("lost instances: " + sweep.error().message);
   }
+  // Read before the snapshots: a write after it moves the count, and the next tick plans again.
+  const std::int64_t count = m_ctx.store.change_count();
+  if (!m_woken.exchange(false) && m_quiet_count == count && now < m_quiet_until) return false;
+  m_quiet_count.reset();
+  Quiet quiet{true, now + k_quiet_backstop_ms};
   auto services = m_ctx.store.list_services(
       std::nullopt, {model::ServiceStatus::active, model::ServiceStatus::draining}, "", 100000);
   if (!services) {
     log_error("scheduler: " + services.error().message);
-    return;
+    return true;
   }
   // DAEMON services first: their tasks are placed before replicas take the room.
   std::stable_partition(services->begin(), services->end(),
@@ -61,17 +72,29 @@ void ServiceScheduler::pass() {
     for (const auto& name : names) {
       // One service whose records break an assumption must not keep the others from being served.
       try {
-        if (auto ok = schedule(cluster, name, snapshot); !ok) log_warn("scheduler: " + ok.error().message);
+        if (auto ok = schedule(cluster, name, snapshot, quiet); !ok) {
+          log_warn("scheduler: " + ok.error().message);
+          quiet.quiet = false;
+        }
       } catch (const std::exception& e) {
         log_error("scheduler: service " + cluster + "/" + name + ": internal error: " + e.what());
         snapshot.reset();
+        quiet.quiet = false;
       }
     }
   }
+  if (quiet.quiet) {
+    m_quiet_count = count;
+    m_quiet_until = quiet.until;
+  }
+  // The snapshots read are freed: with 10,000 tasks they held tens of MiB that would otherwise
+  // stay resident (1,000 joined instances: RSS 74 MiB where the live state is a fraction).
+  if (!by_cluster.empty()) trim_heap();
+  return true;
 }
 
 Result<void> ServiceScheduler::schedule(const std::string& cluster, const std::string& name,
-                                        std::optional<model::ClusterSnapshot>& snapshot) {
+                                        std::optional<model::ClusterSnapshot>& snapshot, Quiet& quiet) {
   if (!snapshot) {
     BERTH_ASSIGN(snapshot, m_ctx.store.read_cluster_snapshot(cluster, store::SnapshotScope::services));
   }
@@ -83,10 +106,17 @@ Result<void> ServiceScheduler::schedule(const std::string& cluster, const std::s
     const auto service = std::find_if(current.services.begin(), current.services.end(),
                                       [&](const model::ServiceState& s) { return s.name == name; });
     if (service == current.services.end()) return sched::Plan{};  // deleted or finished meanwhile
-    BERTH_ASSIGN(auto plan, sched::schedule_service(current, *service, m_ctx.clock.now_ms(), settings, m_ctx.arns,
-                                                    m_rng, [] { return random_hex(16); }));
+    const EpochMs now = m_ctx.clock.now_ms();
+    BERTH_ASSIGN(auto plan, sched::schedule_service(current, *service, now, settings, m_ctx.arns, m_rng,
+                                                    [] { return random_hex(16); }));
+    if (const auto due = sched::next_timed_decision(current, *service, now, settings.settle_ms)) {
+      quiet.until = std::min(quiet.until, *due);
+    }
     // Tasks behind a load balancer are deregistered and stopped after the delay.
+    const std::size_t proposed = plan.stops.size();
     admit_plan_stops(m_ctx, cluster, *service, plan);
+    // Stops held back are asked for again at each tick until their delay has passed.
+    if (plan.stops.size() != proposed) quiet.quiet = false;
     // The service's enableExecuteCommand and capacity providers go onto the tasks it starts;
     // read only when it starts some (rare), since the snapshot does not carry them. apply_plan
     // reads `options` after this.
@@ -106,7 +136,10 @@ Result<void> ServiceScheduler::schedule(const std::string& cluster, const std::s
     return service_task_tags(m_ctx, cluster, name, definition);
   };
   auto applied = apply_plan(m_ctx, cluster, planner, options, &*snapshot);
-  if (!applied || !applied->plan.empty()) snapshot.reset();
+  if (!applied || !applied->plan.empty()) {
+    snapshot.reset();
+    quiet.quiet = false;
+  }
   if (!applied) return std::unexpected(applied.error());
   return {};
 }

@@ -307,3 +307,23 @@ TEST_CASE_METHOD(AuthFixture, "GET /v1/images: the node's images and pulls for a
   CHECK(denied.body.find("berth:ListImages") != std::string::npos);
   ctx->images = nullptr;
 }
+
+TEST_CASE_METHOD(AuthFixture, "The key ring keeps more keys than the account's 100: one per joined instance too",
+                 "[api][auth]") {
+  // 300 instance keys (as joining makes them, past the account keys' bound of 100), each used once.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i) {
+    char id[32];
+    std::snprintf(id, sizeof id, "AKIATESTRING%08d", i);
+    model::AccessKey k{id, model::instance_user("instance" + std::to_string(i)), std::string(40, 'x'), "admin", "", 0};
+    REQUIRE_OK(store->create_access_key(k, 1000));
+    ids.push_back(id);
+    REQUIRE(keys.find(id).has_value());
+  }
+  // Gone from the store behind the ring's back: every one is still answered from memory.
+  REQUIRE_OK(store->exec_for_test("DELETE FROM access_keys"));
+  for (const auto& id : ids) CHECK(keys.find(id).has_value());
+  // A key forgotten is read again (and is gone).
+  keys.forget(ids[7]);
+  CHECK_FALSE(keys.find(ids[7]).has_value());
+}

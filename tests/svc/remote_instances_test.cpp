@@ -511,3 +511,62 @@ TEST_CASE("A poll carries the resolved secrets of the instance's tasks until the
                            Json{{"task", task_arn}, {"containerName", "main"}, {"status", "RUNNING"}}));
   CHECK_FALSE(f.poll(a).contains("secrets"));
 }
+
+TEST_CASE("A poll at rest is parked from its tasks' ids and desired statuses; its replies are never stale",
+          "[svc][cluster]") {
+  RemoteFixture f;
+  svc::PollAnswerer answerer(*f.ctx);  // not started: the test runs its passes
+  const Joined a = f.join("zone-a");
+  auto started = ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "web"}, {"containerInstances", {a.arn}}});
+  REQUIRE_OK(started);
+  const std::string task_arn = (*started)["tasks"][0]["taskArn"];
+  const std::string task_id = task_arn.substr(task_arn.rfind('/') + 1);
+  const Json first = f.poll(a);
+  const std::string cursor = first["cursor"];
+  REQUIRE(first["tasks"].size() == 1);
+  CHECK(first["tasks"][0]["lastStatus"] == "PENDING");
+
+  SECTION("an observed change keeps the cursor, and the reply at the wait's end carries it") {
+    StartedPoll poll(f, a, cursor, 10);
+    REQUIRE_OK(f.report(a, task_arn));
+    answerer.pass();
+    CHECK_FALSE(poll.answered());  // nothing for the agent to do
+    f.clock.advance_ms(10'000);
+    CHECK(answerer.pass() == 1);
+    REQUIRE(poll.answered());
+    CHECK(poll.reply().cursor == cursor);
+    REQUIRE(poll.reply().tasks.size() == 1);
+    CHECK(poll.reply().tasks[0].last_status == model::TaskStatus::running);
+  }
+  SECTION("a desired change wakes the parked poll, which lists it") {
+    StartedPoll poll(f, a, cursor, 20);
+    REQUIRE_OK(ecs_call(*f.ctx, "StopTask", Json{{"task", task_arn}}));
+    CHECK(answerer.pass() == 1);
+    REQUIRE(poll.answered());
+    CHECK(poll.reply().cursor != cursor);
+    REQUIRE(poll.reply().tasks.size() == 1);
+    CHECK(poll.reply().tasks[0].desired_status == model::TaskStatus::stopped);
+  }
+  SECTION("a change nobody announced still reaches the next poll at once") {
+    auto task = f.store->find_task("default", task_id);
+    REQUIRE_OK(task);
+    REQUIRE(task->has_value());
+    model::Task changed = **task;
+    changed.desired_status = model::TaskStatus::stopped;
+    auto replaced = f.store->replace_task(changed, changed.version);
+    REQUIRE_OK(replaced);
+    REQUIRE(*replaced);
+    StartedPoll poll(f, a, cursor, 20);
+    REQUIRE(poll.answered());
+    CHECK(f.agents.waiters() == 0);
+    CHECK(poll.reply().cursor != cursor);
+    CHECK(poll.reply().cursor == model::instance_tasks_cursor(poll.reply().tasks));
+  }
+  SECTION("the cursor from ids and desired statuses is the reply's") {
+    auto desires = f.store->instance_task_desires("default", a.id, svc::k_max_polled_tasks);
+    REQUIRE_OK(desires);
+    REQUIRE(desires->size() == 1);
+    CHECK((*desires)[0].id == task_id);
+    CHECK(model::instance_tasks_cursor(*desires) == cursor);
+  }
+}

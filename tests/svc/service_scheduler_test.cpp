@@ -76,3 +76,77 @@ TEST_CASE_METHOD(ServiceFixture, "service scale-in stops tasks by the service's 
   CHECK(left[instance_id_of(*a)] == 1);
   CHECK(left[instance_id_of(*b)] == 1);
 }
+
+namespace {
+
+// Passes until one finds nothing to plan (at most 10); returns how many planned.
+int passes_until_quiet(svc::ServiceScheduler& scheduler) {
+  int planned = 0;
+  while (planned < 10 && scheduler.pass()) ++planned;
+  return planned;
+}
+
+std::vector<model::Task> web_tasks(store::Store& store) {
+  store::TaskQuery query;
+  query.cluster = "default";
+  query.group = "service:web";
+  query.not_stopped = true;
+  auto tasks = store.list_tasks(query);
+  REQUIRE_OK(tasks);
+  return *tasks;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(ServiceFixture, "the scheduler at rest plans again only after a write, a wake or a timed rule's moment",
+                 "[svc]") {
+  const Json resources = Json::parse(R"({"totalResources":[{"name":"CPU","type":"INTEGER","integerValue":4096},
+                                                          {"name":"MEMORY","type":"INTEGER","integerValue":4096}]})");
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "RegisterContainerInstance", resources));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"job","networkMode":"host",
+      "containerDefinitions":[{"name":"main","image":"busybox","memory":16}]})")));
+  REQUIRE_OK(berth::testing::ecs_call(*ctx, "CreateService", Json::parse(R"({"serviceName":"web","taskDefinition":"job","desiredCount":1})")));
+  svc::ServiceScheduler scheduler(*ctx, 10'000);
+  CHECK(passes_until_quiet(scheduler) >= 1);
+  REQUIRE(web_tasks(*store).size() == 1);
+  // Nothing written, no rule that reads the clock due: the ticks read nothing.
+  CHECK_FALSE(scheduler.pass());
+  clock.advance_ms(5'000);
+  CHECK_FALSE(scheduler.pass());
+
+  SECTION("a write (here the agent's: the task runs) makes the next tick plan") {
+    auto task = web_tasks(*store).front();
+    const long long version = task.version;
+    task.last_status = model::TaskStatus::running;
+    task.started_at = clock.now_ms();
+    for (auto& c : task.containers) c.last_status = model::TaskStatus::running;
+    auto replaced = store->replace_task(task, version);
+    REQUIRE_OK(replaced);
+    REQUIRE(*replaced);
+    CHECK(passes_until_quiet(scheduler) >= 1);
+    CHECK_FALSE(scheduler.pass());
+    // The task becomes healthy 10 s after it started, with nothing written: the tick then plans
+    // (and the deployment reaches its steady state).
+    clock.advance_ms(9'999);
+    CHECK_FALSE(scheduler.pass());
+    clock.advance_ms(1);
+    CHECK(scheduler.pass());
+    auto service = store->find_service("default", "web");
+    REQUIRE_OK(service);
+    CHECK((*service)->deployments.front().rollout_state == "COMPLETED");
+  }
+  SECTION("a change through the API reaches the next tick") {
+    REQUIRE_OK(berth::testing::ecs_call(*ctx, "UpdateService", Json{{"service", "web"}, {"desiredCount", 3}}));
+    CHECK(passes_until_quiet(scheduler) >= 1);
+    CHECK(web_tasks(*store).size() == 3);
+  }
+  SECTION("a wake makes the next pass plan") {
+    scheduler.wake();
+    CHECK(scheduler.pass());
+    CHECK_FALSE(scheduler.pass());
+  }
+  SECTION("at rest, a pass still runs once a minute") {
+    clock.advance_ms(55'000);
+    CHECK(scheduler.pass());
+  }
+}

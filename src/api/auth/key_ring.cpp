@@ -4,6 +4,15 @@
 #include "svc/access_keys.hpp"
 
 namespace berth::api::auth {
+namespace {
+
+// Keys kept in memory: the account's own (at most svc::k_max_access_keys) and one per joined
+// instance, whose agent signs a poll every few seconds. Bounded by the count of 100 account keys
+// alone, a thousand joined agents' requests read their key and parsed its policy at each call.
+// Past the bound, an arbitrary entry makes room (it is read again when next used).
+constexpr std::size_t k_max_cached_keys = 4096;
+
+}  // namespace
 
 KeyRing::KeyRing(svc::Context& ctx) : m_ctx(ctx) {}
 
@@ -35,7 +44,10 @@ std::optional<KeyEntry> KeyRing::find(std::string_view access_key_id) {
                  std::make_shared<const std::vector<Policy>>(std::move(*policies))};
   MutexLock lock(m_mutex);
   // A key forgotten while it was being read may be gone: cache only what no change overtook.
-  if (generation == m_generation && m_keys.size() < svc::k_max_access_keys) m_keys.emplace(id, entry);
+  if (generation == m_generation) {
+    if (m_keys.size() >= k_max_cached_keys) m_keys.erase(m_keys.begin());
+    m_keys.emplace(id, entry);
+  }
   return entry;
 }
 

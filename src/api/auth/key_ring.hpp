@@ -44,7 +44,7 @@ class KeyRing {
  private:
   svc::Context& m_ctx;
   Mutex m_mutex;
-  std::unordered_map<std::string, KeyEntry> m_keys BERTH_GUARDED_BY(m_mutex);  // at most svc::k_max_access_keys entries
+  std::unordered_map<std::string, KeyEntry> m_keys BERTH_GUARDED_BY(m_mutex);  // at most k_max_cached_keys entries (key_ring.cpp)
   std::uint64_t m_generation BERTH_GUARDED_BY(m_mutex) = 0;                    // counts forget() calls
 };
 
