@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "agent/container_cpu_shares.hpp"
 #include "agent/container_links.hpp"
 #include "agent/container_user.hpp"
 #include "agent/security_options.hpp"
@@ -203,6 +204,16 @@ std::string runtime_id_of(const std::string& task_id, const std::string& contain
 
 std::string task_cgroup_of(const std::string& parent, const std::string& task_id) { return parent + "/" + task_id; }
 
+long long largest_container_cpu(const model::Task& task, const Json& td) {
+  long long largest = 0;
+  for (const auto& c : td.value("containerDefinitions", Json::array())) {
+    long long cpu = c.value("cpu", 0LL);
+    if (const Json* o = container_override_of(task, c.value("name", ""))) cpu = o->value("cpu", cpu);
+    largest = std::max(largest, cpu);
+  }
+  return largest;
+}
+
 runtime::NamespaceMode namespace_mode_of(const Json& td, const char* field) {
   const std::string mode = td.value(field, "");
   if (mode == "task") return runtime::NamespaceMode::task;
@@ -352,7 +363,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
     memory = override_->value("memory", memory);
     reservation = override_->value("memoryReservation", reservation);
   }
-  spec.cpu_shares = std::clamp(cpu < 2 ? 2LL : cpu, 2LL, 262144LL);
+  spec.cpu_shares = container_cpu_shares(cpu, largest_container_cpu(task, td));
   if (memory > 0) spec.memory_limit_bytes = std::max(memory, 4LL) << 20;
   if (reservation > 0) spec.memory_reservation_bytes = reservation << 20;
   if (memory > 0 && linux_parameters.contains("maxSwap")) {

@@ -76,6 +76,10 @@ std::string runtime_id_of(const std::string& task_id, const std::string& contain
 // The task's parent cgroup, under `parent` (BERTH_CGROUP_PARENT): "/berth/<task id>".
 std::string task_cgroup_of(const std::string& parent, const std::string& task_id);
 
+// The largest cpu units of the task's containers, overrides applied: what each container's
+// shares are scaled against (container_cpu_shares.hpp).
+long long largest_container_cpu(const model::Task& task, const model::Json& td);
+
 // The task definition's pidMode or ipcMode (`field`) as a namespace mode: its own per container
 // when unset.
 runtime::NamespaceMode namespace_mode_of(const model::Json& td, const char* field);

@@ -54,7 +54,7 @@ TEST_CASE("spec: image entrypoint/cmd/env with task definition and override prec
   CHECK(spec->args == std::vector<std::string>{"/entry", "serve"});
   CHECK(spec->cwd == "/srv");
   CHECK(std::find(spec->env.begin(), spec->env.end(), "A=td") != spec->env.end());
-  CHECK(spec->cpu_shares == 2);
+  CHECK(spec->cpu_shares == 512);  // ECS's 2, scaled (container_cpu_shares.hpp)
   CHECK(*spec->memory_limit_bytes == 64LL << 20);
   CHECK(*spec->memory_reservation_bytes == 32LL << 20);
   CHECK(spec->capabilities.contains("CAP_NET_ADMIN"));
@@ -71,7 +71,7 @@ TEST_CASE("spec: image entrypoint/cmd/env with task definition and override prec
       td, "main", busybox_like(), ctx);
   REQUIRE(overridden.has_value());
   CHECK(overridden->args == std::vector<std::string>{"/entry", "other"});
-  CHECK(overridden->cpu_shares == 512);
+  CHECK(overridden->cpu_shares == 512 * 256);  // the override counts as the task's largest too
   CHECK(std::find(overridden->env.begin(), overridden->env.end(), "B=override") != overridden->env.end());
 }
 

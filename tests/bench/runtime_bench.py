@@ -290,6 +290,30 @@ def replace_breakdown(log_path, spans):
                     "death -> replacement RUNNING p50")
 
 
+def paired_rows(log_path, spans, starts, bare):
+    """Each berth start against the bare run beside it (the one before it in the interleaving), as
+    the median of those ratios: on a loaded machine the p50s of two series drift apart with the
+    load, pairs much less. And the runc of berth's starts (its span in the shim) against the bare
+    run: the part of the difference that is runc waiting for the CPU, not berth's own work."""
+    traces = start_traces(log_path)
+    # The first start (before any bare run) made the template; start k follows bare run k - 1.
+    pairs, runc, own = [], [], []
+    for (task_id, _, _), start, before in zip(spans[1:], starts[1:], bare):
+        pairs.append(start / before)
+        phases = traces.get(task_id + "-main", {})
+        if "runc_began" in phases and "runc_ended" in phases:
+            runc.append(phases["runc_ended"] - phases["runc_began"])
+            own.append(start - runc[-1])
+    if pairs:
+        print("%-46s %10.2f      | (each start / the bare run before it, n=%d)" % (
+            "RunTask -> RUNNING recorded, paired ratio p50", statistics.median(pairs), len(pairs)), flush=True)
+    if runc:
+        row("runc run -d in berth's shim p50", statistics.median(runc) * 1000, "runc run -d p50",
+            statistics.median(bare) * 1000, "ms")
+        print("%-46s %10.2f ms   | (recorded minus its runc span, p50)" % (
+            "berth's own part of a start", statistics.median(own) * 1000), flush=True)
+
+
 def bare_runc_stops(rootfs, template, tmp, n, first=0):
     """`runc kill <id> TERM` of a bare container (the same config.json, its command one that exits
     on SIGTERM) and the wait for its init to exit (a pidfd polled: its parent is not us)."""
@@ -353,6 +377,7 @@ def main():
         starts = recorded(tmp + "/log", spans, "saved")
         row("RunTask -> RUNNING recorded p50", statistics.median(starts) * 1000, "runc run -d p50",
             statistics.median(bare) * 1000, "ms", "<= 1.1x")
+        paired_rows(tmp + "/log", spans, starts, bare)
         row("RunTask -> RUNNING recorded p95", percentile(starts, 95) * 1000, "runc run -d p95",
             percentile(bare, 95) * 1000, "ms")
         row("RunTask -> RUNNING seen by the client p50", statistics.median(berth_times) * 1000, "runc run -d p50",

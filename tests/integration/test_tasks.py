@@ -138,11 +138,12 @@ class TaskLifecycleTest(TaskTestCase):
         if os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
             self.assertEqual(read("memory", "/berth/%s/main" % task_id, "memory.max"), str(64 << 20))
             self.assertEqual(read("memory", "/berth/%s/main" % task_id, "memory.low"), str(32 << 20))
-            # cpu 512 (shares) as runc converts it: 1 + (512 - 2) * 9999 / 262142.
-            self.assertEqual(read("cpu", "/berth/%s/main" % task_id, "cpu.weight"), "20")
+            # cpu 512, its shares scaled by 256 (agent/container_cpu_shares.hpp), as runc converts
+            # them: 1 + (131072 - 2) * 9999 / 262142.
+            self.assertEqual(read("cpu", "/berth/%s/main" % task_id, "cpu.weight"), "5000")
             self.assertEqual(read("cpu", "/berth/%s" % task_id, "cpu.max"), "100000 100000")
         else:
-            self.assertEqual(read("cpu", "/berth/%s/main" % task_id, "cpu.shares"), "512")
+            self.assertEqual(read("cpu", "/berth/%s/main" % task_id, "cpu.shares"), str(512 * 256))
             self.assertEqual(read("memory", "/berth/%s/main" % task_id, "memory.limit_in_bytes"), str(64 << 20))
             self.assertEqual(read("memory", "/berth/%s/main" % task_id, "memory.soft_limit_in_bytes"), str(32 << 20))
             self.assertEqual(read("cpu", "/berth/%s" % task_id, "cpu.cfs_quota_us"), "100000")
