@@ -173,11 +173,16 @@ $(NO_PCH_OBJ): PCH_FLAGS =
 COLD_SVC := access_keys account_settings capacity_providers cluster_join clusters container_instances \
             daemon_task_definitions daemons logs metric_alarms parameters scaling_policies \
             scaling_runner scaling_targets schedule_groups schedule_runner scheduled_scaling schedules \
-            secrets tags task_protection time_zones usage cloudwatch_logs secret_references
+            secrets tags task_protection time_zones usage cloudwatch_logs secret_references \
+            elb elb_catalog elb_drain elb_live_targets elb_load_balancers elb_names elb_ports elb_state \
+            elb_target_groups elb_worker service_discovery service_discovery_paging service_registrations \
+            remote_exec remote_exec_requests relay_sessions
 IMAGE_BOOKKEEPING := image_store image_manifest platform_choice registry_auth image_gc
 COLD_OBJ := $(filter $(BUILD)/obj/src/model/% $(BUILD)/obj/src/store/% $(BUILD)/obj/src/cli/% $(BUILD)/obj/src/agent/% \
               $(BUILD)/obj/src/api/%_dispatch.o $(BUILD)/obj/src/api/ecs_actions.o \
               $(BUILD)/obj/src/api/refused_action.o $(BUILD)/obj/src/api/ui_routes.o $(BUILD)/obj/src/api/ui_streams.o \
+              $(BUILD)/obj/src/api/elb_codecs.o $(BUILD)/obj/src/api/query_form.o $(BUILD)/obj/src/api/query_xml.o \
+              $(BUILD)/obj/src/runtime/lb/nat_rules.o $(BUILD)/obj/src/runtime/lb/target_probe.o \
               $(BUILD)/obj/src/api/local_client.o $(BUILD)/obj/src/runtime/network/% \
               $(BUILD)/obj/src/runtime/oci_spec.o $(BUILD)/obj/src/runtime/linux/seccomp_profile.o \
               $(BUILD)/obj/src/runtime/runc/% $(BUILD)/obj/src/runtime/shim/shim.o \

@@ -177,7 +177,8 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                   svc::record_samples(m_ctx, samples, now);
                 }),
       m_scheduler(m_ctx, EpochMs{config.task_settle_seconds} * 1000),
-      m_nat_rules(runtime::find_executable("iptables-restore", runtime::k_helper_path), runtime::iptables_binary()),
+      m_nat_rules(runtime::find_executable("iptables-restore", runtime::k_helper_path), runtime::iptables_binary(),
+                  runtime::lb::nat_chains_for(agent_config.network.bridge)),
       m_elb_worker(m_ctx, {.probe = runtime::lb::probe_target,
                            .apply = [this](const model::DataPlan& plan) -> Result<void> {
                              auto proxied = m_http_proxy.configure(plan.http);

@@ -266,16 +266,16 @@ class HttpLimitsTest(BerthTestCase):
             self.addCleanup(subprocess.run, ["ip", "addr", "del", address + "/32", "dev", "lo"], check=False)
 
     def test_more_than_64_connections_from_one_client_address_are_503(self):
-        self.remote_addresses("192.0.2.64", "192.0.2.65")
-        mine = [self.connect(source="192.0.2.64") for _ in range(64)]
+        self.remote_addresses("198.51.100.64", "198.51.100.65")
+        mine = [self.connect(source="198.51.100.64") for _ in range(64)]
         try:
             for s in mine:  # each is accepted and served, then stays open
                 s.sendall(self.list_clusters)
                 self.assertEqual(read_response(s)[0], 200)
-            with self.connect(source="192.0.2.64") as extra:
+            with self.connect(source="198.51.100.64") as extra:
                 self.assert_aws_error(read_response(extra), 503, "ServerException")
             # Another client address is still served.
-            with self.connect(source="192.0.2.65") as other:
+            with self.connect(source="198.51.100.65") as other:
                 other.sendall(self.list_clusters)
                 self.assertEqual(read_response(other)[0], 200)
         finally:

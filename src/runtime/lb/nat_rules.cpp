@@ -18,8 +18,14 @@ std::string probability(std::size_t remaining) {
 
 }  // namespace
 
-std::string render_nat_rules(const std::vector<model::TcpForward>& forwards) {
-  const std::string nat(k_nat_chain), masq(k_masquerade_chain);
+NatChains nat_chains_for(const std::string& bridge) {
+  if (bridge == "berth0") return {};
+  return {"BERTH-LB-" + bridge, "BERTH-LBM-" + bridge};
+}
+
+std::string render_nat_rules(const std::vector<model::TcpForward>& forwards, const NatChains& chains) {
+  const std::string& nat = chains.nat;
+  const std::string& masq = chains.masquerade;
   std::string out = "*nat\n:" + nat + " - [0:0]\n:" + masq + " - [0:0]\n";
   for (const auto& f : forwards) {
     if (f.endpoints.empty()) continue;  // nothing listens: the connection is refused
@@ -38,7 +44,8 @@ std::string render_nat_rules(const std::vector<model::TcpForward>& forwards) {
 }
 
 Result<void> NatRules::ensure_hooks() {
-  const std::string nat(k_nat_chain), masq(k_masquerade_chain);
+  const std::string& nat = m_chains.nat;
+  const std::string& masq = m_chains.masquerade;
   const std::vector<std::vector<std::string>> hooks = {
       {"PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", nat},
       {"OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL", "-j", nat},
@@ -65,7 +72,7 @@ Result<void> NatRules::apply(const std::vector<model::TcpForward>& forwards) {
   if (m_restore.empty() || m_iptables.empty()) {
     return fail(Code::server, "iptables-restore is missing: network listeners need it (install iptables)");
   }
-  BERTH_ASSIGN(const auto restored, run_captured({m_restore, "-w", "--noflush"}, {path_env()}, render_nat_rules(forwards)));
+  BERTH_ASSIGN(const auto restored, run_captured({m_restore, "-w", "--noflush"}, {path_env()}, render_nat_rules(forwards, m_chains)));
   if (restored.exit_code != 0) {
     return fail(Code::server, "iptables-restore refused berth's listener rules (exit code " +
                                   std::to_string(restored.exit_code) + ")");

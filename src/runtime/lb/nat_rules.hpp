@@ -6,7 +6,9 @@
 // the host whichever way the connection came (127.0.0.1 included, given route_localnet on the
 // bridge, which portmap sets). A forwarded connection never reaches berth. The chains are
 // replaced whole by one `iptables-restore --noflush` (atomic: a connection sees the old rules or
-// the new ones), so rebuilding after a change or at start leaves nothing stale.
+// the new ones), so rebuilding after a change or at start leaves nothing stale. A berth on another
+// bridge than the default (several berths on one host, as the integration tests run them) has
+// chains of its own, named after its bridge, so that one berth's rebuild never empties another's.
 // Thread-compatible: one caller at a time (the ELB worker).
 #pragma once
 
@@ -18,18 +20,26 @@
 
 namespace berth::runtime::lb {
 
-inline constexpr std::string_view k_nat_chain = "BERTH-LB";
-inline constexpr std::string_view k_masquerade_chain = "BERTH-LB-MASQ";
 inline constexpr std::string_view k_masquerade_mark = "0x10000/0x10000";
 
+struct NatChains {
+  std::string nat = "BERTH-LB";
+  std::string masquerade = "BERTH-LB-MASQ";
+};
+
+// The chains of the berth whose bridge is `bridge`: BERTH-LB and BERTH-LB-MASQ for the default
+// berth0, else BERTH-LB-<bridge> and BERTH-LBM-<bridge> (a bridge name has at most 15 characters,
+// a chain's at most 28).
+NatChains nat_chains_for(const std::string& bridge);
+
 // The iptables-restore input that makes the two chains do `forwards` (and nothing else).
-std::string render_nat_rules(const std::vector<model::TcpForward>& forwards);
+std::string render_nat_rules(const std::vector<model::TcpForward>& forwards, const NatChains& chains = {});
 
 class NatRules {
  public:
   // `iptables_restore` and `iptables`: absolute paths (iptables-nft or legacy, as the host has).
-  NatRules(std::string iptables_restore, std::string iptables)
-      : m_restore(std::move(iptables_restore)), m_iptables(std::move(iptables)) {}
+  NatRules(std::string iptables_restore, std::string iptables, NatChains chains = {})
+      : m_restore(std::move(iptables_restore)), m_iptables(std::move(iptables)), m_chains(std::move(chains)) {}
 
   // Replaces the chains' rules with `forwards`' and makes sure the hooks jump to them.
   [[nodiscard]] Result<void> apply(const std::vector<model::TcpForward>& forwards);
@@ -37,6 +47,7 @@ class NatRules {
  private:
   Result<void> ensure_hooks();
   std::string m_restore, m_iptables;
+  NatChains m_chains;
   bool m_hooked = false;
 };
 

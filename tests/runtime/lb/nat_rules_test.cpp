@@ -31,3 +31,14 @@ TEST_CASE("nat rules: no listeners leaves the chains empty (a deleted load balan
         "*nat\n:BERTH-LB - [0:0]\n:BERTH-LB-MASQ - [0:0]\n"
         "-A BERTH-LB-MASQ -m mark --mark 0x10000/0x10000 -j MASQUERADE\nCOMMIT\n");
 }
+
+TEST_CASE("nat rules: a berth on another bridge has chains of its own", "[runtime][elb]") {
+  CHECK(runtime::lb::nat_chains_for("berth0").nat == "BERTH-LB");
+  const auto chains = runtime::lb::nat_chains_for("berth-lb0");
+  CHECK(chains.nat == "BERTH-LB-berth-lb0");
+  CHECK(chains.masquerade == "BERTH-LBM-berth-lb0");
+  CHECK(runtime::lb::nat_chains_for("fifteen-chars-x").masquerade.size() <= 28);
+  CHECK(runtime::lb::render_nat_rules({}, chains) ==
+        "*nat\n:BERTH-LB-berth-lb0 - [0:0]\n:BERTH-LBM-berth-lb0 - [0:0]\n"
+        "-A BERTH-LBM-berth-lb0 -m mark --mark 0x10000/0x10000 -j MASQUERADE\nCOMMIT\n");
+}
