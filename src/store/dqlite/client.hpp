@@ -67,6 +67,9 @@ class Connection {
   ~Connection();
 
   const std::string& address() const { return m_address; }
+  // False once the stream broke (a send or read failed, a response was malformed or too large):
+  // the connection serves no more requests.
+  bool is_open() const { return m_fd >= 0; }
 
   // The leader as this node knows it (address empty when it knows none).
   [[nodiscard]] Result<NodeInfo> leader();
