@@ -212,3 +212,20 @@ TEST_CASE("replicated store: after the leader stops, the store's next call finds
   REQUIRE(row.value_or(false));
   CHECK(count.integer(0) == 0);
 }
+
+TEST_CASE("replicated store: a statement goes as a query when it reads, as a write otherwise", "[store][dqlite]") {
+  using store::dqlite::returns_rows;
+  CHECK(returns_rows("SELECT body FROM services WHERE name = ?1"));
+  CHECK(returns_rows("  -- a comment\n select 1"));
+  CHECK(returns_rows("/* lead */ VALUES (1)"));
+  CHECK(returns_rows("PRAGMA user_version"));
+  CHECK_FALSE(returns_rows("PRAGMA user_version=3"));
+  CHECK(returns_rows("WITH x(n) AS (SELECT 1) SELECT n FROM x"));
+  CHECK_FALSE(returns_rows("WITH x(n) AS (SELECT 1) INSERT INTO t SELECT n FROM x"));
+  CHECK_FALSE(returns_rows("INSERT INTO t(v) VALUES ('SELECT')"));
+  CHECK_FALSE(returns_rows("UPDATE t SET v = 1"));
+  CHECK_FALSE(returns_rows("DELETE FROM t"));
+  // A write named only inside quoted text or a quoted name does not make a WITH a write.
+  CHECK(returns_rows("WITH x(n) AS (SELECT 'DELETE') SELECT n, \"update\" FROM x"));
+  CHECK_FALSE(returns_rows(""));
+}
