@@ -87,7 +87,7 @@ class Connection {
   // The database and its WAL as this node holds them (any node, leader or not).
   [[nodiscard]] Result<std::vector<DumpedFile>> dump(std::string_view name);
 
-  // The server's answer to the last request that failed with a failure response.
+  // The server's failure response to the last request, when that request failed with one.
   const std::optional<Failure>& last_failure() const { return m_last_failure; }
 
  private:

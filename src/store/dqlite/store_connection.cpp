@@ -127,19 +127,9 @@ class ReplicatedConnection final : public store::Connection {
   }
 
   Result<void> begin() override {
-    const auto deadline = std::chrono::steady_clock::now() + m_options.busy_timeout;
-    auto pause = std::chrono::milliseconds(1);
-    while (true) {
-      auto begun = request([](dqlite::Connection& link) { return link.exec("BEGIN IMMEDIATE"); });
-      if (begun) {
-        m_in_transaction = true;
-        return {};
-      }
-      const bool busy = m_link && m_link->last_failure() && (m_link->last_failure()->code & 0xff) == k_busy;
-      if (!busy || std::chrono::steady_clock::now() + pause > deadline) return std::unexpected(begun.error());
-      std::this_thread::sleep_for(pause);
-      pause = std::min(pause * 2, std::chrono::milliseconds(50));
-    }
+    BERTH_TRY(request([](dqlite::Connection& link) { return link.exec("BEGIN IMMEDIATE"); }));
+    m_in_transaction = true;
+    return {};
   }
   Result<void> commit() override {
     auto committed = request([](dqlite::Connection& link) { return link.exec("COMMIT"); });
@@ -185,11 +175,27 @@ class ReplicatedConnection final : public store::Connection {
   }
 
  private:
+  // Sends one request (send_once). Outside a transaction, while the leader answers "busy" (another
+  // connection holds the write lock; nothing ran), sends it again for up to busy_timeout, as
+  // SQLite's busy timeout waits on a file: BEGIN IMMEDIATE and a write on its own wait their turn.
+  template <class Send>
+  auto request(Send send) -> decltype(send(std::declval<dqlite::Connection&>())) {
+    const auto deadline = std::chrono::steady_clock::now() + m_options.busy_timeout;
+    auto pause = std::chrono::milliseconds(1);
+    while (true) {
+      auto result = send_once(send);
+      const bool busy = !result && !m_in_transaction && m_link && m_link->last_failure() &&
+                        (m_link->last_failure()->code & 0xff) == k_busy;
+      if (!busy || std::chrono::steady_clock::now() + pause > deadline) return result;
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(50));
+    }
+  }
   // Sends one request on the connection to the leader, connecting first when there is none and
   // no transaction was under way on the one that broke. A connection that broke, or whose node
   // no longer leads, is dropped, so the next call outside a transaction finds the leader again.
   template <class Send>
-  auto request(Send send) -> decltype(send(std::declval<dqlite::Connection&>())) {
+  auto send_once(Send& send) -> decltype(send(std::declval<dqlite::Connection&>())) {
     if (!m_link) {
       if (m_in_transaction) {
         return fail(Code::server, "replicated store: the connection to the leader broke during the transaction; "

@@ -10,8 +10,9 @@
 //   query when its first keyword reads (SELECT, VALUES, PRAGMA without "=", WITH without a
 //   write), otherwise as a write; a write with RETURNING is refused (the store reads back instead).
 // - A malformed statement fails at its first step, not when prepared.
-// - The leader answers a second writer "busy" at once rather than waiting: begin() retries it
-//   for up to `busy_timeout`, as SQLite's busy timeout waits on a file.
+// - The leader answers a second writer "busy" at once rather than waiting: outside a transaction
+//   (BEGIN IMMEDIATE, a write on its own) the request is sent again for up to `busy_timeout`, as
+//   SQLite's busy timeout waits on a file.
 // - Every commit is durable on a majority of the servers when answered: Durability::deferred
 //   commits the same way (sync_wal has no file to sync).
 // - changes() and total_changes() count this connection's writes as the leader reports them.

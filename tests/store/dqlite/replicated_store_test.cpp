@@ -4,6 +4,7 @@
 // on the SQLite file with writers racing, and a store finds the new leader after the old one stops.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <thread>
 
 #include "fixtures/dqlite_cluster.hpp"
@@ -228,4 +229,53 @@ TEST_CASE("replicated store: a statement goes as a query when it reads, as a wri
   // A write named only inside quoted text or a quoted name does not make a WITH a write.
   CHECK(returns_rows("WITH x(n) AS (SELECT 'DELETE') SELECT n, \"update\" FROM x"));
   CHECK_FALSE(returns_rows(""));
+}
+
+TEST_CASE("replicated store: a second writer waits for the first's commit, as on the SQLite file, and fails "
+          "without a busy timeout",
+          "[store][dqlite][kernel_aio]") {
+  DqliteCluster cluster(3);
+  store::dqlite::StoreOptions options;
+  options.addresses = cluster.addresses;
+  auto first = store::dqlite::open_replicated_db(options);
+  REQUIRE(first);
+  REQUIRE(first->exec("CREATE TABLE t(v INTEGER)"));
+  options.busy_timeout = std::chrono::milliseconds(0);
+  auto impatient = store::dqlite::open_replicated_db(options);
+  options.busy_timeout = std::chrono::milliseconds(60000);
+  auto patient = store::dqlite::open_replicated_db(options);
+  REQUIRE(impatient);
+  REQUIRE(patient);
+
+  std::optional<store::Tx> holding(std::in_place, *first);
+  REQUIRE(holding->begun());
+  REQUIRE(first->exec("INSERT INTO t VALUES (1)"));
+  {
+    store::Tx refused(*impatient);
+    REQUIRE_FALSE(refused.begun());
+    CHECK(refused.begun().error().message.find("locked") != std::string::npos);
+  }
+  std::atomic<bool> trying{false}, begun{false};
+  Result<void> waited = fail(Code::server, "not run");
+  std::thread second([&] {
+    trying = true;
+    store::Tx tx(*patient);
+    waited = tx.begun();
+    if (!waited) return;
+    begun = true;
+    waited = patient->exec("INSERT INTO t VALUES (2)");
+    if (waited) waited = tx.commit();
+  });
+  // The second writer, trying, cannot begin while the first holds the lock: it begins only after
+  // the commit below, and its row comes after the first's.
+  while (!trying) std::this_thread::yield();
+  REQUIRE(first->exec("INSERT INTO t VALUES (3)"));
+  CHECK_FALSE(begun.load());
+  REQUIRE(holding->commit());
+  holding.reset();
+  second.join();
+  REQUIRE_OK(waited);
+  store::Stmt rows(*first, "SELECT group_concat(v) FROM (SELECT v FROM t ORDER BY rowid)");
+  REQUIRE(rows.step().value_or(false));
+  CHECK(rows.text(0) == "1,3,2");
 }
