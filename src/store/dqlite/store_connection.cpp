@@ -53,6 +53,16 @@ bool writes(const std::vector<std::string>& words) {
   return has(words, "INSERT") || has(words, "UPDATE") || has(words, "DELETE") || has(words, "REPLACE");
 }
 
+// Whether a statement of `words` (its keywords) is sent as a query: its first keyword reads.
+bool reads(const std::vector<std::string>& words, std::string_view sql) {
+  if (words.empty()) return false;
+  const auto& first = words.front();
+  if (first == "SELECT" || first == "VALUES" || first == "EXPLAIN") return true;
+  if (first == "PRAGMA") return sql.find('=') == std::string_view::npos;
+  if (first == "WITH") return !writes(words);
+  return false;
+}
+
 std::string value_text(const Value& value) {
   struct {
     std::string operator()(std::monostate) const { return {}; }
@@ -224,18 +234,18 @@ class ReplicatedConnection final : public store::Connection {
 
 Result<bool> ReplicatedStatement::step() {
   if (!m_ran) {
-    m_ran = true;
     m_row.reset();
     const auto words = keywords(m_sql);
-    if (!returns_rows(m_sql)) {
+    if (!reads(words, m_sql)) {
       if (has(words, "RETURNING")) {
         return fail(Code::server, "replicated store: a write with RETURNING would lose its rows: " + m_sql);
       }
+      // A later step runs it again, as SQLite's does.
       BERTH_TRY(m_connection.write(m_sql, m_params));
-      m_ran = false;  // a later step runs it again, as SQLite's does
       return false;
     }
     BERTH_ASSIGN(m_rows, m_connection.query(m_sql, m_params));
+    m_ran = true;
   }
   const std::size_t next = m_row ? *m_row + 1 : 0;
   if (next >= m_rows.rows.size()) {
@@ -250,15 +260,7 @@ Result<bool> ReplicatedStatement::step() {
 
 }  // namespace
 
-bool returns_rows(std::string_view sql) {
-  const auto words = keywords(sql);
-  if (words.empty()) return false;
-  const auto& first = words.front();
-  if (first == "SELECT" || first == "VALUES" || first == "EXPLAIN") return true;
-  if (first == "PRAGMA") return sql.find('=') == std::string_view::npos;
-  if (first == "WITH") return !writes(words);
-  return false;
-}
+bool returns_rows(std::string_view sql) { return reads(keywords(sql), sql); }
 
 Result<store::Db> open_replicated_db(const StoreOptions& options) {
   if (options.addresses.empty()) return fail(Code::invalid_parameter, "replicated store: no server addresses");

@@ -9,7 +9,8 @@
 // - A write's rows are not returned (dqlite's EXEC answers a count): a statement is sent as a
 //   query when its first keyword reads (SELECT, VALUES, PRAGMA without "=", WITH without a
 //   write), otherwise as a write; a write with RETURNING is refused (the store reads back instead).
-// - A malformed statement fails at its first step, not when prepared.
+// - A malformed statement fails at its first step, not when prepared; a query's rows are read
+//   whole at its first step (bounded by ClientOptions::max_result_bytes).
 // - The leader answers a second writer "busy" at once rather than waiting: outside a transaction
 //   (BEGIN IMMEDIATE, a write on its own) the request is sent again for up to `busy_timeout`, as
 //   SQLite's busy timeout waits on a file.
