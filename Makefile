@@ -31,9 +31,9 @@ endif
 LIB_SRC := $(filter-out src/main.cpp,$(shell find src -name '*.cpp' | sort))
 # The replicated control plane's engine (issue 17, in progress): dqlite (Raft-replicated SQLite)
 # with raft, libuv and lz4, Debian's static archives (third_party/deps.sh, cross/sysroot.sh), and
-# berth's client of its wire protocol and node wrapper (src/store/dqlite/). Until the store uses
-# it, only the unit tests and the benchmark link it: berth's default (SQLite on a file, no
-# engine) carries none of it.
+# berth's client of its wire protocol, node wrapper and the store on it (src/store/dqlite/). Until
+# `berth serve --peers` uses it, only the unit tests and the benchmark link it: berth's default
+# (SQLite on a file, no engine) carries none of it.
 ENGINE_SRC := $(filter src/store/dqlite/%,$(LIB_SRC))
 LIB_SRC := $(filter-out $(ENGINE_SRC),$(LIB_SRC))
 ENGINE_LIBS := -ldqlite -lraft -luv_a -llz4

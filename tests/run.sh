@@ -7,18 +7,29 @@ shift
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# Adds the test cases Catch2's summary in "$log" counts to unit_passed and unit_failed.
+unit_passed=0
+unit_failed=0
+count_unit() {
+  summary=$(grep -E '^(All tests passed|test cases:)' "$log" | tail -n 1)
+  case "$summary" in
+    "All tests passed"*)
+      unit_passed=$((unit_passed + $(echo "$summary" | sed -E 's/.* in ([0-9]+) test case.*/\1/'))) ;;
+    "test cases:"*)
+      unit_passed=$((unit_passed + $(echo "$summary" | sed -E 's/.*\| *([0-9]+) passed.*/\1/')))
+      unit_failed=$((unit_failed + $(echo "$summary" | sed -E 's/.*\| *([0-9]+) failed.*/\1/'))) ;;
+    *) unit_failed=$((unit_failed + 1)); echo "unit tests did not report a summary" ;;
+  esac
+}
+
 # The runtime unit tests re-execute berth as the container monitor: the one of this build, so an
 # ARM guest does not pick up the x86_64 default.
 BERTH_BIN=$(cd "$build" && pwd)/berth "$build/berth-unit-tests" 2>&1 | tee "$log"
-summary=$(grep -E '^(All tests passed|test cases:)' "$log" | tail -n 1)
-case "$summary" in
-  "All tests passed"*)
-    unit_passed=$(echo "$summary" | sed -E 's/.* in ([0-9]+) test case.*/\1/'); unit_failed=0 ;;
-  "test cases:"*)
-    unit_passed=$(echo "$summary" | sed -E 's/.*\| *([0-9]+) passed.*/\1/')
-    unit_failed=$(echo "$summary" | sed -E 's/.*\| *([0-9]+) failed.*/\1/') ;;
-  *) unit_passed=0; unit_failed=1; echo "unit tests did not report a summary" ;;
-esac
+count_unit
+# The store's cases and the use cases again on the replicated store: a database of their own on a
+# three-node dqlite cluster in the test process (tests/fixtures/test_store.hpp).
+BERTH_TEST_STORE=dqlite "$build/berth-unit-tests" '[store]~[dqlite],[svc]' 2>&1 | tee "$log"
+count_unit
 echo "unit: $unit_passed passed, $unit_failed failed"
 
 tests/integration/run.sh "$build/berth" "$@" 2>&1 | tee "$log"

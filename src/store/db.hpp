@@ -1,58 +1,48 @@
-// RAII wrappers over one SQLite connection: Db (connection), Stmt (prepared statement, finalized
-// on destruction), Tx (BEGIN IMMEDIATE; rolls back unless committed) and SyncScope (commits
-// without waiting for fsync while it lives). Not thread-safe: the
-// Store serialises access to its Db.
+// RAII wrappers over one database connection (store/connection.hpp: SQLite on a file, or the
+// replicated store): Db (connection), Stmt (prepared statement, finalized on destruction), Tx
+// (BEGIN IMMEDIATE; rolls back unless committed) and SyncScope (commits without waiting for fsync
+// while it lives). Not thread-safe: the Store serialises access to its Db.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
-
-struct sqlite3;
-struct sqlite3_stmt;
+#include "store/connection.hpp"
 
 namespace berth::store {
 
 class Db {
  public:
-  // Opens (creating if needed) the database at `path` (":memory:" for tests) with WAL,
+  // Opens (creating if needed) the SQLite database at `path` (":memory:" for tests) with WAL,
   // synchronous=FULL, foreign keys and a busy timeout. Returns ServerException on failure.
   [[nodiscard]] static Result<Db> open(const std::string& path);
-
-  Db(Db&& other) noexcept;
-  Db& operator=(Db&& other) noexcept;
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-  ~Db();
+  // Runs on `connection` (the replicated store's, store/dqlite/store_connection.hpp).
+  explicit Db(std::unique_ptr<Connection> connection) : m_connection(std::move(connection)) {}
 
   // Runs one or more statements that return no rows.
-  [[nodiscard]] Result<void> exec(std::string_view sql);
+  [[nodiscard]] Result<void> exec(std::string_view sql) { return m_connection->exec(sql); }
 
-  sqlite3* handle() const { return m_db; }
-  // Returns the last SQLite error message of this connection.
-  std::string last_error() const;
+  Connection& connection() { return *m_connection; }
   // Rows changed by the last statement.
-  int changes() const;
-  // The write-ahead log's path ("<path>-wal"; empty for ":memory:"), for sync_wal().
-  const std::string& wal_path() const { return m_wal_path; }
+  int changes() const { return m_connection->changes(); }
+  // The write-ahead log's path ("<path>-wal"; empty for ":memory:" and the replicated store), for
+  // sync_wal().
+  const std::string& wal_path() const { return m_connection->wal_path(); }
 
  private:
-  explicit Db(sqlite3* db, std::string wal_path) : m_db(db), m_wal_path(std::move(wal_path)) {}
-  sqlite3* m_db = nullptr;
-  std::string m_wal_path;  // "<path>-wal"; empty for ":memory:"
+  std::unique_ptr<Connection> m_connection;
 };
 
 class Stmt {
  public:
-  // Prepares `sql` on `db`. Aborts on a malformed statement: SQL text is ours, so that is a bug.
-  Stmt(Db& db, std::string_view sql);
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  ~Stmt();
+  // Prepares `sql` on `db`. Aborts on a malformed statement: SQL text is ours, so that is a bug
+  // (the replicated store reports it at the first step).
+  Stmt(Db& db, std::string_view sql) : m_statement(db.connection().prepare(sql)) {}
 
   // Binds by 1-based index; returns *this to chain.
   Stmt& bind(int index, std::string_view text);
@@ -65,13 +55,12 @@ class Stmt {
   // Runs a statement that returns no rows.
   [[nodiscard]] Result<void> run();
 
-  std::string text(int column) const;
-  std::int64_t integer(int column) const;
-  bool is_null(int column) const;
+  std::string text(int column) const { return m_statement->text(column); }
+  std::int64_t integer(int column) const { return m_statement->integer(column); }
+  bool is_null(int column) const { return m_statement->is_null(column); }
 
  private:
-  Db& m_db;
-  sqlite3_stmt* m_stmt = nullptr;
+  std::unique_ptr<Statement> m_statement;
 };
 
 // Steps `stmt` to the end, turning each row into a T with `read_row(stmt)`, which returns
@@ -95,14 +84,7 @@ template <class T, class ReadRow>
   return collect_parsed_rows<T>(stmt, [&](const Stmt& s) -> Result<T> { return read_row(s); });
 }
 
-// When a write reaches the disk. `full`: fsynced before the call returns (desired state, and
-// whatever a reply acknowledges). `deferred`: committed to the WAL without waiting for its fsync
-// (synchronous=NORMAL for that transaction): a power cut may roll it back, never corrupts the
-// file, and loses no earlier write, as the next `full` commit syncs the WAL with everything before
-// it. For observed state the agent rebuilds from the runtime after a restart (a crash of berth
-// alone loses nothing: the write is in the kernel's page cache), and for a commit its caller
-// makes durable itself (sync_wal) before acknowledging it, once it has told those that act on it.
-enum class Durability { full, deferred };
+// Durability: store/connection.hpp.
 
 // Makes every commit of the database whose write-ahead log is at `wal_path` (Db::wal_path)
 // durable: fsyncs the log, which holds each commit not yet checkpointed (a checkpoint syncs what
@@ -128,14 +110,15 @@ class SyncScope {
 class Tx {
  public:
   // Begins an IMMEDIATE transaction (takes the write lock up front, so it never deadlocks
-  // upgrading from a read). Check ok() before use.
+  // upgrading from a read). Check begun() before use.
   explicit Tx(Db& db);
   Tx(const Tx&) = delete;
   Tx& operator=(const Tx&) = delete;
   ~Tx();
 
   [[nodiscard]] Result<void> begun() const { return m_begun; }
-  // Commits; after a successful commit with synchronous=FULL the write is on disk.
+  // Commits; after a successful commit with synchronous=FULL the write is on disk (on the
+  // replicated store, on a majority of the servers' disks).
   [[nodiscard]] Result<void> commit();
 
  private:

@@ -204,15 +204,20 @@ Result<long long> Store::put_scaling_activity(const model::ScalingActivity& acti
   exists.bind(1, activity.resource_id);
   BERTH_ASSIGN(bool target, exists.step());
   if (!target) return 0LL;
+  // The write and the read of its sequence are two statements, not one with RETURNING: the
+  // replicated store runs a write without returning its rows.
   Stmt write(m_db,
              "INSERT INTO scaling_activities(resource_id, activity_id, body) VALUES(?1, ?2, ?3) "
-             "ON CONFLICT(activity_id) DO UPDATE SET body = excluded.body RETURNING sequence");
-  write.bind(1, activity.resource_id).bind(2, activity.id).bind(3, model::scaling_activity_to_record(activity).dump());
-  BERTH_ASSIGN(bool row, write.step());
+             "ON CONFLICT(activity_id) DO UPDATE SET body = excluded.body");
+  BERTH_TRY(write.bind(1, activity.resource_id)
+                .bind(2, activity.id)
+                .bind(3, model::scaling_activity_to_record(activity).dump())
+                .run());
+  Stmt written(m_db, "SELECT sequence FROM scaling_activities WHERE activity_id = ?1");
+  written.bind(1, activity.id);
+  BERTH_ASSIGN(bool row, written.step());
   if (!row) return fail(Code::server, "put scaling activity: no sequence returned");
-  const long long sequence = write.integer(0);
-  BERTH_ASSIGN(bool done, write.step());
-  (void)done;
+  const long long sequence = written.integer(0);
   Stmt trim(m_db,
             "DELETE FROM scaling_activities WHERE resource_id = ?1 AND sequence <= (SELECT sequence FROM "
             "scaling_activities WHERE resource_id = ?1 ORDER BY sequence DESC LIMIT 1 OFFSET ?2)");

@@ -201,11 +201,9 @@ Result<bool> Store::delete_sd_instance(const std::string& service_id, const std:
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
-  Stmt erase(m_db, "DELETE FROM sd_instances WHERE service_id = ?1 AND id = ?2 RETURNING id");
-  erase.bind(1, service_id).bind(2, instance_id);
-  BERTH_ASSIGN(const bool deleted, erase.step());
-  if (!deleted) return false;
-  BERTH_TRY(erase.step());  // finish the statement before the next one
+  Stmt erase(m_db, "DELETE FROM sd_instances WHERE service_id = ?1 AND id = ?2");
+  BERTH_TRY(erase.bind(1, service_id).bind(2, instance_id).run());
+  if (m_db.changes() == 0) return false;
   BERTH_TRY(record_operation(m_db, operation));
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("deregister instance"));
   return true;

@@ -1,13 +1,15 @@
 #include "store/store.hpp"
 
-#include <sqlite3.h>
-
 #include "store/migrations.hpp"
 
 namespace berth::store {
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   BERTH_ASSIGN(Db db, Db::open(path));
+  return open_on(std::move(db));
+}
+
+Result<std::unique_ptr<Store>> Store::open_on(Db db) {
   BERTH_TRY(migrate(db));
   return std::unique_ptr<Store>(new Store(std::move(db)));
 }
@@ -22,7 +24,7 @@ Result<void> Store::exec_for_test(const std::string& sql) {
 
 std::int64_t Store::change_count() {
   MutexLock lock(m_mutex);
-  return static_cast<std::int64_t>(sqlite3_total_changes64(m_db.handle()));
+  return m_db.connection().total_changes();
 }
 
 }  // namespace berth::store

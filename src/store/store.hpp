@@ -1,6 +1,7 @@
-// Store: berth's durable state in SQLite. Every write is one named operation in one
-// transaction, durable (WAL, synchronous=FULL) when the call returns. Thread-safe: calls are
-// serialised on one connection.
+// Store: berth's durable state in SQLite: a file by default, or the replicated store (a dqlite
+// cluster, store/dqlite/store_connection.hpp) through open_on. Every write is one named operation
+// in one transaction, durable (WAL, synchronous=FULL; on the replicated store, on a majority of
+// the servers) when the call returns. Thread-safe: calls are serialised on one connection.
 #pragma once
 
 #include <functional>
@@ -133,6 +134,8 @@ class Store {
  public:
   // Opens and migrates the database at `path` (":memory:" in tests).
   [[nodiscard]] static Result<std::unique_ptr<Store>> open(const std::string& path);
+  // Migrates `db` (the replicated store's: store/dqlite/store_connection.hpp) and serves on it.
+  [[nodiscard]] static Result<std::unique_ptr<Store>> open_on(Db db);
 
   // --- clusters (store/clusters.cpp) ---
   // Creates `wanted` with `tags`; an ACTIVE cluster of that name is returned unchanged (ECS

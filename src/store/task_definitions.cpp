@@ -39,18 +39,21 @@ Result<model::TaskDefinition> Store::register_task_definition(const std::string&
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
-  Stmt next(m_db,
+  // The bump and its read are two statements, not one with RETURNING: the replicated store runs
+  // a write without returning its rows (store/dqlite/store_connection.hpp).
+  Stmt bump(m_db,
             "INSERT INTO task_definition_families(family, last_revision) VALUES(?1, 1) "
-            "ON CONFLICT(family) DO UPDATE SET last_revision = last_revision + 1 "
-            "RETURNING last_revision");
+            "ON CONFLICT(family) DO UPDATE SET last_revision = last_revision + 1");
+  BERTH_TRY(bump.bind(1, family).run());
+  Stmt next(m_db, "SELECT last_revision FROM task_definition_families WHERE family = ?1");
   next.bind(1, family);
-  BERTH_TRY(next.step());
+  BERTH_ASSIGN(const bool bumped, next.step());
+  if (!bumped) return fail(Code::server, "register task definition: no revision for family " + family);
   model::TaskDefinition td;
   td.family = family;
   td.revision = next.integer(0);
   td.body = body;
   td.registered_at = now;
-  BERTH_TRY(next.step());  // finish the statement before the next write
   Stmt insert(m_db, "INSERT INTO task_definitions(family, revision, status, body, registered_at) "
                     "VALUES(?1, ?2, 'ACTIVE', ?3, ?4)");
   BERTH_TRY(insert.bind(1, family).bind(2, td.revision).bind(3, body.dump()).bind(4, now).run());

@@ -4,8 +4,9 @@
 // dqlite node (the Raft log fsynced before the commit is answered) and (3) three dqlite nodes
 // (committed once two of the three logs hold it). All nodes run in this process on loopback and
 // share its disk and cores: a cluster of three gateways has three disks, so (3) is pessimistic.
-// Also the process's resident memory before and after each engine ran. Prints p50/p99 and the
-// ratios to the baseline. Usage: berth-replicated-store-bench [DIR] [WRITES] (DIR on the
+// Then berth's own store (store::Store) on the file and on three nodes (the replicated store), the
+// same RegisterTaskDefinition writes. Also the process's resident memory before and after each
+// engine ran. Prints p50/p99 and the ratios to the baseline. Usage: berth-replicated-store-bench [DIR] [WRITES] (DIR on the
 // gateway's flash for its figures; default a temp dir under /tmp, 300 writes).
 #include <signal.h>
 #include <sys/socket.h>
@@ -24,10 +25,12 @@
 #include "store/db.hpp"
 #include "store/dqlite/client.hpp"
 #include "store/dqlite/node.hpp"
+#include "store/dqlite/store_connection.hpp"
+#include "store/store.hpp"
 
 using namespace berth;
 using namespace berth::store::dqlite;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 namespace {
 
@@ -89,22 +92,21 @@ Latency sqlite_file(const std::string& dir, int writes) {
   need(db.exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)"), "create");
   std::vector<double> ms;
   for (int i = 0; i < writes; ++i) {
-    const auto start = Clock::now();
+    const auto start = Steady::now();
     store::Tx tx(db);
     need(tx.begun(), "begin");
     store::Stmt insert(db, "INSERT INTO t(v) VALUES (?)");
     insert.bind(1, std::string_view("a task definition's worth of text"));
     need(insert.run(), "insert");
     need(tx.commit(), "commit");
-    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - start).count());
   }
   return percentiles(std::move(ms));
 }
 
-// Starts `size` nodes under `dir` (the first forms the cluster), writes through the leader.
-Latency dqlite_cluster(const std::string& dir, int size, int writes, long* rss_started, long* rss_running) {
+// Starts `size` nodes under `dir` (the first forms the cluster); their addresses in `addresses`.
+std::vector<std::unique_ptr<Node>> start_nodes(const std::string& dir, int size, std::vector<std::string>& addresses) {
   std::vector<std::unique_ptr<Node>> nodes;
-  std::vector<std::string> addresses;
   for (int i = 0; i < size; ++i) {
     NodeConfig config;
     config.data_dir = dir + "/node" + std::to_string(i);
@@ -115,6 +117,41 @@ Latency dqlite_cluster(const std::string& dir, int size, int writes, long* rss_s
     nodes.push_back(need(Node::start(config), "start dqlite node"));
     addresses.push_back(config.address);
   }
+  return nodes;
+}
+
+// berth's own write, RegisterTaskDefinition's store call (one transaction: the family's revision
+// bumped and read back, the definition inserted, its tags), `writes` times on `store`.
+Latency store_writes(store::Store& store, int writes) {
+  const model::Json body = model::Json::parse(R"({"family":"web","containerDefinitions":[{"name":"main",
+      "image":"busybox","memory":64,"portMappings":[{"containerPort":80}]}]})");
+  std::vector<double> ms;
+  for (int i = 0; i < writes; ++i) {
+    const auto start = Steady::now();
+    need(store.register_task_definition("web", body, {{"team", "edge"}}, 1), "register task definition");
+    ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - start).count());
+  }
+  return percentiles(std::move(ms));
+}
+
+// The store on a file and on three nodes' replicated store, the same writes.
+std::pair<Latency, Latency> store_on_both(const std::string& dir, int writes) {
+  std::filesystem::create_directories(dir + "/file");
+  auto on_file = need(store::Store::open(dir + "/file/state.db"), "open store on a file");
+  const Latency file = store_writes(*on_file, writes);
+  std::vector<std::string> addresses;
+  const auto nodes = start_nodes(dir + "/replicated", 3, addresses);
+  store::dqlite::StoreOptions options;
+  options.addresses = addresses;
+  auto replicated = need(store::Store::open_on(need(store::dqlite::open_replicated_db(options), "open replicated")),
+                         "migrate the replicated store");
+  return {file, store_writes(*replicated, writes)};
+}
+
+// Starts `size` nodes under `dir`, writes through the leader.
+Latency dqlite_cluster(const std::string& dir, int size, int writes, long* rss_started, long* rss_running) {
+  std::vector<std::string> addresses;
+  const auto nodes = start_nodes(dir, size, addresses);
   *rss_started = rss_kib();
   auto leader = need(connect_to_leader(addresses), "find leader");
   need(leader.open("berth"), "open");
@@ -122,9 +159,9 @@ Latency dqlite_cluster(const std::string& dir, int size, int writes, long* rss_s
   std::vector<double> ms;
   const Value params[] = {std::string("a task definition's worth of text")};
   for (int i = 0; i < writes; ++i) {
-    const auto start = Clock::now();
+    const auto start = Steady::now();
     need(leader.exec("INSERT INTO t(v) VALUES (?)", params), "insert");
-    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - start).count());
   }
   *rss_running = rss_kib();
   return percentiles(std::move(ms));
@@ -158,10 +195,14 @@ int main(int argc, char** argv) {
   const Latency one = dqlite_cluster(dir + "/one", 1, writes, &rss_one_started, &rss_one);
   const long rss_after_one = rss_kib();
   const Latency three = dqlite_cluster(dir + "/three", 3, writes, &rss_three_started, &rss_three);
+  const auto [store_file, store_replicated] = store_on_both(dir + "/store", writes);
   std::printf("%d INSERTs, each committed on its own, in %s\n", writes, dir.c_str());
   print("SQLite file (WAL, synchronous=FULL)", file, file);
   print("dqlite, 1 node", one, file);
   print("dqlite, 3 nodes (one process, one disk)", three, file);
+  std::printf("%d task definitions registered through berth's store (one transaction of several statements each)\n", writes);
+  print("store on the SQLite file", store_file, store_file);
+  print("store on 3 nodes (one process, one disk)", store_replicated, store_file);
   // dqlite keeps each database and its WAL in memory (its VFS) and recent log entries until a
   // snapshot: a node's memory grows with what it holds, hence "started" and "after the writes".
   std::printf("RSS (KiB): %ld before any node\n  1 node: %ld started (+%ld), %ld after the writes (+%ld), %ld once stopped\n"

@@ -18,7 +18,7 @@ model::AccountSetting setting(const std::string& principal, const std::string& n
 }  // namespace
 
 TEST_CASE("Store: account settings per principal, by name", "[store][account]") {
-  auto store = store::Store::open(":memory:");
+  auto store = berth::testing::open_test_store();
   REQUIRE(store.has_value());
   auto& s = **store;
   REQUIRE_OK(s.put_account_setting(setting(k_root, "containerInsights", "enabled")));
@@ -53,7 +53,7 @@ TEST_CASE("Store: account settings per principal, by name", "[store][account]") 
 }
 
 TEST_CASE("Store: an account setting put again with its value writes nothing", "[store][account]") {
-  auto store = store::Store::open(":memory:");
+  auto store = berth::testing::open_test_store();
   REQUIRE(store.has_value());
   auto& s = **store;
   REQUIRE_OK(s.put_account_setting(setting(k_root, "containerInsights", "enabled")));

@@ -27,7 +27,7 @@ struct TempDir {
 }  // namespace
 
 TEST_CASE("store: revisions only increase, even after deletion", "[store]") {
-  auto store = store::Store::open(":memory:");
+  auto store = berth::testing::open_test_store();
   REQUIRE(store.has_value());
   auto& s = **store;
   auto r1 = s.register_task_definition("web", make_task_def("web"), {}, 1);
@@ -51,7 +51,7 @@ TEST_CASE("store: revisions only increase, even after deletion", "[store]") {
 }
 
 TEST_CASE("store: task definition listing pages by key in both orders", "[store]") {
-  auto store = store::Store::open(":memory:");
+  auto store = berth::testing::open_test_store();
   REQUIRE(store.has_value());
   auto& s = **store;
   for (const char* family : {"a", "b"}) {
@@ -114,7 +114,7 @@ TEST_CASE("store: state survives reopening; unchanged operations write nothing",
 }
 
 TEST_CASE("store: tags merge, overwrite and stop at 50", "[store]") {
-  auto store = store::Store::open(":memory:");
+  auto store = berth::testing::open_test_store();
   auto& s = **store;
   REQUIRE(s.ensure_cluster("c", 1, "000000000000").has_value());
   REQUIRE(s.add_tags("cluster/c", {{"a", "1"}, {"b", "2"}}).has_value());
@@ -159,7 +159,7 @@ TEST_CASE("store: a status column berth never writes is a corrupt record, not a 
 }
 
 TEST_CASE("ensure_cluster: the cluster made at start takes the account's containerInsights default", "[store]") {
-  auto opened = store::Store::open(":memory:");
+  auto opened = berth::testing::open_test_store();
   REQUIRE(opened.has_value());
   auto& s = **opened;
   REQUIRE_OK(s.put_account_setting({"containerInsights", "enhanced", "arn:aws:iam::000000000000:root", model::SettingType::user}));
@@ -180,7 +180,7 @@ TEST_CASE("ensure_cluster: the cluster made at start takes the account's contain
 }
 
 TEST_CASE("store: the change count moves with every write and stays put over reads", "[store]") {
-  auto store = store::Store::open(":memory:");
+  auto store = berth::testing::open_test_store();
   REQUIRE(store.has_value());
   auto& s = **store;
   const std::int64_t opened = s.change_count();

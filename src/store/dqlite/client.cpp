@@ -185,6 +185,7 @@ Error Connection::failure_error(const Message& message) {
 }
 
 Result<Connection::Message> Connection::round_trip(const RequestWriter& request, ResponseType expected) {
+  m_last_failure.reset();  // the answer to this request only, never an earlier one's
   BERTH_ASSIGN(const auto framed, request.framed());
   BERTH_TRY(send(framed));
   BERTH_ASSIGN(auto message, read_message());

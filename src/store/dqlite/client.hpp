@@ -67,6 +67,9 @@ class Connection {
   ~Connection();
 
   const std::string& address() const { return m_address; }
+  // False once the stream broke (a send or read failed, a response was malformed or too large):
+  // the connection serves no more requests.
+  bool is_open() const { return m_fd >= 0; }
 
   // The leader as this node knows it (address empty when it knows none).
   [[nodiscard]] Result<NodeInfo> leader();
@@ -84,7 +87,7 @@ class Connection {
   // The database and its WAL as this node holds them (any node, leader or not).
   [[nodiscard]] Result<std::vector<DumpedFile>> dump(std::string_view name);
 
-  // The server's answer to the last request that failed with a failure response.
+  // The server's failure response to the last request, when that request failed with one.
   const std::optional<Failure>& last_failure() const { return m_last_failure; }
 
  private:

@@ -9,7 +9,7 @@
 
 #include <thread>
 
-#include "fixtures/loopback_socket.hpp"
+#include "fixtures/dqlite_cluster.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "common/files.hpp"
 #include "store/db.hpp"
@@ -21,48 +21,8 @@ using namespace berth::store::dqlite;
 
 namespace {
 
-std::string free_address() {
-  const auto [fd, port] = berth::testing::loopback_listener();
-  ::close(fd);
-  return "127.0.0.1:" + std::to_string(port);
-}
-
-// SIGPIPE ignored while it lives (Node::start requires it, as berth serve does), as it was after.
-struct PipeIgnored {
-  struct sigaction before {};
-  PipeIgnored() {
-    struct sigaction ignore {};
-    ignore.sa_handler = SIG_IGN;
-    ::sigaction(SIGPIPE, &ignore, &before);
-  }
-  PipeIgnored(const PipeIgnored&) = delete;
-  PipeIgnored& operator=(const PipeIgnored&) = delete;
-  ~PipeIgnored() { ::sigaction(SIGPIPE, &before, nullptr); }
-};
-
-// Three nodes: the first forms the cluster, the others join it as voters.
-struct Cluster {
-  PipeIgnored pipe;  // first member: restored only after the nodes have stopped
-  berth::testing::TempDir dir;
-  std::vector<std::string> addresses;
-  std::vector<std::unique_ptr<Node>> nodes;
-
-  explicit Cluster(int size) {
-    for (int i = 0; i < size; ++i) {
-      NodeConfig config;
-      config.data_dir = dir.path + "/node" + std::to_string(i);
-      config.address = free_address();
-      if (i > 0) config.join = {addresses.front()};
-      // 20 ms: elections in 300 ms rather than 3 s, so the test does not wait on dqlite's defaults.
-      config.network_latency = std::chrono::milliseconds(20);
-      auto node = Node::start(config);
-      INFO((node ? std::string() : node.error().message));
-      REQUIRE(node);
-      addresses.push_back(config.address);
-      nodes.push_back(std::move(*node));
-    }
-  }
-};
+using berth::testing::free_address;
+using Cluster = berth::testing::DqliteCluster;
 
 // The value of `sql` (one integer) on the copy of database `name` that the node at `address`
 // holds, or nullopt when that node has no copy yet or the query fails on it.
