@@ -16,7 +16,6 @@ import tempfile
 import time
 
 import podman_peer
-from trace_watch import TraceWatch
 
 BERTH = os.path.abspath(os.environ.get("BERTH_BENCH_BIN", "build/x86_64-linux-gnu/berth"))
 IMAGE = os.path.abspath("build/images/busybox.tar")
@@ -28,9 +27,6 @@ TARGET = "AmazonEC2ContainerServiceV20141113."
 # One keep-alive connection per port: a poll every 2 ms over a fresh connection each time would
 # take a good part of a core from the runc it waits on (and from the bare runs it is compared to).
 CONNECTIONS = {}
-# The berth log's watcher (trace_watch.py), set once berth runs: the latency sections wait on its
-# trace lines and ask the API only once they are there.
-WATCH = None
 
 
 def call(port, action, body):
@@ -156,17 +152,9 @@ def bare_runc_starts(rootfs, template, tmp, n, first=0):
 
 def wait_status(port, arn, status):
     """Polls DescribeTasks every 5 ms until `arn`'s lastStatus is `status`. Not faster: the polls
-    take CPU from the runc they wait on; the figures end at berth's own record (recorded()), which
-    wait_phase waits for without polling the API."""
+    take CPU from the runc they wait on; the figures end at berth's own record (recorded())."""
     while call(port, "DescribeTasks", {"tasks": [arn]})["tasks"][0]["lastStatus"] != status:
         time.sleep(0.005)
-
-
-def wait_phase(port, arn, phase, status):
-    """Waits for berth's trace of `arn`'s `phase`, then polls DescribeTasks until `status`."""
-    if WATCH is not None:
-        WATCH.wait_phase(arn.rsplit("/", 1)[1], phase)
-    wait_status(port, arn, status)
 
 
 def recorded(log_path, spans, phase):
@@ -185,7 +173,7 @@ def start_latencies(port, family, n, run_dir, spans=None):
     for _ in range(n):
         t0 = time.monotonic()
         arn = call(port, "RunTask", {"taskDefinition": family})["tasks"][0]["taskArn"]
-        wait_phase(port, arn, "saved", "RUNNING")
+        wait_status(port, arn, "RUNNING")
         t1 = time.monotonic()
         times.append(t1 - t0)
         task_id = arn.rsplit("/", 1)[1]
@@ -203,7 +191,7 @@ def wait_removed(port, arn, run_dir):
     """Waits until the stopped task's container is gone (STOPPED, then runc's record deleted by
     berth's removal worker), as each bare run's is before the next: a removal running beside the
     next start would be measured as part of it."""
-    wait_phase(port, arn, "stopped", "STOPPED")
+    wait_status(port, arn, "STOPPED")
     record = "%s/runc/%s-main" % (run_dir, arn.rsplit("/", 1)[1])
     deadline = time.monotonic() + 30
     while os.path.exists(record) and time.monotonic() < deadline:
@@ -222,7 +210,7 @@ START_PHASES = [
     ("runc_ended", "runc run -d (in the shim)"),
     ("reported", "shim: pid file, attach socket, report"),
     ("saved", "state commit (RUNNING)"),
-    ("seen", "client: trace line read, DescribeTasks"),
+    ("seen", "client sees RUNNING (5 ms polls)"),
 ]
 
 
@@ -244,7 +232,7 @@ REPLACE_PHASES = [
     ("new", "committed", "service scheduler: place, commit (fsync)"),
     ("new", "pass", "agent wake-up"),
     ("new", "saved", "the start, to RUNNING saved"),
-    ("new", "seen", "client: trace read, ListTasks + DescribeTasks"),
+    ("new", "seen", "client sees it (ListTasks + DescribeTasks)"),
 ]
 
 
@@ -354,11 +342,11 @@ def stop_latencies(port, family, n, spans):
     sent, STOPPED seen) on the monotonic clock to `spans`."""
     for _ in range(n):
         arn = call(port, "RunTask", {"taskDefinition": family})["tasks"][0]["taskArn"]
-        wait_phase(port, arn, "saved", "RUNNING")
+        wait_status(port, arn, "RUNNING")
         time.sleep(0.2)
         t0 = time.monotonic()
         call(port, "StopTask", {"task": arn})
-        wait_phase(port, arn, "stopped", "STOPPED")
+        wait_status(port, arn, "STOPPED")
         spans.append((arn.rsplit("/", 1)[1], t0, time.monotonic()))
 
 
@@ -370,8 +358,6 @@ def main():
         data = tmp + "/data"
         # Debug level: berth traces each start's phases for the breakdown (a few log lines a task).
         proc, port = serve(tmp, "BERTH_LOG_LEVEL=debug\n")
-        global WATCH
-        WATCH = TraceWatch(tmp + "/log")
         fresh_anonymous = anonymous_kib(proc.pid)
         call(port, "RegisterTaskDefinition", {"family": "sleeper", "networkMode": "host", "containerDefinitions": [
             {"name": "main", "image": "busybox", "memory": 8, "stopTimeout": 1, "command": ["sleep", "3600"]}]})
@@ -459,10 +445,8 @@ def main():
             state = subprocess.run(["runc", "--root", tmp + "/run/runc", "state", victim.rsplit("/", 1)[1] + "-main"],
                                    check=True, capture_output=True, text=True)
             init_pid = json.loads(state.stdout)["pid"]
-            WATCH.skip()
             t0 = time.monotonic()
             os.kill(init_pid, signal.SIGKILL)
-            WATCH.wait(rb"start-trace [0-9a-f]+ saved ")  # a replacement's start recorded
             while True:
                 fresh = [t for t in live() if t["taskArn"] != victim]
                 if fresh:
