@@ -302,6 +302,9 @@ TEST_CASE_METHOD(RuntimeFixture, "runtime: a start hands its container to the sp
   REQUIRE(runtime->start(first).has_value());
   // No spare waited for the first start: its shim was executed with its container's arguments.
   CHECK(monitor_command_line(first.id).find("--id") != std::string::npos);
+  // The next spare is started beside the caller, once the first start has returned.
+  for (int i = 0; i < 1000 && !runtime->has_spare(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(runtime->has_spare());
   auto second = spec({"sleep", "60"});
   REQUIRE(runtime->start(second).has_value());
   CHECK(monitor_command_line(second.id).find("--spare") != std::string::npos);

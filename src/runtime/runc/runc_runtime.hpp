@@ -8,10 +8,12 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
 
+#include "common/periodic_worker.hpp"
 #include "common/thread_annotations.hpp"
 #include "runtime/linux/task_namespaces.hpp"
 #include "runtime/linux/task_project_ids.hpp"
@@ -56,6 +58,8 @@ class RuncRuntime final : public Runtime {
   Result<void> guard_prepared_tasks() override;
   std::string network_namespace_of(const std::string& task_id) const override { return m_network.netns_path(task_id); }
   bool cgroup_v2() const override { return m_cgroup_v2; }
+  // Whether a spare shim waits for the next start (started after a start, on another thread).
+  bool has_spare();
 
  private:
   Result<std::string> prepare_rootfs(const ContainerSpec& spec, const std::string& bundle);
@@ -64,7 +68,7 @@ class RuncRuntime final : public Runtime {
   // Runs `berth shim` with `options` (handed to the spare, if one waits) and waits for its
   // report; returns the container's pid.
   Result<int> spawn_shim(const ShimOptions& options);
-  // The waiting spare, if any; the next is started at once, to be ready for the start after.
+  // The waiting spare, if any (m_spare_keeper starts the next, ready for the start after).
   std::optional<SpareShim> take_spare();
   // Starts a spare if none waits. One that cannot start costs the next start its speed only.
   void refill_spare();
@@ -80,6 +84,11 @@ class RuncRuntime final : public Runtime {
   TaskProjectIds m_project_ids;
   Mutex m_spare_mutex;
   std::optional<SpareShim> m_spare BERTH_GUARDED_BY(m_spare_mutex);
+  // Starts the next spare once a start has taken one and runc is done: on its own thread, so that
+  // the start's caller records the container (its state commit) beside the spare's posix_spawn
+  // rather than after it. No spare until the first start, as before. Last: it stops first.
+  std::atomic<bool> m_spare_wanted{false};
+  PeriodicWorker m_spare_keeper;
 };
 
 // Runs `argv` with stdin from /dev/null and stdout+stderr captured (at most 64 KiB kept). When

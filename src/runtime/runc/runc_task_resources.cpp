@@ -24,7 +24,12 @@ RuncRuntime::RuncRuntime(RuncPaths paths, BridgeNetworkConfig network)
       m_network(std::move(network)),
       m_cgroup_v2(runtime::cgroup_v2(m_paths.cgroup_root)),
       m_namespaces(m_paths.task_root, m_paths.self_exe, m_paths.cgroup_root),
-      m_project_ids(project_ids_root_of(m_paths)) {}
+      m_project_ids(project_ids_root_of(m_paths)) {
+  // Woken by each start; the tick only bounds its sleep (a pass with no start before it is idle).
+  m_spare_keeper.start("spare shim", std::chrono::hours(1), [this] {
+    if (m_spare_wanted.exchange(false)) refill_spare();
+  });
+}
 
 Result<void> RuncRuntime::limit_task_storage(const std::string& task_id, long long gib) {
   BERTH_TRY(make_dirs(m_paths.bundle_root, 0700));

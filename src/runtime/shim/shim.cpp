@@ -170,6 +170,10 @@ int run_shim(const ShimOptions& o) {
     return 1;
   }
   if (first > 0) return 0;
+  return run_detached_shim(o);
+}
+
+int run_detached_shim(const ShimOptions& o) {
   ::setsid();
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   sigset_t handled;

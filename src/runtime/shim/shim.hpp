@@ -42,6 +42,9 @@ std::vector<std::string> shim_args(const ShimOptions& options);
 // While the container runs, the shim serves k_attach_socket (see attach_server.hpp).
 int run_shim(const ShimOptions& options);
 
+// run_shim's work in the process already parted from berth (run_shim's child, or a spare's).
+int run_detached_shim(const ShimOptions& options);
+
 // Exit record written by the shim (exit.json): {"exitCode", "signal", "oomKilled",
 // "finishedAt" (epoch ms), "startError" (when the container never started), "logDropped" (lines a
 // socket log sink dropped, when any)}.

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -106,8 +107,26 @@ Result<pid_t> SpareShim::hand(const ShimOptions& options, int sync_fd) && {
 
 int run_spare_shim(int control_fd) {
   UniqueFd control(control_fd);
+  // The fork that parts a shim from berth is made now, while nothing waits, not after the
+  // hand-over: the child takes the container, and this first process stays (what berth reaps)
+  // until the child has it, or has gone, and closes `held`.
+  int held[2];
+  if (::pipe2(held, O_CLOEXEC) != 0) return 1;
+  const pid_t child = ::fork();
+  if (child < 0) return 1;  // berth's hand-over fails on the closed socket and execs a shim
+  if (child > 0) {
+    control.reset();
+    ::close(held[1]);
+    char byte;
+    while (::read(held[0], &byte, 1) < 0 && errno == EINTR) {
+    }
+    return 0;
+  }
+  ::close(held[0]);
+  UniqueFd hold_first(held[1]);
   std::string data;
   auto sync = receive_fd(control.get(), &data);
+  hold_first.reset();
   if (!sync) return 0;  // berth went, or sent nothing usable: no container is waiting on us
   control.reset();
   auto options = parse_shim_args(decode_words(data));
@@ -118,7 +137,7 @@ int run_spare_shim(int control_fd) {
     return 1;
   }
   options->sync_fd = sync->release();
-  return run_shim(*options);
+  return run_detached_shim(*options);
 }
 
 }  // namespace berth::runtime

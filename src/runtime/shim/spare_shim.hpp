@@ -2,8 +2,9 @@
 // again (a static binary of some megabytes: loading it and its start-up were the largest part of
 // berth's own share of a start, ~2.5 ms of ~6.3). So the runtime keeps one `berth shim --spare`
 // waiting on a socket, hands it a container's shim arguments and report pipe when a container
-// starts, and starts the next spare while runc runs. A spare whose berth is gone (its socket
-// closed) exits without doing anything.
+// starts, and starts the next spare once runc is done. A spare has made the fork that parts it
+// from berth before it is handed anything (so that fork is off the start's path). A spare whose
+// berth is gone (its socket closed) exits without doing anything.
 #pragma once
 
 #include <sys/types.h>
@@ -30,8 +31,8 @@ class SpareShim {
 
   // Hands the spare the container `options` names, with `sync_fd` as the pipe it reports on (in
   // place of options.sync_fd). From then on it is that container's shim, as if started with
-  // shim_args(options): returns the pid the caller reaps (the shim's first process, which returns
-  // at once). Fails, and reaps the spare, if it is gone.
+  // shim_args(options): returns the pid the caller reaps (the spare's first process, which exits
+  // as soon as its detached child has the container). Fails, and reaps the spare, if it is gone.
   [[nodiscard]] Result<pid_t> hand(const ShimOptions& options, int sync_fd) &&;
 
   pid_t pid() const { return m_pid; }
