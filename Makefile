@@ -14,14 +14,17 @@ BUILD := build/$(TRIPLE)
 TP := build/third_party
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
+# mbedTLS is built here for each target (third_party/mbedtls.sh: what berth uses, per-function
+# sections); its headers come first, since its configuration shapes their structures.
+MBEDTLS := $(BUILD)/mbedtls
 CXXFLAGS := -std=c++23 -O2 -Wall -Wextra -Werror -ffunction-sections -fdata-sections \
-            -Isrc -isystem $(TP) -MMD -MP $(EXTRA_CXXFLAGS)
+            -Isrc -isystem $(TP) -isystem $(MBEDTLS)/include -MMD -MP $(EXTRA_CXXFLAGS)
 # gold's identical code folding merges functions whose code is the same byte for byte (mostly
 # std:: and nlohmann::json instantiations that differ only in a type GCC erased), -458 KB of 9.34 MB
 # stripped on aarch64. `safe` folds only functions whose address is never taken, so comparisons
 # of function pointers (std::function's managers) keep their meaning. Debian's binutils have gold
 # for the three targets and link the static glibc with it.
-LDFLAGS := -static -pthread -Wl,--gc-sections -fuse-ld=gold -Wl,--icf=safe
+LDFLAGS := -L$(MBEDTLS) -static -pthread -Wl,--gc-sections -fuse-ld=gold -Wl,--icf=safe
 LDLIBS := -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lzstd -lz -lm -ldl
 ifdef SYSROOT
   CXXFLAGS += -isystem $(SYSROOT)/usr/include
@@ -94,6 +97,16 @@ $(TP)/sqlite3.c $(TP)/sqlite3.h &: third_party/sqlite.sh
 $(SQLITE_OBJ): $(TP)/sqlite3.c $(SQLITE_FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(SQLITE_FLAGS) $(EXTRA_CXXFLAGS) -c $< -o $@
+
+# mbedTLS (third_party/mbedtls.sh), rebuilt when its recipe changes; every object that sees its
+# headers (directly or through one of ours) is compiled again with it. -MMD does not record them
+# (-isystem), hence the list.
+MBEDTLS_LIBS := $(MBEDTLS)/libmbedtls.a $(MBEDTLS)/libmbedx509.a $(MBEDTLS)/libmbedcrypto.a
+MBEDTLS_HEADERS := $(shell grep -rl '<mbedtls/' src --include='*.hpp')
+MBEDTLS_USERS := $(shell grep -rlF -e '<mbedtls/' $(MBEDTLS_HEADERS:src/%=-e '"%"') src tests --include='*.cpp')
+$(MBEDTLS_LIBS) &: third_party/mbedtls.sh third_party/debian_source.sh
+	third_party/mbedtls.sh $(MBEDTLS) $(CC) $(patsubst %gcc,%ar,$(CC))
+$(MBEDTLS_USERS:%.cpp=$(BUILD)/obj/%.o): $(MBEDTLS_LIBS)
 
 ifdef SYSROOT
 $(SYSROOT)/.done: cross/sysroot.sh
