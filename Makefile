@@ -39,7 +39,11 @@ LIB_SRC := $(filter-out src/main.cpp,$(shell find src -name '*.cpp' | sort))
 # engine) carries none of it.
 ENGINE_SRC := $(filter src/store/dqlite/%,$(LIB_SRC))
 LIB_SRC := $(filter-out $(ENGINE_SRC),$(LIB_SRC))
-ENGINE_LIBS := -ldqlite -lraft -luv_a -llz4
+# libuv and LZ4 are built here from Debian's sources with per-function sections (third_party/libuv.sh,
+# lz4.sh): Debian's archives kept whole objects through --gc-sections. dqlite's and raft's source
+# packages were not on the build host's mirror (2026-12-04), so theirs are still Debian's archives.
+ENGINE_ARCHIVES := $(BUILD)/engine/libuv_a.a $(BUILD)/engine/liblz4.a
+ENGINE_LIBS := -ldqlite -lraft $(ENGINE_ARCHIVES)
 UNIT_SRC := $(shell find tests -name '*.cpp' -not -path 'tests/integration/*' -not -path 'tests/bench/*' \
               -not -path 'tests/fuzz/*' | sort)
 LIB_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
@@ -107,6 +111,11 @@ MBEDTLS_USERS := $(shell grep -rlF -e '<mbedtls/' $(MBEDTLS_HEADERS:src/%=-e '"%
 $(MBEDTLS_LIBS) &: third_party/mbedtls.sh third_party/debian_source.sh
 	third_party/mbedtls.sh $(MBEDTLS) $(CC) $(patsubst %gcc,%ar,$(CC))
 $(MBEDTLS_USERS:%.cpp=$(BUILD)/obj/%.o): $(MBEDTLS_LIBS)
+
+$(BUILD)/engine/libuv_a.a: third_party/libuv.sh third_party/debian_source.sh
+	third_party/libuv.sh $(BUILD)/engine $(CC) $(patsubst %gcc,%ar,$(CC))
+$(BUILD)/engine/liblz4.a: third_party/lz4.sh third_party/debian_source.sh
+	third_party/lz4.sh $(BUILD)/engine $(CC) $(patsubst %gcc,%ar,$(CC))
 
 ifdef SYSROOT
 $(SYSROOT)/.done: cross/sysroot.sh
@@ -225,20 +234,20 @@ $(BUILD)/obj/tests/main.o: tests/main.cpp
 $(BERTH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(UNIT): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(UNIT_OBJ)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(ENGINE_LIBS) $(LDLIBS)
+$(UNIT): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(UNIT_OBJ) $(ENGINE_ARCHIVES)
+	$(CXX) $(LDFLAGS) -o $@ $(filter-out %.a,$^) $(ENGINE_LIBS) $(LDLIBS)
 
 # Write latency and RSS of the engine against the SQLite file (tests/bench/replicated_store_bench.cpp).
 REPLICATED_BENCH := $(BUILD)/berth-replicated-store-bench
-$(REPLICATED_BENCH): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/replicated_store_bench.o
-	$(CXX) $(LDFLAGS) -o $@ $^ $(ENGINE_LIBS) $(LDLIBS)
+$(REPLICATED_BENCH): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/replicated_store_bench.o $(ENGINE_ARCHIVES)
+	$(CXX) $(LDFLAGS) -o $@ $(filter-out %.a,$^) $(ENGINE_LIBS) $(LDLIBS)
 
 # berth with the engine linked in, to measure what it will cost the binary once the store uses
 # it: tests/bench/engine_size_probe.cpp calls the node and the client, and -u keeps that call
 # (and so everything it reaches) through --gc-sections. Not installed, not run.
 ENGINE_PROBE := $(BUILD)/berth-with-engine
-$(ENGINE_PROBE): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/obj/tests/bench/engine_size_probe.o
-	$(CXX) $(LDFLAGS) -Wl,-u,berth_engine_size_probe -o $@ $^ $(ENGINE_LIBS) $(LDLIBS)
+$(ENGINE_PROBE): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/obj/tests/bench/engine_size_probe.o $(ENGINE_ARCHIVES)
+	$(CXX) $(LDFLAGS) -Wl,-u,berth_engine_size_probe -o $@ $(filter-out %.a,$^) $(ENGINE_LIBS) $(LDLIBS)
 
 PLACEMENT_BENCH := $(BUILD)/berth-placement-bench
 $(PLACEMENT_BENCH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/placement_bench.o
