@@ -177,7 +177,10 @@ $(NO_PCH_OBJ): PCH_FLAGS =
 # the seccomp profile, CNI calls) and the image store's bookkeeping (IMAGE_BOOKKEEPING) are -Os
 # too: they spend their time waiting on the processes they start (runc, CNI plugins) or on disk;
 # berth's own part of a start measured 4.35 ms after the change (4.9 before, within noise).
-# sched/, place/, common/, the HTTP event loop and client, auth, the image pipeline (download,
+# Run once or by hand, also -Os: the configuration's parser (common/config), the serving
+# certificate's loading and generation, `berth doctor`'s probes and checks, ExecuteCommand, and the
+# engine's client and node (store/dqlite/, store code like the rest of store/).
+# sched/, place/, the rest of common/, the HTTP event loop and client, auth, the image pipeline (download,
 # decompression, digest, unpack), the shim's log writer and the svc/ of tasks, services, metrics
 # and agents (the start, replacement and sampling paths) keep -O2.
 # aarch64 stripped, 2026-12-03: 9.34 MB all -O2; 8.55 MB with model/ store/ cli/ and dispatch at
@@ -190,6 +193,12 @@ $(NO_PCH_OBJ): PCH_FLAGS =
 # Load balancing, Cloud Map, DNS over TCP, the log options and relayed logs: 8.02 MB; their use
 # cases (svc/elb_*, service_discovery*, service_registrations, remote_exec*, relay_sessions), the
 # ELB codecs and the LB rules and probes at -Os: 7.89 MB (2026-12-04).
+# Room for the replicated store's engine (issue 17; berth-with-engine, ENGINE_PROBE), 2026-12-04,
+# berth / berth-with-engine stripped on aarch64 from 7.89 / 8.48 MB: mbedTLS built here with what
+# berth uses (third_party/mbedtls.sh) 7.57 / 8.16 MB; the engine's libuv and LZ4 built here with
+# per-function sections (third_party/libuv.sh, lz4.sh) 7.57 / 8.02 MB; Prometheus values without
+# std::to_chars(double) (libstdc++ keeps Ryu's tables with it) 7.43 / 7.89 MB; the configuration,
+# certificate, doctor, ExecuteCommand and engine client objects at -Os 7.37 / 7.76 MB.
 # Its price (x86_64, bench.py, three interleaved runs each on this loaded 2-core machine):
 # DescribeTaskDefinition over 8 connections 16.7-17.7k req/s against 19.8-22.8k all -O2.
 # -Os defines __OPTIMIZE_SIZE__, so these objects have a precompiled header of their own;
@@ -201,7 +210,7 @@ COLD_SVC := access_keys account_settings capacity_providers cluster_join cluster
             secrets tags task_protection time_zones usage cloudwatch_logs secret_references \
             elb elb_catalog elb_drain elb_live_targets elb_load_balancers elb_names elb_ports elb_state \
             elb_target_groups elb_worker service_discovery service_discovery_paging service_registrations \
-            remote_exec remote_exec_requests relay_sessions
+            remote_exec remote_exec_requests relay_sessions execute_command
 IMAGE_BOOKKEEPING := image_store image_manifest platform_choice registry_auth image_gc
 COLD_OBJ := $(filter $(BUILD)/obj/src/model/% $(BUILD)/obj/src/store/% $(BUILD)/obj/src/cli/% $(BUILD)/obj/src/agent/% \
               $(BUILD)/obj/src/api/%_dispatch.o $(BUILD)/obj/src/api/ecs_actions.o \
@@ -212,8 +221,10 @@ COLD_OBJ := $(filter $(BUILD)/obj/src/model/% $(BUILD)/obj/src/store/% $(BUILD)/
               $(BUILD)/obj/src/runtime/oci_spec.o $(BUILD)/obj/src/runtime/linux/seccomp_profile.o \
               $(BUILD)/obj/src/runtime/runc/% $(BUILD)/obj/src/runtime/shim/shim.o \
               $(BUILD)/obj/src/runtime/shim/attach_%.o \
+              $(BUILD)/obj/src/common/config.o $(BUILD)/obj/src/api/tls/tls_certificate.o \
+              $(BUILD)/obj/src/runtime/linux/host_probes.o $(BUILD)/obj/src/runtime/linux/host_checks.o \
               $(IMAGE_BOOKKEEPING:%=$(BUILD)/obj/src/runtime/image/%.o) \
-              $(COLD_SVC:%=$(BUILD)/obj/src/svc/%.o),$(LIB_OBJ))
+              $(COLD_SVC:%=$(BUILD)/obj/src/svc/%.o),$(LIB_OBJ) $(ENGINE_OBJ))
 COLD_PCH := $(PCH_DIR)/cold/src/precompiled.hpp
 $(COLD_OBJ): $(COLD_PCH).gch
 $(COLD_OBJ): private CXXFLAGS += -Os
