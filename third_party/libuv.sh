@@ -17,9 +17,10 @@ SOURCES="fs-poll.c idna.c inet.c random.c strscpy.c strtok.c threadpool.c timer.
   unix/random-devurandom.c unix/signal.c unix/stream.c unix/tcp.c unix/thread.c unix/tty.c unix/udp.c
   unix/linux-core.c unix/linux-inotify.c unix/linux-syscalls.c unix/procfs-exepath.c
   unix/proctitle.c unix/random-getrandom.c unix/random-sysctl-linux.c unix/epoll.c"
-# libuv's configure adds -fno-strict-aliasing; its defines for Linux.
+# libuv's configure adds -fno-strict-aliasing; its defines for Linux; Debian's hardening
+# (dpkg-buildflags' hardening=+all, as debian/rules asks).
 CFLAGS="-Os -ffunction-sections -fdata-sections -fno-strict-aliasing -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
-  -D_LARGEFILE_SOURCE -Iinclude -Isrc"
+  -D_LARGEFILE_SOURCE -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Iinclude -Isrc"
 out=$1 cc=$2 ar=$3
 mkdir -p "$out"
 out=$(cd "$out" && pwd)

@@ -15,8 +15,9 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work="$out/lz4-src"
 "$(dirname "$0")/debian_source.sh" "$work" lz4 "$VERSION" lz4_1.9.4.orig.tar.gz "$ORIG_SHA256" "$DEBIAN_SHA256"
-# lib/Makefile adds Debian's -DXXH_NAMESPACE=LZ4_ (its xxhash beside zstd's) and LZ4's warnings.
-MAKEFLAGS= make -C "$work/tree/lib" CC="$cc" AR="$ar" CFLAGS="-Os -ffunction-sections -fdata-sections" \
-  liblz4.a >/dev/null
+# lib/Makefile adds Debian's -DXXH_NAMESPACE=LZ4_ (its xxhash beside zstd's) and LZ4's warnings;
+# Debian's hardening (dpkg-buildflags' default set): a snapshot comes from another node.
+MAKEFLAGS= make -C "$work/tree/lib" CC="$cc" AR="$ar" \
+  CFLAGS="-Os -ffunction-sections -fdata-sections -fstack-protector-strong -D_FORTIFY_SOURCE=2" liblz4.a >/dev/null
 cp "$work/tree/lib/liblz4.a" "$out/"
 rm -rf "$work"
