@@ -14,14 +14,17 @@ BUILD := build/$(TRIPLE)
 TP := build/third_party
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
+# mbedTLS is built here for each target (third_party/mbedtls.sh: what berth uses, per-function
+# sections); its headers come first, since its configuration shapes their structures.
+MBEDTLS := $(BUILD)/mbedtls
 CXXFLAGS := -std=c++23 -O2 -Wall -Wextra -Werror -ffunction-sections -fdata-sections \
-            -Isrc -isystem $(TP) -MMD -MP $(EXTRA_CXXFLAGS)
+            -Isrc -isystem $(TP) -isystem $(MBEDTLS)/include -MMD -MP $(EXTRA_CXXFLAGS)
 # gold's identical code folding merges functions whose code is the same byte for byte (mostly
 # std:: and nlohmann::json instantiations that differ only in a type GCC erased), -458 KB of 9.34 MB
 # stripped on aarch64. `safe` folds only functions whose address is never taken, so comparisons
 # of function pointers (std::function's managers) keep their meaning. Debian's binutils have gold
 # for the three targets and link the static glibc with it.
-LDFLAGS := -static -pthread -Wl,--gc-sections -fuse-ld=gold -Wl,--icf=safe
+LDFLAGS := -L$(MBEDTLS) -static -pthread -Wl,--gc-sections -fuse-ld=gold -Wl,--icf=safe
 LDLIBS := -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lzstd -lz -lm -ldl
 ifdef SYSROOT
   CXXFLAGS += -isystem $(SYSROOT)/usr/include
@@ -36,7 +39,11 @@ LIB_SRC := $(filter-out src/main.cpp,$(shell find src -name '*.cpp' | sort))
 # (SQLite on a file, no engine) carries none of it.
 ENGINE_SRC := $(filter src/store/dqlite/%,$(LIB_SRC))
 LIB_SRC := $(filter-out $(ENGINE_SRC),$(LIB_SRC))
-ENGINE_LIBS := -ldqlite -lraft -luv_a -llz4
+# libuv and LZ4 are built here from Debian's sources with per-function sections (third_party/libuv.sh,
+# lz4.sh): Debian's archives kept whole objects through --gc-sections. dqlite's and raft's source
+# packages were not on the build host's mirror (2026-12-04), so theirs are still Debian's archives.
+ENGINE_ARCHIVES := $(BUILD)/engine/libuv_a.a $(BUILD)/engine/liblz4.a
+ENGINE_LIBS := -ldqlite -lraft $(ENGINE_ARCHIVES)
 UNIT_SRC := $(shell find tests -name '*.cpp' -not -path 'tests/integration/*' -not -path 'tests/bench/*' \
               -not -path 'tests/fuzz/*' | sort)
 LIB_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
@@ -94,6 +101,21 @@ $(TP)/sqlite3.c $(TP)/sqlite3.h &: third_party/sqlite.sh
 $(SQLITE_OBJ): $(TP)/sqlite3.c $(SQLITE_FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(SQLITE_FLAGS) $(EXTRA_CXXFLAGS) -c $< -o $@
+
+# mbedTLS (third_party/mbedtls.sh), rebuilt when its recipe changes; every object that sees its
+# headers (directly or through one of ours) is compiled again with it. -MMD does not record them
+# (-isystem), hence the list.
+MBEDTLS_LIBS := $(MBEDTLS)/libmbedtls.a $(MBEDTLS)/libmbedx509.a $(MBEDTLS)/libmbedcrypto.a
+MBEDTLS_HEADERS := $(shell grep -rl '<mbedtls/' src --include='*.hpp')
+MBEDTLS_USERS := $(shell grep -rlF -e '<mbedtls/' $(MBEDTLS_HEADERS:src/%=-e '"%"') src tests --include='*.cpp')
+$(MBEDTLS_LIBS) &: third_party/mbedtls.sh third_party/debian_source.sh
+	third_party/mbedtls.sh $(MBEDTLS) $(CC) $(patsubst %gcc,%ar,$(CC))
+$(MBEDTLS_USERS:%.cpp=$(BUILD)/obj/%.o): $(MBEDTLS_LIBS)
+
+$(BUILD)/engine/libuv_a.a: third_party/libuv.sh third_party/debian_source.sh
+	third_party/libuv.sh $(BUILD)/engine $(CC) $(patsubst %gcc,%ar,$(CC))
+$(BUILD)/engine/liblz4.a: third_party/lz4.sh third_party/debian_source.sh
+	third_party/lz4.sh $(BUILD)/engine $(CC) $(patsubst %gcc,%ar,$(CC))
 
 ifdef SYSROOT
 $(SYSROOT)/.done: cross/sysroot.sh
@@ -155,7 +177,10 @@ $(NO_PCH_OBJ): PCH_FLAGS =
 # the seccomp profile, CNI calls) and the image store's bookkeeping (IMAGE_BOOKKEEPING) are -Os
 # too: they spend their time waiting on the processes they start (runc, CNI plugins) or on disk;
 # berth's own part of a start measured 4.35 ms after the change (4.9 before, within noise).
-# sched/, place/, common/, the HTTP event loop and client, auth, the image pipeline (download,
+# Run once or by hand, also -Os: the configuration's parser (common/config), the serving
+# certificate's loading and generation, `berth doctor`'s probes and checks, ExecuteCommand, and the
+# engine's client and node (store/dqlite/, store code like the rest of store/).
+# sched/, place/, the rest of common/, the HTTP event loop and client, auth, the image pipeline (download,
 # decompression, digest, unpack), the shim's log writer and the svc/ of tasks, services, metrics
 # and agents (the start, replacement and sampling paths) keep -O2.
 # aarch64 stripped, 2026-12-03: 9.34 MB all -O2; 8.55 MB with model/ store/ cli/ and dispatch at
@@ -168,6 +193,12 @@ $(NO_PCH_OBJ): PCH_FLAGS =
 # Load balancing, Cloud Map, DNS over TCP, the log options and relayed logs: 8.02 MB; their use
 # cases (svc/elb_*, service_discovery*, service_registrations, remote_exec*, relay_sessions), the
 # ELB codecs and the LB rules and probes at -Os: 7.89 MB (2026-12-04).
+# Room for the replicated store's engine (issue 17; berth-with-engine, ENGINE_PROBE), 2026-12-04,
+# berth / berth-with-engine stripped on aarch64 from 7.89 / 8.48 MB: mbedTLS built here with what
+# berth uses (third_party/mbedtls.sh) 7.57 / 8.16 MB; the engine's libuv and LZ4 built here with
+# per-function sections (third_party/libuv.sh, lz4.sh) 7.57 / 8.02 MB; Prometheus values without
+# std::to_chars(double) (libstdc++ keeps Ryu's tables with it) 7.43 / 7.89 MB; the configuration,
+# certificate, doctor, ExecuteCommand and engine client objects at -Os 7.37 / 7.76 MB.
 # Its price (x86_64, bench.py, three interleaved runs each on this loaded 2-core machine):
 # DescribeTaskDefinition over 8 connections 16.7-17.7k req/s against 19.8-22.8k all -O2.
 # -Os defines __OPTIMIZE_SIZE__, so these objects have a precompiled header of their own;
@@ -179,7 +210,7 @@ COLD_SVC := access_keys account_settings capacity_providers cluster_join cluster
             secrets tags task_protection time_zones usage cloudwatch_logs secret_references \
             elb elb_catalog elb_drain elb_live_targets elb_load_balancers elb_names elb_ports elb_state \
             elb_target_groups elb_worker service_discovery service_discovery_paging service_registrations \
-            remote_exec remote_exec_requests relay_sessions
+            remote_exec remote_exec_requests relay_sessions execute_command
 IMAGE_BOOKKEEPING := image_store image_manifest platform_choice registry_auth image_gc
 COLD_OBJ := $(filter $(BUILD)/obj/src/model/% $(BUILD)/obj/src/store/% $(BUILD)/obj/src/cli/% $(BUILD)/obj/src/agent/% \
               $(BUILD)/obj/src/api/%_dispatch.o $(BUILD)/obj/src/api/ecs_actions.o \
@@ -190,8 +221,10 @@ COLD_OBJ := $(filter $(BUILD)/obj/src/model/% $(BUILD)/obj/src/store/% $(BUILD)/
               $(BUILD)/obj/src/runtime/oci_spec.o $(BUILD)/obj/src/runtime/linux/seccomp_profile.o \
               $(BUILD)/obj/src/runtime/runc/% $(BUILD)/obj/src/runtime/shim/shim.o \
               $(BUILD)/obj/src/runtime/shim/attach_%.o \
+              $(BUILD)/obj/src/common/config.o $(BUILD)/obj/src/api/tls/tls_certificate.o \
+              $(BUILD)/obj/src/runtime/linux/host_probes.o $(BUILD)/obj/src/runtime/linux/host_checks.o \
               $(IMAGE_BOOKKEEPING:%=$(BUILD)/obj/src/runtime/image/%.o) \
-              $(COLD_SVC:%=$(BUILD)/obj/src/svc/%.o),$(LIB_OBJ))
+              $(COLD_SVC:%=$(BUILD)/obj/src/svc/%.o),$(LIB_OBJ) $(ENGINE_OBJ))
 COLD_PCH := $(PCH_DIR)/cold/src/precompiled.hpp
 $(COLD_OBJ): $(COLD_PCH).gch
 $(COLD_OBJ): private CXXFLAGS += -Os
@@ -212,20 +245,20 @@ $(BUILD)/obj/tests/main.o: tests/main.cpp
 $(BERTH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(UNIT): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(UNIT_OBJ)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(ENGINE_LIBS) $(LDLIBS)
+$(UNIT): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(UNIT_OBJ) $(ENGINE_ARCHIVES)
+	$(CXX) $(LDFLAGS) -o $@ $(filter-out %.a,$^) $(ENGINE_LIBS) $(LDLIBS)
 
 # Write latency and RSS of the engine against the SQLite file (tests/bench/replicated_store_bench.cpp).
 REPLICATED_BENCH := $(BUILD)/berth-replicated-store-bench
-$(REPLICATED_BENCH): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/replicated_store_bench.o
-	$(CXX) $(LDFLAGS) -o $@ $^ $(ENGINE_LIBS) $(LDLIBS)
+$(REPLICATED_BENCH): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/replicated_store_bench.o $(ENGINE_ARCHIVES)
+	$(CXX) $(LDFLAGS) -o $@ $(filter-out %.a,$^) $(ENGINE_LIBS) $(LDLIBS)
 
 # berth with the engine linked in, to measure what it will cost the binary once the store uses
 # it: tests/bench/engine_size_probe.cpp calls the node and the client, and -u keeps that call
 # (and so everything it reaches) through --gc-sections. Not installed, not run.
 ENGINE_PROBE := $(BUILD)/berth-with-engine
-$(ENGINE_PROBE): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/obj/tests/bench/engine_size_probe.o
-	$(CXX) $(LDFLAGS) -Wl,-u,berth_engine_size_probe -o $@ $^ $(ENGINE_LIBS) $(LDLIBS)
+$(ENGINE_PROBE): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/obj/tests/bench/engine_size_probe.o $(ENGINE_ARCHIVES)
+	$(CXX) $(LDFLAGS) -Wl,-u,berth_engine_size_probe -o $@ $(filter-out %.a,$^) $(ENGINE_LIBS) $(LDLIBS)
 
 PLACEMENT_BENCH := $(BUILD)/berth-placement-bench
 $(PLACEMENT_BENCH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/placement_bench.o

@@ -1,9 +1,9 @@
 #include "api/prometheus_exposition.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 
@@ -61,12 +61,17 @@ std::string escape_help(std::string_view text) {
   return out;
 }
 
+// A value in the shortest text that reads back as the same double, by nlohmann::json's formatter
+// (Grisu2: in the binary already for every JSON number). Not std::to_chars: libstdc++ defines its
+// double overload beside the fixed-precision one, whose Ryu tables it then keeps too (123 KB of
+// the aarch64 binary, for this one call). The JSON form of a whole number ends in ".0", dropped so
+// that counts read 0, 1, 12 as before (Prometheus accepts both).
 std::string format_double(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
-  char buffer[32];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return ec == std::errc() ? std::string(buffer, end) : "NaN";
+  std::string text = nlohmann::json(value).dump();
+  if (text.ends_with(".0")) text.resize(text.size() - 2);
+  return text;
 }
 
 std::string seconds_of(std::uint64_t ns) { return format_double(static_cast<double>(ns) / 1e9); }
