@@ -109,6 +109,12 @@ struct TaskQuery {
 enum class SnapshotScope { placement, services };
 
 
+// What count_live_tasks counts for one started_by.
+struct LiveTaskCounts {
+  int running = 0;
+  int pending = 0;
+};
+
 // An instance's poll cursor's input (Store::instance_task_desires) and the instance's task
 // version it was read at.
 struct InstanceTaskDesires {
@@ -299,6 +305,11 @@ class Store {
   // (instance_tasks_version) read in the same lock, so that the two agree.
   [[nodiscard]] Result<InstanceTaskDesires> instance_task_desires(const std::string& cluster,
                                                                   const std::string& instance_id, std::size_t limit);
+  // Per started_by, how many tasks of `cluster` in `group` with desired status RUNNING are RUNNING
+  // and how many are neither RUNNING nor STOPPED (a service's deployment and task set counts),
+  // counted in SQL without reading the tasks' bodies.
+  [[nodiscard]] Result<std::map<std::string, LiveTaskCounts>> count_live_tasks(const std::string& cluster,
+                                                                               const std::string& group);
   // A version of the task rows on `instance_id` (store/instance_task_versions.hpp): the same
   // value later means none of them was written since (it may also move for another instance's
   // writes). Lock-free: it never waits for a write under way.
