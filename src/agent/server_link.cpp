@@ -71,6 +71,9 @@ bool ServerLink::poll_and_mirror() {
   }
   // A node whose registration failed at start registers again (its resources) now.
   (void)m_registrar.register_again();
+  // The desired state is the one of m_cursor, applied already, and nothing else is asked: the
+  // store, the secrets held and the agent stay as they are.
+  if (reply->unchanged) return true;
   // Someone waits for these on the server, whatever becomes of the rest of the reply.
   answer_log_requests(identity, reply->log_requests);
   run_commands(identity, reply->exec_requests);

@@ -42,10 +42,19 @@ Result<void> ControlPlaneClient::register_again(const agent::JoinedIdentity& ide
 Result<model::PollInstanceTasksReply> ControlPlaneClient::poll(const agent::JoinedIdentity& identity,
                                                                const std::optional<std::string>& cursor, int wait_seconds) {
   // The reply may take the whole wait: the connection waits that long and more.
-  BERTH_ASSIGN(const auto reply, call(std::string(k_cluster) + "PollInstanceTasks",
-                                      model::encode_poll_request(identity.cluster, identity.instance_arn, cursor, wait_seconds),
-                                      &identity, "berth", wait_seconds + 30));
-  return model::decode_poll_reply(reply);
+  const auto ask = [&](bool accept_unchanged) {
+    return call(std::string(k_cluster) + "PollInstanceTasks",
+                model::encode_poll_request(identity.cluster, identity.instance_arn, cursor, wait_seconds, accept_unchanged),
+                &identity, "berth", wait_seconds + 30);
+  };
+  auto reply = ask(m_accept_unchanged.load());
+  if (!reply && m_accept_unchanged.load() && reply.error().code != Code::server &&
+      reply.error().message.find("acceptUnchanged") != std::string::npos) {
+    m_accept_unchanged = false;  // a server before "unchanged" replies: complete ones from now on
+    reply = ask(false);
+  }
+  if (!reply) return std::unexpected(reply.error());
+  return model::decode_poll_reply(*reply);
 }
 
 Result<void> ControlPlaneClient::submit_task_state_change(const agent::JoinedIdentity& identity,

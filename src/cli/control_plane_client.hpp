@@ -5,6 +5,7 @@
 // the system's CAs. Thread-safe (a connection per call).
 #pragma once
 
+#include <atomic>
 #include <string>
 
 #include "agent/control_plane.hpp"
@@ -38,6 +39,9 @@ class ControlPlaneClient final : public agent::ControlPlane {
                            std::string_view service, int timeout_s = 30);
 
   const SignedJsonClient m_client;
+  // Polls ask for "unchanged" replies (the link keeps its state on one) until a server before
+  // them refuses the member; then they never do again.
+  std::atomic<bool> m_accept_unchanged{true};
 };
 
 }  // namespace berth::cli

@@ -82,12 +82,7 @@ TaskState task_state_of(const Task& t, const TaskDefinition* definition) {
   out.created_at = t.created_at;
   out.started_at = t.started_at;
   out.stopping_at = t.stopping_at;
-  if (definition) {
-    const auto r = reservation_of(definition->body, t.overrides);
-    out.cpu = r.cpu;
-    out.memory = r.memory;
-    for (const auto& [port, protocol] : r.host_ports) (protocol == "udp" ? out.udp_ports : out.tcp_ports).insert(port);
-  }
+  if (definition) add_reservation(out, *definition, t.overrides);
   // Bridge tasks hold the host ports they were given, dynamic ones included.
   for (const auto& c : t.containers) {
     for (const auto& b : c.network_bindings) {
@@ -96,6 +91,13 @@ TaskState task_state_of(const Task& t, const TaskDefinition* definition) {
     out.gpu_ids.insert(c.gpu_ids.begin(), c.gpu_ids.end());
   }
   return out;
+}
+
+void add_reservation(TaskState& state, const TaskDefinition& definition, const Json& overrides) {
+  const auto r = reservation_of(definition.body, overrides);
+  state.cpu = r.cpu;
+  state.memory = r.memory;
+  for (const auto& [port, protocol] : r.host_ports) (protocol == "udp" ? state.udp_ports : state.tcp_ports).insert(port);
 }
 
 DefinitionState definition_state_of(const TaskDefinition& td, const Json& overrides) {

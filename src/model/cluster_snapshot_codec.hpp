@@ -23,6 +23,9 @@ InstanceState instance_state_of(const ContainerInstance& instance);
 // The task, holding what `definition` (nullptr: unknown, so nothing) reserves with its overrides
 // plus the host ports bound to it and the GPUs assigned to its containers.
 TaskState task_state_of(const Task& task, const TaskDefinition* definition);
+// Adds to `state` what `definition` reserves with `overrides` (task_state_of's part that needs
+// the definition, for a reader that meets the definition after the task).
+void add_reservation(TaskState& state, const TaskDefinition& definition, const Json& overrides);
 
 // What `reservation_of` and the port mappings say, with `overrides` applied, and the attributes
 // the definition requires.

@@ -28,10 +28,12 @@ std::string instance_tasks_cursor(const std::vector<TaskDesire>& desires) {
 const Shape& poll_instance_tasks_shape() {
   static const Shape k_string = string_shape();
   static const Shape k_wait = integer_shape(0, 3600);
+  static const Shape k_bool = boolean_shape();
   static const Shape k_shape = structure({{"cluster", &k_string},
                                           {"containerInstance", &k_string, true},
                                           {"cursor", &k_string},
-                                          {"waitSeconds", &k_wait}});
+                                          {"waitSeconds", &k_wait},
+                                          {"acceptUnchanged", &k_bool}});
   return k_shape;
 }
 
@@ -41,10 +43,16 @@ Result<PollInstanceTasksRequest> decode_poll_instance_tasks(const Json& body) {
   request.container_instance = body["containerInstance"].get<std::string>();
   request.cursor = optional_string(body, "cursor");
   if (body.contains("waitSeconds")) request.wait_seconds = body["waitSeconds"].get<long long>();
+  request.accept_unchanged = body.value("acceptUnchanged", false);
   return request;
 }
 
 Json encode_poll_instance_tasks(const PollInstanceTasksReply& reply, const ArnScope& arns) {
+  if (reply.unchanged) {
+    return Json{{"containerInstanceArn", arns.container_instance(reply.cluster, reply.instance_id)},
+                {"cursor", reply.cursor},
+                {"unchanged", true}};
+  }
   Json tasks = Json::array();
   for (const auto& t : reply.tasks) tasks.push_back(task_to_json(t, arns, nullptr));
   Json definitions = Json::array();

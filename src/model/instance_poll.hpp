@@ -25,16 +25,23 @@ struct PollInstanceTasksRequest {
   // Nothing (the agent's first poll) is answered at once.
   std::optional<std::string> cursor;
   std::optional<long long> wait_seconds;  // nothing = the server's bound; more is cut to it
+  // The agent takes a reply that says only "unchanged" (PollInstanceTasksReply::unchanged);
+  // without it (an agent before them) every reply is complete.
+  bool accept_unchanged = false;
 };
 
 // The instance's desired state, complete: every task placed on it that is not STOPPED yet (those
 // with desiredStatus STOPPED are to be stopped), and the task definitions they run. A task the
 // agent runs that the reply does not list was stopped by the server (the instance was lost
-// meanwhile, or it was replaced): the agent stops it and forgets it.
+// meanwhile, or it was replaced): the agent stops it and forgets it. Or, to a poll that accepts
+// it, `unchanged`: the desired state is still the one of the poll's cursor and there is nothing
+// else to tell (no secrets, logs or commands); the reply lists nothing and the agent keeps what
+// it has (a poll at rest costs neither side the tasks' decoding and encoding).
 struct PollInstanceTasksReply {
   std::string cluster;
   std::string instance_id;
   std::string cursor;
+  bool unchanged = false;
   std::vector<Task> tasks;
   std::vector<TaskDefinition> definitions;
   // Logs the server waits for (model/remote_logs.hpp): a poll with any is answered at once.
@@ -57,7 +64,8 @@ const Shape& poll_instance_tasks_shape();
 [[nodiscard]] Result<PollInstanceTasksRequest> decode_poll_instance_tasks(const Json& body);
 // {"containerInstanceArn", "cursor", "tasks": [DescribeTasks' task, with its version],
 // "taskDefinitions": [DescribeTaskDefinition's taskDefinition], "logRequests"?: [...],
-// "execRequests"?: [...], "secrets"?: [...]}
+// "execRequests"?: [...], "secrets"?: [...]}; unchanged: {"containerInstanceArn", "cursor",
+// "unchanged": true}
 Json encode_poll_instance_tasks(const PollInstanceTasksReply& reply, const ArnScope& arns);
 
 }  // namespace berth::model

@@ -199,8 +199,9 @@ Json encode_reregistration(const std::string& cluster, const std::string& instan
 }
 
 Json encode_poll_request(const std::string& cluster, const std::string& instance_arn,
-                         const std::optional<std::string>& cursor, int wait_seconds) {
+                         const std::optional<std::string>& cursor, int wait_seconds, bool accept_unchanged) {
   Json out{{"cluster", cluster}, {"containerInstance", instance_arn}, {"waitSeconds", wait_seconds}};
+  if (accept_unchanged) out["acceptUnchanged"] = true;
   if (cursor) out["cursor"] = *cursor;
   return out;
 }
@@ -255,6 +256,11 @@ Result<PollInstanceTasksReply> decode_poll_reply(const Json& j) {
   r.cluster = instance_parts.first;
   r.instance_id = instance_parts.second;
   BERTH_ASSIGN(r.cursor, text(j, "cursor"));
+  if (j.contains("unchanged")) {
+    if (!j["unchanged"].is_boolean()) return malformed("unchanged is not a boolean");
+    r.unchanged = j["unchanged"].get<bool>();
+    if (r.unchanged) return r;  // nothing else is listed
+  }
   for (const char* key : {"tasks", "taskDefinitions"}) {
     if (!j.contains(key) || !j[key].is_array()) return malformed(std::string(key) + " is not a list");
   }

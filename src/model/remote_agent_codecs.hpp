@@ -21,8 +21,9 @@ namespace berth::model {
 Json encode_join_request(const std::string& token, const NodeRegistration& node);
 // RegisterContainerInstance of the joined instance `instance_arn` again (after a restart).
 Json encode_reregistration(const std::string& cluster, const std::string& instance_arn, const NodeRegistration& node);
+// `accept_unchanged`: the agent takes an "unchanged" reply (a server before them refuses the member).
 Json encode_poll_request(const std::string& cluster, const std::string& instance_arn,
-                         const std::optional<std::string>& cursor, int wait_seconds);
+                         const std::optional<std::string>& cursor, int wait_seconds, bool accept_unchanged);
 Json encode_task_state_change(const SubmitTaskStateChangeRequest& request);
 Json encode_container_state_change(const SubmitContainerStateChangeRequest& request);
 

@@ -32,11 +32,18 @@ Result<std::map<DefinitionKey, model::TaskDefinition>> definitions_of(Db& db, co
   return out;
 }
 
-// A task and its scale-in protection: "body, protected_until".
-using TaskRow = std::pair<model::Task, std::optional<EpochMs>>;
+// A task of "body, protected_until" as the snapshot keeps it until its definition is read: what
+// the schedulers see of it and its overrides, not the whole record. (Ten thousand decoded
+// records held at once were tens of MiB that stayed in malloc's arenas.)
+struct TaskRow {
+  model::TaskState state;
+  model::Json overrides;
+};
 Result<TaskRow> read_task_row(const Stmt& stmt) {
   BERTH_ASSIGN(auto task, read_task(stmt));
-  return TaskRow{std::move(task), protected_until_of(stmt, 1)};
+  TaskRow row{model::task_state_of(task, nullptr), std::move(task.overrides)};
+  row.state.protected_until = protected_until_of(stmt, 1);
+  return row;
 }
 
 }  // namespace
@@ -75,8 +82,8 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::st
   BERTH_ASSIGN(auto task_rows, collect_parsed_rows<TaskRow>(tasks, read_task_row));
 
   std::set<DefinitionKey> wanted;
-  for (const auto& [t, protected_until] : task_rows) {
-    if (t.last_status != model::TaskStatus::stopped) wanted.insert({t.family, t.revision});
+  for (const auto& row : task_rows) {
+    if (row.state.last_status != model::TaskStatus::stopped) wanted.insert({row.state.family, row.state.revision});
   }
   for (const auto& s : services) {
     for (const auto& d : s.deployments) wanted.insert({d.family, d.revision});
@@ -85,12 +92,13 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::st
   BERTH_ASSIGN(auto definitions, definitions_of(m_db, wanted));
 
   for (const auto& i : instance_rows) snapshot.instances.push_back(model::instance_state_of(i));
-  for (const auto& [t, protected_until] : task_rows) {
-    const auto td = definitions.find({t.family, t.revision});
-    auto state = model::task_state_of(t, td == definitions.end() ? nullptr : &td->second);
-    state.protected_until = protected_until;
-    if (t.last_status != model::TaskStatus::stopped) {
-      if (auto* instance = snapshot.instance(t.container_instance_id)) {
+  snapshot.tasks.reserve(task_rows.size());
+  for (auto& row : task_rows) {
+    model::TaskState& state = row.state;
+    const auto td = definitions.find({state.family, state.revision});
+    if (td != definitions.end()) model::add_reservation(state, td->second, row.overrides);
+    if (state.last_status != model::TaskStatus::stopped) {
+      if (auto* instance = snapshot.instance(state.instance_id)) {
         instance->use.add(state);
       }
     }
@@ -138,8 +146,8 @@ Result<bool> Store::commit_plan(const PlanCommit& plan, Durability durability) {
     stmt.bind(1, plan.cluster).bind(2, stop.task_id);
     BERTH_ASSIGN(bool found, stmt.step());
     if (!found) continue;
-    BERTH_ASSIGN(auto row, read_task_row(stmt));
-    auto& [task, protected_until] = row;
+    BERTH_ASSIGN(auto task, read_task(stmt));
+    const auto protected_until = protected_until_of(stmt, 1);
     if (task.desired_status == model::TaskStatus::stopped) continue;
     // Protected since the plan read it (UpdateTaskProtection meanwhile).
     if (stop.unless_protected && model::protection_holds(protected_until, plan.now)) return false;

@@ -11,7 +11,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
 
 Result<std::unique_ptr<Store>> Store::open_on(Db db) {
   BERTH_TRY(migrate(db));
-  return std::unique_ptr<Store>(new Store(std::move(db)));
+  std::unique_ptr<Store> store(new Store(std::move(db)));
+  {
+    MutexLock lock(store->m_mutex);
+    BERTH_TRY(InstanceTaskVersions::install(store->m_db, store->m_task_versions));
+  }
+  return store;
 }
 
 Result<void> Store::exec_for_test(const std::string& sql) {

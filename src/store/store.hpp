@@ -34,6 +34,7 @@
 #include "model/task_definition.hpp"
 #include "model/task_protection.hpp"
 #include "store/db.hpp"
+#include "store/instance_task_versions.hpp"
 
 namespace berth::store {
 
@@ -108,6 +109,19 @@ struct TaskQuery {
 // their stopped PRIMARY tasks and the definitions they run (the service scheduler).
 enum class SnapshotScope { placement, services };
 
+
+// What count_live_tasks counts for one started_by.
+struct LiveTaskCounts {
+  int running = 0;
+  int pending = 0;
+};
+
+// An instance's poll cursor's input (Store::instance_task_desires) and the instance's task
+// version it was read at.
+struct InstanceTaskDesires {
+  std::vector<model::TaskDesire> desires;
+  std::uint64_t version = 0;
+};
 
 // A new task and what it will hold on its instance (the commit re-checks that it still fits).
 struct PlannedTask {
@@ -290,10 +304,21 @@ class Store {
                                                              const std::string& id);
   [[nodiscard]] Result<std::vector<model::Task>> list_tasks(const TaskQuery& query);
   // The ids and desired statuses of the tasks on `instance_id` not STOPPED (at most `limit`, by
-  // id): the tasks a poll lists, without reading their bodies.
-  [[nodiscard]] Result<std::vector<model::TaskDesire>> instance_task_desires(const std::string& cluster,
-                                                                             const std::string& instance_id,
-                                                                             std::size_t limit);
+  // id): the tasks a poll lists, without reading their bodies; with the instance's task version
+  // (instance_tasks_version) read in the same lock, so that the two agree.
+  [[nodiscard]] Result<InstanceTaskDesires> instance_task_desires(const std::string& cluster,
+                                                                  const std::string& instance_id, std::size_t limit);
+  // Per started_by, how many tasks of `cluster` in `group` with desired status RUNNING are RUNNING
+  // and how many are neither RUNNING nor STOPPED (a service's deployment and task set counts),
+  // counted in SQL without reading the tasks' bodies.
+  [[nodiscard]] Result<std::map<std::string, LiveTaskCounts>> count_live_tasks(const std::string& cluster,
+                                                                               const std::string& group);
+  // A version of the task rows on `instance_id` (store/instance_task_versions.hpp): the same
+  // value later means none of them was written since (it may also move for another instance's
+  // writes). Lock-free: it never waits for a write under way.
+  std::uint64_t instance_tasks_version(const std::string& cluster, const std::string& instance_id) const {
+    return m_task_versions.of(cluster, instance_id);
+  }
 
   // --- a joined gateway's copy of its desired state (store/mirrored_state.cpp) ---
   // Keeps revision `td` as the serving gateway registered it (same family and revision); an
@@ -616,6 +641,8 @@ class Store {
   const std::string m_wal_path;  // for sync(), which runs without the lock
   Mutex m_mutex;
   Db m_db BERTH_GUARDED_BY(m_mutex);
+  // Bumped by m_db's triggers (under m_mutex, as every write is); read without it.
+  InstanceTaskVersions m_task_versions;
 };
 
 }  // namespace berth::store

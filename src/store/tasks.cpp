@@ -101,22 +101,39 @@ Result<std::vector<model::Task>> Store::list_tasks(const TaskQuery& q) {
   return collect_parsed_rows<model::Task>(stmt, read_task);
 }
 
-Result<std::vector<model::TaskDesire>> Store::instance_task_desires(const std::string& cluster,
-                                                                   const std::string& instance_id, std::size_t limit) {
+Result<std::map<std::string, LiveTaskCounts>> Store::count_live_tasks(const std::string& cluster,
+                                                                      const std::string& group) {
   MutexLock lock(m_mutex);
+  Stmt stmt(m_db,
+            "SELECT started_by, SUM(last_status = 'RUNNING'), SUM(last_status != 'RUNNING') FROM tasks "
+            "WHERE cluster = ?1 AND group_name = ?2 AND desired_status = 'RUNNING' AND last_status != 'STOPPED' "
+            "GROUP BY started_by");
+  stmt.bind(1, cluster).bind(2, group);
+  std::map<std::string, LiveTaskCounts> out;
+  while (true) {
+    BERTH_ASSIGN(const bool row, stmt.step());
+    if (!row) return out;
+    out[stmt.text(0)] = {static_cast<int>(stmt.integer(1)), static_cast<int>(stmt.integer(2))};
+  }
+}
+
+Result<InstanceTaskDesires> Store::instance_task_desires(const std::string& cluster, const std::string& instance_id,
+                                                        std::size_t limit) {
+  MutexLock lock(m_mutex);
+  InstanceTaskDesires out;
+  out.version = m_task_versions.of(cluster, instance_id);
   Stmt stmt(m_db,
             "SELECT id, desired_status FROM tasks WHERE cluster = ?1 AND container_instance = ?2 "
             "AND last_status != 'STOPPED' ORDER BY id LIMIT ?3");
   stmt.bind(1, cluster);
   stmt.bind(2, instance_id);
   stmt.bind(3, static_cast<std::int64_t>(limit));
-  std::vector<model::TaskDesire> out;
   while (true) {
     BERTH_ASSIGN(const bool row, stmt.step());
     if (!row) break;
     const auto status = model::from_wire<model::TaskStatus>(stmt.text(1));
     if (!status) return fail(Code::server, "task " + stmt.text(0) + " has an unknown desired status: " + stmt.text(1));
-    out.push_back({stmt.text(0), *status});
+    out.desires.push_back({stmt.text(0), *status});
   }
   return out;
 }

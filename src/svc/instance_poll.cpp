@@ -72,22 +72,59 @@ Asks asks_for(Context& ctx, const std::string& instance_id) {
   return {ctx.remote_agents->log_requests().asked_of(instance_id), ctx.remote_agents->exec_requests().take_for(instance_id)};
 }
 
-// The reply a poll of `instance_id` gets now: its desired tasks and `asks`.
+// The reply a poll of `instance_id` gets now, complete: its desired tasks and `asks`. With no asks
+// in it, what it shows of the instance is cached: its cursor, and whether it had secrets.
 Result<model::PollInstanceTasksReply> current_reply(Context& ctx, const std::string& cluster,
                                                     const std::string& instance_id, Asks asks) {
+  // Read before the tasks: a write between the two moves the version past this one, so the
+  // entry recorded below is never found (store/instance_task_versions.hpp).
+  const std::uint64_t version = ctx.store.instance_tasks_version(cluster, instance_id);
+  const bool asked = !asks.empty();
   BERTH_ASSIGN(auto reply, read_instance_tasks(ctx, cluster, instance_id));
   reply.log_requests = std::move(asks.logs);
   reply.exec_requests = std::move(asks.commands);
+  if (ctx.remote_agents && !asked) {
+    ctx.remote_agents->poll_states().record(cluster, instance_id, {version, reply.cursor, reply.secrets.empty()});
+  }
   return reply;
 }
 
-// Whether the instance's tasks are still those of `cursor`, read from their ids and desired
-// statuses alone: a poll at rest (the usual one) is parked, or parked again, without reading and
-// decoding its tasks, their definitions and secrets.
-Result<bool> cursor_is_current(Context& ctx, const std::string& cluster, const std::string& instance_id,
-                               const std::string& cursor) {
-  BERTH_ASSIGN(const auto desires, ctx.store.instance_task_desires(cluster, instance_id, k_max_polled_tasks));
-  return model::instance_tasks_cursor(desires) == cursor;
+// What a poll of the instance learns of its tasks now: their cursor, and whether a complete reply
+// would tell its agent nothing more (no secrets). From the cache while the store's version of
+// the instance's tasks is the one it was read at (no store read: the poll at rest), else from
+// the tasks' ids and desired statuses alone (not their bodies, definitions or secrets).
+struct Standing {
+  std::string cursor;
+  bool quiet = false;
+};
+Result<Standing> standing_of(Context& ctx, const std::string& cluster, const std::string& instance_id) {
+  InstancePollCache& cache = ctx.remote_agents->poll_states();
+  if (auto hit = cache.at(cluster, instance_id, ctx.store.instance_tasks_version(cluster, instance_id))) {
+    return Standing{std::move(hit->cursor), hit->quiet};
+  }
+  BERTH_ASSIGN(const auto read, ctx.store.instance_task_desires(cluster, instance_id, k_max_polled_tasks));
+  Standing standing{model::instance_tasks_cursor(read.desires), false};
+  cache.record(cluster, instance_id, {read.version, standing.cursor, false});
+  return standing;
+}
+
+// The reply a poll whose agent acts on `cursor` gets now: "unchanged" when its agent takes that,
+// nothing is asked of it and a complete reply would tell it nothing new; else complete.
+Result<model::PollInstanceTasksReply> reply_to(Context& ctx, const std::string& cluster, const std::string& instance_id,
+                                               Asks asks, const std::optional<std::string>& cursor,
+                                               bool accept_unchanged) {
+  if (ctx.remote_agents && accept_unchanged && cursor && asks.empty()) {
+    BERTH_ASSIGN(const auto standing, standing_of(ctx, cluster, instance_id));
+    if (standing.quiet && standing.cursor == *cursor) {
+      model::PollInstanceTasksReply reply;
+      reply.cluster = cluster;
+      reply.instance_id = instance_id;
+      reply.cursor = *cursor;
+      reply.unchanged = true;
+      return reply;
+    }
+  }
+  return current_reply(ctx, cluster, instance_id, std::move(asks));
 }
 
 // Whether `reply` answers a poll whose agent acts on `cursor` now, not only at its deadline.
@@ -99,9 +136,10 @@ bool news_for(const model::PollInstanceTasksReply& reply, const std::optional<st
 // Logs once per this many polls answered at once for want of a parking place.
 constexpr std::uint64_t k_full_log_every = 1000;
 
-// Parks `poll`; false when it must be answered now (no parking place is free, or the server stops).
-bool park(RemoteAgents& agents, ParkedPoll poll) {
-  switch (agents.parked().park(std::move(poll))) {
+// Parks `poll` (`changes_seen`: as ParkedPolls::park); false when it must be answered now (no
+// parking place is free, or the server stops).
+bool park(RemoteAgents& agents, ParkedPoll poll, std::uint64_t changes_seen) {
+  switch (agents.parked().park(std::move(poll), changes_seen)) {
     case ParkedPolls::Park::parked:
       return true;
     case ParkedPolls::Park::full:
@@ -134,23 +172,29 @@ void start_poll(Context& ctx, const model::PollInstanceTasksRequest& request, Po
     }
     BERTH_TRY(instance_heard_from(ctx, cluster, *instance));
     RemoteAgents* agents = ctx.remote_agents;
+    // Read before the state is looked at: a change announced after it wakes the poll parked below.
+    const std::uint64_t changes = agents ? agents->parked().changes() : 0;
     auto asks = asks_for(ctx, instance->id);
     auto wait = agents ? agents->settings().max_poll_wait : std::chrono::milliseconds(0);
     if (request.wait_seconds) wait = std::min(wait, std::chrono::milliseconds(*request.wait_seconds * 1000));
     // Parked, the poll keeps nothing of a reply: the answerer reads the state again when it is
     // due (memory stays small with a thousand agents parked).
     const auto parked = [&](const std::string& cursor) {
-      return park(*agents, ParkedPoll{cluster, instance->id, cursor, ctx.clock.now_ms() + wait.count(), answer});
+      return park(*agents,
+                  ParkedPoll{cluster, instance->id, cursor, ctx.clock.now_ms() + wait.count(), answer,
+                             request.accept_unchanged},
+                  changes);
     };
     bool may_wait = agents && request.cursor && asks.empty() && wait > std::chrono::milliseconds(0);
     if (may_wait) {
-      BERTH_ASSIGN(const bool current, cursor_is_current(ctx, cluster, instance->id, *request.cursor));
-      if (current) {
+      BERTH_ASSIGN(const auto standing, standing_of(ctx, cluster, instance->id));
+      if (standing.cursor == *request.cursor) {
         if (parked(*request.cursor)) return std::optional<model::PollInstanceTasksReply>();
         may_wait = false;  // refused: answered now
       }
     }
-    BERTH_ASSIGN(auto reply, current_reply(ctx, cluster, instance->id, std::move(asks)));
+    BERTH_ASSIGN(auto reply,
+                 reply_to(ctx, cluster, instance->id, std::move(asks), request.cursor, request.accept_unchanged));
     // The tasks changed back between the two reads: the poll waits after all.
     if (may_wait && !news_for(reply, request.cursor) && parked(reply.cursor)) {
       return std::optional<model::PollInstanceTasksReply>();
@@ -164,21 +208,22 @@ void start_poll(Context& ctx, const model::PollInstanceTasksRequest& request, Po
 void answer_parked_poll(Context& ctx, ParkedPolls::Due due) {
   ParkedPoll& poll = due.poll;
   RemoteAgents* agents = ctx.remote_agents;
+  const std::uint64_t changes = agents->parked().changes();  // before the state is looked at
   auto asks = asks_for(ctx, poll.instance_id);
   if (!due.expired && asks.empty()) {
     // Woken by a change, most often elsewhere: while its instance's tasks are the same, it waits
     // on until the same deadline, its tasks not read.
-    auto current = cursor_is_current(ctx, poll.cluster, poll.instance_id, poll.cursor);
-    if (!current) return poll.answer(std::unexpected(current.error()));
-    if (*current) {
+    auto standing = standing_of(ctx, poll.cluster, poll.instance_id);
+    if (!standing) return poll.answer(std::unexpected(standing.error()));
+    if (standing->cursor == poll.cursor) {
       auto answer = poll.answer;
-      const std::string cluster = poll.cluster, instance_id = poll.instance_id;
-      if (agents->parked().park(std::move(poll)) == ParkedPolls::Park::parked) return;
-      auto reply = current_reply(ctx, cluster, instance_id, {});
-      return answer(std::move(reply));
+      const std::string cluster = poll.cluster, instance_id = poll.instance_id, cursor = poll.cursor;
+      const bool accept_unchanged = poll.accept_unchanged;
+      if (agents->parked().park(std::move(poll), changes) == ParkedPolls::Park::parked) return;
+      return answer(reply_to(ctx, cluster, instance_id, {}, cursor, accept_unchanged));
     }
   }
-  auto reply = current_reply(ctx, poll.cluster, poll.instance_id, std::move(asks));
+  auto reply = reply_to(ctx, poll.cluster, poll.instance_id, std::move(asks), poll.cursor, poll.accept_unchanged);
   if (!reply) return poll.answer(std::unexpected(reply.error()));
   // Waited out, it is still a heartbeat: the agent was there all along.
   if (due.expired) agents->heard_from(poll.instance_id, ctx.clock.now_ms());

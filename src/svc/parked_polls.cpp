@@ -2,25 +2,33 @@
 
 namespace berth::svc {
 
-ParkedPolls::Park ParkedPolls::park(ParkedPoll poll) {
+ParkedPolls::Park ParkedPolls::park(ParkedPoll poll, std::uint64_t changes_seen) {
   {
     MutexLock lock(m_mutex);
     if (m_closed) return Park::closed;
     if (m_entries.size() >= m_max) return Park::full;
     const std::uint64_t id = m_next_id++;
+    const bool woken = m_changes != changes_seen;
     m_by_instance.emplace(poll.instance_id, id);
     m_by_deadline.emplace(poll.deadline, id);
-    m_entries.emplace(id, Entry{std::move(poll), false});
+    m_entries.emplace(id, Entry{std::move(poll), woken});
+    if (woken) m_woken.push_back(id);
   }
   // The answerer may be asleep until a later deadline than this one.
   m_news.notify_all();
   return Park::parked;
 }
 
+std::uint64_t ParkedPolls::changes() const {
+  MutexLock lock(m_mutex);
+  return m_changes;
+}
+
 void ParkedPolls::changed(const std::string& instance_id) {
   bool woke = false;
   {
     MutexLock lock(m_mutex);
+    ++m_changes;
     const auto [first, last] = m_by_instance.equal_range(instance_id);
     for (auto it = first; it != last; ++it) {
       Entry& entry = m_entries.at(it->second);
@@ -37,6 +45,7 @@ void ParkedPolls::changed_all() {
   bool woke = false;
   {
     MutexLock lock(m_mutex);
+    ++m_changes;
     for (auto& [id, entry] : m_entries) {
       if (entry.woken) continue;
       entry.woken = true;

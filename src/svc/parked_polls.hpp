@@ -31,6 +31,7 @@ struct ParkedPoll {
   std::string cursor;   // what the agent acts on: the poll is answered when the reply's differs
   EpochMs deadline = 0;  // answered then, whatever the state
   PollReplyHandler answer;
+  bool accept_unchanged = false;  // the agent takes an "unchanged" reply (model/instance_poll.hpp)
 };
 
 class ParkedPolls {
@@ -39,8 +40,13 @@ class ParkedPolls {
 
   enum class Park { parked, full, closed };
   // Parks `poll` until its deadline or a change of its instance. `full` when `max` are parked,
-  // `closed` after close(): the poll is not kept (the caller answers it now).
-  [[nodiscard]] Park park(ParkedPoll poll);
+  // `closed` after close(): the poll is not kept (the caller answers it now). `changes_seen`: the
+  // changes() the caller read before it looked at the instance's state; if a change was announced
+  // since, the poll is parked already woken (the announcement came before it was parked, and
+  // would otherwise be lost until the deadline).
+  [[nodiscard]] Park park(ParkedPoll poll, std::uint64_t changes_seen);
+  // How many changes were announced (changed, changed_all) so far.
+  std::uint64_t changes() const;
 
   // The desired state of `instance_id` (or of any instance) may have changed: its parked polls
   // are due for another look.
@@ -77,6 +83,7 @@ class ParkedPolls {
   mutable Mutex m_mutex;
   std::condition_variable m_news;
   std::uint64_t m_next_id BERTH_GUARDED_BY(m_mutex) = 0;
+  std::uint64_t m_changes BERTH_GUARDED_BY(m_mutex) = 0;
   std::unordered_map<std::uint64_t, Entry> m_entries BERTH_GUARDED_BY(m_mutex);
   std::unordered_multimap<std::string, std::uint64_t> m_by_instance BERTH_GUARDED_BY(m_mutex);
   std::multimap<EpochMs, std::uint64_t> m_by_deadline BERTH_GUARDED_BY(m_mutex);

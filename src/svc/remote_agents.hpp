@@ -1,6 +1,7 @@
 // What the serving gateway keeps in memory about the agents of remote instances (nothing of it
-// is written: heartbeats would wear the flash): when each instance was last heard from, and the
-// long polls (PollInstanceTasks) parked until their instance's tasks change. Thread-safe; owned by
+// is written: heartbeats would wear the flash): when each instance was last heard from, the
+// long polls (PollInstanceTasks) parked until their instance's tasks change, and each instance's
+// poll cursor as last read (svc/instance_poll_cache.hpp). Thread-safe; owned by
 // the composition root, reached through Context::remote_agents.
 #pragma once
 
@@ -12,6 +13,7 @@
 
 #include "common/clock.hpp"
 #include "common/thread_annotations.hpp"
+#include "svc/instance_poll_cache.hpp"
 #include "svc/parked_polls.hpp"
 #include "svc/remote_exec_requests.hpp"
 #include "svc/remote_log_requests.hpp"
@@ -47,6 +49,8 @@ class RemoteAgents {
 
   // --- parked polls ---
   ParkedPolls& parked() { return m_parked; }
+  // Each instance's poll cursor as last read, by the store's version of its tasks.
+  InstancePollCache& poll_states() { return m_poll_states; }
   // Tasks were placed or asked to stop somewhere: every parked poll looks again.
   void tasks_changed() { m_parked.changed_all(); }
   // ... on `instance_id`: its parked polls look again.
@@ -67,6 +71,7 @@ class RemoteAgents {
   const RemoteAgentSettings m_settings;
   RemoteLogRequests m_log_requests;
   ParkedPolls m_parked{m_settings.max_waiters};
+  InstancePollCache m_poll_states;
   std::atomic<std::uint64_t> m_full{0};
   RemoteExecRequests m_exec_requests;
   mutable Mutex m_mutex;

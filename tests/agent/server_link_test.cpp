@@ -416,3 +416,31 @@ TEST_CASE("link: a reply's secrets are held before its tasks are mirrored, and t
   REQUIRE(server_link.poll_once());
   CHECK_FALSE(resolve("db-pass").has_value());
 }
+
+TEST_CASE("link: an \"unchanged\" reply keeps the node's tasks, secrets and cursor as they are", "[agent][joined]") {
+  Link link;
+  agent::ServedSecrets secrets;
+  agent::ServerLink server_link(*link.store, link.server, *link.registrar, link.clock, [&] { ++link.wakes; },
+                                {.secrets = &secrets});
+  link.server.desired.cluster = "edge";
+  link.server.desired.instance_id = link.server.instance_id;
+  link.server.desired.cursor = "c1";
+  auto task = link.placed("t1");
+  link.server.desired.tasks = {task};
+  link.server.desired.secrets = {{"db-pass", "s3cr3t", ""}};
+  REQUIRE(server_link.poll_once());
+  // Nothing listed: taken as a complete reply, it would fence "t1" and drop the secret.
+  model::PollInstanceTasksReply unchanged;
+  unchanged.cluster = "edge";
+  unchanged.instance_id = link.server.instance_id;
+  unchanged.cursor = "c1";
+  unchanged.unchanged = true;
+  link.server.desired = unchanged;
+  const int wakes = link.wakes;
+  REQUIRE(server_link.poll_once());
+  CHECK(link.wakes == wakes);
+  CHECK(link.stored("t1").desired_status == TaskStatus::running);
+  CHECK(secrets.resolve("db-pass").value_or("") == "s3cr3t");
+  REQUIRE(server_link.poll_once());
+  CHECK(link.server.cursors.back() == std::optional<std::string>("c1"));
+}

@@ -27,8 +27,8 @@ TEST_CASE("Parked polls come due at their deadlines, nearest first", "[svc][clus
   FakeClock clock;
   svc::ParkedPolls parked(8);
   const EpochMs now = clock.now_ms();
-  REQUIRE(parked.park(poll_of("a", now + 5'000)) == svc::ParkedPolls::Park::parked);
-  REQUIRE(parked.park(poll_of("b", now + 20'000)) == svc::ParkedPolls::Park::parked);
+  REQUIRE(parked.park(poll_of("a", now + 5'000), parked.changes()) == svc::ParkedPolls::Park::parked);
+  REQUIRE(parked.park(poll_of("b", now + 20'000), parked.changes()) == svc::ParkedPolls::Park::parked);
   CHECK(parked.next_deadline() == now + 5'000);
   CHECK(parked.take_due(clock.now_ms()).empty());
   clock.advance_ms(5'000);
@@ -44,9 +44,9 @@ TEST_CASE("A change wakes the polls of its instance; a change of all wakes each 
   FakeClock clock;
   svc::ParkedPolls parked(8);
   const EpochMs deadline = clock.now_ms() + 20'000;
-  REQUIRE(parked.park(poll_of("a", deadline)) == svc::ParkedPolls::Park::parked);
-  REQUIRE(parked.park(poll_of("a", deadline)) == svc::ParkedPolls::Park::parked);
-  REQUIRE(parked.park(poll_of("b", deadline)) == svc::ParkedPolls::Park::parked);
+  REQUIRE(parked.park(poll_of("a", deadline), parked.changes()) == svc::ParkedPolls::Park::parked);
+  REQUIRE(parked.park(poll_of("a", deadline), parked.changes()) == svc::ParkedPolls::Park::parked);
+  REQUIRE(parked.park(poll_of("b", deadline), parked.changes()) == svc::ParkedPolls::Park::parked);
   parked.changed("c");  // nobody parked for it
   CHECK(parked.take_due(clock.now_ms()).empty());
   parked.changed("a");
@@ -63,16 +63,35 @@ TEST_CASE("Parking stops at the bound, and after close; closing makes every poll
   FakeClock clock;
   svc::ParkedPolls parked(2);
   const EpochMs deadline = clock.now_ms() + 20'000;
-  CHECK(parked.park(poll_of("a", deadline)) == svc::ParkedPolls::Park::parked);
-  CHECK(parked.park(poll_of("b", deadline)) == svc::ParkedPolls::Park::parked);
-  CHECK(parked.park(poll_of("c", deadline)) == svc::ParkedPolls::Park::full);
+  CHECK(parked.park(poll_of("a", deadline), parked.changes()) == svc::ParkedPolls::Park::parked);
+  CHECK(parked.park(poll_of("b", deadline), parked.changes()) == svc::ParkedPolls::Park::parked);
+  CHECK(parked.park(poll_of("c", deadline), parked.changes()) == svc::ParkedPolls::Park::full);
   CHECK(parked.size() == 2);
   parked.changed("a");
   CHECK(parked.take_due(clock.now_ms()).size() == 1);
-  CHECK(parked.park(poll_of("c", deadline)) == svc::ParkedPolls::Park::parked);  // a place is free again
+  CHECK(parked.park(poll_of("c", deadline), parked.changes()) == svc::ParkedPolls::Park::parked);  // a place is free again
   parked.close();
-  CHECK(parked.park(poll_of("d", deadline)) == svc::ParkedPolls::Park::closed);
+  CHECK(parked.park(poll_of("d", deadline), parked.changes()) == svc::ParkedPolls::Park::closed);
   CHECK(instances(parked.take_due(clock.now_ms())) == std::vector<std::string>{"b:expired", "c:expired"});
   // A closed set's wait returns at once.
   parked.wait_for_news(parked.parks(), std::chrono::hours(1));
+}
+
+TEST_CASE("A change announced after a poll looked at its state but before it parked wakes it", "[svc][cluster]") {
+  FakeClock clock;
+  svc::ParkedPolls parked(8);
+  const EpochMs deadline = clock.now_ms() + 20'000;
+  // The poll reads the count, then looks at its instance's state (seen unchanged); meanwhile a
+  // change commits and is announced, with nothing parked yet to wake.
+  const std::uint64_t seen = parked.changes();
+  parked.changed("a");
+  REQUIRE(parked.park(poll_of("a", deadline), seen) == svc::ParkedPolls::Park::parked);
+  CHECK(instances(parked.take_due(clock.now_ms())) == std::vector<std::string>{"a:woken"});
+  // Parked with the count it read after the change: it waits.
+  const std::uint64_t now_seen = parked.changes();
+  REQUIRE(parked.park(poll_of("a", deadline), now_seen) == svc::ParkedPolls::Park::parked);
+  CHECK(parked.take_due(clock.now_ms()).empty());
+  parked.changed_all();
+  CHECK(parked.changes() == now_seen + 1);
+  CHECK(instances(parked.take_due(clock.now_ms())) == std::vector<std::string>{"a:woken"});
 }

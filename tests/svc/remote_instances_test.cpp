@@ -8,120 +8,24 @@
 
 #include <catch2/catch.hpp>
 
-#include "api/auth/aes_gcm_cipher.hpp"
 #include "fixtures/cluster_call.hpp"
 #include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
+#include "fixtures/remote_fixture.hpp"
 #include "svc/execute_command.hpp"
 #include "svc/instance_poll.hpp"
 #include "svc/lost_instances.hpp"
 #include "svc/poll_answerer.hpp"
-#include "svc/secrets.hpp"
 #include "svc/service_scheduler.hpp"
 
 using namespace berth;
 using berth::testing::cluster_call;
 using berth::testing::ecs_call;
+using berth::testing::Joined;
 using berth::testing::Json;
-using berth::testing::ServiceFixture;
+using berth::testing::RemoteFixture;
+using berth::testing::StartedPoll;
 
-namespace {
-
-struct Joined {
-  std::string arn;
-  std::string id;
-  std::string user;  // its key's IAM user
-};
-
-// The default cluster with remote agents served (lost after 300 s, polls wait up to 20 s).
-struct RemoteFixture : ServiceFixture {
-  svc::RemoteAgents agents;
-  // Answers parked polls on its thread, as in `berth serve`; started only by the tests that
-  // park a poll from another thread (the others advance the fake clock, which is not atomic).
-  std::unique_ptr<svc::PollAnswerer> answerer;
-
-  void start_answerer() {
-    answerer = std::make_unique<svc::PollAnswerer>(*ctx);
-    answerer->start();
-  }
-
-  // Starts a blocking poll of `instance` with `cursor` on a thread of its own and returns once it
-  // is parked; the thread keeps the reply in `out` (Catch's assertions stay on the test's thread).
-  std::thread parked_poll(const Joined& instance, const Json& cursor, Result<Json>& out) {
-    const Json request{{"containerInstance", instance.arn}, {"cursor", cursor}, {"waitSeconds", 20}};
-    std::thread poller([this, request, &out, user = instance.user] {
-      out = cluster_call(*ctx, "PollInstanceTasks", request, user);
-    });
-    while (agents.waiters() == 0) std::this_thread::yield();
-    return poller;
-  }
-
-  explicit RemoteFixture(svc::RemoteAgentSettings settings = {}) : agents(settings) {
-    ctx->remote_agents = &agents;
-    REQUIRE_OK(ecs_call(*ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"web","networkMode":"host",
-        "containerDefinitions":[{"name":"main","image":"busybox","memory":64}]})")));
-  }
-
-  Joined join(const std::string& zone) {
-    auto token = cluster_call(*ctx, "CreateJoinToken", Json::object());
-    REQUIRE_OK(token);
-    auto joined = cluster_call(*ctx, "JoinCluster",
-                               Json{{"joinToken", (*token)["joinToken"]},
-                                    {"attributes", Json::array({{{"name", "ecs.availability-zone"}, {"value", zone}}})},
-                                    {"totalResources", Json::parse(R"([{"name":"CPU","type":"INTEGER","integerValue":1024},
-                                        {"name":"MEMORY","type":"INTEGER","integerValue":1024}])")}});
-    REQUIRE_OK(joined);
-    const std::string arn = (*joined)["containerInstanceArn"];
-    const std::string id = arn.substr(arn.rfind('/') + 1);
-    return {arn, id, "ci-" + id};
-  }
-
-  Json poll(const Joined& instance, const Json& extra = Json::object()) {
-    Json request{{"containerInstance", instance.arn}};
-    request.update(extra);
-    auto reply = cluster_call(*ctx, "PollInstanceTasks", request, instance.user);
-    REQUIRE_OK(reply);
-    return *reply;
-  }
-
-  Json instance(const Joined& joined) {
-    auto described = ecs_call(*ctx, "DescribeContainerInstances", Json{{"containerInstances", {joined.arn}}});
-    REQUIRE_OK(described);
-    return (*described)["containerInstances"][0];
-  }
-
-  Json task(const std::string& arn) {
-    auto described = ecs_call(*ctx, "DescribeTasks", Json{{"tasks", {arn}}});
-    REQUIRE_OK(described);
-    return (*described)["tasks"][0];
-  }
-
-  // Reports the task RUNNING (or `status`) as its instance's agent would.
-  Result<Json> report(const Joined& by, const std::string& task_arn, const std::string& status = "RUNNING") {
-    return ecs_call_as(by.user, "SubmitTaskStateChange", Json{{"task", task_arn}, {"status", status}});
-  }
-
-  Result<Json> ecs_call_as(const std::string& user, std::string_view action, Json body) {
-    svc::Context as = *ctx;
-    as.caller_arn = "arn:aws:iam::000000000000:user/" + user;
-    return ecs_call(as, action, std::move(body));
-  }
-
-  // One lost-instance sweep now; returns how many instances it newly lost.
-  std::size_t sweep_lost() {
-    auto sweep = svc::sweep_lost_instances(*ctx);
-    REQUIRE_OK(sweep);
-    return sweep->instances_lost;
-  }
-
-  std::vector<std::string> task_arns(const Json& poll_reply) {
-    std::vector<std::string> out;
-    for (const auto& t : poll_reply["tasks"]) out.push_back(t["taskArn"]);
-    return out;
-  }
-};
-
-}  // namespace
 
 TEST_CASE("PollInstanceTasks lists the instance's tasks with their definitions; the cursor moves on desired changes",
           "[svc][cluster]") {
@@ -332,27 +236,6 @@ TEST_CASE("A report about an instance's task is its heartbeat, whoever signs it"
   CHECK(f.sweep_lost() == 1);
 }
 
-namespace {
-
-// A poll started the way the API starts one (deferred), and what it was answered, if anything.
-struct StartedPoll {
-  std::shared_ptr<std::optional<Result<model::PollInstanceTasksReply>>> answer =
-      std::make_shared<std::optional<Result<model::PollInstanceTasksReply>>>();
-
-  StartedPoll(RemoteFixture& f, const Joined& instance, const std::string& cursor, long long wait_seconds) {
-    model::PollInstanceTasksRequest request;
-    request.container_instance = instance.arn;
-    request.cursor = cursor;
-    request.wait_seconds = wait_seconds;
-    svc::start_poll(*f.ctx, request, [answer = answer](Result<model::PollInstanceTasksReply> reply) {
-      *answer = std::move(reply);
-    });
-  }
-  bool answered() const { return answer->has_value(); }
-  const model::PollInstanceTasksReply& reply() const { return answer->value().value(); }
-};
-
-}  // namespace
 
 TEST_CASE("A parked poll is answered when its wait ends, by the fake clock, as a heartbeat", "[svc][cluster]") {
   RemoteFixture f;
@@ -486,14 +369,7 @@ TEST_CASE("ExecuteCommand for a task on a joined gateway is listed once in its p
 
 TEST_CASE("A poll carries the resolved secrets of the instance's tasks until their containers started", "[svc][cluster][secrets]") {
   RemoteFixture f;
-  api::auth::SecretKey key{};
-  key.fill(7);
-  api::auth::AesGcmCipher cipher{key};
-  f.ctx->secret_cipher = &cipher;
-  REQUIRE_OK(svc::create_secret(*f.ctx, Json{{"Name", "db-pass"}, {"SecretString", "s3cr3t"}}));
-  REQUIRE_OK(ecs_call(*f.ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"db","networkMode":"host",
-      "containerDefinitions":[{"name":"main","image":"busybox","memory":64,
-        "secrets":[{"name":"DB_PASS","valueFrom":"db-pass"},{"name":"GONE","valueFrom":"no-such-secret"}]}]})")));
+  f.add_secret_family();
   const Joined a = f.join("zone-a");
   const Joined b = f.join("zone-b");
   auto started = ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "db"}, {"containerInstances", {a.arn}}});
@@ -548,14 +424,7 @@ TEST_CASE("A poll at rest is parked from its tasks' ids and desired statuses; it
     CHECK(poll.reply().tasks[0].desired_status == model::TaskStatus::stopped);
   }
   SECTION("a change nobody announced still reaches the next poll at once") {
-    auto task = f.store->find_task("default", task_id);
-    REQUIRE_OK(task);
-    REQUIRE(task->has_value());
-    model::Task changed = **task;
-    changed.desired_status = model::TaskStatus::stopped;
-    auto replaced = f.store->replace_task(changed, changed.version);
-    REQUIRE_OK(replaced);
-    REQUIRE(*replaced);
+    f.stop_unannounced(task_id);
     StartedPoll poll(f, a, cursor, 20);
     REQUIRE(poll.answered());
     CHECK(f.agents.waiters() == 0);
@@ -563,10 +432,11 @@ TEST_CASE("A poll at rest is parked from its tasks' ids and desired statuses; it
     CHECK(poll.reply().cursor == model::instance_tasks_cursor(poll.reply().tasks));
   }
   SECTION("the cursor from ids and desired statuses is the reply's") {
-    auto desires = f.store->instance_task_desires("default", a.id, svc::k_max_polled_tasks);
-    REQUIRE_OK(desires);
-    REQUIRE(desires->size() == 1);
-    CHECK((*desires)[0].id == task_id);
-    CHECK(model::instance_tasks_cursor(*desires) == cursor);
+    auto read = f.store->instance_task_desires("default", a.id, svc::k_max_polled_tasks);
+    REQUIRE_OK(read);
+    REQUIRE(read->desires.size() == 1);
+    CHECK(read->desires[0].id == task_id);
+    CHECK(model::instance_tasks_cursor(read->desires) == cursor);
+    CHECK(read->version == f.store->instance_tasks_version("default", a.id));
   }
 }

@@ -1,0 +1,147 @@
+// A poll at rest and the cache of instances' poll cursors (svc/instance_poll_cache.hpp): an agent
+// that takes it is answered "unchanged" when its wait ends and nothing changed for it; a change
+// made while its poll is parked wakes it with the new state, announced or not; a cursor cached
+// before a write to the instance's tasks is never served after it. Time is a FakeClock; the
+// answerer's passes are the test's own.
+#include <catch2/catch.hpp>
+
+#include "fixtures/cluster_call.hpp"
+#include "fixtures/ecs_call.hpp"
+#include "fixtures/fixtures.hpp"
+#include "fixtures/remote_fixture.hpp"
+#include "svc/instance_poll.hpp"
+#include "svc/poll_answerer.hpp"
+
+using namespace berth;
+using berth::testing::ecs_call;
+using berth::testing::Joined;
+using berth::testing::Json;
+using berth::testing::RemoteFixture;
+using berth::testing::StartedPoll;
+
+namespace {
+
+constexpr bool k_accepts_unchanged = true;
+
+// `a` with one task of `family` on it, reported RUNNING; returns the task's ARN.
+std::string running_task(RemoteFixture& f, const Joined& a, const std::string& family = "web") {
+  auto started = ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", family}, {"containerInstances", {a.arn}}});
+  REQUIRE_OK(started);
+  const std::string arn = (*started)["tasks"][0]["taskArn"];
+  REQUIRE_OK(f.report(a, arn));
+  return arn;
+}
+
+}  // namespace
+
+TEST_CASE("A poll at rest that takes it is answered \"unchanged\" when its wait ends; others complete",
+          "[svc][cluster]") {
+  RemoteFixture f;
+  svc::PollAnswerer answerer(*f.ctx);  // not started: the test runs its passes
+  const Joined a = f.join("zone-a");
+  running_task(f, a);
+  const Json first = f.poll(a);
+  const std::string cursor = first["cursor"];
+  REQUIRE(first["tasks"].size() == 1);
+
+  StartedPoll poll(f, a, cursor, 10, k_accepts_unchanged);
+  CHECK_FALSE(poll.answered());
+  f.clock.advance_ms(10'000);
+  CHECK(answerer.pass() == 1);
+  REQUIRE(poll.answered());
+  CHECK(poll.reply().unchanged);
+  CHECK(poll.reply().cursor == cursor);
+  CHECK(poll.reply().tasks.empty());
+  CHECK(f.agents.last_heard(a.id, 0) == f.clock.now_ms());  // still a heartbeat
+
+  // On the wire: the cursor and the word, nothing listed.
+  const Json quick = f.poll(a, Json{{"cursor", cursor}, {"waitSeconds", 0}, {"acceptUnchanged", true}});
+  CHECK(quick["unchanged"] == true);
+  CHECK(quick["cursor"] == cursor);
+  CHECK_FALSE(quick.contains("tasks"));
+  // An agent that does not take it (one before them), or one with another cursor: complete.
+  CHECK(f.poll(a, Json{{"cursor", cursor}, {"waitSeconds", 0}})["tasks"].size() == 1);
+  const Json other = f.poll(a, Json{{"cursor", "0123"}, {"waitSeconds", 0}, {"acceptUnchanged", true}});
+  CHECK_FALSE(other.contains("unchanged"));
+  CHECK(other["tasks"].size() == 1);
+}
+
+TEST_CASE("A change made while a poll is parked wakes it with the new state; a cached cursor is never stale",
+          "[svc][cluster]") {
+  RemoteFixture f;
+  svc::PollAnswerer answerer(*f.ctx);
+  const Joined a = f.join("zone-a");
+  const std::string task_arn = running_task(f, a);
+  const std::string task_id = task_arn.substr(task_arn.rfind('/') + 1);
+  const std::string cursor = f.poll(a)["cursor"];
+  // The cache knows the instance at rest now: the poll below parks from it.
+  StartedPoll poll(f, a, cursor, 20, k_accepts_unchanged);
+  REQUIRE_FALSE(poll.answered());
+
+  SECTION("announced (StopTask): answered at the next pass with the task to stop") {
+    REQUIRE_OK(ecs_call(*f.ctx, "StopTask", Json{{"task", task_arn}}));
+    CHECK(answerer.pass() == 1);
+    REQUIRE(poll.answered());
+    CHECK_FALSE(poll.reply().unchanged);
+    CHECK(poll.reply().cursor != cursor);
+    REQUIRE(poll.reply().tasks.size() == 1);
+    CHECK(poll.reply().tasks[0].desired_status == model::TaskStatus::stopped);
+  }
+  SECTION("written behind everyone's back: the wait's end and the next poll carry it, not \"unchanged\"") {
+    f.stop_unannounced(task_id);
+    f.clock.advance_ms(20'000);
+    CHECK(answerer.pass() == 1);
+    REQUIRE(poll.answered());
+    CHECK_FALSE(poll.reply().unchanged);
+    CHECK(poll.reply().cursor != cursor);
+    CHECK(poll.reply().cursor == model::instance_tasks_cursor(poll.reply().tasks));
+    StartedPoll again(f, a, cursor, 20, k_accepts_unchanged);
+    REQUIRE(again.answered());  // at once: its cursor is stale
+    CHECK_FALSE(again.reply().unchanged);
+    CHECK(again.reply().cursor == poll.reply().cursor);
+  }
+  SECTION("an announced change elsewhere wakes it; it parks again from the cache and waits on") {
+    const Joined b = f.join("zone-b");
+    REQUIRE_OK(ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "web"}, {"containerInstances", {b.arn}}}));
+    answerer.pass();
+    CHECK_FALSE(poll.answered());
+    CHECK(f.agents.waiters() == 1);
+    f.clock.advance_ms(20'000);
+    CHECK(answerer.pass() == 1);
+    REQUIRE(poll.answered());
+    CHECK(poll.reply().unchanged);
+  }
+  SECTION("what the agent observed keeps the cursor, but the wait's end sends the complete reply once") {
+    REQUIRE_OK(f.ecs_call_as(a.user, "SubmitContainerStateChange",
+                             Json{{"task", task_arn}, {"containerName", "main"}, {"status", "RUNNING"}, {"exitCode", 0}}));
+    f.clock.advance_ms(20'000);
+    CHECK(answerer.pass() == 1);
+    REQUIRE(poll.answered());
+    CHECK_FALSE(poll.reply().unchanged);  // not known to be quiet at the new version until read
+    CHECK(poll.reply().cursor == cursor);
+    StartedPoll next(f, a, cursor, 5, k_accepts_unchanged);
+    f.clock.advance_ms(5'000);
+    CHECK(answerer.pass() == 1);
+    REQUIRE(next.answered());
+    CHECK(next.reply().unchanged);
+  }
+}
+
+TEST_CASE("A poll is never answered \"unchanged\" while its instance's tasks have secrets to serve",
+          "[svc][cluster][secrets]") {
+  RemoteFixture f;
+  svc::PollAnswerer answerer(*f.ctx);
+  f.add_secret_family();
+  const Joined a = f.join("zone-a");
+  auto started = ecs_call(*f.ctx, "StartTask", Json{{"taskDefinition", "db"}, {"containerInstances", {a.arn}}});
+  REQUIRE_OK(started);
+  const Json first = f.poll(a);
+  REQUIRE(first["secrets"].size() == 2);
+  StartedPoll poll(f, a, first["cursor"], 5, k_accepts_unchanged);
+  f.clock.advance_ms(5'000);
+  CHECK(answerer.pass() == 1);
+  REQUIRE(poll.answered());
+  CHECK_FALSE(poll.reply().unchanged);
+  REQUIRE(poll.reply().secrets.size() == 2);
+  CHECK(poll.reply().secrets[0].value == std::optional<std::string>("s3cr3t"));
+}
