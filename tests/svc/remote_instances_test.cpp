@@ -12,6 +12,7 @@
 #include "fixtures/cluster_call.hpp"
 #include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
+#include "fixtures/remote_fixture.hpp"
 #include "svc/execute_command.hpp"
 #include "svc/instance_poll.hpp"
 #include "svc/lost_instances.hpp"
@@ -24,104 +25,9 @@ using berth::testing::cluster_call;
 using berth::testing::ecs_call;
 using berth::testing::Json;
 using berth::testing::ServiceFixture;
+using berth::testing::Joined;
+using berth::testing::RemoteFixture;
 
-namespace {
-
-struct Joined {
-  std::string arn;
-  std::string id;
-  std::string user;  // its key's IAM user
-};
-
-// The default cluster with remote agents served (lost after 300 s, polls wait up to 20 s).
-struct RemoteFixture : ServiceFixture {
-  svc::RemoteAgents agents;
-  // Answers parked polls on its thread, as in `berth serve`; started only by the tests that
-  // park a poll from another thread (the others advance the fake clock, which is not atomic).
-  std::unique_ptr<svc::PollAnswerer> answerer;
-
-  void start_answerer() {
-    answerer = std::make_unique<svc::PollAnswerer>(*ctx);
-    answerer->start();
-  }
-
-  // Starts a blocking poll of `instance` with `cursor` on a thread of its own and returns once it
-  // is parked; the thread keeps the reply in `out` (Catch's assertions stay on the test's thread).
-  std::thread parked_poll(const Joined& instance, const Json& cursor, Result<Json>& out) {
-    const Json request{{"containerInstance", instance.arn}, {"cursor", cursor}, {"waitSeconds", 20}};
-    std::thread poller([this, request, &out, user = instance.user] {
-      out = cluster_call(*ctx, "PollInstanceTasks", request, user);
-    });
-    while (agents.waiters() == 0) std::this_thread::yield();
-    return poller;
-  }
-
-  explicit RemoteFixture(svc::RemoteAgentSettings settings = {}) : agents(settings) {
-    ctx->remote_agents = &agents;
-    REQUIRE_OK(ecs_call(*ctx, "RegisterTaskDefinition", Json::parse(R"({"family":"web","networkMode":"host",
-        "containerDefinitions":[{"name":"main","image":"busybox","memory":64}]})")));
-  }
-
-  Joined join(const std::string& zone) {
-    auto token = cluster_call(*ctx, "CreateJoinToken", Json::object());
-    REQUIRE_OK(token);
-    auto joined = cluster_call(*ctx, "JoinCluster",
-                               Json{{"joinToken", (*token)["joinToken"]},
-                                    {"attributes", Json::array({{{"name", "ecs.availability-zone"}, {"value", zone}}})},
-                                    {"totalResources", Json::parse(R"([{"name":"CPU","type":"INTEGER","integerValue":1024},
-                                        {"name":"MEMORY","type":"INTEGER","integerValue":1024}])")}});
-    REQUIRE_OK(joined);
-    const std::string arn = (*joined)["containerInstanceArn"];
-    const std::string id = arn.substr(arn.rfind('/') + 1);
-    return {arn, id, "ci-" + id};
-  }
-
-  Json poll(const Joined& instance, const Json& extra = Json::object()) {
-    Json request{{"containerInstance", instance.arn}};
-    request.update(extra);
-    auto reply = cluster_call(*ctx, "PollInstanceTasks", request, instance.user);
-    REQUIRE_OK(reply);
-    return *reply;
-  }
-
-  Json instance(const Joined& joined) {
-    auto described = ecs_call(*ctx, "DescribeContainerInstances", Json{{"containerInstances", {joined.arn}}});
-    REQUIRE_OK(described);
-    return (*described)["containerInstances"][0];
-  }
-
-  Json task(const std::string& arn) {
-    auto described = ecs_call(*ctx, "DescribeTasks", Json{{"tasks", {arn}}});
-    REQUIRE_OK(described);
-    return (*described)["tasks"][0];
-  }
-
-  // Reports the task RUNNING (or `status`) as its instance's agent would.
-  Result<Json> report(const Joined& by, const std::string& task_arn, const std::string& status = "RUNNING") {
-    return ecs_call_as(by.user, "SubmitTaskStateChange", Json{{"task", task_arn}, {"status", status}});
-  }
-
-  Result<Json> ecs_call_as(const std::string& user, std::string_view action, Json body) {
-    svc::Context as = *ctx;
-    as.caller_arn = "arn:aws:iam::000000000000:user/" + user;
-    return ecs_call(as, action, std::move(body));
-  }
-
-  // One lost-instance sweep now; returns how many instances it newly lost.
-  std::size_t sweep_lost() {
-    auto sweep = svc::sweep_lost_instances(*ctx);
-    REQUIRE_OK(sweep);
-    return sweep->instances_lost;
-  }
-
-  std::vector<std::string> task_arns(const Json& poll_reply) {
-    std::vector<std::string> out;
-    for (const auto& t : poll_reply["tasks"]) out.push_back(t["taskArn"]);
-    return out;
-  }
-};
-
-}  // namespace
 
 TEST_CASE("PollInstanceTasks lists the instance's tasks with their definitions; the cursor moves on desired changes",
           "[svc][cluster]") {
@@ -477,11 +383,6 @@ TEST_CASE("ExecuteCommand for a task on a joined gateway is listed once in its p
   REQUIRE_FALSE(ran.has_value());
   CHECK(ran.error().code == Code::invalid_parameter);
   CHECK(ran.error().message == "The container is not running on this gateway.");
-  // A berth exec session with a terminal cannot be relayed to a joined gateway.
-  model::ExecSessionRequest session{std::nullopt, task_id, std::nullopt, {"sh"}, true, true};
-  auto opened = svc::open_exec_session(*f.ctx, session);
-  REQUIRE_FALSE(opened.has_value());
-  CHECK(opened.error().code == Code::invalid_parameter);
 }
 
 TEST_CASE("A poll carries the resolved secrets of the instance's tasks until their containers started", "[svc][cluster][secrets]") {
