@@ -77,6 +77,9 @@ bool ServerLink::poll_and_mirror() {
   // Someone waits for these on the server, whatever becomes of the rest of the reply.
   answer_log_requests(identity, reply->log_requests);
   run_commands(identity, reply->exec_requests);
+  for (const auto& relay : reply->relay_requests) {
+    if (m_answers.serve_relay) m_answers.serve_relay(identity, relay);
+  }
   // Before the tasks that need them are mirrored, and so started.
   if (m_answers.secrets) m_answers.secrets->replace(std::move(reply->secrets));
   auto applied = apply_desired_state(m_store, identity.instance_id, *reply, m_clock.now_ms());

@@ -4,7 +4,8 @@
 // the agent can start the tasks that need them, and answers the log requests a reply lists
 // (`berth logs` on the server for a task here); the commands a reply lists (ExecuteCommand and
 // `berth exec` on the server) run on k_command_workers workers of their own, so that polls go on
-// while they run, and are answered with SubmitExecResult; another thread reports what the agent recorded (agent/state_reporter),
+// while they run, and are answered with SubmitExecResult; the relayed sessions it lists
+// (`berth exec -i/-t`, `berth attach` on the server) go to NodeAnswers::serve_relay; another thread reports what the agent recorded (agent/state_reporter),
 // woken by the agent's changes and every few seconds for reports the server did not take. A
 // server that does not answer stops neither: the agent goes on running what the store holds,
 // polls are retried with a growing pause (1 s to 10 s), and the first answer afterwards brings
@@ -51,12 +52,19 @@ using LogCursorReader = std::function<model::LogChunk(const std::string& runtime
 using CommandRunner =
     std::function<Result<model::ExecOutcome>(const std::string& runtime_id, const std::vector<std::string>& argv)>;
 
+// Connects back to the server for a relayed session a poll listed (`berth exec -i/-t`, `berth
+// attach` there) and serves it; called on the poll thread, so it returns at once (the serving
+// runs on threads of its own, bounded by the implementation: cli/relay_agent.hpp).
+using RelayServer = std::function<void(const JoinedIdentity& identity, const model::RelayRequest& request)>;
+
 // What the link answers the server's asks with; each part may be missing: log requests are then
-// answered with no lines, commands refused, secrets not kept.
+// answered with no lines, commands refused, relayed sessions left (the server tells their users
+// no agent came), secrets not kept.
 struct NodeAnswers {
   LogReader read_logs = nullptr;
   LogCursorReader read_logs_after = nullptr;
   CommandRunner run_command = nullptr;
+  RelayServer serve_relay = nullptr;
   ServedSecrets* secrets = nullptr;  // must outlive the link
 };
 

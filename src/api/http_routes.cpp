@@ -9,6 +9,7 @@
 #include "api/keys_dispatch.hpp"
 #include "api/logs_dispatch.hpp"
 #include "api/metrics_routes.hpp"
+#include "api/relay_routes.hpp"
 #include "api/scaling_dispatch.hpp"
 #include "api/scheduler_dispatch.hpp"
 #include "api/secrets_dispatch.hpp"
@@ -274,6 +275,7 @@ std::string claimed_action(const HttpRequest& request, const std::string& path) 
     if (request.method == "DELETE") return "scheduler:UntagResource";
   }
   if (request.method == "POST" && path == k_exec_path) return "berth:ExecuteCommand";
+  if (request.method == "POST" && path == model::k_relay_path) return "berth:ConnectRelaySession";
   if (!path.starts_with("/schedules/")) return "";
   if (request.method == "POST") return "scheduler:CreateSchedule";
   if (request.method == "PUT") return "scheduler:UpdateSchedule";
@@ -370,6 +372,9 @@ HttpResponse route_request(ApiServices& api, const HttpRequest& request, const H
   if (const auto operation = cbor_operation(request, path)) return cloudwatch_cbor(api, caller, request, *operation);
   if (method == "POST" && path == k_exec_path && !request.has_header("x-amz-target")) {
     return exec_session(api, caller, request, peer);
+  }
+  if (method == "POST" && path == model::k_relay_path && !request.has_header("x-amz-target")) {
+    return relay_connection(api, caller, request, peer);
   }
   if (is_elb(request)) return elb_api(api, caller, request);
   // Any path: an --endpoint-url with a path is used as-is by the AWS clients.

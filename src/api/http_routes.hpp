@@ -4,7 +4,8 @@
 // Scheduler's REST routes (/schedules[/{Name}], /schedule-groups[/{Name}], /tags/{ResourceArn};
 // any other method or path under them is a 404 ResourceNotFoundException), `berth exec` sessions
 // (POST /v1/exec with Upgrade: berth-exec, on the unix socket or TLS: a 101, after which the
-// connection is handed over), the
+// connection is handed over), joined agents' connections back for relayed sessions (POST
+// /v1/relay: api/relay_routes.hpp), the
 // container logs of a task (GET /v1/tasks/{task}/logs?since=&cluster=&container=) and the metrics
 // (GET /metrics, which also takes the scrape token, and GET /v1/stats: api/metrics_routes.hpp),
 // and the node's images (GET /v1/images: api/image_routes.hpp).

@@ -2,7 +2,9 @@
 // live output here, through the socket its shim serves (root only; no daemon needed, so it works
 // across berth's restarts). Ctrl-C detaches and leaves the container running. TASK may be a
 // short prefix of the task's id: without a daemon to ask, it is looked up among the runtime's
-// container state directories ("<task id>-<container>"), and must match one task only.
+// container state directories ("<task id>-<container>"), and must match one task only. A
+// container not running here is asked of the daemon: on a serving gateway, a task on a joined
+// gateway is attached to through its agent (a relayed session, authorized as berth:ExecuteCommand).
 
 #include <algorithm>
 #include <cerrno>
@@ -10,12 +12,17 @@
 #include <iostream>
 
 #include "cli/container_address.hpp"
+#include "cli/ecs_client.hpp"
+#include "cli/exec_client.hpp"
 #include "cli/frame_relay.hpp"
 #include "cli/id_prefix.hpp"
 #include "cli/runc_paths.hpp"
 #include "cli/usage.hpp"
+#include "cli/resource_lookup.hpp"
 #include "cli/verb_config.hpp"
+#include "cli/verb_setup.hpp"
 #include "cli/verbs.hpp"
+#include "common/files.hpp"
 #include "runtime/linux/unix_socket.hpp"
 #include "runtime/shim/shim.hpp"
 
@@ -36,6 +43,31 @@ std::vector<Candidate> tasks_with_container(const std::string& state_root, const
     out.push_back(Candidate{"task", task, task, ""});
   }
   return out;
+}
+
+// Attaches through the daemon on its unix socket (the container runs on a joined gateway);
+// nothing when no daemon answers there.
+std::optional<int> attach_through_daemon(const ParsedArgs& args, const Config& config, const ContainerAddress& address) {
+  auto connected = runtime::connect_unix(config.socket_path);
+  if (!connected) return std::nullopt;
+  const auto api = connect_verb(args, config, "attach");
+  if (!api) return api.error();
+  model::ExecSessionRequest request;
+  auto task = task_reference(EcsClient(config, *api), args.positional[0], EcsClient::Stopped::exclude);
+  if (!task) return report_failure(task.error());
+  request.task = *task;
+  request.container = address.container;
+  request.attach = true;
+  if (write_all(connected->get(), exec_session_request(request)) != 0) {
+    std::cerr << "berth: the daemon closed the connection\n";
+    return 1;
+  }
+  auto early = read_session_opening(connected->get(), "the daemon");
+  if (!early) {
+    std::cerr << "berth: " << early.error().message << "\n";
+    return 1;
+  }
+  return relay_frames(connected->get(), {}, *early);
 }
 
 }  // namespace
@@ -72,6 +104,9 @@ int attach_verb(const Words& words) {
   auto socket = runtime::connect_unix(path);
   if (!socket) {
     const int error = socket.error().sys_errno;
+    if (error == ENOENT || error == ECONNREFUSED) {
+      if (auto relayed = attach_through_daemon(*args, *config, *address)) return *relayed;
+    }
     std::cerr << "berth: " << (error == ENOENT || error == ECONNREFUSED
                                    ? "container '" + address->container + "' of task " + address->task_id + " is not running on this gateway"
                                    : socket.error().message)

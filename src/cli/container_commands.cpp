@@ -31,8 +31,7 @@ Result<svc::CommandResult> RuntimeContainerCommands::run(const std::string& runt
   return svc::CommandResult{ran->exit_code, std::move(ran->output), ran->output_truncated, ran->timed_out};
 }
 
-Result<svc::SessionHandoff> RuntimeContainerCommands::open_session(const std::string& runtime_id,
-                                                                   const model::ExecSessionRequest& request) {
+Result<std::shared_ptr<void>> RuntimeContainerCommands::reserve_session(const std::string& runtime_id) {
   BERTH_TRY(require_running(runtime_id));
   if (m_stopping) return fail(Code::server, "berth is stopping.");
   const auto open = m_open_sessions;
@@ -41,8 +40,21 @@ Result<svc::SessionHandoff> RuntimeContainerCommands::open_session(const std::st
     return fail(Code::limit_exceeded, "At most " + std::to_string(k_max_exec_sessions) +
                                           " exec sessions are open at once on a gateway; retry when one has ended.");
   }
+  return std::shared_ptr<void>(nullptr, [open](void*) { open->fetch_sub(1); });
+}
+
+Result<void> RuntimeContainerCommands::serve_session(const std::string& runtime_id, const model::ExecSessionRequest& request,
+                                                     int socket, std::string early_input) {
+  BERTH_ASSIGN(const auto reservation, reserve_session(runtime_id));
+  const auto runc_argv = runtime::runc_exec_argv(m_paths, runtime_id, request.argv, request.tty);
+  (void)runtime::serve_exec_session(runc_argv, {request.tty, request.interactive}, socket, std::move(early_input), m_stopping);
+  return {};
+}
+
+Result<svc::SessionHandoff> RuntimeContainerCommands::open_session(const std::string& runtime_id,
+                                                                   const model::ExecSessionRequest& request) {
   // Held by the hand-off and then by its session's thread: the slot is free again when both are gone.
-  const std::shared_ptr<void> reservation(nullptr, [open](void*) { open->fetch_sub(1); });
+  BERTH_ASSIGN(const std::shared_ptr<void> reservation, reserve_session(runtime_id));
   std::vector<std::string> runc_argv = runtime::runc_exec_argv(m_paths, runtime_id, request.argv, request.tty);
   const runtime::ExecSessionIo io{request.tty, request.interactive};
   // Owns the socket from its call on and never throws (the event loop calls it): on any failure
@@ -59,10 +71,11 @@ Result<svc::SessionHandoff> RuntimeContainerCommands::open_session(const std::st
   };
 }
 
-svc::SessionHandoff RuntimeContainerCommands::replay(svc::CommandResult result) {
-  std::string frames;
-  if (!result.output.empty()) frames = runtime::encode_frames(runtime::FrameType::stdout_, result.output);
-  frames += runtime::encode_frames(runtime::FrameType::exit, std::to_string(result.exit_code));
+namespace {
+
+// Writes `frames` on a session's socket (owned from the call), blocking at most
+// k_replay_send_timeout_s, and closes it.
+svc::SessionHandoff send_frames(std::string frames) {
   return [frames = std::move(frames)](int socket, std::string) noexcept {
     runtime::UniqueFd owned(socket);
     const timeval bound{k_replay_send_timeout_s, 0};
@@ -71,49 +84,37 @@ svc::SessionHandoff RuntimeContainerCommands::replay(svc::CommandResult result) 
   };
 }
 
+}  // namespace
+
+svc::SessionHandoff RuntimeContainerCommands::replay(svc::CommandResult result) {
+  std::string frames;
+  if (!result.output.empty()) frames = runtime::encode_frames(runtime::FrameType::stdout_, result.output);
+  frames += runtime::encode_frames(runtime::FrameType::exit, std::to_string(result.exit_code));
+  return send_frames(std::move(frames));
+}
+
+svc::SessionHandoff RuntimeContainerCommands::refuse(std::string message) {
+  return send_frames(runtime::encode_frames(runtime::FrameType::stderr_, message) +
+                     runtime::encode_frames(runtime::FrameType::exit, "255"));
+}
+
 void RuntimeContainerCommands::start_session(runtime::UniqueFd&& socket, std::shared_ptr<void> reservation,
                                              std::vector<std::string> runc_argv, runtime::ExecSessionIo io,
                                              std::string early_input) {
-  MutexLock lock(m_sessions_mutex);
   if (m_stopping) return;
-  reap_sessions();
-  Session& session = m_sessions.emplace_back();
-  try {
-    session.thread = std::thread([this, reservation = std::move(reservation), runc_argv = std::move(runc_argv), io,
-                                  owned = std::move(socket), early_input = std::move(early_input), &session]() mutable {
-      try {
-        (void)runtime::serve_exec_session(runc_argv, io, owned.get(), std::move(early_input), m_stopping);
-      } catch (const std::exception& e) {
-        log_error(std::string("berth exec session ended: ") + e.what());
-      } catch (...) {
-        log_error("berth exec session ended: an unknown exception");
-      }
-      session.done = true;
-    });
-  } catch (...) {
-    m_sessions.pop_back();  // no thread: nothing to join
-    throw;
-  }
-}
-
-void RuntimeContainerCommands::reap_sessions() {
-  for (auto it = m_sessions.begin(); it != m_sessions.end();) {
-    if (!it->done) {
-      ++it;
-      continue;
-    }
-    if (it->thread.joinable()) it->thread.join();
-    it = m_sessions.erase(it);
-  }
+  // Shared so that the job can be copied: the socket closes with the last of them.
+  auto owned = std::make_shared<runtime::UniqueFd>(std::move(socket));
+  const bool started = m_session_threads.start(
+      [this, reservation = std::move(reservation), runc_argv = std::move(runc_argv), io, owned,
+       early_input = std::move(early_input)](SessionThreads::Session&) {
+        (void)runtime::serve_exec_session(runc_argv, io, owned->get(), early_input, m_stopping);
+      });
+  if (!started) log_error("berth exec session not started: no thread for it, or berth is stopping");
 }
 
 void RuntimeContainerCommands::stop() {
   m_stopping = true;
-  MutexLock lock(m_sessions_mutex);
-  for (auto& session : m_sessions) {
-    if (session.thread.joinable()) session.thread.join();
-  }
-  m_sessions.clear();
+  m_session_threads.stop();
 }
 
 }  // namespace berth::cli

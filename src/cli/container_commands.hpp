@@ -5,11 +5,9 @@
 #pragma once
 
 #include <atomic>
-#include <list>
 #include <memory>
-#include <thread>
 
-#include "common/thread_annotations.hpp"
+#include "common/session_threads.hpp"
 #include "runtime/linux/unique_fd.hpp"
 #include "runtime/runc/exec_session.hpp"
 #include "runtime/runc/runc_runtime.hpp"
@@ -40,21 +38,25 @@ class RuntimeContainerCommands final : public svc::ContainerCommands {
   // the event loop calls it; the output is at most 64 KiB, which a unix socket's buffer takes)
   // and closes it.
   svc::SessionHandoff replay(svc::CommandResult result) override;
+  // As replay, with `message` as stderr and exit code 255.
+  svc::SessionHandoff refuse(std::string message) override;
+  // Serves a session for `request` in the running container `runtime_id` on the calling thread
+  // (a joined gateway's relayed one: cli/relay_agent.hpp), the client on `socket` (borrowed),
+  // counted among the k_max_exec_sessions; returns once it has ended. The errors of open_session,
+  // nothing served then.
+  [[nodiscard]] Result<void> serve_session(const std::string& runtime_id, const model::ExecSessionRequest& request,
+                                           int socket, std::string early_input);
   // Ends every session and waits for their threads. Idempotent.
   void stop();
 
  private:
-  struct Session {
-    std::thread thread;
-    std::atomic<bool> done{false};
-  };
   Result<void> require_running(const std::string& runtime_id);
+  // Takes a session's place: held until the returned reservation is gone. The errors of open_session.
+  Result<std::shared_ptr<void>> reserve_session(const std::string& runtime_id);
   // Serves a session on a thread of its own, which then owns `socket` (closed at once when
-  // berth is stopping). Throws, leaving no session behind, when no thread can be started.
+  // berth is stopping or no thread can be started).
   void start_session(runtime::UniqueFd&& socket, std::shared_ptr<void> reservation, std::vector<std::string> runc_argv,
                      runtime::ExecSessionIo io, std::string early_input);
-  // Joins the threads of sessions that have ended.
-  void reap_sessions() BERTH_REQUIRES(m_sessions_mutex);
 
   runtime::Runtime& m_runtime;
   const runtime::RuncPaths m_paths;
@@ -62,8 +64,8 @@ class RuntimeContainerCommands final : public svc::ContainerCommands {
   // Reserved sessions (open_session) and those being served.
   std::shared_ptr<std::atomic<int>> m_open_sessions = std::make_shared<std::atomic<int>>(0);
   std::atomic<bool> m_stopping{false};
-  Mutex m_sessions_mutex;
-  std::list<Session> m_sessions BERTH_GUARDED_BY(m_sessions_mutex);
+  // The sessions' threads (the reservations bound them; their commands see m_stopping).
+  SessionThreads m_session_threads{k_max_exec_sessions};
 };
 
 }  // namespace berth::cli

@@ -138,7 +138,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
       m_logs(m_runtime, m_runc_paths.log_files),
       m_commands(m_runtime, m_runc_paths),
       m_metrics(metric_store_limits(config)),
-      m_remote_agents(remote_agent_settings(config)),
+      m_remote_agents(remote_agent_settings(config), m_resources.clock.get()),
       m_ctx{.store = *m_resources.store,
             .clock = *m_resources.clock,
             .arns = ArnScope{config.region, config.account},

@@ -1,5 +1,10 @@
 #include "cli/exec_client.hpp"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "api/http_routes.hpp"
 #include "common/ascii.hpp"
 #include "common/numbers.hpp"
@@ -7,8 +12,12 @@
 namespace berth::cli {
 
 std::string exec_session_body(const model::ExecSessionRequest& request) {
-  model::Json body{{"task", request.task}, {"command", request.argv}, {"tty", request.tty},
-                   {"interactive", request.interactive}};
+  model::Json body{{"task", request.task}, {"tty", request.tty}, {"interactive", request.interactive}};
+  if (request.attach) {
+    body["attach"] = true;
+  } else {
+    body["command"] = request.argv;
+  }
   if (request.cluster) body["cluster"] = *request.cluster;
   if (request.container) body["container"] = *request.container;
   return body.dump(-1, ' ', false, model::Json::error_handler_t::replace);
@@ -59,6 +68,28 @@ Result<std::optional<SessionReply>> parse_session_reply(std::string_view receive
     refusal = type + ": " + body["message"].get<std::string>();
   }
   return SessionReply{false, refusal, head_end + 4 + length};
+}
+
+Result<std::string> read_session_opening(int socket, std::string_view peer, int timeout_s) {
+  timeval bound{timeout_s, 0};
+  if (timeout_s > 0) (void)::setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+  std::string received;
+  while (true) {
+    BERTH_ASSIGN(const auto reply, parse_session_reply(received));
+    if (reply) {
+      if (timeout_s > 0) {
+        bound = {0, 0};  // the session itself waits as long as its user does
+        (void)::setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+      }
+      if (!reply->opened) return fail(Code::client, reply->refusal);
+      return received.substr(reply->consumed);
+    }
+    char buffer[4096];
+    const ssize_t n = ::read(socket, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail(Code::server, std::string(peer) + " closed the connection");
+    received.append(buffer, static_cast<std::size_t>(n));
+  }
 }
 
 }  // namespace berth::cli

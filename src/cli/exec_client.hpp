@@ -1,6 +1,7 @@
 // The client side of a `berth exec` session with the daemon: the request that opens it (on the
 // unix socket whole; over --endpoint its body and headers, which ApiConnection signs), and
-// reading the daemon's answer (101 and the session, or an ECS-shaped error). Pure; thread-safe.
+// reading the daemon's answer (101 and the session, or an ECS-shaped error). Pure but for
+// read_session_opening, which reads a socket; thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -35,5 +36,11 @@ struct SessionReply {
 // Reads the daemon's answer from what has been received so far: nothing until it is complete;
 // InvalidParameter for bytes that are not an HTTP reply or one over k_max_session_reply_bytes.
 [[nodiscard]] Result<std::optional<SessionReply>> parse_session_reply(std::string_view received);
+
+// Reads the answer to a session's request from `socket` (`peer` names who answers, for the
+// messages), waiting at most `timeout_s` for each read (0: as long as it takes): the bytes after a
+// 101 (the session's first), or the refusal ("<ErrorType>: <message>", Code::client), a reply
+// that is not one (InvalidParameter), or a peer that closed (Code::server).
+[[nodiscard]] Result<std::string> read_session_opening(int socket, std::string_view peer, int timeout_s = 0);
 
 }  // namespace berth::cli

@@ -145,32 +145,14 @@ int exec_verb(const Words& words) {
       return 1;
     }
   }
-  std::string received;
-  while (true) {
-    auto reply = parse_session_reply(received);
-    if (!reply) {
-      std::cerr << "berth: " << reply.error().message << "\n";
-      return 1;
-    }
-    if (*reply) {
-      if (!(*reply)->opened) {
-        std::cerr << "berth: " << (*reply)->refusal << "\n";
-        return 1;
-      }
-      std::optional<RawTerminal> raw;
-      if (parsed->tty) raw.emplace();
-      return relay_frames(connection, {.end_input = parsed->interactive, .terminal_size = parsed->tty},
-                          received.substr((*reply)->consumed));
-    }
-    char buffer[4096];
-    const ssize_t n = ::read(connection, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      std::cerr << "berth: the daemon closed the connection\n";
-      return 1;
-    }
-    received.append(buffer, static_cast<std::size_t>(n));
+  auto early = read_session_opening(connection, "the daemon");
+  if (!early) {
+    std::cerr << "berth: " << early.error().message << "\n";
+    return 1;
   }
+  std::optional<RawTerminal> raw;
+  if (parsed->tty) raw.emplace();
+  return relay_frames(connection, {.end_input = parsed->interactive, .terminal_size = parsed->tty}, *early);
 }
 
 }  // namespace berth::cli

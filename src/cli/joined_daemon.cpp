@@ -37,6 +37,8 @@ JoinedDaemon::JoinedDaemon(const Config& config, const agent::AgentConfig& agent
       m_runtime(runc_paths(config), agent_config.network),
       m_logs(m_runtime, runc_paths(config).log_files),
       m_commands(m_runtime, runc_paths(config)),
+      m_relays(config.join_url, server_trust(config.join_fingerprint, config.join_ca_file), m_commands,
+               runc_paths(config).state_root),
       m_server(config.join_url, server_trust(config.join_fingerprint, config.join_ca_file), m_clock),
       m_registrar(m_server, config.join_token, config.data_dir + "/join.json"),
       // The agent as the local one, but registered with the server and without the API's links:
@@ -71,6 +73,8 @@ Result<std::string> JoinedDaemon::start() {
         BERTH_ASSIGN(auto ran, m_commands.run(runtime_id, argv));
         return model::ExecOutcome{ran.exit_code, std::move(ran.output), ran.output_truncated, ran.timed_out};
       },
+      .serve_relay = [this](const agent::JoinedIdentity& identity,
+                            const model::RelayRequest& request) { m_relays.serve(identity, request); },
       .secrets = &m_secrets};
   m_link = std::make_unique<agent::ServerLink>(*m_store, m_server, m_registrar, m_clock, [this] { m_agent.wake(); },
                                                std::move(answers));
@@ -87,6 +91,7 @@ Result<std::string> JoinedDaemon::start() {
 void JoinedDaemon::stop() {
   m_metadata.stop();
   if (m_link) m_link->stop();
+  m_relays.stop();  // their exec sessions see their client leave
   m_commands.stop();
   m_exit_watcher.stop();
   if (m_gateway_logs) m_gateway_logs->stop();

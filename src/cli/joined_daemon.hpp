@@ -4,7 +4,8 @@
 // is the local agent, registered through a JoinedRegistrar and fed by the ServerLink instead of
 // the API; no API or scheduler runs here. The task metadata endpoint serves this gateway's
 // containers from its store, with ARNs in the server's region and account. Commands the server
-// asks for run through this gateway's runc (cli/container_commands); the secrets its tasks need
+// asks for run through this gateway's runc (cli/container_commands), and the interactive sessions
+// it relays are served over connections back to it (cli/relay_agent); the secrets its tasks need
 // come with the server's poll replies and stay in memory (agent/served_secrets). Its awslogs
 // containers' output goes into a log store of its own, forwarded when BERTH_LOGS_FORWARD_URL is
 // set (JoinedGatewayLogs). Thread-safety: open(), start() and stop() from one thread.
@@ -22,6 +23,7 @@
 #include "cli/daemon.hpp"
 #include "cli/joined_gateway_logs.hpp"
 #include "cli/metadata_endpoint.hpp"
+#include "cli/relay_agent.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "runtime/image/image_store.hpp"
@@ -59,6 +61,7 @@ class JoinedDaemon {
   runtime::RuncRuntime m_runtime;
   RuntimeLogs m_logs;  // what the server's log requests are answered from
   RuntimeContainerCommands m_commands;  // what runs the commands the server asks for
+  RelayAgent m_relays;                  // the sessions the server relays here (after the commands)
   agent::ServedSecrets m_secrets;       // before the agent, which resolves its tasks' secrets here
   ControlPlaneClient m_server;
   agent::JoinedRegistrar m_registrar;

@@ -16,9 +16,10 @@ const Shape k_execute_command = structure({{"cluster", &k_string},
                                            {"task", &k_string, true}});
 const Shape k_exec_session = structure({{"cluster", &k_string},
                                         {"container", &k_string},
-                                        {"command", &k_strings, true},
+                                        {"command", &k_strings},
                                         {"tty", &k_bool},
                                         {"interactive", &k_bool},
+                                        {"attach", &k_bool},
                                         {"task", &k_string, true}});
 
 Error bad_command(const std::string& why) { return {Code::invalid_parameter, "command " + why}; }
@@ -102,6 +103,12 @@ Result<ExecSessionRequest> decode_exec_session(const Json& body) {
   BERTH_ASSIGN(request.container, container_member(body));
   request.tty = body.value("tty", false);
   request.interactive = body.value("interactive", false);
+  request.attach = body.value("attach", false);
+  if (request.attach) {
+    if (body.contains("command")) return fail(Code::invalid_parameter, "An attach session runs no command.");
+    return request;
+  }
+  if (!body.contains("command")) return std::unexpected(bad_command("is missing."));
   std::size_t bytes = 0;
   for (const auto& word : body["command"]) {
     request.argv.push_back(word.get<std::string>());

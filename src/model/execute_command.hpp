@@ -41,7 +41,9 @@ struct ExecuteCommandReply {
   bool timed_out = false;
 };
 
-// A `berth exec` session: the command's words as given, a terminal or not, input or not.
+// A `berth exec` session: the command's words as given, a terminal or not, input or not. Or, with
+// `attach` (and no command), `berth attach` to the container's own stdio, which the daemon serves
+// for a task on a joined gateway only (on the gateway itself the verb uses the container's socket).
 struct ExecSessionRequest {
   std::optional<std::string> cluster;
   std::string task;
@@ -49,6 +51,7 @@ struct ExecSessionRequest {
   std::vector<std::string> argv;
   bool tty = false;
   bool interactive = false;
+  bool attach = false;
 };
 
 // The request shapes (members as in the AWS model for ExecuteCommand; berth's own for sessions).
@@ -67,7 +70,8 @@ const Shape& exec_session_shape();
 // command split_command_words refuses, or a container name ECS would not accept.
 [[nodiscard]] Result<ExecuteCommandRequest> decode_execute_command(const Json& body);
 
-// Decodes a shape-checked session body. InvalidParameterException for no words, more than
+// Decodes a shape-checked session body. InvalidParameterException for an attach with a command,
+// and otherwise for no words, more than
 // k_max_command_words, words longer than k_max_command_bytes together, or a word holding a NUL.
 [[nodiscard]] Result<ExecSessionRequest> decode_exec_session(const Json& body);
 

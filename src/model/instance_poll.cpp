@@ -63,6 +63,7 @@ Json encode_poll_instance_tasks(const PollInstanceTasksReply& reply, const ArnSc
            {"taskDefinitions", std::move(definitions)}};
   if (!reply.log_requests.empty()) out["logRequests"] = log_requests_to_json(reply.log_requests);
   if (!reply.exec_requests.empty()) out["execRequests"] = exec_requests_to_json(reply.exec_requests);
+  if (!reply.relay_requests.empty()) out["relayRequests"] = relay_requests_to_json(reply.relay_requests);
   if (!reply.secrets.empty()) out["secrets"] = served_secrets_to_json(reply.secrets);
   return out;
 }

@@ -10,6 +10,7 @@
 #include "common/arn.hpp"
 #include "common/result.hpp"
 #include "model/remote_exec.hpp"
+#include "model/relay_requests.hpp"
 #include "model/remote_logs.hpp"
 #include "model/remote_secrets.hpp"
 #include "model/schema.hpp"
@@ -48,6 +49,9 @@ struct PollInstanceTasksReply {
   std::vector<LogRequest> log_requests;
   // Commands the server waits for (model/remote_exec.hpp): listed once each, answered at once.
   std::vector<ExecRequest> exec_requests;
+  // Interactive sessions to connect back for (model/relay_requests.hpp): listed once each,
+  // answered at once.
+  std::vector<RelayRequest> relay_requests;
   // The resolved secrets of the listed tasks that have containers to start
   // (model/remote_secrets.hpp); never logged.
   std::vector<ServedSecret> secrets;
@@ -64,8 +68,8 @@ const Shape& poll_instance_tasks_shape();
 [[nodiscard]] Result<PollInstanceTasksRequest> decode_poll_instance_tasks(const Json& body);
 // {"containerInstanceArn", "cursor", "tasks": [DescribeTasks' task, with its version],
 // "taskDefinitions": [DescribeTaskDefinition's taskDefinition], "logRequests"?: [...],
-// "execRequests"?: [...], "secrets"?: [...]}; unchanged: {"containerInstanceArn", "cursor",
-// "unchanged": true}
+// "execRequests"?: [...], "relayRequests"?: [...], "secrets"?: [...]}; unchanged:
+// {"containerInstanceArn", "cursor", "unchanged": true}
 Json encode_poll_instance_tasks(const PollInstanceTasksReply& reply, const ArnScope& arns);
 
 }  // namespace berth::model

@@ -278,6 +278,9 @@ Result<PollInstanceTasksReply> decode_poll_reply(const Json& j) {
   if (j.contains("execRequests")) {
     BERTH_ASSIGN(r.exec_requests, exec_requests_from_json(j["execRequests"]));
   }
+  if (j.contains("relayRequests")) {
+    BERTH_ASSIGN(r.relay_requests, relay_requests_from_json(j["relayRequests"]));
+  }
   if (j.contains("secrets")) {
     BERTH_ASSIGN(r.secrets, served_secrets_from_json(j["secrets"]));
   }

@@ -23,7 +23,8 @@ std::string instance_key_policy(const ArnScope& arns, const std::string& cluster
              {"Action", model::Json::array({"ecs:SubmitTaskStateChange", "ecs:SubmitContainerStateChange"})},
              {"Resource", arns.cluster(cluster)}},
             {{"Effect", "Allow"},
-             {"Action", model::Json::array({"berth:PollInstanceTasks", "berth:SubmitTaskLogs", "berth:SubmitExecResult"})},
+             {"Action", model::Json::array({"berth:PollInstanceTasks", "berth:SubmitTaskLogs", "berth:SubmitExecResult",
+                                            "berth:ConnectRelaySession"})},
              {"Resource", arns.container_instance(cluster, instance_id)}},
             // Re-registering itself (new resources or attributes after a restart): the use case
             // refuses an instance key a registration of any other or of a new instance.

@@ -23,9 +23,9 @@ inline constexpr std::size_t k_max_instance_keys = 1000;
 [[nodiscard]] Result<model::JoinClusterReply> join_cluster(Context& ctx, const model::JoinClusterRequest& request);
 
 // The policy of instance `instance_id`'s key in `cluster`: DiscoverPollEndpoint,
-// SubmitTaskStateChange and SubmitContainerStateChange in its cluster, PollInstanceTasks and
-// RegisterContainerInstance (re-registering itself only: the use case checks) on its own
-// instance; nothing else.
+// SubmitTaskStateChange and SubmitContainerStateChange in its cluster, PollInstanceTasks,
+// SubmitTaskLogs, SubmitExecResult, ConnectRelaySession and RegisterContainerInstance
+// (re-registering itself only: the use case checks) on its own instance; nothing else.
 std::string instance_key_policy(const ArnScope& arns, const std::string& cluster, const std::string& instance_id);
 
 }  // namespace berth::svc

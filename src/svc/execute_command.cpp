@@ -73,14 +73,15 @@ Result<model::ExecuteCommandReply> execute_command(Context& ctx, const model::Ex
 Result<SessionHandoff> open_exec_session(Context& ctx, const model::ExecSessionRequest& request) {
   BERTH_ASSIGN(auto target, exec_target(ctx, request.cluster, request.task, request.container, LaunchFlag::not_required));
   if (on_joined_instance(ctx, target.task)) {
-    if (request.tty || request.interactive) {
-      return fail(Code::invalid_parameter, "The task runs on the joined gateway of container instance " +
-                                               target.task.container_instance_id +
-                                               ": berth exec runs commands there without -i and -t.");
-    }
     if (!ctx.commands) return fail(Code::server, "This berth serves no exec sessions.");
+    if (request.tty || request.interactive || request.attach) {
+      return relay_through_agent(ctx, target.task, runtime_id_of(target), request);
+    }
     BERTH_ASSIGN(auto result, run_through_agent(ctx, target.task, runtime_id_of(target), request.argv));
     return ctx.commands->replay(std::move(result));
+  }
+  if (request.attach) {
+    return fail(Code::invalid_parameter, "The task runs on this gateway: berth attach there uses its container's socket.");
   }
   return ctx.commands->open_session(runtime_id_of(target), request);
 }

@@ -40,6 +40,9 @@ class ContainerCommands {
   // Returns what serves a session whose command ran elsewhere (through a joined gateway's agent):
   // its output as stdout, then its exit code, and the end of the session.
   [[nodiscard]] virtual SessionHandoff replay(CommandResult result) = 0;
+  // Returns what ends a session that cannot be served after all (a relayed one whose agent did
+  // not come): `message` on stderr, then exit code 255.
+  [[nodiscard]] virtual SessionHandoff refuse(std::string message) = 0;
 };
 
 // ExecuteCommand: runs the request's command in the task's container and returns its result.
@@ -51,9 +54,10 @@ class ContainerCommands {
 
 // A `berth exec` session: the same checks as execute_command except enableExecuteCommand (the
 // caller is the gateway's operator on its unix socket, as `docker exec` on an ECS instance);
-// returns the reserved session. For a task on a joined gateway the command runs through its agent
-// first (no input, no terminal: -i and -t are InvalidParameterException there) and the session
-// replays its result.
+// returns the reserved session. For a task on a joined gateway a command without -i and -t runs
+// through its agent first and the session replays its result; with -i or -t, and an attach, the
+// session is relayed to the agent (svc/remote_exec.hpp's relay_through_agent). An attach to a
+// task on this gateway is InvalidParameterException (`berth attach` uses the container's socket).
 [[nodiscard]] Result<SessionHandoff> open_exec_session(Context& ctx, const model::ExecSessionRequest& request);
 
 }  // namespace berth::svc

@@ -59,17 +59,30 @@ Result<void> instance_heard_from(Context& ctx, const std::string& cluster, const
 
 namespace {
 
-// What waits for `instance_id`'s agent besides its tasks: open log requests, and the commands no
-// poll listed yet (taken: a reply that lists them is sent (news_for), so none is lost to a parked
-// poll).
+// What waits for `instance_id`'s agent besides its tasks: open log requests, and the commands and
+// relayed sessions no poll listed yet (taken: a reply that lists them is sent (news_for), so none
+// is lost to a parked poll).
 struct Asks {
   std::vector<model::LogRequest> logs;
   std::vector<model::ExecRequest> commands;
-  bool empty() const { return logs.empty() && commands.empty(); }
+  std::vector<model::RelayRequest> relays;
+  bool empty() const { return logs.empty() && commands.empty() && relays.empty(); }
 };
+std::vector<model::RelayRequest> relays_for(RemoteAgents& agents, const std::string& instance_id) {
+  std::vector<model::RelayRequest> out;
+  if (!agents.relay_sessions()) return out;
+  for (auto& [id, ask] : agents.relay_sessions()->take_for(instance_id)) {
+    const auto kind = ask.kind == RelayAsk::Kind::attach ? model::RelayRequest::Kind::attach : model::RelayRequest::Kind::exec;
+    out.push_back({id, kind, std::move(ask.runtime_id), std::move(ask.session.argv), ask.session.tty,
+                   ask.session.interactive});
+  }
+  return out;
+}
 Asks asks_for(Context& ctx, const std::string& instance_id) {
   if (!ctx.remote_agents) return {};
-  return {ctx.remote_agents->log_requests().asked_of(instance_id), ctx.remote_agents->exec_requests().take_for(instance_id)};
+  RemoteAgents& agents = *ctx.remote_agents;
+  return {agents.log_requests().asked_of(instance_id), agents.exec_requests().take_for(instance_id),
+          relays_for(agents, instance_id)};
 }
 
 // The reply a poll of `instance_id` gets now, complete: its desired tasks and `asks`. With no asks
@@ -83,6 +96,7 @@ Result<model::PollInstanceTasksReply> current_reply(Context& ctx, const std::str
   BERTH_ASSIGN(auto reply, read_instance_tasks(ctx, cluster, instance_id));
   reply.log_requests = std::move(asks.logs);
   reply.exec_requests = std::move(asks.commands);
+  reply.relay_requests = std::move(asks.relays);
   if (ctx.remote_agents && !asked) {
     ctx.remote_agents->poll_states().record(cluster, instance_id, {version, reply.cursor, reply.secrets.empty()});
   }
@@ -130,7 +144,8 @@ Result<model::PollInstanceTasksReply> reply_to(Context& ctx, const std::string& 
 // Whether `reply` answers a poll whose agent acts on `cursor` now, not only at its deadline.
 bool news_for(const model::PollInstanceTasksReply& reply, const std::optional<std::string>& cursor) {
   // Logs and commands someone waits for are asked at once.
-  return !cursor || *cursor != reply.cursor || !reply.log_requests.empty() || !reply.exec_requests.empty();
+  return !cursor || *cursor != reply.cursor || !reply.log_requests.empty() || !reply.exec_requests.empty() ||
+         !reply.relay_requests.empty();
 }
 
 // Logs once per this many polls answered at once for want of a parking place.

@@ -21,9 +21,14 @@ RelaySessions::~RelaySessions() {
 
 std::optional<std::string> RelaySessions::open(const std::string& instance_id, RelayAsk ask) {
   MutexLock lock(m_mutex);
+  const EpochMs now = m_clock.now_ms();
+  std::erase_if(m_sessions, [now](const auto& entry) {
+    const Session& s = entry.second;
+    return now >= s.deadline && s.socket < 0 && !s.spliced;  // a waiter, if any, ends its wait too
+  });
   if (m_closed || m_sessions.size() >= m_max_sessions) return std::nullopt;
   std::string id = random_hex(16);
-  m_sessions[id] = Session{instance_id, std::move(ask), m_clock.now_ms() + m_connect_deadline.count(), false, -1, false};
+  m_sessions[id] = Session{instance_id, std::move(ask), now + m_connect_deadline.count(), false, -1, false};
   return id;
 }
 
@@ -40,17 +45,24 @@ std::vector<std::pair<std::string, RelayAsk>> RelaySessions::take_for(const std:
   return out;
 }
 
+bool RelaySessions::expects_locked(const std::string& instance_id, const std::string& id) const {
+  const auto it = m_sessions.find(id);
+  if (m_closed || it == m_sessions.end()) return false;
+  const auto& session = it->second;
+  return session.instance_id == instance_id && session.listed && session.socket < 0 && !session.spliced &&
+         m_clock.now_ms() < session.deadline;
+}
+
+bool RelaySessions::expects(const std::string& instance_id, const std::string& id) const {
+  MutexLock lock(m_mutex);
+  return expects_locked(instance_id, id);
+}
+
 bool RelaySessions::connect(const std::string& instance_id, const std::string& id, int socket) {
   {
     MutexLock lock(m_mutex);
-    const auto it = m_sessions.find(id);
-    if (m_closed || it == m_sessions.end()) return false;
-    auto& session = it->second;
-    if (session.instance_id != instance_id || !session.listed || session.socket >= 0 || session.spliced ||
-        m_clock.now_ms() >= session.deadline) {
-      return false;
-    }
-    session.socket = socket;
+    if (!expects_locked(instance_id, id)) return false;
+    m_sessions.find(id)->second.socket = socket;
   }
   m_changed.notify_all();
   return true;

@@ -6,8 +6,8 @@
 // (waiting or spliced), an agent must connect within `connect_deadline` of the opening (by the
 // Clock: a late connection is refused), and a session's place is freed when its splice ends.
 // Sockets handed over are owned here until the waiter takes them (closed if nobody does).
-// Thread-safe; a member of RemoteAgents once wired. NOT WIRED YET: no route, poll member or agent
-// side uses it (issue 15, see the README's "Not done yet").
+// Thread-safe; a member of RemoteAgents. Opened by svc/relayed_exec (the user's session), listed
+// by svc/instance_poll, connected by api/relay_routes (the agent's), spliced by svc/relay_splicer.
 #pragma once
 
 #include <chrono>
@@ -46,10 +46,13 @@ class RelaySessions {
   RelaySessions& operator=(const RelaySessions&) = delete;
 
   // Opens a session of `instance_id`'s agent; returns its id, or nothing when max_sessions are
-  // open already or the server stops.
+  // open already or the server stops. Sessions past their deadline that nobody waits for (their
+  // user's connection never came) are closed first.
   std::optional<std::string> open(const std::string& instance_id, RelayAsk ask);
   // The sessions of `instance_id` no poll listed yet, by id; they are listed from now on.
   std::vector<std::pair<std::string, RelayAsk>> take_for(const std::string& instance_id);
+  // Whether connect(instance_id, id, ...) would take a socket now (the route answers 101 only then).
+  bool expects(const std::string& instance_id, const std::string& id) const;
   // `instance_id`'s agent connected for session `id` on `socket`: returns true and owns the socket
   // when the session is that instance's, listed, still within its deadline and not connected yet;
   // otherwise false and the caller keeps (and closes) the socket.
@@ -84,6 +87,8 @@ class RelaySessions {
   std::condition_variable m_changed;  // a socket came, or close()
   std::map<std::string, Session> m_sessions BERTH_GUARDED_BY(m_mutex);  // by id
   bool m_closed BERTH_GUARDED_BY(m_mutex) = false;
+
+  bool expects_locked(const std::string& instance_id, const std::string& id) const BERTH_REQUIRES(m_mutex);
 };
 
 }  // namespace berth::svc

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -15,6 +16,8 @@
 #include "common/thread_annotations.hpp"
 #include "svc/instance_poll_cache.hpp"
 #include "svc/parked_polls.hpp"
+#include "svc/relay_sessions.hpp"
+#include "svc/relay_splicer.hpp"
 #include "svc/remote_exec_requests.hpp"
 #include "svc/remote_log_requests.hpp"
 
@@ -29,11 +32,17 @@ struct RemoteAgentSettings {
   std::size_t max_waiters = 4096;
   // Silence after which a remote instance is lost (BERTH_INSTANCE_LOST_SECONDS).
   EpochMs lost_after_ms = 300'000;
+  // Interactive sessions relayed to joined gateways at once (each holds a thread while it waits
+  // for its agent and while it is spliced), and how soon an agent must connect for one: its poll
+  // is answered at once, so it connects within a round trip and a TLS handshake.
+  std::size_t max_relay_sessions = 8;
+  std::chrono::milliseconds relay_connect_deadline{15'000};
 };
 
 class RemoteAgents {
  public:
-  explicit RemoteAgents(RemoteAgentSettings settings = {}) : m_settings(settings) {}
+  // `relay_clock`: the Clock of the relayed sessions' deadlines; none = no sessions are relayed.
+  explicit RemoteAgents(RemoteAgentSettings settings = {}, const Clock* relay_clock = nullptr);
 
   const RemoteAgentSettings& settings() const { return m_settings; }
 
@@ -66,6 +75,10 @@ class RemoteAgents {
   RemoteLogRequests& log_requests() { return m_log_requests; }
   // Asks of agents to run commands in their containers (answered through their polls).
   RemoteExecRequests& exec_requests() { return m_exec_requests; }
+  // Interactive sessions relayed through agents' connections back, and their splices; null when
+  // built without a clock.
+  RelaySessions* relay_sessions() { return m_relay_sessions.get(); }
+  RelaySplicer* relay_splicer() { return m_relay_splicer.get(); }
 
  private:
   const RemoteAgentSettings m_settings;
@@ -74,6 +87,8 @@ class RemoteAgents {
   InstancePollCache m_poll_states;
   std::atomic<std::uint64_t> m_full{0};
   RemoteExecRequests m_exec_requests;
+  std::unique_ptr<RelaySessions> m_relay_sessions;
+  std::unique_ptr<RelaySplicer> m_relay_splicer;  // after the sessions: destroyed first
   mutable Mutex m_mutex;
   std::unordered_map<std::string, EpochMs> m_last_heard BERTH_GUARDED_BY(m_mutex);
 };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/agent_state_changes.hpp"
+#include "model/relay_requests.hpp"
 #include "model/remote_exec.hpp"
 #include "model/task.hpp"
 #include "svc/context.hpp"
@@ -26,6 +27,21 @@ bool on_joined_instance(const Context& ctx, const model::Task& task);
 // (InvalidParameterException: not running there; LimitExceededException) as it gave it.
 [[nodiscard]] Result<CommandResult> run_through_agent(Context& ctx, const model::Task& task, const std::string& runtime_id,
                                                       const std::vector<std::string>& argv);
+
+// A session (`berth exec -i/-t`, `berth attach`: `request`) in container `runtime_id` of `task`
+// (on a joined gateway), relayed: opens it in RemoteAgents' RelaySessions, wakes the instance's
+// parked polls (its next reply lists it), and returns what serves the user's connection (the
+// RelaySplicer: waits for the agent's connection back, then splices). LimitExceededException
+// when the most sessions are relayed already; ServerException when this berth relays none. An
+// agent that does not come in time is said on the session (stderr, exit code 255).
+[[nodiscard]] Result<SessionHandoff> relay_through_agent(Context& ctx, const model::Task& task, const std::string& runtime_id,
+                                                         const model::ExecSessionRequest& request);
+
+// An agent's connection back for a relayed session its poll listed (POST model::k_relay_path):
+// returns what takes the connection once its 101 is written (a socket refused then, the deadline
+// having passed meanwhile, is closed). InvalidParameterException for a session that is not open
+// for that instance (unknown, not listed yet, connected already, past its deadline).
+[[nodiscard]] Result<SessionHandoff> connect_relay_session(Context& ctx, const model::ConnectRelayRequest& request);
 
 // BerthCluster.SubmitExecResult: a joined instance's agent answers a command its poll listed.
 // InvalidParameterException for a request that is not open for that instance.

@@ -444,3 +444,25 @@ TEST_CASE("link: an \"unchanged\" reply keeps the node's tasks, secrets and curs
   REQUIRE(server_link.poll_once());
   CHECK(link.server.cursors.back() == std::optional<std::string>("c1"));
 }
+
+TEST_CASE("link: the relayed sessions a poll lists go to the relay server once each, with the instance's identity",
+          "[agent][joined][relay]") {
+  Link link;
+  std::vector<std::pair<std::string, model::RelayRequest>> served;  // called on the poll thread: this one
+  agent::NodeAnswers answers{.serve_relay = [&](const agent::JoinedIdentity& identity, const model::RelayRequest& request) {
+    served.emplace_back(identity.instance_id, request);
+  }};
+  agent::ServerLink server_link(*link.store, link.server, *link.registrar, link.clock, [] {}, answers);
+  link.server.desired.cluster = "edge";
+  link.server.desired.instance_id = link.server.instance_id;
+  link.server.desired.cursor = "c";
+  link.server.desired.relay_requests = {{"s1", model::RelayRequest::Kind::exec, "t1-main", {"cat"}, false, true},
+                                        {"s2", model::RelayRequest::Kind::attach, "t1-main", {}, false, false}};
+  REQUIRE(server_link.poll_once());
+  REQUIRE(served.size() == 2);
+  CHECK(served[0].first == link.registrar->identity().instance_id);
+  CHECK(served[0].second.id == "s1");
+  CHECK(served[0].second.argv == std::vector<std::string>{"cat"});
+  CHECK(served[0].second.interactive);
+  CHECK(served[1].second.kind == model::RelayRequest::Kind::attach);
+}

@@ -120,3 +120,12 @@ TEST_CASE("ExecuteCommand reply: ECS's members and berthCommandResult", "[model]
         R"("interactive":false,"session":{"sessionId":"ecs-execute-command-1"},)"
         R"("taskArn":"arn:aws:ecs:local:000000000000:task/plant-7/0f"})");
 }
+
+TEST_CASE("exec session decoder: an attach names no command; a command is needed otherwise", "[model][exec][relay]") {
+  auto attach = model::decode_exec_session(Json{{"task", "t1"}, {"container", "main"}, {"attach", true}});
+  REQUIRE(attach.has_value());
+  CHECK(attach->attach);
+  CHECK(attach->argv.empty());
+  CHECK_FALSE(model::decode_exec_session(Json{{"task", "t1"}, {"attach", true}, {"command", {"sh"}}}).has_value());
+  CHECK_FALSE(model::decode_exec_session(Json{{"task", "t1"}}).has_value());
+}

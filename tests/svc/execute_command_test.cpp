@@ -36,6 +36,7 @@ struct FakeCommands : svc::ContainerCommands {
     replayed = result;
     return svc::SessionHandoff([](int, std::string) {});
   }
+  svc::SessionHandoff refuse(std::string) override { return svc::SessionHandoff([](int, std::string) {}); }
 };
 
 struct ExecFixture : ServiceFixture {

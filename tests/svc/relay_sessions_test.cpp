@@ -128,3 +128,23 @@ TEST_CASE("relay sessions: a connection just before the deadline is taken; close
   CHECK_FALSE(held.is_open());
   CHECK_FALSE(sessions.open("i1", exec_ask("z")).has_value());
 }
+
+TEST_CASE("relay sessions: expects says what connect would take; an expired session nobody waits for is closed by "
+          "the next open",
+          "[svc][joined][relay]") {
+  FakeClock clock;
+  svc::RelaySessions sessions(clock, 1, k_deadline);
+  const auto id = sessions.open("i1", exec_ask("t1-main"));
+  REQUIRE(id.has_value());
+  CHECK_FALSE(sessions.expects("i1", *id));  // not listed yet
+  REQUIRE(sessions.take_for("i1").size() == 1);
+  CHECK(sessions.expects("i1", *id));
+  CHECK_FALSE(sessions.expects("i2", *id));
+  CHECK_FALSE(sessions.open("i1", exec_ask("other")).has_value());  // the bound: one
+  // The user's connection never came (its 101 could not be written): past the deadline its place
+  // is taken back by the next open.
+  clock.advance_ms(std::chrono::milliseconds(k_deadline).count());
+  CHECK_FALSE(sessions.expects("i1", *id));
+  CHECK(sessions.open("i1", exec_ask("other")).has_value());
+  CHECK(sessions.open_count() == 1);
+}

@@ -24,6 +24,7 @@ using berth::testing::ecs_call;
 using berth::testing::Joined;
 using berth::testing::Json;
 using berth::testing::RemoteFixture;
+using berth::testing::ServiceFixture;
 using berth::testing::StartedPoll;
 
 
@@ -360,11 +361,6 @@ TEST_CASE("ExecuteCommand for a task on a joined gateway is listed once in its p
   REQUIRE_FALSE(ran.has_value());
   CHECK(ran.error().code == Code::invalid_parameter);
   CHECK(ran.error().message == "The container is not running on this gateway.");
-  // A berth exec session with a terminal cannot be relayed to a joined gateway.
-  model::ExecSessionRequest session{std::nullopt, task_id, std::nullopt, {"sh"}, true, true};
-  auto opened = svc::open_exec_session(*f.ctx, session);
-  REQUIRE_FALSE(opened.has_value());
-  CHECK(opened.error().code == Code::invalid_parameter);
 }
 
 TEST_CASE("A poll carries the resolved secrets of the instance's tasks until their containers started", "[svc][cluster][secrets]") {

@@ -154,7 +154,8 @@ const std::map<std::string, ResourcesOf, std::less<>>& berth_mappings() {
       {"ExecuteCommand", member("task", "task")}, {"GetTaskLogs", member("task", "task")}, {"GetMetrics", everything},
       {"ListImages", everything}, {"CreateJoinToken", the_cluster}, {"PollInstanceTasks", member("container-instance", "containerInstance")},
       {"SubmitTaskLogs", member("container-instance", "containerInstance")},
-      {"SubmitExecResult", member("container-instance", "containerInstance")}};
+      {"SubmitExecResult", member("container-instance", "containerInstance")},
+      {"ConnectRelaySession", member("container-instance", "containerInstance")}};
   return k_mappings;
 }
 
