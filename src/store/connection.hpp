@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -65,6 +66,12 @@ class Connection {
   // The write-ahead log a caller fsyncs for deferred commits (sync_wal); empty when there is none
   // on this machine (":memory:", the replicated store).
   virtual const std::string& wal_path() const = 0;
+  // Lets SQL on this connection (its triggers) call `name(a, b)`, which calls `on_call(a, b)` with
+  // the two arguments as text: how the store learns of every write to a table whoever makes it
+  // (store/instance_task_versions.hpp). false when the connection cannot: the replicated store's
+  // SQL runs on the leader, where the other servers write too, so no callback here would see all.
+  using TextPairCallback = std::function<void(std::string_view, std::string_view)>;
+  [[nodiscard]] virtual bool define_callback(const std::string& name, TextPairCallback on_call) = 0;
 };
 
 }  // namespace berth::store

@@ -28,6 +28,7 @@ class InstanceTaskVersions {
 
   // The version of `instance_id`'s task rows in `cluster`.
   std::uint64_t of(std::string_view cluster, std::string_view instance_id) const {
+    if (m_untracked.load(std::memory_order_acquire)) return m_never_repeated.fetch_add(1, std::memory_order_relaxed);
     return m_slots[slot(cluster, instance_id)].load(std::memory_order_acquire);
   }
   // A task row of `instance_id` in `cluster` is being written.
@@ -36,12 +37,16 @@ class InstanceTaskVersions {
   }
 
   // Registers the callback function and the temporary triggers on `db` (a connection of its own
-  // has none: they live with it), bumping `versions`, which must outlive `db`.
+  // has none: they live with it), bumping `versions`, which must outlive `db`. On a connection
+  // that cannot call back (the replicated store, where other servers write too) nothing is
+  // tracked: of() never returns the same value twice, so no reader trusts what it built earlier.
   [[nodiscard]] static Result<void> install(Db& db, InstanceTaskVersions& versions);
 
  private:
   static std::size_t slot(std::string_view cluster, std::string_view instance_id);
   std::array<std::atomic<std::uint64_t>, k_slots> m_slots{};
+  std::atomic<bool> m_untracked{false};
+  mutable std::atomic<std::uint64_t> m_never_repeated{0};
 };
 
 }  // namespace berth::store

@@ -83,8 +83,26 @@ class SqliteConnection final : public Connection {
   int changes() const override { return sqlite3_changes(m_db); }
   std::int64_t total_changes() const override { return sqlite3_total_changes64(m_db); }
   const std::string& wal_path() const override { return m_wal_path; }
+  bool define_callback(const std::string& name, TextPairCallback on_call) override {
+    // SQLite keeps the pointer: the callback lives as long as the connection (destroyed with it).
+    auto* callback = new TextPairCallback(std::move(on_call));
+    const int rc = sqlite3_create_function_v2(
+        m_db, name.c_str(), 2, SQLITE_UTF8, callback, call_text_pair, nullptr, nullptr,
+        [](void* p) { delete static_cast<TextPairCallback*>(p); });
+    return rc == SQLITE_OK;
+  }
 
  private:
+  static void call_text_pair(sqlite3_context* context, int argc, sqlite3_value** argv) {
+    const auto text = [&](int i) {
+      const auto* bytes = reinterpret_cast<const char*>(sqlite3_value_text(argv[i]));
+      return bytes ? std::string_view(bytes, static_cast<std::size_t>(sqlite3_value_bytes(argv[i])))
+                   : std::string_view();
+    };
+    if (argc == 2) (*static_cast<TextPairCallback*>(sqlite3_user_data(context)))(text(0), text(1));
+    sqlite3_result_null(context);
+  }
+
   sqlite3* m_db;
   std::string m_wal_path;  // "<path>-wal"; empty for ":memory:"
 };

@@ -163,6 +163,7 @@ class ReplicatedConnection final : public store::Connection {
   int changes() const override { return m_changes; }
   std::int64_t total_changes() const override { return m_total_changes; }
   const std::string& wal_path() const override { return m_no_wal; }
+  bool define_callback(const std::string&, TextPairCallback) override { return false; }
 
   // Runs a statement's write or query (ReplicatedStatement::step).
   Result<void> write(std::string_view sql, std::span<const Value> params) {

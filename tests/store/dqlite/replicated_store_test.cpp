@@ -95,6 +95,11 @@ TEST_CASE("replicated store: the migrations run once in the replicated database 
   store::Stmt version(*db, "PRAGMA user_version");
   REQUIRE(version.step().value_or(false));
   CHECK(version.integer(0) == store::latest_schema_version());
+
+  // The other server writes tasks where this one's triggers cannot see: no version of an
+  // instance's tasks is ever repeated, so no poll is answered from what it cached
+  // (store/instance_task_versions.hpp).
+  CHECK(first->instance_tasks_version("default", "i-1") != first->instance_tasks_version("default", "i-1"));
 }
 
 TEST_CASE("update_with_retry: two servers' version-checked writes to one service lose no increment, on the "
