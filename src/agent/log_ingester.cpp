@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <set>
 
 #include "common/files.hpp"
@@ -232,35 +233,63 @@ std::size_t LogIngester::ingest(const std::string& file_name) {
   // Opened newest first and read by descriptor: a rotation meanwhile cannot put another file under
   // a name read later (a file opened under two names is read once, by its inode).
   const OpenedLog current = open_log(path);
-  const std::uint64_t offset_before = source.offset;
   // The file last read, by inode and first record: a rotated-away file's inode number is soon a
-  // newer file's, and reading that one from the old offset would skip lines.
+  // newer file's (ext4 hands the freed number to the next file made), and reading that one from
+  // the old offset, or taking it for the file last read, would skip lines.
   const auto last_read = [&](const OpenedLog& file) {
-    return file.inode != 0 && file.inode == source.inode && (source.offset == 0 || file.first_ns == source.first_ns);
+    return file.inode != 0 && file.inode == source.inode && file.first_ns == source.first_ns;
   };
   std::vector<store::LogEvent> events;
-  if (!last_read(current)) {
+  // The file followed from here on is the newest one read that holds a record: an empty file has no
+  // first record to tell it by, and once rotated away its inode number may name a newer file whose
+  // predecessors (the rotated files between) were never read.
+  const OpenedLog* followed = nullptr;
+  std::uint64_t followed_end = 0;
+  std::size_t read = 0;
+  const auto read_file = [&](const OpenedLog& file, std::uint64_t from) {
+    const std::uint64_t end = read_from(source, file.fd.get(), from, events);
+    read += static_cast<std::size_t>(end - from);
+    if (end > 0) {
+      followed = &file;
+      followed_end = end;
+    }
+  };
+  std::vector<OpenedLog> rotated;
+  if (last_read(current)) {
+    read_file(current, source.offset);
+  } else {
     // First sight, or the shim rotated: the rest of the file last read (now <path>.1), else every
-    // rotated file, oldest first; the cursor skips what is stored already.
-    std::vector<OpenedLog> rotated;
+    // file, oldest first; the cursor skips what is stored already.
     rotated.push_back(open_log(path + ".1"));
-    if (source.inode != 0 && last_read(rotated.front())) {
-      read_from(source, rotated.front().fd.get(), source.offset, events);
+    if (last_read(rotated.front())) {
+      read_file(rotated.front(), source.offset);
+      read_file(current, 0);
     } else {
       for (int i = 2; i <= m_options.keep_files; ++i) rotated.push_back(open_log(path + "." + std::to_string(i)));
       source.replaying = true;
       source.seen_at_cursor = 0;
-      std::set<std::uint64_t> read_inodes{current.inode};
-      for (auto file = rotated.rbegin(); file != rotated.rend(); ++file) {
-        if (file->inode != 0 && read_inodes.insert(file->inode).second) read_from(source, file->fd.get(), 0, events);
+      // Ordered by first record, not by name: the shim may rotate between the opens, so the file
+      // opened as current can be older than one opened as <path>.1 (a newer file read first would
+      // move the cursor past the older one's lines, and the replay would skip them). A file still
+      // empty is the newest.
+      std::vector<const OpenedLog*> opened{&current};
+      for (const auto& file : rotated) opened.push_back(&file);
+      std::vector<std::pair<std::int64_t, const OpenedLog*>> files;
+      std::set<std::uint64_t> read_inodes;
+      for (const OpenedLog* file : opened) {
+        if (file->inode == 0 || !read_inodes.insert(file->inode).second) continue;
+        const std::int64_t first = first_record_ns(file->fd.get());
+        files.emplace_back(first == 0 ? std::numeric_limits<std::int64_t>::max() : first, file);
       }
+      std::stable_sort(files.begin(), files.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (const auto& [first, file] : files) read_file(*file, 0);
     }
-    source.inode = current.inode;
-    source.first_ns = current.first_ns;
-    source.offset = 0;
   }
-  if (current.inode != 0) source.offset = read_from(source, current.fd.get(), source.offset, events);
-  if (source.first_ns == 0 && source.offset > 0) source.first_ns = first_record_ns(current.fd.get());
+  if (followed) {
+    source.inode = followed->inode;
+    source.first_ns = first_record_ns(followed->fd.get());
+    source.offset = followed_end;
+  }
   source.replaying = false;
   if (source.cursor.ns != source.told_ns && !m_options.state_root.empty()) {
     // For the shim: blocking holds the container rather than rotate away what was not read;
@@ -279,7 +308,6 @@ std::size_t LogIngester::ingest(const std::string& file_name) {
       source.told_ns = source.cursor.ns;
     }
   }
-  const std::size_t read = source.offset >= offset_before ? source.offset - offset_before : source.offset;
   if (events.empty()) return read;
   if (auto stored = m_logs.append(source.options.group, source.stream, events, store::Flush::batched, store::MissingStream::create);
       !stored) {

@@ -80,8 +80,10 @@ class LogIngester {
     bool waiting_for_group = false;  // its group does not exist yet: looked at again every second
     std::int64_t told_ns = -1;  // the progress last written for its shim (runtime::k_log_progress_file)
     runtime::UniqueFd progress;  // that file, kept open
-    std::uint64_t inode = 0;  // of the file read up to `offset`
-    std::int64_t first_ns = 0;  // that file's first record's shim time (0: none seen yet)
+    // The newest file read that holds a record (never an empty one: its inode number alone would
+    // not tell it from a newer file given the number once it is rotated away), up to `offset`.
+    std::uint64_t inode = 0;
+    std::int64_t first_ns = 0;  // that file's first record's shim time
     std::uint64_t offset = 0;
     store::SourceCursor cursor;  // lines at or before it are stored already
     std::uint32_t seen_at_cursor = 0;  // lines stamped cursor.ns met by this replay

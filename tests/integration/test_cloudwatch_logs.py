@@ -285,9 +285,13 @@ class AwsLogsContainerTest(TaskTestCase):
         self.assertEqual(lines[:3], ["first", "second", "tick 0"])
         self.assertEqual(len(lines), count)
 
-    # Waits for "go", prints 200,000 lines (about 9 MB in the shim's file, three times what its
-    # rotated files hold), says so in a file, waits for "end", prints a last line.
-    FLOOD = ("while [ ! -e /shared/go ]; do sleep 0.1; done; seq 1 200000; touch /shared/printed-$NAME; "
+    # Waits for "go", prints 210,000 lines (about 9.3 MB in the shim's file, three times what its
+    # rotated files hold), says so in a file, waits for "end", prints a last line. That is 9
+    # rotations of the 1 MiB files: on ext4 a freed inode number goes to the next file made, so the
+    # current file then has the number of the one the log ingester saw empty before the flood (a
+    # file it must not take for that one: the two rotated files between were once lost uncounted).
+    FLOOD_LINES = 210000
+    FLOOD = ("while [ ! -e /shared/go ]; do sleep 0.1; done; seq 1 $LINES; touch /shared/printed-$NAME; "
              "while [ ! -e /shared/end ]; do sleep 0.1; done; echo after")
 
     def stream_messages(self, stream):
@@ -303,11 +307,13 @@ class AwsLogsContainerTest(TaskTestCase):
             token = page["nextForwardToken"]
 
     def test_blocking_holds_an_awslogs_container_while_berth_cannot_store(self):
+        printed = self.FLOOD_LINES
         shared = tempfile.mkdtemp(prefix="berth-flood-")
         self.addCleanup(shutil.rmtree, shared, True)
 
         def container(name, mode):
-            return {"name": name, "command": ["sh", "-c", self.FLOOD], "environment": [{"name": "NAME", "value": name}],
+            return {"name": name, "command": ["sh", "-c", self.FLOOD], "environment": [{"name": "NAME", "value": name},
+                                                                           {"name": "LINES", "value": str(printed)}],
                     "mountPoints": [{"sourceVolume": "shared", "containerPath": "/shared"}],
                     "logConfiguration": {"logDriver": "awslogs", "options": {
                         "awslogs-group": "ecs/demo/flood", "awslogs-stream-prefix": "f", "awslogs-create-group": "true",
@@ -342,10 +348,10 @@ class AwsLogsContainerTest(TaskTestCase):
         except AssertionError:
             raise AssertionError("bl stored %d lines, the last %s" % (len(seen["bl"]), seen["bl"][-3:]))
         blocking = self.stream_messages("f/bl/" + task_id)
-        self.assertEqual(blocking, [str(i) for i in range(1, 200001)] + ["after"])  # every line, once, in order
+        self.assertEqual(blocking, [str(i) for i in range(1, printed + 1)] + ["after"])  # every line, once, in order
         wait_for(lambda: self.stream_messages("f/nb/" + task_id)[-1:] == ["after"], timeout=30, what="nb stored")
         non_blocking = self.stream_messages("f/nb/" + task_id)
-        self.assertLess(len(non_blocking), 200001)  # what rotated away while berth was frozen is lost
+        self.assertLess(len(non_blocking), printed + 1)  # what rotated away while berth was frozen is lost
         # ... and counted by its shim: notices in the stream, and the total in berth's log at the exit.
         notices = [m for m in non_blocking if m.startswith("berth: ")]
         self.assertTrue(notices, "no notice of the lines rotated away unread")
@@ -356,9 +362,9 @@ class AwsLogsContainerTest(TaskTestCase):
         self.assertIsNotNone(total, "berth's log does not give the dropped total")
         dropped = int(total.group(1))
         self.assertGreater(dropped, 0)
-        self.assertEqual(len(kept) + dropped, 200001)  # kept plus dropped: every line written
+        self.assertEqual(len(kept) + dropped, printed + 1)  # kept plus dropped: every line written
         # The kept lines are the newest ones, in order, with no gap among them (the first may be the
         # end of a line whose start, a partial record, went with the rotated file).
-        expected = [str(i) for i in range(200001 - len(kept) + 1, 200001)] + ["after"]
+        expected = [str(i) for i in range(printed + 1 - len(kept) + 1, printed + 1)] + ["after"]
         self.assertEqual(kept[1:], expected[1:])
         self.assertTrue(expected[0].endswith(kept[0]), (expected[0], kept[0]))
