@@ -287,7 +287,8 @@ std::size_t LogIngester::ingest(const std::string& file_name) {
   }
   if (followed) {
     source.inode = followed->inode;
-    source.first_ns = first_record_ns(followed->fd.get());
+    // Known from its opening unless it was empty then: no second read of its head at each pass.
+    source.first_ns = followed->first_ns != 0 ? followed->first_ns : first_record_ns(followed->fd.get());
     source.offset = followed_end;
   }
   source.replaying = false;
