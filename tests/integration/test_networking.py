@@ -1,5 +1,6 @@
 """Bridge networking with the real CNI plugins (Debian's containernetworking-plugins) and real
 containers: published ports, dynamic host ports, hairpin, udp, restarts and leak checks."""
+import errno
 import json
 import os
 import signal
@@ -19,6 +20,18 @@ HTTPD = ["sh", "-c", "mkdir -p /www && echo page-from-$HOSTNAME > /www/index.htm
 
 def fetch(url, timeout=5):
     return urllib.request.urlopen(url, timeout=timeout).read().decode()
+
+
+def bind_error(port, kind=socket.SOCK_STREAM):
+    """None if a host program could bind 0.0.0.0:port now (SO_REUSEADDR, as servers set it),
+    else the errno it got."""
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("0.0.0.0", port))
+            return None
+        except OSError as e:
+            return e.errno
 
 
 def bridge_guard_rules():
@@ -207,10 +220,42 @@ class BridgeTest(TaskTestCase):
         self.assertEqual(after["lastStatus"], "RUNNING")
         self.assertEqual(after["containers"][0]["networkBindings"], task["containers"][0]["networkBindings"])
         self.assertEqual(self.page(port), before)
+        # The restarted berth holds the running task's port again.
+        self.assertEqual(bind_error(port), errno.EADDRINUSE)
         other = self.run_running("steady")
         self.assertEqual(other["containers"][0]["networkBindings"][0]["hostPort"], 40110 + 40111 - port)
         third = self.ecs.run_task(taskDefinition="steady")
         self.assertEqual([f["reason"] for f in third["failures"]], ["RESOURCE:PORTS"])
+
+    def test_published_ports_are_held_against_host_programs_until_the_task_stops(self):
+        # The DNAT alone holds no socket: without berth holding the port, the kernel could hand
+        # it to a host program's bind(:0), whose clients would then reach the container.
+        self.register_web("held")
+        task = self.run_running("held")
+        port = task["containers"][0]["networkBindings"][0]["hostPort"]
+        self.assertEqual(bind_error(port), errno.EADDRINUSE)
+        self.assertIsNone(bind_error(port, socket.SOCK_DGRAM))  # only the mapped protocol is held
+        self.assertTrue(self.page(port).startswith("page-from-"))  # the held port still answers
+        self.ecs.stop_task(task=task["taskArn"])
+        self.wait_status(task["taskArn"], "STOPPED")
+        wait_for(lambda: bind_error(port) is None, timeout=10, what="port %d let go" % port)
+
+    def test_a_host_port_another_program_holds_stops_the_task_with_dockers_words(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+            other.bind(("0.0.0.0", 0))
+            other.listen()
+            port = other.getsockname()[1]
+            self.register_web("clash", host_port=port)
+            arn = self.run_task("clash")
+            self.task_ids.append(arn.rsplit("/", 1)[1])
+            stopped = self.wait_status(arn, "STOPPED")
+            self.assertIn("Bind for 0.0.0.0:%d/tcp failed: port is already allocated" % port,
+                          stopped.get("stoppedReason", "") + json.dumps(stopped["containers"]))
+            # The program keeps its port: no DNAT was left to take its clients.
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+                accepted, _ = other.accept()
+                accepted.close()
+        # assert_nothing_left then finds no netns, veth, rules, leases or records of it.
 
     def test_a_task_that_ends_while_berth_is_down_has_its_network_released_at_restart(self):
         self.register_web("brief")

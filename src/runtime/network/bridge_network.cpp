@@ -29,6 +29,25 @@ Attachment attachment_of(const std::string& netns, const Json& result) {
   return a;
 }
 
+std::vector<HostPort> host_ports_of(const std::vector<PortMapping>& ports) {
+  std::vector<HostPort> out;
+  for (const auto& p : ports) out.push_back(HostPort{p.host_port, p.protocol});
+  return out;
+}
+
+// The host ports an attachment record published (portmap's runtimeConfig, as ADD was given it).
+std::vector<HostPort> host_ports_of(const Json& state) {
+  std::vector<HostPort> out;
+  if (!state.contains("portmap")) return out;
+  const Json mappings = state["portmap"].value("runtimeConfig", Json::object()).value("portMappings", Json::array());
+  for (const auto& m : mappings) {
+    if (m.is_object() && m.value("hostPort", Json()).is_number_integer()) {
+      out.push_back(HostPort{m["hostPort"].get<int>(), m.value("protocol", "tcp")});
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string iptables_binary() { return find_executable("iptables", k_helper_path); }
@@ -91,10 +110,16 @@ Result<Attachment> BridgeNetwork::attach(const std::string& task_id, const std::
   if (auto existing = read_file(state_path(task_id)); existing) {
     const Json state = Json::parse(*existing, nullptr, false);
     if (state.is_object() && state.contains("result") && is_network_namespace(netns)) {
+      if (auto held = m_ports.reserve(task_id, host_ports_of(state)); !held) log_warn("task " + task_id + ": " + held.error().message);
       return attachment_of(netns, state["result"]);
     }
   }
-  BERTH_TRY(create_network_namespace(netns));
+  // Held before anything is made: a port in use fails here with nothing to undo.
+  BERTH_TRY(m_ports.reserve(task_id, host_ports_of(ports)));
+  if (auto made = create_network_namespace(netns); !made) {
+    m_ports.release(task_id);
+    return std::unexpected(made.error());
+  }
   Json mappings = Json::array();
   for (const auto& p : ports) {
     mappings.push_back({{"hostPort", p.host_port}, {"containerPort", p.container_port}, {"protocol", p.protocol}});
@@ -111,8 +136,15 @@ Result<Attachment> BridgeNetwork::attach(const std::string& task_id, const std::
                         {"runtimeConfig", {{"portMappings", mappings}}}};
   }
   // Recorded before ADD: whatever happens next, a later DEL knows what to undo.
-  BERTH_TRY(make_dirs(m_config.state_dir, 0700));
-  BERTH_TRY(write_file_atomic(state_path(task_id), state.dump()));
+  const auto recorded = [&]() -> Result<void> {
+    BERTH_TRY(make_dirs(m_config.state_dir, 0700));
+    return write_file_atomic(state_path(task_id), state.dump());
+  }();
+  if (!recorded) {
+    (void)remove_network_namespace(netns);
+    m_ports.release(task_id);
+    return std::unexpected(recorded.error());
+  }
   const auto undo = [&](const Error& error) -> Result<Attachment> {
     if (auto ok = detach(task_id); !ok) log_warn("task " + task_id + ": network cleanup: " + ok.error().message);
     return std::unexpected(error);
@@ -149,7 +181,24 @@ Result<void> BridgeNetwork::detach(const std::string& task_id) {
     std::error_code ec;
     std::filesystem::remove(state_path(task_id), ec);
   }
+  // Only now: while a DNAT rule may remain, the port stays held against the kernel's choices.
+  m_ports.release(task_id);
   return {};
+}
+
+std::vector<std::string> BridgeNetwork::reserve_attached_ports() {
+  std::vector<std::string> failures;
+  for (const auto& task_id : attached_tasks()) {
+    const auto text = read_file(state_path(task_id));
+    if (!text) continue;
+    const Json state = Json::parse(*text, nullptr, false);
+    if (!state.is_object()) continue;
+    for (const auto& port : host_ports_of(state)) {
+      // One at a time, so one port taken meanwhile does not leave the task's others unheld.
+      if (auto held = m_ports.reserve(task_id, {port}); !held) failures.push_back("task " + task_id + ": " + held.error().message);
+    }
+  }
+  return failures;
 }
 
 std::vector<std::string> BridgeNetwork::attached_tasks() const {

@@ -11,6 +11,7 @@
 #include "common/result.hpp"
 #include "common/thread_annotations.hpp"
 #include "model/schema.hpp"
+#include "runtime/network/host_port_reservations.hpp"
 
 namespace berth::runtime {
 
@@ -50,11 +51,12 @@ class BridgeNetwork {
   explicit BridgeNetwork(BridgeNetworkConfig config) : m_config(std::move(config)) {}
 
   // Creates the task's namespace and attaches it: lo up, eth0 on the bridge with an address,
-  // `ports` published on the host. Idempotent for a task already attached. On failure,
-  // undoes what it did and says which plugin failed and why.
+  // `ports` published on the host and held there (HostPortReservations): a port another program
+  // holds fails the attach before anything is made. Idempotent for a task already attached. On
+  // failure, undoes what it did and says which plugin failed and why.
   [[nodiscard]] Result<Attachment> attach(const std::string& task_id, const std::vector<PortMapping>& ports);
-  // CNI DEL of what attach made (portmap, then bridge), then the namespace is removed.
-  // Tolerates a namespace that is already gone.
+  // CNI DEL of what attach made (portmap, then bridge), then the namespace is removed and the
+  // host ports let go. Tolerates a namespace that is already gone.
   [[nodiscard]] Result<void> detach(const std::string& task_id);
   // Tasks with an attachment record (for cleaning up after a crash).
   std::vector<std::string> attached_tasks() const;
@@ -67,6 +69,12 @@ class BridgeNetwork {
   // every time, so a rule flushed since the last attach is put back.
   [[nodiscard]] Result<void> guard_host_loopback();
   std::string netns_path(const std::string& task_id) const { return m_config.netns_dir + "/" + task_id; }
+  // After berth restarts: holds again the host ports of every attachment on record (its sockets
+  // went with the process). A port taken meanwhile by another program is reported, not fatal:
+  // the task runs already. Returns what could not be held, one line per port.
+  std::vector<std::string> reserve_attached_ports();
+  // The ports `task_id` holds now.
+  std::vector<HostPort> held_ports(const std::string& task_id) const { return m_ports.held_by(task_id); }
 
  private:
   std::string state_path(const std::string& task_id) const { return m_config.state_dir + "/" + task_id + ".json"; }
@@ -74,6 +82,7 @@ class BridgeNetwork {
                              const std::string& ifname) const;
 
   BridgeNetworkConfig m_config;
+  HostPortReservations m_ports;
   // One iptables check-and-insert at a time. It guards the host's rule, not a member, so the
   // analysis has nothing to check here.
   Mutex m_guard_mutex;

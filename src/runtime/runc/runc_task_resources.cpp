@@ -110,6 +110,7 @@ std::vector<std::string> RuncRuntime::prepared_tasks() {
 
 Result<void> RuncRuntime::guard_prepared_tasks() {
   if (m_network.attached_tasks().empty()) return {};
+  for (const auto& failure : m_network.reserve_attached_ports()) log_warn("bridge network: " + failure);
   if (auto ok = m_network.guard_host_loopback(); !ok) return fail(ok.error().code, "bridge network: " + ok.error().message);
   return {};
 }
