@@ -5,9 +5,37 @@
 #include "cli/runc_paths.hpp"
 #include "common/files.hpp"
 #include "common/log.hpp"
+#include "common/split.hpp"
 #include "runtime/shim/log_cursor_reader.hpp"
 
 namespace berth::cli {
+namespace {
+
+// BERTH_JOIN's servers, each with its certificate's check: BERTH_JOIN_FINGERPRINT gives one
+// fingerprint for all or one per server, in BERTH_JOIN's order.
+Result<std::vector<ServerEndpoint>> join_endpoints(const Config& config) {
+  const auto urls = split(config.join_url, ',');
+  const auto fingerprints = config.join_fingerprint.empty() ? std::vector<std::string_view>{} : split(config.join_fingerprint, ',');
+  if (fingerprints.size() > 1 && fingerprints.size() != urls.size()) {
+    return fail(Code::invalid_parameter, "BERTH_JOIN_FINGERPRINT has " + std::to_string(fingerprints.size()) +
+                                             " fingerprints for " + std::to_string(urls.size()) +
+                                             " servers in BERTH_JOIN: give one for all, or one per server in the same order");
+  }
+  std::vector<ServerEndpoint> out;
+  for (std::size_t i = 0; i < urls.size(); ++i) {
+    const std::string fingerprint(fingerprints.empty() ? std::string_view() : fingerprints[fingerprints.size() == 1 ? 0 : i]);
+    out.push_back(ServerEndpoint{std::string(urls[i]), server_trust(fingerprint, config.join_ca_file)});
+  }
+  return out;
+}
+
+std::vector<ControlPlaneServer> control_plane_servers(const std::vector<ServerEndpoint>& endpoints, const Clock& clock) {
+  std::vector<ControlPlaneServer> out;
+  for (const auto& e : endpoints) out.push_back(ControlPlaneServer{e, std::make_unique<ControlPlaneClient>(e.url, e.trust, clock)});
+  return out;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<JoinedDaemon>> JoinedDaemon::open(const Config& config, const agent::AgentConfig& agent_config) {
   BERTH_TRY(make_dirs(config.data_dir, 0700));
@@ -21,13 +49,14 @@ Result<std::unique_ptr<JoinedDaemon>> JoinedDaemon::open(const Config& config, c
     log_warn("neither BERTH_JOIN_FINGERPRINT nor BERTH_JOIN_CA: the serving gateway's certificate must chain to this "
              "system's CAs (its generated one does not: give its fingerprint from `berth info`)");
   }
+  BERTH_ASSIGN(auto endpoints, join_endpoints(config));
   BERTH_ASSIGN(auto gateway_logs, JoinedGatewayLogs::open(config));
-  return std::unique_ptr<JoinedDaemon>(
-      new JoinedDaemon(config, agent_config, std::move(store), std::move(images), metadata_key, std::move(gateway_logs)));
+  return std::unique_ptr<JoinedDaemon>(new JoinedDaemon(config, agent_config, std::move(endpoints), std::move(store),
+                                                        std::move(images), metadata_key, std::move(gateway_logs)));
 }
 
 JoinedDaemon::JoinedDaemon(const Config& config, const agent::AgentConfig& agent_config,
-                           std::unique_ptr<store::Store> store, std::unique_ptr<runtime::ImageStore> images,
+                           const std::vector<ServerEndpoint>& servers, std::unique_ptr<store::Store> store, std::unique_ptr<runtime::ImageStore> images,
                            const api::auth::SecretKey& metadata_key, std::unique_ptr<JoinedGatewayLogs> gateway_logs)
     : m_config(config),
       m_store(std::move(store)),
@@ -37,9 +66,8 @@ JoinedDaemon::JoinedDaemon(const Config& config, const agent::AgentConfig& agent
       m_runtime(runc_paths(config), agent_config.network),
       m_logs(m_runtime, runc_paths(config).log_files),
       m_commands(m_runtime, runc_paths(config)),
-      m_relays(config.join_url, server_trust(config.join_fingerprint, config.join_ca_file), m_commands,
-               runc_paths(config).state_root),
-      m_server(config.join_url, server_trust(config.join_fingerprint, config.join_ca_file), m_clock),
+      m_server(control_plane_servers(servers, m_clock)),
+      m_relays([this] { return m_server.current(); }, m_commands, runc_paths(config).state_root),
       m_registrar(m_server, config.join_token, config.data_dir + "/join.json"),
       // The agent as the local one, but registered with the server and without the API's links:
       // no secrets store here: the values come from the server with the tasks that need them.

@@ -20,6 +20,7 @@
 #include "agent/server_link.hpp"
 #include "cli/container_commands.hpp"
 #include "cli/control_plane_client.hpp"
+#include "cli/failover_control_plane.hpp"
 #include "cli/daemon.hpp"
 #include "cli/joined_gateway_logs.hpp"
 #include "cli/metadata_endpoint.hpp"
@@ -48,7 +49,8 @@ class JoinedDaemon {
   void stop();
 
  private:
-  JoinedDaemon(const Config& config, const agent::AgentConfig& agent_config, std::unique_ptr<store::Store> store,
+  JoinedDaemon(const Config& config, const agent::AgentConfig& agent_config, const std::vector<ServerEndpoint>& servers,
+               std::unique_ptr<store::Store> store,
                std::unique_ptr<runtime::ImageStore> images, const api::auth::SecretKey& metadata_key,
                std::unique_ptr<JoinedGatewayLogs> gateway_logs);
 
@@ -61,9 +63,9 @@ class JoinedDaemon {
   runtime::RuncRuntime m_runtime;
   RuntimeLogs m_logs;  // what the server's log requests are answered from
   RuntimeContainerCommands m_commands;  // what runs the commands the server asks for
+  FailoverControlPlane m_server;        // the server, or the servers of a replicated control plane
   RelayAgent m_relays;                  // the sessions the server relays here (after the commands)
   agent::ServedSecrets m_secrets;       // before the agent, which resolves its tasks' secrets here
-  ControlPlaneClient m_server;
   agent::JoinedRegistrar m_registrar;
   agent::Agent m_agent;
   runtime::ExitWatcher m_exit_watcher;

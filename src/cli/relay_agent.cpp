@@ -25,7 +25,8 @@ void RelayAgent::serve(const agent::JoinedIdentity& identity, const model::Relay
 
 void RelayAgent::run(SessionThreads::Session& session, const agent::JoinedIdentity& identity,
                      const model::RelayRequest& request) {
-  const ApiConnection api(m_url, m_trust, {identity.access_key_id, identity.secret_access_key, identity.region});
+  const ServerEndpoint server = m_server();
+  const ApiConnection api(server.url, server.trust, {identity.access_key_id, identity.secret_access_key, identity.region});
   const model::ConnectRelayRequest connect{identity.cluster, identity.instance_arn, request.id};
   auto tunnel = api.open_upgrade(std::string(model::k_relay_path),
                                  {{"Connection", "Upgrade"},

@@ -1,7 +1,7 @@
 // A joined gateway's side of relayed sessions (`berth exec -i/-t` and `berth attach` on the
 // serving gateway for a task here; this gateway has no inbound port): for each session a poll
-// lists, connects back to the server's API (the join URL, over TLS, its certificate checked as
-// for the polls), POSTs model::k_relay_path signed with the instance's key, and once answered 101
+// lists, connects back to the server's API (the server in use: the one whose poll listed it, over
+// TLS, its certificate checked as for the polls), POSTs model::k_relay_path signed with the instance's key, and once answered 101
 // serves the session on that connection: an exec through RuntimeContainerCommands (as a local
 // `berth exec` session, counted with them), an attach spliced with the container's attach socket
 // (its shim's). Each session on a thread of its own, at most k_max_relayed_sessions. A refusal
@@ -9,10 +9,12 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "agent/control_plane.hpp"
 #include "cli/container_commands.hpp"
+#include "cli/failover_control_plane.hpp"
 #include "common/session_threads.hpp"
 #include "model/relay_requests.hpp"
 #include "runtime/http/http_client.hpp"
@@ -25,10 +27,10 @@ inline constexpr int k_relay_reply_timeout_s = 30;
 
 class RelayAgent {
  public:
-  // `server_url`: the join URL (https://HOST:PORT); `state_root`: the runtime's container state
-  // (where the attach sockets are).
-  RelayAgent(std::string server_url, runtime::HttpOptions trust, RuntimeContainerCommands& commands, std::string state_root)
-      : m_url(std::move(server_url)), m_trust(std::move(trust)), m_commands(commands), m_state_root(std::move(state_root)) {}
+  // `server`: the server in use when a session starts (FailoverControlPlane::current);
+  // `state_root`: the runtime's container state (where the attach sockets are).
+  RelayAgent(std::function<ServerEndpoint()> server, RuntimeContainerCommands& commands, std::string state_root)
+      : m_server(std::move(server)), m_commands(commands), m_state_root(std::move(state_root)) {}
   ~RelayAgent() { stop(); }
   RelayAgent(const RelayAgent&) = delete;
   RelayAgent& operator=(const RelayAgent&) = delete;
@@ -43,8 +45,7 @@ class RelayAgent {
  private:
   void run(SessionThreads::Session& session, const agent::JoinedIdentity& identity, const model::RelayRequest& request);
 
-  const std::string m_url;
-  const runtime::HttpOptions m_trust;
+  const std::function<ServerEndpoint()> m_server;
   RuntimeContainerCommands& m_commands;
   const std::string m_state_root;
   SessionThreads m_threads{k_max_relayed_sessions};

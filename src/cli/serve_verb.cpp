@@ -82,7 +82,10 @@ int serve_verb(const Words& words) {
   };
   // A joined gateway runs only the agent, fed by the serving gateway.
   if (!config->join_url.empty()) {
-    if (agent_config->instance_address.empty()) agent_config->instance_address = joined_instance_address(config->join_url);
+    if (agent_config->instance_address.empty()) {
+      // Toward the first server: a replicated control plane's servers share the gateways' LAN.
+      agent_config->instance_address = joined_instance_address(config->join_url.substr(0, config->join_url.find(',')));
+    }
     auto joined = JoinedDaemon::open(*config, *agent_config);
     if (!joined) return fail_start(joined.error());
     return serve_until_signal(*joined);

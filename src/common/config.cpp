@@ -106,6 +106,21 @@ Result<std::string> endpoint_url(Text key, Text value, std::string_view whose) {
   return value.substr(0, value.find_last_not_of('/') + 1);
 }
 
+// A comma-separated list of endpoint_url()s (at most 16: the servers of a replicated control plane,
+// in the order a joined agent tries them), kept as a list without spaces.
+Result<std::string> endpoint_urls(Text key, Text value, std::string_view whose) {
+  const auto parts = split(value, ',');
+  if (value.empty()) return value;
+  if (parts.size() > 16) return refuse(key, "at most 16 URLs of " + std::string(whose) + ", comma-separated");
+  std::string out;
+  for (const auto part : parts) {
+    BERTH_ASSIGN(const std::string url, endpoint_url(key, std::string(trim(part)), whose));
+    if (url.empty()) return refuse(key, "URLs of " + std::string(whose) + ", comma-separated, none empty");
+    out += (out.empty() ? "" : ",") + url;
+  }
+  return out;
+}
+
 // A join token as `berth join-token create` prints it.
 Result<std::string> join_token(Text key, Text value) {
   if (value.empty()) return value;
@@ -127,6 +142,17 @@ Result<std::string> fingerprint(Text key, Text value) {
   }
   if (!hex.empty() && hex.size() != 64) return refuse(key, "a SHA-256 fingerprint of 64 hex digits (colons allowed)");
   return hex;
+}
+
+// One fingerprint(), or one per server of BERTH_JOIN, comma-separated; kept as their hex, comma-separated.
+Result<std::string> fingerprints(Text key, Text value) {
+  std::string out;
+  for (const auto part : split(value, ',')) {
+    BERTH_ASSIGN(const std::string hex, fingerprint(key, std::string(trim(part))));
+    if (hex.empty() && value.find(',') != std::string::npos) return refuse(key, "SHA-256 fingerprints, comma-separated, none empty");
+    out += (out.empty() ? "" : ",") + hex;
+  }
+  return out;
 }
 
 bool is_name_char(char c) {
@@ -315,10 +341,10 @@ const KeyRule k_rules[] = {
      [](Config& c, Text k, Text v) { return set(c.poll_wait_seconds, number_in<int>(k, v, 0, 300, "seconds")); }},
     {"BERTH_MAX_POLL_WAITERS",
      [](Config& c, Text k, Text v) { return set(c.max_poll_waiters, number_in<int>(k, v, 0, 65536, "polls")); }},
-    {"BERTH_JOIN", [](Config& c, Text k, Text v) { return set(c.join_url, endpoint_url(k, v, "the serving gateway")); }},
+    {"BERTH_JOIN", [](Config& c, Text k, Text v) { return set(c.join_url, endpoint_urls(k, v, "the serving gateway")); }},
     {"BERTH_JOIN_TOKEN", [](Config& c, Text k, Text v) { return set(c.join_token, join_token(k, v)); }},
     {"BERTH_JOIN_CA", [](Config& c, Text k, Text v) { return set(c.join_ca_file, path_or_empty(k, v, "no CA file")); }},
-    {"BERTH_JOIN_FINGERPRINT", [](Config& c, Text k, Text v) { return set(c.join_fingerprint, fingerprint(k, v)); }},
+    {"BERTH_JOIN_FINGERPRINT", [](Config& c, Text k, Text v) { return set(c.join_fingerprint, fingerprints(k, v)); }},
     {"BERTH_CPU_UNITS",
      [](Config& c, Text k, Text v) { return set(c.cpu_units, number_in<long long>(k, v, 0, k_max_cpu_units, "CPU units")); }},
     {"BERTH_MEMORY_MIB",

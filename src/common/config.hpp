@@ -47,11 +47,13 @@ struct Config {
   // Clusters of gateways (the joining side): `berth serve` with a join URL runs only the agent,
   // as a container instance of the server's cluster. The token is spent once (the key it turns
   // into is kept in the data dir); the server's certificate is checked against the CA file or
-  // the pinned SHA-256 fingerprint of its certificate (64 hex digits, colons allowed).
-  std::string join_url;                            // BERTH_JOIN / --join (https://HOST:PORT)
+  // the pinned SHA-256 fingerprint of its certificate (64 hex digits, colons allowed). With a
+  // replicated control plane, the URLs of its servers, comma-separated (the agent fails over
+  // between them in that order), and one fingerprint for all or one per server in the same order.
+  std::string join_url;                            // BERTH_JOIN / --join (https://HOST:PORT[,...])
   std::string join_token;                          // BERTH_JOIN_TOKEN / --join-token
   std::string join_ca_file;                        // BERTH_JOIN_CA / --join-ca
-  std::string join_fingerprint;                    // BERTH_JOIN_FINGERPRINT / --join-fingerprint
+  std::string join_fingerprint;                    // BERTH_JOIN_FINGERPRINT / --join-fingerprint (hex[,...])
   // Container metrics, kept in memory only: how often the containers are read (0 = never), the
   // width of one slot of a metric series, how long a series reaches back, how many series.
   int metrics_interval_seconds = 10;               // BERTH_METRICS_INTERVAL

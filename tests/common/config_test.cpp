@@ -314,3 +314,23 @@ TEST_CASE("config: joining a cluster: the server's URL, the token, the pinned fi
   CHECK_FALSE(apply_config(config, {{"BERTH_JOIN_FINGERPRINT", "abcd"}}).has_value());
   CHECK_FALSE(apply_config(config, {{"BERTH_JOIN_FINGERPRINT", std::string(64, 'g')}}).has_value());
 }
+
+TEST_CASE("config: joining a replicated control plane: several servers' URLs and fingerprints", "[common][joined]") {
+  Config config;
+  const std::string a(64, 'a'), b(64, 'b');
+  REQUIRE(apply_config(config, {{"BERTH_JOIN", "https://10.0.0.1:51678/, https://10.0.0.2:51678,https://10.0.0.3:51678"},
+                                {"BERTH_JOIN_FINGERPRINT", a + ", " + b}})
+              .has_value());
+  CHECK(config.join_url == "https://10.0.0.1:51678,https://10.0.0.2:51678,https://10.0.0.3:51678");
+  CHECK(config.join_fingerprint == a + "," + b);  // their count against the URLs' is the agent's check
+  for (const char* urls : {"https://10.0.0.1:51678,", ",https://10.0.0.1:51678", "https://10.0.0.1:51678,,https://h:1",
+                           "https://10.0.0.1:51678,http://10.0.0.2:51678"}) {
+    INFO(urls);
+    CHECK_FALSE(apply_config(config, {{"BERTH_JOIN", urls}}).has_value());
+  }
+  std::string seventeen;
+  for (int i = 0; i < 17; ++i) seventeen += (i ? "," : "") + std::string("https://10.0.0.1:") + std::to_string(1000 + i);
+  CHECK_FALSE(apply_config(config, {{"BERTH_JOIN", seventeen}}).has_value());
+  CHECK_FALSE(apply_config(config, {{"BERTH_JOIN_FINGERPRINT", a + ","}}).has_value());
+  CHECK_FALSE(apply_config(config, {{"BERTH_JOIN_FINGERPRINT", a + ",abcd"}}).has_value());
+}
