@@ -1,6 +1,8 @@
 // The plain-HTTP transport through cpp-httplib.
 #include <httplib.h>
 
+#include <algorithm>
+
 #include "runtime/http/transport.hpp"
 
 namespace berth::runtime::detail {
@@ -8,7 +10,7 @@ namespace berth::runtime::detail {
 Result<void> exchange_plain(const Target& target, const Outgoing& out, const HttpHeaders& headers, ReplyCollector& reply,
                             HttpResponse& response, const HttpOptions& options) {
   httplib::Client client(target.host, target.port);
-  client.set_connection_timeout(options.timeout_s, 0);
+  client.set_connection_timeout(std::min(options.timeout_s, k_connect_timeout_s), 0);
   client.set_read_timeout(options.timeout_s, 0);
   httplib::Headers request_headers(headers.begin(), headers.end());
   if (out.method == "POST") {

@@ -82,8 +82,10 @@ Result<void> open(Connection& c, const Target& target, const HttpOptions& option
     return fail(Code::server, "no trusted CA certificates (" +
                                   (options.ca_file.empty() ? options.system_ca_file : options.ca_file) + " cannot be read)");
   }
-  rc = mbedtls_net_connect(&c.net, target.host.c_str(), std::to_string(target.port).c_str(), MBEDTLS_NET_PROTO_TCP);
-  if (rc != 0) return fail(Code::server, "cannot connect: " + tls_error(rc));
+  // Not mbedtls_net_connect: it waits as long as the kernel retries a SYN to a silent host. A
+  // connect takes milliseconds on a LAN and seconds on the slowest uplink: past 10 s the host is
+  // taken as gone (a joined agent then tries the next server), whatever the reply's own timeout.
+  BERTH_ASSIGN(c.net.fd, connect_tcp(target, std::min(options.timeout_s, k_connect_timeout_s)));
   rc = mbedtls_ssl_config_defaults(&c.config, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
   if (rc != 0) return fail(Code::server, "TLS setup: " + tls_error(rc));
   // A pinned certificate is checked by its digest once the handshake is done: its chain and names

@@ -50,6 +50,12 @@ struct Url {
   Target target;
 };
 
+// A blocking TCP socket connected to `target` (each of its addresses in turn) within `timeout_s`
+// in all: the kernel's own connect to a silent host takes minutes (its SYN retries). Code::server
+// with the errno when none answered.
+[[nodiscard]] Result<int> connect_tcp(const Target& target, int timeout_s);
+inline constexpr int k_connect_timeout_s = 10;  // the TLS transport's bound on a connect
+
 // Splits an http(s)://HOST[:PORT][/path] URL; InvalidParameter for anything else or a bad port.
 [[nodiscard]] Result<Url> parse_url(const std::string& url);
 
