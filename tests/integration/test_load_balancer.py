@@ -4,12 +4,14 @@ a service's healthy tasks, keeps every request of a steady loop through a rollin
 (deregistration delay, then the stop), and stops sending to a task that fails its target group's
 health check. Clients here connect to 127.0.0.1:<listener port> (the OUTPUT chain; the bridge's
 route_localnet, which portmap sets, lets the DNAT-ed packets leave loopback)."""
+import errno
 import json
 import socket
 import subprocess
 import threading
 import time
 
+from test_networking import bind_error
 from test_tasks import TaskTestCase, wait_for
 
 BRIDGE = "berth-lb0"
@@ -108,6 +110,8 @@ class LoadBalancerTest(TaskTestCase):
         self.assertEqual(len(seen), 3, seen)
         self.assertTrue(all(page.startswith("v1-") for page in seen), seen)
         self.assertIn("berth listener %d" % LISTENER_PORT, nat_rules())
+        # berth holds the listener's port: no host program is given it while the DNAT takes it.
+        self.assertEqual(bind_error(LISTENER_PORT), errno.EADDRINUSE)
 
         # A listener on a port a task holds is refused, naming the task.
         refused = self.elbv2("create-listener", "--load-balancer-arn", lb["LoadBalancerArn"], "--protocol", "TCP",
@@ -182,6 +186,7 @@ class LoadBalancerTest(TaskTestCase):
         self.elbv2("delete-load-balancer", "--load-balancer-arn", lb["LoadBalancerArn"])
         wait_for(lambda: "berth listener %d" % LISTENER_PORT not in nat_rules() or None, timeout=10,
                  what="the listener's rules to go")
+        self.assertIsNone(bind_error(LISTENER_PORT))
         self.elbv2("delete-target-group", "--target-group-arn", tg_arn)
         missing = self.elbv2("describe-target-groups", "--target-group-arns", tg_arn, check=False)
         self.assertIn("TargetGroupNotFound", missing.stderr)

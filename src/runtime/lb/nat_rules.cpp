@@ -1,7 +1,9 @@
 #include "runtime/lb/nat_rules.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
+#include "common/log.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/network/bridge_network.hpp"
 
@@ -77,12 +79,41 @@ Result<void> NatRules::apply(const std::vector<model::TcpForward>& forwards) {
     return fail(Code::server, "iptables-restore refused berth's listener rules (exit code " +
                                   std::to_string(restored.exit_code) + ")");
   }
+  hold_ports(forwards);
   // Checked once per process: a firewall reload that drops the hooks is repaired at the next start.
   if (!m_hooked) {
     BERTH_TRY(ensure_hooks());
     m_hooked = true;
   }
   return {};
+}
+
+void NatRules::hold_ports(const std::vector<model::TcpForward>& forwards) {
+  const auto key = [](int port) { return "listener " + std::to_string(port); };
+  std::vector<int> now;
+  for (const auto& f : forwards) now.push_back(f.port);
+  for (const int port : m_held) {
+    if (std::find(now.begin(), now.end(), port) == now.end()) m_ports.release(key(port));
+  }
+  for (const int port : now) {
+    if (!m_ports.held_by(key(port)).empty()) continue;
+    // Tried again at each apply: a program that let the port go leaves it to the listener.
+    if (auto held = m_ports.reserve(key(port), {HostPort{port, "tcp"}}); !held) {
+      if (std::find(m_held.begin(), m_held.end(), port) == m_held.end()) {
+        log_warn("network listener on port " + std::to_string(port) + ": " + held.error().message +
+                 ": connections to it on the host's addresses reach the listener's targets, not that program");
+      }
+    }
+  }
+  m_held = std::move(now);
+}
+
+std::vector<int> NatRules::held_ports() const {
+  std::vector<int> out;
+  for (const int port : m_held) {
+    if (!m_ports.held_by("listener " + std::to_string(port)).empty()) out.push_back(port);
+  }
+  return out;
 }
 
 }  // namespace berth::runtime::lb

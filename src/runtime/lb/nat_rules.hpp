@@ -17,6 +17,7 @@
 
 #include "common/result.hpp"
 #include "model/elb_data_plan.hpp"
+#include "runtime/network/host_port_reservations.hpp"
 
 namespace berth::runtime::lb {
 
@@ -41,14 +42,24 @@ class NatRules {
   NatRules(std::string iptables_restore, std::string iptables, NatChains chains = {})
       : m_restore(std::move(iptables_restore)), m_iptables(std::move(iptables)), m_chains(std::move(chains)) {}
 
-  // Replaces the chains' rules with `forwards`' and makes sure the hooks jump to them.
+  // Replaces the chains' rules with `forwards`' and makes sure the hooks jump to them. Each
+  // forwarded port is held with a bound socket while it is forwarded, as a bridge task's host
+  // port is (runtime/network/host_port_reservations): the DNAT holds none, so the kernel could
+  // hand the port to a host program's bind(:0) or outgoing connection. A port some host program
+  // holds already is logged (its clients on the host's addresses reach the listener's targets),
+  // not refused: the listener exists.
   [[nodiscard]] Result<void> apply(const std::vector<model::TcpForward>& forwards);
+  // The ports held now, for tests.
+  std::vector<int> held_ports() const;
 
  private:
   Result<void> ensure_hooks();
+  void hold_ports(const std::vector<model::TcpForward>& forwards);
   std::string m_restore, m_iptables;
   NatChains m_chains;
   bool m_hooked = false;
+  HostPortReservations m_ports;  // by "listener <port>"
+  std::vector<int> m_held;       // the ports reserved (or tried) for the forwards applied last
 };
 
 }  // namespace berth::runtime::lb
