@@ -102,6 +102,38 @@ class ReplicatedPlaneTest(unittest.TestCase):
             if server is not leader:
                 self.assertNotIn("starting the schedulers", server.log())
 
+    def test_peers_remove_then_a_wiped_server_joins_again(self):
+        def peers(*args):
+            return subprocess.run([ENGINE_BERTH, "peers", *args, "--peers", ",".join(self.peers), "--config", "/dev/null"],
+                                  capture_output=True, text=True, timeout=60)
+        added = peers("add", self.peers[1])
+        self.assertEqual(added.returncode, 0, added.stderr)
+        self.assertIn("already a voter", added.stdout)
+        unknown = peers("add", "127.0.0.1:1")
+        self.assertEqual(unknown.returncode, 1)
+        self.assertIn("--peer-address 127.0.0.1:1", unknown.stderr)
+        self.servers[0].ecs(self.key).register_task_definition(**task_definition("before-removal"))
+        # Stopped, then removed: the two left are the whole cluster and take writes.
+        gone = self.servers[2]
+        gone.stop()
+        removed = peers("remove", gone.address)
+        self.assertEqual(removed.returncode, 0, removed.stderr)
+        self.assertEqual(sorted(peers_list(self.peers)), sorted(self.peers[:2]))
+        self.servers[1].ecs(self.key).register_task_definition(**task_definition("after-removal"))
+        # Its data dir wiped (but for a copy of the secrets key), it joins again as a new node
+        # and serves everything written before and while it was out.
+        shutil.rmtree(gone.data_dir)
+        os.makedirs(gone.data_dir, mode=0o700)
+        shutil.copy(os.path.join(self.servers[0].data_dir, "secrets.key"), gone.data_dir)
+        gone.start()
+        members = peers_list(self.peers)
+        self.assertEqual(sorted(members), sorted(self.peers))
+        self.assertEqual([role for role, _ in members.values()], ["voter"] * 3)
+        ecs = gone.ecs(self.key)
+        marks = [ecs.describe_task_definition(taskDefinition="ha:%d" % revision)["taskDefinition"]
+                 ["containerDefinitions"][0]["environment"][0]["value"] for revision in (1, 2)]
+        self.assertEqual(marks, ["before-removal", "after-removal"])
+
     def test_sigkill_of_the_leader_under_a_stream_of_writes(self):
         acked = {}        # mark -> revision the server answered
         attempted = []    # every mark sent, acknowledged or not
@@ -126,10 +158,12 @@ class ReplicatedPlaneTest(unittest.TestCase):
         thread = threading.Thread(target=streamer)
         thread.start()
         failovers = []
+        killed = []  # which server led at each kill: the lead moves between all three
         try:
             for round_ in range(KILLS):
                 leader = self.leader()
                 index = self.servers.index(leader)
+                killed.append(index)
                 wait_for("writes before the kill", lambda: len(stream["acks"]) >= 5 * (round_ + 1), 60)
                 killed_at = time.monotonic()
                 leader.stop(signal.SIGKILL)
@@ -173,6 +207,7 @@ class ReplicatedPlaneTest(unittest.TestCase):
         print("\nfailover (leader SIGKILL -> first accepted write) over %d kills: p50 %.2f s, p95 %.2f s, "
               "max %.2f s; %d writes acknowledged, %d refused" % (
                   len(failovers), p50, p95, failovers[-1], len(acked), stream["failures"]))
+        print("servers killed in turn: %s; failovers (s): %s" % (killed, " ".join("%.2f" % f for f in failovers)))
 
     def test_a_server_whose_peers_are_stopped_refuses_writes_with_the_reason(self):
         survivor = self.servers[2]
