@@ -304,12 +304,13 @@ test-unit: $(UNIT) $(IMAGES)/busybox.tar $(BERTH)
 	$(UNIT)
 endif
 
-test-integration: $(BERTH)
+# test_replicated_plane runs berth-with-engine, found beside berth.
+test-integration: $(BERTH) $(ENGINE_BERTH)
 	tests/integration/run.sh $(BERTH)
 
 # The whole suite; its last line is `N passed, N failed`.
 test: deps-host
-	$(MAKE) --no-print-directory -j$(shell nproc) $(BERTH) $(UNIT) $(IMAGES)/busybox.tar
+	$(MAKE) --no-print-directory -j$(shell nproc) $(BERTH) $(ENGINE_BERTH) $(UNIT) $(IMAGES)/busybox.tar
 	tests/run.sh $(BUILD)
 
 # Flashable artefacts for this target (CROSS=aarch64|armhf for ARM): a .deb and a tarball with
