@@ -107,7 +107,8 @@ class Daemon final : private svc::StateEvents {
   // Registers this gateway as a container instance, opens the task metadata endpoint
   // (BERTH_METADATA_PORT on 127.0.0.1 and the bridge's gateway) before the agent starts containers,
   // starts the agent, the log ingester, the log forwarder, the metrics sampler, the service scheduler, the schedule runner and the
-  // scaling runner, writes the first admin key (first start only), then opens the API.
+  // scaling runner (on a replicated control plane: the leadership check that starts them while
+  // this server leads), writes the first admin key (first start only), then opens the API.
   // Returns the line that says where the API is ready; on failure, what started is stopped.
   [[nodiscard]] Result<std::string> start();
   // Stops in the reverse order: the API and the metadata endpoint first (no new requests), the
