@@ -32,13 +32,15 @@ ifdef SYSROOT
 endif
 
 LIB_SRC := $(filter-out src/main.cpp,$(shell find src -name '*.cpp' | sort))
-# The replicated control plane's engine (issue 17, in progress): dqlite (Raft-replicated SQLite)
-# with raft, libuv and lz4, Debian's static archives (third_party/deps.sh, cross/sysroot.sh), and
-# berth's client of its wire protocol, node wrapper and the store on it (src/store/dqlite/). Until
-# `berth serve --peers` uses it, only the unit tests and the benchmark link it: berth's default
-# (SQLite on a file, no engine) carries none of it.
-ENGINE_SRC := $(filter src/store/dqlite/%,$(LIB_SRC))
-LIB_SRC := $(filter-out $(ENGINE_SRC),$(LIB_SRC))
+# The replicated control plane's engine (issue 17): dqlite (Raft-replicated SQLite) with raft,
+# libuv and lz4, Debian's static archives (third_party/deps.sh, cross/sysroot.sh), berth's client
+# of its wire protocol, node wrapper and the store on it (src/store/dqlite/), and `berth serve
+# --peers` and `berth peers` on them (src/cli/replicated/). berth-with-engine, the unit tests and
+# the benchmark link it; the default `berth` (SQLite on a file) carries none of it and links
+# NO_ENGINE_SRC instead, which answers --peers with the binary to use.
+ENGINE_SRC := $(filter src/store/dqlite/% src/cli/replicated/%,$(LIB_SRC))
+NO_ENGINE_SRC := src/cli/without_engine.cpp
+LIB_SRC := $(filter-out $(ENGINE_SRC) $(NO_ENGINE_SRC),$(LIB_SRC))
 # libuv and LZ4 are built here from Debian's sources with per-function sections (third_party/libuv.sh,
 # lz4.sh): Debian's archives kept whole objects through --gc-sections. dqlite's and raft's source
 # packages were not on the build host's mirror (2026-12-04), so theirs are still Debian's archives.
@@ -48,6 +50,7 @@ UNIT_SRC := $(shell find tests -name '*.cpp' -not -path 'tests/integration/*' -n
               -not -path 'tests/fuzz/*' | sort)
 LIB_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
 ENGINE_OBJ := $(ENGINE_SRC:%.cpp=$(BUILD)/obj/%.o)
+NO_ENGINE_OBJ := $(NO_ENGINE_SRC:%.cpp=$(BUILD)/obj/%.o)
 # The dashboard (src/api/ui/: hand-written HTML, CSS and JavaScript, no front-end tooling) is compiled into
 # the binary: src/api/ui/embed.sh gzips each file into one generated source (target-independent, so every
 # target and the fuzz build share it), served by api/ui_routes.cpp.
@@ -65,7 +68,7 @@ UNIT := $(BUILD)/berth-unit-tests
 .PHONY: all test test-unit test-integration deps deps-host deps-fuzz check-deps check-threads bench fuzz fuzz-build serve clean dist unit test-vm test-vm-gateway test-vm-powercut bench-vm
 .DEFAULT_GOAL := all
 
-all: $(BERTH)
+all: $(BERTH) $(BUILD)/berth-with-engine
 
 # The unit-test binary alone (the VM tests run it in the guest).
 unit: $(UNIT)
@@ -121,7 +124,7 @@ ifdef SYSROOT
 $(SYSROOT)/.done: cross/sysroot.sh
 	cross/sysroot.sh $(DEB_ARCH) $(TRIPLE) $(SYSROOT)
 	touch $@
-$(LIB_OBJ) $(ENGINE_OBJ) $(UNIT_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/pch/src/precompiled.hpp.gch $(BUILD)/pch/tests/precompiled.hpp.gch: | $(SYSROOT)/.done
+$(LIB_OBJ) $(ENGINE_OBJ) $(NO_ENGINE_OBJ) $(UNIT_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/pch/src/precompiled.hpp.gch $(BUILD)/pch/tests/precompiled.hpp.gch: | $(SYSROOT)/.done
 endif
 
 $(BUILD)/obj/tests/%.o: CXXFLAGS += -Itests
@@ -149,7 +152,7 @@ $(PCH_DIR)/%.hpp.gch: %.hpp src/precompiled.hpp | $(TP)/httplib.h $(TP)/sqlite3.
 	$(CXX) $(CXXFLAGS) -x c++-header $< -o $@
 
 NO_PCH_OBJ := $(filter $(BUILD)/obj/src/sched/% $(BUILD)/obj/src/place/%,$(LIB_OBJ))
-$(filter-out $(NO_PCH_OBJ),$(LIB_OBJ)) $(ENGINE_OBJ) $(BUILD)/obj/src/main.o: $(LIB_PCH).gch
+$(filter-out $(NO_PCH_OBJ),$(LIB_OBJ)) $(ENGINE_OBJ) $(NO_ENGINE_OBJ) $(BUILD)/obj/src/main.o: $(LIB_PCH).gch
 $(filter-out $(BUILD)/obj/tests/main.o,$(UNIT_OBJ)): $(UNIT_PCH).gch
 # From a precompiled header the standard library's code no longer counts as a system header's, so
 # GCC 12 reports its known false positives on the libstdc++ string copies it inlines into our
@@ -193,7 +196,7 @@ $(NO_PCH_OBJ): PCH_FLAGS =
 # Load balancing, Cloud Map, DNS over TCP, the log options and relayed logs: 8.02 MB; their use
 # cases (svc/elb_*, service_discovery*, service_registrations, remote_exec*, relay_sessions), the
 # ELB codecs and the LB rules and probes at -Os: 7.89 MB (2026-12-04).
-# Room for the replicated store's engine (issue 17; berth-with-engine, ENGINE_PROBE), 2026-12-04,
+# Room for the replicated store's engine (issue 17; berth-with-engine), 2026-12-04,
 # berth / berth-with-engine stripped on aarch64 from 7.89 / 8.48 MB: mbedTLS built here with what
 # berth uses (third_party/mbedtls.sh) 7.57 / 8.16 MB; the engine's libuv and LZ4 built here with
 # per-function sections (third_party/libuv.sh, lz4.sh) 7.57 / 8.02 MB; Prometheus values without
@@ -242,7 +245,7 @@ $(BUILD)/obj/tests/main.o: tests/main.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++23 -O1 -MMD -MP $(EXTRA_CXXFLAGS) -c $< -o $@
 
-$(BERTH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o
+$(BERTH): $(LIB_OBJ) $(NO_ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(UNIT): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(UNIT_OBJ) $(ENGINE_ARCHIVES)
@@ -253,12 +256,11 @@ REPLICATED_BENCH := $(BUILD)/berth-replicated-store-bench
 $(REPLICATED_BENCH): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/replicated_store_bench.o $(ENGINE_ARCHIVES)
 	$(CXX) $(LDFLAGS) -o $@ $(filter-out %.a,$^) $(ENGINE_LIBS) $(LDLIBS)
 
-# berth with the engine linked in, to measure what it will cost the binary once the store uses
-# it: tests/bench/engine_size_probe.cpp calls the node and the client, and -u keeps that call
-# (and so everything it reaches) through --gc-sections. Not installed, not run.
-ENGINE_PROBE := $(BUILD)/berth-with-engine
-$(ENGINE_PROBE): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o $(BUILD)/obj/tests/bench/engine_size_probe.o $(ENGINE_ARCHIVES)
-	$(CXX) $(LDFLAGS) -Wl,-u,berth_engine_size_probe -o $@ $(filter-out %.a,$^) $(ENGINE_LIBS) $(LDLIBS)
+# berth with the replicated control plane's engine: `berth serve --peers` and `berth peers` (the
+# README's "Replicated control plane" says why a binary of its own). Built by `all`.
+ENGINE_BERTH := $(BUILD)/berth-with-engine
+$(ENGINE_BERTH): $(LIB_OBJ) $(ENGINE_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/src/main.o $(ENGINE_ARCHIVES)
+	$(CXX) $(LDFLAGS) -o $@ $(filter-out %.a,$^) $(ENGINE_LIBS) $(LDLIBS)
 
 PLACEMENT_BENCH := $(BUILD)/berth-placement-bench
 $(PLACEMENT_BENCH): $(LIB_OBJ) $(SQLITE_OBJ) $(BUILD)/obj/tests/bench/placement_bench.o
@@ -302,12 +304,13 @@ test-unit: $(UNIT) $(IMAGES)/busybox.tar $(BERTH)
 	$(UNIT)
 endif
 
-test-integration: $(BERTH)
+# test_replicated_plane runs berth-with-engine, found beside berth.
+test-integration: $(BERTH) $(ENGINE_BERTH)
 	tests/integration/run.sh $(BERTH)
 
 # The whole suite; its last line is `N passed, N failed`.
 test: deps-host
-	$(MAKE) --no-print-directory -j$(shell nproc) $(BERTH) $(UNIT) $(IMAGES)/busybox.tar
+	$(MAKE) --no-print-directory -j$(shell nproc) $(BERTH) $(ENGINE_BERTH) $(UNIT) $(IMAGES)/busybox.tar
 	tests/run.sh $(BUILD)
 
 # Flashable artefacts for this target (CROSS=aarch64|armhf for ARM): a .deb and a tarball with
@@ -417,4 +420,4 @@ serve: deps-host
 clean:
 	rm -rf build
 
--include $(ENGINE_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/src/main.d $(BUILD)/obj/tests/main.d
+-include $(ENGINE_OBJ:.o=.d) $(NO_ENGINE_OBJ:.o=.d) $(LIB_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/src/main.d $(BUILD)/obj/tests/main.d

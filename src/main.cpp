@@ -20,7 +20,7 @@ constexpr Verb k_verbs[] = {
     {"help", berth::cli::help_verb},       {"--help", berth::cli::help_verb},
     {"-h", berth::cli::help_verb},         {"version", berth::cli::version_verb},
     {"--version", berth::cli::version_verb}, {"shim", berth::cli::shim_verb},
-    {"init", berth::cli::init_verb},
+    {"init", berth::cli::init_verb},       {"peers", berth::cli::peers_verb},
     {"attach", berth::cli::attach_verb},   {"exec", berth::cli::exec_verb},
     {"stats", berth::cli::stats_verb},
     {"ps", berth::cli::ps_verb},           {"services", berth::cli::services_verb},

@@ -9,7 +9,7 @@ namespace berth::cli {
 
 const std::vector<VerbWords>& completion_words() {
   static const std::vector<VerbWords> k_words = {
-      {"serve", "--config --data-dir --run-dir --listen --socket --cluster --region --account --log-level --tls", ""},
+      {"serve", "--config --data-dir --run-dir --listen --socket --cluster --region --account --log-level --tls --peers --peer-address", ""},
       {"ps", "--all --service --quiet --output" BERTH_ENDPOINT_FLAGS, ""},
       {"services", "--quiet --output" BERTH_ENDPOINT_FLAGS, ""},
       {"instances", "--output" BERTH_ENDPOINT_FLAGS, ""},
@@ -28,6 +28,7 @@ const std::vector<VerbWords>& completion_words() {
       {"exec", "--interactive --tty --socket --config" BERTH_ENDPOINT_FLAGS, "tasks"},
       {"key", "--policy --socket", "create ls rm"},
       {"join-token", "--ttl --cluster --socket", "create"},
+      {"peers", "--peers --config", "list add remove"},
       {"info", "--config --data-dir --output" BERTH_ENDPOINT_FLAGS, ""},
       {"doctor", "--config --data-dir --run-dir", ""},
       {"completion", "", "bash zsh"},

@@ -95,6 +95,10 @@ Result<std::string> SvcInstanceRegistrar::register_node(const agent::NodeRegistr
 
 namespace {
 
+// How often a server of a replicated control plane asks its node whether it leads: a new leader
+// starts the schedulers, and a deposed one stops them, within about this.
+constexpr std::chrono::milliseconds k_leadership_tick{1000};
+
 // Remote agents' bounds. A parked poll is a heartbeat only when it ends, so it never waits
 // longer than a third of the lost timeout.
 svc::RemoteAgentSettings remote_agent_settings(const Config& config) {
@@ -108,11 +112,16 @@ svc::RemoteAgentSettings remote_agent_settings(const Config& config) {
 
 }  // namespace
 
-Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::AgentConfig& agent_config) {
+Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::AgentConfig& agent_config,
+                                             ControlPlane* plane) {
   BERTH_TRY(make_state_dirs(config));
   DaemonResources resources;
   resources.clock = std::make_unique<SystemClock>();
-  BERTH_ASSIGN(resources.store, store::Store::open(config.db_path()));
+  if (plane) {
+    BERTH_ASSIGN(resources.store, plane->open_store());
+  } else {
+    BERTH_ASSIGN(resources.store, store::Store::open(config.db_path()));
+  }
   BERTH_ASSIGN(resources.secrets_key, api::auth::load_or_create_secret_key(config.secrets_key_path()));
   BERTH_ASSIGN(const bool created, resources.store->ensure_cluster(config.cluster, resources.clock->now_ms(), config.account));
   if (created) log_info("created cluster " + config.cluster);
@@ -126,10 +135,11 @@ Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::
   BERTH_ASSIGN(resources.forward_key, read_log_forward_key(config));
   resources.dns = open_discovery_dns(config, agent_config);
   const agent::AgentConfig served = with_discovery_resolver(agent_config, resources.dns.get());
-  return std::unique_ptr<Daemon>(new Daemon(config, served, std::move(resources)));
+  return std::unique_ptr<Daemon>(new Daemon(config, served, std::move(resources), plane));
 }
 
-Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, DaemonResources resources)
+Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, DaemonResources resources,
+               ControlPlane* plane)
     : m_config(config),
       m_resources(std::move(resources)),
       m_secret_cipher(m_resources.secrets_key),
@@ -198,6 +208,13 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
   if (m_resources.forward_key) {
     m_forwarder = std::make_unique<LogForwarding>(config, *m_resources.forward_key, *m_resources.log_store, *m_resources.clock);
   }
+  if (plane) {
+    m_leadership = std::make_unique<SchedulerLeadership>(
+        SchedulerLeadership::Hooks{.leads = [plane] { return plane->leads(); },
+                                   .start = [this] { start_schedulers(); },
+                                   .stop = [this] { stop_schedulers(); }},
+        k_leadership_tick);
+  }
 }
 
 Daemon::~Daemon() { stop(); }
@@ -235,14 +252,20 @@ Result<std::string> Daemon::start() {
              std::to_string(metric_series_bytes(limits) >> 10) + " KiB");
   }
   m_sampler.start(instance);
-  m_scheduler.start();
+  if (m_leadership) {
+    m_leadership->start();
+  } else {
+    m_scheduler.start();
+  }
   m_poll_answerer.start();
   if (m_resources.dns) {
     m_resources.dns->start([this](std::string_view name) { return svc::resolve_discovery_name(m_ctx, name); });
   }
   m_elb_worker.start();
-  m_schedule_runner.start();
-  m_scaling_runner.start();
+  if (!m_leadership) {
+    m_schedule_runner.start();
+    m_scaling_runner.start();
+  }
   const auto started = [&]() -> Result<void> {
     BERTH_TRY(write_first_credentials());
     if (!m_config.tcp_auth) {
@@ -278,8 +301,8 @@ Result<std::string> Daemon::start() {
     }
   }
   if (!m_config.socket_path.empty()) where += (where.empty() ? "" : " and ") + m_config.socket_path;
-  return "API ready on " + where + " (cluster " + m_config.cluster + ", instance " + instance + ", state " +
-         m_config.db_path() + ")";
+  const std::string state = m_leadership ? "replicated on " + std::to_string(m_config.peers.size()) + " servers" : m_config.db_path();
+  return "API ready on " + where + " (cluster " + m_config.cluster + ", instance " + instance + ", state " + state + ")";
 }
 
 void Daemon::stop() {
@@ -288,9 +311,8 @@ void Daemon::stop() {
   m_metadata.stop();
   if (m_resources.dns) m_resources.dns->stop();
   m_commands.stop();
-  m_scaling_runner.stop();
-  m_schedule_runner.stop();
-  m_scheduler.stop();
+  if (m_leadership) m_leadership->stop();
+  stop_schedulers();
   m_elb_worker.stop();
   m_http_proxy.stop();
   m_sampler.stop();
@@ -298,6 +320,19 @@ void Daemon::stop() {
   if (m_forwarder) m_forwarder->stop();
   m_log_ingester.stop();  // with a last flush of the log store
   m_agent.stop();
+}
+
+void Daemon::start_schedulers() {
+  m_scheduler.start();
+  m_schedule_runner.start();
+  m_scaling_runner.start();
+}
+
+// Each after its pass under way. Idempotent.
+void Daemon::stop_schedulers() {
+  m_scaling_runner.stop();
+  m_schedule_runner.stop();
+  m_scheduler.stop();
 }
 
 // At first start: an admin key, written in the AWS shared-credentials format (profile "berth",

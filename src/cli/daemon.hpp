@@ -26,11 +26,13 @@
 #include "api/request_auth.hpp"
 #include "api/tls/tls_server.hpp"
 #include "cli/container_commands.hpp"
+#include "cli/control_plane.hpp"
 #include "cli/discovery_dns.hpp"
 #include "cli/log_forwarding.hpp"
 #include "cli/logs_endpoint_client.hpp"
 #include "cli/metadata_endpoint.hpp"
 #include "cli/node_image_catalog.hpp"
+#include "cli/scheduler_leadership.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "runtime/image/image_store.hpp"
@@ -94,7 +96,10 @@ class Daemon final : private svc::StateEvents {
   // Makes the state directories, opens the store (creating the cluster), the secrets key, the
   // image store, the TLS certificate (made at the first start), the audit log and the metrics
   // scrape token (made at the first start), the CloudWatch Logs store, then builds and wires every part. Starts no thread. Returns the first failure.
-  [[nodiscard]] static Result<std::unique_ptr<Daemon>> open(const Config& config, const agent::AgentConfig& agent_config);
+  // With `plane` (berth serve --peers), the store is the replicated one and the schedulers run
+  // only while this server leads (cli/scheduler_leadership.hpp); `plane` outlives the daemon.
+  [[nodiscard]] static Result<std::unique_ptr<Daemon>> open(const Config& config, const agent::AgentConfig& agent_config,
+                                                            ControlPlane* plane = nullptr);
   ~Daemon() override;
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
@@ -102,7 +107,8 @@ class Daemon final : private svc::StateEvents {
   // Registers this gateway as a container instance, opens the task metadata endpoint
   // (BERTH_METADATA_PORT on 127.0.0.1 and the bridge's gateway) before the agent starts containers,
   // starts the agent, the log ingester, the log forwarder, the metrics sampler, the service scheduler, the schedule runner and the
-  // scaling runner, writes the first admin key (first start only), then opens the API.
+  // scaling runner (on a replicated control plane: the leadership check that starts them while
+  // this server leads), writes the first admin key (first start only), then opens the API.
   // Returns the line that says where the API is ready; on failure, what started is stopped.
   [[nodiscard]] Result<std::string> start();
   // Stops in the reverse order: the API and the metadata endpoint first (no new requests), the
@@ -113,7 +119,9 @@ class Daemon final : private svc::StateEvents {
   void stop();
 
  private:
-  Daemon(const Config& config, const agent::AgentConfig& agent_config, DaemonResources resources);
+  Daemon(const Config& config, const agent::AgentConfig& agent_config, DaemonResources resources, ControlPlane* plane);
+  void start_schedulers();
+  void stop_schedulers();
 
   // svc::StateEvents
   void tasks_changed() override;
@@ -157,6 +165,9 @@ class Daemon final : private svc::StateEvents {
   api::RequestAuth m_auth;
   api::ApiServices m_api_services;
   std::unique_ptr<api::HttpServer> m_server;           // set by start()
+  // On a replicated control plane: starts and stops the schedulers as this server gains and
+  // loses the lead (null on the SQLite file, where they always run).
+  std::unique_ptr<SchedulerLeadership> m_leadership;
 };
 
 }  // namespace berth::cli

@@ -1,6 +1,7 @@
 // `berth serve`: the daemon. Reads the configuration, builds the parts (cli/daemon.hpp, or
 // cli/joined_daemon.hpp for a gateway that joins another's cluster), starts them and waits for
-// SIGTERM/SIGINT; then stops them. Containers keep running.
+// SIGTERM/SIGINT; then stops them. Containers keep running. With BERTH_PEERS it is one server of
+// a replicated control plane (cli/control_plane.hpp), in a binary built with the engine.
 #include <malloc.h>
 #include <signal.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 
 #include "agent/agent.hpp"
+#include "cli/control_plane.hpp"
 #include "cli/daemon.hpp"
 #include "cli/joined_daemon.hpp"
 #include "cli/verb_config.hpp"
@@ -82,6 +84,8 @@ int serve_verb(const Words& words) {
   };
   // A joined gateway runs only the agent, fed by the serving gateway.
   if (!config->join_url.empty()) {
+    if (!config->peers.empty()) return usage_error("BERTH_JOIN and BERTH_PEERS exclude each other: a gateway joins a "
+                                                   "cluster's servers, or is one of them", "serve");
     if (agent_config->instance_address.empty()) {
       // Toward the first server: a replicated control plane's servers share the gateways' LAN.
       agent_config->instance_address = joined_instance_address(config->join_url.substr(0, config->join_url.find(',')));
@@ -90,7 +94,15 @@ int serve_verb(const Words& words) {
     if (!joined) return fail_start(joined.error());
     return serve_until_signal(*joined);
   }
-  auto daemon = Daemon::open(*config, *agent_config);
+  // A server of a replicated control plane (berth-with-engine): its node starts first, and the
+  // daemon's store is the replicated one. The plane outlives the daemon (declared before it).
+  std::unique_ptr<ControlPlane> plane;
+  if (!config->peers.empty()) {
+    auto started = start_control_plane(*config);
+    if (!started) return fail_start(started.error());
+    plane = std::move(*started);
+  }
+  auto daemon = Daemon::open(*config, *agent_config, plane.get());
   if (!daemon) return fail_start(daemon.error());
   return serve_until_signal(*daemon);
 }

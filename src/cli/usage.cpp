@@ -34,6 +34,7 @@ Verbs:
   exec      run a command in a running container (berth exec [-t] [-i] TASK [CONTAINER] -- CMD)
   key       create, list and delete API access keys (berth key create NAME --policy admin)
   join-token  make a one-time token another gateway joins this cluster with
+  peers     list, add and remove the servers of a replicated control plane (berth-with-engine)
   info      print the version, cluster, instance, resources, data dir, API addresses and TLS
   doctor    check this host can run tasks (kernel, cgroups, runc, CNI, ...), with fixes
   version   print the version and architecture
@@ -75,6 +76,11 @@ Flags:
   --join-fingerprint SHA256   the server certificate's SHA-256 (`berth info` on the server)
                                                                         [BERTH_JOIN_FINGERPRINT]
   --join-ca FILE    or: PEM CA certificates the server's certificate chains to   [BERTH_JOIN_CA]
+  --peers A,B,C     be one server of a replicated control plane: the servers' dqlite nodes
+                    (IPV4:PORT each, the first founds the cluster); berth-with-engine only
+                                                                        [BERTH_PEERS]
+  --peer-address A  which of them is this server (a new server not among them joins them)
+                                                                        [BERTH_PEER_ADDRESS]
 
 Without --tls-cert, a self-signed ECDSA P-256 certificate for this host's names is generated at
 the first start with TLS on and kept in DATA-DIR/tls/; `berth info` prints its fingerprint.
@@ -159,6 +165,19 @@ API access keys for signing requests (AWS SigV4) to the TCP listener. `create` p
 key once, in the AWS shared-credentials format; its policy is a built-in one (read-only by
 default: Describe, List and Get) or an IAM policy document in FILE. Create a second key before
 removing the first to rotate. Talks to the daemon over its unix socket (--socket PATH).
+)";
+  }
+  if (verb == "peers") {
+    return R"(Usage: berth peers list | add ADDR | remove ADDR [--peers A,B,C] [--config FILE]
+
+The servers of a replicated control plane (`berth serve --peers`), asked of its leader among the
+servers BERTH_PEERS (or --peers) names. Only berth-with-engine has it.
+  list          the members: node id, address, role (voter, standby, spare), which one leads
+  add ADDR      make the member at ADDR a voter. A new server becomes a member by itself when it
+                starts with `berth serve --peers SERVERS --peer-address ADDR` (SERVERS: the
+                running ones) and a copy of their DATA-DIR/secrets.key
+  remove ADDR   take the member at ADDR out of the cluster; stop that server first (started
+                again with --peers, it would join again)
 )";
   }
   if (verb == "join-token") {

@@ -22,7 +22,7 @@ std::expected<Config, int> config_of_verb(const std::vector<std::string>& words,
   const std::string name(verb);
   auto flags = config_flags();
   // Only the daemon joins a cluster.
-  if (verb == "serve") flags.insert({"join", "join-token", "join-ca", "join-fingerprint"});
+  if (verb == "serve") flags.insert({"join", "join-token", "join-ca", "join-fingerprint", "peers", "peer-address"});
   auto args = parse_args(words, flags);
   if (!args) return std::unexpected(usage_error(args.error().message, verb));
   if (args->help) {
@@ -48,7 +48,7 @@ Result<Config> load_config(const ParsedArgs& args) {
       {"account", "BERTH_ACCOUNT_ID"}, {"log-level", "BERTH_LOG_LEVEL"},
       {"tls", "BERTH_TLS"},        {"tls-cert", "BERTH_TLS_CERT"}, {"tls-key", "BERTH_TLS_KEY"},
       {"join", "BERTH_JOIN"},      {"join-token", "BERTH_JOIN_TOKEN"}, {"join-ca", "BERTH_JOIN_CA"},
-      {"join-fingerprint", "BERTH_JOIN_FINGERPRINT"}};
+      {"join-fingerprint", "BERTH_JOIN_FINGERPRINT"}, {"peers", "BERTH_PEERS"}, {"peer-address", "BERTH_PEER_ADDRESS"}};
   for (const auto& [flag, key] : k_flag_keys) {
     if (auto it = args.flags.find(flag); it != args.flags.end()) overrides[key] = it->second;
   }

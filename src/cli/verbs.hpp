@@ -18,6 +18,8 @@ int attach_verb(const Words& words);
 int exec_verb(const Words& words);
 int key_verb(const Words& words);
 int join_token_verb(const Words& words);
+// The replicated control plane's membership (berth-with-engine).
+int peers_verb(const Words& words);
 int info_verb(const Words& words);
 int doctor_verb(const Words& words);
 int help_verb(const Words& words);

@@ -20,6 +20,8 @@ constexpr std::size_t k_max_attribute_value = 128;  // ECS's limit on an attribu
 constexpr std::size_t k_max_insecure_registries = 100;
 constexpr std::size_t k_max_registry_host = 255;
 constexpr std::size_t k_max_gpu_devices = 64;
+// Raft's majority grows with the servers and every write waits for it: 3 or 5 is the usual size.
+constexpr std::size_t k_max_peers = 9;
 // Every request body is held in memory whole: a gateway's RAM bounds it.
 constexpr std::size_t k_max_body_bytes = 64 << 20;
 constexpr long long k_max_cpu_units = 1 << 20;  // 1024 cores
@@ -227,6 +229,31 @@ Result<std::string> ipv4_or_empty(Text key, Text value) {
   return value;
 }
 
+// A dqlite node's address: IPV4:PORT, port 1 to 65535 (dqlite 1.11's transport takes IPv4 only).
+Result<std::string> peer_address(Text key, Text value) {
+  const auto colon = value.rfind(':');
+  if (colon == std::string::npos || !is_dotted_quad(std::string_view(value).substr(0, colon)) ||
+      !parse_integer_in<int>(std::string_view(value).substr(colon + 1), 1, 65535)) {
+    return refuse(key, "IPV4:PORT, such as 192.168.1.20:51680 (port 1 to 65535; dqlite takes IPv4 only)");
+  }
+  return value;
+}
+
+// The control plane's servers: comma-separated IPV4:PORT, blanks around items skipped, each once,
+// at most k_max_peers; empty for none (SQLite on a file).
+Result<std::vector<std::string>> peer_list(Text key, Text value) {
+  std::vector<std::string> peers;
+  for (const auto part : split(value, ',')) {
+    const std::string item = trim_line(std::string(part));
+    if (item.empty()) continue;
+    BERTH_ASSIGN(auto address, peer_address(key, item));
+    if (std::ranges::find(peers, address) != peers.end()) return refuse(key, "a list naming each server once (" + address + " twice)");
+    peers.push_back(std::move(address));
+  }
+  if (peers.size() > k_max_peers) return refuse(key, "a list of at most " + std::to_string(k_max_peers) + " servers");
+  return peers;
+}
+
 // Comma-separated registry hosts (HOST[:PORT]); blanks around items and empty items skipped.
 Result<std::vector<std::string>> registry_list(Text key, Text value) {
   std::vector<std::string> hosts;
@@ -345,6 +372,9 @@ const KeyRule k_rules[] = {
     {"BERTH_JOIN_TOKEN", [](Config& c, Text k, Text v) { return set(c.join_token, join_token(k, v)); }},
     {"BERTH_JOIN_CA", [](Config& c, Text k, Text v) { return set(c.join_ca_file, path_or_empty(k, v, "no CA file")); }},
     {"BERTH_JOIN_FINGERPRINT", [](Config& c, Text k, Text v) { return set(c.join_fingerprint, fingerprints(k, v)); }},
+    {"BERTH_PEERS", [](Config& c, Text k, Text v) { return set(c.peers, peer_list(k, v)); }},
+    {"BERTH_PEER_ADDRESS",
+     [](Config& c, Text k, Text v) { return set(c.peer_address, v.empty() ? Result<std::string>(v) : peer_address(k, v)); }},
     {"BERTH_CPU_UNITS",
      [](Config& c, Text k, Text v) { return set(c.cpu_units, number_in<long long>(k, v, 0, k_max_cpu_units, "CPU units")); }},
     {"BERTH_MEMORY_MIB",
@@ -415,6 +445,8 @@ Result<std::string> check_gateway_url(const std::string& name, const std::string
 }
 
 Result<std::string> check_fingerprint(const std::string& name, const std::string& value) { return fingerprint(name, value); }
+
+Result<std::string> check_peer_address(const std::string& name, const std::string& value) { return peer_address(name, value); }
 
 Result<void> apply_config(Config& config, const std::map<std::string, std::string>& keys) {
   for (const auto& [key, value] : keys) {

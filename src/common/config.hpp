@@ -54,6 +54,10 @@ struct Config {
   std::string join_token;                          // BERTH_JOIN_TOKEN / --join-token
   std::string join_ca_file;                        // BERTH_JOIN_CA / --join-ca
   std::string join_fingerprint;                    // BERTH_JOIN_FINGERPRINT / --join-fingerprint (hex[,...])
+  // The replicated control plane (issue 17; only a binary with the engine, berth-with-engine):
+  // the servers' dqlite nodes (this one's included) and which of them is this server's own.
+  std::vector<std::string> peers;                  // BERTH_PEERS / --peers (IPV4:PORT,...)
+  std::string peer_address;                        // BERTH_PEER_ADDRESS / --peer-address (IPV4:PORT)
   // Container metrics, kept in memory only: how often the containers are read (0 = never), the
   // width of one slot of a metric series, how long a series reaches back, how many series.
   int metrics_interval_seconds = 10;               // BERTH_METRICS_INTERVAL
@@ -126,6 +130,8 @@ struct Config {
 // (or empty when `value` is).
 [[nodiscard]] Result<std::string> check_gateway_url(const std::string& name, const std::string& value);
 [[nodiscard]] Result<std::string> check_fingerprint(const std::string& name, const std::string& value);
+// The check BERTH_PEER_ADDRESS gets: a dqlite node's IPV4:PORT (port 1 to 65535).
+[[nodiscard]] Result<std::string> check_peer_address(const std::string& name, const std::string& value);
 
 enum class MissingFile { ok, error };
 

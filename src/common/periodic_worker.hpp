@@ -25,8 +25,14 @@ class PeriodicWorker {
   ~PeriodicWorker() { stop(); }
 
   // Starts running `pass` every `tick` (and on wake); `name` says whose passes failed in the
-  // log. REQUIRES: not started yet.
+  // log. REQUIRES: not running (never started, or stopped: a stopped worker starts again, as the
+  // schedulers do when this server gains the lead of a replicated control plane again).
   void start(std::string name, std::chrono::milliseconds tick, std::function<void()> pass) {
+    {
+      MutexLock lock(m_mutex);
+      m_stopping = false;
+      m_woken = false;
+    }
     m_thread = std::thread([this, name = std::move(name), tick, pass = std::move(pass)] {
       while (true) {
         {

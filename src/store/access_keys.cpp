@@ -20,6 +20,18 @@ Result<void> Store::create_access_key(const model::AccessKey& key, std::size_t m
   return {};
 }
 
+Result<bool> Store::create_first_access_key(const model::AccessKey& key) {
+  MutexLock lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  Stmt any(m_db, "SELECT EXISTS (SELECT 1 FROM access_keys)");
+  BERTH_TRY(any.step());
+  if (any.integer(0) != 0) return false;
+  BERTH_TRY(create_access_key_locked(key, 1));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("create the first access key"));
+  return true;
+}
+
 Result<void> Store::create_access_key_locked(const model::AccessKey& key, std::size_t max_keys) {
   // Instance keys (made when a node joins) and people's keys are counted apart, so joining
   // nodes never crowd out an operator's key, nor the reverse.

@@ -426,6 +426,10 @@ class Store {
   // --- access keys (store/access_keys.cpp) ---
   // Stores `key` unless berth already holds `max_keys` keys (LimitExceededException).
   [[nodiscard]] Result<void> create_access_key(const model::AccessKey& key, std::size_t max_keys);
+  // Stores `key` only if berth holds no key at all, in one transaction (the first start's admin
+  // key: servers of a replicated control plane starting at once make one between them). Returns
+  // whether it was stored.
+  [[nodiscard]] Result<bool> create_first_access_key(const model::AccessKey& key);
   [[nodiscard]] Result<std::optional<model::AccessKey>> find_access_key(const std::string& access_key_id);
   // Keys of `user_name` (all when nullopt), by user and then age.
   [[nodiscard]] Result<std::vector<model::AccessKey>> list_access_keys(const std::optional<std::string>& user_name);

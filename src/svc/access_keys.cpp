@@ -62,9 +62,9 @@ Result<void> delete_access_key(Context& ctx, const std::string& access_key_id) {
 }
 
 Result<std::optional<model::AccessKey>> create_first_admin_key(Context& ctx) {
-  BERTH_ASSIGN(auto keys, ctx.store.list_access_keys(std::nullopt));
-  if (!keys.empty()) return std::optional<model::AccessKey>();
-  BERTH_ASSIGN(auto key, create_access_key(ctx, "admin", "admin", ""));
+  BERTH_ASSIGN(auto key, new_access_key(ctx, "admin", "admin", ""));
+  BERTH_ASSIGN(const bool created, ctx.store.create_first_access_key(key));
+  if (!created) return std::optional<model::AccessKey>();
   return std::optional<model::AccessKey>(std::move(key));
 }
 

@@ -3,7 +3,7 @@
 # API throughput (plain and TLS), log throughput into the CloudWatch Logs store, the cost of sampling container metrics,
 # DNS answers per second, connections through load balancer listeners against straight to a task
 # (lb_bench.py), a cluster of 1,000 hollow joined agents (cluster_scale_bench.py), the replicated
-# control plane's engine (write latency, RSS, binary size per target), each with a baseline
+# control plane's engine (write latency, RSS, binary size per target, failover time), each with a baseline
 # measured in the same run. Usage: tests/bench/run.sh
 set -eu
 cd "$(dirname "$0")/../.."
@@ -33,6 +33,9 @@ for pair in :x86_64-linux-gnu:strip aarch64:aarch64-linux-gnu:aarch64-linux-gnu-
   echo "$triple: berth $plain B; with the engine $with B (+$((with - plain)) B)"
 done
 rm -f "$stripped"
+echo "== replicated control plane: failover time (leader SIGKILL -> first accepted write), three servers"
+BERTH_FAILOVER_KILLS=20 tests/integration/run.sh build/x86_64-linux-gnu/berth \
+  test_replicated_plane.ReplicatedPlaneTest.test_sigkill_of_the_leader_under_a_stream_of_writes 2>&1 | grep -E '^failover|^integration:'
 /usr/bin/python3 tests/bench/bench.py
 /usr/bin/python3 tests/bench/tls_bench.py
 BERTH_TEST_IMAGES=build/images /usr/bin/python3 tests/bench/pull_bench.py

@@ -334,3 +334,37 @@ TEST_CASE("config: joining a replicated control plane: several servers' URLs and
   CHECK_FALSE(apply_config(config, {{"BERTH_JOIN_FINGERPRINT", a + ","}}).has_value());
   CHECK_FALSE(apply_config(config, {{"BERTH_JOIN_FINGERPRINT", a + ",abcd"}}).has_value());
 }
+
+TEST_CASE("config: BERTH_PEERS, the control plane's servers as IPV4:PORT, each once", "[common][peers]") {
+  Config config;
+  CHECK(config.peers.empty());
+  REQUIRE(apply_config(config, {{"BERTH_PEERS", " 10.0.0.1:51680, 10.0.0.2:51680 ,,10.0.0.3:9001"},
+                                {"BERTH_PEER_ADDRESS", "10.0.0.2:51680"}})
+              .has_value());
+  CHECK(config.peers == std::vector<std::string>{"10.0.0.1:51680", "10.0.0.2:51680", "10.0.0.3:9001"});
+  CHECK(config.peer_address == "10.0.0.2:51680");
+  REQUIRE(apply_config(config, {{"BERTH_PEERS", ""}}).has_value());
+  CHECK(config.peers.empty());
+
+  const auto refused = [](const std::string& key, const std::string& value) {
+    Config fresh;
+    auto applied = apply_config(fresh, {{key, value}});
+    REQUIRE_FALSE(applied);
+    CHECK(applied.error().message.starts_with(key + " must be"));
+    return applied.error().message;
+  };
+  refused("BERTH_PEERS", "10.0.0.1");                      // no port
+  refused("BERTH_PEERS", "10.0.0.1:0");                    // port 0
+  refused("BERTH_PEERS", "10.0.0.1:65536");                // past the ports
+  refused("BERTH_PEERS", "10.0.0.1:+80");                  // not digits only
+  refused("BERTH_PEERS", "gateway-a:51680");               // a name: dqlite 1.11 takes IPv4 only
+  refused("BERTH_PEERS", "[::1]:51680");                   // nor IPv6
+  refused("BERTH_PEERS", "10.0.0.256:51680");
+  CHECK(refused("BERTH_PEERS", "10.0.0.1:1,10.0.0.1:1").find("twice") != std::string::npos);
+  std::string ten;
+  for (int i = 1; i <= 10; ++i) ten += "10.0.0." + std::to_string(i) + ":1,";
+  CHECK(refused("BERTH_PEERS", ten).find("at most 9") != std::string::npos);
+  refused("BERTH_PEER_ADDRESS", "10.0.0.1");
+  CHECK(check_peer_address("ADDR", "127.0.0.1:9001").value_or("") == "127.0.0.1:9001");
+  CHECK_FALSE(check_peer_address("ADDR", "127.0.0.1:9001x"));
+}

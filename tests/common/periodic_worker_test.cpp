@@ -37,3 +37,18 @@ TEST_CASE("periodic worker: a success ends a run of repeated failures", "[common
   CHECK(captured.count("pass failed: no route") == 1);
   CHECK(log.find("repeated") == std::string::npos);
 }
+
+TEST_CASE("periodic worker: a stopped worker starts again and runs its passes", "[common][worker]") {
+  PeriodicWorker worker;
+  for (int round = 0; round < 3; ++round) {
+    std::promise<void> ran;
+    bool told = false;
+    worker.start("test", std::chrono::hours(1), [&] {
+      if (!told) ran.set_value();
+      told = true;
+    });
+    worker.wake();
+    REQUIRE(ran.get_future().wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+    worker.stop();
+  }
+}

@@ -152,8 +152,10 @@ class Berth:
         """raw_request() signed with the admin key for this berth's TCP port."""
         return raw_request(action, body, length, key=self.key, port=self.port)
 
+    binary = BERTH  # the berth binary this daemon runs (a subclass may run berth-with-engine)
+
     def start(self):
-        args = [BERTH, "serve", "--data-dir", os.path.join(self.dir, "data"),
+        args = [self.binary, "serve", "--data-dir", os.path.join(self.dir, "data"),
                 "--run-dir", os.path.join(self.dir, "run"), "--socket", self.socket_path,
                 "--listen", "127.0.0.1:0"]
         if self.config_path:

@@ -16,6 +16,10 @@ namespace {
 // SQLite's primary result code for "the database is locked" by another writer.
 constexpr std::uint64_t k_busy = 5;
 
+// What a request says when no server answers as the leader: the reason a server in a minority
+// (or whose peers are down) refuses requests, which the API answers as a ServerException.
+constexpr std::string_view k_no_majority = "this server cannot reach a majority of the control plane";
+
 // The keywords of `sql` in order, upper-cased, skipping quoted text, quoted names and comments.
 std::vector<std::string> keywords(std::string_view sql) {
   std::vector<std::string> out;
@@ -137,7 +141,8 @@ class ReplicatedConnection final : public store::Connection {
   }
 
   Result<void> begin() override {
-    BERTH_TRY(request([](dqlite::Connection& link) { return link.exec("BEGIN IMMEDIATE"); }));
+    // Sent again on a new connection if the old one broke: the transaction it starts ran nowhere.
+    BERTH_TRY(request([](dqlite::Connection& link) { return link.exec("BEGIN IMMEDIATE"); }, Resend::safe));
     m_in_transaction = true;
     return {};
   }
@@ -172,12 +177,12 @@ class ReplicatedConnection final : public store::Connection {
     return {};
   }
   Result<Rows> query(std::string_view sql, std::span<const Value> params) {
-    return request([&](dqlite::Connection& link) { return link.query(sql, params); });
+    return request([&](dqlite::Connection& link) { return link.query(sql, params); }, Resend::safe);
   }
 
   Result<void> connect() {
     auto link = connect_to_leader(m_options.addresses, m_options.client);
-    if (!link) return std::unexpected(link.error().wrap("replicated store"));
+    if (!link) return std::unexpected(link.error().wrap(k_no_majority));
     BERTH_TRY(link->open(m_options.database));
     // Per connection, as on the SQLite file: the schema's ON DELETE CASCADE relies on it.
     BERTH_TRY(link->exec("PRAGMA foreign_keys=ON"));
@@ -186,15 +191,30 @@ class ReplicatedConnection final : public store::Connection {
   }
 
  private:
+  // Whether a request may be sent again on a new connection when its connection broke with no
+  // answer: a query or BEGIN may (it changed nothing), a write may not (it may have committed).
+  enum class Resend { safe, unsafe };
+
   // Sends one request (send_once). Outside a transaction, while the leader answers "busy" (another
   // connection holds the write lock; nothing ran), sends it again for up to busy_timeout, as
   // SQLite's busy timeout waits on a file: BEGIN IMMEDIATE and a write on its own wait their turn.
+  // Outside a transaction it is also sent once more, to the leader found again, when the node
+  // answered that it does not lead (nothing ran) or, for a `safe` request, when the connection
+  // broke (the leader failed or moved): the request then fails only when no leader answers.
   template <class Send>
-  auto request(Send send) -> decltype(send(std::declval<dqlite::Connection&>())) {
+  auto request(Send send, Resend resend = Resend::unsafe) -> decltype(send(std::declval<dqlite::Connection&>())) {
     const auto deadline = std::chrono::steady_clock::now() + m_options.busy_timeout;
     auto pause = std::chrono::milliseconds(1);
+    bool resent = false;
     while (true) {
+      const bool in_transaction = m_in_transaction;
       auto result = send_once(send);
+      if (!result && !in_transaction && !resent && !m_link && m_dropped != Dropped::no) {
+        if (m_dropped == Dropped::not_leader || resend == Resend::safe) {
+          resent = true;
+          continue;
+        }
+      }
       const bool busy = !result && !m_in_transaction && m_link && m_link->last_failure() &&
                         (m_link->last_failure()->code & 0xff) == k_busy;
       if (!busy || std::chrono::steady_clock::now() + pause > deadline) return result;
@@ -207,6 +227,7 @@ class ReplicatedConnection final : public store::Connection {
   // no longer leads, is dropped, so the next call outside a transaction finds the leader again.
   template <class Send>
   auto send_once(Send& send) -> decltype(send(std::declval<dqlite::Connection&>())) {
+    m_dropped = Dropped::no;
     if (!m_link) {
       if (m_in_transaction) {
         return fail(Code::server, "replicated store: the connection to the leader broke during the transaction; "
@@ -215,8 +236,15 @@ class ReplicatedConnection final : public store::Connection {
       BERTH_TRY(connect());
     }
     auto result = send(*m_link);
-    if (!result && (!m_link->is_open() || (m_link->last_failure() && m_link->last_failure()->not_leader()))) {
-      m_link.reset();
+    if (!result) {
+      const bool not_leader = m_link->last_failure() && m_link->last_failure()->not_leader();
+      if (!m_link->is_open() || not_leader) {
+        m_dropped = not_leader ? Dropped::not_leader : Dropped::broke;
+        m_link.reset();
+        return std::unexpected(result.error().wrap(not_leader ? "the control plane's leader moved"
+                                                              : "the connection to the control plane's leader broke "
+                                                                "(it failed, or this server cannot reach a majority)"));
+      }
     }
     return result;
   }
@@ -225,8 +253,12 @@ class ReplicatedConnection final : public store::Connection {
     m_total_changes += static_cast<std::int64_t>(result.rows_affected);
   }
 
+  // Why the last request dropped its connection, if it did (send_once).
+  enum class Dropped { no, not_leader, broke };
+
   StoreOptions m_options;
   std::optional<dqlite::Connection> m_link;
+  Dropped m_dropped = Dropped::no;
   bool m_in_transaction = false;
   int m_changes = 0;
   std::int64_t m_total_changes = 0;
