@@ -49,7 +49,8 @@ class SchedulerLeadership {
   // Called with the new term when this server becomes the leader, and with nothing when it stops
   // being one (term moved, store unreachable too long, stop()). Runs on the thread that noticed
   // the change (the leadership's own, or stop()'s caller), never under the leadership's lock: it
-  // may start and stop schedulers, and call term().
+  // may start and stop schedulers, and call term(), but not this leadership's stop() (which
+  // joins the thread that may be calling it).
   using Listener = std::function<void(std::optional<std::int64_t> term)>;
 
   // `server_id` names this server in the store's row: unique among the servers, the same across
