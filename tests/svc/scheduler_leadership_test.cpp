@@ -12,6 +12,8 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 #include "svc/scheduler_context.hpp"
+#include "svc/schedule_runner.hpp"
+#include "svc/schedules.hpp"
 #include "svc/service_scheduler.hpp"
 #include "svc/tasks.hpp"
 
@@ -352,6 +354,57 @@ TEST_CASE("scheduler leadership: the service scheduler plans nothing on a server
   ctx_a.leadership = &s.a;
   svc::ServiceScheduler leader(ctx_a);
   CHECK(leader.pass());
+}
+
+TEST_CASE("scheduler leadership: a deposed leader's schedule runner claims nothing and starts nothing; the new "
+          "leader's runs the schedule",
+          "[svc]") {
+  TwoServers s;
+  s.a.tick();
+  s.b.tick();
+  REQUIRE(s.a.term() == 1);
+  svc::Context ctx_a(*s.store_a, s.clock_a, ArnScope{"local", "000000000000"}, "default");
+  svc::Context ctx_b(*s.store_b, s.clock_b, ArnScope{"local", "000000000000"}, "default");
+  ctx_a.leadership = &s.a;
+  ctx_b.leadership = &s.b;
+  REQUIRE_OK(s.store_a->ensure_cluster("default", s.clock_a.now_ms(), "000000000000"));
+  register_small_instance(ctx_a);
+  job_request(ctx_a);
+  // Both FakeClocks start at 2023-11-14T22:13:20Z: the run is due 10 s later.
+  REQUIRE_OK(svc::create_schedule(ctx_a, Json{{"Name", "nightly"},
+                                               {"ScheduleExpression", "at(2023-11-14T22:13:30)"},
+                                               {"FlexibleTimeWindow", {{"Mode", "OFF"}}},
+                                               {"Target", {{"Arn", "arn:aws:ecs:local:000000000000:cluster/default"},
+                                                           {"RoleArn", "arn:aws:iam::000000000000:role/x"},
+                                                           {"EcsParameters", {{"TaskDefinitionArn", "job"}}}}}}));
+  // a renews when the run is due, then its clock stands still; b takes over meanwhile.
+  s.clock_a.advance_ms(10'000);
+  s.a.tick();
+  s.clock_b.advance_ms(k_renew);
+  s.b.tick();
+  s.clock_b.advance_ms(k_takeover);
+  s.b.tick();
+  REQUIRE(s.b.term() == 2);
+  REQUIRE(s.a.term() == 1);
+
+  svc::ScheduleRunner deposed(ctx_a);
+  deposed.pass();  // its claim is refused (logged): nothing written
+  auto schedule = svc::get_schedule(ctx_a, Json{{"Name", "nightly"}});
+  REQUIRE_OK(schedule);
+  CHECK_FALSE(schedule->contains("LastRun"));
+  CHECK(task_count(*s.store_a) == 0);
+
+  // b's clock is at +6 s: renewed at +9 s, it runs what is due at +10 s.
+  s.clock_b.advance_ms(3'000);
+  s.b.tick();
+  s.clock_b.advance_ms(1'000);
+  REQUIRE(s.b.term() == 2);
+  svc::ScheduleRunner leader(ctx_b);
+  leader.pass();
+  schedule = svc::get_schedule(ctx_b, Json{{"Name", "nightly"}});
+  REQUIRE_OK(schedule);
+  CHECK((*schedule)["LastRun"]["Result"] == "STARTED");
+  CHECK(task_count(*s.store_b) == 1);
 }
 
 TEST_CASE("scheduler leadership: settings whose holder could not renew before it gives up are refused", "[svc]") {
