@@ -114,6 +114,7 @@ Result<bool> Store::commit_plan(const PlanCommit& plan, Durability durability) {
   const SyncScope sync(m_db, durability);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
+  BERTH_TRY(require_term_locked(plan.leader_term));
   std::optional<model::Service> service;
   if (plan.service) {
     Stmt stmt(m_db, "SELECT body FROM services WHERE cluster = ?1 AND name = ?2");

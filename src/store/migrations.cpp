@@ -7,7 +7,7 @@ namespace berth::store {
 namespace {
 
 // Migration N (1-based) is k_migrations[N-1]. Never edit a shipped entry: append a new one.
-constexpr std::array<std::string_view, 15> k_migrations = {
+constexpr std::array<std::string_view, 16> k_migrations = {
     R"sql(
 CREATE TABLE clusters(
   name TEXT PRIMARY KEY,
@@ -288,6 +288,19 @@ CREATE TABLE elb_objects(
   kind TEXT NOT NULL,
   body TEXT NOT NULL
 ) WITHOUT ROWID;
+)sql",
+    // 16: the scheduler leadership of a replicated control plane (store/scheduler_leadership.cpp):
+    // one row. `term` grows with each new holder and fences the holder's plans; `renewals` grows
+    // with each renewal, so that a candidate sees a live holder's row change; `holder` is a
+    // server's id ("" when nobody holds it).
+    R"sql(
+CREATE TABLE scheduler_leadership(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  term INTEGER NOT NULL,
+  holder TEXT NOT NULL,
+  renewals INTEGER NOT NULL
+);
+INSERT INTO scheduler_leadership(id, term, holder, renewals) VALUES (1, 0, '', 0);
 )sql",
 };
 

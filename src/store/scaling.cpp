@@ -45,10 +45,12 @@ Result<void> require_room(Db& db, const char* table, const std::string& resource
 
 }  // namespace
 
-Result<bool> Store::put_scalable_target(const model::ScalableTarget& target, long long expected_version) {
+Result<bool> Store::put_scalable_target(const model::ScalableTarget& target, long long expected_version,
+                                        std::optional<std::int64_t> leader_term) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
+  BERTH_TRY(require_term_locked(leader_term));
   Stmt current(m_db, "SELECT version FROM scalable_targets WHERE resource_id = ?1");
   current.bind(1, target.resource_id());
   BERTH_ASSIGN(bool exists, current.step());
@@ -137,10 +139,11 @@ Result<bool> Store::delete_scaling_policy(const std::string& resource_id, const 
 }
 
 Result<bool> Store::put_scheduled_action(const model::ScheduledScalingAction& action, long long expected_version,
-                                         std::size_t max_per_target) {
+                                         std::size_t max_per_target, std::optional<std::int64_t> leader_term) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
+  BERTH_TRY(require_term_locked(leader_term));
   BERTH_TRY(require_target(m_db, action.resource_id));
   BERTH_TRY(require_room(m_db, "scheduled_scaling_actions", action.resource_id, action.name, max_per_target,
                          "scheduled actions"));

@@ -84,10 +84,12 @@ Result<std::optional<std::int64_t>> Store::earliest_schedule_fire() {
   return std::optional<std::int64_t>(stmt.integer(0));
 }
 
-Result<bool> Store::replace_schedule(const model::Schedule& schedule, long long expected_version) {
+Result<bool> Store::replace_schedule(const model::Schedule& schedule, long long expected_version,
+                                     std::optional<std::int64_t> leader_term) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
+  BERTH_TRY(require_term_locked(leader_term));
   BERTH_TRY(require_group(m_db, schedule.group));
   Stmt current(m_db, "SELECT body FROM schedules WHERE group_name = ?1 AND name = ?2");
   current.bind(1, schedule.group).bind(2, schedule.name);
@@ -101,10 +103,11 @@ Result<bool> Store::replace_schedule(const model::Schedule& schedule, long long 
 }
 
 Result<bool> Store::delete_schedule(const std::string& group, const std::string& name,
-                                    std::optional<long long> expected_version) {
+                                    std::optional<long long> expected_version, std::optional<std::int64_t> leader_term) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
+  BERTH_TRY(require_term_locked(leader_term));
   if (expected_version) {
     Stmt current(m_db, "SELECT body FROM schedules WHERE group_name = ?1 AND name = ?2");
     current.bind(1, group).bind(2, name);

@@ -69,10 +69,11 @@ Result<std::vector<model::Service>> Store::list_services(const std::optional<std
 }
 
 Result<bool> Store::replace_service(const model::Service& service, long long expected_version,
-                                    const ResourceTags& new_tags) {
+                                    const ResourceTags& new_tags, std::optional<std::int64_t> leader_term) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
+  BERTH_TRY(require_term_locked(leader_term));
   Stmt current(m_db, "SELECT body FROM services WHERE cluster = ?1 AND name = ?2");
   current.bind(1, service.cluster).bind(2, service.name);
   BERTH_ASSIGN(bool exists, current.step());

@@ -137,7 +137,25 @@ struct PlanCommit {
   std::vector<model::TaskStopWrite> stops;
   std::optional<model::ServiceWrite> service;
   EpochMs now = 0;
+  // The scheduler leadership term the plan is made under: when set, the plan commits only while
+  // it is still the stored term (else ServerException, nothing written). Nothing: an API call's
+  // plan (RunTask, StopTask), which any server makes.
+  std::optional<std::int64_t> leader_term;
 };
+
+// The scheduler leadership of a replicated control plane (svc/scheduler_leadership.hpp): the
+// holder's server id ("" = nobody), the term it leads under (it grows with each new holder; 0 =
+// never held) and how many times the holder renewed it in this term.
+struct Leadership {
+  std::int64_t term = 0;
+  std::string holder;
+  std::int64_t renewals = 0;
+  bool operator==(const Leadership&) const = default;
+};
+
+// The writes the schedulers make take a `leader_term` (last, nothing by default): when given, the
+// write commits only while it is the stored scheduler leadership term (ServerException, nothing
+// written, otherwise), checked in its own transaction. API calls pass nothing.
 
 // Whether an instance change sees a stored instance or one about to be registered.
 enum class InstanceOrigin { stored, registering };
@@ -299,7 +317,8 @@ class Store {
   // between the API, which moves desired state, and the agent, which records observed state).
   // Returns false, writing nothing, when someone else changed the task in between.
   [[nodiscard]] Result<bool> replace_task(const model::Task& task, long long expected_version,
-                                          Durability durability = Durability::full);
+                                          Durability durability = Durability::full,
+                                          std::optional<std::int64_t> leader_term = std::nullopt);
   [[nodiscard]] Result<std::optional<model::Task>> find_task(const std::string& cluster,
                                                              const std::string& id);
   [[nodiscard]] Result<std::vector<model::Task>> list_tasks(const TaskQuery& query);
@@ -362,6 +381,20 @@ class Store {
   // it were told (the agent starts a task while its placement reaches the disk).
   [[nodiscard]] Result<void> sync() { return sync_wal(m_wal_path); }
 
+  // --- scheduler leadership (store/scheduler_leadership.cpp): one row, never absent ---
+  [[nodiscard]] Result<Leadership> leadership();
+  // Makes `holder` the leader under the next term (its renewals 0) if the row is still `seen`,
+  // in one transaction; nothing, writing nothing, when it changed meanwhile (renewed, released or
+  // taken by another candidate). Returns the row written.
+  [[nodiscard]] Result<std::optional<Leadership>> acquire_leadership(const std::string& holder, const Leadership& seen);
+  // Counts one renewal of `holder`'s term `term`; false, writing nothing, when the term moved or
+  // `holder` does not hold it.
+  [[nodiscard]] Result<bool> renew_leadership(const std::string& holder, std::int64_t term);
+  // Gives up `holder`'s term `term` (holder "", a renewal counted), so that a candidate takes
+  // over without waiting; false, writing nothing, when it moved. The term stays the current one
+  // until a candidate acquires the next.
+  [[nodiscard]] Result<bool> release_leadership(const std::string& holder, std::int64_t term);
+
   // --- services (store/services.cpp) ---
   // Creates the service; InvalidParameterException if one of that name is ACTIVE or DRAINING,
   // ClusterNotFoundException unless the cluster is ACTIVE. A service replacing an INACTIVE one
@@ -377,7 +410,8 @@ class Store {
   // Writes `service` if the stored one still has `expected_version`; false on a conflict. With
   // `new_tags`, adds them to their resource in the same transaction (CreateTaskSet's tags).
   [[nodiscard]] Result<bool> replace_service(const model::Service& service, long long expected_version,
-                                             const ResourceTags& new_tags = {});
+                                             const ResourceTags& new_tags = {},
+                                             std::optional<std::int64_t> leader_term = std::nullopt);
 
   // --- Service Connect namespaces (store/service_namespaces.cpp) ---
   // ACTIVE services of ACTIVE clusters whose Service Connect namespace (their own, else their
@@ -405,11 +439,13 @@ class Store {
   [[nodiscard]] Result<std::optional<std::int64_t>> earliest_schedule_fire();
   // Writes `schedule` if the stored one still has `expected_version`; false on a conflict.
   // ResourceNotFoundException if it or its group is gone.
-  [[nodiscard]] Result<bool> replace_schedule(const model::Schedule& schedule, long long expected_version);
+  [[nodiscard]] Result<bool> replace_schedule(const model::Schedule& schedule, long long expected_version,
+                                              std::optional<std::int64_t> leader_term = std::nullopt);
   // Deletes the schedule and its tags (only if it still has `expected_version`, when given); false
   // if there was none or it changed meanwhile.
   [[nodiscard]] Result<bool> delete_schedule(const std::string& group, const std::string& name,
-                                             std::optional<long long> expected_version = std::nullopt);
+                                             std::optional<long long> expected_version = std::nullopt,
+                                             std::optional<std::int64_t> leader_term = std::nullopt);
 
   // --- schedule groups (store/schedule_groups.cpp); `default` is a row from the migration on ---
   // Creates the group with `tags`; ConflictException if it exists, LimitExceededException (the
@@ -561,7 +597,8 @@ class Store {
 
   // --- Application Auto Scaling (store/scaling.cpp), keyed by ResourceId "service/<c>/<s>" ---
   // Writes `target` if the stored one has `expected_version` (0: none may exist); false otherwise.
-  [[nodiscard]] Result<bool> put_scalable_target(const model::ScalableTarget& target, long long expected_version);
+  [[nodiscard]] Result<bool> put_scalable_target(const model::ScalableTarget& target, long long expected_version,
+                                                 std::optional<std::int64_t> leader_term = std::nullopt);
   [[nodiscard]] Result<std::optional<model::ScalableTarget>> find_scalable_target(const std::string& resource_id);
   // Targets by resource id after `after` (only those of `resource_ids` when it is not empty).
   [[nodiscard]] Result<std::vector<model::ScalableTarget>> list_scalable_targets(
@@ -583,7 +620,8 @@ class Store {
   // Writes the scheduled action if the stored one has `expected_version` (0: none may exist);
   // false, writing nothing, otherwise. Errors as put_scaling_policy's.
   [[nodiscard]] Result<bool> put_scheduled_action(const model::ScheduledScalingAction& action,
-                                                  long long expected_version, std::size_t max_per_target);
+                                                  long long expected_version, std::size_t max_per_target,
+                                                  std::optional<std::int64_t> leader_term = std::nullopt);
   [[nodiscard]] Result<std::vector<model::ScheduledScalingAction>> list_scheduled_actions(
       const std::optional<std::string>& resource_id, const std::vector<std::string>& names, const std::string& after,
       std::size_t limit);
@@ -639,6 +677,10 @@ class Store {
   // ClusterNotFoundException unless `cluster` is ACTIVE: checked inside each transaction that
   // adds something to a cluster, so DeleteCluster's "contains" checks cannot miss it.
   Result<void> require_active_cluster_locked(const std::string& cluster) BERTH_REQUIRES(m_mutex);
+  // The fence of a scheduler's write (PlanCommit::leader_term and the others that take a term):
+  // ServerException, saying which term is current, unless `term` is nothing or the stored term.
+  // Read inside the write's transaction, so no acquisition can come between it and the commit.
+  Result<void> require_term_locked(std::optional<std::int64_t> term) BERTH_REQUIRES(m_mutex);
 
   // Every public call takes it for its whole transaction: one writer (and reader) at a time on
   // the one connection.

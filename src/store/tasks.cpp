@@ -52,11 +52,13 @@ Result<bool> Store::insert_tasks(const std::vector<model::Task>& tasks, const st
   return true;
 }
 
-Result<bool> Store::replace_task(const model::Task& task, long long expected_version, Durability durability) {
+Result<bool> Store::replace_task(const model::Task& task, long long expected_version, Durability durability,
+                                 std::optional<std::int64_t> leader_term) {
   MutexLock lock(m_mutex);
   const SyncScope sync(m_db, durability);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
+  BERTH_TRY(require_term_locked(leader_term));
   Stmt current(m_db, "SELECT body FROM tasks WHERE id = ?1");
   current.bind(1, task.id);
   BERTH_ASSIGN(bool exists, current.step());

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <functional>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/arn.hpp"
@@ -27,6 +29,7 @@ namespace berth::svc {
 using model::Json;
 
 class ContainerCommands;  // svc/execute_command.hpp
+class SchedulerLeadership;  // svc/scheduler_leadership.hpp
 class ImageCatalog;       // svc/image_catalog.hpp
 
 // Reads container logs for the API (the node agent's data; svc cannot see the runtime).
@@ -94,6 +97,13 @@ struct Context {
   // Elastic Load Balancing's in-memory state: target health, draining tasks (a shared_ptr keeps
   // Context copyable; copies share one).
   std::shared_ptr<ElbState> elb = std::make_shared<ElbState>();
+  // Which server of a replicated control plane runs the schedulers (svc/scheduler_leadership.hpp);
+  // nullptr = this server's schedulers always act, unfenced (no leadership configured).
+  const SchedulerLeadership* leadership = nullptr;
+  // Set on a scheduler's copy for one pass (acting_context): the leadership term its writes are
+  // fenced with (store::PlanCommit::leader_term). Nothing on the API's copies: any server takes
+  // API calls, and the writes they make are not the schedulers'.
+  std::optional<std::int64_t> leader_term{};
   // Announce a change to `events` (see StateEvents).
   void tasks_changed() const {
     if (remote_agents) remote_agents->tasks_changed();

@@ -48,7 +48,7 @@ Result<std::size_t> stop_service_tasks(Context& ctx, const std::string& cluster,
                                             }
                                             const long long version = task->version;
                                             stop_as_lost(*task, reason, now);
-                                            BERTH_ASSIGN(bool saved, ctx.store.replace_task(*task, version));
+                                            BERTH_ASSIGN(bool saved, ctx.store.replace_task(*task, version, store::Durability::full, ctx.leader_term));
                                             if (!saved) return std::optional<bool>{};
                                             return std::optional<bool>{true};
                                           }));

@@ -78,6 +78,7 @@ Result<store::PlanCommit> commit_of(Context& ctx, const std::string& cluster, co
   store::PlanCommit commit;
   commit.cluster = cluster;
   commit.now = now;
+  commit.leader_term = ctx.leader_term;
   std::map<std::pair<std::string, long long>, model::TaskDefinition> definitions;
   std::map<std::pair<std::string, long long>, std::vector<model::Tag>> tags_by_definition;
   if (options.definition) definitions.emplace(std::pair{options.definition->family, options.definition->revision}, *options.definition);

@@ -53,7 +53,8 @@ std::map<std::string, std::string> deployment_digests(const model::TaskDefinitio
 
 // Plans on `first` (when given) or a fresh snapshot of `cluster`, then on fresh snapshots after
 // each conflict; commits the first plan that holds, announces it (ctx.tasks_changed) and returns
-// once it is on disk. An empty plan writes nothing. Returns ServerException when plans kept
+// once it is on disk. An empty plan writes nothing. A scheduler's plan (ctx.leader_term set) commits
+// only under that leadership term: ServerException, nothing written, once the term moved. Returns ServerException when plans kept
 // conflicting, or the planner's or store's error (a failed sync after an announced commit too).
 [[nodiscard]] Result<AppliedPlan> apply_plan(Context& ctx, const std::string& cluster, const Planner& planner,
                                              const PlanOptions& options, const model::ClusterSnapshot* first = nullptr);

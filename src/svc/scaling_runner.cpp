@@ -49,7 +49,7 @@ Result<bool> set_desired_count(Context& ctx, const model::ScalableTarget& target
     s.deployments.front().desired_count = desired;
     if (!event.empty()) model::add_event(s, event, now, random_uuid());
     const long long version = s.version++;
-    BERTH_ASSIGN(bool saved, ctx.store.replace_service(s, version));
+    BERTH_ASSIGN(bool saved, ctx.store.replace_service(s, version, {}, ctx.leader_term));
     if (!saved) return std::nullopt;
     ctx.tasks_changed();
     return true;
@@ -67,7 +67,7 @@ Result<void> remember(Context& ctx, const std::string& resource_id,
     const long long version = stored->version;
     change(stored->memory);
     stored->version = version + 1;
-    BERTH_ASSIGN(bool saved, ctx.store.put_scalable_target(*stored, version));
+    BERTH_ASSIGN(bool saved, ctx.store.put_scalable_target(*stored, version, ctx.leader_term));
     if (!saved) return std::nullopt;
     return true;
   });
@@ -112,11 +112,19 @@ std::string alarm_name_of(const model::ScalingPolicy& policy, const std::string&
 }  // namespace
 
 void ScalingRunner::pass() {
+  // Another server leads the schedulers: nothing scales here. A new term reads the scheduled
+  // actions' times again and follows scale-outs the last leader may have left being placed.
+  bool new_term = false;
+  if (!m_acting.begin(new_term)) return;
+  if (new_term) {
+    m_scheduled_stale = true;
+    m_pending_scale_outs = true;
+  }
   run_scheduled_actions();
   // Without a metric store nothing is measured: policies have nothing to act on.
-  const EpochMs resolution = m_ctx.metrics ? std::max<EpochMs>(1, m_ctx.metrics->limits().resolution_ms) : 0;
+  const EpochMs resolution = ctx().metrics ? std::max<EpochMs>(1, ctx().metrics->limits().resolution_ms) : 0;
   const std::optional<std::int64_t> period =
-      resolution ? std::optional<std::int64_t>(m_ctx.clock.now_ms() / resolution) : std::nullopt;
+      resolution ? std::optional<std::int64_t>(ctx().clock.now_ms() / resolution) : std::nullopt;
   if (period && m_last_period != period) {
     m_last_period = period;
     evaluate_targets(Scope::everything);
@@ -126,9 +134,9 @@ void ScalingRunner::pass() {
 }
 
 void ScalingRunner::run_scheduled_actions() {
-  const std::int64_t now = m_ctx.clock.now_ms() / 1000;
+  const std::int64_t now = ctx().clock.now_ms() / 1000;
   if (m_scheduled_stale.exchange(false)) {
-    auto earliest = m_ctx.store.earliest_scheduled_action();
+    auto earliest = ctx().store.earliest_scheduled_action();
     if (!earliest) {
       m_scheduled_stale = true;
       log_error("scaling: " + earliest.error().message);
@@ -138,7 +146,7 @@ void ScalingRunner::run_scheduled_actions() {
   }
   if (!m_next_scheduled || *m_next_scheduled > now) return;
   m_scheduled_stale = true;  // the actions below move their next runs
-  auto due = m_ctx.store.due_scheduled_actions(now);
+  auto due = ctx().store.due_scheduled_actions(now);
   if (!due) {
     log_error("scaling: " + due.error().message);
     return;
@@ -155,16 +163,16 @@ void ScalingRunner::run_scheduled_actions() {
 
 Result<void> ScalingRunner::run_scheduled_action(model::ScheduledScalingAction action, std::int64_t now) {
   const std::int64_t due_at = *action.next_fire;
-  BERTH_ASSIGN(auto target, m_ctx.store.find_scalable_target(action.resource_id));
+  BERTH_ASSIGN(auto target, ctx().store.find_scalable_target(action.resource_id));
   if (!target) return {};
   // Claim the run first (next time written, version-checked): at most once, even across a crash.
   const long long version = action.version++;
   // A next run that cannot be computed (its time zone gone) ends the schedule, logged once,
   // rather than leave it due and retried (and logged) every tick.
-  auto next = next_run_of(m_ctx, action, std::max(now, due_at));
+  auto next = next_run_of(ctx(), action, std::max(now, due_at));
   if (!next) log_error("scaling: scheduled action " + action.name + " will not run again: " + next.error().message);
   action.next_fire = next.value_or(std::nullopt);
-  BERTH_ASSIGN(bool claimed, m_ctx.store.put_scheduled_action(action, version, k_max_scheduled_actions_per_target));
+  BERTH_ASSIGN(bool claimed, ctx().store.put_scheduled_action(action, version, k_max_scheduled_actions_per_target, ctx().leader_term));
   if (!claimed) return {};  // replaced or deleted meanwhile: the new definition decides
   if (target->suspended.scheduled_scaling) return {};
   if (now - due_at > k_scheduled_action_window_seconds) {
@@ -181,17 +189,17 @@ Result<void> ScalingRunner::run_scheduled_action(model::ScheduledScalingAction a
   if (action.min_capacity && action.max_capacity) what += " and ";
   if (action.max_capacity) what += "max capacity to " + std::to_string(max);
   const std::string description = "Setting " + what;
-  auto activity = new_activity(m_ctx, action.resource_id, description,
+  auto activity = new_activity(ctx(), action.resource_id, description,
                                "scheduled action name " + action.name + " was triggered");
   auto changed = store::update_with_retry(10, Code::conflict, "scalable target kept changing",
                                           [&]() -> Result<std::optional<bool>> {
-    BERTH_ASSIGN(auto stored, m_ctx.store.find_scalable_target(action.resource_id));
+    BERTH_ASSIGN(auto stored, ctx().store.find_scalable_target(action.resource_id));
     if (!stored) return false;
     const long long expected = stored->version;
     stored->min_capacity = min;
     stored->max_capacity = max;
     stored->version = expected + 1;
-    BERTH_ASSIGN(bool saved, m_ctx.store.put_scalable_target(*stored, expected));
+    BERTH_ASSIGN(bool saved, ctx().store.put_scalable_target(*stored, expected, ctx().leader_term));
     if (!saved) return std::nullopt;
     return true;
   });
@@ -204,13 +212,13 @@ Result<void> ScalingRunner::run_scheduled_action(model::ScheduledScalingAction a
   } else {
     return {};  // deregistered meanwhile
   }
-  activity.end_time = m_ctx.clock.now_ms();
-  BERTH_TRY(record(m_ctx, activity));
+  activity.end_time = ctx().clock.now_ms();
+  BERTH_TRY(record(ctx(), activity));
   log_info("scaling: " + action.resource_id + ": " + description + " (scheduled action " + action.name + ")");
   // desiredCount into the new bounds at once, not at the next metric period.
-  BERTH_ASSIGN(auto updated, m_ctx.store.find_scalable_target(action.resource_id));
+  BERTH_ASSIGN(auto updated, ctx().store.find_scalable_target(action.resource_id));
   if (!updated) return {};
-  BERTH_TRY(evaluate(std::move(*updated), m_ctx.clock.now_ms()));
+  BERTH_TRY(evaluate(std::move(*updated), ctx().clock.now_ms()));
   return {};
 }
 
@@ -218,7 +226,7 @@ void ScalingRunner::evaluate_targets(Scope scope) {
   std::string after;
   bool pending = false;
   while (true) {
-    auto targets = m_ctx.store.list_scalable_targets({}, after, 100);
+    auto targets = ctx().store.list_scalable_targets({}, after, 100);
     if (!targets) {
       log_error("scaling: " + targets.error().message);
       return;
@@ -226,7 +234,7 @@ void ScalingRunner::evaluate_targets(Scope scope) {
     for (auto& target : *targets) {
       const std::string id = target.resource_id();
       try {
-        auto done = evaluate(std::move(target), m_ctx.clock.now_ms(), scope);
+        auto done = evaluate(std::move(target), ctx().clock.now_ms(), scope);
         if (!done) log_error("scaling: " + id + ": " + done.error().message);
         pending = pending || !done || *done;  // a failed pass is looked at again
       } catch (const std::exception& e) {
@@ -241,11 +249,11 @@ void ScalingRunner::evaluate_targets(Scope scope) {
 
 std::vector<std::optional<double>> ScalingRunner::periods_of(const TrackedMetric& metric, EpochMs now) const {
   std::vector<std::optional<double>> periods(sched::k_scale_in_periods * sched::k_missing_data_lookback);
-  if (!m_ctx.metrics) return periods;
-  const EpochMs resolution = std::max<EpochMs>(1, m_ctx.metrics->limits().resolution_ms);
+  if (!ctx().metrics) return periods;
+  const EpochMs resolution = std::max<EpochMs>(1, ctx().metrics->limits().resolution_ms);
   const EpochMs end = now / resolution * resolution;  // the current period is not complete yet
   const EpochMs start = end - resolution * static_cast<EpochMs>(periods.size());
-  for (const auto& d : m_ctx.metrics->statistics(metric.id, start, end, resolution)) {
+  for (const auto& d : ctx().metrics->statistics(metric.id, start, end, resolution)) {
     const EpochMs index = (d.timestamp - start) / resolution;
     if (index >= 0 && index < static_cast<EpochMs>(periods.size())) {
       const double value = statistic_of(d, metric.statistic);
@@ -258,7 +266,7 @@ std::vector<std::optional<double>> ScalingRunner::periods_of(const TrackedMetric
 Result<bool> ScalingRunner::evaluate(model::ScalableTarget target, EpochMs now, Scope scope) {
   const std::string resource_id = target.resource_id();
   if (scope == Scope::pending_scale_outs && target.memory.pending_activity.empty()) return false;
-  BERTH_ASSIGN(auto found, m_ctx.store.find_service(target.cluster, target.service));
+  BERTH_ASSIGN(auto found, ctx().store.find_service(target.cluster, target.service));
   if (!found || found->status != model::ServiceStatus::active || found->deployments.empty()) return false;
   const model::Service& service = *found;
   const int current = service.desired_count;
@@ -266,8 +274,8 @@ Result<bool> ScalingRunner::evaluate(model::ScalableTarget target, EpochMs now, 
 
   // A scale-out still being placed: fulfilled, unplaceable, or wait for it.
   if (!memory.pending_activity.empty()) {
-    BERTH_ASSIGN(int placed, placed_tasks(m_ctx, service));
-    BERTH_ASSIGN(auto activity, m_ctx.store.find_scaling_activity(memory.pending_activity));
+    BERTH_ASSIGN(int placed, placed_tasks(ctx(), service));
+    BERTH_ASSIGN(auto activity, ctx().store.find_scaling_activity(memory.pending_activity));
     const bool unplaceable = current == memory.pending_desired && placed < current && !service.events.empty() &&
                              service.events.front().message.find(k_unable_to_place) != std::string::npos;
     if (placed < current && current == memory.pending_desired && !unplaceable) return true;
@@ -277,7 +285,7 @@ Result<bool> ScalingRunner::evaluate(model::ScalableTarget target, EpochMs now, 
       const std::string event = "(service " + service.name + ") was unable to scale out to " +
                                 std::to_string(pending_desired) + " tasks: only " + std::to_string(placed) +
                                 " could be placed. Application Auto Scaling tries again after the scale-out cooldown.";
-      BERTH_TRY(set_desired_count(m_ctx, target, current, back_to, event));
+      BERTH_TRY(set_desired_count(ctx(), target, current, back_to, event));
       if (activity) {
         activity->status_code = "Failed";
         activity->status_message = "Failed to set desired count to " + std::to_string(pending_desired) + ": " +
@@ -291,10 +299,10 @@ Result<bool> ScalingRunner::evaluate(model::ScalableTarget target, EpochMs now, 
                                      : "The desired count was changed to " + std::to_string(current) + " meanwhile.";
     }
     if (activity) {
-      activity->end_time = m_ctx.clock.now_ms();
-      BERTH_TRY(record(m_ctx, *activity));
+      activity->end_time = ctx().clock.now_ms();
+      BERTH_TRY(record(ctx(), *activity));
     }
-    BERTH_TRY(remember(m_ctx, resource_id, [&](model::ScalingMemory& m) {
+    BERTH_TRY(remember(ctx(), resource_id, [&](model::ScalingMemory& m) {
       m.pending_activity.clear();
       m.pending_desired = 0;
       if (unplaceable) {
@@ -320,7 +328,7 @@ Result<bool> ScalingRunner::evaluate(model::ScalableTarget target, EpochMs now, 
     const sched::ScalingAllowed allowed{!target.suspended.dynamic_scaling_out,
                                         !target.suspended.dynamic_scaling_in && !deployment_in_progress(service)};
     if (!allowed.scale_out && !allowed.scale_in) return false;
-    BERTH_ASSIGN(auto policies, m_ctx.store.list_scaling_policies(resource_id, {}, "", k_max_policies_per_target));
+    BERTH_ASSIGN(auto policies, ctx().store.list_scaling_policies(resource_id, {}, "", k_max_policies_per_target));
     if (policies.empty()) return false;
     const sched::ScalingHistory history{memory.last_scale_out_at, memory.scale_out_from, memory.last_scale_in_at,
                                         memory.scale_out_failed};
@@ -334,7 +342,7 @@ Result<bool> ScalingRunner::evaluate(model::ScalableTarget target, EpochMs now, 
       } else if (policy.type == "StepScaling") {
         BERTH_ASSIGN(auto step, step_scaling_view(policy));
         // The CloudWatch alarms whose AlarmActions name the policy, evaluated now.
-        BERTH_ASSIGN(const auto alarms, alarms_with_action(m_ctx, model::scaling_policy_arn(m_ctx.arns, policy)));
+        BERTH_ASSIGN(const auto alarms, alarms_with_action(ctx(), model::scaling_policy_arn(ctx().arns, policy)));
         for (const auto& status : alarms) {
           if (!status.alarm.actions_enabled || status.state != model::AlarmState::alarm) continue;
           // An alarm in ALARM without a value (missing data treated as breaching) breaches by 0.
@@ -361,19 +369,19 @@ Result<bool> ScalingRunner::evaluate(model::ScalableTarget target, EpochMs now, 
   }
 
   const int desired = decision->desired;
-  auto activity = new_activity(m_ctx, resource_id, setting_desired(desired), cause);
-  BERTH_ASSIGN(bool set, set_desired_count(m_ctx, target, current, desired, ""));
+  auto activity = new_activity(ctx(), resource_id, setting_desired(desired), cause);
+  BERTH_ASSIGN(bool set, set_desired_count(ctx(), target, current, desired, ""));
   if (!set) return false;  // the service changed meanwhile: the next period decides again
   const bool out = desired > current;
   activity.status_code = out ? "InProgress" : "Successful";
   if (!out) {
     activity.status_message = fulfilled(desired);
-    activity.end_time = m_ctx.clock.now_ms();
+    activity.end_time = ctx().clock.now_ms();
   }
-  BERTH_TRY(record(m_ctx, activity));
+  BERTH_TRY(record(ctx(), activity));
   log_info("scaling: " + resource_id + ": desired count " + std::to_string(current) + " -> " + std::to_string(desired) +
            " (" + cause + ")");
-  BERTH_TRY(remember(m_ctx, resource_id, [&](model::ScalingMemory& m) {
+  BERTH_TRY(remember(ctx(), resource_id, [&](model::ScalingMemory& m) {
     if (out) {
       m.scale_out_from = current;
       m.scale_out_failed = false;

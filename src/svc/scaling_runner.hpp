@@ -9,7 +9,9 @@
 //   Failed activity and a service event; desiredCount goes back to what was placed and the next
 //   attempt waits for the scale-out cooldown: no retry in a tight loop.
 // Reads SQLite once a tick (the earliest scheduled action) and once a period per target with
-// policies; writes only when it scales. start/stop/pass are thread-safe.
+// policies; writes only when it scales. start/stop are thread-safe; pass runs on one thread at a
+// time. With a scheduler leadership (Context::leadership) a pass does nothing unless this server
+// leads, and its desiredCount and scheduled action writes are fenced with the term.
 #pragma once
 
 #include <atomic>
@@ -21,13 +23,14 @@
 #include "common/periodic_worker.hpp"
 #include "sched/scaling_decision.hpp"
 #include "svc/context.hpp"
+#include "svc/scheduler_context.hpp"
 #include "svc/scaling.hpp"
 
 namespace berth::svc {
 
 class ScalingRunner {
  public:
-  explicit ScalingRunner(Context& ctx, int tick_ms = 1000) : m_ctx(ctx), m_tick_ms(tick_ms) {}
+  explicit ScalingRunner(Context& ctx, int tick_ms = 1000) : m_acting(ctx), m_tick_ms(tick_ms) {}
   ~ScalingRunner() { stop(); }
 
   void start() { m_worker.start("scaling runner", std::chrono::milliseconds(m_tick_ms), [this] { pass(); }); }
@@ -37,7 +40,7 @@ class ScalingRunner {
   // Runs the due scheduled actions; follows scale-outs still being placed; and at the start of a
   // new metric period evaluates the policies.
   void pass();
-  // Runs the scheduled actions due now.
+  // Runs the scheduled actions due now (in the current pass's context: call through pass()).
   void run_scheduled_actions();
   // What a pass looks at of each scalable target: everything, or only a scale-out being placed.
   enum class Scope { everything, pending_scale_outs };
@@ -51,7 +54,10 @@ class ScalingRunner {
   // The metric periods of a target tracking policy, oldest first.
   std::vector<std::optional<double>> periods_of(const TrackedMetric& metric, EpochMs now) const;
 
-  Context& m_ctx;
+  // The members below act in the current pass's context (fenced with the leadership's term).
+  SchedulerContext m_acting;
+  Context& ctx() { return m_acting.ctx(); }
+  const Context& ctx() const { return m_acting.ctx(); }
   int m_tick_ms;
   std::optional<std::int64_t> m_last_period;  // the metric period last evaluated
   // When the earliest scheduled action is due (epoch s; none: no action will run), as last read.

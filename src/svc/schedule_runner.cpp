@@ -22,7 +22,7 @@ Result<bool> previous_run_still_running(Context& ctx, const model::Schedule& sch
 // or deleted it.
 Result<bool> save(Context& ctx, model::Schedule& schedule) {
   const long long version = schedule.version++;
-  auto saved = ctx.store.replace_schedule(schedule, version);
+  auto saved = ctx.store.replace_schedule(schedule, version, ctx.leader_term);
   if (!saved && saved.error().code == Code::resource_not_found) return false;
   return saved;
 }
@@ -87,9 +87,13 @@ std::optional<model::PendingRetry> retry_after_failure(const model::Schedule& sc
 }  // namespace
 
 void ScheduleRunner::pass() {
-  const std::int64_t now = m_ctx.clock.now_ms() / 1000;
+  // Another server leads the schedulers: nothing runs here. A new term reads the timers again.
+  bool new_term = false;
+  if (!m_acting.begin(new_term)) return;
+  if (new_term) m_dirty = true;
+  const std::int64_t now = ctx().clock.now_ms() / 1000;
   if (!m_dirty.exchange(false) && (!m_earliest || *m_earliest > now)) return;
-  auto due = m_ctx.store.due_schedules(now);
+  auto due = ctx().store.due_schedules(now);
   if (!due) {
     log_error("schedules: " + due.error().message);
     m_dirty = true;
@@ -104,7 +108,7 @@ void ScheduleRunner::pass() {
       log_error("schedules: " + name + ": internal error: " + e.what());
     }
   }
-  auto earliest = m_ctx.store.earliest_schedule_fire();
+  auto earliest = ctx().store.earliest_schedule_fire();
   if (!earliest) {
     m_dirty = true;
     return;
@@ -125,15 +129,15 @@ Result<void> ScheduleRunner::run_retry(model::Schedule schedule, std::int64_t no
   // Claim the attempt first, as a scheduled run is claimed: at most once across a power cut.
   schedule.retry.reset();
   schedule.last_run = run;
-  BERTH_ASSIGN(bool claimed, save(m_ctx, schedule));
+  BERTH_ASSIGN(bool claimed, save(ctx(), schedule));
   if (!claimed) return {};
   std::optional<model::PendingRetry> next;
-  if (attempt_run(m_ctx, schedule, run)) next = retry_after_failure(schedule, retry.scheduled_time, retry.number, now, run);
+  if (attempt_run(ctx(), schedule, run)) next = retry_after_failure(schedule, retry.scheduled_time, retry.number, now, run);
   if (!next && !schedule.next_fire && schedule.action_after_completion == "DELETE") {
-    BERTH_ASSIGN(bool deleted, m_ctx.store.delete_schedule(schedule.group, schedule.name, schedule.version));
+    BERTH_ASSIGN(bool deleted, ctx().store.delete_schedule(schedule.group, schedule.name, schedule.version, ctx().leader_term));
     if (deleted) return {};
   }
-  return record_run(m_ctx, std::move(schedule), run, next);
+  return record_run(ctx(), std::move(schedule), run, next);
 }
 
 Result<void> ScheduleRunner::run_scheduled(model::Schedule schedule, std::int64_t now) {
@@ -146,7 +150,7 @@ Result<void> ScheduleRunner::run_scheduled(model::Schedule schedule, std::int64_
     run["Reason"] = "berth was not running at the scheduled time (or the clock jumped); missed runs are not replayed.";
     log_warn("schedule " + name + ": run due at " + std::to_string(due_at) + " missed, not replayed");
   } else if (schedule.overlap_policy == model::k_skip_if_running) {
-    BERTH_ASSIGN(bool running, previous_run_still_running(m_ctx, schedule));
+    BERTH_ASSIGN(bool running, previous_run_still_running(ctx(), schedule));
     if (running) {
       run["Result"] = "SKIPPED";
       run["Reason"] = "Tasks of the previous run are still running (OverlapPolicy SKIP_IF_RUNNING).";
@@ -156,7 +160,7 @@ Result<void> ScheduleRunner::run_scheduled(model::Schedule schedule, std::int64_
   } else {
     start = true;
   }
-  BERTH_ASSIGN(schedule.next_fire, next_run_of(m_ctx, schedule, std::max(now, due_at)));
+  BERTH_ASSIGN(schedule.next_fire, next_run_of(ctx(), schedule, std::max(now, due_at)));
   const bool complete = !schedule.next_fire;
   schedule.retry.reset();
   std::optional<model::PendingRetry> retry;
@@ -164,20 +168,20 @@ Result<void> ScheduleRunner::run_scheduled(model::Schedule schedule, std::int64_
     // Claim the run before starting it: at most once, even across a power cut.
     run["Result"] = "STARTING";
     schedule.last_run = run;
-    BERTH_ASSIGN(bool claimed, save(m_ctx, schedule));
+    BERTH_ASSIGN(bool claimed, save(ctx(), schedule));
     if (!claimed) return {};  // updated or deleted meanwhile: the new definition decides
-    if (attempt_run(m_ctx, schedule, run)) retry = retry_after_failure(schedule, due_at, 0, now, run);
+    if (attempt_run(ctx(), schedule, run)) retry = retry_after_failure(schedule, due_at, 0, now, run);
   }
   if (complete && !retry && schedule.action_after_completion == "DELETE") {
     // Only the version this run judged complete: an UpdateSchedule meanwhile may have given it a
     // future, and the update wins.
-    BERTH_ASSIGN(bool deleted, m_ctx.store.delete_schedule(schedule.group, schedule.name, schedule.version));
+    BERTH_ASSIGN(bool deleted, ctx().store.delete_schedule(schedule.group, schedule.name, schedule.version, ctx().leader_term));
     if (deleted) {
       log_info("schedule " + name + ": complete, deleted (ActionAfterCompletion DELETE)");
       return {};
     }
   }
-  return record_run(m_ctx, std::move(schedule), run, retry);
+  return record_run(ctx(), std::move(schedule), run, retry);
 }
 
 }  // namespace berth::svc

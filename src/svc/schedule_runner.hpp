@@ -13,6 +13,8 @@
 // - A schedule that will not run again is deleted if ActionAfterCompletion is DELETE (once
 //   its last run needs no more attempts).
 // Reads SQLite only when a run is due or a schedule changed; writes only when it runs.
+// With a scheduler leadership (Context::leadership) a pass does nothing unless this server leads,
+// and its writes (claims, task starts, records) are fenced with the term.
 #pragma once
 
 #include <atomic>
@@ -20,12 +22,13 @@
 
 #include "common/periodic_worker.hpp"
 #include "svc/context.hpp"
+#include "svc/scheduler_context.hpp"
 
 namespace berth::svc {
 
 class ScheduleRunner {
  public:
-  explicit ScheduleRunner(Context& ctx, int tick_ms = 250) : m_ctx(ctx), m_tick_ms(tick_ms) {}
+  explicit ScheduleRunner(Context& ctx, int tick_ms = 250) : m_acting(ctx), m_tick_ms(tick_ms) {}
   ~ScheduleRunner() { stop(); }
 
   void start() { m_worker.start("schedule runner", std::chrono::milliseconds(m_tick_ms), [this] { pass(); }); }
@@ -43,7 +46,10 @@ class ScheduleRunner {
   Result<void> run_scheduled(model::Schedule schedule, std::int64_t now_seconds);
   Result<void> run_retry(model::Schedule schedule, std::int64_t now_seconds);
 
-  Context& m_ctx;
+  // The members below act in the current pass's context (fenced with the leadership's term).
+  SchedulerContext m_acting;
+  Context& ctx() { return m_acting.ctx(); }
+  const Context& ctx() const { return m_acting.ctx(); }
   int m_tick_ms;
   std::atomic<bool> m_dirty{true};
   std::optional<std::int64_t> m_earliest;

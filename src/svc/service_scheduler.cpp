@@ -46,17 +46,23 @@ constexpr EpochMs k_quiet_backstop_ms = 60'000;
 }  // namespace
 
 bool ServiceScheduler::pass() {
-  const EpochMs now = m_ctx.clock.now_ms();
+  // Another server leads the schedulers: this one plans nothing. A new term plans everything
+  // afresh: what the quiet shortcut remembers was seen under another leader.
+  bool new_term = false;
+  if (!m_acting.begin(new_term)) return false;
+  if (new_term) m_woken = true;
+  Context& ctx = m_acting.ctx();
+  const EpochMs now = ctx.clock.now_ms();
   if (now >= m_next_lost_sweep) {
-    m_next_lost_sweep = now + lost_sweep_interval_ms(m_ctx);
-    if (auto sweep = sweep_lost_instances(m_ctx); !sweep) log_error("lost instances: " + sweep.error().message);
+    m_next_lost_sweep = now + lost_sweep_interval_ms(ctx);
+    if (auto sweep = sweep_lost_instances(ctx); !sweep) log_error("lost instances: " + sweep.error().message);
   }
   // Read before the snapshots: a write after it moves the count, and the next tick plans again.
-  const std::int64_t count = m_ctx.store.change_count();
+  const std::int64_t count = ctx.store.change_count();
   if (!m_woken.exchange(false) && m_quiet_count == count && now < m_quiet_until) return false;
   m_quiet_count.reset();
   Quiet quiet{true, now + k_quiet_backstop_ms};
-  auto services = m_ctx.store.list_services(
+  auto services = ctx.store.list_services(
       std::nullopt, {model::ServiceStatus::active, model::ServiceStatus::draining}, "", 100000);
   if (!services) {
     log_error("scheduler: " + services.error().message);
@@ -72,7 +78,7 @@ bool ServiceScheduler::pass() {
     for (const auto& name : names) {
       // One service whose records break an assumption must not keep the others from being served.
       try {
-        if (auto ok = schedule(cluster, name, snapshot, quiet); !ok) {
+        if (auto ok = schedule(ctx, cluster, name, snapshot, quiet); !ok) {
           log_warn("scheduler: " + ok.error().message);
           quiet.quiet = false;
         }
@@ -93,39 +99,39 @@ bool ServiceScheduler::pass() {
   return true;
 }
 
-Result<void> ServiceScheduler::schedule(const std::string& cluster, const std::string& name,
+Result<void> ServiceScheduler::schedule(Context& ctx, const std::string& cluster, const std::string& name,
                                         std::optional<model::ClusterSnapshot>& snapshot, Quiet& quiet) {
   if (!snapshot) {
-    BERTH_ASSIGN(snapshot, m_ctx.store.read_cluster_snapshot(cluster, store::SnapshotScope::services));
+    BERTH_ASSIGN(snapshot, ctx.store.read_cluster_snapshot(cluster, store::SnapshotScope::services));
   }
   sched::ServiceSchedulerSettings settings;
   settings.settle_ms = m_settle_ms;
-  settings.placement.dynamic_host_ports = m_ctx.dynamic_host_ports;
+  settings.placement.dynamic_host_ports = ctx.dynamic_host_ports;
   PlanOptions options;
   const auto planner = [&](const model::ClusterSnapshot& current) -> Result<sched::Plan> {
     const auto service = std::find_if(current.services.begin(), current.services.end(),
                                       [&](const model::ServiceState& s) { return s.name == name; });
     if (service == current.services.end()) return sched::Plan{};  // deleted or finished meanwhile
-    const EpochMs now = m_ctx.clock.now_ms();
-    BERTH_ASSIGN(auto plan, sched::schedule_service(current, *service, now, settings, m_ctx.arns, m_rng,
+    const EpochMs now = ctx.clock.now_ms();
+    BERTH_ASSIGN(auto plan, sched::schedule_service(current, *service, now, settings, ctx.arns, m_rng,
                                                     [] { return random_hex(16); }));
     if (const auto due = sched::next_timed_decision(current, *service, now, settings.settle_ms)) {
       quiet.until = std::min(quiet.until, *due);
     }
     // Tasks behind a load balancer are deregistered and stopped after the delay.
     const std::size_t proposed = plan.stops.size();
-    admit_plan_stops(m_ctx, cluster, *service, plan);
+    admit_plan_stops(ctx, cluster, *service, plan);
     // Stops held back are asked for again at each tick until their delay has passed.
     if (plan.stops.size() != proposed) quiet.quiet = false;
     // The service's enableExecuteCommand and capacity providers go onto the tasks it starts;
     // read only when it starts some (rare), since the snapshot does not carry them. apply_plan
     // reads `options` after this.
     if (!plan.starts.empty()) {
-      BERTH_ASSIGN(const auto stored, m_ctx.store.find_service(cluster, name));
+      BERTH_ASSIGN(const auto stored, ctx.store.find_service(cluster, name));
       options.enable_execute_command = stored && stored->enable_execute_command;
       options.capacity_providers.clear();
       if (stored) {
-        BERTH_ASSIGN(options.capacity_providers, capacity_providers_of_starts(m_ctx, *stored, plan));
+        BERTH_ASSIGN(options.capacity_providers, capacity_providers_of_starts(ctx, *stored, plan));
       }
     }
     return plan;
@@ -133,9 +139,9 @@ Result<void> ServiceScheduler::schedule(const std::string& cluster, const std::s
   options.scope = store::SnapshotScope::services;
   options.pinning = DigestPinning::per_deployment;
   options.tags_of = [&](const model::TaskDefinition& definition) {
-    return service_task_tags(m_ctx, cluster, name, definition);
+    return service_task_tags(ctx, cluster, name, definition);
   };
-  auto applied = apply_plan(m_ctx, cluster, planner, options, &*snapshot);
+  auto applied = apply_plan(ctx, cluster, planner, options, &*snapshot);
   if (!applied || !applied->plan.empty()) {
     snapshot.reset();
     quiet.quiet = false;

@@ -6,7 +6,8 @@
 // nothing to do when no write happened since a pass that changed nothing and no rule that reads
 // the clock is due (sched::next_timed_decision): it then reads no snapshot (with 10,000 tasks a
 // snapshot costs a tenth of a second of CPU; twice a second, that was half a core at rest). One
-// thread; wake() and stop() are thread-safe.
+// thread; wake() and stop() are thread-safe. With a scheduler leadership (Context::leadership) a
+// pass does nothing unless this server leads, and its writes are fenced with the term.
 #pragma once
 
 #include <atomic>
@@ -19,6 +20,7 @@
 #include "model/service.hpp"
 #include "sched/service_scheduler.hpp"
 #include "svc/context.hpp"
+#include "svc/scheduler_context.hpp"
 
 namespace berth::svc {
 
@@ -41,7 +43,7 @@ class ServiceScheduler {
   // `settle_ms`: how long a task without health checks must run before it counts as healthy
   // (ECS waits 40 s; berth's default is 10 s, BERTH_TASK_SETTLE_SECONDS).
   explicit ServiceScheduler(Context& ctx, EpochMs settle_ms = 10'000, int tick_ms = 500)
-      : m_ctx(ctx), m_settle_ms(settle_ms), m_tick_ms(tick_ms), m_rng(std::random_device{}()) {}
+      : m_acting(ctx), m_settle_ms(settle_ms), m_tick_ms(tick_ms), m_rng(std::random_device{}()) {}
   ~ServiceScheduler() { stop(); }
 
   void start() { m_worker.start("service scheduler", std::chrono::milliseconds(m_tick_ms), [this] { pass(); }); }
@@ -64,10 +66,11 @@ class ServiceScheduler {
     bool quiet = true;
     EpochMs until = 0;
   };
-  Result<void> schedule(const std::string& cluster, const std::string& service,
+  // `ctx`: the pass's (acting_context).
+  Result<void> schedule(Context& ctx, const std::string& cluster, const std::string& service,
                         std::optional<model::ClusterSnapshot>& snapshot, Quiet& quiet);
 
-  Context& m_ctx;
+  SchedulerContext m_acting;  // the context as built, and the pass's: fenced with the leadership's term
   EpochMs m_settle_ms;
   int m_tick_ms;
   std::mt19937_64 m_rng;  // the scheduler thread's alone

@@ -1,0 +1,80 @@
+// The scheduler leadership's row (migration 16): its reads and version-checked writes, and the
+// fence a scheduler's write checks in its own transaction. Each write is read, compared and
+// written in one transaction that holds the write lock from its start (BEGIN IMMEDIATE, on the
+// SQLite file and on the replicated store's leader alike), so two candidates' acquisitions, or
+// an acquisition and a renewal, are ordered: the later one sees the row the earlier one wrote.
+#include "store/store.hpp"
+
+namespace berth::store {
+namespace {
+
+Result<Leadership> read_leadership(Db& db) {
+  Stmt stmt(db, "SELECT term, holder, renewals FROM scheduler_leadership WHERE id = 1");
+  BERTH_ASSIGN(bool found, stmt.step());
+  // Migration 16 inserts the row and nothing deletes it.
+  if (!found) return fail(Code::server, "the scheduler leadership record is missing");
+  return Leadership{stmt.integer(0), stmt.text(1), stmt.integer(2)};
+}
+
+Result<void> write_leadership(Db& db, const Leadership& row) {
+  Stmt stmt(db, "UPDATE scheduler_leadership SET term = ?1, holder = ?2, renewals = ?3 WHERE id = 1");
+  return stmt.bind(1, row.term).bind(2, row.holder).bind(3, row.renewals).run();
+}
+
+// Changes the row with `change` and counts a renewal (a change every candidate sees), in one
+// transaction, if `holder` holds term `term`; false, writing nothing, otherwise.
+template <class Change>
+Result<bool> change_held_leadership(Db& db, const std::string& holder, std::int64_t term, const char* what,
+                                    const Change& change) {
+  Tx tx(db);
+  BERTH_TRY(tx.begun());
+  BERTH_ASSIGN(auto current, read_leadership(db));
+  if (current.term != term || current.holder != holder) return false;
+  change(current);
+  ++current.renewals;
+  BERTH_TRY(write_leadership(db, current));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap(std::string(what) + " the scheduler leadership"));
+  return true;
+}
+
+}  // namespace
+
+Result<Leadership> Store::leadership() {
+  MutexLock lock(m_mutex);
+  return read_leadership(m_db);
+}
+
+Result<std::optional<Leadership>> Store::acquire_leadership(const std::string& holder, const Leadership& seen) {
+  MutexLock lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  BERTH_ASSIGN(const auto current, read_leadership(m_db));
+  if (current != seen) return std::optional<Leadership>();  // renewed, released or taken meanwhile
+  const Leadership next{current.term + 1, holder, 0};
+  BERTH_TRY(write_leadership(m_db, next));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("acquire the scheduler leadership"));
+  return std::optional<Leadership>(next);
+}
+
+Result<bool> Store::renew_leadership(const std::string& holder, std::int64_t term) {
+  MutexLock lock(m_mutex);
+  return change_held_leadership(m_db, holder, term, "renew", [](Leadership&) {});
+}
+
+Result<bool> Store::release_leadership(const std::string& holder, std::int64_t term) {
+  MutexLock lock(m_mutex);
+  return change_held_leadership(m_db, holder, term, "release", [](Leadership& row) { row.holder.clear(); });
+}
+
+Result<void> Store::require_term_locked(std::optional<std::int64_t> term) {
+  if (!term) return {};
+  BERTH_ASSIGN(const auto current, read_leadership(m_db));
+  if (current.term == *term) return {};
+  return fail(Code::server, "The scheduler leadership moved: this server's schedulers act under term " +
+                                std::to_string(*term) + " but the current term is " + std::to_string(current.term) +
+                                (current.holder.empty() ? std::string(" (held by nobody)")
+                                                        : " (held by " + current.holder + ")") +
+                                "; nothing was written.");
+}
+
+}  // namespace berth::store
