@@ -1,6 +1,7 @@
 // The replicated control plane as `berth serve --peers` and `berth peers` use it (issue 17):
-// this server's dqlite node run in the process, the store on the replicated database, whether
-// this server's node leads, and the membership commands. Implemented in cli/replicated/ with the
+// this server's dqlite node run in the process, the store on the replicated database, and the
+// membership commands. (Which server runs the schedulers is the store's scheduler leadership,
+// svc/scheduler_leadership.hpp, not the Raft lead.) Implemented in cli/replicated/ with the
 // engine (berth-with-engine); the default `berth` links cli/without_engine.cpp instead, whose
 // functions refuse and name the binary to use (the Makefile's ENGINE_SRC split).
 #pragma once
@@ -27,9 +28,6 @@ class ControlPlane {
   virtual ~ControlPlane() = default;
   // The store on the replicated database: every call goes to the leader, wherever it is.
   [[nodiscard]] virtual Result<std::unique_ptr<store::Store>> open_store() = 0;
-  // Whether this server's own node is the Raft leader now, as that node knows it (bounded by
-  // the client's timeouts). An error when the node does not answer.
-  [[nodiscard]] virtual Result<bool> leads() = 0;
   virtual const PeerPlan& plan() const = 0;
 };
 

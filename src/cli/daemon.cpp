@@ -95,9 +95,18 @@ Result<std::string> SvcInstanceRegistrar::register_node(const agent::NodeRegistr
 
 namespace {
 
-// How often a server of a replicated control plane asks its node whether it leads: a new leader
-// starts the schedulers, and a deposed one stops them, within about this.
-constexpr std::chrono::milliseconds k_leadership_tick{1000};
+// The scheduler leadership of a replicated control plane: the holder renews every second; a
+// candidate takes over after seeing the row unchanged for 6 s of its own clock; a holder that
+// could not renew for 4 s stops acting. A Raft election (1.5 s timeout, cli/replicated) keeps the
+// store away for about 2 s, so a surviving holder keeps the lead through one; a dead holder's
+// schedulers are replaced within about 7 s.
+svc::LeadershipSettings replicated_leadership() {
+  svc::LeadershipSettings settings;
+  settings.renew_every_ms = 1'000;
+  settings.takeover_after_ms = 6'000;
+  settings.margin_ms = 2'000;
+  return settings;
+}
 
 // Remote agents' bounds. A parked poll is a heartbeat only when it ends, so it never waits
 // longer than a third of the lost timeout.
@@ -209,11 +218,16 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
     m_forwarder = std::make_unique<LogForwarding>(config, *m_resources.forward_key, *m_resources.log_store, *m_resources.clock);
   }
   if (plane) {
-    m_leadership = std::make_unique<SchedulerLeadership>(
-        SchedulerLeadership::Hooks{.leads = [plane] { return plane->leads(); },
-                                   .start = [this] { start_schedulers(); },
-                                   .stop = [this] { stop_schedulers(); }},
-        k_leadership_tick);
+    // The node's address names the server: unique among the servers, the same across restarts.
+    m_leadership = std::make_unique<svc::SchedulerLeadership>(
+        *m_resources.store, *m_resources.clock, config.peer_address, replicated_leadership(),
+        [this](std::optional<std::int64_t>) {
+          // A new leader's schedulers start afresh at once rather than at their next tick.
+          m_scheduler.wake();
+          m_schedule_runner.wake();
+          m_scaling_runner.schedules_changed();
+        });
+    m_ctx.leadership = m_leadership.get();
   }
 }
 
@@ -253,19 +267,20 @@ Result<std::string> Daemon::start() {
   }
   m_sampler.start(instance);
   if (m_leadership) {
-    m_leadership->start();
-  } else {
-    m_scheduler.start();
+    // Its first round before the schedulers' first pass: the founding server leads at once.
+    if (auto leading = m_leadership->start(); !leading) {
+      stop();
+      return std::unexpected(leading.error().wrap("scheduler leadership"));
+    }
   }
+  m_scheduler.start();
   m_poll_answerer.start();
   if (m_resources.dns) {
     m_resources.dns->start([this](std::string_view name) { return svc::resolve_discovery_name(m_ctx, name); });
   }
   m_elb_worker.start();
-  if (!m_leadership) {
-    m_schedule_runner.start();
-    m_scaling_runner.start();
-  }
+  m_schedule_runner.start();
+  m_scaling_runner.start();
   const auto started = [&]() -> Result<void> {
     BERTH_TRY(write_first_credentials());
     if (!m_config.tcp_auth) {
@@ -311,8 +326,9 @@ void Daemon::stop() {
   m_metadata.stop();
   if (m_resources.dns) m_resources.dns->stop();
   m_commands.stop();
-  if (m_leadership) m_leadership->stop();
   stop_schedulers();
+  // After them: its stop releases the row, so another server's schedulers take over at once.
+  if (m_leadership) m_leadership->stop();
   m_elb_worker.stop();
   m_http_proxy.stop();
   m_sampler.stop();
@@ -320,12 +336,6 @@ void Daemon::stop() {
   if (m_forwarder) m_forwarder->stop();
   m_log_ingester.stop();  // with a last flush of the log store
   m_agent.stop();
-}
-
-void Daemon::start_schedulers() {
-  m_scheduler.start();
-  m_schedule_runner.start();
-  m_scaling_runner.start();
 }
 
 // Each after its pass under way. Idempotent.

@@ -32,7 +32,6 @@
 #include "cli/logs_endpoint_client.hpp"
 #include "cli/metadata_endpoint.hpp"
 #include "cli/node_image_catalog.hpp"
-#include "cli/scheduler_leadership.hpp"
 #include "common/clock.hpp"
 #include "common/config.hpp"
 #include "runtime/image/image_store.hpp"
@@ -47,6 +46,7 @@
 #include "svc/poll_answerer.hpp"
 #include "svc/scaling_runner.hpp"
 #include "svc/schedule_runner.hpp"
+#include "svc/scheduler_leadership.hpp"
 #include "svc/service_scheduler.hpp"
 
 namespace berth::cli {
@@ -96,8 +96,9 @@ class Daemon final : private svc::StateEvents {
   // Makes the state directories, opens the store (creating the cluster), the secrets key, the
   // image store, the TLS certificate (made at the first start), the audit log and the metrics
   // scrape token (made at the first start), the CloudWatch Logs store, then builds and wires every part. Starts no thread. Returns the first failure.
-  // With `plane` (berth serve --peers), the store is the replicated one and the schedulers run
-  // only while this server leads (cli/scheduler_leadership.hpp); `plane` outlives the daemon.
+  // With `plane` (berth serve --peers), the store is the replicated one and the schedulers act
+  // only while this server holds the scheduler leadership (svc/scheduler_leadership.hpp), every
+  // write of theirs fenced with its term; `plane` outlives the daemon.
   [[nodiscard]] static Result<std::unique_ptr<Daemon>> open(const Config& config, const agent::AgentConfig& agent_config,
                                                             ControlPlane* plane = nullptr);
   ~Daemon() override;
@@ -107,8 +108,8 @@ class Daemon final : private svc::StateEvents {
   // Registers this gateway as a container instance, opens the task metadata endpoint
   // (BERTH_METADATA_PORT on 127.0.0.1 and the bridge's gateway) before the agent starts containers,
   // starts the agent, the log ingester, the log forwarder, the metrics sampler, the service scheduler, the schedule runner and the
-  // scaling runner (on a replicated control plane: the leadership check that starts them while
-  // this server leads), writes the first admin key (first start only), then opens the API.
+  // scaling runner (on a replicated control plane after the scheduler leadership's first round:
+  // they run on every server and act while it leads), writes the first admin key (first start only), then opens the API.
   // Returns the line that says where the API is ready; on failure, what started is stopped.
   [[nodiscard]] Result<std::string> start();
   // Stops in the reverse order: the API and the metadata endpoint first (no new requests), the
@@ -120,7 +121,6 @@ class Daemon final : private svc::StateEvents {
 
  private:
   Daemon(const Config& config, const agent::AgentConfig& agent_config, DaemonResources resources, ControlPlane* plane);
-  void start_schedulers();
   void stop_schedulers();
 
   // svc::StateEvents
@@ -165,9 +165,9 @@ class Daemon final : private svc::StateEvents {
   api::RequestAuth m_auth;
   api::ApiServices m_api_services;
   std::unique_ptr<api::HttpServer> m_server;           // set by start()
-  // On a replicated control plane: starts and stops the schedulers as this server gains and
-  // loses the lead (null on the SQLite file, where they always run).
-  std::unique_ptr<SchedulerLeadership> m_leadership;
+  // On a replicated control plane: whether, and under which term, this server's schedulers act
+  // (m_ctx.leadership; null on the SQLite file, where they act unfenced, as the only ones).
+  std::unique_ptr<svc::SchedulerLeadership> m_leadership;
 };
 
 }  // namespace berth::cli

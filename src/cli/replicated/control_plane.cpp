@@ -56,12 +56,6 @@ class ReplicatedPlane final : public ControlPlane {
     return store::Store::open_on(std::move(db));
   }
 
-  Result<bool> leads() override {
-    BERTH_ASSIGN(auto link, dq::Connection::connect(m_plan.self, replicated_client_bounds()));
-    BERTH_ASSIGN(const auto leader, link.leader());
-    return leader.id == m_node->id();
-  }
-
   const PeerPlan& plan() const override { return m_plan; }
 
  private:
