@@ -113,11 +113,14 @@ class JoinedGateway(Berth):
         if imported.returncode != 0:
             raise AssertionError("image import failed: " + imported.stderr)
 
+    def join_args(self):
+        """How this gateway names the server it joins."""
+        return ["--join", "https://%s:%d" % (BRIDGE_ADDRESS, self.server.port), "--join-fingerprint", self.server.fingerprint]
+
     def start(self):
         args = ["nsenter", "--net=/run/netns/" + self.ns, BERTH, "serve", "--config", self.config_path,
                 "--data-dir", self.data_dir, "--run-dir", os.path.join(self.dir, "run"), "--socket", "",
-                "--listen", "", "--join", "https://%s:%d" % (BRIDGE_ADDRESS, self.server.port),
-                "--join-fingerprint", self.server.fingerprint]
+                "--listen", ""] + self.join_args()
         if self.token:
             args += ["--join-token", self.token]
         self.starts += 1
@@ -125,7 +128,7 @@ class JoinedGateway(Berth):
         with open(self.log_path, "w") as log:
             self.proc = subprocess.Popen(args, stdout=log, stderr=log)
         text = wait_for("the agent ready", lambda: ("agent ready" in self.log() or self.proc.poll() is not None)
-                        and self.log(), 15)
+                        and self.log(), 30)
         if self.proc.poll() is not None:
             raise AssertionError("the agent exited:\n" + text)
         self.instance = re.search(r"container instance ([0-9a-f]{32})", text).group(1)

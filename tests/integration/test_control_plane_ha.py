@@ -85,23 +85,9 @@ class ReplicatedAgent(JoinedGateway):
         self.servers = servers
         super().__init__(ns, zone, servers[0])
 
-    def start(self):
-        args = ["nsenter", "--net=/run/netns/" + self.ns, BERTH, "serve", "--config", self.config_path,
-                "--data-dir", self.data_dir, "--run-dir", os.path.join(self.dir, "run"), "--socket", "",
-                "--listen", "", "--join", ",".join(s.url for s in self.servers),
+    def join_args(self):
+        return ["--join", ",".join(s.url for s in self.servers),
                 "--join-fingerprint", ",".join(s.fingerprint for s in self.servers)]
-        if self.token:
-            args += ["--join-token", self.token]
-        self.starts += 1
-        self.log_path = os.path.join(self.dir, "berth.%d.log" % self.starts)
-        with open(self.log_path, "w") as log:
-            self.proc = subprocess.Popen(args, stdout=log, stderr=log)
-        text = wait_for("the agent ready", lambda: ("agent ready" in self.log() or self.proc.poll() is not None)
-                        and self.log(), 30)
-        if self.proc.poll() is not None:
-            raise AssertionError("the agent exited:\n" + text)
-        self.instance = re.search(r"container instance ([0-9a-f]{32})", text).group(1)
-        return self
 
 
 @unittest.skipUnless(os.path.exists(ENGINE), "berth-with-engine is not built")
