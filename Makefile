@@ -135,6 +135,9 @@ $(BUILD)/obj/tests/model/task_definition_fields_test.o: CXXFLAGS += -DBERTH_SOUR
 # same size, or its inline functions would differ between them (the fuzz build has only one).
 HTTPLIB_OBJ := $(BUILD)/obj/src/runtime/http/plain_transport.o $(BUILD)/obj/src/api/local_client.o
 $(HTTPLIB_OBJ): CXXFLAGS += -DCPPHTTPLIB_RECV_BUFSIZ='size_t(65536u)'
+# A write to a peer gone (or to a socket a cancelled call shut down) is an error, not SIGPIPE:
+# not every process that calls (the benchmark's hollow agents, the tests) ignores the signal.
+$(HTTPLIB_OBJ): CXXFLAGS += -DCPPHTTPLIB_SEND_FLAGS=MSG_NOSIGNAL
 $(HTTPLIB_OBJ): Makefile
 # Only the version text depends on the commit; rebuilt whenever HEAD moves.
 $(BUILD)/obj/src/cli/usage.o: CXXFLAGS += -DBERTH_VERSION='"$(VERSION)"'

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "common/cancellation.hpp"
 #include "common/result.hpp"
 #include "model/agent_state_changes.hpp"
 #include "model/container_instance_requests.hpp"
@@ -28,6 +29,9 @@ struct JoinedIdentity {
   std::string secret_access_key;
   std::string region;
   std::string token_sha256;  // the token that was spent, so the same one is never offered again
+  // The longest wait the server grants a poll, as its join reply said (0: not known, a join.json
+  // kept before it was): polls ask for it (agent/server_link).
+  int poll_wait_seconds = 0;
 };
 
 // Errors of every call: Code::server when the server did not answer (unreachable, timed out,
@@ -44,10 +48,12 @@ class ControlPlane {
   [[nodiscard]] virtual Result<void> register_again(const JoinedIdentity& identity,
                                                     const model::NodeRegistration& node) = 0;
   // PollInstanceTasks: answered at once without a `cursor` or with a stale one, else when the
-  // instance's desired tasks change or `wait_seconds` pass.
+  // instance's desired tasks change or `wait_seconds` pass (the server grants at most the wait the
+  // join reply said). Cancelling `cancel` (stopping the agent) ends it at once: Code::server with
+  // sys_errno ECANCELED.
   [[nodiscard]] virtual Result<model::PollInstanceTasksReply> poll(const JoinedIdentity& identity,
                                                                    const std::optional<std::string>& cursor,
-                                                                   int wait_seconds) = 0;
+                                                                   int wait_seconds, Cancellation& cancel) = 0;
   [[nodiscard]] virtual Result<void> submit_task_state_change(const JoinedIdentity& identity,
                                                               const model::SubmitTaskStateChangeRequest& request) = 0;
   [[nodiscard]] virtual Result<void> submit_container_state_change(

@@ -34,12 +34,22 @@ Result<std::optional<JoinedIdentity>> load_joined_identity(const std::string& pa
     }
     id.*field = (*json)[name].get<std::string>();
   }
+  // Optional (files kept before it have none); a value berth did not write counts as not known.
+  if (const auto wait = json->find("pollWaitSeconds"); wait != json->end()) {
+    if (wait->is_number_integer() && *wait >= 0 && *wait <= k_max_kept_poll_wait_seconds) {
+      id.poll_wait_seconds = wait->get<int>();
+    } else {
+      log_warn(path + ": pollWaitSeconds is not a number of seconds from 0 to " +
+               std::to_string(k_max_kept_poll_wait_seconds) + "; polls ask for the default wait");
+    }
+  }
   return std::optional<JoinedIdentity>(std::move(id));
 }
 
 Result<void> save_joined_identity(const std::string& path, const JoinedIdentity& identity) {
   model::Json out = model::Json::object();
   for (const auto& [name, field] : k_fields) out[name] = identity.*field;
+  if (identity.poll_wait_seconds > 0) out["pollWaitSeconds"] = identity.poll_wait_seconds;
   return write_file_atomic(path, out.dump(2) + "\n", 0600);
 }
 

@@ -16,6 +16,9 @@
 
 namespace berth::agent {
 
+// The largest poll wait join.json keeps (the server's own bound on BERTH_POLL_WAIT_SECONDS).
+inline constexpr int k_max_kept_poll_wait_seconds = 300;
+
 // Reads the identity kept at `path`: nothing when there is no file; an error for an unreadable
 // or malformed one (never replaced silently: it holds the only copy of the key).
 [[nodiscard]] Result<std::optional<JoinedIdentity>> load_joined_identity(const std::string& path);

@@ -1,5 +1,7 @@
 #include "agent/server_link.hpp"
 
+#include <algorithm>
+
 #include "agent/desired_state_mirror.hpp"
 #include "common/log.hpp"
 #include "runtime/shim/log_cursor_reader.hpp"
@@ -24,6 +26,7 @@ void ServerLink::stop() {
     m_stopping = true;
   }
   m_wakeup.notify_all();
+  m_poll_cancel.cancel();
   if (m_poller.joinable()) m_poller.join();
   m_reporter_worker.stop();
   m_command_workers.stop();
@@ -49,9 +52,15 @@ bool ServerLink::poll_once() {
   return false;
 }
 
+int ServerLink::poll_wait_seconds(const JoinedIdentity& identity) const {
+  const int wait = identity.poll_wait_seconds > 0 ? identity.poll_wait_seconds : m_settings.default_poll_wait_seconds;
+  return std::clamp(wait, 0, m_settings.max_poll_wait_seconds);
+}
+
 bool ServerLink::poll_and_mirror() {
   const auto identity = m_registrar.identity();
-  auto reply = m_server.poll(identity, m_cursor, m_settings.poll_wait_seconds);
+  auto reply = m_server.poll(identity, m_cursor, poll_wait_seconds(identity), m_poll_cancel);
+  if (!reply && m_poll_cancel.cancelled()) return false;  // stopping: nothing to tell
   if (!reply) {
     if (m_answering && unanswered(reply.error())) {
       log_warn("the serving gateway does not answer the poll (" + reply.error().message +

@@ -26,6 +26,7 @@
 #include "agent/served_secrets.hpp"
 #include "agent/state_reporter.hpp"
 #include "common/bounded_worker_pool.hpp"
+#include "common/cancellation.hpp"
 #include "common/clock.hpp"
 #include "common/periodic_worker.hpp"
 #include "common/thread_annotations.hpp"
@@ -34,9 +35,14 @@
 namespace berth::agent {
 
 struct ServerLinkSettings {
-  // How long a poll may wait for a change. Short enough that stopping berth (which waits for the
-  // poll under way) stays quick, and far below any lost timeout, since polls are heartbeats.
-  int poll_wait_seconds = 5;
+  // How long a poll may wait for a change: the server's own longest (the join reply's, which it
+  // keeps below a third of its lost timeout, since a poll's arrival is a heartbeat), at most this,
+  // so that a connection the network dropped silently is given up within the wait plus the
+  // client's 30 s margin. Stopping does not wait for the poll under way: it is cancelled.
+  int max_poll_wait_seconds = 60;
+  // Asked for when the server's is not known (a join.json kept before it was): the server's
+  // default; a server that grants less answers sooner.
+  int default_poll_wait_seconds = 20;
   std::chrono::milliseconds report_tick{5000};
   std::chrono::milliseconds max_retry_pause{10000};
 };
@@ -85,8 +91,8 @@ class ServerLink {
 
   // REQUIRES: the registrar's register_node succeeded.
   void start();
-  // Ends the poll under way (waiting at most its wait), the reporter and the commands (waiting for
-  // those running, at most the runtime's bound). Idempotent.
+  // Ends the poll under way at once (its connection cancelled), the reporter and the commands
+  // (waiting for those running, at most the runtime's bound). Idempotent.
   void stop();
   // The agent recorded a task change: report it soon.
   void task_changed() { m_reporter_worker.wake(); }
@@ -110,6 +116,8 @@ class ServerLink {
   void run_commands(const JoinedIdentity& identity, const std::vector<model::ExecRequest>& requests);
   // Waits `pause` unless stop() comes first; returns false once stopping.
   bool pause_for(std::chrono::milliseconds pause);
+  // The wait a poll asks for (ServerLinkSettings).
+  int poll_wait_seconds(const JoinedIdentity& identity) const;
 
   store::Store& m_store;
   ControlPlane& m_server;
@@ -124,6 +132,7 @@ class ServerLink {
   Mutex m_mutex;
   std::condition_variable m_wakeup;
   bool m_stopping BERTH_GUARDED_BY(m_mutex) = false;
+  Cancellation m_poll_cancel;  // cancelled by stop(): ends the poll under way and any later one
   std::thread m_poller;
   PeriodicWorker m_reporter_worker;
   BoundedWorkerPool m_command_workers{k_command_workers, k_queued_commands, "remote command worker"};

@@ -1,5 +1,6 @@
 #include "cli/control_plane_client.hpp"
 
+#include "agent/joined_registrar.hpp"
 #include "model/remote_agent_codecs.hpp"
 
 namespace berth::cli {
@@ -15,10 +16,10 @@ ControlPlaneClient::ControlPlaneClient(std::string url, runtime::HttpOptions tls
 
 Result<model::Json> ControlPlaneClient::call(const std::string& target, const model::Json& body,
                                              const agent::JoinedIdentity* identity, std::string_view service,
-                                             int timeout_s) {
-  if (!identity) return m_client.call(target, body, nullptr, service, timeout_s);
+                                             int timeout_s, Cancellation* cancel) {
+  if (!identity) return m_client.call(target, body, nullptr, service, timeout_s, ecs_exception_code, cancel);
   const api::auth::SigningCredentials credentials{identity->access_key_id, identity->secret_access_key, identity->region};
-  return m_client.call(target, body, &credentials, service, timeout_s);
+  return m_client.call(target, body, &credentials, service, timeout_s, ecs_exception_code, cancel);
 }
 
 Result<agent::JoinedIdentity> ControlPlaneClient::join(const std::string& token, const model::NodeRegistration& node) {
@@ -30,7 +31,12 @@ Result<agent::JoinedIdentity> ControlPlaneClient::join(const std::string& token,
                                .access_key_id = joined.access_key_id,
                                .secret_access_key = joined.secret_access_key,
                                .region = joined.region,
-                               .token_sha256 = ""};
+                               .token_sha256 = "",
+                               // The server's bound is 0-300 s; anything else (not a berth) is not known.
+                               .poll_wait_seconds = joined.poll_wait_seconds >= 0 &&
+                                                            joined.poll_wait_seconds <= agent::k_max_kept_poll_wait_seconds
+                                                        ? static_cast<int>(joined.poll_wait_seconds)
+                                                        : 0};
 }
 
 Result<void> ControlPlaneClient::register_again(const agent::JoinedIdentity& identity, const model::NodeRegistration& node) {
@@ -40,12 +46,13 @@ Result<void> ControlPlaneClient::register_again(const agent::JoinedIdentity& ide
 }
 
 Result<model::PollInstanceTasksReply> ControlPlaneClient::poll(const agent::JoinedIdentity& identity,
-                                                               const std::optional<std::string>& cursor, int wait_seconds) {
+                                                               const std::optional<std::string>& cursor, int wait_seconds,
+                                                               Cancellation& cancel) {
   // The reply may take the whole wait: the connection waits that long and more.
   const auto ask = [&](bool accept_unchanged) {
     return call(std::string(k_cluster) + "PollInstanceTasks",
                 model::encode_poll_request(identity.cluster, identity.instance_arn, cursor, wait_seconds, accept_unchanged),
-                &identity, "berth", wait_seconds + 30);
+                &identity, "berth", wait_seconds + 30, &cancel);
   };
   auto reply = ask(m_accept_unchanged.load());
   if (!reply && m_accept_unchanged.load() && reply.error().code != Code::server &&

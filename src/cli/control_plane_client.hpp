@@ -22,7 +22,8 @@ class ControlPlaneClient final : public agent::ControlPlane {
   Result<agent::JoinedIdentity> join(const std::string& token, const model::NodeRegistration& node) override;
   Result<void> register_again(const agent::JoinedIdentity& identity, const model::NodeRegistration& node) override;
   Result<model::PollInstanceTasksReply> poll(const agent::JoinedIdentity& identity,
-                                             const std::optional<std::string>& cursor, int wait_seconds) override;
+                                             const std::optional<std::string>& cursor, int wait_seconds,
+                                             Cancellation& cancel) override;
   Result<void> submit_task_state_change(const agent::JoinedIdentity& identity,
                                         const model::SubmitTaskStateChangeRequest& request) override;
   Result<void> submit_container_state_change(const agent::JoinedIdentity& identity,
@@ -36,7 +37,7 @@ class ControlPlaneClient final : public agent::ControlPlane {
   // returns the reply's JSON. Errors as ControlPlane says: Code::server when unanswered (no
   // connection, 5xx), Code::client with the server's exception and message for a 4xx.
   Result<model::Json> call(const std::string& target, const model::Json& body, const agent::JoinedIdentity* identity,
-                           std::string_view service, int timeout_s = 30);
+                           std::string_view service, int timeout_s = 30, Cancellation* cancel = nullptr);
 
   const SignedJsonClient m_client;
   // Polls ask for "unchanged" replies (the link keeps its state on one) until a server before

@@ -1,5 +1,7 @@
 #include "cli/failover_control_plane.hpp"
 
+#include <cerrno>
+
 #include "common/log.hpp"
 
 namespace berth::cli {
@@ -13,7 +15,8 @@ auto FailoverControlPlane::across(const char* what, Call&& call) -> decltype(cal
   for (std::size_t tried = 0;; ++tried) {
     const std::size_t index = (first + tried) % m_servers.size();
     auto result = call(*m_servers[index].server);
-    if (result || !agent::unanswered(result.error())) {
+    // A cancelled call (ECANCELED: the agent stops) is not the server's silence: no other is tried.
+    if (result || !agent::unanswered(result.error()) || result.error().sys_errno == ECANCELED) {
       if (index != first) {
         // Another call may have moved on meanwhile: the newest answer wins either way.
         m_current.store(index);
@@ -38,10 +41,11 @@ Result<void> FailoverControlPlane::register_again(const agent::JoinedIdentity& i
 }
 
 Result<model::PollInstanceTasksReply> FailoverControlPlane::poll(const agent::JoinedIdentity& identity,
-                                                                 const std::optional<std::string>& cursor, int wait_seconds) {
+                                                                 const std::optional<std::string>& cursor, int wait_seconds,
+                                                                 Cancellation& cancel) {
   // A cursor is a server's view of the instance's tasks; another server that does not know it
   // answers at once with the whole desired state, as after a restart.
-  return across("PollInstanceTasks", [&](agent::ControlPlane& s) { return s.poll(identity, cursor, wait_seconds); });
+  return across("PollInstanceTasks", [&](agent::ControlPlane& s) { return s.poll(identity, cursor, wait_seconds, cancel); });
 }
 
 Result<void> FailoverControlPlane::submit_task_state_change(const agent::JoinedIdentity& identity,

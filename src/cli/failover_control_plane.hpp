@@ -36,7 +36,8 @@ class FailoverControlPlane final : public agent::ControlPlane {
   Result<agent::JoinedIdentity> join(const std::string& token, const model::NodeRegistration& node) override;
   Result<void> register_again(const agent::JoinedIdentity& identity, const model::NodeRegistration& node) override;
   Result<model::PollInstanceTasksReply> poll(const agent::JoinedIdentity& identity,
-                                             const std::optional<std::string>& cursor, int wait_seconds) override;
+                                             const std::optional<std::string>& cursor, int wait_seconds,
+                                             Cancellation& cancel) override;
   Result<void> submit_task_state_change(const agent::JoinedIdentity& identity,
                                         const model::SubmitTaskStateChangeRequest& request) override;
   Result<void> submit_container_state_change(const agent::JoinedIdentity& identity,

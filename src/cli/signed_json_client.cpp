@@ -25,7 +25,7 @@ SignedJsonClient::SignedJsonClient(std::string url, runtime::HttpOptions tls, co
 
 Result<model::Json> SignedJsonClient::call(const std::string& target, const model::Json& body,
                                            const api::auth::SigningCredentials* credentials, std::string_view service,
-                                           int timeout_s, ExceptionCode code_of) const {
+                                           int timeout_s, ExceptionCode code_of, Cancellation* cancel) const {
   // A container's log lines and reasons are whatever bytes it printed: not UTF-8 is sent replaced
   // (as the API's own replies do), where a plain dump() would throw on the caller's thread.
   const std::string text = body.dump(-1, ' ', false, model::Json::error_handler_t::replace);
@@ -38,6 +38,7 @@ Result<model::Json> SignedJsonClient::call(const std::string& target, const mode
                         .epoch_seconds = m_clock.now_ms() / 1000};
   auto options = m_tls;
   options.timeout_s = timeout_s;
+  options.cancel = cancel;
   auto posted = send_signed(m_url, request, options, k_max_server_reply_bytes);
   if (!posted) return std::unexpected(posted.error());
   auto& reply = *posted;

@@ -34,10 +34,11 @@ class SignedJsonClient {
   // POSTs `body` for `target` (X-Amz-Target), signed with `credentials` for `service` unless
   // they are null; returns the reply's JSON. Code::server when unanswered (no connection, a
   // timeout, 5xx, a reply too large or not JSON); a 4xx as `code_of` says, with the message
-  // "<Action>: <exception>: <message>".
+  // "<Action>: <exception>: <message>". `cancel`: as HttpOptions::cancel (ECANCELED, Code::server).
   [[nodiscard]] Result<model::Json> call(const std::string& target, const model::Json& body,
                                          const api::auth::SigningCredentials* credentials, std::string_view service,
-                                         int timeout_s = 30, ExceptionCode code_of = ecs_exception_code) const;
+                                         int timeout_s = 30, ExceptionCode code_of = ecs_exception_code,
+                                         Cancellation* cancel = nullptr) const;
 
   const std::string& url() const { return m_url; }
 

@@ -21,7 +21,7 @@ class FakeControlPlane final : public agent::ControlPlane {
     BERTH_TRY(answer());
     if (token != valid_token) return fail(Code::client, "JoinCluster: ClientException: The join token is not known.");
     return agent::JoinedIdentity{"edge", "arn:aws:ecs:local:000000000000:container-instance/edge/" + instance_id,
-                                 instance_id, "AKIAJOINED", "secret", "local", ""};
+                                 instance_id, "AKIAJOINED", "secret", "local", "", poll_wait_seconds};
   }
   Result<void> register_again(const agent::JoinedIdentity& identity, const model::NodeRegistration& node) override {
     registrations.push_back(identity.instance_id);
@@ -31,8 +31,9 @@ class FakeControlPlane final : public agent::ControlPlane {
     return {};
   }
   Result<model::PollInstanceTasksReply> poll(const agent::JoinedIdentity&, const std::optional<std::string>& cursor,
-                                             int) override {
+                                             int wait_seconds, Cancellation&) override {
     cursors.push_back(cursor);
+    waits.push_back(wait_seconds);
     if (throw_on_poll) throw std::runtime_error("poll exploded");
     BERTH_TRY(answer());
     return desired;
@@ -72,11 +73,13 @@ class FakeControlPlane final : public agent::ControlPlane {
   bool throw_on_poll = false;  // as a codec or the store might, on a bug
   std::string valid_token = "bjt-good";
   std::string instance_id = "1234567890abcdef1234567890abcdef";
+  int poll_wait_seconds = 0;  // what the join reply says of the server's longest poll wait
   model::PollInstanceTasksReply desired;
   std::set<std::string> refused_tasks;
   std::vector<std::string> joins, registrations;
   std::vector<model::NodeRegistration> nodes;
   std::vector<std::optional<std::string>> cursors;
+  std::vector<int> waits;  // each poll's wait_seconds
   std::vector<model::SubmitTaskStateChangeRequest> task_reports;
   std::vector<model::SubmitContainerStateChangeRequest> container_reports;
   std::vector<model::SubmitTaskLogsRequest> log_answers;

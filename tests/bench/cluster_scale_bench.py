@@ -63,7 +63,8 @@ class Cluster:
         self.tmp = tempfile.mkdtemp(prefix="berth-scale-")
         self.socket = self.tmp + "/run/berth.sock"
         with open(self.tmp + "/berth.conf", "w") as f:
-            # Polls wait 5 s as the agents ask; a lost instance is far off.
+            # Polls wait the server's longest, 20 s, as the agents ask (its join reply's); a lost
+            # instance is far off (a third of it, 200 s, would not cut the wait).
             f.write("BERTH_INSTANCE_LOST_SECONDS=600\nBERTH_METRICS_INTERVAL=0\n")
         self.log = open(self.tmp + "/log", "w")
         self.server = subprocess.Popen(

@@ -74,16 +74,17 @@ TEST_CASE("control plane client: a poll reply beyond the HTTP client's 1 MiB def
           "[cli][joined]") {
   const agent::JoinedIdentity identity{"edge", "arn:aws:ecs:local:000000000000:container-instance/edge/i", "i",
                                        "AKIAJOINED", "secret", "local", ""};
+  Cancellation never;
   {
     // 1000 tasks (the most a poll lists) and their definitions come to more than 1 MiB.
     PaddedPollServer big(3 << 20);
-    const auto polled = big.client->poll(identity, std::nullopt, 0);
+    const auto polled = big.client->poll(identity, std::nullopt, 0, never);
     REQUIRE_OK(polled);
     CHECK(polled->cursor == "c");
   }
   {
     PaddedPollServer too_big(cli::k_max_server_reply_bytes + 1);
-    const auto polled = too_big.client->poll(identity, std::nullopt, 0);
+    const auto polled = too_big.client->poll(identity, std::nullopt, 0, never);
     REQUIRE_FALSE(polled.has_value());
     CHECK(polled.error().message.find("larger than") != std::string::npos);
   }

@@ -1,5 +1,6 @@
 #include "runtime/http/http_client.hpp"
 
+#include <cerrno>
 #include <charconv>
 
 #include "runtime/http/transport.hpp"
@@ -35,6 +36,17 @@ Result<Url> parse_url(const std::string& url) {
   return u;
 }
 
+Result<void> exchange(const Url& u, const Outgoing& out, const HttpHeaders& headers, ReplyCollector& reply,
+                      HttpResponse& response, const HttpOptions& options) {
+  const auto cancelled = [&] { return options.cancel && options.cancel->cancelled(); };
+  if (cancelled()) return fail(Code::server, "cancelled", ECANCELED);
+  auto done = u.scheme == "https" ? exchange_tls(u.target, out, headers, reply, response, options)
+                                  : exchange_plain(u.target, out, headers, reply, response, options);
+  // Whatever the cut connection looked like to the transport (a reset, an early end).
+  if (!done && cancelled()) return fail(Code::server, "cancelled", ECANCELED);
+  return done;
+}
+
 }  // namespace detail
 
 using detail::parse_url;
@@ -55,8 +67,7 @@ Result<HttpResponse> http_get(const std::string& start_url, const HttpHeaders& h
     HttpResponse response;
     response.url = url;
     detail::ReplyCollector reply(response, sink);
-    auto done = u.scheme == "https" ? detail::exchange_tls(u.target, {}, sent, reply, response, options)
-                                    : detail::exchange_plain(u.target, {}, sent, reply, response, options);
+    auto done = detail::exchange(u, {}, sent, reply, response, options);
     if (!done) return std::unexpected(done.error().wrap("GET " + url));
     if (response.status >= 300 && response.status < 400 && response.headers.contains("location")) {
       std::string location = response.headers["location"];
@@ -76,8 +87,7 @@ Result<HttpResponse> http_post(const std::string& url, const HttpHeaders& header
   response.url = url;
   detail::ReplyCollector reply(response, sink);
   const detail::Outgoing out{"POST", body};
-  auto done = u.scheme == "https" ? detail::exchange_tls(u.target, out, headers, reply, response, options)
-                                  : detail::exchange_plain(u.target, out, headers, reply, response, options);
+  auto done = detail::exchange(u, out, headers, reply, response, options);
   if (!done) return std::unexpected(done.error().wrap("POST " + url));
   return response;
 }

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cancellation.hpp"
 #include "common/result.hpp"
 
 namespace berth::runtime {
@@ -34,6 +35,10 @@ struct HttpOptions {
   // The SHA-256 of the server's certificate (64 lowercase hex digits): when set, that certificate
   // alone is trusted, whatever its chain and names (a gateway's self-signed one), and no CA is read.
   std::string pinned_sha256 = {};
+  // When given (it must outlive the call), cancelling it ends the call at once, whatever it waits
+  // for, with an Error of sys_errno ECANCELED (over plain HTTP, a connect under way is not cut
+  // short: the cancel waits for it, within the timeout; a TLS connect is let finish, then ended).
+  Cancellation* cancel = nullptr;
 };
 
 // GETs `url`. With `sink`, a 2xx body goes to it (other bodies are collected for the error

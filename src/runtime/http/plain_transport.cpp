@@ -1,7 +1,9 @@
 // The plain-HTTP transport through cpp-httplib.
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "runtime/http/transport.hpp"
 
@@ -12,6 +14,18 @@ Result<void> exchange_plain(const Target& target, const Outgoing& out, const Htt
   httplib::Client client(target.host, target.port);
   client.set_connection_timeout(std::min(options.timeout_s, k_connect_timeout_s), 0);
   client.set_read_timeout(options.timeout_s, 0);
+  // Client::stop shuts the socket of a request under way down (thread-safe: under the client's
+  // socket mutex); a socket made after a cancel is shut down as it is made (connect then succeeds,
+  // and the first write fails), since stop() finds none before then. cancelled() takes no lock:
+  // the socket options run under the client's socket mutex, which stop() takes under the
+  // cancellation's.
+  std::optional<Cancellation::Attachment> attached;
+  if (Cancellation* cancel = options.cancel) {
+    client.set_socket_options([cancel](int socket) {
+      if (cancel->cancelled()) ::shutdown(socket, SHUT_RDWR);
+    });
+    attached.emplace(cancel->attach([&client] { client.stop(); }));
+  }
   httplib::Headers request_headers(headers.begin(), headers.end());
   if (out.method == "POST") {
     // Replies to a POST (berth's API) are small JSON documents: collected whole.

@@ -37,6 +37,8 @@ struct Connection {
   mbedtls_x509_crt trusted;
   mbedtls_ctr_drbg_context random;
   mbedtls_entropy_context entropy;
+  // Set once connected when the call can be cancelled; ended before the socket is closed.
+  std::optional<Cancellation::Attachment> attached;
 
   Connection() {
     mbedtls_net_init(&net);
@@ -47,6 +49,7 @@ struct Connection {
     mbedtls_entropy_init(&entropy);
   }
   ~Connection() {
+    attached.reset();
     mbedtls_ssl_close_notify(&ssl);
     mbedtls_net_free(&net);
     mbedtls_ssl_free(&ssl);
@@ -70,6 +73,22 @@ struct Connection {
   }
 };
 
+// Sends with MSG_NOSIGNAL and `flags`: a peer gone, or a socket a cancel shut down, is an error
+// rather than SIGPIPE (not every process that calls ignores it).
+int send_with(int fd, const unsigned char* data, std::size_t size, int flags) {
+  while (true) {
+    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL | flags);
+    if (n >= 0) return static_cast<int>(n);
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return MBEDTLS_ERR_SSL_WANT_WRITE;
+    return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_SEND_FAILED;
+  }
+}
+
+int send_blocking(void* context, const unsigned char* data, std::size_t size) {
+  return send_with(static_cast<mbedtls_net_context*>(context)->fd, data, size, 0);
+}
+
 Result<void> open(Connection& c, const Target& target, const HttpOptions& options, IpName& ip) {
   int rc = mbedtls_ctr_drbg_seed(&c.random, mbedtls_entropy_func, &c.entropy, nullptr, 0);
   if (rc != 0) return fail(Code::server, "TLS random source: " + tls_error(rc));
@@ -86,6 +105,12 @@ Result<void> open(Connection& c, const Target& target, const HttpOptions& option
   // connect takes milliseconds on a LAN and seconds on the slowest uplink: past 10 s the host is
   // taken as gone (a joined agent then tries the next server), whatever the reply's own timeout.
   BERTH_ASSIGN(c.net.fd, connect_tcp(target, std::min(options.timeout_s, k_connect_timeout_s)));
+  // From here a cancel shuts the socket down: the handshake and the reply's wait end at once (a
+  // cancel during the connect is seen here, as the attachment is made).
+  if (options.cancel) {
+    c.attached.emplace(options.cancel->attach_socket(c.net.fd));
+    if (options.cancel->cancelled()) return fail(Code::server, "cancelled", ECANCELED);
+  }
   rc = mbedtls_ssl_config_defaults(&c.config, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
   if (rc != 0) return fail(Code::server, "TLS setup: " + tls_error(rc));
   // A pinned certificate is checked by its digest once the handshake is done: its chain and names
@@ -100,7 +125,7 @@ Result<void> open(Connection& c, const Target& target, const HttpOptions& option
   // An address is checked by verify_ip_name; a name by mbedTLS (and sent as SNI).
   if (rc == 0 && !ip.size) rc = mbedtls_ssl_set_hostname(&c.ssl, target.host.c_str());
   if (rc != 0) return fail(Code::server, "TLS setup: " + tls_error(rc));
-  mbedtls_ssl_set_bio(&c.ssl, &c.net, mbedtls_net_send, nullptr, mbedtls_net_recv_timeout);
+  mbedtls_ssl_set_bio(&c.ssl, &c.net, send_blocking, nullptr, mbedtls_net_recv_timeout);
   while ((rc = mbedtls_ssl_handshake(&c.ssl)) != 0) {
     if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
     const std::uint32_t flags = pinned ? 0 : mbedtls_ssl_get_verify_result(&c.ssl);
@@ -201,14 +226,7 @@ std::optional<std::uint64_t> number(const std::string& text, int base) {
 
 // Sends without SIGPIPE (the tunnel's peer may be gone) and without blocking.
 int send_without_signal(void* context, const unsigned char* data, std::size_t size) {
-  const int fd = static_cast<mbedtls_net_context*>(context)->fd;
-  while (true) {
-    const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n >= 0) return static_cast<int>(n);
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return MBEDTLS_ERR_SSL_WANT_WRITE;
-    return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_SEND_FAILED;
-  }
+  return send_with(static_cast<mbedtls_net_context*>(context)->fd, data, size, MSG_DONTWAIT);
 }
 
 // An established client session as the relay sees it.

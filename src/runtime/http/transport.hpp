@@ -65,6 +65,10 @@ struct Outgoing {
   std::string_view body;
 };
 
+// One exchange by the URL's scheme; a cancelled one (HttpOptions::cancel) fails with ECANCELED.
+[[nodiscard]] Result<void> exchange(const Url& u, const Outgoing& out, const HttpHeaders& headers, ReplyCollector& reply,
+                                    HttpResponse& response, const HttpOptions& options);
+// Each attaches its connection to options.cancel while it runs.
 [[nodiscard]] Result<void> exchange_plain(const Target& target, const Outgoing& out, const HttpHeaders& headers,
                                           ReplyCollector& reply, HttpResponse& response, const HttpOptions& options);
 // Errors: sys_errno EPROTO when the peer does not speak TLS at all (a plain HTTP server).
