@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "common/sha256.hpp"
+#include "runtime/http/tls_sessions.hpp"
 #include "runtime/http/transport.hpp"
 #include "runtime/tls/ip_name_check.hpp"
 
@@ -126,8 +127,13 @@ Result<void> open(Connection& c, const Target& target, const HttpOptions& option
   if (rc == 0 && !ip.size) rc = mbedtls_ssl_set_hostname(&c.ssl, target.host.c_str());
   if (rc != 0) return fail(Code::server, "TLS setup: " + tls_error(rc));
   mbedtls_ssl_set_bio(&c.ssl, &c.net, send_blocking, nullptr, mbedtls_net_recv_timeout);
+  // The trust is part of the key: a session made under one check is never resumed under another.
+  const std::string session_key = target.host + "\n" + std::to_string(target.port) + "\n" + options.pinned_sha256 + "\n" +
+                                  options.ca_file + "\n" + options.system_ca_file;
+  offer_tls_session(session_key, c.ssl);
   while ((rc = mbedtls_ssl_handshake(&c.ssl)) != 0) {
     if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+    forget_tls_session(session_key);
     const std::uint32_t flags = pinned ? 0 : mbedtls_ssl_get_verify_result(&c.ssl);
     if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED || (flags != 0 && flags != static_cast<std::uint32_t>(-1))) {
       char why[256];
@@ -150,9 +156,11 @@ Result<void> open(Connection& c, const Target& target, const HttpOptions& option
     digest.update(std::string_view(reinterpret_cast<const char*>(peer->raw.p), peer->raw.len));
     const std::string seen = digest.hex_digest();
     if (seen != options.pinned_sha256) {
+      forget_tls_session(session_key);
       return fail(Code::server, "the server's certificate is not the pinned one (its SHA-256 is " + seen + ")");
     }
   }
+  keep_tls_session(session_key, c.ssl);
   return {};
 }
 
