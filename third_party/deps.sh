@@ -9,7 +9,7 @@ HOST_PACKAGES="g++ make dpkg-dev xz-utils pkg-config tcl8.6 nlohmann-json3-dev c
   libdqlite-dev libraft-dev libuv1-dev liblz4-dev awscli python3 python3-boto3 procps wrk busybox-static runc tzdata
   containernetworking-plugins iptables iproute2 gcc
   docker-registry skopeo python3-cryptography lintian prometheus
-  chromium chromium-driver python3-selenium zsh"
+  chromium chromium-driver python3-selenium zsh openssl"
 # clang with libFuzzer and the sanitizers, for `make fuzz` only.
 FUZZ_PACKAGES="clang-16 libclang-rt-16-dev"
 # The VM tests (tests/vm): the emulator and what builds the guest's root.
