@@ -90,7 +90,6 @@ class ReplicatedAgent(JoinedGateway):
                 "--join-fingerprint", ",".join(s.fingerprint for s in self.servers)]
 
 
-@unittest.skipUnless(os.path.exists(ENGINE), "berth-with-engine is not built")
 class ReplicatedControlPlaneTest(unittest.TestCase):
     def start_servers(self, count=3):
         self.net = TestNetwork()
