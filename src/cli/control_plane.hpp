@@ -1,7 +1,7 @@
 // The replicated control plane as `berth serve --peers` and `berth peers` use it (issue 17):
 // this server's dqlite node run in the process, the store on the replicated database, and the
-// membership commands. (Which server runs the schedulers is the store's scheduler leadership,
-// svc/scheduler_leadership.hpp, not the Raft lead.) Implemented in cli/replicated/ with the
+// membership commands. (The server whose node leads the Raft cluster runs the schedulers, under
+// the term of the store's scheduler leadership, svc/scheduler_leadership.hpp.) Implemented in cli/replicated/ with the
 // engine (berth-with-engine); the default `berth` links cli/without_engine.cpp instead, whose
 // functions refuse and name the binary to use (the Makefile's ENGINE_SRC split).
 #pragma once
@@ -29,6 +29,10 @@ class ControlPlane {
   // The store on the replicated database: every call goes to the leader, wherever it is.
   [[nodiscard]] virtual Result<std::unique_ptr<store::Store>> open_store() = 0;
   virtual const PeerPlan& plan() const = 0;
+  // Whether this server's node leads the Raft cluster now, as the node itself knows it (asked of
+  // the node, nothing written): the scheduler leadership's lease. A node cut off from the
+  // majority stops believing it within its election timeout. Called from one thread at a time.
+  [[nodiscard]] virtual Result<bool> leads_consensus() = 0;
 };
 
 // Starts this server's node (its data under DATA-DIR/dqlite), founding the cluster, restarting

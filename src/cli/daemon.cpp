@@ -95,16 +95,15 @@ Result<std::string> SvcInstanceRegistrar::register_node(const agent::NodeRegistr
 
 namespace {
 
-// The scheduler leadership of a replicated control plane: the holder renews every second; a
-// candidate takes over after seeing the row unchanged for 6 s of its own clock; a holder that
-// could not renew for 4 s stops acting. A Raft election (1.5 s timeout, cli/replicated) keeps the
-// store away for about 2 s, so a surviving holder keeps the lead through one; a dead holder's
-// schedulers are replaced within about 7 s.
+// The scheduler leadership of a replicated control plane: each server asks its node every second
+// whether it leads the Raft cluster; the one that does takes the term at once (a dead leader's
+// schedulers are replaced about one election, 1.5 s in cli/replicated, and a second after it
+// died). A holder whose node or store did not answer for 3 s stops acting: an election keeps
+// the store away for about 2 s, so a surviving holder keeps its term through one.
 svc::LeadershipSettings replicated_leadership() {
   svc::LeadershipSettings settings;
-  settings.renew_every_ms = 1'000;
-  settings.takeover_after_ms = 6'000;
-  settings.margin_ms = 2'000;
+  settings.check_every_ms = 1'000;
+  settings.valid_for_ms = 3'000;
   return settings;
 }
 
@@ -221,6 +220,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
     // The node's address names the server: unique among the servers, the same across restarts.
     m_leadership = std::make_unique<svc::SchedulerLeadership>(
         *m_resources.store, *m_resources.clock, config.peer_address, replicated_leadership(),
+        [plane] { return plane->leads_consensus(); },
         [this](std::optional<std::int64_t>) {
           // A new leader's schedulers start afresh at once rather than at their next tick.
           m_scheduler.wake();

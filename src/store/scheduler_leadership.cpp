@@ -2,7 +2,7 @@
 // fence a scheduler's write checks in its own transaction. Each write is read, compared and
 // written in one transaction that holds the write lock from its start (BEGIN IMMEDIATE, on the
 // SQLite file and on the replicated store's leader alike), so two candidates' acquisitions, or
-// an acquisition and a renewal, are ordered: the later one sees the row the earlier one wrote.
+// an acquisition and a release, are ordered: the later one sees the row the earlier one wrote.
 #include "store/store.hpp"
 
 namespace berth::store {
@@ -21,21 +21,6 @@ Result<void> write_leadership(Db& db, const Leadership& row) {
   return stmt.bind(1, row.term).bind(2, row.holder).bind(3, row.renewals).run();
 }
 
-// Changes the row with `change` and counts a renewal (a change every candidate sees), in one
-// transaction, if `holder` holds term `term`; false, writing nothing, otherwise.
-template <class Change>
-Result<bool> change_held_leadership(Db& db, const std::string& holder, std::int64_t term, const char* what,
-                                    const Change& change) {
-  Tx tx(db);
-  BERTH_TRY(tx.begun());
-  BERTH_ASSIGN(auto current, read_leadership(db));
-  if (current.term != term || current.holder != holder) return false;
-  change(current);
-  ++current.renewals;
-  BERTH_TRY(write_leadership(db, current));
-  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap(std::string(what) + " the scheduler leadership"));
-  return true;
-}
 
 }  // namespace
 
@@ -56,14 +41,18 @@ Result<std::optional<Leadership>> Store::acquire_leadership(const std::string& h
   return std::optional<Leadership>(next);
 }
 
-Result<bool> Store::renew_leadership(const std::string& holder, std::int64_t term) {
-  MutexLock lock(m_mutex);
-  return change_held_leadership(m_db, holder, term, "renew", [](Leadership&) {});
-}
-
+// Counts the release in `renewals` too: a change every candidate's version check sees.
 Result<bool> Store::release_leadership(const std::string& holder, std::int64_t term) {
   MutexLock lock(m_mutex);
-  return change_held_leadership(m_db, holder, term, "release", [](Leadership& row) { row.holder.clear(); });
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  BERTH_ASSIGN(auto current, read_leadership(m_db));
+  if (current.term != term || current.holder != holder) return false;
+  current.holder.clear();
+  ++current.renewals;
+  BERTH_TRY(write_leadership(m_db, current));
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("release the scheduler leadership"));
+  return true;
 }
 
 Result<void> Store::require_term_locked(std::optional<std::int64_t> term) {

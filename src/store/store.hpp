@@ -145,7 +145,8 @@ struct PlanCommit {
 
 // The scheduler leadership of a replicated control plane (svc/scheduler_leadership.hpp): the
 // holder's server id ("" = nobody), the term it leads under (it grows with each new holder; 0 =
-// never held) and how many times the holder renewed it in this term.
+// never held) and how many times the row changed within this term (a release; the column kept
+// its name from when holders renewed the row every second).
 struct Leadership {
   std::int64_t term = 0;
   std::string holder;
@@ -384,15 +385,11 @@ class Store {
   // --- scheduler leadership (store/scheduler_leadership.cpp): one row, never absent ---
   [[nodiscard]] Result<Leadership> leadership();
   // Makes `holder` the leader under the next term (its renewals 0) if the row is still `seen`,
-  // in one transaction; nothing, writing nothing, when it changed meanwhile (renewed, released or
-  // taken by another candidate). Returns the row written.
+  // in one transaction; nothing, writing nothing, when it changed meanwhile (released or taken
+  // by another candidate). Returns the row written.
   [[nodiscard]] Result<std::optional<Leadership>> acquire_leadership(const std::string& holder, const Leadership& seen);
-  // Counts one renewal of `holder`'s term `term`; false, writing nothing, when the term moved or
-  // `holder` does not hold it.
-  [[nodiscard]] Result<bool> renew_leadership(const std::string& holder, std::int64_t term);
-  // Gives up `holder`'s term `term` (holder "", a renewal counted), so that a candidate takes
-  // over without waiting; false, writing nothing, when it moved. The term stays the current one
-  // until a candidate acquires the next.
+  // Gives up `holder`'s term `term` (holder "", counted in renewals); false, writing nothing,
+  // when it moved. The term stays the current one until a candidate acquires the next.
   [[nodiscard]] Result<bool> release_leadership(const std::string& holder, std::int64_t term);
 
   // --- services (store/services.cpp) ---

@@ -2,7 +2,8 @@
 --peers` servers on loopback ports, each with its own data dir, no containers. A write on any
 server is read on every server; the leader SIGKILLed while a client streams writes loses no
 acknowledged write and applies none twice; the killed server restarts and rejoins; a server whose
-peers are all stopped refuses writes with the reason, within a bound. The failover time (leader
+peers are all stopped refuses writes with the reason, within a bound; an idle plane changes no
+file in its data dirs. The failover time (leader
 SIGKILL to the first write a survivor accepts) is printed for the README (BERTH_FAILOVER_KILLS
 kills, 20 by default)."""
 import os
@@ -14,7 +15,7 @@ import threading
 import time
 import unittest
 
-from harness import BERTH, TIME_SCALE, Berth, wait_for
+from harness import BERTH, TIME_SCALE, Berth, files_under, wait_for
 from gateways import free_port
 
 ENGINE_BERTH = os.path.join(os.path.dirname(os.path.abspath(BERTH)), "berth-with-engine")
@@ -23,6 +24,7 @@ KILLS = int(os.environ.get("BERTH_FAILOVER_KILLS", "20"))
 # round trip 5 s) with room for a loaded machine; a request that hangs past it fails the test.
 REFUSAL_BOUND_S = 20 * TIME_SCALE
 MAJORITY = "cannot reach a majority of the control plane"
+IDLE_S = 10
 
 
 class PlaneServer(Berth):
@@ -95,10 +97,44 @@ class ReplicatedPlaneTest(unittest.TestCase):
             for index in range(3):
                 got = ecs.describe_task_definition(taskDefinition="any-%d" % index)["taskDefinition"]
                 self.assertEqual(got["containerDefinitions"][0]["environment"][0]["value"], "w%d" % index)
-        # One server holds the scheduler leadership (not necessarily the Raft leader: the store's
-        # row, taken by the first server at its start); the others' schedulers do not act.
+        # One server holds the scheduler leadership: the one whose node leads the Raft cluster.
         leading = wait_for("a scheduler leader", lambda: [s for s in self.servers if "leads the schedulers" in s.log()], 10)
         self.assertEqual(len(leading), 1, [s.log()[-2000:] for s in self.servers])
+        self.assertIs(leading[0], self.leader())
+
+    def test_an_idle_plane_writes_nothing_to_its_data_dirs(self):
+        """The edge's "no disk writes when nothing changes": once a write has settled and the
+        scheduler leadership is held, no file under any server's data dir (the Raft log and
+        snapshots, the local stores) changes while no call comes. The scheduler leadership's
+        holder confirms its term every second by reads alone."""
+        self.servers[0].ecs(self.key).register_task_definition(**task_definition("settle"))
+        wait_for("a scheduler leader", lambda: any("leads the schedulers" in s.log() for s in self.servers), 10)
+        time.sleep(3)  # the write's replication and the agents' first reports settle
+
+        def files():
+            found = {}
+            for server in self.servers:
+                for path in files_under(server.data_dir):
+                    try:
+                        status = os.stat(path)
+                    except FileNotFoundError:
+                        continue
+                    found[path] = (status.st_size, status.st_mtime_ns)
+            return found
+
+        def disk_writes():
+            total = 0
+            for server in self.servers:
+                with open("/proc/%d/io" % server.proc.pid) as io:
+                    total += int(next(line for line in io if line.startswith("write_bytes:")).split()[1])
+            return total
+
+        before, written_before = files(), disk_writes()
+        time.sleep(IDLE_S)
+        after, written_after = files(), disk_writes()
+        changed = sorted(path for path in set(before) | set(after) if before.get(path) != after.get(path))
+        self.assertEqual(changed, [], "files changed while idle for %d s" % IDLE_S)
+        print("\nidle for %d s: the three servers wrote %d bytes to disk" % (IDLE_S, written_after - written_before))
 
     def test_peers_remove_then_a_wiped_server_joins_again(self):
         def peers(*args):

@@ -62,7 +62,7 @@ void compare(const std::string& where, const std::string& path) {
   request.count = 1;
   svc::LeadershipSettings sole;
   sole.sole = true;
-  svc::SchedulerLeadership leadership(store, clock, "gateway", sole);
+  svc::SchedulerLeadership leadership(store, clock, "gateway", sole, {});
   REQUIRE(leadership.start().has_value());
   svc::Context fenced = ctx;
   fenced.leader_term = leadership.term();

@@ -1,7 +1,8 @@
 // The scheduler leadership (svc/scheduler_leadership.hpp) between two servers' stores on one
 // database: on the SQLite file (two connections) by default, on the replicated store with
 // BERTH_TEST_STORE=dqlite (two connections to the shared test cluster). Each server has a clock of
-// its own (FakeClock): nothing sleeps, and one server's clock never moves the other's.
+// its own (FakeClock) and a lease the test sets (whether its consensus node leads, or the node's
+// error): nothing sleeps, and one server's clock never moves the other's.
 #include "svc/scheduler_leadership.hpp"
 
 #include <catch2/catch.hpp>
@@ -23,17 +24,24 @@ using berth::testing::Json;
 
 namespace {
 
-constexpr EpochMs k_renew = 1'000;
-constexpr EpochMs k_takeover = 5'000;
-constexpr EpochMs k_margin = 1'000;
+constexpr EpochMs k_check = 1'000;
+constexpr EpochMs k_valid = 3'000;
 
-svc::LeadershipSettings elected() {
+svc::LeadershipSettings leased() {
   svc::LeadershipSettings s;
-  s.renew_every_ms = k_renew;
-  s.takeover_after_ms = k_takeover;
-  s.margin_ms = k_margin;
+  s.check_every_ms = k_check;
+  s.valid_for_ms = k_valid;
   return s;
 }
+
+// What a server's consensus node answers when asked whether it leads; set by the test. Only the
+// leadership's round reads it (on the test's thread, or a thread the test joins before it writes).
+struct FakeLease {
+  Result<bool> answer = false;
+  svc::LeadershipLease lease() {
+    return [this] { return answer; };
+  }
+};
 
 // A second connection to the test backend's database: a file both open, or one replicated database.
 std::unique_ptr<store::Store> open_store(const std::string& file, const std::string& database) {
@@ -63,9 +71,10 @@ struct TwoServers {
   std::unique_ptr<store::Store> store_a = open_store(dir.path + "/state.db", database);
   std::unique_ptr<store::Store> store_b = open_store(dir.path + "/state.db", database);
   FakeClock clock_a, clock_b;
+  FakeLease lease_a, lease_b;
   std::vector<std::optional<std::int64_t>> told_a, told_b;
-  svc::SchedulerLeadership a{*store_a, clock_a, "a", elected(), [this](auto term) { told_a.push_back(term); }};
-  svc::SchedulerLeadership b{*store_b, clock_b, "b", elected(), [this](auto term) { told_b.push_back(term); }};
+  svc::SchedulerLeadership a{*store_a, clock_a, "a", leased(), lease_a.lease(), [this](auto term) { told_a.push_back(term); }};
+  svc::SchedulerLeadership b{*store_b, clock_b, "b", leased(), lease_b.lease(), [this](auto term) { told_b.push_back(term); }};
 
   static int next_database() {
     static int databases = 0;
@@ -111,8 +120,8 @@ std::size_t task_count(store::Store& store) {
 
 }  // namespace
 
-TEST_CASE("scheduler leadership: the row is taken against the row as seen, renewed and released only by its holder "
-          "under its term",
+TEST_CASE("scheduler leadership: the row is taken against the row as seen, and released only by its holder under "
+          "its term",
           "[store]") {
   TwoServers s;
   const store::Leadership fresh = s.row();
@@ -127,25 +136,21 @@ TEST_CASE("scheduler leadership: the row is taken against the row as seen, renew
   REQUIRE_OK(late);
   CHECK_FALSE(*late);
 
-  // Only the holder renews, only under its term.
-  CHECK(*s.store_b->renew_leadership("b", 1) == false);
-  CHECK(*s.store_a->renew_leadership("a", 2) == false);
-  CHECK(*s.store_a->renew_leadership("a", 1) == true);
-  CHECK(s.row() == store::Leadership{1, "a", 1});
-
-  // A takeover against the row before that renewal fails: the holder was alive.
-  auto stale = s.store_b->acquire_leadership("b", store::Leadership{1, "a", 0});
-  REQUIRE_OK(stale);
-  CHECK_FALSE(*stale);
   auto takeover = s.store_b->acquire_leadership("b", s.row());
   REQUIRE_OK(takeover);
   REQUIRE(*takeover);
-  CHECK((*takeover)->term == 2);
-  CHECK(*s.store_a->renew_leadership("a", 1) == false);  // deposed
+  CHECK(**takeover == store::Leadership{2, "b", 0});
+  CHECK(*s.store_a->release_leadership("a", 1) == false);  // deposed: nothing to release
 
+  // Only the holder releases, only under its term; a takeover against the row before the
+  // release then fails.
   CHECK(*s.store_a->release_leadership("a", 2) == false);
+  CHECK(*s.store_b->release_leadership("b", 1) == false);
   CHECK(*s.store_b->release_leadership("b", 2) == true);
   CHECK(s.row() == store::Leadership{2, "", 1});
+  auto stale = s.store_a->acquire_leadership("a", store::Leadership{2, "b", 0});
+  REQUIRE_OK(stale);
+  CHECK_FALSE(*stale);
 }
 
 TEST_CASE("scheduler leadership: a scheduler's write under a moved term is refused with nothing written; the "
@@ -182,36 +187,40 @@ TEST_CASE("scheduler leadership: a scheduler's write under a moved term is refus
   CHECK(*s.store_a->replace_service(scaled, scaled.version++, {}) == true);
 }
 
-TEST_CASE("scheduler leadership: the first server takes a free row at once; the other takes over only after "
-          "seeing it unchanged for the takeover time of its own clock, and the deposed leader's plan writes "
+TEST_CASE("scheduler leadership: the server whose node leads takes the row at once and confirms it writing "
+          "nothing; when the lease moves the other takes over at once, and the deposed leader's plan writes "
           "nothing while the new leader's commits",
           "[svc]") {
   TwoServers s;
+  s.a.tick();
+  CHECK_FALSE(s.a.term());  // its node does not lead: it takes nothing, even a free row
+  CHECK(s.row() == store::Leadership{0, "", 0});
+  s.lease_a.answer = true;
   s.a.tick();
   CHECK(s.a.term() == 1);
   CHECK(s.told_a == Told{1});
   s.b.tick();
   CHECK_FALSE(s.b.term());
 
-  // While a renews, b never takes over, however long it watches.
-  for (int round = 0; round < 3 * k_takeover / k_renew; ++round) {
-    s.advance(k_renew);
+  // While a's node leads, a confirms its term round after round with reads alone, however long.
+  const auto writes_a = s.store_a->change_count();
+  const auto writes_b = s.store_b->change_count();
+  for (int round = 0; round < 3600; ++round) {
+    s.advance(k_check);
     s.a.tick();
     s.b.tick();
-    CHECK(s.a.term() == 1);
-    CHECK_FALSE(s.b.term());
+    REQUIRE(s.a.term() == 1);
+    REQUIRE_FALSE(s.b.term());
   }
-  CHECK(s.row().renewals == 3 * k_takeover / k_renew);
+  CHECK(s.store_a->change_count() == writes_a);
+  CHECK(s.store_b->change_count() == writes_b);
+  CHECK(s.row() == store::Leadership{1, "a", 0});
+  CHECK(s.told_a == Told{1});
 
-  // a stops renewing, and its clock stands still (paused, or cut off with a clock that says no
-  // time passed): it still believes it leads. b saw the final row at its last look.
-  for (EpochMs waited = k_renew; waited < k_takeover; waited += k_renew) {
-    s.clock_b.advance_ms(k_renew);
-    s.b.tick();
-    INFO("b has seen the row unchanged for " << waited << " ms");
-    CHECK_FALSE(s.b.term());
-  }
-  s.clock_b.advance_ms(k_renew);
+  // b's node leads now (a's was cut off, and has not noticed: its clock stood still and it ran
+  // no round). b takes the row at its next round, without waiting.
+  s.lease_b.answer = true;
+  s.clock_b.advance_ms(k_check);
   s.b.tick();
   CHECK(s.b.term() == 2);
   CHECK(s.told_b == Told{2});
@@ -241,27 +250,33 @@ TEST_CASE("scheduler leadership: the first server takes a free row at once; the 
   CHECK(started->tasks.size() == 1);
   CHECK(task_count(*s.store_a) == 1);
 
-  // a's next round finds its term gone: it stops at once.
+  // a's next round: were its node still to believe it leads, its term is gone from the row; it
+  // stops, and takes the next term (the lease says so), which fences b in turn.
+  s.a.tick();
+  CHECK(s.told_a == Told{1, std::nullopt, 3});
+  // Once its node knows it does not lead, it stops at once and takes nothing.
+  s.lease_a.answer = false;
   s.a.tick();
   CHECK_FALSE(s.a.term());
-  CHECK(s.told_a == Told{1, std::nullopt});
+  CHECK(s.told_a == Told{1, std::nullopt, 3, std::nullopt});
   CHECK_FALSE(svc::acting_context(ctx_a));
+  s.b.tick();
+  CHECK(s.b.term() == 4);
 }
 
-TEST_CASE("scheduler leadership: a holder that cannot renew stops leading before a candidate may take over, and "
-          "takes its own row back at once when the store answers again",
+TEST_CASE("scheduler leadership: a holder whose node or store does not answer stops acting once its last "
+          "confirmation is valid_for old, and takes its own row back under a new term when confirmed again",
           "[svc]") {
   TwoServers s;
+  s.lease_a.answer = true;
   s.a.tick();
   REQUIRE(s.a.term() == 1);
-  // The store refuses the renewals (as one cut off from the majority would): a write to the row fails.
-  REQUIRE_OK(s.store_b->exec_for_test("CREATE TRIGGER refuse_renewal BEFORE UPDATE ON scheduler_leadership "
-                                      "BEGIN SELECT RAISE(ABORT, 'store unreachable'); END"));
-  s.clock_a.advance_ms(k_renew);
+  s.lease_a.answer = fail(Code::server, "node unreachable");
+  s.clock_a.advance_ms(k_check);
   s.a.tick();
-  CHECK(s.a.term() == 1);  // within the takeover time less the margin: still leading
+  CHECK(s.a.term() == 1);  // within valid_for of its last confirmation: still leading
   CHECK(s.told_a == Told{1});
-  s.clock_a.advance_ms(k_takeover - k_margin - k_renew - 1);
+  s.clock_a.advance_ms(k_valid - k_check - 1);
   CHECK(s.a.term() == 1);
   s.clock_a.advance_ms(1);
   // term() says so on the clock alone, before any round has run.
@@ -269,15 +284,38 @@ TEST_CASE("scheduler leadership: a holder that cannot renew stops leading before
   s.a.tick();
   CHECK(s.told_a == Told{1, std::nullopt});
 
-  REQUIRE_OK(s.store_b->exec_for_test("DROP TRIGGER refuse_renewal"));
-  s.clock_a.advance_ms(k_renew);
+  // Confirmed again: its own row, taken back without waiting, under a new term.
+  s.lease_a.answer = true;
+  s.clock_a.advance_ms(k_check);
   s.a.tick();
-  CHECK(s.a.term() == 2);  // its own row: taken back without waiting, under a new term
+  CHECK(s.a.term() == 2);
   CHECK(s.told_a == Told{1, std::nullopt, 2});
+}
+
+TEST_CASE("scheduler leadership: a server whose node leads but whose store refuses the takeover does not lead, and "
+          "takes the row once the store accepts writes",
+          "[svc]") {
+  TwoServers s;
+  s.lease_a.answer = true;
+  // The store refuses writes to the row (as one cut off from the majority would).
+  REQUIRE_OK(s.store_b->exec_for_test("CREATE TRIGGER refuse_takeover BEFORE UPDATE ON scheduler_leadership "
+                                      "BEGIN SELECT RAISE(ABORT, 'store unreachable'); END"));
+  s.a.tick();
+  CHECK_FALSE(s.a.term());
+  CHECK(s.told_a.empty());
+  CHECK(s.row() == store::Leadership{0, "", 0});
+  REQUIRE_OK(s.store_b->exec_for_test("DROP TRIGGER refuse_takeover"));
+  s.clock_a.advance_ms(k_check);
+  s.a.tick();
+  CHECK(s.a.term() == 1);
+  CHECK(s.told_a == Told{1});
 }
 
 TEST_CASE("scheduler leadership: two candidates racing for a free row end with exactly one leader", "[svc]") {
   TwoServers s;
+  // Both nodes believe they lead (an old leader not yet stepped down beside a new one).
+  s.lease_a.answer = true;
+  s.lease_b.answer = true;
   for (int round = 0; round < 10; ++round) {
     std::thread other([&] { s.b.tick(); });
     s.a.tick();
@@ -295,16 +333,20 @@ TEST_CASE("scheduler leadership: two candidates racing for a free row end with e
   }
 }
 
-TEST_CASE("scheduler leadership: stop() tells the listener first and frees the row, so another server takes over "
-          "without waiting",
+TEST_CASE("scheduler leadership: stop() tells the listener first and frees the row; the server whose node leads "
+          "next takes it",
           "[svc]") {
   TwoServers s;
+  s.lease_a.answer = true;
   s.a.tick();
   s.b.tick();
   REQUIRE(s.a.term() == 1);
   s.a.stop();
   CHECK(s.told_a == Told{1, std::nullopt});
   CHECK(s.row() == store::Leadership{1, "", 1});
+  s.b.tick();
+  CHECK_FALSE(s.b.term());  // free, but b's node does not lead yet
+  s.lease_b.answer = true;
   s.b.tick();
   CHECK(s.b.term() == 2);
 }
@@ -315,7 +357,7 @@ TEST_CASE("scheduler leadership: a sole gateway takes the term at start and hold
   svc::LeadershipSettings sole;
   sole.sole = true;
   std::vector<std::optional<std::int64_t>> told;
-  svc::SchedulerLeadership leadership(*f.store, f.clock, "gateway", sole, [&](auto term) { told.push_back(term); });
+  svc::SchedulerLeadership leadership(*f.store, f.clock, "gateway", sole, {}, [&](auto term) { told.push_back(term); });
   REQUIRE_OK(leadership.start());
   CHECK(leadership.term() == 1);
   CHECK(told == Told{1});
@@ -343,6 +385,7 @@ TEST_CASE("scheduler leadership: a sole gateway takes the term at start and hold
 
 TEST_CASE("scheduler leadership: the service scheduler plans nothing on a server that does not lead", "[svc]") {
   TwoServers s;
+  s.lease_a.answer = true;
   s.a.tick();
   s.b.tick();
   REQUIRE_FALSE(s.b.term());
@@ -360,6 +403,7 @@ TEST_CASE("scheduler leadership: a deposed leader's schedule runner claims nothi
           "leader's runs the schedule",
           "[svc]") {
   TwoServers s;
+  s.lease_a.answer = true;
   s.a.tick();
   s.b.tick();
   REQUIRE(s.a.term() == 1);
@@ -377,12 +421,12 @@ TEST_CASE("scheduler leadership: a deposed leader's schedule runner claims nothi
                                                {"Target", {{"Arn", "arn:aws:ecs:local:000000000000:cluster/default"},
                                                            {"RoleArn", "arn:aws:iam::000000000000:role/x"},
                                                            {"EcsParameters", {{"TaskDefinitionArn", "job"}}}}}}));
-  // a renews when the run is due, then its clock stands still; b takes over meanwhile.
+  // a confirms its term when the run is due, then its clock stands still; b's node leads now and
+  // b takes over.
   s.clock_a.advance_ms(10'000);
   s.a.tick();
-  s.clock_b.advance_ms(k_renew);
-  s.b.tick();
-  s.clock_b.advance_ms(k_takeover);
+  s.lease_b.answer = true;
+  s.clock_b.advance_ms(6'000);
   s.b.tick();
   REQUIRE(s.b.term() == 2);
   REQUIRE(s.a.term() == 1);
@@ -394,7 +438,7 @@ TEST_CASE("scheduler leadership: a deposed leader's schedule runner claims nothi
   CHECK_FALSE(schedule->contains("LastRun"));
   CHECK(task_count(*s.store_a) == 0);
 
-  // b's clock is at +6 s: renewed at +9 s, it runs what is due at +10 s.
+  // b's clock is at +6 s: confirmed at +9 s, it runs what is due at +10 s.
   s.clock_b.advance_ms(3'000);
   s.b.tick();
   s.clock_b.advance_ms(1'000);
@@ -407,11 +451,17 @@ TEST_CASE("scheduler leadership: a deposed leader's schedule runner claims nothi
   CHECK(task_count(*s.store_b) == 1);
 }
 
-TEST_CASE("scheduler leadership: settings whose holder could not renew before it gives up are refused", "[svc]") {
-  svc::LeadershipSettings s = elected();
+TEST_CASE("scheduler leadership: settings whose holder could not confirm its term before it gives up are refused, "
+          "and a leadership without a lease does not start",
+          "[svc]") {
+  svc::LeadershipSettings s = leased();
   CHECK(svc::check_leadership_settings(s).has_value());
-  s.renew_every_ms = k_takeover - k_margin;
+  s.check_every_ms = k_valid;
   CHECK_FALSE(svc::check_leadership_settings(s).has_value());
-  s.renew_every_ms = 0;
+  s.check_every_ms = 0;
   CHECK_FALSE(svc::check_leadership_settings(s).has_value());
+
+  testing::ServiceFixture f;
+  svc::SchedulerLeadership leaseless(*f.store, f.clock, "server", leased(), {});
+  CHECK_FALSE(leaseless.start().has_value());
 }

@@ -4,10 +4,12 @@
 
 #include <sys/stat.h>
 
+#include <optional>
 #include <thread>
 
 #include "cli/replicated/client_bounds.hpp"
 #include "common/log.hpp"
+#include "common/thread_annotations.hpp"
 #include "store/dqlite/node.hpp"
 #include "store/dqlite/store_connection.hpp"
 
@@ -58,9 +60,23 @@ class ReplicatedPlane final : public ControlPlane {
 
   const PeerPlan& plan() const override { return m_plan; }
 
+  // Asks this server's own node on a connection kept between calls (connected again once broken).
+  Result<bool> leads_consensus() override {
+    MutexLock lock(m_mutex);
+    if (!m_own_node || !m_own_node->is_open()) {
+      m_own_node.reset();
+      BERTH_ASSIGN(auto link, dq::Connection::connect(m_plan.self, replicated_client_bounds()));
+      m_own_node.emplace(std::move(link));
+    }
+    BERTH_ASSIGN(const auto leader, m_own_node->leader());
+    return leader.id == m_node->id();
+  }
+
  private:
   PeerPlan m_plan;
   std::unique_ptr<dq::Node> m_node;
+  Mutex m_mutex;
+  std::optional<dq::Connection> m_own_node BERTH_GUARDED_BY(m_mutex);
 };
 
 // Waits until some server answers as the leader: the store opens only on a cluster that can
