@@ -50,8 +50,8 @@ def hello_size(triple, strip):
     return size
 
 
-def start_berth(tmp, extra_args=(), config="/dev/null"):
-    args = [HOST_BERTH, "serve", "--config", config, "--data-dir", tmp + "/data",
+def start_berth(tmp, extra_args=(), config="/dev/null", binary=HOST_BERTH):
+    args = [binary, "serve", "--config", config, "--data-dir", tmp + "/data",
             "--run-dir", tmp + "/run", "--socket", tmp + "/run/berth.sock", "--listen", "127.0.0.1:0", *extra_args]
     log = open(tmp + "/log", "w")
     proc = subprocess.Popen(args, stdout=log, stderr=log)

@@ -3,7 +3,8 @@
 # API throughput (plain and TLS), log throughput into the CloudWatch Logs store, the cost of sampling container metrics,
 # DNS answers per second, connections through load balancer listeners against straight to a task
 # (lb_bench.py), a cluster of 1,000 hollow joined agents (cluster_scale_bench.py), the replicated
-# control plane's engine (write latency, RSS, binary size per target, failover time), each with a baseline
+# control plane's engine (write latency, RSS, binary size per target, failover time) and its servers
+# under the API (replicated_api_bench.py), each with a baseline
 # measured in the same run. Usage: tests/bench/run.sh
 set -eu
 cd "$(dirname "$0")/../.."
@@ -21,6 +22,8 @@ echo "== log store (one core)"
 taskset -c 0 build/x86_64-linux-gnu/berth-log-store-bench
 echo "== replicated control plane's engine (dqlite): write latency and RSS vs the SQLite file"
 build/x86_64-linux-gnu/berth-replicated-store-bench
+echo "== replicated control plane under the API: write latency and RSS vs one berth on the SQLite file"
+/usr/bin/python3 tests/bench/replicated_api_bench.py
 echo "== stripped size of berth with the engine linked in (berth-with-engine) vs berth"
 stripped=$(mktemp)
 for pair in :x86_64-linux-gnu:strip aarch64:aarch64-linux-gnu:aarch64-linux-gnu-strip \
