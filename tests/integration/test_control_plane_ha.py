@@ -230,10 +230,10 @@ class ReplicatedControlPlaneTest(unittest.TestCase):
         self.start_servers()
         first = self.servers[0]
         self.register(first, BASE_FAMILY)
-        # Enough services that the stream's updates fit in their deployment histories (9 updates a
-        # kill in the first runs, 19 a service; the summary says how many registrations found no
-        # service left to update).
-        services = ["stream-%d" % index for index in range(KILLS + 2)]
+        # Enough services that the stream's updates fit in their deployment histories (19 a
+        # service; 9 to 17 updates a kill in the first runs; the summary says how many
+        # registrations found no service left to update).
+        services = ["stream-%d" % index for index in range(2 * KILLS + 2)]
         for name in services:
             self.ok(first, "CreateService", {"serviceName": name, "taskDefinition": BASE_FAMILY, "desiredCount": 0})
         stream = WriteStream(self.servers, services).start()
