@@ -36,9 +36,10 @@ for pair in :x86_64-linux-gnu:strip aarch64:aarch64-linux-gnu:aarch64-linux-gnu-
   echo "$triple: berth $plain B; with the engine $with B (+$((with - plain)) B)"
 done
 rm -f "$stripped"
-echo "== replicated control plane: failover time (leader SIGKILL -> first accepted write), three servers"
+echo "== replicated control plane: failover time (leader SIGKILL -> first accepted write), three servers in network namespaces"
 BERTH_FAILOVER_KILLS=20 tests/integration/run.sh build/x86_64-linux-gnu/berth \
-  test_replicated_plane.ReplicatedPlaneTest.test_sigkill_of_the_leader_under_a_stream_of_writes 2>&1 | grep -E '^failover|^integration:'
+  test_control_plane_ha.ReplicatedControlPlaneTest.test_sigkill_of_the_raft_leader_under_a_stream_of_writes 2>&1 |
+  grep -E '^failover|^integration:'
 /usr/bin/python3 tests/bench/bench.py
 /usr/bin/python3 tests/bench/tls_bench.py
 BERTH_TEST_IMAGES=build/images /usr/bin/python3 tests/bench/pull_bench.py

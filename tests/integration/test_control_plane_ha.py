@@ -1,14 +1,26 @@
 """The replicated control plane (issue 17) with each server in a network namespace of its own on a
 test bridge (gateways.TestNetwork), as three gateways on a site's LAN: `berth-with-engine serve
---peers` in each, a joined gateway (`berth serve --join` with all three servers' URLs) running real
-busybox containers in a fourth namespace. What is checked: the agent fails over when the server it
-uses is SIGKILLed and the service keeps its count through the schedulers' move; a server cut off
-from the network (a minority of one) refuses writes with the reason within a bound, and catches
-up once it is back. The clients reach a cut-off server through its unix socket (a filesystem path,
-which no network namespace hides)."""
+--peers` in each. What is checked:
+- With a joined gateway (`berth serve --join` with all three servers' URLs) running real busybox
+  containers in a fourth namespace: the agent fails over when the server it uses is SIGKILLed and
+  the service keeps its count through the schedulers' move.
+- The Raft leader SIGKILLed BERTH_FAILOVER_KILLS times (5 by default; the README's figures come
+  from 20) while a client streams RegisterTaskDefinition and UpdateService at the three servers
+  in turn (write_stream): no acknowledged write is lost, none is applied twice; after each kill
+  the new Raft leader's server takes the scheduler leadership under a newer term, and the killed
+  server restarts and is a voter again. The failover time (the SIGKILL to the first write sent
+  after it that a survivor acknowledges) is printed: p50, p95, max.
+- A server stopped, removed (`peers remove`), its data dir wiped, started again: it joins as a
+  new node and has everything written before and while it was out.
+- A server cut off from the network (a minority of one) refuses writes with the reason within a
+  bound, and catches up once it is back.
+The clients reach the servers through their unix sockets (a filesystem path, which no network
+namespace hides); `berth-with-engine peers` runs on the host, which reaches the servers' peer
+addresses over the bridge."""
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -16,15 +28,34 @@ import time
 import unittest
 
 from gateways import SUBNET, JoinedGateway, TestNetwork
-from harness import BERTH, Berth, join_token, raw_request, send_raw_http, wait_for
+from harness import Berth, join_token, raw_request, send_raw_http, wait_for
+from peers import ENGINE, all_voters, peers, peers_list, raft_leader
+from write_stream import BASE_FAMILY, WriteStream, percentiles
 
-ENGINE = os.path.join(os.path.dirname(BERTH), "berth-with-engine")
+
+def _kills():
+    text = os.environ.get("BERTH_FAILOVER_KILLS", "5")
+    if not re.fullmatch(r"[0-9]{1,3}", text) or not 1 <= int(text) <= 200:
+        raise SystemExit("BERTH_FAILOVER_KILLS must be a whole number from 1 to 200, not %r" % text)
+    return int(text)
+
+
+KILLS = _kills()
 API_PORT = 51678   # each server listens in its own namespace: the same port for all
 PEER_PORT = 51680
 
 
 def address_of(index):
     return "%s.%d" % (SUBNET, 10 + index)
+
+
+def peer_address_of(index):
+    return "%s:%d" % (address_of(index), PEER_PORT)
+
+
+def scheduler_terms(server):
+    """The terms under which `server` (its current run) took the scheduler leadership."""
+    return [int(term) for term in re.findall(r"leads the schedulers, term (\d+)", server.log())]
 
 
 class ReplicatedServer(Berth):
@@ -43,8 +74,8 @@ class ReplicatedServer(Berth):
         args = ["nsenter", "--net=/run/netns/" + self.ns, ENGINE, "serve", "--config", self.config_path,
                 "--data-dir", self.data_dir, "--run-dir", os.path.join(self.dir, "run"),
                 "--socket", self.socket_path, "--listen", "0.0.0.0:%d" % API_PORT,
-                "--peers", ",".join("%s:%d" % (address_of(i), PEER_PORT) for i in range(self.peers)),
-                "--peer-address", "%s:%d" % (self.address, PEER_PORT)]
+                "--peers", ",".join(peer_address_of(i) for i in range(self.peers)),
+                "--peer-address", peer_address_of(self.index)]
         self.starts += 1
         self.log_path = os.path.join(self.dir, "berth.%d.log" % self.starts)
         with open(self.log_path, "w") as log:
@@ -70,6 +101,8 @@ class ReplicatedServer(Berth):
             data = send_raw_http(s, raw_request(action, json.dumps(body).encode()))
         finally:
             s.close()
+        if not data:  # the server died under the request
+            raise ConnectionResetError("server %d closed the connection without an answer" % self.index)
         head, _, payload = data.partition(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
         try:
@@ -101,6 +134,7 @@ class ReplicatedControlPlaneTest(unittest.TestCase):
             server = ReplicatedServer(ns, index, count, key)
             self.addCleanup(server.cleanup)
             self.servers.append(server.start())
+        self.peer_addresses = [peer_address_of(index) for index in range(count)]
 
     def ok(self, server, action, body):
         status, reply = server.call(action, body)
@@ -191,3 +225,82 @@ class ReplicatedControlPlaneTest(unittest.TestCase):
         for server in self.servers:
             status, reply = server.call("DescribeTaskDefinition", {"taskDefinition": "refused"})
             self.assertEqual(status, 400, (server.index, reply))
+
+    def test_sigkill_of_the_raft_leader_under_a_stream_of_writes(self):
+        self.start_servers()
+        first = self.servers[0]
+        self.register(first, BASE_FAMILY)
+        # Enough services that the stream's updates fit in their deployment histories (19 a
+        # service; 9 to 17 updates a kill in the first runs; the summary says how many
+        # registrations found no service left to update).
+        services = ["stream-%d" % index for index in range(2 * KILLS + 2)]
+        for name in services:
+            self.ok(first, "CreateService", {"serviceName": name, "taskDefinition": BASE_FAMILY, "desiredCount": 0})
+        stream = WriteStream(self.servers, services).start()
+        self.addCleanup(stream.stop)
+        failovers, killed = [], []  # killed: which server led at each kill (the lead moves around)
+        for round_ in range(KILLS):
+            wait_for("writes before kill %d" % (round_ + 1), lambda: stream.acknowledged() >= 5 * (round_ + 1), 60)
+            leader = self.servers[self.peer_addresses.index(raft_leader(self.peer_addresses))]
+            killed.append(leader.index)
+            term_before = max((term for server in self.servers for term in scheduler_terms(server)), default=0)
+            killed_at = time.monotonic()
+            leader.stop(signal.SIGKILL)
+            answered = wait_for("a write accepted after kill %d" % (round_ + 1),
+                                lambda: stream.first_answer_after(killed_at), 60)
+            failovers.append(answered - killed_at)
+            # The schedulers follow the Raft lead: the new leader's server takes a newer term.
+            wait_for("the new Raft leader's server to lead the schedulers under a newer term", lambda: (
+                lambda s: s is not leader and max(scheduler_terms(s) or [0]) > term_before)(
+                    self.servers[self.peer_addresses.index(raft_leader(self.peer_addresses))]), 30)
+            # The killed server restarts with its data dir and is a voter again before the next kill.
+            leader.start()
+            all_voters(self.peer_addresses, 3)
+        stream.stop()
+        self.assertEqual(len(failovers), KILLS)
+        print("\n" + stream.summary())
+        for server in self.servers:
+            stream.check(self, server)
+        p50, p95, longest = percentiles(failovers)
+        print("failover in network namespaces (leader SIGKILL -> first accepted write) over %d kills: "
+              "p50 %.2f s, p95 %.2f s, max %.2f s" % (len(failovers), p50, p95, longest))
+        print("servers killed in turn: %s; failovers (s): %s" % (killed, " ".join("%.2f" % f for f in failovers)))
+
+    def test_a_removed_server_with_its_data_dir_wiped_joins_again_and_catches_up(self):
+        self.start_servers()
+        added = peers(self.peer_addresses, "add", self.peer_addresses[1])
+        self.assertEqual(added.returncode, 0, added.stderr)
+        self.assertIn("already a voter", added.stdout)
+        stranger = peer_address_of(9)
+        unknown = peers(self.peer_addresses, "add", stranger)
+        self.assertEqual(unknown.returncode, 1, unknown.stdout)
+        self.assertIn("--peer-address " + stranger, unknown.stderr)
+        self.register(self.servers[0], "before-removal")
+        # Stopped, then removed: the two left are the whole cluster and take writes.
+        gone = self.servers[2]
+        gone.stop()
+        removed = peers(self.peer_addresses, "remove", self.peer_addresses[2])
+        self.assertEqual(removed.returncode, 0, removed.stderr)
+        self.assertEqual(sorted(peers_list(self.peer_addresses)), sorted(self.peer_addresses[:2]))
+        self.register(self.servers[1], "while-out")
+        self.ok(self.servers[0], "CreateService", {"serviceName": "made-while-out", "taskDefinition": "while-out",
+                                                   "desiredCount": 0})
+        # Its data dir wiped: it joins again as a new node. (Its secrets key is the file its
+        # config names, the first server's, outside the wiped dir: the copy an operator keeps.)
+        shutil.rmtree(gone.data_dir)
+        os.makedirs(gone.data_dir, mode=0o700)
+        gone.start()
+        members = all_voters(self.peer_addresses, 3)
+        self.assertEqual(sorted(members), sorted(self.peer_addresses))
+        for family in ("before-removal", "while-out"):
+            self.ok(gone, "DescribeTaskDefinition", {"taskDefinition": family})
+        service = self.ok(gone, "DescribeServices", {"services": ["made-while-out"]})["services"]
+        self.assertEqual([(s["serviceName"], s["status"]) for s in service], [("made-while-out", "ACTIVE")])
+        # Its copy caught up: with another server SIGKILLed, a write commits only once the rejoined
+        # server has it on disk (two of three), and Raft appends to a log only where it matches
+        # the leader's up to that entry.
+        leading = self.peer_addresses.index(raft_leader(self.peer_addresses))
+        next(s for s in self.servers if s is not gone and s.index != leading).stop(signal.SIGKILL)
+        wait_for("a write accepted by the rejoined server and the one left",
+                 lambda: gone.call("RegisterTaskDefinition", {"family": "after-rejoin", "containerDefinitions": [
+                     {"name": "main", "image": "busybox", "memory": 32}]})[0] == 200, 60)

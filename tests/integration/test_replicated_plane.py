@@ -1,25 +1,21 @@
 """The replicated control plane (issue 17) with real processes: three `berth-with-engine serve
 --peers` servers on loopback ports, each with its own data dir, no containers. A write on any
-server is read on every server; the leader SIGKILLed while a client streams writes loses no
-acknowledged write and applies none twice; the killed server restarts and rejoins; a server whose
-peers are all stopped refuses writes with the reason, within a bound; an idle plane changes no
-file in its data dirs. The failover time (leader
-SIGKILL to the first write a survivor accepts) is printed for the README (BERTH_FAILOVER_KILLS
-kills, 20 by default)."""
+server is read on every server; exactly one server leads the schedulers, the Raft leader's; a
+server whose peers are all stopped refuses writes with the reason, within a bound; an idle plane
+changes no file in its data dirs; `berth` without the engine names the binary to use. The
+failure tests with a stream of writes under leader SIGKILLs (and the failover times), a wiped
+data dir, a partition and a joined agent run in network namespaces: test_control_plane_ha."""
 import os
-import re
 import shutil
 import signal
 import subprocess
-import threading
 import time
 import unittest
 
 from harness import BERTH, TIME_SCALE, Berth, files_under, wait_for
 from gateways import free_port
+from peers import ENGINE, peers_list, raft_leader
 
-ENGINE_BERTH = os.path.join(os.path.dirname(os.path.abspath(BERTH)), "berth-with-engine")
-KILLS = int(os.environ.get("BERTH_FAILOVER_KILLS", "20"))
 # The longest a refused request may take: the servers' bounds (connect 1 s per peer, a request's
 # round trip 5 s) with room for a loaded machine; a request that hangs past it fails the test.
 REFUSAL_BOUND_S = 20 * TIME_SCALE
@@ -28,7 +24,7 @@ IDLE_S = 10
 
 
 class PlaneServer(Berth):
-    binary = ENGINE_BERTH
+    binary = ENGINE
 
     def __init__(self, peers, address):
         super().__init__(config_text="BERTH_PEERS=%s\nBERTH_PEER_ADDRESS=%s\nBERTH_METADATA_PORT=0\n"
@@ -45,19 +41,6 @@ class PlaneServer(Berth):
                                           connect_timeout=5, **config))
 
 
-def peers_list(peers):
-    """`berth-with-engine peers list`: {address: (role, leader?)}."""
-    out = subprocess.run([ENGINE_BERTH, "peers", "list", "--peers", ",".join(peers), "--config", "/dev/null"],
-                         capture_output=True, text=True, timeout=60)
-    if out.returncode != 0:
-        return None
-    members = {}
-    for line in out.stdout.splitlines()[1:]:
-        cells = line.split()
-        members[cells[1]] = (cells[2], len(cells) > 3 and cells[3] == "leader")
-    return members
-
-
 def task_definition(mark):
     return dict(family="ha", containerDefinitions=[{"name": "c", "image": "busybox", "memory": 32,
                                                     "environment": [{"name": "MARK", "value": mark}]}])
@@ -65,8 +48,8 @@ def task_definition(mark):
 
 class ReplicatedPlaneTest(unittest.TestCase):
     def setUp(self):
-        if not os.path.exists(ENGINE_BERTH):
-            self.fail(ENGINE_BERTH + " is missing: `make` builds it beside berth")
+        if not os.path.exists(ENGINE):
+            self.fail(ENGINE + " is missing: `make` builds it beside berth")
         self.peers = ["127.0.0.1:%d" % free_port() for _ in range(3)]
         self.servers = [PlaneServer(self.peers, address) for address in self.peers]
         for server in self.servers:
@@ -81,9 +64,8 @@ class ReplicatedPlaneTest(unittest.TestCase):
         self.key = self.servers[0].key
 
     def leader(self):
-        members = wait_for("a leader", lambda: (lambda m: m if m and any(l for _, l in m.values()) else None)(
-            peers_list(self.peers)), 30)
-        return next(s for s in self.servers if members[s.address][1])
+        address = raft_leader(self.peers)
+        return next(s for s in self.servers if s.address == address)
 
     def test_membership_and_a_write_on_any_server_is_read_on_every_server(self):
         members = peers_list(self.peers)
@@ -135,113 +117,6 @@ class ReplicatedPlaneTest(unittest.TestCase):
         changed = sorted(path for path in set(before) | set(after) if before.get(path) != after.get(path))
         self.assertEqual(changed, [], "files changed while idle for %d s" % IDLE_S)
         print("\nidle for %d s: the three servers wrote %d bytes to disk" % (IDLE_S, written_after - written_before))
-
-    def test_peers_remove_then_a_wiped_server_joins_again(self):
-        def peers(*args):
-            return subprocess.run([ENGINE_BERTH, "peers", *args, "--peers", ",".join(self.peers), "--config", "/dev/null"],
-                                  capture_output=True, text=True, timeout=60)
-        added = peers("add", self.peers[1])
-        self.assertEqual(added.returncode, 0, added.stderr)
-        self.assertIn("already a voter", added.stdout)
-        unknown = peers("add", "127.0.0.1:1")
-        self.assertEqual(unknown.returncode, 1)
-        self.assertIn("--peer-address 127.0.0.1:1", unknown.stderr)
-        self.servers[0].ecs(self.key).register_task_definition(**task_definition("before-removal"))
-        # Stopped, then removed: the two left are the whole cluster and take writes.
-        gone = self.servers[2]
-        gone.stop()
-        removed = peers("remove", gone.address)
-        self.assertEqual(removed.returncode, 0, removed.stderr)
-        self.assertEqual(sorted(peers_list(self.peers)), sorted(self.peers[:2]))
-        self.servers[1].ecs(self.key).register_task_definition(**task_definition("after-removal"))
-        # Its data dir wiped (but for a copy of the secrets key), it joins again as a new node
-        # and serves everything written before and while it was out.
-        shutil.rmtree(gone.data_dir)
-        os.makedirs(gone.data_dir, mode=0o700)
-        shutil.copy(os.path.join(self.servers[0].data_dir, "secrets.key"), gone.data_dir)
-        gone.start()
-        members = peers_list(self.peers)
-        self.assertEqual(sorted(members), sorted(self.peers))
-        self.assertEqual([role for role, _ in members.values()], ["voter"] * 3)
-        ecs = gone.ecs(self.key)
-        marks = [ecs.describe_task_definition(taskDefinition="ha:%d" % revision)["taskDefinition"]
-                 ["containerDefinitions"][0]["environment"][0]["value"] for revision in (1, 2)]
-        self.assertEqual(marks, ["before-removal", "after-removal"])
-
-    def test_sigkill_of_the_leader_under_a_stream_of_writes(self):
-        acked = {}        # mark -> revision the server answered
-        attempted = []    # every mark sent, acknowledged or not
-        stream = {"stop": False, "failures": 0, "acks": []}  # acks: (sent at, answered at)
-        clients = [server.ecs(self.key) for server in self.servers]
-
-        def streamer():
-            count = 0
-            while not stream["stop"]:
-                count += 1
-                mark = "m%d" % count
-                attempted.append(mark)
-                sent = time.monotonic()
-                try:
-                    reply = clients[count % 3].register_task_definition(**task_definition(mark))
-                    acked[mark] = reply["taskDefinition"]["revision"]
-                    stream["acks"].append((sent, time.monotonic()))
-                except Exception:  # refused, reset, or the server is down: not acknowledged
-                    stream["failures"] += 1
-                    time.sleep(0.02)
-
-        thread = threading.Thread(target=streamer)
-        thread.start()
-        failovers = []
-        killed = []  # which server led at each kill: the lead moves between all three
-        try:
-            for round_ in range(KILLS):
-                leader = self.leader()
-                index = self.servers.index(leader)
-                killed.append(index)
-                wait_for("writes before the kill", lambda: len(stream["acks"]) >= 5 * (round_ + 1), 60)
-                killed_at = time.monotonic()
-                leader.stop(signal.SIGKILL)
-                first = wait_for("a write accepted after the kill",
-                                 lambda: next((done for sent, done in list(stream["acks"]) if sent > killed_at), None), 60)
-                failovers.append(first - killed_at)
-                clients[index] = None
-                # The killed server restarts with its data dir and rejoins.
-                leader.start()
-                clients[index] = leader.ecs(self.key)
-                members = wait_for("the restarted server a voter again", lambda: (
-                    lambda m: m if m and len(m) == 3 and all(r == "voter" for r, _ in m.values()) else None)(
-                    peers_list(self.peers)), 60)
-                self.assertIn(leader.address, members)
-        finally:
-            stream["stop"] = True
-            thread.join()
-        self.assertEqual(len(failovers), KILLS)
-
-        # Every acknowledged write is there, on every server, once; no revision is missing or
-        # doubled: the revisions run 1..N with one mark each.
-        for server in self.servers:
-            ecs = server.ecs(self.key)
-            arns = []
-            for page in ecs.get_paginator("list_task_definitions").paginate(familyPrefix="ha"):
-                arns += page["taskDefinitionArns"]
-            revisions = sorted(int(arn.rsplit(":", 1)[1]) for arn in arns)
-            self.assertEqual(revisions, list(range(1, len(revisions) + 1)))
-            marks = {}
-            for revision in revisions:
-                td = ecs.describe_task_definition(taskDefinition="ha:%d" % revision)["taskDefinition"]
-                mark = td["containerDefinitions"][0]["environment"][0]["value"]
-                self.assertNotIn(mark, marks, "write %s applied twice" % mark)
-                marks[mark] = revision
-            for mark, revision in acked.items():
-                self.assertEqual(marks.get(mark), revision, "acknowledged write %s (revision %d) missing" % (mark, revision))
-            self.assertTrue(set(marks) <= set(attempted))
-        failovers.sort()
-        p50 = failovers[len(failovers) // 2]
-        p95 = failovers[min(len(failovers) - 1, int(round(0.95 * (len(failovers) - 1))))]
-        print("\nfailover (leader SIGKILL -> first accepted write) over %d kills: p50 %.2f s, p95 %.2f s, "
-              "max %.2f s; %d writes acknowledged, %d refused" % (
-                  len(failovers), p50, p95, failovers[-1], len(acked), stream["failures"]))
-        print("servers killed in turn: %s; failovers (s): %s" % (killed, " ".join("%.2f" % f for f in failovers)))
 
     def test_a_server_whose_peers_are_stopped_refuses_writes_with_the_reason(self):
         survivor = self.servers[2]
