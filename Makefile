@@ -375,8 +375,9 @@ CLANG_CXX := clang++-16
 CLANG_STD := -std=c++2b -U__cpp_concepts -D__cpp_concepts=202002L
 
 # Fuzzing (libFuzzer, clang with ASan and UBSan): every tests/fuzz/<name>_fuzz.cpp is one harness,
-# seeded from tests/fuzz/corpus/<name>/. `make fuzz` runs each for FUZZ_SECONDS (CI: a short
-# run); `make fuzz FUZZ_SECONDS=600` is the long run. The working corpus lives under build/.
+# seeded from tests/fuzz/corpus/<name>/. `make fuzz` runs each for FUZZ_SECONDS, by hand (not in
+# CI, whose time the fuzz build's compile would take: README, "What CI runs");
+# `make fuzz FUZZ_SECONDS=600` is the long run. The working corpus lives under build/.
 FUZZ_CXX := $(CLANG_CXX)
 FUZZ_FLAGS := $(CLANG_STD) -O1 -gline-tables-only \
               -fsanitize=address,undefined -fno-sanitize-recover=undefined -Isrc -isystem $(TP) -Itests
@@ -409,7 +410,7 @@ $(FUZZ)/%-fuzzer: tests/fuzz/%_fuzz.cpp $(FUZZ)/libberth.a
 deps-fuzz:
 	third_party/deps.sh fuzz
 
-# fuzz-build alone builds the harnesses (CI builds them beside the integration suite).
+# fuzz-build alone builds the harnesses.
 fuzz-build: deps-host deps-fuzz
 	$(MAKE) --no-print-directory -j$(shell nproc) $(FUZZ_HARNESSES:%=$(FUZZ)/%-fuzzer)
 
