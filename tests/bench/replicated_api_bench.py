@@ -2,8 +2,9 @@
 HTTP API on three `berth-with-engine serve --peers` servers on loopback (sent to the Raft leader's
 server, and to another server, whose store forwards each statement to the leader), against one
 `berth serve` on its SQLite file in the same run, rounds interleaved; then each server's RSS.
-Unsigned requests (BERTH_AUTH=off), a new connection each, the same body each time. Usage:
-replicated_api_bench.py [CALLS_PER_ROUND [ROUNDS]]"""
+Unsigned requests (BERTH_AUTH=off), a new connection each, the same body each time; also the bytes
+the servers wrote to disk per write (/proc/PID/io). Usage: replicated_api_bench.py
+[CALLS_PER_ROUND [ROUNDS]]; BERTH_BENCH_ENGINE names another berth-with-engine (an A/B run)."""
 import os
 import shutil
 import signal
@@ -14,9 +15,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench import HOST_BERTH, free_port, request, row, rss_kib, start_berth  # noqa: E402
+from bench import HOST_BERTH, free_port, request, row, rss_kib, start_berth, written_bytes  # noqa: E402
 
-ENGINE = os.path.join(os.path.dirname(HOST_BERTH), "berth-with-engine")
+ENGINE = os.environ.get("BERTH_BENCH_ENGINE", os.path.join(os.path.dirname(HOST_BERTH), "berth-with-engine"))
 CONFIG = "BERTH_AUTH=off\nBERTH_METADATA_PORT=0\nBERTH_DNS_LISTEN=off\nBERTH_METRICS_INTERVAL=0\n"
 BODY = (b'{"family":"bench","containerDefinitions":[{"name":"c","image":"busybox","memory":32,'
         b'"environment":[{"name":"K","value":"v"}]}]}')
@@ -54,6 +55,12 @@ def raft_leader(servers):
     raise RuntimeError("no leader listed:\n" + listed.stdout)
 
 
+def peak_rss_mib(pid):
+    """VmHWM: the most the process ever held resident."""
+    with open("/proc/%d/status" % pid) as f:
+        return int(next(line for line in f if line.startswith("VmHWM:")).split()[1]) / 1024
+
+
 def timed_writes(port, calls):
     took = []
     for _ in range(calls):
@@ -86,10 +93,15 @@ def main():
         leader = raft_leader(servers)
         follower = next(s for s in servers if s is not leader)
         timed = {"file": [], "leader": [], "follower": []}
+        written = {"file": 0, "plane": 0}
         for _ in range(rounds):
+            before = written_bytes(single.pid)
             timed["file"] += timed_writes(single_port, calls)
+            written["file"] += written_bytes(single.pid) - before
+            before = sum(written_bytes(s[0].pid) for s in servers)
             timed["leader"] += timed_writes(leader[1], calls)
             timed["follower"] += timed_writes(follower[1], calls)
+            written["plane"] += sum(written_bytes(s[0].pid) for s in servers) - before
         if raft_leader(servers) is not leader:
             print("note: the Raft lead moved during the run")
         print("RegisterTaskDefinition through the API, %d rounds of %d calls each way, a new connection each"
@@ -103,10 +115,14 @@ def main():
         mean_file = statistics.mean(timed["file"])
         row("replicated, via the leader's server, mean", statistics.mean(timed["leader"]), "SQLite file, mean",
             mean_file, "ms")
+        row("bytes written per write, the three servers together", written["plane"] / (2 * rounds * calls),
+            "berth serve on the file", written["file"] / (rounds * calls), "B")
         rss = [rss_kib(s[0].pid) / 1024 for s in servers]
         row("RSS, the leader's server", rss_kib(leader[0].pid) / 1024, "berth serve on the file", rss_kib(single.pid) / 1024,
             "MiB")
         row("RSS, largest of the three servers", max(rss), "berth serve on the file", rss_kib(single.pid) / 1024, "MiB")
+        row("peak RSS, largest of the three servers", max(peak_rss_mib(s[0].pid) for s in servers),
+            "berth serve on the file", peak_rss_mib(single.pid), "MiB")
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)

@@ -2,7 +2,8 @@
 --peers` servers on loopback ports, each with its own data dir, no containers. A write on any
 server is read on every server; exactly one server leads the schedulers, the Raft leader's; a
 server whose peers are all stopped refuses writes with the reason, within a bound; an idle plane
-changes no file in its data dirs; `berth` without the engine names the binary to use. The
+changes no file in its data dirs; a server away for more writes than the log keeps catches up
+from a snapshot; `berth` without the engine names the binary to use. The
 failure tests with a stream of writes under leader SIGKILLs (and the failover times), a wiped
 data dir, a partition and a joined agent run in network namespaces: test_control_plane_ha."""
 import os
@@ -12,7 +13,10 @@ import subprocess
 import time
 import unittest
 
-from harness import BERTH, TIME_SCALE, Berth, files_under, wait_for
+import json
+import socket
+
+from harness import BERTH, TIME_SCALE, Berth, files_under, raw_request, send_raw_http, wait_for
 from gateways import free_port
 from peers import ENGINE, peers_list, raft_leader
 
@@ -21,6 +25,8 @@ from peers import ENGINE, peers_list, raft_leader
 REFUSAL_BOUND_S = 20 * TIME_SCALE
 MAJORITY = "cannot reach a majority of the control plane"
 IDLE_S = 10
+# More writes than a server's log keeps (cli/replicated: a snapshot every 256 entries, 256 kept).
+BEYOND_THE_LOG = 600
 
 
 class PlaneServer(Berth):
@@ -62,6 +68,43 @@ class ReplicatedPlaneTest(unittest.TestCase):
             shutil.copy(os.path.join(self.servers[0].data_dir, "secrets.key"), server.data_dir)
             server.start()
         self.key = self.servers[0].key
+
+    def register_on_socket(self, server, mark):
+        """RegisterTaskDefinition through `server`'s unix socket (no signature): the revision, or
+        the error's body."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(REFUSAL_BOUND_S)
+            s.connect(server.socket_path)
+            reply = send_raw_http(s, raw_request("RegisterTaskDefinition", json.dumps(task_definition(mark)).encode()))
+        head, _, body = reply.partition(b"\r\n\r\n")
+        if b" 200 " not in head.split(b"\r\n")[0]:
+            return body.decode(errors="replace")
+        return json.loads(body)["taskDefinition"]["revision"]
+
+    def test_a_server_away_for_more_writes_than_the_log_keeps_catches_up_from_a_snapshot(self):
+        """A server stopped while the others take more writes than the leader's log keeps gets
+        a snapshot when it is back, not entries. It is then needed for a majority: with the third
+        server SIGKILLed, a write commits only if it caught up."""
+        leader = self.leader()
+        away, other = [s for s in self.servers if s is not leader]
+        away.stop()
+        for count in range(BEYOND_THE_LOG):
+            self.assertEqual(self.register_on_socket(leader, "while-away-%d" % count), count + 1)
+        started = time.time()
+        away.start()
+        snapshots = lambda: [p for p in files_under(os.path.join(away.data_dir, "dqlite"))
+                             if os.path.basename(p).startswith("snapshot-") and os.stat(p).st_mtime >= started]
+        wait_for("a snapshot installed on the server that was away", snapshots, 30)
+        other.stop(signal.SIGKILL)
+        killed = time.time()
+        answers = []
+        wait_for("a write committed by the leader and the server that was away",
+                 lambda: isinstance(answers.append(self.register_on_socket(away, "after")) or answers[-1], int), 60)
+        print("\nthe first write after the third server's SIGKILL committed %.1f s after it; refused before: %s"
+              % (time.time() - killed, answers[:-1]))
+        ecs = away.ecs(self.key)
+        got = ecs.describe_task_definition(taskDefinition="ha:%d" % BEYOND_THE_LOG)["taskDefinition"]
+        self.assertEqual(got["containerDefinitions"][0]["environment"][0]["value"], "while-away-%d" % (BEYOND_THE_LOG - 1))
 
     def leader(self):
         address = raft_leader(self.peers)

@@ -22,6 +22,13 @@ namespace dq = store::dqlite;
 // told: 100 ms gives a 1.5 s election timeout (dqlite's default, 3 s, doubles the failover time),
 // still ten missed heartbeats on the LAN a site's servers share.
 constexpr std::chrono::milliseconds k_network_latency{100};
+// A snapshot every 256 log entries, 256 kept after it (dqlite's 1024 and 8192 let a server's RSS
+// reach 113-117 MiB after 6,000 RegisterTaskDefinition calls; 28 MiB with these, and the same
+// bytes written per write: tests/bench/replicated_api_bench.py, 2026-12-04). A server that was
+// away for more than 256 writes catches up from a snapshot, which on a gateway's database is a
+// few megabytes.
+constexpr unsigned k_snapshot_threshold = 256;
+constexpr unsigned k_snapshot_trailing = 256;
 // How long start-up waits for a leader to accept this node, or to answer for the cluster.
 constexpr std::chrono::milliseconds k_start_timeout{30000};
 
@@ -103,6 +110,8 @@ Result<std::unique_ptr<ControlPlane>> start_control_plane(const Config& config) 
   node_config.data_dir = config.data_dir + "/dqlite";
   node_config.address = plan.self;
   node_config.network_latency = k_network_latency;
+  node_config.snapshot_threshold = k_snapshot_threshold;
+  node_config.snapshot_trailing = k_snapshot_trailing;
   node_config.join_timeout = k_start_timeout;
   node_config.client = replicated_client_bounds();
   const bool kept = file_exists(node_config.data_dir + "/berth-node-id");

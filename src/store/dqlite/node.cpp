@@ -95,6 +95,11 @@ Result<std::unique_ptr<Node>> Node::start(const NodeConfig& config) {
       dqlite_node_set_network_latency_ms(raw, static_cast<unsigned>(config.network_latency.count())) != 0) {
     return refuse("network latency " + std::to_string(config.network_latency.count()) + " ms refused");
   }
+  if (config.snapshot_threshold > 0 &&
+      dqlite_node_set_snapshot_params(raw, config.snapshot_threshold, config.snapshot_trailing) != 0) {
+    return refuse("snapshot parameters " + std::to_string(config.snapshot_threshold) + "/" +
+                  std::to_string(config.snapshot_trailing) + " refused");
+  }
   if (dqlite_node_start(raw) != 0) return refuse("start failed");
   std::unique_ptr<Node> node(new Node(raw, id, config.address));
   if (!config.join.empty()) BERTH_TRY(join(config, id));  // ~Node stops it on failure

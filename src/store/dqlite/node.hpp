@@ -24,6 +24,12 @@ struct NodeConfig {
   // The network's expected latency: dqlite sets the heartbeat to 1.5x and the election timeout to
   // 15x it. Zero keeps dqlite's defaults (heartbeat 500 ms, election 3 s).
   std::chrono::milliseconds network_latency{0};
+  // How many log entries between snapshots, and how many are kept after one (zero keeps dqlite's
+  // 1024 and 8192). Raft holds every kept entry in memory, and an entry is the pages its
+  // transaction wrote: fewer bound the node's RSS, at the cost of a full snapshot, not entries,
+  // for a node that fell further behind.
+  unsigned snapshot_threshold = 0;
+  unsigned snapshot_trailing = 0;
   // How long joining may wait for the cluster to name a leader that accepts this node.
   std::chrono::milliseconds join_timeout{30000};
   ClientOptions client;
