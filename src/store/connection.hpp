@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/result.hpp"
 
@@ -40,6 +42,30 @@ class Statement {
   virtual bool is_null(int column) const = 0;
 };
 
+// The other connections' commits as one connection sees them: the times the `PRAGMA data_version`
+// it read differed from the one it read before. A count of changes of the value, not the value
+// itself, so it only grows: across a new connection to the replicated store's leader (whose
+// data_version starts again; a change is assumed, as when the version could not be read) and
+// past the value's 32-bit wrap.
+class DataVersionWatch {
+ public:
+  // `version` read on the connection numbered `link`, or nullopt when it could not be read.
+  std::int64_t observe(std::uint64_t link, std::optional<std::int64_t> version) {
+    if (!version) {
+      m_last.reset();
+      return ++m_moves;
+    }
+    const std::pair seen{link, *version};
+    if (m_last && *m_last != seen) ++m_moves;
+    m_last = seen;
+    return m_moves;
+  }
+
+ private:
+  std::optional<std::pair<std::uint64_t, std::int64_t>> m_last;  // none before the first read
+  std::int64_t m_moves = 0;
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -63,6 +89,13 @@ class Connection {
   // opened (this connection's own writes).
   virtual int changes() const = 0;
   virtual std::int64_t total_changes() const = 0;
+  // A count that moves with every commit to the database, whichever connection (or server) made
+  // it: this connection's total_changes() plus the times SQLite's `PRAGMA data_version` (which
+  // moves when another connection commits) was seen to move (DataVersionWatch). Equal twice =
+  // nothing was committed between the two calls. Reads: on the file, a local pragma; on the
+  // replicated store, one round trip to the leader (whose connection for this one runs it). When
+  // the version cannot be read the count moves (a change is assumed).
+  virtual std::int64_t database_change_count() = 0;
   // The write-ahead log a caller fsyncs for deferred commits (sync_wal); empty when there is none
   // on this machine (":memory:", the replicated store).
   virtual const std::string& wal_path() const = 0;

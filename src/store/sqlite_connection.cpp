@@ -56,6 +56,7 @@ class SqliteConnection final : public Connection {
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
   ~SqliteConnection() override {
+    m_data_version.reset();
     if (m_db) sqlite3_close_v2(m_db);
   }
 
@@ -82,6 +83,17 @@ class SqliteConnection final : public Connection {
   }
   int changes() const override { return sqlite3_changes(m_db); }
   std::int64_t total_changes() const override { return sqlite3_total_changes64(m_db); }
+  std::int64_t database_change_count() override {
+    // Kept prepared: a dashboard's stream and the scheduler ask every tick.
+    if (!m_data_version) m_data_version = prepare("PRAGMA data_version");
+    auto row = m_data_version->step();
+    std::optional<std::int64_t> version;
+    if (row && *row) {
+      version = m_data_version->integer(0);
+      (void)m_data_version->step();  // past its one row: the read transaction ends here
+    }
+    return total_changes() + m_foreign.observe(0, version);
+  }
   const std::string& wal_path() const override { return m_wal_path; }
   bool define_callback(const std::string& name, TextPairCallback on_call) override {
     // SQLite keeps the pointer: the callback lives as long as the connection (destroyed with it).
@@ -105,6 +117,8 @@ class SqliteConnection final : public Connection {
 
   sqlite3* m_db;
   std::string m_wal_path;  // "<path>-wal"; empty for ":memory:"
+  std::unique_ptr<Statement> m_data_version;  // finalized before the connection closes
+  DataVersionWatch m_foreign;
 };
 
 }  // namespace

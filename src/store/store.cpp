@@ -29,7 +29,7 @@ Result<void> Store::exec_for_test(const std::string& sql) {
 
 std::int64_t Store::change_count() {
   MutexLock lock(m_mutex);
-  return m_db.connection().total_changes();
+  return m_db.connection().database_change_count();
 }
 
 }  // namespace berth::store

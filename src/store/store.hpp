@@ -550,9 +550,11 @@ class Store {
 
   // Test and migration support: runs raw SQL in one transaction.
   [[nodiscard]] Result<void> exec_for_test(const std::string& sql);
-  // A count that grows with every row any write has changed since the store was opened (rolled
-  // back ones included): a reader that saw the same count twice knows nothing changed between
-  // (the dashboard's change notices, api/ui_streams.hpp).
+  // A count that grows with every row this store's writes changed (rolled back ones included) and
+  // with every commit another connection made, another server's on the replicated store
+  // (Connection::database_change_count): a reader that saw the same count twice knows nothing
+  // changed between (the dashboard's change notices, api/ui_streams.hpp; the service scheduler's
+  // quiet shortcut). On the replicated store each call is a round trip to the leader.
   std::int64_t change_count();
 
   // --- Secrets Manager secrets (store/secrets.cpp); values only as sealed bytes ---

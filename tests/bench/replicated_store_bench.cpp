@@ -134,18 +134,40 @@ Latency store_writes(store::Store& store, int writes) {
   return percentiles(std::move(ms));
 }
 
-// The store on a file and on three nodes' replicated store, the same writes.
-std::pair<Latency, Latency> store_on_both(const std::string& dir, int writes) {
+// Store::change_count() `reads` times on `store` with nothing written: what the scheduler
+// leader's quiet tick and a dashboard's change stream pay each time (on the replicated store,
+// PRAGMA data_version on the leader).
+Latency change_count_reads(store::Store& store, int reads) {
+  std::vector<double> ms;
+  for (int i = 0; i < reads; ++i) {
+    const auto start = Steady::now();
+    (void)store.change_count();
+    ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - start).count());
+  }
+  return percentiles(std::move(ms));
+}
+
+struct OnBoth {
+  Latency file_writes, replicated_writes, file_counts, replicated_counts;
+};
+
+// The store on a file and on three nodes' replicated store, the same writes, then the same reads
+// of the change count.
+OnBoth store_on_both(const std::string& dir, int writes) {
   std::filesystem::create_directories(dir + "/file");
   auto on_file = need(store::Store::open(dir + "/file/state.db"), "open store on a file");
-  const Latency file = store_writes(*on_file, writes);
+  OnBoth out;
+  out.file_writes = store_writes(*on_file, writes);
   std::vector<std::string> addresses;
   const auto nodes = start_nodes(dir + "/replicated", 3, addresses);
   store::dqlite::StoreOptions options;
   options.addresses = addresses;
   auto replicated = need(store::Store::open_on(need(store::dqlite::open_replicated_db(options), "open replicated")),
                          "migrate the replicated store");
-  return {file, store_writes(*replicated, writes)};
+  out.replicated_writes = store_writes(*replicated, writes);
+  out.file_counts = change_count_reads(*on_file, writes);
+  out.replicated_counts = change_count_reads(*replicated, writes);
+  return out;
 }
 
 // Starts `size` nodes under `dir`, writes through the leader.
@@ -195,14 +217,17 @@ int main(int argc, char** argv) {
   const Latency one = dqlite_cluster(dir + "/one", 1, writes, &rss_one_started, &rss_one);
   const long rss_after_one = rss_kib();
   const Latency three = dqlite_cluster(dir + "/three", 3, writes, &rss_three_started, &rss_three);
-  const auto [store_file, store_replicated] = store_on_both(dir + "/store", writes);
+  const OnBoth store = store_on_both(dir + "/store", writes);
   std::printf("%d INSERTs, each committed on its own, in %s\n", writes, dir.c_str());
   print("SQLite file (WAL, synchronous=FULL)", file, file);
   print("dqlite, 1 node", one, file);
   print("dqlite, 3 nodes (one process, one disk)", three, file);
   std::printf("%d task definitions registered through berth's store (one transaction of several statements each)\n", writes);
-  print("store on the SQLite file", store_file, store_file);
-  print("store on 3 nodes (one process, one disk)", store_replicated, store_file);
+  print("store on the SQLite file", store.file_writes, store.file_writes);
+  print("store on 3 nodes (one process, one disk)", store.replicated_writes, store.file_writes);
+  std::printf("%d reads of the store's change count, nothing written\n", writes);
+  print("change count on the SQLite file", store.file_counts, store.file_counts);
+  print("change count on 3 nodes", store.replicated_counts, store.file_counts);
   // dqlite keeps each database and its WAL in memory (its VFS) and recent log entries until a
   // snapshot: a node's memory grows with what it holds, hence "started" and "after the writes".
   std::printf("RSS (KiB): %ld before any node\n  1 node: %ld started (+%ld), %ld after the writes (+%ld), %ld once stopped\n"

@@ -1,20 +1,21 @@
 """The replicated control plane (issue 17) with real processes: three `berth-with-engine serve
 --peers` servers on loopback ports, each with its own data dir, no containers. A write on any
 server is read on every server; exactly one server leads the schedulers, the Raft leader's; a
-server whose peers are all stopped refuses writes with the reason, within a bound; an idle plane
-changes no file in its data dirs; a server away for more writes than the log keeps catches up
-from a snapshot; `berth` without the engine names the binary to use. The
+service created through a server that does not lead is placed at once (the leader's scheduler
+sees the database's change count move); a server whose peers are all stopped refuses writes with
+the reason, within a bound; an idle plane changes no file in its data dirs; a server away for
+more writes than the log keeps catches up from a snapshot; `berth` without the engine names the
+binary to use. The
 failure tests with a stream of writes under leader SIGKILLs (and the failover times), a wiped
 data dir, a partition and a joined agent run in network namespaces: test_control_plane_ha."""
+import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 import unittest
-
-import json
-import socket
 
 from harness import BERTH, TIME_SCALE, Berth, files_under, raw_request, send_raw_http, wait_for
 from gateways import free_port
@@ -27,6 +28,9 @@ MAJORITY = "cannot reach a majority of the control plane"
 IDLE_S = 10
 # More writes than a server's log keeps (cli/replicated: a snapshot every 256 entries, 256 kept).
 BEYOND_THE_LOG = 600
+# svc/service_scheduler.cpp's k_quiet_backstop_ms: the longest the scheduler leader's scheduler
+# goes without planning when its store's change count did not move.
+QUIET_BACKSTOP_S = 60
 
 
 class PlaneServer(Berth):
@@ -160,6 +164,33 @@ class ReplicatedPlaneTest(unittest.TestCase):
         changed = sorted(path for path in set(before) | set(after) if before.get(path) != after.get(path))
         self.assertEqual(changed, [], "files changed while idle for %d s" % IDLE_S)
         print("\nidle for %d s: the three servers wrote %d bytes to disk" % (IDLE_S, written_after - written_before))
+
+    def test_a_service_created_on_a_server_that_does_not_lead_is_placed_promptly(self):
+        """The scheduler leader's "nothing changed" shortcut reads the database's change count,
+        which a write through another server's connection moves too: a service created on a
+        server that does not lead has its tasks placed at the leader's next tick, not after the
+        quiet backstop (QUIET_BACKSTOP_S). The bound is half the backstop, far from either."""
+        wait_for("a scheduler leader", lambda: any("leads the schedulers" in s.log() for s in self.servers), 10)
+        leader = self.leader()
+        other = next(s for s in self.servers if s is not leader)
+        ecs = other.ecs(self.key)
+        wait_for("the local agents' instances",
+                 lambda: len(ecs.list_container_instances()["containerInstanceArns"]) == 3, 30)
+        ecs.register_task_definition(family="placed", containerDefinitions=[
+            {"name": "main", "image": "busybox", "memory": 32, "essential": True, "stopTimeout": 2,
+             "command": ["sleep", "3600"]}])
+        time.sleep(3)  # the leader's scheduler has passed since (a quiet pass, nothing to plan)
+        started = time.monotonic()
+        ecs.create_service(serviceName="placed", taskDefinition="placed", desiredCount=2)
+
+        def placed():
+            arns = [arn for status in ("RUNNING", "STOPPED")
+                    for arn in ecs.list_tasks(serviceName="placed", desiredStatus=status)["taskArns"]]
+            return arns if len(arns) >= 2 else None
+        wait_for("the service's tasks placed", placed, 2 * QUIET_BACKSTOP_S, interval=0.1)
+        elapsed = time.monotonic() - started
+        print("\nservice created on a server that does not lead: tasks placed after %.2f s" % elapsed)
+        self.assertLess(elapsed, QUIET_BACKSTOP_S / 2)
 
     def test_a_server_whose_peers_are_stopped_refuses_writes_with_the_reason(self):
         survivor = self.servers[2]

@@ -179,6 +179,37 @@ TEST_CASE("ensure_cluster: the cluster made at start takes the account's contain
         model::Json::parse(R"([{"name":"containerInsights","value":"disabled"}])"));
 }
 
+// Two servers' stores on the replicated database (or two connections to the file): a write
+// through one moves the other's count, which is what the scheduler leader's quiet shortcut and
+// the dashboard's change notices read; reads through either move neither.
+TEST_CASE("store: another connection's write moves the change count; reads do not", "[store]") {
+  auto pair = berth::testing::open_test_store_pair();
+  auto& one = *pair->first;
+  auto& other = *pair->second;
+  const std::int64_t one_before = one.change_count();
+  const std::int64_t other_before = other.change_count();
+  CHECK(one.change_count() == one_before);  // nothing written: no move
+  CHECK(other.change_count() == other_before);
+  REQUIRE(one.find_cluster("default").has_value());  // reads through both
+  REQUIRE(other.list_task_definitions({}).has_value());
+  CHECK(one.change_count() == one_before);
+  CHECK(other.change_count() == other_before);
+
+  REQUIRE(one.register_task_definition("web", make_task_def("web"), {}, 1).has_value());
+  const std::int64_t other_after_one = other.change_count();
+  CHECK(other_after_one > other_before);
+  CHECK(one.change_count() > one_before);
+  CHECK(other.change_count() == other_after_one);  // counted once
+
+  const std::int64_t one_after_own = one.change_count();
+  REQUIRE(other.set_task_definition_status("web", 1, model::TaskDefinitionStatus::active,
+                                           model::TaskDefinitionStatus::inactive, 2)
+              .has_value());
+  CHECK(one.change_count() > one_after_own);
+  const std::int64_t settled = one.change_count();
+  CHECK(one.change_count() == settled);
+}
+
 TEST_CASE("store: the change count moves with every write and stays put over reads", "[store]") {
   auto store = berth::testing::open_test_store();
   REQUIRE(store.has_value());

@@ -167,6 +167,14 @@ class ReplicatedConnection final : public store::Connection {
   bool set_durability(Durability) override { return false; }
   int changes() const override { return m_changes; }
   std::int64_t total_changes() const override { return m_total_changes; }
+  std::int64_t database_change_count() override {
+    // The leader runs it on its connection for this one, which sees the other servers' commits.
+    // connect() numbers the connections: a new one's data_version is not comparable.
+    auto rows = query("PRAGMA data_version", {});
+    std::optional<std::int64_t> version;
+    if (rows && !rows->rows.empty() && !rows->rows.front().empty()) version = value_integer(rows->rows.front().front());
+    return m_total_changes + m_foreign.observe(m_connections, version);
+  }
   const std::string& wal_path() const override { return m_no_wal; }
   bool define_callback(const std::string&, TextPairCallback) override { return false; }
 
@@ -187,6 +195,7 @@ class ReplicatedConnection final : public store::Connection {
     // Per connection, as on the SQLite file: the schema's ON DELETE CASCADE relies on it.
     BERTH_TRY(link->exec("PRAGMA foreign_keys=ON"));
     m_link = std::move(*link);
+    ++m_connections;
     return {};
   }
 
@@ -262,6 +271,8 @@ class ReplicatedConnection final : public store::Connection {
   bool m_in_transaction = false;
   int m_changes = 0;
   std::int64_t m_total_changes = 0;
+  std::uint64_t m_connections = 0;  // connections opened so far: the current one's number
+  DataVersionWatch m_foreign;
   const std::string m_no_wal;
 };
 

@@ -16,7 +16,9 @@
 //   SQLite's busy timeout waits on a file.
 // - Every commit is durable on a majority of the servers when answered: Durability::deferred
 //   commits the same way (sync_wal has no file to sync).
-// - changes() and total_changes() count this connection's writes as the leader reports them.
+// - changes() and total_changes() count this connection's writes as the leader reports them;
+//   database_change_count() adds the other connections' commits (the other servers' included),
+//   counted from the leader's `PRAGMA data_version`: one query each time.
 // Not thread-safe (the Store serialises access).
 #pragma once
 
