@@ -204,7 +204,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
                              return proxied;
                            }}),
       m_schedule_runner(m_ctx),
-      m_poll_answerer(m_ctx),
+      m_poll_answerer(m_ctx, /*watch_other_servers=*/plane != nullptr),
       m_scaling_runner(m_ctx),
       m_keys(m_ctx),
       m_auth(m_keys, *m_resources.clock,

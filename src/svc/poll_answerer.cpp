@@ -11,6 +11,9 @@ namespace {
 
 // The longest sleep between passes: bounds how late a deadline is seen when the clock jumps.
 constexpr auto k_max_sleep = std::chrono::milliseconds(1000);
+// How often the database's change count is read while polls are parked (watch_other_servers):
+// how late a joined agent polling this server hears of another server's write.
+constexpr auto k_watch_interval = std::chrono::milliseconds(250);
 
 }  // namespace
 
@@ -19,12 +22,13 @@ void PollAnswerer::start() {
     ParkedPolls& parked = m_ctx.remote_agents->parked();
     while (true) {
       const std::uint64_t parks = parked.parks();
+      look_for_other_servers_writes();
       pass();
       if (parked.closed() && parked.size() == 0) return;
-      auto sleep = k_max_sleep;
+      auto sleep = m_watch_other_servers ? k_watch_interval : k_max_sleep;
       if (const auto next = parked.next_deadline()) {
         sleep = std::clamp(std::chrono::milliseconds(*next - m_ctx.clock.now_ms()), std::chrono::milliseconds(0),
-                           k_max_sleep);
+                           sleep);
       }
       parked.wait_for_news(parks, sleep);
     }
@@ -34,6 +38,20 @@ void PollAnswerer::start() {
 void PollAnswerer::stop() {
   if (m_ctx.remote_agents) m_ctx.remote_agents->close();
   if (m_thread.joinable()) m_thread.join();
+}
+
+void PollAnswerer::look_for_other_servers_writes() {
+  if (!m_watch_other_servers) return;
+  ParkedPolls& parked = m_ctx.remote_agents->parked();
+  if (parked.size() == 0) {
+    m_seen_changes.reset();  // nobody waits: nothing read, and the next parked poll read its state itself
+    return;
+  }
+  // The first look after a time with nothing parked wakes them too: a write may have come between
+  // a poll's own read of its state and this look.
+  const std::int64_t changes = m_ctx.store.change_count();
+  if (!m_seen_changes || *m_seen_changes != changes) parked.changed_all();
+  m_seen_changes = changes;
 }
 
 std::size_t PollAnswerer::pass() {

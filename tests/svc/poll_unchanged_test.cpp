@@ -38,6 +38,19 @@ std::string running_task(RemoteFixture& f, const Joined& a, const std::string& f
   return arn;
 }
 
+// An instance at rest with one running task, polled once (so the cache knows its cursor).
+struct AtRest {
+  Joined a;
+  std::string task_arn, task_id, cursor;
+};
+AtRest at_rest(RemoteFixture& f) {
+  AtRest r{f.join("zone-a"), "", "", ""};
+  r.task_arn = running_task(f, r.a);
+  r.task_id = r.task_arn.substr(r.task_arn.rfind('/') + 1);
+  r.cursor = f.poll(r.a)["cursor"].get<std::string>();
+  return r;
+}
+
 }  // namespace
 
 TEST_CASE("A poll at rest that takes it is answered \"unchanged\" when its wait ends; others complete",
@@ -76,10 +89,7 @@ TEST_CASE("A change made while a poll is parked wakes it with the new state; a c
           "[svc][cluster]") {
   RemoteFixture f;
   svc::PollAnswerer answerer(*f.ctx);
-  const Joined a = f.join("zone-a");
-  const std::string task_arn = running_task(f, a);
-  const std::string task_id = task_arn.substr(task_arn.rfind('/') + 1);
-  const std::string cursor = f.poll(a)["cursor"];
+  const auto [a, task_arn, task_id, cursor] = at_rest(f);
   // The cache knows the instance at rest now: the poll below parks from it.
   StartedPoll poll(f, a, cursor, 20, k_accepts_unchanged);
   REQUIRE_FALSE(poll.answered());
@@ -150,4 +160,29 @@ TEST_CASE("A poll is never answered \"unchanged\" while its instance's tasks hav
   CHECK_FALSE(poll.reply().unchanged);
   REQUIRE(poll.reply().secrets.size() == 2);
   CHECK(poll.reply().secrets[0].value == std::optional<std::string>("s3cr3t"));
+}
+
+TEST_CASE("Watching other servers' writes, a write nobody announced here wakes a parked poll at the answerer's "
+          "next look; no write, no wake",
+          "[svc][cluster]") {
+  RemoteFixture f;
+  svc::PollAnswerer answerer(*f.ctx, /*watch_other_servers=*/true);
+  const auto [a, task_arn, task_id, cursor] = at_rest(f);
+  StartedPoll poll(f, a, cursor, 20, k_accepts_unchanged);
+  REQUIRE_FALSE(poll.answered());
+  // The first look wakes it once (a write may have come before the look); its state is as it
+  // read it, so it parks again.
+  answerer.look_for_other_servers_writes();
+  CHECK(answerer.pass() == 1);
+  CHECK_FALSE(poll.answered());
+  answerer.look_for_other_servers_writes();  // nothing written since: nothing woken
+  CHECK(answerer.pass() == 0);
+  CHECK_FALSE(poll.answered());
+  // As another server's write would be: to the database, announced to nobody here.
+  f.stop_unannounced(task_id);
+  answerer.look_for_other_servers_writes();
+  CHECK(answerer.pass() == 1);
+  REQUIRE(poll.answered());
+  CHECK_FALSE(poll.reply().unchanged);
+  CHECK(poll.reply().cursor != cursor);
 }
