@@ -61,9 +61,11 @@ def scheduler_terms(server):
 class ReplicatedServer(Berth):
     """One server of the replicated control plane in namespace `ns` (address_of(index))."""
 
-    def __init__(self, ns, index, peers, secrets_key=None):
-        config = ("BERTH_TASK_SETTLE_SECONDS=0\nBERTH_INSTANCE_LOST_SECONDS=30\nBERTH_METADATA_PORT=0\n"
-                  "BERTH_CGROUP_PARENT=/berth-%s\nBERTH_LOG_LEVEL=debug\n" % ns)
+    def __init__(self, ns, index, peers, secrets_key=None, lost_seconds=30, poll_wait_seconds=20):
+        # A parked poll waits BERTH_POLL_WAIT_SECONDS, at most a third of the lost timeout.
+        config = ("BERTH_TASK_SETTLE_SECONDS=0\nBERTH_INSTANCE_LOST_SECONDS=%d\nBERTH_POLL_WAIT_SECONDS=%d\n"
+                  "BERTH_METADATA_PORT=0\nBERTH_CGROUP_PARENT=/berth-%s\nBERTH_LOG_LEVEL=debug\n"
+                  % (lost_seconds, poll_wait_seconds, ns))
         if secrets_key:
             config += "BERTH_SECRETS_KEY_FILE=%s\n" % secrets_key
         super().__init__(config_text=config)
@@ -124,14 +126,14 @@ class ReplicatedAgent(JoinedGateway):
 
 
 class ReplicatedControlPlaneTest(unittest.TestCase):
-    def start_servers(self, count=3):
+    def start_servers(self, count=3, lost_seconds=30, poll_wait_seconds=20):
         self.net = TestNetwork()
         self.addCleanup(self.net.remove)
         self.servers = []
         for index in range(count):
             ns = self.net.add(index)
             key = os.path.join(self.servers[0].data_dir, "secrets.key") if self.servers else None
-            server = ReplicatedServer(ns, index, count, key)
+            server = ReplicatedServer(ns, index, count, key, lost_seconds, poll_wait_seconds)
             self.addCleanup(server.cleanup)
             self.servers.append(server.start())
         self.peer_addresses = [peer_address_of(index) for index in range(count)]
@@ -147,10 +149,10 @@ class ReplicatedControlPlaneTest(unittest.TestCase):
                 {"name": "main", "image": "busybox", "memory": 32, "essential": True, "stopTimeout": 2,
                  "command": list(command)}]})["taskDefinition"]
 
-    def test_the_agent_fails_over_and_a_service_keeps_its_count_when_the_server_it_uses_is_killed(self):
-        self.start_servers()
+    def joined_agent(self):
+        """A joined gateway in a fourth namespace, the only instance that takes tasks (the
+        servers' own are drained); it uses the first server, which answers its join."""
         first = self.servers[0]
-        # Only the joined gateway takes tasks: the servers' own instances are drained.
         own = self.ok(first, "ListContainerInstances", {})["containerInstanceArns"]
         self.assertEqual(len(own), 3, own)
         self.ok(first, "UpdateContainerInstancesState", {"containerInstances": own, "status": "DRAINING"})
@@ -158,6 +160,29 @@ class ReplicatedControlPlaneTest(unittest.TestCase):
         self.addCleanup(agent.cleanup)
         agent.token = join_token(first)
         agent.start()
+        return agent
+
+    def test_a_task_placed_through_another_server_reaches_the_agent_whose_poll_is_parked(self):
+        """The agent's poll is parked on the first server for 120 s. A RunTask sent to another
+        server is placed there, announced to nobody on the first: the first server's poll
+        answerer sees the database's change count move and wakes the poll (without that, the
+        task would wait out the poll, and the 15 s wait below fails)."""
+        self.start_servers(lost_seconds=600, poll_wait_seconds=120)
+        agent = self.joined_agent()
+        self.register(self.servers[0], "job")
+        time.sleep(3)  # the agent's poll, sent after its join, is parked on the first server
+        other = self.servers[1]
+        sent = time.time()
+        arn = self.ok(other, "RunTask", {"taskDefinition": "job"})["tasks"][0]["taskArn"]
+        wait_for("the task RUNNING on the agent", lambda: self.ok(other, "DescribeTasks", {"tasks": [arn]})["tasks"][0]
+                 ["lastStatus"] == "RUNNING", 15)
+        print("a task placed through another server RUNNING on the agent %.1f s after RunTask" % (time.time() - sent))
+        self.ok(other, "StopTask", {"task": arn})
+
+    def test_the_agent_fails_over_and_a_service_keeps_its_count_when_the_server_it_uses_is_killed(self):
+        self.start_servers()
+        first = self.servers[0]
+        agent = self.joined_agent()
         self.register(first, "app")
         self.ok(first, "CreateService", {"serviceName": "web", "taskDefinition": "app", "desiredCount": 2})
 
