@@ -9,18 +9,17 @@ namespace berth::store {
 namespace {
 
 Result<Leadership> read_leadership(Db& db) {
-  Stmt stmt(db, "SELECT term, holder, renewals FROM scheduler_leadership WHERE id = 1");
+  Stmt stmt(db, "SELECT term, holder FROM scheduler_leadership WHERE id = 1");
   BERTH_ASSIGN(bool found, stmt.step());
   // Migration 16 inserts the row and nothing deletes it.
   if (!found) return fail(Code::server, "the scheduler leadership record is missing");
-  return Leadership{stmt.integer(0), stmt.text(1), stmt.integer(2)};
+  return Leadership{stmt.integer(0), stmt.text(1)};
 }
 
 Result<void> write_leadership(Db& db, const Leadership& row) {
-  Stmt stmt(db, "UPDATE scheduler_leadership SET term = ?1, holder = ?2, renewals = ?3 WHERE id = 1");
-  return stmt.bind(1, row.term).bind(2, row.holder).bind(3, row.renewals).run();
+  Stmt stmt(db, "UPDATE scheduler_leadership SET term = ?1, holder = ?2 WHERE id = 1");
+  return stmt.bind(1, row.term).bind(2, row.holder).run();
 }
-
 
 }  // namespace
 
@@ -35,13 +34,12 @@ Result<std::optional<Leadership>> Store::acquire_leadership(const std::string& h
   BERTH_TRY(tx.begun());
   BERTH_ASSIGN(const auto current, read_leadership(m_db));
   if (current != seen) return std::optional<Leadership>();  // renewed, released or taken meanwhile
-  const Leadership next{current.term + 1, holder, 0};
+  const Leadership next{current.term + 1, holder};
   BERTH_TRY(write_leadership(m_db, next));
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("acquire the scheduler leadership"));
   return std::optional<Leadership>(next);
 }
 
-// Counts the release in `renewals` too: a change every candidate's version check sees.
 Result<bool> Store::release_leadership(const std::string& holder, std::int64_t term) {
   MutexLock lock(m_mutex);
   Tx tx(m_db);
@@ -49,7 +47,6 @@ Result<bool> Store::release_leadership(const std::string& holder, std::int64_t t
   BERTH_ASSIGN(auto current, read_leadership(m_db));
   if (current.term != term || current.holder != holder) return false;
   current.holder.clear();
-  ++current.renewals;
   BERTH_TRY(write_leadership(m_db, current));
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("release the scheduler leadership"));
   return true;

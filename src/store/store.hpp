@@ -145,12 +145,12 @@ struct PlanCommit {
 
 // The scheduler leadership of a replicated control plane (svc/scheduler_leadership.hpp): the
 // holder's server id ("" = nobody), the term it leads under (it grows with each new holder; 0 =
-// never held) and how many times the row changed within this term (a release; the column kept
-// its name from when holders renewed the row every second).
+// never held). (The table's `renewals` column, from when holders renewed the row every second, is
+// no longer read or written: a term and a holder tell every change apart, as each takeover moves
+// the term and a release empties the holder.)
 struct Leadership {
   std::int64_t term = 0;
   std::string holder;
-  std::int64_t renewals = 0;
   bool operator==(const Leadership&) const = default;
 };
 
@@ -384,11 +384,11 @@ class Store {
 
   // --- scheduler leadership (store/scheduler_leadership.cpp): one row, never absent ---
   [[nodiscard]] Result<Leadership> leadership();
-  // Makes `holder` the leader under the next term (its renewals 0) if the row is still `seen`,
+  // Makes `holder` the leader under the next term if the row is still `seen`,
   // in one transaction; nothing, writing nothing, when it changed meanwhile (released or taken
   // by another candidate). Returns the row written.
   [[nodiscard]] Result<std::optional<Leadership>> acquire_leadership(const std::string& holder, const Leadership& seen);
-  // Gives up `holder`'s term `term` (holder "", counted in renewals); false, writing nothing,
+  // Gives up `holder`'s term `term` (holder ""); false, writing nothing,
   // when it moved. The term stays the current one until a candidate acquires the next.
   [[nodiscard]] Result<bool> release_leadership(const std::string& holder, std::int64_t term);
 

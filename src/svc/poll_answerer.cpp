@@ -1,6 +1,7 @@
 #include "svc/poll_answerer.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 
 #include "common/log.hpp"
@@ -20,9 +21,15 @@ constexpr auto k_watch_interval = std::chrono::milliseconds(250);
 void PollAnswerer::start() {
   m_thread = std::thread([this] {
     ParkedPolls& parked = m_ctx.remote_agents->parked();
+    // The loop also wakes for this server's own announcements (many while tasks change): the
+    // change count is read at most once per k_watch_interval, not at each of them.
+    auto last_look = std::chrono::steady_clock::time_point{};
     while (true) {
       const std::uint64_t parks = parked.parks();
-      look_for_other_servers_writes();
+      if (const auto now = std::chrono::steady_clock::now(); now - last_look >= k_watch_interval) {
+        look_for_other_servers_writes();
+        last_look = now;
+      }
       pass();
       if (parked.closed() && parked.size() == 0) return;
       auto sleep = m_watch_other_servers ? k_watch_interval : k_max_sleep;

@@ -35,7 +35,6 @@ Result<void> SchedulerLeadership::start() {
   BERTH_TRY(check_leadership_settings(m_settings));
   if (m_server_id.empty()) return fail(Code::client, "scheduler leadership: the server id is empty");
   if (!m_settings.sole && !m_lease) return fail(Code::client, "scheduler leadership: no lease to lead by");
-  m_started = true;
   if (m_settings.sole) {
     for (int attempt = 0; attempt < k_sole_attempts; ++attempt) {
       const EpochMs began = m_clock.now_ms();

@@ -105,7 +105,6 @@ class SchedulerLeadership {
   std::optional<std::int64_t> m_term BERTH_GUARDED_BY(m_mutex);
   EpochMs m_confirmed_at BERTH_GUARDED_BY(m_mutex) = 0;  // when the holder's last confirmation began
 
-  bool m_started = false;
   PeriodicWorker m_worker;
 };
 

@@ -125,12 +125,12 @@ TEST_CASE("scheduler leadership: the row is taken against the row as seen, and r
           "[store]") {
   TwoServers s;
   const store::Leadership fresh = s.row();
-  CHECK(fresh == store::Leadership{0, "", 0});
+  CHECK(fresh == store::Leadership{0, ""});
 
   auto taken = s.store_a->acquire_leadership("a", fresh);
   REQUIRE_OK(taken);
   REQUIRE(*taken);
-  CHECK(**taken == store::Leadership{1, "a", 0});
+  CHECK(**taken == store::Leadership{1, "a"});
   // The other connection, with the same stale view, loses.
   auto late = s.store_b->acquire_leadership("b", fresh);
   REQUIRE_OK(late);
@@ -139,7 +139,7 @@ TEST_CASE("scheduler leadership: the row is taken against the row as seen, and r
   auto takeover = s.store_b->acquire_leadership("b", s.row());
   REQUIRE_OK(takeover);
   REQUIRE(*takeover);
-  CHECK(**takeover == store::Leadership{2, "b", 0});
+  CHECK(**takeover == store::Leadership{2, "b"});
   CHECK(*s.store_a->release_leadership("a", 1) == false);  // deposed: nothing to release
 
   // Only the holder releases, only under its term; a takeover against the row before the
@@ -147,8 +147,8 @@ TEST_CASE("scheduler leadership: the row is taken against the row as seen, and r
   CHECK(*s.store_a->release_leadership("a", 2) == false);
   CHECK(*s.store_b->release_leadership("b", 1) == false);
   CHECK(*s.store_b->release_leadership("b", 2) == true);
-  CHECK(s.row() == store::Leadership{2, "", 1});
-  auto stale = s.store_a->acquire_leadership("a", store::Leadership{2, "b", 0});
+  CHECK(s.row() == store::Leadership{2, ""});
+  auto stale = s.store_a->acquire_leadership("a", store::Leadership{2, "b"});
   REQUIRE_OK(stale);
   CHECK_FALSE(*stale);
 }
@@ -194,7 +194,7 @@ TEST_CASE("scheduler leadership: the server whose node leads takes the row at on
   TwoServers s;
   s.a.tick();
   CHECK_FALSE(s.a.term());  // its node does not lead: it takes nothing, even a free row
-  CHECK(s.row() == store::Leadership{0, "", 0});
+  CHECK(s.row() == store::Leadership{0, ""});
   s.lease_a.answer = true;
   s.a.tick();
   CHECK(s.a.term() == 1);
@@ -214,7 +214,7 @@ TEST_CASE("scheduler leadership: the server whose node leads takes the row at on
   }
   CHECK(s.store_a->change_count() == writes_a);
   CHECK(s.store_b->change_count() == writes_b);
-  CHECK(s.row() == store::Leadership{1, "a", 0});
+  CHECK(s.row() == store::Leadership{1, "a"});
   CHECK(s.told_a == Told{1});
 
   // b's node leads now (a's was cut off, and has not noticed: its clock stood still and it ran
@@ -303,7 +303,7 @@ TEST_CASE("scheduler leadership: a server whose node leads but whose store refus
   s.a.tick();
   CHECK_FALSE(s.a.term());
   CHECK(s.told_a.empty());
-  CHECK(s.row() == store::Leadership{0, "", 0});
+  CHECK(s.row() == store::Leadership{0, ""});
   REQUIRE_OK(s.store_b->exec_for_test("DROP TRIGGER refuse_takeover"));
   s.clock_a.advance_ms(k_check);
   s.a.tick();
@@ -347,7 +347,7 @@ TEST_CASE("scheduler leadership: stop() tells the listener first and frees the r
   REQUIRE(s.a.term() == 1);
   s.a.stop();
   CHECK(s.told_a == Told{1, std::nullopt});
-  CHECK(s.row() == store::Leadership{1, "", 1});
+  CHECK(s.row() == store::Leadership{1, ""});
   s.b.tick();
   CHECK_FALSE(s.b.term());  // free, but b's node does not lead yet
   s.lease_b.answer = true;
@@ -374,7 +374,7 @@ TEST_CASE("scheduler leadership: a sole gateway takes the term at start and hold
   CHECK(f.store->change_count() == writes);  // no renewal, ever
   auto row = f.store->leadership();
   REQUIRE_OK(row);
-  CHECK(*row == store::Leadership{1, "gateway", 0});
+  CHECK(*row == store::Leadership{1, "gateway"});
 
   // Its schedulers' plans carry the term (one read in the plan's transaction).
   f.ctx->leadership = &leadership;
