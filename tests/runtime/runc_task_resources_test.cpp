@@ -1,5 +1,7 @@
 // RuncRuntime's task-level resources with its cgroup root pointed at a directory: the limits it
 // writes for cgroup v2 and v1 layouts, and what cleanup removes.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -56,7 +58,7 @@ TEST_CASE("runc runtime: a task's cgroup v1 limits go to each controller's hiera
   CHECK(read_file(root + "/pids/berth/t1/pids.max").value_or("") == "100");
 }
 
-TEST_CASE("runc runtime: cleanup removes the task's (empty) cgroup", "[runtime]") {
+TEST_CASE("runc runtime: a task without task-level limits gets its cgroup from runc; cleanup removes it", "[runtime]") {
   TempDir tmp;
   const std::string root = tmp.path + "/cgroup";
   REQUIRE(make_dirs(root + "/memory"));
@@ -64,7 +66,9 @@ TEST_CASE("runc runtime: cleanup removes the task's (empty) cgroup", "[runtime]"
   TaskSetup setup = host_task();
   setup.limits = {};
   REQUIRE(runtime->prepare_task(setup).has_value());
-  REQUIRE(std::filesystem::is_directory(root + "/memory/berth/t1"));
+  CHECK_FALSE(std::filesystem::exists(root + "/memory/berth/t1"));
+  REQUIRE(make_dirs(root + "/memory/berth/t1/main"));  // as runc makes a container's cgroup and its parent
+  REQUIRE(::rmdir((root + "/memory/berth/t1/main").c_str()) == 0);  // as runc delete removes the container's
   REQUIRE(runtime->cleanup_task("t1", "/berth/t1").has_value());
   CHECK_FALSE(std::filesystem::exists(root + "/memory/berth/t1"));
 }

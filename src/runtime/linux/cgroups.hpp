@@ -21,6 +21,8 @@ struct TaskLimits {
   std::optional<long long> cpu_quota_us;    // per 100 ms period
   std::optional<long long> memory_bytes;
   std::optional<long long> pids;
+
+  bool any() const { return cpu_quota_us || memory_bytes || pids; }
 };
 
 // Creates `path` ("/berth/<task>") in every controller berth uses and applies `limits`.
