@@ -127,12 +127,18 @@ TEST_CASE_METHOD(RuntimeFixture, "runtime: a start error is reported, not hung o
   REQUIRE_FALSE(pid.has_value());
   CHECK(pid.error().message.find("no/such/binary") != std::string::npos);
   CHECK(runtime->status(s.id).start_error.size() > 0);
+  // The shim made its attach socket and pid file while runc ran; a failed start leaves neither.
+  CHECK_FALSE(std::filesystem::exists(paths.state_root + "/" + s.id + "/" + k_attach_socket));
+  CHECK_FALSE(std::filesystem::exists(paths.state_root + "/" + s.id + "/" + k_shim_pid_file));
 }
 
 TEST_CASE_METHOD(RuntimeFixture, "runtime: kill and exec reach the running container", "[runtime][root]") {
   auto s = spec({"sleep", "60"});
   REQUIRE(runtime->start(s).has_value());
   CHECK(runtime->status(s.id).state == ContainerStatus::State::running);
+  // Reported started: its monitor is recorded and attach can connect.
+  CHECK(std::filesystem::exists(paths.state_root + "/" + s.id + "/" + k_shim_pid_file));
+  CHECK(std::filesystem::is_socket(paths.state_root + "/" + s.id + "/" + k_attach_socket));
   auto exec = runtime->exec(s.id, {"sh", "-c", "echo inside; exit 4"}, 10000);
   REQUIRE(exec.has_value());
   CHECK(exec->exit_code == 4);

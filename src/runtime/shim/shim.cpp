@@ -228,6 +228,15 @@ int run_detached_shim(const ShimOptions& o) {
   const std::int64_t runc_began_us = monotonic_us();
   auto runc = spawn_process(run, {.stdout_fd = out_pipe[1], .stderr_fd = err_pipe[1], .die_with_parent = true,
                                   .stdin_fd = in_pipe[0]});
+  // While runc runs (tens of ms, mostly waiting on the kernel), not after it: the attach socket
+  // must exist before berth sees the container running (`berth attach` works from then on), and
+  // clients that connect early wait in its backlog until the loop below accepts them. A container
+  // runs on without it if the socket cannot be made. Both go again if the start fails.
+  const std::string attach_path = o.state_dir + "/" + k_attach_socket;
+  const std::string shim_pid_path = o.state_dir + "/" + k_shim_pid_file;
+  auto attach = AttachServer::listen(attach_path);
+  auto shim_pid_ok = replace_file(shim_pid_path, std::to_string(::getpid()));
+  (void)shim_pid_ok;
   int exit_code = runc ? wait_exit_code(*runc) : 127;
   const std::int64_t runc_ended_us = monotonic_us();
   ::close(out_pipe[1]);
@@ -252,19 +261,17 @@ int run_detached_shim(const ShimOptions& o) {
   if (exit_code != 0) {
     const std::string message = start_problem.empty() ? runc_error(runc_log) : start_problem;
     run_and_wait({o.runc, "--root", o.runc_root, "delete", "--force", o.id}, -1, -1);
+    attach = fail(Code::server, "the start failed");  // closes the listener
+    ::unlink(attach_path.c_str());
+    ::unlink(shim_pid_path.c_str());
     return fail_start(message);
   }
   auto pid_text = read_file(pid_file);
   const pid_t container_pid = pid_text ? parse_integer<pid_t>(trim(*pid_text)).value_or(0) : 0;
-  // Before the report: once berth sees the container running, `berth attach` works. A container
-  // runs on without it if the socket cannot be made.
-  auto attach = AttachServer::listen(o.state_dir + "/" + k_attach_socket);
   if (!attach) {
     auto ok = write_file(o.state_dir + "/shim.log", attach.error().message + "\n");
     (void)ok;
   }
-  auto shim_pid_ok = replace_file(o.state_dir + "/" + k_shim_pid_file, std::to_string(::getpid()));
-  (void)shim_pid_ok;
   report(o.sync_fd, "ok " + std::to_string(container_pid) + " " + std::to_string(runc_began_us) + " " +
                         std::to_string(runc_ended_us));
   // Out of berth's cgroups, so stopping berth's service never takes the monitors along. Done
