@@ -1,5 +1,6 @@
 // RuncRuntime's task-level resources: the task's parent cgroup under the runtime's cgroupfs root
-// (runc makes each container's cgroup below it), the namespaces its containers share
+// with its limits (runc makes each container's cgroup below it, and the parent too when the task
+// has no limits), the namespaces its containers share
 // (pidMode/ipcMode task), its CNI bridge attachment and its storage limit (a project quota id
 // whose limit covers the writable layers of its containers' bundles).
 #include <algorithm>
