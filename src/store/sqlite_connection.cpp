@@ -7,13 +7,24 @@
 
 #include <sqlite3.h>
 
+#include "store/statement_cache.hpp"
+
 namespace berth::store {
 namespace {
 
+// How many prepared statements a connection keeps idle (StatementCache): the store's distinct
+// statements number a few dozen; each kept one holds a few KiB.
+constexpr std::size_t k_kept_statements = 64;
+
 class SqliteStatement final : public Statement {
  public:
-  SqliteStatement(sqlite3* db, std::string_view sql) : m_db(db) {
-    const int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr);
+  // Takes an idle statement of the same text from `cache`, else prepares one; gives it back when
+  // destroyed.
+  SqliteStatement(sqlite3* db, std::string_view sql, StatementCache& cache) : m_db(db), m_cache(cache), m_sql(sql) {
+    m_stmt = cache.take(sql);
+    if (m_stmt) return;
+    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                      &m_stmt, nullptr);
     if (rc != SQLITE_OK) {
       std::string message = "prepare failed: " + std::string(sqlite3_errmsg(db)) + " in: " + std::string(sql);
       check_failed(message.c_str(), __FILE__, __LINE__);
@@ -21,7 +32,7 @@ class SqliteStatement final : public Statement {
   }
   SqliteStatement(const SqliteStatement&) = delete;
   SqliteStatement& operator=(const SqliteStatement&) = delete;
-  ~SqliteStatement() override { sqlite3_finalize(m_stmt); }
+  ~SqliteStatement() override { m_cache.give_back(std::move(m_sql), m_stmt); }
 
   void bind(int index, std::string_view text) override {
     sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -47,6 +58,8 @@ class SqliteStatement final : public Statement {
 
  private:
   sqlite3* m_db;
+  StatementCache& m_cache;
+  std::string m_sql;
   sqlite3_stmt* m_stmt = nullptr;
 };
 
@@ -57,6 +70,7 @@ class SqliteConnection final : public Connection {
   SqliteConnection& operator=(const SqliteConnection&) = delete;
   ~SqliteConnection() override {
     m_data_version.reset();
+    m_statements.reset();  // finalizes the idle statements before the connection closes
     if (m_db) sqlite3_close_v2(m_db);
   }
 
@@ -71,14 +85,15 @@ class SqliteConnection final : public Connection {
     return {};
   }
   std::unique_ptr<Statement> prepare(std::string_view sql) override {
-    return std::make_unique<SqliteStatement>(m_db, sql);
+    return std::make_unique<SqliteStatement>(m_db, sql, *m_statements);
   }
-  // The busy timeout set at open does the waiting.
-  Result<void> begin() override { return exec("BEGIN IMMEDIATE"); }
-  Result<void> commit() override { return exec("COMMIT"); }
-  Result<void> rollback() override { return exec("ROLLBACK"); }
+  // The busy timeout set at open does the waiting. These run around every write, so they go
+  // through the kept statements too rather than sqlite3_exec's prepare of each.
+  Result<void> begin() override { return run("BEGIN IMMEDIATE"); }
+  Result<void> commit() override { return run("COMMIT"); }
+  Result<void> rollback() override { return run("ROLLBACK"); }
   bool set_durability(Durability durability) override {
-    return exec(durability == Durability::deferred ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL")
+    return run(durability == Durability::deferred ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL")
         .has_value();
   }
   int changes() const override { return sqlite3_changes(m_db); }
@@ -105,6 +120,15 @@ class SqliteConnection final : public Connection {
   }
 
  private:
+  // One statement that returns no rows, prepared once and kept.
+  Result<void> run(std::string_view sql) {
+    SqliteStatement statement(m_db, sql, *m_statements);
+    while (true) {
+      BERTH_ASSIGN(const bool row, statement.step());
+      if (!row) return {};
+    }
+  }
+
   static void call_text_pair(sqlite3_context* context, int argc, sqlite3_value** argv) {
     const auto text = [&](int i) {
       const auto* bytes = reinterpret_cast<const char*>(sqlite3_value_text(argv[i]));
@@ -117,7 +141,8 @@ class SqliteConnection final : public Connection {
 
   sqlite3* m_db;
   std::string m_wal_path;  // "<path>-wal"; empty for ":memory:"
-  std::unique_ptr<Statement> m_data_version;  // finalized before the connection closes
+  std::unique_ptr<StatementCache> m_statements = std::make_unique<StatementCache>(k_kept_statements);
+  std::unique_ptr<Statement> m_data_version;  // given back before the cache and the connection go
   DataVersionWatch m_foreign;
 };
 
