@@ -69,7 +69,6 @@ class SqliteConnection final : public Connection {
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
   ~SqliteConnection() override {
-    m_data_version.reset();
     m_statements.reset();  // finalizes the idle statements before the connection closes
     if (m_db) sqlite3_close_v2(m_db);
   }
@@ -99,14 +98,12 @@ class SqliteConnection final : public Connection {
   int changes() const override { return sqlite3_changes(m_db); }
   std::int64_t total_changes() const override { return sqlite3_total_changes64(m_db); }
   std::int64_t database_change_count() override {
-    // Kept prepared: a dashboard's stream and the scheduler ask every tick.
-    if (!m_data_version) m_data_version = prepare("PRAGMA data_version");
-    auto row = m_data_version->step();
+    // A dashboard's stream and the scheduler ask every tick: the statement comes from the cache,
+    // and giving it back resets it, which ends its read.
+    SqliteStatement statement(m_db, "PRAGMA data_version", *m_statements);
+    auto row = statement.step();
     std::optional<std::int64_t> version;
-    if (row && *row) {
-      version = m_data_version->integer(0);
-      (void)m_data_version->step();  // past its one row: the read transaction ends here
-    }
+    if (row && *row) version = statement.integer(0);
     return total_changes() + m_foreign.observe(0, version);
   }
   const std::string& wal_path() const override { return m_wal_path; }
@@ -142,7 +139,6 @@ class SqliteConnection final : public Connection {
   sqlite3* m_db;
   std::string m_wal_path;  // "<path>-wal"; empty for ":memory:"
   std::unique_ptr<StatementCache> m_statements = std::make_unique<StatementCache>(k_kept_statements);
-  std::unique_ptr<Statement> m_data_version;  // given back before the cache and the connection go
   DataVersionWatch m_foreign;
 };
 

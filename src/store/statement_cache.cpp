@@ -19,7 +19,7 @@ sqlite3_stmt* StatementCache::take(std::string_view sql) {
 void StatementCache::give_back(std::string sql, sqlite3_stmt* statement) {
   sqlite3_reset(statement);
   sqlite3_clear_bindings(statement);
-  if (m_capacity == 0 || m_by_sql.contains(sql)) {
+  if (m_by_sql.contains(sql)) {
     sqlite3_finalize(statement);
     return;
   }

@@ -1,25 +1,30 @@
-// StatementCache on an in-memory SQLite database: a statement comes back reset and unbound, the
-// same text in use twice gets two statements, and the idle ones stay within the bound (the least
-// recently used goes).
+// StatementCache on a SQLite database in a file: a statement comes back reset and unbound (its
+// read ended: another connection can write), the same text in use twice gets two statements, and
+// the idle ones stay within the bound (the least recently used goes).
 #include <sqlite3.h>
 
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "fixtures/temp_dir.hpp"
 #include "store/statement_cache.hpp"
 
 using berth::store::StatementCache;
 
 namespace {
 
-struct MemoryDb {
+// A file, not ":memory:": a second connection sees the first one's open reads (its default
+// rollback journal makes a writer wait for readers).
+struct FileDb {
+  berth::testing::TempDir tmp;
+  std::string path = tmp.path + "/t.db";
   sqlite3* db = nullptr;
-  MemoryDb() {
-    REQUIRE(sqlite3_open(":memory:", &db) == SQLITE_OK);
+  FileDb() {
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
     REQUIRE(sqlite3_exec(db, "CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2), (3);", nullptr, nullptr,
                          nullptr) == SQLITE_OK);
   }
-  ~MemoryDb() { sqlite3_close_v2(db); }
+  ~FileDb() { sqlite3_close_v2(db); }
   sqlite3_stmt* prepare(const std::string& sql) {
     sqlite3_stmt* statement = nullptr;
     REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK);
@@ -30,7 +35,7 @@ struct MemoryDb {
 }  // namespace
 
 TEST_CASE("statement cache: a statement given back is reset, unbound and handed out again", "[store]") {
-  MemoryDb m;
+  FileDb m;
   StatementCache cache(4);
   const std::string sql = "SELECT v FROM t WHERE v >= ?1 ORDER BY v";
   CHECK(cache.take(sql) == nullptr);
@@ -50,13 +55,18 @@ TEST_CASE("statement cache: a statement given back is reset, unbound and handed 
   sqlite3_bind_int64(again, 1, 1);
   REQUIRE(sqlite3_step(again) == SQLITE_ROW);
   CHECK(sqlite3_column_int64(again, 0) == 1);
+  // Given back mid-read again: kept idle, it holds no read, so another connection's write goes
+  // through at once (no busy timeout is set: a read still open would make it SQLITE_BUSY).
+  REQUIRE(sqlite3_step(again) == SQLITE_ROW);
   cache.give_back(sql, again);
-  // A write is not held back by the statement kept idle (its read ended at the reset).
-  CHECK(sqlite3_exec(m.db, "BEGIN IMMEDIATE; DELETE FROM t; COMMIT;", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(m.path.c_str(), &other) == SQLITE_OK);
+  CHECK(sqlite3_exec(other, "DELETE FROM t", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close_v2(other);
 }
 
 TEST_CASE("statement cache: the same text in use twice is two statements; one idle copy is kept", "[store]") {
-  MemoryDb m;
+  FileDb m;
   StatementCache cache(4);
   const std::string sql = "SELECT count(*) FROM t";
   sqlite3_stmt* a = m.prepare(sql);
@@ -70,7 +80,7 @@ TEST_CASE("statement cache: the same text in use twice is two statements; one id
 }
 
 TEST_CASE("statement cache: past its bound the least recently used idle statement is finalized", "[store]") {
-  MemoryDb m;
+  FileDb m;
   StatementCache cache(2);
   const std::string one = "SELECT 1", two = "SELECT 2", three = "SELECT 3";
   cache.give_back(one, m.prepare(one));

@@ -261,8 +261,7 @@ int run_detached_shim(const ShimOptions& o) {
   if (exit_code != 0) {
     const std::string message = start_problem.empty() ? runc_error(runc_log) : start_problem;
     run_and_wait({o.runc, "--root", o.runc_root, "delete", "--force", o.id}, -1, -1);
-    attach = fail(Code::server, "the start failed");  // closes the listener
-    ::unlink(attach_path.c_str());
+    ::unlink(attach_path.c_str());  // its listener closes as this returns
     ::unlink(shim_pid_path.c_str());
     return fail_start(message);
   }
