@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "common/files.hpp"
+#include "common/numbers.hpp"
 #include "runtime/linux/process.hpp"
 
 using namespace berth;
@@ -38,6 +39,75 @@ std::string read_until_closed(int fd) {
 
 bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0; }
 
+// The state letter of /proc/PID/stat ('Z' for a zombie), or 0 once the process is gone.
+char process_state(pid_t pid) {
+  auto stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return 0;
+  const auto close_paren = stat->rfind(')');
+  if (close_paren == std::string::npos || close_paren + 2 >= stat->size()) return 0;
+  return (*stat)[close_paren + 2];
+}
+
+// Polls every 5 ms for up to 10 s (the suite may share the machine with a compiler).
+template <typename Condition>
+bool eventually(Condition condition) {
+  for (int i = 0; i < 2000; ++i) {
+    if (condition()) return true;
+    ::usleep(5000);
+  }
+  return condition();
+}
+
+bool dead(pid_t pid) {
+  const char state = process_state(pid);
+  return state == 0 || state == 'Z';
+}
+
+// The child a spare forks as soon as it runs (it takes the container; its first process stays
+// until then), or 0 if it has none within 10 s.
+pid_t spare_child(pid_t spare) {
+  pid_t child = 0;
+  eventually([&] {
+    auto children = read_file("/proc/" + std::to_string(spare) + "/task/" + std::to_string(spare) + "/children");
+    if (!children) return false;
+    const std::string_view listed = *children;
+    child = parse_integer<pid_t>(listed.substr(0, listed.find(' '))).value_or(0);
+    return child > 0;
+  });
+  return child;
+}
+
+// A shim's options whose runc fails at once, so the shim reports a start error and exits.
+ShimOptions failing_start(const std::string& dir) {
+  ShimOptions options;
+  options.id = "spare-test";
+  options.bundle = dir;
+  options.state_dir = dir;
+  options.runc = "/bin/false";
+  options.runc_root = dir + "/runc";
+  options.log_path = dir + "/out.log";
+  options.sync_fd = 3;  // what the saved arguments say; the handed pipe takes its place
+  return options;
+}
+
+// Hands `spare` a failing start and checks the shim that took it reported the error on the pipe
+// and in its exit record. Returns the exit code of the spare's first process, reaped.
+int hand_a_failing_start(SpareShim spare, const std::string& dir) {
+  int sync[2];
+  REQUIRE(::pipe2(sync, O_CLOEXEC) == 0);
+  auto first = std::move(spare).hand(failing_start(dir), sync[1]);
+  ::close(sync[1]);
+  if (!first) FAIL("hand-over: " << first.error().message);
+  const int first_exit = wait_exit_code(*first);
+  const std::string reply = read_until_closed(sync[0]);
+  ::close(sync[0]);
+  CHECK(reply.starts_with("error "));
+  const auto exit_record = read_file(dir + "/exit.json");
+  REQUIRE(exit_record.has_value());
+  CHECK(exit_record->find("startError") != std::string::npos);
+  return first_exit;
+}
+
 }  // namespace
 
 TEST_CASE("a spare shim handed a container runs as its shim and reports on the pipe it was given", "[runtime][root]") {
@@ -45,26 +115,7 @@ TEST_CASE("a spare shim handed a container runs as its shim and reports on the p
   const std::string dir = ::mkdtemp(pattern);
   auto spare = SpareShim::start(berth_binary());
   REQUIRE(spare.has_value());
-  ShimOptions options;
-  options.id = "spare-test";
-  options.bundle = dir;
-  options.state_dir = dir;
-  options.runc = "/bin/false";  // a runc that fails: the shim reports the start error
-  options.runc_root = dir + "/runc";
-  options.log_path = dir + "/out.log";
-  options.sync_fd = 3;  // what the saved arguments say; the handed pipe takes its place
-  int sync[2];
-  REQUIRE(::pipe2(sync, O_CLOEXEC) == 0);
-  auto first = std::move(*spare).hand(options, sync[1]);
-  ::close(sync[1]);
-  REQUIRE(first.has_value());
-  CHECK(wait_exit_code(*first) == 0);  // the shim's first process, which returns at once
-  const std::string reply = read_until_closed(sync[0]);
-  ::close(sync[0]);
-  CHECK(reply.starts_with("error "));
-  const auto exit_record = read_file(dir + "/exit.json");
-  REQUIRE(exit_record.has_value());
-  CHECK(exit_record->find("startError") != std::string::npos);
+  CHECK(hand_a_failing_start(std::move(*spare), dir) == 0);  // the first process returns at once
   auto removed = remove_all(dir);
   (void)removed;
 }
@@ -84,26 +135,32 @@ TEST_CASE("handing a container to a spare that died fails, so the caller starts 
   auto spare = SpareShim::start(berth_binary());
   REQUIRE(spare.has_value());
   const pid_t pid = spare->pid();
+  // Both of its processes: its child alone holds the socket once it has forked.
+  const pid_t child = spare_child(pid);
+  REQUIRE(child > 0);
+  REQUIRE(::kill(child, SIGKILL) == 0);
   REQUIRE(::kill(pid, SIGKILL) == 0);
-  ShimOptions options;
-  options.id = "x";
+  REQUIRE(eventually([&] { return dead(child) && dead(pid); }));
   int sync[2];
   REQUIRE(::pipe2(sync, O_CLOEXEC) == 0);
-  // The spare may not have died yet when the message goes; then its end is closed unread at its
-  // death and the pipe's writer with it, which the caller sees as a start with no report.
-  for (int i = 0; i < 200 && ::kill(pid, 0) == 0; ++i) {
-    char state = 0;
-    auto stat = read_file("/proc/" + std::to_string(pid) + "/stat");
-    if (stat) {
-      const auto close_paren = stat->rfind(')');
-      if (close_paren != std::string::npos && close_paren + 2 < stat->size()) state = (*stat)[close_paren + 2];
-    }
-    if (state == 'Z') break;
-    ::usleep(5000);
-  }
-  auto handed = std::move(*spare).hand(options, sync[1]);
+  auto handed = std::move(*spare).hand(failing_start("/nonexistent"), sync[1]);
   CHECK_FALSE(handed.has_value());
   CHECK_FALSE(process_exists(pid));  // reaped
   ::close(sync[0]);
   ::close(sync[1]);
+}
+
+TEST_CASE("a spare whose first process died still takes a container through its child", "[runtime][root]") {
+  char pattern[] = "/tmp/berth-spare-XXXXXX";
+  const std::string dir = ::mkdtemp(pattern);
+  auto spare = SpareShim::start(berth_binary());
+  REQUIRE(spare.has_value());
+  const pid_t pid = spare->pid();
+  REQUIRE(spare_child(pid) > 0);
+  REQUIRE(::kill(pid, SIGKILL) == 0);
+  REQUIRE(eventually([&] { return dead(pid); }));
+  hand_a_failing_start(std::move(*spare), dir);
+  CHECK_FALSE(process_exists(pid));  // reaped
+  auto removed = remove_all(dir);
+  (void)removed;
 }
