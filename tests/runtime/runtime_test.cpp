@@ -57,6 +57,7 @@ struct RuntimeFixture {
       auto ignored = runtime->remove(id);
       (void)ignored;
     }
+    runtime.reset();  // its spare root goes with it
     auto ignored = remove_all(dir);
     (void)ignored;
   }
@@ -317,4 +318,33 @@ TEST_CASE_METHOD(RuntimeFixture, "runtime: a start hands its container to the sp
   CHECK(runtime->status(second.id).state == ContainerStatus::State::running);
   REQUIRE(runtime->kill(second.id, 9).has_value());
   CHECK(wait_exit(second.id).exit_code == 137);
+}
+
+TEST_CASE_METHOD(RuntimeFixture, "runtime: a start takes the root mounted ahead over its image", "[runtime][root]") {
+  auto first = spec({"sleep", "60"});
+  REQUIRE(runtime->start(first).has_value());
+  // Mounted beside the caller once the first start has returned.
+  for (int i = 0; i < 1000 && !runtime->spare_root(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const auto spare = runtime->spare_root();
+  REQUIRE(spare.has_value());
+  auto second = spec({"sleep", "60"});
+  REQUIRE(runtime->start(second).has_value());
+  CHECK_FALSE(std::filesystem::exists(*spare));
+  // The second container's overlay is the spare's: mountinfo keeps the upperdir it was mounted with.
+  auto mountinfo = read_file("/proc/self/mountinfo");
+  REQUIRE(mountinfo.has_value());
+  const auto line_start = mountinfo->find(" " + paths.bundle_root + "/" + second.id + "/rootfs ");
+  REQUIRE(line_start != std::string::npos);
+  const std::string line = mountinfo->substr(line_start, mountinfo->find('\n', line_start) - line_start);
+  CHECK(line.find("upperdir=" + *spare + "/upper") != std::string::npos);
+  // It runs on it, and what it writes lands in its own bundle's writable layer.
+  CHECK(runtime->status(second.id).state == ContainerStatus::State::running);
+  auto touched = runtime->exec(second.id, {"touch", "/made-here"}, 10000);
+  REQUIRE(touched.has_value());
+  CHECK(touched->exit_code == 0);
+  CHECK(std::filesystem::exists(paths.bundle_root + "/" + second.id + "/upper/made-here"));
+  for (const auto* id : {&first.id, &second.id}) {
+    REQUIRE(runtime->kill(*id, 9).has_value());
+    CHECK(wait_exit(*id).exit_code == 137);
+  }
 }

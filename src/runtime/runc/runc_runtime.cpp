@@ -110,20 +110,23 @@ Result<ExecResult> run_command(const std::vector<std::string>& argv, int timeout
 
 Result<std::string> RuncRuntime::prepare_rootfs(const ContainerSpec& spec, const std::string& bundle) {
   const std::string merged = bundle + "/rootfs";
-  const std::string upper = bundle + "/upper";
-  const std::string work = bundle + "/work";
   // The task's storage limit: the bundle, and so the writable layer made inside it, inherits
-  // the task's project id (given by prepare_task, found again after a berth restart).
+  // the task's project id (given by prepare_task, found again after a berth restart). A spare
+  // root was made without one, so such a task makes its own.
   const auto project = spec.task_id.empty() ? std::nullopt : m_project_ids.find(spec.task_id);
+  if (!project) {
+    {
+      MutexLock lock(m_spare_mutex);
+      m_spare_image = spec.image_rootfs;  // what the keeper makes the next spare root of
+    }
+    if (m_spare_rootfs.take(spec.image_rootfs, bundle)) return merged;
+  }
+  BERTH_TRY(make_dirs(bundle, 0700));
   if (project) BERTH_TRY(assign_project(bundle, *project));
-  BERTH_TRY(make_dirs(merged));
-  BERTH_TRY(make_dirs(upper));
-  BERTH_TRY(make_dirs(work));
-  const std::string options = "lowerdir=" + spec.image_rootfs + ",upperdir=" + upper + ",workdir=" + work;
-  const auto mount_overlay = [&] { return ::mount("overlay", merged.c_str(), "overlay", 0, options.c_str()); };
-  if ((project ? without_quota_override(mount_overlay) : mount_overlay()) == 0) return merged;
+  BERTH_ASSIGN(const int mount_error, mount_overlay_root(bundle, spec.image_rootfs, project.has_value()));
+  if (mount_error == 0) return merged;
   // No overlayfs (some gateway kernels, or an overlay-backed data dir): a private copy.
-  log_warn("overlay mount failed for " + spec.id + " (" + std::strerror(errno) + "); copying the image");
+  log_warn("overlay mount failed for " + spec.id + " (" + std::strerror(mount_error) + "); copying the image");
   std::error_code ec;
   fs::copy(spec.image_rootfs, merged,
            fs::copy_options::recursive | fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing, ec);
@@ -137,7 +140,6 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   BERTH_TRY(remove_all(state));
   BERTH_TRY(make_dirs(state, 0700));
   BERTH_TRY(make_dirs(m_paths.log_root, 0700));
-  BERTH_TRY(make_dirs(bundle, 0700));
   ContainerSpec spec = input;
   BERTH_TRY(join_task_namespaces(spec));
   if (spec.init) spec.init_binary = m_paths.self_exe;

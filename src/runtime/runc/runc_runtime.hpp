@@ -1,6 +1,7 @@
 // RuncRuntime: containers through the runc CLI, each under a `berth shim` monitor (one is kept
 // started ahead, see spare_shim.hpp), each with an
-// overlay (or, where overlayfs is unavailable, a copied) root over its image; task cgroups under
+// overlay (or, where overlayfs is unavailable, a copied) root over its image (one kept mounted
+// ahead over the last started image, see spare_rootfs.hpp); task cgroups under
 // its cgroupfs root, the PID/IPC namespaces a task's containers share (TaskNamespaces' holders),
 // bridge networking through CNI, and task storage limits through project quotas on the bundles'
 // filesystem. Thread-safe.
@@ -19,6 +20,7 @@
 #include "runtime/linux/task_project_ids.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/shim/shim.hpp"
+#include "runtime/runc/spare_rootfs.hpp"
 #include "runtime/shim/spare_shim.hpp"
 
 namespace berth::runtime {
@@ -60,6 +62,9 @@ class RuncRuntime final : public Runtime {
   bool cgroup_v2() const override { return m_cgroup_v2; }
   // Whether a spare shim waits for the next start (started after a start, on another thread).
   bool has_spare();
+  // The directory of the container root mounted ahead for the next start, if one waits (made
+  // after a start, on another thread).
+  std::optional<std::string> spare_root() { return m_spare_rootfs.waiting(); }
 
  private:
   Result<std::string> prepare_rootfs(const ContainerSpec& spec, const std::string& bundle);
@@ -84,9 +89,12 @@ class RuncRuntime final : public Runtime {
   TaskProjectIds m_project_ids;
   Mutex m_spare_mutex;
   std::optional<SpareShim> m_spare BERTH_GUARDED_BY(m_spare_mutex);
-  // Starts the next spare once a start has taken one and runc is done: on its own thread, so that
-  // the start's caller records the container (its state commit) beside the spare's posix_spawn
-  // rather than after it. No spare until the first start, as before. Last: it stops first.
+  std::string m_spare_image BERTH_GUARDED_BY(m_spare_mutex);  // the last start's image root, if unlimited
+  SpareRootfs m_spare_rootfs;
+  // Starts the next spare shim and mounts the next spare root once a start is done with runc: on
+  // its own thread, so that the start's caller records the container (its state commit) beside
+  // them rather than after them. No spare until the first start. Last: it stops first (the
+  // spare root is dropped after).
   std::atomic<bool> m_spare_wanted{false};
   PeriodicWorker m_spare_keeper;
 };

@@ -25,10 +25,18 @@ RuncRuntime::RuncRuntime(RuncPaths paths, BridgeNetworkConfig network)
       m_network(std::move(network)),
       m_cgroup_v2(runtime::cgroup_v2(m_paths.cgroup_root)),
       m_namespaces(m_paths.task_root, m_paths.self_exe, m_paths.cgroup_root),
-      m_project_ids(project_ids_root_of(m_paths)) {
+      m_project_ids(project_ids_root_of(m_paths)),
+      m_spare_rootfs(m_paths.bundle_root) {
   // Woken by each start; the tick only bounds its sleep (a pass with no start before it is idle).
   m_spare_keeper.start("spare shim", std::chrono::hours(1), [this] {
-    if (m_spare_wanted.exchange(false)) refill_spare();
+    if (!m_spare_wanted.exchange(false)) return;
+    refill_spare();
+    std::string image;
+    {
+      MutexLock lock(m_spare_mutex);
+      image = m_spare_image;
+    }
+    if (!image.empty()) m_spare_rootfs.refill(image);
   });
 }
 
