@@ -128,6 +128,10 @@ Result<AgentConfig> AgentConfig::from(const Config& config) {
   } else if (auto kernel = read_file("/proc/sys/net/ipv4/ip_local_port_range"); kernel) {
     if (auto range = parse_port_range("ip_local_port_range", *kernel); range) out.dynamic_host_ports = *range;
   }
+  // The agent's own stand-ins for dynamic ports taken since placement come from the same range.
+  out.network.dynamic_ports.range = out.dynamic_host_ports;
+  out.network.dynamic_ports.reserved_tcp = {out.reserved_ports.begin(), out.reserved_ports.end()};
+  out.network.dynamic_ports.reserved_udp = {out.reserved_udp_ports.begin(), out.reserved_udp_ports.end()};
   if (auto resolv = read_file("/etc/resolv.conf"); resolv) out.host_resolv_conf = *resolv;
   {
     const std::string* type = get("ECS_ENGINE_AUTH_TYPE");

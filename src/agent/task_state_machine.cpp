@@ -8,6 +8,7 @@
 #include "agent/restart_policy.hpp"
 #include "common/numbers.hpp"
 #include "model/ephemeral_storage.hpp"
+#include "model/port_request.hpp"
 #include "model/task_definition.hpp"
 
 namespace berth::agent {
@@ -103,15 +104,40 @@ bool depended_on(const model::Task& task, const model::TaskContainer& c, const J
   });
 }
 
-// The ports a bridge task publishes: its containers' bindings (host ports chosen at placement).
-std::vector<runtime::PortMapping> published_ports(const model::Task& task) {
+// The ports a bridge task publishes: its containers' bindings (host ports chosen at placement),
+// each marked dynamic when its task-definition mapping left the host port to berth. Bindings
+// are made in the order of the definition's mappings, container by container; a container whose
+// bindings do not match them one for one (another writer's) has none marked dynamic.
+std::vector<runtime::PortMapping> published_ports(const model::Task& task, const Json& td) {
+  const auto requests = model::port_requests_of(td);
   std::vector<runtime::PortMapping> ports;
   for (const auto& c : task.containers) {
+    std::vector<const model::PortRequest*> own;
+    for (const auto& r : requests) {
+      if (r.container == c.name) own.push_back(&r);
+    }
+    std::size_t i = 0;
     for (const auto& b : c.network_bindings) {
-      ports.push_back({b["hostPort"].get<int>(), b["containerPort"].get<int>(), b.value("protocol", "tcp")});
+      runtime::PortMapping p{b["hostPort"].get<int>(), b["containerPort"].get<int>(), b.value("protocol", "tcp")};
+      const model::PortRequest* r = own.size() == c.network_bindings.size() ? own[i++] : nullptr;
+      p.dynamic = r && r->host_port == 0 && r->container_port == p.container_port && r->protocol == p.protocol;
+      ports.push_back(std::move(p));
     }
   }
   return ports;
+}
+
+// Writes the ports the runtime published back into the bindings they came from (same order as
+// published_ports), so the task reports the host port it holds.
+void record_published(model::Task& task, const std::vector<runtime::PortMapping>& published) {
+  std::size_t i = 0;
+  for (auto& c : task.containers) {
+    for (auto& b : c.network_bindings) {
+      if (i >= published.size()) return;
+      const auto& p = published[i++];
+      if (p.container_port == b["containerPort"].get<int>() && p.protocol == b.value("protocol", "tcp")) b["hostPort"] = p.host_port;
+    }
+  }
 }
 
 }  // namespace
@@ -269,7 +295,7 @@ std::optional<Action> next_start_action(model::Task& task, const Json& td, const
       limits->pids = pids_limit;
       const bool bridge = model::network_mode_of(td) == model::NetworkMode::bridge;
       runtime::TaskSetup setup{task.id, task_cgroup_of(defaults.cgroup_parent, task.id), *limits, bridge,
-                               bridge ? published_ports(task) : std::vector<runtime::PortMapping>{}};
+                               bridge ? published_ports(task, td) : std::vector<runtime::PortMapping>{}};
       setup.pid_mode = namespace_mode_of(td, "pidMode");
       setup.ipc_mode = namespace_mode_of(td, "ipcMode");
       setup.shm_bytes = task_shm_bytes(td);
@@ -329,6 +355,7 @@ void on_prepared(model::Task& task, const Result<runtime::PreparedTask>& prepare
   }
   progress.prepared = true;
   if (!bridge) return;
+  record_published(task, prepared->ports);
   for (auto& c : task.containers) {
     c.network_interfaces = Json::array({{{"attachmentId", task.id}, {"privateIpv4Address", prepared->address}}});
   }

@@ -115,6 +115,9 @@ std::optional<Action> next_start_action(model::Task& task, const model::Json& td
 void stop_uninitialized(model::Task& task, const std::string& reason, EpochMs now);
 void on_image(model::Task& task, const std::string& container, const ImageOutcome& outcome,
               StartProgress& progress, EpochMs now);
+// The task's resources are ready (bridge: its containers get the address, and their bindings
+// the host ports actually published, which for a dynamic port taken since placement is the
+// one held in its place), or not, which stops it.
 void on_prepared(model::Task& task, const Result<runtime::PreparedTask>& prepared, bool bridge,
                  StartProgress& progress, EpochMs now);
 // The container started (host networking: its port mappings become its bindings).

@@ -55,6 +55,9 @@ struct TaskSetup {
 
 struct PreparedTask {
   std::string address;          // bridge: the task's IPv4 address; empty otherwise
+  // bridge: the ports published, in the order of TaskSetup::ports, as held (a dynamic one may
+  // stand in for a port taken since placement).
+  std::vector<PortMapping> ports;
 };
 
 class Runtime {

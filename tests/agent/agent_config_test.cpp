@@ -14,6 +14,19 @@ Result<agent::AgentConfig> with_port_range(const std::string& range) {
 
 }  // namespace
 
+TEST_CASE("the bridge network replaces a taken dynamic port from the agent's range, less its reserved ports", "[agent]") {
+  Config config;
+  config.raw["ECS_DYNAMIC_HOST_PORT_RANGE"] = "40000-40100";
+  config.raw["ECS_RESERVED_PORTS"] = "[40050]";
+  config.raw["ECS_RESERVED_PORTS_UDP"] = "[40060]";
+  auto agent = agent::AgentConfig::from(config);
+  REQUIRE(agent);
+  CHECK(agent->network.dynamic_ports.range == std::pair{40000, 40100});
+  CHECK(agent->network.dynamic_ports.reserved_tcp.contains(40050));
+  CHECK(agent->network.dynamic_ports.reserved_tcp.contains(22));  // ECS's defaults stay reserved
+  CHECK(agent->network.dynamic_ports.reserved_udp == std::set<int>{40060});
+}
+
 TEST_CASE("ECS_DYNAMIC_HOST_PORT_RANGE is parsed with checked numbers", "[agent]") {
   auto ok = with_port_range("49153-65535");
   REQUIRE(ok);

@@ -83,7 +83,13 @@ class FakeRuntime final : public runtime::Runtime {
     prepared.push_back(setup);
     if (!network_error.empty()) return fail(Code::server, "bridge network: " + network_error);
     networks.insert(setup.task_id);
-    return runtime::PreparedTask{setup.bridge ? "172.31.0.2" : ""};
+    // Published as asked, but for a dynamic port `taken_host_ports` names: the bridge network holds
+    // another port of the range in its place.
+    std::vector<runtime::PortMapping> published = setup.ports;
+    for (auto& p : published) {
+      if (const auto it = taken_host_ports.find(p.host_port); p.dynamic && it != taken_host_ports.end()) p.host_port = it->second;
+    }
+    return runtime::PreparedTask{setup.bridge ? "172.31.0.2" : "", std::move(published)};
   }
   Result<void> cleanup_task(const std::string& task_id, const std::string& cgroup_path) override {
     cleaned_up.push_back(task_id);
@@ -102,6 +108,7 @@ class FakeRuntime final : public runtime::Runtime {
   std::string start_error;                                        // start() fails with it if set
   std::string restart_error;                                      // restart() fails with it if set
   std::string network_error;                                      // prepare_task() fails with it if set
+  std::map<int, int> taken_host_ports;  // a placed dynamic host port -> the one prepare_task publishes instead
   int exec_exit_code = 0;                                         // what health checks exit with
   std::map<std::string, model::ContainerStats> stats;             // runtime id → what container_stats reads
 

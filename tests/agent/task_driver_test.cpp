@@ -316,6 +316,8 @@ TEST_CASE("task driver: a bridge task's first container prepares the task, then 
     {"name":"main","image":"app:1","portMappings":[{"containerPort":80}]},{"name":"side","image":"app:1"}]})");
   auto task = f.pending_task(td);
   task.containers[0].network_bindings = Json::parse(R"([{"hostPort":32768,"containerPort":80,"protocol":"tcp"}])");
+  // The placed port was taken on the host since placement: the network holds 32790 instead.
+  f.runtime.taken_host_ports = {{32768, 32790}};
 
   f.driver->drive(task, td);
   REQUIRE(f.runtime.prepared.size() == 1);  // once, before the first container
@@ -324,6 +326,8 @@ TEST_CASE("task driver: a bridge task's first container prepares the task, then 
   CHECK(setup.limits.memory_bytes == 64LL << 20);
   REQUIRE(setup.ports.size() == 1);
   CHECK(setup.ports[0].host_port == 32768);
+  CHECK(setup.ports[0].dynamic);
+  CHECK(task.containers[0].network_bindings[0]["hostPort"] == 32790);  // what the task reports
   CHECK(f.runtime.started == std::vector<std::string>{runtime_id_of(k_task, "main"), runtime_id_of(k_task, "side")});
   CHECK(task.last_status == model::TaskStatus::running);
   CHECK(task.pull_started_at.has_value());  // an imported image is used as is: no pull

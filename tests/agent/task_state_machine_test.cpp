@@ -2,6 +2,7 @@
 #include <signal.h>
 
 #include "agent/container_spec_builder.hpp"
+#include "agent/state_reporter.hpp"
 #include "agent/task_state_machine.hpp"
 #include "fixtures/fixtures.hpp"
 
@@ -267,6 +268,60 @@ TEST_CASE("task state machine: the first container prepares the task; a network 
     CHECK(c.reason == "CannotStartContainerError: bridge network: plugin bridge failed");
   }
   CHECK(task.stopped_reason == "CannotStartContainerError: bridge network: plugin bridge failed");
+}
+
+TEST_CASE("task state machine: a bridge task's dynamic ports are marked so, and bindings take the ports published",
+          "[agent][state-machine]") {
+  FakeClock clock;
+  const Json td = definition(Json::parse(R"([{"name":"main","portMappings":[{"containerPort":80},{"containerPort":443,"hostPort":8443},
+                                                                           {"containerPort":53,"hostPort":0,"protocol":"udp"}]},
+                                            {"name":"side","portMappings":[{"containerPort":9000}]}])"),
+                             "bridge");
+  auto task = task_of(td, clock.now_ms());
+  task.containers[0].network_bindings = Json::parse(R"([{"bindIP":"0.0.0.0","hostPort":40001,"containerPort":80,"protocol":"tcp"},
+                                                        {"bindIP":"0.0.0.0","hostPort":8443,"containerPort":443,"protocol":"tcp"},
+                                                        {"bindIP":"0.0.0.0","hostPort":40002,"containerPort":53,"protocol":"udp"}])");
+  task.containers[1].network_bindings = Json::parse(R"([{"bindIP":"0.0.0.0","hostPort":40003,"containerPort":9000,"protocol":"tcp"}])");
+  StartProgress progress;
+  progress.secrets_checked = true;
+  progress.image_ready = {"main", "side"};
+  const auto action = next_start_action(task, td, {}, progress, {}, std::nullopt, clock.now_ms());
+  REQUIRE(action.has_value());
+  REQUIRE(action->kind == ActionKind::prepare_task);
+  const auto& ports = action->setup.ports;
+  REQUIRE(ports.size() == 4);
+  CHECK(ports[0].dynamic);
+  CHECK_FALSE(ports[1].dynamic);  // the user asked for 8443: only that port will do
+  CHECK(ports[2].dynamic);
+  CHECK(ports[3].dynamic);
+  CHECK(ports[3].host_port == 40003);
+
+  // The bridge network held 40101 and 40103 in place of the placed ports taken meanwhile.
+  auto published = ports;
+  published[0].host_port = 40101;
+  published[3].host_port = 40103;
+  on_prepared(task, runtime::PreparedTask{"172.31.0.2", published}, true, progress, clock.now_ms());
+  CHECK(progress.prepared);
+  CHECK(task.containers[0].network_bindings[0]["hostPort"] == 40101);
+  CHECK(task.containers[0].network_bindings[1]["hostPort"] == 8443);
+  CHECK(task.containers[0].network_bindings[2]["hostPort"] == 40002);
+  CHECK(task.containers[1].network_bindings[0]["hostPort"] == 40103);
+  CHECK(task.containers[1].network_bindings[0]["bindIP"] == "0.0.0.0");
+  // What the agent reports to the serving gateway carries the ports held.
+  const auto change = state_change_of(task);
+  CHECK(change.containers[1].network_bindings->at(0)["hostPort"] == 40103);
+
+  // Bindings that do not match the definition's mappings one for one are none of them dynamic.
+  task.containers[1].network_bindings.push_back({{"hostPort", 40004}, {"containerPort", 9001}, {"protocol", "tcp"}});
+  StartProgress again;
+  again.secrets_checked = true;
+  again.image_ready = {"main", "side"};
+  const auto odd = next_start_action(task, td, {}, again, {}, std::nullopt, clock.now_ms());
+  REQUIRE(odd.has_value());
+  REQUIRE(odd->setup.ports.size() == 5);
+  CHECK(odd->setup.ports[0].dynamic);
+  CHECK_FALSE(odd->setup.ports[3].dynamic);
+  CHECK_FALSE(odd->setup.ports[4].dynamic);
 }
 
 TEST_CASE("task state machine: the task setup carries ephemeralStorage, a RunTask override first",

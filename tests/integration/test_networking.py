@@ -227,6 +227,49 @@ class BridgeTest(TaskTestCase):
         third = self.ecs.run_task(taskDefinition="steady")
         self.assertEqual([f["reason"] for f in third["failures"]], ["RESOURCE:PORTS"])
 
+    def test_a_dynamic_port_taken_after_placement_is_replaced_by_a_free_one_of_the_range(self):
+        # Placement chose the port on the server; a host program (most often an outgoing
+        # connection given it as its source port) may take it before the task starts. A range of
+        # two ports makes the placement exact: a host-mode task claims 40131 in placement's view
+        # without binding it, so the bridge task is placed on 40130, which this test holds.
+        with open(self.berth.config_path, "a") as f:
+            f.write("ECS_DYNAMIC_HOST_PORT_RANGE=40130-40131\n")
+        self.berth.restart()
+        self.ecs = self.berth.boto3()
+        self.register("claim", [{"name": "main", "memory": 16, "stopTimeout": 1, "command": ["sleep", "3600"],
+                                 "portMappings": [{"containerPort": 40131, "hostPort": 40131}]}])
+        claim = self.run_running("claim")
+        self.register_web("moved")
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+            # As servers do; berth's own bind (without it) is refused all the same.
+            other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            other.bind(("0.0.0.0", 40130))
+            other.listen()
+            task = self.run_running("moved")
+            binding = task["containers"][0]["networkBindings"][0]
+            self.assertEqual(binding["hostPort"], 40131, binding)
+            self.assertEqual(binding["containerPort"], 8080)
+            self.assertTrue(self.page(40131).startswith("page-from-"))
+            self.assertEqual(bind_error(40131), errno.EADDRINUSE)  # held by berth against host programs
+            self.assertIn("host port 40130/tcp was taken since placement; dynamic port 40131 is published instead",
+                          self.berth.log())
+            # The program keeps its port: no DNAT was made to take its clients. The client closes
+            # first, so no TIME_WAIT is left on 40130.
+            with socket.create_connection(("127.0.0.1", 40130), timeout=5):
+                accepted, _ = other.accept()
+            accepted.close()
+        # A restart of berth keeps the port the task holds, not the one placement chose.
+        self.berth.restart()
+        self.ecs = self.berth.boto3()
+        after = self.ecs.describe_tasks(tasks=[task["taskArn"]])["tasks"][0]
+        self.assertEqual(after["lastStatus"], "RUNNING")
+        self.assertEqual(after["containers"][0]["networkBindings"], task["containers"][0]["networkBindings"])
+        self.assertTrue(self.page(40131).startswith("page-from-"))
+        self.assertEqual(bind_error(40131), errno.EADDRINUSE)
+        for arn in (task["taskArn"], claim["taskArn"]):
+            self.ecs.stop_task(task=arn)
+            self.wait_status(arn, "STOPPED")
+
     def test_published_ports_are_held_against_host_programs_until_the_task_stops(self):
         # The DNAT alone holds no socket: without berth holding the port, the kernel could hand
         # it to a host program's bind(:0), whose clients would then reach the container.

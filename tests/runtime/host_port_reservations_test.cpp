@@ -103,3 +103,108 @@ TEST_CASE("host ports: out-of-range ports and unknown protocols are refused", "[
   CHECK_FALSE(reservations.reserve("t1", {HostPort{8080, "sctp"}}).has_value());
   CHECK(reservations.held_by("t1").empty());
 }
+
+namespace {
+
+// `count` consecutive TCP ports held by this test (so no other program has them), the first
+// one's number in `first`. Retried from other starting points: the host's programs hold ports
+// here and there.
+std::vector<UniqueFd> hold_consecutive(int count, int& first) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    first = free_port(SOCK_STREAM);
+    if (first + count - 1 > 65535) continue;
+    std::vector<UniqueFd> held;
+    for (int p = first; p < first + count; ++p) {
+      UniqueFd fd = bound(SOCK_STREAM, p);
+      if (!fd.valid()) break;
+      held.push_back(std::move(fd));
+    }
+    if (static_cast<int>(held.size()) == count) return held;
+  }
+  FAIL("no " << count << " consecutive free TCP ports found");
+  return {};
+}
+
+WantedPort dynamic_port(int port) { return WantedPort{HostPort{port, "tcp"}, true}; }
+WantedPort static_port(int port) { return WantedPort{HostPort{port, "tcp"}, false}; }
+
+}  // namespace
+
+TEST_CASE("host ports: a dynamic port another program took is replaced by one of the range, held and returned",
+          "[runtime][network]") {
+  HostPortReservations reservations;
+  int placed = 0;
+  auto ports = hold_consecutive(4, placed);
+  // The test keeps the placed port; the rest of the range is let go again (free to take).
+  ports.resize(1);
+  DynamicPorts dynamic{{placed, placed + 3}, {placed + 1}, {}};
+  // placed+1 is reserved, placed+2 another port the task asked for (static): placed+3 is the one.
+  auto held = reservations.reserve("t1", {dynamic_port(placed), static_port(placed + 2)}, dynamic);
+  REQUIRE(held.has_value());
+  REQUIRE(held->size() == 2);
+  CHECK((*held)[0].port == placed + 3);
+  CHECK((*held)[1].port == placed + 2);
+  REQUIRE(reservations.held_by("t1").size() == 2);
+  CHECK(reservations.held_by("t1")[0].port == placed + 3);
+  CHECK_FALSE(bound(SOCK_STREAM, placed + 3).valid());  // held against host programs
+  CHECK(errno == EADDRINUSE);
+
+  // A wide range: some port of it other than the placed one.
+  HostPortReservations wide;
+  auto anywhere = wide.reserve("t2", {dynamic_port(placed)}, DynamicPorts{{placed, std::min(placed + 500, 65535)}, {}, {}});
+  REQUIRE(anywhere.has_value());
+  const int chosen = anywhere->at(0).port;
+  CHECK(chosen != placed);
+  CHECK(chosen >= placed);
+  CHECK(chosen <= placed + 500);
+  CHECK(wide.held_by("t2").at(0).port == chosen);
+  CHECK_FALSE(bound(SOCK_STREAM, chosen).valid());
+}
+
+TEST_CASE("host ports: a static port another program holds fails with Docker's words, a dynamic range or not",
+          "[runtime][network]") {
+  HostPortReservations reservations;
+  int taken = 0;
+  const auto other = hold_consecutive(1, taken);
+  const int free = free_port(SOCK_STREAM);
+  auto held = reservations.reserve("t1", {dynamic_port(free), static_port(taken)},
+                                   DynamicPorts{{taken, std::min(taken + 100, 65535)}, {}, {}});
+  REQUIRE_FALSE(held.has_value());
+  CHECK(held.error().code == Code::client);
+  CHECK(held.error().message == "Bind for 0.0.0.0:" + std::to_string(taken) +
+                                    "/tcp failed: port is already allocated (another program on the host holds it)");
+  CHECK(reservations.held_by("t1").empty());
+  CHECK(bound(SOCK_STREAM, free).valid());  // the dynamic port bound first was let go
+}
+
+TEST_CASE("host ports: a dynamic port with no other port of its range free fails, naming the range",
+          "[runtime][network]") {
+  HostPortReservations reservations;
+  int first = 0;
+  SECTION("every port of a small range is taken") {
+    const auto ports = hold_consecutive(3, first);
+    auto held = reservations.reserve("t1", {dynamic_port(first + 1)}, DynamicPorts{{first, first + 2}, {}, {}});
+    REQUIRE_FALSE(held.has_value());
+    CHECK(held.error().code == Code::client);
+    CHECK(held.error().message == "Bind for 0.0.0.0:" + std::to_string(first + 1) +
+                                      "/tcp failed: port is already allocated (another program on the host holds it), "
+                                      "and none of the 2 other ports tried of the dynamic host port range " +
+                                      std::to_string(first) + "-" + std::to_string(first + 2) + " was free");
+  }
+  SECTION("a range larger than the attempts, all taken: only k_dynamic_port_attempts are tried") {
+    const int span = k_dynamic_port_attempts + 8;
+    const auto ports = hold_consecutive(span, first);
+    auto held = reservations.reserve("t1", {dynamic_port(first)}, DynamicPorts{{first, first + span - 1}, {}, {}});
+    REQUIRE_FALSE(held.has_value());
+    CHECK_THAT(held.error().message, Catch::Matchers::Contains("port is already allocated") &&
+                                         Catch::Matchers::Contains("none of the " + std::to_string(k_dynamic_port_attempts) +
+                                                                   " other ports tried"));
+  }
+  SECTION("the range is the placed port alone") {
+    const auto ports = hold_consecutive(1, first);
+    auto held = reservations.reserve("t1", {dynamic_port(first)}, DynamicPorts{{first, first}, {}, {}});
+    REQUIRE_FALSE(held.has_value());
+    CHECK_THAT(held.error().message, Catch::Matchers::Contains("none of the 0 other ports tried"));
+  }
+  CHECK(reservations.held_by("t1").empty());
+}

@@ -29,22 +29,30 @@ Attachment attachment_of(const std::string& netns, const Json& result) {
   return a;
 }
 
-std::vector<HostPort> host_ports_of(const std::vector<PortMapping>& ports) {
-  std::vector<HostPort> out;
-  for (const auto& p : ports) out.push_back(HostPort{p.host_port, p.protocol});
+std::vector<WantedPort> wanted_ports_of(const std::vector<PortMapping>& ports) {
+  std::vector<WantedPort> out;
+  for (const auto& p : ports) out.push_back(WantedPort{HostPort{p.host_port, p.protocol}, p.dynamic});
   return out;
 }
 
-// The host ports an attachment record published (portmap's runtimeConfig, as ADD was given it).
-std::vector<HostPort> host_ports_of(const Json& state) {
-  std::vector<HostPort> out;
+// The ports an attachment record published (portmap's runtimeConfig, as ADD was given it).
+std::vector<PortMapping> mappings_of(const Json& state) {
+  std::vector<PortMapping> out;
   if (!state.contains("portmap")) return out;
   const Json mappings = state["portmap"].value("runtimeConfig", Json::object()).value("portMappings", Json::array());
   for (const auto& m : mappings) {
     if (m.is_object() && m.value("hostPort", Json()).is_number_integer()) {
-      out.push_back(HostPort{m["hostPort"].get<int>(), m.value("protocol", "tcp")});
+      const Json container = m.value("containerPort", Json());
+      out.push_back({m["hostPort"].get<int>(), container.is_number_integer() ? container.get<int>() : 0,
+                     m.value("protocol", "tcp")});
     }
   }
+  return out;
+}
+
+std::vector<HostPort> host_ports_of(const std::vector<PortMapping>& ports) {
+  std::vector<HostPort> out;
+  for (const auto& p : ports) out.push_back(HostPort{p.host_port, p.protocol});
   return out;
 }
 
@@ -110,18 +118,28 @@ Result<Attachment> BridgeNetwork::attach(const std::string& task_id, const std::
   if (auto existing = read_file(state_path(task_id)); existing) {
     const Json state = Json::parse(*existing, nullptr, false);
     if (state.is_object() && state.contains("result") && is_network_namespace(netns)) {
-      if (auto held = m_ports.reserve(task_id, host_ports_of(state)); !held) log_warn("task " + task_id + ": " + held.error().message);
-      return attachment_of(netns, state["result"]);
+      // What was bound then, not what placement chose: a dynamic port may have been replaced.
+      auto found = attachment_of(netns, state["result"]);
+      found.ports = mappings_of(state);
+      if (auto held = m_ports.reserve(task_id, host_ports_of(found.ports)); !held) log_warn("task " + task_id + ": " + held.error().message);
+      return found;
     }
   }
   // Held before anything is made: a port in use fails here with nothing to undo.
-  BERTH_TRY(m_ports.reserve(task_id, host_ports_of(ports)));
+  BERTH_ASSIGN(const auto held, m_ports.reserve(task_id, wanted_ports_of(ports), m_config.dynamic_ports));
+  std::vector<PortMapping> published = ports;
+  for (std::size_t i = 0; i < published.size() && i < held.size(); ++i) {
+    if (published[i].host_port == held[i].port) continue;
+    log_info("task " + task_id + ": host port " + std::to_string(published[i].host_port) + "/" + published[i].protocol +
+             " was taken since placement; dynamic port " + std::to_string(held[i].port) + " is published instead");
+    published[i].host_port = held[i].port;
+  }
   if (auto made = create_network_namespace(netns); !made) {
     m_ports.release(task_id);
     return std::unexpected(made.error());
   }
   Json mappings = Json::array();
-  for (const auto& p : ports) {
+  for (const auto& p : published) {
     mappings.push_back({{"hostPort", p.host_port}, {"containerPort", p.container_port}, {"protocol", p.protocol}});
   }
   Json state{{"netns", netns},
@@ -159,7 +177,9 @@ Result<Attachment> BridgeNetwork::attach(const std::string& task_id, const std::
     if (auto mapped = invoke(portmap, "ADD", task_id, "eth0"); !mapped) return undo(mapped.error());
   }
   if (auto ok = write_file_atomic(state_path(task_id), state.dump()); !ok) return undo(ok.error());
-  return attachment_of(netns, *result);
+  auto attached = attachment_of(netns, *result);
+  attached.ports = std::move(published);
+  return attached;
 }
 
 Result<void> BridgeNetwork::detach(const std::string& task_id) {
@@ -193,7 +213,7 @@ std::vector<std::string> BridgeNetwork::reserve_attached_ports() {
     if (!text) continue;
     const Json state = Json::parse(*text, nullptr, false);
     if (!state.is_object()) continue;
-    for (const auto& port : host_ports_of(state)) {
+    for (const auto& port : host_ports_of(mappings_of(state))) {
       // One at a time, so one port taken meanwhile does not leave the task's others unheld.
       if (auto held = m_ports.reserve(task_id, {port}); !held) failures.push_back("task " + task_id + ": " + held.error().message);
     }

@@ -32,18 +32,25 @@ struct BridgeNetworkConfig {
   std::string netns_dir = "/run/berth/netns";
   // Attachment records; persistent, so a reboot's leftovers are still released.
   std::string state_dir = "/var/lib/berth/network";
+  // Where a dynamic port taken since placement is replaced from (ECS_DYNAMIC_HOST_PORT_RANGE,
+  // else the kernel's ephemeral range), less the instance's reserved ports.
+  DynamicPorts dynamic_ports;
 };
 
 struct PortMapping {
   int host_port = 0;
   int container_port = 0;
   std::string protocol = "tcp";
+  bool dynamic = false;  // hostPort 0 or out in the task definition: placement chose host_port
 };
 
 struct Attachment {
   std::string netns;      // the namespace's path, for the OCI spec
   std::string address;    // the task's IPv4 address on the bridge
   std::string gateway;
+  // The ports published, in the order asked: a dynamic one taken since placement has the port
+  // held in its place; an attachment found on record has what it published then.
+  std::vector<PortMapping> ports;
 };
 
 class BridgeNetwork {
@@ -51,9 +58,10 @@ class BridgeNetwork {
   explicit BridgeNetwork(BridgeNetworkConfig config) : m_config(std::move(config)) {}
 
   // Creates the task's namespace and attaches it: lo up, eth0 on the bridge with an address,
-  // `ports` published on the host and held there (HostPortReservations): a port another program
-  // holds fails the attach before anything is made. Idempotent for a task already attached. On
-  // failure, undoes what it did and says which plugin failed and why.
+  // `ports` published on the host and held there (HostPortReservations): a static port another
+  // program holds fails the attach before anything is made; a dynamic one is replaced by a free
+  // port of the dynamic range. Idempotent for a task already attached (its ports are those on
+  // record). On failure, undoes what it did and says which plugin failed and why.
   [[nodiscard]] Result<Attachment> attach(const std::string& task_id, const std::vector<PortMapping>& ports);
   // CNI DEL of what attach made (portmap, then bridge), then the namespace is removed and the
   // host ports let go. Tolerates a namespace that is already gone.

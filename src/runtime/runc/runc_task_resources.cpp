@@ -89,7 +89,7 @@ Result<PreparedTask> RuncRuntime::prepare_task(const TaskSetup& setup) {
   if (!setup.bridge) return PreparedTask{};
   auto attached = m_network.attach(setup.task_id, setup.ports);
   if (!attached) return fail(attached.error().code, "bridge network: " + attached.error().message);
-  return PreparedTask{attached->address};
+  return PreparedTask{attached->address, std::move(attached->ports)};
 }
 
 Result<void> RuncRuntime::join_task_namespaces(ContainerSpec& spec) const {
