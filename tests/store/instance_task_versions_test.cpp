@@ -56,3 +56,32 @@ TEST_CASE("An instance's task version moves with every write to its task rows, w
   REQUIRE(store.delete_task("t1").value_or(false));
   CHECK(version() > before);
 }
+
+TEST_CASE("replace_task writes only over the version it was given, and names a task that is gone", "[store]") {
+  auto opened = testing::open_test_store();
+  REQUIRE(opened.has_value());
+  store::Store& store = **opened;
+  REQUIRE_OK(store.ensure_cluster("edge", 0, "000000000000"));
+  REQUIRE(store.insert_mirrored_task(task_on("t1", "i-1")).value_or(false));
+
+  auto running = task_on("t1", "i-1");
+  running.last_status = model::TaskStatus::running;
+  running.version = 2;
+  CHECK_FALSE(store.replace_task(running, 2).value_or(true));  // stored is 1: another writer's turn
+  auto stored = store.find_task("edge", "t1");
+  REQUIRE(stored.has_value());
+  REQUIRE(stored->has_value());
+  CHECK((*stored)->last_status == model::TaskStatus::pending);
+
+  CHECK(store.replace_task(running, 1).value_or(false));
+  stored = store.find_task("edge", "t1");
+  REQUIRE(stored.has_value());
+  REQUIRE(stored->has_value());
+  CHECK((*stored)->last_status == model::TaskStatus::running);
+  CHECK((*stored)->version == 2);
+  CHECK_FALSE(store.replace_task(running, 1).value_or(true));  // 1 is behind now
+
+  auto gone = store.replace_task(task_on("t2", "i-1"), 1);
+  REQUIRE_FALSE(gone.has_value());
+  CHECK(gone.error().message == "The referenced task was not found.");
+}
