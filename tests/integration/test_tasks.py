@@ -268,6 +268,43 @@ class RestartTest(TaskTestCase):
         self.assertEqual(self.container(short, "main")["exitCode"], 5)
         self.assertEqual(self.describe(long_arn)["lastStatus"], "RUNNING")
 
+    def test_the_root_mounted_ahead_goes_with_berth_and_a_crash_leftover_is_swept(self):
+        """After a start berth mounts the next container root ahead (<data>/bundles/spare-*); a
+        stop of berth unmounts and removes it, and one a SIGKILL left is swept before the next."""
+        bundles = os.path.join(self.berth.dir, "data", "bundles")
+
+        def spares():
+            return sorted(d for d in os.listdir(bundles) if d.startswith("spare-"))
+
+        def mounted(directory):
+            with open("/proc/self/mountinfo") as f:
+                return any((" %s/rootfs " % os.path.join(bundles, directory)) in line for line in f)
+
+        self.register("sleeper", [{"name": "main", "stopTimeout": 1, "command": ["sleep", "300"]}])
+        self.wait_status(self.run_task("sleeper"), "RUNNING")
+        wait_for(lambda: spares(), what="a spare root after the start")
+        first = spares()
+        self.assertEqual(len(first), 1, first)
+        self.assertTrue(mounted(first[0]))
+        self.berth.stop(signal.SIGTERM)
+        self.assertEqual(spares(), [])
+        self.assertFalse(mounted(first[0]))
+
+        self.berth.start()
+        self.ecs = self.berth.boto3()
+        self.wait_status(self.run_task("sleeper"), "RUNNING")
+        wait_for(lambda: spares(), what="a spare root after the start")
+        left = spares()
+        self.berth.stop(signal.SIGKILL)
+        self.assertEqual(spares(), left)  # a crash leaves it, mounted
+        self.assertTrue(mounted(left[0]))
+        self.berth.start()
+        self.ecs = self.berth.boto3()
+        self.wait_status(self.run_task("sleeper"), "RUNNING")
+        wait_for(lambda: spares() and spares() != left, what="the next spare root")
+        self.assertNotIn(left[0], spares())
+        self.assertFalse(mounted(left[0]))
+
     def test_same_instance_arn_after_restart(self):
         before = self.ecs.list_container_instances()["containerInstanceArns"]
         self.berth.restart()

@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "common/files.hpp"
 #include "common/ids.hpp"
+#include "fixtures/mounts.hpp"
 #include "runtime/image/image_store.hpp"
 #include "runtime/linux/seccomp_profile.hpp"
 #include "runtime/runc/exec_session.hpp"
@@ -331,12 +332,9 @@ TEST_CASE_METHOD(RuntimeFixture, "runtime: a start takes the root mounted ahead 
   REQUIRE(runtime->start(second).has_value());
   CHECK_FALSE(std::filesystem::exists(*spare));
   // The second container's overlay is the spare's: mountinfo keeps the upperdir it was mounted with.
-  auto mountinfo = read_file("/proc/self/mountinfo");
-  REQUIRE(mountinfo.has_value());
-  const auto line_start = mountinfo->find(" " + paths.bundle_root + "/" + second.id + "/rootfs ");
-  REQUIRE(line_start != std::string::npos);
-  const std::string line = mountinfo->substr(line_start, mountinfo->find('\n', line_start) - line_start);
-  CHECK(line.find("upperdir=" + *spare + "/upper") != std::string::npos);
+  const auto line = testing::mount_line(paths.bundle_root + "/" + second.id + "/rootfs");
+  REQUIRE(line.has_value());
+  CHECK(line->find("upperdir=" + *spare + "/upper") != std::string::npos);
   // It runs on it, and what it writes lands in its own bundle's writable layer.
   CHECK(runtime->status(second.id).state == ContainerStatus::State::running);
   auto touched = runtime->exec(second.id, {"touch", "/made-here"}, 10000);

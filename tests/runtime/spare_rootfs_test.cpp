@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "common/files.hpp"
+#include "fixtures/mounts.hpp"
 
 using namespace berth;
 using namespace berth::runtime;
@@ -20,12 +21,7 @@ bool exists(const std::string& path) {
   return ::lstat(path.c_str(), &st) == 0;
 }
 
-// Whether something is mounted on `path` (a mount point field of this process's mountinfo).
-bool mounted_on(const std::string& path) {
-  auto mountinfo = read_file("/proc/self/mountinfo");
-  REQUIRE(mountinfo.has_value());
-  return mountinfo->find(" " + path + " ") != std::string::npos;
-}
+bool mounted_on(const std::string& path) { return testing::mount_line(path).has_value(); }
 
 struct SpareRootfsFixture {
   std::string dir;
@@ -47,6 +43,12 @@ struct SpareRootfsFixture {
     auto removed = remove_all(dir);
     (void)removed;
   }
+  // What a start of `image_root` does when no spare of it waits: asks for it, and the keeper
+  // thread refills after the start.
+  void start_and_refill(SpareRootfs& spare, const std::string& image_root) {
+    REQUIRE_FALSE(spare.take(image_root, dir + "/no-bundle"));
+    spare.refill();
+  }
   void make_image() {
     REQUIRE(make_dirs(image).has_value());
     REQUIRE(write_file(image + "/hello", "from the image").has_value());
@@ -57,8 +59,10 @@ struct SpareRootfsFixture {
 
 TEST_CASE_METHOD(SpareRootfsFixture, "spare root: made over an image, taken by a start of that image only", "[runtime][root]") {
   SpareRootfs spare(bundles);
+  spare.refill();
+  CHECK_FALSE(spare.waiting().has_value());  // no start has asked for an image yet
   CHECK_FALSE(spare.take(image, bundles + "/c1"));  // none made yet
-  spare.refill(image);
+  spare.refill();
   const auto made = spare.waiting();
   REQUIRE(made.has_value());
   CHECK(mounted_on(*made + "/rootfs"));
@@ -79,7 +83,7 @@ TEST_CASE_METHOD(SpareRootfsFixture, "spare root: made over an image, taken by a
 
 TEST_CASE_METHOD(SpareRootfsFixture, "spare root: a bundle that exists is left as it is and the spare kept", "[runtime][root]") {
   SpareRootfs spare(bundles);
-  spare.refill(image);
+  start_and_refill(spare, image);
   const auto made = spare.waiting();
   REQUIRE(made.has_value());
   REQUIRE(make_dirs(bundles + "/c1").has_value());
@@ -91,7 +95,7 @@ TEST_CASE_METHOD(SpareRootfsFixture, "spare root: a bundle that exists is left a
 
 TEST_CASE_METHOD(SpareRootfsFixture, "spare root: over an image root that has gone since, it is dropped, not used", "[runtime][root]") {
   SpareRootfs spare(bundles);
-  spare.refill(image);
+  start_and_refill(spare, image);
   const auto made = spare.waiting();
   REQUIRE(made.has_value());
   // The image removed and pulled again: the same path, another directory.
@@ -110,10 +114,10 @@ TEST_CASE_METHOD(SpareRootfsFixture, "spare root: another image's start replaces
   std::optional<std::string> second;
   {
     SpareRootfs spare(bundles);
-    spare.refill(image);
+    start_and_refill(spare, image);
     const auto first = spare.waiting();
     REQUIRE(first.has_value());
-    spare.refill(other);
+    start_and_refill(spare, other);
     second = spare.waiting();
     REQUIRE(second.has_value());
     CHECK(second != first);
@@ -130,7 +134,7 @@ TEST_CASE_METHOD(SpareRootfsFixture, "spare root: what a crashed berth left is s
   REQUIRE(::mount("tmpfs", (left + "/rootfs").c_str(), "tmpfs", 0, "size=1m") == 0);
   REQUIRE(make_dirs(bundles + "/0123-main/rootfs").has_value());  // a container's bundle stays
   SpareRootfs spare(bundles);
-  spare.refill(image);
+  start_and_refill(spare, image);
   CHECK_FALSE(exists(left));
   CHECK_FALSE(mounted_on(left + "/rootfs"));
   CHECK(exists(bundles + "/0123-main/rootfs"));

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -114,13 +113,7 @@ Result<std::string> RuncRuntime::prepare_rootfs(const ContainerSpec& spec, const
   // the task's project id (given by prepare_task, found again after a berth restart). A spare
   // root was made without one, so such a task makes its own.
   const auto project = spec.task_id.empty() ? std::nullopt : m_project_ids.find(spec.task_id);
-  if (!project) {
-    {
-      MutexLock lock(m_spare_mutex);
-      m_spare_image = spec.image_rootfs;  // what the keeper makes the next spare root of
-    }
-    if (m_spare_rootfs.take(spec.image_rootfs, bundle)) return merged;
-  }
+  if (!project && m_spare_rootfs.take(spec.image_rootfs, bundle)) return merged;
   BERTH_TRY(make_dirs(bundle, 0700));
   if (project) BERTH_TRY(assign_project(bundle, *project));
   BERTH_ASSIGN(const int mount_error, mount_overlay_root(bundle, spec.image_rootfs, project.has_value()));
@@ -334,9 +327,7 @@ Result<ExecResult> RuncRuntime::exec(const std::string& id, const std::vector<st
 Result<void> RuncRuntime::remove(const std::string& id) {
   auto deleted = run_command({m_paths.runc, "--root", m_paths.runc_root, "delete", "--force", id}, 10000);
   (void)deleted;  // already gone is fine
-  const std::string bundle = m_paths.bundle_root + "/" + id;
-  ::umount2((bundle + "/rootfs").c_str(), MNT_DETACH);
-  BERTH_TRY(remove_all(bundle));
+  BERTH_TRY(remove_bundle(m_paths.bundle_root + "/" + id));
   BERTH_TRY(remove_all(m_paths.state_root + "/" + id));
   return {};
 }

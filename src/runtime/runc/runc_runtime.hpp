@@ -89,7 +89,6 @@ class RuncRuntime final : public Runtime {
   TaskProjectIds m_project_ids;
   Mutex m_spare_mutex;
   std::optional<SpareShim> m_spare BERTH_GUARDED_BY(m_spare_mutex);
-  std::string m_spare_image BERTH_GUARDED_BY(m_spare_mutex);  // the last start's image root, if unlimited
   SpareRootfs m_spare_rootfs;
   // Starts the next spare shim and mounts the next spare root once a start is done with runc: on
   // its own thread, so that the start's caller records the container (its state commit) beside

@@ -31,12 +31,7 @@ RuncRuntime::RuncRuntime(RuncPaths paths, BridgeNetworkConfig network)
   m_spare_keeper.start("spare shim", std::chrono::hours(1), [this] {
     if (!m_spare_wanted.exchange(false)) return;
     refill_spare();
-    std::string image;
-    {
-      MutexLock lock(m_spare_mutex);
-      image = m_spare_image;
-    }
-    if (!image.empty()) m_spare_rootfs.refill(image);
+    m_spare_rootfs.refill();
   });
 }
 

@@ -36,11 +36,13 @@ SpareRootfs::~SpareRootfs() {
   if (m_spare) drop(m_spare->dir);
 }
 
-void SpareRootfs::drop(const std::string& dir) {
-  // Detached first, as RuncRuntime::remove does a bundle's: the removal then sees the bare
-  // directory, never the image through the overlay.
+Result<void> remove_bundle(const std::string& dir) {
   ::umount2((dir + "/rootfs").c_str(), MNT_DETACH);
-  if (auto removed = remove_all(dir); !removed) log_warn("spare container root " + dir + ": " + removed.error().message);
+  return remove_all(dir);
+}
+
+void SpareRootfs::drop(const std::string& dir) {
+  if (auto removed = remove_bundle(dir); !removed) log_warn("spare container root " + dir + ": " + removed.error().message);
 }
 
 void SpareRootfs::sweep() {
@@ -51,11 +53,13 @@ void SpareRootfs::sweep() {
   }
 }
 
-void SpareRootfs::refill(const std::string& image_rootfs) {
+void SpareRootfs::refill() {
   if (m_overlay_unavailable) return;
+  std::string image_rootfs;
   {
     MutexLock lock(m_mutex);
-    if (m_spare && m_spare->image_rootfs == image_rootfs) return;
+    if (m_wanted.empty() || (m_spare && m_spare->image_rootfs == m_wanted)) return;
+    image_rootfs = m_wanted;
   }
   if (!m_swept) {
     m_swept = true;
@@ -87,6 +91,7 @@ bool SpareRootfs::take(const std::string& image_rootfs, const std::string& bundl
   std::optional<Spare> spare;
   {
     MutexLock lock(m_mutex);
+    m_wanted = image_rootfs;
     if (!m_spare || m_spare->image_rootfs != image_rootfs) return false;
     spare = std::exchange(m_spare, std::nullopt);
   }
