@@ -28,14 +28,19 @@ void Agent::handle(model::Task& task) {
     // container need not wait for an fsync to be reported (store::Durability).
     auto saved = m_store.replace_task(task, version, store::Durability::deferred);
     saved_as_is = saved && *saved;
+    // Traced as committed, when DescribeTasks starts to answer the new status: the wake-ups
+    // below (the service scheduler's pass among them) come after what a client can see.
+    if (saved_as_is && starting) trace_start(task.id, "saved");
+    if (saved_as_is && task.last_status == model::TaskStatus::stopped) trace_start(task.id, "stopped");
     if (!saved) log_error("agent: cannot save task " + task.id + ": " + saved.error().message);
     // On a conflict (StopTask in between) the next pass starts from the stored task again.
     if (saved && !*saved) wake();
     if (saved_as_is) m_on_task_changed();
-    if (saved_as_is && starting) trace_start(task.id, "saved");
-    if (saved_as_is && task.last_status == model::TaskStatus::stopped) trace_start(task.id, "stopped");
   }
   if (saved_as_is && !needs_work(task)) m_crash_guard.end(task.id);
+  // What this task's starts took from the runtime (a spare monitor, a root mounted ahead) is made
+  // again now that they are recorded.
+  m_runtime.prepare_next_starts();
 }
 
 void Agent::drive_guarded(model::Task& task, const Json& td) {

@@ -111,6 +111,10 @@ class Runtime {
   virtual std::string network_namespace_of(const std::string& task_id) const = 0;
   // True when containers get cgroup v2 (their spec mounts and namespaces differ).
   virtual bool cgroup_v2() const = 0;
+  // The caller has recorded the starts it made: the runtime may get ready for the next ones now,
+  // off the caller's thread. Not sooner: on a gateway's two cores, that work begun as a start
+  // returns would take the CPU from the commit that makes the container visible to clients.
+  virtual void prepare_next_starts() = 0;
 };
 
 }  // namespace berth::runtime

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -11,6 +12,8 @@
 #include "common/files.hpp"
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
+#include "fixtures/test_image.hpp"
+#include "agent/fake_runtime.hpp"
 
 using namespace berth;
 using berth::testing::FakeClock;
@@ -49,6 +52,7 @@ class ThrowingKillRuntime final : public runtime::Runtime {
   Result<void> guard_prepared_tasks() override { return {}; }
   std::string network_namespace_of(const std::string&) const override { return {}; }
   bool cgroup_v2() const override { return false; }
+  void prepare_next_starts() override {}
 
   int kills = 0;
   std::set<std::string> removed;
@@ -56,9 +60,12 @@ class ThrowingKillRuntime final : public runtime::Runtime {
 
 const std::string k_task_id = "0123456789abcdef0123456789abcdef";
 
-// Runs an agent over one task that is stopping with its container running, until the task is
-// recorded stopped; returns that task.
-model::Task run_until_stopped(ThrowingKillRuntime& runtime, const TempDir& tmp, const std::string& marker) {
+// Runs an agent over one task, as `make_task` makes it for the agent's instance, until the task
+// is recorded with lastStatus `until`; returns that task. `store_seen` is set to the store the
+// agent writes, for a runtime that looks at it while the agent runs.
+model::Task run_until(runtime::Runtime& runtime, const TempDir& tmp, const std::string& marker,
+                      const std::function<model::Task(const std::string& instance)>& make_task, model::TaskStatus until,
+                      store::Store** store_seen = nullptr) {
   FakeClock clock;
   auto opened = store::Store::open(":memory:");
   REQUIRE(opened.has_value());
@@ -84,37 +91,60 @@ model::Task run_until_stopped(ThrowingKillRuntime& runtime, const TempDir& tmp, 
                      {.registrar = registrar, .on_task_changed = [&] { ++recorded_changes; }});
   const auto instance = agent.register_instance();
   REQUIRE(instance.has_value());
-
-  model::Task task;
-  task.id = k_task_id;
-  task.cluster = "default";
-  task.family = "web";
-  task.revision = 1;
-  task.container_instance_id = *instance;
-  task.last_status = model::TaskStatus::running;
-  task.desired_status = model::TaskStatus::stopped;
-  task.created_at = clock.now_ms();
-  model::TaskContainer container;
-  container.name = "webapp";
-  container.last_status = model::TaskStatus::running;
-  container.runtime_id = agent::runtime_id_of(task.id, container.name);
-  task.containers.push_back(container);
-  REQUIRE(store.insert_tasks({task}, {}).value_or(false));
+  if (store_seen) *store_seen = &store;
+  REQUIRE(store.insert_tasks({make_task(*instance)}, {}).value_or(false));
 
   agent.start();
   std::optional<model::Task> stored;
   for (int i = 0; i < 3000; ++i) {  // a bound, not a timing threshold: the first pass does it
     stored.reset();
-    if (auto found = store.find_task("default", k_task_id); found && *found && (*found)->last_status == model::TaskStatus::stopped) {
+    if (auto found = store.find_task("default", k_task_id); found && *found && (*found)->last_status == until) {
       stored = **found;
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   agent.stop();
+  if (!stored) {
+    // Say where the task got to instead.
+    if (auto found = store.find_task("default", k_task_id); found && *found) {
+      const model::Task& last = **found;
+      INFO("the task is " << model::to_wire(last.last_status) << ": " << last.stopped_reason);
+      REQUIRE(stored.has_value());
+    }
+  }
   REQUIRE(stored.has_value());
-  CHECK(recorded_changes > 0);  // the hook given at construction heard of the recorded stop
+  CHECK(recorded_changes > 0);  // the hook given at construction heard of the recorded change
   return *stored;
+}
+
+// Task k_task_id of "web" on `instance`, in `status` with its container "webapp" in it (the
+// stored task's desired status is `desired`).
+model::Task web_task(const std::string& instance, model::TaskStatus status, model::TaskStatus desired) {
+  model::Task task;
+  task.id = k_task_id;
+  task.cluster = "default";
+  task.family = "web";
+  task.revision = 1;
+  task.container_instance_id = instance;
+  task.last_status = status;
+  task.desired_status = desired;
+  task.created_at = 1;
+  model::TaskContainer container;
+  container.name = "webapp";
+  container.image = "pythonwebapp:latest";
+  container.last_status = status;
+  container.runtime_id = agent::runtime_id_of(task.id, container.name);
+  task.containers.push_back(container);
+  return task;
+}
+
+// Runs an agent over one task that is stopping with its container running, until the task is
+// recorded stopped; returns that task.
+model::Task run_until_stopped(ThrowingKillRuntime& runtime, const TempDir& tmp, const std::string& marker) {
+  return run_until(runtime, tmp, marker, [](const std::string& instance) {
+    return web_task(instance, model::TaskStatus::running, model::TaskStatus::stopped);
+  }, model::TaskStatus::stopped);
 }
 
 }  // namespace
@@ -139,4 +169,35 @@ TEST_CASE("agent: a task at the crash limit while stopping is recorded stopped w
   CHECK(task.containers[0].reason.find("twice while stopping") != std::string::npos);
   CHECK(runtime.kills == 0);
   CHECK(runtime.removed.empty());
+}
+
+TEST_CASE("agent: the runtime is told to get ready for the next start once the start is recorded, not before",
+          "[agent][task-handling]") {
+  TempDir tmp;
+  FakeClock runtime_clock;
+  berth::testing::FakeRuntime runtime(runtime_clock);
+  store::Store* store = nullptr;
+  // What the store held each time the agent let the runtime prepare (its spare monitor and root);
+  // on the agent's thread, read once it has stopped.
+  std::vector<std::string> recorded_when_prepared;
+  runtime.on_prepare_next_starts = [&] {
+    auto found = store->find_task("default", k_task_id);
+    recorded_when_prepared.push_back(found && *found ? std::string(model::to_wire((*found)->last_status)) : "no task");
+  };
+  {
+    // The task's image, in the image store the agent opens.
+    auto images = runtime::ImageStore::open(tmp.path + "/images", runtime_clock);
+    REQUIRE(images.has_value());
+    const std::string error = berth::testing::import_test_image(**images, tmp.path, "pythonwebapp:latest");
+    INFO(error);
+    REQUIRE(error.empty());
+  }
+  const model::Task task = run_until(runtime, tmp, "", [](const std::string& instance) {
+    return web_task(instance, model::TaskStatus::pending, model::TaskStatus::running);
+  }, model::TaskStatus::running, &store);
+  CHECK(task.containers.at(0).last_status == model::TaskStatus::running);
+  REQUIRE(runtime.started.size() == 1);
+  REQUIRE_FALSE(recorded_when_prepared.empty());
+  // The call came after the pass's commit: the first already saw the container running.
+  CHECK(recorded_when_prepared.front() == "RUNNING");
 }

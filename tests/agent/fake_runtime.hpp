@@ -101,6 +101,10 @@ class FakeRuntime final : public runtime::Runtime {
   Result<void> guard_prepared_tasks() override { return {}; }
   std::string network_namespace_of(const std::string& task_id) const override { return "/fake/netns/" + task_id; }
   bool cgroup_v2() const override { return unified_cgroups; }
+  void prepare_next_starts() override {
+    ++next_starts_prepared;
+    if (on_prepare_next_starts) on_prepare_next_starts();
+  }
 
   // Test controls.
   std::map<std::string, runtime::ContainerStatus::State> states;  // runtime id → state
@@ -110,6 +114,7 @@ class FakeRuntime final : public runtime::Runtime {
   std::string network_error;                                      // prepare_task() fails with it if set
   std::map<int, int> taken_host_ports;  // a placed dynamic host port -> the one prepare_task publishes instead
   int exec_exit_code = 0;                                         // what health checks exit with
+  std::function<void()> on_prepare_next_starts;                   // called by prepare_next_starts
   std::map<std::string, model::ContainerStats> stats;             // runtime id → what container_stats reads
 
   // What the agent did.
@@ -123,6 +128,7 @@ class FakeRuntime final : public runtime::Runtime {
   std::vector<std::string> cleaned_cgroups;  // the task cgroups cleanup_task was given, in order
   std::set<std::string> networks;
   bool unified_cgroups = true;  // what cgroup_v2() answers
+  int next_starts_prepared = 0;  // prepare_next_starts calls
 
  private:
   const Clock& m_clock;

@@ -10,9 +10,8 @@
 #include "agent/task_driver.hpp"
 #include "agent/fake_runtime.hpp"
 #include "common/files.hpp"
-#include "common/sha256.hpp"
 #include "fixtures/fixtures.hpp"
-#include "fixtures/tar_writer.hpp"
+#include "fixtures/test_image.hpp"
 #include "fixtures/temp_dir.hpp"
 
 using namespace berth;
@@ -62,25 +61,9 @@ struct DriverFixture {
   // Imports a one-file image named `name` into the store, as `berth image import` would; images
   // of another `content` are other images.
   bool import_image(const std::string& name, const std::string& content = "hi\n") {
-    const std::string layer_path = tmp.path + "/layer.tar";
-    {
-      berth::testing::TarWriter layer(layer_path);
-      layer.file("hello", content);
-    }
-    const auto layer = read_file(layer_path);
-    const Json config{{"architecture", "amd64"}, {"os", "linux"}, {"config", {{"Cmd", {"sh"}}}},
-                      {"rootfs", {{"type", "layers"}, {"diff_ids", {"sha256:" + *sha256_file(layer_path)}}}}};
-    const std::string archive = tmp.path + "/image.tar";
-    {
-      berth::testing::TarWriter outer(archive);
-      outer.file("config.json", config.dump());
-      outer.file("layer.tar", *layer);
-      outer.file("manifest.json",
-                 Json::array({{{"Config", "config.json"}, {"RepoTags", {name}}, {"Layers", {"layer.tar"}}}}).dump());
-    }
-    auto imported = images->import_archive(archive);
-    INFO((imported ? "" : imported.error().message));
-    return imported.has_value();
+    const std::string error = berth::testing::import_test_image(*images, tmp.path, name, content);
+    INFO(error);
+    return error.empty();
   }
 
   // Container `name` of the task exits with `code`, `ms` from now.

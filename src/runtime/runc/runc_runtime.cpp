@@ -236,11 +236,9 @@ Result<int> RuncRuntime::spawn_shim(const ShimOptions& options) {
   }
   ::close(sync[0]);
   trace_start(options.id, "reported");
-  // Not while runc runs: on two cores the spare's own start would slow runc's. Nor here on the
-  // caller's thread: its posix_spawn (0.1 to 0.9 ms measured on the loaded 2-core machine) would
-  // hold back the RUNNING the caller records next.
+  // Made once the caller has recorded this start (prepare_next_starts), not while runc runs: on
+  // two cores the spare's own start would slow runc's.
   m_spare_wanted = true;
-  m_spare_keeper.wake();
   while (!reply.empty() && reply.back() == '\n') reply.pop_back();
   if (reply.starts_with("ok ")) {
     // "ok <pid> <runc began> <runc ended>": the times only feed the start trace.
@@ -259,6 +257,10 @@ Result<int> RuncRuntime::spawn_shim(const ShimOptions& options) {
   }
   if (reply.starts_with("error ")) return fail(Code::client, reply.substr(6));
   return fail(Code::server, "the container monitor for " + options.id + " did not report a start");
+}
+
+void RuncRuntime::prepare_next_starts() {
+  if (m_spare_wanted) m_spare_keeper.wake();
 }
 
 bool RuncRuntime::has_spare() {

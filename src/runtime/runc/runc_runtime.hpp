@@ -60,6 +60,9 @@ class RuncRuntime final : public Runtime {
   Result<void> guard_prepared_tasks() override;
   std::string network_namespace_of(const std::string& task_id) const override { return m_network.netns_path(task_id); }
   bool cgroup_v2() const override { return m_cgroup_v2; }
+  // Starts the next spare shim and mounts the next spare root, if a start since the last call
+  // took them (or none was made yet).
+  void prepare_next_starts() override;
   // Whether a spare shim waits for the next start (started after a start, on another thread).
   bool has_spare();
   // The directory of the container root mounted ahead for the next start, if one waits (made
@@ -90,10 +93,10 @@ class RuncRuntime final : public Runtime {
   Mutex m_spare_mutex;
   std::optional<SpareShim> m_spare BERTH_GUARDED_BY(m_spare_mutex);
   SpareRootfs m_spare_rootfs;
-  // Starts the next spare shim and mounts the next spare root once a start is done with runc: on
-  // its own thread, so that the start's caller records the container (its state commit) beside
-  // them rather than after them. No spare until the first start. Last: it stops first (the
-  // spare root is dropped after).
+  // Starts the next spare shim and mounts the next spare root when the caller of the starts that
+  // wanted them says so (prepare_next_starts): on its own thread, so that the caller goes on with
+  // its next start beside them rather than after them. No spare until the first start. Last: it
+  // stops first (the spare root is dropped after).
   std::atomic<bool> m_spare_wanted{false};
   PeriodicWorker m_spare_keeper;
 };
