@@ -328,10 +328,10 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
         runtime::adjust_capabilities(runtime::default_capabilities(), caps.value("add", Json::array()),
                                      caps.value("drop", Json::array())),
         context.capability_bounding_set);
-    spec.seccomp = runtime::default_seccomp_profile(spec.capabilities);
+    spec.seccomp = runtime::shared_seccomp_profile(spec.capabilities);
     // The task's storage limit is a project quota, which the container must not step out of.
     if (model::ephemeral_storage_gib(td, task.overrides)) {
-      spec.seccomp = runtime::refuse_project_quota_changes(std::move(spec.seccomp));
+      spec.seccomp = std::make_shared<const Json>(runtime::refuse_project_quota_changes(*spec.seccomp));
     }
   }
   const SecurityOptions security = security_options_of(c);

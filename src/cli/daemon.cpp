@@ -27,9 +27,10 @@
 namespace berth::cli {
 namespace {
 
-// The default seccomp profile is checked once per start against this build's architecture.
+// The default seccomp profile is checked once per start against this build's architecture (and
+// so built ahead of the first container's start, which shares it).
 void check_seccomp() {
-  auto report = runtime::check_seccomp_profile(runtime::default_seccomp_profile(runtime::default_capabilities()));
+  auto report = runtime::check_seccomp_profile(*runtime::shared_seccomp_profile(runtime::default_capabilities()));
   if (!report) {
     log_error("the default seccomp profile does not compile: " + report.error().message);
     return;

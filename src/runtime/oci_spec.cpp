@@ -186,7 +186,7 @@ Json make_oci_config(const ContainerSpec& s) {
                                     "/sys/devices/virtual/powercap"};
     linux_section["readonlyPaths"] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
   }
-  if (!s.seccomp.is_null()) linux_section["seccomp"] = s.seccomp;
+  if (s.seccomp && !s.seccomp->is_null()) linux_section["seccomp"] = *s.seccomp;
   if (!s.sysctls.empty()) linux_section["sysctl"] = s.sysctls;
 
   Json config{{"ociVersion", "1.0.2"},

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -74,7 +75,9 @@ struct ContainerSpec {
   std::map<std::string, std::string> sysctls;      // linux.sysctl: parameters of the container's own namespaces
   std::map<std::string, std::string> annotations;  // dockerLabels plus ECS's com.amazonaws.ecs.* labels
   bool cgroup_v2 = false;
-  model::Json seccomp;                   // OCI linux.seccomp, or null for none (privileged)
+  // OCI linux.seccomp, or null for none (privileged); shared and never changed, as the default
+  // profiles are built once per capability set (shared_seccomp_profile).
+  std::shared_ptr<const model::Json> seccomp;
   std::string apparmor_profile;          // process.apparmorProfile; empty: none
   bool unmasked_system_paths = false;    // no masked or read-only /proc and /sys paths (systempaths=unconfined)
   NamespaceMode pid_mode = NamespaceMode::private_;

@@ -63,7 +63,8 @@ TEST_CASE("spec: image entrypoint/cmd/env with task definition and override prec
   CHECK(spec->network == runtime::NetworkNamespace::host);
   CHECK(spec->hostname == "gw");
   CHECK(spec->cgroups_path == "/berth/0123456789abcdef0123456789abcdef/main");
-  CHECK(spec->seccomp.contains("syscalls"));
+  REQUIRE(spec->seccomp);
+  CHECK(spec->seccomp->contains("syscalls"));
 
   auto overridden = agent::build_container_spec(
       task_of(Json::parse(R"({"containerOverrides":[{"name":"main","command":["other"],"cpu":512,
@@ -83,7 +84,7 @@ TEST_CASE("spec: a task entryPoint resets the image Cmd; privileged gets every c
   REQUIRE(spec.has_value());
   CHECK(spec->args == std::vector<std::string>{"/bin/sh"});
   CHECK(spec->capabilities.contains("CAP_SYS_ADMIN"));
-  CHECK(spec->seccomp.is_null());
+  CHECK_FALSE(spec->seccomp);
   CHECK(spec->network == runtime::NetworkNamespace::private_);
 }
 
@@ -451,7 +452,7 @@ TEST_CASE("spec: dockerSecurityOptions lift seccomp and the masked paths, and na
   ctx.apparmor_enabled = [] { return true; };
   auto spec = agent::build_container_spec(task_of(), td, "main", busybox_like(), ctx);
   REQUIRE(spec.has_value());
-  CHECK(spec->seccomp.is_null());
+  CHECK_FALSE(spec->seccomp);
   CHECK(spec->unmasked_system_paths);
   CHECK(spec->apparmor_profile == "plc-reader");
 
@@ -464,7 +465,8 @@ TEST_CASE("spec: dockerSecurityOptions lift seccomp and the masked paths, and na
     "dockerSecurityOptions":["no-new-privileges","apparmor=unconfined","label:disable"]}]})");
   auto defaults = agent::build_container_spec(task_of(), plain, "main", busybox_like(), ctx);  // AppArmor off is fine
   REQUIRE(defaults.has_value());
-  CHECK(defaults->seccomp.contains("syscalls"));
+  REQUIRE(defaults->seccomp);
+  CHECK(defaults->seccomp->contains("syscalls"));
   CHECK_FALSE(defaults->unmasked_system_paths);
   CHECK(defaults->apparmor_profile.empty());
 }
@@ -523,9 +525,13 @@ TEST_CASE("spec: a task with ephemeralStorage gets the seccomp profile that keep
   REQUIRE(free_spec.has_value());
   REQUIRE(limited_spec.has_value());
   REQUIRE(overridden.has_value());
-  CHECK(ioctl_unconditional(free_spec->seccomp));
-  CHECK_FALSE(ioctl_unconditional(limited_spec->seccomp));
-  CHECK_FALSE(ioctl_unconditional(overridden->seccomp));  // a RunTask override's limit too
+  CHECK(ioctl_unconditional(*free_spec->seccomp));
+  CHECK_FALSE(ioctl_unconditional(*limited_spec->seccomp));
+  CHECK_FALSE(ioctl_unconditional(*overridden->seccomp));  // a RunTask override's limit too
+  // The shared profile is left as it was for the containers without a limit.
+  auto free_again = agent::build_container_spec(task_of(), plain, "main", busybox_like(), ctx);
+  REQUIRE(free_again.has_value());
+  CHECK(ioctl_unconditional(*free_again->seccomp));
 }
 
 TEST_CASE("spec: the task metadata URIs by network mode, over variables of those names", "[agent][metadata]") {

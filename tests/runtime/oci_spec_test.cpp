@@ -125,7 +125,7 @@ TEST_CASE("oci: sysctls, annotations, /dev/shm size and swappiness", "[runtime][
 
 TEST_CASE("oci: an AppArmor profile, no seccomp and unmasked system paths", "[runtime][security]") {
   ContainerSpec s = base();
-  s.seccomp = berth::model::Json{{"defaultAction", "SCMP_ACT_ERRNO"}};
+  s.seccomp = std::make_shared<const berth::model::Json>(berth::model::Json{{"defaultAction", "SCMP_ACT_ERRNO"}});
   const auto confined = make_oci_config(s);
   CHECK(confined["linux"].contains("seccomp"));
   CHECK_FALSE(confined["process"].contains("apparmorProfile"));

@@ -71,7 +71,7 @@ struct RuntimeFixture {
     s.env = {"PATH=/bin"};
     s.capabilities = default_capabilities();
     s.cgroups_path = "/berth-test/" + s.id;
-    s.seccomp = default_seccomp_profile(s.capabilities);
+    s.seccomp = shared_seccomp_profile(s.capabilities);
     return s;
   }
 

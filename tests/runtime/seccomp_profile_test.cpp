@@ -96,3 +96,23 @@ TEST_CASE("seccomp: a storage-limited container's profile refuses the project an
   CHECK(report->resolved > 250);
   CHECK(refuse_project_quota_changes(nullptr).is_null());  // seccomp=unconfined stays so
 }
+
+TEST_CASE("seccomp: the shared profile of a capability set is built once, and is the default profile", "[runtime][seccomp]") {
+  std::set<std::string> fewer = default_capabilities();
+  fewer.erase("CAP_NET_RAW");
+  const auto first = shared_seccomp_profile(default_capabilities());
+  const auto again = shared_seccomp_profile(default_capabilities());
+  const auto other = shared_seccomp_profile(fewer);
+  REQUIRE(first);
+  CHECK(first.get() == again.get());
+  CHECK(*first == default_seccomp_profile(default_capabilities()));
+  CHECK(first.get() != other.get());
+  CHECK(*other == default_seccomp_profile(fewer));
+  // Past 16 sets the cache starts over; what was handed out stays valid.
+  for (int i = 0; i < 20; ++i) {
+    std::set<std::string> set = default_capabilities();
+    set.insert("CAP_TEST_" + std::to_string(i));
+    CHECK(*shared_seccomp_profile(set) == default_seccomp_profile(set));
+  }
+  CHECK(*first == default_seccomp_profile(default_capabilities()));
+}
