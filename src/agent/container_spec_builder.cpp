@@ -331,7 +331,7 @@ Result<runtime::ContainerSpec> build_container_spec(const model::Task& task, con
     spec.seccomp = runtime::shared_seccomp_profile(spec.capabilities);
     // The task's storage limit is a project quota, which the container must not step out of.
     if (model::ephemeral_storage_gib(td, task.overrides)) {
-      spec.seccomp = std::make_shared<const Json>(runtime::refuse_project_quota_changes(*spec.seccomp));
+      spec.seccomp = std::make_shared<const runtime::SeccompProfile>(runtime::refuse_project_quota_changes(spec.seccomp->rules));
     }
   }
   const SecurityOptions security = security_options_of(c);

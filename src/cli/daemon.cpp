@@ -30,7 +30,7 @@ namespace {
 // The default seccomp profile is checked once per start against this build's architecture (and
 // so built ahead of the first container's start, which shares it).
 void check_seccomp() {
-  auto report = runtime::check_seccomp_profile(*runtime::shared_seccomp_profile(runtime::default_capabilities()));
+  auto report = runtime::check_seccomp_profile(runtime::shared_seccomp_profile(runtime::default_capabilities())->rules);
   if (!report) {
     log_error("the default seccomp profile does not compile: " + report.error().message);
     return;

@@ -106,7 +106,10 @@ long long shares_to_weight(long long shares) {
   return 1 + ((shares - 2) * 9999) / 262142;
 }
 
-Json make_oci_config(const ContainerSpec& s) {
+namespace {
+
+// The config; its linux.seccomp only `with_seccomp`. The sections are moved in, not copied.
+Json oci_config(const ContainerSpec& s, bool with_seccomp) {
   const std::vector<std::string> caps(s.capabilities.begin(), s.capabilities.end());
   Json process{{"terminal", s.terminal},
                {"user", {{"uid", s.uid}, {"gid", s.gid}}},
@@ -186,17 +189,42 @@ Json make_oci_config(const ContainerSpec& s) {
                                     "/sys/devices/virtual/powercap"};
     linux_section["readonlyPaths"] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
   }
-  if (s.seccomp && !s.seccomp->is_null()) linux_section["seccomp"] = *s.seccomp;
+  if (with_seccomp && s.seccomp && !s.seccomp->rules.is_null()) linux_section["seccomp"] = s.seccomp->rules;
   if (!s.sysctls.empty()) linux_section["sysctl"] = s.sysctls;
 
-  Json config{{"ociVersion", "1.0.2"},
-              {"process", process},
-              {"root", {{"path", s.rootfs}, {"readonly", s.readonly_rootfs}}},
-              {"mounts", mounts},
-              {"linux", linux_section}};
+  Json config{{"ociVersion", "1.0.2"}, {"root", {{"path", s.rootfs}, {"readonly", s.readonly_rootfs}}}};
+  config["process"] = std::move(process);
+  config["mounts"] = std::move(mounts);
+  config["linux"] = std::move(linux_section);
   if (!s.hostname.empty()) config["hostname"] = s.hostname;
   if (!s.annotations.empty()) config["annotations"] = s.annotations;
   return config;
+}
+
+// `object_text` (a serialized JSON object) with `"key":value_text` added as its last member.
+void append_member(std::string& object_text, bool was_empty, std::string_view key, std::string_view value_text) {
+  std::string member = was_empty ? "\"" : ",\"";
+  member += key;
+  member += "\":";
+  member += value_text;
+  object_text.insert(object_text.size() - 1, member);
+}
+
+}  // namespace
+
+Json make_oci_config(const ContainerSpec& s) { return oci_config(s, true); }
+
+std::string oci_config_text(const ContainerSpec& s) {
+  Json config = oci_config(s, false);
+  if (!s.seccomp || s.seccomp->rules.is_null()) return config.dump();
+  // The profile goes last in linux, and linux last in the document: JSON leaves members unordered.
+  Json linux_section = std::move(config["linux"]);
+  config.erase("linux");
+  std::string linux_text = linux_section.dump();
+  append_member(linux_text, linux_section.empty(), "seccomp", s.seccomp->text);
+  std::string text = config.dump();
+  append_member(text, config.empty(), "linux", linux_text);
+  return text;
 }
 
 }  // namespace berth::runtime

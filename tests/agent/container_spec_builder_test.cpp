@@ -64,7 +64,7 @@ TEST_CASE("spec: image entrypoint/cmd/env with task definition and override prec
   CHECK(spec->hostname == "gw");
   CHECK(spec->cgroups_path == "/berth/0123456789abcdef0123456789abcdef/main");
   REQUIRE(spec->seccomp);
-  CHECK(spec->seccomp->contains("syscalls"));
+  CHECK(spec->seccomp->rules.contains("syscalls"));
 
   auto overridden = agent::build_container_spec(
       task_of(Json::parse(R"({"containerOverrides":[{"name":"main","command":["other"],"cpu":512,
@@ -466,7 +466,7 @@ TEST_CASE("spec: dockerSecurityOptions lift seccomp and the masked paths, and na
   auto defaults = agent::build_container_spec(task_of(), plain, "main", busybox_like(), ctx);  // AppArmor off is fine
   REQUIRE(defaults.has_value());
   REQUIRE(defaults->seccomp);
-  CHECK(defaults->seccomp->contains("syscalls"));
+  CHECK(defaults->seccomp->rules.contains("syscalls"));
   CHECK_FALSE(defaults->unmasked_system_paths);
   CHECK(defaults->apparmor_profile.empty());
 }
@@ -525,13 +525,13 @@ TEST_CASE("spec: a task with ephemeralStorage gets the seccomp profile that keep
   REQUIRE(free_spec.has_value());
   REQUIRE(limited_spec.has_value());
   REQUIRE(overridden.has_value());
-  CHECK(ioctl_unconditional(*free_spec->seccomp));
-  CHECK_FALSE(ioctl_unconditional(*limited_spec->seccomp));
-  CHECK_FALSE(ioctl_unconditional(*overridden->seccomp));  // a RunTask override's limit too
+  CHECK(ioctl_unconditional(free_spec->seccomp->rules));
+  CHECK_FALSE(ioctl_unconditional(limited_spec->seccomp->rules));
+  CHECK_FALSE(ioctl_unconditional(overridden->seccomp->rules));  // a RunTask override's limit too
   // The shared profile is left as it was for the containers without a limit.
   auto free_again = agent::build_container_spec(task_of(), plain, "main", busybox_like(), ctx);
   REQUIRE(free_again.has_value());
-  CHECK(ioctl_unconditional(*free_again->seccomp));
+  CHECK(ioctl_unconditional(free_again->seccomp->rules));
 }
 
 TEST_CASE("spec: the task metadata URIs by network mode, over variables of those names", "[agent][metadata]") {

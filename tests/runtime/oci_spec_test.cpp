@@ -125,7 +125,7 @@ TEST_CASE("oci: sysctls, annotations, /dev/shm size and swappiness", "[runtime][
 
 TEST_CASE("oci: an AppArmor profile, no seccomp and unmasked system paths", "[runtime][security]") {
   ContainerSpec s = base();
-  s.seccomp = std::make_shared<const berth::model::Json>(berth::model::Json{{"defaultAction", "SCMP_ACT_ERRNO"}});
+  s.seccomp = std::make_shared<const SeccompProfile>(berth::model::Json{{"defaultAction", "SCMP_ACT_ERRNO"}});
   const auto confined = make_oci_config(s);
   CHECK(confined["linux"].contains("seccomp"));
   CHECK_FALSE(confined["process"].contains("apparmorProfile"));
@@ -218,4 +218,20 @@ TEST_CASE("oci: a pseudoTerminal container's process has a terminal, others none
   ContainerSpec spec = base();
   spec.terminal = true;
   CHECK(make_oci_config(spec)["process"]["terminal"] == true);
+}
+
+TEST_CASE("oci: config.json's text is the config, with the shared seccomp profile spliced in or without one",
+          "[runtime][seccomp]") {
+  ContainerSpec s = base();
+  s.seccomp = shared_seccomp_profile(s.capabilities);
+  s.sysctls = {{"net.core.somaxconn", "1024"}};
+  s.hostname = "gw";
+  const auto spliced = berth::model::Json::parse(oci_config_text(s));
+  CHECK(spliced == make_oci_config(s));
+  CHECK(spliced["linux"]["seccomp"] == s.seccomp->rules);
+  CHECK(spliced["linux"]["sysctl"]["net.core.somaxconn"] == "1024");
+  s.seccomp = nullptr;  // privileged, or seccomp=unconfined
+  const auto plain = berth::model::Json::parse(oci_config_text(s));
+  CHECK(plain == make_oci_config(s));
+  CHECK_FALSE(plain["linux"].contains("seccomp"));
 }

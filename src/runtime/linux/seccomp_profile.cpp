@@ -206,11 +206,11 @@ namespace {
 // definitions ask for a handful of sets, and a cleared entry costs one build.
 class ProfileCache {
  public:
-  std::shared_ptr<const Json> get(const std::set<std::string>& capabilities) {
+  std::shared_ptr<const SeccompProfile> get(const std::set<std::string>& capabilities) {
     MutexLock lock(m_mutex);
     if (const auto it = m_profiles.find(capabilities); it != m_profiles.end()) return it->second;
     if (m_profiles.size() >= k_max_profiles) m_profiles.clear();
-    auto built = std::make_shared<const Json>(default_seccomp_profile(capabilities));
+    auto built = std::make_shared<const SeccompProfile>(default_seccomp_profile(capabilities));
     m_profiles.emplace(capabilities, built);
     return built;
   }
@@ -218,12 +218,12 @@ class ProfileCache {
  private:
   static constexpr std::size_t k_max_profiles = 16;
   Mutex m_mutex;
-  std::map<std::set<std::string>, std::shared_ptr<const Json>> m_profiles BERTH_GUARDED_BY(m_mutex);
+  std::map<std::set<std::string>, std::shared_ptr<const SeccompProfile>> m_profiles BERTH_GUARDED_BY(m_mutex);
 };
 
 }  // namespace
 
-std::shared_ptr<const Json> shared_seccomp_profile(const std::set<std::string>& capabilities) {
+std::shared_ptr<const SeccompProfile> shared_seccomp_profile(const std::set<std::string>& capabilities) {
   static ProfileCache cache;
   return cache.get(capabilities);
 }

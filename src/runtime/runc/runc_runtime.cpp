@@ -143,7 +143,7 @@ Result<int> RuncRuntime::start(const ContainerSpec& input) {
   // config.json holds the environment, secrets included: it goes to the state directory (the run
   // dir, tmpfs), never to the data dir on flash. runc reads it from there as the bundle; the
   // root it names stays under the data dir.
-  BERTH_TRY(write_file(state + "/config.json", make_oci_config(spec).dump(), 0600));
+  BERTH_TRY(write_file(state + "/config.json", oci_config_text(spec), 0600));
   if (!spec.pid_namespace_path.empty() || !spec.ipc_namespace_path.empty()) {
     BERTH_TRY(write_file(state + "/" + k_task_namespaces_file, spec.task_id, 0600));
   }
