@@ -104,14 +104,17 @@ Result<StartedTasks> start_tasks(Context& ctx, const StartTasks& request) {
   options.enable_execute_command = request.enable_execute_command;
   options.definition = &request.definition;
   options.capacity_providers = request.capacity_providers;
-  BERTH_ASSIGN(auto applied, apply_plan(ctx, request.cluster, planner, options));
+  BERTH_ASSIGN(auto applied, apply_plan(ctx, request.cluster, planner, options, request.snapshot ? &*request.snapshot : nullptr));
   return StartedTasks{std::move(applied.started), std::move(applied.plan.failures)};
 }
 
 Result<StartTasks> resolve_run_task(Context& ctx, const model::RunTaskRequest& request) {
   return resolve_launch(ctx, request.launch, [&](StartTasks& out) -> Result<void> {
-    BERTH_ASSIGN(auto instances, ctx.store.list_container_instances(out.cluster, std::nullopt, "", 1));
-    if (instances.empty()) return fail(Code::invalid_parameter, "No Container Instances were found in your cluster.");
+    // Read as placement reads it (placement starts from it), not as a list of its own: the
+    // instances were parsed twice, 0.1 ms of each RunTask.
+    BERTH_ASSIGN(auto snapshot, ctx.store.read_cluster_snapshot(out.cluster, PlanOptions{}.scope));
+    if (snapshot.instances.empty()) return fail(Code::invalid_parameter, "No Container Instances were found in your cluster.");
+    out.snapshot = std::move(snapshot);
     out.count = request.count;
     BERTH_ASSIGN(const auto strategy, launch_strategy(ctx, out.cluster, request.launch.capacity));
     out.capacity_providers = model::providers_for_tasks(strategy, request.count);

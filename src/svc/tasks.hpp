@@ -3,6 +3,7 @@
 // the store, the definition check every start makes. Thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct StartTasks {
   std::vector<model::Tag> tags;               // each task's: its own, propagated and managed ones
   std::vector<std::string> capacity_providers;  // of each task, by the launch's strategy; empty = EC2
   bool enable_execute_command = false;
+  // RunTask: the cluster as read to check it has instances, placement's first try (a change since
+  // makes the commit fail and placement read it again).
+  std::optional<model::ClusterSnapshot> snapshot;
 };
 
 struct StartedTasks {
