@@ -162,6 +162,9 @@ struct ClusterSnapshot {
   std::vector<ServiceState> services;    // ACTIVE and DRAINING, by name
   // The definitions of the services' deployments and of the tasks not STOPPED.
   std::map<std::pair<std::string, long long>, DefinitionState> definitions;
+  // The store's change count when it was read (store::Store::change_count): the same count later
+  // means the rows are still these. Nothing for a snapshot made otherwise.
+  std::optional<std::int64_t> change_count;
 
   const InstanceState* instance(const std::string& id) const;
   InstanceState* instance(const std::string& id) {

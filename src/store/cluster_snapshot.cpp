@@ -52,7 +52,11 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot(const std::string& c
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
-  return read_cluster_snapshot_locked(cluster, scope);  // a read: the transaction rolls back
+  // Counted under the transaction's write lock: no commit lands until the snapshot is read.
+  const std::int64_t count = m_db.connection().database_change_count();
+  BERTH_ASSIGN(auto snapshot, read_cluster_snapshot_locked(cluster, scope));  // a read: the transaction rolls back
+  snapshot.change_count = count;
+  return snapshot;
 }
 
 Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::string& cluster, SnapshotScope scope) {
@@ -126,7 +130,14 @@ Result<bool> Store::commit_plan(const PlanCommit& plan, Durability durability) {
   }
   if (!plan.starts.empty()) {
     BERTH_TRY(require_active_cluster_locked(plan.cluster));
-    BERTH_ASSIGN(auto current, read_cluster_snapshot_locked(plan.cluster, SnapshotScope::placement));
+    const bool unchanged = plan.placed_on && plan.placed_on->change_count &&
+                           *plan.placed_on->change_count == m_db.connection().database_change_count();
+    model::ClusterSnapshot current;
+    if (unchanged) {
+      current = *plan.placed_on;
+    } else {
+      BERTH_ASSIGN(current, read_cluster_snapshot_locked(plan.cluster, SnapshotScope::placement));
+    }
     for (const auto& start : plan.starts) {
       auto* instance = current.instance(start.task.container_instance_id);
       // Drained, deregistered, lost or filled since the plan read it.

@@ -141,6 +141,10 @@ struct PlanCommit {
   // it is still the stored term (else ServerException, nothing written). Nothing: an API call's
   // plan (RunTask, StopTask), which any server makes.
   std::optional<std::int64_t> leader_term;
+  // The snapshot the starts were placed on (the caller's, alive through commit_plan). When the
+  // store has not changed since it was read (its change_count), the starts are checked against it
+  // rather than against the cluster read again (0.3 ms of a RunTask's 1.3).
+  const model::ClusterSnapshot* placed_on = nullptr;
 };
 
 // The scheduler leadership of a replicated control plane (svc/scheduler_leadership.hpp): the

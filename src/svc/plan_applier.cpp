@@ -190,6 +190,7 @@ Result<AppliedPlan> apply_plan(Context& ctx, const std::string& cluster, const P
     AppliedPlan applied{std::move(plan), {}};
     if (applied.plan.empty()) return applied;
     BERTH_ASSIGN(auto commit, commit_of(ctx, cluster, applied.plan, options, ctx.clock.now_ms(), pins_by_deployment));
+    commit.placed_on = &snapshot;
     // The agent is told before the commit reaches the disk, so that it starts the tasks while
     // the disk syncs; the plan is acknowledged (returned) only after. A power cut before the sync
     // ends takes the tasks' containers along with the unacknowledged plan.

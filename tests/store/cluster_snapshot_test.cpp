@@ -103,3 +103,45 @@ TEST_CASE_METHOD(ServiceFixture, "a plan commit re-checks host ports and resourc
   REQUIRE(tasks.has_value());
   CHECK(tasks->size() == 4);
 }
+
+TEST_CASE_METHOD(ServiceFixture, "a plan commit checks against the snapshot it was placed on only while nothing changed since",
+                 "[store]") {
+  add_instance(*store, "i1");
+  auto td = store->register_task_definition("python-app", dynamic_port_def(), {}, 1);
+  REQUIRE(td.has_value());
+  const auto commit_on = [&](const model::ClusterSnapshot& placed_on, const std::string& id, int port) {
+    store::PlanCommit commit;
+    commit.cluster = "default";
+    auto t = bridge_task(id, "i1", port);
+    commit.starts.push_back({t, model::task_state_of(t, &*td), {}});
+    commit.placed_on = &placed_on;
+    auto committed = store->commit_plan(commit);
+    REQUIRE(committed.has_value());
+    return *committed;
+  };
+  auto first = store->read_cluster_snapshot("default", store::SnapshotScope::placement);
+  REQUIRE(first.has_value());
+  REQUIRE(first->change_count.has_value());
+  CHECK(commit_on(*first, "t1", 80));
+  // That commit moved the count: a plan placed on the same snapshot, where port 80 was free, is
+  // checked against the rows again, which hold it.
+  auto stale = *first;
+  CHECK_FALSE(commit_on(stale, "t2", 80));
+  // Port 81 was free then and still is.
+  CHECK(commit_on(stale, "t3", 81));
+  // A write of another kind in between (a task inserted directly) moves it too.
+  auto second = store->read_cluster_snapshot("default", store::SnapshotScope::placement);
+  REQUIRE(second.has_value());
+  REQUIRE(store->insert_tasks({bridge_task("t4", "i1", 82)}, {}).has_value());
+  CHECK_FALSE(commit_on(*second, "t5", 82));
+  // With nothing in between, the snapshot placed on is what the check uses: one that says the
+  // instance is drained refuses the start (a re-read would find it active).
+  auto third = store->read_cluster_snapshot("default", store::SnapshotScope::placement);
+  REQUIRE(third.has_value());
+  REQUIRE(third->instances.size() == 1);
+  third->instances[0].status = model::InstanceStatus::draining;
+  CHECK_FALSE(commit_on(*third, "t6", 83));
+  auto tasks = store->list_tasks(store::TaskQuery{});
+  REQUIRE(tasks.has_value());
+  CHECK(tasks->size() == 3);  // t1, t3, t4
+}
