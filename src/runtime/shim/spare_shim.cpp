@@ -109,7 +109,7 @@ int run_spare_shim(int control_fd) {
   UniqueFd control(control_fd);
   // The fork that parts a shim from berth is made now, while nothing waits, not after the
   // hand-over: the child takes the container, and this first process stays (what berth reaps)
-  // until the child has it, or has gone, and closes `held`.
+  // until the child has started runc with it, or has gone, and closes `held`.
   int held[2];
   if (::pipe2(held, O_CLOEXEC) != 0) return 1;
   const pid_t child = ::fork();
@@ -126,7 +126,6 @@ int run_spare_shim(int control_fd) {
   UniqueFd hold_first(held[1]);
   std::string data;
   auto sync = receive_fd(control.get(), &data);
-  hold_first.reset();
   if (!sync) return 0;  // berth went, or sent nothing usable: no container is waiting on us
   control.reset();
   auto options = parse_shim_args(decode_words(data));
@@ -137,7 +136,7 @@ int run_spare_shim(int control_fd) {
     return 1;
   }
   options->sync_fd = sync->release();
-  return run_detached_shim(*options);
+  return run_detached_shim(*options, std::move(hold_first));
 }
 
 }  // namespace berth::runtime
