@@ -252,8 +252,11 @@ int run_detached_shim(const ShimOptions& o, UniqueFd release_when_spawned) {
   if (in_pipe[0] >= 0) ::close(in_pipe[0]);
   UniqueFd input_fd(in_pipe[1]);  // where attached input goes: the stdin pipe or the pty
   UniqueFd pty_master;
-  std::string start_problem = output ? "" : output.error().message;
-  if (!start_problem.empty()) exit_code = 1;
+  std::string start_problem;
+  if (exit_code == 0 && !output) {  // a failed runc's own error says more
+    start_problem = output.error().message;
+    exit_code = 1;
+  }
   if (exit_code == 0 && o.terminal) {
     if (auto master = receive_pty_master(console_listener.get())) {
       pty_master = std::move(*master);

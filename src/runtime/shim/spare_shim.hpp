@@ -32,7 +32,8 @@ class SpareShim {
   // Hands the spare the container `options` names, with `sync_fd` as the pipe it reports on (in
   // place of options.sync_fd). From then on it is that container's shim, as if started with
   // shim_args(options): returns the pid the caller reaps (the spare's first process, which exits
-  // as soon as its detached child has the container). Fails, and reaps the spare, if it is gone.
+  // as soon as its detached child has started runc with the container, or has failed to).
+  // Fails, and reaps the spare, if it is gone.
   [[nodiscard]] Result<pid_t> hand(const ShimOptions& options, int sync_fd) &&;
 
   pid_t pid() const { return m_pid; }
