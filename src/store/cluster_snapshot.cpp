@@ -134,7 +134,7 @@ Result<bool> Store::commit_plan(const PlanCommit& plan, Durability durability) {
                            *plan.placed_on->change_count == m_db.connection().database_change_count();
     model::ClusterSnapshot current;
     if (unchanged) {
-      current = *plan.placed_on;
+      current.instances = plan.placed_on->instances;  // all the checks below read
     } else {
       BERTH_ASSIGN(current, read_cluster_snapshot_locked(plan.cluster, SnapshotScope::placement));
     }

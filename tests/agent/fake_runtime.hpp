@@ -102,7 +102,6 @@ class FakeRuntime final : public runtime::Runtime {
   std::string network_namespace_of(const std::string& task_id) const override { return "/fake/netns/" + task_id; }
   bool cgroup_v2() const override { return unified_cgroups; }
   void prepare_next_starts() override {
-    ++next_starts_prepared;
     if (on_prepare_next_starts) on_prepare_next_starts();
   }
 
@@ -128,7 +127,6 @@ class FakeRuntime final : public runtime::Runtime {
   std::vector<std::string> cleaned_cgroups;  // the task cgroups cleanup_task was given, in order
   std::set<std::string> networks;
   bool unified_cgroups = true;  // what cgroup_v2() answers
-  int next_starts_prepared = 0;  // prepare_next_starts calls
 
  private:
   const Clock& m_clock;
