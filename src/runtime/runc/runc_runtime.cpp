@@ -214,14 +214,17 @@ Result<int> RuncRuntime::spawn_shim(const ShimOptions& options) {
     return spawn_process(argv, {.pass_fd = sync[1]});
   };
   auto spare = take_spare();
-  Result<pid_t> spawned = spare ? std::move(*spare).hand(options, sync[1]) : execute_shim();
-  if (spare && !spawned) spawned = execute_shim();
-  ::close(sync[1]);
-  if (!spawned) {
-    ::close(sync[0]);
-    return std::unexpected(spawned.error());
+  const bool handed = spare && std::move(*spare).hand(options, sync[1]);
+  if (!handed) {
+    auto spawned = execute_shim();
+    if (!spawned) {
+      ::close(sync[0]);
+      ::close(sync[1]);
+      return std::unexpected(spawned.error());
+    }
+    wait_exit_code(*spawned);  // the shim's first process returns at once; its child lives on
   }
-  wait_exit_code(*spawned);  // the shim's first process returns at once; its child lives on
+  ::close(sync[1]);
   std::string reply;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_paths.start_timeout_ms);
   while (true) {

@@ -173,7 +173,7 @@ int run_shim(const ShimOptions& o) {
   return run_detached_shim(o);
 }
 
-int run_detached_shim(const ShimOptions& o, UniqueFd release_when_spawned) {
+int run_detached_shim(const ShimOptions& o) {
   ::setsid();
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   sigset_t handled;
@@ -234,7 +234,6 @@ int run_detached_shim(const ShimOptions& o, UniqueFd release_when_spawned) {
   const std::int64_t runc_began_us = monotonic_us();
   auto runc = spawn_process(run, {.stdout_fd = out_pipe[1], .stderr_fd = err_pipe[1], .die_with_parent = true,
                                   .stdin_fd = in_pipe[0]});
-  release_when_spawned.reset();
   if (log_file) output = open_output();
   // While runc runs (tens of ms, mostly waiting on the kernel), not after it: the attach socket
   // must exist before berth sees the container running (`berth attach` works from then on), and

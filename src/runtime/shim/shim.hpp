@@ -11,7 +11,6 @@
 
 #include "common/result.hpp"
 #include "runtime/container_logging.hpp"
-#include "runtime/linux/unique_fd.hpp"
 
 namespace berth::runtime {
 
@@ -44,9 +43,7 @@ std::vector<std::string> shim_args(const ShimOptions& options);
 int run_shim(const ShimOptions& options);
 
 // run_shim's work in the process already parted from berth (run_shim's child, or a spare's).
-// `release_when_spawned`, if open, is closed once runc is started (or the start has failed): a
-// spare's first process waits on it to exit, and its exit would take a core from the start.
-int run_detached_shim(const ShimOptions& options, UniqueFd release_when_spawned = UniqueFd());
+int run_detached_shim(const ShimOptions& options);
 
 // Exit record written by the shim (exit.json): {"exitCode", "signal", "oomKilled",
 // "finishedAt" (epoch ms), "startError" (when the container never started), "logDropped" (lines a

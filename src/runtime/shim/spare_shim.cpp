@@ -1,6 +1,7 @@
 #include "runtime/shim/spare_shim.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -11,11 +12,16 @@
 #include <utility>
 #include <vector>
 
+#include "common/numbers.hpp"
 #include "runtime/linux/process.hpp"
 #include "runtime/linux/unix_socket.hpp"
 
 namespace berth::runtime {
 namespace {
+
+// How long a spare's first process may take to exec berth, fork and report its child: far more
+// than the few ms it takes, for a gateway busy with a burst of starts.
+constexpr int k_report_timeout_ms = 10000;
 
 // The words after "shim", each ended by a NUL (an argument cannot hold one, and an empty word
 // such as a missing cgroup stays a word).
@@ -73,7 +79,21 @@ Result<SpareShim> SpareShim::start(const std::string& self_exe) {
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (error != 0) return fail(Code::server, "start a spare shim (" + self_exe + "): " + std::strerror(error));
-  return SpareShim(pid, std::move(ours));
+  control.reset();
+  theirs.reset();  // so that a spare gone before its report reads as the socket's end
+  // Its first process forks the child that will take a container, says the child's pid and
+  // exits; it is reaped here, while nothing waits, not on the start that hands it a container.
+  char report[32];
+  ssize_t got = -1;
+  pollfd ready{ours.get(), POLLIN, 0};
+  if (::poll(&ready, 1, k_report_timeout_ms) > 0) got = ::recv(ours.get(), report, sizeof report - 1, 0);
+  if (got <= 0) ::kill(pid, SIGKILL);
+  const int first_exit = wait_exit_code(pid);
+  const auto child = got > 0 ? parse_integer<pid_t>(std::string_view(report, static_cast<std::size_t>(got))) : std::nullopt;
+  if (!child || *child <= 0 || first_exit != 0) {
+    return fail(Code::server, "a spare shim (" + self_exe + ") did not start: its first process exited " + std::to_string(first_exit));
+  }
+  return SpareShim(*child, std::move(ours));
 }
 
 SpareShim::SpareShim(SpareShim&& other) noexcept
@@ -91,39 +111,27 @@ SpareShim& SpareShim::operator=(SpareShim&& other) noexcept {
 SpareShim::~SpareShim() { release(); }
 
 void SpareShim::release() {
-  m_socket.reset();  // the spare reads the end of its socket and exits
-  if (m_pid > 0) wait_exit_code(std::exchange(m_pid, -1));
+  m_socket.reset();  // the spare reads the end of its socket and exits (its reaper is init's)
+  m_pid = -1;
 }
 
-Result<pid_t> SpareShim::hand(const ShimOptions& options, int sync_fd) && {
+Result<void> SpareShim::hand(const ShimOptions& options, int sync_fd) && {
   auto sent = send_fd(m_socket.get(), sync_fd, encode_words(shim_args(options)));
-  if (!sent) {
-    release();
-    return std::unexpected(sent.error());
-  }
-  m_socket.reset();
-  return std::exchange(m_pid, -1);
+  release();
+  return sent;
 }
 
 int run_spare_shim(int control_fd) {
   UniqueFd control(control_fd);
   // The fork that parts a shim from berth is made now, while nothing waits, not after the
-  // hand-over: the child takes the container, and this first process stays (what berth reaps)
-  // until the child has started runc with it, or has gone, and closes `held`.
-  int held[2];
-  if (::pipe2(held, O_CLOEXEC) != 0) return 1;
+  // hand-over: the child takes the container; this first process says the child's pid (see
+  // SpareShim::start) and exits, as run_shim's does once it has forked.
   const pid_t child = ::fork();
-  if (child < 0) return 1;  // berth's hand-over fails on the closed socket and execs a shim
+  if (child < 0) return 1;  // berth reads the socket's end: no spare
   if (child > 0) {
-    control.reset();
-    ::close(held[1]);
-    char byte;
-    while (::read(held[0], &byte, 1) < 0 && errno == EINTR) {
-    }
-    return 0;
+    const std::string pid = std::to_string(child);
+    return ::send(control.get(), pid.data(), pid.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(pid.size()) ? 0 : 1;
   }
-  ::close(held[0]);
-  UniqueFd hold_first(held[1]);
   std::string data;
   auto sync = receive_fd(control.get(), &data);
   if (!sync) return 0;  // berth went, or sent nothing usable: no container is waiting on us
@@ -136,7 +144,7 @@ int run_spare_shim(int control_fd) {
     return 1;
   }
   options->sync_fd = sync->release();
-  return run_detached_shim(*options, std::move(hold_first));
+  return run_detached_shim(*options);
 }
 
 }  // namespace berth::runtime
