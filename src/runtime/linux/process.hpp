@@ -1,5 +1,5 @@
 // Starting child processes with exactly the file descriptors and signal mask they should have.
-// Thread-safe (fork + exec, nothing shared).
+// Thread-safe (each child has its own stack, and only the kernel is called before its exec).
 #pragma once
 
 #include <sys/types.h>
@@ -21,8 +21,10 @@ struct SpawnOptions {
   int stdin_fd = -1;              // -1 = /dev/null
 };
 
-// Forks and execs `argv` (PATH searched) with stdin from `stdin_fd`, an empty signal mask and
-// SIGPIPE at its default action. Returns the child's pid.
+// Starts `argv` (PATH searched) in a child that shares this process's memory until it executes
+// (no copy of the page tables), with stdin from `stdin_fd`, an empty signal mask, every caught
+// signal and SIGPIPE at its default action. Returns the child's pid; exit code 127 if it could not
+// be executed.
 [[nodiscard]] Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOptions& options);
 
 struct CapturedRun {
