@@ -89,6 +89,11 @@ def serve(tmp, extra_config=""):
     data = tmp + "/data"
     subprocess.run([BERTH, "image", "import", IMAGE, "--config", "/dev/null", "--data-dir", data],
                    check=True, stdout=subprocess.DEVNULL)
+    # Both runc roots on tmpfs, as on a gateway: berth's run dir is /run/berth and a bare runc's
+    # root /run/runc, and /run is a tmpfs wherever systemd boots (this machine's is not).
+    for d in (tmp + "/run", tmp + "/runc-bare"):
+        os.makedirs(d, exist_ok=True)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", d], check=True)
     config = tmp + "/berth.conf"
     with open(config, "w") as f:
         f.write("ECS_CONTAINER_STOP_TIMEOUT=1s\nBERTH_AUTH=off\n" + extra_config)
@@ -114,6 +119,7 @@ def stop_and_clean(proc, tmp):
     # Bundles' roots, bare runs' roots and the network namespaces of bridge tasks.
     subprocess.run("umount -l %s/data/bundles/*/rootfs %s/bare*/rootfs %s/run/netns/* 2>/dev/null" % (tmp, tmp, tmp),
                    shell=True)
+    subprocess.run("umount -l %s/run %s/runc-bare 2>/dev/null" % (tmp, tmp), shell=True)
     shutil.rmtree(tmp, ignore_errors=True)
 
 
