@@ -4,14 +4,19 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/files.hpp"
 #include "common/numbers.hpp"
+#include "common/split.hpp"
 
 using namespace berth;
 using namespace berth::runtime;
@@ -38,6 +43,30 @@ std::pair<int, std::string> run_sh(const std::string& script, int pass_fd = -1) 
   return run_captured_stdout({"sh", "-c", script}, pass_fd);
 }
 
+// The numbers of `listing` (one a line), in order.
+std::set<int> listed_numbers(const std::string& listing) {
+  std::set<int> out;
+  for (const auto line : split(listing, '\n')) {
+    if (auto n = parse_integer<int>(line)) out.insert(*n);
+  }
+  return out;
+}
+
+// What `ls /proc/self/fd` run with fd 3 passed should list: stdio, 3, ls's own directory handle
+// (4), and whatever this process holds without close-on-exec (what the test runner inherited:
+// spawn_process closes nothing that is not marked). `held` must not be among them.
+std::set<int> expected_in_child(int held) {
+  std::set<int> out{0, 1, 2, 3, 4};
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    const auto fd = parse_integer<int>(entry.path().filename().string());
+    if (!fd || *fd <= 4) continue;
+    const int flags = ::fcntl(*fd, F_GETFD);
+    if (flags >= 0 && !(flags & FD_CLOEXEC)) out.insert(*fd);
+  }
+  out.erase(held);
+  return out;
+}
+
 // The named mask line of /proc/self/status as the child sees it, e.g. "SigBlk". grep itself, not
 // a shell: dash clears its signal mask as it starts.
 std::string child_mask(const std::string& field) {
@@ -56,16 +85,17 @@ TEST_CASE("a spawned child has stdio and fd 3 as asked, and none of the parent's
   REQUIRE(held >= 40);
   int pass[2];
   REQUIRE(::pipe2(pass, O_CLOEXEC) == 0);
-  const auto [code, text] = run_sh("ls /proc/$$/fd | sort -n | tr '\\n' ' '; echo; readlink /proc/$$/fd/0", pass[1]);
+  // ls itself, not a shell (which opens descriptors of its own): its only one is the listing's
+  // directory, the lowest free number, 4.
+  const auto [code, listed] = run_captured_stdout({"ls", "/proc/self/fd"}, pass[1]);
+  const auto [stdin_code, stdin_target] = run_captured_stdout({"readlink", "/proc/self/fd/0"});
   ::close(pass[0]);
   ::close(pass[1]);
   ::close(held);
   CHECK(code == 0);
-  const std::string listed = text.substr(0, text.find('\n'));
-  CHECK(listed.find("0 1 2 3 ") == 0);
-  CHECK(listed.starts_with("0 1 2 3 "));
-  CHECK(listed.find(" " + std::to_string(held) + " ") == std::string::npos);
-  CHECK(text.find("/dev/null") != std::string::npos);  // stdin when none is given
+  CHECK(listed_numbers(listed) == expected_in_child(held));
+  CHECK(stdin_code == 0);
+  CHECK(stdin_target == "/dev/null\n");  // stdin when none is given
 }
 
 TEST_CASE("a spawned child starts with no signal blocked and SIGPIPE at its default", "[process]") {
@@ -94,6 +124,22 @@ TEST_CASE("a spawned child starts with no signal blocked and SIGPIPE at its defa
 
 TEST_CASE("spawn_process searches PATH for a bare name and reports 127 for what cannot be executed", "[process]") {
   CHECK(run_sh("exit 7").first == 7);
+  // A name on no PATH directory is not run from the working directory, as execvp would not.
+  char pattern[] = "/tmp/berth-spawn-XXXXXX";
+  const std::string dir = ::mkdtemp(pattern);
+  const std::string probe = dir + "/berth-cwd-probe";
+  REQUIRE(write_file(probe, "#!/bin/sh\nexit 0\n"));
+  REQUIRE(::chmod(probe.c_str(), 0755) == 0);
+  char cwd[4096];
+  REQUIRE(::getcwd(cwd, sizeof cwd) != nullptr);
+  REQUIRE(::chdir(dir.c_str()) == 0);
+  auto from_cwd = spawn_process({"berth-cwd-probe"}, {});
+  REQUIRE(::chdir(cwd) == 0);
+  REQUIRE(from_cwd.has_value());
+  CHECK(wait_exit_code(*from_cwd) == 127);
+  CHECK(wait_exit_code(*spawn_process({probe}, {})) == 0);  // by its path it runs
+  ::unlink(probe.c_str());
+  ::rmdir(dir.c_str());
   auto missing = spawn_process({"berth-no-such-program"}, {});
   REQUIRE(missing.has_value());
   CHECK(wait_exit_code(*missing) == 127);

@@ -103,20 +103,30 @@ void hand_a_failing_start(SpareShim spare, const std::string& dir) {
 TEST_CASE("a spare shim handed a container runs as its shim and reports on the pipe it was given", "[runtime][root]") {
   char pattern[] = "/tmp/berth-spare-XXXXXX";
   const std::string dir = ::mkdtemp(pattern);
+  const std::string children_before = own_children();
   auto spare = SpareShim::start(berth_binary());
   REQUIRE(spare.has_value());
   hand_a_failing_start(std::move(*spare), dir);
-  CHECK(own_children().empty());  // nothing of the hand-over is left to reap
+  CHECK(own_children() == children_before);  // nothing of the hand-over is left to reap
   auto removed = remove_all(dir);
   (void)removed;
 }
 
 TEST_CASE("a spare's first process has exited and been reaped when it is ready to be handed a container", "[runtime][root]") {
+  const std::string children_before = own_children();
   auto spare = SpareShim::start(berth_binary());
   REQUIRE(spare.has_value());
-  CHECK(own_children().empty());  // no zombie, and the spare itself is not ours
+  CHECK(own_children() == children_before);  // no zombie, and the spare itself is not ours
   CHECK(process_exists(spare->pid()));
   CHECK(process_state(spare->pid()) != 'Z');
+}
+
+TEST_CASE("a spare whose first process exits without reporting its child fails to start and leaves nothing", "[runtime][root]") {
+  const std::string children_before = own_children();
+  auto spare = SpareShim::start("/bin/false");  // exits 1 at once, saying nothing on the socket
+  REQUIRE_FALSE(spare.has_value());
+  CHECK(spare.error().message.find("did not start") != std::string::npos);
+  CHECK(own_children() == children_before);  // reaped
 }
 
 TEST_CASE("a spare shim never handed a container exits when its owner lets go", "[runtime][root]") {

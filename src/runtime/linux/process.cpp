@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,7 +21,11 @@ std::string find_executable(const std::string& name, std::string_view dirs) {
   for (const auto dir : split(dirs, ':')) {
     if (dir.empty()) continue;
     const std::string candidate = std::string(dir) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    struct stat info {};
+    // A directory is searchable, not executable: look on, as execvp does.
+    if (::access(candidate.c_str(), X_OK) == 0 && ::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+      return candidate;
+    }
   }
   return "";
 }
@@ -28,11 +33,13 @@ std::string find_executable(const std::string& name, std::string_view dirs) {
 namespace {
 
 // What the child of spawn_process needs, prepared by the parent: the child runs in the parent's
-// memory until it executes, so it allocates nothing and calls only the kernel.
+// memory until it executes, so it allocates nothing and makes only async-signal-safe calls.
 struct SpawnChild {
   const SpawnOptions* options;
   const char* path;
   char* const* argv;
+  int null_fd;  // /dev/null, close-on-exec, above the descriptors the child sets (opened by the parent:
+                // an open in the child would be a cancellation point of the parent's thread)
 };
 
 int spawned_child(void* argument) {
@@ -41,7 +48,9 @@ int spawned_child(void* argument) {
   if (options.die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   // Handlers are the parent's code: a signal that arrives before the exec must not run one here,
   // on the parent's memory. Every caught signal goes back to its default, SIGPIPE too (berth
-  // ignores it (serve, exec); its children must not inherit that); then none is blocked.
+  // ignores it (serve, exec); its children must not inherit that); then none is blocked. glibc
+  // refuses its own two (SIGCANCEL and SIGSETXID, 32 and 33): their handlers act only on what
+  // the process's own threads send, and nothing sends them to a child about to execute.
   for (int sig = 1; sig < NSIG; ++sig) {
     struct sigaction action {};
     if (::sigaction(sig, nullptr, &action) != 0) continue;
@@ -54,11 +63,10 @@ int spawned_child(void* argument) {
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  const int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);  // its dup2 copies stay open
   if (options.pass_fd >= 0) ::dup2(options.pass_fd, 3);  // dup2 leaves FD_CLOEXEC off the copy
-  ::dup2(options.stdin_fd >= 0 ? options.stdin_fd : null_fd, 0);
-  ::dup2(options.stdout_fd >= 0 ? options.stdout_fd : null_fd, 1);
-  ::dup2(options.stderr_fd >= 0 ? options.stderr_fd : null_fd, 2);
+  ::dup2(options.stdin_fd >= 0 ? options.stdin_fd : child.null_fd, 0);
+  ::dup2(options.stdout_fd >= 0 ? options.stdout_fd : child.null_fd, 1);
+  ::dup2(options.stderr_fd >= 0 ? options.stderr_fd : child.null_fd, 2);
   ::execve(child.path, child.argv, environ);
   ::_exit(127);
 }
@@ -69,29 +77,35 @@ Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOpt
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
-  // As execvp would, but here: the child may not allocate.
+  // As execvp would, but here: the child may not allocate. A name found nowhere is not tried in
+  // the working directory (execvp never does): the exec fails and the child exits 127.
   std::string path = argv.front();
   if (path.find('/') == std::string::npos) {
     const char* search = ::getenv("PATH");
-    std::string found = find_executable(path, search ? search : "/usr/local/bin:/usr/bin:/bin");
-    if (!found.empty()) path = std::move(found);
+    path = find_executable(path, search ? search : "/usr/local/bin:/usr/bin:/bin");
   }
+  // Above 3, so that none of the child's dup2 targets is it.
+  UniqueFd opened(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  UniqueFd null_fd(opened.valid() ? ::fcntl(opened.get(), F_DUPFD_CLOEXEC, 10) : -1);
+  if (!null_fd.valid()) return sys_fail("open /dev/null for " + argv.front());
   // The child shares this process's memory until it executes (as posix_spawn's does), instead
   // of a fork's copy of the page tables that the exec then tears down: for a shim starting runc
   // that copy and teardown were about 1 ms of the start on two cores (perf, 20 starts). It runs
-  // on a stack of its own while this thread waits, with every signal blocked until it has put
-  // the handlers it inherited back to their defaults.
-  constexpr std::size_t k_stack_bytes = 64 * 1024;
-  void* stack = ::mmap(nullptr, k_stack_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  // on a stack of its own (a guard page below it) while this thread waits, with every signal
+  // blocked until it has put the handlers it inherited back to their defaults.
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t stack_bytes = 64 * 1024 + page;
+  void* stack = ::mmap(nullptr, stack_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (stack == MAP_FAILED) return sys_fail("stack for " + argv.front());
+  ::mprotect(stack, page, PROT_NONE);
   sigset_t all, before;
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &before);
-  SpawnChild child{&options, path.c_str(), args.data()};
-  const pid_t pid = ::clone(spawned_child, static_cast<char*>(stack) + k_stack_bytes, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
+  SpawnChild child{&options, path.c_str(), args.data(), null_fd.get()};
+  const pid_t pid = ::clone(spawned_child, static_cast<char*>(stack) + stack_bytes, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
   const int clone_errno = errno;
   ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
-  ::munmap(stack, k_stack_bytes);
+  ::munmap(stack, stack_bytes);
   if (pid < 0) {
     errno = clone_errno;
     return sys_fail("start " + argv.front());

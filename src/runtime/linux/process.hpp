@@ -1,5 +1,5 @@
 // Starting child processes with exactly the file descriptors and signal mask they should have.
-// Thread-safe (each child has its own stack, and only the kernel is called before its exec).
+// Thread-safe (each child has its own stack and makes only async-signal-safe calls before its exec).
 #pragma once
 
 #include <sys/types.h>

@@ -214,7 +214,12 @@ Result<int> RuncRuntime::spawn_shim(const ShimOptions& options) {
     return spawn_process(argv, {.pass_fd = sync[1]});
   };
   auto spare = take_spare();
-  const bool handed = spare && std::move(*spare).hand(options, sync[1]);
+  bool handed = false;
+  if (spare) {
+    auto result = std::move(*spare).hand(options, sync[1]);
+    if (!result) log_warn("the spare container monitor is gone (" + result.error().message + "): starting one for " + options.id);
+    handed = result.has_value();
+  }
   if (!handed) {
     auto spawned = execute_shim();
     if (!spawned) {

@@ -3,11 +3,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -52,41 +53,28 @@ Result<SpareShim> SpareShim::start(const std::string& self_exe) {
   // Seqpacket: one message is the whole hand-over, or nothing.
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) return sys_fail("socketpair");
   UniqueFd ours(pair[0]), theirs(pair[1]);
-  // Above 3, so that the dup2 to 3 below copies it (a dup2 onto itself would keep close-on-exec).
+  // Above 3, so that the dup2 to 3 in the child copies it (a dup2 onto itself would keep
+  // close-on-exec).
   UniqueFd control(::fcntl(theirs.get(), F_DUPFD_CLOEXEC, 10));
   if (!control.valid()) return sys_fail("dup the spare's socket");
-  // posix_spawn, not spawn_process's fork: it shares berth's memory until the exec instead of
-  // copying its page tables, and a spare is started on the start path, after its report.
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attributes;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawnattr_init(&attributes);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDWR, 0);
-  posix_spawn_file_actions_adddup2(&actions, 0, 1);
-  posix_spawn_file_actions_adddup2(&actions, 0, 2);
-  posix_spawn_file_actions_adddup2(&actions, control.get(), 3);
-  // As spawn_process: no signal blocked, SIGPIPE at its default (berth ignores it).
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  const char* argv[] = {self_exe.c_str(), "shim", "--spare", nullptr};
-  pid_t pid = -1;
-  const int error = ::posix_spawn(&pid, self_exe.c_str(), &actions, &attributes, const_cast<char* const*>(argv), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  if (error != 0) return fail(Code::server, "start a spare shim (" + self_exe + "): " + std::strerror(error));
+  auto spawned = spawn_process({self_exe, "shim", "--spare"}, {.pass_fd = control.get()});
+  if (!spawned) return fail(Code::server, "start a spare shim (" + self_exe + "): " + spawned.error().message);
+  const pid_t pid = *spawned;
   control.reset();
   theirs.reset();  // so that a spare gone before its report reads as the socket's end
   // Its first process forks the child that will take a container, says the child's pid and
   // exits; it is reaped here, while nothing waits, not on the start that hands it a container.
   char report[32];
   ssize_t got = -1;
-  pollfd ready{ours.get(), POLLIN, 0};
-  if (::poll(&ready, 1, k_report_timeout_ms) > 0) got = ::recv(ours.get(), report, sizeof report - 1, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(k_report_timeout_ms);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    pollfd ready{ours.get(), POLLIN, 0};
+    const int polled = ::poll(&ready, 1, static_cast<int>(std::max<long long>(left, 0)));
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled > 0) got = ::recv(ours.get(), report, sizeof report - 1, 0);
+    break;
+  }
   if (got <= 0) ::kill(pid, SIGKILL);
   const int first_exit = wait_exit_code(pid);
   const auto child = got > 0 ? parse_integer<pid_t>(std::string_view(report, static_cast<std::size_t>(got))) : std::nullopt;
