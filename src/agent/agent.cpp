@@ -99,6 +99,7 @@ void Agent::pass() {
     return;
   }
   m_image_policy.collect(*tasks, m_clock.now_ms());
+  order_for_pass(*tasks);
   std::set<std::string> active;
   for (auto& task : *tasks) {
     active.insert(task.id);

@@ -180,6 +180,10 @@ bool needs_work(const model::Task& task) {
                      [](const model::TaskContainer& c) { return c.last_status == model::TaskStatus::pending; });
 }
 
+void order_for_pass(std::vector<model::Task>& tasks) {
+  std::stable_partition(tasks.begin(), tasks.end(), [](const model::Task& task) { return needs_work(task); });
+}
+
 ObserveOutcome observe(model::Task& task, const Json& td, const Observations& observed,
                        std::optional<int> restart_period_override_s, EpochMs now) {
   struct Exit {

@@ -150,6 +150,10 @@ void stop_unstarted(model::Task& task, const std::string& reason, EpochMs now);
 void record_abandoned(model::Task& task, const std::string& reason, EpochMs now);
 // Whether the agent still has work to do on `task` (start its containers or stop it).
 bool needs_work(const model::Task& task);
+// Puts the tasks a client waits on (needs_work: a start, a stop) before those that only run,
+// keeping the order within each: a pass handles every active task, and with 30 running a start
+// waited on about half of them (its agent phase 3.6-4.1 ms, against 0.2 ms alone).
+void order_for_pass(std::vector<model::Task>& tasks);
 
 // The task's cgroup limits from its cpu (units, 1024 a core) and memory (MiB), the override's
 // else the definition's; checked, as stored records are not trusted to hold what the API let in.

@@ -582,3 +582,28 @@ TEST_CASE("task state machine: a container keeps the newest restarted exits only
   CHECK(c->restart_exits.front().exit_code == 3);
   CHECK(c->restart_exits.back().exit_code == 12);
 }
+
+TEST_CASE("task state machine: a pass takes the starts and stops a client waits on before the tasks that only run",
+          "[agent][state-machine]") {
+  const auto task = [](const std::string& id, model::TaskStatus desired, model::TaskStatus last, model::TaskStatus container) {
+    model::Task t;
+    t.id = id;
+    t.desired_status = desired;
+    t.last_status = last;
+    model::TaskContainer c;
+    c.name = "main";
+    c.last_status = container;
+    t.containers.push_back(c);
+    return t;
+  };
+  using S = model::TaskStatus;
+  std::vector<model::Task> tasks{task("a-running", S::running, S::running, S::running),
+                                 task("b-starting", S::running, S::pending, S::pending),
+                                 task("c-running", S::running, S::running, S::running),
+                                 task("d-stopping", S::stopped, S::running, S::running),
+                                 task("e-starting", S::running, S::pending, S::pending)};
+  order_for_pass(tasks);
+  std::vector<std::string> order;
+  for (const auto& t : tasks) order.push_back(t.id);
+  CHECK(order == std::vector<std::string>{"b-starting", "d-stopping", "e-starting", "a-running", "c-running"});
+}
