@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -65,7 +66,8 @@ const std::string k_task_id = "0123456789abcdef0123456789abcdef";
 // agent writes, for a runtime that looks at it while the agent runs.
 model::Task run_until(runtime::Runtime& runtime, const TempDir& tmp, const std::string& marker,
                       const std::function<model::Task(const std::string& instance)>& make_task, model::TaskStatus until,
-                      store::Store** store_seen = nullptr) {
+                      store::Store** store_seen = nullptr,
+                      const std::function<std::vector<model::Task>(const std::string& instance)>& make_beside = nullptr) {
   FakeClock clock;
   auto opened = store::Store::open(":memory:");
   REQUIRE(opened.has_value());
@@ -92,7 +94,9 @@ model::Task run_until(runtime::Runtime& runtime, const TempDir& tmp, const std::
   const auto instance = agent.register_instance();
   REQUIRE(instance.has_value());
   if (store_seen) *store_seen = &store;
-  REQUIRE(store.insert_tasks({make_task(*instance)}, {}).value_or(false));
+  std::vector<model::Task> tasks = make_beside ? make_beside(*instance) : std::vector<model::Task>{};
+  tasks.push_back(make_task(*instance));
+  REQUIRE(store.insert_tasks(tasks, {}).value_or(false));
 
   agent.start();
   std::optional<model::Task> stored;
@@ -200,4 +204,46 @@ TEST_CASE("agent: the runtime is told to get ready for the next start once the s
   REQUIRE_FALSE(recorded_when_prepared.empty());
   // The call came after the pass's commit: the first already saw the container running.
   CHECK(recorded_when_prepared.front() == "RUNNING");
+}
+
+TEST_CASE("agent: a pass starts a pending task before it looks at the tasks that only run", "[agent][task-handling]") {
+  TempDir tmp;
+  FakeClock runtime_clock;
+  berth::testing::FakeRuntime runtime(runtime_clock);
+  {
+    auto images = runtime::ImageStore::open(tmp.path + "/images", runtime_clock);
+    REQUIRE(images.has_value());
+    const std::string error = berth::testing::import_test_image(**images, tmp.path, "pythonwebapp:latest");
+    INFO(error);
+    REQUIRE(error.empty());
+  }
+  // Three running tasks whose ids sort before the pending one's: in id order they came first.
+  std::vector<std::string> running_containers;
+  const auto beside = [&](const std::string& instance) {
+    std::vector<model::Task> tasks;
+    for (const char* id : {"00000000000000000000000000000001", "00000000000000000000000000000002",
+                           "00000000000000000000000000000003"}) {
+      model::Task task = web_task(instance, model::TaskStatus::running, model::TaskStatus::running);
+      task.id = id;
+      task.containers.at(0).runtime_id = agent::runtime_id_of(task.id, "webapp");
+      runtime.states[task.containers.at(0).runtime_id] = runtime::ContainerStatus::State::running;
+      running_containers.push_back(task.containers.at(0).runtime_id);
+      tasks.push_back(task);
+    }
+    return tasks;
+  };
+  const model::Task task = run_until(runtime, tmp, "", [](const std::string& instance) {
+    return web_task(instance, model::TaskStatus::pending, model::TaskStatus::running);
+  }, model::TaskStatus::running, nullptr, beside);
+  REQUIRE(runtime.started.size() == 1);
+  const auto at = [&](const std::string& call) {
+    return std::find(runtime.calls.begin(), runtime.calls.end(), call) - runtime.calls.begin();
+  };
+  const auto start = at("start " + runtime.started.front());
+  for (const auto& id : running_containers) {
+    INFO(id);
+    const auto looked_at = at("status " + id);
+    REQUIRE(looked_at < static_cast<std::ptrdiff_t>(runtime.calls.size()));  // the pass did look at it
+    CHECK(start < looked_at);
+  }
 }

@@ -29,6 +29,7 @@ class FakeRuntime final : public runtime::Runtime {
 
   Result<int> start(const runtime::ContainerSpec& spec) override {
     started.push_back(spec.id);
+    calls.push_back("start " + spec.id);
     if (!start_error.empty()) return fail(Code::server, start_error);
     states[spec.id] = runtime::ContainerStatus::State::running;
     return 4242;
@@ -40,6 +41,7 @@ class FakeRuntime final : public runtime::Runtime {
     return 4243;
   }
   runtime::ContainerStatus status(const std::string& id) override {
+    calls.push_back("status " + id);
     runtime::ContainerStatus st;
     const auto it = states.find(id);
     st.state = it == states.end() ? runtime::ContainerStatus::State::missing : it->second;
@@ -118,6 +120,7 @@ class FakeRuntime final : public runtime::Runtime {
 
   // What the agent did.
   std::vector<std::string> started;
+  std::vector<std::string> calls;  // "start <id>" and "status <id>", in order
   std::vector<std::string> restarted;
   std::vector<Signal> signals;
   std::vector<std::pair<std::string, std::vector<std::string>>> execs;
