@@ -163,3 +163,14 @@ TEST_CASE("spawns from several threads at once each run their own command", "[pr
   for (auto& thread : threads) thread.join();
   CHECK(wrong == std::vector<int>(4, 0));
 }
+
+TEST_CASE("run_captured gives the program exactly its environment and input, and returns its output", "[process]") {
+  auto run = run_captured({"/bin/sh", "-c", "env | sort; cat"}, {"B=2", "A=1"}, "from stdin\n");
+  REQUIRE(run.has_value());
+  CHECK(run->exit_code == 0);
+  // dash adds PWD to what it was given, nothing else.
+  CHECK(run->output == "A=1\nB=2\nPWD=" + std::filesystem::current_path().string() + "\nfrom stdin\n");
+  auto missing = run_captured({"/nonexistent/berth-plugin"}, {}, "");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().message == "cannot execute /nonexistent/berth-plugin");
+}

@@ -38,6 +38,7 @@ struct SpawnChild {
   const SpawnOptions* options;
   const char* path;
   char* const* argv;
+  char* const* envp;
   int null_fd;  // /dev/null, close-on-exec, above the descriptors the child sets (opened by the parent:
                 // an open in the child would be a cancellation point of the parent's thread)
 };
@@ -67,16 +68,20 @@ int spawned_child(void* argument) {
   ::dup2(options.stdin_fd >= 0 ? options.stdin_fd : child.null_fd, 0);
   ::dup2(options.stdout_fd >= 0 ? options.stdout_fd : child.null_fd, 1);
   ::dup2(options.stderr_fd >= 0 ? options.stderr_fd : child.null_fd, 2);
-  ::execve(child.path, child.argv, environ);
+  ::execve(child.path, child.argv, child.envp);
   ::_exit(127);
 }
 
 }  // namespace
 
 Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOptions& options) {
-  std::vector<char*> args;
+  std::vector<char*> args, envp;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  if (options.env) {
+    for (const auto& e : *options.env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+  }
   // As execvp would, but here: the child may not allocate. A name found nowhere is not tried in
   // the working directory (execvp never does): the exec fails and the child exits 127.
   std::string path = argv.front();
@@ -101,7 +106,7 @@ Result<pid_t> spawn_process(const std::vector<std::string>& argv, const SpawnOpt
   sigset_t all, before;
   sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &before);
-  SpawnChild child{&options, path.c_str(), args.data(), null_fd.get()};
+  SpawnChild child{&options, path.c_str(), args.data(), options.env ? envp.data() : environ, null_fd.get()};
   const pid_t pid = ::clone(spawned_child, static_cast<char*>(stack) + stack_bytes, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
   const int clone_errno = errno;
   ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
@@ -117,59 +122,27 @@ Result<CapturedRun> run_captured(const std::vector<std::string>& argv, const std
                                  const std::string& input) {
   // Memory files, not pipes: the child can write any amount without the parent reading
   // concurrently, and neither side can deadlock on a full pipe.
-  const int in = ::memfd_create("berth-input", MFD_CLOEXEC);
-  const int out = ::memfd_create("berth-output", MFD_CLOEXEC);
-  if (in < 0 || out < 0) {
-    if (in >= 0) ::close(in);
-    if (out >= 0) ::close(out);
-    return sys_fail("memfd_create");
-  }
-  const auto close_both = [&] {
-    ::close(in);
-    ::close(out);
-  };
+  UniqueFd in(::memfd_create("berth-input", MFD_CLOEXEC));
+  UniqueFd out(::memfd_create("berth-output", MFD_CLOEXEC));
+  if (!in.valid() || !out.valid()) return sys_fail("memfd_create");
   for (std::size_t done = 0; done < input.size();) {
-    const ssize_t n = ::write(in, input.data() + done, input.size() - done);
+    const ssize_t n = ::write(in.get(), input.data() + done, input.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      close_both();
-      return sys_fail("write input of " + argv.front());
-    }
+    if (n <= 0) return sys_fail("write input of " + argv.front());
     done += static_cast<std::size_t>(n);
   }
-  ::lseek(in, 0, SEEK_SET);
-  std::vector<char*> args, envp;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
-  envp.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    close_both();
-    return sys_fail("fork " + argv.front());
-  }
-  if (pid == 0) {
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    const int null_fd = ::open("/dev/null", O_RDWR);
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(null_fd, 2);
-    ::execve(args[0], args.data(), envp.data());
-    ::_exit(127);
-  }
+  ::lseek(in.get(), 0, SEEK_SET);
+  BERTH_ASSIGN(const pid_t pid, spawn_process(argv, {.stdout_fd = out.get(), .stdin_fd = in.get(), .env = &env}));
   CapturedRun run;
   run.exit_code = wait_exit_code(pid);
-  ::lseek(out, 0, SEEK_SET);
+  ::lseek(out.get(), 0, SEEK_SET);
   char buffer[8192];
   while (true) {
-    const ssize_t n = ::read(out, buffer, sizeof buffer);
+    const ssize_t n = ::read(out.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     run.output.append(buffer, static_cast<std::size_t>(n));
   }
-  close_both();
   if (run.exit_code == 127 && run.output.empty()) return fail(Code::server, "cannot execute " + argv.front());
   return run;
 }

@@ -19,6 +19,7 @@ struct SpawnOptions {
   int pass_fd = -1;               // if set, becomes fd 3 in the child
   bool die_with_parent = false;   // PR_SET_PDEATHSIG SIGKILL
   int stdin_fd = -1;              // -1 = /dev/null
+  const std::vector<std::string>* env = nullptr;  // the child's whole environment; null: this process's
 };
 
 // Starts `argv` (PATH searched) in a child that shares this process's memory until it executes
