@@ -121,6 +121,18 @@ TEST_CASE("a spare's first process has exited and been reaped when it is ready t
   CHECK(process_state(spare->pid()) != 'Z');
 }
 
+TEST_CASE("a waiting spare has already left berth's session, and a SIGTERM still ends it", "[runtime][root]") {
+  auto spare = SpareShim::start(berth_binary());
+  REQUIRE(spare.has_value());
+  const pid_t pid = spare->pid();
+  // Set up before the hand-over (detach_shim), so that a start does not wait on it.
+  CHECK(eventually([&] { return ::getsid(pid) == pid; }));
+  // Its handled signals are blocked only once it has a container: stopping berth's service, which
+  // signals the spare in berth's cgroup, must not wait for a kill.
+  REQUIRE(::kill(pid, SIGTERM) == 0);
+  CHECK(eventually([&] { return dead(pid); }));
+}
+
 TEST_CASE("a spare whose first process exits without reporting its child fails to start and leaves nothing", "[runtime][root]") {
   const std::string children_before = own_children();
   auto spare = SpareShim::start("/bin/false");  // exits 1 at once, saying nothing on the socket

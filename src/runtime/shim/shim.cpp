@@ -116,6 +116,14 @@ void write_pending_input(int fd, std::string& pending) {
   else if (n < 0 && errno != EAGAIN && errno != EINTR) pending.clear();
 }
 
+// What the shim reads from its signalfd.
+sigset_t handled_signals() {
+  sigset_t handled;
+  sigemptyset(&handled);
+  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGPIPE}) sigaddset(&handled, sig);
+  return handled;
+}
+
 }  // namespace
 
 Result<ShimOptions> parse_shim_args(const std::vector<std::string>& words) {
@@ -170,17 +178,20 @@ int run_shim(const ShimOptions& o) {
     return 1;
   }
   if (first > 0) return 0;
-  return run_detached_shim(o);
+  return run_detached_shim(o, detach_shim());
 }
 
-int run_detached_shim(const ShimOptions& o) {
+DetachedShim detach_shim() {
   ::setsid();
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-  sigset_t handled;
-  sigemptyset(&handled);
-  for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGPIPE}) sigaddset(&handled, sig);
+  const sigset_t handled = handled_signals();
+  return {::signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK)};
+}
+
+int run_detached_shim(const ShimOptions& o, const DetachedShim& detached) {
+  const sigset_t handled = handled_signals();
   ::sigprocmask(SIG_BLOCK, &handled, nullptr);
-  const int sig_fd = ::signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK);
+  const int sig_fd = detached.signal_fd;
 
   const std::string exit_path = o.state_dir + "/" + k_exit_file;
   const auto write_exit = [&](Json record) {

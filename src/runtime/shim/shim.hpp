@@ -42,8 +42,18 @@ std::vector<std::string> shim_args(const ShimOptions& options);
 // While the container runs, the shim serves k_attach_socket (see attach_server.hpp).
 int run_shim(const ShimOptions& options);
 
-// run_shim's work in the process already parted from berth (run_shim's child, or a spare's).
-int run_detached_shim(const ShimOptions& options);
+// What a shim sets up before it knows its container, so that a spare does it while it waits (the
+// hand-over to runc's start then skips it): its own session, the subreaper role, and a signalfd
+// for the signals it handles (SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGPIPE). It does not block them:
+// a spare stays killable while it waits.
+struct DetachedShim {
+  int signal_fd = -1;
+};
+DetachedShim detach_shim();
+
+// run_shim's work in the process already parted from berth (run_shim's child, or a spare's), set
+// up by detach_shim: it blocks the signals it handles and reads them from the signalfd.
+int run_detached_shim(const ShimOptions& options, const DetachedShim& detached);
 
 // Exit record written by the shim (exit.json): {"exitCode", "signal", "oomKilled",
 // "finishedAt" (epoch ms), "startError" (when the container never started), "logDropped" (lines a
