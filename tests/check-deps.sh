@@ -1,74 +1,81 @@
 #!/bin/sh
 # Enforces DESIGN.md §2: which layer may include which, and where third-party headers may
 # appear. Prints each violation as FILE:LINE and exits 1 if there is any.
+# One awk pass over every source file: the shell loop it replaces ran a dozen processes a file
+# and took a minute of two cores (2026-12-05), long enough for a time-limited caller to kill it.
 set -u
 cd "$(dirname "$0")/.."
 
+# xargs may split the list over several awk runs: each reports what it finds, any failure fails.
+if ! find src -name '*.cpp' -o -name '*.hpp' | sort | xargs awk '
 # Layers each layer may include (besides itself and common/, which is open to all). cli/ is the
 # composition layer: its verbs build and wire the parts of every layer. main.cpp only picks a verb.
-allowed() {
-  case "$1" in
-    common) echo "" ;;
-    model) echo "" ;;
-    place) echo "model" ;;
-    sched) echo "place model" ;;
-    store) echo "model" ;;
-    runtime) echo "model" ;;
-    agent) echo "runtime store model" ;;
-    svc) echo "sched store model" ;;
-    api) echo "svc model" ;;
-    cli) echo "api svc sched place store agent runtime model" ;;
-    main.cpp) echo "cli" ;;
-    *) echo "" ;;
-  esac
+BEGIN {
+  allowed["place"] = "model"
+  allowed["sched"] = "place model"
+  allowed["store"] = "model"
+  allowed["runtime"] = "model"
+  allowed["agent"] = "runtime store model"
+  allowed["svc"] = "sched store model"
+  allowed["api"] = "svc model"
+  allowed["cli"] = "api svc sched place store agent runtime model"
+  allowed["main.cpp"] = "cli"
+  bad = 0
 }
 
-status=0
+function report(message) { print message; bad = 1 }
 
-for file in $(find src -name '*.cpp' -o -name '*.hpp' | sort); do
-  layer=$(echo "$file" | cut -d/ -f2)
-  ok="$layer common $(allowed "$layer")"
-  grep -n '^#include "' "$file" | while IFS= read -r hit; do
-    line=${hit%%:*}
-    target=$(echo "$hit" | sed -E 's/.*#include "([^"]+)".*/\1/')
-    target_layer=${target%%/*}
-    case " $ok " in
-      *" $target_layer "*) ;;
-      *) echo "$file:$line: layer '$layer' may not include '$target'" ;;
-    esac
-  done
-  # Third-party headers stay in their layer.
-  if grep -qn '#include <httplib.h>' "$file" && [ "$layer" != "api" ] && ! echo "$file" | grep -q '^src/runtime/http/'; then
-    echo "$file: httplib.h belongs to api/ and the HTTP client wrapper (runtime/http/)"
-  fi
-  # mbedTLS: TLS in the HTTP client wrapper, the shim's syslog over TLS (runtime/tls/) and the API server (api/tls/); SHA-256/HMAC for request signatures in api/auth/.
-  if grep -qn '#include <mbedtls/' "$file" && ! echo "$file" | grep -qE '^src/(runtime/http|runtime/tls|api/auth|api/tls)/'; then
-    echo "$file: mbedTLS belongs to the HTTP client wrapper (runtime/http/), the shim's syslog over TLS (runtime/tls/), request signing (api/auth/) and the API's TLS (api/tls/)"
-  fi
+# The third-party headers a file includes, each checked once the whole file is read.
+function check_third_party(file, layer) {
+  if (has["httplib"] && layer != "api" && file !~ /^src\/runtime\/http\//)
+    report(file ": httplib.h belongs to api/ and the HTTP client wrapper (runtime/http/)")
+  # mbedTLS: TLS in the HTTP client wrapper, the shim syslog over TLS (runtime/tls/) and the API
+  # server (api/tls/); SHA-256/HMAC for request signatures in api/auth/.
+  if (has["mbedtls"] && file !~ /^src\/(runtime\/http|runtime\/tls|api\/auth|api\/tls)\//)
+    report(file ": mbedTLS belongs to the HTTP client wrapper (runtime/http/), the shim'"'"'s syslog over TLS (runtime/tls/), request signing (api/auth/) and the API'"'"'s TLS (api/tls/)")
   # Nettle: the accelerated SHA-256 behind common/sha256.hpp, nowhere else.
-  if grep -qn '#include <nettle/' "$file" && [ "$file" != "src/common/sha256.cpp" ]; then
-    echo "$file: Nettle belongs to common/sha256.cpp (use common/sha256.hpp)"
-  fi
-  if grep -qn '#include <sqlite3.h>' "$file" && [ "$layer" != "store" ]; then
-    echo "$file: sqlite3.h belongs to store/"
-  fi
-  # The replicated control plane's engine: its node wrapper alone (store/dqlite/node.cpp).
-  if grep -qn '#include <dqlite.h>\|#include <raft.h>\|#include <uv.h>' "$file" && ! echo "$file" | grep -q '^src/store/dqlite/'; then
-    echo "$file: dqlite.h (and raft.h, uv.h) belong to store/dqlite/"
-  fi
-  if grep -qn '#include <seccomp.h>' "$file" && ! echo "$file" | grep -q '^src/runtime/linux/'; then
-    echo "$file: seccomp.h belongs to runtime/linux/"
-  fi
-  if [ "$layer" = "sched" ] || [ "$layer" = "place" ]; then
-    if grep -qnE '#include <(nlohmann|httplib|sqlite3|seccomp|nettle)' "$file"; then
-      echo "$file: sched/ and place/ use no third-party headers"
-    fi
-  fi
-done > /tmp/berth-check-deps.$$
-if [ -s /tmp/berth-check-deps.$$ ]; then
-  cat /tmp/berth-check-deps.$$
-  status=1
+  if (has["nettle"] && file != "src/common/sha256.cpp")
+    report(file ": Nettle belongs to common/sha256.cpp (use common/sha256.hpp)")
+  if (has["sqlite3"] && layer != "store") report(file ": sqlite3.h belongs to store/")
+  # The replicated control plane engine: its node wrapper alone (store/dqlite/node.cpp).
+  if (has["dqlite"] && file !~ /^src\/store\/dqlite\//)
+    report(file ": dqlite.h (and raft.h, uv.h) belong to store/dqlite/")
+  if (has["seccomp"] && file !~ /^src\/runtime\/linux\//) report(file ": seccomp.h belongs to runtime/linux/")
+  if ((layer == "sched" || layer == "place") && has["any"])
+    report(file ": sched/ and place/ use no third-party headers")
+}
+
+FNR == 1 {
+  if (file != "") check_third_party(file, layer)
+  file = FILENAME
+  split(file, parts, "/")
+  layer = parts[2]
+  ok = " " layer " common " allowed[layer] " "
+  split("", has)
+}
+
+/^#include "/ {
+  target = $0
+  sub(/^#include "/, "", target)
+  sub(/".*/, "", target)
+  target_layer = target
+  sub(/\/.*/, "", target_layer)
+  if (index(ok, " " target_layer " ") == 0) report(file ":" FNR ": layer '"'"'" layer "'"'"' may not include '"'"'" target "'"'"'")
+}
+
+/#include <httplib\.h>/ { has["httplib"] = 1 }
+/#include <mbedtls\// { has["mbedtls"] = 1 }
+/#include <nettle\// { has["nettle"] = 1 }
+/#include <sqlite3\.h>/ { has["sqlite3"] = 1 }
+/#include <(dqlite|raft|uv)\.h>/ { has["dqlite"] = 1 }
+/#include <seccomp\.h>/ { has["seccomp"] = 1 }
+/#include <(nlohmann|httplib|sqlite3|seccomp|nettle)/ { has["any"] = 1 }
+
+END {
+  if (file != "") check_third_party(file, layer)
+  exit bad
+}
+'; then
+  exit 1
 fi
-rm -f /tmp/berth-check-deps.$$
-[ "$status" -eq 0 ] && echo "check-deps: layering rule holds"
-exit "$status"
+echo "check-deps: layering rule holds"
