@@ -24,7 +24,7 @@ PEER_RUNS = 10
 # Interleaved starts of each kind. On two cores one start takes a tenth more or less than the next,
 # so the ratio of two p50s of 20 ranged from 1.02 to 1.15 over ten benchmark runs of 2026-12-05
 # while berth's own part stayed at 2.5 to 3.2 ms: mostly the p50s' own sampling error, which 40
-# each cuts by about a third (1/sqrt(2)).
+# each cuts to about 0.7 of it (1/sqrt(2)).
 START_RUNS = 40
 TARGET = "AmazonEC2ContainerServiceV20141113."
 

@@ -132,8 +132,8 @@ int run_spare_shim(int control_fd) {
     return ::send(control.get(), pid.data(), pid.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(pid.size()) ? 0 : 1;
   }
   // While nothing waits: what does not depend on the container, and one pass over the hand-over's
-  // decoding, so that its code and memory are at hand when a start waits on it (cold, the
-  // hand-over took 0.3 to 0.5 ms of CPU on a 2-core VM, 2026-12-05; warm, a fifth of that).
+  // decoding, so that its code and memory are at hand when a start waits on it (cold, decoding
+  // and parsing a start's words took 0.25 ms of CPU on a 2-core VM, 2026-12-05; warm, a fifth).
   const DetachedShim detached = detach_shim();
   warm_up_decoding();
   std::string data;

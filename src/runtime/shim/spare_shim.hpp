@@ -6,8 +6,8 @@
 // parts it from berth, its first process has exited and been reaped, and it has left berth's
 // session and run its hand-over's decoding once, before it is handed anything (all off the
 // start's path: on two cores that exit took a third of a ms from runc, and the cold decoding a
-// quarter of a ms of CPU). A
-// spare whose berth is gone (its socket closed) exits without doing anything.
+// quarter of a ms of CPU). A spare whose berth is gone (its socket closed) exits without doing
+// anything.
 #pragma once
 
 #include <sys/types.h>
@@ -51,7 +51,8 @@ class SpareShim {
 
 // The spare's side (`berth shim --spare`, control socket on `control_fd`): forks, and the first
 // process sends the child's pid on the socket and returns; the child detaches (detach_shim), warms
-// the hand-over's decoding, waits for a container and runs as its shim (run_detached_shim). Returns the exit code, 0 when berth went without handing one.
+// the hand-over's decoding, waits for a container and runs as its shim (run_detached_shim).
+// Returns the exit code, 0 when berth went without handing one.
 int run_spare_shim(int control_fd);
 
 }  // namespace berth::runtime
