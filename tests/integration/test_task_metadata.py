@@ -29,12 +29,15 @@ def free_port():
 
 PORT = free_port()
 # What a container prints: its URIs, then each reply between markers (wget's errors go to stderr,
-# which the log keeps too). It first waits, as a client that needs it would, until its record says
-# RUNNING: berth records that just after the start, so the very first reply may still say PENDING.
+# which the log keeps too), and SHOWN last: a reader waits for that, not for the last section's
+# opening marker, since wget's reply may reach the log after the marker. It first waits, as a
+# client that needs it would, until its record says RUNNING: berth records that just after the
+# start, so the very first reply may still say PENDING.
+SHOWN = "metadata-shown"
 SHOW = ("echo v4=$ECS_CONTAINER_METADATA_URI_V4; echo v3=$ECS_CONTAINER_METADATA_URI; "
         "until wget -qO- \"$ECS_CONTAINER_METADATA_URI_V4\" | grep -q '\"KnownStatus\":\"RUNNING\"'; do sleep 0.1; done; "
         "for p in /task '' /task/stats; do echo \"<<<$p\"; wget -qO- \"$ECS_CONTAINER_METADATA_URI_V4$p\"; echo '>>>'; done; "
-        "echo '<<<v3'; wget -qO- \"$ECS_CONTAINER_METADATA_URI/task\"; echo '>>>'; ")
+        "echo '<<<v3'; wget -qO- \"$ECS_CONTAINER_METADATA_URI/task\"; echo '>>>'; echo %s; " % SHOWN)
 
 
 def get(url):
@@ -132,7 +135,7 @@ class TaskMetadataTest(TaskTestCase):
             "cloud.account.id": arn.split(":")[4], "cloud.region": arn.split(":")[3]})
 
     def test_a_host_network_task_reads_its_own_metadata_on_the_loopback(self):
-        arn, log = self.run_and_read("host-md", SHOW + "sleep 60", "host", "<<<v3")
+        arn, log = self.run_and_read("host-md", SHOW + "sleep 60", "host", SHOWN)
         v4 = self.uri(log, "v4")
         self.assertTrue(v4.startswith("http://127.0.0.1:%d/v4/" % PORT), log)
         self.assertEqual(self.uri(log, "v3"), v4.replace("/v4/", "/v3/"))
@@ -175,7 +178,7 @@ class TaskMetadataTest(TaskTestCase):
                                      "mountPoints": mount, "portMappings": [{"containerPort": 8080}]}],
                       network_mode="bridge", volumes=volumes)
         arn = self.run_task("bridge-md")
-        log = wait_for(lambda: (lambda out: out if "<<<v3" in out else None)(self.logs(arn).stdout), timeout=30,
+        log = wait_for(lambda: (lambda out: out if SHOWN in out else None)(self.logs(arn).stdout), timeout=30,
                        what="bridge-md output")
         with open("/proc/sys/net/ipv4/conf/%s/route_localnet" % BRIDGE) as f:
             self.assertEqual(f.read().strip(), "1")
