@@ -120,5 +120,6 @@ class RestartPolicyTest(TaskTestCase):
         self.berth.start()
         self.ecs = self.berth.boto3()
         self.wait_restarts(arn, 1, timeout=30)
-        self.assertIn("run 1", self.logs(arn).stdout.splitlines())
+        # The restart is recorded when runc has started the container, before its shell prints.
+        wait_for(lambda: "run 1" in self.logs(arn).stdout.splitlines(), timeout=10, what="the restarted run's line")
         self.assertEqual(self.berth.container_status(runtime_id), "running")
