@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import subprocess
+import time
 
 from harness import BERTH, Berth
 from registry import free_port
@@ -128,11 +129,17 @@ class LogsForwardTest(TaskTestCase):
         self.ecs.stop_task(task=arn)
         wait_for(lambda: self.ecs.describe_tasks(tasks=[arn])["tasks"][0]["lastStatus"] == "STOPPED",
                  timeout=30, what="the task stopping")
-        local = self.local_numbers(stream)
-        self.assertEqual(local, list(range(len(local))))
-        wait_for(lambda: len(messages(self.central, stream)) >= len(local), timeout=60, what="the last lines centrally")
-        central = numbers(messages(self.central, stream))
-        self.assertEqual(central, list(range(len(local))), "lost or duplicated lines at the central berth")
+        # The gateway may still store the task's last lines after STOPPED (its ingester follows the
+        # file), so both sides are read again each poll until they agree or 60 s pass: a line lost
+        # or sent twice never lets them, and the asserts then say which side is wrong.
+        deadline = time.monotonic() + 60
+        while True:
+            local, central = self.local_numbers(stream), numbers(messages(self.central, stream))
+            if (local == list(range(len(local))) and central == local) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual(local, list(range(len(local))), "lost or duplicated lines on the gateway")
+        self.assertEqual(central, local, "lost or duplicated lines at the central berth")
         with open(after_rollback) as f:
             found = [line for line in f if "not sent again" in line]
         self.assertTrue(found, "the rolled-back batch was not looked for at the central berth")

@@ -89,14 +89,20 @@ class ScheduleGroupTest(TaskTestCase):
         got = self.scheduler.get_schedule(Name="retried")
         self.assertEqual(got["Target"]["RetryPolicy"], {"MaximumEventAgeInSeconds": 600, "MaximumRetryAttempts": 2})
 
-        def last_run():
-            return self.berth.raw(None, b"", method="GET", path="/schedules/retried")[1].get("LastRun", {})
-        first = wait_for(lambda: last_run() if last_run().get("Retry") == 1 else None, timeout=30, what="the first failure")
+        def settled_run(retry, pending):
+            """LastRun, read once a poll, once it names retry `retry` as pending (a failed attempt's
+            record: RetryAt set) or as ended (no RetryAt). Retry `retry` is first claimed with
+            Result STARTING and no RetryAt, then saved with its result."""
+            run = self.berth.raw(None, b"", method="GET", path="/schedules/retried")[1].get("LastRun", {})
+            settled = run.get("Result") != "STARTING" and ("RetryAt" in run) == pending
+            return run if run.get("Retry") == retry and settled else None
+        first = wait_for(lambda: settled_run(1, pending=True), timeout=30, what="the first failure")
         self.assertEqual(first["Result"], "FAILED")
         # The first retry a second after the failed attempt (StartedAt has a fraction).
         self.assertIn(first["RetryAt"] - int(first["StartedAt"]), (1, 2))
-        final = wait_for(lambda: last_run() if last_run().get("Retry") == 2 and "RetryAt" not in last_run() else None,
-                         timeout=30, what="the second retry, the last the policy allows")
+        final = wait_for(lambda: settled_run(2, pending=False), timeout=30,
+                         what="the second retry, the last the policy allows")
+        self.assertEqual(final["Result"], "FAILED")
         self.assertEqual(final["ScheduledTime"], first["ScheduledTime"])
         self.assertIn("RetryPolicy exhausted", final["Reason"])
 
