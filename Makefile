@@ -81,8 +81,10 @@ $(TP)/httplib.h: third_party/httplib.sh
 	third_party/httplib.sh $(TP)
 
 # nlohmann/json's header without its literals, which cost every file 0.5 s of CPU (third_party/json.sh).
+# Every object depends on it (-MMD leaves -isystem headers out of the .d files); those with a
+# precompiled header through it.
 JSON_H := $(TP)/nlohmann/json.hpp
-$(JSON_H): third_party/json.sh
+$(JSON_H): third_party/json.sh $(wildcard /usr/include/nlohmann/json.hpp)
 	third_party/json.sh $(TP)
 
 # SQLite, compiled here from its amalgamation (third_party/sqlite.sh) with only what berth uses:
@@ -244,7 +246,7 @@ $(COLD_PCH).gch: src/precompiled.hpp $(JSON_H) | $(TP)/httplib.h
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -Os -x c++-header $< -o $@
 
-$(BUILD)/obj/%.o: %.cpp | $(TP)/httplib.h $(TP)/sqlite3.h $(JSON_H)
+$(BUILD)/obj/%.o: %.cpp $(JSON_H) | $(TP)/httplib.h $(TP)/sqlite3.h
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) $(PCH_FLAGS) -c $< -o $@
 
@@ -396,7 +398,7 @@ FUZZ_LIB_SRC := $(filter src/common/% src/model/% src/place/% src/sched/% src/st
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.cpp=$(FUZZ)/obj/%.o) $(UI_SRC:%.cpp=$(FUZZ)/obj/%.o)
 FUZZ_LIBS := -lseccomp -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lzstd -lz -lpthread
 
-$(FUZZ)/obj/%.o: %.cpp | $(TP)/httplib.h $(TP)/sqlite3.h $(JSON_H)
+$(FUZZ)/obj/%.o: %.cpp $(JSON_H) | $(TP)/httplib.h $(TP)/sqlite3.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 

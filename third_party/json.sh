@@ -16,14 +16,20 @@ PACKAGE_SHA256="bbf96a24a8d59ef79467761e2a803537e1476909bb7d6baed23094a1833c088c
 MADE_SHA256="07581db44c8f19c9b64f10e99a516a043d087d881f60487466c8886571401d8a"
 
 out="$1/nlohmann/json.hpp"
+# The package first, even when the copy is made: the copy with another version's nlohmann/detail
+# headers would build quietly into a mix of two versions.
+echo "$PACKAGE_SHA256  $PACKAGE_HEADER" | sha256sum -c --quiet - 2>/dev/null || {
+  echo "third_party/json.sh: $PACKAGE_HEADER is not nlohmann-json3-dev 3.11.2-2's (Debian 12), which" \
+       "the copy is pinned to; another version needs both hashes here updated" >&2
+  exit 1
+}
 if [ -f "$out" ] && echo "$MADE_SHA256  $out" | sha256sum -c --quiet - 2>/dev/null; then
   exit 0
 fi
-echo "$PACKAGE_SHA256  $PACKAGE_HEADER" | sha256sum -c --quiet - || {
-  echo "third_party/json.sh: $PACKAGE_HEADER is not nlohmann-json3-dev 3.11.2-2's; run 'make deps'" >&2
-  exit 1
-}
 mkdir -p "$(dirname "$out")"
+# A name of its own, as two makes (x86_64 and armhf) may make the copy at once.
+made=$(mktemp "$out.XXXXXX")
+trap 'rm -f "$made"' EXIT
 # Drops the literals' namespace (from its opening line to the namespace's end macro that follows)
 # and the two using-declarations that bring the literals into the global namespace.
 awk '
@@ -32,11 +38,11 @@ awk '
   skipping { next }
   /using nlohmann::literals::json_literals::operator/ { next }
   { print }
-' "$PACKAGE_HEADER" > "$out.new"
+' "$PACKAGE_HEADER" > "$made"
 # The result is pinned too: a change in the edit, or in awk, shows here and not as a build error.
-echo "$MADE_SHA256  $out.new" | sha256sum -c --quiet - || {
+echo "$MADE_SHA256  $made" | sha256sum -c --quiet - || {
   echo "third_party/json.sh: the edited header is not the one pinned" >&2
-  rm -f "$out.new"
   exit 1
 }
-mv "$out.new" "$out"
+chmod 644 "$made"
+mv "$made" "$out"

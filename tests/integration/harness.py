@@ -49,6 +49,22 @@ def wait_for(what, condition, timeout=30, interval=0.2):
     raise AssertionError("timed out waiting for " + what)
 
 
+def settled(what, read, quiet_s=2.5, timeout=30):
+    """read()'s value once two readings `quiet_s` apart agree (both times TIME_SCALE); fails naming
+    `what` after `timeout` s. For state that goes on changing for a while after the event a test
+    can wait on: a stopped task's last lines reach the log store after STOPPED, on the ingester's
+    own thread, in batches at most about a second apart (agent/log_ingester.hpp)."""
+    deadline = time.time() + timeout * TIME_SCALE
+    value = read()
+    while time.time() < deadline:
+        time.sleep(quiet_s * TIME_SCALE)
+        again = read()
+        if again == value:
+            return again
+        value = again
+    raise AssertionError("timed out waiting for %s to settle; last read: %r" % (what, value))
+
+
 def files_under(root):
     """The regular files below `root` (links aside)."""
     for dirpath, _, names in os.walk(root):

@@ -11,26 +11,12 @@ import subprocess
 import threading
 import time
 
-from harness import AWS, BERTH, BerthTestCase
+from harness import AWS, BERTH, BerthTestCase, settled
 import test_auth
 from test_auth import KeysTestCase, error_of
 from test_tasks import TaskTestCase, wait_for
 
 GROUP_ARN = "arn:aws:logs:local:000000000000:log-group:"
-
-
-def settled(read, quiet_s=1.0, timeout=30):
-    """read()'s value once two readings `quiet_s` apart agree: a stopped task's last lines may
-    still be on their way into the store (the ingester follows the shim's file on its own thread,
-    not in step with STOPPED)."""
-    deadline = time.monotonic() + timeout
-    value = read()
-    while True:
-        time.sleep(quiet_s)
-        again = read()
-        if again == value or time.monotonic() > deadline:
-            return again
-        value = again
 
 
 def now_ms():
@@ -232,8 +218,9 @@ class AwsLogsContainerTest(TaskTestCase):
         self.ecs.stop_task(task=arn)
         wait_for(lambda: self.ecs.describe_tasks(tasks=[arn])["tasks"][0]["lastStatus"] == "STOPPED",
                  timeout=30, what="the task stopping")
-        count = settled(lambda: len(aws("get-log-events", "--log-group-name", "ecs/demo/web", "--log-stream-name",
-                                        stream, "--start-from-head", service="logs")["events"]))
+        count = settled("the stopped task's stored lines", lambda: len(aws(
+            "get-log-events", "--log-group-name", "ecs/demo/web", "--log-stream-name", stream, "--start-from-head",
+            service="logs")["events"]))
         self.berth.restart()
         self.ecs = self.berth.boto3()  # the restarted berth listens on a new port
         again = aws("get-log-events", "--log-group-name", "ecs/demo/web", "--log-stream-name", stream,
@@ -286,9 +273,9 @@ class AwsLogsContainerTest(TaskTestCase):
 
         self.ecs.stop_task(task=arn)
         self.wait_status(arn, "STOPPED")
-        count = settled(lambda: len(self.berth.aws("get-log-events", "--log-group-name", "ecs/demo/kept",
-                                                   "--log-stream-name", "kept/main/" + task_id, "--start-from-head",
-                                                   service="logs")["events"]))
+        count = settled("the stopped task's stored lines", lambda: len(self.berth.aws(
+            "get-log-events", "--log-group-name", "ecs/demo/kept", "--log-stream-name", "kept/main/" + task_id,
+            "--start-from-head", service="logs")["events"]))
         # The shim's files gone (rotated away, or removed with the task): the store still has the lines.
         logs_dir = os.path.join(self.berth.dir, "data", "logs")
         for name in os.listdir(logs_dir):

@@ -90,9 +90,10 @@ class ScheduleGroupTest(TaskTestCase):
         self.assertEqual(got["Target"]["RetryPolicy"], {"MaximumEventAgeInSeconds": 600, "MaximumRetryAttempts": 2})
 
         def settled_run(retry, pending):
-            """LastRun, read once a poll, once it names retry `retry` as pending (a failed attempt's
-            record: RetryAt set) or as ended (no RetryAt). Retry `retry` is first claimed with
-            Result STARTING and no RetryAt, then saved with its result."""
+            """LastRun, read once a poll, once it is the record of a failed attempt that names
+            retry `retry`: as pending (RetryAt set; the attempt before it failed, the scheduled run
+            for retry 1) or as the last (no RetryAt: retry `retry` failed and the policy allows no
+            more). Each retry is first claimed as {Retry, Result STARTING}, without RetryAt."""
             run = self.berth.raw(None, b"", method="GET", path="/schedules/retried")[1].get("LastRun", {})
             settled = run.get("Result") != "STARTING" and ("RetryAt" in run) == pending
             return run if run.get("Retry") == retry and settled else None
