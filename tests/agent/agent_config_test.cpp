@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace agent_config_test {
+
 using namespace berth;
 
 namespace {
@@ -91,3 +93,5 @@ TEST_CASE("the metadata endpoint's port comes from Config and is reserved", "[ag
   REQUIRE(off);
   CHECK(off->reserved_ports == std::vector<int>{22, 2375, 2376, 51678, 51679});
 }
+
+}  // namespace agent_config_test

@@ -16,6 +16,8 @@
 #include "fixtures/test_image.hpp"
 #include "agent/fake_runtime.hpp"
 
+namespace agent_task_handling_test {
+
 using namespace berth;
 using berth::testing::FakeClock;
 using berth::testing::TempDir;
@@ -247,3 +249,5 @@ TEST_CASE("agent: a pass starts a pending task before it looks at the tasks that
     CHECK(start < looked_at);
   }
 }
+
+}  // namespace agent_task_handling_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace container_cpu_shares_test {
+
 using berth::agent::container_cpu_shares;
 using berth::agent::ecs_cpu_shares;
 
@@ -28,3 +30,5 @@ TEST_CASE("cpu shares: a task's containers keep ECS's ratios, scaled off the min
   // A largest below the container's own (not a caller's mistake to trust): its own counts.
   CHECK(container_cpu_shares(1024, 0) == 262144);
 }
+
+}  // namespace container_cpu_shares_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace container_links_test {
+
 using namespace berth;
 using model::Json;
 using Variables = std::vector<std::pair<std::string, std::string>>;
@@ -67,3 +69,5 @@ TEST_CASE("links: a run of consecutive ports gets Docker's _START and _END varia
   CHECK(env[9] == std::pair<std::string, std::string>{"PLC_PORT_9000_UDP_START", "udp://127.0.0.1:9000"});
   CHECK(env[11] == std::pair<std::string, std::string>{"PLC_PORT_9000_UDP_PORT_END", "9001"});
 }
+
+}  // namespace container_links_test

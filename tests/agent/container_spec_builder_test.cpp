@@ -10,6 +10,8 @@
 #include "fixtures/fixtures.hpp"
 #include "runtime/image/image_manifest.hpp"
 
+namespace container_spec_builder_test {
+
 using namespace berth;
 using berth::testing::Json;
 
@@ -576,3 +578,5 @@ TEST_CASE("spec: no metadata URIs without an endpoint or a token", "[agent][meta
   REQUIRE(spec.has_value());
   CHECK(std::none_of(spec->env.begin(), spec->env.end(), [](const std::string& e) { return e.starts_with("ECS_CONTAINER_METADATA"); }));
 }
+
+}  // namespace container_spec_builder_test

@@ -8,6 +8,8 @@
 #include "common/files.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace container_user_test {
+
 using namespace berth;
 using berth::agent::parse_id;
 using berth::agent::resolve_container_user;
@@ -132,3 +134,5 @@ TEST_CASE("user: a link inside the image resolves as in the container", "[agent]
   REQUIRE(app.has_value());
   CHECK(app->uid == 1000u);
 }
+
+}  // namespace container_user_test

@@ -8,6 +8,8 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace desired_state_mirror_test {
+
 using namespace berth;
 using berth::testing::FakeClock;
 using model::TaskStatus;
@@ -178,3 +180,5 @@ TEST_CASE("mirror: a reply that changes nothing writes nothing to the node's sto
   CHECK(wal_bytes() == wal_before);
   if (written_before && written_after) CHECK(*written_after == *written_before);
 }
+
+}  // namespace desired_state_mirror_test

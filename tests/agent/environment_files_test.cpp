@@ -7,6 +7,8 @@
 #include <fstream>
 #include <map>
 
+namespace environment_files_test {
+
 using namespace berth;
 using berth::agent::EnvironmentVariables;
 using model::Json;
@@ -130,3 +132,5 @@ TEST_CASE("env files: an override's list replaces the definition's", "[agent][en
   CHECK(agent::environment_files_of(task, def) == files({"/etc/a.env"}));
   CHECK(agent::environment_files_of(task, Json{{"name", "main"}}) == Json::array());
 }
+
+}  // namespace environment_files_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace log_forward_batch_test {
+
 using namespace berth;
 using namespace berth::agent;
 using store::LogPosition;
@@ -136,3 +138,5 @@ TEST_CASE("Backoff doubles from its first delay up to its bound, and starts over
   backoff.succeeded();
   CHECK(backoff.failed() == 1000);
 }
+
+}  // namespace log_forward_batch_test

@@ -8,6 +8,8 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace log_forwarder_test {
+
 using namespace berth;
 using namespace berth::agent;
 using berth::testing::FakeClock;
@@ -317,3 +319,5 @@ TEST_CASE("cursors for another endpoint are not used", "[log_forward]") {
   }
   CHECK(fresh.messages("ecs/demo/web", "web/main/t1") == lines(0, 3));
 }
+
+}  // namespace log_forwarder_test

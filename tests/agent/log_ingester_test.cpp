@@ -14,6 +14,8 @@
 #include "runtime/shim/log_writer.hpp"
 #include "runtime/shim/shim.hpp"
 
+namespace log_ingester_test {
+
 using namespace berth;
 using berth::testing::FakeClock;
 using berth::testing::TempDir;
@@ -318,3 +320,5 @@ TEST_CASE("a current file seen empty is not told by its inode alone from a newer
   CHECK(f.stored() == std::vector<std::string>{"one", "two", "three"});
   ingester->stop();
 }
+
+}  // namespace log_ingester_test

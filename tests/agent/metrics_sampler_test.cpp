@@ -8,6 +8,8 @@
 #include "agent/fake_runtime.hpp"
 #include "fixtures/fixtures.hpp"
 
+namespace metrics_sampler_test {
+
 using namespace berth;
 using berth::testing::FakeClock;
 using berth::testing::FakeRuntime;
@@ -241,3 +243,5 @@ TEST_CASE_METHOD(SamplerFixture, "metrics sampler: interval 0 starts no thread; 
   CHECK(passes >= 2);
   CHECK(last_size == 1);
 }
+
+}  // namespace metrics_sampler_test

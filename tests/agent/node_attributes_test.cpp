@@ -4,6 +4,8 @@
 
 #include "common/platform.hpp"
 
+namespace node_attributes_test {
+
 using namespace berth;
 
 TEST_CASE("node attributes: ECS's built-in ones, and memory-swappiness only on cgroup v1", "[agent]") {
@@ -26,3 +28,5 @@ TEST_CASE("node attributes: the gateway's address, when known, for other gateway
   const auto with = agent::node_attributes({"gateway", "local", true, "192.168.7.20"});
   CHECK(with.at("berth.instance-address") == "192.168.7.20");
 }
+
+}  // namespace node_attributes_test

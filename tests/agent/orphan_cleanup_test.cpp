@@ -8,6 +8,8 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace orphan_cleanup_test {
+
 using namespace berth;
 using berth::testing::FakeClock;
 using berth::testing::FakeRuntime;
@@ -48,3 +50,5 @@ TEST_CASE("orphan cleanup: containers, networks, cgroups and files of tasks that
   CHECK(std::filesystem::exists(tmp.path + "/volumes/live"));
   CHECK(std::filesystem::exists(tmp.path + "/bundles/live-etc"));
 }
+
+}  // namespace orphan_cleanup_test

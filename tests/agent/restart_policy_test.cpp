@@ -5,6 +5,8 @@
 
 #include "fixtures/fixtures.hpp"
 
+namespace restart_policy_test {
+
 using namespace berth;
 using namespace berth::agent;
 using berth::testing::FakeClock;
@@ -120,3 +122,5 @@ TEST_CASE("restart policy: the gateway's period replaces the definition's", "[ag
   // It replaces the period only: ignored codes still hold.
   CHECK_FALSE(should_restart(enabled_policy(300, {1}), exited_now(clock, started, 1), 0).restart);
 }
+
+}  // namespace restart_policy_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace security_options_test {
+
 using namespace berth;
 using model::Json;
 
@@ -22,3 +24,5 @@ TEST_CASE("security options: seccomp, systempaths and apparmor in both spellings
   CHECK(agent::security_options_of(Json{{"dockerSecurityOptions", {"apparmor=unconfined"}}}).apparmor_profile.empty());
   CHECK_FALSE(agent::security_options_of(Json::object()).seccomp_unconfined);
 }
+
+}  // namespace security_options_test

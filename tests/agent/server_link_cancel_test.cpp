@@ -14,6 +14,8 @@
 #include "fixtures/stderr_capture.hpp"
 #include "joined_link_fixture.hpp"
 
+namespace server_link_cancel_test {
+
 using namespace berth;
 using berth::testing::Link;
 using berth::testing::SilentServer;
@@ -79,3 +81,5 @@ TEST_CASE("joined identity: the server's poll wait is kept in join.json; a file 
     CHECK((*old)->poll_wait_seconds == 0);
   }
 }
+
+}  // namespace server_link_cancel_test

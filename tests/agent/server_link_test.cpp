@@ -19,6 +19,8 @@
 #include "fixtures/temp_dir.hpp"
 #include "runtime/shim/log_cursor_reader.hpp"
 
+namespace server_link_test {
+
 using namespace berth;
 using berth::testing::FakeControlPlane;
 using berth::testing::Link;
@@ -396,3 +398,5 @@ TEST_CASE("link: the relayed sessions a poll lists go to the relay server once e
   CHECK(served[0].second.interactive);
   CHECK(served[1].second.kind == model::RelayRequest::Kind::attach);
 }
+
+}  // namespace server_link_test

@@ -7,6 +7,8 @@
 #include "fixtures/stderr_capture.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace task_crash_guard_test {
+
 using namespace berth;
 using namespace berth::agent;
 using berth::testing::TempDir;
@@ -121,3 +123,5 @@ TEST_CASE("crash guard: a marker that cannot be written is reported once, not on
   guard.begin(k_task, TaskPhase::starting);  // ended work forgets the failure
   CHECK(captured.count("cannot write its marker") == 3);
 }
+
+}  // namespace task_crash_guard_test

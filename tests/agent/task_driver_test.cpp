@@ -14,6 +14,8 @@
 #include "fixtures/test_image.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace task_driver_test {
+
 using namespace berth;
 using namespace berth::agent;
 using berth::testing::FakeClock;
@@ -501,3 +503,5 @@ TEST_CASE("task driver: a malformed environment file stops the task before any p
   CHECK(fixed.last_status == model::TaskStatus::running);
   CHECK(f.runtime.started.size() == 2);
 }
+
+}  // namespace task_driver_test

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+namespace task_secrets_test {
+
 using namespace berth;
 using model::Json;
 
@@ -59,3 +61,5 @@ TEST_CASE("repositoryCredentials resolve into a registry login", "[secrets][agen
   CHECK(agent::task_needs_secrets(Json{{"containerDefinitions", Json::array({def})}}));
   CHECK_FALSE(agent::task_needs_secrets(Json{{"containerDefinitions", Json::array({Json{{"name", "x"}}})}}));
 }
+
+}  // namespace task_secrets_test

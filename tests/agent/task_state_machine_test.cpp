@@ -6,6 +6,8 @@
 #include "agent/task_state_machine.hpp"
 #include "fixtures/fixtures.hpp"
 
+namespace task_state_machine_test {
+
 using namespace berth;
 using namespace berth::agent;
 using berth::testing::FakeClock;
@@ -607,3 +609,5 @@ TEST_CASE("task state machine: a pass takes the starts and stops a client waits 
   for (const auto& t : tasks) order.push_back(t.id);
   CHECK(order == std::vector<std::string>{"b-starting", "d-stopping", "e-starting", "a-running", "c-running"});
 }
+
+}  // namespace task_state_machine_test

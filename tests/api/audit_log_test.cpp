@@ -11,6 +11,8 @@
 #include "fixtures/temp_dir.hpp"
 #include "model/json_parse.hpp"
 
+namespace audit_log_test {
+
 using namespace berth;
 using namespace berth::api;
 using model::Json;
@@ -155,3 +157,5 @@ TEST_CASE("Mutating calls are all but Describe*, List*, Get*, BatchGet*", "[api]
     CHECK_FALSE(is_mutating(action));
   }
 }
+
+}  // namespace audit_log_test

@@ -8,6 +8,8 @@
 #include "model/cbor_writer.hpp"
 #include "model/json_parse.hpp"
 
+namespace cloudwatch_dispatch_test {
+
 namespace {
 
 using berth::model::Json;
@@ -135,3 +137,5 @@ TEST_CASE_METHOD(CloudWatchRoutes, "cloudwatch over rpc-v2-cbor: a refused signa
   CHECK(decoded(refused)["__type"] == "MissingAuthenticationTokenException");
   CHECK(header_of(refused, "x-amzn-query-error") == "MissingAuthenticationTokenException;Sender");
 }
+
+}  // namespace cloudwatch_dispatch_test

@@ -8,6 +8,8 @@
 #include "api/auth/request_resources.hpp"
 #include "svc/cluster_join.hpp"
 
+namespace cluster_dispatch_test {
+
 using namespace berth;
 using namespace berth::api::auth;
 using model::Json;
@@ -68,3 +70,5 @@ TEST_CASE("BerthCluster requests are shape-checked; unknown actions are refused"
   CHECK(poll->action == "PollInstanceTasks");
   CHECK_FALSE(api::decode_cluster_request("BerthCluster.PollInstanceTasks", R"({"waitSeconds":5})").has_value());
 }
+
+}  // namespace cluster_dispatch_test

@@ -4,6 +4,8 @@
 
 #include "fixtures/fixtures.hpp"
 
+namespace dispatch_test {
+
 using namespace berth;
 using berth::testing::Json;
 using berth::testing::ServiceFixture;
@@ -108,3 +110,5 @@ TEST_CASE_METHOD(ServiceFixture, "dispatch: every action taking a task definitio
   CHECK(deleted["failures"][0]["reason"] == "Invalid revision number. Number: foo");
   CHECK(deleted["failures"][1]["reason"] == "Family contains invalid characters.");
 }
+
+}  // namespace dispatch_test

@@ -5,6 +5,8 @@
 #include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
 
+namespace ecs_actions_test {
+
 using namespace berth;
 
 TEST_CASE("ECS actions: one sorted row each, every row complete", "[api]") {
@@ -38,3 +40,5 @@ TEST_CASE("ECS actions: UpdateContainerAgent is refused, berth being updated thr
   CHECK(reply.error().code == Code::unsupported_feature);
   CHECK(reply.error().message.find("updated through its package") != std::string::npos);
 }
+
+}  // namespace ecs_actions_test

@@ -5,6 +5,8 @@
 #include "api/query_xml.hpp"
 #include "fixtures/fixtures.hpp"
 
+namespace elb_dispatch_test {
+
 using namespace berth;
 
 TEST_CASE("query form: dotted names nest, member.N makes lists", "[api][elb]") {
@@ -55,3 +57,5 @@ TEST_CASE_METHOD(berth::testing::ServiceFixture, "ELB dispatch: a call end to en
   REQUIRE_FALSE(unknown.has_value());
   CHECK(api::elb_response("SetSubnets", unknown.error()).body.find("<Code>InvalidAction</Code>") != std::string::npos);
 }
+
+}  // namespace elb_dispatch_test

@@ -19,6 +19,8 @@
 
 #include "fixtures/loopback_socket.hpp"
 
+namespace http_event_loop_test {
+
 using namespace berth::api;
 using berth::testing::connect_to;
 using berth::testing::loopback_listener;
@@ -402,3 +404,5 @@ TEST_CASE("http event loop: a deferred reply frees its worker; the writer answer
   writers[1](during_stop);
   for (const int c : {parked, parked_too}) ::close(c);
 }
+
+}  // namespace http_event_loop_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace http_request_parser_test {
+
 using berth::api::HttpLimits;
 using berth::api::HttpRequestParser;
 using State = HttpRequestParser::State;
@@ -222,3 +224,5 @@ TEST_CASE("http parser: buffered bytes count what is held, not what is declared 
   // Grown in steps, the body never takes more than the declared size.
   CHECK(parser.request().body.capacity() <= 1048576 + 32);
 }
+
+}  // namespace http_request_parser_test

@@ -5,6 +5,8 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/http_messages.hpp"
 
+namespace http_routes_test {
+
 TEST_CASE("http target: path and query are decoded", "[api][http]") {
   using berth::api::parse_target;
   const auto target = parse_target("/v1/tasks/arn%3Aaws%2Ftask/logs?since=3&container=a+b&cluster=c%26d&flag");
@@ -181,3 +183,5 @@ TEST_CASE_METHOD(RoutesFixture, "http routes: a node joins unsigned with its tok
     CHECK(header_of(unsigned_call, "x-amzn-ErrorType") == "MissingAuthenticationTokenException");
   }
 }
+
+}  // namespace http_routes_test

@@ -7,6 +7,8 @@
 
 #include "fixtures/loopback_socket.hpp"
 
+namespace http_server_test {
+
 using namespace berth::api;
 using berth::testing::connect_to;
 
@@ -57,3 +59,5 @@ TEST_CASE("http server: a further address that cannot be bound fails the start",
   CHECK(server.error().message.find("cannot listen on 127.0.0.1:" + std::to_string(taken_port)) != std::string::npos);
   ::close(taken_fd);
 }
+
+}  // namespace http_server_test

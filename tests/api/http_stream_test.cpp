@@ -11,6 +11,8 @@
 #include "api/http_event_loop.hpp"
 #include "fixtures/loopback_socket.hpp"
 
+namespace http_stream_test {
+
 using namespace berth::api;
 using berth::testing::connect_to;
 using berth::testing::loopback_listener;
@@ -137,3 +139,5 @@ TEST_CASE("http stream: beyond max_streams a new one is answered 503; a closed o
   CHECK(again.starts_with("HTTP/1.1 200"));
   loop->stop();  // with a stream open: returns
 }
+
+}  // namespace http_stream_test

@@ -7,6 +7,8 @@
 #include "model/task_metadata.hpp"
 #include "svc/metric_store.hpp"
 
+namespace metadata_routes_test {
+
 using namespace berth;
 using berth::testing::ecs_call;
 using berth::testing::Json;
@@ -217,3 +219,5 @@ TEST_CASE_METHOD(MetadataFixture, "metadata routes: stats before and after the s
   CHECK(by_id[bridge_task.id + "-main"] == s);
   ctx->metrics = nullptr;
 }
+
+}  // namespace metadata_routes_test

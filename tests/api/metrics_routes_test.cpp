@@ -5,7 +5,7 @@
 #include "fixtures/fixtures.hpp"
 #include "model/container_usage.hpp"
 
-namespace berth::api {
+namespace berth::api::metrics_routes_test {
 namespace {
 
 model::ContainerSample sample(std::string cluster, std::string task_id, std::string container, std::uint64_t cpu_ns,
@@ -96,4 +96,4 @@ TEST_CASE_METHOD(MetricsFixture, "metrics routes: GET /metrics shows the store's
   CHECK(metrics_snapshot(nullptr, now).containers.empty());
 }
 
-}  // namespace berth::api
+}  // namespace berth::api::metrics_routes_test

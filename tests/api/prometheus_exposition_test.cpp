@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::api {
+namespace berth::api::prometheus_exposition_test {
 namespace {
 
 svc::ContainerReadings readings(std::string task_id, std::string container, std::string group) {
@@ -148,4 +148,4 @@ TEST_CASE("prometheus exposition: family and label names from CloudWatch's", "[a
   CHECK(dimension_label("__x") == "_x");
 }
 
-}  // namespace berth::api
+}  // namespace berth::api::prometheus_exposition_test

@@ -13,6 +13,8 @@
 #include "svc/access_keys.hpp"
 #include "svc/image_catalog.hpp"
 
+namespace request_auth_test {
+
 namespace {
 
 using namespace berth;
@@ -327,3 +329,5 @@ TEST_CASE_METHOD(AuthFixture, "The key ring keeps more keys than the account's 1
   keys.forget(ids[7]);
   CHECK_FALSE(keys.find(ids[7]).has_value());
 }
+
+}  // namespace request_auth_test

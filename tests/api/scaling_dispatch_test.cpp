@@ -6,6 +6,8 @@
 #include "api/http_routes.hpp"
 #include "fixtures/fixtures.hpp"
 
+namespace scaling_dispatch_test {
+
 using namespace berth;
 using berth::testing::Json;
 
@@ -62,3 +64,5 @@ TEST_CASE("scaling dispatch: error names", "[api][scaling]") {
   CHECK(api::scaling_error({Code::server, "m"}).status == 500);
   CHECK(name_of(Code::serialization) == "SerializationException");
 }
+
+}  // namespace scaling_dispatch_test

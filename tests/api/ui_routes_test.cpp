@@ -9,7 +9,7 @@
 #include "api/ui_assets.hpp"
 #include "fixtures/fixtures.hpp"
 
-namespace berth::api {
+namespace berth::api::ui_routes_test {
 namespace {
 
 // Routes as a TCP peer with SigV4 on: the dashboard's files need no signature, nothing else does.
@@ -131,4 +131,4 @@ TEST_CASE("ui routes: Accept-Encoding", "[api][ui]") {
   CHECK_FALSE(accepts_gzip("gzip;q=0, *"));
 }
 
-}  // namespace berth::api
+}  // namespace berth::api::ui_routes_test

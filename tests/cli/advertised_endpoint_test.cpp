@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace advertised_endpoint_test {
+
 using namespace berth::cli;
 
 TEST_CASE("advertised endpoint: wildcard listen hosts", "[cli]") {
@@ -44,3 +46,5 @@ TEST_CASE("advertised endpoint: the listen host as given, a wildcard replaced by
     CHECK(url.size() > std::string("http://:4000").size());
   }
 }
+
+}  // namespace advertised_endpoint_test

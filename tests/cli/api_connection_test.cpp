@@ -14,6 +14,8 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace api_connection_test {
+
 using namespace berth;
 
 namespace {
@@ -194,3 +196,5 @@ TEST_CASE("api connection: the region signed for is --region, AWS_REGION, AWS_DE
   std::ofstream(dir.path + "/config") << "[profile edge]\naws_access_key_id = AKIAEDGE\naws_secret_access_key = e\n";
   CHECK(region() == "local");
 }
+
+}  // namespace api_connection_test

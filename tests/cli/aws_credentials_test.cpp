@@ -9,6 +9,8 @@
 
 #include "fixtures/temp_dir.hpp"
 
+namespace aws_credentials_test {
+
 using namespace berth;
 
 namespace {
@@ -236,3 +238,5 @@ TEST_CASE("aws config: the key's precedence is --profile, environment, credentia
   REQUIRE(found.has_value());
   CHECK(found->access_key_id == "AKIACONFIG");
 }
+
+}  // namespace aws_credentials_test

@@ -4,7 +4,7 @@
 
 #include "cli/usage.hpp"
 
-namespace berth::cli {
+namespace berth::cli::completion_words_test {
 
 TEST_CASE("completion: every verb offered has help, and the scripts name them all", "[cli]") {
   const std::string bash = completion_script(Shell::bash);
@@ -37,4 +37,4 @@ TEST_CASE("completion: every flag offered for a verb is one its help names", "[c
   }
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::completion_words_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace container_address_test {
+
 using namespace berth::cli;
 
 namespace {
@@ -81,3 +83,5 @@ TEST_CASE("exec words: a missing command, a bad container or a bad flag is refus
   CHECK_FALSE(parse_exec_words({"-x", k_id, "web", "--", "sh"}, k_flags).has_value());
   CHECK_FALSE(parse_exec_words({"bad/id", "web", "--", "sh"}, k_flags).has_value());
 }
+
+}  // namespace container_address_test

@@ -19,6 +19,8 @@
 #include "fixtures/temp_dir.hpp"
 #include "runtime/shim/attach_protocol.hpp"
 
+namespace container_commands_test {
+
 using namespace berth;
 using berth::testing::FakeClock;
 using berth::testing::FakeRuntime;
@@ -130,3 +132,5 @@ TEST_CASE_METHOD(CommandsFixture,
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
 }
+
+}  // namespace container_commands_test

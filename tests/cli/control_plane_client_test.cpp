@@ -10,6 +10,8 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace control_plane_client_test {
+
 using namespace berth;
 
 TEST_CASE("control plane client: logs that are not UTF-8 are sent, not thrown on", "[cli][joined]") {
@@ -89,3 +91,5 @@ TEST_CASE("control plane client: a poll reply beyond the HTTP client's 1 MiB def
     CHECK(polled.error().message.find("larger than") != std::string::npos);
   }
 }
+
+}  // namespace control_plane_client_test

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::durations_test {
 
 TEST_CASE("durations: seconds, minutes, hours, days within a bound", "[cli]") {
   CHECK(parse_duration("90", 3600) == 90);
@@ -16,4 +16,4 @@ TEST_CASE("durations: seconds, minutes, hours, days within a bound", "[cli]") {
   }
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::durations_test

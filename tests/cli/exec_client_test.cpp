@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace exec_client_test {
+
 using namespace berth;
 using namespace berth::cli;
 
@@ -44,3 +46,5 @@ TEST_CASE("exec client: bytes that are not a bounded HTTP reply are refused", "[
   CHECK_FALSE(parse_session_reply("HTTP/1.1 400 Bad\r\nContent-Length: 99999999\r\n\r\n").has_value());
   CHECK_FALSE(parse_session_reply(std::string(k_max_session_reply_bytes + 1, 'x')).has_value());
 }
+
+}  // namespace exec_client_test

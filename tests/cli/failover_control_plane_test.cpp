@@ -8,6 +8,8 @@
 
 #include "agent/fake_control_plane.hpp"
 
+namespace failover_control_plane_test {
+
 using namespace berth;
 using berth::testing::FakeControlPlane;
 
@@ -149,3 +151,5 @@ TEST_CASE("failover control plane: a cancelled poll is returned as it is, no oth
   CHECK(second->cursors.empty());
   CHECK(plane.current().url == "https://10.0.0.1:51678");
 }
+
+}  // namespace failover_control_plane_test

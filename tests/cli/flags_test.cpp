@@ -4,6 +4,8 @@
 
 #include "cli/usage.hpp"
 
+namespace flags_test {
+
 using namespace berth::cli;
 
 TEST_CASE("flags: --k v, --k=v, booleans, help, positionals", "[cli]") {
@@ -24,3 +26,5 @@ TEST_CASE("usage: every verb has help", "[cli]") {
   CHECK(verb_usage("fly").empty());
   CHECK(version_line().rfind("berth ", 0) == 0);
 }
+
+}  // namespace flags_test

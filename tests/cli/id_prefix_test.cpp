@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::id_prefix_test {
 
 TEST_CASE("id prefix: an exact id, else the one id a prefix names", "[cli]") {
   const std::vector<Candidate> tasks{{"task", "19d24502d5cd", "arn:1", "web:1 RUNNING"},
@@ -37,4 +37,4 @@ TEST_CASE("id prefix: none or several matches are one clear error", "[cli]") {
   CHECK(last_arn_part("arn:aws:ecs:local:0:task/default/19d2") == "19d2");
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::id_prefix_test

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::instance_table_test {
 
 TEST_CASE("instance table: reserved of registered CPU and memory, agent, architecture", "[cli]") {
   const auto instance = model::Json::parse(R"({
@@ -39,4 +39,4 @@ TEST_CASE("schedule table: next run ahead, what the last run did", "[cli]") {
         "once       ops       DISABLED   at(2026-12-01T00:00:00)   -          3d ago: FAILED\n");
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::instance_table_test

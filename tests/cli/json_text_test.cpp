@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::json_text_test {
 
 TEST_CASE("json text: indented members, list items, times with their age", "[cli]") {
   const auto task = model::Json::parse(R"({"lastStatus": "RUNNING", "startedAt": 1796315764.225, "cpu": 0,
@@ -28,4 +28,4 @@ TEST_CASE("json text: depth is bounded", "[cli]") {
   CHECK(text.find("[[[") != std::string::npos);  // the part beyond the bound, as JSON
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::json_text_test

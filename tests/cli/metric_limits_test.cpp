@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace metric_limits_test {
+
 using namespace berth;
 using namespace berth::cli;
 
@@ -33,3 +35,5 @@ TEST_CASE("metric limits: slots are the retention over the resolution", "[cli][m
   CHECK(widest.slots == 604800);
   CHECK(metric_series_bytes(widest) == std::size_t{100000} * 604800 * svc::MetricStore::slot_bytes());
 }
+
+}  // namespace metric_limits_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace peer_plan_test {
+
 using namespace berth;
 using namespace berth::cli;
 
@@ -59,3 +61,5 @@ TEST_CASE("peer plan: the first server founds or restarts on its own; the others
   CHECK(nodes_to_join(second, true, false) == second.others);
   CHECK(nodes_to_join(second, true, true) == second.others);
 }
+
+}  // namespace peer_plan_test

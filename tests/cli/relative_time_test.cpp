@@ -4,7 +4,7 @@
 
 #include "fixtures/fixtures.hpp"
 
-namespace berth::cli {
+namespace berth::cli::relative_time_test {
 
 TEST_CASE("relative time: the largest whole unit, past and future, on a fake clock", "[cli]") {
   testing::FakeClock clock;
@@ -37,4 +37,4 @@ TEST_CASE("relative time: ECS timestamps are epoch seconds, checked", "[cli]") {
   CHECK(utc_time(1'796'315'764'225) == "2026-12-03T16:36:04Z");
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::relative_time_test

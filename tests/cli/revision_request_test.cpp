@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::revision_request_test {
 
 TEST_CASE("next revision: the described definition without ECS's members, with the new image", "[cli]") {
   const auto described = model::Json::parse(R"({"taskDefinition": {
@@ -32,4 +32,4 @@ TEST_CASE("next revision: which container of several gets the image", "[cli]") {
   CHECK(unclear.error().message.find("--container NAME") != std::string::npos);
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::revision_request_test

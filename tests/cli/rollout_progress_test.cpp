@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::rollout_progress_test {
 namespace {
 
 constexpr const char* k_v1 = "arn:aws:ecs:local:0:task-definition/web:1";
@@ -64,4 +64,4 @@ TEST_CASE("rollout: stable without a target as the AWS waiter has it", "[cli]") 
   CHECK(progress_bar(1, 3, 6) == "[##----]");
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::rollout_progress_test

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::run_request_test {
 
 TEST_CASE("run words: -p and -e repeat, the command follows --, the rest is left", "[cli]") {
   const auto words = split_run_words({"busybox", "-p", "0:8080", "--publish=9000", "-eA=1", "--env", "B=2", "--wait",
@@ -61,4 +61,4 @@ TEST_CASE("run words: the family and the task definition they register", "[cli]"
   CHECK(run_task_definition(spec)["containerDefinitions"][0]["memory"] == 128);
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::run_request_test

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::service_table_test {
 
 namespace {
 
@@ -50,4 +50,4 @@ TEST_CASE("service events: all services merged oldest first, without ECS's prefi
         "\033[2m2026-12-03T16:31:40Z\033[0m  db  \033[31mwas unable to place a task.\033[0m\n");
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::service_table_test

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::stats_table_test {
 
 TEST_CASE("stats table: sizes as Docker prints them", "[cli][metrics]") {
   CHECK(binary_size(0) == "0B");
@@ -43,4 +43,4 @@ TEST_CASE("stats table: header, one aligned row per container, -- for what a rea
         "sidecar-with-long-name   aa     --       512B / --           --      --             0B / 0B        0\n");
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::stats_table_test

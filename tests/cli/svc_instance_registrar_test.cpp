@@ -8,6 +8,8 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace svc_instance_registrar_test {
+
 using namespace berth;
 using berth::testing::FakeRuntime;
 using berth::testing::Json;
@@ -147,3 +149,5 @@ TEST_CASE_METHOD(ServiceFixture, "the node registers its GPUs, and the swappines
   CHECK(attribute(instance, "owner") == "ops");
   CHECK(instance.body["registeredResources"].size() == 4);
 }
+
+}  // namespace svc_instance_registrar_test

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::table_test {
 
 TEST_CASE("table: columns padded to the widest cell, three spaces apart, the last unpadded", "[cli]") {
   const std::string table = format_table({{"ID", "NAME", "STATUS"}, {"a", "web-long-name", "RUNNING"}, {"bbbb", "db"}});
@@ -36,4 +36,4 @@ TEST_CASE("table: status colours and when stdout gets colour", "[cli]") {
   CHECK(colouring_for(true, nullptr, "dumb") == Colouring::off);
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::table_test

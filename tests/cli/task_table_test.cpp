@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::task_table_test {
 namespace {
 
 model::Json task(const std::string& id, const std::string& status, double created, const std::string& extra = "{}") {
@@ -53,4 +53,4 @@ TEST_CASE("task table: why a task stopped, and members of the wrong type read as
   CHECK(family_revision("arn:aws:ecs:local:0:task-definition/db:12") == "db:12");
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::task_table_test

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::transfer_progress_test {
 
 TEST_CASE("transfer progress: the bar follows the bytes, the layers show once known", "[cli]") {
   CHECK(human_size(999) == "999 B");
@@ -16,4 +16,4 @@ TEST_CASE("transfer progress: the bar follows the bytes, the layers show once kn
   CHECK(transfer_line(1ull << 63, ~0ull, 0, 0).starts_with("[##########----------]"));
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::transfer_progress_test

@@ -5,6 +5,8 @@
 
 #include "fixtures/temp_dir.hpp"
 
+namespace verb_config_test {
+
 using namespace berth;
 using namespace berth::cli;
 
@@ -51,3 +53,5 @@ TEST_CASE("verb config: a bad flag value is refused with its key", "[cli]") {
   CHECK(refused({"--config", "/dev/null", "--tls", "maybe"}) == "BERTH_TLS must be auto, on or off");
   CHECK(refused({"--config", "/nonexistent/berth.conf"}).starts_with("cannot read config file /nonexistent/berth.conf"));
 }
+
+}  // namespace verb_config_test

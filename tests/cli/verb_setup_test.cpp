@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::cli {
+namespace berth::cli::verb_setup_test {
 
 TEST_CASE("verb setup: a verb's flags with their defaults, and --output", "[cli]") {
   auto setup = setup_verb({"--config", "/dev/null", "--service", "web", "--output", "json"}, "ps", {"service", "reason"});
@@ -24,4 +24,4 @@ TEST_CASE("verb setup: a verb's flags with their defaults, and --output", "[cli]
   CHECK(setup_verb({"--config", "/dev/null", "--nothing"}, "ps").error() == 2);
 }
 
-}  // namespace berth::cli
+}  // namespace berth::cli::verb_setup_test

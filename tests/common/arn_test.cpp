@@ -5,6 +5,8 @@
 #include "common/base64.hpp"
 #include "common/ids.hpp"
 
+namespace arn_test {
+
 using namespace berth;
 
 TEST_CASE("ARNs are built in the long format", "[common]") {
@@ -50,3 +52,5 @@ TEST_CASE("ids are random hex and RFC 4122 v4 UUIDs", "[common]") {
   CHECK(uuid[14] == '4');
   CHECK(std::string("89ab").find(uuid[19]) != std::string::npos);
 }
+
+}  // namespace arn_test

@@ -5,6 +5,8 @@
 
 #include "common/bounded_worker_pool.hpp"
 
+namespace bounded_worker_pool_test {
+
 using berth::BoundedWorkerPool;
 
 TEST_CASE("bounded worker pool: a full queue refuses, a throwing job does not stop the pool", "[common][pool]") {
@@ -37,3 +39,5 @@ TEST_CASE("bounded worker pool: concurrent stops join the threads once and both 
   pool.stop();
   CHECK(ran == 4);
 }
+
+}  // namespace bounded_worker_pool_test

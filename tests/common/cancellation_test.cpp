@@ -7,6 +7,8 @@
 
 #include "common/cancellation.hpp"
 
+namespace cancellation_test {
+
 using namespace berth;
 
 TEST_CASE("cancellation: interrupts what is attached once, what attaches later at once, and nothing detached",
@@ -44,3 +46,5 @@ TEST_CASE("cancellation: an attached socket is shut down, so a blocked read on i
   ::close(pair[0]);
   ::close(pair[1]);
 }
+
+}  // namespace cancellation_test

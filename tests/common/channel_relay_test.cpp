@@ -13,6 +13,8 @@
 #include <string>
 #include <thread>
 
+namespace channel_relay_test {
+
 using namespace berth;
 
 namespace {
@@ -145,3 +147,5 @@ TEST_CASE("channel relay: the local side's end sends what it wrote, then ends th
   CHECK(std::string(buffer, static_cast<std::size_t>(n)) == "last words");
   ::close(p.remote[0]);
 }
+
+}  // namespace channel_relay_test

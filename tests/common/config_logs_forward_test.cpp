@@ -2,6 +2,8 @@
 
 #include "common/config.hpp"
 
+namespace config_logs_forward_test {
+
 using namespace berth;
 
 TEST_CASE("config: the log forwarder's keys", "[common][log_forward]") {
@@ -28,3 +30,5 @@ TEST_CASE("config: the log forwarder's keys", "[common][log_forward]") {
     CHECK(applied.error().message.find("central CloudWatch Logs endpoint") != std::string::npos);
   }
 }
+
+}  // namespace config_logs_forward_test

@@ -5,6 +5,8 @@
 
 #include "fixtures/temp_dir.hpp"
 
+namespace config_test {
+
 using namespace berth;
 
 TEST_CASE("config text: keys, comments, quotes", "[common]") {
@@ -368,3 +370,5 @@ TEST_CASE("config: BERTH_PEERS, the control plane's servers as IPV4:PORT, each o
   CHECK(check_peer_address("ADDR", "127.0.0.1:9001").value_or("") == "127.0.0.1:9001");
   CHECK_FALSE(check_peer_address("ADDR", "127.0.0.1:9001x"));
 }
+
+}  // namespace config_test

@@ -5,6 +5,8 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace files_test {
+
 using namespace berth;
 using berth::testing::TempDir;
 
@@ -23,3 +25,5 @@ TEST_CASE("read_file_range reads a part of a file, short at its end and empty pa
   REQUIRE_FALSE(missing);
   CHECK(missing.error().sys_errno == ENOENT);
 }
+
+}  // namespace files_test

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+namespace numbers_test {
+
 using namespace berth;
 
 TEST_CASE("parse_integer takes the whole text or nothing", "[common]") {
@@ -41,3 +43,5 @@ TEST_CASE("trim drops white space at both ends only", "[common]") {
   CHECK(trim("\t\r\n ") == "");
   CHECK(trim("a b") == "a b");
 }
+
+}  // namespace numbers_test

@@ -6,6 +6,8 @@
 
 #include "fixtures/stderr_capture.hpp"
 
+namespace periodic_worker_test {
+
 using namespace berth;
 
 TEST_CASE("periodic worker: a pass that throws is contained and the next pass runs", "[common][worker]") {
@@ -52,3 +54,5 @@ TEST_CASE("periodic worker: a stopped worker starts again and runs its passes", 
     worker.stop();
   }
 }
+
+}  // namespace periodic_worker_test

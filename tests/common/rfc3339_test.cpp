@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace rfc3339_test {
+
 using berth::rfc3339_utc;
 
 TEST_CASE("rfc3339_utc writes UTC with the asked precision", "[common]") {
@@ -18,3 +20,5 @@ TEST_CASE("rfc3339_utc floors times before the epoch", "[common]") {
   CHECK(rfc3339_utc(-1, 3) == "1969-12-31T23:59:59.999Z");
   CHECK(rfc3339_utc(-86'400, 0) == "1969-12-31T00:00:00Z");
 }
+
+}  // namespace rfc3339_test

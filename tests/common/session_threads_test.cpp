@@ -10,6 +10,8 @@
 #include <atomic>
 #include <future>
 
+namespace session_threads_test {
+
 using namespace berth;
 
 TEST_CASE("session threads: at most max at once; stop() shuts the watched sockets and joins", "[common][relay]") {
@@ -53,3 +55,5 @@ TEST_CASE("session threads: a session that ended frees its place", "[common][rel
   while (threads.running() != 0) std::this_thread::yield();
   CHECK(threads.start([](SessionThreads::Session&) {}));
 }
+
+}  // namespace session_threads_test

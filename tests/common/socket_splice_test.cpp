@@ -12,6 +12,8 @@
 
 #include "common/files.hpp"
 
+namespace socket_splice_test {
+
 using namespace berth;
 
 namespace {
@@ -67,3 +69,5 @@ TEST_CASE("socket splice: the agent's end delivers what it sent and ends the use
   splice.join();
   ::close(user.fds[1]);
 }
+
+}  // namespace socket_splice_test

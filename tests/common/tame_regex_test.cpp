@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace tame_regex_test {
+
 using berth::untamed_regex;
 
 TEST_CASE("tame regex: counts, groups and backreferences are refused", "[common]") {
@@ -44,3 +46,5 @@ TEST_CASE("tame regex: a repetition of a repetition is refused, a lazy one is no
   // A repeated escape or class is one atom repeated.
   CHECK_FALSE(untamed_regex("\\d*[*]+\\**", 3).has_value());
 }
+
+}  // namespace tame_regex_test

@@ -7,6 +7,8 @@
 
 #include "common/thread_annotations.hpp"
 
+namespace thread_annotations_test {
+
 using berth::Mutex;
 using berth::MutexLock;
 
@@ -117,3 +119,5 @@ TEST_CASE("mutex lock: a second thread waits while the first holds the mutex", "
   other.join();
   CHECK(saw_released);
 }
+
+}  // namespace thread_annotations_test

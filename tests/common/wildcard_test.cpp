@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace wildcard_test {
+
 using namespace berth;
 
 // The IAM cases are in tests/api/auth/policy_test.cpp; the filter pattern's in
@@ -19,3 +21,5 @@ TEST_CASE("wildcard_match: '?' only where allowed, and a '*' in the text is no w
   CHECK(wildcard_match("a*b", "a*xb", Case::sensitive, Wildcards::star));
   CHECK(wildcard_match("*", "*", Case::sensitive));
 }
+
+}  // namespace wildcard_test

@@ -7,6 +7,8 @@
 #include "fixtures/check_error.hpp"
 #include "model/account_setting_requests.hpp"
 
+namespace account_settings_test {
+
 using namespace berth;
 using berth::testing::check_error;
 using model::Json;
@@ -116,3 +118,5 @@ TEST_CASE("Account setting replies: ECS's Setting shape", "[model][account]") {
   CHECK(model::encode_account_settings_page({{s}, "t"})["nextToken"] == "t");
   CHECK_FALSE(model::encode_account_settings_page({{}, std::nullopt}).contains("nextToken"));
 }
+
+}  // namespace account_settings_test

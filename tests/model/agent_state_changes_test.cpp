@@ -5,6 +5,8 @@
 
 #include "fixtures/check_error.hpp"
 
+namespace agent_state_changes_test {
+
 using namespace berth;
 using berth::testing::check_error;
 using model::Json;
@@ -144,3 +146,5 @@ TEST_CASE("Agent requests: decoded with ECS's errors", "[model][agent]") {
   CHECK(model::encode_poll_endpoint({"http://10.0.0.5:51678"}) ==
         Json{{"endpoint", "http://10.0.0.5:51678"}, {"telemetryEndpoint", "http://10.0.0.5:51678"}});
 }
+
+}  // namespace agent_state_changes_test

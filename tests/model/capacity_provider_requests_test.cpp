@@ -6,6 +6,8 @@
 #include "fixtures/shape_checked.hpp"
 #include "model/capacity_provider_shapes.hpp"
 
+namespace capacity_provider_requests_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -123,3 +125,5 @@ TEST_CASE("Capacity provider replies", "[model][capacity]") {
         R"("name":"FARGATE","status":"ACTIVE","type":"FARGATE"}],"failures":[{"arn":"arn:x","reason":"MISSING"}],)"
         R"("nextToken":"t"})");
 }
+
+}  // namespace capacity_provider_requests_test

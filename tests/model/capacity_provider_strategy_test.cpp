@@ -5,6 +5,8 @@
 #include "fixtures/check_error.hpp"
 #include "model/capacity_provider.hpp"
 
+namespace capacity_provider_strategy_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -120,3 +122,5 @@ TEST_CASE("A service's next tasks follow its strategy over the tasks it already 
   CHECK(providers_for_tasks(*even, 2, {{"gone", 5}, {"a", -3}}) == Names{"a", "b"});
   CHECK(providers_for_tasks(*even, 0, {{"a", 1}}).empty());
 }
+
+}  // namespace capacity_provider_strategy_test

@@ -4,6 +4,8 @@
 
 #include "fixtures/check_error.hpp"
 
+namespace capacity_provider_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -110,3 +112,5 @@ TEST_CASE("Capacity providers: record round trip, wire shape, ARNs", "[model][ca
   CHECK_FALSE(capacity_provider_name_of(k_arns, "arn:aws:ecs:local:000000000000:cluster/edge"));
   CHECK_FALSE(capacity_provider_name_of(k_arns, "arn:bogus"));
 }
+
+}  // namespace capacity_provider_test

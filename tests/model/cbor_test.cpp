@@ -6,7 +6,7 @@
 #include "model/cbor_writer.hpp"
 #include "model/json_parse.hpp"
 
-namespace berth::model {
+namespace berth::model::cbor_test {
 namespace {
 
 constexpr std::array<std::string_view, 2> k_timestamps = {"Timestamp", "Timestamps"};
@@ -93,4 +93,4 @@ TEST_CASE("cbor: bad input is refused with SerializationException, never thrown"
   CHECK(refused(deep) == "The request body is nested more than 64 levels deep.");
 }
 
-}  // namespace berth::model
+}  // namespace berth::model::cbor_test

@@ -6,6 +6,8 @@
 #include "fixtures/shape_checked.hpp"
 #include "model/request_shapes.hpp"
 
+namespace cluster_requests_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -91,3 +93,5 @@ TEST_CASE("cluster encoders: golden replies", "[model][requests]") {
   CHECK(encode_list_clusters({{"arn:a", "arn:b"}, std::nullopt}).dump() == R"({"clusterArns":["arn:a","arn:b"]})");
   CHECK(encode_list_clusters({{}, "dG9r"}).dump() == R"({"clusterArns":[],"nextToken":"dG9r"})");
 }
+
+}  // namespace cluster_requests_test

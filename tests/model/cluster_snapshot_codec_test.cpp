@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace cluster_snapshot_codec_test {
+
 using namespace berth;
 using model::Json;
 
@@ -63,3 +65,5 @@ TEST_CASE("definition_state_of: required attributes and each container's GPUs, o
   CHECK(overridden.container_gpus == std::vector<std::pair<std::string, int>>{{"b", 4}, {"c", 1}});
   CHECK(overridden.gpus() == 5);
 }
+
+}  // namespace cluster_snapshot_codec_test

@@ -4,6 +4,8 @@
 
 #include "fixtures/check_error.hpp"
 
+namespace container_instance_requests_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -96,3 +98,5 @@ TEST_CASE("container instance encoders: golden replies", "[model][requests]") {
         R"({"name":"b","targetId":"t2","targetType":"container-instance"}]})");
   CHECK(encode_attributes_reply({{}, "MTA="}).dump() == R"({"attributes":[],"nextToken":"MTA="})");
 }
+
+}  // namespace container_instance_requests_test

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::model {
+namespace berth::model::container_usage_test {
 namespace {
 
 ContainerStats reading(std::uint64_t cpu_ns, std::uint64_t host_ns, unsigned cpus = 4) {
@@ -96,4 +96,4 @@ TEST_CASE("container usage: the stats reply reads back what was written; other s
   }
 }
 
-}  // namespace berth::model
+}  // namespace berth::model::container_usage_test

@@ -4,6 +4,8 @@
 #include "fixtures/check_error.hpp"
 #include "model/daemon_requests.hpp"
 
+namespace daemon_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -196,3 +198,5 @@ TEST_CASE("Daemon API decoders refuse bad input with ECS's errors", "[model][dae
   CHECK(decode_list_daemon_task_definitions(Json{{"family", "a b"}}).error().code == Code::client);
   CHECK(decode_list_daemon_task_definitions(Json{{"nextToken", "forged"}}).error().code == Code::invalid_parameter);
 }
+
+}  // namespace daemon_test

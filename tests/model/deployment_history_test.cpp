@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace deployment_history_test {
+
 using namespace berth;
 using namespace berth::model;
 
@@ -251,3 +253,5 @@ TEST_CASE("service records keep attachments and history", "[model][deployments]"
   CHECK(read->history.deployments.empty());
   CHECK(read->attachments == ServiceAttachments{});
 }
+
+}  // namespace deployment_history_test

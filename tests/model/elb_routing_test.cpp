@@ -2,6 +2,8 @@
 
 #include "model/elb.hpp"
 
+namespace elb_routing_test {
+
 using namespace berth;
 
 namespace {
@@ -63,3 +65,5 @@ TEST_CASE("matchers: codes, lists and ranges; what ELB accepts", "[model][elb]")
   CHECK_FALSE(model::valid_matcher("2x0"));
   CHECK_FALSE(model::valid_matcher(""));
 }
+
+}  // namespace elb_routing_test

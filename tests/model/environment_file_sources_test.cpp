@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace environment_file_sources_test {
+
 using namespace berth::model;
 
 TEST_CASE("environment file values: instance files, secret ARNs, S3 and the rest", "[model][envfiles]") {
@@ -31,3 +33,5 @@ TEST_CASE("environment file refusals name the value; an override may not name an
         "environmentFiles 'relative.env' is neither an absolute path of a .env file on the instance nor a Secrets "
         "Manager or SSM parameter ARN.");
 }
+
+}  // namespace environment_file_sources_test

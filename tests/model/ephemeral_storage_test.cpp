@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace ephemeral_storage_test {
+
 using namespace berth;
 using namespace berth::model;
 
@@ -26,3 +28,5 @@ TEST_CASE("ephemeral storage: a task's limit is its override's, else its definit
   CHECK_FALSE(ephemeral_storage_gib({{"family", "f"}}, Json::object()).has_value());
   CHECK_FALSE(ephemeral_storage_gib({{"family", "f"}}, Json()).has_value());
 }
+
+}  // namespace ephemeral_storage_test

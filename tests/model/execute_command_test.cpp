@@ -5,6 +5,8 @@
 #include "fixtures/check_error.hpp"
 #include "fixtures/shape_checked.hpp"
 
+namespace execute_command_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -129,3 +131,5 @@ TEST_CASE("exec session decoder: an attach names no command; a command is needed
   CHECK_FALSE(model::decode_exec_session(Json{{"task", "t1"}, {"attach", true}, {"command", {"sh"}}}).has_value());
   CHECK_FALSE(model::decode_exec_session(Json{{"task", "t1"}}).has_value());
 }
+
+}  // namespace execute_command_test

@@ -6,6 +6,8 @@
 #include "model/request_shapes.hpp"
 #include "model/task_definition.hpp"
 
+namespace fargate_rules_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -115,3 +117,5 @@ TEST_CASE("A FARGATE definition lists FARGATE among its compatibilities", "[mode
   CHECK(task_definition_to_json(td, ArnScope{"local", "000000000000"})["compatibilities"] ==
         Json::array({"EC2", "EXTERNAL"}));
 }
+
+}  // namespace fargate_rules_test

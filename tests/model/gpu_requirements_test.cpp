@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace gpu_requirements_test {
+
 using namespace berth;
 using model::Json;
 
@@ -30,3 +32,5 @@ TEST_CASE("gpu_count: bad values, a second GPU entry and InferenceAccelerator ar
   REQUIRE_FALSE(accelerator.has_value());
   CHECK(accelerator.error().message.starts_with("resourceRequirements InferenceAccelerator is not supported"));
 }
+
+}  // namespace gpu_requirements_test

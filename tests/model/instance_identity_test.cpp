@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace instance_identity_test {
+
 using namespace berth;
 
 TEST_CASE("Instance identity: the instance id and the attributes ECS derives", "[model][instance]") {
@@ -32,3 +34,5 @@ TEST_CASE("Instance identity: what is not a document is refused", "[model][insta
     CHECK(parsed.error().message.starts_with("instanceIdentityDocument is not an EC2 instance identity document"));
   }
 }
+
+}  // namespace instance_identity_test

@@ -4,6 +4,8 @@
 
 #include "model/request_shapes.hpp"
 
+namespace json_parse_test {
+
 using namespace berth;
 using namespace berth::model;
 
@@ -72,3 +74,5 @@ TEST_CASE("decode_request_body: a 75,000-level body is a SerializationException,
   CHECK((*accepted)["deploymentConfiguration"]["alarms"].dump() == nested(62, '[', ']'));
   CHECK(decode_request_body("", request_shapes::list_clusters)->empty());
 }
+
+}  // namespace json_parse_test

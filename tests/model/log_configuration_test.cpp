@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace log_configuration_test {
+
 using berth::model::Json;
 using berth::model::LogDriver;
 using berth::model::parse_log_configuration;
@@ -228,3 +230,5 @@ TEST_CASE("Docker sizes and CloudWatch names", "[model][logs]") {
   CHECK(berth::model::check_log_stream_name("web/main/abc"));
   CHECK_FALSE(berth::model::check_log_stream_name("a:b"));
 }
+
+}  // namespace log_configuration_test

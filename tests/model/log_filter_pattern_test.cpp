@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace log_filter_pattern_test {
+
 using berth::model::FilterPattern;
 
 namespace {
@@ -78,3 +80,5 @@ TEST_CASE("filter patterns berth refuses say why", "[model][logs]") {
   CHECK(refusal("{ " + std::string(40, '(') + "$.a = 1" + std::string(40, ')') + " }").find("too deep") != std::string::npos);
   CHECK(refusal("ERROR").empty());
 }
+
+}  // namespace log_filter_pattern_test

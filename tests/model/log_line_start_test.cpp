@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace log_line_start_test {
+
 using berth::model::LineStartMatcher;
 
 TEST_CASE("awslogs-datetime-format finds event starts without a regular expression", "[model][logs]") {
@@ -44,3 +46,5 @@ TEST_CASE("awslogs-multiline-pattern must be tame for std::regex", "[model][logs
   REQUIRE(late);
   CHECK_FALSE(late->starts_event(std::string(300, 'x') + "MARK"));
 }
+
+}  // namespace log_line_start_test

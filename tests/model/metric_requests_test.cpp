@@ -4,7 +4,7 @@
 
 #include "model/alarm_requests.hpp"
 
-namespace berth::model {
+namespace berth::model::metric_requests_test {
 namespace {
 
 Json statistics_body() {
@@ -187,4 +187,4 @@ TEST_CASE("DescribeAlarms and DeleteAlarms decoding", "[model][cloudwatch]") {
   CHECK(alarm_arn({"local", "000000000000"}, "x") == "arn:aws:cloudwatch:local:000000000000:alarm:x");
 }
 
-}  // namespace berth::model
+}  // namespace berth::model::metric_requests_test

@@ -4,6 +4,8 @@
 
 #include "model/tags.hpp"
 
+namespace names_test {
+
 using namespace berth::model;
 
 TEST_CASE("names: ECS pattern, 1-255 characters", "[model]") {
@@ -37,3 +39,5 @@ TEST_CASE("tags: limits as ECS", "[model]") {
   CHECK_FALSE(read_tags(Json::array({{{"key", std::string(129, 'k')}, {"value", ""}}})).has_value());
   CHECK_FALSE(read_tags(Json::array({{{"key", "k"}, {"value", std::string(257, 'v')}}})).has_value());
 }
+
+}  // namespace names_test

@@ -5,6 +5,8 @@
 
 #include "model/instance_poll.hpp"
 
+namespace relay_requests_test {
+
 using namespace berth;
 using model::Json;
 
@@ -56,3 +58,5 @@ TEST_CASE("relay requests: the agent's connection names its instance and session
   CHECK_FALSE(model::decode_connect_relay(Json{{"containerInstance", "i1"}, {"sessionId", ""}}).has_value());
   CHECK_FALSE(model::decode_connect_relay(Json{{"containerInstance", "i1"}, {"sessionId", std::string(65, 'a')}}).has_value());
 }
+
+}  // namespace relay_requests_test

@@ -7,6 +7,8 @@
 #include "model/remote_agent_codecs.hpp"
 #include "fixtures/fixtures.hpp"
 
+namespace remote_agent_codecs_test {
+
 using namespace berth;
 using model::Json;
 using model::TaskStatus;
@@ -185,3 +187,5 @@ TEST_CASE("remote agent codecs: the join request carries the node's zone, type, 
   }
   CHECK(cpu);
 }
+
+}  // namespace remote_agent_codecs_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace required_attributes_test {
+
 using namespace berth;
 using model::Json;
 using model::RequiredAttribute;
@@ -41,3 +43,5 @@ TEST_CASE("required_attributes: a plain definition needs nothing; members of the
     CHECK(model::required_attributes(Json::parse(bad)).empty());
   }
 }
+
+}  // namespace required_attributes_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace scaling_test {
+
 using namespace berth;
 using namespace berth::model;
 
@@ -115,3 +117,5 @@ TEST_CASE("scaling model: wire forms and ARNs as AWS writes them", "[model][scal
   CHECK(activity["EndTime"] == 3.0);
   CHECK_FALSE(activity.contains("StatusMessage"));
 }
+
+}  // namespace scaling_test

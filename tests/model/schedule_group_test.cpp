@@ -4,6 +4,8 @@
 
 #include "fixtures/check_error.hpp"
 
+namespace schedule_group_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -56,3 +58,5 @@ TEST_CASE("scheduler_tag_key: schedule groups and schedules of this gateway only
     check_error(scheduler_tag_key(bad, k_arns), Code::validation, "'" + bad + "'" + expected_tail);
   }
 }
+
+}  // namespace schedule_group_test

@@ -4,6 +4,8 @@
 
 #include "fixtures/check_error.hpp"
 
+namespace schedule_retry_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -88,3 +90,5 @@ TEST_CASE("pending retry records round-trip; a broken one is none", "[model][sch
   CHECK(!pending_retry_from_record(Json()));
   CHECK(!pending_retry_from_record(Json{{"at", "soon"}}));
 }
+
+}  // namespace schedule_retry_test

@@ -4,6 +4,8 @@
 
 #include "api/ecs_actions.hpp"
 
+namespace schema_test {
+
 using namespace berth;
 using namespace berth::model;
 
@@ -61,3 +63,5 @@ TEST_CASE("shape check: every served action has a shape and nested maps are type
   REQUIRE_FALSE(labels.has_value());
   CHECK(labels.error().message.find("dockerLabels.k") != std::string::npos);
 }
+
+}  // namespace schema_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace service_attachments_test {
+
 using namespace berth;
 using namespace berth::model;
 
@@ -71,3 +73,5 @@ TEST_CASE("attachments on the wire: the service's lists always, the deployment's
   CHECK(deployment["serviceConnectConfiguration"]["enabled"] == true);
   CHECK_FALSE(deployment.contains("roleArn"));
 }
+
+}  // namespace service_attachments_test

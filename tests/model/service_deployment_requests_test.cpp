@@ -4,6 +4,8 @@
 
 #include "fixtures/shape_checked.hpp"
 
+namespace service_deployment_requests_test {
+
 using namespace berth;
 using namespace berth::model;
 
@@ -135,3 +137,5 @@ TEST_CASE("service deployment replies: ECS's members, times left out until reach
   CHECK(r["loadBalancers"] == Json::array());
   CHECK_FALSE(r.contains("roleArn"));
 }
+
+}  // namespace service_deployment_requests_test

@@ -6,6 +6,8 @@
 #include "model/capacity_provider.hpp"
 #include "model/request_shapes.hpp"
 
+namespace service_requests_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -253,3 +255,5 @@ TEST_CASE("CreateService and UpdateService refuse launch settings a gateway cann
   CHECK(create(R"({"serviceName":"web","taskDefinition":"web:1","desiredCount":1,"launchType":"EXTERNAL",
                    "enableExecuteCommand":false})").has_value());
 }
+
+}  // namespace service_requests_test

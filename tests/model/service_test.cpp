@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace service_test {
+
 using namespace berth::model;
 
 TEST_CASE("service events: newest first and bounded", "[model]") {
@@ -47,3 +49,5 @@ TEST_CASE("service status: stored and shown by its wire name", "[model]") {
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().code == berth::Code::server);
 }
+
+}  // namespace service_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace sysctls_test {
+
 using berth::model::is_namespaced_sysctl;
 
 TEST_CASE("IPC and network sysctls are per container unless that namespace is the host's", "[model]") {
@@ -22,3 +24,5 @@ TEST_CASE("other sysctls are the gateway's own kernel's", "[model]") {
   CHECK_FALSE(is_namespaced_sysctl("", false, false));
   CHECK_FALSE(is_namespaced_sysctl("netfilter", false, false));
 }
+
+}  // namespace sysctls_test

@@ -4,6 +4,8 @@
 
 #include "fixtures/check_error.hpp"
 
+namespace tag_requests_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -44,3 +46,5 @@ TEST_CASE("tag encoders: golden replies", "[model][requests]") {
         R"({"tags":[{"key":"b","value":"2"},{"key":"a","value":""}]})");
   CHECK(encode_list_tags_for_resource({}).dump() == R"({"tags":[]})");
 }
+
+}  // namespace tag_requests_test

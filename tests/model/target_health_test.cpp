@@ -3,6 +3,8 @@
 #include "fixtures/fixtures.hpp"
 #include "model/target_health.hpp"
 
+namespace target_health_test {
+
 using namespace berth;
 using model::TargetState;
 
@@ -73,3 +75,5 @@ TEST_CASE("target health: HTTP mismatches and timeouts give ELB's reasons; disab
   model::record_check(off, check, 0, "connection refused");
   CHECK(off.state == TargetState::unavailable);
 }
+
+}  // namespace target_health_test

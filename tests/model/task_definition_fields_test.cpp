@@ -12,6 +12,8 @@
 #include "model/task_definition.hpp"
 #include "model/task_requests.hpp"
 
+namespace task_definition_fields_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::make_task_def;
@@ -407,3 +409,5 @@ TEST_CASE("environmentFiles: at most 10, each an instance .env file or a secret 
   CHECK(rejection(with_container(
             {{"environmentFiles", {{{"value", "arn:aws:secretsmanager:local:000000000000:secret:env-AbCdEf"}, {"type", "s3"}}}}})) == "");
 }
+
+}  // namespace task_definition_fields_test

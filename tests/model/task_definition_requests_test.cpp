@@ -5,6 +5,8 @@
 #include "fixtures/check_error.hpp"
 #include "fixtures/fixtures.hpp"
 
+namespace task_definition_requests_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -80,3 +82,5 @@ TEST_CASE("task definition encoders: golden replies", "[model][requests]") {
   CHECK(encode_list_task_definitions({{"arn:1"}, "t"}).dump() == R"({"nextToken":"t","taskDefinitionArns":["arn:1"]})");
   CHECK(encode_list_task_definition_families({{"web"}, std::nullopt}).dump() == R"({"families":["web"]})");
 }
+
+}  // namespace task_definition_requests_test

@@ -5,6 +5,8 @@
 #include "fixtures/fixtures.hpp"
 #include "model/request_shapes.hpp"
 
+namespace task_definition_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::make_task_def;
@@ -248,3 +250,5 @@ TEST_CASE("network_mode_of: the named mode, else ECS's default", "[model]") {
   REQUIRE(registered.has_value());
   CHECK(network_mode_of(registered->body) == NetworkMode::bridge);
 }
+
+}  // namespace task_definition_test

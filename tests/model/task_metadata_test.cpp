@@ -4,6 +4,8 @@
 
 #include "model/docker_stats.hpp"
 
+namespace task_metadata_test {
+
 using namespace berth;
 using model::Json;
 
@@ -213,3 +215,5 @@ TEST_CASE("docker stats: a first reading, no network, no limit, a counter that w
   after.network->rx_bytes = 100;  // a new namespace counts from 0 again
   CHECK(model::docker_stats_json(after, before, "c", "c")["network_rate_stats"]["rx_bytes_per_sec"] == 0.0);
 }
+
+}  // namespace task_metadata_test

@@ -7,6 +7,8 @@
 #include "model/request_shapes.hpp"
 #include "model/task_protection.hpp"
 
+namespace task_protection_requests_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -96,3 +98,5 @@ TEST_CASE("task protection: what holds at a time, who may take it, and the reply
         {"taskArn":"arn:aws:ecs:local:000000000000:task/edge/0f","protectionEnabled":false}],
       "failures":[{"arn":"arn:aws:ecs:local:000000000000:task/edge/9","reason":"TASK_NOT_FOUND","detail":"gone"}]})"));
 }
+
+}  // namespace task_protection_requests_test

@@ -6,6 +6,8 @@
 #include "fixtures/shape_checked.hpp"
 #include "model/request_shapes.hpp"
 
+namespace task_requests_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -202,3 +204,5 @@ TEST_CASE("task encoders: golden replies", "[model][requests]") {
   CHECK(encode_list_tasks({{"arn:1", "arn:2"}, std::nullopt}).dump() == R"({"taskArns":["arn:1","arn:2"]})");
   CHECK(encode_list_tasks({{}, "dG9r"}).dump() == R"({"nextToken":"dG9r","taskArns":[]})");
 }
+
+}  // namespace task_requests_test

@@ -7,6 +7,8 @@
 #include "model/request_shapes.hpp"
 #include "model/service_requests.hpp"
 
+namespace task_set_requests_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -151,3 +153,5 @@ TEST_CASE("CreateService's deployment controllers: EXTERNAL needs no task defini
                   R"({"serviceName":"web","schedulingStrategy":"DAEMON","deploymentController":{"type":"EXTERNAL"}})")),
               Code::invalid_parameter, "The EXTERNAL deployment controller does not support the DAEMON scheduling strategy.");
 }
+
+}  // namespace task_set_requests_test

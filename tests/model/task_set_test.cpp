@@ -4,6 +4,8 @@
 
 #include "model/task_set_json.hpp"
 
+namespace task_set_test {
+
 using namespace berth;
 using namespace berth::model;
 
@@ -129,3 +131,5 @@ TEST_CASE("a task set on the wire is ECS's TaskSet", "[model][task_set]") {
   external.launch_type = LaunchType::external;
   CHECK(task_set_to_json(external, {"plant", "web", 10}, k_arns, nullptr)["launchType"] == "EXTERNAL");
 }
+
+}  // namespace task_set_test

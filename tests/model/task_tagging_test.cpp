@@ -4,6 +4,8 @@
 
 #include "fixtures/check_error.hpp"
 
+namespace task_tagging_test {
+
 using namespace berth;
 using namespace berth::model;
 using berth::testing::check_error;
@@ -66,3 +68,5 @@ TEST_CASE("is_reserved_tag_key: aws: in any letter case", "[model][tags]") {
   CHECK(!is_reserved_tag_key("team:aws:"));
   CHECK(!is_reserved_tag_key(""));
 }
+
+}  // namespace task_tagging_test

@@ -4,6 +4,8 @@
 
 #include "fixtures/fixtures.hpp"
 
+namespace task_test {
+
 using namespace berth::model;
 using berth::testing::make_task_def;
 
@@ -190,3 +192,5 @@ TEST_CASE("reservation_of: each container's GPUs, a containerOverride's list rep
   const Json overrides = Json::parse(R"({"containerOverrides":[{"name":"b","resourceRequirements":[{"type":"GPU","value":"2"}]}]})");
   CHECK(reservation_of(td, overrides).container_gpus == std::vector<std::pair<std::string, int>>{{"a", 1}, {"b", 2}});
 }
+
+}  // namespace task_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace units_test {
+
 using namespace berth::model;
 
 TEST_CASE("task cpu strings normalise to CPU units", "[model]") {
@@ -49,3 +51,5 @@ TEST_CASE("task_units_of reads only normalised numbers", "[model]") {
   CHECK_FALSE(task_units_of("-5").has_value());
   CHECK_FALSE(task_units_of("99999999999999999999").has_value());
 }
+
+}  // namespace units_test

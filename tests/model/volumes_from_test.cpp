@@ -4,6 +4,8 @@
 
 #include <tuple>
 
+namespace volumes_from_test {
+
 using namespace berth::model;
 
 namespace {
@@ -45,3 +47,5 @@ TEST_CASE("volumesFrom: a cycle ends and an unknown source gives nothing", "[mod
   CHECK(paths(containers, 0) == Paths{{"/b", false, "b"}});
   CHECK(paths(containers, 1) == Paths{{"/a", false, "a"}});
 }
+
+}  // namespace volumes_from_test

@@ -6,6 +6,8 @@
 #include "model/network_mode.hpp"
 #include "model/statuses.hpp"
 
+namespace wire_enum_test {
+
 using namespace berth::model;
 
 namespace {
@@ -46,3 +48,5 @@ TEST_CASE("wire enums: each value round-trips and nothing else parses", "[model]
   CHECK_FALSE(from_wire<TaskStatus>("").has_value());
   CHECK_FALSE(from_wire<InstanceStatus>("ACTIVE ").has_value());
 }
+
+}  // namespace wire_enum_test

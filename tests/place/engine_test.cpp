@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+namespace engine_test {
+
 using namespace berth;
 using namespace berth::place;
 
@@ -313,3 +315,5 @@ TEST_CASE("engine: GPUs fit by free count, each task takes its own, RESOURCE:GPU
   CHECK(commit(one[0], make_ask(1, 1)).empty());
   CHECK(one[0].free_gpus == std::vector<std::string>{"7"});
 }
+
+}  // namespace engine_test

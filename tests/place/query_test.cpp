@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace query_test {
+
 using namespace berth;
 using namespace berth::place;
 
@@ -106,3 +108,5 @@ TEST_CASE("query language: matches patterns that could blow up are refused", "[p
   CHECK(matches("attribute:site =~ plan+t-7*"));
   CHECK(matches("attribute:ecs.instance-type =~ t[0-9]{1}\\.micro"));
 }
+
+}  // namespace query_test

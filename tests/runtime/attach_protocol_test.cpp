@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace attach_protocol_test {
+
 using namespace berth::runtime;
 
 namespace {
@@ -68,3 +70,5 @@ TEST_CASE("attach frames: an unknown type or an oversized length is an error", "
   REQUIRE(waiting.has_value());
   CHECK_FALSE(waiting->has_value());
 }
+
+}  // namespace attach_protocol_test

@@ -8,6 +8,8 @@
 
 #include "runtime/linux/unix_socket.hpp"
 
+namespace attach_server_test {
+
 using namespace berth::runtime;
 
 namespace {
@@ -123,3 +125,5 @@ TEST_CASE("attach server: a client that does not read is dropped, the others kee
   const std::string last = encode_frames(FrameType::stdout_, "still\n");
   CHECK(receive(reader->get(), last.size()) == last);
 }
+
+}  // namespace attach_server_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace bridge_gateway_test {
+
 using berth::runtime::bridge_gateway_of;
 
 TEST_CASE("bridge gateway: host-local's default, the subnet's first address", "[runtime][network]") {
@@ -16,3 +18,5 @@ TEST_CASE("bridge gateway: host-local's default, the subnet's first address", "[
   CHECK_FALSE(bridge_gateway_of("fd00::/64"));
   CHECK_FALSE(bridge_gateway_of("/16"));
 }
+
+}  // namespace bridge_gateway_test

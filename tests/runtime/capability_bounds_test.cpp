@@ -4,6 +4,8 @@
 
 #include "runtime/oci_spec.hpp"
 
+namespace capability_bounds_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -28,3 +30,5 @@ TEST_CASE("capabilities: requests are cut to the bounding set", "[runtime][caps]
   CHECK(within_bounding_set(all_capabilities(), ~std::uint64_t{0}) == all_capabilities());
   CHECK(within_bounding_set({"CAP_NOT_A_CAP"}, 0) == std::set<std::string>{"CAP_NOT_A_CAP"});
 }
+
+}  // namespace capability_bounds_test

@@ -8,6 +8,8 @@
 
 #include "fixtures/temp_dir.hpp"
 
+namespace cgroup_stats_test {
+
 using namespace berth;
 using namespace berth::runtime;
 using berth::testing::TempDir;
@@ -242,3 +244,5 @@ TEST_CASE("network counters: /proc/<pid>/net/dev", "[runtime]") {
   CHECK(read_network_counters(::getpid(), "lo").has_value());
   CHECK_FALSE(read_network_counters(0x7ffffff0, "lo").has_value());
 }
+
+}  // namespace cgroup_stats_test

@@ -13,6 +13,8 @@
 
 #include "runtime/shim/host_log_format.hpp"
 
+namespace container_output_test {
+
 using namespace berth::runtime;
 
 namespace {
@@ -232,3 +234,5 @@ TEST_CASE("a held log file rotates only once its reader is past the oldest file"
   CHECK_FALSE(reader_done_with_oldest(log, 2, progress));
   std::filesystem::remove_all(dir);
 }
+
+}  // namespace container_output_test

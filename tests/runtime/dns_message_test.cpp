@@ -4,6 +4,8 @@
 
 #include "runtime/network/dns_resolv_conf.hpp"
 
+namespace dns_message_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -166,3 +168,5 @@ TEST_CASE("dns: resolv.conf gives the resolvers to forward to and the containers
   CHECK(resolv_conf_via("172.31.0.1", host) ==
         "nameserver 172.31.0.1\nsearch corp.example\noptions edns0 trust-ad\n");
 }
+
+}  // namespace dns_message_test

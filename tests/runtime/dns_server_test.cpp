@@ -9,6 +9,8 @@
 
 #include "runtime/network/dns_message.hpp"
 
+namespace dns_server_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -260,3 +262,5 @@ TEST_CASE("dns server: TCP connections over the bound are closed; an idle one is
   CHECK((*bounded)->counters().tcp.accepted == 2);
   CHECK((*bounded)->counters().tcp.rejected == 1);
 }
+
+}  // namespace dns_server_test

@@ -4,6 +4,8 @@
 
 #include "runtime/network/dns_message.hpp"
 
+namespace dns_tcp_framing_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -87,3 +89,5 @@ TEST_CASE("dns tcp: a length over the bound or of zero ends the stream", "[dns]"
   zero.append(std::vector<std::uint8_t>{0, 0});
   CHECK_FALSE(zero.next().has_value());
 }
+
+}  // namespace dns_tcp_framing_test

@@ -14,6 +14,8 @@
 #include "fixtures/process_ended.hpp"
 #include "runtime/shim/attach_protocol.hpp"
 
+namespace exec_session_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -167,3 +169,5 @@ TEST_CASE("terminal size: ROWS COLS, each 1..65535", "[runtime][exec]") {
     CHECK_FALSE(parse_terminal_size(bad).has_value());
   }
 }
+
+}  // namespace exec_session_test

@@ -11,6 +11,8 @@
 #include "fixtures/temp_dir.hpp"
 #include "runtime/shim/shim.hpp"
 
+namespace exit_watcher_test {
+
 using namespace berth;
 using berth::testing::TempDir;
 
@@ -88,3 +90,5 @@ TEST_CASE("exit watcher: after stop() nothing is called; a root that cannot be w
   runtime::ExitWatcher on_a_file(tmp.path + "/file", [&] { counter.note(); });
   CHECK_FALSE(on_a_file.start());
 }
+
+}  // namespace exit_watcher_test

@@ -8,6 +8,8 @@
 #include "common/files.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace file_in_root_test {
+
 using namespace berth;
 using berth::runtime::read_file_in_root;
 using berth::runtime::RootResolution;
@@ -48,3 +50,5 @@ TEST_CASE("file in root: links and .. stay inside the root, with either resoluti
   CHECK(read_file_in_root(root, "/data/file", 3, resolution).error().code == Code::client);  // too large
   CHECK(read_file_in_root(root, "/nothing", 1024, resolution).error().sys_errno == ENOENT);
 }
+
+}  // namespace file_in_root_test

@@ -6,6 +6,8 @@
 #include "common/files.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace gpus_test {
+
 using namespace berth;
 using berth::testing::TempDir;
 
@@ -69,3 +71,5 @@ TEST_CASE("host GPUs: BERTH_GPU_DEVICES's nodes replace discovery, ids by positi
     CHECK(refused.error().message == "BERTH_GPU_DEVICES: " + bad + " is not a device node on this host");
   }
 }
+
+}  // namespace gpus_test

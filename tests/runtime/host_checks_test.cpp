@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace host_checks_test {
+
 using namespace berth::runtime;
 
 TEST_CASE("host checks: kernel release versions", "[doctor]") {
@@ -96,3 +98,5 @@ TEST_CASE("host checks: report lines and exit code", "[doctor]") {
   CHECK(report_exit_code(checks) == 1);
   CHECK(report_exit_code({}) == 0);
 }
+
+}  // namespace host_checks_test

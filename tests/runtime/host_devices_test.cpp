@@ -8,6 +8,8 @@
 #include "common/files.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace host_devices_test {
+
 using namespace berth;
 using berth::runtime::DeviceType;
 using berth::runtime::host_device;
@@ -50,3 +52,5 @@ TEST_CASE("host devices: a missing path, a file and a directory are refused nami
   std::filesystem::create_symlink(tmp.path + "/nowhere", tmp.path + "/dangling");
   CHECK(host_device(tmp.path + "/dangling").error().message.ends_with("/dangling does not exist on this instance"));
 }
+
+}  // namespace host_devices_test

@@ -10,6 +10,8 @@
 #include "runtime/linux/unique_fd.hpp"
 #include "runtime/network/host_port_reservations.hpp"
 
+namespace host_port_reservations_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -212,3 +214,5 @@ TEST_CASE("host ports: a dynamic port with no other port of its range free fails
   }
   CHECK(reservations.held_by("t1").empty());
 }
+
+}  // namespace host_port_reservations_test

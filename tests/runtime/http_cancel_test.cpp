@@ -8,6 +8,8 @@
 #include "fixtures/silent_server.hpp"
 #include "runtime/http/http_client.hpp"
 
+namespace http_cancel_test {
+
 using namespace berth;
 using berth::testing::SilentServer;
 
@@ -85,3 +87,5 @@ TEST_CASE("http client: a call made after its cancel ends at once without connec
   // that was made, never report one that was not).
   CHECK(server.look([](const SilentServer& s) { return s.accepted; }) == 0);
 }
+
+}  // namespace http_cancel_test

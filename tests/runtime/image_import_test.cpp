@@ -16,6 +16,8 @@
 #include "runtime/image/image_store.hpp"
 #include "runtime/image/layer_unpacker.hpp"
 
+namespace image_import_test {
+
 using namespace berth;
 using namespace berth::runtime;
 using berth::testing::TarWriter;
@@ -287,3 +289,5 @@ TEST_CASE("image metadata: wrong JSON types are clear errors, never exceptions",
   CHECK(index->manifests[1].platform->variant == "v7");
   CHECK(index->manifests[1].ref_name == "");  // a bare tag names nothing
 }
+
+}  // namespace image_import_test

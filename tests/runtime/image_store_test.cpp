@@ -17,6 +17,8 @@
 #include "runtime/image/layer_unpacker.hpp"
 #include "runtime/image/tar_reader.hpp"
 
+namespace image_store_test {
+
 using namespace berth;
 using namespace berth::runtime;
 using berth::testing::TarWriter;
@@ -288,3 +290,5 @@ TEST_CASE("tar reader: zstd layers read like plain and gzip ones; a corrupt fram
   }
   CHECK(refused);
 }
+
+}  // namespace image_store_test

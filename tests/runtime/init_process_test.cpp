@@ -18,6 +18,8 @@
 #include "fixtures/temp_dir.hpp"
 #include "runtime/linux/process.hpp"
 
+namespace init_process_test {
+
 using namespace berth::runtime;
 
 namespace {
@@ -112,3 +114,5 @@ TEST_CASE("init: reaps the orphans it inherits as a subreaper", "[runtime][init]
   for (const int child : children) CHECK(state_of(child) != 'Z');
   CHECK(wait_for(init) == 0);
 }
+
+}  // namespace init_process_test

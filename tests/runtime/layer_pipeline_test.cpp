@@ -22,6 +22,8 @@
 #include "runtime/image/layer_unpacker.hpp"
 #include "runtime/image/tar_reader.hpp"
 
+namespace layer_pipeline_test {
+
 using namespace berth;
 using namespace berth::runtime;
 using berth::testing::FakeClock;
@@ -332,3 +334,5 @@ TEST_CASE("pull: a layer unpacked while it streams but failing its digest fails 
   CHECK(left == std::vector<std::string>{"blobs"});
   CHECK(fs::is_empty((*store)->blob_dir()));
 }
+
+}  // namespace layer_pipeline_test

@@ -7,6 +7,8 @@
 
 #include "common/files.hpp"
 
+namespace log_attributes_file_test {
+
 using namespace berth::runtime;
 
 TEST_CASE("json-file attrs are kept beside the log, where the log ingester does not look", "[runtime][logs]") {
@@ -29,3 +31,5 @@ TEST_CASE("json-file attrs are kept beside the log, where the log ingester does 
   CHECK(read_log_attributes(log).empty());
   std::filesystem::remove_all(dir);
 }
+
+}  // namespace log_attributes_file_test

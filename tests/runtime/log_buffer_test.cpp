@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace log_buffer_test {
+
 using namespace berth::runtime;
 
 TEST_CASE("non-blocking log buffer holds max-buffer-size and counts what it drops", "[runtime][logs]") {
@@ -45,3 +47,5 @@ TEST_CASE("blocking log buffer never drops and is full past its backlog", "[runt
   buffer.pop();
   CHECK_FALSE(buffer.full());
 }
+
+}  // namespace log_buffer_test

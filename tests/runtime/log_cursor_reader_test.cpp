@@ -6,6 +6,8 @@
 #include "fixtures/temp_dir.hpp"
 #include "runtime/shim/log_writer.hpp"
 
+namespace log_cursor_reader_test {
+
 using namespace berth;
 using berth::testing::TempDir;
 
@@ -144,3 +146,5 @@ TEST_CASE("log cursor: task cursors read back as written; anything else is refus
     CHECK_FALSE(model::parse_task_cursor(bad).has_value());
   }
 }
+
+}  // namespace log_cursor_reader_test

@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+namespace log_socket_test {
+
 using namespace berth::runtime;
 
 namespace {
@@ -196,3 +198,5 @@ TEST_CASE("a TCP syslog sink frames messages by newline and dials again, losing 
   CHECK(output.dropped() == 0);
   ::close(second);
 }
+
+}  // namespace log_socket_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace oci_spec_test {
+
 using namespace berth::runtime;
 using berth::model::Json;
 
@@ -235,3 +237,5 @@ TEST_CASE("oci: config.json's text is the config, with the shared seccomp profil
   CHECK(plain == make_oci_config(s));
   CHECK_FALSE(plain["linux"].contains("seccomp"));
 }
+
+}  // namespace oci_spec_test

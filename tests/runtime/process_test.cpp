@@ -18,6 +18,8 @@
 #include "common/numbers.hpp"
 #include "common/split.hpp"
 
+namespace process_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -174,3 +176,5 @@ TEST_CASE("run_captured gives the program exactly its environment and input, and
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().message == "cannot execute /nonexistent/berth-plugin");
 }
+
+}  // namespace process_test

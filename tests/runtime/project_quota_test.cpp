@@ -18,6 +18,8 @@
 #include "fixtures/temp_dir.hpp"
 #include "runtime/runc/runc_runtime.hpp"
 
+namespace project_quota_test {
+
 using namespace berth;
 using namespace berth::runtime;
 using berth::testing::runtime_under;
@@ -219,3 +221,5 @@ TEST_CASE("runc runtime: a task's storage limit takes a project id, kept across 
   REQUIRE(::unlink((layer + "/x/fits").c_str()) == 0);
   CHECK(allocate_bytes(layer + "/x/big", 22 * gib) == 0);  // the limit went with the id
 }
+
+}  // namespace project_quota_test

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace registry_test {
+
 using namespace berth;
 using namespace berth::runtime;
 using model::Json;
@@ -76,3 +78,5 @@ TEST_CASE("image cleanup: unused pulled images, oldest use first, bounded per cy
   policy.enabled = false;
   CHECK(images_to_collect(images, {}, {}, 100'000, policy).empty());
 }
+
+}  // namespace registry_test

@@ -17,6 +17,8 @@
 #include "runtime/linux/process.hpp"
 #include "runtime/runc/runc_runtime.hpp"
 
+namespace runc_exec_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -105,3 +107,5 @@ TEST_CASE("run_command: the time bound holds while the command writes and after 
   CHECK_FALSE(quick->timed_out);
   CHECK_FALSE(killed);
 }
+
+}  // namespace runc_exec_test

@@ -10,6 +10,8 @@
 #include "fixtures/temp_dir.hpp"
 #include "runtime/runc/runc_runtime.hpp"
 
+namespace runc_task_resources_test {
+
 using namespace berth;
 using namespace berth::runtime;
 using berth::testing::runtime_under;
@@ -89,3 +91,5 @@ TEST_CASE("runc runtime: task namespaces need the runtime's task directory; a pr
   CHECK(refused.error().message == "task namespaces: this runtime has no task directory");
   REQUIRE(runtime->cleanup_task("t1", "/berth/t1").has_value());  // nothing of namespaces to release
 }
+
+}  // namespace runc_task_resources_test

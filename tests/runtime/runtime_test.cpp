@@ -18,6 +18,8 @@
 #include "runtime/runc/runc_runtime.hpp"
 #include "runtime/shim/log_writer.hpp"
 
+namespace runtime_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -352,3 +354,5 @@ TEST_CASE_METHOD(RuntimeFixture, "runtime: a start takes the root mounted ahead 
     CHECK(wait_exit(*id).exit_code == 137);
   }
 }
+
+}  // namespace runtime_test

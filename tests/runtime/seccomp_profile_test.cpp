@@ -7,6 +7,8 @@
 
 #include "runtime/oci_spec.hpp"
 
+namespace seccomp_profile_test {
+
 using namespace berth;
 using namespace berth::runtime;
 using model::Json;
@@ -117,3 +119,5 @@ TEST_CASE("seccomp: the shared profile of a capability set is built once, and is
   }
   CHECK(first->rules == default_seccomp_profile(default_capabilities()));
 }
+
+}  // namespace seccomp_profile_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace shim_args_test {
+
 using namespace berth::runtime;
 
 namespace {
@@ -126,3 +128,5 @@ TEST_CASE("shim arguments carry the log sink through a restart", "[runtime][logs
   CHECK(older->logging.sink == LogSink::file);
   CHECK_FALSE(parse_shim_args(older_words({"--log-buffer", "12x"})).has_value());
 }
+
+}  // namespace shim_args_test

@@ -11,6 +11,8 @@
 #include "common/files.hpp"
 #include "fixtures/mounts.hpp"
 
+namespace spare_rootfs_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -140,3 +142,5 @@ TEST_CASE_METHOD(SpareRootfsFixture, "spare root: what a crashed berth left is s
   CHECK(exists(bundles + "/0123-main/rootfs"));
   CHECK(spare.waiting().has_value());
 }
+
+}  // namespace spare_rootfs_test

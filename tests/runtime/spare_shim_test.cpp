@@ -14,6 +14,8 @@
 #include "common/numbers.hpp"
 #include "runtime/linux/process.hpp"
 
+namespace spare_shim_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -165,3 +167,5 @@ TEST_CASE("handing a container to a spare that died fails, so the caller starts 
   ::close(sync[0]);
   ::close(sync[1]);
 }
+
+}  // namespace spare_shim_test

@@ -9,6 +9,8 @@
 
 #include "common/files.hpp"
 
+namespace task_namespaces_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -122,3 +124,5 @@ TEST_CASE("task namespaces: without a task directory nothing is made, found or r
   CHECK(std::filesystem::is_directory("/tmp"));
   CHECK(none.tasks().empty());
 }
+
+}  // namespace task_namespaces_test

@@ -6,6 +6,8 @@
 #include "common/files.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace task_project_ids_test {
+
 using namespace berth;
 using namespace berth::runtime;
 using berth::testing::TempDir;
@@ -66,3 +68,5 @@ TEST_CASE("task project ids: a root that cannot be made is an error", "[runtime]
   REQUIRE_FALSE(acquired.has_value());
   CHECK(acquired.error().code == Code::server);
 }
+
+}  // namespace task_project_ids_test

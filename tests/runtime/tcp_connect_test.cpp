@@ -11,6 +11,8 @@
 #include "runtime/http/transport.hpp"
 #include "runtime/linux/unique_fd.hpp"
 
+namespace tcp_connect_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -67,3 +69,5 @@ TEST_CASE("tcp connect: a listener that takes no more connections ends in the de
   CHECK(attempt.error().sys_errno == ETIMEDOUT);
   CHECK(attempt.error().message == "cannot connect to 127.0.0.1:" + std::to_string(port) + ": timed out");
 }
+
+}  // namespace tcp_connect_test

@@ -17,6 +17,8 @@
 #include "runtime/http/tls_sessions.hpp"
 #include "runtime/linux/process.hpp"
 
+namespace tls_resumption_test {
+
 using namespace berth;
 using namespace berth::runtime;
 
@@ -107,3 +109,5 @@ TEST_CASE("tls client: a session is not resumed under another pinned certificate
   REQUIRE_FALSE(refused.has_value());
   CHECK(refused.error().message.find("not the pinned one") != std::string::npos);
 }
+
+}  // namespace tls_resumption_test

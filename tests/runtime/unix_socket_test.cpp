@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <string>
 
+namespace unix_socket_test {
+
 using namespace berth::runtime;
 
 namespace {
@@ -82,3 +84,5 @@ TEST_CASE("a listening unix socket is private and reachable by path, however lon
   CHECK_FALSE(listen_unix(dir + "/no/such/dir/a.sock", 0600).has_value());
   std::filesystem::remove_all(dir);
 }
+
+}  // namespace unix_socket_test

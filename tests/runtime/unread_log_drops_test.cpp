@@ -11,6 +11,8 @@
 #include "runtime/shim/container_output.hpp"
 #include "runtime/shim/log_record.hpp"
 
+namespace unread_log_drops_test {
+
 using namespace berth::runtime;
 
 namespace {
@@ -119,3 +121,5 @@ TEST_CASE("unread_lines counts whole non-empty lines past the reader's report", 
   CHECK(lost.lines == 2);  // "half" + its empty end, and "last"
   CHECK(lost.bytes == 8);
 }
+
+}  // namespace unread_log_drops_test

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::sched {
+namespace berth::sched::alarm_evaluation_test {
 namespace {
 
 using model::AlarmState;
@@ -83,4 +83,4 @@ TEST_CASE("alarm evaluation: bad periods and counts are clamped, never divide by
   CHECK(e.evaluated_at == k_now);
 }
 
-}  // namespace berth::sched
+}  // namespace berth::sched::alarm_evaluation_test

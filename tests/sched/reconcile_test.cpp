@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace reconcile_test {
+
 using namespace berth::sched;
 
 namespace {
@@ -195,3 +197,5 @@ TEST_CASE("reconcile: deleting a service stops protected tasks too", "[sched][pr
   CHECK(plan.stop.size() == 2);
   CHECK(plan.held_by_protection == 0);
 }
+
+}  // namespace reconcile_test

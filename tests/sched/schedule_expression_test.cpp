@@ -4,6 +4,8 @@
 
 #include "common/civil_time.hpp"
 
+namespace schedule_expression_test {
+
 using namespace berth::sched;
 using berth::utc_seconds;
 
@@ -75,3 +77,5 @@ TEST_CASE("invalid expressions say why", "[sched]") {
   REQUIRE_FALSE(both.has_value());
   CHECK(both.error().message.find("'?'") != std::string::npos);
 }
+
+}  // namespace schedule_expression_test

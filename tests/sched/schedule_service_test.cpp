@@ -5,6 +5,8 @@
 #include "fixtures/fixtures.hpp"
 #include "sched/snapshot_builders.hpp"
 
+namespace schedule_service_test {
+
 using namespace berth;
 using berth::testing::FakeClock;
 
@@ -399,3 +401,5 @@ TEST_CASE_METHOD(Scheduling, "task sets: tasks on a draining instance are replac
   CHECK(plan->stops.front().reason == "Container instance is draining");
   CHECK_FALSE(plan->stops.front().unless_protected);
 }
+
+}  // namespace schedule_service_test

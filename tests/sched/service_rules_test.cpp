@@ -5,6 +5,8 @@
 #include "fixtures/fixtures.hpp"
 #include "sched/snapshot_builders.hpp"
 
+namespace service_rules_test {
+
 using namespace berth;
 using berth::testing::FakeClock;
 
@@ -75,3 +77,5 @@ TEST_CASE("failed starts: own failures within 10 s of starting, since the given 
   CHECK(sched::failed_starts(snapshot, service, "ecs-svc/1", 1'500) == 1);
   CHECK(sched::failed_starts(snapshot, service, "ecs-svc/2", 0) == 0);
 }
+
+}  // namespace service_rules_test

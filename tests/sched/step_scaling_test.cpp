@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace step_scaling_test {
+
 using namespace berth;
 using namespace berth::sched;
 
@@ -103,3 +105,5 @@ TEST_CASE("step scaling: decisions, bounds and cooldown", "[sched][scaling]") {
   CHECK(step_scaling_decision({{exact, "high", 85, 60}}, four, {k_now - 60'000, 3, std::nullopt, true}, {}, k_now)
             ->desired == 6);
 }
+
+}  // namespace step_scaling_test

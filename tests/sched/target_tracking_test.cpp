@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace target_tracking_test {
+
 using namespace berth::sched;
 
 namespace {
@@ -157,3 +159,5 @@ TEST_CASE("scaling decisions: shared rules", "[sched][scaling]") {
   CHECK_FALSE(combine_decisions({}, {scale_in_to(1)}, false));
   CHECK(combine_decisions({}, {scale_in_to(1), scale_in_to(2)}, true)->desired == 2);
 }
+
+}  // namespace target_tracking_test

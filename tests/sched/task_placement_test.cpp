@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace task_placement_test {
+
 using namespace berth;
 
 TEST_CASE("compile_placement: the definition's required attributes become static memberOf expressions", "[sched]") {
@@ -27,3 +29,5 @@ TEST_CASE("compile_placement: the definition's required attributes become static
   std::vector<model::PlacementConstraint> ten(10, model::PlacementConstraint{"memberOf", "attribute:zone exists"});
   CHECK(sched::compile_placement(definition, ten, {}, "family:job").has_value());
 }
+
+}  // namespace task_placement_test

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace task_set_reconcile_test {
+
 using namespace berth::sched;
 
 namespace {
@@ -132,3 +134,5 @@ TEST_CASE("a drained task beyond its set's count goes without a replacement", "[
   CHECK(stopped(deleted) == std::vector<std::string>{"b1"});
   CHECK(deleted.stop.front().second == "Task set deleted");
 }
+
+}  // namespace task_set_reconcile_test

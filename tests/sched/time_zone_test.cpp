@@ -8,6 +8,8 @@
 
 #include "sched/schedule_expression.hpp"
 
+namespace time_zone_test {
+
 using namespace berth::sched;
 using berth::utc_seconds;
 
@@ -144,3 +146,5 @@ TEST_CASE("zone names cannot leave the zoneinfo directory", "[sched]") {
     CHECK_FALSE(is_valid_zone_name(bad));
   }
 }
+
+}  // namespace time_zone_test

@@ -4,6 +4,8 @@
 #include "fixtures/fixtures.hpp"
 #include "store/store.hpp"
 
+namespace account_settings_test {
+
 using namespace berth;
 
 namespace {
@@ -64,3 +66,5 @@ TEST_CASE("Store: an account setting put again with its value writes nothing", "
   CHECK_FALSE(s.put_account_setting(setting(k_root, "containerInsights", "enhanced")).has_value());
   CHECK(s.account_settings_of(k_root)->front().value == "enabled");
 }
+
+}  // namespace account_settings_test

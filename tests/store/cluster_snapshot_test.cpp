@@ -4,6 +4,8 @@
 #include "model/cluster_snapshot_codec.hpp"
 #include "store/store.hpp"
 
+namespace cluster_snapshot_test {
+
 using namespace berth;
 using berth::testing::Json;
 using berth::testing::ServiceFixture;
@@ -145,3 +147,5 @@ TEST_CASE_METHOD(ServiceFixture, "a plan commit checks against the snapshot it w
   REQUIRE(tasks.has_value());
   CHECK(tasks->size() == 3);  // t1, t3, t4
 }
+
+}  // namespace cluster_snapshot_test

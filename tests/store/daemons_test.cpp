@@ -6,6 +6,8 @@
 #include "fixtures/fixtures.hpp"
 #include "store/store.hpp"
 
+namespace daemons_test {
+
 using namespace berth;
 using berth::testing::Json;
 using berth::testing::ServiceFixture;
@@ -168,3 +170,5 @@ TEST_CASE("Tags of a daemon and of a daemon task definition are added while they
   CHECK(s.store->add_tags("task-definition/daemon:logs:2", {{"env", "prod"}}).error().code == Code::resource_not_found);
   CHECK(s.store->add_tags("task-definition/daemon:logs:x", {{"env", "prod"}}).error().code == Code::resource_not_found);
 }
+
+}  // namespace daemons_test

@@ -5,6 +5,8 @@
 #include "fixtures/temp_dir.hpp"
 #include "store/db.hpp"
 
+namespace db_test {
+
 using namespace berth;
 using namespace berth::store;
 
@@ -64,3 +66,5 @@ TEST_CASE("db: sync_wal syncs the write-ahead log of a file database and is a no
   CHECK(sync_wal(memory->wal_path()));
   CHECK(sync_wal(tmp.path + "/none-wal"));  // no log: nothing to sync
 }
+
+}  // namespace db_test

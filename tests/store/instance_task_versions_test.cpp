@@ -6,6 +6,8 @@
 #include "fixtures/fixtures.hpp"
 #include "store/store.hpp"
 
+namespace instance_task_versions_test {
+
 using namespace berth;
 
 namespace {
@@ -85,3 +87,5 @@ TEST_CASE("replace_task writes only over the version it was given, and names a t
   REQUIRE_FALSE(gone.has_value());
   CHECK(gone.error().message == "The referenced task was not found.");
 }
+
+}  // namespace instance_task_versions_test

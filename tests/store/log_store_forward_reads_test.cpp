@@ -6,6 +6,8 @@
 #include "fixtures/temp_dir.hpp"
 #include "store/log_store.hpp"
 
+namespace log_store_forward_reads_test {
+
 using namespace berth;
 using namespace berth::store;
 using berth::testing::FakeClock;
@@ -76,3 +78,5 @@ TEST_CASE("log store: the events the cap deleted are counted per stream from a p
   CHECK(from_second.at_least < from_second.at_most);
   CHECK((*logs)->dropped_events("g", "nope", {}).at_most == 0);
 }
+
+}  // namespace log_store_forward_reads_test

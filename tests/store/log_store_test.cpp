@@ -12,6 +12,8 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace log_store_test {
+
 using namespace berth;
 using namespace berth::store;
 using berth::testing::FakeClock;
@@ -299,3 +301,5 @@ TEST_CASE("log store: a newest segment that was sealed is not read or appended t
   CHECK(page->events.back().message == "next 0");
   CHECK(page->events.back().position.seq == 2);
 }
+
+}  // namespace log_store_test

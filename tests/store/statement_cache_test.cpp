@@ -9,6 +9,8 @@
 #include "fixtures/temp_dir.hpp"
 #include "store/statement_cache.hpp"
 
+namespace statement_cache_test {
+
 using berth::store::StatementCache;
 
 namespace {
@@ -98,3 +100,5 @@ TEST_CASE("statement cache: past its bound the least recently used idle statemen
   // Nothing is left unfinalized: the connection closes cleanly.
   CHECK(sqlite3_next_stmt(m.db, nullptr) == nullptr);
 }
+
+}  // namespace statement_cache_test

@@ -10,6 +10,8 @@
 #include "fixtures/fixtures.hpp"
 #include "store/migrations.hpp"
 
+namespace store_test {
+
 using namespace berth;
 using berth::testing::make_task_def;
 
@@ -224,3 +226,5 @@ TEST_CASE("store: the change count moves with every write and stays put over rea
               .has_value());
   CHECK(s.change_count() > written);
 }
+
+}  // namespace store_test

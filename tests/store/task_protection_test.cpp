@@ -5,6 +5,8 @@
 #include "fixtures/fixtures.hpp"
 #include "store/store.hpp"
 
+namespace task_protection_test {
+
 using namespace berth;
 using berth::testing::Json;
 using berth::testing::ServiceFixture;
@@ -125,3 +127,5 @@ TEST_CASE_METHOD(StoredTasks, "a scale-in committed after the task was protected
   REQUIRE_OK(task);
   CHECK((*task)->desired_status == model::TaskStatus::stopped);
 }
+
+}  // namespace task_protection_test

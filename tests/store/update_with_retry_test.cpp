@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace update_with_retry_test {
+
 using namespace berth;
 
 TEST_CASE("update_with_retry: a lost race is read again, a won one returns its result", "[store]") {
@@ -38,3 +40,5 @@ TEST_CASE("update_with_retry: a writer that keeps losing fails with the given er
   CHECK(result.error().message == "Schedule s kept changing");
   CHECK(calls == 7);
 }
+
+}  // namespace update_with_retry_test

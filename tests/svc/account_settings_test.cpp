@@ -7,6 +7,8 @@
 #include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
 
+namespace account_settings_test {
+
 using namespace berth;
 using berth::testing::ecs_call;
 using berth::testing::Json;
@@ -181,3 +183,5 @@ TEST_CASE("CreateCluster: the account's containerInsights default applies unless
   REQUIRE_OK(described);
   CHECK((*described)["clusters"][0]["settings"][0]["value"] == "disabled");
 }
+
+}  // namespace account_settings_test

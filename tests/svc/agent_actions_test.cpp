@@ -9,6 +9,8 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/service_scheduler.hpp"
 
+namespace agent_actions_test {
+
 using namespace berth;
 using berth::testing::ecs_call;
 using berth::testing::Json;
@@ -178,3 +180,5 @@ TEST_CASE("RegisterContainerInstance reads the instance identity document", "[sv
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().code == Code::invalid_parameter);
 }
+
+}  // namespace agent_actions_test

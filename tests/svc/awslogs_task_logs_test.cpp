@@ -5,6 +5,8 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace awslogs_task_logs_test {
+
 using namespace berth;
 using model::Json;
 
@@ -81,3 +83,5 @@ TEST_CASE("berth logs of an awslogs container: the stored stream's newest pages,
   CHECK_FALSE(svc::unkept_log_driver(ctx, task, "plain"));
   CHECK(svc::unkept_log_driver(ctx, task, "quiet") == "none");
 }
+
+}  // namespace awslogs_task_logs_test

@@ -7,6 +7,8 @@
 #include "svc/capacity_providers.hpp"
 #include "svc/service_scheduler.hpp"
 
+namespace capacity_providers_test {
+
 using namespace berth;
 using berth::testing::check_error;
 using berth::testing::ecs_call;
@@ -400,3 +402,5 @@ TEST_CASE_METHOD(ServiceFixture, "Capacity-provider checks are repeated in the w
               "The specified capacity provider does not exist: ghost.");
   CHECK_FALSE(store->find_cluster("b")->has_value());
 }
+
+}  // namespace capacity_providers_test

@@ -5,6 +5,8 @@
 #include "svc/cloudwatch_metrics.hpp"
 #include "svc/metric_alarms.hpp"
 
+namespace cloudwatch_test {
+
 using namespace berth;
 using berth::testing::Json;
 
@@ -239,3 +241,5 @@ TEST_CASE_METHOD(CloudWatchFixture, "UpdateClusterSettings and UpdateCluster swi
         Code::cluster_not_found);
   CHECK(refused("UpdateClusterSettings", Json{{"cluster", "plant"}}).code == Code::invalid_parameter);
 }
+
+}  // namespace cloudwatch_test

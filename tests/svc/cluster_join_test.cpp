@@ -9,6 +9,8 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/access_keys.hpp"
 
+namespace cluster_join_test {
+
 using namespace berth;
 using berth::testing::cluster_call;
 using berth::testing::ecs_call;
@@ -138,3 +140,5 @@ TEST_CASE("Instance keys are made only by joining, and go when their instance is
   REQUIRE_OK(key);
   CHECK_FALSE(key->has_value());
 }
+
+}  // namespace cluster_join_test

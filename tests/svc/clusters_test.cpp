@@ -4,6 +4,8 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/actions.hpp"
 
+namespace clusters_test {
+
 using namespace berth;
 using berth::testing::ecs_call;
 using berth::testing::Json;
@@ -127,3 +129,5 @@ TEST_CASE_METHOD(ServiceFixture, "UpdateCluster keeps and returns configuration 
   // A refused update changed nothing.
   CHECK(store->find_cluster("plant").value()->capacity["configuration"] == configuration);
 }
+
+}  // namespace clusters_test

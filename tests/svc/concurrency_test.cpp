@@ -12,6 +12,8 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/actions.hpp"
 
+namespace concurrency_test {
+
 using namespace berth;
 using berth::testing::FakeClock;
 using berth::testing::Json;
@@ -249,3 +251,5 @@ TEST_CASE_METHOD(FileStoreFixture, "a rejected PutAttributes writes none of its 
   CHECK(custom_count(arns[0]) == 0);
   CHECK(custom_count(arns[1]) == 10);
 }
+
+}  // namespace concurrency_test

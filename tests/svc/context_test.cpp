@@ -2,6 +2,8 @@
 
 #include "fixtures/fixtures.hpp"
 
+namespace context_test {
+
 using namespace berth;
 using berth::testing::ServiceFixture;
 
@@ -16,3 +18,5 @@ TEST_CASE_METHOD(ServiceFixture, "resource ids: bare ids and ARNs of this cluste
   CHECK_FALSE(svc::resource_id_of(*ctx, "default", "task", arns.service("default", "abc")).has_value());
   CHECK_FALSE(svc::resource_id_of(*ctx, "default", "task", "arn:aws:ecs:elsewhere:000000000000:task/default/abc").has_value());
 }
+
+}  // namespace context_test

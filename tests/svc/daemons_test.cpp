@@ -7,6 +7,8 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/service_scheduler.hpp"
 
+namespace daemons_test {
+
 using namespace berth;
 using berth::testing::check_error;
 using berth::testing::ecs_call;
@@ -436,3 +438,5 @@ TEST_CASE("Daemons and daemon task definitions take tags", "[svc][daemon][tags]"
   check_error(ecs_call(*f.ctx, "TagResource", Json{{"resourceArn", definition}, {"tags", {{{"key", "a"}, {"value", "b"}}}}}),
               Code::resource_not_found, missing_definition);
 }
+
+}  // namespace daemons_test

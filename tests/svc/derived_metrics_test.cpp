@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::svc {
+namespace berth::svc::derived_metrics_test {
 namespace {
 
 // A container of task `task` read at 10 s and 20 s (once, with `previous_cpu_ns` = nullopt).
@@ -149,4 +149,4 @@ TEST_CASE("derived metrics: Container Insights per cluster, service and family w
   CHECK(find(values, "ECS/ContainerInsights", "PendingTaskCount", k_service)->value == 1);
 }
 
-}  // namespace berth::svc
+}  // namespace berth::svc::derived_metrics_test

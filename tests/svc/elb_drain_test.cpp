@@ -8,6 +8,8 @@
 #include "svc/elb.hpp"
 #include "svc/service_scheduler.hpp"
 
+namespace elb_drain_test {
+
 using namespace berth;
 using berth::testing::Json;
 
@@ -109,3 +111,5 @@ TEST_CASE_METHOD(DrainFixture, "ELB drain: a deleted service's draining tasks st
   scheduler.pass();
   CHECK(service().status == model::ServiceStatus::inactive);
 }
+
+}  // namespace elb_drain_test

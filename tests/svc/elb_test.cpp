@@ -4,6 +4,8 @@
 #include "svc/elb.hpp"
 #include "svc/elb_worker.hpp"
 
+namespace elb_test {
+
 using namespace berth;
 
 namespace {
@@ -154,3 +156,5 @@ TEST_CASE_METHOD(ElbFixture, "ELB: deregistration delay attribute", "[svc][elb]"
         Code::validation);
   CHECK(svc::modify_target_group_attributes(*ctx, tg.arn, {{"stickiness.enabled", "true"}}).error().code == Code::validation);
 }
+
+}  // namespace elb_test

@@ -7,6 +7,8 @@
 #include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
 
+namespace execute_command_test {
+
 using namespace berth;
 using berth::testing::check_error;
 using berth::testing::ecs_call;
@@ -153,3 +155,5 @@ TEST_CASE_METHOD(ExecFixture, "RunTask and services give their tasks enableExecu
   REQUIRE_OK(updated);
   CHECK((*updated)["service"]["enableExecuteCommand"] == false);
 }
+
+}  // namespace execute_command_test

@@ -5,6 +5,8 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/access_keys.hpp"
 
+namespace first_admin_key_test {
+
 using namespace berth;
 using berth::testing::ServiceFixture;
 
@@ -30,3 +32,5 @@ TEST_CASE("first admin key: none when another key exists already", "[svc][access
   REQUIRE_OK(first);
   CHECK_FALSE(first->has_value());
 }
+
+}  // namespace first_admin_key_test

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-namespace berth::svc {
+namespace berth::svc::metric_store_test {
 namespace {
 
 model::ContainerSample sample(std::string task, std::string name, std::uint64_t cpu_ns) {
@@ -107,4 +107,4 @@ TEST_CASE("metric store: dimensions are keyed sorted by name") {
   CHECK(id.dimensions.front().first == "ClusterName");
 }
 
-}  // namespace berth::svc
+}  // namespace berth::svc::metric_store_test

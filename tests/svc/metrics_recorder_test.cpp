@@ -5,6 +5,8 @@
 #include "fixtures/ecs_call.hpp"
 #include "fixtures/fixtures.hpp"
 
+namespace metrics_recorder_test {
+
 using namespace berth;
 using berth::testing::Json;
 
@@ -72,3 +74,5 @@ TEST_CASE_METHOD(berth::testing::ServiceFixture, "record_samples: readings in, d
   ctx->metrics = nullptr;  // no metric store: nothing to do, nothing read
   svc::record_samples(*ctx, {burner("plant", t1, 0)}, t1);
 }
+
+}  // namespace metrics_recorder_test

@@ -5,6 +5,8 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/parked_polls.hpp"
 
+namespace parked_polls_test {
+
 using namespace berth;
 using berth::testing::FakeClock;
 
@@ -95,3 +97,5 @@ TEST_CASE("A change announced after a poll looked at its state but before it par
   CHECK(parked.changes() == now_seen + 1);
   CHECK(instances(parked.take_due(clock.now_ms())) == std::vector<std::string>{"a:woken"});
 }
+
+}  // namespace parked_polls_test

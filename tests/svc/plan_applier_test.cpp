@@ -8,6 +8,8 @@
 #include "svc/actions.hpp"
 #include "svc/tasks.hpp"
 
+namespace plan_applier_test {
+
 using namespace berth;
 using berth::testing::Json;
 using berth::testing::ServiceFixture;
@@ -225,3 +227,5 @@ TEST_CASE_METHOD(ServiceFixture, "service starts are pinned to their deployment'
   CHECK(start("c", "ecs-svc/2", per_deployment).containers[0].pinned_digest.empty());  // a new deployment
   CHECK(start("d", "ecs-svc/1", none).containers[0].pinned_digest.empty());  // RunTask: per task
 }
+
+}  // namespace plan_applier_test

@@ -15,6 +15,8 @@
 #include "svc/scheduler_context.hpp"
 #include "svc/tasks.hpp"
 
+namespace plan_fence_timing_test {
+
 using namespace berth;
 using berth::testing::Json;
 
@@ -83,3 +85,5 @@ TEST_CASE("plan applier timing with and without the leadership fence", "[.plan_f
   testing::TempDir dir;
   compare("SQLite file", dir.path + "/state.db");
 }
+
+}  // namespace plan_fence_timing_test

@@ -13,6 +13,8 @@
 #include "svc/instance_poll.hpp"
 #include "svc/poll_answerer.hpp"
 
+namespace poll_unchanged_test {
+
 using namespace berth;
 using berth::testing::ecs_call;
 using berth::testing::Joined;
@@ -186,3 +188,5 @@ TEST_CASE("Watching other servers' writes, a write nobody announced here wakes a
   CHECK_FALSE(poll.reply().unchanged);
   CHECK(poll.reply().cursor != cursor);
 }
+
+}  // namespace poll_unchanged_test

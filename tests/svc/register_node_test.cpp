@@ -5,6 +5,8 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/actions.hpp"
 
+namespace register_node_test {
+
 using namespace berth;
 using berth::testing::Json;
 using berth::testing::ServiceFixture;
@@ -98,3 +100,5 @@ TEST_CASE_METHOD(ServiceFixture, "register_node into a cluster that is not there
   REQUIRE_OK(stored);
   CHECK_FALSE(stored->has_value());
 }
+
+}  // namespace register_node_test

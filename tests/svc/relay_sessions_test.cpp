@@ -8,6 +8,8 @@
 
 #include "fixtures/fixtures.hpp"
 
+namespace relay_sessions_test {
+
 using namespace berth;
 using berth::testing::FakeClock;
 
@@ -148,3 +150,5 @@ TEST_CASE("relay sessions: expects says what connect would take; an expired sess
   CHECK(sessions.open("i1", exec_ask("other")).has_value());
   CHECK(sessions.open_count() == 1);
 }
+
+}  // namespace relay_sessions_test

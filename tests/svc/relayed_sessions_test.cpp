@@ -14,6 +14,8 @@
 #include "svc/execute_command.hpp"
 #include "svc/remote_exec.hpp"
 
+namespace relayed_sessions_test {
+
 using namespace berth;
 using berth::testing::ecs_call;
 using berth::testing::Joined;
@@ -159,3 +161,5 @@ TEST_CASE("relayed sessions: an agent that never connects ends the session at th
   REQUIRE_OK(svc::open_exec_session(*f.ctx, f.exec(false, true)));
   REQUIRE_OK(svc::open_exec_session(*f.ctx, f.exec(false, true)));
 }
+
+}  // namespace relayed_sessions_test

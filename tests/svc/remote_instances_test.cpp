@@ -19,6 +19,8 @@
 #include "svc/poll_answerer.hpp"
 #include "svc/service_scheduler.hpp"
 
+namespace remote_instances_test {
+
 using namespace berth;
 using berth::testing::cluster_call;
 using berth::testing::ecs_call;
@@ -440,3 +442,5 @@ TEST_CASE("A poll at rest is parked from its tasks' ids and desired statuses; it
           !berth::testing::replicated_test_store());
   }
 }
+
+}  // namespace remote_instances_test

@@ -7,6 +7,8 @@
 #include "model/remote_secrets.hpp"
 #include "svc/remote_log_requests.hpp"
 
+namespace remote_log_requests_test {
+
 using namespace berth;
 using model::Json;
 
@@ -174,3 +176,5 @@ TEST_CASE("secret references of a task definition: secrets, registry login and e
         std::vector<std::string>{"db-pass", "arn:aws:secretsmanager:local:000000000000:secret:reg",
                                  "arn:aws:ssm:local:000000000000:parameter/app.env"});
 }
+
+}  // namespace remote_log_requests_test

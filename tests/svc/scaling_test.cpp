@@ -11,6 +11,8 @@
 #include "svc/scaling_runner.hpp"
 #include "svc/service_scheduler.hpp"
 
+namespace scaling_test {
+
 using namespace berth;
 using berth::testing::ecs_call;
 using berth::testing::Json;
@@ -560,3 +562,5 @@ TEST_CASE_METHOD(ScalingFixture, "scaling store: writes are version-checked", "[
   CHECK_FALSE(*store->put_scalable_target(**target, (*target)->version - 1));
   CHECK_FALSE(*store->put_scalable_target(**target, 0));
 }
+
+}  // namespace scaling_test

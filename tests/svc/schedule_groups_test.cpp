@@ -11,6 +11,8 @@
 #include "svc/schedule_runner.hpp"
 #include "svc/schedules.hpp"
 
+namespace schedule_groups_test {
+
 using namespace berth;
 using berth::testing::check_error;
 using berth::testing::ecs_call;
@@ -209,3 +211,5 @@ TEST_CASE_METHOD(GroupsFixture, "schedule groups are capped at Scheduler's quota
   REQUIRE_OK(svc::delete_schedule_group(*ctx, Json{{"Name", "g1"}}));
   REQUIRE_OK(svc::create_schedule_group(*ctx, Json{{"Name", "one-more"}}));
 }
+
+}  // namespace schedule_groups_test

@@ -18,6 +18,8 @@
 #include "svc/service_scheduler.hpp"
 #include "svc/tasks.hpp"
 
+namespace scheduler_leadership_test {
+
 using namespace berth;
 using berth::testing::FakeClock;
 using berth::testing::Json;
@@ -469,3 +471,5 @@ TEST_CASE("scheduler leadership: settings whose holder could not confirm its ter
   svc::SchedulerLeadership leaseless(*f.store, f.clock, "server", leased(), {});
   CHECK_FALSE(leaseless.start().has_value());
 }
+
+}  // namespace scheduler_leadership_test

@@ -9,6 +9,8 @@
 #include "svc/actions.hpp"
 #include "svc/schedule_runner.hpp"
 
+namespace schedules_test {
+
 using namespace berth;
 using berth::testing::Json;
 using berth::testing::ServiceFixture;
@@ -230,3 +232,5 @@ TEST_CASE_METHOD(ScheduleFixture, "schedules: the Target becomes RunTask's reque
   CHECK(task["tags"] == Json::parse(R"([{"key":"team","value":"ops"}])"));
   CHECK(task["startedBy"] == "scheduler/full");
 }
+
+}  // namespace schedules_test

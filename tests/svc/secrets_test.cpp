@@ -8,6 +8,8 @@
 #include "fixtures/fixtures.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace secrets_test {
+
 using namespace berth;
 using berth::testing::Json;
 using berth::testing::ServiceFixture;
@@ -311,3 +313,5 @@ TEST_CASE("a sealed value moved to another secret's row does not open", "[secret
   CHECK(code_of(svc::get_parameter(*f.ctx, {{"Name", "/x"}})) == Code::server);
   CHECK(f.value_of({{"SecretId", "b"}}) == "value-of-b");
 }
+
+}  // namespace secrets_test

@@ -7,6 +7,8 @@
 #include "svc/actions.hpp"
 #include "svc/service_scheduler.hpp"
 
+namespace service_deployments_test {
+
 using namespace berth;
 using berth::testing::ecs_call;
 using berth::testing::Json;
@@ -274,3 +276,5 @@ TEST_CASE_METHOD(ServiceFixture, "DescribeServices: currentServiceDeployment and
   REQUIRE(described["serviceDeployments"].size() == 1);
   CHECK(described["serviceDeployments"][0]["targetServiceRevision"]["arn"] == newest["targetServiceRevisionArn"]);
 }
+
+}  // namespace service_deployments_test

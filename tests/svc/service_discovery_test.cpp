@@ -8,6 +8,8 @@
 #include "model/container_instance.hpp"
 #include "svc/actions.hpp"
 
+namespace service_discovery_test {
+
 using namespace berth;
 using berth::testing::Json;
 using berth::testing::ServiceFixture;
@@ -268,3 +270,5 @@ TEST_CASE_METHOD(DiscoveryFixture, "cloud map: tasks of joined gateways are answ
   REQUIRE_OK(svc::register_node(*ctx, moved));
   CHECK(resolve("t-joined-1.web.local").ipv4 == std::vector<std::string>{"10.213.0.12"});
 }
+
+}  // namespace service_discovery_test

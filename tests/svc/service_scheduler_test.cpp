@@ -6,6 +6,8 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/actions.hpp"
 
+namespace service_scheduler_test {
+
 using namespace berth;
 using berth::testing::Json;
 using berth::testing::ServiceFixture;
@@ -150,3 +152,5 @@ TEST_CASE_METHOD(ServiceFixture, "the scheduler at rest plans again only after a
     CHECK(scheduler.pass());
   }
 }
+
+}  // namespace service_scheduler_test

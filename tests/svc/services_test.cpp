@@ -4,6 +4,8 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/actions.hpp"
 
+namespace services_test {
+
 using namespace berth;
 using berth::testing::ecs_call;
 using berth::testing::Json;
@@ -255,3 +257,5 @@ TEST_CASE_METHOD(ServiceFixture, "service actions refuse bad input with ECS's er
   check_refused(*ctx, "UpdateService", R"({"service":"d"})", Code::service_not_active, "Service was not ACTIVE.");
   check_refused(*ctx, "DeleteService", R"({"service":"d"})", Code::service_not_active, "Service was not ACTIVE.");
 }
+
+}  // namespace services_test

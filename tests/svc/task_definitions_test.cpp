@@ -5,6 +5,8 @@
 #include "model/request_shapes.hpp"
 #include "svc/actions.hpp"
 
+namespace task_definitions_test {
+
 using namespace berth;
 using berth::testing::Json;
 using berth::testing::make_task_def;
@@ -78,3 +80,5 @@ TEST_CASE_METHOD(ServiceFixture, "tags on task definitions and clusters", "[svc]
   REQUIRE_FALSE(not_arn.has_value());
   CHECK(not_arn.error().code == Code::invalid_parameter);
 }
+
+}  // namespace task_definitions_test

@@ -8,6 +8,8 @@
 #include "svc/actions.hpp"
 #include "svc/service_scheduler.hpp"
 
+namespace task_protection_test {
+
 using namespace berth;
 using berth::testing::check_error;
 using berth::testing::ecs_call;
@@ -193,3 +195,5 @@ TEST_CASE_METHOD(ProtectionFixture, "scale-in stops protected tasks once their p
   scheduler.pass();
   CHECK(running_tasks().empty());
 }
+
+}  // namespace task_protection_test

@@ -6,6 +6,8 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/service_scheduler.hpp"
 
+namespace task_sets_test {
+
 using namespace berth;
 using berth::testing::ecs_call;
 using berth::testing::Json;
@@ -388,3 +390,5 @@ TEST_CASE_METHOD(TaskSetFixture, "a task set and its tags are written in one tra
   REQUIRE(store->replace_service(changed, service->version, {"task-set/default/web/ecs-svc/2", {{"stage", "b"}}}).value());
   CHECK(store->tags_of("task-set/default/web/ecs-svc/2").value() == std::vector<model::Tag>{{"stage", "b"}});
 }
+
+}  // namespace task_sets_test

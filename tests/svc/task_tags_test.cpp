@@ -9,6 +9,8 @@
 #include "fixtures/fixtures.hpp"
 #include "svc/service_scheduler.hpp"
 
+namespace task_tags_test {
+
 using namespace berth;
 using berth::testing::check_error;
 using berth::testing::ecs_call;
@@ -141,3 +143,5 @@ TEST_CASE_METHOD(TaggingFixture, "service_task_tags: none for a service that is 
   CHECK(tags->empty());
   CHECK(svc::definition_tag_key(**td) == "task-definition/job:1");
 }
+
+}  // namespace task_tags_test

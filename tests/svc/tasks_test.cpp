@@ -6,6 +6,8 @@
 #include "svc/actions.hpp"
 #include "svc/tasks.hpp"
 
+namespace tasks_test {
+
 using namespace berth;
 using berth::testing::check_error;
 using berth::testing::ecs_call;
@@ -238,3 +240,5 @@ TEST_CASE_METHOD(ServiceFixture, "RunTask places by required attributes and hand
   REQUIRE_OK(third);
   CHECK((*third)["failures"] == Json{{{"arn", arn}, {"reason", "RESOURCE:GPU"}}});
 }
+
+}  // namespace tasks_test

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+namespace time_zones_test {
+
 using berth::Code;
 using berth::svc::TimeZoneLibrary;
 
@@ -50,3 +52,5 @@ TEST_CASE("TimeZoneLibrary answers UTC without a file and refuses what is not a 
     CHECK(refused.error().message == std::string("Invalid time zone '") + bad + "'.");
   }
 }
+
+}  // namespace time_zones_test

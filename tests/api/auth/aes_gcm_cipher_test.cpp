@@ -7,6 +7,8 @@
 #include "common/files.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace aes_gcm_cipher_test {
+
 using namespace berth;
 using api::auth::AesGcmCipher;
 using api::auth::SecretKey;
@@ -90,3 +92,5 @@ TEST_CASE("the secrets key file is made once, private, and checked at every star
     CHECK(refused.error().message.find("32-byte") != std::string::npos);
   }
 }
+
+}  // namespace aes_gcm_cipher_test

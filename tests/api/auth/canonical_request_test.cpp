@@ -6,6 +6,8 @@
 #include "api/auth/digest.hpp"
 #include "api/auth/sigv4.hpp"
 
+namespace canonical_request_test {
+
 using namespace berth::api::auth;
 
 TEST_CASE("URI encoding keeps only unreserved bytes, upper-case hex", "[auth][sigv4]") {
@@ -66,3 +68,5 @@ TEST_CASE("Digests and the AWS4 key derivation match the published examples", "[
   CHECK_FALSE(constant_time_equal("abc", "abcd"));
   CHECK(constant_time_equal("", ""));
 }
+
+}  // namespace canonical_request_test

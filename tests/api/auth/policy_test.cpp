@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace policy_test {
+
 using namespace berth;
 using namespace berth::api::auth;
 
@@ -133,3 +135,5 @@ TEST_CASE("Bad policy documents are refused with what is wrong", "[auth][policy]
   CHECK(refusal(R"({"Statement":{"Effect":"Allow","Action":")" + std::string(k_max_pattern_bytes + 1, 'a') +
                 R"(","Resource":"*"}})").find("entries must be") != std::string::npos);
 }
+
+}  // namespace policy_test

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+namespace privileged_settings_test {
+
 using namespace berth::api::auth;
 using berth::model::Json;
 
@@ -98,3 +100,5 @@ TEST_CASE("Every container and every setting is reported", "[auth][privileged]")
                                             "containerDefinitions[1] (sidecar): linuxParameters.capabilities.add SYS_ADMIN",
                                             "containerDefinitions[1] (sidecar): linuxParameters.capabilities.add NET_RAW"});
 }
+
+}  // namespace privileged_settings_test

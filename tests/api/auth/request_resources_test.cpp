@@ -9,6 +9,8 @@
 
 #include "api/ecs_actions.hpp"
 
+namespace request_resources_test {
+
 using namespace berth;
 using namespace berth::api::auth;
 using model::Json;
@@ -579,3 +581,5 @@ TEST_CASE("Application Auto Scaling: '*', and ecs:UpdateService on the service i
   CHECK(access_of("application-autoscaling", "RegisterScalableTarget", {{"ResourceId", "table/x"}}).also_needed.empty());
   CHECK_FALSE(requested_access(k_context, "application-autoscaling", "PutLifecycleHook", Json::object()).has_value());
 }
+
+}  // namespace request_resources_test

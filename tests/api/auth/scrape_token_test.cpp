@@ -7,7 +7,7 @@
 #include "common/files.hpp"
 #include "fixtures/temp_dir.hpp"
 
-namespace berth {
+namespace berth::scrape_token_test {
 
 TEST_CASE("the metrics scrape token is made once, private, and checked at every start", "[auth][metrics]") {
   testing::TempDir dir;
@@ -61,4 +61,4 @@ TEST_CASE("a bearer header matches the scrape token exactly", "[auth][metrics]")
   CHECK_FALSE(is_bearer("Bearer"));
 }
 
-}  // namespace berth
+}  // namespace berth::scrape_token_test

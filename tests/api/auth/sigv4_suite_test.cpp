@@ -7,6 +7,8 @@
 #include "api/auth/sigv4.hpp"
 #include "api/auth/signed_request_fixture.hpp"
 
+namespace sigv4_suite_test {
+
 using namespace berth::api::auth;
 using berth::api::auth::testing::parse_http_text;
 
@@ -186,3 +188,5 @@ TEST_CASE("An AWS test suite request with one changed byte is refused in both fo
     }
   }
 }
+
+}  // namespace sigv4_suite_test

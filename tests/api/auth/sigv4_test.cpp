@@ -6,6 +6,8 @@
 #include "api/auth/client_signed_vectors.hpp"
 #include "api/auth/signed_request_fixture.hpp"
 
+namespace sigv4_test {
+
 using namespace berth::api::auth;
 using namespace berth::api::auth::testing;
 
@@ -242,3 +244,5 @@ TEST_CASE("Cached signing keys verify the same requests and refuse the same ones
   CHECK(cache.size() <= SigningKeyCache::k_max_entries);
   CHECK(cache.size() > 0);
 }
+
+}  // namespace sigv4_test

@@ -10,6 +10,8 @@
 #include "common/files.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace tls_certificate_test {
+
 using namespace berth;
 using namespace berth::api::tls;
 using berth::testing::TempDir;
@@ -199,3 +201,5 @@ TEST_CASE("tls certificate: the host's names include its hostname and loopback, 
     CHECK_FALSE(address.starts_with("fe80:"));
   }
 }
+
+}  // namespace tls_certificate_test

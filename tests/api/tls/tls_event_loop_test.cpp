@@ -20,6 +20,8 @@
 #include "runtime/http/tls_tunnel.hpp"
 #include "fixtures/temp_dir.hpp"
 
+namespace tls_event_loop_test {
+
 using namespace berth;
 using namespace berth::api;
 using berth::testing::connect_to;
@@ -297,3 +299,5 @@ TEST_CASE("tls event loop: a 101 hands the TLS connection over as a plain socket
   CHECK(refused.error().message.starts_with("CONNECT https://127.0.0.1:"));
   CHECK(refused.error().message.find("not the pinned one") != std::string::npos);
 }
+
+}  // namespace tls_event_loop_test

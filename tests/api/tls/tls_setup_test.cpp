@@ -4,6 +4,8 @@
 
 #include "fixtures/temp_dir.hpp"
 
+namespace tls_setup_test {
+
 using namespace berth;
 using namespace berth::api::tls;
 using berth::testing::TempDir;
@@ -84,3 +86,5 @@ TEST_CASE("tls setup: prepare generates the pair at the first start and loads it
   REQUIRE_FALSE(loaded);
   CHECK_THAT(loaded.error().message, Catch::Contains("missing.pem"));
 }
+
+}  // namespace tls_setup_test

@@ -5,6 +5,8 @@
 #include "runtime/lb/nat_rules.hpp"
 #include "runtime/linux/unique_fd.hpp"
 
+namespace nat_rules_test {
+
 using namespace berth;
 
 TEST_CASE("nat rules: each listener's endpoints share new connections evenly, marked for masquerade",
@@ -98,3 +100,5 @@ TEST_CASE("nat rules: a port a host program holds is forwarded, and held once th
   REQUIRE(rules.apply({berth::model::TcpForward{port, {}}}).has_value());
   CHECK(rules.held_ports() == std::vector<int>{port});
 }
+
+}  // namespace nat_rules_test

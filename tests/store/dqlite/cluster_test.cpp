@@ -16,6 +16,8 @@
 #include "store/dqlite/client.hpp"
 #include "store/dqlite/node.hpp"
 
+namespace cluster_test {
+
 using namespace berth;
 using namespace berth::store::dqlite;
 
@@ -201,3 +203,5 @@ TEST_CASE("dqlite cluster: membership lists every node as a voter, and a node re
   REQUIRE(after);
   CHECK(after->size() == 3);
 }
+
+}  // namespace cluster_test

@@ -15,6 +15,8 @@
 #include "store/store.hpp"
 #include "store/update_with_retry.hpp"
 
+namespace replicated_store_test {
+
 using namespace berth;
 using berth::testing::DqliteCluster;
 using berth::testing::Json;
@@ -284,3 +286,5 @@ TEST_CASE("replicated store: a second writer waits for the first's commit, as on
   REQUIRE(rows.step().value_or(false));
   CHECK(rows.text(0) == "1,3,2");
 }
+
+}  // namespace replicated_store_test

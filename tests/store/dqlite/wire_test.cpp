@@ -6,6 +6,8 @@
 
 #include "store/dqlite/wire.hpp"
 
+namespace wire_test {
+
 using namespace berth::store::dqlite;
 
 namespace {
@@ -146,3 +148,5 @@ TEST_CASE("dqlite wire: rows decode typed, in parts, and a lying column count is
   Rows some;
   CHECK_FALSE(decode_rows(unknown, some));
 }
+
+}  // namespace wire_test
