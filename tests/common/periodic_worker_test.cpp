@@ -55,4 +55,24 @@ TEST_CASE("periodic worker: a stopped worker starts again and runs its passes", 
   }
 }
 
+TEST_CASE("periodic worker: its thread bears the worker's name, cut to the kernel's 15 bytes", "[common][worker]") {
+  for (const auto& [name, shown] : {std::pair<std::string, std::string>{"agent", "agent"},
+                                    {"service scheduler", "service schedul"}}) {
+    PeriodicWorker worker;
+    std::promise<std::string> seen;
+    bool told = false;
+    worker.start(name, std::chrono::hours(1), [&] {
+      char buffer[16] = {};
+      pthread_getname_np(pthread_self(), buffer, sizeof buffer);
+      if (!told) seen.set_value(buffer);
+      told = true;
+    });
+    worker.wake();
+    auto future = seen.get_future();
+    REQUIRE(future.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+    CHECK(future.get() == shown);
+    worker.stop();
+  }
+}
+
 }  // namespace periodic_worker_test
