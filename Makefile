@@ -68,6 +68,9 @@ LIB_OBJ += $(UI_SRC:%.cpp=$(BUILD)/obj/%.o)
 # 2026-12-06). Each test file keeps its code in a namespace named after the file, so helpers of the
 # same name in two files stay apart.
 UNIT_TEST_SRC := $(filter-out tests/main.cpp,$(UNIT_SRC))
+# A file directly in tests/ would have no directory to be compiled with.
+UNIT_TOP_LEVEL := $(filter $(addprefix tests/,$(notdir $(UNIT_TEST_SRC))),$(UNIT_TEST_SRC))
+$(if $(UNIT_TOP_LEVEL),$(error unit tests belong in a directory of tests/, compiled as one with it: $(UNIT_TOP_LEVEL)))
 UNIT_DIRS := $(sort $(foreach f,$(UNIT_TEST_SRC),$(word 2,$(subst /, ,$(f)))))
 UNIT_GROUP_DIR := build/gen/unit
 HASH := \#
@@ -75,6 +78,9 @@ unit_group_text = printf '$(HASH)include "%s"\n' $(filter tests/$(1)/%,$(UNIT_TE
 $(foreach d,$(UNIT_DIRS),$(shell mkdir -p $(UNIT_GROUP_DIR) && ($(call unit_group_text,$(d)) | \
   cmp -s - $(UNIT_GROUP_DIR)/$(d).cpp || $(call unit_group_text,$(d)) > $(UNIT_GROUP_DIR)/$(d).cpp)))
 UNIT_OBJ := $(UNIT_DIRS:%=$(BUILD)/obj/tests/%_tests.o) $(BUILD)/obj/tests/main.o
+# One test file's own object, made only when asked for (a quick check of that file alone), with
+# the flags and precompiled header of the groups.
+UNIT_FILE_OBJ := $(UNIT_TEST_SRC:%.cpp=$(BUILD)/obj/%.o)
 BERTH := $(BUILD)/berth
 UNIT := $(BUILD)/berth-unit-tests
 
@@ -182,7 +188,7 @@ $(PCH_DIR)/%.hpp.gch: %.hpp src/precompiled.hpp $(JSON_H) | $(TP)/httplib.h $(TP
 
 NO_PCH_OBJ := $(filter $(BUILD)/obj/src/sched/% $(BUILD)/obj/src/place/%,$(LIB_OBJ))
 $(filter-out $(NO_PCH_OBJ),$(LIB_OBJ)) $(ENGINE_OBJ) $(NO_ENGINE_OBJ) $(BUILD)/obj/src/main.o: $(LIB_PCH).gch
-$(filter-out $(BUILD)/obj/tests/main.o,$(UNIT_OBJ)): $(UNIT_PCH).gch
+$(filter-out $(BUILD)/obj/tests/main.o,$(UNIT_OBJ)) $(UNIT_FILE_OBJ): $(UNIT_PCH).gch
 # From a precompiled header the standard library's code no longer counts as a system header's, so
 # GCC 12 reports its known false positives on the libstdc++ string copies it inlines into our
 # concatenations (-Warray-bounds, -Wstringop-overread/-overflow, -Wrestrict, which GCC otherwise
@@ -195,7 +201,7 @@ $(BUILD)/obj/tests/%.o: PCH_FLAGS = -include $(UNIT_PCH) -Winvalid-pch $(PCH_QUI
 # -O2 GCC spends most of a test file's time optimizing Catch2's expanded assertions, and CI
 # compiles the tests for three targets (task_sets_test.cpp: 0.59x the CPU time at -O0, farm-bench).
 # The later -O wins; their precompiled header must match. The benchmarks keep -O2, without it.
-$(filter-out $(BUILD)/obj/tests/main.o,$(UNIT_OBJ)) $(UNIT_PCH).gch: CXXFLAGS += -O0
+$(filter-out $(BUILD)/obj/tests/main.o,$(UNIT_OBJ)) $(UNIT_FILE_OBJ) $(UNIT_PCH).gch: CXXFLAGS += -O0
 $(BUILD)/obj/tests/bench/%.o: PCH_FLAGS =
 $(NO_PCH_OBJ): PCH_FLAGS =
 
