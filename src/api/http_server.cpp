@@ -7,65 +7,35 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "api/http_event_loop.hpp"
 #include "api/http_routes.hpp"
-#include "common/numbers.hpp"
+#include "api/reserved_ports.hpp"
 
 namespace berth::api {
 namespace {
 
 constexpr int k_listen_backlog = 128;
 
-Result<std::pair<std::string, std::string>> split_host_port(const std::string& listen) {
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return fail(Code::invalid_parameter, "listen address must be host:port");
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  const std::string port = listen.substr(colon + 1);
-  if (!parse_integer_in<int>(port, 0, 65535)) {
-    return fail(Code::invalid_parameter, "bad port in listen address '" + listen + "'");
+// Returns a listening TCP socket on `listen` and its port: the socket `reserved` holds for it,
+// else one bound now.
+Result<std::pair<int, int>> listen_tcp(const std::string& listen, Bind bind, ReservedPorts* reserved) {
+  int fd = reserved ? reserved->take(listen) : -1;
+  if (fd < 0) {
+    BERTH_ASSIGN(fd, bind_tcp(listen, bind));
   }
-  return std::make_pair(host, port);
-}
-
-enum class Bind { local_address, any_address };
-
-// Returns a listening, non-blocking TCP socket on `listen` and its port. Bind::any_address also
-// binds an address no interface has yet (IP_FREEBIND).
-Result<std::pair<int, int>> listen_tcp(const std::string& listen, Bind bind = Bind::local_address) {
-  BERTH_ASSIGN(auto host_port, split_host_port(listen));
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const int rc = ::getaddrinfo(host_port.first.empty() ? nullptr : host_port.first.c_str(), host_port.second.c_str(),
-                               &hints, &found);
-  if (rc != 0) return fail(Code::server, "cannot listen on " + listen + ": " + ::gai_strerror(rc));
-  int saved_errno = 0;
-  for (addrinfo* a = found; a; a = a->ai_next) {
-    const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
-    const int one = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind == Bind::any_address) ::setsockopt(fd, a->ai_family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
-                                                a->ai_family == AF_INET6 ? IPV6_FREEBIND : IP_FREEBIND, &one, sizeof(one));
-    sockaddr_storage bound{};
-    socklen_t length = sizeof(bound);
-    if (::bind(fd, a->ai_addr, a->ai_addrlen) == 0 && ::listen(fd, k_listen_backlog) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length) == 0) {
-      ::freeaddrinfo(found);
-      const int port = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6&>(bound).sin6_port)
-                                                   : ntohs(reinterpret_cast<sockaddr_in&>(bound).sin_port);
-      return std::make_pair(fd, port);
-    }
-    saved_errno = errno;
+  sockaddr_storage bound{};
+  socklen_t length = sizeof(bound);
+  if (::listen(fd, k_listen_backlog) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length) != 0) {
+    const int saved_errno = errno;
     ::close(fd);
+    return fail(Code::server, "cannot listen on " + listen + ": " + std::strerror(saved_errno), saved_errno);
   }
-  ::freeaddrinfo(found);
-  return fail(Code::server, "cannot listen on " + listen + ": " + std::strerror(saved_errno), saved_errno);
+  const int port = bound.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6&>(bound).sin6_port)
+                                               : ntohs(reinterpret_cast<sockaddr_in&>(bound).sin_port);
+  return std::make_pair(fd, port);
 }
 
 // Returns a listening, non-blocking unix socket at `path`, mode 0660.
@@ -110,13 +80,13 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpHandler handler, const
   };
   int port = 0;
   if (!options.listen.empty()) {
-    auto tcp = listen_tcp(options.listen);
+    auto tcp = listen_tcp(options.listen, Bind::local_address, options.reserved.get());
     if (!tcp) return std::unexpected(tcp.error());
     listeners.push_back({tcp->first, HttpListener::Kind::tcp, options.tls});
     port = tcp->second;
   }
   for (const auto& also : options.listen_also) {
-    auto tcp = listen_tcp(also, Bind::any_address);
+    auto tcp = listen_tcp(also, Bind::any_address, options.reserved.get());
     if (!tcp) {
       close_listeners();
       return std::unexpected(tcp.error());

@@ -4,10 +4,9 @@
 #include "runtime/network/bridge_gateway.hpp"
 
 namespace berth::cli {
-namespace {
 
 // Bounds smaller than the API's: requests are GETs without a body, from this node's containers.
-api::ServerOptions metadata_server_options(const agent::AgentConfig& config) {
+api::ServerOptions MetadataEndpoint::server_options(const agent::AgentConfig& config) {
   api::ServerOptions options;
   if (config.metadata_port == 0) return options;
   const std::string port = std::to_string(config.metadata_port);
@@ -22,13 +21,13 @@ api::ServerOptions metadata_server_options(const agent::AgentConfig& config) {
   return options;
 }
 
-}  // namespace
-
 MetadataEndpoint::MetadataEndpoint(svc::Context& ctx, const api::auth::SecretKey& secrets_key,
-                                   const agent::AgentConfig& config)
+                                   const agent::AgentConfig& config, std::shared_ptr<api::ReservedPorts> reserved)
     : m_tokens(secrets_key),
       m_services{ctx, m_tokens, config.cluster, config.availability_zone},
-      m_options(metadata_server_options(config)) {}
+      m_options(server_options(config)) {
+  m_options.reserved = std::move(reserved);
+}
 
 agent::MetadataTokenMaker MetadataEndpoint::token_maker() {
   if (m_options.listen.empty()) return {};

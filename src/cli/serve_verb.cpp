@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "agent/agent.hpp"
+#include "api/reserved_ports.hpp"
 #include "cli/control_plane.hpp"
 #include "cli/daemon.hpp"
 #include "cli/joined_daemon.hpp"
@@ -66,6 +67,12 @@ int serve_verb(const Words& words) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  // Before anything connects anywhere (the control plane's node, the agent's pulls): berth's own
+  // ports lie in the kernel's ephemeral range, and a connection could take one before its server
+  // listens (api/reserved_ports.hpp).
+  auto reserved = std::make_shared<api::ReservedPorts>();
+  reserved->reserve(MetadataEndpoint::server_options(*agent_config));
+
   const auto fail_start = [](const Error& error) {
     log_error("cannot start: " + error.message);
     return 1;
@@ -90,19 +97,22 @@ int serve_verb(const Words& words) {
       // Toward the first server: a replicated control plane's servers share the gateways' LAN.
       agent_config->instance_address = joined_instance_address(config->join_url.substr(0, config->join_url.find(',')));
     }
-    auto joined = JoinedDaemon::open(*config, *agent_config);
+    auto joined = JoinedDaemon::open(*config, *agent_config, reserved);
     if (!joined) return fail_start(joined.error());
     return serve_until_signal(*joined);
   }
   // A server of a replicated control plane (berth-with-engine): its node starts first, and the
   // daemon's store is the replicated one. The plane outlives the daemon (declared before it).
+  api::ServerOptions api_listener;
+  api_listener.listen = config->listen;
+  reserved->reserve(api_listener);
   std::unique_ptr<ControlPlane> plane;
   if (!config->peers.empty()) {
     auto started = start_control_plane(*config);
     if (!started) return fail_start(started.error());
     plane = std::move(*started);
   }
-  auto daemon = Daemon::open(*config, *agent_config, plane.get());
+  auto daemon = Daemon::open(*config, *agent_config, plane.get(), reserved);
   if (!daemon) return fail_start(daemon.error());
   return serve_until_signal(*daemon);
 }

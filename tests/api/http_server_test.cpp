@@ -1,10 +1,15 @@
 #include "api/http_server.hpp"
 
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <memory>
+
 #include <catch2/catch.hpp>
 
+#include "api/reserved_ports.hpp"
 #include "fixtures/loopback_socket.hpp"
 
 namespace http_server_test {
@@ -26,7 +31,81 @@ std::string get(int port, const std::string& target) {
   return reply;
 }
 
+HttpResponse plain_ok(const HttpRequest&, const HttpPeer&) {
+  HttpResponse response;
+  response.content_type = "text/plain";
+  response.body = "ok";
+  return response;
+}
+
+// The error of a bind of 127.0.0.1:`port` by a socket without SO_REUSEADDR (as another program's
+// or a connection's): 0 if it could bind.
+int bind_error(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int error = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 ? 0 : errno;
+  ::close(fd);
+  return error;
+}
+
 }  // namespace
+
+TEST_CASE("http server: listens on the socket reserved for its address at start-up", "[api][http]") {
+  const auto [probe_fd, port] = berth::testing::loopback_listener();  // a free port
+  ::close(probe_fd);
+  const std::string address = "127.0.0.1:" + std::to_string(port);
+  auto reserved = std::make_shared<ReservedPorts>();
+  ServerOptions options;
+  options.listen = address;
+  options.reserved = reserved;
+  reserved->reserve(options);
+  // Held from now on, not yet served: nothing else binds the port, a client is refused.
+  CHECK(bind_error(port) == EADDRINUSE);
+  const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<std::uint16_t>(port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  CHECK(::connect(client, reinterpret_cast<sockaddr*>(&to), sizeof(to)) != 0);
+  CHECK(errno == ECONNREFUSED);
+  ::close(client);
+
+  auto server = HttpServer::start(plain_ok, options);
+  REQUIRE(server.has_value());
+  CHECK((*server)->tcp_port() == port);
+  CHECK(reserved->take(address) == -1);  // the server's now
+  CHECK(get(port, "/").ends_with("\r\n\r\nok"));
+  (*server)->stop();
+}
+
+TEST_CASE("reserved ports: a port picked at bind and a port already taken are left to the server", "[api][http]") {
+  const auto [taken_fd, taken_port] = berth::testing::loopback_listener();  // another program's port
+  const std::string taken = "127.0.0.1:" + std::to_string(taken_port);
+  ReservedPorts reserved;
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.listen_also = {taken};
+  reserved.reserve(options);
+  CHECK(reserved.take("127.0.0.1:0") == -1);
+  CHECK(reserved.take(taken) == -1);
+  ::close(taken_fd);
+}
+
+TEST_CASE("reserved ports: a socket no server took is closed with the reservation", "[api][http]") {
+  const auto [probe_fd, port] = berth::testing::loopback_listener();  // a free port
+  ::close(probe_fd);
+  {
+    ReservedPorts reserved;
+    ServerOptions options;
+    options.listen = "127.0.0.1:" + std::to_string(port);
+    reserved.reserve(options);
+    CHECK(bind_error(port) == EADDRINUSE);
+  }
+  CHECK(bind_error(port) == 0);
+}
 
 TEST_CASE("http server: a route function of its own, on addresses that need not exist yet", "[api][http][metadata]") {
   ServerOptions options;

@@ -329,3 +329,34 @@ class ReplicatedControlPlaneTest(unittest.TestCase):
         wait_for("a write accepted by the rejoined server and the one left",
                  lambda: gone.call("RegisterTaskDefinition", {"family": "after-rejoin", "containerDefinitions": [
                      {"name": "main", "image": "busybox", "memory": 32}]})[0] == 200, 60)
+
+    def test_a_server_listens_on_its_api_port_though_its_own_connections_would_take_it(self):
+        """The API port lies in the kernel's ephemeral range, and a server's node connects to
+        itself before the API listens: one such connection once took 51678 and the server did
+        not start. Here the namespace's range is 51678-51681, and 51680 is the node's: a
+        connect() tries the range's even ports first, so without the port reserved at start-up
+        the first connection takes 51678 (the probe below shows it does)."""
+        self.net = TestNetwork()
+        self.addCleanup(self.net.remove)
+        ns = self.net.add(0)
+        run_in = ["ip", "netns", "exec", ns]
+        subprocess.run(run_in + ["sysctl", "-qw", "net.ipv4.ip_local_port_range=%d %d" % (API_PORT, API_PORT + 3)],
+                       check=True)
+        probe = subprocess.run(run_in + ["python3", "-c", (
+            "import socket\n"
+            "node = socket.socket(); node.bind(('%s', %d)); node.listen()\n"
+            "client = socket.create_connection(('%s', %d)); print(client.getsockname()[1])\n"
+            % (address_of(0), PEER_PORT, address_of(0), PEER_PORT))], capture_output=True, text=True, check=True)
+        self.assertEqual(probe.stdout.strip(), str(API_PORT), "a connection here takes the API port first")
+        server = ReplicatedServer(ns, 0, 3)
+        self.addCleanup(server.cleanup)
+        server.start()
+        self.assertEqual(server.call("ListClusters", {})[0], 200)
+        sockets = subprocess.run(run_in + ["ss", "-tanH"], capture_output=True, text=True, check=True).stdout
+        listening = [line.split()[3] for line in sockets.splitlines() if line.startswith("LISTEN")]
+        self.assertIn("0.0.0.0:%d" % API_PORT, listening)
+        # The node's connections to itself were made, on the range's other ports.
+        own = [line.split()[3] for line in sockets.splitlines()
+               if line.startswith("ESTAB") and line.split()[4] == "%s:%d" % (address_of(0), PEER_PORT)]
+        self.assertTrue(own, sockets)
+        self.assertNotIn("%s:%d" % (address_of(0), API_PORT), own)
