@@ -84,15 +84,28 @@ void Agent::stop() {
 
 void Agent::wake() { m_worker.wake(); }
 
-Result<std::vector<model::Task>> Agent::active_tasks() {
+Result<std::vector<model::Task>> Agent::active_tasks(bool unsettled) {
   store::TaskQuery query;
   query.container_instance = m_instance_id;
   query.not_stopped = true;
+  query.unsettled = unsettled;
   query.limit = 100000;
   return m_store.list_tasks(query);
 }
 
 void Agent::pass() {
+  // The tasks starting or stopping first, read alone: a start does not wait for every running
+  // task to be read and decoded (with 40 running, the agent's part of a start 1.0-1.6 ms before,
+  // 0.24-0.33 after; README, Performance). The rest follow in the same pass, each task handled
+  // once.
+  std::set<std::string> handled;
+  if (auto unsettled = active_tasks(/*unsettled=*/true)) {
+    for (auto& task : *unsettled) {
+      if (!needs_work(task)) continue;
+      handled.insert(task.id);
+      handle_contained(task);
+    }
+  }
   auto tasks = active_tasks();
   if (!tasks) {
     log_error("agent: cannot read tasks: " + tasks.error().message);
@@ -103,14 +116,18 @@ void Agent::pass() {
   std::set<std::string> active;
   for (auto& task : *tasks) {
     active.insert(task.id);
-    try {
-      handle(task);
-    } catch (const std::exception& e) {
-      log_error("agent: task " + task.id + ": " + e.what());
-    }
+    if (!handled.contains(task.id)) handle_contained(task);
   }
   m_crash_guard.retain_only(active);
   m_driver.retain_only(active);
+}
+
+void Agent::handle_contained(model::Task& task) {
+  try {
+    handle(task);
+  } catch (const std::exception& e) {
+    log_error("agent: task " + task.id + ": " + e.what());
+  }
 }
 
 const Json* Agent::task_definition_of(const model::Task& task) {

@@ -131,9 +131,12 @@ class Agent {
   const std::string& instance_id() const { return m_instance_id; }
 
  private:
-  // Tasks on this instance that have not stopped.
-  Result<std::vector<model::Task>> active_tasks();
+  // Tasks on this instance that have not stopped; with `unsettled`, only those whose status
+  // columns say they are starting or stopping (store::TaskQuery::unsettled).
+  Result<std::vector<model::Task>> active_tasks(bool unsettled = false);
   void pass();
+  // handle(), an exception logged rather than ending the pass.
+  void handle_contained(model::Task& task);
   // The task's definition body, read once: a registered revision's body never changes.
   const model::Json* task_definition_of(const model::Task& task);
   // --- One task's handling (agent_task_handling.cpp) ---

@@ -101,6 +101,9 @@ struct TaskQuery {
   std::optional<model::TaskStatus> desired_status;
   std::optional<std::string> group;
   bool not_stopped = false;           // last_status != STOPPED
+  // Only tasks whose last status is not their desired one: those being started (PROVISIONING,
+  // PENDING, ACTIVATING toward RUNNING) or stopped (anything but STOPPED toward STOPPED).
+  bool unsettled = false;
   std::string after;                  // page key: task id
   std::size_t limit = 100;
 };

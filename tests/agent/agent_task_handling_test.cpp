@@ -127,14 +127,7 @@ model::Task run_until(runtime::Runtime& runtime, const TempDir& tmp, const std::
 // Task k_task_id of "web" on `instance`, in `status` with its container "webapp" in it (the
 // stored task's desired status is `desired`).
 model::Task web_task(const std::string& instance, model::TaskStatus status, model::TaskStatus desired) {
-  model::Task task;
-  task.id = k_task_id;
-  task.cluster = "default";
-  task.family = "web";
-  task.revision = 1;
-  task.container_instance_id = instance;
-  task.last_status = status;
-  task.desired_status = desired;
+  model::Task task = berth::testing::task_record(k_task_id, "default", "web", 1, instance, status, desired);
   task.created_at = 1;
   model::TaskContainer container;
   container.name = "webapp";

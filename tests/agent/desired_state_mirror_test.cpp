@@ -39,14 +39,7 @@ struct Mirror {
 
   static model::Task task(const std::string& id, TaskStatus desired, TaskStatus last = TaskStatus::pending,
                           const std::string& instance = k_instance) {
-    model::Task t;
-    t.id = id;
-    t.cluster = "edge";
-    t.family = "web";
-    t.revision = 7;
-    t.container_instance_id = instance;
-    t.desired_status = desired;
-    t.last_status = last;
+    model::Task t = berth::testing::task_record(id, "edge", "web", 7, instance, last, desired);
     for (const char* name : {"webapp", "sidecar"}) {
       model::TaskContainer c;
       c.name = name;

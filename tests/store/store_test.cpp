@@ -228,3 +228,50 @@ TEST_CASE("store: the change count moves with every write and stays put over rea
 }
 
 }  // namespace store_test
+
+namespace store_test {
+
+TEST_CASE("store: an agent's unsettled tasks are those starting, or to stop and not stopped", "[store]") {
+  auto store = berth::testing::open_test_store();
+  REQUIRE(store.has_value());
+  auto& s = **store;
+  const auto task = [](const std::string& id, const std::string& instance, model::TaskStatus last, model::TaskStatus desired) {
+    return berth::testing::task_record(id, "default", "web", 1, instance, last, desired);
+  };
+  REQUIRE(s.ensure_cluster("default", 1, "000000000000").has_value());
+  for (const char* instance : {"i1", "i2"}) {
+    REQUIRE(s.update_container_instance(
+                 "default", instance, [](model::ContainerInstance&, store::InstanceOrigin) -> Result<void> { return {}; },
+                 store::IfMissing::create)
+                .has_value());
+  }
+  using S = model::TaskStatus;
+  REQUIRE(s.insert_tasks({task("a-provisioning", "i1", S::provisioning, S::running),
+                          task("b-pending", "i1", S::pending, S::running),
+                          task("c-activating", "i1", S::activating, S::running),
+                          task("d-running", "i1", S::running, S::running),
+                          task("e-running-to-stop", "i1", S::running, S::stopped),
+                          task("f-deactivating-to-stop", "i1", S::deactivating, S::stopped),
+                          task("g-stopped", "i1", S::stopped, S::stopped),
+                          task("h-pending-elsewhere", "i2", S::pending, S::running)},
+                         {})
+              .value_or(false));
+  store::TaskQuery query;
+  query.container_instance = "i1";
+  query.not_stopped = true;
+  query.limit = 100;
+  const auto ids = [&](const store::TaskQuery& q) {
+    auto tasks = s.list_tasks(q);
+    REQUIRE(tasks.has_value());
+    std::vector<std::string> out;
+    for (const auto& t : *tasks) out.push_back(t.id);
+    return out;
+  };
+  CHECK(ids(query) == std::vector<std::string>{"a-provisioning", "b-pending", "c-activating", "d-running",
+                                               "e-running-to-stop", "f-deactivating-to-stop"});
+  query.unsettled = true;
+  CHECK(ids(query) == std::vector<std::string>{"a-provisioning", "b-pending", "c-activating", "e-running-to-stop",
+                                               "f-deactivating-to-stop"});
+}
+
+}  // namespace store_test

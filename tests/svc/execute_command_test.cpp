@@ -57,13 +57,7 @@ struct ExecFixture : ServiceFixture {
   // Writes a task "<id>" with containers `names` (the first essential unless `all_essential`).
   void add_task(const std::string& id, std::vector<std::string> names, bool enabled,
                 model::TaskStatus status = model::TaskStatus::running, bool all_essential = false) {
-    model::Task t;
-    t.id = id;
-    t.cluster = "default";
-    t.family = "job";
-    t.revision = 1;
-    t.container_instance_id = instance_id;
-    t.last_status = status;
+    model::Task t = berth::testing::task_record(id, "default", "job", 1, instance_id, status, model::TaskStatus::running);
     t.enable_execute_command = enabled;
     t.created_at = clock.now_ms();
     for (std::size_t i = 0; i < names.size(); ++i) {
