@@ -131,8 +131,8 @@ class Agent {
   const std::string& instance_id() const { return m_instance_id; }
 
  private:
-  // Tasks on this instance that have not stopped; with `unsettled`, only those whose status
-  // columns say they are starting or stopping (store::TaskQuery::unsettled).
+  // Tasks on this instance that have not stopped; with `unsettled`, only those whose last status
+  // is not their desired one: starting or stopping (store::TaskQuery::unsettled).
   Result<std::vector<model::Task>> active_tasks(bool unsettled = false);
   void pass();
   // handle(), an exception logged rather than ending the pass.
