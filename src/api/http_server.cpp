@@ -19,13 +19,9 @@ namespace {
 
 constexpr int k_listen_backlog = 128;
 
-// Returns a listening TCP socket on `listen` and its port: the socket `reserved` holds for it,
-// else one bound now.
-Result<std::pair<int, int>> listen_tcp(const std::string& listen, Bind bind, ReservedPorts* reserved) {
-  int fd = reserved ? reserved->take(listen) : -1;
-  if (fd < 0) {
-    BERTH_ASSIGN(fd, bind_tcp(listen, bind));
-  }
+// Returns a listening TCP socket on `listen` and its port.
+Result<std::pair<int, int>> listen_tcp(const std::string& listen, Bind bind) {
+  BERTH_ASSIGN(const int fd, bind_tcp(listen, bind));
   sockaddr_storage bound{};
   socklen_t length = sizeof(bound);
   if (::listen(fd, k_listen_backlog) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &length) != 0) {
@@ -80,13 +76,13 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpHandler handler, const
   };
   int port = 0;
   if (!options.listen.empty()) {
-    auto tcp = listen_tcp(options.listen, Bind::local_address, options.reserved.get());
+    auto tcp = listen_tcp(options.listen, Bind::local_address);
     if (!tcp) return std::unexpected(tcp.error());
     listeners.push_back({tcp->first, HttpListener::Kind::tcp, options.tls});
     port = tcp->second;
   }
   for (const auto& also : options.listen_also) {
-    auto tcp = listen_tcp(also, Bind::any_address, options.reserved.get());
+    auto tcp = listen_tcp(also, Bind::any_address);
     if (!tcp) {
       close_listeners();
       return std::unexpected(tcp.error());

@@ -1,7 +1,6 @@
 // The ECS API over HTTP: one listener on TCP and one on a unix socket, both serving the same
 // routes; the task metadata endpoint is a second server of this kind with its own routes and
-// listeners (api/metadata_routes.hpp). start() listens before returning (on the sockets reserved for its addresses at
-// start-up, api/reserved_ports.hpp, or on ones it binds), so a caller knows the API is reachable; stop() closes
+// listeners (api/metadata_routes.hpp). start() binds before returning, so a caller knows the API is reachable; stop() closes
 // the listeners and idle connections at once, finishes requests in flight and returns.
 // Thread-safe.
 //
@@ -39,7 +38,6 @@ namespace berth::api {
 namespace tls {
 class TlsServerConfig;
 }
-class ReservedPorts;
 
 struct ServerOptions {
   std::string listen;       // "host:port"; port 0 picks a free one; "" = no TCP listener
@@ -58,9 +56,6 @@ struct ServerOptions {
   // More TCP addresses ("host:port") served alike, bound even while the address is not yet on
   // any interface (IP_FREEBIND): the bridge's gateway address appears with the first bridge task.
   std::vector<std::string> listen_also{};
-  // Sockets bound for these addresses at start-up (api/reserved_ports.hpp): start() listens on
-  // the one reserved for an address rather than binding it again. Null: start() binds them all.
-  std::shared_ptr<ReservedPorts> reserved = nullptr;
 };
 
 class HttpEventLoop;

@@ -67,11 +67,6 @@ Result<int> bind_tcp(const std::string& address, Bind bind) {
   return fail(Code::server, "cannot listen on " + address + ": " + std::strerror(saved_errno), saved_errno);
 }
 
-ReservedPorts::~ReservedPorts() {
-  MutexLock lock(m_mutex);
-  for (const auto& [address, fd] : m_sockets) ::close(fd);
-}
-
 void ReservedPorts::reserve(const ServerOptions& options) {
   if (!options.listen.empty()) reserve_address(options.listen, Bind::local_address);
   for (const auto& also : options.listen_also) reserve_address(also, Bind::any_address);
@@ -79,19 +74,12 @@ void ReservedPorts::reserve(const ServerOptions& options) {
 
 void ReservedPorts::reserve_address(const std::string& address, Bind bind) {
   if (!has_fixed_port(address)) return;
-  auto fd = bind_tcp(address, bind);
-  if (!fd) return;  // the server's own bind says why
-  MutexLock lock(m_mutex);
-  if (auto [at, added] = m_sockets.emplace(address, *fd); !added) ::close(*fd);
+  if (auto fd = bind_tcp(address, bind)) m_sockets.push_back(*fd);  // else the server's own bind says why
 }
 
-int ReservedPorts::take(const std::string& address) {
-  MutexLock lock(m_mutex);
-  const auto at = m_sockets.find(address);
-  if (at == m_sockets.end()) return -1;
-  const int fd = at->second;
-  m_sockets.erase(at);
-  return fd;
+void ReservedPorts::release() {
+  for (const int fd : m_sockets) ::close(fd);
+  m_sockets.clear();
 }
 
 }  // namespace berth::api

@@ -122,10 +122,9 @@ svc::RemoteAgentSettings remote_agent_settings(const Config& config) {
 }  // namespace
 
 Result<std::unique_ptr<Daemon>> Daemon::open(const Config& config, const agent::AgentConfig& agent_config,
-                                             ControlPlane* plane, std::shared_ptr<api::ReservedPorts> reserved) {
+                                             ControlPlane* plane) {
   BERTH_TRY(make_state_dirs(config));
   DaemonResources resources;
-  resources.reserved_ports = std::move(reserved);
   resources.clock = std::make_unique<SystemClock>();
   if (plane) {
     BERTH_ASSIGN(resources.store, plane->open_store());
@@ -173,7 +172,7 @@ Daemon::Daemon(const Config& config, const agent::AgentConfig& agent_config, Dae
             .metrics = &m_metrics,
             .remote_agents = &m_remote_agents},
       m_registrar(m_ctx),
-      m_metadata(m_ctx, m_resources.secrets_key, agent_config, m_resources.reserved_ports),
+      m_metadata(m_ctx, m_resources.secrets_key, agent_config),
       // The agent's links: it registers through svc; a recorded task change wakes the service
       // scheduler; containers' secrets come from svc's secrets store.
       m_agent(*m_resources.store, m_runtime, *m_resources.images, *m_resources.clock, agent_config,
@@ -297,7 +296,6 @@ Result<std::string> Daemon::start() {
     }
     api::ServerOptions server_options{m_config.listen, m_config.socket_path, m_config.max_body_bytes};
     server_options.tls = m_resources.tls;
-    server_options.reserved = m_resources.reserved_ports;
     // A parked PollInstanceTasks holds no worker, but its connection: the connections grow by
     // as many as may park, so the other clients keep theirs.
     server_options.max_connections += m_remote_agents.settings().max_waiters;

@@ -66,8 +66,6 @@ struct DaemonResources {
   // berth's DNS for containers, bound before the agent is built (its containers' resolv.conf
   // names it); null when off or its address is taken.
   std::unique_ptr<runtime::DnsServer> dns;
-  // The API's and the metadata endpoint's ports, bound at start-up (null: bound as they start).
-  std::shared_ptr<api::ReservedPorts> reserved_ports;
 };
 
 // Serves container logs to the API from the runtime's log files.
@@ -101,11 +99,8 @@ class Daemon final : private svc::StateEvents {
   // With `plane` (berth serve --peers), the store is the replicated one and the schedulers act
   // only while this server holds the scheduler leadership (svc/scheduler_leadership.hpp), every
   // write of theirs fenced with its term; `plane` outlives the daemon.
-  // `reserved` holds sockets bound for the API's and the metadata endpoint's addresses at start-up
-  // (api/reserved_ports.hpp), which they listen on.
   [[nodiscard]] static Result<std::unique_ptr<Daemon>> open(const Config& config, const agent::AgentConfig& agent_config,
-                                                            ControlPlane* plane = nullptr,
-                                                            std::shared_ptr<api::ReservedPorts> reserved = nullptr);
+                                                            ControlPlane* plane = nullptr);
   ~Daemon() override;
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;

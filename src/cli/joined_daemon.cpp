@@ -37,8 +37,7 @@ std::vector<ControlPlaneServer> control_plane_servers(const std::vector<ServerEn
 
 }  // namespace
 
-Result<std::unique_ptr<JoinedDaemon>> JoinedDaemon::open(const Config& config, const agent::AgentConfig& agent_config,
-                                                         std::shared_ptr<api::ReservedPorts> reserved) {
+Result<std::unique_ptr<JoinedDaemon>> JoinedDaemon::open(const Config& config, const agent::AgentConfig& agent_config) {
   BERTH_TRY(make_dirs(config.data_dir, 0700));
   BERTH_TRY(make_dirs(config.run_dir, 0750));
   SystemClock clock;
@@ -53,19 +52,17 @@ Result<std::unique_ptr<JoinedDaemon>> JoinedDaemon::open(const Config& config, c
   BERTH_ASSIGN(auto endpoints, join_endpoints(config));
   BERTH_ASSIGN(auto gateway_logs, JoinedGatewayLogs::open(config));
   return std::unique_ptr<JoinedDaemon>(new JoinedDaemon(config, agent_config, std::move(endpoints), std::move(store),
-                                                        std::move(images), metadata_key, std::move(gateway_logs),
-                                                        std::move(reserved)));
+                                                        std::move(images), metadata_key, std::move(gateway_logs)));
 }
 
 JoinedDaemon::JoinedDaemon(const Config& config, const agent::AgentConfig& agent_config,
                            const std::vector<ServerEndpoint>& servers, std::unique_ptr<store::Store> store, std::unique_ptr<runtime::ImageStore> images,
-                           const api::auth::SecretKey& metadata_key, std::unique_ptr<JoinedGatewayLogs> gateway_logs,
-                           std::shared_ptr<api::ReservedPorts> reserved)
+                           const api::auth::SecretKey& metadata_key, std::unique_ptr<JoinedGatewayLogs> gateway_logs)
     : m_config(config),
       m_store(std::move(store)),
       m_images(std::move(images)),
       m_ctx{.store = *m_store, .clock = m_clock, .arns = agent_config.arns},
-      m_metadata(m_ctx, metadata_key, agent_config, std::move(reserved)),
+      m_metadata(m_ctx, metadata_key, agent_config),
       m_runtime(runc_paths(config), agent_config.network),
       m_logs(m_runtime, runc_paths(config).log_files),
       m_commands(m_runtime, runc_paths(config)),

@@ -37,9 +37,7 @@ namespace berth::cli {
 class JoinedDaemon {
  public:
   // Makes the state directories, opens the store and the image store, builds the parts.
-  // `reserved` may hold the metadata endpoint's sockets, bound at start-up (api/reserved_ports.hpp).
-  [[nodiscard]] static Result<std::unique_ptr<JoinedDaemon>> open(const Config& config, const agent::AgentConfig& agent_config,
-                                                                  std::shared_ptr<api::ReservedPorts> reserved = nullptr);
+  [[nodiscard]] static Result<std::unique_ptr<JoinedDaemon>> open(const Config& config, const agent::AgentConfig& agent_config);
   ~JoinedDaemon();
   JoinedDaemon(const JoinedDaemon&) = delete;
   JoinedDaemon& operator=(const JoinedDaemon&) = delete;
@@ -54,7 +52,7 @@ class JoinedDaemon {
   JoinedDaemon(const Config& config, const agent::AgentConfig& agent_config, const std::vector<ServerEndpoint>& servers,
                std::unique_ptr<store::Store> store,
                std::unique_ptr<runtime::ImageStore> images, const api::auth::SecretKey& metadata_key,
-               std::unique_ptr<JoinedGatewayLogs> gateway_logs, std::shared_ptr<api::ReservedPorts> reserved);
+               std::unique_ptr<JoinedGatewayLogs> gateway_logs);
 
   const Config m_config;
   SystemClock m_clock;

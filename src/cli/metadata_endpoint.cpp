@@ -22,12 +22,10 @@ api::ServerOptions MetadataEndpoint::server_options(const agent::AgentConfig& co
 }
 
 MetadataEndpoint::MetadataEndpoint(svc::Context& ctx, const api::auth::SecretKey& secrets_key,
-                                   const agent::AgentConfig& config, std::shared_ptr<api::ReservedPorts> reserved)
+                                   const agent::AgentConfig& config)
     : m_tokens(secrets_key),
       m_services{ctx, m_tokens, config.cluster, config.availability_zone},
-      m_options(server_options(config)) {
-  m_options.reserved = std::move(reserved);
-}
+      m_options(server_options(config)) {}
 
 agent::MetadataTokenMaker MetadataEndpoint::token_maker() {
   if (m_options.listen.empty()) return {};

@@ -19,10 +19,8 @@ namespace berth::cli {
 
 class MetadataEndpoint {
  public:
-  // Answers from `ctx`'s store, with tokens derived from `secrets_key`, on `config`'s port:
-  // on the sockets `reserved` holds for its addresses, if any.
-  MetadataEndpoint(svc::Context& ctx, const api::auth::SecretKey& secrets_key, const agent::AgentConfig& config,
-                   std::shared_ptr<api::ReservedPorts> reserved = nullptr);
+  // Answers from `ctx`'s store, with tokens derived from `secrets_key`, on `config`'s port.
+  MetadataEndpoint(svc::Context& ctx, const api::auth::SecretKey& secrets_key, const agent::AgentConfig& config);
   // The endpoint's listeners and bounds for `config` (no TCP listener when its port is 0).
   static api::ServerOptions server_options(const agent::AgentConfig& config);
   ~MetadataEndpoint() { stop(); }

@@ -69,9 +69,9 @@ int serve_verb(const Words& words) {
 
   // Before anything connects anywhere (the control plane's node, the agent's pulls): berth's own
   // ports lie in the kernel's ephemeral range, and a connection could take one before its server
-  // listens (api/reserved_ports.hpp).
-  auto reserved = std::make_shared<api::ReservedPorts>();
-  reserved->reserve(MetadataEndpoint::server_options(*agent_config));
+  // listens (api/reserved_ports.hpp). Held until the daemon's start has opened its servers.
+  api::ReservedPorts reserved;
+  reserved.reserve(MetadataEndpoint::server_options(*agent_config));
 
   const auto fail_start = [](const Error& error) {
     log_error("cannot start: " + error.message);
@@ -79,6 +79,7 @@ int serve_verb(const Words& words) {
   };
   const auto serve_until_signal = [&](auto& daemon) {
     auto ready = daemon->start();
+    reserved.release();
     if (!ready) return fail_start(ready.error());
     log_info(*ready);
     int signal_number = 0;
@@ -97,7 +98,7 @@ int serve_verb(const Words& words) {
       // Toward the first server: a replicated control plane's servers share the gateways' LAN.
       agent_config->instance_address = joined_instance_address(config->join_url.substr(0, config->join_url.find(',')));
     }
-    auto joined = JoinedDaemon::open(*config, *agent_config, reserved);
+    auto joined = JoinedDaemon::open(*config, *agent_config);
     if (!joined) return fail_start(joined.error());
     return serve_until_signal(*joined);
   }
@@ -105,14 +106,14 @@ int serve_verb(const Words& words) {
   // daemon's store is the replicated one. The plane outlives the daemon (declared before it).
   api::ServerOptions api_listener;
   api_listener.listen = config->listen;
-  reserved->reserve(api_listener);
+  reserved.reserve(api_listener);
   std::unique_ptr<ControlPlane> plane;
   if (!config->peers.empty()) {
     auto started = start_control_plane(*config);
     if (!started) return fail_start(started.error());
     plane = std::move(*started);
   }
-  auto daemon = Daemon::open(*config, *agent_config, plane.get(), reserved);
+  auto daemon = Daemon::open(*config, *agent_config, plane.get());
   if (!daemon) return fail_start(daemon.error());
   return serve_until_signal(*daemon);
 }

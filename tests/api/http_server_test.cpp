@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <memory>
 
 #include <catch2/catch.hpp>
 
@@ -53,15 +52,14 @@ int bind_error(int port) {
 
 }  // namespace
 
-TEST_CASE("http server: listens on the socket reserved for its address at start-up", "[api][http]") {
+TEST_CASE("http server: starts on a port reserved at start-up, which is its alone once released", "[api][http]") {
   const auto [probe_fd, port] = berth::testing::loopback_listener();  // a free port
   ::close(probe_fd);
-  const std::string address = "127.0.0.1:" + std::to_string(port);
-  auto reserved = std::make_shared<ReservedPorts>();
+  ReservedPorts reserved;
   ServerOptions options;
-  options.listen = address;
-  options.reserved = reserved;
-  reserved->reserve(options);
+  options.listen = "127.0.0.1:" + std::to_string(port);
+  reserved.reserve(options);
+  CHECK(reserved.held() == 1);
   // Held from now on, not yet served: nothing else binds the port, a client is refused.
   CHECK(bind_error(port) == EADDRINUSE);
   const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -76,22 +74,24 @@ TEST_CASE("http server: listens on the socket reserved for its address at start-
   auto server = HttpServer::start(plain_ok, options);
   REQUIRE(server.has_value());
   CHECK((*server)->tcp_port() == port);
-  CHECK(reserved->take(address) == -1);  // the server's now
+  CHECK(get(port, "/").ends_with("\r\n\r\nok"));
+  reserved.release();
+  CHECK(reserved.held() == 0);
+  CHECK(bind_error(port) == EADDRINUSE);  // the server's now
   CHECK(get(port, "/").ends_with("\r\n\r\nok"));
   (*server)->stop();
 }
 
 TEST_CASE("reserved ports: a port picked at bind and a port already taken are left to the server", "[api][http]") {
   const auto [taken_fd, taken_port] = berth::testing::loopback_listener();  // another program's port
-  const std::string taken = "127.0.0.1:" + std::to_string(taken_port);
   ReservedPorts reserved;
   ServerOptions options;
   options.listen = "127.0.0.1:0";
-  options.listen_also = {taken};
+  options.listen_also = {"127.0.0.1:" + std::to_string(taken_port)};
   reserved.reserve(options);
-  CHECK(reserved.take("127.0.0.1:0") == -1);
-  CHECK(reserved.take(taken) == -1);
+  CHECK(reserved.held() == 0);
   ::close(taken_fd);
+  CHECK(bind_error(taken_port) == 0);  // the reservation holds nothing of it
 }
 
 TEST_CASE("reserved ports: a socket no server took is closed with the reservation", "[api][http]") {
