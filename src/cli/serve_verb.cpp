@@ -102,11 +102,12 @@ int serve_verb(const Words& words) {
     if (!joined) return fail_start(joined.error());
     return serve_until_signal(*joined);
   }
-  // A server of a replicated control plane (berth-with-engine): its node starts first, and the
-  // daemon's store is the replicated one. The plane outlives the daemon (declared before it).
+  // The API's port too (a joined gateway has none), before the control plane's node connects.
   api::ServerOptions api_listener;
   api_listener.listen = config->listen;
   reserved.reserve(api_listener);
+  // A server of a replicated control plane (berth-with-engine): its node starts first, and the
+  // daemon's store is the replicated one. The plane outlives the daemon (declared before it).
   std::unique_ptr<ControlPlane> plane;
   if (!config->peers.empty()) {
     auto started = start_control_plane(*config);
