@@ -148,4 +148,42 @@ TEST_CASE_METHOD(ServiceFixture, "a plan commit checks against the snapshot it w
   CHECK(tasks->size() == 3);  // t1, t3, t4
 }
 
+TEST_CASE_METHOD(ServiceFixture, "snapshot: placement reads the tasks that hold resources, services also their primaries' stopped",
+                 "[store]") {
+  add_instance(*store, "i1");
+  REQUIRE(store->register_task_definition("python-app", dynamic_port_def(), {}, 1).has_value());
+  model::Service service;
+  service.cluster = "default";
+  service.name = "web";
+  model::Deployment primary;
+  primary.id = "ecs-svc/1111111111111111111";
+  primary.family = "python-app";
+  primary.revision = 1;
+  service.deployments.push_back(primary);
+  REQUIRE(store->create_service(service, {}).has_value());
+  const auto task = [](const std::string& id, const std::string& started_by, model::TaskStatus last, model::TaskStatus desired) {
+    auto t = testing::task_record(id, "default", "python-app", 1, "i1", last, desired);
+    t.started_by = started_by;
+    return t;
+  };
+  using model::TaskStatus;
+  const std::string old_deployment = "ecs-svc/2222222222222222222";
+  REQUIRE(store->insert_tasks({task("running", primary.id, TaskStatus::running, TaskStatus::running),
+                               task("stopping", primary.id, TaskStatus::running, TaskStatus::stopped),
+                               task("stopped-primary", primary.id, TaskStatus::stopped, TaskStatus::stopped),
+                               task("stopped-old", old_deployment, TaskStatus::stopped, TaskStatus::stopped),
+                               task("stopped-alone", "", TaskStatus::stopped, TaskStatus::stopped)},
+                              {})
+              .has_value());
+  const auto ids = [&](store::SnapshotScope scope) {
+    auto snapshot = store->read_cluster_snapshot("default", scope);
+    REQUIRE(snapshot.has_value());
+    std::vector<std::string> out;
+    for (const auto& t : snapshot->tasks) out.push_back(t.id);
+    return out;
+  };
+  CHECK(ids(store::SnapshotScope::placement) == std::vector<std::string>{"running", "stopping"});
+  CHECK(ids(store::SnapshotScope::services) == std::vector<std::string>{"running", "stopped-primary", "stopping"});
+}
+
 }  // namespace cluster_snapshot_test
