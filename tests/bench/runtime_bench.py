@@ -23,9 +23,11 @@ DOCKER_IMAGE = os.path.abspath("build/images/busybox-docker.tar")  # the same im
 PEER_RUNS = 10
 # Interleaved starts of each kind. On two cores one start takes a tenth more or less than the next,
 # so the ratio of two p50s of 20 ranged from 1.02 to 1.15 over ten benchmark runs of 2026-12-05
-# while berth's own part stayed at 2.5 to 3.2 ms: mostly the p50s' own sampling error, which 40
-# each cuts to about 0.7 of it (1/sqrt(2)).
-START_RUNS = 40
+# while berth's own part stayed at 2.5 to 3.2 ms: mostly the p50s' own sampling error. At 40 each
+# it still ranged from 1.03 to 1.12 over five runs of 2026-12-06 with the own part at 3.9 to 4.3
+# ms, the runc in berth's shim against the bare runc alone from 0.97 to 1.07; 80 each cuts that
+# error to 0.7 of it again (1/sqrt(2)), for about 25 s more.
+START_RUNS = 80
 TARGET = "AmazonEC2ContainerServiceV20141113."
 
 
