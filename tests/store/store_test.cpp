@@ -227,10 +227,6 @@ TEST_CASE("store: the change count moves with every write and stays put over rea
   CHECK(s.change_count() > written);
 }
 
-}  // namespace store_test
-
-namespace store_test {
-
 TEST_CASE("store: an agent's unsettled tasks are those starting, or to stop and not stopped", "[store]") {
   auto store = berth::testing::open_test_store();
   REQUIRE(store.has_value());
