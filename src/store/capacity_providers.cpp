@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "model/capacity_provider_strategy.hpp"
+#include "store/rows.hpp"
 #include "store/store.hpp"
 
 namespace berth::store {
@@ -54,8 +55,8 @@ Result<bool> Store::provider_in_use_locked(const std::string& cluster, const std
   services.bind(1, cluster).bind(2, provider);
   BERTH_ASSIGN(bool used, services.step());
   if (used) return true;
-  Stmt tasks(m_db, "SELECT 1 FROM tasks WHERE cluster = ?1 AND last_status != 'STOPPED' AND "
-                   "json_extract(body, '$.capacityProviderName') = ?2 LIMIT 1");
+  Stmt tasks(m_db, select_not_stopped_tasks("1", "cluster = ?1 AND json_extract(body, '$.capacityProviderName') = ?2") +
+                       " LIMIT 1");
   tasks.bind(1, cluster).bind(2, provider);
   BERTH_ASSIGN(used, tasks.step());
   if (used) return true;

@@ -82,11 +82,14 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::st
   // The stopped tasks' branch only when there are primaries to match: it looks up the row of every
   // stopped task in the cluster (desired_status and started_by are not in the index), which was
   // 0.36 ms of each RunTask with 35 stopped tasks kept; placement needs only the tasks that hold
-  // resources, which the index finds by last_status alone.
+  // resources, which the index finds by last_status alone (select_not_stopped_tasks).
   const char* stopped_of_primaries =
-      primaries.empty() ? "" : " OR (desired_status = 'STOPPED' AND started_by IN (SELECT value FROM json_each(?3)))";
-  Stmt tasks(m_db, std::string("SELECT body, protected_until FROM tasks WHERE cluster = ?1 AND (last_status != 'STOPPED'") +
-                       stopped_of_primaries + ") ORDER BY id LIMIT ?2");
+      primaries.empty() ? ""
+                        : " UNION ALL SELECT id, body, protected_until FROM tasks WHERE cluster = ?1 AND last_status = 'STOPPED' "
+                          "AND desired_status = 'STOPPED' AND started_by IN (SELECT value FROM json_each(?3))";
+  Stmt tasks(m_db, "SELECT body, protected_until FROM (" +
+                       select_not_stopped_tasks("id, body, protected_until", "cluster = ?1") + stopped_of_primaries +
+                       ") ORDER BY id LIMIT ?2");
   tasks.bind(1, cluster).bind(2, k_max_snapshot_rows);
   if (!primaries.empty()) tasks.bind(3, primaries.dump());
   BERTH_ASSIGN(auto task_rows, collect_parsed_rows<TaskRow>(tasks, read_task_row));

@@ -20,10 +20,12 @@ Result<void> upsert_daemon(Db& db, const model::Daemon& d) {
 
 // The daemon's row joined with its backing service's. A deleted daemon is gone once its service
 // is INACTIVE (the scheduler asked its tasks to stop) and those tasks have stopped.
-constexpr const char* k_daemon_join =
+// (In the EXISTS, the bare column names are the tasks'.)
+const std::string k_daemon_join =
     "SELECT d.body, s.body FROM daemons d JOIN services s ON s.cluster = d.cluster AND s.name = 'daemon:' || d.name "
-    "WHERE (s.status <> 'INACTIVE' OR EXISTS (SELECT 1 FROM tasks t WHERE t.cluster = d.cluster AND "
-    "t.last_status <> 'STOPPED' AND t.group_name = 'service:daemon:' || d.name)) AND d.cluster = ?1";
+    "WHERE (s.status <> 'INACTIVE' OR EXISTS (" +
+    select_not_stopped_tasks("1", "cluster = d.cluster AND group_name = 'service:daemon:' || d.name") +
+    ")) AND d.cluster = ?1";
 
 // The capacity providers a daemon names, as a strategy the association check reads.
 model::Json strategy_naming(const model::Daemon& daemon) {
@@ -35,7 +37,7 @@ model::Json strategy_naming(const model::Daemon& daemon) {
 }  // namespace
 
 Result<bool> Store::daemon_exists_locked(const std::string& cluster, const std::string& name) {
-  Stmt stmt(m_db, std::string(k_daemon_join) + " AND d.name = ?2");
+  Stmt stmt(m_db, k_daemon_join + " AND d.name = ?2");
   stmt.bind(1, cluster).bind(2, name);
   return stmt.step();
 }
@@ -104,7 +106,7 @@ Result<std::optional<std::pair<model::Daemon, model::Service>>> Store::find_daem
                                                                                      const std::string& name) {
   using Found = std::optional<std::pair<model::Daemon, model::Service>>;
   MutexLock lock(m_mutex);
-  Stmt stmt(m_db, std::string(k_daemon_join) + " AND d.name = ?2");
+  Stmt stmt(m_db, k_daemon_join + " AND d.name = ?2");
   stmt.bind(1, cluster).bind(2, name);
   BERTH_ASSIGN(bool row, stmt.step());
   if (!row) return Found();
@@ -117,7 +119,7 @@ Result<std::vector<model::Daemon>> Store::list_daemons(const std::string& cluste
                                                        const std::vector<std::string>& capacity_providers,
                                                        const std::string& after, std::size_t limit) {
   MutexLock lock(m_mutex);
-  Stmt stmt(m_db, std::string(k_daemon_join) +
+  Stmt stmt(m_db, k_daemon_join +
                       " AND d.name > ?2 AND (?4 = '[]' OR EXISTS (SELECT 1 FROM json_each(d.body, '$.capacityProviders') "
                       "named WHERE named.value IN (SELECT value FROM json_each(?4)))) ORDER BY d.name LIMIT ?3");
   stmt.bind(1, cluster).bind(2, after).bind(3, static_cast<std::int64_t>(limit))
@@ -130,7 +132,7 @@ Result<bool> Store::replace_daemon(const model::Daemon& daemon, long long daemon
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
-  Stmt current(m_db, std::string(k_daemon_join) + " AND d.name = ?2");
+  Stmt current(m_db, k_daemon_join + " AND d.name = ?2");
   current.bind(1, daemon.cluster).bind(2, daemon.name);
   BERTH_ASSIGN(bool exists, current.step());
   if (!exists) return fail(Code::daemon_not_found, "Daemon not found.");

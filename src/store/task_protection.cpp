@@ -48,9 +48,10 @@ Result<std::vector<model::TaskProtection>> Store::protected_tasks(const std::str
                                                                   std::size_t limit) {
   MutexLock lock(m_mutex);
   // model::TaskProtection::enabled_at in SQL, so the limit counts only what it selects.
-  Stmt stmt(m_db, std::string("SELECT ") + k_protection_columns +
-                      " FROM tasks WHERE cluster = ?1 AND protected_until > ?2 AND desired_status != 'STOPPED' "
-                      "AND last_status != 'STOPPED' ORDER BY id LIMIT ?3");
+  Stmt stmt(m_db, std::string("SELECT ") + k_protection_columns + " FROM (" +
+                      select_not_stopped_tasks(k_protection_columns,
+                                               "cluster = ?1 AND protected_until > ?2 AND desired_status != 'STOPPED'") +
+                      ") ORDER BY id LIMIT ?3");
   stmt.bind(1, cluster).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
   return collect_rows<model::TaskProtection>(stmt, read_protection);
 }
