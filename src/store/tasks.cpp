@@ -93,7 +93,9 @@ Result<std::vector<model::Task>> Store::list_tasks(const TaskQuery& q) {
   if (q.cluster) where += " AND cluster = ?2";
   if (q.container_instance) where += " AND container_instance = ?3";
   if (q.family) where += " AND family = ?4";
-  if (q.started_by) where += " AND started_by = ?5";
+  // With the not-stopped ranges the unary + keeps them on the cluster's index: tasks_by_started_by
+  // would read a deployment's stopped tasks too, once for each range.
+  if (q.started_by) where += q.not_stopped && q.cluster ? " AND +started_by = ?5" : " AND started_by = ?5";
   if (q.desired_status) where += " AND desired_status = ?6";
   // Two columns compared, no IN list or OR: as cheap as the query without it.
   if (q.unsettled) where += " AND last_status != desired_status";

@@ -1,6 +1,7 @@
-// select_not_stopped_tasks: the tasks of every status but STOPPED, read as ranges of last_status in
-// the cluster's and the instance's task indexes, so that the stopped tasks a store keeps are
-// skipped in the index rather than looked up row by row, and without a temporary table.
+// How the store's reads of tasks use the task indexes, so that the stopped tasks a store keeps are
+// skipped in an index rather than looked up row by row: select_not_stopped_tasks (the tasks of every
+// status but STOPPED, as ranges of last_status, without a temporary table) and the reads by who
+// started a task (tasks_by_started_by). The SQL here has the shapes of the store's own queries.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -13,7 +14,7 @@
 #include "store/migrations.hpp"
 #include "store/rows.hpp"
 
-namespace task_not_stopped_test {
+namespace task_read_plans_test {
 
 using namespace berth;
 using namespace berth::store;
@@ -76,4 +77,30 @@ TEST_CASE("tasks not stopped: two ranges of last_status in the cluster's and the
   CHECK(by_instance.find("MULTI-INDEX OR") == std::string::npos);
 }
 
-}  // namespace task_not_stopped_test
+TEST_CASE("task reads by who started them: a deployment's tasks and the primaries' stopped ones by tasks_by_started_by",
+          "[store]") {
+  berth::testing::TempDir tmp;
+  Db db = migrated(tmp.path + "/state.db");
+  // A deployment's tasks of every status (svc/plan_applier's pinned digests, Store::list_tasks).
+  const std::string deployment =
+      plan_of(db, "SELECT body FROM tasks WHERE id > ?1 AND cluster = ?2 AND started_by = ?5 ORDER BY id LIMIT ?8");
+  INFO(deployment);
+  CHECK(deployment.find("tasks_by_started_by (cluster=? AND started_by=?") != std::string::npos);
+  // The service scheduler's snapshot: the primaries' stopped tasks (store/cluster_snapshot.cpp).
+  const std::string primaries = plan_of(
+      db, "SELECT id FROM tasks WHERE cluster = ?1 AND +last_status = 'STOPPED' AND desired_status = 'STOPPED' "
+          "AND started_by IN (SELECT value FROM json_each(?3))");
+  INFO(primaries);
+  CHECK(primaries.find("tasks_by_started_by (cluster=? AND started_by=?)") != std::string::npos);
+  // A deployment's tasks not stopped (the scaling runner) stay on the cluster's ranges: the
+  // started_by index would read its stopped tasks too, once for each range.
+  const std::string live_of_deployment =
+      plan_of(db, "SELECT body FROM (" +
+                      select_not_stopped_tasks("id, body", "id > ?1 AND cluster = ?2 AND +started_by = ?5") +
+                      ") ORDER BY id LIMIT ?8");
+  INFO(live_of_deployment);
+  CHECK(live_of_deployment.find("tasks_by_cluster (cluster=? AND last_status<?)") != std::string::npos);
+  CHECK(live_of_deployment.find("tasks_by_started_by") == std::string::npos);
+}
+
+}  // namespace task_read_plans_test
