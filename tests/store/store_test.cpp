@@ -227,10 +227,26 @@ TEST_CASE("store: the change count moves with every write and stays put over rea
   CHECK(s.change_count() > written);
 }
 
-TEST_CASE("store: an agent's unsettled tasks are those starting, or to stop and not stopped", "[store]") {
-  auto store = berth::testing::open_test_store();
-  REQUIRE(store.has_value());
-  auto& s = **store;
+namespace {
+
+// A test store with eight tasks of cluster "default", one of each pair of statuses an agent's pass
+// tells apart, all on instance i1 but the last (on i2).
+class TasksOfEachStatus {
+ public:
+  TasksOfEachStatus() {
+    REQUIRE(m_store.has_value());
+    insert(**m_store);
+  }
+
+ protected:
+  store::Store& s() { return **m_store; }
+
+ private:
+  static void insert(store::Store& s);
+  decltype(berth::testing::open_test_store()) m_store = berth::testing::open_test_store();
+};
+
+void TasksOfEachStatus::insert(store::Store& s) {
   const auto task = [](const std::string& id, const std::string& instance, model::TaskStatus last, model::TaskStatus desired) {
     return berth::testing::task_record(id, "default", "web", 1, instance, last, desired);
   };
@@ -252,22 +268,45 @@ TEST_CASE("store: an agent's unsettled tasks are those starting, or to stop and 
                           task("h-pending-elsewhere", "i2", S::pending, S::running)},
                          {})
               .value_or(false));
+}
+
+std::vector<std::string> listed_ids(store::Store& s, const store::TaskQuery& q) {
+  auto tasks = s.list_tasks(q);
+  REQUIRE(tasks.has_value());
+  std::vector<std::string> out;
+  for (const auto& t : *tasks) out.push_back(t.id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(TasksOfEachStatus, "store: an agent's unsettled tasks are those starting, or to stop and not stopped",
+                 "[store]") {
   store::TaskQuery query;
   query.container_instance = "i1";
   query.not_stopped = true;
   query.limit = 100;
-  const auto ids = [&](const store::TaskQuery& q) {
-    auto tasks = s.list_tasks(q);
-    REQUIRE(tasks.has_value());
-    std::vector<std::string> out;
-    for (const auto& t : *tasks) out.push_back(t.id);
-    return out;
-  };
-  CHECK(ids(query) == std::vector<std::string>{"a-provisioning", "b-pending", "c-activating", "d-running",
-                                               "e-running-to-stop", "f-deactivating-to-stop"});
+  CHECK(listed_ids(s(), query) == std::vector<std::string>{"a-provisioning", "b-pending", "c-activating", "d-running",
+                                                         "e-running-to-stop", "f-deactivating-to-stop"});
   query.unsettled = true;
-  CHECK(ids(query) == std::vector<std::string>{"a-provisioning", "b-pending", "c-activating", "e-running-to-stop",
-                                               "f-deactivating-to-stop"});
+  CHECK(listed_ids(s(), query) == std::vector<std::string>{"a-provisioning", "b-pending", "c-activating",
+                                                         "e-running-to-stop", "f-deactivating-to-stop"});
+}
+
+TEST_CASE_METHOD(TasksOfEachStatus, "store: tasks listed by desired status, in id order and by page", "[store]") {
+  store::TaskQuery query;
+  query.cluster = "default";
+  query.desired_status = model::TaskStatus::running;  // ListTasks' default: read as the not-stopped ranges
+  query.limit = 100;
+  CHECK(listed_ids(s(), query) ==
+        std::vector<std::string>{"a-provisioning", "b-pending", "c-activating", "d-running", "h-pending-elsewhere"});
+  query.after = "b-pending";
+  query.limit = 2;
+  CHECK(listed_ids(s(), query) == std::vector<std::string>{"c-activating", "d-running"});
+  query.after = "";
+  query.limit = 100;
+  query.desired_status = model::TaskStatus::stopped;
+  CHECK(listed_ids(s(), query) == std::vector<std::string>{"e-running-to-stop", "f-deactivating-to-stop", "g-stopped"});
 }
 
 }  // namespace store_test
