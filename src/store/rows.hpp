@@ -45,6 +45,7 @@ Result<void> upsert_task(Db& db, const model::Task& task);
 // with 2,000 of them, in each RunTask's placement and each agent pass); an OR of the two ranges
 // builds a temporary table to merge them, 10 to 15 fresh heap pages each time (0.13-0.19 ms here).
 std::string select_not_stopped_tasks(std::string_view columns, std::string_view where);
+
 Result<void> upsert_service(Db& db, const model::Service& service);
 
 }  // namespace berth::store
