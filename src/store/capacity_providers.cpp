@@ -1,8 +1,8 @@
 #include <algorithm>
 
 #include "model/capacity_provider_strategy.hpp"
-#include "store/rows.hpp"
 #include "store/store.hpp"
+#include "store/task_queries.hpp"
 
 namespace berth::store {
 namespace {

@@ -5,6 +5,7 @@
 #include "model/deployment_history.hpp"
 #include "store/rows.hpp"
 #include "store/store.hpp"
+#include "store/task_queries.hpp"
 
 namespace berth::store {
 namespace {
@@ -79,17 +80,7 @@ Result<model::ClusterSnapshot> Store::read_cluster_snapshot_locked(const std::st
       for (const auto& t : s.task_sets) primaries.push_back(t.id);
     }
   }
-  // The primaries' stopped tasks only when there are primaries: placement needs only the tasks
-  // that hold resources, which the index finds by last_status alone (select_not_stopped_tasks).
-  // They are found by tasks_by_started_by; the unary + keeps SQLite from reading the cluster's
-  // stopped range of tasks_by_cluster instead, a row lookup for every stopped task kept.
-  const char* stopped_of_primaries =
-      primaries.empty() ? ""
-                        : " UNION ALL SELECT id, body, protected_until FROM tasks WHERE cluster = ?1 AND +last_status = 'STOPPED' "
-                          "AND desired_status = 'STOPPED' AND started_by IN (SELECT value FROM json_each(?3))";
-  Stmt tasks(m_db, "SELECT body, protected_until FROM (" +
-                       select_not_stopped_tasks("id, body, protected_until", "cluster = ?1") + stopped_of_primaries +
-                       ") ORDER BY id LIMIT ?2");
+  Stmt tasks(m_db, snapshot_tasks_sql(!primaries.empty()));
   tasks.bind(1, cluster).bind(2, k_max_snapshot_rows);
   if (!primaries.empty()) tasks.bind(3, primaries.dump());
   BERTH_ASSIGN(auto task_rows, collect_parsed_rows<TaskRow>(tasks, read_task_row));

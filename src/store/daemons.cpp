@@ -1,6 +1,7 @@
 #include "common/numbers.hpp"
 #include "store/rows.hpp"
 #include "store/store.hpp"
+#include "store/task_queries.hpp"
 
 namespace berth::store {
 namespace {

@@ -37,15 +37,6 @@ Result<model::Service> read_service(const Stmt& stmt);
 
 Result<void> upsert_task(Db& db, const model::Task& task);
 
-// `SELECT <columns> FROM tasks WHERE <where>` for the tasks not stopped, as the two ranges of
-// last_status on either side of STOPPED joined by UNION ALL (no order: callers that need one
-// select id and sort the whole). Each range is read in the index that leads with the cluster or
-// the instance, then last_status. `last_status != 'STOPPED'` looked up the row of every stopped task
-// ever kept before testing it (SQLite 3.40: about 2.5 us each with berth's build, 7.6 ms a read
-// with 2,000 of them, in each RunTask's placement and each agent pass); an OR of the two ranges
-// builds a temporary table to merge them, 10 to 15 fresh heap pages each time (0.13-0.19 ms here).
-std::string select_not_stopped_tasks(std::string_view columns, std::string_view where);
-
 Result<void> upsert_service(Db& db, const model::Service& service);
 
 }  // namespace berth::store

@@ -3,6 +3,7 @@
 // writer of a task's body can undo a protection change, and it lapses without a write.
 #include "store/rows.hpp"
 #include "store/store.hpp"
+#include "store/task_queries.hpp"
 
 namespace berth::store {
 namespace {

@@ -1,5 +1,6 @@
 #include "store/rows.hpp"
 #include "store/store.hpp"
+#include "store/task_queries.hpp"
 
 namespace berth::store {
 namespace {
@@ -33,11 +34,6 @@ Result<void> upsert_task(Db& db, const model::Task& t) {
       .bind(10, t.group)
       .bind(11, t.stopped_at)
       .run();
-}
-
-std::string select_not_stopped_tasks(std::string_view columns, std::string_view where) {
-  const std::string branch = "SELECT " + std::string(columns) + " FROM tasks WHERE (" + std::string(where) + ")";
-  return branch + " AND last_status < 'STOPPED' UNION ALL " + branch + " AND last_status > 'STOPPED'";
 }
 
 Result<bool> Store::insert_tasks(const std::vector<model::Task>& tasks, const std::vector<model::Tag>& tags) {
@@ -89,28 +85,7 @@ Result<std::optional<model::Task>> Store::find_task(const std::string& cluster, 
 
 Result<std::vector<model::Task>> Store::list_tasks(const TaskQuery& q) {
   MutexLock lock(m_mutex);
-  // A task is recorded STOPPED only once its desired status is STOPPED (the agent's stop path, a
-  // lost instance's tasks, the joined agents' reports), so one whose desired status is RUNNING is
-  // not stopped: said so, ListTasks' default filter reads the ranges, not every task of a cluster.
-  const bool not_stopped = q.not_stopped || q.desired_status == model::TaskStatus::running;
-  std::string where = "id > ?1";
-  if (q.cluster) where += " AND cluster = ?2";
-  if (q.container_instance) where += " AND container_instance = ?3";
-  if (q.family) where += " AND family = ?4";
-  // With the not-stopped ranges the unary + keeps them on the cluster's index: tasks_by_started_by
-  // would read a deployment's stopped tasks too, once for each range.
-  if (q.started_by) where += not_stopped && q.cluster ? " AND +started_by = ?5" : " AND started_by = ?5";
-  if (q.desired_status) where += " AND desired_status = ?6";
-  // Two columns compared, no IN list or OR: as cheap as the query without it.
-  if (q.unsettled) where += " AND last_status != desired_status";
-  if (q.group) where += " AND group_name = ?7";
-  // The ranges need an index that leads with the cluster or the instance: without either, one scan
-  // of the table rather than two.
-  const bool ranges = not_stopped && (q.cluster || q.container_instance);
-  if (not_stopped && !ranges) where += " AND last_status != 'STOPPED'";
-  const std::string rows = ranges ? "(" + select_not_stopped_tasks(std::string("id, ") + k_task_columns, where) + ")"
-                                  : std::string("tasks WHERE ") + where;
-  Stmt stmt(m_db, std::string("SELECT ") + k_task_columns + " FROM " + rows + " ORDER BY id LIMIT ?8");
+  Stmt stmt(m_db, list_tasks_sql(q));
   stmt.bind(1, q.after);
   if (q.cluster) stmt.bind(2, *q.cluster);
   if (q.container_instance) stmt.bind(3, *q.container_instance);

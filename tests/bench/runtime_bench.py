@@ -183,10 +183,8 @@ POLL_S = 0.05
 FIRST_POLL_S = 0.15
 
 
-def wait_status(port, arn, status, first_poll_s=0.0):
-    """Polls DescribeTasks every POLL_S, the first after `first_poll_s`, until `arn`'s lastStatus
-    is `status`."""
-    time.sleep(first_poll_s)
+def wait_status(port, arn, status):
+    """Polls DescribeTasks every POLL_S, the first at once, until `arn`'s lastStatus is `status`."""
     while call(port, "DescribeTasks", {"tasks": [arn]})["tasks"][0]["lastStatus"] != status:
         time.sleep(POLL_S)
 

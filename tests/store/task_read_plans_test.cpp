@@ -1,8 +1,9 @@
 // How the store's reads of tasks use the task indexes, so that the stopped tasks a store keeps are
 // skipped in an index rather than looked up row by row: select_not_stopped_tasks (the tasks of every
-// status but STOPPED, as ranges of last_status, without a temporary table) and the reads by who
-// started a task (tasks_by_started_by). The SQL here has the shapes of the store's own queries.
+// status but STOPPED, as ranges of last_status, without a temporary table), Store::list_tasks' and
+// the cluster snapshot's statements (store/task_queries.hpp: the SQL the store runs).
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,7 @@
 #include "model/statuses.hpp"
 #include "store/db.hpp"
 #include "store/migrations.hpp"
-#include "store/rows.hpp"
+#include "store/task_queries.hpp"
 
 namespace task_read_plans_test {
 
@@ -34,6 +35,13 @@ std::string plan_of(Db& db, const std::string& sql) {
   std::string details;
   while (stmt.step().value_or(false)) details += stmt.text(3) + "\n";
   return details;
+}
+
+store::TaskQuery query_of(std::optional<std::string> cluster, std::optional<std::string> instance) {
+  store::TaskQuery q;
+  q.cluster = std::move(cluster);
+  q.container_instance = std::move(instance);
+  return q;
 }
 
 }  // namespace
@@ -60,44 +68,47 @@ TEST_CASE("tasks not stopped: every status but STOPPED, each task once", "[store
 TEST_CASE("tasks not stopped: two ranges of last_status in the cluster's and the instance's task indexes", "[store]") {
   berth::testing::TempDir tmp;
   Db db = migrated(tmp.path + "/state.db");
-  // As RunTask's placement reads them (store/cluster_snapshot.cpp).
-  const std::string by_cluster =
-      plan_of(db, "SELECT body FROM (" + select_not_stopped_tasks("id, body", "cluster = ?1") + ") ORDER BY id LIMIT ?2");
-  INFO(by_cluster);
-  CHECK(by_cluster.find("tasks_by_cluster (cluster=? AND last_status<?)") != std::string::npos);
-  CHECK(by_cluster.find("tasks_by_cluster (cluster=? AND last_status>?)") != std::string::npos);
-  // As the agent lists its instance's unsettled tasks (Store::list_tasks).
-  const std::string by_instance =
-      plan_of(db, "SELECT body FROM (" +
-                      select_not_stopped_tasks("id, body", "id > ?1 AND container_instance = ?3 AND last_status != desired_status") +
-                      ") ORDER BY id LIMIT ?8");
+  // RunTask's placement (the snapshot without primaries).
+  const std::string snapshot = plan_of(db, snapshot_tasks_sql(false));
+  INFO(snapshot);
+  CHECK(snapshot.find("tasks_by_cluster (cluster=? AND last_status<?)") != std::string::npos);
+  CHECK(snapshot.find("tasks_by_cluster (cluster=? AND last_status>?)") != std::string::npos);
+  // The agent's listing of its instance's unsettled tasks.
+  store::TaskQuery agent = query_of(std::nullopt, "i1");
+  agent.not_stopped = agent.unsettled = true;
+  const std::string by_instance = plan_of(db, list_tasks_sql(agent));
   INFO(by_instance);
   CHECK(by_instance.find("tasks_by_instance (container_instance=? AND last_status<?)") != std::string::npos);
   CHECK(by_instance.find("tasks_by_instance (container_instance=? AND last_status>?)") != std::string::npos);
   CHECK(by_instance.find("MULTI-INDEX OR") == std::string::npos);
+  // ListTasks' default filter: desired status RUNNING.
+  store::TaskQuery listed = query_of("default", std::nullopt);
+  listed.desired_status = model::TaskStatus::running;
+  const std::string desired_running = plan_of(db, list_tasks_sql(listed));
+  INFO(desired_running);
+  CHECK(desired_running.find("tasks_by_cluster (cluster=? AND last_status<?)") != std::string::npos);
+  CHECK(desired_running.find("tasks_by_cluster (cluster=? AND last_status>?)") != std::string::npos);
 }
 
 TEST_CASE("task reads by who started them: a deployment's tasks and the primaries' stopped ones by tasks_by_started_by",
           "[store]") {
   berth::testing::TempDir tmp;
   Db db = migrated(tmp.path + "/state.db");
-  // A deployment's tasks of every status (svc/plan_applier's pinned digests, Store::list_tasks).
-  const std::string deployment =
-      plan_of(db, "SELECT body FROM tasks WHERE id > ?1 AND cluster = ?2 AND started_by = ?5 ORDER BY id LIMIT ?8");
-  INFO(deployment);
-  CHECK(deployment.find("tasks_by_started_by (cluster=? AND started_by=?") != std::string::npos);
-  // The service scheduler's snapshot: the primaries' stopped tasks (store/cluster_snapshot.cpp).
-  const std::string primaries = plan_of(
-      db, "SELECT id FROM tasks WHERE cluster = ?1 AND +last_status = 'STOPPED' AND desired_status = 'STOPPED' "
-          "AND started_by IN (SELECT value FROM json_each(?3))");
-  INFO(primaries);
-  CHECK(primaries.find("tasks_by_started_by (cluster=? AND started_by=?)") != std::string::npos);
+  // A deployment's tasks of every status (svc/plan_applier's pinned digests).
+  store::TaskQuery deployment = query_of("default", std::nullopt);
+  deployment.started_by = "ecs-svc/1";
+  const std::string of_deployment = plan_of(db, list_tasks_sql(deployment));
+  INFO(of_deployment);
+  CHECK(of_deployment.find("tasks_by_started_by (cluster=? AND started_by=?") != std::string::npos);
+  // The service scheduler's snapshot: the primaries' stopped tasks.
+  const std::string snapshot = plan_of(db, snapshot_tasks_sql(true));
+  INFO(snapshot);
+  CHECK(snapshot.find("tasks_by_started_by (cluster=? AND started_by=?)") != std::string::npos);
+  CHECK(snapshot.find("tasks_by_cluster (cluster=? AND last_status=?)") == std::string::npos);
   // A deployment's tasks not stopped (the scaling runner) stay on the cluster's ranges: the
   // started_by index would read its stopped tasks too, once for each range.
-  const std::string live_of_deployment =
-      plan_of(db, "SELECT body FROM (" +
-                      select_not_stopped_tasks("id, body", "id > ?1 AND cluster = ?2 AND +started_by = ?5") +
-                      ") ORDER BY id LIMIT ?8");
+  deployment.not_stopped = true;
+  const std::string live_of_deployment = plan_of(db, list_tasks_sql(deployment));
   INFO(live_of_deployment);
   CHECK(live_of_deployment.find("tasks_by_cluster (cluster=? AND last_status<?)") != std::string::npos);
   CHECK(live_of_deployment.find("tasks_by_started_by") == std::string::npos);
