@@ -43,6 +43,49 @@ Result<void> require_room(Db& db, const char* table, const std::string& resource
                                         "; delete one before adding another.");
 }
 
+// Writes `target` if the stored one has `expected_version` (0: none may exist); false otherwise.
+Result<bool> write_target(Db& db, const model::ScalableTarget& target, long long expected_version) {
+  Stmt current(db, "SELECT version FROM scalable_targets WHERE resource_id = ?1");
+  current.bind(1, target.resource_id());
+  BERTH_ASSIGN(bool exists, current.step());
+  if (exists ? current.integer(0) != expected_version : expected_version != 0) return false;
+  Stmt write(db,
+             "INSERT INTO scalable_targets(resource_id, version, body) VALUES(?1, ?2, ?3) "
+             "ON CONFLICT(resource_id) DO UPDATE SET version = excluded.version, body = excluded.body");
+  BERTH_TRY(write.bind(1, target.resource_id()).bind(2, std::int64_t{target.version})
+                .bind(3, model::scalable_target_to_record(target).dump()).run());
+  return true;
+}
+
+// Inserts or replaces the activity and keeps its target's newest `keep_newest`; its sequence, or
+// nothing (nothing written) when the target is gone.
+Result<std::optional<long long>> write_activity(Db& db, const model::ScalingActivity& activity,
+                                                std::size_t keep_newest) {
+  Stmt exists(db, "SELECT 1 FROM scalable_targets WHERE resource_id = ?1");
+  exists.bind(1, activity.resource_id);
+  BERTH_ASSIGN(bool target, exists.step());
+  if (!target) return std::optional<long long>();
+  // The write and the read of its sequence are two statements, not one with RETURNING: the
+  // replicated store runs a write without returning its rows.
+  Stmt write(db,
+             "INSERT INTO scaling_activities(resource_id, activity_id, body) VALUES(?1, ?2, ?3) "
+             "ON CONFLICT(activity_id) DO UPDATE SET body = excluded.body");
+  BERTH_TRY(write.bind(1, activity.resource_id)
+                .bind(2, activity.id)
+                .bind(3, model::scaling_activity_to_record(activity).dump())
+                .run());
+  Stmt written(db, "SELECT sequence FROM scaling_activities WHERE activity_id = ?1");
+  written.bind(1, activity.id);
+  BERTH_ASSIGN(bool row, written.step());
+  if (!row) return fail(Code::server, "put scaling activity: no sequence returned");
+  const long long sequence = written.integer(0);
+  Stmt trim(db,
+            "DELETE FROM scaling_activities WHERE resource_id = ?1 AND sequence <= (SELECT sequence FROM "
+            "scaling_activities WHERE resource_id = ?1 ORDER BY sequence DESC LIMIT 1 OFFSET ?2)");
+  BERTH_TRY(trim.bind(1, activity.resource_id).bind(2, static_cast<std::int64_t>(keep_newest)).run());
+  return std::optional<long long>(sequence);
+}
+
 }  // namespace
 
 Result<bool> Store::put_scalable_target(const model::ScalableTarget& target, long long expected_version,
@@ -51,15 +94,8 @@ Result<bool> Store::put_scalable_target(const model::ScalableTarget& target, lon
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_TRY(require_term_locked(leader_term));
-  Stmt current(m_db, "SELECT version FROM scalable_targets WHERE resource_id = ?1");
-  current.bind(1, target.resource_id());
-  BERTH_ASSIGN(bool exists, current.step());
-  if (exists ? current.integer(0) != expected_version : expected_version != 0) return false;
-  Stmt write(m_db,
-             "INSERT INTO scalable_targets(resource_id, version, body) VALUES(?1, ?2, ?3) "
-             "ON CONFLICT(resource_id) DO UPDATE SET version = excluded.version, body = excluded.body");
-  BERTH_TRY(write.bind(1, target.resource_id()).bind(2, std::int64_t{target.version})
-                .bind(3, model::scalable_target_to_record(target).dump()).run());
+  BERTH_ASSIGN(bool written, write_target(m_db, target, expected_version));
+  if (!written) return false;
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("put scalable target"));
   return true;
 }
@@ -203,30 +239,31 @@ Result<long long> Store::put_scaling_activity(const model::ScalingActivity& acti
   MutexLock lock(m_mutex);
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
-  Stmt exists(m_db, "SELECT 1 FROM scalable_targets WHERE resource_id = ?1");
-  exists.bind(1, activity.resource_id);
-  BERTH_ASSIGN(bool target, exists.step());
-  if (!target) return 0LL;
-  // The write and the read of its sequence are two statements, not one with RETURNING: the
-  // replicated store runs a write without returning its rows.
-  Stmt write(m_db,
-             "INSERT INTO scaling_activities(resource_id, activity_id, body) VALUES(?1, ?2, ?3) "
-             "ON CONFLICT(activity_id) DO UPDATE SET body = excluded.body");
-  BERTH_TRY(write.bind(1, activity.resource_id)
-                .bind(2, activity.id)
-                .bind(3, model::scaling_activity_to_record(activity).dump())
-                .run());
-  Stmt written(m_db, "SELECT sequence FROM scaling_activities WHERE activity_id = ?1");
-  written.bind(1, activity.id);
-  BERTH_ASSIGN(bool row, written.step());
-  if (!row) return fail(Code::server, "put scaling activity: no sequence returned");
-  const long long sequence = written.integer(0);
-  Stmt trim(m_db,
-            "DELETE FROM scaling_activities WHERE resource_id = ?1 AND sequence <= (SELECT sequence FROM "
-            "scaling_activities WHERE resource_id = ?1 ORDER BY sequence DESC LIMIT 1 OFFSET ?2)");
-  BERTH_TRY(trim.bind(1, activity.resource_id).bind(2, static_cast<std::int64_t>(keep_newest)).run());
+  BERTH_ASSIGN(auto sequence, write_activity(m_db, activity, keep_newest));
+  if (!sequence) return 0LL;
   if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("put scaling activity"));
-  return sequence;
+  return *sequence;
+}
+
+Result<bool> Store::write_scaling_step(const ScalingStepWrite& step) {
+  MutexLock lock(m_mutex);
+  Tx tx(m_db);
+  BERTH_TRY(tx.begun());
+  BERTH_TRY(require_term_locked(step.leader_term));
+  if (step.service) {
+    BERTH_ASSIGN(bool replaced, replace_service_locked(*step.service, step.service_version, {}));
+    if (!replaced) return false;
+  }
+  if (step.target) {
+    BERTH_ASSIGN(bool written, write_target(m_db, *step.target, step.target_version));
+    if (!written) return false;
+  }
+  if (step.activity) {
+    BERTH_ASSIGN(auto sequence, write_activity(m_db, *step.activity, step.keep_activities));
+    if (!sequence) return false;
+  }
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("scaling step"));
+  return true;
 }
 
 Result<std::vector<model::ScalingActivity>> Store::list_scaling_activities(const std::optional<std::string>& resource_id,

@@ -74,6 +74,14 @@ Result<bool> Store::replace_service(const model::Service& service, long long exp
   Tx tx(m_db);
   BERTH_TRY(tx.begun());
   BERTH_TRY(require_term_locked(leader_term));
+  BERTH_ASSIGN(bool replaced, replace_service_locked(service, expected_version, new_tags));
+  if (!replaced) return false;
+  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update service"));
+  return true;
+}
+
+Result<bool> Store::replace_service_locked(const model::Service& service, long long expected_version,
+                                           const ResourceTags& new_tags) {
   Stmt current(m_db, "SELECT body FROM services WHERE cluster = ?1 AND name = ?2");
   current.bind(1, service.cluster).bind(2, service.name);
   BERTH_ASSIGN(bool exists, current.step());
@@ -85,7 +93,6 @@ Result<bool> Store::replace_service(const model::Service& service, long long exp
   }
   BERTH_TRY(upsert_service(m_db, service));
   if (!new_tags.resource.empty()) BERTH_TRY(put_tags_locked(new_tags.resource, new_tags.tags));
-  if (auto ok = tx.commit(); !ok) return std::unexpected(ok.error().wrap("update service"));
   return true;
 }
 

@@ -150,6 +150,20 @@ struct PlanCommit {
   const model::ClusterSnapshot* placed_on = nullptr;
 };
 
+// One step of the scaling runner (svc/scaling_runner.cpp), written by Store::write_scaling_step
+// in one transaction, so that no reader and no crash sees a desired count moved without the
+// activity that explains it and the cooldown it starts. Each part is optional; the service and
+// the target are written only if their stored versions are still the ones given.
+struct ScalingStepWrite {
+  std::optional<model::Service> service;
+  long long service_version = 0;
+  std::optional<model::ScalableTarget> target;
+  long long target_version = 0;
+  std::optional<model::ScalingActivity> activity;
+  std::size_t keep_activities = 0;  // of the activity's target, newest first
+  std::optional<std::int64_t> leader_term;
+};
+
 // The scheduler leadership of a replicated control plane (svc/scheduler_leadership.hpp): the
 // holder's server id ("" = nobody), the term it leads under (it grows with each new holder; 0 =
 // never held). (The table's `renewals` column, from when holders renewed the row every second, is
@@ -643,10 +657,17 @@ class Store {
   [[nodiscard]] Result<std::vector<model::ScalingActivity>> list_scaling_activities(
       const std::optional<std::string>& resource_id, long long before, std::size_t limit);
   [[nodiscard]] Result<std::optional<model::ScalingActivity>> find_scaling_activity(const std::string& activity_id);
+  // Writes `step`'s parts in one transaction; false, writing nothing, when the service's or the
+  // target's stored version is not the one given, or the activity's target is gone.
+  // ServiceNotFoundException when the service is gone.
+  [[nodiscard]] Result<bool> write_scaling_step(const ScalingStepWrite& step);
 
  private:
   explicit Store(Db db) : m_wal_path(db.wal_path()), m_db(std::move(db)) {}
 
+  // replace_service's work inside the caller's lock and transaction.
+  Result<bool> replace_service_locked(const model::Service& service, long long expected_version,
+                                      const ResourceTags& new_tags) BERTH_REQUIRES(m_mutex);
   // create_access_key's work inside the caller's lock and transaction.
   Result<void> create_access_key_locked(const model::AccessKey& key, std::size_t max_keys) BERTH_REQUIRES(m_mutex);
   // update_container_instance's work inside the caller's lock and transaction.

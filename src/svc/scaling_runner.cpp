@@ -35,44 +35,52 @@ Result<int> placed_tasks(Context& ctx, const model::Service& s) {
   return static_cast<int>(tasks.size());
 }
 
-// Sets the service's desiredCount to `desired` if it still is `expected` (with `event` added
-// when not empty). False when it changed meanwhile (someone's UpdateService wins) or is gone.
-Result<bool> set_desired_count(Context& ctx, const model::ScalableTarget& target, int expected, int desired,
-                               const std::string& event) {
-  auto outcome = store::update_with_retry(10, Code::conflict, "service " + target.resource_id() + " kept changing",
-                                          [&]() -> Result<std::optional<bool>> {
-    BERTH_ASSIGN(auto found, ctx.store.find_service(target.cluster, target.service));
-    if (!found || found->status != model::ServiceStatus::active || found->desired_count != expected) return false;
-    model::Service s = std::move(*found);
-    const EpochMs now = ctx.clock.now_ms();
-    s.desired_count = desired;
-    s.deployments.front().desired_count = desired;
-    if (!event.empty()) model::add_event(s, event, now, random_uuid());
-    const long long version = s.version++;
-    BERTH_ASSIGN(bool saved, ctx.store.replace_service(s, version, {}, ctx.leader_term));
-    if (!saved) return std::nullopt;
-    ctx.tasks_changed();
-    return true;
-  });
-  return outcome;
-}
+// What one step of the runner changes: the service's desiredCount (with an event), the scalable
+// target (its bounds or the runner's memory of it) and an activity, each optional.
+struct Step {
+  std::optional<int> expected_desired;  // the desiredCount is changed only if it still is this
+  int desired = 0;
+  std::string event;  // added to the service's events when not empty
+  std::function<void(model::ScalableTarget&)> change_target;
+  std::optional<model::ScalingActivity> activity;
+};
 
-// Changes the runner's memory of a target (version-checked against RegisterScalableTarget).
-Result<void> remember(Context& ctx, const std::string& resource_id,
-                      const std::function<void(model::ScalingMemory&)>& change) {
-  auto outcome = store::update_with_retry(10, Code::conflict, "scalable target " + resource_id + " kept changing",
-                                          [&]() -> Result<std::optional<bool>> {
-    BERTH_ASSIGN(auto stored, ctx.store.find_scalable_target(resource_id));
-    if (!stored) return true;  // deregistered meanwhile
-    const long long version = stored->version;
-    change(stored->memory);
-    stored->version = version + 1;
-    BERTH_ASSIGN(bool saved, ctx.store.put_scalable_target(*stored, version, ctx.leader_term));
+// Writes `step` in one transaction (store::ScalingStepWrite), reading the service and the target
+// again on each try. False, writing nothing, when the desiredCount changed meanwhile (someone's
+// UpdateService wins: the next period decides again), or the service or the target is gone.
+Result<bool> commit_step(Context& ctx, const std::string& resource_id, const Step& step) {
+  return store::update_with_retry(10, Code::conflict, "scalable target " + resource_id + " kept changing",
+                                  [&]() -> Result<std::optional<bool>> {
+    BERTH_ASSIGN(auto target, ctx.store.find_scalable_target(resource_id));
+    if (!target) return false;
+    store::ScalingStepWrite write;
+    write.leader_term = ctx.leader_term;
+    if (step.expected_desired) {
+      BERTH_ASSIGN(auto found, ctx.store.find_service(target->cluster, target->service));
+      if (!found || found->status != model::ServiceStatus::active || found->deployments.empty() ||
+          found->desired_count != *step.expected_desired) {
+        return false;
+      }
+      model::Service s = std::move(*found);
+      s.desired_count = step.desired;
+      s.deployments.front().desired_count = step.desired;
+      if (!step.event.empty()) model::add_event(s, step.event, ctx.clock.now_ms(), random_uuid());
+      write.service_version = s.version++;
+      write.service = std::move(s);
+    }
+    if (step.change_target) {
+      write.target_version = target->version;
+      step.change_target(*target);
+      target->version = write.target_version + 1;
+      write.target = std::move(*target);
+    }
+    write.activity = step.activity;
+    write.keep_activities = k_max_activities_per_target;
+    BERTH_ASSIGN(bool saved, ctx.store.write_scaling_step(write));
     if (!saved) return std::nullopt;
+    if (write.service) ctx.tasks_changed();
     return true;
   });
-  if (!outcome) return std::unexpected(outcome.error());
-  return {};
 }
 
 Result<void> record(Context& ctx, const model::ScalingActivity& activity) {
@@ -191,29 +199,22 @@ Result<void> ScalingRunner::run_scheduled_action(model::ScheduledScalingAction a
   const std::string description = "Setting " + what;
   auto activity = new_activity(ctx(), action.resource_id, description,
                                "scheduled action name " + action.name + " was triggered");
-  auto changed = store::update_with_retry(10, Code::conflict, "scalable target kept changing",
-                                          [&]() -> Result<std::optional<bool>> {
-    BERTH_ASSIGN(auto stored, ctx().store.find_scalable_target(action.resource_id));
-    if (!stored) return false;
-    const long long expected = stored->version;
-    stored->min_capacity = min;
-    stored->max_capacity = max;
-    stored->version = expected + 1;
-    BERTH_ASSIGN(bool saved, ctx().store.put_scalable_target(*stored, expected, ctx().leader_term));
-    if (!saved) return std::nullopt;
-    return true;
-  });
+  activity.status_code = "Successful";
+  activity.status_message = "Successfully set " + what;
+  activity.end_time = ctx().clock.now_ms();
+  Step step;
+  step.change_target = [&](model::ScalableTarget& t) {
+    t.min_capacity = min;
+    t.max_capacity = max;
+  };
+  step.activity = activity;
+  auto changed = commit_step(ctx(), action.resource_id, step);
+  if (changed && !*changed) return {};  // deregistered meanwhile
   if (!changed) {
     activity.status_code = "Failed";
     activity.status_message = "Failed to set " + what + ": " + changed.error().message;
-  } else if (*changed) {
-    activity.status_code = "Successful";
-    activity.status_message = "Successfully set " + what;
-  } else {
-    return {};  // deregistered meanwhile
+    BERTH_TRY(record(ctx(), activity));
   }
-  activity.end_time = ctx().clock.now_ms();
-  BERTH_TRY(record(ctx(), activity));
   log_info("scaling: " + action.resource_id + ": " + description + " (scheduled action " + action.name + ")");
   // desiredCount into the new bounds at once, not at the next metric period.
   BERTH_ASSIGN(auto updated, ctx().store.find_scalable_target(action.resource_id));
@@ -280,18 +281,18 @@ Result<bool> ScalingRunner::evaluate(model::ScalableTarget target, EpochMs now, 
                              service.events.front().message.find(k_unable_to_place) != std::string::npos;
     if (placed < current && current == memory.pending_desired && !unplaceable) return true;
     const int pending_desired = memory.pending_desired;
+    Step step;
     if (unplaceable) {
-      const int back_to = std::max(placed, target.min_capacity);
-      const std::string event = "(service " + service.name + ") was unable to scale out to " +
-                                std::to_string(pending_desired) + " tasks: only " + std::to_string(placed) +
-                                " could be placed. Application Auto Scaling tries again after the scale-out cooldown.";
-      BERTH_TRY(set_desired_count(ctx(), target, current, back_to, event));
+      step.expected_desired = current;
+      step.desired = std::max(placed, target.min_capacity);
+      step.event = "(service " + service.name + ") was unable to scale out to " + std::to_string(pending_desired) +
+                   " tasks: only " + std::to_string(placed) +
+                   " could be placed. Application Auto Scaling tries again after the scale-out cooldown.";
       if (activity) {
         activity->status_code = "Failed";
         activity->status_message = "Failed to set desired count to " + std::to_string(pending_desired) + ": " +
                                    service.events.front().message;
       }
-      log_warn("scaling: " + resource_id + ": scale-out to " + std::to_string(pending_desired) + " could not be placed");
     } else if (activity) {
       activity->status_code = current == pending_desired ? "Successful" : "Overridden";
       activity->status_message = current == pending_desired
@@ -300,16 +301,21 @@ Result<bool> ScalingRunner::evaluate(model::ScalableTarget target, EpochMs now, 
     }
     if (activity) {
       activity->end_time = ctx().clock.now_ms();
-      BERTH_TRY(record(ctx(), *activity));
+      step.activity = std::move(*activity);
     }
-    BERTH_TRY(remember(ctx(), resource_id, [&](model::ScalingMemory& m) {
-      m.pending_activity.clear();
-      m.pending_desired = 0;
+    step.change_target = [&](model::ScalableTarget& t) {
+      t.memory.pending_activity.clear();
+      t.memory.pending_desired = 0;
       if (unplaceable) {
-        m.last_scale_out_at = now;  // the next attempt waits for the whole cooldown
-        m.scale_out_failed = true;
+        t.memory.last_scale_out_at = now;  // the next attempt waits for the whole cooldown
+        t.memory.scale_out_failed = true;
       }
-    }));
+    };
+    // Not written (the desired count changed meanwhile): the next pass finds the change.
+    BERTH_ASSIGN(bool written, commit_step(ctx(), resource_id, step));
+    if (written && unplaceable) {
+      log_warn("scaling: " + resource_id + ": scale-out to " + std::to_string(pending_desired) + " could not be placed");
+    }
     return false;
   }
   if (scope == Scope::pending_scale_outs) return false;
@@ -370,28 +376,31 @@ Result<bool> ScalingRunner::evaluate(model::ScalableTarget target, EpochMs now, 
 
   const int desired = decision->desired;
   auto activity = new_activity(ctx(), resource_id, setting_desired(desired), cause);
-  BERTH_ASSIGN(bool set, set_desired_count(ctx(), target, current, desired, ""));
-  if (!set) return false;  // the service changed meanwhile: the next period decides again
   const bool out = desired > current;
   activity.status_code = out ? "InProgress" : "Successful";
   if (!out) {
     activity.status_message = fulfilled(desired);
     activity.end_time = ctx().clock.now_ms();
   }
-  BERTH_TRY(record(ctx(), activity));
+  Step step;
+  step.expected_desired = current;
+  step.desired = desired;
+  step.activity = activity;
+  step.change_target = [&](model::ScalableTarget& t) {
+    if (out) {
+      t.memory.scale_out_from = current;
+      t.memory.scale_out_failed = false;
+      t.memory.last_scale_out_at = now;
+      t.memory.pending_activity = activity.id;
+      t.memory.pending_desired = desired;
+    } else {
+      t.memory.last_scale_in_at = now;
+    }
+  };
+  BERTH_ASSIGN(bool set, commit_step(ctx(), resource_id, step));
+  if (!set) return false;  // the service changed meanwhile: the next period decides again
   log_info("scaling: " + resource_id + ": desired count " + std::to_string(current) + " -> " + std::to_string(desired) +
            " (" + cause + ")");
-  BERTH_TRY(remember(ctx(), resource_id, [&](model::ScalingMemory& m) {
-    if (out) {
-      m.scale_out_from = current;
-      m.scale_out_failed = false;
-      m.last_scale_out_at = now;
-      m.pending_activity = activity.id;
-      m.pending_desired = desired;
-    } else {
-      m.last_scale_in_at = now;
-    }
-  }));
   if (out) m_pending_scale_outs = true;
   return out;
 }

@@ -3,7 +3,8 @@
 // them), and once per metric period (the metric store's resolution) evaluates every scalable
 // target's policies on the metric store's series and the alarms acting on its step policies,
 // changing the service's desiredCount through the store (never through API requests) and
-// recording each change as a scaling activity.
+// recording each change as a scaling activity, in the same transaction as the change and the
+// cooldown it starts (store::ScalingStepWrite): no reader and no crash sees one without the others.
 // - Scale-in waits while a deployment is in progress (ECS's rule; scale-out goes on).
 // - A scale-out that cannot be placed (the scheduler's "unable to place" event) is recorded as a
 //   Failed activity and a service event; desiredCount goes back to what was placed and the next

@@ -338,6 +338,34 @@ TEST_CASE_METHOD(ScalingFixture, "scaling runner: target tracking takes the serv
   CHECK(listed[0]["StatusCode"] == "Successful");
 }
 
+TEST_CASE_METHOD(ScalingFixture, "scaling runner: a scale-out whose activity cannot be written does not happen",
+                 "[svc][scaling]") {
+  register_target(1, 3);
+  put_cpu_policy(50, {{"ScaleOutCooldown", 5}});
+  deployment_completed();
+  // The activity's insert fails (as a full disk would fail it): the desired count, the activity
+  // and the cooldown are one write, so a reader never sees a scale-out that nothing explains.
+  REQUIRE_OK(store->exec_for_test("CREATE TRIGGER refuse_activities BEFORE INSERT ON scaling_activities "
+                                  "BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+  for (int i = 0; i < 4; ++i) second_at(90);
+  CHECK(service().desired_count == 1);
+  CHECK(activities().empty());
+  auto target = store->find_scalable_target(k_web);
+  REQUIRE_OK(target);
+  CHECK((*target)->memory.pending_activity.empty());
+  CHECK_FALSE((*target)->memory.last_scale_out_at.has_value());
+  // Once it can be written, the next period scales out with its activity.
+  REQUIRE_OK(store->exec_for_test("DROP TRIGGER refuse_activities"));
+  second_at(90);
+  CHECK(service().desired_count == 2);
+  Json listed = activities();
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["Description"] == "Setting desired count to 2.");
+  target = store->find_scalable_target(k_web);
+  REQUIRE_OK(target);
+  CHECK((*target)->memory.pending_activity == listed[0]["ActivityId"]);
+}
+
 TEST_CASE_METHOD(ScalingFixture, "scaling runner: no scale-in during a deployment, none when suspended", "[svc][scaling]") {
   register_target(1, 3);
   change_service([](model::Service& s) { s.desired_count = 3; });
@@ -561,6 +589,77 @@ TEST_CASE_METHOD(ScalingFixture, "scaling store: writes are version-checked", "[
   REQUIRE_OK(target);
   CHECK_FALSE(*store->put_scalable_target(**target, (*target)->version - 1));
   CHECK_FALSE(*store->put_scalable_target(**target, 0));
+}
+
+TEST_CASE_METHOD(ScalingFixture, "scaling store: a step writes desired count, target and activity together or not at all",
+                 "[svc][scaling]") {
+  register_target(1, 4);
+  const model::Service before = service();
+  const auto stored_target = store->find_scalable_target(k_web);
+  REQUIRE_OK(stored_target);
+  REQUIRE(stored_target->has_value());
+  const model::ScalableTarget target_before = **stored_target;
+
+  const auto step = [&](long long service_version, long long target_version) {
+    store::ScalingStepWrite write;
+    write.service = before;
+    write.service->desired_count = 3;
+    write.service->version = before.version + 1;
+    write.service_version = service_version;
+    write.target = target_before;
+    write.target->memory.pending_desired = 3;
+    write.target->version = target_before.version + 1;
+    write.target_version = target_version;
+    model::ScalingActivity activity;
+    activity.id = "step-" + std::to_string(service_version) + "-" + std::to_string(target_version);
+    activity.resource_id = k_web;
+    activity.description = "Setting desired count to 3.";
+    activity.cause = "test";
+    activity.status_code = "InProgress";
+    write.activity = activity;
+    write.keep_activities = 10;
+    return store->write_scaling_step(write);
+  };
+  const auto nothing_written = [&] {
+    CHECK(service().desired_count == before.desired_count);
+    CHECK(service().version == before.version);
+    const auto target = store->find_scalable_target(k_web);
+    REQUIRE_OK(target);
+    CHECK((*target)->version == target_before.version);
+    CHECK((*target)->memory.pending_desired == 0);
+    CHECK(activities().empty());
+  };
+  // A stale service or a stale target: none of the three parts is written.
+  auto stale_service = step(before.version - 1, target_before.version);
+  REQUIRE_OK(stale_service);
+  CHECK_FALSE(*stale_service);
+  nothing_written();
+  auto stale_target = step(before.version, target_before.version - 1);
+  REQUIRE_OK(stale_target);
+  CHECK_FALSE(*stale_target);
+  nothing_written();
+  // Current versions: all three.
+  auto written = step(before.version, target_before.version);
+  REQUIRE_OK(written);
+  CHECK(*written);
+  CHECK(service().desired_count == 3);
+  const auto target = store->find_scalable_target(k_web);
+  REQUIRE_OK(target);
+  CHECK((*target)->memory.pending_desired == 3);
+  Json listed = activities();
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["ActivityId"] == "step-" + std::to_string(before.version) + "-" +
+                                        std::to_string(target_before.version));
+  // A step made under a scheduler term that is no longer the stored one writes nothing.
+  store::ScalingStepWrite fenced;
+  fenced.target = **target;
+  fenced.target_version = (*target)->version;
+  fenced.target->version = (*target)->version + 1;
+  fenced.leader_term = 12345;
+  CHECK_FALSE(store->write_scaling_step(fenced).has_value());
+  const auto after_fenced = store->find_scalable_target(k_web);
+  REQUIRE_OK(after_fenced);
+  CHECK((*after_fenced)->version == (*target)->version);
 }
 
 }  // namespace scaling_test
