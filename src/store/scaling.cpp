@@ -57,8 +57,8 @@ Result<bool> write_target(Db& db, const model::ScalableTarget& target, long long
   return true;
 }
 
-// Inserts or replaces the activity and keeps its target's newest `keep_newest`; its sequence, or
-// nothing (nothing written) when the target is gone.
+// Inserts or replaces the activity and keeps its target's newest `keep_newest` (0: all); its
+// sequence, or nothing (nothing written) when the target is gone.
 Result<std::optional<long long>> write_activity(Db& db, const model::ScalingActivity& activity,
                                                 std::size_t keep_newest) {
   Stmt exists(db, "SELECT 1 FROM scalable_targets WHERE resource_id = ?1");
@@ -79,6 +79,7 @@ Result<std::optional<long long>> write_activity(Db& db, const model::ScalingActi
   BERTH_ASSIGN(bool row, written.step());
   if (!row) return fail(Code::server, "put scaling activity: no sequence returned");
   const long long sequence = written.integer(0);
+  if (keep_newest == 0) return std::optional<long long>(sequence);
   Stmt trim(db,
             "DELETE FROM scaling_activities WHERE resource_id = ?1 AND sequence <= (SELECT sequence FROM "
             "scaling_activities WHERE resource_id = ?1 ORDER BY sequence DESC LIMIT 1 OFFSET ?2)");

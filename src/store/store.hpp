@@ -160,7 +160,7 @@ struct ScalingStepWrite {
   std::optional<model::ScalableTarget> target;
   long long target_version = 0;
   std::optional<model::ScalingActivity> activity;
-  std::size_t keep_activities = 0;  // of the activity's target, newest first
+  std::size_t keep_activities = 0;  // of the activity's target, the newest kept (0: all)
   std::optional<std::int64_t> leader_term;
 };
 
@@ -650,7 +650,7 @@ class Store {
   [[nodiscard]] Result<std::optional<std::int64_t>> earliest_scheduled_action();
   [[nodiscard]] Result<bool> delete_scheduled_action(const std::string& resource_id, const std::string& name);
   // Inserts the activity (or replaces the one with its id), then keeps only its target's newest
-  // `keep_newest`. Returns the activity's sequence. Nothing is written when the target is gone.
+  // `keep_newest` (0: all). Returns the activity's sequence. Nothing is written when the target is gone.
   [[nodiscard]] Result<long long> put_scaling_activity(const model::ScalingActivity& activity,
                                                        std::size_t keep_newest);
   // Activities newest first, with a sequence below `before` (0: from the newest).

@@ -49,7 +49,7 @@ struct Step {
 // again on each try. False, writing nothing, when the desiredCount changed meanwhile (someone's
 // UpdateService wins: the next period decides again), or the service or the target is gone.
 Result<bool> commit_step(Context& ctx, const std::string& resource_id, const Step& step) {
-  return store::update_with_retry(10, Code::conflict, "scalable target " + resource_id + " kept changing",
+  return store::update_with_retry(10, Code::conflict, "service or scalable target " + resource_id + " kept changing",
                                   [&]() -> Result<std::optional<bool>> {
     BERTH_ASSIGN(auto target, ctx.store.find_scalable_target(resource_id));
     if (!target) return false;
@@ -311,12 +311,14 @@ Result<bool> ScalingRunner::evaluate(model::ScalableTarget target, EpochMs now, 
         t.memory.scale_out_failed = true;
       }
     };
-    // Not written (the desired count changed meanwhile): the next pass finds the change.
     BERTH_ASSIGN(bool written, commit_step(ctx(), resource_id, step));
     if (written && unplaceable) {
       log_warn("scaling: " + resource_id + ": scale-out to " + std::to_string(pending_desired) + " could not be placed");
     }
-    return false;
+    // Not written (the desired count changed meanwhile): still pending, so the next tick's pass
+    // records the outcome (overridden) rather than waiting for a metric period, or for ever
+    // without a metric store.
+    return !written;
   }
   if (scope == Scope::pending_scale_outs) return false;
 

@@ -650,6 +650,17 @@ TEST_CASE_METHOD(ScalingFixture, "scaling store: a step writes desired count, ta
   REQUIRE(listed.size() == 1);
   CHECK(listed[0]["ActivityId"] == "step-" + std::to_string(before.version) + "-" +
                                         std::to_string(target_before.version));
+  // keep_activities 0 trims nothing (the default must not delete what was just written).
+  store::ScalingStepWrite activity_only;
+  activity_only.activity = model::ScalingActivity{};
+  activity_only.activity->id = "second";
+  activity_only.activity->resource_id = k_web;
+  activity_only.activity->description = "Setting desired count to 3.";
+  activity_only.activity->cause = "test";
+  auto kept = store->write_scaling_step(activity_only);
+  REQUIRE_OK(kept);
+  CHECK(*kept);
+  CHECK(activities().size() == 2);
   // A step made under a scheduler term that is no longer the stored one writes nothing.
   store::ScalingStepWrite fenced;
   fenced.target = **target;
