@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/clock.hpp"
 #include "model/container_instance.hpp"
@@ -29,7 +30,8 @@ extern const char* const k_td_columns;
 Result<model::TaskDefinition> read_task_definition(const Stmt& stmt);
 // Reads "id, cluster, status, body, registered_at".
 Result<model::ContainerInstance> read_instance(const Stmt& stmt);
-// Reads the body column.
+// The columns read_task reads, in its order.
+inline constexpr std::string_view k_task_columns = "body";
 Result<model::Task> read_task(const Stmt& stmt);
 // Reads a task's protected_until column (at `column`): nothing when NULL.
 std::optional<EpochMs> protected_until_of(const Stmt& stmt, int column);

@@ -1,5 +1,7 @@
 #include "store/task_queries.hpp"
 
+#include "store/rows.hpp"
+
 namespace berth::store {
 
 std::string select_not_stopped_tasks(std::string_view columns, std::string_view where) {
@@ -27,8 +29,9 @@ std::string list_tasks_sql(const TaskQuery& q) {
   if (q.unsettled) where += " AND last_status != desired_status";
   if (q.group) where += " AND group_name = ?7";
   if (not_stopped && !ranges) where += " AND last_status != 'STOPPED'";
-  const std::string rows = ranges ? "(" + select_not_stopped_tasks("id, body", where) + ")" : "tasks WHERE " + where;
-  return "SELECT body FROM " + rows + " ORDER BY id LIMIT ?8";
+  const std::string columns(k_task_columns);
+  const std::string rows = ranges ? "(" + select_not_stopped_tasks("id, " + columns, where) + ")" : "tasks WHERE " + where;
+  return "SELECT " + columns + " FROM " + rows + " ORDER BY id LIMIT ?8";
 }
 
 std::string snapshot_tasks_sql(bool with_primaries) {

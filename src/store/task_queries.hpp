@@ -19,7 +19,7 @@ namespace berth::store {
 // builds a temporary table to merge them, 10 to 15 fresh heap pages each time (0.13-0.19 ms here).
 std::string select_not_stopped_tasks(std::string_view columns, std::string_view where);
 
-// Store::list_tasks' statement: the body of each task `q` selects, in id order. Parameters: ?1
+// Store::list_tasks' statement: the k_task_columns of each task `q` selects, in id order. Parameters: ?1
 // after, ?2 cluster, ?3 instance, ?4 family, ?5 started_by, ?6 desired status, ?7 group, ?8 limit
 // (only those `q` sets are in the SQL, but ?1 and ?8).
 std::string list_tasks_sql(const TaskQuery& q);

@@ -3,11 +3,6 @@
 #include "store/task_queries.hpp"
 
 namespace berth::store {
-namespace {
-
-constexpr const char* k_task_columns = "body";
-
-}  // namespace
 
 Result<model::Task> read_task(const Stmt& stmt) {
   const auto body = model::Json::parse(stmt.text(0), nullptr, false);
@@ -75,7 +70,7 @@ Result<bool> Store::replace_task(const model::Task& task, long long expected_ver
 
 Result<std::optional<model::Task>> Store::find_task(const std::string& cluster, const std::string& id) {
   MutexLock lock(m_mutex);
-  Stmt stmt(m_db, std::string("SELECT ") + k_task_columns + " FROM tasks WHERE cluster = ?1 AND id = ?2");
+  Stmt stmt(m_db, "SELECT " + std::string(k_task_columns) + " FROM tasks WHERE cluster = ?1 AND id = ?2");
   stmt.bind(1, cluster).bind(2, id);
   BERTH_ASSIGN(bool row, stmt.step());
   if (!row) return std::optional<model::Task>();

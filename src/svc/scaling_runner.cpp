@@ -83,12 +83,6 @@ Result<bool> commit_step(Context& ctx, const std::string& resource_id, const Ste
   });
 }
 
-Result<void> record(Context& ctx, const model::ScalingActivity& activity) {
-  BERTH_ASSIGN(auto sequence, ctx.store.put_scaling_activity(activity, k_max_activities_per_target));
-  (void)sequence;
-  return {};
-}
-
 model::ScalingActivity new_activity(Context& ctx, const std::string& resource_id, std::string description,
                                     std::string cause) {
   model::ScalingActivity a;
@@ -213,7 +207,7 @@ Result<void> ScalingRunner::run_scheduled_action(model::ScheduledScalingAction a
   if (!changed) {
     activity.status_code = "Failed";
     activity.status_message = "Failed to set " + what + ": " + changed.error().message;
-    BERTH_TRY(record(ctx(), activity));
+    BERTH_TRY(ctx().store.put_scaling_activity(activity, k_max_activities_per_target));
   }
   log_info("scaling: " + action.resource_id + ": " + description + " (scheduled action " + action.name + ")");
   // desiredCount into the new bounds at once, not at the next metric period.
